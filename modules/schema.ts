@@ -1,0 +1,125 @@
+/** Typed argument specs (documentation as data) and their validation, as Ansible's argument_spec. */
+import { paramError, type Location } from '../engine/errors.js'
+
+export const PARAM_TYPES = ['str', 'int', 'bool', 'list', 'dict', 'path', 'raw'] as const
+export type ParamType = (typeof PARAM_TYPES)[number]
+
+export interface ParamDef {
+  type: ParamType
+  description: string
+  required?: boolean
+  default?: unknown
+  choices?: readonly string[]
+  aliases?: readonly string[]
+  /** element type of a list */
+  elements?: 'str' | 'int' | 'dict'
+  /** never printed: masked in output, diffs and logs */
+  secret?: boolean
+}
+export type ParamSpecs = Record<string, ParamDef>
+
+type Scalar<T extends ParamType> = T extends 'str' | 'path'
+  ? string
+  : T extends 'int'
+    ? number
+    : T extends 'bool'
+      ? boolean
+      : T extends 'dict'
+        ? Record<string, unknown>
+        : T extends 'list'
+          ? unknown[]
+          : unknown
+type ValueOf<D extends ParamDef> = D extends { type: 'list'; elements: 'str' } ? string[] : Scalar<D['type']>
+export type ParamValues<S extends ParamSpecs> = {
+  [K in keyof S]: S[K] extends { required: true } | { default: {} } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined
+}
+
+const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't'])
+const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', ''])
+
+function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, where: Location): unknown {
+  const bad = (want: string) => paramError(`argument '${name}' must be ${want}, got ${JSON.stringify(v)}`, where)
+  switch (def.type) {
+    case 'str':
+    case 'path':
+      if (typeof v === 'string') return v
+      if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+      throw bad('a string')
+    case 'int': {
+      if (typeof v === 'number' && Number.isInteger(v)) return v
+      if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v)
+      throw bad('an integer')
+    }
+    case 'bool': {
+      if (typeof v === 'boolean') return v
+      const s = String(v).toLowerCase()
+      if (TRUE.has(s)) return true
+      if (FALSE.has(s)) return false
+      throw bad('a boolean')
+    }
+    case 'list': {
+      const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v]
+      const el = 'elements' in def ? def.elements : undefined
+      return el ? list.map((x, i) => coerce(`${name}[${i}]`, { type: el }, x, where)) : list
+    }
+    case 'dict':
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v
+      throw bad('a mapping')
+    case 'raw':
+      return v
+  }
+}
+
+/** Validates raw task arguments against a spec: unknown keys, types, choices, required, conflicts. */
+export function validateParams<S extends ParamSpecs>(
+  module: { name: string; params: S; mutuallyExclusive?: string[][]; requiredOneOf?: string[][] },
+  raw: Record<string, unknown>,
+  where: Location = {},
+): ParamValues<S> {
+  const byAlias = new Map<string, string>()
+  for (const [name, def] of Object.entries(module.params)) {
+    byAlias.set(name, name)
+    for (const a of def.aliases ?? []) byAlias.set(a, name)
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    const name = byAlias.get(key)
+    if (!name) {
+      const known = [...byAlias.keys()].sort().join(', ')
+      throw paramError(`unknown argument '${key}' for module ${module.name} (supported: ${known})`, where)
+    }
+    if (name in out) throw paramError(`argument '${name}' given twice (as '${key}' and an alias)`, where)
+    if (value === null || value === undefined) continue
+    out[name] = coerce(name, module.params[name]!, value, where)
+  }
+  for (const [name, def] of Object.entries(module.params)) {
+    if (out[name] === undefined && def.default !== undefined) out[name] = def.default
+    if (out[name] === undefined && def.required) throw paramError(`missing required argument '${name}' for module ${module.name}`, where)
+    const v = out[name]
+    if (v !== undefined && def.choices) {
+      const vals = Array.isArray(v) ? v : [v]
+      for (const x of vals) {
+        if (!def.choices.includes(String(x))) {
+          throw paramError(`argument '${name}' must be one of ${def.choices.join(', ')}; got ${JSON.stringify(x)}`, where)
+        }
+      }
+    }
+  }
+  for (const group of module.mutuallyExclusive ?? []) {
+    const given = group.filter((n) => n in raw || out[n] !== undefined && module.params[n]?.default === undefined)
+    if (given.length > 1) throw paramError(`arguments are mutually exclusive: ${given.join(', ')}`, where)
+  }
+  for (const group of module.requiredOneOf ?? []) {
+    if (!group.some((n) => out[n] !== undefined)) throw paramError(`one of these arguments is required: ${group.join(', ')}`, where)
+  }
+  return out as ParamValues<S>
+}
+
+/** Checks a spec itself (for custom modules): every type known, every default valid. */
+export function checkSpec(module: { name: string; params: ParamSpecs; file?: string }): void {
+  for (const [name, def] of Object.entries(module.params)) {
+    if (!PARAM_TYPES.includes(def.type)) {
+      throw paramError(`module ${module.name}: argument '${name}' has unknown type '${String(def.type)}' (known: ${PARAM_TYPES.join(', ')})`, { file: module.file })
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The module contract: facts in, plan out. A module never mutates a host itself: `plan` reads
+ * (through ctx.run / ctx.fact) and returns a Plan; the engine applies it. Check mode is `plan` alone.
+ */
+import type { ExecResult } from '../engine/connection/types.js'
+import type { ParamSpecs, ParamValues } from './schema.js'
+
+/** An argv array; the engine quotes it. `stdin` is fed to this command only. */
+export interface Command {
+  argv: string[]
+  stdin?: string
+}
+
+/** A read-only question to the host: one command plus a pure parser (testable from recorded output). */
+export interface Fact<T, A extends unknown[] = []> {
+  name: string
+  command(...args: A): Command
+  parse(out: ExecResult, ...args: A): T
+  /** identifies the thing asked about (path, user name); default JSON of the args */
+  key?(...args: A): string
+}
+
+/** What a change makes true, so that later tasks in check mode plan against it. */
+export interface FactEffect {
+  fact: string
+  key: string
+  value: unknown
+}
+
+export interface Upload {
+  content: string | Buffer
+  dest: string
+  owner?: string
+  group?: string
+  mode?: string
+  /** never shown in diffs or logs */
+  secret?: boolean
+}
+
+export interface FileDiff {
+  path: string
+  before: string
+  after: string
+  /** attribute changes: { mode: ['0644', '0600'] } */
+  attrs?: Record<string, [string, string]>
+}
+
+export interface Change {
+  summary: string
+  commands: Command[]
+  upload?: Upload
+  diff?: FileDiff
+  effects?: FactEffect[]
+}
+
+export type Plan =
+  | { kind: 'ok'; reason: string; data?: Record<string, unknown> }
+  | { kind: 'change'; changes: Change[]; data?: Record<string, unknown> }
+
+export interface ModuleContext {
+  host: string
+  check: boolean
+  diff: boolean
+  /** the task's variables (already templated where the task's args are) */
+  vars: Record<string, unknown>
+  /** Runs a read-only command on the host (one round trip). Never use it to mutate. */
+  run(cmd: Command): Promise<ExecResult>
+  /** Reads a fact; in check mode effects of earlier (unapplied) changes are seen first. */
+  fact<T, A extends unknown[]>(fact: Fact<T, A>, ...args: A): Promise<T>
+  /** An effect recorded earlier in this (check) run, if any. */
+  effect(fact: string, key: string): unknown
+  /** Finds a control-side file: absolute, or relative to the role's/playbook's `kind` dir (files, templates). */
+  findFile(path: string, kind: 'files' | 'templates'): string
+  /** Renders a Jinja-compatible template with the task's variables. */
+  render(text: string): string
+}
+
+/** A module's outcome after apply, for modules whose result depends on what the commands printed. */
+export interface Outcome {
+  failed: boolean
+  msg?: string
+  data?: Record<string, unknown>
+}
+
+export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> {
+  name: string
+  aliases?: string[]
+  summary: string
+  description?: string
+  params: S
+  /** groups of params of which at most one may be given */
+  mutuallyExclusive?: string[][]
+  /** groups of params of which at least one must be given */
+  requiredOneOf?: string[][]
+  /** documented return values */
+  returns?: Record<string, string>
+  examples?: string
+  /** 'plan' (default): check mode reports the plan. 'skip': like Ansible's command, skipped in check mode when it would change. */
+  checkMode?: 'plan' | 'skip'
+  /** false for modules that always act (command): the converge-then-re-plan rule does not apply */
+  converges?: boolean
+  plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>
+  /** Interprets the applied commands' output (rc/stdout of `command`); default: rc 0 is success. */
+  interpret?(p: ParamValues<S>, out: ExecResult): Outcome
+  /** where the module was loaded from, for error messages */
+  file?: string
+}
+
+export function defineModule<S extends ParamSpecs>(spec: ModuleSpec<S>): ModuleSpec<S> {
+  return spec
+}
