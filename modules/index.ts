@@ -1,0 +1,26 @@
+/**
+ * The module registry: a plain object of built-in modules, plus Ansible's names for them
+ * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
+ */
+import type { ModuleSpec } from './types.js'
+
+export const builtinModules: Record<string, ModuleSpec> = {}
+
+const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'community.general.', 'community.postgresql.', 'ansible.posix.']
+
+/** Every name a module answers to, mapped to its canonical name. */
+export function moduleNames(registry: Record<string, ModuleSpec> = builtinModules): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const [name, spec] of Object.entries(registry)) {
+    for (const n of [name, ...(spec.aliases ?? [])]) names.set(n, name)
+  }
+  return names
+}
+
+/** The canonical name for `name` (short, alias or FQCN), or undefined. */
+export function resolveModuleName(name: string, registry: Record<string, ModuleSpec> = builtinModules): string | undefined {
+  const names = moduleNames(registry)
+  if (names.has(name)) return names.get(name)
+  for (const p of FQCN_PREFIXES) if (name.startsWith(p) && names.has(name.slice(p.length))) return names.get(name.slice(p.length))
+  return undefined
+}
