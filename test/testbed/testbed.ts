@@ -1,0 +1,231 @@
+/**
+ * Real Debian hosts for the tests: systemd-nspawn containers from one image, each in its own
+ * network namespace on 10.231.N.0/24. See /work/shared/TESTBED.md and test/testbed/README (API).
+ *
+ *   const bed = await Testbed.up({ hosts: ['db', 'web'] })
+ *   await bed.exec('db', 'systemctl is-active postgresql')
+ *   await bed.down()
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SshConnection } from '../../engine/connection/ssh.js'
+import { track, untrack } from './exit-hooks.js'
+import { bootNspawn, mountOverlay, sshArgv, stopNspawn, waitReady, writeHostFiles } from './host.js'
+import { ensureImage } from './image.js'
+import { inventoryText, type InventoryOptions } from './inventory.js'
+import { gatewayAddress, hostAddress, setLink, setupNetwork } from './network.js'
+import { serveDir } from './serve.js'
+import { must, run, type RunResult } from './sh.js'
+import { claimSlot, killNetnsPidsSync, mountsUnder, reclaimStaleSlots, releaseHostSync, writeSlot, type SlotRecord } from './slots.js'
+import { missingTools } from './preflight.js'
+
+export interface TestHost {
+  name: string
+  /** 10.231.N.11 */
+  address: string
+  /** 10.231.N.1: the outer machine as this host sees it (where bed.serve listens) */
+  gateway: string
+  port: 22
+  slot: number
+  /** `systemctl is-system-running` after boot: running, or degraded (reported on stderr) */
+  state: string
+}
+
+export interface UpOptions {
+  /** host names (a-z, 0-9, -), or a count for h1..hN */
+  hosts: string[] | number
+  /** leave the hosts running when this process exits (the CLI); down() from the state then */
+  detached?: boolean
+  log?: (msg: string) => void
+}
+
+export interface ServeHandle {
+  port: number
+  /** http://GATEWAY:PORT/ as seen from that host */
+  urlFor(hostName: string): string
+  close(): Promise<void>
+}
+
+const stderrLog = (m: string) => process.stderr.write(m + '\n')
+
+export class Testbed {
+  readonly hosts: TestHost[] = []
+  readonly key: string
+  readonly knownHostsFile: string
+  /** seconds: image build (when this up built it) and boot */
+  readonly timings: { imageBuildS?: number; bootS: number } = { bootS: 0 }
+  private records = new Map<string, SlotRecord>()
+  private servers = new Set<ServeHandle>()
+  private inventories = 0
+  private isDown = false
+
+  private constructor(readonly dir: string, readonly detached: boolean) {
+    this.key = join(dir, 'id_ed25519')
+    this.knownHostsFile = join(dir, 'known_hosts')
+  }
+
+  static async up(opts: UpOptions): Promise<Testbed> {
+    const names = typeof opts.hosts === 'number' ? Array.from({ length: opts.hosts }, (_, i) => `h${i + 1}`) : opts.hosts
+    const log = opts.log ?? stderrLog
+    for (const n of names) if (!/^[a-z][a-z0-9-]{0,30}$/.test(n)) throw new Error(`testbed: bad host name ${JSON.stringify(n)}`)
+    if (new Set(names).size !== names.length || names.length === 0) throw new Error(`testbed: host names must be unique and non-empty`)
+    if (process.getuid?.() !== 0) throw new Error('testbed: needs root (mount, ip netns, systemd-nspawn)')
+    const missing = missingTools()
+    if (missing.length) throw new Error(`testbed: missing tools: ${missing.join(', ')} (run scripts/setup-test-deps.sh)`)
+
+    const image = await ensureImage(log)
+    reclaimStaleSlots()
+    const bed = new Testbed(mkdtempSync(join(tmpdir(), 'acplay-testbed-')), opts.detached ?? false)
+    if (!bed.detached) track(bed)
+    bed.timings.imageBuildS = image.builtInS
+    const t0 = Date.now()
+    try {
+      await must(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'acplay-testbed', '-f', bed.key])
+      const publicKey = await must(['cat', `${bed.key}.pub`])
+      for (const name of names) {
+        const hostDir = join(bed.dir, 'hosts', name)
+        const rec = claimSlot({ name, ownerPid: process.pid, detached: bed.detached, hostDir, merged: join(hostDir, 'merged') })
+        bed.records.set(name, rec)
+        const slot = rec.slot
+        bed.hosts.push({ name, address: hostAddress(slot), gateway: gatewayAddress(slot), port: 22, slot, state: 'booting' })
+      }
+      const etcHosts = bed.hosts.map((h) => `${h.address} ${h.name}`)
+      const known = await Promise.all(
+        bed.hosts.map(async (h) => {
+          const rec = bed.record(h.name)
+          await setupNetwork(h.slot)
+          await mountOverlay(image.dir, rec.hostDir)
+          return writeHostFiles(rec.merged, h.slot, { name: h.name, publicKey, etcHosts })
+        }),
+      )
+      writeFileSync(bed.knownHostsFile, known.flat().join('\n') + '\n')
+      await Promise.all(bed.hosts.map((h) => bed.boot(h.name)))
+    } catch (e) {
+      await bed.down()
+      throw e
+    }
+    bed.timings.bootS = (Date.now() - t0) / 1000
+    return bed
+  }
+
+  host(name: string): TestHost {
+    const h = this.hosts.find((x) => x.name === name)
+    if (!h) throw new Error(`testbed: no host ${name} (have ${this.hosts.map((x) => x.name).join(', ')})`)
+    return h
+  }
+
+  private record(name: string): SlotRecord {
+    this.host(name)
+    return this.records.get(name)!
+  }
+
+  /** Boots (or re-boots) the host on its existing overlay and waits until ssh works and systemd is up. */
+  private async boot(name: string): Promise<void> {
+    const h = this.host(name)
+    const rec = this.record(name)
+    rec.nspawnPid = bootNspawn(rec)
+    writeSlot(rec)
+    h.state = await waitReady(this.target(name, 'root'), rec.nspawnPid, join(rec.hostDir, 'nspawn.log'))
+    if (h.state !== 'running') {
+      const failed = await this.exec(name, 'systemctl --failed --no-legend --plain')
+      process.stderr.write(`testbed: WARNING host ${name} is ${h.state}; failed units:\n${failed.stdout}\n`)
+    }
+  }
+
+  private target(name: string, user: string) {
+    return { address: this.host(name).address, user, key: this.key, knownHostsFile: this.knownHostsFile }
+  }
+
+  /** Runs a bash script on the host with the system ssh (independent of acplay's connection code). */
+  exec(name: string, script: string, opts: { user?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+    return run([...sshArgv(this.target(name, opts.user ?? 'root')), 'bash -s'], { input: script, timeoutMs: opts.timeoutMs ?? 120_000 })
+  }
+
+  /** An acplay SshConnection with host key checking on, against this testbed's known_hosts. */
+  connection(name: string, user = 'root'): SshConnection {
+    const h = this.host(name)
+    return new SshConnection({ name, address: h.address, port: 22, user, privateKeyFile: this.key, hostKeyChecking: true, knownHostsFile: this.knownHostsFile })
+  }
+
+  /** Writes an INI inventory into the testbed's dir and returns its path. */
+  inventory(opts: InventoryOptions = {}): string {
+    const hosts = opts.hosts ? opts.hosts.map((n) => this.host(n)) : this.hosts
+    const file = join(this.dir, `inventory-${++this.inventories}.ini`)
+    writeFileSync(file, inventoryText(hosts, this.key, this.knownHostsFile, opts))
+    return file
+  }
+
+  /** Static HTTP server for `dir` on the outer machine, reachable from every host at its gateway. */
+  async serve(dir: string): Promise<ServeHandle> {
+    const s = await serveDir(dir)
+    const handle: ServeHandle = {
+      port: s.port,
+      urlFor: (name) => `http://${this.host(name).gateway}:${s.port}/`,
+      close: async () => {
+        this.servers.delete(handle)
+        await s.close()
+      },
+    }
+    this.servers.add(handle)
+    return handle
+  }
+
+  /** Powers the host off (kills its nspawn); its overlay and network stay, so reboot() can bring it back. */
+  async stopHost(name: string): Promise<void> {
+    const rec = this.record(name)
+    await stopNspawn(rec.nspawnPid)
+    killNetnsPidsSync(rec.slot)
+    rec.nspawnPid = undefined
+    writeSlot(rec)
+    this.host(name).state = 'stopped'
+  }
+
+  async reboot(name: string): Promise<void> {
+    await this.stopHost(name)
+    await this.boot(name)
+  }
+
+  cutNetwork(name: string): Promise<string> {
+    return setLink(this.host(name).slot, false)
+  }
+
+  restoreNetwork(name: string): Promise<string> {
+    return setLink(this.host(name).slot, true)
+  }
+
+  /** Stops sshd on the host (open sessions survive); new connections are refused until reboot(). */
+  async stopSshd(name: string): Promise<void> {
+    const r = await this.exec(name, 'systemctl stop ssh.socket ssh.service')
+    if (r.rc !== 0) throw new Error(`testbed: stopping sshd on ${name} failed: ${r.stderr}`)
+  }
+
+  /** Powers every host off and releases everything: overlays, namespaces, links, temp dir, slots. */
+  async down(): Promise<void> {
+    if (this.isDown) return
+    await Promise.all([...this.servers].map((s) => s.close()))
+    await Promise.all([...this.records.values()].map((r) => stopNspawn(r.nspawnPid)))
+    this.downSync()
+  }
+
+  /** Synchronous teardown for exit hooks; down() does the slow part (powering off) in parallel first. */
+  downSync(): void {
+    if (this.isDown) return
+    this.isDown = true
+    untrack(this)
+    for (const r of this.records.values()) if (r.nspawnPid) try { process.kill(r.nspawnPid, 'SIGTERM') } catch { /* gone */ }
+    for (const r of this.records.values()) releaseHostSync(r)
+    if (mountsUnder(this.dir).length === 0) rmSync(this.dir, { recursive: true, force: true })
+    for (const h of this.hosts) h.state = 'down'
+  }
+
+  /** PIDs of the nspawn processes (for tests asserting that down() left nothing behind). */
+  get pids(): number[] {
+    return [...this.records.values()].flatMap((r) => (r.nspawnPid ? [r.nspawnPid] : []))
+  }
+
+  /** Slot records (the CLI saves them to tear down from another process). */
+  get slotRecords(): SlotRecord[] {
+    return [...this.records.values()]
+  }
+}
