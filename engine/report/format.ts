@@ -1,0 +1,46 @@
+/** Text pieces shared by the plain and TTY reporters: Ansible-shaped headings and result lines. */
+import { createTwoFilesPatch } from 'diff'
+import type { FileDiff } from '../../modules/types.js'
+import type { HostResult, TaskRef } from './types.js'
+
+export const heading = (text: string, width = 80) => `${text} ${'*'.repeat(Math.max(3, width - text.length - 1))}`
+
+export const taskTitle = (t: TaskRef) => `${t.handler ? 'RUNNING HANDLER' : 'TASK'} [${t.role ? `${t.role} : ` : ''}${t.name}]`
+
+const LABEL: Record<HostResult['status'], string> = { ok: 'ok', changed: 'changed', failed: 'fatal', skipped: 'skipping', unreachable: 'fatal' }
+
+/** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
+export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
+  const item = r.item !== undefined ? ` => (item=${r.item})` : ''
+  const lines: string[] = []
+  if (r.status === 'failed' || r.status === 'unreachable') {
+    const what = r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'
+    const msg = r.hidden ? 'the output has been hidden due to the no_log: true specified for this result' : (r.msg ?? '')
+    lines.push(`${LABEL[r.status]}: [${r.host}]${item}: ${what} => ${JSON.stringify({ msg })}`)
+    if (r.ignored) lines.push('...ignoring')
+    return lines
+  }
+  lines.push(`${LABEL[r.status]}: [${r.host}]${item}`)
+  if (r.hidden) return lines
+  if (r.output !== undefined) lines.push(`  ${JSON.stringify(r.output, null, 2).replace(/\n/g, '\n  ')}`)
+  if (r.status === 'ok' && r.reason && verbosity > 0) lines.push(`  ok: ${r.reason}`)
+  if (r.status === 'skipped' && r.reason && verbosity > 0) lines.push(`  ${r.reason}`)
+  for (const c of r.changes) {
+    lines.push(`  - ${c.summary}`)
+    if (showDiff && c.diff) lines.push(...renderDiff(c.diff).map((l) => `    ${l}`))
+  }
+  return lines
+}
+
+/** A unified diff with Ansible's before/after headers, attribute changes first. */
+export function renderDiff(d: FileDiff): string[] {
+  const out: string[] = []
+  for (const [attr, [before, after]] of Object.entries(d.attrs ?? {})) {
+    out.push(`--- before: ${d.path} (${attr}: ${before})`, `+++ after: ${d.path} (${attr}: ${after})`)
+  }
+  if (d.before !== d.after) {
+    const patch = createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, { context: 3 })
+    out.push(...patch.split('\n').slice(1).filter((l, i, a) => l !== '' || i < a.length - 1))
+  }
+  return out
+}

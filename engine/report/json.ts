@@ -1,0 +1,32 @@
+/** One JSON document on stdout at the end (`--json`): for machines and for the tests. */
+import type { HostResult, Reporter, RunSummary } from './types.js'
+
+export interface JsonDocument {
+  playbook: string
+  check: boolean
+  plays: { name: string; hosts: string[] }[]
+  results: HostResult[]
+  warnings: string[]
+  recap: RunSummary['recap']
+  exitCode: number
+  durationMs: number
+}
+
+export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Reporter {
+  const doc: JsonDocument = { playbook: '', check: false, plays: [], results: [], warnings: [], recap: [], exitCode: 0, durationMs: 0 }
+  return {
+    onRunStart: (i) => {
+      doc.playbook = i.playbook
+      doc.check = i.check
+    },
+    onPlayStart: (p) => void doc.plays.push(p),
+    onHostResult: (r) => void doc.results.push(r),
+    onWarning: (m) => void doc.warnings.push(m),
+    onRunEnd: (s) => {
+      doc.recap = s.recap
+      doc.exitCode = s.exitCode
+      doc.durationMs = s.durationMs
+      out.write(`${JSON.stringify(doc, null, 2)}\n`)
+    },
+  }
+}

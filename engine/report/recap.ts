@@ -1,0 +1,35 @@
+/** PLAY RECAP counts and the exit code, exactly as ansible-playbook computes them. */
+import type { HostRecap, HostResult } from './types.js'
+
+export function recap(hosts: readonly string[], results: readonly HostResult[]): HostRecap[] {
+  const by = new Map(hosts.map((h) => [h, { host: h, ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }]))
+  for (const r of results) {
+    const c = by.get(r.host)
+    if (!c) continue
+    if (r.status === 'ok' || r.status === 'changed') c.ok++
+    if (r.status === 'changed') c.changed++
+    if (r.status === 'skipped') c.skipped++
+    if (r.status === 'unreachable') c.unreachable++
+    if (r.status === 'failed') {
+      if (r.ignored) c.ignored++
+      else if (r.rescued) c.rescued++
+      else c.failed++
+    }
+  }
+  return [...by.values()]
+}
+
+/** 0 all good, 2 a host failed, 4 a host was unreachable (4 wins). */
+export function exitCode(recaps: readonly HostRecap[]): number {
+  if (recaps.some((r) => r.unreachable > 0)) return 4
+  if (recaps.some((r) => r.failed > 0)) return 2
+  return 0
+}
+
+/** `host : ok=N changed=N ...` with Ansible's column padding. */
+export function recapLines(recaps: readonly HostRecap[]): string[] {
+  return recaps.map(
+    (r) =>
+      `${r.host.padEnd(26)} : ok=${String(r.ok).padEnd(4)} changed=${String(r.changed).padEnd(4)} unreachable=${String(r.unreachable).padEnd(4)} failed=${String(r.failed).padEnd(4)} skipped=${String(r.skipped).padEnd(4)} rescued=${String(r.rescued).padEnd(4)} ignored=${String(r.ignored).padEnd(4)}`,
+  )
+}

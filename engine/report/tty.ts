@@ -1,0 +1,51 @@
+/** On a terminal: a live listr2 view of each task with one line per host, then the recap. */
+import { Listr, type ListrTask } from 'listr2'
+import { heading, resultLines, taskTitle } from './format.js'
+import { recapLines } from './recap.js'
+import type { HostResult, Reporter } from './types.js'
+
+const COLOR: Record<HostResult['status'], string> = { ok: '\x1b[32m', changed: '\x1b[33m', failed: '\x1b[31m', unreachable: '\x1b[31m', skipped: '\x1b[36m' }
+const RESET = '\x1b[0m'
+
+interface Pending {
+  resolve: (r: HostResult) => void
+}
+
+export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): Reporter {
+  let pending = new Map<string, Pending>()
+  let running: Promise<unknown> = Promise.resolve()
+  const v = opts.verbosity ?? 0
+
+  const hostTask = (host: string): ListrTask['task'] => async (_ctx, task) => {
+    const r = await new Promise<HostResult>((resolve) => pending.set(host, { resolve }))
+    const [first, ...rest] = resultLines(r, v, !!opts.diff)
+    task.title = `${COLOR[r.status]}${first}${RESET}`
+    if (rest.length) task.output = rest.join('\n')
+    if (r.status === 'skipped') task.skip(task.title)
+  }
+
+  return {
+    onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n`),
+    onTaskStart: (t, hosts) => {
+      pending = new Map()
+      const list = new Listr(
+        hosts.map((h): ListrTask => ({ title: h, task: hostTask(h), rendererOptions: { persistentOutput: true } })),
+        { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseSkips: false } },
+      )
+      process.stdout.write(`${taskTitle(t)}\n`)
+      running = list.run().catch(() => undefined)
+    },
+    onHostResult: (r) => pending.get(r.host)?.resolve(r),
+    onTaskEnd: () => running,
+    onWarning: (m) => process.stderr.write(`\x1b[35m[WARNING]: ${m}${RESET}\n`),
+    onRunEnd: async (s) => {
+      await running
+      process.stdout.write(`\n${heading('PLAY RECAP')}\n`)
+      for (const [i, line] of recapLines(s.recap).entries()) {
+        const r = s.recap[i]!
+        const color = r.failed || r.unreachable ? COLOR.failed : r.changed ? COLOR.changed : COLOR.ok
+        process.stdout.write(`${color}${line}${RESET}\n`)
+      }
+    },
+  }
+}

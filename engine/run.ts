@@ -1,0 +1,71 @@
+/** plays → hosts → tasks. Loads the inventory and playbook, runs each play, closes connections, recaps. */
+import pLimit from 'p-limit'
+import { loadInventory } from './inventory/index.js'
+import type { Inventory } from './inventory/types.js'
+import { loadPlaybook } from './playbook/load.js'
+import type { Playbook } from './playbook/types.js'
+import { exitCode, recap } from './report/recap.js'
+import type { RunSummary } from './report/types.js'
+import { Masker } from './secrets.js'
+import { connectionFor } from './run/connections.js'
+import { emit, emitAsync, type RunContext } from './run/context.js'
+import { HostState } from './run/host-state.js'
+import type { RunOptions } from './run/options.js'
+import { runPlay } from './run/play.js'
+import { builtinModules } from '../modules/index.js'
+import type { ModuleSpec } from '../modules/types.js'
+import { dirname, resolve } from 'node:path'
+
+export type { RunOptions } from './run/options.js'
+
+export interface Loaded {
+  inventory: Inventory
+  playbook: Playbook
+  modules: Record<string, ModuleSpec>
+}
+
+/** Everything a run reads before it touches a host; bad input fails here with file:line. */
+export async function load(opts: RunOptions, modules: Record<string, ModuleSpec> = builtinModules): Promise<Loaded> {
+  const playbookFile = resolve(opts.playbook)
+  const inventory = await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) })
+  const playbook = await loadPlaybook(playbookFile, { modules })
+  return { inventory, playbook, modules }
+}
+
+export async function run(opts: RunOptions, loaded?: Loaded): Promise<RunSummary> {
+  const started = Date.now()
+  const { inventory, playbook, modules } = loaded ?? (await load(opts))
+  const rc: RunContext = {
+    opts,
+    inventory,
+    playbook,
+    modules,
+    masker: new Masker(),
+    reporters: opts.reporters ?? [],
+    hosts: new Map(),
+    results: [],
+    limit: pLimit(opts.forks ?? 10),
+    started: !opts.startAtTask,
+  }
+  const hostState = (name: string) => {
+    let h = rc.hosts.get(name)
+    if (!h) {
+      h = new HostState(name, () => connectionFor(name, inventory.hostVars(name), opts))
+      rc.hosts.set(name, h)
+    }
+    return h
+  }
+  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff })
+  try {
+    for (const play of playbook.plays) await runPlay(rc, play, hostState)
+  } finally {
+    await Promise.all([...rc.hosts.values()].map((h) => h.close()))
+  }
+  const recaps = recap([...rc.hosts.keys()], rc.results)
+  const connections = [...rc.hosts.values()].map((h) => ({ host: h.name, connects: h.connectCount, execs: h.execCount }))
+  const summary: RunSummary = { recap: recaps, exitCode: exitCode(recaps), durationMs: Date.now() - started, check: !!opts.check, results: rc.results, connections }
+  await emitAsync(rc, 'onRunEnd', summary)
+  return summary
+}
+
+export type { HostRecap, HostResult, RunSummary, Reporter } from './report/types.js'

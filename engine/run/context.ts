@@ -1,0 +1,54 @@
+/** What every part of a play's run shares: options, reporters, the masker, modules, the play. */
+import type { Inventory } from '../inventory/types.js'
+import type { Play, Playbook, Handler } from '../playbook/types.js'
+import type { HostResult, Reporter, TaskRef } from '../report/types.js'
+import type { Masker } from '../secrets.js'
+import type { ModuleSpec } from '../../modules/types.js'
+import type { HostState } from './host-state.js'
+import type { RunOptions } from './options.js'
+import type pLimit from 'p-limit'
+
+export interface RunContext {
+  opts: RunOptions
+  inventory: Inventory
+  playbook: Playbook
+  modules: Record<string, ModuleSpec>
+  masker: Masker
+  reporters: Reporter[]
+  hosts: Map<string, HostState>
+  results: HostResult[]
+  limit: ReturnType<typeof pLimit>
+  /** --start-at-task: true once the named task was reached */
+  started: boolean
+}
+
+export interface PlayContext {
+  run: RunContext
+  play: Play
+  /** play vars + vars_files, templated lazily per host */
+  playVars: Record<string, unknown>
+  varsFiles: Record<string, unknown>
+  handlers: Handler[]
+  hostNames: string[]
+  /** meta: end_play */
+  ended: boolean
+}
+
+export function emit<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {
+  for (const r of ctx.reporters) {
+    const fn = r[hook] as ((...a: unknown[]) => void) | undefined
+    fn?.apply(r, args)
+  }
+}
+
+/** Like emit, but waits for hooks that return a promise (a renderer finishing its frame). */
+export async function emitAsync<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): Promise<void> {
+  for (const r of ctx.reporters) {
+    const fn = r[hook] as ((...a: unknown[]) => unknown) | undefined
+    await fn?.apply(r, args)
+  }
+}
+
+export function taskRef(t: { name?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string } }, handler = false): TaskRef {
+  return { name: t.name ?? t.module ?? 'task', pos: t.pos, role: t.role?.name, handler }
+}

@@ -1,0 +1,29 @@
+/** Handlers run at flush points, in the order they are defined, on the hosts that notified them. */
+import { emit, emitAsync, taskRef, type PlayContext } from './context.js'
+import type { HostState } from './host-state.js'
+import { record } from './linear.js'
+import { rootScope } from './scope.js'
+import { runModuleTask } from './task.js'
+
+export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
+  for (const handler of pc.handlers) {
+    const names = [handler.name ?? '', ...handler.listen]
+    const targets = hosts.filter((h) => h.active && names.some((n) => h.notified.has(n)))
+    if (targets.length === 0) continue
+    for (const h of targets) for (const n of names) h.notified.delete(n)
+    const ref = taskRef({ ...handler }, true)
+    emit(pc.run, 'onTaskStart', ref, targets.map((h) => h.name))
+    const scope = rootScope()
+    const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
+    for (const r of results) record(pc, { ...r, task: { ...r.task, handler: true } })
+    await emitAsync(pc.run, 'onTaskEnd', ref)
+  }
+}
+
+/** Notifications naming no handler are an error in Ansible; we warn once per name. */
+export function unknownNotifications(pc: PlayContext, hosts: HostState[]): string[] {
+  const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
+  const unknown = new Set<string>()
+  for (const h of hosts) for (const n of h.notified) if (!known.has(n)) unknown.add(n)
+  return [...unknown]
+}

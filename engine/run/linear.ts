@@ -1,0 +1,87 @@
+/**
+ * The linear strategy: every active host finishes task N before any starts N+1. Hosts run in
+ * parallel up to `forks` (one p-limit for the whole run). Blocks, rescue/always, includes and
+ * meta tasks are handled here; a single module task is run by task.ts.
+ */
+import type { HostResult } from '../report/types.js'
+import type { Task } from '../playbook/types.js'
+import { emit, emitAsync, taskRef, type PlayContext } from './context.js'
+import { flushHandlers } from './handlers.js'
+import type { HostState } from './host-state.js'
+import { loadInclude } from './includes.js'
+import { enter, type Scope } from './scope.js'
+import { selectedByTags } from './tags.js'
+import { runModuleTask } from './task.js'
+
+export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope): Promise<void> {
+  for (const task of tasks) {
+    const active = hosts.filter((h) => h.active)
+    if (active.length === 0 || pc.ended) return
+    switch (task.kind) {
+      case 'module':
+        await runOneTask(pc, task, active, scope)
+        break
+      case 'block':
+        await runBlock(pc, task, active, scope)
+        break
+      case 'include_tasks':
+      case 'include_role':
+        for (const { hosts: group, tasks: loaded, scope: inner } of await loadInclude(pc, task, active, scope)) {
+          await runTasks(pc, loaded, group, inner)
+        }
+        break
+      case 'meta':
+        if (task.action === 'flush_handlers') await flushHandlers(pc, active)
+        if (task.action === 'end_play') pc.ended = true
+        if (task.action === 'end_host') for (const h of active) h.ended = true
+        if (task.action === 'clear_host_errors') for (const h of hosts) h.failed = false
+        break
+    }
+  }
+}
+
+async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, hosts: HostState[], scope: Scope): Promise<void> {
+  const rc = pc.run
+  const tags = [...pc.play.tags, ...scope.tags, ...task.tags]
+  if (!selectedByTags(tags, rc.opts.tags, rc.opts.skipTags)) return
+  const ref = taskRef({ ...task, role: task.role ?? scope.role })
+  if (!rc.started) {
+    if (ref.name !== rc.opts.startAtTask && `${ref.role} : ${ref.name}` !== rc.opts.startAtTask) return
+    rc.started = true
+  }
+  const targets = task.run_once ? hosts.slice(0, 1) : hosts
+  emit(rc, 'onTaskStart', ref, targets.map((h) => h.name))
+  const results = await Promise.all(targets.map((h) => rc.limit(() => runModuleTask(pc, task, h, scope))))
+  if (task.run_once) {
+    // run_once: the other hosts see the same registered result, as in Ansible
+    const first = targets[0]!
+    for (const h of hosts.slice(1)) if (task.register) h.facts[task.register] = first.facts[task.register]
+  }
+  for (const r of results) record(pc, r)
+  await emitAsync(rc, 'onTaskEnd', ref)
+}
+
+export function record(pc: PlayContext, r: HostResult): void {
+  const masked = pc.run.masker.maskDeep(r)
+  pc.run.results.push(masked)
+  emit(pc.run, 'onHostResult', masked)
+}
+
+async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {
+  const scope = enter(outer, block)
+  const firstResult = pc.run.results.length
+  await runTasks(pc, block.block, hosts, scope)
+  const failed = hosts.filter((h) => h.failed)
+  if (block.rescue.length && failed.length) {
+    // The failures inside the block are rescued: they count as rescued, not failed, in the recap.
+    for (const h of failed) h.failed = false
+    for (const r of pc.run.results.slice(firstResult)) if (r.status === 'failed' && failed.some((h) => h.name === r.host)) r.rescued = true
+    await runTasks(pc, block.rescue, failed, scope)
+  }
+  if (block.always.length) {
+    const stillFailed = hosts.filter((h) => h.failed)
+    for (const h of stillFailed) h.failed = false
+    await runTasks(pc, block.always, hosts.filter((h) => !h.unreachable), scope)
+    for (const h of stillFailed) h.failed = true
+  }
+}

@@ -1,0 +1,24 @@
+/** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
+import type { Reporter } from '../report/types.js'
+
+export interface RunOptions {
+  playbook: string
+  inventory: string[]
+  check?: boolean
+  diff?: boolean
+  limit?: string
+  tags?: string[]
+  skipTags?: string[]
+  /** already parsed -e values, later ones win */
+  extraVars?: Record<string, unknown>
+  forks?: number
+  user?: string
+  privateKey?: string
+  become?: boolean
+  becomeUser?: string
+  verbosity?: number
+  startAtTask?: string
+  /** host_key_checking = False */
+  hostKeyChecking?: boolean
+  reporters?: Reporter[]
+}

@@ -1,0 +1,59 @@
+/** One play: select hosts, load vars_files, run pre_tasks / roles / tasks / post_tasks in batches, flush handlers. */
+import { readFileSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import { parse } from 'yaml'
+import { playbookError } from '../errors.js'
+import type { Play } from '../playbook/types.js'
+import { templateValue } from '../vars/template.js'
+import { emit, type PlayContext, type RunContext } from './context.js'
+import { flushHandlers, unknownNotifications } from './handlers.js'
+import type { HostState } from './host-state.js'
+import { runTasks } from './linear.js'
+import { rootScope } from './scope.js'
+
+function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
+  let out: Record<string, unknown> = {}
+  for (const f of play.vars_files) {
+    const name = String(templateValue(f, { ...play.vars, ...rc.opts.extraVars }, { file: play.pos.file, line: play.pos.line }))
+    const path = isAbsolute(name) ? name : join(rc.playbook.dir, name)
+    let data: unknown
+    try {
+      data = parse(readFileSync(path, 'utf8'))
+    } catch (e) {
+      throw playbookError(`vars_files: cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`, play.pos)
+    }
+    if (data && (typeof data !== 'object' || Array.isArray(data))) throw playbookError(`vars_files: ${path} must be a mapping`, play.pos)
+    out = { ...out, ...(data as Record<string, unknown>) }
+  }
+  return out
+}
+
+/** `serial: 2` or `serial: "30%"` → batches of host names. */
+function batches(hosts: string[], serial: Play['serial']): string[][] {
+  if (serial === undefined || serial === null || serial === 0) return [hosts]
+  const n = typeof serial === 'string' && serial.endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseFloat(serial)) / 100)) : Number(serial)
+  const out: string[][] = []
+  for (let i = 0; i < hosts.length; i += n) out.push(hosts.slice(i, i + n))
+  return out
+}
+
+export async function runPlay(rc: RunContext, play: Play, hostState: (name: string) => HostState): Promise<void> {
+  const names = rc.inventory.select(play.hosts, rc.opts.limit)
+  emit(rc, 'onPlayStart', { name: play.name, hosts: names })
+  if (names.length === 0) {
+    emit(rc, 'onWarning', `no hosts matched for play '${play.name}' (hosts: ${play.hosts}${rc.opts.limit ? `, limit: ${rc.opts.limit}` : ''}); skipping`)
+    return
+  }
+  const pc: PlayContext = { run: rc, play, playVars: play.vars, varsFiles: loadVarsFiles(rc, play), handlers: play.handlers, hostNames: names, ended: false }
+  for (const batch of batches(names, play.serial)) {
+    const hosts = batch.map(hostState).filter((h) => h.active || h.ended)
+    for (const h of hosts) h.ended = false
+    const scope = rootScope()
+    for (const section of [play.pre_tasks, [...play.roles, ...play.tasks], play.post_tasks]) {
+      await runTasks(pc, section, hosts, scope)
+      await flushHandlers(pc, hosts)
+    }
+    for (const n of unknownNotifications(pc, hosts)) emit(rc, 'onWarning', `a task notified '${n}', but no handler has that name or listens to it`)
+    for (const h of hosts) h.notified.clear()
+  }
+}

@@ -1,0 +1,75 @@
+/** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
+import type { RoleContext, TaskKeywords } from '../playbook/types.js'
+import type { HostState } from './host-state.js'
+import type { PlayContext } from './context.js'
+
+export interface Scope {
+  vars: Record<string, unknown>
+  when: string[]
+  tags: string[]
+  become?: boolean
+  become_user?: string
+  ignore_errors?: boolean
+  check_mode?: boolean
+  diff?: boolean
+  no_log?: boolean
+  environment?: Record<string, unknown>
+  role?: RoleContext
+}
+
+export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
+
+/** The scope inside a block (or role): its keywords override the outer ones, its `when`s add up. */
+export function enter(scope: Scope, k: TaskKeywords): Scope {
+  return {
+    vars: { ...scope.vars, ...k.vars },
+    when: [...scope.when, ...k.when],
+    tags: [...scope.tags, ...k.tags],
+    become: k.become ?? scope.become,
+    become_user: k.become_user ?? scope.become_user,
+    ignore_errors: k.ignore_errors ?? scope.ignore_errors,
+    check_mode: k.check_mode ?? scope.check_mode,
+    diff: k.diff ?? scope.diff,
+    no_log: k.no_log ?? scope.no_log,
+    environment: k.environment ? { ...scope.environment, ...k.environment } : scope.environment,
+    role: k.role ?? scope.role,
+  }
+}
+
+/** Ansible's precedence, lowest first; see engine/vars/precedence.ts for the documented order. */
+export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: TaskKeywords): Record<string, unknown> {
+  const role = task.role ?? scope.role
+  const opts = pc.run.opts
+  return {
+    ...role?.defaults,
+    ...pc.run.inventory.hostVars(host.name),
+    ...pc.playVars,
+    ...pc.varsFiles,
+    ...role?.vars,
+    ...role?.params,
+    ...scope.vars,
+    ...task.vars,
+    ...host.facts,
+    ...opts.extraVars,
+    ansible_check_mode: !!opts.check,
+    ansible_diff_mode: !!opts.diff,
+    playbook_dir: pc.run.playbook.dir,
+    role_path: role?.dir,
+    role_name: role?.name,
+    ansible_play_hosts: pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active),
+    ansible_play_hosts_all: pc.hostNames,
+    hostvars: hostvars(pc),
+  }
+}
+
+/** `hostvars[name]`: every host's inventory vars plus its facts, computed on access. */
+function hostvars(pc: PlayContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const name of pc.run.inventory.hosts.keys()) {
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => ({ ...pc.run.inventory.hostVars(name), ...pc.run.hosts.get(name)?.facts }),
+    })
+  }
+  return out
+}

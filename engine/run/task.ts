@@ -1,0 +1,172 @@
+/**
+ * One module task on one host: when, loop, templated args, the module (or engine action),
+ * changed_when / failed_when, register, notify. Returns the result the reporters and recap see.
+ */
+import { isEngineAction } from '../actions/names.js'
+import { runAction } from '../actions/run-action.js'
+import { LocalConnection } from '../connection/local.js'
+import { AcplayError, ModuleFailure } from '../errors.js'
+import { runModule, type ModuleOutcome } from '../module-runner.js'
+import type { ModuleTask } from '../playbook/types.js'
+import type { HostResult } from '../report/types.js'
+import { evaluate, render, templateValue } from '../vars/template.js'
+import { emit, taskRef, type PlayContext } from './context.js'
+import { withEnvironment } from './connections.js'
+import { findFile } from './find-file.js'
+import type { HostState } from './host-state.js'
+import { taskVars, type Scope } from './scope.js'
+
+type ItemResult = HostResult & { registered: Record<string, unknown> }
+
+const truthy = (v: unknown) => !!v && v !== 'False' && v !== 'false'
+
+export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
+  const started = Date.now()
+  const ref = taskRef({ ...task, role: task.role ?? scope.role })
+  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: ref.name, host: host.name }
+  const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
+  let vars: Record<string, unknown>
+  try {
+    vars = taskVars(pc, host, scope, task)
+    const loopVar = task.loop_control?.loop_var ?? 'item'
+    if (task.loop === undefined) {
+      const r = await runOnce(pc, task, host, scope, vars, where)
+      return finish(pc, task, host, scope, r, Date.now() - started)
+    }
+    const items = templateValue(task.loop, vars, where)
+    if (!Array.isArray(items)) throw new AcplayError('E_LOOP', `loop must be a list, got ${typeof items}`, where)
+    const results: ItemResult[] = []
+    for (const item of items) {
+      const itemVars = { ...vars, [loopVar]: item }
+      const label = task.loop_control?.label ? String(templateValue(task.loop_control.label, itemVars, where)) : typeof item === 'string' ? item : JSON.stringify(item)
+      const r = { ...(await runOnce(pc, task, host, scope, itemVars, where)), item: label }
+      results.push(r)
+      emit(pc.run, 'onItemResult', pc.run.masker.maskDeep(stripRegistered(r)))
+      if (r.status === 'unreachable') break
+    }
+    return finish(pc, task, host, scope, aggregate(base, results), Date.now() - started)
+  } catch (e) {
+    const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
+    const status = e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY') ? 'unreachable' : 'failed'
+    return finish(pc, task, host, scope, { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }, Date.now() - started)
+  }
+}
+
+function stripRegistered(r: ItemResult): HostResult {
+  const { registered: _r, ...rest } = r
+  return rest
+}
+
+function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: ItemResult[]): ItemResult {
+  const any = (s: string) => results.some((r) => r.status === s)
+  const status = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : results.length > 0 && results.every((r) => r.status === 'skipped') ? 'skipped' : 'ok'
+  const registered = {
+    changed: any('changed'),
+    failed: any('failed'),
+    skipped: status === 'skipped',
+    msg: any('failed') ? 'One or more items failed' : 'All items completed',
+    results: results.map((r) => r.registered),
+  }
+  return {
+    ...base,
+    status,
+    msg: results.find((r) => r.status === 'failed' || r.status === 'unreachable')?.msg,
+    changes: results.flatMap((r) => r.changes),
+    items: results.length,
+    durationMs: 0,
+    registered,
+  }
+}
+
+async function runOnce(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): Promise<ItemResult> {
+  const ref = taskRef({ ...task, role: task.role ?? scope.role })
+  const skipped = (reason: string): ItemResult => ({ host: host.name, task: ref, status: 'skipped', reason, changes: [], durationMs: 0, registered: { changed: false, skipped: true, skip_reason: reason } })
+  for (const cond of [...scope.when, ...task.when]) {
+    if (!truthy(evaluate(cond, vars, where))) return skipped(`Conditional result was False: ${cond}`)
+  }
+  const args = templateValue(task.args, vars, where) as Record<string, unknown>
+  const noLog = truthy(task.no_log ?? scope.no_log)
+  const action = isEngineAction(task.module)
+  let outcome: ModuleOutcome & { output?: unknown }
+  if (action) {
+    try {
+      const a = runAction(action, args, { evaluate: (e) => evaluate(e, vars, where), baseDir: task.role?.dir ?? pc.run.playbook.dir })
+      if (a.facts) Object.assign(host.facts, a.facts)
+      outcome = { status: a.status, msg: a.msg, changes: [], data: a.data, output: a.output }
+    } catch (e) {
+      outcome = { status: 'failed', msg: e instanceof Error ? e.message : String(e), changes: [], data: {} }
+    }
+  } else {
+    outcome = await runHostModule(pc, task, host, scope, vars, args, where)
+  }
+  if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
+  let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }
+  if (outcome.msg) registered.msg = outcome.msg
+  let status = outcome.status
+  const withResult = task.register ? { ...vars, [task.register]: registered } : vars
+  if (status !== 'unreachable' && status !== 'skipped') {
+    if (task.changed_when?.length) {
+      const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))
+      if (status !== 'failed') status = changed ? 'changed' : 'ok'
+      registered = { ...registered, changed }
+    }
+    if (task.failed_when?.length) {
+      const failed = task.failed_when.every((c) => truthy(evaluate(c, withResult, where)))
+      status = failed ? 'failed' : registered.changed ? 'changed' : 'ok'
+      registered = { ...registered, failed }
+    }
+  }
+  return {
+    host: host.name,
+    task: ref,
+    status,
+    msg: outcome.msg,
+    reason: outcome.reason,
+    changes: outcome.changes,
+    output: outcome.output,
+    hidden: noLog || undefined,
+    durationMs: 0,
+    registered,
+  }
+}
+
+async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, args: Record<string, unknown>, where: AcplayError['where']): Promise<ModuleOutcome> {
+  const mod = pc.run.modules[task.module]
+  if (!mod) return { status: 'failed', msg: `unknown module '${task.module}'`, changes: [], data: {} }
+  const opts = pc.run.opts
+  const role = task.role ?? scope.role
+  const becomeOn = truthy(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
+  const becomeUser = String(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root')
+  const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
+  const baseConn = delegated === 'localhost' || delegated === '127.0.0.1' ? new LocalConnection('localhost') : host.connection()
+  const env = task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
+  const check = task.check_mode ?? scope.check_mode ?? pc.play.check_mode ?? !!opts.check
+  try {
+    return await runModule(mod, args, {
+      conn: withEnvironment(baseConn, env),
+      become: becomeOn ? { user: becomeUser } : undefined,
+      check,
+      diff: (task.diff ?? scope.diff ?? !!opts.diff) && !truthy(task.no_log ?? scope.no_log),
+      vars,
+      effects: host.effects,
+      masker: pc.run.masker,
+      findFile: (p, kind) => findFile(p, kind, pc.run.playbook.dir, role),
+      render: (text) => render(text, vars, where),
+      where,
+    })
+  } catch (e) {
+    if (e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY')) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
+    if (e instanceof AcplayError || e instanceof ModuleFailure) return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
+    throw e
+  }
+}
+
+function finish(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, r: ItemResult, durationMs: number): HostResult {
+  if (task.register) host.facts[task.register] = r.registered
+  if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
+  const ignore = task.ignore_errors ?? scope.ignore_errors
+  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: r.status === 'failed' && truthy(ignore) ? true : undefined }
+  if (r.status === 'unreachable') host.unreachable = true
+  else if (r.status === 'failed' && !result.ignored) host.failed = true
+  return result
+}
