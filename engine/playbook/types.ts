@@ -47,9 +47,19 @@ export interface ModuleTask extends TaskKeywords {
   notify: string[]
   /** `loop` / `with_items`: a list, or a template string that yields one */
   loop?: unknown
-  loop_control?: { label?: string; loop_var?: string }
+  loop_control?: LoopControl
   changed_when?: string[]
   failed_when?: string[]
+  /** retry until all are true (raw expressions, as `when`), up to `retries` times, `delay` seconds apart */
+  until?: string[]
+  retries?: number | string
+  delay?: number | string
+}
+
+export interface LoopControl {
+  label?: string
+  loop_var?: string
+  index_var?: string
 }
 
 export interface BlockTask extends TaskKeywords {
@@ -66,6 +76,7 @@ export interface IncludeTasksTask extends TaskKeywords {
   /** the directory relative paths resolve against */
   baseDir: string
   loop?: unknown
+  loop_control?: LoopControl
 }
 
 export interface IncludeRoleTask extends TaskKeywords {
@@ -75,6 +86,13 @@ export interface IncludeRoleTask extends TaskKeywords {
   /** import_role: false; include_role: true */
   dynamic: boolean
   baseDir: string
+  /** role files other than main.yml (`tasks_from: setup` -> tasks/setup.yml) */
+  tasks_from?: string
+  vars_from?: string
+  defaults_from?: string
+  handlers_from?: string
+  loop?: unknown
+  loop_control?: LoopControl
 }
 
 export interface MetaTask extends TaskKeywords {
@@ -110,6 +128,16 @@ export interface Play {
   tasks: Task[]
   post_tasks: Task[]
   handlers: Handler[]
+  /** directory of the file the play is in (differs from Playbook.dir for import_playbook) */
+  dir?: string
+  any_errors_fatal?: boolean
+  max_fail_percentage?: number
+  environment?: Record<string, unknown>
+  /** ssh (default) or local */
+  connection?: string
+  remote_user?: string
+  /** default args by canonical module name */
+  module_defaults?: Record<string, Record<string, unknown>>
 }
 
 export interface Playbook {

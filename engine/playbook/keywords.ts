@@ -1,0 +1,93 @@
+/** Normalisers for task and play keywords: each checks the node's type and names it in the error. */
+import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import { describeNode, fail, isNull, toJS, type Source } from './yaml-source.js'
+
+const TEMPLATE = /\{\{|\{%/
+export const isTemplate = (v: unknown): boolean => typeof v === 'string' && TEMPLATE.test(v)
+
+/** `"{{ x }}"` -> `x`; anything not wholly wrapped in one `{{ }}` stays as it is. */
+export function stripBraces(expr: string): string {
+  const m = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(expr)
+  return m && !/\{\{|\}\}/.test(m[1]!) ? m[1]!.trim() : expr.trim()
+}
+
+function conditionItem(src: Source, key: string, node: Node | null): string {
+  if (isScalar(node)) {
+    const v = node.value
+    if (typeof v === 'string') return stripBraces(v)
+    if (typeof v === 'boolean') return v ? 'True' : 'False'
+    if (typeof v === 'number') return String(v)
+  }
+  throw fail(src, node, `'${key}' must be a string, a boolean or a list of them, got ${describeNode(node)}`)
+}
+
+/** when / changed_when / failed_when / until: raw expressions, ANDed. */
+export function conditions(src: Source, key: string, node: Node | null): string[] {
+  if (isNull(node)) return []
+  if (isSeq(node)) return node.items.map((n) => conditionItem(src, key, n as Node))
+  return [conditionItem(src, key, node)]
+}
+
+/** tags: a string (comma separated allowed) or a list. */
+export function tags(src: Source, node: Node | null): string[] {
+  if (isNull(node)) return []
+  const items = isSeq(node) ? (node.items as Node[]) : [node]
+  const out: string[] = []
+  for (const n of items) {
+    if (!isScalar(n) || n.value === null || typeof n.value === 'object') throw fail(src, n, `'tags' must be a string or a list of strings, got ${describeNode(n)}`)
+    const s = String(n.value)
+    out.push(...(isSeq(node) ? [s.trim()] : s.split(',').map((t) => t.trim())).filter(Boolean))
+  }
+  return out
+}
+
+export function stringList(src: Source, key: string, node: Node | null): string[] {
+  if (isNull(node)) return []
+  const items = isSeq(node) ? (node.items as Node[]) : [node]
+  return items.map((n) => {
+    if (isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number')) return String(n.value)
+    throw fail(src, n, `'${key}' must be a string or a list of strings, got ${describeNode(n)}`)
+  })
+}
+
+export function str(src: Source, key: string, node: Node | null): string {
+  if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value)
+  throw fail(src, node, `'${key}' must be a string, got ${describeNode(node)}`)
+}
+
+const TRUE = new Set(['yes', 'true', 'on', 'y'])
+const FALSE = new Set(['no', 'false', 'off', 'n'])
+
+export function bool(src: Source, key: string, node: Node | null): boolean {
+  if (isScalar(node)) {
+    const v = node.value
+    if (typeof v === 'boolean') return v
+    if (typeof v === 'string' && TRUE.has(v.toLowerCase())) return true
+    if (typeof v === 'string' && FALSE.has(v.toLowerCase())) return false
+    if (isTemplate(v)) throw fail(src, node, `'${key}' must be a boolean (a template is not supported here)`)
+  }
+  throw fail(src, node, `'${key}' must be a boolean, got ${describeNode(node)}`)
+}
+
+export function mapping(src: Source, key: string, node: Node | null): Record<string, unknown> {
+  if (isNull(node)) return {}
+  if (isMap(node)) return toJS(src, node) as Record<string, unknown>
+  throw fail(src, node, `'${key}' must be a mapping, got ${describeNode(node)}`)
+}
+
+/** loop / with_items / with_list / with_dict -> a list, or a template string that yields one. */
+export function loopValue(src: Source, key: string, node: Node | null): unknown {
+  const v = toJS(src, node)
+  if (isTemplate(v)) {
+    if (key !== 'with_dict') return v
+    const inner = stripBraces(v as string)
+    return inner === v ? v : `{{ (${inner}) | dict2items }}`
+  }
+  if (key === 'with_dict') {
+    if (isMap(node)) return Object.entries(v as object).map(([k, value]) => ({ key: k, value }))
+    throw fail(src, node, `'with_dict' must be a mapping or a template, got ${describeNode(node)}`)
+  }
+  if (Array.isArray(v)) return key === 'with_items' ? v.flatMap((x) => (Array.isArray(x) ? x : [x])) : v
+  if (key === 'with_items' && isScalar(node) && typeof v === 'string') return [v]
+  throw fail(src, node, `'${key}' must be a list or a template that yields one, got ${describeNode(node)}`)
+}

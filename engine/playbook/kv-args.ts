@@ -1,0 +1,86 @@
+/**
+ * Ansible's inline `k=v k2="v 2"` task arguments. For free-form modules (command, shell) only the
+ * module's own option keys are taken out; the rest of the text, with its original spacing and
+ * newlines, is the free-form part (a `shell: |` script must keep its lines).
+ */
+
+interface Token {
+  text: string
+  start: number
+  end: number
+}
+
+/** Splits on whitespace outside quotes and Jinja `{{ }}` / `{% %}` / `{# #}` blocks. */
+export function splitArgs(text: string): Token[] {
+  const out: Token[] = []
+  let start = -1
+  let quote: string | null = null
+  let depth = 0
+  const flush = (end: number) => {
+    if (start >= 0) out.push({ text: text.slice(start, end), start, end })
+    start = -1
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    const two = text.slice(i, i + 2)
+    if (quote) {
+      if (c === '\\') i++
+      else if (c === quote) quote = null
+      continue
+    }
+    if (two === '{{' || two === '{%' || two === '{#') {
+      if (start < 0) start = i
+      depth++
+      i++
+      continue
+    }
+    if (depth > 0) {
+      if (two === '}}' || two === '%}' || two === '#}') {
+        depth--
+        i++
+      }
+      continue
+    }
+    if (/\s/.test(c)) {
+      flush(i)
+      continue
+    }
+    if (start < 0) start = i
+    // a quote opens only at a token's start or right after `=`, so "don't" stays a word
+    if ((c === '"' || c === "'") && (i === start || text[i - 1] === '=')) quote = c
+  }
+  if (quote) throw new Error(`unbalanced ${quote} quote in arguments: ${text}`)
+  if (depth > 0) throw new Error(`unbalanced Jinja braces in arguments: ${text}`)
+  flush(text.length)
+  return out
+}
+
+export function unquote(v: string): string {
+  const q = v[0]
+  if (v.length >= 2 && (q === '"' || q === "'") && v.endsWith(q)) {
+    return v.slice(1, -1).replace(new RegExp(`\\\\([\\\\${q}])`, 'g'), '$1')
+  }
+  return v
+}
+
+export interface KvArgs {
+  args: Record<string, string>
+  /** the text that is not `k=v`, trimmed ('' when none) */
+  freeForm: string
+}
+
+/** Parses `k=v` pairs; with `onlyKeys`, other `a=b` words stay in the free-form text (`echo FOO=1`). */
+export function parseKv(text: string, onlyKeys?: ReadonlySet<string>): KvArgs {
+  const args: Record<string, string> = {}
+  let freeForm = ''
+  let last = 0
+  for (const t of splitArgs(text)) {
+    const m = /^([A-Za-z_][\w]*)=([\s\S]*)$/.exec(t.text)
+    if (!m || (onlyKeys && !onlyKeys.has(m[1]!))) continue
+    args[m[1]!] = unquote(m[2]!)
+    freeForm += text.slice(last, t.start)
+    last = t.end
+  }
+  freeForm += text.slice(last)
+  return { args, freeForm: freeForm.trim() }
+}

@@ -1,0 +1,103 @@
+/**
+ * A task's action: which module (or engine action) it names, and its arguments from a mapping,
+ * a `k=v` string, and the legacy `args:` keyword. Arguments are checked against the module's spec
+ * at load time where they can be: unknown and missing keys always, types only for values that
+ * are not templates (those are known per host at run time).
+ */
+import { isMap, isScalar, type Node } from 'yaml'
+import { isEngineAction } from '../actions/names.js'
+import { paramError, unknownModule, type Location } from '../errors.js'
+import { validateParams, type ParamSpecs } from '../../modules/schema.js'
+import type { PlayScope } from './context.js'
+import { isTemplate } from './keywords.js'
+import { parseKv } from './kv-args.js'
+import { didYouMean } from './suggest.js'
+import { at, describeNode, entries, fail, isNull, toJS, type Source } from './yaml-source.js'
+
+/** Options Ansible takes out of a free-form command line; any other `a=b` is part of the command. */
+const RAW_KEYS = new Set(['chdir', 'creates', 'removes', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends', 'warn', 'argv'])
+
+/** Modules whose free-form text is an argument: `shell: echo hi` is `{ cmd: 'echo hi' }`. */
+const FREE_FORM: Record<string, { key: string; only?: ReadonlySet<string> }> = {
+  command: { key: 'cmd', only: RAW_KEYS },
+  shell: { key: 'cmd', only: RAW_KEYS },
+  raw: { key: 'cmd', only: RAW_KEYS },
+  script: { key: 'cmd', only: RAW_KEYS },
+  include_vars: { key: 'file' },
+}
+
+/** The short engine action name or the canonical module name, or undefined if nothing answers to it. */
+export function resolveAction(scope: PlayScope, name: string): string | undefined {
+  return isEngineAction(name) ?? scope.registry.resolveModule(name)
+}
+
+export function unknownModuleError(scope: PlayScope, src: Source, keyNode: Node, name: string, keywords: Iterable<string>, task?: string) {
+  const candidates = [...scope.registry.moduleNames(), 'debug', 'set_fact', 'assert', 'fail', 'include_vars', ...keywords]
+  return unknownModule(`unknown module '${name}'${didYouMean(name, candidates)}`, at(src, keyNode, task))
+}
+
+export interface ActionArgs {
+  module: string
+  args: Record<string, unknown>
+}
+
+/** Arguments given as the module key's value (mapping, `k=v` string or nothing) merged over `args:`. */
+export function moduleArgs(src: Source, module: string, value: Node | null, argsNode: Node | null, task?: string, text?: string): Record<string, unknown> {
+  const base: Record<string, unknown> = {}
+  if (!isNull(argsNode)) {
+    if (!isMap(argsNode)) throw fail(src, argsNode, `'args' must be a mapping, got ${describeNode(argsNode)}`, task)
+    Object.assign(base, toJS(src, argsNode))
+  }
+  if (text !== undefined) return text ? { ...base, ...freeFormArgs(src, module, text, value, task) } : base
+  if (isNull(value)) return base
+  if (isMap(value)) return { ...base, ...(toJS(src, value) as Record<string, unknown>) }
+  if (isScalar(value) && typeof value.value === 'string') return { ...base, ...freeFormArgs(src, module, value.value, value, task) }
+  throw fail(src, value, `arguments of '${module}' must be a mapping or a 'k=v' string, got ${describeNode(value)}`, task)
+}
+
+function freeFormArgs(src: Source, module: string, text: string, node: Node | null, task?: string): Record<string, unknown> {
+  const ff = FREE_FORM[module]
+  let kv
+  try {
+    kv = parseKv(text, ff?.only)
+  } catch (e) {
+    throw paramError((e as Error).message, at(src, node, task))
+  }
+  if (!kv.freeForm) return kv.args
+  if (!ff) throw paramError(`module '${module}' takes no free-form text, got '${kv.freeForm}' (use key=value or a mapping)`, at(src, node, task))
+  return { [ff.key]: kv.freeForm, ...kv.args }
+}
+
+/** `action: copy src=a dest=b` or `action: { module: copy, src: a }` -> the module name and its arguments node. */
+export function splitActionKeyword(src: Source, node: Node | null, task?: string): { name: string; nameNode: Node; value: Node | null; text?: string } {
+  if (isScalar(node) && typeof node.value === 'string') {
+    const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(node.value)
+    if (m) return { name: m[1]!, nameNode: node, value: null, text: m[2]! }
+  }
+  if (isMap(node)) {
+    const mod = entries(src, node).find((e) => e.key === 'module')
+    if (mod && isScalar(mod.value)) return { name: String(mod.value.value), nameNode: mod.value, value: node }
+  }
+  throw fail(src, node, `'action' must be 'module k=v ...' or a mapping with 'module', got ${describeNode(node)}`, task)
+}
+
+const hasTemplate = (v: unknown): boolean => isTemplate(v) || (typeof v === 'object' && v !== null && /\{\{|\{%/.test(JSON.stringify(v)))
+
+/** Validates args against the module's spec where possible; errors point at the offending argument. */
+export function checkArgs(scope: PlayScope, src: Source, module: string, args: Record<string, unknown>, valueNode: Node | null, fallback: Node, task?: string): void {
+  const spec = scope.registry.getModuleSpec(module)
+  if (!spec || Object.keys(args).some(isTemplate)) return
+  const raw = { ...(scope.moduleDefaults[module] ?? {}), ...args }
+  const params: ParamSpecs = {}
+  const known = new Set<string>()
+  for (const [name, def] of Object.entries(spec.params)) {
+    const names = [name, ...(def.aliases ?? [])]
+    names.forEach((n) => known.add(n))
+    const templated = names.some((n) => hasTemplate(raw[n]))
+    params[name] = templated ? { ...def, type: 'raw', choices: undefined } : def
+  }
+  const bad = Object.keys(args).find((k) => !known.has(k))
+  const keyNode = bad && isMap(valueNode) ? entries(src, valueNode).find((e) => e.key === bad)?.keyNode : undefined
+  const where: Location = at(src, keyNode ?? fallback, task)
+  validateParams({ ...spec, params }, raw, where)
+}

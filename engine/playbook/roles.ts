@@ -1,0 +1,143 @@
+/**
+ * Roles: found on the search path, loaded as a block of their tasks with a RoleContext (defaults,
+ * vars, params) set on every task inside, after their meta dependencies. As in Ansible, a role runs
+ * once per play unless its params differ or its meta says `allow_duplicates`.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import type { TaskScope } from './context.js'
+import { mapping, str } from './keywords.js'
+import { COMMON_KEYWORDS, commonKeywords, loadHandlers, loadTaskList } from './tasks.js'
+import type { BlockTask, RoleContext, Task, TaskKeywords } from './types.js'
+import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from './yaml-source.js'
+
+export interface RoleRef {
+  name: string
+  /** where the role is named, for errors */
+  node: Node
+  params: Record<string, unknown>
+  tasks_from?: string
+  vars_from?: string
+  defaults_from?: string
+  handlers_from?: string
+}
+
+const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory()
+
+/** Candidate dirs: <playbook dir>/roles/NAME, <playbook dir>/NAME, each rolesPath dir, then beside the referring role. */
+export function roleCandidates(scope: TaskScope, name: string): string[] {
+  const { playbookDir, rolesPath } = scope.play
+  if (path.isAbsolute(name)) return [name]
+  if (name.includes('/')) return [path.resolve(playbookDir, name)]
+  const dirs = [path.join(playbookDir, 'roles'), playbookDir, ...rolesPath, ...(scope.role ? [path.dirname(scope.role.dir)] : [])]
+  return [...new Set(dirs.map((d) => path.resolve(d, name)))]
+}
+
+export function findRole(scope: TaskScope, ref: RoleRef): string {
+  const tried = roleCandidates(scope, ref.name)
+  const dir = tried.find(isDir)
+  if (!dir) throw fail(scope.src, ref.node, `role '${ref.name}' not found (looked in: ${tried.join(', ')})`)
+  return dir
+}
+
+/** `<dir>/<name>.yml`, `.yaml`, or bare; for vars/defaults also a `<name>/` dir of files. */
+function findFile(dir: string, name: string): string | undefined {
+  return [name, `${name}.yml`, `${name}.yaml`].map((f) => path.join(dir, f)).find((f) => existsSync(f) && !statSync(f).isDirectory())
+}
+
+function loadVars(dir: string, name = 'main'): Record<string, unknown> {
+  const file = findFile(dir, name)
+  const files = file ? [file] : isDir(path.join(dir, name))
+    ? readdirSync(path.join(dir, name)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, name, f))
+    : []
+  const out: Record<string, unknown> = {}
+  for (const f of files) {
+    const src = readYaml(f)
+    Object.assign(out, mapping(src, path.basename(f), src.doc.contents as Node | null))
+  }
+  return out
+}
+
+/** A `roles:` or meta `dependencies:` entry: a name, or `{ role: name, vars, when, tags, ...params }`. */
+export function roleEntry(scope: TaskScope, node: Node): { ref: RoleRef; kw: TaskKeywords } {
+  const { src } = scope
+  const base: TaskKeywords = { pos: posOf(src, node), when: [], tags: [], vars: {} }
+  if (isScalar(node) && typeof node.value === 'string') return { ref: { name: node.value, node, params: {} }, kw: base }
+  if (!isMap(node)) throw fail(src, node, `a role entry must be a name or a mapping with 'role', got ${describeNode(node)}`)
+  const es = entries(src, node)
+  const nameEntry = es.find((e) => e.key === 'role') ?? es.find((e) => e.key === 'name')
+  if (!nameEntry) throw fail(src, node, "role entry has no 'role' (the role's name)")
+  const keywords = es.filter((e) => e.key !== 'name' && e.key !== 'vars' && COMMON_KEYWORDS.includes(e.key))
+  const kw = { ...commonKeywords({ ...scope, role: undefined }, node, keywords), name: undefined }
+  const params: Record<string, unknown> = {}
+  for (const e of es) {
+    if (e === nameEntry || keywords.includes(e)) continue
+    if (e.key === 'vars') Object.assign(params, mapping(src, 'vars', e.value))
+    else params[e.key] = toJS(src, e.value)
+  }
+  return { ref: { name: str(src, nameEntry.key, nameEntry.value), node: nameEntry.value ?? node, params }, kw }
+}
+
+/** Sets the role on every task inside that has none yet (a dependency keeps its own). */
+function withRole(tasks: Task[], role: RoleContext): void {
+  for (const t of tasks) {
+    t.role ??= role
+    if (t.kind === 'block') for (const part of [t.block, t.rescue, t.always]) withRole(part, role)
+  }
+}
+
+/**
+ * The role as a block (its dependencies first, then its tasks), its handlers appended to the
+ * play's. With `dedupe` (roles: and dependencies) a role already loaded with the same params is
+ * skipped: null.
+ */
+export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean): BlockTask | null {
+  const dir = findRole(scope, ref)
+  const key = `${dir}\0${JSON.stringify(ref.params)}`
+  if (scope.stack.includes(`role:${dir}`)) throw fail(scope.src, ref.node, `role dependency cycle: ${[...scope.stack.filter((s) => s.startsWith('role:')).map((s) => path.basename(s.slice(5))), ref.name].join(' -> ')}`)
+  const metaFile = findFile(path.join(dir, 'meta'), 'main')
+  const meta = metaFile ? readYaml(metaFile) : undefined
+  const metaMap = meta && isMap(meta.doc.contents) ? entries(meta, meta.doc.contents) : []
+  const allowDup = metaMap.some((e) => e.key === 'allow_duplicates' && isScalar(e.value) && e.value.value === true)
+  if (dedupe && !allowDup && scope.play.rolesSeen.has(key)) return null
+  scope.play.rolesSeen.add(key)
+  const role: RoleContext = {
+    name: path.basename(dir),
+    dir,
+    defaults: loadVars(path.join(dir, 'defaults'), ref.defaults_from),
+    vars: loadVars(path.join(dir, 'vars'), ref.vars_from),
+    params: ref.params,
+  }
+  const stack = [...scope.stack, `role:${dir}`]
+  const deps = dependencies({ ...scope, stack, role }, meta, metaMap.find((e) => e.key === 'dependencies')?.value ?? null)
+  const tasksDir = path.join(dir, 'tasks')
+  const inner = { ...scope, role, stack, baseDir: tasksDir }
+  const tasksFile = findFile(tasksDir, ref.tasks_from ?? 'main')
+  if (!tasksFile && ref.tasks_from) throw fail(scope.src, ref.node, `role '${ref.name}' has no tasks file '${ref.tasks_from}' in ${tasksDir}`)
+  let tasks: Task[] = []
+  if (tasksFile) {
+    const src = readYaml(tasksFile)
+    tasks = loadTaskList({ ...inner, src, stack: [...stack, tasksFile] }, src.doc.contents as Node | null, 'tasks')
+  }
+  const handlersFile = findFile(path.join(dir, 'handlers'), ref.handlers_from ?? 'main')
+  if (handlersFile && !scope.play.handlersSeen.has(key)) {
+    scope.play.handlersSeen.add(key)
+    const src = readYaml(handlersFile)
+    scope.play.handlers.push(...loadHandlers({ ...inner, src, baseDir: path.dirname(handlersFile) }, src.doc.contents as Node | null))
+  }
+  withRole(tasks, role)
+  return { kind: 'block', ...kw, role, block: [...deps, ...tasks], rescue: [], always: [] }
+}
+
+function dependencies(scope: TaskScope, meta: Source | undefined, node: Node | null): Task[] {
+  if (!meta || isNull(node)) return []
+  if (!isSeq(node)) throw fail(meta, node, `'dependencies' must be a list of roles, got ${describeNode(node)}`)
+  const depScope = { ...scope, src: meta, role: undefined }
+  return node.items.flatMap((n) => {
+    const { ref, kw } = roleEntry(depScope, n as Node)
+    // a dependency is found beside the role that needs it as well as on the search path
+    const block = roleBlock({ ...depScope, role: scope.role }, ref, kw, true)
+    return block ? [block] : []
+  })
+}

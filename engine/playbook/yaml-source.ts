@@ -1,0 +1,107 @@
+/**
+ * YAML files as position-aware ASTs: every node maps back to file:line:col, so load errors can
+ * point at the offending key or value. Parsed as YAML 1.1 (Ansible's `yes`/`no`), minus the 1.1
+ * types that surprise in playbooks (timestamps, sexagesimal numbers, `0644` as decimal 420).
+ */
+import { readFileSync } from 'node:fs'
+import { parseDocument, LineCounter, isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml'
+import { AcplayError, playbookError, yamlError, type Location } from '../errors.js'
+import type { Pos } from './types.js'
+
+export interface Source {
+  file: string
+  doc: Document
+  lc: LineCounter
+}
+
+type Tag = { tag: string; format?: string; resolve?: unknown }
+const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary'])
+
+// 0644 stays the string '0644' (as if quoted): file modes are what it nearly always is.
+function customTags(tags: Tag[]): Tag[] {
+  return tags
+    .filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
+    .map((t) => (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT' ? { ...t, resolve: (s: string) => s } : t))
+}
+
+export function parseYaml(text: string, file: string): Source {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: customTags as never, uniqueKeys: true })
+  const err = doc.errors[0]
+  if (err) {
+    const { line, col } = lc.linePos(err.pos[0])
+    const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+    throw yamlError(msg, { file, line, col })
+  }
+  return { file, doc, lc }
+}
+
+/** Sync on purpose: static imports are read while a task list is walked, and files are small. */
+export function readYaml(file: string): Source {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw playbookError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file })
+  }
+  return parseYaml(text, file)
+}
+
+export function posOf(src: Source, node: Node | Pair | null | undefined): Pos {
+  const offset = (node && 'range' in node && node.range ? node.range[0] : undefined) ??
+    (node && 'key' in node ? (node.key as Node | null)?.range?.[0] : undefined) ?? 0
+  const { line, col } = src.lc.linePos(offset)
+  return { file: src.file, line, col }
+}
+
+export const at = (src: Source, node: Node | null | undefined, task?: string): Location => ({ ...posOf(src, node), ...(task ? { task } : {}) })
+
+export function fail(src: Source, node: Node | null | undefined, msg: string, task?: string): AcplayError {
+  return playbookError(msg, at(src, node, task))
+}
+
+/** Follows an alias (`*name`) to the node it names. */
+export function deref(src: Source, node: unknown): Node | null {
+  if (isAlias(node)) return (node.resolve(src.doc) as Node | undefined) ?? null
+  return (node as Node | null) ?? null
+}
+
+export interface Entry {
+  key: string
+  keyNode: Node
+  value: Node | null
+}
+
+/** A mapping's entries in order, with `<<: *anchor` merges expanded (explicit keys win). */
+export function entries(src: Source, map: YAMLMap): Entry[] {
+  const out: Entry[] = []
+  const merged: Entry[] = []
+  for (const pair of map.items) {
+    const keyNode = deref(src, pair.key)
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+    const value = deref(src, pair.value)
+    if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
+      const sources = isSeq(value) ? value.items.map((n) => deref(src, n)) : [value]
+      for (const m of sources) if (isMap(m)) merged.push(...entries(src, m))
+      continue
+    }
+    out.push({ key, keyNode: keyNode as Node, value })
+  }
+  const own = new Set(out.map((e) => e.key))
+  return [...out, ...merged.filter((e, i) => !own.has(e.key) && merged.findIndex((x) => x.key === e.key) === i)]
+}
+
+export function toJS(src: Source, node: Node | null): unknown {
+  if (!node) return null
+  return node.toJS(src.doc, { maxAliasCount: 1000 })
+}
+
+export const isNull = (node: Node | null): boolean => node === null || (isScalar(node) && node.value === null)
+
+export function describeNode(node: Node | null): string {
+  if (isNull(node)) return 'nothing'
+  if (isMap(node)) return 'a mapping'
+  if (isSeq(node)) return 'a list'
+  const v = (node as Scalar).value
+  return typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v
+}
