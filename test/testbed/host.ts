@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import { appendFileSync, chmodSync, chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createCgroups, enterCgroupsArgv } from './cgroup.js'
 import { hostAddress, netnsName } from './network.js'
 import { must, pidAlive, run, sleep } from './sh.js'
 import type { SlotRecord } from './slots.js'
@@ -61,11 +62,9 @@ function authorize(merged: string, user: string, publicKey: string): void {
 /** Starts the host detached (own session, unref'd), so a CLI can exit and leave it running. */
 export function bootNspawn(rec: SlotRecord): number {
   const log = openSync(join(rec.hostDir, 'nspawn.log'), 'a')
-  const child = spawn(
-    'systemd-nspawn',
-    ['-q', '-b', '--register=no', '--keep-unit', '-D', rec.merged, '-M', `acp${rec.slot}`, `--network-namespace-path=/run/netns/${netnsName(rec.slot)}`],
-    { detached: true, stdio: ['ignore', log, log] },
-  )
+  const nspawn = ['systemd-nspawn', '-q', '-b', '--register=no', '--keep-unit', '-D', rec.merged, '-M', `acp${rec.slot}`, `--network-namespace-path=/run/netns/${netnsName(rec.slot)}`]
+  const [cmd, ...args] = [...enterCgroupsArgv(createCgroups(rec.slot)), ...nspawn]
+  const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', log, log] })
   closeSync(log)
   child.on('error', () => {}) // surfaces as "not ready" with the log
   child.unref()

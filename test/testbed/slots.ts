@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { removeCgroups } from './cgroup.js'
 import { teardownNetworkSync } from './network.js'
 import { pidAlive, runSync, sleepSync } from './sh.js'
 
@@ -174,6 +175,7 @@ export function releaseHostSync(rec: SlotRecord): void {
   stopNspawnSync(rec)
   unmountSync(rec.merged)
   teardownNetworkSync(rec.slot)
+  removeCgroups(rec.slot)
   if (mountsUnder(rec.hostDir).length === 0) rmSync(rec.hostDir, { recursive: true, force: true })
   rmSync(slotDir(rec.slot), { recursive: true, force: true })
 }
