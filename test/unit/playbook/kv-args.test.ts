@@ -1,0 +1,32 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parseKv, splitArgs } from '../../../engine/playbook/kv-args.js'
+
+const RAW = new Set(['chdir', 'creates'])
+
+test('k=v pairs with quotes and escaped quotes', () => {
+  assert.deepEqual(parseKv(`name=astro shell=/bin/false comment="Astro User" note='it''s'`).args.comment, 'Astro User')
+  assert.deepEqual(parseKv(`a="say \\"hi\\"" b=2`), { args: { a: 'say "hi"', b: '2' }, freeForm: '' })
+})
+
+test('Jinja blocks with spaces stay one word', () => {
+  assert.deepEqual(parseKv('msg="{{ a }} b" name={{ item | upper }}').args, { msg: '{{ a }} b', name: '{{ item | upper }}' })
+  assert.deepEqual(splitArgs('x={{ a b }} y').map((t) => t.text), ['x={{ a b }}', 'y'])
+})
+
+test('free-form command keeps its words; only known keys are taken out', () => {
+  assert.deepEqual(parseKv('./migrate.sh --all chdir=/opt/app creates="/opt/x y"', RAW), {
+    args: { chdir: '/opt/app', creates: '/opt/x y' },
+    freeForm: './migrate.sh --all',
+  })
+  assert.deepEqual(parseKv('env FOO=bar echo "a  b" chdir=/tmp', RAW), { args: { chdir: '/tmp' }, freeForm: 'env FOO=bar echo "a  b"' })
+})
+
+test('a multi-line script keeps its newlines', () => {
+  assert.equal(parseKv('set -e\necho one\necho two\n', RAW).freeForm, 'set -e\necho one\necho two')
+})
+
+test("an apostrophe inside a word is not a quote; an unclosed one is an error", () => {
+  assert.equal(parseKv("echo don't", RAW).freeForm, "echo don't")
+  assert.throws(() => parseKv('msg="open'), /unbalanced " quote/)
+})
