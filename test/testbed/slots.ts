@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { removeCgroups } from './cgroup.js'
 import { teardownNetworkSync } from './network.js'
 import { pidAlive, runSync, sleepSync } from './sh.js'
@@ -177,5 +177,18 @@ export function releaseHostSync(rec: SlotRecord): void {
   teardownNetworkSync(rec.slot)
   removeCgroups(rec.slot)
   if (mountsUnder(rec.hostDir).length === 0) rmSync(rec.hostDir, { recursive: true, force: true })
+  // the testbed's own dir (key, known_hosts) goes with its last host, also when its owner died
+  const bedDir = dirname(dirname(rec.hostDir))
+  if (basename(bedDir).startsWith('acplay-testbed-') && emptyDir(join(bedDir, 'hosts')) && mountsUnder(bedDir).length === 0) {
+    rmSync(bedDir, { recursive: true, force: true })
+  }
   rmSync(slotDir(rec.slot), { recursive: true, force: true })
+}
+
+function emptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0
+  } catch {
+    return true
+  }
 }
