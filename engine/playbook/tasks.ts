@@ -99,16 +99,16 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     module = resolved
     keyNode = a.nameNode
     if (a.text !== undefined) {
-      args = moduleArgs(src, module, a.nameNode, argsOf(es), kw.name, a.text)
+      args = moduleArgs(src, module, a.nameNode, argsOf(es), kw.name ?? module, a.text)
       valueNode = null
     } else {
-      args = moduleArgs(src, module, a.value, argsOf(es), kw.name)
+      args = moduleArgs(src, module, a.value, argsOf(es), kw.name ?? module)
       delete args.module
     }
     if (action.key === 'local_action') kw.delegate_to = 'localhost'
   } else {
     module = resolveAction(scope.play, action.key)!
-    args = moduleArgs(src, module, valueNode, argsOf(es), kw.name)
+    args = moduleArgs(src, module, valueNode, argsOf(es), kw.name ?? module)
   }
   checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
   const task: ModuleTask = { kind: 'module', ...kw, module, args, notify: [] }
