@@ -31,6 +31,7 @@ export function uploadScript(u: Upload): string {
     keepOwner,
     owner,
     mode,
+    u.validate ? validateLine(u.validate) : '',
     'sync "$tmp"',
     `mv -f "$tmp" ${dest}`,
     'trap - EXIT',
@@ -38,6 +39,12 @@ export function uploadScript(u: Upload): string {
   ]
     .filter(Boolean)
     .join('\n')
+}
+
+/** The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". */
+function validateLine(argv: readonly string[]): string {
+  const arg = (a: string) => (a.includes('%s') ? a.split('%s').map((p) => (p ? quote(p) : '')).join('"$tmp"') : quote(a))
+  return `${argv.map(arg).join(' ')} || { echo ${quote(`validation failed: ${argv.join(' ')}`)} >&2; exit 1; }`
 }
 
 export function planScript(changes: readonly Change[]): string {

@@ -35,6 +35,8 @@ export interface Upload {
   mode?: string
   /** never shown in diffs or logs */
   secret?: boolean
+  /** argv run against the temp file before the rename; each '%s' becomes its path (Ansible's `validate`) */
+  validate?: string[]
 }
 
 export interface FileDiff {
