@@ -1,0 +1,29 @@
+/**
+ * Inventories as ansible-inventory reads them: `-i` sources (INI, YAML/JSON, directories,
+ * `h1,h2,` host lists), group_vars/ and host_vars/ beside them and beside the playbook.
+ */
+import { resolve } from 'node:path'
+import { InventoryBuilder } from './data.js'
+import { LoadedInventory } from './inventory.js'
+import { readSources } from './sources.js'
+import { loadVarsDirs } from './vars-dirs.js'
+import type { Inventory, LoadOptions } from './types.js'
+
+export type { Inventory, InventoryGroup, InventoryHost, LoadOptions, Vars, VarsLayer } from './types.js'
+export { LOCALHOST, splitPattern } from './patterns.js'
+
+export async function loadInventory(sources: string[], opts: LoadOptions = {}): Promise<Inventory> {
+  const data = new InventoryBuilder()
+  const dirs = await readSources(sources, data)
+  data.reconcile()
+
+  const groups = [...data.groups.keys()]
+  const hosts = [...data.hosts.keys()]
+  // the same directory twice adds nothing (Ansible would read it twice to the same effect)
+  const unique = [...new Map(dirs.map((d) => [resolve(d), d])).values()]
+  const inventoryDirs = await Promise.all(unique.map((d) => loadVarsDirs(d, groups, hosts)))
+  const playDir = opts.playbookDir
+  const playbookDir =
+    playDir !== undefined && !unique.some((d) => resolve(d) === resolve(playDir)) ? await loadVarsDirs(playDir, groups, hosts) : undefined
+  return new LoadedInventory(data, inventoryDirs, playbookDir)
+}

@@ -1,0 +1,112 @@
+/**
+ * The loaded, read-only inventory: group tree with depths, each host's groups in precedence
+ * order, merged host vars with magic variables, and host pattern selection.
+ */
+import { dirname } from 'node:path'
+import { inventoryError } from '../errors.js'
+import type { InventoryBuilder } from './data.js'
+import { LOCALHOST, selectHosts, type PatternView } from './patterns.js'
+import { compareGroups, hostVarLayers, mergeLayers } from './precedence.js'
+import type { Inventory, InventoryGroup, InventoryHost, Vars, VarsLayer } from './types.js'
+import type { VarsDirs } from './vars-dirs.js'
+
+export class LoadedInventory implements Inventory {
+  readonly hosts = new Map<string, InventoryHost>()
+  readonly groups = new Map<string, InventoryGroup>()
+  readonly warnings: string[]
+  private readonly hostRecVars = new Map<string, Vars>()
+  private readonly hostSource = new Map<string, string | undefined>()
+  private readonly members = new Map<string, string[]>()
+  private readonly view: PatternView
+
+  constructor(
+    data: InventoryBuilder,
+    private readonly inventoryDirs: VarsDirs[],
+    private readonly playbookDir: VarsDirs | undefined,
+  ) {
+    this.warnings = [...data.warnings]
+    const depth = groupDepths(data)
+    for (const g of data.groups.values()) {
+      this.groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], parents: [...g.parents], vars: { ...g.vars }, depth: depth.get(g.name)! })
+    }
+    const key = (name: string) => ({ name, depth: depth.get(name)!, priority: priorityOf(this.groups.get(name)!.vars) })
+    for (const h of data.hosts.values()) {
+      const all = new Set<string>(['all'])
+      for (const g of h.groups) [g, ...data.ancestors(g)].forEach((x) => all.add(x))
+      const groups = [...all].map(key).sort(compareGroups).map((k) => k.name)
+      this.hosts.set(h.name, { name: h.name, groups })
+      this.hostRecVars.set(h.name, { ...h.vars })
+      this.hostSource.set(h.name, h.source)
+    }
+    // a group's hosts: its own and its descendants', in inventory order
+    for (const name of this.groups.keys()) this.members.set(name, [])
+    for (const h of this.hosts.values()) for (const g of h.groups) this.members.get(g)!.push(h.name)
+    for (const conflict of [...this.groups.keys()].filter((g) => this.hosts.has(g))) {
+      this.warnings.push(`found both group and host with the same name: ${conflict}`)
+    }
+    this.view = { hosts: [...this.hosts.keys()], groups: [...this.groups.keys()], groupHosts: (g) => this.groupHosts(g) }
+  }
+
+  groupHosts(name: string): string[] {
+    return [...(this.members.get(name) ?? [])]
+  }
+
+  select(pattern: string, limit?: string): string[] {
+    return selectHosts(this.view, pattern, limit)
+  }
+
+  hostVarLayers(name: string): VarsLayer[] {
+    const host = this.hosts.get(name)
+    if (!host && !LOCALHOST.has(name)) throw inventoryError(`unknown host '${name}'`, { host: name })
+    const layers = hostVarLayers({
+      host: name,
+      // Ansible's implicit localhost belongs to no group but still gets `all`'s vars
+      groups: host?.groups ?? ['all'],
+      groupVars: (g) => this.groups.get(g)?.vars ?? {},
+      hostVars: host ? this.hostRecVars.get(name)! : { ansible_connection: 'local' },
+      inventoryDirs: this.inventoryDirs,
+      playbookDir: this.playbookDir,
+    })
+    layers.push({ source: 'magic', vars: this.magicVars(name, host) })
+    return layers
+  }
+
+  hostVars(name: string): Vars {
+    return mergeLayers(this.hostVarLayers(name))
+  }
+
+  private magicVars(name: string, host: InventoryHost | undefined): Vars {
+    const source = this.hostSource.get(name)
+    const groups: Record<string, string[]> = {}
+    for (const g of this.groups.keys()) groups[g] = this.groupHosts(g)
+    return {
+      inventory_hostname: name,
+      inventory_hostname_short: LOCALHOST.has(name) ? name : name.split('.')[0],
+      group_names: (host?.groups ?? []).filter((g) => g !== 'all').sort(),
+      groups,
+      inventory_file: source ?? null,
+      inventory_dir: source ? dirname(source) : null,
+    }
+  }
+}
+
+/** Ansible's group depth: `all` is 0, a child is one deeper than its deepest parent. */
+function groupDepths(data: InventoryBuilder): Map<string, number> {
+  const depth = new Map<string, number>()
+  const of = (name: string): number => {
+    const known = depth.get(name)
+    if (known !== undefined) return known
+    const parents = data.groups.get(name)?.parents ?? []
+    const d = parents.length ? Math.max(...parents.map(of)) + 1 : 0
+    depth.set(name, d)
+    return d
+  }
+  for (const name of data.groups.keys()) of(name)
+  return depth
+}
+
+/** ansible_group_priority from the inventory source orders groups of equal depth (default 1). */
+function priorityOf(vars: Vars): number {
+  const p = Number(vars.ansible_group_priority ?? 1)
+  return Number.isFinite(p) ? p : 1
+}
