@@ -14,14 +14,21 @@ export interface Source {
   lc: LineCounter
 }
 
-type Tag = { tag: string; format?: string; resolve?: unknown }
+type Tag = { tag: string; format?: string; resolve?: unknown; test?: RegExp }
 const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary'])
+
+// Booleans as PyYAML reads them (so `y`/`n` stay strings: a role named y is a role).
+const BOOL = { true: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/, false: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ }
 
 // 0644 stays the string '0644' (as if quoted): file modes are what it nearly always is.
 function customTags(tags: Tag[]): Tag[] {
   return tags
     .filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
-    .map((t) => (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT' ? { ...t, resolve: (s: string) => s } : t))
+    .map((t) => {
+      if (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT') return { ...t, resolve: (s: string) => s }
+      if (t.tag === 'tag:yaml.org,2002:bool') return { ...t, test: t.test?.test('yes') ? BOOL.true : BOOL.false }
+      return t
+    })
 }
 
 export function parseYaml(text: string, file: string): Source {

@@ -36,6 +36,6 @@ test('tags: string, comma string, list', () => {
 })
 
 test('YAML 1.1 booleans, 0644 kept as text, dates as text', () => {
-  const { src } = node('a: yes\nb: 0644\nc: 2024-01-02\nd: 1:30\ne: 0x1f\n')
-  assert.deepEqual(src.doc.toJS(), { a: true, b: '0644', c: '2024-01-02', d: '1:30', e: 31 })
+  const { src } = node('a: yes\nb: 0644\nc: 2024-01-02\nd: 1:30\ne: 0x1f\nf: y\ng: Off\n')
+  assert.deepEqual(src.doc.toJS(), { a: true, b: '0644', c: '2024-01-02', d: '1:30', e: 31, f: 'y', g: false })
 })
