@@ -1,0 +1,92 @@
+/**
+ * postgres_db: a PostgreSQL database with an owner, encoding and locale, as community.postgresql's
+ * postgresql_db (present/absent). An existing database gets a new owner with ALTER DATABASE ...
+ * OWNER TO (changed, not a failure); encoding and locale cannot change after creation, so asking
+ * for different ones fails with a message instead of dropping data.
+ *
+ * Effects: `postgres.db` key=<name> -> the DbFact after the change (exists, owner, encoding, locale).
+ * Reads `postgres.role` effects: in check mode an owner created by an earlier (unapplied) task counts.
+ */
+import { ModuleFailure } from '../../engine/errors.js'
+import { pgDbFact, pgRoleFact, type DbFact, type RoleFact } from '../facts/postgres.js'
+import { defineModule, type Plan } from '../types.js'
+import { loginOf, loginParams, planOrDefer } from './login.js'
+import { psql, quoteIdent, quoteLiteral } from './sql.js'
+
+/** PostgreSQL accepts encodings case-insensitively and with or without _ / -: compare them that way. */
+const normEncoding = (e: string) => e.toUpperCase().replace(/[-_]/g, '')
+
+export const postgresDb = defineModule({
+  name: 'postgres_db',
+  aliases: ['postgresql_db'],
+  summary: 'Create, re-own or drop a PostgreSQL database',
+  description: 'CREATE DATABASE runs outside a transaction block (psql autocommit). psql runs as the OS user postgres; SQL goes on stdin.',
+  params: {
+    name: { type: 'str', required: true, aliases: ['db'], description: 'Database name (any characters; quoted as one identifier).' },
+    owner: { type: 'str', description: 'Role that owns the database; changed with ALTER DATABASE when it differs.' },
+    encoding: { type: 'str', description: 'Encoding for a new database (UTF8). Cannot change later.' },
+    lc_collate: { type: 'str', description: 'LC_COLLATE for a new database. Cannot change later.' },
+    lc_ctype: { type: 'str', description: 'LC_CTYPE for a new database. Cannot change later.' },
+    template: { type: 'str', description: 'Template database for a new database (template0 to choose another encoding/locale).' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'present: the database exists; absent: it is dropped (DROP DATABASE).' },
+    ...loginParams,
+  },
+  returns: { db: 'the database name', state: 'present or absent' },
+  examples: `- name: The airflow database exists, owned by the airflow role
+  community.postgresql.postgresql_db:
+    name: airflow
+    owner: airflow
+    encoding: UTF8
+    template: template0
+`,
+  async plan(p, ctx): Promise<Plan> {
+    if (p.state === 'absent' && (p.owner || p.encoding || p.lc_collate || p.lc_ctype || p.template)) {
+      throw new ModuleFailure('state=absent takes no owner, encoding, lc_collate, lc_ctype or template')
+    }
+    const login = loginOf(p)
+    const data = { db: p.name, state: p.state }
+    const q = quoteIdent(p.name)
+    return planOrDefer(ctx.check, `database ${p.name}`, async () => {
+      const fact = await ctx.fact(pgDbFact, login, p.name, p.owner)
+      const db = fact.db
+      const effect = (value: DbFact) => [{ fact: pgDbFact.name, key: p.name, value }]
+      if (p.state === 'absent') {
+        if (!db.exists) return { kind: 'ok', reason: `database ${p.name} does not exist`, data }
+        return { kind: 'change', data, changes: [{ summary: `drop database ${p.name}`, commands: [psql(login, `DROP DATABASE ${q};`)], effects: effect({ ...fact, db: { exists: false } }) }] }
+      }
+      if (p.owner !== undefined && !fact.ownerExists) {
+        const recorded = ctx.effect(pgRoleFact.name, p.owner) as RoleFact | undefined
+        if (!recorded?.role.exists) throw new ModuleFailure(`owner role ${p.owner} does not exist (create it with postgres_user first)`)
+      }
+      if (!db.exists) {
+        const opts = [
+          p.owner !== undefined ? `OWNER ${quoteIdent(p.owner)}` : '',
+          p.template !== undefined ? `TEMPLATE ${quoteIdent(p.template)}` : '',
+          p.encoding !== undefined ? `ENCODING ${quoteLiteral(p.encoding)}` : '',
+          p.lc_collate !== undefined ? `LC_COLLATE ${quoteLiteral(p.lc_collate)}` : '',
+          p.lc_ctype !== undefined ? `LC_CTYPE ${quoteLiteral(p.lc_ctype)}` : '',
+        ].filter(Boolean)
+        const value: DbFact = { ownerExists: true, db: { exists: true, owner: p.owner ?? login.user, encoding: p.encoding, collate: p.lc_collate, ctype: p.lc_ctype } }
+        const summary = `create database ${p.name}${p.owner !== undefined ? ` owned by ${p.owner}` : ''}`
+        return { kind: 'change', data, changes: [{ summary, commands: [psql(login, `CREATE DATABASE ${q}${opts.length ? ` WITH ${opts.join(' ')}` : ''};`)], effects: effect(value) }] }
+      }
+      const fixed: [string, string | undefined, string | undefined, (s: string) => string][] = [
+        ['encoding', p.encoding, db.encoding, normEncoding],
+        ['lc_collate', p.lc_collate, db.collate, (s) => s],
+        ['lc_ctype', p.lc_ctype, db.ctype, (s) => s],
+      ]
+      for (const [arg, want, have, norm] of fixed) {
+        // have is undefined only for a database an earlier check-mode task would create with the server's default.
+        if (want !== undefined && have !== undefined && norm(want) !== norm(have)) {
+          throw new ModuleFailure(`database ${p.name} exists with ${arg} ${have}; PostgreSQL cannot change it to ${want} (dump, drop and re-create the database)`)
+        }
+      }
+      if (p.owner !== undefined && p.owner !== db.owner) {
+        const summary = `change owner of database ${p.name} from ${db.owner} to ${p.owner}`
+        const value: DbFact = { ownerExists: true, db: { ...db, owner: p.owner } }
+        return { kind: 'change', data, changes: [{ summary, commands: [psql(login, `ALTER DATABASE ${q} OWNER TO ${quoteIdent(p.owner)};`)], effects: effect(value) }] }
+      }
+      return { kind: 'ok', reason: `database ${p.name} exists, owned by ${db.owner}, encoding ${db.encoding ?? "(server default)"}`, data }
+    })
+  },
+})
