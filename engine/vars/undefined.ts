@@ -1,0 +1,38 @@
+/**
+ * Jinja's StrictUndefined, as a value: a missing variable or attribute evaluates to an `Undef`
+ * that remembers its name, so `x is defined` and `x | default()` can look at it and every other use
+ * raises E_UNDEFINED_VAR naming it (a bare JS `undefined` would carry no name).
+ */
+import { AcplayError, undefinedVar } from '../errors.js'
+
+export class Undef {
+  constructor(
+    /** the expression as written: `airflow_password`, `pg.port` */
+    readonly name: string,
+    /** why, when it is an attribute: `'pg' has no attribute 'port'` */
+    readonly reason?: string,
+  ) {}
+
+  error(): AcplayError {
+    return undefinedVar(`'${this.name}' is undefined${this.reason ? ` (${this.reason})` : ''}`)
+  }
+
+  // Any accidental coercion (JSON, string concat) is an error too, never "[object Object]".
+  toJSON(): never {
+    throw this.error()
+  }
+  toString(): never {
+    throw this.error()
+  }
+}
+
+export const isUndef = (v: unknown): v is Undef => v instanceof Undef
+
+/** Returns v, or raises the undefined error it stands for. */
+export function strict<T>(v: T): T {
+  if (v instanceof Undef) throw v.error()
+  return v
+}
+
+/** Template errors that are not about undefined names (syntax, type errors, loops). */
+export const templateError = (msg: string) => new AcplayError('E_TEMPLATE', msg)
