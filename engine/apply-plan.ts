@@ -13,7 +13,10 @@ function heredoc(content: string | Buffer): string {
 
 export function commandLine(cmd: Command): string {
   if (cmd.stdin === undefined) return shellJoin(cmd.argv)
-  return `base64 -d ${heredoc(cmd.stdin)} | ${shellJoin(cmd.argv)}`
+  // The pipe must follow the `<<'ACPLAY_EOF'` operator on the first line: after the body, the
+  // delimiter line has to stand alone or the here-document never ends.
+  const [op, ...body] = heredoc(cmd.stdin).split('\n')
+  return `base64 -d ${op} | ${shellJoin(cmd.argv)}\n${body.join('\n')}`
 }
 
 export function uploadScript(u: Upload): string {
