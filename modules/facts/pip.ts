@@ -1,0 +1,108 @@
+/**
+ * What a Python environment has installed, read with importlib.metadata in one python run (~30 ms,
+ * pip itself takes ~0.5 s to start), plus the marker environment for evaluating extras.
+ */
+import type { Fact } from '../types.js'
+import type { MarkerEnv } from '../pip/markers.js'
+import { normalizeName } from '../pip/requirement.js'
+
+export interface InstalledDist {
+  /** null: installed by an earlier (simulated) change whose resulting version is not known */
+  version: string | null
+  /** Requires-Dist lines; undefined when unknown (simulated) */
+  requires?: string[]
+}
+
+/**
+ * absent: no such venv directory (or no such interpreter); broken: the directory has no runnable
+ * bin/python; ok: the installed distributions by PEP 503 name.
+ */
+export type PipEnv =
+  | { status: 'absent' }
+  | { status: 'broken'; detail: string }
+  | { status: 'ok'; dists: Record<string, InstalledDist>; env?: MarkerEnv }
+
+/** Where pip works: a venv directory, or an interpreter (system pip). */
+export type PipTarget = { venv: string } | { python: string }
+
+export const pipTargetKey = (t: PipTarget) => ('venv' in t ? t.venv : `python:${t.python}`)
+
+const PY = `import json, platform, sys, os
+import importlib.metadata as md
+dists = {}
+for d in md.distributions():
+    n = d.metadata['Name']
+    if n:
+        dists.setdefault(n, {'version': d.version, 'requires': d.requires or []})
+env = {'python_version': '%d.%d' % sys.version_info[:2], 'python_full_version': platform.python_version(),
+       'os_name': os.name, 'sys_platform': sys.platform, 'platform_system': platform.system(),
+       'platform_machine': platform.machine(), 'platform_release': platform.release(),
+       'platform_python_implementation': platform.python_implementation(),
+       'implementation_name': sys.implementation.name}
+print(json.dumps({'dists': dists, 'env': env}))`
+
+// $1 = kind (venv|python), $2 = the venv dir or interpreter; values are positional, never spliced.
+const SCRIPT = `if [ "$1" = venv ]; then
+  [ -e "$2" ] || { echo ACPLAY_ABSENT; exit 0; }
+  [ -d "$2" ] || { echo "ACPLAY_BROKEN $2 is not a directory"; exit 0; }
+  [ -x "$2/bin/python" ] || { echo "ACPLAY_BROKEN $2 has no bin/python"; exit 0; }
+  py="$2/bin/python"
+else
+  command -v -- "$2" >/dev/null 2>&1 || { echo ACPLAY_ABSENT; exit 0; }
+  py=$2
+fi
+out=$("$py" -c "$3" 2>&1) || { echo "ACPLAY_BROKEN $py does not run: $(printf '%s' "$out" | tail -n 1)"; exit 0; }
+printf '%s\\n' "$out"`
+
+/** Parses the script's output (pure). */
+export function parsePipEnv(stdout: string): PipEnv {
+  const text = stdout.trim()
+  if (text === 'ACPLAY_ABSENT') return { status: 'absent' }
+  if (text.startsWith('ACPLAY_BROKEN ')) return { status: 'broken', detail: text.slice('ACPLAY_BROKEN '.length) }
+  const raw = JSON.parse(text.split('\n').pop()!) as { dists: Record<string, { version: string; requires: string[] }>; env: MarkerEnv }
+  const dists: Record<string, InstalledDist> = {}
+  for (const [name, d] of Object.entries(raw.dists)) {
+    const key = normalizeName(name)
+    if (!dists[key]) dists[key] = { version: d.version, requires: d.requires }
+  }
+  return { status: 'ok', dists, env: raw.env }
+}
+
+export const pipInstalled: Fact<PipEnv, [PipTarget]> = {
+  name: 'pip.installed',
+  key: pipTargetKey,
+  command: (t) => ({ argv: ['sh', '-c', SCRIPT, 'sh', 'venv' in t ? 'venv' : 'python', 'venv' in t ? t.venv : t.python, PY] }),
+  parse(out, t) {
+    if (out.rc !== 0) throw new Error(`cannot read installed packages of ${pipTargetKey(t)}: ${out.stderr.trim()}`)
+    return parsePipEnv(out.stdout)
+  },
+}
+
+export interface WouldInstall {
+  name: string
+  version: string
+}
+
+/**
+ * What `pip install --dry-run --report -` would install (pip's own resolver against the index):
+ * used for `state: latest` and requirements files. argv = the pip command line without the flags.
+ */
+export const pipDryRun: Fact<WouldInstall[], [string[], string | undefined]> = {
+  name: 'pip.dry_run',
+  key: (argv, chdir) => JSON.stringify([argv, chdir ?? null]),
+  command: (argv, chdir) => ({
+    argv: [...(chdir ? ['env', '-C', chdir] : []), ...argv, '--dry-run', '--quiet', '--disable-pip-version-check', '--no-input', '--report', '-'],
+  }),
+  parse(out) {
+    if (out.rc !== 0) throw new Error(`pip could not resolve the requirements: ${(out.stderr.trim() || out.stdout.trim()).split('\n').slice(-5).join('\n')}`)
+    return parseDryRunReport(out.stdout)
+  },
+}
+
+/** The JSON installation report (pip >= 22.2) -> [{name, version}] (pure). */
+export function parseDryRunReport(stdout: string): WouldInstall[] {
+  const start = stdout.indexOf('{')
+  if (start < 0) throw new Error(`pip printed no installation report: ${stdout.trim().slice(0, 200)}`)
+  const report = JSON.parse(stdout.slice(start)) as { install?: { metadata: { name: string; version: string } }[] }
+  return (report.install ?? []).map((i) => ({ name: normalizeName(i.metadata.name), version: i.metadata.version }))
+}

@@ -1,0 +1,198 @@
+/**
+ * pip: Python packages in a virtualenv (created first when missing) or for an interpreter.
+ *
+ * "Already satisfied" is decided here from the installed distributions (one python run reading
+ * importlib.metadata) and PEP 440 specifiers, including the dependencies of requested extras.
+ * `state: latest` and `requirements` files ask pip's resolver read-only: `pip install --dry-run
+ * --report -` (pip >= 22.2) against the configured index, in plan.
+ *
+ * Effects recorded: pip.installed (key: the venv path, or `python:<interpreter>`) = the
+ * distributions after the change ({name: {version}}; version null where an unpinned install's
+ * result is not known before it runs); creating the venv also records venv.info and path.stat.
+ */
+import { ModuleFailure } from '../engine/errors.js'
+import { pipDryRun, pipInstalled, pipTargetKey, type InstalledDist, type PipEnv, type PipTarget, type WouldInstall } from './facts/pip.js'
+import { createVenvChange } from './pip/create-venv.js'
+import { parseRequirement, requirementText, type Requirement } from './pip/requirement.js'
+import { checkAbsent, checkPresent, pinnedVersion, type Verdict } from './pip/satisfied.js'
+import { shlexSplit } from './pip/shlex.js'
+import { defineModule, type Change, type ModuleContext, type Plan } from './types.js'
+
+type Dists = Record<string, InstalledDist>
+
+const installedEffect = (key: string, dists: Dists) => ({ fact: 'pip.installed', key, value: { status: 'ok', dists } satisfies PipEnv })
+
+function parseNames(names: string[], version: string | undefined): Requirement[] {
+  if (version !== undefined && names.length !== 1) throw new ModuleFailure('version can only be used with exactly one name')
+  return names.map((n) => {
+    try {
+      const r = parseRequirement(n)
+      if (version === undefined) return r
+      if (r.specifiers.length) throw new Error(`name ${JSON.stringify(n)} already has a version specifier; do not also give version`)
+      return parseRequirement(`${requirementText(r)}==${version}`)
+    } catch (e) {
+      throw new ModuleFailure(`name: ${(e as Error).message}`)
+    }
+  })
+}
+
+export const pip = defineModule({
+  name: 'pip',
+  summary: 'Manage Python packages with pip',
+  description:
+    'Installs, upgrades or removes Python distributions in a virtualenv (created with virtualenv_command ' +
+    'when missing) or for an interpreter. A converged host is ok without running pip; latest and requirements ' +
+    'files are resolved with `pip install --dry-run --report -` (read-only) against index_url.',
+  params: {
+    name: { type: 'list', elements: 'str', aliases: ['names'], description: 'Requirements such as `astronomer-core[postgres]==2.0.*`.' },
+    version: { type: 'str', description: 'Exact version for a single `name` (== VERSION).' },
+    requirements: { type: 'str', description: 'A requirements file on the host (relative to chdir).' },
+    virtualenv: { type: 'path', description: 'Virtualenv to install into; created when missing.' },
+    virtualenv_command: { type: 'str', default: 'python3 -m venv', description: 'Command that creates the virtualenv (the path is appended).' },
+    virtualenv_python: { type: 'str', description: 'Interpreter for `-m venv` when virtualenv_command is the default.' },
+    virtualenv_site_packages: { type: 'bool', default: false, description: 'Create the virtualenv with --system-site-packages.' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest', 'forcereinstall'], description: 'present, absent, latest or forcereinstall (always reinstalls).' },
+    index_url: { type: 'str', description: 'Base URL of the package index (pip --index-url).' },
+    extra_index_url: { type: 'list', elements: 'str', description: 'Extra index URLs (pip --extra-index-url).' },
+    extra_args: { type: 'str', description: 'Extra pip arguments, split as a shell would (never run through one).' },
+    executable: { type: 'path', description: 'The pip to run when there is no virtualenv (e.g. /opt/app/bin/pip); its directory\'s python3 reads the installed packages.' },
+    chdir: { type: 'path', description: 'Directory pip runs in.' },
+  },
+  mutuallyExclusive: [['name', 'requirements'], ['virtualenv', 'executable']],
+  requiredOneOf: [['name', 'requirements']],
+  returns: { name: 'the requirements asked for', virtualenv: 'the virtualenv', state: 'the state', cmd: 'the pip command (argv) that ran' },
+  examples: `
+- pip:
+    name: ['astronomer-core[postgres]==2.0.*']
+    virtualenv: /home/astro/airflow-venv
+    index_url: https://pypi.internal/simple
+- pip: { name: acplay-demo, state: latest, virtualenv: /opt/demo }
+- pip: { requirements: requirements.txt, chdir: /srv/app, virtualenv: /srv/app/venv }
+`,
+  async plan(p, ctx) {
+    for (const [k, v] of Object.entries({ virtualenv: p.virtualenv, executable: p.executable, chdir: p.chdir, requirements: p.requirements })) {
+      if (v !== undefined && /[\0\n]/.test(v)) throw new ModuleFailure(`${k} must not contain a newline or NUL`)
+    }
+    if (p.virtualenv !== undefined && !p.virtualenv.startsWith('/') && !p.chdir) throw new ModuleFailure(`virtualenv must be an absolute path (or give chdir), got ${JSON.stringify(p.virtualenv)}`)
+    if (p.requirements !== undefined && p.state === 'absent') throw new ModuleFailure('state absent with requirements is not supported: list the names to remove')
+    let extra: string[]
+    try {
+      extra = p.extra_args ? shlexSplit(p.extra_args) : []
+    } catch (e) {
+      throw new ModuleFailure(`extra_args: ${(e as Error).message}`)
+    }
+    const reqs = p.name ? parseNames(p.name, p.version) : []
+    const venvPath = p.virtualenv && !p.virtualenv.startsWith('/') ? `${p.chdir!.replace(/\/+$/, '')}/${p.virtualenv}` : p.virtualenv?.replace(/(.)\/+$/, '$1')
+    const target: PipTarget = venvPath ? { venv: venvPath } : { python: p.executable ? p.executable.replace(/[^/]*$/, 'python3') : 'python3' }
+    if (p.executable && !p.executable.includes('/')) (target as { python: string }).python = 'python3'
+    const key = pipTargetKey(target)
+    const pipArgv = venvPath ? [`${venvPath}/bin/python`, '-m', 'pip'] : p.executable ? [p.executable] : ['python3', '-m', 'pip']
+    const index = [...(p.index_url ? ['--index-url', p.index_url] : []), ...(p.extra_index_url ?? []).flatMap((u) => ['--extra-index-url', u])]
+    const chdir = p.chdir ? ['env', '-C', p.chdir] : []
+    const pipCmd = (...args: string[]) => ({ argv: [...chdir, ...pipArgv, ...args] })
+    const data = { name: p.name, requirements: p.requirements, virtualenv: venvPath, state: p.state }
+
+    const env = await ctx.fact(pipInstalled, target)
+    // Simulated: the venv exists only as an earlier unapplied change's effect, so pip cannot be asked.
+    let simulated = ctx.effect('pip.installed', key) !== undefined
+    const changes: Change[] = []
+    if (env.status === 'broken') throw new ModuleFailure(`${venvPath ? `virtualenv ${venvPath}` : key} is not usable: ${env.detail}`)
+    let dists: Dists = env.status === 'ok' ? env.dists : {}
+    if (env.status === 'absent') {
+      if (!venvPath) throw new ModuleFailure(`python interpreter ${(target as { python: string }).python} not found on ${ctx.host}`)
+      if (p.state === 'absent') return { kind: 'ok', reason: `virtualenv ${venvPath} does not exist, so nothing is installed`, data }
+      const command = p.virtualenv_python && p.virtualenv_command === 'python3 -m venv' ? [p.virtualenv_python, '-m', 'venv'] : shlexSplit(p.virtualenv_command)
+      changes.push(createVenvChange({ path: venvPath, command, systemSitePackages: p.virtualenv_site_packages }))
+      simulated = true
+    }
+    const finish = (plan: Plan): Plan => ({ ...plan, data: { ...data, ...plan.data } })
+
+    if (p.requirements !== undefined) {
+      const r = ['-r', p.requirements]
+      const install = pipCmd('install', ...index, ...extra, ...(p.state === 'latest' ? ['--upgrade'] : []), ...(p.state === 'forcereinstall' ? ['--force-reinstall'] : []), ...r)
+      if (p.state === 'forcereinstall' || simulated) {
+        changes.push({ summary: `install requirements from ${p.requirements}${simulated && env.status === 'ok' ? ' (would change: depends on an earlier change)' : ''}`, commands: [install] })
+        return finish({ kind: 'change', changes, data: { cmd: install.argv } })
+      }
+      const would = await ctx.fact(pipDryRun, [...pipArgv, 'install', ...index, ...extra, ...(p.state === 'latest' ? ['--upgrade'] : []), ...r], p.chdir)
+      if (would.length === 0) return finish({ kind: 'ok', reason: `all requirements in ${p.requirements} are satisfied${p.state === 'latest' ? ' at their latest versions' : ''}` })
+      changes.push({ summary: `install ${listWould(would)} (from ${p.requirements})`, commands: [install], effects: [installedEffect(key, merge(dists, would))] })
+      return finish({ kind: 'change', changes, data: { cmd: install.argv } })
+    }
+
+    return finish(await planNames(p.state, reqs, { dists, env, simulated, key, changes, pipArgv, pipCmd, index, extra, chdir: p.chdir }, ctx))
+  },
+})
+
+interface NameCtx {
+  dists: Dists
+  env: PipEnv
+  simulated: boolean
+  key: string
+  changes: Change[]
+  pipArgv: string[]
+  pipCmd: (...args: string[]) => { argv: string[] }
+  index: string[]
+  extra: string[]
+  chdir?: string
+}
+
+const listWould = (w: WouldInstall[]) => w.map((x) => `${x.name}==${x.version}`).join(', ')
+
+function merge(dists: Dists, would: WouldInstall[]): Dists {
+  const out = { ...dists }
+  for (const w of would) out[w.name] = { version: w.version }
+  return out
+}
+
+function afterInstall(dists: Dists, reqs: Requirement[]): Dists {
+  const out = { ...dists }
+  for (const r of reqs) out[r.key] = { version: pinnedVersion(r) }
+  return out
+}
+
+async function planNames(state: string, reqs: Requirement[], c: NameCtx, ctx: ModuleContext): Promise<Plan> {
+  const texts = (rs: Requirement[]) => rs.map(requirementText)
+  const { dists, changes, key } = c
+  const marker = c.env.status === 'ok' ? c.env.env : undefined
+  if (state === 'absent') {
+    const verdicts = reqs.map((r) => checkAbsent(r, dists))
+    const remove = verdicts.filter((v) => !v.satisfied).map((v) => v.req)
+    if (remove.length === 0) return { kind: 'ok', reason: verdicts.map((v) => v.why).join('; ') }
+    const rest = { ...dists }
+    for (const r of remove) delete rest[r.key]
+    const cmd = c.pipCmd('uninstall', '--yes', ...c.extra, ...remove.map((r) => r.name))
+    changes.push({ summary: `uninstall ${remove.map((r) => r.name).join(', ')}`, commands: [cmd], effects: [installedEffect(key, rest)] })
+    return { kind: 'change', changes, data: { cmd: cmd.argv } }
+  }
+  if (state === 'forcereinstall') {
+    const cmd = c.pipCmd('install', '--force-reinstall', ...c.index, ...c.extra, ...texts(reqs))
+    changes.push({ summary: `reinstall ${texts(reqs).join(', ')}`, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, reqs))] })
+    return { kind: 'change', changes, data: { cmd: cmd.argv } }
+  }
+  if (state === 'latest') {
+    const cmd = c.pipCmd('install', '--upgrade', ...c.index, ...c.extra, ...texts(reqs))
+    if (c.simulated) {
+      const why = changes.length ? '' : ' (would change: depends on an earlier change)'
+      changes.push({ summary: `install the latest ${texts(reqs).join(', ')}${why}`, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, reqs))] })
+      return { kind: 'change', changes, data: { cmd: cmd.argv } }
+    }
+    const would = await ctx.fact(pipDryRun, [...c.pipArgv, 'install', '--upgrade', ...c.index, ...c.extra, ...texts(reqs)], c.chdir)
+    if (would.length === 0) {
+      return { kind: 'ok', reason: reqs.map((r) => `${r.name} ${dists[r.key]?.version ?? ''} is the latest version available`.replace('  ', ' ')).join('; ') }
+    }
+    changes.push({ summary: `upgrade to ${listWould(would)}`, commands: [cmd], effects: [installedEffect(key, merge(dists, would))] })
+    return { kind: 'change', changes, data: { cmd: cmd.argv } }
+  }
+  const verdicts: Verdict[] = reqs.map((r) => checkPresent(r, dists, marker))
+  const todo = verdicts.filter((v) => v.satisfied !== true)
+  if (todo.length === 0) return { kind: 'ok', reason: verdicts.map((v) => v.why).join('; ') }
+  const unknownOnly = todo.every((v) => v.satisfied === 'unknown')
+  const install = todo.map((v) => v.req)
+  const cmd = c.pipCmd('install', ...c.index, ...c.extra, ...texts(install))
+  const summary = unknownOnly
+    ? `would change (depends on an earlier change): install ${texts(install).join(', ')}`
+    : `install ${texts(install).join(', ')} (${todo.map((v) => v.why).join('; ')})`
+  changes.push({ summary, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, install))] })
+  return { kind: 'change', changes, data: { cmd: cmd.argv } }
+}

@@ -1,0 +1,144 @@
+/**
+ * systemd: a unit's running state, enablement and mask, from ONE `systemctl show`.
+ *
+ * Order of operations (as Ansible): daemon-reexec, daemon-reload (also whenever systemd reports the
+ * unit's files changed on disk), unmask, enable/disable, mask, then the state.
+ *
+ * Effects recorded: systemd.unit (key: the full unit name) = the unit's state after the change.
+ * Read in check mode: a path.stat effect for the unit file (or its template) in a unit directory, so
+ * a unit whose file an earlier task would write plans as "loaded, disabled, inactive" instead of
+ * failing with "not found"; a path.stat effect on its fragment or drop-ins means a daemon-reload.
+ */
+import { ModuleFailure } from '../engine/errors.js'
+import { isActive, isEnabled, isMasked, systemdUnit, type UnitState } from './facts/systemd.js'
+import { defineModule, type Change, type Command, type ModuleContext } from './types.js'
+
+const UNIT_TYPES = ['service', 'socket', 'timer', 'target', 'mount', 'automount', 'path', 'slice', 'scope', 'swap', 'device']
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system']
+
+/** "astronomer-core@scheduler" -> "astronomer-core@scheduler.service"; rejects what systemd would not accept. */
+export function unitName(name: string): string {
+  if (!/^[A-Za-z0-9:_.\\@-]+$/.test(name) || name.startsWith('-') || name.length > 250) {
+    throw new ModuleFailure(`name ${JSON.stringify(name)} is not a valid systemd unit name (letters, digits, ":_.\\@-"; use systemd-escape for other characters)`)
+  }
+  const suffix = name.slice(name.lastIndexOf('.') + 1)
+  return name.includes('.') && UNIT_TYPES.includes(suffix) ? name : `${name}.service`
+}
+
+/** Unit files that would provide `unit`: the unit itself and, for an instance, its template. */
+function unitFiles(unit: string): string[] {
+  const m = /^([^@]+)@[^.]*\.(\w+)$/.exec(unit)
+  const names = m ? [unit, `${m[1]}@.${m[2]}`] : [unit]
+  return UNIT_DIRS.flatMap((d) => names.map((n) => `${d}/${n}`))
+}
+
+function effectExists(ctx: ModuleContext, path: string): boolean | undefined {
+  const e = ctx.effect('path.stat', path) as { exists?: boolean } | undefined
+  return e === undefined ? undefined : !!e.exists
+}
+
+// The verb and the unit are positional args. On failure the journal's last lines go to stderr, which
+// becomes the task's message.
+const JOURNAL_ON_FAILURE = `systemctl "$1" -- "$2" || { rc=$?; echo "systemctl $1 $2 failed (rc $rc); last journal lines:" >&2; journalctl -u "$2" -n 15 --no-pager >&2; exit $rc; }`
+const act = (verb: string, unit: string): Command => ({ argv: ['sh', '-c', JOURNAL_ON_FAILURE, 'sh', verb, unit] })
+const ctl = (...args: string[]): Command => ({ argv: ['systemctl', ...args] })
+
+function describe(u: UnitState): string {
+  const masked = isMasked(u) ? ', masked' : ''
+  return `${u.activeState} (${u.subState}), ${u.unitFileState || 'no unit file state'}${masked}`
+}
+
+export const systemd = defineModule({
+  name: 'systemd',
+  aliases: ['systemd_service', 'service'],
+  summary: 'Manage systemd units',
+  description:
+    'Starts, stops, restarts or reloads a unit, enables or masks it, and reloads systemd when unit files ' +
+    'changed on disk. A unit that fails to start fails the task with the last lines of its journal.',
+  params: {
+    name: { type: 'str', aliases: ['unit', 'service'], description: 'Unit name; `.service` is appended when it has no unit suffix (template instances like `astronomer-core@scheduler` work).' },
+    state: { type: 'str', choices: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped are idempotent; restarted and reloaded always act.' },
+    enabled: { type: 'bool', description: 'Start the unit on boot.' },
+    masked: { type: 'bool', description: 'Mask the unit (it cannot be started at all).' },
+    daemon_reload: { type: 'bool', default: false, aliases: ['daemon-reload'], description: 'Run daemon-reload before anything else (done anyway when systemd reports changed unit files; without a name it always runs).' },
+    daemon_reexec: { type: 'bool', default: false, aliases: ['daemon-reexec'], description: 'Run daemon-reexec first (only as part of a change; without a name it always runs).' },
+    scope: { type: 'str', default: 'system', choices: ['system'], description: 'Only the system manager is supported.' },
+    no_block: { type: 'bool', default: false, description: 'Do not wait for start/stop jobs to finish (--no-block).' },
+  },
+  returns: { name: 'the full unit name', state: 'ActiveState after the task', enabled: 'enabled on boot', status: 'the unit\'s systemctl show properties read by the plan' },
+  examples: `
+- systemd:
+    name: astronomer-core@scheduler
+    state: started
+    enabled: true
+    daemon_reload: true
+- service: { name: nginx, state: reloaded }
+`,
+  async plan(p, ctx) {
+    if (p.name === undefined) {
+      if (!p.daemon_reload && !p.daemon_reexec) throw new ModuleFailure('name is required unless daemon_reload or daemon_reexec is set')
+      if (p.state !== undefined || p.enabled !== undefined || p.masked !== undefined) throw new ModuleFailure('state, enabled and masked need a name')
+      const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
+      return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands }] }
+    }
+    if (p.state === undefined && p.enabled === undefined && p.masked === undefined && !p.daemon_reload) {
+      throw new ModuleFailure('one of state, enabled, masked or daemon_reload is required')
+    }
+    if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
+      throw new ModuleFailure(`masked: true conflicts with state: ${p.state} (a masked unit cannot start)`)
+    }
+    if (p.masked && p.enabled) throw new ModuleFailure('masked: true conflicts with enabled: true')
+    const unit = unitName(p.name)
+    let u = await ctx.fact(systemdUnit, unit)
+    const status = { ...u }
+    let reload = u.needDaemonReload
+    if (ctx.check && [u.fragmentPath, ...u.dropInPaths].some((f) => f && effectExists(ctx, f) !== undefined)) reload = true
+
+    if (u.loadState === 'not-found' && !p.masked) {
+      const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
+      if (!coming && !p.daemon_reload) {
+        if (p.state === 'stopped' && !p.enabled && !p.masked) return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
+        throw new ModuleFailure(`could not find the requested unit ${unit} on ${ctx.host} (no unit file; is it installed?)`)
+      }
+      // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
+      u = { ...u, loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled' }
+      reload = reload || !!p.daemon_reload
+    }
+
+    const changes: Change[] = []
+    const after: UnitState = { ...u, needDaemonReload: false }
+    const pre: Command[] = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(reload ? [ctl('daemon-reload')] : [])]
+    if (reload) changes.push({ summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`, commands: [] })
+    if (p.masked === false && isMasked(u)) {
+      changes.push({ summary: `unmask ${unit}`, commands: [ctl('unmask', '--', unit)] })
+      Object.assign(after, { loadState: 'loaded', unitFileState: 'disabled' })
+    }
+    if (p.enabled !== undefined && p.enabled !== isEnabled(after)) {
+      if (p.enabled && isMasked(after)) throw new ModuleFailure(`${unit} is masked; set masked: false to enable it`)
+      changes.push({ summary: `${p.enabled ? 'enable' : 'disable'} ${unit}`, commands: [ctl(p.enabled ? 'enable' : 'disable', '--', unit)] })
+      after.unitFileState = p.enabled ? 'enabled' : 'disabled'
+    }
+    if (p.masked === true && !isMasked(u)) {
+      changes.push({ summary: `mask ${unit}`, commands: [ctl('mask', '--', unit)] })
+      Object.assign(after, { loadState: 'masked', unitFileState: 'masked' })
+    }
+    const active = isActive(u)
+    const nb = p.no_block ? ['--no-block'] : []
+    const verb = (v: string) => (nb.length ? ctl(...nb, v, '--', unit) : act(v, unit))
+    if (p.state === 'started' && !active) changes.push({ summary: `start ${unit} (${u.activeState})`, commands: [verb('start')] })
+    if (p.state === 'stopped' && (active || u.activeState === 'deactivating')) changes.push({ summary: `stop ${unit}`, commands: [verb('stop')] })
+    if (p.state === 'restarted') changes.push({ summary: `restart ${unit}`, commands: [verb('restart')] })
+    if (p.state === 'reloaded') changes.push({ summary: active ? `reload ${unit}` : `start ${unit} (reloaded, but ${u.activeState})`, commands: [verb(active ? 'reload' : 'start')] })
+    if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })
+    if (p.state === 'stopped') Object.assign(after, { activeState: 'inactive', subState: 'dead' })
+
+    const data = { name: unit, state: after.activeState, enabled: isEnabled(after), status }
+    if (changes.length === 0) {
+      const reloadNote = p.daemon_reload ? '; no daemon-reload needed' : ''
+      return { kind: 'ok', reason: `${unit} is ${describe(u)}${reloadNote}`, data }
+    }
+    changes[0] = { ...changes[0]!, commands: [...pre, ...changes[0]!.commands] }
+    changes[changes.length - 1]!.effects = [{ fact: 'systemd.unit', key: unit, value: after }]
+    return { kind: 'change', changes, data }
+  },
+})
