@@ -1,0 +1,41 @@
+/**
+ * Ansible's variable precedence, in the order users meet it (lowest first). The run loop passes
+ * each layer by name, so the order lives here and nowhere else. Later layers replace earlier
+ * ones key by key, without deep merging (Ansible's default hash_behaviour=replace).
+ */
+export type Vars = Record<string, unknown>
+
+export const VAR_LAYERS = [
+  'roleDefaults', // roles/x/defaults/main.yml
+  'inventory', // group vars then host vars, already merged by the inventory code
+  'play', // play `vars:`
+  'varsFiles', // play `vars_files:`, in file order
+  'roleVars', // roles/x/vars/main.yml, then the role's params (`roles: [{role: x, vars: ...}]`)
+  'block', // block `vars:`, outermost block first
+  'task', // task `vars:` and the loop variable
+  'facts', // registered results and set_fact
+  'extra', // -e / --extra-vars
+] as const
+
+export type VarLayer = (typeof VAR_LAYERS)[number]
+
+/** A layer is one mapping, or several applied in order (nested blocks, several vars_files). */
+export type VarLayers = Partial<Record<VarLayer, Vars | readonly Vars[] | undefined>>
+
+const parts = (layer: Vars | readonly Vars[] | undefined): readonly Vars[] =>
+  layer === undefined ? [] : Array.isArray(layer) ? layer : [layer as Vars]
+
+/** One flat mapping of every layer, the higher layer winning per top-level key. */
+export function mergeVars(layers: VarLayers): Vars {
+  const out: Vars = {}
+  for (const name of VAR_LAYERS) for (const vars of parts(layers[name])) Object.assign(out, vars)
+  return out
+}
+
+/** The layer a variable's value comes from (for `-vvv` and error hints), or undefined. */
+export function varSource(name: string, layers: VarLayers): VarLayer | undefined {
+  for (const layer of [...VAR_LAYERS].reverse()) {
+    if (parts(layers[layer]).some((vars) => Object.hasOwn(vars, name))) return layer
+  }
+  return undefined
+}
