@@ -1,0 +1,72 @@
+/**
+ * Manage Debian packages with apt-get. Installed packages report ok after ONE round trip (dpkg-query;
+ * apt-cache policy only for what needs a candidate) without running apt-get. Check mode plans against
+ * the CURRENT apt cache: with update_cache the real run may pick a newer candidate, which the plan says.
+ * See apt/plan.ts for the effects recorded.
+ */
+import { ModuleFailure } from '../engine/errors.js'
+import { defineModule } from './types.js'
+import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
+import { planApt, type Wanted } from './apt/plan.js'
+
+const VERSION = /^[A-Za-z0-9.+~:-]+$/
+
+function parseNames(names: string[], state: string): Wanted[] {
+  return names.map((spec) => {
+    const [name = '', version, ...rest] = spec.split('=')
+    if (!PACKAGE_NAME.test(name)) {
+      throw new ModuleFailure(`invalid package name ${JSON.stringify(name)} in argument 'name': Debian names use a-z, 0-9, '+', '-', '.' (architecture qualifiers are not supported)`)
+    }
+    if (version !== undefined && (rest.length || !VERSION.test(version))) {
+      throw new ModuleFailure(`invalid version pin ${JSON.stringify(spec)} in argument 'name': use NAME=VERSION with an exact version (no wildcards)`)
+    }
+    if (version !== undefined && state === 'latest') throw new ModuleFailure(`a version pin (${spec}) is inconsistent with state=latest`)
+    if (version !== undefined && state === 'absent') throw new ModuleFailure(`a version pin (${spec}) makes no sense with state=absent`)
+    return version === undefined ? { name } : { name, version }
+  })
+}
+
+export const apt = defineModule({
+  name: 'apt',
+  aliases: ['package'],
+  summary: 'Manage apt packages',
+  description:
+    'Installs (optionally pinned with NAME=VERSION), upgrades to the candidate (state=latest) or removes Debian packages ' +
+    'with DEBIAN_FRONTEND=noninteractive apt-get. update_cache runs `apt-get update` first, unless cache_valid_time says ' +
+    'the cache is fresh; without cache_valid_time it is a change on every run.',
+  params: {
+    name: { type: 'list', elements: 'str', aliases: ['pkg', 'package'], description: 'package names, each optionally NAME=VERSION' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest'], description: 'installed, removed, or at the newest candidate' },
+    update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'run apt-get update before installing' },
+    cache_valid_time: { type: 'int', default: 0, description: 'skip update_cache when the last update is younger than this many seconds' },
+    purge: { type: 'bool', default: false, description: 'with state=absent: also remove configuration files' },
+    install_recommends: { type: 'bool', aliases: ['install-recommends'], description: "install recommended packages (default: apt's own setting)" },
+  },
+  returns: { cache_updated: 'whether apt-get update ran (or would run)', packages: 'the packages asked for' },
+  examples: `
+- name: Airflow's system packages
+  apt:
+    name: [python3-venv, libpq-dev, build-essential]
+    update_cache: true
+    cache_valid_time: 3600
+
+- name: Pin a version
+  apt: { name: 'postgresql-15=15.8-0+deb12u1' }
+`,
+  async plan(p, ctx) {
+    if (p.cache_valid_time < 0) throw new ModuleFailure(`argument 'cache_valid_time' must not be negative`)
+    const wanted = parseNames(p.name ?? [], p.state)
+    if (wanted.length === 0 && !p.update_cache) throw new ModuleFailure(`one of the arguments 'name' or 'update_cache' is required`)
+    const mode = p.state as AptMode
+    // Check mode: packages an earlier task would install/remove come from the effects overlay.
+    const known = new Map<string, AptPackage>()
+    for (const w of wanted) {
+      const e = ctx.effect('apt.package', w.name) as AptPackage | undefined
+      if (e) known.set(w.name, e)
+    }
+    const rest = wanted.map((w) => w.name).filter((n) => !known.has(n))
+    const facts: AptPackages = rest.length || p.update_cache ? await ctx.fact(aptPackages, rest, mode) : { packages: {} }
+    for (const [n, pkg] of known) facts.packages[n] = pkg
+    return planApt(p, wanted, facts, new Set(known.keys()))
+  },
+})

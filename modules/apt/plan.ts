@@ -1,0 +1,117 @@
+/**
+ * The apt planner, pure: given the package facts it returns the Plan (unit-tested from recorded facts).
+ *
+ * Effects recorded: `apt.package` (key = name) for every package a change installs, upgrades or removes:
+ * { status, version } as after the change. The version of an install is the pin, else the candidate of
+ * the CURRENT cache; when the plan updates the cache first, the real run may install a newer candidate,
+ * so the version is left unknown (a later `latest` task in check mode then says "depends on an earlier change").
+ */
+import { ModuleFailure } from '../../engine/errors.js'
+import type { AptPackage, AptPackages } from '../facts/apt.js'
+import type { Change, Command, FactEffect, Plan } from '../types.js'
+
+export interface AptParams {
+  name?: string[]
+  state: string
+  update_cache: boolean
+  cache_valid_time: number
+  purge: boolean
+  install_recommends?: boolean
+}
+
+export interface Wanted {
+  name: string
+  version?: string
+}
+
+const APT_GET = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120']
+const DPKG_OPTS = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+
+const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
+const show = (pkg: AptPackage | undefined) => (pkg && pkg.status !== 'not-installed' ? `${pkg.name} ${pkg.version ?? '?'}${pkg.status === 'installed' ? '' : ` (${pkg.status})`}\n` : '')
+
+/** Whether the cache must be updated: asked for, and not fresh per cache_valid_time. */
+export function needsUpdate(p: AptParams, cacheAgeS: number | undefined): boolean {
+  if (!p.update_cache) return false
+  return !(p.cache_valid_time > 0 && cacheAgeS !== undefined && cacheAgeS < p.cache_valid_time)
+}
+
+export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, fromEffects: ReadonlySet<string> = new Set()): Plan {
+  const update = needsUpdate(p, facts.cacheAgeS)
+  const changes: Change[] = []
+  const cacheNote = p.update_cache && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
+  if (update) changes.push({ summary: 'update the apt cache', commands: [{ argv: [...APT_GET, 'update'] }] })
+
+  const install: Wanted[] = []
+  const remove: string[] = []
+  const okNotes: string[] = []
+  const effects: FactEffect[] = []
+  const summaries: string[] = []
+  const before: string[] = []
+  const after: string[] = []
+  let dependsOnEarlier = false
+
+  for (const w of wanted) {
+    const pkg = facts.packages[w.name] ?? { name: w.name, status: 'not-installed' }
+    if (p.state === 'absent') {
+      const purgeConfig = p.purge && pkg.status === 'config-files'
+      if (pkg.status === 'not-installed' || (pkg.status === 'config-files' && !p.purge)) {
+        okNotes.push(`${w.name} is not installed`)
+        continue
+      }
+      remove.push(w.name)
+      summaries.push(purgeConfig ? `purge the configuration of ${w.name}` : `${p.purge ? 'purge' : 'remove'} ${w.name} ${pkg.version ?? ''}`.trim())
+      const gone: AptPackage = p.purge ? { name: w.name, status: 'not-installed' } : { name: w.name, status: 'config-files', version: pkg.version }
+      effects.push({ fact: 'apt.package', key: w.name, value: gone })
+      before.push(show(pkg))
+      after.push(show(gone))
+      continue
+    }
+    const installed = pkg.status === 'installed'
+    if (p.state === 'latest' && installed && pkg.version === undefined && fromEffects.has(w.name)) {
+      dependsOnEarlier = true
+      continue
+    }
+    const target = w.version ?? (p.state === 'latest' || !installed ? pkg.candidate : pkg.version)
+    if (installed && !update && (w.version ? pkg.version === w.version : p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)) {
+      okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version})`)
+      continue
+    }
+    if (installed && update && p.state === 'present' && (!w.version || pkg.version === w.version)) {
+      okNotes.push(`${w.name} is installed (${pkg.version})`)
+      continue
+    }
+    if (!installed && !w.version && target === undefined && !update) {
+      throw new ModuleFailure(`no package matching '${w.name}' is available (is the apt cache up to date? try update_cache: true)`)
+    }
+    install.push(w)
+    const version = update && !w.version ? undefined : target
+    const verb = !installed ? 'install' : p.state === 'latest' && !w.version ? 'upgrade' : 'change'
+    summaries.push(
+      update && !w.version
+        ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the cache update${target ? `; now ${target}` : ''})`
+        : `${verb} ${w.name}${installed ? ` ${pkg.version} ->` : ''} ${version ?? ''}`.trim(),
+    )
+    const now: AptPackage = { name: w.name, status: 'installed', ...(version ? { version, candidate: version } : {}) }
+    effects.push({ fact: 'apt.package', key: w.name, value: now })
+    before.push(show(pkg))
+    after.push(show(now))
+  }
+
+  const diff = { path: 'dpkg packages', before: before.join(''), after: after.join('') }
+  if (install.length) {
+    const rec = p.install_recommends === undefined ? [] : p.install_recommends ? ['-o', 'APT::Install-Recommends=true'] : ['--no-install-recommends']
+    const cmd: Command = { argv: [...APT_GET, ...DPKG_OPTS, ...rec, 'install', '--', ...install.map(label)] }
+    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects })
+  } else if (remove.length) {
+    const cmd: Command = { argv: [...APT_GET, ...DPKG_OPTS, p.purge ? 'purge' : 'remove', '--', ...remove] }
+    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects })
+  }
+  if (dependsOnEarlier) {
+    changes.push({ summary: 'would change (depends on an earlier change): the version an earlier task installs is not known in check mode', commands: [] })
+  }
+  const data = { cache_updated: update, packages: wanted.map(label) }
+  if (changes.length) return { kind: 'change', changes, data }
+  const reason = okNotes.length ? okNotes.join(', ') : update ? '' : 'apt cache is fresh'
+  return { kind: 'ok', reason: reason + cacheNote, data }
+}

@@ -1,0 +1,60 @@
+/**
+ * Runs a program with its arguments, no shell: `cmd` is split like Python's shlex (Ansible's way) or
+ * `argv` is given as a list; either way the engine quotes each element. Not idempotent by itself:
+ * `creates`/`removes` make it so. In check mode it is skipped unless creates/removes decide it.
+ */
+import { ModuleFailure } from '../engine/errors.js'
+import { defineModule } from './types.js'
+import { EXEC_PARAMS, interpretExec, planExec, shellJoin } from './command/exec-plan.js'
+import { splitArgs } from './command/split-args.js'
+
+function argvOf(p: { cmd?: string; argv?: string[] }): string[] {
+  if (p.argv !== undefined) return p.argv
+  try {
+    return splitArgs(p.cmd ?? '')
+  } catch (e) {
+    throw new ModuleFailure(`cannot split argument 'cmd': ${(e as Error).message}`)
+  }
+}
+
+export const command = defineModule({
+  name: 'command',
+  summary: 'Execute a command on the host (no shell)',
+  description:
+    'Runs `cmd` (split like shlex; shell operators such as | > ; are passed as plain arguments) or `argv`. ' +
+    'Fails on a non-zero exit code. Use `shell` for pipes, redirections and variables.',
+  params: {
+    cmd: { type: 'str', description: 'the command line (the free-form task text arrives here)' },
+    argv: { type: 'list', elements: 'str', description: 'the command as a list: no splitting, no quoting worries' },
+    ...EXEC_PARAMS,
+  },
+  mutuallyExclusive: [['cmd', 'argv']],
+  requiredOneOf: [['cmd', 'argv']],
+  checkMode: 'skip',
+  converges: false,
+  returns: {
+    rc: 'exit code',
+    stdout: 'standard output, trailing newlines stripped',
+    stderr: 'standard error, trailing newlines stripped',
+    stdout_lines: 'stdout split into lines',
+    stderr_lines: 'stderr split into lines',
+    cmd: 'the argv that ran',
+  },
+  examples: `
+- name: Initialise the Airflow database once
+  command: /home/astro/airflow-venv/bin/airflow db migrate
+  args:
+    creates: /home/astro/airflow/airflow.db
+
+- name: Arguments with spaces, no quoting needed
+  command:
+    argv: [/usr/bin/printf, '%s\\n', 'hello world']
+`,
+  async plan(p, ctx) {
+    const argv = argvOf(p)
+    return planExec(argv, shellJoin(argv), p, ctx)
+  },
+  interpret(p, out) {
+    return interpretExec(argvOf(p), out)
+  },
+})

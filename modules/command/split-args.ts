@@ -1,0 +1,49 @@
+/** Splits a command line like Python's shlex.split (POSIX mode, no comments): what Ansible's command does. */
+export function splitArgs(s: string): string[] {
+  const out: string[] = []
+  let cur = ''
+  let inWord = false
+  let i = 0
+  while (i < s.length) {
+    const c = s[i]!
+    if (/\s/.test(c)) {
+      if (inWord) out.push(cur)
+      cur = ''
+      inWord = false
+      i++
+    } else if (c === "'") {
+      const end = s.indexOf("'", i + 1)
+      if (end < 0) throw new Error('no closing quotation (unbalanced \')')
+      cur += s.slice(i + 1, end)
+      inWord = true
+      i = end + 1
+    } else if (c === '"') {
+      inWord = true
+      i++
+      for (;;) {
+        if (i >= s.length) throw new Error('no closing quotation (unbalanced ")')
+        const d = s[i]!
+        if (d === '"') break
+        if (d === '\\' && i + 1 < s.length && '\\"$`\n'.includes(s[i + 1]!)) {
+          cur += s[i + 1]
+          i += 2
+        } else {
+          cur += d
+          i++
+        }
+      }
+      i++
+    } else if (c === '\\') {
+      if (i + 1 >= s.length) throw new Error('no escaped character (trailing backslash)')
+      cur += s[i + 1]
+      inWord = true
+      i += 2
+    } else {
+      cur += c
+      inWord = true
+      i++
+    }
+  }
+  if (inWord) out.push(cur)
+  return out
+}

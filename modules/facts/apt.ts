@@ -1,0 +1,97 @@
+/**
+ * Debian package state. `apt.package` (key = name) is the per-package fact that effects are recorded
+ * under; `apt.packages` reads many packages in ONE round trip: dpkg-query for all of them, then
+ * `apt-cache policy` only for those that need a candidate (not installed, or state=latest), plus the
+ * age of the apt cache (for cache_valid_time).
+ */
+import type { Fact } from '../types.js'
+
+export interface AptPackage {
+  name: string
+  /** installed; config-files = removed but not purged; broken = half-installed/unpacked */
+  status: 'installed' | 'not-installed' | 'config-files' | 'broken'
+  /** the installed version (for config-files: the removed one) */
+  version?: string
+  /** the version `apt-get install` would pick now, per the current cache; undefined: not asked or none */
+  candidate?: string
+}
+
+export interface AptPackages {
+  packages: Record<string, AptPackage>
+  /** seconds since the last successful `apt-get update` (or since the lists changed); undefined: never */
+  cacheAgeS?: number
+}
+
+export type AptMode = 'present' | 'latest' | 'absent'
+
+/** Debian package names (policy 5.6.1); anything else is rejected before it reaches a host. */
+export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/
+
+// $1: mode; the rest: names (validated, never spliced into the script).
+const SCRIPT = `mode=$1; shift
+q=; [ $# -eq 0 ] || q=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$@" 2>/dev/null) || true
+printf '%s\\n' "$q"
+now=$(date +%s)
+t=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null) && echo "@@age $((now - t))"
+echo '@@policy'
+[ "$mode" = absent ] && exit 0
+for p in "$@"; do
+  if [ "$mode" = latest ] || ! printf '%s\\n' "$q" | awk -F'\\t' -v p="$p" '$1 == p && $2 ~ /^ii/ { f = 1 } END { exit !f }'; then set -- "$@" "$p"; fi
+  shift
+done
+[ $# -eq 0 ] || LC_ALL=C apt-cache policy "$@" 2>/dev/null || true`
+
+function statusOf(abbrev: string): AptPackage['status'] {
+  if (abbrev.startsWith('ii')) return 'installed'
+  if (abbrev.startsWith('rc')) return 'config-files'
+  if (abbrev.startsWith('un') || abbrev.startsWith('pn') || abbrev === '') return 'not-installed'
+  return 'broken'
+}
+
+/** `apt-cache policy` output: "name:\n  Installed: x\n  Candidate: y\n ..." per package. */
+export function parsePolicy(text: string): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  let cur: string | undefined
+  for (const l of text.split('\n')) {
+    const head = /^(\S+):$/.exec(l)
+    if (head) {
+      cur = head[1]!.replace(/:[a-z0-9]+$/, '')
+      continue
+    }
+    const cand = /^\s+Candidate:\s*(\S+)/.exec(l)
+    if (cand && cur) out[cur] = cand[1] === '(none)' ? undefined : cand[1]
+  }
+  return out
+}
+
+export const aptPackages: Fact<AptPackages, [string[], AptMode]> = {
+  name: 'apt.packages',
+  key: (names, mode) => `${mode}:${names.join(',')}`,
+  command: (names, mode) => ({ argv: ['sh', '-c', SCRIPT, 'sh', mode, ...names] }),
+  parse(out, names) {
+    if (out.rc !== 0) throw new Error(`cannot read package state: ${out.stderr.trim() || `exit ${out.rc}`}`)
+    const [head = '', policy = ''] = out.stdout.split('@@policy\n')
+    const packages: Record<string, AptPackage> = {}
+    for (const n of names) packages[n] = { name: n, status: 'not-installed' }
+    let cacheAgeS: number | undefined
+    for (const l of head.split('\n')) {
+      const age = /^@@age (-?\d+)$/.exec(l)
+      if (age) cacheAgeS = Math.max(0, Number(age[1]))
+      const [name = '', abbrev = '', version = ''] = l.split('\t')
+      if (!packages[name]) continue
+      const status = statusOf(abbrev)
+      packages[name] = { name, status, ...(status !== 'not-installed' && version ? { version } : {}) }
+    }
+    const cands = parsePolicy(policy)
+    for (const [name, cand] of Object.entries(cands)) if (packages[name] && cand) packages[name]!.candidate = cand
+    return { packages, cacheAgeS }
+  },
+}
+
+/** The single-package view other modules may read (and that apt records effects under). */
+export const aptPackage: Fact<AptPackage, [string]> = {
+  name: 'apt.package',
+  key: (name) => name,
+  command: (name) => aptPackages.command([name], 'present'),
+  parse: (out, name) => aptPackages.parse(out, [name], 'present').packages[name]!,
+}

@@ -1,0 +1,32 @@
+/** A group's entry in the group database (getent: files, and NSS sources if configured). */
+import type { Fact } from '../types.js'
+
+export interface GroupInfo {
+  exists: boolean
+  name?: string
+  gid?: number
+  members?: string[]
+}
+
+// `getent group NAME` looks a numeric NAME up as a gid; that is what the user module's `group: 1000`
+// wants, and the group module rejects numeric names before it asks.
+export const groupInfo: Fact<GroupInfo, [string]> = {
+  name: 'group.info',
+  key: (name) => name,
+  command: (name) => ({ argv: ['sh', '-c', 'getent group -- "$1" || [ $? -eq 2 ]', 'sh', name] }),
+  parse(out, name) {
+    if (out.rc !== 0) throw new Error(`cannot read group ${name}: ${out.stderr.trim() || `getent exit ${out.rc}`}`)
+    const line = out.stdout.split('\n')[0] ?? ''
+    if (!line) return { exists: false }
+    const [gname = '', , gid = '', members = ''] = line.split(':')
+    return { exists: true, name: gname, gid: Number(gid), members: members ? members.split(',') : [] }
+  },
+}
+
+/** User and group names: what Debian's useradd accepts without --badname, never starting with '-' or a digit. */
+export const ACCOUNT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/
+
+export function checkAccountName(kind: 'user' | 'group', name: string): string | undefined {
+  if (ACCOUNT_NAME.test(name)) return undefined
+  return `invalid ${kind} name ${JSON.stringify(name)}: use letters, digits, '_', '.', '-' (starting with a letter or '_', at most 32 characters)`
+}

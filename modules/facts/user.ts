@@ -1,0 +1,77 @@
+/**
+ * A user's account as the host sees it, in ONE round trip: the passwd entry, primary and
+ * supplementary group names, whether the home directory exists, and a digest of the shadow hash.
+ *
+ * Password comparison, the choice: the host prints sha256(shadow hash field) and the planner compares
+ * it with sha256(wanted hash). The wanted hash never goes to the host for the read (an argv would show
+ * in `ps`), and the stored hash never comes back (nor lands in logs or the effects overlay): only a
+ * digest of it, which is as hard to reverse as the salted crypt hash it digests. Reading /etc/shadow
+ * needs root; without it the digest is null ("unreadable").
+ */
+import { createHash } from 'node:crypto'
+import type { Fact } from '../types.js'
+
+export interface UserInfo {
+  exists: boolean
+  name?: string
+  uid?: number
+  gid?: number
+  /** primary group name */
+  group?: string
+  /** supplementary group names (the primary group excluded) */
+  groups?: string[]
+  comment?: string
+  home?: string
+  shell?: string
+  homeExists?: boolean
+  /** sha256 hex of the shadow hash field; null when /etc/shadow is unreadable (no root) */
+  passwordDigest?: string | null
+}
+
+// The name is a positional argument, never spliced into the script.
+const SCRIPT = `n=$1
+e=$(getent passwd -- "$n") || { [ $? -eq 2 ] && echo absent && exit 0; exit 1; }
+printf 'passwd %s\\n' "$e"
+printf 'group %s\\n' "$(id -gn -- "$n")"
+printf 'groups %s\\n' "$(id -Gn -- "$n")"
+h=$(printf '%s\\n' "$e" | cut -d: -f6)
+if [ -d "$h" ]; then echo home yes; else echo home no; fi
+if [ -r /etc/shadow ]; then
+  printf 'shadow %s\\n' "$(getent shadow -- "$n" | cut -d: -f2 | tr -d '\\n' | sha256sum | cut -d' ' -f1)"
+else echo shadow unreadable; fi`
+
+export const passwordDigest = (hash: string): string => createHash('sha256').update(hash).digest('hex')
+
+export const userInfo: Fact<UserInfo, [string]> = {
+  name: 'user.info',
+  key: (name) => name,
+  command: (name) => ({ argv: ['sh', '-c', SCRIPT, 'sh', name] }),
+  parse(out, name) {
+    if (out.rc !== 0) throw new Error(`cannot read user ${name}: ${out.stderr.trim() || `exit ${out.rc}`}`)
+    const lines = new Map<string, string>()
+    for (const l of out.stdout.split('\n')) {
+      if (l === 'absent') return { exists: false }
+      const sp = l.indexOf(' ')
+      if (sp > 0) lines.set(l.slice(0, sp), l.slice(sp + 1))
+    }
+    const entry = lines.get('passwd')
+    if (entry === undefined) throw new Error(`cannot read user ${name}: unexpected output ${JSON.stringify(out.stdout.slice(0, 200))}`)
+    const [uname = '', , uid = '', gid = '', comment = '', home = '', shell = ''] = entry.split(':')
+    const group = lines.get('group') ?? ''
+    const groups = (lines.get('groups') ?? '').split(' ').filter((g) => g && g !== group)
+    const shadow = lines.get('shadow')
+    return {
+      exists: true,
+      name: uname,
+      uid: Number(uid),
+      gid: Number(gid),
+      group,
+      groups,
+      comment,
+      home,
+      shell,
+      homeExists: lines.get('home') === 'yes',
+      passwordDigest: shadow === undefined || shadow === 'unreadable' ? null : shadow,
+    }
+  },
+}

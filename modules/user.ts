@@ -1,0 +1,79 @@
+/** Manage local user accounts with useradd/usermod/userdel (Debian's shadow tools); see user/plan.ts. */
+import { ModuleFailure } from '../engine/errors.js'
+import { defineModule } from './types.js'
+import { userInfo } from './facts/user.js'
+import { checkAccountName, groupInfo } from './facts/group.js'
+import { pathStat } from './facts/path.js'
+import { planUser, type UserFacts } from './user/plan.js'
+
+/** passwd fields cannot hold ':' or newlines; reject rather than corrupt /etc/passwd. */
+function checkField(name: string, v: string | undefined): void {
+  if (v !== undefined && /[:\n\r\0]/.test(v)) throw new ModuleFailure(`argument '${name}' must not contain ':', newlines or NUL: ${JSON.stringify(v)}`)
+}
+
+export const user = defineModule({
+  name: 'user',
+  summary: 'Manage user accounts',
+  description:
+    'Creates, changes or removes a local user. Reads the account in one round trip (passwd entry, groups, home, ' +
+    'a digest of the shadow hash); the password hash is set through chpasswd on stdin, never on a command line.',
+  params: {
+    name: { type: 'str', required: true, aliases: ['user'], description: 'the user name' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'whether the account should exist' },
+    uid: { type: 'int', description: 'the user id' },
+    group: { type: 'str', description: "primary group (name or gid); default: a group named like the user" },
+    groups: { type: 'list', elements: 'str', description: 'supplementary groups; an empty list removes all (unless append)' },
+    append: { type: 'bool', default: false, description: 'add to `groups` without removing other supplementary groups' },
+    home: { type: 'path', description: 'home directory (default /home/NAME); changing it does not move files' },
+    create_home: { type: 'bool', default: true, aliases: ['createhome'], description: 'create the home directory (from /etc/skel) if missing' },
+    system: { type: 'bool', default: false, description: 'create a system account (only on creation)' },
+    shell: { type: 'str', description: 'login shell' },
+    password: { type: 'str', secret: true, description: 'a crypt(3) hash (e.g. from mkpasswd); never shown' },
+    update_password: { type: 'str', default: 'always', choices: ['always', 'on_create'], description: 'on_create: set the password only when creating the user' },
+    remove: { type: 'bool', default: false, description: 'with state=absent: also remove the home directory and mail spool' },
+    comment: { type: 'str', description: 'the GECOS field' },
+  },
+  returns: {
+    name: 'the user name',
+    uid: 'the user id (unknown in check mode for a user not yet created without `uid`)',
+    home: 'the home directory',
+    shell: 'the login shell',
+    group: 'the primary group name',
+    state: 'present or absent',
+  },
+  examples: `
+- name: Airflow's service user (production guide: useradd --shell=/bin/false --create-home astro)
+  user:
+    name: astro
+    shell: /bin/false
+    create_home: true
+
+- name: Remove an old account and its home
+  user: { name: olduser, state: absent, remove: true }
+`,
+  async plan(p, ctx) {
+    const bad = checkAccountName('user', p.name)
+    if (bad) throw new ModuleFailure(bad)
+    for (const k of ['comment', 'home', 'shell', 'group', 'password'] as const) checkField(k, p[k])
+    for (const g of p.groups ?? []) checkField('groups', g)
+    if (p.home !== undefined && !p.home.startsWith('/')) throw new ModuleFailure(`argument 'home' must be an absolute path, got ${JSON.stringify(p.home)}`)
+    if (p.uid !== undefined && p.uid < 0) throw new ModuleFailure(`argument 'uid' must not be negative`)
+
+    // The no-op path reads one fact; the group reads only happen when groups are named or on creation.
+    const names = [...(p.group !== undefined ? [p.group] : []), ...(p.groups ?? [])]
+    const [u, ...groups] = await Promise.all([ctx.fact(userInfo, p.name), ...(p.state === 'present' ? names.map((g) => ctx.fact(groupInfo, g)) : [])])
+    const facts: UserFacts = { user: u }
+    if (p.state === 'present') {
+      names.forEach((g, i) => {
+        if (!groups[i]!.exists) throw new ModuleFailure(`group ${g} does not exist (create it first, e.g. with the group module)`)
+      })
+      if (p.group !== undefined) facts.group = groups[0]
+      if (!u.exists && p.group === undefined) facts.ownGroup = await ctx.fact(groupInfo, p.name)
+      if (u.exists && p.home !== undefined && p.home !== u.home && p.create_home) facts.newHome = await ctx.fact(pathStat, p.home)
+      if (u.exists && p.password !== undefined && p.update_password === 'always' && u.passwordDigest === null) {
+        throw new ModuleFailure(`cannot compare the password of user ${p.name}: /etc/shadow is not readable (run with become)`)
+      }
+    }
+    return planUser(p, facts)
+  },
+})

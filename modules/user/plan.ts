@@ -1,0 +1,195 @@
+/**
+ * The user planner, pure: given the facts (the account, the groups it names, the new home's state)
+ * it returns the Plan. The module (modules/user.ts) gathers the facts; unit tests give recorded ones.
+ *
+ * Effects recorded (for check mode):
+ * - `user.info` (key = name): the account as it will be after the change ({ exists: false } on removal).
+ * - `group.info` (key = name): the user's own group, when useradd creates it (no `group` given).
+ * - `path.stat` (key = home): a directory owned by the user when a home is created; absent after `remove`.
+ * The password's effect is its digest (see facts/user.ts), never the hash.
+ */
+import type { Change, Command, FactEffect, Plan } from '../types.js'
+import { passwordDigest, type UserInfo } from '../facts/user.js'
+import type { GroupInfo } from '../facts/group.js'
+import type { PathStat } from '../facts/path.js'
+
+export interface UserParams {
+  name: string
+  state: string
+  uid?: number
+  group?: string
+  groups?: string[]
+  append: boolean
+  home?: string
+  create_home: boolean
+  system: boolean
+  shell?: string
+  password?: string
+  update_password: string
+  remove: boolean
+  comment?: string
+}
+
+export interface UserFacts {
+  user: UserInfo
+  /** the primary group (`group`), resolved */
+  group?: GroupInfo
+  /** a group named like the user, when creating without `group` (useradd would refuse to create it) */
+  ownGroup?: GroupInfo
+  /** the wanted home, when it differs from the current one */
+  newHome?: PathStat
+}
+
+const passwdLine = (u: UserInfo) =>
+  u.exists ? `${u.name}:x:${u.uid ?? '?'}:${u.gid ?? '?'}:${u.comment ?? ''}:${u.home ?? ''}:${u.shell ?? ''}\n` : ''
+
+const mkHome = (home: string, name: string): Command => ({
+  // skel copied and chowned like useradd --create-home; the paths are positional args
+  argv: ['sh', '-c', 'mkdir -p -- "$1" && cp -a /etc/skel/. "$1"/ && chown -R -- "$2" "$1" && chmod 0755 "$1"', 'sh', home, `${name}:`],
+})
+
+const setPassword = (name: string, hash: string): Command => ({ argv: ['chpasswd', '-e'], stdin: `${name}:${hash}\n` })
+
+function homeEffect(home: string, name: string, group: string): FactEffect {
+  const st: PathStat = { exists: true, type: 'directory', owner: name, group, mode: '0755' }
+  return { fact: 'path.stat', key: home, value: st }
+}
+
+export function planUser(p: UserParams, f: UserFacts): Plan {
+  const u = f.user
+  if (p.state === 'absent') {
+    if (!u.exists) return { kind: 'ok', reason: `user ${p.name} does not exist`, data: { name: p.name, state: 'absent' } }
+    const effects: FactEffect[] = [{ fact: 'user.info', key: p.name, value: { exists: false } satisfies UserInfo }]
+    if (p.remove && u.home) effects.push({ fact: 'path.stat', key: u.home, value: { exists: false } satisfies PathStat })
+    const change: Change = {
+      summary: `remove user ${p.name}${p.remove ? ` and its home ${u.home}` : ''}`,
+      commands: [{ argv: ['userdel', ...(p.remove ? ['--remove'] : []), '--', p.name] }],
+      diff: { path: '/etc/passwd', before: passwdLine(u), after: '' },
+      effects,
+    }
+    return { kind: 'change', changes: [change], data: { name: p.name, state: 'absent' } }
+  }
+  return u.exists ? planUpdate(p, u, f) : planCreate(p, f)
+}
+
+function primaryGroupName(p: UserParams, f: UserFacts): string {
+  return f.group?.name ?? p.group ?? p.name
+}
+
+function planCreate(p: UserParams, f: UserFacts): Plan {
+  const argv = ['useradd']
+  if (p.uid !== undefined) argv.push('--uid', String(p.uid))
+  const useOwnGroup = p.group === undefined && f.ownGroup?.exists
+  if (p.group !== undefined) argv.push('--gid', p.group)
+  else if (useOwnGroup) argv.push('--gid', p.name)
+  if (p.groups?.length) argv.push('--groups', p.groups.join(','))
+  if (p.home !== undefined) argv.push('--home-dir', p.home)
+  argv.push(p.create_home ? '--create-home' : '--no-create-home')
+  if (p.system) argv.push('--system')
+  if (p.shell !== undefined) argv.push('--shell', p.shell)
+  if (p.comment !== undefined) argv.push('--comment', p.comment)
+  argv.push('--', p.name)
+
+  const group = primaryGroupName(p, f)
+  const home = p.home ?? `/home/${p.name}`
+  const after: UserInfo = {
+    exists: true,
+    name: p.name,
+    uid: p.uid,
+    gid: f.group?.gid ?? f.ownGroup?.gid,
+    group,
+    groups: [...(p.groups ?? [])],
+    comment: p.comment ?? '',
+    home,
+    // Debian's /etc/default/useradd: SHELL=/bin/sh
+    shell: p.shell ?? '/bin/sh',
+    homeExists: p.create_home,
+    passwordDigest: passwordDigest(p.password ?? '!'),
+  }
+  const effects: FactEffect[] = [{ fact: 'user.info', key: p.name, value: after }]
+  if (p.group === undefined && !useOwnGroup) {
+    effects.push({ fact: 'group.info', key: p.name, value: { exists: true, name: p.name, members: [] } satisfies GroupInfo })
+  }
+  if (p.create_home) effects.push(homeEffect(home, p.name, group))
+  const commands: Command[] = [{ argv }]
+  if (p.password !== undefined) commands.push(setPassword(p.name, p.password))
+  const details = [p.shell && `shell ${p.shell}`, p.create_home && `home ${home}`, p.password !== undefined && 'a password'].filter(Boolean)
+  return {
+    kind: 'change',
+    changes: [
+      {
+        summary: `create user ${p.name}${details.length ? ` with ${details.join(', ')}` : ''}`,
+        commands,
+        diff: { path: '/etc/passwd', before: '', after: passwdLine(after) },
+        effects,
+      },
+    ],
+    data: { name: p.name, uid: p.uid, home, shell: after.shell, group, state: 'present' },
+  }
+}
+
+function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
+  const flags: string[] = []
+  const attrs: Record<string, [string, string]> = {}
+  const after: UserInfo = { ...u }
+  const set = <K extends keyof UserInfo>(attr: string, key: K, flag: string, want: UserInfo[K] & (string | number)) => {
+    if (u[key] === want) return
+    attrs[attr] = [String(u[key] ?? ''), String(want)]
+    flags.push(flag, String(want))
+    after[key] = want
+  }
+  if (p.uid !== undefined) set('uid', 'uid', '--uid', p.uid)
+  if (p.group !== undefined && f.group?.gid !== u.gid) {
+    attrs.group = [u.group ?? '', primaryGroupName(p, f)]
+    flags.push('--gid', p.group)
+    after.group = primaryGroupName(p, f)
+    after.gid = f.group?.gid
+  }
+  if (p.groups !== undefined) {
+    const have = new Set(u.groups ?? [])
+    const want = p.groups.filter((g) => g !== after.group)
+    const missing = want.filter((g) => !have.has(g))
+    const extra = p.append ? [] : [...have].filter((g) => !want.includes(g))
+    if (missing.length || extra.length) {
+      const result = p.append ? [...have, ...missing] : want
+      attrs.groups = [[...have].join(','), result.join(',')]
+      flags.push(...(p.append ? ['--append', '--groups', missing.join(',')] : ['--groups', want.join(',')]))
+      after.groups = result
+    }
+  }
+  if (p.home !== undefined) set('home', 'home', '--home', p.home)
+  if (p.shell !== undefined) set('shell', 'shell', '--shell', p.shell)
+  if (p.comment !== undefined) set('comment', 'comment', '--comment', p.comment)
+
+  const changes: Change[] = []
+  if (flags.length) {
+    changes.push({
+      summary: `change user ${p.name}: ${Object.entries(attrs).map(([k, [a, b]]) => `${k} ${a || "''"} -> ${b || "''"}`).join(', ')}`,
+      commands: [{ argv: ['usermod', ...flags, '--', p.name] }],
+      diff: { path: '/etc/passwd', before: passwdLine(u), after: passwdLine(after), attrs },
+      effects: [{ fact: 'user.info', key: p.name, value: after }],
+    })
+  }
+  const home = after.home ?? `/home/${p.name}`
+  const homeMissing = home === u.home ? !u.homeExists : f.newHome?.exists === false
+  if (p.create_home && homeMissing) {
+    after.homeExists = true
+    changes.push({
+      summary: `create home directory ${home} of user ${p.name}`,
+      commands: [mkHome(home, p.name)],
+      effects: [{ fact: 'user.info', key: p.name, value: after }, homeEffect(home, p.name, after.group ?? p.name)],
+    })
+  }
+  if (p.password !== undefined && p.update_password === 'always') {
+    const want = passwordDigest(p.password)
+    if (u.passwordDigest !== want) {
+      after.passwordDigest = want
+      // no diff and no hash in the summary: the password is a secret
+      changes.push({ summary: `set the password of user ${p.name}`, commands: [setPassword(p.name, p.password)], effects: [{ fact: 'user.info', key: p.name, value: after }] })
+    }
+  }
+  const data = { name: p.name, uid: after.uid, home, shell: after.shell, group: after.group, state: 'present' }
+  if (changes.length) return { kind: 'change', changes, data }
+  const pw = p.password !== undefined ? (p.update_password === 'always' ? ', password up to date' : ', password left as is (update_password: on_create)') : ''
+  return { kind: 'ok', reason: `user ${p.name} exists (uid ${u.uid}, group ${u.group}, home ${u.home}, shell ${u.shell}${pw})`, data }
+}
