@@ -169,3 +169,9 @@ function withWhere(e: unknown, where: Location | undefined): AcplayError {
 
 /** A shared instance: compiled templates are cached per Templar. */
 export const templar = new Templar()
+
+/** The shared Templar's methods as plain functions (same signatures). */
+export const render = (text: string, vars: Vars, where?: Location): string => templar.render(text, vars, where)
+export const evaluate = (expr: unknown, vars: Vars, where?: Location): unknown => templar.evaluate(expr, vars, where)
+export const test = (expr: unknown, vars: Vars, where?: Location): boolean => templar.test(expr, vars, where)
+export const templateValue = (value: unknown, vars: Vars, where?: Location): unknown => templar.templateValue(value, vars, where)
