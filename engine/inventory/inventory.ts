@@ -38,13 +38,35 @@ export class LoadedInventory implements Inventory {
       this.hostRecVars.set(h.name, { ...h.vars })
       this.hostSource.set(h.name, h.source)
     }
-    // a group's hosts: its own and its descendants', in inventory order
-    for (const name of this.groups.keys()) this.members.set(name, [])
-    for (const h of this.hosts.values()) for (const g of h.groups) this.members.get(g)!.push(h.name)
+    for (const name of this.groups.keys()) this.members.set(name, this.collectHosts(name))
     for (const conflict of [...this.groups.keys()].filter((g) => this.hosts.has(g))) {
       this.warnings.push(`found both group and host with the same name: ${conflict}`)
     }
     this.view = { hosts: [...this.hosts.keys()], groups: [...this.groups.keys()], groupHosts: (g) => this.groupHosts(g) }
+  }
+
+  /**
+   * Ansible's Group.get_hosts(): the group's own hosts in the order they were added, then its
+   * descendants' breadth-first (children in the order they were added), without duplicates.
+   */
+  private collectHosts(name: string): string[] {
+    const out = new Set<string>()
+    const seen = new Set([name])
+    let level = [name]
+    while (level.length) {
+      const next: string[] = []
+      for (const g of level) {
+        const group = this.groups.get(g)!
+        group.hosts.forEach((h) => out.add(h))
+        for (const c of group.children) {
+          if (seen.has(c)) continue
+          seen.add(c)
+          next.push(c)
+        }
+      }
+      level = next
+    }
+    return [...out]
   }
 
   groupHosts(name: string): string[] {

@@ -13,7 +13,7 @@ export interface PatternView {
   hosts: string[]
   /** group names in creation order (`all` and `ungrouped` first) */
   groups: string[]
-  /** all hosts of a group, its descendants' included, in inventory order */
+  /** all hosts of a group, its descendants' included, in Ansible's order */
   groupHosts(group: string): string[]
 }
 

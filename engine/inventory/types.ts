@@ -47,7 +47,7 @@ export interface Inventory {
   hostVars(name: string): Vars
   /** the layers hostVars merges, lowest precedence first */
   hostVarLayers(name: string): VarsLayer[]
-  /** all hosts of a group, its descendants' included, in inventory order */
+  /** all hosts of a group: its own in the order added, then its descendants' breadth-first (Ansible's order) */
   groupHosts(name: string): string[]
   /** hosts matching an Ansible host pattern, optionally intersected with a --limit */
   select(pattern: string, limit?: string): string[]

@@ -22,10 +22,14 @@ test('INI: hosts in order of first appearance, ranges expanded, ungrouped before
   assert.deepEqual(inv.groups.get('app')!.children, ['web', 'db'])
   assert.deepEqual(inv.groups.get('web')!.parents, ['app'])
   assert.equal(inv.groups.get('web')!.depth, 2)
+  // Ansible's order: a group's own hosts as added, then its children's, breadth-first
   assert.deepEqual(inv.groupHosts('app'), [
-    'loose1', 'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c',
+    'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'loose1',
   ])
-  assert.deepEqual(inv.groupHosts('all'), [...inv.hosts.keys()])
+  assert.deepEqual(inv.groupHosts('all'), [
+    'loose2', 'node0', 'node5', 'node10',
+    'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'loose1',
+  ])
 })
 
 test('INI: host line values follow Ansible (shlex quoting, then Python literals)', async () => {
