@@ -111,7 +111,8 @@ export const pip = defineModule({
       const r = ['-r', p.requirements]
       const install = pipCmd('install', ...index, ...extra, ...(p.state === 'latest' ? ['--upgrade'] : []), ...(p.state === 'forcereinstall' ? ['--force-reinstall'] : []), ...r)
       if (p.state === 'forcereinstall' || simulated) {
-        changes.push({ summary: `install requirements from ${p.requirements}${simulated && env.status === 'ok' ? ' (would change: depends on an earlier change)' : ''}`, commands: [install] })
+        const why = simulated && env.status === 'ok' ? 'would change (depends on an earlier change): ' : ''
+        changes.push({ summary: `${why}install requirements from ${p.requirements}`, commands: [install] })
         return finish({ kind: 'change', changes, data: { cmd: install.argv } })
       }
       const would = await ctx.fact(pipDryRun, [...pipArgv, 'install', ...index, ...extra, ...(p.state === 'latest' ? ['--upgrade'] : []), ...r], p.chdir)
@@ -173,8 +174,8 @@ async function planNames(state: string, reqs: Requirement[], c: NameCtx, ctx: Mo
   if (state === 'latest') {
     const cmd = c.pipCmd('install', '--upgrade', ...c.index, ...c.extra, ...texts(reqs))
     if (c.simulated) {
-      const why = changes.length ? '' : ' (would change: depends on an earlier change)'
-      changes.push({ summary: `install the latest ${texts(reqs).join(', ')}${why}`, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, reqs))] })
+      const why = changes.length ? '' : 'would change (depends on an earlier change): '
+      changes.push({ summary: `${why}install the latest ${texts(reqs).join(', ')}`, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, reqs))] })
       return { kind: 'change', changes, data: { cmd: cmd.argv } }
     }
     const would = await ctx.fact(pipDryRun, [...c.pipArgv, 'install', '--upgrade', ...c.index, ...c.extra, ...texts(reqs)], c.chdir)

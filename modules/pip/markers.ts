@@ -2,9 +2,16 @@
  * PEP 508 environment markers (`python_version >= "3.8" and extra == "postgres"`), evaluated against
  * the host's environment (gathered with the installed packages) to find the dependencies an extra needs.
  */
-import { parseVersion } from './pep440.js'
-import { satisfies, parseSpecifiers } from './pep440.js'
-import { normalizeName } from './requirement.js'
+import { parseSpecifiers, parseVersion, satisfies } from './pep440.js'
+
+const normalizeName = (n: string) => n.trim().toLowerCase().replace(/[-_.]+/g, '-')
+
+const VARIABLES = new Set([
+  'python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system',
+  'platform_version', 'platform_machine', 'platform_python_implementation', 'implementation_name',
+  'implementation_version', 'extra', 'os.name', 'sys.platform', 'platform.version', 'platform.machine',
+  'platform.python_implementation', 'python_implementation',
+])
 
 export type MarkerEnv = Record<string, string>
 
@@ -24,7 +31,8 @@ function tokenize(s: string): Token[] {
     else if (m[2]) out.push({ t: 'op', v: m[2].replace(/\s+/, ' ') })
     else if (m[3]) out.push({ t: m[3] as 'and' | 'or', v: m[3] })
     else if (m[4]) out.push({ t: m[4] as '(' | ')', v: m[4] })
-    else out.push({ t: 'var', v: m[5]! })
+    else if (VARIABLES.has(m[5]!)) out.push({ t: 'var', v: m[5]! })
+    else throw new Error(`unknown marker variable ${JSON.stringify(m[5])} in ${JSON.stringify(s)}`)
   }
   return out
 }

@@ -1,4 +1,5 @@
 /** Requirement strings ("astronomer-core[postgres]==2.0.*; python_version >= '3.8'") and PEP 503 names. */
+import { evaluateMarker } from './markers.js'
 import { parseSpecifiers, type Specifier } from './pep440.js'
 
 export interface Requirement {
@@ -39,6 +40,13 @@ export function parseRequirement(text: string): Requirement {
     throw new Error(`requirement ${JSON.stringify(text)}: ${(e as Error).message}`)
   }
   const marker = m[5]?.trim() || undefined
+  if (marker) {
+    try {
+      evaluateMarker(marker, {}) // syntax only: an unknown environment makes every comparison false
+    } catch (e) {
+      throw new Error(`requirement ${JSON.stringify(text)}: ${(e as Error).message}`)
+    }
+  }
   return { name: m[1]!, key: normalizeName(m[1]!), extras: extras.map(normalizeName), specifiers, marker, text: text.trim() }
 }
 

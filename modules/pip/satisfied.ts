@@ -34,6 +34,9 @@ function depsOfExtra(dist: InstalledDist, extra: string, env: MarkerEnv): Requir
 
 /** Checks one requirement for state present. Installed pre-releases count (as pip does). */
 export function checkPresent(req: Requirement, dists: Record<string, InstalledDist>, env: MarkerEnv = {}): Verdict {
+  if (req.marker && env.python_version && !evaluateMarker(req.marker, env)) {
+    return { req, satisfied: true, why: `${req.name} is not wanted here (marker ${req.marker} does not match)` }
+  }
   const d = dists[req.key]
   if (!d) return { req, satisfied: false, why: `${req.name} is not installed` }
   if (d.version === null) {

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { runModule } from '../../../engine/module-runner.js'
+import { EffectStore } from '../../../engine/effects.js'
+import type { Connection } from '../../../engine/connection/types.js'
+import { parseDryRunReport, parsePipEnv, pipInstalled } from '../../../modules/facts/pip.js'
+import { pip } from '../../../modules/pip.js'
+import { checkPresent } from '../../../modules/pip/satisfied.js'
+import { parseRequirement } from '../../../modules/pip/requirement.js'
+
+// Recorded output of the pip.installed script in a venv with acplay-demo 2.0.0 (extra postgres) and no pgdep.
+const RECORDED = JSON.stringify({
+  dists: {
+    pip: { version: '23.0.1', requires: [] },
+    'Acplay_Demo': { version: '2.0.0', requires: ['acplay-pgdep>=1.0; extra == "postgres"'] },
+  },
+  env: { python_version: '3.11', sys_platform: 'linux' },
+})
+
+/** A connection that answers every exec with `answer` and counts round trips. */
+function fakeConn(answer: (script: string) => string): Connection & { scripts: string[] } {
+  const scripts: string[] = []
+  return {
+    host: 'fake',
+    scripts,
+    get execCount() { return scripts.length },
+    connectCount: 1,
+    async exec(script: string) { scripts.push(script); return { rc: 0, stdout: answer(script), stderr: '' } },
+    async close() {},
+  }
+}
+
+describe('pip.installed fact', () => {
+  it('parses recorded output, normalising names', () => {
+    const env = parsePipEnv(RECORDED + '\n')
+    assert.equal(env.status, 'ok')
+    if (env.status !== 'ok') return
+    assert.equal(env.dists['acplay-demo']?.version, '2.0.0')
+    assert.equal(env.env?.python_version, '3.11')
+  })
+  it('parses absent and broken', () => {
+    assert.deepEqual(parsePipEnv('ACPLAY_ABSENT\n'), { status: 'absent' })
+    assert.deepEqual(parsePipEnv('ACPLAY_BROKEN /v has no bin/python\n'), { status: 'broken', detail: '/v has no bin/python' })
+  })
+  it('passes the venv path as a positional argument', () => {
+    const cmd = pipInstalled.command({ venv: '/opt/a b;$(x)' })
+    assert.equal(cmd.argv[0], 'sh')
+    assert.equal(cmd.argv[5], '/opt/a b;$(x)')
+    assert.ok(!cmd.argv[2]!.includes('/opt/a b'))
+  })
+  it('parses a dry-run report', () => {
+    const report = '{"version": "1", "install": [{"metadata": {"name": "Acplay_Demo", "version": "2.0.0"}, "requested": true}]}'
+    assert.deepEqual(parseDryRunReport(report), [{ name: 'acplay-demo', version: '2.0.0' }])
+    assert.deepEqual(parseDryRunReport('{"version": "1", "install": []}'), [])
+  })
+})
+
+describe('checkPresent', () => {
+  const env = parsePipEnv(RECORDED)
+  const dists = env.status === 'ok' ? env.dists : {}
+  it('satisfied with a reason', () => {
+    const v = checkPresent(parseRequirement('acplay_demo==2.0.*'), dists)
+    assert.equal(v.satisfied, true)
+    assert.equal(v.why, 'acplay_demo 2.0.0 satisfies ==2.0.*')
+  })
+  it('wrong version', () => {
+    const v = checkPresent(parseRequirement('acplay-demo==1.1.0'), dists)
+    assert.equal(v.satisfied, false)
+    assert.match(v.why, /2\.0\.0 is installed, wanted ==1\.1\.0/)
+  })
+  it('a requested extra whose dependency is missing', () => {
+    const v = checkPresent(parseRequirement('acplay-demo[postgres]'), dists, { python_version: '3.11' })
+    assert.equal(v.satisfied, false)
+    assert.match(v.why, /extra \[postgres\] needs acplay-pgdep>=1.0/)
+    const ok = checkPresent(parseRequirement('acplay-demo[postgres]'), { ...dists, 'acplay-pgdep': { version: '1.0.0' } }, {})
+    assert.equal(ok.satisfied, true)
+  })
+  it('a simulated install of unknown version', () => {
+    assert.equal(checkPresent(parseRequirement('x==1'), { x: { version: null } }).satisfied, 'unknown')
+    assert.equal(checkPresent(parseRequirement('x'), { x: { version: null } }).satisfied, true)
+  })
+})
+
+describe('pip planner with recorded facts', () => {
+  const conn = () => fakeConn(() => RECORDED)
+  it('ok when satisfied: one round trip, with a reason', async () => {
+    const c = conn()
+    const r = await runModule(pip, { name: ['acplay-demo>=2'], virtualenv: '/opt/v' }, { conn: c, check: true, diff: false })
+    assert.equal(r.status, 'ok')
+    assert.equal(r.reason, 'acplay-demo 2.0.0 satisfies >=2')
+    assert.equal(c.execCount, 1)
+  })
+  it('plans the install of what is missing (extras deps)', async () => {
+    const r = await runModule(pip, { name: ['acplay-demo[postgres]==2.0.0', 'pip'], virtualenv: '/opt/v', index_url: 'http://10.231.1.1/simple/' }, { conn: conn(), check: true, diff: false })
+    assert.equal(r.status, 'changed')
+    assert.match(r.changes[0]!.summary, /^install acplay-demo\[postgres\]==2\.0\.0 \(.*needs acplay-pgdep/)
+    assert.deepEqual(r.data.cmd, ['/opt/v/bin/python', '-m', 'pip', 'install', '--index-url', 'http://10.231.1.1/simple/', 'acplay-demo[postgres]==2.0.0'])
+  })
+  it('absent: uninstalls only what is there', async () => {
+    const r = await runModule(pip, { name: ['acplay-demo', 'nothere'], state: 'absent', virtualenv: '/opt/v' }, { conn: conn(), check: true, diff: false })
+    assert.deepEqual(r.data.cmd, ['/opt/v/bin/python', '-m', 'pip', 'uninstall', '--yes', 'acplay-demo'])
+  })
+  it('plans venv creation + install when the venv is missing, and later tasks see the effect', async () => {
+    const effects = new EffectStore()
+    const c = fakeConn(() => 'ACPLAY_ABSENT')
+    const r = await runModule(pip, { name: ['acplay-demo==1.0.0'], virtualenv: '/opt/new venv' }, { conn: c, check: true, diff: false, effects })
+    assert.equal(r.status, 'changed')
+    assert.deepEqual(r.changes.map((x) => x.summary), ['create virtualenv /opt/new venv', 'install acplay-demo==1.0.0 (acplay-demo is not installed)'])
+    assert.deepEqual(effects.get('pip.installed', '/opt/new venv'), { status: 'ok', dists: { 'acplay-demo': { version: '1.0.0' } } })
+    const again = await runModule(pip, { name: ['acplay-demo==1.0.0'], virtualenv: '/opt/new venv' }, { conn: c, check: true, diff: false, effects })
+    assert.equal(again.status, 'ok', 'a later task in check mode plans against the effect')
+    assert.equal(c.execCount, 1, 'the effect is read instead of the host')
+    const other = await runModule(pip, { name: ['acplay-demo>=1.1'], virtualenv: '/opt/new venv' }, { conn: c, check: true, diff: false, effects })
+    assert.equal(other.status, 'changed')
+    const latest = await runModule(pip, { name: ['acplay-demo'], state: 'latest', virtualenv: '/opt/new venv' }, { conn: c, check: true, diff: false, effects })
+    assert.match(latest.changes[0]!.summary, /would change \(depends on an earlier change\)/)
+  })
+  it('bad arguments fail before touching the host, naming the argument', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ name: ['x'], bogus: 1 }, /unknown argument 'bogus'/],
+      [{ name: ['x'], state: 'installed' }, /argument 'state' must be one of/],
+      [{ name: ['x'], requirements: 'r.txt' }, /mutually exclusive: name, requirements/],
+      [{}, /one of these arguments is required: name, requirements/],
+      [{ name: ['x>=2.*'], virtualenv: '/v' }, /name: .*only allowed with == and !=/],
+      [{ name: ['x', 'y'], version: '1.0', virtualenv: '/v' }, /version can only be used with exactly one name/],
+      [{ name: ['x'], virtualenv: 'rel' }, /virtualenv must be an absolute path/],
+      [{ name: ['x'], virtualenv: '/v', extra_args: '"unterminated' }, /extra_args: unterminated/],
+      [{ name: ['x;rm -rf /'], virtualenv: '/v' }, /requirement "x;rm -rf \/": unknown marker variable "rm"/],
+    ]
+    for (const [args, msg] of cases) {
+      const c = fakeConn(() => { throw new Error('must not touch the host') })
+      const r = await runModule(pip, args, { conn: c, check: false, diff: false })
+      assert.equal(r.status, 'failed', JSON.stringify(args))
+      assert.match(r.msg!, msg)
+      assert.equal(c.execCount, 0)
+    }
+  })
+})

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { runModule } from '../../../engine/module-runner.js'
+import { EffectStore } from '../../../engine/effects.js'
+import type { Connection } from '../../../engine/connection/types.js'
+import { parseUnitState } from '../../../modules/facts/systemd.js'
+import { systemd, unitName } from '../../../modules/systemd.js'
+
+const show = (o: Record<string, string>) =>
+  Object.entries({ Id: 'x.service', LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', UnitFileState: 'disabled', NeedDaemonReload: 'no', FragmentPath: '/etc/systemd/system/x.service', DropInPaths: '', ...o })
+    .map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
+
+function fakeConn(answer: string): Connection & { count: number } {
+  const c = {
+    host: 'fake', count: 0, connectCount: 1,
+    get execCount() { return c.count },
+    async exec() { c.count++; return { rc: 0, stdout: answer, stderr: '' } },
+    async close() {},
+  }
+  return c
+}
+const plan = (args: Record<string, unknown>, answer: string, effects?: EffectStore) =>
+  runModule(systemd, args, { conn: fakeConn(answer), check: true, diff: false, effects })
+
+describe('systemd.unit fact', () => {
+  it('parses systemctl show', () => {
+    const u = parseUnitState(show({ ActiveState: 'active', SubState: 'running', NeedDaemonReload: 'yes', DropInPaths: '/etc/systemd/system/x.service.d/a.conf /run/x.conf' }))
+    assert.equal(u.activeState, 'active')
+    assert.equal(u.needDaemonReload, true)
+    assert.deepEqual(u.dropInPaths, ['/etc/systemd/system/x.service.d/a.conf', '/run/x.conf'])
+  })
+  it('unit names', () => {
+    assert.equal(unitName('astronomer-core@scheduler'), 'astronomer-core@scheduler.service')
+    assert.equal(unitName('ssh.socket'), 'ssh.socket')
+    assert.equal(unitName('my.app'), 'my.app.service')
+    assert.throws(() => unitName('x; rm -rf /'), /not a valid systemd unit name/)
+    assert.throws(() => unitName('-x'), /not a valid/)
+  })
+})
+
+describe('systemd planner', () => {
+  it('started on a running unit is ok with a reason', async () => {
+    const r = await plan({ name: 'x', state: 'started', enabled: true }, show({ ActiveState: 'active', SubState: 'running', UnitFileState: 'enabled' }))
+    assert.equal(r.status, 'ok')
+    assert.equal(r.reason, 'x.service is active (running), enabled')
+  })
+  it('orders daemon-reload, unmask, enable, start; records the resulting state', async () => {
+    const effects = new EffectStore()
+    const r = await plan({ name: 'x', state: 'started', enabled: true, masked: false }, show({ LoadState: 'masked', UnitFileState: 'masked', NeedDaemonReload: 'yes' }), effects)
+    assert.deepEqual(r.changes.map((c) => c.summary), ['daemon-reload (unit files of x.service changed on disk)', 'unmask x.service', 'enable x.service', 'start x.service (inactive)'])
+    const after = effects.get('systemd.unit', 'x.service') as { activeState: string; unitFileState: string }
+    assert.equal(after.activeState, 'active')
+    assert.equal(after.unitFileState, 'enabled')
+    const again = await plan({ name: 'x', state: 'started', enabled: true }, 'unused', effects)
+    assert.equal(again.status, 'ok')
+  })
+  it('restarted always acts; stopped on an inactive unit is ok', async () => {
+    assert.equal((await plan({ name: 'x', state: 'restarted' }, show({ ActiveState: 'active' }))).status, 'changed')
+    assert.equal((await plan({ name: 'x', state: 'stopped' }, show({}))).status, 'ok')
+  })
+  it('not found: fails in a real plan, plans against an earlier unit-file effect in check mode', async () => {
+    const missing = show({ LoadState: 'not-found', UnitFileState: '', FragmentPath: '' })
+    const r = await plan({ name: 'app@one', state: 'started' }, missing)
+    assert.equal(r.status, 'failed')
+    assert.match(r.msg!, /could not find the requested unit app@one.service/)
+    const effects = new EffectStore()
+    effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/app@.service', value: { exists: true, type: 'file' } }])
+    const c = await plan({ name: 'app@one', state: 'started', enabled: true }, missing, effects)
+    assert.equal(c.status, 'changed')
+    assert.deepEqual(c.changes.map((x) => x.summary), ['enable app@one.service', 'start app@one.service (inactive)'])
+  })
+  it('an earlier change to the unit file means a daemon-reload in check mode', async () => {
+    const effects = new EffectStore()
+    effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/x.service', value: { exists: true } }])
+    const r = await plan({ name: 'x', state: 'started' }, show({ ActiveState: 'active' }), effects)
+    assert.deepEqual(r.changes.map((c) => c.summary), ['daemon-reload (unit files changed)'])
+  })
+  it('bad arguments fail before touching the host', async () => {
+    for (const [args, msg] of [
+      [{ name: 'x', state: 'running' }, /argument 'state' must be one of started, stopped, restarted, reloaded/],
+      [{ name: 'x', scope: 'user', state: 'started' }, /argument 'scope' must be one of system/],
+      [{ name: 'x', masked: true, state: 'started' }, /masked: true conflicts with state: started/],
+      [{ name: 'x' }, /one of state, enabled, masked or daemon_reload is required/],
+      [{ state: 'started' }, /name is required/],
+      [{ name: 'a b$(id)', state: 'started' }, /not a valid systemd unit name/],
+      [{ name: 'x', enabled: 'perhaps' }, /argument 'enabled' must be a boolean/],
+    ] as [Record<string, unknown>, RegExp][]) {
+      const c = fakeConn('')
+      const r = await runModule(systemd, args, { conn: c, check: true, diff: false })
+      assert.equal(r.status, 'failed', JSON.stringify(args))
+      assert.match(r.msg!, msg)
+      assert.equal(c.count, 0)
+    }
+  })
+})
