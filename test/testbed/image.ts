@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pidAlive, run, sleep } from './sh.js'
 
-export const IMAGE_CACHE = '/var/cache/acplay-testbed'
+/** ACPLAY_TESTBED_CACHE moves the cache (e.g. to try a cold build without touching the shared one). */
+export const IMAGE_CACHE = process.env.ACPLAY_TESTBED_CACHE || '/var/cache/acplay-testbed'
 
 /** build-image.sh lives in the source tree (tsc does not copy it into dist). */
 export function buildScript(): string {
@@ -37,6 +38,7 @@ export async function ensureImage(log: (msg: string) => void = (m) => process.st
   if (existsSync(dir)) return { dir }
   mkdirSync(IMAGE_CACHE, { recursive: true })
   const lock = `${dir}.lock`
+  let waiting = false
   for (;;) {
     if (existsSync(dir)) return { dir }
     try {
@@ -45,6 +47,8 @@ export async function ensureImage(log: (msg: string) => void = (m) => process.st
     } catch {
       const holder = Number(readOr(join(lock, 'pid'), '0'))
       if (holder && !pidAlive(holder)) rmSync(lock, { recursive: true, force: true })
+      else if (!waiting) log(`testbed: waiting for process ${holder || '?'} to build the image`)
+      waiting = true
       await sleep(500)
     }
   }

@@ -1,5 +1,6 @@
 /** Small process helpers for the testbed: argv arrays only, never a shell string built from values. */
 import { execFile, execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 export interface RunResult {
   rc: number
@@ -51,13 +52,19 @@ export function execFileText(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => execFile(file, args, (e, stdout) => (e ? reject(e) : resolve(stdout))))
 }
 
+/** A zombie counts as dead: when our exit hook blocks the event loop, node cannot reap its children. */
 export function pidAlive(pid: number | undefined): boolean {
   if (!pid) return false
   try {
     process.kill(pid, 0)
-    return true
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
   }
 }
 
