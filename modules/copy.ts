@@ -1,0 +1,110 @@
+/**
+ * copy: a control-side file or directory, or inline `content`, to the host. Writes are atomic
+ * (temp file in the same directory, owner/mode set, then rename). Directory copies send only the
+ * files whose sha256 or attributes differ, and never delete extra remote files (as Ansible).
+ *
+ * Effects: see files/write.ts (one file) and files/copy-tree.ts (a directory); a directory created
+ * for `dest: dir/` is recorded as path.stat { type: 'directory' }.
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import { ModuleFailure } from '../engine/errors.js'
+import { attrWant, modeParam } from './files/attrs.js'
+import { planTreeCopy } from './files/copy-tree.js'
+import { localTree } from './files/local-tree.js'
+import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
+import { statPaths } from './files/stat.js'
+import { planWrite } from './files/write.js'
+import { defineModule, type Change, type Plan } from './types.js'
+
+const join = (dir: string, name: string) => `${dir.replace(/\/+$/, '')}/${name}`
+
+export const copy = defineModule({
+  name: 'copy',
+  aliases: ['ansible.builtin.copy'],
+  summary: 'Copy files or directories to the host',
+  description:
+    'Copies a control-side file or directory (src), or inline content, to dest. `src: dir/` copies the contents of dir, `src: dir` the directory itself. ' +
+    'Only files whose checksum or attributes differ are sent; extra files at dest are never deleted. ' +
+    'acplay extension: `secret: true` hides the content from diffs and summaries (Ansible uses no_log).',
+  params: {
+    dest: { type: 'path', required: true, description: 'Remote path; a directory (or a path ending in /) receives src under its basename' },
+    src: { type: 'path', description: 'Control-side file or directory, relative to the role/playbook files/ dir' },
+    content: { type: 'str', description: 'Inline content for dest (instead of src)' },
+    owner: { type: 'str', description: 'Owner of the files (name or uid)' },
+    group: { type: 'str', description: 'Group of the files (name or gid)' },
+    mode: { type: 'raw', description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)' },
+    directory_mode: { type: 'raw', description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
+    backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.YYYY-MM-DD@HH:MM:SS~) before overwriting a file' },
+    validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
+    force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },
+    secret: { type: 'bool', default: false, description: 'acplay: the content is a secret; never shown in diffs or summaries' },
+  },
+  mutuallyExclusive: [['src', 'content']],
+  requiredOneOf: [['src', 'content']],
+  returns: { dest: 'the destination path', backup_file: 'the backup copy, when one was made' },
+  examples: `
+- copy:
+    src: dags/            # the contents of files/dags/
+    dest: /home/astro/airflow/dags
+    owner: astro
+    mode: "0644"
+- copy:
+    content: "{{ fernet_key }}"
+    dest: /etc/airflow/fernet
+    mode: "0600"
+    secret: true
+`,
+  async plan(p, ctx): Promise<Plan> {
+    const want = attrWant(p, true)
+    const directoryMode = modeParam(p.directory_mode, 'directory_mode')
+    if (!p.dest.startsWith('/')) throw new ModuleFailure(`argument 'dest' must be an absolute path, got ${JSON.stringify(p.dest)}`)
+    if (p.validate !== undefined && !p.validate.includes('%s')) throw new ModuleFailure(`argument 'validate' must contain %s (the file to check)`)
+    const base = { want, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret }
+    if (p.content !== undefined) {
+      if (p.dest.endsWith('/')) throw new ModuleFailure(`can not use content with a dir as dest (${p.dest})`)
+      if (want.mode?.kind === 'preserve') throw new ModuleFailure(`mode=preserve needs src, not content`)
+      const stats = await statPaths(ctx, [p.dest, dirname(p.dest)])
+      if (stats.get(p.dest).type === 'directory') throw new ModuleFailure(`can not use content with a dir as dest (${p.dest} is a directory)`)
+      requireDir(stats.get(dirname(p.dest)), dirname(p.dest))
+      return withDest(await planWrite(ctx, { ...base, dest: p.dest, content: Buffer.from(p.content) }, stats), p.dest)
+    }
+    const src = ctx.findFile(p.src!, 'files')
+    let isDir: boolean
+    try {
+      isDir = statSync(src).isDirectory()
+    } catch (e) {
+      throw new ModuleFailure(`could not read src ${src}: ${(e as Error).message}`)
+    }
+    if (isDir) {
+      const root = p.src!.endsWith('/') ? p.dest : join(p.dest, basename(src))
+      return planTreeCopy(ctx, { root, local: localTree(src), want, directoryMode, force: p.force, secret: p.secret })
+    }
+    const content = readFileSync(src)
+    const srcMode = statSync(src).mode & 0o7777
+    const destPath = p.dest.replace(/(.)\/+$/, '$1')
+    const intoDir = join(destPath, basename(src))
+    const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
+    if (p.dest.endsWith('/') && !stats.get(destPath).exists) {
+      // Ansible creates a dest ending in / (and its parents)
+      const mode = fmtMode(NEW_DIR_MODE)
+      const mk: Change = {
+        summary: `create directory ${p.dest}`,
+        commands: [{ argv: ['mkdir', '-p', '--', p.dest] }],
+        effects: [{ fact: 'path.stat', key: destPath, value: { exists: true, type: 'directory', mode, owner: stats.user, group: stats.group } }],
+      }
+      const w = await planWrite(ctx, { ...base, dest: intoDir, content, srcMode }, stats)
+      return w.kind === 'change' ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } } : { kind: 'change', changes: [mk], data: { dest: intoDir } }
+    }
+    const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
+    if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))
+    return withDest(await planWrite(ctx, { ...base, dest, content, srcMode }, stats), dest)
+  },
+})
+
+function requireDir(st: { exists: boolean; type?: string }, dir: string): void {
+  if (!st.exists) throw new ModuleFailure(`Destination directory ${dir} does not exist`)
+  if (st.type !== 'directory' && !(st.type === 'link')) throw new ModuleFailure(`Destination ${dir} is not a directory`)
+}
+
+const withDest = (plan: Plan, dest: string): Plan => ({ ...plan, data: { dest, ...plan.data } })

@@ -1,0 +1,75 @@
+/**
+ * file: a path's state (file, directory, link, hard, touch, absent) and its owner/group/mode,
+ * optionally down a directory tree (recurse). One read (all stats in one command), one exec.
+ * Effects: see files/file-states.ts. `touch` is reported changed every time, as in Ansible
+ * (it updates the access and modification times), so it is the one state that never converges.
+ */
+import { dirname } from 'node:path'
+import { ModuleFailure } from '../engine/errors.js'
+import { pathTree } from './facts/tree.js'
+import { attrWant } from './files/attrs.js'
+import { planAbsent, planDirectory, planFile, planLink, planRecurse, planTouch, type FileArgs } from './files/file-states.js'
+import { ancestors, statPaths } from './files/stat.js'
+import { defineModule, type Plan } from './types.js'
+
+const STATES = ['file', 'directory', 'link', 'hard', 'touch', 'absent'] as const
+
+export const file = defineModule({
+  name: 'file',
+  aliases: ['ansible.builtin.file'],
+  summary: 'Manage files, directories, links and their attributes',
+  description:
+    'Sets a path to a state (file: must exist; directory: created with parents; link/hard: points at src; touch: created or its times updated; absent: removed recursively) ' +
+    'and its owner, group and mode. Without state: the current type if the path exists, else file (directory with recurse), as Ansible.',
+  params: {
+    path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to manage (absolute)' },
+    state: { type: 'str', choices: STATES, description: 'What the path should be' },
+    owner: { type: 'str', description: 'Owner (name or uid)' },
+    group: { type: 'str', description: 'Group (name or gid)' },
+    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644), or symbolic "u=rw,g=r,o=" / "a+X"' },
+    recurse: { type: 'bool', default: false, description: 'state=directory: apply owner/group/mode to everything below too' },
+    src: { type: 'path', description: 'state=link/hard: what the link points at (a relative symlink target is relative to the link)' },
+    follow: { type: 'bool', default: true, description: 'When path is a symlink, manage the attributes of what it points at' },
+    force: { type: 'bool', default: false, description: 'link/hard: replace a regular file at path, or create a symlink to a missing src' },
+  },
+  returns: { path: 'the managed path', state: 'the state the path is in afterwards' },
+  examples: `
+- file:
+    path: /home/astro/airflow/dags
+    state: directory
+    owner: astro
+    mode: "0755"
+- file: { path: /etc/airflow/current, state: link, src: /etc/airflow/v2 }
+- file: { path: /home/astro/airflow, state: directory, owner: astro, recurse: true }
+`,
+  async plan(p, ctx): Promise<Plan> {
+    const want = attrWant(p)
+    const path = p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path
+    if (!path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
+    if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`argument 'src' needs state=link or state=hard`)
+    if ((p.state === 'link' || p.state === 'hard') && !p.src) throw new ModuleFailure(`argument 'src' is required with state=${p.state}`)
+    if (p.recurse && p.state !== undefined && p.state !== 'directory') throw new ModuleFailure(`recurse needs state=directory (got state=${p.state})`)
+    const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force }
+    const state = p.state ?? (p.recurse ? 'directory' : undefined)
+    if (state === 'directory' && p.recurse) {
+      const tree = await ctx.fact(pathTree, path)
+      if (tree.state === 'dir') return withPath(planRecurse(a, tree), path, 'directory')
+    }
+    const srcPath = p.src === undefined ? [] : [p.src.startsWith('/') ? p.src : `${dirname(path)}/${p.src}`]
+    const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath])
+    const st = stats.get(path)
+    const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
+    if (eff === 'link' && !p.src) return withPath(planFile(a, st), path, 'link')
+    switch (eff) {
+      case 'absent': return withPath(planAbsent(a, st), path, 'absent')
+      case 'file': return withPath(planFile(a, st), path, 'file')
+      case 'directory': return withPath(planDirectory(a, stats), path, 'directory')
+      case 'touch': return withPath(planTouch(a, stats), path, 'file')
+      case 'link': return withPath(planLink(a, stats, false), path, 'link')
+      case 'hard': return withPath(planLink(a, stats, true), path, 'hard')
+    }
+    throw new ModuleFailure(`unknown state ${String(eff)}`)
+  },
+})
+
+const withPath = (plan: Plan, path: string, state: string): Plan => ({ ...plan, data: { path, state, ...plan.data } })

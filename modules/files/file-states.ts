@@ -1,0 +1,173 @@
+/**
+ * The `file` module's states, each a planner over already-read stats (pure apart from the recurse
+ * read). Effects recorded: path.stat of the path (directory/file/link/{exists:false}) and of every
+ * directory created on the way; absent also records path.tree { state: 'absent' }; recurse records
+ * path.tree of the directory with the new attributes.
+ */
+import { dirname } from 'node:path'
+import { ModuleFailure } from '../../engine/errors.js'
+import type { PathStat } from '../facts/path.js'
+import type { Tree, TreeEntry } from '../facts/tree.js'
+import type { Change, Command, FactEffect, Plan } from '../types.js'
+import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
+import { fmtMode, resolveMode } from './mode.js'
+import { ancestors, sha256, type Stats } from './stat.js'
+
+export interface FileArgs {
+  path: string
+  want: AttrWant
+  src?: string
+  follow: boolean
+  force: boolean
+}
+
+const ok = (reason: string): Plan => ({ kind: 'ok', reason })
+const change = (c: Change): Plan => ({ kind: 'change', changes: [c] })
+const ownerSpec = (w: AttrWant) => `${w.owner ?? ''}${w.group ? `:${w.group}` : ''}`
+
+/** The stat to manage: a link's target when following links. */
+function subject(st: PathStat, follow: boolean): PathStat {
+  return st.type === 'link' && follow && st.target?.exists ? st.target : st
+}
+
+function attrsOnly(a: FileArgs, st: PathStat, okText: string, link = false, followed = false): Plan {
+  const attrs = planAttrs(a.path, st, a.want, { link })
+  if (attrs.commands.length === 0) return ok(`${okText}, ${link ? `owner ${st.owner}:${st.group}` : describeAttrs(st)}`)
+  const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
+  return change({
+    summary: `set ${Object.entries(attrs.attrs).map(([k, [, v]]) => `${k} ${v}`).join(', ')} on ${a.path}`,
+    commands: attrs.commands,
+    diff: { path: a.path, before: '', after: '', attrs: attrs.attrs },
+    // a followed link keeps its own lstat; only a path managed directly records the new attributes
+    effects: followed ? [] : [{ fact: 'path.stat', key: a.path, value: after }],
+  })
+}
+
+export function planAbsent(a: FileArgs, st: PathStat): Plan {
+  if (!st.exists) return ok(`${a.path} is absent`)
+  return change({
+    summary: `remove ${st.type} ${a.path}`,
+    commands: [{ argv: ['rm', '-rf', '--', a.path] }],
+    diff: { path: a.path, before: '', after: '', attrs: { state: [st.type ?? 'file', 'absent'] } },
+    effects: [
+      { fact: 'path.stat', key: a.path, value: { exists: false } },
+      { fact: 'path.tree', key: a.path, value: { state: 'absent', entries: {} } satisfies Tree },
+    ],
+  })
+}
+
+export function planFile(a: FileArgs, st0: PathStat): Plan {
+  const st = subject(st0, a.follow)
+  if (!st.exists) throw new ModuleFailure(`file (${a.path}) is absent, cannot continue`)
+  if (st.type === 'directory') throw new ModuleFailure(`file (${a.path}) is a directory, cannot continue (use state=directory)`)
+  return attrsOnly(a, st, `${st.type} ${a.path} exists`, st.type === 'link', st !== st0)
+}
+
+export function planDirectory(a: FileArgs, stats: Stats): Plan {
+  const st = subject(stats.get(a.path), a.follow)
+  if (st.exists && st.type !== 'directory') throw new ModuleFailure(`${a.path} exists and is a ${st.type}, not a directory`)
+  if (st.exists) return attrsOnly(a, st, `directory ${a.path} exists`, false, st !== stats.get(a.path))
+  const missing = [...ancestors(a.path), a.path].filter((p) => !stats.get(p).exists)
+  for (const p of ancestors(a.path)) {
+    const s = stats.get(p)
+    if (s.exists && s.type !== 'directory' && !(s.type === 'link' && s.target?.type === 'directory')) throw new ModuleFailure(`cannot create ${a.path}: ${p} is a ${s.type}`)
+  }
+  // like Ansible, every directory created on the way gets the owner/group/mode
+  const mode = fmtMode(a.want.mode ? resolveMode(a.want.mode, undefined, true) : 0o755)
+  const commands: Command[] = [{ argv: ['mkdir', '-p', '--', a.path] }]
+  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', '--', ownerSpec(a.want), ...missing] })
+  commands.push({ argv: ['chmod', '--', mode, ...missing] })
+  const value = (): PathStat => ({ exists: true, type: 'directory', mode, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group })
+  return change({
+    summary: `create directory ${a.path} (${describeAttrs(value())})`,
+    commands,
+    diff: { path: a.path, before: '', after: '', attrs: { state: ['absent', 'directory'] } },
+    effects: missing.map((p): FactEffect => ({ fact: 'path.stat', key: p, value: value() })),
+  })
+}
+
+/** owner/group/mode down an existing tree: only entries that differ, grouped into few commands. */
+export function planRecurse(a: FileArgs, tree: Tree): Plan {
+  const byMode = new Map<string, string[]>()
+  const chown: string[] = []
+  const chownLinks: string[] = []
+  const after: Record<string, TreeEntry> = {}
+  let n = 0
+  for (const [rel, e] of Object.entries(tree.entries)) {
+    const path = rel ? `${a.path}/${rel}` : a.path
+    const st: PathStat = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group }
+    const isLink = e.type === 'link'
+    const p = planAttrs(path, st, a.want, { link: isLink })
+    after[rel] = { ...e, owner: p.owner ?? e.owner, group: p.group ?? e.group, mode: p.mode || e.mode }
+    if (p.attrs.owner || p.attrs.group) (isLink ? chownLinks : chown).push(path)
+    if (p.attrs.mode) byMode.set(p.mode, [...(byMode.get(p.mode) ?? []), path])
+    if (p.commands.length) n++
+  }
+  if (n === 0) return ok(`directory ${a.path} and its ${Object.keys(tree.entries).length - 1} entries have ${[a.want.owner && `owner ${a.want.owner}`, a.want.group && `group ${a.want.group}`, a.want.mode && 'the wanted mode'].filter(Boolean).join(', ') || 'the wanted attributes'}`)
+  const commands: Command[] = []
+  if (chown.length) commands.push({ argv: ['chown', '--', ownerSpec(a.want), ...chown] })
+  if (chownLinks.length) commands.push({ argv: ['chown', '-h', '--', ownerSpec(a.want), ...chownLinks] })
+  for (const [mode, paths] of byMode) commands.push({ argv: ['chmod', '--', mode, ...paths] })
+  const root = after['']!
+  return change({
+    summary: `set attributes on ${n} entr${n === 1 ? 'y' : 'ies'} under ${a.path}`,
+    commands,
+    diff: { path: a.path, before: '', after: '', attrs: { recurse: [`${n} entries differ`, 'owner/group/mode applied'] } },
+    effects: [
+      { fact: 'path.tree', key: a.path, value: { ...tree, entries: after } satisfies Tree },
+      { fact: 'path.stat', key: a.path, value: { exists: true, type: 'directory', mode: root.mode, owner: root.owner, group: root.group } },
+      ...Object.entries(after).filter(([rel]) => rel).map(([rel, e]): FactEffect => ({ fact: 'path.stat', key: `${a.path}/${rel}`, value: { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group, size: e.size, sha256: e.sha256, linkTarget: e.linkTarget } })),
+    ],
+  })
+}
+
+/** touch: Ansible reports it changed every time (it updates the times); acplay keeps that. */
+export function planTouch(a: FileArgs, stats: Stats): Plan {
+  const st = subject(stats.get(a.path), a.follow)
+  const exists = st.exists
+  const cur = exists && st.mode ? parseInt(st.mode, 8) : undefined
+  const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, cur, st.type === 'directory')) : exists ? st.mode! : '0644'
+  const commands: Command[] = [{ argv: ['touch', '--', a.path] }]
+  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', '--', ownerSpec(a.want), a.path] })
+  if (a.want.mode || !exists) commands.push({ argv: ['chmod', '--', mode, a.path] })
+  const after: PathStat = exists
+    ? { ...st, mode, owner: a.want.owner ?? st.owner, group: a.want.group ?? st.group }
+    : { exists: true, type: 'file', mode, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group, size: 0, sha256: sha256('') }
+  const effects: FactEffect[] = [{ fact: 'path.stat', key: a.path, value: after }]
+  if (!exists) effects.push({ fact: 'path.content', key: a.path, value: { user: '', group: '', stat: after, text: '' } })
+  return change({
+    summary: `${exists ? 'touch' : 'create empty file'} ${a.path}`,
+    commands,
+    diff: { path: a.path, before: '', after: '', attrs: exists ? { times: ['old', 'now'] } : { state: ['absent', 'file'] } },
+    effects,
+  })
+}
+
+export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
+  const st = stats.get(a.path)
+  const src = a.src!
+  const srcPath = src.startsWith('/') ? src : `${dirname(a.path)}/${src}`
+  const srcSt = stats.get(srcPath)
+  const kind = hard ? 'hard link' : 'link'
+  if (hard ? st.exists && srcSt.exists && st.inode === srcSt.inode && st.dev === srcSt.dev : st.type === 'link' && st.linkTarget === src) {
+    return attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
+  }
+  if (!srcSt.exists && (hard || !a.force)) {
+    throw new ModuleFailure(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`)
+  }
+  if (st.exists && st.type === 'directory') throw new ModuleFailure(`refusing to replace directory ${a.path} with a ${kind}`)
+  if (st.exists && st.type !== 'link' && !a.force) throw new ModuleFailure(`refusing to convert from ${st.type} to ${kind} for ${a.path} (use force=yes)`)
+  // new link beside the old path, then rename over it: atomic, never a moment without the path
+  const script = `t="$(dirname -- "$2")/.acplay-ln.$$"; rm -f -- "$t"; ln ${hard ? '' : '-s '}-- "$1" "$t" && mv -fT -- "$t" "$2"`
+  const commands: Command[] = [{ argv: ['sh', '-c', script, 'sh', src, a.path] }]
+  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', ...(hard ? [] : ['-h']), '--', ownerSpec(a.want), a.path] })
+  const after: PathStat = hard
+    ? { ...srcSt, owner: a.want.owner ?? srcSt.owner, group: a.want.group ?? srcSt.group }
+    : { exists: true, type: 'link', linkTarget: src, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group, target: srcSt }
+  return change({
+    summary: `${st.exists ? 'replace' : 'create'} ${kind} ${a.path} -> ${src}`,
+    commands,
+    diff: { path: a.path, before: '', after: '', attrs: { state: [st.exists ? `${st.type}${st.linkTarget ? ` -> ${st.linkTarget}` : ''}` : 'absent', `${kind} -> ${src}`] } },
+    effects: [{ fact: 'path.stat', key: a.path, value: after }],
+  })
+}

@@ -1,0 +1,111 @@
+/**
+ * Planning the write of ONE regular file (copy with content or a single src, template, lineinfile):
+ * compare checksum and attributes, then an atomic upload (with optional backup and validate).
+ *
+ * Effects recorded: path.stat(dest) = { exists, type: 'file', mode, owner, group, sha256, size }
+ * and path.content(dest) (the new text) for text files.
+ */
+import { ModuleFailure } from '../../engine/errors.js'
+import type { PathStat } from '../facts/path.js'
+import type { Change, Plan } from '../types.js'
+import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
+import { contentDiff, currentBytes } from './diff-text.js'
+import { fmtMode, resolveMode } from './mode.js'
+import { shlexSplit } from './shlex.js'
+import { fileEffects, sha256, type Stats } from './stat.js'
+import type { ModuleContext } from '../types.js'
+
+export interface WriteArgs {
+  dest: string
+  content: Buffer
+  want: AttrWant
+  /** for mode=preserve: the source file's mode bits */
+  srcMode?: number
+  backup?: boolean
+  validate?: string
+  force?: boolean
+  secret?: boolean
+  /** the current content when the caller already read it (spares the diff its extra read) */
+  before?: Buffer
+}
+
+/** Ansible's backup name: dest.YYYY-MM-DD@HH:MM:SS~ (the remote pid is not known up front). */
+export function backupName(dest: string, now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${dest}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`
+}
+
+/** `validate: "visudo -cf %s"` -> argv with '%s' kept for the engine to point at the temp file. */
+export function validateArgv(validate: string | undefined): string[] | undefined {
+  if (validate === undefined) return undefined
+  if (!validate.includes('%s')) throw new ModuleFailure(`argument 'validate' must contain %s (the file to check): ${JSON.stringify(validate)}`)
+  try {
+    return shlexSplit(validate)
+  } catch (e) {
+    throw new ModuleFailure(`argument 'validate': ${(e as Error).message}`)
+  }
+}
+
+const short = (h?: string) => (h ? h.slice(0, 12) : '?')
+
+export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats): Promise<Plan> {
+  const st = stats.get(a.dest)
+  if (st.exists && st.type === 'directory') throw new ModuleFailure(`dest ${a.dest} is a directory`)
+  if (st.exists && a.force === false) return { kind: 'ok', reason: `${a.dest} exists (force=no: its content is left alone)` }
+  const newSha = sha256(a.content)
+  const validate = validateArgv(a.validate)
+  // like Ansible's copy (follow=no): a link at dest is replaced by the file, not written through
+  const target: PathStat = st
+  if (target.exists && target.type === 'file' && target.sha256 === newSha) {
+    const attrs = planAttrs(a.dest, target, a.want, { srcMode: a.srcMode })
+    const after: PathStat = { ...target, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
+    if (attrs.commands.length === 0) return { kind: 'ok', reason: `${a.dest} has the wanted content (sha256 ${short(newSha)}), ${describeAttrs(target)}` }
+    return {
+      kind: 'change',
+      changes: [
+        {
+          summary: `set ${Object.entries(attrs.attrs).map(([k, [, v]]) => `${k} ${v}`).join(', ')} on ${a.dest}`,
+          commands: attrs.commands,
+          diff: { path: a.dest, before: '', after: '', attrs: attrs.attrs },
+          effects: [{ fact: 'path.stat', key: a.dest, value: after }],
+        },
+      ],
+    }
+  }
+  const exists = target.exists && target.type === 'file'
+  const current = exists && target.mode ? parseInt(target.mode, 8) : undefined
+  const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, current, false, a.srcMode)) : (exists ? target.mode! : '0644')
+  const owner = a.want.owner ?? (exists ? target.owner : stats.user)
+  const group = a.want.group ?? (exists ? target.group : stats.group)
+  const attrs: Record<string, [string, string]> = {}
+  if (exists) {
+    if (owner !== target.owner && a.want.owner !== undefined && String(target.uid) !== owner) attrs.owner = [target.owner ?? '', owner!]
+    if (group !== target.group && a.want.group !== undefined && String(target.gid) !== group) attrs.group = [target.group ?? '', group!]
+    if (mode !== target.mode) attrs.mode = [target.mode ?? '', mode]
+  } else attrs.state = ['absent', 'file']
+  const after: PathStat = { exists: true, type: 'file', mode, owner, group, sha256: newSha, size: a.content.length }
+  if (/^\d+$/.test(owner ?? '')) after.uid = Number(owner)
+  if (/^\d+$/.test(group ?? '')) after.gid = Number(group)
+  const text = a.content.includes(0) ? undefined : a.content.toString('utf8')
+  const changes: Change[] = []
+  const backup = a.backup && exists ? backupName(a.dest) : undefined
+  if (backup) changes.push({ summary: `back up ${a.dest} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', a.dest, backup] }] })
+  const before = ctx.diff ? (a.before ?? (await currentBytes(ctx, a.dest, target))) : undefined
+  changes.push({
+    summary: `${exists ? 'update' : 'create'} ${a.dest} (${a.secret ? 'secret content' : `sha256 ${short(newSha)}`}, ${describeAttrs(after)})`,
+    commands: [],
+    upload: {
+      content: a.content,
+      dest: a.dest,
+      // explicit owner/group/mode, so the result is exactly what the effects say
+      owner: a.want.owner ?? (exists ? target.owner : undefined),
+      group: a.want.group ?? (exists ? target.group : undefined),
+      mode,
+      secret: a.secret || undefined,
+      validate,
+    },
+    diff: ctx.diff ? contentDiff(a.dest, before, a.content, { secret: a.secret, attrs }) : undefined,
+    effects: fileEffects(a.dest, after, text),
+  })
+  return { kind: 'change', changes, data: backup ? { backup_file: backup } : undefined }
+}
