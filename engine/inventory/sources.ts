@@ -21,15 +21,19 @@ const YAML_EXTS = new Set(['.yml', '.yaml', '.json'])
  */
 export async function readSources(sources: string[], inv: InventoryBuilder): Promise<string[]> {
   const varsDirs: string[] = []
+  let parsed = 0
   for (const source of sources) {
     const st = await stat(source).catch((e: NodeJS.ErrnoException) => e)
     if (st instanceof Error) {
       if (source.includes(',')) {
         readHostList(source, inv)
+        parsed++
         continue
       }
+      // Ansible only warns here (a run with no inventory still has the implicit localhost)
       const hint = st.code === 'ENOENT' ? " (for a single host without an inventory file, add a comma: -i 'host,')" : ''
-      throw inventoryError(`cannot read inventory source ${source}: ${st.code ?? st.message}${hint}`, { file: source })
+      inv.warnings.push(`unable to read inventory source ${source}: ${st.code ?? st.message}${hint}`)
+      continue
     }
     if (st.isDirectory()) {
       await readDir(source, inv)
@@ -38,7 +42,9 @@ export async function readSources(sources: string[], inv: InventoryBuilder): Pro
       await readFileSource(source, inv)
       varsDirs.push(dirname(source))
     }
+    parsed++
   }
+  if (sources.length > 0 && parsed === 0) inv.warnings.push('no inventory was parsed, only the implicit localhost is available')
   return varsDirs
 }
 

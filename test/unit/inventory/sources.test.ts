@@ -34,12 +34,14 @@ test('several sources merge: hosts in order, later vars win', async () => {
   assert.deepEqual(inv.groupHosts('ungrouped'), ['loose2', 'extra1'])
 })
 
-test('a missing source is an error that suggests the host-list form', async () => {
-  await assert.rejects(loadInventory(['nosuchhost']), (e: Error & { code?: string }) => {
-    assert.equal(e.code, 'E_INVENTORY')
-    assert.match(e.message, /cannot read inventory source nosuchhost: ENOENT .*-i 'host,'/)
-    return true
-  })
+test('a missing source is a warning, as in Ansible, that suggests the host-list form', async () => {
+  const inv = await loadInventory(['nosuchhost'])
+  assert.deepEqual(inv.warnings, [
+    "unable to read inventory source nosuchhost: ENOENT (for a single host without an inventory file, add a comma: -i 'host,')",
+    'no inventory was parsed, only the implicit localhost is available',
+  ])
+  assert.deepEqual(inv.select('all'), [])
+  assert.deepEqual(inv.select('localhost'), ['localhost'])
 })
 
 test('no sources: an empty inventory with the implicit localhost', async () => {
