@@ -194,6 +194,8 @@ async function planNames(state: string, reqs: Requirement[], c: NameCtx, ctx: Mo
   const summary = unknownOnly
     ? `would change (depends on an earlier change): install ${texts(install).join(', ')}`
     : `install ${texts(install).join(', ')} (${todo.map((v) => v.why).join('; ')})`
-  changes.push({ summary, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, install))] })
+  const before = install.map((r) => (dists[r.key] ? `${r.name}==${dists[r.key]!.version ?? '?'}` : `${r.name} (not installed)`)).join('\n') + '\n'
+  const diff = { path: `${key} (installed packages)`, before, after: texts(install).join('\n') + '\n' }
+  changes.push({ summary, commands: [cmd], diff, effects: [installedEffect(key, afterInstall(dists, install))] })
   return { kind: 'change', changes, data: { cmd: cmd.argv } }
 }

@@ -138,7 +138,9 @@ export const systemd = defineModule({
       return { kind: 'ok', reason: `${unit} is ${describe(u)}${reloadNote}`, data }
     }
     changes[0] = { ...changes[0]!, commands: [...pre, ...changes[0]!.commands] }
-    changes[changes.length - 1]!.effects = [{ fact: 'systemd.unit', key: unit, value: after }]
+    const attrs: Record<string, [string, string]> = {}
+    for (const k of ['loadState', 'activeState', 'unitFileState'] as const) if (u[k] !== after[k]) attrs[k] = [u[k], after[k]]
+    changes[changes.length - 1] = { ...changes[changes.length - 1]!, effects: [{ fact: 'systemd.unit', key: unit, value: after }], diff: { path: unit, before: '', after: '', attrs } }
     return { kind: 'change', changes, data }
   },
 })

@@ -79,6 +79,7 @@ export const venv = defineModule({
       changes.push({
         summary: `set include-system-site-packages = ${p.system_site_packages} in ${path}/pyvenv.cfg`,
         commands: [venvCommand(o)],
+        diff: { path: `${path}/pyvenv.cfg`, before: `include-system-site-packages = ${!p.system_site_packages}\n`, after: `include-system-site-packages = ${p.system_site_packages}\n` },
         effects: createdVenvEffects(o, false).filter((e) => e.fact === 'venv.info'),
       })
     }
@@ -86,6 +87,7 @@ export const venv = defineModule({
       changes.push({
         summary: `chown -R ${p.owner} ${path} (owned by ${info.owner})`,
         commands: [{ argv: ['chown', '-R', '--', `${p.owner}:`, path] }],
+        diff: { path, before: '', after: '', attrs: { owner: [info.owner ?? '', p.owner] } },
         effects: [{ fact: 'venv.info', key: path, value: { ...info, owner: p.owner, systemSitePackages: p.system_site_packages } }],
       })
     }
