@@ -153,7 +153,9 @@ class JinjaCompiler extends (compiler.Compiler as AnyClass) {
   compileSlice(this: AnyNode, n: AnyNode, f: unknown) { this._call('slice', [n.start, n.stop, n.step], f) }
   /** nunjucks drops the commas between a test's arguments (`is version('2.0', '>=')`). */
   compileIs(this: AnyNode, node: AnyNode, frame: unknown) {
-    const name = node.right.name ? node.right.name.value : node.right.value
+    // `is none`, `is true`: the lexer made these names literals
+    const r = node.right.name ?? node.right
+    const name = r instanceof nodes.Literal ? (r.value === null ? 'none' : String(r.value)) : r.value
     this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `)
     this.compile(node.left, frame)
     if (node.right.args?.children.length) {

@@ -52,6 +52,8 @@ export const tests: Record<string, Test> = {
   integer: (v) => Number.isInteger(v),
   float: (v) => isNum(v) && !Number.isInteger(v),
   boolean: (v) => typeof v === 'boolean',
+  true: (v) => v === true,
+  false: (v) => v === false,
   mapping: (v) => isMapping(v),
   iterable: (v) => typeof v === 'string' || Array.isArray(v) || isMapping(v),
   sequence: (v) => typeof v === 'string' || Array.isArray(v) || isMapping(v),

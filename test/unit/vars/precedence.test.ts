@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { AcplayError } from '../../../engine/errors.js'
+import { mergeExtraVars, parseExtraVars } from '../../../engine/vars/extra-vars.js'
+import { mergeVars, VAR_LAYERS, varSource, type VarLayers } from '../../../engine/vars/precedence.js'
+import { Templar } from '../../../engine/vars/template.js'
+
+describe('mergeVars', () => {
+  const all: VarLayers = Object.fromEntries(VAR_LAYERS.map((l) => [l, { v: l, [`only_${l}`]: true }]))
+
+  it('orders the layers as Ansible does, lowest first', () => {
+    assert.deepEqual([...VAR_LAYERS], ['roleDefaults', 'inventory', 'play', 'varsFiles', 'roleVars', 'block', 'task', 'facts', 'extra'])
+  })
+  it('with a var at every level, extra vars win', () => {
+    const merged = mergeVars(all)
+    assert.equal(merged.v, 'extra')
+    for (const l of VAR_LAYERS) assert.equal(merged[`only_${l}`], true)
+  })
+  it('each level beats every level below it', () => {
+    for (let i = 0; i < VAR_LAYERS.length; i++) {
+      const upTo = Object.fromEntries(VAR_LAYERS.slice(0, i + 1).map((l) => [l, all[l]]))
+      assert.equal(mergeVars(upTo).v, VAR_LAYERS[i], `${VAR_LAYERS[i]} should win over the layers below`)
+      assert.equal(varSource('v', upTo), VAR_LAYERS[i])
+    }
+  })
+  it('replaces dicts whole (hash_behaviour=replace) and does not modify its inputs', () => {
+    const play = { pg: { host: 'a', port: 1 } }
+    const task = { pg: { host: 'b' } }
+    assert.deepEqual(mergeVars({ play, task }).pg, { host: 'b' })
+    assert.deepEqual(play.pg, { host: 'a', port: 1 })
+  })
+  it('applies several mappings in one layer in order (nested blocks, role vars then params)', () => {
+    const merged = mergeVars({ block: [{ a: 'outer', b: 'outer' }, { b: 'inner' }], roleVars: [{ r: 'vars' }, { r: 'params' }] })
+    assert.deepEqual(merged, { a: 'outer', b: 'inner', r: 'params' })
+  })
+  it('leaves templates for lazy rendering with the merged vars', () => {
+    const merged = mergeVars({ roleDefaults: { url: 'http://{{ host }}', host: 'default' }, inventory: { host: 'db1' } })
+    assert.equal(new Templar().render('{{ url }}', merged), 'http://db1')
+  })
+  it('says where a var is not', () => {
+    assert.equal(varSource('nope', all), undefined)
+  })
+})
+
+describe('parseExtraVars', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acplay-ev-'))
+  it('parses k=v pairs as strings, with quotes', () => {
+    assert.deepEqual(parseExtraVars(`a=1 b="two words" c='x=y' d=it\\'s e=`), { a: '1', b: 'two words', c: 'x=y', d: "it's", e: '' })
+  })
+  it('parses inline JSON and YAML mappings with types', () => {
+    assert.deepEqual(parseExtraVars('{"k": 1, "l": [true, null]}'), { k: 1, l: [true, null] })
+    assert.deepEqual(parseExtraVars('{k: v}'), { k: 'v' })
+  })
+  it('reads @file.yml and @file.json relative to a base dir', () => {
+    writeFileSync(join(dir, 'vars.yml'), 'port: 5432\nusers: [a, b]\n')
+    writeFileSync(join(dir, 'vars.json'), '{"debug": true}')
+    assert.deepEqual(parseExtraVars('@vars.yml', dir), { port: 5432, users: ['a', 'b'] })
+    assert.deepEqual(parseExtraVars(`@${join(dir, 'vars.json')}`), { debug: true })
+  })
+  it('names the file when it is missing or broken', () => {
+    assert.throws(() => parseExtraVars('@missing.yml', dir), (e: unknown) => e instanceof AcplayError && e.code === 'E_OPTION' && e.message.includes('missing.yml') && e.message.includes('ENOENT'))
+    writeFileSync(join(dir, 'bad.yml'), 'a: [1, 2\nb: 3\n')
+    assert.throws(() => parseExtraVars('@bad.yml', dir), (e: unknown) => e instanceof AcplayError && e.code === 'E_YAML' && e.where.file === join(dir, 'bad.yml') && typeof e.where.line === 'number')
+    writeFileSync(join(dir, 'list.yml'), '- a\n')
+    assert.throws(() => parseExtraVars('@list.yml', dir), /must be a mapping/)
+  })
+  it('rejects a word without =', () => {
+    assert.throws(() => parseExtraVars('a=1 oops'), /expected key=value, got "oops"/)
+    assert.throws(() => parseExtraVars('a="open'), /unterminated/)
+  })
+  it('merges several -e options, later ones winning', () => {
+    assert.deepEqual(mergeExtraVars(['a=1 b=1', '{"b": 2}']), { a: '1', b: 2 })
+  })
+})
