@@ -2,9 +2,25 @@
  * The module registry: a plain object of built-in modules, plus Ansible's names for them
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
+import { command } from './command.js'
+import { copy } from './copy.js'
+import { group } from './group.js'
+import { ping } from './ping.js'
+import { pip } from './pip.js'
+import { postgresDb } from './postgres/db.js'
+import { postgresHba } from './postgres/hba.js'
+import { postgresSet } from './postgres/set.js'
+import { postgresUser } from './postgres/user.js'
+import { shell } from './shell.js'
+import { systemd } from './systemd.js'
+import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
+import { user } from './user.js'
+import { venv } from './venv.js'
 
-export const builtinModules: Record<string, ModuleSpec> = {}
+const all = [command, copy, group, ping, pip, postgresDb, postgresHba, postgresSet, postgresUser, shell, systemd, template, user, venv] as ModuleSpec[]
+
+export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))
 
 const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'community.general.', 'community.postgresql.', 'ansible.posix.']
 

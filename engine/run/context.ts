@@ -28,10 +28,15 @@ export interface PlayContext {
   /** play vars + vars_files, templated lazily per host */
   playVars: Record<string, unknown>
   varsFiles: Record<string, unknown>
+  /** all roles' defaults and vars, merged in load order (a task's own role still wins) */
+  roleDefaults: Record<string, unknown>
+  roleVars: Record<string, unknown>
   handlers: Handler[]
   hostNames: string[]
   /** meta: end_play */
   ended: boolean
+  /** hosts whose secret-looking variables are registered with the masker */
+  secretsMasked: Set<string>
 }
 
 export function emit<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {

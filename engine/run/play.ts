@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { parse } from 'yaml'
 import { playbookError } from '../errors.js'
-import type { Play } from '../playbook/types.js'
+import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
 import { flushHandlers, unknownNotifications } from './handlers.js'
@@ -28,6 +28,19 @@ function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
   return out
 }
 
+/** Every role the play loads; their defaults and vars are visible play-wide, as in Ansible (private_role_vars off). */
+function playRoles(play: Play): RoleContext[] {
+  const seen = new Map<string, RoleContext>()
+  const walk = (tasks: readonly Task[]) => {
+    for (const t of tasks) {
+      if (t.role && !seen.has(t.role.dir)) seen.set(t.role.dir, t.role)
+      if (t.kind === 'block') walk([...t.block, ...t.rescue, ...t.always])
+    }
+  }
+  walk([...play.pre_tasks, ...play.roles, ...play.tasks, ...play.post_tasks, ...play.handlers])
+  return [...seen.values()]
+}
+
 /** `serial: 2` or `serial: "30%"` → batches of host names. */
 function batches(hosts: string[], serial: Play['serial']): string[][] {
   if (serial === undefined || serial === null || serial === 0) return [hosts]
@@ -44,7 +57,19 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     emit(rc, 'onWarning', `no hosts matched for play '${play.name}' (hosts: ${play.hosts}${rc.opts.limit ? `, limit: ${rc.opts.limit}` : ''}); skipping`)
     return
   }
-  const pc: PlayContext = { run: rc, play, playVars: play.vars, varsFiles: loadVarsFiles(rc, play), handlers: play.handlers, hostNames: names, ended: false }
+  const roles = playRoles(play)
+  const pc: PlayContext = {
+    run: rc,
+    play,
+    playVars: play.vars,
+    varsFiles: loadVarsFiles(rc, play),
+    roleDefaults: Object.assign({}, ...roles.map((r) => r.defaults)),
+    roleVars: Object.assign({}, ...roles.map((r) => r.vars)),
+    handlers: [...play.handlers],
+    hostNames: names,
+    ended: false,
+    secretsMasked: new Set(),
+  }
   for (const batch of batches(names, play.serial)) {
     const hosts = batch.map(hostState).filter((h) => h.active || h.ended)
     for (const h of hosts) h.ended = false

@@ -41,10 +41,12 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
   const role = task.role ?? scope.role
   const opts = pc.run.opts
   return {
+    ...pc.roleDefaults,
     ...role?.defaults,
     ...pc.run.inventory.hostVars(host.name),
     ...pc.playVars,
     ...pc.varsFiles,
+    ...pc.roleVars,
     ...role?.vars,
     ...role?.params,
     ...scope.vars,

@@ -28,6 +28,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
   let vars: Record<string, unknown>
   try {
     vars = taskVars(pc, host, scope, task)
+    maskSecretVars(pc, host, vars, where)
     const loopVar = task.loop_control?.loop_var ?? 'item'
     if (task.loop === undefined) {
       const r = await runOnce(pc, task, host, scope, vars, where)
@@ -49,6 +50,22 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY') ? 'unreachable' : 'failed'
     return finish(pc, task, host, scope, { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }, Date.now() - started)
+  }
+}
+
+const SECRET_NAME = /passw(or)?d|secret|token|private_key|dsn/i
+
+/** Values of variables whose names say they are secret are masked everywhere (once per host and play). */
+function maskSecretVars(pc: PlayContext, host: HostState, vars: Record<string, unknown>, where: AcplayError['where']): void {
+  if (pc.secretsMasked.has(host.name)) return
+  pc.secretsMasked.add(host.name)
+  for (const [k, v] of Object.entries(vars)) {
+    if (!SECRET_NAME.test(k) || typeof v !== 'string' || k.startsWith('ansible_ssh_private_key')) continue
+    try {
+      pc.run.masker.add(templateValue(v, vars, where))
+    } catch {
+      // an undefined secret is reported by the task that uses it
+    }
   }
 }
 
