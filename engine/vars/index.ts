@@ -1,5 +1,5 @@
 /** Templating and variable precedence: what the run loop and modules import. */
-export { Templar, templar, render, evaluate, test, templateValue, isTemplate, markRaw, OMIT, type Vars } from './template.js'
+export { Templar, templar, render, evaluate, isTrue, templateValue, isTemplate, markRaw, OMIT, type Vars } from './template.js'
 export { mergeVars, varSource, VAR_LAYERS, type VarLayer, type VarLayers } from './precedence.js'
 export { parseExtraVars, mergeExtraVars } from './extra-vars.js'
 export { truthy, pystr } from './py.js'

@@ -49,6 +49,32 @@ class JinjaParser extends (parser.Parser as AnyClass) {
       return new nodes.Array(tok.lineno, tok.colno, [node])
     }
   }
+
+  /** As nunjucks', plus Jinja's `users.0` and `users.0.name` (the lexer reads `0.` as a float). */
+  parsePostfix(this: AnyNode, node: AnyNode): AnyNode {
+    for (let tok = this.peekToken(); tok; tok = this.peekToken()) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature())
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        const lookup = this.parseAggregate()
+        if (lookup.children.length > 1) this.fail('invalid index')
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0])
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken()
+        const val = this.nextToken()
+        const lit = (v: string | number) => new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, v))
+        if (val.type === lexer.TOKEN_SYMBOL) node = lit(val.value)
+        else if (val.type === lexer.TOKEN_INT) node = lit(Number(val.value))
+        else if (val.type === lexer.TOKEN_FLOAT) {
+          const [a, b] = String(val.value).split('.')
+          node = lit(Number(a))
+          if (b) node = lit(Number(b))
+          else this.pushToken({ type: lexer.TOKEN_OPERATOR, value: '.', lineno: val.lineno, colno: val.colno })
+        } else this.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno)
+      } else break
+    }
+    return node
+  }
 }
 const fail = (e: unknown): never => {
   throw e

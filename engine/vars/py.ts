@@ -4,8 +4,12 @@
  */
 import { strict, templateError } from './undefined.js'
 
-export const isMapping = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof RegExp)
+/** A dict: a plain object (class instances such as nunjucks' SafeString or a Buffer are not). */
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
 
 export function pyType(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType'

@@ -8,7 +8,7 @@ import { jinjaEnv } from './filters.js'
 import { globals, OMIT } from './globals.js'
 import { type Compiled, compileTemplate } from './jinja-compiler.js'
 import { jinjaRuntime, output, RenderContext, type Scope } from './jinja-runtime.js'
-import { isMapping, truthy } from './py.js'
+import { truthy } from './py.js'
 import { Undef, templateError } from './undefined.js'
 
 export type Vars = Record<string, unknown>
@@ -113,7 +113,9 @@ export class Templar {
       })
       return changed ? out : value
     }
-    if (!isMapping(value) || Buffer.isBuffer(value)) return value
+    // only plain mappings are rebuilt; class instances (secrets, buffers) are values, not data
+    const proto = Object.getPrototypeOf(value)
+    if (proto !== Object.prototype && proto !== null) return value
     let changed = false
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) {
@@ -173,5 +175,5 @@ export const templar = new Templar()
 /** The shared Templar's methods as plain functions (same signatures). */
 export const render = (text: string, vars: Vars, where?: Location): string => templar.render(text, vars, where)
 export const evaluate = (expr: unknown, vars: Vars, where?: Location): unknown => templar.evaluate(expr, vars, where)
-export const test = (expr: unknown, vars: Vars, where?: Location): boolean => templar.test(expr, vars, where)
+export const isTrue = (expr: unknown, vars: Vars, where?: Location): boolean => templar.test(expr, vars, where)
 export const templateValue = (value: unknown, vars: Vars, where?: Location): unknown => templar.templateValue(value, vars, where)

@@ -60,6 +60,11 @@ describe('render', () => {
   it('does not autoescape', () => {
     assert.equal(t.render('{{ s }}', { s: '<a href="x">&' }), '<a href="x">&')
   })
+  it('supports macros, raw blocks and block set', () => {
+    assert.equal(t.render('{% macro hi(who) %}hi {{ who }}{% endmacro %}{{ hi(s) | upper }}', vars), 'HI X')
+    assert.equal(t.render('{% raw %}{{ kept }}{% endraw %}', vars), '{{ kept }}')
+    assert.equal(t.render('{% set b %}n={{ n }}{% endset %}[{{ b }}]', vars), '[n=5]')
+  })
   it('supports set and comments', () => {
     assert.equal(t.render('{# note #}{% set y = n * 2 %}{{ y }}', vars), '10')
   })
@@ -158,6 +163,8 @@ describe('evaluate and test (bare expressions)', () => {
     assert.deepEqual(ev('users[1:]'), ['bob'])
     assert.equal(ev('users[-1]'), 'bob')
     assert.equal(ev("'abcdef'[::2]"), 'ace')
+    assert.equal(ev('users.0 ~ users.1'), 'astrobob')
+    assert.equal(ev("[{'name': 'a'}].0.name"), 'a')
   })
   it('has range and dict', () => {
     assert.deepEqual(ev('range(3) | list'), [0, 1, 2])
