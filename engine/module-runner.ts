@@ -76,7 +76,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     throw e
   }
-  for (const [name, def] of Object.entries(mod.params)) if (def.secret) env.masker?.add(params[name])
+  for (const [name, def] of Object.entries(mod.params)) if (def.secret || (def.secretIf && params[def.secretIf] === true)) env.masker?.add(params[name])
 
   let plan: Plan
   try {

@@ -15,6 +15,8 @@ export interface ParamDef {
   elements?: 'str' | 'int' | 'dict'
   /** never printed: masked in output, diffs and logs */
   secret?: boolean
+  /** secret when this bool param is true (copy's `content` with `secret: true`) */
+  secretIf?: string
 }
 export type ParamSpecs = Record<string, ParamDef>
 
