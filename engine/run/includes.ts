@@ -4,6 +4,7 @@
  */
 import { loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
 import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js'
+import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import type { PlayContext } from './context.js'
 import type { HostState } from './host-state.js'
@@ -15,7 +16,6 @@ export interface IncludeGroup {
   scope: Scope
 }
 
-const truthy = (v: unknown) => !!v && v !== 'False' && v !== 'false'
 
 export async function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], outer: Scope): Promise<IncludeGroup[]> {
   const scope = enter(outer, { ...task, when: [] })

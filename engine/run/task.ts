@@ -9,6 +9,8 @@ import { AcplayError, ModuleFailure } from '../errors.js'
 import { runModule, type ModuleOutcome } from '../module-runner.js'
 import type { ModuleTask } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
+import { truthy } from '../vars/py.js'
+import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
@@ -18,7 +20,6 @@ import { taskVars, type Scope } from './scope.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
-const truthy = (v: unknown) => !!v && v !== 'False' && v !== 'false'
 
 export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
   const started = Date.now()
@@ -102,7 +103,7 @@ async function runOnce(pc: PlayContext, task: ModuleTask, host: HostState, scope
     if (!truthy(evaluate(cond, vars, where))) return skipped(`Conditional result was False: ${cond}`)
   }
   const args = templateValue(task.args, vars, where) as Record<string, unknown>
-  const noLog = truthy(task.no_log ?? scope.no_log)
+  const noLog = toBool(task.no_log ?? scope.no_log)
   const action = isEngineAction(task.module)
   let outcome: ModuleOutcome & { output?: unknown }
   if (action) {
@@ -152,7 +153,7 @@ async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState,
   if (!mod) return { status: 'failed', msg: `unknown module '${task.module}'`, changes: [], data: {} }
   const opts = pc.run.opts
   const role = task.role ?? scope.role
-  const becomeOn = truthy(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
+  const becomeOn = toBool(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
   const becomeUser = String(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root')
   const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
   const baseConn = delegated === 'localhost' || delegated === '127.0.0.1' ? new LocalConnection('localhost') : host.connection()
@@ -163,7 +164,7 @@ async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState,
       conn: withEnvironment(baseConn, env),
       become: becomeOn ? { user: becomeUser } : undefined,
       check,
-      diff: (task.diff ?? scope.diff ?? !!opts.diff) && !truthy(task.no_log ?? scope.no_log),
+      diff: (task.diff ?? scope.diff ?? !!opts.diff) && !toBool(task.no_log ?? scope.no_log),
       vars,
       effects: host.effects,
       masker: pc.run.masker,
@@ -182,7 +183,7 @@ function finish(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope
   if (task.register) host.facts[task.register] = r.registered
   if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
   const ignore = task.ignore_errors ?? scope.ignore_errors
-  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: r.status === 'failed' && truthy(ignore) ? true : undefined }
+  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: r.status === 'failed' && toBool(ignore) ? true : undefined }
   if (r.status === 'unreachable') host.unreachable = true
   else if (r.status === 'failed' && !result.ignored) host.failed = true
   return result

@@ -86,7 +86,7 @@ describe('acplay run with ansible_connection=local', () => {
   })
 
   it('a failed task exits 2, ignore_errors does not', async () => {
-    const failing = playbook('fail.yml', `- hosts: local\n  tasks:\n    - fail: msg=boom\n      ignore_errors: true\n    - fail: msg=boom again\n    - debug: msg=never\n`)
+    const failing = playbook('fail.yml', `- hosts: local\n  tasks:\n    - fail: msg=boom\n      ignore_errors: true\n    - fail: msg=\"boom again\"\n    - debug: msg=never\n`)
     const r = await acplay(['run', failing, '-i', inv()])
     assert.equal(r.code, 2)
     assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"msg":"boom again"\}/)
