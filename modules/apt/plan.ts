@@ -40,7 +40,9 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   const update = needsUpdate(p, facts.cacheAgeS)
   const changes: Change[] = []
   const cacheNote = p.update_cache && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
-  if (update) changes.push({ summary: 'update the apt cache', commands: [{ argv: [...APT_GET, 'update'] }] })
+  // the stamp (Ubuntu's update-notifier hook writes it; Debian has none) is what cache_valid_time reads next time
+  const stamp: Command[] = [{ argv: ['mkdir', '-p', '/var/lib/apt/periodic'] }, { argv: ['touch', '/var/lib/apt/periodic/update-success-stamp'] }]
+  if (update) changes.push({ summary: 'update the apt cache', commands: [{ argv: [...APT_GET, 'update'] }, ...stamp] })
 
   const install: Wanted[] = []
   const remove: string[] = []

@@ -18,7 +18,7 @@ export interface AptPackage {
 
 export interface AptPackages {
   packages: Record<string, AptPackage>
-  /** seconds since the last successful `apt-get update` (or since the lists changed); undefined: never */
+  /** seconds since the last successful `apt-get update` (stamp, else the lists' mtime); undefined: never, or the sources changed since */
   cacheAgeS?: number
 }
 
@@ -32,7 +32,9 @@ const SCRIPT = `mode=$1; shift
 q=; [ $# -eq 0 ] || q=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$@" 2>/dev/null) || true
 printf '%s\\n' "$q"
 now=$(date +%s)
-t=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null) && echo "@@age $((now - t))"
+s=/var/lib/apt/periodic/update-success-stamp; [ -e $s ] || s=/var/lib/apt/lists
+# sources edited after the last update: the cache does not describe them, whatever its age
+if t=$(stat -c %Y $s 2>/dev/null) && [ -z "$(find /etc/apt/sources.list /etc/apt/sources.list.d -newer $s 2>/dev/null | head -n 1)" ]; then echo "@@age $((now - t))"; fi
 echo '@@policy'
 [ "$mode" = absent ] && exit 0
 for p in "$@"; do

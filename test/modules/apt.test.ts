@@ -1,0 +1,118 @@
+/** apt on a real Debian host against a local flat repo (acplay-hello 1.0 and 1.1) served from the outer machine. */
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { EffectStore } from '../../engine/effects.js'
+import { apt } from '../../modules/apt.js'
+import { assertConverges, checkRun, realRun } from '../helpers/module-harness.js'
+import { buildAptRepo, buildDeb, indexRepo, useOnlyRepoScript } from '../helpers/apt-repo.js'
+import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { osEnvs, sh } from './os-envs.js'
+
+const PKG = 'acplay-hello'
+const version = (v: string) => ({ name: PKG, version: v, files: { '/usr/share/acplay-hello/VERSION': `${v}\n` } })
+
+describe('apt on a real host', { skip: testbedSkip() }, () => {
+  const bed = useTestbed(['a1'])
+  const H = 'a1'
+  let repo = ''
+  before(async () => {
+    repo = buildAptRepo([version('1.0')])
+    const served = await bed().serve(repo)
+    await sh(bed(), H, useOnlyRepoScript(served.urlFor(H)))
+  })
+  after(() => {
+    if (repo) rmSync(repo, { recursive: true, force: true })
+  })
+  const installed = () => sh(bed(), H, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}' ${PKG} 2>/dev/null || true`)
+  const [root, deploy] = osEnvs(bed, H)
+
+  it('check mode on a fresh host: install after the cache update; the host is untouched', async () => {
+    const r = await checkRun(apt, { name: PKG, update_cache: true }, root!.env())
+    assert.equal(r.status, 'changed', r.msg)
+    assert.deepEqual(r.changes.map((c) => c.summary), ['update the apt cache', `install ${PKG} (candidate after the cache update)`])
+    assert.equal(await installed(), '')
+  })
+
+  it('without the cache update the package is unknown: a clear failure, also in check mode', async () => {
+    const r = await checkRun(apt, { name: PKG }, root!.env())
+    assert.equal(r.status, 'failed')
+    assert.match(r.msg!, /no package matching 'acplay-hello' is available/)
+  })
+
+  it('installs with update_cache + cache_valid_time, then converges (one round trip, no apt-get)', async () => {
+    const args = { name: [PKG], update_cache: true, cache_valid_time: 3600 }
+    const { again } = await assertConverges(apt, args, deploy!.env())
+    assert.match(again.reason!, /^acplay-hello is installed \(1\.0\) \(apt cache updated \d+ s ago, valid for 3600 s\)$/)
+    assert.equal(await installed(), 'ii 1.0')
+    assert.equal(await sh(bed(), H, 'cat /usr/share/acplay-hello/VERSION'), '1.0')
+    const conn = root!.env().conn
+    const n = conn.execCount
+    assert.equal((await realRun(apt, { name: PKG }, root!.env())).status, 'ok')
+    assert.equal(conn.execCount - n, 1, 'an installed package costs one round trip')
+  })
+
+  it('latest upgrades 1.0 -> 1.1 once the repo has it (check mode with --diff first)', async () => {
+    buildDeb(repo, version('1.1'))
+    indexRepo(repo)
+    await realRun(apt, { update_cache: true }, root!.env())
+    const c = await checkRun(apt, { name: PKG, state: 'latest' }, { ...root!.env(), diff: true })
+    assert.deepEqual(c.changes.map((x) => x.summary), [`upgrade ${PKG} 1.0 -> 1.1`])
+    assert.deepEqual(c.changes[0]!.diff, { path: 'dpkg packages', before: `${PKG} 1.0\n`, after: `${PKG} 1.1\n` })
+    assert.equal(await installed(), 'ii 1.0')
+    assert.equal((await realRun(apt, { name: PKG }, root!.env())).status, 'ok', 'present does not upgrade')
+    const { again } = await assertConverges(apt, { name: PKG, state: 'latest' }, deploy!.env())
+    assert.equal(again.reason, `${PKG} is at the latest version (1.1)`)
+    assert.equal(await sh(bed(), H, 'cat /usr/share/acplay-hello/VERSION'), '1.1')
+  })
+
+  it('a pin installs that exact version (downgrade refused by apt: a clear failure)', async () => {
+    const pinned = await realRun(apt, { name: `${PKG}=1.1` }, root!.env())
+    assert.equal(pinned.status, 'ok')
+    const down = await realRun(apt, { name: `${PKG}=1.0` }, root!.env())
+    assert.equal(down.status, 'failed')
+    assert.equal(await installed(), 'ii 1.1')
+  })
+
+  it('absent removes, purge clears the config state; check mode and effects', async () => {
+    const effects = new EffectStore()
+    const c = await checkRun(apt, { name: PKG, state: 'absent' }, { ...root!.env(), effects })
+    assert.deepEqual(c.changes.map((x) => x.summary), [`remove ${PKG} 1.1`])
+    const after = await checkRun(apt, { name: PKG, state: 'absent' }, { ...root!.env(), effects })
+    assert.equal(after.status, 'ok', 'a later task sees the removal in check mode')
+    assert.equal(await installed(), 'ii 1.1')
+    const { again } = await assertConverges(apt, { name: PKG, state: 'absent', purge: true }, root!.env())
+    assert.equal(again.reason, `${PKG} is not installed`)
+    assert.equal(await installed(), '')
+  })
+
+  it('check mode chains: an install seen by a later present task (effects)', async () => {
+    const effects = new EffectStore()
+    assert.equal((await checkRun(apt, { name: PKG }, { ...root!.env(), effects })).status, 'changed')
+    const r = await checkRun(apt, { name: PKG }, { ...root!.env(), effects })
+    assert.equal(r.status, 'ok')
+    assert.equal(await installed(), '')
+  })
+
+  it('rejects bad arguments and hostile names before touching the host', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ name: PKG, state: 'installed-ish' }, /argument 'state' must be one of present, absent, latest/],
+      [{ name: PKG, purge: 'perhaps' }, /argument 'purge' must be a boolean/],
+      [{ name: PKG, cache_valid_time: 'soon' }, /argument 'cache_valid_time' must be an integer/],
+      [{ name: PKG, frobnicate: 1 }, /unknown argument 'frobnicate'/],
+      [{}, /one of the arguments 'name' or 'update_cache' is required/],
+      [{ name: `${PKG}=1.0`, state: 'latest' }, /inconsistent with state=latest/],
+      [{ name: `${PKG}=1.*` }, /invalid version pin/],
+      [{ name: '$(touch /tmp/pwned)' }, /invalid package name/],
+      [{ name: 'a b' }, /invalid package name/],
+      [{ name: '-o=APT::x' }, /invalid package name/],
+      [{ name: "x';touch /tmp/pwned;'" }, /invalid package name/],
+    ]
+    for (const [args, msg] of cases) {
+      const r = await realRun(apt, args, root!.env())
+      assert.equal(r.status, 'failed', JSON.stringify(args))
+      assert.match(r.msg!, msg)
+    }
+    await sh(bed(), H, 'test ! -e /tmp/pwned')
+  })
+})
