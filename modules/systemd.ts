@@ -91,7 +91,9 @@ export const systemd = defineModule({
     const unit = unitName(p.name)
     let u = await ctx.fact(systemdUnit, unit)
     const status = { ...u }
-    let reload = u.needDaemonReload
+    // A masked unit's fragment is /dev/null, whose mtime moves with every write, so systemd keeps
+    // reporting NeedDaemonReload=yes for it; unmask reloads anyway.
+    let reload = u.needDaemonReload && !isMasked(u)
     if (ctx.check && [u.fragmentPath, ...u.dropInPaths].some((f) => f && effectExists(ctx, f) !== undefined)) reload = true
 
     if (u.loadState === 'not-found' && !p.masked) {

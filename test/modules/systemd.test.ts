@@ -1,0 +1,130 @@
+/** systemd on a real Debian host: a template unit with an EnvironmentFile and a drop-in, reboot, drift, failures, masks. */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { EffectStore } from '../../engine/effects.js'
+import { runModule } from '../../engine/module-runner.js'
+import { assertConverges, checkRun, realRun } from '../helpers/module-harness.js'
+import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { systemd } from '../../modules/systemd.js'
+import type { SshConnection } from '../../engine/connection/ssh.js'
+
+const TEMPLATE = `[Unit]
+Description=acplay test %i
+
+[Service]
+EnvironmentFile=/etc/acplay-test/%i.env
+ExecStart=/bin/sh -c 'echo "starting $GREETING $EXTRA"; exec sleep infinity'
+
+[Install]
+WantedBy=multi-user.target
+`
+const FAILING = `[Service]
+ExecStartPre=/bin/sh -c 'echo boom-from-the-unit >&2; exit 3'
+ExecStart=/bin/sleep infinity
+`
+
+describe('systemd module on a real host', { skip: testbedSkip() }, () => {
+  const bed = useTestbed(['h1'])
+  const conns: SshConnection[] = []
+  const root = () => { const c = bed().connection('h1'); conns.push(c); return { conn: c } }
+  const deploy = () => { const c = bed().connection('h1', 'deploy'); conns.push(c); return { conn: c, become: { user: 'root' } } }
+  after(async () => { for (const c of conns) await c.close().catch(() => {}) })
+  const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
+  const state = (unit: string) => sh(`systemctl is-active ${unit}; systemctl is-enabled ${unit}; true`)
+
+  before(async () => {
+    const r = await bed().exec('h1', `set -e
+mkdir -p /etc/acplay-test /etc/systemd/system/acplay-test@.service.d
+cat > /etc/systemd/system/acplay-test@.service <<'EOF'
+${TEMPLATE}EOF
+printf '[Service]\\nEnvironment=EXTRA=from-drop-in\\n' > /etc/systemd/system/acplay-test@.service.d/extra.conf
+echo GREETING=hello > /etc/acplay-test/one.env
+echo GREETING=two > /etc/acplay-test/two.env
+cat > /etc/systemd/system/acplay-fail.service <<'EOF'
+${FAILING}EOF
+systemctl daemon-reload`)
+    assert.equal(r.rc, 0, r.stderr)
+  })
+
+  const one = { name: 'acplay-test@one', state: 'started', enabled: true }
+
+  it('check mode on a fresh host reports start + enable and leaves the unit alone', async () => {
+    const r = await checkRun(systemd, one, deploy())
+    assert.equal(r.status, 'changed', r.msg)
+    assert.deepEqual(r.changes.map((c) => c.summary), ['enable acplay-test@one.service', 'start acplay-test@one.service (inactive)'])
+    assert.deepEqual(r.changes[1]!.diff?.attrs, { activeState: ['inactive', 'active'], unitFileState: ['disabled', 'enabled'] })
+    assert.equal(await state('acplay-test@one'), 'inactive\ndisabled')
+  })
+
+  it('starts and enables a template instance (EnvironmentFile + drop-in), re-run ok with a reason', async () => {
+    const { again } = await assertConverges(systemd, one, deploy())
+    assert.equal(again.reason, 'acplay-test@one.service is active (running), enabled')
+    assert.equal(await state('acplay-test@one'), 'active\nenabled')
+    assert.match(await sh('journalctl -u acplay-test@one -n 5 --no-pager'), /starting hello from-drop-in/)
+  })
+
+  it('survives a reboot (active again after boot)', async () => {
+    await bed().reboot('h1')
+    assert.equal(await state('acplay-test@one'), 'active\nenabled')
+    const r = await checkRun(systemd, one, root())
+    assert.equal(r.status, 'ok')
+  })
+
+  it('unit-file drift (NeedDaemonReload) is detected in check mode and reloaded', async () => {
+    await sh(`sed -i 's/^Description=.*/Description=edited by hand %i/' /etc/systemd/system/acplay-test@.service`)
+    const c = await checkRun(systemd, one, root())
+    assert.deepEqual(c.changes.map((x) => x.summary), ['daemon-reload (unit files of acplay-test@one.service changed on disk)'])
+    assert.equal((await realRun(systemd, one, root())).status, 'changed')
+    assert.equal(await sh('systemctl show -p NeedDaemonReload,Description acplay-test@one'), 'Description=edited by hand one\nNeedDaemonReload=no')
+    assert.equal((await realRun(systemd, one, root())).status, 'ok')
+  })
+
+  it('a unit that fails to start fails the task with its journal lines', async () => {
+    const r = await realRun(systemd, { name: 'acplay-fail', state: 'started' }, deploy())
+    assert.equal(r.status, 'failed')
+    assert.match(r.msg!, /systemctl start acplay-fail\.service failed \(rc \d+\); last journal lines:/)
+    assert.match(r.msg!, /boom-from-the-unit/)
+  })
+
+  it('restarted always acts; stopped converges', async () => {
+    const pid = await sh('systemctl show -p MainPID --value acplay-test@one')
+    const r = await realRun(systemd, { name: 'acplay-test@one', state: 'restarted' }, root())
+    assert.equal(r.status, 'changed')
+    assert.notEqual(await sh('systemctl show -p MainPID --value acplay-test@one'), pid)
+    await assertConverges(systemd, { name: 'acplay-test@one', state: 'stopped' }, root())
+    assert.equal(await state('acplay-test@one'), 'inactive\nenabled')
+  })
+
+  it('masks and unmasks', async () => {
+    await assertConverges(systemd, { name: 'acplay-test@two', masked: true }, deploy())
+    assert.equal(await sh('systemctl is-enabled acplay-test@two; true'), 'masked')
+    const start = await realRun(systemd, { name: 'acplay-test@two', state: 'started' }, root())
+    assert.equal(start.status, 'failed', 'a masked unit cannot start')
+    await assertConverges(systemd, { name: 'acplay-test@two', masked: false, state: 'started' }, deploy())
+    assert.equal(await state('acplay-test@two'), 'active\ndisabled')
+  })
+
+  it('check mode: a unit whose file an earlier task would write plans instead of failing "not found"', async () => {
+    const missing = await checkRun(systemd, { name: 'acplay-new', state: 'started' }, root())
+    assert.equal(missing.status, 'failed')
+    assert.match(missing.msg!, /could not find the requested unit acplay-new\.service/)
+    const effects = new EffectStore()
+    effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/acplay-new@.service', value: { exists: true, type: 'file' } }])
+    const r = await runModule(systemd, { name: 'acplay-new@x', state: 'started', enabled: true, daemon_reload: true }, { ...root(), check: true, diff: false, effects })
+    assert.equal(r.status, 'changed', r.msg)
+    assert.deepEqual(r.changes.map((c) => c.summary), ['daemon-reload (unit files changed)', 'enable acplay-new@x.service', 'start acplay-new@x.service (inactive)'])
+  })
+
+  it('hostile and bad names are rejected before touching the host', async () => {
+    const env = root()
+    const n = env.conn.execCount
+    for (const name of ['a b', "x'; touch /tmp/pwned; '", '$(id)', 'x\ny', '`id`']) {
+      const r = await runModule(systemd, { name, state: 'started' }, { ...env, check: false, diff: false })
+      assert.equal(r.status, 'failed')
+      assert.match(r.msg!, /is not a valid systemd unit name/)
+    }
+    const scope = await runModule(systemd, { name: 'x', state: 'started', scope: 'user' }, { ...env, check: false, diff: false })
+    assert.match(scope.msg!, /argument 'scope' must be one of system/)
+    assert.equal(env.conn.execCount, n)
+  })
+})
