@@ -1,0 +1,85 @@
+/** `acplay run`: the ansible-playbook equivalent. Options with Ansible's spelling. */
+import { Command, CommanderError, Option } from 'commander'
+import { load, run } from '../run.js'
+import type { RunOptions } from '../run/options.js'
+import { jsonReporter } from '../report/json.js'
+import { plainReporter } from '../report/plain.js'
+import { ttyReporter } from '../report/tty.js'
+import { listHosts, listTasks } from '../run/listing.js'
+import { parseExtraVars } from '../vars/extra-vars.js'
+
+const collect = (v: string, prev: string[]) => [...prev, v]
+const count = (_: string, prev: number) => prev + 1
+
+export function runCommand(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .argument('<playbook>', 'playbook file (YAML)')
+    .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+    .option('-C, --check', "don't make any changes; report what would change")
+    .option('-D, --diff', 'show the differences in files and attributes')
+    .option('-l, --limit <pattern>', 'further limit the selected hosts to a pattern')
+    .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
+    .option('-e, --extra-vars <vars>', 'extra variables: k=v, JSON, or @file (repeatable)', collect, [])
+    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(10).argParser((v) => positiveInt(v, '--forks')))
+    .option('-u, --user <user>', 'connect as this user')
+    .option('--private-key <file>', 'SSH private key file')
+    .option('-b, --become', 'run operations with become (sudo -n)')
+    .option('--become-user <user>', 'become this user (default root)')
+    .option('--list-hosts', 'list the hosts each play would run on, then exit')
+    .option('--list-tasks', 'list the tasks of each play, then exit')
+    .option('--syntax-check', 'check the playbook and inventory, then exit')
+    .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--ssh-common-args <args>', "accepts '-o StrictHostKeyChecking=no' to turn host key checking off")
+    .option('--json', 'print one JSON document for machines on stdout instead of text')
+    .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
+}
+
+function positiveInt(v: string, name: string): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 1) throw new CommanderError(5, 'acplay.option', `${name} must be a positive integer, got '${v}'`)
+  return n
+}
+
+export type Flags = Record<string, unknown> & { inventory: string[]; tags: string[]; skipTags: string[]; extraVars: string[]; verbose: number }
+
+export function toOptions(playbook: string, f: Flags): RunOptions {
+  const split = (xs: string[]) => xs.flatMap((x) => x.split(',')).map((s) => s.trim()).filter(Boolean)
+  const hostKeyChecking = typeof f.sshCommonArgs === 'string' && /StrictHostKeyChecking\s*=\s*no/i.test(f.sshCommonArgs) ? false : undefined
+  return {
+    playbook,
+    inventory: f.inventory.length ? f.inventory : ['/etc/ansible/hosts'],
+    check: !!f.check,
+    diff: !!f.diff,
+    limit: f.limit as string | undefined,
+    tags: split(f.tags),
+    skipTags: split(f.skipTags),
+    extraVars: Object.assign({}, ...f.extraVars.map((e) => parseExtraVars(e))),
+    forks: f.forks as number,
+    user: f.user as string | undefined,
+    privateKey: f.privateKey as string | undefined,
+    become: f.become ? true : undefined,
+    becomeUser: f.becomeUser as string | undefined,
+    verbosity: f.verbose,
+    startAtTask: f.startAtTask as string | undefined,
+    hostKeyChecking,
+  }
+}
+
+export async function execute(playbook: string, f: Flags): Promise<number> {
+  const opts = toOptions(playbook, f)
+  const loaded = await load(opts)
+  if (f.syntaxCheck) {
+    process.stdout.write(`\nplaybook: ${playbook}\n`)
+    return 0
+  }
+  if (f.listHosts || f.listTasks) {
+    process.stdout.write((f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n') + '\n')
+    return 0
+  }
+  const reporter = f.json ? jsonReporter() : process.stdout.isTTY ? ttyReporter({ verbosity: f.verbose, diff: opts.diff }) : plainReporter({ verbosity: f.verbose, diff: opts.diff })
+  const summary = await run({ ...opts, reporters: [reporter] }, loaded)
+  return summary.exitCode
+}
+
