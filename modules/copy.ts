@@ -30,7 +30,7 @@ export const copy = defineModule({
   params: {
     dest: { type: 'path', required: true, description: 'Remote path; a directory (or a path ending in /) receives src under its basename' },
     src: { type: 'path', description: 'Control-side file or directory, relative to the role/playbook files/ dir' },
-    content: { type: 'str', description: 'Inline content for dest (instead of src)' },
+    content: { type: 'str', secretIf: 'secret', description: 'Inline content for dest (instead of src); masked everywhere with secret: true' },
     owner: { type: 'str', description: 'Owner of the files (name or uid)' },
     group: { type: 'str', description: 'Group of the files (name or gid)' },
     mode: { type: 'raw', description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)' },
