@@ -83,8 +83,9 @@ export const pip = defineModule({
     }
     const reqs = p.name ? parseNames(p.name, p.version) : []
     const venvPath = p.virtualenv && !p.virtualenv.startsWith('/') ? `${p.chdir!.replace(/\/+$/, '')}/${p.virtualenv}` : p.virtualenv?.replace(/(.)\/+$/, '$1')
-    const target: PipTarget = venvPath ? { venv: venvPath } : { python: p.executable ? p.executable.replace(/[^/]*$/, 'python3') : 'python3' }
-    if (p.executable && !p.executable.includes('/')) (target as { python: string }).python = 'python3'
+    // without a venv, the packages are read with the python3 next to `executable` (or on PATH)
+    const python = p.executable?.includes('/') ? p.executable.replace(/[^/]*$/, 'python3') : 'python3'
+    const target: PipTarget = venvPath ? { venv: venvPath } : { python }
     const key = pipTargetKey(target)
     const pipArgv = venvPath ? [`${venvPath}/bin/python`, '-m', 'pip'] : p.executable ? [p.executable] : ['python3', '-m', 'pip']
     const index = [...(p.index_url ? ['--index-url', p.index_url] : []), ...(p.extra_index_url ?? []).flatMap((u) => ['--extra-index-url', u])]
@@ -99,7 +100,7 @@ export const pip = defineModule({
     if (env.status === 'broken') throw new ModuleFailure(`${venvPath ? `virtualenv ${venvPath}` : key} is not usable: ${env.detail}`)
     let dists: Dists = env.status === 'ok' ? env.dists : {}
     if (env.status === 'absent') {
-      if (!venvPath) throw new ModuleFailure(`python interpreter ${(target as { python: string }).python} not found on ${ctx.host}`)
+      if (!venvPath) throw new ModuleFailure(`python interpreter ${python} not found on ${ctx.host}`)
       if (p.state === 'absent') return { kind: 'ok', reason: `virtualenv ${venvPath} does not exist, so nothing is installed`, data }
       const command = p.virtualenv_python && p.virtualenv_command === 'python3 -m venv' ? [p.virtualenv_python, '-m', 'venv'] : shlexSplit(p.virtualenv_command)
       changes.push(createVenvChange({ path: venvPath, command, systemSitePackages: p.virtualenv_site_packages }))
