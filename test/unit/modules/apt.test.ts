@@ -1,0 +1,84 @@
+/** apt.packages parse from recorded output, and the apt planner given facts. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
+import { needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
+
+const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
+const RECORDED = `bash\tii \t5.2.15-2+b8
+acplay-hello\trc \t1.0
+@@age 120
+@@policy
+bash:
+  Installed: 5.2.15-2+b8
+  Candidate: 5.2.15-2+b13
+  Version table:
+     5.2.15-2+b13 500
+        500 http://deb.debian.org/debian bookworm/main amd64 Packages
+ *** 5.2.15-2+b8 100
+        100 /var/lib/dpkg/status
+acplay-hello:
+  Installed: (none)
+  Candidate: 1.1
+`
+const base: AptParams = { state: 'present', update_cache: false, cache_valid_time: 0, purge: false }
+const facts = (): AptPackages => aptPackages.parse(out(RECORDED), ['bash', 'acplay-hello', 'nope'], 'latest')
+
+describe('apt.packages fact', () => {
+  it('parses dpkg-query, cache age and policy candidates', () => {
+    assert.deepEqual(facts(), {
+      cacheAgeS: 120,
+      packages: {
+        bash: { name: 'bash', status: 'installed', version: '5.2.15-2+b8', candidate: '5.2.15-2+b13' },
+        'acplay-hello': { name: 'acplay-hello', status: 'config-files', version: '1.0', candidate: '1.1' },
+        nope: { name: 'nope', status: 'not-installed' },
+      },
+    })
+    assert.deepEqual(parsePolicy('x:amd64:\n  Candidate: (none)\n'), { x: undefined })
+    assert.equal(aptPackages.parse(out('@@policy\n'), ['a'], 'present').cacheAgeS, undefined)
+  })
+  it('passes mode and names as positional arguments', () => {
+    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', 'a', 'b'])
+  })
+})
+
+describe('apt planner', () => {
+  it('installed and present: ok with a reason, no apt-get', () => {
+    assert.deepEqual(planApt(base, [{ name: 'bash' }], facts()), { kind: 'ok', reason: 'bash is installed (5.2.15-2+b8)', data: { cache_updated: false, packages: ['bash'] } })
+  })
+  it('latest upgrades to the candidate with effects and a diff', () => {
+    const p = planApt({ ...base, state: 'latest' }, [{ name: 'bash' }], facts())
+    if (p.kind !== 'change') return assert.fail('expected a change')
+    const c = p.changes[0]!
+    assert.equal(c.summary, 'upgrade bash 5.2.15-2+b8 -> 5.2.15-2+b13')
+    assert.deepEqual(c.commands[0]!.argv.slice(0, 3), ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'])
+    assert.deepEqual(c.commands[0]!.argv.slice(-3), ['install', '--', 'bash'])
+    assert.deepEqual(c.effects, [{ fact: 'apt.package', key: 'bash', value: { name: 'bash', status: 'installed', version: '5.2.15-2+b13', candidate: '5.2.15-2+b13' } }])
+    assert.deepEqual(c.diff, { path: 'dpkg packages', before: 'bash 5.2.15-2+b8\n', after: 'bash 5.2.15-2+b13\n' })
+  })
+  it('installs a removed package; pins; unknown packages fail unless the cache is updated first', () => {
+    const p = planApt(base, [{ name: 'acplay-hello', version: '1.0' }], facts())
+    assert.equal(p.kind === 'change' && p.changes[0]!.commands[0]!.argv.at(-1), 'acplay-hello=1.0')
+    assert.throws(() => planApt(base, [{ name: 'nope' }], facts()), /no package matching 'nope' is available/)
+    const u = planApt({ ...base, update_cache: true }, [{ name: 'nope' }], facts())
+    assert.deepEqual(u.kind === 'change' && u.changes.map((c) => c.summary), ['update the apt cache', 'install nope (candidate after the cache update)'])
+  })
+  it('install_recommends maps to apt options; absent/purge', () => {
+    const no = planApt({ ...base, install_recommends: false }, [{ name: 'acplay-hello' }], facts())
+    assert.ok(no.kind === 'change' && no.changes[0]!.commands[0]!.argv.includes('--no-install-recommends'))
+    assert.equal(planApt({ ...base, state: 'absent' }, [{ name: 'acplay-hello' }], facts()).kind, 'ok', 'config-files is not installed')
+    const purge = planApt({ ...base, state: 'absent', purge: true }, [{ name: 'acplay-hello' }, { name: 'bash' }], facts())
+    assert.deepEqual(purge.kind === 'change' && purge.changes.map((c) => c.summary), ['purge the configuration of acplay-hello, purge bash 5.2.15-2+b8'])
+  })
+  it('cache_valid_time decides the update', () => {
+    assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 3600 }, 120), false)
+    assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 60 }, 120), true)
+    assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 3600 }, undefined), true)
+    assert.equal(needsUpdate({ ...base, update_cache: true }, 1), true)
+  })
+  it('latest on a version only an earlier check-mode change knows: depends on an earlier change', () => {
+    const f: AptPackages = { packages: { x: { name: 'x', status: 'installed' } } }
+    const p = planApt({ ...base, state: 'latest' }, [{ name: 'x' }], f, new Set(['x']))
+    assert.match(p.kind === 'change' ? p.changes[0]!.summary : '', /^would change \(depends on an earlier change\)/)
+  })
+})
