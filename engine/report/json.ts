@@ -10,10 +10,12 @@ export interface JsonDocument {
   recap: RunSummary['recap']
   exitCode: number
   durationMs: number
+  /** per host: connections opened and commands executed (round trips) */
+  connections: RunSummary['connections']
 }
 
 export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Reporter {
-  const doc: JsonDocument = { playbook: '', check: false, plays: [], results: [], warnings: [], recap: [], exitCode: 0, durationMs: 0 }
+  const doc: JsonDocument = { playbook: '', check: false, plays: [], results: [], warnings: [], recap: [], exitCode: 0, durationMs: 0, connections: [] }
   return {
     onRunStart: (i) => {
       doc.playbook = i.playbook
@@ -26,6 +28,7 @@ export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Repor
       doc.recap = s.recap
       doc.exitCode = s.exitCode
       doc.durationMs = s.durationMs
+      doc.connections = s.connections
       out.write(`${JSON.stringify(doc, null, 2)}\n`)
     },
   }
