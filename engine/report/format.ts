@@ -20,9 +20,12 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     if (r.ignored) lines.push('...ignoring')
     return lines
   }
-  lines.push(`${LABEL[r.status]}: [${r.host}]${item}`)
+  if (r.output !== undefined && !r.hidden) {
+    // debug: Ansible's `ok: [host] => {"msg": ...}` shape
+    const shown = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output) ? r.output : { msg: r.output }
+    lines.push(`${LABEL[r.status]}: [${r.host}]${item} => ${JSON.stringify(shown, null, 4)}`)
+  } else lines.push(`${LABEL[r.status]}: [${r.host}]${item}`)
   if (r.hidden) return lines
-  if (r.output !== undefined) lines.push(`  ${JSON.stringify(r.output, null, 2).replace(/\n/g, '\n  ')}`)
   if (r.status === 'ok' && r.reason && verbosity > 0) lines.push(`  ok: ${r.reason}`)
   if (r.status === 'skipped' && r.reason && verbosity > 0) lines.push(`  ${r.reason}`)
   for (const c of r.changes) {

@@ -41,7 +41,8 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     for (const item of items) {
       const itemVars = { ...vars, [loopVar]: item }
       const label = task.loop_control?.label ? String(templateValue(task.loop_control.label, itemVars, where)) : typeof item === 'string' ? item : JSON.stringify(item)
-      const r = { ...(await runOnce(pc, task, host, scope, itemVars, where)), item: label }
+      const once = await runOnce(pc, task, host, scope, itemVars, where)
+      const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
       emit(pc.run, 'onItemResult', pc.run.masker.maskDeep(stripRegistered(r)))
       if (r.status === 'unreachable') break

@@ -26,6 +26,8 @@ export function standinVars(indexUrl: string, extra: Record<string, unknown> = {
     airflow_pip_packages: [STANDIN_REQUIREMENT],
     airflow_index_url: indexUrl,
     airflow_extra_index_url: '',
+    // the local index is plain http: pip ignores it unless trusted
+    airflow_pip_extra_args: `--trusted-host ${new URL(indexUrl).hostname}`,
     airflow_db_allowed_cidr: '10.231.0.0/16',
     ...extra,
   })

@@ -1,0 +1,195 @@
+/** The run loop's Ansible semantics, on two local "hosts": handlers, blocks, loops, register, includes, tags, limits. */
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { JsonDocument } from '../../engine/report/json.js'
+import { acplay } from '../helpers/cli.js'
+
+let dir: string
+const inv = () => join(dir, 'hosts.ini')
+
+async function runJson(body: string, ...args: string[]): Promise<{ code: number; doc: JsonDocument; stderr: string }> {
+  const file = join(dir, `p${Math.random().toString(36).slice(2)}.yml`)
+  writeFileSync(file, body)
+  const r = await acplay(['run', file, '-i', inv(), '--json', ...args])
+  try {
+    return { code: r.code, doc: JSON.parse(r.stdout) as JsonDocument, stderr: r.stderr }
+  } catch {
+    throw new Error(`no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`)
+  }
+}
+const statuses = (doc: JsonDocument, host: string) => doc.results.filter((r) => r.host === host).map((r) => `${r.task.handler ? 'H ' : ''}${r.task.name}=${r.status}`)
+const outputOf = (doc: JsonDocument, host: string, task: string) => doc.results.find((r) => r.host === host && r.task.name === task)?.output
+
+describe('run loop semantics (local connection)', () => {
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'acplay-loop-'))
+    writeFileSync(inv(), `[web]\na ansible_connection=local color=red\nb ansible_connection=local color=blue\n`)
+    writeFileSync(join(dir, 'inc.yml'), `- name: included\n  debug:\n    msg: "included {{ item }} on {{ inventory_hostname }}"\n`)
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('handlers run once, at the end of the play, in definition order, only where notified', async () => {
+    const { code, doc } = await runJson(`- hosts: web
+  tasks:
+    - name: notify on a only
+      command: "true"
+      when: inventory_hostname == 'a'
+      notify: [second, first]
+    - name: quiet
+      command: "true"
+      changed_when: false
+      notify: first
+  handlers:
+    - name: first
+      debug: msg=first
+    - name: second
+      debug: msg=second
+`)
+    assert.equal(code, 0)
+    assert.deepEqual(statuses(doc, 'a'), ['notify on a only=changed', 'quiet=ok', 'H first=ok', 'H second=ok'])
+    assert.deepEqual(statuses(doc, 'b'), ['notify on a only=skipped', 'quiet=ok'])
+  })
+
+  it('block / rescue / always: the rescued failure counts as rescued, always runs', async () => {
+    const { code, doc } = await runJson(`- hosts: a
+  tasks:
+    - block:
+        - name: breaks
+          fail: msg=broken
+        - name: never reached
+          debug: msg=no
+      rescue:
+        - name: rescue
+          debug: msg="rescued {{ ansible_failed_task | default('') }}"
+      always:
+        - name: always
+          debug: msg=always
+    - name: after the block
+      debug: msg=after
+`)
+    assert.equal(code, 0)
+    assert.deepEqual(statuses(doc, 'a'), ['breaks=failed', 'rescue=ok', 'always=ok', 'after the block=ok'])
+    assert.deepEqual(doc.recap.map((r) => [r.host, r.ok, r.failed, r.rescued]), [['a', 3, 0, 1]])
+  })
+
+  it('loops with when per item, labels, register of results, changed_when and failed_when', async () => {
+    const { code, doc } = await runJson(`- hosts: a
+  tasks:
+    - name: loop
+      shell: "echo {{ item.n }}"
+      loop: [{n: 1}, {n: 2}, {n: 3}]
+      loop_control: {label: "n={{ item.n }}"}
+      when: item.n != 2
+      register: out
+    - name: show
+      debug:
+        msg: "{{ out.results | selectattr('stdout', 'defined') | map(attribute='stdout') | list }} {{ out.results | selectattr('skipped', 'defined') | list | length }}"
+    - name: never changed
+      command: "echo hi"
+      changed_when: false
+    - name: fails on output
+      command: "echo bad"
+      register: r
+      failed_when: "'bad' in r.stdout"
+      ignore_errors: true
+`)
+    assert.equal(code, 0)
+    assert.equal(outputOf(doc, 'a', 'show'), "['1', '3'] 1")
+    assert.deepEqual(statuses(doc, 'a'), ['loop=changed', 'show=ok', 'never changed=ok', 'fails on output=failed'])
+    assert.equal(doc.recap[0]!.ignored, 1)
+  })
+
+  it('variables: set_fact beats play vars, extra vars beat everything, hostvars and groups work', async () => {
+    const { doc } = await runJson(
+      `- hosts: web
+  vars: {level: play}
+  tasks:
+    - set_fact: {level: fact, mine: "{{ color }}"}
+      when: inventory_hostname == 'a'
+    - name: show
+      debug:
+        msg: "{{ level }} {{ x }} {{ hostvars['b']['color'] }} {{ groups['web'] | join(',') }}"
+`,
+      '-e',
+      'x=extra',
+    )
+    assert.equal(outputOf(doc, 'a', 'show'), 'fact extra blue a,b')
+    assert.equal(outputOf(doc, 'b', 'show'), 'play extra blue a,b')
+  })
+
+  it('include_tasks with a loop, environment for shell, run_once and delegate_to localhost', async () => {
+    const { code, doc } = await runJson(`- hosts: web
+  tasks:
+    - include_tasks: inc.yml
+      loop: [x, y]
+    - name: env
+      shell: echo "$GREETING"
+      environment: {GREETING: "hi {{ color }}"}
+      register: e
+    - name: show env
+      debug: {msg: "{{ e.stdout }}"}
+    - name: once
+      debug: {msg: "once"}
+      run_once: true
+    - name: delegated
+      command: hostname
+      delegate_to: localhost
+      changed_when: false
+`)
+    assert.equal(code, 0)
+    assert.equal(doc.results.filter((r) => r.task.name === 'included').length, 4)
+    assert.equal(outputOf(doc, 'b', 'show env'), 'hi blue')
+    assert.equal(doc.results.filter((r) => r.task.name === 'once').length, 1)
+  })
+
+  it('tags, --skip-tags, --limit and --start-at-task select tasks and hosts', async () => {
+    const body = `- hosts: web
+  tasks:
+    - {name: one, debug: {msg: 1}, tags: [first]}
+    - {name: two, debug: {msg: 2}, tags: [second]}
+    - {name: three, debug: {msg: 3}, tags: [always]}
+    - {name: four, debug: {msg: 4}, tags: [never, debug]}
+`
+    const tagged = await runJson(body, '--tags', 'second')
+    assert.deepEqual(statuses(tagged.doc, 'a'), ['two=ok', 'three=ok'])
+    const skipped = await runJson(body, '--skip-tags', 'first,always', '--limit', 'b')
+    assert.deepEqual(statuses(skipped.doc, 'b'), ['two=ok'])
+    assert.deepEqual(statuses(skipped.doc, 'a'), [])
+    const started = await runJson(body, '--start-at-task', 'two', '-t', 'all,debug')
+    assert.deepEqual(statuses(started.doc, 'a'), ['two=ok', 'three=ok', 'four=ok'])
+  })
+
+  it('an undefined variable fails the task naming the variable and the task; the other host goes on', async () => {
+    const { code, doc } = await runJson(`- hosts: web
+  tasks:
+    - name: uses a missing var
+      debug: {msg: "{{ nowhere_defined }}"}
+      when: inventory_hostname == 'a'
+    - name: next
+      debug: {msg: next}
+`)
+    assert.equal(code, 2)
+    const failed = doc.results.find((r) => r.status === 'failed')!
+    assert.match(failed.msg ?? '', /'nowhere_defined' is undefined/)
+    assert.match(failed.msg ?? '', /uses a missing var/)
+    assert.deepEqual(statuses(doc, 'b'), ['uses a missing var=skipped', 'next=ok'])
+    assert.deepEqual(statuses(doc, 'a'), ['uses a missing var=failed'])
+  })
+
+  it('serial runs hosts in batches; a host pattern matching nothing warns', async () => {
+    const { doc } = await runJson(`- hosts: web
+  serial: 1
+  tasks:
+    - {name: t1, debug: {msg: 1}}
+    - {name: t2, debug: {msg: 2}}
+- hosts: nothing_here
+  tasks:
+    - debug: msg=x
+`)
+    assert.deepEqual(doc.results.map((r) => `${r.host}:${r.task.name}`), ['a:t1', 'a:t2', 'b:t1', 'b:t2'])
+    assert.ok(doc.warnings.some((w) => w.includes('nothing_here')))
+  })
+})
