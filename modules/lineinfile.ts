@@ -90,7 +90,6 @@ export const lineinfile = defineModule({
       next = r.text
       msg = r.changed ? r.msg : p.backrefs && r.text === c.text && !matches(c.text ?? '', args) ? `no line matches ${what} (backrefs: file left alone)` : `line present in ${p.path}`
     }
-    if (!c.stat.exists && next === '' && p.state === 'present') next = ''
     const plan = await planWrite(ctx, { dest: p.path, content: Buffer.from(next), want, backup: p.backup, validate: p.validate, before: c.text === undefined ? undefined : Buffer.from(c.text) }, stats)
     if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '' } }
     const changes = plan.changes.map((ch) => (ch.upload ? { ...ch, summary: `${msg} in ${p.path}` } : ch))

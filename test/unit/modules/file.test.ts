@@ -1,0 +1,71 @@
+/** file: the path.stats fact parser from recorded output, and planners given facts. */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { pathStats } from '../../../modules/facts/path.js'
+import { file } from '../../../modules/file.js'
+import { fakeCtx } from './fake-ctx.js'
+
+// recorded from a testbed host: `sh -c STATS_SCRIPT sh /srv/d /srv /srv/l /srv/gone`
+const REC = [
+  'root|root\n',
+  'directory|755|root|root|0|0|4096|1234|2049\n',
+  'directory|755|root|root|0|0|4096|12|2049\n',
+  'symbolic link|777|root|root|0|0|7|99|2049\n/srv/d/f\nregular file|640|astro|astro|1000|1000|3|1235|2049\nabababababababababababababababababababababababababababababababab\n',
+  'absent\n',
+].join('\0')
+const params = (p: Record<string, unknown>) => ({ recurse: false, follow: true, force: false, ...p }) as never
+
+describe('path.stats parse', () => {
+  it('stats, link targets and who runs the commands', () => {
+    const s = pathStats.parse({ rc: 0, stdout: REC, stderr: '' }, ['/srv/d', '/srv', '/srv/l', '/srv/gone'])
+    assert.equal(s.user, 'root')
+    assert.deepEqual(s.stats[0], { exists: true, type: 'directory', mode: '0755', owner: 'root', group: 'root', uid: 0, gid: 0, size: 4096, inode: 1234, dev: 2049 })
+    assert.equal(s.stats[2]!.linkTarget, '/srv/d/f')
+    assert.equal(s.stats[2]!.target?.mode, '0640')
+    assert.equal(s.stats[2]!.target?.sha256, 'ab'.repeat(32))
+    assert.deepEqual(s.stats[3], { exists: false })
+    assert.throws(() => pathStats.parse({ rc: 1, stdout: 'root|root\n', stderr: 'boom' }, ['/x']), /cannot stat \/x: boom/)
+  })
+})
+
+describe('file planner given facts', () => {
+  const key = (paths: string[]) => JSON.stringify(['path.stats', paths])
+  it('an existing directory with the right mode is ok, with a reason, in one read', async () => {
+    const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: REC.split('\0').slice(0, 3).join('\0') })
+    const plan = await file.plan(params({ path: '/srv/d', state: 'directory', mode: '0755' }), ctx)
+    assert.deepEqual(plan, { kind: 'ok', reason: 'directory /srv/d exists, mode 0755, owner root:root', data: { path: '/srv/d', state: 'directory' } })
+    assert.equal(ctx.reads.length, 1)
+  })
+  it('mode drift: chmod argv, attrs diff and a path.stat effect', async () => {
+    const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: REC.split('\0').slice(0, 3).join('\0') })
+    const plan = await file.plan(params({ path: '/srv/d', state: 'directory', mode: 'u=rwx,go=' }), ctx)
+    assert.equal(plan.kind, 'change')
+    const c = plan.kind === 'change' ? plan.changes[0]! : undefined
+    assert.deepEqual(c?.commands, [{ argv: ['chmod', '--', '0700', '/srv/d'] }])
+    assert.deepEqual(c?.diff?.attrs, { mode: ['0755', '0700'] })
+    assert.deepEqual(c?.effects?.[0]?.value, { exists: true, type: 'directory', mode: '0700', owner: 'root', group: 'root', uid: 0, gid: 0, size: 4096, inode: 1234, dev: 2049 })
+  })
+  it('a missing directory is created in check mode from an effect-free read, with effects for every level', async () => {
+    const out = ['root|root\n', 'absent\n', 'directory|755|root|root|0|0|4096|12|2049\n', 'absent\n'].join('\0')
+    const ctx = fakeCtx({ [key(['/srv/a/b', '/srv', '/srv/a'])]: out })
+    const plan = await file.plan(params({ path: '/srv/a/b', state: 'directory', owner: 'astro' }), ctx)
+    const c = plan.kind === 'change' ? plan.changes[0]! : undefined
+    assert.deepEqual(c?.commands.map((x) => x.argv), [['mkdir', '-p', '--', '/srv/a/b'], ['chown', '--', 'astro', '/srv/a', '/srv/a/b'], ['chmod', '--', '0755', '/srv/a', '/srv/a/b']])
+    assert.deepEqual(c?.effects?.map((e) => e.key), ['/srv/a', '/srv/a/b'])
+  })
+  it('check mode: an earlier effect makes the path exist', async () => {
+    const ctx = fakeCtx({ [key(['/srv/new'])]: ['root|root\n', 'absent\n'].join('\0') }, {
+      check: true,
+      effects: [{ fact: 'path.stat', key: '/srv/new', value: { exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root' } }],
+    })
+    const plan = await file.plan(params({ path: '/srv/new', mode: '0600' }), ctx)
+    assert.equal(plan.kind, 'ok')
+  })
+  it('rejects bad arguments before reading the host', async () => {
+    const ctx = fakeCtx({})
+    await assert.rejects(file.plan(params({ path: '/x', mode: '0888' }), ctx), /argument 'mode' must be octal/)
+    await assert.rejects(file.plan(params({ path: '/x', src: '/y' }), ctx), /argument 'src' needs state=link or state=hard/)
+    await assert.rejects(file.plan(params({ path: '/x', group: 'a;b' }), ctx), /argument 'group' is not a valid group name/)
+    assert.equal(ctx.reads.length, 0)
+  })
+})
