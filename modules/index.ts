@@ -2,9 +2,12 @@
  * The module registry: a plain object of built-in modules, plus Ansible's names for them
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
+import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { file } from './file.js'
 import { group } from './group.js'
+import { lineinfile } from './lineinfile.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { postgresDb } from './postgres/db.js'
@@ -18,7 +21,7 @@ import type { ModuleSpec } from './types.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 
-const all = [command, copy, group, ping, pip, postgresDb, postgresHba, postgresSet, postgresUser, shell, systemd, template, user, venv] as ModuleSpec[]
+const all = [apt, command, copy, file, group, lineinfile, ping, pip, postgresDb, postgresHba, postgresSet, postgresUser, shell, systemd, template, user, venv] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))
 
