@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander'
 import { readFileSync } from 'node:fs'
 import { AcplayError } from './errors.js'
 import { execute, runCommand, type Flags } from './cli/run-command.js'
+import { docCommand, executeDoc, type DocFlags } from './cli/doc-command.js'
+import { checkCommand, executeCheck } from './cli/check-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -26,6 +28,15 @@ export async function main(argv: string[]): Promise<number> {
       }),
     ),
   )
+  program.addCommand(
+    checkCommand().action(
+      action(async (playbook: string, f: Flags) => {
+        verbosity = f.verbose
+        return executeCheck(playbook, f)
+      }),
+    ),
+  )
+  program.addCommand(docCommand().action(action((names: string[], f: DocFlags) => executeDoc(names, f))))
   for (const c of program.commands) c.exitOverride()
   try {
     await program.parseAsync(argv, { from: 'user' })
