@@ -2,9 +2,8 @@
 import { Command, CommanderError, Option } from 'commander'
 import { load, run } from '../run.js'
 import type { RunOptions } from '../run/options.js'
-import { jsonReporter } from '../report/json.js'
-import { plainReporter } from '../report/plain.js'
-import { ttyReporter } from '../report/tty.js'
+import type { RunSummary } from '../report/types.js'
+import { reportersFor, reportFiles } from './reporters.js'
 import { listHosts, listTasks } from '../run/listing.js'
 import { parseExtraVars } from '../vars/extra-vars.js'
 
@@ -33,6 +32,7 @@ export function runCommand(name: string, description: string): Command {
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
     .option('--ssh-common-args <args>', "accepts '-o StrictHostKeyChecking=no' to turn host key checking off")
     .option('--json', 'print one JSON document for machines on stdout instead of text')
+    .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
 }
 
@@ -67,8 +67,10 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
   }
 }
 
-export async function execute(playbook: string, f: Flags): Promise<number> {
+/** `exitCodeOf` lets `acplay check` map the summary to its detailed exit codes. */
+export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSummary) => number = (s) => s.exitCode): Promise<number> {
   const opts = toOptions(playbook, f)
+  reportFiles(f)
   const loaded = await load(opts)
   if (f.syntaxCheck) {
     process.stdout.write(`\nplaybook: ${playbook}\n`)
@@ -78,8 +80,7 @@ export async function execute(playbook: string, f: Flags): Promise<number> {
     process.stdout.write((f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n') + '\n')
     return 0
   }
-  const reporter = f.json ? jsonReporter() : process.stdout.isTTY ? ttyReporter({ verbosity: f.verbose, diff: opts.diff }) : plainReporter({ verbosity: f.verbose, diff: opts.diff })
-  const summary = await run({ ...opts, reporters: [reporter] }, loaded)
-  return summary.exitCode
+  const summary = await run({ ...opts, reporters: reportersFor(f, opts) }, loaded)
+  return exitCodeOf(summary)
 }
 
