@@ -12,7 +12,7 @@ import { emit, emitAsync, type RunContext } from './run/context.js'
 import { HostState } from './run/host-state.js'
 import type { RunOptions } from './run/options.js'
 import { runPlay } from './run/play.js'
-import { builtinModules } from '../modules/index.js'
+import { loadModules } from './library/load.js'
 import type { ModuleSpec } from '../modules/types.js'
 import { dirname, resolve } from 'node:path'
 
@@ -24,9 +24,13 @@ export interface Loaded {
   modules: Record<string, ModuleSpec>
 }
 
-/** Everything a run reads before it touches a host; bad input fails here with file:line. */
-export async function load(opts: RunOptions, modules: Record<string, ModuleSpec> = builtinModules): Promise<Loaded> {
+/**
+ * Everything a run reads before it touches a host; bad input fails here with file:line.
+ * Without `modules`: the built-in ones plus the playbook's custom modules (library/, acplay.config.json, ansible.cfg).
+ */
+export async function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
   const playbookFile = resolve(opts.playbook)
+  modules ??= (await loadModules(dirname(playbookFile))).modules
   const inventory = await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) })
   const playbook = await loadPlaybook(playbookFile, { modules })
   return { inventory, playbook, modules }
