@@ -1,0 +1,38 @@
+/** docs/modules.md: the module reference in Markdown, generated from the specs (scripts/gen-module-docs.ts). */
+import type { ModuleSpec } from '../../modules/types.js'
+import { moduleDoc, sortedModules, type ModuleDoc } from './model.js'
+
+const HEADER = `# Module reference
+
+<!-- Generated from the modules' specs by \`npm run docs\` (scripts/gen-module-docs.ts). Do not edit:
+     a test fails when this file differs from the generated output. -->
+
+The same text, for the modules a playbook can use (custom ones included), is printed by
+\`acplay doc\` (the list) and \`acplay doc NAME\` (one module).
+`
+
+export function modulesMarkdown(registry: Record<string, ModuleSpec>): string {
+  const docs = sortedModules(registry).map(moduleDoc)
+  const index = ['| Module | Summary |', '| --- | --- |', ...docs.map((d) => `| [${d.name}](#${d.name}) | ${cell(d.summary)} |`)]
+  return [HEADER, ...index, '', ...docs.flatMap(section)].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
+}
+
+function section(d: ModuleDoc): string[] {
+  const out = ['', `## ${d.name}`, '', d.summary]
+  if (d.description) out.push('', d.description)
+  if (d.aliases.length) out.push('', `Also answers to: ${d.aliases.map((a) => `\`${a}\``).join(', ')}.`)
+  out.push('', '| Argument | Type | Required | Default | Choices | Aliases | Description |', '| --- | --- | --- | --- | --- | --- | --- |')
+  for (const p of d.params) {
+    const desc = p.secret ? `${p.description} (secret: never printed)` : p.description
+    out.push(`| \`${p.name}\` | ${p.type} | ${p.required ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${(p.choices ?? []).map(cell).join(', ')} | ${(p.aliases ?? []).join(', ')} | ${cell(desc)} |`)
+  }
+  for (const g of d.mutuallyExclusive) out.push('', `Mutually exclusive: ${g.join(', ')}.`)
+  for (const g of d.requiredOneOf) out.push('', `One of these is required: ${g.join(', ')}.`)
+  out.push('', `Check mode: ${d.checkMode === 'full' ? 'supported' : 'skipped when the task would change'}. Diff: ${d.diff ? 'supported' : 'not supported'}.`)
+  if (d.returns.length) out.push('', 'Returns:', '', ...d.returns.map((r) => `- \`${r.name}\`: ${r.description}`))
+  if (d.examples) out.push('', '```yaml', d.examples, '```')
+  return out
+}
+
+/** Table cells: one line, pipes escaped. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
