@@ -1,6 +1,6 @@
 /**
  * Turns a Plan's changes into ONE `set -e` shell script (one round trip). Uploads are written
- * atomically: temp file in the destination's directory, owner and mode set, fsync, then rename.
+ * atomically: temp file in the destination's directory, owner and mode set, synced, then renamed.
  */
 import { quote, shellJoin } from './connection/quote.js'
 import type { Change, Command, Upload } from '../modules/types.js'
@@ -19,42 +19,50 @@ export function commandLine(cmd: Command): string {
   return `base64 -d ${op} | ${shellJoin(cmd.argv)}\n${body.join('\n')}`
 }
 
-export function uploadScript(u: Upload): string {
-  const dest = quote(u.dest)
-  const owner = u.owner || u.group ? `chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} "$tmp"` : ''
-  // Without an explicit mode an existing file keeps its mode; a new one gets 0644 (Ansible's default under umask 022).
-  const mode = u.mode ? `chmod ${quote(u.mode)} "$tmp"` : `if [ -e ${dest} ]; then chmod --reference=${dest} "$tmp"; else chmod 0644 "$tmp"; fi`
-  const keepOwner = u.owner || u.group ? '' : `if [ -e ${dest} ]; then chown --reference=${dest} "$tmp"; fi`
-  return [
-    '(',
-    'umask 077',
-    `tmp=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`,
-    `trap 'rm -f "$tmp"' EXIT`,
-    `base64 -d > "$tmp" ${heredoc(u.content)}`,
-    keepOwner,
-    owner,
-    mode,
-    u.validate ? validateLine(u.validate) : '',
-    'sync "$tmp"',
-    `mv -f "$tmp" ${dest}`,
-    'trap - EXIT',
-    ')',
-  ]
-    .filter(Boolean)
-    .join('\n')
+/**
+ * Writes a run of uploads: every temp file first (owner, mode, validate), ONE `sync -f` (syncfs:
+ * a single flush instead of one fsync per file, which dominated directory copies), then the renames.
+ * Nothing is renamed unless every temp file was written and validated.
+ */
+export function uploadsScript(uploads: readonly Upload[]): string {
+  const lines = ['(', 'umask 077', 'tmps=""', `trap 'rm -f $tmps' EXIT`]
+  uploads.forEach((u, i) => {
+    const t = `"$t${i}"`
+    const dest = quote(u.dest)
+    lines.push(`t${i}=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`, `tmps="$tmps $t${i}"`, `base64 -d > ${t} ${heredoc(u.content)}`)
+    // Without an explicit mode an existing file keeps its mode; a new one gets 0644 (Ansible's default under umask 022).
+    if (u.owner || u.group) lines.push(`chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} ${t}`)
+    else lines.push(`if [ -e ${dest} ]; then chown --reference=${dest} ${t}; fi`)
+    lines.push(u.mode ? `chmod ${quote(u.mode)} ${t}` : `if [ -e ${dest} ]; then chmod --reference=${dest} ${t}; else chmod 0644 ${t}; fi`)
+    if (u.validate) lines.push(validateLine(u.validate, t))
+  })
+  lines.push('sync -f "$t0"')
+  uploads.forEach((u, i) => lines.push(`mv -f "$t${i}" ${quote(u.dest)}`))
+  lines.push('trap - EXIT', ')')
+  return lines.join('\n')
 }
 
 /** The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". */
-function validateLine(argv: readonly string[]): string {
-  const arg = (a: string) => (a.includes('%s') ? a.split('%s').map((p) => (p ? quote(p) : '')).join('"$tmp"') : quote(a))
+function validateLine(argv: readonly string[], tmp: string): string {
+  const arg = (a: string) => (a.includes('%s') ? a.split('%s').map((p) => (p ? quote(p) : '')).join(tmp) : quote(a))
   return `${argv.map(arg).join(' ')} || { echo ${quote(`validation failed: ${argv.join(' ')}`)} >&2; exit 1; }`
 }
 
 export function planScript(changes: readonly Change[]): string {
   const lines = ['set -e']
-  for (const c of changes) {
-    if (c.upload) lines.push(uploadScript(c.upload))
-    for (const cmd of c.commands) lines.push(commandLine(cmd))
+  let batch: Upload[] = []
+  const flush = () => {
+    if (batch.length) lines.push(uploadsScript(batch))
+    batch = []
   }
+  for (const c of changes) {
+    if (c.upload) batch.push(c.upload)
+    // a change's commands run after its upload is in place; consecutive pure uploads share one batch
+    if (c.commands.length) {
+      flush()
+      for (const cmd of c.commands) lines.push(commandLine(cmd))
+    }
+  }
+  flush()
   return lines.join('\n') + '\n'
 }

@@ -155,15 +155,18 @@ async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState,
   const opts = pc.run.opts
   const role = task.role ?? scope.role
   const becomeOn = toBool(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
-  const becomeUser = String(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root')
+  const becomeUser = String(templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where))
   const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
   const baseConn = delegated === 'localhost' || delegated === '127.0.0.1' ? new LocalConnection('localhost') : host.connection()
   const env = task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
   const check = task.check_mode ?? scope.check_mode ?? pc.play.check_mode ?? !!opts.check
+  // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
+  // the plan only reads, so it reads as root instead of failing.
+  const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
   try {
     return await runModule(mod, args, {
       conn: withEnvironment(baseConn, env),
-      become: becomeOn ? { user: becomeUser } : undefined,
+      become: becomeOn ? { user: asUser } : undefined,
       check,
       diff: (task.diff ?? scope.diff ?? !!opts.diff) && !toBool(task.no_log ?? scope.no_log),
       vars,

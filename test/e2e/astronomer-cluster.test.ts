@@ -98,7 +98,8 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
     const predicted = changedPairs(JSON.parse(checkDoc.stdout) as JsonDocument)
     const actual = changedPairs(JSON.parse(real.stdout) as JsonDocument)
     assert.ok(predicted.some((p) => p.includes('The environment file')))
-    assert.ok(predicted.some((p) => p.includes('restart airflow')))
+    assert.ok(predicted.some((p) => p.includes('restart scheduler')))
+    assert.ok(predicted.some((p) => p.includes('restart webserver')))
     assert.deepEqual(predicted, actual)
     // back to the cluster's executor for the reboot test
     const back = await play('-b')

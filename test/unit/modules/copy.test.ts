@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { uploadScript } from '../../../engine/apply-plan.js'
+import { uploadsScript } from '../../../engine/apply-plan.js'
 import { copy } from '../../../modules/copy.js'
 import { pathTree } from '../../../modules/facts/tree.js'
 import { shlexSplit } from '../../../modules/files/shlex.js'
@@ -73,7 +73,7 @@ describe('validate', () => {
   it('is split like shlex and %s points at the temp file, quoted', () => {
     assert.deepEqual(shlexSplit(`visudo -cf %s`), ['visudo', '-cf', '%s'])
     assert.deepEqual(shlexSplit(`sh -c 'test -s "$1"' x --file=%s "a b"`), ['sh', '-c', 'test -s "$1"', 'x', '--file=%s', 'a b'])
-    const script = uploadScript({ content: 'x', dest: '/etc/sudoers.d/a b', validate: ['visudo', '-cf', '%s', '--x=%s.bak'] })
-    assert.match(script, /\nvisudo -cf "\$tmp" --x="\$tmp".bak \|\| \{ echo 'validation failed: visudo -cf %s --x=%s.bak' >&2; exit 1; \}\n/)
+    const script = uploadsScript([{ content: 'x', dest: '/etc/sudoers.d/a b', validate: ['visudo', '-cf', '%s', '--x=%s.bak'] }])
+    assert.match(script, /\nvisudo -cf "\$t0" --x="\$t0".bak \|\| \{ echo 'validation failed: visudo -cf %s --x=%s.bak' >&2; exit 1; \}\n/)
   })
 })

@@ -1,0 +1,59 @@
+/** The plan script, run for real with /bin/sh on this machine: atomic uploads, stdin, quoting, failure. */
+import assert from 'node:assert/strict'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { planScript } from '../../../engine/apply-plan.js'
+
+let dir: string
+const sh = (script: string) => spawnSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8' })
+
+describe('planScript', () => {
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'acplay-plan-'))))
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('writes uploads atomically with mode, in one batch, then runs the commands after them', () => {
+    const a = join(dir, 'a file; $(touch pwned)')
+    const b = join(dir, 'b')
+    const script = planScript([
+      { summary: 'a', commands: [], upload: { content: 'one\n', dest: a, mode: '0600' } },
+      { summary: 'b', commands: [{ argv: ['cp', a, `${b}.copy`] }], upload: { content: Buffer.from([0, 1, 2, 255]), dest: b } },
+    ])
+    const r = sh(script)
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(readFileSync(a, 'utf8'), 'one\n')
+    assert.equal((statSync(a).mode & 0o777).toString(8), '600')
+    assert.deepEqual([...readFileSync(b)], [0, 1, 2, 255])
+    assert.equal((statSync(b).mode & 0o777).toString(8), '644')
+    assert.equal(readFileSync(`${b}.copy`, 'utf8'), 'one\n')
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('acplay-tmp') || f === 'pwned'), [])
+  })
+
+  it('a failed validation leaves the destination untouched and no temp file behind', () => {
+    const dest = join(dir, 'validated')
+    writeFileSync(dest, 'old\n')
+    const r = sh(planScript([{ summary: 'v', commands: [], upload: { content: 'new\n', dest, validate: ['false', '%s'] } }]))
+    assert.notEqual(r.status, 0)
+    assert.match(r.stderr, /validation failed/)
+    assert.equal(readFileSync(dest, 'utf8'), 'old\n')
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('acplay-tmp')), [])
+  })
+
+  it('feeds stdin to one command and stops at the first failing command (set -e)', () => {
+    const out = join(dir, 'stdin')
+    const r = sh(planScript([{ summary: 's', commands: [{ argv: ['sh', '-c', 'cat > "$1"', 'sh', out], stdin: "it's\n$(x)\n" }, { argv: ['false'] }, { argv: ['touch', join(dir, 'never')] }] }]))
+    assert.notEqual(r.status, 0)
+    assert.equal(readFileSync(out, 'utf8'), "it's\n$(x)\n")
+    assert.throws(() => statSync(join(dir, 'never')))
+  })
+
+  it('keeps the mode and owner of an existing file when none is given', () => {
+    const dest = join(dir, 'keep')
+    writeFileSync(dest, 'x')
+    execFileSync('chmod', ['0640', dest])
+    assert.equal(sh(planScript([{ summary: 'k', commands: [], upload: { content: 'y', dest } }])).status, 0)
+    assert.equal((statSync(dest).mode & 0o777).toString(8), '640')
+  })
+})
