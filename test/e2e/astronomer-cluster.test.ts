@@ -7,12 +7,11 @@ import assert from 'node:assert/strict'
 import { appendFileSync } from 'node:fs'
 import { describe, it, before, after } from 'node:test'
 import { acplay } from '../helpers/cli.js'
-import { AIRFLOW_CHILDREN, CLUSTER, SITE, standinVars, TEST_DB_PASSWORD } from '../helpers/astronomer.js'
+import { AIRFLOW_CHILDREN, changedPairs, CLUSTER, runSite, SITE, standinVars, TEST_DB_PASSWORD } from '../helpers/astronomer.js'
 import { buildStandinIndex } from '../helpers/standin.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import type { JsonDocument } from '../../engine/report/json.js'
 
-const changedPairs = (doc: JsonDocument) => doc.results.filter((r) => r.status === 'changed').map((r) => `${r.host} | ${r.task.role ?? ''} : ${r.task.name}`).sort()
 
 describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () => {
   const bed = useTestbed(CLUSTER.hosts)
@@ -20,17 +19,7 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
   let vars = ''
   let close = async () => {}
   const env = { AIRFLOW_DB_PASSWORD: TEST_DB_PASSWORD }
-  const play = async (...args: string[]) => {
-    const r = await acplay(['run', SITE, '-i', inventory, '-e', vars, '--json', ...args], { env })
-    let doc: JsonDocument
-    try {
-      doc = JSON.parse(r.stdout) as JsonDocument
-    } catch {
-      throw new Error(`acplay printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
-    }
-    const failures = doc.results.filter((x) => x.status === 'failed' || x.status === 'unreachable')
-    return { ...r, doc, failures: failures.map((f) => `${f.host} ${f.task.name}: ${f.msg}`).join('\n') }
-  }
+  const play = (...args: string[]) => runSite(inventory, vars, ...args)
   const unitState = async (host: string, unit: string) => (await bed().exec(host, `systemctl is-active ${unit}; systemctl is-enabled ${unit}`)).stdout.trim().split('\n')
 
   before(async () => {

@@ -32,3 +32,21 @@ export function standinVars(indexUrl: string, extra: Record<string, unknown> = {
     ...extra,
   })
 }
+
+/** Runs site.yml with --json and returns the document plus the failures as one string ('' = none). */
+export async function runSite(inventory: string, vars: string, ...args: string[]) {
+  const { acplay } = await import('./cli.js')
+  const r = await acplay(['run', SITE, '-i', inventory, '-e', vars, '--json', ...args], { env: { AIRFLOW_DB_PASSWORD: TEST_DB_PASSWORD } })
+  let doc: import('../../engine/report/json.js').JsonDocument
+  try {
+    doc = JSON.parse(r.stdout)
+  } catch {
+    throw new Error(`acplay printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`)
+  }
+  const failures = doc.results.filter((x) => x.status === 'failed' || x.status === 'unreachable')
+  return { ...r, doc, failures: failures.map((f) => `${f.host} ${f.task.name}: ${f.msg}`).join('\n') }
+}
+
+/** "host | role : task" for every changed result: what check mode predicts and a real run does. */
+export const changedPairs = (doc: import('../../engine/report/json.js').JsonDocument) =>
+  doc.results.filter((r) => r.status === 'changed').map((r) => `${r.host} | ${r.task.role ?? ''} : ${r.task.name}`).sort()
