@@ -26,6 +26,8 @@ export interface LoadedModules {
 const RESERVED = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'import_playbook', 'block', 'meta']
 const MODULE_EXT = /\.(m?js)$/
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** aliases may be FQCNs (acme.web.nginx_site) */
+const ALIAS = /^[A-Za-z_][A-Za-z0-9_.]*$/
 
 const libraryError = (msg: string, file?: string) => new AcplayError('E_LIBRARY', msg, { file })
 
@@ -93,7 +95,7 @@ function checkModule(spec: ModuleSpec): void {
   if (!NAME.test(spec.name)) throw bad(`name must be letters, digits and _ (got '${spec.name}')`)
   if (typeof spec.summary !== 'string' || !spec.summary.trim()) throw bad(`a one-line 'summary' is required (acplay doc lists it)`)
   if (!spec.params || typeof spec.params !== 'object') throw bad(`'params' must be an object of argument specs`)
-  for (const a of spec.aliases ?? []) if (!NAME.test(a)) throw bad(`alias must be letters, digits and _ (got '${a}')`)
+  for (const a of spec.aliases ?? []) if (!ALIAS.test(a)) throw bad(`alias must be letters, digits, _ and . (got '${a}')`)
   checkSpec(spec)
   for (const [name, def] of Object.entries(spec.params)) {
     if (def.default === undefined) continue
