@@ -1,0 +1,67 @@
+/**
+ * The benchmark's hosts: a testbed of N fresh hosts, prepared identically for both tools before
+ * any timing (Ansible's postgresql modules need python3-psycopg2 on the host; acplay does not,
+ * but both tools get the same hosts), and the local pip index with the small wheel the playbook
+ * installs.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Testbed } from '../test/testbed/testbed.js'
+import { buildWheel } from '../test/helpers/wheels.js'
+
+export const BENCH_PACKAGE = { name: 'acplay-bench-app', version: '1.0.0' }
+
+/** Built once per bench run: the wheel index (DIR/simple/...) and the psycopg2 .deb (DIR/debs/). */
+export interface Artifacts {
+  dir: string
+  deb: string
+}
+
+export function buildArtifacts(): Artifacts {
+  const dir = mkdtempSync(join(tmpdir(), 'acplay-bench-'))
+  buildWheel(dir, BENCH_PACKAGE)
+  const debs = join(dir, 'debs')
+  execFileSync('mkdir', ['-p', debs])
+  execFileSync('chmod', ['755', dir, debs]) // apt-get download drops to the _apt user
+  // the machine's own apt sources (the ordinary client); the hosts have no network but ours
+  execFileSync('apt-get', ['download', '-qq', 'python3-psycopg2'], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] })
+  const deb = readdirSync(debs).find((f) => f.endsWith('.deb'))
+  if (!deb) throw new Error('bench: apt-get download python3-psycopg2 produced no .deb')
+  return { dir, deb }
+}
+
+export interface BenchBed {
+  bed: Testbed
+  /** INI inventory (the same file for ansible-playbook and acplay) */
+  inventory: string
+  /** pip index URL as the hosts see it */
+  indexUrl: string
+  /** the index's host, for pip --trusted-host (plain http on the test network) */
+  indexHost: string
+}
+
+/** Boots `n` fresh hosts, serves the artifacts and installs python3-psycopg2 on every host. */
+export async function freshBed(n: number, art: Artifacts, log: (m: string) => void): Promise<BenchBed> {
+  const bed = await Testbed.up({ hosts: n, log })
+  try {
+    const served = await bed.serve(art.dir)
+    const first = bed.hosts[0]!.name
+    await Promise.all(
+      bed.hosts.map(async (h) => {
+        // python3 fetches (the image has no curl); argv values are fixed names, not user input
+        const url = `${served.urlFor(h.name)}debs/${art.deb}`
+        const script = `set -e\npython3 -c 'import sys,urllib.request; urllib.request.urlretrieve(sys.argv[1], "/tmp/psycopg2.deb")' '${url}'\ndpkg -i /tmp/psycopg2.deb >/dev/null\nrm -f /tmp/psycopg2.deb\n`
+        const r = await bed.exec(h.name, script)
+        if (r.rc !== 0) throw new Error(`bench: preparing ${h.name} failed: ${r.stderr}`)
+      }),
+    )
+    log(`bench: ${n} fresh host(s) up in ${bed.timings.bootS.toFixed(1)} s, prepared`)
+    // one URL for all: every gateway address is the outer machine, which every host routes to
+    return { bed, inventory: bed.inventory({ user: 'root' }), indexUrl: `${served.urlFor(first)}simple/`, indexHost: bed.host(first).gateway }
+  } catch (e) {
+    await bed.down()
+    throw e
+  }
+}
