@@ -1,0 +1,89 @@
+/** Pure engine pieces: tag selection, recap, quoting, known_hosts, ssh args, masking, diff rendering. */
+import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
+import { describe, it } from 'node:test'
+import { quote, shellJoin } from '../../../engine/connection/quote.js'
+import { knownHostsName, knownKeys } from '../../../engine/connection/known-hosts.js'
+import { exitCode, recap, recapLines } from '../../../engine/report/recap.js'
+import { renderDiff } from '../../../engine/report/format.js'
+import { parseSshCommonArgs } from '../../../engine/run/connections.js'
+import { selectedByTags } from '../../../engine/run/tags.js'
+import { encodeUserInfo, Masker } from '../../../engine/secrets.js'
+import type { HostResult } from '../../../engine/report/types.js'
+
+describe('tags', () => {
+  it('follows Ansible: always, never, all, tagged, untagged, skip wins', () => {
+    assert.equal(selectedByTags(['a']), true)
+    assert.equal(selectedByTags(['never']), false)
+    assert.equal(selectedByTags(['never', 'debug'], ['debug']), true)
+    assert.equal(selectedByTags(['always'], ['x']), true)
+    assert.equal(selectedByTags(['always'], ['x'], ['always']), false)
+    assert.equal(selectedByTags([], ['untagged']), true)
+    assert.equal(selectedByTags(['a'], ['tagged']), true)
+    assert.equal(selectedByTags(['a', 'b'], ['b'], ['a']), false)
+    assert.equal(selectedByTags(['a'], ['all']), true)
+  })
+})
+
+describe('recap', () => {
+  const r = (host: string, status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({ host, status, task: { name: 't' }, changes: [], durationMs: 0, ...extra })
+  it('counts changed as ok too, separates ignored and rescued failures, and picks the exit code', () => {
+    const recaps = recap(['a', 'b'], [r('a', 'changed'), r('a', 'ok'), r('a', 'failed', { ignored: true }), r('a', 'failed', { rescued: true }), r('b', 'skipped'), r('b', 'failed')])
+    assert.deepEqual(recaps[0], { host: 'a', ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 1 })
+    assert.equal(exitCode(recaps), 2)
+    assert.equal(exitCode(recap(['a', 'b'], [r('a', 'failed'), r('b', 'unreachable')])), 4)
+    assert.equal(exitCode(recap(['a'], [r('a', 'ok')])), 0)
+  })
+  it("prints Ansible's exact line", () => {
+    assert.equal(
+      recapLines(recap(['localhost'], [r('localhost', 'ok')]))[0],
+      'localhost                  : ok=1    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   ',
+    )
+  })
+})
+
+describe('quoting', () => {
+  it('quotes everything a shell would interpret', () => {
+    assert.equal(quote('plain/path-1.txt'), 'plain/path-1.txt')
+    assert.equal(quote(''), "''")
+    assert.equal(quote("it's $(x) `y`; z\n"), `'it'\\''s $(x) \`y\`; z\n'`)
+    assert.equal(shellJoin(['echo', 'a b', '*']), "echo 'a b' '*'")
+  })
+})
+
+describe('known_hosts', () => {
+  it('matches plain, bracketed-port and hashed entries', () => {
+    const salt = Buffer.from('0123456789abcdef0123')
+    const hash = createHmac('sha1', salt).update('[10.231.3.11]:2222').digest('base64')
+    const text = `# comment\n10.231.2.11,h2 ssh-ed25519 KEYA\n|1|${salt.toString('base64')}|${hash} ssh-ed25519 KEYB\n`
+    assert.deepEqual(knownKeys(text, '10.231.2.11'), ['KEYA'])
+    assert.deepEqual(knownKeys(text, 'h2'), ['KEYA'])
+    assert.deepEqual(knownKeys(text, knownHostsName('10.231.3.11', 2222)), ['KEYB'])
+    assert.deepEqual(knownKeys(text, 'other'), [])
+  })
+  it('reads ansible_ssh_common_args for the known_hosts file and host key checking', () => {
+    assert.deepEqual(parseSshCommonArgs("-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no"), { knownHostsFile: '/tmp/kh', hostKeyChecking: false })
+    assert.deepEqual(parseSshCommonArgs('-o StrictHostKeyChecking=yes'), { hostKeyChecking: true })
+  })
+})
+
+describe('secrets', () => {
+  it('masks a secret and its percent-encoded and URI-encoded forms, deeply', () => {
+    const m = new Masker()
+    const pw = 'p%ss/w@rd:?#$ x'
+    m.add(pw)
+    assert.equal(encodeUserInfo(pw), 'p%25ss%2Fw%40rd%3A%3F%23%24%20x')
+    const dsn = `postgresql://airflow:${encodeUserInfo(pw)}@db/airflow`
+    assert.equal(m.mask(dsn), 'postgresql://airflow:********@db/airflow')
+    assert.deepEqual(m.maskDeep({ a: [pw, `x ${encodeURIComponent(pw)}`], n: 1 }), { a: ['********', 'x ********'], n: 1 })
+  })
+})
+
+describe('diff rendering', () => {
+  it('shows attributes and a unified diff with before/after headers', () => {
+    const lines = renderDiff({ path: '/etc/x', before: 'a\nb\n', after: 'a\nc\n', attrs: { mode: ['0644', '0600'] } })
+    assert.deepEqual(lines.slice(0, 2), ['--- before: /etc/x (mode: 0644)', '+++ after: /etc/x (mode: 0600)'])
+    assert.ok(lines.includes('-b') && lines.includes('+c'))
+    assert.ok(lines.some((l) => l.startsWith('--- before: /etc/x')))
+  })
+})
