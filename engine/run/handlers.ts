@@ -6,11 +6,15 @@ import { rootScope } from './scope.js'
 import { runModuleTask } from './task.js'
 
 export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
+  // A `listen` topic reaches every handler that listens to it, so notifications are taken as a
+  // whole before the first handler runs (names no handler knows stay, for the warning).
+  const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
+  const pending = new Map(hosts.map((h) => [h, new Set([...h.notified].filter((n) => known.has(n)))]))
+  for (const [h, names] of pending) for (const n of names) h.notified.delete(n)
   for (const handler of pc.handlers) {
     const names = [handler.name ?? '', ...handler.listen]
-    const targets = hosts.filter((h) => h.active && names.some((n) => h.notified.has(n)))
+    const targets = hosts.filter((h) => h.active && names.some((n) => pending.get(h)!.has(n)))
     if (targets.length === 0) continue
-    for (const h of targets) for (const n of names) h.notified.delete(n)
     const ref = taskRef({ ...handler }, true)
     emit(pc.run, 'onTaskStart', ref, targets.map((h) => h.name))
     const scope = rootScope()

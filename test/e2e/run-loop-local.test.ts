@@ -53,6 +53,19 @@ describe('run loop semantics (local connection)', () => {
     assert.deepEqual(statuses(doc, 'b'), ['notify on a only=skipped', 'quiet=ok'])
   })
 
+  it('a listen topic reaches every handler that listens to it, each once', async () => {
+    const { doc } = await runJson(`- hosts: a
+  tasks:
+    - name: change
+      command: "true"
+      notify: [restart all, one]
+  handlers:
+    - {name: one, debug: {msg: one}, listen: restart all}
+    - {name: two, debug: {msg: two}, listen: restart all}
+`)
+    assert.deepEqual(statuses(doc, 'a'), ['change=changed', 'H one=ok', 'H two=ok'])
+  })
+
   it('block / rescue / always: the rescued failure counts as rescued, always runs', async () => {
     const { code, doc } = await runJson(`- hosts: a
   tasks:
