@@ -6,12 +6,12 @@
 import { ModuleFailure } from '../engine/errors.js'
 import { defineModule } from './types.js'
 import { EXEC_PARAMS, interpretExec, planExec, shellJoin } from './command/exec-plan.js'
-import { splitArgs } from './command/split-args.js'
+import { shlexSplit } from '../engine/connection/shlex.js'
 
 function argvOf(p: { cmd?: string; argv?: string[] }): string[] {
   if (p.argv !== undefined) return p.argv
   try {
-    return splitArgs(p.cmd ?? '')
+    return shlexSplit(p.cmd ?? '')
   } catch (e) {
     throw new ModuleFailure(`cannot split argument 'cmd': ${(e as Error).message}`)
   }

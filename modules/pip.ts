@@ -15,7 +15,7 @@ import { pipDryRun, pipInstalled, pipTargetKey, type InstalledDist, type PipEnv,
 import { createVenvChange } from './pip/create-venv.js'
 import { parseRequirement, requirementText, type Requirement } from './pip/requirement.js'
 import { checkAbsent, checkPresent, pinnedVersion, type Verdict } from './pip/satisfied.js'
-import { shlexSplit } from './pip/shlex.js'
+import { shlexSplit } from '../engine/connection/shlex.js'
 import { defineModule, type Change, type ModuleContext, type Plan } from './types.js'
 
 type Dists = Record<string, InstalledDist>

@@ -1,5 +1,5 @@
-/** Splits a command line like Python's shlex.split (POSIX mode, no comments): what Ansible's command does. */
-export function splitArgs(s: string): string[] {
+/** Splits a command line like Python's shlex.split (POSIX mode, no comments), as Ansible does for command, validate and extra_args. The inverse of shellJoin. */
+export function shlexSplit(s: string): string[] {
   const out: string[] = []
   let cur = ''
   let inWord = false

@@ -11,7 +11,7 @@ import type { Change, Plan } from '../types.js'
 import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { contentDiff, currentBytes } from './diff-text.js'
 import { fmtMode, resolveMode } from './mode.js'
-import { shlexSplit } from './shlex.js'
+import { shlexSplit } from '../../engine/connection/shlex.js'
 import { fileEffects, sha256, type Stats } from './stat.js'
 import type { ModuleContext } from '../types.js'
 

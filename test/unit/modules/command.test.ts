@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { execCommand, interpretExec } from '../../../modules/command/exec-plan.js'
-import { splitArgs } from '../../../modules/command/split-args.js'
+import { shlexSplit as splitArgs } from '../../../engine/connection/shlex.js'
 
 describe('splitArgs (shlex.split, POSIX)', () => {
   it('splits like Python shlex', () => {

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test'
 import { uploadsScript } from '../../../engine/apply-plan.js'
 import { copy } from '../../../modules/copy.js'
 import { pathTree } from '../../../modules/facts/tree.js'
-import { shlexSplit } from '../../../modules/files/shlex.js'
+import { shlexSplit } from '../../../engine/connection/shlex.js'
 import { sha256 } from '../../../modules/files/stat.js'
 import { fakeCtx } from './fake-ctx.js'
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { compareVersions, formatVersion, mustParseVersion, parseSpecifiers, parseVersion, satisfies } from '../../../modules/pip/pep440.js'
 import { normalizeName, parseRequirement, requirementText } from '../../../modules/pip/requirement.js'
 import { evaluateMarker } from '../../../modules/pip/markers.js'
-import { shlexSplit } from '../../../modules/pip/shlex.js'
+import { shlexSplit } from '../../../engine/connection/shlex.js'
 
 const sat = (v: string, s: string, prereleases?: boolean) => satisfies(v, parseSpecifiers(s), { prereleases })
 
@@ -103,6 +103,6 @@ describe('markers', () => {
 describe('shlexSplit', () => {
   it('splits like a shell, without one', () => {
     assert.deepEqual(shlexSplit(`--timeout 30 --trusted-host "my host" 'a b' c\\ d ''`), ['--timeout', '30', '--trusted-host', 'my host', 'a b', 'c d', ''])
-    assert.throws(() => shlexSplit('"open'), /unterminated/)
+    assert.throws(() => shlexSplit('"open'), /no closing quotation/)
   })
 })
