@@ -13,11 +13,13 @@ interface Pending {
 
 export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): Reporter {
   let pending = new Map<string, Pending>()
+  // a fast host's result can arrive before listr2 has started that host's row: keep it until then
+  let early = new Map<string, HostResult>()
   let running: Promise<unknown> = Promise.resolve()
   const v = opts.verbosity ?? 0
 
   const hostTask = (host: string): ListrTask['task'] => async (_ctx, task) => {
-    const r = await new Promise<HostResult>((resolve) => pending.set(host, { resolve }))
+    const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => pending.set(host, { resolve })))
     const [first, ...rest] = resultLines(r, v, !!opts.diff)
     task.title = `${COLOR[r.status]}${first}${RESET}`
     if (rest.length) task.output = rest.join('\n')
@@ -28,6 +30,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
     onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n`),
     onTaskStart: (t, hosts) => {
       pending = new Map()
+      early = new Map()
       const list = new Listr(
         hosts.map((h): ListrTask => ({ title: h, task: hostTask(h), rendererOptions: { persistentOutput: true } })),
         { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseSkips: false } },
@@ -35,7 +38,11 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
       process.stdout.write(`${taskTitle(t)}\n`)
       running = list.run().catch(() => undefined)
     },
-    onHostResult: (r) => pending.get(r.host)?.resolve(r),
+    onHostResult: (r) => {
+      const p = pending.get(r.host)
+      if (p) p.resolve(r)
+      else early.set(r.host, r)
+    },
     onTaskEnd: () => running,
     onWarning: (m) => process.stderr.write(`\x1b[35m[WARNING]: ${m}${RESET}\n`),
     onRunEnd: async (s) => {
