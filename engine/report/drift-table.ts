@@ -50,7 +50,12 @@ export function driftTableLines(drift: readonly HostDrift[], opts: { shown?: num
   }
   const total = drift.reduce((n, d) => n + d.tasks.length, 0)
   const hosts = drift.filter((d) => d.tasks.length > 0).length
-  out.push('', total ? `drift: ${total} task(s) would change on ${hosts} of ${drift.length} host(s)` : `no drift on ${drift.length} host(s)`)
+  // an unreachable host was not audited: never call it "no drift"
+  const audited = drift.filter((d) => !d.unreachable).length
+  const down = drift.length - audited
+  const failed = drift.filter((d) => d.failed > 0 && !d.unreachable).length
+  const notes = [down ? `${down} unreachable (not audited)` : '', failed ? `${failed} with failed tasks` : ''].filter(Boolean).join(', ')
+  out.push('', `${total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)` : `no drift on ${audited} audited host(s)`}${notes ? `; ${notes}` : ''}`)
   return out
 }
 

@@ -41,8 +41,9 @@ describe('drift table', () => {
       'db1              1  drift        handler restart',
       'down             0  UNREACHABLE',
     ])
-    assert.equal(lines.at(-1), 'drift: 5 task(s) would change on 2 of 4 host(s)')
-    assert.equal(driftTableLines([{ host: 'h', tasks: [], failed: 0, unreachable: false }]).at(-1), 'no drift on 1 host(s)')
+    assert.equal(lines.at(-1), 'drift: 5 task(s) would change on 2 of 3 audited host(s); 1 unreachable (not audited)')
+    assert.equal(driftTableLines([{ host: 'h', tasks: [], failed: 0, unreachable: false }]).at(-1), 'no drift on 1 audited host(s)')
+    assert.equal(driftTableLines([{ host: 'h', tasks: [], failed: 2, unreachable: false }]).at(-1), 'no drift on 1 audited host(s); 1 with failed tasks')
   })
 
   it('colours rows only when asked (TTY)', () => {
