@@ -26,7 +26,7 @@ export function buildArtifacts(): Artifacts {
   execFileSync('mkdir', ['-p', debs])
   execFileSync('chmod', ['755', dir, debs]) // apt-get download drops to the _apt user
   // the machine's own apt sources (the ordinary client); the hosts have no network but ours
-  execFileSync('apt-get', ['download', '-qq', 'python3-psycopg2'], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync('apt-get', ['download', '-qq', '-o', 'APT::Sandbox::User=root', 'python3-psycopg2'], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] })
   const deb = readdirSync(debs).find((f) => f.endsWith('.deb'))
   if (!deb) throw new Error('bench: apt-get download python3-psycopg2 produced no .deb')
   return { dir, deb }

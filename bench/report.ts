@@ -37,7 +37,8 @@ const median = (xs: number[]) => {
 
 export function rows(samples: Sample[]): Row[] {
   const groups = new Map<string, Sample[]>()
-  for (const s of samples) {
+  // a run that failed (or printed no recap/JSON) measures nothing; run.ts lists it in the notes
+  for (const s of samples.filter((x) => x.failed === 0)) {
     const k = [s.tool, s.config, s.case, s.hosts].join('|')
     groups.set(k, [...(groups.get(k) ?? []), s])
   }

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { compare, snapshot } from './compat.js'
 import { buildArtifacts, freshBed, type Artifacts, type BenchBed } from './hosts.js'
 import { rows, table, type Sample } from './report.js'
-import { closeControlMasters, runTool, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
+import { closeControlMasters, runTool, snapshotAcplay, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -37,6 +37,7 @@ for (const [bin, pkg] of [['/usr/bin/time', 'time'], ['/usr/bin/ansible-playbook
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'acplay-bench-work-'))
+snapshotAcplay(workDir)
 const samples: Sample[] = []
 const notes: string[] = []
 

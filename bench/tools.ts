@@ -3,13 +3,26 @@
  * configurations, or acplay (bin/acplay). Wall time is measured here around the process.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const PLAYBOOK = join(ROOT, 'bench/playbook.yml')
-const ACPLAY = join(ROOT, 'bin/acplay')
+let ACPLAY = join(ROOT, 'bin/acplay')
+
+/**
+ * Runs acplay from a copy of the build taken now: dist/ is shared by everyone working in this tree,
+ * and a rebuild during a long bench must not break (or change) the runs being measured.
+ */
+export function snapshotAcplay(workDir: string): void {
+  const dir = join(workDir, 'acplay')
+  for (const d of ['engine', 'modules']) cpSync(join(ROOT, 'dist', d), join(dir, 'dist', d), { recursive: true })
+  cpSync(join(ROOT, 'bin/acplay'), join(dir, 'bin/acplay'))
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  ACPLAY = join(dir, 'bin/acplay')
+}
 const MITOGEN_STRATEGY = '/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy'
 
 export type Config = 'default' | 'pipelining' | 'mitogen'
