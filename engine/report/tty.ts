@@ -7,19 +7,15 @@ import type { HostResult, Reporter } from './types.js'
 const COLOR: Record<HostResult['status'], string> = { ok: '\x1b[32m', changed: '\x1b[33m', failed: '\x1b[31m', unreachable: '\x1b[31m', skipped: '\x1b[36m' }
 const RESET = '\x1b[0m'
 
-interface Pending {
-  resolve: (r: HostResult) => void
-}
-
 export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): Reporter {
-  let pending = new Map<string, Pending>()
   // a fast host's result can arrive before listr2 has started that host's row: keep it until then
   let early = new Map<string, HostResult>()
+  let waiting = new Map<string, (r: HostResult) => void>()
   let running: Promise<unknown> = Promise.resolve()
   const v = opts.verbosity ?? 0
 
   const hostTask = (host: string): ListrTask['task'] => async (_ctx, task) => {
-    const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => pending.set(host, { resolve })))
+    const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => waiting.set(host, resolve)))
     const [first, ...rest] = resultLines(r, v, !!opts.diff)
     task.title = `${COLOR[r.status]}${first}${RESET}`
     if (rest.length) task.output = rest.join('\n')
@@ -29,8 +25,8 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
   return {
     onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n`),
     onTaskStart: (t, hosts) => {
-      pending = new Map()
       early = new Map()
+      waiting = new Map()
       const list = new Listr(
         hosts.map((h): ListrTask => ({ title: h, task: hostTask(h), rendererOptions: { persistentOutput: true } })),
         { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseSkips: false } },
@@ -39,8 +35,8 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
       running = list.run().catch(() => undefined)
     },
     onHostResult: (r) => {
-      const p = pending.get(r.host)
-      if (p) p.resolve(r)
+      const resolve = waiting.get(r.host)
+      if (resolve) resolve(r)
       else early.set(r.host, r)
     },
     onTaskEnd: () => running,
