@@ -3,6 +3,7 @@
  * parallel up to `forks` (one p-limit for the whole run). Blocks, rescue/always, includes and
  * meta tasks are handled here; a single module task is run by task.ts.
  */
+import { maskResultDiffs } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import type { Task } from '../playbook/types.js'
 import { emit, emitAsync, taskRef, type PlayContext } from './context.js'
@@ -62,7 +63,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
 }
 
 export function record(pc: PlayContext, r: HostResult): void {
-  const masked = pc.run.masker.maskDeep(r)
+  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
   pc.run.results.push(masked)
   emit(pc.run, 'onHostResult', masked)
 }

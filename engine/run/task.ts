@@ -8,6 +8,7 @@ import { LocalConnection } from '../connection/local.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import { runModule, type ModuleOutcome } from '../module-runner.js'
 import type { ModuleTask } from '../playbook/types.js'
+import { maskResultDiffs } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { toBool } from '../vars/filters-core.js'
@@ -44,7 +45,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       const once = await runOnce(pc, task, host, scope, itemVars, where)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
-      emit(pc.run, 'onItemResult', pc.run.masker.maskDeep(stripRegistered(r)))
+      emit(pc.run, 'onItemResult', maskResultDiffs(pc.run.masker.maskDeep(stripRegistered(r))))
       if (r.status === 'unreachable') break
     }
     return finish(pc, task, host, scope, aggregate(base, results), Date.now() - started)
