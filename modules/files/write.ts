@@ -46,8 +46,7 @@ export function validateArgv(validate: string | undefined): string[] | undefined
   }
 }
 
-const short = (h?: string) => (h ? h.slice(0, 12) : '?')
-
+// No checksum in summaries or reasons: of a file holding a password it would be a guessing oracle.
 export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats): Promise<Plan> {
   const st = stats.get(a.dest)
   if (st.exists && st.type === 'directory') throw new ModuleFailure(`dest ${a.dest} is a directory`)
@@ -59,7 +58,7 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
   if (target.exists && target.type === 'file' && target.sha256 === newSha) {
     const attrs = planAttrs(a.dest, target, a.want, { srcMode: a.srcMode })
     const after: PathStat = { ...target, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
-    if (attrs.commands.length === 0) return { kind: 'ok', reason: `${a.dest} has the wanted content (sha256 ${short(newSha)}), ${describeAttrs(target)}` }
+    if (attrs.commands.length === 0) return { kind: 'ok', reason: `${a.dest} has the wanted content (${a.content.length} bytes), ${describeAttrs(target)}` }
     return {
       kind: 'change',
       changes: [
@@ -92,7 +91,7 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
   if (backup) changes.push({ summary: `back up ${a.dest} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', a.dest, backup] }] })
   const before = ctx.diff ? (a.before ?? (await currentBytes(ctx, a.dest, target))) : undefined
   changes.push({
-    summary: `${exists ? 'update' : 'create'} ${a.dest} (${a.secret ? 'secret content' : `sha256 ${short(newSha)}`}, ${describeAttrs(after)})`,
+    summary: `${exists ? 'update' : 'create'} ${a.dest} (${a.secret ? 'secret content' : `${a.content.length} bytes`}, ${describeAttrs(after)})`,
     commands: [],
     upload: {
       content: a.content,
