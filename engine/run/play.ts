@@ -74,10 +74,16 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     const hosts = batch.map(hostState).filter((h) => h.active || h.ended)
     for (const h of hosts) h.ended = false
     const scope = rootScope()
-    for (const section of [play.pre_tasks, [...play.roles, ...play.tasks], play.post_tasks]) {
-      await runTasks(pc, section, hosts, scope)
-      await flushHandlers(pc, hosts)
-    }
+    // linear: all hosts finish task N before N+1; free: each host goes through the play at its own pace
+    const lanes = play.strategy === 'free' ? hosts.map((h) => [h]) : [hosts]
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (const section of [play.pre_tasks, [...play.roles, ...play.tasks], play.post_tasks]) {
+          await runTasks(pc, section, lane, scope)
+          await flushHandlers(pc, lane)
+        }
+      }),
+    )
     for (const n of unknownNotifications(pc, hosts)) emit(rc, 'onWarning', `a task notified '${n}', but no handler has that name or listens to it`)
     for (const h of hosts) h.notified.clear()
   }

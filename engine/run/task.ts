@@ -98,7 +98,22 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
   }
 }
 
+/** `until` / `retries` / `delay`: run again until the conditions hold (Ansible: retries 3, delay 5 s). */
 async function runOnce(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): Promise<ItemResult> {
+  if (!task.until?.length) return attempt(pc, task, host, scope, vars, where)
+  const retries = Number(templateValue(task.retries ?? 3, vars, where))
+  const delay = Number(templateValue(task.delay ?? 5, vars, where))
+  for (let i = 1; ; i++) {
+    const r = await attempt(pc, task, host, scope, vars, where)
+    const withResult = task.register ? { ...vars, [task.register]: r.registered } : vars
+    const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
+    if (done) return { ...r, registered: { ...r.registered, attempts: i } }
+    if (i > retries) return { ...r, status: 'failed', msg: `retries exhausted (${retries}) waiting for: ${task.until.join(' and ')}`, registered: { ...r.registered, attempts: i, failed: true } }
+    await new Promise((res) => setTimeout(res, delay * 1000))
+  }
+}
+
+async function attempt(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): Promise<ItemResult> {
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const skipped = (reason: string): ItemResult => ({ host: host.name, task: ref, status: 'skipped', reason, changes: [], durationMs: 0, registered: { changed: false, skipped: true, skip_reason: reason } })
   for (const cond of [...scope.when, ...task.when]) {

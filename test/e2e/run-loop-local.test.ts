@@ -192,6 +192,29 @@ describe('run loop semantics (local connection)', () => {
     assert.deepEqual(statuses(doc, 'a'), ['uses a missing var=failed'])
   })
 
+  it('until/retries/delay retries a task until its condition holds; strategy free runs hosts at their own pace', async () => {
+    const counter = join(dir, 'counter')
+    const { code, doc } = await runJson(`- hosts: a
+  tasks:
+    - name: third time lucky
+      shell: echo x >> ${counter}; wc -l < ${counter}
+      register: r
+      until: r.stdout | int >= 3
+      retries: 5
+      delay: 0
+    - debug: {msg: "{{ r.attempts }}"}
+      name: attempts
+- hosts: web
+  strategy: free
+  tasks:
+    - {name: f1, debug: {msg: 1}}
+    - {name: f2, debug: {msg: 2}}
+`)
+    assert.equal(code, 0)
+    assert.equal(outputOf(doc, 'a', 'attempts'), 3)
+    assert.deepEqual(doc.results.filter((r) => r.task.name.startsWith('f')).map((r) => `${r.host}:${r.task.name}`).sort(), ['a:f1', 'a:f2', 'b:f1', 'b:f2'])
+  })
+
   it('serial runs hosts in batches; a host pattern matching nothing warns', async () => {
     const { doc } = await runJson(`- hosts: web
   serial: 1
