@@ -124,7 +124,7 @@ describe('pip planner with recorded facts', () => {
       [{ name: ['x>=2.*'], virtualenv: '/v' }, /name: .*only allowed with == and !=/],
       [{ name: ['x', 'y'], version: '1.0', virtualenv: '/v' }, /version can only be used with exactly one name/],
       [{ name: ['x'], virtualenv: 'rel' }, /virtualenv must be an absolute path/],
-      [{ name: ['x'], virtualenv: '/v', extra_args: '"unterminated' }, /extra_args: unterminated/],
+      [{ name: ['x'], virtualenv: '/v', extra_args: '"unterminated' }, /extra_args: no closing quotation/],
       [{ name: ['x;rm -rf /'], virtualenv: '/v' }, /requirement "x;rm -rf \/": unknown marker variable "rm"/],
     ]
     for (const [args, msg] of cases) {
