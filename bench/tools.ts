@@ -2,7 +2,7 @@
  * Runs one tool once, under GNU time (controller peak RSS): ansible-playbook in one of its
  * configurations, or acplay (bin/acplay). Wall time is measured here around the process.
  */
-import { spawn } from 'node:child_process'
+import { capture } from '../test/helpers/cli.js'
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -95,7 +95,7 @@ export async function runTool(s: RunSpec): Promise<Measured> {
   const log = join(s.workDir, `run-${n}-${toolLabel(s.tool).replace(' ', '-')}-${s.case}.log`)
   mkdirSync(s.workDir, { recursive: true })
   const t0 = process.hrtime.bigint()
-  const { code, stdout, stderr } = await spawnCapture(['/usr/bin/time', '-v', '-o', timeFile, ...cmd], env)
+  const { code, stdout, stderr } = await capture(['/usr/bin/time', '-v', '-o', timeFile, ...cmd], { env })
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9
   writeFileSync(log, `$ ${cmd.join(' ')}\n${stdout}\n--- stderr\n${stderr}`)
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'))
@@ -130,18 +130,6 @@ export async function runTool(s: RunSpec): Promise<Measured> {
   return m
 }
 
-function spawnCapture(cmd: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
-}
-
 /** Ends Ansible's ControlPersist masters for this work dir (their hosts are about to go away). */
 export async function closeControlMasters(workDir: string): Promise<void> {
   const waits: Promise<unknown>[] = []
@@ -153,7 +141,7 @@ export async function closeControlMasters(workDir: string): Promise<void> {
     } catch {
       continue
     }
-    for (const s of socks) waits.push(spawnCapture(['ssh', '-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'bench-control-master'], {}))
+    for (const s of socks) waits.push(capture(['ssh', '-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'bench-control-master']))
   }
   await Promise.all(waits)
 }

@@ -5,7 +5,7 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { defineModule } from './types.js'
-import { EXEC_PARAMS, interpretExec, planExec, shellJoin } from './command/exec-plan.js'
+import { EXEC_PARAMS, execReturns, interpretExec, planExec, shellJoin } from './command/exec-plan.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
 
 function argvOf(p: { cmd?: string; argv?: string[] }): string[] {
@@ -32,14 +32,7 @@ export const command = defineModule({
   requiredOneOf: [['cmd', 'argv']],
   checkMode: 'skip',
   converges: false,
-  returns: {
-    rc: 'exit code',
-    stdout: 'standard output, trailing newlines stripped',
-    stderr: 'standard error, trailing newlines stripped',
-    stdout_lines: 'stdout split into lines',
-    stderr_lines: 'stderr split into lines',
-    cmd: 'the argv that ran',
-  },
+  returns: execReturns('the argv that ran'),
   examples: `
 - name: Initialise the Airflow database once
   command: /home/astro/airflow-venv/bin/airflow db migrate

@@ -3,7 +3,7 @@
  * user's intent, so it is not quoted away). Same creates/removes/chdir/stdin and result as `command`.
  */
 import { defineModule } from './types.js'
-import { EXEC_PARAMS, interpretExec, planExec } from './command/exec-plan.js'
+import { EXEC_PARAMS, execReturns, interpretExec, planExec } from './command/exec-plan.js'
 
 export const shell = defineModule({
   name: 'shell',
@@ -16,14 +16,7 @@ export const shell = defineModule({
   },
   checkMode: 'skip',
   converges: false,
-  returns: {
-    rc: 'exit code',
-    stdout: 'standard output, trailing newlines stripped',
-    stderr: 'standard error, trailing newlines stripped',
-    stdout_lines: 'stdout split into lines',
-    stderr_lines: 'stderr split into lines',
-    cmd: 'the script that ran',
-  },
+  returns: execReturns('the script that ran'),
   examples: `
 - name: Count the DAG files
   shell: ls /home/astro/airflow/dags | wc -l

@@ -18,6 +18,16 @@ export interface ExecParams {
   stdin_add_newline: boolean
 }
 
+/** What command and shell return (`cmd` is described by each). */
+export const execReturns = (cmd: string) => ({
+  rc: 'exit code',
+  stdout: 'standard output, trailing newlines stripped',
+  stderr: 'standard error, trailing newlines stripped',
+  stdout_lines: 'stdout split into lines',
+  stderr_lines: 'stderr split into lines',
+  cmd,
+})
+
 export const EXEC_PARAMS = {
   chdir: { type: 'path', description: 'change into this directory before running' },
   creates: { type: 'path', description: 'a path; if it exists, the command is not run (relative to chdir)' },

@@ -7,7 +7,6 @@
  * plain, percent-encoded and base64 forms: none may be found.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +14,7 @@ import { after, before, describe, it } from 'node:test'
 import { shellJoin } from '../../engine/connection/quote.js'
 import { encodeUserInfo } from '../../engine/secrets.js'
 import { auditSchemaErrors } from '../helpers/audit-schema.js'
-import { acplay, BIN, ROOT, type CliResult } from '../helpers/cli.js'
+import { acplay, BIN, capture, type CliResult } from '../helpers/cli.js'
 
 /** Every character a DSN or a shell mangles, like the Astronomer test password. */
 const DB_PASSWORD = 'Pa%ss/w@rd:?#$ x&<"k>'
@@ -74,16 +73,8 @@ function run(args: string[]): Promise<CliResult> {
 /** The TTY reporter, under a pseudo-terminal (`script` from util-linux). */
 function runTty(args: string[]): Promise<CliResult> {
   const cmd = shellJoin([process.execPath, BIN, ...args, join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-e', `@${join(dir, 'vars.json')}`])
-  return new Promise((resolve, reject) => {
-    // a pty of 0 columns makes listr2 wrap every character: a secret split over lines would pass the grep
-    const child = spawn('script', ['-qec', `stty cols 200 rows 50; ${cmd}`, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm' } })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
-  })
+  // a pty of 0 columns makes listr2 wrap every character: a secret split over lines would pass the grep
+  return capture(['script', '-qec', `stty cols 200 rows 50; ${cmd}`, '/dev/null'], { env: { TERM: 'xterm' } })
 }
 
 describe('no secret in any output format', () => {

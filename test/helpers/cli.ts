@@ -11,9 +11,10 @@ export interface CliResult {
   stderr: string
 }
 
-export function acplay(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** Runs a command, capturing its output; never rejects on a non-zero exit. */
+export function capture(cmd: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d))
@@ -22,6 +23,8 @@ export function acplay(args: string[], opts: { cwd?: string; env?: Record<string
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
   })
 }
+
+export const acplay = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) => capture([process.execPath, BIN, ...args], opts)
 
 /** The PLAY RECAP line of one host. */
 export function recapLine(out: string, host: string): string | undefined {

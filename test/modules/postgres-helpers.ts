@@ -1,9 +1,6 @@
 /** Shared bits of the postgres_* integration tests: reading the host with the system ssh, and the two ways to connect. */
 import assert from 'node:assert/strict'
-import { after } from 'node:test'
 import { quote } from '../../engine/connection/quote.js'
-import type { SshConnection } from '../../engine/connection/ssh.js'
-import type { ModuleEnv } from '../../engine/module-runner.js'
 import type { Testbed } from '../helpers/testbed-fixture.js'
 
 /** Runs SQL on the host as the postgres OS user (independent of acplay's code); returns psql's bare rows. */
@@ -20,23 +17,4 @@ export async function canLogin(bed: Testbed, from: string, addr: string, user: s
   return r.rc === 0 && r.stdout.trim() === '1'
 }
 
-export type Env = Omit<ModuleEnv, 'check' | 'diff'>
-
-/** The two ways a task reaches the host: as root, and as deploy with become (sudo -n to root). Connections close after the suite. */
-export function envs(bed: () => Testbed, host: string): { label: string; env: () => Env }[] {
-  const conns: SshConnection[] = []
-  after(async () => {
-    await Promise.all(conns.map((c) => c.close()))
-  })
-  const make = (user: 'root' | 'deploy') => {
-    let conn: SshConnection | undefined
-    return (): Env => {
-      if (!conn) conns.push((conn = bed().connection(host, user)))
-      return user === 'root' ? { conn } : { conn, become: { user: 'root' } }
-    }
-  }
-  return [
-    { label: 'as root', env: make('root') },
-    { label: 'as deploy with become', env: make('deploy') },
-  ]
-}
+export { osEnvs as envs, type Env } from './os-envs.js'
