@@ -6,6 +6,7 @@
  *   await bed.exec('db', 'systemctl is-active postgresql')
  *   await bed.down()
  */
+import { raiseHostLimits } from './limits.js'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,6 +77,7 @@ export class Testbed {
 
     const image = await ensureImage(log)
     reclaimStaleSlots()
+    raiseHostLimits()
     const bed = new Testbed(mkdtempSync(join(tmpdir(), 'acplay-testbed-')), opts.detached ?? false)
     if (!bed.detached) track(bed)
     bed.timings.imageBuildS = image.builtInS
