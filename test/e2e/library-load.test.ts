@@ -94,8 +94,8 @@ describe('custom modules', () => {
     assert.match(page.stdout, /^= path\n {8}where\n {8}type: path$/m)
   })
 
-  /** load() rejects with `pattern`; the CLI prints one line (code, file, message) matching `cliPattern` and exits `code`. */
-  const refused = async (sub: string, files: Record<string, string>, pattern: RegExp, code = 1, cliPattern = pattern) => {
+  /** load() rejects with `pattern`; the CLI prints one line (code, file, message) matching `cliPattern` and exits `code` (4, like every error found before a host is touched). */
+  const refused = async (sub: string, files: Record<string, string>, pattern: RegExp, code = 4, cliPattern = pattern) => {
     for (const [rel, text] of Object.entries(files)) write(`${sub}/${rel}`, text)
     const pb = playbook(`${sub}/site.yml`, '    - ping:\n')
     await assert.rejects(load({ playbook: pb, inventory: [inventory()] }), pattern)
