@@ -20,8 +20,6 @@ export interface ModuleOutcome {
   changes: { summary: string; diff?: FileDiff }[]
   /** return values (what `register` stores, besides changed/failed/msg) */
   data: Record<string, unknown>
-  /** the validated arguments, for callers that need them (e.g. reporting of a loop item) */
-  params?: Record<string, unknown>
 }
 
 export interface ModuleEnv {
@@ -84,24 +82,24 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   } catch (e) {
     return failure(e, mod)
   }
-  if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {}, params }
+  if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
 
   const changes = summarize(plan.changes, env.diff)
   if (env.check) {
-    if (mod.checkMode === 'skip') return { status: 'skipped', reason: 'skipped in check mode (the command would run)', changes: [], data: {}, params }
+    if (mod.checkMode === 'skip') return { status: 'skipped', reason: 'skipped in check mode (the command would run)', changes: [], data: {} }
     env.effects?.record(plan.changes.flatMap((c) => c.effects ?? []))
-    return { status: 'changed', changes, data: plan.data ?? {}, params }
+    return { status: 'changed', changes, data: plan.data ?? {} }
   }
   const out = await env.conn.exec(planScript(plan.changes), { become: env.become })
   if (mod.interpret) {
     const o = mod.interpret(params as never, out)
-    return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data }, params }
+    return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data } }
   }
   if (out.rc !== 0) {
     const msg = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
-    return { status: 'failed', msg, changes, data: { rc: out.rc, stderr: out.stderr, stdout: out.stdout }, params }
+    return { status: 'failed', msg, changes, data: { rc: out.rc, stderr: out.stderr, stdout: out.stdout } }
   }
-  return { status: 'changed', changes, data: plan.data ?? {}, params }
+  return { status: 'changed', changes, data: plan.data ?? {} }
 }
 
 function failure(e: unknown, mod: ModuleSpec): ModuleOutcome {

@@ -54,10 +54,10 @@ describe('copy on a real host', { skip: testbedSkip() }, () => {
         const masker = new Masker()
         const r = await realRun(copy, { content: 'TOPSECRET', dest: `${base}/secret`, mode: '0600', secret: true }, { ...e(), masker })
         assert.equal(r.status, 'changed')
-        assert.doesNotMatch(JSON.stringify({ ...r, params: masker.maskDeep(r.params) }), /TOPSECRET/)
+        assert.doesNotMatch(JSON.stringify(r), /TOPSECRET/)
         assert.equal(r.changes[0]!.diff, undefined, 'no diff for a secret upload')
         const c = await checkRun(copy, { content: 'TOPSECRET2', dest: `${base}/secret`, mode: '0600', secret: true }, { ...e(), masker })
-        assert.doesNotMatch(JSON.stringify({ ...c, params: masker.maskDeep(c.params) }), /TOPSECRET/)
+        assert.doesNotMatch(JSON.stringify(c), /TOPSECRET/)
         assert.equal(await sh(bed(), H, `cat ${base}/secret`), 'TOPSECRET')
       })
 
