@@ -44,15 +44,23 @@ export interface Login {
 /** The OS account psql runs as: the server's own `postgres` account (peer auth on the socket). */
 export const OS_USER = 'postgres'
 
-// Switches to the OS user first (already it: exec; root: runuser; else: sudo -n), then, as that
-// user, reads the password (if any) from the first stdin line into PGPASSWORD: never in argv, and
-// sudo's env_reset cannot drop it. The rest of stdin is the SQL for psql. `cd /` keeps psql from
-// warning about an unreadable working directory.
+// Switches to the OS user first (already it: exec; root: setpriv, else runuser; otherwise sudo -n),
+// then, as that user, reads the password (if any) from the first stdin line into PGPASSWORD: never
+// in argv, and sudo's env_reset cannot drop it. The rest of stdin is the SQL for psql. `cd /` keeps
+// psql from warning about an unreadable working directory. Speed matters (every postgres task runs
+// this): Debian's /usr/bin/psql is a Perl wrapper (pg_wrapper) that costs tens of ms, so the newest
+// real binary under /usr/lib/postgresql is used when there is one; setpriv opens no PAM session.
 const SWITCH = `u=$1; shift
 cd /
-inner='if [ "$1" = 1 ]; then IFS= read -r PGPASSWORD; export PGPASSWORD; fi; shift; exec "$@"'
+inner='if [ "$1" = 1 ]; then IFS= read -r PGPASSWORD; export PGPASSWORD; fi; shift
+if [ "$1" = psql ]; then for b in /usr/lib/postgresql/*/bin/psql; do [ -x "$b" ] && p=$b; done; shift; set -- "\${p:-psql}" "$@"; fi
+exec "$@"'
 if [ "$(id -un)" = "$u" ]; then exec sh -c "$inner" sh "$@"; fi
-if [ "$(id -u)" = 0 ]; then exec runuser -u "$u" -- sh -c "$inner" sh "$@"; fi
+if [ "$(id -u)" = 0 ]; then
+  h=~postgres
+  if command -v setpriv >/dev/null; then exec env HOME="$h" USER="$u" LOGNAME="$u" setpriv --reuid="$u" --regid="$u" --init-groups -- sh -c "$inner" sh "$@"; fi
+  exec runuser -u "$u" -- sh -c "$inner" sh "$@"
+fi
 exec sudo -n -u "$u" -- sh -c "$inner" sh "$@"`
 
 export function conninfo(login: Login): string {
