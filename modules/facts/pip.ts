@@ -27,10 +27,14 @@ export type PipTarget = { venv: string } | { python: string }
 
 export const pipTargetKey = (t: PipTarget) => ('venv' in t ? t.venv : `python:${t.python}`)
 
-const PY = `import json, platform, sys, os
+// A venv is read with -I -S (no site.py, no .pth hooks: a faster start); without site.py Python
+// does not know it is in a venv, so the venv's site-packages (argv[1]) is named explicitly. A
+// system interpreter keeps site.py (Debian adds dist-packages there).
+const PY = `import json, platform, sys, os, glob
 import importlib.metadata as md
 dists = {}
-for d in md.distributions():
+paths = sorted(glob.glob(os.path.join(sys.argv[1], 'lib*', 'python*', 'site-packages'))) if sys.flags.no_site else None
+for d in (md.distributions(path=paths) if paths else md.distributions()):
     n = d.metadata['Name']
     if n:
         dists.setdefault(n, {'version': d.version, 'requires': d.requires or []})
@@ -46,12 +50,12 @@ const SCRIPT = `if [ "$1" = venv ]; then
   [ -e "$2" ] || { echo ACPLAY_ABSENT; exit 0; }
   [ -d "$2" ] || { echo "ACPLAY_BROKEN $2 is not a directory"; exit 0; }
   [ -x "$2/bin/python" ] || { echo "ACPLAY_BROKEN $2 has no bin/python"; exit 0; }
-  py="$2/bin/python"
+  py="$2/bin/python"; flags="-I -S"
 else
   command -v -- "$2" >/dev/null 2>&1 || { echo ACPLAY_ABSENT; exit 0; }
-  py=$2
+  py=$2; flags=
 fi
-out=$("$py" -c "$3" 2>&1) || { echo "ACPLAY_BROKEN $py does not run: $(printf '%s' "$out" | tail -n 1)"; exit 0; }
+out=$("$py" $flags -c "$3" "$2" 2>&1) || { echo "ACPLAY_BROKEN $py does not run: $(printf '%s' "$out" | tail -n 1)"; exit 0; }
 printf '%s\\n' "$out"`
 
 /** Parses the script's output (pure). */
