@@ -9,7 +9,6 @@ import { driftTableReporter } from '../report/drift-table.js'
 import { jsonReporter } from '../report/json.js'
 import { junitReporter } from '../report/junit.js'
 import { plainReporter } from '../report/plain.js'
-import { ttyReporter } from '../report/tty.js'
 import type { Reporter } from '../report/types.js'
 import type { RunOptions } from '../run/options.js'
 
@@ -24,10 +23,11 @@ export function reportFiles(f: Record<string, unknown>): string[] {
   return files
 }
 
-export function reportersFor(f: Record<string, unknown> & { verbose: number }, opts: RunOptions, out: NodeJS.WriteStream = process.stdout): Reporter[] {
+export async function reportersFor(f: Record<string, unknown> & { verbose: number }, opts: RunOptions, out: NodeJS.WriteStream = process.stdout): Promise<Reporter[]> {
   const files = reportFiles(f).map((file) => FILE_REPORTERS[extname(file).toLowerCase()]!(file))
   if (f.json) return [jsonReporter(out), ...files]
   const tty = !!out.isTTY
-  const main = tty ? ttyReporter({ verbosity: f.verbose, diff: opts.diff }) : plainReporter({ verbosity: f.verbose, diff: opts.diff, out })
+  // listr2 is loaded only for a terminal: CI and pipes do not pay for it at start-up
+  const main = tty ? (await import('../report/tty.js')).ttyReporter({ verbosity: f.verbose, diff: opts.diff }) : plainReporter({ verbosity: f.verbose, diff: opts.diff, out })
   return [main, ...(opts.check ? [driftTableReporter({ out, color: tty })] : []), ...files]
 }

@@ -80,7 +80,7 @@ export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSum
     process.stdout.write((f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n') + '\n')
     return 0
   }
-  const summary = await run({ ...opts, reporters: reportersFor(f, opts) }, loaded)
+  const summary = await run({ ...opts, reporters: await reportersFor(f, opts) }, loaded)
   return exitCodeOf(summary)
 }
 
