@@ -27,22 +27,48 @@ export type PipTarget = { venv: string } | { python: string }
 
 export const pipTargetKey = (t: PipTarget) => ('venv' in t ? t.venv : `python:${t.python}`)
 
-// A venv is read with -I -S (no site.py, no .pth hooks: a faster start); without site.py Python
-// does not know it is in a venv, so the venv's site-packages (argv[1]) is named explicitly. A
-// system interpreter keeps site.py (Debian adds dist-packages there).
-const PY = `import json, platform, sys, os, glob
-import importlib.metadata as md
+// A venv is read with -I -S (no site.py or .pth hooks); without site.py Python does not know it is
+// in a venv, so its site-packages (argv[1]) is named explicitly; a system interpreter scans sys.path
+// (Debian adds dist-packages there). The METADATA headers are read directly, not through
+// importlib.metadata/email/platform: their imports cost more than the reading (this runs on every
+// no-op pip task).
+const PY = `import json, os, sys
+paths = __import__('glob').glob(os.path.join(sys.argv[1], 'lib*', 'python*', 'site-packages')) if sys.flags.no_site else sys.path
 dists = {}
-paths = sorted(glob.glob(os.path.join(sys.argv[1], 'lib*', 'python*', 'site-packages'))) if sys.flags.no_site else None
-for d in (md.distributions(path=paths) if paths else md.distributions()):
-    n = d.metadata['Name']
-    if n:
-        dists.setdefault(n, {'version': d.version, 'requires': d.requires or []})
-env = {'python_version': '%d.%d' % sys.version_info[:2], 'python_full_version': platform.python_version(),
-       'os_name': os.name, 'sys_platform': sys.platform, 'platform_system': platform.system(),
-       'platform_machine': platform.machine(), 'platform_release': platform.release(),
-       'platform_python_implementation': platform.python_implementation(),
-       'implementation_name': sys.implementation.name}
+for p in paths:
+    if not p:
+        continue
+    try:
+        entries = sorted(os.listdir(p))
+    except OSError:
+        continue
+    for e in entries:
+        meta = 'METADATA' if e.endswith('.dist-info') else 'PKG-INFO' if e.endswith('.egg-info') else None
+        if not meta:
+            continue
+        name, version, requires = None, None, []
+        try:
+            with open(os.path.join(p, e, meta), encoding='utf-8', errors='replace') as f:
+                for line in f:
+                    if not line.strip():
+                        break
+                    if line.startswith('Name:'):
+                        name = line[5:].strip()
+                    elif line.startswith('Version:'):
+                        version = line[8:].strip()
+                    elif line.startswith('Requires-Dist:'):
+                        requires.append(line[14:].strip())
+        except OSError:
+            continue
+        if name:
+            dists.setdefault(name, {'version': version, 'requires': requires})
+u = os.uname()
+impl = sys.implementation.name
+env = {'python_version': '%d.%d' % sys.version_info[:2], 'python_full_version': sys.version.split()[0],
+       'os_name': os.name, 'sys_platform': sys.platform, 'platform_system': u.sysname,
+       'platform_machine': u.machine, 'platform_release': u.release,
+       'platform_python_implementation': {'cpython': 'CPython', 'pypy': 'PyPy'}.get(impl, impl),
+       'implementation_name': impl}
 print(json.dumps({'dists': dists, 'env': env}))`
 
 // $1 = kind (venv|python), $2 = the venv dir or interpreter; values are positional, never spliced.
