@@ -70,6 +70,9 @@ export class SshConnection implements Connection {
       const msg = e instanceof Error ? e.message : String(e)
       throw unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${msg}`, { host: o.name })
     }
+    // Each exec writes several small packets back to back (channel data, EOF, close): with Nagle on
+    // (ssh2's default) the later ones wait for the server's delayed ACK, ~40 ms per task.
+    this.ssh.connection?.setNoDelay(true)
   }
 
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
