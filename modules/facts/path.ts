@@ -16,7 +16,7 @@ export interface PathStat {
   sha256?: string
   /** links only */
   linkTarget?: string
-  /** inode and device (path.stats only): hard links share both */
+  /** inode and device: hard links share both */
   inode?: number
   dev?: number
   /** links only (path.stats only): what the link resolves to (stat -L); { exists: false } when dangling */
@@ -26,7 +26,7 @@ export interface PathStat {
 // One round trip: stat, then the checksum or link target. The path is a positional arg, never spliced.
 const SCRIPT = `p=$1
 if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi
-stat -c '%F|%a|%U|%G|%u|%g|%s' -- "$p"
+stat -c '%F|%a|%U|%G|%u|%g|%s|%i|%d' -- "$p"
 if [ -L "$p" ]; then readlink -- "$p"; elif [ -f "$p" ]; then sha256sum < "$p" | cut -d' ' -f1; fi`
 
 function typeOf(f: string): PathStat['type'] {
@@ -42,22 +42,7 @@ export const pathStat: Fact<PathStat, [string]> = {
   command: (path) => ({ argv: ['sh', '-c', SCRIPT, 'sh', path] }),
   parse(out, path) {
     if (out.rc !== 0) throw new Error(`cannot stat ${path}: ${out.stderr.trim()}`)
-    const lines = out.stdout.split('\n')
-    if (lines[0] === 'absent') return { exists: false }
-    const [ftype = '', mode = '', owner = '', group = '', uid = '', gid = '', size = ''] = lines[0]!.split('|')
-    const st: PathStat = {
-      exists: true,
-      type: typeOf(ftype),
-      mode: mode.padStart(4, '0'),
-      owner,
-      group,
-      uid: Number(uid),
-      gid: Number(gid),
-      size: Number(size),
-    }
-    if (st.type === 'file') st.sha256 = lines[1]
-    if (st.type === 'link') st.linkTarget = lines[1]
-    return st
+    return parseStatRecord(out.stdout)
   },
 }
 
