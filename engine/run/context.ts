@@ -40,6 +40,8 @@ export interface PlayContext {
 }
 
 export function emit<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {
+  // everything a reporter sees passes the masker (results are masked where they are recorded)
+  if (hook === 'onWarning') args = args.map((a) => (typeof a === 'string' ? ctx.masker.mask(a) : a)) as typeof args
   for (const r of ctx.reporters) {
     const fn = r[hook] as ((...a: unknown[]) => void) | undefined
     fn?.apply(r, args)
