@@ -1,21 +1,10 @@
 /** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
-import type { RoleContext, TaskKeywords } from '../playbook/types.js'
+import type { TaskKeywords } from '../playbook/types.js'
 import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
 
-export interface Scope {
-  vars: Record<string, unknown>
-  when: string[]
-  tags: string[]
-  become?: boolean
-  become_user?: string
-  ignore_errors?: boolean
-  check_mode?: boolean
-  diff?: boolean
-  no_log?: boolean
-  environment?: Record<string, unknown>
-  role?: RoleContext
-}
+/** The keywords a block or role passes down to its tasks (the same fields as on a task). */
+export type Scope = Pick<TaskKeywords, 'vars' | 'when' | 'tags' | 'become' | 'become_user' | 'ignore_errors' | 'check_mode' | 'diff' | 'no_log' | 'environment' | 'role'>
 
 export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 

@@ -1,5 +1,5 @@
 /** A ModuleContext answering facts from recorded output (keyed by [fact name, ...args]), for planner unit tests. */
-import type { ExecResult } from '../../../engine/connection/types.js'
+import type { Connection, ExecResult } from '../../../engine/connection/types.js'
 import { EffectStore } from '../../../engine/effects.js'
 import type { FactEffect, ModuleContext } from '../../../modules/types.js'
 
@@ -29,4 +29,22 @@ export function fakeCtx(recorded: Record<string, string>, opts: { check?: boolea
     findFile: (p) => p,
     render: (t) => t,
   }
+}
+
+/** A connection that answers every exec with `answer` and counts the round trips. */
+export function fakeConn(answer: string): Connection & { count: number } {
+  const c = {
+    host: 'fake',
+    count: 0,
+    connectCount: 1,
+    get execCount() {
+      return c.count
+    },
+    async exec() {
+      c.count++
+      return { rc: 0, stdout: answer, stderr: '' }
+    },
+    async close() {},
+  }
+  return c
 }

@@ -5,20 +5,12 @@ import { EffectStore } from '../../../engine/effects.js'
 import type { Connection } from '../../../engine/connection/types.js'
 import { parseUnitState } from '../../../modules/facts/systemd.js'
 import { systemd, unitName } from '../../../modules/systemd.js'
+import { fakeConn } from './fake-ctx.js'
 
 const show = (o: Record<string, string>) =>
   Object.entries({ Id: 'x.service', LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', UnitFileState: 'disabled', NeedDaemonReload: 'no', FragmentPath: '/etc/systemd/system/x.service', DropInPaths: '', ...o })
     .map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
 
-function fakeConn(answer: string): Connection & { count: number } {
-  const c = {
-    host: 'fake', count: 0, connectCount: 1,
-    get execCount() { return c.count },
-    async exec() { c.count++; return { rc: 0, stdout: answer, stderr: '' } },
-    async close() {},
-  }
-  return c
-}
 const plan = (args: Record<string, unknown>, answer: string, effects?: EffectStore) =>
   runModule(systemd, args, { conn: fakeConn(answer), check: true, diff: false, effects })
 

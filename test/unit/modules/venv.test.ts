@@ -6,18 +6,10 @@ import type { Connection } from '../../../engine/connection/types.js'
 import { parseVenvInfo } from '../../../modules/facts/venv.js'
 import { venv } from '../../../modules/venv.js'
 import { pip } from '../../../modules/pip.js'
+import { fakeConn } from './fake-ctx.js'
 
 const CFG = 'owner astro\ncfg home = /usr/bin\ncfg include-system-site-packages = false\ncfg version = 3.11.2\npython 3.11.2\n'
 
-function fakeConn(answer: string): Connection & { count: number } {
-  const c = {
-    host: 'fake', count: 0, connectCount: 1,
-    get execCount() { return c.count },
-    async exec() { c.count++; return { rc: 0, stdout: answer, stderr: '' } },
-    async close() {},
-  }
-  return c
-}
 
 describe('venv.info fact', () => {
   it('parses a healthy venv', () => {
