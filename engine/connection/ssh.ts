@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { connect as tcpConnect } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { NodeSSH } from 'node-ssh'
@@ -6,6 +7,7 @@ import type { ClientChannel } from 'ssh2'
 import { hostKeyError, unreachable } from '../errors.js'
 import { checkBecome, shellArgv } from './become.js'
 import { shellJoin } from './quote.js'
+import { SessionClosed, ShellSession } from './shell-session.js'
 import { verifyHostKey, type HostKeyVerdict } from './known-hosts.js'
 import type { Connection, ExecOptions, ExecResult } from './types.js'
 
@@ -22,12 +24,18 @@ export interface SshOptions {
   connectTimeoutMs?: number
 }
 
-/** One SSH connection per host for the whole run; every exec is a channel on it. */
+/**
+ * One SSH connection per host for the whole run, and on it one persistent shell per become user
+ * (shell-session.ts): a script costs the host a fork, not an sshd child and a login shell.
+ */
 export class SshConnection implements Connection {
   execCount = 0
   connectCount = 0
   private ssh = new NodeSSH()
   private connecting?: Promise<void>
+  private lost = false
+  /** keyed by the become user ('' = the login user) */
+  private sessions = new Map<string, Promise<ShellSession>>()
 
   constructor(private readonly opts: SshOptions) {}
 
@@ -45,8 +53,13 @@ export class SshConnection implements Connection {
     const knownHosts = o.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts')
     let verdict = 'match' as HostKeyVerdict
     this.connectCount++
+    // Nagle off from the first packet (ssh2 leaves it on): every exchange of the handshake, and later
+    // each script, is a small write that would otherwise wait for the server's delayed ACK (~40 ms).
+    const sock = tcpConnect({ host: o.address, port: o.port })
+    sock.setNoDelay(true)
     try {
       await this.ssh.connect({
+        sock,
         host: o.address,
         port: o.port,
         username: o.user,
@@ -61,6 +74,7 @@ export class SshConnection implements Connection {
         },
       } as Parameters<NodeSSH['connect']>[0])
     } catch (e) {
+      sock.destroy()
       if (verdict === 'mismatch') {
         throw hostKeyError(`host key for ${o.address}:${o.port} does NOT match ${knownHosts}: refusing to connect (possible man-in-the-middle)`, { host: o.name })
       }
@@ -70,9 +84,9 @@ export class SshConnection implements Connection {
       const msg = e instanceof Error ? e.message : String(e)
       throw unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${msg}`, { host: o.name })
     }
-    // Each exec writes several small packets back to back (channel data, EOF, close): with Nagle on
-    // (ssh2's default) the later ones wait for the server's delayed ACK, ~40 ms per task.
-    this.ssh.connection?.setNoDelay(true)
+    this.ssh.connection?.on('close', () => {
+      this.lost = true
+    })
   }
 
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -85,38 +99,43 @@ export class SshConnection implements Connection {
     this.execCount++
     let out: ExecResult
     try {
-      out = await this.channel(shellJoin(shellArgv(opts.become)), script)
+      out = await (await this.session(opts)).run(script)
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e)
-      throw unreachable(`connection to ${this.opts.address} lost: ${msg}`, { host: this.opts.name })
+      this.sessions.delete(opts.become?.user ?? '')
+      if (!(e instanceof SessionClosed) || !e.exited || this.lost) {
+        const msg = e instanceof Error ? e.message : String(e)
+        throw unreachable(`connection to ${this.opts.address} lost: ${msg}`, { host: this.opts.name })
+      }
+      // sudo refused to start the shell, or the script killed it: the script's result, like a failed exec
+      const { rc, stdout, stderr } = e.result
+      out = { rc: rc === 0 ? 255 : rc, stdout, stderr: stderr || `${e.message}\n` }
     }
     checkBecome(out, opts.become, this.host)
     return out
   }
 
-  /** One exec channel on the open connection. node-ssh's execCommand trims output, so use ssh2 directly. */
-  private channel(command: string, stdin: string): Promise<ExecResult> {
+  /** The persistent shell for this become user, started on first use. */
+  private session(opts: ExecOptions): Promise<ShellSession> {
+    const key = opts.become?.user ?? ''
+    let s = this.sessions.get(key)
+    if (!s) {
+      s = this.openChannel(shellJoin(shellArgv(opts.become))).then((stream) => new ShellSession(stream))
+      s.catch(() => this.sessions.delete(key))
+      this.sessions.set(key, s)
+    }
+    return s.then((x) => (x.closed ? (this.sessions.delete(key), this.session(opts)) : x))
+  }
+
+  /** An exec channel on the open connection, its stdin left open for the session's scripts. */
+  private openChannel(command: string): Promise<ClientChannel> {
     const client = this.ssh.connection
     if (!client) return Promise.reject(new Error('not connected'))
-    return new Promise((resolve, reject) => {
-      client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
-        if (err) return reject(err)
-        const out: Buffer[] = []
-        const errs: Buffer[] = []
-        let rc: number | null = null
-        stream.on('data', (d: Buffer) => out.push(d))
-        stream.stderr.on('data', (d: Buffer) => errs.push(d))
-        stream.on('exit', (code: number | null, signal?: string) => {
-          rc = code ?? (signal ? 255 : 0)
-        })
-        stream.on('close', () => resolve({ rc: rc ?? 255, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errs).toString() }))
-        stream.on('error', reject)
-        stream.end(stdin)
-      })
-    })
+    return new Promise((resolve, reject) => client.exec(command, (err: Error | undefined, stream: ClientChannel) => (err ? reject(err) : resolve(stream))))
   }
 
   async close(): Promise<void> {
+    for (const s of this.sessions.values()) s.then((x) => x.close(), () => {})
+    this.sessions.clear()
     this.ssh.dispose()
   }
 }

@@ -1,0 +1,108 @@
+/**
+ * A persistent remote shell on one SSH channel: every script of a run goes down the same
+ * `/bin/sh -s` as `( eval 'SCRIPT' ) </dev/null`, followed by end markers on stdout and stderr.
+ *
+ * Why: an exec channel costs the host an sshd child, the login shell and the channel's packets
+ * (~3 ms of host CPU); a subshell of a shell that is already running costs a fork (~0.2 ms). With
+ * ten hosts sharing a controller's cores, that is most of a no-op task's cost.
+ *
+ * Each script runs in its own subshell, so nothing it does (cd, variables, set -e, traps, exit)
+ * reaches the next one, and its stdin is /dev/null. The agent defines no variables of its own.
+ * Scripts are serialized: one at a time per session, in the order they were asked for.
+ */
+import { randomBytes } from 'node:crypto'
+import type { ClientChannel } from 'ssh2'
+import { quote } from './quote.js'
+import type { ExecResult } from './types.js'
+
+/** The session's channel ended (sudo refused, the shell was killed, the connection dropped). */
+export class SessionClosed extends Error {
+  /** exited: the remote shell reported an exit status or signal (false: the channel just went away) */
+  constructor(
+    readonly result: ExecResult,
+    readonly exited: boolean,
+  ) {
+    super(`remote shell exited${result.rc === 255 ? '' : ` with code ${result.rc}`}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`)
+  }
+}
+
+interface Pending {
+  resolve: (r: ExecResult) => void
+  reject: (e: Error) => void
+}
+
+export class ShellSession {
+  private readonly nonce = `ACPLAY_END_${randomBytes(16).toString('hex')}`
+  private readonly outMarker = Buffer.from(`${this.nonce} `)
+  private readonly errMarker = Buffer.from(`${this.nonce}\n`)
+  private out: Buffer = Buffer.alloc(0)
+  private err: Buffer = Buffer.alloc(0)
+  private pending?: Pending
+  private queue: Promise<unknown> = Promise.resolve()
+  private exitCode: number | null = null
+  closed = false
+
+  constructor(private readonly stream: ClientChannel) {
+    stream.on('data', (d: Buffer) => this.onData('out', d))
+    stream.stderr.on('data', (d: Buffer) => this.onData('err', d))
+    stream.on('exit', (code: number | null, signal?: string) => {
+      this.exitCode = code ?? (signal ? 255 : 0)
+    })
+    stream.on('close', () => this.onClose())
+    stream.on('error', () => {}) // 'close' follows; the pending script is rejected there
+  }
+
+  /** Runs one script; resolves with its exit code and output, byte for byte. */
+  run(script: string): Promise<ExecResult> {
+    const next = this.queue.then(() => this.send(script))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  private send(script: string): Promise<ExecResult> {
+    if (this.closed) return Promise.reject(new SessionClosed(this.closedResult(), this.exitCode !== null))
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject }
+      // $? of the subshell is the script's exit code; the markers follow everything it printed
+      this.stream.write(`( eval ${quote(script)}\n) </dev/null; printf '%s %d\\n' ${this.nonce} $?; printf '%s\\n' ${this.nonce} >&2\n`)
+    })
+  }
+
+  private onData(which: 'out' | 'err', d: Buffer): void {
+    if (which === 'out') this.out = this.out.length ? Buffer.concat([this.out, d]) : d
+    else this.err = this.err.length ? Buffer.concat([this.err, d]) : d
+    this.tryFinish()
+  }
+
+  /** Both markers in: hand the bytes before them to the waiting script, keep what follows. */
+  private tryFinish(): void {
+    if (!this.pending) return
+    const i = this.out.indexOf(this.outMarker)
+    if (i < 0) return
+    const nl = this.out.indexOf(0x0a, i + this.outMarker.length)
+    const j = this.err.indexOf(this.errMarker)
+    if (nl < 0 || j < 0) return
+    const rc = Number(this.out.subarray(i + this.outMarker.length, nl).toString())
+    const res = { rc, stdout: this.out.subarray(0, i).toString(), stderr: this.err.subarray(0, j).toString() }
+    this.out = this.out.subarray(nl + 1)
+    this.err = this.err.subarray(j + this.errMarker.length)
+    const p = this.pending
+    this.pending = undefined
+    p.resolve(res)
+  }
+
+  private closedResult(): ExecResult {
+    return { rc: this.exitCode ?? 255, stdout: this.out.toString(), stderr: this.err.toString() }
+  }
+
+  private onClose(): void {
+    this.closed = true
+    const p = this.pending
+    this.pending = undefined
+    p?.reject(new SessionClosed(this.closedResult(), this.exitCode !== null))
+  }
+
+  close(): void {
+    if (!this.closed) this.stream.end()
+  }
+}
