@@ -11,12 +11,18 @@ function heredoc(content: string | Buffer): string {
   return `<<'ACPLAY_EOF'\n${b64}ACPLAY_EOF`
 }
 
+/** `sh -c SCRIPT sh ARGS` of a module's own script as a subshell: `( set +e; set -- ARGS; SCRIPT )`. */
+function invocation(cmd: Command): string {
+  const [sh, c, script, zero, ...args] = cmd.argv
+  if (!cmd.inline || sh !== 'sh' || c !== '-c' || script === undefined || zero !== 'sh') return shellJoin(cmd.argv)
+  return `( set +e; set -- ${shellJoin(args)}\n${script}\n)`
+}
+
 export function commandLine(cmd: Command): string {
-  if (cmd.stdin === undefined) return shellJoin(cmd.argv)
-  // The pipe must follow the `<<'ACPLAY_EOF'` operator on the first line: after the body, the
-  // delimiter line has to stand alone or the here-document never ends.
-  const [op, ...body] = heredoc(cmd.stdin).split('\n')
-  return `base64 -d ${op} | ${shellJoin(cmd.argv)}\n${body.join('\n')}`
+  if (cmd.stdin === undefined) return invocation(cmd)
+  // The here-document sits in a { } group so the command after the pipe may span lines: a body
+  // starts at the line after its `<<` operator, and the delimiter line has to stand alone.
+  return `{ base64 -d ${heredoc(cmd.stdin)}\n} | ${invocation(cmd)}`
 }
 
 /**

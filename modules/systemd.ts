@@ -11,7 +11,7 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { isActive, isEnabled, isMasked, systemdUnit, type UnitState } from './facts/systemd.js'
-import { defineModule, type Change, type Command, type ModuleContext } from './types.js'
+import { defineModule, shScript, type Change, type Command, type ModuleContext } from './types.js'
 
 const UNIT_TYPES = ['service', 'socket', 'timer', 'target', 'mount', 'automount', 'path', 'slice', 'scope', 'swap', 'device']
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system']
@@ -40,7 +40,7 @@ function effectExists(ctx: ModuleContext, path: string): boolean | undefined {
 // The verb and the unit are positional args. On failure the journal's last lines go to stderr, which
 // becomes the task's message.
 const JOURNAL_ON_FAILURE = `systemctl "$1" -- "$2" || { rc=$?; echo "systemctl $1 $2 failed (rc $rc); last journal lines:" >&2; journalctl -u "$2" -n 15 --no-pager >&2; exit $rc; }`
-const act = (verb: string, unit: string): Command => ({ argv: ['sh', '-c', JOURNAL_ON_FAILURE, 'sh', verb, unit] })
+const act = (verb: string, unit: string): Command => shScript(JOURNAL_ON_FAILURE, verb, unit)
 const ctl = (...args: string[]): Command => ({ argv: ['systemctl', ...args] })
 
 function describe(u: UnitState): string {

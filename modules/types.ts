@@ -9,6 +9,19 @@ import type { ParamSpecs, ParamValues } from './schema.js'
 export interface Command {
   argv: string[]
   stdin?: string
+  /**
+   * argv is `sh -c SCRIPT sh ARGS...` with a script of the module's own (see shScript): the engine
+   * may run it as a subshell of the task's shell, a fork instead of an exec of another sh.
+   */
+  inline?: boolean
+}
+
+/**
+ * A module's own /bin/sh script with positional arguments ($1...; values are never spliced into it).
+ * It runs in a subshell with `set +e`: what it changes (cwd, variables, options) stays inside it.
+ */
+export function shScript(script: string, ...args: string[]): Command {
+  return { argv: ['sh', '-c', script, 'sh', ...args], inline: true }
 }
 
 /** A read-only question to the host: one command plus a pure parser (testable from recorded output). */

@@ -4,7 +4,7 @@
  * `apt-cache policy` only for those that need a candidate (not installed, or state=latest), plus the
  * age of the apt cache (for cache_valid_time).
  */
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 
 export interface AptPackage {
   name: string
@@ -69,7 +69,7 @@ export function parsePolicy(text: string): Record<string, string | undefined> {
 export const aptPackages: Fact<AptPackages, [string[], AptMode]> = {
   name: 'apt.packages',
   key: (names, mode) => `${mode}:${names.join(',')}`,
-  command: (names, mode) => ({ argv: ['sh', '-c', SCRIPT, 'sh', mode, ...names] }),
+  command: (names, mode) => shScript(SCRIPT, mode, ...names),
   parse(out, names) {
     if (out.rc !== 0) throw new Error(`cannot read package state: ${out.stderr.trim() || `exit ${out.rc}`}`)
     const [head = '', policy = ''] = out.stdout.split('@@policy\n')

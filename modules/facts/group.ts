@@ -1,5 +1,5 @@
 /** A group's entry in the group database (getent: files, and NSS sources if configured). */
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 
 export interface GroupInfo {
   exists: boolean
@@ -13,7 +13,7 @@ export interface GroupInfo {
 export const groupInfo: Fact<GroupInfo, [string]> = {
   name: 'group.info',
   key: (name) => name,
-  command: (name) => ({ argv: ['sh', '-c', 'getent group -- "$1" || [ $? -eq 2 ]', 'sh', name] }),
+  command: (name) => shScript('getent group -- "$1" || [ $? -eq 2 ]', name),
   parse(out, name) {
     if (out.rc !== 0) throw new Error(`cannot read group ${name}: ${out.stderr.trim() || `getent exit ${out.rc}`}`)
     const line = out.stdout.split('\n')[0] ?? ''

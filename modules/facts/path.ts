@@ -1,6 +1,6 @@
 /** The state of one path on the host (lstat: links are reported as links), plus a sha256 for files. */
 import { createHash } from 'node:crypto'
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 
 export interface PathStat {
   exists: boolean
@@ -39,7 +39,7 @@ function typeOf(f: string): PathStat['type'] {
 export const pathStat: Fact<PathStat, [string]> = {
   name: 'path.stat',
   key: (path) => path,
-  command: (path) => ({ argv: ['sh', '-c', SCRIPT, 'sh', path] }),
+  command: (path) => shScript(SCRIPT, path),
   parse(out, path) {
     if (out.rc !== 0) throw new Error(`cannot stat ${path}: ${out.stderr.trim()}`)
     return parseStatRecord(out.stdout)
@@ -47,21 +47,72 @@ export const pathStat: Fact<PathStat, [string]> = {
 }
 
 /**
- * Several paths in ONE round trip, plus who the commands run as (the owner a new file gets).
- * Records are NUL-separated; each is `stat` fields, then the sha256 or link target, then for links
- * the resolved target's fields and sha256. Paths are positional args, never spliced.
+ * Several paths in ONE round trip, plus who the commands run as (the owner a new file gets), in as
+ * few processes as the host allows (each exec costs ~1 ms of host CPU): shell tests sort the paths,
+ * ONE stat reads them all (the first line is /proc/self/, owned by the stat process's own user and
+ * group: `id -un`, `id -gn` without two more execs), ONE sha256sum hashes every readable file.
+ * Output, NUL-separated: `k` + a kind letter per path (a absent, f readable file, u unreadable
+ * file, l link, o other) and the stat lines; per link its target, the target's stat and sha256;
+ * the sha256sum records. Paths are positional args, never spliced.
  */
-const STATS_SCRIPT = `printf '%s|%s\\n' "$(id -un)" "$(id -gn)"
-st() { stat -c '%F|%a|%U|%G|%u|%g|%s|%i|%d' "$@"; }
+const STATS_SCRIPT = `n=$#; k=
 for p; do
+  if [ -L "$p" ]; then k=\${k}l
+  elif [ -f "$p" ]; then if [ -r "$p" ]; then k=\${k}f; else k=\${k}u; fi
+  elif [ -e "$p" ]; then k=\${k}o
+  else k=\${k}a; continue; fi
+  set -- "$@" "$p"
+done
+shift $n
+echo "k$k"
+f='%F|%a|%U|%G|%u|%g|%s|%i|%d'
+if [ -d /proc/self/ ]; then stat -c "$f" -- /proc/self/ "$@"
+else printf 'x|x|%s|%s\\n' "$(id -un)" "$(id -gn)"; [ $# -eq 0 ] || stat -c "$f" -- "$@"; fi
+printf '\\000'
+for p; do
+  [ -L "$p" ] || continue
+  readlink -- "$p"
+  if [ -e "$p" ]; then stat -L -c "$f" -- "$p"; if [ -f "$p" ]; then sha256sum < "$p" | cut -d' ' -f1; fi; else echo absent; fi
   printf '\\000'
-  if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; continue; fi
-  st -- "$p"
-  if [ -L "$p" ]; then
-    readlink -- "$p"
-    if [ -e "$p" ]; then st -L -- "$p"; if [ -f "$p" ]; then sha256sum < "$p" | cut -d' ' -f1; fi; else echo absent; fi
-  elif [ -f "$p" ]; then sha256sum < "$p" | cut -d' ' -f1; fi
-done`
+done
+m=$#
+for p; do [ -f "$p" ] && [ ! -L "$p" ] && [ -r "$p" ] && set -- "$@" "$p"; done
+shift $m
+[ $# -eq 0 ] || sha256sum -z -- "$@"`
+
+/** STATS_SCRIPT's output for `count` paths; `rest` is what a script printed after it. */
+function parseStats(stdout: string, count: number): PathStats & { rest: string[] } {
+  const parts = stdout.split('\0')
+  const [kindLine = '', self = '', ...lines] = (parts[0] ?? '').replace(/\n$/, '').split('\n')
+  const kinds = kindLine.slice(1)
+  if (!kindLine.startsWith('k') || kinds.length !== count) throw new Error('unexpected output')
+  const existing = [...kinds].filter((k) => k !== 'a').length
+  if (lines.length !== existing) throw new Error('a path changed while it was read')
+  const [, , user = '', group = ''] = self.split('|')
+  let part = 1
+  let line = 0
+  const links: PathStat[] = []
+  const files: PathStat[] = []
+  const stats = [...kinds].map((k): PathStat => {
+    if (k === 'a') return { exists: false }
+    const st = statLine(lines[line++]!)
+    if (k === 'l') links.push(st)
+    if (k === 'f') files.push(st)
+    return st
+  })
+  for (const st of links) {
+    const [target = '', tstat = '', tsha] = (parts[part++] ?? '').replace(/\n$/, '').split('\n')
+    st.linkTarget = target
+    st.target = tstat && tstat !== 'absent' ? statLine(tstat) : { exists: false }
+    if (st.target.type === 'file') st.target.sha256 = tsha
+  }
+  for (const st of files) {
+    const sha = (parts[part++] ?? '').slice(0, 64)
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error('a file changed while it was read')
+    st.sha256 = sha
+  }
+  return { user, group, stats, rest: parts.slice(part) }
+}
 
 export interface PathStats {
   /** the user and primary group the commands run as */
@@ -104,12 +155,15 @@ export function parseStatRecord(rec: string): PathStat {
 export const pathStats: Fact<PathStats, [string[]]> = {
   name: 'path.stats',
   key: (paths) => JSON.stringify(paths),
-  command: (paths) => ({ argv: ['sh', '-c', STATS_SCRIPT, 'sh', ...paths] }),
+  command: (paths) => shScript(STATS_SCRIPT, ...paths),
   parse(out, paths) {
-    const [head = '', ...recs] = out.stdout.split('\0')
-    const [user = '', group = ''] = head.trim().split('|')
-    if (recs.length !== paths.length) throw new Error(`cannot stat ${paths.join(', ')}: ${out.stderr.trim() || `rc ${out.rc}`}`)
-    return { user, group, stats: recs.map(parseStatRecord) }
+    try {
+      const { user, group, stats, rest } = parseStats(out.stdout, paths.length)
+      if (rest.join('') !== '') throw new Error('unexpected output')
+      return { user, group, stats }
+    } catch (e) {
+      throw new Error(`cannot stat ${paths.join(', ')}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
+    }
   },
 }
 
@@ -125,14 +179,16 @@ export interface PathContent {
 export const pathContent: Fact<PathContent, [string]> = {
   name: 'path.content',
   key: (path) => path,
-  command: (path) => ({
-    argv: ['sh', '-c', `${STATS_SCRIPT}\nprintf '\\000'\nif [ -f "$1" ] && [ ! -L "$1" ]; then base64 -w0 < "$1"; fi`, 'sh', path],
-  }),
+  command: (path) => shScript(`c=$1\n${STATS_SCRIPT}\nif [ -f "$c" ] && [ ! -L "$c" ]; then base64 -w0 < "$c"; fi`, path),
   parse(out, path) {
-    const [head = '', rec = '', b64, ...rest] = out.stdout.split('\0')
-    if (b64 === undefined || rest.length) throw new Error(`cannot read ${path}: ${out.stderr.trim() || `rc ${out.rc}`}`)
-    const [user = '', group = ''] = head.trim().split('|')
-    const stat = parseStatRecord(rec)
+    let read: ReturnType<typeof parseStats>
+    try {
+      read = parseStats(out.stdout, 1)
+      if (read.rest.length !== 1) throw new Error('unexpected output')
+    } catch (e) {
+      throw new Error(`cannot read ${path}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
+    }
+    const { user, group, stats: [stat = { exists: false }], rest: [b64 = ''] } = read
     if (stat.type !== 'file') return { user, group, stat }
     const bytes = Buffer.from(b64.trim(), 'base64')
     // an unreadable file gives no checksum and no bytes: never mistake it for an empty file

@@ -2,7 +2,7 @@
  * Reads of PostgreSQL state, each ONE psql round trip printing one JSON object per line (JSON keeps
  * hostile names intact). Parsers are pure and unit-tested from recorded output.
  */
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 import { jsonLine, psql, psqlOutput, quoteLiteral, type Login } from '../postgres/sql.js'
 
 export interface RoleAttrs {
@@ -157,7 +157,7 @@ export const pgHbaFact: Fact<HbaFile, [Login, string?]> = {
   key: (_login, dest) => dest ?? '(server hba_file)',
   command(login, dest) {
     const q = psql(login, 'SHOW hba_file;')
-    return { argv: ['sh', '-c', HBA_SCRIPT, 'sh', dest ?? '', ...q.argv], stdin: q.stdin }
+    return { ...shScript(HBA_SCRIPT, dest ?? '', ...q.argv), stdin: q.stdin }
   },
   parse(out, _login, dest) {
     const stdout = psqlOutput(out, `pg_hba.conf${dest ? ` ${dest}` : ''}`)

@@ -3,7 +3,7 @@
  * sha256 of every regular file. copy compares it with the control side to send only what differs,
  * so a no-op copy of a few hundred DAG files is a single exec. NUL-separated: any name is safe.
  */
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 
 export interface TreeEntry {
   type: 'file' | 'directory' | 'link' | 'other'
@@ -39,7 +39,7 @@ const SUM = /^([0-9a-f]{64}) [ *]\.\/([\s\S]*)$/
 export const pathTree: Fact<Tree, [string]> = {
   name: 'path.tree',
   key: (root) => root,
-  command: (root) => ({ argv: ['sh', '-c', SCRIPT, 'sh', root] }),
+  command: (root) => shScript(SCRIPT, root),
   parse(out, root) {
     const n0 = out.stdout.indexOf('\n')
     const [user, group] = out.stdout.slice(0, n0).split('|')

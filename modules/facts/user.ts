@@ -9,7 +9,7 @@
  * needs root; without it the digest is null ("unreadable").
  */
 import { createHash } from 'node:crypto'
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 
 export interface UserInfo {
   exists: boolean
@@ -28,16 +28,20 @@ export interface UserInfo {
   passwordDigest?: string | null
 }
 
-// The name is a positional argument, never spliced into the script.
+// The name is a positional argument, never spliced into the script. Fields are cut with parameter
+// expansion, not cut/tr: four processes instead of nine (each exec costs the host ~1 ms).
 const SCRIPT = `n=$1
 e=$(getent passwd -- "$n") || { [ $? -eq 2 ] && echo absent && exit 0; exit 1; }
 printf 'passwd %s\\n' "$e"
-printf 'group %s\\n' "$(id -gn -- "$n")"
-printf 'groups %s\\n' "$(id -Gn -- "$n")"
-h=$(printf '%s\\n' "$e" | cut -d: -f6)
+g=$(id -Gn -- "$n")
+printf 'group %s\\n' "\${g%% *}"
+printf 'groups %s\\n' "$g"
+h=\${e#*:*:*:*:*:}; h=\${h%%:*}
 if [ -d "$h" ]; then echo home yes; else echo home no; fi
 if [ -r /etc/shadow ]; then
-  printf 'shadow %s\\n' "$(getent shadow -- "$n" | cut -d: -f2 | tr -d '\\n' | sha256sum | cut -d' ' -f1)"
+  s=$(getent shadow -- "$n"); s=\${s#*:}; s=\${s%%:*}
+  d=$(printf '%s' "$s" | sha256sum)
+  printf 'shadow %s\\n' "\${d%% *}"
 else echo shadow unreadable; fi`
 
 export const passwordDigest = (hash: string): string => createHash('sha256').update(hash).digest('hex')
@@ -45,7 +49,7 @@ export const passwordDigest = (hash: string): string => createHash('sha256').upd
 export const userInfo: Fact<UserInfo, [string]> = {
   name: 'user.info',
   key: (name) => name,
-  command: (name) => ({ argv: ['sh', '-c', SCRIPT, 'sh', name] }),
+  command: (name) => shScript(SCRIPT, name),
   parse(out, name) {
     if (out.rc !== 0) throw new Error(`cannot read user ${name}: ${out.stderr.trim() || `exit ${out.rc}`}`)
     const lines = new Map<string, string>()

@@ -1,5 +1,5 @@
 /** A Python virtual environment at a path: is it there, is it a venv, does its python run. */
-import type { Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
 
 export interface VenvInfo {
   exists: boolean
@@ -61,7 +61,7 @@ export function parseVenvInfo(stdout: string): VenvInfo {
 export const venvInfo: Fact<VenvInfo, [string]> = {
   name: 'venv.info',
   key: (path) => path,
-  command: (path) => ({ argv: ['sh', '-c', SCRIPT, 'sh', path] }),
+  command: (path) => shScript(SCRIPT, path),
   parse(out, path) {
     if (out.rc !== 0) throw new Error(`cannot inspect ${path}: ${out.stderr.trim()}`)
     return parseVenvInfo(out.stdout)

@@ -7,7 +7,7 @@
  * unit-tested; psql does not interpolate `:var` or backslash commands inside quoted literals and
  * identifiers, so the quoted SQL reaches the server unchanged.
  */
-import type { Command } from '../types.js'
+import { shScript, type Command } from '../types.js'
 import { ModuleFailure } from '../../engine/errors.js'
 
 function noNul(s: string, what: string): void {
@@ -44,7 +44,7 @@ export interface Login {
 /** The OS account psql runs as: the server's own `postgres` account (peer auth on the socket). */
 export const OS_USER = 'postgres'
 
-// Switches to the OS user first (already it: exec; root: setpriv, else runuser; otherwise sudo -n),
+// Switches to the OS user first (already it: in this shell; root: setpriv, else runuser; otherwise sudo -n),
 // then, as that user, reads the password (if any) from the first stdin line into PGPASSWORD: never
 // in argv, and sudo's env_reset cannot drop it. The rest of stdin is the SQL for psql. `cd /` keeps
 // psql from warning about an unreadable working directory. Speed matters (every postgres task runs
@@ -55,10 +55,10 @@ cd /
 inner='if [ "$1" = 1 ]; then IFS= read -r PGPASSWORD; export PGPASSWORD; fi; shift
 if [ "$1" = psql ]; then for b in /usr/lib/postgresql/*/bin/psql; do [ -x "$b" ] && p=$b; done; shift; set -- "\${p:-psql}" "$@"; fi
 exec "$@"'
-if [ "$(id -un)" = "$u" ]; then exec sh -c "$inner" sh "$@"; fi
+if [ "$(id -un)" = "$u" ]; then eval "$inner"; fi
 if [ "$(id -u)" = 0 ]; then
   h=~postgres
-  if command -v setpriv >/dev/null; then exec env HOME="$h" USER="$u" LOGNAME="$u" setpriv --reuid="$u" --regid="$u" --init-groups -- sh -c "$inner" sh "$@"; fi
+  if command -v setpriv >/dev/null; then export HOME="$h" USER="$u" LOGNAME="$u"; exec setpriv --reuid="$u" --regid="$u" --init-groups -- sh -c "$inner" sh "$@"; fi
   exec runuser -u "$u" -- sh -c "$inner" sh "$@"
 fi
 exec sudo -n -u "$u" -- sh -c "$inner" sh "$@"`
@@ -78,7 +78,7 @@ export function psql(login: Login, sql: string): Command {
   const pw = login.password !== undefined
   if (pw && /[\n\r]/.test(login.password!)) throw new ModuleFailure('login_password must not contain a newline')
   return {
-    argv: ['sh', '-c', SWITCH, 'sh', OS_USER, pw ? '1' : '0', 'psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', conninfo(login)],
+    ...shScript(SWITCH, OS_USER, pw ? '1' : '0', 'psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', conninfo(login)),
     stdin: `${pw ? `${login.password}\n` : ''}${sql}\n`,
   }
 }

@@ -8,7 +8,7 @@
  * - `path.stat` (key = home): a directory owned by the user when a home is created; absent after `remove`.
  * The password's effect is its digest (see facts/user.ts), never the hash.
  */
-import type { Change, Command, FactEffect, Plan } from '../types.js'
+import { shScript, type Change, type Command, type FactEffect, type Plan } from '../types.js'
 import { passwordDigest, type UserInfo } from '../facts/user.js'
 import type { GroupInfo } from '../facts/group.js'
 import type { PathStat } from '../facts/path.js'
@@ -43,10 +43,9 @@ export interface UserFacts {
 const passwdLine = (u: UserInfo) =>
   u.exists ? `${u.name}:x:${u.uid ?? '?'}:${u.gid ?? '?'}:${u.comment ?? ''}:${u.home ?? ''}:${u.shell ?? ''}\n` : ''
 
-const mkHome = (home: string, name: string): Command => ({
-  // skel copied and chowned like useradd --create-home; the paths are positional args
-  argv: ['sh', '-c', 'mkdir -p -- "$1" && cp -a /etc/skel/. "$1"/ && chown -R -- "$2" "$1" && chmod 0755 "$1"', 'sh', home, `${name}:`],
-})
+// skel copied and chowned like useradd --create-home; the paths are positional args
+const mkHome = (home: string, name: string): Command =>
+  shScript('mkdir -p -- "$1" && cp -a /etc/skel/. "$1"/ && chown -R -- "$2" "$1" && chmod 0755 "$1"', home, `${name}:`)
 
 const setPassword = (name: string, hash: string): Command => ({ argv: ['chpasswd', '-e'], stdin: `${name}:${hash}\n` })
 

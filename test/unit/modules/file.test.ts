@@ -4,15 +4,13 @@ import { describe, it } from 'node:test'
 import { pathStats } from '../../../modules/facts/path.js'
 import { file } from '../../../modules/file.js'
 import { fakeCtx } from './fake-ctx.js'
+import { statsOutput } from './stats-output.js'
 
-// recorded from a testbed host: `sh -c STATS_SCRIPT sh /srv/d /srv /srv/l /srv/gone`
-const REC = [
-  'root|root\n',
-  'directory|755|root|root|0|0|4096|1234|2049\n',
-  'directory|755|root|root|0|0|4096|12|2049\n',
-  'symbolic link|777|root|root|0|0|7|99|2049\n/srv/d/f\nregular file|640|astro|astro|1000|1000|3|1235|2049\nabababababababababababababababababababababababababababababababab\n',
-  'absent\n',
-].join('\0')
+const DIR = 'directory|755|root|root|0|0|4096|1234|2049'
+const SRV = 'directory|755|root|root|0|0|4096|12|2049'
+const LINK = { stat: 'symbolic link|777|root|root|0|0|7|99|2049', link: '/srv/d/f', target: { stat: 'regular file|640|astro|astro|1000|1000|3|1235|2049', sha: 'ab'.repeat(32) } }
+// as a testbed host prints the path.stats script for /srv/d /srv /srv/l /srv/gone
+const REC = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }, LINK, 'absent'])
 const params = (p: Record<string, unknown>) => ({ recurse: false, follow: true, force: false, ...p }) as never
 
 describe('path.stats parse', () => {
@@ -24,20 +22,31 @@ describe('path.stats parse', () => {
     assert.equal(s.stats[2]!.target?.mode, '0640')
     assert.equal(s.stats[2]!.target?.sha256, 'ab'.repeat(32))
     assert.deepEqual(s.stats[3], { exists: false })
-    assert.throws(() => pathStats.parse({ rc: 1, stdout: 'root|root\n', stderr: 'boom' }, ['/x']), /cannot stat \/x: boom/)
+    assert.throws(() => pathStats.parse({ rc: 1, stdout: 'k\n', stderr: 'boom' }, ['/x']), /cannot stat \/x: boom/)
+  })
+  it('recorded verbatim from a testbed host: files hashed by one sha256sum, an unreadable file has no checksum', () => {
+    const out = 'kfu\ndirectory|555|postgres|postgres|100|103|0|143531|48\nregular file|644|root|root|0|0|4|2146899|40\nregular file|600|root|root|0|0|1|2146914|40\n\u0000fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179  /srv/a.conf\u0000'
+    const s = pathStats.parse({ rc: 0, stdout: out, stderr: '' }, ['/srv/a.conf', '/srv/secret'])
+    assert.deepEqual([s.user, s.group], ['postgres', 'postgres'])
+    assert.equal(s.stats[0]!.sha256, 'fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179')
+    assert.equal(s.stats[1]!.sha256, undefined)
+  })
+  it('a path that vanished between the shell tests and stat is an error, not a misaligned answer', () => {
+    const out = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }]).replace(`${SRV}\n`, '')
+    assert.throws(() => pathStats.parse({ rc: 1, stdout: out, stderr: "stat: cannot statx '/srv': No such file" }, ['/srv/d', '/srv']), /cannot stat \/srv\/d, \/srv: stat: cannot statx/)
   })
 })
 
 describe('file planner given facts', () => {
   const key = (paths: string[]) => JSON.stringify(['path.stats', paths])
   it('an existing directory with the right mode is ok, with a reason, in one read', async () => {
-    const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: REC.split('\0').slice(0, 3).join('\0') })
+    const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }]) })
     const plan = await file.plan(params({ path: '/srv/d', state: 'directory', mode: '0755' }), ctx)
     assert.deepEqual(plan, { kind: 'ok', reason: 'directory /srv/d exists, mode 0755, owner root:root', data: { path: '/srv/d', state: 'directory' } })
     assert.equal(ctx.reads.length, 1)
   })
   it('mode drift: chmod argv, attrs diff and a path.stat effect', async () => {
-    const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: REC.split('\0').slice(0, 3).join('\0') })
+    const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }]) })
     const plan = await file.plan(params({ path: '/srv/d', state: 'directory', mode: 'u=rwx,go=' }), ctx)
     assert.equal(plan.kind, 'change')
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
@@ -46,7 +55,7 @@ describe('file planner given facts', () => {
     assert.deepEqual(c?.effects?.[0]?.value, { exists: true, type: 'directory', mode: '0700', owner: 'root', group: 'root', uid: 0, gid: 0, size: 4096, inode: 1234, dev: 2049 })
   })
   it('a missing directory is created in check mode from an effect-free read, with effects for every level', async () => {
-    const out = ['root|root\n', 'absent\n', 'directory|755|root|root|0|0|4096|12|2049\n', 'absent\n'].join('\0')
+    const out = statsOutput('root', 'root', ['absent', { stat: SRV }, 'absent'])
     const ctx = fakeCtx({ [key(['/srv/a/b', '/srv', '/srv/a'])]: out })
     const plan = await file.plan(params({ path: '/srv/a/b', state: 'directory', owner: 'astro' }), ctx)
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
@@ -54,7 +63,7 @@ describe('file planner given facts', () => {
     assert.deepEqual(c?.effects?.map((e) => e.key), ['/srv/a', '/srv/a/b'])
   })
   it('check mode: an earlier effect makes the path exist', async () => {
-    const ctx = fakeCtx({ [key(['/srv/new'])]: ['root|root\n', 'absent\n'].join('\0') }, {
+    const ctx = fakeCtx({ [key(['/srv/new'])]: statsOutput('root', 'root', ['absent']) }, {
       check: true,
       effects: [{ fact: 'path.stat', key: '/srv/new', value: { exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root' } }],
     })

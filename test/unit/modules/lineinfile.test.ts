@@ -5,6 +5,7 @@ import { absent, expand, present, pyRegex } from '../../../modules/files/lines.j
 import { pathContent } from '../../../modules/facts/path.js'
 import { lineinfile } from '../../../modules/lineinfile.js'
 import { fakeCtx } from './fake-ctx.js'
+import { statsOutput } from './stats-output.js'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
 const sha = 'fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179' // of "a=1\n"
@@ -51,7 +52,7 @@ describe('lineinfile present/absent (Ansible semantics)', () => {
 })
 
 describe('lineinfile planner given recorded facts', () => {
-  const out = `root|root\n\0regular file|644|root|root|0|0|4|131|2049\n${sha}\n\0${b64('a=1\n')}`
+  const out = statsOutput('root', 'root', [{ stat: 'regular file|644|root|root|0|0|4|131|2049', sha }], b64('a=1\n'))
   it('parses path.content and plans an ok with a reason (one read)', async () => {
     const c = pathContent.parse({ rc: 0, stdout: out, stderr: '' }, '/etc/a.conf')
     assert.equal(c.text, 'a=1\n')
@@ -62,7 +63,7 @@ describe('lineinfile planner given recorded facts', () => {
     assert.equal(ctx.reads.length, 1)
   })
   it('an unreadable file is an error, never an empty file', () => {
-    const bad = `deploy|deploy\n\0regular file|600|root|root|0|0|4|131|2049\n\n\0`
+    const bad = statsOutput('deploy', 'deploy', [{ stat: 'regular file|600|root|root|0|0|4|131|2049' }])
     assert.throws(() => pathContent.parse({ rc: 0, stdout: bad, stderr: 'Permission denied' }, '/etc/shadow'), /cannot read \/etc\/shadow: Permission denied/)
   })
   it('records path.stat and path.content effects for the new content', async () => {
