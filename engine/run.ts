@@ -50,6 +50,8 @@ export async function run(opts: RunOptions, loaded?: Loaded): Promise<RunSummary
     results: [],
     limit: pLimit(opts.forks ?? 10),
     started: !opts.startAtTask,
+    quietTasks: 0,
+    changedInTask: false,
   }
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)

@@ -31,6 +31,12 @@ export interface Fact<T, A extends unknown[] = []> {
   parse(out: ExecResult, ...args: A): T
   /** identifies the thing asked about (path, user name); default JSON of the args */
   key?(...args: A): string
+  /**
+   * Several reads as ONE command, for the engine's read-ahead: the command that asks them all, and
+   * each read's answer from its output (a throw: every read is asked again on its own). Only where
+   * the merged answer holds exactly the separate ones (one stat of many paths).
+   */
+  batch?: { command(reads: A[]): Command; parse(out: ExecResult, reads: A[]): T[] }
 }
 
 /** What a change makes true, so that later tasks in check mode plan against it. */

@@ -20,6 +20,10 @@ export interface RunContext {
   limit: ReturnType<typeof pLimit>
   /** --start-at-task: true once the named task was reached */
   started: boolean
+  /** module tasks in a row after which nothing had changed on any host: how far read-ahead looks */
+  quietTasks: number
+  /** something was applied during the current task */
+  changedInTask: boolean
 }
 
 export interface PlayContext {
@@ -58,4 +62,17 @@ export async function emitAsync<K extends keyof Reporter>(ctx: RunContext, hook:
 
 export function taskRef(t: { name?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string } }, handler = false): TaskRef {
   return { name: t.name ?? t.module ?? 'task', pos: t.pos, role: t.role?.name, handler }
+}
+
+/** An apply is about to happen: nothing read so far can be trusted on any host. */
+export function somethingChanged(rc: RunContext): void {
+  rc.changedInTask = true
+  rc.quietTasks = 0
+  for (const h of rc.hosts.values()) h.readAhead.clear()
+}
+
+/** After a module task ran on every host: one more quiet task, unless something changed. */
+export function taskDone(rc: RunContext): void {
+  if (!rc.changedInTask) rc.quietTasks++
+  rc.changedInTask = false
 }

@@ -6,21 +6,24 @@
 import { maskResultDiffs } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import type { Task } from '../playbook/types.js'
-import { emit, emitAsync, taskRef, type PlayContext } from './context.js'
+import { emit, emitAsync, taskDone, taskRef, type PlayContext } from './context.js'
 import { flushHandlers } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
 import { enter, type Scope } from './scope.js'
 import { selectedByTags } from './tags.js'
+import { readAhead } from './read-ahead.js'
 import { runModuleTask } from './task.js'
 
 export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope): Promise<void> {
-  for (const task of tasks) {
+  for (const [i, task] of tasks.entries()) {
     const active = hosts.filter((h) => h.active)
     if (active.length === 0 || pc.ended) return
     switch (task.kind) {
       case 'module':
+        await readAhead(pc, tasks, i, active, scope)
         await runOneTask(pc, task, active, scope)
+        taskDone(pc.run)
         break
       case 'block':
         await runBlock(pc, task, active, scope)

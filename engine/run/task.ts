@@ -6,14 +6,15 @@ import { isEngineAction } from '../actions/names.js'
 import { runAction } from '../actions/run-action.js'
 import { LocalConnection } from '../connection/local.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
-import { runModule, type ModuleOutcome } from '../module-runner.js'
+import { runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
+import type { ModuleSpec } from '../../modules/types.js'
 import type { ModuleTask } from '../playbook/types.js'
 import { maskResultDiffs } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
-import { emit, taskRef, type PlayContext } from './context.js'
+import { emit, somethingChanged, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { findFile } from './find-file.js'
 import type { HostState } from './host-state.js'
@@ -165,22 +166,24 @@ async function attempt(pc: PlayContext, task: ModuleTask, host: HostState, scope
   }
 }
 
-async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, args: Record<string, unknown>, where: AcplayError['where']): Promise<ModuleOutcome> {
+/** The module and its environment for this task on this host: the run's path, and read-ahead's. */
+export function hostModuleEnv(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): { mod?: ModuleSpec; env: ModuleEnv } {
   const mod = pc.run.modules[task.module]
-  if (!mod) return { status: 'failed', msg: `unknown module '${task.module}'`, changes: [], data: {} }
   const opts = pc.run.opts
   const role = task.role ?? scope.role
   const becomeOn = toBool(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
   const becomeUser = String(templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where))
   const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
-  const baseConn = delegated === 'localhost' || delegated === '127.0.0.1' ? new LocalConnection('localhost') : host.connection()
+  const local = delegated === 'localhost' || delegated === '127.0.0.1'
+  const baseConn = local ? new LocalConnection('localhost') : host.connection()
   const env = task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
   const check = task.check_mode ?? scope.check_mode ?? pc.play.check_mode ?? !!opts.check
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
   const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
-  try {
-    return await runModule(mod, args, {
+  return {
+    mod,
+    env: {
       conn: withEnvironment(baseConn, env),
       become: becomeOn ? { user: asUser } : undefined,
       check,
@@ -191,7 +194,18 @@ async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState,
       findFile: (p, kind) => findFile(p, kind, pc.run.playbook.dir, role),
       render: (text) => render(text, vars, where),
       where,
-    })
+      // facts read ahead are the host's own, read without a task environment
+      readAhead: local || env ? undefined : host.readAhead,
+      onApply: () => somethingChanged(pc.run),
+    },
+  }
+}
+
+async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, args: Record<string, unknown>, where: AcplayError['where']): Promise<ModuleOutcome> {
+  try {
+    const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
+    if (!mod) return { status: 'failed', msg: `unknown module '${task.module}'`, changes: [], data: {} }
+    return await runModule(mod, args, env)
   } catch (e) {
     if (e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY')) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
     if (e instanceof AcplayError || e instanceof ModuleFailure) return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }

@@ -152,10 +152,20 @@ export function parseStatRecord(rec: string): PathStat {
   return st
 }
 
+const union = (reads: [string[]][]) => [...new Set(reads.flatMap(([paths]) => paths))]
+
 export const pathStats: Fact<PathStats, [string[]]> = {
   name: 'path.stats',
   key: (paths) => JSON.stringify(paths),
   command: (paths) => shScript(STATS_SCRIPT, ...paths),
+  batch: {
+    command: (reads) => shScript(STATS_SCRIPT, ...union(reads)),
+    parse(out, reads) {
+      const all = union(reads)
+      const read = pathStats.parse(out, all)
+      return reads.map(([paths]) => ({ user: read.user, group: read.group, stats: paths.map((p) => structuredClone(read.stats[all.indexOf(p)]!)) }))
+    },
+  },
   parse(out, paths) {
     try {
       const { user, group, stats, rest } = parseStats(out.stdout, paths.length)

@@ -1,4 +1,4 @@
-/** One systemd unit's state: a single `systemctl show` (one round trip, read-only). */
+/** One systemd unit's state: a single `systemctl show` (one round trip, read-only; several units in one). */
 import type { Fact } from '../types.js'
 
 export interface UnitState {
@@ -44,6 +44,15 @@ export const systemdUnit: Fact<UnitState, [string]> = {
   name: 'systemd.unit',
   key: (unit) => unit,
   command: (unit) => ({ argv: ['systemctl', 'show', '-p', UNIT_PROPERTIES.join(','), '--', unit] }),
+  // several units in one systemctl: a block of properties per unit, in argument order, blank-line separated
+  batch: {
+    command: (reads) => ({ argv: ['systemctl', 'show', '-p', UNIT_PROPERTIES.join(','), '--', ...reads.map(([u]) => u)] }),
+    parse(out, reads) {
+      const blocks = out.stdout.replace(/\n+$/, '').split(/\n\n/)
+      if (out.rc !== 0 || blocks.length !== reads.length) throw new Error(`systemctl show failed: ${(out.stderr || out.stdout).trim()}`)
+      return blocks.map(parseUnitState)
+    },
+  },
   parse(out, unit) {
     if (out.rc !== 0) throw new Error(`systemctl show ${unit} failed: ${(out.stderr || out.stdout).trim()}`)
     return parseUnitState(out.stdout)

@@ -31,6 +31,15 @@ describe('path.stats parse', () => {
     assert.equal(s.stats[0]!.sha256, 'fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179')
     assert.equal(s.stats[1]!.sha256, undefined)
   })
+  it('several reads as one (read-ahead): the union of the paths once, each read answered from it', () => {
+    const reads: [string[]][] = [[['/srv/d', '/srv']], [['/srv/l', '/srv']]]
+    assert.deepEqual(pathStats.batch!.command(reads).argv.slice(4), ['/srv/d', '/srv', '/srv/l'])
+    const out = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }, LINK])
+    const [a, b] = pathStats.batch!.parse({ rc: 0, stdout: out, stderr: '' }, reads)
+    assert.deepEqual(a?.stats.map((s) => s.type), ['directory', 'directory'])
+    assert.deepEqual(b?.stats.map((s) => s.type), ['link', 'directory'])
+    assert.notEqual(a?.stats[1], b?.stats[1], 'each read gets its own copy')
+  })
   it('a path that vanished between the shell tests and stat is an error, not a misaligned answer', () => {
     const out = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }]).replace(`${SRV}\n`, '')
     assert.throws(() => pathStats.parse({ rc: 1, stdout: out, stderr: "stat: cannot statx '/srv': No such file" }, ['/srv/d', '/srv']), /cannot stat \/srv\/d, \/srv: stat: cannot statx/)

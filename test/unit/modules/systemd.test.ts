@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
 import type { Connection } from '../../../engine/connection/types.js'
-import { parseUnitState } from '../../../modules/facts/systemd.js'
+import { parseUnitState, systemdUnit } from '../../../modules/facts/systemd.js'
 import { systemd, unitName } from '../../../modules/systemd.js'
 import { fakeConn } from './fake-ctx.js'
 
@@ -20,6 +20,14 @@ describe('systemd.unit fact', () => {
     assert.equal(u.activeState, 'active')
     assert.equal(u.needDaemonReload, true)
     assert.deepEqual(u.dropInPaths, ['/etc/systemd/system/x.service.d/a.conf', '/run/x.conf'])
+  })
+  it('several units in one systemctl show (read-ahead): one block per unit, in order', () => {
+    const reads: [string][] = [['a.service'], ['b.service']]
+    assert.deepEqual(systemdUnit.batch!.command(reads).argv.slice(-3), ['--', 'a.service', 'b.service'])
+    const out = `${show({ Id: 'a.service', ActiveState: 'active' })}\n${show({ Id: 'b.service', LoadState: 'not-found' })}`
+    const [a, b] = systemdUnit.batch!.parse({ rc: 0, stdout: out, stderr: '' }, reads)
+    assert.deepEqual([a?.activeState, b?.loadState], ['active', 'not-found'])
+    assert.throws(() => systemdUnit.batch!.parse({ rc: 0, stdout: show({}), stderr: '' }, reads), /systemctl show failed/)
   })
   it('unit names', () => {
     assert.equal(unitName('astronomer-core@scheduler'), 'astronomer-core@scheduler.service')

@@ -1,0 +1,170 @@
+/**
+ * Read-ahead: the facts the next tasks will ask, read for each host in ONE round trip, with reads
+ * of the same fact merged into one command where the fact allows it (path.stats: one stat and one
+ * sha256sum for every path of a run of file tasks). The tasks then plan from the answers.
+ *
+ * Why it stays truthful: reading only reads (a module's plan never mutates), an answer is used
+ * once, by the task that asks exactly that question as that user, and every apply on any host
+ * clears every host's answers (FactCache). So an answer is always what the task would have read,
+ * only read a moment earlier. How far to look is learned like TCP's slow start: as many tasks as
+ * have passed in a row without a change (none on a first run, where nearly every task changes),
+ * at most MAX_AHEAD.
+ *
+ * Which questions: each upcoming task's plan runs with a context that records the facts it asks
+ * and answers none (so it stops there): the first round of facts each task needs.
+ */
+import { randomBytes } from 'node:crypto'
+import { isEngineAction } from '../actions/names.js'
+import { planScript } from '../apply-plan.js'
+import type { Task } from '../playbook/types.js'
+import { validateParams } from '../../modules/schema.js'
+import type { Command, Fact, ModuleContext } from '../../modules/types.js'
+import type { ExecResult } from '../connection/types.js'
+import { truthy } from '../vars/py.js'
+import { evaluate, templateValue } from '../vars/template.js'
+import type { PlayContext } from './context.js'
+import type { HostState } from './host-state.js'
+import { taskVars, type Scope } from './scope.js'
+import { selectedByTags } from './tags.js'
+import { hostModuleEnv } from './task.js'
+
+const MAX_AHEAD = 32
+
+type AnyFact = Fact<unknown, unknown[]>
+interface Read {
+  fact: AnyFact
+  args: unknown[]
+  become?: string
+}
+
+/** Before tasks[from] runs: read ahead for the hosts whose answers do not cover it. */
+export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: number, hosts: HostState[], scope: Scope): Promise<void> {
+  const rc = pc.run
+  const ahead = Math.min(MAX_AHEAD, rc.quietTasks)
+  if (ahead < 2 || !rc.started) return
+  const upcoming: Extract<Task, { kind: 'module' }>[] = []
+  for (const t of tasks.slice(from, from + ahead)) {
+    // a block, include or meta task (flush_handlers), and set_fact / include_vars (they change the vars), end the run of tasks
+    if (t.kind !== 'module' || ['set_fact', 'include_vars'].includes(isEngineAction(t.module) ?? '')) break
+    upcoming.push(t)
+  }
+  if (upcoming.length < 2) return
+  const due = hosts.filter((h) => !h.readAhead.covers.has(upcoming[0]!))
+  await Promise.all(due.map((h) => rc.limit(() => readHost(pc, upcoming, h, scope))))
+}
+
+async function readHost(pc: PlayContext, tasks: Extract<Task, { kind: 'module' }>[], host: HostState, scope: Scope): Promise<void> {
+  host.readAhead.clear()
+  for (const t of tasks) host.readAhead.covers.add(t)
+  const reads: Read[] = []
+  for (const t of tasks) reads.push(...(await questions(pc, t, host, scope)))
+  const byUser = new Map<string | undefined, Read[]>()
+  for (const r of reads) byUser.set(r.become, [...(byUser.get(r.become) ?? []), r])
+  for (const [become, rs] of byUser) {
+    try {
+      await answer(host, become, rs)
+    } catch {
+      // unreachable, sudo refused: the task itself reads, and reports that properly
+    }
+  }
+}
+
+const STOP = new Error('read-ahead: recorded')
+
+/** The facts a task's plan asks first, as this host and user; none when it cannot be told in advance. */
+async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, host: HostState, scope: Scope): Promise<Read[]> {
+  if (isEngineAction(task.module) || task.loop !== undefined || task.delegate_to !== undefined || task.run_once || task.until?.length) return []
+  if (!selectedByTags([...pc.play.tags, ...scope.tags, ...task.tags], pc.run.opts.tags, pc.run.opts.skipTags)) return []
+  const reads: Read[] = []
+  try {
+    const vars = taskVars(pc, host, scope, task)
+    const where = { file: task.pos.file, line: task.pos.line }
+    for (const cond of [...scope.when, ...task.when]) if (!truthy(evaluate(cond, vars, where))) return []
+    const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
+    if (!mod || !env.readAhead) return []
+    const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
+    const ctx: ModuleContext = {
+      host: host.name,
+      check: env.check,
+      diff: env.diff,
+      vars,
+      run: () => Promise.reject(STOP),
+      fact: (fact, ...args) => {
+        reads.push({ fact: fact as AnyFact, args, become: env.become?.user })
+        return Promise.reject(STOP)
+      },
+      effect: (fact, key) => (env.check ? host.effects.get(fact, key) : undefined),
+      findFile: env.findFile!,
+      render: env.render!,
+    }
+    await mod.plan(params as never, ctx)
+  } catch {
+    // stopped at its first fact, or it could not be planned yet (a variable registered later)
+  }
+  return reads
+}
+
+/**
+ * One script for all of a user's reads: a question asked twice is asked once, reads of a fact
+ * that can merge are one command; each answer is parsed and kept (a copy for each asker).
+ */
+async function answer(host: HostState, become: string | undefined, reads: Read[]): Promise<void> {
+  const keyOf = (r: Read) => (r.fact.key ? r.fact.key(...r.args) : JSON.stringify(r.args))
+  const groups = new Map<AnyFact, Map<string, { args: unknown[]; askers: number }>>()
+  for (const r of reads) {
+    const byKey = groups.get(r.fact) ?? new Map<string, { args: unknown[]; askers: number }>()
+    groups.set(r.fact, byKey)
+    const q = byKey.get(keyOf(r)) ?? { args: r.args, askers: 0 }
+    q.askers++
+    byKey.set(keyOf(r), q)
+  }
+  // an ask: one command, and how its output gives each question's answer
+  const asks: { command: Command; parse: (out: ExecResult) => unknown[]; fact: AnyFact; questions: { args: unknown[]; askers: number }[] }[] = []
+  for (const [fact, byKey] of groups) {
+    const qs = [...byKey.values()]
+    if (fact.batch && qs.length > 1) {
+      const batch = fact.batch
+      asks.push({ fact, questions: qs, command: batch.command(qs.map((q) => q.args)), parse: (out) => batch.parse(out, qs.map((q) => q.args)) })
+    } else {
+      for (const q of qs) asks.push({ fact, questions: [q], command: fact.command(...q.args), parse: (out) => [fact.parse(out, ...q.args)] })
+    }
+  }
+  const nonce = `ACPLAY_READ_${randomBytes(12).toString('hex')}`
+  const script = asks
+    .map((a, i) => {
+      const line = planScript([{ summary: '', commands: [a.command] }]).replace(/^set -e\n/, '')
+      return `(\n${line}\n) </dev/null; printf '%s %d %d\\n' ${nonce} ${i} $?; printf '%s %d\\n' ${nonce} ${i} >&2`
+    })
+    .join('\n')
+  const out = await host.connection().exec(script, { become: become ? { user: become } : undefined })
+  const stdouts = split(out.stdout, nonce, true)
+  const stderrs = split(out.stderr, nonce, false)
+  asks.forEach((a, i) => {
+    const res = stdouts[i]
+    if (!res || stderrs[i] === undefined) return
+    let values: unknown[]
+    try {
+      values = a.parse({ rc: res.rc, stdout: res.text, stderr: stderrs[i]!.text })
+    } catch {
+      return // the task reads it again and reports the error itself
+    }
+    a.questions.forEach((q, k) => {
+      const key = a.fact.key ? a.fact.key(...q.args) : JSON.stringify(q.args)
+      for (let n = 0; n < q.askers; n++) host.readAhead.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]))
+    })
+  })
+}
+
+/** The output of each read, by the `NONCE i rc` (stdout) or `NONCE i` (stderr) line after it. */
+function split(text: string, nonce: string, withRc: boolean): { text: string; rc: number }[] {
+  const parts: { text: string; rc: number }[] = []
+  let from = 0
+  for (let i = 0; ; i++) {
+    const mark = `${nonce} ${i}${withRc ? ' ' : '\n'}`
+    const at = text.indexOf(mark, from)
+    if (at < 0) return parts
+    const end = text.indexOf('\n', at + mark.length - (withRc ? 0 : 1))
+    parts.push({ text: text.slice(from, at), rc: withRc ? Number(text.slice(at + mark.length, end)) : 0 })
+    from = end + 1
+  }
+}
