@@ -2,7 +2,7 @@
  * pip: Python packages in a virtualenv (created first when missing) or for an interpreter.
  *
  * "Already satisfied" is decided here from the installed distributions (one python run reading
- * importlib.metadata) and PEP 440 specifiers, including the dependencies of requested extras.
+ * their METADATA files) and PEP 440 specifiers, including the dependencies of requested extras.
  * `state: latest` and `requirements` files ask pip's resolver read-only: `pip install --dry-run
  * --report -` (pip >= 22.2) against the configured index, in plan.
  *

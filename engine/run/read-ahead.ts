@@ -70,6 +70,12 @@ async function readHost(pc: PlayContext, tasks: Extract<Task, { kind: 'module' }
 }
 
 const STOP = new Error('read-ahead: recorded')
+/** A rejection that counts as handled: a plan may drop a fact's promise without awaiting it. */
+function stop(): Promise<never> {
+  const p = Promise.reject(STOP)
+  p.catch(() => {})
+  return p
+}
 
 /** The facts a task's plan asks first, as this host and user; none when it cannot be told in advance. */
 async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, host: HostState, scope: Scope): Promise<Read[]> {
@@ -88,10 +94,10 @@ async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }
       check: env.check,
       diff: env.diff,
       vars,
-      run: () => Promise.reject(STOP),
+      run: stop,
       fact: (fact, ...args) => {
         reads.push({ fact: fact as AnyFact, args, become: env.become?.user })
-        return Promise.reject(STOP)
+        return stop()
       },
       effect: (fact, key) => (env.check ? host.effects.get(fact, key) : undefined),
       findFile: env.findFile!,
