@@ -5,9 +5,10 @@
  * installs.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { cgroupDirs } from '../test/testbed/cgroup.js'
 import { Testbed } from '../test/testbed/testbed.js'
 import { buildWheel } from '../test/helpers/wheels.js'
 
@@ -64,4 +65,18 @@ export async function freshBed(n: number, art: Artifacts, log: (m: string) => vo
     await bed.down()
     throw e
   }
+}
+
+/**
+ * CPU seconds the hosts' processes have used so far (sshd, shells, probes, PostgreSQL, systemd),
+ * summed over the hosts' cgroups: every host runs in its own (test/testbed/cgroup.ts), and a
+ * cgroup v2 cpu.stat counts its whole tree. The difference around a run is what it cost the hosts.
+ */
+export function hostsCpuS(bed: Testbed): number {
+  let usec = 0
+  for (const h of bed.hosts) {
+    const stat = cgroupDirs(h.slot).map((d) => join(d, 'cpu.stat')).find((f) => existsSync(f))
+    if (stat) usec += Number(/^usage_usec (\d+)/m.exec(readFileSync(stat, 'utf8'))?.[1] ?? 0)
+  }
+  return usec / 1e6
 }

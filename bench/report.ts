@@ -8,6 +8,9 @@ export interface Sample {
   hosts: number
   wallS: number
   maxRssMb: number
+  /** CPU seconds of the tool on the controller, and of the hosts' processes during the run */
+  controllerCpuS: number
+  hostsCpuS: number
   changed: number
   failed: number
   /** acplay: commands executed per task per host */
@@ -24,6 +27,8 @@ export interface Row {
   min: number
   max: number
   rssMb: number
+  controllerCpuS: number
+  hostsCpuS: number
   roundTrips?: number
   changed: number
   failed: number
@@ -49,6 +54,8 @@ export function rows(samples: Sample[]): Row[] {
       tool: g[0]!.tool, config: g[0]!.config, case: g[0]!.case, hosts: g[0]!.hosts, n: g.length,
       median: median(w), min: Math.min(...w), max: Math.max(...w),
       rssMb: Math.max(...g.map((s) => s.maxRssMb)),
+      controllerCpuS: median(g.map((s) => s.controllerCpuS)),
+      hostsCpuS: median(g.map((s) => s.hostsCpuS)),
       roundTrips: rt.length ? median(rt) : undefined,
       changed: Math.max(...g.map((s) => s.changed)),
       failed: Math.max(...g.map((s) => s.failed)),
@@ -64,10 +71,10 @@ export function ratio(all: Row[], r: Row): number | undefined {
 }
 
 export function table(all: Row[]): string {
-  const head = ['tool', 'configuration', 'case', 'hosts', 'n', 'median s', 'min s', 'max s', 'peak RSS MB', 'changed', 'failed', 'round trips/task/host', 'ansible/acplay']
+  const head = ['tool', 'configuration', 'case', 'hosts', 'n', 'median s', 'min s', 'max s', 'controller CPU s', 'hosts CPU s', 'peak RSS MB', 'changed', 'failed', 'round trips/task/host', 'ansible/acplay']
   const f = (x: number) => x.toFixed(2)
   const body = all.map((r) => [
-    r.tool, r.config, r.case, String(r.hosts), String(r.n), f(r.median), f(r.min), f(r.max), r.rssMb.toFixed(0),
+    r.tool, r.config, r.case, String(r.hosts), String(r.n), f(r.median), f(r.min), f(r.max), f(r.controllerCpuS), f(r.hostsCpuS), r.rssMb.toFixed(0),
     String(r.changed), String(r.failed), r.roundTrips === undefined ? '' : r.roundTrips.toFixed(2), ratio(all, r) === undefined ? '' : `${ratio(all, r)!.toFixed(1)}x`,
   ])
   return [head, head.map(() => '---'), ...body].map((cols) => `| ${cols.join(' | ')} |`).join('\n')

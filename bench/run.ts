@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { compare, snapshot } from './compat.js'
-import { buildArtifacts, freshBed, type Artifacts, type BenchBed } from './hosts.js'
+import { buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
 import { rows, table, type Sample } from './report.js'
 import { closeControlMasters, runTool, snapshotAcplay, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
 
@@ -43,17 +43,19 @@ const notes: string[] = []
 
 async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: string; record?: boolean } = {}): Promise<Measured> {
   const hosts = opts.limit ? 1 : b.bed.hosts.length
+  const cpu0 = hostsCpuS(b.bed)
   const m = await runTool({
     tool, case: kase, inventory: b.inventory, forks: 10, limit: opts.limit, workDir,
     extraVars: { airflow_index_url: b.indexUrl, airflow_index_host: b.indexHost },
     cpuProfDir: tool.kind === 'acplay' ? flags['cpu-prof'] : undefined,
   })
+  const hostsCpu = hostsCpuS(b.bed) - cpu0
   const execs = m.execs?.map((e) => e.execs) ?? []
   const roundTrips = execs.length && m.tasksPerHost ? execs.reduce((a, b) => a + b, 0) / execs.length / m.tasksPerHost : undefined
-  log(`  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`)
+  log(`  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`)
   if (m.failed !== 0 || m.exitCode !== 0) notes.push(`${toolLabel(tool)} ${kase} on ${hosts} hosts: exit ${m.exitCode}, failed=${m.failed} (log: ${m.log})`)
   if (opts.record !== false) {
-    samples.push({ tool: tool.kind, config: tool.kind === 'ansible' ? tool.config : 'forks=10', case: kase, hosts, wallS: m.wallS, maxRssMb: m.maxRssMb, changed: m.changed, failed: m.failed, roundTrips })
+    samples.push({ tool: tool.kind, config: tool.kind === 'ansible' ? tool.config : 'forks=10', case: kase, hosts, wallS: m.wallS, maxRssMb: m.maxRssMb, controllerCpuS: m.controllerCpuS, hostsCpuS: hostsCpu, changed: m.changed, failed: m.failed, roundTrips })
   }
   return m
 }

@@ -47,6 +47,8 @@ export interface RunSpec {
 export interface Measured {
   wallS: number
   maxRssMb: number
+  /** user + system CPU of the tool's process tree on the controller (GNU time) */
+  controllerCpuS: number
   exitCode: number
   /** per host recap counts (Ansible's PLAY RECAP / acplay's JSON) */
   changed: number
@@ -98,8 +100,10 @@ export async function runTool(s: RunSpec): Promise<Measured> {
   const { code, stdout, stderr } = await capture(['/usr/bin/time', '-v', '-o', timeFile, ...cmd], { env })
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9
   writeFileSync(log, `$ ${cmd.join(' ')}\n${stdout}\n--- stderr\n${stderr}`)
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'))
-  const m: Measured = { wallS, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, exitCode: code, changed: 0, failed: 0, log }
+  const times = readFileSync(timeFile, 'utf8')
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(times)
+  const cpu = ['User', 'System'].reduce((a, k) => a + Number(new RegExp(`${k} time \\(seconds\\): ([\\d.]+)`).exec(times)?.[1] ?? NaN), 0)
+  const m: Measured = { wallS, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, controllerCpuS: cpu, exitCode: code, changed: 0, failed: 0, log }
   if (s.tool.kind === 'acplay') {
     try {
       const doc = JSON.parse(stdout) as {
