@@ -43,8 +43,12 @@ export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: n
   const ahead = Math.min(MAX_AHEAD, rc.quietTasks)
   if (ahead < 2 || !rc.started) return
   const upcoming: Extract<Task, { kind: 'module' }>[] = []
-  for (const t of tasks.slice(from, from + ahead)) {
-    // a block, include or meta task (flush_handlers), and set_fact / include_vars (they change the vars), end the run of tasks
+  for (const t of tasks.slice(from)) {
+    if (upcoming.length === ahead) break
+    // flush_handlers does not end the run of tasks: a handler runs only after a change, which
+    // discards what was read anyway. A block, an include, another meta task, and set_fact /
+    // include_vars (they change the vars) do.
+    if (t.kind === 'meta' && t.action === 'flush_handlers') continue
     if (t.kind !== 'module' || ['set_fact', 'include_vars'].includes(isEngineAction(t.module) ?? '')) break
     upcoming.push(t)
   }
@@ -139,7 +143,9 @@ async function answer(host: HostState, become: string | undefined, reads: Read[]
   const script = asks
     .map((a, i) => {
       const line = planScript([{ summary: '', commands: [a.command] }]).replace(/^set -e\n/, '')
-      return `(\n${line}\n) </dev/null; printf '%s %d %d\\n' ${nonce} ${i} $?; printf '%s %d\\n' ${nonce} ${i} >&2`
+      // a { } group, not a subshell per read: the whole script runs in one (shell-session.ts); a read
+      // that ended it early would only lose the reads after it, which their tasks then ask themselves
+      return `{\n${line}\n} </dev/null; printf '%s %d %d\\n' ${nonce} ${i} $?; printf '%s %d\\n' ${nonce} ${i} >&2`
     })
     .join('\n')
   const out = await host.connection().exec(script, { become: become ? { user: become } : undefined })
