@@ -3,11 +3,11 @@
  * The run loop and the module tests both go through here, so tests exercise the real path.
  */
 import { AcplayError, ModuleFailure } from './errors.js'
-import { planScript } from './apply-plan.js'
+import { commandLine, planScript } from './apply-plan.js'
 import { EffectStore } from './effects.js'
 import type { Become, Connection } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
-import type { Change, FileDiff, ModuleContext, ModuleSpec, Plan } from '../modules/types.js'
+import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { FactCache } from './fact-cache.js'
 import type { Masker } from './secrets.js'
 
@@ -50,14 +50,13 @@ export function moduleContext(env: ModuleEnv): ModuleContext {
     check: env.check,
     diff: env.diff,
     vars: env.vars ?? {},
-    run: (cmd) => exec(planScript([{ summary: '', commands: [cmd] }]).replace(/^set -e\n/, '')),
+    run: (cmd) => exec(`${commandLine(cmd)}\n`),
     async fact(fact, ...args) {
-      const key = fact.key ? fact.key(...args) : JSON.stringify(args)
+      const key = factKey(fact, args)
       if (env.check && effects.has(fact.name, key)) return effects.get(fact.name, key) as never
       const ahead = env.readAhead?.take(fact.name, key, env.become?.user)
       if (ahead) return ahead.value as never
-      const cmd = fact.command(...args)
-      const out = await exec(planScript([{ summary: '', commands: [cmd] }]).replace(/^set -e\n/, ''))
+      const out = await exec(`${commandLine(fact.command(...args))}\n`)
       return fact.parse(out, ...args)
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),

@@ -39,6 +39,11 @@ export interface Fact<T, A extends unknown[] = []> {
   batch?: { command(reads: A[]): Command; parse(out: ExecResult, reads: A[]): T[] }
 }
 
+/** What a read of `fact` is about: its key(), or the JSON of its args. */
+export function factKey<A extends unknown[]>(fact: Pick<Fact<unknown, A>, 'key'>, args: A): string {
+  return fact.key ? fact.key(...args) : JSON.stringify(args)
+}
+
 /** What a change makes true, so that later tasks in check mode plan against it. */
 export interface FactEffect {
   fact: string

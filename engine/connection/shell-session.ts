@@ -37,6 +37,9 @@ export class ShellSession {
   private readonly errMarker = Buffer.from(`${this.nonce}\n`)
   private out: Buffer = Buffer.alloc(0)
   private err: Buffer = Buffer.alloc(0)
+  /** where the markers are searched from: bytes before it were searched already (large outputs) */
+  private outScan = 0
+  private errScan = 0
   private pending?: Pending
   private queue: Promise<unknown> = Promise.resolve()
   private exitCode: number | null = null
@@ -77,15 +80,19 @@ export class ShellSession {
   /** Both markers in: hand the bytes before them to the waiting script, keep what follows. */
   private tryFinish(): void {
     if (!this.pending) return
-    const i = this.out.indexOf(this.outMarker)
-    if (i < 0) return
-    const nl = this.out.indexOf(0x0a, i + this.outMarker.length)
-    const j = this.err.indexOf(this.errMarker)
+    const i = this.out.indexOf(this.outMarker, this.outScan)
+    const j = this.err.indexOf(this.errMarker, this.errScan)
+    // a marker may be split across chunks: search again from just before the end
+    if (i < 0) this.outScan = Math.max(0, this.out.length - this.outMarker.length)
+    if (j < 0) this.errScan = Math.max(0, this.err.length - this.errMarker.length)
+    const nl = i < 0 ? -1 : this.out.indexOf(0x0a, i + this.outMarker.length)
     if (nl < 0 || j < 0) return
     const rc = Number(this.out.subarray(i + this.outMarker.length, nl).toString())
     const res = { rc, stdout: this.out.subarray(0, i).toString(), stderr: this.err.subarray(0, j).toString() }
     this.out = this.out.subarray(nl + 1)
     this.err = this.err.subarray(j + this.errMarker.length)
+    this.outScan = 0
+    this.errScan = 0
     const p = this.pending
     this.pending = undefined
     p.resolve(res)

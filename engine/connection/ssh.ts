@@ -33,7 +33,6 @@ export class SshConnection implements Connection {
   connectCount = 0
   private ssh = new NodeSSH()
   private connecting?: Promise<void>
-  private lost = false
   /** keyed by the become user ('' = the login user) */
   private sessions = new Map<string, Promise<ShellSession>>()
 
@@ -84,9 +83,6 @@ export class SshConnection implements Connection {
       const msg = e instanceof Error ? e.message : String(e)
       throw unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${msg}`, { host: o.name })
     }
-    this.ssh.connection?.on('close', () => {
-      this.lost = true
-    })
   }
 
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -102,7 +98,8 @@ export class SshConnection implements Connection {
       out = await (await this.session(opts)).run(script)
     } catch (e) {
       this.sessions.delete(opts.become?.user ?? '')
-      if (!(e instanceof SessionClosed) || !e.exited || this.lost) {
+      // a shell that went away without an exit status: the connection is gone
+      if (!(e instanceof SessionClosed) || !e.exited) {
         const msg = e instanceof Error ? e.message : String(e)
         throw unreachable(`connection to ${this.opts.address} lost: ${msg}`, { host: this.opts.name })
       }

@@ -15,10 +15,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { isEngineAction } from '../actions/names.js'
-import { planScript } from '../apply-plan.js'
+import { commandLine } from '../apply-plan.js'
+import { moduleContext } from '../module-runner.js'
 import type { Task } from '../playbook/types.js'
 import { validateParams } from '../../modules/schema.js'
-import type { Command, Fact, ModuleContext } from '../../modules/types.js'
+import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
 import type { ExecResult } from '../connection/types.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
@@ -93,19 +94,14 @@ async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }
     const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
     if (!mod || !env.readAhead) return []
     const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
+    // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
-      host: host.name,
-      check: env.check,
-      diff: env.diff,
-      vars,
+      ...moduleContext(env),
       run: stop,
       fact: (fact, ...args) => {
         reads.push({ fact: fact as AnyFact, args, become: env.become?.user })
         return stop()
       },
-      effect: (fact, key) => (env.check ? host.effects.get(fact, key) : undefined),
-      findFile: env.findFile!,
-      render: env.render!,
     }
     await mod.plan(params as never, ctx)
   } catch {
@@ -119,14 +115,14 @@ async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }
  * that can merge are one command; each answer is parsed and kept (a copy for each asker).
  */
 async function answer(host: HostState, become: string | undefined, reads: Read[]): Promise<void> {
-  const keyOf = (r: Read) => (r.fact.key ? r.fact.key(...r.args) : JSON.stringify(r.args))
   const groups = new Map<AnyFact, Map<string, { args: unknown[]; askers: number }>>()
   for (const r of reads) {
     const byKey = groups.get(r.fact) ?? new Map<string, { args: unknown[]; askers: number }>()
     groups.set(r.fact, byKey)
-    const q = byKey.get(keyOf(r)) ?? { args: r.args, askers: 0 }
+    const key = factKey(r.fact, r.args)
+    const q = byKey.get(key) ?? { args: r.args, askers: 0 }
     q.askers++
-    byKey.set(keyOf(r), q)
+    byKey.set(key, q)
   }
   // an ask: one command, and how its output gives each question's answer
   const asks: { command: Command; parse: (out: ExecResult) => unknown[]; fact: AnyFact; questions: { args: unknown[]; askers: number }[] }[] = []
@@ -142,7 +138,7 @@ async function answer(host: HostState, become: string | undefined, reads: Read[]
   const nonce = `ACPLAY_READ_${randomBytes(12).toString('hex')}`
   const script = asks
     .map((a, i) => {
-      const line = planScript([{ summary: '', commands: [a.command] }]).replace(/^set -e\n/, '')
+      const line = commandLine(a.command)
       // a { } group, not a subshell per read: the whole script runs in one (shell-session.ts); a read
       // that ended it early would only lose the reads after it, which their tasks then ask themselves
       return `{\n${line}\n} </dev/null; printf '%s %d %d\\n' ${nonce} ${i} $?; printf '%s %d\\n' ${nonce} ${i} >&2`
@@ -161,7 +157,7 @@ async function answer(host: HostState, become: string | undefined, reads: Read[]
       return // the task reads it again and reports the error itself
     }
     a.questions.forEach((q, k) => {
-      const key = a.fact.key ? a.fact.key(...q.args) : JSON.stringify(q.args)
+      const key = factKey(a.fact, q.args)
       for (let n = 0; n < q.askers; n++) host.readAhead.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]))
     })
   })
