@@ -75,7 +75,9 @@ export async function freshBed(n: number, art: Artifacts, log: (m: string) => vo
 export function hostsCpuS(bed: Testbed): number {
   let usec = 0
   for (const h of bed.hosts) {
-    const stat = cgroupDirs(h.slot).map((d) => join(d, 'cpu.stat')).find((f) => existsSync(f))
+    const stat = cgroupDirs(h.slot)
+      .map((d) => join(d, 'cpu.stat'))
+      .find((f) => existsSync(f))
     if (stat) usec += Number(/^usage_usec (\d+)/m.exec(readFileSync(stat, 'utf8'))?.[1] ?? 0)
   }
   return usec / 1e6

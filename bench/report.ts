@@ -51,8 +51,14 @@ export function rows(samples: Sample[]): Row[] {
     const w = g.map((s) => s.wallS)
     const rt = g.flatMap((s) => (s.roundTrips === undefined ? [] : [s.roundTrips]))
     return {
-      tool: g[0]!.tool, config: g[0]!.config, case: g[0]!.case, hosts: g[0]!.hosts, n: g.length,
-      median: median(w), min: Math.min(...w), max: Math.max(...w),
+      tool: g[0]!.tool,
+      config: g[0]!.config,
+      case: g[0]!.case,
+      hosts: g[0]!.hosts,
+      n: g.length,
+      median: median(w),
+      min: Math.min(...w),
+      max: Math.max(...w),
       rssMb: Math.max(...g.map((s) => s.maxRssMb)),
       controllerCpuS: median(g.map((s) => s.controllerCpuS)),
       hostsCpuS: median(g.map((s) => s.hostsCpuS)),
@@ -71,11 +77,40 @@ export function ratio(all: Row[], r: Row): number | undefined {
 }
 
 export function table(all: Row[]): string {
-  const head = ['tool', 'configuration', 'case', 'hosts', 'n', 'median s', 'min s', 'max s', 'controller CPU s', 'hosts CPU s', 'peak RSS MB', 'changed', 'failed', 'round trips/task/host', 'ansible/acplay']
+  const head = [
+    'tool',
+    'configuration',
+    'case',
+    'hosts',
+    'n',
+    'median s',
+    'min s',
+    'max s',
+    'controller CPU s',
+    'hosts CPU s',
+    'peak RSS MB',
+    'changed',
+    'failed',
+    'round trips/task/host',
+    'ansible/acplay',
+  ]
   const f = (x: number) => x.toFixed(2)
   const body = all.map((r) => [
-    r.tool, r.config, r.case, String(r.hosts), String(r.n), f(r.median), f(r.min), f(r.max), f(r.controllerCpuS), f(r.hostsCpuS), r.rssMb.toFixed(0),
-    String(r.changed), String(r.failed), r.roundTrips === undefined ? '' : r.roundTrips.toFixed(2), ratio(all, r) === undefined ? '' : `${ratio(all, r)!.toFixed(1)}x`,
+    r.tool,
+    r.config,
+    r.case,
+    String(r.hosts),
+    String(r.n),
+    f(r.median),
+    f(r.min),
+    f(r.max),
+    f(r.controllerCpuS),
+    f(r.hostsCpuS),
+    r.rssMb.toFixed(0),
+    String(r.changed),
+    String(r.failed),
+    r.roundTrips === undefined ? '' : r.roundTrips.toFixed(2),
+    ratio(all, r) === undefined ? '' : `${ratio(all, r)!.toFixed(1)}x`,
   ])
   return [head, head.map(() => '---'), ...body].map((cols) => `| ${cols.join(' | ')} |`).join('\n')
 }

@@ -32,7 +32,10 @@ const MANY = Number(flags.many)
 const log = (m: string) => process.stderr.write(`${m}\n`)
 const ACPLAY: Tool = { kind: 'acplay' }
 
-for (const [bin, pkg] of [['/usr/bin/time', 'time'], ['/usr/bin/ansible-playbook', 'ansible']]) {
+for (const [bin, pkg] of [
+  ['/usr/bin/time', 'time'],
+  ['/usr/bin/ansible-playbook', 'ansible'],
+]) {
   if (!existsSync(bin!)) throw new Error(`bench: ${bin} is missing (package ${pkg}): run scripts/setup-bench-deps.sh`)
 }
 
@@ -45,17 +48,36 @@ async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: stri
   const hosts = opts.limit ? 1 : b.bed.hosts.length
   const cpu0 = hostsCpuS(b.bed)
   const m = await runTool({
-    tool, case: kase, inventory: b.inventory, forks: 10, limit: opts.limit, workDir,
+    tool,
+    case: kase,
+    inventory: b.inventory,
+    forks: 10,
+    limit: opts.limit,
+    workDir,
     extraVars: { airflow_index_url: b.indexUrl, airflow_index_host: b.indexHost },
     cpuProfDir: tool.kind === 'acplay' ? flags['cpu-prof'] : undefined,
   })
   const hostsCpu = hostsCpuS(b.bed) - cpu0
   const execs = m.execs?.map((e) => e.execs) ?? []
   const roundTrips = execs.length && m.tasksPerHost ? execs.reduce((a, b) => a + b, 0) / execs.length / m.tasksPerHost : undefined
-  log(`  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`)
+  log(
+    `  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`,
+  )
   if (m.failed !== 0 || m.exitCode !== 0) notes.push(`${toolLabel(tool)} ${kase} on ${hosts} hosts: exit ${m.exitCode}, failed=${m.failed} (log: ${m.log})`)
   if (opts.record !== false) {
-    samples.push({ tool: tool.kind, config: tool.kind === 'ansible' ? tool.config : 'forks=10', case: kase, hosts, wallS: m.wallS, maxRssMb: m.maxRssMb, controllerCpuS: m.controllerCpuS, hostsCpuS: hostsCpu, changed: m.changed, failed: m.failed, roundTrips })
+    samples.push({
+      tool: tool.kind,
+      config: tool.kind === 'ansible' ? tool.config : 'forks=10',
+      case: kase,
+      hosts,
+      wallS: m.wallS,
+      maxRssMb: m.maxRssMb,
+      controllerCpuS: m.controllerCpuS,
+      hostsCpuS: hostsCpu,
+      changed: m.changed,
+      failed: m.failed,
+      roundTrips,
+    })
   }
   return m
 }
@@ -91,9 +113,13 @@ async function firstRuns(art: Artifacts): Promise<void> {
   }
   if (snaps.ansible && snaps.acplay) {
     const diff = compare(snaps.ansible, snaps.acplay)
-    notes.push(diff.length ? `compatibility: host state differs after ansible vs acplay:\n${diff.join('\n')}` : `compatibility: host state identical after ansible-playbook and acplay (${snaps.acplay.length} checked lines: modes, owners, hashes, user, pip list, units, role, db)`)
-    writeFileSync(join(workDir, 'snapshot-ansible.txt'), snaps.ansible.join('\n') + '\n')
-    writeFileSync(join(workDir, 'snapshot-acplay.txt'), snaps.acplay.join('\n') + '\n')
+    notes.push(
+      diff.length
+        ? `compatibility: host state differs after ansible vs acplay:\n${diff.join('\n')}`
+        : `compatibility: host state identical after ansible-playbook and acplay (${snaps.acplay.length} checked lines: modes, owners, hashes, user, pip list, units, role, db)`,
+    )
+    writeFileSync(join(workDir, 'snapshot-ansible.txt'), `${snaps.ansible.join('\n')}\n`)
+    writeFileSync(join(workDir, 'snapshot-acplay.txt'), `${snaps.acplay.join('\n')}\n`)
   }
 }
 

@@ -7,7 +7,9 @@ import type { Change, Command, Upload } from '../modules/types.js'
 
 /** A here-document of base64, so any bytes (and any size) travel inside the script safely. */
 function heredoc(content: string | Buffer): string {
-  const b64 = Buffer.from(content).toString('base64').replace(/.{1,76}/g, '$&\n')
+  const b64 = Buffer.from(content)
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\n')
   return `<<'ACPLAY_EOF'\n${b64}ACPLAY_EOF`
 }
 
@@ -50,7 +52,13 @@ export function uploadsScript(uploads: readonly Upload[]): string {
 
 /** The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". */
 function validateLine(argv: readonly string[], tmp: string): string {
-  const arg = (a: string) => (a.includes('%s') ? a.split('%s').map((p) => (p ? quote(p) : '')).join(tmp) : quote(a))
+  const arg = (a: string) =>
+    a.includes('%s')
+      ? a
+          .split('%s')
+          .map((p) => (p ? quote(p) : ''))
+          .join(tmp)
+      : quote(a)
   return `${argv.map(arg).join(' ')} || { echo ${quote(`validation failed: ${argv.join(' ')}`)} >&2; exit 1; }`
 }
 
@@ -70,5 +78,5 @@ export function planScript(changes: readonly Change[]): string {
     }
   }
   flush()
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

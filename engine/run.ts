@@ -69,7 +69,14 @@ export async function run(opts: RunOptions, loaded?: Loaded): Promise<RunSummary
   }
   const recaps = recap([...rc.hosts.keys()], rc.results)
   const connections = [...rc.hosts.values()].map((h) => ({ host: h.name, connects: h.connectCount, execs: h.execCount }))
-  const summary: RunSummary = { recap: recaps, exitCode: exitCode(recaps), durationMs: Date.now() - started, check: !!opts.check, results: rc.results, connections }
+  const summary: RunSummary = {
+    recap: recaps,
+    exitCode: exitCode(recaps),
+    durationMs: Date.now() - started,
+    check: !!opts.check,
+    results: rc.results,
+    connections,
+  }
   await emitAsync(rc, 'onRunEnd', summary)
   return summary
 }

@@ -15,7 +15,9 @@ function parseNames(names: string[], state: string): Wanted[] {
   return names.map((spec) => {
     const [name = '', version, ...rest] = spec.split('=')
     if (!PACKAGE_NAME.test(name)) {
-      throw new ModuleFailure(`invalid package name ${JSON.stringify(name)} in argument 'name': Debian names use a-z, 0-9, '+', '-', '.' (architecture qualifiers are not supported)`)
+      throw new ModuleFailure(
+        `invalid package name ${JSON.stringify(name)} in argument 'name': Debian names use a-z, 0-9, '+', '-', '.' (architecture qualifiers are not supported)`,
+      )
     }
     if (version !== undefined && (rest.length || !VERSION.test(version))) {
       throw new ModuleFailure(`invalid version pin ${JSON.stringify(spec)} in argument 'name': use NAME=VERSION with an exact version (no wildcards)`)

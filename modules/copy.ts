@@ -94,7 +94,9 @@ export const copy = defineModule({
         effects: [{ fact: 'path.stat', key: destPath, value: { exists: true, type: 'directory', mode, owner: stats.user, group: stats.group } }],
       }
       const w = await planWrite(ctx, { ...base, dest: intoDir, content, srcMode }, stats)
-      return w.kind === 'change' ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } } : { kind: 'change', changes: [mk], data: { dest: intoDir } }
+      return w.kind === 'change'
+        ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } }
+        : { kind: 'change', changes: [mk], data: { dest: intoDir } }
     }
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))

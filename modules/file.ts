@@ -61,12 +61,18 @@ export const file = defineModule({
     const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
     if (eff === 'link' && !p.src) return withPath(planFile(a, st), path, 'link')
     switch (eff) {
-      case 'absent': return withPath(planAbsent(a, st), path, 'absent')
-      case 'file': return withPath(planFile(a, st), path, 'file')
-      case 'directory': return withPath(planDirectory(a, stats), path, 'directory')
-      case 'touch': return withPath(planTouch(a, stats), path, 'file')
-      case 'link': return withPath(planLink(a, stats, false), path, 'link')
-      case 'hard': return withPath(planLink(a, stats, true), path, 'hard')
+      case 'absent':
+        return withPath(planAbsent(a, st), path, 'absent')
+      case 'file':
+        return withPath(planFile(a, st), path, 'file')
+      case 'directory':
+        return withPath(planDirectory(a, stats), path, 'directory')
+      case 'touch':
+        return withPath(planTouch(a, stats), path, 'file')
+      case 'link':
+        return withPath(planLink(a, stats, false), path, 'link')
+      case 'hard':
+        return withPath(planLink(a, stats, true), path, 'hard')
     }
     throw new ModuleFailure(`unknown state ${String(eff)}`)
   },

@@ -21,7 +21,25 @@ import type { ModuleSpec } from './types.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 
-const all = [apt, command, copy, file, group, lineinfile, ping, pip, postgresDb, postgresHba, postgresSet, postgresUser, shell, systemd, template, user, venv] as ModuleSpec[]
+const all = [
+  apt,
+  command,
+  copy,
+  file,
+  group,
+  lineinfile,
+  ping,
+  pip,
+  postgresDb,
+  postgresHba,
+  postgresSet,
+  postgresUser,
+  shell,
+  systemd,
+  template,
+  user,
+  venv,
+] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))
 

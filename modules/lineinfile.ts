@@ -36,8 +36,16 @@ export const lineinfile = defineModule({
     group: { type: 'str', description: 'Group (name or gid)' },
     mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644) or symbolic "u=rw,g=r"' },
   },
-  mutuallyExclusive: [['insertbefore', 'insertafter'], ['regexp', 'search_string'], ['backrefs', 'search_string']],
-  returns: { msg: "'line added', 'line replaced' or 'N line(s) removed'", found: 'state=absent: how many lines were removed', backup: 'the backup copy, when one was made' },
+  mutuallyExclusive: [
+    ['insertbefore', 'insertafter'],
+    ['regexp', 'search_string'],
+    ['backrefs', 'search_string'],
+  ],
+  returns: {
+    msg: "'line added', 'line replaced' or 'N line(s) removed'",
+    found: 'state=absent: how many lines were removed',
+    backup: 'the backup copy, when one was made',
+  },
   examples: `
 - lineinfile:
     path: /etc/postgresql/15/main/pg_hba.conf
@@ -58,7 +66,12 @@ export const lineinfile = defineModule({
     let args: LineArgs
     try {
       args = {
-        line: p.line, searchString: p.search_string, insertafter: p.insertafter, insertbefore: p.insertbefore, backrefs: p.backrefs, firstmatch: p.firstmatch,
+        line: p.line,
+        searchString: p.search_string,
+        insertafter: p.insertafter,
+        insertbefore: p.insertbefore,
+        backrefs: p.backrefs,
+        firstmatch: p.firstmatch,
         regexp: p.regexp === undefined ? undefined : pyRegex(p.regexp, 'regexp'),
       }
       for (const k of ['insertafter', 'insertbefore'] as const) if (args[k] && !['EOF', 'BOF'].includes(args[k]!)) pyRegex(args[k]!, k)
@@ -70,7 +83,12 @@ export const lineinfile = defineModule({
     if (c.stat.type === 'directory') throw new ModuleFailure(`Path ${p.path} is a directory !`)
     if (c.stat.exists && c.stat.type !== 'file') throw new ModuleFailure(`Path ${p.path} is not a regular file (${c.stat.type})`)
     const stats: Stats = { user: c.user, group: c.group, get: (x) => (x === p.path ? c.stat : { exists: false }) }
-    const what = p.regexp !== undefined ? `regexp ${JSON.stringify(p.regexp)}` : p.search_string !== undefined ? `search_string ${JSON.stringify(p.search_string)}` : `line ${JSON.stringify(p.line)}`
+    const what =
+      p.regexp !== undefined
+        ? `regexp ${JSON.stringify(p.regexp)}`
+        : p.search_string !== undefined
+          ? `search_string ${JSON.stringify(p.search_string)}`
+          : `line ${JSON.stringify(p.line)}`
     let next: string
     let msg: string
     let data: Record<string, unknown> = {}
@@ -88,9 +106,24 @@ export const lineinfile = defineModule({
       }
       const r = present(c.text ?? '', args)
       next = r.text
-      msg = r.changed ? r.msg : p.backrefs && r.text === c.text && !matches(c.text ?? '', args) ? `no line matches ${what} (backrefs: file left alone)` : `line present in ${p.path}`
+      msg = r.changed
+        ? r.msg
+        : p.backrefs && r.text === c.text && !matches(c.text ?? '', args)
+          ? `no line matches ${what} (backrefs: file left alone)`
+          : `line present in ${p.path}`
     }
-    const plan = await planWrite(ctx, { dest: p.path, content: Buffer.from(next), want, backup: p.backup, validate: p.validate, before: c.text === undefined ? undefined : Buffer.from(c.text) }, stats)
+    const plan = await planWrite(
+      ctx,
+      {
+        dest: p.path,
+        content: Buffer.from(next),
+        want,
+        backup: p.backup,
+        validate: p.validate,
+        before: c.text === undefined ? undefined : Buffer.from(c.text),
+      },
+      stats,
+    )
     if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '' } }
     const changes = plan.changes.map((ch) => (ch.upload ? { ...ch, summary: `${msg} in ${p.path}` } : ch))
     return { kind: 'change', changes: [...pre, ...changes], data: { ...data, ...plan.data, msg } }

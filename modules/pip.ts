@@ -51,14 +51,25 @@ export const pip = defineModule({
     virtualenv_command: { type: 'str', default: 'python3 -m venv', description: 'Command that creates the virtualenv (the path is appended).' },
     virtualenv_python: { type: 'str', description: 'Interpreter for `-m venv` when virtualenv_command is the default.' },
     virtualenv_site_packages: { type: 'bool', default: false, description: 'Create the virtualenv with --system-site-packages.' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest', 'forcereinstall'], description: 'present, absent, latest or forcereinstall (always reinstalls).' },
+    state: {
+      type: 'str',
+      default: 'present',
+      choices: ['present', 'absent', 'latest', 'forcereinstall'],
+      description: 'present, absent, latest or forcereinstall (always reinstalls).',
+    },
     index_url: { type: 'str', description: 'Base URL of the package index (pip --index-url).' },
     extra_index_url: { type: 'list', elements: 'str', description: 'Extra index URLs (pip --extra-index-url).' },
     extra_args: { type: 'str', description: 'Extra pip arguments, split as a shell would (never run through one).' },
-    executable: { type: 'path', description: 'The pip to run when there is no virtualenv (e.g. /opt/app/bin/pip); its directory\'s python3 reads the installed packages.' },
+    executable: {
+      type: 'path',
+      description: "The pip to run when there is no virtualenv (e.g. /opt/app/bin/pip); its directory's python3 reads the installed packages.",
+    },
     chdir: { type: 'path', description: 'Directory pip runs in.' },
   },
-  mutuallyExclusive: [['name', 'requirements'], ['virtualenv', 'executable']],
+  mutuallyExclusive: [
+    ['name', 'requirements'],
+    ['virtualenv', 'executable'],
+  ],
   requiredOneOf: [['name', 'requirements']],
   returns: { name: 'the requirements asked for', virtualenv: 'the virtualenv', state: 'the state', cmd: 'the pip command (argv) that ran' },
   examples: `
@@ -73,8 +84,10 @@ export const pip = defineModule({
     for (const [k, v] of Object.entries({ virtualenv: p.virtualenv, executable: p.executable, chdir: p.chdir, requirements: p.requirements })) {
       if (v !== undefined && /[\0\n]/.test(v)) throw new ModuleFailure(`${k} must not contain a newline or NUL`)
     }
-    if (p.virtualenv !== undefined && !p.virtualenv.startsWith('/') && !p.chdir) throw new ModuleFailure(`virtualenv must be an absolute path (or give chdir), got ${JSON.stringify(p.virtualenv)}`)
-    if (p.requirements !== undefined && p.state === 'absent') throw new ModuleFailure('state absent with requirements is not supported: list the names to remove')
+    if (p.virtualenv !== undefined && !p.virtualenv.startsWith('/') && !p.chdir)
+      throw new ModuleFailure(`virtualenv must be an absolute path (or give chdir), got ${JSON.stringify(p.virtualenv)}`)
+    if (p.requirements !== undefined && p.state === 'absent')
+      throw new ModuleFailure('state absent with requirements is not supported: list the names to remove')
     let extra: string[]
     try {
       extra = p.extra_args ? shlexSplit(p.extra_args) : []
@@ -98,7 +111,7 @@ export const pip = defineModule({
     let simulated = ctx.effect('pip.installed', key) !== undefined
     const changes: Change[] = []
     if (env.status === 'broken') throw new ModuleFailure(`${venvPath ? `virtualenv ${venvPath}` : key} is not usable: ${env.detail}`)
-    let dists: Dists = env.status === 'ok' ? env.dists : {}
+    const dists: Dists = env.status === 'ok' ? env.dists : {}
     if (env.status === 'absent') {
       if (!venvPath) throw new ModuleFailure(`python interpreter ${python} not found on ${ctx.host}`)
       if (p.state === 'absent') return { kind: 'ok', reason: `virtualenv ${venvPath} does not exist, so nothing is installed`, data }
@@ -110,15 +123,27 @@ export const pip = defineModule({
 
     if (p.requirements !== undefined) {
       const r = ['-r', p.requirements]
-      const install = pipCmd('install', ...index, ...extra, ...(p.state === 'latest' ? ['--upgrade'] : []), ...(p.state === 'forcereinstall' ? ['--force-reinstall'] : []), ...r)
+      const install = pipCmd(
+        'install',
+        ...index,
+        ...extra,
+        ...(p.state === 'latest' ? ['--upgrade'] : []),
+        ...(p.state === 'forcereinstall' ? ['--force-reinstall'] : []),
+        ...r,
+      )
       if (p.state === 'forcereinstall' || simulated) {
         const why = simulated && env.status === 'ok' ? 'would change (depends on an earlier change): ' : ''
         changes.push({ summary: `${why}install requirements from ${p.requirements}`, commands: [install] })
         return finish({ kind: 'change', changes, data: { cmd: install.argv } })
       }
       const would = await ctx.fact(pipDryRun, [...pipArgv, 'install', ...index, ...extra, ...(p.state === 'latest' ? ['--upgrade'] : []), ...r], p.chdir)
-      if (would.length === 0) return finish({ kind: 'ok', reason: `all requirements in ${p.requirements} are satisfied${p.state === 'latest' ? ' at their latest versions' : ''}` })
-      changes.push({ summary: `install ${listWould(would)} (from ${p.requirements})`, commands: [install], effects: [installedEffect(key, merge(dists, would))] })
+      if (would.length === 0)
+        return finish({ kind: 'ok', reason: `all requirements in ${p.requirements} are satisfied${p.state === 'latest' ? ' at their latest versions' : ''}` })
+      changes.push({
+        summary: `install ${listWould(would)} (from ${p.requirements})`,
+        commands: [install],
+        effects: [installedEffect(key, merge(dists, would))],
+      })
       return finish({ kind: 'change', changes, data: { cmd: install.argv } })
     }
 
@@ -176,7 +201,11 @@ async function planNames(state: string, reqs: Requirement[], c: NameCtx, ctx: Mo
     const cmd = c.pipCmd('install', '--upgrade', ...c.index, ...c.extra, ...texts(reqs))
     if (c.simulated) {
       const why = changes.length ? '' : 'would change (depends on an earlier change): '
-      changes.push({ summary: `${why}install the latest ${texts(reqs).join(', ')}`, commands: [cmd], effects: [installedEffect(key, afterInstall(dists, reqs))] })
+      changes.push({
+        summary: `${why}install the latest ${texts(reqs).join(', ')}`,
+        commands: [cmd],
+        effects: [installedEffect(key, afterInstall(dists, reqs))],
+      })
       return { kind: 'change', changes, data: { cmd: cmd.argv } }
     }
     const would = await ctx.fact(pipDryRun, [...c.pipArgv, 'install', '--upgrade', ...c.index, ...c.extra, ...texts(reqs)], c.chdir)
@@ -195,8 +224,8 @@ async function planNames(state: string, reqs: Requirement[], c: NameCtx, ctx: Mo
   const summary = unknownOnly
     ? `would change (depends on an earlier change): install ${texts(install).join(', ')}`
     : `install ${texts(install).join(', ')} (${todo.map((v) => v.why).join('; ')})`
-  const before = install.map((r) => (dists[r.key] ? `${r.name}==${dists[r.key]!.version ?? '?'}` : `${r.name} (not installed)`)).join('\n') + '\n'
-  const diff = { path: `${key} (installed packages)`, before, after: texts(install).join('\n') + '\n' }
+  const before = `${install.map((r) => (dists[r.key] ? `${r.name}==${dists[r.key]!.version ?? '?'}` : `${r.name} (not installed)`)).join('\n')}\n`
+  const diff = { path: `${key} (installed packages)`, before, after: `${texts(install).join('\n')}\n` }
   changes.push({ summary, commands: [cmd], diff, effects: [installedEffect(key, afterInstall(dists, install))] })
   return { kind: 'change', changes, data: { cmd: cmd.argv } }
 }

@@ -60,7 +60,14 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
       throw bad('a boolean')
     }
     case 'list': {
-      const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v]
+      const list = Array.isArray(v)
+        ? v
+        : typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [v]
       const el = 'elements' in def ? def.elements : undefined
       return el ? list.map((x, i) => coerce(`${name}[${i}]`, { type: el }, x, where)) : list
     }
@@ -108,7 +115,7 @@ export function validateParams<S extends ParamSpecs>(
     }
   }
   for (const group of module.mutuallyExclusive ?? []) {
-    const given = group.filter((n) => n in raw || out[n] !== undefined && module.params[n]?.default === undefined)
+    const given = group.filter((n) => n in raw || (out[n] !== undefined && module.params[n]?.default === undefined))
     if (given.length > 1) throw paramError(`arguments are mutually exclusive: ${given.join(', ')}`, where)
   }
   for (const group of module.requiredOneOf ?? []) {
@@ -121,7 +128,9 @@ export function validateParams<S extends ParamSpecs>(
 export function checkSpec(module: { name: string; params: ParamSpecs; file?: string }): void {
   for (const [name, def] of Object.entries(module.params)) {
     if (!PARAM_TYPES.includes(def.type)) {
-      throw paramError(`module ${module.name}: argument '${name}' has unknown type '${String(def.type)}' (known: ${PARAM_TYPES.join(', ')})`, { file: module.file })
+      throw paramError(`module ${module.name}: argument '${name}' has unknown type '${String(def.type)}' (known: ${PARAM_TYPES.join(', ')})`, {
+        file: module.file,
+      })
     }
   }
 }

@@ -19,7 +19,9 @@ const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/s
 /** "astronomer-core@scheduler" -> "astronomer-core@scheduler.service"; rejects what systemd would not accept. */
 export function unitName(name: string): string {
   if (!/^[A-Za-z0-9:_.\\@-]+$/.test(name) || name.startsWith('-') || name.length > 250) {
-    throw new ModuleFailure(`name ${JSON.stringify(name)} is not a valid systemd unit name (letters, digits, ":_.\\@-"; use systemd-escape for other characters)`)
+    throw new ModuleFailure(
+      `name ${JSON.stringify(name)} is not a valid systemd unit name (letters, digits, ":_.\\@-"; use systemd-escape for other characters)`,
+    )
   }
   const suffix = name.slice(name.lastIndexOf('.') + 1)
   return name.includes('.') && UNIT_TYPES.includes(suffix) ? name : `${name}.service`
@@ -56,16 +58,39 @@ export const systemd = defineModule({
     'Starts, stops, restarts or reloads a unit, enables or masks it, and reloads systemd when unit files ' +
     'changed on disk. A unit that fails to start fails the task with the last lines of its journal.',
   params: {
-    name: { type: 'str', aliases: ['unit', 'service'], description: 'Unit name; `.service` is appended when it has no unit suffix (template instances like `astronomer-core@scheduler` work).' },
-    state: { type: 'str', choices: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped are idempotent; restarted and reloaded always act.' },
+    name: {
+      type: 'str',
+      aliases: ['unit', 'service'],
+      description: 'Unit name; `.service` is appended when it has no unit suffix (template instances like `astronomer-core@scheduler` work).',
+    },
+    state: {
+      type: 'str',
+      choices: ['started', 'stopped', 'restarted', 'reloaded'],
+      description: 'started/stopped are idempotent; restarted and reloaded always act.',
+    },
     enabled: { type: 'bool', description: 'Start the unit on boot.' },
     masked: { type: 'bool', description: 'Mask the unit (it cannot be started at all).' },
-    daemon_reload: { type: 'bool', default: false, aliases: ['daemon-reload'], description: 'Run daemon-reload before anything else (done anyway when systemd reports changed unit files; without a name it always runs).' },
-    daemon_reexec: { type: 'bool', default: false, aliases: ['daemon-reexec'], description: 'Run daemon-reexec first (only as part of a change; without a name it always runs).' },
+    daemon_reload: {
+      type: 'bool',
+      default: false,
+      aliases: ['daemon-reload'],
+      description: 'Run daemon-reload before anything else (done anyway when systemd reports changed unit files; without a name it always runs).',
+    },
+    daemon_reexec: {
+      type: 'bool',
+      default: false,
+      aliases: ['daemon-reexec'],
+      description: 'Run daemon-reexec first (only as part of a change; without a name it always runs).',
+    },
     scope: { type: 'str', default: 'system', choices: ['system'], description: 'Only the system manager is supported.' },
     no_block: { type: 'bool', default: false, description: 'Do not wait for start/stop jobs to finish (--no-block).' },
   },
-  returns: { name: 'the full unit name', state: 'ActiveState after the task', enabled: 'enabled on boot', status: 'the unit\'s systemctl show properties read by the plan' },
+  returns: {
+    name: 'the full unit name',
+    state: 'ActiveState after the task',
+    enabled: 'enabled on boot',
+    status: "the unit's systemctl show properties read by the plan",
+  },
   examples: `
 - systemd:
     name: astronomer-core@scheduler
@@ -99,7 +124,8 @@ export const systemd = defineModule({
     if (u.loadState === 'not-found' && !p.masked) {
       const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
       if (!coming && !p.daemon_reload) {
-        if (p.state === 'stopped' && !p.enabled && !p.masked) return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
+        if (p.state === 'stopped' && !p.enabled && !p.masked)
+          return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
         throw new ModuleFailure(`could not find the requested unit ${unit} on ${ctx.host} (no unit file; is it installed?)`)
       }
       // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
@@ -110,7 +136,8 @@ export const systemd = defineModule({
     const changes: Change[] = []
     const after: UnitState = { ...u, needDaemonReload: false }
     const pre: Command[] = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(reload ? [ctl('daemon-reload')] : [])]
-    if (reload) changes.push({ summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`, commands: [] })
+    if (reload)
+      changes.push({ summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`, commands: [] })
     if (p.masked === false && isMasked(u)) {
       changes.push({ summary: `unmask ${unit}`, commands: [ctl('unmask', '--', unit)] })
       Object.assign(after, { loadState: 'loaded', unitFileState: 'disabled' })
@@ -130,7 +157,8 @@ export const systemd = defineModule({
     if (p.state === 'started' && !active) changes.push({ summary: `start ${unit} (${u.activeState})`, commands: [verb('start')] })
     if (p.state === 'stopped' && (active || u.activeState === 'deactivating')) changes.push({ summary: `stop ${unit}`, commands: [verb('stop')] })
     if (p.state === 'restarted') changes.push({ summary: `restart ${unit}`, commands: [verb('restart')] })
-    if (p.state === 'reloaded') changes.push({ summary: active ? `reload ${unit}` : `start ${unit} (reloaded, but ${u.activeState})`, commands: [verb(active ? 'reload' : 'start')] })
+    if (p.state === 'reloaded')
+      changes.push({ summary: active ? `reload ${unit}` : `start ${unit} (reloaded, but ${u.activeState})`, commands: [verb(active ? 'reload' : 'start')] })
     if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })
     if (p.state === 'stopped') Object.assign(after, { activeState: 'inactive', subState: 'dead' })
 
@@ -142,7 +170,11 @@ export const systemd = defineModule({
     changes[0] = { ...changes[0]!, commands: [...pre, ...changes[0]!.commands] }
     const attrs: Record<string, [string, string]> = {}
     for (const k of ['loadState', 'activeState', 'unitFileState'] as const) if (u[k] !== after[k]) attrs[k] = [u[k], after[k]]
-    changes[changes.length - 1] = { ...changes[changes.length - 1]!, effects: [{ fact: 'systemd.unit', key: unit, value: after }], diff: { path: unit, before: '', after: '', attrs } }
+    changes[changes.length - 1] = {
+      ...changes[changes.length - 1]!,
+      effects: [{ fact: 'systemd.unit', key: unit, value: after }],
+      diff: { path: unit, before: '', after: '', attrs },
+    }
     return { kind: 'change', changes, data }
   },
 })

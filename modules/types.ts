@@ -79,9 +79,7 @@ export interface Change {
   effects?: FactEffect[]
 }
 
-export type Plan =
-  | { kind: 'ok'; reason: string; data?: Record<string, unknown> }
-  | { kind: 'change'; changes: Change[]; data?: Record<string, unknown> }
+export type Plan = { kind: 'ok'; reason: string; data?: Record<string, unknown> } | { kind: 'change'; changes: Change[]; data?: Record<string, unknown> }
 
 export interface ModuleContext {
   host: string

@@ -62,15 +62,25 @@ export const venv = defineModule({
 
     const opts: CreateVenv = { path, command: [p.python, '-m', 'venv'], systemSitePackages: p.system_site_packages, owner: p.owner }
     if (!info.exists || info.empty) {
-      return { kind: 'change', changes: [{ summary: `create virtualenv ${path} with ${p.python}`, commands: [venvCommand(opts)], effects: createdVenvEffects(opts, true) }], data }
+      return {
+        kind: 'change',
+        changes: [{ summary: `create virtualenv ${path} with ${p.python}`, commands: [venvCommand(opts)], effects: createdVenvEffects(opts, true) }],
+        data,
+      }
     }
     if (!info.isVenv) {
       const broken = info.problem?.startsWith('its bin/python')
       if (!(broken && p.clear)) {
-        throw new ModuleFailure(`${path} exists but is not a usable virtualenv: ${info.problem}${broken ? '; set clear: true to recreate it' : '; remove it or choose another path'}`)
+        throw new ModuleFailure(
+          `${path} exists but is not a usable virtualenv: ${info.problem}${broken ? '; set clear: true to recreate it' : '; remove it or choose another path'}`,
+        )
       }
       const o = { ...opts, clear: true }
-      return { kind: 'change', changes: [{ summary: `recreate broken virtualenv ${path} (${info.problem})`, commands: [venvCommand(o)], effects: createdVenvEffects(o, true) }], data }
+      return {
+        kind: 'change',
+        changes: [{ summary: `recreate broken virtualenv ${path} (${info.problem})`, commands: [venvCommand(o)], effects: createdVenvEffects(o, true) }],
+        data,
+      }
     }
 
     const changes: Change[] = []
@@ -79,7 +89,11 @@ export const venv = defineModule({
       changes.push({
         summary: `set include-system-site-packages = ${p.system_site_packages} in ${path}/pyvenv.cfg`,
         commands: [venvCommand(o)],
-        diff: { path: `${path}/pyvenv.cfg`, before: `include-system-site-packages = ${!p.system_site_packages}\n`, after: `include-system-site-packages = ${p.system_site_packages}\n` },
+        diff: {
+          path: `${path}/pyvenv.cfg`,
+          before: `include-system-site-packages = ${!p.system_site_packages}\n`,
+          after: `include-system-site-packages = ${p.system_site_packages}\n`,
+        },
         effects: createdVenvEffects(o, false).filter((e) => e.fact === 'venv.info'),
       })
     }

@@ -28,8 +28,10 @@ async function up(): Promise<number> {
   const served = await serveDir(buildStandinIndex())
   try {
     const vars = standinVars(`http://${state.hosts[0]!.gateway}:${served.port}/simple/`)
-    console.log(`\ndeploying Astronomer Core (Airflow stand-in) as deploy with become:\n  acplay run playbooks/site.yml -i ${inventory} -b -e '<stand-in vars>'\n`)
-    const password = randomBytes(12).toString('base64url') + ' %/@:?#$'
+    console.log(
+      `\ndeploying Astronomer Core (Airflow stand-in) as deploy with become:\n  acplay run playbooks/site.yml -i ${inventory} -b -e '<stand-in vars>'\n`,
+    )
+    const password = `${randomBytes(12).toString('base64url')} %/@:?#$`
     // async: this process serves the index while acplay runs
     const child = spawn(process.execPath, [join(ROOT, 'bin/acplay'), 'run', SITE, '-i', inventory, '-b', '-e', vars], {
       stdio: 'inherit',
@@ -47,7 +49,12 @@ async function up(): Promise<number> {
 }
 
 const cmd = process.argv[2]
-const result = cmd === 'down' ? Promise.resolve(testbed('down')) : cmd === undefined || cmd === 'up' ? up() : Promise.resolve((console.error('usage: npm run demo [-- down]'), 2))
+const result =
+  cmd === 'down'
+    ? Promise.resolve(testbed('down'))
+    : cmd === undefined || cmd === 'up'
+      ? up()
+      : Promise.resolve((console.error('usage: npm run demo [-- down]'), 2))
 result.then(
   (code) => process.exit(code),
   (e: unknown) => {

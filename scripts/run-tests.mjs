@@ -8,7 +8,11 @@ import { join } from 'node:path'
 function find(dir) {
   let out = []
   let names = []
-  try { names = readdirSync(dir) } catch { return out }
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return out
+  }
   for (const n of names.sort()) {
     const p = join(dir, n)
     if (statSync(p).isDirectory()) out = out.concat(find(p))

@@ -60,7 +60,10 @@ export function runAction(action: EngineAction, args: Record<string, unknown>, e
       const path = isAbsolute(target) ? target : join(env.baseDir, target)
       let facts: Record<string, unknown> = {}
       if (statSync(path).isDirectory()) {
-        for (const f of readdirSync(path).filter((n) => /\.(ya?ml|json)$/.test(n)).sort()) facts = { ...facts, ...loadVarsFile(join(path, f)) }
+        for (const f of readdirSync(path)
+          .filter((n) => /\.(ya?ml|json)$/.test(n))
+          .sort())
+          facts = { ...facts, ...loadVarsFile(join(path, f)) }
       } else facts = loadVarsFile(path)
       if (args.name) facts = { [String(args.name)]: facts }
       return { status: 'ok', facts, data: { ansible_facts: facts } }

@@ -31,7 +31,7 @@ export async function executeDoc(names: string[], f: DocFlags): Promise<number> 
   })
   if (f.json) {
     const docs = (specs.length ? specs : Object.values(modules)).map(moduleDoc)
-    process.stdout.write(JSON.stringify(names.length ? docs : docs.map((d) => ({ name: d.name, summary: d.summary, file: d.file })), null, 2) + '\n')
+    process.stdout.write(`${JSON.stringify(names.length ? docs : docs.map((d) => ({ name: d.name, summary: d.summary, file: d.file })), null, 2)}\n`)
   } else {
     process.stdout.write(specs.length ? specs.map(moduleText).join('\n') : moduleListText(modules))
   }

@@ -23,11 +23,17 @@ export function reportFiles(f: Record<string, unknown>): string[] {
   return files
 }
 
-export async function reportersFor(f: Record<string, unknown> & { verbose: number }, opts: RunOptions, out: NodeJS.WriteStream = process.stdout): Promise<Reporter[]> {
+export async function reportersFor(
+  f: Record<string, unknown> & { verbose: number },
+  opts: RunOptions,
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<Reporter[]> {
   const files = reportFiles(f).map((file) => FILE_REPORTERS[extname(file).toLowerCase()]!(file))
   if (f.json) return [jsonReporter(out), ...files]
   const tty = !!out.isTTY
   // listr2 is loaded only for a terminal: CI and pipes do not pay for it at start-up
-  const main = tty ? (await import('../report/tty.js')).ttyReporter({ verbosity: f.verbose, diff: opts.diff }) : plainReporter({ verbosity: f.verbose, diff: opts.diff, out })
+  const main = tty
+    ? (await import('../report/tty.js')).ttyReporter({ verbosity: f.verbose, diff: opts.diff })
+    : plainReporter({ verbosity: f.verbose, diff: opts.diff, out })
   return [main, ...(opts.check ? [driftTableReporter({ out, color: tty })] : []), ...files]
 }

@@ -45,7 +45,11 @@ function positiveInt(v: string, name: string): number {
 export type Flags = Record<string, unknown> & { inventory: string[]; tags: string[]; skipTags: string[]; extraVars: string[]; verbose: number }
 
 export function toOptions(playbook: string, f: Flags): RunOptions {
-  const split = (xs: string[]) => xs.flatMap((x) => x.split(',')).map((s) => s.trim()).filter(Boolean)
+  const split = (xs: string[]) =>
+    xs
+      .flatMap((x) => x.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
   const hostKeyChecking = typeof f.sshCommonArgs === 'string' && /StrictHostKeyChecking\s*=\s*no/i.test(f.sshCommonArgs) ? false : undefined
   return {
     playbook,
@@ -77,10 +81,9 @@ export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSum
     return 0
   }
   if (f.listHosts || f.listTasks) {
-    process.stdout.write((f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n') + '\n')
+    process.stdout.write(`${(f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n')}\n`)
     return 0
   }
   const summary = await run({ ...opts, reporters: await reportersFor(f, opts) }, loaded)
   return exitCodeOf(summary)
 }
-

@@ -22,7 +22,9 @@ export class SessionClosed extends Error {
     readonly result: ExecResult,
     readonly exited: boolean,
   ) {
-    super(`remote shell exited${result.rc === 255 ? '' : ` with code ${result.rc}`}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`)
+    super(
+      `remote shell exited${result.rc === 255 ? '' : ` with code ${result.rc}`}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`,
+    )
   }
 }
 

@@ -13,7 +13,7 @@ export function shlexSplit(s: string): string[] {
       i++
     } else if (c === "'") {
       const end = s.indexOf("'", i + 1)
-      if (end < 0) throw new Error('no closing quotation (unbalanced \')')
+      if (end < 0) throw new Error("no closing quotation (unbalanced ')")
       cur += s.slice(i + 1, end)
       inWord = true
       i = end + 1

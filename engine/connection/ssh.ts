@@ -75,7 +75,9 @@ export class SshConnection implements Connection {
     } catch (e) {
       sock.destroy()
       if (verdict === 'mismatch') {
-        throw hostKeyError(`host key for ${o.address}:${o.port} does NOT match ${knownHosts}: refusing to connect (possible man-in-the-middle)`, { host: o.name })
+        throw hostKeyError(`host key for ${o.address}:${o.port} does NOT match ${knownHosts}: refusing to connect (possible man-in-the-middle)`, {
+          host: o.name,
+        })
       }
       if (verdict === 'unknown') {
         throw hostKeyError(`host key for ${o.address}:${o.port} is not in ${knownHosts}; add it (ssh-keyscan) or set host_key_checking=false`, { host: o.name })
@@ -131,7 +133,11 @@ export class SshConnection implements Connection {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sessions.values()) s.then((x) => x.close(), () => {})
+    for (const s of this.sessions.values())
+      s.then(
+        (x) => x.close(),
+        () => {},
+      )
     this.sessions.clear()
     this.ssh.dispose()
   }

@@ -14,7 +14,10 @@ The same text, for the modules a playbook can use (custom ones included), is pri
 export function modulesMarkdown(registry: Record<string, ModuleSpec>): string {
   const docs = sortedModules(registry).map(moduleDoc)
   const index = ['| Module | Summary |', '| --- | --- |', ...docs.map((d) => `| [${d.name}](#${d.name}) | ${cell(d.summary)} |`)]
-  return [HEADER, ...index, '', ...docs.flatMap(section)].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'
+  return `${[HEADER, ...index, '', ...docs.flatMap(section)]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`
 }
 
 function section(d: ModuleDoc): string[] {
@@ -24,7 +27,9 @@ function section(d: ModuleDoc): string[] {
   out.push('', '| Argument | Type | Required | Default | Choices | Aliases | Description |', '| --- | --- | --- | --- | --- | --- | --- |')
   for (const p of d.params) {
     const desc = p.secret ? `${p.description} (secret: never printed)` : p.description
-    out.push(`| \`${p.name}\` | ${p.type} | ${p.required ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${(p.choices ?? []).map(cell).join(', ')} | ${(p.aliases ?? []).join(', ')} | ${cell(desc)} |`)
+    out.push(
+      `| \`${p.name}\` | ${p.type} | ${p.required ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${(p.choices ?? []).map(cell).join(', ')} | ${(p.aliases ?? []).join(', ')} | ${cell(desc)} |`,
+    )
   }
   for (const g of d.mutuallyExclusive) out.push('', `Mutually exclusive: ${g.join(', ')}.`)
   for (const g of d.requiredOneOf) out.push('', `One of these is required: ${g.join(', ')}.`)

@@ -41,7 +41,9 @@ export function moduleDoc(spec: ModuleSpec): ModuleDoc {
     summary: spec.summary?.trim() ?? '',
     description: spec.description?.trim() || undefined,
     aliases: [...(spec.aliases ?? [])],
-    params: Object.entries(spec.params).map(([name, def]) => paramDoc(name, def)).sort((a, b) => a.name.localeCompare(b.name)),
+    params: Object.entries(spec.params)
+      .map(([name, def]) => paramDoc(name, def))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     returns: Object.entries(spec.returns ?? {}).map(([name, description]) => ({ name, description })),
     checkMode,
     diff: checkMode !== 'skip',

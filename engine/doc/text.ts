@@ -6,7 +6,7 @@ import { moduleDoc, sortedModules, type ModuleDoc } from './model.js'
 export function moduleListText(registry: Record<string, ModuleSpec>): string {
   const specs = sortedModules(registry)
   const width = Math.max(...specs.map((s) => s.name.length)) + 2
-  return specs.map((s) => `${s.name.padEnd(width)}${s.summary}${s.file ? `  [custom: ${s.file}]` : ''}`).join('\n') + '\n'
+  return `${specs.map((s) => `${s.name.padEnd(width)}${s.summary}${s.file ? `  [custom: ${s.file}]` : ''}`).join('\n')}\n`
 }
 
 export function moduleText(spec: ModuleSpec): string {
@@ -25,14 +25,17 @@ export function moduleText(spec: ModuleSpec): string {
     out.push(`        type: ${p.type}`)
   }
   out.push(...constraints(d))
-  out.push('', `CHECK MODE: ${d.checkMode === 'full' ? 'supported (the plan is reported, nothing is applied)' : 'skipped when the task would change (like Ansible command)'}`)
+  out.push(
+    '',
+    `CHECK MODE: ${d.checkMode === 'full' ? 'supported (the plan is reported, nothing is applied)' : 'skipped when the task would change (like Ansible command)'}`,
+  )
   out.push(`DIFF: ${d.diff ? 'supported (--diff shows what the plan changes)' : 'not supported'}`)
   if (d.returns.length) {
     out.push('', 'RETURN VALUES:')
     for (const r of d.returns) out.push(`- ${r.name}`, indent(r.description, 8))
   }
   if (d.examples) out.push('', 'EXAMPLES:', '', d.examples)
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }
 
 function constraints(d: ModuleDoc): string[] {

@@ -23,7 +23,6 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   const unique = [...new Map(dirs.map((d) => [resolve(d), d])).values()]
   const inventoryDirs = await Promise.all(unique.map((d) => loadVarsDirs(d, groups, hosts)))
   const playDir = opts.playbookDir
-  const playbookDir =
-    playDir !== undefined && !unique.some((d) => resolve(d) === resolve(playDir)) ? await loadVarsDirs(playDir, groups, hosts) : undefined
+  const playbookDir = playDir !== undefined && !unique.some((d) => resolve(d) === resolve(playDir)) ? await loadVarsDirs(playDir, groups, hosts) : undefined
   return new LoadedInventory(data, inventoryDirs, playbookDir)
 }

@@ -145,7 +145,7 @@ class PyLiteral {
       }
       const e = this.s[this.i++] ?? ''
       if (raw) {
-        out += '\\' + e
+        out += `\\${e}`
         continue
       }
       out += this.escape(e)
@@ -165,11 +165,11 @@ class PyLiteral {
     if (e === 'u') return hex(4)
     if (e === 'U') return hex(8)
     if (/[0-7]/.test(e)) {
-      const oct = e + (/^[0-7]{0,2}/.exec(this.s.slice(this.i))![0])
+      const oct = e + /^[0-7]{0,2}/.exec(this.s.slice(this.i))![0]
       this.i += oct.length - 1
       return String.fromCodePoint(parseInt(oct, 8))
     }
-    return '\\' + e // Python keeps unknown escapes as written
+    return `\\${e}` // Python keeps unknown escapes as written
   }
 
   private seq(close: string): unknown {

@@ -29,7 +29,7 @@ export function parseIni(text: string, file: string, inv: InventoryBuilder): voi
   // children named before their own section are attached once the section appears
   const attachPending = (name: string) => {
     const p = pending.get(name)
-    if (!p || p.state !== 'children') return
+    if (p?.state !== 'children') return
     pending.delete(name)
     for (const parent of p.parents) {
       inv.addChild(parent.name, name, { file, line: parent.line })

@@ -27,13 +27,23 @@ export class LoadedInventory implements Inventory {
     this.warnings = [...data.warnings]
     const depth = groupDepths(data)
     for (const g of data.groups.values()) {
-      this.groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], parents: [...g.parents], vars: { ...g.vars }, depth: depth.get(g.name)! })
+      this.groups.set(g.name, {
+        name: g.name,
+        hosts: [...g.hosts],
+        children: [...g.children],
+        parents: [...g.parents],
+        vars: { ...g.vars },
+        depth: depth.get(g.name)!,
+      })
     }
     const key = (name: string) => ({ name, depth: depth.get(name)!, priority: priorityOf(this.groups.get(name)!.vars) })
     for (const h of data.hosts.values()) {
       const all = new Set<string>(['all'])
       for (const g of h.groups) [g, ...data.ancestors(g)].forEach((x) => all.add(x))
-      const groups = [...all].map(key).sort(compareGroups).map((k) => k.name)
+      const groups = [...all]
+        .map(key)
+        .sort(compareGroups)
+        .map((k) => k.name)
       this.hosts.set(h.name, { name: h.name, groups })
       this.hostRecVars.set(h.name, { ...h.vars })
       this.hostSource.set(h.name, h.source)

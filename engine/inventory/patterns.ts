@@ -52,7 +52,12 @@ function limitPatterns(limit: string): string[] {
       const code = (e as NodeJS.ErrnoException).code
       throw optionError(code === 'EISDIR' ? `limit ${p} must be a file, not a directory` : `cannot read limit file ${p.slice(1)}: ${code ?? e}`)
     }
-    out.push(...text.split('\n').map((l) => l.trim()).filter(Boolean))
+    out.push(
+      ...text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
   }
   return out
 }
@@ -126,12 +131,12 @@ function enumerate(view: PatternView, pattern: string): string[] {
 function toRegExp(pattern: string): RegExp {
   if (pattern[0] === '~') {
     try {
-      return new RegExp('^(?:' + pattern.slice(1) + ')')
+      return new RegExp(`^(?:${pattern.slice(1)})`)
     } catch {
       throw inventoryError(`invalid host pattern (bad regular expression): ${pattern}`)
     }
   }
-  return new RegExp('^' + globToRegExp(pattern) + '$', 's')
+  return new RegExp(`^${globToRegExp(pattern)}$`, 's')
 }
 
 /** Python's fnmatch.translate: `*`, `?`, `[seq]`, `[!seq]`; everything else literal. */
@@ -152,9 +157,9 @@ function globToRegExp(glob: string): string {
         continue
       }
       let body = glob.slice(i + 1, close)
-      if (body.startsWith('!')) body = '^' + body.slice(1)
-      else if (body.startsWith('^')) body = '\\' + body
-      out += '[' + body.replace(/\\/g, '\\\\') + ']'
+      if (body.startsWith('!')) body = `^${body.slice(1)}`
+      else if (body.startsWith('^')) body = `\\${body}`
+      out += `[${body.replace(/\\/g, '\\\\')}]`
       i = close
     } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
   }

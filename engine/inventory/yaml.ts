@@ -47,11 +47,7 @@ export function parseYamlInventory(src: Source, inv: InventoryBuilder): void {
       if (value === null || (isScalar(value) && value.value === null)) continue
       // a bare string is allowed and means a single entry (`hosts: web1`)
       const items: { key: string; keyNode: Node; value: Node | null }[] =
-        isScalar(value) && typeof value.value === 'string'
-          ? [{ key: value.value, keyNode: value, value: null }]
-          : isMap(value)
-            ? entries(src, value)
-            : []
+        isScalar(value) && typeof value.value === 'string' ? [{ key: value.value, keyNode: value, value: null }] : isMap(value) ? entries(src, value) : []
       if (!isMap(value) && items.length === 0) {
         const hint = key === 'vars' ? '' : ` (write "${key}:" entries as keys: "name:" on its own line, not "- name")`
         throw inventoryError(`'${key}' of group '${name}' must be a mapping${hint}`, where(value))

@@ -46,7 +46,11 @@ export async function loadLibrary(sources: LibrarySource[], builtins: Record<str
       checkModule(spec)
       for (const n of [spec.name, ...(spec.aliases ?? [])]) {
         const builtin = resolveModuleName(n, builtins)
-        if (builtin) throw libraryError(`module '${n}' in ${file} would shadow the built-in module '${builtin}'; custom modules cannot replace built-in ones: rename it`, file)
+        if (builtin)
+          throw libraryError(
+            `module '${n}' in ${file} would shadow the built-in module '${builtin}'; custom modules cannot replace built-in ones: rename it`,
+            file,
+          )
         if (isEngineAction(n) || RESERVED.includes(n)) throw libraryError(`module name '${n}' in ${file} is a task keyword of acplay; rename it`, file)
         const other = owners.get(n)
         if (other) throw libraryError(`module '${n}' is defined twice: in ${other.file} and in ${file}; rename one`, file)
@@ -61,7 +65,9 @@ export async function loadLibrary(sources: LibrarySource[], builtins: Record<str
 function moduleFiles(s: LibrarySource): string[] {
   if (s.kind === 'file') return [s.path]
   if (s.kind === 'package') return [packageEntry(s.name, s.fromDir, s.origin)]
-  const names = readdirSync(s.path).filter((n) => !n.startsWith('.') && !n.startsWith('_')).sort()
+  const names = readdirSync(s.path)
+    .filter((n) => !n.startsWith('.') && !n.startsWith('_'))
+    .sort()
   for (const n of names) {
     const base = n.replace(/\.(c|m)?ts$/, '')
     if (base !== n && !n.endsWith('.d.ts') && !names.some((m) => m === `${base}.js` || m === `${base}.mjs`)) {
@@ -106,4 +112,3 @@ function checkModule(spec: ModuleSpec): void {
     }
   }
 }
-

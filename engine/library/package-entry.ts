@@ -12,7 +12,8 @@ const CONDITIONS = ['import', 'node', 'default']
 /** `name` is a package name or an absolute path to a package directory. */
 export function packageEntry(name: string, fromDir: string, origin: string): string {
   const dir = isAbsolute(name) ? name : findPackageDir(name, fromDir)
-  if (!dir) throw new AcplayError('E_LIBRARY', `module package '${name}' is not installed (looked in node_modules from ${fromDir}; npm install it)`, { file: origin })
+  if (!dir)
+    throw new AcplayError('E_LIBRARY', `module package '${name}' is not installed (looked in node_modules from ${fromDir}; npm install it)`, { file: origin })
   const pkgFile = join(dir, 'package.json')
   let pkg: { exports?: unknown; main?: string }
   try {

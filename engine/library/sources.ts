@@ -77,7 +77,10 @@ export function ansibleCfgSources(file: string): LibrarySource[] {
     if (sec) section = sec[1]!.trim()
     const kv = /^library\s*[=:]\s*(.*)$/.exec(line)
     if (section === 'defaults' && kv) {
-      const paths = kv[1]!.split(':').map((p) => p.trim()).filter(Boolean)
+      const paths = kv[1]!
+        .split(':')
+        .map((p) => p.trim())
+        .filter(Boolean)
       // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
       return paths
         .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))

@@ -7,7 +7,7 @@ import { findRole, roleBlock, type RoleRef } from './roles.js'
 import { commonKeywords, loadTaskFile, loopControl, LOOP_KEYWORDS, onlyKeywords } from './tasks.js'
 import { loopValue } from './keywords.js'
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task } from './types.js'
-import { describeNode, entries, fail, toJS, type Entry } from './yaml-source.js'
+import { describeNode, fail, toJS, type Entry } from './yaml-source.js'
 
 const BASE = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'include']
 export const INCLUDE_ACTIONS = new Set(BASE.flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]))
@@ -38,7 +38,8 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
     case 'import_tasks': {
       onlyKeywords(scope, es, [], 'import_tasks', action.key)
       const file = fileOpt(scope, opts, action, kw.name)
-      if (isTemplate(file)) throw fail(src, action.value, `import_tasks needs a fixed file name, got '${file}' (use include_tasks for a templated one)`, kw.name)
+      if (isTemplate(file))
+        throw fail(src, action.value, `import_tasks needs a fixed file name, got '${file}' (use include_tasks for a templated one)`, kw.name)
       const full = path.resolve(scope.baseDir, file)
       let tasks: Task[]
       try {

@@ -34,7 +34,8 @@ export function tags(src: Source, node: Node | null): string[] {
   const items = isSeq(node) ? (node.items as Node[]) : [node]
   const out: string[] = []
   for (const n of items) {
-    if (!isScalar(n) || n.value === null || typeof n.value === 'object') throw fail(src, n, `'tags' must be a string or a list of strings, got ${describeNode(n)}`)
+    if (!isScalar(n) || n.value === null || typeof n.value === 'object')
+      throw fail(src, n, `'tags' must be a string or a list of strings, got ${describeNode(n)}`)
     const s = String(n.value)
     out.push(...(isSeq(node) ? [s.trim()] : s.split(',').map((t) => t.trim())).filter(Boolean))
   }

@@ -9,7 +9,17 @@ export interface ListedTask {
 }
 
 function label(t: Task): string {
-  const own = t.name ?? (t.kind === 'module' ? t.module : t.kind === 'include_tasks' ? `include_tasks ${t.file}` : t.kind === 'include_role' ? `include_role ${t.roleName}` : t.kind === 'meta' ? `meta: ${t.action}` : 'block')
+  const own =
+    t.name ??
+    (t.kind === 'module'
+      ? t.module
+      : t.kind === 'include_tasks'
+        ? `include_tasks ${t.file}`
+        : t.kind === 'include_role'
+          ? `include_role ${t.roleName}`
+          : t.kind === 'meta'
+            ? `meta: ${t.action}`
+            : 'block')
   return t.role ? `${t.role.name} : ${own}` : own
 }
 
@@ -38,5 +48,5 @@ export function formatTaskList(pb: Playbook, file = pb.file): string {
     lines.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(', ')}]`, '    tasks:')
     for (const t of listPlayTasks(play)) lines.push(`      ${t.name}\tTAGS: [${t.tags.join(', ')}]`)
   })
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

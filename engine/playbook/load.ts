@@ -91,7 +91,15 @@ export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: Inc
  */
 export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: IncludeContext): { block: BlockTask; handlers: Handler[] } {
   const scope = runtimeScope(ctx, task, task.pos.file)
-  const ref = { name: roleName, node: null as unknown as Node, params: {}, tasks_from: task.tasks_from, vars_from: task.vars_from, defaults_from: task.defaults_from, handlers_from: task.handlers_from }
+  const ref = {
+    name: roleName,
+    node: null as unknown as Node,
+    params: {},
+    tasks_from: task.tasks_from,
+    vars_from: task.vars_from,
+    defaults_from: task.defaults_from,
+    handlers_from: task.handlers_from,
+  }
   const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false)!
   return { block, handlers: scope.play.handlers }
 }

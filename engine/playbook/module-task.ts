@@ -84,7 +84,15 @@ export function splitActionKeyword(src: Source, node: Node | null, task?: string
 const hasTemplate = (v: unknown): boolean => isTemplate(v) || (typeof v === 'object' && v !== null && /\{\{|\{%/.test(JSON.stringify(v)))
 
 /** Validates args against the module's spec where possible; errors point at the offending argument. */
-export function checkArgs(scope: PlayScope, src: Source, module: string, args: Record<string, unknown>, valueNode: Node | null, fallback: Node, task?: string): void {
+export function checkArgs(
+  scope: PlayScope,
+  src: Source,
+  module: string,
+  args: Record<string, unknown>,
+  valueNode: Node | null,
+  fallback: Node,
+  task?: string,
+): void {
   const spec = scope.registry.getModuleSpec(module)
   if (!spec || Object.keys(args).some(isTemplate)) return
   const raw = { ...(scope.moduleDefaults[module] ?? {}), ...args }

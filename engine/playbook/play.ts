@@ -12,9 +12,28 @@ import { unknownModule } from '../errors.js'
 import { at, describeNode, entries, fail, isNull, posOf, type Entry, type Source } from './yaml-source.js'
 
 const PLAY_KEYS = [
-  'name', 'hosts', 'vars', 'vars_files', 'become', 'become_user', 'gather_facts', 'serial', 'strategy', 'check_mode', 'tags',
-  'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'any_errors_fatal', 'max_fail_percentage', 'environment',
-  'connection', 'remote_user', 'module_defaults',
+  'name',
+  'hosts',
+  'vars',
+  'vars_files',
+  'become',
+  'become_user',
+  'gather_facts',
+  'serial',
+  'strategy',
+  'check_mode',
+  'tags',
+  'pre_tasks',
+  'roles',
+  'tasks',
+  'post_tasks',
+  'handlers',
+  'any_errors_fatal',
+  'max_fail_percentage',
+  'environment',
+  'connection',
+  'remote_user',
+  'module_defaults',
 ]
 /** accepted without effect: acplay gathers no facts subsets, resolves modules without collections */
 const IGNORED = ['collections', 'gather_subset', 'gather_timeout', 'fact_path', 'debugger', 'throttle', 'become_method']
@@ -36,31 +55,73 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
   const dir = path.dirname(src.file)
   const hosts = stringList(src, 'hosts', hostsEntry.value).join(',')
   const play: Play = {
-    name: hosts, pos: posOf(src, node), hosts, vars: {}, vars_files: [], gather_facts: true, strategy: 'linear', tags: [],
-    pre_tasks: [], roles: [], tasks: [], post_tasks: [], handlers: [], dir,
+    name: hosts,
+    pos: posOf(src, node),
+    hosts,
+    vars: {},
+    vars_files: [],
+    gather_facts: true,
+    strategy: 'linear',
+    tags: [],
+    pre_tasks: [],
+    roles: [],
+    tasks: [],
+    post_tasks: [],
+    handlers: [],
+    dir,
   }
   const play_ = newPlayScope(registry, dir, rolesPath)
   for (const { key, keyNode, value } of es) {
     switch (key) {
-      case 'name': play.name = str(src, key, value); break
-      case 'vars': play.vars = mapping(src, key, value); break
-      case 'environment': play.environment = mapping(src, key, value); break
-      case 'tags': play.tags = tags(src, value); break
-      case 'become_user': case 'remote_user': play[key] = str(src, key, value); break
-      case 'become': case 'gather_facts': case 'check_mode': case 'any_errors_fatal': play[key] = bool(src, key, value); break
-      case 'vars_files': play.vars_files = varsFiles(src, value, dir); break
-      case 'serial': play.serial = serial(src, value); break
-      case 'strategy': play.strategy = oneOf(src, key, value, ['linear', 'free'] as const); break
-      case 'connection': play.connection = oneOf(src, key, value, ['ssh', 'local', 'smart'] as const); break
-      case 'module_defaults': play_.moduleDefaults = play.module_defaults = moduleDefaults(src, value, play_); break
-      case 'become_method': if (str(src, key, value) !== 'sudo') throw fail(src, value, `become_method '${str(src, key, value)}' is not supported (acplay uses sudo)`); break
+      case 'name':
+        play.name = str(src, key, value)
+        break
+      case 'vars':
+        play.vars = mapping(src, key, value)
+        break
+      case 'environment':
+        play.environment = mapping(src, key, value)
+        break
+      case 'tags':
+        play.tags = tags(src, value)
+        break
+      case 'become_user':
+      case 'remote_user':
+        play[key] = str(src, key, value)
+        break
+      case 'become':
+      case 'gather_facts':
+      case 'check_mode':
+      case 'any_errors_fatal':
+        play[key] = bool(src, key, value)
+        break
+      case 'vars_files':
+        play.vars_files = varsFiles(src, value, dir)
+        break
+      case 'serial':
+        play.serial = serial(src, value)
+        break
+      case 'strategy':
+        play.strategy = oneOf(src, key, value, ['linear', 'free'] as const)
+        break
+      case 'connection':
+        play.connection = oneOf(src, key, value, ['ssh', 'local', 'smart'] as const)
+        break
+      case 'module_defaults':
+        play_.moduleDefaults = play.module_defaults = moduleDefaults(src, value, play_)
+        break
+      case 'become_method':
+        if (str(src, key, value) !== 'sudo') throw fail(src, value, `become_method '${str(src, key, value)}' is not supported (acplay uses sudo)`)
+        break
       case 'max_fail_percentage': {
         const v = isScalar(value) ? value.value : undefined
-        if (typeof v !== 'number' || v < 0 || v > 100) throw fail(src, value, `'max_fail_percentage' must be a number from 0 to 100, got ${describeNode(value)}`)
+        if (typeof v !== 'number' || v < 0 || v > 100)
+          throw fail(src, value, `'max_fail_percentage' must be a number from 0 to 100, got ${describeNode(value)}`)
         play.max_fail_percentage = v
         break
       }
-      default: void keyNode
+      default:
+        void keyNode
     }
   }
   const scope: TaskScope = { play: play_, src, baseDir: dir, stack: [src.file] }
@@ -113,4 +174,3 @@ function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof
   }
   return out
 }
-

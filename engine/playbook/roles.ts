@@ -48,9 +48,14 @@ function findFile(dir: string, name: string): string | undefined {
 
 function loadVars(dir: string, name = 'main'): Record<string, unknown> {
   const file = findFile(dir, name)
-  const files = file ? [file] : isDir(path.join(dir, name))
-    ? readdirSync(path.join(dir, name)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, name, f))
-    : []
+  const files = file
+    ? [file]
+    : isDir(path.join(dir, name))
+      ? readdirSync(path.join(dir, name))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(dir, name, f))
+      : []
   const out: Record<string, unknown> = {}
   for (const f of files) {
     const src = readYaml(f)
@@ -95,7 +100,12 @@ function withRole(tasks: Task[], role: RoleContext): void {
 export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean): BlockTask | null {
   const dir = findRole(scope, ref)
   const key = `${dir}\0${JSON.stringify(ref.params)}`
-  if (scope.stack.includes(`role:${dir}`)) throw fail(scope.src, ref.node, `role dependency cycle: ${[...scope.stack.filter((s) => s.startsWith('role:')).map((s) => path.basename(s.slice(5))), ref.name].join(' -> ')}`)
+  if (scope.stack.includes(`role:${dir}`))
+    throw fail(
+      scope.src,
+      ref.node,
+      `role dependency cycle: ${[...scope.stack.filter((s) => s.startsWith('role:')).map((s) => path.basename(s.slice(5))), ref.name].join(' -> ')}`,
+    )
   const metaFile = findFile(path.join(dir, 'meta'), 'main')
   const meta = metaFile ? readYaml(metaFile) : undefined
   const metaMap = meta && isMap(meta.doc.contents) ? entries(meta, meta.doc.contents) : []

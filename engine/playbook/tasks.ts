@@ -12,7 +12,21 @@ import { checkArgs, moduleArgs, resolveAction, splitActionKeyword, unknownModule
 import type { BlockTask, Handler, ModuleTask, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, type Entry } from './yaml-source.js'
 
-export const COMMON_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'ignore_errors', 'check_mode', 'diff', 'no_log', 'run_once', 'delegate_to', 'environment']
+export const COMMON_KEYWORDS = [
+  'name',
+  'when',
+  'tags',
+  'vars',
+  'become',
+  'become_user',
+  'ignore_errors',
+  'check_mode',
+  'diff',
+  'no_log',
+  'run_once',
+  'delegate_to',
+  'environment',
+]
 /** accepted and without effect here (acplay always uses sudo, one collection namespace, no debugger) */
 const IGNORED = ['become_method', 'collections', 'debugger', 'throttle']
 export const LOOP_KEYWORDS = ['loop', 'with_items', 'with_list', 'with_dict', 'loop_control']
@@ -26,14 +40,33 @@ export function commonKeywords(scope: TaskScope, node: Node, es: Entry[]): TaskK
   const kw: TaskKeywords = { pos: posOf(src, node), when: [], tags: [], vars: {} }
   for (const { key, value } of es) {
     switch (key) {
-      case 'name': kw.name = str(src, key, value); break
-      case 'when': kw.when = conditions(src, key, value); break
-      case 'tags': kw.tags = tags(src, value); break
-      case 'vars': kw.vars = mapping(src, key, value); break
-      case 'environment': kw.environment = mapping(src, key, value); break
-      case 'become_user': kw.become_user = str(src, key, value); break
-      case 'delegate_to': kw.delegate_to = str(src, key, value); break
-      case 'become': case 'ignore_errors': case 'check_mode': case 'diff': case 'no_log': case 'run_once':
+      case 'name':
+        kw.name = str(src, key, value)
+        break
+      case 'when':
+        kw.when = conditions(src, key, value)
+        break
+      case 'tags':
+        kw.tags = tags(src, value)
+        break
+      case 'vars':
+        kw.vars = mapping(src, key, value)
+        break
+      case 'environment':
+        kw.environment = mapping(src, key, value)
+        break
+      case 'become_user':
+        kw.become_user = str(src, key, value)
+        break
+      case 'delegate_to':
+        kw.delegate_to = str(src, key, value)
+        break
+      case 'become':
+      case 'ignore_errors':
+      case 'check_mode':
+      case 'diff':
+      case 'no_log':
+      case 'run_once':
         kw[key] = bool(src, key, value)
         break
       case 'become_method':
@@ -71,7 +104,8 @@ export function loadTask(scope: TaskScope, node: Node): Task {
   const taskName = name && !isNull(name.value) ? str(src, 'name', name.value) : undefined
   if (es.some((e) => e.key === 'block')) return loadBlock(scope, node, es)
   for (const e of es) {
-    if (/^with_/.test(e.key) && !TASK_KEYWORDS.has(e.key)) throw fail(src, e.keyNode, `'${e.key}' is not supported; use 'loop' (with a filter where needed)`, taskName)
+    if (/^with_/.test(e.key) && !TASK_KEYWORDS.has(e.key))
+      throw fail(src, e.keyNode, `'${e.key}' is not supported; use 'loop' (with a filter where needed)`, taskName)
   }
   const actions = es.filter((e) => !TASK_KEYWORDS.has(e.key))
   if (actions.length === 0) throw fail(src, node, 'task has no module or action', taskName)
@@ -124,14 +158,28 @@ function moduleKeywords(scope: TaskScope, task: ModuleTask, es: Entry[]): void {
   if (loops.length > 1) throw fail(src, loops[1]!.keyNode, `only one of loop/with_* per task, got ${loops.map((l) => l.key).join(', ')}`, task.name)
   for (const { key, value } of es) {
     switch (key) {
-      case 'register': task.register = str(src, key, value); break
-      case 'notify': task.notify = stringList(src, key, value); break
-      case 'changed_when': case 'failed_when': case 'until':
+      case 'register':
+        task.register = str(src, key, value)
+        break
+      case 'notify':
+        task.notify = stringList(src, key, value)
+        break
+      case 'changed_when':
+      case 'failed_when':
+      case 'until':
         task[key] = conditions(src, key, value)
         break
-      case 'retries': case 'delay': task[key] = scalarNumber(scope, key, value); break
-      case 'loop_control': task.loop_control = loopControl(scope, value); break
-      case 'loop': case 'with_items': case 'with_list': case 'with_dict':
+      case 'retries':
+      case 'delay':
+        task[key] = scalarNumber(scope, key, value)
+        break
+      case 'loop_control':
+        task.loop_control = loopControl(scope, value)
+        break
+      case 'loop':
+      case 'with_items':
+      case 'with_list':
+      case 'with_dict':
         task.loop = loopValue(src, key, value)
     }
   }
@@ -148,7 +196,8 @@ export function loopControl(scope: TaskScope, node: Node | null): ModuleTask['lo
   if (isNull(node)) return out
   if (!isMap(node)) throw fail(scope.src, node, `'loop_control' must be a mapping, got ${describeNode(node)}`)
   for (const { key, keyNode, value } of entries(scope.src, node)) {
-    if (key !== 'label' && key !== 'loop_var' && key !== 'index_var') throw fail(scope.src, keyNode, `unknown loop_control key '${key}' (supported: label, loop_var, index_var)`)
+    if (key !== 'label' && key !== 'loop_var' && key !== 'index_var')
+      throw fail(scope.src, keyNode, `unknown loop_control key '${key}' (supported: label, loop_var, index_var)`)
     out[key] = str(scope.src, key, value)
   }
   return out

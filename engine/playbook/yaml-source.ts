@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseDocument, LineCounter, isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml'
-import { AcplayError, playbookError, yamlError, type Location } from '../errors.js'
+import { type AcplayError, playbookError, yamlError, type Location } from '../errors.js'
 import type { Pos } from './types.js'
 
 export interface Source {
@@ -55,8 +55,8 @@ export function readYaml(file: string): Source {
 }
 
 export function posOf(src: Source, node: Node | Pair | null | undefined): Pos {
-  const offset = (node && 'range' in node && node.range ? node.range[0] : undefined) ??
-    (node && 'key' in node ? (node.key as Node | null)?.range?.[0] : undefined) ?? 0
+  const offset =
+    (node && 'range' in node && node.range ? node.range[0] : undefined) ?? (node && 'key' in node ? (node.key as Node | null)?.range?.[0] : undefined) ?? 0
   const { line, col } = src.lc.linePos(offset)
   return { file: src.file, line, col }
 }

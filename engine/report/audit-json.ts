@@ -79,7 +79,11 @@ const HIDDEN_MSG = 'the output has been hidden due to the no_log: true specified
 
 function changesOf(r: HostResult): AuditChange[] {
   if (r.hidden) return []
-  return r.changes.map((c) => (c.diff ? { summary: c.summary, diff: { path: c.diff.path, ...(c.diff.attrs ? { attrs: c.diff.attrs } : {}), text: renderFileDiff(c.diff) } } : { summary: c.summary }))
+  return r.changes.map((c) =>
+    c.diff
+      ? { summary: c.summary, diff: { path: c.diff.path, ...(c.diff.attrs ? { attrs: c.diff.attrs } : {}), text: renderFileDiff(c.diff) } }
+      : { summary: c.summary },
+  )
 }
 
 /** Optional keys are left out rather than set to undefined, so the file reads cleanly. */
@@ -101,7 +105,15 @@ export function auditTask(play: string, r: HostResult, check: boolean, items: re
     msg: r.hidden && r.msg !== undefined ? HIDDEN_MSG : r.msg,
     changes: changesOf(r),
     items: items.length
-      ? items.map((i) => defined({ item: i.hidden ? '(hidden)' : (i.item ?? ''), status: i.status, reason: i.hidden ? undefined : i.reason, msg: i.hidden && i.msg !== undefined ? HIDDEN_MSG : i.msg, changes: changesOf(i) }))
+      ? items.map((i) =>
+          defined({
+            item: i.hidden ? '(hidden)' : (i.item ?? ''),
+            status: i.status,
+            reason: i.hidden ? undefined : i.reason,
+            msg: i.hidden && i.msg !== undefined ? HIDDEN_MSG : i.msg,
+            changes: changesOf(i),
+          }),
+        )
       : undefined,
     ignored: r.ignored || undefined,
     rescued: r.rescued || undefined,

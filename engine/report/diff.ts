@@ -18,5 +18,5 @@ export function renderFileDiff(d: FileDiff, context = 3): string {
     while (lines.length && lines[lines.length - 1] === '') lines.pop()
     out.push(...lines)
   }
-  return out.length ? out.join('\n') + '\n' : ''
+  return out.length ? `${out.join('\n')}\n` : ''
 }

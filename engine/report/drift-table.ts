@@ -42,7 +42,8 @@ export function driftTableLines(drift: readonly HostDrift[], opts: { shown?: num
     count: Math.max('would change'.length, ...rows.map((r) => r.count.length)),
     state: Math.max(5, ...rows.map((r) => r.state.length)),
   }
-  const line = (host: string, count: string, state: string, names: string) => `${host.padEnd(w.host)}  ${count.padStart(w.count)}  ${state.padEnd(w.state)}  ${names}`.trimEnd()
+  const line = (host: string, count: string, state: string, names: string) =>
+    `${host.padEnd(w.host)}  ${count.padStart(w.count)}  ${state.padEnd(w.state)}  ${names}`.trimEnd()
   const out = [line('HOST', 'would change', 'STATE', 'TASKS'), line('-'.repeat(w.host), '-'.repeat(w.count), '-'.repeat(w.state), '-----')]
   for (const r of rows) {
     const text = line(r.host, r.count, r.state, r.names)
@@ -55,7 +56,10 @@ export function driftTableLines(drift: readonly HostDrift[], opts: { shown?: num
   const down = drift.length - audited
   const failed = drift.filter((d) => d.failed > 0 && !d.unreachable).length
   const notes = [down ? `${down} unreachable (not audited)` : '', failed ? `${failed} with failed tasks` : ''].filter(Boolean).join(', ')
-  out.push('', `${total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)` : `no drift on ${audited} audited host(s)`}${notes ? `; ${notes}` : ''}`)
+  out.push(
+    '',
+    `${total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)` : `no drift on ${audited} audited host(s)`}${notes ? `; ${notes}` : ''}`,
+  )
   return out
 }
 

@@ -43,7 +43,12 @@ export function renderDiff(d: FileDiff): string[] {
   }
   if (d.before !== d.after) {
     const patch = createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, { context: 3 })
-    out.push(...patch.split('\n').slice(1).filter((l, i, a) => l !== '' || i < a.length - 1))
+    out.push(
+      ...patch
+        .split('\n')
+        .slice(1)
+        .filter((l, i, a) => l !== '' || i < a.length - 1),
+    )
   }
   return out
 }

@@ -54,7 +54,14 @@ function testcase(x: CollectedResult, check: boolean): string {
     body = `      <failure${attrs({ message: `would change: ${summaries}`, type: 'drift' })}>${xmlEscape(changeText(r, x.items))}</failure>\n`
   } else {
     // passes: ok with its reason, a change made by a real run, an ignored or rescued failure
-    const out = r.status === 'changed' ? changeText(r, x.items) : r.status === 'failed' ? `${r.ignored ? 'failed (ignored)' : 'failed (rescued)'}: ${msg}` : r.hidden ? '' : (r.reason ?? '')
+    const out =
+      r.status === 'changed'
+        ? changeText(r, x.items)
+        : r.status === 'failed'
+          ? `${r.ignored ? 'failed (ignored)' : 'failed (rescued)'}: ${msg}`
+          : r.hidden
+            ? ''
+            : (r.reason ?? '')
     body = out ? `      <system-out>${xmlEscape(out)}</system-out>\n` : ''
   }
   return body ? `${head}>\n${body}    </testcase>\n` : `${head}/>\n`
@@ -81,7 +88,11 @@ function count(xs: readonly CollectedResult[], check: boolean): Counts {
 }
 
 /** The whole document for the collected results (exported for unit tests). */
-export function junitXml(run: { playbook: string; check: boolean; startedAt: Date; durationMs: number }, results: readonly CollectedResult[], plays: readonly string[]): string {
+export function junitXml(
+  run: { playbook: string; check: boolean; startedAt: Date; durationMs: number },
+  results: readonly CollectedResult[],
+  plays: readonly string[],
+): string {
   const total = count(results, run.check)
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>\n',
@@ -92,7 +103,9 @@ export function junitXml(run: { playbook: string; check: boolean; startedAt: Dat
   for (const [i, name] of names.entries()) {
     const xs = results.filter((x) => x.play === name)
     const c = count(xs, run.check)
-    out.push(`  <testsuite${attrs({ name: name || `play ${i + 1}`, id: i, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(c.ms), timestamp: run.startedAt.toISOString().replace(/\.\d+Z$/, '') })}>\n`)
+    out.push(
+      `  <testsuite${attrs({ name: name || `play ${i + 1}`, id: i, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(c.ms), timestamp: run.startedAt.toISOString().replace(/\.\d+Z$/, '') })}>\n`,
+    )
     for (const x of xs) out.push(testcase(x, run.check))
     out.push('  </testsuite>\n')
   }
@@ -105,7 +118,11 @@ export function junitReporter(file: string): Reporter {
   return {
     ...run.hooks,
     onRunEnd: (s) => {
-      const xml = junitXml({ playbook: run.info.playbook, check: run.info.check, startedAt: run.startedAt, durationMs: s.durationMs }, run.results, run.plays.map((p) => p.name))
+      const xml = junitXml(
+        { playbook: run.info.playbook, check: run.info.check, startedAt: run.startedAt, durationMs: s.durationMs },
+        run.results,
+        run.plays.map((p) => p.name),
+      )
       writeReportFile(file, xml)
     },
   }

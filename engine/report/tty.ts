@@ -14,13 +14,15 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
   let running: Promise<unknown> = Promise.resolve()
   const v = opts.verbosity ?? 0
 
-  const hostTask = (host: string): ListrTask['task'] => async (_ctx, task) => {
-    const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => waiting.set(host, resolve)))
-    const [first, ...rest] = resultLines(r, v, !!opts.diff)
-    task.title = `${COLOR[r.status]}${first}${RESET}`
-    if (rest.length) task.output = rest.join('\n')
-    if (r.status === 'skipped') task.skip(task.title)
-  }
+  const hostTask =
+    (host: string): ListrTask['task'] =>
+    async (_ctx, task) => {
+      const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => waiting.set(host, resolve)))
+      const [first, ...rest] = resultLines(r, v, !!opts.diff)
+      task.title = `${COLOR[r.status]}${first}${RESET}`
+      if (rest.length) task.output = rest.join('\n')
+      if (r.status === 'skipped') task.skip(task.title)
+    }
 
   return {
     onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n`),

@@ -33,7 +33,8 @@ export function connectionFor(name: string, vars: Record<string, unknown>, opts:
     port: Number(vars.ansible_port ?? 22),
     user: str(vars.ansible_user) ?? opts.user ?? userInfo().username,
     privateKeyFile: str(vars.ansible_ssh_private_key_file) ?? opts.privateKey,
-    hostKeyChecking: common.hostKeyChecking ?? (vars.ansible_host_key_checking !== undefined ? !/^(false|no|0)$/i.test(String(vars.ansible_host_key_checking)) : globalCheck),
+    hostKeyChecking:
+      common.hostKeyChecking ?? (vars.ansible_host_key_checking !== undefined ? !/^(false|no|0)$/i.test(String(vars.ansible_host_key_checking)) : globalCheck),
     knownHostsFile: common.knownHostsFile,
   })
 }

@@ -16,7 +16,12 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promis
     const targets = hosts.filter((h) => h.active && names.some((n) => pending.get(h)!.has(n)))
     if (targets.length === 0) continue
     const ref = taskRef({ ...handler }, true)
-    emit(pc.run, 'onTaskStart', ref, targets.map((h) => h.name))
+    emit(
+      pc.run,
+      'onTaskStart',
+      ref,
+      targets.map((h) => h.name),
+    )
     const scope = rootScope()
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
     for (const r of results) record(pc, { ...r, task: { ...r.task, handler: true } })

@@ -16,7 +16,6 @@ export interface IncludeGroup {
   scope: Scope
 }
 
-
 export async function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], outer: Scope): Promise<IncludeGroup[]> {
   const scope = enter(outer, { ...task, when: [] })
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name }

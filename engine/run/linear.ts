@@ -54,7 +54,12 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
     rc.started = true
   }
   const targets = task.run_once ? hosts.slice(0, 1) : hosts
-  emit(rc, 'onTaskStart', ref, targets.map((h) => h.name))
+  emit(
+    rc,
+    'onTaskStart',
+    ref,
+    targets.map((h) => h.name),
+  )
   const results = await Promise.all(targets.map((h) => rc.limit(() => runModuleTask(pc, task, h, scope))))
   if (task.run_once) {
     // run_once: the other hosts see the same registered result, as in Ansible
@@ -85,7 +90,12 @@ async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>
   if (block.always.length) {
     const stillFailed = hosts.filter((h) => h.failed)
     for (const h of stillFailed) h.failed = false
-    await runTasks(pc, block.always, hosts.filter((h) => !h.unreachable), scope)
+    await runTasks(
+      pc,
+      block.always,
+      hosts.filter((h) => !h.unreachable),
+      scope,
+    )
     for (const h of stillFailed) h.failed = true
   }
 }

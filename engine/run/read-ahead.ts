@@ -130,7 +130,16 @@ async function answer(host: HostState, become: string | undefined, reads: Read[]
     const qs = [...byKey.values()]
     if (fact.batch && qs.length > 1) {
       const batch = fact.batch
-      asks.push({ fact, questions: qs, command: batch.command(qs.map((q) => q.args)), parse: (out) => batch.parse(out, qs.map((q) => q.args)) })
+      asks.push({
+        fact,
+        questions: qs,
+        command: batch.command(qs.map((q) => q.args)),
+        parse: (out) =>
+          batch.parse(
+            out,
+            qs.map((q) => q.args),
+          ),
+      })
     } else {
       for (const q of qs) asks.push({ fact, questions: [q], command: fact.command(...q.args), parse: (out) => [fact.parse(out, ...q.args)] })
     }

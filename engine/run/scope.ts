@@ -4,7 +4,10 @@ import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
 
 /** The keywords a block or role passes down to its tasks (the same fields as on a task). */
-export type Scope = Pick<TaskKeywords, 'vars' | 'when' | 'tags' | 'become' | 'become_user' | 'ignore_errors' | 'check_mode' | 'diff' | 'no_log' | 'environment' | 'role'>
+export type Scope = Pick<
+  TaskKeywords,
+  'vars' | 'when' | 'tags' | 'become' | 'become_user' | 'ignore_errors' | 'check_mode' | 'diff' | 'no_log' | 'environment' | 'role'
+>
 
 export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 

@@ -22,7 +22,6 @@ import { taskVars, type Scope } from './scope.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
-
 export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
@@ -42,7 +41,11 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const results: ItemResult[] = []
     for (const item of items) {
       const itemVars = { ...vars, [loopVar]: item }
-      const label = task.loop_control?.label ? String(templateValue(task.loop_control.label, itemVars, where)) : typeof item === 'string' ? item : JSON.stringify(item)
+      const label = task.loop_control?.label
+        ? String(templateValue(task.loop_control.label, itemVars, where))
+        : typeof item === 'string'
+          ? item
+          : JSON.stringify(item)
       const once = await runOnce(pc, task, host, scope, itemVars, where)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
@@ -80,7 +83,15 @@ function stripRegistered(r: ItemResult): HostResult {
 
 function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: ItemResult[]): ItemResult {
   const any = (s: string) => results.some((r) => r.status === s)
-  const status = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : results.length > 0 && results.every((r) => r.status === 'skipped') ? 'skipped' : 'ok'
+  const status = any('unreachable')
+    ? 'unreachable'
+    : any('failed')
+      ? 'failed'
+      : any('changed')
+        ? 'changed'
+        : results.length > 0 && results.every((r) => r.status === 'skipped')
+          ? 'skipped'
+          : 'ok'
   const registered = {
     changed: any('changed'),
     failed: any('failed'),
@@ -100,7 +111,14 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
 }
 
 /** `until` / `retries` / `delay`: run again until the conditions hold (Ansible: retries 3, delay 5 s). */
-async function runOnce(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): Promise<ItemResult> {
+async function runOnce(
+  pc: PlayContext,
+  task: ModuleTask,
+  host: HostState,
+  scope: Scope,
+  vars: Record<string, unknown>,
+  where: AcplayError['where'],
+): Promise<ItemResult> {
   if (!task.until?.length) return attempt(pc, task, host, scope, vars, where)
   const retries = Number(templateValue(task.retries ?? 3, vars, where))
   const delay = Number(templateValue(task.delay ?? 5, vars, where))
@@ -109,14 +127,35 @@ async function runOnce(pc: PlayContext, task: ModuleTask, host: HostState, scope
     const withResult = task.register ? { ...vars, [task.register]: r.registered } : vars
     const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
     if (done) return { ...r, registered: { ...r.registered, attempts: i } }
-    if (i > retries) return { ...r, status: 'failed', msg: `retries exhausted (${retries}) waiting for: ${task.until.join(' and ')}`, registered: { ...r.registered, attempts: i, failed: true } }
+    if (i > retries)
+      return {
+        ...r,
+        status: 'failed',
+        msg: `retries exhausted (${retries}) waiting for: ${task.until.join(' and ')}`,
+        registered: { ...r.registered, attempts: i, failed: true },
+      }
     await new Promise((res) => setTimeout(res, delay * 1000))
   }
 }
 
-async function attempt(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): Promise<ItemResult> {
+async function attempt(
+  pc: PlayContext,
+  task: ModuleTask,
+  host: HostState,
+  scope: Scope,
+  vars: Record<string, unknown>,
+  where: AcplayError['where'],
+): Promise<ItemResult> {
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
-  const skipped = (reason: string): ItemResult => ({ host: host.name, task: ref, status: 'skipped', reason, changes: [], durationMs: 0, registered: { changed: false, skipped: true, skip_reason: reason } })
+  const skipped = (reason: string): ItemResult => ({
+    host: host.name,
+    task: ref,
+    status: 'skipped',
+    reason,
+    changes: [],
+    durationMs: 0,
+    registered: { changed: false, skipped: true, skip_reason: reason },
+  })
   for (const cond of [...scope.when, ...task.when]) {
     if (!truthy(evaluate(cond, vars, where))) return skipped(`Conditional result was False: ${cond}`)
   }
@@ -167,16 +206,26 @@ async function attempt(pc: PlayContext, task: ModuleTask, host: HostState, scope
 }
 
 /** The module and its environment for this task on this host: the run's path, and read-ahead's. */
-export function hostModuleEnv(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, where: AcplayError['where']): { mod?: ModuleSpec; env: ModuleEnv } {
+export function hostModuleEnv(
+  pc: PlayContext,
+  task: ModuleTask,
+  host: HostState,
+  scope: Scope,
+  vars: Record<string, unknown>,
+  where: AcplayError['where'],
+): { mod?: ModuleSpec; env: ModuleEnv } {
   const mod = pc.run.modules[task.module]
   const opts = pc.run.opts
   const role = task.role ?? scope.role
   const becomeOn = toBool(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
-  const becomeUser = String(templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where))
+  const becomeUser = String(
+    templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
+  )
   const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
   const local = delegated === 'localhost' || delegated === '127.0.0.1'
   const baseConn = local ? new LocalConnection('localhost') : host.connection()
-  const env = task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
+  const env =
+    task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
   const check = task.check_mode ?? scope.check_mode ?? pc.play.check_mode ?? !!opts.check
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
@@ -201,14 +250,24 @@ export function hostModuleEnv(pc: PlayContext, task: ModuleTask, host: HostState
   }
 }
 
-async function runHostModule(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, vars: Record<string, unknown>, args: Record<string, unknown>, where: AcplayError['where']): Promise<ModuleOutcome> {
+async function runHostModule(
+  pc: PlayContext,
+  task: ModuleTask,
+  host: HostState,
+  scope: Scope,
+  vars: Record<string, unknown>,
+  args: Record<string, unknown>,
+  where: AcplayError['where'],
+): Promise<ModuleOutcome> {
   try {
     const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
     if (!mod) return { status: 'failed', msg: `unknown module '${task.module}'`, changes: [], data: {} }
     return await runModule(mod, args, env)
   } catch (e) {
-    if (e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY')) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
-    if (e instanceof AcplayError || e instanceof ModuleFailure) return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
+    if (e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY'))
+      return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
+    if (e instanceof AcplayError || e instanceof ModuleFailure)
+      return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
     throw e
   }
 }

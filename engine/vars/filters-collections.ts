@@ -65,7 +65,9 @@ function flatten(l: unknown[], levels: number | null): unknown[] {
 export const collectionFilters: Record<string, Filter> = {
   join: (v, args, kw) => {
     const attr = arg<string | null>(args, kw, 1, 'attribute', null)
-    return toList(v).map((x) => pystr(attr === null ? x : getAttr(x, attr))).join(pystr(arg(args, kw, 0, 'd', '')))
+    return toList(v)
+      .map((x) => pystr(attr === null ? x : getAttr(x, attr)))
+      .join(pystr(arg(args, kw, 0, 'd', '')))
   },
   first: (v) => (toList(v).length ? toList(v)[0] : new Undef('first', 'the sequence is empty')),
   last: (v) => (toList(v).length ? toList(v).at(-1) : new Undef('last', 'the sequence is empty')),
@@ -111,10 +113,12 @@ export const collectionFilters: Record<string, Filter> = {
   items2dict: (v, args, kw) => {
     const kn = String(arg(args, kw, 0, 'key_name', 'key'))
     const vn = String(arg(args, kw, 1, 'value_name', 'value'))
-    return Object.fromEntries(toList(v).map((i) => {
-      if (!isMapping(i) || !Object.hasOwn(i, kn) || !Object.hasOwn(i, vn)) throw templateError(`items2dict: each item needs '${kn}' and '${vn}'`)
-      return [pystr(i[kn]), i[vn]]
-    }))
+    return Object.fromEntries(
+      toList(v).map((i) => {
+        if (!isMapping(i) || !Object.hasOwn(i, kn) || !Object.hasOwn(i, vn)) throw templateError(`items2dict: each item needs '${kn}' and '${vn}'`)
+        return [pystr(i[kn]), i[vn]]
+      }),
+    )
   },
   combine: (v, args, kw) => {
     const dicts = [...(Array.isArray(v) ? v : [v]), ...args.flatMap((a) => (Array.isArray(a) ? a : [a]))]
@@ -146,7 +150,7 @@ export const collectionFilters: Record<string, Filter> = {
   split: (v, args, kw) => pyMethod(pystr(v), 'split')!(arg(args, kw, 0, 'sep', null), arg(args, kw, 1, 'maxsplit', -1)),
   extract: (v, args) => {
     let r = (args[0] as Record<string, unknown>)?.[String(v)]
-    for (const k of (Array.isArray(args[1]) ? args[1] : args.length > 1 ? [args[1]] : [])) r = (r as Record<string, unknown>)?.[String(k)]
+    for (const k of Array.isArray(args[1]) ? args[1] : args.length > 1 ? [args[1]] : []) r = (r as Record<string, unknown>)?.[String(k)]
     return r === undefined ? new Undef(String(v), 'extract: not found') : r
   },
 }

@@ -65,7 +65,10 @@ export function urlQuote(s: string, safe = '/'): string {
 function urlencode(v: unknown): string {
   const qs = (s: unknown) => urlQuote(str(s), '').replace(/%20/g, '+')
   if (Array.isArray(v)) return v.map((p) => `${qs((p as unknown[])[0])}=${qs((p as unknown[])[1])}`).join('&')
-  if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => `${qs(k)}=${qs(x)}`).join('&')
+  if (v && typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, x]) => `${qs(k)}=${qs(x)}`)
+      .join('&')
   return urlQuote(str(v))
 }
 

@@ -10,7 +10,12 @@ const asciiOnly = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.ch
 
 function sortKeysDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeysDeep)
-  if (isMapping(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeysDeep(v[k])]))
+  if (isMapping(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeysDeep(v[k])]),
+    )
   return v
 }
 
@@ -20,7 +25,10 @@ function pyJson(v: unknown, indent: number | null, sortKeys: boolean): string {
   if (indent) return asciiOnly(JSON.stringify(data, null, indent) ?? 'null')
   const dump = (x: unknown): string => {
     if (Array.isArray(x)) return `[${x.map(dump).join(', ')}]`
-    if (isMapping(x)) return `{${Object.entries(x).map(([k, y]) => `${JSON.stringify(k)}: ${dump(y)}`).join(', ')}}`
+    if (isMapping(x))
+      return `{${Object.entries(x)
+        .map(([k, y]) => `${JSON.stringify(k)}: ${dump(y)}`)
+        .join(', ')}}`
     return x === undefined ? 'null' : JSON.stringify(x)
   }
   return asciiOnly(dump(data))
@@ -83,7 +91,10 @@ export const dataFilters: Record<string, Filter> = {
     return [...pystr(v).matchAll(re)].map((m) => (m.length === 1 ? m[0] : m.length === 2 ? (m[1] ?? '') : m.slice(1).map((g) => g ?? '')))
   },
   regex_escape: (v) => pystr(v).replace(/[.*+?^${}()|[\]\\\-/#&~ ]/g, '\\$&'),
-  hash: (v, args, kw) => createHash(String(arg(args, kw, 0, 'hashtype', 'sha1'))).update(pystr(v)).digest('hex'),
+  hash: (v, args, kw) =>
+    createHash(String(arg(args, kw, 0, 'hashtype', 'sha1')))
+      .update(pystr(v))
+      .digest('hex'),
   checksum: (v) => createHash('sha1').update(pystr(v)).digest('hex'),
   md5: (v) => createHash('md5').update(pystr(v)).digest('hex'),
   sha1: (v) => createHash('sha1').update(pystr(v)).digest('hex'),

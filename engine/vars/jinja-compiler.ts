@@ -166,17 +166,39 @@ class JinjaCompiler extends (compiler.Compiler as AnyClass) {
     })
     this._emit(')')
   }
-  compileAdd(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['+', n.left, n.right], f) }
-  compileSub(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['-', n.left, n.right], f) }
-  compileMul(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['*', n.left, n.right], f) }
-  compileDiv(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['/', n.left, n.right], f) }
-  compileFloorDiv(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['//', n.left, n.right], f) }
-  compileMod(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['%', n.left, n.right], f) }
-  compilePow(this: AnyNode, n: AnyNode, f: unknown) { this._call('binop', ['**', n.left, n.right], f) }
-  compileConcat(this: AnyNode, n: AnyNode, f: unknown) { this._call('concat', [n.left, n.right], f) }
-  compileNeg(this: AnyNode, n: AnyNode, f: unknown) { this._call('neg', [n.target], f) }
-  compileIn(this: AnyNode, n: AnyNode, f: unknown) { this._call('pyIn', [n.left, n.right], f) }
-  compileSlice(this: AnyNode, n: AnyNode, f: unknown) { this._call('slice', [n.start, n.stop, n.step], f) }
+  compileAdd(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['+', n.left, n.right], f)
+  }
+  compileSub(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['-', n.left, n.right], f)
+  }
+  compileMul(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['*', n.left, n.right], f)
+  }
+  compileDiv(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['/', n.left, n.right], f)
+  }
+  compileFloorDiv(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['//', n.left, n.right], f)
+  }
+  compileMod(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['%', n.left, n.right], f)
+  }
+  compilePow(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('binop', ['**', n.left, n.right], f)
+  }
+  compileConcat(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('concat', [n.left, n.right], f)
+  }
+  compileNeg(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('neg', [n.target], f)
+  }
+  compileIn(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('pyIn', [n.left, n.right], f)
+  }
+  compileSlice(this: AnyNode, n: AnyNode, f: unknown) {
+    this._call('slice', [n.start, n.stop, n.step], f)
+  }
   /** nunjucks drops the commas between a test's arguments (`is version('2.0', '>=')`). */
   compileIs(this: AnyNode, node: AnyNode, frame: unknown) {
     // `is none`, `is true`: the lexer made these names literals
@@ -257,8 +279,14 @@ export function compileTemplate(src: string): Compiled {
     c.compile(ast)
     code = c.getCode()
   } catch (e) {
-    const msg = e instanceof Error ? e.message.replace(/^\(unknown path\)\s*/, '').replace(/\s+/g, ' ').trim() : String(e)
-    throw templateError(`template syntax error in ${JSON.stringify(src.length > 200 ? src.slice(0, 200) + '...' : src)}: ${msg}`)
+    const msg =
+      e instanceof Error
+        ? e.message
+            .replace(/^\(unknown path\)\s*/, '')
+            .replace(/\s+/g, ' ')
+            .trim()
+        : String(e)
+    throw templateError(`template syntax error in ${JSON.stringify(src.length > 200 ? `${src.slice(0, 200)}...` : src)}: ${msg}`)
   }
   return { root: (new Function(code)() as { root: RootFn }).root, native }
 }

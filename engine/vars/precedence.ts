@@ -22,8 +22,7 @@ export type VarLayer = (typeof VAR_LAYERS)[number]
 /** A layer is one mapping, or several applied in order (nested blocks, several vars_files). */
 export type VarLayers = Partial<Record<VarLayer, Vars | readonly Vars[] | undefined>>
 
-const parts = (layer: Vars | readonly Vars[] | undefined): readonly Vars[] =>
-  layer === undefined ? [] : Array.isArray(layer) ? layer : [layer as Vars]
+const parts = (layer: Vars | readonly Vars[] | undefined): readonly Vars[] => (layer === undefined ? [] : Array.isArray(layer) ? layer : [layer as Vars])
 
 /** One flat mapping of every layer, the higher layer winning per top-level key. */
 export function mergeVars(layers: VarLayers): Vars {

@@ -15,7 +15,10 @@ const stripRe = (chars: unknown, where: 'both' | 'left' | 'right') => {
 
 function split(s: string, sep?: string | null, maxsplit = -1): string[] {
   if (sep == null) {
-    const parts = s.trim().split(/\s+/).filter((p) => p !== '')
+    const parts = s
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p !== '')
     if (maxsplit < 0 || parts.length <= maxsplit) return parts
     const head = parts.slice(0, maxsplit)
     let rest = s.trim()

@@ -23,7 +23,7 @@ export function pyRegex(pattern: string, opts: ReOpts = {}, global = true): RegE
     .replace(/\\A/g, '^')
     .replace(/\\Z/g, '$')
   try {
-    return new RegExp(src, flags + 'u')
+    return new RegExp(src, `${flags}u`)
   } catch {
     try {
       return new RegExp(src, flags)

@@ -46,7 +46,10 @@ export function repr(v: unknown): string {
     return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q
   }
   if (Array.isArray(v)) return `[${v.map(repr).join(', ')}]`
-  if (isMapping(v)) return `{${Object.entries(v).map(([k, x]) => `${repr(k)}: ${repr(x)}`).join(', ')}}`
+  if (isMapping(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${repr(k)}: ${repr(x)}`)
+      .join(', ')}}`
   return pystr(v)
 }
 
@@ -100,12 +103,20 @@ export function cmp(a: unknown, b: unknown, op = '<'): number {
 
 export function compare(a: unknown, op: string, b: unknown): boolean {
   switch (op) {
-    case '==': case '===': return eq(a, b)
-    case '!=': case '!==': return !eq(a, b)
-    case '<': return cmp(a, b, op) < 0
-    case '>': return cmp(a, b, op) > 0
-    case '<=': return cmp(a, b, op) <= 0
-    case '>=': return cmp(a, b, op) >= 0
+    case '==':
+    case '===':
+      return eq(a, b)
+    case '!=':
+    case '!==':
+      return !eq(a, b)
+    case '<':
+      return cmp(a, b, op) < 0
+    case '>':
+      return cmp(a, b, op) > 0
+    case '<=':
+      return cmp(a, b, op) <= 0
+    case '>=':
+      return cmp(a, b, op) >= 0
   }
   throw templateError(`unknown comparison ${op}`)
 }
@@ -130,13 +141,20 @@ export function binop(op: string, a: unknown, b: unknown): unknown {
   const nb = num(b)
   if (na !== undefined && nb !== undefined) {
     switch (op) {
-      case '+': return na + nb
-      case '-': return na - nb
-      case '*': return na * nb
-      case '/': return na / nb
-      case '//': return Math.floor(na / nb)
-      case '%': return ((na % nb) + nb) % nb
-      case '**': return na ** nb
+      case '+':
+        return na + nb
+      case '-':
+        return na - nb
+      case '*':
+        return na * nb
+      case '/':
+        return na / nb
+      case '//':
+        return Math.floor(na / nb)
+      case '%':
+        return ((na % nb) + nb) % nb
+      case '**':
+        return na ** nb
     }
   }
   if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b

@@ -32,12 +32,20 @@ export function versionCompare(a: string, b: string): number {
 }
 
 const VERSION_OPS: Record<string, (c: number) => boolean> = {
-  '<': (c) => c < 0, lt: (c) => c < 0,
-  '<=': (c) => c <= 0, le: (c) => c <= 0,
-  '>': (c) => c > 0, gt: (c) => c > 0,
-  '>=': (c) => c >= 0, ge: (c) => c >= 0,
-  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0,
-  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
+  '<': (c) => c < 0,
+  lt: (c) => c < 0,
+  '<=': (c) => c <= 0,
+  le: (c) => c <= 0,
+  '>': (c) => c > 0,
+  gt: (c) => c > 0,
+  '>=': (c) => c >= 0,
+  ge: (c) => c >= 0,
+  '==': (c) => c === 0,
+  '=': (c) => c === 0,
+  eq: (c) => c === 0,
+  '!=': (c) => c !== 0,
+  '<>': (c) => c !== 0,
+  ne: (c) => c !== 0,
 }
 
 const isNum = (v: unknown) => typeof v === 'number'
@@ -101,6 +109,15 @@ export const tests: Record<string, Test> = {
   any: (v) => (v as unknown[]).some(truthy),
 }
 Object.assign(tests, {
-  equalto: tests.eq, '==': tests.eq, '!=': tests.ne, '<': tests.lt, '<=': tests.le, '>': tests.gt, '>=': tests.ge,
-  greaterthan: tests.gt, lessthan: tests.lt, version_compare: tests.version, successful: succeeded,
+  equalto: tests.eq,
+  '==': tests.eq,
+  '!=': tests.ne,
+  '<': tests.lt,
+  '<=': tests.le,
+  '>': tests.gt,
+  '>=': tests.ge,
+  greaterthan: tests.gt,
+  lessthan: tests.lt,
+  version_compare: tests.version,
+  successful: succeeded,
 })

@@ -59,7 +59,11 @@ describe('nginx_site (example custom module) from recorded facts', () => {
 
   it('converged host: ok with a reason', async () => {
     const p = await plan({ name: 'airflow', content: CONF }, recorded.converged)
-    assert.deepEqual(p, { kind: 'ok', reason: 'site airflow is enabled with the wanted content', data: { available: '/etc/nginx/sites-available/airflow', enabled: '/etc/nginx/sites-enabled/airflow' } })
+    assert.deepEqual(p, {
+      kind: 'ok',
+      reason: 'site airflow is enabled with the wanted content',
+      data: { available: '/etc/nginx/sites-available/airflow', enabled: '/etc/nginx/sites-enabled/airflow' },
+    })
   })
 
   it('drifted content and a missing link: update with a diff, then enable', async () => {

@@ -28,7 +28,8 @@ const APT_GET = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q',
 const DPKG_OPTS = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
 
 const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
-const show = (pkg: AptPackage | undefined) => (pkg && pkg.status !== 'not-installed' ? `${pkg.name} ${pkg.version ?? '?'}${pkg.status === 'installed' ? '' : ` (${pkg.status})`}\n` : '')
+const show = (pkg: AptPackage | undefined) =>
+  pkg && pkg.status !== 'not-installed' ? `${pkg.name} ${pkg.version ?? '?'}${pkg.status === 'installed' ? '' : ` (${pkg.status})`}\n` : ''
 
 /** Whether the cache must be updated: asked for, and not fresh per cache_valid_time. */
 export function needsUpdate(p: AptParams, cacheAgeS: number | undefined): boolean {
@@ -75,7 +76,11 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       continue
     }
     const target = w.version ?? (p.state === 'latest' || !installed ? pkg.candidate : pkg.version)
-    if (installed && !update && (w.version ? pkg.version === w.version : p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)) {
+    if (
+      installed &&
+      !update &&
+      (w.version ? pkg.version === w.version : p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)
+    ) {
       okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version})`)
       continue
     }

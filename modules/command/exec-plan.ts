@@ -49,7 +49,11 @@ export function execCommand(argv: string[], p: ExecParams): Command {
 export async function planExec(argv: string[], shown: string, p: ExecParams, ctx: ModuleContext): Promise<Plan> {
   if (argv.length === 0) throw new ModuleFailure('no command given (cmd is empty)')
   if (p.chdir !== undefined && !p.chdir.startsWith('/')) throw new ModuleFailure(`argument 'chdir' must be an absolute path, got ${JSON.stringify(p.chdir)}`)
-  const skipped = (why: string): Plan => ({ kind: 'ok', reason: why, data: { rc: 0, stdout: why, stderr: '', stdout_lines: [why], stderr_lines: [], cmd: shown, changed: false } })
+  const skipped = (why: string): Plan => ({
+    kind: 'ok',
+    reason: why,
+    data: { rc: 0, stdout: why, stderr: '', stdout_lines: [why], stderr_lines: [], cmd: shown, changed: false },
+  })
   if (p.creates !== undefined) {
     const path = resolve(p.creates, p.chdir)
     if ((await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} exists`)

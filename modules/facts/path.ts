@@ -198,11 +198,17 @@ export const pathContent: Fact<PathContent, [string]> = {
     } catch (e) {
       throw new Error(`cannot read ${path}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
     }
-    const { user, group, stats: [stat = { exists: false }], rest: [b64 = ''] } = read
+    const {
+      user,
+      group,
+      stats: [stat = { exists: false }],
+      rest: [b64 = ''],
+    } = read
     if (stat.type !== 'file') return { user, group, stat }
     const bytes = Buffer.from(b64.trim(), 'base64')
     // an unreadable file gives no checksum and no bytes: never mistake it for an empty file
-    if (createHash('sha256').update(bytes).digest('hex') !== stat.sha256) throw new Error(`cannot read ${path}: ${out.stderr.trim() || 'permission denied or changed while reading'}`)
+    if (createHash('sha256').update(bytes).digest('hex') !== stat.sha256)
+      throw new Error(`cannot read ${path}: ${out.stderr.trim() || 'permission denied or changed while reading'}`)
     return { user, group, stat, text: bytes.toString('utf8') }
   },
 }

@@ -17,10 +17,7 @@ export interface InstalledDist {
  * absent: no such venv directory (or no such interpreter); broken: the directory has no runnable
  * bin/python; ok: the installed distributions by PEP 503 name.
  */
-export type PipEnv =
-  | { status: 'absent' }
-  | { status: 'broken'; detail: string }
-  | { status: 'ok'; dists: Record<string, InstalledDist>; env?: MarkerEnv }
+export type PipEnv = { status: 'absent' } | { status: 'broken'; detail: string } | { status: 'ok'; dists: Record<string, InstalledDist>; env?: MarkerEnv }
 
 /** Where pip works: a venv directory, or an interpreter (system pip). */
 export type PipTarget = { venv: string } | { python: string }

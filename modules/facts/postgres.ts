@@ -67,7 +67,11 @@ SELECT json_build_object('encryption', current_setting('password_encryption')${e
           validUntil: (r.validuntil as string | null) ?? null,
         }
       : { exists: false }
-    return { role, encryption: meta.encryption, expires: expires !== undefined && meta.expires !== undefined ? { input: expires, epoch: meta.expires } : undefined }
+    return {
+      role,
+      encryption: meta.encryption,
+      expires: expires !== undefined && meta.expires !== undefined ? { input: expires, epoch: meta.expires } : undefined,
+    }
   },
 }
 

@@ -25,19 +25,20 @@ export function parseUnitState(stdout: string): UnitState {
     if (eq > 0) props[line.slice(0, eq)] = line.slice(eq + 1)
   }
   return {
-    loadState: props['LoadState'] ?? '',
-    activeState: props['ActiveState'] ?? '',
-    subState: props['SubState'] ?? '',
-    unitFileState: props['UnitFileState'] ?? '',
-    needDaemonReload: props['NeedDaemonReload'] === 'yes',
-    fragmentPath: props['FragmentPath'] ?? '',
-    dropInPaths: (props['DropInPaths'] ?? '').split(/\s+/).filter(Boolean),
+    loadState: props.LoadState ?? '',
+    activeState: props.ActiveState ?? '',
+    subState: props.SubState ?? '',
+    unitFileState: props.UnitFileState ?? '',
+    needDaemonReload: props.NeedDaemonReload === 'yes',
+    fragmentPath: props.FragmentPath ?? '',
+    dropInPaths: (props.DropInPaths ?? '').split(/\s+/).filter(Boolean),
   }
 }
 
 export const isActive = (u: UnitState) => ['active', 'reloading', 'activating'].includes(u.activeState)
 /** As Ansible: static, indirect, generated, alias and enabled-runtime units count as enabled. */
-export const isEnabled = (u: UnitState) => ['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias', 'linked', 'linked-runtime'].includes(u.unitFileState)
+export const isEnabled = (u: UnitState) =>
+  ['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias', 'linked', 'linked-runtime'].includes(u.unitFileState)
 export const isMasked = (u: UnitState) => u.loadState === 'masked' || u.unitFileState === 'masked' || u.unitFileState === 'masked-runtime'
 
 export const systemdUnit: Fact<UnitState, [string]> = {

@@ -53,7 +53,7 @@ export function parseVenvInfo(stdout: string): VenvInfo {
   else info.isVenv = true
   if (hasCfg) {
     info.systemSitePackages = cfg['include-system-site-packages']?.toLowerCase() === 'true'
-    info.home = cfg['home']
+    info.home = cfg.home
   }
   return info
 }

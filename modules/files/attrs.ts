@@ -27,7 +27,8 @@ const NAME = /^(?:[A-Za-z_][A-Za-z0-9_.-]*\$?|\d+)$/
 export function attrWant(p: { owner?: string; group?: string; mode?: unknown }, allowPreserve = false): AttrWant {
   for (const k of ['owner', 'group'] as const) {
     const v = p[k]
-    if (v !== undefined && !NAME.test(v)) throw new ModuleFailure(`argument '${k}' is not a valid ${k === 'owner' ? 'user' : 'group'} name: ${JSON.stringify(v)}`)
+    if (v !== undefined && !NAME.test(v))
+      throw new ModuleFailure(`argument '${k}' is not a valid ${k === 'owner' ? 'user' : 'group'} name: ${JSON.stringify(v)}`)
   }
   return { owner: p.owner, group: p.group, mode: modeParam(p.mode, 'mode', allowPreserve) }
 }

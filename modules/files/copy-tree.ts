@@ -25,8 +25,25 @@ export interface TreeCopyArgs {
   secret: boolean
 }
 
-const statOf = (e: TreeEntry): PathStat => ({ exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group, size: e.size, sha256: e.sha256, linkTarget: e.linkTarget })
-const entryOf = (s: PathStat): TreeEntry => ({ type: s.type ?? 'other', mode: s.mode ?? '', owner: s.owner ?? '', group: s.group ?? '', size: s.size ?? 0, sha256: s.sha256, linkTarget: s.linkTarget })
+const statOf = (e: TreeEntry): PathStat => ({
+  exists: true,
+  type: e.type,
+  mode: e.mode,
+  owner: e.owner,
+  group: e.group,
+  size: e.size,
+  sha256: e.sha256,
+  linkTarget: e.linkTarget,
+})
+const entryOf = (s: PathStat): TreeEntry => ({
+  type: s.type ?? 'other',
+  mode: s.mode ?? '',
+  owner: s.owner ?? '',
+  group: s.group ?? '',
+  size: s.size ?? 0,
+  sha256: s.sha256,
+  linkTarget: s.linkTarget,
+})
 const abs = (root: string, rel: string) => (rel ? `${root.replace(/\/+$/, '')}/${rel}` : root)
 
 /** The remote tree, with what earlier unapplied changes (check mode) made true laid over it. */
@@ -74,8 +91,8 @@ export async function planTreeCopy(ctx: ModuleContext, a: TreeCopyArgs): Promise
     }
     const exists = r?.type === 'file'
     const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, exists ? parseInt(r.mode, 8) : undefined, false, l.mode)) : exists ? r.mode : '0644'
-    const owner = a.want.owner ?? (exists ? r.owner : remote.user ?? '')
-    const group = a.want.group ?? (exists ? r.group : remote.group ?? '')
+    const owner = a.want.owner ?? (exists ? r.owner : (remote.user ?? ''))
+    const group = a.want.group ?? (exists ? r.group : (remote.group ?? ''))
     const content = l.content!
     after[rel] = { type: 'file', mode, owner, group, size: content.length, sha256: l.sha256 }
     const text = content.includes(0) ? undefined : content.toString('utf8')
@@ -83,7 +100,14 @@ export async function planTreeCopy(ctx: ModuleContext, a: TreeCopyArgs): Promise
     fileChanges.push({
       summary: `${exists ? 'update' : 'create'} ${path}`,
       commands: [],
-      upload: { content, dest: path, owner: a.want.owner ?? (exists ? r.owner : undefined), group: a.want.group ?? (exists ? r.group : undefined), mode, secret: a.secret || undefined },
+      upload: {
+        content,
+        dest: path,
+        owner: a.want.owner ?? (exists ? r.owner : undefined),
+        group: a.want.group ?? (exists ? r.group : undefined),
+        mode,
+        secret: a.secret || undefined,
+      },
       diff: ctx.diff ? contentDiff(path, before, content, { secret: a.secret, attrs: exists ? undefined : { state: ['absent', 'file'] } }) : undefined,
       effects: fileEffects(path, statOf(after[rel]!), text),
     })

@@ -12,7 +12,12 @@ function shown(b: Buffer | undefined, what: string): string {
   return b.toString('utf8')
 }
 
-export function contentDiff(path: string, before: Buffer | undefined, after: Buffer | undefined, opts: { secret?: boolean; attrs?: Record<string, [string, string]> } = {}): FileDiff {
+export function contentDiff(
+  path: string,
+  before: Buffer | undefined,
+  after: Buffer | undefined,
+  opts: { secret?: boolean; attrs?: Record<string, [string, string]> } = {},
+): FileDiff {
   const d: FileDiff = opts.secret
     ? { path, before: before ? '(secret: content not shown)\n' : '', after: '(secret: content not shown)\n' }
     : { path, before: shown(before, 'old'), after: shown(after, 'new') }

@@ -35,7 +35,9 @@ function attrsOnly(a: FileArgs, st: PathStat, okText: string, link = false, foll
   if (attrs.commands.length === 0) return ok(`${okText}, ${link ? `owner ${st.owner}:${st.group}` : describeAttrs(st)}`)
   const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
   return change({
-    summary: `set ${Object.entries(attrs.attrs).map(([k, [, v]]) => `${k} ${v}`).join(', ')} on ${a.path}`,
+    summary: `set ${Object.entries(attrs.attrs)
+      .map(([k, [, v]]) => `${k} ${v}`)
+      .join(', ')} on ${a.path}`,
     commands: attrs.commands,
     diff: { path: a.path, before: '', after: '', attrs: attrs.attrs },
     // a followed link keeps its own lstat; only a path managed directly records the new attributes
@@ -70,7 +72,8 @@ export function planDirectory(a: FileArgs, stats: Stats): Plan {
   const missing = [...ancestors(a.path), a.path].filter((p) => !stats.get(p).exists)
   for (const p of ancestors(a.path)) {
     const s = stats.get(p)
-    if (s.exists && s.type !== 'directory' && !(s.type === 'link' && s.target?.type === 'directory')) throw new ModuleFailure(`cannot create ${a.path}: ${p} is a ${s.type}`)
+    if (s.exists && s.type !== 'directory' && !(s.type === 'link' && s.target?.type === 'directory'))
+      throw new ModuleFailure(`cannot create ${a.path}: ${p} is a ${s.type}`)
   }
   // like Ansible, every directory created on the way gets the owner/group/mode
   const mode = fmtMode(a.want.mode ? resolveMode(a.want.mode, undefined, true) : 0o755)
@@ -103,7 +106,10 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
     if (p.attrs.mode) byMode.set(p.mode, [...(byMode.get(p.mode) ?? []), path])
     if (p.commands.length) n++
   }
-  if (n === 0) return ok(`directory ${a.path} and its ${Object.keys(tree.entries).length - 1} entries have ${[a.want.owner && `owner ${a.want.owner}`, a.want.group && `group ${a.want.group}`, a.want.mode && 'the wanted mode'].filter(Boolean).join(', ') || 'the wanted attributes'}`)
+  if (n === 0)
+    return ok(
+      `directory ${a.path} and its ${Object.keys(tree.entries).length - 1} entries have ${[a.want.owner && `owner ${a.want.owner}`, a.want.group && `group ${a.want.group}`, a.want.mode && 'the wanted mode'].filter(Boolean).join(', ') || 'the wanted attributes'}`,
+    )
   const commands: Command[] = []
   if (chown.length) commands.push({ argv: ['chown', '--', ownerSpec(a.want), ...chown] })
   if (chownLinks.length) commands.push({ argv: ['chown', '-h', '--', ownerSpec(a.want), ...chownLinks] })
@@ -116,7 +122,15 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
     effects: [
       { fact: 'path.tree', key: a.path, value: { ...tree, entries: after } satisfies Tree },
       { fact: 'path.stat', key: a.path, value: { exists: true, type: 'directory', mode: root.mode, owner: root.owner, group: root.group } },
-      ...Object.entries(after).filter(([rel]) => rel).map(([rel, e]): FactEffect => ({ fact: 'path.stat', key: `${a.path}/${rel}`, value: { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group, size: e.size, sha256: e.sha256, linkTarget: e.linkTarget } })),
+      ...Object.entries(after)
+        .filter(([rel]) => rel)
+        .map(
+          ([rel, e]): FactEffect => ({
+            fact: 'path.stat',
+            key: `${a.path}/${rel}`,
+            value: { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group, size: e.size, sha256: e.sha256, linkTarget: e.linkTarget },
+          }),
+        ),
     ],
   })
 }
@@ -167,7 +181,12 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   return change({
     summary: `${st.exists ? 'replace' : 'create'} ${kind} ${a.path} -> ${src}`,
     commands,
-    diff: { path: a.path, before: '', after: '', attrs: { state: [st.exists ? `${st.type}${st.linkTarget ? ` -> ${st.linkTarget}` : ''}` : 'absent', `${kind} -> ${src}`] } },
+    diff: {
+      path: a.path,
+      before: '',
+      after: '',
+      attrs: { state: [st.exists ? `${st.type}${st.linkTarget ? ` -> ${st.linkTarget}` : ''}` : 'absent', `${kind} -> ${src}`] },
+    },
     effects: [{ fact: 'path.stat', key: a.path, value: after }],
   })
 }

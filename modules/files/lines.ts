@@ -42,8 +42,12 @@ export function present(text: string, a: LineArgs): { text: string; changed: boo
   let insertafter = a.insertafter
   const insertbefore = a.insertbefore
   if (insertafter === undefined && insertbefore === undefined) insertafter = 'EOF'
-  const insPattern = insertafter && insertafter !== 'EOF' && insertafter !== 'BOF' ? pyRegex(insertafter, 'insertafter')
-    : insertbefore && insertbefore !== 'BOF' ? pyRegex(insertbefore, 'insertbefore') : undefined
+  const insPattern =
+    insertafter && insertafter !== 'EOF' && insertafter !== 'BOF'
+      ? pyRegex(insertafter, 'insertafter')
+      : insertbefore && insertbefore !== 'BOF'
+        ? pyRegex(insertbefore, 'insertbefore')
+        : undefined
   const index = [-1, -1]
   let match: RegExpExecArray | boolean | null = null
   let exact = false
@@ -71,7 +75,7 @@ export function present(text: string, a: LineArgs): { text: string; changed: boo
       if (bare(lines[i]!) === line) {
         index[0] = i
         exact = true
-      } else if (insPattern && insPattern.test(bare(lines[i]!))) {
+      } else if (insPattern?.test(bare(lines[i]!))) {
         if (insertafter) index[1] = i + 1
         if (insertbefore) index[1] = i
         if (a.firstmatch) break
@@ -79,7 +83,7 @@ export function present(text: string, a: LineArgs): { text: string; changed: boo
     }
   }
   const add = (at: number) => {
-    lines.splice(at, 0, line + '\n')
+    lines.splice(at, 0, `${line}\n`)
     return { text: lines.join(''), changed: true, msg: 'line added' }
   }
   const same = { text, changed: false, msg: '' }
@@ -120,8 +124,7 @@ export function present(text: string, a: LineArgs): { text: string; changed: boo
 
 export function absent(text: string, a: LineArgs): { text: string; found: number } {
   const lines = splitLines(text)
-  const hit = (l: string) =>
-    a.regexp ? a.regexp.test(bare(l)) : a.searchString !== undefined ? l.includes(a.searchString) : bare(l) === a.line
+  const hit = (l: string) => (a.regexp ? a.regexp.test(bare(l)) : a.searchString !== undefined ? l.includes(a.searchString) : bare(l) === a.line)
   const kept = lines.filter((l) => !hit(l))
   return { text: kept.join(''), found: lines.length - kept.length }
 }

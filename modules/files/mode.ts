@@ -3,10 +3,7 @@
  * 420), a string of octal digits ("644", "0600", "01777"), or symbolic ("u=rw,g=r,o=", "a+X").
  * Symbolic modes are applied to the current mode (or the mode a new path would get).
  */
-export type ModeSpec =
-  | { kind: 'octal'; bits: number; text: string }
-  | { kind: 'symbolic'; text: string }
-  | { kind: 'preserve' }
+export type ModeSpec = { kind: 'octal'; bits: number; text: string } | { kind: 'symbolic'; text: string } | { kind: 'preserve' }
 
 const PERM_BITS = 0o7777
 /** what a new file / directory gets under umask 022, before any mode is applied */
@@ -24,7 +21,8 @@ export function parseMode(raw: unknown, name = 'mode', allowPreserve = false): M
     if (!Number.isInteger(raw) || raw < 0 || raw > PERM_BITS) throw new ModeError(`argument '${name}' must be a mode between 0 and 07777, got ${raw}`)
     return { kind: 'octal', bits: raw, text: fmtMode(raw) }
   }
-  if (typeof raw !== 'string') throw new ModeError(`argument '${name}' must be an octal string like "0644" or symbolic like "u=rw,g=r", got ${JSON.stringify(raw)}`)
+  if (typeof raw !== 'string')
+    throw new ModeError(`argument '${name}' must be an octal string like "0644" or symbolic like "u=rw,g=r", got ${JSON.stringify(raw)}`)
   const s = raw.trim()
   if (s === 'preserve') {
     if (allowPreserve) return { kind: 'preserve' }
@@ -37,7 +35,10 @@ export function parseMode(raw: unknown, name = 'mode', allowPreserve = false): M
   }
   if (/^\d+$/.test(s)) throw new ModeError(`argument '${name}' must be octal, got ${JSON.stringify(raw)} (8 and 9 are not octal digits)`)
   for (const clause of s.split(',')) {
-    if (!CLAUSE.test(clause)) throw new ModeError(`argument '${name}' has a bad symbolic clause ${JSON.stringify(clause)} in ${JSON.stringify(raw)} (want e.g. "u=rw,g=r,o=" or "0644")`)
+    if (!CLAUSE.test(clause))
+      throw new ModeError(
+        `argument '${name}' has a bad symbolic clause ${JSON.stringify(clause)} in ${JSON.stringify(raw)} (want e.g. "u=rw,g=r,o=" or "0644")`,
+      )
   }
   return { kind: 'symbolic', text: s }
 }

@@ -35,7 +35,7 @@ export async function readContent(ctx: ModuleContext, path: string): Promise<Pat
 export function ancestors(path: string): string[] {
   const parts = path.split('/').filter(Boolean)
   const out: string[] = []
-  for (let i = 1; i < parts.length; i++) out.push('/' + parts.slice(0, i).join('/'))
+  for (let i = 1; i < parts.length; i++) out.push(`/${parts.slice(0, i).join('/')}`)
   return out
 }
 

@@ -63,7 +63,9 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
       kind: 'change',
       changes: [
         {
-          summary: `set ${Object.entries(attrs.attrs).map(([k, [, v]]) => `${k} ${v}`).join(', ')} on ${a.dest}`,
+          summary: `set ${Object.entries(attrs.attrs)
+            .map(([k, [, v]]) => `${k} ${v}`)
+            .join(', ')} on ${a.dest}`,
           commands: attrs.commands,
           diff: { path: a.dest, before: '', after: '', attrs: attrs.attrs },
           effects: [{ fact: 'path.stat', key: a.dest, value: after }],
@@ -73,7 +75,7 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
   }
   const exists = target.exists && target.type === 'file'
   const current = exists && target.mode ? parseInt(target.mode, 8) : undefined
-  const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, current, false, a.srcMode)) : (exists ? target.mode! : '0644')
+  const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, current, false, a.srcMode)) : exists ? target.mode! : '0644'
   const owner = a.want.owner ?? (exists ? target.owner : stats.user)
   const group = a.want.group ?? (exists ? target.group : stats.group)
   const attrs: Record<string, [string, string]> = {}

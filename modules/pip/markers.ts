@@ -4,13 +4,31 @@
  */
 import { parseSpecifiers, parseVersion, satisfies } from './pep440.js'
 
-const normalizeName = (n: string) => n.trim().toLowerCase().replace(/[-_.]+/g, '-')
+const normalizeName = (n: string) =>
+  n
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-')
 
 const VARIABLES = new Set([
-  'python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system',
-  'platform_version', 'platform_machine', 'platform_python_implementation', 'implementation_name',
-  'implementation_version', 'extra', 'os.name', 'sys.platform', 'platform.version', 'platform.machine',
-  'platform.python_implementation', 'python_implementation',
+  'python_version',
+  'python_full_version',
+  'os_name',
+  'sys_platform',
+  'platform_release',
+  'platform_system',
+  'platform_version',
+  'platform_machine',
+  'platform_python_implementation',
+  'implementation_name',
+  'implementation_version',
+  'extra',
+  'os.name',
+  'sys.platform',
+  'platform.version',
+  'platform.machine',
+  'platform.python_implementation',
+  'python_implementation',
 ])
 
 export type MarkerEnv = Record<string, string>

@@ -27,7 +27,11 @@ export function parseVersion(text: string): Version | undefined {
   if (m[4]) v.pre = [PRE[m[4].toLowerCase()]!, Number(m[5] ?? 0)]
   if (m[6]) v.post = Number(m[7] ?? m[9] ?? 0)
   if (m[11]) v.dev = Number(m[12] ?? 0)
-  if (m[13]) v.local = m[13].toLowerCase().split(/[-_.]/).map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+  if (m[13])
+    v.local = m[13]
+      .toLowerCase()
+      .split(/[-_.]/)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
   return v
 }
 

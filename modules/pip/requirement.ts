@@ -14,7 +14,11 @@ export interface Requirement {
 }
 
 /** PEP 503: "Astronomer_Core.x" -> "astronomer-core-x". Extras are normalised the same way. */
-export const normalizeName = (name: string) => name.trim().toLowerCase().replace(/[-_.]+/g, '-')
+export const normalizeName = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-')
 
 const NAME = '[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?'
 // name, [extras], specifiers (optionally in parentheses, the old Requires-Dist form), ; marker
@@ -26,7 +30,9 @@ export function parseRequirement(text: string): Requirement {
   if (/^\s*-/.test(text)) throw new Error(`requirement ${JSON.stringify(text)} looks like an option; use extra_args for pip options`)
   const m = REQ_RE.exec(text)
   if (!m || /\s@\s|:\/\//.test(text)) {
-    throw new Error(`cannot parse requirement ${JSON.stringify(text)} (expected NAME[EXTRAS] SPECIFIERS, e.g. "astronomer-core[postgres]==2.0.*"; URLs and paths are not supported)`)
+    throw new Error(
+      `cannot parse requirement ${JSON.stringify(text)} (expected NAME[EXTRAS] SPECIFIERS, e.g. "astronomer-core[postgres]==2.0.*"; URLs and paths are not supported)`,
+    )
   }
   const extras = (m[2] ?? '')
     .split(',')

@@ -28,7 +28,12 @@ export const postgresDb = defineModule({
     lc_collate: { type: 'str', description: 'LC_COLLATE for a new database. Cannot change later.' },
     lc_ctype: { type: 'str', description: 'LC_CTYPE for a new database. Cannot change later.' },
     template: { type: 'str', description: 'Template database for a new database (template0 to choose another encoding/locale).' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'present: the database exists; absent: it is dropped (DROP DATABASE).' },
+    state: {
+      type: 'str',
+      default: 'present',
+      choices: ['present', 'absent'],
+      description: 'present: the database exists; absent: it is dropped (DROP DATABASE).',
+    },
     ...loginParams,
   },
   returns: { db: 'the database name', state: 'present or absent' },
@@ -52,7 +57,13 @@ export const postgresDb = defineModule({
       const effect = (value: DbFact) => [{ fact: pgDbFact.name, key: p.name, value }]
       if (p.state === 'absent') {
         if (!db.exists) return { kind: 'ok', reason: `database ${p.name} does not exist`, data }
-        return { kind: 'change', data, changes: [{ summary: `drop database ${p.name}`, commands: [psql(login, `DROP DATABASE ${q};`)], effects: effect({ ...fact, db: { exists: false } }) }] }
+        return {
+          kind: 'change',
+          data,
+          changes: [
+            { summary: `drop database ${p.name}`, commands: [psql(login, `DROP DATABASE ${q};`)], effects: effect({ ...fact, db: { exists: false } }) },
+          ],
+        }
       }
       if (p.owner !== undefined && !fact.ownerExists) {
         const recorded = ctx.effect(pgRoleFact.name, p.owner) as RoleFact | undefined
@@ -66,9 +77,16 @@ export const postgresDb = defineModule({
           p.lc_collate !== undefined ? `LC_COLLATE ${quoteLiteral(p.lc_collate)}` : '',
           p.lc_ctype !== undefined ? `LC_CTYPE ${quoteLiteral(p.lc_ctype)}` : '',
         ].filter(Boolean)
-        const value: DbFact = { ownerExists: true, db: { exists: true, owner: p.owner ?? login.user, encoding: p.encoding, collate: p.lc_collate, ctype: p.lc_ctype } }
+        const value: DbFact = {
+          ownerExists: true,
+          db: { exists: true, owner: p.owner ?? login.user, encoding: p.encoding, collate: p.lc_collate, ctype: p.lc_ctype },
+        }
         const summary = `create database ${p.name}${p.owner !== undefined ? ` owned by ${p.owner}` : ''}`
-        return { kind: 'change', data, changes: [{ summary, commands: [psql(login, `CREATE DATABASE ${q}${opts.length ? ` WITH ${opts.join(' ')}` : ''};`)], effects: effect(value) }] }
+        return {
+          kind: 'change',
+          data,
+          changes: [{ summary, commands: [psql(login, `CREATE DATABASE ${q}${opts.length ? ` WITH ${opts.join(' ')}` : ''};`)], effects: effect(value) }],
+        }
       }
       const fixed: [string, string | undefined, string | undefined, (s: string) => string][] = [
         ['encoding', p.encoding, db.encoding, normEncoding],
@@ -78,15 +96,21 @@ export const postgresDb = defineModule({
       for (const [arg, want, have, norm] of fixed) {
         // have is undefined only for a database an earlier check-mode task would create with the server's default.
         if (want !== undefined && have !== undefined && norm(want) !== norm(have)) {
-          throw new ModuleFailure(`database ${p.name} exists with ${arg} ${have}; PostgreSQL cannot change it to ${want} (dump, drop and re-create the database)`)
+          throw new ModuleFailure(
+            `database ${p.name} exists with ${arg} ${have}; PostgreSQL cannot change it to ${want} (dump, drop and re-create the database)`,
+          )
         }
       }
       if (p.owner !== undefined && p.owner !== db.owner) {
         const summary = `change owner of database ${p.name} from ${db.owner} to ${p.owner}`
         const value: DbFact = { ownerExists: true, db: { ...db, owner: p.owner } }
-        return { kind: 'change', data, changes: [{ summary, commands: [psql(login, `ALTER DATABASE ${q} OWNER TO ${quoteIdent(p.owner)};`)], effects: effect(value) }] }
+        return {
+          kind: 'change',
+          data,
+          changes: [{ summary, commands: [psql(login, `ALTER DATABASE ${q} OWNER TO ${quoteIdent(p.owner)};`)], effects: effect(value) }],
+        }
       }
-      return { kind: 'ok', reason: `database ${p.name} exists, owned by ${db.owner}, encoding ${db.encoding ?? "(server default)"}`, data }
+      return { kind: 'ok', reason: `database ${p.name} exists, owned by ${db.owner}, encoding ${db.encoding ?? '(server default)'}`, data }
     })
   },
 })

@@ -37,7 +37,7 @@ function maskBits(mask: string): number | undefined {
   const n = ipv4(mask)
   if (n === undefined) return undefined
   const bits = n.toString(2).padStart(32, '0')
-  return /^1*0*$/.test(bits) ? bits.indexOf('0') === -1 ? 32 : bits.indexOf('0') : undefined
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined
 }
 
 /** "10.231.0.5/16" -> "10.231.0.0/16"; address + netmask -> CIDR; others lower-cased as they are. */
@@ -51,7 +51,7 @@ export function normalizeAddress(address: string, netmask?: string): string {
   const n = ipv4(addr)
   if (n === undefined || len === undefined) return len === undefined ? addr.toLowerCase() : `${addr.toLowerCase()}/${len}`
   const bits = Number(len)
-  const net = bits === 0 ? 0 : (n - (n % 2 ** (32 - bits)))
+  const net = bits === 0 ? 0 : n - (n % 2 ** (32 - bits))
   return `${[24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join('.')}/${bits}`
 }
 
@@ -115,7 +115,7 @@ export function editHba(content: string, rule: HbaRule, state: 'present' | 'abse
   const lines = content === '' ? [] : content.replace(/\n$/, '').split('\n')
   const parsed = lines.map(parseRule)
   const at = parsed.findIndex((r) => r !== undefined && sameRule(r, rule))
-  const end = (ls: string[]) => (ls.length ? ls.join('\n') + '\n' : '')
+  const end = (ls: string[]) => (ls.length ? `${ls.join('\n')}\n` : '')
   if (state === 'absent') {
     if (at < 0) return { content, action: 'unchanged' }
     return { content: end(lines.filter((_, i) => !(parsed[i] && sameRule(parsed[i]!, rule)))), action: 'removed' }

@@ -17,10 +17,11 @@ import { psql } from './sql.js'
 
 const METHODS = ['trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi', 'ident', 'peer', 'pam', 'ldap', 'radius', 'cert'] as const
 // pg_hba.conf tokens are unquoted here: anything that would split a token, start a comment or need quoting is refused.
-const TOKEN = /^[A-Za-z0-9_.$+@\/:=*-]+$/
+const TOKEN = /^[A-Za-z0-9_.$+@/:=*-]+$/
 
 function checkToken(arg: string, v: string): void {
-  if (!TOKEN.test(v)) throw new ModuleFailure(`argument '${arg}': ${JSON.stringify(v)} cannot be written to pg_hba.conf (allowed: letters, digits and _ . $ + @ / : = * -)`)
+  if (!TOKEN.test(v))
+    throw new ModuleFailure(`argument '${arg}': ${JSON.stringify(v)} cannot be written to pg_hba.conf (allowed: letters, digits and _ . $ + @ / : = * -)`)
 }
 
 export const postgresHba = defineModule({
@@ -29,15 +30,30 @@ export const postgresHba = defineModule({
   summary: 'Add, change or remove one rule in pg_hba.conf, then reload PostgreSQL',
   description: 'Reloads the server itself (pg_reload_conf) when the file changed; no handler needed.',
   params: {
-    dest: { type: 'path', description: 'pg_hba.conf to edit; default: the running server\'s (SHOW hba_file).' },
-    contype: { type: 'str', default: 'host', choices: ['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc'], description: 'Connection type.' },
+    dest: { type: 'path', description: "pg_hba.conf to edit; default: the running server's (SHOW hba_file)." },
+    contype: {
+      type: 'str',
+      default: 'host',
+      choices: ['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc'],
+      description: 'Connection type.',
+    },
     databases: { type: 'list', elements: 'str', default: ['all'], description: 'Database names (comma string or list): all, sameuser, replication, names.' },
     users: { type: 'list', elements: 'str', default: ['all'], description: 'Role names (comma string or list): all, +group, names.' },
-    source: { type: 'str', aliases: ['address', 'src'], description: 'Client address: CIDR (10.231.0.0/16), an address with netmask, a host name, all, samehost, samenet. Required for host types; not for local.' },
+    source: {
+      type: 'str',
+      aliases: ['address', 'src'],
+      description:
+        'Client address: CIDR (10.231.0.0/16), an address with netmask, a host name, all, samehost, samenet. Required for host types; not for local.',
+    },
     netmask: { type: 'str', description: 'Netmask for a source given as a bare IP address (255.255.0.0).' },
     method: { type: 'str', default: 'md5', choices: METHODS, description: 'Authentication method.' },
     options: { type: 'str', description: 'Method options, space separated name=value pairs.' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'present: the rule exists with this method/options; absent: it is removed.' },
+    state: {
+      type: 'str',
+      default: 'present',
+      choices: ['present', 'absent'],
+      description: 'present: the rule exists with this method/options; absent: it is removed.',
+    },
     create: { type: 'bool', default: false, description: 'Create dest when it does not exist (owner postgres, mode 0640).' },
     backup: { type: 'bool', default: false, description: 'Copy the file to <dest>.<timestamp>~ before changing it.' },
     ...loginParams,
@@ -53,7 +69,8 @@ export const postgresHba = defineModule({
 `,
   async plan(p, ctx): Promise<Plan> {
     const local = p.contype === 'local'
-    if (local && (p.source !== undefined || p.netmask !== undefined)) throw new ModuleFailure(`argument 'source' (and 'netmask') must not be given for contype=local`)
+    if (local && (p.source !== undefined || p.netmask !== undefined))
+      throw new ModuleFailure(`argument 'source' (and 'netmask') must not be given for contype=local`)
     if (!local && p.source === undefined) throw new ModuleFailure(`argument 'source' is required for contype=${p.contype}`)
     if (p.netmask !== undefined && p.source!.includes('/')) throw new ModuleFailure(`arguments 'source' (a CIDR) and 'netmask' conflict: give one of them`)
     if (!p.databases.length || !p.users.length) throw new ModuleFailure(`arguments 'databases' and 'users' must not be empty`)
@@ -62,8 +79,16 @@ export const postgresHba = defineModule({
     if (p.source !== undefined) checkToken('source', p.source)
     if (p.netmask !== undefined) checkToken('netmask', p.netmask)
     const options = (p.options ?? '').split(/\s+/).filter(Boolean)
-    for (const o of options) if (!o.includes('=') || !TOKEN.test(o)) throw new ModuleFailure(`argument 'options': ${JSON.stringify(o)} is not a name=value pair pg_hba.conf can hold`)
-    const rule: HbaRule = { type: p.contype, databases: p.databases, users: p.users, address: local ? undefined : normalizeAddress(p.source!, p.netmask), method: p.method, options }
+    for (const o of options)
+      if (!o.includes('=') || !TOKEN.test(o)) throw new ModuleFailure(`argument 'options': ${JSON.stringify(o)} is not a name=value pair pg_hba.conf can hold`)
+    const rule: HbaRule = {
+      type: p.contype,
+      databases: p.databases,
+      users: p.users,
+      address: local ? undefined : normalizeAddress(p.source!, p.netmask),
+      method: p.method,
+      options,
+    }
     const login = loginOf(p)
     const what = `${p.contype} ${p.databases.join(',')} ${p.users.join(',')}${p.source ? ` ${p.source}` : ''}`
 
@@ -73,7 +98,10 @@ export const postgresHba = defineModule({
       const edit = editHba(file.content, rule, p.state as 'present' | 'absent')
       const data: Record<string, unknown> = { dest: file.path }
       if (edit.action === 'unchanged') {
-        const reason = p.state === 'absent' ? `${file.path} has no rule ${what}` : `${file.path} has rule ${what} ${p.method}${options.length ? ` ${options.join(' ')}` : ''}`
+        const reason =
+          p.state === 'absent'
+            ? `${file.path} has no rule ${what}`
+            : `${file.path} has rule ${what} ${p.method}${options.length ? ` ${options.join(' ')}` : ''}`
         return { kind: 'ok', reason, data }
       }
       const after: HbaFile = { ...file, exists: true, content: edit.content, ...(file.exists ? {} : { owner: 'postgres', group: 'postgres', mode: '0640' }) }
@@ -81,7 +109,10 @@ export const postgresHba = defineModule({
       const changes: Change[] = []
       if (p.backup && file.exists) {
         data.backup_file = `${file.path}.${new Date().toISOString().replace(/[:.]/g, '-')}~`
-        changes.push({ summary: `back up ${file.path} to ${data.backup_file}`, commands: [{ argv: ['cp', '-p', '--', file.path, data.backup_file as string] }] })
+        changes.push({
+          summary: `back up ${file.path} to ${data.backup_file}`,
+          commands: [{ argv: ['cp', '-p', '--', file.path, data.backup_file as string] }],
+        })
       }
       changes.push({
         summary: `${edit.action === 'inserted' ? 'add' : edit.action === 'replaced' ? 'change' : 'remove'} rule ${what}${p.state === 'present' ? ` ${p.method}` : ''} in ${file.path}; reload PostgreSQL`,

@@ -4,7 +4,12 @@ import type { Plan } from '../types.js'
 import { PgUnavailable, type Login } from './sql.js'
 
 export const loginParams = {
-  login_user: { type: 'str', default: 'postgres', aliases: ['login'], description: 'Role to connect as. psql runs as the OS user postgres, so over the socket (peer auth) this is normally postgres.' },
+  login_user: {
+    type: 'str',
+    default: 'postgres',
+    aliases: ['login'],
+    description: 'Role to connect as. psql runs as the OS user postgres, so over the socket (peer auth) this is normally postgres.',
+  },
   login_host: { type: 'str', aliases: ['host'], description: 'Host to connect to; default: the local Unix socket (/var/run/postgresql).' },
   login_port: { type: 'int', aliases: ['port'], description: 'Port to connect to (default 5432).' },
   login_password: { type: 'str', secret: true, description: 'Password for login_user (handed to psql through the environment, never argv).' },

@@ -53,7 +53,9 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
 }
 
 export function md5Hash(password: string, role: string): string {
-  return 'md5' + createHash('md5').update(password + role, 'utf8').digest('hex')
+  return `md5${createHash('md5')
+    .update(password + role, 'utf8')
+    .digest('hex')}`
 }
 
 const same = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b)

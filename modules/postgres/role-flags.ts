@@ -21,10 +21,13 @@ export function parseFlags(flags: readonly string[]): Partial<RoleAttrs> {
     const neg = f.startsWith('NO') && FLAGS[f.slice(2)] !== undefined
     const attr = FLAGS[neg ? f.slice(2) : f]
     if (!attr) {
-      const known = Object.keys(FLAGS).flatMap((k) => [k, `NO${k}`]).join(', ')
+      const known = Object.keys(FLAGS)
+        .flatMap((k) => [k, `NO${k}`])
+        .join(', ')
       throw new ModuleFailure(`argument 'role_attr_flags': unknown flag ${JSON.stringify(raw)} (known: ${known})`)
     }
-    if (want[attr] !== undefined && want[attr] === neg) throw new ModuleFailure(`argument 'role_attr_flags': ${attr.toUpperCase()} and NO${attr.toUpperCase()} both given`)
+    if (want[attr] !== undefined && want[attr] === neg)
+      throw new ModuleFailure(`argument 'role_attr_flags': ${attr.toUpperCase()} and NO${attr.toUpperCase()} both given`)
     want[attr] = !neg
   }
   return want

@@ -58,13 +58,20 @@ export const postgresSet = defineModule({
 
       if (p.reset) {
         const data = { name, value: null, prev_value: prev, context: s.context, restart_required: false }
-        if (s.auto === null || s.auto === undefined) return { kind: 'ok', reason: `${name} has no ALTER SYSTEM value`, data: { ...data, restart_required: !!s.pendingRestart } }
+        if (s.auto === null || s.auto === undefined)
+          return { kind: 'ok', reason: `${name} has no ALTER SYSTEM value`, data: { ...data, restart_required: !!s.pendingRestart } }
         const value: SettingFact = { ...s, auto: null, pendingRestart: postmaster || s.pendingRestart }
         data.restart_required = postmaster
         return {
           kind: 'change',
           data,
-          changes: [{ summary: `reset ${name} (was ${s.auto})${postmaster ? '; restart required' : ''}`, commands: [psql(login, `ALTER SYSTEM RESET ${quoted};\n${reload}`)], effects: [{ fact: pgSettingFact.name, key: name, value }] }],
+          changes: [
+            {
+              summary: `reset ${name} (was ${s.auto})${postmaster ? '; restart required' : ''}`,
+              commands: [psql(login, `ALTER SYSTEM RESET ${quoted};\n${reload}`)],
+              effects: [{ fact: pgSettingFact.name, key: name, value }],
+            },
+          ],
         }
       }
 
@@ -81,11 +88,13 @@ export const postgresSet = defineModule({
       return {
         kind: 'change',
         data,
-        changes: [{
-          summary: `set ${name} = ${quoteLiteral(want)} (was ${prev ?? 'unset'})${restartRequired ? '; restart required' : ''}`,
-          commands: [psql(login, `ALTER SYSTEM SET ${quoted} = ${quoteLiteral(want)};\n${reload}`)],
-          effects: [{ fact: pgSettingFact.name, key: name, value }],
-        }],
+        changes: [
+          {
+            summary: `set ${name} = ${quoteLiteral(want)} (was ${prev ?? 'unset'})${restartRequired ? '; restart required' : ''}`,
+            commands: [psql(login, `ALTER SYSTEM SET ${quoted} = ${quoteLiteral(want)};\n${reload}`)],
+            effects: [{ fact: pgSettingFact.name, key: name, value }],
+          },
+        ],
       }
     })
   },

@@ -90,8 +90,11 @@ export class PgUnavailable extends Error {}
 export function psqlOutput(out: { rc: number; stdout: string; stderr: string }, what: string): string {
   if (out.rc === 0) return out.stdout
   const err = out.stderr.trim()
-  if (out.rc === 127 || /psql: (command )?not found|No such file or directory.*psql|runuser: user postgres does not exist|unknown user/i.test(err) ||
-    /connection to server .* failed|could not connect to server/i.test(err)) {
+  if (
+    out.rc === 127 ||
+    /psql: (command )?not found|No such file or directory.*psql|runuser: user postgres does not exist|unknown user/i.test(err) ||
+    /connection to server .* failed|could not connect to server/i.test(err)
+  ) {
     throw new PgUnavailable(`cannot reach PostgreSQL to read ${what}: ${err || `exit code ${out.rc}`}`)
   }
   throw new ModuleFailure(`reading ${what} failed: ${err || `exit code ${out.rc}`}`)

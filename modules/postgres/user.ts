@@ -30,9 +30,19 @@ export const postgresUser = defineModule({
   params: {
     name: { type: 'str', required: true, aliases: ['user'], description: 'Role name (any characters; quoted as one identifier).' },
     password: { type: 'str', secret: true, description: 'Plain password, or a hash: md5<32 hex> or SCRAM-SHA-256$... . Empty string removes the password.' },
-    update_password: { type: 'str', default: 'always', choices: ['always', 'on_create'], description: 'on_create: only set the password when the role is created.' },
+    update_password: {
+      type: 'str',
+      default: 'always',
+      choices: ['always', 'on_create'],
+      description: 'on_create: only set the password when the role is created.',
+    },
     encrypted: { type: 'bool', default: true, description: 'Accepted for compatibility; PostgreSQL 10+ always stores a hash (per password_encryption).' },
-    role_attr_flags: { type: 'list', elements: 'str', default: [], description: 'Comma string or list of [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, [NO]REPLICATION, [NO]BYPASSRLS.' },
+    role_attr_flags: {
+      type: 'list',
+      elements: 'str',
+      default: [],
+      description: 'Comma string or list of [NO]SUPERUSER, [NO]CREATEROLE, [NO]CREATEDB, [NO]INHERIT, [NO]LOGIN, [NO]REPLICATION, [NO]BYPASSRLS.',
+    },
     expires: { type: 'str', description: "VALID UNTIL timestamp ('2030-01-01', 'infinity')." },
     conn_limit: { type: 'int', description: 'CONNECTION LIMIT (-1: no limit).' },
     state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'present: the role exists as described; absent: it is dropped.' },
@@ -64,8 +74,9 @@ export const postgresUser = defineModule({
       }
       // The server's reading of `expires` (from the fact); an effect recorded for another input cannot tell.
       const expiresEpoch = p.expires === undefined ? undefined : fact.expires?.input === p.expires ? fact.expires.epoch : null
-      const setPassword = p.password !== undefined && (!role.exists || p.update_password === 'always') && !passwordMatches(role.password ?? null, p.password, p.name)
-      const stored = setPassword ? (p.password === '' ? null : passwordToStore(p.password!, p.name, fact.encryption)) : role.password ?? null
+      const setPassword =
+        p.password !== undefined && (!role.exists || p.update_password === 'always') && !passwordMatches(role.password ?? null, p.password, p.name)
+      const stored = setPassword ? (p.password === '' ? null : passwordToStore(p.password!, p.name, fact.encryption)) : (role.password ?? null)
       const passwordSql = stored === null ? 'PASSWORD NULL' : `PASSWORD ${quoteLiteral(stored)}`
       const extra = (connLimit: boolean, expires: boolean) => [
         ...(connLimit && p.conn_limit !== undefined ? [`CONNECTION LIMIT ${p.conn_limit}`] : []),
@@ -96,7 +107,11 @@ export const postgresUser = defineModule({
       const alter = [...flagSql(flags), ...extra(connLimit, expires)]
       if (alter.length) {
         const value = after({ attrs: { ...role.attrs!, ...flags }, connLimit: connLimit ? p.conn_limit : role.connLimit })
-        changes.push({ summary: `alter role ${p.name}: ${alter.join(' ')}`, commands: [psql(login, `ALTER ROLE ${q} WITH ${alter.join(' ')};`)], effects: [{ fact: pgRoleFact.name, key: p.name, value }] })
+        changes.push({
+          summary: `alter role ${p.name}: ${alter.join(' ')}`,
+          commands: [psql(login, `ALTER ROLE ${q} WITH ${alter.join(' ')};`)],
+          effects: [{ fact: pgRoleFact.name, key: p.name, value }],
+        })
       }
       if (setPassword) {
         const value = after({ attrs: { ...role.attrs!, ...flags }, connLimit: connLimit ? p.conn_limit : role.connLimit, password: stored })
@@ -109,4 +124,3 @@ export const postgresUser = defineModule({
     })
   },
 })
-

@@ -40,8 +40,7 @@ export interface UserFacts {
   newHome?: PathStat
 }
 
-const passwdLine = (u: UserInfo) =>
-  u.exists ? `${u.name}:x:${u.uid ?? '?'}:${u.gid ?? '?'}:${u.comment ?? ''}:${u.home ?? ''}:${u.shell ?? ''}\n` : ''
+const passwdLine = (u: UserInfo) => (u.exists ? `${u.name}:x:${u.uid ?? '?'}:${u.gid ?? '?'}:${u.comment ?? ''}:${u.home ?? ''}:${u.shell ?? ''}\n` : '')
 
 // skel copied and chowned like useradd --create-home; the paths are positional args
 const mkHome = (home: string, name: string): Command =>
@@ -163,7 +162,9 @@ function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
   const changes: Change[] = []
   if (flags.length) {
     changes.push({
-      summary: `change user ${p.name}: ${Object.entries(attrs).map(([k, [a, b]]) => `${k} ${a || "''"} -> ${b || "''"}`).join(', ')}`,
+      summary: `change user ${p.name}: ${Object.entries(attrs)
+        .map(([k, [a, b]]) => `${k} ${a || "''"} -> ${b || "''"}`)
+        .join(', ')}`,
       commands: [{ argv: ['usermod', ...flags, '--', p.name] }],
       diff: { path: '/etc/passwd', before: passwdLine(u), after: passwdLine(after), attrs },
       effects: [{ fact: 'user.info', key: p.name, value: after }],
@@ -184,7 +185,11 @@ function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
     if (u.passwordDigest !== want) {
       after.passwordDigest = want
       // no diff and no hash in the summary: the password is a secret
-      changes.push({ summary: `set the password of user ${p.name}`, commands: [setPassword(p.name, p.password)], effects: [{ fact: 'user.info', key: p.name, value: after }] })
+      changes.push({
+        summary: `set the password of user ${p.name}`,
+        commands: [setPassword(p.name, p.password)],
+        effects: [{ fact: 'user.info', key: p.name, value: after }],
+      })
     }
   }
   const data = { name: p.name, uid: after.uid, home, shell: after.shell, group: after.group, state: 'present' }

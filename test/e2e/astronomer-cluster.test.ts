@@ -12,7 +12,6 @@ import { buildStandinIndex } from '../helpers/standin.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import type { JsonDocument } from '../../engine/report/json.js'
 
-
 describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () => {
   const bed = useTestbed(CLUSTER.hosts)
   let inventory = ''
@@ -20,7 +19,8 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
   let close = async () => {}
   const env = { AIRFLOW_DB_PASSWORD: TEST_DB_PASSWORD }
   const play = (...args: string[]) => runSite(inventory, vars, ...args)
-  const unitState = async (host: string, unit: string) => (await bed().exec(host, `systemctl is-active ${unit}; systemctl is-enabled ${unit}`)).stdout.trim().split('\n')
+  const unitState = async (host: string, unit: string) =>
+    (await bed().exec(host, `systemctl is-active ${unit}; systemctl is-enabled ${unit}`)).stdout.trim().split('\n')
 
   before(async () => {
     const served = await bed().serve(buildStandinIndex())
@@ -41,13 +41,19 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
     const r = await play('-b')
     assert.equal(r.failures, '', r.stderr)
     assert.equal(r.code, 0)
-    for (const [host, unit] of [['scheduler', 'scheduler'], ['webserver', 'webserver'], ['worker', 'worker']]) {
+    for (const [host, unit] of [
+      ['scheduler', 'scheduler'],
+      ['webserver', 'webserver'],
+      ['worker', 'worker'],
+    ]) {
       assert.deepEqual(await unitState(host!, `astronomer-core@${unit}`), ['active', 'enabled'], `${unit} on ${host}`)
     }
     const web = bed().host('webserver').address
     let health: { metadatabase: { status: string } } | undefined
     for (let i = 0; i < 30 && !health; i++) {
-      health = await fetch(`http://${web}:8080/health`).then((x) => x.json() as never).catch(() => undefined)
+      health = await fetch(`http://${web}:8080/health`)
+        .then((x) => x.json() as never)
+        .catch(() => undefined)
       if (!health) await new Promise((res) => setTimeout(res, 500))
     }
     assert.equal(health?.metadatabase.status, 'healthy')
@@ -59,7 +65,9 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
       if (beats !== 'scheduler,worker') await new Promise((res) => setTimeout(res, 500))
     }
     assert.equal(beats, 'scheduler,worker')
-    const dags = await Promise.all(['scheduler', 'webserver', 'worker'].map(async (h) => (await bed().exec(h, 'cd /usr/local/airflow/dags && sha256sum * | sort')).stdout))
+    const dags = await Promise.all(
+      ['scheduler', 'webserver', 'worker'].map(async (h) => (await bed().exec(h, 'cd /usr/local/airflow/dags && sha256sum * | sort')).stdout),
+    )
     assert.ok(dags[0]!.includes('example_dag.py'))
     assert.equal(new Set(dags).size, 1, 'every host has the same DAG files')
     const envFile = await bed().exec('scheduler', 'stat -c %U:%G:%a /etc/default/astronomer-core')
@@ -97,7 +105,11 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
 
   it('services are active again after the hosts reboot', async () => {
     for (const h of ['db', 'scheduler', 'webserver', 'worker']) await bed().reboot(h)
-    for (const [host, unit] of [['scheduler', 'scheduler'], ['webserver', 'webserver'], ['worker', 'worker']]) {
+    for (const [host, unit] of [
+      ['scheduler', 'scheduler'],
+      ['webserver', 'webserver'],
+      ['worker', 'worker'],
+    ]) {
       let state: string[] = []
       for (let i = 0; i < 20 && state[0] !== 'active'; i++) {
         state = await unitState(host!, `astronomer-core@${unit}`)

@@ -32,7 +32,10 @@ describe('Astronomer Core on a single node (LocalExecutor)', { skip: testbedSkip
   })
 
   it('runs the scheduler and webserver with the LocalExecutor, and no worker', async () => {
-    const r = await bed().exec('airflow1', 'for u in scheduler webserver worker; do systemctl is-active astronomer-core@$u; done; grep EXECUTOR /etc/default/astronomer-core')
+    const r = await bed().exec(
+      'airflow1',
+      'for u in scheduler webserver worker; do systemctl is-active astronomer-core@$u; done; grep EXECUTOR /etc/default/astronomer-core',
+    )
     assert.equal(r.stdout, 'active\nactive\ninactive\nAIRFLOW__CORE__EXECUTOR=LocalExecutor\n')
     const health = await bed().exec('airflow1', `python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:8080/health').read().decode())"`)
     assert.match(health.stdout, /"healthy"/)

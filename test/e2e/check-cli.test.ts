@@ -58,7 +58,10 @@ describe('acplay check: exit codes and the drift table', () => {
     assert.equal(again.code, 0, again.stdout)
     assert.match(again.stdout, /no drift on 1 audited host\(s\)/)
     const audit = JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')) as AuditReport
-    assert.ok(audit.hosts[0]!.tasks.every((t) => t.status === 'ok' && t.reason), 'every ok carries its reason')
+    assert.ok(
+      audit.hosts[0]!.tasks.every((t) => t.status === 'ok' && t.reason),
+      'every ok carries its reason',
+    )
   })
 
   it('1 when a task fails, or when the playbook does not load (run keeps 2 and 4)', async () => {

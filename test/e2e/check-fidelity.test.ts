@@ -20,8 +20,13 @@ import { buildStandinIndex } from '../helpers/standin.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
 const pair = (r: JsonDocument['results'][number]) => `${r.host} | ${r.task.handler ? 'handler ' : ''}${r.task.role ?? ''} : ${r.task.name}`
-const changed = (doc: JsonDocument) => doc.results.filter((r) => r.status === 'changed').map(pair).sort()
-const failed = (doc: JsonDocument) => doc.results.filter((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable').map((r) => `${pair(r)}: ${r.msg}`)
+const changed = (doc: JsonDocument) =>
+  doc.results
+    .filter((r) => r.status === 'changed')
+    .map(pair)
+    .sort()
+const failed = (doc: JsonDocument) =>
+  doc.results.filter((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable').map((r) => `${pair(r)}: ${r.msg}`)
 
 /** A copy of the stand-in wheel at another version (METADATA, dist-info and RECORD rewritten). */
 function reversionWheel(indexDir: string, version: string): string {
@@ -79,7 +84,9 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
     const actual = changed(real.doc)
     const missed = actual.filter((p) => !predicted.includes(p))
     const extra = predicted.filter((p) => !actual.includes(p))
-    console.log(`fidelity [${label}]: check predicted ${predicted.length} changed (host, task) pairs, the real run changed ${actual.length}; missed ${missed.length}, extra ${extra.length}; failed in check ${failed(check.doc).length}, in the run ${failed(real.doc).length}`)
+    console.log(
+      `fidelity [${label}]: check predicted ${predicted.length} changed (host, task) pairs, the real run changed ${actual.length}; missed ${missed.length}, extra ${extra.length}; failed in check ${failed(check.doc).length}, in the run ${failed(real.doc).length}`,
+    )
     if (predicted.length <= 10) for (const p of predicted) console.log(`  predicted and changed: ${p}`)
     for (const p of missed) console.log(`  missed by check: ${p}`)
     for (const p of extra) console.log(`  predicted, not changed: ${p}`)
@@ -125,7 +132,10 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
     }
     await sh('scheduler', 'chmod 0700 /usr/local/airflow')
     await sh('webserver', 'systemctl disable astronomer-core@webserver')
-    await sh('worker', `runuser -u astro -- /home/astro/airflow-venv/bin/pip install -q --index-url ${upgradeIndex} --trusted-host ${new URL(upgradeIndex).hostname} airflow-standin==2.1.0`)
+    await sh(
+      'worker',
+      `runuser -u astro -- /home/astro/airflow-venv/bin/pip install -q --index-url ${upgradeIndex} --trusted-host ${new URL(upgradeIndex).hostname} airflow-standin==2.1.0`,
+    )
     await sh('scheduler', "sed -i 's/^AIRFLOW__CORE__EXECUTOR=.*/AIRFLOW__CORE__EXECUTOR=LocalExecutor/' /etc/default/astronomer-core")
     await sh('worker', 'rm /usr/local/airflow/dags/example_dag.py')
     const { predicted } = await measure('drift')

@@ -79,14 +79,24 @@ describe('acplay run with ansible_connection=local', () => {
 
   it('--json prints one document with the recap and per-task results', async () => {
     const r = await acplay(['run', join(dir, 'site.yml'), '-i', inv(), '--json'])
-    const doc = JSON.parse(r.stdout) as { recap: { host: string; ok: number; changed: number }[]; results: { status: string; reason?: string }[]; exitCode: number }
+    const doc = JSON.parse(r.stdout) as {
+      recap: { host: string; ok: number; changed: number }[]
+      results: { status: string; reason?: string }[]
+      exitCode: number
+    }
     assert.equal(doc.exitCode, 0)
-    assert.deepEqual(doc.recap.map((x) => [x.host, x.ok, x.changed]), [['localhost', 3, 0]])
+    assert.deepEqual(
+      doc.recap.map((x) => [x.host, x.ok, x.changed]),
+      [['localhost', 3, 0]],
+    )
     assert.ok(doc.results.filter((x) => x.status === 'ok').every((x) => x.reason || true))
   })
 
   it('a failed task exits 2, ignore_errors does not', async () => {
-    const failing = playbook('fail.yml', `- hosts: local\n  tasks:\n    - fail: msg=boom\n      ignore_errors: true\n    - fail: msg=\"boom again\"\n    - debug: msg=never\n`)
+    const failing = playbook(
+      'fail.yml',
+      `- hosts: local\n  tasks:\n    - fail: msg=boom\n      ignore_errors: true\n    - fail: msg="boom again"\n    - debug: msg=never\n`,
+    )
     const r = await acplay(['run', failing, '-i', inv()])
     assert.equal(r.code, 2)
     assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"msg":"boom again"\}/)

@@ -82,7 +82,10 @@ describe('custom modules', () => {
     write('c/ansible.cfg', '[defaults]\ninventory = hosts\nlibrary = ./nope:./mods\n')
     write('c/mods/marker_cfg.js', moduleSource('marker_cfg'))
     const { custom } = await loadModules(join(dir, 'c'), { cwd: join(dir, 'c') })
-    assert.deepEqual(custom.map((m) => [m.name, m.file]), [['marker_cfg', join(dir, 'c/mods/marker_cfg.js')]])
+    assert.deepEqual(
+      custom.map((m) => [m.name, m.file]),
+      [['marker_cfg', join(dir, 'c/mods/marker_cfg.js')]],
+    )
   })
 
   it('acplay doc lists custom modules with their file and shows their page', async () => {
@@ -106,8 +109,16 @@ describe('custom modules', () => {
   }
 
   it('a built-in module name (or alias, or FQCN) cannot be shadowed: refused, naming the file', async () => {
-    await refused('d', { 'library/copy.js': moduleSource('copy') }, new RegExp(`module 'copy' in ${dir}/d/library/copy.js would shadow the built-in module 'copy'`))
-    await refused('d2', { 'library/x.js': moduleSource('x', "aliases: ['ansible.builtin.file'],") }, /module 'ansible.builtin.file' in .*x.js would shadow the built-in module 'file'/)
+    await refused(
+      'd',
+      { 'library/copy.js': moduleSource('copy') },
+      new RegExp(`module 'copy' in ${dir}/d/library/copy.js would shadow the built-in module 'copy'`),
+    )
+    await refused(
+      'd2',
+      { 'library/x.js': moduleSource('x', "aliases: ['ansible.builtin.file'],") },
+      /module 'ansible.builtin.file' in .*x.js would shadow the built-in module 'file'/,
+    )
     await refused('d3', { 'library/debug.js': moduleSource('debug') }, /module name 'debug' in .*debug.js is a task keyword/)
   })
 
@@ -127,16 +138,31 @@ describe('custom modules', () => {
   })
 
   it('a default of the wrong type, a missing summary, a file that exports no module, TypeScript source, a broken import', async () => {
-    await refused('g1', { 'library/m.js': moduleSource('m').replace("text: { type: 'str'", "text: { type: 'int'") }, /module m \(.*g1\/library\/m.js\): default of 'text' is invalid: argument 'text' must be an integer, got "hi"/)
-    await refused('g2', { 'library/m.js': moduleSource('m').replace(/summary: .*\n/, '') }, /module m \(.*g2\/library\/m.js\): a one-line 'summary' is required/)
+    await refused(
+      'g1',
+      { 'library/m.js': moduleSource('m').replace("text: { type: 'str'", "text: { type: 'int'") },
+      /module m \(.*g1\/library\/m.js\): default of 'text' is invalid: argument 'text' must be an integer, got "hi"/,
+    )
+    await refused(
+      'g2',
+      { 'library/m.js': moduleSource('m').replace(/summary: .*\n/, '') },
+      /module m \(.*g2\/library\/m.js\): a one-line 'summary' is required/,
+    )
     await refused('g3', { 'library/util.js': 'export const x = 1\n' }, /util.js exports no module: export default defineModule/)
-    await refused('g4', { 'library/m.ts': 'export default {}\n' }, /m.ts: acplay loads built JavaScript modules \(.js, .mjs\); compile this TypeScript file first/)
+    await refused(
+      'g4',
+      { 'library/m.ts': 'export default {}\n' },
+      /m.ts: acplay loads built JavaScript modules \(.js, .mjs\); compile this TypeScript file first/,
+    )
     await refused('g5', { 'library/m.js': 'import "./nope.js"\n' }, /cannot load module file .*g5\/library\/m.js: Cannot find module/)
     await refused('g6', { 'acplay.config.json': '{"library": ["not-installed-pkg"]}' }, /module package 'not-installed-pkg' is not installed/)
   })
 
   it('a module that throws in plan: the task fails naming the module and its file', async () => {
-    write('h/library/boom.js', moduleSource('boom').replace('async plan(p, ctx) {', "async plan(p, ctx) { if (p.text === 'boom') throw new TypeError('cannot read x of undefined')"))
+    write(
+      'h/library/boom.js',
+      moduleSource('boom').replace('async plan(p, ctx) {', "async plan(p, ctx) { if (p.text === 'boom') throw new TypeError('cannot read x of undefined')"),
+    )
     const pb = playbook('h/site.yml', `    - name: explode\n      boom: { path: /nonexistent, text: boom }\n`)
     const r = await acplay(['run', pb, '-i', inventory()])
     assert.equal(r.code, 2, r.stderr + r.stdout)

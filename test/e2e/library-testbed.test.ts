@@ -50,7 +50,10 @@ describe('custom module nginx_site on a real host', { skip: testbedSkip() }, () 
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
-  for (const [label, sub, root] of [['from library/', 'from-library', '/srv/nginx-a'], ['from a package in acplay.config.json', 'from-package', '/srv/nginx-b']] as const) {
+  for (const [label, sub, root] of [
+    ['from library/', 'from-library', '/srv/nginx-a'],
+    ['from a package in acplay.config.json', 'from-package', '/srv/nginx-b'],
+  ] as const) {
     it(`${label}: check changes nothing, apply, re-plan ok, check ok`, async () => {
       const pb = join(dir, sub, 'site.yml')
       const check = await acplay(['run', pb, '-i', inventory, '--check'])
@@ -58,7 +61,10 @@ describe('custom module nginx_site on a real host', { skip: testbedSkip() }, () 
       assert.equal(await sh(`test -e ${root} && echo exists || echo absent`), 'absent', 'check mode must not touch the host')
       const first = await acplay(['run', pb, '-i', inventory])
       assert.equal(recapLine(first.stdout, H), expectedRecap(H, { ok: 1, changed: 1 }), first.stdout + first.stderr)
-      assert.equal(await sh(`readlink ${root}/sites-enabled/airflow; cat ${root}/sites-available/airflow; stat -c %a ${root}/sites-available/airflow`), `${root}/sites-available/airflow\nserver { listen 80; }\n644`)
+      assert.equal(
+        await sh(`readlink ${root}/sites-enabled/airflow; cat ${root}/sites-available/airflow; stat -c %a ${root}/sites-available/airflow`),
+        `${root}/sites-available/airflow\nserver { listen 80; }\n644`,
+      )
       const again = await acplay(['run', pb, '-i', inventory, '-v'])
       assert.equal(recapLine(again.stdout, H), expectedRecap(H, { ok: 1 }), again.stdout)
       const checkAgain = await acplay(['run', pb, '-i', inventory, '--check'])
@@ -73,6 +79,9 @@ describe('custom module nginx_site on a real host', { skip: testbedSkip() }, () 
     assert.match(fix.stdout, /^ *-server \{ listen 81; \}\n *\+server \{ listen 80; \}$/m)
     const off = await acplay(['run', join(dir, 'from-package/disable.yml'), '-i', inventory])
     assert.equal(recapLine(off.stdout, H), expectedRecap(H, { ok: 1, changed: 1 }), off.stdout + off.stderr)
-    assert.equal(await sh('test -L /srv/nginx-b/sites-enabled/airflow && echo linked || echo unlinked; cat /srv/nginx-b/sites-available/airflow'), 'unlinked\nserver { listen 80; }')
+    assert.equal(
+      await sh('test -L /srv/nginx-b/sites-enabled/airflow && echo linked || echo unlinked; cat /srv/nginx-b/sites-available/airflow'),
+      'unlinked\nserver { listen 80; }',
+    )
   })
 })

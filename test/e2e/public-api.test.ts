@@ -61,7 +61,8 @@ const PLAYBOOK = `- hosts: all
 describe('the public API from the packed package', () => {
   let dir: string
   const project = () => join(dir, 'project')
-  const sh = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 })
+  const sh = (cmd: string, args: string[], cwd: string) =>
+    execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 })
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'acplay-api-'))
@@ -76,7 +77,19 @@ describe('the public API from the packed package', () => {
     const typeRoots = [join(ROOT, 'node_modules/@types')]
     writeFileSync(
       join(project(), 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, outDir: 'build', typeRoots, types: ['node'] }, files: ['main.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          outDir: 'build',
+          typeRoots,
+          types: ['node'],
+        },
+        files: ['main.ts'],
+      }),
     )
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
@@ -101,13 +114,25 @@ describe('the public API from the packed package', () => {
   it('runs a playbook programmatically: built-in and custom modules, changed then ok, typed results', () => {
     const out = join(project(), 'out')
     const printed = sh(process.execPath, ['build/main.js', 'site.yml', 'hosts.ini', out], project())
-    const r = JSON.parse(printed) as { hosts: string[]; connection: string; first: string[]; second: string[]; exitCodes: number[]; recap: { host: string; ok: number; changed: number }[]; builtins: number; defaults: unknown }
+    const r = JSON.parse(printed) as {
+      hosts: string[]
+      connection: string
+      first: string[]
+      second: string[]
+      exitCodes: number[]
+      recap: { host: string; ok: number; changed: number }[]
+      builtins: number
+      defaults: unknown
+    }
     assert.deepEqual([r.hosts, r.connection], [['localhost'], 'local'])
     assert.deepEqual(r.first, ['a file by a built-in module: changed', 'a file by a module defined in TypeScript: changed'])
     assert.match(r.second[0]!, /^a file by a built-in module: ok \(.+\)$/, 'every ok carries a reason')
     assert.equal(r.second[1], `a file by a module defined in TypeScript: ok (${out}/marker exists with mode 0600)`)
     assert.deepEqual(r.exitCodes, [0, 0])
-    assert.deepEqual(r.recap.map((h) => [h.host, h.ok, h.changed]), [['localhost', 2, 0]])
+    assert.deepEqual(
+      r.recap.map((h) => [h.host, h.ok, h.changed]),
+      [['localhost', 2, 0]],
+    )
     assert.ok(r.builtins >= 10)
     assert.deepEqual(r.defaults, { path: '/x', mode: '0600' })
     assert.equal(readFileSync(join(out, 'greeting.txt'), 'utf8'), 'hello\n')

@@ -42,7 +42,13 @@ describe('read-ahead on real hosts', { skip: testbedSkip() }, () => {
     const first = await run()
     assert.equal(changed(first, 'r1').length, TASKS - 1, 'all but postgresql (running already)')
     const again = await run()
-    assert.deepEqual(again.recap.map((r) => [r.host, r.ok, r.changed]), [['r1', TASKS, 0], ['r2', TASKS, 0]])
+    assert.deepEqual(
+      again.recap.map((r) => [r.host, r.ok, r.changed]),
+      [
+        ['r1', TASKS, 0],
+        ['r2', TASKS, 0],
+      ],
+    )
     for (const c of again.connections) assert.ok(c.execs <= 5, `${c.host}: ${c.execs} round trips for ${TASKS} tasks`)
     // every ok still says why, from the facts read ahead
     for (const r of again.results) assert.ok(r.reason, `${r.host} ${r.task.name}: no reason`)
@@ -58,6 +64,9 @@ describe('read-ahead on real hosts', { skip: testbedSkip() }, () => {
     assert.deepEqual(changed(real, 'r2'), [])
     assert.equal((await bed().exec('r1', 'cat /srv/ra/x')).stdout, 'v2\nextra\n')
     const after = await run()
-    assert.deepEqual(after.recap.map((r) => r.changed), [0, 0])
+    assert.deepEqual(
+      after.recap.map((r) => r.changed),
+      [0, 0],
+    )
   })
 })

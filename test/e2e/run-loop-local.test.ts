@@ -20,7 +20,8 @@ async function runJson(body: string, ...args: string[]): Promise<{ code: number;
     throw new Error(`no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`)
   }
 }
-const statuses = (doc: JsonDocument, host: string) => doc.results.filter((r) => r.host === host).map((r) => `${r.task.handler ? 'H ' : ''}${r.task.name}=${r.status}`)
+const statuses = (doc: JsonDocument, host: string) =>
+  doc.results.filter((r) => r.host === host).map((r) => `${r.task.handler ? 'H ' : ''}${r.task.name}=${r.status}`)
 const outputOf = (doc: JsonDocument, host: string, task: string) => doc.results.find((r) => r.host === host && r.task.name === task)?.output
 
 describe('run loop semantics (local connection)', () => {
@@ -85,7 +86,10 @@ describe('run loop semantics (local connection)', () => {
 `)
     assert.equal(code, 0)
     assert.deepEqual(statuses(doc, 'a'), ['breaks=failed', 'rescue=ok', 'always=ok', 'after the block=ok'])
-    assert.deepEqual(doc.recap.map((r) => [r.host, r.ok, r.failed, r.rescued]), [['a', 3, 0, 1]])
+    assert.deepEqual(
+      doc.recap.map((r) => [r.host, r.ok, r.failed, r.rescued]),
+      [['a', 3, 0, 1]],
+    )
   })
 
   it('loops with when per item, labels, register of results, changed_when and failed_when', async () => {
@@ -212,7 +216,13 @@ describe('run loop semantics (local connection)', () => {
 `)
     assert.equal(code, 0)
     assert.equal(outputOf(doc, 'a', 'attempts'), 3)
-    assert.deepEqual(doc.results.filter((r) => r.task.name.startsWith('f')).map((r) => `${r.host}:${r.task.name}`).sort(), ['a:f1', 'a:f2', 'b:f1', 'b:f2'])
+    assert.deepEqual(
+      doc.results
+        .filter((r) => r.task.name.startsWith('f'))
+        .map((r) => `${r.host}:${r.task.name}`)
+        .sort(),
+      ['a:f1', 'a:f2', 'b:f1', 'b:f2'],
+    )
   })
 
   it('serial runs hosts in batches; a host pattern matching nothing warns', async () => {
@@ -225,7 +235,10 @@ describe('run loop semantics (local connection)', () => {
   tasks:
     - debug: msg=x
 `)
-    assert.deepEqual(doc.results.map((r) => `${r.host}:${r.task.name}`), ['a:t1', 'a:t2', 'b:t1', 'b:t2'])
+    assert.deepEqual(
+      doc.results.map((r) => `${r.host}:${r.task.name}`),
+      ['a:t1', 'a:t2', 'b:t1', 'b:t2'],
+    )
     assert.ok(doc.warnings.some((w) => w.includes('nothing_here')))
   })
 })

@@ -12,10 +12,18 @@ describe('persistent remote shell over ssh', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['q1'])
   const conn = (user = 'root') => {
     const b = bed()
-    return new SshConnection({ name: 'q1', address: b.host('q1').address, port: 22, user, privateKeyFile: b.key, hostKeyChecking: true, knownHostsFile: b.knownHostsFile })
+    return new SshConnection({
+      name: 'q1',
+      address: b.host('q1').address,
+      port: 22,
+      user,
+      privateKeyFile: b.key,
+      hostKeyChecking: true,
+      knownHostsFile: b.knownHostsFile,
+    })
   }
 
-  it('returns each script\'s exact stdout, stderr and exit code', async () => {
+  it("returns each script's exact stdout, stderr and exit code", async () => {
     const c = conn()
     try {
       assert.deepEqual(await c.exec('printf "no newline"'), { rc: 0, stdout: 'no newline', stderr: '' })
@@ -33,7 +41,11 @@ describe('persistent remote shell over ssh', { skip: testbedSkip() }, () => {
     const c = conn()
     try {
       assert.equal((await c.exec('x=1; cd /tmp; set -e; trap "echo trapped" EXIT')).stdout, 'trapped\n')
-      assert.deepEqual(await c.exec('echo "x=${x:-unset} pwd=$(pwd)"; cat; false; echo after-false'), { rc: 0, stdout: 'x=unset pwd=/root\nafter-false\n', stderr: '' })
+      assert.deepEqual(await c.exec('echo "x=${x:-unset} pwd=$(pwd)"; cat; false; echo after-false'), {
+        rc: 0,
+        stdout: 'x=unset pwd=/root\nafter-false\n',
+        stderr: '',
+      })
       const bad = await c.exec('echo never; if then')
       assert.equal(bad.rc, 2)
       assert.match(bad.stderr, /Syntax error/)
@@ -53,7 +65,10 @@ describe('persistent remote shell over ssh', { skip: testbedSkip() }, () => {
       assert.equal(await pid('postgres'), await pid('postgres'))
       assert.notEqual(await pid('postgres'), a)
       const both = await Promise.all([c.exec('sleep 0.2; echo first'), c.exec('echo second')])
-      assert.deepEqual(both.map((r) => r.stdout), ['first\n', 'second\n'])
+      assert.deepEqual(
+        both.map((r) => r.stdout),
+        ['first\n', 'second\n'],
+      )
       assert.equal(c.connectCount, 1)
       assert.equal(c.execCount, 8)
     } finally {

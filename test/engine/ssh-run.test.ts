@@ -30,9 +30,21 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
     const first = await acplay(['run', playbook, '-i', inventory, '-b', '--json'])
     const doc = JSON.parse(first.stdout) as JsonDocument & { connections: { host: string; connects: number; execs: number }[] }
     assert.equal(first.code, 0, first.stdout + first.stderr)
-    assert.deepEqual(doc.connections.map((c) => [c.host, c.connects]), [['s1', 1], ['s2', 1]])
+    assert.deepEqual(
+      doc.connections.map((c) => [c.host, c.connects]),
+      [
+        ['s1', 1],
+        ['s2', 1],
+      ],
+    )
     const again = JSON.parse((await acplay(['run', playbook, '-i', inventory, '-b', '--json'])).stdout) as typeof doc
-    assert.deepEqual(again.recap.map((r) => [r.host, r.changed]), [['s1', 0], ['s2', 0]])
+    assert.deepEqual(
+      again.recap.map((r) => [r.host, r.changed]),
+      [
+        ['s1', 0],
+        ['s2', 0],
+      ],
+    )
     // 4 host tasks (assert runs on the controller): one round trip each when nothing changes
     for (const c of again.connections) assert.equal(c.execs, 4, `${c.host}: ${c.execs} round trips`)
     assert.equal((await bed().exec('s1', 'stat -c %U:%a /srv/acplay/hello')).stdout.trim(), 'root:644')
@@ -49,7 +61,13 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
     const swapped = join(dir, 'swapped_known_hosts')
     const [a, b] = bed().hosts
     const lines = readFileSync(bed().knownHostsFile, 'utf8').split('\n')
-    writeFileSync(swapped, lines.filter((l) => l.startsWith(b!.address)).map((l) => l.replace(b!.address, a!.address)).join('\n') + '\n')
+    writeFileSync(
+      swapped,
+      `${lines
+        .filter((l) => l.startsWith(b!.address))
+        .map((l) => l.replace(b!.address, a!.address))
+        .join('\n')}\n`,
+    )
     writeFileSync(join(dir, 'swapped.ini'), readFileSync(inventory, 'utf8').replaceAll(bed().knownHostsFile, swapped))
     const m = await acplay(['run', playbook, '-i', join(dir, 'swapped.ini'), '--limit', a!.name])
     assert.equal(m.code, 4)
@@ -57,7 +75,10 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
   })
 
   it('says clearly when sudo wants a password', async () => {
-    await bed().exec('s1', `useradd -m -s /bin/bash limited && install -d -o limited -m 700 ~limited/.ssh && install -o limited -m 600 /home/deploy/.ssh/authorized_keys ~limited/.ssh/ && echo 'limited ALL=(ALL) ALL' > /etc/sudoers.d/limited`)
+    await bed().exec(
+      's1',
+      `useradd -m -s /bin/bash limited && install -d -o limited -m 700 ~limited/.ssh && install -o limited -m 600 /home/deploy/.ssh/authorized_keys ~limited/.ssh/ && echo 'limited ALL=(ALL) ALL' > /etc/sudoers.d/limited`,
+    )
     const inventory = bed().inventory({ user: 'limited', hosts: ['s1'] })
     const r = await acplay(['run', playbook, '-i', inventory, '-b'])
     assert.equal(r.code, 2, r.stdout)

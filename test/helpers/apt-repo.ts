@@ -57,7 +57,16 @@ export function indexRepo(dir: string): void {
   const md5 = createHash('md5').update(body).digest('hex')
   writeFileSync(
     join(dir, 'Release'),
-    ['Origin: acplay-tests', 'Label: acplay-tests', `Date: ${new Date().toUTCString()}`, 'MD5Sum:', ` ${md5} ${body.length} Packages`, 'SHA256:', ` ${sha} ${body.length} Packages`, ''].join('\n'),
+    [
+      'Origin: acplay-tests',
+      'Label: acplay-tests',
+      `Date: ${new Date().toUTCString()}`,
+      'MD5Sum:',
+      ` ${md5} ${body.length} Packages`,
+      'SHA256:',
+      ` ${sha} ${body.length} Packages`,
+      '',
+    ].join('\n'),
   )
 }
 

@@ -49,4 +49,7 @@ export async function runSite(inventory: string, vars: string, ...args: string[]
 
 /** "host | role : task" for every changed result: what check mode predicts and a real run does. */
 export const changedPairs = (doc: import('../../engine/report/json.js').JsonDocument) =>
-  doc.results.filter((r) => r.status === 'changed').map((r) => `${r.host} | ${r.task.role ?? ''} : ${r.task.name}`).sort()
+  doc.results
+    .filter((r) => r.status === 'changed')
+    .map((r) => `${r.host} | ${r.task.role ?? ''} : ${r.task.name}`)
+    .sort()

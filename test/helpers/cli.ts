@@ -29,7 +29,10 @@ export const acplay = (args: string[], opts: { cwd?: string; env?: Record<string
 /** The PLAY RECAP line of one host. */
 export function recapLine(out: string, host: string): string | undefined {
   const recap = out.slice(out.lastIndexOf('PLAY RECAP'))
-  return recap.split('\n').find((l) => l.startsWith(`${host} `))?.trimEnd()
+  return recap
+    .split('\n')
+    .find((l) => l.startsWith(`${host} `))
+    ?.trimEnd()
 }
 
 export const expectedRecap = (host: string, c: Partial<Record<'ok' | 'changed' | 'unreachable' | 'failed' | 'skipped' | 'rescued' | 'ignored', number>>) =>

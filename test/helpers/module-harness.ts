@@ -5,11 +5,9 @@ import type { ModuleSpec } from '../../modules/types.js'
 
 type Env = Omit<ModuleEnv, 'check' | 'diff'> & { diff?: boolean }
 
-export const checkRun = (mod: ModuleSpec, args: Record<string, unknown>, env: Env) =>
-  runModule(mod, args, { diff: true, ...env, check: true })
+export const checkRun = (mod: ModuleSpec, args: Record<string, unknown>, env: Env) => runModule(mod, args, { diff: true, ...env, check: true })
 
-export const realRun = (mod: ModuleSpec, args: Record<string, unknown>, env: Env) =>
-  runModule(mod, args, { diff: true, ...env, check: false })
+export const realRun = (mod: ModuleSpec, args: Record<string, unknown>, env: Env) => runModule(mod, args, { diff: true, ...env, check: false })
 
 /** Fresh state: check reports changed, apply changes, a fresh plan is ok (with a reason), check on the converged host is ok. */
 export async function assertConverges(

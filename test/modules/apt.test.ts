@@ -30,7 +30,10 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
   it('check mode on a fresh host: install after the cache update; the host is untouched', async () => {
     const r = await checkRun(apt, { name: PKG, update_cache: true }, root!.env())
     assert.equal(r.status, 'changed', r.msg)
-    assert.deepEqual(r.changes.map((c) => c.summary), ['update the apt cache', `install ${PKG} (candidate after the cache update)`])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['update the apt cache', `install ${PKG} (candidate after the cache update)`],
+    )
     assert.equal(await installed(), '')
   })
 
@@ -57,7 +60,10 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     indexRepo(repo)
     await realRun(apt, { update_cache: true }, root!.env())
     const c = await checkRun(apt, { name: PKG, state: 'latest' }, { ...root!.env(), diff: true })
-    assert.deepEqual(c.changes.map((x) => x.summary), [`upgrade ${PKG} 1.0 -> 1.1`])
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      [`upgrade ${PKG} 1.0 -> 1.1`],
+    )
     assert.deepEqual(c.changes[0]!.diff, { path: 'dpkg packages', before: `${PKG} 1.0\n`, after: `${PKG} 1.1\n` })
     assert.equal(await installed(), 'ii 1.0')
     assert.equal((await realRun(apt, { name: PKG }, root!.env())).status, 'ok', 'present does not upgrade')
@@ -77,7 +83,10 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
   it('absent removes, purge clears the config state; check mode and effects', async () => {
     const effects = new EffectStore()
     const c = await checkRun(apt, { name: PKG, state: 'absent' }, { ...root!.env(), effects })
-    assert.deepEqual(c.changes.map((x) => x.summary), [`remove ${PKG} 1.1`])
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      [`remove ${PKG} 1.1`],
+    )
     const after = await checkRun(apt, { name: PKG, state: 'absent' }, { ...root!.env(), effects })
     assert.equal(after.status, 'ok', 'a later task sees the removal in check mode')
     assert.equal(await installed(), 'ii 1.1')

@@ -88,7 +88,10 @@ describe('file on a real host', { skip: testbedSkip() }, () => {
         const args = { path: `${base}/r`, state: 'directory', recurse: true, owner: 'deploy', mode: 'u=rwX,g=rX,o=' }
         const { again } = await assertConverges(file, args, env())
         assert.match(again.reason!, new RegExp(`directory ${base}/r and its 4 entries have owner deploy, the wanted mode`))
-        assert.equal(await sh(bed(), H, `cd ${base}/r && find . -printf '%p %m %u\\n' | sort`), '. 750 deploy\n./x 750 deploy\n./x/f1 640 deploy\n./x/y 750 deploy\n./x/y/f2 640 deploy')
+        assert.equal(
+          await sh(bed(), H, `cd ${base}/r && find . -printf '%p %m %u\\n' | sort`),
+          '. 750 deploy\n./x 750 deploy\n./x/f1 640 deploy\n./x/y 750 deploy\n./x/y/f2 640 deploy',
+        )
       })
 
       it('absent removes a tree; touch is changed every time (as Ansible)', async () => {

@@ -18,7 +18,10 @@ describe('group on a real host', { skip: testbedSkip() }, () => {
       it('check mode on a fresh host reports the creation and leaves the host untouched', async () => {
         const r = await checkRun(group, { name, gid }, env())
         assert.equal(r.status, 'changed')
-        assert.deepEqual(r.changes.map((c) => c.summary), [`create group ${name} with gid ${gid}`])
+        assert.deepEqual(
+          r.changes.map((c) => c.summary),
+          [`create group ${name} with gid ${gid}`],
+        )
         assert.equal(r.changes[0]!.diff?.after, `${name}:x:${gid}:\n`)
         await sh(bed(), H, `getent group ${name}`, 2)
       })
@@ -39,7 +42,10 @@ describe('group on a real host', { skip: testbedSkip() }, () => {
       it('detects a gid changed by hand (check mode, diff) and repairs it', async () => {
         await sh(bed(), H, `groupmod -g ${gid + 50} ${name}`)
         const c = await checkRun(group, { name, gid }, env())
-        assert.deepEqual(c.changes.map((x) => x.summary), [`change gid of group ${name}: ${gid + 50} -> ${gid}`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`change gid of group ${name}: ${gid + 50} -> ${gid}`],
+        )
         assert.deepEqual(c.changes[0]!.diff?.attrs, { gid: [String(gid + 50), String(gid)] })
         assert.equal(await sh(bed(), H, `getent group ${name} | cut -d: -f3`), String(gid + 50))
         assert.equal((await realRun(group, { name, gid }, env())).status, 'changed')

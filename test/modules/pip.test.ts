@@ -27,8 +27,16 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
     for (const c of conns) await c.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
-  const root = () => { const c = bed().connection('h1'); conns.push(c); return { conn: c } }
-  const deploy = () => { const c = bed().connection('h1', 'deploy'); conns.push(c); return { conn: c, become: { user: 'root' } } }
+  const root = () => {
+    const c = bed().connection('h1')
+    conns.push(c)
+    return { conn: c }
+  }
+  const deploy = () => {
+    const c = bed().connection('h1', 'deploy')
+    conns.push(c)
+    return { conn: c, become: { user: 'root' } }
+  }
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
   const installed = (v: string) => sh(`${v}/bin/python -m pip list --format=freeze --disable-pip-version-check 2>/dev/null | grep acplay || true`)
   const args = (o: Record<string, unknown>) => ({ virtualenv: '/opt/app', index_url: index, extra_args: trusted, ...o })
@@ -36,7 +44,10 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
   it('check mode on a fresh host plans "create venv + install" and leaves the host untouched', async () => {
     const r = await checkRun(pip, args({ name: ['acplay-demo==1.0.0'] }), root())
     assert.equal(r.status, 'changed', r.msg)
-    assert.deepEqual(r.changes.map((c) => c.summary), ['create virtualenv /opt/app', 'install acplay-demo==1.0.0 (acplay-demo is not installed)'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['create virtualenv /opt/app', 'install acplay-demo==1.0.0 (acplay-demo is not installed)'],
+    )
     assert.equal(await sh('test -e /opt/app && echo yes || echo no'), 'no')
   })
 
@@ -62,7 +73,10 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
 
   it('latest asks the index (read-only) and converges', async () => {
     const c = await checkRun(pip, args({ name: ['acplay-demo'], state: 'latest' }), root())
-    assert.deepEqual(c.changes.map((x) => x.summary), ['upgrade to acplay-demo==2.0.0'])
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['upgrade to acplay-demo==2.0.0'],
+    )
     assert.equal(await installed('/opt/app'), 'acplay-demo==1.0.0')
     const { again } = await assertConverges(pip, args({ name: ['acplay-demo'], state: 'latest' }), root())
     assert.equal(again.reason, 'acplay-demo 2.0.0 is the latest version available')
@@ -102,7 +116,10 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
     assert.equal(v.status, 'changed')
     const p = await runModule(pip, { name: ['acplay-demo'], virtualenv: '/opt/fresh', index_url: index, extra_args: trusted }, env)
     assert.equal(p.status, 'changed', p.msg)
-    assert.deepEqual(p.changes.map((x) => x.summary), ['install acplay-demo (acplay-demo is not installed)'])
+    assert.deepEqual(
+      p.changes.map((x) => x.summary),
+      ['install acplay-demo (acplay-demo is not installed)'],
+    )
     assert.equal(await sh('test -e /opt/fresh && echo yes || echo no'), 'no')
   })
 

@@ -12,7 +12,8 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['pg'])
   const H = 'pg'
   const lit = (s: string) => `'${s.replace(/'/g, "''")}'`
-  const dbRow = (name: string) => sql(bed(), H, `SELECT pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = ${lit(name)}`)
+  const dbRow = (name: string) =>
+    sql(bed(), H, `SELECT pg_get_userbyid(datdba) || '|' || pg_encoding_to_char(encoding) FROM pg_database WHERE datname = ${lit(name)}`)
 
   for (const [i, { label, env }] of envs(bed, H).entries()) {
     describe(label, () => {
@@ -26,7 +27,10 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
         assert.equal(u.status, 'changed')
         const d = await checkRun(postgresDb, args, { ...env(), effects })
         assert.equal(d.status, 'changed', d.msg)
-        assert.deepEqual(d.changes.map((c) => c.summary), [`create database ${db} owned by ${owner}`])
+        assert.deepEqual(
+          d.changes.map((c) => c.summary),
+          [`create database ${db} owned by ${owner}`],
+        )
         const alone = await checkRun(postgresDb, args, env())
         assert.equal(alone.status, 'failed')
         assert.match(alone.msg!, new RegExp(`owner role ${owner} does not exist`))
@@ -44,7 +48,10 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
       it('an owner changed by hand is detected in check mode and changed back (ALTER DATABASE ... OWNER TO)', async () => {
         await sql(bed(), H, `ALTER DATABASE ${db} OWNER TO postgres`)
         const c = await checkRun(postgresDb, args, env())
-        assert.deepEqual(c.changes.map((x) => x.summary), [`change owner of database ${db} from postgres to ${owner}`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`change owner of database ${db} from postgres to ${owner}`],
+        )
         assert.equal(await dbRow(db), 'postgres|UTF8')
         assert.equal((await realRun(postgresDb, args, env())).status, 'changed')
         assert.equal(await dbRow(db), `${owner}|UTF8`)

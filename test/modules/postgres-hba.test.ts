@@ -23,14 +23,14 @@ describe('postgres_hba on a real host', { skip: testbedSkip() }, () => {
     assert.equal(r.status, 'changed', r.msg)
     assert.equal(r.changes[0]!.summary, `add rule host airflow airflow 10.231.0.0/16 scram-sha-256 in ${FILE}; reload PostgreSQL`)
     assert.equal(r.changes[0]!.diff!.before, original)
-    assert.equal(r.changes[0]!.diff!.after, original + LINE + '\n')
+    assert.equal(r.changes[0]!.diff!.after, `${original + LINE}\n`)
     assert.equal(await read(), original)
   })
 
   it('adds the rule (dest found from the server), keeps every other line, owner and mode; re-run ok', async () => {
     const { again } = await assertConverges(postgresHba, rule, deploy!.env())
     assert.equal(again.reason, `${FILE} has rule host airflow airflow 10.231.0.0/16 scram-sha-256`)
-    assert.equal(await read(), original + LINE + '\n')
+    assert.equal(await read(), `${original + LINE}\n`)
     assert.equal(await attrs(), 'postgres:postgres 640')
   })
 
@@ -41,7 +41,10 @@ describe('postgres_hba on a real host', { skip: testbedSkip() }, () => {
     const r = await realRun(postgresHba, trust, root!.env())
     assert.equal(r.changes[0]!.summary, `change rule host all all 127.0.0.1/32 trust in ${FILE}; reload PostgreSQL`)
     const after = await read()
-    assert.equal(after, original.replace(/^host +all +all +127\.0\.0\.1\/32 +scram-sha-256$/m, 'host    all             all             127.0.0.1/32            trust') + LINE + '\n')
+    assert.equal(
+      after,
+      `${original.replace(/^host +all +all +127\.0\.0\.1\/32 +scram-sha-256$/m, 'host    all             all             127.0.0.1/32            trust') + LINE}\n`,
+    )
     assert.equal((await bed().exec(H, login)).stdout.trim(), '1', 'the reload applied the rule')
     await realRun(postgresHba, { ...trust, method: 'scram-sha-256' }, root!.env())
     assert.notEqual((await bed().exec(H, login)).rc, 0)
@@ -60,7 +63,7 @@ describe('postgres_hba on a real host', { skip: testbedSkip() }, () => {
     const r = await realRun(postgresHba, { ...rule, state: 'absent', backup: true }, root!.env())
     assert.equal(r.status, 'changed', r.msg)
     assert.equal(await read(), original)
-    assert.equal(await read(r.data.backup_file as string), original + LINE + '\n')
+    assert.equal(await read(r.data.backup_file as string), `${original + LINE}\n`)
     const again = await realRun(postgresHba, { ...rule, state: 'absent' }, root!.env())
     assert.equal(again.reason, `${FILE} has no rule host airflow airflow 10.231.0.0/16`)
   })

@@ -61,7 +61,7 @@ describe('airflow database reachable from another host', { skip: testbedSkip() }
     const uri = `postgresql://airflow:${encodeUserInfo(pw)}@${addr}/airflow`
     const r = await bed().exec('client', `psql -X -A -t -w ${quote(uri)} -c 'select current_user, current_database()'`)
     assert.equal(r.stdout.trim(), 'airflow|airflow', r.stderr)
-    const wrong = await canLogin(bed(), 'client', addr, 'airflow', pw + 'x', 'airflow')
+    const wrong = await canLogin(bed(), 'client', addr, 'airflow', `${pw}x`, 'airflow')
     assert.equal(wrong, false, 'a wrong password is refused')
   })
 

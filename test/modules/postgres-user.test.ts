@@ -28,7 +28,10 @@ describe('postgres_user on a real host', { skip: testbedSkip() }, () => {
       it('creates the role (changed), then re-runs ok with a reason; check on the converged host is ok', async () => {
         const { again } = await assertConverges(postgresUser, args, env())
         assert.equal(again.reason, `role ${name} exists with the requested attributes and password`)
-        assert.equal(await sql(bed(), H, `SELECT rolcanlogin::text || rolcreatedb::text || left(rolpassword, 14) FROM pg_authid WHERE rolname = ${lit(name)}`), 'truefalseSCRAM-SHA-256$')
+        assert.equal(
+          await sql(bed(), H, `SELECT rolcanlogin::text || rolcreatedb::text || left(rolpassword, 14) FROM pg_authid WHERE rolname = ${lit(name)}`),
+          'truefalseSCRAM-SHA-256$',
+        )
         assert.ok(await canLogin(bed(), H, '127.0.0.1', name, pw), 'the password works over TCP (scram)')
       })
 
@@ -36,7 +39,10 @@ describe('postgres_user on a real host', { skip: testbedSkip() }, () => {
         await sql(bed(), H, `ALTER ROLE ${name} PASSWORD 'changed by hand'`)
         const c = await checkRun(postgresUser, args, env())
         assert.equal(c.status, 'changed')
-        assert.deepEqual(c.changes.map((x) => x.summary), [`set password of role ${name}`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`set password of role ${name}`],
+        )
         assert.ok(await canLogin(bed(), H, '127.0.0.1', name, 'changed by hand'), 'check mode changed nothing')
         const r = await realRun(postgresUser, args, env())
         assert.equal(r.status, 'changed', r.msg)
@@ -48,9 +54,19 @@ describe('postgres_user on a real host', { skip: testbedSkip() }, () => {
         await sql(bed(), H, `ALTER ROLE ${name} CREATEDB`)
         const more = { ...args, conn_limit: 5, expires: '2031-01-01 00:00:00+00' }
         const c = await checkRun(postgresUser, more, env())
-        assert.deepEqual(c.changes.map((x) => x.summary), [`alter role ${name}: NOCREATEDB CONNECTION LIMIT 5 VALID UNTIL '2031-01-01 00:00:00+00'`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`alter role ${name}: NOCREATEDB CONNECTION LIMIT 5 VALID UNTIL '2031-01-01 00:00:00+00'`],
+        )
         assert.equal((await realRun(postgresUser, more, env())).status, 'changed')
-        assert.equal(await sql(bed(), H, `SELECT rolcreatedb::text || rolconnlimit || extract(epoch from rolvaliduntil)::bigint FROM pg_authid WHERE rolname = ${lit(name)}`), 'false51924992000')
+        assert.equal(
+          await sql(
+            bed(),
+            H,
+            `SELECT rolcreatedb::text || rolconnlimit || extract(epoch from rolvaliduntil)::bigint FROM pg_authid WHERE rolname = ${lit(name)}`,
+          ),
+          'false51924992000',
+        )
         const ok = await realRun(postgresUser, { ...more, expires: '2031-01-01T01:00:00+01' }, env())
         assert.equal(ok.status, 'ok', 'the same instant in another notation is no change')
       })

@@ -26,14 +26,26 @@ ExecStart=/bin/sleep infinity
 describe('systemd module on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['h1'])
   const conns: SshConnection[] = []
-  const root = () => { const c = bed().connection('h1'); conns.push(c); return { conn: c } }
-  const deploy = () => { const c = bed().connection('h1', 'deploy'); conns.push(c); return { conn: c, become: { user: 'root' } } }
-  after(async () => { for (const c of conns) await c.close().catch(() => {}) })
+  const root = () => {
+    const c = bed().connection('h1')
+    conns.push(c)
+    return { conn: c }
+  }
+  const deploy = () => {
+    const c = bed().connection('h1', 'deploy')
+    conns.push(c)
+    return { conn: c, become: { user: 'root' } }
+  }
+  after(async () => {
+    for (const c of conns) await c.close().catch(() => {})
+  })
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
   const state = (unit: string) => sh(`systemctl is-active ${unit}; systemctl is-enabled ${unit}; true`)
 
   before(async () => {
-    const r = await bed().exec('h1', `set -e
+    const r = await bed().exec(
+      'h1',
+      `set -e
 mkdir -p /etc/acplay-test /etc/systemd/system/acplay-test@.service.d
 cat > /etc/systemd/system/acplay-test@.service <<'EOF'
 ${TEMPLATE}EOF
@@ -42,7 +54,8 @@ echo GREETING=hello > /etc/acplay-test/one.env
 echo GREETING=two > /etc/acplay-test/two.env
 cat > /etc/systemd/system/acplay-fail.service <<'EOF'
 ${FAILING}EOF
-systemctl daemon-reload`)
+systemctl daemon-reload`,
+    )
     assert.equal(r.rc, 0, r.stderr)
   })
 
@@ -51,7 +64,10 @@ systemctl daemon-reload`)
   it('check mode on a fresh host reports start + enable and leaves the unit alone', async () => {
     const r = await checkRun(systemd, one, deploy())
     assert.equal(r.status, 'changed', r.msg)
-    assert.deepEqual(r.changes.map((c) => c.summary), ['enable acplay-test@one.service', 'start acplay-test@one.service (inactive)'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['enable acplay-test@one.service', 'start acplay-test@one.service (inactive)'],
+    )
     assert.deepEqual(r.changes[1]!.diff?.attrs, { activeState: ['inactive', 'active'], unitFileState: ['disabled', 'enabled'] })
     assert.equal(await state('acplay-test@one'), 'inactive\ndisabled')
   })
@@ -73,7 +89,10 @@ systemctl daemon-reload`)
   it('unit-file drift (NeedDaemonReload) is detected in check mode and reloaded', async () => {
     await sh(`sed -i 's/^Description=.*/Description=edited by hand %i/' /etc/systemd/system/acplay-test@.service`)
     const c = await checkRun(systemd, one, root())
-    assert.deepEqual(c.changes.map((x) => x.summary), ['daemon-reload (unit files of acplay-test@one.service changed on disk)'])
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['daemon-reload (unit files of acplay-test@one.service changed on disk)'],
+    )
     assert.equal((await realRun(systemd, one, root())).status, 'changed')
     assert.equal(await sh('systemctl show -p NeedDaemonReload,Description acplay-test@one'), 'Description=edited by hand one\nNeedDaemonReload=no')
     assert.equal((await realRun(systemd, one, root())).status, 'ok')
@@ -110,9 +129,16 @@ systemctl daemon-reload`)
     assert.match(missing.msg!, /could not find the requested unit acplay-new\.service/)
     const effects = new EffectStore()
     effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/acplay-new@.service', value: { exists: true, type: 'file' } }])
-    const r = await runModule(systemd, { name: 'acplay-new@x', state: 'started', enabled: true, daemon_reload: true }, { ...root(), check: true, diff: false, effects })
+    const r = await runModule(
+      systemd,
+      { name: 'acplay-new@x', state: 'started', enabled: true, daemon_reload: true },
+      { ...root(), check: true, diff: false, effects },
+    )
     assert.equal(r.status, 'changed', r.msg)
-    assert.deepEqual(r.changes.map((c) => c.summary), ['daemon-reload (unit files changed)', 'enable acplay-new@x.service', 'start acplay-new@x.service (inactive)'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['daemon-reload (unit files changed)', 'enable acplay-new@x.service', 'start acplay-new@x.service (inactive)'],
+    )
   })
 
   it('hostile and bad names are rejected before touching the host', async () => {

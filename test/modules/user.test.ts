@@ -50,7 +50,10 @@ describe('user on a real host', { skip: testbedSkip() }, () => {
         await sh(bed(), H, `usermod -s /bin/bash ${name}`)
         const c = await checkRun(user, args, { ...env(), diff: true })
         assert.equal(c.status, 'changed')
-        assert.deepEqual(c.changes.map((x) => x.summary), [`change user ${name}: shell /bin/bash -> /bin/false`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`change user ${name}: shell /bin/bash -> /bin/false`],
+        )
         assert.deepEqual(c.changes[0]!.diff?.attrs, { shell: ['/bin/bash', '/bin/false'] })
         assert.match(c.changes[0]!.diff!.before, /:\/bin\/bash\n$/)
         assert.match(await sh(bed(), H, `getent passwd ${name}`), /:\/bin\/bash$/, 'check mode changed nothing')
@@ -62,7 +65,10 @@ describe('user on a real host', { skip: testbedSkip() }, () => {
       it('re-creates a home directory removed by hand', async () => {
         await sh(bed(), H, `rm -rf /home/${name}`)
         const c = await checkRun(user, args, env())
-        assert.deepEqual(c.changes.map((x) => x.summary), [`create home directory /home/${name} of user ${name}`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`create home directory /home/${name} of user ${name}`],
+        )
         assert.equal((await realRun(user, args, env())).status, 'changed')
         assert.equal(await sh(bed(), H, `stat -c '%F %U %G %a' /home/${name}`), `directory ${name} ${name} 755`)
         assert.equal((await realRun(user, args, env())).status, 'ok')
@@ -71,7 +77,10 @@ describe('user on a real host', { skip: testbedSkip() }, () => {
       it('sets a password hash without ever showing it, compares it, honours update_password', async () => {
         const withPw = { ...args, password: HASH1 }
         const c = await checkRun(user, withPw, { ...env(), diff: true })
-        assert.deepEqual(c.changes.map((x) => x.summary), [`set the password of user ${name}`])
+        assert.deepEqual(
+          c.changes.map((x) => x.summary),
+          [`set the password of user ${name}`],
+        )
         assert.ok(!shown(c).includes(HASH1), 'the hash is not in the outcome')
         const r = await realRun(user, withPw, { ...env(), diff: true })
         assert.equal(r.status, 'changed', r.msg)
@@ -98,7 +107,10 @@ describe('user on a real host', { skip: testbedSkip() }, () => {
         await assertConverges(user, { ...args, groups: [g2], append: true }, env())
         assert.equal(await sh(bed(), H, `id -Gn ${name}`), `${name} ${g1} ${g2}`)
         const r = await checkRun(user, { ...args, groups: [g2] }, env())
-        assert.deepEqual(r.changes.map((x) => x.summary), [`change user ${name}: groups ${g1},${g2} -> ${g2}`])
+        assert.deepEqual(
+          r.changes.map((x) => x.summary),
+          [`change user ${name}: groups ${g1},${g2} -> ${g2}`],
+        )
         await realRun(user, { ...args, groups: [g2] }, env())
         assert.equal(await sh(bed(), H, `id -Gn ${name}`), `${name} ${g2}`)
         const missing = await realRun(user, { ...args, groups: ['nosuchgroup'] }, env())

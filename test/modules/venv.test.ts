@@ -10,15 +10,28 @@ import type { SshConnection } from '../../engine/connection/ssh.js'
 describe('venv module on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['h1'])
   const conns: SshConnection[] = []
-  const root = () => { const c = bed().connection('h1'); conns.push(c); return { conn: c } }
-  const deploy = () => { const c = bed().connection('h1', 'deploy'); conns.push(c); return { conn: c, become: { user: 'root' } } }
-  after(async () => { for (const c of conns) await c.close() })
+  const root = () => {
+    const c = bed().connection('h1')
+    conns.push(c)
+    return { conn: c }
+  }
+  const deploy = () => {
+    const c = bed().connection('h1', 'deploy')
+    conns.push(c)
+    return { conn: c, become: { user: 'root' } }
+  }
+  after(async () => {
+    for (const c of conns) await c.close()
+  })
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
 
   it('check mode on a fresh host reports the creation and leaves the host untouched', async () => {
     const r = await checkRun(venv, { path: '/opt/v1' }, root())
     assert.equal(r.status, 'changed')
-    assert.deepEqual(r.changes.map((c) => c.summary), ['create virtualenv /opt/v1 with python3'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['create virtualenv /opt/v1 with python3'],
+    )
     assert.equal(await sh('test -e /opt/v1 && echo yes || echo no'), 'no')
   })
 
@@ -38,8 +51,15 @@ describe('venv module on a real host', { skip: testbedSkip() }, () => {
     await sh(`sed -i 's/include-system-site-packages = false/include-system-site-packages = true/' /opt/v1/pyvenv.cfg && chown -R deploy /opt/v1`)
     const c = await checkRun(venv, { path: '/opt/v1', owner: 'root' }, root())
     assert.equal(c.status, 'changed')
-    assert.deepEqual(c.changes.map((x) => x.summary), ['set include-system-site-packages = false in /opt/v1/pyvenv.cfg', 'chown -R root /opt/v1 (owned by deploy)'])
-    assert.deepEqual(c.changes[0]!.diff, { path: '/opt/v1/pyvenv.cfg', before: 'include-system-site-packages = true\n', after: 'include-system-site-packages = false\n' })
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['set include-system-site-packages = false in /opt/v1/pyvenv.cfg', 'chown -R root /opt/v1 (owned by deploy)'],
+    )
+    assert.deepEqual(c.changes[0]!.diff, {
+      path: '/opt/v1/pyvenv.cfg',
+      before: 'include-system-site-packages = true\n',
+      after: 'include-system-site-packages = false\n',
+    })
     assert.deepEqual(c.changes[1]!.diff?.attrs, { owner: ['deploy', 'root'] })
     assert.equal((await realRun(venv, { path: '/opt/v1', owner: 'root' }, root())).status, 'changed')
     assert.equal(await sh('grep include-system /opt/v1/pyvenv.cfg; stat -c %U /opt/v1/bin/python'), 'include-system-site-packages = false\nroot')
@@ -67,7 +87,7 @@ describe('venv module on a real host', { skip: testbedSkip() }, () => {
   it('hostile paths work (spaces, quotes, $(), backticks, ;)', async () => {
     const path = `/opt/we ird'"$(touch /tmp/pwned);\`id\``
     await assertConverges(venv, { path }, deploy())
-    assert.equal(await sh(`test -x ${"'" + path.replace(/'/g, `'\\''`) + "'"}/bin/python && echo ok; test -e /tmp/pwned && echo PWNED || true`), 'ok')
+    assert.equal(await sh(`test -x ${`'${path.replace(/'/g, `'\\''`)}'`}/bin/python && echo ok; test -e /tmp/pwned && echo PWNED || true`), 'ok')
     await assertConverges(venv, { path, state: 'absent' }, deploy())
   })
 

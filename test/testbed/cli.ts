@@ -33,7 +33,7 @@ function readState(): CliState | undefined {
 
 async function up(args: string[]): Promise<number> {
   const prev = readState()
-  if (prev && prev.records.some((r) => isOurNspawn(r))) {
+  if (prev?.records.some((r) => isOurNspawn(r))) {
     console.error(`testbed: already up (${prev.hosts.map((h) => h.name).join(', ')}); run \`npm run testbed -- down\` first`)
     return 1
   }
@@ -44,7 +44,7 @@ async function up(args: string[]): Promise<number> {
   const inventory = bed.inventory()
   mkdirSync(STATE_ROOT, { recursive: true })
   const state: CliState = { dir: bed.dir, key: bed.key, knownHostsFile: bed.knownHostsFile, inventory, hosts: bed.hosts, records: bed.slotRecords }
-  writeFileSync(STATE, JSON.stringify(state, null, 2) + '\n')
+  writeFileSync(STATE, `${JSON.stringify(state, null, 2)}\n`)
   console.log(`testbed: booted ${bed.hosts.length} host(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   console.log(`inventory:   ${inventory}`)
   console.log(`known_hosts: ${bed.knownHostsFile}`)

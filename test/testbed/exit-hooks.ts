@@ -30,7 +30,11 @@ function install(): void {
   if (installed) return
   installed = true
   process.on('exit', downAll)
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.on(sig, () => {
       if (live.size) process.stderr.write(`testbed: ${sig}, tearing down ${live.size} testbed(s)\n`)
       downAll()

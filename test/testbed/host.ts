@@ -27,8 +27,8 @@ export interface HostFiles {
 
 /** Hostname, /etc/hosts, authorized_keys for root and deploy; host keys generated before boot. Returns known_hosts lines. */
 export async function writeHostFiles(merged: string, slot: number, f: HostFiles): Promise<string[]> {
-  writeFileSync(join(merged, 'etc/hostname'), f.name + '\n')
-  appendFileSync(join(merged, 'etc/hosts'), f.etcHosts.join('\n') + '\n')
+  writeFileSync(join(merged, 'etc/hostname'), `${f.name}\n`)
+  appendFileSync(join(merged, 'etc/hosts'), `${f.etcHosts.join('\n')}\n`)
   authorize(merged, 'root', f.publicKey)
   authorize(merged, 'deploy', f.publicKey)
   await must(['ssh-keygen', '-A', '-f', merged])
@@ -54,7 +54,7 @@ function authorize(merged: string, user: string, publicKey: string): void {
   chownSync(sshDir, uid, gid)
   chmodSync(sshDir, 0o700)
   const file = join(sshDir, 'authorized_keys')
-  writeFileSync(file, publicKey.trim() + '\n', { mode: 0o600 })
+  writeFileSync(file, `${publicKey.trim()}\n`, { mode: 0o600 })
   chownSync(file, uid, gid)
   chmodSync(file, 0o600)
 }
@@ -62,7 +62,18 @@ function authorize(merged: string, user: string, publicKey: string): void {
 /** Starts the host detached (own session, unref'd), so a CLI can exit and leave it running. */
 export function bootNspawn(rec: SlotRecord): number {
   const log = openSync(join(rec.hostDir, 'nspawn.log'), 'a')
-  const nspawn = ['systemd-nspawn', '-q', '-b', '--register=no', '--keep-unit', '-D', rec.merged, '-M', `acp${rec.slot}`, `--network-namespace-path=/run/netns/${netnsName(rec.slot)}`]
+  const nspawn = [
+    'systemd-nspawn',
+    '-q',
+    '-b',
+    '--register=no',
+    '--keep-unit',
+    '-D',
+    rec.merged,
+    '-M',
+    `acp${rec.slot}`,
+    `--network-namespace-path=/run/netns/${netnsName(rec.slot)}`,
+  ]
   const [cmd, ...args] = [...enterCgroupsArgv(createCgroups(rec.slot)), ...nspawn]
   const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', log, log] })
   closeSync(log)
@@ -95,10 +106,25 @@ export interface SshTarget {
 /** The system ssh, strict: batch mode, our key only, host keys checked against our known_hosts only. */
 export function sshArgv(t: SshTarget): string[] {
   return [
-    'ssh', '-i', t.key, '-p', '22',
-    '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${t.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', `ConnectTimeout=${t.connectTimeoutS ?? 5}`, '-o', 'LogLevel=ERROR',
+    'ssh',
+    '-i',
+    t.key,
+    '-p',
+    '22',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${t.knownHostsFile}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    `ConnectTimeout=${t.connectTimeoutS ?? 5}`,
+    '-o',
+    'LogLevel=ERROR',
     `${t.user}@${t.address}`,
   ]
 }

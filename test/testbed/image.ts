@@ -31,7 +31,7 @@ export interface ImageInfo {
 }
 
 /** Returns the cached image, building it first if missing (only one process builds; others wait). */
-export async function ensureImage(log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): Promise<ImageInfo> {
+export async function ensureImage(log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<ImageInfo> {
   const script = buildScript()
   const key = imageKey(script)
   const dir = join(IMAGE_CACHE, key)

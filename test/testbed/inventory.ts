@@ -29,10 +29,10 @@ export function inventoryText(hosts: InventoryHost[], key: string, knownHostsFil
   }
   const vars = Object.entries(o.vars ?? {})
   if (vars.length) lines.push('', '[all:vars]', ...vars.map(([k, v]) => `${k}=${iniValue(v)}`))
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 function iniValue(v: string | number | boolean): string {
   const s = String(v)
-  return /^[\w.\/:@%+=,-]*$/.test(s) && s !== '' ? s : `'${s.replace(/'/g, "\\'")}'`
+  return /^[\w./:@%+=,-]*$/.test(s) && s !== '' ? s : `'${s.replace(/'/g, "\\'")}'`
 }

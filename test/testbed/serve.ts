@@ -53,7 +53,7 @@ function handle(root: string, req: IncomingMessage, res: ServerResponse): void {
   }
   if (st.isDirectory()) {
     if (!rel.endsWith('/')) {
-      res.writeHead(301, { location: rel + '/' })
+      res.writeHead(301, { location: `${rel}/` })
       return void res.end()
     }
     const links = readdirSync(path, { withFileTypes: true })

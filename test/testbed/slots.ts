@@ -30,7 +30,7 @@ export interface SlotRecord {
 const slotDir = (n: number) => join(SLOTS, String(n))
 
 export function writeSlot(rec: SlotRecord): void {
-  writeFileSync(join(slotDir(rec.slot), 'owner.json'), JSON.stringify(rec, null, 2) + '\n')
+  writeFileSync(join(slotDir(rec.slot), 'owner.json'), `${JSON.stringify(rec, null, 2)}\n`)
 }
 
 export function readSlot(n: number): SlotRecord | undefined {
@@ -130,7 +130,7 @@ export function mountsUnder(dir: string): string[] {
   return readFileSafe('/proc/mounts')
     .split('\n')
     .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((m) => m === dir || m.startsWith(dir + '/'))
+    .filter((m) => m === dir || m.startsWith(`${dir}/`))
 }
 
 /** Powers the host off (SIGTERM), SIGKILL after a timeout, then kills anything left in its netns. */

@@ -67,7 +67,10 @@ describe('testbed with two hosts', { skip: testbedSkip() }, () => {
   })
 
   it('lets one host reach another on a TCP port, by inventory name', async () => {
-    const setup = await bed.exec('beta', 'mkdir -p /srv/www && echo hello-from-beta > /srv/www/hi.txt && systemd-run --unit=acp-http -p WorkingDirectory=/srv/www python3 -m http.server 8080')
+    const setup = await bed.exec(
+      'beta',
+      'mkdir -p /srv/www && echo hello-from-beta > /srv/www/hi.txt && systemd-run --unit=acp-http -p WorkingDirectory=/srv/www python3 -m http.server 8080',
+    )
     assert.equal(setup.rc, 0, setup.stderr)
     const fetch = `python3 - <<'PY'
 import time, urllib.request
@@ -94,14 +97,32 @@ PY`
     const empty = join(bed.dir, 'empty_known_hosts')
     writeFileSync(empty, '')
     const h = bed.host('alpha')
-    const stranger = new SshConnection({ name: 'alpha', address: h.address, port: 22, user: 'root', privateKeyFile: bed.key, hostKeyChecking: true, knownHostsFile: empty })
+    const stranger = new SshConnection({
+      name: 'alpha',
+      address: h.address,
+      port: 22,
+      user: 'root',
+      privateKeyFile: bed.key,
+      hostKeyChecking: true,
+      knownHostsFile: empty,
+    })
     await assert.rejects(stranger.exec('true'), (e: Error & { code?: string }) => e.code === 'E_HOSTKEY' && /not in/.test(e.message))
     await stranger.close()
     // beta's keys filed under alpha's address: a changed host key must be refused too
     const wrong = join(bed.dir, 'wrong_known_hosts')
-    const betaKeys = readFileSync(bed.knownHostsFile, 'utf8').split('\n').filter((l) => l.startsWith(bed.host('beta').address + ' '))
-    writeFileSync(wrong, betaKeys.map((l) => l.replace(/^\S+/, h.address)).join('\n') + '\n')
-    const spoofed = new SshConnection({ name: 'alpha', address: h.address, port: 22, user: 'root', privateKeyFile: bed.key, hostKeyChecking: true, knownHostsFile: wrong })
+    const betaKeys = readFileSync(bed.knownHostsFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith(`${bed.host('beta').address} `))
+    writeFileSync(wrong, `${betaKeys.map((l) => l.replace(/^\S+/, h.address)).join('\n')}\n`)
+    const spoofed = new SshConnection({
+      name: 'alpha',
+      address: h.address,
+      port: 22,
+      user: 'root',
+      privateKeyFile: bed.key,
+      hostKeyChecking: true,
+      knownHostsFile: wrong,
+    })
     await assert.rejects(spoofed.exec('true'), (e: Error & { code?: string }) => e.code === 'E_HOSTKEY' && /does NOT match/.test(e.message))
     await spoofed.close()
   })
@@ -109,7 +130,13 @@ PY`
   it('writes an INI inventory with user, groups and vars', () => {
     const text = readFileSync(bed.inventory({ user: 'deploy', groups: { database: ['alpha'] }, vars: { ansible_become: true } }), 'utf8')
     const a = bed.host('alpha')
-    assert.match(text, new RegExp(`^alpha ansible_host=${a.address.replace(/\./g, '\\.')} ansible_user=deploy ansible_ssh_private_key_file=${bed.key} ansible_ssh_common_args='-o UserKnownHostsFile=${bed.knownHostsFile}'$`, 'm'))
+    assert.match(
+      text,
+      new RegExp(
+        `^alpha ansible_host=${a.address.replace(/\./g, '\\.')} ansible_user=deploy ansible_ssh_private_key_file=${bed.key} ansible_ssh_common_args='-o UserKnownHostsFile=${bed.knownHostsFile}'$`,
+        'm',
+      ),
+    )
     assert.match(text, /^\[database\]\nalpha$/m)
     assert.match(text, /^\[all:vars\]\nansible_become=true$/m)
   })
@@ -120,7 +147,10 @@ PY`
     try {
       const url = srv.urlFor('beta')
       assert.equal(url, `http://${bed.host('beta').gateway}:${srv.port}/`)
-      const r = await bed.exec('beta', `python3 -c 'import sys, urllib.request as u; b = sys.argv[1]; print(u.urlopen(b).read().decode()); print(u.urlopen(b + "pkg-1.0-py3-none-any.whl").read().decode())' ${url}`)
+      const r = await bed.exec(
+        'beta',
+        `python3 -c 'import sys, urllib.request as u; b = sys.argv[1]; print(u.urlopen(b).read().decode()); print(u.urlopen(b + "pkg-1.0-py3-none-any.whl").read().decode())' ${url}`,
+      )
       assert.equal(r.rc, 0, r.stderr)
       assert.match(r.stdout, /<a href="pkg-1\.0-py3-none-any\.whl">/) // an index pip --find-links can read
       assert.match(r.stdout, /not really a wheel/)
@@ -167,10 +197,16 @@ describe('testbed with four hosts', { skip: testbedSkip() }, () => {
     const bed = await Testbed.up({ hosts: 4 })
     try {
       console.log(`testbed: booted 4 hosts in ${secs(Date.now() - t0)}`)
-      assert.deepEqual(bed.hosts.map((h) => h.name), ['h1', 'h2', 'h3', 'h4'])
+      assert.deepEqual(
+        bed.hosts.map((h) => h.name),
+        ['h1', 'h2', 'h3', 'h4'],
+      )
       assert.equal(new Set(bed.hosts.map((h) => h.address)).size, 4)
       const states = await Promise.all(bed.hosts.map((h) => bed.exec(h.name, 'systemctl is-system-running')))
-      assert.deepEqual(states.map((s) => s.stdout.trim()), ['running', 'running', 'running', 'running'])
+      assert.deepEqual(
+        states.map((s) => s.stdout.trim()),
+        ['running', 'running', 'running', 'running'],
+      )
     } finally {
       const pids = bed.pids
       const slots = bed.hosts.map((h) => h.slot)

@@ -48,7 +48,7 @@ export interface ServeHandle {
   close(): Promise<void>
 }
 
-const stderrLog = (m: string) => process.stderr.write(m + '\n')
+const stderrLog = (m: string) => process.stderr.write(`${m}\n`)
 
 export class Testbed {
   readonly hosts: TestHost[] = []
@@ -61,7 +61,10 @@ export class Testbed {
   private inventories = 0
   private isDown = false
 
-  private constructor(readonly dir: string, readonly detached: boolean) {
+  private constructor(
+    readonly dir: string,
+    readonly detached: boolean,
+  ) {
     this.key = join(dir, 'id_ed25519')
     this.knownHostsFile = join(dir, 'known_hosts')
   }
@@ -101,7 +104,7 @@ export class Testbed {
           return writeHostFiles(rec.merged, h.slot, { name: h.name, publicKey, etcHosts })
         }),
       )
-      writeFileSync(bed.knownHostsFile, known.flat().join('\n') + '\n')
+      writeFileSync(bed.knownHostsFile, `${known.flat().join('\n')}\n`)
       await Promise.all(bed.hosts.map((h) => bed.boot(h.name)))
     } catch (e) {
       await bed.down()
@@ -215,7 +218,13 @@ export class Testbed {
     if (this.isDown) return
     this.isDown = true
     untrack(this)
-    for (const r of this.records.values()) if (r.nspawnPid) try { process.kill(r.nspawnPid, 'SIGTERM') } catch { /* gone */ }
+    for (const r of this.records.values())
+      if (r.nspawnPid)
+        try {
+          process.kill(r.nspawnPid, 'SIGTERM')
+        } catch {
+          /* gone */
+        }
     for (const r of this.records.values()) releaseHostSync(r)
     if (mountsUnder(this.dir).length === 0) rmSync(this.dir, { recursive: true, force: true })
     for (const h of this.hosts) h.state = 'down'

@@ -41,7 +41,12 @@ export default defineModule({
   params: {
     name: { type: 'str', required: true, description: 'site name (a file name: no slashes)' },
     content: { type: 'str', description: 'the site configuration; required unless state is absent' },
-    state: { type: 'str', default: 'enabled', choices: ['enabled', 'disabled', 'absent'], description: 'enabled: file and link; disabled: file, no link; absent: neither' },
+    state: {
+      type: 'str',
+      default: 'enabled',
+      choices: ['enabled', 'disabled', 'absent'],
+      description: 'enabled: file and link; disabled: file, no link; absent: neither',
+    },
     root: { type: 'path', default: '/etc/nginx', description: 'the nginx configuration directory' },
   },
   returns: { available: 'path of the site file', enabled: 'path of the link' },
@@ -75,10 +80,18 @@ export default defineModule({
     const content = p.content.endsWith('\n') ? p.content : `${p.content}\n`
     const link = p.state === 'enabled' ? available : ''
     if (!now.dirs) {
-      changes.push({ summary: `create ${p.root}/sites-available and sites-enabled`, commands: [{ argv: ['mkdir', '-p', '--', `${p.root}/sites-available`, `${p.root}/sites-enabled`] }] })
+      changes.push({
+        summary: `create ${p.root}/sites-available and sites-enabled`,
+        commands: [{ argv: ['mkdir', '-p', '--', `${p.root}/sites-available`, `${p.root}/sites-enabled`] }],
+      })
     }
     if (now.content !== content) {
-      changes.push({ summary: `${now.content === undefined ? 'create' : 'update'} ${available}`, commands: [], upload: { content, dest: available, mode: '0644' }, diff: { path: available, before: now.content ?? '', after: content } })
+      changes.push({
+        summary: `${now.content === undefined ? 'create' : 'update'} ${available}`,
+        commands: [],
+        upload: { content, dest: available, mode: '0644' },
+        diff: { path: available, before: now.content ?? '', after: content },
+      })
     }
     if (now.link !== link) {
       changes.push(

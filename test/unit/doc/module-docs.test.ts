@@ -64,13 +64,21 @@ describe('module documentation from the specs', () => {
   })
 
   it('list params show their element type; secret params say so', () => {
-    const d = moduleDoc(defineModule({
-      name: 'm',
-      summary: 's',
-      params: { xs: { type: 'list', elements: 'str', description: 'x', default: [] }, pw: { type: 'str', secret: true, description: 'p' } },
-      plan: async () => ({ kind: 'ok', reason: 'r' }),
-    }))
-    assert.deepEqual(d.params.map((p) => [p.name, p.type, p.default, p.secret]), [['pw', 'str', undefined, true], ['xs', 'list of str', '[]', false]])
+    const d = moduleDoc(
+      defineModule({
+        name: 'm',
+        summary: 's',
+        params: { xs: { type: 'list', elements: 'str', description: 'x', default: [] }, pw: { type: 'str', secret: true, description: 'p' } },
+        plan: async () => ({ kind: 'ok', reason: 'r' }),
+      }),
+    )
+    assert.deepEqual(
+      d.params.map((p) => [p.name, p.type, p.default, p.secret]),
+      [
+        ['pw', 'str', undefined, true],
+        ['xs', 'list of str', '[]', false],
+      ],
+    )
   })
 })
 

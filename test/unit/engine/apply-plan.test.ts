@@ -28,7 +28,10 @@ describe('planScript', () => {
     assert.deepEqual([...readFileSync(b)], [0, 1, 2, 255])
     assert.equal((statSync(b).mode & 0o777).toString(8), '644')
     assert.equal(readFileSync(`${b}.copy`, 'utf8'), 'one\n')
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('acplay-tmp') || f === 'pwned'), [])
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('acplay-tmp') || f === 'pwned'),
+      [],
+    )
   })
 
   it('a failed validation leaves the destination untouched and no temp file behind', () => {
@@ -38,12 +41,22 @@ describe('planScript', () => {
     assert.notEqual(r.status, 0)
     assert.match(r.stderr, /validation failed/)
     assert.equal(readFileSync(dest, 'utf8'), 'old\n')
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('acplay-tmp')), [])
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('acplay-tmp')),
+      [],
+    )
   })
 
   it('feeds stdin to one command and stops at the first failing command (set -e)', () => {
     const out = join(dir, 'stdin')
-    const r = sh(planScript([{ summary: 's', commands: [{ argv: ['sh', '-c', 'cat > "$1"', 'sh', out], stdin: "it's\n$(x)\n" }, { argv: ['false'] }, { argv: ['touch', join(dir, 'never')] }] }]))
+    const r = sh(
+      planScript([
+        {
+          summary: 's',
+          commands: [{ argv: ['sh', '-c', 'cat > "$1"', 'sh', out], stdin: "it's\n$(x)\n" }, { argv: ['false'] }, { argv: ['touch', join(dir, 'never')] }],
+        },
+      ]),
+    )
     assert.notEqual(r.status, 0)
     assert.equal(readFileSync(out, 'utf8'), "it's\n$(x)\n")
     assert.throws(() => statSync(join(dir, 'never')))

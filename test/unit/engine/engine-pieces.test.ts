@@ -26,9 +26,19 @@ describe('tags', () => {
 })
 
 describe('recap', () => {
-  const r = (host: string, status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({ host, status, task: { name: 't' }, changes: [], durationMs: 0, ...extra })
+  const r = (host: string, status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({
+    host,
+    status,
+    task: { name: 't' },
+    changes: [],
+    durationMs: 0,
+    ...extra,
+  })
   it('counts changed as ok too, separates ignored and rescued failures, and picks the exit code', () => {
-    const recaps = recap(['a', 'b'], [r('a', 'changed'), r('a', 'ok'), r('a', 'failed', { ignored: true }), r('a', 'failed', { rescued: true }), r('b', 'skipped'), r('b', 'failed')])
+    const recaps = recap(
+      ['a', 'b'],
+      [r('a', 'changed'), r('a', 'ok'), r('a', 'failed', { ignored: true }), r('a', 'failed', { rescued: true }), r('b', 'skipped'), r('b', 'failed')],
+    )
     assert.deepEqual(recaps[0], { host: 'a', ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 1 })
     assert.equal(exitCode(recaps), 2)
     assert.equal(exitCode(recap(['a', 'b'], [r('a', 'failed'), r('b', 'unreachable')])), 4)
@@ -62,7 +72,7 @@ describe('known_hosts', () => {
     assert.deepEqual(knownKeys(text, 'other'), [])
   })
   it('reads ansible_ssh_common_args for the known_hosts file and host key checking', () => {
-    assert.deepEqual(parseSshCommonArgs("-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no"), { knownHostsFile: '/tmp/kh', hostKeyChecking: false })
+    assert.deepEqual(parseSshCommonArgs('-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no'), { knownHostsFile: '/tmp/kh', hostKeyChecking: false })
     assert.deepEqual(parseSshCommonArgs('-o StrictHostKeyChecking=yes'), { hostKeyChecking: true })
   })
 })

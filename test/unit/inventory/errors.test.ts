@@ -17,17 +17,20 @@ async function fails(file: string, want: (path: string) => string, code = 'E_INV
   })
 }
 
-test('an unparsable host line', () =>
-  fails('bad-host-var.ini', (p) => `E_INVENTORY: ${p}:3: expected key=value host variable assignment, got: stray`))
+test('an unparsable host line', () => fails('bad-host-var.ini', (p) => `E_INVENTORY: ${p}:3: expected key=value host variable assignment, got: stray`))
 
 test('a bad range', () =>
-  fails('bad-range.ini', (p) =>
-    `E_INVENTORY: ${p}:3: bad host range '[1:x]' in 'web[1:x].example.com': begin and end must both be numbers or both single letters`))
+  fails(
+    'bad-range.ini',
+    (p) => `E_INVENTORY: ${p}:3: bad host range '[1:x]' in 'web[1:x].example.com': begin and end must both be numbers or both single letters`,
+  ))
 
 test('a reversed range and unequal zero-padding', async () => {
   await fails('reversed-range.ini', (p) => `E_INVENTORY: ${p}:2: bad host range '[3:1]' in 'web[3:1]': begin must be <= end`)
-  await fails('padded-range.ini', (p) =>
-    `E_INVENTORY: ${p}:2: bad host range '[01:100]' in 'web[01:100]': a zero-padded range needs begin and end of equal length`)
+  await fails(
+    'padded-range.ini',
+    (p) => `E_INVENTORY: ${p}:2: bad host range '[01:100]' in 'web[01:100]': a zero-padded range needs begin and end of equal length`,
+  )
 })
 
 test('[g:children] naming itself', () =>
@@ -58,8 +61,10 @@ test('a YAML syntax error has line and column (E_YAML)', async () => {
 })
 
 test('YAML hosts written as a list', () =>
-  fails('hosts-list.yml', (p) =>
-    `E_INVENTORY: ${p}:5:9: 'hosts' of group 'web' must be a mapping (write "hosts:" entries as keys: "name:" on its own line, not "- name")`))
+  fails(
+    'hosts-list.yml',
+    (p) => `E_INVENTORY: ${p}:5:9: 'hosts' of group 'web' must be a mapping (write "hosts:" entries as keys: "name:" on its own line, not "- name")`,
+  ))
 
 test('a group_vars file that is not a mapping', async () => {
   const dir = fx('gv-not-mapping')

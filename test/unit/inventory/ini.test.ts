@@ -9,12 +9,10 @@ const fx = (p: string) => fileURLToPath(new URL(`../../../../test/fixtures/inven
 
 test('INI: hosts in order of first appearance, ranges expanded, ungrouped before any section', async () => {
   const inv = await loadInventory([fx('basic.ini')])
-  assert.deepEqual([...inv.hosts.keys()], [
-    'loose1', 'loose2',
-    'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra',
-    'db-a', 'db-b', 'db-c',
-    'node0', 'node5', 'node10',
-  ])
+  assert.deepEqual(
+    [...inv.hosts.keys()],
+    ['loose1', 'loose2', 'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'node0', 'node5', 'node10'],
+  )
   // loose1 also appears in [db], so Ansible takes it out of ungrouped
   assert.deepEqual(inv.groups.get('ungrouped')!.hosts, ['loose2'])
   assert.deepEqual(inv.groups.get('db')!.hosts, ['db-a', 'db-b', 'db-c', 'loose1'])
@@ -23,12 +21,20 @@ test('INI: hosts in order of first appearance, ranges expanded, ungrouped before
   assert.deepEqual(inv.groups.get('web')!.parents, ['app'])
   assert.equal(inv.groups.get('web')!.depth, 2)
   // Ansible's order: a group's own hosts as added, then its children's, breadth-first
-  assert.deepEqual(inv.groupHosts('app'), [
-    'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'loose1',
-  ])
+  assert.deepEqual(inv.groupHosts('app'), ['web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'loose1'])
   assert.deepEqual(inv.groupHosts('all'), [
-    'loose2', 'node0', 'node5', 'node10',
-    'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'loose1',
+    'loose2',
+    'node0',
+    'node5',
+    'node10',
+    'web01.example.com',
+    'web02.example.com',
+    'web03.example.com',
+    'web-extra',
+    'db-a',
+    'db-b',
+    'db-c',
+    'loose1',
   ])
 })
 
@@ -44,7 +50,7 @@ test('INI: host line values follow Ansible (shlex quoting, then Python literals)
   assert.equal(v.mode, '0644', 'a leading zero is not a Python int')
   assert.equal(v.ratio, 1.5)
   assert.deepEqual(v.items, [1, 'two'])
-  assert.equal(v.quoted, '42', "x=\"'42'\" keeps a string")
+  assert.equal(v.quoted, '42', 'x="\'42\'" keeps a string')
   assert.equal(inv.hostVars('web02.example.com').http_port, 8080)
   assert.equal(inv.hostVars('loose2').ansible_port, 2222)
   assert.equal(inv.hostVars('db-c').ansible_user, 'postgres')
@@ -88,11 +94,32 @@ test('shlexSplit: POSIX quoting and # comments', () => {
 
 test('iniValue: ast.literal_eval or the string', () => {
   const cases: [string, unknown][] = [
-    ['22', 22], ['-3', -3], ['1.5e3', 1500], ['0x1f', 31], ['1_000', 1000], ['True', true], ['False', false], ['None', null],
-    ['true', 'true'], ['yes', 'yes'], ['010', '010'], ['10.0.0.1', '10.0.0.1'], ['1j', '1j'], ['', ''],
-    ["'quoted'", 'quoted'], ['"a\\tb"', 'a\tb'], ["'a' 'b'", 'ab'], ['[1, "x", [True]]', [1, 'x', [true]]],
-    ['(1, 2)', [1, 2]], ['(5)', 5], ["{'a': 1, 2: None}", { a: 1, '2': null }], ['{1, 2}', [1, 2]],
-    ['30 # comment', 30], ['a b', 'a b'], ['{bad', '{bad'], ['/usr/bin/python3', '/usr/bin/python3'],
+    ['22', 22],
+    ['-3', -3],
+    ['1.5e3', 1500],
+    ['0x1f', 31],
+    ['1_000', 1000],
+    ['True', true],
+    ['False', false],
+    ['None', null],
+    ['true', 'true'],
+    ['yes', 'yes'],
+    ['010', '010'],
+    ['10.0.0.1', '10.0.0.1'],
+    ['1j', '1j'],
+    ['', ''],
+    ["'quoted'", 'quoted'],
+    ['"a\\tb"', 'a\tb'],
+    ["'a' 'b'", 'ab'],
+    ['[1, "x", [True]]', [1, 'x', [true]]],
+    ['(1, 2)', [1, 2]],
+    ['(5)', 5],
+    ["{'a': 1, 2: None}", { a: 1, '2': null }],
+    ['{1, 2}', [1, 2]],
+    ['30 # comment', 30],
+    ['a b', 'a b'],
+    ['{bad', '{bad'],
+    ['/usr/bin/python3', '/usr/bin/python3'],
   ]
   for (const [input, want] of cases) assert.deepEqual(iniValue(input), want, input)
 })

@@ -10,25 +10,28 @@ test("layers for a host follow Ansible's order exactly", async () => {
   const inv = await load()
   // h1 is in alpha (depth 1), parent (depth 1) and child (depth 2)
   assert.deepEqual(inv.hosts.get('h1')!.groups, ['all', 'alpha', 'parent', 'child'])
-  assert.deepEqual(inv.hostVarLayers('h1').map((l) => l.source), [
-    'inventory group all',
-    'inventory group alpha',
-    'inventory group parent',
-    'inventory group child',
-    fx('inventory/group_vars/all.yml'),
-    fx('play/group_vars/all.yml'),
-    fx('inventory/group_vars/alpha.yml'),
-    fx('inventory/group_vars/parent/10-first.yml'),
-    fx('inventory/group_vars/parent/20-second.yaml'),
-    fx('inventory/group_vars/parent/sub/30-third.yml'),
-    // group_vars/child (no extension) is found first, so child.yml is not read
-    fx('inventory/group_vars/child'),
-    fx('play/group_vars/child.json'),
-    'inventory host h1',
-    fx('inventory/host_vars/h1.yml'),
-    fx('play/host_vars/h1.yaml'),
-    'magic',
-  ])
+  assert.deepEqual(
+    inv.hostVarLayers('h1').map((l) => l.source),
+    [
+      'inventory group all',
+      'inventory group alpha',
+      'inventory group parent',
+      'inventory group child',
+      fx('inventory/group_vars/all.yml'),
+      fx('play/group_vars/all.yml'),
+      fx('inventory/group_vars/alpha.yml'),
+      fx('inventory/group_vars/parent/10-first.yml'),
+      fx('inventory/group_vars/parent/20-second.yaml'),
+      fx('inventory/group_vars/parent/sub/30-third.yml'),
+      // group_vars/child (no extension) is found first, so child.yml is not read
+      fx('inventory/group_vars/child'),
+      fx('play/group_vars/child.json'),
+      'inventory host h1',
+      fx('inventory/host_vars/h1.yml'),
+      fx('play/host_vars/h1.yaml'),
+      'magic',
+    ],
+  )
 })
 
 test('a variable defined at every level: the playbook host_vars wins', async () => {

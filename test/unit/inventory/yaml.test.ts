@@ -7,9 +7,10 @@ const fx = (p: string) => fileURLToPath(new URL(`../../../../test/fixtures/inven
 
 test('YAML: all.hosts, nested children, vars, ranges, top-level groups besides all', async () => {
   const inv = await loadInventory([fx('basic.yml')])
-  assert.deepEqual([...inv.hosts.keys()], [
-    'loose1', 'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'solo',
-  ])
+  assert.deepEqual(
+    [...inv.hosts.keys()],
+    ['loose1', 'web01.example.com', 'web02.example.com', 'web03.example.com', 'web-extra', 'db-a', 'db-b', 'db-c', 'solo'],
+  )
   // a host only under all.hosts lands in ungrouped, as in Ansible
   assert.deepEqual(inv.groupHosts('ungrouped'), ['loose1'])
   assert.deepEqual(inv.groups.get('web')!.parents, ['all', 'app'])
@@ -28,9 +29,7 @@ test('YAML: all.hosts, nested children, vars, ranges, top-level groups besides a
 
 test('YAML: unexpected keys are warnings with file:line, as Ansible skips them', async () => {
   const inv = await loadInventory([fx('basic.yml')])
-  assert.deepEqual(inv.warnings, [
-    `${fx('basic.yml')}:26: skipping unexpected key 'colour' in group 'other': only hosts, children and vars are valid`,
-  ])
+  assert.deepEqual(inv.warnings, [`${fx('basic.yml')}:26: skipping unexpected key 'colour' in group 'other': only hosts, children and vars are valid`])
 })
 
 test('JSON inventories use the YAML format', async () => {

@@ -44,7 +44,11 @@ describe('apt.packages fact', () => {
 
 describe('apt planner', () => {
   it('installed and present: ok with a reason, no apt-get', () => {
-    assert.deepEqual(planApt(base, [{ name: 'bash' }], facts()), { kind: 'ok', reason: 'bash is installed (5.2.15-2+b8)', data: { cache_updated: false, packages: ['bash'] } })
+    assert.deepEqual(planApt(base, [{ name: 'bash' }], facts()), {
+      kind: 'ok',
+      reason: 'bash is installed (5.2.15-2+b8)',
+      data: { cache_updated: false, packages: ['bash'] },
+    })
   })
   it('latest upgrades to the candidate with effects and a diff', () => {
     const p = planApt({ ...base, state: 'latest' }, [{ name: 'bash' }], facts())
@@ -53,7 +57,9 @@ describe('apt planner', () => {
     assert.equal(c.summary, 'upgrade bash 5.2.15-2+b8 -> 5.2.15-2+b13')
     assert.deepEqual(c.commands[0]!.argv.slice(0, 3), ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'])
     assert.deepEqual(c.commands[0]!.argv.slice(-3), ['install', '--', 'bash'])
-    assert.deepEqual(c.effects, [{ fact: 'apt.package', key: 'bash', value: { name: 'bash', status: 'installed', version: '5.2.15-2+b13', candidate: '5.2.15-2+b13' } }])
+    assert.deepEqual(c.effects, [
+      { fact: 'apt.package', key: 'bash', value: { name: 'bash', status: 'installed', version: '5.2.15-2+b13', candidate: '5.2.15-2+b13' } },
+    ])
     assert.deepEqual(c.diff, { path: 'dpkg packages', before: 'bash 5.2.15-2+b8\n', after: 'bash 5.2.15-2+b13\n' })
   })
   it('installs a removed package; pins; unknown packages fail unless the cache is updated first', () => {

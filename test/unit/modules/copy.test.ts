@@ -13,13 +13,18 @@ import { fakeCtx } from './fake-ctx.js'
 
 const A = sha256('a\n')
 // recorded shape of `sh -c TREE_SCRIPT sh /srv/dags` (NUL-separated; names may hold anything)
-const TREE = `root|root\ndir\n` + [
-  'd|755|root|root|4096|', '',
-  'f|644|root|root|2|a.py', '',
-  'd|755|root|root|4096|sub', '',
-  'f|600|root|root|5|sub/we|rd\nname.py', '',
-  'l|777|root|root|4|link', 'a.py',
-].join('\0') + '\0' + `${A}  ./a.py\0${sha256('old\n')}  ./sub/we|rd\nname.py\0`
+const TREE = `root|root\ndir\n${[
+  'd|755|root|root|4096|',
+  '',
+  'f|644|root|root|2|a.py',
+  '',
+  'd|755|root|root|4096|sub',
+  '',
+  'f|600|root|root|5|sub/we|rd\nname.py',
+  '',
+  'l|777|root|root|4|link',
+  'a.py',
+].join('\0')}\0${A}  ./a.py\0${sha256('old\n')}  ./sub/we|rd\nname.py\0`
 
 describe('path.tree parse', () => {
   it('entries with modes, owners, checksums and link targets; absent and notdir', () => {
@@ -28,7 +33,7 @@ describe('path.tree parse', () => {
     assert.deepEqual(Object.keys(t.entries), ['', 'a.py', 'sub', 'sub/we|rd\nname.py', 'link'])
     assert.equal(t.entries['a.py']!.sha256, A)
     assert.equal(t.entries['sub/we|rd\nname.py']!.mode, '0600')
-    assert.equal(t.entries['link']!.linkTarget, 'a.py')
+    assert.equal(t.entries.link!.linkTarget, 'a.py')
     assert.deepEqual(pathTree.parse({ rc: 0, stdout: 'root|root\nabsent\n', stderr: '' }, '/x'), { state: 'absent', entries: {}, user: 'root', group: 'root' })
     assert.equal(pathTree.parse({ rc: 0, stdout: 'root|root\nnotdir\n', stderr: '' }, '/x').state, 'notdir')
   })
@@ -42,18 +47,17 @@ describe('copy tree planner given facts', () => {
   writeFileSync(join(local, 'dags', 'sub', 'we|rd\nname.py'), 'new\n')
   writeFileSync(join(local, 'dags', 'sub', 'new', 'b.py'), 'b\n')
   const ctx = () => fakeCtx({ [JSON.stringify(['path.tree', '/srv/dags'])]: TREE })
-  const p = { src: join(local, 'dags') + '/', dest: '/srv/dags', backup: false, force: true, secret: false } as never
+  const p = { src: `${join(local, 'dags')}/`, dest: '/srv/dags', backup: false, force: true, secret: false } as never
 
   it('uploads only what differs, creates missing dirs first, records effects for all', async () => {
     const c = ctx()
     const plan = await copy.plan(p, c)
     assert.equal(plan.kind, 'change')
     const changes = plan.kind === 'change' ? plan.changes : []
-    assert.deepEqual(changes.map((x) => x.summary), [
-      'create 1 directory under /srv/dags (mode 0755)',
-      'create /srv/dags/sub/new/b.py',
-      'update /srv/dags/sub/we|rd\nname.py',
-    ])
+    assert.deepEqual(
+      changes.map((x) => x.summary),
+      ['create 1 directory under /srv/dags (mode 0755)', 'create /srv/dags/sub/new/b.py', 'update /srv/dags/sub/we|rd\nname.py'],
+    )
     assert.equal(changes[2]!.upload?.mode, '0600', 'an existing file keeps its mode')
     const effects = changes.flatMap((x) => x.effects ?? [])
     assert.ok(effects.some((e) => e.fact === 'path.tree' && e.key === '/srv/dags'))

@@ -3,7 +3,10 @@ import type { Connection, ExecResult } from '../../../engine/connection/types.js
 import { EffectStore } from '../../../engine/effects.js'
 import type { FactEffect, ModuleContext } from '../../../modules/types.js'
 
-export function fakeCtx(recorded: Record<string, string>, opts: { check?: boolean; diff?: boolean; effects?: FactEffect[] } = {}): ModuleContext & { reads: string[] } {
+export function fakeCtx(
+  recorded: Record<string, string>,
+  opts: { check?: boolean; diff?: boolean; effects?: FactEffect[] } = {},
+): ModuleContext & { reads: string[] } {
   const store = new EffectStore()
   store.record(opts.effects ?? [])
   const reads: string[] = []

@@ -8,7 +8,11 @@ import { statsOutput } from './stats-output.js'
 
 const DIR = 'directory|755|root|root|0|0|4096|1234|2049'
 const SRV = 'directory|755|root|root|0|0|4096|12|2049'
-const LINK = { stat: 'symbolic link|777|root|root|0|0|7|99|2049', link: '/srv/d/f', target: { stat: 'regular file|640|astro|astro|1000|1000|3|1235|2049', sha: 'ab'.repeat(32) } }
+const LINK = {
+  stat: 'symbolic link|777|root|root|0|0|7|99|2049',
+  link: '/srv/d/f',
+  target: { stat: 'regular file|640|astro|astro|1000|1000|3|1235|2049', sha: 'ab'.repeat(32) },
+}
 // as a testbed host prints the path.stats script for /srv/d /srv /srv/l /srv/gone
 const REC = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }, LINK, 'absent'])
 const params = (p: Record<string, unknown>) => ({ recurse: false, follow: true, force: false, ...p }) as never
@@ -17,7 +21,18 @@ describe('path.stats parse', () => {
   it('stats, link targets and who runs the commands', () => {
     const s = pathStats.parse({ rc: 0, stdout: REC, stderr: '' }, ['/srv/d', '/srv', '/srv/l', '/srv/gone'])
     assert.equal(s.user, 'root')
-    assert.deepEqual(s.stats[0], { exists: true, type: 'directory', mode: '0755', owner: 'root', group: 'root', uid: 0, gid: 0, size: 4096, inode: 1234, dev: 2049 })
+    assert.deepEqual(s.stats[0], {
+      exists: true,
+      type: 'directory',
+      mode: '0755',
+      owner: 'root',
+      group: 'root',
+      uid: 0,
+      gid: 0,
+      size: 4096,
+      inode: 1234,
+      dev: 2049,
+    })
     assert.equal(s.stats[2]!.linkTarget, '/srv/d/f')
     assert.equal(s.stats[2]!.target?.mode, '0640')
     assert.equal(s.stats[2]!.target?.sha256, 'ab'.repeat(32))
@@ -25,7 +40,8 @@ describe('path.stats parse', () => {
     assert.throws(() => pathStats.parse({ rc: 1, stdout: 'k\n', stderr: 'boom' }, ['/x']), /cannot stat \/x: boom/)
   })
   it('recorded verbatim from a testbed host: files hashed by one sha256sum, an unreadable file has no checksum', () => {
-    const out = 'kfu\ndirectory|555|postgres|postgres|100|103|0|143531|48\nregular file|644|root|root|0|0|4|2146899|40\nregular file|600|root|root|0|0|1|2146914|40\n\u0000fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179  /srv/a.conf\u0000'
+    const out =
+      'kfu\ndirectory|555|postgres|postgres|100|103|0|143531|48\nregular file|644|root|root|0|0|4|2146899|40\nregular file|600|root|root|0|0|1|2146914|40\n\u0000fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179  /srv/a.conf\u0000'
     const s = pathStats.parse({ rc: 0, stdout: out, stderr: '' }, ['/srv/a.conf', '/srv/secret'])
     assert.deepEqual([s.user, s.group], ['postgres', 'postgres'])
     assert.equal(s.stats[0]!.sha256, 'fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179')
@@ -36,13 +52,22 @@ describe('path.stats parse', () => {
     assert.deepEqual(pathStats.batch!.command(reads).argv.slice(4), ['/srv/d', '/srv', '/srv/l'])
     const out = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }, LINK])
     const [a, b] = pathStats.batch!.parse({ rc: 0, stdout: out, stderr: '' }, reads)
-    assert.deepEqual(a?.stats.map((s) => s.type), ['directory', 'directory'])
-    assert.deepEqual(b?.stats.map((s) => s.type), ['link', 'directory'])
+    assert.deepEqual(
+      a?.stats.map((s) => s.type),
+      ['directory', 'directory'],
+    )
+    assert.deepEqual(
+      b?.stats.map((s) => s.type),
+      ['link', 'directory'],
+    )
     assert.notEqual(a?.stats[1], b?.stats[1], 'each read gets its own copy')
   })
   it('a path that vanished between the shell tests and stat is an error, not a misaligned answer', () => {
     const out = statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }]).replace(`${SRV}\n`, '')
-    assert.throws(() => pathStats.parse({ rc: 1, stdout: out, stderr: "stat: cannot statx '/srv': No such file" }, ['/srv/d', '/srv']), /cannot stat \/srv\/d, \/srv: stat: cannot statx/)
+    assert.throws(
+      () => pathStats.parse({ rc: 1, stdout: out, stderr: "stat: cannot statx '/srv': No such file" }, ['/srv/d', '/srv']),
+      /cannot stat \/srv\/d, \/srv: stat: cannot statx/,
+    )
   })
 })
 
@@ -61,21 +86,45 @@ describe('file planner given facts', () => {
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
     assert.deepEqual(c?.commands, [{ argv: ['chmod', '--', '0700', '/srv/d'] }])
     assert.deepEqual(c?.diff?.attrs, { mode: ['0755', '0700'] })
-    assert.deepEqual(c?.effects?.[0]?.value, { exists: true, type: 'directory', mode: '0700', owner: 'root', group: 'root', uid: 0, gid: 0, size: 4096, inode: 1234, dev: 2049 })
+    assert.deepEqual(c?.effects?.[0]?.value, {
+      exists: true,
+      type: 'directory',
+      mode: '0700',
+      owner: 'root',
+      group: 'root',
+      uid: 0,
+      gid: 0,
+      size: 4096,
+      inode: 1234,
+      dev: 2049,
+    })
   })
   it('a missing directory is created in check mode from an effect-free read, with effects for every level', async () => {
     const out = statsOutput('root', 'root', ['absent', { stat: SRV }, 'absent'])
     const ctx = fakeCtx({ [key(['/srv/a/b', '/srv', '/srv/a'])]: out })
     const plan = await file.plan(params({ path: '/srv/a/b', state: 'directory', owner: 'astro' }), ctx)
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
-    assert.deepEqual(c?.commands.map((x) => x.argv), [['mkdir', '-p', '--', '/srv/a/b'], ['chown', '--', 'astro', '/srv/a', '/srv/a/b'], ['chmod', '--', '0755', '/srv/a', '/srv/a/b']])
-    assert.deepEqual(c?.effects?.map((e) => e.key), ['/srv/a', '/srv/a/b'])
+    assert.deepEqual(
+      c?.commands.map((x) => x.argv),
+      [
+        ['mkdir', '-p', '--', '/srv/a/b'],
+        ['chown', '--', 'astro', '/srv/a', '/srv/a/b'],
+        ['chmod', '--', '0755', '/srv/a', '/srv/a/b'],
+      ],
+    )
+    assert.deepEqual(
+      c?.effects?.map((e) => e.key),
+      ['/srv/a', '/srv/a/b'],
+    )
   })
   it('check mode: an earlier effect makes the path exist', async () => {
-    const ctx = fakeCtx({ [key(['/srv/new'])]: statsOutput('root', 'root', ['absent']) }, {
-      check: true,
-      effects: [{ fact: 'path.stat', key: '/srv/new', value: { exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root' } }],
-    })
+    const ctx = fakeCtx(
+      { [key(['/srv/new'])]: statsOutput('root', 'root', ['absent']) },
+      {
+        check: true,
+        effects: [{ fact: 'path.stat', key: '/srv/new', value: { exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root' } }],
+      },
+    )
     const plan = await file.plan(params({ path: '/srv/new', mode: '0600' }), ctx)
     assert.equal(plan.kind, 'ok')
   })

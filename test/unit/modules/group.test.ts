@@ -18,6 +18,7 @@ describe('group.info fact', () => {
   })
   it('accepts useradd-style names, rejects hostile ones', () => {
     for (const ok of ['astro', '_apt', 'a.b-c_d', 'x']) assert.equal(checkAccountName('group', ok), undefined)
-    for (const bad of ['', 'a b', '-x', '0', '1000', '$(id)', 'a;b', 'a\nb', "o'neil", 'x'.repeat(33)]) assert.match(checkAccountName('user', bad)!, /^invalid user name/)
+    for (const bad of ['', 'a b', '-x', '0', '1000', '$(id)', 'a;b', 'a\nb', "o'neil", 'x'.repeat(33)])
+      assert.match(checkAccountName('user', bad)!, /^invalid user name/)
   })
 })

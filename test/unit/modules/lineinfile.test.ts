@@ -25,10 +25,13 @@ describe('lineinfile present/absent (Ansible semantics)', () => {
   })
   it('no match: insert after the last insertafter match, before the last insertbefore, BOF, EOF', () => {
     assert.equal(present(hba, { line: 'NEW', insertafter: '^local' }).text, 'local all postgres peer\nlocal all all peer\nNEW\nhost all all 127.0.0.1/32 md5\n')
-    assert.equal(present(hba, { line: 'NEW', insertbefore: '^local' }).text, 'local all postgres peer\nNEW\nlocal all all peer\nhost all all 127.0.0.1/32 md5\n')
-    assert.equal(present(hba, { line: 'NEW', insertbefore: 'BOF' }).text, 'NEW\n' + hba)
-    assert.equal(present(hba, { line: 'NEW' }).text, hba + 'NEW\n')
-    assert.equal(present(hba, { line: 'NEW', insertafter: '^nomatch' }).text, hba + 'NEW\n')
+    assert.equal(
+      present(hba, { line: 'NEW', insertbefore: '^local' }).text,
+      'local all postgres peer\nNEW\nlocal all all peer\nhost all all 127.0.0.1/32 md5\n',
+    )
+    assert.equal(present(hba, { line: 'NEW', insertbefore: 'BOF' }).text, `NEW\n${hba}`)
+    assert.equal(present(hba, { line: 'NEW' }).text, `${hba}NEW\n`)
+    assert.equal(present(hba, { line: 'NEW', insertafter: '^nomatch' }).text, `${hba}NEW\n`)
     assert.equal(present('no newline', { line: 'NEW' }).text, 'no newline\nNEW\n')
     assert.equal(present('', { line: 'NEW' }).text, 'NEW\n')
   })
@@ -58,7 +61,10 @@ describe('lineinfile planner given recorded facts', () => {
     assert.equal(c.text, 'a=1\n')
     assert.equal(c.stat.mode, '0644')
     const ctx = fakeCtx({ [JSON.stringify(['path.content', '/etc/a.conf'])]: out })
-    const plan = await lineinfile.plan({ path: '/etc/a.conf', line: 'a=1', state: 'present', backrefs: false, firstmatch: false, create: false, backup: false } as never, ctx)
+    const plan = await lineinfile.plan(
+      { path: '/etc/a.conf', line: 'a=1', state: 'present', backrefs: false, firstmatch: false, create: false, backup: false } as never,
+      ctx,
+    )
     assert.deepEqual(plan, { kind: 'ok', reason: 'line present in /etc/a.conf; mode 0644, owner root:root', data: { msg: '' } })
     assert.equal(ctx.reads.length, 1)
   })
@@ -68,11 +74,17 @@ describe('lineinfile planner given recorded facts', () => {
   })
   it('records path.stat and path.content effects for the new content', async () => {
     const ctx = fakeCtx({ [JSON.stringify(['path.content', '/etc/a.conf'])]: out })
-    const plan = await lineinfile.plan({ path: '/etc/a.conf', line: 'b=2', state: 'present', backrefs: false, firstmatch: false, create: false, backup: false } as never, ctx)
+    const plan = await lineinfile.plan(
+      { path: '/etc/a.conf', line: 'b=2', state: 'present', backrefs: false, firstmatch: false, create: false, backup: false } as never,
+      ctx,
+    )
     assert.equal(plan.kind, 'change')
     const ch = plan.kind === 'change' ? plan.changes[0]! : undefined
     assert.equal(ch?.summary, 'line added in /etc/a.conf')
-    assert.deepEqual(ch?.effects?.map((e) => e.fact), ['path.stat', 'path.content'])
+    assert.deepEqual(
+      ch?.effects?.map((e) => e.fact),
+      ['path.stat', 'path.content'],
+    )
     assert.equal((ch?.effects?.[1]?.value as { text: string }).text, 'a=1\nb=2\n')
     assert.equal(ch?.upload?.mode, '0644')
   })

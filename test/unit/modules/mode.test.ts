@@ -40,7 +40,10 @@ describe('mode parsing (as Ansible)', () => {
 describe('renderFileDiff', () => {
   it('attribute lines, then a unified diff with before/after headers', () => {
     const text = renderFileDiff({ path: '/etc/x', before: 'a\nb\n', after: 'a\nc\n', attrs: { mode: ['0644', '0600'] } })
-    assert.equal(text, ['--- before: mode 0644', '+++ after: mode 0600', '--- before: /etc/x', '+++ after: /etc/x', '@@ -1,2 +1,2 @@', ' a', '-b', '+c', ''].join('\n'))
+    assert.equal(
+      text,
+      ['--- before: mode 0644', '+++ after: mode 0600', '--- before: /etc/x', '+++ after: /etc/x', '@@ -1,2 +1,2 @@', ' a', '-b', '+c', ''].join('\n'),
+    )
     assert.equal(renderFileDiff({ path: '/x', before: '', after: '' }), '')
   })
 })

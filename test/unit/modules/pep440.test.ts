@@ -76,10 +76,16 @@ describe('requirements and names', () => {
     const r = parseRequirement('Astronomer-Core[Postgres, celery]==2.0.*; python_version >= "3.8"')
     assert.equal(r.key, 'astronomer-core')
     assert.deepEqual(r.extras, ['postgres', 'celery'])
-    assert.deepEqual(r.specifiers.map((s) => s.text), ['==2.0.*'])
+    assert.deepEqual(
+      r.specifiers.map((s) => s.text),
+      ['==2.0.*'],
+    )
     assert.equal(r.marker, 'python_version >= "3.8"')
     assert.equal(requirementText(r), 'Astronomer-Core[postgres,celery]==2.0.*; python_version >= "3.8"')
-    assert.deepEqual(parseRequirement('foo (>=1.0,<2)').specifiers.map((s) => s.text), ['>=1.0', '<2'])
+    assert.deepEqual(
+      parseRequirement('foo (>=1.0,<2)').specifiers.map((s) => s.text),
+      ['>=1.0', '<2'],
+    )
   })
   it('rejects URLs, options and hostile text with a clear message', () => {
     assert.throws(() => parseRequirement('pkg @ https://x/y.whl'), /URLs and paths are not supported/)

@@ -12,7 +12,7 @@ import { parseRequirement } from '../../../modules/pip/requirement.js'
 const RECORDED = JSON.stringify({
   dists: {
     pip: { version: '23.0.1', requires: [] },
-    'Acplay_Demo': { version: '2.0.0', requires: ['acplay-pgdep>=1.0; extra == "postgres"'] },
+    Acplay_Demo: { version: '2.0.0', requires: ['acplay-pgdep>=1.0; extra == "postgres"'] },
   },
   env: { python_version: '3.11', sys_platform: 'linux' },
 })
@@ -23,16 +23,21 @@ function fakeConn(answer: (script: string) => string): Connection & { scripts: s
   return {
     host: 'fake',
     scripts,
-    get execCount() { return scripts.length },
+    get execCount() {
+      return scripts.length
+    },
     connectCount: 1,
-    async exec(script: string) { scripts.push(script); return { rc: 0, stdout: answer(script), stderr: '' } },
+    async exec(script: string) {
+      scripts.push(script)
+      return { rc: 0, stdout: answer(script), stderr: '' }
+    },
     async close() {},
   }
 }
 
 describe('pip.installed fact', () => {
   it('parses recorded output, normalising names', () => {
-    const env = parsePipEnv(RECORDED + '\n')
+    const env = parsePipEnv(`${RECORDED}\n`)
     assert.equal(env.status, 'ok')
     if (env.status !== 'ok') return
     assert.equal(env.dists['acplay-demo']?.version, '2.0.0')
@@ -91,7 +96,11 @@ describe('pip planner with recorded facts', () => {
     assert.equal(c.execCount, 1)
   })
   it('plans the install of what is missing (extras deps)', async () => {
-    const r = await runModule(pip, { name: ['acplay-demo[postgres]==2.0.0', 'pip'], virtualenv: '/opt/v', index_url: 'http://10.231.1.1/simple/' }, { conn: conn(), check: true, diff: false })
+    const r = await runModule(
+      pip,
+      { name: ['acplay-demo[postgres]==2.0.0', 'pip'], virtualenv: '/opt/v', index_url: 'http://10.231.1.1/simple/' },
+      { conn: conn(), check: true, diff: false },
+    )
     assert.equal(r.status, 'changed')
     assert.match(r.changes[0]!.summary, /^install acplay-demo\[postgres\]==2\.0\.0 \(.*needs acplay-pgdep/)
     assert.deepEqual(r.data.cmd, ['/opt/v/bin/python', '-m', 'pip', 'install', '--index-url', 'http://10.231.1.1/simple/', 'acplay-demo[postgres]==2.0.0'])
@@ -105,7 +114,10 @@ describe('pip planner with recorded facts', () => {
     const c = fakeConn(() => 'ACPLAY_ABSENT')
     const r = await runModule(pip, { name: ['acplay-demo==1.0.0'], virtualenv: '/opt/new venv' }, { conn: c, check: true, diff: false, effects })
     assert.equal(r.status, 'changed')
-    assert.deepEqual(r.changes.map((x) => x.summary), ['create virtualenv /opt/new venv', 'install acplay-demo==1.0.0 (acplay-demo is not installed)'])
+    assert.deepEqual(
+      r.changes.map((x) => x.summary),
+      ['create virtualenv /opt/new venv', 'install acplay-demo==1.0.0 (acplay-demo is not installed)'],
+    )
     assert.deepEqual(effects.get('pip.installed', '/opt/new venv'), { status: 'ok', dists: { 'acplay-demo': { version: '1.0.0' } } })
     const again = await runModule(pip, { name: ['acplay-demo==1.0.0'], virtualenv: '/opt/new venv' }, { conn: c, check: true, diff: false, effects })
     assert.equal(again.status, 'ok', 'a later task in check mode plans against the effect')
@@ -128,7 +140,9 @@ describe('pip planner with recorded facts', () => {
       [{ name: ['x;rm -rf /'], virtualenv: '/v' }, /requirement "x;rm -rf \/": unknown marker variable "rm"/],
     ]
     for (const [args, msg] of cases) {
-      const c = fakeConn(() => { throw new Error('must not touch the host') })
+      const c = fakeConn(() => {
+        throw new Error('must not touch the host')
+      })
       const r = await runModule(pip, args, { conn: c, check: false, diff: false })
       assert.equal(r.status, 'failed', JSON.stringify(args))
       assert.match(r.msg!, msg)

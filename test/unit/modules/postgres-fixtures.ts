@@ -11,10 +11,18 @@ export const REC = {
   roleAbsent: ok('{"exists": false}\n{"encryption" : "scram-sha-256"}\n'),
   dbPostgres: ok('{"exists" : true, "owner" : "postgres", "encoding" : "UTF8", "collate" : "C.UTF-8", "ctype" : "C.UTF-8"}\n{"owner_exists" : true}\n'),
   dbAbsent: ok('{"exists": false}\n{"owner_exists" : false}\n'),
-  listenAddresses: ok('{"exists" : true, "setting" : "localhost", "unit" : null, "context" : "postmaster", "vartype" : "string", "pendingRestart" : false}\n{"auto" : null}\n'),
-  sharedBuffers: ok('{"exists" : true, "setting" : "16384", "unit" : "8kB", "context" : "postmaster", "vartype" : "integer", "pendingRestart" : false}\n{"auto" : null}\n'),
+  listenAddresses: ok(
+    '{"exists" : true, "setting" : "localhost", "unit" : null, "context" : "postmaster", "vartype" : "string", "pendingRestart" : false}\n{"auto" : null}\n',
+  ),
+  sharedBuffers: ok(
+    '{"exists" : true, "setting" : "16384", "unit" : "8kB", "context" : "postmaster", "vartype" : "integer", "pendingRestart" : false}\n{"auto" : null}\n',
+  ),
   psqlMissing: { rc: 127, stdout: '', stderr: 'sh: 1: exec: psql: not found\n' } as ExecResult,
-  serverDown: { rc: 2, stdout: '', stderr: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n' } as ExecResult,
+  serverDown: {
+    rc: 2,
+    stdout: '',
+    stderr: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n',
+  } as ExecResult,
 }
 
 /** The tail of Debian's default pg_hba.conf (PostgreSQL 15), comments included. */
@@ -44,7 +52,10 @@ host    replication     all             ::1/128                 scram-sha-256
 export const hbaOut = (content: string, path = '/etc/postgresql/15/main/pg_hba.conf') => ok(`${path}\npostgres|postgres|640\n${content}`)
 
 /** A plan context whose facts parse recorded output (by fact name); counts reads. */
-export function fakeCtx(outputs: Record<string, ExecResult>, opts: { check?: boolean; effects?: Record<string, unknown> } = {}): ModuleContext & { reads: string[] } {
+export function fakeCtx(
+  outputs: Record<string, ExecResult>,
+  opts: { check?: boolean; effects?: Record<string, unknown> } = {},
+): ModuleContext & { reads: string[] } {
   const reads: string[] = []
   return {
     host: 'db',

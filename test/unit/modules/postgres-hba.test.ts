@@ -19,14 +19,23 @@ describe('pg_hba.conf editing', () => {
   it('replaces the matching rule in place, keeping every other line byte for byte', () => {
     const e = editHba(HBA, rule({ address: '127.0.0.1/32', method: 'trust' }), 'present')
     assert.equal(e.action, 'replaced')
-    assert.equal(e.content, HBA.replace('host    all             all             127.0.0.1/32            scram-sha-256', 'host    all             all             127.0.0.1/32            trust'))
+    assert.equal(
+      e.content,
+      HBA.replace(
+        'host    all             all             127.0.0.1/32            scram-sha-256',
+        'host    all             all             127.0.0.1/32            trust',
+      ),
+    )
     assert.equal(editHba(HBA, rule({ address: '127.0.0.1/32', method: 'scram-sha-256' }), 'present').action, 'unchanged')
   })
 
   it('inserts a new rule before the first rule that would shadow it, else appends', () => {
     const local = editHba(HBA, { type: 'local', databases: ['airflow'], users: ['airflow'], method: 'md5', options: [] }, 'present')
     const lines = local.content.split('\n')
-    assert.equal(lines.indexOf('local   airflow         airflow                                 md5') + 1, lines.indexOf('local   all             all                                     peer'))
+    assert.equal(
+      lines.indexOf('local   airflow         airflow                                 md5') + 1,
+      lines.indexOf('local   all             all                                     peer'),
+    )
     const host = editHba(HBA, rule({ databases: ['airflow'], users: ['airflow'], address: '10.231.0.0/16' }), 'present')
     assert.ok(host.content.endsWith('::1/128                 scram-sha-256\nhost    airflow         airflow         10.231.0.0/16           md5\n'))
     assert.equal(covers(rule({ address: '10.0.0.0/8' }), rule({ address: '10.231.0.0/16' })), true)
@@ -35,7 +44,10 @@ describe('pg_hba.conf editing', () => {
 
   it('removes the rule with state=absent and is unchanged when it is not there', () => {
     const added = editHba(HBA, rule({ databases: ['a'], users: ['b'], address: '10.0.0.0/8' }), 'present').content
-    assert.deepEqual(editHba(added, rule({ databases: ['a'], users: ['b'], address: '10.0.0.0/8', method: 'trust' }), 'absent'), { content: HBA, action: 'removed' })
+    assert.deepEqual(editHba(added, rule({ databases: ['a'], users: ['b'], address: '10.0.0.0/8', method: 'trust' }), 'absent'), {
+      content: HBA,
+      action: 'removed',
+    })
     assert.equal(editHba(HBA, rule({ address: '10.0.0.0/8' }), 'absent').action, 'unchanged')
   })
 })

@@ -23,7 +23,13 @@ describe('postgres fact parsers (recorded output)', () => {
     assert.equal(r.role.password, null)
     assert.deepEqual(r.expires, { input: '2030-01-01', epoch: '1893456000.000000' })
     assert.deepEqual(pgRoleFact.parse(REC.roleAbsent, L, 'x').role, { exists: false })
-    assert.deepEqual(pgDbFact.parse(REC.dbPostgres, L, 'postgres').db, { exists: true, owner: 'postgres', encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8' })
+    assert.deepEqual(pgDbFact.parse(REC.dbPostgres, L, 'postgres').db, {
+      exists: true,
+      owner: 'postgres',
+      encoding: 'UTF8',
+      collate: 'C.UTF-8',
+      ctype: 'C.UTF-8',
+    })
     assert.equal(pgDbFact.parse(REC.dbAbsent, L, 'nope', 'x').ownerExists, false)
     assert.equal(pgSettingFact.parse(REC.sharedBuffers, L, 'shared_buffers').unit, '8kB')
     const h = pgHbaFact.parse(hbaOut(HBA), L)
@@ -53,7 +59,10 @@ describe('postgres planners given facts', () => {
   })
 
   it('check mode without psql (an earlier task installs it): "would change (depends on an earlier change)"', async () => {
-    const ctx = fakeCtx({ 'postgres.role': REC.psqlMissing, 'postgres.db': REC.psqlMissing, 'postgres.hba': REC.psqlMissing, 'postgres.setting': REC.serverDown }, { check: true })
+    const ctx = fakeCtx(
+      { 'postgres.role': REC.psqlMissing, 'postgres.db': REC.psqlMissing, 'postgres.hba': REC.psqlMissing, 'postgres.setting': REC.serverDown },
+      { check: true },
+    )
     for (const [mod, args] of [
       [postgresUser, { name: 'airflow' }],
       [postgresDb, { name: 'airflow' }],
@@ -77,14 +86,21 @@ describe('postgres planners given facts', () => {
   })
 
   it('hba: adds the rule at the end with a diff and a reload in the same change', async () => {
-    const p = await plan(postgresHba, { databases: 'airflow', users: 'airflow', source: '10.231.0.0/16', method: 'scram-sha-256' }, fakeCtx({ 'postgres.hba': hbaOut(HBA) }))
+    const p = await plan(
+      postgresHba,
+      { databases: 'airflow', users: 'airflow', source: '10.231.0.0/16', method: 'scram-sha-256' },
+      fakeCtx({ 'postgres.hba': hbaOut(HBA) }),
+    )
     assert.ok(p.kind === 'change')
     const c = p.changes[0]!
-    assert.equal(c.diff!.after, HBA + 'host    airflow         airflow         10.231.0.0/16           scram-sha-256\n')
+    assert.equal(c.diff!.after, `${HBA}host    airflow         airflow         10.231.0.0/16           scram-sha-256\n`)
     assert.equal(c.upload!.dest, '/etc/postgresql/15/main/pg_hba.conf')
     assert.equal(c.upload!.owner, undefined, 'an existing file keeps owner and mode')
     assert.match(c.commands[0]!.stdin!, /SELECT pg_reload_conf\(\);/)
-    assert.deepEqual(c.effects!.map((e) => e.key), ['(server hba_file)', '/etc/postgresql/15/main/pg_hba.conf'])
+    assert.deepEqual(
+      c.effects!.map((e) => e.key),
+      ['(server hba_file)', '/etc/postgresql/15/main/pg_hba.conf'],
+    )
   })
 
   it('set: listen_addresses needs a restart; shared_buffers 128MB is the running 16384 x 8kB', async () => {
@@ -92,6 +108,10 @@ describe('postgres planners given facts', () => {
     assert.deepEqual(summaries(p), ["set listen_addresses = '*' (was localhost); restart required"])
     assert.equal(p.data!.restart_required, true)
     const q = await plan(postgresSet, { name: 'shared_buffers', value: '128MB' }, fakeCtx({ 'postgres.setting': REC.sharedBuffers }))
-    assert.deepEqual(q, { kind: 'ok', reason: 'shared_buffers is 128MB', data: { name: 'shared_buffers', value: '128MB', prev_value: '16384 (8kB)', context: 'postmaster', restart_required: false } })
+    assert.deepEqual(q, {
+      kind: 'ok',
+      reason: 'shared_buffers is 128MB',
+      data: { name: 'shared_buffers', value: '128MB', prev_value: '16384 (8kB)', context: 'postmaster', restart_required: false },
+    })
   })
 })

@@ -37,7 +37,10 @@ describe('postgres sql quoting', () => {
   it('classifies psql failures: missing psql / server down are PgUnavailable, SQL errors fail', () => {
     assert.throws(() => psqlOutput(REC.psqlMissing, 'x'), PgUnavailable)
     assert.throws(() => psqlOutput(REC.serverDown, 'x'), PgUnavailable)
-    assert.throws(() => psqlOutput({ rc: 3, stdout: '', stderr: 'ERROR:  invalid input syntax for type timestamp' }, 'role a'), /reading role a failed: ERROR:  invalid input/)
+    assert.throws(
+      () => psqlOutput({ rc: 3, stdout: '', stderr: 'ERROR:  invalid input syntax for type timestamp' }, 'role a'),
+      /reading role a failed: ERROR: {2}invalid input/,
+    )
     assert.deepEqual(jsonLine('{"a":1}\n{"b":2}\n', 1, 'x'), { b: 2 })
     assert.throws(() => jsonLine('{"a":1}\n', 1, 'x'), /printed 1 line/)
   })

@@ -3,10 +3,7 @@
  * stat lines: `k` + a kind letter per path, the /proc/self/ line (who runs the commands), a stat
  * line per existing path, NUL; per link its target record; a `sha256sum -z` record per readable file.
  */
-export type Recorded =
-  | 'absent'
-  | { stat: string; sha?: string }
-  | { stat: string; link: string; target?: { stat: string; sha?: string } }
+export type Recorded = 'absent' | { stat: string; sha?: string } | { stat: string; link: string; target?: { stat: string; sha?: string } }
 
 export function statsOutput(user: string, group: string, paths: Recorded[], after = ''): string {
   let kinds = ''

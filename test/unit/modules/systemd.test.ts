@@ -2,21 +2,33 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
-import type { Connection } from '../../../engine/connection/types.js'
 import { parseUnitState, systemdUnit } from '../../../modules/facts/systemd.js'
 import { systemd, unitName } from '../../../modules/systemd.js'
 import { fakeConn } from './fake-ctx.js'
 
 const show = (o: Record<string, string>) =>
-  Object.entries({ Id: 'x.service', LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', UnitFileState: 'disabled', NeedDaemonReload: 'no', FragmentPath: '/etc/systemd/system/x.service', DropInPaths: '', ...o })
-    .map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
+  `${Object.entries({
+    Id: 'x.service',
+    LoadState: 'loaded',
+    ActiveState: 'inactive',
+    SubState: 'dead',
+    UnitFileState: 'disabled',
+    NeedDaemonReload: 'no',
+    FragmentPath: '/etc/systemd/system/x.service',
+    DropInPaths: '',
+    ...o,
+  })
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`
 
 const plan = (args: Record<string, unknown>, answer: string, effects?: EffectStore) =>
   runModule(systemd, args, { conn: fakeConn(answer), check: true, diff: false, effects })
 
 describe('systemd.unit fact', () => {
   it('parses systemctl show', () => {
-    const u = parseUnitState(show({ ActiveState: 'active', SubState: 'running', NeedDaemonReload: 'yes', DropInPaths: '/etc/systemd/system/x.service.d/a.conf /run/x.conf' }))
+    const u = parseUnitState(
+      show({ ActiveState: 'active', SubState: 'running', NeedDaemonReload: 'yes', DropInPaths: '/etc/systemd/system/x.service.d/a.conf /run/x.conf' }),
+    )
     assert.equal(u.activeState, 'active')
     assert.equal(u.needDaemonReload, true)
     assert.deepEqual(u.dropInPaths, ['/etc/systemd/system/x.service.d/a.conf', '/run/x.conf'])
@@ -46,11 +58,21 @@ describe('systemd planner', () => {
   })
   it('orders daemon-reload, unmask, enable, start; records the resulting state', async () => {
     const effects = new EffectStore()
-    const r = await plan({ name: 'x', state: 'started', enabled: true, masked: false }, show({ LoadState: 'masked', UnitFileState: 'masked', NeedDaemonReload: 'yes' }), effects)
+    const r = await plan(
+      { name: 'x', state: 'started', enabled: true, masked: false },
+      show({ LoadState: 'masked', UnitFileState: 'masked', NeedDaemonReload: 'yes' }),
+      effects,
+    )
     // a masked unit always reports NeedDaemonReload (its fragment is /dev/null); unmask reloads anyway
-    assert.deepEqual(r.changes.map((c) => c.summary), ['unmask x.service', 'enable x.service', 'start x.service (inactive)'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['unmask x.service', 'enable x.service', 'start x.service (inactive)'],
+    )
     const d = await plan({ name: 'x', state: 'started', enabled: true }, show({ NeedDaemonReload: 'yes' }))
-    assert.deepEqual(d.changes.map((c) => c.summary), ['daemon-reload (unit files of x.service changed on disk)', 'enable x.service', 'start x.service (inactive)'])
+    assert.deepEqual(
+      d.changes.map((c) => c.summary),
+      ['daemon-reload (unit files of x.service changed on disk)', 'enable x.service', 'start x.service (inactive)'],
+    )
     const after = effects.get('systemd.unit', 'x.service') as { activeState: string; unitFileState: string }
     assert.equal(after.activeState, 'active')
     assert.equal(after.unitFileState, 'enabled')
@@ -70,13 +92,19 @@ describe('systemd planner', () => {
     effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/app@.service', value: { exists: true, type: 'file' } }])
     const c = await plan({ name: 'app@one', state: 'started', enabled: true }, missing, effects)
     assert.equal(c.status, 'changed')
-    assert.deepEqual(c.changes.map((x) => x.summary), ['enable app@one.service', 'start app@one.service (inactive)'])
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['enable app@one.service', 'start app@one.service (inactive)'],
+    )
   })
   it('an earlier change to the unit file means a daemon-reload in check mode', async () => {
     const effects = new EffectStore()
     effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/x.service', value: { exists: true } }])
     const r = await plan({ name: 'x', state: 'started' }, show({ ActiveState: 'active' }), effects)
-    assert.deepEqual(r.changes.map((c) => c.summary), ['daemon-reload (unit files changed)'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['daemon-reload (unit files changed)'],
+    )
   })
   it('bad arguments fail before touching the host', async () => {
     for (const [args, msg] of [

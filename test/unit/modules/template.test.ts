@@ -31,12 +31,16 @@ describe('template planner given facts', () => {
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
     assert.equal(c?.upload?.content.toString(), 'key=v1\n')
     assert.equal(c?.upload?.mode, '0644')
-    assert.deepEqual(c?.effects?.[0], { fact: 'path.stat', key: '/etc/a.conf', value: { exists: true, type: 'file', mode: '0644', owner: 'root', group: 'root', sha256: sha256('key=v1\n'), size: 7 } })
+    assert.deepEqual(c?.effects?.[0], {
+      fact: 'path.stat',
+      key: '/etc/a.conf',
+      value: { exists: true, type: 'file', mode: '0644', owner: 'root', group: 'root', sha256: sha256('key=v1\n'), size: 7 },
+    })
   })
   it('secret: the upload is marked and the summary has no checksum of the text', async () => {
     const plan = await template.plan({ ...(p as object), secret: true } as never, ctxWith(rec('absent')))
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
     assert.equal(c?.upload?.secret, true)
-    assert.equal(c?.summary, '/etc/a.conf'.replace(/^/, 'create ') + ' (secret content, mode 0644, owner root:root)')
+    assert.equal(c?.summary, `${'/etc/a.conf'.replace(/^/, 'create ')} (secret content, mode 0644, owner root:root)`)
   })
 })

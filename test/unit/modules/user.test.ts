@@ -13,8 +13,17 @@ const astro: UserInfo = userInfo.parse(out(RECORDED), 'astro')
 describe('user.info fact', () => {
   it('parses a recorded account (primary group excluded from groups)', () => {
     assert.deepEqual(astro, {
-      exists: true, name: 'astro', uid: 999, gid: 996, group: 'astro', groups: ['docker', 'sudo'],
-      comment: 'Astronomer', home: '/home/astro', shell: '/bin/false', homeExists: true, passwordDigest: DIGEST,
+      exists: true,
+      name: 'astro',
+      uid: 999,
+      gid: 996,
+      group: 'astro',
+      groups: ['docker', 'sudo'],
+      comment: 'Astronomer',
+      home: '/home/astro',
+      shell: '/bin/false',
+      homeExists: true,
+      passwordDigest: DIGEST,
     })
   })
   it('absent, unreadable shadow, errors', () => {
@@ -39,12 +48,18 @@ describe('user planner', () => {
     const [c] = plan.changes
     assert.equal(c!.summary, 'create user astro with shell /bin/false, home /home/astro')
     assert.deepEqual(c!.commands, [{ argv: ['useradd', '--create-home', '--shell', '/bin/false', '--', 'astro'] }])
-    assert.deepEqual(c!.effects!.map((e) => `${e.fact} ${e.key}`), ['user.info astro', 'group.info astro', 'path.stat /home/astro'])
+    assert.deepEqual(
+      c!.effects!.map((e) => `${e.fact} ${e.key}`),
+      ['user.info astro', 'group.info astro', 'path.stat /home/astro'],
+    )
     assert.deepEqual(c!.effects![2]!.value, { exists: true, type: 'directory', owner: 'astro', group: 'astro', mode: '0755' })
     assert.equal(plan.data?.shell, '/bin/false')
   })
   it('uses an existing group named like the user; sets the password through chpasswd stdin', () => {
-    const plan = planUser({ ...base, password: '$6$x$hash', create_home: false }, { user: { exists: false }, ownGroup: { exists: true, name: 'astro', gid: 5 } })
+    const plan = planUser(
+      { ...base, password: '$6$x$hash', create_home: false },
+      { user: { exists: false }, ownGroup: { exists: true, name: 'astro', gid: 5 } },
+    )
     if (plan.kind !== 'change') return assert.fail('expected a change')
     const c = plan.changes[0]!
     assert.deepEqual(c.commands[0]!.argv, ['useradd', '--gid', 'astro', '--no-create-home', '--', 'astro'])
@@ -62,7 +77,10 @@ describe('user planner', () => {
   it('one usermod for attribute drift, with attrs in the diff', () => {
     const plan = planUser({ ...base, shell: '/bin/bash', comment: 'x', groups: ['docker'] }, { user: astro })
     if (plan.kind !== 'change') return assert.fail('expected a change')
-    assert.deepEqual(plan.changes.map((c) => c.summary), ['change user astro: groups docker,sudo -> docker, shell /bin/false -> /bin/bash, comment Astronomer -> x'])
+    assert.deepEqual(
+      plan.changes.map((c) => c.summary),
+      ['change user astro: groups docker,sudo -> docker, shell /bin/false -> /bin/bash, comment Astronomer -> x'],
+    )
     assert.deepEqual(plan.changes[0]!.commands[0]!.argv, ['usermod', '--groups', 'docker', '--shell', '/bin/bash', '--comment', 'x', '--', 'astro'])
     assert.deepEqual(plan.changes[0]!.diff!.attrs!.shell, ['/bin/false', '/bin/bash'])
   })
@@ -82,6 +100,10 @@ describe('user planner', () => {
       { fact: 'user.info', key: 'astro', value: { exists: false } },
       { fact: 'path.stat', key: '/home/astro', value: { exists: false } },
     ])
-    assert.deepEqual(planUser({ ...base, state: 'absent' }, { user: { exists: false } }), { kind: 'ok', reason: 'user astro does not exist', data: { name: 'astro', state: 'absent' } })
+    assert.deepEqual(planUser({ ...base, state: 'absent' }, { user: { exists: false } }), {
+      kind: 'ok',
+      reason: 'user astro does not exist',
+      data: { name: 'astro', state: 'absent' },
+    })
   })
 })

@@ -2,14 +2,12 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
-import type { Connection } from '../../../engine/connection/types.js'
 import { parseVenvInfo } from '../../../modules/facts/venv.js'
 import { venv } from '../../../modules/venv.js'
 import { pip } from '../../../modules/pip.js'
 import { fakeConn } from './fake-ctx.js'
 
 const CFG = 'owner astro\ncfg home = /usr/bin\ncfg include-system-site-packages = false\ncfg version = 3.11.2\npython 3.11.2\n'
-
 
 describe('venv.info fact', () => {
   it('parses a healthy venv', () => {
@@ -18,7 +16,10 @@ describe('venv.info fact', () => {
   it('recognises absent, foreign, broken and empty', () => {
     assert.deepEqual(parseVenvInfo('absent\n'), { exists: false, isVenv: false })
     assert.match(parseVenvInfo('owner root\npythonerr sh: 1: /x/bin/python: not found\n').problem!, /no pyvenv.cfg/)
-    assert.match(parseVenvInfo('owner root\ncfg home = /usr/bin\npythonerr /x/bin/python: No such file\n').problem!, /bin\/python does not run \(\/x\/bin\/python: No such file\)/)
+    assert.match(
+      parseVenvInfo('owner root\ncfg home = /usr/bin\npythonerr /x/bin/python: No such file\n').problem!,
+      /bin\/python does not run \(\/x\/bin\/python: No such file\)/,
+    )
     assert.equal(parseVenvInfo('owner root\nempty\n').empty, true)
     assert.match(parseVenvInfo('notdir\n').problem!, /not a directory/)
   })
@@ -42,7 +43,10 @@ describe('venv planner', () => {
     const c = fakeConn('ACPLAY_ABSENT')
     const p = await runModule(pip, { name: ['acplay-demo'], virtualenv: '/opt/v' }, { conn: c, check: true, diff: false, effects })
     assert.equal(p.status, 'changed')
-    assert.deepEqual(p.changes.map((x) => x.summary), ['install acplay-demo (acplay-demo is not installed)'])
+    assert.deepEqual(
+      p.changes.map((x) => x.summary),
+      ['install acplay-demo (acplay-demo is not installed)'],
+    )
     assert.equal(c.count, 0)
   })
   it('fails on a foreign or broken directory instead of reporting ok', async () => {
@@ -58,7 +62,10 @@ describe('venv planner', () => {
   })
   it('repairs settings drift', async () => {
     const r = await run({ path: '/opt/v', system_site_packages: true, owner: 'bob' }, CFG)
-    assert.deepEqual(r.changes.map((c) => c.summary), ['set include-system-site-packages = true in /opt/v/pyvenv.cfg', 'chown -R bob /opt/v (owned by astro)'])
+    assert.deepEqual(
+      r.changes.map((c) => c.summary),
+      ['set include-system-site-packages = true in /opt/v/pyvenv.cfg', 'chown -R bob /opt/v (owned by astro)'],
+    )
   })
   it('bad arguments fail before touching the host', async () => {
     for (const [args, msg] of [

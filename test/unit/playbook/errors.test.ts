@@ -40,17 +40,28 @@ test('unknown module: closest names; an unknown keyword reads as one', () => {
 })
 
 test('two actions, or none', () => {
-  assert.equal(error(play('    - name: t\n      copy: {dest: /x}\n      shell: echo\n')), "E_PLAYBOOK: F:5:7: conflicting actions in one task: copy, shell (task 't')")
+  assert.equal(
+    error(play('    - name: t\n      copy: {dest: /x}\n      shell: echo\n')),
+    "E_PLAYBOOK: F:5:7: conflicting actions in one task: copy, shell (task 't')",
+  )
   assert.equal(error(play('    - name: t\n      when: x\n')), "E_PLAYBOOK: F:3:7: task has no module or action (task 't')")
 })
 
 test('module arguments checked at load: unknown, missing required, types of plain values', () => {
-  assert.equal(error(play('    - name: t\n      copy:\n        dest: /x\n        mdoe: "0644"\n')),
-    "E_PARAM: F:6:9: unknown argument 'mdoe' for module copy (supported: content, dest, force, mode, src) (task 't')")
+  assert.equal(
+    error(play('    - name: t\n      copy:\n        dest: /x\n        mdoe: "0644"\n')),
+    "E_PARAM: F:6:9: unknown argument 'mdoe' for module copy (supported: content, dest, force, mode, src) (task 't')",
+  )
   assert.equal(error(play('    - copy: src=a\n')), "E_PARAM: F:3:7: missing required argument 'dest' for module copy (task 'copy')")
-  assert.equal(error(play('    - user: name=a uid=abc\n')), 'E_PARAM: F:3:7: argument \'uid\' must be an integer, got "abc" (task \'user\')')
-  assert.equal(error(play('    - user: {name: a, state: gone}\n')), 'E_PARAM: F:3:7: argument \'state\' must be one of present, absent; got "gone" (task \'user\')')
-  assert.equal(error(play('    - copy: dest=/x oops\n')), "E_PARAM: F:3:13: module 'copy' takes no free-form text, got 'oops' (use key=value or a mapping) (task 'copy')")
+  assert.equal(error(play('    - user: name=a uid=abc\n')), "E_PARAM: F:3:7: argument 'uid' must be an integer, got \"abc\" (task 'user')")
+  assert.equal(
+    error(play('    - user: {name: a, state: gone}\n')),
+    "E_PARAM: F:3:7: argument 'state' must be one of present, absent; got \"gone\" (task 'user')",
+  )
+  assert.equal(
+    error(play('    - copy: dest=/x oops\n')),
+    "E_PARAM: F:3:13: module 'copy' takes no free-form text, got 'oops' (use key=value or a mapping) (task 'copy')",
+  )
 })
 
 test('templated values skip type checks; templated keys skip validation; module_defaults count as given', () => {
@@ -60,17 +71,29 @@ test('templated values skip type checks; templated keys skip validation; module_
 })
 
 test('wrong keyword types', () => {
-  assert.equal(error(play('    - debug: msg=x\n      when: {a: 1}\n')), "E_PLAYBOOK: F:4:13: 'when' must be a string, a boolean or a list of them, got a mapping")
+  assert.equal(
+    error(play('    - debug: msg=x\n      when: {a: 1}\n')),
+    "E_PLAYBOOK: F:4:13: 'when' must be a string, a boolean or a list of them, got a mapping",
+  )
   assert.equal(error(play('    - debug: msg=x\n      loop: 5\n')), "E_PLAYBOOK: F:4:13: 'loop' must be a list or a template that yields one, got a number")
   assert.equal(error(play('    - debug: msg=x\n      become: maybe\n')), "E_PLAYBOOK: F:4:15: 'become' must be a boolean, got a string")
   assert.equal(error(play('    - debug: msg=x\n      register: [a]\n')), "E_PLAYBOOK: F:4:17: 'register' must be a string, got a list")
   assert.equal(error(play('    - block: []\n      register: r\n')), "E_PLAYBOOK: F:4:7: 'register' is not valid on a block")
-  assert.equal(error(play('    - debug: msg=x\n      with_fileglob: "*"\n')), "E_PLAYBOOK: F:4:7: 'with_fileglob' is not supported; use 'loop' (with a filter where needed)")
-  assert.equal(error(play('    - meta: flush\n')), "E_PLAYBOOK: F:3:13: unknown meta action 'flush' (supported: flush_handlers, end_play, end_host, noop, clear_host_errors, refresh_inventory, reset_connection)")
+  assert.equal(
+    error(play('    - debug: msg=x\n      with_fileglob: "*"\n')),
+    "E_PLAYBOOK: F:4:7: 'with_fileglob' is not supported; use 'loop' (with a filter where needed)",
+  )
+  assert.equal(
+    error(play('    - meta: flush\n')),
+    "E_PLAYBOOK: F:3:13: unknown meta action 'flush' (supported: flush_handlers, end_play, end_host, noop, clear_host_errors, refresh_inventory, reset_connection)",
+  )
 })
 
 test('handlers need a name', () => {
-  assert.equal(error('- hosts: all\n  handlers:\n    - service: name=x state=restarted\n'), 'E_PLAYBOOK: F:3:7: handler has no name (handlers are notified by name)')
+  assert.equal(
+    error('- hosts: all\n  handlers:\n    - service: name=x state=restarted\n'),
+    'E_PLAYBOOK: F:3:7: handler has no name (handlers are notified by name)',
+  )
 })
 
 test('a role that does not exist lists where it looked', () => {
@@ -82,7 +105,10 @@ test('a role that does not exist lists where it looked', () => {
 
 test('errors inside other files name those files', async () => {
   const file = path.join(fixtures, 'errors', 'bad-import.yml')
-  await assert.rejects(loadPlaybook(file, opts), (e: AcplayError) =>
-    e.describe() === `E_UNKNOWN_MODULE: ${path.join(fixtures, 'errors', 'bad-tasks.yml')}:2:3: unknown module 'debgu' (did you mean: debug?) (task 'oops')`)
+  await assert.rejects(
+    loadPlaybook(file, opts),
+    (e: AcplayError) =>
+      e.describe() === `E_UNKNOWN_MODULE: ${path.join(fixtures, 'errors', 'bad-tasks.yml')}:2:3: unknown module 'debgu' (did you mean: debug?) (task 'oops')`,
+  )
   await assert.rejects(loadPlaybook(path.join(fixtures, 'errors', 'cycle-a.yml'), opts), /import_playbook cycle/)
 })

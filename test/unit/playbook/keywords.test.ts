@@ -25,11 +25,21 @@ test('when: strings, wrapped templates, booleans, lists, nothing', () => {
 })
 
 test('when: a mapping is an error at the value', () => {
-  assert.throws(() => when('\n  {a: 1}'), (e: any) => e.code === 'E_PLAYBOOK' && e.where.line === 2 && e.where.col === 3 && /'when' must be a string, a boolean or a list of them, got a mapping/.test(e.message))
+  assert.throws(
+    () => when('\n  {a: 1}'),
+    (e: any) =>
+      e.code === 'E_PLAYBOOK' &&
+      e.where.line === 2 &&
+      e.where.col === 3 &&
+      /'when' must be a string, a boolean or a list of them, got a mapping/.test(e.message),
+  )
 })
 
 test('tags: string, comma string, list', () => {
-  const t = (y: string) => { const { src, n } = node(y); return tags(src, n) }
+  const t = (y: string) => {
+    const { src, n } = node(y)
+    return tags(src, n)
+  }
   assert.deepEqual(t('one'), ['one'])
   assert.deepEqual(t('"a, b,c"'), ['a', 'b', 'c'])
   assert.deepEqual(t('[x, 2]'), ['x', '2'])

@@ -11,7 +11,10 @@ test('k=v pairs with quotes and escaped quotes', () => {
 
 test('Jinja blocks with spaces stay one word', () => {
   assert.deepEqual(parseKv('msg="{{ a }} b" name={{ item | upper }}').args, { msg: '{{ a }} b', name: '{{ item | upper }}' })
-  assert.deepEqual(splitArgs('x={{ a b }} y').map((t) => t.text), ['x={{ a b }}', 'y'])
+  assert.deepEqual(
+    splitArgs('x={{ a b }} y').map((t) => t.text),
+    ['x={{ a b }}', 'y'],
+  )
 })
 
 test('free-form command keeps its words; only known keys are taken out', () => {
@@ -26,7 +29,7 @@ test('a multi-line script keeps its newlines', () => {
   assert.equal(parseKv('set -e\necho one\necho two\n', RAW).freeForm, 'set -e\necho one\necho two')
 })
 
-test("an apostrophe inside a word is not a quote; an unclosed one is an error", () => {
+test('an apostrophe inside a word is not a quote; an unclosed one is an error', () => {
   assert.equal(parseKv("echo don't", RAW).freeForm, "echo don't")
   assert.throws(() => parseKv('msg="open'), /unbalanced " quote/)
 })

@@ -16,7 +16,10 @@ test('import_playbook is loaded inline with its vars and tags', async () => {
   assert.equal(pb.file, path.join(dir, 'site.yml'))
   assert.equal(pb.plays.length, 2)
   const [db] = pb.plays
-  assert.deepEqual([db!.name, db!.hosts, db!.gather_facts, db!.vars, db!.tags, db!.dir], ['db', 'db', false, { from_import: 1 }, ['imported'], path.join(dir, 'sub')])
+  assert.deepEqual(
+    [db!.name, db!.hosts, db!.gather_facts, db!.vars, db!.tags, db!.dir],
+    ['db', 'db', false, { from_import: 1 }, ['imported'], path.join(dir, 'sub')],
+  )
   assert.deepEqual(mod(db!.tasks[0]).module, 'postgresql_user')
   assert.deepEqual(db!.tasks[0]!.pos, { file: path.join(dir, 'sub/other.yml'), line: 4, col: 7 })
 })
@@ -26,11 +29,27 @@ test('play keywords and module tasks: mapping, k=v, free-form command, loops', a
   assert.deepEqual([play.name, play.become, play.gather_facts, play.strategy, play.vars], ['Deploy', true, true, 'linear', { port: 8080 }])
   assert.deepEqual(play.vars_files, [path.join(dir, 'vars/common.yml')])
   const [copy, migrate, users, dict] = play.tasks.map(mod)
-  assert.deepEqual({ module: copy!.module, args: copy!.args, notify: copy!.notify, pos: copy!.pos },
-    { module: 'copy', args: { src: 'app.conf', dest: '/etc/app.conf', mode: '0644' }, notify: ['restart app'], pos: { file: path.join(dir, 'site.yml'), line: 21, col: 7 } })
+  assert.deepEqual(
+    { module: copy!.module, args: copy!.args, notify: copy!.notify, pos: copy!.pos },
+    {
+      module: 'copy',
+      args: { src: 'app.conf', dest: '/etc/app.conf', mode: '0644' },
+      notify: ['restart app'],
+      pos: { file: path.join(dir, 'site.yml'), line: 21, col: 7 },
+    },
+  )
   assert.deepEqual(migrate!.args, { cmd: './migrate.sh --all', chdir: '/opt/app', creates: '/opt/app/.migrated' })
   assert.deepEqual([users!.args, users!.loop, users!.loop_control], [{ name: '{{ item }}', state: 'present' }, ['alice', 'bob'], { label: '{{ item }}' }])
-  assert.deepEqual([dict!.module, dict!.loop], ['debug', [{ key: 'a', value: 1 }, { key: 'b', value: 2 }]])
+  assert.deepEqual(
+    [dict!.module, dict!.loop],
+    [
+      'debug',
+      [
+        { key: 'a', value: 1 },
+        { key: 'b', value: 2 },
+      ],
+    ],
+  )
 })
 
 test('blocks, imports, includes, meta', async () => {
@@ -39,7 +58,14 @@ test('blocks, imports, includes, meta', async () => {
   assert.deepEqual([b.kind, b.when, b.tags], ['block', ['do_block'], ['blk']])
   assert.deepEqual(mod(b.block[0]).args, { cmd: 'set -e\necho one' })
   assert.deepEqual(mod(b.rescue[0]).args, { msg: 'rescued' })
-  assert.deepEqual(b.always[0], { kind: 'meta', pos: { file: path.join(dir, 'site.yml'), line: 45, col: 11 }, when: [], tags: [], vars: {}, action: 'flush_handlers' })
+  assert.deepEqual(b.always[0], {
+    kind: 'meta',
+    pos: { file: path.join(dir, 'site.yml'), line: 45, col: 11 },
+    when: [],
+    tags: [],
+    vars: {},
+    action: 'flush_handlers',
+  })
   const imp = blk(t[5])
   assert.deepEqual([imp.kind, imp.tags, mod(imp.block[0]).name, imp.block[0]!.pos.file], ['block', ['extra'], 'extra task', path.join(dir, 'extra.yml')])
   const inc = t[6] as IncludeTasksTask
@@ -54,7 +80,10 @@ test('roles: dependencies first, once per play, role context on every task', asy
   assert.equal(play.roles.length, 2)
   assert.deepEqual([common!.role?.name, common!.role?.defaults, mod(common!.block[0]).role?.name], ['common', { common_default: 'a' }, 'common'])
   assert.deepEqual([app!.when, app!.tags], [['deploy_app'], ['app']])
-  assert.deepEqual({ ...app!.role, dir: undefined }, { name: 'app', dir: undefined, defaults: { app_port: 80 }, vars: { a: 2, b: 3 }, params: { app_port: 9000 } })
+  assert.deepEqual(
+    { ...app!.role, dir: undefined },
+    { name: 'app', dir: undefined, defaults: { app_port: 80 }, vars: { a: 2, b: 3 }, params: { app_port: 9000 } },
+  )
   // common is a dependency of app too, already loaded with the same params: skipped; base runs first
   const [base, setup, inner] = app!.block
   assert.deepEqual([base!.role?.name, base!.role?.params, mod(blk(base).block[0]).role?.name], ['base', { base_param: 1 }, 'base'])
@@ -62,12 +91,15 @@ test('roles: dependencies first, once per play, role context on every task', asy
   assert.equal(mod(blk(inner).block[0]).role?.name, 'app', 'role set inside nested blocks')
 })
 
-test('handlers: the play\'s with listen topics, then the roles\' (once)', async () => {
+test("handlers: the play's with listen topics, then the roles' (once)", async () => {
   const h = (await load()).plays[1]!.handlers
-  assert.deepEqual(h.map((x) => [x.name, x.module, x.listen, x.role?.name]), [
-    ['restart app', 'service', ['restart app', 'app changed'], undefined],
-    ['reload common', 'command', ['reload common', 'common : reload common'], 'common'],
-  ])
+  assert.deepEqual(
+    h.map((x) => [x.name, x.module, x.listen, x.role?.name]),
+    [
+      ['restart app', 'service', ['restart app', 'app changed'], undefined],
+      ['reload common', 'command', ['reload common', 'common : reload common'], 'common'],
+    ],
+  )
 })
 
 test('list tasks with role prefixes and effective tags', async () => {

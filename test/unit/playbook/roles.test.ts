@@ -9,11 +9,13 @@ const dir = path.join(fixtures, 'roles-deps')
 
 /** The role blocks as `name(params)`, nested dependencies in brackets. */
 function shape(tasks: Task[]): string[] {
-  return tasks.filter((t) => t.kind === 'block').map((t) => {
-    const inner = shape(t.kind === 'block' ? t.block : [])
-    const params = Object.keys(t.role!.params).length ? JSON.stringify(t.role!.params) : ''
-    return `${t.role!.name}${params}${inner.length ? `[${inner.join(' ')}]` : ''}`
-  })
+  return tasks
+    .filter((t) => t.kind === 'block')
+    .map((t) => {
+      const inner = shape(t.kind === 'block' ? t.block : [])
+      const params = Object.keys(t.role!.params).length ? JSON.stringify(t.role!.params) : ''
+      return `${t.role!.name}${params}${inner.length ? `[${inner.join(' ')}]` : ''}`
+    })
 }
 
 test('dependencies load first, each role once per play unless its params differ or it allows duplicates', async () => {
@@ -22,12 +24,18 @@ test('dependencies load first, each role once per play unless its params differ 
 })
 
 test('a dependency cycle is an error at the dependency', async () => {
-  await assert.rejects(loadPlaybook(path.join(dir, 'cycle.yml'), opts), (e: any) =>
-    e.describe() === `E_PLAYBOOK: ${path.join(dir, 'roles/y/meta/main.yml')}:1:16: role dependency cycle: x -> y -> x`)
+  await assert.rejects(
+    loadPlaybook(path.join(dir, 'cycle.yml'), opts),
+    (e: any) => e.describe() === `E_PLAYBOOK: ${path.join(dir, 'roles/y/meta/main.yml')}:1:16: role dependency cycle: x -> y -> x`,
+  )
 })
 
 test('roles rolesPath and role entry keywords', () => {
-  const pb = loadPlaybookText('- hosts: all\n  roles:\n    - {role: c, become: yes, tags: t, when: go, vars: {v: 1}, p: 2}\n', path.join(fixtures, 'elsewhere.yml'), { ...opts, rolesPath: [path.join(dir, 'roles')] })
+  const pb = loadPlaybookText(
+    '- hosts: all\n  roles:\n    - {role: c, become: yes, tags: t, when: go, vars: {v: 1}, p: 2}\n',
+    path.join(fixtures, 'elsewhere.yml'),
+    { ...opts, rolesPath: [path.join(dir, 'roles')] },
+  )
   const r = pb.plays[0]!.roles[0]!
   assert.deepEqual([r.become, r.tags, r.when, r.role?.params, r.role?.dir], [true, ['t'], ['go'], { v: 1, p: 2 }, path.join(dir, 'roles/c')])
 })
@@ -35,7 +43,9 @@ test('roles rolesPath and role entry keywords', () => {
 test('args: keyword merged under the module args; action and local_action', () => {
   const pb = loadPlaybookText(
     '- hosts: all\n  tasks:\n    - copy: dest=/x\n      args: {src: a, dest: /y}\n    - action: shell echo hi chdir=/t\n    - local_action: {module: command, cmd: ls}\n',
-    path.join(fixtures, 'x.yml'), opts)
+    path.join(fixtures, 'x.yml'),
+    opts,
+  )
   const [a, b, c] = pb.plays[0]!.tasks as any[]
   assert.deepEqual(a.args, { src: 'a', dest: '/x' })
   assert.deepEqual([b.module, b.args], ['shell', { cmd: 'echo hi', chdir: '/t' }])

@@ -14,7 +14,10 @@ const diff = { path: '/etc/app.conf', before: 'a=1\n', after: 'a=2\n', attrs: { 
 
 async function report(check: boolean): Promise<AuditReport> {
   const file = join(dir, `r-${check}.json`)
-  const items = [result('web1', 'loop', 'ok', { item: 'x', reason: 'x is there' }), result('web1', 'loop', 'changed', { item: 'y', changes: [{ summary: 'create y' }] })]
+  const items = [
+    result('web1', 'loop', 'ok', { item: 'x', reason: 'x is there' }),
+    result('web1', 'loop', 'changed', { item: 'y', changes: [{ summary: 'create y' }] }),
+  ]
   await drive(
     auditJsonReporter(file),
     ['web1', 'db1'],

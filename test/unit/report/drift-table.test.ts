@@ -4,7 +4,17 @@ import { describe, it } from 'node:test'
 import { detailedExitCode, driftByHost, driftTableLines, driftTableReporter } from '../../../engine/report/drift-table.js'
 import { drive, result } from './fixtures.js'
 
-const recapOf = (host: string, c: Partial<Record<'changed' | 'failed' | 'unreachable', number>>) => ({ host, ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0, ...c })
+const recapOf = (host: string, c: Partial<Record<'changed' | 'failed' | 'unreachable', number>>) => ({
+  host,
+  ok: 0,
+  changed: 0,
+  unreachable: 0,
+  failed: 0,
+  skipped: 0,
+  rescued: 0,
+  ignored: 0,
+  ...c,
+})
 
 describe('drift table', () => {
   const results = [
@@ -58,8 +68,8 @@ describe('drift table', () => {
     await drive(driftTableReporter({ out }), ['web1'], [result('web1', 'a', 'changed')], { check: false })
     assert.equal(text, '')
     await drive(driftTableReporter({ out }), ['web1'], [result('web1', 'a', 'changed')], { check: true })
-    assert.match(text, /^\nDRIFT \(check mode\) \*+\nHOST  would change  STATE  TASKS\n/)
-    assert.match(text, /web1             1  drift  web : a\n/)
+    assert.match(text, /^\nDRIFT \(check mode\) \*+\nHOST {2}would change {2}STATE {2}TASKS\n/)
+    assert.match(text, /web1 {13}1 {2}drift {2}web : a\n/)
   })
 })
 

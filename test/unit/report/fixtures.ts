@@ -12,7 +12,12 @@ export const result = (host: string, name: string, status: HostResult['status'],
 })
 
 /** Drives a reporter through a whole run of one play; returns the summary it saw. */
-export async function drive(reporter: Reporter, hosts: string[], results: HostResult[], opts: { check?: boolean; items?: HostResult[] } = {}): Promise<RunSummary> {
+export async function drive(
+  reporter: Reporter,
+  hosts: string[],
+  results: HostResult[],
+  opts: { check?: boolean; items?: HostResult[] } = {},
+): Promise<RunSummary> {
   reporter.onRunStart?.({ playbook: 'site.yml', check: !!opts.check, diff: true })
   reporter.onPlayStart?.({ name: 'web & <db>', hosts })
   for (const i of opts.items ?? []) reporter.onItemResult?.(i)

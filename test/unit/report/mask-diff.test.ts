@@ -26,7 +26,9 @@ describe('masking a rotated secret on the old side of a diff', () => {
   })
 
   it('applies to every diff of a result', () => {
-    const r = result('h', 't', 'changed', { changes: [{ summary: 's', diff: { path: '/p', before: 'pw=Old\n', after: 'pw=********\n' } }, { summary: 'no diff' }] })
+    const r = result('h', 't', 'changed', {
+      changes: [{ summary: 's', diff: { path: '/p', before: 'pw=Old\n', after: 'pw=********\n' } }, { summary: 'no diff' }],
+    })
     assert.equal(maskResultDiffs(r).changes[0]!.diff!.before, 'pw=********(old)\n')
     assert.equal(r.changes[0]!.diff!.before, 'pw=Old\n', 'the input is not modified')
   })

@@ -19,16 +19,19 @@ const vars = {
 }
 const ev = (e: string, v: Record<string, unknown> = vars) => t.evaluate(e, v)
 const fails = (e: string, code: string, text: string) =>
-  assert.throws(() => ev(e), (err: unknown) => err instanceof AcplayError && err.code === code && err.message.includes(text))
+  assert.throws(
+    () => ev(e),
+    (err: unknown) => err instanceof AcplayError && err.code === code && err.message.includes(text),
+  )
 
 describe('default / d / mandatory / ternary', () => {
   it('default replaces undefined only, or also falsy with the second arg', () => {
     assert.equal(ev("x | default('a')"), 'a')
-    assert.equal(ev("x | default"), '')
+    assert.equal(ev('x | default'), '')
     assert.equal(ev("empty | default('a')"), '')
     assert.equal(ev("empty | default('a', true)"), 'a')
     assert.equal(ev("nothing | d('a', true)"), 'a')
-    assert.equal(ev("pg.port | d(1)"), 5432)
+    assert.equal(ev('pg.port | d(1)'), 5432)
   })
   it('mandatory fails on undefined, with its own message when given', () => {
     assert.equal(ev('pg | mandatory'), vars.pg)
@@ -44,11 +47,20 @@ describe('default / d / mandatory / ternary', () => {
 
 describe('type conversion', () => {
   it('bool follows Ansible (yes/on/1/true)', () => {
-    assert.deepEqual(['yes', 'On', '1', 'TRUE', 1, true].map((v) => t.evaluate('v | bool', { v })), [true, true, true, true, true, true])
-    assert.deepEqual(['no', 'off', '0', 'false', 0, null, 'junk'].map((v) => t.evaluate('v | bool', { v })), [false, false, false, false, false, false, false])
+    assert.deepEqual(
+      ['yes', 'On', '1', 'TRUE', 1, true].map((v) => t.evaluate('v | bool', { v })),
+      [true, true, true, true, true, true],
+    )
+    assert.deepEqual(
+      ['no', 'off', '0', 'false', 0, null, 'junk'].map((v) => t.evaluate('v | bool', { v })),
+      [false, false, false, false, false, false, false],
+    )
   })
   it('int, float, string', () => {
-    assert.deepEqual([ev("'42' | int"), ev("'4.9' | int"), ev("'x' | int"), ev("'x' | int(7)"), ev("'0x1F' | int(base=16)"), ev('true | int')], [42, 4, 0, 7, 31, 1])
+    assert.deepEqual(
+      [ev("'42' | int"), ev("'4.9' | int"), ev("'x' | int"), ev("'x' | int(7)"), ev("'0x1F' | int(base=16)"), ev('true | int')],
+      [42, 4, 0, 7, 31, 1],
+    )
     assert.deepEqual([ev("'2.5' | float"), ev("'x' | float"), ev('3 | float')], [2.5, 0, 3])
     assert.deepEqual([ev('5 | string'), ev('true | string'), ev('nothing | string'), ev("[1, 'a'] | string")], ['5', 'True', 'None', "[1, 'a']"])
   })
@@ -66,11 +78,20 @@ describe('strings', () => {
     assert.equal(ev("'a-b-c' | replace('-', '+', 1)"), 'a+b-c')
   })
   it('basename, dirname (Python os.path)', () => {
-    assert.deepEqual([ev("'/etc/airflow/airflow.cfg' | basename"), ev("'/etc/airflow/' | basename"), ev("'/etc/airflow/airflow.cfg' | dirname"), ev("'/x' | dirname"), ev("'f' | dirname")], ['airflow.cfg', '', '/etc/airflow', '/', ''])
+    assert.deepEqual(
+      [
+        ev("'/etc/airflow/airflow.cfg' | basename"),
+        ev("'/etc/airflow/' | basename"),
+        ev("'/etc/airflow/airflow.cfg' | dirname"),
+        ev("'/x' | dirname"),
+        ev("'f' | dirname"),
+      ],
+      ['airflow.cfg', '', '/etc/airflow', '/', ''],
+    )
   })
   it('quote for a POSIX shell', () => {
     assert.equal(ev("'simple' | quote"), 'simple')
-    assert.equal(ev("\"it's a b\" | quote"), `'it'\\''s a b'`)
+    assert.equal(ev('"it\'s a b" | quote'), `'it'\\''s a b'`)
     assert.equal(ev("'' | quote"), "''")
   })
   it('urlencode (strings keep /, dicts become a query string), urlencode_userinfo', () => {
@@ -78,7 +99,10 @@ describe('strings', () => {
     assert.equal(ev("{'q': 'a b', 'x': 1} | urlencode"), 'q=a+b&x=1')
     assert.equal(ev('pw | urlencode_userinfo'), 'p%40ss%3Aw%2Frd%3F%23%5B%5D%21%24%26')
     assert.equal(ev("'ü~._-' | urlencode_userinfo"), '%C3%BC~._-')
-    assert.equal(t.render('postgresql://airflow:{{ pw | urlencode_userinfo }}@db/airflow', vars), 'postgresql://airflow:p%40ss%3Aw%2Frd%3F%23%5B%5D%21%24%26@db/airflow')
+    assert.equal(
+      t.render('postgresql://airflow:{{ pw | urlencode_userinfo }}@db/airflow', vars),
+      'postgresql://airflow:p%40ss%3Aw%2Frd%3F%23%5B%5D%21%24%26@db/airflow',
+    )
   })
   it('b64encode, b64decode', () => {
     assert.equal(ev("'héllo' | b64encode"), 'aMOpbGxv')
@@ -101,7 +125,10 @@ describe('regular expressions', () => {
   })
   it('regex_findall returns matches, or groups', () => {
     assert.deepEqual(ev("'a1 b22 c333' | regex_findall('[0-9]+')"), ['1', '22', '333'])
-    assert.deepEqual(ev("'a=1 b=2' | regex_findall('(\\\\w)=(\\\\d)')"), [['a', '1'], ['b', '2']])
+    assert.deepEqual(ev("'a=1 b=2' | regex_findall('(\\\\w)=(\\\\d)')"), [
+      ['a', '1'],
+      ['b', '2'],
+    ])
   })
 })
 
@@ -134,7 +161,13 @@ describe('lists and dicts', () => {
     assert.equal(ev("users | join(', ', attribute='name')"), 'astro, bob, carol')
     assert.deepEqual([ev('names | first'), ev('names | last'), ev("'abc' | first")], ['b', 'b', 'a'])
     assert.deepEqual([ev('names | length'), ev('pg | count'), ev("'abc' | length")], [5, 2, 3])
-    assert.deepEqual([ev('pg | list'), ev("'ab' | list")], [['host', 'port'], ['a', 'b']])
+    assert.deepEqual(
+      [ev('pg | list'), ev("'ab' | list")],
+      [
+        ['host', 'port'],
+        ['a', 'b'],
+      ],
+    )
   })
   it('unique, sort (case-insensitive by default, reverse, attribute)', () => {
     assert.deepEqual(ev('names | unique'), ['b', 'A', 'c', 'a'])
@@ -159,8 +192,14 @@ describe('lists and dicts', () => {
     assert.deepEqual(ev("names | select('match', '[ab]') | list"), ['b', 'a', 'b'])
   })
   it('dict2items, items2dict (with custom key names)', () => {
-    assert.deepEqual(ev('pg | dict2items'), [{ key: 'host', value: 'db' }, { key: 'port', value: 5432 }])
-    assert.deepEqual(ev("pg | dict2items(key_name='k', value_name='v')"), [{ k: 'host', v: 'db' }, { k: 'port', v: 5432 }])
+    assert.deepEqual(ev('pg | dict2items'), [
+      { key: 'host', value: 'db' },
+      { key: 'port', value: 5432 },
+    ])
+    assert.deepEqual(ev("pg | dict2items(key_name='k', value_name='v')"), [
+      { k: 'host', v: 'db' },
+      { k: 'port', v: 5432 },
+    ])
     assert.deepEqual(ev('pg | dict2items | items2dict'), vars.pg)
     assert.deepEqual(ev("[{'n': 'a', 'v': 1}] | items2dict(key_name='n', value_name='v')"), { a: 1 })
     fails('[1] | dict2items', 'E_TEMPLATE', 'dict2items expects a dict')
@@ -180,7 +219,10 @@ describe('lists and dicts', () => {
     assert.deepEqual(ev('[1, [2, [3]]] | flatten'), [1, 2, 3])
     assert.deepEqual(ev('[1, [2, [3]]] | flatten(levels=1)'), [1, 2, [3]])
     assert.deepEqual([ev('[3, 1, 2] | min'), ev('[3, 1, 2] | max'), ev('[3, 1, 2] | sum')], [1, 3, 6])
-    assert.deepEqual(ev("[1, 2] | zip(['a', 'b'])"), [[1, 'a'], [2, 'b']])
+    assert.deepEqual(ev("[1, 2] | zip(['a', 'b'])"), [
+      [1, 'a'],
+      [2, 'b'],
+    ])
     assert.deepEqual(ev("'a,b,,c' | split(',')"), ['a', 'b', '', 'c'])
     assert.deepEqual(ev('[1, 2] | reverse'), [2, 1])
   })

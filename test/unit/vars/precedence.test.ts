@@ -61,9 +61,15 @@ describe('parseExtraVars', () => {
     assert.deepEqual(parseExtraVars(`@${join(dir, 'vars.json')}`), { debug: true })
   })
   it('names the file when it is missing or broken', () => {
-    assert.throws(() => parseExtraVars('@missing.yml', dir), (e: unknown) => e instanceof AcplayError && e.code === 'E_OPTION' && e.message.includes('missing.yml') && e.message.includes('ENOENT'))
+    assert.throws(
+      () => parseExtraVars('@missing.yml', dir),
+      (e: unknown) => e instanceof AcplayError && e.code === 'E_OPTION' && e.message.includes('missing.yml') && e.message.includes('ENOENT'),
+    )
     writeFileSync(join(dir, 'bad.yml'), 'a: [1, 2\nb: 3\n')
-    assert.throws(() => parseExtraVars('@bad.yml', dir), (e: unknown) => e instanceof AcplayError && e.code === 'E_YAML' && e.where.file === join(dir, 'bad.yml') && typeof e.where.line === 'number')
+    assert.throws(
+      () => parseExtraVars('@bad.yml', dir),
+      (e: unknown) => e instanceof AcplayError && e.code === 'E_YAML' && e.where.file === join(dir, 'bad.yml') && typeof e.where.line === 'number',
+    )
     writeFileSync(join(dir, 'list.yml'), '- a\n')
     assert.throws(() => parseExtraVars('@list.yml', dir), /must be a mapping/)
   })

@@ -36,8 +36,7 @@ describe('render', () => {
     assert.equal(t.render(s, {}), s)
   })
   it('prints values as Python str() does, and None as empty (Ansible finalize)', () => {
-    assert.equal(t.render('{{ s }} {{ n }} {{ flag }} [{{ nothing }}] {{ users }} {{ pg }}', vars),
-      "x 5 True [] ['astro', 'bob'] {'host': 'db', 'port': 5432}")
+    assert.equal(t.render('{{ s }} {{ n }} {{ flag }} [{{ nothing }}] {{ users }} {{ pg }}', vars), "x 5 True [] ['astro', 'bob'] {'host': 'db', 'port': 5432}")
   })
   it('renders a lone expression as a string too', () => {
     assert.equal(t.render('{{ n }}', vars), '5')
@@ -144,7 +143,10 @@ describe('evaluate and test (bare expressions)', () => {
     assert.deepEqual(ev('emptyMap and n'), {})
     assert.equal(ev('s and n'), 5)
     assert.equal(t.render('{% if emptyMap %}full{% else %}empty{% endif %}', vars), 'empty')
-    assert.deepEqual([t.test('empty', vars), t.test('users', vars), t.test("''", vars), t.test('0', vars), t.test('nothing', vars)], [false, true, false, false, false])
+    assert.deepEqual(
+      [t.test('empty', vars), t.test('users', vars), t.test("''", vars), t.test('0', vars), t.test('nothing', vars)],
+      [false, true, false, false, false],
+    )
   })
   it('short-circuits, so a guard protects an undefined name', () => {
     assert.equal(ev('x is defined and x > 1'), false)
@@ -191,7 +193,7 @@ describe('undefined variables', () => {
     throwsAcplay(() => t.evaluate('users[5]', vars), 'E_UNDEFINED_VAR', "'users[5]' is undefined")
   })
   it('are errors in conditions, loops, comparisons, filters and literals', () => {
-    for (const e of ['x', 'not x', 'x == 1', 'x > 1', 'x or 1', 'x ~ 1', "x | upper", "[1, x]", "'a' in x"]) {
+    for (const e of ['x', 'not x', 'x == 1', 'x > 1', 'x or 1', 'x ~ 1', 'x | upper', '[1, x]', "'a' in x"]) {
       throwsAcplay(() => t.evaluate(e, vars), 'E_UNDEFINED_VAR', "'x' is undefined")
     }
     throwsAcplay(() => t.render('{% if x %}y{% endif %}', vars), 'E_UNDEFINED_VAR', "'x' is undefined")

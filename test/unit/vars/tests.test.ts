@@ -22,7 +22,10 @@ const ev = (e: string) => t.evaluate(e, vars)
 
 describe('type tests', () => {
   it('defined, undefined, none', () => {
-    assert.deepEqual([ev('s is defined'), ev('x is defined'), ev('x is undefined'), ev('nothing is defined'), ev('nothing is none'), ev('s is none')], [true, false, true, true, true, false])
+    assert.deepEqual(
+      [ev('s is defined'), ev('x is defined'), ev('x is undefined'), ev('nothing is defined'), ev('nothing is none'), ev('s is none')],
+      [true, false, true, true, true, false],
+    )
   })
   it('string, number, mapping, iterable, sequence', () => {
     const is = (test: string) => ['s', 'n', 'f', 'l', 'd', 'nothing'].map((v) => ev(`${v} is ${test}`))
@@ -31,14 +34,20 @@ describe('type tests', () => {
     assert.deepEqual(is('mapping'), [false, false, false, false, true, false])
     assert.deepEqual(is('iterable'), [true, false, false, true, true, false])
     assert.deepEqual(is('sequence'), [true, false, false, true, true, false])
-    assert.deepEqual([ev('n is integer'), ev('f is float'), ev('true is boolean'), ev('true is true'), ev('1 is true'), ev('false is false')], [true, true, true, true, false, true])
+    assert.deepEqual(
+      [ev('n is integer'), ev('f is float'), ev('true is boolean'), ev('true is true'), ev('1 is true'), ev('false is false')],
+      [true, true, true, true, false, true],
+    )
   })
   it('is not negates', () => {
     assert.equal(ev('s is not string'), false)
     assert.equal(ev('x is not defined'), true)
   })
   it('other tests refuse an undefined value, naming it', () => {
-    assert.throws(() => ev('x is string'), (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR' && e.message.includes("'x' is undefined"))
+    assert.throws(
+      () => ev('x is string'),
+      (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR' && e.message.includes("'x' is undefined"),
+    )
   })
 })
 
