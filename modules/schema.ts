@@ -1,5 +1,6 @@
 /** Typed argument specs (documentation as data) and their validation, as Ansible's argument_spec. */
 import { paramError, type Location } from '../engine/errors.js'
+import { type ArgumentRules, checkRules } from './arg-rules.js'
 
 export const PARAM_TYPES = ['str', 'int', 'bool', 'list', 'dict', 'path', 'raw'] as const
 export type ParamType = (typeof PARAM_TYPES)[number]
@@ -79,11 +80,15 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
   }
 }
 
-/** Validates raw task arguments against a spec: unknown keys, types, choices, required, conflicts. */
+/**
+ * Validates raw task arguments against a spec: unknown keys, types, choices, required, and the rules
+ * between arguments (arg-rules.ts). `unknown`: arguments whose values are templates (load time).
+ */
 export function validateParams<S extends ParamSpecs>(
-  module: { name: string; params: S; mutuallyExclusive?: string[][]; requiredOneOf?: string[][] },
+  module: { name: string; params: S } & ArgumentRules,
   raw: Record<string, unknown>,
   where: Location = {},
+  opts: { unknown?: ReadonlySet<string> } = {},
 ): ParamValues<S> {
   const byAlias = new Map<string, string>()
   for (const [name, def] of Object.entries(module.params)) {
@@ -91,6 +96,7 @@ export function validateParams<S extends ParamSpecs>(
     for (const a of def.aliases ?? []) byAlias.set(a, name)
   }
   const out: Record<string, unknown> = {}
+  const given = new Set<string>()
   for (const [key, value] of Object.entries(raw)) {
     const name = byAlias.get(key)
     if (!name) {
@@ -99,13 +105,15 @@ export function validateParams<S extends ParamSpecs>(
     }
     if (name in out) throw paramError(`argument '${name}' given twice (as '${key}' and an alias)`, where)
     if (value === null || value === undefined) continue
-    out[name] = coerce(name, module.params[name]!, value, where)
+    given.add(name)
+    // a template's value is known at run time: checked then
+    out[name] = opts.unknown?.has(name) ? value : coerce(name, module.params[name]!, value, where)
   }
   for (const [name, def] of Object.entries(module.params)) {
     if (out[name] === undefined && def.default !== undefined) out[name] = def.default
     if (out[name] === undefined && def.required) throw paramError(`missing required argument '${name}' for module ${module.name}`, where)
     const v = out[name]
-    if (v !== undefined && def.choices) {
+    if (v !== undefined && def.choices && !opts.unknown?.has(name)) {
       const vals = Array.isArray(v) ? v : [v]
       for (const x of vals) {
         if (!def.choices.includes(String(x))) {
@@ -114,13 +122,7 @@ export function validateParams<S extends ParamSpecs>(
       }
     }
   }
-  for (const group of module.mutuallyExclusive ?? []) {
-    const given = group.filter((n) => n in raw || (out[n] !== undefined && module.params[n]?.default === undefined))
-    if (given.length > 1) throw paramError(`arguments are mutually exclusive: ${given.join(', ')}`, where)
-  }
-  for (const group of module.requiredOneOf ?? []) {
-    if (!group.some((n) => out[n] !== undefined)) throw paramError(`one of these arguments is required: ${group.join(', ')}`, where)
-  }
+  checkRules(module, { given, unknown: opts.unknown, values: out }, where)
   return out as ParamValues<S>
 }
 

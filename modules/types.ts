@@ -3,6 +3,7 @@
  * (through ctx.run / ctx.fact) and returns a Plan; the engine applies it. Check mode is `plan` alone.
  */
 import type { ExecResult } from '../engine/connection/types.js'
+import type { ArgumentRules } from './arg-rules.js'
 import type { ParamSpecs, ParamValues } from './schema.js'
 
 /** An argv array; the engine quotes it. `stdin` is fed to this command only. */
@@ -106,16 +107,13 @@ export interface Outcome {
   data?: Record<string, unknown>
 }
 
-export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> {
+/** A module: its arguments (with the rules between them, checked before `plan`) and its plan. */
+export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentRules {
   name: string
   aliases?: string[]
   summary: string
   description?: string
   params: S
-  /** groups of params of which at most one may be given */
-  mutuallyExclusive?: string[][]
-  /** groups of params of which at least one must be given */
-  requiredOneOf?: string[][]
   /** documented return values */
   returns?: Record<string, string>
   examples?: string

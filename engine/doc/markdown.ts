@@ -31,8 +31,7 @@ function section(d: ModuleDoc): string[] {
       `| \`${p.name}\` | ${p.type} | ${p.required ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${(p.choices ?? []).map(cell).join(', ')} | ${(p.aliases ?? []).join(', ')} | ${cell(desc)} |`,
     )
   }
-  for (const g of d.mutuallyExclusive) out.push('', `Mutually exclusive: ${g.join(', ')}.`)
-  for (const g of d.requiredOneOf) out.push('', `One of these is required: ${g.join(', ')}.`)
+  for (const rule of d.rules) out.push('', `${rule[0]!.toUpperCase()}${rule.slice(1)}.`)
   out.push('', `Check mode: ${d.checkMode === 'full' ? 'supported' : 'skipped when the task would change'}. Diff: ${d.diff ? 'supported' : 'not supported'}.`)
   if (d.returns.length) out.push('', 'Returns:', '', ...d.returns.map((r) => `- \`${r.name}\`: ${r.description}`))
   if (d.examples) out.push('', '```yaml', d.examples, '```')

@@ -2,6 +2,7 @@
  * A module's documentation, derived from its spec only (documentation as data, like Ansible's
  * DOCUMENTATION block), so `acplay doc` and docs/modules.md cannot drift from the code.
  */
+import { describeRules } from '../../modules/arg-rules.js'
 import type { ParamDef } from '../../modules/schema.js'
 import type { ModuleSpec } from '../../modules/types.js'
 
@@ -28,8 +29,8 @@ export interface ModuleDoc {
   /** diffs come from the plan, so they exist wherever check mode plans */
   diff: boolean
   examples?: string
-  mutuallyExclusive: string[][]
-  requiredOneOf: string[][]
+  /** the rules between arguments, in words (mutually exclusive, required if, ...) */
+  rules: string[]
   /** where a custom module was loaded from; undefined for built-in modules */
   file?: string
 }
@@ -48,8 +49,7 @@ export function moduleDoc(spec: ModuleSpec): ModuleDoc {
     checkMode,
     diff: checkMode !== 'skip',
     examples: spec.examples?.replace(/^\n+|\s+$/g, '') || undefined,
-    mutuallyExclusive: spec.mutuallyExclusive ?? [],
-    requiredOneOf: spec.requiredOneOf ?? [],
+    rules: describeRules(spec),
     file: spec.file,
   }
 }

@@ -40,8 +40,7 @@ export function moduleText(spec: ModuleSpec): string {
 
 function constraints(d: ModuleDoc): string[] {
   const out: string[] = []
-  for (const g of d.mutuallyExclusive) out.push(`  mutually exclusive: ${g.join(', ')}`)
-  for (const g of d.requiredOneOf) out.push(`  one of these is required: ${g.join(', ')}`)
+  for (const rule of d.rules) out.push(`  ${rule}`)
   return out.length ? ['', 'CONSTRAINTS:', ...out] : []
 }
 

@@ -7,7 +7,7 @@
 import { isMap, isScalar, type Node } from 'yaml'
 import { isEngineAction } from '../actions/names.js'
 import { paramError, unknownModule, type Location } from '../errors.js'
-import { validateParams, type ParamSpecs } from '../../modules/schema.js'
+import { validateParams } from '../../modules/schema.js'
 import type { PlayScope } from './context.js'
 import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
@@ -96,16 +96,15 @@ export function checkArgs(
   const spec = scope.registry.getModuleSpec(module)
   if (!spec || Object.keys(args).some(isTemplate)) return
   const raw = { ...(scope.moduleDefaults[module] ?? {}), ...args }
-  const params: ParamSpecs = {}
   const known = new Set<string>()
+  const unknown = new Set<string>()
   for (const [name, def] of Object.entries(spec.params)) {
     const names = [name, ...(def.aliases ?? [])]
-    names.forEach((n) => known.add(n))
-    const templated = names.some((n) => hasTemplate(raw[n]))
-    params[name] = templated ? { ...def, type: 'raw', choices: undefined } : def
+    for (const n of names) known.add(n)
+    if (names.some((n) => hasTemplate(raw[n]))) unknown.add(name)
   }
   const bad = Object.keys(args).find((k) => !known.has(k))
   const keyNode = bad && isMap(valueNode) ? entries(src, valueNode).find((e) => e.key === bad)?.keyNode : undefined
   const where: Location = at(src, keyNode ?? fallback, task)
-  validateParams({ ...spec, params }, raw, where)
+  validateParams(spec, raw, where, { unknown })
 }

@@ -8,6 +8,9 @@ packages=(
   systemd systemd-sysv dbus openssh-server sudo iproute2 procps
   python3 python3-venv python3-pip
   postgresql postgresql-client
+  # what the modules and roles of this round reach for (Ansible needs the python3-* ones on the host)
+  nginx cron git rsync curl ca-certificates openssl ufw locales kmod tzdata gnupg unzip xz-utils bzip2
+  acl debconf-utils file python3-apt python3-debian python3-psycopg2
 )
 mmdebstrap --quiet --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
   --customize-hook='chroot "$1" useradd --create-home --shell /bin/bash deploy' \
@@ -18,4 +21,5 @@ mmdebstrap --quiet --variant=minbase --include="$(IFS=,; echo "${packages[*]}")"
   --customize-hook='echo "UseDNS no" > "$1/etc/ssh/sshd_config.d/testbed.conf"' \
   --customize-hook='ln -sf /dev/null "$1/etc/systemd/system/systemd-networkd-wait-online.service"' \
   --customize-hook='ln -sf /dev/null "$1/etc/systemd/system/getty@.service"; ln -sf /dev/null "$1/etc/systemd/system/console-getty.service"' \
+  --customize-hook='chroot "$1" systemctl disable nginx >/dev/null 2>&1 || true' \
   bookworm "$dest"
