@@ -24,7 +24,8 @@ echo "group $(getent group astro)"
 for u in postgresql astronomer-core@scheduler astronomer-core@webserver; do
   echo "unit $u $(systemctl is-active $u) $(systemctl is-enabled $u 2>/dev/null)"
 done
-runuser -u postgres -- psql -Atc "select 'role '||rolname||' login='||rolcanlogin||' super='||rolsuper||' pw='||(rolpassword is not null) from pg_authid where rolname='airflow'"
+runuser -u postgres -- psql -Atc "select 'role '||rolname||' login='||rolcanlogin||' super='||rolsuper||' pw='||(rolpassword is not null)
+  from pg_authid where rolname='airflow'"
 runuser -u postgres -- psql -Atc "select 'db '||datname||' owner='||pg_get_userbyid(datdba) from pg_database where datname='airflow'"
 `
 

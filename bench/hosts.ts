@@ -53,7 +53,8 @@ export async function freshBed(n: number, art: Artifacts, log: (m: string) => vo
       bed.hosts.map(async (h) => {
         // python3 fetches (the image has no curl); argv values are fixed names, not user input
         const url = `${served.urlFor(h.name)}debs/${art.deb}`
-        const script = `set -e\npython3 -c 'import sys,urllib.request; urllib.request.urlretrieve(sys.argv[1], "/tmp/psycopg2.deb")' '${url}'\ndpkg -i /tmp/psycopg2.deb >/dev/null\nrm -f /tmp/psycopg2.deb\n`
+        const fetch = `python3 -c 'import sys,urllib.request; urllib.request.urlretrieve(sys.argv[1], "/tmp/psycopg2.deb")' '${url}'`
+        const script = `set -e\n${fetch}\ndpkg -i /tmp/psycopg2.deb >/dev/null\nrm -f /tmp/psycopg2.deb\n`
         const r = await bed.exec(h.name, script)
         if (r.rc !== 0) throw new Error(`bench: preparing ${h.name} failed: ${r.stderr}`)
       }),

@@ -61,7 +61,9 @@ async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: stri
   const execs = m.execs?.map((e) => e.execs) ?? []
   const roundTrips = execs.length && m.tasksPerHost ? execs.reduce((a, b) => a + b, 0) / execs.length / m.tasksPerHost : undefined
   log(
-    `  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`,
+    `  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  ` +
+      `cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}` +
+      `${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`,
   )
   if (m.failed !== 0 || m.exitCode !== 0) notes.push(`${toolLabel(tool)} ${kase} on ${hosts} hosts: exit ${m.exitCode}, failed=${m.failed} (log: ${m.log})`)
   if (opts.record !== false) {
@@ -116,7 +118,8 @@ async function firstRuns(art: Artifacts): Promise<void> {
     notes.push(
       diff.length
         ? `compatibility: host state differs after ansible vs acplay:\n${diff.join('\n')}`
-        : `compatibility: host state identical after ansible-playbook and acplay (${snaps.acplay.length} checked lines: modes, owners, hashes, user, pip list, units, role, db)`,
+        : `compatibility: host state identical after ansible-playbook and acplay ` +
+            `(${snaps.acplay.length} checked lines: modes, owners, hashes, user, pip list, units, role, db)`,
     )
     writeFileSync(join(workDir, 'snapshot-ansible.txt'), `${snaps.ansible.join('\n')}\n`)
     writeFileSync(join(workDir, 'snapshot-acplay.txt'), `${snaps.acplay.join('\n')}\n`)

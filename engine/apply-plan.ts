@@ -45,7 +45,7 @@ export function uploadsScript(uploads: readonly Upload[]): string {
     if (u.validate) lines.push(validateLine(u.validate, t))
   })
   lines.push('sync -f "$t0"')
-  uploads.forEach((u, i) => lines.push(`mv -f "$t${i}" ${quote(u.dest)}`))
+  for (const [i, u] of uploads.entries()) lines.push(`mv -f "$t${i}" ${quote(u.dest)}`)
   lines.push('trap - EXIT', ')')
   return lines.join('\n')
 }

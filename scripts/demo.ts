@@ -48,13 +48,13 @@ async function up(): Promise<number> {
   return 0
 }
 
+function usage(): Promise<number> {
+  console.error('usage: npm run demo [-- down]')
+  return Promise.resolve(2)
+}
+
 const cmd = process.argv[2]
-const result =
-  cmd === 'down'
-    ? Promise.resolve(testbed('down'))
-    : cmd === undefined || cmd === 'up'
-      ? up()
-      : Promise.resolve((console.error('usage: npm run demo [-- down]'), 2))
+const result = cmd === 'down' ? Promise.resolve(testbed('down')) : cmd === undefined || cmd === 'up' ? up() : usage()
 result.then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -22,9 +22,9 @@ export class SessionClosed extends Error {
     readonly result: ExecResult,
     readonly exited: boolean,
   ) {
-    super(
-      `remote shell exited${result.rc === 255 ? '' : ` with code ${result.rc}`}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`,
-    )
+    const code = result.rc === 255 ? '' : ` with code ${result.rc}`
+    const stderr = result.stderr.trim()
+    super(`remote shell exited${code}${stderr ? `: ${stderr.split('\n').slice(-3).join(' / ')}` : ''}`)
   }
 }
 

@@ -1,4 +1,7 @@
-/** Splits a command line like Python's shlex.split (POSIX mode, no comments), as Ansible does for command, validate and extra_args. The inverse of shellJoin. */
+/**
+ * Splits a command line like Python's shlex.split (POSIX mode, no comments), as Ansible does for
+ * command, validate and extra_args. The inverse of shellJoin.
+ */
 export function shlexSplit(s: string): string[] {
   const out: string[] = []
   let cur = ''

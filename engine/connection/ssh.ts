@@ -122,7 +122,11 @@ export class SshConnection implements Connection {
       s.catch(() => this.sessions.delete(key))
       this.sessions.set(key, s)
     }
-    return s.then((x) => (x.closed ? (this.sessions.delete(key), this.session(opts)) : x))
+    return s.then((x) => {
+      if (!x.closed) return x
+      this.sessions.delete(key)
+      return this.session(opts)
+    })
   }
 
   /** An exec channel on the open connection, its stdin left open for the session's scripts. */

@@ -27,9 +27,9 @@ function section(d: ModuleDoc): string[] {
   out.push('', '| Argument | Type | Required | Default | Choices | Aliases | Description |', '| --- | --- | --- | --- | --- | --- | --- |')
   for (const p of d.params) {
     const desc = p.secret ? `${p.description} (secret: never printed)` : p.description
-    out.push(
-      `| \`${p.name}\` | ${p.type} | ${p.required ? 'yes' : ''} | ${p.default === undefined ? '' : `\`${cell(p.default)}\``} | ${(p.choices ?? []).map(cell).join(', ')} | ${(p.aliases ?? []).join(', ')} | ${cell(desc)} |`,
-    )
+    const dflt = p.default === undefined ? '' : `\`${cell(p.default)}\``
+    const cells = [`\`${p.name}\``, p.type, p.required ? 'yes' : '', dflt, (p.choices ?? []).map(cell).join(', '), (p.aliases ?? []).join(', '), cell(desc)]
+    out.push(`| ${cells.join(' | ')} |`)
   }
   for (const rule of d.rules) out.push('', `${rule[0]!.toUpperCase()}${rule.slice(1)}.`)
   out.push('', `Check mode: ${d.checkMode === 'full' ? 'supported' : 'skipped when the task would change'}. Diff: ${d.diff ? 'supported' : 'not supported'}.`)

@@ -27,7 +27,9 @@ export function moduleText(spec: ModuleSpec): string {
   out.push(...constraints(d))
   out.push(
     '',
-    `CHECK MODE: ${d.checkMode === 'full' ? 'supported (the plan is reported, nothing is applied)' : 'skipped when the task would change (like Ansible command)'}`,
+    `CHECK MODE: ${
+      d.checkMode === 'full' ? 'supported (the plan is reported, nothing is applied)' : 'skipped when the task would change (like Ansible command)'
+    }`,
   )
   out.push(`DIFF: ${d.diff ? 'supported (--diff shows what the plan changes)' : 'not supported'}`)
   if (d.returns.length) {

@@ -39,7 +39,7 @@ export class LoadedInventory implements Inventory {
     const key = (name: string) => ({ name, depth: depth.get(name)!, priority: priorityOf(this.groups.get(name)!.vars) })
     for (const h of data.hosts.values()) {
       const all = new Set<string>(['all'])
-      for (const g of h.groups) [g, ...data.ancestors(g)].forEach((x) => all.add(x))
+      for (const g of h.groups) for (const x of [g, ...data.ancestors(g)]) all.add(x)
       const groups = [...all]
         .map(key)
         .sort(compareGroups)
@@ -67,7 +67,7 @@ export class LoadedInventory implements Inventory {
       const next: string[] = []
       for (const g of level) {
         const group = this.groups.get(g)!
-        group.hosts.forEach((h) => out.add(h))
+        for (const h of group.hosts) out.add(h)
         for (const c of group.children) {
           if (seen.has(c)) continue
           seen.add(c)

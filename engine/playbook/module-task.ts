@@ -57,7 +57,7 @@ export function moduleArgs(src: Source, module: string, value: Node | null, args
 
 function freeFormArgs(src: Source, module: string, text: string, node: Node | null, task?: string): Record<string, unknown> {
   const ff = FREE_FORM[module]
-  let kv
+  let kv: ReturnType<typeof parseKv>
   try {
     kv = parseKv(text, ff?.only)
   } catch (e) {

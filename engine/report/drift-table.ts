@@ -56,10 +56,8 @@ export function driftTableLines(drift: readonly HostDrift[], opts: { shown?: num
   const down = drift.length - audited
   const failed = drift.filter((d) => d.failed > 0 && !d.unreachable).length
   const notes = [down ? `${down} unreachable (not audited)` : '', failed ? `${failed} with failed tasks` : ''].filter(Boolean).join(', ')
-  out.push(
-    '',
-    `${total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)` : `no drift on ${audited} audited host(s)`}${notes ? `; ${notes}` : ''}`,
-  )
+  const summary = total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)` : `no drift on ${audited} audited host(s)`
+  out.push('', `${summary}${notes ? `; ${notes}` : ''}`)
   return out
 }
 

@@ -42,7 +42,8 @@ function changeText(r: HostResult, items: readonly HostResult[]): string {
 
 function testcase(x: CollectedResult, check: boolean): string {
   const r = x.result
-  const head = `    <testcase${attrs({ classname: r.host, name: taskLabel(r.task), time: seconds(r.durationMs), file: r.task.pos?.file, line: r.task.pos?.line })}`
+  const pos = r.task.pos
+  const head = `    <testcase${attrs({ classname: r.host, name: taskLabel(r.task), time: seconds(r.durationMs), file: pos?.file, line: pos?.line })}`
   const msg = r.hidden ? HIDDEN : (r.msg ?? '')
   let body = ''
   if ((r.status === 'failed' && !r.ignored && !r.rescued) || r.status === 'unreachable') {
@@ -87,6 +88,9 @@ function count(xs: readonly CollectedResult[], check: boolean): Counts {
   return c
 }
 
+/** The counts as a suite's attributes, in JUnit's order. */
+const counts = (c: Counts) => ({ tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped })
+
 /** The whole document for the collected results (exported for unit tests). */
 export function junitXml(
   run: { playbook: string; check: boolean; startedAt: Date; durationMs: number },
@@ -96,16 +100,15 @@ export function junitXml(
   const total = count(results, run.check)
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>\n',
-    `<testsuites${attrs({ name: `acplay ${run.check ? 'check' : 'run'} ${run.playbook}`, tests: total.tests, failures: total.failures, errors: total.errors, skipped: total.skipped, time: seconds(run.durationMs) })}>\n`,
+    `<testsuites${attrs({ name: `acplay ${run.check ? 'check' : 'run'} ${run.playbook}`, ...counts(total), time: seconds(run.durationMs) })}>\n`,
   ]
   // plays in run order; two plays with the same name share a suite
   const names = [...new Set(plays)]
   for (const [i, name] of names.entries()) {
     const xs = results.filter((x) => x.play === name)
     const c = count(xs, run.check)
-    out.push(
-      `  <testsuite${attrs({ name: name || `play ${i + 1}`, id: i, tests: c.tests, failures: c.failures, errors: c.errors, skipped: c.skipped, time: seconds(c.ms), timestamp: run.startedAt.toISOString().replace(/\.\d+Z$/, '') })}>\n`,
-    )
+    const timestamp = run.startedAt.toISOString().replace(/\.\d+Z$/, '')
+    out.push(`  <testsuite${attrs({ name: name || `play ${i + 1}`, id: i, ...counts(c), time: seconds(c.ms), timestamp })}>\n`)
     for (const x of xs) out.push(testcase(x, run.check))
     out.push('  </testsuite>\n')
   }

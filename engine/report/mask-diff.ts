@@ -11,13 +11,13 @@ import { MASK } from '../secrets.js'
 export const OLD_MASK = `${MASK}(old)`
 import type { HostResult } from './types.js'
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** `before` with every line that matches a masked line of `after` masked the same way. */
 export function maskOldSecrets(before: string, after: string): string {
   const masked = [...new Set(after.split('\n').filter((l) => l.includes(MASK)))]
   if (masked.length === 0) return before
-  const patterns = masked.map((l) => ({ re: new RegExp(`^${l.split(MASK).map(escape).join('.+?')}$`, 's'), old: l.split(MASK).join(OLD_MASK) }))
+  const patterns = masked.map((l) => ({ re: new RegExp(`^${l.split(MASK).map(escapeRegExp).join('.+?')}$`, 's'), old: l.split(MASK).join(OLD_MASK) }))
   return before
     .split('\n')
     .map((line) => (line.includes(MASK) ? line : (patterns.find((p) => p.re.test(line))?.old ?? line)))

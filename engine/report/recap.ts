@@ -28,8 +28,6 @@ export function exitCode(recaps: readonly HostRecap[]): number {
 
 /** `host : ok=N changed=N ...` with Ansible's column padding. */
 export function recapLines(recaps: readonly HostRecap[]): string[] {
-  return recaps.map(
-    (r) =>
-      `${r.host.padEnd(26)} : ok=${String(r.ok).padEnd(4)} changed=${String(r.changed).padEnd(4)} unreachable=${String(r.unreachable).padEnd(4)} failed=${String(r.failed).padEnd(4)} skipped=${String(r.skipped).padEnd(4)} rescued=${String(r.rescued).padEnd(4)} ignored=${String(r.ignored).padEnd(4)}`,
-  )
+  const counts = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const
+  return recaps.map((r) => `${r.host.padEnd(26)} : ${counts.map((k) => `${k}=${String(r[k]).padEnd(4)}`).join(' ')}`)
 }

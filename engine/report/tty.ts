@@ -11,7 +11,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
   // a fast host's result can arrive before listr2 has started that host's row: keep it until then
   let early = new Map<string, HostResult>()
   let waiting = new Map<string, (r: HostResult) => void>()
-  let running: Promise<unknown> = Promise.resolve()
+  let running: Promise<void> = Promise.resolve()
   const v = opts.verbosity ?? 0
 
   const hostTask =
@@ -34,7 +34,10 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
         { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseSkips: false } },
       )
       process.stdout.write(`${taskTitle(t)}\n`)
-      running = list.run().catch(() => undefined)
+      running = list.run().then(
+        () => undefined,
+        () => undefined,
+      )
     },
     onHostResult: (r) => {
       const resolve = waiting.get(r.host)

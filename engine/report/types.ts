@@ -53,13 +53,20 @@ export interface RunSummary {
   connections: { host: string; connects: number; execs: number }[]
 }
 
+/**
+ * The hooks a reporter may implement. The run waits for the two that may return a promise (a
+ * renderer finishing a task's frame, a report written at the end); the others are fire and forget.
+ */
 export interface Reporter {
   onRunStart?(info: { playbook: string; check: boolean; diff: boolean }): void
   onPlayStart?(play: { name: string; hosts: string[] }): void
   onTaskStart?(task: TaskRef, hosts: string[]): void
   onItemResult?(result: HostResult): void
   onHostResult?(result: HostResult): void
-  onTaskEnd?(task: TaskRef): void
+  onTaskEnd?(task: TaskRef): void | Promise<void>
   onWarning?(msg: string): void
   onRunEnd?(summary: RunSummary): void | Promise<void>
 }
+
+/** The hooks the run awaits (emitAsync); every other hook is called without waiting (emit). */
+export type AwaitedHook = 'onTaskEnd' | 'onRunEnd'

@@ -1,7 +1,7 @@
 /** What every part of a play's run shares: options, reporters, the masker, modules, the play. */
 import type { Inventory } from '../inventory/types.js'
 import type { Play, Playbook, Handler } from '../playbook/types.js'
-import type { HostResult, Reporter, TaskRef } from '../report/types.js'
+import type { AwaitedHook, HostResult, Reporter, TaskRef } from '../report/types.js'
 import type { Masker } from '../secrets.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import type { HostState } from './host-state.js'
@@ -43,7 +43,7 @@ export interface PlayContext {
   secretsMasked: Set<string>
 }
 
-export function emit<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {
+export function emit<K extends Exclude<keyof Reporter, AwaitedHook>>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {
   // everything a reporter sees passes the masker (results are masked where they are recorded)
   if (hook === 'onWarning') args = args.map((a) => (typeof a === 'string' ? ctx.masker.mask(a) : a)) as typeof args
   for (const r of ctx.reporters) {
@@ -53,7 +53,7 @@ export function emit<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args
 }
 
 /** Like emit, but waits for hooks that return a promise (a renderer finishing its frame). */
-export async function emitAsync<K extends keyof Reporter>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): Promise<void> {
+export async function emitAsync<K extends AwaitedHook>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): Promise<void> {
   for (const r of ctx.reporters) {
     const fn = r[hook] as ((...a: unknown[]) => unknown) | undefined
     await fn?.apply(r, args)

@@ -13,10 +13,10 @@ function splitKv(s: string): string[] {
   let quote: string | null = null
   let inToken = false
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]
+    const c = s[i]!
     if (quote) {
       if (c === quote) quote = null
-      else if (c === '\\' && quote === '"' && i + 1 < s.length && '"\\'.includes(s[i + 1])) cur += s[++i]
+      else if (c === '\\' && quote === '"' && i + 1 < s.length && '"\\'.includes(s[i + 1]!)) cur += s[++i]
       else cur += c
     } else if (c === '"' || c === "'") {
       quote = c

@@ -145,7 +145,7 @@ export const collectionFilters: Record<string, Filter> = {
   },
   zip: (v, args) => {
     const lists = [toList(v), ...args.map(toList)]
-    return lists[0].slice(0, Math.min(...lists.map((l) => l.length))).map((_x, i) => lists.map((l) => l[i]))
+    return lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_x, i) => lists.map((l) => l[i]))
   },
   split: (v, args, kw) => pyMethod(pystr(v), 'split')!(arg(args, kw, 0, 'sep', null), arg(args, kw, 1, 'maxsplit', -1)),
   extract: (v, args) => {
@@ -154,4 +154,4 @@ export const collectionFilters: Record<string, Filter> = {
     return r === undefined ? new Undef(String(v), 'extract: not found') : r
   },
 }
-collectionFilters.count = collectionFilters.length
+collectionFilters.count = collectionFilters.length!

@@ -106,4 +106,4 @@ export const coreFilters: Record<string, Filter> = {
   b64encode: (v) => Buffer.from(str(v), 'utf8').toString('base64'),
   b64decode: (v) => Buffer.from(str(v), 'base64').toString('utf8'),
 }
-coreFilters.d = coreFilters.default
+coreFilters.d = coreFilters.default!

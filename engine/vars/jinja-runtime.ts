@@ -62,8 +62,8 @@ function sliceOf<T>(seq: T[], k: SliceKey): T[] {
   const n = seq.length
   const norm = (i: number | null, dflt: number) => (i === null ? dflt : i < 0 ? Math.max(n + i, step < 0 ? -1 : 0) : Math.min(i, step < 0 ? n - 1 : n))
   const out: T[] = []
-  if (step > 0) for (let i = norm(k.start, 0); i < norm(k.stop, n); i += step) out.push(seq[i])
-  else for (let i = norm(k.start, n - 1); i > norm(k.stop, -1); i += step) out.push(seq[i])
+  if (step > 0) for (let i = norm(k.start, 0); i < norm(k.stop, n); i += step) out.push(seq[i] as T)
+  else for (let i = norm(k.start, n - 1); i > norm(k.stop, -1); i += step) out.push(seq[i] as T)
   return out
 }
 

@@ -13,7 +13,7 @@ export function pyRegex(pattern: string, opts: ReOpts = {}, global = true): RegE
   const inline = /^\(\?([aiLmsux]+)\)/.exec(src)
   if (inline) {
     src = src.slice(inline[0].length)
-    for (const f of inline[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f
+    for (const f of inline[1]!) if ('ims'.includes(f) && !flags.includes(f)) flags += f
   }
   if (opts.ignorecase && !flags.includes('i')) flags += 'i'
   if (opts.multiline && !flags.includes('m')) flags += 'm'
@@ -58,6 +58,6 @@ function expand(repl: string, m: RegExpMatchArray): string {
 export function groupRef(ref: string): number | string {
   const m = /^\\(?:g<(\w+)>|(\d+))$/.exec(String(ref))
   if (!m) throw templateError(`unknown group reference ${JSON.stringify(ref)} (use '\\\\1' or '\\\\g<name>')`)
-  const g = m[1] ?? m[2]
+  const g = (m[1] ?? m[2])!
   return /^\d+$/.test(g) ? Number(g) : g
 }

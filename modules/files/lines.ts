@@ -48,7 +48,7 @@ export function present(text: string, a: LineArgs): { text: string; changed: boo
       : insertbefore && insertbefore !== 'BOF'
         ? pyRegex(insertbefore, 'insertbefore')
         : undefined
-  const index = [-1, -1]
+  const index: [number, number] = [-1, -1]
   let match: RegExpExecArray | boolean | null = null
   let exact = false
   if (a.regexp) {

@@ -14,7 +14,7 @@ export async function statPaths(ctx: ModuleContext, paths: string[]): Promise<St
   const uniq = [...new Set(paths)]
   const read = await ctx.fact(pathStats, uniq)
   const byPath = new Map<string, PathStat>()
-  uniq.forEach((p, i) => byPath.set(p, (ctx.effect('path.stat', p) as PathStat | undefined) ?? read.stats[i]!))
+  for (const [i, p] of uniq.entries()) byPath.set(p, (ctx.effect('path.stat', p) as PathStat | undefined) ?? read.stats[i]!)
   return { user: read.user, group: read.group, get: (p) => byPath.get(p) ?? { exists: false } }
 }
 

@@ -85,7 +85,8 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
     const missed = actual.filter((p) => !predicted.includes(p))
     const extra = predicted.filter((p) => !actual.includes(p))
     console.log(
-      `fidelity [${label}]: check predicted ${predicted.length} changed (host, task) pairs, the real run changed ${actual.length}; missed ${missed.length}, extra ${extra.length}; failed in check ${failed(check.doc).length}, in the run ${failed(real.doc).length}`,
+      `fidelity [${label}]: check predicted ${predicted.length} changed (host, task) pairs, the real run changed ${actual.length}; ` +
+        `missed ${missed.length}, extra ${extra.length}; failed in check ${failed(check.doc).length}, in the run ${failed(real.doc).length}`,
     )
     if (predicted.length <= 10) for (const p of predicted) console.log(`  predicted and changed: ${p}`)
     for (const p of missed) console.log(`  missed by check: ${p}`)
@@ -132,9 +133,10 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
     }
     await sh('scheduler', 'chmod 0700 /usr/local/airflow')
     await sh('webserver', 'systemctl disable astronomer-core@webserver')
+    const indexHost = new URL(upgradeIndex).hostname
     await sh(
       'worker',
-      `runuser -u astro -- /home/astro/airflow-venv/bin/pip install -q --index-url ${upgradeIndex} --trusted-host ${new URL(upgradeIndex).hostname} airflow-standin==2.1.0`,
+      `runuser -u astro -- /home/astro/airflow-venv/bin/pip install -q --index-url ${upgradeIndex} --trusted-host ${indexHost} airflow-standin==2.1.0`,
     )
     await sh('scheduler', "sed -i 's/^AIRFLOW__CORE__EXECUTOR=.*/AIRFLOW__CORE__EXECUTOR=LocalExecutor/' /etc/default/astronomer-core")
     await sh('worker', 'rm /usr/local/airflow/dags/example_dag.py')

@@ -22,7 +22,8 @@ export default defineModule({
   params: { path: { type: 'path', required: true, description: 'where' }, text: { type: 'str', default: 'hi', description: 'what' } },
   ${extra}
   async plan(p, ctx) {
-    const now = await ctx.fact({ name: '${name}.content', command: (f) => ({ argv: ['cat', '--', f] }), parse: (out) => (out.rc === 0 ? out.stdout : undefined) }, p.path)
+    const content = { name: '${name}.content', command: (f) => ({ argv: ['cat', '--', f] }), parse: (out) => (out.rc === 0 ? out.stdout : undefined) }
+    const now = await ctx.fact(content, p.path)
     if (now === p.text + '\\n') return { kind: 'ok', reason: p.path + ' says ' + p.text }
     return { kind: 'change', changes: [{ summary: 'write ' + p.path, commands: [], upload: { content: p.text + '\\n', dest: p.path } }] }
   },
@@ -97,7 +98,10 @@ describe('custom modules', () => {
     assert.match(page.stdout, /^= path\n {8}where\n {8}type: path$/m)
   })
 
-  /** load() rejects with `pattern`; the CLI prints one line (code, file, message) matching `cliPattern` and exits `code` (4, like every error found before a host is touched). */
+  /**
+   * load() rejects with `pattern`; the CLI prints one line (code, file, message) matching
+   * `cliPattern` and exits `code` (4, like every error found before a host is touched).
+   */
   const refused = async (sub: string, files: Record<string, string>, pattern: RegExp, code = 4, cliPattern = pattern) => {
     for (const [rel, text] of Object.entries(files)) write(`${sub}/${rel}`, text)
     const pb = playbook(`${sub}/site.yml`, '    - ping:\n')

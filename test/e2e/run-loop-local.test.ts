@@ -103,7 +103,8 @@ describe('run loop semantics (local connection)', () => {
       register: out
     - name: show
       debug:
-        msg: "{{ out.results | selectattr('stdout', 'defined') | map(attribute='stdout') | list }} {{ out.results | selectattr('skipped', 'defined') | list | length }}"
+        msg: "{{ out.results | selectattr('stdout', 'defined') | map(attribute='stdout') | list }}
+          {{ out.results | selectattr('skipped', 'defined') | list | length }}"
     - name: never changed
       command: "echo hi"
       changed_when: false

@@ -77,7 +77,12 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
   it('says clearly when sudo wants a password', async () => {
     await bed().exec(
       's1',
-      `useradd -m -s /bin/bash limited && install -d -o limited -m 700 ~limited/.ssh && install -o limited -m 600 /home/deploy/.ssh/authorized_keys ~limited/.ssh/ && echo 'limited ALL=(ALL) ALL' > /etc/sudoers.d/limited`,
+      [
+        'useradd -m -s /bin/bash limited',
+        'install -d -o limited -m 700 ~limited/.ssh',
+        'install -o limited -m 600 /home/deploy/.ssh/authorized_keys ~limited/.ssh/',
+        "echo 'limited ALL=(ALL) ALL' > /etc/sudoers.d/limited",
+      ].join(' && '),
     )
     const inventory = bed().inventory({ user: 'limited', hosts: ['s1'] })
     const r = await acplay(['run', playbook, '-i', inventory, '-b'])

@@ -35,5 +35,7 @@ export function recapLine(out: string, host: string): string | undefined {
     ?.trimEnd()
 }
 
-export const expectedRecap = (host: string, c: Partial<Record<'ok' | 'changed' | 'unreachable' | 'failed' | 'skipped' | 'rescued' | 'ignored', number>>) =>
-  `${host.padEnd(26)} : ${(['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const).map((k) => `${k}=${String(c[k] ?? 0).padEnd(4)}`).join(' ')}`.trimEnd()
+const RECAP_COUNTS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const
+
+export const expectedRecap = (host: string, c: Partial<Record<(typeof RECAP_COUNTS)[number], number>>) =>
+  `${host.padEnd(26)} : ${RECAP_COUNTS.map((k) => `${k}=${String(c[k] ?? 0).padEnd(4)}`).join(' ')}`.trimEnd()

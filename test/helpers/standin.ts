@@ -21,7 +21,10 @@ files = {}
 for name in sorted(os.listdir(os.path.join(src, "airflow_standin"))):
     if name.endswith(".py"):
         files[f"airflow_standin/{name}"] = open(os.path.join(src, "airflow_standin", name), "rb").read()
-files[f"{di}/METADATA"] = f"Metadata-Version: 2.1\\nName: airflow-standin\\nVersion: {version}\\nSummary: A stand-in for Apache Airflow (acplay tests and demo)\\nProvides-Extra: postgres\\n".encode()
+files[f"{di}/METADATA"] = (
+    f"Metadata-Version: 2.1\\nName: airflow-standin\\nVersion: {version}\\n"
+    "Summary: A stand-in for Apache Airflow (acplay tests and demo)\\nProvides-Extra: postgres\\n"
+).encode()
 files[f"{di}/WHEEL"] = b"Wheel-Version: 1.0\\nGenerator: acplay-tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n"
 files[f"{di}/entry_points.txt"] = b"[console_scripts]\\nairflow = airflow_standin.cli:main\\n"
 h = lambda b: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b"=").decode()

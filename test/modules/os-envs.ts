@@ -15,7 +15,10 @@ export function osEnvs(bed: () => Testbed, host: string): { label: string; env: 
   const make = (user: 'root' | 'deploy') => {
     let conn: SshConnection | undefined
     return (): Env => {
-      if (!conn) conns.push((conn = bed().connection(host, user)))
+      if (!conn) {
+        conn = bed().connection(host, user)
+        conns.push(conn)
+      }
       return user === 'root' ? { conn } : { conn, become: { user: 'root' } }
     }
   }

@@ -3,7 +3,7 @@
  * nspawn stays in the root cgroup and all containers' systemd share one cgroup tree ("payload"):
  * units collide (random 219/CGROUP failures) and stopping a unit on one host kills it on another.
  */
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs'
+import { type Dirent, existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The hierarchies the container's systemd uses: cgroup2 alone, or (hybrid) name=systemd + unified. */
@@ -28,7 +28,7 @@ export function removeCgroups(slot: number): void {
 }
 
 function rmTree(dir: string): void {
-  let entries
+  let entries: Dirent[]
   try {
     entries = readdirSync(dir, { withFileTypes: true })
   } catch {

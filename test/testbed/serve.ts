@@ -3,7 +3,7 @@
  * local apt repositories and pip wheels from http://GATEWAY:PORT/. Directories get an HTML index of
  * links, which is what `pip --find-links` reads.
  */
-import { createReadStream, readdirSync, statSync } from 'node:fs'
+import { type Stats, createReadStream, readdirSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve, sep } from 'node:path'
@@ -36,34 +36,47 @@ export async function serveDir(dir: string): Promise<Served> {
 }
 
 function handle(root: string, req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed')
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'method not allowed')
+    return
+  }
   let rel: string
   try {
     rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
   } catch {
-    return send(res, 400, 'bad path')
+    send(res, 400, 'bad path')
+    return
   }
   const path = resolve(join(root, rel))
-  if (path !== root && !path.startsWith(root + sep)) return send(res, 403, 'outside the served directory')
-  let st
+  if (path !== root && !path.startsWith(root + sep)) {
+    send(res, 403, 'outside the served directory')
+    return
+  }
+  let st: Stats
   try {
     st = statSync(path)
   } catch {
-    return send(res, 404, 'not found')
+    send(res, 404, 'not found')
+    return
   }
   if (st.isDirectory()) {
     if (!rel.endsWith('/')) {
       res.writeHead(301, { location: `${rel}/` })
-      return void res.end()
+      res.end()
+      return
     }
     const links = readdirSync(path, { withFileTypes: true })
       .map((e) => e.name + (e.isDirectory() ? '/' : ''))
       .sort()
       .map((n) => `<a href="${encodeURIComponent(n.replace(/\/$/, '')) + (n.endsWith('/') ? '/' : '')}">${escapeHtml(n)}</a><br>`)
-    return send(res, 200, `<!DOCTYPE html><html><body>\n${links.join('\n')}\n</body></html>\n`, 'text/html; charset=utf-8', req.method === 'HEAD')
+    send(res, 200, `<!DOCTYPE html><html><body>\n${links.join('\n')}\n</body></html>\n`, 'text/html; charset=utf-8', req.method === 'HEAD')
+    return
   }
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': st.size })
-  if (req.method === 'HEAD') return void res.end()
+  if (req.method === 'HEAD') {
+    res.end()
+    return
+  }
   createReadStream(path).pipe(res)
 }
 

@@ -133,7 +133,8 @@ PY`
     assert.match(
       text,
       new RegExp(
-        `^alpha ansible_host=${a.address.replace(/\./g, '\\.')} ansible_user=deploy ansible_ssh_private_key_file=${bed.key} ansible_ssh_common_args='-o UserKnownHostsFile=${bed.knownHostsFile}'$`,
+        `^alpha ansible_host=${a.address.replace(/\./g, '\\.')} ansible_user=deploy ansible_ssh_private_key_file=${bed.key} ` +
+          `ansible_ssh_common_args='-o UserKnownHostsFile=${bed.knownHostsFile}'$`,
         'm',
       ),
     )
@@ -149,7 +150,8 @@ PY`
       assert.equal(url, `http://${bed.host('beta').gateway}:${srv.port}/`)
       const r = await bed.exec(
         'beta',
-        `python3 -c 'import sys, urllib.request as u; b = sys.argv[1]; print(u.urlopen(b).read().decode()); print(u.urlopen(b + "pkg-1.0-py3-none-any.whl").read().decode())' ${url}`,
+        "python3 -c 'import sys, urllib.request as u; b = sys.argv[1]; print(u.urlopen(b).read().decode()); " +
+          `print(u.urlopen(b + "pkg-1.0-py3-none-any.whl").read().decode())' ${url}`,
       )
       assert.equal(r.rc, 0, r.stderr)
       assert.match(r.stdout, /<a href="pkg-1\.0-py3-none-any\.whl">/) // an index pip --find-links can read

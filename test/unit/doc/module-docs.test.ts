@@ -17,7 +17,7 @@ describe('module documentation from the specs', () => {
   it('`acplay doc` lists every built-in module with its summary', async () => {
     const r = await acplay(['doc'])
     assert.equal(r.code, 0, r.stderr)
-    for (const m of Object.values(builtinModules)) assert.match(r.stdout, new RegExp(`^${m.name} +${escape(m.summary)}$`, 'm'), m.name)
+    for (const m of Object.values(builtinModules)) assert.match(r.stdout, new RegExp(`^${m.name} +${escapeRegExp(m.summary)}$`, 'm'), m.name)
   })
 
   // one CLI process per module, as a user would ask; two at a time on a shared machine
@@ -36,15 +36,15 @@ describe('module documentation from the specs', () => {
       for (const p of d.params) {
         const block = r.stdout.split(/\n(?=[=-] )/).find((b) => b.startsWith(`${p.required ? '=' : '-'} ${p.name}\n`))
         assert.ok(block, `argument ${p.name} of ${name} (required: ${p.required}) is documented`)
-        assert.match(block, new RegExp(`type: ${escape(p.type)}`))
-        if (p.default !== undefined) assert.match(block, new RegExp(`default: ${escape(p.default)}`))
+        assert.match(block, new RegExp(`type: ${escapeRegExp(p.type)}`))
+        if (p.default !== undefined) assert.match(block, new RegExp(`default: ${escapeRegExp(p.default)}`))
         for (const c of p.choices ?? []) assert.ok(block.includes(c), `choice ${c}`)
         for (const a of p.aliases ?? []) assert.ok(block.includes(a), `alias ${a}`)
       }
       assert.match(r.stdout, /^CHECK MODE: /m)
       assert.match(r.stdout, /^DIFF: /m)
       if (spec.examples) assert.match(r.stdout, /^EXAMPLES:/m)
-      for (const ret of Object.keys(spec.returns ?? {})) assert.match(r.stdout, new RegExp(`^- ${escape(ret)}$`, 'm'))
+      for (const ret of Object.keys(spec.returns ?? {})) assert.match(r.stdout, new RegExp(`^- ${escapeRegExp(ret)}$`, 'm'))
     })
   }
 
@@ -82,6 +82,6 @@ describe('module documentation from the specs', () => {
   })
 })
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

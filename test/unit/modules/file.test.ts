@@ -41,7 +41,8 @@ describe('path.stats parse', () => {
   })
   it('recorded verbatim from a testbed host: files hashed by one sha256sum, an unreadable file has no checksum', () => {
     const out =
-      'kfu\ndirectory|555|postgres|postgres|100|103|0|143531|48\nregular file|644|root|root|0|0|4|2146899|40\nregular file|600|root|root|0|0|1|2146914|40\n\u0000fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179  /srv/a.conf\u0000'
+      'kfu\ndirectory|555|postgres|postgres|100|103|0|143531|48\nregular file|644|root|root|0|0|4|2146899|40\nregular file|600|root|root|0|0|1|2146914|40\n' +
+      '\u0000fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179  /srv/a.conf\u0000'
     const s = pathStats.parse({ rc: 0, stdout: out, stderr: '' }, ['/srv/a.conf', '/srv/secret'])
     assert.deepEqual([s.user, s.group], ['postgres', 'postgres'])
     assert.equal(s.stats[0]!.sha256, 'fe3209d6d4f51935b391288a43df48d9ddece1a992597ae53387ca16611a9179')

@@ -85,7 +85,7 @@ describe('lineinfile planner given recorded facts', () => {
       ch?.effects?.map((e) => e.fact),
       ['path.stat', 'path.content'],
     )
-    assert.equal((ch?.effects?.[1]?.value as { text: string }).text, 'a=1\nb=2\n')
+    assert.equal((ch?.effects?.[1]?.value as { text: string } | undefined)?.text, 'a=1\nb=2\n')
     assert.equal(ch?.upload?.mode, '0644')
   })
 })

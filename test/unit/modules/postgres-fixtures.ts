@@ -6,7 +6,8 @@ export const ok = (stdout: string): ExecResult => ({ rc: 0, stdout, stderr: '' }
 
 export const REC = {
   rolePostgres: ok(
-    '{"exists" : true, "superuser" : true, "createrole" : true, "createdb" : true, "inherit" : true, "login" : true, "replication" : true, "bypassrls" : true, "connlimit" : -1, "password" : null, "validuntil" : null}\n{"encryption" : "scram-sha-256", "expires" : "1893456000.000000"}\n',
+    '{"exists" : true, "superuser" : true, "createrole" : true, "createdb" : true, "inherit" : true, "login" : true, "replication" : true, ' +
+      '"bypassrls" : true, "connlimit" : -1, "password" : null, "validuntil" : null}\n{"encryption" : "scram-sha-256", "expires" : "1893456000.000000"}\n',
   ),
   roleAbsent: ok('{"exists": false}\n{"encryption" : "scram-sha-256"}\n'),
   dbPostgres: ok('{"exists" : true, "owner" : "postgres", "encoding" : "UTF8", "collate" : "C.UTF-8", "ctype" : "C.UTF-8"}\n{"owner_exists" : true}\n'),

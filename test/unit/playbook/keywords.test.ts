@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import type { Node } from 'yaml'
 import { conditions, stripBraces, tags } from '../../../engine/playbook/keywords.js'
 import { parseYaml } from '../../../engine/playbook/yaml-source.js'
+import type { AcplayError } from '../../../engine/errors.js'
 
 const node = (yaml: string) => {
   const src = parseYaml(yaml, '/x.yml')
@@ -27,7 +28,7 @@ test('when: strings, wrapped templates, booleans, lists, nothing', () => {
 test('when: a mapping is an error at the value', () => {
   assert.throws(
     () => when('\n  {a: 1}'),
-    (e: any) =>
+    (e: AcplayError) =>
       e.code === 'E_PLAYBOOK' &&
       e.where.line === 2 &&
       e.where.col === 3 &&

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { loadPlaybook, loadPlaybookText } from '../../../engine/playbook/load.js'
-import type { Task } from '../../../engine/playbook/types.js'
+import type { AcplayError } from '../../../engine/errors.js'
+import type { ModuleTask, Task } from '../../../engine/playbook/types.js'
 import { fixtures, opts } from './fake-modules.js'
 
 const dir = path.join(fixtures, 'roles-deps')
@@ -26,7 +27,7 @@ test('dependencies load first, each role once per play unless its params differ 
 test('a dependency cycle is an error at the dependency', async () => {
   await assert.rejects(
     loadPlaybook(path.join(dir, 'cycle.yml'), opts),
-    (e: any) => e.describe() === `E_PLAYBOOK: ${path.join(dir, 'roles/y/meta/main.yml')}:1:16: role dependency cycle: x -> y -> x`,
+    (e: AcplayError) => e.describe() === `E_PLAYBOOK: ${path.join(dir, 'roles/y/meta/main.yml')}:1:16: role dependency cycle: x -> y -> x`,
   )
 })
 
@@ -42,11 +43,12 @@ test('roles rolesPath and role entry keywords', () => {
 
 test('args: keyword merged under the module args; action and local_action', () => {
   const pb = loadPlaybookText(
-    '- hosts: all\n  tasks:\n    - copy: dest=/x\n      args: {src: a, dest: /y}\n    - action: shell echo hi chdir=/t\n    - local_action: {module: command, cmd: ls}\n',
+    '- hosts: all\n  tasks:\n    - copy: dest=/x\n      args: {src: a, dest: /y}\n' +
+      '    - action: shell echo hi chdir=/t\n    - local_action: {module: command, cmd: ls}\n',
     path.join(fixtures, 'x.yml'),
     opts,
   )
-  const [a, b, c] = pb.plays[0]!.tasks as any[]
+  const [a, b, c] = pb.plays[0]!.tasks as [ModuleTask, ModuleTask, ModuleTask]
   assert.deepEqual(a.args, { src: 'a', dest: '/x' })
   assert.deepEqual([b.module, b.args], ['shell', { cmd: 'echo hi', chdir: '/t' }])
   assert.deepEqual([c.module, c.args, c.delegate_to], ['command', { cmd: 'ls' }, 'localhost'])
