@@ -1,9 +1,28 @@
 /**
- * Facts read ahead of their tasks (engine/run/read-ahead.ts), one host's worth. An entry answers
- * once, the task that asks exactly that question as that user, and only while nothing has changed
- * anywhere since it was read: every apply, on any host, clears every host's cache, because one
- * host's change can be another's fact (a database role read over the network).
+ * Facts read ahead of their tasks: engine/run/read-ahead.ts reads them, module-runner.ts takes
+ * them. One object owns every host's answers and how far ahead the run may look, so the rule that
+ * keeps read-ahead truthful has one home: an answer is used once, by the task that asks exactly
+ * that question as that user, and only while nothing has changed anywhere since it was read. Every
+ * apply, on any host, clears every host's answers, because one host's change can be another's fact
+ * (a database role read over the network).
  */
+
+/** How far read-ahead looks at most, in module tasks. */
+const MAX_AHEAD = 32
+
+/** What one module invocation sees of read-ahead (ModuleEnv.readAhead). */
+export interface ReadAheadView {
+  /**
+   * The answer read ahead for exactly this question as this user, once; undefined: ask the host.
+   * Absent where answers read ahead do not apply (they are the host's own, read without a task
+   * environment: not for a delegated task or one with `environment`).
+   */
+  take?(fact: string, key: string, become: string | undefined): { value: unknown } | undefined
+  /** a plan is about to be applied: the host is about to change */
+  changing(): void
+}
+
+/** One host's answers. */
 export class FactCache {
   /** several tasks may ask the same question: one answer each */
   private entries = new Map<string, unknown[]>()
@@ -28,5 +47,52 @@ export class FactCache {
   clear(): void {
     this.entries.clear()
     this.covers.clear()
+  }
+}
+
+/** The run's read-ahead: each host's answers and the quiet-task window. */
+export class ReadAhead {
+  private readonly hosts = new Map<string, FactCache>()
+  /** module tasks in a row after which nothing had changed on any host */
+  private quietTasks = 0
+  /** something was applied during the current task */
+  private changedInTask = false
+
+  /**
+   * How many tasks to read for, learned like TCP's slow start: as many as have passed in a row
+   * without a change (none on a first run, where nearly every task changes), at most MAX_AHEAD.
+   */
+  get window(): number {
+    return Math.min(MAX_AHEAD, this.quietTasks)
+  }
+
+  answers(host: string): FactCache {
+    let cache = this.hosts.get(host)
+    if (!cache) {
+      cache = new FactCache()
+      this.hosts.set(host, cache)
+    }
+    return cache
+  }
+
+  /** An apply is about to happen: nothing read so far can be trusted on any host. */
+  changing(): void {
+    this.changedInTask = true
+    this.quietTasks = 0
+    for (const cache of this.hosts.values()) cache.clear()
+  }
+
+  /** After a module task ran on every host: one more quiet task, unless something changed. */
+  taskDone(): void {
+    if (!this.changedInTask) this.quietTasks++
+    this.changedInTask = false
+  }
+
+  /** A task's view: the host's answers (none when `answers` is false), and the change hook either way. */
+  view(host: string, answers: boolean): ReadAheadView {
+    const changing = () => this.changing()
+    if (!answers) return { changing }
+    const cache = this.answers(host)
+    return { take: (fact, key, become) => cache.take(fact, key, become), changing }
   }
 }

@@ -8,7 +8,7 @@ import { EffectStore } from './effects.js'
 import type { Become, Connection } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
-import type { FactCache } from './fact-cache.js'
+import type { ReadAheadView } from './fact-cache.js'
 import type { Masker } from './secrets.js'
 
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
@@ -36,10 +36,8 @@ export interface ModuleEnv {
   render?: (text: string) => string
   /** for error messages: the task's file:line */
   where?: { file?: string; line?: number; col?: number; task?: string }
-  /** facts read ahead for this host (engine/run/read-ahead.ts); answers a fact once, instead of a round trip */
-  readAhead?: FactCache
-  /** called before a plan is applied: the host is about to change */
-  onApply?: () => void
+  /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
+  readAhead?: ReadAheadView
 }
 
 export function moduleContext(env: ModuleEnv): ModuleContext {
@@ -54,7 +52,7 @@ export function moduleContext(env: ModuleEnv): ModuleContext {
     async fact(fact, ...args) {
       const key = factKey(fact, args)
       if (env.check && effects.has(fact.name, key)) return effects.get(fact.name, key) as never
-      const ahead = env.readAhead?.take(fact.name, key, env.become?.user)
+      const ahead = env.readAhead?.take?.(fact.name, key, env.become?.user)
       if (ahead) return ahead.value as never
       const out = await exec(`${commandLine(fact.command(...args))}\n`)
       return fact.parse(out, ...args)
@@ -96,7 +94,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     env.effects?.record(plan.changes.flatMap((c) => c.effects ?? []))
     return { status: 'changed', changes, data: plan.data ?? {} }
   }
-  env.onApply?.()
+  env.readAhead?.changing()
   const out = await env.conn.exec(planScript(plan.changes), { become: env.become })
   if (mod.interpret) {
     const o = mod.interpret(params as never, out)

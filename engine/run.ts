@@ -6,6 +6,7 @@ import { loadPlaybook } from './playbook/load.js'
 import type { Playbook } from './playbook/types.js'
 import { exitCode, recap } from './report/recap.js'
 import type { RunSummary } from './report/types.js'
+import { ReadAhead } from './fact-cache.js'
 import { Masker } from './secrets.js'
 import { connectionFor } from './run/connections.js'
 import { emit, emitAsync, type RunContext } from './run/context.js'
@@ -50,8 +51,7 @@ export async function run(opts: RunOptions, loaded?: Loaded): Promise<RunSummary
     results: [],
     limit: pLimit(opts.forks ?? 10),
     started: !opts.startAtTask,
-    quietTasks: 0,
-    changedInTask: false,
+    readAhead: new ReadAhead(),
   }
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)

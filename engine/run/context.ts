@@ -1,6 +1,8 @@
-/** What every part of a play's run shares: options, reporters, the masker, modules, the play. */
+/** What every part of a play's run shares: options, reporters, the masker, modules, the play; and how results are recorded. */
+import type { ReadAhead } from '../fact-cache.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, Playbook, Handler } from '../playbook/types.js'
+import { maskResultDiffs } from '../report/mask-diff.js'
 import type { AwaitedHook, HostResult, Reporter, TaskRef } from '../report/types.js'
 import type { Masker } from '../secrets.js'
 import type { ModuleSpec } from '../../modules/types.js'
@@ -18,12 +20,10 @@ export interface RunContext {
   hosts: Map<string, HostState>
   results: HostResult[]
   limit: ReturnType<typeof pLimit>
-  /** --start-at-task: true once the named task was reached */
+  /** --start-at-task: true once the named task was reached (gate.ts) */
   started: boolean
-  /** module tasks in a row after which nothing had changed on any host: how far read-ahead looks */
-  quietTasks: number
-  /** something was applied during the current task */
-  changedInTask: boolean
+  /** every host's answers read ahead, and how far ahead to read */
+  readAhead: ReadAhead
 }
 
 export interface PlayContext {
@@ -60,19 +60,13 @@ export async function emitAsync<K extends AwaitedHook>(ctx: RunContext, hook: K,
   }
 }
 
+/** A host's result of a task: masked, kept for the recap, and shown. */
+export function record(pc: PlayContext, r: HostResult): void {
+  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
+  pc.run.results.push(masked)
+  emit(pc.run, 'onHostResult', masked)
+}
+
 export function taskRef(t: { name?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string } }, handler = false): TaskRef {
   return { name: t.name ?? t.module ?? 'task', pos: t.pos, role: t.role?.name, handler }
-}
-
-/** An apply is about to happen: nothing read so far can be trusted on any host. */
-export function somethingChanged(rc: RunContext): void {
-  rc.changedInTask = true
-  rc.quietTasks = 0
-  for (const h of rc.hosts.values()) h.readAhead.clear()
-}
-
-/** After a module task ran on every host: one more quiet task, unless something changed. */
-export function taskDone(rc: RunContext): void {
-  if (!rc.changedInTask) rc.quietTasks++
-  rc.changedInTask = false
 }

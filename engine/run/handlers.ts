@@ -1,7 +1,7 @@
 /** Handlers run at flush points, in the order they are defined, on the hosts that notified them. */
-import { emit, emitAsync, taskRef, type PlayContext } from './context.js'
+import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
+import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
-import { record } from './linear.js'
 import { rootScope } from './scope.js'
 import { runModuleTask } from './task.js'
 
@@ -13,7 +13,7 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promis
   for (const [h, names] of pending) for (const n of names) h.notified.delete(n)
   for (const handler of pc.handlers) {
     const names = [handler.name ?? '', ...handler.listen]
-    const targets = hosts.filter((h) => h.active && names.some((n) => pending.get(h)!.has(n)))
+    const targets = handlerHosts(hosts, (h) => names.some((n) => pending.get(h)!.has(n)))
     if (targets.length === 0) continue
     const ref = taskRef({ ...handler }, true)
     emit(

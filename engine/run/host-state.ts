@@ -1,14 +1,11 @@
 /** What the run knows about one host while it plays: connection, facts, check overlay, handler notes. */
 import type { Connection } from '../connection/types.js'
 import { EffectStore } from '../effects.js'
-import { FactCache } from '../fact-cache.js'
 
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
   effects = new EffectStore()
-  /** facts read ahead of the tasks that will ask them (read-ahead.ts) */
-  readAhead = new FactCache()
   /** handler names notified on this host, in notification order */
   notified = new Set<string>()
   /** dropped out of the play */

@@ -4,9 +4,9 @@
  */
 import { loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
 import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js'
-import { truthy } from '../vars/py.js'
-import { evaluate, templateValue } from '../vars/template.js'
+import { templateValue } from '../vars/template.js'
 import type { PlayContext } from './context.js'
+import { falseCondition } from './gate.js'
 import type { HostState } from './host-state.js'
 import { enter, taskVars, type Scope } from './scope.js'
 
@@ -23,7 +23,7 @@ export async function loadInclude(pc: PlayContext, task: IncludeTasksTask | Incl
   const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir }
   for (const host of hosts) {
     const vars = taskVars(pc, host, outer, task)
-    if (![...outer.when, ...task.when].every((c) => truthy(evaluate(c, vars, where)))) continue
+    if (falseCondition(outer, task, vars, where) !== undefined) continue
     const items = task.loop !== undefined ? (templateValue(task.loop, vars, where) as unknown[]) : [undefined]
     for (const item of items) {
       const itemVars = item === undefined ? vars : { ...vars, [task.loop_control?.loop_var ?? 'item']: item }

@@ -3,27 +3,25 @@
  * parallel up to `forks` (one p-limit for the whole run). Blocks, rescue/always, includes and
  * meta tasks are handled here; a single module task is run by task.ts.
  */
-import { maskResultDiffs } from '../report/mask-diff.js'
-import type { HostResult } from '../report/types.js'
 import type { Task } from '../playbook/types.js'
-import { emit, emitAsync, taskDone, taskRef, type PlayContext } from './context.js'
+import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
+import { activeHosts, moduleTaskHosts } from './gate.js'
 import { flushHandlers } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
 import { enter, type Scope } from './scope.js'
-import { selectedByTags } from './tags.js'
 import { readAhead } from './read-ahead.js'
 import { runModuleTask } from './task.js'
 
 export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope): Promise<void> {
   for (const [i, task] of tasks.entries()) {
-    const active = hosts.filter((h) => h.active)
+    const active = activeHosts(hosts)
     if (active.length === 0 || pc.ended) return
     switch (task.kind) {
       case 'module':
         await readAhead(pc, tasks, i, active, scope)
         await runOneTask(pc, task, active, scope)
-        taskDone(pc.run)
+        pc.run.readAhead.taskDone()
         break
       case 'block':
         await runBlock(pc, task, active, scope)
@@ -46,14 +44,9 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
 
 async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, hosts: HostState[], scope: Scope): Promise<void> {
   const rc = pc.run
-  const tags = [...pc.play.tags, ...scope.tags, ...task.tags]
-  if (!selectedByTags(tags, rc.opts.tags, rc.opts.skipTags)) return
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
-  if (!rc.started) {
-    if (ref.name !== rc.opts.startAtTask && `${ref.role} : ${ref.name}` !== rc.opts.startAtTask) return
-    rc.started = true
-  }
-  const targets = task.run_once ? hosts.slice(0, 1) : hosts
+  const targets = moduleTaskHosts(pc, task, scope, ref, hosts)
+  if (targets.length === 0) return
   emit(
     rc,
     'onTaskStart',
@@ -68,12 +61,6 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   }
   for (const r of results) record(pc, r)
   await emitAsync(rc, 'onTaskEnd', ref)
-}
-
-export function record(pc: PlayContext, r: HostResult): void {
-  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
-  pc.run.results.push(masked)
-  emit(pc.run, 'onHostResult', masked)
 }
 
 async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {

@@ -2,12 +2,12 @@
 import type { Loaded } from '../run.js'
 import type { Task } from '../playbook/types.js'
 import type { RunOptions } from './options.js'
-import { selectedByTags } from './tags.js'
+import { playHosts, tagged } from './gate.js'
 
 export function listHosts(l: Loaded, opts: RunOptions): string[] {
   const out = ['', `playbook: ${opts.playbook}`]
   l.playbook.plays.forEach((p, i) => {
-    const hosts = l.inventory.select(p.hosts, opts.limit)
+    const hosts = playHosts(l.inventory, p, opts)
     out.push('', `  play #${i + 1} (${p.hosts}): ${p.name}\tTAGS: [${p.tags.join(', ')}]`, `    pattern: ['${p.hosts}']`, `    hosts (${hosts.length}):`)
     for (const h of hosts) out.push(`      ${h}`)
   })
@@ -22,7 +22,7 @@ function walk(tasks: readonly Task[], inherited: string[], opts: RunOptions, out
       continue
     }
     if (t.kind === 'meta') continue
-    if (!selectedByTags(tags, opts.tags, opts.skipTags)) continue
+    if (!tagged(opts, tags)) continue
     const name = t.kind === 'module' ? (t.name ?? t.module) : t.kind === 'include_tasks' ? `include_tasks ${t.file}` : `include_role ${t.roleName}`
     out.push(`      ${t.role ? `${t.role.name} : ` : ''}${name}\tTAGS: [${[...new Set(tags)].join(', ')}]`)
   }

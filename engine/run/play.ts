@@ -6,6 +6,7 @@ import { playbookError } from '../errors.js'
 import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
+import { batchHosts, playHosts } from './gate.js'
 import { flushHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
@@ -51,7 +52,7 @@ function batches(hosts: string[], serial: Play['serial']): string[][] {
 }
 
 export async function runPlay(rc: RunContext, play: Play, hostState: (name: string) => HostState): Promise<void> {
-  const names = rc.inventory.select(play.hosts, rc.opts.limit)
+  const names = playHosts(rc.inventory, play, rc.opts)
   emit(rc, 'onPlayStart', { name: play.name, hosts: names })
   if (names.length === 0) {
     emit(rc, 'onWarning', `no hosts matched for play '${play.name}' (hosts: ${play.hosts}${rc.opts.limit ? `, limit: ${rc.opts.limit}` : ''}); skipping`)
@@ -71,7 +72,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     secretsMasked: new Set(),
   }
   for (const batch of batches(names, play.serial)) {
-    const hosts = batch.map(hostState).filter((h) => h.active || h.ended)
+    const hosts = batchHosts(batch.map(hostState))
     for (const h of hosts) h.ended = false
     const scope = rootScope()
     // linear: all hosts finish task N before N+1; free: each host goes through the play at its own pace

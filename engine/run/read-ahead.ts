@@ -5,31 +5,29 @@
  *
  * Why it stays truthful: reading only reads (a module's plan never mutates), an answer is used
  * once, by the task that asks exactly that question as that user, and every apply on any host
- * clears every host's answers (FactCache). So an answer is always what the task would have read,
- * only read a moment earlier. How far to look is learned like TCP's slow start: as many tasks as
- * have passed in a row without a change (none on a first run, where nearly every task changes),
- * at most MAX_AHEAD.
+ * clears every host's answers (engine/fact-cache.ts, which also keeps how far ahead to look). So an
+ * answer is always what the task would have read, only read a moment earlier.
  *
- * Which questions: each upcoming task's plan runs with a context that records the facts it asks
- * and answers none (so it stops there): the first round of facts each task needs.
+ * Which questions: each upcoming task that the gate lets run on the host plans, as it would, with
+ * the task's own context except that it reads nothing: it records the facts asked and stops there.
+ * That is the first round of facts each task needs. So a module's plan must only read through
+ * ctx.fact / ctx.run (never by other means) and may be run early and stopped at any read.
  */
 import { randomBytes } from 'node:crypto'
 import { isEngineAction } from '../actions/names.js'
 import { commandLine } from '../apply-plan.js'
+import type { FactCache } from '../fact-cache.js'
 import { moduleContext } from '../module-runner.js'
-import type { Task } from '../playbook/types.js'
+import type { ModuleTask, Task } from '../playbook/types.js'
 import { validateParams } from '../../modules/schema.js'
 import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
 import type { ExecResult } from '../connection/types.js'
-import { truthy } from '../vars/py.js'
-import { evaluate, templateValue } from '../vars/template.js'
+import { templateValue } from '../vars/template.js'
 import type { PlayContext } from './context.js'
+import { falseCondition, selected, started } from './gate.js'
 import type { HostState } from './host-state.js'
-import { taskVars, type Scope } from './scope.js'
-import { selectedByTags } from './tags.js'
+import { taskRun, type Scope } from './scope.js'
 import { hostModuleEnv } from './task.js'
-
-const MAX_AHEAD = 32
 
 type AnyFact = Fact<unknown, unknown[]>
 interface Read {
@@ -41,9 +39,9 @@ interface Read {
 /** Before tasks[from] runs: read ahead for the hosts whose answers do not cover it. */
 export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: number, hosts: HostState[], scope: Scope): Promise<void> {
   const rc = pc.run
-  const ahead = Math.min(MAX_AHEAD, rc.quietTasks)
-  if (ahead < 2 || !rc.started) return
-  const upcoming: Extract<Task, { kind: 'module' }>[] = []
+  const ahead = rc.readAhead.window
+  if (ahead < 2 || !started(rc)) return
+  const upcoming: ModuleTask[] = []
   for (const t of tasks.slice(from)) {
     if (upcoming.length === ahead) break
     // flush_handlers does not end the run of tasks: a handler runs only after a change, which
@@ -54,20 +52,21 @@ export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: n
     upcoming.push(t)
   }
   if (upcoming.length < 2) return
-  const due = hosts.filter((h) => !h.readAhead.covers.has(upcoming[0]!))
+  const due = hosts.filter((h) => !rc.readAhead.answers(h.name).covers.has(upcoming[0]!))
   await Promise.all(due.map((h) => rc.limit(() => readHost(pc, upcoming, h, scope))))
 }
 
-async function readHost(pc: PlayContext, tasks: Extract<Task, { kind: 'module' }>[], host: HostState, scope: Scope): Promise<void> {
-  host.readAhead.clear()
-  for (const t of tasks) host.readAhead.covers.add(t)
+async function readHost(pc: PlayContext, tasks: ModuleTask[], host: HostState, scope: Scope): Promise<void> {
+  const cache = pc.run.readAhead.answers(host.name)
+  cache.clear()
+  for (const t of tasks) cache.covers.add(t)
   const reads: Read[] = []
   for (const t of tasks) reads.push(...(await questions(pc, t, host, scope)))
   const byUser = new Map<string | undefined, Read[]>()
   for (const r of reads) byUser.set(r.become, [...(byUser.get(r.become) ?? []), r])
   for (const [become, rs] of byUser) {
     try {
-      await answer(host, become, rs)
+      await answer(host, cache, become, rs)
     } catch {
       // unreachable, sudo refused: the task itself reads, and reports that properly
     }
@@ -83,16 +82,17 @@ function stop(): Promise<never> {
 }
 
 /** The facts a task's plan asks first, as this host and user; none when it cannot be told in advance. */
-async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, host: HostState, scope: Scope): Promise<Read[]> {
+async function questions(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<Read[]> {
+  // one round of reads for one plan on this host: not for a loop, a retried or delegated task, run_once
   if (isEngineAction(task.module) || task.loop !== undefined || task.delegate_to !== undefined || task.run_once || task.until?.length) return []
-  if (!selectedByTags([...pc.play.tags, ...scope.tags, ...task.tags], pc.run.opts.tags, pc.run.opts.skipTags)) return []
+  if (!selected(pc, scope, task)) return []
   const reads: Read[] = []
   try {
-    const vars = taskVars(pc, host, scope, task)
-    const where = { file: task.pos.file, line: task.pos.line }
-    for (const cond of [...scope.when, ...task.when]) if (!truthy(evaluate(cond, vars, where))) return []
-    const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
-    if (!mod || !env.readAhead) return []
+    const run = taskRun(pc, task, host, scope)
+    const { vars, where } = run
+    if (falseCondition(scope, task, vars, where) !== undefined) return []
+    const { mod, env } = hostModuleEnv(run)
+    if (!mod || !env.readAhead?.take) return []
     const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
     // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
@@ -114,7 +114,7 @@ async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }
  * One script for all of a user's reads: a question asked twice is asked once, reads of a fact
  * that can merge are one command; each answer is parsed and kept (a copy for each asker).
  */
-async function answer(host: HostState, become: string | undefined, reads: Read[]): Promise<void> {
+async function answer(host: HostState, cache: FactCache, become: string | undefined, reads: Read[]): Promise<void> {
   const groups = new Map<AnyFact, Map<string, { args: unknown[]; askers: number }>>()
   for (const r of reads) {
     const byKey = groups.get(r.fact) ?? new Map<string, { args: unknown[]; askers: number }>()
@@ -167,7 +167,7 @@ async function answer(host: HostState, become: string | undefined, reads: Read[]
     }
     a.questions.forEach((q, k) => {
       const key = factKey(a.fact, q.args)
-      for (let n = 0; n < q.askers; n++) host.readAhead.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]))
+      for (let n = 0; n < q.askers; n++) cache.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]))
     })
   })
 }

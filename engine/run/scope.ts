@@ -1,5 +1,6 @@
 /** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
-import type { TaskKeywords } from '../playbook/types.js'
+import type { Location } from '../errors.js'
+import type { ModuleTask, TaskKeywords } from '../playbook/types.js'
 import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
 
@@ -26,6 +27,24 @@ export function enter(scope: Scope, k: TaskKeywords): Scope {
     environment: k.environment ? { ...scope.environment, ...k.environment } : scope.environment,
     role: k.role ?? scope.role,
   }
+}
+
+/** One module task on one host, as it runs: what each step of running it (or reading ahead for it) needs. */
+export interface TaskRun {
+  pc: PlayContext
+  task: ModuleTask
+  host: HostState
+  /** what the enclosing blocks and roles pass down */
+  scope: Scope
+  /** the task's variables on this host (with the loop variable, inside a loop) */
+  vars: Record<string, unknown>
+  /** the task's file:line, name and host, for errors */
+  where: Location
+}
+
+export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): TaskRun {
+  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? task.module, host: host.name }
+  return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where }
 }
 
 /** Ansible's precedence, lowest first; see engine/vars/precedence.ts for the documented order. */

@@ -14,56 +14,54 @@ import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
-import { emit, somethingChanged, taskRef, type PlayContext } from './context.js'
+import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { findFile } from './find-file.js'
+import { falseCondition, runModes } from './gate.js'
 import type { HostState } from './host-state.js'
-import { taskVars, type Scope } from './scope.js'
+import { taskRun, type Scope, type TaskRun } from './scope.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
 export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
-  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: ref.name, host: host.name }
   const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
-  let vars: Record<string, unknown>
   try {
-    vars = taskVars(pc, host, scope, task)
-    maskSecretVars(pc, host, vars, where)
+    const run = taskRun(pc, task, host, scope)
+    const { where } = run
+    maskSecretVars(run)
     const loopVar = task.loop_control?.loop_var ?? 'item'
-    if (task.loop === undefined) {
-      const r = await runOnce(pc, task, host, scope, vars, where)
-      return finish(pc, task, host, scope, r, Date.now() - started)
-    }
-    const items = templateValue(task.loop, vars, where)
+    if (task.loop === undefined) return finish(run, await runOnce(run), Date.now() - started)
+    const items = templateValue(task.loop, run.vars, where)
     if (!Array.isArray(items)) throw new AcplayError('E_LOOP', `loop must be a list, got ${typeof items}`, where)
     const results: ItemResult[] = []
     for (const item of items) {
-      const itemVars = { ...vars, [loopVar]: item }
+      const itemRun = { ...run, vars: { ...run.vars, [loopVar]: item } }
       const label = task.loop_control?.label
-        ? String(templateValue(task.loop_control.label, itemVars, where))
+        ? String(templateValue(task.loop_control.label, itemRun.vars, where))
         : typeof item === 'string'
           ? item
           : JSON.stringify(item)
-      const once = await runOnce(pc, task, host, scope, itemVars, where)
+      const once = await runOnce(itemRun)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
       emit(pc.run, 'onItemResult', maskResultDiffs(pc.run.masker.maskDeep(stripRegistered(r))))
       if (r.status === 'unreachable') break
     }
-    return finish(pc, task, host, scope, aggregate(base, results), Date.now() - started)
+    return finish(run, aggregate(base, results), Date.now() - started)
   } catch (e) {
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY') ? 'unreachable' : 'failed'
-    return finish(pc, task, host, scope, { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }, Date.now() - started)
+    const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
+    return finish({ task, host, scope }, failed, Date.now() - started)
   }
 }
 
 const SECRET_NAME = /passw(or)?d|secret|token|private_key|dsn/i
 
 /** Values of variables whose names say they are secret are masked everywhere (once per host and play). */
-function maskSecretVars(pc: PlayContext, host: HostState, vars: Record<string, unknown>, where: AcplayError['where']): void {
+function maskSecretVars({ pc, host, vars, where }: TaskRun): void {
   if (pc.secretsMasked.has(host.name)) return
   pc.secretsMasked.add(host.name)
   for (const [k, v] of Object.entries(vars)) {
@@ -111,19 +109,13 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
 }
 
 /** `until` / `retries` / `delay`: run again until the conditions hold (Ansible: retries 3, delay 5 s). */
-async function runOnce(
-  pc: PlayContext,
-  task: ModuleTask,
-  host: HostState,
-  scope: Scope,
-  vars: Record<string, unknown>,
-  where: AcplayError['where'],
-): Promise<ItemResult> {
-  if (!task.until?.length) return attempt(pc, task, host, scope, vars, where)
+async function runOnce(run: TaskRun): Promise<ItemResult> {
+  const { task, vars, where } = run
+  if (!task.until?.length) return attempt(run)
   const retries = Number(templateValue(task.retries ?? 3, vars, where))
   const delay = Number(templateValue(task.delay ?? 5, vars, where))
   for (let i = 1; ; i++) {
-    const r = await attempt(pc, task, host, scope, vars, where)
+    const r = await attempt(run)
     const withResult = task.register ? { ...vars, [task.register]: r.registered } : vars
     const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
     if (done) return { ...r, registered: { ...r.registered, attempts: i } }
@@ -138,14 +130,8 @@ async function runOnce(
   }
 }
 
-async function attempt(
-  pc: PlayContext,
-  task: ModuleTask,
-  host: HostState,
-  scope: Scope,
-  vars: Record<string, unknown>,
-  where: AcplayError['where'],
-): Promise<ItemResult> {
+async function attempt(run: TaskRun): Promise<ItemResult> {
+  const { pc, task, host, scope, vars, where } = run
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const skipped = (reason: string): ItemResult => ({
     host: host.name,
@@ -156,9 +142,8 @@ async function attempt(
     durationMs: 0,
     registered: { changed: false, skipped: true, skip_reason: reason },
   })
-  for (const cond of [...scope.when, ...task.when]) {
-    if (!truthy(evaluate(cond, vars, where))) return skipped(`Conditional result was False: ${cond}`)
-  }
+  const falseCond = falseCondition(scope, task, vars, where)
+  if (falseCond !== undefined) return skipped(`Conditional result was False: ${falseCond}`)
   const args = templateValue(task.args, vars, where) as Record<string, unknown>
   const noLog = toBool(task.no_log ?? scope.no_log)
   const action = isEngineAction(task.module)
@@ -172,7 +157,7 @@ async function attempt(
       outcome = { status: 'failed', msg: e instanceof Error ? e.message : String(e), changes: [], data: {} }
     }
   } else {
-    outcome = await runHostModule(pc, task, host, scope, vars, args, where)
+    outcome = await runHostModule(run, args)
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
   let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }
@@ -206,37 +191,23 @@ async function attempt(
 }
 
 /** The module and its environment for this task on this host: the run's path, and read-ahead's. */
-export function hostModuleEnv(
-  pc: PlayContext,
-  task: ModuleTask,
-  host: HostState,
-  scope: Scope,
-  vars: Record<string, unknown>,
-  where: AcplayError['where'],
-): { mod?: ModuleSpec; env: ModuleEnv } {
+export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv } {
+  const { pc, task, host, scope, vars, where } = run
   const mod = pc.run.modules[task.module]
-  const opts = pc.run.opts
   const role = task.role ?? scope.role
-  const becomeOn = toBool(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
-  const becomeUser = String(
-    templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
-  )
+  const { become, check, diff } = runModes(run)
   const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
   const local = delegated === 'localhost' || delegated === '127.0.0.1'
   const baseConn = local ? new LocalConnection('localhost') : host.connection()
   const env =
     task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
-  const check = task.check_mode ?? scope.check_mode ?? pc.play.check_mode ?? !!opts.check
-  // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
-  // the plan only reads, so it reads as root instead of failing.
-  const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
   return {
     mod,
     env: {
       conn: withEnvironment(baseConn, env),
-      become: becomeOn ? { user: asUser } : undefined,
+      become,
       check,
-      diff: (task.diff ?? scope.diff ?? !!opts.diff) && !toBool(task.no_log ?? scope.no_log),
+      diff,
       vars,
       effects: host.effects,
       masker: pc.run.masker,
@@ -244,24 +215,15 @@ export function hostModuleEnv(
       render: (text) => render(text, vars, where),
       where,
       // facts read ahead are the host's own, read without a task environment
-      readAhead: local || env ? undefined : host.readAhead,
-      onApply: () => somethingChanged(pc.run),
+      readAhead: pc.run.readAhead.view(host.name, !local && !env),
     },
   }
 }
 
-async function runHostModule(
-  pc: PlayContext,
-  task: ModuleTask,
-  host: HostState,
-  scope: Scope,
-  vars: Record<string, unknown>,
-  args: Record<string, unknown>,
-  where: AcplayError['where'],
-): Promise<ModuleOutcome> {
+async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promise<ModuleOutcome> {
   try {
-    const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
-    if (!mod) return { status: 'failed', msg: `unknown module '${task.module}'`, changes: [], data: {} }
+    const { mod, env } = hostModuleEnv(run)
+    if (!mod) return { status: 'failed', msg: `unknown module '${run.task.module}'`, changes: [], data: {} }
     return await runModule(mod, args, env)
   } catch (e) {
     if (e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY'))
@@ -272,7 +234,8 @@ async function runHostModule(
   }
 }
 
-function finish(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, r: ItemResult, durationMs: number): HostResult {
+/** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
+function finish({ task, host, scope }: Pick<TaskRun, 'task' | 'host' | 'scope'>, r: ItemResult, durationMs: number): HostResult {
   if (task.register) host.facts[task.register] = r.registered
   if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
   const ignore = task.ignore_errors ?? scope.ignore_errors
