@@ -32,9 +32,17 @@ type Scalar<T extends ParamType> = T extends 'str' | 'path'
         : T extends 'list'
           ? unknown[]
           : unknown
-type ValueOf<D extends ParamDef> = D extends { type: 'list'; elements: 'str' } ? string[] : Scalar<D['type']>
+/** A param with `choices` takes one of them (a list: several); otherwise its type's value. */
+type ValueOf<D extends ParamDef> = D extends { choices: readonly (infer C extends string)[] }
+  ? D['type'] extends 'list'
+    ? C[]
+    : C
+  : D extends { type: 'list'; elements: 'str' }
+    ? string[]
+    : Scalar<D['type']>
+/** What `plan` gets: a required param or one with a default is always there. */
 export type ParamValues<S extends ParamSpecs> = {
-  [K in keyof S]: S[K] extends { required: true } | { default: {} } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined
+  [K in keyof S]: S[K] extends { required: true } | { default: NonNullable<unknown> } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined
 }
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't'])

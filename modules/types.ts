@@ -128,6 +128,7 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   file?: string
 }
 
-export function defineModule<S extends ParamSpecs>(spec: ModuleSpec<S>): ModuleSpec<S> {
+/** `const`: a param's `choices` are kept as literal types, so `plan` sees their union. */
+export function defineModule<const S extends ParamSpecs>(spec: ModuleSpec<S>): ModuleSpec<S> {
   return spec
 }
