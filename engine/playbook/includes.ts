@@ -3,11 +3,11 @@ import path from 'node:path'
 import { isMap, isScalar, type Node } from 'yaml'
 import type { TaskScope } from './context.js'
 import { isTemplate } from './keywords.js'
+import { str } from './keywords.js'
 import { findRole, roleBlock, type RoleRef } from './roles.js'
-import { commonKeywords, loadTaskFile, loopControl, LOOP_KEYWORDS, onlyKeywords } from './tasks.js'
-import { loopValue } from './keywords.js'
+import { entryKeywords, loadTaskFile } from './tasks.js'
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task } from './types.js'
-import { describeNode, fail, toJS, type Entry } from './yaml-source.js'
+import { describeNode, fail, isNull, toJS, type Entry } from './yaml-source.js'
 
 const BASE = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'include']
 export const INCLUDE_ACTIONS = new Set(BASE.flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]))
@@ -18,25 +18,23 @@ const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handl
 export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: Entry): Task {
   const kind = action.key.replace(/^ansible\.(builtin|legacy)\./, '')
   const { src } = scope
-  const kw = commonKeywords(scope, node, es)
+  if (kind === 'include') {
+    const name = es.find((e) => e.key === 'name')
+    const task = name && !isNull(name.value) ? str(src, 'name', name.value) : undefined
+    throw fail(src, action.keyNode, "'include' was removed from Ansible: use include_tasks (dynamic) or import_tasks (static)", task)
+  }
+  const site = kind === 'meta' ? 'meta' : kind === 'include_tasks' || kind === 'include_role' ? 'include' : 'import'
+  const kw = entryKeywords(scope, node, es, site, kind, action)
   const opts = options(scope, action, kind === 'include_tasks' || kind === 'import_tasks' ? 'file' : kind === 'meta' ? 'action' : 'name', kw.name)
   switch (kind) {
-    case 'include':
-      throw fail(src, action.keyNode, "'include' was removed from Ansible: use include_tasks (dynamic) or import_tasks (static)", kw.name)
     case 'meta': {
-      onlyKeywords(scope, es, [], 'meta', action.key)
       const a = opts.action as MetaTask['action']
       if (!META_ACTIONS.includes(a)) throw fail(src, action.value, `unknown meta action '${String(a)}' (supported: ${META_ACTIONS.join(', ')})`, kw.name)
       return { kind: 'meta', ...kw, action: a }
     }
-    case 'include_tasks': {
-      onlyKeywords(scope, es, LOOP_KEYWORDS, 'include_tasks', action.key)
-      const task: IncludeTasksTask = { kind: 'include_tasks', ...kw, file: fileOpt(scope, opts, action, kw.name), baseDir: scope.baseDir }
-      addLoop(scope, task, es)
-      return task
-    }
+    case 'include_tasks':
+      return { kind: 'include_tasks', ...kw, file: fileOpt(scope, opts, action, kw.name), baseDir: scope.baseDir } satisfies IncludeTasksTask
     case 'import_tasks': {
-      onlyKeywords(scope, es, [], 'import_tasks', action.key)
       const file = fileOpt(scope, opts, action, kw.name)
       if (isTemplate(file))
         throw fail(src, action.value, `import_tasks needs a fixed file name, got '${file}' (use include_tasks for a templated one)`, kw.name)
@@ -52,7 +50,6 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
     }
     default: {
       const dynamic = kind === 'include_role'
-      onlyKeywords(scope, es, dynamic ? LOOP_KEYWORDS : [], kind, action.key)
       const ref = roleRef(scope, opts, action, kw.name)
       if (!dynamic) {
         if (isTemplate(ref.name)) throw fail(src, action.value, `import_role needs a fixed role name, got '${ref.name}' (use include_role)`, kw.name)
@@ -61,7 +58,6 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       if (!isTemplate(ref.name)) findRole(scope, ref) // a typo in a fixed name fails now, not mid-run
       const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir }
       for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (ref[k]) task[k] = ref[k]
-      addLoop(scope, task, es)
       return task
     }
   }
@@ -89,11 +85,4 @@ function roleRef(scope: TaskScope, opts: Record<string, unknown>, action: Entry,
   const ref: RoleRef = { name: opts.name, node: action.value ?? action.keyNode, params: {} }
   for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (typeof opts[k] === 'string') ref[k] = opts[k] as string
   return ref
-}
-
-function addLoop(scope: TaskScope, task: IncludeTasksTask | IncludeRoleTask, es: Entry[]): void {
-  for (const { key, value } of es) {
-    if (key === 'loop_control') task.loop_control = loopControl(scope, value)
-    else if (LOOP_KEYWORDS.includes(key)) task.loop = loopValue(scope.src, key, value)
-  }
 }

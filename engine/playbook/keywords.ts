@@ -1,6 +1,7 @@
-/** Normalisers for task and play keywords: each checks the node's type and names it in the error. */
+/** Readers of keyword values (keyword-table.ts says which keyword has which): each checks the node's type and names it in the error. */
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
-import { describeNode, fail, isNull, toJS, type Source } from './yaml-source.js'
+import type { LoopControl } from './types.js'
+import { describeNode, entries, fail, isNull, toJS, type Source } from './yaml-source.js'
 
 const TEMPLATE = /\{\{|\{%/
 export const isTemplate = (v: unknown): boolean => typeof v === 'string' && TEMPLATE.test(v)
@@ -59,13 +60,17 @@ export function str(src: Source, key: string, node: Node | null): string {
 const TRUE = new Set(['yes', 'true', 'on', 'y'])
 const FALSE = new Set(['no', 'false', 'off', 'n'])
 
-export function bool(src: Source, key: string, node: Node | null): boolean {
+/** A boolean; with `templated`, a template too (kept as written, for the run to render per host). */
+export function bool(src: Source, key: string, node: Node | null, templated = false): boolean | string {
   if (isScalar(node)) {
     const v = node.value
     if (typeof v === 'boolean') return v
     if (typeof v === 'string' && TRUE.has(v.toLowerCase())) return true
     if (typeof v === 'string' && FALSE.has(v.toLowerCase())) return false
-    if (isTemplate(v)) throw fail(src, node, `'${key}' must be a boolean (a template is not supported here)`)
+    if (isTemplate(v)) {
+      if (templated) return v as string
+      throw fail(src, node, `'${key}' must be a boolean (a template is not supported here)`)
+    }
   }
   throw fail(src, node, `'${key}' must be a boolean, got ${describeNode(node)}`)
 }
@@ -91,4 +96,50 @@ export function loopValue(src: Source, key: string, node: Node | null): unknown 
   if (Array.isArray(v)) return key === 'with_items' ? v.flatMap((x) => (Array.isArray(x) ? x : [x])) : v
   if (key === 'with_items' && isScalar(node) && typeof v === 'string') return [v]
   throw fail(src, node, `'${key}' must be a list or a template that yields one, got ${describeNode(node)}`)
+}
+
+/** retries / delay: a number, or a template that yields one. */
+export function number(src: Source, key: string, node: Node | null): number | string {
+  const v = (node as { value?: unknown } | null)?.value
+  if (typeof v === 'number' || (typeof v === 'string' && /^\s*(\d+|\{\{[\s\S]*\}\})\s*$/.test(v))) return v
+  throw fail(src, node, `'${key}' must be a number or a template, got ${describeNode(node)}`)
+}
+
+export function loopControl(src: Source, node: Node | null): LoopControl {
+  const out: LoopControl = {}
+  if (isNull(node)) return out
+  if (!isMap(node)) throw fail(src, node, `'loop_control' must be a mapping, got ${describeNode(node)}`)
+  for (const { key, keyNode, value } of entries(src, node)) {
+    if (key !== 'label' && key !== 'loop_var' && key !== 'index_var')
+      throw fail(src, keyNode, `unknown loop_control key '${key}' (supported: label, loop_var, index_var)`)
+    out[key] = str(src, key, value)
+  }
+  return out
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<T extends string>(src: Source, key: string, node: Node | null, allowed: readonly T[]): T {
+  const v = str(src, key, node)
+  if (!allowed.includes(v as T)) throw fail(src, node, `'${key}' must be one of ${allowed.join(', ')}, got '${v}'`)
+  return v as T
+}
+
+/** `serial: 2` or `serial: "30%"`. */
+export function serial(src: Source, key: string, node: Node | null): number | string {
+  const v = isScalar(node) ? node.value : undefined
+  if (typeof v === 'number' || typeof v === 'string') return v
+  throw fail(src, node, `'${key}' must be a number or a percentage, got ${describeNode(node)}`)
+}
+
+export function percentage(src: Source, key: string, node: Node | null): number {
+  const v = isScalar(node) ? node.value : undefined
+  if (typeof v !== 'number' || v < 0 || v > 100) throw fail(src, node, `'${key}' must be a number from 0 to 100, got ${describeNode(node)}`)
+  return v
+}
+
+/** become_method: acplay becomes with sudo only; the keyword is accepted when it says so. */
+export function sudoOnly(src: Source, key: string, node: Node | null): undefined {
+  const v = str(src, key, node)
+  if (v !== 'sudo') throw fail(src, node, `become_method '${v}' is not supported (acplay uses sudo)`)
+  return undefined
 }

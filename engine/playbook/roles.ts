@@ -7,8 +7,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import type { TaskScope } from './context.js'
+import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
-import { COMMON_KEYWORDS, commonKeywords, loadHandlers, loadTaskList } from './tasks.js'
+import { loadHandlers, loadTaskList } from './tasks.js'
 import type { BlockTask, RoleContext, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from './yaml-source.js'
 
@@ -73,11 +74,17 @@ export function roleEntry(scope: TaskScope, node: Node): { ref: RoleRef; kw: Tas
   const es = entries(src, node)
   const nameEntry = es.find((e) => e.key === 'role') ?? es.find((e) => e.key === 'name')
   if (!nameEntry) throw fail(src, node, "role entry has no 'role' (the role's name)")
-  const keywords = es.filter((e) => e.key !== 'name' && e.key !== 'vars' && COMMON_KEYWORDS.includes(e.key))
-  const kw = { ...commonKeywords({ ...scope, role: undefined }, node, keywords), name: undefined }
+  // the keywords a role entry takes; every other key (and `vars`) is a param of the role
+  const { values, others } = readKeywords(
+    src,
+    es.filter((e) => e !== nameEntry),
+    'role',
+    'a role entry',
+    'keep',
+  )
+  const kw: TaskKeywords = { ...base, ...values }
   const params: Record<string, unknown> = {}
-  for (const e of es) {
-    if (e === nameEntry || keywords.includes(e)) continue
+  for (const e of others) {
     if (e.key === 'vars') Object.assign(params, mapping(src, 'vars', e.value))
     else params[e.key] = toJS(src, e.value)
   }

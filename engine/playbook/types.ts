@@ -1,4 +1,8 @@
-/** The validated, normalized shape of a playbook, as the run loop consumes it. */
+/**
+ * The validated, normalized shape of a playbook, as the run loop consumes it. Keyword fields come
+ * from the keyword table (keyword-table.ts): which keywords each kind takes and their value types.
+ */
+import type { KeywordValues } from './keyword-table.js'
 
 export interface Pos {
   file: string
@@ -16,44 +20,28 @@ export interface RoleContext {
   params: Record<string, unknown>
 }
 
-/** Keywords every task kind shares. Strings are templated at run time, per host. */
-export interface TaskKeywords {
-  name?: string
+/**
+ * Keywords every task kind shares (those an import takes). Conditions (`when`, `changed_when`,
+ * `until`...) are raw Jinja expressions without braces, ANDed; `loop` is a list or a template that
+ * yields one.
+ */
+export interface TaskKeywords extends KeywordValues<'import'> {
   pos: Pos
-  /** all must be true (a `when` list is ANDed); raw Jinja expressions without braces */
   when: string[]
   tags: string[]
   vars: Record<string, unknown>
-  become?: boolean
-  become_user?: string
-  ignore_errors?: boolean
-  check_mode?: boolean
-  diff?: boolean
-  no_log?: boolean
-  run_once?: boolean
-  delegate_to?: string
-  environment?: Record<string, unknown>
   /** set by the loader for tasks that come from a role */
   role?: RoleContext
 }
 
-export interface ModuleTask extends TaskKeywords {
+/** A module task; in `handlers:` it may `listen` too. */
+export interface ModuleTask extends TaskKeywords, Omit<KeywordValues<'task' | 'handler'>, keyof TaskKeywords> {
   kind: 'module'
   /** canonical module name (aliases and FQCNs resolved) */
   module: string
   /** raw args (mapping, or parsed from `k=v` string); templated at run time */
   args: Record<string, unknown>
-  register?: string
   notify: string[]
-  /** `loop` / `with_items`: a list, or a template string that yields one */
-  loop?: unknown
-  loop_control?: LoopControl
-  changed_when?: string[]
-  failed_when?: string[]
-  /** retry until all are true (raw expressions, as `when`), up to `retries` times, `delay` seconds apart */
-  until?: string[]
-  retries?: number | string
-  delay?: number | string
 }
 
 export interface LoopControl {
@@ -70,16 +58,14 @@ export interface BlockTask extends TaskKeywords {
 }
 
 /** Dynamic includes: loaded when reached, per host (file/role names may be templates). */
-export interface IncludeTasksTask extends TaskKeywords {
+export interface IncludeTasksTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
   kind: 'include_tasks'
   file: string
   /** the directory relative paths resolve against */
   baseDir: string
-  loop?: unknown
-  loop_control?: LoopControl
 }
 
-export interface IncludeRoleTask extends TaskKeywords {
+export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
   kind: 'include_role'
   /** role name (may be a template) */
   roleName: string
@@ -91,8 +77,6 @@ export interface IncludeRoleTask extends TaskKeywords {
   vars_from?: string
   defaults_from?: string
   handlers_from?: string
-  loop?: unknown
-  loop_control?: LoopControl
 }
 
 export interface MetaTask extends TaskKeywords {
@@ -107,7 +91,7 @@ export interface Handler extends ModuleTask {
   listen: string[]
 }
 
-export interface Play {
+export interface Play extends KeywordValues<'play'> {
   name: string
   pos: Pos
   /** host pattern */
@@ -115,12 +99,8 @@ export interface Play {
   vars: Record<string, unknown>
   /** paths (may be templates), relative to the playbook's directory */
   vars_files: string[]
-  become?: boolean
-  become_user?: string
   gather_facts: boolean
-  serial?: number | string
   strategy: 'linear' | 'free'
-  check_mode?: boolean
   tags: string[]
   pre_tasks: Task[]
   /** `roles:` entries, each loaded as a block of the role's tasks with its RoleContext set */
@@ -130,12 +110,6 @@ export interface Play {
   handlers: Handler[]
   /** directory of the file the play is in (differs from Playbook.dir for import_playbook) */
   dir?: string
-  any_errors_fatal?: boolean
-  max_fail_percentage?: number
-  environment?: Record<string, unknown>
-  /** ssh (default) or local */
-  connection?: string
-  remote_user?: string
   /** default args by canonical module name */
   module_defaults?: Record<string, Record<string, unknown>>
 }

@@ -1,32 +1,27 @@
 /** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
 import type { Location } from '../errors.js'
+import { mergeVars } from '../vars/precedence.js'
+import { INHERITED, type Inherited } from '../playbook/keyword-table.js'
 import type { ModuleTask, TaskKeywords } from '../playbook/types.js'
 import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
 
-/** The keywords a block or role passes down to its tasks (the same fields as on a task). */
-export type Scope = Pick<
-  TaskKeywords,
-  'vars' | 'when' | 'tags' | 'become' | 'become_user' | 'ignore_errors' | 'check_mode' | 'diff' | 'no_log' | 'environment' | 'role'
->
+/** What a block or role passes down to its tasks: the keywords the keyword table marks inherited, and the role. */
+export type Scope = Pick<TaskKeywords, Inherited | 'role'>
 
 export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 
-/** The scope inside a block (or role): its keywords override the outer ones, its `when`s add up. */
+/** The scope inside a block (or role), each keyword as the table says: the inner value wins, lists append, mappings merge. */
 export function enter(scope: Scope, k: TaskKeywords): Scope {
-  return {
-    vars: { ...scope.vars, ...k.vars },
-    when: [...scope.when, ...k.when],
-    tags: [...scope.tags, ...k.tags],
-    become: k.become ?? scope.become,
-    become_user: k.become_user ?? scope.become_user,
-    ignore_errors: k.ignore_errors ?? scope.ignore_errors,
-    check_mode: k.check_mode ?? scope.check_mode,
-    diff: k.diff ?? scope.diff,
-    no_log: k.no_log ?? scope.no_log,
-    environment: k.environment ? { ...scope.environment, ...k.environment } : scope.environment,
-    role: k.role ?? scope.role,
+  const out: Record<string, unknown> = { role: k.role ?? scope.role }
+  for (const [name, how] of INHERITED) {
+    const outer = scope[name]
+    const inner = k[name]
+    if (how === 'append') out[name] = [...(outer as unknown[]), ...(inner as unknown[])]
+    else if (how === 'merge') out[name] = inner ? { ...(outer as object), ...(inner as object) } : outer
+    else out[name] = inner ?? outer
   }
+  return out as Scope
 }
 
 /** One module task on one host, as it runs: what each step of running it (or reading ahead for it) needs. */
@@ -47,23 +42,24 @@ export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scop
   return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where }
 }
 
-/** Ansible's precedence, lowest first; see engine/vars/precedence.ts for the documented order. */
+/** The variables a task sees on a host: each layer by name, in the order engine/vars/precedence.ts keeps; then the magic ones. */
 export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: TaskKeywords): Record<string, unknown> {
   const role = task.role ?? scope.role
   const opts = pc.run.opts
+  const layered = mergeVars({
+    // every role's defaults and vars are visible play-wide; the task's own role's win
+    roleDefaults: [pc.roleDefaults, role?.defaults ?? {}],
+    inventory: pc.run.inventory.hostVars(host.name),
+    play: pc.playVars,
+    varsFiles: pc.varsFiles,
+    roleVars: [pc.roleVars, role?.vars ?? {}, role?.params ?? {}],
+    block: scope.vars,
+    task: task.vars,
+    facts: host.facts,
+    extra: opts.extraVars,
+  })
   return {
-    ...pc.roleDefaults,
-    ...role?.defaults,
-    ...pc.run.inventory.hostVars(host.name),
-    ...pc.playVars,
-    ...pc.varsFiles,
-    ...pc.roleVars,
-    ...role?.vars,
-    ...role?.params,
-    ...scope.vars,
-    ...task.vars,
-    ...host.facts,
-    ...opts.extraVars,
+    ...layered,
     ansible_check_mode: !!opts.check,
     ansible_diff_mode: !!opts.diff,
     playbook_dir: pc.run.playbook.dir,

@@ -1,0 +1,124 @@
+/** The keyword table drives the loader (what is taken where, what is refused and why) and the run scope. */
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { describe, it } from 'node:test'
+import { AcplayError } from '../../../engine/errors.js'
+import { INHERITED, KEYWORDS } from '../../../engine/playbook/keyword-table.js'
+import { loadPlaybookText } from '../../../engine/playbook/load.js'
+import type { BlockTask, Handler, IncludeTasksTask, ModuleTask } from '../../../engine/playbook/types.js'
+import { enter, rootScope } from '../../../engine/run/scope.js'
+import { fixtures, opts } from './fake-modules.js'
+
+const F = path.join(fixtures, 'errors', 'play.yml')
+const load = (yaml: string) => loadPlaybookText(yaml, F, opts)
+const error = (yaml: string): string => {
+  try {
+    load(yaml)
+  } catch (e) {
+    assert.ok(e instanceof AcplayError, String(e))
+    return e.describe().replace(F, 'F')
+  }
+  assert.fail('expected an error')
+}
+const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`
+
+describe('the keyword table', () => {
+  it('never says a keyword is both taken and refused at one site', () => {
+    for (const [key, def] of Object.entries(KEYWORDS)) {
+      const refused: readonly string[] = 'unsupportedOn' in def ? def.unsupportedOn : []
+      assert.deepEqual(
+        def.on.filter((s) => refused.includes(s)),
+        [],
+        key,
+      )
+    }
+  })
+
+  it("refuses an Ansible keyword acplay does not take, saying what to do, at the key's line", () => {
+    assert.equal(
+      error(play('    - command: sleep 60\n      async: 90\n')),
+      "E_PLAYBOOK: F:4:7: task keyword 'async' is not supported by acplay: a task runs to its end; start a long job as a systemd unit",
+    )
+    assert.equal(
+      error(play('    - block: []\n      remote_user: x\n')),
+      "E_PLAYBOOK: F:4:7: block keyword 'remote_user' is not supported by acplay: set ansible_user for the host",
+    )
+    assert.equal(error('- hosts: all\n  ignore_errors: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'ignore_errors' is not supported by acplay")
+  })
+
+  it('refuses a keyword where it does not belong', () => {
+    assert.equal(error(play('    - command: ls\n      rescue: []\n')), "E_PLAYBOOK: F:4:7: 'rescue' is not valid on a task")
+    assert.equal(error(play('    - command: ls\n      listen: x\n')), "E_PLAYBOOK: F:4:7: 'listen' is only valid on handlers")
+    assert.equal(error(play('    - meta: noop\n      loop: [1]\n')), "E_PLAYBOOK: F:4:7: 'loop' is not valid on meta")
+    assert.equal(error('- hosts: all\n  when: x\n'), "E_PLAYBOOK: F:2:3: 'when' is not valid on a play")
+  })
+
+  it('takes one loop keyword per task, include_tasks too', () => {
+    assert.equal(
+      error(play('    - command: ls\n      loop: [1]\n      with_items: [2]\n')),
+      'E_PLAYBOOK: F:5:7: only one of loop/with_* per task, got loop, with_items',
+    )
+    assert.equal(
+      error(play('    - include_tasks: x.yml\n      with_list: [1]\n      loop: [2]\n')),
+      'E_PLAYBOOK: F:5:7: only one of loop/with_* per task, got with_list, loop',
+    )
+    const inc = load(play('    - include_tasks: x.yml\n      with_items: [[a, b], c]\n')).plays[0]!.tasks[0] as IncludeTasksTask
+    assert.deepEqual(inc.loop, ['a', 'b', 'c'])
+  })
+
+  it('reads each keyword into the task as the table says, accepting the ignored ones', () => {
+    const [t] = load(
+      play(
+        '    - name: n\n      command: ls\n      become: yes\n      become_user: "{{ u }}"\n      collections: [a.b]\n' +
+          '      retries: 3\n      until: r is success\n      notify: h\n      become_method: sudo\n',
+      ),
+    ).plays[0]!.tasks as [ModuleTask]
+    assert.deepEqual(
+      { name: t.name, become: t.become, become_user: t.become_user, retries: t.retries, until: t.until, notify: t.notify },
+      { name: 'n', become: true, become_user: '{{ u }}', retries: 3, until: ['r is success'], notify: ['h'] },
+    )
+    assert.equal('collections' in t || 'become_method' in t, false)
+  })
+
+  it('a handler listens; a role entry splits its keywords from its params', () => {
+    const pb = load('- hosts: all\n  handlers:\n    - name: h\n      command: ls\n      listen: [topic]\n')
+    assert.deepEqual((pb.plays[0]!.handlers[0] as Handler).listen, ['h', 'topic'])
+    const roles = loadPlaybookText(
+      '- hosts: all\n  roles:\n    - role: base\n      become: true\n      when: x\n      port: 5432\n      vars: {a: 1}\n',
+      path.join(fixtures, 'good', 'site.yml'),
+      opts,
+    ).plays[0]!.roles as BlockTask[]
+    assert.deepEqual([roles[0]!.become, roles[0]!.when, roles[0]!.role?.params], [true, ['x'], { port: 5432, a: 1 }])
+  })
+
+  it('the run scope inherits what the table marks inherited, each in its way', () => {
+    assert.deepEqual(INHERITED.map(([k, how]) => `${k}:${how}`).sort(), [
+      'become:override',
+      'become_user:override',
+      'check_mode:override',
+      'diff:override',
+      'environment:merge',
+      'ignore_errors:override',
+      'no_log:override',
+      'tags:append',
+      'vars:merge',
+      'when:append',
+    ])
+    const pos = { file: 'f', line: 1, col: 1 }
+    const outer = enter(rootScope(), { pos, when: ['a'], tags: ['t1'], vars: { x: 1, y: 1 }, become: true, environment: { A: '1' } })
+    const inner = enter(outer, { pos, when: ['b'], tags: ['t2'], vars: { y: 2 }, become: false, environment: { B: '2' }, run_once: true })
+    assert.deepEqual(inner, {
+      role: undefined,
+      when: ['a', 'b'],
+      tags: ['t1', 't2'],
+      vars: { x: 1, y: 2 },
+      become: false,
+      become_user: undefined,
+      check_mode: undefined,
+      environment: { A: '1', B: '2' },
+      ignore_errors: undefined,
+      diff: undefined,
+      no_log: undefined,
+    })
+  })
+})
