@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof AcplayError) {
       process.stderr.write(`ERROR! ${e.describe()}\n`)
       if (verbosity >= 3) process.stderr.write(`${e.stack}\n`)
-      return e.code === 'E_OPTION' ? 5 : ['E_YAML', 'E_PLAYBOOK', 'E_UNKNOWN_MODULE', 'E_PARAM', 'E_INVENTORY', 'E_LIBRARY'].includes(e.code) ? 4 : 1
+      return e.exitCode
     }
     process.stderr.write(`ERROR! ${e instanceof Error ? (verbosity >= 3 ? e.stack : e.message) : String(e)}\n`)
     return 1

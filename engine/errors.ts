@@ -1,4 +1,33 @@
 /** Errors with a stable `code` and a location, printed by the CLI in one or two lines. */
+
+/**
+ * Every code acplay reports, in one place: what it means, the code `acplay run` exits with when
+ * the error ends the run (as ansible-playbook: 4 the playbook or inventory could not be used, 5 bad
+ * options, 1 other errors; within a run a task's error fails the task, and the recap decides), and
+ * whether it makes a host unreachable rather than a task failed. docs/errors.md is generated from this table
+ * (`npm run docs`); a code not listed here does not compile.
+ */
+export const ERROR_CODES = {
+  E_OPTION: { exit: 5, meaning: 'A command-line option or an -e value is wrong (a bad flag value, an -e @file that cannot be read).' },
+  E_YAML: { exit: 4, meaning: 'A YAML file (playbook, tasks, vars, inventory) does not parse; the position of the syntax error is given.' },
+  E_PLAYBOOK: {
+    exit: 4,
+    meaning: 'The playbook is not valid: an unknown or misplaced keyword, a wrong value type, a role or file not found, an import cycle.',
+  },
+  E_UNKNOWN_MODULE: { exit: 4, meaning: 'A task names a module or action that no built-in or custom module answers to (closest names suggested).' },
+  E_PARAM: { exit: 4, meaning: "A module's arguments are wrong: unknown, missing, of the wrong type, not one of the choices, or against a rule between them." },
+  E_INVENTORY: { exit: 4, meaning: 'The inventory is not valid (a bad line or value, a source that cannot be read, a host pattern that does not parse).' },
+  E_LIBRARY: { exit: 4, meaning: 'A custom module cannot be loaded (not found, not built, a bad spec, a name that shadows another).' },
+  E_UNDEFINED_VAR: { exit: 1, meaning: 'A template uses a variable that is not defined (the task fails; `default` or `is defined` avoid it).' },
+  E_TEMPLATE: { exit: 1, meaning: 'A template does not render: a syntax error, an unknown filter or test, a filter given the wrong value.' },
+  E_LOOP: { exit: 1, meaning: "A task's `loop` did not yield a list." },
+  E_UNREACHABLE: { exit: 1, unreachable: true, meaning: 'A host cannot be reached over SSH (connection refused or timed out, authentication failed).' },
+  E_HOSTKEY: { exit: 1, unreachable: true, meaning: "A host's SSH key is not the one in known_hosts (or none is known and checking is on)." },
+  E_BECOME: { exit: 1, meaning: 'sudo refused to become the user (a password is needed, or the user is not allowed).' },
+} as const satisfies Record<string, { exit: number; meaning: string; unreachable?: true }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
 export interface Location {
   file?: string
   line?: number
@@ -9,7 +38,7 @@ export interface Location {
 
 export class AcplayError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly where: Location = {},
   ) {
@@ -23,6 +52,16 @@ export class AcplayError extends Error {
     const pos = w.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.line && w.col ? `:${w.col}` : ''}: ` : ''
     const ctx = [w.task ? `task '${w.task}'` : '', w.host ? `host ${w.host}` : ''].filter(Boolean).join(', ')
     return `${this.code}: ${pos}${this.message}${ctx ? ` (${ctx})` : ''}`
+  }
+
+  /** The exit code of a run this error ends (ERROR_CODES). */
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit
+  }
+
+  /** The host is unreachable: its task counts as unreachable, not failed. */
+  get unreachable(): boolean {
+    return 'unreachable' in ERROR_CODES[this.code]
   }
 }
 

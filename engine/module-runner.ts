@@ -110,7 +110,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
 function failure(e: unknown, mod: ModuleSpec): ModuleOutcome {
   if (e instanceof ModuleFailure) return { status: 'failed', msg: e.message, changes: [], data: e.data }
   if (e instanceof AcplayError) {
-    if (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY') return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
+    if (e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
     return { status: 'failed', msg: e.describe(), changes: [], data: {} }
   }
   const msg = e instanceof Error ? e.message : String(e)

@@ -52,7 +52,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     return finish(run, aggregate(base, results), Date.now() - started)
   } catch (e) {
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
-    const status = e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY') ? 'unreachable' : 'failed'
+    const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
     return finish({ task, host, scope }, failed, Date.now() - started)
   }
@@ -226,8 +226,7 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promi
     if (!mod) return { status: 'failed', msg: `unknown module '${run.task.module}'`, changes: [], data: {} }
     return await runModule(mod, args, env)
   } catch (e) {
-    if (e instanceof AcplayError && (e.code === 'E_UNREACHABLE' || e.code === 'E_HOSTKEY'))
-      return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
+    if (e instanceof AcplayError && e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
     if (e instanceof AcplayError || e instanceof ModuleFailure)
       return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
     throw e
