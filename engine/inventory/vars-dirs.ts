@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join } from 'node:path'
 import { isMap, isScalar, type Node } from 'yaml'
 import { inventoryError } from '../errors.js'
-import { posOf, toJS } from '../playbook/yaml-source.js'
+import { posOf, toJS } from '../yaml-source.js'
 import type { Vars, VarsLayer } from './types.js'
 import { parseYamlSource } from './yaml.js'
 

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, type Node } from 'yaml'
 import { inventoryError } from '../errors.js'
-import { entries, parseYaml, posOf, toJS, type Source } from '../playbook/yaml-source.js'
+import { entries, parseYaml, posOf, toJS, type Source } from '../yaml-source.js'
 import type { InventoryBuilder } from './data.js'
 import { expandHostSpec, HostSpecError } from './host-pattern.js'
 

@@ -2,7 +2,7 @@
 import { builtinModules, moduleNames, resolveModuleName } from '../../modules/index.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import type { Handler, RoleContext } from './types.js'
-import type { Source } from './yaml-source.js'
+import type { Source } from '../yaml-source.js'
 
 export interface LoadOptions {
   /** a module registry to use instead of the built-in one (the hooks below override it) */

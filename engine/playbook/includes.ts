@@ -7,7 +7,7 @@ import { str } from './keywords.js'
 import { findRole, roleBlock, type RoleRef } from './roles.js'
 import { entryKeywords, loadTaskFile } from './tasks.js'
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task } from './types.js'
-import { describeNode, fail, isNull, toJS, type Entry } from './yaml-source.js'
+import { describeNode, fail, isNull, toJS, type Entry } from '../yaml-source.js'
 
 const BASE = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'include']
 export const INCLUDE_ACTIONS = new Set(BASE.flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]))

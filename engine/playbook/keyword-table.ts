@@ -9,7 +9,7 @@
 import type { Node } from 'yaml'
 import { bool, conditions, loopControl, loopValue, mapping, number, oneOf, percentage, serial, str, stringList, sudoOnly, tags } from './keywords.js'
 import { didYouMean } from './suggest.js'
-import { fail, type Entry, type Source } from './yaml-source.js'
+import { fail, type Entry, type Source } from '../yaml-source.js'
 
 /**
  * Where a keyword can be: `task` a module task, `handler` one in `handlers:`, `include`

@@ -1,7 +1,6 @@
 /** Readers of keyword values (keyword-table.ts says which keyword has which): each checks the node's type and names it in the error. */
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
-import type { LoopControl } from './types.js'
-import { describeNode, entries, fail, isNull, toJS, type Source } from './yaml-source.js'
+import { describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
 
 const TEMPLATE = /\{\{|\{%/
 export const isTemplate = (v: unknown): boolean => typeof v === 'string' && TEMPLATE.test(v)
@@ -103,6 +102,12 @@ export function number(src: Source, key: string, node: Node | null): number | st
   const v = (node as { value?: unknown } | null)?.value
   if (typeof v === 'number' || (typeof v === 'string' && /^\s*(\d+|\{\{[\s\S]*\}\})\s*$/.test(v))) return v
   throw fail(src, node, `'${key}' must be a number or a template, got ${describeNode(node)}`)
+}
+
+export interface LoopControl {
+  label?: string
+  loop_var?: string
+  index_var?: string
 }
 
 export function loopControl(src: Source, node: Node | null): LoopControl {

@@ -11,7 +11,7 @@ import { loadPlay } from './play.js'
 import { roleBlock } from './roles.js'
 import { loadTaskFile } from './tasks.js'
 import type { BlockTask, Handler, IncludeRoleTask, IncludeTasksTask, Play, Playbook, Task } from './types.js'
-import { describeNode, entries, fail, isNull, parseYaml, readYaml, type Source } from './yaml-source.js'
+import { describeNode, entries, fail, isNull, parseYaml, readYaml, type Source } from '../yaml-source.js'
 
 export type { LoadOptions } from './context.js'
 

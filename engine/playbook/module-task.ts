@@ -12,7 +12,7 @@ import type { PlayScope } from './context.js'
 import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
-import { at, describeNode, entries, fail, isNull, toJS, type Source } from './yaml-source.js'
+import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
 
 /** Options Ansible takes out of a free-form command line; any other `a=b` is part of the command. */
 const RAW_KEYS = new Set(['chdir', 'creates', 'removes', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends', 'warn', 'argv'])

@@ -10,7 +10,7 @@ import { didYouMean } from './suggest.js'
 import { loadHandlers, loadTaskList } from './tasks.js'
 import type { Play, Task } from './types.js'
 import { unknownModule } from '../errors.js'
-import { at, describeNode, entries, fail, isNull, posOf, type Entry, type Source } from './yaml-source.js'
+import { at, describeNode, entries, fail, isNull, posOf, type Entry, type Source } from '../yaml-source.js'
 
 export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath: string[]): Play {
   if (!isMap(node)) throw fail(src, node, `a play must be a mapping, got ${describeNode(node)}`)

@@ -11,7 +11,7 @@ import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
 import { loadHandlers, loadTaskList } from './tasks.js'
 import type { BlockTask, RoleContext, Task, TaskKeywords } from './types.js'
-import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from './yaml-source.js'
+import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from '../yaml-source.js'
 
 export interface RoleRef {
   name: string

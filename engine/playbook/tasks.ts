@@ -11,7 +11,7 @@ import { str } from './keywords.js'
 import { loadInclude, INCLUDE_ACTIONS } from './includes.js'
 import { checkArgs, moduleArgs, resolveAction, splitActionKeyword, unknownModuleError } from './module-task.js'
 import type { BlockTask, Handler, ModuleTask, Task, TaskKeywords } from './types.js'
-import { describeNode, entries, fail, isNull, posOf, readYaml, type Entry } from './yaml-source.js'
+import { describeNode, entries, fail, isNull, posOf, readYaml, type Entry } from '../yaml-source.js'
 
 type TaskSite = Exclude<Site, 'play' | 'role'>
 

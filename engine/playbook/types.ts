@@ -2,13 +2,10 @@
  * The validated, normalized shape of a playbook, as the run loop consumes it. Keyword fields come
  * from the keyword table (keyword-table.ts): which keywords each kind takes and their value types.
  */
+import type { Pos } from '../yaml-source.js'
 import type { KeywordValues } from './keyword-table.js'
 
-export interface Pos {
-  file: string
-  line: number
-  col: number
-}
+export type { Pos }
 
 /** A role as tasks see it: where its files/templates are, and its defaults/vars layers. */
 export interface RoleContext {
@@ -44,11 +41,7 @@ export interface ModuleTask extends TaskKeywords, Omit<KeywordValues<'task' | 'h
   notify: string[]
 }
 
-export interface LoopControl {
-  label?: string
-  loop_var?: string
-  index_var?: string
-}
+export type { LoopControl } from './keywords.js'
 
 export interface BlockTask extends TaskKeywords {
   kind: 'block'

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Node } from 'yaml'
 import { conditions, stripBraces, tags } from '../../../engine/playbook/keywords.js'
-import { parseYaml } from '../../../engine/playbook/yaml-source.js'
+import { parseYaml } from '../../../engine/yaml-source.js'
 import type { AcplayError } from '../../../engine/errors.js'
 
 const node = (yaml: string) => {

@@ -1,12 +1,18 @@
 /**
- * YAML files as position-aware ASTs: every node maps back to file:line:col, so load errors can
- * point at the offending key or value. Parsed as YAML 1.1 (Ansible's `yes`/`no`), minus the 1.1
+ * YAML files as position-aware ASTs, for the playbook and the inventory loaders: every node maps
+ * back to file:line:col, so load errors can point at the offending key or value. Parsed as YAML 1.1 (Ansible's `yes`/`no`), minus the 1.1
  * types that surprise in playbooks (timestamps, sexagesimal numbers, `0644` as decimal 420).
  */
 import { readFileSync } from 'node:fs'
 import { parseDocument, LineCounter, isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml'
-import { type AcplayError, playbookError, yamlError, type Location } from '../errors.js'
-import type { Pos } from './types.js'
+import { type AcplayError, playbookError, yamlError, type Location } from './errors.js'
+
+/** Where a node is: the file, and its 1-based line and column. */
+export interface Pos {
+  file: string
+  line: number
+  col: number
+}
 
 export interface Source {
   file: string
