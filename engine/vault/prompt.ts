@@ -39,6 +39,8 @@ async function readPipedLine(): Promise<string | undefined> {
 
 function readHidden(question: string): Promise<string | undefined> {
   const stdin = process.stdin
+  // echo off before the question shows: what is typed after it is never echoed
+  stdin.setRawMode(true)
   process.stderr.write(question)
   return new Promise((resolve, reject) => {
     let answer = ''
@@ -59,7 +61,6 @@ function readHidden(question: string): Promise<string | undefined> {
         else answer += ch
       }
     }
-    stdin.setRawMode(true)
     stdin.resume()
     stdin.on('data', onData)
   })
