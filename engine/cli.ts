@@ -20,6 +20,14 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('acplay')
     .description('Ansible-style playbooks, fast: idempotent modules over one SSH connection per host.')
     .version(pkg.version)
+    .addHelpText(
+      'after',
+      `
+Vault: encrypted files and !vault values are read wherever acplay reads YAML (and copy/template
+src). Passwords: --vault-password-file FILE (a file, or an executable printing it), --vault-id
+[label@]source (repeatable), --ask-vault-pass, ANSIBLE_VAULT_PASSWORD_FILE, or ansible.cfg.
+Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts like ansible-vault.`,
+    )
     .exitOverride()
   program.addCommand(
     runCommand('run', 'run a playbook against an inventory').action(

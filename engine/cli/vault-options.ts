@@ -16,7 +16,12 @@ export function addVaultOptions(cmd: Command): Command {
     )
     .option('--vault-password-file <file>', 'vault password file, or an executable that prints the password (repeatable)', collect, [])
     .addOption(new Option('--vault-pass-file <file>').hideHelp().argParser(collect).default([]))
-    .option('-J, --ask-vault-pass', 'ask for the vault password (on the terminal; a line of stdin when piped)')
+    .addOption(
+      new Option('--ask-vault-pass', 'ask for the vault password (on the terminal; a line of stdin when piped)').conflicts([
+        'vaultPasswordFile',
+        'vaultPassFile',
+      ]),
+    )
     .addOption(new Option('--ask-vault-password').hideHelp())
 }
 

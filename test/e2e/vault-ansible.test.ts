@@ -71,7 +71,22 @@ describe('acplay vault and ansible-vault read each other', () => {
     assert.equal(stdin.code, 0, stdin.stderr)
     writeFileSync(at('strings.yml'), r.stdout + stdin.stdout)
     const read = await capture(
-      ['ansible', 'localhost', '-c', 'local', '-m', 'debug', '-a', 'msg={{ token }}|{{ from_stdin }}', '-e', '@strings.yml', '--vault-id', 'dev@pw-dev', '--vault-password-file', 'pw'],
+      [
+        'ansible',
+        'localhost',
+        '-c',
+        'local',
+        '-m',
+        'debug',
+        '-a',
+        'msg={{ token }}|{{ from_stdin }}',
+        '-e',
+        '@strings.yml',
+        '--vault-id',
+        'dev@pw-dev',
+        '--vault-password-file',
+        'pw',
+      ],
       { cwd: dir, env: { ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1' } },
     )
     assert.equal(read.code, 0, read.stdout + read.stderr)
@@ -92,7 +107,10 @@ describe('acplay vault and ansible-vault read each other', () => {
     writeFileSync(at('plain.txt'), 'plain\n')
     const wrong = await vault(['view', '--vault-password-file', 'pw-new', 'a.yml'])
     assert.deepEqual([wrong.code, wrong.stdout], [1, ''])
-    assert.match(wrong.stderr, /^ERROR! E_VAULT: a\.yml: Decryption failed \(no vault secrets were found that could decrypt\): it is for vault id 'default'; tried default \(pw-new\)\n$/)
+    assert.match(
+      wrong.stderr,
+      /^ERROR! E_VAULT: a\.yml: Decryption failed \(no vault secrets were found that could decrypt\): it is for vault id 'default'; tried default \(pw-new\)\n$/,
+    )
     const ansibleWrong = await ansibleVault(['view', '--vault-password-file', 'pw-new', 'a.yml'])
     assert.equal(ansibleWrong.code, wrong.code, "ansible-vault's exit code")
     const notVault = await vault(['decrypt', '--vault-password-file', 'pw', 'plain.txt'])
