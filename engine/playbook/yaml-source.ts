@@ -44,7 +44,7 @@ export function parseYaml(fileText: string, file: string): Source {
     const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
     throw yamlError(msg, { file, line, col })
   }
-  revealVaultValues(doc, lc, file, vaulted)
+  revealVaultValues(doc, lc, file, vaulted, text)
   return { file, doc, lc }
 }
 

@@ -25,7 +25,8 @@ export class VaultFormatError extends Error {}
 export function parseEnvelope(text: string): Envelope {
   const lines = text.split(/\r?\n/)
   const header = lines[0]!.trim().split(';')
-  if (header[0] !== VAULT_HEADER || header.length < 3) throw new VaultFormatError(`not a vault header: '${lines[0]!.slice(0, 60)}'`)
+  // the text itself is never quoted: it may be a plaintext secret tagged by mistake
+  if (header[0] !== VAULT_HEADER || header.length < 3) throw new VaultFormatError(`it does not start with a '${VAULT_HEADER};version;cipher' header`)
   const [, version, cipher, vaultId] = header.map((s) => s.trim())
   const payload = lines
     .slice(1)

@@ -25,7 +25,8 @@ export function decryptIfVaulted(text: string, file: string): { text: string; va
  * Replaces every `!vault` scalar of a parsed document by its plaintext (errors name file:line),
  * and marks the plaintexts secret; in a whole-file vault every string value is secret.
  */
-export function revealVaultValues(doc: Document, lc: LineCounter, file: string, wholeFileVaulted: boolean): void {
+export function revealVaultValues(doc: Document, lc: LineCounter, file: string, wholeFileVaulted: boolean, text: string): void {
+  if (!wholeFileVaulted && !text.includes('!vault')) return
   visit(doc, {
     Scalar(key, node) {
       if (node.tag === '!vault') {
