@@ -62,33 +62,38 @@ function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
   return { kind: 'dir', path, origin }
 }
 
-function findAnsibleCfg(baseDir: string, cwd: string): string | undefined {
+/** The ansible.cfg in effect: $ANSIBLE_CONFIG, else ./ansible.cfg, else one beside the playbook. */
+export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd()): string | undefined {
   if (process.env.ANSIBLE_CONFIG) return existsSync(process.env.ANSIBLE_CONFIG) ? resolve(process.env.ANSIBLE_CONFIG) : undefined
   return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg')].find((p) => existsSync(p))
 }
 
-/** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */
-export function ansibleCfgSources(file: string): LibrarySource[] {
+/** One `[defaults]` key of an ansible.cfg (the first occurrence), or undefined. */
+export function ansibleCfgDefault(file: string, key: string): string | undefined {
   let section = ''
   for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
     const line = raw.trim()
     if (!line || line.startsWith('#') || line.startsWith(';')) continue
     const sec = /^\[(.+)\]$/.exec(line)
     if (sec) section = sec[1]!.trim()
-    const kv = /^library\s*[=:]\s*(.*)$/.exec(line)
-    if (section === 'defaults' && kv) {
-      const paths = kv[1]!
-        .split(':')
-        .map((p) => p.trim())
-        .filter(Boolean)
-      // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
-      return paths
-        .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
-        .filter((p) => existsSync(p))
-        .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin: file } : { kind: 'file', path: p, origin: file }))
-    }
+    const kv = /^([\w.-]+)\s*[=:]\s*(.*)$/.exec(line)
+    if (section === 'defaults' && kv && kv[1] === key) return kv[2]!.trim()
   }
-  return []
+  return undefined
+}
+
+/** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */
+export function ansibleCfgSources(file: string): LibrarySource[] {
+  const value = ansibleCfgDefault(file, 'library')
+  if (value === undefined) return []
+  // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
+  return value
+    .split(':')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
+    .filter((p) => existsSync(p))
+    .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin: file } : { kind: 'file', path: p, origin: file }))
 }
 
 function isDir(p: string): boolean {
