@@ -23,7 +23,9 @@ export function readAnsibleCfg(file: string): Record<string, Record<string, stri
       continue
     }
     const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line)
-    if (kv) (out[section] ??= {})[kv[1]!] = kv[2]!
+    if (!kv) continue
+    out[section] ??= {}
+    out[section]![kv[1]!] = kv[2]!
   }
   return out
 }

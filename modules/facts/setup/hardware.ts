@@ -206,7 +206,7 @@ function lvmFacts(raw: Raw): Facts {
 const unescapeOctal = (s: string) => s.replace(/\\[0-9]{3}/g, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 8)))
 
 function udevUuid(out: CmdResult | undefined): string {
-  if (!out || out[0] !== 0) return 'N/A'
+  if (out?.[0] !== 0) return 'N/A'
   return /ID_FS_UUID=(.*)\n/.exec(out[1])?.[1] ?? 'N/A'
 }
 

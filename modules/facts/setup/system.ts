@@ -122,7 +122,7 @@ export const caps: Collector = {
   reads: () => [{ cmd: 'capsh', argv: ['capsh', '--print'] }],
   collect(raw) {
     const out = raw.c.capsh
-    if (!out || out[0] !== 0) return { system_capabilities_enforced: 'N/A', system_capabilities: 'N/A' }
+    if (out?.[0] !== 0) return { system_capabilities_enforced: 'N/A', system_capabilities: 'N/A' }
     let enforced = 'NA'
     let list: string[] = []
     for (const line of splitlines(out[1])) {
