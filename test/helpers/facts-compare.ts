@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util'
 type Facts = Record<string, unknown>
 
 /** Ansible facts acplay does not gather (docs/facts.md says so too). */
-export const NOT_PROVIDED = ['ansible_devices', 'ansible_device_links']
+export const NOT_PROVIDED = ['ansible_device_links', 'ansible_devices']
 
 /** change between two gatherings a second apart */
 const VOLATILE = ['ansible_date_time', 'ansible_memfree_mb', 'ansible_memory_mb', 'ansible_uptime_seconds', 'ansible_loadavg', 'ansible_swapfree_mb']
