@@ -13,7 +13,9 @@ import { DEFAULT_FACT_PATH } from '../../modules/setup.js'
 import { emit, emitAsync, type PlayContext, type RunContext, taskRef } from './context.js'
 import type { HostState } from './host-state.js'
 import { record } from './linear.js'
+import { readAhead } from './read-ahead.js'
 import { rootScope } from './scope.js'
+import { selectedByTags } from './tags.js'
 import { runModuleTask } from './task.js'
 
 type Facts = Record<string, unknown>
@@ -202,6 +204,8 @@ export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<
   const rc = pc.run
   const s = factSettings(rc)
   for (const h of hosts) loadCached(rc, h)
+  // Ansible's gathering task is tagged `always`, unless the play has tags (then it has the play's)
+  if (!selectedByTags(pc.play.tags.length ? pc.play.tags : ['always'], rc.opts.tags, rc.opts.skipTags)) return
   const set = pc.play.gather_facts
   const implied = set === undefined || set
   const due = hosts.filter((h) => {
@@ -212,6 +216,10 @@ export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<
   })
   if (due.length === 0) return
   const task = gatherTask(pc, s)
+  // The gathering and the first tasks' reads in one round trip: nothing changes between them, so
+  // the first task's read is never wasted (the rest as far as the run's quiet streak allows).
+  const first = [pc.play.pre_tasks, [...pc.play.roles, ...pc.play.tasks], pc.play.post_tasks].find((s) => s.length) ?? []
+  await readAhead(pc, [task, ...first], 0, due, rootScope(), Math.max(2, pc.run.quietTasks + 1))
   const ref = taskRef(task)
   emit(
     rc,
@@ -233,5 +241,15 @@ function gatherTask(pc: PlayContext, s: FactSettings): ModuleTask {
   const timeout = play.gather_timeout ?? s.gatherTimeout
   if (timeout !== undefined) args.gather_timeout = timeout
   args.fact_path = play.fact_path ?? s.factPath ?? DEFAULT_FACT_PATH
-  return { kind: 'module', name: 'Gathering Facts', module: 'setup', args, pos: play.pos, when: [], tags: [], vars: {}, notify: [] }
+  return {
+    kind: 'module',
+    name: 'Gathering Facts',
+    module: 'setup',
+    args,
+    pos: play.pos,
+    when: [],
+    tags: play.tags.length ? [] : ['always'],
+    vars: {},
+    notify: [],
+  }
 }
