@@ -121,6 +121,19 @@ describe('setup and fact gathering on a real host', { skip: testbedSkip() }, () 
     assert.ok(!d.results.some((r) => r.task.name === 'Gathering Facts'))
   })
 
+  it('on a converged host the gathering shares its round trip with the first tasks: no extra round trip', async () => {
+    const tasks = [1, 2, 3].map((n) => `    - file: {path: /srv/facts${n}, state: directory, mode: "0755"}\n`).join('')
+    const text = (gather: boolean) => `- hosts: all\n  gather_facts: ${gather}\n  tasks:\n${tasks}`
+    await play('converge.yml', text(false))
+    const without = await play('converge.yml', text(false))
+    const withFacts = await play('converge.yml', text(true))
+    assert.deepEqual(
+      withFacts.results.map((r) => r.status),
+      ['ok', 'ok', 'ok', 'ok'],
+    )
+    assert.equal(withFacts.connections[0]!.execs, without.connections[0]!.execs, 'the same round trips with and without facts')
+  })
+
   it('smart gathering with the jsonfile cache: gathered once per host, the next run reads the cache', async () => {
     const cacheDir = join(dir, 'cache')
     writeFileSync(join(dir, 'ansible.cfg'), `[defaults]\ngathering = smart\nfact_caching = jsonfile\nfact_caching_connection = ${cacheDir}\n`)
