@@ -261,6 +261,17 @@ type DistParser = (name: string, data: string, path: string, collected: Facts, r
 
 const search = (re: RegExp, s: string) => re.exec(s)?.[1]
 
+/** OpenWrt's and Mandriva's files: DISTRIB_RELEASE="..." and DISTRIB_CODENAME="..." */
+function lsbStyle(name: string, data: string, marker: string): Parsed {
+  if (!data.includes(marker)) return [false, {}]
+  const f: Facts = { distribution: name }
+  const v = search(/DISTRIB_RELEASE="(.*)"/, data)
+  if (v !== undefined) f.distribution_version = v
+  const r = search(/DISTRIB_CODENAME="(.*)"/, data)
+  if (r !== undefined) f.distribution_release = r
+  return [true, f]
+}
+
 const PARSERS: Record<string, DistParser> = {
   Slackware(name, data) {
     if (!data.includes('Slackware')) return [false, {}]
@@ -283,15 +294,7 @@ const PARSERS: Record<string, DistParser> = {
     } else f.distribution_version = words(data).find((n) => /^\d+$/.test(n)) ?? 'NA'
     return [true, f]
   },
-  OpenWrt(name, data) {
-    if (!data.includes('OpenWrt')) return [false, {}]
-    const f: Facts = { distribution: name }
-    const v = search(/DISTRIB_RELEASE="(.*)"/, data)
-    if (v !== undefined) f.distribution_version = v
-    const r = search(/DISTRIB_CODENAME="(.*)"/, data)
-    if (r !== undefined) f.distribution_release = r
-    return [true, f]
-  },
+  OpenWrt: (name, data) => lsbStyle(name, data, 'OpenWrt'),
   Alpine: (_name, data) => [true, { distribution: 'Alpine', distribution_version: data }],
   SUSE(_name, data, path, collected, raw) {
     if (!data.toLowerCase().includes('suse')) return [false, {}]
@@ -395,15 +398,7 @@ const PARSERS: Record<string, DistParser> = {
     } else return [false, f]
     return [true, f]
   },
-  Mandriva(name, data) {
-    if (!data.includes('Mandriva')) return [false, {}]
-    const f: Facts = { distribution: name }
-    const v = search(/DISTRIB_RELEASE="(.*)"/, data)
-    if (v !== undefined) f.distribution_version = v
-    const r = search(/DISTRIB_CODENAME="(.*)"/, data)
-    if (r !== undefined) f.distribution_release = r
-    return [true, f]
-  },
+  Mandriva: (name, data) => lsbStyle(name, data, 'Mandriva'),
   NA(name, data, _path, collected) {
     const f: Facts = {}
     for (const line of splitlines(data)) {
