@@ -3,8 +3,8 @@
  * them as `ansible_facts`, which the engine stores for the host (engine/run/facts.ts) like any
  * module's `ansible_facts`. Read-only: always ok, and the same in check mode.
  */
-import { ModuleFailure } from '../engine/errors.js'
-import { SubsetError, setupFacts } from './facts/setup/index.js'
+import { AcplayError, ModuleFailure } from '../engine/errors.js'
+import { setupFacts } from './facts/setup/index.js'
 import { defineModule } from './types.js'
 
 export const DEFAULT_FACT_PATH = '/etc/ansible/facts.d'
@@ -43,7 +43,8 @@ export const setup = defineModule({
     try {
       facts = await ctx.fact(setupFacts, { gatherSubset: p.gather_subset, gatherTimeout: p.gather_timeout, filter: p.filter, factPath: p.fact_path, python })
     } catch (e) {
-      if (e instanceof SubsetError) throw new ModuleFailure(e.message)
+      // an unreachable host or a refused sudo stays what it is; a gathering that ran and failed fails the task
+      if (e instanceof AcplayError) throw e
       throw new ModuleFailure((e as Error).message)
     }
     // Ansible's interpreter discovery reports the interpreter it found alongside the facts

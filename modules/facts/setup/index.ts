@@ -87,8 +87,6 @@ export const MINIMAL_SUBSET = [
   'user',
 ]
 
-export class SubsetError extends Error {}
-
 /** The collectors a gather_subset selects, in run order (collector.py's get_collector_names and deps). */
 export function selectCollectors(gatherSubset: readonly string[]): Collector[] {
   const byId = new Map<string, Collector>()
@@ -115,8 +113,7 @@ export function selectCollectors(gatherSubset: readonly string[]): Collector[] {
         exclude.add(s)
       }
     } else {
-      if (!valid.has(subset))
-        throw new SubsetError(`Bad subset '${subset}' given to Ansible. gather_subset options allowed: all, ${[...valid].sort().join(', ')}`)
+      if (!valid.has(subset)) throw new Error(`Bad subset '${subset}' given to Ansible. gather_subset options allowed: all, ${[...valid].sort().join(', ')}`)
       explicit.add(subset)
       add.add(subset)
     }

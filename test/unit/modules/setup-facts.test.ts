@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { factsFromRaw, fnmatch, selectCollectors } from '../../../modules/facts/setup/index.js'
+import { factsFromRaw, fnmatch, selectCollectors, setupFacts } from '../../../modules/facts/setup/index.js'
 import { parseIni } from '../../../modules/facts/setup/local.js'
 import { parseDistroReleaseLine, parseOsRelease } from '../../../modules/facts/setup/distribution.js'
 import { splitIpAddr } from '../../../modules/facts/setup/network.js'
@@ -61,6 +61,11 @@ describe('setup facts from the recorded probe output', () => {
     const short = factsFromRaw(raw, { ...SETUP_ARGS, filter: ['distribution*'] })
     assert.ok(Object.keys(short).length > 3 && Object.keys(short).every((k) => k.startsWith('ansible_distribution')))
     assert.throws(() => selectCollectors(['nope']), /Bad subset 'nope' given to Ansible/)
+    // a collector brings the ones it needs, even when everything else is excluded
+    assert.deepEqual(
+      selectCollectors(['!all', '!min', 'hardware']).map((c) => c.name),
+      ['platform', 'hardware'],
+    )
     assert.deepEqual(
       selectCollectors(['!all']).map((c) => c.name),
       [
@@ -87,6 +92,13 @@ describe('setup facts from the recorded probe output', () => {
 })
 
 describe('facts parsers', () => {
+  it('a host without the interpreter: a message that says so', () => {
+    assert.throws(
+      () => setupFacts.parse({ rc: 127, stdout: '', stderr: 'sh: 1: /opt/py: not found\n' }, { ...SETUP_ARGS, python: '/opt/py' }),
+      /fact gathering needs \/opt\/py on the host: sh: 1: \/opt\/py: not found/,
+    )
+  })
+
   it('INI local facts as configparser reads them', () => {
     assert.deepEqual(parseIni('[DEFAULT]\nbase = /srv\n[a]\nKey = %(base)s/x\nmulti = one\n  two\n'), { a: { base: '/srv', key: '/srv/x', multi: 'one\ntwo' } })
     assert.throws(() => parseIni('key = 1\n'), /no section headers/)
