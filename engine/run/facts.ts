@@ -6,7 +6,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ansibleSetting } from '../config/ansible-cfg.js'
+import { ansibleSetting, findAnsibleCfg } from '../config/ansible-cfg.js'
+import { AcplayError } from '../errors.js'
 import type { ModuleTask } from '../playbook/types.js'
 import { toBool } from '../vars/filters-core.js'
 import { DEFAULT_FACT_PATH } from '../../modules/setup.js'
@@ -38,12 +39,15 @@ export function factSettings(rc: RunContext): FactSettings {
   if (s) return s
   const dir = rc.playbook.dir
   const get = (env: string, key: string) => ansibleSetting(dir, env, 'defaults', key)
+  const bad = (msg: string) => new AcplayError('E_CONFIG', msg, { file: findAnsibleCfg(dir) })
   const gathering = (get('ANSIBLE_GATHERING', 'gathering') ?? 'implicit').trim().toLowerCase()
-  if (!['implicit', 'explicit', 'smart'].includes(gathering)) throw new Error(`gathering must be implicit, explicit or smart, got '${gathering}'`)
+  if (!['implicit', 'explicit', 'smart'].includes(gathering)) throw bad(`gathering (ANSIBLE_GATHERING) must be implicit, explicit or smart, got '${gathering}'`)
   const plugin = (get('ANSIBLE_CACHE_PLUGIN', 'fact_caching') ?? 'memory').trim()
-  if (plugin !== 'memory' && plugin !== 'jsonfile') throw new Error(`fact_caching '${plugin}' is not supported by acplay (memory, jsonfile)`)
+  if (plugin !== 'memory' && plugin !== 'jsonfile') throw bad(`fact_caching '${plugin}' is not supported by acplay (memory, jsonfile)`)
   const connection = get('ANSIBLE_CACHE_PLUGIN_CONNECTION', 'fact_caching_connection')
-  if (plugin === 'jsonfile' && !connection) throw new Error('fact_caching = jsonfile needs fact_caching_connection (a directory)')
+  if (plugin === 'jsonfile' && !connection) throw bad('fact_caching = jsonfile needs fact_caching_connection (a directory)')
+  const cacheTimeout = Number(get('ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'fact_caching_timeout') ?? 86400)
+  if (!Number.isFinite(cacheTimeout)) throw bad('fact_caching_timeout must be a number of seconds')
   const subset = get('ANSIBLE_GATHER_SUBSET', 'gather_subset')
   const timeout = get('ANSIBLE_GATHER_TIMEOUT', 'gather_timeout')
   s = {
@@ -53,7 +57,7 @@ export function factSettings(rc: RunContext): FactSettings {
       plugin === 'jsonfile'
         ? {
             dir: connection!.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
-            timeoutS: Number(get('ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'fact_caching_timeout') ?? 86400),
+            timeoutS: cacheTimeout,
             prefix: get('ANSIBLE_CACHE_PLUGIN_PREFIX', 'fact_caching_prefix') ?? '',
           }
         : undefined,
@@ -157,11 +161,15 @@ export function factVars(rc: RunContext, host: HostState): Facts {
 // ---- the jsonfile cache: one JSON file per host, Ansible's layout ----
 
 function writeCache(cache: NonNullable<FactSettings['cache']>, host: string, facts: Facts): void {
-  mkdirSync(cache.dir, { recursive: true })
   const file = join(cache.dir, `${cache.prefix}${host}`)
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, `${JSON.stringify(sortKeys(facts), null, 4)}`, { mode: 0o600 })
-  renameSync(tmp, file)
+  try {
+    mkdirSync(cache.dir, { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, `${JSON.stringify(sortKeys(facts), null, 4)}`, { mode: 0o600 })
+    renameSync(tmp, file)
+  } catch (e) {
+    throw new AcplayError('E_FACT_CACHE', `cannot write the fact cache: ${(e as Error).message}`, { file })
+  }
 }
 
 function sortKeys(v: unknown): unknown {
