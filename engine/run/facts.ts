@@ -15,7 +15,7 @@ import { emit, emitAsync, type PlayContext, type RunContext, taskRef } from './c
 import type { HostState } from './host-state.js'
 import { record } from './linear.js'
 import { readAhead } from './read-ahead.js'
-import { rootScope } from './scope.js'
+import { enter, rootScope } from './scope.js'
 import { selectedByTags } from './tags.js'
 import { runModuleTask } from './task.js'
 
@@ -226,8 +226,17 @@ export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<
   const task = gatherTask(pc, s)
   // The gathering and the first tasks' reads in one round trip: nothing changes between them, so
   // the first task's read is never wasted (the rest as far as the run's quiet streak allows).
-  const first = [pc.play.pre_tasks, [...pc.play.roles, ...pc.play.tasks], pc.play.post_tasks].find((s) => s.length) ?? []
-  await readAhead(pc, [task, ...first], 0, due, rootScope(), Math.max(2, pc.run.quietTasks + 1))
+  // A play that starts with a role (a block) reads the role's first tasks, in the scope the block
+  // gives them; an answer is keyed by its exact question and user, so a question asked in another
+  // scope than the gathering's own is only a read the gathering repeats, never a wrong answer.
+  let first = [pc.play.pre_tasks, [...pc.play.roles, ...pc.play.tasks], pc.play.post_tasks].find((s) => s.length) ?? []
+  let scope = rootScope()
+  const head = first[0]
+  if (head?.kind === 'block' && head.when.length === 0) {
+    scope = enter(scope, head)
+    first = head.block
+  }
+  await readAhead(pc, [task, ...first], 0, due, scope, Math.max(2, pc.run.quietTasks + 1))
   const ref = taskRef(task)
   emit(
     rc,

@@ -4,7 +4,7 @@
  * jsonfile cache skips the gathering round trip.
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -132,6 +132,14 @@ describe('setup and fact gathering on a real host', { skip: testbedSkip() }, () 
       ['ok', 'ok', 'ok', 'ok'],
     )
     assert.equal(withFacts.connections[0]!.execs, without.connections[0]!.execs, 'the same round trips with and without facts')
+    // a play that starts with a role: the role's first tasks are read with the gathering too
+    mkdirSync(join(dir, 'roles/dirs/tasks'), { recursive: true })
+    writeFileSync(join(dir, 'roles/dirs/tasks/main.yml'), tasks.replace(/^ {4}/gm, ''))
+    const roleText = (gather: boolean) => `- hosts: all\n  gather_facts: ${gather}\n  roles: [dirs]\n`
+    const roleWithout = await play('role.yml', roleText(false))
+    const roleWith = await play('role.yml', roleText(true))
+    assert.equal(roleWith.results.length, 4)
+    assert.equal(roleWith.connections[0]!.execs, roleWithout.connections[0]!.execs, 'the same round trips with and without facts')
   })
 
   it('smart gathering with the jsonfile cache: gathered once per host, the next run reads the cache', async () => {
