@@ -47,7 +47,9 @@ export async function ansibleSetup(bed: Testbed, name: string): Promise<Record<s
       let out = ''
       child.stdout.on('data', (d: Buffer) => (out += d))
       child.stderr.on('data', (d: Buffer) => (out += d))
-      child.on('error', reject)
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        reject(e.code === 'ENOENT' ? new Error("Debian's ansible is not installed (bash scripts/setup-test-deps.sh)") : e),
+      )
       child.on('close', (c) => resolve({ code: c ?? 1, out }))
     })
     if (code !== 0) throw new Error(`ansible -m setup failed (${code}): ${out.slice(-2000)}`)
