@@ -224,6 +224,13 @@ export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<
   })
   if (due.length === 0) return
   const task = gatherTask(pc, s)
+  const ref = taskRef(task)
+  emit(
+    rc,
+    'onTaskStart',
+    ref,
+    due.map((h) => h.name),
+  )
   // The gathering and the first tasks' reads in one round trip: nothing changes between them, so
   // the first task's read is never wasted (the rest as far as the run's quiet streak allows).
   // A play that starts with a role (a block) reads the role's first tasks, in the scope the block
@@ -237,13 +244,6 @@ export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<
     first = head.block
   }
   await readAhead(pc, [task, ...first], 0, due, scope, Math.max(2, pc.run.quietTasks + 1))
-  const ref = taskRef(task)
-  emit(
-    rc,
-    'onTaskStart',
-    ref,
-    due.map((h) => h.name),
-  )
   const results = await Promise.all(due.map((h) => rc.limit(() => runModuleTask(pc, task, h, rootScope()))))
   for (const h of due) if (!h.failed && !h.unreachable) setHostFacts(rc, h, { _ansible_facts_gathered: true })
   for (const r of results) record(pc, r)
