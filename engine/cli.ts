@@ -5,6 +5,7 @@ import { AcplayError } from './errors.js'
 import { execute, runCommand, type Flags } from './cli/run-command.js'
 import { docCommand, executeDoc, type DocFlags } from './cli/doc-command.js'
 import { checkCommand, executeCheck } from './cli/check-command.js'
+import { vaultCommand } from './cli/vault-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -19,6 +20,14 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('acplay')
     .description('Ansible-style playbooks, fast: idempotent modules over one SSH connection per host.')
     .version(pkg.version)
+    .addHelpText(
+      'after',
+      `
+Vault: encrypted files and !vault values are read wherever acplay reads YAML (and copy/template
+src). Passwords: --vault-password-file FILE (a file, or an executable printing it), --vault-id
+[label@]source (repeatable), --ask-vault-pass, ANSIBLE_VAULT_PASSWORD_FILE, or ansible.cfg.
+Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts like ansible-vault.`,
+    )
     .exitOverride()
   program.addCommand(
     runCommand('run', 'run a playbook against an inventory').action(
@@ -37,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     ),
   )
   program.addCommand(docCommand().action(action((names: string[], f: DocFlags) => executeDoc(names, f))))
+  program.addCommand(vaultCommand(action))
   for (const c of program.commands) c.exitOverride()
   try {
     await program.parseAsync(argv, { from: 'user' })

@@ -58,12 +58,18 @@ export class ReadAhead {
   /** something was applied during the current task */
   private changedInTask = false
 
+  /** Module tasks in a row after which nothing had changed on any host. */
+  get quiet(): number {
+    return this.quietTasks
+  }
+
   /**
    * How many tasks to read for, learned like TCP's slow start: as many as have passed in a row
-   * without a change (none on a first run, where nearly every task changes), at most MAX_AHEAD.
+   * without a change (none on a first run, where nearly every task changes), at most MAX_AHEAD;
+   * at least `atLeast` (the play's fact gathering reads its first task's facts with its own).
    */
-  get window(): number {
-    return Math.min(MAX_AHEAD, this.quietTasks)
+  window(atLeast = 0): number {
+    return Math.min(MAX_AHEAD, Math.max(this.quietTasks, atLeast))
   }
 
   answers(host: string): FactCache {

@@ -7,7 +7,7 @@
  * somewhere else or marking it templated is one line here (and the run's use of it).
  */
 import type { Node } from 'yaml'
-import { bool, conditions, loopControl, loopValue, mapping, number, oneOf, percentage, serial, str, stringList, sudoOnly, tags } from './keywords.js'
+import { bool, conditions, loopControl, loopValue, mapping, number, oneOf, percentage, seconds, serial, str, stringList, sudoOnly, tags } from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { fail, type Entry, type Source } from '../yaml-source.js'
 
@@ -40,6 +40,7 @@ type Reader =
   | 'connection'
   | 'serial'
   | 'percentage'
+  | 'seconds'
   | 'sudo'
   | 'loader'
   | 'ignored'
@@ -126,9 +127,9 @@ export const KEYWORDS = {
   connection: { on: ['play'], read: 'connection', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
   remote_user: { on: ['play'], read: 'str', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
-  gather_subset: { on: ['play'], read: 'ignored' },
-  gather_timeout: { on: ['play'], read: 'ignored' },
-  fact_path: { on: ['play'], read: 'ignored' },
+  gather_subset: { on: ['play'], read: 'stringList', templated: 'not yet' },
+  gather_timeout: { on: ['play'], read: 'seconds', templated: 'not yet' },
+  fact_path: { on: ['play'], read: 'str', templated: 'not yet' },
 
   // Ansible's, not acplay's
   vars_prompt: { on: [], read: 'ignored', unsupportedOn: ['play'], advice: 'pass the values with -e (--extra-vars)' },
@@ -163,6 +164,7 @@ const READERS = {
   connection: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, ['ssh', 'local', 'smart'] as const),
   serial: (src: Source, key: string, node: Node | null) => serial(src, key, node),
   percentage: (src: Source, key: string, node: Node | null) => percentage(src, key, node),
+  seconds: (src: Source, key: string, node: Node | null) => seconds(src, key, node),
   sudo: (src: Source, key: string, node: Node | null) => sudoOnly(src, key, node),
   loader: () => undefined,
   ignored: () => undefined,

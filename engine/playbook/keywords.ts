@@ -142,6 +142,14 @@ export function percentage(src: Source, key: string, node: Node | null): number 
   return v
 }
 
+/** A positive whole number of seconds (gather_timeout). */
+export function seconds(src: Source, key: string, node: Node | null): number {
+  const v = isScalar(node) ? node.value : undefined
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw fail(src, node, `'${key}' must be a positive number of seconds, got ${describeNode(node)}`)
+  return n
+}
+
 /** become_method: acplay becomes with sudo only; the keyword is accepted when it says so. */
 export function sudoOnly(src: Source, key: string, node: Node | null): undefined {
   const v = str(src, key, node)

@@ -27,7 +27,6 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
     hosts,
     vars: {},
     vars_files: [],
-    gather_facts: true,
     strategy: 'linear',
     tags: [],
     ...values,

@@ -92,7 +92,8 @@ export interface Play extends KeywordValues<'play'> {
   vars: Record<string, unknown>
   /** paths (may be templates), relative to the playbook's directory */
   vars_files: string[]
-  gather_facts: boolean
+  /** undefined: not set (gathering = implicit gathers, explicit does not) */
+  gather_facts?: boolean
   strategy: 'linear' | 'free'
   tags: string[]
   pre_tasks: Task[]

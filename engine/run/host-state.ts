@@ -5,6 +5,8 @@ import { EffectStore } from '../effects.js'
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
+  /** the host's facts (gathered, or a module's ansible_facts), as Ansible's fact cache holds them (facts.ts) */
+  hostFacts: Record<string, unknown> = {}
   effects = new EffectStore()
   /** handler names notified on this host, in notification order */
   notified = new Set<string>()

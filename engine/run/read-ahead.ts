@@ -36,10 +36,13 @@ interface Read {
   become?: string
 }
 
-/** Before tasks[from] runs: read ahead for the hosts whose answers do not cover it. */
-export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: number, hosts: HostState[], scope: Scope): Promise<void> {
+/**
+ * Before tasks[from] runs: read ahead for the hosts whose answers do not cover it. `minAhead`: read
+ * at least that many tasks' facts (the play's fact gathering folds the first task's reads into its own).
+ */
+export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: number, hosts: HostState[], scope: Scope, minAhead = 0): Promise<void> {
   const rc = pc.run
-  const ahead = rc.readAhead.window
+  const ahead = rc.readAhead.window(minAhead)
   if (ahead < 2 || !started(rc)) return
   const upcoming: ModuleTask[] = []
   for (const t of tasks.slice(from)) {

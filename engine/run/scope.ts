@@ -5,6 +5,7 @@ import { INHERITED, type Inherited } from '../playbook/keyword-table.js'
 import type { ModuleTask, TaskKeywords } from '../playbook/types.js'
 import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
+import { factVars } from './host-facts.js'
 
 /** What a block or role passes down to its tasks: the keywords the keyword table marks inherited, and the role. */
 export type Scope = Pick<TaskKeywords, Inherited | 'role'>
@@ -50,6 +51,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     // every role's defaults and vars are visible play-wide; the task's own role's win
     roleDefaults: [pc.roleDefaults, role?.defaults ?? {}],
     inventory: pc.run.inventory.hostVars(host.name),
+    hostFacts: factVars(pc.run, host),
     play: pc.playVars,
     varsFiles: pc.varsFiles,
     roleVars: [pc.roleVars, role?.vars ?? {}, role?.params ?? {}],
@@ -71,13 +73,16 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
   }
 }
 
-/** `hostvars[name]`: every host's inventory vars plus its facts, computed on access. */
+/** `hostvars[name]`: every host's inventory vars, host facts and registered facts (in precedence order), computed on access. */
 function hostvars(pc: PlayContext): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const name of pc.run.inventory.hosts.keys()) {
     Object.defineProperty(out, name, {
       enumerable: true,
-      get: () => ({ ...pc.run.inventory.hostVars(name), ...pc.run.hosts.get(name)?.facts }),
+      get: () => {
+        const h = pc.run.hosts.get(name)
+        return mergeVars({ inventory: pc.run.inventory.hostVars(name), hostFacts: h && factVars(pc.run, h), facts: h?.facts })
+      },
     })
   }
   return out

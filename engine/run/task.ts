@@ -16,6 +16,7 @@ import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
+import { storeResultFacts } from './host-facts.js'
 import { findFile } from './find-file.js'
 import { falseCondition, runModes } from './gate.js'
 import type { HostState } from './host-state.js'
@@ -158,6 +159,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     }
   } else {
     outcome = await runHostModule(run, args)
+    storeResultFacts(pc.run, host, outcome.data)
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
   let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }

@@ -8,6 +8,7 @@ export type Vars = Record<string, unknown>
 export const VAR_LAYERS = [
   'roleDefaults', // roles/x/defaults/main.yml
   'inventory', // group vars then host vars, already merged by the inventory code
+  'hostFacts', // the host's facts: gathered, or a module's ansible_facts (engine/run/host-facts.ts)
   'play', // play `vars:`
   'varsFiles', // play `vars_files:`, in file order
   'roleVars', // roles/x/vars/main.yml, then the role's params (`roles: [{role: x, vars: ...}]`)

@@ -12,7 +12,7 @@ describe('mergeVars', () => {
   const all: VarLayers = Object.fromEntries(VAR_LAYERS.map((l) => [l, { v: l, [`only_${l}`]: true }]))
 
   it('orders the layers as Ansible does, lowest first', () => {
-    assert.deepEqual([...VAR_LAYERS], ['roleDefaults', 'inventory', 'play', 'varsFiles', 'roleVars', 'block', 'task', 'facts', 'extra'])
+    assert.deepEqual([...VAR_LAYERS], ['roleDefaults', 'inventory', 'hostFacts', 'play', 'varsFiles', 'roleVars', 'block', 'task', 'facts', 'extra'])
   })
   it('with a var at every level, extra vars win', () => {
     const merged = mergeVars(all)
