@@ -2,9 +2,9 @@
  * npm run docs (with gen-module-docs.ts): writes docs/errors.md from ERROR_CODES in engine/errors.ts.
  * `--check` only compares (exit 1 when the committed file is stale); test/unit/doc asserts the same.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { ERROR_CODES } from '../engine/errors.js'
+import { writeOrCheck } from './generated-doc.js'
 
 export const ERRORS_MD = fileURLToPath(new URL('../../docs/errors.md', import.meta.url))
 
@@ -29,19 +29,7 @@ export function generatedErrorsMd(): string {
 }
 
 function main(argv: string[]): number {
-  const text = generatedErrorsMd()
-  if (argv.includes('--check')) {
-    let current = ''
-    try {
-      current = readFileSync(ERRORS_MD, 'utf8')
-    } catch {}
-    if (current === text) return 0
-    process.stderr.write('docs/errors.md is stale: run `npm run docs`\n')
-    return 1
-  }
-  writeFileSync(ERRORS_MD, text)
-  process.stdout.write(`wrote ${ERRORS_MD} (${Object.keys(ERROR_CODES).length} codes)\n`)
-  return 0
+  return writeOrCheck(ERRORS_MD, generatedErrorsMd(), argv, `${Object.keys(ERROR_CODES).length} codes`)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = main(process.argv.slice(2))

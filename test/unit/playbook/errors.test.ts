@@ -1,22 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { AcplayError } from '../../../engine/errors.js'
+import type { AcplayError } from '../../../engine/errors.js'
 import { loadPlaybook, loadPlaybookText } from '../../../engine/playbook/load.js'
-import { fixtures, opts } from './fake-modules.js'
+import { fixtures, loadError, opts } from './fake-modules.js'
 
 const F = path.join(fixtures, 'errors', 'play.yml')
 
-/** Loads `yaml` and returns the error's one-line description, with the file shortened to `F`. */
-function error(yaml: string): string {
-  try {
-    loadPlaybookText(yaml, F, opts)
-  } catch (e) {
-    assert.ok(e instanceof AcplayError, String(e))
-    return e.describe().replace(F, 'F')
-  }
-  assert.fail('expected an error')
-}
+const error = (yaml: string): string => loadError(yaml, F)
 const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`
 
 test('YAML syntax errors carry the position', () => {

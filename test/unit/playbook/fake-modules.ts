@@ -2,7 +2,9 @@
 import path from 'node:path'
 import type { ModuleSpec } from '../../../modules/types.js'
 import type { ParamSpecs } from '../../../modules/schema.js'
-import type { LoadOptions } from '../../../engine/playbook/load.js'
+import assert from 'node:assert/strict'
+import { AcplayError } from '../../../engine/errors.js'
+import { loadPlaybookText, type LoadOptions } from '../../../engine/playbook/load.js'
 
 const mod = (name: string, params: ParamSpecs, aliases?: string[]): ModuleSpec => ({
   name,
@@ -27,3 +29,14 @@ export const fakeModules: Record<string, ModuleSpec> = {
 export const opts: LoadOptions = { modules: fakeModules }
 
 export const fixtures = path.resolve(process.cwd(), 'test/fixtures/playbook')
+
+/** Loads `yaml` as the playbook `file` and returns the error's one-line description, with the file shortened to `F`. */
+export function loadError(yaml: string, file: string): string {
+  try {
+    loadPlaybookText(yaml, file, opts)
+  } catch (e) {
+    assert.ok(e instanceof AcplayError, String(e))
+    return e.describe().replace(file, 'F')
+  }
+  assert.fail('expected an error')
+}

@@ -2,24 +2,15 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
-import { AcplayError } from '../../../engine/errors.js'
 import { INHERITED, KEYWORDS } from '../../../engine/playbook/keyword-table.js'
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
 import type { BlockTask, Handler, IncludeTasksTask, ModuleTask } from '../../../engine/playbook/types.js'
 import { enter, rootScope } from '../../../engine/run/scope.js'
-import { fixtures, opts } from './fake-modules.js'
+import { fixtures, loadError, opts } from './fake-modules.js'
 
 const F = path.join(fixtures, 'errors', 'play.yml')
 const load = (yaml: string) => loadPlaybookText(yaml, F, opts)
-const error = (yaml: string): string => {
-  try {
-    load(yaml)
-  } catch (e) {
-    assert.ok(e instanceof AcplayError, String(e))
-    return e.describe().replace(F, 'F')
-  }
-  assert.fail('expected an error')
-}
+const error = (yaml: string): string => loadError(yaml, F)
 const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`
 
 describe('the keyword table', () => {
