@@ -35,6 +35,7 @@ describe('a !vault group_vars value on a real host', { skip: testbedSkip() }, ()
       join(dir, 'site.yml'),
       `- hosts: all
   become: true
+  gather_facts: false
   tasks:
     - name: a file with the vaulted value
       copy:

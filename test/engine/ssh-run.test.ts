@@ -9,6 +9,7 @@ import { acplay } from '../helpers/cli.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
 const PLAY = `- hosts: all
+  gather_facts: false
   tasks:
     - ping:
     - file: {path: /srv/acplay, state: directory, mode: "0755"}
