@@ -5,6 +5,7 @@
 import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { cron } from './cron.js'
 import { file } from './file.js'
 import { group } from './group.js'
 import { lineinfile } from './lineinfile.js'
@@ -25,6 +26,7 @@ const all = [
   apt,
   command,
   copy,
+  cron,
   file,
   group,
   lineinfile,
