@@ -17,6 +17,7 @@ import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
+import { sysctlModule } from './sysctl.js'
 import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
 import { user } from './user.js'
@@ -38,6 +39,7 @@ const all = [
   postgresUser,
   shell,
   systemd,
+  sysctlModule,
   template,
   user,
   venv,
