@@ -9,6 +9,7 @@ import { cron } from './cron.js'
 import { file } from './file.js'
 import { group } from './group.js'
 import { lineinfile } from './lineinfile.js'
+import { mount } from './mount.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { postgresDb } from './postgres/db.js'
@@ -31,6 +32,7 @@ const all = [
   file,
   group,
   lineinfile,
+  mount,
   ping,
   pip,
   postgresDb,
