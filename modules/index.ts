@@ -21,6 +21,7 @@ import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
 import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
+import { ufwModule } from './ufw.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 
@@ -43,6 +44,7 @@ const all = [
   systemd,
   sysctlModule,
   template,
+  ufwModule,
   user,
   venv,
 ] as ModuleSpec[]
