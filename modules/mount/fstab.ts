@@ -3,6 +3,7 @@
  * found by their mount point (swap by its source), fields compared escaped (space \040, & \046,
  * backslash \134), a changed entry rewritten as `src name fstype opts dump passno`.
  */
+import { pyReadlines } from '../pytext.js'
 
 export interface FstabEntry {
   name: string
@@ -14,9 +15,6 @@ export interface FstabEntry {
 }
 
 export const escapeFstab = (v: string) => v.replace(/\\/g, '\\134').replace(/ /g, '\\040').replace(/&/g, '\\046')
-
-/** Python's readlines(): lines with their '\n'. */
-const readlines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? []
 
 const pySplit = (line: string) => line.split(/\s+/).filter(Boolean)
 
@@ -37,7 +35,7 @@ export function setMount(text: string, e: FstabEntry): { text: string; changed: 
   const out: string[] = []
   let exists = false
   let changed = false
-  for (let line of readlines(text)) {
+  for (let line of pyReadlines(text)) {
     if (!line.endsWith('\n')) line += '\n'
     if (!line.trim() || line.trim().startsWith('#')) {
       out.push(line)
@@ -77,7 +75,7 @@ export function unsetMount(text: string, name: string, src?: string): { text: st
   const escName = escapeFstab(name)
   const out: string[] = []
   let changed = false
-  for (const line of readlines(text)) {
+  for (const line of pyReadlines(text)) {
     if (!line.trim() || line.trim().startsWith('#')) {
       out.push(line)
       continue

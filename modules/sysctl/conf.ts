@@ -3,6 +3,7 @@
  * rewritten with the key set or removed (every line stripped, later duplicates of a key dropped), and
  * what has to happen: write the file, set the running value, reload the file.
  */
+import { pyReadlines } from '../pytext.js'
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't'])
 const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f'])
@@ -23,12 +24,9 @@ function split(line: string): [string, string] {
   return [line.slice(0, eq).trim(), line.slice(eq + 1).trim()]
 }
 
-/** Python's readlines(): lines with their '\n'. */
-const readlines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? []
-
 export function fileValues(text: string): Map<string, string> {
   const values = new Map<string, string>()
-  for (const raw of readlines(text)) {
+  for (const raw of pyReadlines(text)) {
     const line = raw.trim()
     if (!skipped(line)) values.set(...split(line))
   }
@@ -39,7 +37,7 @@ export function fileValues(text: string): Map<string, string> {
 export function fixedText(text: string, name: string, value: string, present: boolean): string {
   const out: string[] = []
   const seen = new Set<string>()
-  for (const raw of readlines(text)) {
+  for (const raw of pyReadlines(text)) {
     const line = raw.trim()
     if (skipped(line)) {
       out.push(line)
