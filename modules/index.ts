@@ -8,7 +8,9 @@ import { copy } from './copy.js'
 import { cron } from './cron.js'
 import { file } from './file.js'
 import { group } from './group.js'
+import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
+import { localeGen } from './locale_gen.js'
 import { mount } from './mount.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
@@ -20,6 +22,7 @@ import { shell } from './shell.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
 import { template } from './template.js'
+import { timezone } from './timezone.js'
 import type { ModuleSpec } from './types.js'
 import { ufwModule } from './ufw.js'
 import { user } from './user.js'
@@ -32,7 +35,9 @@ const all = [
   cron,
   file,
   group,
+  hostname,
   lineinfile,
+  localeGen,
   mount,
   ping,
   pip,
@@ -44,6 +49,7 @@ const all = [
   systemd,
   sysctlModule,
   template,
+  timezone,
   ufwModule,
   user,
   venv,
