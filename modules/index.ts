@@ -11,6 +11,7 @@ import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
 import { localeGen } from './locale_gen.js'
+import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
@@ -38,6 +39,7 @@ const all = [
   hostname,
   lineinfile,
   localeGen,
+  modprobe,
   mount,
   ping,
   pip,
