@@ -5,20 +5,24 @@
 import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { debconf } from './debconf.js'
 import { cron } from './cron.js'
 import { file } from './file.js'
+import { getent } from './getent.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
 import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
+import { packageFacts } from './package_facts.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
+import { serviceFacts } from './service_facts.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
@@ -34,19 +38,23 @@ const all = [
   command,
   copy,
   cron,
+  debconf,
   file,
+  getent,
   group,
   hostname,
   lineinfile,
   localeGen,
   modprobe,
   mount,
+  packageFacts,
   ping,
   pip,
   postgresDb,
   postgresHba,
   postgresSet,
   postgresUser,
+  serviceFacts,
   shell,
   systemd,
   sysctlModule,
