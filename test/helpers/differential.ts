@@ -62,3 +62,25 @@ export async function runPlaybook(
     rmSync(dir, { recursive: true, force: true })
   }
 }
+
+/** One module run by Debian's `ansible` against `host` (ad hoc): the JSON result it prints. */
+export async function ansibleModule(bed: Testbed, host: string, module: string, args: string): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'acplay-adhoc-'))
+  try {
+    const r = await capture(['ansible', host, '-i', bed.inventory({ hosts: [host] }), '-m', module, '-a', args], {
+      env: {
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+        ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),
+        ANSIBLE_CONFIG: join(dir, 'none.cfg'),
+        ANSIBLE_LOAD_CALLBACK_PLUGINS: '1',
+        ANSIBLE_STDOUT_CALLBACK: 'minimal',
+      },
+    })
+    const at = r.stdout.indexOf('{')
+    if (at < 0) throw new Error(`ansible -m ${module} printed no result:\n${r.stdout}\n${r.stderr}`)
+    return JSON.parse(r.stdout.slice(at)) as Record<string, unknown>
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
