@@ -3,6 +3,7 @@
  * acplay on a sibling, so a test can compare what each left behind (files, rules) and how many
  * tasks each reported changed.
  */
+import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -82,5 +83,82 @@ export async function ansibleModule(bed: Testbed, host: string, module: string, 
     return JSON.parse(r.stdout.slice(at)) as Record<string, unknown>
   } finally {
     rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * One playbook, acplay on `mine` and ansible-playbook on `theirs` (two fresh testbed hosts), compared
+ * by a shell script that prints the state the playbook manages.
+ */
+export class SideBySide {
+  constructor(
+    private readonly bed: () => Testbed,
+    readonly mine: string,
+    readonly theirs: string,
+    readonly playbook: string,
+    readonly stateScript: string,
+  ) {}
+
+  async state(host: string): Promise<string> {
+    return (await this.bed().exec(host, this.stateScript)).stdout
+  }
+
+  run(tool: 'ansible' | 'acplay', opts: { check?: boolean; diff?: boolean } = {}): Promise<PlaybookRun> {
+    return runPlaybook(tool, this.bed(), tool === 'acplay' ? this.mine : this.theirs, this.playbook, opts)
+  }
+
+  /** Both tools at once; each must succeed and report the same counts, `changed` of them changed. */
+  async both(changed: number): Promise<[PlaybookRun, PlaybookRun]> {
+    const [mine, theirs] = await Promise.all([this.run('acplay'), this.run('ansible')])
+    assert.equal(mine.code, 0, mine.stdout + mine.stderr)
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.deepEqual(mine.recap, theirs.recap, `acplay and ansible-playbook disagree:\n${mine.stdout}\n${theirs.stdout}`)
+    assert.equal(mine.recap.changed, changed, mine.stdout)
+    return [mine, theirs]
+  }
+
+  /**
+   * The first run: check mode on the fresh host changes nothing and predicts exactly what the run
+   * then does; both tools change `changed` tasks and leave the same state, which is returned.
+   */
+  async firstRun(changed: number): Promise<string> {
+    const fresh = await this.state(this.mine)
+    const check = await this.run('acplay', { check: true })
+    assert.equal(check.code, 0, check.stdout + check.stderr)
+    assert.equal(await this.state(this.mine), fresh, 'check mode changed nothing')
+    const [mine] = await this.both(changed)
+    assert.deepEqual(check.recap, mine.recap, 'check mode predicted exactly what the run did')
+    return this.sameState()
+  }
+
+  /** Both tools again (`changed`: tasks that act on every run by design), then check mode agrees. */
+  async rerun(changed = 0): Promise<void> {
+    await this.both(changed)
+    const check = await this.run('acplay', { check: true })
+    assert.equal(check.recap.changed, changed, check.stdout)
+  }
+
+  /**
+   * The same hand changes on both hosts: check mode finds `changed` tasks to run (and changes
+   * nothing), then both tools repair them alike. Returns the check run (with its diff).
+   */
+  async drift(script: string, changed: number): Promise<PlaybookRun> {
+    for (const h of [this.mine, this.theirs]) {
+      const r = await this.bed().exec(h, script)
+      assert.equal(r.rc, 0, r.stderr)
+    }
+    const before = await this.state(this.mine)
+    const check = await this.run('acplay', { check: true, diff: true })
+    assert.equal(check.recap.changed, changed, check.stdout)
+    assert.equal(await this.state(this.mine), before, 'check mode changed nothing')
+    await this.both(changed)
+    await this.sameState()
+    return check
+  }
+
+  async sameState(): Promise<string> {
+    const [a, b] = await Promise.all([this.state(this.mine), this.state(this.theirs)])
+    assert.equal(a, b, 'acplay and ansible-playbook left different states')
+    return a
   }
 }

@@ -5,10 +5,10 @@
  * removed, a crontab of a user an earlier task creates), and hand edits are found and repaired.
  */
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
-import type { SshConnection } from '../../engine/connection/ssh.js'
+import { describe, it } from 'node:test'
 import { cron } from '../../modules/cron.js'
-import { runPlaybook } from '../helpers/differential.js'
+import { hostConnections } from '../helpers/connections.js'
+import { SideBySide } from '../helpers/differential.js'
 import { checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
@@ -38,29 +38,12 @@ const STATE = `crontab -l -u root; echo "== alice"; crontab -l -u alice; echo "=
 
 describe('cron on real hosts (differential with ansible-playbook)', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['cron-a', 'cron-b'])
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('cron-a')
-    conns.push(c)
-    return { conn: c }
-  }
-  after(async () => {
-    for (const c of conns) await c.close().catch(() => {})
-  })
-  const sh = async (host: string, script: string) => (await bed().exec(host, script)).stdout
+  const root = hostConnections(bed, 'cron-a')
+  const sides = new SideBySide(bed, 'cron-a', 'cron-b', PLAYBOOK, STATE)
+  const sh = async (script: string) => (await bed().exec('cron-a', script)).stdout
 
   it('check mode on the fresh host predicts the run; both tools leave the same crontabs and count the same changes', async () => {
-    const check = await runPlaybook('acplay', bed(), 'cron-a', PLAYBOOK, { check: true })
-    assert.equal(check.code, 0, check.stdout + check.stderr)
-    assert.equal(await sh('cron-a', 'crontab -l -u root 2>&1; id alice 2>&1; ls /etc/cron.d'), 'no crontab for root\nid: ‘alice’: no such user\ne2scrub_all\n')
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'cron-a', PLAYBOOK), runPlaybook('ansible', bed(), 'cron-b', PLAYBOOK)])
-    assert.equal(mine.code, 0, mine.stdout + mine.stderr)
-    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
-    assert.deepEqual(mine.recap, theirs.recap)
-    assert.equal(mine.recap.changed, 9)
-    assert.deepEqual(check.recap, mine.recap, 'check mode predicted exactly what the run did')
-    const [a, b] = await Promise.all([sh('cron-a', STATE), sh('cron-b', STATE)])
-    assert.equal(a, b)
+    const a = await sides.firstRun(9)
     assert.match(
       a,
       /^MAILTO="ops@example.test"\nAPP_HOME="\/srv\/app"\n#Ansible: check dirs\n0 5,2 \* \* \* ls -alh > \/dev\/null\n#Ansible: on boot\n#@reboot \/usr\/local\/bin\/warm\n== alice/,
@@ -69,36 +52,25 @@ describe('cron on real hosts (differential with ansible-playbook)', { skip: test
   })
 
   // the pair that adds and removes the job "temporary" changes twice on every run, with either tool
-  it('re-runs change nothing else with either tool; check mode on the converged host agrees', async () => {
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'cron-a', PLAYBOOK), runPlaybook('ansible', bed(), 'cron-b', PLAYBOOK)])
-    const check = await runPlaybook('acplay', bed(), 'cron-a', PLAYBOOK, { check: true })
-    assert.equal(mine.recap.changed, 2, mine.stdout)
-    assert.equal(theirs.recap.changed, 2, theirs.stdout)
-    assert.equal(check.recap.changed, 2, check.stdout)
-  })
+  it('re-runs change nothing else with either tool; check mode on the converged host agrees', () => sides.rerun(2))
 
-  it('drift: a hand-edited job and a missing final newline are found in check mode and repaired', async () => {
-    await sh(
-      'cron-a',
+  it('drift: a hand-edited job and a missing final newline are found in check mode; both tools repair them alike', async () => {
+    const check = await sides.drift(
       `crontab -l | sed 's/^0 5,2/15 5,2/' | crontab - && printf '#Ansible: report\\n30 7 * * 1-5 /usr/bin/report --daily' > /var/spool/cron/crontabs/alice`,
+      2 + 2,
     )
-    const check = await runPlaybook('acplay', bed(), 'cron-a', PLAYBOOK, { check: true, diff: true })
-    assert.equal(check.recap.changed, 2 + 2, check.stdout)
     assert.match(check.stdout, /-15 5,2 \* \* \* ls -alh > \/dev\/null\n\s*\+0 5,2 \* \* \* ls -alh > \/dev\/null/)
-    const fix = await runPlaybook('acplay', bed(), 'cron-a', PLAYBOOK)
-    assert.equal(fix.recap.changed, 2 + 2, fix.stdout)
-    assert.equal(await sh('cron-a', STATE), await sh('cron-b', STATE))
   })
 
   it('backup_file, the unnamed job that gets its comment, and removing the last cron.d job removes the file', async () => {
-    await sh('cron-a', `(crontab -l; echo '*/5 * * * * /bin/date') | crontab -`)
+    await sh(`(crontab -l; echo '*/5 * * * * /bin/date') | crontab -`)
     const adopt = { name: 'date', minute: '*/5', job: '/bin/date', backup: true }
     const r = await realRun(cron, adopt, root())
     assert.equal(r.status, 'changed', r.msg)
     const backup = r.data.backup_file as string
     assert.match(backup, /^\/tmp\/crontab[a-z0-9_]{8}$/)
-    assert.match(await sh('cron-a', `stat -c %a ${backup}; cat ${backup}`), /^600\n[\s\S]*\*\/5 \* \* \* \* \/bin\/date\n$/)
-    assert.match(await sh('cron-a', 'crontab -l'), /#Ansible: date\n\*\/5 \* \* \* \* \/bin\/date\n$/)
+    assert.match(await sh(`stat -c %a ${backup}; cat ${backup}`), /^600\n[\s\S]*\*\/5 \* \* \* \* \/bin\/date\n$/)
+    assert.match(await sh('crontab -l'), /#Ansible: date\n\*\/5 \* \* \* \* \/bin\/date\n$/)
     assert.equal((await realRun(cron, adopt, root())).status, 'ok')
 
     const gone = { name: 'yum autoupdate', cron_file: 'acplay-auto', state: 'absent' }
@@ -109,7 +81,7 @@ describe('cron on real hosts (differential with ansible-playbook)', { skip: test
     )
     const g = await realRun(cron, gone, root())
     assert.deepEqual(g.data, { cron_file: 'acplay-auto', state: 'absent' })
-    assert.equal(await sh('cron-a', 'ls /etc/cron.d'), 'e2scrub_all\n')
+    assert.equal(await sh('ls /etc/cron.d'), 'e2scrub_all\n')
     assert.equal((await realRun(cron, gone, root())).status, 'ok')
   })
 

@@ -5,12 +5,12 @@
  * predicts the run; hand changes are found and repaired.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { SshConnection } from '../../engine/connection/ssh.js'
+import { before, describe, it } from 'node:test'
 import { hostname } from '../../modules/hostname.js'
 import { localeGen } from '../../modules/locale_gen.js'
 import { timezone } from '../../modules/timezone.js'
-import { runPlaybook } from '../helpers/differential.js'
+import { hostConnections } from '../helpers/connections.js'
+import { SideBySide } from '../helpers/differential.js'
 import { checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
@@ -34,54 +34,25 @@ grep -v '^# ' /etc/locale.gen | grep .; locale -a; md5sum /etc/locale.gen`
 
 describe('hostname, timezone and locale_gen on real hosts (differential with ansible-playbook)', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['host-a', 'host-b'])
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('host-a')
-    conns.push(c)
-    return { conn: c }
-  }
-  after(async () => {
-    for (const c of conns) await c.close().catch(() => {})
-  })
-  const sh = async (host: string, script: string) => (await bed().exec(host, script)).stdout
+  const root = hostConnections(bed, 'host-a')
+  const sides = new SideBySide(bed, 'host-a', 'host-b', PLAYBOOK, STATE)
+  const sh = async (script: string) => (await bed().exec('host-a', script)).stdout
   before(async () => {
     await Promise.all(['host-a', 'host-b'].map(async (h) => assert.equal((await bed().exec(h, SEED)).rc, 0)))
   })
 
   it('check mode on the fresh host predicts the run; both tools leave the same names, zone and locales', async () => {
-    const fresh = await sh('host-a', STATE)
-    const check = await runPlaybook('acplay', bed(), 'host-a', PLAYBOOK, { check: true })
-    assert.equal(check.code, 0, check.stdout + check.stderr)
-    assert.equal(await sh('host-a', STATE), fresh, 'check mode changed nothing')
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'host-a', PLAYBOOK), runPlaybook('ansible', bed(), 'host-b', PLAYBOOK)])
-    assert.equal(mine.code, 0, mine.stdout + mine.stderr)
-    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
-    assert.deepEqual(mine.recap, theirs.recap)
-    assert.equal(mine.recap.changed, 5)
-    assert.deepEqual(check.recap, mine.recap, 'check mode predicted exactly what the run did')
-    const [a, b] = await Promise.all([sh('host-a', STATE), sh('host-b', STATE)])
-    assert.equal(a, b)
     assert.match(
-      a,
+      await sides.firstRun(5),
       /^web01.example.test\nweb01.example.test\nweb01.example.test\nTimezone=Europe\/Paris\nLocalRTC=yes\n\.\.\/usr\/share\/zoneinfo\/Europe\/Paris\nde_CH.UTF-8 UTF-8\nC\nC.utf8\nPOSIX\nde_CH.utf8\n/,
     )
   })
 
-  it('re-runs change nothing with either tool; check mode on the converged host is all ok', async () => {
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'host-a', PLAYBOOK), runPlaybook('ansible', bed(), 'host-b', PLAYBOOK)])
-    assert.equal(mine.recap.changed, 0, mine.stdout)
-    assert.equal(theirs.recap.changed, 0, theirs.stdout)
-    assert.equal((await runPlaybook('acplay', bed(), 'host-a', PLAYBOOK, { check: true })).recap.changed, 0)
-  })
+  it('re-runs change nothing with either tool; check mode on the converged host is all ok', () => sides.rerun())
 
-  it('drift: a running hostname and a time zone changed by hand are found in check mode and repaired', async () => {
-    await sh('host-a', 'hostname other && timedatectl set-timezone Asia/Tokyo')
-    const check = await runPlaybook('acplay', bed(), 'host-a', PLAYBOOK, { check: true, diff: true })
-    assert.equal(check.recap.changed, 2, check.stdout)
+  it('drift: a running hostname and a time zone changed by hand are found in check mode; both tools repair them alike', async () => {
+    const check = await sides.drift('hostname other && timedatectl set-timezone Asia/Tokyo', 2)
     assert.match(check.stdout, /-hostname = other\n\s*\+hostname = web01.example.test/)
-    const fix = await runPlaybook('acplay', bed(), 'host-a', PLAYBOOK)
-    assert.equal(fix.recap.changed, 2, fix.stdout)
-    assert.equal(await sh('host-a', STATE), await sh('host-b', STATE))
   })
 
   it('registered values as Ansible returns them', async () => {
@@ -95,7 +66,7 @@ describe('hostname, timezone and locale_gen on real hosts (differential with ans
       diff: { before: { hwclock: 'local', name: 'Europe/Paris' }, after: { hwclock: 'UTC', name: 'UTC' } },
       msg: 'executed `/usr/bin/timedatectl set-local-rtc no`\nexecuted `/usr/bin/timedatectl set-timezone UTC`',
     })
-    assert.equal(await sh('host-a', 'timedatectl show -p Timezone --value'), 'UTC\n')
+    assert.equal(await sh('timedatectl show -p Timezone --value'), 'UTC\n')
     const l = await checkRun(localeGen, { name: 'de_CH.UTF-8' }, root())
     assert.deepEqual([l.status, l.data], ['ok', { name: 'de_CH.UTF-8', msg: 'OK' }])
   })

@@ -6,9 +6,9 @@
  * a module that does not exist (in check mode too). Loading and unloading for real is NOT tested.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { SshConnection } from '../../engine/connection/ssh.js'
+import { before, describe, it } from 'node:test'
 import { modprobe } from '../../modules/modprobe.js'
+import { hostConnections } from '../helpers/connections.js'
 import { runPlaybook } from '../helpers/differential.js'
 import { checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
@@ -28,15 +28,7 @@ const STATE = `cd /etc/modules-load.d && ls -l modules.conf | cut -c1 && tail -n
 
 describe('modprobe on a real host (persistent configuration; no loadable modules in the testbed)', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['modprobe-a'])
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('modprobe-a')
-    conns.push(c)
-    return { conn: c }
-  }
-  after(async () => {
-    for (const c of conns) await c.close().catch(() => {})
-  })
+  const root = hostConnections(bed, 'modprobe-a')
   const sh = async (script: string) => (await bed().exec('modprobe-a', script)).stdout
   before(async () => {
     assert.equal((await bed().exec('modprobe-a', SEED)).rc, 0)

@@ -5,10 +5,10 @@
  * remounted and a failing mount (fstab restored, mount point removed) at the module level.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { SshConnection } from '../../engine/connection/ssh.js'
+import { before, describe, it } from 'node:test'
 import { mount } from '../../modules/mount.js'
-import { runPlaybook } from '../helpers/differential.js'
+import { hostConnections } from '../helpers/connections.js'
+import { SideBySide } from '../helpers/differential.js'
 import { checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
@@ -33,33 +33,15 @@ const STATE = `cat /etc/fstab; echo ==; findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTI
 
 describe('mount on real hosts (differential with ansible-playbook)', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['mount-a', 'mount-b'])
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('mount-a')
-    conns.push(c)
-    return { conn: c }
-  }
-  after(async () => {
-    for (const c of conns) await c.close().catch(() => {})
-  })
-  const sh = async (host: string, script: string) => (await bed().exec(host, script)).stdout
+  const root = hostConnections(bed, 'mount-a')
+  const sides = new SideBySide(bed, 'mount-a', 'mount-b', PLAYBOOK, STATE)
+  const sh = async (script: string) => (await bed().exec('mount-a', script)).stdout
   before(async () => {
     for (const h of ['mount-a', 'mount-b']) assert.equal((await bed().exec(h, SEED)).rc, 0)
   })
 
   it('check mode on the fresh host predicts the run; both tools leave the same fstab and mounts', async () => {
-    const fresh = await sh('mount-a', STATE)
-    const check = await runPlaybook('acplay', bed(), 'mount-a', PLAYBOOK, { check: true })
-    assert.equal(check.code, 0, check.stdout + check.stderr)
-    assert.equal(await sh('mount-a', STATE), fresh, 'check mode changed nothing')
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'mount-a', PLAYBOOK), runPlaybook('ansible', bed(), 'mount-b', PLAYBOOK)])
-    assert.equal(mine.code, 0, mine.stdout + mine.stderr)
-    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
-    assert.deepEqual(mine.recap, theirs.recap)
-    assert.equal(mine.recap.changed, 6)
-    assert.deepEqual(check.recap, mine.recap, 'check mode predicted exactly what the run did')
-    const [a, b] = await Promise.all([sh('mount-a', STATE), sh('mount-b', STATE)])
-    assert.equal(a, b)
+    const a = await sides.firstRun(6)
     assert.equal(
       a.split('==\n')[0],
       '# UNCONFIGURED FSTAB FOR BASE SYSTEM\ntmpfs /mnt/keep tmpfs size=1m 0 0\ntmpfs /srv/scratch/tmp tmpfs size=8m,mode=1777 0 0\n' +
@@ -69,24 +51,17 @@ describe('mount on real hosts (differential with ansible-playbook)', { skip: tes
     assert.doesNotMatch(a.split('==\n')[1]!, /\/mnt\/(keep|stale) /, 'both unmounted')
   })
 
-  it('re-runs change nothing with either tool; check mode on the converged host is all ok', async () => {
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'mount-a', PLAYBOOK), runPlaybook('ansible', bed(), 'mount-b', PLAYBOOK)])
-    assert.equal(mine.recap.changed, 0, mine.stdout)
-    assert.equal(theirs.recap.changed, 0, theirs.stdout)
-    assert.equal((await runPlaybook('acplay', bed(), 'mount-a', PLAYBOOK, { check: true })).recap.changed, 0)
-  })
+  it('re-runs change nothing with either tool; check mode on the converged host is all ok', () => sides.rerun())
 
-  it('drift: an unmounted tmpfs and a hand-edited entry are found in check mode and repaired (mounted, remounted)', async () => {
-    await sh('mount-a', `umount /srv/scratch/tmp && sed -i 's|^/data/www /srv/www none bind 0 0|/data/www /srv/www none bind,ro 0 0|' /etc/fstab`)
-    const check = await runPlaybook('acplay', bed(), 'mount-a', PLAYBOOK, { check: true, diff: true })
-    assert.equal(check.recap.changed, 2, check.stdout)
+  it('drift: an unmounted tmpfs and a hand-edited entry are found in check mode; both tools repair them alike (mount, remount)', async () => {
+    const check = await sides.drift(
+      `umount /srv/scratch/tmp && sed -i 's|^/data/www /srv/www none bind 0 0|/data/www /srv/www none bind,ro 0 0|' /etc/fstab`,
+      2,
+    )
     assert.match(
       check.stdout,
       /mount \/srv\/scratch\/tmp\n[\s\S]*update the entry of \/srv\/www in \/etc\/fstab[\s\S]*remount \/srv\/www \(its entry changed\)/,
     )
-    const fix = await runPlaybook('acplay', bed(), 'mount-a', PLAYBOOK)
-    assert.equal(fix.recap.changed, 2, fix.stdout)
-    assert.equal(await sh('mount-a', STATE), await sh('mount-b', STATE))
   })
 
   it('ephemeral mounts without fstab and remounts from the same source; another source fails', async () => {
@@ -96,10 +71,10 @@ describe('mount on real hosts (differential with ansible-playbook)', { skip: tes
       c.changes.map((x) => x.summary),
       ['make the mount point /run/acplay-eph', 'mount /run/acplay-eph'],
     )
-    const fstab = await sh('mount-a', 'cat /etc/fstab')
+    const fstab = await sh('cat /etc/fstab')
     assert.equal((await realRun(mount, eph, root())).status, 'changed')
-    assert.match(await sh('mount-a', 'findmnt -rn -o SOURCE,FSTYPE,OPTIONS /run/acplay-eph'), /^tmpfs tmpfs rw,relatime,size=2048k\n$/)
-    assert.equal(await sh('mount-a', 'cat /etc/fstab'), fstab, 'fstab untouched')
+    assert.match(await sh('findmnt -rn -o SOURCE,FSTYPE,OPTIONS /run/acplay-eph'), /^tmpfs tmpfs rw,relatime,size=2048k\n$/)
+    assert.equal(await sh('cat /etc/fstab'), fstab, 'fstab untouched')
     const again = await realRun(mount, eph, root())
     assert.deepEqual(
       again.changes.map((x) => x.summary),
@@ -113,11 +88,11 @@ describe('mount on real hosts (differential with ansible-playbook)', { skip: tes
   it('remounted always acts; a mount that fails leaves fstab as it was and removes the mount point it made', async () => {
     const r = await realRun(mount, { path: '/srv/scratch/tmp', state: 'remounted' }, root())
     assert.equal(r.status, 'changed', r.msg)
-    const fstab = await sh('mount-a', 'cat /etc/fstab')
+    const fstab = await sh('cat /etc/fstab')
     const bad = await realRun(mount, { path: '/mnt/new/deep', src: 'nowhere', fstype: 'nosuchfs', state: 'mounted', backup: true }, root())
     assert.equal(bad.status, 'failed')
     assert.match(bad.msg!, /^Error mounting \/mnt\/new\/deep: mount: /)
-    assert.equal(await sh('mount-a', 'cat /etc/fstab'), fstab, 'fstab restored')
-    assert.equal(await sh('mount-a', 'ls -d /mnt/new 2>&1 | grep -c "No such"'), '1\n', 'the directories it made are gone')
+    assert.equal(await sh('cat /etc/fstab'), fstab, 'fstab restored')
+    assert.equal(await sh('ls -d /mnt/new 2>&1 | grep -c "No such"'), '1\n', 'the directories it made are gone')
   })
 })

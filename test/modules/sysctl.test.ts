@@ -4,10 +4,10 @@
  * net.* keys (per network namespace), never kernel.* or vm.*, which would change the machine.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import type { SshConnection } from '../../engine/connection/ssh.js'
+import { before, describe, it } from 'node:test'
 import { sysctlModule } from '../../modules/sysctl.js'
-import { runPlaybook } from '../helpers/differential.js'
+import { hostConnections } from '../helpers/connections.js'
+import { SideBySide } from '../helpers/differential.js'
 import { checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
@@ -34,59 +34,30 @@ const STATE = `cat ${FILE}; echo ==; grep -v '^#' /etc/sysctl.conf | grep .; ech
 
 describe('sysctl on real hosts (differential with ansible-playbook)', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['sysctl-a', 'sysctl-b'], { netAdmin: true })
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('sysctl-a')
-    conns.push(c)
-    return { conn: c }
-  }
-  after(async () => {
-    for (const c of conns) await c.close().catch(() => {})
-  })
-  const sh = async (host: string, script: string) => (await bed().exec(host, script)).stdout
+  const root = hostConnections(bed, 'sysctl-a')
+  const sides = new SideBySide(bed, 'sysctl-a', 'sysctl-b', PLAYBOOK, STATE)
+  const sh = async (script: string) => (await bed().exec('sysctl-a', script)).stdout
   before(async () => {
     assert.ok(!/name: (kernel|vm|fs)\./.test(PLAYBOOK), 'this test writes per-netns keys only')
     for (const h of ['sysctl-a', 'sysctl-b']) assert.equal((await bed().exec(h, SEED)).rc, 0)
   })
 
   it('check mode on the fresh host predicts the run; both tools leave the same files and values', async () => {
-    const fresh = await sh('sysctl-a', STATE)
-    const check = await runPlaybook('acplay', bed(), 'sysctl-a', PLAYBOOK, { check: true })
-    assert.equal(check.code, 0, check.stdout + check.stderr)
-    assert.equal(await sh('sysctl-a', STATE), fresh, 'check mode changed nothing')
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'sysctl-a', PLAYBOOK), runPlaybook('ansible', bed(), 'sysctl-b', PLAYBOOK)])
-    assert.equal(mine.code, 0, mine.stdout + mine.stderr)
-    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
-    assert.deepEqual(mine.recap, theirs.recap)
-    assert.equal(mine.recap.changed, 6)
-    assert.deepEqual(check.recap, mine.recap, 'check mode predicted exactly what the run did')
-    const [a, b] = await Promise.all([sh('sysctl-a', STATE), sh('sysctl-b', STATE)])
-    assert.equal(a, b)
     assert.equal(
-      a,
+      await sides.firstRun(6),
       `# hand-made\n\n; old\nnet.ipv4.ip_forward=0\nnet.ipv4.ip_local_port_range=10000 65000\nnet.ipv4.tcp_syncookies=0\n==\nnet.core.somaxconn=1024\n==\n` +
         'net.ipv4.ip_forward = 0\nnet.ipv4.ip_local_port_range = 10000\t65000\nnet.ipv4.tcp_syncookies = 0\nnet.ipv4.conf.all.log_martians = 1\nnet.core.somaxconn = 1024\n',
     )
   })
 
-  it('re-runs change nothing with either tool; check mode on the converged host is all ok', async () => {
-    const [mine, theirs] = await Promise.all([runPlaybook('acplay', bed(), 'sysctl-a', PLAYBOOK), runPlaybook('ansible', bed(), 'sysctl-b', PLAYBOOK)])
-    assert.equal(mine.recap.changed, 0, mine.stdout)
-    assert.equal(theirs.recap.changed, 0, theirs.stdout)
-    assert.equal((await runPlaybook('acplay', bed(), 'sysctl-a', PLAYBOOK, { check: true })).recap.changed, 0)
-  })
+  it('re-runs change nothing with either tool; check mode on the converged host is all ok', () => sides.rerun())
 
-  it('drift: a running value set by hand and a hand-edited file are found in check mode and repaired', async () => {
-    await sh('sysctl-a', `sysctl -qw net.ipv4.ip_forward=1 && sed -i 's/^net.ipv4.ip_local_port_range=.*/net.ipv4.ip_local_port_range=20000 30000/' ${FILE}`)
-    const check = await runPlaybook('acplay', bed(), 'sysctl-a', PLAYBOOK, { check: true })
-    assert.equal(check.recap.changed, 2, check.stdout)
-    const fix = await runPlaybook('acplay', bed(), 'sysctl-a', PLAYBOOK)
-    assert.equal(fix.recap.changed, 2, fix.stdout)
-    assert.equal(await sh('sysctl-a', STATE), await sh('sysctl-b', STATE))
+  it('drift: a running value set by hand and a hand-edited file are found in check mode; both tools repair them alike', async () => {
+    await sides.drift(`sysctl -qw net.ipv4.ip_forward=1 && sed -i 's/^net.ipv4.ip_local_port_range=.*/net.ipv4.ip_local_port_range=20000 30000/' ${FILE}`, 2)
   })
 
   it('sysctl_set on a running value; a key the kernel does not have fails as in Ansible, and ignoreerrors', async () => {
-    await sh('sysctl-a', 'sysctl -qw net.ipv4.tcp_syncookies=1')
+    await sh('sysctl -qw net.ipv4.tcp_syncookies=1')
     const set = { name: 'net.ipv4.tcp_syncookies', value: 'false', sysctl_set: true, reload: false, sysctl_file: FILE }
     const c = await checkRun(sysctlModule, set, root())
     assert.deepEqual(
@@ -94,16 +65,16 @@ describe('sysctl on real hosts (differential with ansible-playbook)', { skip: te
       ['set net.ipv4.tcp_syncookies = 0 (running value "1")'],
     )
     assert.equal((await realRun(sysctlModule, set, root())).status, 'changed')
-    assert.equal(await sh('sysctl-a', 'sysctl -n net.ipv4.tcp_syncookies'), '0\n')
+    assert.equal(await sh('sysctl -n net.ipv4.tcp_syncookies'), '0\n')
     assert.equal((await realRun(sysctlModule, set, root())).status, 'ok')
 
     const nope = { name: 'net.ipv4.no_such_key', value: '1', sysctl_set: true, sysctl_file: '/etc/sysctl.d/61-nope.conf' }
     const r = await realRun(sysctlModule, nope, root())
     assert.equal(r.status, 'failed')
     assert.match(r.msg!, /cannot stat \/proc\/sys\/net\/ipv4\/no_such_key/)
-    assert.equal(await sh('sysctl-a', 'ls /etc/sysctl.d/61-nope.conf 2>&1 | grep -c "No such"'), '1\n', 'nothing written after the failure')
+    assert.equal(await sh('ls /etc/sysctl.d/61-nope.conf 2>&1 | grep -c "No such"'), '1\n', 'nothing written after the failure')
     const ignored = await realRun(sysctlModule, { ...nope, ignoreerrors: true }, root())
     assert.equal(ignored.status, 'changed', ignored.msg)
-    assert.equal(await sh('sysctl-a', 'cat /etc/sysctl.d/61-nope.conf'), 'net.ipv4.no_such_key=1\n')
+    assert.equal(await sh('cat /etc/sysctl.d/61-nope.conf'), 'net.ipv4.no_such_key=1\n')
   })
 })
