@@ -4,6 +4,7 @@
  * (its device or inode differs from its parent's), and the nearest existing ancestor (the directories
  * a mount would create).
  */
+import type { ExecResult } from '../../engine/connection/types.js'
 import { shScript, type Fact } from '../types.js'
 
 export interface MountedFs {
@@ -27,17 +28,19 @@ export interface MountPoint {
   existingAncestor?: string
 }
 
-// $1: the path. The parent is found as the kernel resolves "$p/..", or as its dirname for a file.
-const SCRIPT = `p=$1
-cat /proc/self/mountinfo || exit 1
-echo @@
-if [ -L "$p" ]; then echo link; exit 0; fi
-if [ ! -e "$p" ]; then
-  a=$p; while [ ! -e "$a" ]; do a=$(dirname -- "$a"); done
-  printf 'absent %s\\n' "$a"; exit 0
-fi
-if d=$(cd -P -- "$p/.." 2>/dev/null && pwd); then :; else d=$(dirname -- "$p"); fi
-stat -c '%d %i' -- "$p" "$d"`
+// The paths are positional args; the mount table is read once for all of them (read-ahead of
+// several mount tasks). A parent is found as the kernel resolves "$p/..", or as a file's dirname.
+const SCRIPT = `cat /proc/self/mountinfo || exit 1
+for p; do
+  echo @@
+  if [ -L "$p" ]; then echo link; continue; fi
+  if [ ! -e "$p" ]; then
+    a=$p; while [ ! -e "$a" ]; do a=$(dirname -- "$a"); done
+    printf 'absent %s\\n' "$a"; continue
+  fi
+  if d=$(cd -P -- "$p/.." 2>/dev/null && pwd); then :; else d=$(dirname -- "$p"); fi
+  stat -c '%d %i' -- "$p" "$d"
+done`
 
 /** mountinfo's octal escapes (\\040 for a space) decoded. */
 const unoctal = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))
@@ -83,27 +86,40 @@ export function linuxMounts(mountinfo: string): Map<string, MountedFs & { rawSrc
   return mounts
 }
 
+function pointOf(table: ReturnType<typeof linuxMounts>, info: string, path: string, tail: string): MountPoint {
+  const m = table.get(path)
+  const sources = info
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 10 && unoctal(f[4]!) === path)
+    .map((f) => unoctal(f[f.length - 2]!))
+  const mounted = m && { src: m.src, fstype: m.fstype, opts: m.opts }
+  if (tail === 'link') return { exists: true, link: true, isMount: false, mounted, sources }
+  if (tail.startsWith('absent ')) return { exists: false, link: false, isMount: false, mounted, sources, existingAncestor: tail.slice(7) }
+  const [self = '', parent = ''] = tail.split('\n')
+  const [dev, ino] = self.split(' ')
+  const [pdev, pino] = parent.split(' ')
+  return { exists: true, link: false, isMount: dev !== pdev || ino === pino, mounted, sources }
+}
+
+function parseMany(out: ExecResult, paths: string[]): MountPoint[] {
+  const [info = '', ...tails] = `${out.stdout}`.split('\n@@\n')
+  if (out.rc !== 0 || tails.length !== paths.length) throw new Error(`cannot read the mounts of ${paths.join(', ')}: ${out.stderr.trim() || `exit ${out.rc}`}`)
+  const table = linuxMounts(info)
+  return paths.map((p, i) => pointOf(table, info, p, tails[i]!.replace(/\n$/, '')))
+}
+
 export const mountPoint: Fact<MountPoint, [string]> = {
   name: 'mount.point',
   key: (path) => path,
   command: (path) => shScript(SCRIPT, path),
-  parse(out, path) {
-    const at = out.stdout.lastIndexOf('\n@@\n')
-    if (out.rc !== 0 || at < 0) throw new Error(`cannot read the mounts of ${path}: ${out.stderr.trim() || `exit ${out.rc}`}`)
-    const info = out.stdout.slice(0, at)
-    const tail = out.stdout.slice(at + 4).replace(/\n$/, '')
-    const table = linuxMounts(info)
-    const m = table.get(path)
-    const sources = [...info.split('\n')]
-      .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f.length >= 10 && unoctal(f[4]!) === path)
-      .map((f) => unoctal(f[f.length - 2]!))
-    const mounted = m && { src: m.src, fstype: m.fstype, opts: m.opts }
-    if (tail === 'link') return { exists: true, link: true, isMount: false, mounted, sources }
-    if (tail.startsWith('absent ')) return { exists: false, link: false, isMount: false, mounted, sources, existingAncestor: tail.slice(7) }
-    const [self = '', parent = ''] = tail.split('\n')
-    const [dev, ino] = self.split(' ')
-    const [pdev, pino] = parent.split(' ')
-    return { exists: true, link: false, isMount: dev !== pdev || ino === pino, mounted, sources }
+  parse: (out, path) => parseMany(out, [path])[0]!,
+  batch: {
+    command: (reads) => shScript(SCRIPT, ...reads.map(([p]) => p)),
+    parse: (out, reads) =>
+      parseMany(
+        out,
+        reads.map(([p]) => p),
+      ),
   },
 }

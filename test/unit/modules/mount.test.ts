@@ -52,3 +52,14 @@ describe('the mount table as Ansible reads it', () => {
     })
   })
 })
+
+describe('mount points read ahead together', () => {
+  it('one mount table for several paths', () => {
+    const reads: [string][] = [['/srv/scratch'], ['/srv/new']]
+    assert.deepEqual(mountPoint.batch!.command(reads).argv.slice(-2), ['/srv/scratch', '/srv/new'])
+    const [a, b] = mountPoint.batch!.parse({ rc: 0, stdout: `${MOUNTINFO}@@\n51 1\n50 7\n@@\nabsent /srv\n`, stderr: '' }, reads)
+    assert.equal(a!.isMount, true)
+    assert.equal(b!.existingAncestor, '/srv')
+    assert.throws(() => mountPoint.batch!.parse({ rc: 0, stdout: `${MOUNTINFO}@@\n51 1\n50 7\n`, stderr: '' }, reads), /cannot read the mounts/)
+  })
+})
