@@ -28,6 +28,7 @@ const backupPath = () => `/tmp/crontab${[...randomBytes(8)].map((b) => 'abcdefgh
 
 export const cron = defineModule({
   name: 'cron',
+  aliases: ['ansible.builtin.cron'],
   summary: 'Manage cron.d and crontab entries',
   description:
     'Jobs are found by the `#Ansible: NAME` comment line above them (a job line identical to the wanted one gets the comment), ' +

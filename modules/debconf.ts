@@ -24,6 +24,7 @@ const asSet = (v: string) =>
 
 export const debconf = defineModule({
   name: 'debconf',
+  aliases: ['ansible.builtin.debconf'],
   summary: 'Configure a .deb package',
   description: "Sets a debconf answer with debconf-set-selections, or (without question) reads the package's answers into `current`.",
   params: {

@@ -45,6 +45,7 @@ function predicted(ctx: ModuleContext, db: string, key: string): GetentAnswer | 
 
 export const getent = defineModule({
   name: 'getent',
+  aliases: ['ansible.builtin.getent'],
   summary: 'A wrapper to the unix getent utility',
   description: 'Runs getent against a database (and a key) and returns the result as the fact getent_<database>.',
   params: {

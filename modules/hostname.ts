@@ -13,6 +13,7 @@ const STRATEGIES = ['alpine', 'debian', 'freebsd', 'generic', 'macos', 'macosx',
 
 export const hostname = defineModule({
   name: 'hostname',
+  aliases: ['ansible.builtin.hostname'],
   summary: 'Manage hostname',
   description:
     'Sets the static hostname (and the pretty name) with `hostnamectl --pretty --static set-hostname`, then the running one with ' +

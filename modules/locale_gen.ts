@@ -44,6 +44,7 @@ export function setLocale(text: string, name: string, enabled: boolean): string 
 
 export const localeGen = defineModule({
   name: 'locale_gen',
+  aliases: ['community.general.locale_gen'],
   summary: 'Creates or removes locales',
   description: 'Manages locales by editing /etc/locale.gen and invoking locale-gen (Ubuntu: supported.d and `locale-gen NAME`).',
   params: {

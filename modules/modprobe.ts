@@ -21,6 +21,7 @@ const OPTIONS_DIR = '/etc/modprobe.d'
 
 export const modprobe = defineModule({
   name: 'modprobe',
+  aliases: ['community.general.modprobe'],
   summary: 'Load or unload kernel modules',
   description:
     'Loads (`modprobe NAME PARAMS`) or unloads (`modprobe -r NAME`) a kernel module. persistent=present writes ' +

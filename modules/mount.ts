@@ -45,6 +45,7 @@ const STATES = ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted'
 
 export const mount = defineModule({
   name: 'mount',
+  aliases: ['ansible.posix.mount'],
   summary: 'Control active and configured mount points',
   description:
     'Adds, changes or removes fstab entries and mounts, remounts or unmounts them (Linux). mounted makes the mount point, ' +

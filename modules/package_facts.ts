@@ -13,6 +13,7 @@ const MANAGERS = ['auto', 'rpm', 'apt', 'portage', 'pkg', 'pacman', 'apk', 'pkg_
 
 export const packageFacts = defineModule({
   name: 'package_facts',
+  aliases: ['ansible.builtin.package_facts'],
   summary: 'Package information as facts',
   description: 'Returns the installed packages in ansible_facts.packages. Debian and Ubuntu hosts (the apt manager).',
   params: {

@@ -9,6 +9,7 @@ import { defineModule, type Plan } from './types.js'
 
 export const serviceFacts = defineModule({
   name: 'service_facts',
+  aliases: ['ansible.builtin.service_facts'],
   summary: 'Return service state information as fact data',
   description: 'Gathers systemd services (list-units, list-unit-files) and SysV init scripts into ansible_facts.services.',
   params: {},

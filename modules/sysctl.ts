@@ -26,6 +26,7 @@ const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.:@/+-]*$/
 
 export const sysctlModule = defineModule({
   name: 'sysctl',
+  aliases: ['ansible.posix.sysctl'],
   summary: 'Manage entries in sysctl.conf',
   description:
     'Sets the key in sysctl_file (the file is rewritten as Ansible does: lines stripped, a repeated key kept once) and, with reload, ' +

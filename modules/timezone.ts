@@ -17,6 +17,7 @@ now=$("$1" show -p "$4" --value)
 
 export const timezone = defineModule({
   name: 'timezone',
+  aliases: ['community.general.timezone'],
   summary: 'Configure timezone setting',
   description: 'Sets the system time zone (`timedatectl set-timezone`) and the hardware clock mode (`timedatectl set-local-rtc`). Needs systemd.',
   params: {

@@ -51,6 +51,7 @@ const SAFE = /^[^\s'"\\]+$/
 
 export const ufwModule = defineModule({
   name: 'ufw',
+  aliases: ['community.general.ufw'],
   summary: 'Manage firewall with UFW',
   description:
     'Adds or deletes rules (planned with `ufw --dry-run`), sets default policies and logging, and enables, disables, reloads ' +
