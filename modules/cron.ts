@@ -175,12 +175,23 @@ export const cron = defineModule({
         summary: `${what} in ${where}`,
         commands: [{ ...shScript(INSTALL, p.user ?? ''), stdin: after }],
         diff: ctx.diff ? { path: where, before: read.existing, after } : undefined,
-        effects: [{ fact: 'cron.tab', key: userCrontab.key!(p.user ?? ''), value: { exists: true, text: after } satisfies UserCrontab }],
+        effects: crontabNames(p.user, read.runAs).map((u) => ({
+          fact: 'cron.tab',
+          key: userCrontab.key!(u),
+          value: { exists: true, text: after, runAs: read.runAs } satisfies UserCrontab,
+        })),
       })
     }
     return { kind: 'change', changes, data }
   },
 })
+
+/** The names a user's crontab is read under: `user` unset means the user the task runs as. */
+function crontabNames(user: string | undefined, runAs: string | undefined): string[] {
+  if (runAs === undefined) return [user ?? '']
+  if (user === undefined || user === runAs) return ['', runAs]
+  return [user]
+}
 
 interface Read {
   lines: string[]
@@ -188,6 +199,7 @@ interface Read {
   existing: string
   stats?: Stats
   unknownUser?: boolean
+  runAs?: string
 }
 
 async function readFile(ctx: ModuleContext, file: string): Promise<Read | 'unknown'> {
@@ -202,7 +214,7 @@ async function readUser(ctx: ModuleContext, user: string | undefined): Promise<R
   const c = await ctx.fact(userCrontab, user ?? '')
   // a user an earlier task creates (check mode) has an empty crontab
   const coming = c.unknownUser && (ctx.effect('user.info', user ?? '') as { exists?: boolean } | undefined)?.exists
-  return { ...readCrontab(c.text), unknownUser: c.unknownUser && !coming }
+  return { ...readCrontab(c.text), unknownUser: c.unknownUser && !coming, runAs: c.runAs }
 }
 
 function describe(p: { name: string; env: boolean; state: string }, where: string): string {

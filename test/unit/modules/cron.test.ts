@@ -47,17 +47,23 @@ describe('crontab editing (Ansible semantics)', () => {
 })
 
 describe('cron plans', () => {
+  // the fact's first line: who it ran as
   const plan = (args: Record<string, unknown>, crontab: string, effects?: EffectStore) =>
-    runModule(cron, args, { conn: fakeConn(crontab), check: true, diff: true, effects })
+    runModule(cron, args, { conn: fakeConn(`root\n${crontab}`), check: true, diff: true, effects })
   it('adds a job to the crontab with a diff and records the new crontab for later tasks', async () => {
     const effects = new EffectStore()
     const r = await plan({ name: 'a', job: '/bin/a', user: 'alice' }, 'MAILTO=x\n', effects)
     assert.equal(r.status, 'changed')
     assert.deepEqual(r.changes[0]!.diff, { path: 'crontab for user "alice"', before: 'MAILTO=x\n', after: 'MAILTO=x\n#Ansible: a\n* * * * * /bin/a\n' })
     assert.deepEqual(r.data, { jobs: ['a'], envs: ['MAILTO'] })
-    assert.deepEqual(effects.get('cron.tab', userCrontab.key!('alice')), { exists: true, text: 'MAILTO=x\n#Ansible: a\n* * * * * /bin/a\n' })
+    assert.deepEqual(effects.get('cron.tab', userCrontab.key!('alice')), { exists: true, text: 'MAILTO=x\n#Ansible: a\n* * * * * /bin/a\n', runAs: 'root' })
     const again = await plan({ name: 'a', state: 'absent', user: 'alice' }, 'MAILTO=x\n', effects)
     assert.equal(again.status, 'changed', 'the job an earlier task adds is removed')
+  })
+  it('the crontab of the user the task runs as is the same with user unset and user: root (check mode)', async () => {
+    const effects = new EffectStore()
+    await plan({ name: 'a', job: '/bin/a' }, '', effects)
+    assert.equal((await plan({ name: 'a', state: 'absent', user: 'root' }, '', effects)).status, 'changed')
   })
   it('is ok when the job is there, with a reason', async () => {
     const r = await plan({ name: 'a', job: '/bin/a' }, '#Ansible: a\n* * * * * /bin/a\n')
