@@ -6,9 +6,10 @@
  * Effects: see files/write.ts (one file) and files/copy-tree.ts (a directory); a directory created
  * for `dest: dir/` is recorded as path.stat { type: 'directory' }.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
+import { readControlFile } from '../engine/vault/files.js'
 import { attrWant, modeParam } from './files/attrs.js'
 import { planTreeCopy } from './files/copy-tree.js'
 import { localTree } from './files/local-tree.js'
@@ -39,6 +40,7 @@ export const copy = defineModule({
     validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
     force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },
     secret: { type: 'bool', default: false, description: 'acplay: the content is a secret; never shown in diffs or summaries' },
+    decrypt: { type: 'bool', default: true, description: 'Decrypt an Ansible Vault src file on the control machine (its content is then secret)' },
   },
   mutuallyExclusive: [['src', 'content']],
   requiredOneOf: [['src', 'content']],
@@ -78,9 +80,12 @@ export const copy = defineModule({
     }
     if (isDir) {
       const root = p.src!.endsWith('/') ? p.dest : join(p.dest, basename(src))
-      return planTreeCopy(ctx, { root, local: localTree(src), want, directoryMode, force: p.force, secret: p.secret })
+      const local = localTree(src, p.decrypt)
+      const secret = p.secret || [...local.values()].some((e) => e.vaulted)
+      return planTreeCopy(ctx, { root, local, want, directoryMode, force: p.force, secret })
     }
-    const content = readFileSync(src)
+    const { content, vaulted } = readControlFile(src, { decrypt: p.decrypt })
+    if (vaulted) base.secret = true
     const srcMode = statSync(src).mode & 0o7777
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
     const intoDir = join(destPath, basename(src))

@@ -23,6 +23,7 @@ import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
 import { serviceFacts } from './service_facts.js'
+import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
@@ -55,6 +56,7 @@ const all = [
   postgresSet,
   postgresUser,
   serviceFacts,
+  setup,
   shell,
   systemd,
   sysctlModule,

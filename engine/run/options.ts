@@ -1,5 +1,6 @@
 /** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
 import type { Reporter } from '../report/types.js'
+import type { Vault } from '../vault/vault.js'
 
 export interface RunOptions {
   playbook: string
@@ -21,4 +22,6 @@ export interface RunOptions {
   /** host_key_checking = False */
   hostKeyChecking?: boolean
   reporters?: Reporter[]
+  /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
+  vault?: Vault
 }
