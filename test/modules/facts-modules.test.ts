@@ -111,20 +111,26 @@ describe("package_facts, service_facts, getent and debconf on real hosts (agains
     assert.deepEqual(check.data.ansible_facts, { getent_passwd: { astro: ['x', '', '', '', '/home/astro', '/bin/false'] } })
   })
 
-  it('a registered result works in a playbook as in Ansible', async () => {
+  it("registered results work as in Ansible, and the facts feed the host's facts (also in check mode)", async () => {
     const yaml = `- hosts: all
   gather_facts: false
   tasks:
     - package_facts:
       register: pf
+    - ansible.builtin.service_facts:
     - getent: { database: passwd, key: root }
       register: ge
     - debug:
         msg: "hello={{ pf.ansible_facts.packages['acplay-hello'][0].version }} root-home={{ ge.ansible_facts.getent_passwd.root[4] }}"
+    - debug:
+        msg: "facts: {{ ansible_facts.packages['acplay-hello'][0].origin }} cron={{ ansible_facts.services['cron.service'].state }} shell={{ getent_passwd.root[5] }}"
 `
-    const r = await runPlaybook('acplay', bed(), 'facts-a', yaml)
-    assert.equal(r.code, 0, r.stdout + r.stderr)
-    assert.match(r.stdout, /hello=1\.0 root-home=\/root/)
+    for (const check of [false, true]) {
+      const r = await runPlaybook('acplay', bed(), 'facts-a', yaml, { check })
+      assert.equal(r.code, 0, r.stdout + r.stderr)
+      assert.match(r.stdout, /hello=1\.0 root-home=\/root/)
+      assert.match(r.stdout, /facts: acplay-tests cron=running shell=\/bin\/bash/)
+    }
   })
 
   it('debconf: check mode predicts the run; both tools leave the same answers and count the same changes; re-runs are ok', async () => {
