@@ -5,20 +5,32 @@
 import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { debconf } from './debconf.js'
+import { cron } from './cron.js'
 import { file } from './file.js'
+import { getent } from './getent.js'
 import { group } from './group.js'
+import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
+import { localeGen } from './locale_gen.js'
+import { modprobe } from './modprobe.js'
+import { mount } from './mount.js'
+import { packageFacts } from './package_facts.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
+import { serviceFacts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
+import { sysctlModule } from './sysctl.js'
 import { template } from './template.js'
+import { timezone } from './timezone.js'
 import type { ModuleSpec } from './types.js'
+import { ufwModule } from './ufw.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 
@@ -26,19 +38,31 @@ const all = [
   apt,
   command,
   copy,
+  cron,
+  debconf,
   file,
+  getent,
   group,
+  hostname,
   lineinfile,
+  localeGen,
+  modprobe,
+  mount,
+  packageFacts,
   ping,
   pip,
   postgresDb,
   postgresHba,
   postgresSet,
   postgresUser,
+  serviceFacts,
   setup,
   shell,
   systemd,
+  sysctlModule,
   template,
+  timezone,
+  ufwModule,
   user,
   venv,
 ] as ModuleSpec[]

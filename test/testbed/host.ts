@@ -73,9 +73,12 @@ export function bootNspawn(rec: SlotRecord): number {
     '-M',
     `acp${rec.slot}`,
     `--network-namespace-path=/run/netns/${netnsName(rec.slot)}`,
+    ...(rec.netAdmin ? ['--capability=CAP_NET_ADMIN'] : []),
   ]
   const [cmd, ...args] = [...enterCgroupsArgv(createCgroups(rec.slot)), ...nspawn]
-  const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', log, log] })
+  // netAdmin: only /proc/sys/net (the host's own network namespace) becomes writable, never kernel.* or vm.*
+  const env = rec.netAdmin ? { ...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network' } : process.env
+  const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', log, log], env })
   closeSync(log)
   child.on('error', () => {}) // surfaces as "not ready" with the log
   child.unref()

@@ -25,6 +25,8 @@ export interface SlotRecord {
   hostDir: string
   merged: string
   nspawnPid?: number
+  /** the host administers its own network namespace (UpOptions.netAdmin) */
+  netAdmin?: boolean
 }
 
 const slotDir = (n: number) => join(SLOTS, String(n))

@@ -39,6 +39,12 @@ export interface UpOptions {
   /** leave the hosts running when this process exits (the CLI); down() from the state then */
   detached?: boolean
   log?: (msg: string) => void
+  /**
+   * The hosts may administer their own network namespace: CAP_NET_ADMIN (iptables, for ufw) and a
+   * writable /proc/sys/net (sysctl net.*). Each host has its own netns, so the machine is untouched;
+   * the rest of /proc/sys stays read-only.
+   */
+  netAdmin?: boolean
 }
 
 export interface ServeHandle {
@@ -90,7 +96,7 @@ export class Testbed {
       const publicKey = await must(['cat', `${bed.key}.pub`])
       for (const name of names) {
         const hostDir = join(bed.dir, 'hosts', name)
-        const rec = claimSlot({ name, ownerPid: process.pid, detached: bed.detached, hostDir, merged: join(hostDir, 'merged') })
+        const rec = claimSlot({ name, ownerPid: process.pid, detached: bed.detached, hostDir, merged: join(hostDir, 'merged'), netAdmin: opts.netAdmin })
         bed.records.set(name, rec)
         const slot = rec.slot
         bed.hosts.push({ name, address: hostAddress(slot), gateway: gatewayAddress(slot), port: 22, slot, state: 'booting' })
