@@ -1,18 +1,27 @@
 /**
- * Jinja-compatible templating, as Ansible does it: strict undefined, native values for a lone
- * `{{ expr }}`, and variables whose values hold templates rendered lazily when first used.
+ * Jinja templating as Ansible does it, on our own Jinja2 implementation (engine/vars/jinja/):
+ * strict undefined, native values for a lone `{{ expr }}`, and variables whose values hold
+ * templates rendered lazily when first used (each at most once per evaluation, loops caught).
  */
-import nunjucks from 'nunjucks'
 import { AcplayError, type Location } from '../errors.js'
-import { jinjaEnv } from './filters.js'
 import { globals, OMIT } from './globals.js'
-import { type Compiled, compileTemplate } from './jinja-compiler.js'
-import { jinjaRuntime, output, RenderContext, type Scope } from './jinja-runtime.js'
-import { truthy } from './py.js'
-import { Undef, templateError } from './undefined.js'
+import { errorPlace } from './jinja/compile-stmt.js'
+import { JinjaSyntaxError } from './jinja/errors.js'
+import type { LexOptions } from './jinja/lexer.js'
+import { Frame, output, type RenderEnv, type Resolver, TemplateRun } from './jinja/runtime.js'
+import { compileTemplate, type Template } from './jinja/template.js'
+import { isMapping, PyFloat, PyTuple, truthy, tuple } from './py.js'
+import { strict, templateError, Undef } from './undefined.js'
 
 export type Vars = Record<string, unknown>
 export { OMIT }
+
+/** Gives the source of a template named in `{% include %}`, `{% import %}` or `{% extends %}`, or undefined. */
+export type TemplateLoader = (name: string) => string | undefined
+
+export interface RenderOptions {
+  loader?: TemplateLoader
+}
 
 /** How deep `a: "{{ b }}"`, `b: "{{ c }}"`, ... may go before we call it a runaway. */
 const MAX_DEPTH = 64
@@ -21,7 +30,10 @@ const CACHE_LIMIT = 5000
 /** Ansible's test for "is this a template": any Jinja delimiter. */
 export const isTemplate = (s: string): boolean => s.includes('{{') || s.includes('{%') || s.includes('{#')
 
-const { Frame } = (nunjucks as unknown as { runtime: { Frame: new () => { topLevel: boolean } } }).runtime
+/** Ansible's environment: trim_blocks on, lstrip_blocks off. */
+const FILE_LEX: LexOptions = { trimBlocks: true, lstripBlocks: false, rawStringsInVariables: false }
+/** Strings in playbooks also get Ansible's escape_backslashes: `'\d'` inside `{{ }}` is backslash-d. */
+const VALUE_LEX: LexOptions = { ...FILE_LEX, rawStringsInVariables: true }
 
 // Values marked raw (e.g. other hosts' vars, `!unsafe` data) are never walked for templates.
 const rawValues = new WeakSet<object>()
@@ -30,21 +42,33 @@ export function markRaw<T extends object>(value: T): T {
   return value
 }
 
+const NO_ENV: RenderEnv = {
+  load(name) {
+    throw templateError(`cannot load template '${name}': {% include %}, {% import %} and {% extends %} need a template loader, and none was given`)
+  },
+  globalsOnly: (name) => (Object.hasOwn(globals, name) ? globals[name] : new Undef(name)),
+}
+
 /** One evaluation's view of the vars: each var is templated at most once, loops are caught. */
-class VarScope implements Scope {
+class VarScope {
   private cache = new Map<string, unknown>()
   private stack: string[] = []
-  constructor(
-    private templar: Templar,
-    private vars: Vars,
-  ) {}
+  /** the frame bare expressions run in (they never set names, so one serves them all) */
+  readonly frame: Frame
+  readonly resolve: Resolver = (name) => this.lookup(name)
 
-  resolve(name: string): unknown {
+  constructor(
+    private readonly templar: Templar,
+    private readonly vars: Vars,
+    readonly env: RenderEnv,
+  ) {
+    this.frame = new Frame(undefined, new TemplateRun(env, undefined), this.resolve)
+  }
+
+  private lookup(name: string): unknown {
     if (this.cache.has(name)) return this.cache.get(name)
     if (!Object.hasOwn(this.vars, name)) return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
-    if (this.stack.includes(name)) {
-      throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
-    }
+    if (this.stack.includes(name)) throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
     if (this.stack.length >= MAX_DEPTH) throw templateError(`templates nest deeper than ${MAX_DEPTH} levels: ${this.stack.join(' -> ')}`)
     this.stack.push(name)
     let value: unknown
@@ -52,9 +76,8 @@ class VarScope implements Scope {
       value = this.templar.walk(this.vars[name], this)
     } catch (e) {
       // say which var's value held the bad template, once (at the innermost var)
-      if (e instanceof AcplayError && !e.message.includes(' (in the value of ')) {
+      if (e instanceof AcplayError && !e.message.includes(' (in the value of '))
         throw new AcplayError(e.code, `${e.message} (in the value of '${name}')`, e.where)
-      }
       throw e
     } finally {
       this.stack.pop()
@@ -64,13 +87,59 @@ class VarScope implements Scope {
   }
 }
 
-export class Templar {
-  private compiled = new Map<string, Compiled>()
+/** Ansible adds back the trailing newlines Jinja dropped from the source. */
+function keepTrailingNewlines(src: string, out: string): string {
+  let want = 0
+  while (want < src.length && src[src.length - 1 - want] === '\n') want++
+  if (!want) return out
+  let have = 0
+  while (have < out.length && out[out.length - 1 - have] === '\n') have++
+  return want > have ? out + '\n'.repeat(want - have) : out
+}
 
-  /** A string with `{{ }}`/`{% %}`, rendered to a string (Python str() of values: True, None). */
-  render(text: string, vars: Vars, where?: Location): string {
+/** A native result leaves as plain data: integral floats unboxed, undefined values inside refused. */
+function finish(v: unknown, undefsBefore: number, floatsBefore: number): unknown {
+  if (v instanceof Undef) return v.lenient ? '' : strict(v)
+  if (v instanceof PyFloat) return v.v
+  if (typeof v !== 'object' || v === null || (Undef.made === undefsBefore && PyFloat.made === floatsBefore)) return v
+  return plain(v)
+}
+function plain(v: unknown): unknown {
+  if (v instanceof PyFloat) return v.v
+  if (v instanceof Undef) return strict(v)
+  if (Array.isArray(v)) {
+    let changed = false
+    const out = v.map((x) => {
+      const y = plain(x)
+      if (y !== x) changed = true
+      return y
+    })
+    return changed ? (v instanceof PyTuple ? tuple(out) : out) : v
+  }
+  if (isMapping(v)) {
+    let changed = false
+    const out: Record<string, unknown> = {}
+    for (const k in v) {
+      const y = plain(v[k])
+      if (y !== v[k]) changed = true
+      out[k] = y
+    }
+    return changed ? out : v
+  }
+  return v
+}
+
+export class Templar {
+  private compiled = new Map<string, Template>()
+  private compiledValues = new Map<string, Template>()
+  private files = new Map<string, Template>()
+
+  constructor(private readonly opts: RenderOptions = {}) {}
+
+  /** A template file's text (the template module): a string, None printed as ''. */
+  render(text: string, vars: Vars, where?: Location, opts: RenderOptions = {}): string {
     if (!isTemplate(text)) return text
-    return this.guard(where, () => this.run(text, new VarScope(this, vars), false) as string)
+    return this.guard(where, () => this.run(text, new VarScope(this, vars, this.env(opts.loader ?? this.opts.loader)), false, false) as string)
   }
 
   /**
@@ -82,7 +151,7 @@ export class Templar {
     const e = expr.trim()
     if (e === '') throw withWhere(templateError('empty expression'), where)
     const src = /^\{\{[\s\S]*\}\}$/.test(e) && !e.slice(2, -2).includes('{{') ? e : `{{ ${e} }}`
-    return this.guard(where, () => this.run(src, new VarScope(this, vars), true))
+    return this.guard(where, () => this.run(src, new VarScope(this, vars, this.env(this.opts.loader)), true, false))
   }
 
   /** evaluate() judged by Python truthiness ([] and '' are false): a `when` condition. */
@@ -97,12 +166,12 @@ export class Templar {
    * is `omit` are dropped. Parts without templates are returned as the same objects.
    */
   templateValue(value: unknown, vars: Vars, where?: Location): unknown {
-    return this.guard(where, () => this.walk(value, new VarScope(this, vars)))
+    return this.guard(where, () => this.walk(value, new VarScope(this, vars, this.env(this.opts.loader))))
   }
 
   /** @internal the walk behind templateValue, in a given scope */
-  walk(value: unknown, scope: Scope): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true) : value
+  walk(value: unknown, scope: VarScope): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true, true) : value
     if (typeof value !== 'object' || value === null || rawValues.has(value)) return value
     if (Array.isArray(value)) {
       let changed = false
@@ -128,30 +197,46 @@ export class Templar {
   }
 
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */
-  private run(src: string, scope: Scope, native: boolean): unknown {
-    const c = this.compile(src)
-    const context = new RenderContext(jinjaEnv, scope)
-    const frame = new Frame()
-    frame.topLevel = true
-    let error: unknown
-    let out: string | undefined
-    c.root(jinjaEnv, context, frame, jinjaRuntime, (err, res) => {
-      error = err
-      out = res
-    })
-    if (error) throw error
-    if (c.native) return native ? context.native : output(context.native)
-    return out ?? ''
+  private run(src: string, scope: VarScope, native: boolean, playbookString: boolean): unknown {
+    const t = this.compile(src, playbookString)
+    if (t.expr) {
+      const undefs = Undef.made
+      const floats = PyFloat.made
+      const v = t.expr(scope.frame)
+      return native ? finish(v, undefs, floats) : output(v)
+    }
+    return keepTrailingNewlines(src, t.render(undefined, scope.resolve, scope.env))
   }
 
-  private compile(src: string): Compiled {
-    let c = this.compiled.get(src)
-    if (!c) {
-      if (this.compiled.size >= CACHE_LIMIT) this.compiled.clear()
-      c = compileTemplate(src)
-      this.compiled.set(src, c)
+  private compile(src: string, playbookString: boolean): Template {
+    const cache = playbookString ? this.compiledValues : this.compiled
+    let t = cache.get(src)
+    if (!t) {
+      if (cache.size >= CACHE_LIMIT) cache.clear()
+      t = compileOrExplain(src, playbookString ? VALUE_LEX : FILE_LEX)
+      cache.set(src, t)
     }
-    return c
+    return t
+  }
+
+  /** Where included, imported and extended templates come from for one render. */
+  private env(loader: TemplateLoader | undefined): RenderEnv {
+    if (!loader) return NO_ENV
+    return {
+      load: (name) => {
+        const source = loader(name)
+        if (source === undefined) return undefined
+        const key = `${name}\0${source}`
+        let t = this.files.get(key)
+        if (!t) {
+          if (this.files.size >= CACHE_LIMIT) this.files.clear()
+          t = compileOrExplain(source, FILE_LEX, name)
+          this.files.set(key, t)
+        }
+        return t
+      },
+      globalsOnly: NO_ENV.globalsOnly,
+    }
   }
 
   private guard<T>(where: Location | undefined, fn: () => T): T {
@@ -163,8 +248,23 @@ export class Templar {
   }
 }
 
+function compileOrExplain(src: string, lex: LexOptions, name?: string): Template {
+  try {
+    return compileTemplate(src, lex, name)
+  } catch (e) {
+    if (!(e instanceof JinjaSyntaxError)) throw e
+    const shown = src.length > 200 ? `${src.slice(0, 200)}...` : src
+    const at = src.includes('\n') || name ? ` (${name ? `template '${name}', ` : ''}line ${e.line})` : ''
+    throw templateError(`template syntax error in ${JSON.stringify(shown)}: ${e.message}${at}`)
+  }
+}
+
 function withWhere(e: unknown, where: Location | undefined): AcplayError {
-  const err = e instanceof AcplayError ? e : templateError(e instanceof Error ? e.message : String(e))
+  let err = e instanceof AcplayError ? e : templateError(e instanceof Error ? e.message : String(e))
+  const place = errorPlace(e)
+  if (place && !err.message.includes(', line ') && !err.message.includes('(line ')) {
+    err = new AcplayError(err.code, `${err.message} (${place.template ? `template '${place.template}', ` : ''}line ${place.line})`, err.where)
+  }
   if (!where) return err
   return new AcplayError(err.code, err.message, { ...err.where, ...where })
 }
@@ -172,8 +272,8 @@ function withWhere(e: unknown, where: Location | undefined): AcplayError {
 /** A shared instance: compiled templates are cached per Templar. */
 export const templar = new Templar()
 
-/** The shared Templar's methods as plain functions (same signatures). */
-export const render = (text: string, vars: Vars, where?: Location): string => templar.render(text, vars, where)
+/** The shared Templar's methods as plain functions (same signatures; render takes an optional loader). */
+export const render = (text: string, vars: Vars, where?: Location, opts?: RenderOptions): string => templar.render(text, vars, where, opts)
 export const evaluate = (expr: unknown, vars: Vars, where?: Location): unknown => templar.evaluate(expr, vars, where)
 export const isTrue = (expr: unknown, vars: Vars, where?: Location): boolean => templar.test(expr, vars, where)
 export const templateValue = (value: unknown, vars: Vars, where?: Location): unknown => templar.templateValue(value, vars, where)

@@ -1,0 +1,488 @@
+/**
+ * YAML as Ansible's filters do it with PyYAML: `dumpYaml` writes what yaml.dump writes (sorted
+ * keys, its choice of plain / single / double quoted scalars, flow style for collections of
+ * scalars when default_flow_style is None, lines folded at width 80, `...` after a lone scalar);
+ * `loadYaml` reads YAML 1.1 as PyYAML does (yes/on are booleans, 0755 is octal, 1.0 is a float).
+ */
+import { parse, parseAllDocuments } from 'yaml'
+import { floatRepr, isMapping, mkFloat, PyFloat, pystr, pyType } from './py.js'
+import { strict, templateError, Undef } from './undefined.js'
+
+// ---- dumping ------------------------------------------------------------------------------------
+
+type Node =
+  | { kind: 'scalar'; value: string; plainImplicit: boolean }
+  | { kind: 'seq'; items: Node[]; flow: boolean }
+  | { kind: 'map'; pairs: Array<[Node, Node]>; flow: boolean }
+
+const BOOL_1_1 = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/
+const FLOAT_1_1 =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/
+const INT_1_1 = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/
+const NULL_1_1 = /^(?:~|null|Null|NULL|)$/
+const TIMESTAMP =
+  /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/
+
+/** Would this text, written plain, read back as something other than a string? */
+function resolvesToNonString(s: string): boolean {
+  const c = s[0] ?? ''
+  if (s === '' || NULL_1_1.test(s)) return true
+  if ('yYnNtTfFoO'.includes(c) && BOOL_1_1.test(s)) return true
+  if ('-+0123456789.'.includes(c) && (FLOAT_1_1.test(s) || INT_1_1.test(s))) return true
+  if (c === '<' && s === '<<') return true
+  if (c === '=' && s === '=') return true
+  if ('0123456789'.includes(c) && TIMESTAMP.test(s)) return true
+  return false
+}
+
+function pyFloatYaml(n: number): string {
+  if (Number.isNaN(n)) return '.nan'
+  if (!Number.isFinite(n)) return n > 0 ? '.inf' : '-.inf'
+  const v = floatRepr(n).toLowerCase()
+  return !v.includes('.') && v.includes('e') ? v.replace('e', '.0e') : v
+}
+
+function represent(v: unknown, flowDefault: boolean | null): Node {
+  if (v instanceof Undef) strict(v)
+  if (typeof v === 'string') return { kind: 'scalar', value: v, plainImplicit: !resolvesToNonString(v) }
+  if (v === null || v === undefined) return { kind: 'scalar', value: 'null', plainImplicit: true }
+  if (typeof v === 'boolean') return { kind: 'scalar', value: v ? 'true' : 'false', plainImplicit: true }
+  if (typeof v === 'number') return { kind: 'scalar', value: Number.isInteger(v) ? pystr(v) : pyFloatYaml(v), plainImplicit: true }
+  if (v instanceof PyFloat) return { kind: 'scalar', value: pyFloatYaml(v.v), plainImplicit: true }
+  const leaf = (n: Node) => n.kind === 'scalar'
+  if (Array.isArray(v)) {
+    const items = v.map((x) => represent(x, flowDefault))
+    return { kind: 'seq', items, flow: flowDefault ?? items.every(leaf) }
+  }
+  if (isMapping(v)) {
+    const pairs = Object.keys(v)
+      .sort()
+      .map((k): [Node, Node] => [represent(k, flowDefault), represent(v[k], flowDefault)])
+    return { kind: 'map', pairs, flow: flowDefault ?? pairs.every(([a, b]) => leaf(a) && leaf(b)) }
+  }
+  throw templateError(`cannot represent an object: ${pyType(v)}`)
+}
+
+interface Analysis {
+  empty: boolean
+  multiline: boolean
+  flowPlain: boolean
+  blockPlain: boolean
+  singleQuoted: boolean
+}
+
+const BREAKS = '\n\x85\u2028\u2029'
+const WHITESPACE = `\0 \t\r${BREAKS}`
+
+function analyze(s: string): Analysis {
+  if (!s) return { empty: true, multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true }
+  let blockInd = false
+  let flowInd = false
+  let lineBreaks = false
+  let special = false
+  let leadingSpace = false
+  let leadingBreak = false
+  let trailingSpace = false
+  let trailingBreak = false
+  let breakSpace = false
+  let spaceBreak = false
+  if (s.startsWith('---') || s.startsWith('...')) blockInd = flowInd = true
+  let precededByWs = true
+  let followedByWs = s.length === 1 || WHITESPACE.includes(s[1])
+  let prevSpace = false
+  let prevBreak = false
+  const chars = [...s]
+  chars.forEach((ch, i) => {
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowInd = blockInd = true
+      if ('?:'.includes(ch)) {
+        flowInd = true
+        if (followedByWs) blockInd = true
+      }
+      if (ch === '-' && followedByWs) flowInd = blockInd = true
+    } else {
+      if (',?[]{}'.includes(ch)) flowInd = true
+      if (ch === ':') {
+        flowInd = true
+        if (followedByWs) blockInd = true
+      }
+      if (ch === '#' && precededByWs) flowInd = blockInd = true
+    }
+    if (BREAKS.includes(ch)) lineBreaks = true
+    if (!(ch === '\n' || (ch >= '\x20' && ch <= '\x7e'))) {
+      const cp = ch.codePointAt(0)!
+      const unicodeOk = (ch === '\x85' || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp < 0x10ffff)) && ch !== '\ufeff'
+      if (!unicodeOk) special = true
+    }
+    if (ch === ' ') {
+      if (i === 0) leadingSpace = true
+      if (i === chars.length - 1) trailingSpace = true
+      if (prevBreak) breakSpace = true
+      prevSpace = true
+      prevBreak = false
+    } else if (BREAKS.includes(ch)) {
+      if (i === 0) leadingBreak = true
+      if (i === chars.length - 1) trailingBreak = true
+      if (prevSpace) spaceBreak = true
+      prevSpace = false
+      prevBreak = true
+    } else {
+      prevSpace = prevBreak = false
+    }
+    precededByWs = WHITESPACE.includes(ch)
+    followedByWs = i + 2 >= chars.length || WHITESPACE.includes(chars[i + 2])
+  })
+  let flowPlain = true
+  let blockPlain = true
+  let singleQuoted = true
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) flowPlain = blockPlain = false
+  if (breakSpace) flowPlain = blockPlain = singleQuoted = false
+  if (spaceBreak || special) flowPlain = blockPlain = singleQuoted = false
+  if (lineBreaks) flowPlain = blockPlain = false
+  if (flowInd) flowPlain = false
+  if (blockInd) blockPlain = false
+  return { empty: false, multiline: lineBreaks, flowPlain, blockPlain, singleQuoted }
+}
+
+const ESCAPES: Record<string, string> = {
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\x0b': 'v',
+  '\x0c': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
+}
+
+/** PyYAML's Emitter, for the events yaml.dump produces from plain data. */
+class Emitter {
+  out = ''
+  private column = 0
+  private whitespace = true
+  private indention = true
+  openEnded = false
+  private indent: number | null = null
+  private indents: Array<number | null> = []
+  private flowLevel = 0
+
+  constructor(
+    private readonly bestIndent: number,
+    private readonly bestWidth: number,
+  ) {}
+
+  private write(data: string): void {
+    this.out += data
+    this.column += data.length
+  }
+
+  private increaseIndent(flow = false, indentless = false): void {
+    this.indents.push(this.indent)
+    if (this.indent === null) this.indent = flow ? this.bestIndent : 0
+    else if (!indentless) this.indent += this.bestIndent
+  }
+
+  private indicator(ind: string, needWs: boolean, whitespace = false, indention = false): void {
+    const data = this.whitespace || !needWs ? ind : ` ${ind}`
+    this.whitespace = whitespace
+    this.indention = this.indention && indention
+    this.openEnded = false
+    this.write(data)
+  }
+
+  writeIndent(): void {
+    const indent = this.indent ?? 0
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.lineBreak()
+    if (this.column < indent) {
+      this.whitespace = true
+      this.write(' '.repeat(indent - this.column))
+    }
+  }
+
+  private lineBreak(data = '\n'): void {
+    this.whitespace = true
+    this.indention = true
+    this.out += data
+    this.column = 0
+  }
+
+  node(n: Node, ctx: { root?: boolean; sequence?: boolean; mapping?: boolean; simpleKey?: boolean }): void {
+    if (n.kind === 'scalar') {
+      this.increaseIndent(true)
+      this.scalar(n, !!ctx.root, !!ctx.simpleKey)
+      this.indent = this.indents.pop()!
+    } else if (n.kind === 'seq') {
+      if (this.flowLevel || n.flow || n.items.length === 0) this.flowSeq(n)
+      else this.blockSeq(n, !!ctx.mapping)
+    } else if (this.flowLevel || n.flow || n.pairs.length === 0) this.flowMap(n)
+    else this.blockMap(n)
+  }
+
+  private checkSimpleKey(n: Node): boolean {
+    if (n.kind === 'scalar') {
+      const a = analyze(n.value)
+      return n.value.length < 128 && !a.empty && !a.multiline
+    }
+    return n.kind === 'seq' ? n.items.length === 0 : n.pairs.length === 0
+  }
+
+  private flowSeq(n: Extract<Node, { kind: 'seq' }>): void {
+    this.indicator('[', true, true)
+    this.flowLevel++
+    this.increaseIndent(true)
+    n.items.forEach((item, i) => {
+      if (i) this.indicator(',', false)
+      if (this.column > this.bestWidth) this.writeIndent()
+      this.node(item, { sequence: true })
+    })
+    this.indent = this.indents.pop()!
+    this.flowLevel--
+    this.indicator(']', false)
+  }
+
+  private flowMap(n: Extract<Node, { kind: 'map' }>): void {
+    this.indicator('{', true, true)
+    this.flowLevel++
+    this.increaseIndent(true)
+    n.pairs.forEach(([k, v], i) => {
+      if (i) this.indicator(',', false)
+      if (this.column > this.bestWidth) this.writeIndent()
+      if (this.checkSimpleKey(k)) {
+        this.node(k, { mapping: true, simpleKey: true })
+        this.indicator(':', false)
+      } else {
+        this.indicator('?', true)
+        this.node(k, { mapping: true })
+        if (this.column > this.bestWidth) this.writeIndent()
+        this.indicator(':', true)
+      }
+      this.node(v, { mapping: true })
+    })
+    this.indent = this.indents.pop()!
+    this.flowLevel--
+    this.indicator('}', false)
+  }
+
+  private blockSeq(n: Extract<Node, { kind: 'seq' }>, mappingContext: boolean): void {
+    this.increaseIndent(false, mappingContext && !this.indention)
+    for (const item of n.items) {
+      this.writeIndent()
+      this.indicator('-', true, false, true)
+      this.node(item, { sequence: true })
+    }
+    this.indent = this.indents.pop()!
+  }
+
+  private blockMap(n: Extract<Node, { kind: 'map' }>): void {
+    this.increaseIndent(false)
+    for (const [k, v] of n.pairs) {
+      this.writeIndent()
+      if (this.checkSimpleKey(k)) {
+        this.node(k, { mapping: true, simpleKey: true })
+        this.indicator(':', false)
+      } else {
+        this.indicator('?', true, false, true)
+        this.node(k, { mapping: true })
+        this.writeIndent()
+        this.indicator(':', true, false, true)
+      }
+      this.node(v, { mapping: true })
+    }
+    this.indent = this.indents.pop()!
+  }
+
+  private scalar(n: Extract<Node, { kind: 'scalar' }>, root: boolean, simpleKey: boolean): void {
+    const a = analyze(n.value)
+    const split = !simpleKey
+    let style: '' | "'" | '"' = '"'
+    if (n.plainImplicit && !(simpleKey && (a.empty || a.multiline)) && ((this.flowLevel && a.flowPlain) || (!this.flowLevel && a.blockPlain))) style = ''
+    else if (a.singleQuoted && !(simpleKey && a.multiline)) style = "'"
+    if (style === '') this.plain(n.value, split, root)
+    else if (style === "'") this.singleQuoted(n.value, split)
+    else this.doubleQuoted(n.value, split)
+  }
+
+  private plain(text: string, split: boolean, root: boolean): void {
+    if (root) this.openEnded = true
+    if (!text) return
+    if (!this.whitespace) this.write(' ')
+    this.whitespace = false
+    this.indention = false
+    let spaces = false
+    let breaks = false
+    let start = 0
+    for (let end = 0; end <= text.length; end++) {
+      const ch = end < text.length ? text[end] : undefined
+      if (spaces) {
+        if (ch !== ' ') {
+          if (start + 1 === end && this.column > this.bestWidth && split) {
+            this.writeIndent()
+            this.whitespace = false
+            this.indention = false
+          } else this.write(text.slice(start, end))
+          start = end
+        }
+      } else if (breaks) {
+        if (ch === undefined || !BREAKS.includes(ch)) {
+          if (text[start] === '\n') this.lineBreak()
+          for (const br of text.slice(start, end)) this.lineBreak(br === '\n' ? '\n' : br)
+          this.writeIndent()
+          this.whitespace = false
+          this.indention = false
+          start = end
+        }
+      } else if (ch === undefined || ` ${BREAKS}`.includes(ch)) {
+        this.write(text.slice(start, end))
+        start = end
+      }
+      if (ch !== undefined) {
+        spaces = ch === ' '
+        breaks = BREAKS.includes(ch)
+      }
+    }
+  }
+
+  private singleQuoted(text: string, split: boolean): void {
+    this.indicator("'", true)
+    let spaces = false
+    let breaks = false
+    let start = 0
+    for (let end = 0; end <= text.length; end++) {
+      const ch = end < text.length ? text[end] : undefined
+      if (spaces) {
+        if (ch === undefined || ch !== ' ') {
+          if (start + 1 === end && this.column > this.bestWidth && split && start !== 0 && end !== text.length) this.writeIndent()
+          else this.write(text.slice(start, end))
+          start = end
+        }
+      } else if (breaks) {
+        if (ch === undefined || !BREAKS.includes(ch)) {
+          if (text[start] === '\n') this.lineBreak()
+          for (const br of text.slice(start, end)) this.lineBreak(br === '\n' ? '\n' : br)
+          this.writeIndent()
+          start = end
+        }
+      } else if (ch === undefined || ` ${BREAKS}`.includes(ch) || ch === "'") {
+        if (start < end) {
+          this.write(text.slice(start, end))
+          start = end
+        }
+      }
+      if (ch === "'") {
+        this.write("''")
+        start = end + 1
+      }
+      if (ch !== undefined) {
+        spaces = ch === ' '
+        breaks = BREAKS.includes(ch)
+      }
+    }
+    this.indicator("'", false)
+  }
+
+  private doubleQuoted(text: string, split: boolean): void {
+    this.indicator('"', true)
+    let start = 0
+    for (let end = 0; end <= text.length; end++) {
+      const ch = end < text.length ? text[end] : undefined
+      const cp = ch?.charCodeAt(0) ?? 0
+      if (
+        ch === undefined ||
+        '"\\\x85\u2028\u2029\ufeff'.includes(ch) ||
+        !((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd))
+      ) {
+        if (start < end) {
+          this.write(text.slice(start, end))
+          start = end
+        }
+        if (ch !== undefined) {
+          const data = Object.hasOwn(ESCAPES, ch)
+            ? `\\${ESCAPES[ch]}`
+            : cp <= 0xff
+              ? `\\x${cp.toString(16).toUpperCase().padStart(2, '0')}`
+              : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
+          this.write(data)
+          start = end + 1
+        }
+      }
+      if (end > 0 && end < text.length - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > this.bestWidth && split) {
+        this.write(`${text.slice(start, end)}\\`)
+        if (start < end) start = end
+        this.writeIndent()
+        this.whitespace = false
+        this.indention = false
+        if (text[start] === ' ') this.write('\\')
+      }
+    }
+    this.indicator('"', false)
+  }
+}
+
+export interface DumpOpts {
+  indent: number
+  /** default_flow_style: true, false, or null (flow for collections of scalars) */
+  flow: unknown
+  width?: unknown
+}
+
+export function dumpYaml(v: unknown, o: DumpOpts): string {
+  const indent = o.indent > 1 && o.indent < 10 ? o.indent : 2
+  const width = o.width === undefined || o.width === null ? 80 : Number(o.width)
+  const e = new Emitter(indent, width > indent * 2 ? width : 80)
+  const flow = o.flow === null || o.flow === undefined ? null : Boolean(o.flow)
+  e.node(represent(v, flow), { root: true })
+  e.writeIndent()
+  if (e.openEnded) {
+    e.out += '...'
+    e.writeIndent()
+  }
+  return e.out
+}
+
+// ---- loading ------------------------------------------------------------------------------------
+
+const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
+const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/
+
+/** yaml's YAML 1.1 schema, made to read as PyYAML does: no y/n booleans, floats stay floats, dates stay text. */
+const options = {
+  version: '1.1' as const,
+  customTags: (tags: any[]) =>
+    tags
+      .filter((t) => !String(t.tag).endsWith(':timestamp'))
+      .map((t) => {
+        if (t.tag === 'tag:yaml.org,2002:bool') return { ...t, test: t.identify(true) ? PYYAML_TRUE : PYYAML_FALSE }
+        if (t.tag === 'tag:yaml.org,2002:float' && t.test) {
+          return { ...t, resolve: (s: string, onError: (m: string) => void) => mkFloat(Number(t.resolve(s, onError))) }
+        }
+        return t
+      }),
+}
+
+function yamlFailure(what: string, e: unknown): never {
+  throw templateError(`${what}: ${(e as Error).message.split('\n')[0]}`)
+}
+
+export function loadYaml(text: string): unknown {
+  try {
+    return parse(text, options) ?? null
+  } catch (e) {
+    return yamlFailure('from_yaml: invalid YAML', e)
+  }
+}
+
+export function loadYamlAll(text: string): unknown[] {
+  const docs = parseAllDocuments(text, options)
+  if (!Array.isArray(docs)) return []
+  return docs.map((d) => {
+    if (d.errors.length) yamlFailure('from_yaml_all: invalid YAML', d.errors[0])
+    return d.toJS() ?? null
+  })
+}
