@@ -1,7 +1,7 @@
 /** Jinja2's builtin filters (jinja2/filters.py), with Python's results: lists, tuples, floats. */
 import { arg, attrGetter, type Filter, type FilterCtx, ignoreCase, sortedBy } from './filter-types.js'
 import { GroupTuple, getattr, iterate } from './jinja/runtime.js'
-import { binop, cmp, eq, formatFloat, isInt, isMapping, mkFloat, num, PyFloat, percentFormat, pystr, pyType, repr, truthy, tuple } from './py.js'
+import { binop, cmp, eq, formatFloat, toFixedPy, isInt, isMapping, mkFloat, num, PyFloat, percentFormat, pystr, pyType, repr, truthy, tuple } from './py.js'
 import { callMethod, pyMethod } from './py-methods.js'
 import { wrap } from './py-textwrap.js'
 import { strict, templateError, Undef } from './undefined.js'
@@ -46,16 +46,9 @@ export function toFloat(v: unknown, dflt: unknown = mkFloat(0)): unknown {
 
 /** Python's round(x, n) of a float: half to even, on the exact binary value. */
 export function pyRound(x: number, n: number): number {
-  if (!Number.isFinite(x) || Math.abs(x) >= 1e15) return x
+  if (!Number.isFinite(x)) return x
   if (n < 0) return pyRound(x / 10 ** -n, 0) * 10 ** -n
-  const [ip, fp] = Math.abs(x).toFixed(100).split('.')
-  let digits = BigInt(ip + fp.slice(0, n))
-  const next = fp[n]
-  const rest = /[1-9]/.test(fp.slice(n + 1))
-  if (next > '5' || (next === '5' && (rest || digits % 2n === 1n))) digits += 1n
-  const s = digits.toString().padStart(n + 1, '0')
-  const r = Number(n > 0 ? `${s.slice(0, -n)}.${s.slice(-n)}` : s)
-  return x < 0 ? -r : r
+  return Number(toFixedPy(x, n))
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' }
@@ -156,11 +149,8 @@ export const jsonImpl: { pyJson: (v: unknown, indent: number | null, sortKeys: b
 }
 
 function urlize(s: string, trimLimit: unknown, nofollow: boolean, target: unknown, rel: unknown): string {
-  const relParts = new Set(
-    String(rel ?? '')
-      .split(/\s+/)
-      .filter(Boolean),
-  )
+  // Jinja's default policy adds rel="noopener"
+  const relParts = new Set(`${String(rel ?? '')} noopener`.split(/\s+/).filter(Boolean))
   if (nofollow) relParts.add('nofollow')
   const relAttr = relParts.size ? ` rel="${[...relParts].sort().join(' ')}"` : ''
   const targetAttr = target ? ` target="${htmlEscape(str(target))}"` : ''

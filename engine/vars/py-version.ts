@@ -97,7 +97,11 @@ const pep440: Cmp = (a, b) => {
       }
       return sign(x.length - y.length)
     }
-    if (typeof x === typeof y) return x === y ? 0 : (x as number) < (y as number) ? -1 : 1
+    if (x === y) return 0
+    // packaging's Infinity / NegativeInfinity order above / below everything
+    if (x === Infinity || y === -Infinity) return 1
+    if (y === Infinity || x === -Infinity) return -1
+    if (typeof x === typeof y) return (x as number) < (y as number) ? -1 : 1
     return typeof x === 'number' ? -1 : 1
   }
   return deep(pep440Key(a), pep440Key(b))

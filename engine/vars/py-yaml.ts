@@ -168,7 +168,6 @@ class Emitter {
   private column = 0
   private whitespace = true
   private indention = true
-  openEnded = false
   private indent: number | null = null
   private indents: Array<number | null> = []
   private flowLevel = 0
@@ -193,7 +192,6 @@ class Emitter {
     const data = this.whitespace || !needWs ? ind : ` ${ind}`
     this.whitespace = whitespace
     this.indention = this.indention && indention
-    this.openEnded = false
     this.write(data)
   }
 
@@ -213,10 +211,10 @@ class Emitter {
     this.column = 0
   }
 
-  node(n: Node, ctx: { root?: boolean; sequence?: boolean; mapping?: boolean; simpleKey?: boolean }): void {
+  node(n: Node, ctx: { sequence?: boolean; mapping?: boolean; simpleKey?: boolean }): void {
     if (n.kind === 'scalar') {
       this.increaseIndent(true)
-      this.scalar(n, !!ctx.root, !!ctx.simpleKey)
+      this.scalar(n, !!ctx.simpleKey)
       this.indent = this.indents.pop()!
     } else if (n.kind === 'seq') {
       if (this.flowLevel || n.flow || n.items.length === 0) this.flowSeq(n)
@@ -298,19 +296,18 @@ class Emitter {
     this.indent = this.indents.pop()!
   }
 
-  private scalar(n: Extract<Node, { kind: 'scalar' }>, root: boolean, simpleKey: boolean): void {
+  private scalar(n: Extract<Node, { kind: 'scalar' }>, simpleKey: boolean): void {
     const a = analyze(n.value)
     const split = !simpleKey
     let style: '' | "'" | '"' = '"'
     if (n.plainImplicit && !(simpleKey && (a.empty || a.multiline)) && ((this.flowLevel && a.flowPlain) || (!this.flowLevel && a.blockPlain))) style = ''
     else if (a.singleQuoted && !(simpleKey && a.multiline)) style = "'"
-    if (style === '') this.plain(n.value, split, root)
+    if (style === '') this.plain(n.value, split)
     else if (style === "'") this.singleQuoted(n.value, split)
     else this.doubleQuoted(n.value, split)
   }
 
-  private plain(text: string, split: boolean, root: boolean): void {
-    if (root) this.openEnded = true
+  private plain(text: string, split: boolean): void {
     if (!text) return
     if (!this.whitespace) this.write(' ')
     this.whitespace = false
@@ -437,12 +434,9 @@ export function dumpYaml(v: unknown, o: DumpOpts): string {
   const width = o.width === undefined || o.width === null ? 80 : Number(o.width)
   const e = new Emitter(indent, width > indent * 2 ? width : 80)
   const flow = o.flow === null || o.flow === undefined ? null : Boolean(o.flow)
-  e.node(represent(v, flow), { root: true })
+  e.node(represent(v, flow), {})
+  // libyaml's emitter (Ansible's CSafeDumper) writes no `...` after a lone plain scalar
   e.writeIndent()
-  if (e.openEnded) {
-    e.out += '...'
-    e.writeIndent()
-  }
   return e.out
 }
 

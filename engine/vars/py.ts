@@ -329,22 +329,98 @@ export function toIntStrict(v: unknown, what: string): number {
   return Math.trunc(n)
 }
 
+/** The exact decimal expansion of a double: value = 0.DIGITS × 10^point (digits without leading zeros). */
+export function exactDigits(x: number): { digits: string; point: number } {
+  const view = new DataView(new ArrayBuffer(8))
+  view.setFloat64(0, Math.abs(x))
+  const bits = view.getBigUint64(0)
+  const biased = Number((bits >> 52n) & 0x7ffn)
+  const frac = bits & ((1n << 52n) - 1n)
+  const m = biased === 0 ? frac : frac | (1n << 52n)
+  const e = biased === 0 ? -1074 : biased - 1075
+  if (m === 0n) return { digits: '0', point: 1 }
+  let digits: string
+  let point: number
+  if (e >= 0) {
+    digits = (m << BigInt(e)).toString()
+    point = digits.length
+  } else {
+    digits = (m * 5n ** BigInt(-e)).toString()
+    point = digits.length + e
+  }
+  const stripped = digits.replace(/0+$/, '')
+  return { digits: stripped || '0', point }
+}
+
+/** The first `keep` digits of an exact expansion, rounded half to even (Python's float formatting). */
+function roundDigits(digits: string, keep: number): { digits: string; carry: boolean } {
+  if (keep < 0) return { digits: '', carry: false }
+  const head = digits.slice(0, keep).padEnd(keep, '0')
+  const next = digits[keep] ?? '0'
+  const rest = digits.slice(keep + 1)
+  const odd = head !== '' && Number(head[head.length - 1]) % 2 === 1
+  const up = next > '5' || (next === '5' && (/[1-9]/.test(rest) || odd))
+  if (!up) return { digits: head, carry: false }
+  const n = (BigInt(head || '0') + 1n).toString()
+  if (head === '') return { digits: '1', carry: true }
+  return n.length > head.length ? { digits: n.slice(0, head.length), carry: true } : { digits: n.padStart(head.length, '0'), carry: false }
+}
+
+/** x with `prec` digits after the point, correctly rounded (ties to even). */
+export function toFixedPy(x: number, prec: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf'
+  const { digits, point } = exactDigits(x)
+  // digits before the point plus prec after it
+  let keep = point + prec
+  let r = roundDigits(digits, keep)
+  let p = point
+  if (r.carry) {
+    p++
+    keep++
+    r = { digits: `1${r.digits}`, carry: false }
+  }
+  let all = r.digits
+  if (p <= 0) all = '0'.repeat(1 - p) + all
+  const intLen = Math.max(p, 1)
+  const padded = all.padEnd(intLen + prec, '0')
+  const s = prec > 0 ? `${padded.slice(0, intLen)}.${padded.slice(intLen, intLen + prec)}` : padded.slice(0, intLen)
+  return x < 0 || Object.is(x, -0) ? `-${s}` : s
+}
+
+/** x as d.ddd e±XX with `prec` digits after the point, correctly rounded. */
+export function toExponentialPy(x: number, prec: number): { mant: string; exp: number } {
+  const { digits, point } = exactDigits(x)
+  if (digits === '0') return { mant: prec > 0 ? `0.${'0'.repeat(prec)}` : '0', exp: 0 }
+  let r = roundDigits(digits, prec + 1)
+  let exp = point - 1
+  if (r.carry) {
+    r = { digits: `1${r.digits.slice(0, prec)}`, carry: false }
+    exp++
+  }
+  const d = r.digits.padEnd(prec + 1, '0')
+  return { mant: `${x < 0 ? '-' : ''}${d[0]}${prec > 0 ? `.${d.slice(1)}` : ''}`, exp }
+}
+
+const expStr = (exp: number) => `e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`
+
 /** `%e` / `%g` / `%f` of one number, as Python's printf-style formatting does. */
 export function formatFloat(n: number, conv: string, prec: number, alt = false): string {
   if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf'
   const lower = conv.toLowerCase()
   let s: string
-  if (lower === 'f') s = n.toFixed(prec)
-  else if (lower === 'e') s = n.toExponential(prec).replace(/e([+-])(\d)$/, 'e$10$2')
-  else {
+  if (lower === 'f') s = toFixedPy(n, prec)
+  else if (lower === 'e') {
+    const { mant, exp } = toExponentialPy(n, prec)
+    s = mant + (alt && prec === 0 ? '.' : '') + expStr(exp)
+  } else {
     const p = prec === 0 ? 1 : prec
-    const exp = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(Number(n.toExponential(p - 1)))))
+    const { exp } = toExponentialPy(n, p - 1)
     if (exp < -4 || exp >= p) {
-      s = n.toExponential(p - 1)
-      if (!alt) s = s.replace(/\.?0+e/, 'e')
-      s = s.replace(/e([+-])(\d)$/, 'e$10$2')
+      let { mant } = toExponentialPy(n, p - 1)
+      if (!alt && mant.includes('.')) mant = mant.replace(/\.?0+$/, '')
+      s = mant + expStr(exp)
     } else {
-      s = n.toFixed(Math.max(0, p - 1 - exp))
+      s = toFixedPy(n, Math.max(0, p - 1 - exp))
       if (!alt && s.includes('.')) s = s.replace(/\.?0+$/, '')
     }
   }

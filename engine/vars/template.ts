@@ -21,6 +21,11 @@ export type TemplateLoader = (name: string) => string | undefined
 
 export interface RenderOptions {
   loader?: TemplateLoader
+  /**
+   * Keep Python's types in native results (an integral float stays a PyFloat, printing as 5.0),
+   * for callers that print values as Python would; by default results are plain JS data.
+   */
+  pythonTypes?: boolean
 }
 
 /** How deep `a: "{{ b }}"`, `b: "{{ c }}"`, ... may go before we call it a runaway. */
@@ -43,9 +48,8 @@ export function markRaw<T extends object>(value: T): T {
 }
 
 const NO_ENV: RenderEnv = {
-  load(name) {
-    throw templateError(`cannot load template '${name}': {% include %}, {% import %} and {% extends %} need a template loader, and none was given`)
-  },
+  load: () => undefined,
+  canLoad: false,
   globalsOnly: (name) => (Object.hasOwn(globals, name) ? globals[name] : new Undef(name)),
 }
 
@@ -67,13 +71,17 @@ class VarScope {
 
   private lookup(name: string): unknown {
     if (this.cache.has(name)) return this.cache.get(name)
-    if (!Object.hasOwn(this.vars, name)) return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
+    if (!Object.hasOwn(this.vars, name)) {
+      // Ansible's `vars`: every variable, as written (its values are not templated)
+      if (name === 'vars') return { ...this.vars }
+      return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
+    }
     if (this.stack.includes(name)) throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
     if (this.stack.length >= MAX_DEPTH) throw templateError(`templates nest deeper than ${MAX_DEPTH} levels: ${this.stack.join(' -> ')}`)
     this.stack.push(name)
     let value: unknown
     try {
-      value = this.templar.walk(this.vars[name], this)
+      value = this.templar.walk(this.vars[name], this, true)
     } catch (e) {
       // say which var's value held the bad template, once (at the innermost var)
       if (e instanceof AcplayError && !e.message.includes(' (in the value of '))
@@ -97,20 +105,20 @@ function keepTrailingNewlines(src: string, out: string): string {
   return want > have ? out + '\n'.repeat(want - have) : out
 }
 
-/** A native result leaves as plain data: integral floats unboxed, undefined values inside refused. */
-function finish(v: unknown, undefsBefore: number, floatsBefore: number): unknown {
+/** A native result leaves as plain data: integral floats unboxed (unless kept), undefined values inside refused. */
+function finish(v: unknown, undefsBefore: number, floatsBefore: number, keepFloats: boolean): unknown {
   if (v instanceof Undef) return v.lenient ? '' : strict(v)
-  if (v instanceof PyFloat) return v.v
-  if (typeof v !== 'object' || v === null || (Undef.made === undefsBefore && PyFloat.made === floatsBefore)) return v
-  return plain(v)
+  if (v instanceof PyFloat) return keepFloats ? v : v.v
+  if (typeof v !== 'object' || v === null || (Undef.made === undefsBefore && (keepFloats || PyFloat.made === floatsBefore))) return v
+  return plain(v, keepFloats)
 }
-function plain(v: unknown): unknown {
-  if (v instanceof PyFloat) return v.v
+function plain(v: unknown, keepFloats: boolean): unknown {
+  if (v instanceof PyFloat) return keepFloats ? v : v.v
   if (v instanceof Undef) return strict(v)
   if (Array.isArray(v)) {
     let changed = false
     const out = v.map((x) => {
-      const y = plain(x)
+      const y = plain(x, keepFloats)
       if (y !== x) changed = true
       return y
     })
@@ -120,7 +128,7 @@ function plain(v: unknown): unknown {
     let changed = false
     const out: Record<string, unknown> = {}
     for (const k in v) {
-      const y = plain(v[k])
+      const y = plain(v[k], keepFloats)
       if (y !== v[k]) changed = true
       out[k] = y
     }
@@ -139,19 +147,19 @@ export class Templar {
   /** A template file's text (the template module): a string, None printed as ''. */
   render(text: string, vars: Vars, where?: Location, opts: RenderOptions = {}): string {
     if (!isTemplate(text)) return text
-    return this.guard(where, () => this.run(text, new VarScope(this, vars, this.env(opts.loader ?? this.opts.loader)), false, false) as string)
+    return this.guard(where, () => this.run(text, this.scope(vars, opts), false, false) as string)
   }
 
   /**
    * A bare expression (`when`, `changed_when`, `failed_when`, `assert.that`) to its native value.
    * Booleans and other non-strings are returned as they are; `"{{ x }}"` is accepted too.
    */
-  evaluate(expr: unknown, vars: Vars, where?: Location): unknown {
+  evaluate(expr: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
     if (typeof expr !== 'string') return expr
     const e = expr.trim()
     if (e === '') throw withWhere(templateError('empty expression'), where)
     const src = /^\{\{[\s\S]*\}\}$/.test(e) && !e.slice(2, -2).includes('{{') ? e : `{{ ${e} }}`
-    return this.guard(where, () => this.run(src, new VarScope(this, vars, this.env(this.opts.loader)), true, false))
+    return this.guard(where, () => this.run(src, this.scope(vars, opts), true, false, !!opts.pythonTypes))
   }
 
   /** evaluate() judged by Python truthiness ([] and '' are false): a `when` condition. */
@@ -165,18 +173,22 @@ export class Templar {
    * exactly one `{{ expr }}` becomes the expression's native value; mapping keys whose value
    * is `omit` are dropped. Parts without templates are returned as the same objects.
    */
-  templateValue(value: unknown, vars: Vars, where?: Location): unknown {
-    return this.guard(where, () => this.walk(value, new VarScope(this, vars, this.env(this.opts.loader))))
+  templateValue(value: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
+    return this.guard(where, () => this.walk(value, this.scope(vars, opts), !!opts.pythonTypes))
+  }
+
+  private scope(vars: Vars, opts: RenderOptions): VarScope {
+    return new VarScope(this, vars, this.env(opts.loader ?? this.opts.loader))
   }
 
   /** @internal the walk behind templateValue, in a given scope */
-  walk(value: unknown, scope: VarScope): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true, true) : value
+  walk(value: unknown, scope: VarScope, pythonTypes = false): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true, true, pythonTypes) : value
     if (typeof value !== 'object' || value === null || rawValues.has(value)) return value
     if (Array.isArray(value)) {
       let changed = false
       const out = value.map((v) => {
-        const t = this.walk(v, scope)
+        const t = this.walk(v, scope, pythonTypes)
         if (t !== v) changed = true
         return t
       })
@@ -188,7 +200,7 @@ export class Templar {
     let changed = false
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) {
-      const t = this.walk(v, scope)
+      const t = this.walk(v, scope, pythonTypes)
       if (t !== v) changed = true
       if (t === OMIT) changed = true
       else out[k] = t
@@ -197,13 +209,13 @@ export class Templar {
   }
 
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */
-  private run(src: string, scope: VarScope, native: boolean, playbookString: boolean): unknown {
+  private run(src: string, scope: VarScope, native: boolean, playbookString: boolean, pythonTypes = false): unknown {
     const t = this.compile(src, playbookString)
     if (t.expr) {
       const undefs = Undef.made
       const floats = PyFloat.made
       const v = t.expr(scope.frame)
-      return native ? finish(v, undefs, floats) : output(v)
+      return native ? finish(v, undefs, floats, pythonTypes) : output(v)
     }
     return keepTrailingNewlines(src, t.render(undefined, scope.resolve, scope.env))
   }
@@ -235,6 +247,7 @@ export class Templar {
         }
         return t
       },
+      canLoad: true,
       globalsOnly: NO_ENV.globalsOnly,
     }
   }

@@ -131,7 +131,10 @@ export function loadTemplate(f: Frame, which: unknown, ignoreMissing: boolean): 
     if (t) return t
   }
   if (ignoreMissing) return undefined
-  throw templateError(`template ${names.map((n) => `'${String(n)}'`).join(', ')} not found`)
+  const names_ = names.map((n) => `'${String(n)}'`).join(', ')
+  if (!f.run.env.canLoad)
+    throw templateError(`cannot load template ${names_}: {% include %}, {% import %} and {% extends %} need a template loader, and none was given`)
+  throw templateError(`template ${names_} not found`)
 }
 
 function compileStmt(s: Stmt, u: Unit): Run {

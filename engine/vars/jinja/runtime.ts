@@ -26,6 +26,8 @@ export type BlockFn = (f: Frame, chain: BlockFn[], index: number) => string
 export interface RenderEnv {
   /** the compiled template called `name`, or undefined when there is none */
   load(name: string): LoadedTemplate | undefined
+  /** false when templates cannot load others at all (no loader was given) */
+  canLoad: boolean
   /** resolves names for templates imported without context: globals only */
   globalsOnly: Resolver
 }
