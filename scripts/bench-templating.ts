@@ -62,12 +62,16 @@ SQL=postgresql://{{ userinfo }}@{{ airflow_db_host }}:{{ airflow_db_port }}/{{ a
 ExecStart={{ airflow_venv }}/bin/airflow {{ item.name }}
 `
 
+/** The best of 7 runs (the machine is shared: the minimum is the least disturbed). */
 function time(label: string, n: number, fn: () => void): void {
   for (let i = 0; i < Math.min(n, 2000); i++) fn() // warm up
-  const t0 = process.hrtime.bigint()
-  for (let i = 0; i < n; i++) fn()
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6
-  console.log(`${label.padEnd(28)} ${n} in ${ms.toFixed(0).padStart(6)} ms  (${((ms * 1000) / n).toFixed(2)} µs each)`)
+  let best = Number.POSITIVE_INFINITY
+  for (let run = 0; run < 7; run++) {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) fn()
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  console.log(`${label.padEnd(28)} ${n} in ${best.toFixed(0).padStart(6)} ms  (${((best * 1000) / n).toFixed(2)} µs each, best of 7)`)
 }
 
 const t = new Templar()

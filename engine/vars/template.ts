@@ -47,41 +47,48 @@ export function markRaw<T extends object>(value: T): T {
   return value
 }
 
-const NO_ENV: RenderEnv = {
-  load: () => undefined,
-  canLoad: false,
-  globalsOnly: (name) => (Object.hasOwn(globals, name) ? globals[name] : new Undef(name)),
-}
+const GLOBALS_ONLY: Resolver = { resolve: (name) => (Object.hasOwn(globals, name) ? globals[name] : new Undef(name)) }
+const NO_ENV: RenderEnv = { load: () => undefined, canLoad: false, globalsOnly: GLOBALS_ONLY }
+/** Bare expressions define no blocks and load nothing: one run serves them all. */
+const EXPRESSION_RUN = new TemplateRun(NO_ENV, undefined)
+
+// Objects whose walk found no template in them: walked once, not again (they are data, not edited).
+const noTemplates = new WeakSet<object>()
 
 /** One evaluation's view of the vars: each var is templated at most once, loops are caught. */
-class VarScope {
-  private cache = new Map<string, unknown>()
+class VarScope implements Resolver {
+  private cache: Map<string, unknown> | undefined
   private stack: string[] = []
-  /** the frame bare expressions run in (they never set names, so one serves them all) */
-  readonly frame: Frame
-  readonly resolve: Resolver = (name) => this.lookup(name)
+  private exprFrame: Frame | undefined
 
   constructor(
     private readonly templar: Templar,
     private readonly vars: Vars,
     readonly env: RenderEnv,
-  ) {
-    this.frame = new Frame(undefined, new TemplateRun(env, undefined), this.resolve)
+  ) {}
+
+  /** the frame bare expressions run in (they never set names, so one serves them all) */
+  get frame(): Frame {
+    if (!this.exprFrame) this.exprFrame = new Frame(undefined, this.env === NO_ENV ? EXPRESSION_RUN : new TemplateRun(this.env, undefined), this)
+    return this.exprFrame
   }
 
-  private lookup(name: string): unknown {
-    if (this.cache.has(name)) return this.cache.get(name)
+  resolve(name: string): unknown {
     if (!Object.hasOwn(this.vars, name)) {
       // Ansible's `vars`: every variable, as written (its values are not templated)
       if (name === 'vars') return { ...this.vars }
       return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
     }
+    const raw = this.vars[name]
+    // plain values need no templating and no cache
+    if (typeof raw !== 'object' ? typeof raw !== 'string' || !isTemplate(raw) : raw === null || noTemplates.has(raw)) return raw
+    if (this.cache?.has(name)) return this.cache.get(name)
     if (this.stack.includes(name)) throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
     if (this.stack.length >= MAX_DEPTH) throw templateError(`templates nest deeper than ${MAX_DEPTH} levels: ${this.stack.join(' -> ')}`)
     this.stack.push(name)
     let value: unknown
     try {
-      value = this.templar.walk(this.vars[name], this, true)
+      value = this.templar.walk(raw, this, true)
     } catch (e) {
       // say which var's value held the bad template, once (at the innermost var)
       if (e instanceof AcplayError && !e.message.includes(' (in the value of '))
@@ -90,6 +97,8 @@ class VarScope {
     } finally {
       this.stack.pop()
     }
+    if (value === raw && typeof raw === 'object' && raw !== null) noTemplates.add(raw)
+    if (!this.cache) this.cache = new Map()
     this.cache.set(name, value)
     return value
   }
@@ -140,6 +149,7 @@ function plain(v: unknown, keepFloats: boolean): unknown {
 export class Templar {
   private compiled = new Map<string, Template>()
   private compiledValues = new Map<string, Template>()
+  private expressions = new Map<string, Template>()
   private files = new Map<string, Template>()
 
   constructor(private readonly opts: RenderOptions = {}) {}
@@ -156,10 +166,10 @@ export class Templar {
    */
   evaluate(expr: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
     if (typeof expr !== 'string') return expr
-    const e = expr.trim()
-    if (e === '') throw withWhere(templateError('empty expression'), where)
-    const src = /^\{\{[\s\S]*\}\}$/.test(e) && !e.slice(2, -2).includes('{{') ? e : `{{ ${e} }}`
-    return this.guard(where, () => this.run(src, this.scope(vars, opts), true, false, !!opts.pythonTypes))
+    return this.guard(where, () => {
+      const t = this.compileExpression(expr)
+      return this.runCompiled(t, expr, this.scope(vars, opts), true, !!opts.pythonTypes)
+    })
   }
 
   /** evaluate() judged by Python truthiness ([] and '' are false): a `when` condition. */
@@ -210,14 +220,31 @@ export class Templar {
 
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */
   private run(src: string, scope: VarScope, native: boolean, playbookString: boolean, pythonTypes = false): unknown {
-    const t = this.compile(src, playbookString)
+    return this.runCompiled(this.compile(src, playbookString), src, scope, native, pythonTypes)
+  }
+
+  private runCompiled(t: Template, src: string, scope: VarScope, native: boolean, pythonTypes: boolean): unknown {
     if (t.expr) {
       const undefs = Undef.made
       const floats = PyFloat.made
       const v = t.expr(scope.frame)
       return native ? finish(v, undefs, floats, pythonTypes) : output(v)
     }
-    return keepTrailingNewlines(src, t.render(undefined, scope.resolve, scope.env))
+    return keepTrailingNewlines(src, t.render(undefined, scope, scope.env))
+  }
+
+  /** A bare expression (or one `{{ expr }}`), compiled once per distinct text as written. */
+  private compileExpression(expr: string): Template {
+    let t = this.expressions.get(expr)
+    if (!t) {
+      const e = expr.trim()
+      if (e === '') throw templateError('empty expression')
+      const src = /^\{\{[\s\S]*\}\}$/.test(e) && !e.slice(2, -2).includes('{{') ? e : `{{ ${e} }}`
+      if (this.expressions.size >= CACHE_LIMIT) this.expressions.clear()
+      t = compileOrExplain(src, FILE_LEX)
+      this.expressions.set(expr, t)
+    }
+    return t
   }
 
   private compile(src: string, playbookString: boolean): Template {
@@ -248,7 +275,7 @@ export class Templar {
         return t
       },
       canLoad: true,
-      globalsOnly: NO_ENV.globalsOnly,
+      globalsOnly: GLOBALS_ONLY,
     }
   }
 

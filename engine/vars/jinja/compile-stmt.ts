@@ -225,7 +225,7 @@ function compileStmtInner(s: Stmt, u: Unit): Run {
       return (f) => {
         const t = loadTemplate(f, name(f), ignoreMissing)
         if (!t) return ''
-        return withContext ? t.render(f, f.resolve, f.run.env) : t.render(undefined, f.run.env.globalsOnly, f.run.env)
+        return withContext ? t.render(f, f.scope, f.run.env) : t.render(undefined, f.run.env.globalsOnly, f.run.env)
       }
     }
     case 'import': {
@@ -254,7 +254,7 @@ function compileStmtInner(s: Stmt, u: Unit): Run {
 
 function importModule(f: Frame, which: unknown, withContext: boolean): TemplateModule {
   const t = loadTemplate(f, which, false)!
-  return withContext ? t.module(f, f.resolve, f.run.env) : t.module(undefined, f.run.env.globalsOnly, f.run.env)
+  return withContext ? t.module(f, f.scope, f.run.env) : t.module(undefined, f.run.env.globalsOnly, f.run.env)
 }
 
 function compileFor(s: Extract<Stmt, { k: 'for' }>, u: Unit): Run {

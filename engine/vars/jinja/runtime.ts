@@ -8,7 +8,9 @@ import { type Method, pyMethod } from '../py-methods.js'
 import { strict, templateError, Undef } from '../undefined.js'
 
 /** Where a name no frame holds comes from: template vars (lazily templated), then globals. */
-export type Resolver = (name: string) => unknown
+export interface Resolver {
+  resolve(name: string): unknown
+}
 
 /** Per template being rendered: its blocks (with their inheritance chain) and its top-level frame. */
 export class TemplateRun {
@@ -44,7 +46,7 @@ export class Frame {
   constructor(
     readonly parent: Frame | undefined,
     readonly run: TemplateRun,
-    readonly resolve: Resolver,
+    readonly scope: Resolver,
   ) {}
 
   lookup(name: string): unknown {
@@ -52,14 +54,14 @@ export class Frame {
       const v = f.vars
       if (v !== undefined && name in v) return v[name]
     }
-    return this.resolve(name)
+    return this.scope.resolve(name)
   }
   set(name: string, value: unknown): void {
     if (this.vars === undefined) this.vars = Object.create(null) as Record<string, unknown>
     this.vars[name] = value
   }
   child(): Frame {
-    return new Frame(this, this.run, this.resolve)
+    return new Frame(this, this.run, this.scope)
   }
 }
 
