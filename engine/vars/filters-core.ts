@@ -152,6 +152,7 @@ export const coreFilters: Record<string, Filter> = {
     const parts = v.map(str)
     return parts.length ? path.join(parts[0], ...parts.slice(1)) : ''
   },
+  fileglob: (v) => path.glob(str(v)).filter(path.isFile),
   win_basename: pathFilter(path.winBasename),
   win_dirname: pathFilter(path.winDirname),
   win_splitdrive: (v) => tuple(path.winSplitdrive(str(v))),

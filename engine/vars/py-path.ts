@@ -1,5 +1,5 @@
 /** Python's posixpath and ntpath functions behind Ansible's path filters (they differ from node's on edge cases). */
-import { realpathSync } from 'node:fs'
+import { readdirSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 
 export const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1)
@@ -115,3 +115,70 @@ function winSplit(p: string): [string, string] {
 
 export const winBasename = (p: string) => winSplit(p)[1]
 export const winDirname = (p: string) => winSplit(p)[0]
+
+/** fnmatch's pattern for one path component (`*`, `?`, `[seq]`, `[!seq]`). */
+function componentRe(pattern: string): RegExp {
+  let re = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]
+    if (c === '*') re += '.*'
+    else if (c === '?') re += '.'
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2)
+      if (end < 0) re += '\\['
+      else {
+        let set = pattern.slice(i + 1, end)
+        if (set.startsWith('!')) set = `^${set.slice(1)}`
+        re += `[${set.replace(/\\/g, '\\\\')}]`
+        i = end
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`, 's')
+}
+
+const hasMagic = (s: string) => /[*?[]/.test(s)
+
+/** glob.glob on the controller (sorted, where Python gives directory order); hidden names need a leading dot. */
+export function glob(pattern: string): string[] {
+  const absolute = pattern.startsWith('/')
+  const parts = pattern.split('/').filter((p, i) => p !== '' || i === 0)
+  let paths = [absolute ? '/' : '']
+  for (const part of absolute ? parts.slice(1) : parts) {
+    const next: string[] = []
+    for (const base of paths) {
+      if (!hasMagic(part)) {
+        next.push(base === '' ? part : base.endsWith('/') ? base + part : `${base}/${part}`)
+        continue
+      }
+      let names: string[]
+      try {
+        names = readdirSync(base === '' ? '.' : base)
+      } catch {
+        continue
+      }
+      const re = componentRe(part)
+      for (const n of names.sort()) {
+        if (n.startsWith('.') && !part.startsWith('.')) continue
+        if (re.test(n)) next.push(base === '' ? n : base.endsWith('/') ? base + n : `${base}/${n}`)
+      }
+    }
+    paths = next
+  }
+  return paths.filter((p) => {
+    try {
+      statSync(p)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
+export function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}

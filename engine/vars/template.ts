@@ -21,6 +21,9 @@ export type TemplateLoader = (name: string) => string | undefined
 
 export interface RenderOptions {
   loader?: TemplateLoader
+  /** the template module's trim_blocks (default true) and lstrip_blocks (default false), for render() */
+  trimBlocks?: boolean
+  lstripBlocks?: boolean
   /**
    * Keep Python's types in native results (an integral float stays a PyFloat, printing as 5.0),
    * for callers that print values as Python would; by default results are plain JS data.
@@ -157,7 +160,13 @@ export class Templar {
   /** A template file's text (the template module): a string, None printed as ''. */
   render(text: string, vars: Vars, where?: Location, opts: RenderOptions = {}): string {
     if (!isTemplate(text)) return text
-    return this.guard(where, () => this.run(text, this.scope(vars, opts), false, false) as string)
+    return this.guard(where, () => {
+      const custom = (opts.trimBlocks ?? true) !== true || (opts.lstripBlocks ?? false) !== false
+      const t = custom
+        ? this.compileWith(text, { ...FILE_LEX, trimBlocks: opts.trimBlocks ?? true, lstripBlocks: opts.lstripBlocks ?? false })
+        : this.compile(text, false)
+      return this.runCompiled(t, text, this.scope(vars, opts), false, false) as string
+    })
   }
 
   /**
@@ -247,6 +256,17 @@ export class Templar {
     return t
   }
 
+  private compileWith(src: string, lex: LexOptions): Template {
+    const key = `${lex.trimBlocks ? 'T' : 't'}${lex.lstripBlocks ? 'L' : 'l'}\0${src}`
+    let t = this.compiled.get(key)
+    if (!t) {
+      if (this.compiled.size >= CACHE_LIMIT) this.compiled.clear()
+      t = compileOrExplain(src, lex)
+      this.compiled.set(key, t)
+    }
+    return t
+  }
+
   private compile(src: string, playbookString: boolean): Template {
     const cache = playbookString ? this.compiledValues : this.compiled
     let t = cache.get(src)
@@ -288,8 +308,33 @@ export class Templar {
   }
 }
 
+const OVERRIDE = '#jinja2:'
+const OVERRIDABLE: Record<string, keyof LexOptions> = { trim_blocks: 'trimBlocks', lstrip_blocks: 'lstripBlocks', keep_trailing_newline: 'keepTrailingNewline' }
+
+/** Ansible's `#jinja2: lstrip_blocks: True, trim_blocks: False` first line: environment settings for this template. */
+function overrides(src: string, lex: LexOptions): { body: string; lex: LexOptions } {
+  const eol = src.indexOf('\n')
+  const line = src.slice(OVERRIDE.length, eol < 0 ? undefined : eol)
+  const out = { ...lex }
+  for (const pair of line.split(',')) {
+    const i = pair.indexOf(':')
+    if (i < 0) throw templateError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`)
+    const key = pair.slice(0, i).trim()
+    const value = pair.slice(i + 1).trim()
+    if (!Object.hasOwn(OVERRIDABLE, key))
+      throw templateError(`jinja2 override '${key}' is not supported (trim_blocks, lstrip_blocks and keep_trailing_newline are)`)
+    if (value !== 'True' && value !== 'False') throw templateError(`jinja2 override ${key}: expected True or False, got '${value}'`)
+    ;(out as Record<string, unknown>)[OVERRIDABLE[key]] = value === 'True'
+  }
+  return { body: eol < 0 ? '' : src.slice(eol + 1), lex: out }
+}
+
 function compileOrExplain(src: string, lex: LexOptions, name?: string): Template {
   try {
+    if (src.startsWith(OVERRIDE)) {
+      const o = overrides(src, lex)
+      return compileTemplate(o.body, o.lex, name)
+    }
     return compileTemplate(src, lex, name)
   } catch (e) {
     if (!(e instanceof JinjaSyntaxError)) throw e

@@ -144,14 +144,18 @@ function compileStmt(s: Stmt, u: Unit): Run {
 function compileStmtInner(s: Stmt, u: Unit): Run {
   switch (s.k) {
     case 'output': {
-      const parts = s.items.map((i) => (i.k === 'data' ? i.text : atLine(u, i.line, compileExpr(i))))
+      const parts = s.items.map((i) => {
+        if (i.k === 'data') return i.text
+        const ev = compileExpr(i)
+        return atLine(u, i.line, (f) => output(ev(f)))
+      })
       if (parts.length === 1 && typeof parts[0] === 'string') {
         const text = parts[0]
         return () => text
       }
       return (f) => {
         let out = ''
-        for (const p of parts) out += typeof p === 'string' ? p : output(p(f))
+        for (const p of parts) out += typeof p === 'string' ? p : p(f)
         return out
       }
     }

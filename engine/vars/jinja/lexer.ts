@@ -24,6 +24,8 @@ export interface LexOptions {
    * keeps its backslashes as written (`'\d'` is backslash-d, not a Python escape).
    */
   rawStringsInVariables: boolean
+  /** keep the source's last newline (Jinja drops one by default) */
+  keepTrailingNewline?: boolean
 }
 
 const OPERATORS = ['//', '**', '==', '!=', '>=', '<=', '+', '-', '/', '*', '%', '~', '[', ']', '(', ')', '{', '}', '>', '<', '=', '.', ':', '|', ',', ';']
@@ -86,7 +88,7 @@ function parseNumber(text: string, float: boolean): number {
 export function tokenize(input: string, opts: LexOptions): Token[] {
   // newlines are normalized to \n and one trailing newline is dropped, as Jinja does
   let src = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input
-  if (src.endsWith('\n')) src = src.slice(0, -1)
+  if (src.endsWith('\n') && !opts.keepTrailingNewline) src = src.slice(0, -1)
   const tokens: Token[] = []
   let pos = 0
   let line = 1
