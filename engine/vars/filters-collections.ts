@@ -5,7 +5,7 @@ import { getitem, iterate } from './jinja/runtime.js'
 import { eq, formatFloat, isMapping, mkFloat, num, PyTuple, pystr, pyType, repr, truthy, tuple } from './py.js'
 import { callMethod } from './py-methods.js'
 import { PyRandom, systemRandom } from './py-random.js'
-import { strict, templateError } from './undefined.js'
+import { strict, templateError, Undef } from './undefined.js'
 
 const inList = (l: unknown[], x: unknown) => l.some((y) => eq(x, y))
 /** Order-keeping dedup by Python ==. */
@@ -213,13 +213,15 @@ export const collectionFilters: Record<string, Filter> = {
   },
   items2dict: (v, args, kw) => {
     if (!Array.isArray(v)) throw templateError(`items2dict requires a list, got ${pyType(v)} instead.`)
-    const kn = pystr(arg(args, kw, 0, 'key_name', 'key'))
-    const vn = pystr(arg(args, kw, 1, 'value_name', 'value'))
+    const kn = arg<unknown>(args, kw, 0, 'key_name', 'key')
+    const vn = arg<unknown>(args, kw, 1, 'value_name', 'value')
     const out: Record<string, unknown> = {}
     for (const i of v) {
-      if (!isMapping(i) || !Object.hasOwn(i, kn) || !Object.hasOwn(i, vn))
-        throw templateError(`items2dict requires each dictionary in the list to contain the keys '${kn}' and '${vn}', got ${repr(i)} instead.`)
-      out[pystr(i[kn])] = i[vn]
+      // item[key_name]: a dict's key, or a list's / tuple's index
+      const [k, x] = [getitem(i, kn), getitem(i, vn)]
+      if (k instanceof Undef || x instanceof Undef)
+        throw templateError(`items2dict requires each dictionary in the list to contain the keys '${pystr(kn)}' and '${pystr(vn)}', got ${repr(i)} instead.`)
+      out[pystr(k)] = x
     }
     return out
   },

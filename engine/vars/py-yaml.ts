@@ -71,9 +71,17 @@ interface Analysis {
   singleQuoted: boolean
 }
 
-const BREAKS = '\n\x85\u2028\u2029'
-const WHITESPACE = `\0 \t\r${BREAKS}`
+const BREAKS = '\r\n\x85\u2028\u2029'
+const isBreak = (c: string | undefined) => c !== undefined && BREAKS.includes(c)
+/** libyaml's IS_BLANKZ: space, tab, a break, or the end */
+const isBlankz = (c: string | undefined) => c === undefined || c === ' ' || c === '\t' || c === '\0' || isBreak(c)
+/** libyaml's IS_PRINTABLE (no astral characters, no NEL, no BOM) */
+function isPrintable(c: string): boolean {
+  const cp = c.codePointAt(0)!
+  return cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
+}
 
+/** libyaml's yaml_emitter_analyze_scalar: which styles may write this text. */
 function analyze(s: string): Analysis {
   if (!s) return { empty: true, multiline: false, flowPlain: false, blockPlain: true, singleQuoted: true }
   let blockInd = false
@@ -87,15 +95,15 @@ function analyze(s: string): Analysis {
   let breakSpace = false
   let spaceBreak = false
   if (s.startsWith('---') || s.startsWith('...')) blockInd = flowInd = true
+  const chars = [...s]
   let precededByWs = true
-  let followedByWs = s.length === 1 || WHITESPACE.includes(s[1])
+  let followedByWs = isBlankz(chars[1])
   let prevSpace = false
   let prevBreak = false
-  const chars = [...s]
   chars.forEach((ch, i) => {
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowInd = blockInd = true
-      if ('?:'.includes(ch)) {
+      if (ch === '?' || ch === ':') {
         flowInd = true
         if (followedByWs) blockInd = true
       }
@@ -108,29 +116,23 @@ function analyze(s: string): Analysis {
       }
       if (ch === '#' && precededByWs) flowInd = blockInd = true
     }
-    if (BREAKS.includes(ch)) lineBreaks = true
-    if (!(ch === '\n' || (ch >= '\x20' && ch <= '\x7e'))) {
-      const cp = ch.codePointAt(0)!
-      const unicodeOk = (ch === '\x85' || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp < 0x10ffff)) && ch !== '\ufeff'
-      if (!unicodeOk) special = true
-    }
+    if (!isPrintable(ch)) special = true
+    if (isBreak(ch)) lineBreaks = true
     if (ch === ' ') {
       if (i === 0) leadingSpace = true
       if (i === chars.length - 1) trailingSpace = true
       if (prevBreak) breakSpace = true
       prevSpace = true
       prevBreak = false
-    } else if (BREAKS.includes(ch)) {
+    } else if (isBreak(ch)) {
       if (i === 0) leadingBreak = true
       if (i === chars.length - 1) trailingBreak = true
       if (prevSpace) spaceBreak = true
       prevSpace = false
       prevBreak = true
-    } else {
-      prevSpace = prevBreak = false
-    }
-    precededByWs = WHITESPACE.includes(ch)
-    followedByWs = i + 2 >= chars.length || WHITESPACE.includes(chars[i + 2])
+    } else prevSpace = prevBreak = false
+    precededByWs = isBlankz(ch)
+    followedByWs = isBlankz(chars[i + 2])
   })
   let flowPlain = true
   let blockPlain = true
@@ -162,7 +164,7 @@ const ESCAPES: Record<string, string> = {
   '\u2029': 'P',
 }
 
-/** PyYAML's Emitter, for the events yaml.dump produces from plain data. */
+/** The emitter Ansible's yaml.dump runs (libyaml's, through CSafeDumper), for plain data. */
 class Emitter {
   out = ''
   private column = 0
@@ -198,10 +200,9 @@ class Emitter {
   writeIndent(): void {
     const indent = this.indent ?? 0
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.lineBreak()
-    if (this.column < indent) {
-      this.whitespace = true
-      this.write(' '.repeat(indent - this.column))
-    }
+    if (this.column < indent) this.write(' '.repeat(indent - this.column))
+    this.whitespace = true
+    this.indention = true
   }
 
   private lineBreak(data = '\n'): void {
@@ -224,10 +225,7 @@ class Emitter {
   }
 
   private checkSimpleKey(n: Node): boolean {
-    if (n.kind === 'scalar') {
-      const a = analyze(n.value)
-      return n.value.length < 128 && !a.empty && !a.multiline
-    }
+    if (n.kind === 'scalar') return !analyze(n.value).multiline && Buffer.byteLength(n.value) <= 128
     return n.kind === 'seq' ? n.items.length === 0 : n.pairs.length === 0
   }
 
@@ -299,126 +297,101 @@ class Emitter {
   private scalar(n: Extract<Node, { kind: 'scalar' }>, simpleKey: boolean): void {
     const a = analyze(n.value)
     const split = !simpleKey
-    let style: '' | "'" | '"' = '"'
-    if (n.plainImplicit && !(simpleKey && (a.empty || a.multiline)) && ((this.flowLevel && a.flowPlain) || (!this.flowLevel && a.blockPlain))) style = ''
-    else if (a.singleQuoted && !(simpleKey && a.multiline)) style = "'"
+    let style: '' | "'" | '"' = simpleKey && a.multiline ? '"' : ''
+    if (style === '') {
+      if ((this.flowLevel && !a.flowPlain) || (!this.flowLevel && !a.blockPlain)) style = "'"
+      if (a.empty && (this.flowLevel || simpleKey)) style = "'"
+      if (!n.plainImplicit) style = "'"
+    }
+    if (style === "'" && !a.singleQuoted) style = '"'
     if (style === '') this.plain(n.value, split)
     else if (style === "'") this.singleQuoted(n.value, split)
     else this.doubleQuoted(n.value, split)
   }
 
   private plain(text: string, split: boolean): void {
-    if (!text) return
-    if (!this.whitespace) this.write(' ')
-    this.whitespace = false
-    this.indention = false
+    if (!this.whitespace && (text || this.flowLevel)) this.write(' ')
+    const chars = [...text]
     let spaces = false
     let breaks = false
-    let start = 0
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined
-      if (spaces) {
-        if (ch !== ' ') {
-          if (start + 1 === end && this.column > this.bestWidth && split) {
-            this.writeIndent()
-            this.whitespace = false
-            this.indention = false
-          } else this.write(text.slice(start, end))
-          start = end
-        }
-      } else if (breaks) {
-        if (ch === undefined || !BREAKS.includes(ch)) {
-          if (text[start] === '\n') this.lineBreak()
-          for (const br of text.slice(start, end)) this.lineBreak(br === '\n' ? '\n' : br)
-          this.writeIndent()
-          this.whitespace = false
-          this.indention = false
-          start = end
-        }
-      } else if (ch === undefined || ` ${BREAKS}`.includes(ch)) {
-        this.write(text.slice(start, end))
-        start = end
+    chars.forEach((ch, i) => {
+      if (ch === ' ') {
+        if (split && !spaces && this.column > this.bestWidth && chars[i + 1] !== ' ') this.writeIndent()
+        else this.write(ch)
+        spaces = true
+      } else if (isBreak(ch)) {
+        if (!breaks && ch === '\n') this.lineBreak()
+        this.lineBreak(ch)
+        breaks = true
+      } else {
+        if (breaks) this.writeIndent()
+        this.write(ch)
+        this.indention = false
+        spaces = breaks = false
       }
-      if (ch !== undefined) {
-        spaces = ch === ' '
-        breaks = BREAKS.includes(ch)
-      }
-    }
+    })
+    this.whitespace = false
+    this.indention = false
   }
 
   private singleQuoted(text: string, split: boolean): void {
     this.indicator("'", true)
+    const chars = [...text]
     let spaces = false
     let breaks = false
-    let start = 0
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined
-      if (spaces) {
-        if (ch === undefined || ch !== ' ') {
-          if (start + 1 === end && this.column > this.bestWidth && split && start !== 0 && end !== text.length) this.writeIndent()
-          else this.write(text.slice(start, end))
-          start = end
-        }
-      } else if (breaks) {
-        if (ch === undefined || !BREAKS.includes(ch)) {
-          if (text[start] === '\n') this.lineBreak()
-          for (const br of text.slice(start, end)) this.lineBreak(br === '\n' ? '\n' : br)
-          this.writeIndent()
-          start = end
-        }
-      } else if (ch === undefined || ` ${BREAKS}`.includes(ch) || ch === "'") {
-        if (start < end) {
-          this.write(text.slice(start, end))
-          start = end
-        }
+    chars.forEach((ch, i) => {
+      if (ch === ' ') {
+        if (split && !spaces && this.column > this.bestWidth && i !== 0 && i !== chars.length - 1 && chars[i + 1] !== ' ') this.writeIndent()
+        else this.write(ch)
+        spaces = true
+      } else if (isBreak(ch)) {
+        if (!breaks && ch === '\n') this.lineBreak()
+        this.lineBreak(ch)
+        breaks = true
+      } else {
+        if (breaks) this.writeIndent()
+        this.write(ch === "'" ? "''" : ch)
+        this.indention = false
+        spaces = breaks = false
       }
-      if (ch === "'") {
-        this.write("''")
-        start = end + 1
-      }
-      if (ch !== undefined) {
-        spaces = ch === ' '
-        breaks = BREAKS.includes(ch)
-      }
-    }
+    })
+    if (breaks) this.writeIndent()
     this.indicator("'", false)
+    this.whitespace = false
+    this.indention = false
   }
 
   private doubleQuoted(text: string, split: boolean): void {
     this.indicator('"', true)
-    let start = 0
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined
-      const cp = ch?.charCodeAt(0) ?? 0
-      if (
-        ch === undefined ||
-        '"\\\x85\u2028\u2029\ufeff'.includes(ch) ||
-        !((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd))
-      ) {
-        if (start < end) {
-          this.write(text.slice(start, end))
-          start = end
-        }
-        if (ch !== undefined) {
-          const data = Object.hasOwn(ESCAPES, ch)
+    const chars = [...text]
+    let spaces = false
+    chars.forEach((ch, i) => {
+      const cp = ch.codePointAt(0)!
+      if (!isPrintable(ch) || cp === 0xfeff || isBreak(ch) || ch === '"' || ch === '\\') {
+        this.write(
+          Object.hasOwn(ESCAPES, ch)
             ? `\\${ESCAPES[ch]}`
             : cp <= 0xff
               ? `\\x${cp.toString(16).toUpperCase().padStart(2, '0')}`
-              : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
-          this.write(data)
-          start = end + 1
-        }
+              : cp <= 0xffff
+                ? `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
+                : `\\U${cp.toString(16).toUpperCase().padStart(8, '0')}`,
+        )
+        spaces = false
+      } else if (ch === ' ') {
+        if (split && !spaces && this.column > this.bestWidth && i !== 0 && i !== chars.length - 1) {
+          this.writeIndent()
+          if (chars[i + 1] === ' ') this.write('\\')
+        } else this.write(ch)
+        spaces = true
+      } else {
+        this.write(ch)
+        spaces = false
       }
-      if (end > 0 && end < text.length - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > this.bestWidth && split) {
-        this.write(`${text.slice(start, end)}\\`)
-        if (start < end) start = end
-        this.writeIndent()
-        this.whitespace = false
-        this.indention = false
-        if (text[start] === ' ') this.write('\\')
-      }
-    }
+    })
     this.indicator('"', false)
+    this.whitespace = false
+    this.indention = false
   }
 }
 
