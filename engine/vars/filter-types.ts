@@ -14,8 +14,8 @@ export interface FilterCtx {
 }
 
 /** A filter gets `value | name(args..., kw=...)` split into positional and keyword args. */
-export type Filter = (value: any, args: unknown[], kw: Record<string, unknown>, ctx: FilterCtx) => unknown
-export type Test = (value: any, args: unknown[], kw: Record<string, unknown>, ctx: FilterCtx) => boolean
+export type Filter = (value: unknown, args: unknown[], kw: Record<string, unknown>, ctx: FilterCtx) => unknown
+export type Test = (value: unknown, args: unknown[], kw: Record<string, unknown>, ctx: FilterCtx) => boolean
 
 /** Argument `i` of a Python signature: by position, else by keyword, else the default. */
 export function arg<T>(args: unknown[], kw: Record<string, unknown>, i: number, name: string, dflt: T): T {
