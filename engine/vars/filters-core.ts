@@ -153,6 +153,15 @@ export const coreFilters: Record<string, Filter> = {
     return parts.length ? path.join(parts[0], ...parts.slice(1)) : ''
   },
   fileglob: (v) => path.glob(str(v)).filter(path.isFile),
+  normpath: pathFilter(path.normpath),
+  commonpath: (v) => {
+    if (!Array.isArray(v)) throw templateError(`|commonpath expects sequence, got ${pyType(v)} instead.`)
+    try {
+      return path.commonpath(v.map(str))
+    } catch (e) {
+      throw templateError(`commonpath: ${(e as Error).message}`)
+    }
+  },
   win_basename: pathFilter(path.winBasename),
   win_dirname: pathFilter(path.winDirname),
   win_splitdrive: (v) => tuple(path.winSplitdrive(str(v))),

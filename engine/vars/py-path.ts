@@ -44,6 +44,17 @@ export function normpath(p: string): string {
   return out || '.'
 }
 
+/** os.path.commonpath: the longest common leading path of absolute (or of relative) paths. */
+export function commonpath(paths: string[]): string {
+  if (!paths.length) throw new Error('commonpath() arg is an empty sequence')
+  const abs = paths[0].startsWith('/')
+  if (paths.some((p) => p.startsWith('/') !== abs)) throw new Error("Can't mix absolute and relative paths")
+  const split = paths.map((p) => p.split('/').filter((c) => c !== '' && c !== '.'))
+  const common: string[] = []
+  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === split[0][i]); i++) common.push(split[0][i])
+  return (abs ? '/' : '') + common.join('/')
+}
+
 export const abspath = (p: string) => normpath(p.startsWith('/') ? p : join(process.cwd(), p))
 
 export function relpath(p: string, start = '.'): string {

@@ -178,8 +178,10 @@ export function getitem(obj: unknown, key: unknown, base?: string): unknown {
   }
   if (typeof obj === 'string' || Array.isArray(obj)) {
     if (typeof key === 'number' && Number.isInteger(key)) {
-      const i = key < 0 ? obj.length + key : key
-      if (i >= 0 && i < obj.length) return obj[i]
+      // a str is a sequence of code points
+      const seq = typeof obj === 'string' && /[\uD800-\uDFFF]/.test(obj) ? [...obj] : obj
+      const i = key < 0 ? seq.length + key : key
+      if (i >= 0 && i < seq.length) return seq[i]
       return missing(obj, base, `[${key}]`, `has no element ${key}`)
     }
     if (typeof key === 'boolean') return getitem(obj, Number(key), base)

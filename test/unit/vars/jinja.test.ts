@@ -109,6 +109,12 @@ describe('controller-side filters and globals', () => {
     assert.equal(t.evaluate("'~/x' | expanduser", vars), `${(process.env.HOME ?? homedir()).replace(/\/+$/, '')}/x`)
     assert.equal(t.evaluate("'~other/x' | expanduser", vars), '~other/x')
   })
+  it('normpath and commonpath (ansible-core 2.15) as posixpath has them', () => {
+    assert.deepEqual(t.evaluate("['/a//b/./c/../d', 'a/../../b', '', '//x/y'] | map('normpath') | list", vars), ['/a/b/d', '../b', '.', '//x/y'])
+    assert.equal(t.evaluate("['/usr/lib', '/usr/local/lib', '/usr/lib/x'] | commonpath", vars), '/usr')
+    assert.equal(t.evaluate("['a/b/c', 'a/b'] | commonpath", vars), 'a/b')
+    assert.match(error(() => t.evaluate("['/a', 'b'] | commonpath", vars)).message, /Can't mix absolute and relative paths/)
+  })
   it('fileglob lists the files matching a pattern, sorted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'acplay-glob-'))
     try {
