@@ -311,37 +311,28 @@ class Emitter {
 
   private plain(text: string, split: boolean): void {
     if (!this.whitespace && (text || this.flowLevel)) this.write(' ')
-    const chars = [...text]
-    let spaces = false
-    let breaks = false
-    chars.forEach((ch, i) => {
-      if (ch === ' ') {
-        if (split && !spaces && this.column > this.bestWidth && chars[i + 1] !== ' ') this.writeIndent()
-        else this.write(ch)
-        spaces = true
-      } else if (isBreak(ch)) {
-        if (!breaks && ch === '\n') this.lineBreak()
-        this.lineBreak(ch)
-        breaks = true
-      } else {
-        if (breaks) this.writeIndent()
-        this.write(ch)
-        this.indention = false
-        spaces = breaks = false
-      }
-    })
+    this.folded(text, split, false)
     this.whitespace = false
     this.indention = false
   }
 
   private singleQuoted(text: string, split: boolean): void {
     this.indicator("'", true)
+    this.folded(text, split, true)
+    this.indicator("'", false)
+    this.whitespace = false
+    this.indention = false
+  }
+
+  /** A plain or single-quoted scalar's text: folded at a space past the width, its line breaks doubled. */
+  private folded(text: string, split: boolean, quoted: boolean): void {
     const chars = [...text]
     let spaces = false
     let breaks = false
     chars.forEach((ch, i) => {
       if (ch === ' ') {
-        if (split && !spaces && this.column > this.bestWidth && i !== 0 && i !== chars.length - 1 && chars[i + 1] !== ' ') this.writeIndent()
+        const inner = !quoted || (i !== 0 && i !== chars.length - 1)
+        if (split && !spaces && inner && this.column > this.bestWidth && chars[i + 1] !== ' ') this.writeIndent()
         else this.write(ch)
         spaces = true
       } else if (isBreak(ch)) {
@@ -350,15 +341,12 @@ class Emitter {
         breaks = true
       } else {
         if (breaks) this.writeIndent()
-        this.write(ch === "'" ? "''" : ch)
+        this.write(quoted && ch === "'" ? "''" : ch)
         this.indention = false
         spaces = breaks = false
       }
     })
-    if (breaks) this.writeIndent()
-    this.indicator("'", false)
-    this.whitespace = false
-    this.indention = false
+    if (quoted && breaks) this.writeIndent()
   }
 
   private doubleQuoted(text: string, split: boolean): void {

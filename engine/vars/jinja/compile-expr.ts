@@ -3,7 +3,7 @@
  * distinct template, with Python semantics from py.ts and Jinja's attribute rules from runtime.ts.
  */
 import { lookupFilter, lookupTest } from '../filters.js'
-import { binop, cmp, eq, isMapping, mkFloat, neg, num, PyTuple, pyIn, pystr, pyType, truthy, tuple } from '../py.js'
+import { binop, compare, isMapping, mkFloat, neg, num, PyTuple, pyIn, pystr, pyType, truthy, tuple } from '../py.js'
 import { strict, templateError, Undef } from '../undefined.js'
 import { syntaxError } from './errors.js'
 import type { CallArgs, CompareOp, Expr } from './nodes.js'
@@ -41,25 +41,14 @@ function dictKey(k: unknown): string {
   return pystr(k)
 }
 
-function compareOp(op: CompareOp, a: unknown, b: unknown): boolean {
-  switch (op) {
-    case 'eq':
-      return eq(a, b)
-    case 'ne':
-      return !eq(a, b)
-    case 'lt':
-      return cmp(a, b, '<') < 0
-    case 'lteq':
-      return cmp(a, b, '<=') <= 0
-    case 'gt':
-      return cmp(a, b, '>') > 0
-    case 'gteq':
-      return cmp(a, b, '>=') >= 0
-    case 'in':
-      return pyIn(a, b)
-    case 'notin':
-      return !pyIn(a, b)
-  }
+const SYMBOLS: Record<string, string> = { eq: '==', ne: '!=', lt: '<', lteq: '<=', gt: '>', gteq: '>=' }
+
+/** One comparison of a chain, chosen when compiling. */
+function comparison(op: CompareOp): (a: unknown, b: unknown) => boolean {
+  if (op === 'in') return pyIn
+  if (op === 'notin') return (a, b) => !pyIn(a, b)
+  const symbol = SYMBOLS[op]
+  return (a, b) => compare(a, symbol, b)
 }
 
 export function compileArgs(c: CallArgs): { args: ArgsEv; kw: KwEv } {
@@ -197,16 +186,16 @@ export function compileExpr(e: Expr): Ev {
     }
     case 'compare': {
       const first = compileExpr(e.expr)
-      const ops = e.ops.map(([op, x]) => [op, compileExpr(x)] as const)
+      const ops = e.ops.map(([op, x]) => [comparison(op), compileExpr(x)] as const)
       if (ops.length === 1) {
-        const [[op, right]] = ops
-        return (f) => compareOp(op, first(f), right(f))
+        const [[test, right]] = ops
+        return (f) => test(first(f), right(f))
       }
       return (f) => {
         let a = first(f)
-        for (const [op, ev] of ops) {
+        for (const [test, ev] of ops) {
           const b = ev(f)
-          if (!compareOp(op, a, b)) return false
+          if (!test(a, b)) return false
           a = b
         }
         return true
