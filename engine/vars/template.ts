@@ -159,7 +159,8 @@ export class Templar {
 
   /** A template file's text (the template module): a string, None printed as ''. */
   render(text: string, vars: Vars, where?: Location, opts: RenderOptions = {}): string {
-    if (!isTemplate(text)) return text
+    // Jinja still rewrites \r\n and a #jinja2: line in a text without tags
+    if (!isTemplate(text) && !text.includes('\r') && !text.startsWith(OVERRIDE)) return text
     return this.guard(where, () => {
       const custom = (opts.trimBlocks ?? true) !== true || (opts.lstripBlocks ?? false) !== false
       const t = custom

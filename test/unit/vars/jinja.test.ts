@@ -98,6 +98,10 @@ describe('whitespace options', () => {
     assert.equal(t.render(src, vars, undefined, { lstripBlocks: true }), 'x\ny\n')
     assert.equal(t.render(src, vars, undefined, { trimBlocks: false }), '  \nx\n  \ny\n')
   })
+  it('a template file without tags still has its CRLF line ends made LF, as Jinja does', () => {
+    assert.equal(t.render('a\r\nb\r\n', vars), 'a\nb\n')
+    assert.equal(t.render('#jinja2: trim_blocks: True\nplain\n', vars), 'plain\n')
+  })
   it('a #jinja2: first line sets them for that template, and bad ones are refused', () => {
     assert.equal(t.render('#jinja2: lstrip_blocks: True\n  {% if s %}\nx\n  {% endif %}\n', vars), 'x\n')
     assert.match(error(() => t.render('#jinja2: variable_start_string: "[["\n{{ s }}', vars)).message, /not supported/)
