@@ -1,157 +1,300 @@
-/** Filters on lists and dicts: join, sort, map/select, dict2items, combine, set operations. */
-import { arg, expect, type Filter, type FilterCtx } from './filter-types.js'
-import { cmp, eq, isMapping, pystr, truthy } from './py.js'
-import { pyMethod } from './py-methods.js'
-import { Undef, templateError } from './undefined.js'
+/** Ansible's filters on lists and dicts (combine, dict2items, subelements, set theory, zip,
+ * product, flatten, random, shuffle) and its math filters (log, pow, root, human_readable). */
+import { arg, attrGetter, expect, type Filter, ignoreCase } from './filter-types.js'
+import { getitem, iterate } from './jinja/runtime.js'
+import { eq, formatFloat, isMapping, mkFloat, num, PyTuple, pystr, pyType, repr, truthy, tuple } from './py.js'
+import { callMethod } from './py-methods.js'
+import { PyRandom, systemRandom } from './py-random.js'
+import { strict, templateError, Undef } from './undefined.js'
 
-/** Python list(): a dict gives its keys, a string its characters. */
-export function toList(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v
-  if (typeof v === 'string') return [...v]
-  if (isMapping(v)) return Object.keys(v)
-  if (v !== null && typeof v === 'object' && Symbol.iterator in v) return [...(v as Iterable<unknown>)]
-  throw templateError(`'${pystr(v)}' is not iterable`)
-}
-
-/** `attribute='a.b.0'`, as Jinja's make_attrgetter; a missing step is undefined. */
-function getAttr(item: unknown, path: unknown): unknown {
-  let cur = item
-  for (const step of String(path).split('.')) {
-    if (Array.isArray(cur) && /^\d+$/.test(step)) cur = cur[Number(step)]
-    else if (isMapping(cur) && Object.hasOwn(cur, step)) cur = cur[step]
-    else return new Undef(String(path), `an item has no attribute '${step}'`)
-  }
-  return cur
-}
-
-const unique = (l: unknown[]) => l.filter((x, i) => l.findIndex((y) => eq(x, y)) === i)
 const inList = (l: unknown[], x: unknown) => l.some((y) => eq(x, y))
+/** Order-keeping dedup by Python ==. */
+const uniq = (l: unknown[]) => l.filter((x, i) => l.findIndex((y) => eq(x, y)) === i)
+const isScalar = (v: unknown) => v === null || typeof v !== 'object' || v instanceof PyTuple
 
-function sortKey(caseSensitive: boolean) {
-  return (v: unknown) => (!caseSensitive && typeof v === 'string' ? v.toLowerCase() : v)
+/** Ansible's unique: Jinja's (case-insensitive for strings unless told) for hashable items, == otherwise. */
+function unique(v: unknown, caseSensitive: unknown, attribute: unknown): unknown[] {
+  const items = iterate(v)
+  if (attribute === null && caseSensitive !== false && !items.every(isScalar)) return uniq(items)
+  const key = attrGetter(attribute, truthy(caseSensitive) ? undefined : ignoreCase)
+  const seen: unknown[] = []
+  return items.filter((x) => {
+    const k = key(x)
+    if (!isScalar(k)) throw templateError(`unhashable type: '${pyType(k)}'`)
+    if (inList(seen, k)) return false
+    seen.push(k)
+    return true
+  })
 }
 
-/** select/reject/selectattr/rejectattr share this: a test name plus args, or plain truthiness. */
-function selector(ctx: FilterCtx, args: unknown[], attr: boolean, keep: boolean) {
-  const [test, ...rest] = attr ? args.slice(1) : args
-  return (item: unknown) => {
-    const v = attr ? getAttr(item, args[0]) : item
-    const ok = test === undefined ? truthy(v) : ctx.test(String(test))(v, ...rest)
-    return ok === keep
-  }
-}
-
-function mergeDicts(a: Record<string, unknown>, b: Record<string, unknown>, recursive: boolean, listMerge: string) {
-  const out: Record<string, unknown> = { ...a }
-  for (const [k, v] of Object.entries(b)) {
-    const old = out[k]
-    if (recursive && isMapping(old) && isMapping(v)) out[k] = mergeDicts(old, v, recursive, listMerge)
-    else if (Array.isArray(old) && Array.isArray(v) && listMerge !== 'replace') {
-      if (listMerge === 'keep') out[k] = old
-      else if (listMerge === 'append') out[k] = [...old, ...v]
-      else if (listMerge === 'prepend') out[k] = [...v, ...old]
-      else if (listMerge === 'append_rp') out[k] = [...old.filter((x) => !inList(v, x)), ...v]
-      else if (listMerge === 'prepend_rp') out[k] = [...v, ...old.filter((x) => !inList(v, x))]
-      else throw templateError(`combine: unknown list_merge '${listMerge}'`)
-    } else out[k] = v
+function mergeHash(x: Record<string, unknown>, y: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...x }
+  for (const [k, yv] of Object.entries(y)) {
+    if (!Object.hasOwn(out, k)) {
+      out[k] = yv
+      continue
+    }
+    const xv = out[k]
+    if (isMapping(xv) && isMapping(yv)) out[k] = recursive ? mergeHash(xv, yv, recursive, listMerge) : yv
+    else if (Array.isArray(xv) && Array.isArray(yv) && !(xv instanceof PyTuple) && !(yv instanceof PyTuple)) {
+      if (listMerge === 'replace') out[k] = yv
+      else if (listMerge === 'append') out[k] = [...xv, ...yv]
+      else if (listMerge === 'prepend') out[k] = [...yv, ...xv]
+      else if (listMerge === 'append_rp') out[k] = [...xv.filter((z) => !inList(yv, z)), ...yv]
+      else if (listMerge === 'prepend_rp') out[k] = [...yv, ...xv.filter((z) => !inList(yv, z))]
+      // 'keep': x's list stays
+    } else out[k] = yv
   }
   return out
 }
 
-function flatten(l: unknown[], levels: number | null): unknown[] {
-  return l.flatMap((x) => (Array.isArray(x) && levels !== 0 ? flatten(x, levels === null ? null : levels - 1) : x === null ? [] : [x]))
+/** Ansible's flatten: nulls dropped (None, 'None', 'null'), levels counted down. */
+function flatten(l: unknown[], levels: number | null, skipNulls: boolean): unknown[] {
+  const out: unknown[] = []
+  for (const x of l) {
+    if (skipNulls && (x === null || x === undefined || x === 'None' || x === 'null')) continue
+    if (Array.isArray(x)) {
+      if (levels === null) out.push(...flatten(x, null, skipNulls))
+      else if (levels >= 1) out.push(...flatten(x, levels - 1, skipNulls))
+      else out.push(x)
+    } else out.push(x)
+  }
+  return out
+}
+
+function subelements(obj: unknown, path: unknown, skipMissing: boolean): unknown[] {
+  const elements = isMapping(obj) ? Object.values(obj) : Array.isArray(obj) ? obj : undefined
+  if (!elements) throw templateError('obj must be a list of dicts or a nested dict')
+  const keys = Array.isArray(path) ? path : typeof path === 'string' ? path.split('.') : undefined
+  if (!keys) throw templateError('subelements must be a list or a string')
+  const out: unknown[] = []
+  for (const el of elements) {
+    let values: unknown = el
+    for (const k of keys) {
+      if (!isMapping(values)) throw templateError(`the key ${pystr(k)} should point to a dictionary, got '${pystr(values)}'`)
+      if (!Object.hasOwn(values, String(k))) {
+        if (skipMissing) {
+          values = []
+          break
+        }
+        throw templateError(`could not find ${repr(k)} key in iterated item ${repr(values)}`)
+      }
+      values = values[String(k)]
+    }
+    if (!Array.isArray(values)) throw templateError(`the key ${repr(keys[keys.length - 1])} should point to a list, got ${repr(values)}`)
+    for (const v of values) out.push(tuple([el, v]))
+  }
+  return out
+}
+
+function product(lists: unknown[][], repeat: number): unknown[] {
+  const pools: unknown[][] = []
+  for (let r = 0; r < repeat; r++) pools.push(...lists)
+  let result: unknown[][] = [[]]
+  for (const pool of pools) result = result.flatMap((prefix) => pool.map((x) => [...prefix, x]))
+  return result.map((r) => tuple(r))
+}
+
+function permutations(pool: unknown[], r: number): unknown[] {
+  const out: unknown[] = []
+  const pick = (prefix: number[]) => {
+    if (prefix.length === r) {
+      out.push(tuple(prefix.map((i) => pool[i])))
+      return
+    }
+    for (let i = 0; i < pool.length; i++) if (!prefix.includes(i)) pick([...prefix, i])
+  }
+  if (r <= pool.length) pick([])
+  return out
+}
+
+function combinations(pool: unknown[], r: number): unknown[] {
+  const out: unknown[] = []
+  const pick = (start: number, prefix: unknown[]) => {
+    if (prefix.length === r) {
+      out.push(tuple(prefix))
+      return
+    }
+    for (let i = start; i < pool.length; i++) pick(i + 1, [...prefix, pool[i]])
+  }
+  if (r <= pool.length) pick(0, [])
+  return out
+}
+
+const SIZE_RANGES: Array<[string, number]> = [
+  ['Y', 2 ** 80],
+  ['Z', 2 ** 70],
+  ['E', 2 ** 60],
+  ['P', 2 ** 50],
+  ['T', 2 ** 40],
+  ['G', 2 ** 30],
+  ['M', 2 ** 20],
+  ['K', 2 ** 10],
+  ['B', 1],
+]
+
+function humanReadable(size: number, isbits: boolean, unit: unknown): string {
+  const base = isbits ? 'bits' : 'Bytes'
+  let [suffix, limit] = SIZE_RANGES[SIZE_RANGES.length - 1]
+  for (const [s, l] of SIZE_RANGES) {
+    ;[suffix, limit] = [s, l]
+    if ((unit === null && size >= l) || (unit !== null && String(unit).toUpperCase() === s[0])) break
+  }
+  const label = limit !== 1 ? suffix + base[0] : base
+  return `${formatFloat(size / limit, 'f', 2)} ${label}`
+}
+
+function humanToBytes(input: unknown, defaultUnit: unknown, isbits: boolean): number {
+  const text = pystr(input)
+  const m = /^\s*(\d*\.?\d*)\s*([A-Za-z]+)?/.exec(text)
+  const fail = () => templateError(`human_to_bytes() can't interpret following string: ${text}`)
+  if (!m || m[1] === '' || m[1] === '.') throw fail()
+  const n = Number(m[1])
+  const unit = m[2] ?? (defaultUnit === null ? undefined : String(defaultUnit))
+  if (unit === undefined) return Math.round(n)
+  const range = SIZE_RANGES.find(([s]) => s === unit[0].toUpperCase())
+  if (!range) throw fail()
+  const cls = isbits ? 'b' : 'B'
+  if (unit.length > 1 && !unit.toLowerCase().includes(isbits ? 'bit' : 'byte') && unit[1] !== cls) throw fail()
+  return Math.round(n * range[1])
+}
+
+function rekeyOnMember(data: unknown, key: unknown, duplicates: unknown): Record<string, unknown> {
+  if (duplicates !== 'error' && duplicates !== 'overwrite')
+    throw templateError(`duplicates parameter to rekey_on_member has unknown value: ${pystr(duplicates)}`)
+  const items = isMapping(data) ? Object.values(data) : Array.isArray(data) ? data : undefined
+  if (!items) throw templateError('Type is not a valid list, set, or dict')
+  const out: Record<string, unknown> = {}
+  for (const item of items) {
+    if (!isMapping(item)) throw templateError('List item is not a valid dict')
+    const k = String(key)
+    if (!Object.hasOwn(item, k)) throw templateError(`Key ${k} was not found`)
+    const newKey = pystr(item[k])
+    if (Object.hasOwn(out, newKey) && duplicates === 'error') throw templateError(`Key ${newKey} is not unique, cannot correctly turn into dict`)
+    out[newKey] = item
+  }
+  return out
+}
+
+const numeric = (name: string, v: unknown): number => {
+  const n = num(v)
+  if (n === undefined) throw templateError(`${name}() can only be used on numbers: must be real number, not ${pyType(v)}`)
+  return n
 }
 
 export const collectionFilters: Record<string, Filter> = {
-  join: (v, args, kw) => {
-    const attr = arg<string | null>(args, kw, 1, 'attribute', null)
-    return toList(v)
-      .map((x) => pystr(attr === null ? x : getAttr(x, attr)))
-      .join(pystr(arg(args, kw, 0, 'd', '')))
-  },
-  first: (v) => (toList(v).length ? toList(v)[0] : new Undef('first', 'the sequence is empty')),
-  last: (v) => (toList(v).length ? toList(v).at(-1) : new Undef('last', 'the sequence is empty')),
-  length: (v) => (isMapping(v) ? Object.keys(v).length : toList(v).length),
-  list: (v) => [...toList(v)],
-  unique: (v, args, kw) => {
-    const attr = arg<string | null>(args, kw, 1, 'attribute', null)
-    const l = toList(v)
-    if (attr === null) return unique(l)
-    return l.filter((x, i) => l.findIndex((y) => eq(getAttr(x, attr), getAttr(y, attr))) === i)
-  },
-  sort: (v, args, kw) => {
-    const reverse = truthy(arg(args, kw, 0, 'reverse', false))
-    const key = sortKey(truthy(arg(args, kw, 1, 'case_sensitive', false)))
-    const attr = arg<string | null>(args, kw, 2, 'attribute', null)
-    const get = (x: unknown) => key(attr === null ? x : getAttr(x, attr))
-    const sorted = [...toList(v)].sort((a, b) => cmp(get(a), get(b)))
-    return reverse ? sorted.reverse() : sorted
-  },
-  reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...toList(v)].reverse()),
-  map: (v, args, kw, ctx) => {
-    const l = toList(v)
-    if (Object.hasOwn(kw, 'attribute')) {
-      return l.map((x) => {
-        const r = getAttr(x, kw.attribute)
-        return r instanceof Undef && Object.hasOwn(kw, 'default') ? kw.default : r
-      })
-    }
-    if (!args.length) throw templateError('map: give a filter name or attribute=')
-    const f = ctx.filter(String(args[0]))
-    return l.map((x) => f(x, ...args.slice(1)))
-  },
-  select: (v, args, _kw, ctx) => toList(v).filter(selector(ctx, args, false, true)),
-  reject: (v, args, _kw, ctx) => toList(v).filter(selector(ctx, args, false, false)),
-  selectattr: (v, args, _kw, ctx) => toList(v).filter(selector(ctx, args, true, true)),
-  rejectattr: (v, args, _kw, ctx) => toList(v).filter(selector(ctx, args, true, false)),
-  dict2items: (v, args, kw) => {
-    expect('dict2items', isMapping(v), 'a dict', v)
-    const kn = String(arg(args, kw, 0, 'key_name', 'key'))
-    const vn = String(arg(args, kw, 1, 'value_name', 'value'))
-    return Object.entries(v as Record<string, unknown>).map(([k, x]) => ({ [kn]: k, [vn]: x }))
-  },
-  items2dict: (v, args, kw) => {
-    const kn = String(arg(args, kw, 0, 'key_name', 'key'))
-    const vn = String(arg(args, kw, 1, 'value_name', 'value'))
-    return Object.fromEntries(
-      toList(v).map((i) => {
-        if (!isMapping(i) || !Object.hasOwn(i, kn) || !Object.hasOwn(i, vn)) throw templateError(`items2dict: each item needs '${kn}' and '${vn}'`)
-        return [pystr(i[kn]), i[vn]]
-      }),
-    )
+  unique: (v, args, kw) => unique(v, arg<unknown>(args, kw, 0, 'case_sensitive', null), arg<unknown>(args, kw, 1, 'attribute', null)),
+  union: (v, args) => uniq([...iterate(v), ...iterate(args[0])]),
+  intersect: (v, args) => uniq(iterate(v).filter((x) => inList(iterate(args[0]), x))),
+  difference: (v, args) => uniq(iterate(v).filter((x) => !inList(iterate(args[0]), x))),
+  symmetric_difference: (v, args) => {
+    const [a, b] = [iterate(v), iterate(args[0])]
+    const isect = a.filter((x) => inList(b, x))
+    return uniq([...a, ...b]).filter((x) => !inList(isect, x))
   },
   combine: (v, args, kw) => {
-    const dicts = [...(Array.isArray(v) ? v : [v]), ...args.flatMap((a) => (Array.isArray(a) ? a : [a]))]
-    for (const d of dicts) expect('combine', isMapping(d), 'dicts', d)
-    const rec = truthy(kw.recursive ?? false)
-    const lm = String(kw.list_merge ?? 'replace')
-    return (dicts as Record<string, unknown>[]).reduce((a, b) => mergeDicts(a, b, rec, lm), {})
+    const { recursive = false, list_merge: listMerge = 'replace', ...rest } = kw
+    if (Object.keys(rest).length) throw templateError("'recursive' and 'list_merge' are the only valid keyword arguments")
+    if (!['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'].includes(String(listMerge)))
+      throw templateError("merge_hash: 'list_merge' argument can only be equal to 'replace', 'keep', 'append', 'prepend', 'append_rp' or 'prepend_rp'")
+    const dicts = flatten([v, ...args], 1, true)
+    for (const d of dicts) {
+      strict(d)
+      expect('combine', isMapping(d), 'dicts', d)
+    }
+    if (!dicts.length) return {}
+    return (dicts as Record<string, unknown>[]).reduce((a, b) => mergeHash(a, b, truthy(recursive), String(listMerge)))
   },
-  items: (v) => (isMapping(v) ? Object.entries(v) : toList(v)),
-  flatten: (v, args, kw) => flatten(toList(v), arg<number | null>(args, kw, 0, 'levels', null)),
-  min: (v) => toList(v).reduce((a, b) => (cmp(b, a) < 0 ? b : a)),
-  max: (v) => toList(v).reduce((a, b) => (cmp(b, a) > 0 ? b : a)),
-  sum: (v, args, kw) => {
-    const attr = arg<string | null>(args, kw, 0, 'attribute', null)
-    return toList(v).reduce((a: number, b) => a + Number(attr === null ? b : getAttr(b, attr)), Number(arg(args, kw, 1, 'start', 0)))
+  dict2items: (v, args, kw) => {
+    if (!isMapping(v)) throw templateError(`dict2items requires a dictionary, got ${pyType(v)} instead.`)
+    const kn = pystr(arg(args, kw, 0, 'key_name', 'key'))
+    const vn = pystr(arg(args, kw, 1, 'value_name', 'value'))
+    return Object.entries(v).map(([k, x]) => ({ [kn]: k, [vn]: x }))
   },
-  union: (v, args) => unique([...toList(v), ...toList(args[0])]),
-  intersect: (v, args) => unique(toList(v).filter((x) => inList(toList(args[0]), x))),
-  difference: (v, args) => unique(toList(v).filter((x) => !inList(toList(args[0]), x))),
-  symmetric_difference: (v, args) => {
-    const a = toList(v)
-    const b = toList(args[0])
-    return unique([...a.filter((x) => !inList(b, x)), ...b.filter((x) => !inList(a, x))])
+  items2dict: (v, args, kw) => {
+    if (!Array.isArray(v)) throw templateError(`items2dict requires a list, got ${pyType(v)} instead.`)
+    const kn = arg<unknown>(args, kw, 0, 'key_name', 'key')
+    const vn = arg<unknown>(args, kw, 1, 'value_name', 'value')
+    const out: Record<string, unknown> = {}
+    for (const i of v) {
+      // item[key_name]: a dict's key, or a list's / tuple's index
+      const [k, x] = [getitem(i, kn), getitem(i, vn)]
+      if (k instanceof Undef || x instanceof Undef)
+        throw templateError(`items2dict requires each dictionary in the list to contain the keys '${pystr(kn)}' and '${pystr(vn)}', got ${repr(i)} instead.`)
+      out[pystr(k)] = x
+    }
+    return out
+  },
+  flatten: (v, args, kw) => {
+    const levels = arg<unknown>(args, kw, 0, 'levels', null)
+    return flatten(iterate(v), levels === null ? null : Number(levels), truthy(arg(args, kw, 1, 'skip_nulls', true)))
+  },
+  subelements: (v, args, kw) => subelements(v, arg(args, kw, 0, 'subelements', undefined), truthy(arg(args, kw, 1, 'skip_missing', false))),
+  extract: (v, args, kw) => {
+    const container = arg<unknown>(args, kw, 0, 'container', undefined)
+    const more = arg<unknown>(args, kw, 1, 'morekeys', null)
+    const keys = more === null ? [v] : Array.isArray(more) ? [v, ...more] : [v, more]
+    return keys.reduce((acc: unknown, k) => getitem(acc, k), container)
   },
   zip: (v, args) => {
-    const lists = [toList(v), ...args.map(toList)]
-    return lists[0]!.slice(0, Math.min(...lists.map((l) => l.length))).map((_x, i) => lists.map((l) => l[i]))
+    const lists = [iterate(v), ...args.map(iterate)]
+    const n = Math.min(...lists.map((l) => l.length))
+    return Array.from({ length: n }, (_x, i) => tuple(lists.map((l) => l[i])))
   },
-  split: (v, args, kw) => pyMethod(pystr(v), 'split')!(arg(args, kw, 0, 'sep', null), arg(args, kw, 1, 'maxsplit', -1)),
-  extract: (v, args) => {
-    let r = (args[0] as Record<string, unknown>)?.[String(v)]
-    for (const k of Array.isArray(args[1]) ? args[1] : args.length > 1 ? [args[1]] : []) r = (r as Record<string, unknown>)?.[String(k)]
-    return r === undefined ? new Undef(String(v), 'extract: not found') : r
+  zip_longest: (v, args, kw) => {
+    const lists = [iterate(v), ...args.map(iterate)]
+    const fill = Object.hasOwn(kw, 'fillvalue') ? kw.fillvalue : null
+    const n = Math.max(...lists.map((l) => l.length))
+    return Array.from({ length: n }, (_x, i) => tuple(lists.map((l) => (i < l.length ? l[i] : fill))))
   },
+  product: (v, args, kw) => product([iterate(v), ...args.map(iterate)], Number(kw.repeat ?? 1)),
+  permutations: (v, args, kw) => {
+    const pool = iterate(v)
+    const r = arg<unknown>(args, kw, 0, 'r', null)
+    return permutations(pool, r === null ? pool.length : Number(r))
+  },
+  combinations: (v, args, kw) => combinations(iterate(v), Number(arg(args, kw, 0, 'r', undefined))),
+  rekey_on_member: (v, args, kw) => rekeyOnMember(v, arg(args, kw, 0, 'key', undefined), arg(args, kw, 1, 'duplicates', 'error')),
+  random: (v, args, kw) => {
+    const start = arg<unknown>(args, kw, 0, 'start', null)
+    const step = arg<unknown>(args, kw, 1, 'step', null)
+    const seed = arg<unknown>(args, kw, 2, 'seed', null)
+    const r = seed === null ? systemRandom : new PyRandom(seed)
+    if (typeof v === 'number' && Number.isInteger(v)) return r.randrange(truthy(start) ? Number(start) : 0, v, truthy(step) ? Number(step) : 1)
+    if (typeof v === 'string' || Array.isArray(v) || isMapping(v)) {
+      if (truthy(start) || truthy(step)) throw templateError('start and step can only be used with integer values')
+      const items = iterate(v)
+      if (!items.length) throw templateError('Cannot choose from an empty sequence')
+      return items[r.randbelow(items.length)]
+    }
+    throw templateError('random can only be used on sequences and integers')
+  },
+  shuffle: (v, args, kw) => {
+    const seed = arg<unknown>(args, kw, 0, 'seed', null)
+    const items = [...iterate(v)]
+    ;(truthy(seed) ? new PyRandom(seed) : systemRandom).shuffle(items)
+    return items
+  },
+  log: (v, args, kw) => {
+    const x = numeric('log', v)
+    const base = arg<unknown>(args, kw, 0, 'base', null)
+    if (x <= 0) throw templateError('math domain error')
+    if (base === null) return mkFloat(Math.log(x))
+    const b = numeric('log', base)
+    return mkFloat(b === 10 ? Math.log10(x) : Math.log(x) / Math.log(b))
+  },
+  pow: (v, args) => mkFloat(numeric('pow', v) ** numeric('pow', args[0])),
+  root: (v, args, kw) => {
+    const x = numeric('root', v)
+    const base = numeric('root', arg(args, kw, 0, 'base', 2))
+    if (x < 0) throw templateError('root() can only be used on numbers: math domain error')
+    return mkFloat(base === 2 ? Math.sqrt(x) : x ** (1 / base))
+  },
+  human_readable: (v, args, kw) => {
+    const n = num(v) ?? num(Number(pystr(v)))
+    if (n === undefined || Number.isNaN(n)) throw templateError(`human_readable() can't interpret following string: ${pystr(v)}`)
+    return humanReadable(n, truthy(arg(args, kw, 0, 'isbits', false)), arg<unknown>(args, kw, 1, 'unit', null))
+  },
+  human_to_bytes: (v, args, kw) => humanToBytes(v, arg<unknown>(args, kw, 0, 'default_unit', null), truthy(arg(args, kw, 1, 'isbits', false))),
+  split: (v, args, kw) => callMethod(pystr(v), 'split', [arg(args, kw, 0, 'sep', null), arg(args, kw, 1, 'maxsplit', -1)]),
 }
-collectionFilters.count = collectionFilters.length!

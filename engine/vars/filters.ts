@@ -1,88 +1,91 @@
 /**
- * The filter and test registry our compiled templates call through `env.getFilter/getTest`.
- * Every filter refuses undefined input (naming the variable) except default/d/mandatory, and
- * every test except defined/undefined. nunjucks' own filters fill gaps we did not write
- * (indent, center, batch, round, ...).
+ * The filter and test registry templates are compiled against: Jinja2's builtins and Ansible's
+ * (ansible.builtin.*, also by their FQCN). Every filter refuses an undefined value or argument
+ * (naming the variable) except default/d/mandatory; tests accept an undefined value where
+ * Jinja's would not touch it (defined, none, string, number, ...), as AnsibleUndefined behaves.
  */
-import nunjucks from 'nunjucks'
-import { type Filter, type FilterCtx, splitArgs, type Test } from './filter-types.js'
+import type { Filter, FilterCtx, FilterFn, Test, TestFn } from './filter-types.js'
 import { collectionFilters } from './filters-collections.js'
 import { coreFilters } from './filters-core.js'
 import { dataFilters } from './filters-data.js'
+import { hashFilters } from './filters-hash.js'
+import { jinjaFilters } from './filters-jinja.js'
+import { timeFilters } from './filters-time.js'
 import { tests } from './tests.js'
 import { strict, templateError } from './undefined.js'
 
-export const filters: Record<string, Filter> = { ...coreFilters, ...dataFilters, ...collectionFilters }
+export const filters: Record<string, Filter> = { ...jinjaFilters, ...coreFilters, ...dataFilters, ...collectionFilters, ...hashFilters, ...timeFilters }
 
-const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory'])
-const LENIENT_TESTS = new Set(['defined', 'undefined'])
+const LENIENT_FILTERS = new Set(['default', 'd', 'mandatory', 'type_debug', 'items'])
+const LENIENT_TESTS = new Set([
+  'defined',
+  'undefined',
+  'none',
+  'boolean',
+  'true',
+  'false',
+  'integer',
+  'float',
+  'number',
+  'string',
+  'mapping',
+  'callable',
+  'sameas',
+])
 
-// nunjucks' built-ins, for the Jinja filters not listed above; they take positional args only.
-const builtin = (new nunjucks.Environment() as unknown as { filters: Record<string, (...a: unknown[]) => unknown> }).filters
-
-type Callable = (this: unknown, value: unknown, ...args: unknown[]) => unknown
-const filterCache = new Map<string, Callable>()
-const testCache = new Map<string, Callable>()
+const filterCache = new Map<string, FilterFn>()
+const testCache = new Map<string, TestFn>()
 
 const ctx: FilterCtx = {
   filter: (name) => {
-    const f = getFilter(name)
-    return (v, ...a) => f.call(undefined, v, ...a)
+    const f = lookupFilter(name)
+    if (!f) throw templateError(`no filter named '${name}'`)
+    return f
   },
   test: (name) => {
-    const t = getTest(name)
-    return (v, ...a) => t.call(undefined, v, ...a) === true
+    const t = lookupTest(name)
+    if (!t) throw templateError(`no test named '${name}'`)
+    return t
   },
 }
 
-function checkArgs(pos: unknown[], kw: Record<string, unknown>): void {
-  for (const a of pos) strict(a)
-  for (const a of Object.values(kw)) strict(a)
+/** `ansible.builtin.to_json` and `ansible.legacy.to_json` are `to_json`. */
+const shortName = (name: string) => name.replace(/^ansible\.(?:builtin|legacy)\./, '')
+
+function checkArgs(args: unknown[], kw: Record<string, unknown>): void {
+  for (const a of args) strict(a)
+  for (const k in kw) strict(kw[k])
 }
 
-export function getFilter(name: string): Callable {
-  let fn = filterCache.get(name)
+export function lookupFilter(fullName: string): FilterFn | undefined {
+  let fn = filterCache.get(fullName)
   if (fn) return fn
-  const ours = Object.hasOwn(filters, name) ? filters[name] : undefined
-  const theirs = Object.hasOwn(builtin, name) ? builtin[name] : undefined
-  if (ours) {
-    const lenient = LENIENT_FILTERS.has(name)
-    fn = function (this: unknown, value: unknown, ...rest: unknown[]) {
-      const { pos, kw } = splitArgs(rest)
-      if (!lenient) {
+  const name = shortName(fullName)
+  const impl = Object.hasOwn(filters, name) ? filters[name] : undefined
+  if (!impl) return undefined
+  fn = LENIENT_FILTERS.has(name)
+    ? (value, args, kw) => impl(value, args, kw, ctx)
+    : (value, args, kw) => {
         strict(value)
-        checkArgs(pos, kw)
+        checkArgs(args, kw)
+        return impl(value, args, kw, ctx)
       }
-      return ours(value, pos, kw, ctx)
-    }
-  } else if (theirs) {
-    fn = function (this: unknown, value: unknown, ...rest: unknown[]) {
-      strict(value)
-      for (const a of rest) strict(a)
-      return theirs.call(this, value, ...rest)
-    }
-  } else {
-    throw templateError(`no filter named '${name}'`)
-  }
-  filterCache.set(name, fn)
+  filterCache.set(fullName, fn)
   return fn
 }
 
-export function getTest(name: string): Callable {
-  let fn = testCache.get(name)
+export function lookupTest(fullName: string): TestFn | undefined {
+  let fn = testCache.get(fullName)
   if (fn) return fn
-  const t: Test | undefined = Object.hasOwn(tests, name) ? tests[name] : undefined
-  if (!t) throw templateError(`no test named '${name}'`)
+  const name = shortName(fullName)
+  const impl: Test | undefined = Object.hasOwn(tests, name) ? tests[name] : undefined
+  if (!impl) return undefined
   const lenient = LENIENT_TESTS.has(name)
-  fn = function (this: unknown, value: unknown, ...rest: unknown[]) {
-    const { pos, kw } = splitArgs(rest)
+  fn = (value, args, kw) => {
     if (!lenient) strict(value)
-    checkArgs(pos, kw)
-    return t(value, pos, kw, ctx)
+    checkArgs(args, kw)
+    return impl(value, args, kw, ctx)
   }
-  testCache.set(name, fn)
+  testCache.set(fullName, fn)
   return fn
 }
-
-/** The `env` compiled templates receive. */
-export const jinjaEnv = { opts: { autoescape: false }, getFilter, getTest }

@@ -1,28 +1,50 @@
-/** Names every template can use that are not variables: range, dict, lookup/query, omit. */
+/** Names every template can use that are not variables: Jinja's globals and Ansible's (lookup, query, now, undef, omit). */
 import { readFileSync } from 'node:fs'
-import { splitArgs } from './filter-types.js'
-import type { RenderContext } from './jinja-runtime.js'
-import { pystr } from './py.js'
-import { isUndef, templateError } from './undefined.js'
+import { arg } from './filter-types.js'
+import { now } from './filters-time.js'
+import { Builtin, Cycler, type Frame, iterate, Namespace, PyCallable } from './jinja/runtime.js'
+import { isMapping, num, pystr, pyType, truthy } from './py.js'
+import { isUndef, templateError, Undef } from './undefined.js'
 
 /** The value `default(omit)` yields; templateValue drops mapping keys that hold it (as Ansible drops module args). */
 export const OMIT = '__omit_place_holder__acplay__'
 
-function range(a: unknown, b?: unknown, c?: unknown): number[] {
-  const [start, stop, step] = b === undefined ? [0, Number(a), 1] : [Number(a), Number(b), c === undefined ? 1 : Number(c)]
+function range(args: unknown[]): number[] {
+  const ints = args.map((a) => {
+    const n = num(a)
+    if (n === undefined || !Number.isInteger(n)) throw templateError(`'${pyType(a)}' object cannot be interpreted as an integer`)
+    return n
+  })
+  const [start, stop, step] = ints.length === 1 ? [0, ints[0], 1] : [ints[0], ints[1], ints[2] ?? 1]
   if (step === 0) throw templateError('range() arg 3 must not be zero')
   const out: number[] = []
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i)
   return out
 }
 
+function dict(args: unknown[], kw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (args.length > 1) throw templateError(`dict expected at most 1 argument, got ${args.length}`)
+  if (args.length) {
+    const src = args[0]
+    if (isMapping(src)) Object.assign(out, src)
+    else
+      for (const pair of iterate(src)) {
+        const kv = iterate(pair)
+        if (kv.length !== 2) throw templateError(`dictionary update sequence element has length ${kv.length}; 2 is required`)
+        out[pystr(kv[0])] = kv[1]
+      }
+  }
+  return Object.assign(out, kw)
+}
+
 /** The controller-side lookups that need no plugin machinery: env, file, vars. */
-function lookupAll(this: RenderContext, plugin: unknown, ...rest: unknown[]): unknown[] {
-  const { pos, kw } = splitArgs(rest)
-  const terms = pos.map((t) => pystr(t))
+function lookupAll(f: Frame | undefined, args: unknown[], kw: Record<string, unknown>): unknown[] {
+  const [plugin, ...rest] = args
+  const terms = rest.flatMap((t) => (Array.isArray(t) ? t : [t])).map((t) => pystr(t))
   switch (plugin) {
     case 'env':
-      return terms.map((t) => process.env[t] ?? (kw.default as string | undefined) ?? '')
+      return terms.map((t) => process.env[t] ?? (Object.hasOwn(kw, 'default') ? kw.default : ''))
     case 'file':
       return terms.map((t) => {
         try {
@@ -34,27 +56,71 @@ function lookupAll(this: RenderContext, plugin: unknown, ...rest: unknown[]): un
       })
     case 'vars':
       return terms.map((t) => {
-        const v = this.lookup(t)
-        return isUndef(v) && kw.default !== undefined ? kw.default : v
+        const v = f ? f.lookup(t) : new Undef(t)
+        if (isUndef(v)) {
+          if (Object.hasOwn(kw, 'default')) return kw.default
+          throw templateError(`No variable found with this name: ${t}`)
+        }
+        return v
       })
   }
   throw templateError(`lookup plugin '${pystr(plugin)}' is not supported (env, file, vars are)`)
 }
 
-function lookup(this: RenderContext, plugin: unknown, ...rest: unknown[]): unknown {
-  const all = lookupAll.call(this, plugin, ...rest)
-  const { kw } = splitArgs(rest)
-  return kw.wantlist ? all : all.length === 1 ? all[0] : all.map(pystr).join(',')
+class FrameBuiltin extends PyCallable {
+  readonly pyType = 'builtin_function_or_method'
+  constructor(
+    readonly name: string,
+    private readonly fn: (f: Frame | undefined, args: unknown[], kw: Record<string, unknown>) => unknown,
+  ) {
+    super()
+  }
+  call(args: unknown[], kw: Record<string, unknown>, f?: Frame): unknown {
+    return this.fn(f, args, kw)
+  }
+}
+
+const LOREM =
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua ut enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo consequat'.split(
+    ' ',
+  )
+
+function lipsum(args: unknown[], kw: Record<string, unknown>): string {
+  const n = Number(arg(args, kw, 0, 'n', 5))
+  const html = truthy(arg(args, kw, 1, 'html', true))
+  const min = Number(arg(args, kw, 2, 'min', 20))
+  const max = Number(arg(args, kw, 3, 'max', 100))
+  const paras = Array.from({ length: n }, () => {
+    const len = min + Math.floor(Math.random() * (max - min + 1))
+    const words = Array.from({ length: len }, (_x, i) => LOREM[i % LOREM.length])
+    const text = `${words.join(' ')}.`
+    return text[0].toUpperCase() + text.slice(1)
+  })
+  return html ? paras.map((p) => `<p>${p}</p>`).join('\n') : paras.join('\n\n')
 }
 
 export const globals: Record<string, unknown> = {
-  range,
-  dict: (...args: unknown[]) => {
-    const { kw } = splitArgs(args)
-    return kw
-  },
-  lookup,
-  query: lookupAll,
-  q: lookupAll,
+  range: new Builtin('range', (args) => range(args)),
+  dict: new Builtin('dict', dict),
+  lipsum: new Builtin('lipsum', lipsum),
+  cycler: new Builtin('cycler', (args) => new Cycler(args)),
+  joiner: new Builtin('joiner', (args, kw) => {
+    const sep = pystr(arg(args, kw, 0, 'sep', ', '))
+    let used = false
+    return new Builtin('joiner', () => {
+      if (used) return sep
+      used = true
+      return ''
+    })
+  }),
+  namespace: new Builtin('namespace', (args, kw) => new Namespace(dict(args, kw))),
+  lookup: new FrameBuiltin('lookup', (f, args, kw) => {
+    const all = lookupAll(f, args, kw)
+    return truthy(kw.wantlist) ? all : all.length === 1 ? all[0] : all.map(pystr).join(',')
+  }),
+  query: new FrameBuiltin('query', lookupAll),
+  q: new FrameBuiltin('q', lookupAll),
+  now: new Builtin('now', now),
+  undef: new Builtin('undef', (args, kw) => new Undef('undef', pystr(arg(args, kw, 0, 'hint', 'Mandatory variable has not been overridden')))),
   omit: OMIT,
 }

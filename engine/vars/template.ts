@@ -1,18 +1,35 @@
 /**
- * Jinja-compatible templating, as Ansible does it: strict undefined, native values for a lone
- * `{{ expr }}`, and variables whose values hold templates rendered lazily when first used.
+ * Jinja templating as Ansible does it, on our own Jinja2 implementation (engine/vars/jinja/):
+ * strict undefined, native values for a lone `{{ expr }}`, and variables whose values hold
+ * templates rendered lazily when first used (each at most once per evaluation, loops caught).
  */
-import nunjucks from 'nunjucks'
 import { AcplayError, type Location } from '../errors.js'
-import { jinjaEnv } from './filters.js'
 import { globals, OMIT } from './globals.js'
-import { type Compiled, compileTemplate } from './jinja-compiler.js'
-import { jinjaRuntime, output, RenderContext, type Scope } from './jinja-runtime.js'
-import { truthy } from './py.js'
-import { Undef, templateError } from './undefined.js'
+import { errorPlace } from './jinja/compile-stmt.js'
+import { JinjaSyntaxError } from './jinja/errors.js'
+import type { LexOptions } from './jinja/lexer.js'
+import { Frame, output, type RenderEnv, type Resolver, TemplateRun } from './jinja/runtime.js'
+import { compileTemplate, type Template } from './jinja/template.js'
+import { isMapping, PyFloat, PyTuple, truthy, tuple } from './py.js'
+import { strict, templateError, Undef } from './undefined.js'
 
 export type Vars = Record<string, unknown>
 export { OMIT }
+
+/** Gives the source of a template named in `{% include %}`, `{% import %}` or `{% extends %}`, or undefined. */
+export type TemplateLoader = (name: string) => string | undefined
+
+export interface RenderOptions {
+  loader?: TemplateLoader
+  /** the template module's trim_blocks (default true) and lstrip_blocks (default false), for render() */
+  trimBlocks?: boolean
+  lstripBlocks?: boolean
+  /**
+   * Keep Python's types in native results (an integral float stays a PyFloat, printing as 5.0),
+   * for callers that print values as Python would; by default results are plain JS data.
+   */
+  pythonTypes?: boolean
+}
 
 /** How deep `a: "{{ b }}"`, `b: "{{ c }}"`, ... may go before we call it a runaway. */
 const MAX_DEPTH = 64
@@ -21,7 +38,10 @@ const CACHE_LIMIT = 5000
 /** Ansible's test for "is this a template": any Jinja delimiter. */
 export const isTemplate = (s: string): boolean => s.includes('{{') || s.includes('{%') || s.includes('{#')
 
-const { Frame } = (nunjucks as unknown as { runtime: { Frame: new () => { topLevel: boolean } } }).runtime
+/** Ansible's environment: trim_blocks on, lstrip_blocks off. */
+const FILE_LEX: LexOptions = { trimBlocks: true, lstripBlocks: false, rawStringsInVariables: false }
+/** Strings in playbooks also get Ansible's escape_backslashes: `'\d'` inside `{{ }}` is backslash-d. */
+const VALUE_LEX: LexOptions = { ...FILE_LEX, rawStringsInVariables: true }
 
 // Values marked raw (e.g. other hosts' vars, `!unsafe` data) are never walked for templates.
 const rawValues = new WeakSet<object>()
@@ -30,59 +50,136 @@ export function markRaw<T extends object>(value: T): T {
   return value
 }
 
+const GLOBALS_ONLY: Resolver = { resolve: (name) => (Object.hasOwn(globals, name) ? globals[name] : new Undef(name)) }
+const NO_ENV: RenderEnv = { load: () => undefined, canLoad: false, globalsOnly: GLOBALS_ONLY }
+/** Bare expressions define no blocks and load nothing: one run serves them all. */
+const EXPRESSION_RUN = new TemplateRun(NO_ENV, undefined)
+
+// Objects whose walk found no template in them: walked once, not again (they are data, not edited).
+const noTemplates = new WeakSet<object>()
+
 /** One evaluation's view of the vars: each var is templated at most once, loops are caught. */
-class VarScope implements Scope {
-  private cache = new Map<string, unknown>()
+class VarScope implements Resolver {
+  private cache: Map<string, unknown> | undefined
   private stack: string[] = []
+  private exprFrame: Frame | undefined
+
   constructor(
-    private templar: Templar,
-    private vars: Vars,
+    private readonly templar: Templar,
+    private readonly vars: Vars,
+    readonly env: RenderEnv,
   ) {}
 
+  /** the frame bare expressions run in (they never set names, so one serves them all) */
+  get frame(): Frame {
+    if (!this.exprFrame) this.exprFrame = new Frame(undefined, this.env === NO_ENV ? EXPRESSION_RUN : new TemplateRun(this.env, undefined), this)
+    return this.exprFrame
+  }
+
   resolve(name: string): unknown {
-    if (this.cache.has(name)) return this.cache.get(name)
-    if (!Object.hasOwn(this.vars, name)) return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
-    if (this.stack.includes(name)) {
-      throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
+    if (!Object.hasOwn(this.vars, name)) {
+      // Ansible's `vars`: every variable, as written (its values are not templated)
+      if (name === 'vars') return { ...this.vars }
+      return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
     }
+    const raw = this.vars[name]
+    // plain values need no templating and no cache
+    if (typeof raw !== 'object' ? typeof raw !== 'string' || !isTemplate(raw) : raw === null || noTemplates.has(raw)) return raw
+    if (this.cache?.has(name)) return this.cache.get(name)
+    if (this.stack.includes(name)) throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
     if (this.stack.length >= MAX_DEPTH) throw templateError(`templates nest deeper than ${MAX_DEPTH} levels: ${this.stack.join(' -> ')}`)
     this.stack.push(name)
     let value: unknown
     try {
-      value = this.templar.walk(this.vars[name], this)
+      value = this.templar.walk(raw, this, true)
     } catch (e) {
       // say which var's value held the bad template, once (at the innermost var)
-      if (e instanceof AcplayError && !e.message.includes(' (in the value of ')) {
+      if (e instanceof AcplayError && !e.message.includes(' (in the value of '))
         throw new AcplayError(e.code, `${e.message} (in the value of '${name}')`, e.where)
-      }
       throw e
     } finally {
       this.stack.pop()
     }
+    if (value === raw && typeof raw === 'object' && raw !== null) noTemplates.add(raw)
+    if (!this.cache) this.cache = new Map()
     this.cache.set(name, value)
     return value
   }
 }
 
-export class Templar {
-  private compiled = new Map<string, Compiled>()
+/** Ansible adds back the trailing newlines Jinja dropped from the source. */
+function keepTrailingNewlines(src: string, out: string): string {
+  let want = 0
+  while (want < src.length && src[src.length - 1 - want] === '\n') want++
+  if (!want) return out
+  let have = 0
+  while (have < out.length && out[out.length - 1 - have] === '\n') have++
+  return want > have ? out + '\n'.repeat(want - have) : out
+}
 
-  /** A string with `{{ }}`/`{% %}`, rendered to a string (Python str() of values: True, None). */
-  render(text: string, vars: Vars, where?: Location): string {
-    if (!isTemplate(text)) return text
-    return this.guard(where, () => this.run(text, new VarScope(this, vars), false) as string)
+/** A native result leaves as plain data: integral floats unboxed (unless kept), undefined values inside refused. */
+function finish(v: unknown, undefsBefore: number, floatsBefore: number, keepFloats: boolean): unknown {
+  if (v instanceof Undef) return v.lenient ? '' : strict(v)
+  if (v instanceof PyFloat) return keepFloats ? v : v.v
+  if (typeof v !== 'object' || v === null || (Undef.made === undefsBefore && (keepFloats || PyFloat.made === floatsBefore))) return v
+  return plain(v, keepFloats)
+}
+function plain(v: unknown, keepFloats: boolean): unknown {
+  if (v instanceof PyFloat) return keepFloats ? v : v.v
+  if (v instanceof Undef) return strict(v)
+  if (Array.isArray(v)) {
+    let changed = false
+    const out = v.map((x) => {
+      const y = plain(x, keepFloats)
+      if (y !== x) changed = true
+      return y
+    })
+    return changed ? (v instanceof PyTuple ? tuple(out) : out) : v
+  }
+  if (isMapping(v)) {
+    let changed = false
+    const out: Record<string, unknown> = {}
+    for (const k in v) {
+      const y = plain(v[k], keepFloats)
+      if (y !== v[k]) changed = true
+      out[k] = y
+    }
+    return changed ? out : v
+  }
+  return v
+}
+
+export class Templar {
+  private compiled = new Map<string, Template>()
+  private compiledValues = new Map<string, Template>()
+  private expressions = new Map<string, Template>()
+  private files = new Map<string, Template>()
+
+  constructor(private readonly opts: RenderOptions = {}) {}
+
+  /** A template file's text (the template module): a string, None printed as ''. */
+  render(text: string, vars: Vars, where?: Location, opts: RenderOptions = {}): string {
+    // Jinja still rewrites \r\n and a #jinja2: line in a text without tags
+    if (!isTemplate(text) && !text.includes('\r') && !text.startsWith(OVERRIDE)) return text
+    return this.guard(where, () => {
+      const custom = (opts.trimBlocks ?? true) !== true || (opts.lstripBlocks ?? false) !== false
+      const t = custom
+        ? this.compileWith(text, { ...FILE_LEX, trimBlocks: opts.trimBlocks ?? true, lstripBlocks: opts.lstripBlocks ?? false })
+        : this.compile(text, false)
+      return this.runCompiled(t, text, this.scope(vars, opts), false, false) as string
+    })
   }
 
   /**
    * A bare expression (`when`, `changed_when`, `failed_when`, `assert.that`) to its native value.
    * Booleans and other non-strings are returned as they are; `"{{ x }}"` is accepted too.
    */
-  evaluate(expr: unknown, vars: Vars, where?: Location): unknown {
+  evaluate(expr: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
     if (typeof expr !== 'string') return expr
-    const e = expr.trim()
-    if (e === '') throw withWhere(templateError('empty expression'), where)
-    const src = /^\{\{[\s\S]*\}\}$/.test(e) && !e.slice(2, -2).includes('{{') ? e : `{{ ${e} }}`
-    return this.guard(where, () => this.run(src, new VarScope(this, vars), true))
+    return this.guard(where, () => {
+      const t = this.compileExpression(expr)
+      return this.runCompiled(t, expr, this.scope(vars, opts), true, !!opts.pythonTypes)
+    })
   }
 
   /** evaluate() judged by Python truthiness ([] and '' are false): a `when` condition. */
@@ -96,18 +193,22 @@ export class Templar {
    * exactly one `{{ expr }}` becomes the expression's native value; mapping keys whose value
    * is `omit` are dropped. Parts without templates are returned as the same objects.
    */
-  templateValue(value: unknown, vars: Vars, where?: Location): unknown {
-    return this.guard(where, () => this.walk(value, new VarScope(this, vars)))
+  templateValue(value: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
+    return this.guard(where, () => this.walk(value, this.scope(vars, opts), !!opts.pythonTypes))
+  }
+
+  private scope(vars: Vars, opts: RenderOptions): VarScope {
+    return new VarScope(this, vars, this.env(opts.loader ?? this.opts.loader))
   }
 
   /** @internal the walk behind templateValue, in a given scope */
-  walk(value: unknown, scope: Scope): unknown {
-    if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true) : value
+  walk(value: unknown, scope: VarScope, pythonTypes = false): unknown {
+    if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true, true, pythonTypes) : value
     if (typeof value !== 'object' || value === null || rawValues.has(value)) return value
     if (Array.isArray(value)) {
       let changed = false
       const out = value.map((v) => {
-        const t = this.walk(v, scope)
+        const t = this.walk(v, scope, pythonTypes)
         if (t !== v) changed = true
         return t
       })
@@ -119,7 +220,7 @@ export class Templar {
     let changed = false
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) {
-      const t = this.walk(v, scope)
+      const t = this.walk(v, scope, pythonTypes)
       if (t !== v) changed = true
       if (t === OMIT) changed = true
       else out[k] = t
@@ -128,30 +229,75 @@ export class Templar {
   }
 
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */
-  private run(src: string, scope: Scope, native: boolean): unknown {
-    const c = this.compile(src)
-    const context = new RenderContext(jinjaEnv, scope)
-    const frame = new Frame()
-    frame.topLevel = true
-    let error: unknown
-    let out: string | undefined
-    c.root(jinjaEnv, context, frame, jinjaRuntime, (err, res) => {
-      error = err
-      out = res
-    })
-    if (error) throw error
-    if (c.native) return native ? context.native : output(context.native)
-    return out ?? ''
+  private run(src: string, scope: VarScope, native: boolean, playbookString: boolean, pythonTypes = false): unknown {
+    return this.runCompiled(this.compile(src, playbookString), src, scope, native, pythonTypes)
   }
 
-  private compile(src: string): Compiled {
-    let c = this.compiled.get(src)
-    if (!c) {
-      if (this.compiled.size >= CACHE_LIMIT) this.compiled.clear()
-      c = compileTemplate(src)
-      this.compiled.set(src, c)
+  private runCompiled(t: Template, src: string, scope: VarScope, native: boolean, pythonTypes: boolean): unknown {
+    if (t.expr) {
+      const undefs = Undef.made
+      const floats = PyFloat.made
+      const v = t.expr(scope.frame)
+      return native ? finish(v, undefs, floats, pythonTypes) : output(v)
     }
-    return c
+    return keepTrailingNewlines(src, t.render(undefined, scope, scope.env))
+  }
+
+  /** A bare expression (or one `{{ expr }}`), compiled once per distinct text as written. */
+  private compileExpression(expr: string): Template {
+    let t = this.expressions.get(expr)
+    if (!t) {
+      const e = expr.trim()
+      if (e === '') throw templateError('empty expression')
+      const src = /^\{\{[\s\S]*\}\}$/.test(e) && !e.slice(2, -2).includes('{{') ? e : `{{ ${e} }}`
+      if (this.expressions.size >= CACHE_LIMIT) this.expressions.clear()
+      t = compileOrExplain(src, FILE_LEX)
+      this.expressions.set(expr, t)
+    }
+    return t
+  }
+
+  private compileWith(src: string, lex: LexOptions): Template {
+    const key = `${lex.trimBlocks ? 'T' : 't'}${lex.lstripBlocks ? 'L' : 'l'}\0${src}`
+    let t = this.compiled.get(key)
+    if (!t) {
+      if (this.compiled.size >= CACHE_LIMIT) this.compiled.clear()
+      t = compileOrExplain(src, lex)
+      this.compiled.set(key, t)
+    }
+    return t
+  }
+
+  private compile(src: string, playbookString: boolean): Template {
+    const cache = playbookString ? this.compiledValues : this.compiled
+    let t = cache.get(src)
+    if (!t) {
+      if (cache.size >= CACHE_LIMIT) cache.clear()
+      t = compileOrExplain(src, playbookString ? VALUE_LEX : FILE_LEX)
+      cache.set(src, t)
+    }
+    return t
+  }
+
+  /** Where included, imported and extended templates come from for one render. */
+  private env(loader: TemplateLoader | undefined): RenderEnv {
+    if (!loader) return NO_ENV
+    return {
+      load: (name) => {
+        const source = loader(name)
+        if (source === undefined) return undefined
+        const key = `${name}\0${source}`
+        let t = this.files.get(key)
+        if (!t) {
+          if (this.files.size >= CACHE_LIMIT) this.files.clear()
+          t = compileOrExplain(source, FILE_LEX, name)
+          this.files.set(key, t)
+        }
+        return t
+      },
+      canLoad: true,
+      globalsOnly: GLOBALS_ONLY,
+    }
   }
 
   private guard<T>(where: Location | undefined, fn: () => T): T {
@@ -163,8 +309,48 @@ export class Templar {
   }
 }
 
+const OVERRIDE = '#jinja2:'
+const OVERRIDABLE: Record<string, keyof LexOptions> = { trim_blocks: 'trimBlocks', lstrip_blocks: 'lstripBlocks', keep_trailing_newline: 'keepTrailingNewline' }
+
+/** Ansible's `#jinja2: lstrip_blocks: True, trim_blocks: False` first line: environment settings for this template. */
+function overrides(src: string, lex: LexOptions): { body: string; lex: LexOptions } {
+  const eol = src.indexOf('\n')
+  const line = src.slice(OVERRIDE.length, eol < 0 ? undefined : eol)
+  const out = { ...lex }
+  for (const pair of line.split(',')) {
+    const i = pair.indexOf(':')
+    if (i < 0) throw templateError(`failed to parse jinja2 override '${pair.trim()}'. Did you use something different from colon as key-value separator?`)
+    const key = pair.slice(0, i).trim()
+    const value = pair.slice(i + 1).trim()
+    if (!Object.hasOwn(OVERRIDABLE, key))
+      throw templateError(`jinja2 override '${key}' is not supported (trim_blocks, lstrip_blocks and keep_trailing_newline are)`)
+    if (value !== 'True' && value !== 'False') throw templateError(`jinja2 override ${key}: expected True or False, got '${value}'`)
+    ;(out as Record<string, unknown>)[OVERRIDABLE[key]] = value === 'True'
+  }
+  return { body: eol < 0 ? '' : src.slice(eol + 1), lex: out }
+}
+
+function compileOrExplain(src: string, lex: LexOptions, name?: string): Template {
+  try {
+    if (src.startsWith(OVERRIDE)) {
+      const o = overrides(src, lex)
+      return compileTemplate(o.body, o.lex, name)
+    }
+    return compileTemplate(src, lex, name)
+  } catch (e) {
+    if (!(e instanceof JinjaSyntaxError)) throw e
+    const shown = src.length > 200 ? `${src.slice(0, 200)}...` : src
+    const at = src.includes('\n') || name ? ` (${name ? `template '${name}', ` : ''}line ${e.line})` : ''
+    throw templateError(`template syntax error in ${JSON.stringify(shown)}: ${e.message}${at}`)
+  }
+}
+
 function withWhere(e: unknown, where: Location | undefined): AcplayError {
-  const err = e instanceof AcplayError ? e : templateError(e instanceof Error ? e.message : String(e))
+  let err = e instanceof AcplayError ? e : templateError(e instanceof Error ? e.message : String(e))
+  const place = errorPlace(e)
+  if (place && !err.message.includes(', line ') && !err.message.includes('(line ')) {
+    err = new AcplayError(err.code, `${err.message} (${place.template ? `template '${place.template}', ` : ''}line ${place.line})`, err.where)
+  }
   if (!where) return err
   return new AcplayError(err.code, err.message, { ...err.where, ...where })
 }
@@ -172,8 +358,8 @@ function withWhere(e: unknown, where: Location | undefined): AcplayError {
 /** A shared instance: compiled templates are cached per Templar. */
 export const templar = new Templar()
 
-/** The shared Templar's methods as plain functions (same signatures). */
-export const render = (text: string, vars: Vars, where?: Location): string => templar.render(text, vars, where)
+/** The shared Templar's methods as plain functions (same signatures; render takes an optional loader). */
+export const render = (text: string, vars: Vars, where?: Location, opts?: RenderOptions): string => templar.render(text, vars, where, opts)
 export const evaluate = (expr: unknown, vars: Vars, where?: Location): unknown => templar.evaluate(expr, vars, where)
 export const isTrue = (expr: unknown, vars: Vars, where?: Location): boolean => templar.test(expr, vars, where)
 export const templateValue = (value: unknown, vars: Vars, where?: Location): unknown => templar.templateValue(value, vars, where)

@@ -1,17 +1,27 @@
 /**
- * Jinja's StrictUndefined, as a value: a missing variable or attribute evaluates to an `Undef`
+ * Ansible's StrictUndefined, as a value: a missing variable or attribute evaluates to an `Undef`
  * that remembers its name, so `x is defined` and `x | default()` can look at it and every other use
- * raises E_UNDEFINED_VAR naming it (a bare JS `undefined` would carry no name).
+ * raises E_UNDEFINED_VAR naming it (a bare JS `undefined` would carry no name). Attribute access on
+ * an Undef gives the same Undef, as AnsibleUndefined does, so the first missing name is reported.
  */
 import { AcplayError, undefinedVar } from '../errors.js'
 
 export class Undef {
+  /** how many were made; a render that made none cannot hold one inside its result */
+  static made = 0
   constructor(
     /** the expression as written: `airflow_password`, `pg.port` */
     readonly name: string,
     /** why, when it is an attribute: `'pg' has no attribute 'port'` */
     readonly reason?: string,
-  ) {}
+    /**
+     * Jinja's plain Undefined (what `x if c` gives when c is false): prints as '', is false,
+     * iterates as empty; anything else is still an error.
+     */
+    readonly lenient = false,
+  ) {
+    Undef.made++
+  }
 
   error(): AcplayError {
     return undefinedVar(`'${this.name}' is undefined${this.reason ? ` (${this.reason})` : ''}`)

@@ -16,7 +16,7 @@ const vars = {
   changed: { changed: true, failed: false },
   failed: { changed: false, failed: true },
   skipped: { changed: false, skipped: true },
-  looped: { changed: false, results: [{ changed: false }, { changed: true }] },
+  looped: { results: [{ changed: false }, { changed: true }] },
 }
 const ev = (e: string) => t.evaluate(e, vars)
 
@@ -43,11 +43,16 @@ describe('type tests', () => {
     assert.equal(ev('s is not string'), false)
     assert.equal(ev('x is not defined'), true)
   })
-  it('other tests refuse an undefined value, naming it', () => {
-    assert.throws(
-      () => ev('x is string'),
-      (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR' && e.message.includes("'x' is undefined"),
-    )
+  it('type tests that only look at the type answer false for an undefined value, as Jinja does', () => {
+    assert.deepEqual([ev('x is string'), ev('x is none'), ev('x is number'), ev('x is mapping')], [false, false, false, false])
+  })
+  it('tests that use the value refuse an undefined value, naming it', () => {
+    for (const e of ['x is iterable', 'x is lower', "x is match('a')", 'x is changed', 'x is eq(1)']) {
+      assert.throws(
+        () => ev(e),
+        (err: unknown) => err instanceof AcplayError && err.code === 'E_UNDEFINED_VAR' && err.message.includes("'x' is undefined"),
+      )
+    }
   })
 })
 
@@ -59,11 +64,11 @@ describe('task result tests', () => {
     assert.deepEqual(row('failed'), [false, false, true, true, false, false, false, false])
     assert.deepEqual(row('skipped'), [true, true, false, false, false, false, true, true])
   })
-  it('a loop result is changed when any item changed', () => {
+  it('a loop result without its own changed flag is changed when any item changed', () => {
     assert.equal(ev('looped is changed'), true)
   })
   it('need a result dict', () => {
-    assert.throws(() => ev('s is changed'), /expects a registered task result/)
+    assert.throws(() => ev('s is changed'), /The 'changed' test expects a dictionary/)
   })
 })
 
@@ -88,7 +93,7 @@ describe('version', () => {
     assert.equal(versionCompare('1.2a', '1.2'), 1)
   })
   it('rejects an unknown operator', () => {
-    assert.throws(() => ev("'1' is version('2', '~')"), /unknown operator/)
+    assert.throws(() => ev("'1' is version('2', '~')"), /Invalid operator type \(~\)/)
   })
 })
 
