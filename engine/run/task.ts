@@ -17,6 +17,7 @@ import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, somethingChanged, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './facts.js'
+import { failedResult, registeredResult } from './task-result.js'
 import { findFile } from './find-file.js'
 import type { HostState } from './host-state.js'
 import { taskVars, type Scope } from './scope.js'
@@ -177,8 +178,7 @@ async function attempt(
     storeResultFacts(pc.run, host, outcome.data)
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
-  let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }
-  if (outcome.msg) registered.msg = outcome.msg
+  let registered = registeredResult(outcome)
   let status = outcome.status
   const withResult = task.register ? { ...vars, [task.register]: registered } : vars
   if (status !== 'unreachable' && status !== 'skipped') {
@@ -201,6 +201,7 @@ async function attempt(
     reason: outcome.reason,
     changes: outcome.changes,
     output: outcome.output,
+    result: failedResult(status, registered, noLog),
     hidden: noLog || undefined,
     durationMs: 0,
     registered,
