@@ -60,7 +60,7 @@ function short(v: unknown, verbose: boolean): unknown {
  */
 export function failureText(result: Record<string, unknown>, verbose: boolean): { json: string; lines: string[] } {
   const msg = typeof result.msg === 'string' ? result.msg : undefined
-  const msgBlock = msg !== undefined && msg.trim().includes('\n')
+  const msgBlock = msg?.trim().includes('\n') ?? false
   const keys = Object.keys(result)
     .filter((k) => !STREAMS.includes(k) && !(k === 'msg' && msgBlock))
     .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
@@ -70,7 +70,7 @@ export function failureText(result: Record<string, unknown>, verbose: boolean): 
     const { lines: body, note } = verbose ? { lines: text.split('\n'), note: undefined } : cutTail(text)
     lines.push(`  ${name}:`, ...(note ? [`    ... ${note}`] : []), ...body.map((l) => `    ${l}`))
   }
-  if (msgBlock) block('msg', msg.replace(/\s+$/, ''))
+  if (msgBlock && msg) block('msg', msg.replace(/\s+$/, ''))
   for (const name of ['stderr', 'stdout']) {
     const text = typeof result[name] === 'string' ? (result[name] as string).replace(/\s+$/, '') : ''
     if (!text.trim()) continue
