@@ -52,10 +52,12 @@ export function parseFact<T, A extends unknown[]>(fact: Fact<T, A>, out: ExecRes
   } catch (e) {
     if (e instanceof ModuleFailure || e instanceof AcplayError) throw e
     const { stderr, stderr_lines } = streams(out)
+    // a fact's own script is named by the fact; a plain command is shown as it ran
+    const command = fact.command(...args)
     throw new ModuleFailure(`reading ${fact.name} failed: ${e instanceof Error ? e.message : String(e)}`, {
       fact: fact.name,
       fact_args: args,
-      cmd: commandText(fact.command(...args)),
+      ...(command.inline ? {} : { cmd: commandText(command) }),
       rc: out.rc,
       stderr,
       stderr_lines,

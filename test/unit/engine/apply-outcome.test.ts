@@ -35,7 +35,7 @@ describe('parseFact', () => {
       return out.stdout
     },
   }
-  it('a read that fails names the fact, what it asked, the command, rc and stderr (not stdout)', () => {
+  it('a read that fails names the fact, what it asked, rc and stderr (not stdout); a plain command as it ran', () => {
     assert.equal(parseFact(fact, { rc: 0, stdout: 'x', stderr: '' }, ['/a']), 'x')
     try {
       parseFact(fact, { rc: 1, stdout: 'private content', stderr: 'cat: /a: Permission denied\n' }, ['/a'])
@@ -46,13 +46,20 @@ describe('parseFact', () => {
       assert.deepEqual(e.data, {
         fact: 'demo.read',
         fact_args: ['/a'],
-        cmd: `sh -c 'cat -- "$1"' sh /a`,
         rc: 1,
         stderr: 'cat: /a: Permission denied',
         stderr_lines: ['cat: /a: Permission denied'],
       })
     }
   })
+  it('a fact that runs a plain command shows it', () => {
+    const getent = { ...fact, command: (p: string) => ({ argv: ['getent', 'group', p] }) }
+    assert.throws(
+      () => parseFact(getent, { rc: 2, stdout: '', stderr: '' }, ['a b']),
+      (e) => e instanceof ModuleFailure && e.data.cmd === "getent group 'a b'" && e.data.rc === 2,
+    )
+  })
+
   it("a module's own failure from a parser passes through as it is", () => {
     const own = {
       ...fact,
