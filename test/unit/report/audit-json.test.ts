@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { auditJsonReporter, type AuditReport } from '../../../engine/report/audit-json.js'
 import { auditSchemaErrors } from '../../helpers/audit-schema.js'
-import { drive, result } from './fixtures.js'
+import { drive, LS, result } from './fixtures.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'acplay-audit-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -13,19 +13,7 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 const diff = { path: '/etc/app.conf', before: 'a=1\n', after: 'a=2\n', attrs: { mode: ['0644', '0600'] as [string, string] } }
 
 // a failed command's result, as the run loop records it (masked)
-const FAILED = {
-  cmd: ['ls', '/nonexistent-dir'],
-  rc: 2,
-  stdout: '',
-  stderr: 'ls: ******** not found',
-  stdout_lines: [],
-  stderr_lines: ['ls: ******** not found'],
-  start: '2026-12-02 18:25:06.084709',
-  end: '2026-12-02 18:25:06.100791',
-  delta: '0:00:00.016082',
-  changed: true,
-  msg: 'non-zero return code',
-}
+const FAILED = { ...LS, stderr: 'ls: ******** not found', stderr_lines: ['ls: ******** not found'] }
 
 async function report(check: boolean): Promise<AuditReport> {
   const file = join(dir, `r-${check}.json`)

@@ -3,22 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { cutTail, failureDetail, failureText, pyJson } from '../../../engine/report/failure.js'
 import { resultLines } from '../../../engine/report/format.js'
-import { result } from './fixtures.js'
-
-// what command returns for `ls /nonexistent-dir` (Ansible's keys and values)
-const LS = {
-  cmd: ['ls', '/nonexistent-dir'],
-  rc: 2,
-  stdout: '',
-  stderr: "ls: cannot access '/nonexistent-dir': No such file or directory",
-  stdout_lines: [],
-  stderr_lines: ["ls: cannot access '/nonexistent-dir': No such file or directory"],
-  start: '2026-12-02 18:25:06.084709',
-  end: '2026-12-02 18:25:06.100791',
-  delta: '0:00:00.016082',
-  changed: true,
-  msg: 'non-zero return code',
-}
+import { LS, result } from './fixtures.js'
 
 const numbered = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `line ${i + from}`).join('\n')
 
