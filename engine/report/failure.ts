@@ -12,6 +12,19 @@ export const VALUE_CHARS = 300
 
 const STREAMS = ['stdout', 'stderr', 'stdout_lines', 'stderr_lines']
 
+/**
+ * A recorded (masked) failure with Ansible's stdout_lines / stderr_lines, split here from its
+ * stdout / stderr: the run masks the streams whole, so a secret spanning lines never shows in parts.
+ */
+export function withStreamLines(result: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...result }
+  for (const k of ['stdout', 'stderr']) {
+    const text = result[k]
+    if (typeof text === 'string') out[`${k}_lines`] = text === '' ? [] : text.split(/\r?\n/)
+  }
+  return out
+}
+
 /** JSON the way Ansible prints it (Python's json.dumps): `, ` and `: ` between items. */
 export function pyJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`

@@ -20,6 +20,8 @@ import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
 const H = 'fail1'
 const SECRET = 'Fail-Secret-8317'
+/** a secret over two lines: masked whole, never in parts (stderr_lines are split after masking) */
+const TOKEN_LINES = ['Token-Line-One-41', 'Token-Line-Two-42']
 const LS_ERR = "ls: cannot access '/nonexistent-dir': No such file or directory"
 const TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/
 
@@ -27,6 +29,7 @@ const PLAYBOOK = `- hosts: all
   gather_facts: false
   vars:
     db_password: ${SECRET}
+    api_token: "${TOKEN_LINES.join('\\n')}"
   tasks:
     - name: a command that fails
       command: ls /nonexistent-dir
@@ -37,7 +40,9 @@ const PLAYBOOK = `- hosts: all
         msg: "ls rc={{ ls_result.rc }} changed={{ ls_result.changed }} cmd={{ ls_result.cmd | join(' ') }} stderr={{ ls_result.stderr }}"
       when: ls_result.rc == 2
     - name: a shell script that fails loudly
-      shell: "seq 1 40 >&2; echo 'connecting with {{ db_password }}' >&2; echo out; exit 3"
+      shell: "echo \\"$TOKEN\\" >&2; seq 1 40 >&2; echo 'connecting with {{ db_password }}' >&2; echo out; exit 3"
+      environment:
+        TOKEN: "{{ api_token }}"
       register: sh_result
       ignore_errors: true
     - name: rc of the script
@@ -76,7 +81,11 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
   const outputs: { name: string; text: string }[] = []
   const noSecret = (name: string, text: string) => {
     outputs.push({ name, text })
-    assert.ok(!text.includes(SECRET), `${name} shows the secret`)
+    assert.deepEqual(
+      [SECRET, ...TOKEN_LINES].filter((s) => text.includes(s)),
+      [],
+      `${name} shows a secret`,
+    )
   }
 
   before(() => {
@@ -105,13 +114,13 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
     const shell = out.slice(out.indexOf('TASK [a shell script'), out.indexOf('TASK [rc of the script'))
     assert.match(
       shell,
-      /FAILED! => \{"msg": "non-zero return code", "rc": 3, "cmd": "seq 1 40 >&2; echo 'connecting with \*{8}' >&2; echo out; exit 3", "changed": true, /,
+      /FAILED! => \{"msg": "non-zero return code", "rc": 3, "cmd": "echo \\"\$TOKEN\\" >&2; seq 1 40 >&2; echo 'connecting with \*{8}' >&2; echo out; exit 3", "changed": true, /,
     )
     assert.match(
       shell,
-      /\n {2}stderr:\n {4}\.\.\. \(21 more lines; -v shows all\)\n {4}22\n(?: {4}\d\d\n){18} {4}connecting with \*{8}\n {2}stdout:\n {4}out\n\.\.\.ignoring\n/,
+      /\n {2}stderr:\n {4}\.\.\. \(22 more lines; -v shows all\)\n {4}22\n(?: {4}\d\d\n){18} {4}connecting with \*{8}\n {2}stdout:\n {4}out\n\.\.\.ignoring\n/,
     )
-    assert.match(out, /"msg": "sh rc=3 lines=41 out=\['out'\]"/)
+    assert.match(out, /"msg": "sh rc=3 lines=43 out=\['out'\]"/)
     // apt: Ansible's message, the apt-get command, its rc, stderr and stdout
     assert.match(
       out,
@@ -136,7 +145,7 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
     assert.equal(r.code, 2, r.stdout + r.stderr)
     noSecret('-v', r.stdout + r.stderr)
     const shell = r.stdout.slice(r.stdout.indexOf('TASK [a shell script'), r.stdout.indexOf('TASK [rc of the script'))
-    assert.match(shell, /\n {2}stderr:\n {4}1\n {4}2\n(?: {4}\d+\n){38} {4}connecting with \*{8}\n {2}stdout:\n {4}out\n/)
+    assert.match(shell, /\n {2}stderr:\n {4}\*{8}\n {4}1\n {4}2\n(?: {4}\d+\n){38} {4}connecting with \*{8}\n {2}stdout:\n {4}out\n/)
     assert.ok(!shell.includes('more lines'))
   })
 
@@ -168,9 +177,10 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
     assert.match(String(ls.end), TIME)
     assert.match(String(ls.delta), /^0:00:0\d\.\d{6}$/)
     const sh = by('a shell script that fails loudly').result!
-    assert.equal((sh.stderr_lines as string[]).length, 41, 'the whole stderr')
-    assert.equal((sh.stderr_lines as string[])[40], 'connecting with ********')
-    assert.equal(sh.cmd, "seq 1 40 >&2; echo 'connecting with ********' >&2; echo out; exit 3")
+    assert.deepEqual((sh.stderr_lines as string[]).slice(0, 2), ['********', '1'], 'the whole stderr, the token masked whole')
+    assert.equal((sh.stderr_lines as string[]).length, 42)
+    assert.equal((sh.stderr_lines as string[])[41], 'connecting with ********')
+    assert.equal(sh.cmd, `echo "$TOKEN" >&2; seq 1 40 >&2; echo 'connecting with ********' >&2; echo out; exit 3`)
     const apt = by('a package that does not exist').result!
     assert.deepEqual([apt.rc, apt.stderr, apt.msg], [100, 'E: Unable to locate package acplay-nope', "No package matching 'acplay-nope' is available"])
     assert.match(String(apt.cmd), /apt-get .* install -- acplay-nope=1\.0$/)
@@ -194,7 +204,7 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
     const tasks = report.hosts[0]!.tasks
     const sh = tasks.find((t) => t.task === 'a shell script that fails loudly')!
     assert.equal(sh.result?.rc, 3)
-    assert.equal((sh.result?.stderr_lines as string[]).length, 41)
+    assert.equal((sh.result?.stderr_lines as string[]).length, 42)
     assert.equal(tasks.find((t) => t.task === 'a package that does not exist')!.result?.stderr, 'E: Unable to locate package acplay-nope')
     assert.equal(tasks.find((t) => t.task === 'a file deploy cannot read')!.result?.fact, 'path.content')
     // the failure that ended the run is an <error> with everything; the ignored ones are in <system-out>
@@ -205,7 +215,10 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
       /^\{&quot;msg&quot;: &quot;non-zero return code&quot;, &quot;rc&quot;: 2, &quot;cmd&quot;: \[&quot;ls&quot;, &quot;\/nonexistent-\*{8}&quot;\]/,
     )
     assert.match(error[1]!, /\n {2}stderr:\n {4}ls: cannot access &apos;\/nonexistent-\*{8}&apos;: No such file or directory$/)
-    assert.match(xml, /<system-out>failed \(ignored\): [^<]*\n {2}stderr:\n {4}1\n {4}2\n[^<]* {4}connecting with \*{8}\n {2}stdout:\n {4}out<\/system-out>/)
+    assert.match(
+      xml,
+      /<system-out>failed \(ignored\): [^<]*\n {2}stderr:\n {4}\*{8}\n {4}1\n {4}2\n[^<]* {4}connecting with \*{8}\n {2}stdout:\n {4}out<\/system-out>/,
+    )
     assert.match(
       xml,
       /<system-out>failed \(ignored\): \{&quot;msg&quot;: &quot;No package matching &apos;acplay-nope&apos; is available&quot;, &quot;rc&quot;: 100,/,
@@ -217,7 +230,7 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
     const r = await capture(['script', '-qec', `stty cols 200 rows 50; ${cmd}`, '/dev/null'], { env: { TERM: 'xterm' } })
     noSecret('TTY', r.stdout + r.stderr)
     assert.match(r.stdout, /FAILED! => \{"msg": "non-zero return code", "rc": 3, /)
-    assert.match(r.stdout, /\(21 more lines; -v shows all\)/)
+    assert.match(r.stdout, /\(22 more lines; -v shows all\)/)
     assert.match(r.stdout, /E: Unable to locate package acplay-nope/)
   })
 

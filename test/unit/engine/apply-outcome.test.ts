@@ -3,7 +3,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { applyFailed, parseFact, streams } from '../../../engine/apply-outcome.js'
 import { ModuleFailure } from '../../../engine/errors.js'
+import { withStreamLines } from '../../../engine/report/failure.js'
 import { failedResult, registeredResult } from '../../../engine/run/task-result.js'
+import { Masker } from '../../../engine/secrets.js'
 import { command } from '../../../modules/command.js'
 import { shScript, type Fact, type ModuleSpec } from '../../../modules/types.js'
 
@@ -81,10 +83,21 @@ describe('registered and shown results', () => {
     assert.equal(registeredResult({ status: 'failed', msg: 'x', data: { rc: 1 } }).changed, false)
     assert.equal(registeredResult({ status: 'ok', data: { changed: true } }).changed, false)
   })
-  it('a failure shows the registered value without failed; nothing when it succeeded or under no_log', () => {
+  it('a failure shows the registered value without failed (its lines are split after masking); nothing when it succeeded or under no_log', () => {
     const reg = registeredResult({ status: 'failed', msg: 'm', data: { rc: 2, ...streams({ stdout: '', stderr: 'e\n' }) } })
-    assert.deepEqual(failedResult('failed', reg, false), { rc: 2, stdout: '', stderr: 'e', stdout_lines: [], stderr_lines: ['e'], changed: false, msg: 'm' })
+    assert.deepEqual(failedResult('failed', reg, false), { rc: 2, stdout: '', stderr: 'e', changed: false, msg: 'm' })
     assert.equal(failedResult('ok', reg, false), undefined)
+    // a secret over two lines in stderr: masked whole, then split, it never shows in parts
+    const masker = new Masker()
+    masker.add('-----BEGIN KEY-----\nsecretbody')
+    const leaked = registeredResult({
+      status: 'failed',
+      msg: 'm',
+      data: { rc: 1, ...streams({ stdout: '', stderr: 'key:\n-----BEGIN KEY-----\nsecretbody\n' }) },
+    })
+    const shown = withStreamLines(masker.maskDeep(failedResult('failed', leaked, false)!))
+    assert.deepEqual(shown.stderr_lines, ['key:', '********'])
+    assert.ok(!JSON.stringify(shown).includes('secretbody'))
     assert.equal(failedResult('failed', reg, true), undefined)
   })
 })
