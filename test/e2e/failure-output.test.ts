@@ -204,7 +204,7 @@ describe('a failed task says why, in every output', { skip: testbedSkip() }, () 
     const tasks = report.hosts[0]!.tasks
     const sh = tasks.find((t) => t.task === 'a shell script that fails loudly')!
     assert.equal(sh.result?.rc, 3)
-    assert.equal((sh.result?.stderr_lines as string[]).length, 42)
+    assert.equal((sh.result!.stderr_lines as string[]).length, 42)
     assert.equal(tasks.find((t) => t.task === 'a package that does not exist')!.result?.stderr, 'E: Unable to locate package acplay-nope')
     assert.equal(tasks.find((t) => t.task === 'a file deploy cannot read')!.result?.fact, 'path.content')
     // the failure that ended the run is an <error> with everything; the ignored ones are in <system-out>
