@@ -62,11 +62,21 @@ function validateLine(argv: readonly string[], tmp: string): string {
   return `${argv.map(arg).join(' ')} || { echo ${quote(`validation failed: ${argv.join(' ')}`)} >&2; exit 1; }`
 }
 
-export function planScript(changes: readonly Change[]): string {
-  const lines = ['set -e']
+/** What one part of a plan script does: a command, or a batch of uploads. */
+export type PlanStep = { command: Command } | { uploads: string[] }
+
+// On failure the script's EXIT trap names the step that failed and its exit status, on stderr.
+const STEP_TRAP = `trap 's=$?; [ "$s" -eq 0 ] || printf "\\n@@acplay-step %s %s\\n" "$acplay_step" "$s" >&2' EXIT`
+const STEP_MARK = /\n@@acplay-step (\d+) (\d+)\n$/
+
+/** The plan's ONE script, and its steps in order (a failure names the step's index). */
+export function planSteps(changes: readonly Change[]): { script: string; steps: PlanStep[] } {
+  const lines = ['set -e', STEP_TRAP]
+  const steps: PlanStep[] = []
+  const step = (s: PlanStep, text: string) => lines.push(`acplay_step=${steps.push(s) - 1}`, text)
   let batch: Upload[] = []
   const flush = () => {
-    if (batch.length) lines.push(uploadsScript(batch))
+    if (batch.length) step({ uploads: batch.map((u) => u.dest) }, uploadsScript(batch))
     batch = []
   }
   for (const c of changes) {
@@ -74,9 +84,18 @@ export function planScript(changes: readonly Change[]): string {
     // a change's commands run after its upload is in place; consecutive pure uploads share one batch
     if (c.commands.length) {
       flush()
-      for (const cmd of c.commands) lines.push(commandLine(cmd))
+      for (const cmd of c.commands) step({ command: cmd }, commandLine(cmd))
     }
   }
   flush()
-  return `${lines.join('\n')}\n`
+  return { script: `${lines.join('\n')}\n`, steps }
+}
+
+export const planScript = (changes: readonly Change[]): string => planSteps(changes).script
+
+/** A plan script's result without the failure mark, and the step that failed (by the mark). */
+export function failedStep<T extends { stderr: string }>(out: T, steps: readonly PlanStep[]): { out: T; step?: PlanStep } {
+  const m = STEP_MARK.exec(out.stderr)
+  if (!m) return { out }
+  return { out: { ...out, stderr: out.stderr.slice(0, m.index) }, step: steps[Number(m[1])] }
 }

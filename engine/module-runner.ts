@@ -3,7 +3,8 @@
  * The run loop and the module tests both go through here, so tests exercise the real path.
  */
 import { AcplayError, ModuleFailure } from './errors.js'
-import { commandLine, planScript } from './apply-plan.js'
+import { commandLine } from './apply-plan.js'
+import { applyFailed, applyPlan, parseFact } from './apply-outcome.js'
 import { EffectStore } from './effects.js'
 import type { Become, Connection } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
@@ -55,7 +56,7 @@ export function moduleContext(env: ModuleEnv): ModuleContext {
       const ahead = env.readAhead?.take?.(fact.name, key, env.become?.user)
       if (ahead) return ahead.value as never
       const out = await exec(`${commandLine(fact.command(...args))}\n`)
-      return fact.parse(out, ...args)
+      return parseFact(fact, out, args)
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
     findFile: env.findFile ?? ((p) => p),
@@ -95,15 +96,12 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return { status: 'changed', changes, data: plan.data ?? {} }
   }
   env.readAhead?.changing()
-  const out = await env.conn.exec(planScript(plan.changes), { become: env.become })
+  const out = await applyPlan(env.conn, env.become, plan.changes)
   if (mod.interpret) {
     const o = mod.interpret(params as never, out)
     return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data } }
   }
-  if (out.rc !== 0) {
-    const msg = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
-    return { status: 'failed', msg, changes, data: { rc: out.rc, stderr: out.stderr, stdout: out.stdout } }
-  }
+  if (out.rc !== 0) return applyFailed(mod, params, out, changes)
   return { status: 'changed', changes, data: plan.data ?? {} }
 }
 

@@ -7,7 +7,7 @@
 import { ModuleFailure } from '../engine/errors.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
-import { planApt, type Wanted } from './apt/plan.js'
+import { aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
 
 const VERSION = /^[A-Za-z0-9.+~:-]+$/
 
@@ -71,4 +71,5 @@ export const apt = defineModule({
     for (const [n, pkg] of known) facts.packages[n] = pkg
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
+  failureMsg: (_p, out) => aptFailureMsg(out),
 })

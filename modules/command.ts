@@ -5,7 +5,7 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { defineModule } from './types.js'
-import { EXEC_PARAMS, execReturns, interpretExec, planExec, shellJoin } from './command/exec-plan.js'
+import { EXEC_PARAMS, execReturns, interpretExec, planExec } from './command/exec-plan.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
 
 function argvOf(p: { cmd?: string; argv?: string[] }): string[] {
@@ -45,7 +45,7 @@ export const command = defineModule({
 `,
   async plan(p, ctx) {
     const argv = argvOf(p)
-    return planExec(argv, shellJoin(argv), p, ctx)
+    return planExec(argv, argv, p, ctx)
   },
   interpret(p, out) {
     return interpretExec(argvOf(p), out)

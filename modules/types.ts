@@ -100,6 +100,15 @@ export interface ModuleContext {
   render(text: string): string
 }
 
+/** The applied plan's script: its exit code and output (the engine's failure mark removed), and when it ran. */
+export interface Applied extends ExecResult {
+  /** when the script started and ended, in microseconds since the epoch (the controller's clock) */
+  startUs: number
+  endUs: number
+  /** on a non-zero rc: the command that failed (undefined when a batch of uploads failed) */
+  failedCommand?: Command
+}
+
 /** A module's outcome after apply, for modules whose result depends on what the commands printed. */
 export interface Outcome {
   failed: boolean
@@ -123,7 +132,9 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   converges?: boolean
   plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>
   /** Interprets the applied commands' output (rc/stdout of `command`); default: rc 0 is success. */
-  interpret?(p: ParamValues<S>, out: ExecResult): Outcome
+  interpret?(p: ParamValues<S>, out: Applied): Outcome
+  /** The message of a failed apply, as Ansible words it for this module; default: the end of stderr. */
+  failureMsg?(p: ParamValues<S>, out: Applied): string | undefined
   /** where the module was loaded from, for error messages */
   file?: string
 }

@@ -1,4 +1,5 @@
 /** One JSON document on stdout at the end (`--json`): for machines and for the tests. */
+import { withStreamLines } from './failure.js'
 import type { HostResult, Reporter, RunSummary } from './types.js'
 
 export interface JsonDocument {
@@ -22,7 +23,7 @@ export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Repor
       doc.check = i.check
     },
     onPlayStart: (p) => void doc.plays.push(p),
-    onHostResult: (r) => void doc.results.push(r),
+    onHostResult: (r) => void doc.results.push(r.result ? { ...r, result: withStreamLines(r.result) } : r),
     onWarning: (m) => void doc.warnings.push(m),
     onRunEnd: (s) => {
       doc.recap = s.recap

@@ -27,6 +27,13 @@ export interface HostResult {
   rescued?: boolean
   /** debug output and other values the reporter should show */
   output?: unknown
+  /**
+   * A failed task's result as Ansible shows it after `FAILED! =>`: the module's return values
+   * (command/shell: cmd, rc, stdout, stderr, *_lines, start, end, delta, msg, changed; a failed
+   * apply: the failing cmd, rc, stdout, stderr; a failed fact read: fact, rc, stderr). Masked.
+   * stdout_lines / stderr_lines are left to the reporters (report/failure.ts withStreamLines).
+   */
+  result?: Record<string, unknown>
   durationMs: number
   /** no_log: the reporter shows no msg, output or diff */
   hidden?: boolean

@@ -17,6 +17,7 @@ import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
+import { failedResult, registeredResult } from './task-result.js'
 import { findFile } from './find-file.js'
 import { falseCondition, runModes } from './gate.js'
 import type { HostState } from './host-state.js'
@@ -162,8 +163,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     storeResultFacts(pc.run, host, outcome.data)
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
-  let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }
-  if (outcome.msg) registered.msg = outcome.msg
+  let registered = registeredResult(outcome)
   let status = outcome.status
   const withResult = task.register ? { ...vars, [task.register]: registered } : vars
   if (status !== 'unreachable' && status !== 'skipped') {
@@ -186,6 +186,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     reason: outcome.reason,
     changes: outcome.changes,
     output: outcome.output,
+    result: failedResult(status, registered, noLog),
     hidden: noLog || undefined,
     durationMs: 0,
     registered,

@@ -7,8 +7,9 @@
  * so the version is left unknown (a later `latest` task in check mode then says "depends on an earlier change").
  */
 import { ModuleFailure } from '../../engine/errors.js'
+import { shellJoin } from '../../engine/connection/quote.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
-import type { Change, Command, FactEffect, Plan } from '../types.js'
+import type { Applied, Change, Command, FactEffect, Plan } from '../types.js'
 
 export interface AptParams {
   name?: string[]
@@ -26,6 +27,16 @@ export interface Wanted {
 
 const APT_GET = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120']
 const DPKG_OPTS = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+
+/** Ansible's message when apt-get fails (its apt module's wording). */
+export function aptFailureMsg(out: Applied): string | undefined {
+  const missing = /^E: Unable to locate package (\S+)$/m.exec(out.stderr)
+  if (missing) return `No package matching '${missing[1]}' is available`
+  const argv = out.failedCommand?.argv
+  if (!argv?.includes('apt-get')) return undefined
+  const err = out.stderr.trim()
+  return argv[argv.length - 1] === 'update' ? `Failed to update apt cache: ${err || 'unknown reason'}` : `'${shellJoin(argv)}' failed: ${err}`
+}
 
 const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
 const show = (pkg: AptPackage | undefined) =>

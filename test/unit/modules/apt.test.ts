@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
-import { needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
+import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 
 const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
 const RECORDED = `bash\tii \t5.2.15-2+b8
@@ -86,5 +86,24 @@ describe('apt planner', () => {
     const f: AptPackages = { packages: { x: { name: 'x', status: 'installed' } } }
     const p = planApt({ ...base, state: 'latest' }, [{ name: 'x' }], f, new Set(['x']))
     assert.match(p.kind === 'change' ? p.changes[0]!.summary : '', /^would change \(depends on an earlier change\)/)
+  })
+})
+
+describe("apt's failure message (Ansible's wording)", () => {
+  const applied = (argv: string[], stderr: string) => ({ rc: 100, stdout: 'Reading package lists...\n', stderr, startUs: 0, endUs: 1, failedCommand: { argv } })
+  const install = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', 'install', '--', 'acplay-nope=1.0']
+  it('a package apt cannot find: No package matching', () => {
+    assert.equal(aptFailureMsg(applied(install, 'E: Unable to locate package acplay-nope\n')), "No package matching 'acplay-nope' is available")
+  })
+  it("another apt-get failure: 'CMD' failed: stderr; a failed cache update says so", () => {
+    assert.equal(
+      aptFailureMsg(applied(install, "E: Version '9.9' for 'bash' was not found\n")),
+      "'env DEBIAN_FRONTEND=noninteractive apt-get -y install -- acplay-nope=1.0' failed: E: Version '9.9' for 'bash' was not found",
+    )
+    assert.equal(aptFailureMsg(applied(['env', 'apt-get', '-y', 'update'], 'E: no network\n')), 'Failed to update apt cache: E: no network')
+  })
+  it('a step that is not apt-get: the default message', () => {
+    assert.equal(aptFailureMsg(applied(['touch', '/x'], 'touch: denied\n')), undefined)
+    assert.equal(aptFailureMsg({ ...applied([], 'x'), failedCommand: undefined }), undefined)
   })
 })
