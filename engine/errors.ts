@@ -35,6 +35,10 @@ export const hostKeyError = (msg: string, where: Location = {}) => new AcplayErr
 export const becomeError = (msg: string, where: Location = {}) => new AcplayError('E_BECOME', msg, where)
 export const inventoryError = (msg: string, where: Location = {}) => new AcplayError('E_INVENTORY', msg, where)
 export const playbookError = (msg: string, where: Location = {}) => new AcplayError('E_PLAYBOOK', msg, where)
+/** A command passed its time limit (the task keyword `timeout`); it was stopped. */
+export const timeoutError = (msg: string, where: Location = {}) => new AcplayError('E_TIMEOUT', msg, where)
+/** The run was interrupted (SIGINT, SIGTERM) while this host was working. */
+export const interruptedError = (msg: string, where: Location = {}) => new AcplayError('E_INTERRUPTED', msg, where)
 export const optionError = (msg: string) => new AcplayError('E_OPTION', msg)
 
 /** A module's own failure: the task fails with this message, the run goes on. */

@@ -30,7 +30,16 @@ export function runCommand(name: string, description: string): Command {
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
-    .option('--ssh-common-args <args>', "accepts '-o StrictHostKeyChecking=no' to turn host key checking off")
+    .option(
+      '--ssh-common-args <args>',
+      'ssh -o options acplay understands: StrictHostKeyChecking (yes, accept-new, no), UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax',
+    )
+    .option('--ssh-extra-args <args>', 'more ssh -o options (as --ssh-common-args)')
+    .addOption(
+      new Option('-T, --timeout <seconds>', 'connection timeout in seconds (default 10; ansible_timeout per host)').argParser((v) =>
+        positiveInt(v, '--timeout'),
+      ),
+    )
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
@@ -50,7 +59,6 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
       .flatMap((x) => x.split(','))
       .map((s) => s.trim())
       .filter(Boolean)
-  const hostKeyChecking = typeof f.sshCommonArgs === 'string' && /StrictHostKeyChecking\s*=\s*no/i.test(f.sshCommonArgs) ? false : undefined
   return {
     playbook,
     inventory: f.inventory.length ? f.inventory : ['/etc/ansible/hosts'],
@@ -67,7 +75,8 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     becomeUser: f.becomeUser as string | undefined,
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
-    hostKeyChecking,
+    timeout: f.timeout as number | undefined,
+    sshArgs: [f.sshCommonArgs, f.sshExtraArgs].filter((a): a is string => typeof a === 'string'),
   }
 }
 

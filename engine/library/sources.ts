@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { findAnsibleCfg } from '../ansible-cfg.js'
 import { AcplayError } from '../errors.js'
 
 export type LibrarySource =
@@ -60,11 +61,6 @@ function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
   if (!isDir(path)) return { kind: 'file', path, origin }
   if (existsSync(join(path, 'package.json'))) return { kind: 'package', name: path, fromDir: dir, origin }
   return { kind: 'dir', path, origin }
-}
-
-function findAnsibleCfg(baseDir: string, cwd: string): string | undefined {
-  if (process.env.ANSIBLE_CONFIG) return existsSync(process.env.ANSIBLE_CONFIG) ? resolve(process.env.ANSIBLE_CONFIG) : undefined
-  return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg')].find((p) => existsSync(p))
 }
 
 /** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */

@@ -30,7 +30,7 @@ export const COMMON_KEYWORDS = [
 /** accepted and without effect here (acplay always uses sudo, one collection namespace, no debugger) */
 const IGNORED = ['become_method', 'collections', 'debugger', 'throttle']
 export const LOOP_KEYWORDS = ['loop', 'with_items', 'with_list', 'with_dict', 'loop_control']
-const MODULE_KEYWORDS = [...LOOP_KEYWORDS, 'register', 'notify', 'changed_when', 'failed_when', 'args', 'until', 'retries', 'delay']
+const MODULE_KEYWORDS = [...LOOP_KEYWORDS, 'register', 'notify', 'changed_when', 'failed_when', 'args', 'until', 'retries', 'delay', 'timeout']
 const BLOCK_KEYWORDS = ['block', 'rescue', 'always']
 export const TASK_KEYWORDS = new Set([...COMMON_KEYWORDS, ...IGNORED, ...MODULE_KEYWORDS, ...BLOCK_KEYWORDS, 'listen'])
 
@@ -171,6 +171,7 @@ function moduleKeywords(scope: TaskScope, task: ModuleTask, es: Entry[]): void {
         break
       case 'retries':
       case 'delay':
+      case 'timeout':
         task[key] = scalarNumber(scope, key, value)
         break
       case 'loop_control':

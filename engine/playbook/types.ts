@@ -54,6 +54,8 @@ export interface ModuleTask extends TaskKeywords {
   until?: string[]
   retries?: number | string
   delay?: number | string
+  /** seconds the task may take on a host; past it its command is stopped and the task fails */
+  timeout?: number | string
 }
 
 export interface LoopControl {

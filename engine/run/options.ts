@@ -20,5 +20,9 @@ export interface RunOptions {
   startAtTask?: string
   /** host_key_checking = False */
   hostKeyChecking?: boolean
+  /** -T/--timeout: seconds to wait for a connection (default 10; ansible_timeout per host wins) */
+  timeout?: number
+  /** --ssh-common-args, --ssh-extra-args: the -o options acplay understands (engine/connection/settings.ts) */
+  sshArgs?: string[]
   reporters?: Reporter[]
 }

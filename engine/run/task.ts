@@ -246,8 +246,17 @@ export function hostModuleEnv(
       // facts read ahead are the host's own, read without a task environment
       readAhead: local || env ? undefined : host.readAhead,
       onApply: () => somethingChanged(pc.run),
+      timeoutMs: taskTimeoutMs(task, vars, where),
     },
   }
+}
+
+/** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */
+function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: AcplayError['where']): number | undefined {
+  if (task.timeout === undefined) return undefined
+  const s = Number(templateValue(task.timeout, vars, where))
+  if (!Number.isFinite(s) || s < 0) throw new AcplayError('E_PARAM', `timeout must be a number of seconds, got ${JSON.stringify(task.timeout)}`, where)
+  return s > 0 ? s * 1000 : undefined
 }
 
 async function runHostModule(
