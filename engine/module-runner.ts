@@ -3,9 +3,9 @@
  * The run loop and the module tests both go through here, so tests exercise the real path.
  */
 import { AcplayError, ModuleFailure } from './errors.js'
-import { commandLine, planScript } from './apply-plan.js'
+import { commandLine, planApply } from './apply-plan.js'
 import { EffectStore } from './effects.js'
-import type { Become, Connection } from './connection/types.js'
+import type { Become, Connection, ExecOptions } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { FactCache } from './fact-cache.js'
@@ -40,11 +40,18 @@ export interface ModuleEnv {
   readAhead?: FactCache
   /** called before a plan is applied: the host is about to change */
   onApply?: () => void
+  /** the task keyword `timeout`: every command of the task must be done this long after it starts */
+  timeoutMs?: number
 }
 
-export function moduleContext(env: ModuleEnv): ModuleContext {
+/** The exec options of one command: become, and what is left of the task's time. */
+function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions {
+  return { become: env.become, timeoutMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()) }
+}
+
+export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined): ModuleContext {
   const effects = env.effects ?? new EffectStore()
-  const exec = (script: string) => env.conn.exec(script, { become: env.become })
+  const exec = (script: string) => env.conn.exec(script, execOptions(env, deadline))
   return {
     host: env.conn.host,
     check: env.check,
@@ -82,9 +89,10 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   }
   for (const [name, def] of Object.entries(mod.params)) if (def.secret || (def.secretIf && params[def.secretIf] === true)) env.masker?.add(params[name])
 
+  const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
   let plan: Plan
   try {
-    plan = await mod.plan(params as never, moduleContext(env))
+    plan = await mod.plan(params as never, moduleContext(env, deadline))
   } catch (e) {
     return failure(e, mod)
   }
@@ -97,7 +105,8 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return { status: 'changed', changes, data: plan.data ?? {} }
   }
   env.onApply?.()
-  const out = await env.conn.exec(planScript(plan.changes), { become: env.become })
+  const { script, input } = planApply(plan.changes)
+  const out = await env.conn.exec(script, { ...execOptions(env, deadline), input })
   if (mod.interpret) {
     const o = mod.interpret(params as never, out)
     return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data } }

@@ -6,11 +6,12 @@
  * Effects: see files/write.ts (one file) and files/copy-tree.ts (a directory); a directory created
  * for `dest: dir/` is recorded as path.stat { type: 'directory' }.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { attrWant, modeParam } from './files/attrs.js'
 import { planTreeCopy } from './files/copy-tree.js'
+import { localBytes } from './files/local-file.js'
 import { localTree } from './files/local-tree.js'
 import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
 import { statPaths } from './files/stat.js'
@@ -80,8 +81,10 @@ export const copy = defineModule({
       const root = p.src!.endsWith('/') ? p.dest : join(p.dest, basename(src))
       return planTreeCopy(ctx, { root, local: localTree(src), want, directoryMode, force: p.force, secret: p.secret })
     }
-    const content = readFileSync(src)
-    const srcMode = statSync(src).mode & 0o7777
+    const st = statSync(src)
+    const bytes = localBytes(src, st.size)
+    const content = 'content' in bytes ? { content: bytes.content } : { source: bytes.source }
+    const srcMode = st.mode & 0o7777
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
     const intoDir = join(destPath, basename(src))
     const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
@@ -93,14 +96,14 @@ export const copy = defineModule({
         commands: [{ argv: ['mkdir', '-p', '--', p.dest] }],
         effects: [{ fact: 'path.stat', key: destPath, value: { exists: true, type: 'directory', mode, owner: stats.user, group: stats.group } }],
       }
-      const w = await planWrite(ctx, { ...base, dest: intoDir, content, srcMode }, stats)
+      const w = await planWrite(ctx, { ...base, dest: intoDir, ...content, srcMode }, stats)
       return w.kind === 'change'
         ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } }
         : { kind: 'change', changes: [mk], data: { dest: intoDir } }
     }
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))
-    return withDest(await planWrite(ctx, { ...base, dest, content, srcMode }, stats), dest)
+    return withDest(await planWrite(ctx, { ...base, dest, ...content, srcMode }, stats), dest)
   },
 })
 

@@ -1,30 +1,41 @@
 /** The control-side tree that copy sends: every directory and file (links followed, as Ansible's local_follow). */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { sha256 } from './stat.js'
+import { sha256FileSync } from './local-file.js'
 
 export interface LocalEntry {
   type: 'file' | 'directory'
   /** permission bits (for mode=preserve) */
   mode: number
-  content?: Buffer
-  sha256?: string
+  /** the control-side path */
+  path: string
+  size: number
 }
 
-/** Entries keyed by path relative to `dir` ('' is `dir` itself), parents before children. */
+/** Entries keyed by path relative to `dir` ('' is `dir` itself), parents before children. Contents are read when needed. */
 export function localTree(dir: string): Map<string, LocalEntry> {
   const out = new Map<string, LocalEntry>()
   const walk = (rel: string) => {
     const abs = rel ? join(dir, rel) : dir
     const st = statSync(abs)
     if (st.isDirectory()) {
-      out.set(rel, { type: 'directory', mode: st.mode & 0o7777 })
+      out.set(rel, { type: 'directory', mode: st.mode & 0o7777, path: abs, size: 0 })
       for (const name of readdirSync(abs).sort()) walk(rel ? `${rel}/${name}` : name)
     } else if (st.isFile()) {
-      const content = readFileSync(abs)
-      out.set(rel, { type: 'file', mode: st.mode & 0o7777, content, sha256: sha256(content) })
+      out.set(rel, { type: 'file', mode: st.mode & 0o7777, path: abs, size: st.size })
     }
   }
   walk('')
   return out
+}
+
+const sums = new WeakMap<LocalEntry, string>()
+
+/** A file entry's sha256, read once (in bounded memory) and only when asked. */
+export function entrySha256(e: LocalEntry): string {
+  const known = sums.get(e)
+  if (known) return known
+  const s = sha256FileSync(e.path)
+  sums.set(e, s)
+  return s
 }
