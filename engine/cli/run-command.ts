@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { load, run } from '../run.js'
 import type { RunOptions } from '../run/options.js'
 import type { RunSummary } from '../report/types.js'
+import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
 import { listHosts, listTasks } from '../run/listing.js'
 import { parseExtraVars } from '../vars/extra-vars.js'
@@ -93,6 +94,30 @@ export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSum
     process.stdout.write(`${(f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n')}\n`)
     return 0
   }
-  const summary = await run({ ...opts, reporters: await reportersFor(f, opts) }, loaded)
+  const summary = await withSignals(async (signal) => run({ ...opts, reporters: await reportersFor(f, opts), signal }, loaded))
+  if (summary.interrupted) {
+    process.stderr.write(`${interruptedLines(summary.interrupted).join('\n')}\n`)
+    return interruptedExitCode(summary.interrupted.reason)
+  }
   return exitCodeOf(summary)
+}
+
+/**
+ * SIGINT and SIGTERM interrupt the run (its remote commands are stopped, it says what it left
+ * undone); a second one exits at once.
+ */
+async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController()
+  const handler = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) process.exit(interruptedExitCode(sig))
+    ac.abort(sig)
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  try {
+    return await fn(ac.signal)
+  } finally {
+    process.off('SIGINT', handler)
+    process.off('SIGTERM', handler)
+  }
 }

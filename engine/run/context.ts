@@ -24,6 +24,8 @@ export interface RunContext {
   quietTasks: number
   /** something was applied during the current task */
   changedInTask: boolean
+  /** set when the run is interrupted (SIGINT, SIGTERM, the caller's AbortSignal): why */
+  interrupted?: string
 }
 
 export interface PlayContext {

@@ -3,7 +3,7 @@
  * parallel up to `forks` (one p-limit for the whole run). Blocks, rescue/always, includes and
  * meta tasks are handled here; a single module task is run by task.ts.
  */
-import { maskResultDiffs } from '../report/mask-diff.js'
+import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import type { Task } from '../playbook/types.js'
 import { emit, emitAsync, taskDone, taskRef, type PlayContext } from './context.js'
@@ -71,7 +71,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
 }
 
 export function record(pc: PlayContext, r: HostResult): void {
-  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
+  const masked = maskResult(pc.run.masker, r)
   pc.run.results.push(masked)
   emit(pc.run, 'onHostResult', masked)
 }

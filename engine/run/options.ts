@@ -25,4 +25,6 @@ export interface RunOptions {
   /** --ssh-common-args, --ssh-extra-args: the -o options acplay understands (engine/connection/settings.ts) */
   sshArgs?: string[]
   reporters?: Reporter[]
+  /** aborting it interrupts the run (its reason, e.g. 'SIGINT', is reported): running commands are stopped, nothing new starts */
+  signal?: AbortSignal
 }

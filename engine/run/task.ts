@@ -9,7 +9,7 @@ import { AcplayError, ModuleFailure } from '../errors.js'
 import { runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import type { ModuleTask } from '../playbook/types.js'
-import { maskResultDiffs } from '../report/mask-diff.js'
+import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { toBool } from '../vars/filters-core.js'
@@ -22,11 +22,16 @@ import { taskVars, type Scope } from './scope.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
+/** The reason of a task skipped because the run was interrupted before it started on the host. */
+export const NOT_STARTED = 'not started: the run was interrupted'
+
 export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: ref.name, host: host.name }
   const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
+  // queued for a free fork when the run was interrupted: it never started
+  if (host.interrupted) return { ...base, status: 'skipped', reason: `${NOT_STARTED} (${pc.run.interrupted})`, durationMs: 0 }
   let vars: Record<string, unknown>
   try {
     vars = taskVars(pc, host, scope, task)
@@ -49,7 +54,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       const once = await runOnce(pc, task, host, scope, itemVars, where)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
-      emit(pc.run, 'onItemResult', maskResultDiffs(pc.run.masker.maskDeep(stripRegistered(r))))
+      emit(pc.run, 'onItemResult', maskResult(pc.run.masker, stripRegistered(r)))
       if (r.status === 'unreachable') break
     }
     return finish(pc, task, host, scope, aggregate(base, results), Date.now() - started)
