@@ -51,3 +51,11 @@ export class ModuleFailure extends Error {
     this.name = 'ModuleFailure'
   }
 }
+
+/** A read that saw the host change under it (a file rewritten while it was read): asking again may succeed. */
+export class ChangedWhileRead extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ChangedWhileRead'
+  }
+}

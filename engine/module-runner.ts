@@ -2,10 +2,10 @@
  * Runs one module invocation on one host: validate args, plan, and (unless check mode) apply.
  * The run loop and the module tests both go through here, so tests exercise the real path.
  */
-import { AcplayError, ModuleFailure } from './errors.js'
+import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import { commandLine, planApply } from './apply-plan.js'
 import { EffectStore } from './effects.js'
-import type { Become, Connection, ExecOptions } from './connection/types.js'
+import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { FactCache } from './fact-cache.js'
@@ -63,12 +63,40 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
       if (env.check && effects.has(fact.name, key)) return effects.get(fact.name, key) as never
       const ahead = env.readAhead?.take(fact.name, key, env.become?.user)
       if (ahead) return ahead.value as never
-      const out = await exec(`${commandLine(fact.command(...args))}\n`)
-      return fact.parse(out, ...args)
+      return readFact(
+        () => exec(`${commandLine(fact.command(...args))}\n`),
+        (out) => fact.parse(out, ...args),
+      )
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
     findFile: env.findFile ?? ((p) => p),
     render: env.render ?? ((t) => t),
+  }
+}
+
+/** A read that ran into a change on the host is asked again this many times before the task fails. */
+const READ_ATTEMPTS = 3
+
+/**
+ * One fact read: what the host answered, parsed. A fact that cannot be read (the host said no, or
+ * changed under the read) fails the task with the fact's message; it is not the module crashing.
+ */
+async function readFact<T>(ask: () => Promise<ExecResult>, parse: (out: ExecResult) => T): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const out = await ask()
+    try {
+      return parse(out)
+    } catch (e) {
+      if (e instanceof ChangedWhileRead && attempt < READ_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, 50 * attempt))
+        continue
+      }
+      if (e instanceof AcplayError || e instanceof ModuleFailure) throw e
+      const msg = e instanceof Error ? e.message : String(e)
+      throw new ModuleFailure(
+        e instanceof ChangedWhileRead ? `${msg}, ${READ_ATTEMPTS} times: something else keeps changing it (another run? acplay run --lock takes turns)` : msg,
+      )
+    }
   }
 }
 

@@ -41,6 +41,11 @@ export function runCommand(name: string, description: string): Command {
         positiveInt(v, '--timeout'),
       ),
     )
+    .addOption(
+      new Option('--lock [seconds]', 'one run at a time per host: wait up to SECONDS (default 300) for another acplay run on a host to finish').argParser((v) =>
+        positiveInt(v, '--lock'),
+      ),
+    )
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
@@ -77,6 +82,7 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
     timeout: f.timeout as number | undefined,
+    lock: f.lock === true ? 300 : (f.lock as number | undefined),
     sshArgs: [f.sshCommonArgs, f.sshExtraArgs].filter((a): a is string => typeof a === 'string'),
   }
 }

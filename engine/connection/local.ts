@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { interruptedError, timeoutError } from '../errors.js'
 import { checkBecome, shellArgv, streamArgv } from './become.js'
+import { awaitLock, lockScript } from './run-lock.js'
 import { sendStream } from './stream-exec.js'
 import type { Connection, ExecOptions, ExecResult } from './types.js'
 
@@ -13,11 +14,28 @@ export class LocalConnection implements Connection {
   readonly connectCount = 0
   private running = new Set<ChildProcess>()
   private interrupted?: string
+  private locking?: Promise<ChildProcess>
 
-  constructor(readonly host: string) {}
+  /** `lockWaitS`: --lock, the host's run lock (run-lock.ts) held from the first script to close() */
+  constructor(
+    readonly host: string,
+    private readonly lockWaitS?: number,
+  ) {}
+
+  private lock(): Promise<ChildProcess | undefined> {
+    if (this.lockWaitS === undefined) return Promise.resolve(undefined)
+    this.locking ??= (async () => {
+      const child = spawn('/bin/sh', ['-c', lockScript(this.lockWaitS!)], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const done = new Promise((r) => child.on('close', r))
+      await awaitLock(this.host, child.stdout!, child.stderr!, done, child.stdin!) // refused once, refused for the run
+      return child
+    })()
+    return this.locking
+  }
 
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.interrupted) throw interruptedError(`interrupted (${this.interrupted})`, { host: this.host })
+    await this.lock()
     this.execCount++
     const [cmd, ...args] = opts.input ? streamArgv(script, opts.become) : shellArgv(opts.become)
     const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
@@ -56,7 +74,10 @@ export class LocalConnection implements Connection {
     return this.running.size > 0
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    const holder = await this.locking?.catch(() => undefined)
+    holder?.stdin?.end()
+  }
 }
 
 async function* once(script: string): AsyncIterable<Buffer> {

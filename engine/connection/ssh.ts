@@ -7,6 +7,7 @@ import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable 
 import { asUser, checkBecome, shellArgv, streamArgv } from './become.js'
 import { hostKeyAlgorithms, knownHostKeys, recordHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js'
 import { shellJoin } from './quote.js'
+import { awaitLock, lockScript } from './run-lock.js'
 import { SessionClosed, ShellSession } from './shell-session.js'
 import { sendStream } from './stream-exec.js'
 import { DEFAULT_TIMEOUTS } from './settings.js'
@@ -27,6 +28,8 @@ export interface SshOptions {
   /** ServerAliveInterval and ServerAliveCountMax: a link that answers nothing for interval x count is lost */
   keepaliveIntervalMs?: number
   keepaliveCountMax?: number
+  /** --lock: hold the host's run lock while connected, waiting this long for another run to release it */
+  lockWaitS?: number
 }
 
 const policyOf = (v: SshOptions['hostKeyChecking']): HostKeyPolicy => (v === true ? 'yes' : v === false ? 'no' : v)
@@ -48,6 +51,7 @@ export class SshConnection implements Connection {
   /** why the link went away (keepalive timeout, reset), for the unreachable message */
   private lost?: string
   private interrupted?: AcplayError
+  private lockRefused?: AcplayError
   /** keyed by the become user ('' = the login user) */
   private sessions = new Map<string, Promise<ShellSession>>()
   /** exec channels of streamed scripts (large uploads) still running */
@@ -68,11 +72,31 @@ export class SshConnection implements Connection {
 
   private connect(): Promise<Client> {
     if (this.interrupted) return Promise.reject(this.interrupted)
-    this.connecting ??= this.open().catch((e) => {
-      this.connecting = undefined // a later task may retry; the first failure is reported
-      throw e
-    })
+    // a run that did not get the lock never takes it later, halfway through its tasks
+    if (this.lockRefused) return Promise.reject(this.lockRefused)
+    this.connecting ??= this.open()
+      .then((client) => this.lock(client))
+      .catch((e) => {
+        this.connecting = undefined // a later task may retry; the first failure is reported
+        throw e
+      })
     return this.connecting
+  }
+
+  /** --lock: the run lock, held by a command on its own channel until the connection closes. */
+  private async lock(client: Client): Promise<Client> {
+    if (this.opts.lockWaitS === undefined) return client
+    const ch = await this.openChannel(client, shellJoin(['/bin/sh', '-c', lockScript(this.opts.lockWaitS)]))
+    const done = new Promise((r) => ch.on('close', r))
+    try {
+      await awaitLock(this.opts.name, ch, ch.stderr, done, ch)
+    } catch (e) {
+      if (this.client === client) this.client = undefined
+      client.end()
+      this.lockRefused = e as AcplayError
+      throw e
+    }
+    return client
   }
 
   private open(): Promise<Client> {
@@ -175,7 +199,7 @@ export class SshConnection implements Connection {
     if (opts.input) return this.execStreamed(client, script, opts)
     let out: ExecResult
     const session = await this.session(opts).catch((e) => {
-      throw this.lostError(e)
+      throw e instanceof AcplayError ? e : this.lostError(e)
     })
     try {
       out = await this.limited(session.run(script), opts, () => this.stopSession(session, opts.become))
@@ -293,8 +317,15 @@ export class SshConnection implements Connection {
         () => {},
       )
     this.sessions.clear()
+    const connecting = this.connecting
+    this.connecting = undefined
     this.client?.end()
     this.client = undefined
+    // a connection still being made (waiting for the run lock) is ended once it is there
+    connecting?.then(
+      (c) => c.end(),
+      () => {},
+    )
   }
 }
 

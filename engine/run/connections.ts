@@ -28,7 +28,7 @@ export function connectionFor(name: string, vars: Record<string, unknown>, opts:
     if (problem) throw inventoryError(problem, { host: name })
   }
   const kind = str(vars.ansible_connection) ?? (name === 'localhost' || name === '127.0.0.1' ? 'local' : 'ssh')
-  if (kind === 'local') return new LocalConnection(name)
+  if (kind === 'local') return new LocalConnection(name, opts.lock)
   const s = connectionSettings({
     vars,
     timeout: opts.timeout,
@@ -43,6 +43,7 @@ export function connectionFor(name: string, vars: Record<string, unknown>, opts:
     user: str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user ?? userInfo().username,
     privateKeyFile: str(vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file) ?? opts.privateKey,
     ...s,
+    lockWaitS: opts.lock,
   })
 }
 

@@ -25,6 +25,8 @@ export interface RunOptions {
   /** --ssh-common-args, --ssh-extra-args: the -o options acplay understands (engine/connection/settings.ts) */
   sshArgs?: string[]
   reporters?: Reporter[]
+  /** --lock: one run at a time per host; wait this many seconds for another run to finish */
+  lock?: number
   /** aborting it interrupts the run (its reason, e.g. 'SIGINT', is reported): running commands are stopped, nothing new starts */
   signal?: AbortSignal
 }
