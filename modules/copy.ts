@@ -6,6 +6,7 @@
  * Effects: see files/write.ts (one file) and files/copy-tree.ts (a directory); a directory created
  * for `dest: dir/` is recorded as path.stat { type: 'directory' }.
  */
+import { modeCheck } from './files/mode.js'
 import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
@@ -34,8 +35,12 @@ export const copy = defineModule({
     content: { type: 'str', secretIf: 'secret', description: 'Inline content for dest (instead of src); masked everywhere with secret: true' },
     owner: { type: 'str', description: 'Owner of the files (name or uid)' },
     group: { type: 'str', description: 'Group of the files (name or gid)' },
-    mode: { type: 'raw', description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)' },
-    directory_mode: { type: 'raw', description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
+    mode: {
+      type: 'raw',
+      check: modeCheck,
+      description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)',
+    },
+    directory_mode: { type: 'raw', check: modeCheck, description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.YYYY-MM-DD@HH:MM:SS~) before overwriting a file' },
     validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
     force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },

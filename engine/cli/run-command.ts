@@ -46,6 +46,7 @@ export function runCommand(name: string, description: string): Command {
         positiveInt(v, '--lock'),
       ),
     )
+    .option('--detailed-exitcode', 'with --check (always on for check): exit 0 in sync, 2 drift, 1 error, 4 unreachable')
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
