@@ -140,6 +140,7 @@ export class SshConnection implements Connection {
       })
       client.on('close', () => {
         fail(new Error('connection closed during the handshake'))
+        this.lost ??= 'the host closed the connection'
         if (this.client !== client) return
         this.client = undefined
         this.connecting = undefined
@@ -185,7 +186,7 @@ export class SshConnection implements Connection {
         { host: o.name },
       )
     }
-    return unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${msgOf(e)}`, { host: o.name })
+    return unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${netMessage(e)}`, { host: o.name })
   }
 
   private lostError(e: unknown): AcplayError {
@@ -206,8 +207,10 @@ export class SshConnection implements Connection {
     } catch (e) {
       if (e instanceof AcplayError) throw e
       this.sessions.delete(opts.become?.user ?? '')
-      // a shell that went away without an exit status: the connection is gone
-      if (!(e instanceof SessionClosed) || !e.exited || this.interrupted) throw this.lostError(e)
+      // the connection is gone when the client closed (ssh2 closes it before its channels); a shell that
+      // went away on a live connection was refused by sudo or killed by its script (its exit status may
+      // trail the channel's close)
+      if (!(e instanceof SessionClosed) || this.client !== client || this.interrupted) throw this.lostError(e)
       // sudo refused to start the shell, or the script killed it: the script's result, like a failed exec
       const { rc, stdout, stderr } = e.result
       out = { rc: rc === 0 ? 255 : rc, stdout, stderr: stderr || `${e.message}\n` }
@@ -245,6 +248,8 @@ export class SshConnection implements Connection {
       const out = await this.limited(sendStream(channel, script, opts.input!), opts, async () => {
         channel.close()
       })
+      // an interrupt closes the channel: the script's complaint about its short stream is not the story
+      if (this.interrupted) throw this.interrupted
       if (out.rc === null) throw this.lostError(new Error('the channel closed without an exit status'))
       const res = { rc: out.rc, stdout: out.stdout, stderr: out.stderr }
       checkBecome(res, opts.become, this.host)
@@ -327,6 +332,21 @@ export class SshConnection implements Connection {
       () => {},
     )
   }
+}
+
+const NET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is sshd running?)',
+  ECONNRESET: 'connection reset by the host',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'no such host name',
+}
+
+/** A socket error as an operator reads it: what happened, with Node's code after it. */
+function netMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code
+  return code && NET_ERRORS[code] ? `${NET_ERRORS[code]} (${code})` : msgOf(e)
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
