@@ -3,7 +3,7 @@
  * the same testbed hosts, alternating, several repetitions; prints the table (bench/README.md).
  *
  *   npm run bench -- [--hosts 10] [--reps 3] [--configs default,pipelining,mitogen]
- *                    [--cases first,noop,check,scale] [--many 50] [--cpu-prof DIR]
+ *                    [--cases first,noop,check,scale,large] [--many 50] [--cpu-prof DIR]
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { compare, snapshot } from './compat.js'
 import { buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
+import { largeFileRuns } from './large.js'
 import { rows, table, type Sample } from './report.js'
 import { closeControlMasters, runTool, snapshotAcplay, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
 
@@ -157,12 +158,14 @@ async function manyHosts(art: Artifacts): Promise<void> {
   })
 }
 
-const art = buildArtifacts()
+// the large-file case needs no playbook artifacts (wheel index, psycopg2 for Ansible's modules)
+const art = ['first', 'noop', 'check', 'scale'].some((c) => CASES.has(c)) || MANY > 0 ? buildArtifacts() : (undefined as unknown as Artifacts)
 log(`bench: ${N} hosts, ${REPS} repetitions, ansible configurations ${CONFIGS.join(', ')}; work dir ${workDir}`)
 try {
   if (CASES.has('first')) await firstRuns(art)
   if (CASES.has('noop') || CASES.has('check') || CASES.has('scale')) await convergedRuns(art)
   if (MANY > 0) await manyHosts(art)
+  if (CASES.has('large')) await largeFileRuns({ reps: REPS, configs: CONFIGS, workDir, log, record: (s) => samples.push(s) })
 } finally {
   const all = rows(samples)
   writeFileSync(join(workDir, 'results.json'), JSON.stringify({ samples, rows: all, notes }, null, 2))

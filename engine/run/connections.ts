@@ -7,9 +7,23 @@ import { connectionSettings } from '../connection/settings.js'
 import { findAnsibleCfg } from '../ansible-cfg.js'
 import { inventoryError, optionError } from '../errors.js'
 import { connectionVarProblem } from '../inventory/connection-vars.js'
+import { templateValue } from '../vars/template.js'
 import type { RunOptions } from './options.js'
 import { userInfo } from 'node:os'
 import { dirname, resolve } from 'node:path'
+
+const CONNECTION_VARS = ['ansible_connection', 'ansible_host', 'ansible_port', 'ansible_user', 'ansible_timeout']
+
+/** The host's vars with its connection variables rendered (`ansible_port: "{{ port }}"`), against its vars and -e. */
+function renderedConnectionVars(name: string, hostVars: Record<string, unknown>, opts: RunOptions): Record<string, unknown> {
+  const context = { ...hostVars, ...opts.extraVars }
+  const out = { ...hostVars }
+  for (const key of Object.keys(hostVars)) {
+    if (key.startsWith('ansible_') && typeof hostVars[key] === 'string' && /\{\{|\{%/.test(hostVars[key] as string))
+      out[key] = templateValue(hostVars[key], context, { host: name })
+  }
+  return out
+}
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v))
 const cfgFiles = new Map<string, string | undefined>()
@@ -21,9 +35,10 @@ function ansibleCfgFor(playbook: string): string | undefined {
   return cfgFiles.get(dir)
 }
 
-export function connectionFor(name: string, vars: Record<string, unknown>, opts: RunOptions): Connection {
+export function connectionFor(name: string, hostVars: Record<string, unknown>, opts: RunOptions): Connection {
+  const vars = renderedConnectionVars(name, hostVars, opts)
   // values that were templates in the inventory are checked here, rendered (the others when it loaded)
-  for (const key of ['ansible_connection', 'ansible_host', 'ansible_port', 'ansible_user', 'ansible_timeout']) {
+  for (const key of CONNECTION_VARS) {
     const problem = connectionVarProblem(key, vars[key])
     if (problem) throw inventoryError(problem, { host: name })
   }
