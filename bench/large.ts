@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Testbed } from '../test/testbed/testbed.js'
 import { hostsCpuS } from './hosts.js'
-import type { Sample } from './report.js'
+import { sampleOf, type Sample } from './report.js'
 import { closeControlMasters, runTool, toolLabel, type Config, type Tool } from './tools.js'
 
 export const LARGE_SIZES_MB = [300, 500]
@@ -58,18 +58,7 @@ export async function largeFileRuns(o: {
             o.log(
               `  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(16)} ${m.wallS.toFixed(2).padStart(7)} s  cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}`,
             )
-            o.record({
-              tool: tool.kind,
-              config: tool.kind === 'ansible' ? tool.config : 'forks=1',
-              case: kase,
-              hosts: 1,
-              wallS: m.wallS,
-              maxRssMb: m.maxRssMb,
-              controllerCpuS: m.controllerCpuS,
-              hostsCpuS: hostsCpu,
-              changed: m.changed,
-              failed: m.failed,
-            })
+            o.record(sampleOf(tool, 'forks=1', kase, 1, m, hostsCpu))
           }
         }
       }

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { compare, snapshot } from './compat.js'
 import { buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
 import { largeFileRuns } from './large.js'
-import { rows, table, type Sample } from './report.js'
+import { rows, sampleOf, table, type Sample } from './report.js'
 import { closeControlMasters, runTool, snapshotAcplay, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
 
 const { values: flags } = parseArgs({
@@ -65,21 +65,7 @@ async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: stri
     `  ${toolLabel(tool).padEnd(18)} ${kase.padEnd(6)} ${String(hosts).padStart(3)} hosts  ${m.wallS.toFixed(2).padStart(7)} s  cpu ${m.controllerCpuS.toFixed(2)} + hosts ${hostsCpu.toFixed(2)} s  rss ${m.maxRssMb.toFixed(0)} MB  changed=${m.changed} failed=${m.failed}${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`,
   )
   if (m.failed !== 0 || m.exitCode !== 0) notes.push(`${toolLabel(tool)} ${kase} on ${hosts} hosts: exit ${m.exitCode}, failed=${m.failed} (log: ${m.log})`)
-  if (opts.record !== false) {
-    samples.push({
-      tool: tool.kind,
-      config: tool.kind === 'ansible' ? tool.config : 'forks=10',
-      case: kase,
-      hosts,
-      wallS: m.wallS,
-      maxRssMb: m.maxRssMb,
-      controllerCpuS: m.controllerCpuS,
-      hostsCpuS: hostsCpu,
-      changed: m.changed,
-      failed: m.failed,
-      roundTrips,
-    })
-  }
+  if (opts.record !== false) samples.push(sampleOf(tool, 'forks=10', kase, hosts, m, hostsCpu, roundTrips))
   return m
 }
 

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { findAnsibleCfg } from '../ansible-cfg.js'
+import { ansibleCfgValue, findAnsibleCfg } from '../ansible-cfg.js'
 import { AcplayError } from '../errors.js'
 
 export type LibrarySource =
@@ -65,26 +65,15 @@ function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
 
 /** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */
 export function ansibleCfgSources(file: string): LibrarySource[] {
-  let section = ''
-  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = raw.trim()
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue
-    const sec = /^\[(.+)\]$/.exec(line)
-    if (sec) section = sec[1]!.trim()
-    const kv = /^library\s*[=:]\s*(.*)$/.exec(line)
-    if (section === 'defaults' && kv) {
-      const paths = kv[1]!
-        .split(':')
-        .map((p) => p.trim())
-        .filter(Boolean)
-      // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
-      return paths
-        .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
-        .filter((p) => existsSync(p))
-        .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin: file } : { kind: 'file', path: p, origin: file }))
-    }
-  }
-  return []
+  const paths = (ansibleCfgValue(file, 'defaults', 'library') ?? '')
+    .split(':')
+    .map((p) => p.trim())
+    .filter(Boolean)
+  // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
+  return paths
+    .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
+    .filter((p) => existsSync(p))
+    .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin: file } : { kind: 'file', path: p, origin: file }))
 }
 
 function isDir(p: string): boolean {

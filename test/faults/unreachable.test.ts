@@ -11,7 +11,10 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { AuditReport } from '../../engine/report/audit-json.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
-import { assertNoStackTrace, recapOf, runAcplay, scratch, startAcplay, waitInRun } from './helpers.js'
+import { spawn } from 'node:child_process'
+import { shellJoin } from '../../engine/connection/quote.js'
+import { BIN } from '../helpers/cli.js'
+import { assertNoStackTrace, recapOf, runAcplay, scratch, startAcplay, waitFor, waitInRun } from './helpers.js'
 
 // task 2 marks that it started, then sleeps: the faults land while every host is inside it
 const PLAY = `- hosts: all
@@ -105,6 +108,29 @@ describe('unreachable hosts: killed, cut off, sshd stopped', { skip: testbedSkip
     assert.ok(r.ms < 8_000, `${r.ms} ms`)
     assert.match(r2.stdout, /no answer within 1 s/, 'ansible_timeout wins over -T')
     assert.ok(r2.ms < 6_000, `${r2.ms} ms`)
+  })
+
+  it("Ctrl-C on a terminal (the live view): the run stops the hosts' commands, says what it left undone, exits 130", async () => {
+    const b = bed()
+    await b.exec('u1', 'rm -f /run/in-task-2')
+    const cmd = shellJoin([process.execPath, BIN, 'run', play, '-i', b.inventory({ hosts: ['u1'] }), '-e', 'nap=300'])
+    // a pseudo-terminal (util-linux script): listr2 draws its view, and ^C goes to the foreground process group
+    const tty = spawn('script', ['-qec', `stty cols 120 rows 40; ${cmd}; echo EXIT=$?`, '/dev/null'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, TERM: 'xterm' },
+    })
+    let out = ''
+    tty.stdout.on('data', (d: Buffer) => (out += d))
+    const closed = new Promise((r) => tty.on('close', r))
+    await waitFor('u1 inside task 2', started('u1'))
+    tty.stdin.write('\x03')
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))])
+    tty.kill()
+    const text = out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')
+    assert.match(text, /INTERRUPTED \(SIGINT\)/, text)
+    assert.match(text, /stopped: \[u1\] TASK \[a command that takes a while\] \(.*play\.yml:5\): its remote commands were stopped/)
+    assert.match(text, /EXIT=130/)
+    assert.equal((await b.exec('u1', 'pgrep -x sleep || true')).stdout.trim(), '', 'the remote sleep was stopped')
   })
 
   it("a task's timeout stops its remote command and fails the task; the host goes on", async () => {
