@@ -5,6 +5,7 @@ import { AcplayError, optionError } from './errors.js'
 import { execute, runCommand, type Flags } from './cli/run-command.js'
 import { docCommand, executeDoc, type DocFlags } from './cli/doc-command.js'
 import { checkCommand, executeCheck, executeDetailed } from './cli/check-command.js'
+import { vaultCommand } from './cli/vault-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -19,6 +20,14 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('acplay')
     .description('Ansible-style playbooks, fast: idempotent modules over one SSH connection per host.')
     .version(pkg.version)
+    .addHelpText(
+      'after',
+      `
+Vault: encrypted files and !vault values are read wherever acplay reads YAML (and copy/template
+src). Passwords: --vault-password-file FILE (a file, or an executable printing it), --vault-id
+[label@]source (repeatable), --ask-vault-pass, ANSIBLE_VAULT_PASSWORD_FILE, or ansible.cfg.
+Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts like ansible-vault.`,
+    )
     .exitOverride()
   program.addCommand(
     runCommand('run', 'run a playbook against an inventory').action(
@@ -39,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     ),
   )
   program.addCommand(docCommand().action(action((names: string[], f: DocFlags) => executeDoc(names, f))))
+  program.addCommand(vaultCommand(action))
   for (const c of program.commands) c.exitOverride()
   try {
     await program.parseAsync(argv, { from: 'user' })
@@ -51,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof AcplayError) {
       process.stderr.write(`ERROR! ${e.describe()}\n`)
       if (verbosity >= 3) process.stderr.write(`${e.stack}\n`)
+      // E_VAULT is 1, as ansible-playbook and ansible-vault exit on a vault error
       return e.code === 'E_OPTION' ? 5 : ['E_YAML', 'E_PLAYBOOK', 'E_UNKNOWN_MODULE', 'E_PARAM', 'E_INVENTORY', 'E_LIBRARY'].includes(e.code) ? 4 : 1
     }
     process.stderr.write(`ERROR! ${e instanceof Error ? (verbosity >= 3 ? e.stack : e.message) : String(e)}\n`)

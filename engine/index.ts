@@ -15,6 +15,9 @@ export { plainReporter } from './report/plain.js'
 export { loadInventory, type Inventory, type InventoryGroup, type InventoryHost, type Vars } from './inventory/index.js'
 export { loadPlaybook } from './playbook/load.js'
 export type { Playbook, Play } from './playbook/types.js'
+// Ansible Vault: `run({ ...opts, vault: (await openVault({ passwordFiles: ['vault-pass'] })).vault })`
+export { Vault, type VaultSecret } from './vault/vault.js'
+export { openVault, type VaultSecretOptions } from './vault/secrets.js'
 
 // writing modules
 export { defineModule } from '../modules/types.js'

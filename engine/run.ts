@@ -17,6 +17,7 @@ import { NOT_STARTED } from './run/task.js'
 import { loadModules } from './library/load.js'
 import type { ModuleSpec } from '../modules/types.js'
 import { dirname, resolve } from 'node:path'
+import { withVault } from './vault/context.js'
 
 export type { RunOptions } from './run/options.js'
 
@@ -30,7 +31,11 @@ export interface Loaded {
  * Everything a run reads before it touches a host; bad input fails here with file:line.
  * Without `modules`: the built-in ones plus the playbook's custom modules (library/, acplay.config.json, ansible.cfg).
  */
-export async function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
+export function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
+  return withVault(opts.vault, () => loadFiles(opts, modules))
+}
+
+async function loadFiles(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
   const playbookFile = resolve(opts.playbook)
   modules ??= (await loadModules(dirname(playbookFile))).modules
   const inventory = await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) })
@@ -38,15 +43,29 @@ export async function load(opts: RunOptions, modules?: Record<string, ModuleSpec
   return { inventory, playbook, modules }
 }
 
-export async function run(opts: RunOptions, loaded?: Loaded): Promise<RunSummary> {
+export function run(opts: RunOptions, loaded?: Loaded): Promise<RunSummary> {
+  return withVault(opts.vault, () => runLoaded(opts, loaded))
+}
+
+async function runLoaded(opts: RunOptions, loaded?: Loaded): Promise<RunSummary> {
   const started = Date.now()
-  const { inventory, playbook, modules } = loaded ?? (await load(opts))
+  const masker = new Masker()
+  // vault values decrypted while loading, and later (vars_files, include_vars, copy src), are secrets
+  const unsubscribe = opts.vault?.onReveal((plaintext) => masker.add(plaintext))
+  try {
+    return await runWith(opts, masker, loaded ?? (await loadFiles(opts)), started)
+  } finally {
+    unsubscribe?.()
+  }
+}
+
+async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, modules }: Loaded, started: number): Promise<RunSummary> {
   const rc: RunContext = {
     opts,
     inventory,
     playbook,
     modules,
-    masker: new Masker(),
+    masker,
     reporters: opts.reporters ?? [],
     hosts: new Map(),
     results: [],

@@ -45,6 +45,7 @@ export const copy = defineModule({
     validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
     force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },
     secret: { type: 'bool', default: false, description: 'acplay: the content is a secret; never shown in diffs or summaries' },
+    decrypt: { type: 'bool', default: true, description: 'Decrypt an Ansible Vault src file on the control machine (its content is then secret)' },
   },
   mutuallyExclusive: [['src', 'content']],
   requiredOneOf: [['src', 'content']],
@@ -84,10 +85,13 @@ export const copy = defineModule({
     }
     if (isDir) {
       const root = p.src!.endsWith('/') ? p.dest : join(p.dest, basename(src))
-      return planTreeCopy(ctx, { root, local: localTree(src), want, directoryMode, force: p.force, secret: p.secret })
+      const local = localTree(src, p.decrypt)
+      const secret = p.secret || [...local.values()].some((e) => e.vaulted)
+      return planTreeCopy(ctx, { root, local, want, directoryMode, force: p.force, secret })
     }
     const st = statSync(src)
-    const bytes = localBytes(src, st.size)
+    const bytes = localBytes(src, st.size, p.decrypt)
+    if (bytes.vaulted) base.secret = true
     const content = 'content' in bytes ? { content: bytes.content } : { source: bytes.source }
     const srcMode = st.mode & 0o7777
     const destPath = p.dest.replace(/(.)\/+$/, '$1')

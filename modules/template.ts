@@ -4,9 +4,10 @@
  * Effects: see files/write.ts (path.stat and path.content of dest).
  */
 import { modeCheck } from './files/mode.js'
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
-import { ModuleFailure } from '../engine/errors.js'
+import { AcplayError, ModuleFailure } from '../engine/errors.js'
+import { readControlFile } from '../engine/vault/files.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
 import { planWrite } from './files/write.js'
@@ -49,10 +50,14 @@ export const template = defineModule({
     const src = ctx.findFile(p.src, 'templates')
     let text: string
     let srcMode: number
+    let vaulted: boolean
     try {
-      text = readFileSync(src, 'utf8')
+      const read = readControlFile(src)
+      text = read.content.toString('utf8')
+      vaulted = read.vaulted
       srcMode = statSync(src).mode & 0o7777
     } catch (e) {
+      if (e instanceof AcplayError) throw e
       throw new ModuleFailure(`could not read template ${src}: ${(e as Error).message}`)
     }
     const content = Buffer.from(ctx.render(text))
@@ -62,7 +67,11 @@ export const template = defineModule({
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     const parent = stats.get(dirname(dest))
     if (!parent.exists) throw new ModuleFailure(`Destination directory ${dirname(dest)} does not exist`)
-    const plan = await planWrite(ctx, { dest, content, want, srcMode, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret }, stats)
+    const plan = await planWrite(
+      ctx,
+      { dest, content, want, srcMode, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret || vaulted },
+      stats,
+    )
     return { ...plan, data: { dest, ...plan.data } }
   },
 })

@@ -1,8 +1,8 @@
 /** The engine's own actions: debug, set_fact, assert, fail, include_vars. They touch variables, not hosts. */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import { parse } from 'yaml'
 import { ModuleFailure } from '../errors.js'
+import { readYamlData } from '../playbook/yaml-source.js'
 import type { EngineAction } from './names.js'
 
 export interface ActionOutcome {
@@ -23,7 +23,7 @@ export interface ActionEnv {
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v])
 
 function loadVarsFile(path: string): Record<string, unknown> {
-  const data = parse(readFileSync(path, 'utf8')) ?? {}
+  const data = readYamlData(readFileSync(path, 'utf8'), path) ?? {}
   if (typeof data !== 'object' || Array.isArray(data)) throw new ModuleFailure(`${path}: vars file must be a mapping`)
   return data as Record<string, unknown>
 }

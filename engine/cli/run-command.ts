@@ -7,12 +7,15 @@ import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
 import { listHosts, listTasks } from '../run/listing.js'
 import { parseExtraVars } from '../vars/extra-vars.js'
+import { withVault } from '../vault/context.js'
+import { addVaultOptions, vaultFromFlags } from './vault-options.js'
+import { dirname, resolve } from 'node:path'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 const count = (_: string, prev: number) => prev + 1
 
 export function runCommand(name: string, description: string): Command {
-  return new Command(name)
+  const cmd = new Command(name)
     .description(description)
     .argument('<playbook>', 'playbook file (YAML)')
     .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
@@ -50,6 +53,7 @@ export function runCommand(name: string, description: string): Command {
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
+  return addVaultOptions(cmd)
 }
 
 function positiveInt(v: string, name: string): number {
@@ -90,8 +94,10 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
 
 /** `exitCodeOf` lets `acplay check` map the summary to its detailed exit codes. */
 export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSummary) => number = (s) => s.exitCode): Promise<number> {
-  const opts = toOptions(playbook, f)
   reportFiles(f)
+  const vault = await vaultFromFlags(f, { baseDir: dirname(resolve(playbook)) })
+  // -e @file may be a vault file or hold !vault values
+  const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, f)), vault }
   const loaded = await load(opts)
   if (f.syntaxCheck) {
     process.stdout.write(`\nplaybook: ${playbook}\n`)

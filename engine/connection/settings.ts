@@ -9,7 +9,7 @@
  *   host keys: StrictHostKeyChecking (yes, accept-new, no) > ansible_host_key_checking >
  *     ANSIBLE_HOST_KEY_CHECKING > ansible.cfg [defaults] host_key_checking > yes
  */
-import { ansibleCfgValue } from '../ansible-cfg.js'
+import { readAnsibleCfg } from '../config/ansible-cfg.js'
 import type { HostKeyPolicy } from './known-hosts.js'
 import { shlexSplit } from './shlex.js'
 
@@ -101,7 +101,8 @@ const seconds = (v: unknown): number | undefined => {
 export function connectionSettings(input: SettingsInput): ConnectionSettings {
   const { vars } = input
   const env = input.env ?? process.env
-  const cfg = (key: string) => (input.ansibleCfg ? ansibleCfgValue(input.ansibleCfg, 'defaults', key) : undefined)
+  const defaults = input.ansibleCfg ? readAnsibleCfg(input.ansibleCfg).defaults : undefined
+  const cfg = (key: string) => defaults?.[key]
   // the host's own args are read last, so they win over the command line's
   const ssh: SshArgs = Object.assign(
     {},

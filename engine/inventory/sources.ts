@@ -9,6 +9,7 @@ import type { InventoryBuilder } from './data.js'
 import { splitPort } from './host-pattern.js'
 import { parseIni } from './ini.js'
 import { isInventoryMapping, parseYamlInventory, parseYamlSource } from './yaml.js'
+import { decryptIfVaulted } from '../vault/files.js'
 
 // Ansible's IGNORED_ALWAYS plus the default INVENTORY_IGNORE_EXTS
 const IGNORED_NAMES = /^(?:\..*|host_vars|group_vars|vars_plugins)$/
@@ -91,5 +92,6 @@ async function readFileSource(file: string, inv: InventoryBuilder, inDir = false
     }
     if (src && isInventoryMapping(src)) return parseYamlInventory(src, inv)
   }
-  parseIni(text, file, inv)
+  // YAML decrypts a vault file itself (and marks its values secret); an INI file is decrypted here
+  parseIni(decryptIfVaulted(text, file).text, file, inv)
 }

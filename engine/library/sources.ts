@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { ansibleCfgValue, findAnsibleCfg } from '../ansible-cfg.js'
 import { AcplayError } from '../errors.js'
+import { findAnsibleCfg, readAnsibleCfg } from '../config/ansible-cfg.js'
 
 export type LibrarySource =
   | { kind: 'dir'; path: string; origin: string }
@@ -65,7 +65,9 @@ function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
 
 /** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */
 export function ansibleCfgSources(file: string): LibrarySource[] {
-  const paths = (ansibleCfgValue(file, 'defaults', 'library') ?? '')
+  const lib = readAnsibleCfg(file).defaults?.library
+  if (lib === undefined) return []
+  const paths = lib
     .split(':')
     .map((p) => p.trim())
     .filter(Boolean)

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { parseDocument, LineCounter, isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml'
 import { type AcplayError, playbookError, yamlError, type Location } from '../errors.js'
 import type { Pos } from './types.js'
+import { decryptIfVaulted, revealVaultValues, VAULT_TAG } from '../vault/files.js'
 
 export interface Source {
   file: string
@@ -22,16 +23,19 @@ const BOOL = { true: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/, false: /^(?:[Nn]o
 
 // 0644 stays the string '0644' (as if quoted): file modes are what it nearly always is.
 function customTags(tags: Tag[]): Tag[] {
-  return tags
+  const own = tags
     .filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
     .map((t) => {
       if (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT') return { ...t, resolve: (s: string) => s }
       if (t.tag === 'tag:yaml.org,2002:bool') return { ...t, test: t.test?.test('yes') ? BOOL.true : BOOL.false }
       return t
     })
+  return [...own, VAULT_TAG as Tag]
 }
 
-export function parseYaml(text: string, file: string): Source {
+/** A whole-file vault is decrypted first; `!vault` values are decrypted once parsed (errors name file:line). */
+export function parseYaml(fileText: string, file: string): Source {
+  const { text, vaulted } = decryptIfVaulted(fileText, file)
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: customTags as never, uniqueKeys: true })
   const err = doc.errors[0]
@@ -40,7 +44,14 @@ export function parseYaml(text: string, file: string): Source {
     const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
     throw yamlError(msg, { file, line, col })
   }
+  revealVaultValues(doc, lc, file, vaulted, text)
   return { file, doc, lc }
+}
+
+/** A YAML data file (vars_files, include_vars, -e @file) as plain values. */
+export const readYamlData = (text: string, file: string): unknown => {
+  const src = parseYaml(text, file)
+  return toJS(src, src.doc.contents as Node | null)
 }
 
 /** Sync on purpose: static imports are read while a task list is walked, and files are small. */

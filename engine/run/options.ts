@@ -1,5 +1,6 @@
 /** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
 import type { Reporter } from '../report/types.js'
+import type { Vault } from '../vault/vault.js'
 
 export interface RunOptions {
   playbook: string
@@ -29,4 +30,6 @@ export interface RunOptions {
   lock?: number
   /** aborting it interrupts the run (its reason, e.g. 'SIGINT', is reported): running commands are stopped, nothing new starts */
   signal?: AbortSignal
+  /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
+  vault?: Vault
 }

@@ -1,11 +1,12 @@
 /** One play: select hosts, load vars_files, run pre_tasks / roles / tasks / post_tasks in batches, flush handlers. */
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
-import { parse } from 'yaml'
-import { playbookError } from '../errors.js'
+import { AcplayError, playbookError } from '../errors.js'
+import { readYamlData } from '../playbook/yaml-source.js'
 import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
+import { gatherFacts } from './facts.js'
 import { flushHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
@@ -18,8 +19,9 @@ function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
     const path = isAbsolute(name) ? name : join(rc.playbook.dir, name)
     let data: unknown
     try {
-      data = parse(readFileSync(path, 'utf8'))
+      data = readYamlData(readFileSync(path, 'utf8'), path)
     } catch (e) {
+      if (e instanceof AcplayError) throw e
       throw playbookError(`vars_files: cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`, play.pos)
     }
     if (data && (typeof data !== 'object' || Array.isArray(data))) throw playbookError(`vars_files: ${path} must be a mapping`, play.pos)
@@ -74,6 +76,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     const hosts = batch.map(hostState).filter((h) => h.active || h.ended)
     for (const h of hosts) h.ended = false
     const scope = rootScope()
+    await gatherFacts(pc, hosts)
     // linear: all hosts finish task N before N+1; free: each host goes through the play at its own pace
     const lanes = play.strategy === 'free' ? hosts.map((h) => [h]) : [hosts]
     await Promise.all(

@@ -1,8 +1,9 @@
 /** `-e` / `--extra-vars`: `k=v k2="a b"`, inline JSON/YAML `{"k": 1}`, or `@file.yml` / `@file.json`. */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parse as parseYaml, YAMLParseError } from 'yaml'
-import { optionError, yamlError } from '../errors.js'
+import { parse as parseYaml } from 'yaml'
+import { optionError } from '../errors.js'
+import { readYamlData } from '../playbook/yaml-source.js'
 import { isMapping } from './py.js'
 import type { Vars } from './precedence.js'
 
@@ -38,16 +39,17 @@ function splitKv(s: string): string[] {
   return out
 }
 
-function parseDocument(text: string, file: string | undefined, what: string): Vars {
+function parseInline(text: string, what: string): Vars {
   let data: unknown
   try {
     data = parseYaml(text)
   } catch (e) {
-    const pos = e instanceof YAMLParseError && e.linePos ? e.linePos[0] : undefined
-    const msg = (e as Error).message.split('\n')[0]
-    if (file) throw yamlError(`extra vars: ${msg}`, { file, line: pos?.line, col: pos?.col })
-    throw optionError(`-e ${what}: ${msg}`)
+    throw optionError(`-e ${what}: ${(e as Error).message.split('\n')[0]}`)
   }
+  return asVars(data, what)
+}
+
+function asVars(data: unknown, what: string): Vars {
   if (data === null || data === undefined) return {}
   if (!isMapping(data)) throw optionError(`-e ${what}: extra vars must be a mapping of names to values`)
   return data
@@ -64,9 +66,10 @@ export function parseExtraVars(arg: string, baseDir: string = process.cwd()): Va
     } catch (e) {
       throw optionError(`-e ${s}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
     }
-    return parseDocument(text, file, s)
+    // a file's YAML reads like any vars file: YAML 1.1, vault files and !vault values, errors with file:line
+    return asVars(readYamlData(text, file), s)
   }
-  if (s.startsWith('{') || s.startsWith('[')) return parseDocument(s, undefined, s)
+  if (s.startsWith('{') || s.startsWith('[')) return parseInline(s, s)
   const vars: Vars = {}
   for (const token of splitKv(s)) {
     const eq = token.indexOf('=')

@@ -12,7 +12,7 @@ import { pathTree, type Tree, type TreeEntry } from '../facts/tree.js'
 import type { Change, FactEffect, ModuleContext, Plan } from '../types.js'
 import { planAttrs, type AttrWant } from './attrs.js'
 import { contentDiff, currentBytes } from './diff-text.js'
-import { localBytes } from './local-file.js'
+import { localBytes, type LocalBytes } from './local-file.js'
 import { entrySha256, type LocalEntry } from './local-tree.js'
 import { fmtMode, resolveMode, type ModeSpec } from './mode.js'
 import { fileEffects } from './stat.js'
@@ -96,7 +96,8 @@ export async function planTreeCopy(ctx: ModuleContext, a: TreeCopyArgs): Promise
     const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, exists ? parseInt(r.mode, 8) : undefined, false, l.mode)) : exists ? r.mode : '0644'
     const owner = a.want.owner ?? (exists ? r.owner : (remote.user ?? ''))
     const group = a.want.group ?? (exists ? r.group : (remote.group ?? ''))
-    const bytes = localBytes(l.path, l.size)
+    // a vault file's plaintext was read with the tree; any other file now (or streamed when large)
+    const bytes: LocalBytes = l.content ? { content: l.content, size: l.size } : localBytes(l.path, l.size, false)
     const content = 'content' in bytes ? bytes.content : undefined
     after[rel] = { type: 'file', mode, owner, group, size: l.size, sha256: sha }
     const text = !content || content.includes(0) ? undefined : content.toString('utf8')

@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs'
+import { isVaulted } from '../../engine/vault/envelope.js'
+import { readControlFile } from '../../engine/vault/files.js'
 import type { LocalFile } from '../types.js'
 
 /** From this size a file is streamed, not read into the script (base64 in a heredoc costs 4/3 and memory). */
@@ -11,11 +13,33 @@ export const STREAM_MIN = 1024 * 1024
 
 const CHUNK = 1024 * 1024
 
-export type LocalBytes = { content: Buffer; size: number } | { source: LocalFile; size: number }
+/** `vaulted`: decrypted from an Ansible Vault file (its content is a secret). */
+export type LocalBytes = ({ content: Buffer } | { source: LocalFile }) & { size: number; vaulted?: boolean }
 
-/** A regular file's bytes for an upload: in memory when small, a stream source when large. */
-export function localBytes(path: string, size = statSync(path).size): LocalBytes {
+/**
+ * A regular file's bytes for an upload: in memory when small or an Ansible Vault file (decrypted
+ * unless `decrypt` is false, as Ansible does on the controller), a stream source when large.
+ */
+export function localBytes(path: string, size = statSync(path).size, decrypt = true): LocalBytes {
+  const plain = decrypt ? vaultPlaintext(path) : undefined
+  if (plain) return { content: plain, size: plain.length, vaulted: true }
   return size < STREAM_MIN ? { content: readFileSync(path), size } : { source: { path, size }, size }
+}
+
+/** The decrypted content of an Ansible Vault file; undefined for any other file (only its first bytes are read). */
+export function vaultPlaintext(path: string): Buffer | undefined {
+  return isVaulted(head(path)) ? readControlFile(path).content : undefined
+}
+
+/** The first bytes of a file: enough to see the vault header. */
+function head(path: string): Buffer {
+  const buf = Buffer.alloc(64)
+  const fd = openSync(path, 'r')
+  try {
+    return buf.subarray(0, readSync(fd, buf))
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** sha256 of a file, read in chunks (bounded memory), without blocking the run: other hosts go on meanwhile. */

@@ -11,20 +11,23 @@ export interface CliResult {
   stderr: string
 }
 
-/** Runs a command, capturing its output; never rejects on a non-zero exit. */
-export function capture(cmd: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+/** Runs a command, capturing its output (stdin: `input`, else none); never rejects on a non-zero exit. */
+export function capture(cmd: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const stdin: 'ignore' | 'pipe' = opts.input === undefined ? 'ignore' : 'pipe'
+    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: [stdin, 'pipe', 'pipe'] })
+    if (opts.input !== undefined) child.stdin!.end(opts.input)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d))
-    child.stderr.on('data', (d: Buffer) => (stderr += d))
+    child.stdout!.on('data', (d: Buffer) => (stdout += d))
+    child.stderr!.on('data', (d: Buffer) => (stderr += d))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }))
   })
 }
 
-export const acplay = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) => capture([process.execPath, BIN, ...args], opts)
+export const acplay = (args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}) =>
+  capture([process.execPath, BIN, ...args], opts)
 
 /** The PLAY RECAP line of one host. */
 export function recapLine(out: string, host: string): string | undefined {
