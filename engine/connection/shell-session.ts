@@ -18,13 +18,12 @@ import type { ClientChannel } from 'ssh2'
 import { quote } from './quote.js'
 import type { ExecResult } from './types.js'
 
-/** The session's channel ended (sudo refused, the shell was killed, the connection dropped). */
+/**
+ * The session's channel ended (sudo refused, the shell was killed, the connection dropped). Which
+ * one is the connection's to tell (ssh.ts): the exit status may trail the channel's close.
+ */
 export class SessionClosed extends Error {
-  /** exited: the remote shell reported an exit status or signal (false: the channel just went away) */
-  constructor(
-    readonly result: ExecResult,
-    readonly exited: boolean,
-  ) {
+  constructor(readonly result: ExecResult) {
     super(
       `remote shell exited${result.rc === 255 ? '' : ` with code ${result.rc}`}${result.stderr.trim() ? `: ${result.stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`,
     )
@@ -78,7 +77,7 @@ export class ShellSession {
   }
 
   private send(script: string): Promise<ExecResult> {
-    if (this.closed) return Promise.reject(new SessionClosed(this.closedResult(), this.exitCode !== null))
+    if (this.closed) return Promise.reject(new SessionClosed(this.closedResult()))
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject }
       // $? of the subshell is the script's exit code; the markers follow everything it printed
@@ -131,7 +130,7 @@ export class ShellSession {
     this.closed = true
     const p = this.pending
     this.pending = undefined
-    p?.reject(new SessionClosed(this.closedResult(), this.exitCode !== null))
+    p?.reject(new SessionClosed(this.closedResult()))
   }
 
   close(): void {
