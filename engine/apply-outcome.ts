@@ -4,10 +4,10 @@
  * script's step mark), its rc, stdout and stderr; a fact read that failed names the read, its rc
  * and stderr (not its stdout: a read's output can hold a file's content).
  */
-import { failedStep, planSteps } from './apply-plan.js'
+import { failedStep, planApply } from './apply-plan.js'
 import { shellJoin } from './connection/quote.js'
-import type { Become, Connection, ExecResult } from './connection/types.js'
-import { AcplayError, ModuleFailure } from './errors.js'
+import type { Connection, ExecOptions, ExecResult } from './connection/types.js'
+import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import type { ModuleOutcome } from './module-runner.js'
 import type { Applied, Change, Command, Fact, ModuleSpec } from '../modules/types.js'
 
@@ -15,10 +15,10 @@ import type { Applied, Change, Command, Fact, ModuleSpec } from '../modules/type
 export const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
 
 /** Runs a plan's changes as one script; a failure says which command failed. */
-export async function applyPlan(conn: Connection, become: Become | undefined, changes: readonly Change[]): Promise<Applied> {
-  const { script, steps } = planSteps(changes)
+export async function applyPlan(conn: Connection, changes: readonly Change[], opts: ExecOptions): Promise<Applied> {
+  const { script, steps, input } = planApply(changes)
   const startUs = nowUs()
-  const raw = await conn.exec(script, { become })
+  const raw = await conn.exec(script, { ...opts, input })
   const endUs = nowUs()
   const { out, step } = failedStep(raw, steps)
   return { ...out, startUs, endUs, failedCommand: step && 'command' in step ? step.command : undefined }
@@ -50,7 +50,7 @@ export function parseFact<T, A extends unknown[]>(fact: Fact<T, A>, out: ExecRes
   try {
     return fact.parse(out, ...args)
   } catch (e) {
-    if (e instanceof ModuleFailure || e instanceof AcplayError) throw e
+    if (e instanceof ModuleFailure || e instanceof AcplayError || e instanceof ChangedWhileRead) throw e
     const { stderr, stderr_lines } = streams(out)
     // a fact's own script is named by the fact; a plain command is shown as it ran
     const command = fact.command(...args)

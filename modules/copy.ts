@@ -6,12 +6,13 @@
  * Effects: see files/write.ts (one file) and files/copy-tree.ts (a directory); a directory created
  * for `dest: dir/` is recorded as path.stat { type: 'directory' }.
  */
+import { modeCheck } from './files/mode.js'
 import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
-import { readControlFile } from '../engine/vault/files.js'
 import { attrWant, modeParam } from './files/attrs.js'
 import { planTreeCopy } from './files/copy-tree.js'
+import { localBytes } from './files/local-file.js'
 import { localTree } from './files/local-tree.js'
 import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
 import { statPaths } from './files/stat.js'
@@ -34,8 +35,12 @@ export const copy = defineModule({
     content: { type: 'str', secretIf: 'secret', description: 'Inline content for dest (instead of src); masked everywhere with secret: true' },
     owner: { type: 'str', description: 'Owner of the files (name or uid)' },
     group: { type: 'str', description: 'Group of the files (name or gid)' },
-    mode: { type: 'raw', description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)' },
-    directory_mode: { type: 'raw', description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
+    mode: {
+      type: 'raw',
+      check: modeCheck,
+      description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)',
+    },
+    directory_mode: { type: 'raw', check: modeCheck, description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.YYYY-MM-DD@HH:MM:SS~) before overwriting a file' },
     validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
     force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },
@@ -84,9 +89,11 @@ export const copy = defineModule({
       const secret = p.secret || [...local.values()].some((e) => e.vaulted)
       return planTreeCopy(ctx, { root, local, want, directoryMode, force: p.force, secret })
     }
-    const { content, vaulted } = readControlFile(src, { decrypt: p.decrypt })
-    if (vaulted) base.secret = true
-    const srcMode = statSync(src).mode & 0o7777
+    const st = statSync(src)
+    const bytes = localBytes(src, st.size, p.decrypt)
+    if (bytes.vaulted) base.secret = true
+    const content = 'content' in bytes ? { content: bytes.content } : { source: bytes.source }
+    const srcMode = st.mode & 0o7777
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
     const intoDir = join(destPath, basename(src))
     const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
@@ -98,14 +105,14 @@ export const copy = defineModule({
         commands: [{ argv: ['mkdir', '-p', '--', p.dest] }],
         effects: [{ fact: 'path.stat', key: destPath, value: { exists: true, type: 'directory', mode, owner: stats.user, group: stats.group } }],
       }
-      const w = await planWrite(ctx, { ...base, dest: intoDir, content, srcMode }, stats)
+      const w = await planWrite(ctx, { ...base, dest: intoDir, ...content, srcMode }, stats)
       return w.kind === 'change'
         ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } }
         : { kind: 'change', changes: [mk], data: { dest: intoDir } }
     }
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))
-    return withDest(await planWrite(ctx, { ...base, dest, content, srcMode }, stats), dest)
+    return withDest(await planWrite(ctx, { ...base, dest, ...content, srcMode }, stats), dest)
   },
 })
 

@@ -4,6 +4,7 @@
  * Effects: see files/file-states.ts. `touch` is reported changed every time, as in Ansible
  * (it updates the access and modification times), so it is the one state that never converges.
  */
+import { modeCheck } from './files/mode.js'
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { pathTree } from './facts/tree.js'
@@ -26,7 +27,7 @@ export const file = defineModule({
     state: { type: 'str', choices: STATES, description: 'What the path should be' },
     owner: { type: 'str', description: 'Owner (name or uid)' },
     group: { type: 'str', description: 'Group (name or gid)' },
-    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644), or symbolic "u=rw,g=r,o=" / "a+X"' },
+    mode: { type: 'raw', check: modeCheck, description: 'Mode: octal string "0644", int (YAML 0644), or symbolic "u=rw,g=r,o=" / "a+X"' },
     recurse: { type: 'bool', default: false, description: 'state=directory: apply owner/group/mode to everything below too' },
     src: { type: 'path', description: 'state=link/hard: what the link points at (a relative symlink target is relative to the link)' },
     follow: { type: 'bool', default: true, description: 'When path is a symlink, manage the attributes of what it points at' },

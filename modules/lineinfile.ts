@@ -4,6 +4,7 @@
  * Effects: path.stat and path.content of the file (files/write.ts); `create` also records the
  * parent directory when it had to be made.
  */
+import { modeCheck } from './files/mode.js'
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { attrWant } from './files/attrs.js'
@@ -34,7 +35,7 @@ export const lineinfile = defineModule({
     validate: { type: 'str', description: 'Command to check the new file before it replaces path; %s is the temp file' },
     owner: { type: 'str', description: 'Owner (name or uid)' },
     group: { type: 'str', description: 'Group (name or gid)' },
-    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644) or symbolic "u=rw,g=r"' },
+    mode: { type: 'raw', check: modeCheck, description: 'Mode: octal string "0644", int (YAML 0644) or symbolic "u=rw,g=r"' },
   },
   mutuallyExclusive: [
     ['insertbefore', 'insertafter'],

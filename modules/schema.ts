@@ -18,6 +18,12 @@ export interface ParamDef {
   secret?: boolean
   /** secret when this bool param is true (copy's `content` with `secret: true`) */
   secretIf?: string
+  /**
+   * What is wrong with a value beyond its type (a `raw` mode that is a list), or undefined. Run on
+   * every value known: literals when the playbook loads (an error at their file:line:col), templates
+   * once rendered.
+   */
+  check?: (value: unknown, name: string) => string | undefined
 }
 export type ParamSpecs = Record<string, ParamDef>
 
@@ -96,7 +102,7 @@ export function validateParams<S extends ParamSpecs>(
   module: { name: string; params: S } & ArgumentRules,
   raw: Record<string, unknown>,
   where: Location = {},
-  opts: { unknown?: ReadonlySet<string> } = {},
+  opts: { unknown?: ReadonlySet<string>; whereOf?: (key: string) => Location | undefined } = {},
 ): ParamValues<S> {
   const byAlias = new Map<string, string>()
   for (const [name, def] of Object.entries(module.params)) {
@@ -115,7 +121,15 @@ export function validateParams<S extends ParamSpecs>(
     if (value === null || value === undefined) continue
     given.add(name)
     // a template's value is known at run time: checked then
-    out[name] = opts.unknown?.has(name) ? value : coerce(name, module.params[name]!, value, where)
+    if (opts.unknown?.has(name)) {
+      out[name] = value
+      continue
+    }
+    const here = opts.whereOf?.(key) ?? where
+    const def = module.params[name]!
+    out[name] = coerce(name, def, value, here)
+    const problem = def.check?.(out[name], name)
+    if (problem) throw paramError(problem, here)
   }
   for (const [name, def] of Object.entries(module.params)) {
     if (out[name] === undefined && def.default !== undefined) out[name] = def.default

@@ -3,6 +3,7 @@
  * variables and writes it like copy (atomic upload; checksum and attributes compared first).
  * Effects: see files/write.ts (path.stat and path.content of dest).
  */
+import { modeCheck } from './files/mode.js'
 import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { AcplayError, ModuleFailure } from '../engine/errors.js'
@@ -24,7 +25,11 @@ export const template = defineModule({
     dest: { type: 'path', required: true, description: 'Remote path; an existing directory receives the file under the basename of src' },
     owner: { type: 'str', description: 'Owner (name or uid)' },
     group: { type: 'str', description: 'Group (name or gid)' },
-    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the template file mode)' },
+    mode: {
+      type: 'raw',
+      check: modeCheck,
+      description: 'Mode: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the template file mode)',
+    },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy before overwriting' },
     validate: { type: 'str', description: 'Command to check the rendered file before it replaces dest; %s is the temp file' },
     force: { type: 'bool', default: true, description: 'false: only write dest if it does not exist' },

@@ -52,8 +52,20 @@ export interface FactEffect {
   value: unknown
 }
 
+/**
+ * A control-side file sent as a stream: never held in memory, checksummed while it is read (a
+ * `sha256` known from planning must match what was sent, or the upload is not renamed into place).
+ */
+export interface LocalFile {
+  path: string
+  size: number
+  sha256?: string
+}
+
+/** One file written atomically on the host: `content` (travels inside the script) or `source` (streamed). */
 export interface Upload {
-  content: string | Buffer
+  content?: string | Buffer
+  source?: LocalFile
   dest: string
   owner?: string
   group?: string

@@ -12,6 +12,16 @@ export interface Become {
 export interface ExecOptions {
   /** Run the script through `sudo -n -u USER`. */
   become?: Become
+  /**
+   * The script's time limit (the task keyword `timeout`): past it the remote commands are stopped
+   * (SIGHUP to their process group) and exec rejects with E_TIMEOUT.
+   */
+  timeoutMs?: number
+  /**
+   * Bytes for the script's stdin after the script itself (large uploads), streamed as the link
+   * takes them; the script reads them (head -c). Runs on its own channel, not the persistent shell.
+   */
+  input?: () => AsyncIterable<Buffer>
 }
 
 export interface Connection {
@@ -22,5 +32,10 @@ export interface Connection {
   readonly execCount: number
   /** How many transport connections were opened (ssh: must stay 1 per run). */
   readonly connectCount: number
+  /**
+   * The run is interrupted: stop the scripts running now (and what they started), refuse new ones
+   * (exec rejects with E_INTERRUPTED). Resolves true when something was running.
+   */
+  interrupt?(reason: string): Promise<boolean>
   close(): Promise<void>
 }

@@ -13,6 +13,8 @@ export interface JsonDocument {
   durationMs: number
   /** per host: connections opened and commands executed (round trips) */
   connections: RunSummary['connections']
+  /** present when the run was interrupted: what was stopped, what was left undone */
+  interrupted?: RunSummary['interrupted']
 }
 
 export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Reporter {
@@ -30,6 +32,7 @@ export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Repor
       doc.exitCode = s.exitCode
       doc.durationMs = s.durationMs
       doc.connections = s.connections
+      if (s.interrupted) doc.interrupted = s.interrupted
       out.write(`${JSON.stringify(doc, null, 2)}\n`)
     },
   }

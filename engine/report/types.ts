@@ -58,6 +58,24 @@ export interface RunSummary {
   results: HostResult[]
   /** per host: transport connections opened and commands executed (round trips) */
   connections: { host: string; connects: number; execs: number }[]
+  /** the run was interrupted: what was stopped and what was left undone */
+  interrupted?: Interruption
+}
+
+export interface Interruption {
+  /** SIGINT, SIGTERM, or the caller's abort reason */
+  reason: string
+  /** tasks that were running; their remote commands were stopped */
+  stopped: { host: string; task: TaskRef }[]
+  /** tasks that were waiting for a fork on a host, and never started */
+  notStarted: { host: string; task: TaskRef }[]
+  /** the play it stopped in, and the task it had reached there */
+  play?: string
+  task?: TaskRef
+  /** hosts that still had that play's remaining tasks to run */
+  hosts: string[]
+  /** plays not started */
+  playsNotRun: string[]
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { ReadAhead } from '../fact-cache.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, Playbook, Handler } from '../playbook/types.js'
-import { maskResultDiffs } from '../report/mask-diff.js'
+import { maskResult } from '../report/mask-diff.js'
 import type { AwaitedHook, HostResult, Reporter, TaskRef } from '../report/types.js'
 import type { Masker } from '../secrets.js'
 import type { ModuleSpec } from '../../modules/types.js'
@@ -24,6 +24,8 @@ export interface RunContext {
   started: boolean
   /** every host's answers read ahead, and how far ahead to read */
   readAhead: ReadAhead
+  /** set when the run is interrupted (SIGINT, SIGTERM, the caller's AbortSignal): why */
+  interrupted?: string
 }
 
 export interface PlayContext {
@@ -62,7 +64,7 @@ export async function emitAsync<K extends AwaitedHook>(ctx: RunContext, hook: K,
 
 /** A host's result of a task: masked, kept for the recap, and shown. */
 export function record(pc: PlayContext, r: HostResult): void {
-  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
+  const masked = maskResult(pc.run.masker, r)
   pc.run.results.push(masked)
   emit(pc.run, 'onHostResult', masked)
 }

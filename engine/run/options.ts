@@ -21,7 +21,15 @@ export interface RunOptions {
   startAtTask?: string
   /** host_key_checking = False */
   hostKeyChecking?: boolean
+  /** -T/--timeout: seconds to wait for a connection (default 10; ansible_timeout per host wins) */
+  timeout?: number
+  /** --ssh-common-args, --ssh-extra-args: the -o options acplay understands (engine/connection/settings.ts) */
+  sshArgs?: string[]
   reporters?: Reporter[]
+  /** --lock: one run at a time per host; wait this many seconds for another run to finish */
+  lock?: number
+  /** aborting it interrupts the run (its reason, e.g. 'SIGINT', is reported): running commands are stopped, nothing new starts */
+  signal?: AbortSignal
   /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
   vault?: Vault
 }

@@ -1,5 +1,6 @@
 /** The state of one path on the host (lstat: links are reported as links), plus a sha256 for files. */
 import { createHash } from 'node:crypto'
+import { ChangedWhileRead } from '../../engine/errors.js'
 import { shScript, type Fact } from '../types.js'
 
 export interface PathStat {
@@ -87,7 +88,7 @@ function parseStats(stdout: string, count: number): PathStats & { rest: string[]
   const kinds = kindLine.slice(1)
   if (!kindLine.startsWith('k') || kinds.length !== count) throw new Error('unexpected output')
   const existing = [...kinds].filter((k) => k !== 'a').length
-  if (lines.length !== existing) throw new Error('a path changed while it was read')
+  if (lines.length !== existing) throw new ChangedWhileRead('a path changed while it was read')
   const [, , user = '', group = ''] = self.split('|')
   let part = 1
   let line = 0
@@ -108,7 +109,7 @@ function parseStats(stdout: string, count: number): PathStats & { rest: string[]
   }
   for (const st of files) {
     const sha = (parts[part++] ?? '').slice(0, 64)
-    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error('a file changed while it was read')
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new ChangedWhileRead('a file changed while it was read')
     st.sha256 = sha
   }
   return { user, group, stats, rest: parts.slice(part) }
@@ -172,7 +173,8 @@ export const pathStats: Fact<PathStats, [string[]]> = {
       if (rest.join('') !== '') throw new Error('unexpected output')
       return { user, group, stats }
     } catch (e) {
-      throw new Error(`cannot stat ${paths.join(', ')}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
+      const msg = `cannot stat ${paths.join(', ')}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`
+      throw e instanceof ChangedWhileRead && !out.stderr.trim() ? new ChangedWhileRead(msg) : new Error(msg)
     }
   },
 }
@@ -196,7 +198,8 @@ export const pathContent: Fact<PathContent, [string]> = {
       read = parseStats(out.stdout, 1)
       if (read.rest.length !== 1) throw new Error('unexpected output')
     } catch (e) {
-      throw new Error(`cannot read ${path}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
+      const msg = `cannot read ${path}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`
+      throw e instanceof ChangedWhileRead && !out.stderr.trim() ? new ChangedWhileRead(msg) : new Error(msg)
     }
     const {
       user,
@@ -207,8 +210,10 @@ export const pathContent: Fact<PathContent, [string]> = {
     if (stat.type !== 'file') return { user, group, stat }
     const bytes = Buffer.from(b64.trim(), 'base64')
     // an unreadable file gives no checksum and no bytes: never mistake it for an empty file
-    if (createHash('sha256').update(bytes).digest('hex') !== stat.sha256)
-      throw new Error(`cannot read ${path}: ${out.stderr.trim() || 'permission denied or changed while reading'}`)
+    if (createHash('sha256').update(bytes).digest('hex') !== stat.sha256) {
+      if (out.stderr.trim()) throw new Error(`cannot read ${path}: ${out.stderr.trim()}`)
+      throw new ChangedWhileRead(`${path} changed while it was read`)
+    }
     return { user, group, stat, text: bytes.toString('utf8') }
   },
 }

@@ -6,11 +6,12 @@
  * targets, Debian and Ubuntu, have none).
  */
 import type { ParamDef } from '../schema.js'
+import { modeCheck } from './mode.js'
 
 export const fileCommonParams = {
   owner: { type: 'str', description: 'Owner (user name or uid).' },
   group: { type: 'str', description: 'Group (group name or gid).' },
-  mode: { type: 'raw', description: 'Mode: an octal string "0644", an int (YAML 0644) or symbolic "u=rw,g=r,o=" / "a+X".' },
+  mode: { type: 'raw', check: modeCheck, description: 'Mode: an octal string "0644", an int (YAML 0644) or symbolic "u=rw,g=r,o=" / "a+X".' },
   seuser: { type: 'str', description: 'SELinux user of the file context (accepted; no effect on hosts without SELinux).' },
   serole: { type: 'str', description: 'SELinux role of the file context (accepted; no effect on hosts without SELinux).' },
   setype: { type: 'str', description: 'SELinux type of the file context (accepted; no effect on hosts without SELinux).' },

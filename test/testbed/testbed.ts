@@ -15,7 +15,7 @@ import { track, untrack } from './exit-hooks.js'
 import { bootNspawn, mountOverlay, sshArgv, stopNspawn, waitReady, writeHostFiles } from './host.js'
 import { ensureImage } from './image.js'
 import { inventoryText, type InventoryOptions } from './inventory.js'
-import { gatewayAddress, hostAddress, setLink, setupNetwork } from './network.js'
+import { cutLink, gatewayAddress, hostAddress, restoreLink, setupNetwork } from './network.js'
 import { serveDir } from './serve.js'
 import { must, run, type RunResult } from './sh.js'
 import { claimSlot, killNetnsPidsSync, mountsUnder, reclaimStaleSlots, releaseHostSync, writeSlot, type SlotRecord } from './slots.js'
@@ -197,12 +197,13 @@ export class Testbed {
     await this.boot(name)
   }
 
-  cutNetwork(name: string): Promise<string> {
-    return setLink(this.host(name).slot, false)
+  /** The host's link goes dead without a reset (packets dropped silently), until restoreNetwork(). */
+  cutNetwork(name: string): Promise<void> {
+    return cutLink(this.host(name).slot)
   }
 
-  restoreNetwork(name: string): Promise<string> {
-    return setLink(this.host(name).slot, true)
+  restoreNetwork(name: string): Promise<void> {
+    return restoreLink(this.host(name).slot)
   }
 
   /** Stops sshd on the host (open sessions survive); new connections are refused until reboot(). */
