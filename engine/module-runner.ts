@@ -60,6 +60,8 @@ export function moduleContext(env: ModuleEnv): ModuleContext {
       return fact.parse(out, ...args)
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
+    ssh: env.conn.sshTarget,
+    become: env.become?.user,
     findFile: env.findFile ?? ((p) => p),
     render: env.render ?? ((t) => t),
   }
@@ -81,6 +83,9 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     throw e
   }
   for (const [name, def] of Object.entries(mod.params)) if (def.secret || (def.secretIf && params[def.secretIf] === true)) env.masker?.add(params[name])
+  if (env.check && mod.checkMode === 'none') {
+    return { status: 'skipped', reason: `skipped in check mode (${mod.name} does not support check mode, as in Ansible)`, changes: [], data: { skipped: true } }
+  }
 
   let plan: Plan
   try {
@@ -97,16 +102,32 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return { status: 'changed', changes, data: plan.data ?? {} }
   }
   env.onApply?.()
-  const out = await env.conn.exec(planScript(plan.changes), { become: env.become })
+  // a plan of controller steps only (fetch, synchronize) sends nothing to the host
+  const onHost = plan.changes.some((c) => c.commands.length > 0 || c.upload)
+  const out = onHost ? await env.conn.exec(planScript(plan.changes), { become: env.become }) : { rc: 0, stdout: '', stderr: '' }
+  let result: ModuleOutcome
   if (mod.interpret) {
     const o = mod.interpret(params as never, out)
-    return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data } }
-  }
-  if (out.rc !== 0) {
+    const data = { ...plan.data, ...o.data }
+    if (o.failed) return { status: 'failed', msg: o.msg, changes, data }
+    result =
+      o.changed === false
+        ? { status: 'ok', reason: o.msg ?? 'the commands ran and changed nothing', changes: [], data }
+        : { status: 'changed', msg: o.msg, changes, data }
+  } else if (out.rc !== 0) {
     const msg = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
     return { status: 'failed', msg, changes, data: { rc: out.rc, stderr: out.stderr, stdout: out.stdout } }
+  } else result = { status: 'changed', changes, data: plan.data ?? {} }
+  for (const c of plan.changes) {
+    if (!c.controller) continue
+    try {
+      result.data = { ...result.data, ...(await c.controller()) }
+    } catch (e) {
+      const msg = e instanceof ModuleFailure ? e.message : `module ${mod.name} failed on the controller: ${e instanceof Error ? e.message : String(e)}`
+      return { status: 'failed', msg, changes, data: { ...result.data, ...(e instanceof ModuleFailure ? e.data : {}) } }
+    }
   }
-  return { status: 'changed', changes, data: plan.data ?? {} }
+  return result
 }
 
 function failure(e: unknown, mod: ModuleSpec): ModuleOutcome {

@@ -9,7 +9,7 @@ import { checkBecome, shellArgv } from './become.js'
 import { shellJoin } from './quote.js'
 import { SessionClosed, ShellSession } from './shell-session.js'
 import { verifyHostKey, type HostKeyVerdict } from './known-hosts.js'
-import type { Connection, ExecOptions, ExecResult } from './types.js'
+import type { Connection, ExecOptions, ExecResult, SshTarget } from './types.js'
 
 export interface SshOptions {
   /** inventory name, for messages */
@@ -40,6 +40,11 @@ export class SshConnection implements Connection {
 
   get host(): string {
     return this.opts.name
+  }
+
+  get sshTarget(): SshTarget {
+    const { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile } = this.opts
+    return { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile }
   }
 
   private connect(): Promise<void> {

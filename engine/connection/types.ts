@@ -14,8 +14,20 @@ export interface ExecOptions {
   become?: Become
 }
 
+/** Where an ssh connection goes, for controller-side tools that reach the host themselves (rsync). */
+export interface SshTarget {
+  address: string
+  port: number
+  user: string
+  privateKeyFile?: string
+  hostKeyChecking: boolean
+  knownHostsFile?: string
+}
+
 export interface Connection {
   readonly host: string
+  /** set by ssh connections: the same target, credentials and host key checking for rsync */
+  readonly sshTarget?: SshTarget
   /** Runs `script` with /bin/sh on the host (the script travels on stdin, so size is not limited by argv). */
   exec(script: string, opts?: ExecOptions): Promise<ExecResult>
   /** How many round trips this connection has made (for tests and the benchmark). */

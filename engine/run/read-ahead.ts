@@ -92,7 +92,7 @@ async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }
     const where = { file: task.pos.file, line: task.pos.line }
     for (const cond of [...scope.when, ...task.when]) if (!truthy(evaluate(cond, vars, where))) return []
     const { mod, env } = hostModuleEnv(pc, task, host, scope, vars, where)
-    if (!mod || !env.readAhead) return []
+    if (!mod || !env.readAhead || (env.check && mod.checkMode === 'none')) return []
     const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
     // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
