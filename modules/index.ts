@@ -5,7 +5,9 @@
 import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { fetch } from './fetch.js'
 import { file } from './file.js'
+import { find } from './find.js'
 import { group } from './group.js'
 import { lineinfile } from './lineinfile.js'
 import { ping } from './ping.js'
@@ -15,7 +17,10 @@ import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
 import { shell } from './shell.js'
+import { slurp } from './slurp.js'
+import { stat } from './stat.js'
 import { systemd } from './systemd.js'
+import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
 import { user } from './user.js'
@@ -25,7 +30,9 @@ const all = [
   apt,
   command,
   copy,
+  fetch,
   file,
+  find,
   group,
   lineinfile,
   ping,
@@ -35,7 +42,10 @@ const all = [
   postgresSet,
   postgresUser,
   shell,
+  slurp,
+  stat,
   systemd,
+  tempfile,
   template,
   user,
   venv,
