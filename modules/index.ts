@@ -25,6 +25,7 @@ import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
+import { waitFor } from './wait-for.js'
 
 const all = [
   apt,
@@ -49,6 +50,7 @@ const all = [
   template,
   user,
   venv,
+  waitFor,
 ] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))

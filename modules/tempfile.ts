@@ -2,7 +2,8 @@
  * tempfile: a new temporary file or directory (mktemp: mode 0600 / 0700), its path returned. Always
  * changed; skipped in check mode as in Ansible (the name is random, so no plan can say it).
  */
-import { defineModule, type Outcome } from './types.js'
+import { PATH_RESULT_SH, pathResult } from './files/path-result.js'
+import { defineModule, shScript, type Outcome } from './types.js'
 
 export const tempfile = defineModule({
   name: 'tempfile',
@@ -19,7 +20,7 @@ export const tempfile = defineModule({
   },
   checkMode: 'none',
   converges: false,
-  returns: { path: 'the path of the new file or directory' },
+  returns: { path: 'the path of the new file or directory', 'uid, gid, owner, group, mode, state, size': 'of the new path (Ansible adds them)' },
   examples: `
 - tempfile:
     state: directory
@@ -27,13 +28,15 @@ export const tempfile = defineModule({
   register: build_dir
 `,
   async plan(p) {
-    const argv = ['mktemp', ...(p.state === 'directory' ? ['-d'] : []), ...(p.path ? [`--tmpdir=${p.path}`] : ['--tmpdir'])]
-    if (p.suffix) argv.push(`--suffix=${p.suffix}`)
-    argv.push('--', `${p.prefix}XXXXXXXX`)
-    return { kind: 'change', changes: [{ summary: `create a temporary ${p.state} in ${p.path ?? '$TMPDIR or /tmp'}`, commands: [{ argv }] }] }
+    const args = [...(p.state === 'directory' ? ['-d'] : []), ...(p.path ? [`--tmpdir=${p.path}`] : ['--tmpdir'])]
+    if (p.suffix) args.push(`--suffix=${p.suffix}`)
+    args.push('--', `${p.prefix}XXXXXXXX`)
+    // the new path, then its result fields (Ansible adds them to every result with a path)
+    const command = shScript(`p=$(mktemp "$@") || exit 1\nprintf '%s\\n' "$p"\nset -- "$p"\n${PATH_RESULT_SH}`, ...args)
+    return { kind: 'change', changes: [{ summary: `create a temporary ${p.state} in ${p.path ?? '$TMPDIR or /tmp'}`, commands: [command] }] }
   },
   interpret(_p, out): Outcome {
     if (out.rc !== 0) return { failed: true, msg: out.stderr.trim() || `mktemp failed (rc ${out.rc})` }
-    return { failed: false, data: { path: out.stdout.trim() } }
+    return { failed: false, data: { path: out.stdout.split('\n')[0], ...pathResult(out.stdout) } }
   },
 })

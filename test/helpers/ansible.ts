@@ -62,3 +62,9 @@ export async function ansibleModule(
 ) {
   return (await ansibleTasks(inventory, host, [{ module, args, ...opts }]))[0]!
 }
+
+/** An Ansible result without Ansible's own bookkeeping (and without keys listed in `drop`), to compare with acplay's data. */
+export function comparable(r: Record<string, unknown>, drop: string[] = ['atime']): Record<string, unknown> {
+  const { invocation: _i, _ansible_no_log: _n, ansible_facts: _f, action: _a, changed: _c, warnings: _w, ...rest } = r
+  return JSON.parse(JSON.stringify(rest, (k, v) => (drop.includes(k) ? undefined : v)))
+}

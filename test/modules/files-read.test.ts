@@ -14,7 +14,7 @@ import { find } from '../../modules/find.js'
 import { slurp } from '../../modules/slurp.js'
 import { stat } from '../../modules/stat.js'
 import { tempfile } from '../../modules/tempfile.js'
-import { ansibleModule, ansibleTasks } from '../helpers/ansible.js'
+import { ansibleTasks, comparable } from '../helpers/ansible.js'
 import { checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { osEnvs, sh } from './os-envs.js'
@@ -27,12 +27,6 @@ printf '\\000\\001\\002binary' > /srv/fr/bin.dat; head -c 20000 /dev/zero > /srv
 ln -s a.txt /srv/fr/link; ln -s /nowhere /srv/fr/dangling; mkfifo /srv/fr/fifo
 chmod 0640 /srv/fr/a.txt; chown deploy:root /srv/fr/sub/b.conf; chmod 4755 /srv/fr/sub/deep
 touch -d '10 days ago' /srv/fr/sub/deep/c.log`
-
-/** Ansible's result without what differs by design between two reads (access time, Ansible's own keys). */
-function comparable(r: Record<string, unknown>): Record<string, unknown> {
-  const { invocation: _i, _ansible_no_log: _n, ansible_facts: _f, action: _a, changed: _c, warnings: _w, ...rest } = r
-  return JSON.parse(JSON.stringify(rest, (k, v) => (k === 'atime' ? undefined : v)))
-}
 
 describe('stat, find, slurp, tempfile, fetch on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed([H])
@@ -156,12 +150,19 @@ describe('stat, find, slurp, tempfile, fetch on a real host', { skip: testbedSki
   it('tempfile: skipped in check mode (as Ansible), a new 0600 file or 0700 directory each run', async () => {
     const c = await checkRun(tempfile, {}, env())
     assert.equal(c.status, 'skipped')
-    assert.equal((await ansibleModule(inv(), H, 'tempfile', { state: 'file' }, { check: true })).skipped, true)
+    const [theirCheck, theirs] = await ansibleTasks(inv(), H, [
+      { module: 'tempfile', args: { state: 'file' }, check: true },
+      { module: 'tempfile', args: { path: '/srv/fr', prefix: 'build.', suffix: '.tmp' } },
+    ])
+    assert.equal(theirCheck!.skipped, true)
     const f = await realRun(tempfile, { path: '/srv/fr', prefix: 'build.', suffix: '.tmp' }, env())
     assert.equal(f.status, 'changed')
-    assert.match(String(f.data.path), /^\/srv\/fr\/build\.[A-Za-z0-9]{8}\.tmp$/)
+    assert.match(String(f.data.path), /^\/srv\/fr\/build\.[A-Za-z0-9_]{8}\.tmp$/)
+    assert.match(String(theirs!.path), /^\/srv\/fr\/build\.[A-Za-z0-9_]{8}\.tmp$/)
+    assert.deepEqual(comparable(f.data, ['path']), comparable(theirs!, ['path']), 'the same fields about the new file')
     const d = await realRun(tempfile, { state: 'directory' }, env())
-    assert.match(String(d.data.path), /^\/tmp\/ansible\.[A-Za-z0-9]{8}$/)
+    assert.match(String(d.data.path), /^\/tmp\/ansible\.[A-Za-z0-9_]{8}$/)
+    assert.deepEqual([d.data.state, d.data.mode], ['directory', '0700'])
     assert.equal(await sh(bed(), H, `stat -c '%a %F' ${f.data.path} ${d.data.path}`), '600 regular empty file\n700 directory')
     assert.notEqual((await realRun(tempfile, { path: '/srv/fr', prefix: 'build.', suffix: '.tmp' }, env())).data.path, f.data.path)
   })
