@@ -8,6 +8,7 @@ import { copy } from './copy.js'
 import { fetch } from './fetch.js'
 import { file } from './file.js'
 import { find } from './find.js'
+import { getUrl } from './get-url.js'
 import { group } from './group.js'
 import { lineinfile } from './lineinfile.js'
 import { ping } from './ping.js'
@@ -34,6 +35,7 @@ const all = [
   fetch,
   file,
   find,
+  getUrl,
   group,
   lineinfile,
   ping,
