@@ -89,7 +89,7 @@ export async function startTestHttp(addresses: string[]): Promise<TestHttp> {
       route(req, Buffer.concat(chunks), res)
     })
   }
-  const route = (req: IncomingMessage, body: Buffer, res: ServerResponse): void => {
+  const route = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x')
     const parts = url.pathname.split('/').filter(Boolean)
     const [first, second, ...rest] = parts
