@@ -24,6 +24,7 @@ import { systemd } from './systemd.js'
 import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
+import { uri } from './uri.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 import { waitFor } from './wait-for.js'
@@ -50,6 +51,7 @@ const all = [
   systemd,
   tempfile,
   template,
+  uri,
   user,
   venv,
   waitFor,

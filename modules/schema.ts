@@ -32,7 +32,11 @@ type Scalar<T extends ParamType> = T extends 'str' | 'path'
         : T extends 'list'
           ? unknown[]
           : unknown
-type ValueOf<D extends ParamDef> = D extends { type: 'list'; elements: 'str' } ? string[] : Scalar<D['type']>
+type ValueOf<D extends ParamDef> = D extends { type: 'list'; elements: 'str' }
+  ? string[]
+  : D extends { type: 'list'; elements: 'int' }
+    ? number[]
+    : Scalar<D['type']>
 export type ParamValues<S extends ParamSpecs> = {
   [K in keyof S]: S[K] extends { required: true } | { default: {} } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined
 }

@@ -4,7 +4,8 @@
  * (url_argument_spec), their curl options, and the response as curl reports it.
  *
  * Secrets never reach argv (ps shows argv): the URL, the headers and the credentials travel in a
- * curl config on stdin (`-K -`).
+ * curl config on curl's stdin (`-K -`), given to the host script as a positional argument (the
+ * script runs inside the task's shell, not as a process with argv).
  */
 import { STATUS_CODES } from 'node:http'
 import { ModuleFailure } from '../../engine/errors.js'
@@ -60,8 +61,6 @@ export interface RequestArgs {
   timeout: number
   /** follow redirects for any method (get_url), only GET/HEAD (uri's safe), or none */
   follow: 'all' | 'safe' | 'none'
-  /** stdin is the curl config; a body to send comes from this file on the host */
-  bodyFile?: string
   /** If-Modified-Since from this file's mtime */
   ifModifiedSince?: string
   /** also send these headers (after the user's, unless the user gave them) */
@@ -83,7 +82,7 @@ export function curlRequest(a: RequestArgs): { argv: string[]; config: string } 
   const argv = ['-sS', '--connect-timeout', String(a.timeout), '-y', String(a.timeout), '-Y', '1']
   const method = (a.method ?? 'GET').toUpperCase()
   if (method === 'HEAD') argv.push('-I')
-  else if (method !== 'GET' || a.bodyFile) argv.push('-X', method)
+  else if (method !== 'GET') argv.push('-X', method)
   if (a.follow === 'all' || (a.follow === 'safe' && (method === 'GET' || method === 'HEAD'))) argv.push('-L', '--max-redirs', '10')
   if (!a.validate_certs) argv.push('-k')
   if (!a.use_proxy) argv.push('--noproxy', '*')
@@ -94,14 +93,13 @@ export function curlRequest(a: RequestArgs): { argv: string[]; config: string } 
   if (a.caPath) argv.push('--cacert', a.caPath)
   if (a.unixSocket) argv.push('--unix-socket', a.unixSocket)
   if (a.ifModifiedSince) argv.push('-z', a.ifModifiedSince)
-  if (a.bodyFile) argv.push('--data-binary', `@${a.bodyFile}`)
   const config = [`url = ${curlQuote(a.url)}`, `user-agent = ${curlQuote(a.http_agent)}`]
   const given = new Set(Object.keys(a.headers ?? {}).map((k) => k.toLowerCase()))
   const headers: [string, string][] = Object.entries(a.headers ?? {}).map(([k, v]) => [k, String(v)])
   for (const [k, v] of Object.entries(a.extraHeaders ?? {})) if (!given.has(k.toLowerCase())) headers.push([k, v])
   if (a.force) headers.push(['Cache-Control', 'no-cache'])
-  // curl sends its own Content-Type for --data-binary; an empty `Content-Type:` would remove it
-  if (a.bodyFile && !headers.some(([k]) => k.toLowerCase() === 'content-type')) headers.push(['Content-Type', 'application/octet-stream'])
+  // Python's urllib (Ansible's client) closes every connection; servers answer accordingly
+  if (!given.has('connection')) headers.push(['Connection', 'close'])
   for (const [k, v] of headers) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new ModuleFailure(`invalid HTTP header name ${JSON.stringify(k)}`)
     config.push(`header = ${curlQuote(`${k}: ${v}`)}`)
