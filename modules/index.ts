@@ -9,6 +9,7 @@ import { fetch } from './fetch.js'
 import { file } from './file.js'
 import { find } from './find.js'
 import { getUrl } from './get-url.js'
+import { git } from './git.js'
 import { group } from './group.js'
 import { lineinfile } from './lineinfile.js'
 import { ping } from './ping.js'
@@ -37,6 +38,7 @@ const all = [
   file,
   find,
   getUrl,
+  git,
   group,
   lineinfile,
   ping,
