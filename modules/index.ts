@@ -25,6 +25,7 @@ import { systemd } from './systemd.js'
 import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import type { ModuleSpec } from './types.js'
+import { unarchive } from './unarchive.js'
 import { uri } from './uri.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
@@ -53,6 +54,7 @@ const all = [
   systemd,
   tempfile,
   template,
+  unarchive,
   uri,
   user,
   venv,
