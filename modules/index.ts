@@ -21,6 +21,7 @@ import { postgresUser } from './postgres/user.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
 import { stat } from './stat.js'
+import { synchronize } from './synchronize.js'
 import { systemd } from './systemd.js'
 import { tempfile } from './tempfile.js'
 import { template } from './template.js'
@@ -51,6 +52,7 @@ const all = [
   shell,
   slurp,
   stat,
+  synchronize,
   systemd,
   tempfile,
   template,

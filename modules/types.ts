@@ -105,6 +105,11 @@ export interface ModuleContext {
   ssh?: SshTarget
   /** The user the task becomes on the host, if it becomes one. */
   become?: string
+  /**
+   * true while read-ahead only records the facts a plan asks (engine/run/read-ahead.ts): a plan
+   * that does work of its own outside ctx (synchronize's dry run on the controller) stops first.
+   */
+  recording?: boolean
   /** Finds a control-side file: absolute, or relative to the role's/playbook's `kind` dir (files, templates). */
   findFile(path: string, kind: 'files' | 'templates'): string
   /** Renders a Jinja-compatible template with the task's variables. */

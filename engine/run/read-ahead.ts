@@ -97,6 +97,7 @@ async function questions(pc: PlayContext, task: Extract<Task, { kind: 'module' }
     // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
       ...moduleContext(env),
+      recording: true,
       run: stop,
       fact: (fact, ...args) => {
         reads.push({ fact: fact as AnyFact, args, become: env.become?.user })
