@@ -183,9 +183,9 @@ export const synchronize = defineModule({
   aliases: ['ansible.posix.synchronize'],
   summary: 'A wrapper around rsync to make common tasks in your playbooks quick and easy',
   description:
-    'rsync from the controller to the host (push) or back (pull), over ssh with the connection own address, port, user, key and host key checking; ' +
+    "rsync from the controller to the host (push) or back (pull), over ssh with the connection's own address, port, user, key and host key checking; " +
     '`sudo -u USER rsync` on the host when the task becomes USER. The plan is a dry run (--itemize-changes): nothing to transfer is ok; ' +
-    'check mode is that dry run. changed follows rsync itemized output, as in Ansible. Password authentication (sshpass) is not supported.',
+    "check mode is that dry run. changed follows rsync's itemized output, as in Ansible. Password authentication (sshpass) is not supported.",
   params: {
     src: {
       type: 'str',
