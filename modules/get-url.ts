@@ -13,7 +13,6 @@
  * as it was (Ansible removes dest then). Effects: path.stat(target).
  */
 import { ModuleFailure } from '../engine/errors.js'
-import type { DestStat } from './facts/download-dest.js'
 import { downloadDest } from './facts/download-dest.js'
 import type { PathStat } from './facts/path.js'
 import { CHECKSUM_ALGORITHMS } from './facts/path-info.js'
@@ -46,11 +45,6 @@ export function checksumFromFile(text: string, filename: string): string | undef
 }
 
 const isUrl = (s: string) => /^(https?|ftp|file):/i.test(s)
-
-function toPathStat(s: DestStat | undefined): PathStat {
-  if (!s?.exists) return { exists: false }
-  return { exists: true, type: s.type, mode: s.mode, owner: s.owner, group: s.group, uid: s.uid, gid: s.gid, size: s.size }
-}
 
 /** `mode|owner|group|uid|gid|size` of the probe's target. */
 function targetStat(line: string | undefined): PathStat {
@@ -170,7 +164,7 @@ export const getUrl = defineModule({
     const dir = p.dest.replace(/\/+$/, '').replace(/\/[^/]*$/, '') || '/'
     const read = await ctx.fact(downloadDest, p.dest, dir, algorithm)
     const earlier = ctx.effect('path.stat', p.dest) as PathStat | undefined
-    const dest = earlier ?? toPathStat(read.dest)
+    const dest: PathStat = earlier ?? read.dest
     const isDir = dest.exists && dest.type === 'directory'
     const args: DownloadArgs = {
       mode: 'probe',

@@ -11,16 +11,9 @@ import { SessionClosed, ShellSession } from './shell-session.js'
 import { verifyHostKey, type HostKeyVerdict } from './known-hosts.js'
 import type { Connection, ExecOptions, ExecResult, SshTarget } from './types.js'
 
-export interface SshOptions {
+export interface SshOptions extends SshTarget {
   /** inventory name, for messages */
   name: string
-  address: string
-  port: number
-  user: string
-  privateKeyFile?: string
-  /** false turns host key checking off (host_key_checking = False) */
-  hostKeyChecking: boolean
-  knownHostsFile?: string
   connectTimeoutMs?: number
 }
 

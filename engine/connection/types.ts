@@ -20,6 +20,7 @@ export interface SshTarget {
   port: number
   user: string
   privateKeyFile?: string
+  /** false turns host key checking off (host_key_checking = False) */
   hostKeyChecking: boolean
   knownHostsFile?: string
 }

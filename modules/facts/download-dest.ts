@@ -5,18 +5,10 @@
  * checksum needs nothing else.
  */
 import { shScript, type Fact } from '../types.js'
+import type { PathStat } from './path.js'
 
-export interface DestStat {
-  exists: boolean
-  type?: 'file' | 'directory' | 'link' | 'other'
-  mode?: string
-  owner?: string
-  group?: string
-  uid?: number
-  gid?: number
-  size?: number
-  nlink?: number
-}
+/** a path.stat with its link count (Ansible's `state: hard`) */
+export type DestStat = PathStat & { nlink?: number }
 
 export interface DownloadDest {
   /** the user and group the commands run as */

@@ -162,3 +162,22 @@ export function parseToStdout(out: { rc: number; stdout: string; stderr: string 
   const i = out.stdout.lastIndexOf('\n')
   return { body: out.stdout.slice(0, i), status: Number(out.stdout.slice(i + 1)) }
 }
+
+/** The first value of each key in a host script's `key=value` lines. */
+export function keyValues(stdout: string): Map<string, string> {
+  const kv = new Map<string, string>()
+  for (const line of stdout.split('\n')) {
+    const i = line.indexOf('=')
+    if (i > 0 && !kv.has(line.slice(0, i))) kv.set(line.slice(0, i), line.slice(i + 1))
+  }
+  return kv
+}
+
+/** What the request scripts print about curl's run: its exit code and error, `-w '%{http_code} %{url_effective}'`, the header dump. */
+export function curlReport(kv: Map<string, string>): { curl: number; curlError: string; response: Response } {
+  const w = kv.get('w') ?? ''
+  const sp = w.indexOf(' ')
+  const status = Number(sp < 0 ? w : w.slice(0, sp))
+  const dump = Buffer.from(kv.get('headers') ?? '', 'base64').toString('latin1')
+  return { curl: Number(kv.get('curl') ?? -1), curlError: kv.get('curlerr') ?? '', response: parseHeaderDump(dump, status, sp < 0 ? '' : w.slice(sp + 1)) }
+}

@@ -10,7 +10,7 @@
  */
 import { PATH_RESULT_SH, pathResult } from '../files/path-result.js'
 import { shScript, type Command } from '../types.js'
-import { parseHeaderDump, type Response } from './curl.js'
+import { curlReport, keyValues, type Response } from './curl.js'
 
 export interface DownloadArgs {
   mode: 'head' | 'probe' | 'apply'
@@ -129,19 +129,9 @@ export interface Download {
 }
 
 export function parseDownload(stdout: string): Download {
-  const kv = new Map<string, string>()
-  for (const line of stdout.split('\n')) {
-    const i = line.indexOf('=')
-    if (i > 0 && !kv.has(line.slice(0, i))) kv.set(line.slice(0, i), line.slice(i + 1))
-  }
-  const w = kv.get('w') ?? ''
-  const sp = w.indexOf(' ')
-  const status = Number(sp < 0 ? w : w.slice(0, sp))
-  const url = sp < 0 ? '' : w.slice(sp + 1)
+  const kv = keyValues(stdout)
   return {
-    curl: Number(kv.get('curl') ?? -1),
-    curlError: kv.get('curlerr') ?? '',
-    response: parseHeaderDump(Buffer.from(kv.get('headers') ?? '', 'base64').toString('latin1'), status, url),
+    ...curlReport(kv),
     target: kv.get('target'),
     src: kv.get('src'),
     sha1: kv.get('sha1'),

@@ -7,7 +7,7 @@
  */
 import { PATH_RESULT_SH, pathResult } from '../files/path-result.js'
 import { shScript, type Command } from '../types.js'
-import { parseHeaderDump, type Response } from './curl.js'
+import { curlReport, keyValues, type Response } from './curl.js'
 
 export interface RequestRun {
   config: string
@@ -77,19 +77,10 @@ export interface RequestResult {
 }
 
 export function parseRequest(stdout: string): RequestResult {
-  const kv = new Map<string, string>()
-  for (const line of stdout.split('\n')) {
-    const i = line.indexOf('=')
-    if (i > 0 && !kv.has(line.slice(0, i))) kv.set(line.slice(0, i), line.slice(i + 1))
-  }
-  const w = kv.get('w') ?? ''
-  const sp = w.indexOf(' ')
-  const status = Number(sp < 0 ? w : w.slice(0, sp))
+  const kv = keyValues(stdout)
   return {
-    curl: Number(kv.get('curl') ?? -1),
-    curlError: kv.get('curlerr') ?? '',
+    ...curlReport(kv),
     elapsed: Number(kv.get('elapsed') ?? 0),
-    response: parseHeaderDump(Buffer.from(kv.get('headers') ?? '', 'base64').toString('latin1'), status, sp < 0 ? '' : w.slice(sp + 1)),
     body: kv.has('body') ? Buffer.from(kv.get('body')!, 'base64') : undefined,
     path: kv.get('path'),
     pathFields: pathResult(stdout),
