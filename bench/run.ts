@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { compare, snapshot } from './compat.js'
-import { buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
+import { benchVars, buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
 import { largeFileRuns } from './large.js'
 import { rows, sampleOf, table, type Sample } from './report.js'
 import { closeControlMasters, runTool, snapshotAcplay, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
@@ -55,7 +55,7 @@ async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: stri
     forks: 10,
     limit: opts.limit,
     workDir,
-    extraVars: { airflow_index_url: b.indexUrl, airflow_index_host: b.indexHost },
+    extraVars: benchVars(b),
     cpuProfDir: tool.kind === 'acplay' ? flags['cpu-prof'] : undefined,
   })
   const hostsCpu = hostsCpuS(b.bed) - cpu0

@@ -37,6 +37,42 @@ export function streams(out: Pick<ExecResult, 'stdout' | 'stderr'>): { stdout: s
   return { stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr) }
 }
 
+/** The result of a plan that had nothing to run on the host (controller steps only). */
+export const nothingRan = (): Applied => ({ rc: 0, stdout: '', stderr: '', startUs: nowUs(), endUs: nowUs() })
+
+/** What an applied plan came to: the module's own reading of the output (interpret), else its exit code. */
+export function appliedOutcome(
+  mod: ModuleSpec,
+  params: Record<string, unknown>,
+  out: Applied,
+  changes: ModuleOutcome['changes'],
+  planData: Record<string, unknown> = {},
+): ModuleOutcome {
+  if (mod.interpret) {
+    const o = mod.interpret(params as never, out)
+    const data = { ...planData, ...o.data }
+    if (o.failed) return { status: 'failed', msg: o.msg, changes, data }
+    if (o.changed === false) return { status: 'ok', reason: o.msg ?? 'the commands ran and changed nothing', changes: [], data }
+    return { status: 'changed', msg: o.msg, changes, data }
+  }
+  if (out.rc !== 0) return applyFailed(mod, params, out, changes)
+  return { status: 'changed', changes, data: planData }
+}
+
+/** After the host's part: the plan's controller steps (fetch, synchronize), whose results join the data. */
+export async function controllerSteps(mod: ModuleSpec, planned: readonly Change[], result: ModuleOutcome): Promise<ModuleOutcome> {
+  for (const c of planned) {
+    if (!c.controller) continue
+    try {
+      result.data = { ...result.data, ...(await c.controller()) }
+    } catch (e) {
+      const msg = e instanceof ModuleFailure ? e.message : `module ${mod.name} failed on the controller: ${e instanceof Error ? e.message : String(e)}`
+      return { status: 'failed', msg, changes: result.changes, data: { ...result.data, ...(e instanceof ModuleFailure ? e.data : {}) } }
+    }
+  }
+  return result
+}
+
 /** The outcome of a plan whose script failed: the module's message (else the end of stderr) and what failed. */
 export function applyFailed(mod: ModuleSpec, params: Record<string, unknown>, out: Applied, changes: ModuleOutcome['changes']): ModuleOutcome {
   const tail = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')

@@ -4,7 +4,7 @@
  */
 import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import { commandLine } from './apply-plan.js'
-import { applyFailed, applyPlan, parseFact } from './apply-outcome.js'
+import { appliedOutcome, applyPlan, controllerSteps, nothingRan, parseFact } from './apply-outcome.js'
 import { EffectStore } from './effects.js'
 import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
@@ -68,6 +68,8 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
       )
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
+    ssh: env.conn.sshTarget,
+    become: env.become?.user,
     findFile: env.findFile ?? ((p) => p),
     render: env.render ?? ((t) => t),
   }
@@ -115,6 +117,9 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     throw e
   }
   for (const [name, def] of Object.entries(mod.params)) if (def.secret || (def.secretIf && params[def.secretIf] === true)) env.masker?.add(params[name])
+  if (env.check && mod.checkMode === 'none') {
+    return { status: 'skipped', reason: `skipped in check mode (${mod.name} does not support check mode, as in Ansible)`, changes: [], data: { skipped: true } }
+  }
 
   const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
   let plan: Plan
@@ -132,13 +137,11 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return { status: 'changed', changes, data: plan.data ?? {} }
   }
   env.readAhead?.changing()
-  const out = await applyPlan(env.conn, plan.changes, execOptions(env, deadline))
-  if (mod.interpret) {
-    const o = mod.interpret(params as never, out)
-    return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data } }
-  }
-  if (out.rc !== 0) return applyFailed(mod, params, out, changes)
-  return { status: 'changed', changes, data: plan.data ?? {} }
+  // a plan of controller steps only (fetch, synchronize) sends nothing to the host
+  const onHost = plan.changes.some((c) => c.commands.length > 0 || c.upload)
+  const out = onHost ? await applyPlan(env.conn, plan.changes, execOptions(env, deadline)) : nothingRan()
+  const result = appliedOutcome(mod, params, out, changes, plan.data)
+  return result.status === 'failed' ? result : controllerSteps(mod, plan.changes, result)
 }
 
 function failure(e: unknown, mod: ModuleSpec): ModuleOutcome {

@@ -5,10 +5,14 @@
 import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
-import { debconf } from './debconf.js'
 import { cron } from './cron.js'
+import { debconf } from './debconf.js'
+import { fetch } from './fetch.js'
 import { file } from './file.js'
+import { find } from './find.js'
+import { getUrl } from './get-url.js'
 import { getent } from './getent.js'
+import { git } from './git.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
@@ -25,14 +29,21 @@ import { postgresUser } from './postgres/user.js'
 import { serviceFacts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
+import { slurp } from './slurp.js'
+import { stat } from './stat.js'
+import { synchronize } from './synchronize.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
+import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import { timezone } from './timezone.js'
 import type { ModuleSpec } from './types.js'
 import { ufwModule } from './ufw.js'
+import { unarchive } from './unarchive.js'
+import { uri } from './uri.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
+import { waitFor } from './wait-for.js'
 
 const all = [
   apt,
@@ -40,8 +51,12 @@ const all = [
   copy,
   cron,
   debconf,
+  fetch,
   file,
+  find,
   getent,
+  getUrl,
+  git,
   group,
   hostname,
   lineinfile,
@@ -58,13 +73,20 @@ const all = [
   serviceFacts,
   setup,
   shell,
+  slurp,
+  stat,
+  synchronize,
   systemd,
   sysctlModule,
+  tempfile,
   template,
   timezone,
   ufwModule,
+  unarchive,
+  uri,
   user,
   venv,
+  waitFor,
 ] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))

@@ -45,7 +45,9 @@ type ValueOf<D extends ParamDef> = D extends { choices: readonly (infer C extend
     : C
   : D extends { type: 'list'; elements: 'str' }
     ? string[]
-    : Scalar<D['type']>
+    : D extends { type: 'list'; elements: 'int' }
+      ? number[]
+      : Scalar<D['type']>
 /** What `plan` gets: a required param or one with a default is always there. */
 export type ParamValues<S extends ParamSpecs> = {
   [K in keyof S]: S[K] extends { required: true } | { default: NonNullable<unknown> } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined

@@ -2,7 +2,7 @@
  * The module contract: facts in, plan out. A module never mutates a host itself: `plan` reads
  * (through ctx.run / ctx.fact) and returns a Plan; the engine applies it. Check mode is `plan` alone.
  */
-import type { ExecResult } from '../engine/connection/types.js'
+import type { ExecResult, SshTarget } from '../engine/connection/types.js'
 import type { ArgumentRules } from './arg-rules.js'
 import type { ParamSpecs, ParamValues } from './schema.js'
 
@@ -90,6 +90,13 @@ export interface Change {
   upload?: Upload
   diff?: FileDiff
   effects?: FactEffect[]
+  /**
+   * A step on the controller instead of the host (fetch writes the fetched file there, synchronize
+   * runs rsync from there). The engine runs the controller steps after the plan's host script (none
+   * is sent when no change has host commands or uploads), in order, and never in check mode; what a
+   * step returns joins the task's return values; a throw (ModuleFailure) fails the task.
+   */
+  controller?: () => Promise<Record<string, unknown> | undefined>
 }
 
 export type Plan = { kind: 'ok'; reason: string; data?: Record<string, unknown> } | { kind: 'change'; changes: Change[]; data?: Record<string, unknown> }
@@ -106,6 +113,15 @@ export interface ModuleContext {
   fact<T, A extends unknown[]>(fact: Fact<T, A>, ...args: A): Promise<T>
   /** An effect recorded earlier in this (check) run, if any. */
   effect(fact: string, key: string): unknown
+  /** How the controller reaches this host over ssh (synchronize's rsync); undefined for a local connection. */
+  ssh?: SshTarget
+  /** The user the task becomes on the host, if it becomes one. */
+  become?: string
+  /**
+   * true while read-ahead only records the facts a plan asks (engine/run/read-ahead.ts): a plan
+   * that does work of its own outside ctx (synchronize's dry run on the controller) stops first.
+   */
+  recording?: boolean
   /** Finds a control-side file: absolute, or relative to the role's/playbook's `kind` dir (files, templates). */
   findFile(path: string, kind: 'files' | 'templates'): string
   /** Renders a Jinja-compatible template with the task's variables. */
@@ -124,6 +140,8 @@ export interface Applied extends ExecResult {
 /** A module's outcome after apply, for modules whose result depends on what the commands printed. */
 export interface Outcome {
   failed: boolean
+  /** false: the commands ran and changed nothing (uri's POST, as Ansible reports it); msg is then the ok reason */
+  changed?: boolean
   msg?: string
   data?: Record<string, unknown>
 }
@@ -138,8 +156,12 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   /** documented return values */
   returns?: Record<string, string>
   examples?: string
-  /** 'plan' (default): check mode reports the plan. 'skip': like Ansible's command, skipped in check mode when it would change. */
-  checkMode?: 'plan' | 'skip'
+  /**
+   * 'plan' (default): check mode reports the plan. 'skip': like Ansible's command, skipped in check
+   * mode when it would change. 'none': like Ansible's modules without check mode support (uri,
+   * wait_for, tempfile), skipped in check mode without planning (`check_mode: false` runs it).
+   */
+  checkMode?: 'plan' | 'skip' | 'none'
   /** false for modules that always act (command): the converge-then-re-plan rule does not apply */
   converges?: boolean
   plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>

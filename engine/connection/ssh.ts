@@ -11,18 +11,11 @@ import { awaitLock, lockScript } from './run-lock.js'
 import { SessionClosed, ShellSession } from './shell-session.js'
 import { sendStream } from './stream-exec.js'
 import { DEFAULT_TIMEOUTS } from './settings.js'
-import type { Become, Connection, ExecOptions, ExecResult } from './types.js'
+import type { Become, Connection, ExecOptions, ExecResult, SshTarget } from './types.js'
 
-export interface SshOptions {
+export interface SshOptions extends SshTarget {
   /** inventory name, for messages */
   name: string
-  address: string
-  port: number
-  user: string
-  privateKeyFile?: string
-  /** true or 'yes': known keys only; 'accept-new': unknown keys are recorded, changed ones refused; false or 'no': no checking */
-  hostKeyChecking: boolean | HostKeyPolicy
-  knownHostsFile?: string
   /** TCP connect and SSH handshake (ConnectTimeout, ansible_timeout) */
   connectTimeoutMs?: number
   /** ServerAliveInterval and ServerAliveCountMax: a link that answers nothing for interval x count is lost */
@@ -61,6 +54,11 @@ export class SshConnection implements Connection {
 
   get host(): string {
     return this.opts.name
+  }
+
+  get sshTarget(): SshTarget {
+    const { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile } = this.opts
+    return { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile }
   }
 
   private get keepalive(): { intervalMs: number; countMax: number } {

@@ -1,3 +1,4 @@
+import type { HostKeyPolicy } from './known-hosts.js'
 /** What a connection can do: run a shell script on the host, one round trip per call. */
 export interface ExecResult {
   rc: number
@@ -24,8 +25,21 @@ export interface ExecOptions {
   input?: () => AsyncIterable<Buffer>
 }
 
+/** Where an ssh connection goes, for controller-side tools that reach the host themselves (rsync). */
+export interface SshTarget {
+  address: string
+  port: number
+  user: string
+  privateKeyFile?: string
+  /** true or 'yes': known keys only; 'accept-new': unknown keys are recorded, changed ones refused; false or 'no': no checking */
+  hostKeyChecking: boolean | HostKeyPolicy
+  knownHostsFile?: string
+}
+
 export interface Connection {
   readonly host: string
+  /** set by ssh connections: the same target, credentials and host key checking for rsync */
+  readonly sshTarget?: SshTarget
   /** Runs `script` with /bin/sh on the host (the script travels on stdin, so size is not limited by argv). */
   exec(script: string, opts?: ExecOptions): Promise<ExecResult>
   /** How many round trips this connection has made (for tests and the benchmark). */

@@ -73,6 +73,7 @@ export function withEnvironment(conn: Connection, env: Record<string, unknown> |
     .join('\n')
   return {
     host: conn.host,
+    sshTarget: conn.sshTarget,
     get execCount() {
       return conn.execCount
     },
