@@ -46,9 +46,11 @@ export const file = defineModule({
     const want = attrWant(p)
     const path = p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path
     if (!path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
-    if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`argument 'src' needs state=link or state=hard`)
-    if ((p.state === 'link' || p.state === 'hard') && !p.src) throw new ModuleFailure(`argument 'src' is required with state=${p.state}`)
-    if (p.recurse && p.state !== undefined && p.state !== 'directory') throw new ModuleFailure(`recurse needs state=directory (got state=${p.state})`)
+    // value checks the argument rules cannot express (Ansible makes them in the module, with these words)
+    if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`src option requires state to be 'link' or 'hard'`)
+    if (p.state === 'hard' && !p.src) throw new ModuleFailure('src is required for creating new hardlinks')
+    if (p.recurse && p.state !== undefined && p.state !== 'directory')
+      throw new ModuleFailure(`recurse option requires state to be 'directory' (got state=${p.state})`)
     const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force }
     const state = p.state ?? (p.recurse ? 'directory' : undefined)
     if (state === 'directory' && p.recurse) {
@@ -59,7 +61,11 @@ export const file = defineModule({
     const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath])
     const st = stats.get(path)
     const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
-    if (eff === 'link' && !p.src) return withPath(planFile(a, st), path, 'link')
+    if (eff === 'link' && !p.src) {
+      // as Ansible: without src, state=link only manages an existing link's attributes
+      if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
+      return withPath(planFile(a, st), path, 'link')
+    }
     switch (eff) {
       case 'absent':
         return withPath(planAbsent(a, st), path, 'absent')

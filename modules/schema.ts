@@ -18,6 +18,11 @@ export interface ParamDef {
   secret?: boolean
   /** secret when this bool param is true (copy's `content` with `secret: true`) */
   secretIf?: string
+  /**
+   * Ansible has it, acplay does not implement it yet: a value other than `default` is refused with
+   * this reason (never silently ignored), and the default is not filled in (so it never satisfies a rule).
+   */
+  unsupported?: string
 }
 export type ParamSpecs = Record<string, ParamDef>
 
@@ -107,10 +112,19 @@ export function validateParams<S extends ParamSpecs>(
     if (value === null || value === undefined) continue
     given.add(name)
     // a template's value is known at run time: checked then
-    out[name] = opts.unknown?.has(name) ? value : coerce(name, module.params[name]!, value, where)
+    if (opts.unknown?.has(name)) {
+      out[name] = value
+      continue
+    }
+    const def = module.params[name]!
+    out[name] = coerce(name, def, value, where)
+    if (def.unsupported !== undefined && JSON.stringify(out[name]) !== JSON.stringify(def.default)) {
+      const only = def.default === undefined ? '' : ` (only its default, ${JSON.stringify(def.default)}, is accepted)`
+      throw paramError(`argument '${key}' of module ${module.name} is not supported yet: ${def.unsupported}${only}`, where)
+    }
   }
   for (const [name, def] of Object.entries(module.params)) {
-    if (out[name] === undefined && def.default !== undefined) out[name] = def.default
+    if (out[name] === undefined && def.default !== undefined && def.unsupported === undefined) out[name] = def.default
     if (out[name] === undefined && def.required) throw paramError(`missing required argument '${name}' for module ${module.name}`, where)
     const v = out[name]
     if (v !== undefined && def.choices && !opts.unknown?.has(name)) {
@@ -135,4 +149,17 @@ export function checkSpec(module: { name: string; params: ParamSpecs; file?: str
       })
     }
   }
+}
+
+/**
+ * An argument Ansible has and acplay does not implement yet: accepted only at its Ansible default,
+ * documented as such, refused with `why` otherwise.
+ */
+export function notYet<const D extends Omit<ParamDef, 'description' | 'unsupported'>>(
+  def: D,
+  what: string,
+  why = 'acplay does not implement it yet',
+): D & ParamDef {
+  const only = def.default === undefined ? '' : ` Only the default is accepted.`
+  return { ...def, description: `${what} Not supported yet: ${why}.${only}`, unsupported: why }
 }

@@ -11,6 +11,7 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { isActive, isEnabled, isMasked, systemdUnit, type UnitState } from './facts/systemd.js'
+import { notYet } from './schema.js'
 import { defineModule, shScript, type Change, type Command, type ModuleContext } from './types.js'
 
 const UNIT_TYPES = ['service', 'socket', 'timer', 'target', 'mount', 'automount', 'path', 'slice', 'scope', 'swap', 'device']
@@ -82,9 +83,17 @@ export const systemd = defineModule({
       aliases: ['daemon-reexec'],
       description: 'Run daemon-reexec first (only as part of a change; without a name it always runs).',
     },
-    scope: { type: 'str', default: 'system', choices: ['system'], description: 'Only the system manager is supported.' },
+    scope: notYet(
+      { type: 'str', default: 'system', choices: ['system', 'user', 'global'] },
+      'The systemd manager to talk to.',
+      'only the system manager (scope: system) is supported',
+    ),
     no_block: { type: 'bool', default: false, description: 'Do not wait for start/stop jobs to finish (--no-block).' },
+    force: { type: 'bool', description: 'Override existing symlinks when enabling, disabling or masking (systemctl --force).' },
   },
+  // as Ansible's systemd_service argument_spec
+  requiredOneOf: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
+  requiredBy: { state: ['name'], enabled: ['name'], masked: ['name'] },
   returns: {
     name: 'the full unit name',
     state: 'ActiveState after the task',
@@ -101,13 +110,11 @@ export const systemd = defineModule({
 `,
   async plan(p, ctx) {
     if (p.name === undefined) {
-      if (!p.daemon_reload && !p.daemon_reexec) throw new ModuleFailure('name is required unless daemon_reload or daemon_reexec is set')
-      if (p.state !== undefined || p.enabled !== undefined || p.masked !== undefined) throw new ModuleFailure('state, enabled and masked need a name')
+      // only daemon-reexec/daemon-reload (the rules make state, enabled and masked need a name)
       const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
+      if (commands.length === 0)
+        return { kind: 'ok', reason: 'no unit named and no daemon-reload or daemon-reexec asked for', data: { name: null, status: {} } }
       return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands }] }
-    }
-    if (p.state === undefined && p.enabled === undefined && p.masked === undefined && !p.daemon_reload) {
-      throw new ModuleFailure('one of state, enabled, masked or daemon_reload is required')
     }
     if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
       throw new ModuleFailure(`masked: true conflicts with state: ${p.state} (a masked unit cannot start)`)
@@ -133,6 +140,7 @@ export const systemd = defineModule({
       reload = reload || !!p.daemon_reload
     }
 
+    const force = p.force ? ['--force'] : []
     const changes: Change[] = []
     const after: UnitState = { ...u, needDaemonReload: false }
     const pre: Command[] = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(reload ? [ctl('daemon-reload')] : [])]
@@ -144,11 +152,11 @@ export const systemd = defineModule({
     }
     if (p.enabled !== undefined && p.enabled !== isEnabled(after)) {
       if (p.enabled && isMasked(after)) throw new ModuleFailure(`${unit} is masked; set masked: false to enable it`)
-      changes.push({ summary: `${p.enabled ? 'enable' : 'disable'} ${unit}`, commands: [ctl(p.enabled ? 'enable' : 'disable', '--', unit)] })
+      changes.push({ summary: `${p.enabled ? 'enable' : 'disable'} ${unit}`, commands: [ctl(...force, p.enabled ? 'enable' : 'disable', '--', unit)] })
       after.unitFileState = p.enabled ? 'enabled' : 'disabled'
     }
     if (p.masked === true && !isMasked(u)) {
-      changes.push({ summary: `mask ${unit}`, commands: [ctl('mask', '--', unit)] })
+      changes.push({ summary: `mask ${unit}`, commands: [ctl(...force, 'mask', '--', unit)] })
       Object.assign(after, { loadState: 'masked', unitFileState: 'masked' })
     }
     const active = isActive(u)

@@ -15,6 +15,7 @@ import { editHba, normalizeAddress, type HbaRule } from './hba-file.js'
 import { loginOf, loginParams, planOrDefer } from './login.js'
 import { psql } from './sql.js'
 
+const HOST_TYPES = ['host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc'] as const
 const METHODS = ['trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi', 'ident', 'peer', 'pam', 'ldap', 'radius', 'cert'] as const
 // pg_hba.conf tokens are unquoted here: anything that would split a token, start a comment or need quoting is refused.
 const TOKEN = /^[A-Za-z0-9_.$+@/:=*-]+$/
@@ -34,7 +35,7 @@ export const postgresHba = defineModule({
     contype: {
       type: 'str',
       default: 'host',
-      choices: ['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc'],
+      choices: ['local', ...HOST_TYPES],
       description: 'Connection type.',
     },
     databases: { type: 'list', elements: 'str', default: ['all'], description: 'Database names (comma string or list): all, sameuser, replication, names.' },
@@ -58,6 +59,7 @@ export const postgresHba = defineModule({
     backup: { type: 'bool', default: false, description: 'Copy the file to <dest>.<timestamp>~ before changing it.' },
     ...loginParams,
   },
+  requiredIf: HOST_TYPES.map((t) => ['contype', t, ['source']] as const),
   returns: { dest: 'the file edited', backup_file: 'the backup copy, when backup=true and the file changed' },
   examples: `- name: Airflow hosts may log in to the airflow database with a password
   community.postgresql.postgresql_pg_hba:
@@ -71,7 +73,6 @@ export const postgresHba = defineModule({
     const local = p.contype === 'local'
     if (local && (p.source !== undefined || p.netmask !== undefined))
       throw new ModuleFailure(`argument 'source' (and 'netmask') must not be given for contype=local`)
-    if (!local && p.source === undefined) throw new ModuleFailure(`argument 'source' is required for contype=${p.contype}`)
     if (p.netmask !== undefined && p.source!.includes('/')) throw new ModuleFailure(`arguments 'source' (a CIDR) and 'netmask' conflict: give one of them`)
     if (!p.databases.length || !p.users.length) throw new ModuleFailure(`arguments 'databases' and 'users' must not be empty`)
     for (const d of p.databases) checkToken('databases', d)

@@ -28,6 +28,7 @@ export const postgresSet = defineModule({
     ...loginParams,
   },
   mutuallyExclusive: [['value', 'reset']],
+  requiredIf: [['reset', false, ['value']]],
   returns: {
     name: 'the setting',
     value: 'the value asked for (null after reset)',
@@ -44,7 +45,6 @@ export const postgresSet = defineModule({
   async plan(p, ctx): Promise<Plan> {
     const name = p.name.toLowerCase()
     if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(name)) throw new ModuleFailure(`argument 'name': ${JSON.stringify(p.name)} is not a setting name`)
-    if (!p.reset && p.value === undefined) throw new ModuleFailure(`one of the arguments 'value' or 'reset: true' is required`)
     const login = loginOf(p)
     return planOrDefer(ctx.check, `setting ${name}`, async () => {
       const s = await ctx.fact(pgSettingFact, login, name)

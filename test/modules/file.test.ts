@@ -122,7 +122,7 @@ describe('file on a real host', { skip: testbedSkip() }, () => {
           [{ path: `${base}/x`, state: 'link' }, /argument 'src' is required/],
           [{ path: `${base}/x`, owner: 'a b' }, /argument 'owner' is not a valid user name/],
           [{ path: 'relative/x', state: 'directory' }, /argument 'path' must be an absolute path/],
-          [{ path: `${base}/x`, state: 'file', recurse: true }, /recurse needs state=directory/],
+          [{ path: `${base}/x`, state: 'file', recurse: true }, /recurse option requires state to be 'directory'/],
         ]
         for (const [args, re] of cases) {
           const r = await realRun(file, args, env())

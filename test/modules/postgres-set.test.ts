@@ -65,7 +65,7 @@ describe('postgres_set on a real host', { skip: testbedSkip() }, () => {
       [{ name: 'no_such_setting', value: '1' }, /argument 'name': PostgreSQL has no setting "no_such_setting"/],
       [{ name: 'work_mem; DROP', value: '1' }, /argument 'name': .* is not a setting name/],
       [{ name: 'work_mem', value: '1MB', reset: true }, /mutually exclusive: value, reset/],
-      [{ name: 'work_mem' }, /'value' or 'reset: true' is required/],
+      [{ name: 'work_mem' }, /reset is false but these are missing: value/],
     ] as [Record<string, unknown>, RegExp][]) {
       const r = await realRun(postgresSet, a, root!.env())
       assert.equal(r.status, 'failed', JSON.stringify(a))

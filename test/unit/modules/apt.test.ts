@@ -38,7 +38,7 @@ describe('apt.packages fact', () => {
     assert.equal(aptPackages.parse(out('@@policy\n'), ['a'], 'present').cacheAgeS, undefined)
   })
   it('passes mode and names as positional arguments', () => {
-    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', 'a', 'b'])
+    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', '', 'a', 'b'])
   })
 })
 

@@ -131,7 +131,7 @@ describe('file planner given facts', () => {
   it('rejects bad arguments before reading the host', async () => {
     const ctx = fakeCtx({})
     await assert.rejects(file.plan(params({ path: '/x', mode: '0888' }), ctx), /argument 'mode' must be octal/)
-    await assert.rejects(file.plan(params({ path: '/x', src: '/y' }), ctx), /argument 'src' needs state=link or state=hard/)
+    await assert.rejects(file.plan(params({ path: '/x', src: '/y' }), ctx), /src option requires state to be 'link' or 'hard'/)
     await assert.rejects(file.plan(params({ path: '/x', group: 'a;b' }), ctx), /argument 'group' is not a valid group name/)
     assert.equal(ctx.reads.length, 0)
   })
