@@ -3,6 +3,7 @@
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
 import { apt } from './apt.js'
+import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { file } from './file.js'
@@ -14,6 +15,7 @@ import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
+import { replace } from './replace.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
 import { template } from './template.js'
@@ -23,6 +25,7 @@ import { venv } from './venv.js'
 
 const all = [
   apt,
+  blockinfile,
   command,
   copy,
   file,
@@ -34,6 +37,7 @@ const all = [
   postgresHba,
   postgresSet,
   postgresUser,
+  replace,
   shell,
   systemd,
   template,
