@@ -3,11 +3,13 @@
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
 import { apt } from './apt.js'
+import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { file } from './file.js'
 import { group } from './group.js'
+import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
@@ -25,11 +27,13 @@ import { venv } from './venv.js'
 
 const all = [
   apt,
+  authorizedKey,
   blockinfile,
   command,
   copy,
   file,
   group,
+  knownHosts,
   lineinfile,
   ping,
   pip,

@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
-import type { PathContent } from '../facts/path.js'
+import type { PathContent, PathStat } from '../facts/path.js'
 import type { Change, ModuleContext, Plan } from '../types.js'
 import { planAttrs, type AttrWant } from './attrs.js'
 import { readContent, type Stats } from './stat.js'
@@ -15,15 +15,19 @@ export interface EditTarget {
   /** the file that is written: `path` with its symlinks resolved */
   path: string
   content: PathContent
+  /** the lstat of the path asked for (a link when symlinks were followed) */
+  first: PathStat
 }
 
 /** The file at `path` through its symlinks (at most 8); 'unknown' when an earlier unapplied change altered it. */
 export async function readFollowing(ctx: ModuleContext, path: string): Promise<EditTarget | 'unknown'> {
   let p = path
+  let first: PathStat | undefined
   for (let hops = 0; hops <= 8; hops++) {
     const c = await readContent(ctx, p)
     if (c === 'unknown') return c
-    if (c.stat.type !== 'link') return { path: p, content: c }
+    first ??= c.stat
+    if (c.stat.type !== 'link') return { path: p, content: c, first }
     p = resolve(dirname(p), c.stat.linkTarget ?? '')
   }
   throw new ModuleFailure(`too many levels of symbolic links at ${path}`)
