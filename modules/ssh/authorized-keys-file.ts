@@ -87,7 +87,7 @@ export function merge(existing: Map<string, Entry>, w: Want): { entries: Map<str
   const lines = w.keys.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).filter((l) => l && !l.startsWith('#'))
   lines.forEach((raw, rank) => {
     const parsed = parseKey(raw, rank)
-    if (!parsed || parsed.kind !== 'key') throw new Error(`invalid key specified: ${raw}`)
+    if (parsed?.kind !== 'key') throw new Error(`invalid key specified: ${raw}`)
     const k = {
       ...parsed,
       ...(w.keyOptions !== undefined ? { options: parseOptions(w.keyOptions) } : {}),
