@@ -9,6 +9,7 @@ import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
 import { planApt, type Wanted } from './apt/plan.js'
+import { sourcesChangedEarlier } from './apt/update.js'
 
 const VERSION = /^[A-Za-z0-9.+~:-]+$/
 
@@ -113,6 +114,9 @@ export const apt = defineModule({
     const rest = wanted.map((w) => w.name).filter((n) => !known.has(n))
     const facts: AptPackages = rest.length || p.update_cache ? await ctx.fact(aptPackages, rest, mode, p.default_release) : { packages: {} }
     for (const [n, pkg] of known) facts.packages[n] = pkg
+    const earlier = sourcesChangedEarlier(ctx)
+    if (earlier?.updated) facts.sourcesChanged = true
+    else if (earlier) facts.cacheAgeS = undefined
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
 })

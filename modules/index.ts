@@ -3,6 +3,7 @@
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
 import { apt } from './apt.js'
+import { aptRepository } from './apt-repository.js'
 import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
@@ -27,6 +28,7 @@ import { venv } from './venv.js'
 
 const all = [
   apt,
+  aptRepository,
   authorizedKey,
   blockinfile,
   command,

@@ -8,7 +8,8 @@
  */
 import { ModuleFailure } from '../../engine/errors.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
-import { shScript, type Change, type Command, type FactEffect, type Plan } from '../types.js'
+import type { Change, Command, FactEffect, Plan } from '../types.js'
+import { retriedUpdate } from './update.js'
 
 export interface AptParams {
   name?: string[]
@@ -43,9 +44,7 @@ const dpkgOpts = (p: AptParams) =>
     .filter(Boolean)
     .flatMap((o) => ['-o', `Dpkg::Options::=--${o}`])
 
-// tries `apt-get update` up to $1 times, waiting 1, 2, 4 ... (at most $2) seconds between tries
-const RETRY =
-  'n=$1; max=$2; shift 2; d=1; i=1; until "$@"; do [ "$i" -ge "$n" ] && exit 1; sleep "$d"; i=$((i + 1)); d=$((d * 2)); [ "$d" -gt "$max" ] && d=$max; done; exit 0'
+;('n=$1; max=$2; shift 2; d=1; i=1; until "$@"; do [ "$i" -ge "$n" ] && exit 1; sleep "$d"; i=$((i + 1)); d=$((d * 2)); [ "$d" -gt "$max" ] && d=$max; done; exit 0')
 
 const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
 const show = (pkg: AptPackage | undefined) =>
@@ -63,9 +62,9 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   const cacheNote = p.update_cache && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
   // the stamp (Ubuntu's update-notifier hook writes it; Debian has none) is what cache_valid_time reads next time
   const stamp: Command[] = [{ argv: ['mkdir', '-p', '/var/lib/apt/periodic'] }, { argv: ['touch', '/var/lib/apt/periodic/update-success-stamp'] }]
-  const retries = String(Math.max(1, p.update_cache_retries ?? 5))
-  const update_: Command = shScript(RETRY, retries, String(Math.max(1, p.update_cache_retry_max_delay ?? 12)), ...aptGet(p), 'update')
-  if (update) changes.push({ summary: 'update the apt cache', commands: [update_, ...stamp] })
+  if (update) changes.push({ summary: 'update the apt cache', commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]), ...stamp] })
+  // the candidates are unknown until the update runs (this task's, or an earlier source module's)
+  const fresh = update || !!facts.sourcesChanged
 
   const install: Wanted[] = []
   const remove: string[] = []
@@ -104,25 +103,25 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
     const target = w.version ?? (p.state === 'latest' || !installed ? pkg.candidate : pkg.version)
     if (
       installed &&
-      !update &&
+      !fresh &&
       (w.version ? pkg.version === w.version : p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)
     ) {
       okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version})`)
       continue
     }
-    if (installed && update && p.state === 'present' && (!w.version || pkg.version === w.version)) {
+    if (installed && fresh && p.state === 'present' && (!w.version || pkg.version === w.version)) {
       okNotes.push(`${w.name} is installed (${pkg.version})`)
       continue
     }
-    if (!installed && !w.version && target === undefined && !update) {
+    if (!installed && !w.version && target === undefined && !fresh) {
       throw new ModuleFailure(`no package matching '${w.name}' is available (is the apt cache up to date? try update_cache: true)`)
     }
     install.push(w)
-    const version = update && !w.version ? undefined : target
+    const version = fresh && !w.version ? undefined : target
     const verb = !installed ? 'install' : p.state === 'latest' && !w.version ? 'upgrade' : 'change'
     summaries.push(
-      update && !w.version
-        ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the cache update${target ? `; now ${target}` : ''})`
+      fresh && !w.version
+        ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the ${update ? 'cache update' : 'source change of an earlier task'}${target ? `; now ${target}` : ''})`
         : `${verb} ${w.name}${installed ? ` ${pkg.version} ->` : ''} ${version ?? ''}`.trim(),
     )
     const now: AptPackage = { name: w.name, status: 'installed', ...(version ? { version, candidate: version } : {}) }

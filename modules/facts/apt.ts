@@ -20,6 +20,8 @@ export interface AptPackages {
   packages: Record<string, AptPackage>
   /** seconds since the last successful `apt-get update` (stamp, else the lists' mtime); undefined: never, or the sources changed since */
   cacheAgeS?: number
+  /** check mode: an earlier task changed the sources or keys, so the candidates will differ (never read from the host) */
+  sourcesChanged?: boolean
 }
 
 export type AptMode = 'present' | 'latest' | 'absent'
