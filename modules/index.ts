@@ -3,11 +3,13 @@
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
 import { apt } from './apt.js'
+import { aptKey } from './apt-key.js'
 import { aptRepository } from './apt-repository.js'
 import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { deb822Repository } from './deb822-repository.js'
 import { file } from './file.js'
 import { group } from './group.js'
 import { knownHosts } from './known-hosts.js'
@@ -28,11 +30,13 @@ import { venv } from './venv.js'
 
 const all = [
   apt,
+  aptKey,
   aptRepository,
   authorizedKey,
   blockinfile,
   command,
   copy,
+  deb822Repository,
   file,
   group,
   knownHosts,

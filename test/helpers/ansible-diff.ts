@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ModuleOutcome } from '../../engine/module-runner.js'
 import type { Testbed } from './testbed-fixture.js'
 
 export interface AnsibleStep {
@@ -64,4 +65,41 @@ export async function ansibleRun(bed: Testbed, host: string, steps: AnsibleStep[
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+export interface Differential {
+  /** the module name Ansible knows it by (FQCN) */
+  module: string
+  /** acplay's steps on its host, and Ansible's on the sibling (they differ only in host-specific values) */
+  mine: Record<string, unknown>[]
+  theirs?: Record<string, unknown>[]
+  /** runs one acplay step (e.g. predictThenRun(...).applied) */
+  run: (args: Record<string, unknown>) => Promise<ModuleOutcome>
+  /** also compare the module's msg return value on success (replace, blockinfile) */
+  sameMsg?: boolean
+}
+
+/**
+ * Runs the steps with acplay on `host` while ansible-playbook runs them on `sibling` (concurrently:
+ * different hosts), then asserts per step the same outcome (ok / changed / failed) and the same
+ * failure message. Returns both sides for further comparison of end states.
+ */
+export async function differential(bed: Testbed, sibling: string, d: Differential): Promise<{ mine: ModuleOutcome[]; theirs: AnsibleResult[] }> {
+  const pending = ansibleRun(
+    bed,
+    sibling,
+    (d.theirs ?? d.mine).map((args) => ({ module: d.module, args })),
+  )
+  pending.catch(() => {})
+  const mine: ModuleOutcome[] = []
+  for (const args of d.mine) mine.push(await d.run(args))
+  const theirs = await pending
+  mine.forEach((m, i) => {
+    const t = theirs[i]!
+    const want = t.failed ? 'failed' : t.changed ? 'changed' : 'ok'
+    assert.equal(m.status, want, `step ${i} ${JSON.stringify(d.mine[i])}: acplay ${m.status} (${m.msg ?? m.reason ?? ''}), ansible ${want} (${t.msg ?? ''})`)
+    if (t.failed) assert.equal(m.msg, t.msg, `step ${i}: the failure message`)
+    else if (d.sameMsg) assert.equal(m.data.msg, t.msg, `step ${i}: msg`)
+  })
+  return { mine, theirs }
 }

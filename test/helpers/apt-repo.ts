@@ -87,3 +87,35 @@ export function useOnlyRepoScript(url: string): string {
     `echo 'deb [trusted=yes] ${url} ./' > /etc/apt/sources.list.d/acplay-test.list`,
   ].join('\n')
 }
+
+export interface RepoKey {
+  /** a throw-away GNUPGHOME holding the secret key (remove it with the repo) */
+  home: string
+  /** ASCII-armored public key */
+  armored: string
+  /** binary (dearmored) public key */
+  binary: Buffer
+  /** 40 hex digits */
+  fingerprint: string
+  /** the last 16 hex digits (long key id) */
+  keyId: string
+}
+
+/** A throw-away signing key: no passphrase, in a temp GNUPGHOME. */
+export function makeRepoKey(name = 'acplay test repository'): RepoKey {
+  const home = mkdtempSync(join(tmpdir(), 'acplay-gpg-'))
+  chmodSync(home, 0o700)
+  const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  gpg('--passphrase', '', '--quick-gen-key', `${name} <repo@acplay.invalid>`, 'ed25519', 'sign', 'never')
+  const colons = gpg('--with-colons', '--list-keys').toString()
+  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(colons)![1]!
+  return { home, armored: gpg('--armor', '--export', fingerprint).toString(), binary: gpg('--export', fingerprint), fingerprint, keyId: fingerprint.slice(-16) }
+}
+
+/** Signs the repo's Release (InRelease and Release.gpg), as a real archive is signed. */
+export function signRepo(dir: string, key: RepoKey): void {
+  const gpg = (...args: string[]) =>
+    execFileSync('gpg', ['--homedir', key.home, '--batch', '--quiet', '--yes', '--local-user', key.fingerprint, ...args], { cwd: dir, stdio: 'pipe' })
+  gpg('--clearsign', '--output', 'InRelease', 'Release')
+  gpg('--detach-sign', '--armor', '--output', 'Release.gpg', 'Release')
+}

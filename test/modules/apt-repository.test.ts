@@ -11,7 +11,7 @@ import { EffectStore } from '../../engine/effects.js'
 import { apt } from '../../modules/apt.js'
 import { aptRepository } from '../../modules/apt-repository.js'
 import { buildAptRepo } from '../helpers/apt-repo.js'
-import { ansibleRun } from '../helpers/ansible-diff.js'
+import { differential } from '../helpers/ansible-diff.js'
 import { checkRun, predictThenRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { osEnvs, sh } from './os-envs.js'
@@ -59,17 +59,8 @@ rm -rf /var/lib/apt/lists/*`
   ]
 
   it('converges like ansible-playbook: the same files, modes and changed per step; check mode predicts each run', async () => {
-    const theirs = await ansibleRun(
-      bed(),
-      'p2',
-      steps('p2').map((args) => ({ module: 'ansible.builtin.apt_repository', args })),
-    )
-    for (const [i, args] of steps('p1').entries()) {
-      const t = theirs[i]!
-      const { applied } = await predictThenRun(aptRepository, args, root!.env())
-      assert.equal(applied.status, t.failed ? 'failed' : t.changed ? 'changed' : 'ok', `step ${i}: ${applied.msg ?? ''} / ansible: ${t.msg ?? ''}`)
-      if (t.failed) assert.equal(applied.msg, t.msg, `step ${i} message`)
-    }
+    const run = async (args: Record<string, unknown>) => (await predictThenRun(aptRepository, args, root!.env())).applied
+    await differential(bed(), 'p2', { module: 'ansible.builtin.apt_repository', mine: steps('p1'), theirs: steps('p2'), run })
     await same()
     assert.equal(await sh(bed(), 'p1', 'apt-cache policy acplay-hello | grep Candidate'), 'Candidate: 1.0', 'the cache was updated with the new source')
   })

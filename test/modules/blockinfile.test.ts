@@ -7,7 +7,7 @@ import { describe, it } from 'node:test'
 import { EffectStore } from '../../engine/effects.js'
 import { blockinfile } from '../../modules/blockinfile.js'
 import { lineinfile } from '../../modules/lineinfile.js'
-import { ansibleRun } from '../helpers/ansible-diff.js'
+import { differential } from '../helpers/ansible-diff.js'
 import { assertPredicts, checkRun, predictThenRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { osEnvs, sh } from './os-envs.js'
@@ -37,17 +37,8 @@ describe('blockinfile on a real host (differential against ansible-playbook)', {
 
   it('converges like ansible-playbook: same end state, same changed and msg per step; check mode predicts each run', async () => {
     await Promise.all([setup('b1'), setup('b2')])
-    const theirs = await ansibleRun(
-      bed(),
-      'b2',
-      steps.map((args) => ({ module: 'ansible.builtin.blockinfile', args })),
-    )
-    for (const [i, args] of steps.entries()) {
-      const t = theirs[i]!
-      const mine = (await predictThenRun(blockinfile, args, root!.env())).applied
-      assert.equal(mine.status, t.failed ? 'failed' : t.changed ? 'changed' : 'ok', `step ${i}: ${mine.msg ?? ''}`)
-      assert.equal(t.failed ? mine.msg : mine.data.msg, t.msg, `step ${i} msg`)
-    }
+    const run = async (args: Record<string, unknown>) => (await predictThenRun(blockinfile, args, root!.env())).applied
+    await differential(bed(), 'b2', { module: 'ansible.builtin.blockinfile', mine: steps, run, sameMsg: true })
     assert.equal(await state('b1'), await state('b2'))
   })
 

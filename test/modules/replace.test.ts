@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { replace } from '../../modules/replace.js'
-import { ansibleRun } from '../helpers/ansible-diff.js'
+import { differential } from '../helpers/ansible-diff.js'
 import { assertPredicts, checkRun, predictThenRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { osEnvs, sh } from './os-envs.js'
@@ -34,16 +34,8 @@ describe('replace on a real host (differential against ansible-playbook)', { ski
 
   it('converges like ansible-playbook: same end state, same changed and msg per step; check mode predicts each run', async () => {
     await Promise.all([setup('r1'), setup('r2')])
-    const theirs = await ansibleRun(
-      bed(),
-      'r2',
-      steps.map((args) => ({ module: 'ansible.builtin.replace', args })),
-    )
-    for (const [i, args] of steps.entries()) {
-      const mine = (await predictThenRun(replace, args, root!.env())).applied
-      assert.equal(mine.status, theirs[i]!.changed ? 'changed' : 'ok', `step ${i}: ${mine.msg ?? ''}`)
-      assert.equal(mine.data.msg, theirs[i]!.msg, `step ${i} msg`)
-    }
+    const run = async (args: Record<string, unknown>) => (await predictThenRun(replace, args, root!.env())).applied
+    await differential(bed(), 'r2', { module: 'ansible.builtin.replace', mine: steps, run, sameMsg: true })
     assert.equal(await state('r1'), await state('r2'))
     assert.equal(await sh(bed(), 'r1', `sed -n 6p ${F}; sed -n 8p ${F}`), 'host=new.example\nhost=old.example')
   })
