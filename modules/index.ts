@@ -14,6 +14,7 @@ import { file } from './file.js'
 import { group } from './group.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
+import { npm } from './npm.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { postgresDb } from './postgres/db.js'
@@ -41,6 +42,7 @@ const all = [
   group,
   knownHosts,
   lineinfile,
+  npm,
   ping,
   pip,
   postgresDb,
