@@ -34,6 +34,7 @@ export const EXEC_PARAMS = {
   removes: { type: 'path', description: 'a path; if it does not exist, the command is not run (relative to chdir)' },
   stdin: { type: 'str', description: "text fed to the command's standard input" },
   stdin_add_newline: { type: 'bool', default: true, description: 'append a newline to stdin' },
+  strip_empty_ends: { type: 'bool', default: true, description: 'strip the trailing newlines (empty lines) from stdout and stderr' },
 } as const
 
 const resolve = (path: string, chdir?: string) => (chdir && !path.startsWith('/') ? posix.join(chdir, path) : path)
@@ -66,12 +67,13 @@ export async function planExec(argv: string[], shown: string, p: ExecParams, ctx
 }
 
 const strip = (s: string) => s.replace(/[\r\n]+$/, '')
-const lines = (s: string) => (s === '' ? [] : s.split(/\r?\n/))
+// Python's splitlines: a final line ending makes no empty last line
+const lines = (s: string) => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/))
 
-/** Ansible's result shape; a non-zero rc fails the task. */
-export function interpretExec(cmd: string | string[], out: ExecResult): Outcome {
-  const stdout = strip(out.stdout)
-  const stderr = strip(out.stderr)
+/** Ansible's result shape; a non-zero rc fails the task. `stripEmptyEnds`: Ansible's strip_empty_ends. */
+export function interpretExec(cmd: string | string[], out: ExecResult, stripEmptyEnds = true): Outcome {
+  const stdout = stripEmptyEnds ? strip(out.stdout) : out.stdout
+  const stderr = stripEmptyEnds ? strip(out.stderr) : out.stderr
   const data = { rc: out.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), cmd }
   return out.rc === 0 ? { failed: false, data } : { failed: true, msg: 'non-zero return code', data }
 }

@@ -38,4 +38,9 @@ describe('command execution plan', () => {
     assert.equal(f.msg, 'non-zero return code')
     assert.deepEqual(f.data?.stderr_lines, ['boom'])
   })
+  it('strip_empty_ends: false keeps the trailing newlines (stdout_lines as Python splitlines)', () => {
+    const r = interpretExec(['echo'], { rc: 0, stdout: 'a\nb\n\n', stderr: '' }, false)
+    assert.equal(r.data?.stdout, 'a\nb\n\n')
+    assert.deepEqual(r.data?.stdout_lines, ['a', 'b', ''])
+  })
 })
