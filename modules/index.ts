@@ -22,6 +22,7 @@ import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
 import { replace } from './replace.js'
+import { service } from './service.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
 import { template } from './template.js'
@@ -50,6 +51,7 @@ const all = [
   postgresSet,
   postgresUser,
   replace,
+  service,
   shell,
   systemd,
   template,

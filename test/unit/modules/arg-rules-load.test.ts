@@ -25,7 +25,8 @@ const loads = (task: string) => assert.doesNotThrow(() => loadPlaybookText(play(
 describe('argument rules of built-in modules are checked at load, with file:line', () => {
   it('systemd: state, enabled and masked need a name (required_by)', () => {
     assert.equal(loadError('      systemd:\n        state: started\n'), `E_PARAM: ${F}:4:7: argument 'state' needs name (task 't')`)
-    assert.equal(loadError('      ansible.builtin.service:\n        enabled: true\n'), `E_PARAM: ${F}:4:7: argument 'enabled' needs name (task 't')`)
+    assert.equal(loadError('      ansible.builtin.systemd_service:\n        enabled: true\n'), `E_PARAM: ${F}:4:7: argument 'enabled' needs name (task 't')`)
+    assert.equal(loadError('      service:\n        name: x\n'), `E_PARAM: ${F}:4:7: one of these arguments is required: state, enabled (task 't')`)
     loads('      systemd:\n        daemon_reload: true\n')
   })
   it('lineinfile: line with state=present, regexp with backrefs (required_if)', () => {
