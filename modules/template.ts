@@ -87,7 +87,8 @@ export const template = defineModule({
       throw new ModuleFailure(`could not read template ${src}: ${(e as Error).message}`)
     }
     const rendered = ctx.render(text)
-    const content = Buffer.from(p.newline_sequence === '\n' ? rendered : rendered.replace(/\n/g, p.newline_sequence))
+    const nl = p.newline_sequence ?? '\n'
+    const content = Buffer.from(nl === '\n' ? rendered : rendered.replace(/\n/g, nl))
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
     const intoDir = `${destPath.replace(/\/+$/, '')}/${basename(src)}`
     const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
