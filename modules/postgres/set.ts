@@ -26,6 +26,11 @@ export const postgresSet = defineModule({
     value: { type: 'str', description: "Value, written as one SQL literal ('*', '128MB', 'on')." },
     reset: { type: 'bool', default: false, description: 'Remove the setting from postgresql.auto.conf (ALTER SYSTEM RESET).' },
     ...loginParams,
+    login_db: {
+      ...loginParams.login_db,
+      aliases: [...loginParams.login_db.aliases, 'db'],
+      description: 'Database to connect to (default postgres); `db` as in community.postgresql.',
+    },
   },
   mutuallyExclusive: [['value', 'reset']],
   requiredIf: [['reset', false, ['value']]],

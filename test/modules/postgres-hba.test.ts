@@ -76,6 +76,11 @@ describe('postgres_hba on a real host', { skip: testbedSkip() }, () => {
     await assertConverges(postgresHba, { ...rule, dest, create: true, contype: 'local', source: undefined, method: 'peer' }, deploy!.env())
     assert.equal(await read(`'${dest}'`), 'local   airflow         airflow                                 peer\n')
     assert.equal(await attrs(`'${dest}'`), 'postgres:postgres 640')
+    // the file arguments: mode on an unchanged file is a change of its own
+    await assertConverges(postgresHba, { ...rule, dest, create: true, contype: 'local', source: undefined, method: 'peer', mode: '0600' }, root!.env())
+    assert.equal(await attrs(`'${dest}'`), 'postgres:postgres 600')
+    const r = await realRun(postgresHba, { ...rule, dest, comment: 'x' }, root!.env())
+    assert.match(r.msg!, /argument 'comment' of module postgres_hba is not supported yet/)
   })
 
   it('rejects bad and hostile arguments before touching the host', async () => {
