@@ -48,8 +48,8 @@ export function buildDeb(dir: string, spec: DebSpec): string {
   }
 }
 
-/** (Re)writes Packages, Packages.gz-free flat index and a Release file for the .debs in `dir`. */
-export function indexRepo(dir: string): void {
+/** (Re)writes Packages, Packages.gz-free flat index and a Release file for the .debs in `dir`; `release`: more Release fields (Suite, NotAutomatic...). */
+export function indexRepo(dir: string, release: string[] = []): void {
   const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   writeFileSync(join(dir, 'Packages'), packages)
   const body = readFileSync(join(dir, 'Packages'))
@@ -60,6 +60,7 @@ export function indexRepo(dir: string): void {
     [
       'Origin: acplay-tests',
       'Label: acplay-tests',
+      ...release,
       `Date: ${new Date().toUTCString()}`,
       'MD5Sum:',
       ` ${md5} ${body.length} Packages`,
