@@ -12,15 +12,11 @@
 import { ModuleFailure } from '../engine/errors.js'
 import { dumpSources, parseSourceLine, parseSourcesFile, addSource, removeSource, suggestFilename, type SourceFiles } from './apt/sources-list.js'
 import { keepForRevert, sourcesChanged, updateOrRevert } from './apt/update.js'
-import { aptSources, SOURCES_DIR, SOURCES_LIST, type AptSources, type SourceFile } from './facts/apt-sources.js'
-import type { PathStat } from './facts/path.js'
+import { aptSources, sourceFileStat, SOURCES_DIR, SOURCES_LIST, type AptSources, type SourceFile } from './facts/apt-sources.js'
 import { modeParam } from './files/attrs.js'
-import { sha256, type Stats } from './files/stat.js'
+import type { Stats } from './files/stat.js'
 import { planWrite } from './files/write.js'
 import { defineModule, type Change, type Plan } from './types.js'
-
-const statOf = (f: SourceFile | undefined): PathStat =>
-  f ? { exists: true, type: 'file', mode: f.mode, owner: f.owner, group: f.group, sha256: sha256(f.text), size: Buffer.byteLength(f.text) } : { exists: false }
 
 export const aptRepository = defineModule({
   name: 'apt_repository',
@@ -90,7 +86,7 @@ export const aptRepository = defineModule({
     const byPath = new Map(lists.map((f) => [f.path, f]))
     const changes: Change[] = []
     const touched: string[] = []
-    const stats: Stats = { user: 'root', group: 'root', get: (x) => statOf(byPath.get(x)) }
+    const stats: Stats = { user: 'root', group: 'root', get: (x) => sourceFileStat(byPath.get(x)) }
     for (const [path, lines] of after) {
       const old = byPath.get(path)
       if (lines.length === 0) {
@@ -110,7 +106,7 @@ export const aptRepository = defineModule({
       }
       const text = dumpSources(lines)
       const mode = path === appendedTo ? want : undefined
-      if (old && old.text === text && (!mode || mode.kind !== 'octal' || mode.text === old.mode)) continue
+      if (old && old.text === text && (mode?.kind !== 'octal' || mode.text === old.mode)) continue
       if (!old) (data.sources_added as string[]).push(path)
       const w = await planWrite(ctx, { dest: path, content: Buffer.from(text), want: { mode }, before: old ? Buffer.from(old.text) : undefined }, stats)
       if (w.kind === 'change') {

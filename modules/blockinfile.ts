@@ -9,7 +9,7 @@ import { ModuleFailure } from '../engine/errors.js'
 import { attrWant } from './files/attrs.js'
 import { editBlock } from './files/block.js'
 import { fileCommonParams } from './files/common-args.js'
-import { planEdit, readFollowing } from './files/edit.js'
+import { planEdit, readForEdit } from './files/edit.js'
 import { validateArgv } from './files/write.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
@@ -73,11 +73,9 @@ export const blockinfile = defineModule({
     } catch (e) {
       throw new ModuleFailure((e as Error).message)
     }
-    const target = await readFollowing(ctx, p.path)
-    if (target === 'unknown') return { kind: 'change', changes: [{ summary: `would change ${p.path} (depends on an earlier change)`, commands: [] }] }
+    const target = await readForEdit(ctx, p.path)
+    if ('kind' in target) return target
     const { stat, text } = target.content
-    if (stat.type === 'directory') throw new ModuleFailure(`Path ${p.path} is a directory !`)
-    if (stat.exists && text === undefined) throw new ModuleFailure(`Path ${p.path} is not a regular file (${stat.type})`)
     const pre: Change[] = []
     if (!stat.exists) {
       // as Ansible: without create a missing file fails, even for state=absent

@@ -11,10 +11,9 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { sourcesChanged } from './apt/update.js'
-import { aptSources, SOURCES_DIR, type AptSources, type SourceFile } from './facts/apt-sources.js'
-import type { PathStat } from './facts/path.js'
+import { aptSources, sourceFileStat, SOURCES_DIR, type AptSources, type SourceFile } from './facts/apt-sources.js'
 import { modeParam } from './files/attrs.js'
-import { sha256, statPaths, type Stats } from './files/stat.js'
+import { statPaths, type Stats } from './files/stat.js'
 import { planWrite } from './files/write.js'
 import { defineModule, type Change, type FactEffect, type ModuleContext, type Plan } from './types.js'
 
@@ -61,9 +60,6 @@ async function download(ctx: ModuleContext, url: string): Promise<string> {
   if (out.rc !== 0) throw new ModuleFailure(`Could not fetch signed_by key: ${out.stderr.trim() || `curl exit ${out.rc}`}`)
   return out.stdout
 }
-
-const fileStat = (f: SourceFile | undefined): PathStat =>
-  f ? { exists: true, type: 'file', mode: f.mode, owner: f.owner, group: f.group, sha256: sha256(f.text), size: Buffer.byteLength(f.text) } : { exists: false }
 
 export const deb822Repository = defineModule({
   name: 'deb822_repository',
@@ -193,7 +189,7 @@ export const deb822Repository = defineModule({
     }
     const repo = deb822Text(fields)
     const old = byPath.get(dest)
-    const stats: Stats = { user: 'root', group: 'root', get: (x) => (x === dest ? fileStat(old) : { exists: false }) }
+    const stats: Stats = { user: 'root', group: 'root', get: (x) => (x === dest ? sourceFileStat(old) : { exists: false }) }
     const w = await planWrite(ctx, { dest, content: Buffer.from(repo), want: { mode }, before: old ? Buffer.from(old.text) : undefined }, stats)
     const data = { repo, dest, key_filename: keyFilename }
     if (w.kind === 'change') {

@@ -7,7 +7,7 @@
 import { ModuleFailure } from '../engine/errors.js'
 import { attrWant } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
-import { planEdit, readFollowing } from './files/edit.js'
+import { planEdit, readForEdit } from './files/edit.js'
 import { pyRegex, subn } from './files/py-regex.js'
 import { validateArgv } from './files/write.js'
 import { defineModule, type Plan } from './types.js'
@@ -64,12 +64,10 @@ export const replace = defineModule({
     } catch (e) {
       throw new ModuleFailure((e as Error).message)
     }
-    const target = await readFollowing(ctx, p.path)
-    if (target === 'unknown') return { kind: 'change', changes: [{ summary: `would change ${p.path} (depends on an earlier change)`, commands: [] }] }
+    const target = await readForEdit(ctx, p.path)
+    if ('kind' in target) return target
     const { stat, text } = target.content
-    if (stat.type === 'directory') throw new ModuleFailure(`Path ${p.path} is a directory !`)
-    if (!stat.exists) throw new ModuleFailure(`Path ${p.path} does not exist !`)
-    if (text === undefined) throw new ModuleFailure(`Path ${p.path} is not a regular file (${stat.type})`)
+    if (!stat.exists || text === undefined) throw new ModuleFailure(`Path ${p.path} does not exist !`)
     const pattern = sectionPattern(p.after, p.before)
     const sec = section(text, pattern)
     if (!sec) {

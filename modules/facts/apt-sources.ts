@@ -2,7 +2,9 @@
  * The apt source files, in ONE round trip: /etc/apt/sources.list, sources.list.d/*.list (one-line
  * format) and sources.list.d/*.sources (deb822), each with its mode, owner and content.
  */
+import { sha256 } from '../files/stat.js'
 import { shScript, type Fact } from '../types.js'
+import type { PathStat } from './path.js'
 
 export const SOURCES_LIST = '/etc/apt/sources.list'
 export const SOURCES_DIR = '/etc/apt/sources.list.d'
@@ -43,3 +45,7 @@ export const aptSources: Fact<AptSources> = {
     return { files }
   },
 }
+
+/** A source file as a path stat (for the writes and their effects). */
+export const sourceFileStat = (f: SourceFile | undefined): PathStat =>
+  f ? { exists: true, type: 'file', mode: f.mode, owner: f.owner, group: f.group, sha256: sha256(f.text), size: Buffer.byteLength(f.text) } : { exists: false }

@@ -33,6 +33,20 @@ export async function readFollowing(ctx: ModuleContext, path: string): Promise<E
   throw new ModuleFailure(`too many levels of symbolic links at ${path}`)
 }
 
+/**
+ * The text file `path` for replace/blockinfile: through its symlinks; a plan saying "depends on an
+ * earlier change" when check mode cannot know its content; a failure (Ansible's words) for a
+ * directory or something that is not a regular file.
+ */
+export async function readForEdit(ctx: ModuleContext, path: string): Promise<EditTarget | Plan> {
+  const target = await readFollowing(ctx, path)
+  if (target === 'unknown') return { kind: 'change', changes: [{ summary: `would change ${path} (depends on an earlier change)`, commands: [] }] }
+  const { stat, text } = target.content
+  if (stat.type === 'directory') throw new ModuleFailure(`Path ${path} is a directory !`)
+  if (stat.exists && text === undefined) throw new ModuleFailure(`Path ${path} is not a regular file (${stat.type})`)
+  return target
+}
+
 export interface EditWrite {
   target: EditTarget
   text: string
