@@ -3,9 +3,14 @@
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
 import { apt } from './apt.js'
+import { aptKey } from './apt-key.js'
+import { aptRepository } from './apt-repository.js'
+import { authorizedKey } from './authorized-key.js'
+import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { cron } from './cron.js'
+import { deb822Repository } from './deb822-repository.js'
 import { debconf } from './debconf.js'
 import { fetch } from './fetch.js'
 import { file } from './file.js'
@@ -15,10 +20,12 @@ import { getent } from './getent.js'
 import { git } from './git.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
+import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
+import { npm } from './npm.js'
 import { packageFacts } from './package_facts.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
@@ -26,6 +33,8 @@ import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
+import { replace } from './replace.js'
+import { service } from './service.js'
 import { serviceFacts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
@@ -47,9 +56,14 @@ import { waitFor } from './wait-for.js'
 
 const all = [
   apt,
+  aptKey,
+  aptRepository,
+  authorizedKey,
+  blockinfile,
   command,
   copy,
   cron,
+  deb822Repository,
   debconf,
   fetch,
   file,
@@ -59,10 +73,12 @@ const all = [
   git,
   group,
   hostname,
+  knownHosts,
   lineinfile,
   localeGen,
   modprobe,
   mount,
+  npm,
   packageFacts,
   ping,
   pip,
@@ -70,6 +86,8 @@ const all = [
   postgresHba,
   postgresSet,
   postgresUser,
+  replace,
+  service,
   serviceFacts,
   setup,
   shell,

@@ -24,6 +24,11 @@ export interface ParamDef {
    * once rendered.
    */
   check?: (value: unknown, name: string) => string | undefined
+  /**
+   * Ansible has it, acplay does not implement it yet: a value other than `default` is refused with
+   * this reason (never silently ignored), and the default is not filled in (so it never satisfies a rule).
+   */
+  unsupported?: string
 }
 export type ParamSpecs = Record<string, ParamDef>
 
@@ -130,11 +135,15 @@ export function validateParams<S extends ParamSpecs>(
     const here = opts.whereOf?.(key) ?? where
     const def = module.params[name]!
     out[name] = coerce(name, def, value, here)
+    if (def.unsupported !== undefined && JSON.stringify(out[name]) !== JSON.stringify(def.default)) {
+      const only = def.default === undefined ? '' : ` (only its default, ${JSON.stringify(def.default)}, is accepted)`
+      throw paramError(`argument '${key}' of module ${module.name} is not supported yet: ${def.unsupported}${only}`, here)
+    }
     const problem = def.check?.(out[name], name)
     if (problem) throw paramError(problem, here)
   }
   for (const [name, def] of Object.entries(module.params)) {
-    if (out[name] === undefined && def.default !== undefined) out[name] = def.default
+    if (out[name] === undefined && def.default !== undefined && def.unsupported === undefined) out[name] = def.default
     if (out[name] === undefined && def.required) throw paramError(`missing required argument '${name}' for module ${module.name}`, where)
     const v = out[name]
     if (v !== undefined && def.choices && !opts.unknown?.has(name)) {
@@ -159,4 +168,17 @@ export function checkSpec(module: { name: string; params: ParamSpecs; file?: str
       })
     }
   }
+}
+
+/**
+ * An argument Ansible has and acplay does not implement yet: accepted only at its Ansible default,
+ * documented as such, refused with `why` otherwise.
+ */
+export function notYet<const D extends Omit<ParamDef, 'description' | 'unsupported'>>(
+  def: D,
+  what: string,
+  why = 'acplay does not implement it yet',
+): D & ParamDef {
+  const only = def.default === undefined ? '' : ` Only the default is accepted.`
+  return { ...def, description: `${what} Not supported yet: ${why}.${only}`, unsupported: why }
 }

@@ -39,6 +39,7 @@ export const EXEC_PARAMS = {
   removes: { type: 'path', description: 'a path; if it does not exist, the command is not run (relative to chdir)' },
   stdin: { type: 'str', description: "text fed to the command's standard input" },
   stdin_add_newline: { type: 'bool', default: true, description: 'append a newline to stdin' },
+  strip_empty_ends: { type: 'bool', default: true, description: 'strip the trailing newlines (empty lines) from stdout and stderr' },
 } as const
 
 const resolve = (path: string, chdir?: string) => (chdir && !path.startsWith('/') ? posix.join(chdir, path) : path)
@@ -81,8 +82,17 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
   return { kind: 'change', changes: [{ summary: `run ${shown}`, commands: [execCommand(argv, p)] }], data: { cmd } }
 }
 
-/** Ansible's result shape (a failed command changed the host too: it ran); a non-zero rc fails the task. */
-export function interpretExec(cmd: string | string[], out: Applied): Outcome {
-  const data = { cmd, rc: out.rc, ...streams(out), ...runTimes(out.startUs, out.endUs), changed: true }
+// Python's splitlines: a final line ending makes no empty last line
+const splitLines = (s: string) => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/))
+
+/**
+ * Ansible's result shape (a failed command changed the host too: it ran); a non-zero rc fails the
+ * task. `stripEmptyEnds`: Ansible's strip_empty_ends (false keeps the output's trailing newlines).
+ */
+export function interpretExec(cmd: string | string[], out: Applied, stripEmptyEnds = true): Outcome {
+  const shown = stripEmptyEnds
+    ? streams(out)
+    : { stdout: out.stdout, stderr: out.stderr, stdout_lines: splitLines(out.stdout), stderr_lines: splitLines(out.stderr) }
+  const data = { cmd, rc: out.rc, ...shown, ...runTimes(out.startUs, out.endUs), changed: true }
   return out.rc === 0 ? { failed: false, data: { ...data, msg: '' } } : { failed: true, msg: 'non-zero return code', data }
 }

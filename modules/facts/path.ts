@@ -81,6 +81,19 @@ for p; do [ -f "$p" ] && [ ! -L "$p" ] && [ -r "$p" ] && set -- "$@" "$p"; done
 shift $m
 [ $# -eq 0 ] || sha256sum -z -- "$@"`
 
+/**
+ * STATS_SCRIPT, hashing without touching the access times (O_NOATIME through dd; a file the caller
+ * may not open so falls back to a plain read), for the file module when it manages access_time: a
+ * read must not move what it compares.
+ */
+const STATS_NOATIME_SCRIPT = STATS_SCRIPT.replace(
+  '[ $# -eq 0 ] || sha256sum -z -- "$@"',
+  `for p; do
+  if dd if="$p" iflag=noatime count=0 status=none 2>/dev/null; then h=$(dd if="$p" iflag=noatime status=none | sha256sum); else h=$(sha256sum < "$p"); fi
+  printf '%s  %s\\000' "\${h%% *}" "$p"
+done`,
+)
+
 /** STATS_SCRIPT's output for `count` paths; `rest` is what a script printed after it. */
 function parseStats(stdout: string, count: number): PathStats & { rest: string[] } {
   const parts = stdout.split('\0')
@@ -177,6 +190,14 @@ export const pathStats: Fact<PathStats, [string[]]> = {
       throw e instanceof ChangedWhileRead && !out.stderr.trim() ? new ChangedWhileRead(msg) : new Error(msg)
     }
   },
+}
+
+/** pathStats without moving access times (see STATS_NOATIME_SCRIPT). */
+export const pathStatsNoAtime: Fact<PathStats, [string[]]> = {
+  name: 'path.stats.noatime',
+  key: (paths) => JSON.stringify(paths),
+  command: (paths) => shScript(STATS_NOATIME_SCRIPT, ...paths),
+  parse: (out, paths) => pathStats.parse(out, paths),
 }
 
 /** A file's stat and its whole content (lineinfile reads it to edit it). */

@@ -5,6 +5,7 @@
  * Effects recorded: path.stat(dest) = { exists, type: 'file', mode, owner, group, sha256, size }
  * and path.content(dest) (the new text) for text files.
  */
+import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
 import type { Change, Plan } from '../types.js'
@@ -127,4 +128,15 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
     effects: fileEffects(a.dest, after, text),
   })
   return { kind: 'change', changes, data: backup ? { backup_file: backup } : undefined }
+}
+
+/**
+ * `follow: true` (copy, template): a symlink at dest is written through, to the file it points at
+ * (its stat is the link's target). Otherwise, as Ansible's default, the link itself is replaced.
+ */
+export function followDest(dest: string, stats: Stats): { dest: string; stats: Stats } {
+  const st = stats.get(dest)
+  if (st.type !== 'link' || !st.linkTarget) return { dest, stats }
+  const real = posix.resolve(posix.dirname(dest), st.linkTarget)
+  return { dest: real, stats: { ...stats, get: (p) => (p === real ? (st.target ?? { exists: false }) : stats.get(p)) } }
 }

@@ -38,7 +38,7 @@ describe('apt.packages fact', () => {
     assert.equal(aptPackages.parse(out('@@policy\n'), ['a'], 'present').cacheAgeS, undefined)
   })
   it('passes mode and names as positional arguments', () => {
-    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', 'a', 'b'])
+    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', '', 'a', 'b'])
   })
 })
 
@@ -75,6 +75,47 @@ describe('apt planner', () => {
     assert.equal(planApt({ ...base, state: 'absent' }, [{ name: 'acplay-hello' }], facts()).kind, 'ok', 'config-files is not installed')
     const purge = planApt({ ...base, state: 'absent', purge: true }, [{ name: 'acplay-hello' }, { name: 'bash' }], facts())
     assert.deepEqual(purge.kind === 'change' && purge.changes.map((c) => c.summary), ['purge the configuration of acplay-hello, purge bash 5.2.15-2+b8'])
+  })
+  it("Ansible's install options map to apt-get's; only_upgrade leaves a package that is not installed alone", () => {
+    const p = planApt(
+      {
+        ...base,
+        state: 'latest',
+        dpkg_options: 'force-confnew,force-confmiss',
+        lock_timeout: 7,
+        fail_on_autoremove: true,
+        allow_unauthenticated: true,
+        allow_downgrade: true,
+        allow_change_held_packages: true,
+        default_release: 'bookworm-backports',
+        only_upgrade: true,
+      },
+      [{ name: 'bash' }, { name: 'acplay-hello' }],
+      facts(),
+    )
+    if (p.kind !== 'change') return assert.fail('expected a change')
+    assert.deepEqual(p.changes[0]!.commands[0]!.argv.slice(3), [
+      '-y',
+      '-q',
+      '-o',
+      'DPkg::Lock::Timeout=7',
+      '-o',
+      'Dpkg::Options::=--force-confnew',
+      '-o',
+      'Dpkg::Options::=--force-confmiss',
+      '--only-upgrade',
+      '--no-remove',
+      '--allow-unauthenticated',
+      '--allow-downgrades',
+      '--allow-change-held-packages',
+      '-t',
+      'bookworm-backports',
+      'install',
+      '--',
+      'bash',
+    ])
+    const u = planApt({ ...base, update_cache: true, update_cache_retries: 3, update_cache_retry_max_delay: 4 }, [], facts())
+    assert.deepEqual(u.kind === 'change' && u.changes[0]!.commands[0]!.argv.slice(4, 6), ['3', '4'], 'tries and the longest wait go to the retry loop')
   })
   it('cache_valid_time decides the update', () => {
     assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 3600 }, 120), false)

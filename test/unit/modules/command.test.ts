@@ -72,4 +72,9 @@ describe('command execution plan', () => {
     assert.equal(ansibleDelta(3 * 86_400_000_000), '3 days, 0:00:00')
     assert.equal(ansibleDelta(-5), '0:00:00')
   })
+  it('strip_empty_ends: false keeps the trailing newlines (stdout_lines as Python splitlines)', () => {
+    const r = interpretExec(['echo'], { rc: 0, stdout: 'a\nb\n\n', stderr: '', startUs: 0, endUs: 0 }, false)
+    assert.equal(r.data?.stdout, 'a\nb\n\n')
+    assert.deepEqual(r.data?.stdout_lines, ['a', 'b', ''])
+  })
 })
