@@ -1,5 +1,5 @@
 /**
- * Slot registry: slot N owns 10.231.N.0/24, netns acp-N and veth ve-acpN. Several processes (and
+ * Slot registry: slot N (2..127) owns 10.231.N.0/24, netns acp-N and veth ve-acpN. Several processes (and
  * engineers) boot testbeds at once, so a slot is claimed with an atomic mkdir and records its owner
  * pid and resources; a slot whose owner died is torn down and reused.
  */
@@ -13,7 +13,8 @@ import { pidAlive, runSync, sleepSync } from './sh.js'
 export const STATE_ROOT = '/run/acplay-testbed'
 const SLOTS = join(STATE_ROOT, 'slots')
 const FIRST = 2
-const LAST = 250
+/** 128 and up are light hosts' blocks (light.ts) */
+const LAST = 127
 
 /** What one host holds on the outer machine; enough to tear it down from another process. */
 export interface SlotRecord {
