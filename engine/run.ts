@@ -16,6 +16,7 @@ import { loadModules } from './library/load.js'
 import type { ModuleSpec } from '../modules/types.js'
 import { dirname, resolve } from 'node:path'
 import { withVault } from './vault/context.js'
+import { sliceInventory } from './inventory/slice.js'
 
 export type { RunOptions } from './run/options.js'
 
@@ -36,7 +37,7 @@ export function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Pr
 async function loadFiles(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
   const playbookFile = resolve(opts.playbook)
   modules ??= (await loadModules(dirname(playbookFile))).modules
-  const inventory = await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) })
+  const inventory = sliceInventory(await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) }), opts.slice)
   const playbook = await loadPlaybook(playbookFile, { modules })
   return { inventory, playbook, modules }
 }
@@ -80,7 +81,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     }
     return h
   }
-  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff })
+  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff, slice: opts.slice })
   try {
     for (const play of playbook.plays) await runPlay(rc, play, hostState)
   } finally {

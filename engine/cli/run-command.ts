@@ -9,6 +9,7 @@ import { parseExtraVars } from '../vars/extra-vars.js'
 import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 import { dirname, resolve } from 'node:path'
+import { parseSlice } from '../inventory/slice.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 const count = (_: string, prev: number) => prev + 1
@@ -33,6 +34,7 @@ export function runCommand(name: string, description: string): Command {
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--slice <K/N>', "run part K of N of the inventory's hosts (sorted by name, every Nth: AWX's job slicing); see docs/fleets.md")
     .option('--ssh-common-args <args>', "accepts '-o StrictHostKeyChecking=no' to turn host key checking off")
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
@@ -72,6 +74,7 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
     hostKeyChecking,
+    slice: typeof f.slice === 'string' ? parseSlice(f.slice) : undefined,
   }
 }
 

@@ -53,8 +53,16 @@ export interface RunSummary {
   connections: { host: string; connects: number; execs: number }[]
 }
 
+export interface RunInfo {
+  playbook: string
+  check: boolean
+  diff: boolean
+  /** --slice K/N */
+  slice?: { index: number; count: number }
+}
+
 export interface Reporter {
-  onRunStart?(info: { playbook: string; check: boolean; diff: boolean }): void
+  onRunStart?(info: RunInfo): void
   onPlayStart?(play: { name: string; hosts: string[] }): void
   onTaskStart?(task: TaskRef, hosts: string[]): void
   onItemResult?(result: HostResult): void

@@ -1,6 +1,7 @@
 /** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
 import type { Reporter } from '../report/types.js'
 import type { Vault } from '../vault/vault.js'
+import type { Slice } from '../inventory/slice.js'
 
 export interface RunOptions {
   playbook: string
@@ -24,4 +25,6 @@ export interface RunOptions {
   reporters?: Reporter[]
   /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
   vault?: Vault
+  /** --slice K/N: only part K of N of the inventory's hosts (engine/inventory/slice.ts) */
+  slice?: Slice
 }
