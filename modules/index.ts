@@ -14,6 +14,7 @@ import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
+import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { systemd } from './systemd.js'
 import { template } from './template.js'
@@ -34,6 +35,7 @@ const all = [
   postgresHba,
   postgresSet,
   postgresUser,
+  setup,
   shell,
   systemd,
   template,

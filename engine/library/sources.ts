@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { AcplayError } from '../errors.js'
+import { findAnsibleCfg, readAnsibleCfg } from '../config/ansible-cfg.js'
 
 export type LibrarySource =
   | { kind: 'dir'; path: string; origin: string }
@@ -62,35 +63,16 @@ function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
   return { kind: 'dir', path, origin }
 }
 
-/** The ansible.cfg in effect: $ANSIBLE_CONFIG, else ./ansible.cfg, else one beside the playbook. */
-export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd()): string | undefined {
-  if (process.env.ANSIBLE_CONFIG) return existsSync(process.env.ANSIBLE_CONFIG) ? resolve(process.env.ANSIBLE_CONFIG) : undefined
-  return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg')].find((p) => existsSync(p))
-}
-
-/** One `[defaults]` key of an ansible.cfg (the first occurrence), or undefined. */
-export function ansibleCfgDefault(file: string, key: string): string | undefined {
-  let section = ''
-  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = raw.trim()
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue
-    const sec = /^\[(.+)\]$/.exec(line)
-    if (sec) section = sec[1]!.trim()
-    const kv = /^([\w.-]+)\s*[=:]\s*(.*)$/.exec(line)
-    if (section === 'defaults' && kv && kv[1] === key) return kv[2]!.trim()
-  }
-  return undefined
-}
-
 /** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */
 export function ansibleCfgSources(file: string): LibrarySource[] {
-  const value = ansibleCfgDefault(file, 'library')
-  if (value === undefined) return []
-  // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
-  return value
+  const lib = readAnsibleCfg(file).defaults?.library
+  if (lib === undefined) return []
+  const paths = lib
     .split(':')
     .map((p) => p.trim())
     .filter(Boolean)
+  // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
+  return paths
     .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
     .filter((p) => existsSync(p))
     .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin: file } : { kind: 'file', path: p, origin: file }))

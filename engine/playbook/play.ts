@@ -19,6 +19,9 @@ const PLAY_KEYS = [
   'become',
   'become_user',
   'gather_facts',
+  'gather_subset',
+  'gather_timeout',
+  'fact_path',
   'serial',
   'strategy',
   'check_mode',
@@ -35,8 +38,8 @@ const PLAY_KEYS = [
   'remote_user',
   'module_defaults',
 ]
-/** accepted without effect: acplay gathers no facts subsets, resolves modules without collections */
-const IGNORED = ['collections', 'gather_subset', 'gather_timeout', 'fact_path', 'debugger', 'throttle', 'become_method']
+/** accepted without effect: acplay resolves modules without collections */
+const IGNORED = ['collections', 'debugger', 'throttle', 'become_method']
 /** real Ansible play keywords acplay does not implement: named as such rather than "unknown" */
 const UNSUPPORTED = ['vars_prompt', 'force_handlers', 'ignore_errors', 'ignore_unreachable', 'no_log', 'diff', 'run_once', 'port', 'order', 'timeout']
 
@@ -60,7 +63,6 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
     hosts,
     vars: {},
     vars_files: [],
-    gather_facts: true,
     strategy: 'linear',
     tags: [],
     pre_tasks: [],
@@ -84,6 +86,15 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
         break
       case 'tags':
         play.tags = tags(src, value)
+        break
+      case 'gather_subset':
+        play.gather_subset = stringList(src, key, value)
+        break
+      case 'gather_timeout':
+        play.gather_timeout = positiveInt(src, key, value)
+        break
+      case 'fact_path':
+        play.fact_path = str(src, key, value)
         break
       case 'become_user':
       case 'remote_user':
@@ -155,6 +166,13 @@ function serial(src: Source, node: Node | null): number | string {
   const v = isScalar(node) ? node.value : undefined
   if (typeof v === 'number' || typeof v === 'string') return v
   throw fail(src, node, `'serial' must be a number or a percentage, got ${describeNode(node)}`)
+}
+
+function positiveInt(src: Source, key: string, node: Node | null): number {
+  const v = isScalar(node) ? node.value : undefined
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw fail(src, node, `'${key}' must be a positive number of seconds, got ${describeNode(node)}`)
+  return n
 }
 
 function oneOf<T extends string>(src: Source, key: string, node: Node | null, allowed: readonly T[]): T {

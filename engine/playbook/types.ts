@@ -117,7 +117,11 @@ export interface Play {
   vars_files: string[]
   become?: boolean
   become_user?: string
-  gather_facts: boolean
+  /** undefined: not set (gathering = implicit gathers, explicit does not) */
+  gather_facts?: boolean
+  gather_subset?: string[]
+  gather_timeout?: number
+  fact_path?: string
   serial?: number | string
   strategy: 'linear' | 'free'
   check_mode?: boolean

@@ -6,6 +6,8 @@ import { FactCache } from '../fact-cache.js'
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
+  /** the host's facts (gathered, or a module's ansible_facts), as Ansible's fact cache holds them (facts.ts) */
+  hostFacts: Record<string, unknown> = {}
   effects = new EffectStore()
   /** facts read ahead of the tasks that will ask them (read-ahead.ts) */
   readAhead = new FactCache()

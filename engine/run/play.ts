@@ -6,6 +6,7 @@ import { readYamlData } from '../playbook/yaml-source.js'
 import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
+import { gatherFacts } from './facts.js'
 import { flushHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
@@ -75,6 +76,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     const hosts = batch.map(hostState).filter((h) => h.active || h.ended)
     for (const h of hosts) h.ended = false
     const scope = rootScope()
+    await gatherFacts(pc, hosts)
     // linear: all hosts finish task N before N+1; free: each host goes through the play at its own pace
     const lanes = play.strategy === 'free' ? hosts.map((h) => [h]) : [hosts]
     await Promise.all(

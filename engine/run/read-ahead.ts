@@ -38,10 +38,13 @@ interface Read {
   become?: string
 }
 
-/** Before tasks[from] runs: read ahead for the hosts whose answers do not cover it. */
-export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: number, hosts: HostState[], scope: Scope): Promise<void> {
+/**
+ * Before tasks[from] runs: read ahead for the hosts whose answers do not cover it. `minAhead`: read
+ * at least that many tasks' facts (the play's fact gathering folds the first task's reads into its own).
+ */
+export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: number, hosts: HostState[], scope: Scope, minAhead = 0): Promise<void> {
   const rc = pc.run
-  const ahead = Math.min(MAX_AHEAD, rc.quietTasks)
+  const ahead = Math.min(MAX_AHEAD, Math.max(rc.quietTasks, minAhead))
   if (ahead < 2 || !rc.started) return
   const upcoming: Extract<Task, { kind: 'module' }>[] = []
   for (const t of tasks.slice(from)) {

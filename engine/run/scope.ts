@@ -2,6 +2,7 @@
 import type { TaskKeywords } from '../playbook/types.js'
 import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
+import { factVars } from './facts.js'
 
 /** The keywords a block or role passes down to its tasks (the same fields as on a task). */
 export type Scope = Pick<
@@ -36,6 +37,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     ...pc.roleDefaults,
     ...role?.defaults,
     ...pc.run.inventory.hostVars(host.name),
+    ...factVars(pc.run, host),
     ...pc.playVars,
     ...pc.varsFiles,
     ...pc.roleVars,
@@ -78,7 +80,10 @@ function hostvars(pc: PlayContext): Record<string, unknown> {
   for (const name of pc.run.inventory.hosts.keys()) {
     Object.defineProperty(out, name, {
       enumerable: true,
-      get: () => ({ ...pc.run.inventory.hostVars(name), ...pc.run.hosts.get(name)?.facts }),
+      get: () => {
+        const h = pc.run.hosts.get(name)
+        return { ...pc.run.inventory.hostVars(name), ...(h && factVars(pc.run, h)), ...h?.facts }
+      },
     })
   }
   return out

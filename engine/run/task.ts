@@ -16,6 +16,7 @@ import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, somethingChanged, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
+import { storeResultFacts } from './facts.js'
 import { findFile } from './find-file.js'
 import type { HostState } from './host-state.js'
 import { taskVars, type Scope } from './scope.js'
@@ -173,6 +174,7 @@ async function attempt(
     }
   } else {
     outcome = await runHostModule(pc, task, host, scope, vars, args, where)
+    storeResultFacts(pc.run, host, outcome.data)
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
   let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }

@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os'
 import { dirname, resolve } from 'node:path'
-import { ansibleCfgDefault, findAnsibleCfg } from '../library/sources.js'
+import { findAnsibleCfg, readAnsibleCfg } from '../config/ansible-cfg.js'
 
 export interface VaultConfig {
   identityList: string[]
@@ -27,7 +27,8 @@ const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? homedir() +
 /** `baseDir` is the playbook's directory (an ansible.cfg beside it counts); none for `acplay vault`. */
 export function vaultConfig(baseDir: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): VaultConfig {
   const cfg = findAnsibleCfg(baseDir)
-  const fromCfg = (key: string) => (cfg ? ansibleCfgDefault(cfg, key) : undefined)
+  const defaults = cfg ? (readAnsibleCfg(cfg).defaults ?? {}) : {}
+  const fromCfg = (key: string): string | undefined => defaults[key]
   const cfgFile = fromCfg('vault_password_file')
   // a path in ansible.cfg is relative to the file; one in the environment to the current directory
   const passwordFile = env.ANSIBLE_VAULT_PASSWORD_FILE || (cfgFile && cfg ? resolve(dirname(cfg), expandHome(cfgFile)) : undefined)

@@ -57,28 +57,28 @@ describe('custom module nginx_site on a real host', { skip: testbedSkip() }, () 
     it(`${label}: check changes nothing, apply, re-plan ok, check ok`, async () => {
       const pb = join(dir, sub, 'site.yml')
       const check = await acplay(['run', pb, '-i', inventory, '--check'])
-      assert.equal(recapLine(check.stdout, H), expectedRecap(H, { ok: 1, changed: 1 }), check.stdout + check.stderr)
+      assert.equal(recapLine(check.stdout, H), expectedRecap(H, { ok: 2, changed: 1 }), check.stdout + check.stderr)
       assert.equal(await sh(`test -e ${root} && echo exists || echo absent`), 'absent', 'check mode must not touch the host')
       const first = await acplay(['run', pb, '-i', inventory])
-      assert.equal(recapLine(first.stdout, H), expectedRecap(H, { ok: 1, changed: 1 }), first.stdout + first.stderr)
+      assert.equal(recapLine(first.stdout, H), expectedRecap(H, { ok: 2, changed: 1 }), first.stdout + first.stderr)
       assert.equal(
         await sh(`readlink ${root}/sites-enabled/airflow; cat ${root}/sites-available/airflow; stat -c %a ${root}/sites-available/airflow`),
         `${root}/sites-available/airflow\nserver { listen 80; }\n644`,
       )
       const again = await acplay(['run', pb, '-i', inventory, '-v'])
-      assert.equal(recapLine(again.stdout, H), expectedRecap(H, { ok: 1 }), again.stdout)
+      assert.equal(recapLine(again.stdout, H), expectedRecap(H, { ok: 2 }), again.stdout)
       const checkAgain = await acplay(['run', pb, '-i', inventory, '--check'])
-      assert.equal(recapLine(checkAgain.stdout, H), expectedRecap(H, { ok: 1 }))
+      assert.equal(recapLine(checkAgain.stdout, H), expectedRecap(H, { ok: 2 }))
     })
   }
 
   it('drift is repaired with a diff; disabling removes only the link', async () => {
     await sh(`echo 'server { listen 81; }' > /srv/nginx-b/sites-available/airflow`)
     const fix = await acplay(['run', join(dir, 'from-package/site.yml'), '-i', inventory, '--diff'])
-    assert.equal(recapLine(fix.stdout, H), expectedRecap(H, { ok: 1, changed: 1 }), fix.stdout + fix.stderr)
+    assert.equal(recapLine(fix.stdout, H), expectedRecap(H, { ok: 2, changed: 1 }), fix.stdout + fix.stderr)
     assert.match(fix.stdout, /^ *-server \{ listen 81; \}\n *\+server \{ listen 80; \}$/m)
     const off = await acplay(['run', join(dir, 'from-package/disable.yml'), '-i', inventory])
-    assert.equal(recapLine(off.stdout, H), expectedRecap(H, { ok: 1, changed: 1 }), off.stdout + off.stderr)
+    assert.equal(recapLine(off.stdout, H), expectedRecap(H, { ok: 2, changed: 1 }), off.stdout + off.stderr)
     assert.equal(
       await sh('test -L /srv/nginx-b/sites-enabled/airflow && echo linked || echo unlinked; cat /srv/nginx-b/sites-available/airflow'),
       'unlinked\nserver { listen 80; }',

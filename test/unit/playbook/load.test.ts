@@ -26,7 +26,7 @@ test('import_playbook is loaded inline with its vars and tags', async () => {
 
 test('play keywords and module tasks: mapping, k=v, free-form command, loops', async () => {
   const play = (await load()).plays[1]!
-  assert.deepEqual([play.name, play.become, play.gather_facts, play.strategy, play.vars], ['Deploy', true, true, 'linear', { port: 8080 }])
+  assert.deepEqual([play.name, play.become, play.gather_facts, play.strategy, play.vars], ['Deploy', true, undefined, 'linear', { port: 8080 }])
   assert.deepEqual(play.vars_files, [path.join(dir, 'vars/common.yml')])
   const [copy, migrate, users, dict] = play.tasks.map(mod)
   assert.deepEqual(

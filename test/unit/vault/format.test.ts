@@ -76,11 +76,13 @@ describe('vault format', () => {
   it('a tampered ciphertext fails authentication; a mangled payload is a format error naming the file', () => {
     const vault = new Vault([DEFAULT])
     const text = vault.encrypt('top secret')
-    const lines = text.split('\n')
-    const last = lines[lines.length - 2]!
-    lines[lines.length - 2] = last.slice(0, -1) + (last.endsWith('0') ? '1' : '0')
+    // flip one hex digit of the inner ciphertext (flipping the outer hex could make it non-hex)
+    const [header, ...body] = text.trim().split('\n')
+    const inner = Buffer.from(body.join(''), 'hex').toString('latin1')
+    const tampered = inner.slice(0, -1) + (inner.endsWith('0') ? '1' : '0')
+    const mangled = `${header}\n${Buffer.from(tampered, 'latin1').toString('hex')}\n`
     assert.throws(
-      () => vault.decrypt(lines.join('\n'), { file: 'f.yml', line: 3 }),
+      () => vault.decrypt(mangled, { file: 'f.yml', line: 3 }),
       (e: Error & { describe(): string }) => {
         assert.match(e.describe(), /^E_VAULT: f\.yml:3: Decryption failed \(no vault secrets were found that could decrypt\)/)
         return true

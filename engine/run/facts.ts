@@ -1,0 +1,272 @@
+/**
+ * Host facts, as Ansible keeps them: the one rule for any module result that holds `ansible_facts`
+ * (setup, service_facts, package_facts...), the variables they become, the play's "Gathering Facts"
+ * task (gather_facts / gathering = implicit|explicit|smart), and the fact cache (memory, or
+ * jsonfile with fact_caching_connection / fact_caching_timeout, shared format with Ansible's).
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ansibleSetting, findAnsibleCfg } from '../config/ansible-cfg.js'
+import { AcplayError } from '../errors.js'
+import type { ModuleTask } from '../playbook/types.js'
+import { toBool } from '../vars/filters-core.js'
+import { DEFAULT_FACT_PATH } from '../../modules/setup.js'
+import { emit, emitAsync, type PlayContext, type RunContext, taskRef } from './context.js'
+import type { HostState } from './host-state.js'
+import { record } from './linear.js'
+import { readAhead } from './read-ahead.js'
+import { enter, rootScope } from './scope.js'
+import { selectedByTags } from './tags.js'
+import { runModuleTask } from './task.js'
+
+type Facts = Record<string, unknown>
+
+export interface FactSettings {
+  gathering: 'implicit' | 'explicit' | 'smart'
+  /** ANSIBLE_INJECT_FACT_VARS: facts also as top-level ansible_* variables */
+  inject: boolean
+  cache?: { dir: string; timeoutS: number; prefix: string }
+  gatherSubset?: string[]
+  gatherTimeout?: number
+  factPath?: string
+}
+
+const settingsByRun = new WeakMap<RunContext, FactSettings>()
+
+/** The run's fact settings, from the environment and ansible.cfg (read once per run). */
+export function factSettings(rc: RunContext): FactSettings {
+  let s = settingsByRun.get(rc)
+  if (s) return s
+  const dir = rc.playbook.dir
+  const get = (env: string, key: string) => ansibleSetting(dir, env, 'defaults', key)
+  const bad = (msg: string) => new AcplayError('E_CONFIG', msg, { file: findAnsibleCfg(dir) })
+  const gathering = (get('ANSIBLE_GATHERING', 'gathering') ?? 'implicit').trim().toLowerCase()
+  if (!['implicit', 'explicit', 'smart'].includes(gathering)) throw bad(`gathering (ANSIBLE_GATHERING) must be implicit, explicit or smart, got '${gathering}'`)
+  const plugin = (get('ANSIBLE_CACHE_PLUGIN', 'fact_caching') ?? 'memory').trim()
+  if (plugin !== 'memory' && plugin !== 'jsonfile') throw bad(`fact_caching '${plugin}' is not supported by acplay (memory, jsonfile)`)
+  const connection = get('ANSIBLE_CACHE_PLUGIN_CONNECTION', 'fact_caching_connection')
+  if (plugin === 'jsonfile' && !connection) throw bad('fact_caching = jsonfile needs fact_caching_connection (a directory)')
+  const cacheTimeout = Number(get('ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'fact_caching_timeout') ?? 86400)
+  if (!Number.isFinite(cacheTimeout)) throw bad('fact_caching_timeout must be a number of seconds')
+  const subset = get('ANSIBLE_GATHER_SUBSET', 'gather_subset')
+  const timeout = get('ANSIBLE_GATHER_TIMEOUT', 'gather_timeout')
+  s = {
+    gathering: gathering as FactSettings['gathering'],
+    inject: toBool(get('ANSIBLE_INJECT_FACT_VARS', 'inject_facts_as_vars') ?? true),
+    cache:
+      plugin === 'jsonfile'
+        ? {
+            dir: connection!.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
+            timeoutS: cacheTimeout,
+            prefix: get('ANSIBLE_CACHE_PLUGIN_PREFIX', 'fact_caching_prefix') ?? '',
+          }
+        : undefined,
+    gatherSubset: subset
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    gatherTimeout: timeout === undefined ? undefined : Number(timeout),
+    factPath: get('ANSIBLE_FACT_PATH', 'fact_path'),
+  }
+  settingsByRun.set(rc, s)
+  return s
+}
+
+// ---- the rule: a result's ansible_facts join the host's facts ----
+
+/** Any module result holding `ansible_facts` (an object) feeds the host's facts; Ansible's rule, in one place. */
+export function storeResultFacts(rc: RunContext, host: HostState, data: Record<string, unknown> | undefined): void {
+  const facts = data?.ansible_facts
+  if (!facts || typeof facts !== 'object' || Array.isArray(facts)) return
+  setHostFacts(rc, host, facts as Facts)
+}
+
+function setHostFacts(rc: RunContext, host: HostState, facts: Facts): void {
+  host.hostFacts = { ...host.hostFacts, ...facts }
+  const cache = factSettings(rc).cache
+  if (cache) writeCache(cache, host.name, host.hostFacts)
+}
+
+const CONNECTION_VARS = new Set([
+  'ansible_connection',
+  'ansible_module_compression',
+  'ansible_shell_type',
+  'ansible_shell_executable',
+  'ansible_ssh_host',
+  'ansible_host',
+  'ansible_ssh_user',
+  'ansible_user',
+  'ansible_ssh_pass',
+  'ansible_password',
+  'ansible_ssh_port',
+  'ansible_port',
+  'ansible_ssh_pipelining',
+  'ansible_pipelining',
+  'ansible_ssh_timeout',
+  'ansible_timeout',
+  'ansible_ssh_private_key_file',
+  'ansible_private_key_file',
+  'ansible_network_os',
+  'ansible_connection_user',
+  'ansible_ssh_executable',
+  'ansible_ssh_common_args',
+  'ansible_sftp_extra_args',
+  'ansible_scp_extra_args',
+  'ansible_ssh_extra_args',
+  'ansible_ssh_transfer_method',
+  'ansible_docker_extra_args',
+  'ansible_become',
+  'ansible_become_method',
+  'ansible_become_user',
+  'ansible_become_password',
+  'ansible_become_pass',
+  'ansible_become_exe',
+  'ansible_become_flags',
+  'ansible_rsync_path',
+  'ansible_playbook_python',
+  'ansible_facts',
+  'add_host',
+  'add_group',
+])
+
+/** Ansible's clean_facts: a fact may not pose as a connection or become variable or an interpreter. */
+function restricted(key: string): boolean {
+  if (key.startsWith('ansible_ssh_host_key_')) return false
+  if (CONNECTION_VARS.has(key) || key.startsWith('ansible_become_') || /^ansible_.*_interpreter$/.test(key)) return true
+  return /^ansible_(local|ssh|paramiko_ssh|psrp|winrm)_/.test(key) && !/(_bridge|_gwbridge)$/.test(key)
+}
+
+const varsMemo = new WeakMap<Facts, Facts>()
+
+/**
+ * The variables a host's facts are (Ansible's precedence level "host facts", below play vars):
+ * `ansible_facts` (names without the ansible_ prefix, ansible_local kept), and with
+ * inject_facts_as_vars the facts themselves, minus the restricted names and `_ansible_*` keys.
+ */
+export function factVars(rc: RunContext, host: HostState): Facts {
+  const facts = host.hostFacts
+  const memo = varsMemo.get(facts)
+  if (memo) return memo
+  const namespaced: Facts = {}
+  for (const [k, v] of Object.entries(facts)) namespaced[k.startsWith('ansible_') && k !== 'ansible_local' ? k.slice(8) : k] = v
+  const out: Facts = {}
+  if (factSettings(rc).inject) {
+    for (const [k, v] of Object.entries(facts)) if (!k.startsWith('_ansible_') && !restricted(k)) out[k] = v
+  } else out.ansible_local = facts.ansible_local ?? {}
+  out.ansible_facts = namespaced
+  varsMemo.set(facts, out)
+  return out
+}
+
+// ---- the jsonfile cache: one JSON file per host, Ansible's layout ----
+
+function writeCache(cache: NonNullable<FactSettings['cache']>, host: string, facts: Facts): void {
+  const file = join(cache.dir, `${cache.prefix}${host}`)
+  try {
+    mkdirSync(cache.dir, { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, `${JSON.stringify(sortKeys(facts), null, 4)}`, { mode: 0o600 })
+    renameSync(tmp, file)
+  } catch (e) {
+    throw new AcplayError('E_FACT_CACHE', `cannot write the fact cache: ${(e as Error).message}`, { file })
+  }
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Facts)[k])]),
+    )
+  return v
+}
+
+function readCache(cache: NonNullable<FactSettings['cache']>, host: string): Facts | undefined {
+  const file = join(cache.dir, `${cache.prefix}${host}`)
+  try {
+    if (cache.timeoutS > 0 && statSync(file).mtimeMs + cache.timeoutS * 1000 < Date.now()) return undefined
+    const data = JSON.parse(readFileSync(file, 'utf8'))
+    return data && typeof data === 'object' && !Array.isArray(data) ? data : undefined
+  } catch {
+    return undefined // no file, or not ours to read: gathered anew
+  }
+}
+
+const cacheLoaded = new WeakSet<HostState>()
+
+/** With the jsonfile cache, a host's cached facts are its facts from the run's start (as in Ansible). */
+function loadCached(rc: RunContext, host: HostState): void {
+  if (cacheLoaded.has(host)) return
+  cacheLoaded.add(host)
+  const cache = factSettings(rc).cache
+  const cached = cache && readCache(cache, host.name)
+  if (cached) host.hostFacts = { ...cached, ...host.hostFacts }
+}
+
+// ---- the play's Gathering Facts task ----
+
+/** Before a play's tasks: the "Gathering Facts" task on the hosts that need it (one round trip each). */
+export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<void> {
+  const rc = pc.run
+  const s = factSettings(rc)
+  for (const h of hosts) loadCached(rc, h)
+  // Ansible's gathering task is tagged `always`, unless the play has tags (then it has the play's)
+  if (!selectedByTags(pc.play.tags.length ? pc.play.tags : ['always'], rc.opts.tags, rc.opts.skipTags)) return
+  const set = pc.play.gather_facts
+  const implied = set === undefined || set
+  const due = hosts.filter((h) => {
+    if (!h.active) return false
+    if (s.gathering === 'explicit') return set === true
+    if (s.gathering === 'smart') return implied && !h.hostFacts._ansible_facts_gathered
+    return implied
+  })
+  if (due.length === 0) return
+  const task = gatherTask(pc, s)
+  const ref = taskRef(task)
+  emit(
+    rc,
+    'onTaskStart',
+    ref,
+    due.map((h) => h.name),
+  )
+  // The gathering and the first tasks' reads in one round trip: nothing changes between them, so
+  // the first task's read is never wasted (the rest as far as the run's quiet streak allows).
+  // A play that starts with a role (a block) reads the role's first tasks, in the scope the block
+  // gives them; an answer is keyed by its exact question and user, so a question asked in another
+  // scope than the gathering's own is only a read the gathering repeats, never a wrong answer.
+  let first = [pc.play.pre_tasks, [...pc.play.roles, ...pc.play.tasks], pc.play.post_tasks].find((s) => s.length) ?? []
+  let scope = rootScope()
+  const head = first[0]
+  if (head?.kind === 'block' && head.when.length === 0) {
+    scope = enter(scope, head)
+    first = head.block
+  }
+  await readAhead(pc, [task, ...first], 0, due, scope, Math.max(2, pc.run.quietTasks + 1))
+  const results = await Promise.all(due.map((h) => rc.limit(() => runModuleTask(pc, task, h, rootScope()))))
+  for (const h of due) if (!h.failed && !h.unreachable) setHostFacts(rc, h, { _ansible_facts_gathered: true })
+  for (const r of results) record(pc, r)
+  await emitAsync(rc, 'onTaskEnd', ref)
+}
+
+function gatherTask(pc: PlayContext, s: FactSettings): ModuleTask {
+  const play = pc.play
+  const args: Record<string, unknown> = {}
+  const subset = play.gather_subset ?? s.gatherSubset
+  if (subset !== undefined) args.gather_subset = subset
+  const timeout = play.gather_timeout ?? s.gatherTimeout
+  if (timeout !== undefined) args.gather_timeout = timeout
+  args.fact_path = play.fact_path ?? s.factPath ?? DEFAULT_FACT_PATH
+  return {
+    kind: 'module',
+    name: 'Gathering Facts',
+    module: 'setup',
+    args,
+    pos: play.pos,
+    when: [],
+    tags: play.tags.length ? [] : ['always'],
+    vars: {},
+    notify: [],
+  }
+}
