@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 
 /** The name a host is filed under in known_hosts: `host`, or `[host]:port` off port 22. */
 export function knownHostsName(host: string, port: number): string {
@@ -29,14 +29,44 @@ export function knownKeys(text: string, name: string): string[] {
 
 export type HostKeyVerdict = 'match' | 'mismatch' | 'unknown'
 
-export function verifyHostKey(knownHostsFile: string, host: string, port: number, key: Buffer): HostKeyVerdict {
-  let text = ''
+/** The last known_hosts read, by path; read again when its mtime, size or inode changes. */
+const cache = new Map<string, { stamp: string; text: string; plain: Map<string, string[]> }>()
+
+/**
+ * known_hosts, parsed once per version of the file: a run over a thousand hosts otherwise reads and
+ * splits the whole file for every connection (bench/README.md, fleet).
+ */
+function keysFor(file: string, name: string): string[] | undefined {
+  let stamp: string
   try {
-    text = readFileSync(knownHostsFile, 'utf8')
+    const st = statSync(file)
+    stamp = `${st.mtimeMs}:${st.size}:${st.ino}`
   } catch {
-    return 'unknown'
+    return undefined
   }
-  const keys = knownKeys(text, knownHostsName(host, port))
-  if (keys.length === 0) return 'unknown'
+  let entry = cache.get(file)
+  if (entry?.stamp !== stamp) {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch {
+      return undefined
+    }
+    const plain = new Map<string, string[]>()
+    for (const raw of text.split('\n')) {
+      const [names, , blob] = raw.trim().split(/\s+/)
+      if (!names || !blob || names.startsWith('#') || names.startsWith('@') || names.startsWith('|')) continue
+      for (const n of names.split(',')) plain.set(n, [...(plain.get(n) ?? []), blob])
+    }
+    entry = { stamp, text: text.includes('|1|') ? text : '', plain }
+    cache.set(file, entry)
+  }
+  // hashed names cannot be indexed: such a file is scanned per lookup, as before
+  return entry.text ? knownKeys(entry.text, name) : (entry.plain.get(name) ?? [])
+}
+
+export function verifyHostKey(knownHostsFile: string, host: string, port: number, key: Buffer): HostKeyVerdict {
+  const keys = keysFor(knownHostsFile, knownHostsName(host, port))
+  if (!keys?.length) return 'unknown'
   return keys.includes(key.toString('base64')) ? 'match' : 'mismatch'
 }

@@ -55,11 +55,13 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     ansible_play_hosts_all: pc.hostNames,
     hostvars: hostvars(pc),
   }
-  // computed when read (rarely): filtering every play host for every task and host is O(hosts²) per task
+  // computed when first read (a loop's items and a spread read it): filtering every play host for
+  // every task and host made each task O(hosts²)
+  let playHosts: string[] | undefined
   Object.defineProperty(vars, 'ansible_play_hosts', {
     enumerable: true,
     configurable: true,
-    get: () => pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active),
+    get: () => (playHosts ??= pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active)),
     set: (value: unknown) => Object.defineProperty(vars, 'ansible_play_hosts', { value, writable: true, enumerable: true, configurable: true }),
   })
   return vars
