@@ -10,7 +10,7 @@ import { Masker } from './secrets.js'
 import { connectionFor } from './run/connections.js'
 import { emit, emitAsync, type RunContext } from './run/context.js'
 import { HostState } from './run/host-state.js'
-import type { RunOptions } from './run/options.js'
+import { DEFAULT_FORKS, type RunOptions } from './run/options.js'
 import { runPlay } from './run/play.js'
 import { loadModules } from './library/load.js'
 import type { ModuleSpec } from '../modules/types.js'
@@ -68,7 +68,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     reporters: opts.reporters ?? [],
     hosts: new Map(),
     results: [],
-    limit: pLimit(opts.forks ?? 10),
+    limit: pLimit(opts.forks ?? DEFAULT_FORKS),
     started: !opts.startAtTask,
     quietTasks: 0,
     changedInTask: false,

@@ -1,7 +1,7 @@
 /** `acplay run`: the ansible-playbook equivalent. Options with Ansible's spelling. */
 import { Command, CommanderError, Option } from 'commander'
 import { load, run } from '../run.js'
-import type { RunOptions } from '../run/options.js'
+import { DEFAULT_FORKS, type RunOptions } from '../run/options.js'
 import type { RunSummary } from '../report/types.js'
 import { reportersFor, reportFiles } from './reporters.js'
 import { listHosts, listTasks } from '../run/listing.js'
@@ -25,7 +25,7 @@ export function runCommand(name: string, description: string): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'extra variables: k=v, JSON, or @file (repeatable)', collect, [])
-    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(10).argParser((v) => positiveInt(v, '--forks')))
+    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(DEFAULT_FORKS).argParser((v) => positiveInt(v, '--forks')))
     .option('-u, --user <user>', 'connect as this user')
     .option('--private-key <file>', 'SSH private key file')
     .option('-b, --become', 'run operations with become (sudo -n)')

@@ -3,6 +3,9 @@ import type { Reporter } from '../report/types.js'
 import type { Vault } from '../vault/vault.js'
 import type { Slice } from '../inventory/slice.js'
 
+/** hosts worked on at once (-f); see bench/README.md (fleet) for how it was chosen */
+export const DEFAULT_FORKS = 10
+
 export interface RunOptions {
   playbook: string
   inventory: string[]
