@@ -22,6 +22,8 @@ interface Panel {
   value: (r: FleetRow) => number
   /** a target line, when there is one */
   target?: { y: number; label: string }
+  /** a log scale: for values that span orders of magnitude (Ansible against acplay) */
+  log?: boolean
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
@@ -37,11 +39,17 @@ function panel(p: Panel, rows: FleetRow[], x0: number, y0: number): string {
   const counts = [...new Set(rows.map((r) => r.hosts))].sort((a, b) => a - b)
   const [lo, hi] = [Math.log10(counts[0] ?? 1), Math.log10(counts.at(-1) ?? 10)]
   const xs = (h: number) => M.l + (hi === lo ? pw / 2 : ((Math.log10(h) - lo) / (hi - lo)) * pw)
-  const ymax = niceMax(Math.max(...rows.map(p.value), p.target?.y ?? 0) * 1.1)
-  const ys = (v: number) => M.t + ph - (v / ymax) * ph
+  const values = [...rows.map(p.value), p.target?.y ?? 0].filter((v) => v > 0)
+  const ymax = p.log ? 10 ** Math.ceil(Math.log10(Math.max(...values))) : niceMax(Math.max(...values) * 1.1)
+  const ymin = p.log ? 10 ** Math.floor(Math.log10(Math.min(...values))) : 0
+  const ys = p.log
+    ? (v: number) => M.t + ph - ((Math.log10(Math.max(v, ymin)) - Math.log10(ymin)) / (Math.log10(ymax) - Math.log10(ymin))) * ph
+    : (v: number) => M.t + ph - (v / ymax) * ph
+  const ticks = p.log
+    ? Array.from({ length: Math.round(Math.log10(ymax / ymin)) + 1 }, (_, i) => ymin * 10 ** i)
+    : Array.from({ length: 5 }, (_, i) => (ymax * i) / 4)
   const out: string[] = [`<g transform="translate(${x0},${y0})">`, `<text x="${M.l}" y="16" font-weight="bold">${esc(p.title)} (${esc(p.unit)})</text>`]
-  for (let i = 0; i <= 4; i++) {
-    const v = (ymax * i) / 4
+  for (const v of ticks) {
     out.push(`<line x1="${M.l}" x2="${M.l + pw}" y1="${ys(v)}" y2="${ys(v)}" stroke="#e5e7eb"/>`)
     out.push(`<text x="${M.l - 6}" y="${ys(v) + 4}" text-anchor="end">${+v.toPrecision(3)}</text>`)
   }
@@ -70,13 +78,16 @@ export function fleetSvg(results: FleetResults): string {
   // the panels show the default forks only; the forks sweep is in the table
   const rows = fleetRows(results, { acplay: 10, ansible: 5 }).filter((r) => r.case !== 'frozen' && r.forks === (r.tool === 'acplay' ? 10 : 5))
   const panels: Panel[] = [
-    { title: 'wall time', unit: 's', value: (r) => r.wallS },
-    { title: 'controller CPU per task-host', unit: 'ms', value: (r) => r.cpuMsPerTaskHost, target: { y: 1, label: 'target 1 ms' } },
+    { title: 'wall time', unit: 's, log scale', value: (r) => r.wallS, log: true },
+    { title: 'controller CPU per task-host', unit: 'ms, log scale', value: (r) => r.cpuMsPerTaskHost, target: { y: 1, label: 'target 1 ms' }, log: true },
     { title: 'controller peak RSS', unit: 'MB', value: (r) => r.peakRssMb, target: { y: 250, label: 'target 250 MB' } },
     { title: 'peak open file descriptors', unit: 'fds', value: (r) => r.peakFds },
   ]
   const legend = (['converge', 'noop', 'check'] as const)
-    .map((k, i) => `<g transform="translate(${16 + i * 120},${2 * H + 18})"><rect width="14" height="4" y="-6" fill="${COLORS[k]}"/><text x="20">acplay ${k}</text></g>`)
+    .map(
+      (k, i) =>
+        `<g transform="translate(${16 + i * 120},${2 * H + 18})"><rect width="14" height="4" y="-6" fill="${COLORS[k]}"/><text x="20">acplay ${k}</text></g>`,
+    )
     .join('')
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${2 * H + 50}" font-family="sans-serif" font-size="11">`,

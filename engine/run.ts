@@ -7,6 +7,7 @@ import type { Playbook } from './playbook/types.js'
 import { exitCode, recap } from './report/recap.js'
 import type { RunSummary } from './report/types.js'
 import { Masker } from './secrets.js'
+import { Retainer } from './report/retain.js'
 import { connectionFor } from './run/connections.js'
 import { emit, emitAsync, type RunContext } from './run/context.js'
 import { HostState } from './run/host-state.js'
@@ -68,6 +69,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     reporters: opts.reporters ?? [],
     hosts: new Map(),
     results: [],
+    retainer: new Retainer(),
     limit: pLimit(opts.forks ?? DEFAULT_FORKS),
     started: !opts.startAtTask,
     quietTasks: 0,

@@ -3,6 +3,7 @@ import type { Inventory } from '../inventory/types.js'
 import type { Play, Playbook, Handler } from '../playbook/types.js'
 import type { HostResult, Reporter, TaskRef } from '../report/types.js'
 import type { Masker } from '../secrets.js'
+import type { Retainer } from '../report/retain.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
@@ -17,6 +18,8 @@ export interface RunContext {
   reporters: Reporter[]
   hosts: Map<string, HostState>
   results: HostResult[]
+  /** keeps the large texts of results bounded over a fleet (report/retain.ts) */
+  retainer: Retainer
   limit: ReturnType<typeof pLimit>
   /** --start-at-task: true once the named task was reached */
   started: boolean

@@ -71,7 +71,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
 }
 
 export function record(pc: PlayContext, r: HostResult): void {
-  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
+  const masked = pc.run.retainer.result(maskResultDiffs(pc.run.masker.maskDeep(r)))
   pc.run.results.push(masked)
   emit(pc.run, 'onHostResult', masked)
 }

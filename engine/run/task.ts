@@ -50,7 +50,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       const once = await runOnce(pc, task, host, scope, itemVars, where)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
-      emit(pc.run, 'onItemResult', maskResultDiffs(pc.run.masker.maskDeep(stripRegistered(r))))
+      emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResultDiffs(pc.run.masker.maskDeep(stripRegistered(r)))))
       if (r.status === 'unreachable') break
     }
     return finish(pc, task, host, scope, aggregate(base, results), Date.now() - started)
