@@ -66,7 +66,13 @@ function pssOf(pids: number[], field: 'Pss' | 'Rss'): number {
 async function withFleet(n: number, fn: (bed: Testbed, inventory: string) => Promise<void>): Promise<void> {
   log(`fleet: booting ${n} light hosts (load ${loadavg()[0]!.toFixed(1)})`)
   const bed = await fleetBed(n, log)
-  const boot: FleetBoot = { hosts: n, bootS: bed.timings.bootS, phases: bed.timings.light, idlePssKb: pssOf(bed.pids, 'Pss'), idleRssKb: pssOf(bed.pids, 'Rss') }
+  const boot: FleetBoot = {
+    hosts: n,
+    bootS: bed.timings.bootS,
+    phases: bed.timings.light,
+    idlePssKb: pssOf(bed.pids, 'Pss'),
+    idleRssKb: pssOf(bed.pids, 'Rss'),
+  }
   log(`  booted in ${boot.bootS.toFixed(1)} s; idle host ${(boot.idlePssKb / 1024).toFixed(2)} MB PSS`)
   try {
     await fn(bed, bed.inventory())
