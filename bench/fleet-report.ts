@@ -1,5 +1,6 @@
 /** The fleet bench's results file and its tables (bench/README.md, fleet). */
 import type { FleetCase, FleetSample, FleetTool } from './fleet-measure.js'
+import { median } from './report.js'
 
 export interface FleetBoot {
   hosts: number
@@ -34,12 +35,6 @@ export interface FleetRow {
   floorS: number
   changed: number
   failed: number
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
 /** Median per (tool, case, hosts, forks) over the runs that completed. */

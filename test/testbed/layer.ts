@@ -22,7 +22,20 @@ export async function ensureLayer(name: string, recipe: string, log: (msg: strin
   const key = createHash('sha256').update(basename(image.dir)).update('\0').update(recipe).digest('hex').slice(0, 16)
   const built = await buildCached(join(IMAGE_CACHE, 'layers', `${name}-${key}`), `layer ${name}`, log, async (tmp) => {
     for (const d of ['upper', 'work', 'merged']) mkdirSync(join(tmp, d), { recursive: true })
-    const r = await run(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', BUILD, 'sh', image.dir, ...['upper', 'work', 'merged'].map((d) => join(tmp, d)), recipe])
+    const r = await run([
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      BUILD,
+      'sh',
+      image.dir,
+      ...['upper', 'work', 'merged'].map((d) => join(tmp, d)),
+      recipe,
+    ])
     if (r.rc !== 0) throw new Error(`testbed: building layer ${name} failed (rc ${r.rc}):\n${r.stderr.slice(-4000)}`)
   })
   return join(built.dir, 'upper')

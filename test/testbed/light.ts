@@ -30,7 +30,7 @@ import { connect } from 'node:net'
 import { basename, join } from 'node:path'
 import { ed25519HostKey } from './host-key.js'
 import { must, pidAlive, sleep, sleepSync } from './sh.js'
-import { mountsUnder, STATE_ROOT, unmountSync } from './slots.js'
+import { abandoned, emptyDir, mountsUnder, reclaimStale, STATE_ROOT, unmountSync } from './slots.js'
 
 export const FIRST_BLOCK = 128
 export const LAST_BLOCK = 255
@@ -366,68 +366,23 @@ export function releaseBlockSync(rec: LightBlockRecord): void {
   rmSync(blockDir(rec.block), { recursive: true, force: true })
 }
 
-function emptyDir(dir: string): boolean {
-  try {
-    return readdirSync(dir).length === 0
-  } catch {
-    return true
-  }
-}
-
 function isStale(b: number): boolean {
   const rec = readBlock(b)
-  if (!rec) {
-    try {
-      return Date.now() - statSync(blockDir(b)).mtimeMs > 60_000
-    } catch {
-      return false
-    }
-  }
+  if (!rec) return abandoned(blockDir(b))
   if (pidAlive(rec.ownerPid)) return false
   return !(rec.detached && rec.hosts.some((h) => isOurSshd(rec.block, h)))
 }
 
 /** Tears down blocks whose owner is gone. Safe to run from several processes at once. */
 export function reclaimStaleBlocks(): number[] {
-  let names: string[] = []
-  try {
-    names = readdirSync(LIGHT)
-  } catch {
-    return []
-  }
-  const reclaimed: number[] = []
-  for (const name of names) {
-    if (!/^\d+$/.test(name) || !isStale(Number(name))) continue
-    const b = Number(name)
-    const lock = join(LIGHT, `${b}.reclaim`)
-    try {
-      mkdirSync(lock)
-    } catch {
-      const holder = Number(readOr(join(lock, 'pid')))
-      if (!pidAlive(holder)) rmSync(lock, { recursive: true, force: true })
-      continue
+  return reclaimStale(LIGHT, isStale, (b) => {
+    const rec = readBlock(b)
+    if (rec) releaseBlockSync(rec)
+    else {
+      removeBlockNetworkSync(b)
+      rmSync(blockDir(b), { recursive: true, force: true })
     }
-    writeFileSync(join(lock, 'pid'), String(process.pid))
-    if (isStale(b)) {
-      const rec = readBlock(b)
-      if (rec) releaseBlockSync(rec)
-      else {
-        removeBlockNetworkSync(b)
-        rmSync(blockDir(b), { recursive: true, force: true })
-      }
-      reclaimed.push(b)
-    }
-    rmSync(lock, { recursive: true, force: true })
-  }
-  return reclaimed
-}
-
-function readOr(p: string): string {
-  try {
-    return readFileSync(p, 'utf8')
-  } catch {
-    return ''
-  }
+  })
 }
 
 /** Processes of the host now (its cgroup), for measuring what a light host costs. */
