@@ -3,6 +3,7 @@ import { connect as tcpConnect } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { NodeSSH } from 'node-ssh'
+import pLimit from 'p-limit'
 import type { ClientChannel } from 'ssh2'
 import { hostKeyError, unreachable } from '../errors.js'
 import { checkBecome, shellArgv } from './become.js'
@@ -25,6 +26,15 @@ export interface SshOptions {
 }
 
 /**
+ * SSH handshakes in flight, per controller process, whatever -f is: OpenSSH's MaxStartups starts
+ * refusing at 10 unauthenticated connections (10:30:100), which a fleet reached through one bastion
+ * or NAT would hit; and a handshake costs the controller 1-2 ms of CPU (bench/README.md, fleet), so
+ * 10 at once already keep its cores busy. Waiting here does not count against the connect timeout.
+ */
+export const MAX_HANDSHAKES = 10
+const handshakes = pLimit(MAX_HANDSHAKES)
+
+/**
  * One SSH connection per host for the whole run, and on it one persistent shell per become user
  * (shell-session.ts): a script costs the host a fork, not an sshd child and a login shell.
  */
@@ -43,7 +53,7 @@ export class SshConnection implements Connection {
   }
 
   private connect(): Promise<void> {
-    this.connecting ??= this.open()
+    this.connecting ??= handshakes(() => this.open())
     return this.connecting
   }
 
