@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { AuditReport } from '../engine/report/audit-json.js'
 import type { Testbed } from '../test/testbed/testbed.js'
@@ -31,6 +32,8 @@ export interface FleetSample {
   failed: number
   unreachable: number
   exitCode: number
+  /** the machine's 1-minute load average when the run started (other work shares the cores) */
+  load?: number
   log: string
 }
 
@@ -110,6 +113,7 @@ export async function measureFleet(
     spec.tool === 'acplay'
       ? [[process.execPath, spec.acplayBin, 'run', FLEET_PLAYBOOK, '-i', spec.inventory, ...check, ...forks, '--report', report], {}]
       : [['ansible-playbook', FLEET_PLAYBOOK, '-i', spec.inventory, ...check, ...forks], ansibleEnv('default', spec.workDir)]
+  const load = loadavg()[0]
   const cpu0 = spec.bed.cpuUsageS()
   const t0 = process.hrtime.bigint()
   const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, ...cmd], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -151,6 +155,7 @@ export async function measureFleet(
     hostsCpuS,
     ...recap,
     exitCode,
+    load,
     log: logFile,
   }
   log(
