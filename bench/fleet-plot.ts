@@ -57,7 +57,7 @@ function panel(p: Panel, rows: FleetRow[], x0: number, y0: number): string {
   out.push(`<text x="${M.l + pw / 2}" y="${M.t + ph + 32}" text-anchor="middle">hosts</text>`)
   if (p.target) {
     out.push(`<line x1="${M.l}" x2="${M.l + pw}" y1="${ys(p.target.y)}" y2="${ys(p.target.y)}" stroke="#dc2626" stroke-dasharray="4 3"/>`)
-    out.push(`<text x="${M.l + pw}" y="${ys(p.target.y) - 4}" text-anchor="end" fill="#dc2626">${esc(p.target.label)}</text>`)
+    out.push(`<text x="${M.l + 4}" y="${ys(p.target.y) - 4}" fill="#dc2626">${esc(p.target.label)}</text>`)
   }
   for (const kase of ['converge', 'noop', 'check'] as const) {
     const line = rows.filter((r) => r.tool === 'acplay' && r.case === kase).sort((a, b) => a.hosts - b.hosts)
