@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { AcplayError } from '../../../engine/errors.js'
+import type { AcplayError } from '../../../engine/errors.js'
 import { loadInventory } from '../../../engine/inventory/index.js'
 import { parseSlice, sliceInventory, sliceMembers } from '../../../engine/inventory/slice.js'
 
