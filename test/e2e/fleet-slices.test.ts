@@ -22,7 +22,11 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 function comparable(r: AuditReport): unknown {
   const { startedAt, finishedAt, durationMs, parts, slice, warnings, ...rest } = r
   void [startedAt, finishedAt, durationMs, parts, slice, warnings]
-  const sorted = { ...rest, hosts: [...rest.hosts].sort((a, b) => (a.host < b.host ? -1 : 1)), recap: [...rest.recap].sort((a, b) => (a.host < b.host ? -1 : 1)) }
+  const sorted = {
+    ...rest,
+    hosts: [...rest.hosts].sort((a, b) => (a.host < b.host ? -1 : 1)),
+    recap: [...rest.recap].sort((a, b) => (a.host < b.host ? -1 : 1)),
+  }
   sorted.plays = sorted.plays.map((p) => ({ ...p, hosts: [...p.hosts].sort() }))
   return JSON.parse(JSON.stringify(sorted, (k, v) => (k === 'durationMs' ? 0 : v)))
 }
@@ -37,7 +41,9 @@ describe(`--slice K/${N} on ${HOSTS} light hosts, merged`, { skip: testbedSkip()
   async function slices(cmd: 'check' | 'run', prefix: string): Promise<CliResult[]> {
     const t0 = Date.now()
     const rs = await Promise.all(
-      Array.from({ length: N }, (_, k) => acplay([cmd, FLEET_PLAYBOOK, '-i', inventory, '--slice', `${k + 1}/${N}`, '--report', file(`${prefix}-${k + 1}.json`)])),
+      Array.from({ length: N }, (_, k) =>
+        acplay([cmd, FLEET_PLAYBOOK, '-i', inventory, '--slice', `${k + 1}/${N}`, '--report', file(`${prefix}-${k + 1}.json`)]),
+      ),
     )
     console.log(`fleet: ${N} slices of ${cmd} at once in ${secs(Date.now() - t0)}`)
     return rs
