@@ -6,10 +6,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cgroupDirs } from '../test/testbed/cgroup.js'
 import { Testbed } from '../test/testbed/testbed.js'
 import { buildWheel } from '../test/helpers/wheels.js'
 
@@ -91,18 +90,7 @@ export async function freshBed(n: number, art: Artifacts, log: (m: string) => vo
   }
 }
 
-/**
- * CPU seconds the hosts' processes have used so far (sshd, shells, probes, PostgreSQL, systemd),
- * summed over the hosts' cgroups: every host runs in its own (test/testbed/cgroup.ts), and a
- * cgroup v2 cpu.stat counts its whole tree. The difference around a run is what it cost the hosts.
- */
+/** CPU seconds the hosts' processes have used so far (their cgroups); see Testbed.cpuUsageS. */
 export function hostsCpuS(bed: Testbed): number {
-  let usec = 0
-  for (const h of bed.hosts) {
-    const stat = cgroupDirs(h.slot)
-      .map((d) => join(d, 'cpu.stat'))
-      .find((f) => existsSync(f))
-    if (stat) usec += Number(/^usage_usec (\d+)/m.exec(readFileSync(stat, 'utf8'))?.[1] ?? 0)
-  }
-  return usec / 1e6
+  return bed.cpuUsageS()
 }

@@ -15,13 +15,14 @@ let ACPLAY = join(ROOT, 'bin/acplay')
  * Runs acplay from a copy of the build taken now: dist/ is shared by everyone working in this tree,
  * and a rebuild during a long bench must not break (or change) the runs being measured.
  */
-export function snapshotAcplay(workDir: string): void {
+export function snapshotAcplay(workDir: string): string {
   const dir = join(workDir, 'acplay')
   for (const d of ['engine', 'modules']) cpSync(join(ROOT, 'dist', d), join(dir, 'dist', d), { recursive: true })
   cpSync(join(ROOT, 'bin/acplay'), join(dir, 'bin/acplay'))
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
   ACPLAY = join(dir, 'bin/acplay')
+  return ACPLAY
 }
 const MITOGEN_STRATEGY = '/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy'
 

@@ -9,16 +9,18 @@ import type { Interruption, RunSummary, TaskRef } from './report/types.js'
 import { ReadAhead } from './fact-cache.js'
 import { AcplayError } from './errors.js'
 import { Masker } from './secrets.js'
+import { Retainer } from './report/retain.js'
 import { connectionFor } from './run/connections.js'
 import { emit, emitAsync, type RunContext } from './run/context.js'
 import { HostState } from './run/host-state.js'
-import type { RunOptions } from './run/options.js'
+import { DEFAULT_FORKS, type RunOptions } from './run/options.js'
 import { runPlay } from './run/play.js'
 import { NOT_STARTED } from './run/task.js'
 import { loadModules } from './library/load.js'
 import type { ModuleSpec } from '../modules/types.js'
 import { dirname, resolve } from 'node:path'
 import { withVault } from './vault/context.js'
+import { sliceInventory } from './inventory/slice.js'
 
 export type { RunOptions } from './run/options.js'
 
@@ -39,7 +41,7 @@ export function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Pr
 async function loadFiles(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
   const playbookFile = resolve(opts.playbook)
   modules ??= (await loadModules(dirname(playbookFile))).modules
-  const inventory = await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) })
+  const inventory = sliceInventory(await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) }), opts.slice)
   const playbook = await loadPlaybook(playbookFile, { modules })
   return { inventory, playbook, modules }
 }
@@ -70,7 +72,8 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     reporters: opts.reporters ?? [],
     hosts: new Map(),
     results: [],
-    limit: pLimit(opts.forks ?? 10),
+    retainer: new Retainer(),
+    limit: pLimit(opts.forks ?? DEFAULT_FORKS),
     started: !opts.startAtTask,
     readAhead: new ReadAhead(),
   }
@@ -85,7 +88,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   const where = trackPosition(rc)
   const onAbort = () => void interrupt(rc, abortReason(opts.signal!))
   opts.signal?.addEventListener('abort', onAbort, { once: true })
-  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff })
+  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff, slice: opts.slice })
   try {
     for (const play of playbook.plays) {
       if (rc.interrupted) break

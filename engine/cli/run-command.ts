@@ -1,7 +1,7 @@
 /** `acplay run`: the ansible-playbook equivalent. Options with Ansible's spelling. */
 import { Command, CommanderError, Option } from 'commander'
 import { load, run } from '../run.js'
-import type { RunOptions } from '../run/options.js'
+import { DEFAULT_FORKS, type RunOptions } from '../run/options.js'
 import type { RunSummary } from '../report/types.js'
 import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
@@ -10,6 +10,7 @@ import { parseExtraVars } from '../vars/extra-vars.js'
 import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 import { dirname, resolve } from 'node:path'
+import { parseSlice } from '../inventory/slice.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 const count = (_: string, prev: number) => prev + 1
@@ -25,7 +26,7 @@ export function runCommand(name: string, description: string): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'extra variables: k=v, JSON, or @file (repeatable)', collect, [])
-    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(10).argParser((v) => positiveInt(v, '--forks')))
+    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(DEFAULT_FORKS).argParser((v) => positiveInt(v, '--forks')))
     .option('-u, --user <user>', 'connect as this user')
     .option('--private-key <file>', 'SSH private key file')
     .option('-b, --become', 'run operations with become (sudo -n)')
@@ -50,6 +51,7 @@ export function runCommand(name: string, description: string): Command {
       ),
     )
     .option('--detailed-exitcode', 'with --check (always on for check): exit 0 in sync, 2 drift, 1 error, 4 unreachable')
+    .option('--slice <K/N>', "run part K of N of the inventory's hosts (sorted by name, every Nth: AWX's job slicing); see docs/fleets.md")
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
@@ -89,6 +91,7 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     timeout: f.timeout as number | undefined,
     lock: f.lock === true ? 300 : (f.lock as number | undefined),
     sshArgs: [f.sshCommonArgs, f.sshExtraArgs].filter((a): a is string => typeof a === 'string'),
+    slice: typeof f.slice === 'string' ? parseSlice(f.slice) : undefined,
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /** StrictHostKeyChecking: yes (known keys only), accept-new (record unknown keys, refuse changed ones), no. */
@@ -45,13 +45,31 @@ export function knownKeys(text: string, name: string): string[] {
   return knownEntries(text, name).map((k) => k.blob)
 }
 
+/** known_hosts files as last read, by path, with the stamp (mtime, size, inode) they were read at. */
+const texts = new Map<string, { stamp: string; text: string }>()
+
+/**
+ * A known_hosts file's text, read again only when it changed: a run over a thousand hosts otherwise
+ * reads the whole file for every connection (bench/README.md, fleet). undefined: no such file.
+ */
+function knownHostsText(file: string): string | undefined {
+  try {
+    const st = statSync(file)
+    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`
+    const cached = texts.get(file)
+    if (cached?.stamp === stamp) return cached.text
+    const text = readFileSync(file, 'utf8')
+    texts.set(file, { stamp, text })
+    return text
+  } catch {
+    return undefined
+  }
+}
+
 /** The keys known_hosts records for host:port; none when the file does not exist. */
 export function knownHostKeys(file: string, host: string, port: number): KnownKey[] {
-  try {
-    return knownEntries(readFileSync(file, 'utf8'), knownHostsName(host, port))
-  } catch {
-    return []
-  }
+  const text = knownHostsText(file)
+  return text === undefined ? [] : knownEntries(text, knownHostsName(host, port))
 }
 
 const ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { connect as tcpConnect } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import pLimit from 'p-limit'
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2'
 import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
 import { asUser, checkBecome, shellArgv, streamArgv } from './become.js'
@@ -27,6 +28,15 @@ export interface SshOptions extends SshTarget {
 
 const policyOf = (v: SshOptions['hostKeyChecking']): HostKeyPolicy => (v === true ? 'yes' : v === false ? 'no' : v)
 const msgOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+/**
+ * SSH handshakes in flight, per controller process, whatever -f is: OpenSSH's MaxStartups starts
+ * refusing at 10 unauthenticated connections (10:30:100), which a fleet reached through one bastion
+ * or NAT would hit; and a handshake costs the controller 1-2 ms of CPU (bench/README.md, fleet), so
+ * 10 at once already keep its cores busy. Waiting here does not count against the connect timeout.
+ */
+export const MAX_HANDSHAKES = 10
+const handshakes = pLimit(MAX_HANDSHAKES)
 
 /**
  * One SSH connection per host for the whole run, and on it one persistent shell per become user
@@ -72,7 +82,7 @@ export class SshConnection implements Connection {
     if (this.interrupted) return Promise.reject(this.interrupted)
     // a run that did not get the lock never takes it later, halfway through its tasks
     if (this.lockRefused) return Promise.reject(this.lockRefused)
-    this.connecting ??= this.open()
+    this.connecting ??= handshakes(() => this.open())
       .then((client) => this.lock(client))
       .catch((e) => {
         this.connecting = undefined // a later task may retry; the first failure is reported

@@ -73,6 +73,10 @@ export interface AuditReport {
   exitCode: number
   /** `acplay check`'s: 0 no drift, 2 drift, 1 failed task, 4 unreachable */
   detailedExitCode: number
+  /** --slice K/N: this report covers part K of N (`acplay report merge` joins the parts) */
+  slice?: { index: number; count: number }
+  /** `acplay report merge`: how many reports were joined into this one */
+  parts?: number
   plays: { name: string; hosts: string[] }[]
   drift: { hosts: number; tasks: number }
   hosts: AuditHost[]
@@ -147,6 +151,7 @@ export function auditJsonReporter(file: string): Reporter {
         durationMs: s.durationMs,
         exitCode: s.exitCode,
         detailedExitCode: detailedExitCode(s),
+        ...(run.info.slice ? { slice: { index: run.info.slice.index, count: run.info.slice.count } } : {}),
         plays: run.plays,
         drift: check ? { hosts: drift.filter((d) => d.tasks.length > 0).length, tasks: drift.reduce((n, d) => n + d.tasks.length, 0) } : { hosts: 0, tasks: 0 },
         hosts: drift.map((d) => {

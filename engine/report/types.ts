@@ -78,12 +78,20 @@ export interface Interruption {
   playsNotRun: string[]
 }
 
+export interface RunInfo {
+  playbook: string
+  check: boolean
+  diff: boolean
+  /** --slice K/N */
+  slice?: { index: number; count: number }
+}
+
 /**
  * The hooks a reporter may implement. The run waits for the two that may return a promise (a
  * renderer finishing a task's frame, a report written at the end); the others are fire and forget.
  */
 export interface Reporter {
-  onRunStart?(info: { playbook: string; check: boolean; diff: boolean }): void
+  onRunStart?(info: RunInfo): void
   onPlayStart?(play: { name: string; hosts: string[] }): void
   onTaskStart?(task: TaskRef, hosts: string[]): void
   onItemResult?(result: HostResult): void

@@ -1,6 +1,10 @@
 /** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
 import type { Reporter } from '../report/types.js'
 import type { Vault } from '../vault/vault.js'
+import type { Slice } from '../inventory/slice.js'
+
+/** hosts worked on at once (-f); see bench/README.md (fleet) for how it was chosen */
+export const DEFAULT_FORKS = 10
 
 export interface RunOptions {
   playbook: string
@@ -32,4 +36,6 @@ export interface RunOptions {
   signal?: AbortSignal
   /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
   vault?: Vault
+  /** --slice K/N: only part K of N of the inventory's hosts (engine/inventory/slice.ts) */
+  slice?: Slice
 }

@@ -53,7 +53,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       const once = await runOnce(itemRun)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
-      emit(pc.run, 'onItemResult', maskResult(pc.run.masker, stripRegistered(r)))
+      emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
     }
     return finish(run, aggregate(base, results), Date.now() - started)
