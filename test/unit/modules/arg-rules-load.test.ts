@@ -45,7 +45,7 @@ describe('argument rules of built-in modules are checked at load, with file:line
       loadError('      apt: {}\n'),
       new RegExp(`^E_PARAM: ${F}:4:7: one of these arguments is required: autoremove, deb, name, update_cache, upgrade`),
     )
-    assert.match(loadError('      apt: { name: x, autoremove: true }\n'), /:4:7: argument 'autoremove' of module apt is not supported yet/)
+    assert.match(loadError('      apt: { name: x, autoremove: true }\n'), /:4:35: argument 'autoremove' of module apt is not supported yet/)
     loads('      apt: { name: x, autoremove: false }\n')
   })
   it('postgres: source with a host contype, value unless reset', () => {
