@@ -13,7 +13,7 @@ paths="/usr/local/airflow /usr/local/airflow/dags /usr/local/airflow/plugins /va
 /etc/systemd/system/astronomer-core@scheduler.service.d/override.conf
 /etc/systemd/system/astronomer-core@webserver.service.d
 /etc/systemd/system/astronomer-core@webserver.service.d/override.conf /etc/tmpfiles.d/airflow.conf
-/etc/environment /home/astro/airflow-venv"
+/etc/environment /home/astro/airflow-venv /usr/local/airflow/plugins/bench_plugin.py"
 for p in $paths /usr/local/airflow/dags/*; do
   if [ -f "$p" ]; then h=$(sha256sum < "$p" | cut -c1-16); else h=-; fi
   echo "path $(stat -c '%n %F %U:%G %a' "$p" 2>&1) $h"

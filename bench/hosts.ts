@@ -1,24 +1,29 @@
 /**
  * The benchmark's hosts: a testbed of N fresh hosts, prepared identically for both tools before
  * any timing (Ansible's postgresql modules need python3-psycopg2 on the host; acplay does not,
- * but both tools get the same hosts), and the local pip index with the small wheel the playbook
- * installs.
+ * but both tools get the same hosts), and the local HTTP server with the pip index (the small
+ * wheel the playbook installs) and the plugin file the playbook's get_url downloads.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cgroupDirs } from '../test/testbed/cgroup.js'
 import { Testbed } from '../test/testbed/testbed.js'
 import { buildWheel } from '../test/helpers/wheels.js'
 
 export const BENCH_PACKAGE = { name: 'acplay-bench-app', version: '1.0.0' }
 
-/** Built once per bench run: the wheel index (DIR/simple/...) and the psycopg2 .deb (DIR/debs/). */
+/** Built once per bench run: the wheel index (DIR/simple/...), the psycopg2 .deb (DIR/debs/), the plugin (DIR/plugins/). */
 export interface Artifacts {
   dir: string
   deb: string
+  /** sha256 of DIR/plugins/bench_plugin.py (get_url's checksum) */
+  pluginSha256: string
 }
+
+const PLUGIN =
+  '# An Airflow plugin the benchmark downloads with get_url.\nfrom airflow.plugins_manager import AirflowPlugin\n\n\nclass BenchPlugin(AirflowPlugin):\n    name = "bench"\n'
 
 export function buildArtifacts(): Artifacts {
   const dir = mkdtempSync(join(tmpdir(), 'acplay-bench-'))
@@ -30,7 +35,9 @@ export function buildArtifacts(): Artifacts {
   execFileSync('apt-get', ['download', '-qq', '-o', 'APT::Sandbox::User=root', 'python3-psycopg2'], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] })
   const deb = readdirSync(debs).find((f) => f.endsWith('.deb'))
   if (!deb) throw new Error('bench: apt-get download python3-psycopg2 produced no .deb')
-  return { dir, deb }
+  mkdirSync(join(dir, 'plugins'))
+  writeFileSync(join(dir, 'plugins', 'bench_plugin.py'), PLUGIN)
+  return { dir, deb, pluginSha256: createHash('sha256').update(PLUGIN).digest('hex') }
 }
 
 export interface BenchBed {
@@ -41,6 +48,14 @@ export interface BenchBed {
   indexUrl: string
   /** the index's host, for pip --trusted-host (plain http on the test network) */
   indexHost: string
+  /** the plugin's URL and sha256 (get_url) */
+  pluginUrl: string
+  pluginSha256: string
+}
+
+/** The playbook's -e, the same for both tools. */
+export function benchVars(b: BenchBed): Record<string, string> {
+  return { airflow_index_url: b.indexUrl, airflow_index_host: b.indexHost, airflow_plugin_url: b.pluginUrl, airflow_plugin_sha256: b.pluginSha256 }
 }
 
 /** Boots `n` fresh hosts, serves the artifacts and installs python3-psycopg2 on every host. */
@@ -61,25 +76,21 @@ export async function freshBed(n: number, art: Artifacts, log: (m: string) => vo
     )
     log(`bench: ${n} fresh host(s) up in ${bed.timings.bootS.toFixed(1)} s, prepared`)
     // one URL for all: every gateway address is the outer machine, which every host routes to
-    return { bed, inventory: bed.inventory({ user: 'root' }), indexUrl: `${served.urlFor(first)}simple/`, indexHost: bed.host(first).gateway }
+    return {
+      bed,
+      inventory: bed.inventory({ user: 'root' }),
+      indexUrl: `${served.urlFor(first)}simple/`,
+      indexHost: bed.host(first).gateway,
+      pluginUrl: `${served.urlFor(first)}plugins/bench_plugin.py`,
+      pluginSha256: art.pluginSha256,
+    }
   } catch (e) {
     await bed.down()
     throw e
   }
 }
 
-/**
- * CPU seconds the hosts' processes have used so far (sshd, shells, probes, PostgreSQL, systemd),
- * summed over the hosts' cgroups: every host runs in its own (test/testbed/cgroup.ts), and a
- * cgroup v2 cpu.stat counts its whole tree. The difference around a run is what it cost the hosts.
- */
+/** CPU seconds the hosts' processes have used so far (their cgroups); see Testbed.cpuUsageS. */
 export function hostsCpuS(bed: Testbed): number {
-  let usec = 0
-  for (const h of bed.hosts) {
-    const stat = cgroupDirs(h.slot)
-      .map((d) => join(d, 'cpu.stat'))
-      .find((f) => existsSync(f))
-    if (stat) usec += Number(/^usage_usec (\d+)/m.exec(readFileSync(stat, 'utf8'))?.[1] ?? 0)
-  }
-  return usec / 1e6
+  return bed.cpuUsageS()
 }

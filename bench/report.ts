@@ -1,5 +1,5 @@
 /** Samples -> the table: median / min / max per (tool, configuration, case, hosts), and ratios. */
-import type { Case } from './tools.js'
+import type { Case, Measured, Tool } from './tools.js'
 
 export interface Sample {
   tool: 'ansible' | 'acplay'
@@ -15,6 +15,23 @@ export interface Sample {
   failed: number
   /** acplay: commands executed per task per host */
   roundTrips?: number
+}
+
+/** One measured run as a sample; `hostsCpuS` is what the hosts used during it. */
+export function sampleOf(tool: Tool, config: string, kase: Case, hosts: number, m: Measured, hostsCpuS: number, roundTrips?: number): Sample {
+  return {
+    tool: tool.kind,
+    config: tool.kind === 'ansible' ? tool.config : config,
+    case: kase,
+    hosts,
+    wallS: m.wallS,
+    maxRssMb: m.maxRssMb,
+    controllerCpuS: m.controllerCpuS,
+    hostsCpuS,
+    changed: m.changed,
+    failed: m.failed,
+    roundTrips,
+  }
 }
 
 export interface Row {
@@ -34,7 +51,7 @@ export interface Row {
   failed: number
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2

@@ -3,15 +3,16 @@
  * the same testbed hosts, alternating, several repetitions; prints the table (bench/README.md).
  *
  *   npm run bench -- [--hosts 10] [--reps 3] [--configs default,pipelining,mitogen]
- *                    [--cases first,noop,check,scale] [--many 50] [--cpu-prof DIR]
+ *                    [--cases first,noop,check,scale,large] [--many 50] [--cpu-prof DIR]
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { compare, snapshot } from './compat.js'
-import { buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
-import { rows, table, type Sample } from './report.js'
+import { benchVars, buildArtifacts, freshBed, hostsCpuS, type Artifacts, type BenchBed } from './hosts.js'
+import { largeFileRuns } from './large.js'
+import { rows, sampleOf, table, type Sample } from './report.js'
 import { closeControlMasters, runTool, snapshotAcplay, toolLabel, type Case, type Config, type Measured, type Tool } from './tools.js'
 
 const { values: flags } = parseArgs({
@@ -54,7 +55,7 @@ async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: stri
     forks: 10,
     limit: opts.limit,
     workDir,
-    extraVars: { airflow_index_url: b.indexUrl, airflow_index_host: b.indexHost },
+    extraVars: benchVars(b),
     cpuProfDir: tool.kind === 'acplay' ? flags['cpu-prof'] : undefined,
   })
   const hostsCpu = hostsCpuS(b.bed) - cpu0
@@ -66,21 +67,7 @@ async function measure(b: BenchBed, tool: Tool, kase: Case, opts: { limit?: stri
       `${roundTrips ? `  round trips/task/host ${roundTrips.toFixed(2)}` : ''}`,
   )
   if (m.failed !== 0 || m.exitCode !== 0) notes.push(`${toolLabel(tool)} ${kase} on ${hosts} hosts: exit ${m.exitCode}, failed=${m.failed} (log: ${m.log})`)
-  if (opts.record !== false) {
-    samples.push({
-      tool: tool.kind,
-      config: tool.kind === 'ansible' ? tool.config : 'forks=10',
-      case: kase,
-      hosts,
-      wallS: m.wallS,
-      maxRssMb: m.maxRssMb,
-      controllerCpuS: m.controllerCpuS,
-      hostsCpuS: hostsCpu,
-      changed: m.changed,
-      failed: m.failed,
-      roundTrips,
-    })
-  }
+  if (opts.record !== false) samples.push(sampleOf(tool, 'forks=10', kase, hosts, m, hostsCpu, roundTrips))
   return m
 }
 
@@ -160,12 +147,14 @@ async function manyHosts(art: Artifacts): Promise<void> {
   })
 }
 
-const art = buildArtifacts()
+// the large-file case needs no playbook artifacts (wheel index, psycopg2 for Ansible's modules)
+const art = ['first', 'noop', 'check', 'scale'].some((c) => CASES.has(c)) || MANY > 0 ? buildArtifacts() : (undefined as unknown as Artifacts)
 log(`bench: ${N} hosts, ${REPS} repetitions, ansible configurations ${CONFIGS.join(', ')}; work dir ${workDir}`)
 try {
   if (CASES.has('first')) await firstRuns(art)
   if (CASES.has('noop') || CASES.has('check') || CASES.has('scale')) await convergedRuns(art)
   if (MANY > 0) await manyHosts(art)
+  if (CASES.has('large')) await largeFileRuns({ reps: REPS, configs: CONFIGS, workDir, log, record: (s) => samples.push(s) })
 } finally {
   const all = rows(samples)
   writeFileSync(join(workDir, 'results.json'), JSON.stringify({ samples, rows: all, notes }, null, 2))

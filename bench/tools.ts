@@ -15,25 +15,29 @@ let ACPLAY = join(ROOT, 'bin/acplay')
  * Runs acplay from a copy of the build taken now: dist/ is shared by everyone working in this tree,
  * and a rebuild during a long bench must not break (or change) the runs being measured.
  */
-export function snapshotAcplay(workDir: string): void {
+export function snapshotAcplay(workDir: string): string {
   const dir = join(workDir, 'acplay')
   for (const d of ['engine', 'modules']) cpSync(join(ROOT, 'dist', d), join(dir, 'dist', d), { recursive: true })
   cpSync(join(ROOT, 'bin/acplay'), join(dir, 'bin/acplay'))
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'))
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
   ACPLAY = join(dir, 'bin/acplay')
+  return ACPLAY
 }
 const MITOGEN_STRATEGY = '/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy'
 
 export type Config = 'default' | 'pipelining' | 'mitogen'
 export type Tool = { kind: 'ansible'; config: Config } | { kind: 'acplay' }
-export type Case = 'first' | 'noop' | 'check'
+/** the playbook's cases, and bench/large.ts's copies (`copy 300 MB`, `copy 300 MB noop`) */
+export type Case = 'first' | 'noop' | 'check' | `copy ${number} MB` | `copy ${number} MB noop`
 
 export const toolLabel = (t: Tool) => (t.kind === 'acplay' ? 'acplay' : `ansible ${t.config}`)
 
 export interface RunSpec {
   tool: Tool
   case: Case
+  /** default bench/playbook.yml */
+  playbook?: string
   inventory: string
   extraVars: Record<string, string>
   forks: number
@@ -83,9 +87,10 @@ function argv(s: RunSpec): { cmd: string[]; env: Record<string, string> } {
   const common = ['-i', s.inventory, '-f', String(s.forks), '-e', JSON.stringify(s.extraVars)]
   if (s.case === 'check') common.push('--check')
   if (s.limit) common.push('-l', s.limit)
-  if (s.tool.kind === 'ansible') return { cmd: ['ansible-playbook', PLAYBOOK, ...common], env: ansibleEnv(s.tool.config, s.workDir) }
+  const playbook = s.playbook ?? PLAYBOOK
+  if (s.tool.kind === 'ansible') return { cmd: ['ansible-playbook', playbook, ...common], env: ansibleEnv(s.tool.config, s.workDir) }
   const node = s.cpuProfDir ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${s.cpuProfDir}`] : [process.execPath]
-  return { cmd: [...node, ACPLAY, 'run', PLAYBOOK, ...common, '--json'], env: {} }
+  return { cmd: [...node, ACPLAY, 'run', playbook, ...common, '--json'], env: {} }
 }
 
 let seq = 0
@@ -94,7 +99,7 @@ export async function runTool(s: RunSpec): Promise<Measured> {
   const { cmd, env } = argv(s)
   const n = ++seq
   const timeFile = join(s.workDir, `time-${n}.txt`)
-  const log = join(s.workDir, `run-${n}-${toolLabel(s.tool).replace(' ', '-')}-${s.case}.log`)
+  const log = join(s.workDir, `run-${n}-${toolLabel(s.tool).replace(' ', '-')}-${s.case.replace(/ /g, '-')}.log`)
   mkdirSync(s.workDir, { recursive: true })
   const t0 = process.hrtime.bigint()
   const { code, stdout, stderr } = await capture(['/usr/bin/time', '-v', '-o', timeFile, ...cmd], { env })

@@ -1,9 +1,19 @@
 /**
  * Turns a Plan's changes into ONE `set -e` shell script (one round trip). Uploads are written
  * atomically: temp file in the destination's directory, owner and mode set, synced, then renamed.
+ * Small contents travel inside the script; large files (Upload.source) follow it on the script's
+ * stdin, streamed (planApply). A temp file is removed whatever ends the script: an error, a hangup
+ * (the run was interrupted), or a stream that stopped short (the controller died): the destination
+ * holds its old content or its new one, never a part.
  */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { quote, shellJoin } from './connection/quote.js'
 import type { Change, Command, Upload } from '../modules/types.js'
+
+/** What follows each streamed file: OK when all its bytes were sent and match the planned checksum. */
+const STREAM_OK = 'ACPLAY-OK\n'
+const STREAM_BAD = 'ACPLAY-NO\n'
 
 /** A here-document of base64, so any bytes (and any size) travel inside the script safely. */
 function heredoc(content: string | Buffer): string {
@@ -33,11 +43,21 @@ export function commandLine(cmd: Command): string {
  * Nothing is renamed unless every temp file was written and validated.
  */
 export function uploadsScript(uploads: readonly Upload[]): string {
-  const lines = ['(', 'umask 077', 'tmps=""', `trap 'rm -f $tmps' EXIT`]
+  // a signal runs the EXIT trap through `exit`: the temp files go whatever stops the script
+  const lines = [
+    '(',
+    'umask 077',
+    'tmps=""',
+    `trap 'rm -f $tmps' EXIT`,
+    "trap 'exit 129' HUP",
+    "trap 'exit 130' INT",
+    "trap 'exit 143' TERM",
+    "trap 'exit 141' PIPE",
+  ]
   uploads.forEach((u, i) => {
     const t = `"$t${i}"`
     const dest = quote(u.dest)
-    lines.push(`t${i}=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`, `tmps="$tmps $t${i}"`, `base64 -d > ${t} ${heredoc(u.content)}`)
+    lines.push(`t${i}=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`, `tmps="$tmps $t${i}"`, ...writeLines(u, t))
     // Without an explicit mode an existing file keeps its mode; a new one gets 0644 (Ansible's default under umask 022).
     if (u.owner || u.group) lines.push(`chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} ${t}`)
     else lines.push(`if [ -e ${dest} ]; then chown --reference=${dest} ${t}; fi`)
@@ -48,6 +68,31 @@ export function uploadsScript(uploads: readonly Upload[]): string {
   for (const [i, u] of uploads.entries()) lines.push(`mv -f "$t${i}" ${quote(u.dest)}`)
   lines.push('trap - EXIT', ')')
   return lines.join('\n')
+}
+
+/** Writes the upload's bytes into the temp file: from the script's heredoc, or from its stdin (streamed). */
+function writeLines(u: Upload, t: string): string[] {
+  if (!u.source) return [`base64 -d > ${t} ${heredoc(u.content ?? '')}`]
+  const n = u.source.size
+  const bad = quote(`upload of ${u.dest} stopped short, or its source changed while it was sent: not written`)
+  return [`head -c ${n} > ${t}`, `[ "$(wc -c < ${t})" -eq ${n} ] && [ "$(head -c ${STREAM_OK.length})" = ${STREAM_OK.trim()} ] || { echo ${bad} >&2; exit 1; }`]
+}
+
+/** The bytes that follow the script: each streamed file, read once (checksummed as it goes), then its verdict. */
+async function* streamedSources(uploads: readonly Upload[]): AsyncIterable<Buffer> {
+  for (const u of uploads) {
+    if (!u.source) continue
+    const { path, size, sha256 } = u.source
+    const hash = createHash('sha256')
+    let sent = 0
+    for await (const chunk of createReadStream(path, { end: size - 1, highWaterMark: 256 * 1024 })) {
+      hash.update(chunk as Buffer)
+      sent += (chunk as Buffer).length
+      yield chunk as Buffer
+    }
+    const ok = sent === size && (sha256 === undefined || hash.digest('hex') === sha256)
+    yield Buffer.from(ok ? STREAM_OK : STREAM_BAD)
+  }
 }
 
 /** The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". */
@@ -62,11 +107,28 @@ function validateLine(argv: readonly string[], tmp: string): string {
   return `${argv.map(arg).join(' ')} || { echo ${quote(`validation failed: ${argv.join(' ')}`)} >&2; exit 1; }`
 }
 
-export function planScript(changes: readonly Change[]): string {
-  const lines = ['set -e']
+/** A plan's script and steps, and the stream of its large uploads when it has any (ExecOptions.input). */
+export function planApply(changes: readonly Change[]): { script: string; steps: PlanStep[]; input?: () => AsyncIterable<Buffer> } {
+  const uploads = changes.flatMap((c) => (c.upload ? [c.upload] : []))
+  const { script, steps } = planSteps(changes)
+  return uploads.some((u) => u.source) ? { script, steps, input: () => streamedSources(uploads) } : { script, steps }
+}
+
+/** What one part of a plan script does: a command, or a batch of uploads. */
+export type PlanStep = { command: Command } | { uploads: string[] }
+
+// On failure the script's EXIT trap names the step that failed and its exit status, on stderr.
+const STEP_TRAP = `trap 's=$?; [ "$s" -eq 0 ] || printf "\\n@@acplay-step %s %s\\n" "$acplay_step" "$s" >&2' EXIT`
+const STEP_MARK = /\n@@acplay-step (\d+) (\d+)\n$/
+
+/** The plan's ONE script, and its steps in order (a failure names the step's index). */
+export function planSteps(changes: readonly Change[]): { script: string; steps: PlanStep[] } {
+  const lines = ['set -e', STEP_TRAP]
+  const steps: PlanStep[] = []
+  const step = (s: PlanStep, text: string) => lines.push(`acplay_step=${steps.push(s) - 1}`, text)
   let batch: Upload[] = []
   const flush = () => {
-    if (batch.length) lines.push(uploadsScript(batch))
+    if (batch.length) step({ uploads: batch.map((u) => u.dest) }, uploadsScript(batch))
     batch = []
   }
   for (const c of changes) {
@@ -74,9 +136,18 @@ export function planScript(changes: readonly Change[]): string {
     // a change's commands run after its upload is in place; consecutive pure uploads share one batch
     if (c.commands.length) {
       flush()
-      for (const cmd of c.commands) lines.push(commandLine(cmd))
+      for (const cmd of c.commands) step({ command: cmd }, commandLine(cmd))
     }
   }
   flush()
-  return `${lines.join('\n')}\n`
+  return { script: `${lines.join('\n')}\n`, steps }
+}
+
+export const planScript = (changes: readonly Change[]): string => planSteps(changes).script
+
+/** A plan script's result without the failure mark, and the step that failed (by the mark). */
+export function failedStep<T extends { stderr: string }>(out: T, steps: readonly PlanStep[]): { out: T; step?: PlanStep } {
+  const m = STEP_MARK.exec(out.stderr)
+  if (!m) return { out }
+  return { out: { ...out, stderr: out.stderr.slice(0, m.index) }, step: steps[Number(m[1])] }
 }

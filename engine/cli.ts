@@ -1,11 +1,12 @@
 /** Argument parsing only: builds RunOptions and hands them to run.ts. Exit codes as ansible-playbook. */
 import { Command, CommanderError } from 'commander'
 import { readFileSync } from 'node:fs'
-import { AcplayError } from './errors.js'
+import { AcplayError, optionError } from './errors.js'
 import { execute, runCommand, type Flags } from './cli/run-command.js'
 import { docCommand, executeDoc, type DocFlags } from './cli/doc-command.js'
-import { checkCommand, executeCheck } from './cli/check-command.js'
+import { checkCommand, executeCheck, executeDetailed } from './cli/check-command.js'
 import { vaultCommand } from './cli/vault-command.js'
+import { reportCommand } from './cli/report-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -33,7 +34,9 @@ Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts 
     runCommand('run', 'run a playbook against an inventory').action(
       action(async (playbook: string, f: Flags) => {
         verbosity = f.verbose
-        return execute(playbook, f)
+        if (!f.detailedExitcode) return execute(playbook, f)
+        if (!f.check) throw optionError('--detailed-exitcode needs --check (the exit code says whether anything would change)')
+        return executeDetailed(playbook, f)
       }),
     ),
   )
@@ -47,6 +50,7 @@ Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts 
   )
   program.addCommand(docCommand().action(action((names: string[], f: DocFlags) => executeDoc(names, f))))
   program.addCommand(vaultCommand(action))
+  program.addCommand(reportCommand(action))
   for (const c of program.commands) c.exitOverride()
   try {
     await program.parseAsync(argv, { from: 'user' })

@@ -28,6 +28,11 @@ export const ERROR_CODES = {
   E_VAULT: { exit: 1, meaning: 'A vault value or file cannot be decrypted (no password, the wrong one, or data that is not vault data).' },
   E_CONFIG: { exit: 1, meaning: 'A setting in ansible.cfg or its ANSIBLE_* variable is not valid (fact gathering and caching).' },
   E_FACT_CACHE: { exit: 1, meaning: 'The jsonfile fact cache cannot be written.' },
+  E_TIMEOUT: { exit: 1, meaning: "A task's command ran past the task keyword `timeout`; it was stopped and the task failed." },
+  E_INTERRUPTED: { exit: 1, meaning: 'The run was interrupted (SIGINT, SIGTERM) while this host was working; the run exits 130 or 143.' },
+  E_LOCKED: { exit: 1, meaning: 'Another run holds the host (`acplay run --lock`) and did not let go in time.' },
+  E_MERGE: { exit: 1, meaning: '`acplay report merge` refused its parts (not audit reports, different playbooks or modes, a host in two parts).' },
+  E_SOURCE: { exit: 1, meaning: 'A file being streamed to a host (a large copy src) could not be read to its end.' },
 } as const satisfies Record<string, { exit: number; meaning: string; unreachable?: true }>
 
 export type ErrorCode = keyof typeof ERROR_CODES
@@ -78,6 +83,10 @@ export const hostKeyError = (msg: string, where: Location = {}) => new AcplayErr
 export const becomeError = (msg: string, where: Location = {}) => new AcplayError('E_BECOME', msg, where)
 export const inventoryError = (msg: string, where: Location = {}) => new AcplayError('E_INVENTORY', msg, where)
 export const playbookError = (msg: string, where: Location = {}) => new AcplayError('E_PLAYBOOK', msg, where)
+/** A command passed its time limit (the task keyword `timeout`); it was stopped. */
+export const timeoutError = (msg: string, where: Location = {}) => new AcplayError('E_TIMEOUT', msg, where)
+/** The run was interrupted (SIGINT, SIGTERM) while this host was working. */
+export const interruptedError = (msg: string, where: Location = {}) => new AcplayError('E_INTERRUPTED', msg, where)
 export const optionError = (msg: string) => new AcplayError('E_OPTION', msg)
 
 /** A module's own failure: the task fails with this message, the run goes on. */
@@ -88,5 +97,13 @@ export class ModuleFailure extends Error {
   ) {
     super(message)
     this.name = 'ModuleFailure'
+  }
+}
+
+/** A read that saw the host change under it (a file rewritten while it was read): asking again may succeed. */
+export class ChangedWhileRead extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ChangedWhileRead'
   }
 }

@@ -2,10 +2,11 @@
  * Runs one module invocation on one host: validate args, plan, and (unless check mode) apply.
  * The run loop and the module tests both go through here, so tests exercise the real path.
  */
-import { AcplayError, ModuleFailure } from './errors.js'
-import { commandLine, planScript } from './apply-plan.js'
+import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
+import { commandLine } from './apply-plan.js'
+import { appliedOutcome, applyPlan, controllerSteps, nothingRan, parseFact } from './apply-outcome.js'
 import { EffectStore } from './effects.js'
-import type { Become, Connection } from './connection/types.js'
+import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { ReadAheadView } from './fact-cache.js'
@@ -38,11 +39,18 @@ export interface ModuleEnv {
   where?: { file?: string; line?: number; col?: number; task?: string }
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
   readAhead?: ReadAheadView
+  /** the task keyword `timeout`: every command of the task must be done this long after it starts */
+  timeoutMs?: number
 }
 
-export function moduleContext(env: ModuleEnv): ModuleContext {
+/** The exec options of one command: become, and what is left of the task's time. */
+function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions {
+  return { become: env.become, timeoutMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()) }
+}
+
+export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined): ModuleContext {
   const effects = env.effects ?? new EffectStore()
-  const exec = (script: string) => env.conn.exec(script, { become: env.become })
+  const exec = (script: string) => env.conn.exec(script, execOptions(env, deadline))
   return {
     host: env.conn.host,
     check: env.check,
@@ -54,12 +62,42 @@ export function moduleContext(env: ModuleEnv): ModuleContext {
       if (env.check && effects.has(fact.name, key)) return effects.get(fact.name, key) as never
       const ahead = env.readAhead?.take?.(fact.name, key, env.become?.user)
       if (ahead) return ahead.value as never
-      const out = await exec(`${commandLine(fact.command(...args))}\n`)
-      return fact.parse(out, ...args)
+      return readFact(
+        () => exec(`${commandLine(fact.command(...args))}\n`),
+        (out) => parseFact(fact, out, args),
+      )
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
+    ssh: env.conn.sshTarget,
+    become: env.become?.user,
     findFile: env.findFile ?? ((p) => p),
     render: env.render ?? ((t) => t),
+  }
+}
+
+/** A read that ran into a change on the host is asked again this many times before the task fails. */
+const READ_ATTEMPTS = 3
+
+/**
+ * One fact read: what the host answered, parsed. A fact that cannot be read (the host said no, or
+ * changed under the read) fails the task with the fact's message; it is not the module crashing.
+ */
+async function readFact<T>(ask: () => Promise<ExecResult>, parse: (out: ExecResult) => T): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const out = await ask()
+    try {
+      return parse(out)
+    } catch (e) {
+      if (e instanceof ChangedWhileRead && attempt < READ_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, 50 * attempt))
+        continue
+      }
+      if (e instanceof AcplayError || e instanceof ModuleFailure) throw e
+      const msg = e instanceof Error ? e.message : String(e)
+      throw new ModuleFailure(
+        e instanceof ChangedWhileRead ? `${msg}, ${READ_ATTEMPTS} times: something else keeps changing it (another run? acplay run --lock takes turns)` : msg,
+      )
+    }
   }
 }
 
@@ -79,10 +117,14 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     throw e
   }
   for (const [name, def] of Object.entries(mod.params)) if (def.secret || (def.secretIf && params[def.secretIf] === true)) env.masker?.add(params[name])
+  if (env.check && mod.checkMode === 'none') {
+    return { status: 'skipped', reason: `skipped in check mode (${mod.name} does not support check mode, as in Ansible)`, changes: [], data: { skipped: true } }
+  }
 
+  const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
   let plan: Plan
   try {
-    plan = await mod.plan(params as never, moduleContext(env))
+    plan = await mod.plan(params as never, moduleContext(env, deadline))
   } catch (e) {
     return failure(e, mod)
   }
@@ -95,16 +137,11 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return { status: 'changed', changes, data: plan.data ?? {} }
   }
   env.readAhead?.changing()
-  const out = await env.conn.exec(planScript(plan.changes), { become: env.become })
-  if (mod.interpret) {
-    const o = mod.interpret(params as never, out)
-    return { status: o.failed ? 'failed' : 'changed', msg: o.msg, changes, data: { ...plan.data, ...o.data } }
-  }
-  if (out.rc !== 0) {
-    const msg = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
-    return { status: 'failed', msg, changes, data: { rc: out.rc, stderr: out.stderr, stdout: out.stdout } }
-  }
-  return { status: 'changed', changes, data: plan.data ?? {} }
+  // a plan of controller steps only (fetch, synchronize) sends nothing to the host
+  const onHost = plan.changes.some((c) => c.commands.length > 0 || c.upload)
+  const out = onHost ? await applyPlan(env.conn, plan.changes, execOptions(env, deadline)) : nothingRan()
+  const result = appliedOutcome(mod, params, out, changes, plan.data)
+  return result.status === 'failed' ? result : controllerSteps(mod, plan.changes, result)
 }
 
 function failure(e: unknown, mod: ModuleSpec): ModuleOutcome {

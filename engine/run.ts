@@ -5,18 +5,22 @@ import type { Inventory } from './inventory/types.js'
 import { loadPlaybook } from './playbook/load.js'
 import type { Playbook } from './playbook/types.js'
 import { exitCode, recap } from './report/recap.js'
-import type { RunSummary } from './report/types.js'
+import type { Interruption, RunSummary, TaskRef } from './report/types.js'
 import { ReadAhead } from './fact-cache.js'
+import { AcplayError } from './errors.js'
 import { Masker } from './secrets.js'
+import { Retainer } from './report/retain.js'
 import { connectionFor } from './run/connections.js'
 import { emit, emitAsync, type RunContext } from './run/context.js'
 import { HostState } from './run/host-state.js'
-import type { RunOptions } from './run/options.js'
+import { DEFAULT_FORKS, type RunOptions } from './run/options.js'
 import { runPlay } from './run/play.js'
+import { NOT_STARTED } from './run/task.js'
 import { loadModules } from './library/load.js'
 import type { ModuleSpec } from '../modules/types.js'
 import { dirname, resolve } from 'node:path'
 import { withVault } from './vault/context.js'
+import { sliceInventory } from './inventory/slice.js'
 
 export type { RunOptions } from './run/options.js'
 
@@ -37,7 +41,7 @@ export function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Pr
 async function loadFiles(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
   const playbookFile = resolve(opts.playbook)
   modules ??= (await loadModules(dirname(playbookFile))).modules
-  const inventory = await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) })
+  const inventory = sliceInventory(await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) }), opts.slice)
   const playbook = await loadPlaybook(playbookFile, { modules })
   return { inventory, playbook, modules }
 }
@@ -68,7 +72,8 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     reporters: opts.reporters ?? [],
     hosts: new Map(),
     results: [],
-    limit: pLimit(opts.forks ?? 10),
+    retainer: new Retainer(),
+    limit: pLimit(opts.forks ?? DEFAULT_FORKS),
     started: !opts.startAtTask,
     readAhead: new ReadAhead(),
   }
@@ -80,10 +85,19 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     }
     return h
   }
-  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff })
+  const where = trackPosition(rc)
+  const onAbort = () => void interrupt(rc, abortReason(opts.signal!))
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff, slice: opts.slice })
   try {
-    for (const play of playbook.plays) await runPlay(rc, play, hostState)
+    for (const play of playbook.plays) {
+      if (rc.interrupted) break
+      await runPlay(rc, play, hostState)
+    }
+  } catch (e) {
+    throw maskedError(rc.masker, e)
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort)
     await Promise.all([...rc.hosts.values()].map((h) => h.close()))
   }
   const recaps = recap([...rc.hosts.keys()], rc.results)
@@ -95,9 +109,57 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     check: !!opts.check,
     results: rc.results,
     connections,
+    interrupted: rc.interrupted ? interruption(rc, where) : undefined,
   }
   await emitAsync(rc, 'onRunEnd', summary)
   return summary
+}
+
+const abortReason = (s: AbortSignal) => (typeof s.reason === 'string' ? s.reason : s.reason instanceof Error ? s.reason.message : 'aborted')
+
+/** The run is interrupted: every host stops what it runs (its remote commands too) and starts nothing new. */
+async function interrupt(rc: RunContext, reason: string): Promise<void> {
+  rc.interrupted = reason
+  await Promise.all([...rc.hosts.values()].map((h) => h.interrupt(reason)))
+}
+
+/** Where the run is (play, task, their hosts), as the reporters are told: for the interruption's account. */
+function trackPosition(rc: RunContext): { play?: string; hosts: string[]; task?: TaskRef; plays: string[] } {
+  const where: { play?: string; hosts: string[]; task?: TaskRef; plays: string[] } = { hosts: [], plays: [] }
+  rc.reporters = [
+    ...rc.reporters,
+    {
+      onPlayStart: (p) => Object.assign(where, { play: p.name, hosts: p.hosts, task: undefined, plays: [...where.plays, p.name] }),
+      onTaskStart: (t) => {
+        where.task = t
+      },
+    },
+  ]
+  return where
+}
+
+function interruption(rc: RunContext, where: ReturnType<typeof trackPosition>): Interruption {
+  const stopped = rc.results.filter((r) => r.status === 'failed' && r.msg?.startsWith('E_INTERRUPTED')).map((r) => ({ host: r.host, task: r.task }))
+  const notStarted = rc.results.filter((r) => r.status === 'skipped' && r.reason?.startsWith(NOT_STARTED)).map((r) => ({ host: r.host, task: r.task }))
+  const cutShort = new Set([...stopped, ...notStarted].map((s) => s.host))
+  return {
+    reason: rc.interrupted!,
+    stopped,
+    notStarted,
+    play: where.play,
+    task: where.task,
+    // the play's hosts that were still in it: those the interruption cut short, and those it found between tasks
+    hosts: where.hosts.filter((h) => cutShort.has(h) || (!rc.hosts.get(h)?.failed && !rc.hosts.get(h)?.unreachable)),
+    playsNotRun: rc.playbook.plays.slice(where.plays.length).map((p) => p.name),
+  }
+}
+
+/** An error leaving the run is printed by the CLI: it passes the masker like every other output. */
+function maskedError(masker: Masker, e: unknown): unknown {
+  if (!(e instanceof Error)) return e
+  const masked = e instanceof AcplayError ? new AcplayError(e.code, masker.mask(e.message), e.where) : new Error(masker.mask(e.message))
+  masked.stack = masker.mask(e.stack ?? '')
+  return masked
 }
 
 export type { HostRecap, HostResult, RunSummary, Reporter } from './report/types.js'

@@ -5,9 +5,11 @@
  * See apt/plan.ts for the effects recorded.
  */
 import { ModuleFailure } from '../engine/errors.js'
+import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
-import { planApt, type Wanted } from './apt/plan.js'
+import { aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
+import { sourcesChangedEarlier } from './apt/update.js'
 
 const VERSION = /^[A-Za-z0-9.+~:-]+$/
 
@@ -38,12 +40,55 @@ export const apt = defineModule({
     'the cache is fresh; without cache_valid_time it is a change on every run.',
   params: {
     name: { type: 'list', elements: 'str', aliases: ['pkg', 'package'], description: 'package names, each optionally NAME=VERSION' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest'], description: 'installed, removed, or at the newest candidate' },
-    update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'run apt-get update before installing' },
+    state: {
+      type: 'str',
+      default: 'present',
+      choices: ['present', 'absent', 'latest', 'build-dep', 'fixed'],
+      description: 'installed, removed, or at the newest candidate (build-dep and fixed are not supported yet)',
+    },
+    update_cache: { type: 'bool', aliases: ['update-cache'], description: 'run apt-get update before installing' },
+    update_cache_retries: { type: 'int', default: 5, description: 'how many times apt-get update is tried before the task fails' },
+    update_cache_retry_max_delay: {
+      type: 'int',
+      default: 12,
+      description: 'the longest wait between two tries of apt-get update (seconds; 1, 2, 4 ... up to this)',
+    },
     cache_valid_time: { type: 'int', default: 0, description: 'skip update_cache when the last update is younger than this many seconds' },
     purge: { type: 'bool', default: false, description: 'with state=absent: also remove configuration files' },
+    default_release: {
+      type: 'str',
+      aliases: ['default-release'],
+      description: 'install from this release (apt-get -t: priority 990); the plan compares against the candidate under the same pin',
+    },
     install_recommends: { type: 'bool', aliases: ['install-recommends'], description: "install recommended packages (default: apt's own setting)" },
+    dpkg_options: {
+      type: 'str',
+      default: 'force-confdef,force-confold',
+      description: 'comma separated dpkg options, each passed as -o Dpkg::Options::=--OPTION',
+    },
+    only_upgrade: { type: 'bool', default: false, description: 'only upgrade packages that are installed; others are left alone' },
+    fail_on_autoremove: { type: 'bool', default: false, description: 'fail instead of removing packages an install would remove (apt-get --no-remove)' },
+    allow_unauthenticated: { type: 'bool', default: false, aliases: ['allow-unauthenticated'], description: 'install packages that cannot be authenticated' },
+    allow_downgrade: {
+      type: 'bool',
+      default: false,
+      aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'],
+      description: 'allow a version pin to install an older version than the installed one',
+    },
+    allow_change_held_packages: { type: 'bool', default: false, description: 'allow installing or upgrading held packages' },
+    lock_timeout: { type: 'int', default: 60, description: 'seconds to wait for the dpkg lock' },
+    force_apt_get: { type: 'bool', default: false, description: 'accepted for compatibility: acplay always uses apt-get' },
+    force: notYet({ type: 'bool', default: false }, 'apt-get --force-yes.', 'deprecated in apt; use allow_unauthenticated / allow_downgrade'),
+    upgrade: notYet({ type: 'str', default: 'no', choices: ['dist', 'full', 'no', 'safe', 'yes'] }, 'Upgrade every package (apt-get upgrade / dist-upgrade).'),
+    autoremove: notYet({ type: 'bool', default: false }, 'Remove unused dependency packages.'),
+    autoclean: notYet({ type: 'bool', default: false }, 'Remove obsolete .deb files from the local cache.'),
+    clean: notYet({ type: 'bool', default: false }, 'Remove every .deb file from the local cache.'),
+    policy_rc_d: notYet({ type: 'int' }, 'Exit code for a temporary /usr/sbin/policy-rc.d (keeps services from starting).'),
+    deb: notYet({ type: 'path' }, 'Install a .deb file from a path or URL.'),
   },
+  // as Ansible's apt argument_spec
+  mutuallyExclusive: [['deb', 'name', 'upgrade']],
+  requiredOneOf: [['autoremove', 'deb', 'name', 'update_cache', 'upgrade']],
   returns: { cache_updated: 'whether apt-get update ran (or would run)', packages: 'the packages asked for' },
   examples: `
 - name: Airflow's system packages
@@ -58,7 +103,7 @@ export const apt = defineModule({
   async plan(p, ctx) {
     if (p.cache_valid_time < 0) throw new ModuleFailure(`argument 'cache_valid_time' must not be negative`)
     const wanted = parseNames(p.name ?? [], p.state)
-    if (wanted.length === 0 && !p.update_cache) throw new ModuleFailure(`one of the arguments 'name' or 'update_cache' is required`)
+    if (p.state === 'build-dep' || p.state === 'fixed') throw new ModuleFailure(`state=${p.state} is not supported yet`)
     const mode = p.state as AptMode
     // Check mode: packages an earlier task would install/remove come from the effects overlay.
     const known = new Map<string, AptPackage>()
@@ -67,8 +112,12 @@ export const apt = defineModule({
       if (e) known.set(w.name, e)
     }
     const rest = wanted.map((w) => w.name).filter((n) => !known.has(n))
-    const facts: AptPackages = rest.length || p.update_cache ? await ctx.fact(aptPackages, rest, mode) : { packages: {} }
+    const facts: AptPackages = rest.length || p.update_cache ? await ctx.fact(aptPackages, rest, mode, p.default_release) : { packages: {} }
     for (const [n, pkg] of known) facts.packages[n] = pkg
+    const earlier = sourcesChangedEarlier(ctx)
+    if (earlier?.updated) facts.sourcesChanged = true
+    else if (earlier) facts.cacheAgeS = undefined
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
+  failureMsg: (_p, out) => aptFailureMsg(out),
 })

@@ -4,8 +4,9 @@
  * `creates`/`removes` make it so. In check mode it is skipped unless creates/removes decide it.
  */
 import { ModuleFailure } from '../engine/errors.js'
+import { notYet } from './schema.js'
 import { defineModule } from './types.js'
-import { EXEC_PARAMS, execReturns, interpretExec, planExec, shellJoin } from './command/exec-plan.js'
+import { EXEC_PARAMS, execReturns, interpretExec, planExec } from './command/exec-plan.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
 
 function argvOf(p: { cmd?: string; argv?: string[] }): string[] {
@@ -27,6 +28,11 @@ export const command = defineModule({
     cmd: { type: 'str', description: 'the command line (the free-form task text arrives here)' },
     argv: { type: 'list', elements: 'str', description: 'the command as a list: no splitting, no quoting worries' },
     ...EXEC_PARAMS,
+    executable: notYet(
+      { type: 'str' },
+      'A shell to run the command with.',
+      'Ansible ignores it for command since 2.4 (it only warns); use the shell module, which takes executable',
+    ),
   },
   mutuallyExclusive: [['cmd', 'argv']],
   requiredOneOf: [['cmd', 'argv']],
@@ -45,9 +51,9 @@ export const command = defineModule({
 `,
   async plan(p, ctx) {
     const argv = argvOf(p)
-    return planExec(argv, shellJoin(argv), p, ctx)
+    return planExec(argv, argv, p, ctx)
   },
   interpret(p, out) {
-    return interpretExec(argvOf(p), out)
+    return interpretExec(argvOf(p), out, p.strip_empty_ends)
   },
 })

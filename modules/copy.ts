@@ -6,16 +6,21 @@
  * Effects: see files/write.ts (one file) and files/copy-tree.ts (a directory); a directory created
  * for `dest: dir/` is recorded as path.stat { type: 'directory' }.
  */
-import { statSync } from 'node:fs'
+import { modeCheck } from './files/mode.js'
+import { createHash } from 'node:crypto'
+import { readFileSync, statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
-import { readControlFile } from '../engine/vault/files.js'
 import { attrWant, modeParam } from './files/attrs.js'
 import { planTreeCopy } from './files/copy-tree.js'
+import { localBytes } from './files/local-file.js'
 import { localTree } from './files/local-tree.js'
 import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
-import { statPaths } from './files/stat.js'
-import { planWrite } from './files/write.js'
+import { fileCommonParams } from './files/common-args.js'
+import { planRemoteCopy } from './files/remote-copy.js'
+import { statPaths, type Stats } from './files/stat.js'
+import { followDest, planWrite } from './files/write.js'
+import { notYet } from './schema.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
 const join = (dir: string, name: string) => `${dir.replace(/\/+$/, '')}/${name}`
@@ -32,18 +37,26 @@ export const copy = defineModule({
     dest: { type: 'path', required: true, description: 'Remote path; a directory (or a path ending in /) receives src under its basename' },
     src: { type: 'path', description: 'Control-side file or directory, relative to the role/playbook files/ dir' },
     content: { type: 'str', secretIf: 'secret', description: 'Inline content for dest (instead of src); masked everywhere with secret: true' },
-    owner: { type: 'str', description: 'Owner of the files (name or uid)' },
-    group: { type: 'str', description: 'Group of the files (name or gid)' },
-    mode: { type: 'raw', description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)' },
-    directory_mode: { type: 'raw', description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
+    ...fileCommonParams,
+    mode: {
+      type: 'raw',
+      check: modeCheck,
+      description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)',
+    },
+    directory_mode: { type: 'raw', check: modeCheck, description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.YYYY-MM-DD@HH:MM:SS~) before overwriting a file' },
     validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
     force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },
     secret: { type: 'bool', default: false, description: 'acplay: the content is a secret; never shown in diffs or summaries' },
     decrypt: { type: 'bool', default: true, description: 'Decrypt an Ansible Vault src file on the control machine (its content is then secret)' },
+    remote_src: { type: 'bool', default: false, description: 'src is a file on the host (copied there; a directory src is not supported yet)' },
+    follow: { type: 'bool', default: false, description: 'a symlink at dest is written through (its target gets the content) instead of being replaced' },
+    checksum: { type: 'str', description: 'the SHA1 the copied file must have; a different source fails the task before anything is written' },
+    local_follow: notYet({ type: 'bool', default: true }, 'Follow symlinks in the control-side src.', 'symlinks in src are always followed'),
   },
   mutuallyExclusive: [['src', 'content']],
   requiredOneOf: [['src', 'content']],
+  requiredIf: [['remote_src', true, ['src']]],
   returns: { dest: 'the destination path', backup_file: 'the backup copy, when one was made' },
   examples: `
 - copy:
@@ -63,13 +76,21 @@ export const copy = defineModule({
     if (!p.dest.startsWith('/')) throw new ModuleFailure(`argument 'dest' must be an absolute path, got ${JSON.stringify(p.dest)}`)
     if (p.validate !== undefined && !p.validate.includes('%s')) throw new ModuleFailure(`argument 'validate' must contain %s (the file to check)`)
     const base = { want, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret }
+    const target = (dest: string, stats: Stats) => (p.follow ? followDest(dest, stats) : { dest, stats })
+    const checksum = (content: Buffer) => {
+      if (p.checksum !== undefined && createHash('sha1').update(content).digest('hex') !== p.checksum.toLowerCase())
+        throw new ModuleFailure('Copied file does not match the expected checksum. Transfer failed.')
+    }
+    if (p.remote_src) return planRemoteCopy(ctx, p.src!, p.dest, { ...base, checksum: p.checksum })
     if (p.content !== undefined) {
       if (p.dest.endsWith('/')) throw new ModuleFailure(`can not use content with a dir as dest (${p.dest})`)
       if (want.mode?.kind === 'preserve') throw new ModuleFailure(`mode=preserve needs src, not content`)
       const stats = await statPaths(ctx, [p.dest, dirname(p.dest)])
       if (stats.get(p.dest).type === 'directory') throw new ModuleFailure(`can not use content with a dir as dest (${p.dest} is a directory)`)
       requireDir(stats.get(dirname(p.dest)), dirname(p.dest))
-      return withDest(await planWrite(ctx, { ...base, dest: p.dest, content: Buffer.from(p.content) }, stats), p.dest)
+      checksum(Buffer.from(p.content))
+      const t = target(p.dest, stats)
+      return withDest(await planWrite(ctx, { ...base, dest: t.dest, content: Buffer.from(p.content) }, t.stats), t.dest)
     }
     const src = ctx.findFile(p.src!, 'files')
     let isDir: boolean
@@ -79,14 +100,18 @@ export const copy = defineModule({
       throw new ModuleFailure(`could not read src ${src}: ${(e as Error).message}`)
     }
     if (isDir) {
+      if (p.checksum !== undefined) throw new ModuleFailure('checksum applies to a single file, and src is a directory')
       const root = p.src!.endsWith('/') ? p.dest : join(p.dest, basename(src))
       const local = localTree(src, p.decrypt)
       const secret = p.secret || [...local.values()].some((e) => e.vaulted)
       return planTreeCopy(ctx, { root, local, want, directoryMode, force: p.force, secret })
     }
-    const { content, vaulted } = readControlFile(src, { decrypt: p.decrypt })
-    if (vaulted) base.secret = true
-    const srcMode = statSync(src).mode & 0o7777
+    const st = statSync(src)
+    const bytes = localBytes(src, st.size, p.decrypt)
+    if (bytes.vaulted) base.secret = true
+    if (p.checksum !== undefined) checksum('content' in bytes ? bytes.content : readFileSync(src))
+    const content = 'content' in bytes ? { content: bytes.content } : { source: bytes.source }
+    const srcMode = st.mode & 0o7777
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
     const intoDir = join(destPath, basename(src))
     const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
@@ -98,14 +123,15 @@ export const copy = defineModule({
         commands: [{ argv: ['mkdir', '-p', '--', p.dest] }],
         effects: [{ fact: 'path.stat', key: destPath, value: { exists: true, type: 'directory', mode, owner: stats.user, group: stats.group } }],
       }
-      const w = await planWrite(ctx, { ...base, dest: intoDir, content, srcMode }, stats)
+      const w = await planWrite(ctx, { ...base, dest: intoDir, ...content, srcMode }, stats)
       return w.kind === 'change'
         ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } }
         : { kind: 'change', changes: [mk], data: { dest: intoDir } }
     }
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))
-    return withDest(await planWrite(ctx, { ...base, dest, content, srcMode }, stats), dest)
+    const t = target(dest, stats)
+    return withDest(await planWrite(ctx, { ...base, dest: t.dest, ...content, srcMode }, t.stats), t.dest)
   },
 })
 

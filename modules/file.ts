@@ -8,8 +8,10 @@ import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { pathTree } from './facts/tree.js'
 import { attrWant } from './files/attrs.js'
-import { planAbsent, planDirectory, planFile, planLink, planRecurse, planTouch, type FileArgs } from './files/file-states.js'
+import { fileCommonParams } from './files/common-args.js'
+import { planAbsent, planDirectory, planFile, planLink, planRecurse, planTouch, withTimes, type FileArgs } from './files/file-states.js'
 import { ancestors, statPaths } from './files/stat.js'
+import { pathTimes, timeWant } from './files/times.js'
 import { defineModule, type Plan } from './types.js'
 
 const STATES = ['file', 'directory', 'link', 'hard', 'touch', 'absent'] as const
@@ -24,13 +26,19 @@ export const file = defineModule({
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to manage (absolute)' },
     state: { type: 'str', choices: STATES, description: 'What the path should be' },
-    owner: { type: 'str', description: 'Owner (name or uid)' },
-    group: { type: 'str', description: 'Group (name or gid)' },
-    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644), or symbolic "u=rw,g=r,o=" / "a+X"' },
     recurse: { type: 'bool', default: false, description: 'state=directory: apply owner/group/mode to everything below too' },
     src: { type: 'path', description: 'state=link/hard: what the link points at (a relative symlink target is relative to the link)' },
     follow: { type: 'bool', default: true, description: 'When path is a symlink, manage the attributes of what it points at' },
     force: { type: 'bool', default: false, description: 'link/hard: replace a regular file at path, or create a symlink to a missing src' },
+    modification_time: {
+      type: 'str',
+      description:
+        "The modification time: 'preserve', 'now', or a time in modification_time_format (the host's local time). Default: now for touch, else preserve.",
+    },
+    modification_time_format: { type: 'str', default: '%Y%m%d%H%M.%S', description: 'The strptime format of modification_time.' },
+    access_time: { type: 'str', description: "The access time: 'preserve', 'now', or a time in access_time_format. Default: now for touch, else preserve." },
+    access_time_format: { type: 'str', default: '%Y%m%d%H%M.%S', description: 'The strptime format of access_time.' },
+    ...fileCommonParams,
   },
   returns: { path: 'the managed path', state: 'the state the path is in afterwards' },
   examples: `
@@ -46,33 +54,46 @@ export const file = defineModule({
     const want = attrWant(p)
     const path = p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path
     if (!path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
-    if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`argument 'src' needs state=link or state=hard`)
-    if ((p.state === 'link' || p.state === 'hard') && !p.src) throw new ModuleFailure(`argument 'src' is required with state=${p.state}`)
-    if (p.recurse && p.state !== undefined && p.state !== 'directory') throw new ModuleFailure(`recurse needs state=directory (got state=${p.state})`)
+    // value checks the argument rules cannot express (Ansible makes them in the module, with these words)
+    if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`src option requires state to be 'link' or 'hard'`)
+    if (p.state === 'hard' && !p.src) throw new ModuleFailure('src is required for creating new hardlinks')
+    if (p.recurse && p.state !== undefined && p.state !== 'directory')
+      throw new ModuleFailure(`recurse option requires state to be 'directory' (got state=${p.state})`)
     const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force }
     const state = p.state ?? (p.recurse ? 'directory' : undefined)
+    // Ansible's defaults: now for touch, preserve for every other state
+    const fallback = state === 'touch' ? 'now' : 'preserve'
+    const mt = timeWant(p.modification_time, p.modification_time_format, 'modification_time', fallback)
+    const at = timeWant(p.access_time, p.access_time_format, 'access_time', fallback)
+    const explicit = [mt, at].filter((t) => t.kind === 'at').map((t) => (t as { local: string }).local)
+    const now = explicit.length ? await ctx.fact(pathTimes, path, explicit) : undefined
+    const timed = (plan: Plan) => (state === 'absent' || state === 'touch' ? plan : withTimes(plan, path, mt, at, now))
     if (state === 'directory' && p.recurse) {
       const tree = await ctx.fact(pathTree, path)
-      if (tree.state === 'dir') return withPath(planRecurse(a, tree), path, 'directory')
+      if (tree.state === 'dir') return withPath(timed(planRecurse(a, tree)), path, 'directory')
     }
     const srcPath = p.src === undefined ? [] : [p.src.startsWith('/') ? p.src : `${dirname(path)}/${p.src}`]
-    const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath])
+    const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath], { noatime: at.kind === 'at' })
     const st = stats.get(path)
     const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
-    if (eff === 'link' && !p.src) return withPath(planFile(a, st), path, 'link')
+    if (eff === 'link' && !p.src) {
+      // as Ansible: without src, state=link only manages an existing link's attributes
+      if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
+      return withPath(timed(planFile(a, st)), path, 'link')
+    }
     switch (eff) {
       case 'absent':
         return withPath(planAbsent(a, st), path, 'absent')
       case 'file':
-        return withPath(planFile(a, st), path, 'file')
+        return withPath(timed(planFile(a, st)), path, 'file')
       case 'directory':
-        return withPath(planDirectory(a, stats), path, 'directory')
+        return withPath(timed(planDirectory(a, stats)), path, 'directory')
       case 'touch':
-        return withPath(planTouch(a, stats), path, 'file')
+        return withPath(planTouch(a, stats, { m: mt, a: at, now }), path, 'file')
       case 'link':
-        return withPath(planLink(a, stats, false), path, 'link')
+        return withPath(timed(planLink(a, stats, false)), path, 'link')
       case 'hard':
-        return withPath(planLink(a, stats, true), path, 'hard')
+        return withPath(timed(planLink(a, stats, true)), path, 'hard')
     }
     throw new ModuleFailure(`unknown state ${String(eff)}`)
   },

@@ -4,6 +4,7 @@
  * gid unknown when created without one).
  */
 import { ModuleFailure } from '../engine/errors.js'
+import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { checkAccountName, groupInfo, type GroupInfo } from './facts/group.js'
 
@@ -18,6 +19,8 @@ export const group = defineModule({
     state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'whether the group should exist' },
     gid: { type: 'int', description: 'the group id' },
     system: { type: 'bool', default: false, description: 'create a system group (only on creation)' },
+    non_unique: { type: 'bool', default: false, description: 'allow a gid another group already has (groupadd/groupmod --non-unique); needs gid' },
+    local: notYet({ type: 'bool', default: false }, 'Use lgroupadd and co. (local groups only, for hosts with central directories).'),
   },
   returns: { name: 'the group name', gid: 'the group id (unknown in check mode for a new group without `gid`)', state: 'present or absent' },
   examples: `
@@ -47,7 +50,14 @@ export const group = defineModule({
     }
     if (!g.exists) {
       const after: GroupInfo = { exists: true, name: p.name, gid: p.gid, members: [] }
-      const argv = ['groupadd', ...(p.gid !== undefined ? ['--gid', String(p.gid)] : []), ...(p.system ? ['--system'] : []), '--', p.name]
+      const argv = [
+        'groupadd',
+        ...(p.gid !== undefined ? ['--gid', String(p.gid)] : []),
+        ...(p.non_unique && p.gid !== undefined ? ['--non-unique'] : []),
+        ...(p.system ? ['--system'] : []),
+        '--',
+        p.name,
+      ]
       return {
         kind: 'change',
         changes: [
@@ -68,7 +78,7 @@ export const group = defineModule({
         changes: [
           {
             summary: `change gid of group ${p.name}: ${g.gid} -> ${p.gid}`,
-            commands: [{ argv: ['groupmod', '--gid', String(p.gid), '--', p.name] }],
+            commands: [{ argv: ['groupmod', '--gid', String(p.gid), ...(p.non_unique ? ['--non-unique'] : []), '--', p.name] }],
             diff: { path: '/etc/group', before: line(g), after: line(after), attrs: { gid: [String(g.gid), String(p.gid)] } },
             effects: [{ fact: 'group.info', key: p.name, value: after }],
           },

@@ -3,18 +3,29 @@
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
 import { apt } from './apt.js'
+import { aptKey } from './apt-key.js'
+import { aptRepository } from './apt-repository.js'
+import { authorizedKey } from './authorized-key.js'
+import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
-import { debconf } from './debconf.js'
 import { cron } from './cron.js'
+import { deb822Repository } from './deb822-repository.js'
+import { debconf } from './debconf.js'
+import { fetch } from './fetch.js'
 import { file } from './file.js'
+import { find } from './find.js'
+import { getUrl } from './get-url.js'
 import { getent } from './getent.js'
+import { git } from './git.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
+import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
+import { npm } from './npm.js'
 import { packageFacts } from './package_facts.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
@@ -22,32 +33,52 @@ import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
+import { replace } from './replace.js'
+import { service } from './service.js'
 import { serviceFacts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
+import { slurp } from './slurp.js'
+import { stat } from './stat.js'
+import { synchronize } from './synchronize.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
+import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import { timezone } from './timezone.js'
 import type { ModuleSpec } from './types.js'
 import { ufwModule } from './ufw.js'
+import { unarchive } from './unarchive.js'
+import { uri } from './uri.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
+import { waitFor } from './wait-for.js'
 
 const all = [
   apt,
+  aptKey,
+  aptRepository,
+  authorizedKey,
+  blockinfile,
   command,
   copy,
   cron,
+  deb822Repository,
   debconf,
+  fetch,
   file,
+  find,
   getent,
+  getUrl,
+  git,
   group,
   hostname,
+  knownHosts,
   lineinfile,
   localeGen,
   modprobe,
   mount,
+  npm,
   packageFacts,
   ping,
   pip,
@@ -55,16 +86,25 @@ const all = [
   postgresHba,
   postgresSet,
   postgresUser,
+  replace,
+  service,
   serviceFacts,
   setup,
   shell,
+  slurp,
+  stat,
+  synchronize,
   systemd,
   sysctlModule,
+  tempfile,
   template,
   timezone,
   ufwModule,
+  unarchive,
+  uri,
   user,
   venv,
+  waitFor,
 ] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))

@@ -7,7 +7,9 @@
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { attrWant } from './files/attrs.js'
-import { absent, present, pyRegex, type LineArgs } from './files/lines.js'
+import { fileCommonParams } from './files/common-args.js'
+import { absent, present, type LineArgs } from './files/lines.js'
+import { pyRegex } from './files/py-regex.js'
 import { readContent, type Stats } from './files/stat.js'
 import { planWrite, validateArgv } from './files/write.js'
 import { defineModule, type Change, type Plan } from './types.js'
@@ -32,14 +34,18 @@ export const lineinfile = defineModule({
     create: { type: 'bool', default: false, description: 'Create the file (and its directory) if it does not exist' },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy before changing the file' },
     validate: { type: 'str', description: 'Command to check the new file before it replaces path; %s is the temp file' },
-    owner: { type: 'str', description: 'Owner (name or uid)' },
-    group: { type: 'str', description: 'Group (name or gid)' },
-    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644) or symbolic "u=rw,g=r"' },
+    ...fileCommonParams,
   },
   mutuallyExclusive: [
     ['insertbefore', 'insertafter'],
     ['regexp', 'search_string'],
     ['backrefs', 'search_string'],
+  ],
+  // Ansible checks these in the module's code; as rules they fail at load, with file:line
+  requiredIf: [
+    ['state', 'present', ['line']],
+    ['backrefs', true, ['regexp']],
+    ['state', 'absent', ['line', 'regexp', 'search_string'], true],
   ],
   returns: {
     msg: "'line added', 'line replaced' or 'N line(s) removed'",
@@ -56,11 +62,6 @@ export const lineinfile = defineModule({
   async plan(p, ctx): Promise<Plan> {
     const want = attrWant(p)
     if (!p.path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
-    if (p.backrefs && p.regexp === undefined) throw new ModuleFailure('regexp is required with backrefs=true')
-    if (p.state === 'present' && p.line === undefined) throw new ModuleFailure('line is required with state=present')
-    if (p.state === 'absent' && p.line === undefined && p.regexp === undefined && p.search_string === undefined) {
-      throw new ModuleFailure('one of line, search_string, or regexp is required with state=absent')
-    }
     if (p.line?.includes('\n')) throw new ModuleFailure(`argument 'line' must be a single line (it contains a newline)`)
     validateArgv(p.validate)
     let args: LineArgs

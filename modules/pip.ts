@@ -16,7 +16,8 @@ import { createVenvChange } from './pip/create-venv.js'
 import { parseRequirement, requirementText, type Requirement } from './pip/requirement.js'
 import { checkAbsent, checkPresent, pinnedVersion, type Verdict } from './pip/satisfied.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
-import { defineModule, type Change, type ModuleContext, type Plan } from './types.js'
+import { notYet } from './schema.js'
+import { defineModule, type Change, type Command, type ModuleContext, type Plan } from './types.js'
 
 type Dists = Record<string, InstalledDist>
 
@@ -65,6 +66,8 @@ export const pip = defineModule({
       description: "The pip to run when there is no virtualenv (e.g. /opt/app/bin/pip); its directory's python3 reads the installed packages.",
     },
     chdir: { type: 'path', description: 'Directory pip runs in.' },
+    umask: { type: 'str', description: 'The umask pip (and the virtualenv creation) runs with, an octal string such as "0022".' },
+    editable: notYet({ type: 'bool', default: false }, 'Pass the editable flag (-e).', 'editable installs (-e PATH or VCS URL) are not supported yet'),
   },
   mutuallyExclusive: [
     ['name', 'requirements'],
@@ -81,6 +84,7 @@ export const pip = defineModule({
 - pip: { requirements: requirements.txt, chdir: /srv/app, virtualenv: /srv/app/venv }
 `,
   async plan(p, ctx) {
+    if (p.umask !== undefined && !/^0?[0-7]{3}$/.test(p.umask)) throw new ModuleFailure('umask must be an octal integer')
     for (const [k, v] of Object.entries({ virtualenv: p.virtualenv, executable: p.executable, chdir: p.chdir, requirements: p.requirements })) {
       if (v !== undefined && /[\0\n]/.test(v)) throw new ModuleFailure(`${k} must not contain a newline or NUL`)
     }
@@ -119,7 +123,7 @@ export const pip = defineModule({
       changes.push(createVenvChange({ path: venvPath, command, systemSitePackages: p.virtualenv_site_packages }))
       simulated = true
     }
-    const finish = (plan: Plan): Plan => ({ ...plan, data: { ...data, ...plan.data } })
+    const finish = (plan: Plan): Plan => withUmask({ ...plan, data: { ...data, ...plan.data } }, p.umask)
 
     if (p.requirements !== undefined) {
       const r = ['-r', p.requirements]
@@ -150,6 +154,13 @@ export const pip = defineModule({
     return finish(await planNames(p.state, reqs, { dists, env, simulated, key, changes, pipArgv, pipCmd, index, extra, chdir: p.chdir }, ctx))
   },
 })
+
+/** Ansible sets the process umask before pip (and the venv creation) run. */
+function withUmask(plan: Plan, umask: string | undefined): Plan {
+  if (umask === undefined || plan.kind === 'ok') return plan
+  const wrap = (c: Command): Command => ({ ...c, argv: ['sh', '-c', 'umask "$1" || exit; shift; exec "$@"', 'sh', umask, ...c.argv], inline: true })
+  return { ...plan, changes: plan.changes.map((ch) => ({ ...ch, commands: ch.commands.map(wrap) })) }
+}
 
 interface NameCtx {
   dists: Dists

@@ -18,6 +18,17 @@ export interface ParamDef {
   secret?: boolean
   /** secret when this bool param is true (copy's `content` with `secret: true`) */
   secretIf?: string
+  /**
+   * What is wrong with a value beyond its type (a `raw` mode that is a list), or undefined. Run on
+   * every value known: literals when the playbook loads (an error at their file:line:col), templates
+   * once rendered.
+   */
+  check?: (value: unknown, name: string) => string | undefined
+  /**
+   * Ansible has it, acplay does not implement it yet: a value other than `default` is refused with
+   * this reason (never silently ignored), and the default is not filled in (so it never satisfies a rule).
+   */
+  unsupported?: string
 }
 export type ParamSpecs = Record<string, ParamDef>
 
@@ -39,7 +50,9 @@ type ValueOf<D extends ParamDef> = D extends { choices: readonly (infer C extend
     : C
   : D extends { type: 'list'; elements: 'str' }
     ? string[]
-    : Scalar<D['type']>
+    : D extends { type: 'list'; elements: 'int' }
+      ? number[]
+      : Scalar<D['type']>
 /** What `plan` gets: a required param or one with a default is always there. */
 export type ParamValues<S extends ParamSpecs> = {
   [K in keyof S]: S[K] extends { required: true } | { default: NonNullable<unknown> } ? ValueOf<S[K]> : ValueOf<S[K]> | undefined
@@ -96,7 +109,7 @@ export function validateParams<S extends ParamSpecs>(
   module: { name: string; params: S } & ArgumentRules,
   raw: Record<string, unknown>,
   where: Location = {},
-  opts: { unknown?: ReadonlySet<string> } = {},
+  opts: { unknown?: ReadonlySet<string>; whereOf?: (key: string) => Location | undefined } = {},
 ): ParamValues<S> {
   const byAlias = new Map<string, string>()
   for (const [name, def] of Object.entries(module.params)) {
@@ -115,10 +128,22 @@ export function validateParams<S extends ParamSpecs>(
     if (value === null || value === undefined) continue
     given.add(name)
     // a template's value is known at run time: checked then
-    out[name] = opts.unknown?.has(name) ? value : coerce(name, module.params[name]!, value, where)
+    if (opts.unknown?.has(name)) {
+      out[name] = value
+      continue
+    }
+    const here = opts.whereOf?.(key) ?? where
+    const def = module.params[name]!
+    out[name] = coerce(name, def, value, here)
+    if (def.unsupported !== undefined && JSON.stringify(out[name]) !== JSON.stringify(def.default)) {
+      const only = def.default === undefined ? '' : ` (only its default, ${JSON.stringify(def.default)}, is accepted)`
+      throw paramError(`argument '${key}' of module ${module.name} is not supported yet: ${def.unsupported}${only}`, here)
+    }
+    const problem = def.check?.(out[name], name)
+    if (problem) throw paramError(problem, here)
   }
   for (const [name, def] of Object.entries(module.params)) {
-    if (out[name] === undefined && def.default !== undefined) out[name] = def.default
+    if (out[name] === undefined && def.default !== undefined && def.unsupported === undefined) out[name] = def.default
     if (out[name] === undefined && def.required) throw paramError(`missing required argument '${name}' for module ${module.name}`, where)
     const v = out[name]
     if (v !== undefined && def.choices && !opts.unknown?.has(name)) {
@@ -143,4 +168,17 @@ export function checkSpec(module: { name: string; params: ParamSpecs; file?: str
       })
     }
   }
+}
+
+/**
+ * An argument Ansible has and acplay does not implement yet: accepted only at its Ansible default,
+ * documented as such, refused with `why` otherwise.
+ */
+export function notYet<const D extends Omit<ParamDef, 'description' | 'unsupported'>>(
+  def: D,
+  what: string,
+  why = 'acplay does not implement it yet',
+): D & ParamDef {
+  const only = def.default === undefined ? '' : ` Only the default is accepted.`
+  return { ...def, description: `${what} Not supported yet: ${why}.${only}`, unsupported: why }
 }

@@ -11,7 +11,8 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { isActive, isEnabled, isMasked, systemdUnit, type UnitState } from './facts/systemd.js'
-import { defineModule, shScript, type Change, type Command, type ModuleContext } from './types.js'
+import { notYet } from './schema.js'
+import { defineModule, shScript, type Change, type Command, type ModuleContext, type Plan } from './types.js'
 
 const UNIT_TYPES = ['service', 'socket', 'timer', 'target', 'mount', 'automount', 'path', 'slice', 'scope', 'swap', 'device']
 const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system']
@@ -52,7 +53,7 @@ function describe(u: UnitState): string {
 
 export const systemd = defineModule({
   name: 'systemd',
-  aliases: ['systemd_service', 'service'],
+  aliases: ['systemd_service'],
   summary: 'Manage systemd units',
   description:
     'Starts, stops, restarts or reloads a unit, enables or masks it, and reloads systemd when unit files ' +
@@ -82,9 +83,17 @@ export const systemd = defineModule({
       aliases: ['daemon-reexec'],
       description: 'Run daemon-reexec first (only as part of a change; without a name it always runs).',
     },
-    scope: { type: 'str', default: 'system', choices: ['system'], description: 'Only the system manager is supported.' },
+    scope: notYet(
+      { type: 'str', default: 'system', choices: ['system', 'user', 'global'] },
+      'The systemd manager to talk to.',
+      'only the system manager (scope: system) is supported',
+    ),
     no_block: { type: 'bool', default: false, description: 'Do not wait for start/stop jobs to finish (--no-block).' },
+    force: { type: 'bool', description: 'Override existing symlinks when enabling, disabling or masking (systemctl --force).' },
   },
+  // as Ansible's systemd_service argument_spec
+  requiredOneOf: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
+  requiredBy: { state: ['name'], enabled: ['name'], masked: ['name'] },
   returns: {
     name: 'the full unit name',
     state: 'ActiveState after the task',
@@ -99,82 +108,96 @@ export const systemd = defineModule({
     daemon_reload: true
 - service: { name: nginx, state: reloaded }
 `,
-  async plan(p, ctx) {
-    if (p.name === undefined) {
-      if (!p.daemon_reload && !p.daemon_reexec) throw new ModuleFailure('name is required unless daemon_reload or daemon_reexec is set')
-      if (p.state !== undefined || p.enabled !== undefined || p.masked !== undefined) throw new ModuleFailure('state, enabled and masked need a name')
-      const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
-      return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands }] }
-    }
-    if (p.state === undefined && p.enabled === undefined && p.masked === undefined && !p.daemon_reload) {
-      throw new ModuleFailure('one of state, enabled, masked or daemon_reload is required')
-    }
-    if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
-      throw new ModuleFailure(`masked: true conflicts with state: ${p.state} (a masked unit cannot start)`)
-    }
-    if (p.masked && p.enabled) throw new ModuleFailure('masked: true conflicts with enabled: true')
-    const unit = unitName(p.name)
-    let u = await ctx.fact(systemdUnit, unit)
-    const status = { ...u }
-    // A masked unit's fragment is /dev/null, whose mtime moves with every write, so systemd keeps
-    // reporting NeedDaemonReload=yes for it; unmask reloads anyway.
-    let reload = u.needDaemonReload && !isMasked(u)
-    if (ctx.check && [u.fragmentPath, ...u.dropInPaths].some((f) => f && effectExists(ctx, f) !== undefined)) reload = true
-
-    if (u.loadState === 'not-found' && !p.masked) {
-      const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
-      if (!coming && !p.daemon_reload) {
-        if (p.state === 'stopped' && !p.enabled && !p.masked)
-          return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
-        throw new ModuleFailure(`could not find the requested unit ${unit} on ${ctx.host} (no unit file; is it installed?)`)
-      }
-      // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
-      u = { ...u, loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled' }
-      reload = reload || !!p.daemon_reload
-    }
-
-    const changes: Change[] = []
-    const after: UnitState = { ...u, needDaemonReload: false }
-    const pre: Command[] = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(reload ? [ctl('daemon-reload')] : [])]
-    if (reload)
-      changes.push({ summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`, commands: [] })
-    if (p.masked === false && isMasked(u)) {
-      changes.push({ summary: `unmask ${unit}`, commands: [ctl('unmask', '--', unit)] })
-      Object.assign(after, { loadState: 'loaded', unitFileState: 'disabled' })
-    }
-    if (p.enabled !== undefined && p.enabled !== isEnabled(after)) {
-      if (p.enabled && isMasked(after)) throw new ModuleFailure(`${unit} is masked; set masked: false to enable it`)
-      changes.push({ summary: `${p.enabled ? 'enable' : 'disable'} ${unit}`, commands: [ctl(p.enabled ? 'enable' : 'disable', '--', unit)] })
-      after.unitFileState = p.enabled ? 'enabled' : 'disabled'
-    }
-    if (p.masked === true && !isMasked(u)) {
-      changes.push({ summary: `mask ${unit}`, commands: [ctl('mask', '--', unit)] })
-      Object.assign(after, { loadState: 'masked', unitFileState: 'masked' })
-    }
-    const active = isActive(u)
-    const nb = p.no_block ? ['--no-block'] : []
-    const verb = (v: string) => (nb.length ? ctl(...nb, v, '--', unit) : act(v, unit))
-    if (p.state === 'started' && !active) changes.push({ summary: `start ${unit} (${u.activeState})`, commands: [verb('start')] })
-    if (p.state === 'stopped' && (active || u.activeState === 'deactivating')) changes.push({ summary: `stop ${unit}`, commands: [verb('stop')] })
-    if (p.state === 'restarted') changes.push({ summary: `restart ${unit}`, commands: [verb('restart')] })
-    if (p.state === 'reloaded')
-      changes.push({ summary: active ? `reload ${unit}` : `start ${unit} (reloaded, but ${u.activeState})`, commands: [verb(active ? 'reload' : 'start')] })
-    if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })
-    if (p.state === 'stopped') Object.assign(after, { activeState: 'inactive', subState: 'dead' })
-
-    const data = { name: unit, state: after.activeState, enabled: isEnabled(after), status }
-    if (changes.length === 0) {
-      const reloadNote = p.daemon_reload ? '; no daemon-reload needed' : ''
-      return { kind: 'ok', reason: `${unit} is ${describe(u)}${reloadNote}`, data }
-    }
-    changes[0] = { ...changes[0]!, commands: [...pre, ...changes[0]!.commands] }
-    const attrs: Record<string, [string, string]> = {}
-    for (const k of ['loadState', 'activeState', 'unitFileState'] as const) if (u[k] !== after[k]) attrs[k] = [u[k], after[k]]
-    changes[changes.length - 1] = {
-      ...changes[changes.length - 1]!,
-      effects: [{ fact: 'systemd.unit', key: unit, value: after }],
-      diff: { path: unit, before: '', after: '', attrs },
-    }
-    return { kind: 'change', changes, data }
-  },
+  plan: (p, ctx) => planSystemd(p, ctx),
 })
+
+export interface SystemdParams {
+  name?: string
+  state?: string
+  enabled?: boolean
+  masked?: boolean
+  daemon_reload: boolean
+  daemon_reexec: boolean
+  no_block: boolean
+  force?: boolean
+}
+
+/** The systemd plan (also the service module's, which adds `restartSleep`). */
+export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { restartSleep?: number } = {}): Promise<Plan> {
+  if (p.name === undefined) {
+    // only daemon-reexec/daemon-reload (the rules make state, enabled and masked need a name)
+    const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
+    if (commands.length === 0) return { kind: 'ok', reason: 'no unit named and no daemon-reload or daemon-reexec asked for', data: { name: null, status: {} } }
+    return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands }] }
+  }
+  if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
+    throw new ModuleFailure(`masked: true conflicts with state: ${p.state} (a masked unit cannot start)`)
+  }
+  if (p.masked && p.enabled) throw new ModuleFailure('masked: true conflicts with enabled: true')
+  const unit = unitName(p.name)
+  let u = await ctx.fact(systemdUnit, unit)
+  const status = { ...u }
+  // A masked unit's fragment is /dev/null, whose mtime moves with every write, so systemd keeps
+  // reporting NeedDaemonReload=yes for it; unmask reloads anyway.
+  let reload = u.needDaemonReload && !isMasked(u)
+  if (ctx.check && [u.fragmentPath, ...u.dropInPaths].some((f) => f && effectExists(ctx, f) !== undefined)) reload = true
+
+  if (u.loadState === 'not-found' && !p.masked) {
+    const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
+    if (!coming && !p.daemon_reload) {
+      if (p.state === 'stopped' && !p.enabled && !p.masked)
+        return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
+      throw new ModuleFailure(`could not find the requested unit ${unit} on ${ctx.host} (no unit file; is it installed?)`)
+    }
+    // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
+    u = { ...u, loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled' }
+    reload = reload || !!p.daemon_reload
+  }
+
+  const force = p.force ? ['--force'] : []
+  const changes: Change[] = []
+  const after: UnitState = { ...u, needDaemonReload: false }
+  const pre: Command[] = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(reload ? [ctl('daemon-reload')] : [])]
+  if (reload) changes.push({ summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`, commands: [] })
+  if (p.masked === false && isMasked(u)) {
+    changes.push({ summary: `unmask ${unit}`, commands: [ctl('unmask', '--', unit)] })
+    Object.assign(after, { loadState: 'loaded', unitFileState: 'disabled' })
+  }
+  if (p.enabled !== undefined && p.enabled !== isEnabled(after)) {
+    if (p.enabled && isMasked(after)) throw new ModuleFailure(`${unit} is masked; set masked: false to enable it`)
+    changes.push({ summary: `${p.enabled ? 'enable' : 'disable'} ${unit}`, commands: [ctl(...force, p.enabled ? 'enable' : 'disable', '--', unit)] })
+    after.unitFileState = p.enabled ? 'enabled' : 'disabled'
+  }
+  if (p.masked === true && !isMasked(u)) {
+    changes.push({ summary: `mask ${unit}`, commands: [ctl(...force, 'mask', '--', unit)] })
+    Object.assign(after, { loadState: 'masked', unitFileState: 'masked' })
+  }
+  const active = isActive(u)
+  const nb = p.no_block ? ['--no-block'] : []
+  const verb = (v: string) => (nb.length ? ctl(...nb, v, '--', unit) : act(v, unit))
+  if (p.state === 'started' && !active) changes.push({ summary: `start ${unit} (${u.activeState})`, commands: [verb('start')] })
+  if (p.state === 'stopped' && (active || u.activeState === 'deactivating')) changes.push({ summary: `stop ${unit}`, commands: [verb('stop')] })
+  // the service module's `sleep`: stop, wait, start instead of one restart
+  const restart = opts.restartSleep ? [verb('stop'), { argv: ['sleep', String(opts.restartSleep)] }, verb('start')] : [verb('restart')]
+  if (p.state === 'restarted')
+    changes.push({ summary: `restart ${unit}${opts.restartSleep ? ` (stop, sleep ${opts.restartSleep} s, start)` : ''}`, commands: restart })
+  if (p.state === 'reloaded')
+    changes.push({ summary: active ? `reload ${unit}` : `start ${unit} (reloaded, but ${u.activeState})`, commands: [verb(active ? 'reload' : 'start')] })
+  if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })
+  if (p.state === 'stopped') Object.assign(after, { activeState: 'inactive', subState: 'dead' })
+
+  const data = { name: unit, state: after.activeState, enabled: isEnabled(after), status }
+  if (changes.length === 0) {
+    const reloadNote = p.daemon_reload ? '; no daemon-reload needed' : ''
+    return { kind: 'ok', reason: `${unit} is ${describe(u)}${reloadNote}`, data }
+  }
+  changes[0] = { ...changes[0]!, commands: [...pre, ...changes[0]!.commands] }
+  const attrs: Record<string, [string, string]> = {}
+  for (const k of ['loadState', 'activeState', 'unitFileState'] as const) if (u[k] !== after[k]) attrs[k] = [u[k], after[k]]
+  changes[changes.length - 1] = {
+    ...changes[changes.length - 1]!,
+    effects: [{ fact: 'systemd.unit', key: unit, value: after }],
+    diff: { path: unit, before: '', after: '', attrs },
+  }
+  return { kind: 'change', changes, data }
+}

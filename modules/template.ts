@@ -3,13 +3,16 @@
  * variables and writes it like copy (atomic upload; checksum and attributes compared first).
  * Effects: see files/write.ts (path.stat and path.content of dest).
  */
+import { modeCheck } from './files/mode.js'
 import { statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { AcplayError, ModuleFailure } from '../engine/errors.js'
 import { readControlFile } from '../engine/vault/files.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
-import { planWrite } from './files/write.js'
+import { fileCommonParams } from './files/common-args.js'
+import { followDest, planWrite } from './files/write.js'
+import { notYet } from './schema.js'
 import { defineModule, type Plan } from './types.js'
 
 export const template = defineModule({
@@ -22,13 +25,51 @@ export const template = defineModule({
   params: {
     src: { type: 'path', required: true, description: 'Control-side template file' },
     dest: { type: 'path', required: true, description: 'Remote path; an existing directory receives the file under the basename of src' },
-    owner: { type: 'str', description: 'Owner (name or uid)' },
-    group: { type: 'str', description: 'Group (name or gid)' },
-    mode: { type: 'raw', description: 'Mode: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the template file mode)' },
+    ...fileCommonParams,
+    mode: {
+      type: 'raw',
+      check: modeCheck,
+      description: 'Mode: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the template file mode)',
+    },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy before overwriting' },
     validate: { type: 'str', description: 'Command to check the rendered file before it replaces dest; %s is the temp file' },
     force: { type: 'bool', default: true, description: 'false: only write dest if it does not exist' },
     secret: { type: 'bool', default: false, description: 'acplay: the rendered text holds secrets; never shown in diffs or summaries' },
+    newline_sequence: { type: 'str', default: '\n', choices: ['\n', '\r', '\r\n'], description: 'The line ending of the rendered file.' },
+    follow: { type: 'bool', default: false, description: 'A symlink at dest is written through (its target gets the content) instead of being replaced.' },
+    output_encoding: notYet({ type: 'str', default: 'utf-8' }, 'The encoding of the rendered file.', 'only utf-8 is written'),
+    trim_blocks: notYet(
+      { type: 'bool', default: true },
+      'Remove the first newline after a block tag.',
+      "acplay's renderer always trims blocks (Ansible's default)",
+    ),
+    lstrip_blocks: notYet(
+      { type: 'bool', default: false },
+      'Strip the whitespace before a block tag.',
+      "acplay's renderer never strips them (Ansible's default)",
+    ),
+    block_start_string: notYet(
+      { type: 'str', default: '{%' },
+      'The string marking the beginning of a block.',
+      'only the standard Jinja delimiters are supported',
+    ),
+    block_end_string: notYet({ type: 'str', default: '%}' }, 'The string marking the end of a block.', 'only the standard Jinja delimiters are supported'),
+    variable_start_string: notYet(
+      { type: 'str', default: '{{' },
+      'The string marking the beginning of a print statement.',
+      'only the standard Jinja delimiters are supported',
+    ),
+    variable_end_string: notYet(
+      { type: 'str', default: '}}' },
+      'The string marking the end of a print statement.',
+      'only the standard Jinja delimiters are supported',
+    ),
+    comment_start_string: notYet(
+      { type: 'str', default: '{#' },
+      'The string marking the beginning of a comment.',
+      'only the standard Jinja delimiters are supported',
+    ),
+    comment_end_string: notYet({ type: 'str', default: '#}' }, 'The string marking the end of a comment.', 'only the standard Jinja delimiters are supported'),
   },
   returns: { dest: 'the destination path', backup_file: 'the backup copy, when one was made' },
   examples: `
@@ -55,18 +96,21 @@ export const template = defineModule({
       if (e instanceof AcplayError) throw e
       throw new ModuleFailure(`could not read template ${src}: ${(e as Error).message}`)
     }
-    const content = Buffer.from(ctx.render(text))
+    const rendered = ctx.render(text)
+    const nl = p.newline_sequence ?? '\n'
+    const content = Buffer.from(nl === '\n' ? rendered : rendered.replace(/\n/g, nl))
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
     const intoDir = `${destPath.replace(/\/+$/, '')}/${basename(src)}`
     const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     const parent = stats.get(dirname(dest))
     if (!parent.exists) throw new ModuleFailure(`Destination directory ${dirname(dest)} does not exist`)
+    const t = p.follow ? followDest(dest, stats) : { dest, stats }
     const plan = await planWrite(
       ctx,
-      { dest, content, want, srcMode, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret || vaulted },
-      stats,
+      { dest: t.dest, content, want, srcMode, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret || vaulted },
+      t.stats,
     )
-    return { ...plan, data: { dest, ...plan.data } }
+    return { ...plan, data: { dest: t.dest, ...plan.data } }
   },
 })

@@ -2,7 +2,7 @@
  * The module contract: facts in, plan out. A module never mutates a host itself: `plan` reads
  * (through ctx.run / ctx.fact) and returns a Plan; the engine applies it. Check mode is `plan` alone.
  */
-import type { ExecResult } from '../engine/connection/types.js'
+import type { ExecResult, SshTarget } from '../engine/connection/types.js'
 import type { ArgumentRules } from './arg-rules.js'
 import type { ParamSpecs, ParamValues } from './schema.js'
 
@@ -52,8 +52,20 @@ export interface FactEffect {
   value: unknown
 }
 
+/**
+ * A control-side file sent as a stream: never held in memory, checksummed while it is read (a
+ * `sha256` known from planning must match what was sent, or the upload is not renamed into place).
+ */
+export interface LocalFile {
+  path: string
+  size: number
+  sha256?: string
+}
+
+/** One file written atomically on the host: `content` (travels inside the script) or `source` (streamed). */
 export interface Upload {
-  content: string | Buffer
+  content?: string | Buffer
+  source?: LocalFile
   dest: string
   owner?: string
   group?: string
@@ -78,6 +90,13 @@ export interface Change {
   upload?: Upload
   diff?: FileDiff
   effects?: FactEffect[]
+  /**
+   * A step on the controller instead of the host (fetch writes the fetched file there, synchronize
+   * runs rsync from there). The engine runs the controller steps after the plan's host script (none
+   * is sent when no change has host commands or uploads), in order, and never in check mode; what a
+   * step returns joins the task's return values; a throw (ModuleFailure) fails the task.
+   */
+  controller?: () => Promise<Record<string, unknown> | undefined>
 }
 
 export type Plan = { kind: 'ok'; reason: string; data?: Record<string, unknown> } | { kind: 'change'; changes: Change[]; data?: Record<string, unknown> }
@@ -94,15 +113,35 @@ export interface ModuleContext {
   fact<T, A extends unknown[]>(fact: Fact<T, A>, ...args: A): Promise<T>
   /** An effect recorded earlier in this (check) run, if any. */
   effect(fact: string, key: string): unknown
+  /** How the controller reaches this host over ssh (synchronize's rsync); undefined for a local connection. */
+  ssh?: SshTarget
+  /** The user the task becomes on the host, if it becomes one. */
+  become?: string
+  /**
+   * true while read-ahead only records the facts a plan asks (engine/run/read-ahead.ts): a plan
+   * that does work of its own outside ctx (synchronize's dry run on the controller) stops first.
+   */
+  recording?: boolean
   /** Finds a control-side file: absolute, or relative to the role's/playbook's `kind` dir (files, templates). */
   findFile(path: string, kind: 'files' | 'templates'): string
   /** Renders a Jinja-compatible template with the task's variables. */
   render(text: string): string
 }
 
+/** The applied plan's script: its exit code and output (the engine's failure mark removed), and when it ran. */
+export interface Applied extends ExecResult {
+  /** when the script started and ended, in microseconds since the epoch (the controller's clock) */
+  startUs: number
+  endUs: number
+  /** on a non-zero rc: the command that failed (undefined when a batch of uploads failed) */
+  failedCommand?: Command
+}
+
 /** A module's outcome after apply, for modules whose result depends on what the commands printed. */
 export interface Outcome {
   failed: boolean
+  /** false: the commands ran and changed nothing (uri's POST, as Ansible reports it); msg is then the ok reason */
+  changed?: boolean
   msg?: string
   data?: Record<string, unknown>
 }
@@ -117,13 +156,19 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   /** documented return values */
   returns?: Record<string, string>
   examples?: string
-  /** 'plan' (default): check mode reports the plan. 'skip': like Ansible's command, skipped in check mode when it would change. */
-  checkMode?: 'plan' | 'skip'
+  /**
+   * 'plan' (default): check mode reports the plan. 'skip': like Ansible's command, skipped in check
+   * mode when it would change. 'none': like Ansible's modules without check mode support (uri,
+   * wait_for, tempfile), skipped in check mode without planning (`check_mode: false` runs it).
+   */
+  checkMode?: 'plan' | 'skip' | 'none'
   /** false for modules that always act (command): the converge-then-re-plan rule does not apply */
   converges?: boolean
   plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>
   /** Interprets the applied commands' output (rc/stdout of `command`); default: rc 0 is success. */
-  interpret?(p: ParamValues<S>, out: ExecResult): Outcome
+  interpret?(p: ParamValues<S>, out: Applied): Outcome
+  /** The message of a failed apply, as Ansible words it for this module; default: the end of stderr. */
+  failureMsg?(p: ParamValues<S>, out: Applied): string | undefined
   /** where the module was loaded from, for error messages */
   file?: string
 }

@@ -1,5 +1,6 @@
 /** Manage local user accounts with useradd/usermod/userdel (Debian's shadow tools); see user/plan.ts. */
 import { ModuleFailure } from '../engine/errors.js'
+import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { userInfo } from './facts/user.js'
 import { checkAccountName, groupInfo } from './facts/group.js'
@@ -37,6 +38,28 @@ export const user = defineModule({
     },
     remove: { type: 'bool', default: false, description: 'with state=absent: also remove the home directory and mail spool' },
     comment: { type: 'str', description: 'the GECOS field' },
+    password_expire_min: { type: 'int', description: 'minimum days between password changes (chage -m)' },
+    password_expire_max: { type: 'int', description: 'maximum days a password is valid (chage -M)' },
+    expires: { type: 'raw', description: 'account expiry, seconds since the epoch (a date is compared by its day); negative: never expires' },
+    password_lock: { type: 'bool', description: 'lock (usermod -L) or unlock (-U) the password' },
+    non_unique: { type: 'bool', default: false, description: 'allow a uid another user already has (with uid)' },
+    force: { type: 'bool', default: false, description: 'with state=absent: remove the user even while logged in (userdel --force)' },
+    skeleton: { type: 'str', description: 'the skeleton directory a new home is filled from (useradd -k; with create_home)' },
+    move_home: { type: 'bool', default: false, description: 'when home changes, move the old home there (usermod -m)' },
+    umask: { type: 'str', description: 'the umask of a new home (useradd -K UMASK=; with create_home)' },
+    seuser: notYet({ type: 'str' }, 'The SELinux user.', "acplay's targets (Debian, Ubuntu) run without SELinux, where useradd -Z fails"),
+    local: notYet({ type: 'bool' }, 'Use luseradd and co. (local accounts only).'),
+    login_class: notYet({ type: 'str' }, 'The login class (BSD).', 'a BSD option; acplay targets Linux'),
+    hidden: notYet({ type: 'bool' }, 'Hide the user from the login window (macOS).', 'a macOS option; acplay targets Linux'),
+    profile: notYet({ type: 'str' }, 'The profile (illumos/Solaris).', 'an illumos/Solaris option; acplay targets Linux'),
+    authorization: notYet({ type: 'str' }, 'The authorizations (illumos/Solaris).', 'an illumos/Solaris option; acplay targets Linux'),
+    role: notYet({ type: 'str' }, 'The role (illumos/Solaris).', 'an illumos/Solaris option; acplay targets Linux'),
+    generate_ssh_key: notYet({ type: 'bool' }, 'Generate an SSH key pair for the user.', 'generating SSH keys is not supported yet'),
+    ssh_key_bits: notYet({ type: 'int' }, 'The bits of the generated key.', 'generating SSH keys is not supported yet'),
+    ssh_key_type: notYet({ type: 'str' }, 'The type of the generated key.', 'generating SSH keys is not supported yet'),
+    ssh_key_file: notYet({ type: 'path' }, 'The file of the generated key.', 'generating SSH keys is not supported yet'),
+    ssh_key_comment: notYet({ type: 'str' }, 'The comment of the generated key.', 'generating SSH keys is not supported yet'),
+    ssh_key_passphrase: notYet({ type: 'str', secret: true }, 'The passphrase of the generated key.', 'generating SSH keys is not supported yet'),
   },
   returns: {
     name: 'the user name',
@@ -63,6 +86,14 @@ export const user = defineModule({
     for (const g of p.groups ?? []) checkField('groups', g)
     if (p.home !== undefined && !p.home.startsWith('/')) throw new ModuleFailure(`argument 'home' must be an absolute path, got ${JSON.stringify(p.home)}`)
     if (p.uid !== undefined && p.uid < 0) throw new ModuleFailure(`argument 'uid' must not be negative`)
+    if (p.umask !== undefined && !/^0?[0-7]{3}$/.test(p.umask))
+      throw new ModuleFailure(`argument 'umask' must be an octal umask such as 0027, got ${JSON.stringify(p.umask)}`)
+    checkField('skeleton', p.skeleton)
+    let expires: number | undefined
+    if (p.expires !== undefined) {
+      expires = Number(p.expires)
+      if (!Number.isFinite(expires)) throw new ModuleFailure(`Invalid value for 'expires' ${JSON.stringify(p.expires)}: a number of seconds since the epoch`)
+    }
 
     // The no-op path reads one fact; the group reads only happen when groups are named or on creation.
     const names = [...(p.group !== undefined ? [p.group] : []), ...(p.groups ?? [])]
@@ -75,10 +106,16 @@ export const user = defineModule({
       if (p.group !== undefined) facts.group = groups[0]
       if (!u.exists && p.group === undefined) facts.ownGroup = await ctx.fact(groupInfo, p.name)
       if (u.exists && p.home !== undefined && p.home !== u.home && p.create_home) facts.newHome = await ctx.fact(pathStat, p.home)
-      if (u.exists && p.password !== undefined && p.update_password === 'always' && u.passwordDigest === null) {
-        throw new ModuleFailure(`cannot compare the password of user ${p.name}: /etc/shadow is not readable (run with become)`)
+      const needsShadow =
+        (p.password !== undefined && p.update_password === 'always') ||
+        p.password_lock !== undefined ||
+        expires !== undefined ||
+        p.password_expire_min !== undefined ||
+        p.password_expire_max !== undefined
+      if (u.exists && needsShadow && u.passwordDigest === null) {
+        throw new ModuleFailure(`cannot read the shadow entry of user ${p.name} (password, lock, expiry): /etc/shadow is not readable (run with become)`)
       }
     }
-    return planUser(p, facts)
+    return planUser({ ...p, expires }, facts)
   },
 })

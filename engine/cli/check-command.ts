@@ -15,8 +15,13 @@ export function checkCommand(): Command {
 }
 
 export async function executeCheck(playbook: string, f: Flags): Promise<number> {
+  return executeDetailed(playbook, { ...f, check: true, diff: true })
+}
+
+/** `run --check --detailed-exitcode` (and `check`, where it is the default): the audit's exit codes. */
+export async function executeDetailed(playbook: string, f: Flags): Promise<number> {
   try {
-    return await execute(playbook, { ...f, check: true, diff: true }, detailedExitCode)
+    return await execute(playbook, f, detailedExitCode)
   } catch (e) {
     // 4 means "unreachable" here, so a playbook that does not load is an error (1), not Ansible's 4
     if (!(e instanceof AcplayError) || e.code === 'E_OPTION') throw e

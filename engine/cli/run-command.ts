@@ -1,14 +1,16 @@
 /** `acplay run`: the ansible-playbook equivalent. Options with Ansible's spelling. */
 import { Command, CommanderError, Option } from 'commander'
 import { load, run } from '../run.js'
-import type { RunOptions } from '../run/options.js'
+import { DEFAULT_FORKS, type RunOptions } from '../run/options.js'
 import type { RunSummary } from '../report/types.js'
+import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
 import { listHosts, listTasks } from '../run/listing.js'
 import { parseExtraVars } from '../vars/extra-vars.js'
 import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 import { dirname, resolve } from 'node:path'
+import { parseSlice } from '../inventory/slice.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 const count = (_: string, prev: number) => prev + 1
@@ -24,7 +26,7 @@ export function runCommand(name: string, description: string): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'extra variables: k=v, JSON, or @file (repeatable)', collect, [])
-    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(10).argParser((v) => positiveInt(v, '--forks')))
+    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(DEFAULT_FORKS).argParser((v) => positiveInt(v, '--forks')))
     .option('-u, --user <user>', 'connect as this user')
     .option('--private-key <file>', 'SSH private key file')
     .option('-b, --become', 'run operations with become (sudo -n)')
@@ -33,7 +35,23 @@ export function runCommand(name: string, description: string): Command {
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
-    .option('--ssh-common-args <args>', "accepts '-o StrictHostKeyChecking=no' to turn host key checking off")
+    .option(
+      '--ssh-common-args <args>',
+      'ssh -o options acplay understands: StrictHostKeyChecking (yes, accept-new, no), UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax',
+    )
+    .option('--ssh-extra-args <args>', 'more ssh -o options (as --ssh-common-args)')
+    .addOption(
+      new Option('-T, --timeout <seconds>', 'connection timeout in seconds (default 10; ansible_timeout per host)').argParser((v) =>
+        positiveInt(v, '--timeout'),
+      ),
+    )
+    .addOption(
+      new Option('--lock [seconds]', 'one run at a time per host: wait up to SECONDS (default 300) for another acplay run on a host to finish').argParser((v) =>
+        positiveInt(v, '--lock'),
+      ),
+    )
+    .option('--detailed-exitcode', 'with --check (always on for check): exit 0 in sync, 2 drift, 1 error, 4 unreachable')
+    .option('--slice <K/N>', "run part K of N of the inventory's hosts (sorted by name, every Nth: AWX's job slicing); see docs/fleets.md")
     .option('--json', 'print one JSON document for machines on stdout instead of text')
     .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
@@ -54,7 +72,6 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
       .flatMap((x) => x.split(','))
       .map((s) => s.trim())
       .filter(Boolean)
-  const hostKeyChecking = typeof f.sshCommonArgs === 'string' && /StrictHostKeyChecking\s*=\s*no/i.test(f.sshCommonArgs) ? false : undefined
   return {
     playbook,
     inventory: f.inventory.length ? f.inventory : ['/etc/ansible/hosts'],
@@ -71,7 +88,10 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     becomeUser: f.becomeUser as string | undefined,
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
-    hostKeyChecking,
+    timeout: f.timeout as number | undefined,
+    lock: f.lock === true ? 300 : (f.lock as number | undefined),
+    sshArgs: [f.sshCommonArgs, f.sshExtraArgs].filter((a): a is string => typeof a === 'string'),
+    slice: typeof f.slice === 'string' ? parseSlice(f.slice) : undefined,
   }
 }
 
@@ -90,6 +110,30 @@ export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSum
     process.stdout.write(`${(f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n')}\n`)
     return 0
   }
-  const summary = await run({ ...opts, reporters: await reportersFor(f, opts) }, loaded)
+  const summary = await withSignals(async (signal) => run({ ...opts, reporters: await reportersFor(f, opts), signal }, loaded))
+  if (summary.interrupted) {
+    process.stderr.write(`${interruptedLines(summary.interrupted).join('\n')}\n`)
+    return interruptedExitCode(summary.interrupted.reason)
+  }
   return exitCodeOf(summary)
+}
+
+/**
+ * SIGINT and SIGTERM interrupt the run (its remote commands are stopped, it says what it left
+ * undone); a second one exits at once.
+ */
+async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController()
+  const handler = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) process.exit(interruptedExitCode(sig))
+    ac.abort(sig)
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  try {
+    return await fn(ac.signal)
+  } finally {
+    process.off('SIGINT', handler)
+    process.off('SIGTERM', handler)
+  }
 }

@@ -1,10 +1,28 @@
 import { becomeError } from '../errors.js'
 import type { Become, ExecResult } from './types.js'
 
+/** `sudo -n -H -u USER --` before a command, or nothing (no pty, no password prompt). */
+function becomePrefix(become?: Become): string[] {
+  return become ? ['sudo', '-n', '-H', '-u', become.user, '--'] : []
+}
+
 /** The argv that starts /bin/sh, as the connecting user or through `sudo -n` (no pty, no password prompt). */
 export function shellArgv(become?: Become): string[] {
-  if (!become) return ['/bin/sh', '-s']
-  return ['sudo', '-n', '-H', '-u', become.user, '--', '/bin/sh', '-s']
+  return [...becomePrefix(become), '/bin/sh', '-s']
+}
+
+/**
+ * The argv of a script whose stdin carries a stream after it: the shell reads exactly the script's
+ * bytes (GNU head -c reads no further), runs it, and the script reads the rest itself. The stream
+ * can never be taken for commands: what the script leaves unread is discarded with the channel.
+ */
+export function streamArgv(script: string, become?: Become): string[] {
+  return [...becomePrefix(become), '/bin/sh', '-c', `eval "$(head -c ${Buffer.byteLength(script)})"`]
+}
+
+/** A command run as the become user (stopping a script: kill as the user that runs it). */
+export function asUser(become: Become | undefined, script: string): string[] {
+  return [...becomePrefix(become), '/bin/sh', '-c', script]
 }
 
 /** sudo refusing (password wanted, user not in sudoers) becomes a clear E_BECOME error. */

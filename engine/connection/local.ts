@@ -1,36 +1,93 @@
-import { spawn } from 'node:child_process'
-import { checkBecome, shellArgv } from './become.js'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { interruptedError, timeoutError } from '../errors.js'
+import { checkBecome, shellArgv, streamArgv } from './become.js'
+import { awaitLock, lockScript } from './run-lock.js'
+import { sendStream } from './stream-exec.js'
 import type { Connection, ExecOptions, ExecResult } from './types.js'
 
-/** `ansible_connection=local`: scripts run on the control machine. */
+/**
+ * `ansible_connection=local`: scripts run on the control machine. Each script is a process group of
+ * its own, so a time limit or an interrupt stops it and what it started (SIGHUP to the group).
+ */
 export class LocalConnection implements Connection {
   execCount = 0
   readonly connectCount = 0
-  constructor(readonly host: string) {}
+  private running = new Set<ChildProcess>()
+  private interrupted?: string
+  private locking?: Promise<ChildProcess>
 
-  exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    this.execCount++
-    const [cmd, ...args] = shellArgv(opts.become)
-    return new Promise((resolve, reject) => {
-      const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-      const out: Buffer[] = []
-      const err: Buffer[] = []
-      child.stdout.on('data', (d: Buffer) => out.push(d))
-      child.stderr.on('data', (d: Buffer) => err.push(d))
-      child.on('error', reject)
-      child.on('close', (code, signal) => {
-        const res = { rc: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }
-        try {
-          checkBecome(res, opts.become, this.host)
-          resolve(res)
-        } catch (e) {
-          reject(e)
-        }
-      })
-      child.stdin.on('error', () => {}) // the script may exit before reading all of stdin
-      child.stdin.end(script)
-    })
+  /** `lockWaitS`: --lock, the host's run lock (run-lock.ts) held from the first script to close() */
+  constructor(
+    readonly host: string,
+    private readonly lockWaitS?: number,
+  ) {}
+
+  private lock(): Promise<ChildProcess | undefined> {
+    if (this.lockWaitS === undefined) return Promise.resolve(undefined)
+    this.locking ??= (async () => {
+      const child = spawn('/bin/sh', ['-c', lockScript(this.lockWaitS!)], { stdio: ['pipe', 'pipe', 'pipe'] })
+      const done = new Promise((r) => child.on('close', r))
+      await awaitLock(this.host, child.stdout!, child.stderr!, done, child.stdin!) // refused once, refused for the run
+      return child
+    })()
+    return this.locking
   }
 
-  async close(): Promise<void> {}
+  async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.interrupted) throw interruptedError(`interrupted (${this.interrupted})`, { host: this.host })
+    await this.lock()
+    this.execCount++
+    const [cmd, ...args] = opts.input ? streamArgv(script, opts.become) : shellArgv(opts.become)
+    const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    this.running.add(child)
+    let timedOut = false
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true
+          hangUp(child)
+        }, opts.timeoutMs)
+      : undefined
+    const done = new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject)
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+    })
+    try {
+      const res = await sendStream(
+        { stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, done },
+        opts.input ? script : '',
+        opts.input ?? (() => once(script)),
+      )
+      if (this.interrupted) throw interruptedError(`interrupted (${this.interrupted})`, { host: this.host })
+      if (timedOut) throw timeoutError(`the command did not finish within ${opts.timeoutMs! / 1000} s (timeout); it was stopped`, { host: this.host })
+      const out = { rc: res.rc ?? 1, stdout: res.stdout, stderr: res.stderr }
+      checkBecome(out, opts.become, this.host)
+      return out
+    } finally {
+      clearTimeout(timer)
+      this.running.delete(child)
+    }
+  }
+
+  async interrupt(reason: string): Promise<boolean> {
+    this.interrupted = reason
+    for (const c of this.running) hangUp(c)
+    return this.running.size > 0
+  }
+
+  async close(): Promise<void> {
+    const holder = await this.locking?.catch(() => undefined)
+    holder?.stdin?.end()
+  }
+}
+
+async function* once(script: string): AsyncIterable<Buffer> {
+  yield Buffer.from(script)
+}
+
+function hangUp(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGHUP')
+  } catch {
+    // already gone
+  }
 }

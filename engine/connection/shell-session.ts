@@ -9,19 +9,21 @@
  * Each script runs in its own subshell, so nothing it does (cd, variables, set -e, traps, exit)
  * reaches the next one, and its stdin is /dev/null. The agent defines no variables of its own.
  * Scripts are serialized: one at a time per session, in the order they were asked for.
+ *
+ * The session's first line reports the shell's process group: stop() ends a running script (and
+ * everything it started) with a SIGHUP to that group, as a terminal's hangup would.
  */
 import { randomBytes } from 'node:crypto'
 import type { ClientChannel } from 'ssh2'
 import { quote } from './quote.js'
 import type { ExecResult } from './types.js'
 
-/** The session's channel ended (sudo refused, the shell was killed, the connection dropped). */
+/**
+ * The session's channel ended (sudo refused, the shell was killed, the connection dropped). Which
+ * one is the connection's to tell (ssh.ts): the exit status may trail the channel's close.
+ */
 export class SessionClosed extends Error {
-  /** exited: the remote shell reported an exit status or signal (false: the channel just went away) */
-  constructor(
-    readonly result: ExecResult,
-    readonly exited: boolean,
-  ) {
+  constructor(readonly result: ExecResult) {
     const code = result.rc === 255 ? '' : ` with code ${result.rc}`
     const stderr = result.stderr.trim()
     super(`remote shell exited${code}${stderr ? `: ${stderr.split('\n').slice(-3).join(' / ')}` : ''}`)
@@ -45,6 +47,9 @@ export class ShellSession {
   private pending?: Pending
   private queue: Promise<unknown> = Promise.resolve()
   private exitCode: number | null = null
+  /** the remote shell's process group (undefined until its first line arrives, or without /proc) */
+  pgid?: number
+  private pgidLine = true
   closed = false
 
   constructor(private readonly stream: ClientChannel) {
@@ -55,6 +60,13 @@ export class ShellSession {
     })
     stream.on('close', () => this.onClose())
     stream.on('error', () => {}) // 'close' follows; the pending script is rejected there
+    // field 5 of /proc/PID/stat is the process group (the shell's name, "sh", has no spaces)
+    stream.write(`read -r _ _ _ _ g _ </proc/$$/stat 2>/dev/null; printf '%s\\n' "$g"\n`)
+  }
+
+  /** A script is running (sent, its end markers not yet back). */
+  get busy(): boolean {
+    return this.pending !== undefined
   }
 
   /** Runs one script; resolves with its exit code and output, byte for byte. */
@@ -65,7 +77,7 @@ export class ShellSession {
   }
 
   private send(script: string): Promise<ExecResult> {
-    if (this.closed) return Promise.reject(new SessionClosed(this.closedResult(), this.exitCode !== null))
+    if (this.closed) return Promise.reject(new SessionClosed(this.closedResult()))
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject }
       // $? of the subshell is the script's exit code; the markers follow everything it printed
@@ -76,12 +88,22 @@ export class ShellSession {
   private onData(which: 'out' | 'err', d: Buffer): void {
     if (which === 'out') this.out = this.out.length ? Buffer.concat([this.out, d]) : d
     else this.err = this.err.length ? Buffer.concat([this.err, d]) : d
+    if (this.pgidLine && which === 'out') this.takePgid()
     this.tryFinish()
+  }
+
+  private takePgid(): void {
+    const nl = this.out.indexOf(0x0a)
+    if (nl < 0) return
+    const g = Number(this.out.subarray(0, nl).toString())
+    if (Number.isInteger(g) && g > 1) this.pgid = g
+    this.out = this.out.subarray(nl + 1)
+    this.pgidLine = false
   }
 
   /** Both markers in: hand the bytes before them to the waiting script, keep what follows. */
   private tryFinish(): void {
-    if (!this.pending) return
+    if (!this.pending || this.pgidLine) return
     const i = this.out.indexOf(this.outMarker, this.outScan)
     const j = this.err.indexOf(this.errMarker, this.errScan)
     // a marker may be split across chunks: search again from just before the end
@@ -108,7 +130,7 @@ export class ShellSession {
     this.closed = true
     const p = this.pending
     this.pending = undefined
-    p?.reject(new SessionClosed(this.closedResult(), this.exitCode !== null))
+    p?.reject(new SessionClosed(this.closedResult()))
   }
 
   close(): void {

@@ -2,39 +2,63 @@ import { readFileSync } from 'node:fs'
 import { connect as tcpConnect } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { NodeSSH } from 'node-ssh'
-import type { ClientChannel } from 'ssh2'
-import { hostKeyError, unreachable } from '../errors.js'
-import { checkBecome, shellArgv } from './become.js'
+import pLimit from 'p-limit'
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2'
+import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
+import { asUser, checkBecome, shellArgv, streamArgv } from './become.js'
+import { hostKeyAlgorithms, knownHostKeys, recordHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js'
 import { shellJoin } from './quote.js'
+import { awaitLock, lockScript } from './run-lock.js'
 import { SessionClosed, ShellSession } from './shell-session.js'
-import { verifyHostKey, type HostKeyVerdict } from './known-hosts.js'
-import type { Connection, ExecOptions, ExecResult } from './types.js'
+import { sendStream } from './stream-exec.js'
+import { DEFAULT_TIMEOUTS } from './settings.js'
+import type { Become, Connection, ExecOptions, ExecResult, SshTarget } from './types.js'
 
-export interface SshOptions {
+export interface SshOptions extends SshTarget {
   /** inventory name, for messages */
   name: string
-  address: string
-  port: number
-  user: string
-  privateKeyFile?: string
-  /** false turns host key checking off (host_key_checking = False) */
-  hostKeyChecking: boolean
-  knownHostsFile?: string
+  /** TCP connect and SSH handshake (ConnectTimeout, ansible_timeout) */
   connectTimeoutMs?: number
+  /** ServerAliveInterval and ServerAliveCountMax: a link that answers nothing for interval x count is lost */
+  keepaliveIntervalMs?: number
+  keepaliveCountMax?: number
+  /** --lock: hold the host's run lock while connected, waiting this long for another run to release it */
+  lockWaitS?: number
 }
+
+const policyOf = (v: SshOptions['hostKeyChecking']): HostKeyPolicy => (v === true ? 'yes' : v === false ? 'no' : v)
+const msgOf = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+/**
+ * SSH handshakes in flight, per controller process, whatever -f is: OpenSSH's MaxStartups starts
+ * refusing at 10 unauthenticated connections (10:30:100), which a fleet reached through one bastion
+ * or NAT would hit; and a handshake costs the controller 1-2 ms of CPU (bench/README.md, fleet), so
+ * 10 at once already keep its cores busy. Waiting here does not count against the connect timeout.
+ */
+export const MAX_HANDSHAKES = 10
+const handshakes = pLimit(MAX_HANDSHAKES)
 
 /**
  * One SSH connection per host for the whole run, and on it one persistent shell per become user
  * (shell-session.ts): a script costs the host a fork, not an sshd child and a login shell.
+ *
+ * Faults: a link that stops answering is found by keepalives within interval x count and every
+ * script waiting on it fails as unreachable; a script's time limit (ExecOptions.timeoutMs) and
+ * interrupt() stop the remote commands (SIGHUP to the shell's process group) before giving up.
  */
 export class SshConnection implements Connection {
   execCount = 0
   connectCount = 0
-  private ssh = new NodeSSH()
-  private connecting?: Promise<void>
+  private client?: Client
+  private connecting?: Promise<Client>
+  /** why the link went away (keepalive timeout, reset), for the unreachable message */
+  private lost?: string
+  private interrupted?: AcplayError
+  private lockRefused?: AcplayError
   /** keyed by the become user ('' = the login user) */
   private sessions = new Map<string, Promise<ShellSession>>()
+  /** exec channels of streamed scripts (large uploads) still running */
+  private streams = new Set<ClientChannel>()
 
   constructor(private readonly opts: SshOptions) {}
 
@@ -42,69 +66,159 @@ export class SshConnection implements Connection {
     return this.opts.name
   }
 
-  private connect(): Promise<void> {
-    this.connecting ??= this.open()
+  get sshTarget(): SshTarget {
+    const { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile } = this.opts
+    return { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile }
+  }
+
+  private get keepalive(): { intervalMs: number; countMax: number } {
+    return {
+      intervalMs: this.opts.keepaliveIntervalMs ?? DEFAULT_TIMEOUTS.keepaliveIntervalMs,
+      countMax: this.opts.keepaliveCountMax ?? DEFAULT_TIMEOUTS.keepaliveCountMax,
+    }
+  }
+
+  private connect(): Promise<Client> {
+    if (this.interrupted) return Promise.reject(this.interrupted)
+    // a run that did not get the lock never takes it later, halfway through its tasks
+    if (this.lockRefused) return Promise.reject(this.lockRefused)
+    this.connecting ??= handshakes(() => this.open())
+      .then((client) => this.lock(client))
+      .catch((e) => {
+        this.connecting = undefined // a later task may retry; the first failure is reported
+        throw e
+      })
     return this.connecting
   }
 
-  private async open(): Promise<void> {
+  /** --lock: the run lock, held by a command on its own channel until the connection closes. */
+  private async lock(client: Client): Promise<Client> {
+    if (this.opts.lockWaitS === undefined) return client
+    const ch = await this.openChannel(client, shellJoin(['/bin/sh', '-c', lockScript(this.opts.lockWaitS)]))
+    const done = new Promise((r) => ch.on('close', r))
+    try {
+      await awaitLock(this.opts.name, ch, ch.stderr, done, ch)
+    } catch (e) {
+      if (this.client === client) this.client = undefined
+      client.end()
+      this.lockRefused = e as AcplayError
+      throw e
+    }
+    return client
+  }
+
+  private open(): Promise<Client> {
     const o = this.opts
     const knownHosts = o.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts')
-    let verdict = 'match' as HostKeyVerdict
+    const policy = policyOf(o.hostKeyChecking)
+    const known = policy === 'no' ? [] : knownHostKeys(knownHosts, o.address, o.port)
+    const timeoutMs = o.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs
+    const ka = this.keepalive
+    let verdict: HostKeyVerdict = 'match'
     this.connectCount++
-    // Nagle off from the first packet (ssh2 leaves it on): every exchange of the handshake, and later
-    // each script, is a small write that would otherwise wait for the server's delayed ACK (~40 ms).
-    const sock = tcpConnect({ host: o.address, port: o.port })
-    sock.setNoDelay(true)
-    try {
-      await this.ssh.connect({
+    return new Promise((resolve, reject) => {
+      const client = new Client()
+      // Nagle off from the first packet (ssh2 leaves it on): every exchange of the handshake, and later
+      // each script, is a small write that would otherwise wait for the server's delayed ACK (~40 ms).
+      const sock = tcpConnect({ host: o.address, port: o.port })
+      sock.setNoDelay(true)
+      let ready = false
+      const started = Date.now()
+      const fail = (e: unknown) => {
+        if (ready) return
+        ready = true // settled
+        sock.destroy()
+        // ssh2 reports its readyTimeout in more than one way (timed out, or connection lost before handshake)
+        const timedOut = Date.now() - started >= timeoutMs - 100
+        reject(this.connectError(timedOut ? new Error(`no answer within ${timeoutMs / 1000} s (ansible_timeout, -T)`) : e, verdict, knownHosts))
+      }
+      client.on('ready', () => {
+        ready = true
+        this.client = client
+        this.lost = undefined
+        resolve(client)
+      })
+      // after 'ready' an error (keepalive timeout, reset) must never go unhandled: it is why the link went away
+      client.on('error', (e: Error & { level?: string }) => {
+        if (!ready) return fail(e)
+        this.lost =
+          e.message === 'Keepalive timeout'
+            ? `no answer for ${(ka.intervalMs * ka.countMax) / 1000} s (ServerAliveInterval=${ka.intervalMs / 1000}, ServerAliveCountMax=${ka.countMax})`
+            : e.message
+      })
+      client.on('close', () => {
+        fail(new Error('connection closed during the handshake'))
+        this.lost ??= 'the host closed the connection'
+        if (this.client !== client) return
+        this.client = undefined
+        this.connecting = undefined
+        this.sessions.clear()
+      })
+      const config: ConnectConfig = {
         sock,
         host: o.address,
         port: o.port,
         username: o.user,
         privateKey: o.privateKeyFile ? readFileSync(o.privateKeyFile, 'utf8') : undefined,
         agent: o.privateKeyFile ? undefined : process.env.SSH_AUTH_SOCK,
-        readyTimeout: o.connectTimeoutMs ?? 10_000,
-        keepaliveInterval: 15_000,
+        readyTimeout: timeoutMs,
+        keepaliveInterval: ka.intervalMs,
+        // ssh2 gives up one interval after its last unanswered probe; OpenSSH after countMax intervals
+        keepaliveCountMax: Math.max(1, ka.countMax - 1),
+        algorithms: known.length ? { serverHostKey: hostKeyAlgorithms(known) as never } : undefined,
         hostVerifier: (key: Buffer) => {
-          if (!o.hostKeyChecking) return true
-          verdict = verifyHostKey(knownHosts, o.address, o.port, key)
+          if (policy === 'no') return true
+          const blob = key.toString('base64')
+          verdict = known.length === 0 ? 'unknown' : known.some((k) => k.blob === blob) ? 'match' : 'mismatch'
+          if (verdict === 'unknown' && policy === 'accept-new') {
+            recordHostKey(knownHosts, o.address, o.port, key)
+            verdict = 'match'
+          }
           return verdict === 'match'
         },
-      } as Parameters<NodeSSH['connect']>[0])
-    } catch (e) {
-      sock.destroy()
-      if (verdict === 'mismatch') {
-        throw hostKeyError(`host key for ${o.address}:${o.port} does NOT match ${knownHosts}: refusing to connect (possible man-in-the-middle)`, {
-          host: o.name,
-        })
       }
-      if (verdict === 'unknown') {
-        throw hostKeyError(`host key for ${o.address}:${o.port} is not in ${knownHosts}; add it (ssh-keyscan) or set host_key_checking=false`, { host: o.name })
-      }
-      const msg = e instanceof Error ? e.message : String(e)
-      throw unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${msg}`, { host: o.name })
+      client.connect(config)
+    })
+  }
+
+  private connectError(e: unknown, verdict: HostKeyVerdict, knownHosts: string): AcplayError {
+    const o = this.opts
+    if (verdict === 'mismatch') {
+      return hostKeyError(`host key for ${o.address}:${o.port} does NOT match ${knownHosts}: refusing to connect (possible man-in-the-middle)`, {
+        host: o.name,
+      })
     }
+    if (verdict === 'unknown') {
+      return hostKeyError(
+        `host key for ${o.address}:${o.port} is not in ${knownHosts}; add it (ssh-keyscan), or set StrictHostKeyChecking=accept-new or host_key_checking=false`,
+        { host: o.name },
+      )
+    }
+    return unreachable(`cannot connect to ${o.user}@${o.address}:${o.port}: ${netMessage(e)}`, { host: o.name })
+  }
+
+  private lostError(e: unknown): AcplayError {
+    if (this.interrupted) return this.interrupted
+    return unreachable(`connection to ${this.opts.address} lost: ${this.lost ?? msgOf(e)}`, { host: this.opts.name })
   }
 
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    try {
-      await this.connect()
-    } catch (e) {
-      this.connecting = undefined // a later task may retry; the first failure is reported
-      throw e
-    }
+    const client = await this.connect()
     this.execCount++
+    if (opts.input) return this.execStreamed(client, script, opts)
     let out: ExecResult
+    const session = await this.session(opts).catch((e) => {
+      throw e instanceof AcplayError ? e : this.lostError(e)
+    })
     try {
-      out = await (await this.session(opts)).run(script)
+      out = await this.limited(session.run(script), opts, () => this.stopSession(session, opts.become))
     } catch (e) {
+      if (e instanceof AcplayError) throw e
       this.sessions.delete(opts.become?.user ?? '')
-      // a shell that went away without an exit status: the connection is gone
-      if (!(e instanceof SessionClosed) || !e.exited) {
-        const msg = e instanceof Error ? e.message : String(e)
-        throw unreachable(`connection to ${this.opts.address} lost: ${msg}`, { host: this.opts.name })
-      }
+      // the connection is gone when the client closed (ssh2 closes it before its channels); a shell that
+      // went away on a live connection was refused by sudo or killed by its script (its exit status may
+      // trail the channel's close)
+      if (!(e instanceof SessionClosed) || this.client !== client || this.interrupted) throw this.lostError(e)
       // sudo refused to start the shell, or the script killed it: the script's result, like a failed exec
       const { rc, stdout, stderr } = e.result
       out = { rc: rc === 0 ? 255 : rc, stdout, stderr: stderr || `${e.message}\n` }
@@ -113,12 +227,54 @@ export class SshConnection implements Connection {
     return out
   }
 
+  /** A script's time limit: past it, `stop` ends the remote commands and the script fails with E_TIMEOUT. */
+  private async limited<T>(running: Promise<T>, opts: ExecOptions, stop: () => Promise<void>): Promise<T> {
+    if (!opts.timeoutMs) return running
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), opts.timeoutMs)
+    })
+    try {
+      const first = await Promise.race([running, expired])
+      if (first !== 'expired') return first
+    } finally {
+      clearTimeout(timer)
+    }
+    running.catch(() => {})
+    await stop()
+    throw timeoutError(`the command did not finish within ${opts.timeoutMs / 1000} s (timeout); it was stopped`, { host: this.opts.name })
+  }
+
+  /** A script with a stream on its stdin (large uploads): its own exec channel, see stream-exec.ts. */
+  private async execStreamed(client: Client, script: string, opts: ExecOptions): Promise<ExecResult> {
+    const argv = streamArgv(script, opts.become)
+    const channel = await this.openChannel(client, shellJoin(argv)).catch((e) => {
+      throw this.lostError(e)
+    })
+    this.streams.add(channel)
+    try {
+      const out = await this.limited(sendStream(channel, script, opts.input!), opts, async () => {
+        channel.close()
+      })
+      // an interrupt closes the channel: the script's complaint about its short stream is not the story
+      if (this.interrupted) throw this.interrupted
+      if (out.rc === null) throw this.lostError(new Error('the channel closed without an exit status'))
+      const res = { rc: out.rc, stdout: out.stdout, stderr: out.stderr }
+      checkBecome(res, opts.become, this.host)
+      return res
+    } finally {
+      this.streams.delete(channel)
+    }
+  }
+
   /** The persistent shell for this become user, started on first use. */
   private session(opts: ExecOptions): Promise<ShellSession> {
     const key = opts.become?.user ?? ''
     let s = this.sessions.get(key)
     if (!s) {
-      s = this.openChannel(shellJoin(shellArgv(opts.become))).then((stream) => new ShellSession(stream))
+      s = this.connect()
+        .then((client) => this.openChannel(client, shellJoin(shellArgv(opts.become))))
+        .then((stream) => new ShellSession(stream))
       s.catch(() => this.sessions.delete(key))
       this.sessions.set(key, s)
     }
@@ -130,10 +286,41 @@ export class SshConnection implements Connection {
   }
 
   /** An exec channel on the open connection, its stdin left open for the session's scripts. */
-  private openChannel(command: string): Promise<ClientChannel> {
-    const client = this.ssh.connection
-    if (!client) return Promise.reject(new Error('not connected'))
+  private openChannel(client: Client, command: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => client.exec(command, (err: Error | undefined, stream: ClientChannel) => (err ? reject(err) : resolve(stream))))
+  }
+
+  /**
+   * Ends the script running in `session` and whatever it started: SIGHUP to the shell's process
+   * group, sent from a new channel as the same (become) user; then the session is dropped.
+   */
+  private async stopSession(session: ShellSession, become: Become | undefined): Promise<void> {
+    this.sessions.delete(become?.user ?? '')
+    const client = this.client
+    if (session.pgid && client) {
+      const kill = shellJoin(asUser(become, `kill -HUP -${session.pgid} 2>/dev/null; exit 0`))
+      await Promise.race([this.openChannel(client, kill).then((ch) => new Promise((r) => ch.on('close', r).resume())), sleep(3000)]).catch(() => {})
+    }
+    session.close()
+  }
+
+  /**
+   * The run was interrupted: stop every running script on this host, refuse new ones, close.
+   * Resolves with what was stopped (for the interrupted message).
+   */
+  async interrupt(reason: string): Promise<boolean> {
+    this.interrupted = interruptedError(`interrupted (${reason})`, { host: this.opts.name })
+    let stopped = this.streams.size > 0
+    for (const ch of this.streams) ch.close()
+    const running: Promise<void>[] = []
+    for (const [user, s] of this.sessions) {
+      const session = await Promise.race([s.catch(() => undefined), sleep(0).then(() => undefined)])
+      if (!session?.busy) continue
+      stopped = true
+      running.push(this.stopSession(session, user ? { user } : undefined))
+    }
+    await Promise.all(running)
+    return stopped
   }
 
   async close(): Promise<void> {
@@ -143,6 +330,31 @@ export class SshConnection implements Connection {
         () => {},
       )
     this.sessions.clear()
-    this.ssh.dispose()
+    const connecting = this.connecting
+    this.connecting = undefined
+    this.client?.end()
+    this.client = undefined
+    // a connection still being made (waiting for the run lock) is ended once it is there
+    connecting?.then(
+      (c) => c.end(),
+      () => {},
+    )
   }
 }
+
+const NET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is sshd running?)',
+  ECONNRESET: 'connection reset by the host',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'timed out',
+  ENOTFOUND: 'no such host name',
+}
+
+/** A socket error as an operator reads it: what happened, with Node's code after it. */
+function netMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code
+  return code && NET_ERRORS[code] ? `${NET_ERRORS[code]} (${code})` : msgOf(e)
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())

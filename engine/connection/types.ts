@@ -1,3 +1,4 @@
+import type { HostKeyPolicy } from './known-hosts.js'
 /** What a connection can do: run a shell script on the host, one round trip per call. */
 export interface ExecResult {
   rc: number
@@ -12,15 +13,43 @@ export interface Become {
 export interface ExecOptions {
   /** Run the script through `sudo -n -u USER`. */
   become?: Become
+  /**
+   * The script's time limit (the task keyword `timeout`): past it the remote commands are stopped
+   * (SIGHUP to their process group) and exec rejects with E_TIMEOUT.
+   */
+  timeoutMs?: number
+  /**
+   * Bytes for the script's stdin after the script itself (large uploads), streamed as the link
+   * takes them; the script reads them (head -c). Runs on its own channel, not the persistent shell.
+   */
+  input?: () => AsyncIterable<Buffer>
+}
+
+/** Where an ssh connection goes, for controller-side tools that reach the host themselves (rsync). */
+export interface SshTarget {
+  address: string
+  port: number
+  user: string
+  privateKeyFile?: string
+  /** true or 'yes': known keys only; 'accept-new': unknown keys are recorded, changed ones refused; false or 'no': no checking */
+  hostKeyChecking: boolean | HostKeyPolicy
+  knownHostsFile?: string
 }
 
 export interface Connection {
   readonly host: string
+  /** set by ssh connections: the same target, credentials and host key checking for rsync */
+  readonly sshTarget?: SshTarget
   /** Runs `script` with /bin/sh on the host (the script travels on stdin, so size is not limited by argv). */
   exec(script: string, opts?: ExecOptions): Promise<ExecResult>
   /** How many round trips this connection has made (for tests and the benchmark). */
   readonly execCount: number
   /** How many transport connections were opened (ssh: must stay 1 per run). */
   readonly connectCount: number
+  /**
+   * The run is interrupted: stop the scripts running now (and what they started), refuse new ones
+   * (exec rejects with E_INTERRUPTED). Resolves true when something was running.
+   */
+  interrupt?(reason: string): Promise<boolean>
   close(): Promise<void>
 }

@@ -32,7 +32,8 @@ function section(d: ModuleDoc): string[] {
     out.push(`| ${cells.join(' | ')} |`)
   }
   for (const rule of d.rules) out.push('', `${rule[0]!.toUpperCase()}${rule.slice(1)}.`)
-  out.push('', `Check mode: ${d.checkMode === 'full' ? 'supported' : 'skipped when the task would change'}. Diff: ${d.diff ? 'supported' : 'not supported'}.`)
+  const check = { full: 'supported', skip: 'skipped when the task would change', none: 'not supported (skipped, as in Ansible)' }[d.checkMode]
+  out.push('', `Check mode: ${check}. Diff: ${d.diff ? 'supported' : 'not supported'}.`)
   if (d.returns.length) out.push('', 'Returns:', '', ...d.returns.map((r) => `- \`${r.name}\`: ${r.description}`))
   if (d.examples) out.push('', '```yaml', d.examples, '```')
   return out

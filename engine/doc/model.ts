@@ -24,8 +24,8 @@ export interface ModuleDoc {
   aliases: string[]
   params: ParamDoc[]
   returns: { name: string; description: string }[]
-  /** check mode plans without applying; 'skip': skipped in check mode when it would change (command) */
-  checkMode: 'full' | 'skip'
+  /** check mode plans without applying; 'skip': skipped in check mode when it would change (command); 'none': always skipped in check mode (uri) */
+  checkMode: 'full' | 'skip' | 'none'
   /** diffs come from the plan, so they exist wherever check mode plans */
   diff: boolean
   examples?: string
@@ -36,7 +36,7 @@ export interface ModuleDoc {
 }
 
 export function moduleDoc(spec: ModuleSpec): ModuleDoc {
-  const checkMode = spec.checkMode === 'skip' ? 'skip' : 'full'
+  const checkMode = spec.checkMode === 'skip' || spec.checkMode === 'none' ? spec.checkMode : 'full'
   return {
     name: spec.name,
     summary: spec.summary?.trim() ?? '',
@@ -47,7 +47,7 @@ export function moduleDoc(spec: ModuleSpec): ModuleDoc {
       .sort((a, b) => a.name.localeCompare(b.name)),
     returns: Object.entries(spec.returns ?? {}).map(([name, description]) => ({ name, description })),
     checkMode,
-    diff: checkMode !== 'skip',
+    diff: checkMode === 'full',
     examples: spec.examples?.replace(/^\n+|\s+$/g, '') || undefined,
     rules: describeRules(spec),
     file: spec.file,

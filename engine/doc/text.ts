@@ -25,12 +25,7 @@ export function moduleText(spec: ModuleSpec): string {
     out.push(`        type: ${p.type}`)
   }
   out.push(...constraints(d))
-  out.push(
-    '',
-    `CHECK MODE: ${
-      d.checkMode === 'full' ? 'supported (the plan is reported, nothing is applied)' : 'skipped when the task would change (like Ansible command)'
-    }`,
-  )
+  out.push('', `CHECK MODE: ${CHECK_MODE_TEXT[d.checkMode]}`)
   out.push(`DIFF: ${d.diff ? 'supported (--diff shows what the plan changes)' : 'not supported'}`)
   if (d.returns.length) {
     out.push('', 'RETURN VALUES:')
@@ -69,3 +64,9 @@ function wrap(line: string, width: number): string[] {
   lines.push(cur)
   return lines
 }
+
+const CHECK_MODE_TEXT = {
+  full: 'supported (the plan is reported, nothing is applied)',
+  skip: 'skipped when the task would change (like Ansible command)',
+  none: 'not supported: the task is skipped in check mode (as in Ansible)',
+} as const

@@ -3,6 +3,7 @@
  * relations and inventory-level vars. `reconcile()` applies Ansible's implicit-group rules.
  */
 import { inventoryError, type Location } from '../errors.js'
+import { connectionVarProblem } from './connection-vars.js'
 import type { Vars } from './types.js'
 
 export interface GroupRec {
@@ -71,11 +72,16 @@ export class InventoryBuilder {
     if (!c.parents.includes(parent)) c.parents.push(parent)
   }
 
-  setGroupVar(group: string, key: string, value: unknown): void {
+  /** `where`: the variable's place in the inventory, named when a connection variable is invalid. */
+  setGroupVar(group: string, key: string, value: unknown, where: Location = {}): void {
+    const problem = connectionVarProblem(key, value)
+    if (problem) throw inventoryError(`group ${group}: ${problem}`, where)
     this.addGroup(group).vars[key] = value
   }
 
-  setHostVar(host: string, key: string, value: unknown): void {
+  setHostVar(host: string, key: string, value: unknown, where: Location = {}): void {
+    const problem = connectionVarProblem(key, value)
+    if (problem) throw inventoryError(problem, { ...where, host })
     const h = this.hosts.get(host) ?? this.addHost(host)
     h.vars[key] = value
   }

@@ -69,7 +69,7 @@ export function parseIni(text: string, file: string, inv: InventoryBuilder): voi
     else if (state === 'vars') {
       const eq = line.indexOf('=')
       if (eq < 0) throw fail(`expected key=value in [${group}:vars], got: ${line}`)
-      inv.setGroupVar(group, line.slice(0, eq).trim(), iniValue(line.slice(eq + 1).trim()))
+      inv.setGroupVar(group, line.slice(0, eq).trim(), iniValue(line.slice(eq + 1).trim()), { file, line: lineNo })
     } else {
       const c = GROUP_NAME.exec(line)
       if (!c) throw fail(`expected a group name in [${group}:children], got: ${line}`)
@@ -122,6 +122,6 @@ function parseHostLine(line: string, group: string, file: string, lineNo: number
   }
   for (const name of names) {
     inv.addHost(name, group, port, file)
-    for (const [k, v] of Object.entries(vars)) inv.setHostVar(name, k, v)
+    for (const [k, v] of Object.entries(vars)) inv.setHostVar(name, k, v, { file, line: lineNo })
   }
 }

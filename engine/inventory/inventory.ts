@@ -18,6 +18,9 @@ export class LoadedInventory implements Inventory {
   private readonly hostSource = new Map<string, string | undefined>()
   private readonly members = new Map<string, string[]>()
   private readonly view: PatternView
+  /** the inventory is read-only, so each host's merged vars and the `groups` magic var are made once */
+  private readonly varsCache = new Map<string, Vars>()
+  private groupsVar?: Readonly<Record<string, readonly string[]>>
 
   constructor(
     data: InventoryBuilder,
@@ -103,14 +106,23 @@ export class LoadedInventory implements Inventory {
     return layers
   }
 
+  /**
+   * Merged once per host (frozen: callers copy, never change it); per task and host, with `groups`
+   * copied each time, it was O(hosts) per task and host (bench/README.md, fleet).
+   */
   hostVars(name: string): Vars {
-    return mergeLayers(this.hostVarLayers(name))
+    let vars = this.varsCache.get(name)
+    if (!vars) {
+      vars = Object.freeze(mergeLayers(this.hostVarLayers(name)))
+      this.varsCache.set(name, vars)
+    }
+    return vars
   }
 
   private magicVars(name: string, host: InventoryHost | undefined): Vars {
     const source = this.hostSource.get(name)
-    const groups: Record<string, string[]> = {}
-    for (const g of this.groups.keys()) groups[g] = this.groupHosts(g)
+    this.groupsVar ??= Object.freeze(Object.fromEntries([...this.groups.keys()].map((g) => [g, Object.freeze(this.groupHosts(g))])))
+    const groups = this.groupsVar
     return {
       inventory_hostname: name,
       inventory_hostname_short: LOCALHOST.has(name) ? name : name.split('.')[0],

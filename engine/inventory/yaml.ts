@@ -53,7 +53,7 @@ export function parseYamlInventory(src: Source, inv: InventoryBuilder): void {
         throw inventoryError(`'${key}' of group '${name}' must be a mapping${hint}`, where(value))
       }
       if (key === 'vars') {
-        for (const e of items) inv.setGroupVar(name, e.key, toJS(src, e.value))
+        for (const e of items) inv.setGroupVar(name, e.key, toJS(src, e.value), where(e.value ?? e.keyNode))
       } else if (key === 'children') {
         for (const e of items) {
           if (e.key === name) throw inventoryError(`group '${name}' names itself as a child`, where(e.keyNode))
@@ -81,7 +81,7 @@ export function parseYamlInventory(src: Source, inv: InventoryBuilder): void {
     }
     for (const n of names) {
       inv.addHost(n, group, port, src.file)
-      for (const [k, v] of Object.entries((vars ?? {}) as Record<string, unknown>)) inv.setHostVar(n, k, v)
+      for (const [k, v] of Object.entries((vars ?? {}) as Record<string, unknown>)) inv.setHostVar(n, k, v, where(value))
     }
   }
 

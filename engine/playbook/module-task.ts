@@ -104,7 +104,13 @@ export function checkArgs(
     if (names.some((n) => hasTemplate(raw[n]))) unknown.add(name)
   }
   const bad = Object.keys(args).find((k) => !known.has(k))
-  const keyNode = bad && isMap(valueNode) ? entries(src, valueNode).find((e) => e.key === bad)?.keyNode : undefined
+  const given = isMap(valueNode) ? entries(src, valueNode) : []
+  const keyNode = bad ? given.find((e) => e.key === bad)?.keyNode : undefined
   const where: Location = at(src, keyNode ?? fallback, task)
-  validateParams(spec, raw, where, { unknown })
+  // a bad value is pointed at where it is written
+  const whereOf = (key: string) => {
+    const e = given.find((x) => x.key === key)
+    return e ? at(src, e.value ?? e.keyNode, task) : undefined
+  }
+  validateParams(spec, raw, where, { unknown, whereOf })
 }

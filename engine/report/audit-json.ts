@@ -7,6 +7,7 @@
  */
 import { renderFileDiff } from './diff.js'
 import { driftByHost, detailedExitCode } from './drift-table.js'
+import { withStreamLines } from './failure.js'
 import { collectRun } from './run-collector.js'
 import { writeReportFile } from './write-report.js'
 import type { HostRecap, HostResult, Reporter } from './types.js'
@@ -24,6 +25,8 @@ export interface AuditItem {
   status: HostResult['status']
   reason?: string
   msg?: string
+  /** a failed item's result (Ansible's keys: cmd, rc, stdout, stderr, ...) */
+  result?: Record<string, unknown>
   changes: AuditChange[]
 }
 
@@ -39,6 +42,8 @@ export interface AuditTask {
   drift: boolean
   reason?: string
   msg?: string
+  /** a failed task's result (Ansible's keys: cmd, rc, stdout, stderr, ...); absent under no_log */
+  result?: Record<string, unknown>
   changes: AuditChange[]
   items?: AuditItem[]
   ignored?: boolean
@@ -68,6 +73,10 @@ export interface AuditReport {
   exitCode: number
   /** `acplay check`'s: 0 no drift, 2 drift, 1 failed task, 4 unreachable */
   detailedExitCode: number
+  /** --slice K/N: this report covers part K of N (`acplay report merge` joins the parts) */
+  slice?: { index: number; count: number }
+  /** `acplay report merge`: how many reports were joined into this one */
+  parts?: number
   plays: { name: string; hosts: string[] }[]
   drift: { hosts: number; tasks: number }
   hosts: AuditHost[]
@@ -103,6 +112,7 @@ export function auditTask(play: string, r: HostResult, check: boolean, items: re
     drift: check && r.status === 'changed',
     reason: r.hidden ? undefined : r.reason,
     msg: r.hidden && r.msg !== undefined ? HIDDEN_MSG : r.msg,
+    result: r.hidden || !r.result ? undefined : withStreamLines(r.result),
     changes: changesOf(r),
     items: items.length
       ? items.map((i) =>
@@ -111,6 +121,7 @@ export function auditTask(play: string, r: HostResult, check: boolean, items: re
             status: i.status,
             reason: i.hidden ? undefined : i.reason,
             msg: i.hidden && i.msg !== undefined ? HIDDEN_MSG : i.msg,
+            result: i.hidden || !i.result ? undefined : withStreamLines(i.result),
             changes: changesOf(i),
           }),
         )
@@ -140,6 +151,7 @@ export function auditJsonReporter(file: string): Reporter {
         durationMs: s.durationMs,
         exitCode: s.exitCode,
         detailedExitCode: detailedExitCode(s),
+        ...(run.info.slice ? { slice: { index: run.info.slice.index, count: run.info.slice.count } } : {}),
         plays: run.plays,
         drift: check ? { hosts: drift.filter((d) => d.tasks.length > 0).length, tasks: drift.reduce((n, d) => n + d.tasks.length, 0) } : { hosts: 0, tasks: 0 },
         hosts: drift.map((d) => {

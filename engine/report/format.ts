@@ -1,6 +1,7 @@
 /** Text pieces shared by the plain and TTY reporters: Ansible-shaped headings and result lines. */
 import { createTwoFilesPatch } from 'diff'
 import type { FileDiff } from '../../modules/types.js'
+import { failureText } from './failure.js'
 import type { HostResult, TaskRef } from './types.js'
 
 export const heading = (text: string, width = 80) => `${text} ${'*'.repeat(Math.max(3, width - text.length - 1))}`
@@ -14,9 +15,12 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
   const item = r.item !== undefined ? ` => (item=${r.item})` : ''
   const lines: string[] = []
   if (r.status === 'failed' || r.status === 'unreachable') {
-    const what = r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'
-    const msg = r.hidden ? 'the output has been hidden due to the no_log: true specified for this result' : (r.msg ?? '')
-    lines.push(`${LABEL[r.status]}: [${r.host}]${item}: ${what} => ${JSON.stringify({ msg })}`)
+    const hidden = 'the output has been hidden due to the no_log: true specified for this result'
+    const shown = r.hidden ? { msg: hidden } : (r.result ?? { msg: r.msg ?? '' })
+    const { json, lines: details } = failureText(shown, verbosity > 0)
+    // Ansible: `failed: [web1] (item=x) => {...}` for a loop item, `fatal: [web1]: FAILED! => {...}` for a task
+    if (r.status === 'failed' && r.item !== undefined) lines.push(`failed: [${r.host}] (item=${r.item}) => ${json}`, ...details)
+    else lines.push(`${LABEL[r.status]}: [${r.host}]${item}: ${r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'} => ${json}`, ...details)
     if (r.ignored) lines.push('...ignoring')
     return lines
   }

@@ -1,4 +1,5 @@
 /** One JSON document on stdout at the end (`--json`): for machines and for the tests. */
+import { withStreamLines } from './failure.js'
 import type { HostResult, Reporter, RunSummary } from './types.js'
 
 export interface JsonDocument {
@@ -12,6 +13,8 @@ export interface JsonDocument {
   durationMs: number
   /** per host: connections opened and commands executed (round trips) */
   connections: RunSummary['connections']
+  /** present when the run was interrupted: what was stopped, what was left undone */
+  interrupted?: RunSummary['interrupted']
 }
 
 export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Reporter {
@@ -22,13 +25,14 @@ export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Repor
       doc.check = i.check
     },
     onPlayStart: (p) => void doc.plays.push(p),
-    onHostResult: (r) => void doc.results.push(r),
+    onHostResult: (r) => void doc.results.push(r.result ? { ...r, result: withStreamLines(r.result) } : r),
     onWarning: (m) => void doc.warnings.push(m),
     onRunEnd: (s) => {
       doc.recap = s.recap
       doc.exitCode = s.exitCode
       doc.durationMs = s.durationMs
       doc.connections = s.connections
+      if (s.interrupted) doc.interrupted = s.interrupted
       out.write(`${JSON.stringify(doc, null, 2)}\n`)
     },
   }

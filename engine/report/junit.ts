@@ -7,6 +7,7 @@
  */
 import { renderFileDiff } from './diff.js'
 import { taskLabel } from './drift-table.js'
+import { failureDetail } from './failure.js'
 import { collectRun, type CollectedResult } from './run-collector.js'
 import { writeReportFile } from './write-report.js'
 import type { HostResult, Reporter } from './types.js'
@@ -40,14 +41,24 @@ function changeText(r: HostResult, items: readonly HostResult[]): string {
   return lines.join('\n')
 }
 
+/** A failure's whole result: msg, rc, cmd, then stderr and stdout (not cut: a report is read in full); a loop's: its failed items'. */
+function failureOf(x: CollectedResult, msg: string): string {
+  const r = x.result
+  if (r.hidden) return HIDDEN
+  if (r.result) return failureDetail(r.result)
+  const items = x.items.filter((i) => i.status === 'failed' && !i.hidden && i.result)
+  return items.length ? items.map((i) => `item ${i.item ?? ''}: ${failureDetail(i.result!)}`).join('\n') : msg
+}
+
 function testcase(x: CollectedResult, check: boolean): string {
   const r = x.result
   const pos = r.task.pos
   const head = `    <testcase${attrs({ classname: r.host, name: taskLabel(r.task), time: seconds(r.durationMs), file: pos?.file, line: pos?.line })}`
   const msg = r.hidden ? HIDDEN : (r.msg ?? '')
+  const detail = failureOf(x, msg)
   let body = ''
   if ((r.status === 'failed' && !r.ignored && !r.rescued) || r.status === 'unreachable') {
-    body = `      <error${attrs({ message: msg.split('\n')[0], type: r.status })}>${xmlEscape(msg)}</error>\n`
+    body = `      <error${attrs({ message: msg.split('\n')[0], type: r.status })}>${xmlEscape(detail)}</error>\n`
   } else if (r.status === 'skipped') {
     body = `      <skipped${attrs({ message: r.reason })}/>\n`
   } else if (r.status === 'changed' && check) {
@@ -59,7 +70,7 @@ function testcase(x: CollectedResult, check: boolean): string {
       r.status === 'changed'
         ? changeText(r, x.items)
         : r.status === 'failed'
-          ? `${r.ignored ? 'failed (ignored)' : 'failed (rescued)'}: ${msg}`
+          ? `${r.ignored ? 'failed (ignored)' : 'failed (rescued)'}: ${detail}`
           : r.hidden
             ? ''
             : (r.reason ?? '')

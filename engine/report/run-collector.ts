@@ -2,7 +2,7 @@
  * What the file reporters (audit JSON, JUnit) gather during a run: the run's flags, the plays, and
  * each (host, task) result with the play it belongs to and its loop items. Results arrive masked.
  */
-import type { HostResult, Reporter, TaskRef } from './types.js'
+import type { HostResult, Reporter, RunInfo, TaskRef } from './types.js'
 
 export interface CollectedResult {
   play: string
@@ -12,7 +12,7 @@ export interface CollectedResult {
 }
 
 export interface CollectedRun {
-  info: { playbook: string; check: boolean; diff: boolean }
+  info: RunInfo
   startedAt: Date
   plays: { name: string; hosts: string[] }[]
   results: CollectedResult[]

@@ -31,7 +31,8 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
       waiting = new Map()
       const list = new Listr(
         hosts.map((h): ListrTask => ({ title: h, task: hostTask(h), rendererOptions: { persistentOutput: true } })),
-        { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, collapseSkips: false } },
+        // the run handles SIGINT itself (it stops the hosts' commands and says what it left undone): listr2 would exit 127
+        { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false, collapseSkips: false } },
       )
       process.stdout.write(`${taskTitle(t)}\n`)
       running = list.run().then(

@@ -27,6 +27,13 @@ export interface HostResult {
   rescued?: boolean
   /** debug output and other values the reporter should show */
   output?: unknown
+  /**
+   * A failed task's result as Ansible shows it after `FAILED! =>`: the module's return values
+   * (command/shell: cmd, rc, stdout, stderr, *_lines, start, end, delta, msg, changed; a failed
+   * apply: the failing cmd, rc, stdout, stderr; a failed fact read: fact, rc, stderr). Masked.
+   * stdout_lines / stderr_lines are left to the reporters (report/failure.ts withStreamLines).
+   */
+  result?: Record<string, unknown>
   durationMs: number
   /** no_log: the reporter shows no msg, output or diff */
   hidden?: boolean
@@ -51,6 +58,32 @@ export interface RunSummary {
   results: HostResult[]
   /** per host: transport connections opened and commands executed (round trips) */
   connections: { host: string; connects: number; execs: number }[]
+  /** the run was interrupted: what was stopped and what was left undone */
+  interrupted?: Interruption
+}
+
+export interface Interruption {
+  /** SIGINT, SIGTERM, or the caller's abort reason */
+  reason: string
+  /** tasks that were running; their remote commands were stopped */
+  stopped: { host: string; task: TaskRef }[]
+  /** tasks that were waiting for a fork on a host, and never started */
+  notStarted: { host: string; task: TaskRef }[]
+  /** the play it stopped in, and the task it had reached there */
+  play?: string
+  task?: TaskRef
+  /** hosts that still had that play's remaining tasks to run */
+  hosts: string[]
+  /** plays not started */
+  playsNotRun: string[]
+}
+
+export interface RunInfo {
+  playbook: string
+  check: boolean
+  diff: boolean
+  /** --slice K/N */
+  slice?: { index: number; count: number }
 }
 
 /**
@@ -58,7 +91,7 @@ export interface RunSummary {
  * renderer finishing a task's frame, a report written at the end); the others are fire and forget.
  */
 export interface Reporter {
-  onRunStart?(info: { playbook: string; check: boolean; diff: boolean }): void
+  onRunStart?(info: RunInfo): void
   onPlayStart?(play: { name: string; hosts: string[] }): void
   onTaskStart?(task: TaskRef, hosts: string[]): void
   onItemResult?(result: HostResult): void

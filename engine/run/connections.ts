@@ -3,39 +3,62 @@ import { LocalConnection } from '../connection/local.js'
 import { SshConnection } from '../connection/ssh.js'
 import type { Connection, ExecOptions, ExecResult } from '../connection/types.js'
 import { quote } from '../connection/quote.js'
-import { optionError } from '../errors.js'
+import { connectionSettings } from '../connection/settings.js'
+import { findAnsibleCfg } from '../config/ansible-cfg.js'
+import { inventoryError, optionError } from '../errors.js'
+import { connectionVarProblem } from '../inventory/connection-vars.js'
+import { templateValue } from '../vars/template.js'
 import type { RunOptions } from './options.js'
 import { userInfo } from 'node:os'
+import { dirname, resolve } from 'node:path'
 
-/** `-o UserKnownHostsFile=X` / `-o StrictHostKeyChecking=no` out of ansible_ssh_common_args. */
-export function parseSshCommonArgs(args: string): { knownHostsFile?: string; hostKeyChecking?: boolean } {
-  const out: { knownHostsFile?: string; hostKeyChecking?: boolean } = {}
-  const re = /-o\s*['"]?(\w+)\s*=\s*([^\s'"]+)['"]?/g
-  for (const m of args.matchAll(re)) {
-    const [, key, value] = m
-    if (key === 'UserKnownHostsFile') out.knownHostsFile = value
-    if (key === 'StrictHostKeyChecking') out.hostKeyChecking = !/^(no|off|accept-new)$/i.test(value!)
+const CONNECTION_VARS = ['ansible_connection', 'ansible_host', 'ansible_port', 'ansible_user', 'ansible_timeout']
+
+/** The host's vars with its connection variables rendered (`ansible_port: "{{ port }}"`), against its vars and -e. */
+function renderedConnectionVars(name: string, hostVars: Record<string, unknown>, opts: RunOptions): Record<string, unknown> {
+  const context = { ...hostVars, ...opts.extraVars }
+  const out = { ...hostVars }
+  for (const key of Object.keys(hostVars)) {
+    if (key.startsWith('ansible_') && typeof hostVars[key] === 'string' && /\{\{|\{%/.test(hostVars[key] as string))
+      out[key] = templateValue(hostVars[key], context, { host: name })
   }
   return out
 }
 
 const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v))
+const cfgFiles = new Map<string, string | undefined>()
 
-export function connectionFor(name: string, vars: Record<string, unknown>, opts: RunOptions): Connection {
+/** ansible.cfg for this playbook, looked up once per run's playbook directory. */
+function ansibleCfgFor(playbook: string): string | undefined {
+  const dir = dirname(resolve(playbook))
+  if (!cfgFiles.has(dir)) cfgFiles.set(dir, findAnsibleCfg(dir))
+  return cfgFiles.get(dir)
+}
+
+export function connectionFor(name: string, hostVars: Record<string, unknown>, opts: RunOptions): Connection {
+  const vars = renderedConnectionVars(name, hostVars, opts)
+  // values that were templates in the inventory are checked here, rendered (the others when it loaded)
+  for (const key of CONNECTION_VARS) {
+    const problem = connectionVarProblem(key, vars[key])
+    if (problem) throw inventoryError(problem, { host: name })
+  }
   const kind = str(vars.ansible_connection) ?? (name === 'localhost' || name === '127.0.0.1' ? 'local' : 'ssh')
-  if (kind === 'local') return new LocalConnection(name)
-  if (kind !== 'ssh' && kind !== 'paramiko' && kind !== 'smart') throw optionError(`host ${name}: ansible_connection '${kind}' is not supported (ssh or local)`)
-  const common = parseSshCommonArgs(str(vars.ansible_ssh_common_args) ?? '')
-  const globalCheck = opts.hostKeyChecking ?? !/^(false|no|0)$/i.test(process.env.ANSIBLE_HOST_KEY_CHECKING ?? 'true')
+  if (kind === 'local') return new LocalConnection(name, opts.lock)
+  const s = connectionSettings({
+    vars,
+    timeout: opts.timeout,
+    sshArgs: opts.sshArgs,
+    hostKeyChecking: opts.hostKeyChecking,
+    ansibleCfg: ansibleCfgFor(opts.playbook),
+  })
   return new SshConnection({
     name,
-    address: str(vars.ansible_host) ?? name,
-    port: Number(vars.ansible_port ?? 22),
-    user: str(vars.ansible_user) ?? opts.user ?? userInfo().username,
-    privateKeyFile: str(vars.ansible_ssh_private_key_file) ?? opts.privateKey,
-    hostKeyChecking:
-      common.hostKeyChecking ?? (vars.ansible_host_key_checking !== undefined ? !/^(false|no|0)$/i.test(String(vars.ansible_host_key_checking)) : globalCheck),
-    knownHostsFile: common.knownHostsFile,
+    address: str(vars.ansible_host ?? vars.ansible_ssh_host) ?? name,
+    port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
+    user: str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user ?? userInfo().username,
+    privateKeyFile: str(vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file) ?? opts.privateKey,
+    ...s,
+    lockWaitS: opts.lock,
   })
 }
 
@@ -50,6 +73,7 @@ export function withEnvironment(conn: Connection, env: Record<string, unknown> |
     .join('\n')
   return {
     host: conn.host,
+    sshTarget: conn.sshTarget,
     get execCount() {
       return conn.execCount
     },
@@ -57,6 +81,7 @@ export function withEnvironment(conn: Connection, env: Record<string, unknown> |
       return conn.connectCount
     },
     exec: (script: string, opts?: ExecOptions): Promise<ExecResult> => conn.exec(`${prefix}\n${script}`, opts),
+    interrupt: conn.interrupt ? (reason) => conn.interrupt!(reason) : undefined,
     close: () => conn.close(),
   }
 }

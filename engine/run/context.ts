@@ -2,9 +2,10 @@
 import type { ReadAhead } from '../fact-cache.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, Playbook, Handler } from '../playbook/types.js'
-import { maskResultDiffs } from '../report/mask-diff.js'
+import { maskResult } from '../report/mask-diff.js'
 import type { AwaitedHook, HostResult, Reporter, TaskRef } from '../report/types.js'
 import type { Masker } from '../secrets.js'
+import type { Retainer } from '../report/retain.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
@@ -19,11 +20,15 @@ export interface RunContext {
   reporters: Reporter[]
   hosts: Map<string, HostState>
   results: HostResult[]
+  /** keeps the large texts of results bounded over a fleet (report/retain.ts) */
+  retainer: Retainer
   limit: ReturnType<typeof pLimit>
   /** --start-at-task: true once the named task was reached (gate.ts) */
   started: boolean
   /** every host's answers read ahead, and how far ahead to read */
   readAhead: ReadAhead
+  /** set when the run is interrupted (SIGINT, SIGTERM, the caller's AbortSignal): why */
+  interrupted?: string
 }
 
 export interface PlayContext {
@@ -62,7 +67,7 @@ export async function emitAsync<K extends AwaitedHook>(ctx: RunContext, hook: K,
 
 /** A host's result of a task: masked, kept for the recap, and shown. */
 export function record(pc: PlayContext, r: HostResult): void {
-  const masked = maskResultDiffs(pc.run.masker.maskDeep(r))
+  const masked = pc.run.retainer.result(maskResult(pc.run.masker, r))
   pc.run.results.push(masked)
   emit(pc.run, 'onHostResult', masked)
 }

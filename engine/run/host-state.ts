@@ -15,6 +15,8 @@ export class HostState {
   unreachable = false
   /** meta: end_host (reset at the next play) */
   ended = false
+  /** the run was interrupted: nothing more starts on this host */
+  interrupted = false
   private conn?: Connection
 
   constructor(
@@ -23,7 +25,13 @@ export class HostState {
   ) {}
 
   get active(): boolean {
-    return !this.failed && !this.unreachable && !this.ended
+    return !this.failed && !this.unreachable && !this.ended && !this.interrupted
+  }
+
+  /** Stops what runs on the host now and refuses what would start; true when something was running. */
+  async interrupt(reason: string): Promise<boolean> {
+    this.interrupted = true
+    return (await this.conn?.interrupt?.(reason)) ?? false
   }
 
   connection(): Connection {

@@ -1,6 +1,10 @@
 /** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
 import type { Reporter } from '../report/types.js'
 import type { Vault } from '../vault/vault.js'
+import type { Slice } from '../inventory/slice.js'
+
+/** hosts worked on at once (-f); see bench/README.md (fleet) for how it was chosen */
+export const DEFAULT_FORKS = 10
 
 export interface RunOptions {
   playbook: string
@@ -21,7 +25,17 @@ export interface RunOptions {
   startAtTask?: string
   /** host_key_checking = False */
   hostKeyChecking?: boolean
+  /** -T/--timeout: seconds to wait for a connection (default 10; ansible_timeout per host wins) */
+  timeout?: number
+  /** --ssh-common-args, --ssh-extra-args: the -o options acplay understands (engine/connection/settings.ts) */
+  sshArgs?: string[]
   reporters?: Reporter[]
+  /** --lock: one run at a time per host; wait this many seconds for another run to finish */
+  lock?: number
+  /** aborting it interrupts the run (its reason, e.g. 'SIGINT', is reported): running commands are stopped, nothing new starts */
+  signal?: AbortSignal
   /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
   vault?: Vault
+  /** --slice K/N: only part K of N of the inventory's hosts (engine/inventory/slice.ts) */
+  slice?: Slice
 }

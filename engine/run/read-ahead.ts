@@ -95,11 +95,12 @@ async function questions(pc: PlayContext, task: ModuleTask, host: HostState, sco
     const { vars, where } = run
     if (falseCondition(scope, task, vars, where) !== undefined) return []
     const { mod, env } = hostModuleEnv(run)
-    if (!mod || !env.readAhead?.take) return []
+    if (!mod || !env.readAhead?.take || (env.check && mod.checkMode === 'none')) return []
     const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
     // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
       ...moduleContext(env),
+      recording: true,
       run: stop,
       fact: (fact, ...args) => {
         reads.push({ fact: fact as AnyFact, args, become: env.become?.user })

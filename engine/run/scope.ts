@@ -60,22 +60,40 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     facts: host.facts,
     extra: opts.extraVars,
   })
-  return {
+  const vars: Record<string, unknown> = {
     ...layered,
     ansible_check_mode: !!opts.check,
     ansible_diff_mode: !!opts.diff,
     playbook_dir: pc.run.playbook.dir,
     role_path: role?.dir,
     role_name: role?.name,
-    ansible_play_hosts: pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active),
     ansible_play_hosts_all: pc.hostNames,
     hostvars: hostvars(pc),
   }
+  // computed when first read (a loop's items and a spread read it): filtering every play host for
+  // every task and host made each task O(hosts²)
+  let playHosts: string[] | undefined
+  Object.defineProperty(vars, 'ansible_play_hosts', {
+    enumerable: true,
+    configurable: true,
+    get: () => (playHosts ??= pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active)),
+    set: (value: unknown) => Object.defineProperty(vars, 'ansible_play_hosts', { value, writable: true, enumerable: true, configurable: true }),
+  })
+  return vars
 }
 
-/** `hostvars[name]`: every host's inventory vars, host facts and registered facts (in precedence order), computed on access. */
+const hostvarsOfPlay = new WeakMap<PlayContext, Record<string, unknown>>()
+
+/**
+ * `hostvars[name]`: every host's inventory vars, host facts and registered facts (in precedence order), computed on access. One object per
+ * play (its getters read the live state): built per task and host it made a run O(hosts²) per task,
+ * 11 s of a 1,000-host no-op (bench/README.md, fleet).
+ */
 function hostvars(pc: PlayContext): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+  let out = hostvarsOfPlay.get(pc)
+  if (out) return out
+  out = {}
+  hostvarsOfPlay.set(pc, out)
   for (const name of pc.run.inventory.hosts.keys()) {
     Object.defineProperty(out, name, {
       enumerable: true,

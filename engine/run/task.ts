@@ -9,7 +9,7 @@ import { AcplayError, ModuleFailure } from '../errors.js'
 import { runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import type { ModuleTask } from '../playbook/types.js'
-import { maskResultDiffs } from '../report/mask-diff.js'
+import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { toBool } from '../vars/filters-core.js'
@@ -17,6 +17,7 @@ import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
+import { failedResult, registeredResult } from './task-result.js'
 import { findFile } from './find-file.js'
 import { falseCondition, runModes } from './gate.js'
 import type { HostState } from './host-state.js'
@@ -24,10 +25,15 @@ import { taskRun, type Scope, type TaskRun } from './scope.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
+/** The reason of a task skipped because the run was interrupted before it started on the host. */
+export const NOT_STARTED = 'not started: the run was interrupted'
+
 export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
+  // queued for a free fork when the run was interrupted: it never started
+  if (host.interrupted) return { ...base, status: 'skipped', reason: `${NOT_STARTED} (${pc.run.interrupted})`, durationMs: 0 }
   try {
     const run = taskRun(pc, task, host, scope)
     const { where } = run
@@ -47,7 +53,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       const once = await runOnce(itemRun)
       const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
       results.push(r)
-      emit(pc.run, 'onItemResult', maskResultDiffs(pc.run.masker.maskDeep(stripRegistered(r))))
+      emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
     }
     return finish(run, aggregate(base, results), Date.now() - started)
@@ -162,8 +168,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     storeResultFacts(pc.run, host, outcome.data)
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
-  let registered: Record<string, unknown> = { ...outcome.data, changed: outcome.status === 'changed', failed: outcome.status === 'failed' }
-  if (outcome.msg) registered.msg = outcome.msg
+  let registered = registeredResult(outcome)
   let status = outcome.status
   const withResult = task.register ? { ...vars, [task.register]: registered } : vars
   if (status !== 'unreachable' && status !== 'skipped') {
@@ -186,6 +191,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     reason: outcome.reason,
     changes: outcome.changes,
     output: outcome.output,
+    result: failedResult(status, registered, noLog),
     hidden: noLog || undefined,
     durationMs: 0,
     registered,
@@ -218,8 +224,17 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
       where,
       // facts read ahead are the host's own, read without a task environment
       readAhead: pc.run.readAhead.view(host.name, !local && !env),
+      timeoutMs: taskTimeoutMs(task, vars, where),
     },
   }
+}
+
+/** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */
+function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: AcplayError['where']): number | undefined {
+  if (task.timeout === undefined) return undefined
+  const s = Number(templateValue(task.timeout, vars, where))
+  if (!Number.isFinite(s) || s < 0) throw new AcplayError('E_PARAM', `timeout must be a number of seconds, got ${JSON.stringify(task.timeout)}`, where)
+  return s > 0 ? s * 1000 : undefined
 }
 
 async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promise<ModuleOutcome> {

@@ -7,16 +7,28 @@
  * so the version is left unknown (a later `latest` task in check mode then says "depends on an earlier change").
  */
 import { ModuleFailure } from '../../engine/errors.js'
+import { shellJoin } from '../../engine/connection/quote.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
-import type { Change, Command, FactEffect, Plan } from '../types.js'
+import type { Applied, Change, Command, FactEffect, Plan } from '../types.js'
+import { retriedUpdate } from './update.js'
 
 export interface AptParams {
   name?: string[]
   state: string
-  update_cache: boolean
+  update_cache?: boolean
   cache_valid_time: number
   purge: boolean
   install_recommends?: boolean
+  update_cache_retries?: number
+  update_cache_retry_max_delay?: number
+  default_release?: string
+  dpkg_options?: string
+  fail_on_autoremove?: boolean
+  only_upgrade?: boolean
+  allow_unauthenticated?: boolean
+  allow_downgrade?: boolean
+  allow_change_held_packages?: boolean
+  lock_timeout?: number
 }
 
 export interface Wanted {
@@ -24,8 +36,26 @@ export interface Wanted {
   version?: string
 }
 
-const APT_GET = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120']
-const DPKG_OPTS = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
+const aptGet = (p: AptParams) => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]
+/** Ansible's dpkg_options: "force-confdef,force-confold" -> -o Dpkg::Options::=--force-confdef ... */
+const dpkgOpts = (p: AptParams) =>
+  (p.dpkg_options ?? 'force-confdef,force-confold')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .flatMap((o) => ['-o', `Dpkg::Options::=--${o}`])
+
+;('n=$1; max=$2; shift 2; d=1; i=1; until "$@"; do [ "$i" -ge "$n" ] && exit 1; sleep "$d"; i=$((i + 1)); d=$((d * 2)); [ "$d" -gt "$max" ] && d=$max; done; exit 0')
+
+/** Ansible's message when apt-get fails (its apt module's wording). */
+export function aptFailureMsg(out: Applied): string | undefined {
+  const missing = /^E: Unable to locate package (\S+)$/m.exec(out.stderr)
+  if (missing) return `No package matching '${missing[1]}' is available`
+  const argv = out.failedCommand?.argv
+  if (!argv?.includes('apt-get')) return undefined
+  const err = out.stderr.trim()
+  return argv[argv.length - 1] === 'update' ? `Failed to update apt cache: ${err || 'unknown reason'}` : `'${shellJoin(argv)}' failed: ${err}`
+}
 
 const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
 const show = (pkg: AptPackage | undefined) =>
@@ -43,7 +73,9 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   const cacheNote = p.update_cache && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
   // the stamp (Ubuntu's update-notifier hook writes it; Debian has none) is what cache_valid_time reads next time
   const stamp: Command[] = [{ argv: ['mkdir', '-p', '/var/lib/apt/periodic'] }, { argv: ['touch', '/var/lib/apt/periodic/update-success-stamp'] }]
-  if (update) changes.push({ summary: 'update the apt cache', commands: [{ argv: [...APT_GET, 'update'] }, ...stamp] })
+  if (update) changes.push({ summary: 'update the apt cache', commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]), ...stamp] })
+  // the candidates are unknown until the update runs (this task's, or an earlier source module's)
+  const fresh = update || !!facts.sourcesChanged
 
   const install: Wanted[] = []
   const remove: string[] = []
@@ -71,6 +103,10 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       continue
     }
     const installed = pkg.status === 'installed'
+    if (p.only_upgrade && !installed) {
+      okNotes.push(`${w.name} is not installed (only_upgrade: left alone)`)
+      continue
+    }
     if (p.state === 'latest' && installed && pkg.version === undefined && fromEffects.has(w.name)) {
       dependsOnEarlier = true
       continue
@@ -78,25 +114,25 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
     const target = w.version ?? (p.state === 'latest' || !installed ? pkg.candidate : pkg.version)
     if (
       installed &&
-      !update &&
+      !fresh &&
       (w.version ? pkg.version === w.version : p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)
     ) {
       okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version})`)
       continue
     }
-    if (installed && update && p.state === 'present' && (!w.version || pkg.version === w.version)) {
+    if (installed && fresh && p.state === 'present' && (!w.version || pkg.version === w.version)) {
       okNotes.push(`${w.name} is installed (${pkg.version})`)
       continue
     }
-    if (!installed && !w.version && target === undefined && !update) {
+    if (!installed && !w.version && target === undefined && !fresh) {
       throw new ModuleFailure(`no package matching '${w.name}' is available (is the apt cache up to date? try update_cache: true)`)
     }
     install.push(w)
-    const version = update && !w.version ? undefined : target
+    const version = fresh && !w.version ? undefined : target
     const verb = !installed ? 'install' : p.state === 'latest' && !w.version ? 'upgrade' : 'change'
     summaries.push(
-      update && !w.version
-        ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the cache update${target ? `; now ${target}` : ''})`
+      fresh && !w.version
+        ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the ${update ? 'cache update' : 'source change of an earlier task'}${target ? `; now ${target}` : ''})`
         : `${verb} ${w.name}${installed ? ` ${pkg.version} ->` : ''} ${version ?? ''}`.trim(),
     )
     const now: AptPackage = { name: w.name, status: 'installed', ...(version ? { version, candidate: version } : {}) }
@@ -108,10 +144,19 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   const diff = { path: 'dpkg packages', before: before.join(''), after: after.join('') }
   if (install.length) {
     const rec = p.install_recommends === undefined ? [] : p.install_recommends ? ['-o', 'APT::Install-Recommends=true'] : ['--no-install-recommends']
-    const cmd: Command = { argv: [...APT_GET, ...DPKG_OPTS, ...rec, 'install', '--', ...install.map(label)] }
+    const flags = [
+      ...rec,
+      ...(p.only_upgrade ? ['--only-upgrade'] : []),
+      ...(p.fail_on_autoremove ? ['--no-remove'] : []),
+      ...(p.allow_unauthenticated ? ['--allow-unauthenticated'] : []),
+      ...(p.allow_downgrade ? ['--allow-downgrades'] : []),
+      ...(p.allow_change_held_packages ? ['--allow-change-held-packages'] : []),
+      ...(p.default_release ? ['-t', p.default_release] : []),
+    ]
+    const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), ...flags, 'install', '--', ...install.map(label)] }
     changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects })
   } else if (remove.length) {
-    const cmd: Command = { argv: [...APT_GET, ...DPKG_OPTS, p.purge ? 'purge' : 'remove', '--', ...remove] }
+    const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), p.purge ? 'purge' : 'remove', '--', ...remove] }
     changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects })
   }
   if (dependsOnEarlier) {

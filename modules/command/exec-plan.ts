@@ -5,10 +5,11 @@
  */
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
+import { streams } from '../../engine/apply-outcome.js'
 import { shellJoin } from '../../engine/connection/quote.js'
-import type { ExecResult } from '../../engine/connection/types.js'
 import { pathStat } from '../facts/path.js'
-import type { Command, ModuleContext, Outcome, Plan } from '../types.js'
+import type { Applied, Command, ModuleContext, Outcome, Plan } from '../types.js'
+import { runTimes } from './times.js'
 
 export interface ExecParams {
   chdir?: string
@@ -26,6 +27,10 @@ export const execReturns = (cmd: string) => ({
   stdout_lines: 'stdout split into lines',
   stderr_lines: 'stderr split into lines',
   cmd,
+  start: "when the command started ('%Y-%m-%d %H:%M:%S.%f', the controller's clock; null when it did not run)",
+  end: 'when the command ended (same format)',
+  delta: "how long it ran ('0:00:00.016082')",
+  msg: "'non-zero return code' on failure; '' on success; why it did not run (creates/removes)",
 })
 
 export const EXEC_PARAMS = {
@@ -34,6 +39,7 @@ export const EXEC_PARAMS = {
   removes: { type: 'path', description: 'a path; if it does not exist, the command is not run (relative to chdir)' },
   stdin: { type: 'str', description: "text fed to the command's standard input" },
   stdin_add_newline: { type: 'bool', default: true, description: 'append a newline to stdin' },
+  strip_empty_ends: { type: 'bool', default: true, description: 'strip the trailing newlines (empty lines) from stdout and stderr' },
 } as const
 
 const resolve = (path: string, chdir?: string) => (chdir && !path.startsWith('/') ? posix.join(chdir, path) : path)
@@ -46,34 +52,47 @@ export function execCommand(argv: string[], p: ExecParams): Command {
   return cmd
 }
 
-export async function planExec(argv: string[], shown: string, p: ExecParams, ctx: ModuleContext): Promise<Plan> {
+/** Plans `argv`; `cmd` is what the result calls it (command: the argv list; shell: the script). */
+export async function planExec(argv: string[], cmd: string | string[], p: ExecParams, ctx: ModuleContext): Promise<Plan> {
   if (argv.length === 0) throw new ModuleFailure('no command given (cmd is empty)')
   if (p.chdir !== undefined && !p.chdir.startsWith('/')) throw new ModuleFailure(`argument 'chdir' must be an absolute path, got ${JSON.stringify(p.chdir)}`)
-  const skipped = (why: string): Plan => ({
+  // Ansible's result when creates/removes decide not to run
+  const skipped = (why: string, path: string): Plan => ({
     kind: 'ok',
     reason: why,
-    data: { rc: 0, stdout: why, stderr: '', stdout_lines: [why], stderr_lines: [], cmd: shown, changed: false },
+    data: {
+      cmd,
+      rc: 0,
+      ...streams({ stdout: why, stderr: '' }),
+      start: null,
+      end: null,
+      delta: null,
+      msg: `Did not run command since '${path}' ${why.endsWith('exists') ? 'exists' : 'does not exist'}`,
+    },
   })
   if (p.creates !== undefined) {
     const path = resolve(p.creates, p.chdir)
-    if ((await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} exists`)
+    if ((await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} exists`, path)
   }
   if (p.removes !== undefined) {
     const path = resolve(p.removes, p.chdir)
-    if (!(await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} does not exist`)
+    if (!(await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} does not exist`, path)
   }
-  return { kind: 'change', changes: [{ summary: `run ${shown}`, commands: [execCommand(argv, p)] }], data: { cmd: shown } }
+  const shown = typeof cmd === 'string' ? cmd : shellJoin(cmd)
+  return { kind: 'change', changes: [{ summary: `run ${shown}`, commands: [execCommand(argv, p)] }], data: { cmd } }
 }
 
-const strip = (s: string) => s.replace(/[\r\n]+$/, '')
-const lines = (s: string) => (s === '' ? [] : s.split(/\r?\n/))
+// Python's splitlines: a final line ending makes no empty last line
+const splitLines = (s: string) => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/))
 
-/** Ansible's result shape; a non-zero rc fails the task. */
-export function interpretExec(cmd: string | string[], out: ExecResult): Outcome {
-  const stdout = strip(out.stdout)
-  const stderr = strip(out.stderr)
-  const data = { rc: out.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), cmd }
-  return out.rc === 0 ? { failed: false, data } : { failed: true, msg: 'non-zero return code', data }
+/**
+ * Ansible's result shape (a failed command changed the host too: it ran); a non-zero rc fails the
+ * task. `stripEmptyEnds`: Ansible's strip_empty_ends (false keeps the output's trailing newlines).
+ */
+export function interpretExec(cmd: string | string[], out: Applied, stripEmptyEnds = true): Outcome {
+  const shown = stripEmptyEnds
+    ? streams(out)
+    : { stdout: out.stdout, stderr: out.stderr, stdout_lines: splitLines(out.stdout), stderr_lines: splitLines(out.stderr) }
+  const data = { cmd, rc: out.rc, ...shown, ...runTimes(out.startUs, out.endUs), changed: true }
+  return out.rc === 0 ? { failed: false, data: { ...data, msg: '' } } : { failed: true, msg: 'non-zero return code', data }
 }
-
-export { shellJoin }

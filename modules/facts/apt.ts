@@ -20,6 +20,8 @@ export interface AptPackages {
   packages: Record<string, AptPackage>
   /** seconds since the last successful `apt-get update` (stamp, else the lists' mtime); undefined: never, or the sources changed since */
   cacheAgeS?: number
+  /** check mode: an earlier task changed the sources or keys, so the candidates will differ (never read from the host) */
+  sourcesChanged?: boolean
 }
 
 export type AptMode = 'present' | 'latest' | 'absent'
@@ -27,8 +29,8 @@ export type AptMode = 'present' | 'latest' | 'absent'
 /** Debian package names (policy 5.6.1); anything else is rejected before it reaches a host. */
 export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/
 
-// $1: mode; the rest: names (validated, never spliced into the script).
-const SCRIPT = `mode=$1; shift
+// $1: mode; $2: the default release ('' for none); the rest: names (validated, never spliced into the script).
+const SCRIPT = `mode=$1; rel=$2; shift 2
 q=; [ $# -eq 0 ] || q=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$@" 2>/dev/null) || true
 printf '%s\\n' "$q"
 now=$(date +%s)
@@ -41,7 +43,10 @@ for p in "$@"; do
   if [ "$mode" = latest ] || ! printf '%s\\n' "$q" | awk -F'\\t' -v p="$p" '$1 == p && $2 ~ /^ii/ { f = 1 } END { exit !f }'; then set -- "$@" "$p"; fi
   shift
 done
-[ $# -eq 0 ] || LC_ALL=C apt-cache policy "$@" 2>/dev/null || true`
+[ $# -eq 0 ] && exit 0
+# apt-get -t RELEASE pins that release at 990: the candidate apt-cache shows under the same option
+if [ -n "$rel" ]; then set -- -o "APT::Default-Release=$rel" policy "$@"; else set -- policy "$@"; fi
+LC_ALL=C apt-cache "$@" 2>/dev/null || true`
 
 function statusOf(abbrev: string): AptPackage['status'] {
   if (abbrev.startsWith('ii')) return 'installed'
@@ -66,10 +71,10 @@ export function parsePolicy(text: string): Record<string, string | undefined> {
   return out
 }
 
-export const aptPackages: Fact<AptPackages, [string[], AptMode]> = {
+export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
   name: 'apt.packages',
-  key: (names, mode) => `${mode}:${names.join(',')}`,
-  command: (names, mode) => shScript(SCRIPT, mode, ...names),
+  key: (names, mode, release) => `${mode}:${release ? `${release}:` : ''}${names.join(',')}`,
+  command: (names, mode, release) => shScript(SCRIPT, mode, release ?? '', ...names),
   parse(out, names) {
     if (out.rc !== 0) throw new Error(`cannot read package state: ${out.stderr.trim() || `exit ${out.rc}`}`)
     const [head = '', policy = ''] = out.stdout.split('@@policy\n')

@@ -1,5 +1,6 @@
 /** The state of one path on the host (lstat: links are reported as links), plus a sha256 for files. */
 import { createHash } from 'node:crypto'
+import { ChangedWhileRead } from '../../engine/errors.js'
 import { shScript, type Fact } from '../types.js'
 
 export interface PathStat {
@@ -80,6 +81,19 @@ for p; do [ -f "$p" ] && [ ! -L "$p" ] && [ -r "$p" ] && set -- "$@" "$p"; done
 shift $m
 [ $# -eq 0 ] || sha256sum -z -- "$@"`
 
+/**
+ * STATS_SCRIPT, hashing without touching the access times (O_NOATIME through dd; a file the caller
+ * may not open so falls back to a plain read), for the file module when it manages access_time: a
+ * read must not move what it compares.
+ */
+const STATS_NOATIME_SCRIPT = STATS_SCRIPT.replace(
+  '[ $# -eq 0 ] || sha256sum -z -- "$@"',
+  `for p; do
+  if dd if="$p" iflag=noatime count=0 status=none 2>/dev/null; then h=$(dd if="$p" iflag=noatime status=none | sha256sum); else h=$(sha256sum < "$p"); fi
+  printf '%s  %s\\000' "\${h%% *}" "$p"
+done`,
+)
+
 /** STATS_SCRIPT's output for `count` paths; `rest` is what a script printed after it. */
 function parseStats(stdout: string, count: number): PathStats & { rest: string[] } {
   const parts = stdout.split('\0')
@@ -87,7 +101,7 @@ function parseStats(stdout: string, count: number): PathStats & { rest: string[]
   const kinds = kindLine.slice(1)
   if (!kindLine.startsWith('k') || kinds.length !== count) throw new Error('unexpected output')
   const existing = [...kinds].filter((k) => k !== 'a').length
-  if (lines.length !== existing) throw new Error('a path changed while it was read')
+  if (lines.length !== existing) throw new ChangedWhileRead('a path changed while it was read')
   const [, , user = '', group = ''] = self.split('|')
   let part = 1
   let line = 0
@@ -108,7 +122,7 @@ function parseStats(stdout: string, count: number): PathStats & { rest: string[]
   }
   for (const st of files) {
     const sha = (parts[part++] ?? '').slice(0, 64)
-    if (!/^[0-9a-f]{64}$/.test(sha)) throw new Error('a file changed while it was read')
+    if (!/^[0-9a-f]{64}$/.test(sha)) throw new ChangedWhileRead('a file changed while it was read')
     st.sha256 = sha
   }
   return { user, group, stats, rest: parts.slice(part) }
@@ -172,9 +186,18 @@ export const pathStats: Fact<PathStats, [string[]]> = {
       if (rest.join('') !== '') throw new Error('unexpected output')
       return { user, group, stats }
     } catch (e) {
-      throw new Error(`cannot stat ${paths.join(', ')}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
+      const msg = `cannot stat ${paths.join(', ')}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`
+      throw e instanceof ChangedWhileRead && !out.stderr.trim() ? new ChangedWhileRead(msg) : new Error(msg)
     }
   },
+}
+
+/** pathStats without moving access times (see STATS_NOATIME_SCRIPT). */
+export const pathStatsNoAtime: Fact<PathStats, [string[]]> = {
+  name: 'path.stats.noatime',
+  key: (paths) => JSON.stringify(paths),
+  command: (paths) => shScript(STATS_NOATIME_SCRIPT, ...paths),
+  parse: (out, paths) => pathStats.parse(out, paths),
 }
 
 /** A file's stat and its whole content (lineinfile reads it to edit it). */
@@ -196,7 +219,8 @@ export const pathContent: Fact<PathContent, [string]> = {
       read = parseStats(out.stdout, 1)
       if (read.rest.length !== 1) throw new Error('unexpected output')
     } catch (e) {
-      throw new Error(`cannot read ${path}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`)
+      const msg = `cannot read ${path}: ${out.stderr.trim() || (out.rc ? `rc ${out.rc}` : (e as Error).message)}`
+      throw e instanceof ChangedWhileRead && !out.stderr.trim() ? new ChangedWhileRead(msg) : new Error(msg)
     }
     const {
       user,
@@ -207,8 +231,10 @@ export const pathContent: Fact<PathContent, [string]> = {
     if (stat.type !== 'file') return { user, group, stat }
     const bytes = Buffer.from(b64.trim(), 'base64')
     // an unreadable file gives no checksum and no bytes: never mistake it for an empty file
-    if (createHash('sha256').update(bytes).digest('hex') !== stat.sha256)
-      throw new Error(`cannot read ${path}: ${out.stderr.trim() || 'permission denied or changed while reading'}`)
+    if (createHash('sha256').update(bytes).digest('hex') !== stat.sha256) {
+      if (out.stderr.trim()) throw new Error(`cannot read ${path}: ${out.stderr.trim()}`)
+      throw new ChangedWhileRead(`${path} changed while it was read`)
+    }
     return { user, group, stat, text: bytes.toString('utf8') }
   },
 }

@@ -23,6 +23,8 @@ export interface RoleState {
   password?: string | null
   /** extract(epoch from rolvaliduntil)::text ("Infinity"), or null */
   validUntil?: string | null
+  /** COMMENT ON ROLE, or null */
+  comment?: string | null
 }
 
 export interface RoleFact {
@@ -43,7 +45,7 @@ export const pgRoleFact: Fact<RoleFact, [Login, string, string?]> = {
       login,
       `SELECT coalesce((SELECT json_build_object('exists', true, 'superuser', rolsuper, 'createrole', rolcreaterole, 'createdb', rolcreatedb,
   'inherit', rolinherit, 'login', rolcanlogin, 'replication', rolreplication, 'bypassrls', rolbypassrls, 'connlimit', rolconnlimit,
-  'password', rolpassword, 'validuntil', ${EPOCH('rolvaliduntil')}) FROM pg_authid WHERE rolname = ${quoteLiteral(name)}), '{"exists": false}'::json);
+  'password', rolpassword, 'validuntil', ${EPOCH('rolvaliduntil')}, 'comment', shobj_description(oid, 'pg_authid')) FROM pg_authid WHERE rolname = ${quoteLiteral(name)}), '{"exists": false}'::json);
 SELECT json_build_object('encryption', current_setting('password_encryption')${expires === undefined ? '' : `, 'expires', ${EPOCH(`${quoteLiteral(expires)}::timestamptz`)}`});`,
     ),
   parse(out, _login, name, expires) {
@@ -65,6 +67,7 @@ SELECT json_build_object('encryption', current_setting('password_encryption')${e
           connLimit: Number(r.connlimit),
           password: (r.password as string | null) ?? null,
           validUntil: (r.validuntil as string | null) ?? null,
+          comment: (r.comment as string | null) ?? null,
         }
       : { exists: false }
     return {
@@ -81,6 +84,8 @@ export interface DbState {
   encoding?: string
   collate?: string
   ctype?: string
+  connLimit?: number
+  tablespace?: string
 }
 
 export interface DbFact {
@@ -96,14 +101,17 @@ export const pgDbFact: Fact<DbFact, [Login, string, string?]> = {
     psql(
       login,
       `SELECT coalesce((SELECT json_build_object('exists', true, 'owner', pg_get_userbyid(datdba), 'encoding', pg_encoding_to_char(encoding),
-  'collate', datcollate, 'ctype', datctype) FROM pg_database WHERE datname = ${quoteLiteral(name)}), '{"exists": false}'::json);
+  'collate', datcollate, 'ctype', datctype, 'connlimit', datconnlimit,
+  'tablespace', (SELECT spcname FROM pg_tablespace WHERE oid = dattablespace)) FROM pg_database WHERE datname = ${quoteLiteral(name)}), '{"exists": false}'::json);
 SELECT json_build_object('owner_exists', ${owner === undefined ? 'true' : `EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(owner)})`});`,
     ),
   parse(out, _login, name) {
     const stdout = psqlOutput(out, `database ${name}`)
-    const d = jsonLine<DbState>(stdout, 0, `database ${name}`)
+    const d = jsonLine<DbState & { connlimit?: number }>(stdout, 0, `database ${name}`)
     const o = jsonLine<{ owner_exists: boolean }>(stdout, 1, `database ${name}`)
-    const db: DbState = d.exists ? { exists: true, owner: d.owner, encoding: d.encoding, collate: d.collate, ctype: d.ctype } : { exists: false }
+    const db: DbState = d.exists
+      ? { exists: true, owner: d.owner, encoding: d.encoding, collate: d.collate, ctype: d.ctype, connLimit: d.connlimit, tablespace: d.tablespace }
+      : { exists: false }
     return { db, ownerExists: o.owner_exists }
   },
 }

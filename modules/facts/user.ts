@@ -24,8 +24,15 @@ export interface UserInfo {
   home?: string
   shell?: string
   homeExists?: boolean
-  /** sha256 hex of the shadow hash field; null when /etc/shadow is unreadable (no root) */
+  /** sha256 hex of the shadow hash field without its leading '!' (the lock); null when /etc/shadow is unreadable (no root) */
   passwordDigest?: string | null
+  /** the shadow hash starts with '!' (usermod -L); undefined when unreadable */
+  locked?: boolean
+  /** shadow's minimum and maximum password age (days; undefined: empty field or unreadable) */
+  passwordMin?: number
+  passwordMax?: number
+  /** the account expiry, days since the epoch (-1: none; undefined: unreadable) */
+  expires?: number
 }
 
 // The name is a positional argument, never spliced into the script. Fields are cut with parameter
@@ -39,12 +46,16 @@ printf 'groups %s\\n' "$g"
 h=\${e#*:*:*:*:*:}; h=\${h%%:*}
 if [ -d "$h" ]; then echo home yes; else echo home no; fi
 if [ -r /etc/shadow ]; then
-  s=$(getent shadow -- "$n"); s=\${s#*:}; s=\${s%%:*}
+  a=$(getent shadow -- "$n"); a=\${a#*:}; s=\${a%%:*}
+  case $s in '!'*) echo locked yes;; *) echo locked no;; esac
+  while case $s in '!'*) true;; *) false;; esac; do s=\${s#!}; done
   d=$(printf '%s' "$s" | sha256sum)
   printf 'shadow %s\\n' "\${d%% *}"
+  printf 'aging %s\\n' "\${a#*:*:}"
 else echo shadow unreadable; fi`
 
-export const passwordDigest = (hash: string): string => createHash('sha256').update(hash).digest('hex')
+/** The digest a hash is compared by: without its leading '!'s, as Ansible compares (the lock is password_lock's). */
+export const passwordDigest = (hash: string): string => createHash('sha256').update(hash.replace(/^!+/, '')).digest('hex')
 
 export const userInfo: Fact<UserInfo, [string]> = {
   name: 'user.info',
@@ -64,6 +75,10 @@ export const userInfo: Fact<UserInfo, [string]> = {
     const group = lines.get('group') ?? ''
     const groups = (lines.get('groups') ?? '').split(' ').filter((g) => g && g !== group)
     const shadow = lines.get('shadow')
+    // min:max:warn:inactive:expire:reserved
+    const [min = '', max = '', , , expire = ''] = (lines.get('aging') ?? '').split(':')
+    const num = (v: string) => (v === '' ? undefined : Number(v))
+    const readable = shadow !== undefined && shadow !== 'unreadable'
     return {
       exists: true,
       name: uname,
@@ -75,7 +90,10 @@ export const userInfo: Fact<UserInfo, [string]> = {
       home,
       shell,
       homeExists: lines.get('home') === 'yes',
-      passwordDigest: shadow === undefined || shadow === 'unreadable' ? null : shadow,
+      passwordDigest: readable ? shadow : null,
+      ...(readable
+        ? { locked: lines.get('locked') === 'yes', passwordMin: num(min), passwordMax: num(max), expires: expire === '' ? -1 : Number(expire) }
+        : {}),
     }
   },
 }

@@ -12,7 +12,8 @@ import { pathTree, type Tree, type TreeEntry } from '../facts/tree.js'
 import type { Change, FactEffect, ModuleContext, Plan } from '../types.js'
 import { planAttrs, type AttrWant } from './attrs.js'
 import { contentDiff, currentBytes } from './diff-text.js'
-import type { LocalEntry } from './local-tree.js'
+import { localBytes, type LocalBytes } from './local-file.js'
+import { entrySha256, type LocalEntry } from './local-tree.js'
 import { fmtMode, resolveMode, type ModeSpec } from './mode.js'
 import { fileEffects } from './stat.js'
 
@@ -77,7 +78,9 @@ export async function planTreeCopy(ctx: ModuleContext, a: TreeCopyArgs): Promise
     files++
     if (r && r.type === 'directory') throw new ModuleFailure(`cannot copy file to ${path}: a directory is in the way`)
     if (r && !a.force) continue
-    if (r && r.type === 'file' && r.sha256 === l.sha256) {
+    // the local checksum is read only when it can decide something (same size there, or check mode's effects)
+    const sha = r?.type === 'file' && r.size === l.size ? entrySha256(l) : ctx.check ? entrySha256(l) : undefined
+    if (r && r.type === 'file' && sha !== undefined && r.sha256 === sha) {
       const attrs = planAttrs(path, statOf(r), a.want, { srcMode: l.mode })
       if (attrs.commands.length === 0) continue
       after[rel] = { ...r, owner: attrs.owner ?? r.owner, group: attrs.group ?? r.group, mode: attrs.mode }
@@ -93,22 +96,27 @@ export async function planTreeCopy(ctx: ModuleContext, a: TreeCopyArgs): Promise
     const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, exists ? parseInt(r.mode, 8) : undefined, false, l.mode)) : exists ? r.mode : '0644'
     const owner = a.want.owner ?? (exists ? r.owner : (remote.user ?? ''))
     const group = a.want.group ?? (exists ? r.group : (remote.group ?? ''))
-    const content = l.content!
-    after[rel] = { type: 'file', mode, owner, group, size: content.length, sha256: l.sha256 }
-    const text = content.includes(0) ? undefined : content.toString('utf8')
+    // a vault file's plaintext was read with the tree; any other file now (or streamed when large)
+    const bytes: LocalBytes = l.content ? { content: l.content, size: l.size } : localBytes(l.path, l.size, false)
+    const content = 'content' in bytes ? bytes.content : undefined
+    after[rel] = { type: 'file', mode, owner, group, size: l.size, sha256: sha }
+    const text = !content || content.includes(0) ? undefined : content.toString('utf8')
     const before = ctx.diff && exists ? await currentBytes(ctx, path, statOf(r)) : undefined
     fileChanges.push({
       summary: `${exists ? 'update' : 'create'} ${path}`,
       commands: [],
       upload: {
         content,
+        source: 'source' in bytes ? { ...bytes.source, sha256: sha } : undefined,
         dest: path,
         owner: a.want.owner ?? (exists ? r.owner : undefined),
         group: a.want.group ?? (exists ? r.group : undefined),
         mode,
         secret: a.secret || undefined,
       },
-      diff: ctx.diff ? contentDiff(path, before, content, { secret: a.secret, attrs: exists ? undefined : { state: ['absent', 'file'] } }) : undefined,
+      diff: ctx.diff
+        ? contentDiff(path, before, content ?? { size: l.size }, { secret: a.secret, attrs: exists ? undefined : { state: ['absent', 'file'] } })
+        : undefined,
       effects: fileEffects(path, statOf(after[rel]!), text),
     })
   }

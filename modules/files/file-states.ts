@@ -12,6 +12,7 @@ import type { Change, Command, FactEffect, Plan } from '../types.js'
 import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { fmtMode, resolveMode } from './mode.js'
 import { ancestors, sha256, type Stats } from './stat.js'
+import { planTimes, type PathTimes, type TimeWant } from './times.js'
 
 export interface FileArgs {
   path: string
@@ -135,26 +136,64 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
   })
 }
 
-/** touch: Ansible reports it changed every time (it updates the times); acplay keeps that. */
-export function planTouch(a: FileArgs, stats: Stats): Plan {
+/**
+ * touch: the times as wanted (Ansible's defaults for touch: both now, so a plain touch is changed
+ * every time; with `preserve` an existing file only gets its owner/group/mode) and a missing file
+ * created empty.
+ */
+export function planTouch(a: FileArgs, stats: Stats, times: { m: TimeWant; a: TimeWant; now?: PathTimes }): Plan {
   const st = subject(stats.get(a.path), a.follow)
-  const exists = st.exists
-  const cur = exists && st.mode ? parseInt(st.mode, 8) : undefined
-  const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, cur, st.type === 'directory')) : exists ? st.mode! : '0644'
+  if (st.exists) {
+    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link' })
+    const t = planTimes(a.path, times.m, times.a, times.now)
+    if (attrs.commands.length === 0 && t.commands.length === 0) return ok(`${a.path} exists with the wanted times, ${describeAttrs(st)}`)
+    const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
+    const both = times.m.kind === 'now' && times.a.kind === 'now'
+    return change({
+      summary: both ? `touch ${a.path}` : `set ${Object.keys({ ...attrs.attrs, ...t.attrs }).join(', ')} of ${a.path}`,
+      commands: [...attrs.commands, ...t.commands],
+      diff: { path: a.path, before: '', after: '', attrs: { ...attrs.attrs, ...t.attrs } },
+      effects: [{ fact: 'path.stat', key: a.path, value: after }],
+    })
+  }
+  const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, undefined, false)) : '0644'
   const commands: Command[] = [{ argv: ['touch', '--', a.path] }]
   if (a.want.owner || a.want.group) commands.push({ argv: ['chown', '--', ownerSpec(a.want), a.path] })
-  if (a.want.mode || !exists) commands.push({ argv: ['chmod', '--', mode, a.path] })
-  const after: PathStat = exists
-    ? { ...st, mode, owner: a.want.owner ?? st.owner, group: a.want.group ?? st.group }
-    : { exists: true, type: 'file', mode, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group, size: 0, sha256: sha256('') }
-  const effects: FactEffect[] = [{ fact: 'path.stat', key: a.path, value: after }]
-  if (!exists) effects.push({ fact: 'path.content', key: a.path, value: { user: '', group: '', stat: after, text: '' } })
+  commands.push({ argv: ['chmod', '--', mode, a.path] })
+  // a new file has the current times; only explicit ones are set after
+  commands.push(
+    ...planTimes(a.path, times.m.kind === 'at' ? times.m : { kind: 'preserve' }, times.a.kind === 'at' ? times.a : { kind: 'preserve' }, undefined).commands,
+  )
+  const after: PathStat = {
+    exists: true,
+    type: 'file',
+    mode,
+    owner: a.want.owner ?? stats.user,
+    group: a.want.group ?? stats.group,
+    size: 0,
+    sha256: sha256(''),
+  }
   return change({
-    summary: `${exists ? 'touch' : 'create empty file'} ${a.path}`,
+    summary: `create empty file ${a.path}`,
     commands,
-    diff: { path: a.path, before: '', after: '', attrs: exists ? { times: ['old', 'now'] } : { state: ['absent', 'file'] } },
-    effects,
+    diff: { path: a.path, before: '', after: '', attrs: { state: ['absent', 'file'] } },
+    effects: [
+      { fact: 'path.stat', key: a.path, value: after },
+      { fact: 'path.content', key: a.path, value: { user: '', group: '', stat: after, text: '' } },
+    ],
   })
+}
+
+/** modification_time / access_time on a path another state planned (file, directory, link, hard): appended to its plan. */
+export function withTimes(plan: Plan, path: string, m: TimeWant, at: TimeWant, now: PathTimes | undefined): Plan {
+  const t = planTimes(path, m, at, now)
+  if (t.commands.length === 0) return plan
+  const c: Change = {
+    summary: `set ${Object.keys(t.attrs).join(', ')} of ${path}`,
+    commands: t.commands,
+    diff: { path, before: '', after: '', attrs: t.attrs },
+  }
+  return plan.kind === 'ok' ? { kind: 'change', changes: [c], data: plan.data } : { ...plan, changes: [...plan.changes, c] }
 }
 
 export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {

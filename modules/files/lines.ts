@@ -4,6 +4,8 @@
  * last insertafter match / before the last insertbefore match (first with firstmatch), else at EOF.
  * Lines are matched without their line ending, which gives Python's `$` semantics.
  */
+import { expand, pyRegex } from './py-regex.js'
+
 export interface LineArgs {
   line?: string
   regexp?: RegExp
@@ -14,27 +16,8 @@ export interface LineArgs {
   firstmatch?: boolean
 }
 
-/** Python regex syntax that JS spells differently: (?P<n>..) and (?P=n). */
-export function pyRegex(src: string, name: string): RegExp {
-  const js = src.replace(/\(\?P</g, '(?<').replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
-  try {
-    return new RegExp(js)
-  } catch (e) {
-    throw new Error(`argument '${name}' is not a valid regular expression: ${(e as Error).message}`)
-  }
-}
-
 export const splitLines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? []
 const bare = (l: string) => l.replace(/[\r\n]+$/, '')
-
-/** Python's match.expand: \1, \g<1>, \g<name>, and \n \t \\ escapes; unmatched groups are empty. */
-export function expand(m: RegExpExecArray, template: string): string {
-  return template.replace(/\\(g<([^>]+)>|\d{1,2}|[ntr\\])/g, (_all, what: string, g?: string) => {
-    if (g !== undefined) return (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? ''
-    if (/^\d/.test(what)) return m[Number(what)] ?? ''
-    return { n: '\n', t: '\t', r: '\r', '\\': '\\' }[what] ?? what
-  })
-}
 
 export function present(text: string, a: LineArgs): { text: string; changed: boolean; msg: string } {
   const lines = splitLines(text)

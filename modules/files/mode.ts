@@ -43,6 +43,17 @@ export function parseMode(raw: unknown, name = 'mode', allowPreserve = false): M
   return { kind: 'symbolic', text: s }
 }
 
+/** ParamDef.check for mode-like arguments: the message parseMode would fail with, at load time. */
+export function modeCheck(value: unknown, name: string): string | undefined {
+  try {
+    parseMode(value, name, true)
+    return undefined
+  } catch (e) {
+    if (e instanceof ModeError) return e.message
+    throw e
+  }
+}
+
 export const fmtMode = (bits: number): string => (bits & PERM_BITS).toString(8).padStart(4, '0')
 
 /** The mode bits `spec` yields for a path whose current mode is `current` (undefined: new path). */

@@ -1,6 +1,6 @@
 /** Reading paths for the file modules: one round trip, with check mode's effects laid over it. */
 import { createHash } from 'node:crypto'
-import { pathStats, pathContent, type PathContent, type PathStat } from '../facts/path.js'
+import { pathContent, pathStats, pathStatsNoAtime, type PathContent, type PathStat } from '../facts/path.js'
 import type { FactEffect, ModuleContext } from '../types.js'
 
 export interface Stats {
@@ -10,9 +10,9 @@ export interface Stats {
 }
 
 /** stat of every path in ONE command; an effect recorded by an earlier (unapplied) task wins. */
-export async function statPaths(ctx: ModuleContext, paths: string[]): Promise<Stats> {
+export async function statPaths(ctx: ModuleContext, paths: string[], opts: { noatime?: boolean } = {}): Promise<Stats> {
   const uniq = [...new Set(paths)]
-  const read = await ctx.fact(pathStats, uniq)
+  const read = await ctx.fact(opts.noatime ? pathStatsNoAtime : pathStats, uniq)
   const byPath = new Map<string, PathStat>()
   for (const [i, p] of uniq.entries()) byPath.set(p, (ctx.effect('path.stat', p) as PathStat | undefined) ?? read.stats[i]!)
   return { user: read.user, group: read.group, get: (p) => byPath.get(p) ?? { exists: false } }

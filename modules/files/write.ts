@@ -5,6 +5,7 @@
  * Effects recorded: path.stat(dest) = { exists, type: 'file', mode, owner, group, sha256, size }
  * and path.content(dest) (the new text) for text files.
  */
+import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
 import type { Change, Plan } from '../types.js'
@@ -13,11 +14,14 @@ import { contentDiff, currentBytes } from './diff-text.js'
 import { fmtMode, resolveMode } from './mode.js'
 import { shlexSplit } from '../../engine/connection/shlex.js'
 import { fileEffects, sha256, type Stats } from './stat.js'
-import type { ModuleContext } from '../types.js'
+import type { LocalFile, ModuleContext } from '../types.js'
+import { sha256File } from './local-file.js'
 
 export interface WriteArgs {
   dest: string
-  content: Buffer
+  /** the new content; or `source`, a large control-side file streamed when applied (never read whole) */
+  content?: Buffer
+  source?: LocalFile
   want: AttrWant
   /** for mode=preserve: the source file's mode bits */
   srcMode?: number
@@ -46,19 +50,33 @@ export function validateArgv(validate: string | undefined): string[] | undefined
   }
 }
 
+/**
+ * The new content's sha256. A streamed source is read for it only when it can decide something: a
+ * file of the same size is there (maybe a no-op), or check mode records it for later tasks. Else
+ * the stream checksums it while sending: a changed copy reads the file once.
+ */
+async function newChecksum(ctx: ModuleContext, a: WriteArgs, st: PathStat, size: number): Promise<string | undefined> {
+  if (a.content) return sha256(a.content)
+  const src = a.source!
+  const decides = ctx.check || (st.exists && st.type === 'file' && st.size === size)
+  if (decides) src.sha256 ??= await sha256File(src.path)
+  return src.sha256
+}
+
 // No checksum in summaries or reasons: of a file holding a password it would be a guessing oracle.
 export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats): Promise<Plan> {
   const st = stats.get(a.dest)
   if (st.exists && st.type === 'directory') throw new ModuleFailure(`dest ${a.dest} is a directory`)
   if (st.exists && a.force === false) return { kind: 'ok', reason: `${a.dest} exists (force=no: its content is left alone)` }
-  const newSha = sha256(a.content)
+  const size = a.content ? a.content.length : a.source!.size
+  const newSha = await newChecksum(ctx, a, st, size)
   const validate = validateArgv(a.validate)
   // like Ansible's copy (follow=no): a link at dest is replaced by the file, not written through
   const target: PathStat = st
-  if (target.exists && target.type === 'file' && target.sha256 === newSha) {
+  if (target.exists && target.type === 'file' && newSha !== undefined && target.sha256 === newSha) {
     const attrs = planAttrs(a.dest, target, a.want, { srcMode: a.srcMode })
     const after: PathStat = { ...target, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
-    if (attrs.commands.length === 0) return { kind: 'ok', reason: `${a.dest} has the wanted content (${a.content.length} bytes), ${describeAttrs(target)}` }
+    if (attrs.commands.length === 0) return { kind: 'ok', reason: `${a.dest} has the wanted content (${size} bytes), ${describeAttrs(target)}` }
     return {
       kind: 'change',
       changes: [
@@ -84,19 +102,20 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
     if (group !== target.group && a.want.group !== undefined && String(target.gid) !== group) attrs.group = [target.group ?? '', group!]
     if (mode !== target.mode) attrs.mode = [target.mode ?? '', mode]
   } else attrs.state = ['absent', 'file']
-  const after: PathStat = { exists: true, type: 'file', mode, owner, group, sha256: newSha, size: a.content.length }
+  const after: PathStat = { exists: true, type: 'file', mode, owner, group, sha256: newSha, size }
   if (/^\d+$/.test(owner ?? '')) after.uid = Number(owner)
   if (/^\d+$/.test(group ?? '')) after.gid = Number(group)
-  const text = a.content.includes(0) ? undefined : a.content.toString('utf8')
+  const text = !a.content || a.content.includes(0) ? undefined : a.content.toString('utf8')
   const changes: Change[] = []
   const backup = a.backup && exists ? backupName(a.dest) : undefined
   if (backup) changes.push({ summary: `back up ${a.dest} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', a.dest, backup] }] })
   const before = ctx.diff ? (a.before ?? (await currentBytes(ctx, a.dest, target))) : undefined
   changes.push({
-    summary: `${exists ? 'update' : 'create'} ${a.dest} (${a.secret ? 'secret content' : `${a.content.length} bytes`}, ${describeAttrs(after)})`,
+    summary: `${exists ? 'update' : 'create'} ${a.dest} (${a.secret ? 'secret content' : `${size} bytes`}, ${describeAttrs(after)})`,
     commands: [],
     upload: {
       content: a.content,
+      source: a.source,
       dest: a.dest,
       // explicit owner/group/mode, so the result is exactly what the effects say
       owner: a.want.owner ?? (exists ? target.owner : undefined),
@@ -105,8 +124,19 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
       secret: a.secret || undefined,
       validate,
     },
-    diff: ctx.diff ? contentDiff(a.dest, before, a.content, { secret: a.secret, attrs }) : undefined,
+    diff: ctx.diff ? contentDiff(a.dest, before, a.content ?? { size }, { secret: a.secret, attrs }) : undefined,
     effects: fileEffects(a.dest, after, text),
   })
   return { kind: 'change', changes, data: backup ? { backup_file: backup } : undefined }
+}
+
+/**
+ * `follow: true` (copy, template): a symlink at dest is written through, to the file it points at
+ * (its stat is the link's target). Otherwise, as Ansible's default, the link itself is replaced.
+ */
+export function followDest(dest: string, stats: Stats): { dest: string; stats: Stats } {
+  const st = stats.get(dest)
+  if (st.type !== 'link' || !st.linkTarget) return { dest, stats }
+  const real = posix.resolve(posix.dirname(dest), st.linkTarget)
+  return { dest: real, stats: { ...stats, get: (p) => (p === real ? (st.target ?? { exists: false }) : stats.get(p)) } }
 }

@@ -8,8 +8,9 @@
  * Reads `postgres.role` effects: in check mode an owner created by an earlier (unapplied) task counts.
  */
 import { ModuleFailure } from '../../engine/errors.js'
-import { pgDbFact, pgRoleFact, type DbFact, type RoleFact } from '../facts/postgres.js'
-import { defineModule, type Plan } from '../types.js'
+import { pgDbFact, pgRoleFact, type DbFact, type DbState, type RoleFact } from '../facts/postgres.js'
+import { notYet } from '../schema.js'
+import { defineModule, type Change, type Plan } from '../types.js'
 import { loginOf, loginParams, planOrDefer } from './login.js'
 import { psql, quoteIdent, quoteLiteral } from './sql.js'
 
@@ -31,9 +32,15 @@ export const postgresDb = defineModule({
     state: {
       type: 'str',
       default: 'present',
-      choices: ['present', 'absent'],
-      description: 'present: the database exists; absent: it is dropped (DROP DATABASE).',
+      choices: ['present', 'absent', 'dump', 'restore', 'rename'],
+      description: 'present: the database exists; absent: it is dropped (DROP DATABASE). dump, restore and rename are not supported yet.',
     },
+    conn_limit: { type: 'str', description: 'CONNECTION LIMIT of the database (-1: none); changed with ALTER DATABASE.' },
+    tablespace: { type: 'str', description: 'The default tablespace; an existing database is moved with ALTER DATABASE ... SET TABLESPACE.' },
+    force: { type: 'bool', default: false, description: 'With state=absent: drop even with open connections (DROP DATABASE ... WITH (FORCE)).' },
+    target: notYet({ type: 'path' }, 'The dump file of state=dump/restore.', 'dump and restore are not supported yet'),
+    target_opts: notYet({ type: 'str' }, 'Options for pg_dump/pg_restore.', 'dump and restore are not supported yet'),
+    dump_extra_args: notYet({ type: 'str' }, 'More pg_dump arguments.', 'dump and restore are not supported yet'),
     ...loginParams,
   },
   returns: { db: 'the database name', state: 'present or absent' },
@@ -45,9 +52,13 @@ export const postgresDb = defineModule({
     template: template0
 `,
   async plan(p, ctx): Promise<Plan> {
-    if (p.state === 'absent' && (p.owner || p.encoding || p.lc_collate || p.lc_ctype || p.template)) {
-      throw new ModuleFailure('state=absent takes no owner, encoding, lc_collate, lc_ctype or template')
+    if (p.state === 'dump' || p.state === 'restore' || p.state === 'rename') throw new ModuleFailure(`state=${p.state} is not supported yet`)
+    if (p.state === 'absent' && (p.owner || p.encoding || p.lc_collate || p.lc_ctype || p.template || p.conn_limit !== undefined || p.tablespace)) {
+      throw new ModuleFailure('state=absent takes no owner, encoding, lc_collate, lc_ctype, template, conn_limit or tablespace')
     }
+    if (p.conn_limit !== undefined && !/^-?\d+$/.test(p.conn_limit))
+      throw new ModuleFailure(`argument 'conn_limit' must be an integer, got ${JSON.stringify(p.conn_limit)}`)
+    const connLimit = p.conn_limit === undefined ? undefined : Number(p.conn_limit)
     const login = loginOf(p)
     const data = { db: p.name, state: p.state }
     const q = quoteIdent(p.name)
@@ -61,7 +72,11 @@ export const postgresDb = defineModule({
           kind: 'change',
           data,
           changes: [
-            { summary: `drop database ${p.name}`, commands: [psql(login, `DROP DATABASE ${q};`)], effects: effect({ ...fact, db: { exists: false } }) },
+            {
+              summary: `drop database ${p.name}${p.force ? ' (force: closing its connections)' : ''}`,
+              commands: [psql(login, `DROP DATABASE ${q}${p.force ? ' WITH (FORCE)' : ''};`)],
+              effects: effect({ ...fact, db: { exists: false } }),
+            },
           ],
         }
       }
@@ -76,10 +91,20 @@ export const postgresDb = defineModule({
           p.encoding !== undefined ? `ENCODING ${quoteLiteral(p.encoding)}` : '',
           p.lc_collate !== undefined ? `LC_COLLATE ${quoteLiteral(p.lc_collate)}` : '',
           p.lc_ctype !== undefined ? `LC_CTYPE ${quoteLiteral(p.lc_ctype)}` : '',
+          connLimit !== undefined ? `CONNECTION LIMIT ${connLimit}` : '',
+          p.tablespace !== undefined ? `TABLESPACE ${quoteIdent(p.tablespace)}` : '',
         ].filter(Boolean)
         const value: DbFact = {
           ownerExists: true,
-          db: { exists: true, owner: p.owner ?? login.user, encoding: p.encoding, collate: p.lc_collate, ctype: p.lc_ctype },
+          db: {
+            exists: true,
+            owner: p.owner ?? login.user,
+            encoding: p.encoding,
+            collate: p.lc_collate,
+            ctype: p.lc_ctype,
+            connLimit: connLimit ?? -1,
+            tablespace: p.tablespace,
+          },
         }
         const summary = `create database ${p.name}${p.owner !== undefined ? ` owned by ${p.owner}` : ''}`
         return {
@@ -101,15 +126,25 @@ export const postgresDb = defineModule({
           )
         }
       }
-      if (p.owner !== undefined && p.owner !== db.owner) {
-        const summary = `change owner of database ${p.name} from ${db.owner} to ${p.owner}`
-        const value: DbFact = { ownerExists: true, db: { ...db, owner: p.owner } }
-        return {
-          kind: 'change',
-          data,
-          changes: [{ summary, commands: [psql(login, `ALTER DATABASE ${q} OWNER TO ${quoteIdent(p.owner)};`)], effects: effect(value) }],
-        }
+      const changes: Change[] = []
+      let now: DbState = db
+      const alter = (summary: string, sql: string, patch: Partial<DbState>) => {
+        now = { ...now, ...patch }
+        changes.push({ summary, commands: [psql(login, sql)], effects: effect({ ownerExists: true, db: now }) })
       }
+      if (p.owner !== undefined && p.owner !== db.owner)
+        alter(`change owner of database ${p.name} from ${db.owner} to ${p.owner}`, `ALTER DATABASE ${q} OWNER TO ${quoteIdent(p.owner)};`, { owner: p.owner })
+      if (connLimit !== undefined && connLimit !== db.connLimit)
+        alter(
+          `change the connection limit of database ${p.name} from ${db.connLimit ?? '?'} to ${connLimit}`,
+          `ALTER DATABASE ${q} CONNECTION LIMIT ${connLimit};`,
+          { connLimit },
+        )
+      if (p.tablespace !== undefined && p.tablespace !== db.tablespace)
+        alter(`move database ${p.name} to tablespace ${p.tablespace}`, `ALTER DATABASE ${q} SET TABLESPACE ${quoteIdent(p.tablespace)};`, {
+          tablespace: p.tablespace,
+        })
+      if (changes.length) return { kind: 'change', data, changes }
       return { kind: 'ok', reason: `database ${p.name} exists, owned by ${db.owner}, encoding ${db.encoding ?? '(server default)'}`, data }
     })
   },

@@ -26,8 +26,14 @@ export const postgresSet = defineModule({
     value: { type: 'str', description: "Value, written as one SQL literal ('*', '128MB', 'on')." },
     reset: { type: 'bool', default: false, description: 'Remove the setting from postgresql.auto.conf (ALTER SYSTEM RESET).' },
     ...loginParams,
+    login_db: {
+      ...loginParams.login_db,
+      aliases: [...loginParams.login_db.aliases, 'db'],
+      description: 'Database to connect to (default postgres); `db` as in community.postgresql.',
+    },
   },
   mutuallyExclusive: [['value', 'reset']],
+  requiredIf: [['reset', false, ['value']]],
   returns: {
     name: 'the setting',
     value: 'the value asked for (null after reset)',
@@ -44,7 +50,6 @@ export const postgresSet = defineModule({
   async plan(p, ctx): Promise<Plan> {
     const name = p.name.toLowerCase()
     if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(name)) throw new ModuleFailure(`argument 'name': ${JSON.stringify(p.name)} is not a setting name`)
-    if (!p.reset && p.value === undefined) throw new ModuleFailure(`one of the arguments 'value' or 'reset: true' is required`)
     const login = loginOf(p)
     return planOrDefer(ctx.check, `setting ${name}`, async () => {
       const s = await ctx.fact(pgSettingFact, login, name)

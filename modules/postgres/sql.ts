@@ -36,9 +36,19 @@ export function conninfoValue(v: string): string {
 export interface Login {
   user: string
   host?: string
+  /** a Unix socket directory (login_unix_socket), used when no host is given */
+  socket?: string
   port?: number
   password?: string
   db?: string
+  sslMode?: string
+  caCert?: string
+  sslCert?: string
+  sslKey?: string
+  /** more libpq connection parameters (connect_params) */
+  params?: Record<string, string>
+  /** SET ROLE after connecting (session_role) */
+  sessionRole?: string
 }
 
 /** The OS account psql runs as: the server's own `postgres` account (peer auth on the socket). */
@@ -65,8 +75,15 @@ exec sudo -n -u "$u" -- sh -c "$inner" sh "$@"`
 
 export function conninfo(login: Login): string {
   const parts = [`user=${conninfoValue(login.user)}`, `dbname=${conninfoValue(login.db ?? 'postgres')}`, `application_name='acplay'`]
-  if (login.host) parts.push(`host=${conninfoValue(login.host)}`)
+  if (login.host || login.socket) parts.push(`host=${conninfoValue((login.host || login.socket)!)}`)
   if (login.port !== undefined) parts.push(`port=${conninfoValue(String(login.port))}`)
+  const opt: [string, string | undefined][] = [
+    ['sslmode', login.sslMode],
+    ['sslrootcert', login.caCert],
+    ['sslcert', login.sslCert],
+    ['sslkey', login.sslKey],
+  ]
+  for (const [k, v] of [...opt, ...Object.entries(login.params ?? {})]) if (v !== undefined) parts.push(`${k}=${conninfoValue(v)}`)
   return parts.join(' ')
 }
 
@@ -79,7 +96,7 @@ export function psql(login: Login, sql: string): Command {
   if (pw && /[\n\r]/.test(login.password!)) throw new ModuleFailure('login_password must not contain a newline')
   return {
     ...shScript(SWITCH, OS_USER, pw ? '1' : '0', 'psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', conninfo(login)),
-    stdin: `${pw ? `${login.password}\n` : ''}${sql}\n`,
+    stdin: `${pw ? `${login.password}\n` : ''}${login.sessionRole ? `SET ROLE ${quoteIdent(login.sessionRole)};\n` : ''}${sql}\n`,
   }
 }
 

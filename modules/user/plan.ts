@@ -28,6 +28,36 @@ export interface UserParams {
   update_password: string
   remove: boolean
   comment?: string
+  password_expire_min?: number
+  password_expire_max?: number
+  /** seconds since the epoch; negative: never */
+  expires?: number
+  password_lock?: boolean
+  non_unique?: boolean
+  force?: boolean
+  skeleton?: string
+  move_home?: boolean
+  umask?: string
+}
+
+/** useradd/usermod --expiredate: the UTC day of `expires` (seconds), '' for never (as Ansible's time.gmtime). */
+const expireDate = (expires: number) => (expires < 0 ? '' : new Date(Math.floor(expires) * 1000).toISOString().slice(0, 10))
+/** shadow's expire field: days since the epoch, -1 for never. */
+const expireDays = (expires: number) => (expires < 0 ? -1 : Math.floor(Math.floor(expires) / 86400))
+
+/** chage -m / -M for what differs (all given ones for a new account, whose aging is login.defs'). */
+function chage(p: UserParams, u: UserInfo | undefined): { argv: string[]; after: Partial<UserInfo> } | undefined {
+  const args: string[] = []
+  const after: Partial<UserInfo> = {}
+  if (p.password_expire_min !== undefined && p.password_expire_min !== u?.passwordMin) {
+    args.push('-m', String(p.password_expire_min))
+    after.passwordMin = p.password_expire_min
+  }
+  if (p.password_expire_max !== undefined && p.password_expire_max !== u?.passwordMax) {
+    args.push('-M', String(p.password_expire_max))
+    after.passwordMax = p.password_expire_max
+  }
+  return args.length ? { argv: ['chage', ...args, '--', p.name], after } : undefined
 }
 
 export interface UserFacts {
@@ -61,7 +91,7 @@ export function planUser(p: UserParams, f: UserFacts): Plan {
     if (p.remove && u.home) effects.push({ fact: 'path.stat', key: u.home, value: { exists: false } satisfies PathStat })
     const change: Change = {
       summary: `remove user ${p.name}${p.remove ? ` and its home ${u.home}` : ''}`,
-      commands: [{ argv: ['userdel', ...(p.remove ? ['--remove'] : []), '--', p.name] }],
+      commands: [{ argv: ['userdel', ...(p.force ? ['--force'] : []), ...(p.remove ? ['--remove'] : []), '--', p.name] }],
       diff: { path: '/etc/passwd', before: passwdLine(u), after: '' },
       effects,
     }
@@ -76,13 +106,16 @@ function primaryGroupName(p: UserParams, f: UserFacts): string {
 
 function planCreate(p: UserParams, f: UserFacts): Plan {
   const argv = ['useradd']
-  if (p.uid !== undefined) argv.push('--uid', String(p.uid))
+  if (p.uid !== undefined) argv.push('--uid', String(p.uid), ...(p.non_unique ? ['--non-unique'] : []))
   const useOwnGroup = p.group === undefined && f.ownGroup?.exists
   if (p.group !== undefined) argv.push('--gid', p.group)
   else if (useOwnGroup) argv.push('--gid', p.name)
   if (p.groups?.length) argv.push('--groups', p.groups.join(','))
   if (p.home !== undefined) argv.push('--home-dir', p.home)
+  if (p.expires !== undefined) argv.push('--expiredate', expireDate(p.expires))
   argv.push(p.create_home ? '--create-home' : '--no-create-home')
+  if (p.create_home && p.skeleton !== undefined) argv.push('--skel', p.skeleton)
+  if (p.create_home && p.umask !== undefined) argv.push('--key', `UMASK=${p.umask}`)
   if (p.system) argv.push('--system')
   if (p.shell !== undefined) argv.push('--shell', p.shell)
   if (p.comment !== undefined) argv.push('--comment', p.comment)
@@ -103,6 +136,10 @@ function planCreate(p: UserParams, f: UserFacts): Plan {
     shell: p.shell ?? '/bin/sh',
     homeExists: p.create_home,
     passwordDigest: passwordDigest(p.password ?? '!'),
+    // Debian's useradd leaves a new account without password locked ('!')
+    locked: p.password === undefined || !!p.password_lock,
+    expires: p.expires !== undefined ? expireDays(p.expires) : -1,
+    ...chage(p, undefined)?.after,
   }
   const effects: FactEffect[] = [{ fact: 'user.info', key: p.name, value: after }]
   if (p.group === undefined && !useOwnGroup) {
@@ -110,7 +147,9 @@ function planCreate(p: UserParams, f: UserFacts): Plan {
   }
   if (p.create_home) effects.push(homeEffect(home, p.name, group))
   const commands: Command[] = [{ argv }]
-  if (p.password !== undefined) commands.push(setPassword(p.name, p.password))
+  if (p.password !== undefined) commands.push(setPassword(p.name, `${p.password_lock ? '!' : ''}${p.password}`))
+  const aging = chage(p, undefined)
+  if (aging) commands.push({ argv: aging.argv })
   const details = [p.shell && `shell ${p.shell}`, p.create_home && `home ${home}`, p.password !== undefined && 'a password'].filter(Boolean)
   return {
     kind: 'change',
@@ -155,7 +194,18 @@ function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
       after.groups = result
     }
   }
+  if (p.uid !== undefined && p.non_unique && flags.includes('--uid')) flags.push('--non-unique')
   if (p.home !== undefined) set('home', 'home', '--home', p.home)
+  if (p.move_home && flags.includes('--home')) flags.push('--move-home')
+  if (p.expires !== undefined) {
+    const cur = u.expires ?? -1
+    const want = expireDays(p.expires)
+    if (want < 0 ? cur >= 0 : cur < 0 || cur !== want) {
+      attrs.expires = [cur < 0 ? 'never' : new Date(cur * 86400000).toISOString().slice(0, 10), want < 0 ? 'never' : expireDate(p.expires)]
+      flags.push('--expiredate', expireDate(p.expires))
+      after.expires = want
+    }
+  }
   if (p.shell !== undefined) set('shell', 'shell', '--shell', p.shell)
   if (p.comment !== undefined) set('comment', 'comment', '--comment', p.comment)
 
@@ -171,7 +221,8 @@ function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
     })
   }
   const home = after.home ?? `/home/${p.name}`
-  const homeMissing = home === u.home ? !u.homeExists : f.newHome?.exists === false
+  // usermod --move-home brings the old home along: nothing to create
+  const homeMissing = home === u.home ? !u.homeExists : f.newHome?.exists === false && !(p.move_home && u.homeExists)
   if (p.create_home && homeMissing) {
     after.homeExists = true
     changes.push({
@@ -180,17 +231,35 @@ function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
       effects: [{ fact: 'user.info', key: p.name, value: after }, homeEffect(home, p.name, after.group ?? p.name)],
     })
   }
-  if (p.password !== undefined && p.update_password === 'always') {
-    const want = passwordDigest(p.password)
-    if (u.passwordDigest !== want) {
-      after.passwordDigest = want
-      // no diff and no hash in the summary: the password is a secret
-      changes.push({
-        summary: `set the password of user ${p.name}`,
-        commands: [setPassword(p.name, p.password)],
-        effects: [{ fact: 'user.info', key: p.name, value: after }],
-      })
-    }
+  const newPassword = p.password !== undefined && p.update_password === 'always' && u.passwordDigest !== passwordDigest(p.password)
+  if (newPassword) {
+    after.passwordDigest = passwordDigest(p.password!)
+    // as Ansible: a new hash is locked only with password_lock (it replaces -L/-U)
+    after.locked = !!p.password_lock
+    // no diff and no hash in the summary: the password is a secret
+    changes.push({
+      summary: `set the password of user ${p.name}${p.password_lock ? ' (locked)' : ''}`,
+      commands: [setPassword(p.name, `${p.password_lock ? '!' : ''}${p.password}`)],
+      effects: [{ fact: 'user.info', key: p.name, value: after }],
+    })
+  } else if (p.password_lock !== undefined && p.password_lock !== u.locked) {
+    after.locked = p.password_lock
+    changes.push({
+      summary: `${p.password_lock ? 'lock' : 'unlock'} the password of user ${p.name}`,
+      commands: [{ argv: ['usermod', p.password_lock ? '--lock' : '--unlock', '--', p.name] }],
+      effects: [{ fact: 'user.info', key: p.name, value: after }],
+    })
+  }
+  const aging = chage(p, u)
+  if (aging) {
+    Object.assign(after, aging.after)
+    changes.push({
+      summary: `set the password aging of user ${p.name}: ${Object.entries(aging.after)
+        .map(([k, v]) => `${k === 'passwordMin' ? 'min' : 'max'} ${v} days`)
+        .join(', ')}`,
+      commands: [{ argv: aging.argv }],
+      effects: [{ fact: 'user.info', key: p.name, value: after }],
+    })
   }
   const data = { name: p.name, uid: after.uid, home, shell: after.shell, group: after.group, state: 'present' }
   if (changes.length) return { kind: 'change', changes, data }

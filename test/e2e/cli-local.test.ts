@@ -92,16 +92,22 @@ describe('acplay run with ansible_connection=local', () => {
     assert.ok(doc.results.filter((x) => x.status === 'ok').every((x) => x.reason || true))
   })
 
-  it('a failed task exits 2, ignore_errors does not', async () => {
+  it('a failed task exits 2, ignore_errors does not; a failed command shows rc, cmd and stderr', async () => {
     const failing = playbook(
       'fail.yml',
-      `- hosts: local\n  tasks:\n    - fail: msg=boom\n      ignore_errors: true\n    - fail: msg="boom again"\n    - debug: msg=never\n`,
+      `- hosts: local\n  tasks:\n    - fail: msg=boom\n      ignore_errors: true\n    - command: ls ${dir}/nonexistent-dir\n      ignore_errors: true\n    - fail: msg="boom again"\n    - debug: msg=never\n`,
     )
     const r = await acplay(['run', failing, '-i', inv()])
     assert.equal(r.code, 2)
-    assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"msg":"boom again"\}/)
+    assert.match(r.stdout, /fatal: \[localhost\]: FAILED! => \{"msg": "boom again", "changed": false\}\n/)
     assert.match(r.stdout, /\.\.\.ignoring/)
-    assert.equal(recapLine(r.stdout, 'localhost'), expectedRecap('localhost', { ok: 1, failed: 1, ignored: 1 }))
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `fatal: \\[localhost\\]: FAILED! => \\{"msg": "non-zero return code", "rc": 2, "cmd": \\["ls", "${dir}/nonexistent-dir"\\], "changed": true, "delta": "[^"]+", "end": "[^"]+", "start": "[^"]+"\\}\n  stderr:\n    ls: cannot access '${dir}/nonexistent-dir': No such file or directory\n\\.\\.\\.ignoring\n`,
+      ),
+    )
+    assert.equal(recapLine(r.stdout, 'localhost'), expectedRecap('localhost', { ok: 1, failed: 1, ignored: 2 }))
   })
 
   it('an unreachable host exits 4', async () => {

@@ -48,8 +48,8 @@ export function buildDeb(dir: string, spec: DebSpec): string {
   }
 }
 
-/** (Re)writes Packages, Packages.gz-free flat index and a Release file for the .debs in `dir`. */
-export function indexRepo(dir: string): void {
+/** (Re)writes Packages, Packages.gz-free flat index and a Release file for the .debs in `dir`; `release`: more Release fields (Suite, NotAutomatic...). */
+export function indexRepo(dir: string, release: string[] = []): void {
   const packages = execFileSync('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   writeFileSync(join(dir, 'Packages'), packages)
   const body = readFileSync(join(dir, 'Packages'))
@@ -60,6 +60,7 @@ export function indexRepo(dir: string): void {
     [
       'Origin: acplay-tests',
       'Label: acplay-tests',
+      ...release,
       `Date: ${new Date().toUTCString()}`,
       'MD5Sum:',
       ` ${md5} ${body.length} Packages`,
@@ -86,4 +87,36 @@ export function useOnlyRepoScript(url: string): string {
     'for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do [ -e "$f" ] && mv "$f" /etc/apt/acplay-disabled/ || true; done',
     `echo 'deb [trusted=yes] ${url} ./' > /etc/apt/sources.list.d/acplay-test.list`,
   ].join('\n')
+}
+
+export interface RepoKey {
+  /** a throw-away GNUPGHOME holding the secret key (remove it with the repo) */
+  home: string
+  /** ASCII-armored public key */
+  armored: string
+  /** binary (dearmored) public key */
+  binary: Buffer
+  /** 40 hex digits */
+  fingerprint: string
+  /** the last 16 hex digits (long key id) */
+  keyId: string
+}
+
+/** A throw-away signing key: no passphrase, in a temp GNUPGHOME. */
+export function makeRepoKey(name = 'acplay test repository'): RepoKey {
+  const home = mkdtempSync(join(tmpdir(), 'acplay-gpg-'))
+  chmodSync(home, 0o700)
+  const gpg = (...args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  gpg('--passphrase', '', '--quick-gen-key', `${name} <repo@acplay.invalid>`, 'ed25519', 'sign', 'never')
+  const colons = gpg('--with-colons', '--list-keys').toString()
+  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(colons)![1]!
+  return { home, armored: gpg('--armor', '--export', fingerprint).toString(), binary: gpg('--export', fingerprint), fingerprint, keyId: fingerprint.slice(-16) }
+}
+
+/** Signs the repo's Release (InRelease and Release.gpg), as a real archive is signed. */
+export function signRepo(dir: string, key: RepoKey): void {
+  const gpg = (...args: string[]) =>
+    execFileSync('gpg', ['--homedir', key.home, '--batch', '--quiet', '--yes', '--local-user', key.fingerprint, ...args], { cwd: dir, stdio: 'pipe' })
+  gpg('--clearsign', '--output', 'InRelease', 'Release')
+  gpg('--detach-sign', '--armor', '--output', 'Release.gpg', 'Release')
 }

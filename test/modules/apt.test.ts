@@ -109,7 +109,8 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
       [{ name: PKG, purge: 'perhaps' }, /argument 'purge' must be a boolean/],
       [{ name: PKG, cache_valid_time: 'soon' }, /argument 'cache_valid_time' must be an integer/],
       [{ name: PKG, frobnicate: 1 }, /unknown argument 'frobnicate'/],
-      [{}, /one of the arguments 'name' or 'update_cache' is required/],
+      [{}, /one of these arguments is required: autoremove, deb, name, update_cache, upgrade/],
+      [{ name: PKG, autoremove: true }, /argument 'autoremove' of module apt is not supported yet/],
       [{ name: `${PKG}=1.0`, state: 'latest' }, /inconsistent with state=latest/],
       [{ name: `${PKG}=1.*` }, /invalid version pin/],
       [{ name: '$(touch /tmp/pwned)' }, /invalid package name/],
@@ -123,5 +124,41 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
       assert.match(r.msg!, msg)
     }
     await sh(bed(), H, 'test ! -e /tmp/pwned')
+  })
+
+  it('allow_downgrade, allow_change_held_packages, only_upgrade; default_release picks a NotAutomatic suite (allow_unauthenticated for its unsigned packages)', async () => {
+    const env = root!.env()
+    await realRun(apt, { name: `${PKG}=1.1` }, env)
+    await assertConverges(apt, { name: `${PKG}=1.0`, allow_downgrade: true }, env)
+    assert.equal(await installed(), 'ii 1.0')
+    await sh(bed(), H, `apt-mark hold ${PKG}`)
+    assert.equal((await realRun(apt, { name: PKG, state: 'latest' }, env)).status, 'failed', 'a held package is not upgraded')
+    await assertConverges(apt, { name: PKG, state: 'latest', allow_change_held_packages: true }, env)
+    assert.equal(await installed(), 'ii 1.1')
+    await sh(bed(), H, `apt-mark unhold ${PKG}`)
+    const only = await realRun(apt, { name: 'acplay-other', only_upgrade: true }, env)
+    assert.equal(only.reason, 'acplay-other is not installed (only_upgrade: left alone)')
+    const bp = buildAptRepo([version('2.0')])
+    try {
+      indexRepo(bp, ['Archive: acplay-backports', 'Suite: acplay-backports', 'NotAutomatic: yes', 'ButAutomaticUpgrades: yes'])
+      const served = await bed().serve(bp)
+      await sh(bed(), H, `echo 'deb [allow-insecure=yes] ${served.urlFor(H)} ./' > /etc/apt/sources.list.d/acplay-bp.list`)
+      await realRun(apt, { update_cache: true }, env)
+      assert.equal((await realRun(apt, { name: PKG, state: 'latest' }, env)).status, 'ok', 'NotAutomatic: 2.0 is not the candidate')
+      const want = { name: PKG, state: 'latest', default_release: 'acplay-backports' }
+      const c = await checkRun(apt, want, env)
+      assert.deepEqual(
+        c.changes.map((x) => x.summary),
+        [`upgrade ${PKG} 1.1 -> 2.0`],
+      )
+      const unsigned = await realRun(apt, want, env)
+      assert.equal(unsigned.status, 'failed')
+      assert.match(unsigned.msg!, /unauthenticated/)
+      await assertConverges(apt, { ...want, allow_unauthenticated: true }, env)
+      assert.equal(await installed(), 'ii 2.0')
+    } finally {
+      rmSync(bp, { recursive: true, force: true })
+      await sh(bed(), H, 'rm -f /etc/apt/sources.list.d/acplay-bp.list')
+    }
   })
 })

@@ -46,13 +46,28 @@ describe('command, shell and ping on a real host', { skip: testbedSkip() }, () =
         assert.equal(who.data.stdout, 'root', 'become reaches root')
       })
 
-      it('a non-zero exit code fails the task with rc, stdout and stderr', async () => {
+      it("a non-zero exit code fails the task with Ansible's result: cmd, rc, stdout, stderr, their lines, times, changed", async () => {
         const r = await realRun(shell, { cmd: 'echo out; echo err >&2; exit 3' }, env())
         assert.equal(r.status, 'failed')
         assert.equal(r.msg, 'non-zero return code')
-        assert.equal(r.data.rc, 3)
-        assert.equal(r.data.stdout, 'out')
-        assert.equal(r.data.stderr, 'err')
+        const { start, end, delta, ...rest } = r.data
+        assert.deepEqual(rest, {
+          cmd: 'echo out; echo err >&2; exit 3',
+          rc: 3,
+          stdout: 'out',
+          stderr: 'err',
+          stdout_lines: ['out'],
+          stderr_lines: ['err'],
+          changed: true,
+        })
+        assert.match(String(start), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
+        assert.ok(String(end) >= String(start))
+        assert.match(String(delta), /^0:00:0\d\.\d{6}$/)
+        const ls = await realRun(command, { cmd: 'ls /nonexistent-dir' }, env())
+        assert.deepEqual(
+          [ls.data.cmd, ls.data.rc, ls.data.stderr],
+          [['ls', '/nonexistent-dir'], 2, "ls: cannot access '/nonexistent-dir': No such file or directory"],
+        )
         assert.equal((await realRun(command, { argv: ['false'] }, env())).status, 'failed')
         assert.equal((await realRun(command, { argv: ['/no/such/program'] }, env())).status, 'failed')
       })
@@ -88,6 +103,7 @@ describe('command, shell and ping on a real host', { skip: testbedSkip() }, () =
         const again = await realRun(shell, args, env())
         assert.equal(again.status, 'ok')
         assert.equal(again.reason, `skipped, since ${marker} exists`)
+        assert.deepEqual([again.data.msg, again.data.start, again.data.cmd], [`Did not run command since '${marker}' exists`, null, args.cmd])
         assert.equal((await checkRun(shell, args, env())).status, 'ok')
         const rel = await realRun(command, { cmd: 'false', creates: 'marker', chdir: dir }, env())
         assert.equal(rel.status, 'ok', 'creates is relative to chdir')

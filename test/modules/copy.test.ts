@@ -117,6 +117,30 @@ describe('copy on a real host', { skip: testbedSkip() }, () => {
         assert.equal(l2.changes.at(-1)!.diff?.after, 'a=1\nb=2\n')
       })
 
+      it('remote_src copies a file on the host (mode preserve, then converges); follow writes through a link; checksum guards the source', async () => {
+        await sh(
+          bed(),
+          H,
+          `mkdir -p ${base}/rs && printf 'hello\\n' > ${base}/rs/src.txt && chmod 0640 ${base}/rs/src.txt && printf 'old\\n' > ${base}/rs/real && ln -sfn real ${base}/rs/link`,
+        )
+        const rs = { src: `${base}/rs/src.txt`, dest: `${base}/rs/copy.txt`, remote_src: true, mode: 'preserve' }
+        const c = await checkRun(copy, rs, e())
+        assert.equal(c.changes[0]!.summary, `create ${base}/rs/copy.txt from ${base}/rs/src.txt (6 bytes, mode 0640, owner root:root)`)
+        await assertConverges(copy, rs, e())
+        assert.equal(await sh(bed(), H, `cat ${base}/rs/copy.txt; stat -c %a ${base}/rs/copy.txt`), 'hello\n640')
+        await sh(bed(), H, `echo drift >> ${base}/rs/copy.txt`)
+        assert.equal((await realRun(copy, rs, e())).status, 'changed', 'drift repaired')
+        assert.equal(await sh(bed(), H, `cat ${base}/rs/copy.txt`), 'hello')
+        await assertConverges(copy, { content: 'through\n', dest: `${base}/rs/link`, follow: true }, e())
+        assert.equal(await sh(bed(), H, `readlink ${base}/rs/link; cat ${base}/rs/real`), 'real\nthrough')
+        const sha1 = '4f6b2d2a5c5b2f8a7b5a2c9d0b0e4d9a7f4b7a47'
+        const bad = await realRun(copy, { content: 'x\n', dest: `${base}/rs/sum`, checksum: sha1 }, e())
+        assert.equal(bad.msg, 'Copied file does not match the expected checksum. Transfer failed.')
+        await assertConverges(copy, { content: 'x\n', dest: `${base}/rs/sum`, checksum: '6fcf9dfbd479ed82697fee719b9f8c610a11ff2a' }, e())
+        const dir = await realRun(copy, { src: `${base}/rs`, dest: `${base}/rs2`, remote_src: true }, e())
+        assert.equal(dir.msg, 'remote_src with a directory src is not supported yet')
+      })
+
       it('bad arguments and missing parents fail clearly', async () => {
         const cases: [Record<string, unknown>, RegExp][] = [
           [{ dest: `${base}/x` }, /one of these arguments is required: src, content/],

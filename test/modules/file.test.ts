@@ -105,6 +105,30 @@ describe('file on a real host', { skip: testbedSkip() }, () => {
         assert.equal(await statOf(`${base}/touched`), 'regular empty file|600|root|root')
       })
 
+      it('touch with preserve converges (only attributes); explicit times are set once (host local time); now always changes', async () => {
+        const f = `${base}/stamped`
+        const keep = { path: f, state: 'touch', mode: '0640', modification_time: 'preserve', access_time: 'preserve' }
+        const { applied } = await assertConverges(file, keep, env())
+        assert.equal(applied.changes[0]!.summary, `create empty file ${f}`)
+        await sh(bed(), H, `chmod 0600 ${f}`)
+        const fix = await realRun(file, keep, env())
+        assert.deepEqual(
+          fix.changes.map((c) => c.summary),
+          [`set mode of ${f}`],
+        )
+        const at = { path: f, state: 'file', modification_time: '202401020304.05', access_time: '2023-12-31 23:59', access_time_format: '%Y-%m-%d %H:%M' }
+        await assertConverges(file, at, env())
+        assert.equal(
+          await sh(bed(), H, `date -d @$(stat -c %Y ${f}) '+%F %T'; date -d @$(stat -c %X ${f}) '+%F %T'`),
+          '2024-01-02 03:04:05\n2023-12-31 23:59:00',
+        )
+        await sh(bed(), H, `touch ${f}`)
+        assert.equal((await checkRun(file, at, env())).status, 'changed', 'drift of the times seen')
+        await assertConverges(file, at, env())
+        assert.equal((await realRun(file, { path: f, state: 'file', modification_time: 'now' }, env())).status, 'changed')
+        assert.equal((await realRun(file, { path: f, state: 'file', modification_time: 'now' }, env())).status, 'changed', 'now changes every time, as Ansible')
+      })
+
       it('hostile names work: spaces, quotes, $(), backticks, ;, newline', async () => {
         const p = `${base}/h $(touch /tmp/pwned) \`id\` ; 'q' "d"\nx`
         await assertConverges(file, { path: p, state: 'directory', mode: '0700' }, env())
@@ -119,10 +143,13 @@ describe('file on a real host', { skip: testbedSkip() }, () => {
           [{ path: `${base}/x`, state: 'dir' }, /argument 'state' must be one of/],
           [{ path: `${base}/x`, mode: '0999' }, /argument 'mode' must be octal/],
           [{ path: `${base}/x`, mode: 'u=rwz' }, /argument 'mode' has a bad symbolic clause/],
-          [{ path: `${base}/x`, state: 'link' }, /argument 'src' is required/],
+          [{ path: `${base}/x`, state: 'link' }, /src is required for creating new symlinks/],
+          [{ path: `${base}/x`, state: 'touch', modification_time: '2024-01-02' }, /does not match format '%Y%m%d%H%M\.%S'/],
+          [{ path: `${base}/x`, state: 'touch', access_time: 'x', access_time_format: '%s' }, /the directive %s is not supported/],
+          [{ path: `${base}/x`, state: 'touch', attributes: '+i' }, /argument 'attributes' of module file is not supported yet/],
           [{ path: `${base}/x`, owner: 'a b' }, /argument 'owner' is not a valid user name/],
           [{ path: 'relative/x', state: 'directory' }, /argument 'path' must be an absolute path/],
-          [{ path: `${base}/x`, state: 'file', recurse: true }, /recurse needs state=directory/],
+          [{ path: `${base}/x`, state: 'file', recurse: true }, /recurse option requires state to be 'directory'/],
         ]
         for (const [args, re] of cases) {
           const r = await realRun(file, args, env())

@@ -62,6 +62,14 @@ describe('group on a real host', { skip: testbedSkip() }, () => {
 
   describe('arguments and hostile values', () => {
     const env = osEnvs(bed, H)[0]!.env
+    it('non_unique: a gid another group has (without it groupadd refuses)', async () => {
+      await assertConverges(group, { name: 'orig', gid: 3300 }, env())
+      assert.equal((await realRun(group, { name: 'dup', gid: 3300 }, env())).status, 'failed')
+      await assertConverges(group, { name: 'dup', gid: 3300, non_unique: true }, env())
+      assert.equal(await sh(bed(), H, 'getent group dup | cut -d: -f3'), '3300')
+      const local = await realRun(group, { name: 'dup', local: true }, env())
+      assert.match(local.msg!, /argument 'local' of module group is not supported yet/)
+    })
     it('rejects bad arguments and hostile names before touching the host', async () => {
       const cases: [Record<string, unknown>, RegExp][] = [
         [{ name: 'g', gidd: 1 }, /unknown argument 'gidd'/],

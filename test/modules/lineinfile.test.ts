@@ -53,11 +53,11 @@ describe('lineinfile on a real host', { skip: testbedSkip() }, () => {
 
       it('bad arguments fail before touching the host', async () => {
         for (const [args, re] of [
-          [{ path: f }, /line is required with state=present/],
-          [{ path: f, line: 'x', backrefs: true }, /regexp is required with backrefs=true/],
+          [{ path: f }, /state is "present" but these are missing: line/],
+          [{ path: f, line: 'x', backrefs: true }, /backrefs is true but these are missing: regexp/],
           [{ path: f, line: 'x', regexp: '(' }, /argument 'regexp' is not a valid regular expression/],
           [{ path: f, line: 'x', insertafter: 'a', insertbefore: 'b' }, /mutually exclusive: insertbefore, insertafter/],
-          [{ path: f, state: 'absent' }, /one of line, search_string, or regexp is required/],
+          [{ path: f, state: 'absent' }, /state is "absent" but none of these is given: one of line, regexp, search_string/],
           [{ path: f, line: 'x', validate: 'true' }, /argument 'validate' must contain %s/],
           [{ path: `/srv/l${i}`, line: 'x' }, /is a directory !/],
         ] as const) {

@@ -129,6 +129,14 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
     assert.equal(await sh('test -e /tmp/pwned && echo PWNED || echo clean'), 'clean')
   })
 
+  it('umask: the venv and the installed files get it (0077: private); editable is refused', async () => {
+    await assertConverges(pip, { ...args({ name: ['acplay-demo==1.0.0'] }), virtualenv: '/opt/private', umask: '0077' }, root())
+    assert.equal(await sh('stat -c %a /opt/private /opt/private/lib/python3*/site-packages/acplay_demo*/METADATA'), '700\n600')
+    const r = await realRun(pip, args({ name: ['acplay-demo'], editable: true }), root())
+    assert.match(r.msg!, /argument 'editable' of module pip is not supported yet/)
+    assert.match((await realRun(pip, args({ name: ['acplay-demo'], umask: 'u=rwx' }), root())).msg!, /umask must be an octal integer/)
+  })
+
   it('a venv path that is not a venv fails with the reason', async () => {
     await sh('mkdir -p /srv/notvenv')
     const r = await realRun(pip, args({ name: ['acplay-demo'], virtualenv: '/srv/notvenv' }), root())

@@ -77,6 +77,9 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
           [{ name: db, state: 'absent', owner }, /state=absent takes no owner/],
           [{ name: db, encodings: 'UTF8' }, /unknown argument 'encodings'/],
           [{ owner }, /missing required argument 'name'/],
+          [{ name: db, state: 'dump' }, /state=dump is not supported yet/],
+          [{ name: db, target: '/tmp/x.sql' }, /argument 'target' of module postgres_db is not supported yet/],
+          [{ name: db, conn_limit: 'lots' }, /argument 'conn_limit' must be an integer/],
         ] as [Record<string, unknown>, RegExp][]) {
           const r = await realRun(postgresDb, a, e)
           assert.equal(r.status, 'failed')
@@ -86,6 +89,29 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
       })
     })
   }
+
+  it('conn_limit and tablespace on creation and changed later; force drops a database in use', async () => {
+    const env = envs(bed, H)[0]!.env
+    await bed().exec(H, 'mkdir -p /srv/pgts && chown postgres: /srv/pgts')
+    await sql(bed(), H, "CREATE TABLESPACE fast LOCATION '/srv/pgts'")
+    const row = () =>
+      sql(bed(), H, "SELECT datconnlimit || '|' || (SELECT spcname FROM pg_tablespace WHERE oid = dattablespace) FROM pg_database WHERE datname = 'limited'")
+    await assertConverges(postgresDb, { name: 'limited', conn_limit: '5', tablespace: 'fast' }, env())
+    assert.equal(await row(), '5|fast')
+    const c = await checkRun(postgresDb, { name: 'limited', conn_limit: '-1', tablespace: 'pg_default' }, env())
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['change the connection limit of database limited from 5 to -1', 'move database limited to tablespace pg_default'],
+    )
+    await assertConverges(postgresDb, { name: 'limited', conn_limit: '-1', tablespace: 'pg_default' }, env())
+    assert.equal(await row(), '-1|pg_default')
+    // a session holds the database open: DROP fails without force, succeeds with it
+    const holder = bed().exec(H, "cd / && runuser -u postgres -- psql -X -q -d limited -c 'SELECT pg_sleep(30)'")
+    await new Promise((r) => setTimeout(r, 1000))
+    assert.equal((await realRun(postgresDb, { name: 'limited', state: 'absent' }, env())).status, 'failed')
+    await assertConverges(postgresDb, { name: 'limited', state: 'absent', force: true }, env())
+    await holder
+  })
 
   it('creates a database with a hostile name owned by a role with a hostile name', async () => {
     const env = envs(bed, H)[1]!.env

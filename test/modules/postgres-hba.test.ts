@@ -77,6 +77,11 @@ describe('postgres_hba on a real host', { skip: testbedSkip() }, () => {
     await assertConverges(postgresHba, { ...rule, dest, create: true, contype: 'local', source: undefined, method: 'peer' }, deploy!.env())
     assert.equal(await read(`'${dest}'`), 'local   airflow         airflow                                 peer\n')
     assert.equal(await attrs(`'${dest}'`), 'postgres:postgres 640')
+    // the file arguments: mode on an unchanged file is a change of its own
+    await assertConverges(postgresHba, { ...rule, dest, create: true, contype: 'local', source: undefined, method: 'peer', mode: '0600' }, root!.env())
+    assert.equal(await attrs(`'${dest}'`), 'postgres:postgres 600')
+    const r = await realRun(postgresHba, { ...rule, dest, comment: 'x' }, root!.env())
+    assert.match(r.msg!, /argument 'comment' of module postgres_hba is not supported yet/)
   })
 
   it('rejects bad and hostile arguments before touching the host', async () => {
@@ -84,7 +89,7 @@ describe('postgres_hba on a real host', { skip: testbedSkip() }, () => {
     const before = e.conn.execCount
     for (const [a, re] of [
       [{ ...rule, contype: 'local' }, /'source' .* must not be given for contype=local/],
-      [{ ...rule, source: undefined }, /'source' is required for contype=host/],
+      [{ ...rule, source: undefined }, /contype is "host" but these are missing: source/],
       [{ ...rule, users: 'air flow' }, /argument 'users': "air flow" cannot be written/],
       [{ ...rule, databases: 'x"; #' }, /argument 'databases'/],
       [{ ...rule, source: '10.0.0.0/8\nhost all all 0.0.0.0/0 trust' }, /argument 'source'/],

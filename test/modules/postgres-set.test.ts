@@ -58,6 +58,9 @@ describe('postgres_set on a real host', { skip: testbedSkip() }, () => {
     await assertConverges(postgresSet, { name: 'application_name', value: v }, root!.env())
     assert.equal(await sql(bed(), H, "SELECT setting FROM pg_file_settings WHERE name = 'application_name'"), v)
     await realRun(postgresSet, { name: 'application_name', reset: true }, root!.env())
+    // db (community.postgresql's name for the database to connect to) and the socket
+    const viaDb = await realRun(postgresSet, { name: 'application_name', reset: true, db: 'template1', login_unix_socket: '/var/run/postgresql' }, root!.env())
+    assert.equal(viaDb.status, 'ok', viaDb.msg)
   })
 
   it('rejects bad arguments (unknown setting, bad name, value with reset) with the argument named', async () => {
@@ -65,7 +68,7 @@ describe('postgres_set on a real host', { skip: testbedSkip() }, () => {
       [{ name: 'no_such_setting', value: '1' }, /argument 'name': PostgreSQL has no setting "no_such_setting"/],
       [{ name: 'work_mem; DROP', value: '1' }, /argument 'name': .* is not a setting name/],
       [{ name: 'work_mem', value: '1MB', reset: true }, /mutually exclusive: value, reset/],
-      [{ name: 'work_mem' }, /'value' or 'reset: true' is required/],
+      [{ name: 'work_mem' }, /reset is false but these are missing: value/],
     ] as [Record<string, unknown>, RegExp][]) {
       const r = await realRun(postgresSet, a, root!.env())
       assert.equal(r.status, 'failed', JSON.stringify(a))

@@ -106,7 +106,9 @@ describe('postgres_user on a real host', { skip: testbedSkip() }, () => {
           [{ name, passwd: 'x' }, /unknown argument 'passwd'/],
           [{ name, state: 'gone' }, /state.*present, absent/],
           [{ name, state: 'absent', password: 'x' }, /state=absent takes no password/],
-          [{ name, db: 'airflow', priv: 'ALL' }, /unknown argument 'db'/],
+          [{ name, db: 'airflow', priv: 'ALL' }, /argument 'priv' of module postgres_user is not supported yet/],
+          [{ name, groups: ['admins'] }, /argument 'groups' of module postgres_user is not supported yet/],
+          [{ name, connect_params: { 'x y': 1 } }, /argument 'connect_params': "x y" is not a libpq parameter name/],
         ]
         for (const [a, re] of cases) {
           const r = await realRun(postgresUser, a, e)
@@ -117,6 +119,30 @@ describe('postgres_user on a real host', { skip: testbedSkip() }, () => {
       })
     })
   }
+
+  it('comment, no_password_changes; connection arguments: db, login_unix_socket, ssl_mode, connect_params, session_role', async () => {
+    const env = envs(bed, H)[0]!.env
+    const conn = { db: 'template1', login_unix_socket: '/var/run/postgresql', ssl_mode: 'disable', connect_params: { connect_timeout: 5 }, trust_input: false }
+    await assertConverges(postgresUser, { name: 'commented', comment: "it's the app", password: 'one', ...conn }, env())
+    assert.equal(await sql(bed(), H, "SELECT shobj_description(oid, 'pg_authid') FROM pg_authid WHERE rolname = 'commented'"), "it's the app")
+    await assertConverges(postgresUser, { name: 'commented', comment: 'changed', ...conn }, env())
+    // no_password_changes: another password and a connection limit are left alone, a flag is not
+    const keep = { name: 'commented', password: 'two', conn_limit: 3, role_attr_flags: 'CREATEDB', no_password_changes: true }
+    const c = await checkRun(postgresUser, keep, env())
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['alter role commented: CREATEDB'],
+    )
+    await assertConverges(postgresUser, keep, env())
+    assert.equal(await sql(bed(), H, "SELECT rolcreatedb::text || rolconnlimit FROM pg_authid WHERE rolname = 'commented'"), 'true-1')
+    // session_role: the SQL runs as that role (a role without CREATEROLE cannot create one)
+    await sql(bed(), H, 'CREATE ROLE weak NOLOGIN')
+    const denied = await realRun(postgresUser, { name: 'via-weak', session_role: 'weak' }, env())
+    assert.equal(denied.status, 'failed')
+    assert.match(denied.msg!, /permission denied/)
+    const bad = await realRun(postgresUser, { name: 'x', login_unix_socket: '/nonexistent' }, env())
+    assert.match(bad.msg!, /nonexistent/)
+  })
 
   it('creates a role with a hostile name as exactly that name (and nothing else happens)', async () => {
     const env = envs(bed, H)[0]!.env

@@ -5,6 +5,7 @@ import { EffectStore } from '../../engine/effects.js'
 import { runModule } from '../../engine/module-runner.js'
 import { assertConverges, checkRun, realRun } from '../helpers/module-harness.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { service } from '../../modules/service.js'
 import { systemd } from '../../modules/systemd.js'
 import type { SshConnection } from '../../engine/connection/ssh.js'
 
@@ -114,6 +115,29 @@ systemctl daemon-reload`,
     assert.equal(await state('acplay-test@one'), 'inactive\nenabled')
   })
 
+  it("service (Ansible's service module on systemd): started/enabled converge; sleep restarts as stop, wait, start; init-script arguments ignored as Ansible does", async () => {
+    const args = { name: 'acplay-test@three', state: 'started', enabled: true, pattern: 'sleep', runlevel: '3', arguments: '--x' }
+    await sh('echo GREETING=three > /etc/acplay-test/three.env')
+    await assertConverges(service, args, deploy())
+    assert.equal(await state('acplay-test@three'), 'active\nenabled')
+    const pid = await sh('systemctl show -p MainPID --value acplay-test@three')
+    const c = await checkRun(service, { name: 'acplay-test@three', state: 'restarted', sleep: 2 }, root())
+    assert.deepEqual(
+      c.changes.map((x) => x.summary),
+      ['restart acplay-test@three.service (stop, sleep 2 s, start)'],
+    )
+    const t0 = Date.now()
+    assert.equal((await realRun(service, { name: 'acplay-test@three', state: 'restarted', sleep: 2 }, root())).status, 'changed')
+    assert.ok(Date.now() - t0 >= 2000, 'it waited between stop and start')
+    assert.notEqual(await sh('systemctl show -p MainPID --value acplay-test@three'), pid)
+    assert.equal(await state('acplay-test@three'), 'active\nenabled')
+    for (const [a, re] of [
+      [{ name: 'x' }, /one of these arguments is required: state, enabled/],
+      [{ name: 'x', state: 'started', use: 'sysvinit' }, /use: sysvinit is not supported/],
+    ] as const)
+      assert.match((await realRun(service, a, root())).msg!, re)
+  })
+
   it('masks and unmasks', async () => {
     await assertConverges(systemd, { name: 'acplay-test@two', masked: true }, deploy())
     assert.equal(await sh('systemctl is-enabled acplay-test@two; true'), 'masked')
@@ -150,7 +174,7 @@ systemctl daemon-reload`,
       assert.match(r.msg!, /is not a valid systemd unit name/)
     }
     const scope = await runModule(systemd, { name: 'x', state: 'started', scope: 'user' }, { ...env, check: false, diff: false })
-    assert.match(scope.msg!, /argument 'scope' must be one of system/)
+    assert.match(scope.msg!, /argument 'scope' of module systemd is not supported yet/)
     assert.equal(env.conn.execCount, n)
   })
 })

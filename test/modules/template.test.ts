@@ -54,6 +54,20 @@ describe('template on a real host', { skip: testbedSkip() }, () => {
         assert.equal(await sh(bed(), H, `grep -c NEW-s3cr3t ${dir}/airflow.cfg.j2`), '1')
       })
 
+      it('newline_sequence writes CRLF line endings; follow writes through a link; custom delimiters are refused', async () => {
+        await sh(bed(), H, `mkdir -p ${dir} && printf 'x' > ${dir}/real.cfg && ln -sfn real.cfg ${dir}/link.cfg`)
+        await assertConverges(template, { src: 'airflow.cfg.j2', dest: `${dir}/crlf.cfg`, newline_sequence: '\r\n' }, e())
+        assert.equal(await sh(bed(), H, `od -c ${dir}/crlf.cfg | head -1 | tr -s ' '`), '0000000 [ c o r e ] \\r \\n e x e c u t o r')
+        await assertConverges(template, { src: 'airflow.cfg.j2', dest: `${dir}/link.cfg`, follow: true }, e())
+        assert.equal(await sh(bed(), H, `readlink ${dir}/link.cfg; head -1 ${dir}/real.cfg`), 'real.cfg\n[core]')
+        const r = await realRun(template, { src: 'airflow.cfg.j2', dest: `${dir}/x`, variable_start_string: '[[' }, e())
+        assert.match(r.msg!, /argument 'variable_start_string' of module template is not supported yet: only the standard Jinja delimiters/)
+        assert.equal(
+          (await checkRun(template, { src: 'airflow.cfg.j2', dest: `${dir}/crlf.cfg`, newline_sequence: '\r\n', trim_blocks: true }, e())).status,
+          'ok',
+        )
+      })
+
       it('hostile dest names work; bad arguments fail naming the argument', async () => {
         const hostile = `${dir}/a b'c"$(id)\`x\`;y.cfg`
         await assertConverges(template, { src: 'airflow.cfg.j2', dest: hostile }, e())
@@ -61,7 +75,7 @@ describe('template on a real host', { skip: testbedSkip() }, () => {
         for (const [args, re] of [
           [{ src: 'airflow.cfg.j2' }, /missing required argument 'dest'/],
           [{ src: 'airflow.cfg.j2', dest: `${dir}/x`, mode: '8' }, /argument 'mode' must be octal/],
-          [{ src: 'airflow.cfg.j2', dest: `${dir}/x`, newline_sequence: '\n' }, /unknown argument 'newline_sequence'/],
+          [{ src: 'airflow.cfg.j2', dest: `${dir}/x`, newline_sequence: '\t' }, /argument 'newline_sequence' must be one of/],
           [{ src: 'missing.j2', dest: `${dir}/x` }, /could not read template/],
         ] as const) {
           const r = await realRun(template, args, e())

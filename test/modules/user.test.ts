@@ -160,6 +160,44 @@ describe('user on a real host', { skip: testbedSkip() }, () => {
       await sh(bed(), H, 'getent passwd x', 2)
     })
 
+    it('password aging, expiry and lock, non_unique uid, skeleton and umask on creation; drift repaired; move_home; force', async () => {
+      await sh(bed(), H, 'mkdir -p /srv/skel && echo hi > /srv/skel/.hello && useradd -u 4100 first')
+      const expires = Date.UTC(2030, 5, 1) / 1000
+      const args = {
+        name: 'aged',
+        uid: 4100,
+        non_unique: true,
+        password: HASH1,
+        password_lock: true,
+        password_expire_min: 1,
+        password_expire_max: 90,
+        expires,
+        skeleton: '/srv/skel',
+        umask: '0077',
+      }
+      await assertConverges(user, args, env())
+      const shadow = () => sh(bed(), H, 'getent shadow aged | cut -d: -f2,4,5,8; id -u aged; stat -c %a /home/aged; cat /home/aged/.hello')
+      assert.equal(await shadow(), `!${HASH1}:1:90:${Math.floor(expires / 86400)}\n4100\n700\nhi`)
+      await sh(bed(), H, 'chage -M 30 aged && usermod -U aged')
+      const c = await checkRun(user, args, env())
+      assert.deepEqual(
+        c.changes.map((x) => x.summary),
+        ['lock the password of user aged', 'set the password aging of user aged: max 90 days'],
+      )
+      await assertConverges(user, { ...args, password_lock: false, expires: -1 }, env())
+      assert.equal(await sh(bed(), H, 'getent shadow aged | cut -d: -f2,8'), `${HASH1}:`)
+      await assertConverges(user, { name: 'aged', home: '/srv/aged-home', move_home: true }, env())
+      assert.equal(await sh(bed(), H, 'cat /srv/aged-home/.hello; test -e /home/aged && echo left || echo moved'), 'hi\nmoved')
+      await assertConverges(user, { name: 'aged', state: 'absent', force: true }, env())
+      for (const [a, re] of [
+        [{ name: 'x', seuser: 'staff_u' }, /argument 'seuser' of module user is not supported yet/],
+        [{ name: 'x', generate_ssh_key: true }, /argument 'generate_ssh_key' of module user is not supported yet/],
+        [{ name: 'x', umask: '99' }, /argument 'umask' must be an octal umask/],
+        [{ name: 'x', expires: 'soon' }, /Invalid value for 'expires'/],
+      ] as const)
+        assert.match((await realRun(user, a, env())).msg!, re)
+    })
+
     it('rejects hostile user names with a clear message (and runs nothing)', async () => {
       for (const name of ['a b', "o'neil", '$(touch /tmp/pwned)', '`touch /tmp/pwned`', 'x;touch /tmp/pwned', 'a\nb', '-rf', '0']) {
         const r = await realRun(user, { name }, env())

@@ -1,5 +1,6 @@
 /**
- * npm run testbed -- up [COUNT | NAME...]   boot hosts (h1..hN or the names) and leave them running
+ * npm run testbed -- up [COUNT | NAME...] [--light]   boot hosts (h1..hN or the names) and leave them running;
+ *                                            --light: sshd alone per host, no systemd (light.ts), for 1,000
  * npm run testbed -- down                   tear down what `up` started
  * npm run testbed -- status                 show the hosts and whether they answer
  * State lives in /run/acplay-testbed/cli.json, so up and down run as separate processes.
@@ -10,6 +11,7 @@ import { shellJoin } from '../../engine/connection/quote.js'
 import { sshArgv } from './host.js'
 import { run } from './sh.js'
 import { isOurNspawn, mountsUnder, releaseHostSync, STATE_ROOT, type SlotRecord } from './slots.js'
+import { isOurSshd, releaseBlockSync, type LightBlockRecord } from './light.js'
 import { Testbed, type TestHost } from './testbed.js'
 
 const STATE = join(STATE_ROOT, 'cli.json')
@@ -21,7 +23,10 @@ interface CliState {
   inventory: string
   hosts: TestHost[]
   records: SlotRecord[]
+  light?: LightBlockRecord[]
 }
+
+const alive = (s: CliState) => s.records.some((r) => isOurNspawn(r)) || (s.light ?? []).some((b) => b.hosts.some((h) => isOurSshd(b.block, h)))
 
 function readState(): CliState | undefined {
   try {
@@ -31,27 +36,40 @@ function readState(): CliState | undefined {
   }
 }
 
-async function up(args: string[]): Promise<number> {
+async function up(argv: string[]): Promise<number> {
+  let args = argv
   const prev = readState()
-  if (prev?.records.some((r) => isOurNspawn(r))) {
+  if (prev && alive(prev)) {
     console.error(`testbed: already up (${prev.hosts.map((h) => h.name).join(', ')}); run \`npm run testbed -- down\` first`)
     return 1
   }
   if (prev) down() // its hosts are gone; release what is left
+  const light = args.includes('--light')
+  args = args.filter((a) => a !== '--light')
   const hosts = args.length === 0 ? 1 : args.length === 1 && /^\d+$/.test(args[0]!) ? Number(args[0]) : args
   const t0 = Date.now()
-  const bed = await Testbed.up({ hosts, detached: true })
+  const bed = await Testbed.up({ hosts, detached: true, light })
   const inventory = bed.inventory()
   mkdirSync(STATE_ROOT, { recursive: true })
-  const state: CliState = { dir: bed.dir, key: bed.key, knownHostsFile: bed.knownHostsFile, inventory, hosts: bed.hosts, records: bed.slotRecords }
+  const state: CliState = {
+    dir: bed.dir,
+    key: bed.key,
+    knownHostsFile: bed.knownHostsFile,
+    inventory,
+    hosts: bed.hosts,
+    records: bed.slotRecords,
+    light: bed.lightBlocks,
+  }
   writeFileSync(STATE, `${JSON.stringify(state, null, 2)}\n`)
   console.log(`testbed: booted ${bed.hosts.length} host(s) in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   console.log(`inventory:   ${inventory}`)
   console.log(`known_hosts: ${bed.knownHostsFile}`)
-  for (const h of bed.hosts) {
+  for (const h of bed.hosts.slice(0, light ? 5 : undefined)) {
     const ssh = ['ssh', '-i', bed.key, '-o', `UserKnownHostsFile=${bed.knownHostsFile}`, `root@${h.address}`]
     console.log(`${h.name.padEnd(8)} ${h.state.padEnd(9)} ${shellJoin(ssh)}`)
   }
+  if (bed.hosts.length > 5 && light)
+    console.log(`... and ${bed.hosts.length - 5} more (${bed.hosts.at(-1)!.name} at ${bed.hosts.at(-1)!.address}): see the inventory`)
   return 0
 }
 
@@ -65,9 +83,11 @@ function down(): number {
     if (isOurNspawn(r)) process.kill(r.nspawnPid!, 'SIGTERM') // all power off at once
   }
   for (const r of state.records) releaseHostSync(r)
+  for (const b of state.light ?? []) releaseBlockSync(b)
   if (existsSync(state.dir) && mountsUnder(state.dir).length === 0) rmSync(state.dir, { recursive: true, force: true })
   rmSync(STATE, { force: true })
-  console.log(`testbed: down (${state.hosts.map((h) => h.name).join(', ')})`)
+  const names = state.hosts.map((h) => h.name)
+  console.log(`testbed: down (${names.length > 10 ? `${names.length} hosts` : names.join(', ')})`)
   return 0
 }
 
@@ -78,6 +98,12 @@ async function status(): Promise<number> {
     return 0
   }
   console.log(`inventory:   ${state.inventory}\nknown_hosts: ${state.knownHostsFile}`)
+  const light = (state.light ?? []).flatMap((b) => b.hosts.map((h) => [b.block, h] as const))
+  if (light.length) {
+    const up = light.filter(([b, h]) => isOurSshd(b, h)).length
+    console.log(`${state.hosts.length} light hosts, ${up} with their sshd running (${state.hosts[0]!.address} .. ${state.hosts.at(-1)!.address})`)
+    return 0
+  }
   for (const h of state.hosts) {
     const rec = state.records.find((r) => r.name === h.name)
     const alive = rec ? isOurNspawn(rec) : false
@@ -97,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'up') return up(rest)
   if (cmd === 'down') return down()
   if (cmd === 'status') return status()
-  console.error('usage: npm run testbed -- up [COUNT | NAME...] | down | status')
+  console.error('usage: npm run testbed -- up [COUNT | NAME...] [--light] | down | status')
   return 2
 }
 

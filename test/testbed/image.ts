@@ -34,9 +34,20 @@ export interface ImageInfo {
 export async function ensureImage(log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<ImageInfo> {
   const script = buildScript()
   const key = imageKey(script)
-  const dir = join(IMAGE_CACHE, key)
+  return buildCached(join(IMAGE_CACHE, key), `image ${key}`, log, async (tmp) => {
+    log('building testbed image (one time, ~35 s)')
+    const r = await run(['bash', script, tmp])
+    if (r.rc !== 0) throw new Error(`testbed image build failed (rc ${r.rc}):\n${r.stderr.slice(-4000)}`)
+  })
+}
+
+/**
+ * `dir`, built by `build(tmp)` first if missing: under a lock directory, so concurrent processes
+ * build once (the others wait), into a temp dir renamed into place when complete.
+ */
+export async function buildCached(dir: string, what: string, log: (msg: string) => void, build: (tmp: string) => Promise<void>): Promise<ImageInfo> {
   if (existsSync(dir)) return { dir }
-  mkdirSync(IMAGE_CACHE, { recursive: true })
+  mkdirSync(dirname(dir), { recursive: true })
   const lock = `${dir}.lock`
   let waiting = false
   for (;;) {
@@ -47,7 +58,7 @@ export async function ensureImage(log: (msg: string) => void = (m) => process.st
     } catch {
       const holder = Number(readOr(join(lock, 'pid'), '0'))
       if (holder && !pidAlive(holder)) rmSync(lock, { recursive: true, force: true })
-      else if (!waiting) log(`testbed: waiting for process ${holder || '?'} to build the image`)
+      else if (!waiting) log(`testbed: waiting for process ${holder || '?'} to build the ${what}`)
       waiting = true
       await sleep(500)
     }
@@ -55,18 +66,18 @@ export async function ensureImage(log: (msg: string) => void = (m) => process.st
   try {
     writeFileSync(join(lock, 'pid'), String(process.pid))
     if (existsSync(dir)) return { dir }
-    log('building testbed image (one time, ~35 s)')
     const tmp = `${dir}.tmp`
     rmSync(tmp, { recursive: true, force: true }) // a builder that died half way
     const t0 = Date.now()
-    const r = await run(['bash', script, tmp])
-    if (r.rc !== 0) {
+    try {
+      await build(tmp)
+    } catch (e) {
       rmSync(tmp, { recursive: true, force: true })
-      throw new Error(`testbed image build failed (rc ${r.rc}):\n${r.stderr.slice(-4000)}`)
+      throw e
     }
     renameSync(tmp, dir)
     const builtInS = (Date.now() - t0) / 1000
-    log(`testbed: built image ${key} in ${builtInS.toFixed(1)} s`)
+    log(`testbed: built ${what} in ${builtInS.toFixed(1)} s`)
     return { dir, builtInS }
   } finally {
     rmSync(lock, { recursive: true, force: true })

@@ -44,6 +44,23 @@ export function netnsExists(slot: number): boolean {
   return existsSync(`/run/netns/${netnsName(slot)}`)
 }
 
-export function setLink(slot: number, up: boolean): Promise<string> {
-  return must(['ip', 'link', 'set', linkName(slot), up ? 'up' : 'down'])
+/**
+ * Cuts the host's link without a reset: its side of the veth goes down and the outer side keeps a
+ * permanent neighbour entry, so packets to it are dropped silently (no ARP failure, no ICMP), as on
+ * a pulled cable. The outer link stays up: its route keeps 10.231.N.0/24 off the default route
+ * (downing it would send the host's traffic to whatever the default gateway is).
+ */
+export async function cutLink(slot: number): Promise<void> {
+  const ns = netnsName(slot)
+  const mac = (await must(['ip', 'netns', 'exec', ns, 'cat', '/sys/class/net/host0/address'])).trim()
+  await must(['ip', 'neigh', 'replace', hostAddress(slot), 'lladdr', mac, 'dev', linkName(slot), 'nud', 'permanent'])
+  await must(['ip', '-n', ns, 'link', 'set', 'host0', 'down'])
+}
+
+/** Undoes cutLink: the link up, its route (dropped with the link) back, the neighbour entry learnt again. */
+export async function restoreLink(slot: number): Promise<void> {
+  const ns = netnsName(slot)
+  await must(['ip', '-n', ns, 'link', 'set', 'host0', 'up'])
+  await must(['ip', '-n', ns, 'route', 'replace', '10.231.0.0/16', 'via', gatewayAddress(slot)])
+  await must(['ip', 'neigh', 'del', hostAddress(slot), 'dev', linkName(slot)])
 }

@@ -2,7 +2,7 @@
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
-export const TOOLS = ['systemd-nspawn', 'mmdebstrap', 'ip', 'ssh', 'ssh-keygen', 'mount', 'umount']
+export const TOOLS = ['systemd-nspawn', 'mmdebstrap', 'ip', 'ssh', 'ssh-keygen', 'mount', 'umount', 'nsenter', 'unshare']
 
 function onPath(tool: string): boolean {
   const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin'])

@@ -1,5 +1,5 @@
 /**
- * Slot registry: slot N owns 10.231.N.0/24, netns acp-N and veth ve-acpN. Several processes (and
+ * Slot registry: slot N (2..127) owns 10.231.N.0/24, netns acp-N and veth ve-acpN. Several processes (and
  * engineers) boot testbeds at once, so a slot is claimed with an atomic mkdir and records its owner
  * pid and resources; a slot whose owner died is torn down and reused.
  */
@@ -13,7 +13,8 @@ import { pidAlive, runSync, sleepSync } from './sh.js'
 export const STATE_ROOT = '/run/acplay-testbed'
 const SLOTS = join(STATE_ROOT, 'slots')
 const FIRST = 2
-const LAST = 250
+/** 128 and up are light hosts' blocks (light.ts) */
+const LAST = 127
 
 /** What one host holds on the outer machine; enough to tear it down from another process. */
 export interface SlotRecord {
@@ -62,23 +63,38 @@ export function claimSlot(rec: Omit<SlotRecord, 'slot'>): SlotRecord {
 
 function isStale(n: number): boolean {
   const rec = readSlot(n)
-  if (!rec) {
-    // the owner writes owner.json right after mkdir; give it time before calling it dead
-    try {
-      return Date.now() - statSync(slotDir(n)).mtimeMs > 60_000
-    } catch {
-      return false
-    }
-  }
+  if (!rec) return abandoned(slotDir(n))
   if (pidAlive(rec.ownerPid)) return false
   return !(rec.detached && isOurNspawn(rec))
 }
 
+/** A claimed dir without its owner record: the owner writes it right after mkdir, so give it time before calling it dead. */
+export function abandoned(dir: string): boolean {
+  try {
+    return Date.now() - statSync(dir).mtimeMs > 60_000
+  } catch {
+    return false
+  }
+}
+
 /** Tears down slots whose owner process is gone. Safe to run from several processes at once. */
 export function reclaimStaleSlots(): number[] {
+  return reclaimStale(SLOTS, isStale, (n) => {
+    const rec = readSlot(n)
+    if (rec) releaseHostSync(rec)
+    else teardownNetworkSync(n)
+    rmSync(slotDir(n), { recursive: true, force: true })
+  })
+}
+
+/**
+ * Releases the numbered entries of a registry dir (slots, light blocks) that `isStale` calls stale,
+ * each under a lock dir N.reclaim so that concurrent processes release it once.
+ */
+export function reclaimStale(root: string, isStale: (n: number) => boolean, release: (n: number) => void): number[] {
   let names: string[] = []
   try {
-    names = readdirSync(SLOTS)
+    names = readdirSync(root)
   } catch {
     return []
   }
@@ -87,7 +103,7 @@ export function reclaimStaleSlots(): number[] {
     if (!/^\d+$/.test(name)) continue
     const n = Number(name)
     if (!isStale(n)) continue
-    const lock = join(SLOTS, `${n}.reclaim`)
+    const lock = join(root, `${n}.reclaim`)
     try {
       mkdirSync(lock)
     } catch {
@@ -97,10 +113,7 @@ export function reclaimStaleSlots(): number[] {
     }
     writeFileSync(join(lock, 'pid'), String(process.pid))
     if (isStale(n)) {
-      const rec = readSlot(n)
-      if (rec) releaseHostSync(rec)
-      else teardownNetworkSync(n)
-      rmSync(slotDir(n), { recursive: true, force: true })
+      release(n)
       reclaimed.push(n)
     }
     rmSync(lock, { recursive: true, force: true })
@@ -108,7 +121,7 @@ export function reclaimStaleSlots(): number[] {
   return reclaimed
 }
 
-function readFileSafe(p: string): string {
+export function readFileSafe(p: string): string {
   try {
     return readFileSync(p, 'utf8')
   } catch {
@@ -187,7 +200,7 @@ export function releaseHostSync(rec: SlotRecord): void {
   rmSync(slotDir(rec.slot), { recursive: true, force: true })
 }
 
-function emptyDir(dir: string): boolean {
+export function emptyDir(dir: string): boolean {
   try {
     return readdirSync(dir).length === 0
   } catch {

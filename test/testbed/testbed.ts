@@ -7,7 +7,7 @@
  *   await bed.down()
  */
 import { raiseHostLimits } from './limits.js'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SshConnection } from '../../engine/connection/ssh.js'
@@ -15,11 +15,14 @@ import { track, untrack } from './exit-hooks.js'
 import { bootNspawn, mountOverlay, sshArgv, stopNspawn, waitReady, writeHostFiles } from './host.js'
 import { ensureImage } from './image.js'
 import { inventoryText, type InventoryOptions } from './inventory.js'
-import { gatewayAddress, hostAddress, setLink, setupNetwork } from './network.js'
+import { cutLink, gatewayAddress, hostAddress, restoreLink, setupNetwork } from './network.js'
 import { serveDir } from './serve.js'
 import { must, run, type RunResult } from './sh.js'
 import { claimSlot, killNetnsPidsSync, mountsUnder, reclaimStaleSlots, releaseHostSync, writeSlot, type SlotRecord } from './slots.js'
 import { missingTools } from './preflight.js'
+import { cgroupDirs } from './cgroup.js'
+import { LightHosts } from './light-hosts.js'
+import { reclaimStaleBlocks, type LightBlockRecord } from './light.js'
 
 export interface TestHost {
   name: string
@@ -29,8 +32,10 @@ export interface TestHost {
   gateway: string
   port: 22
   slot: number
-  /** `systemctl is-system-running` after boot: running, or degraded (reported on stderr) */
+  /** `systemctl is-system-running` after boot: running, or degraded (reported on stderr); light hosts: running */
   state: string
+  /** a light host (sshd alone in its namespaces, light.ts); slot is then its block */
+  light?: boolean
 }
 
 export interface UpOptions {
@@ -45,6 +50,10 @@ export interface UpOptions {
    * the rest of /proc/sys stays read-only.
    */
   netAdmin?: boolean
+  /** light hosts: sshd alone, no systemd, a thousand fit (light.ts); 10.231.128.0/17 */
+  light?: boolean
+  /** light hosts: extra read-only layers over the image, topmost first (e.g. a prepared venv) */
+  layers?: string[]
 }
 
 export interface ServeHandle {
@@ -61,8 +70,9 @@ export class Testbed {
   readonly key: string
   readonly knownHostsFile: string
   /** seconds: image build (when this up built it) and boot */
-  readonly timings: { imageBuildS?: number; bootS: number } = { bootS: 0 }
+  readonly timings: { imageBuildS?: number; bootS: number; light?: LightHosts['phases'] } = { bootS: 0 }
   private records = new Map<string, SlotRecord>()
+  private light?: LightHosts
   private servers = new Set<ServeHandle>()
   private inventories = 0
   private isDown = false
@@ -86,6 +96,7 @@ export class Testbed {
 
     const image = await ensureImage(log)
     reclaimStaleSlots()
+    reclaimStaleBlocks()
     raiseHostLimits()
     const bed = new Testbed(mkdtempSync(join(tmpdir(), 'acplay-testbed-')), opts.detached ?? false)
     if (!bed.detached) track(bed)
@@ -94,6 +105,14 @@ export class Testbed {
     try {
       await must(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'acplay-testbed', '-f', bed.key])
       const publicKey = await must(['cat', `${bed.key}.pub`])
+      if (opts.light) {
+        bed.light = new LightHosts(bed.dir, bed.detached, bed.hosts)
+        bed.timings.light = bed.light.phases
+        await bed.light.up(names, image.dir, publicKey, opts.layers ?? [], bed.knownHostsFile)
+        await bed.proveLogin(bed.hosts[0]!.name)
+        bed.timings.bootS = (Date.now() - t0) / 1000
+        return bed
+      }
       for (const name of names) {
         const hostDir = join(bed.dir, 'hosts', name)
         const rec = claimSlot({ name, ownerPid: process.pid, detached: bed.detached, hostDir, merged: join(hostDir, 'merged'), netAdmin: opts.netAdmin })
@@ -124,6 +143,12 @@ export class Testbed {
     const h = this.hosts.find((x) => x.name === name)
     if (!h) throw new Error(`testbed: no host ${name} (have ${this.hosts.map((x) => x.name).join(', ')})`)
     return h
+  }
+
+  /** One real login (a banner alone does not prove that sshd, PAM and the keys work). */
+  private async proveLogin(name: string): Promise<void> {
+    const r = await this.exec(name, 'hostname')
+    if (r.rc !== 0 || r.stdout.trim() !== name) throw new Error(`testbed: ssh to light host ${name} failed (rc ${r.rc}): ${r.stderr.trim()}`)
   }
 
   private record(name: string): SlotRecord {
@@ -184,6 +209,7 @@ export class Testbed {
 
   /** Powers the host off (kills its nspawn); its overlay and network stay, so reboot() can bring it back. */
   async stopHost(name: string): Promise<void> {
+    if (this.light) return this.light.stop(name)
     const rec = this.record(name)
     await stopNspawn(rec.nspawnPid)
     killNetnsPidsSync(rec.slot)
@@ -194,19 +220,33 @@ export class Testbed {
 
   async reboot(name: string): Promise<void> {
     await this.stopHost(name)
+    if (this.light) return this.light.start(name)
     await this.boot(name)
   }
 
-  cutNetwork(name: string): Promise<string> {
-    return setLink(this.host(name).slot, false)
+  /** The host's link goes dead without a reset (packets dropped silently), until restoreNetwork(). */
+  async cutNetwork(name: string): Promise<void> {
+    if (this.light) await this.light.setLink(name, false)
+    else await cutLink(this.host(name).slot)
   }
 
-  restoreNetwork(name: string): Promise<string> {
-    return setLink(this.host(name).slot, true)
+  async restoreNetwork(name: string): Promise<void> {
+    if (this.light) await this.light.setLink(name, true)
+    else await restoreLink(this.host(name).slot)
+  }
+
+  /**
+   * Light hosts: freezes (SIGSTOP) or thaws the host's sshd. A frozen sshd still completes TCP
+   * connects (the kernel's backlog) but never sends its banner: a client hangs in the handshake.
+   */
+  freezeSshd(name: string, frozen = true): void {
+    if (!this.light) throw new Error('testbed: freezeSshd is for light hosts')
+    this.light.signal(name, frozen ? 'SIGSTOP' : 'SIGCONT')
   }
 
   /** Stops sshd on the host (open sessions survive); new connections are refused until reboot(). */
   async stopSshd(name: string): Promise<void> {
+    if (this.light) return this.light.signal(name, 'SIGTERM')
     const r = await this.exec(name, 'systemctl stop ssh.socket ssh.service')
     if (r.rc !== 0) throw new Error(`testbed: stopping sshd on ${name} failed: ${r.stderr}`)
   }
@@ -232,13 +272,38 @@ export class Testbed {
           /* gone */
         }
     for (const r of this.records.values()) releaseHostSync(r)
+    this.light?.downSync()
     if (mountsUnder(this.dir).length === 0) rmSync(this.dir, { recursive: true, force: true })
     for (const h of this.hosts) h.state = 'down'
   }
 
-  /** PIDs of the nspawn processes (for tests asserting that down() left nothing behind). */
+  /** PIDs of the nspawn processes, or the light hosts' sshd (for tests asserting that down() left nothing behind). */
   get pids(): number[] {
+    if (this.light) return this.light.pids
     return [...this.records.values()].flatMap((r) => (r.nspawnPid ? [r.nspawnPid] : []))
+  }
+
+  /**
+   * CPU seconds the hosts' processes have used so far (sshd, shells, probes, PostgreSQL, systemd),
+   * summed over the hosts' cgroups: every host runs in its own, and a cgroup v2 cpu.stat counts its
+   * whole tree. The difference around a run is what it cost the hosts.
+   */
+  cpuUsageS(): number {
+    const dirs = this.light ? this.light.cgroups() : this.hosts.flatMap((h) => cgroupDirs(h.slot))
+    let usec = 0
+    for (const d of dirs) {
+      try {
+        usec += Number(/^usage_usec (\d+)/m.exec(readFileSync(join(d, 'cpu.stat'), 'utf8'))?.[1] ?? 0)
+      } catch {
+        /* a v1 hierarchy (no cpu.stat) or a host that is down */
+      }
+    }
+    return usec / 1e6
+  }
+
+  /** Light block records (the CLI saves them to tear down from another process). */
+  get lightBlocks(): LightBlockRecord[] {
+    return this.light?.blocks ?? []
   }
 
   /** Slot records (the CLI saves them to tear down from another process). */

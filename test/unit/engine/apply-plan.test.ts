@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { planScript } from '../../../engine/apply-plan.js'
+import { failedStep, planScript, planSteps } from '../../../engine/apply-plan.js'
+import { shScript } from '../../../modules/types.js'
 
 let dir: string
 const sh = (script: string) => spawnSync('/bin/sh', ['-s'], { input: script, encoding: 'utf8' })
@@ -60,6 +61,30 @@ describe('planScript', () => {
     assert.notEqual(r.status, 0)
     assert.equal(readFileSync(out, 'utf8'), "it's\n$(x)\n")
     assert.throws(() => statSync(join(dir, 'never')))
+  })
+
+  it('a failure names the step that failed (a command, or a batch of uploads); the mark leaves stderr as it was', () => {
+    const ran = (changes: Parameters<typeof planSteps>[0]) => {
+      const { script, steps } = planSteps(changes)
+      const r = sh(script)
+      return { rc: r.status, ...failedStep({ stdout: r.stdout, stderr: r.stderr }, steps) }
+    }
+    const missing = join(dir, 'missing dir')
+    const cmd = ran([{ summary: 'c', commands: [{ argv: ['true'] }, { argv: ['ls', missing] }, { argv: ['touch', join(dir, 'never')] }] }])
+    assert.equal(cmd.rc, 2)
+    assert.deepEqual(cmd.step, { command: { argv: ['ls', missing] } })
+    assert.equal(cmd.out.stderr, `ls: cannot access '${missing}': No such file or directory\n`)
+    // no newline at the end of the command's stderr: none is added
+    const printf = ran([{ summary: 'p', commands: [shScript('printf %s "$1" >&2; exit 7', 'half a line')] }])
+    assert.equal(printf.rc, 7)
+    assert.equal(printf.out.stderr, 'half a line')
+    assert.ok(printf.step && 'command' in printf.step)
+    const dest = join(dir, 'validated2')
+    const upload = ran([{ summary: 'v', commands: [], upload: { content: 'x', dest, validate: ['false', '%s'] } }])
+    assert.deepEqual(upload.step, { uploads: [dest] })
+    assert.match(upload.out.stderr, /^validation failed: false %s\n$/)
+    const ok = ran([{ summary: 'ok', commands: [{ argv: ['sh', '-c', 'echo fine >&2'] }] }])
+    assert.deepEqual([ok.rc, ok.step, ok.out.stderr], [0, undefined, 'fine\n'])
   })
 
   it('keeps the mode and owner of an existing file when none is given', () => {

@@ -6,7 +6,7 @@ import { quote, shellJoin } from '../../../engine/connection/quote.js'
 import { knownHostsName, knownKeys } from '../../../engine/connection/known-hosts.js'
 import { exitCode, recap, recapLines } from '../../../engine/report/recap.js'
 import { renderDiff } from '../../../engine/report/format.js'
-import { parseSshCommonArgs } from '../../../engine/run/connections.js'
+import { parseSshArgs } from '../../../engine/connection/settings.js'
 import { selectedByTags } from '../../../engine/run/tags.js'
 import { encodeUserInfo, Masker } from '../../../engine/secrets.js'
 import type { HostResult } from '../../../engine/report/types.js'
@@ -72,8 +72,14 @@ describe('known_hosts', () => {
     assert.deepEqual(knownKeys(text, 'other'), [])
   })
   it('reads ansible_ssh_common_args for the known_hosts file and host key checking', () => {
-    assert.deepEqual(parseSshCommonArgs('-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no'), { knownHostsFile: '/tmp/kh', hostKeyChecking: false })
-    assert.deepEqual(parseSshCommonArgs('-o StrictHostKeyChecking=yes'), { hostKeyChecking: true })
+    assert.deepEqual(parseSshArgs('-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no'), { knownHostsFile: '/tmp/kh', hostKeyChecking: 'no' })
+    assert.deepEqual(parseSshArgs('-o StrictHostKeyChecking=yes'), { hostKeyChecking: 'yes' })
+    assert.deepEqual(parseSshArgs("-oStrictHostKeyChecking=accept-new -o 'ServerAliveInterval 2' -o ServerAliveCountMax=4 -C -o ConnectTimeout=3"), {
+      hostKeyChecking: 'accept-new',
+      serverAliveIntervalS: 2,
+      serverAliveCountMax: 4,
+      connectTimeoutS: 3,
+    })
   })
 })
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
-import { needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
+import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 
 const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
 const RECORDED = `bash\tii \t5.2.15-2+b8
@@ -38,7 +38,7 @@ describe('apt.packages fact', () => {
     assert.equal(aptPackages.parse(out('@@policy\n'), ['a'], 'present').cacheAgeS, undefined)
   })
   it('passes mode and names as positional arguments', () => {
-    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', 'a', 'b'])
+    assert.deepEqual(aptPackages.command(['a', 'b'], 'latest').argv.slice(3), ['sh', 'latest', '', 'a', 'b'])
   })
 })
 
@@ -76,6 +76,47 @@ describe('apt planner', () => {
     const purge = planApt({ ...base, state: 'absent', purge: true }, [{ name: 'acplay-hello' }, { name: 'bash' }], facts())
     assert.deepEqual(purge.kind === 'change' && purge.changes.map((c) => c.summary), ['purge the configuration of acplay-hello, purge bash 5.2.15-2+b8'])
   })
+  it("Ansible's install options map to apt-get's; only_upgrade leaves a package that is not installed alone", () => {
+    const p = planApt(
+      {
+        ...base,
+        state: 'latest',
+        dpkg_options: 'force-confnew,force-confmiss',
+        lock_timeout: 7,
+        fail_on_autoremove: true,
+        allow_unauthenticated: true,
+        allow_downgrade: true,
+        allow_change_held_packages: true,
+        default_release: 'bookworm-backports',
+        only_upgrade: true,
+      },
+      [{ name: 'bash' }, { name: 'acplay-hello' }],
+      facts(),
+    )
+    if (p.kind !== 'change') return assert.fail('expected a change')
+    assert.deepEqual(p.changes[0]!.commands[0]!.argv.slice(3), [
+      '-y',
+      '-q',
+      '-o',
+      'DPkg::Lock::Timeout=7',
+      '-o',
+      'Dpkg::Options::=--force-confnew',
+      '-o',
+      'Dpkg::Options::=--force-confmiss',
+      '--only-upgrade',
+      '--no-remove',
+      '--allow-unauthenticated',
+      '--allow-downgrades',
+      '--allow-change-held-packages',
+      '-t',
+      'bookworm-backports',
+      'install',
+      '--',
+      'bash',
+    ])
+    const u = planApt({ ...base, update_cache: true, update_cache_retries: 3, update_cache_retry_max_delay: 4 }, [], facts())
+    assert.deepEqual(u.kind === 'change' && u.changes[0]!.commands[0]!.argv.slice(4, 6), ['3', '4'], 'tries and the longest wait go to the retry loop')
+  })
   it('cache_valid_time decides the update', () => {
     assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 3600 }, 120), false)
     assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 60 }, 120), true)
@@ -86,5 +127,24 @@ describe('apt planner', () => {
     const f: AptPackages = { packages: { x: { name: 'x', status: 'installed' } } }
     const p = planApt({ ...base, state: 'latest' }, [{ name: 'x' }], f, new Set(['x']))
     assert.match(p.kind === 'change' ? p.changes[0]!.summary : '', /^would change \(depends on an earlier change\)/)
+  })
+})
+
+describe("apt's failure message (Ansible's wording)", () => {
+  const applied = (argv: string[], stderr: string) => ({ rc: 100, stdout: 'Reading package lists...\n', stderr, startUs: 0, endUs: 1, failedCommand: { argv } })
+  const install = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', 'install', '--', 'acplay-nope=1.0']
+  it('a package apt cannot find: No package matching', () => {
+    assert.equal(aptFailureMsg(applied(install, 'E: Unable to locate package acplay-nope\n')), "No package matching 'acplay-nope' is available")
+  })
+  it("another apt-get failure: 'CMD' failed: stderr; a failed cache update says so", () => {
+    assert.equal(
+      aptFailureMsg(applied(install, "E: Version '9.9' for 'bash' was not found\n")),
+      "'env DEBIAN_FRONTEND=noninteractive apt-get -y install -- acplay-nope=1.0' failed: E: Version '9.9' for 'bash' was not found",
+    )
+    assert.equal(aptFailureMsg(applied(['env', 'apt-get', '-y', 'update'], 'E: no network\n')), 'Failed to update apt cache: E: no network')
+  })
+  it('a step that is not apt-get: the default message', () => {
+    assert.equal(aptFailureMsg(applied(['touch', '/x'], 'touch: denied\n')), undefined)
+    assert.equal(aptFailureMsg({ ...applied([], 'x'), failedCommand: undefined }), undefined)
   })
 })

@@ -20,7 +20,7 @@ const TREE = `root|root\ndir\n${[
   '',
   'd|755|root|root|4096|sub',
   '',
-  'f|600|root|root|5|sub/we|rd\nname.py',
+  'f|600|root|root|4|sub/we|rd\nname.py',
   '',
   'l|777|root|root|4|link',
   'a.py',

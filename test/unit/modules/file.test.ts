@@ -132,8 +132,21 @@ describe('file planner given facts', () => {
   it('rejects bad arguments before reading the host', async () => {
     const ctx = fakeCtx({})
     await assert.rejects(file.plan(params({ path: '/x', mode: '0888' }), ctx), /argument 'mode' must be octal/)
-    await assert.rejects(file.plan(params({ path: '/x', src: '/y' }), ctx), /argument 'src' needs state=link or state=hard/)
+    await assert.rejects(file.plan(params({ path: '/x', src: '/y' }), ctx), /src option requires state to be 'link' or 'hard'/)
     await assert.rejects(file.plan(params({ path: '/x', group: 'a;b' }), ctx), /argument 'group' is not a valid group name/)
     assert.equal(ctx.reads.length, 0)
+  })
+})
+
+describe('file times (Python strptime formats)', () => {
+  it('the default format and others become host-local "YYYY-MM-DD HH:MM:SS"', async () => {
+    const { strptime, timeWant } = await import('../../../modules/files/times.js')
+    assert.equal(strptime('202401020304.05', '%Y%m%d%H%M.%S', 'modification_time'), '2024-01-02 03:04:05')
+    assert.equal(strptime('02 Jan 24 11:30 PM', '%d %b %y %I:%M %p', 'access_time'), '2024-01-02 23:30:00')
+    assert.equal(strptime('2024', '%Y', 'access_time'), '2024-01-01 00:00:00')
+    assert.deepEqual(timeWant(undefined, '%Y', 'modification_time', 'now'), { kind: 'now' })
+    assert.deepEqual(timeWant('preserve', '%Y', 'modification_time', 'now'), { kind: 'preserve' })
+    assert.throws(() => strptime('2024-13-01', '%Y-%m-%d', 'x'), /out of range/)
+    assert.throws(() => strptime('1', '%j', 'x'), /the directive %j is not supported/)
   })
 })

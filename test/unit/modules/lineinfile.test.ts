@@ -1,7 +1,8 @@
 /** lineinfile's editing against Ansible's documented and coded behaviour, plus the planner given recorded facts. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { absent, expand, present, pyRegex } from '../../../modules/files/lines.js'
+import { absent, present } from '../../../modules/files/lines.js'
+import { expand, pyRegex } from '../../../modules/files/py-regex.js'
 import { pathContent } from '../../../modules/facts/path.js'
 import { lineinfile } from '../../../modules/lineinfile.js'
 import { fakeCtx } from './fake-ctx.js'

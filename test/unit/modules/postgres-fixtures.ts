@@ -10,7 +10,9 @@ export const REC = {
       '"bypassrls" : true, "connlimit" : -1, "password" : null, "validuntil" : null}\n{"encryption" : "scram-sha-256", "expires" : "1893456000.000000"}\n',
   ),
   roleAbsent: ok('{"exists": false}\n{"encryption" : "scram-sha-256"}\n'),
-  dbPostgres: ok('{"exists" : true, "owner" : "postgres", "encoding" : "UTF8", "collate" : "C.UTF-8", "ctype" : "C.UTF-8"}\n{"owner_exists" : true}\n'),
+  dbPostgres: ok(
+    '{"exists" : true, "owner" : "postgres", "encoding" : "UTF8", "collate" : "C.UTF-8", "ctype" : "C.UTF-8", "connlimit" : -1, "tablespace" : "pg_default"}\n{"owner_exists" : true}\n',
+  ),
   dbAbsent: ok('{"exists": false}\n{"owner_exists" : false}\n'),
   listenAddresses: ok(
     '{"exists" : true, "setting" : "localhost", "unit" : null, "context" : "postmaster", "vartype" : "string", "pendingRestart" : false}\n{"auto" : null}\n',

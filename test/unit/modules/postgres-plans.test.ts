@@ -29,6 +29,8 @@ describe('postgres fact parsers (recorded output)', () => {
       encoding: 'UTF8',
       collate: 'C.UTF-8',
       ctype: 'C.UTF-8',
+      connLimit: -1,
+      tablespace: 'pg_default',
     })
     assert.equal(pgDbFact.parse(REC.dbAbsent, L, 'nope', 'x').ownerExists, false)
     assert.equal(pgSettingFact.parse(REC.sharedBuffers, L, 'shared_buffers').unit, '8kB')

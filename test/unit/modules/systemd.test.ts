@@ -4,7 +4,8 @@ import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
 import { parseUnitState, systemdUnit } from '../../../modules/facts/systemd.js'
 import { systemd, unitName } from '../../../modules/systemd.js'
-import { fakeConn } from './fake-ctx.js'
+import { validateParams } from '../../../modules/schema.js'
+import { fakeConn, fakeCtx } from './fake-ctx.js'
 
 const show = (o: Record<string, string>) =>
   `${Object.entries({
@@ -106,13 +107,22 @@ describe('systemd planner', () => {
       ['daemon-reload (unit files changed)'],
     )
   })
+  it('a name alone reports the status (as Ansible); force adds --force to enable and mask', async () => {
+    const r = await plan({ name: 'x' }, show({ ActiveState: 'active' }))
+    assert.equal(r.status, 'ok')
+    assert.equal((r.data.status as { activeState: string }).activeState, 'active')
+    const ctx = fakeCtx({ [JSON.stringify(['systemd.unit', 'x.service'])]: show({}) })
+    const p = await systemd.plan(validateParams(systemd, { name: 'x', enabled: true, force: true }), ctx)
+    assert.equal(p.kind, 'change')
+    assert.deepEqual(p.kind === 'change' && p.changes[0]!.commands[0]!.argv, ['systemctl', '--force', 'enable', '--', 'x.service'])
+  })
   it('bad arguments fail before touching the host', async () => {
     for (const [args, msg] of [
       [{ name: 'x', state: 'running' }, /argument 'state' must be one of started, stopped, restarted, reloaded/],
-      [{ name: 'x', scope: 'user', state: 'started' }, /argument 'scope' must be one of system/],
+      [{ name: 'x', scope: 'user', state: 'started' }, /argument 'scope' of module systemd is not supported yet: only the system manager/],
       [{ name: 'x', masked: true, state: 'started' }, /masked: true conflicts with state: started/],
-      [{ name: 'x' }, /one of state, enabled, masked or daemon_reload is required/],
-      [{ state: 'started' }, /name is required/],
+      [{ state: 'started' }, /argument 'state' needs name/],
+      [{ enabled: true, daemon_reload: true }, /argument 'enabled' needs name/],
       [{ name: 'a b$(id)', state: 'started' }, /not a valid systemd unit name/],
       [{ name: 'x', enabled: 'perhaps' }, /argument 'enabled' must be a boolean/],
     ] as [Record<string, unknown>, RegExp][]) {

@@ -29,7 +29,7 @@ describe('template planner given facts', () => {
   it('a new file: upload with mode 0644, effects with the new checksum', async () => {
     const plan = await template.plan(p, ctxWith(rec('absent')))
     const c = plan.kind === 'change' ? plan.changes[0]! : undefined
-    assert.equal(c?.upload?.content.toString(), 'key=v1\n')
+    assert.equal(c?.upload?.content?.toString(), 'key=v1\n')
     assert.equal(c?.upload?.mode, '0644')
     assert.deepEqual(c?.effects?.[0], {
       fact: 'path.stat',

@@ -6,7 +6,7 @@ import { planUser, type UserParams } from '../../../modules/user/plan.js'
 
 const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
 const DIGEST = passwordDigest('$6$x$hash')
-const RECORDED = `passwd astro:x:999:996:Astronomer:/home/astro:/bin/false\ngroup astro\ngroups astro docker sudo\nhome yes\nshadow ${DIGEST}\n`
+const RECORDED = `passwd astro:x:999:996:Astronomer:/home/astro:/bin/false\ngroup astro\ngroups astro docker sudo\nhome yes\nlocked no\nshadow ${DIGEST}\naging 0:99999:7::19800:\n`
 const base: UserParams = { name: 'astro', state: 'present', append: false, create_home: true, system: false, update_password: 'always', remove: false }
 const astro: UserInfo = userInfo.parse(out(RECORDED), 'astro')
 
@@ -24,6 +24,10 @@ describe('user.info fact', () => {
       shell: '/bin/false',
       homeExists: true,
       passwordDigest: DIGEST,
+      locked: false,
+      passwordMin: 0,
+      passwordMax: 99999,
+      expires: 19800,
     })
   })
   it('absent, unreadable shadow, errors', () => {

@@ -5,12 +5,15 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { auditJsonReporter, type AuditReport } from '../../../engine/report/audit-json.js'
 import { auditSchemaErrors } from '../../helpers/audit-schema.js'
-import { drive, result } from './fixtures.js'
+import { drive, LS, result } from './fixtures.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'acplay-audit-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
 const diff = { path: '/etc/app.conf', before: 'a=1\n', after: 'a=2\n', attrs: { mode: ['0644', '0600'] as [string, string] } }
+
+// a failed command's result, as the run loop records it (masked)
+const FAILED = { ...LS, stderr: 'ls: ******** not found', stderr_lines: ['ls: ******** not found'] }
 
 async function report(check: boolean): Promise<AuditReport> {
   const file = join(dir, `r-${check}.json`)
@@ -25,8 +28,8 @@ async function report(check: boolean): Promise<AuditReport> {
       result('web1', 'conf', 'changed', { changes: [{ summary: 'update /etc/app.conf', diff }] }),
       result('web1', 'user', 'ok', { reason: 'user astro exists with shell /bin/false' }),
       result('web1', 'loop', 'changed', { items: 2, changes: [{ summary: 'create y' }] }),
-      result('db1', 'secret', 'failed', { hidden: true, msg: 'psql: password ********', changes: [{ summary: 'set password', diff }] }),
-      result('db1', 'optional', 'failed', { ignored: true, msg: 'nope' }),
+      result('db1', 'secret', 'failed', { hidden: true, msg: 'psql: password ********', result: FAILED, changes: [{ summary: 'set password', diff }] }),
+      result('db1', 'optional', 'failed', { ignored: true, msg: 'non-zero return code', result: FAILED }),
       result('db1', 'skipped', 'skipped', { reason: 'Conditional result was False: x' }),
     ],
     { check, items },
@@ -40,8 +43,11 @@ describe('audit JSON report', () => {
     assert.deepEqual(auditSchemaErrors(await report(false)), [])
   })
 
-  it('the schema rejects what the report must not be', () => {
+  it('the schema rejects what the report must not be', async () => {
     assert.notDeepEqual(auditSchemaErrors({ format: 'acplay-audit' }), [])
+    const r = await report(false)
+    r.hosts[1]!.tasks[1]!.result = { ...FAILED, rc: 'two' }
+    assert.match(auditSchemaErrors(r).join('\n'), /\/result\/rc must be integer/)
   })
 
   it('per host and task: status, drift, reasons, changes with their diffs, items, timings', async () => {
@@ -71,12 +77,14 @@ describe('audit JSON report', () => {
       { item: 'y', status: 'changed', changes: [{ summary: 'create y' }] },
     ])
     assert.equal(db!.failed, 1, 'the ignored failure does not count')
+    assert.deepEqual(db!.tasks[1]!.result, FAILED, "a failure carries its whole result (Ansible's keys)")
   })
 
   it('a no_log result keeps its status only', async () => {
     const secret = (await report(true)).hosts[1]!.tasks[0]!
     assert.equal(secret.hidden, true)
     assert.deepEqual(secret.changes, [])
+    assert.equal(secret.result, undefined)
     assert.match(secret.msg!, /hidden due to the no_log/)
   })
 

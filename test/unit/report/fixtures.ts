@@ -2,6 +2,21 @@
 import type { HostResult, Reporter, RunSummary } from '../../../engine/report/types.js'
 import { recap, exitCode } from '../../../engine/report/recap.js'
 
+// what command returns for `ls /nonexistent-dir` (Ansible's keys and values)
+export const LS = {
+  cmd: ['ls', '/nonexistent-dir'],
+  rc: 2,
+  stdout: '',
+  stderr: "ls: cannot access '/nonexistent-dir': No such file or directory",
+  stdout_lines: [],
+  stderr_lines: ["ls: cannot access '/nonexistent-dir': No such file or directory"],
+  start: '2026-12-02 18:25:06.084709',
+  end: '2026-12-02 18:25:06.100791',
+  delta: '0:00:00.016082',
+  changed: true,
+  msg: 'non-zero return code',
+}
+
 export const result = (host: string, name: string, status: HostResult['status'], more: Partial<HostResult> = {}): HostResult => ({
   host,
   task: { name, role: 'web', pos: { file: '/p/roles/web/tasks/main.yml', line: 3, col: 3 } },

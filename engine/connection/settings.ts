@@ -1,0 +1,121 @@
+/**
+ * How long acplay waits for a host, and how it checks its key: one place for Ansible's names.
+ *
+ *   connect timeout (TCP + SSH handshake): ansible_timeout > -o ConnectTimeout > -T/--timeout >
+ *     ANSIBLE_TIMEOUT > ansible.cfg [defaults] timeout > 10 s
+ *   dead link while connected: -o ServerAliveInterval=N -o ServerAliveCountMax=M in
+ *     ansible_ssh_common_args / ansible_ssh_extra_args / --ssh-common-args / --ssh-extra-args:
+ *     no answer for N x M seconds and the host is unreachable (default 5 x 3 = 15 s)
+ *   host keys: StrictHostKeyChecking (yes, accept-new, no) > ansible_host_key_checking >
+ *     ANSIBLE_HOST_KEY_CHECKING > ansible.cfg [defaults] host_key_checking > yes
+ */
+import { readAnsibleCfg } from '../config/ansible-cfg.js'
+import type { HostKeyPolicy } from './known-hosts.js'
+import { shlexSplit } from './shlex.js'
+
+export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, keepaliveIntervalMs: 5_000, keepaliveCountMax: 3 }
+
+/** What acplay takes from ssh `-o` options; the others are ignored (acplay does not run ssh). */
+export interface SshArgs {
+  knownHostsFile?: string
+  hostKeyChecking?: HostKeyPolicy
+  connectTimeoutS?: number
+  serverAliveIntervalS?: number
+  serverAliveCountMax?: number
+}
+
+const FALSE = /^(false|no|off|0)$/i
+
+function policy(value: string): HostKeyPolicy {
+  const v = value.toLowerCase()
+  if (v === 'no' || v === 'off') return 'no'
+  if (v === 'accept-new') return 'accept-new'
+  return 'yes' // yes, ask (no terminal to ask on): known keys only
+}
+
+/** `-o Key=Value`, `-oKey=Value`, `-o "Key Value"` out of an ssh argument string (shell-quoted, as Ansible passes it). */
+export function parseSshArgs(args: string): SshArgs {
+  let tokens: string[]
+  try {
+    tokens = shlexSplit(args)
+  } catch {
+    tokens = args.split(/\s+/)
+  }
+  const out: SshArgs = {}
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!
+    const opt = t === '-o' ? tokens[++i] : t.startsWith('-o') ? t.slice(2) : undefined
+    const m = opt ? /^\s*(\w+)\s*(?:=|\s)\s*(.*?)\s*$/.exec(opt) : null
+    if (!m) continue
+    const [, key, value] = m as unknown as [string, string, string]
+    const n = Number(value)
+    switch (key.toLowerCase()) {
+      case 'userknownhostsfile':
+        out.knownHostsFile = value
+        break
+      case 'stricthostkeychecking':
+        out.hostKeyChecking = policy(value)
+        break
+      case 'connecttimeout':
+        if (n > 0) out.connectTimeoutS = n
+        break
+      case 'serveraliveinterval':
+        if (n > 0) out.serverAliveIntervalS = n
+        break
+      case 'serveralivecountmax':
+        if (Number.isInteger(n) && n > 0) out.serverAliveCountMax = n
+        break
+    }
+  }
+  return out
+}
+
+export interface SettingsInput {
+  /** the host's variables */
+  vars: Record<string, unknown>
+  /** -T/--timeout (seconds) */
+  timeout?: number
+  /** --ssh-common-args, --ssh-extra-args */
+  sshArgs?: string[]
+  /** host_key_checking = False from the caller (the API's RunOptions) */
+  hostKeyChecking?: boolean
+  /** ansible.cfg in effect, if any */
+  ansibleCfg?: string
+  env?: NodeJS.ProcessEnv
+}
+
+export interface ConnectionSettings {
+  knownHostsFile?: string
+  hostKeyChecking: HostKeyPolicy
+  connectTimeoutMs: number
+  keepaliveIntervalMs: number
+  keepaliveCountMax: number
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v))
+const seconds = (v: unknown): number | undefined => {
+  const n = Number(v)
+  return v !== undefined && v !== null && v !== '' && n > 0 ? n : undefined
+}
+
+export function connectionSettings(input: SettingsInput): ConnectionSettings {
+  const { vars } = input
+  const env = input.env ?? process.env
+  const defaults = input.ansibleCfg ? readAnsibleCfg(input.ansibleCfg).defaults : undefined
+  const cfg = (key: string) => defaults?.[key]
+  // the host's own args are read last, so they win over the command line's
+  const ssh: SshArgs = Object.assign(
+    {},
+    ...[...(input.sshArgs ?? []), str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].filter((a): a is string => !!a).map(parseSshArgs),
+  )
+  const keyVar =
+    str(vars.ansible_host_key_checking) ?? (input.hostKeyChecking === false ? 'false' : undefined) ?? env.ANSIBLE_HOST_KEY_CHECKING ?? cfg('host_key_checking')
+  const connectS = seconds(vars.ansible_timeout) ?? ssh.connectTimeoutS ?? input.timeout ?? seconds(env.ANSIBLE_TIMEOUT) ?? seconds(cfg('timeout'))
+  return {
+    knownHostsFile: ssh.knownHostsFile,
+    hostKeyChecking: ssh.hostKeyChecking ?? (keyVar !== undefined && FALSE.test(keyVar) ? 'no' : 'yes'),
+    connectTimeoutMs: connectS ? connectS * 1000 : DEFAULT_TIMEOUTS.connectTimeoutMs,
+    keepaliveIntervalMs: ssh.serverAliveIntervalS ? ssh.serverAliveIntervalS * 1000 : DEFAULT_TIMEOUTS.keepaliveIntervalMs,
+    keepaliveCountMax: ssh.serverAliveCountMax ?? DEFAULT_TIMEOUTS.keepaliveCountMax,
+  }
+}

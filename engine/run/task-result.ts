@@ -1,0 +1,26 @@
+/**
+ * A task's result as Ansible gives it: what `register` stores, and what a failed task shows after
+ * `FAILED! =>` (in the output, `--json` and the reports). Both come from the module's return values,
+ * so an operator reads the same rc, stdout and stderr that a `register`ed variable holds.
+ */
+import type { ModuleOutcome } from '../module-runner.js'
+
+/** The registered value: return values, then changed / failed / msg. A command that ran and failed changed the host (Ansible: changed true). */
+export function registeredResult(o: Pick<ModuleOutcome, 'status' | 'msg' | 'data'>): Record<string, unknown> {
+  const changed = o.status === 'changed' || (o.status === 'failed' && o.data.changed === true)
+  const r: Record<string, unknown> = { ...o.data, changed, failed: o.status === 'failed' }
+  if (o.msg) r.msg = o.msg
+  return r
+}
+
+/**
+ * What a failed task shows: the registered value without `failed` (Ansible's callback leaves it
+ * out); nothing under no_log. Without stdout_lines / stderr_lines too: the reporters split them
+ * from the masked streams (engine/report/failure.ts withStreamLines), so that a secret spanning
+ * lines is masked whole before it is split.
+ */
+export function failedResult(status: string, registered: Record<string, unknown>, hidden: boolean): Record<string, unknown> | undefined {
+  if (status !== 'failed' || hidden) return undefined
+  const { failed: _failed, stdout_lines: _out, stderr_lines: _err, ...shown } = registered
+  return shown
+}
