@@ -135,7 +135,8 @@ const SIZE_RANGES: Array<[string, number]> = [
 
 function humanReadable(size: number, isbits: boolean, unit: unknown): string {
   const base = isbits ? 'bits' : 'Bytes'
-  let [suffix, limit] = SIZE_RANGES[SIZE_RANGES.length - 1]
+  // SIZE_RANGES is a non-empty constant and the loop always assigns; this only seeds the types.
+  let [suffix, limit] = SIZE_RANGES[SIZE_RANGES.length - 1]!
   for (const [s, l] of SIZE_RANGES) {
     ;[suffix, limit] = [s, l]
     if ((unit === null && size >= l) || (unit !== null && String(unit).toUpperCase() === s[0])) break
@@ -152,7 +153,7 @@ function humanToBytes(input: unknown, defaultUnit: unknown, isbits: boolean): nu
   const n = Number(m[1])
   const unit = m[2] ?? (defaultUnit === null ? undefined : String(defaultUnit))
   if (unit === undefined) return Math.round(n)
-  const range = SIZE_RANGES.find(([s]) => s === unit[0].toUpperCase())
+  const range = SIZE_RANGES.find(([s]) => s === unit[0]?.toUpperCase())
   if (!range) throw fail()
   const cls = isbits ? 'b' : 'B'
   if (unit.length > 1 && !unit.toLowerCase().includes(isbits ? 'bit' : 'byte') && unit[1] !== cls) throw fail()

@@ -58,7 +58,7 @@ const COMMENT_STYLES: Record<string, Record<string, string>> = {
 function comment(text: string, style: string, kw: Record<string, unknown>): string {
   const styleParams = COMMENT_STYLES[style]
   if (!styleParams) throw templateError(`comment: unknown style '${style}'`)
-  const prepostfix = Object.hasOwn(kw, 'decoration') ? str(kw.decoration) : styleParams.decoration
+  const prepostfix = Object.hasOwn(kw, 'decoration') ? str(kw.decoration) : (styleParams.decoration ?? '')
   const p: Record<string, unknown> = {
     newline: '\n',
     beginning: '',
@@ -89,7 +89,7 @@ function urlsplit(v: string, query: string): unknown {
   const userinfo = netloc.includes('@') ? netloc.slice(0, netloc.lastIndexOf('@')) : undefined
   const hostport = netloc.slice(netloc.lastIndexOf('@') + 1)
   const hp = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostport)!
-  const host = hp[1].replace(/^\[|\]$/g, '').toLowerCase()
+  const host = hp[1]!.replace(/^\[|\]$/g, '').toLowerCase()
   let port: number | null = null
   if (hp[2] !== undefined && hp[2] !== '') {
     if (!/^\d+$/.test(hp[2]) || Number(hp[2]) > 65535) throw templateError(`Port could not be cast to integer value as '${hp[2]}'`)
@@ -150,7 +150,8 @@ export const coreFilters: Record<string, Filter> = {
     if (typeof v === 'string') return v
     if (!Array.isArray(v)) throw templateError(`|path_join expects string or sequence, got ${pyType(v)} instead.`)
     const parts = v.map(str)
-    return parts.length ? path.join(parts[0], ...parts.slice(1)) : ''
+    const [first, ...rest] = parts
+    return first === undefined ? '' : path.join(first, ...rest)
   },
   fileglob: (v) => path.glob(str(v)).filter(path.isFile),
   normpath: pathFilter(path.normpath),

@@ -31,12 +31,15 @@ export function hexDigest(type: string, data: string): string {
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
+/** Byte indices, three per output group; -1 stands for a zero byte. */
+type Triple = readonly [number, number, number]
+
 /** Encodes digest bytes in crypt's base64, three bytes (in the given order) at a time. */
-function encode(bytes: Buffer, groups: number[][]): string {
+function encode(bytes: Buffer, groups: readonly Triple[]): string {
   let out = ''
   for (const g of groups) {
     const [a, b, c] = g
-    let w = ((a < 0 ? 0 : bytes[a]) << 16) | ((b < 0 ? 0 : bytes[b]) << 8) | bytes[c]
+    let w = ((a < 0 ? 0 : bytes[a]!) << 16) | ((b < 0 ? 0 : bytes[b]!) << 8) | bytes[c]!
     const n = a < 0 ? (b < 0 ? 2 : 3) : 4
     for (let i = 0; i < n; i++) {
       out += ITOA64[w & 0x3f]
@@ -46,7 +49,7 @@ function encode(bytes: Buffer, groups: number[][]): string {
   return out
 }
 
-const SHA512_ORDER = [
+const SHA512_ORDER: readonly Triple[] = [
   [0, 21, 42],
   [22, 43, 1],
   [44, 2, 23],
@@ -70,7 +73,7 @@ const SHA512_ORDER = [
   [62, 20, 41],
   [-1, -1, 63],
 ]
-const SHA256_ORDER = [
+const SHA256_ORDER: readonly Triple[] = [
   [0, 10, 20],
   [21, 1, 11],
   [12, 22, 2],
@@ -83,7 +86,7 @@ const SHA256_ORDER = [
   [9, 19, 29],
   [-1, 31, 30],
 ]
-const MD5_ORDER = [
+const MD5_ORDER: readonly Triple[] = [
   [0, 6, 12],
   [1, 7, 13],
   [2, 8, 14],
@@ -114,7 +117,7 @@ function shaCrypt(alg: 'sha256' | 'sha512', password: string, salt: string, roun
   }
   const DP = H(...Array.from({ length: P.length }, () => P))
   const Pseq = repeatTo(DP, P.length)
-  const DS = H(...Array.from({ length: 16 + C[0] }, () => S))
+  const DS = H(...Array.from({ length: 16 + C[0]! }, () => S))
   const Sseq = repeatTo(DS, S.length)
   for (let i = 0; i < rounds; i++) {
     const h = createHash(alg)
@@ -178,8 +181,8 @@ export function uuid5(name: string, namespace: string): string {
   const ns = namespace.replace(/^urn:uuid:|[{}-]/gi, '')
   if (!/^[0-9a-f]{32}$/i.test(ns)) throw templateError(`Invalid value '${namespace}' for 'namespace': badly formed hexadecimal UUID string`)
   const h = createHash('sha1').update(Buffer.from(ns, 'hex')).update(Buffer.from(name, 'utf8')).digest()
-  h[6] = (h[6] & 0x0f) | 0x50
-  h[8] = (h[8] & 0x3f) | 0x80
+  h[6] = (h[6]! & 0x0f) | 0x50
+  h[8] = (h[8]! & 0x3f) | 0x80
   const x = h.subarray(0, 16).toString('hex')
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`
 }

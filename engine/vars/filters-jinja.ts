@@ -21,8 +21,9 @@ export function toInt(v: unknown, dflt: unknown = 0, base = 10): unknown {
     const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, base)
     const m = /^([-+]?)(0[box])?((?:_?[0-9a-z])+)$/.exec(s)
     const prefixOk = !m?.[2] || (m[2] === '0x' && base === 16) || (m[2] === '0o' && base === 8) || (m[2] === '0b' && base === 2)
-    if (m && prefixOk && !m[3].startsWith('_') && [...m[3].replace(/_/g, '')].every((c) => digits.includes(c))) {
-      const n = parseInt(m[3].replace(/_/g, ''), base)
+    const body = m?.[3] // group 3 is required: present whenever m is
+    if (m && body !== undefined && prefixOk && !body.startsWith('_') && [...body.replace(/_/g, '')].every((c) => digits.includes(c))) {
+      const n = parseInt(body.replace(/_/g, ''), base)
       return m[1] === '-' ? -n : n
     }
     const f = num(toFloat(v, null))
@@ -52,7 +53,7 @@ export function pyRound(x: number, n: number): number {
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' }
-export const htmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+export const htmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
 
 /** Python's urllib quote: unreserved characters (plus `safe`) stay, every other byte is %XX. */
 export function urlQuote(s: string, safe = '/'): string {
@@ -114,7 +115,7 @@ function striptags(s: string): string {
   const noTags = s.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, '')
   const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' }
   const text = noTags.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
+    if (e[0] === '#') return String.fromCodePoint(e[1]?.toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1)))
     return entities[e.toLowerCase()] ?? m
   })
   return text.split(/\s+/).filter(Boolean).join(' ')
@@ -159,7 +160,7 @@ function urlize(s: string, trimLimit: unknown, nofollow: boolean, target: unknow
     .split(/(\s+)/)
     .map((word) => {
       const m = /^([(<]*)(.*?)([.,)>\n]*)$/s.exec(word)!
-      const [, head, middle, tail] = m
+      const [, head = '', middle = '', tail = ''] = m // all three groups always match
       let href: string | undefined
       if (/^https?:\/\//.test(middle)) href = middle
       else if (/^www\./.test(middle) || /^[\w.-]+\.(org|net|com)$/.test(middle)) href = `https://${middle}`
@@ -356,7 +357,7 @@ export const jinjaFilters: Record<string, Filter> = {
     const cs = truthy(arg(args, kw, 1, 'case_sensitive', false))
     const attribute = arg<unknown>(args, kw, 2, 'attribute', null)
     const getters = (typeof attribute === 'string' ? attribute.split(',') : [attribute]).map((a) => attrGetter(a, cs ? undefined : ignoreCase))
-    const key = getters.length === 1 ? getters[0] : (x: unknown) => getters.map((g) => g(x))
+    const key = getters.length === 1 ? getters[0]! : (x: unknown) => getters.map((g) => g(x))
     return sortedBy(iterate(v), key, reverse)
   },
   string: (v) => str(v),
@@ -370,7 +371,7 @@ export const jinjaFilters: Record<string, Filter> = {
     str(v)
       .split(/([-\s({[<]+)/)
       .filter(Boolean)
-      .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
       .join(''),
   tojson: (v, args, kw) => tojson(v, arg(args, kw, 0, 'indent', null)),
   trim: (v, args, kw) => callMethod(str(v), 'strip', [arg(args, kw, 0, 'chars', null)]),

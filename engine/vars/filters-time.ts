@@ -99,14 +99,14 @@ export function strftime(fmt: string, f: Fields): string {
       case 'P':
         return f.hour < 12 ? 'am' : 'pm'
       case 'a':
-        return DAYS[wd].slice(0, 3)
+        return DAYS[wd]!.slice(0, 3)
       case 'A':
-        return DAYS[wd]
+        return DAYS[wd]!
       case 'b':
       case 'h':
-        return MONTHS[f.month - 1].slice(0, 3)
+        return MONTHS[f.month - 1]!.slice(0, 3)
       case 'B':
-        return MONTHS[f.month - 1]
+        return MONTHS[f.month - 1]!
       case 'j':
         return num(yday(f), 3)
       case 'w':
@@ -306,9 +306,9 @@ export function strptime(s: string, fmt: string): PyDatetime {
   const fields: string[] = []
   let re = ''
   for (let i = 0; i < fmt.length; i++) {
-    const c = fmt[i]
+    const c = fmt[i]!
     if (c === '%' && i + 1 < fmt.length) {
-      const d = fmt[++i]
+      const d = fmt[++i]!
       if (!Object.hasOwn(STRPTIME, d)) throw templateError(`'${d}' is a bad directive in format '${fmt}'`)
       re += STRPTIME[d]
       if (d !== '%') fields.push(d)
@@ -322,7 +322,7 @@ export function strptime(s: string, fmt: string): PyDatetime {
   let offset: number | null = null
   let doy: number | undefined
   fields.forEach((d, i) => {
-    const v = m[i + 1]
+    const v = m[i + 1]! // one required group per directive
     const n = Number(v)
     if (d === 'Y') f.year = n
     else if (d === 'y') f.year = n < 69 ? 2000 + n : 1900 + n

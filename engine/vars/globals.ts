@@ -15,7 +15,8 @@ function range(args: unknown[]): number[] {
     if (n === undefined || !Number.isInteger(n)) throw templateError(`'${pyType(a)}' object cannot be interpreted as an integer`)
     return n
   })
-  const [start, stop, step] = ints.length === 1 ? [0, ints[0], 1] : [ints[0], ints[1], ints[2] ?? 1]
+  const [first = 0, second, third = 1] = ints
+  const [start, stop, step] = second === undefined ? [0, first, 1] : [first, second, third]
   if (step === 0) throw templateError('range() arg 3 must not be zero')
   const out: number[] = []
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i)
@@ -94,7 +95,7 @@ function lipsum(args: unknown[], kw: Record<string, unknown>): string {
     const len = min + Math.floor(Math.random() * (max - min + 1))
     const words = Array.from({ length: len }, (_x, i) => LOREM[i % LOREM.length])
     const text = `${words.join(' ')}.`
-    return text[0].toUpperCase() + text.slice(1)
+    return text.charAt(0).toUpperCase() + text.slice(1)
   })
   return html ? paras.map((p) => `<p>${p}</p>`).join('\n') : paras.join('\n\n')
 }

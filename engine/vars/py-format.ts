@@ -67,7 +67,7 @@ export function formatSpec(value: unknown, spec: string): string {
 /** Resolves `0.name[key]` in a replacement field against the arguments. */
 function fieldValue(field: string, args: unknown[], kw: Record<string, unknown>, auto: { i: number }): unknown {
   const m = /^([^.[]*)(.*)$/.exec(field)!
-  const head = m[1]
+  const head = m[1]! // both groups always match
   let v: unknown
   if (head === '') {
     if (auto.i < 0) throw templateError('cannot switch from manual field specification to automatic field numbering')
@@ -82,8 +82,8 @@ function fieldValue(field: string, args: unknown[], kw: Record<string, unknown>,
     if (!Object.hasOwn(kw, head)) throw templateError(`KeyError: ${strRepr(head)}`)
     v = kw[head]
   }
-  for (const step of m[2].matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
-    const key = step[1] ?? step[2]
+  for (const step of m[2]!.matchAll(/\.(\w+)|\[([^\]]*)\]/g)) {
+    const key = (step[1] ?? step[2])! // one of the two alternatives matched
     if (Array.isArray(v) && /^\d+$/.test(key)) v = v[Number(key)]
     else if (isMapping(v) && Object.hasOwn(v, key)) v = v[key]
     else if (v instanceof PyObj && step[1] !== undefined) v = v.pyAttr(key)

@@ -125,7 +125,7 @@ function center(s: string, width: number, fill: string): string {
 }
 
 const STR: Record<string, Method> = {
-  capitalize: (s: string) => (s ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s),
+  capitalize: (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1).toLowerCase() : s),
   casefold: (s: string) => s.toLowerCase(),
   center: (s: string, args) => center(s, Number(args[0]), args[1] === undefined ? ' ' : String(args[1])),
   ljust: (s: string, args) => s.padEnd(Number(args[0]), args[1] === undefined ? ' ' : String(args[1])),
@@ -222,7 +222,7 @@ const STR: Record<string, Method> = {
   splitlines: (s: string, args, kw) => splitlines(s, a(args, kw, 0, 'keepends', false)),
   zfill: (s: string, args) => {
     const w = Number(args[0])
-    const sign = /^[-+]/.test(s) ? s[0] : ''
+    const sign = /^[-+]/.test(s) ? s.charAt(0) : ''
     return sign + s.slice(sign.length).padStart(w - sign.length, '0')
   },
 }
@@ -233,9 +233,13 @@ function listIndex(l: unknown[], x: unknown): number {
   return i
 }
 
+// shared by lists and tuples
+const seqIndex: Method = (l: unknown[], args) => listIndex(l, args[0])
+const seqCount: Method = (l: unknown[], args) => l.filter((y) => eq(y, args[0])).length
+
 const LIST: Record<string, Method> = {
-  index: (l: unknown[], args) => listIndex(l, args[0]),
-  count: (l: unknown[], args) => l.filter((y) => eq(y, args[0])).length,
+  index: seqIndex,
+  count: seqCount,
   copy: (l: unknown[]) => [...l],
   // mutating methods, as Jinja allows them (`{% set _ = l.append(x) %}`); they return None
   append: (l: unknown[], args) => {
@@ -277,7 +281,7 @@ const LIST: Record<string, Method> = {
   },
 }
 
-const TUPLE: Record<string, Method> = { index: LIST.index, count: LIST.count }
+const TUPLE: Record<string, Method> = { index: seqIndex, count: seqCount }
 
 const DICT: Record<string, Method> = {
   items: (d: Record<string, unknown>) => Object.entries(d).map((e) => tuple(e)),

@@ -47,11 +47,13 @@ export function normpath(p: string): string {
 /** os.path.commonpath: the longest common leading path of absolute (or of relative) paths. */
 export function commonpath(paths: string[]): string {
   if (!paths.length) throw new Error('commonpath() arg is an empty sequence')
-  const abs = paths[0].startsWith('/')
+  const abs = paths[0]!.startsWith('/')
   if (paths.some((p) => p.startsWith('/') !== abs)) throw new Error("Can't mix absolute and relative paths")
   const split = paths.map((p) => p.split('/').filter((c) => c !== '' && c !== '.'))
+  const first = split[0]!
   const common: string[] = []
-  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === split[0][i]); i++) common.push(split[0][i])
+  // the loop condition includes i < first.length, so first[i] is in range
+  for (let i = 0; split.every((parts) => i < parts.length && parts[i] === first[i]); i++) common.push(first[i]!)
   return (abs ? '/' : '') + common.join('/')
 }
 
@@ -117,7 +119,7 @@ export function winSplitdrive(p: string): [string, string] {
 function winSplit(p: string): [string, string] {
   const [d, rest] = winSplitdrive(p)
   let i = rest.length
-  while (i && !'/\\'.includes(rest[i - 1])) i--
+  while (i && !'/\\'.includes(rest.charAt(i - 1))) i--
   const head = rest.slice(0, i)
   const tail = rest.slice(i)
   const trimmed = head.replace(/[/\\]+$/, '')
@@ -131,7 +133,7 @@ export const winDirname = (p: string) => winSplit(p)[0]
 function componentRe(pattern: string): RegExp {
   let re = ''
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]
+    const c = pattern[i]!
     if (c === '*') re += '.*'
     else if (c === '?') re += '.'
     else if (c === '[') {

@@ -6,6 +6,8 @@ import { createHash, randomInt } from 'node:crypto'
 
 const N = 624
 const M = 397
+// Every mt[...] index below stays within the fixed N-word state (and key[j] within the non-empty key),
+// so the non-null assertions on reads are exact.
 
 export class PyRandom {
   private mt = new Uint32Array(N)
@@ -19,7 +21,7 @@ export class PyRandom {
     const mt = this.mt
     mt[0] = s >>> 0
     for (let i = 1; i < N; i++) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30)
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30)
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0
     }
     this.i = N
@@ -31,22 +33,22 @@ export class PyRandom {
     let i = 1
     let j = 0
     for (let k = Math.max(N, key.length); k > 0; k--) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30)
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j) >>> 0
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30)
+      mt[i] = ((mt[i]! ^ Math.imul(prev, 1664525)) + key[j]! + j) >>> 0
       i++
       j++
       if (i >= N) {
-        mt[0] = mt[N - 1]
+        mt[0] = mt[N - 1]!
         i = 1
       }
       if (j >= key.length) j = 0
     }
     for (let k = N - 1; k > 0; k--) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30)
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0
+      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30)
+      mt[i] = ((mt[i]! ^ Math.imul(prev, 1566083941)) - i) >>> 0
       i++
       if (i >= N) {
-        mt[0] = mt[N - 1]
+        mt[0] = mt[N - 1]!
         i = 1
       }
     }
@@ -77,18 +79,18 @@ export class PyRandom {
       let kk = 0
       let y: number
       for (; kk < N - M; kk++) {
-        y = (mt[kk] & 0x80000000) | (mt[kk + 1] & 0x7fffffff)
-        mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)
+        y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff)
+        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)
       }
       for (; kk < N - 1; kk++) {
-        y = (mt[kk] & 0x80000000) | (mt[kk + 1] & 0x7fffffff)
-        mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)
+        y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff)
+        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)
       }
-      y = (mt[N - 1] & 0x80000000) | (mt[0] & 0x7fffffff)
-      mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)
+      y = (mt[N - 1]! & 0x80000000) | (mt[0]! & 0x7fffffff)
+      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)
       this.i = 0
     }
-    let y = mt[this.i++]
+    let y = mt[this.i++]!
     y ^= y >>> 11
     y = (y ^ ((y << 7) & 0x9d2c5680)) >>> 0
     y = (y ^ ((y << 15) & 0xefc60000)) >>> 0
@@ -131,7 +133,7 @@ export class PyRandom {
   shuffle<T>(x: T[]): void {
     for (let i = x.length - 1; i > 0; i--) {
       const j = this.randbelow(i + 1)
-      ;[x[i], x[j]] = [x[j], x[i]]
+      ;[x[i], x[j]] = [x[j]!, x[i]!] // 0 <= j <= i < x.length
     }
   }
 }
@@ -147,7 +149,7 @@ export const systemRandom = {
   shuffle<T>(x: T[]): void {
     for (let i = x.length - 1; i > 0; i--) {
       const j = randomInt(i + 1)
-      ;[x[i], x[j]] = [x[j], x[i]]
+      ;[x[i], x[j]] = [x[j]!, x[i]!] // 0 <= j <= i < x.length
     }
   },
 }

@@ -110,7 +110,7 @@ export function pyRegex(pattern: string, opts: ReOpts = {}, global = true): RegE
   const inline = /^\(\?([aiLmsux]+)\)/.exec(src)
   if (inline) {
     src = src.slice(inline[0].length)
-    for (const f of inline[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f
+    for (const f of inline[1]!) if ('ims'.includes(f) && !flags.includes(f)) flags += f
   }
   if (opts.ignorecase && !flags.includes('i')) flags += 'i'
   if (opts.multiline && !flags.includes('m')) flags += 'm'
@@ -146,7 +146,7 @@ function expand(repl: string, m: RegExpMatchArray): string {
       return m[Number(d)] ?? ''
     }
     const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' }
-    if (esc !== undefined && Object.hasOwn(escapes, esc)) return escapes[esc]
+    if (esc !== undefined && Object.hasOwn(escapes, esc)) return escapes[esc]!
     if (esc !== undefined && /[a-zA-Z]/.test(esc)) throw templateError(`bad escape \\${esc}`)
     return `\\${esc}`
   })
@@ -156,7 +156,7 @@ function expand(repl: string, m: RegExpMatchArray): string {
 export function groupRef(ref: string): number | string {
   const m = /^\\(?:g<(\S+)>|(\d+))/.exec(String(ref))
   if (!m) throw templateError('Unknown argument')
-  const g = m[1] ?? m[2]
+  const g = (m[1] ?? m[2])! // one of the two alternatives matched
   return /^\d+$/.test(g) ? Number(g) : g
 }
 

@@ -14,20 +14,21 @@ export function wrap(text: string, width: number, breakLongWords: boolean, break
   chunks.reverse()
   const lines: string[] = []
   const blank = (s: string) => s.trim() === ''
+  // every chunks[chunks.length - 1] below is guarded by a chunks.length check
   while (chunks.length) {
     const line: string[] = []
     let len = 0
-    if (blank(chunks[chunks.length - 1]) && lines.length) chunks.pop()
-    while (chunks.length && len + chunks[chunks.length - 1].length <= width) {
+    if (blank(chunks[chunks.length - 1]!) && lines.length) chunks.pop()
+    while (chunks.length && len + chunks[chunks.length - 1]!.length <= width) {
       const c = chunks.pop()!
       line.push(c)
       len += c.length
     }
-    if (chunks.length && chunks[chunks.length - 1].length > width) {
+    if (chunks.length && chunks[chunks.length - 1]!.length > width) {
       const spaceLeft = width < 1 ? 1 : width - len
       if (breakLongWords) {
         let end = spaceLeft
-        const chunk = chunks[chunks.length - 1]
+        const chunk = chunks[chunks.length - 1]!
         if (breakOnHyphens && chunk.length > spaceLeft) {
           const hyphen = chunk.lastIndexOf('-', spaceLeft - 1)
           if (hyphen > 0 && [...chunk.slice(0, hyphen)].some((c) => c !== '-')) end = hyphen + 1
@@ -36,7 +37,7 @@ export function wrap(text: string, width: number, breakLongWords: boolean, break
         chunks[chunks.length - 1] = chunk.slice(end)
       } else if (!line.length) line.push(chunks.pop()!)
     }
-    if (line.length && blank(line[line.length - 1])) line.pop()
+    if (line.length && blank(line[line.length - 1]!)) line.pop()
     if (line.length) lines.push(line.join(''))
   }
   return lines

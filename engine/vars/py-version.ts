@@ -14,7 +14,7 @@ function seqCmp(a: unknown[], b: unknown[]): number {
   return sign(cmp(a, b))
 }
 
-const loose: Cmp = (a, b) => {
+export const loose: Cmp = (a, b) => {
   const parse = (s: string) =>
     s
       .split(/(\d+|[a-z]+|\.)/)
@@ -59,7 +59,7 @@ const semver: Cmp = (a, b) => {
   if (!pb.pre.length) return -1
   if (!pa.pre.length) return 1
   for (let i = 0; i < Math.min(pa.pre.length, pb.pre.length); i++) {
-    const [x, y] = [pa.pre[i], pb.pre[i]]
+    const [x, y] = [pa.pre[i]!, pb.pre[i]!] // i is below both lengths
     if (x === y) continue
     const [nx, ny] = [/^\d+$/.test(x), /^\d+$/.test(y)]
     if (nx && ny) return sign(Number(x) - Number(y))
@@ -77,7 +77,7 @@ const PEP440 =
 function pep440Key(s: string): unknown[] {
   const m = PEP440.exec(s)
   if (!m) throw new Error(`Invalid version: '${s}'`)
-  const release = m[2].split('.').map(Number)
+  const release = m[2]!.split('.').map(Number) // the release group is required
   while (release.length > 1 && release[release.length - 1] === 0) release.pop()
   const preL = m[4]?.toLowerCase()
   const pre = preL ? [preL === 'alpha' ? 'a' : preL === 'beta' ? 'b' : ['c', 'pre', 'preview'].includes(preL) ? 'rc' : preL, Number(m[5] ?? 0)] : null

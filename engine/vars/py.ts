@@ -491,7 +491,7 @@ export function percentFormat(fmt: string, args: unknown): string {
     if (s.length < w) {
       if (flags.includes('-')) s = s.padEnd(w)
       else if (flags.includes('0') && numeric) {
-        const sign = /^[-+ ]/.test(s) ? s[0] : ''
+        const sign = /^[-+ ]/.test(s) ? s.charAt(0) : ''
         s = sign + s.slice(sign.length).padStart(w - sign.length, '0')
       } else s = s.padStart(w)
     }

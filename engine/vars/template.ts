@@ -325,7 +325,7 @@ function overrides(src: string, lex: LexOptions): { body: string; lex: LexOption
     if (!Object.hasOwn(OVERRIDABLE, key))
       throw templateError(`jinja2 override '${key}' is not supported (trim_blocks, lstrip_blocks and keep_trailing_newline are)`)
     if (value !== 'True' && value !== 'False') throw templateError(`jinja2 override ${key}: expected True or False, got '${value}'`)
-    ;(out as Record<string, unknown>)[OVERRIDABLE[key]] = value === 'True'
+    ;(out as Record<string, unknown>)[OVERRIDABLE[key]!] = value === 'True'
   }
   return { body: eol < 0 ? '' : src.slice(eol + 1), lex: out }
 }

@@ -7,7 +7,7 @@ import { PyCallable } from './jinja/runtime.js'
 import { compare, eq, isFloat, isInt, isMapping, isNumber, num, PyObj, pyIn, pystr, pyType, truthy } from './py.js'
 import { callMethod } from './py-methods.js'
 import { pyRegex } from './py-regex.js'
-import { VERSION_TYPES } from './py-version.js'
+import { loose, VERSION_TYPES } from './py-version.js'
 import { isUndef, templateError } from './undefined.js'
 
 const asDict = (test: string, v: unknown): Record<string, unknown> => {
@@ -239,4 +239,4 @@ Object.assign(tests, {
 })
 
 /** LooseVersion comparison (the version test's default), -1 / 0 / 1. */
-export const versionCompare = (a: string, b: string) => VERSION_TYPES.loose(a, b)
+export const versionCompare = (a: string, b: string) => loose(a, b)

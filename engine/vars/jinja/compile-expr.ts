@@ -41,7 +41,7 @@ function dictKey(k: unknown): string {
   return pystr(k)
 }
 
-const SYMBOLS: Record<string, string> = { eq: '==', ne: '!=', lt: '<', lteq: '<=', gt: '>', gteq: '>=' }
+const SYMBOLS: Record<Exclude<CompareOp, 'in' | 'notin'>, string> = { eq: '==', ne: '!=', lt: '<', lteq: '<=', gt: '>', gteq: '>=' }
 
 /** One comparison of a chain, chosen when compiling. */
 function comparison(op: CompareOp): (a: unknown, b: unknown) => boolean {
@@ -57,7 +57,7 @@ export function compileArgs(c: CallArgs): { args: ArgsEv; kw: KwEv } {
   let args: ArgsEv
   if (!dyn && pos.length === 0) args = () => NO_ARGS
   else if (!dyn && pos.length === 1) {
-    const [a] = pos
+    const a = pos[0]!
     args = (f) => [a(f)]
   } else
     args = (f) => {
@@ -73,7 +73,7 @@ export function compileArgs(c: CallArgs): { args: ArgsEv; kw: KwEv } {
       ? () => NO_KW
       : (f) => {
           const out: Record<string, unknown> = {}
-          for (let i = 0; i < names.length; i++) out[names[i]] = vals[i](f)
+          for (let i = 0; i < names.length; i++) out[names[i]!] = vals[i]!(f)
           if (dynKw) {
             const d = strict(dynKw(f))
             if (typeof d !== 'object' || d === null || Array.isArray(d)) throw templateError(`argument after ** must be a mapping, not ${pyType(d)}`)
@@ -130,7 +130,8 @@ export function compileExpr(e: Expr): Ev {
     }
     case 'slice': {
       const none = () => null
-      const [a, b, c] = [e.start, e.stop, e.step].map((x) => (x ? compileExpr(x) : none))
+      const part = (x: Expr | null) => (x ? compileExpr(x) : none)
+      const [a, b, c] = [part(e.start), part(e.stop), part(e.step)]
       return (f) => new SliceKey(a(f), b(f), c(f))
     }
     case 'call':
@@ -188,7 +189,7 @@ export function compileExpr(e: Expr): Ev {
       const first = compileExpr(e.expr)
       const ops = e.ops.map(([op, x]) => [comparison(op), compileExpr(x)] as const)
       if (ops.length === 1) {
-        const [[test, right]] = ops
+        const [test, right] = ops[0]!
         return (f) => test(first(f), right(f))
       }
       return (f) => {

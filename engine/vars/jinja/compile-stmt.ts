@@ -58,7 +58,7 @@ export function atLine<T>(u: Unit, line: number, fn: (f: Frame) => T): (f: Frame
 export function compileBody(stmts: Stmt[], u: Unit): Run {
   const runs = stmts.map((s) => compileStmt(s, u))
   if (runs.length === 0) return () => ''
-  if (runs.length === 1) return runs[0]
+  if (runs.length === 1) return runs[0]!
   return (f) => {
     let out = ''
     for (const r of runs) out += r(f)
@@ -76,7 +76,7 @@ function compileAssign(t: Expr): (f: Frame, v: unknown) => void {
     const subs = t.items.map(compileAssign)
     return (f, v) => {
       const items = unpack(v, subs.length)
-      for (let i = 0; i < subs.length; i++) subs[i](f, items[i])
+      for (let i = 0; i < subs.length; i++) subs[i]!(f, items[i])
     }
   }
   if (t.k === 'nsref') {
@@ -211,7 +211,7 @@ function compileStmtInner(s: Stmt, u: Unit): Run {
       return (f) => {
         const vals = values.map((v) => v(f))
         const c = f.child()
-        for (let i = 0; i < targets.length; i++) targets[i](c, vals[i])
+        for (let i = 0; i < targets.length; i++) targets[i]!(c, vals[i])
         return body(c)
       }
     }
@@ -301,7 +301,7 @@ function compileBlock(s: Extract<Stmt, { k: 'block' }>, u: Unit): Run {
       'super',
       new Builtin('super', () => {
         if (i + 1 >= chain.length) throw templateError(`there is no parent block called '${name}'`)
-        return chain[i + 1](bf.parent ? bf.parent.child() : bf, chain, i + 1)
+        return chain[i + 1]!(bf.parent ? bf.parent.child() : bf, chain, i + 1)
       }),
     )
     return body(bf)
@@ -309,6 +309,7 @@ function compileBlock(s: Extract<Stmt, { k: 'block' }>, u: Unit): Run {
   u.blocks.set(name, fn)
   return (f) => {
     const chain = f.run.blocks.get(name) ?? [fn]
-    return chain[0](s.scoped ? f.child() : f.run.root.child(), chain, 0)
+    // chains are never empty: template.ts always sets at least this template's own block
+    return chain[0]!(s.scoped ? f.child() : f.run.root.child(), chain, 0)
   }
 }

@@ -80,7 +80,7 @@ export function pyUnescape(s: string): string {
 function parseNumber(text: string, float: boolean): number {
   const s = text.replace(/_/g, '')
   if (float) return Number(s)
-  if (/^0[box]/i.test(s)) return parseInt(s.slice(2), s[1].toLowerCase() === 'b' ? 2 : s[1].toLowerCase() === 'o' ? 8 : 16)
+  if (/^0[box]/i.test(s)) return parseInt(s.slice(2), s.charAt(1).toLowerCase() === 'b' ? 2 : s.charAt(1).toLowerCase() === 'o' ? 8 : 16)
   return Number(s)
 }
 
@@ -122,23 +122,23 @@ export function tokenize(input: string, opts: LexOptions): Token[] {
       pushData(src.slice(pos))
       break
     }
-    const kind = m[1]
+    const kind = m[1]! // the regex groups used below are not optional
     const text = src.slice(pos, m.index)
     RAW_BEGIN.lastIndex = m.index
     const raw = kind === '%' ? RAW_BEGIN.exec(src) : null
     if (raw) {
-      pushData(leading(text, raw[1], false))
+      pushData(leading(text, raw[1]!, false))
       countLines(raw[0])
       rawEnd.lastIndex = RAW_BEGIN.lastIndex
       const r = rawEnd.exec(src)
       if (!r) throw syntaxError('Missing end of raw directive', line)
-      pushData(leading(r[1], r[2], false))
-      countLines(r[0].slice(r[1].length))
+      pushData(leading(r[1]!, r[2]!, false))
+      countLines(r[0].slice(r[1]!.length))
       pos = rawEnd.lastIndex
       lineStarting = src[pos - 1] === '\n'
       continue
     }
-    pushData(leading(text, m[2], kind === '{'))
+    pushData(leading(text, m[2]!, kind === '{'))
     pos = m.index + m[0].length
     if (kind === '#') {
       commentEnd.lastIndex = pos
@@ -196,7 +196,7 @@ export function tokenize(input: string, opts: LexOptions): Token[] {
       STRING.lastIndex = pos
       const s = STRING.exec(src)
       if (s) {
-        const body = s[1] ?? s[2]
+        const body = (s[1] ?? s[2])! // exactly one of the two quote styles matched
         let value: string
         try {
           value = isVar && opts.rawStringsInVariables ? body : pyUnescape(body)

@@ -44,14 +44,15 @@ export class Parser {
   }
 
   // ---- token stream --------------------------------------------------------------------------
+  // tokenize() always ends the stream with 'eof' and `i` never moves past it, so these indexes are in range
   private get cur(): Token {
-    return this.tokens[this.i]
+    return this.tokens[this.i]!
   }
   private look(): Token {
-    return this.tokens[Math.min(this.i + 1, this.tokens.length - 1)]
+    return this.tokens[Math.min(this.i + 1, this.tokens.length - 1)]!
   }
   private next(): Token {
-    const t = this.tokens[this.i]
+    const t = this.tokens[this.i]!
     if (this.i < this.tokens.length - 1) this.i++
     return t
   }
@@ -96,7 +97,7 @@ export class Parser {
     const body: Stmt[] = []
     let data: Array<Expr | DataNode> = []
     const flush = () => {
-      if (data.length) body.push({ k: 'output', line: data[0].line, items: data })
+      if (data.length) body.push({ k: 'output', line: data[0]!.line, items: data })
       data = []
     }
     if (endTokens) this.endStack.push(endTokens)
@@ -138,7 +139,7 @@ export class Parser {
   private failEof(endTokens: string[] | null, name?: string, line = this.cur.line): never {
     const stack = endTokens ? [...this.endStack, endTokens] : this.endStack
     const expected = new Set(stack.flat())
-    const looking = stack.length ? stack[stack.length - 1].map((t) => `'${t}'`).join(' or ') : undefined
+    const looking = stack.length ? stack[stack.length - 1]!.map((t) => `'${t}'`).join(' or ') : undefined
     const msg = [name === undefined ? 'Unexpected end of template.' : `Encountered unknown tag '${name}'.`]
     if (looking) {
       if (name !== undefined && expected.has(name))
@@ -430,7 +431,7 @@ export class Parser {
       const t = this.cur
       if (t.type === 'operator' && Object.hasOwn(COMPARE, t.value)) {
         this.next()
-        ops.push([COMPARE[t.value as string], this.parseMath1()])
+        ops.push([COMPARE[t.value as string]!, this.parseMath1()])
       } else if (this.skipName('in')) ops.push(['in', this.parseMath1()])
       else if (this.isName('not') && this.isName('in', this.look())) {
         this.next()
@@ -454,7 +455,7 @@ export class Parser {
     const line = this.cur.line
     const items = [this.parseMath2()]
     while (this.skipOp('~')) items.push(this.parseMath2())
-    return items.length === 1 ? items[0] : { k: 'concat', line, items }
+    return items.length === 1 ? items[0]! : { k: 'concat', line, items }
   }
 
   private parseMath2(): Expr {
@@ -533,7 +534,7 @@ export class Parser {
       else break
     }
     if (!isTuple) {
-      if (items.length) return items[0]
+      if (items.length) return items[0]!
       if (!o.explicitParens) this.fail(`Expected an expression, got '${describe(this.cur)}'`)
     }
     return { k: 'tuple', line, items }
@@ -602,24 +603,20 @@ export class Parser {
       args.push(this.parseSubscribed())
     }
     this.expectOp(']')
-    return { k: 'getitem', line: t.line, obj: node, key: args.length === 1 ? args[0] : { k: 'tuple', line: t.line, items: args } }
+    return { k: 'getitem', line: t.line, obj: node, key: args.length === 1 ? args[0]! : { k: 'tuple', line: t.line, items: args } }
   }
 
   private parseSubscribed(): Expr {
     const line = this.cur.line
-    const parts: Array<Expr | null> = []
-    if (this.skipOp(':')) parts.push(null)
-    else {
-      const node = this.parseExpression()
-      if (!this.skipOp(':')) return node
-      parts.push(node)
+    let start: Expr | null = null
+    if (!this.skipOp(':')) {
+      start = this.parseExpression()
+      if (!this.skipOp(':')) return start
     }
     const endOfPart = () => this.isOp(']') || this.isOp(',')
-    if (this.isOp(':')) parts.push(null)
-    else parts.push(endOfPart() ? null : this.parseExpression())
-    if (this.skipOp(':')) parts.push(endOfPart() ? null : this.parseExpression())
-    else parts.push(null)
-    return { k: 'slice', line, start: parts[0], stop: parts[1], step: parts[2] }
+    const stop = this.isOp(':') || endOfPart() ? null : this.parseExpression()
+    const step = this.skipOp(':') && !endOfPart() ? this.parseExpression() : null
+    return { k: 'slice', line, start, stop, step }
   }
 
   private parseCallArgs(): CallArgs {

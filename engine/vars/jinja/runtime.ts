@@ -140,8 +140,9 @@ export function sliceOf<T>(seq: ArrayLike<T>, k: SliceKey): T[] {
     return Math.min(i, step < 0 ? n - 1 : n)
   }
   const out: T[] = []
-  if (step > 0) for (let i = norm(sliceIndex(k.start, 'start'), 0), e = norm(sliceIndex(k.stop, 'stop'), n); i < e; i += step) out.push(seq[i])
-  else for (let i = norm(sliceIndex(k.start, 'start'), n - 1), e = norm(sliceIndex(k.stop, 'stop'), -1); i > e; i += step) out.push(seq[i])
+  if (step > 0)
+    for (let i = norm(sliceIndex(k.start, 'start'), 0), e = norm(sliceIndex(k.stop, 'stop'), n); i < e; i += step) out.push(seq[i]!) // norm() clamps into [0, n)
+  else for (let i = norm(sliceIndex(k.start, 'start'), n - 1), e = norm(sliceIndex(k.stop, 'stop'), -1); i > e; i += step) out.push(seq[i]!)
   return out
 }
 
@@ -336,7 +337,7 @@ export class Macro extends PyCallable {
       else if (Object.hasOwn(kw, p)) {
         f.set(p, kw[p])
         delete kw[p]
-      } else if (i >= firstDefault) f.set(p, defaults[i - firstDefault](f))
+      } else if (i >= firstDefault) f.set(p, defaults[i - firstDefault]!(f))
       else f.set(p, new Undef(p, `parameter '${p}' was not provided`))
     })
     if (usesCaller) {
@@ -416,7 +417,7 @@ export class TemplateReference extends PyObj {
   override pyAttr(name: string): unknown {
     const chain = this.frame.run.blocks.get(name)
     if (!chain) return undefined
-    return new Builtin(name, () => chain[0](this.frame.run.root.child(), chain, 0))
+    return new Builtin(name, () => chain[0]!(this.frame.run.root.child(), chain, 0)) // chains are never empty
   }
 }
 

@@ -85,7 +85,8 @@ export function compileTemplate(src: string, opts: LexOptions, name = '<template
     const run = compileBody([s], u)
     return { kind: s.k === 'output' || s.k === 'block' ? 'output' : 'other', run }
   })
-  const only = ast.length === 1 && ast[0].k === 'output' && ast[0].items.length === 1 ? ast[0].items[0] : undefined
+  const first = ast.length === 1 ? ast[0] : undefined
+  const only = first?.k === 'output' && first.items.length === 1 ? first.items[0] : undefined
   const expr = only && only.k !== 'data' && !src.endsWith('\n') ? compileExpr(only as Expr) : undefined
   return new Template(name, top, u.blocks, usesSelf(ast), expr)
 }
