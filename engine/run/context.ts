@@ -42,6 +42,8 @@ export interface PlayContext {
   roleVars: Record<string, unknown>
   handlers: Handler[]
   hostNames: string[]
+  /** the hosts of the current `serial` batch (ansible_play_batch) */
+  batch?: string[]
   /** meta: end_play */
   ended: boolean
   /** hosts whose secret-looking variables are registered with the masker */

@@ -75,6 +75,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
   }
   for (const batch of batches(names, play.serial)) {
     const hosts = batchHosts(batch.map(hostState))
+    pc.batch = batch
     for (const h of hosts) h.ended = false
     const scope = rootScope()
     await gatherFacts(pc, hosts)
