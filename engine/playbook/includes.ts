@@ -55,7 +55,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       const ref = roleRef(scope, opts, action, kw.name)
       if (!dynamic) {
         if (isTemplate(ref.name)) throw fail(src, action.value, `import_role needs a fixed role name, got '${ref.name}' (use include_role)`, kw.name)
-        return roleBlock(scope, ref, kw, false)!
+        return roleBlock(scope, ref, kw, false, 'import')!
       }
       if (!isTemplate(ref.name)) findRole(scope, ref) // a typo in a fixed name fails now, not mid-run
       const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir }

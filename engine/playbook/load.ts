@@ -109,6 +109,6 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
     defaults_from: task.defaults_from,
     handlers_from: task.handlers_from,
   }
-  const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false)!
+  const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
   return { block, handlers: scope.play.handlers }
 }

@@ -134,7 +134,7 @@ function withRole(tasks: Task[], role: RoleContext): void {
  * play's. With `dedupe` (roles: and dependencies) a role already loaded with the same params is
  * skipped: null.
  */
-export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean, via: RoleContext['via'] = 'include'): BlockTask | null {
+export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean, via: NonNullable<RoleContext['via']>): BlockTask | null {
   const found = findRole(scope, ref)
   const { dir } = found
   const key = `${dir}\0${JSON.stringify(ref.params)}`
@@ -156,9 +156,10 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
     defaults: loadVars(path.join(dir, 'defaults'), ref.defaults_from),
     vars: loadVars(path.join(dir, 'vars'), ref.vars_from),
     params: ref.params,
+    via,
   }
   if (found.collection) Object.assign(role, { collection: found.collection, fqcn: `${found.collection}.${role.name}` })
-  if (scope.role) Object.assign(role, { parents: [scope.role, ...(scope.role.parents ?? [])], via })
+  if (scope.role) role.parents = [scope.role, ...(scope.role.parents ?? [])]
   const stack = [...scope.stack, `role:${dir}`]
   const deps = dependencies({ ...scope, stack, role }, meta, metaMap.find((e) => e.key === 'dependencies')?.value ?? null)
   const tasksDir = path.join(dir, 'tasks')

@@ -21,8 +21,8 @@ export interface RoleContext {
   collection?: string
   /** the roles that pulled this one in, nearest first (Ansible's dependency chain: their dirs are searched for files too) */
   parents?: RoleContext[]
-  /** how it was pulled in by parents[0]: a meta dependency, or import_role / include_role (ansible_parent_role_names) */
-  via?: 'dependency' | 'include'
+  /** how it came in: the play's `roles:`, a meta dependency, import_role or include_role (ansible_play_role_names, ansible_parent_role_names) */
+  via?: 'roles' | 'dependency' | 'import' | 'include'
 }
 
 /**

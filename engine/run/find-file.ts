@@ -31,20 +31,37 @@ export function searchContext({ pc, task, scope, where }: Pick<TaskRun, 'pc' | '
   return { role: task.role ?? scope.role, taskFile: task.pos.file, playDir: pc.play.dir ?? pc.run.playbook.dir, where }
 }
 
-/** Ansible's `ansible_search_path`: the role dirs (the role, then its parents), then the task file's dir. */
+/** Ansible's `ansible_search_path`: the role dirs (the role, then its parents), the task file's dir, the play's dir. */
 export function searchPath(ctx: SearchContext): string[] {
   const out: string[] = []
   for (let r: RoleContext | undefined = ctx.role; r; r = r.parents?.[0]) if (!out.includes(r.dir)) out.push(r.dir)
   const taskDir = ctx.taskFile ? dirname(resolve(ctx.taskFile)) : undefined
   if (taskDir && !out.includes(taskDir)) out.push(taskDir)
-  if (out.length === 0) out.push(ctx.playDir)
+  // the play's dir last, as Ansible shows it (its file search tries it last anyway)
+  if (!out.includes(ctx.playDir)) out.push(ctx.playDir)
   return out
 }
 
 /** The dirs a relative file of `kind` is looked for in, in order (duplicates dropped). */
 export function searchPaths(kind: FileKind, ctx: SearchContext): string[] {
-  const dirs = [...searchPath(ctx), ctx.playDir].flatMap((d) => [join(d, kind), d])
-  return [...new Set(dirs)]
+  return dirsFor(kind, searchPath(ctx), ctx.playDir)
+}
+
+function dirsFor(kind: FileKind, path: readonly string[], playDir: string): string[] {
+  return [...new Set([...path, playDir].flatMap((d) => [join(d, kind), d]))]
+}
+
+/**
+ * For lookups (file, template, first_found), which see only the task's variables: the same rule
+ * over `ansible_search_path` and `playbook_dir`, as Ansible's LookupBase.find_file_in_search_path.
+ * The path found, or undefined (each lookup words its own error).
+ */
+export function lookupFile(path: string, kind: FileKind, vars: Record<string, unknown>): string | undefined {
+  const p = expandHome(path)
+  const playDir = String(vars.playbook_dir ?? process.cwd())
+  const sp = Array.isArray(vars.ansible_search_path) ? vars.ansible_search_path.map(String) : [playDir]
+  const tried = isAbsolute(p) ? [p] : dirsFor(kind, sp, playDir).map((d) => join(d, p))
+  return tried.find((c) => existsSync(c))
 }
 
 const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p)

@@ -25,22 +25,24 @@ const playMagic = new WeakMap<PlayContext, Record<string, unknown>>()
 
 const roleName = (r: RoleContext) => r.fqcn ?? r.name
 
-/** The roles a play's `roles:` names, and the roles they depend on (meta dependencies, at any depth). */
-function playRoleNames(roles: readonly Task[]): { play: string[]; deps: string[] } {
-  const play: string[] = []
+/**
+ * The play's roles as Ansible lists them: `roles:` entries and import_role'd roles (Ansible adds
+ * those to the play's roles), then the roles they depend on (meta dependencies, at any depth).
+ */
+function playRoleNames(play: PlayContext['play']): { play: string[]; deps: string[] } {
+  const names: string[] = []
   const deps: string[] = []
-  const walk = (tasks: readonly Task[], top: boolean) => {
+  const walk = (tasks: readonly Task[]) => {
     for (const t of tasks) {
       if (t.kind !== 'block') continue
-      if (t.role) {
-        const list = top ? play : t.role.via === 'dependency' ? deps : undefined
-        if (list && !list.includes(roleName(t.role))) list.push(roleName(t.role))
-      }
-      walk(t.block, false)
+      const r = t.role
+      const list = r?.via === 'roles' || r?.via === 'import' ? names : r?.via === 'dependency' ? deps : undefined
+      if (r && list && !list.includes(roleName(r))) list.push(roleName(r))
+      walk([...t.block, ...t.rescue, ...t.always])
     }
   }
-  walk(roles, true)
-  return { play, deps }
+  walk([...play.roles, ...play.pre_tasks, ...play.tasks, ...play.post_tasks])
+  return { play: names, deps }
 }
 
 /** What every task of the play sees alike: the run's options and the play's roles. */
@@ -48,10 +50,11 @@ function forPlay(pc: PlayContext): Record<string, unknown> {
   let m = playMagic.get(pc)
   if (m) return m
   const opts = pc.run.opts
-  const roles = playRoleNames(pc.play.roles)
+  const roles = playRoleNames(pc.play)
   const cfg = findAnsibleCfg(pc.run.playbook.dir)
   m = {
-    playbook_dir: pc.run.playbook.dir,
+    // an imported playbook's plays have its dir, as in Ansible
+    playbook_dir: pc.play.dir ?? pc.run.playbook.dir,
     ansible_config_file: cfg ? resolve(cfg) : null,
     ansible_play_name: pc.play.name,
     ansible_role_names: [...new Set([...roles.deps, ...roles.play])],
@@ -102,7 +105,7 @@ export function addMagicVars(vars: Record<string, unknown>, pc: PlayContext, rol
     vars.ansible_collection_name = role.collection ?? null
     // a role run by include_role / import_role: the roles that ran it, nearest first
     const parents: RoleContext[] = []
-    for (let r: RoleContext | undefined = role; r?.via === 'include' && r.parents?.[0]; r = r.parents[0]) parents.push(r.parents[0])
+    for (let r: RoleContext | undefined = role; (r?.via === 'include' || r?.via === 'import') && r.parents?.[0]; r = r.parents[0]) parents.push(r.parents[0])
     if (parents.length) {
       vars.ansible_parent_role_names = parents.map(roleName)
       vars.ansible_parent_role_paths = parents.map((p) => p.dir)
