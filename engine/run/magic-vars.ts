@@ -113,7 +113,12 @@ export function addMagicVars(vars: Record<string, unknown>, pc: PlayContext, rol
   }
   // computed when first read (a loop's items and a spread read them): filtering every play host for
   // every task and host made each task O(hosts²)
-  const active = (names: readonly string[]) => names.filter((h) => pc.run.hosts.get(h)?.active)
+  // a host of a later batch has no state yet: it is still in the play (Ansible removes failed hosts only)
+  const active = (names: readonly string[]) =>
+    names.filter((h) => {
+      const state = pc.run.hosts.get(h)
+      return !state || state.active
+    })
   lazy(vars, 'ansible_play_hosts', () => active(pc.hostNames))
   lazy(vars, 'ansible_play_batch', () => active(pc.batch ?? pc.hostNames))
   lazy(vars, 'play_hosts', () => active(pc.batch ?? pc.hostNames))
