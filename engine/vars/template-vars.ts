@@ -12,8 +12,19 @@ import { epochToDatetime, PyDatetime, strftime } from './filters-time.js'
 
 export const DEFAULT_MANAGED_STR = 'Ansible managed'
 
-/** The owner's user name (pwd.getpwuid), else the uid as text. */
+const userNames = new Map<number, string>()
+
+/** The owner's user name (pwd.getpwuid), else the uid as text; read once per uid (every template task asks). */
 function userName(uid: number): string {
+  let name = userNames.get(uid)
+  if (name === undefined) {
+    name = passwdName(uid)
+    userNames.set(uid, name)
+  }
+  return name
+}
+
+function passwdName(uid: number): string {
   try {
     for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
       const f = line.split(':')
