@@ -32,6 +32,11 @@ export const ERROR_CODES = {
   E_INTERRUPTED: { exit: 1, meaning: 'The run was interrupted (SIGINT, SIGTERM) while this host was working; the run exits 130 or 143.' },
   E_LOCKED: { exit: 1, meaning: 'Another run holds the host (`acplay run --lock`) and did not let go in time.' },
   E_MERGE: { exit: 1, meaning: '`acplay report merge` refused its parts (not audit reports, different playbooks or modes, a host in two parts).' },
+  E_FILE_NOT_FOUND: {
+    exit: 1,
+    meaning:
+      'A file a task names (a copy/template src, include_vars, include_tasks, a lookup) is in none of the places Ansible looks (role, task file dir, play dir); they are listed.',
+  },
   E_SOURCE: { exit: 1, meaning: 'A file being streamed to a host (a large copy src) could not be read to its end.' },
 } as const satisfies Record<string, { exit: number; meaning: string; unreachable?: true }>
 

@@ -34,7 +34,8 @@ export interface ModuleEnv {
   effects?: EffectStore
   masker?: Masker
   findFile?: (path: string, kind: 'files' | 'templates') => string
-  render?: (text: string) => string
+  searchPaths?: (kind: 'files' | 'templates') => string[]
+  render?: ModuleContext['render']
   /** for error messages: the task's file:line */
   where?: { file?: string; line?: number; col?: number; task?: string }
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
@@ -72,6 +73,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     ssh: env.conn.sshTarget,
     become: env.become?.user,
     findFile: env.findFile ?? ((p) => p),
+    searchPaths: env.searchPaths,
     render: env.render ?? ((t) => t),
   }
 }

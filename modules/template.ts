@@ -4,10 +4,11 @@
  * Effects: see files/write.ts (path.stat and path.content of dest).
  */
 import { modeCheck } from './files/mode.js'
-import { statSync } from 'node:fs'
-import { basename, dirname } from 'node:path'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { AcplayError, ModuleFailure } from '../engine/errors.js'
 import { readControlFile } from '../engine/vault/files.js'
+import { templateFileVars } from '../engine/vars/template-vars.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
 import { fileCommonParams } from './files/common-args.js'
@@ -20,8 +21,9 @@ export const template = defineModule({
   aliases: ['ansible.builtin.template'],
   summary: 'Render a Jinja template to a file on the host',
   description:
-    'Renders src (relative to the role/playbook templates/ dir) with the task variables and writes it to dest. ' +
-    'Whitespace control (trim_blocks, lstrip_blocks) belongs to the renderer. acplay extension: `secret: true` hides the rendered text from diffs.',
+    "Renders src (found on Ansible's search path: the role's templates/, the task file's dir, the play's templates/) with the task variables " +
+    'and writes it to dest. `{% include %}`, `{% import %}` and `{% extends %}` find other templates on the same path. ' +
+    'ansible_managed and the template_* variables are set while it renders. acplay extension: `secret: true` hides the rendered text from diffs.',
   params: {
     src: { type: 'path', required: true, description: 'Control-side template file' },
     dest: { type: 'path', required: true, description: 'Remote path; an existing directory receives the file under the basename of src' },
@@ -38,16 +40,8 @@ export const template = defineModule({
     newline_sequence: { type: 'str', default: '\n', choices: ['\n', '\r', '\r\n'], description: 'The line ending of the rendered file.' },
     follow: { type: 'bool', default: false, description: 'A symlink at dest is written through (its target gets the content) instead of being replaced.' },
     output_encoding: notYet({ type: 'str', default: 'utf-8' }, 'The encoding of the rendered file.', 'only utf-8 is written'),
-    trim_blocks: notYet(
-      { type: 'bool', default: true },
-      'Remove the first newline after a block tag.',
-      "acplay's renderer always trims blocks (Ansible's default)",
-    ),
-    lstrip_blocks: notYet(
-      { type: 'bool', default: false },
-      'Strip the whitespace before a block tag.',
-      "acplay's renderer never strips them (Ansible's default)",
-    ),
+    trim_blocks: { type: 'bool', default: true, description: 'Remove the first newline after a block tag (Ansible: on by default).' },
+    lstrip_blocks: { type: 'bool', default: false, description: 'Strip the spaces and tabs from the start of a line to a block tag.' },
     block_start_string: notYet(
       { type: 'str', default: '{%' },
       'The string marking the beginning of a block.',
@@ -96,7 +90,12 @@ export const template = defineModule({
       if (e instanceof AcplayError) throw e
       throw new ModuleFailure(`could not read template ${src}: ${(e as Error).message}`)
     }
-    const rendered = ctx.render(text)
+    const rendered = ctx.render(text, {
+      loader: templateLoader([...(ctx.searchPaths?.('templates') ?? []), join(dirname(src), 'templates'), dirname(src)]),
+      trimBlocks: p.trim_blocks,
+      lstripBlocks: p.lstrip_blocks,
+      vars: templateFileVars(p.src, src, p.dest, String(ctx.vars.playbook_dir ?? dirname(src))),
+    })
     const nl = p.newline_sequence ?? '\n'
     const content = Buffer.from(nl === '\n' ? rendered : rendered.replace(/\n/g, nl))
     const destPath = p.dest.replace(/(.)\/+$/, '$1')
@@ -114,3 +113,16 @@ export const template = defineModule({
     return { ...plan, data: { dest: t.dest, ...plan.data } }
   },
 })
+
+/** Jinja's FileSystemLoader over the search dirs: the first `DIR/NAME` that is a file; `..` in a name finds nothing. */
+function templateLoader(dirs: string[]): (name: string) => string | undefined {
+  return (name) => {
+    const parts = name.split('/').filter((x) => x && x !== '.')
+    if (parts.includes('..')) return undefined
+    for (const d of new Set(dirs)) {
+      const f = join(d, ...parts)
+      if (existsSync(f) && statSync(f).isFile()) return readFileSync(f, 'utf8')
+    }
+    return undefined
+  }
+}

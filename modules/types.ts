@@ -122,10 +122,22 @@ export interface ModuleContext {
    * that does work of its own outside ctx (synchronize's dry run on the controller) stops first.
    */
   recording?: boolean
-  /** Finds a control-side file: absolute, or relative to the role's/playbook's `kind` dir (files, templates). */
+  /** Finds a control-side file: absolute, or on Ansible's search path for `kind` (engine/run/find-file.ts); else fails naming the places tried. */
   findFile(path: string, kind: 'files' | 'templates'): string
-  /** Renders a Jinja-compatible template with the task's variables. */
-  render(text: string): string
+  /** The dirs a relative file of `kind` is looked for in, in order (the template module's Jinja loader). */
+  searchPaths?(kind: 'files' | 'templates'): string[]
+  /** Renders a Jinja-compatible template with the task's variables (plus `opts.vars`). */
+  render(text: string, opts?: RenderFileOptions): string
+}
+
+/** How the template module renders a file: other templates it may include, whitespace control, its own variables. */
+export interface RenderFileOptions {
+  /** the source of a template named in `{% include %}` / `{% import %}` / `{% extends %}`, or undefined */
+  loader?: (name: string) => string | undefined
+  trimBlocks?: boolean
+  lstripBlocks?: boolean
+  /** variables added for this render (template_path, ansible_managed...) */
+  vars?: Record<string, unknown>
 }
 
 /** The applied plan's script: its exit code and output (the engine's failure mark removed), and when it ran. */

@@ -18,6 +18,8 @@ export interface ActionEnv {
   /** evaluates a bare Jinja expression with the task's variables */
   evaluate(expr: string): unknown
   baseDir: string
+  /** a relative vars file on Ansible's search path (role vars/, the task file's dir, the play's vars/ and dir: engine/run/find-file.ts) */
+  findVarsFile?: (path: string) => string
 }
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v])
@@ -57,7 +59,7 @@ export function runAction(action: EngineAction, args: Record<string, unknown>, e
     case 'include_vars': {
       const target = String(args.file ?? args.dir ?? args._raw_params ?? args.cmd ?? '')
       if (!target) throw new ModuleFailure('include_vars needs file or dir')
-      const path = isAbsolute(target) ? target : join(env.baseDir, target)
+      const path = isAbsolute(target) ? target : args.dir === undefined && env.findVarsFile ? env.findVarsFile(target) : join(env.baseDir, target)
       let facts: Record<string, unknown> = {}
       if (statSync(path).isDirectory()) {
         for (const f of readdirSync(path)

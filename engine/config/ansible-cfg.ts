@@ -10,7 +10,7 @@ export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd()): st
   return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg')].find((p) => existsSync(p))
 }
 
-/** INI sections of an ansible.cfg: `key = value` or `key: value`, `#`/`;` comment lines. */
+/** INI sections of an ansible.cfg: `key = value` or `key: value`, `#`/`;` comment lines, ` ;` inline comments (Ansible's ConfigParser). */
 export function readAnsibleCfg(file: string): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {}
   let section = ''
@@ -25,7 +25,7 @@ export function readAnsibleCfg(file: string): Record<string, Record<string, stri
     const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line)
     if (!kv) continue
     out[section] ??= {}
-    out[section]![kv[1]!] = kv[2]!
+    out[section]![kv[1]!] = kv[2]!.replace(/\s;.*$/, '')
   }
   return out
 }

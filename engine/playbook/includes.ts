@@ -1,5 +1,6 @@
 /** include_tasks / import_tasks / include_role / import_role / meta. Imports are loaded now; includes when reached. */
-import path from 'node:path'
+import { AcplayError } from '../errors.js'
+import { findTaskFile } from '../run/find-file.js'
 import { isMap, isScalar, type Node } from 'yaml'
 import type { TaskScope } from './context.js'
 import { isTemplate } from './keywords.js'
@@ -38,11 +39,12 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       const file = fileOpt(scope, opts, action, kw.name)
       if (isTemplate(file))
         throw fail(src, action.value, `import_tasks needs a fixed file name, got '${file}' (use include_tasks for a templated one)`, kw.name)
-      const full = path.resolve(scope.baseDir, file)
       let tasks: Task[]
       try {
+        const full = findTaskFile(file, { role: scope.role, taskFile: src.file, playDir: scope.play.playbookDir, handler: scope.inHandlers })
         tasks = loadTaskFile(scope, full)
       } catch (e) {
+        if (e instanceof AcplayError && e.code === 'E_FILE_NOT_FOUND') throw fail(src, action.value, `import_tasks: ${e.message}`, kw.name)
         if (e instanceof Error && e.message.startsWith('import cycle')) throw fail(src, action.value, e.message, kw.name)
         throw e
       }
@@ -53,7 +55,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       const ref = roleRef(scope, opts, action, kw.name)
       if (!dynamic) {
         if (isTemplate(ref.name)) throw fail(src, action.value, `import_role needs a fixed role name, got '${ref.name}' (use include_role)`, kw.name)
-        return roleBlock(scope, ref, kw, false)!
+        return roleBlock(scope, ref, kw, false, 'import')!
       }
       if (!isTemplate(ref.name)) findRole(scope, ref) // a typo in a fixed name fails now, not mid-run
       const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir }

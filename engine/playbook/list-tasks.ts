@@ -20,7 +20,7 @@ function label(t: Task): string {
           : t.kind === 'meta'
             ? `meta: ${t.action}`
             : 'block')
-  return t.role ? `${t.role.name} : ${own}` : own
+  return t.role ? `${t.role.fqcn ?? t.role.name} : ${own}` : own
 }
 
 function walk(tasks: Task[], inherited: string[], out: ListedTask[]): void {

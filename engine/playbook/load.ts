@@ -3,9 +3,9 @@
  * `import_playbook` entries are loaded inline; include_tasks / include_role are loaded by the run
  * loop when reached, through loadIncludedTasks / loadIncludedRole below.
  */
-import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { playbookError } from '../errors.js'
+import { AcplayError, playbookError } from '../errors.js'
+import { findTaskFile } from '../run/find-file.js'
 import { isMap, isSeq, type Node } from 'yaml'
 import { newPlayScope, registryOf, type LoadOptions, type Registry, type TaskScope } from './context.js'
 import { isTemplate, mapping, str, tags } from './keywords.js'
@@ -82,9 +82,14 @@ function runtimeScope(ctx: IncludeContext, task: IncludeTasksTask | IncludeRoleT
  * Returns the tasks (carrying the including task's role) and the handlers of roles they import.
  */
 export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: IncludeContext): { tasks: Task[]; handlers: Handler[] } {
-  const full = path.resolve(task.baseDir, file)
-  // a missing file is the include's error: named at the include_tasks line
-  if (!existsSync(full)) throw playbookError(`include_tasks: ${file} not found (${full})`, { ...task.pos, task: task.name })
+  // a missing file is the include's error: named at the include_tasks line, with the places tried
+  const where = { ...task.pos, task: task.name }
+  let full: string
+  try {
+    full = findTaskFile(file, { role: task.role, taskFile: task.pos.file, playDir: ctx.playDir })
+  } catch (e) {
+    throw e instanceof AcplayError ? playbookError(`include_tasks: ${e.message}`, where) : e
+  }
   const scope = runtimeScope(ctx, task, task.pos.file)
   return { tasks: loadTaskFile(scope, full), handlers: scope.play.handlers }
 }
@@ -104,6 +109,6 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
     defaults_from: task.defaults_from,
     handlers_from: task.handlers_from,
   }
-  const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false)!
+  const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
   return { block, handlers: scope.play.handlers }
 }

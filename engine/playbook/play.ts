@@ -58,7 +58,7 @@ function roles(scope: TaskScope, node: Node | null): Task[] {
   if (!isSeq(node)) throw fail(scope.src, node, `'roles' must be a list, got ${describeNode(node)}`)
   return node.items.flatMap((n) => {
     const { ref, kw } = roleEntry(scope, n as Node)
-    const block = roleBlock(scope, ref, kw, true)
+    const block = roleBlock(scope, ref, kw, true, 'roles')
     return block ? [block] : []
   })
 }

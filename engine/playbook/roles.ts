@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import { collectionRoleDir, collectionsPaths, configuredRolesPath } from '../config/search-dirs.js'
 import type { TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
@@ -26,20 +27,49 @@ export interface RoleRef {
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory()
 
-/** Candidate dirs: <playbook dir>/roles/NAME, <playbook dir>/NAME, each rolesPath dir, then beside the referring role. */
-export function roleCandidates(scope: TaskScope, name: string): string[] {
-  const { playbookDir, rolesPath } = scope.play
-  if (path.isAbsolute(name)) return [name]
-  if (name.includes('/')) return [path.resolve(playbookDir, name)]
-  const dirs = [path.join(playbookDir, 'roles'), playbookDir, ...rolesPath, ...(scope.role ? [path.dirname(scope.role.dir)] : [])]
-  return [...new Set(dirs.map((d) => path.resolve(d, name)))]
+/** A role found: its dir, and for a collection's role its collection and FQCN. */
+export interface FoundRole {
+  dir: string
+  collection?: string
 }
 
-export function findRole(scope: TaskScope, ref: RoleRef): string {
+/** `ns.coll.role`: a collection's role by its fully qualified name (Ansible's is_valid_fqcr for roles). */
+const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/
+
+/**
+ * Where Ansible looks for a role (RoleDefinition._load_role_path), in order: a `ns.coll.role` in
+ * each collections path (the playbook's `collections/` first); a short name inside a collection's
+ * role also in that collection; then `<playbook dir>/roles`, the extra dirs given to the loader,
+ * roles_path (ansible.cfg, ANSIBLE_ROLES_PATH, else ~/.ansible/roles, /usr/share/ansible/roles,
+ * /etc/ansible/roles), beside the role that needs it, the playbook dir; last the name as a path.
+ */
+export function roleCandidates(scope: TaskScope, name: string): FoundRole[] {
+  const { playbookDir, rolesPath } = scope.play
+  const out: FoundRole[] = []
+  const fq = FQCN.exec(name)
+  const inCollection = (collection: string, role: string) => {
+    for (const p of collectionsPaths(playbookDir)) out.push({ dir: collectionRoleDir(p, collection, role), collection })
+  }
+  if (fq) inCollection(`${fq[1]}.${fq[2]}`, fq[3]!)
+  else if (scope.role?.collection && !name.includes('/')) inCollection(scope.role.collection, name)
+  const dirs = [
+    path.join(playbookDir, 'roles'),
+    ...rolesPath,
+    ...configuredRolesPath(playbookDir),
+    ...(scope.role ? [path.dirname(scope.role.dir)] : []),
+    playbookDir,
+  ]
+  for (const d of dirs) out.push({ dir: path.resolve(d, name) })
+  out.push({ dir: path.resolve(name) })
+  const seen = new Set<string>()
+  return out.filter((c) => !seen.has(c.dir) && seen.add(c.dir))
+}
+
+export function findRole(scope: TaskScope, ref: RoleRef): FoundRole {
   const tried = roleCandidates(scope, ref.name)
-  const dir = tried.find(isDir)
-  if (!dir) throw fail(scope.src, ref.node, `role '${ref.name}' not found (looked in: ${tried.join(', ')})`)
-  return dir
+  const found = tried.find((c) => isDir(c.dir))
+  if (!found) throw fail(scope.src, ref.node, `role '${ref.name}' not found (searched: ${tried.map((c) => c.dir).join(', ')})`)
+  return found
 }
 
 /** `<dir>/<name>.yml`, `.yaml`, or bare; for vars/defaults also a `<name>/` dir of files. */
@@ -104,8 +134,9 @@ function withRole(tasks: Task[], role: RoleContext): void {
  * play's. With `dedupe` (roles: and dependencies) a role already loaded with the same params is
  * skipped: null.
  */
-export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean): BlockTask | null {
-  const dir = findRole(scope, ref)
+export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean, via: NonNullable<RoleContext['via']>): BlockTask | null {
+  const found = findRole(scope, ref)
+  const { dir } = found
   const key = `${dir}\0${JSON.stringify(ref.params)}`
   if (scope.stack.includes(`role:${dir}`))
     throw fail(
@@ -125,7 +156,10 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
     defaults: loadVars(path.join(dir, 'defaults'), ref.defaults_from),
     vars: loadVars(path.join(dir, 'vars'), ref.vars_from),
     params: ref.params,
+    via,
   }
+  if (found.collection) Object.assign(role, { collection: found.collection, fqcn: `${found.collection}.${role.name}` })
+  if (scope.role) role.parents = [scope.role, ...(scope.role.parents ?? [])]
   const stack = [...scope.stack, `role:${dir}`]
   const deps = dependencies({ ...scope, stack, role }, meta, metaMap.find((e) => e.key === 'dependencies')?.value ?? null)
   const tasksDir = path.join(dir, 'tasks')
@@ -154,7 +188,7 @@ function dependencies(scope: TaskScope, meta: Source | undefined, node: Node | n
   return node.items.flatMap((n) => {
     const { ref, kw } = roleEntry(depScope, n as Node)
     // a dependency is found beside the role that needs it as well as on the search path
-    const block = roleBlock({ ...depScope, role: scope.role }, ref, kw, true)
+    const block = roleBlock({ ...depScope, role: scope.role }, ref, kw, true, 'dependency')
     return block ? [block] : []
   })
 }

@@ -15,6 +15,14 @@ export interface RoleContext {
   vars: Record<string, unknown>
   /** vars given where the role is used (`roles: [{role: x, vars: ...}]`) */
   params: Record<string, unknown>
+  /** `ns.coll.role` for a collection's role (Ansible's ansible_role_name); `name` is then the short name */
+  fqcn?: string
+  /** the collection a collection's role belongs to: its dependencies' short names are looked up there first */
+  collection?: string
+  /** the roles that pulled this one in, nearest first (Ansible's dependency chain: their dirs are searched for files too) */
+  parents?: RoleContext[]
+  /** how it came in: the play's `roles:`, a meta dependency, import_role or include_role (ansible_play_role_names, ansible_parent_role_names) */
+  via?: 'roles' | 'dependency' | 'import' | 'include'
 }
 
 /**

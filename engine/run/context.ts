@@ -42,6 +42,8 @@ export interface PlayContext {
   roleVars: Record<string, unknown>
   handlers: Handler[]
   hostNames: string[]
+  /** the hosts of the current `serial` batch (ansible_play_batch) */
+  batch?: string[]
   /** meta: end_play */
   ended: boolean
   /** hosts whose secret-looking variables are registered with the masker */
@@ -72,6 +74,10 @@ export function record(pc: PlayContext, r: HostResult): void {
   emit(pc.run, 'onHostResult', masked)
 }
 
-export function taskRef(t: { name?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string } }, handler = false): TaskRef {
-  return { name: t.name ?? t.module ?? 'task', pos: t.pos, role: t.role?.name, handler }
+export function taskRef(
+  t: { name?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string; fqcn?: string } },
+  handler = false,
+): TaskRef {
+  // a collection's role is shown by its FQCN, as Ansible's TASK [acme.tools.db : ...] lines
+  return { name: t.name ?? t.module ?? 'task', pos: t.pos, role: t.role?.fqcn ?? t.role?.name, handler }
 }

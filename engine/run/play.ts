@@ -17,7 +17,8 @@ function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
   let out: Record<string, unknown> = {}
   for (const f of play.vars_files) {
     const name = String(templateValue(f, { ...play.vars, ...rc.opts.extraVars }, { file: play.pos.file, line: play.pos.line }))
-    const path = isAbsolute(name) ? name : join(rc.playbook.dir, name)
+    // relative to the play's own playbook (an imported one has its dir), as Ansible's basedir
+    const path = isAbsolute(name) ? name : join(play.dir ?? rc.playbook.dir, name)
     let data: unknown
     try {
       data = readYamlData(readFileSync(path, 'utf8'), path)
@@ -75,6 +76,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
   }
   for (const batch of batches(names, play.serial)) {
     const hosts = batchHosts(batch.map(hostState))
+    pc.batch = batch
     for (const h of hosts) h.ended = false
     const scope = rootScope()
     await gatherFacts(pc, hosts)

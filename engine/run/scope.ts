@@ -6,6 +6,7 @@ import type { ModuleTask, TaskKeywords } from '../playbook/types.js'
 import type { HostState } from './host-state.js'
 import type { PlayContext } from './context.js'
 import { factVars } from './host-facts.js'
+import { addMagicVars } from './magic-vars.js'
 
 /** What a block or role passes down to its tasks: the keywords the keyword table marks inherited, and the role. */
 export type Scope = Pick<TaskKeywords, Inherited | 'role'>
@@ -60,25 +61,8 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     facts: host.facts,
     extra: opts.extraVars,
   })
-  const vars: Record<string, unknown> = {
-    ...layered,
-    ansible_check_mode: !!opts.check,
-    ansible_diff_mode: !!opts.diff,
-    playbook_dir: pc.run.playbook.dir,
-    role_path: role?.dir,
-    role_name: role?.name,
-    ansible_play_hosts_all: pc.hostNames,
-    hostvars: hostvars(pc),
-  }
-  // computed when first read (a loop's items and a spread read it): filtering every play host for
-  // every task and host made each task O(hosts²)
-  let playHosts: string[] | undefined
-  Object.defineProperty(vars, 'ansible_play_hosts', {
-    enumerable: true,
-    configurable: true,
-    get: () => (playHosts ??= pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active)),
-    set: (value: unknown) => Object.defineProperty(vars, 'ansible_play_hosts', { value, writable: true, enumerable: true, configurable: true }),
-  })
+  const vars: Record<string, unknown> = { ...layered, hostvars: hostvars(pc) }
+  addMagicVars(vars, pc, role, task.pos?.file)
   return vars
 }
 

@@ -18,7 +18,7 @@ import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
-import { findFile } from './find-file.js'
+import { findFile, searchContext, searchPaths } from './find-file.js'
 import { falseCondition, runModes } from './gate.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
@@ -157,7 +157,12 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   let outcome: ModuleOutcome & { output?: unknown }
   if (action) {
     try {
-      const a = runAction(action, args, { evaluate: (e) => evaluate(e, vars, where), baseDir: task.role?.dir ?? pc.run.playbook.dir })
+      const search = searchContext(run)
+      const a = runAction(action, args, {
+        evaluate: (e) => evaluate(e, vars, where),
+        baseDir: task.role?.dir ?? pc.run.playbook.dir,
+        findVarsFile: (p) => findFile(p, 'vars', search),
+      })
       if (a.facts) Object.assign(host.facts, a.facts)
       outcome = { status: a.status, msg: a.msg, changes: [], data: a.data, output: a.output }
     } catch (e) {
@@ -202,7 +207,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
 export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv } {
   const { pc, task, host, scope, vars, where } = run
   const mod = pc.run.modules[task.module]
-  const role = task.role ?? scope.role
+  const search = searchContext(run)
   const { become, check, diff } = runModes(run)
   const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
   const local = delegated === 'localhost' || delegated === '127.0.0.1'
@@ -219,8 +224,9 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
       vars,
       effects: host.effects,
       masker: pc.run.masker,
-      findFile: (p, kind) => findFile(p, kind, pc.run.playbook.dir, role),
-      render: (text) => render(text, vars, where),
+      findFile: (p, kind) => findFile(p, kind, search),
+      searchPaths: (kind) => searchPaths(kind, search),
+      render: (text, o) => render(text, o?.vars ? { ...vars, ...o.vars } : vars, where, o),
       where,
       // facts read ahead are the host's own, read without a task environment
       readAhead: pc.run.readAhead.view(host.name, !local && !env),

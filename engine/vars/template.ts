@@ -163,10 +163,10 @@ export class Templar {
     if (!isTemplate(text) && !text.includes('\r') && !text.startsWith(OVERRIDE)) return text
     return this.guard(where, () => {
       const custom = (opts.trimBlocks ?? true) !== true || (opts.lstripBlocks ?? false) !== false
-      const t = custom
-        ? this.compileWith(text, { ...FILE_LEX, trimBlocks: opts.trimBlocks ?? true, lstripBlocks: opts.lstripBlocks ?? false })
-        : this.compile(text, false)
-      return this.runCompiled(t, text, this.scope(vars, opts), false, false) as string
+      const lex = custom ? { ...FILE_LEX, trimBlocks: opts.trimBlocks ?? true, lstripBlocks: opts.lstripBlocks ?? false } : FILE_LEX
+      const t = custom ? this.compileWith(text, lex) : this.compile(text, false)
+      // templates it includes, imports or extends are read with the same whitespace control
+      return this.runCompiled(t, text, this.scope(vars, opts, lex), false, false) as string
     })
   }
 
@@ -197,8 +197,8 @@ export class Templar {
     return this.guard(where, () => this.walk(value, this.scope(vars, opts), !!opts.pythonTypes))
   }
 
-  private scope(vars: Vars, opts: RenderOptions): VarScope {
-    return new VarScope(this, vars, this.env(opts.loader ?? this.opts.loader))
+  private scope(vars: Vars, opts: RenderOptions, lex: LexOptions = FILE_LEX): VarScope {
+    return new VarScope(this, vars, this.env(opts.loader ?? this.opts.loader, lex))
   }
 
   /** @internal the walk behind templateValue, in a given scope */
@@ -280,17 +280,17 @@ export class Templar {
   }
 
   /** Where included, imported and extended templates come from for one render. */
-  private env(loader: TemplateLoader | undefined): RenderEnv {
+  private env(loader: TemplateLoader | undefined, lex: LexOptions): RenderEnv {
     if (!loader) return NO_ENV
     return {
       load: (name) => {
         const source = loader(name)
         if (source === undefined) return undefined
-        const key = `${name}\0${source}`
+        const key = `${lex.trimBlocks ? 'T' : 't'}${lex.lstripBlocks ? 'L' : 'l'}${name}\0${source}`
         let t = this.files.get(key)
         if (!t) {
           if (this.files.size >= CACHE_LIMIT) this.files.clear()
-          t = compileOrExplain(source, FILE_LEX, name)
+          t = compileOrExplain(source, lex, name)
           this.files.set(key, t)
         }
         return t

@@ -92,7 +92,9 @@ describe('bad input gets a clean error with its place', () => {
     assertNoStackTrace(r)
     assert.match(
       r.stderr,
-      new RegExp(`ERROR! E_PLAYBOOK: ${p('include.yml')}:5:7: include_tasks: does-not-exist\\.yml not found \\(${p('does-not-exist.yml')}\\)`),
+      new RegExp(
+        `ERROR! E_PLAYBOOK: ${p('include.yml')}:5:7: include_tasks: could not find or access 'does-not-exist\\.yml' \\(searched: ${p('does-not-exist.yml')}\\)`,
+      ),
     )
   })
 

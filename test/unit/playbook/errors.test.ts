@@ -93,9 +93,17 @@ test('handlers need a name', () => {
 
 test('a role that does not exist lists where it looked', () => {
   const d = path.dirname(F)
-  const msg = error('- hosts: all\n  roles:\n    - nope\n')
-  assert.equal(msg, `E_PLAYBOOK: F:3:7: role 'nope' not found (looked in: ${d}/roles/nope, ${d}/nope)`)
-  assert.equal(error(play('    - import_role: {name: nope}\n')).split(' (looked')[0], "E_PLAYBOOK: F:3:20: role 'nope' not found")
+  const saved = process.env.ANSIBLE_ROLES_PATH
+  process.env.ANSIBLE_ROLES_PATH = '/srv/roles:/opt/roles'
+  try {
+    const msg = error('- hosts: all\n  roles:\n    - nope\n')
+    const cwd = path.resolve('nope')
+    assert.equal(msg, `E_PLAYBOOK: F:3:7: role 'nope' not found (searched: ${d}/roles/nope, /srv/roles/nope, /opt/roles/nope, ${d}/nope, ${cwd})`)
+    assert.equal(error(play('    - import_role: {name: nope}\n')).split(' (searched')[0], "E_PLAYBOOK: F:3:20: role 'nope' not found")
+  } finally {
+    if (saved === undefined) delete process.env.ANSIBLE_ROLES_PATH
+    else process.env.ANSIBLE_ROLES_PATH = saved
+  }
 })
 
 test('errors inside other files name those files', async () => {
