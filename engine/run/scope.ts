@@ -2,9 +2,11 @@
 import type { Location } from '../errors.js'
 import { mergeVars } from '../vars/precedence.js'
 import { INHERITED, type Inherited } from '../playbook/keyword-table.js'
-import type { ModuleTask, TaskKeywords } from '../playbook/types.js'
+import type { ModuleTask, RoleContext, TaskKeywords } from '../playbook/types.js'
+import { LOOKUP_CONTEXT, type LookupContext } from '../vars/lookups/context.js'
 import type { HostState } from './host-state.js'
-import type { PlayContext } from './context.js'
+import { emit, type PlayContext } from './context.js'
+import { fileCandidates } from './find-file.js'
 import { factVars } from './host-facts.js'
 
 /** What a block or role passes down to its tasks: the keywords the keyword table marks inherited, and the role. */
@@ -60,7 +62,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     facts: host.facts,
     extra: opts.extraVars,
   })
-  const vars: Record<string, unknown> = {
+  const vars: Record<string | symbol, unknown> = {
     ...layered,
     ansible_check_mode: !!opts.check,
     ansible_diff_mode: !!opts.diff,
@@ -69,6 +71,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     role_name: role?.name,
     ansible_play_hosts_all: pc.hostNames,
     hostvars: hostvars(pc),
+    [LOOKUP_CONTEXT]: lookupContextOf(pc, role),
   }
   // computed when first read (a loop's items and a spread read it): filtering every play host for
   // every task and host made each task O(hosts²)
@@ -80,6 +83,27 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     set: (value: unknown) => Object.defineProperty(vars, 'ansible_play_hosts', { value, writable: true, enumerable: true, configurable: true }),
   })
   return vars
+}
+
+const lookupContexts = new WeakMap<PlayContext, Map<RoleContext | undefined, LookupContext>>()
+
+/** What lookups in this play (and role) need from the run: one per play and role. */
+function lookupContextOf(pc: PlayContext, role: RoleContext | undefined): LookupContext {
+  let byRole = lookupContexts.get(pc)
+  if (!byRole) lookupContexts.set(pc, (byRole = new Map()))
+  let ctx = byRole.get(role)
+  if (!ctx) {
+    const baseDir = pc.run.playbook.dir
+    ctx = {
+      baseDir,
+      candidates: (path, kind) => fileCandidates(path, kind, baseDir, role),
+      secret: (v) => pc.run.masker.add(v),
+      warn: (m) => emit(pc.run, 'onWarning', m),
+      hosts: (pattern) => pc.run.inventory.select(pattern),
+    }
+    byRole.set(role, ctx)
+  }
+  return ctx
 }
 
 const hostvarsOfPlay = new WeakMap<PlayContext, Record<string, unknown>>()
