@@ -54,7 +54,8 @@ export function loopSettings(task: LoopTask, vars: Record<string, unknown>, wher
   const lc: LoopControl = task.loop_control ?? {}
   const t = (v: unknown) => templateValue(v, vars, where)
   const pause = lc.pause === undefined ? 0 : Number(t(lc.pause))
-  if (!Number.isFinite(pause) || pause < 0) throw new AcplayError('E_LOOP', `loop_control.pause must be a number of seconds, got ${JSON.stringify(lc.pause)}`, where)
+  if (!Number.isFinite(pause) || pause < 0)
+    throw new AcplayError('E_LOOP', `loop_control.pause must be a number of seconds, got ${JSON.stringify(lc.pause)}`, where)
   return {
     loopVar: lc.loop_var === undefined ? 'item' : pystr(t(lc.loop_var)),
     indexVar: lc.index_var === undefined ? undefined : pystr(t(lc.index_var)),

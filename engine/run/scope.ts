@@ -90,7 +90,10 @@ const lookupContexts = new WeakMap<PlayContext, Map<RoleContext | undefined, Loo
 /** What lookups in this play (and role) need from the run: one per play and role. */
 function lookupContextOf(pc: PlayContext, role: RoleContext | undefined): LookupContext {
   let byRole = lookupContexts.get(pc)
-  if (!byRole) lookupContexts.set(pc, (byRole = new Map()))
+  if (!byRole) {
+    byRole = new Map()
+    lookupContexts.set(pc, byRole)
+  }
   let ctx = byRole.get(role)
   if (!ctx) {
     const baseDir = pc.run.playbook.dir

@@ -35,7 +35,12 @@ let tree: string
 let doc: JsonDocument
 let stderr: string
 
-const normalize = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null).split(tree).join('<tree>'))
+const normalize = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v ?? null)
+      .split(tree)
+      .join('<tree>'),
+  )
 const describeCase = (c: Case) => c.expr ?? JSON.stringify(c.task)
 
 describe('lookups and with_ loops, as Ansible 2.14 gives them', () => {

@@ -89,7 +89,8 @@ const fileglob: Lookup = (terms, _kw, env) =>
   })
 
 /** A `files`/`paths` option: a list, or a comma-separated string. */
-const optList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : typeof v === 'string' ? v.split(',').map((s) => s.trim()) : Array.isArray(v) ? v : [v])
+const optList = (v: unknown): unknown[] =>
+  v === undefined || v === null ? [] : typeof v === 'string' ? v.split(',').map((s) => s.trim()) : Array.isArray(v) ? v : [v]
 
 function splitOn(terms: unknown, chars: string): string[] {
   if (typeof terms === 'string') return terms.split(new RegExp(`[${chars}]`))
@@ -160,7 +161,13 @@ const template: Lookup = (terms, kw, env) => {
 function shell(name: string, term: unknown, env: LookupEnv): string {
   const cmd = pystr(term)
   try {
-    return execFileSync('/bin/sh', ['-c', cmd], { cwd: env.ctx.baseDir, input: '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 })
+    return execFileSync('/bin/sh', ['-c', cmd], {
+      cwd: env.ctx.baseDir,
+      input: '',
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'inherit'],
+      maxBuffer: 256 * 1024 * 1024,
+    })
   } catch (e) {
     const status = (e as { status?: number | null }).status
     throw new LookupError(`lookup_plugin.${name}(${cmd}) returned ${status ?? -1}`)

@@ -51,4 +51,3 @@ const inventoryHostnames: Lookup = (terms, _kw, e) => {
 }
 
 export const VAR_LOOKUPS: Record<string, Lookup> = { env, vars, varnames, inventory_hostnames: inventoryHostnames }
-
