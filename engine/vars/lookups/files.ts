@@ -4,15 +4,17 @@
  * playbook's directory through `/bin/sh -c` with the term as its one argument, as Ansible's Popen(shell=True).
  */
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { basename, dirname, isAbsolute, join } from 'node:path'
+import { readControlFile } from '../../vault/files.js'
 import { isUndef } from '../undefined.js'
 import { isMapping, pystr, pyType, repr } from '../py.js'
 import { findIn } from './context.js'
 import { boolOpt, type Lookup, LookupError, type LookupEnv } from './types.js'
 
-const readText = (path: string): string => readFileSync(path, 'utf8')
+/** A controller file's text; a vault file decrypted (its text then a secret), as Ansible's loader reads it. */
+const readText = (path: string): string => readControlFile(path).content.toString('utf8')
 
 const file: Lookup = (terms, kw, env) =>
   terms.map((t) => {
@@ -100,8 +102,6 @@ function splitOn(terms: unknown, chars: string): string[] {
 /** Python's os.path.join of two parts: an absolute second part wins. */
 const pyJoin = (a: string, b: string) => (isAbsolute(b) ? b : a === '' ? b : a.endsWith('/') ? a + b : `${a}/${b}`)
 
-const OPTIONS = new Set(['files', 'paths', 'skip'])
-
 function searchList(terms: unknown[], kw: Record<string, unknown>): { search: unknown[]; skip: boolean } {
   let search: unknown[] = []
   let skip = false
@@ -115,8 +115,6 @@ function searchList(terms: unknown[], kw: Record<string, unknown>): { search: un
       skip = inner.skip
       continue
     } else throw new LookupError(`Invalid term supplied, can handle string, mapping or list of strings but got: ${pyType(term)} for ${repr(term)}`)
-    const unknown = Object.keys(opts).find((k) => !OPTIONS.has(k))
-    if (unknown) throw new LookupError(`Invalid option for first_found: '${unknown}' (files, paths and skip are)`)
     skip = boolOpt(opts.skip, false)
     const files = splitOn(optList(opts.files), ',;')
     const paths = splitOn(optList(opts.paths), ',:;')
@@ -184,4 +182,13 @@ const lines: Lookup = (terms, _kw, env) =>
     return ls
   })
 
-export const FILE_LOOKUPS: Record<string, Lookup> = { file, fileglob, first_found: firstFound, template, pipe, lines }
+/** A file's text, decrypted when it is a vault file (a file lookup does that too; unvault says so). */
+const unvault: Lookup = (terms, _kw, env) =>
+  terms.map((t) => {
+    const term = pystr(t)
+    const path = findIn(env.ctx, term, 'files')
+    if (!path) throw new LookupError(`Unable to find file matching "${term}" `)
+    return readText(path)
+  })
+
+export const FILE_LOOKUPS: Record<string, Lookup> = { file, fileglob, first_found: firstFound, template, pipe, lines, unvault }
