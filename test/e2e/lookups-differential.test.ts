@@ -4,7 +4,7 @@
  * scripts/record-lookup-cases.py from the same committed files): values, failures, load errors.
  */
 import assert from 'node:assert/strict'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -57,6 +57,22 @@ describe('lookups and with_ loops, as Ansible 2.14 gives them', () => {
     }
   })
   after(() => rmSync(work, { recursive: true, force: true }))
+
+  it('a password from the password lookup is a secret: stored 0600, reused, never shown', async () => {
+    const play = join(tree, 'secret.yml')
+    writeFileSync(
+      play,
+      `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: "pw={{ lookup('password', 'pw/shown.txt length=16 chars=ascii_letters') }}"}\n` +
+        `    - command: echo "{{ lookup('password', 'pw/shown.txt length=16 chars=ascii_letters') }}"\n`,
+    )
+    const r = await acplay(['run', play, '-v'], { cwd: tree, env: ENV })
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const pw = readFileSync(join(tree, 'pw', 'shown.txt'), 'utf8').trim()
+    assert.match(pw, /^[A-Za-z]{16}$/)
+    assert.equal((statSync(join(tree, 'pw', 'shown.txt')).mode & 0o777).toString(8), '600')
+    assert.ok(!(r.stdout + r.stderr).includes(pw), 'the password is shown')
+    assert.match(r.stdout, /pw=\*{8}/)
+  })
 
   it('recorded every case', () => assert.equal(recorded.length, cases.length, 'run scripts/record-lookup-cases.py'))
 
