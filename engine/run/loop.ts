@@ -96,10 +96,13 @@ export function loopItem(s: LoopSettings, items: unknown[], i: number, vars: Rec
   return { vars: { ...vars, ...added }, registered }
 }
 
-/** The label shown for an item: loop_control.label templated, else the item. */
+/** The label shown for an item: loop_control.label templated, else the item; shown as Python shows it (`(item={'a': 1})`). */
 export function itemLabel(s: LoopSettings, item: LoopItem, where: Location): string {
   const v = s.label !== undefined ? templateValue(s.label, item.vars, where) : item.vars[s.loopVar]
-  return typeof v === 'string' ? v : JSON.stringify(v)
+  return typeof v === 'string' ? v : repr(asLists(v))
 }
+
+/** Ansible's loop items are wrapped into lists: a lookup's tuples show as lists. */
+const asLists = (v: unknown): unknown => (Array.isArray(v) ? Array.from(v, asLists) : v)
 
 export const pause = (ms: number): Promise<void> => (ms > 0 ? new Promise((res) => setTimeout(res, ms)) : Promise.resolve())
