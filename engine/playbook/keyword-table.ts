@@ -9,7 +9,8 @@
 import type { Node } from 'yaml'
 import { bool, conditions, loopControl, loopValue, mapping, number, oneOf, percentage, seconds, serial, str, stringList, sudoOnly, tags } from './keywords.js'
 import { didYouMean } from './suggest.js'
-import { fail, type Entry, type Source } from '../yaml-source.js'
+import { fail, toJS, type Entry, type Source } from '../yaml-source.js'
+import { LOOKUP_NAMES, lookupNamed } from '../vars/lookups/index.js'
 
 /**
  * Where a keyword can be: `task` a module task, `handler` one in `handlers:`, `include`
@@ -36,6 +37,7 @@ type Reader =
   | 'number'
   | 'loop'
   | 'loopControl'
+  | 'withLoop'
   | 'strategy'
   | 'connection'
   | 'serial'
@@ -94,9 +96,6 @@ export const KEYWORDS = {
 
   // a module task's (and a dynamic include's loop)
   loop: { on: LOOPING, read: 'loop', templated: true },
-  with_items: { on: LOOPING, read: 'loop', into: 'loop', templated: true },
-  with_list: { on: LOOPING, read: 'loop', into: 'loop', templated: true },
-  with_dict: { on: LOOPING, read: 'loop', into: 'loop', templated: true },
   loop_control: { on: LOOPING, read: 'loopControl', templated: true },
   args: { on: MODULE, read: 'loader', templated: true },
   register: { on: MODULE, read: 'str' },
@@ -160,6 +159,7 @@ const READERS = {
   number: (src: Source, key: string, node: Node | null) => number(src, key, node),
   loop: (src: Source, key: string, node: Node | null) => loopValue(src, key, node),
   loopControl: (src: Source, _key: string, node: Node | null) => loopControl(src, node),
+  withLoop: (src: Source, _key: string, node: Node | null) => toJS(src, node),
   strategy: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, ['linear', 'free'] as const),
   connection: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, ['ssh', 'local', 'smart'] as const),
   serial: (src: Source, key: string, node: Node | null) => serial(src, key, node),
@@ -189,9 +189,17 @@ export type KeywordValues<S extends Site> = { -readonly [K in StoredOn<S> as Fie
 export type Inherited = { [K in KeywordName]: Def<K> extends { inherit: string } ? K : never }[KeywordName]
 export const INHERITED = Object.entries(KEYWORDS).flatMap(([k, d]) => ('inherit' in d ? [[k as Inherited, d.inherit] as const] : []))
 
+/**
+ * `with_<lookup>`: the loop's terms, for the lookup to turn into items when the task runs (Ansible's
+ * `loop_with`); taken for every lookup acplay has (engine/vars/lookups).
+ */
+const WITH_LOOP: Keyword = { on: LOOPING, read: 'withLoop', into: 'loop', templated: true }
+const withLookup = (key: string): string | undefined => (/^with_./.test(key) ? key.slice(5) : undefined)
+const keyword = (key: string): Keyword | undefined => table[key] ?? (lookupNamed(withLookup(key) ?? '') ? WITH_LOOP : undefined)
+
 /** Whether `key` is a keyword of some task-list entry (so not a task's action). */
 export function isTaskKeyword(key: string): boolean {
-  const def = table[key]
+  const def = keyword(key)
   return !!def && [...def.on, ...(def.unsupportedOn ?? [])].some((s) => (TASKS as readonly string[]).includes(s))
 }
 
@@ -200,15 +208,16 @@ export const TASK_KEYWORD_NAMES = Object.keys(KEYWORDS).filter(isTaskKeyword)
 
 const noun = (site: Site) => (site === 'play' ? 'play' : site === 'block' ? 'block' : 'task')
 
-/** `with_<lookup>` other than the ones acplay takes: the error that says to use `loop`, or undefined. */
+/** `with_<name>` where acplay has no lookup `name`: the error saying so, or undefined. */
 export function lookupLoop(src: Source, e: Entry, task?: string): Error | undefined {
-  if (!/^with_/.test(e.key) || table[e.key]) return undefined
-  return fail(src, e.keyNode, `'${e.key}' is not supported; use 'loop' (with a filter where needed)`, task)
+  const name = withLookup(e.key)
+  if (name === undefined || keyword(e.key)) return undefined
+  return fail(src, e.keyNode, `'${e.key}': there is no lookup plugin '${name}' (acplay has: ${LOOKUP_NAMES.join(', ')}); use 'loop' with a filter`, task)
 }
 
 /** The error for a key that is no keyword at `site`, or undefined if it is one (or, with `others: 'keep'`, not one of the table's). */
 function refusal(src: Source, e: Entry, site: Site, what: string): Error | undefined {
-  const def = table[e.key]
+  const def = keyword(e.key)
   if (def?.on.includes(site)) return undefined
   if (def?.unsupportedOn?.includes(site)) {
     return fail(src, e.keyNode, `${noun(site)} keyword '${e.key}' is not supported by acplay${def.advice ? `: ${def.advice}` : ''}`)
@@ -241,7 +250,7 @@ export function readKeywords<S extends Site>(
   const rest: Entry[] = []
   const filled = new Map<string, Entry>()
   for (const e of es) {
-    const def = table[e.key]
+    const def = keyword(e.key)
     if (others === 'keep' && !def?.on.includes(site)) {
       rest.push(e)
       continue
@@ -255,6 +264,7 @@ export function readKeywords<S extends Site>(
     filled.set(field, e)
     const v = READERS[d.read](src, e.key, e.value, d)
     if (v !== undefined) values[field] = v
+    if (d === WITH_LOOP) values.loop_with = withLookup(e.key)
   }
   return { values: values as KeywordValues<S>, others: rest }
 }

@@ -80,20 +80,10 @@ export function mapping(src: Source, key: string, node: Node | null): Record<str
   throw fail(src, node, `'${key}' must be a mapping, got ${describeNode(node)}`)
 }
 
-/** loop / with_items / with_list / with_dict -> a list, or a template string that yields one. */
+/** `loop`: a list, or a template string that yields one (with_<lookup> terms are read as they are: keyword-table.ts). */
 export function loopValue(src: Source, key: string, node: Node | null): unknown {
   const v = toJS(src, node)
-  if (isTemplate(v)) {
-    if (key !== 'with_dict') return v
-    const inner = stripBraces(v as string)
-    return inner === v ? v : `{{ (${inner}) | dict2items }}`
-  }
-  if (key === 'with_dict') {
-    if (isMap(node)) return Object.entries(v as object).map(([k, value]) => ({ key: k, value }))
-    throw fail(src, node, `'with_dict' must be a mapping or a template, got ${describeNode(node)}`)
-  }
-  if (Array.isArray(v)) return key === 'with_items' ? v.flatMap((x) => (Array.isArray(x) ? x : [x])) : v
-  if (key === 'with_items' && isScalar(node) && typeof v === 'string') return [v]
+  if (isTemplate(v) || Array.isArray(v)) return v
   throw fail(src, node, `'${key}' must be a list or a template that yields one, got ${describeNode(node)}`)
 }
 
@@ -108,6 +98,12 @@ export interface LoopControl {
   label?: string
   loop_var?: string
   index_var?: string
+  /** seconds between items (a number or a template) */
+  pause?: number | string
+  /** ansible_loop (index, first, last, previtem, ...); a boolean or a template */
+  extended?: boolean | string
+  /** with extended: ansible_loop.allitems too (default true) */
+  extended_allitems?: boolean | string
 }
 
 export function loopControl(src: Source, node: Node | null): LoopControl {
@@ -115,9 +111,10 @@ export function loopControl(src: Source, node: Node | null): LoopControl {
   if (isNull(node)) return out
   if (!isMap(node)) throw fail(src, node, `'loop_control' must be a mapping, got ${describeNode(node)}`)
   for (const { key, keyNode, value } of entries(src, node)) {
-    if (key !== 'label' && key !== 'loop_var' && key !== 'index_var')
-      throw fail(src, keyNode, `unknown loop_control key '${key}' (supported: label, loop_var, index_var)`)
-    out[key] = str(src, key, value)
+    if (key === 'label' || key === 'loop_var' || key === 'index_var') out[key] = str(src, key, value)
+    else if (key === 'pause') out.pause = number(src, key, value)
+    else if (key === 'extended' || key === 'extended_allitems') out[key] = bool(src, key, value, true)
+    else throw fail(src, keyNode, `unknown loop_control key '${key}' (supported: label, loop_var, index_var, pause, extended, extended_allitems)`)
   }
   return out
 }

@@ -28,13 +28,15 @@ export interface RoleContext {
 /**
  * Keywords every task kind shares (those an import takes). Conditions (`when`, `changed_when`,
  * `until`...) are raw Jinja expressions without braces, ANDed; `loop` is a list or a template that
- * yields one.
+ * yields one, or with `loop_with` the terms of that lookup.
  */
 export interface TaskKeywords extends KeywordValues<'import'> {
   pos: Pos
   when: string[]
   tags: string[]
   vars: Record<string, unknown>
+  /** `with_<lookup>`: the lookup that turns `loop` (its terms) into the items (Ansible's loop_with) */
+  loop_with?: string
   /** set by the loader for tasks that come from a role */
   role?: RoleContext
 }

@@ -3,7 +3,8 @@
  * does: for each dir of the task's search path (its role, the roles that pulled that role in, then
  * the dir of the file the task is written in), `DIR/KIND/FILE` then `DIR/FILE`; last the play's dir
  * the same way. KIND is `files` (copy, unarchive, the file lookup), `templates`, `vars`
- * (include_vars) or `tasks`. The one home of this rule: modules, include_vars and lookups call it.
+ * (include_vars) or `tasks`. The one home of this rule: modules, include_vars and lookups (through
+ * their LookupContext, engine/run/scope.ts) call it.
  */
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -49,19 +50,6 @@ export function searchPaths(kind: FileKind, ctx: SearchContext): string[] {
 
 function dirsFor(kind: FileKind, path: readonly string[], playDir: string): string[] {
   return [...new Set([...path, playDir].flatMap((d) => [join(d, kind), d]))]
-}
-
-/**
- * For lookups (file, template, first_found), which see only the task's variables: the same rule
- * over `ansible_search_path` and `playbook_dir`, as Ansible's LookupBase.find_file_in_search_path.
- * The path found, or undefined (each lookup words its own error).
- */
-export function lookupFile(path: string, kind: FileKind, vars: Record<string, unknown>): string | undefined {
-  const p = expandHome(path)
-  const playDir = String(vars.playbook_dir ?? process.cwd())
-  const sp = Array.isArray(vars.ansible_search_path) ? vars.ansible_search_path.map(String) : [playDir]
-  const tried = isAbsolute(p) ? [p] : dirsFor(kind, sp, playDir).map((d) => join(d, p))
-  return tried.find((c) => existsSync(c))
 }
 
 const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p)

@@ -8,6 +8,7 @@ import { templateValue } from '../vars/template.js'
 import type { PlayContext } from './context.js'
 import { falseCondition } from './gate.js'
 import type { HostState } from './host-state.js'
+import { loopItem, loopItems, loopSettings } from './loop.js'
 import { enter, taskVars, type Scope } from './scope.js'
 
 export interface IncludeGroup {
@@ -24,17 +25,18 @@ export async function loadInclude(pc: PlayContext, task: IncludeTasksTask | Incl
   for (const host of hosts) {
     const vars = taskVars(pc, host, outer, task)
     if (falseCondition(outer, task, vars, where) !== undefined) continue
-    const items = task.loop !== undefined ? (templateValue(task.loop, vars, where) as unknown[]) : [undefined]
-    for (const item of items) {
-      const itemVars = item === undefined ? vars : { ...vars, [task.loop_control?.loop_var ?? 'item']: item }
+    const items = loopItems(task, task.kind, vars, where)
+    const loop = items && loopSettings(task, vars, where)
+    for (let i = 0; i < (items?.length ?? 1); i++) {
+      const loopVars = items && loop ? loopItem(loop, items, i, {}).vars : {}
+      const itemVars = { ...vars, ...loopVars }
       const target = String(templateValue(task.kind === 'include_tasks' ? task.file : task.roleName, itemVars, where))
-      const key = `${target}\u0000${JSON.stringify(item ?? null)}`
+      const key = `${target}\u0000${JSON.stringify(items?.[i] ?? null)}`
       let g = groups.get(key)
       if (!g) {
         const loaded = task.kind === 'include_tasks' ? loadIncludedTasks(task, target, ctx) : loadIncludedRole(task, target, ctx)
         const tasks = 'tasks' in loaded ? loaded.tasks : [loaded.block]
         addHandlers(pc, loaded.handlers)
-        const loopVars = item === undefined ? {} : { [task.loop_control?.loop_var ?? 'item']: item }
         g = { hosts: [], tasks, scope: { ...scope, vars: { ...scope.vars, ...loopVars } } }
         groups.set(key, g)
       }

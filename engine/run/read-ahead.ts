@@ -26,7 +26,8 @@ import { templateValue } from '../vars/template.js'
 import type { PlayContext } from './context.js'
 import { falseCondition, selected, started } from './gate.js'
 import type { HostState } from './host-state.js'
-import { taskRun, type Scope } from './scope.js'
+import { loopItem, loopItems, loopSettings } from './loop.js'
+import { taskRun, type Scope, type TaskRun } from './scope.js'
 import { hostModuleEnv } from './task.js'
 
 type AnyFact = Fact<unknown, unknown[]>
@@ -84,18 +85,48 @@ function stop(): Promise<never> {
   return p
 }
 
-/** The facts a task's plan asks first, as this host and user; none when it cannot be told in advance. */
+/** Lookups that run commands, write files or choose at random: a loop over them is not worked out early (it would run them twice). */
+const IMPURE_LOOKUPS = /^(ansible\.(builtin|legacy)\.)?(pipe|lines|password|random_choice)$/
+const CALLS_LOOKUP = /\b(lookup|query|q)\s*\(/
+
+/** Whether the items of a loop can be worked out early without side effects. */
+function pureLoop(task: ModuleTask): boolean {
+  if (task.loop_with && IMPURE_LOOKUPS.test(task.loop_with)) return false
+  return !CALLS_LOOKUP.test(typeof task.loop === 'string' ? task.loop : JSON.stringify(task.loop ?? null))
+}
+
+/**
+ * The facts a task's plan asks first, as this host and user (for a loop, each item's); none when
+ * they cannot be told in advance.
+ */
 async function questions(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<Read[]> {
-  // one round of reads for one plan on this host: not for a loop, a retried or delegated task, run_once
-  if (isEngineAction(task.module) || task.loop !== undefined || task.delegate_to !== undefined || task.run_once || task.until?.length) return []
+  // one round of reads per plan on this host: not for a retried or delegated task, run_once
+  if (isEngineAction(task.module) || task.delegate_to !== undefined || task.run_once || task.until?.length) return []
   if (!selected(pc, scope, task)) return []
   const reads: Read[] = []
   try {
     const run = taskRun(pc, task, host, scope)
-    const { vars, where } = run
-    if (falseCondition(scope, task, vars, where) !== undefined) return []
+    let each = [run.vars]
+    if (task.loop !== undefined) {
+      if (!pureLoop(task)) return []
+      const items = loopItems(task, task.module, run.vars, run.where) ?? []
+      const settings = loopSettings(task, run.vars, run.where)
+      each = items.map((_x, i) => loopItem(settings, items, i, run.vars).vars)
+    }
+    for (const vars of each) await planQuestions({ ...run, vars }, reads)
+  } catch {
+    // the loop's items could not be worked out yet (a variable registered later)
+  }
+  return reads
+}
+
+/** Records the facts the task's plan asks first with these variables. */
+async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
+  const { task, scope, vars, where } = run
+  try {
+    if (falseCondition(scope, task, vars, where) !== undefined) return
     const { mod, env } = hostModuleEnv(run)
-    if (!mod || !env.readAhead?.take || (env.check && mod.checkMode === 'none')) return []
+    if (!mod || !env.readAhead?.take || (env.check && mod.checkMode === 'none')) return
     const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
     // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
@@ -111,7 +142,6 @@ async function questions(pc: PlayContext, task: ModuleTask, host: HostState, sco
   } catch {
     // stopped at its first fact, or it could not be planned yet (a variable registered later)
   }
-  return reads
 }
 
 /**

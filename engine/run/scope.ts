@@ -2,9 +2,11 @@
 import type { Location } from '../errors.js'
 import { mergeVars } from '../vars/precedence.js'
 import { INHERITED, type Inherited } from '../playbook/keyword-table.js'
-import type { ModuleTask, TaskKeywords } from '../playbook/types.js'
+import type { ModuleTask, RoleContext, TaskKeywords } from '../playbook/types.js'
+import { LOOKUP_CONTEXT, type LookupContext } from '../vars/lookups/context.js'
 import type { HostState } from './host-state.js'
-import type { PlayContext } from './context.js'
+import { emit, type PlayContext } from './context.js'
+import { candidates } from './find-file.js'
 import { factVars } from './host-facts.js'
 import { addMagicVars } from './magic-vars.js'
 
@@ -61,9 +63,39 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     facts: host.facts,
     extra: opts.extraVars,
   })
-  const vars: Record<string, unknown> = { ...layered, hostvars: hostvars(pc) }
+  const vars: Record<string | symbol, unknown> = { ...layered, hostvars: hostvars(pc), [LOOKUP_CONTEXT]: lookupContextOf(pc, role, task.pos?.file) }
   addMagicVars(vars, pc, role, task.pos?.file)
   return vars
+}
+
+const lookupContexts = new WeakMap<PlayContext, Map<RoleContext | undefined, Map<string | undefined, LookupContext>>>()
+
+/** What lookups of a task need from the run: one per play, role and task file (its search path). */
+function lookupContextOf(pc: PlayContext, role: RoleContext | undefined, taskFile: string | undefined): LookupContext {
+  let byRole = lookupContexts.get(pc)
+  if (!byRole) {
+    byRole = new Map()
+    lookupContexts.set(pc, byRole)
+  }
+  let byFile = byRole.get(role)
+  if (!byFile) {
+    byFile = new Map()
+    byRole.set(role, byFile)
+  }
+  let ctx = byFile.get(taskFile)
+  if (!ctx) {
+    const baseDir = pc.play.dir ?? pc.run.playbook.dir
+    const search = { role, taskFile, playDir: baseDir }
+    ctx = {
+      baseDir,
+      candidates: (path, kind) => candidates(path, kind, search),
+      secret: (v) => pc.run.masker.add(v),
+      warn: (m) => emit(pc.run, 'onWarning', m),
+      hosts: (pattern) => pc.run.inventory.select(pattern),
+    }
+    byFile.set(taskFile, ctx)
+  }
+  return ctx
 }
 
 const hostvarsOfPlay = new WeakMap<PlayContext, Record<string, unknown>>()

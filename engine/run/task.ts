@@ -19,6 +19,7 @@ import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { findFile, searchContext, searchPaths } from './find-file.js'
+import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { falseCondition, runModes } from './gate.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
@@ -38,20 +39,15 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const run = taskRun(pc, task, host, scope)
     const { where } = run
     maskSecretVars(run)
-    const loopVar = task.loop_control?.loop_var ?? 'item'
-    if (task.loop === undefined) return finish(run, await runOnce(run), Date.now() - started)
-    const items = templateValue(task.loop, run.vars, where)
-    if (!Array.isArray(items)) throw new AcplayError('E_LOOP', `loop must be a list, got ${typeof items}`, where)
+    const items = loopItems(task, task.module, run.vars, where)
+    if (items === undefined) return finish(run, await runOnce(run), Date.now() - started)
+    const loop = loopSettings(task, run.vars, where)
     const results: ItemResult[] = []
-    for (const item of items) {
-      const itemRun = { ...run, vars: { ...run.vars, [loopVar]: item } }
-      const label = task.loop_control?.label
-        ? String(templateValue(task.loop_control.label, itemRun.vars, where))
-        : typeof item === 'string'
-          ? item
-          : JSON.stringify(item)
-      const once = await runOnce(itemRun)
-      const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) await pause(loop.pauseMs)
+      const item = loopItem(loop, items, i, run.vars)
+      const once = await runOnce({ ...run, vars: item.vars })
+      const r = { ...once, item: itemLabel(loop, item, where), registered: { ...once.registered, ...item.registered } }
       results.push(r)
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
@@ -86,22 +82,20 @@ function stripRegistered(r: ItemResult): HostResult {
   return rest
 }
 
+/** The loop's result from its items' (Ansible's TaskExecutor.run): no items is a skip. */
 function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: ItemResult[]): ItemResult {
   const any = (s: string) => results.some((r) => r.status === s)
-  const status = any('unreachable')
-    ? 'unreachable'
-    : any('failed')
-      ? 'failed'
-      : any('changed')
-        ? 'changed'
-        : results.length > 0 && results.every((r) => r.status === 'skipped')
-          ? 'skipped'
-          : 'ok'
+  if (results.length === 0) {
+    const reason = 'No items in the list'
+    return { ...base, status: 'skipped', reason, items: 0, durationMs: 0, registered: { changed: false, skipped: true, skipped_reason: reason, results: [] } }
+  }
+  const allSkipped = results.every((r) => r.status === 'skipped')
+  const status = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : allSkipped ? 'skipped' : 'ok'
   const registered = {
     changed: any('changed'),
     failed: any('failed'),
-    skipped: status === 'skipped',
-    msg: any('failed') ? 'One or more items failed' : 'All items completed',
+    skipped: allSkipped,
+    msg: any('failed') ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
     results: results.map((r) => r.registered),
   }
   return {

@@ -1,10 +1,10 @@
 /** Names every template can use that are not variables: Jinja's globals and Ansible's (lookup, query, now, undef, omit). */
-import { readFileSync } from 'node:fs'
 import { arg } from './filter-types.js'
 import { now } from './filters-time.js'
 import { Builtin, Cycler, type Frame, iterate, Namespace, PyCallable } from './jinja/runtime.js'
 import { isMapping, num, pystr, pyType, truthy } from './py.js'
-import { isUndef, templateError, Undef } from './undefined.js'
+import { callLookup } from './lookups/index.js'
+import { templateError, Undef } from './undefined.js'
 
 /** The value `default(omit)` yields; templateValue drops mapping keys that hold it (as Ansible drops module args). */
 export const OMIT = '__omit_place_holder__acplay__'
@@ -37,35 +37,6 @@ function dict(args: unknown[], kw: Record<string, unknown>): Record<string, unkn
       }
   }
   return Object.assign(out, kw)
-}
-
-/** The controller-side lookups that need no plugin machinery: env, file, vars. */
-function lookupAll(f: Frame | undefined, args: unknown[], kw: Record<string, unknown>): unknown[] {
-  const [plugin, ...rest] = args
-  const terms = rest.flatMap((t) => (Array.isArray(t) ? t : [t])).map((t) => pystr(t))
-  switch (plugin) {
-    case 'env':
-      return terms.map((t) => process.env[t] ?? (Object.hasOwn(kw, 'default') ? kw.default : ''))
-    case 'file':
-      return terms.map((t) => {
-        try {
-          const text = readFileSync(t, 'utf8')
-          return kw.rstrip === false ? text : text.replace(/\s+$/, '')
-        } catch (e) {
-          throw templateError(`lookup('file'): cannot read ${t}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-        }
-      })
-    case 'vars':
-      return terms.map((t) => {
-        const v = f ? f.lookup(t) : new Undef(t)
-        if (isUndef(v)) {
-          if (Object.hasOwn(kw, 'default')) return kw.default
-          throw templateError(`No variable found with this name: ${t}`)
-        }
-        return v
-      })
-  }
-  throw templateError(`lookup plugin '${pystr(plugin)}' is not supported (env, file, vars are)`)
 }
 
 class FrameBuiltin extends PyCallable {
@@ -115,12 +86,9 @@ export const globals: Record<string, unknown> = {
     })
   }),
   namespace: new Builtin('namespace', (args, kw) => new Namespace(dict(args, kw))),
-  lookup: new FrameBuiltin('lookup', (f, args, kw) => {
-    const all = lookupAll(f, args, kw)
-    return truthy(kw.wantlist) ? all : all.length === 1 ? all[0] : all.map(pystr).join(',')
-  }),
-  query: new FrameBuiltin('query', lookupAll),
-  q: new FrameBuiltin('q', lookupAll),
+  lookup: new FrameBuiltin('lookup', (f, args, kw) => callLookup(args, kw, f, false)),
+  query: new FrameBuiltin('query', (f, args, kw) => callLookup(args, kw, f, true)),
+  q: new FrameBuiltin('q', (f, args, kw) => callLookup(args, kw, f, true)),
   now: new Builtin('now', now),
   undef: new Builtin('undef', (args, kw) => new Undef('undef', pystr(arg(args, kw, 0, 'hint', 'Mandatory variable has not been overridden')))),
   omit: OMIT,

@@ -10,6 +10,7 @@ import { JinjaSyntaxError } from './jinja/errors.js'
 import type { LexOptions } from './jinja/lexer.js'
 import { Frame, output, type RenderEnv, type Resolver, TemplateRun } from './jinja/runtime.js'
 import { compileTemplate, type Template } from './jinja/template.js'
+import type { LookupResolver } from './lookups/index.js'
 import { isMapping, PyFloat, PyTuple, truthy, tuple } from './py.js'
 import { strict, templateError, Undef } from './undefined.js'
 
@@ -58,8 +59,8 @@ const EXPRESSION_RUN = new TemplateRun(NO_ENV, undefined)
 // Objects whose walk found no template in them: walked once, not again (they are data, not edited).
 const noTemplates = new WeakSet<object>()
 
-/** One evaluation's view of the vars: each var is templated at most once, loops are caught. */
-class VarScope implements Resolver {
+/** One evaluation's view of the vars: each var is templated at most once, loops are caught. Lookups run with it. */
+class VarScope implements LookupResolver {
   private cache: Map<string, unknown> | undefined
   private stack: string[] = []
   private exprFrame: Frame | undefined
@@ -74,6 +75,18 @@ class VarScope implements Resolver {
   get frame(): Frame {
     if (!this.exprFrame) this.exprFrame = new Frame(undefined, this.env === NO_ENV ? EXPRESSION_RUN : new TemplateRun(this.env, undefined), this)
     return this.exprFrame
+  }
+
+  variables(): Vars {
+    return this.vars
+  }
+
+  template(value: unknown): unknown {
+    return this.templar.walk(value, this, true)
+  }
+
+  renderFile(text: string, extra: Vars): string {
+    return this.templar.render(text, { ...this.vars, ...extra })
   }
 
   resolve(name: string): unknown {
@@ -195,6 +208,11 @@ export class Templar {
    */
   templateValue(value: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
     return this.guard(where, () => this.walk(value, this.scope(vars, opts), !!opts.pythonTypes))
+  }
+
+  /** The variables as lookups run with them (a with_<lookup> loop). */
+  lookupScope(vars: Vars): LookupResolver {
+    return this.scope(vars, {})
   }
 
   private scope(vars: Vars, opts: RenderOptions, lex: LexOptions = FILE_LEX): VarScope {
@@ -363,3 +381,4 @@ export const render = (text: string, vars: Vars, where?: Location, opts?: Render
 export const evaluate = (expr: unknown, vars: Vars, where?: Location): unknown => templar.evaluate(expr, vars, where)
 export const isTrue = (expr: unknown, vars: Vars, where?: Location): boolean => templar.test(expr, vars, where)
 export const templateValue = (value: unknown, vars: Vars, where?: Location): unknown => templar.templateValue(value, vars, where)
+export const lookupScope = (vars: Vars): LookupResolver => templar.lookupScope(vars)

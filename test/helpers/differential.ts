@@ -4,9 +4,9 @@
  * tasks each reported changed.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Testbed } from '../testbed/testbed.js'
 import { acplay, capture, type CliResult } from './cli.js'
 
@@ -37,12 +37,17 @@ export async function runPlaybook(
   bed: Testbed,
   host: string,
   yaml: string,
-  opts: { check?: boolean; diff?: boolean; extra?: string[] } = {},
+  opts: { check?: boolean; diff?: boolean; extra?: string[]; files?: Record<string, string> } = {},
 ): Promise<PlaybookRun> {
   const dir = mkdtempSync(join(tmpdir(), `acplay-diff-${tool}-`))
   try {
     const playbook = join(dir, 'site.yml')
     writeFileSync(playbook, yaml)
+    // files beside the playbook (files/, vars/, templates/...), by path relative to it
+    for (const [rel, text] of Object.entries(opts.files ?? {})) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true })
+      writeFileSync(join(dir, rel), text)
+    }
     const inventory = bed.inventory({ hosts: [host] })
     const args = [playbook, '-i', inventory, ...(opts.check ? ['--check'] : []), ...(opts.diff ? ['--diff'] : []), ...(opts.extra ?? [])]
     const r =

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { AcplayError } from '../../../engine/errors.js'
 import { loadPlaybook, loadPlaybookText } from '../../../engine/playbook/load.js'
 import { fixtures, loadError, opts } from './fake-modules.js'
+import { LOOKUP_NAMES } from '../../../engine/vars/lookups/index.js'
 
 const F = path.join(fixtures, 'errors', 'play.yml')
 
@@ -74,8 +75,8 @@ test('wrong keyword types', () => {
   assert.equal(error(play('    - debug: msg=x\n      register: [a]\n')), "E_PLAYBOOK: F:4:17: 'register' must be a string, got a list")
   assert.equal(error(play('    - block: []\n      register: r\n')), "E_PLAYBOOK: F:4:7: 'register' is not valid on a block")
   assert.equal(
-    error(play('    - debug: msg=x\n      with_fileglob: "*"\n')),
-    "E_PLAYBOOK: F:4:7: 'with_fileglob' is not supported; use 'loop' (with a filter where needed)",
+    error(play('    - debug: msg=x\n      with_filegob: "*"\n')),
+    `E_PLAYBOOK: F:4:7: 'with_filegob': there is no lookup plugin 'filegob' (acplay has: ${LOOKUP_NAMES.join(', ')}); use 'loop' with a filter`,
   )
   assert.equal(
     error(play('    - meta: flush\n')),

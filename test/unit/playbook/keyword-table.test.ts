@@ -54,7 +54,7 @@ describe('the keyword table', () => {
       'E_PLAYBOOK: F:5:7: only one of loop/with_* per task, got with_list, loop',
     )
     const inc = load(play('    - include_tasks: x.yml\n      with_items: [[a, b], c]\n')).plays[0]!.tasks[0] as IncludeTasksTask
-    assert.deepEqual(inc.loop, ['a', 'b', 'c'])
+    assert.deepEqual([inc.loop_with, inc.loop], ['items', [['a', 'b'], 'c']])
   })
 
   it('reads each keyword into the task as the table says, accepting the ignored ones', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import type { AcplayError } from '../../../engine/errors.js'
 import type { RoleContext } from '../../../engine/playbook/types.js'
-import { candidates, findFile, lookupFile, searchPath, searchPaths, taskFileCandidates } from '../../../engine/run/find-file.js'
+import { candidates, findFile, searchPath, searchPaths, taskFileCandidates } from '../../../engine/run/find-file.js'
 
 const P = mkdtempSync(join(tmpdir(), 'acplay-find-'))
 after(() => rmSync(P, { recursive: true, force: true }))
@@ -70,11 +70,4 @@ test('task files: the role tasks/ (handlers/ for handlers) first, then beside th
   assert.deepEqual(taskFileCandidates('b.yml', ctx), [`${P}/roles/r1/tasks/b.yml`, `${P}/roles/r1/tasks/sub/b.yml`, `${P}/roles/r1/b.yml`, `${P}/b.yml`])
   assert.equal(taskFileCandidates('b.yml', { ...ctx, handler: true })[0], `${P}/roles/r1/handlers/b.yml`)
   assert.deepEqual(taskFileCandidates('y.yml', { taskFile: `${P}/tasks/x.yml`, playDir: P }), [`${P}/tasks/y.yml`, `${P}/y.yml`])
-})
-
-test('lookups search ansible_search_path and playbook_dir from the task variables', () => {
-  const vars = { playbook_dir: P, ansible_search_path: [`${P}/roles/r1`, `${P}/roles/r1/tasks`, P] }
-  assert.equal(lookupFile('both.txt', 'files', vars), `${P}/roles/r1/files/both.txt`)
-  assert.equal(lookupFile('gone.txt', 'files', vars), undefined)
-  assert.equal(lookupFile('both.txt', 'files', { playbook_dir: P }), `${P}/files/both.txt`)
 })

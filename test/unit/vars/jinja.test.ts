@@ -132,7 +132,7 @@ describe('controller-side filters and globals', () => {
     process.env.ACPLAY_TEST_LOOKUP = 'v'
     assert.equal(t.evaluate("lookup('env', 'ACPLAY_TEST_LOOKUP')", vars), 'v')
     assert.deepEqual(t.evaluate("query('vars', 's', 'n')", vars), ['astro', 5])
-    assert.match(error(() => t.evaluate("lookup('pipe', 'id')", vars)).message, /not supported/)
+    assert.match(error(() => t.evaluate("lookup('nope', 'id')", vars)).message, /lookup plugin 'nope' not found/)
   })
   it("Python's Mersenne Twister: randrange as CPython's for int and str seeds", () => {
     // CPython 3.11: random.Random(1).randrange(100) == 17, random.Random('x').randrange(1000) == 645
