@@ -92,8 +92,8 @@ export interface Play extends KeywordValues<'play'> {
   vars: Record<string, unknown>
   /** paths (may be templates), relative to the playbook's directory */
   vars_files: string[]
-  /** undefined: not set (gathering = implicit gathers, explicit does not) */
-  gather_facts?: boolean
+  /** undefined: not set (gathering = implicit gathers, explicit does not); a template until the run renders it */
+  gather_facts?: boolean | string
   strategy: 'linear' | 'free'
   tags: string[]
   pre_tasks: Task[]

@@ -42,8 +42,10 @@ export interface PlayContext {
   roleVars: Record<string, unknown>
   handlers: Handler[]
   hostNames: string[]
-  /** meta: end_play */
+  /** meta: end_play; any_errors_fatal or max_fail_percentage broke the play */
   ended: boolean
+  /** the hosts of the batch that runs (serial) */
+  batch?: HostState[]
   /** hosts whose secret-looking variables are registered with the masker */
   secretsMasked: Set<string>
 }

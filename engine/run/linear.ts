@@ -3,9 +3,11 @@
  * parallel up to `forks` (one p-limit for the whole run). Blocks, rescue/always, includes and
  * meta tasks are handled here; a single module task is run by task.ts.
  */
+import pLimit from 'p-limit'
 import type { Task } from '../playbook/types.js'
+import type { HostResult } from '../report/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
-import { activeHosts, moduleTaskHosts } from './gate.js'
+import { activeHosts, failFast, moduleTaskHosts, shownName, throttleOf } from './gate.js'
 import { flushHandlers } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
@@ -44,22 +46,25 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
 
 async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, hosts: HostState[], scope: Scope): Promise<void> {
   const rc = pc.run
-  const ref = taskRef({ ...task, role: task.role ?? scope.role })
-  const targets = moduleTaskHosts(pc, task, scope, ref, hosts)
+  const targets = moduleTaskHosts(pc, task, scope, taskRef({ ...task, role: task.role ?? scope.role }), hosts)
   if (targets.length === 0) return
+  const ref = taskRef({ ...task, name: shownName(pc, task, targets[0]!, scope), role: task.role ?? scope.role })
   emit(
     rc,
     'onTaskStart',
     ref,
     targets.map((h) => h.name),
   )
-  const results = await Promise.all(targets.map((h) => rc.limit(() => runModuleTask(pc, task, h, scope))))
-  if (task.run_once) {
+  const throttle = throttleOf(pc, task, targets[0]!, scope)
+  const limit = throttle ? pLimit(throttle) : (f: () => Promise<HostResult>) => f()
+  const results = await Promise.all(targets.map((h) => limit(() => rc.limit(() => runModuleTask(pc, task, h, scope)))))
+  if (targets.length < hosts.length && targets.length === 1) {
     // run_once: the other hosts see the same registered result, as in Ansible
     const first = targets[0]!
     for (const h of hosts.slice(1)) if (task.register) h.facts[task.register] = first.facts[task.register]
   }
-  for (const r of results) record(pc, r)
+  for (const r of results) record(pc, { ...r, task: { ...r.task, name: ref.name } })
+  failFast(pc, task, scope, hosts, results)
   await emitAsync(rc, 'onTaskEnd', ref)
 }
 

@@ -12,14 +12,14 @@ import type { ModuleTask } from '../playbook/types.js'
 import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
-import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { findFile } from './find-file.js'
-import { falseCondition, runModes } from './gate.js'
+import { falseCondition, ignoresErrors, noLog as noLogOn, runModes } from './gate.js'
+import { environmentOf, keywordValue } from './keyword-value.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
 
@@ -61,7 +61,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
-    return finish({ task, host, scope }, failed, Date.now() - started)
+    return finish({ task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started)
   }
 }
 
@@ -152,7 +152,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   const falseCond = falseCondition(scope, task, vars, where)
   if (falseCond !== undefined) return skipped(`Conditional result was False: ${falseCond}`)
   const args = templateValue(task.args, vars, where) as Record<string, unknown>
-  const noLog = toBool(task.no_log ?? scope.no_log)
+  const noLog = noLogOn(run)
   const action = isEngineAction(task.module)
   let outcome: ModuleOutcome & { output?: unknown }
   if (action) {
@@ -204,11 +204,11 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const mod = pc.run.modules[task.module]
   const role = task.role ?? scope.role
   const { become, check, diff } = runModes(run)
-  const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
-  const local = delegated === 'localhost' || delegated === '127.0.0.1'
-  const baseConn = local ? new LocalConnection('localhost') : host.connection()
-  const env =
-    task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
+  const delegateTo = task.delegate_to ?? scope.delegate_to
+  const delegated = delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
+  const local = delegated === 'localhost' || delegated === '127.0.0.1' || pc.play.connection === 'local'
+  const baseConn = local ? new LocalConnection('localhost') : host.connection(remoteUser(pc, vars, where))
+  const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
   return {
     mod,
     env: {
@@ -227,6 +227,12 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
       timeoutMs: taskTimeoutMs(task, vars, where),
     },
   }
+}
+
+/** The play's remote_user, where the host sets no ansible_user of its own (the host's wins, as in Ansible). */
+function remoteUser(pc: PlayContext, vars: Record<string, unknown>, where: TaskRun['where']): string | undefined {
+  if (pc.play.remote_user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return undefined
+  return keywordValue<string>('remote_user', pc.play.remote_user, vars, where)
 }
 
 /** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */
@@ -251,11 +257,22 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promi
 }
 
 /** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
-function finish({ task, host, scope }: Pick<TaskRun, 'task' | 'host' | 'scope'>, r: ItemResult, durationMs: number): HostResult {
+function finish(
+  { task, host, scope, vars, where }: Pick<TaskRun, 'task' | 'host' | 'scope' | 'where'> & { vars: TaskRun['vars'] | undefined },
+  r: ItemResult,
+  durationMs: number,
+): HostResult {
   if (task.register) host.facts[task.register] = r.registered
   if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
-  const ignore = task.ignore_errors ?? scope.ignore_errors
-  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: r.status === 'failed' && toBool(ignore) ? true : undefined }
+  let ignored = false
+  if (r.status === 'failed') {
+    try {
+      ignored = ignoresErrors(task, scope, vars, where)
+    } catch (e) {
+      r = { ...r, msg: `${r.msg}; ${e instanceof AcplayError ? e.describe() : String(e)}` }
+    }
+  }
+  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: ignored || undefined }
   if (r.status === 'unreachable') host.unreachable = true
   else if (r.status === 'failed' && !result.ignored) host.failed = true
   return result
