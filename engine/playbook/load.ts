@@ -81,12 +81,12 @@ function runtimeScope(ctx: IncludeContext, task: IncludeTasksTask | IncludeRoleT
  * Loads an include_tasks file when the run reaches it; `file` is the task's file, already templated.
  * Returns the tasks (carrying the including task's role) and the handlers of roles they import.
  */
-export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: IncludeContext): { tasks: Task[]; handlers: Handler[] } {
+export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: IncludeContext): { tasks: Task[]; handlers: Handler[]; file: string } {
   const full = path.resolve(task.baseDir, file)
   // a missing file is the include's error: named at the include_tasks line
   if (!existsSync(full)) throw playbookError(`include_tasks: ${file} not found (${full})`, { ...task.pos, task: task.name })
   const scope = runtimeScope(ctx, task, task.pos.file)
-  return { tasks: loadTaskFile(scope, full), handlers: scope.play.handlers }
+  return { tasks: loadTaskFile(scope, full), handlers: scope.play.handlers, file: full }
 }
 
 /**

@@ -56,6 +56,8 @@ export interface IncludeTasksTask extends TaskKeywords, Omit<KeywordValues<'incl
   file: string
   /** the directory relative paths resolve against */
   baseDir: string
+  /** `apply:` keywords given to every included task (a block around them) */
+  apply?: TaskKeywords
 }
 
 export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
@@ -70,6 +72,8 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
   vars_from?: string
   defaults_from?: string
   handlers_from?: string
+  /** `apply:` keywords given to every task of the role (a block around them) */
+  apply?: TaskKeywords
 }
 
 export interface MetaTask extends TaskKeywords {
@@ -79,7 +83,8 @@ export interface MetaTask extends TaskKeywords {
 
 export type Task = ModuleTask | BlockTask | IncludeTasksTask | IncludeRoleTask | MetaTask
 
-export interface Handler extends ModuleTask {
+/** A handler: a module task or an include_tasks, with the names it answers to. */
+export type Handler = (ModuleTask | IncludeTasksTask) & {
   /** the handler's name plus its `listen` topics */
   listen: string[]
 }

@@ -109,7 +109,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
       lanes.map(async (lane) => {
         for (const section of [play.pre_tasks, [...play.roles, ...play.tasks], play.post_tasks]) {
           await runTasks(pc, section, lane, scope)
-          await flushHandlers(pc, lane)
+          await flushHandlers(pc, lane, runTasks)
         }
       }),
     )

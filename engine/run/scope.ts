@@ -18,7 +18,7 @@ export function enter(scope: Scope, k: TaskKeywords): Scope {
   for (const [name, how] of INHERITED) {
     const outer = scope[name]
     const inner = k[name]
-    if (how === 'append') out[name] = [...(outer as unknown[]), ...(inner as unknown[])]
+    if (how === 'append') out[name] = [...((outer ?? []) as unknown[]), ...((inner ?? []) as unknown[])]
     else if (how === 'merge') out[name] = merged(outer, inner)
     else out[name] = inner ?? outer
   }

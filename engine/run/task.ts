@@ -263,7 +263,7 @@ function finish(
   durationMs: number,
 ): HostResult {
   if (task.register) host.facts[task.register] = r.registered
-  if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
+  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) host.notified.add(n)
   let ignored = false
   if (r.status === 'failed') {
     try {
