@@ -108,6 +108,9 @@ export const KEYWORDS = {
   retries: { on: MODULE, read: 'number', templated: true },
   delay: { on: MODULE, read: 'number', templated: true },
   timeout: { on: MODULE, read: 'number', templated: true },
+  // command and shell in the background on the host; other modules within the time (engine/run/async-task.ts)
+  async: { on: MODULE, read: 'number', templated: true },
+  poll: { on: MODULE, read: 'number', templated: true },
   listen: { on: ['handler', 'include'], read: 'stringList', misplaced: "'listen' is only valid on handlers" },
   block: { on: ['block'], read: 'loader' },
   rescue: { on: ['block'], read: 'loader' },
@@ -139,8 +142,6 @@ export const KEYWORDS = {
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'], advice: 'set ansible_port for the host' },
   order: { on: [], read: 'ignored', unsupportedOn: ['play'] },
-  async: { ...UNSUPPORTED_TASK, advice: 'a task runs to its end; start a long job as a systemd unit' },
-  poll: { ...UNSUPPORTED_TASK, advice: 'a task runs to its end; start a long job as a systemd unit' },
   delegate_facts: UNSUPPORTED_TASK,
   become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
   become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n' },

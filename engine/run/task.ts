@@ -19,6 +19,7 @@ import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { findFile } from './find-file.js'
 import { falseCondition, ignoresErrors, noLog as noLogOn, runModes } from './gate.js'
+import { asyncOf, runAsync } from './async-task.js'
 import { environmentOf, keywordValue } from './keyword-value.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
@@ -247,11 +248,12 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promi
   try {
     const { mod, env } = hostModuleEnv(run)
     if (!mod) return { status: 'failed', msg: `unknown module '${run.task.module}'`, changes: [], data: {} }
-    return await runModule(mod, args, env)
+    const background = asyncOf(run)
+    return background ? await runAsync(run, mod, args, env, background) : await runModule(mod, args, env)
   } catch (e) {
     if (e instanceof AcplayError && e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
-    if (e instanceof AcplayError || e instanceof ModuleFailure)
-      return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
+    if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
+    if (e instanceof ModuleFailure) return { status: 'failed', msg: e.message, changes: [], data: e.data }
     throw e
   }
 }
