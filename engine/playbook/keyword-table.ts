@@ -137,7 +137,7 @@ export const KEYWORDS = {
   fact_path: { on: ['play'], read: 'str', templated: 'not yet' },
 
   // Ansible's, not acplay's
-  vars_prompt: { on: [], read: 'ignored', unsupportedOn: ['play'], advice: 'pass the values with -e (--extra-vars)' },
+  vars_prompt: { on: ['play'], read: 'loader' },
   force_handlers: { on: [], read: 'ignored', unsupportedOn: ['play'] },
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'], advice: 'set ansible_port for the host' },

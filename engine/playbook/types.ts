@@ -89,6 +89,18 @@ export type Handler = (ModuleTask | IncludeTasksTask) & {
   listen: string[]
 }
 
+/** One `vars_prompt:` entry: asked on a terminal when neither -e nor a default gives the value. */
+export interface VarsPrompt {
+  name: string
+  prompt?: string
+  default?: unknown
+  /** the answer is a secret: not echoed, masked in output (Ansible's default: true) */
+  private: boolean
+  /** ask twice, the answers must match */
+  confirm?: boolean
+  pos: Pos
+}
+
 export interface Play extends KeywordValues<'play'> {
   name: string
   pos: Pos
@@ -109,6 +121,7 @@ export interface Play extends KeywordValues<'play'> {
   handlers: Handler[]
   /** directory of the file the play is in (differs from Playbook.dir for import_playbook) */
   dir?: string
+  vars_prompt?: VarsPrompt[]
   /** default args by canonical module name */
   module_defaults?: Record<string, Record<string, unknown>>
 }

@@ -12,6 +12,7 @@ import { flushHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
 import { keywordValue } from './keyword-value.js'
+import { promptedVars } from './vars-prompt.js'
 import { rootScope } from './scope.js'
 
 function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
@@ -75,8 +76,10 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
 }
 
 export async function runPlay(rc: RunContext, written: Play, hostState: (name: string) => HostState): Promise<void> {
-  const varsFiles = loadVarsFiles(rc, written)
-  const play = renderedPlay(rc, written, varsFiles)
+  const prompted = written.vars_prompt?.length ? await promptedVars(rc, written) : {}
+  const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
+  const varsFiles = loadVarsFiles(rc, withPrompts)
+  const play = renderedPlay(rc, withPrompts, varsFiles)
   const names = playHosts(rc.inventory, play, rc.opts)
   emit(rc, 'onPlayStart', { name: play.name, hosts: names })
   if (names.length === 0) {
