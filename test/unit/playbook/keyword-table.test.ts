@@ -26,10 +26,7 @@ describe('the keyword table', () => {
   })
 
   it("refuses an Ansible keyword acplay does not take, saying what to do, at the key's line", () => {
-    assert.equal(
-      error(play('    - command: sleep 60\n      async: 90\n')),
-      "E_PLAYBOOK: F:4:7: task keyword 'async' is not supported by acplay: a task runs to its end; start a long job as a systemd unit",
-    )
+    assert.equal(error(play('    - command: ls\n      become_flags: -i\n')), "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n")
     assert.equal(
       error(play('    - block: []\n      remote_user: x\n')),
       "E_PLAYBOOK: F:4:7: block keyword 'remote_user' is not supported by acplay: set ansible_user for the host",
@@ -84,13 +81,17 @@ describe('the keyword table', () => {
 
   it('the run scope inherits what the table marks inherited, each in its way', () => {
     assert.deepEqual(INHERITED.map(([k, how]) => `${k}:${how}`).sort(), [
+      'any_errors_fatal:override',
       'become:override',
       'become_user:override',
       'check_mode:override',
+      'delegate_to:override',
       'diff:override',
       'environment:merge',
       'ignore_errors:override',
       'no_log:override',
+      'notify:append',
+      'run_once:override',
       'tags:append',
       'vars:merge',
       'when:append',
@@ -110,6 +111,12 @@ describe('the keyword table', () => {
       ignore_errors: undefined,
       diff: undefined,
       no_log: undefined,
+      run_once: true,
+      delegate_to: undefined,
+      any_errors_fatal: undefined,
+      notify: [],
     })
+    // a templated environment is kept as a layer, for the run to render and merge per host
+    assert.deepEqual(enter(outer, { pos, when: [], tags: [], vars: {}, environment: '{{ proxy_env }}' }).environment, [{ A: '1' }, '{{ proxy_env }}'])
   })
 })
