@@ -80,7 +80,9 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)
     if (!h) {
-      h = new HostState(name, (user) => connectionFor(name, user === undefined ? inventory.hostVars(name) : { ...inventory.hostVars(name), ansible_user: user }, opts))
+      h = new HostState(name, (user) =>
+        connectionFor(name, user === undefined ? inventory.hostVars(name) : { ...inventory.hostVars(name), ansible_user: user }, opts),
+      )
       rc.hosts.set(name, h)
     }
     return h

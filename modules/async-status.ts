@@ -57,7 +57,8 @@ export const asyncStatus = defineModule({
       }
     }
     if (job.state === 'missing') throw new ModuleFailure(`could not find job ${p.jid} (looked in ${job.dir})`)
-    if (job.state === 'running') return { kind: 'ok', reason: `job ${p.jid} is running`, data: { ansible_job_id: p.jid, started: 1, finished: 0, results_file: job.dir } }
+    if (job.state === 'running')
+      return { kind: 'ok', reason: `job ${p.jid} is running`, data: { ansible_job_id: p.jid, started: 1, finished: 0, results_file: job.dir } }
     const r = finishedJob(job)
     if (r.failed) throw new ModuleFailure(r.msg ?? 'non-zero return code', r.data)
     // the job's command changed the host (as command reports it): a change that runs nothing more

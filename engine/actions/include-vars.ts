@@ -9,7 +9,19 @@ import { isAbsolute, join } from 'node:path'
 import { ModuleFailure } from '../errors.js'
 import { readYamlData } from '../yaml-source.js'
 
-const OPTIONS = new Set(['file', 'dir', '_raw_params', 'cmd', 'name', 'depth', 'files_matching', 'ignore_files', 'extensions', 'hash_behaviour', 'ignore_unknown_extensions'])
+const OPTIONS = new Set([
+  'file',
+  'dir',
+  '_raw_params',
+  'cmd',
+  'name',
+  'depth',
+  'files_matching',
+  'ignore_files',
+  'extensions',
+  'hash_behaviour',
+  'ignore_unknown_extensions',
+])
 
 function loadVarsFile(path: string): Record<string, unknown> {
   const data = readYamlData(readFileSync(path, 'utf8'), path) ?? {}
@@ -34,7 +46,8 @@ function walk(root: string, depth: number): string[] {
   const dirs: string[] = []
   const visit = (d: string) => {
     dirs.push(d)
-    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory() || (e.isSymbolicLink() && statSync(join(d, e.name)).isDirectory())) visit(join(d, e.name))
+    for (const e of readdirSync(d, { withFileTypes: true }))
+      if (e.isDirectory() || (e.isSymbolicLink() && statSync(join(d, e.name)).isDirectory())) visit(join(d, e.name))
   }
   visit(root)
   dirs.sort()
@@ -71,8 +84,12 @@ function dirFiles(dir: string, args: Record<string, unknown>): string[] {
 
 export function includeVars(args: Record<string, unknown>, baseDir: string): { facts: Record<string, unknown>; files: string[] } {
   const bad = Object.keys(args).find((k) => !OPTIONS.has(k))
-  if (bad) throw new ModuleFailure(`include_vars: unsupported option '${bad}' (supported: ${[...OPTIONS].filter((o) => !o.startsWith('_') && o !== 'cmd').join(', ')})`)
-  if (args.dir !== undefined && (args.file ?? args._raw_params ?? args.cmd) !== undefined) throw new ModuleFailure('include_vars: file and dir are mutually exclusive')
+  if (bad)
+    throw new ModuleFailure(
+      `include_vars: unsupported option '${bad}' (supported: ${[...OPTIONS].filter((o) => !o.startsWith('_') && o !== 'cmd').join(', ')})`,
+    )
+  if (args.dir !== undefined && (args.file ?? args._raw_params ?? args.cmd) !== undefined)
+    throw new ModuleFailure('include_vars: file and dir are mutually exclusive')
   const target = String(args.file ?? args.dir ?? args._raw_params ?? args.cmd ?? '')
   if (!target) throw new ModuleFailure('include_vars needs file or dir')
   const path = isAbsolute(target) ? target : join(baseDir, target)
@@ -91,4 +108,3 @@ export function includeVars(args: Record<string, unknown>, baseDir: string): { f
   if (args.name) facts = { [String(args.name)]: facts }
   return { facts, files }
 }
-

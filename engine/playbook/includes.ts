@@ -35,7 +35,13 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       return { kind: 'meta', ...kw, action: a }
     }
     case 'include_tasks':
-      return { kind: 'include_tasks', ...kw, file: fileOpt(scope, opts, action, kw.name), baseDir: scope.baseDir, ...(apply && { apply }) } satisfies IncludeTasksTask
+      return {
+        kind: 'include_tasks',
+        ...kw,
+        file: fileOpt(scope, opts, action, kw.name),
+        baseDir: scope.baseDir,
+        ...(apply && { apply }),
+      } satisfies IncludeTasksTask
     case 'import_tasks': {
       const file = fileOpt(scope, opts, action, kw.name)
       if (isTemplate(file))
@@ -87,7 +93,13 @@ function applyOpt(scope: TaskScope, action: Entry, kind: string, task?: string):
 
 function fileOpt(scope: TaskScope, opts: Record<string, unknown>, action: Entry, task?: string): string {
   const bad = Object.keys(opts).find((k) => k !== 'file' && (k !== 'apply' || !action.key.endsWith('include_tasks')))
-  if (bad) throw fail(scope.src, action.value, `unsupported option '${bad}' for ${action.key} (supported: file${action.key.endsWith('include_tasks') ? ', apply' : ''})`, task)
+  if (bad)
+    throw fail(
+      scope.src,
+      action.value,
+      `unsupported option '${bad}' for ${action.key} (supported: file${action.key.endsWith('include_tasks') ? ', apply' : ''})`,
+      task,
+    )
   if (typeof opts.file !== 'string' || !opts.file) throw fail(scope.src, action.value, `'${action.key}' needs a file`, task)
   return opts.file
 }

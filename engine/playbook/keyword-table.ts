@@ -7,7 +7,23 @@
  * somewhere else or marking it templated is one line here (and the run's use of it).
  */
 import { isScalar, type Node } from 'yaml'
-import { bool, conditions, isTemplate, loopControl, loopValue, mapping, number, oneOf, percentage, seconds, serial, str, stringList, sudoOnly, tags } from './keywords.js'
+import {
+  bool,
+  conditions,
+  isTemplate,
+  loopControl,
+  loopValue,
+  mapping,
+  number,
+  oneOf,
+  percentage,
+  seconds,
+  serial,
+  str,
+  stringList,
+  sudoOnly,
+  tags,
+} from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { fail, type Entry, type Source } from '../yaml-source.js'
 
@@ -174,7 +190,9 @@ const READERS = {
 } satisfies Record<Reader, (src: Source, key: string, node: Node | null, def: Keyword) => unknown>
 
 /** The value a keyword has once read (a templated keyword may still be a template, rendered per host: keyword-value.ts). */
-type ValueOf<D extends Keyword> = D extends { templated: true; read: Exclude<Reader, Inside> } ? ReturnType<(typeof READERS)[D['read']]> | string : ReturnType<(typeof READERS)[D['read']]>
+type ValueOf<D extends Keyword> = D extends { templated: true; read: Exclude<Reader, Inside> }
+  ? ReturnType<(typeof READERS)[D['read']]> | string
+  : ReturnType<(typeof READERS)[D['read']]>
 
 /** Readers whose templates are read by the reader itself (conditions, loops) or inside the value (vars, args). */
 type Inside = 'conditions' | 'loop' | 'loopControl' | 'loader' | 'ignored' | 'vars'

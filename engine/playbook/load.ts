@@ -60,7 +60,8 @@ function importPlaybook(src: Source, node: Node, value: Node | null, registry: R
     else throw fail(src, keyNode, `'${key}' is not supported on import_playbook (supported: vars, tags, when)`)
   }
   const pos = posOf(src, node)
-  const guarded = (list: Task[]): Task[] => (when.length && list.length ? [{ kind: 'block', pos, when, tags: [], vars: {}, block: list, rescue: [], always: [] }] : list)
+  const guarded = (list: Task[]): Task[] =>
+    when.length && list.length ? [{ kind: 'block', pos, when, tags: [], vars: {}, block: list, rescue: [], always: [] }] : list
   const rel = str(src, 'import_playbook', value)
   if (isTemplate(rel)) throw fail(src, value, `import_playbook needs a fixed file name, got '${rel}'`)
   const file = path.resolve(path.dirname(src.file), rel)

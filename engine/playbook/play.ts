@@ -97,7 +97,12 @@ function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
     const val = (k: string) => es.find((e) => e.key === k)
     const name = val('name')
     if (!name) throw fail(src, n, "a vars_prompt entry needs a 'name'")
-    const p: VarsPrompt = { name: str(src, 'name', name.value), prompt: val('prompt') ? str(src, 'prompt', val('prompt')!.value) : undefined, private: true, pos: posOf(src, n) }
+    const p: VarsPrompt = {
+      name: str(src, 'name', name.value),
+      prompt: val('prompt') ? str(src, 'prompt', val('prompt')!.value) : undefined,
+      private: true,
+      pos: posOf(src, n),
+    }
     const priv = val('private')
     if (priv) p.private = bool(src, 'private', priv.value) as boolean
     const confirm = val('confirm')

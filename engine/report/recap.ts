@@ -16,8 +16,7 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
         c.ignored++
         c.ok++
         if (r.result?.changed === true) c.changed++
-      }
-      else if (r.rescued) c.rescued++
+      } else if (r.rescued) c.rescued++
       else c.failed++
     }
   }

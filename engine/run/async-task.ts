@@ -40,7 +40,13 @@ const STOP = `d="$HOME/${ASYNC_DIR}/$1"; pid=$(cat "$d/pid" 2>/dev/null) && kill
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export async function runAsync(run: TaskRun, mod: ModuleSpec, args: Record<string, unknown>, env: ModuleEnv, a: { async: number; poll: number }): Promise<ModuleOutcome> {
+export async function runAsync(
+  run: TaskRun,
+  mod: ModuleSpec,
+  args: Record<string, unknown>,
+  env: ModuleEnv,
+  a: { async: number; poll: number },
+): Promise<ModuleOutcome> {
   const timedOut = `async task did not complete within the requested time - ${a.async}s`
   if (!BACKGROUND.has(mod.name) || env.check) {
     if (a.poll === 0 && !env.check)
@@ -67,7 +73,11 @@ export async function runAsync(run: TaskRun, mod: ModuleSpec, args: Record<strin
   const resultsFile = started.stdout.trim()
   const changes = [{ summary: change.summary }]
   if (a.poll === 0) {
-    return { status: 'changed', changes: [{ summary: `${change.summary} (in the background, job ${jid})` }], data: { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile } }
+    return {
+      status: 'changed',
+      changes: [{ summary: `${change.summary} (in the background, job ${jid})` }],
+      data: { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile },
+    }
   }
   const deadline = Date.now() + a.async * 1000
   for (;;) {

@@ -122,7 +122,13 @@ export function ignoresErrors(task: TaskKeywords, scope: Scope, vars: Record<str
 const varsIfTemplate = (pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope, value: unknown) =>
   typeof value === 'string' ? taskVars(pc, host, scope, task) : {}
 
-const whereOf = (task: TaskKeywords, host?: HostState): Location => ({ file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name, host: host?.name })
+const whereOf = (task: TaskKeywords, host?: HostState): Location => ({
+  file: task.pos.file,
+  line: task.pos.line,
+  col: task.pos.col,
+  task: task.name,
+  host: host?.name,
+})
 
 /**
  * The task's name as shown: a template is rendered with the first host's variables at the task's

@@ -35,7 +35,14 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
   const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir }
   for (const host of hosts) {
     const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? task.kind, host: host.name }
-    const result = (status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({ host: host.name, task: ref, status, changes: [], durationMs: 0, ...extra })
+    const result = (status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({
+      host: host.name,
+      task: ref,
+      status,
+      changes: [],
+      durationMs: 0,
+      ...extra,
+    })
     let vars: Record<string, unknown> | undefined
     try {
       vars = taskVars(pc, host, outer, task)

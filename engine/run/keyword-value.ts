@@ -20,7 +20,13 @@ export function keywordValue<T>(key: KeywordName, value: T | string | undefined,
 }
 
 /** A boolean keyword: the first of `values` that is set (task, then blocks and roles, then play), rendered; `fallback` when none is. */
-export function keywordBool(key: KeywordName, values: readonly (boolean | string | undefined)[], vars: Record<string, unknown>, where: Location, fallback = false): boolean {
+export function keywordBool(
+  key: KeywordName,
+  values: readonly (boolean | string | undefined)[],
+  vars: Record<string, unknown>,
+  where: Location,
+  fallback = false,
+): boolean {
   const v = values.find((x) => x !== undefined)
   return keywordValue<boolean>(key, v, vars, where) ?? fallback
 }

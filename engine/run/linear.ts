@@ -87,7 +87,8 @@ async function runMeta(pc: PlayContext, task: MetaTask, hosts: HostState[], acti
   if (!selected(pc, scope, task)) return
   const conditional = scope.when.length > 0 || task.when.length > 0
   const holds = (h: HostState) =>
-    !conditional || falseCondition(scope, task, taskVars(pc, h, scope, task), { file: task.pos.file, line: task.pos.line, task: task.name, host: h.name }) === undefined
+    !conditional ||
+    falseCondition(scope, task, taskVars(pc, h, scope, task), { file: task.pos.file, line: task.pos.line, task: task.name, host: h.name }) === undefined
   if (task.action === 'flush_handlers') await flushHandlers(pc, active, runTasks)
   if (task.action === 'end_play' && active.some(holds)) pc.ended = true
   if (task.action === 'end_host') for (const h of active.filter(holds)) h.ended = true

@@ -87,7 +87,14 @@ function stop(): Promise<never> {
 /** The facts a task's plan asks first, as this host and user; none when it cannot be told in advance. */
 async function questions(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<Read[]> {
   // one round of reads for one plan on this host: not for a loop, a retried or delegated task, run_once
-  if (isEngineAction(task.module) || task.loop !== undefined || (task.delegate_to ?? scope.delegate_to) !== undefined || (task.run_once ?? scope.run_once) || task.until?.length) return []
+  if (
+    isEngineAction(task.module) ||
+    task.loop !== undefined ||
+    (task.delegate_to ?? scope.delegate_to) !== undefined ||
+    (task.run_once ?? scope.run_once) ||
+    task.until?.length
+  )
+    return []
   if (!selected(pc, scope, task)) return []
   const reads: Read[] = []
   try {

@@ -49,7 +49,11 @@ export async function promptedVars(rc: RunContext, play: Play, tty = !!process.s
     let value: unknown
     if (tty) value = await answer(p)
     else if (p.default !== undefined) value = p.default
-    else throw playbookError(`vars_prompt '${p.name}' needs a value: there is no terminal to ask on; pass it with -e ${p.name}=... or give the prompt a default`, p.pos)
+    else
+      throw playbookError(
+        `vars_prompt '${p.name}' needs a value: there is no terminal to ask on; pass it with -e ${p.name}=... or give the prompt a default`,
+        p.pos,
+      )
     if (p.private && typeof value === 'string') rc.masker.add(value)
     out[p.name] = value
   }

@@ -112,7 +112,10 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     - name: second play
       command: "{{ 'false' if n == 1 else 'true' }}"
 `)
-    assert.deepEqual(share.doc.results.filter((r) => r.task.name === 'after'), [])
+    assert.deepEqual(
+      share.doc.results.filter((r) => r.task.name === 'after'),
+      [],
+    )
     assert.deepEqual(
       share.doc.results.filter((r) => r.task.name === 'second play'),
       [],

@@ -26,7 +26,10 @@ describe('the keyword table', () => {
   })
 
   it("refuses an Ansible keyword acplay does not take, saying what to do, at the key's line", () => {
-    assert.equal(error(play('    - command: ls\n      become_flags: -i\n')), "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n")
+    assert.equal(
+      error(play('    - command: ls\n      become_flags: -i\n')),
+      "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n",
+    )
     assert.equal(
       error(play('    - block: []\n      remote_user: x\n')),
       "E_PLAYBOOK: F:4:7: block keyword 'remote_user' is not supported by acplay: set ansible_user for the host",
