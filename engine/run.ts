@@ -87,6 +87,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     }
     return h
   }
+  rc.hostState = hostState
   const where = trackPosition(rc)
   const onAbort = () => void interrupt(rc, abortReason(opts.signal!))
   opts.signal?.addEventListener('abort', onAbort, { once: true })

@@ -27,6 +27,8 @@ export interface RunContext {
   started: boolean
   /** every host's answers read ahead, and how far ahead to read */
   readAhead: ReadAhead
+  /** every host's state, made on first use (delegate_to another host uses its connection) */
+  hostState?: (name: string) => HostState
   /** set when the run is interrupted (SIGINT, SIGTERM, the caller's AbortSignal): why */
   interrupted?: string
 }

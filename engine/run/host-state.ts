@@ -41,7 +41,10 @@ export class HostState {
   connection(user?: string): Connection {
     if (user !== undefined) {
       let c = this.asUsers.get(user)
-      if (!c) this.asUsers.set(user, (c = this.makeConnection(user)))
+      if (!c) {
+        c = this.makeConnection(user)
+        this.asUsers.set(user, c)
+      }
       return c
     }
     this.conn ??= this.makeConnection()

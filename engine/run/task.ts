@@ -207,8 +207,15 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const { become, check, diff } = runModes(run)
   const delegateTo = task.delegate_to ?? scope.delegate_to
   const delegated = delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
-  const local = delegated === 'localhost' || delegated === '127.0.0.1' || pc.play.connection === 'local'
-  const baseConn = local ? new LocalConnection('localhost') : host.connection(remoteUser(pc, vars, where))
+  // the play's connection: local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
+  const playLocal = pc.play.connection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
+  const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && playLocal)
+  const elsewhere = !local && delegated !== undefined && delegated !== host.name
+  const baseConn = local
+    ? new LocalConnection('localhost')
+    : elsewhere
+      ? delegateConnection(pc, delegated, where)
+      : host.connection(remoteUser(pc, vars, where))
   const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
   return {
     mod,
@@ -224,10 +231,17 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
       render: (text) => render(text, vars, where),
       where,
       // facts read ahead are the host's own, read without a task environment
-      readAhead: pc.run.readAhead.view(host.name, !local && !env),
+      readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),
       timeoutMs: taskTimeoutMs(task, vars, where),
     },
   }
+}
+
+/** delegate_to another host of the inventory: the task runs over that host's connection. */
+function delegateConnection(pc: PlayContext, name: string, where: TaskRun['where']) {
+  if (!pc.run.inventory.hosts.has(name) || !pc.run.hostState)
+    throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' is not a host of the inventory (add it there, or delegate to localhost)`, where)
+  return pc.run.hostState(name).connection()
 }
 
 /** The play's remote_user, where the host sets no ansible_user of its own (the host's wins, as in Ansible). */

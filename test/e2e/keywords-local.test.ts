@@ -38,7 +38,8 @@ const recapOf = (doc: JsonDocument, host: string) => doc.recap.find((r) => r.hos
 describe('templated keywords, includes and blocks (local connection)', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'acplay-keywords-'))
-    writeFileSync(inv(), `[web]\na ansible_connection=local n=1\nb ansible_connection=local n=2\n`)
+    // `far` is never reached over SSH: the tests below run it with the play's connection: local, or delegate it
+    writeFileSync(inv(), `[web]\na ansible_connection=local n=1\nb ansible_connection=local n=2\n\n[away]\nfar ansible_host=10.231.255.254 ansible_port=1\n`)
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -70,6 +71,33 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     assert.ok(doc.results.find((r) => r.host === 'a' && r.task.name === 'show')?.hidden, 'no_log rendered true on a')
     // an ignored failure counts ok and (a command ran) changed, as in Ansible
     assert.deepEqual(recapOf(doc, 'b'), { host: 'b', ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 1 })
+  })
+
+  it("the play's connection: local and environment apply; delegate_to another inventory host runs over that host's connection", async () => {
+    const { code, doc, stdout } = await runJson(`- hosts: far
+  connection: local
+  environment: {PLAYENV: "{{ inventory_hostname }}"}
+  tasks:
+    - name: env
+      shell: echo "$PLAYENV"
+      register: e
+    - name: show
+      debug: msg="{{ e.stdout }}"
+- hosts: far
+  tasks:
+    - name: delegated
+      command: echo delegated
+      delegate_to: "{{ groups.web[1] }}"
+      register: d
+    - name: nowhere
+      command: echo x
+      delegate_to: nosuchhost
+      ignore_errors: true
+`)
+    assert.equal(code, 0, stdout)
+    assert.equal(outputOf(doc, 'far', 'show'), 'far')
+    assert.equal(doc.results.find((r) => r.task.name === 'delegated')?.status, 'changed')
+    assert.match(doc.results.find((r) => r.task.name === 'nowhere')?.msg ?? '', /delegate_to: 'nosuchhost' is not a host of the inventory/)
   })
 
   it('a template that renders to a bad value fails the task at its file:line; a template where acplay takes none is refused at load', async () => {
