@@ -19,9 +19,12 @@ import { keywordBool, keywordValue } from './keyword-value.js'
 import { taskVars, type Scope, type TaskRun } from './scope.js'
 import { selectedByTags } from './tags.js'
 
-/** A play's hosts: its pattern, within --limit. */
+/** A play's hosts: its pattern (a template rendered with the play's vars, -e and groups, for the listings), within --limit. */
 export function playHosts(inventory: Inventory, play: Play, opts: RunOptions): string[] {
-  return inventory.select(play.hosts, opts.limit)
+  if (!isTemplate(play.hosts)) return inventory.select(play.hosts, opts.limit)
+  const groups = Object.fromEntries([...inventory.groups.keys()].map((g) => [g, inventory.groupHosts(g)]))
+  const hosts = keywordValue<unknown>('hosts', play.hosts, { groups, ...play.vars, ...opts.extraVars }, { file: play.pos.file, line: play.pos.line })
+  return inventory.select(Array.isArray(hosts) ? hosts.join(',') : String(hosts), opts.limit)
 }
 
 /** The hosts still in the play: not failed, not unreachable, not ended (meta: end_host). */
