@@ -80,11 +80,14 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)
     if (!h) {
-      h = new HostState(name, () => connectionFor(name, inventory.hostVars(name), opts))
+      h = new HostState(name, (user) =>
+        connectionFor(name, user === undefined ? inventory.hostVars(name) : { ...inventory.hostVars(name), ansible_user: user }, opts),
+      )
       rc.hosts.set(name, h)
     }
     return h
   }
+  rc.hostState = hostState
   const where = trackPosition(rc)
   const onAbort = () => void interrupt(rc, abortReason(opts.signal!))
   opts.signal?.addEventListener('abort', onAbort, { once: true })

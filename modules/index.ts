@@ -39,6 +39,7 @@ import { serviceFacts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
+import { asyncStatus } from './async-status.js'
 import { stat } from './stat.js'
 import { synchronize } from './synchronize.js'
 import { systemd } from './systemd.js'
@@ -58,6 +59,7 @@ const all = [
   apt,
   aptKey,
   aptRepository,
+  asyncStatus,
   authorizedKey,
   blockinfile,
   command,

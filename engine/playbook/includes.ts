@@ -7,14 +7,14 @@ import { isTemplate } from './keywords.js'
 import { str } from './keywords.js'
 import { findRole, roleBlock, type RoleRef } from './roles.js'
 import { entryKeywords, loadTaskFile } from './tasks.js'
-import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task } from './types.js'
-import { describeNode, fail, isNull, toJS, type Entry } from '../yaml-source.js'
+import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task, TaskKeywords } from './types.js'
+import { describeNode, entries, fail, isNull, toJS, type Entry } from '../yaml-source.js'
 
 const BASE = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'include']
 export const INCLUDE_ACTIONS = new Set(BASE.flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]))
 
 const META_ACTIONS: MetaTask['action'][] = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_host_errors', 'refresh_inventory', 'reset_connection']
-const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'allow_duplicates', 'public', 'rolespec_validate']
+const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'allow_duplicates', 'public', 'rolespec_validate', 'apply']
 
 export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: Entry): Task {
   const kind = action.key.replace(/^ansible\.(builtin|legacy)\./, '')
@@ -26,7 +26,9 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
   }
   const site = kind === 'meta' ? 'meta' : kind === 'include_tasks' || kind === 'include_role' ? 'include' : 'import'
   const kw = entryKeywords(scope, node, es, site, kind, action)
+  if (kw.listen && !scope.inHandlers) throw fail(src, es.find((e) => e.key === 'listen')!.keyNode, "'listen' is only valid on handlers", kw.name)
   const opts = options(scope, action, kind === 'include_tasks' || kind === 'import_tasks' ? 'file' : kind === 'meta' ? 'action' : 'name', kw.name)
+  const apply = applyOpt(scope, action, kind, kw.name)
   switch (kind) {
     case 'meta': {
       const a = opts.action as MetaTask['action']
@@ -34,7 +36,13 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       return { kind: 'meta', ...kw, action: a }
     }
     case 'include_tasks':
-      return { kind: 'include_tasks', ...kw, file: fileOpt(scope, opts, action, kw.name), baseDir: scope.baseDir } satisfies IncludeTasksTask
+      return {
+        kind: 'include_tasks',
+        ...kw,
+        file: fileOpt(scope, opts, action, kw.name),
+        baseDir: scope.baseDir,
+        ...(apply && { apply }),
+      } satisfies IncludeTasksTask
     case 'import_tasks': {
       const file = fileOpt(scope, opts, action, kw.name)
       if (isTemplate(file))
@@ -58,7 +66,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
         return roleBlock(scope, ref, kw, false, 'import')!
       }
       if (!isTemplate(ref.name)) findRole(scope, ref) // a typo in a fixed name fails now, not mid-run
-      const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir }
+      const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir, ...(apply && { apply }) }
       for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (ref[k]) task[k] = ref[k]
       return task
     }
@@ -73,9 +81,27 @@ function options(scope: TaskScope, action: Entry, main: string, task?: string): 
   throw fail(scope.src, v, `'${action.key}' needs a ${main}, got ${describeNode(v)}`, task)
 }
 
+/**
+ * include_tasks / include_role `apply:` keywords, read as a block's (they become a block around the
+ * included tasks: tags, when, become... reach each of them); only the dynamic includes take it.
+ */
+function applyOpt(scope: TaskScope, action: Entry, kind: string, task?: string): TaskKeywords | undefined {
+  const e = isMap(action.value) ? entries(scope.src, action.value).find((x) => x.key === 'apply') : undefined
+  if (!e) return undefined
+  if (kind !== 'include_tasks' && kind !== 'include_role') throw fail(scope.src, e.keyNode, `'apply' is only valid on include_tasks and include_role`, task)
+  if (!isMap(e.value)) throw fail(scope.src, e.value ?? e.keyNode, `'apply' must be a mapping of task keywords, got ${describeNode(e.value)}`, task)
+  return entryKeywords(scope, e.value, entries(scope.src, e.value), 'block', "include's apply")
+}
+
 function fileOpt(scope: TaskScope, opts: Record<string, unknown>, action: Entry, task?: string): string {
-  const bad = Object.keys(opts).find((k) => k !== 'file')
-  if (bad) throw fail(scope.src, action.value, `unsupported option '${bad}' for ${action.key} (supported: file)`, task)
+  const bad = Object.keys(opts).find((k) => k !== 'file' && (k !== 'apply' || !action.key.endsWith('include_tasks')))
+  if (bad)
+    throw fail(
+      scope.src,
+      action.value,
+      `unsupported option '${bad}' for ${action.key} (supported: file${action.key.endsWith('include_tasks') ? ', apply' : ''})`,
+      task,
+    )
   if (typeof opts.file !== 'string' || !opts.file) throw fail(scope.src, action.value, `'${action.key}' needs a file`, task)
   return opts.file
 }

@@ -6,8 +6,24 @@
  * (types.ts) and the run scope (engine/run/scope.ts) follow it: adding a keyword, allowing it
  * somewhere else or marking it templated is one line here (and the run's use of it).
  */
-import type { Node } from 'yaml'
-import { bool, conditions, loopControl, loopValue, mapping, number, oneOf, percentage, seconds, serial, str, stringList, sudoOnly, tags } from './keywords.js'
+import { isScalar, type Node } from 'yaml'
+import {
+  bool,
+  conditions,
+  isTemplate,
+  loopControl,
+  loopValue,
+  mapping,
+  number,
+  oneOf,
+  percentage,
+  seconds,
+  serial,
+  str,
+  stringList,
+  sudoOnly,
+  tags,
+} from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { fail, toJS, type Entry, type Source } from '../yaml-source.js'
 import { LOOKUP_NAMES, lookupNamed } from '../vars/lookups/index.js'
@@ -33,6 +49,7 @@ type Reader =
   | 'conditions'
   | 'tags'
   | 'mapping'
+  | 'vars'
   | 'stringList'
   | 'number'
   | 'loop'
@@ -75,70 +92,71 @@ interface Keyword {
 const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: TASKS } as const
 
 export const KEYWORDS = {
-  name: { on: [...TASKS, 'play'], read: 'str', templated: 'not yet' },
+  name: { on: [...TASKS, 'play'], read: 'str', templated: true },
   when: { on: INHERITABLE, read: 'conditions', templated: true, inherit: 'append' },
   tags: { on: [...INHERITABLE, 'play'], read: 'tags', templated: 'not yet', inherit: 'append' },
-  vars: { on: [...TASKS, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
-  become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: 'not yet', inherit: 'override' },
+  vars: { on: [...TASKS, 'play'], read: 'vars', templated: true, inherit: 'merge' },
+  become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
   become_method: { on: [...TASKS, 'play'], read: 'sudo', templated: 'not yet' },
-  check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: 'not yet', inherit: 'override' },
+  check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
-  ignore_errors: { on: INHERITABLE, read: 'bool', templated: 'not yet', inherit: 'override', unsupportedOn: ['play'] },
-  diff: { on: INHERITABLE, read: 'bool', templated: 'not yet', inherit: 'override', unsupportedOn: ['play'] },
-  no_log: { on: INHERITABLE, read: 'bool', templated: 'not yet', inherit: 'override', unsupportedOn: ['play'] },
-  // run_once and delegate_to are taken on a block or role but not passed down yet
-  run_once: { on: INHERITABLE, read: 'bool', templated: 'not yet', unsupportedOn: ['play'] },
-  delegate_to: { on: INHERITABLE, read: 'str', templated: true },
+  ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  diff: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  no_log: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  run_once: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  delegate_to: { on: INHERITABLE, read: 'str', templated: true, inherit: 'override' },
   collections: { on: [...TASKS, 'play'], read: 'ignored' },
   debugger: { on: [...TASKS, 'play'], read: 'ignored' },
-  throttle: { on: [...TASKS, 'play'], read: 'ignored', templated: 'not yet' },
+  throttle: { on: [...TASKS, 'play'], read: 'number', templated: true },
 
   // a module task's (and a dynamic include's loop)
   loop: { on: LOOPING, read: 'loop', templated: true },
   loop_control: { on: LOOPING, read: 'loopControl', templated: true },
   args: { on: MODULE, read: 'loader', templated: true },
   register: { on: MODULE, read: 'str' },
-  notify: { on: MODULE, read: 'stringList' },
+  // on a block (or an import, include, role) it is the notify of every task inside
+  notify: { on: INHERITABLE, read: 'stringList', inherit: 'append' },
   changed_when: { on: MODULE, read: 'conditions', templated: true },
   failed_when: { on: MODULE, read: 'conditions', templated: true },
   until: { on: MODULE, read: 'conditions', templated: true },
   retries: { on: MODULE, read: 'number', templated: true },
   delay: { on: MODULE, read: 'number', templated: true },
   timeout: { on: MODULE, read: 'number', templated: true },
-  listen: { on: ['handler'], read: 'stringList', misplaced: "'listen' is only valid on handlers" },
+  // command and shell in the background on the host; other modules within the time (engine/run/async-task.ts)
+  async: { on: MODULE, read: 'number', templated: true },
+  poll: { on: MODULE, read: 'number', templated: true },
+  listen: { on: ['handler', 'include'], read: 'stringList', misplaced: "'listen' is only valid on handlers" },
   block: { on: ['block'], read: 'loader' },
   rescue: { on: ['block'], read: 'loader' },
   always: { on: ['block'], read: 'loader' },
 
   // a play's
-  hosts: { on: ['play'], read: 'loader', templated: 'not yet' },
+  hosts: { on: ['play'], read: 'loader', templated: true },
   vars_files: { on: ['play'], read: 'loader', templated: true },
-  gather_facts: { on: ['play'], read: 'bool', templated: 'not yet' },
-  serial: { on: ['play'], read: 'serial', templated: 'not yet' },
+  gather_facts: { on: ['play'], read: 'bool', templated: true },
+  serial: { on: ['play'], read: 'serial', templated: true },
   strategy: { on: ['play'], read: 'strategy' },
   pre_tasks: { on: ['play'], read: 'loader' },
   roles: { on: ['play'], read: 'loader' },
   tasks: { on: ['play'], read: 'loader' },
   post_tasks: { on: ['play'], read: 'loader' },
   handlers: { on: ['play'], read: 'loader' },
-  any_errors_fatal: { on: ['play'], read: 'bool', templated: 'not yet', unsupportedOn: ['block', 'task', 'handler'] },
-  max_fail_percentage: { on: ['play'], read: 'percentage', templated: 'not yet' },
+  any_errors_fatal: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
+  max_fail_percentage: { on: ['play'], read: 'percentage', templated: true },
   connection: { on: ['play'], read: 'connection', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
-  remote_user: { on: ['play'], read: 'str', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
+  remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
   gather_subset: { on: ['play'], read: 'stringList', templated: 'not yet' },
   gather_timeout: { on: ['play'], read: 'seconds', templated: 'not yet' },
   fact_path: { on: ['play'], read: 'str', templated: 'not yet' },
 
   // Ansible's, not acplay's
-  vars_prompt: { on: [], read: 'ignored', unsupportedOn: ['play'], advice: 'pass the values with -e (--extra-vars)' },
+  vars_prompt: { on: ['play'], read: 'loader' },
   force_handlers: { on: [], read: 'ignored', unsupportedOn: ['play'] },
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'], advice: 'set ansible_port for the host' },
   order: { on: [], read: 'ignored', unsupportedOn: ['play'] },
-  async: { ...UNSUPPORTED_TASK, advice: 'a task runs to its end; start a long job as a systemd unit' },
-  poll: { ...UNSUPPORTED_TASK, advice: 'a task runs to its end; start a long job as a systemd unit' },
   delegate_facts: UNSUPPORTED_TASK,
   become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
   become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n' },
@@ -155,6 +173,7 @@ const READERS = {
   conditions: (src: Source, key: string, node: Node | null) => conditions(src, key, node),
   tags: (src: Source, _key: string, node: Node | null) => tags(src, node),
   mapping: (src: Source, key: string, node: Node | null) => mapping(src, key, node),
+  vars: (src: Source, key: string, node: Node | null) => mapping(src, key, node),
   stringList: (src: Source, key: string, node: Node | null) => stringList(src, key, node),
   number: (src: Source, key: string, node: Node | null) => number(src, key, node),
   loop: (src: Source, key: string, node: Node | null) => loopValue(src, key, node),
@@ -170,12 +189,65 @@ const READERS = {
   ignored: () => undefined,
 } satisfies Record<Reader, (src: Source, key: string, node: Node | null, def: Keyword) => unknown>
 
-/** The value a keyword has once read (a templated boolean may still be a template). */
-type ValueOf<D extends Keyword> = D extends { read: 'bool' }
-  ? D extends { templated: true }
-    ? boolean | string
-    : boolean
+/** The value a keyword has once read (a templated keyword may still be a template, rendered per host: keyword-value.ts). */
+type ValueOf<D extends Keyword> = D extends { templated: true; read: Exclude<Reader, Inside> }
+  ? ReturnType<(typeof READERS)[D['read']]> | string
   : ReturnType<(typeof READERS)[D['read']]>
+
+/** Readers whose templates are read by the reader itself (conditions, loops) or inside the value (vars, args). */
+type Inside = 'conditions' | 'loop' | 'loopControl' | 'loader' | 'ignored' | 'vars'
+const TEMPLATES_INSIDE: ReadonlySet<Reader> = new Set<Inside>(['conditions', 'loop', 'loopControl', 'loader', 'ignored', 'vars'])
+
+/**
+ * A keyword's value given as one template string: kept as written where the keyword is templated
+ * (rendered and checked per host at run time), refused with file:line where acplay does not
+ * template it yet; undefined when the value is no template (the reader checks it).
+ */
+function templateOf(src: Source, e: Entry, d: Keyword): string | undefined {
+  const node = e.value
+  if (!isScalar(node) || typeof node.value !== 'string' || !isTemplate(node.value) || TEMPLATES_INSIDE.has(d.read)) return undefined
+  if (d.templated === true) return node.value
+  throw fail(src, node, `'${e.key}' given as a template is not supported by acplay yet: write the value itself`)
+}
+
+/**
+ * A templated keyword's value after rendering, checked as the loader checks a literal one: the
+ * message says what is wrong (the run names the task's file:line). Ansible's boolean is strict.
+ */
+export function checkRendered(key: string, v: unknown): unknown {
+  const def = table[key]
+  const bad = (what: string) => new Error(`'${key}' must be ${what}, got ${JSON.stringify(v) ?? String(v)} (rendered from a template)`)
+  switch (def?.read) {
+    case 'bool': {
+      const s = typeof v === 'string' ? v.trim().toLowerCase() : v
+      if (s === true || s === 1 || ['y', 'yes', 'on', '1', 'true', 't'].includes(s as string)) return true
+      if (s === false || s === 0 || ['n', 'no', 'off', '0', 'false', 'f'].includes(s as string)) return false
+      throw bad('a boolean')
+    }
+    case 'str':
+      if (typeof v === 'string' || typeof v === 'number') return String(v)
+      throw bad('a string')
+    case 'number': {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
+      if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n
+      throw bad('a number')
+    }
+    case 'percentage': {
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
+      if (typeof n === 'number' && n >= 0 && n <= 100) return n
+      throw bad('a number from 0 to 100')
+    }
+    case 'serial':
+      if (typeof v === 'number' || (typeof v === 'string' && /^\s*\d+(\.\d+)?%?\s*$/.test(v))) return v
+      throw bad('a number or a percentage')
+    case 'mapping':
+      if (v === null || v === undefined || v === '') return {}
+      if (typeof v === 'object' && !Array.isArray(v)) return v
+      throw bad('a mapping')
+    default:
+      return v
+  }
+}
 type FieldOf<K extends KeywordName> = Def<K> extends { into: infer F extends string } ? F : K
 /** Keywords with a value the loader stores, that acplay takes at `S`. */
 type StoredOn<S extends Site> = {
@@ -262,7 +334,7 @@ export function readKeywords<S extends Site>(
     const twice = filled.get(field)
     if (twice) throw fail(src, e.keyNode, `only one of loop/with_* per task, got ${twice.key}, ${e.key}`)
     filled.set(field, e)
-    const v = READERS[d.read](src, e.key, e.value, d)
+    const v = templateOf(src, e, d) ?? READERS[d.read](src, e.key, e.value, d)
     if (v !== undefined) values[field] = v
     if (d === WITH_LOOP) values.loop_with = withLookup(e.key)
   }

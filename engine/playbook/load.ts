@@ -8,12 +8,12 @@ import { AcplayError, playbookError } from '../errors.js'
 import { findTaskFile } from '../run/find-file.js'
 import { isMap, isSeq, type Node } from 'yaml'
 import { newPlayScope, registryOf, type LoadOptions, type Registry, type TaskScope } from './context.js'
-import { isTemplate, mapping, str, tags } from './keywords.js'
+import { conditions, isTemplate, mapping, str, tags } from './keywords.js'
 import { loadPlay } from './play.js'
 import { roleBlock } from './roles.js'
 import { loadTaskFile } from './tasks.js'
 import type { BlockTask, Handler, IncludeRoleTask, IncludeTasksTask, Play, Playbook, Task } from './types.js'
-import { describeNode, entries, fail, isNull, parseYaml, readYaml, type Source } from '../yaml-source.js'
+import { describeNode, entries, fail, isNull, parseYaml, posOf, readYaml, type Source } from '../yaml-source.js'
 
 export type { LoadOptions } from './context.js'
 
@@ -43,17 +43,25 @@ function playsOf(src: Source, registry: Registry, rolesPath: string[], stack: st
   })
 }
 
-/** `- import_playbook: other.yml` with optional `vars` (over the plays' own) and `tags` (added). */
+/**
+ * `- import_playbook: other.yml` (relative to the importing playbook, nested imports too) with
+ * optional `vars` (over the plays' own), `tags` (added) and `when` (on every task of its plays).
+ */
 function importPlaybook(src: Source, node: Node, value: Node | null, registry: Registry, rolesPath: string[], chain: string[]): Play[] {
   const es = entries(src, node as never)
   let vars: Record<string, unknown> = {}
   let extraTags: string[] = []
+  let when: string[] = []
   for (const { key, keyNode, value: v } of es) {
     if (IMPORT_PLAYBOOK.has(key) || key === 'name') continue
     else if (key === 'vars') vars = mapping(src, key, v)
     else if (key === 'tags') extraTags = tags(src, v)
-    else throw fail(src, keyNode, `'${key}' is not supported on import_playbook (supported: vars, tags)`)
+    else if (key === 'when') when = conditions(src, key, v)
+    else throw fail(src, keyNode, `'${key}' is not supported on import_playbook (supported: vars, tags, when)`)
   }
+  const pos = posOf(src, node)
+  const guarded = (list: Task[]): Task[] =>
+    when.length && list.length ? [{ kind: 'block', pos, when, tags: [], vars: {}, block: list, rescue: [], always: [] }] : list
   const rel = str(src, 'import_playbook', value)
   if (isTemplate(rel)) throw fail(src, value, `import_playbook needs a fixed file name, got '${rel}'`)
   const file = path.resolve(path.dirname(src.file), rel)
@@ -62,6 +70,11 @@ function importPlaybook(src: Source, node: Node, value: Node | null, registry: R
     ...p,
     vars: { ...p.vars, ...vars },
     tags: [...new Set([...p.tags, ...extraTags])],
+    pre_tasks: guarded(p.pre_tasks),
+    roles: guarded(p.roles),
+    tasks: guarded(p.tasks),
+    post_tasks: guarded(p.post_tasks),
+    handlers: p.handlers.map((h) => ({ ...h, when: [...when, ...h.when] })),
   }))
 }
 
@@ -81,7 +94,7 @@ function runtimeScope(ctx: IncludeContext, task: IncludeTasksTask | IncludeRoleT
  * Loads an include_tasks file when the run reaches it; `file` is the task's file, already templated.
  * Returns the tasks (carrying the including task's role) and the handlers of roles they import.
  */
-export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: IncludeContext): { tasks: Task[]; handlers: Handler[] } {
+export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: IncludeContext): { tasks: Task[]; handlers: Handler[]; file: string } {
   // a missing file is the include's error: named at the include_tasks line, with the places tried
   const where = { ...task.pos, task: task.name }
   let full: string
@@ -91,7 +104,7 @@ export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: Inc
     throw e instanceof AcplayError ? playbookError(`include_tasks: ${e.message}`, where) : e
   }
   const scope = runtimeScope(ctx, task, task.pos.file)
-  return { tasks: loadTaskFile(scope, full), handlers: scope.play.handlers }
+  return { tasks: loadTaskFile(scope, full), handlers: scope.play.handlers, file: full }
 }
 
 /**

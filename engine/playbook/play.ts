@@ -3,14 +3,14 @@ import path from 'node:path'
 import { isMap, isSeq, type Node } from 'yaml'
 import { newPlayScope, type Registry, type TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
-import { mapping, stringList } from './keywords.js'
+import { bool, mapping, str, stringList } from './keywords.js'
 import { resolveAction } from './module-task.js'
 import { roleBlock, roleEntry } from './roles.js'
 import { didYouMean } from './suggest.js'
 import { loadHandlers, loadTaskList } from './tasks.js'
-import type { Play, Task } from './types.js'
+import type { Play, Task, VarsPrompt } from './types.js'
 import { unknownModule } from '../errors.js'
-import { at, describeNode, entries, fail, isNull, posOf, type Entry, type Source } from '../yaml-source.js'
+import { at, describeNode, entries, fail, isNull, posOf, toJS, type Entry, type Source } from '../yaml-source.js'
 
 export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath: string[]): Play {
   if (!isMap(node)) throw fail(src, node, `a play must be a mapping, got ${describeNode(node)}`)
@@ -37,6 +37,8 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
     handlers: [],
     dir,
   }
+  const prompts = get('vars_prompt')
+  if (prompts) play.vars_prompt = varsPrompt(src, prompts.value)
   const varsFilesEntry = get('vars_files')
   if (varsFilesEntry) play.vars_files = varsFiles(src, varsFilesEntry.value, dir)
   const play_ = newPlayScope(registry, dir, rolesPath)
@@ -79,4 +81,34 @@ function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof
     out[name] = { ...out[name], ...mapping(src, key, value) }
   }
   return out
+}
+
+const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'unsafe'])
+
+/** `vars_prompt:` entries: a name, the question, a default, whether the answer is private (a secret; the default). */
+function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
+  if (isNull(node)) return []
+  if (!isSeq(node)) throw fail(src, node, `'vars_prompt' must be a list, got ${describeNode(node)}`)
+  return node.items.map((n) => {
+    if (!isMap(n)) throw fail(src, n as Node, `a vars_prompt entry must be a mapping, got ${describeNode(n as Node)}`)
+    const es = entries(src, n)
+    const bad = es.find((e) => !PROMPT_KEYS.has(e.key))
+    if (bad) throw fail(src, bad.keyNode, `'${bad.key}' is not supported in vars_prompt (supported: ${[...PROMPT_KEYS].join(', ')})`)
+    const val = (k: string) => es.find((e) => e.key === k)
+    const name = val('name')
+    if (!name) throw fail(src, n, "a vars_prompt entry needs a 'name'")
+    const p: VarsPrompt = {
+      name: str(src, 'name', name.value),
+      prompt: val('prompt') ? str(src, 'prompt', val('prompt')!.value) : undefined,
+      private: true,
+      pos: posOf(src, n),
+    }
+    const priv = val('private')
+    if (priv) p.private = bool(src, 'private', priv.value) as boolean
+    const confirm = val('confirm')
+    if (confirm) p.confirm = bool(src, 'confirm', confirm.value) as boolean
+    const def = val('default')
+    if (def) p.default = toJS(src, def.value)
+    return p
+  })
 }

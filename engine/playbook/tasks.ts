@@ -111,7 +111,8 @@ export function loadHandlers(scope: TaskScope, node: Node | null): Handler[] {
   if (!isSeq(node)) throw fail(scope.src, node, `'handlers' must be a list, got ${describeNode(node)}`)
   return node.items.map((n) => {
     const t = loadTask({ ...scope, inHandlers: true }, n as Node)
-    if (t.kind !== 'module') throw fail(scope.src, n as Node, `a handler must be a module task, got ${t.kind === 'block' ? 'a block' : t.kind}`, t.name)
+    if (t.kind !== 'module' && t.kind !== 'include_tasks')
+      throw fail(scope.src, n as Node, `a handler must be a module task or include_tasks, got ${t.kind === 'block' ? 'a block' : t.kind}`, t.name)
     if (!t.name) throw fail(scope.src, n as Node, 'handler has no name (handlers are notified by name)')
     const roleName = scope.role ? [`${scope.role.name} : ${t.name}`] : []
     return { ...t, listen: [...new Set([t.name, ...roleName, ...(t.listen ?? [])])] }

@@ -66,6 +66,8 @@ export interface IncludeTasksTask extends TaskKeywords, Omit<KeywordValues<'incl
   file: string
   /** the directory relative paths resolve against */
   baseDir: string
+  /** `apply:` keywords given to every included task (a block around them) */
+  apply?: TaskKeywords
 }
 
 export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
@@ -80,6 +82,8 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
   vars_from?: string
   defaults_from?: string
   handlers_from?: string
+  /** `apply:` keywords given to every task of the role (a block around them) */
+  apply?: TaskKeywords
 }
 
 export interface MetaTask extends TaskKeywords {
@@ -89,9 +93,22 @@ export interface MetaTask extends TaskKeywords {
 
 export type Task = ModuleTask | BlockTask | IncludeTasksTask | IncludeRoleTask | MetaTask
 
-export interface Handler extends ModuleTask {
+/** A handler: a module task or an include_tasks, with the names it answers to. */
+export type Handler = (ModuleTask | IncludeTasksTask) & {
   /** the handler's name plus its `listen` topics */
   listen: string[]
+}
+
+/** One `vars_prompt:` entry: asked on a terminal when neither -e nor a default gives the value. */
+export interface VarsPrompt {
+  name: string
+  prompt?: string
+  default?: unknown
+  /** the answer is a secret: not echoed, masked in output (Ansible's default: true) */
+  private: boolean
+  /** ask twice, the answers must match */
+  confirm?: boolean
+  pos: Pos
 }
 
 export interface Play extends KeywordValues<'play'> {
@@ -102,8 +119,8 @@ export interface Play extends KeywordValues<'play'> {
   vars: Record<string, unknown>
   /** paths (may be templates), relative to the playbook's directory */
   vars_files: string[]
-  /** undefined: not set (gathering = implicit gathers, explicit does not) */
-  gather_facts?: boolean
+  /** undefined: not set (gathering = implicit gathers, explicit does not); a template until the run renders it */
+  gather_facts?: boolean | string
   strategy: 'linear' | 'free'
   tags: string[]
   pre_tasks: Task[]
@@ -114,6 +131,7 @@ export interface Play extends KeywordValues<'play'> {
   handlers: Handler[]
   /** directory of the file the play is in (differs from Playbook.dir for import_playbook) */
   dir?: string
+  vars_prompt?: VarsPrompt[]
   /** default args by canonical module name */
   module_defaults?: Record<string, Record<string, unknown>>
 }

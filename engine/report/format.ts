@@ -24,6 +24,7 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     if (r.ignored) lines.push('...ignoring')
     return lines
   }
+  if (r.included) return [`included: ${r.included.join(', ')} for ${r.host}`]
   if (r.output !== undefined && !r.hidden) {
     // debug: Ansible's `ok: [host] => {"msg": ...}` shape
     const shown = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output) ? r.output : { msg: r.output }

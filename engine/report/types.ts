@@ -21,6 +21,8 @@ export interface HostResult {
   item?: string
   /** set on a loop's aggregate result: how many items ran */
   items?: number
+  /** include_tasks / include_role: the files (or roles) this host included */
+  included?: string[]
   /** ignore_errors turned a failure into "ignored" */
   ignored?: boolean
   /** rescued by a block's rescue */

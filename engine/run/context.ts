@@ -27,6 +27,8 @@ export interface RunContext {
   started: boolean
   /** every host's answers read ahead, and how far ahead to read */
   readAhead: ReadAhead
+  /** every host's state, made on first use (delegate_to another host uses its connection) */
+  hostState?: (name: string) => HostState
   /** set when the run is interrupted (SIGINT, SIGTERM, the caller's AbortSignal): why */
   interrupted?: string
 }
@@ -44,7 +46,7 @@ export interface PlayContext {
   hostNames: string[]
   /** the hosts of the current `serial` batch (ansible_play_batch) */
   batch?: string[]
-  /** meta: end_play */
+  /** meta: end_play; any_errors_fatal or max_fail_percentage broke the play */
   ended: boolean
   /** hosts whose secret-looking variables are registered with the masker */
   secretsMasked: Set<string>

@@ -21,7 +21,8 @@ export async function gatherFacts(pc: PlayContext, hosts: HostState[]): Promise<
   const task = gatherTask(pc, s)
   // Ansible's gathering task is tagged `always`, unless the play has tags (then it has the play's)
   if (!selected(pc, rootScope(), task)) return
-  const set = pc.play.gather_facts
+  // rendered when the play started (run/play.ts)
+  const set = pc.play.gather_facts as boolean | undefined
   const implied = set === undefined || set
   const due = activeHosts(hosts).filter((h) => {
     if (s.gathering === 'explicit') return set === true

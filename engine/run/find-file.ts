@@ -69,6 +69,17 @@ export function findFile(path: string, kind: FileKind, ctx: SearchContext): stri
   throw new AcplayError('E_FILE_NOT_FOUND', notFoundMessage(path, tried), ctx.where)
 }
 
+/**
+ * include_vars `dir:` (Ansible's _set_root_dir): in a role, under the role's vars/ (a path already
+ * starting with vars/ is the role's own); outside one, beside the task's file.
+ */
+export function varsDir(dir: string, ctx: SearchContext): string {
+  const p = expandHome(dir)
+  if (isAbsolute(p)) return p
+  if (ctx.role) return join(ctx.role.dir, p.startsWith('vars/') ? '' : 'vars', p)
+  return join(ctx.taskFile ? dirname(resolve(ctx.taskFile)) : ctx.playDir, p)
+}
+
 export function notFoundMessage(path: string, tried: string[]): string {
   return `could not find or access '${path}' (searched: ${tried.join(', ')})`
 }

@@ -7,19 +7,24 @@ import type { Become } from '../connection/types.js'
 import type { Location } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, TaskKeywords } from '../playbook/types.js'
-import type { TaskRef } from '../report/types.js'
+import { isTemplate } from '../playbook/keywords.js'
+import type { HostResult, TaskRef } from '../report/types.js'
 import { toBool } from '../vars/filters-core.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import type { PlayContext, RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
-import type { Scope, TaskRun } from './scope.js'
+import { keywordBool, keywordValue } from './keyword-value.js'
+import { taskVars, type Scope, type TaskRun } from './scope.js'
 import { selectedByTags } from './tags.js'
 
-/** A play's hosts: its pattern, within --limit. */
+/** A play's hosts: its pattern (a template rendered with the play's vars, -e and groups, for the listings), within --limit. */
 export function playHosts(inventory: Inventory, play: Play, opts: RunOptions): string[] {
-  return inventory.select(play.hosts, opts.limit)
+  if (!isTemplate(play.hosts)) return inventory.select(play.hosts, opts.limit)
+  const groups = Object.fromEntries([...inventory.groups.keys()].map((g) => [g, inventory.groupHosts(g)]))
+  const hosts = keywordValue<unknown>('hosts', play.hosts, { groups, ...play.vars, ...opts.extraVars }, { file: play.pos.file, line: play.pos.line })
+  return inventory.select(Array.isArray(hosts) ? hosts.join(',') : String(hosts), opts.limit)
 }
 
 /** The hosts still in the play: not failed, not unreachable, not ended (meta: end_host). */
@@ -62,7 +67,12 @@ function reachStart(rc: RunContext, ref: TaskRef): boolean {
 export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scope, ref: TaskRef, hosts: HostState[]): HostState[] {
   if (!selected(pc, scope, task)) return []
   if (!reachStart(pc.run, ref)) return []
-  return task.run_once ? hosts.slice(0, 1) : hosts
+  const once = task.run_once ?? scope.run_once
+  if (once === undefined || once === false || hosts.length === 0) return hosts
+  // a templated run_once is rendered with the first host's variables, as Ansible's linear strategy does
+  const first = hosts[0]!
+  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name, host: first.name }
+  return keywordBool('run_once', [once], once === true ? {} : taskVars(pc, first, scope, task), where) ? hosts.slice(0, 1) : hosts
 }
 
 /** The handlers' hosts: the active ones among those that notified it. */
@@ -84,17 +94,81 @@ export interface RunModes {
 
 export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunModes {
   const opts = pc.run.opts
-  const becomeOn = toBool(task.become ?? scope.become ?? pc.play.become ?? vars.ansible_become ?? opts.become)
+  const becomeOn = keywordBool('become', [task.become, scope.become, pc.play.become], vars, where, toBool(vars.ansible_become ?? opts.become))
   const becomeUser = String(
     templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
   )
-  const check = task.check_mode ?? scope.check_mode ?? pc.play.check_mode ?? !!opts.check
+  const check = keywordBool('check_mode', [task.check_mode, scope.check_mode, pc.play.check_mode], vars, where, !!opts.check)
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
   const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
   return {
     become: becomeOn ? { user: asUser } : undefined,
     check,
-    diff: (task.diff ?? scope.diff ?? !!opts.diff) && !toBool(task.no_log ?? scope.no_log),
+    diff: keywordBool('diff', [task.diff, scope.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
   }
+}
+
+/** no_log on the task or its blocks and roles. */
+export function noLog({ task, scope, vars, where }: Pick<TaskRun, 'task' | 'scope' | 'vars' | 'where'>): boolean {
+  return keywordBool('no_log', [task.no_log, scope.no_log], vars, where)
+}
+
+/** ignore_errors on the task or its blocks and roles (false when the task's variables could not be had). */
+export function ignoresErrors(task: TaskKeywords, scope: Scope, vars: Record<string, unknown> | undefined, where: Location): boolean {
+  const v = task.ignore_errors ?? scope.ignore_errors
+  if (vars === undefined) return v === true
+  return keywordBool('ignore_errors', [v], vars, where)
+}
+
+/** The variables of `task` on `host`, computed only when `value` is a template (a literal needs none). */
+const varsIfTemplate = (pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope, value: unknown) =>
+  typeof value === 'string' ? taskVars(pc, host, scope, task) : {}
+
+const whereOf = (task: TaskKeywords, host?: HostState): Location => ({
+  file: task.pos.file,
+  line: task.pos.line,
+  col: task.pos.col,
+  task: task.name,
+  host: host?.name,
+})
+
+/**
+ * The task's name as shown: a template is rendered with the first host's variables at the task's
+ * start, as Ansible does; one that does not render yet (a loop's `item`) is shown as written.
+ */
+export function shownName(pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope): string | undefined {
+  if (task.name === undefined || !isTemplate(task.name)) return task.name
+  try {
+    return String(templateValue(task.name, taskVars(pc, host, scope, task), whereOf(task, host)))
+  } catch {
+    return task.name
+  }
+}
+
+/** `throttle` on the task (or the play): at most this many hosts run it at once; undefined: no limit beyond forks. */
+export function throttleOf(pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope): number | undefined {
+  const v = task.throttle ?? pc.play.throttle
+  const n = keywordValue<number>('throttle', v, varsIfTemplate(pc, task, host, scope, v), whereOf(task, host))
+  return n ? Math.floor(n) : undefined
+}
+
+/**
+ * After a task: with any_errors_fatal (task > blocks and roles > play) a failure on one host fails
+ * every host of the batch; with max_fail_percentage, more failed hosts in the batch than that share
+ * does the same. Either way the play stops (its later batches too), as in Ansible.
+ */
+export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[], results: readonly HostResult[]): void {
+  const failed = results.filter((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable')
+  if (failed.length === 0) return
+  const first = pc.run.hosts.get(failed[0]!.host)
+  const fatal = task.any_errors_fatal ?? scope.any_errors_fatal ?? pc.play.any_errors_fatal
+  const vars = first ? varsIfTemplate(pc, task, first, scope, fatal) : {}
+  let stop = keywordBool('any_errors_fatal', [fatal], vars, whereOf(task, first))
+  const max = pc.play.max_fail_percentage as number | undefined
+  const batch = pc.batch ? pc.batch.flatMap((n) => pc.run.hosts.get(n) ?? []) : hosts
+  if (!stop && max !== undefined && batch.length > 0) stop = (batch.filter((h) => h.failed || h.unreachable).length / batch.length) * 100 > max
+  if (!stop) return
+  for (const h of batch) if (h.active) h.failed = true
+  pc.ended = true
 }

@@ -2,10 +2,14 @@
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
 import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
-import { rootScope } from './scope.js'
+import type { Task } from '../playbook/types.js'
+import { rootScope, type Scope } from './scope.js'
 import { runModuleTask } from './task.js'
 
-export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promise<void> {
+/** How a task list runs (linear.ts's runTasks, passed in: linear.ts calls this module, not the other way round). */
+export type RunTaskList = (pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope) => Promise<void>
+
+export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTasks: RunTaskList): Promise<void> {
   // A `listen` topic reaches every handler that listens to it, so notifications are taken as a
   // whole before the first handler runs (names no handler knows stay, for the warning).
   const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
@@ -15,6 +19,11 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[]): Promis
     const names = [handler.name ?? '', ...handler.listen]
     const targets = handlerHosts(hosts, (h) => names.some((n) => pending.get(h)!.has(n)))
     if (targets.length === 0) continue
+    if (handler.kind === 'include_tasks') {
+      // an include as a handler: its tasks run on the hosts that notified it
+      await runTasks(pc, [handler], targets, rootScope())
+      continue
+    }
     const ref = taskRef({ ...handler }, true)
     emit(
       pc.run,

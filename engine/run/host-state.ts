@@ -18,10 +18,12 @@ export class HostState {
   /** the run was interrupted: nothing more starts on this host */
   interrupted = false
   private conn?: Connection
+  /** connections as another user than the host's own (a play's remote_user) */
+  private asUsers = new Map<string, Connection>()
 
   constructor(
     readonly name: string,
-    private readonly makeConnection: () => Connection,
+    private readonly makeConnection: (user?: string) => Connection,
   ) {}
 
   get active(): boolean {
@@ -31,10 +33,20 @@ export class HostState {
   /** Stops what runs on the host now and refuses what would start; true when something was running. */
   async interrupt(reason: string): Promise<boolean> {
     this.interrupted = true
-    return (await this.conn?.interrupt?.(reason)) ?? false
+    const others = await Promise.all([...this.asUsers.values()].map((c) => c.interrupt?.(reason)))
+    return ((await this.conn?.interrupt?.(reason)) ?? false) || others.some(Boolean)
   }
 
-  connection(): Connection {
+  /** The host's connection; with `user`, one that logs in as that user (opened once, kept for the run). */
+  connection(user?: string): Connection {
+    if (user !== undefined) {
+      let c = this.asUsers.get(user)
+      if (!c) {
+        c = this.makeConnection(user)
+        this.asUsers.set(user, c)
+      }
+      return c
+    }
     this.conn ??= this.makeConnection()
     return this.conn
   }
@@ -48,6 +60,6 @@ export class HostState {
   }
 
   async close(): Promise<void> {
-    await this.conn?.close()
+    await Promise.all([this.conn?.close(), ...[...this.asUsers.values()].map((c) => c.close())])
   }
 }

@@ -1,12 +1,16 @@
 /**
  * include_tasks / include_role are dynamic: the file or role name is templated per host, loaded
  * when reached, and the hosts that resolve to the same file run it together (linear strategy).
+ * Each host gets the include's own result, as in Ansible: `included` (counted ok), skipped by
+ * `when`, or failed (a file that is not there fails that host's include, not the run).
  */
+import { AcplayError } from '../errors.js'
 import { loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
 import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js'
+import type { HostResult } from '../report/types.js'
 import { templateValue } from '../vars/template.js'
-import type { PlayContext } from './context.js'
-import { falseCondition } from './gate.js'
+import { taskRef, type PlayContext } from './context.js'
+import { falseCondition, ignoresErrors } from './gate.js'
 import type { HostState } from './host-state.js'
 import { loopItem, loopItems, loopSettings } from './loop.js'
 import { enter, taskVars, type Scope } from './scope.js'
@@ -17,33 +21,76 @@ export interface IncludeGroup {
   scope: Scope
 }
 
-export async function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], outer: Scope): Promise<IncludeGroup[]> {
+export interface IncludeOutcome {
+  groups: IncludeGroup[]
+  /** one result per host: included, skipped or failed */
+  results: HostResult[]
+}
+
+export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], outer: Scope): IncludeOutcome {
   const scope = enter(outer, { ...task, when: [] })
-  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name }
+  const ref = taskRef({ ...task, name: task.name ?? task.kind, role: task.role ?? outer.role })
   const groups = new Map<string, IncludeGroup>()
+  const results: HostResult[] = []
+  const includedFiles = new Map<string, string>()
   const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir }
   for (const host of hosts) {
-    const vars = taskVars(pc, host, outer, task)
-    if (falseCondition(outer, task, vars, where) !== undefined) continue
-    const items = loopItems(task, task.kind, vars, where)
-    const loop = items && loopSettings(task, vars, where)
-    for (let i = 0; i < (items?.length ?? 1); i++) {
-      const loopVars = items && loop ? loopItem(loop, items, i, {}).vars : {}
-      const itemVars = { ...vars, ...loopVars }
-      const target = String(templateValue(task.kind === 'include_tasks' ? task.file : task.roleName, itemVars, where))
-      const key = `${target}\u0000${JSON.stringify(items?.[i] ?? null)}`
-      let g = groups.get(key)
-      if (!g) {
-        const loaded = task.kind === 'include_tasks' ? loadIncludedTasks(task, target, ctx) : loadIncludedRole(task, target, ctx)
-        const tasks = 'tasks' in loaded ? loaded.tasks : [loaded.block]
-        addHandlers(pc, loaded.handlers)
-        g = { hosts: [], tasks, scope: { ...scope, vars: { ...scope.vars, ...loopVars } } }
-        groups.set(key, g)
+    const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? task.kind, host: host.name }
+    const result = (status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({
+      host: host.name,
+      task: ref,
+      status,
+      changes: [],
+      durationMs: 0,
+      ...extra,
+    })
+    let vars: Record<string, unknown> | undefined
+    try {
+      vars = taskVars(pc, host, outer, task)
+      const cond = falseCondition(outer, task, vars, where)
+      if (cond !== undefined) {
+        results.push(result('skipped', { reason: `Conditional result was False: ${cond}` }))
+        continue
       }
-      g.hosts.push(host)
+      const items = loopItems(task, task.kind, vars, where)
+      const loop = items && loopSettings(task, vars, where)
+      const files: string[] = []
+      for (let i = 0; i < (items?.length ?? 1); i++) {
+        const loopVars = items && loop ? loopItem(loop, items, i, {}).vars : {}
+        const target = String(templateValue(task.kind === 'include_tasks' ? task.file : task.roleName, { ...vars, ...loopVars }, where))
+        const key = `${target}\u0000${JSON.stringify(items?.[i] ?? null)}`
+        let g = groups.get(key)
+        if (!g) {
+          const loaded = task.kind === 'include_tasks' ? loadIncludedTasks(task, target, ctx) : loadIncludedRole(task, target, ctx)
+          const tasks = 'tasks' in loaded ? loaded.tasks : [loaded.block]
+          if ('file' in loaded) includedFiles.set(key, loaded.file)
+          addHandlers(pc, loaded.handlers)
+          g = { hosts: [], tasks: applied(task, tasks), scope: { ...scope, vars: { ...scope.vars, ...loopVars } } }
+          groups.set(key, g)
+        }
+        g.hosts.push(host)
+        files.push(task.kind === 'include_tasks' ? (includedFiles.get(key) ?? target) : target)
+      }
+      results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files }))
+    } catch (e) {
+      const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
+      let ignored = false
+      try {
+        ignored = ignoresErrors(task, outer, vars, where)
+      } catch {
+        // a bad ignore_errors leaves the failure as it is
+      }
+      if (!ignored) host.failed = true
+      results.push(result('failed', { msg, result: { msg, failed: true }, ignored: ignored || undefined }))
     }
   }
-  return [...groups.values()]
+  return { groups: [...groups.values()], results }
+}
+
+/** `apply:` on the include: its keywords become a block around the included tasks. */
+function applied(task: IncludeTasksTask | IncludeRoleTask, tasks: Task[]): Task[] {
+  if (!task.apply) return tasks
+  return [{ kind: 'block', ...task.apply, block: tasks, rescue: [], always: [] }]
 }
 
 function addHandlers(pc: PlayContext, handlers: PlayContext['handlers']): void {

@@ -3,13 +3,15 @@
  * parallel up to `forks` (one p-limit for the whole run). Blocks, rescue/always, includes and
  * meta tasks are handled here; a single module task is run by task.ts.
  */
-import type { Task } from '../playbook/types.js'
+import pLimit from 'p-limit'
+import type { IncludeRoleTask, IncludeTasksTask, MetaTask, Task } from '../playbook/types.js'
+import type { HostResult } from '../report/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
-import { activeHosts, moduleTaskHosts } from './gate.js'
+import { activeHosts, failFast, falseCondition, moduleTaskHosts, selected, shownName, throttleOf } from './gate.js'
 import { flushHandlers } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
-import { enter, type Scope } from './scope.js'
+import { enter, taskVars, type Scope } from './scope.js'
 import { readAhead } from './read-ahead.js'
 import { runModuleTask } from './task.js'
 
@@ -28,15 +30,10 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
         break
       case 'include_tasks':
       case 'include_role':
-        for (const { hosts: group, tasks: loaded, scope: inner } of await loadInclude(pc, task, active, scope)) {
-          await runTasks(pc, loaded, group, inner)
-        }
+        await runInclude(pc, task, active, scope)
         break
       case 'meta':
-        if (task.action === 'flush_handlers') await flushHandlers(pc, active)
-        if (task.action === 'end_play') pc.ended = true
-        if (task.action === 'end_host') for (const h of active) h.ended = true
-        if (task.action === 'clear_host_errors') for (const h of hosts) h.failed = false
+        await runMeta(pc, task, hosts, active, scope)
         break
     }
   }
@@ -44,23 +41,58 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
 
 async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, hosts: HostState[], scope: Scope): Promise<void> {
   const rc = pc.run
-  const ref = taskRef({ ...task, role: task.role ?? scope.role })
-  const targets = moduleTaskHosts(pc, task, scope, ref, hosts)
+  const targets = moduleTaskHosts(pc, task, scope, taskRef({ ...task, role: task.role ?? scope.role }), hosts)
   if (targets.length === 0) return
+  const ref = taskRef({ ...task, name: shownName(pc, task, targets[0]!, scope), role: task.role ?? scope.role })
   emit(
     rc,
     'onTaskStart',
     ref,
     targets.map((h) => h.name),
   )
-  const results = await Promise.all(targets.map((h) => rc.limit(() => runModuleTask(pc, task, h, scope))))
-  if (task.run_once) {
+  const throttle = throttleOf(pc, task, targets[0]!, scope)
+  const limit = throttle ? pLimit(throttle) : (f: () => Promise<HostResult>) => f()
+  const results = await Promise.all(targets.map((h) => limit(() => rc.limit(() => runModuleTask(pc, task, h, scope)))))
+  if (targets.length < hosts.length && targets.length === 1) {
     // run_once: the other hosts see the same registered result, as in Ansible
     const first = targets[0]!
     for (const h of hosts.slice(1)) if (task.register) h.facts[task.register] = first.facts[task.register]
   }
-  for (const r of results) record(pc, r)
+  for (const r of results) record(pc, { ...r, task: { ...r.task, name: ref.name } })
+  failFast(pc, task, scope, hosts, results)
   await emitAsync(rc, 'onTaskEnd', ref)
+}
+
+/** An include: its result on each host (included, skipped, failed), then the included tasks, host groups by file. */
+export async function runInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], scope: Scope): Promise<void> {
+  if (!selected(pc, scope, task)) return
+  const { groups, results } = loadInclude(pc, task, hosts, scope)
+  if (results.length) {
+    const ref = results[0]!.task
+    emit(
+      pc.run,
+      'onTaskStart',
+      ref,
+      results.map((r) => r.host),
+    )
+    for (const r of results) record(pc, r)
+    failFast(pc, task, scope, hosts, results)
+    await emitAsync(pc.run, 'onTaskEnd', ref)
+  }
+  for (const { hosts: group, tasks: loaded, scope: inner } of groups) await runTasks(pc, loaded, activeHosts(group), inner)
+}
+
+/** A meta task, on the hosts whose `when` holds (end_host, clear_host_errors); flush_handlers and end_play take no `when` in Ansible. */
+async function runMeta(pc: PlayContext, task: MetaTask, hosts: HostState[], active: HostState[], scope: Scope): Promise<void> {
+  if (!selected(pc, scope, task)) return
+  const conditional = scope.when.length > 0 || task.when.length > 0
+  const holds = (h: HostState) =>
+    !conditional ||
+    falseCondition(scope, task, taskVars(pc, h, scope, task), { file: task.pos.file, line: task.pos.line, task: task.name, host: h.name }) === undefined
+  if (task.action === 'flush_handlers') await flushHandlers(pc, active, runTasks)
+  if (task.action === 'end_play' && active.some(holds)) pc.ended = true
+  if (task.action === 'end_host') for (const h of active.filter(holds)) h.ended = true
+  if (task.action === 'clear_host_errors') for (const h of hosts) if (h.failed && holds(h)) h.failed = false
 }
 
 async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {

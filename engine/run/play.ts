@@ -11,6 +11,8 @@ import { batchHosts, playHosts } from './gate.js'
 import { flushHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
+import { keywordValue } from './keyword-value.js'
+import { promptedVars } from './vars-prompt.js'
 import { rootScope } from './scope.js'
 
 function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
@@ -54,7 +56,31 @@ function batches(hosts: string[], serial: Play['serial']): string[][] {
   return out
 }
 
-export async function runPlay(rc: RunContext, play: Play, hostState: (name: string) => HostState): Promise<void> {
+/**
+ * The play with its templated keywords rendered (hosts, serial, gather_facts, any_errors_fatal,
+ * max_fail_percentage), as Ansible renders them: with the play's vars, its vars_files, -e and the
+ * inventory's groups, not any host's.
+ */
+function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unknown>): Play {
+  const groups = Object.fromEntries([...rc.inventory.groups.keys()].map((g) => [g, rc.inventory.groupHosts(g)]))
+  const vars = { groups, playbook_dir: rc.playbook.dir, ...play.vars, ...varsFiles, ...rc.opts.extraVars }
+  const where = { file: play.pos.file, line: play.pos.line, col: play.pos.col }
+  const hosts = keywordValue<unknown>('hosts', play.hosts, vars, where)
+  return {
+    ...play,
+    hosts: Array.isArray(hosts) ? hosts.join(',') : String(hosts),
+    serial: keywordValue('serial', play.serial, vars, where),
+    gather_facts: keywordValue('gather_facts', play.gather_facts, vars, where),
+    any_errors_fatal: keywordValue('any_errors_fatal', play.any_errors_fatal, vars, where),
+    max_fail_percentage: keywordValue('max_fail_percentage', play.max_fail_percentage, vars, where),
+  }
+}
+
+export async function runPlay(rc: RunContext, written: Play, hostState: (name: string) => HostState): Promise<void> {
+  const prompted = written.vars_prompt?.length ? await promptedVars(rc, written) : {}
+  const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
+  const varsFiles = loadVarsFiles(rc, withPrompts)
+  const play = renderedPlay(rc, withPrompts, varsFiles)
   const names = playHosts(rc.inventory, play, rc.opts)
   emit(rc, 'onPlayStart', { name: play.name, hosts: names })
   if (names.length === 0) {
@@ -66,7 +92,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     run: rc,
     play,
     playVars: play.vars,
-    varsFiles: loadVarsFiles(rc, play),
+    varsFiles,
     roleDefaults: Object.assign({}, ...roles.map((r) => r.defaults)),
     roleVars: Object.assign({}, ...roles.map((r) => r.vars)),
     handlers: [...play.handlers],
@@ -74,7 +100,8 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     ended: false,
     secretsMasked: new Set(),
   }
-  for (const batch of batches(names, play.serial)) {
+  for (const batch of batches(names, play.serial as Play['serial'])) {
+    if (pc.ended) break
     const hosts = batchHosts(batch.map(hostState))
     pc.batch = batch
     for (const h of hosts) h.ended = false
@@ -86,7 +113,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
       lanes.map(async (lane) => {
         for (const section of [play.pre_tasks, [...play.roles, ...play.tasks], play.post_tasks]) {
           await runTasks(pc, section, lane, scope)
-          await flushHandlers(pc, lane)
+          await flushHandlers(pc, lane, runTasks)
         }
       }),
     )

@@ -101,7 +101,7 @@ function pureLoop(task: ModuleTask): boolean {
  */
 async function questions(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<Read[]> {
   // one round of reads per plan on this host: not for a retried or delegated task, run_once
-  if (isEngineAction(task.module) || task.delegate_to !== undefined || task.run_once || task.until?.length) return []
+  if (isEngineAction(task.module) || (task.delegate_to ?? scope.delegate_to) !== undefined || (task.run_once ?? scope.run_once) || task.until?.length) return []
   if (!selected(pc, scope, task)) return []
   const reads: Read[] = []
   try {

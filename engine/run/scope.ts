@@ -21,11 +21,19 @@ export function enter(scope: Scope, k: TaskKeywords): Scope {
   for (const [name, how] of INHERITED) {
     const outer = scope[name]
     const inner = k[name]
-    if (how === 'append') out[name] = [...(outer as unknown[]), ...(inner as unknown[])]
-    else if (how === 'merge') out[name] = inner ? { ...(outer as object), ...(inner as object) } : outer
+    if (how === 'append') out[name] = [...((outer ?? []) as unknown[]), ...((inner ?? []) as unknown[])]
+    else if (how === 'merge') out[name] = merged(outer, inner)
     else out[name] = inner ?? outer
   }
   return out as Scope
+}
+
+/** Mappings merge; where one is a template (a per-host `environment: "{{ env }}"`) both are kept, in order, for the run to render and merge. */
+function merged(outer: unknown, inner: unknown): unknown {
+  if (!inner) return outer
+  if (!outer) return inner
+  if (typeof outer === 'object' && !Array.isArray(outer) && typeof inner === 'object' && !Array.isArray(inner)) return { ...outer, ...inner }
+  return [outer, inner].flat().filter((l) => l !== undefined)
 }
 
 /** One module task on one host, as it runs: what each step of running it (or reading ahead for it) needs. */

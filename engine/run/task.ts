@@ -12,15 +12,16 @@ import type { ModuleTask } from '../playbook/types.js'
 import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
-import { toBool } from '../vars/filters-core.js'
 import { evaluate, render, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
-import { findFile, searchContext, searchPaths } from './find-file.js'
+import { findFile, searchContext, searchPaths, varsDir } from './find-file.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
-import { falseCondition, runModes } from './gate.js'
+import { falseCondition, ignoresErrors, noLog as noLogOn, runModes } from './gate.js'
+import { asyncOf, runAsync } from './async-task.js'
+import { environmentOf, keywordValue } from './keyword-value.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
 
@@ -57,7 +58,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
-    return finish({ task, host, scope }, failed, Date.now() - started)
+    return finish({ task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started)
   }
 }
 
@@ -146,7 +147,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   const falseCond = falseCondition(scope, task, vars, where)
   if (falseCond !== undefined) return skipped(`Conditional result was False: ${falseCond}`)
   const args = templateValue(task.args, vars, where) as Record<string, unknown>
-  const noLog = toBool(task.no_log ?? scope.no_log)
+  const noLog = noLogOn(run)
   const action = isEngineAction(task.module)
   let outcome: ModuleOutcome & { output?: unknown }
   if (action) {
@@ -154,8 +155,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
       const search = searchContext(run)
       const a = runAction(action, args, {
         evaluate: (e) => evaluate(e, vars, where),
-        baseDir: task.role?.dir ?? pc.run.playbook.dir,
-        findVarsFile: (p) => findFile(p, 'vars', search),
+        varsPath: (p, dir) => (dir ? varsDir(p, search) : findFile(p, 'vars', search)),
       })
       if (a.facts) Object.assign(host.facts, a.facts)
       outcome = { status: a.status, msg: a.msg, changes: [], data: a.data, output: a.output }
@@ -203,11 +203,18 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const mod = pc.run.modules[task.module]
   const search = searchContext(run)
   const { become, check, diff } = runModes(run)
-  const delegated = task.delegate_to !== undefined ? String(templateValue(task.delegate_to, vars, where)) : undefined
-  const local = delegated === 'localhost' || delegated === '127.0.0.1'
-  const baseConn = local ? new LocalConnection('localhost') : host.connection()
-  const env =
-    task.environment || scope.environment ? (templateValue({ ...scope.environment, ...task.environment }, vars, where) as Record<string, unknown>) : undefined
+  const delegateTo = task.delegate_to ?? scope.delegate_to
+  const delegated = delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
+  // the play's connection: local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
+  const playLocal = pc.play.connection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
+  const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && playLocal)
+  const elsewhere = !local && delegated !== undefined && delegated !== host.name
+  const baseConn = local
+    ? new LocalConnection('localhost')
+    : elsewhere
+      ? delegateConnection(pc, delegated, where)
+      : host.connection(remoteUser(pc, vars, where))
+  const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
   return {
     mod,
     env: {
@@ -223,10 +230,23 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
       render: (text, o) => render(text, o?.vars ? { ...vars, ...o.vars } : vars, where, o),
       where,
       // facts read ahead are the host's own, read without a task environment
-      readAhead: pc.run.readAhead.view(host.name, !local && !env),
+      readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),
       timeoutMs: taskTimeoutMs(task, vars, where),
     },
   }
+}
+
+/** delegate_to another host of the inventory: the task runs over that host's connection. */
+function delegateConnection(pc: PlayContext, name: string, where: TaskRun['where']) {
+  if (!pc.run.inventory.hosts.has(name) || !pc.run.hostState)
+    throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' is not a host of the inventory (add it there, or delegate to localhost)`, where)
+  return pc.run.hostState(name).connection()
+}
+
+/** The play's remote_user, where the host sets no ansible_user of its own (the host's wins, as in Ansible). */
+function remoteUser(pc: PlayContext, vars: Record<string, unknown>, where: TaskRun['where']): string | undefined {
+  if (pc.play.remote_user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return undefined
+  return keywordValue<string>('remote_user', pc.play.remote_user, vars, where)
 }
 
 /** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */
@@ -241,21 +261,33 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promi
   try {
     const { mod, env } = hostModuleEnv(run)
     if (!mod) return { status: 'failed', msg: `unknown module '${run.task.module}'`, changes: [], data: {} }
-    return await runModule(mod, args, env)
+    const background = asyncOf(run)
+    return background ? await runAsync(run, mod, args, env, background) : await runModule(mod, args, env)
   } catch (e) {
     if (e instanceof AcplayError && e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
-    if (e instanceof AcplayError || e instanceof ModuleFailure)
-      return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
+    if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
+    if (e instanceof ModuleFailure) return { status: 'failed', msg: e.message, changes: [], data: e.data }
     throw e
   }
 }
 
 /** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
-function finish({ task, host, scope }: Pick<TaskRun, 'task' | 'host' | 'scope'>, r: ItemResult, durationMs: number): HostResult {
+function finish(
+  { task, host, scope, vars, where }: Pick<TaskRun, 'task' | 'host' | 'scope' | 'where'> & { vars: TaskRun['vars'] | undefined },
+  r: ItemResult,
+  durationMs: number,
+): HostResult {
   if (task.register) host.facts[task.register] = r.registered
-  if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
-  const ignore = task.ignore_errors ?? scope.ignore_errors
-  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: r.status === 'failed' && toBool(ignore) ? true : undefined }
+  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) host.notified.add(n)
+  let ignored = false
+  if (r.status === 'failed') {
+    try {
+      ignored = ignoresErrors(task, scope, vars, where)
+    } catch (e) {
+      r = { ...r, msg: `${r.msg}; ${e instanceof AcplayError ? e.describe() : String(e)}` }
+    }
+  }
+  const result: HostResult = { ...stripRegistered(r), durationMs, ignored: ignored || undefined }
   if (r.status === 'unreachable') host.unreachable = true
   else if (r.status === 'failed' && !result.ignored) host.failed = true
   return result

@@ -87,13 +87,14 @@ describe('bad input gets a clean error with its place', () => {
     assert.equal(r.stdout, '', 'nothing ran')
   })
 
-  it('include_tasks of a missing file names the file and line that include it', async () => {
+  it("include_tasks of a missing file fails that host's include, naming the file and line that include it (the run ends 2, as Ansible)", async () => {
     const r = await runAcplay(['run', p('include.yml'), '-i', p('local.ini')])
     assertNoStackTrace(r)
+    assert.equal(r.code, 2, r.stdout + r.stderr)
     assert.match(
-      r.stderr,
+      r.stdout,
       new RegExp(
-        `ERROR! E_PLAYBOOK: ${p('include.yml')}:5:7: include_tasks: could not find or access 'does-not-exist\\.yml' \\(searched: ${p('does-not-exist.yml')}\\)`,
+        `fatal: \\[\\w+\\]: FAILED! => \\{"msg": "E_PLAYBOOK: ${p('include.yml')}:5:7: include_tasks: could not find or access 'does-not-exist\\.yml' \\(searched: ${p('does-not-exist.yml')}\\)`,
       ),
     )
   })

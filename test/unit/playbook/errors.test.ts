@@ -19,10 +19,7 @@ test('YAML syntax errors carry the position', () => {
 test('unknown play key with a suggestion; missing hosts', () => {
   assert.equal(error('- hosts: all\n  taks: []\n'), "E_PLAYBOOK: F:2:3: unknown play keyword 'taks' (did you mean: tasks?)")
   assert.equal(error('- name: x\n  tasks: []\n'), "E_PLAYBOOK: F:1:3: play has no 'hosts'")
-  assert.equal(
-    error('- hosts: all\n  vars_prompt: []\n'),
-    "E_PLAYBOOK: F:2:3: play keyword 'vars_prompt' is not supported by acplay: pass the values with -e (--extra-vars)",
-  )
+  assert.equal(error('- hosts: all\n  force_handlers: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'force_handlers' is not supported by acplay")
   assert.equal(error('- hosts: all\n  strategy: debug\n'), "E_PLAYBOOK: F:2:13: 'strategy' must be one of linear, free, got 'debug'")
   assert.equal(error('hosts: all\n'), 'E_PLAYBOOK: F:1:1: a playbook must be a list of plays, got a mapping')
 })

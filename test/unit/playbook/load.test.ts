@@ -86,7 +86,7 @@ test('roles: dependencies first, once per play, role context on every task', asy
 test("handlers: the play's with listen topics, then the roles' (once)", async () => {
   const h = (await load()).plays[1]!.handlers
   assert.deepEqual(
-    h.map((x) => [x.name, x.module, x.listen, x.role?.name]),
+    h.map((x) => [x.name, 'module' in x ? x.module : x.kind, x.listen, x.role?.name]),
     [
       ['restart app', 'service', ['restart app', 'app changed'], undefined],
       ['reload common', 'command', ['reload common', 'common : reload common'], 'common'],

@@ -1,0 +1,95 @@
+/**
+ * `async` / `poll` on a task. command and shell run in the background on the host, in a job
+ * directory (`~/.ansible_async/<jid>`, facts/async-job.ts): with `poll: 0` the task returns at once
+ * (`ansible_job_id`, `started: 1`, `finished: 0`) and `async_status` reads the job later; with
+ * `poll: N` the run reads the job every N seconds until it ends, failing (and stopping the job)
+ * past `async` seconds, as Ansible does. Other modules run in the foreground within `async` seconds.
+ */
+import { randomInt } from 'node:crypto'
+import { shellJoin } from '../connection/quote.js'
+import { commandLine } from '../apply-plan.js'
+import { AcplayError, ModuleFailure } from '../errors.js'
+import { moduleContext, runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
+import { validateParams } from '../../modules/schema.js'
+import { finishedJob } from '../../modules/async-status.js'
+import { ASYNC_DIR, asyncJob } from '../../modules/facts/async-job.js'
+import type { ModuleSpec } from '../../modules/types.js'
+import { keywordValue } from './keyword-value.js'
+import type { TaskRun } from './scope.js'
+
+/** Ansible's default seconds between two reads of a job. */
+const DEFAULT_POLL = 15
+const BACKGROUND = new Set(['command', 'shell'])
+
+/** The task's `async` seconds (0 or absent: not async) and `poll` seconds. */
+export function asyncOf({ task, vars, where }: TaskRun): { async: number; poll: number } | undefined {
+  const seconds = keywordValue<number>('async', task.async, vars, where)
+  if (!seconds) return undefined
+  return { async: Number(seconds), poll: Number(keywordValue<number>('poll', task.poll, vars, where) ?? DEFAULT_POLL) }
+}
+
+// The job: its own session (setsid), so the run's shell ending does not end it; rc is written last, by rename
+const START = `d="$HOME/${ASYNC_DIR}/$1"
+mkdir -p "$d" || exit 1
+printf '%s' "$2" > "$d/cmd"
+date +%s%6N > "$d/start"
+setsid sh -c 'd=$1; echo $$ > "$d/pid"; eval "$2" > "$d/stdout" 2> "$d/stderr" < /dev/null; echo $? > "$d/rc.tmp"; date +%s%6N > "$d/end"; mv "$d/rc.tmp" "$d/rc"' sh "$d" "$3" > /dev/null 2>&1 < /dev/null &
+printf '%s\\n' "$d"`
+
+const STOP = `d="$HOME/${ASYNC_DIR}/$1"; pid=$(cat "$d/pid" 2>/dev/null) && kill -TERM -- "-$pid" 2>/dev/null; true`
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export async function runAsync(
+  run: TaskRun,
+  mod: ModuleSpec,
+  args: Record<string, unknown>,
+  env: ModuleEnv,
+  a: { async: number; poll: number },
+): Promise<ModuleOutcome> {
+  const timedOut = `async task did not complete within the requested time - ${a.async}s`
+  if (!BACKGROUND.has(mod.name) || env.check) {
+    if (a.poll === 0 && !env.check)
+      throw new AcplayError('E_PLAYBOOK', `async with poll: 0 is supported for command and shell only (this task runs ${mod.name})`, run.where)
+    const out = await runModule(mod, args, { ...env, timeoutMs: a.async * 1000 })
+    return out.status === 'failed' && /E_TIMEOUT/.test(out.msg ?? '') ? { ...out, msg: timedOut } : out
+  }
+  let params: Record<string, unknown>
+  try {
+    params = validateParams(mod, args, env.where)
+  } catch (e) {
+    if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
+    throw e
+  }
+  const ctx = moduleContext(env)
+  const plan = await mod.plan(params as never, ctx)
+  if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
+  const change = plan.changes[0]!
+  const cmd = change.commands[0]!
+  env.readAhead?.changing()
+  const jid = `j${randomInt(1e11, 1e12 - 1)}.${process.pid}`
+  const started = await env.conn.exec(shellJoin(['sh', '-c', START, 'sh', jid, JSON.stringify(plan.data?.cmd ?? ''), commandLine(cmd)]), { become: env.become })
+  if (started.rc !== 0) return { status: 'failed', msg: `could not start the job: ${started.stderr.trim()}`, changes: [], data: {} }
+  const resultsFile = started.stdout.trim()
+  const changes = [{ summary: change.summary }]
+  if (a.poll === 0) {
+    return {
+      status: 'changed',
+      changes: [{ summary: `${change.summary} (in the background, job ${jid})` }],
+      data: { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile },
+    }
+  }
+  const deadline = Date.now() + a.async * 1000
+  for (;;) {
+    await sleep(Math.min(a.poll * 1000, Math.max(0, deadline - Date.now())))
+    const job = await ctx.fact(asyncJob, jid)
+    if (job.state === 'finished') {
+      const r = finishedJob(job)
+      return r.failed ? { status: 'failed', msg: r.msg, changes, data: r.data } : { status: 'changed', changes, data: r.data }
+    }
+    if (Date.now() >= deadline) {
+      await env.conn.exec(shellJoin(['sh', '-c', STOP, 'sh', jid]), { become: env.become })
+      throw new ModuleFailure(timedOut, { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile })
+    }
+  }
+}
