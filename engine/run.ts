@@ -80,7 +80,10 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)
     if (!h) {
-      h = new HostState(name, () => connectionFor(name, inventory.hostVars(name), opts))
+      h = new HostState(name, (o) => {
+        const vars = inventory.hostVars(name)
+        return connectionFor(name, o?.connectTimeoutS ? { ...vars, ansible_timeout: o.connectTimeoutS } : vars, opts)
+      })
       rc.hosts.set(name, h)
     }
     return h

@@ -3,6 +3,7 @@
  * a module task, read-ahead, includes, handlers and the listings all ask here, so what read-ahead
  * reads for a task is what the task itself would read, and a rule changed here holds everywhere.
  */
+import { isEngineAction, ONCE_PER_BATCH } from '../actions/names.js'
 import type { Become } from '../connection/types.js'
 import type { Location } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
@@ -62,7 +63,9 @@ function reachStart(rc: RunContext, ref: TaskRef): boolean {
 export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scope, ref: TaskRef, hosts: HostState[]): HostState[] {
   if (!selected(pc, scope, task)) return []
   if (!reachStart(pc.run, ref)) return []
-  return task.run_once ? hosts.slice(0, 1) : hosts
+  // add_host and pause bypass the host loop in Ansible: once per batch, like run_once
+  const once = task.run_once || ('module' in task && ONCE_PER_BATCH.has(isEngineAction(String(task.module)) ?? ''))
+  return once ? hosts.slice(0, 1) : hosts
 }
 
 /** The handlers' hosts: the active ones among those that notified it. */

@@ -2,6 +2,11 @@
 import type { Connection } from '../connection/types.js'
 import { EffectStore } from '../effects.js'
 
+/** What a reconnect may change: the connect timeout (reboot's and wait_for_connection's connect_timeout). */
+export interface ConnectionOverrides {
+  connectTimeoutS?: number
+}
+
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
@@ -18,10 +23,13 @@ export class HostState {
   /** the run was interrupted: nothing more starts on this host */
   interrupted = false
   private conn?: Connection
+  /** round trips and connects of connections closed by reconnect() */
+  private pastExecs = 0
+  private pastConnects = 0
 
   constructor(
     readonly name: string,
-    private readonly makeConnection: () => Connection,
+    private readonly makeConnection: (o?: ConnectionOverrides) => Connection,
   ) {}
 
   get active(): boolean {
@@ -39,12 +47,28 @@ export class HostState {
     return this.conn
   }
 
+  /**
+   * A new connection from now on (meta: reset_connection, reboot, wait_for_connection): the
+   * current one is closed, the next script opens a new ssh session (with `o`, when given).
+   */
+  async reconnect(o?: ConnectionOverrides): Promise<Connection> {
+    const old = this.conn
+    this.conn = undefined
+    if (old) {
+      this.pastExecs += old.execCount
+      this.pastConnects += old.connectCount
+      await old.close()
+    }
+    this.conn = this.makeConnection(o)
+    return this.conn
+  }
+
   get execCount(): number {
-    return this.conn?.execCount ?? 0
+    return this.pastExecs + (this.conn?.execCount ?? 0)
   }
 
   get connectCount(): number {
-    return this.conn?.connectCount ?? 0
+    return this.pastConnects + (this.conn?.connectCount ?? 0)
   }
 
   async close(): Promise<void> {

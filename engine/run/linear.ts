@@ -6,9 +6,9 @@
 import type { Task } from '../playbook/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
 import { activeHosts, moduleTaskHosts } from './gate.js'
-import { flushHandlers } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
+import { runMeta } from './meta.js'
 import { enter, type Scope } from './scope.js'
 import { readAhead } from './read-ahead.js'
 import { runModuleTask } from './task.js'
@@ -33,10 +33,7 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
         }
         break
       case 'meta':
-        if (task.action === 'flush_handlers') await flushHandlers(pc, active)
-        if (task.action === 'end_play') pc.ended = true
-        if (task.action === 'end_host') for (const h of active) h.ended = true
-        if (task.action === 'clear_host_errors') for (const h of hosts) h.failed = false
+        await runMeta(pc, task, active, hosts, scope)
         break
     }
   }

@@ -74,6 +74,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     secretsMasked: new Set(),
   }
   for (const batch of batches(names, play.serial)) {
+    if (pc.ended) break // meta: end_play ends the later batches too
     const hosts = batchHosts(batch.map(hostState))
     for (const h of hosts) h.ended = false
     const scope = rootScope()
