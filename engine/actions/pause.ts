@@ -68,7 +68,8 @@ export async function pause(args: Record<string, unknown>, env: ActionEnv): Prom
       changed: false,
       rc: 0,
       stderr: '',
-      stdout: `Paused for ${shown} ${unit}`,
+      // Python prints the rounded float: 1.0, 0.02
+      stdout: `Paused for ${Number.isInteger(shown) ? shown.toFixed(1) : shown} ${unit}`,
       start,
       stop: pyNow(),
       delta: Math.trunc(elapsed),

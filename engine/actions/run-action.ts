@@ -120,7 +120,7 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
     return { status: 'ok', output: { [name]: value }, data: { [name]: value } }
   }
   const msg = args.msg ?? 'Hello world!'
-  return { status: 'ok', output: msg, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
+  return { status: 'ok', output: { msg }, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -138,7 +138,7 @@ function setFact(args: Record<string, unknown>): ActionOutcome {
     facts[k] = typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v
   }
   const keep = toBool(cacheable ?? false)
-  return { status: 'ok', facts, cacheable: keep, data: { ansible_facts: facts, _ansible_facts_cacheable: keep } }
+  return { status: 'ok', facts, cacheable: keep, data: { ansible_facts: facts } }
 }
 
 function assert(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
@@ -154,7 +154,8 @@ function assert(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
     const ok = typeof cond === 'boolean' ? cond : env.evaluate(String(cond))
     if (!ok) return { status: 'failed', msg: text(failMsg), data: { msg: failMsg, assertion: cond, evaluated_to: false } }
   }
-  return { status: 'ok', msg: quiet ? undefined : text(successMsg), data: { msg: successMsg } }
+  // shown unless quiet (Ansible's _ansible_verbose_always)
+  return { status: 'ok', msg: text(successMsg), output: quiet ? undefined : { changed: false, msg: successMsg }, data: { msg: successMsg } }
 }
 
 function setStats(args: Record<string, unknown>): ActionOutcome {

@@ -11,8 +11,12 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
     if (r.status === 'skipped') c.skipped++
     if (r.status === 'unreachable') c.unreachable++
     if (r.status === 'failed') {
-      if (r.ignored) c.ignored++
-      else if (r.rescued) c.rescued++
+      // Ansible counts an ignored failure as ok (and changed, when its result says so) besides ignored
+      if (r.ignored) {
+        c.ignored++
+        c.ok++
+        if (r.result?.changed === true) c.changed++
+      } else if (r.rescued) c.rescued++
       else c.failed++
     }
   }
