@@ -107,7 +107,8 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
   if (args.msg !== undefined && args.var !== undefined) return { status: 'failed', msg: "'msg' and 'var' are incompatible options", data: {} }
   const verbosity = Number(args.verbosity ?? 0)
   if (!Number.isInteger(verbosity)) throw new ModuleFailure(`debug: verbosity must be an integer, got ${JSON.stringify(args.verbosity)}`)
-  if (verbosity > env.verbosity) return { status: 'skipped', reason: 'Verbosity threshold not met.', data: { skipped_reason: 'Verbosity threshold not met.' } }
+  if (verbosity > env.verbosity)
+    return { status: 'skipped', reason: 'Verbosity threshold not met.', data: { skipped: true, skipped_reason: 'Verbosity threshold not met.' } }
   if (args.var !== undefined) {
     const name = typeof args.var === 'string' ? args.var : JSON.stringify(args.var)
     let value: unknown
