@@ -61,3 +61,18 @@ export const ACTION_ARGS: Partial<Record<EngineAction, readonly string[]>> = {
   ],
   wait_for_connection: ['connect_timeout', 'delay', 'sleep', 'timeout'],
 }
+
+/** One line each, for `acplay doc` and docs/modules.md. */
+export const ACTION_SUMMARY: Record<EngineAction, string> = {
+  debug: 'Prints a message (msg) or a variable (var), at or above a verbosity.',
+  set_fact: 'Sets host variables (strings yes/no/true/false become booleans); cacheable also stores them as facts (and in the fact cache).',
+  assert: 'Fails when a condition in `that` is false, with fail_msg (or msg); success_msg otherwise; quiet hides the result.',
+  fail: 'Fails the task with msg.',
+  include_vars: 'Loads variables from a YAML/JSON file or directory.',
+  set_stats: 'Returns custom stats (data, per_host, aggregate) as ansible_stats.',
+  pause: 'Waits seconds or minutes, or for Enter after a prompt (a prompt without a terminal does not wait, as in Ansible); once per batch.',
+  add_host: 'Adds a host (name or hostname, `host:port`) to the run inventory, in groups, with any other argument as a host variable; once per batch.',
+  group_by: 'Puts each host in the group named by key (spaces become dashes), a child of parents (default all).',
+  reboot: 'Reboots the host (shutdown -r), reconnects with a new ssh session until the boot id changes and test_command passes.',
+  wait_for_connection: 'Waits until the host answers over a new ssh session (delay, sleep, timeout, connect_timeout); skipped in check mode.',
+}

@@ -34,12 +34,20 @@ describe('recap', () => {
     durationMs: 0,
     ...extra,
   })
-  it('counts changed as ok too, separates ignored and rescued failures, and picks the exit code', () => {
+  it('counts changed as ok too, an ignored failure as ok (and changed when it changed) and ignored, a rescued one apart, and picks the exit code', () => {
     const recaps = recap(
       ['a', 'b'],
-      [r('a', 'changed'), r('a', 'ok'), r('a', 'failed', { ignored: true }), r('a', 'failed', { rescued: true }), r('b', 'skipped'), r('b', 'failed')],
+      [
+        r('a', 'changed'),
+        r('a', 'ok'),
+        r('a', 'failed', { ignored: true }),
+        r('a', 'failed', { ignored: true, result: { changed: true, rc: 1 } }),
+        r('a', 'failed', { rescued: true }),
+        r('b', 'skipped'),
+        r('b', 'failed'),
+      ],
     )
-    assert.deepEqual(recaps[0], { host: 'a', ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 1 })
+    assert.deepEqual(recaps[0], { host: 'a', ok: 4, changed: 2, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 2 })
     assert.equal(exitCode(recaps), 2)
     assert.equal(exitCode(recap(['a', 'b'], [r('a', 'failed'), r('b', 'unreachable')])), 4)
     assert.equal(exitCode(recap(['a'], [r('a', 'ok')])), 0)
