@@ -8,7 +8,7 @@ import { evaluate } from '../vars/template.js'
 import { emit } from './context.js'
 import { runModes } from './gate.js'
 import { setHostFacts } from './host-facts.js'
-import type { TaskRun } from './scope.js'
+import { forgetHostvars, type TaskRun } from './scope.js'
 
 export async function runEngineAction(run: TaskRun, action: EngineAction, args: Record<string, unknown>): Promise<ModuleOutcome & { output?: unknown }> {
   const { pc, task, host, vars, where } = run
@@ -41,6 +41,7 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
       },
       warn: (text) => emit(pc.run, 'onWarning', text),
     })
+    if (action === 'add_host') forgetHostvars(pc)
     if (a.facts) Object.assign(host.facts, a.facts)
     if (a.facts && a.cacheable) setHostFacts(pc.run, host, a.facts)
     return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output }

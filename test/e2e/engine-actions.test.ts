@@ -74,7 +74,7 @@ const PLAYBOOK = `
         msg: >-
           CHECK {{ added.results | map(attribute='changed') | list }}
           {{ added.results[1].add_host.groups }} {{ added.results[1].add_host.host_vars.tier }}
-          {{ again.changed }} {{ grouped.changed }} {{ grouped.add_group }} {{ grouped.parent_groups }}
+          {{ again.changed }} {{ hostvars['extra1']['tier'] }} {{ grouped.changed }} {{ grouped.add_group }} {{ grouped.parent_groups }}
           {{ regrouped.changed }} {{ flag }} {{ disabled }} {{ listed.changed }} {{ groups.db }} {{ asserted.msg }} {{ refuted.msg }}
           {{ refuted.evaluated_to }} {{ refuted.assertion }} {{ undefined_var.nothing_here }} {{ quiet.skipped }}
           {{ paused.delta }} {{ paused.stdout is match('Paused for 1[.][0-9]+ seconds') }} {{ paused.user_input | length }} {{ prompted.delta }}
