@@ -121,7 +121,7 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
     return { status: 'ok', output: { [name]: value }, data: { [name]: value } }
   }
   const msg = args.msg ?? 'Hello world!'
-  return { status: 'ok', output: { msg }, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
+  return { status: 'ok', output: msg, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
