@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { acplay } from '../helpers/cli.js'
+import { mkdirSync } from 'node:fs'
+import { acplay, capture } from '../helpers/cli.js'
 import { parseRecap, runPlaybook, type PlaybookRun } from '../helpers/differential.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
@@ -159,6 +160,24 @@ describe('engine actions on real hosts, against ansible-playbook', { skip: testb
     assert.equal(a.code, 0, a.stdout + a.stderr)
     assert.deepEqual(a.recap, theirs.recap, `${a.stdout}\n----\n${theirs.stdout}`)
     assert.deepEqual(checks(a), checks(theirs))
+  })
+
+  it("group_vars of a group made by group_by apply from then on, as Ansible's vars plugin reads them", async () => {
+    const gdir = join(dir, 'grouped')
+    mkdirSync(join(gdir, 'group_vars'), { recursive: true })
+    writeFileSync(join(gdir, 'group_vars', 'os_debian.yml'), 'via_group_vars: 42\n')
+    writeFileSync(
+      join(gdir, 'site.yml'),
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - group_by: key=os_debian\n    - debug: msg="CHECK {{ via_group_vars | default(0) }} {{ group_names }}"\n',
+    )
+    const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: join(gdir, 'none.cfg'), ANSIBLE_LOCAL_TEMP: join(gdir, 'tmp') }
+    const [a, b] = await Promise.all([
+      acplay(['run', join(gdir, 'site.yml'), '-i', bed().inventory({ hosts: [MINE] })]),
+      capture(['ansible-playbook', join(gdir, 'site.yml'), '-i', bed().inventory({ hosts: [THEIRS] })], { env }),
+    ])
+    const line = (out: string) => out.split('\n').find((l) => l.includes('"CHECK'))
+    assert.equal(line(b.stdout), `    "msg": "CHECK 42 ['os_debian']"`, b.stdout)
+    assert.equal(line(a.stdout), line(b.stdout), a.stdout)
   })
 
   it('a module Ansible has and acplay lacks: skipped when its when is false, fails naming file:line when it runs', async () => {
