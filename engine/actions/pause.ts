@@ -4,6 +4,7 @@
  * pause just waits. Runs once per batch (names.ts ONCE_PER_BATCH).
  */
 import { createInterface } from 'node:readline'
+import { Writable } from 'node:stream'
 import { ModuleFailure } from '../errors.js'
 import { toBool } from '../vars/filters-core.js'
 import type { ActionEnv, ActionOutcome } from './run-action.js'
@@ -28,14 +29,24 @@ async function sleepUnlessInterrupted(ms: number, env: ActionEnv): Promise<void>
   while (!env.host.interrupted && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())))
 }
 
-function readLine(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  return new Promise((resolve) =>
+/** One line from the terminal; with `echo` false what is typed is not shown (Ansible's echo: false). */
+function readLine(question: string, echo: boolean): Promise<string> {
+  let muted = false
+  const output = new Writable({
+    write(chunk, _enc, done) {
+      if (!muted) process.stderr.write(chunk)
+      done()
+    },
+  })
+  const rl = createInterface({ input: process.stdin, output, terminal: true })
+  return new Promise((resolve) => {
     rl.question(question, (answer) => {
       rl.close()
+      if (!echo) process.stderr.write('\n')
       resolve(answer)
-    }),
-  )
+    })
+    muted = !echo
+  })
 }
 
 export async function pause(args: Record<string, unknown>, env: ActionEnv): Promise<ActionOutcome> {
@@ -58,7 +69,7 @@ export async function pause(args: Record<string, unknown>, env: ActionEnv): Prom
   } else if (!interactive) {
     env.warn('Not waiting for response to prompt as stdin is not interactive')
   } else {
-    userInput = await readLine(`[${env.taskName}]\n${prompt ?? 'Press enter to continue, Ctrl+C to interrupt'}${echo ? '' : ' (output is hidden)'}:\n`)
+    userInput = await readLine(`[${env.taskName}]\n${prompt ?? 'Press enter to continue, Ctrl+C to interrupt'}${echo ? '' : ' (output is hidden)'}:\n`, echo)
   }
   const elapsed = (Date.now() - started) / 1000
   const shown = Math.round((unit === 'minutes' ? elapsed / 60 : elapsed) * 100) / 100
