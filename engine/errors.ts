@@ -15,6 +15,10 @@ export const ERROR_CODES = {
     meaning: 'The playbook is not valid: an unknown or misplaced keyword, a wrong value type, a role or file not found, an import cycle.',
   },
   E_UNKNOWN_MODULE: { exit: 4, meaning: 'A task names a module or action that no built-in or custom module answers to (closest names suggested).' },
+  E_UNSUPPORTED_MODULE: {
+    exit: 1,
+    meaning: 'A task that runs names a module Ansible has and acplay does not (yet); the playbook loads, and the task fails on the hosts it would run on.',
+  },
   E_PARAM: { exit: 4, meaning: "A module's arguments are wrong: unknown, missing, of the wrong type, not one of the choices, or against a rule between them." },
   E_INVENTORY: { exit: 4, meaning: 'The inventory is not valid (a bad line or value, a source that cannot be read, a host pattern that does not parse).' },
   E_LIBRARY: { exit: 4, meaning: 'A custom module cannot be loaded (not found, not built, a bad spec, a name that shadows another).' },

@@ -80,9 +80,12 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)
     if (!h) {
-      h = new HostState(name, (user) =>
-        connectionFor(name, user === undefined ? inventory.hostVars(name) : { ...inventory.hostVars(name), ansible_user: user }, opts),
-      )
+      h = new HostState(name, (o) => {
+        const vars = inventory.hostVars(name)
+        const user = o?.user === undefined ? {} : { ansible_user: o.user }
+        const timeout = o?.connectTimeoutS ? { ansible_timeout: o.connectTimeoutS } : {}
+        return connectionFor(name, { ...vars, ...user, ...timeout }, opts)
+      })
       rc.hosts.set(name, h)
     }
     return h

@@ -4,6 +4,7 @@
  */
 import { apt } from './apt.js'
 import { aptKey } from './apt-key.js'
+import { ANSIBLE_MODULES, ROUTED_SHORT_NAMES } from './ansible-modules.js'
 import { aptRepository } from './apt-repository.js'
 import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
@@ -128,4 +129,32 @@ export function resolveModuleName(name: string, registry: Record<string, ModuleS
   if (names.has(name)) return names.get(name)
   for (const p of FQCN_PREFIXES) if (name.startsWith(p) && names.has(name.slice(p.length))) return names.get(name.slice(p.length))
   return undefined
+}
+
+let ansibleNames: { short: Set<string>; byCollection: Map<string, Set<string>> } | undefined
+
+/** Ansible's short module names (for suggestions). */
+export function ansibleModuleNames(): string[] {
+  isAnsibleModule('')
+  return [...ansibleNames!.short]
+}
+
+/**
+ * Whether Ansible knows `name` as a module (short name, routed short name or FQCN of the
+ * collections in ansible-modules.ts). A task naming one that acplay lacks loads, and fails only
+ * where it would run.
+ */
+export function isAnsibleModule(name: string): boolean {
+  ansibleNames ??= (() => {
+    const words = (s: string) => s.split(/\s+/).filter(Boolean)
+    const byCollection = new Map(Object.entries(ANSIBLE_MODULES).map(([c, names]) => [c, new Set(words(names))]))
+    return { short: new Set([...byCollection.get('ansible.builtin')!, ...words(ROUTED_SHORT_NAMES)]), byCollection }
+  })()
+  const n = name.replace(/^ansible\.legacy\./, 'ansible.builtin.')
+  const dot = n.lastIndexOf('.')
+  if (dot < 0) return ansibleNames.short.has(n)
+  const collection = n.slice(0, dot)
+  const short = n.slice(dot + 1)
+  // ansible.builtin.X routes like the short name X
+  return collection === 'ansible.builtin' ? ansibleNames.short.has(short) : !!ansibleNames.byCollection.get(collection)?.has(short)
 }

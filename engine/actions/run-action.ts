@@ -1,14 +1,39 @@
-/** The engine's own actions: debug, set_fact, assert, fail, include_vars. They touch variables, not hosts. */
+/**
+ * The engine's own actions (names.ts): they act on variables, the inventory or the run. Each
+ * returns what Ansible's action plugin returns, so `register` sees the same fields.
+ */
+import type { Become, ExecResult } from '../connection/types.js'
+import { AcplayError, ModuleFailure } from '../errors.js'
+import type { Inventory } from '../inventory/types.js'
+import { toBool } from '../vars/filters-core.js'
 import { includeVars } from './include-vars.js'
+import { addHost, groupBy } from './inventory-actions.js'
 import type { EngineAction } from './names.js'
+import { pause } from './pause.js'
+import { reboot, waitForConnection } from './reboot.js'
 
 export interface ActionOutcome {
-  status: 'ok' | 'changed' | 'failed'
+  status: 'ok' | 'changed' | 'failed' | 'skipped'
   msg?: string
+  reason?: string
   output?: unknown
   /** variables to set on the host (set_fact, include_vars) */
   facts?: Record<string, unknown>
+  /** set_fact cacheable: the facts also go to the host's facts and the fact cache */
+  cacheable?: boolean
   data: Record<string, unknown>
+}
+
+/** The host as reboot and wait_for_connection reach it. */
+export interface ActionHost {
+  name: string
+  /** the connection is local: reboot refuses (it would reboot the controller) */
+  local: boolean
+  exec(script: string, timeoutMs?: number): Promise<ExecResult>
+  /** closes the connection; the next exec opens a new ssh session (with this connect timeout) */
+  reconnect(connectTimeoutS?: number): Promise<void>
+  /** the run was interrupted: stop waiting */
+  readonly interrupted: boolean
 }
 
 export interface ActionEnv {
@@ -19,39 +44,111 @@ export interface ActionEnv {
    * dir, the play's vars/ and dir: engine/run/find-file.ts) or `dir` (the role's vars/, else beside the task file)
    */
   varsPath(target: string, dir: boolean): string
+  check: boolean
+  /** -v count */
+  verbosity: number
+  /** the task's name, as pause's prompt shows it */
+  taskName: string
+  inventory: Inventory
+  host: ActionHost
+  become?: Become
+  /** pause: what it shows on a terminal */
+  say(text: string): void
+  /** a warning for the reporters */
+  warn(text: string): void
 }
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v])
 
-export function runAction(action: EngineAction, args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
+export async function runAction(action: EngineAction, args: Record<string, unknown>, env: ActionEnv): Promise<ActionOutcome> {
   switch (action) {
-    case 'debug': {
-      if (args.var !== undefined) {
-        const name = String(args.var)
-        return { status: 'ok', output: { [name]: env.evaluate(name) }, data: {} }
-      }
-      const msg = args.msg ?? 'Hello world!'
-      return { status: 'ok', output: msg, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: {} }
-    }
-    case 'set_fact': {
-      const { cacheable: _c, ...facts } = args
-      return { status: 'ok', facts, data: { ansible_facts: facts } }
-    }
-    case 'assert': {
-      for (const cond of asList(args.that)) {
-        const ok = typeof cond === 'boolean' ? cond : env.evaluate(String(cond))
-        if (!ok) {
-          const msg = String(args.fail_msg ?? args.msg ?? `Assertion failed: ${String(cond)}`)
-          return { status: 'failed', msg, data: { assertion: cond, evaluated_to: false } }
-        }
-      }
-      return { status: 'ok', msg: String(args.success_msg ?? 'All assertions passed'), data: {} }
-    }
+    case 'debug':
+      return debug(args, env)
+    case 'set_fact':
+      return setFact(args)
+    case 'assert':
+      return assert(args, env)
     case 'fail':
       return { status: 'failed', msg: String(args.msg ?? 'Failed as requested from task'), data: {} }
+    case 'set_stats':
+      return setStats(args)
     case 'include_vars': {
       const { facts, files } = includeVars(args, env.varsPath)
       return { status: 'ok', facts, data: { ansible_facts: facts, ansible_included_var_files: files } }
     }
+    case 'add_host':
+      return addHost(args, env)
+    case 'group_by':
+      return groupBy(args, env)
+    case 'pause':
+      return pause(args, env)
+    case 'reboot':
+      return reboot(args, env)
+    case 'wait_for_connection':
+      return waitForConnection(args, env)
   }
+}
+
+function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
+  if (args.msg !== undefined && args.var !== undefined) return { status: 'failed', msg: "'msg' and 'var' are incompatible options", data: {} }
+  const verbosity = Number(args.verbosity ?? 0)
+  if (!Number.isInteger(verbosity)) throw new ModuleFailure(`debug: verbosity must be an integer, got ${JSON.stringify(args.verbosity)}`)
+  if (verbosity > env.verbosity)
+    return { status: 'skipped', reason: 'Verbosity threshold not met.', data: { skipped: true, skipped_reason: 'Verbosity threshold not met.' } }
+  if (args.var !== undefined) {
+    const name = typeof args.var === 'string' ? args.var : JSON.stringify(args.var)
+    let value: unknown
+    try {
+      value = typeof args.var === 'string' ? env.evaluate(args.var) : args.var
+    } catch (e) {
+      if (!(e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR')) throw e
+      value = 'VARIABLE IS NOT DEFINED!'
+    }
+    return { status: 'ok', output: { [name]: value }, data: { [name]: value } }
+  }
+  const msg = args.msg ?? 'Hello world!'
+  return { status: 'ok', output: msg, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+function setFact(args: Record<string, unknown>): ActionOutcome {
+  const { cacheable, ...given } = args
+  if (Object.keys(given).length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed')
+  const facts: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(given)) {
+    if (!IDENTIFIER.test(k))
+      throw new ModuleFailure(
+        `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`,
+      )
+    // Ansible (jinja2_native off) turns the strings yes/no/true/false into booleans
+    facts[k] = typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v
+  }
+  const keep = toBool(cacheable ?? false)
+  return { status: 'ok', facts, cacheable: keep, data: { ansible_facts: facts } }
+}
+
+function assert(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
+  if (args.that === undefined) throw new ModuleFailure('conditional required in "that" string')
+  const failMsg = args.fail_msg ?? args.msg ?? 'Assertion failed'
+  const successMsg = args.success_msg ?? 'All assertions passed'
+  for (const m of [failMsg, successMsg])
+    if (typeof m !== 'string' && !(Array.isArray(m) && m.every((x) => typeof x === 'string')))
+      throw new ModuleFailure(`assert: fail_msg, msg and success_msg must be a string or a list of strings, got ${JSON.stringify(m)}`)
+  const quiet = toBool(args.quiet ?? false)
+  const text = (m: unknown) => (typeof m === 'string' ? m : JSON.stringify(m))
+  for (const cond of asList(args.that)) {
+    const ok = typeof cond === 'boolean' ? cond : env.evaluate(String(cond))
+    if (!ok) return { status: 'failed', msg: text(failMsg), data: { msg: failMsg, assertion: cond, evaluated_to: false } }
+  }
+  // shown unless quiet (Ansible's _ansible_verbose_always)
+  return { status: 'ok', msg: text(successMsg), output: quiet ? undefined : { changed: false, msg: successMsg }, data: { msg: successMsg } }
+}
+
+function setStats(args: Record<string, unknown>): ActionOutcome {
+  const data = args.data ?? {}
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ModuleFailure("The 'data' option needs to be a dictionary/hash")
+  for (const k of Object.keys(data)) if (!IDENTIFIER.test(k)) throw new ModuleFailure(`The variable name '${k}' is not valid.`)
+  const stats = { data, per_host: toBool(args.per_host ?? false), aggregate: toBool(args.aggregate ?? true) }
+  return { status: 'ok', data: { ansible_stats: stats } }
 }

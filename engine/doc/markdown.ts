@@ -1,4 +1,5 @@
 /** docs/modules.md: the module reference in Markdown, generated from the specs (scripts/gen-module-docs.ts). */
+import { ACTION_ARGS, ACTION_SUMMARY, ENGINE_ACTIONS } from '../actions/names.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import { moduleDoc, sortedModules, type ModuleDoc } from './model.js'
 
@@ -14,7 +15,7 @@ The same text, for the modules a playbook can use (custom ones included), is pri
 export function modulesMarkdown(registry: Record<string, ModuleSpec>): string {
   const docs = sortedModules(registry).map(moduleDoc)
   const index = ['| Module | Summary |', '| --- | --- |', ...docs.map((d) => `| [${d.name}](#${d.name}) | ${cell(d.summary)} |`)]
-  return `${[HEADER, ...index, '', ...docs.flatMap(section)]
+  return `${[HEADER, ...index, '', ...docs.flatMap(section), ...actionsSection()]
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`
@@ -37,6 +38,21 @@ function section(d: ModuleDoc): string[] {
   if (d.returns.length) out.push('', 'Returns:', '', ...d.returns.map((r) => `- \`${r.name}\`: ${r.description}`))
   if (d.examples) out.push('', '```yaml', d.examples, '```')
   return out
+}
+
+/** The engine's own actions: they act on variables, the inventory or the run, not through a module plan. */
+function actionsSection(): string[] {
+  const rows = ENGINE_ACTIONS.map((a) => `| \`${a}\` | ${(ACTION_ARGS[a] ?? ['(any)']).join(', ')} | ${cell(ACTION_SUMMARY[a])} |`)
+  return [
+    '',
+    '## Engine actions',
+    '',
+    'Also answer to `ansible.builtin.NAME` and `ansible.legacy.NAME`.',
+    '',
+    '| Action | Arguments | What it does |',
+    '| --- | --- | --- |',
+    ...rows,
+  ]
 }
 
 /** Table cells: one line, pipes escaped. */

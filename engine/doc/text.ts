@@ -1,12 +1,14 @@
 /** `acplay doc` output for a terminal: the module list, and one module's page (as ansible-doc prints). */
+import { ACTION_SUMMARY, ENGINE_ACTIONS } from '../actions/names.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import { moduleDoc, sortedModules, type ModuleDoc } from './model.js'
 
 /** One line per module: name, summary, and where a custom one comes from. */
 export function moduleListText(registry: Record<string, ModuleSpec>): string {
   const specs = sortedModules(registry)
-  const width = Math.max(...specs.map((s) => s.name.length)) + 2
-  return `${specs.map((s) => `${s.name.padEnd(width)}${s.summary}${s.file ? `  [custom: ${s.file}]` : ''}`).join('\n')}\n`
+  const width = Math.max(...specs.map((s) => s.name.length), ...ENGINE_ACTIONS.map((a) => a.length)) + 2
+  const actions = ENGINE_ACTIONS.map((a) => `${a.padEnd(width)}${ACTION_SUMMARY[a]}  [engine action]`)
+  return `${[...specs.map((s) => `${s.name.padEnd(width)}${s.summary}${s.file ? `  [custom: ${s.file}]` : ''}`), ...actions].join('\n')}\n`
 }
 
 export function moduleText(spec: ModuleSpec): string {

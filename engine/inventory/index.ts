@@ -24,5 +24,14 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   const inventoryDirs = await Promise.all(unique.map((d) => loadVarsDirs(d, groups, hosts)))
   const playDir = opts.playbookDir
   const playbookDir = playDir !== undefined && !unique.some((d) => resolve(d) === resolve(playDir)) ? await loadVarsDirs(playDir, groups, hosts) : undefined
-  return new LoadedInventory(data, inventoryDirs, playbookDir)
+  // group_vars/ of a group made by group_by apply to its hosts from then on, as Ansible's vars plugin reads them on demand
+  const loadVarsFor = async (newGroups: string[], newHosts: string[]) => {
+    const dirs = [...unique.map((d, i) => [d, inventoryDirs[i]!] as const), ...(playbookDir ? [[playDir!, playbookDir] as const] : [])]
+    for (const [dir, into] of dirs) {
+      const more = await loadVarsDirs(dir, newGroups, newHosts)
+      for (const [k, v] of more.groups) into.groups.set(k, v)
+      for (const [k, v] of more.hosts) into.hosts.set(k, v)
+    }
+  }
+  return new LoadedInventory(data, inventoryDirs, playbookDir, loadVarsFor)
 }

@@ -17,18 +17,31 @@ export class LoadedInventory implements Inventory {
   private readonly hostRecVars = new Map<string, Vars>()
   private readonly hostSource = new Map<string, string | undefined>()
   private readonly members = new Map<string, string[]>()
-  private readonly view: PatternView
-  /** the inventory is read-only, so each host's merged vars and the `groups` magic var are made once */
-  private readonly varsCache = new Map<string, Vars>()
-  private groupsVar?: Readonly<Record<string, readonly string[]>>
+  private readonly view: PatternView = { hosts: [], groups: [], groupHosts: (g) => this.groupHosts(g) }
+  /**
+   * Each host's merged vars and the `groups` magic var, made once until add_host or group_by
+   * changes the inventory (held in one object: a sliced view of this inventory shares it).
+   */
+  private readonly cache: { vars: Map<string, Vars>; groupsVar?: Readonly<Record<string, readonly string[]>> } = { vars: new Map() }
 
   constructor(
-    data: InventoryBuilder,
+    private readonly data: InventoryBuilder,
     private readonly inventoryDirs: VarsDirs[],
     private readonly playbookDir: VarsDirs | undefined,
+    /** reads group_vars/ and host_vars/ of names the run adds (add_host, group_by) into the dirs above */
+    private readonly loadVarsFor?: (groups: string[], hosts: string[]) => Promise<void>,
   ) {
     this.warnings = [...data.warnings]
+    this.build()
+    for (const conflict of [...this.groups.keys()].filter((g) => this.hosts.has(g))) {
+      this.warnings.push(`found both group and host with the same name: ${conflict}`)
+    }
+  }
+
+  private build(): void {
+    const data = this.data
     const depth = groupDepths(data)
+    this.groups.clear()
     for (const g of data.groups.values()) {
       this.groups.set(g.name, {
         name: g.name,
@@ -40,6 +53,7 @@ export class LoadedInventory implements Inventory {
       })
     }
     const key = (name: string) => ({ name, depth: depth.get(name)!, priority: priorityOf(this.groups.get(name)!.vars) })
+    this.hosts.clear()
     for (const h of data.hosts.values()) {
       const all = new Set<string>(['all'])
       for (const g of h.groups) for (const x of [g, ...data.ancestors(g)]) all.add(x)
@@ -51,11 +65,60 @@ export class LoadedInventory implements Inventory {
       this.hostRecVars.set(h.name, { ...h.vars })
       this.hostSource.set(h.name, h.source)
     }
+    this.members.clear()
     for (const name of this.groups.keys()) this.members.set(name, this.collectHosts(name))
-    for (const conflict of [...this.groups.keys()].filter((g) => this.hosts.has(g))) {
-      this.warnings.push(`found both group and host with the same name: ${conflict}`)
+    this.view.hosts = [...this.hosts.keys()]
+    this.view.groups = [...this.groups.keys()]
+    this.cache.vars.clear()
+    this.cache.groupsVar = undefined
+  }
+
+  /**
+   * add_host: the host (added if new) with `vars` over its own and in `groups` (created if new).
+   * True when the inventory changed (Ansible's `changed` for add_host).
+   */
+  async addHost(name: string, groups: readonly string[], vars: Vars): Promise<boolean> {
+    const data = this.data
+    const isNew = !data.hosts.has(name)
+    const newGroups = groups.filter((g) => !data.groups.has(g))
+    const host = data.addHost(name)
+    let changed = isNew
+    for (const [k, v] of Object.entries(vars)) {
+      if (JSON.stringify(host.vars[k]) === JSON.stringify(v) && k in host.vars) continue
+      data.setHostVar(name, k, v)
+      changed = true
     }
-    this.view = { hosts: [...this.hosts.keys()], groups: [...this.groups.keys()], groupHosts: (g) => this.groupHosts(g) }
+    for (const g of groups) {
+      if (data.groups.get(g)?.hosts.includes(name)) continue
+      data.addHost(name, g)
+      changed = true
+    }
+    if (changed) await this.rebuild(newGroups, isNew ? [name] : [])
+    return changed
+  }
+
+  /** group_by: `host` in `group`, the group a child of `parents` (each created if new). True when the inventory changed. */
+  async addToGroup(host: string, group: string, parents: readonly string[]): Promise<boolean> {
+    const data = this.data
+    const newGroups = [group, ...parents].filter((g) => !data.groups.has(g))
+    let changed = parents.some((p) => !data.groups.has(p))
+    for (const p of parents) {
+      if (p === group || data.groups.get(p)?.children.includes(group)) continue
+      data.addChild(p, group)
+      changed = true
+    }
+    if (!data.groups.get(group)?.hosts.includes(host)) {
+      data.addHost(host, group)
+      changed = true
+    }
+    if (changed || newGroups.length) await this.rebuild(newGroups, [])
+    return changed
+  }
+
+  private async rebuild(groups: string[], hosts: string[]): Promise<void> {
+    this.data.reconcile()
+    if (this.loadVarsFor && (groups.length || hosts.length)) await this.loadVarsFor(groups, hosts)
+    this.build()
   }
 
   /**
@@ -111,18 +174,18 @@ export class LoadedInventory implements Inventory {
    * copied each time, it was O(hosts) per task and host (bench/README.md, fleet).
    */
   hostVars(name: string): Vars {
-    let vars = this.varsCache.get(name)
+    let vars = this.cache.vars.get(name)
     if (!vars) {
       vars = Object.freeze(mergeLayers(this.hostVarLayers(name)))
-      this.varsCache.set(name, vars)
+      this.cache.vars.set(name, vars)
     }
     return vars
   }
 
   private magicVars(name: string, host: InventoryHost | undefined): Vars {
     const source = this.hostSource.get(name)
-    this.groupsVar ??= Object.freeze(Object.fromEntries([...this.groups.keys()].map((g) => [g, Object.freeze(this.groupHosts(g))])))
-    const groups = this.groupsVar
+    this.cache.groupsVar ??= Object.freeze(Object.fromEntries([...this.groups.keys()].map((g) => [g, Object.freeze(this.groupHosts(g))])))
+    const groups = this.cache.groupsVar
     return {
       inventory_hostname: name,
       inventory_hostname_short: LOCALHOST.has(name) ? name : name.split('.')[0],

@@ -39,7 +39,9 @@ export function sliceMembers(names: Iterable<string>, s: Slice): Set<string> {
 export function sliceInventory(inv: Inventory, s: Slice | undefined): Inventory {
   if (!s || s.count === 1) return inv
   const members = sliceMembers(inv.hosts.keys(), s)
-  const inPart = (h: string) => members.has(h) || (!inv.hosts.has(h) && s.index === 1)
+  const loaded = new Set(inv.hosts.keys())
+  // a host add_host made during this part's run is this part's
+  const inPart = (h: string) => members.has(h) || (!loaded.has(h) && (inv.hosts.has(h) || s.index === 1))
   const select = inv.select.bind(inv)
   const sliced = Object.create(inv) as Inventory
   sliced.select = (pattern, limit) => select(pattern, limit).filter(inPart)

@@ -51,4 +51,8 @@ export interface Inventory {
   groupHosts(name: string): string[]
   /** hosts matching an Ansible host pattern, optionally intersected with a --limit */
   select(pattern: string, limit?: string): string[]
+  /** add_host: adds or updates a host for the rest of the run; true when that changed the inventory */
+  addHost?(name: string, groups: readonly string[], vars: Vars): Promise<boolean>
+  /** group_by: puts a host in a group (created under `parents`); true when that changed the inventory */
+  addToGroup?(host: string, group: string, parents: readonly string[]): Promise<boolean>
 }

@@ -13,7 +13,17 @@ import { describeNode, entries, fail, isNull, toJS, type Entry } from '../yaml-s
 const BASE = ['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'include']
 export const INCLUDE_ACTIONS = new Set(BASE.flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]))
 
-const META_ACTIONS: MetaTask['action'][] = ['flush_handlers', 'end_play', 'end_host', 'noop', 'clear_host_errors', 'refresh_inventory', 'reset_connection']
+const META_ACTIONS: MetaTask['action'][] = [
+  'flush_handlers',
+  'end_play',
+  'end_host',
+  'end_batch',
+  'noop',
+  'clear_host_errors',
+  'clear_facts',
+  'refresh_inventory',
+  'reset_connection',
+]
 const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'allow_duplicates', 'public', 'rolespec_validate', 'apply']
 
 export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: Entry): Task {

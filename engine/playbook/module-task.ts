@@ -5,7 +5,8 @@
  * are not templates (those are known per host at run time).
  */
 import { isMap, isScalar, type Node } from 'yaml'
-import { isEngineAction } from '../actions/names.js'
+import { ACTION_ARGS, ENGINE_ACTIONS, isEngineAction } from '../actions/names.js'
+import { ansibleModuleNames, builtinModules, isAnsibleModule } from '../../modules/index.js'
 import { paramError, unknownModule, type Location } from '../errors.js'
 import { validateParams } from '../../modules/schema.js'
 import type { PlayScope } from './context.js'
@@ -26,14 +27,19 @@ const FREE_FORM: Record<string, { key: string; only?: ReadonlySet<string> }> = {
   include_vars: { key: 'file' },
 }
 
-/** The short engine action name or the canonical module name, or undefined if nothing answers to it. */
+/**
+ * The short engine action name or the canonical module name; a module Ansible has and acplay
+ * does not keeps its name (the task fails only where it would run); undefined if no one knows it.
+ */
 export function resolveAction(scope: PlayScope, name: string): string | undefined {
-  return isEngineAction(name) ?? scope.registry.resolveModule(name)
+  return isEngineAction(name) ?? scope.registry.resolveModule(name) ?? (isAnsibleModule(name) ? name : undefined)
 }
 
+/** Modules (ours, the engine's actions, Ansible's) are suggested first; task keywords only when no module name is close. */
 export function unknownModuleError(scope: PlayScope, src: Source, keyNode: Node, name: string, keywords: Iterable<string>, task?: string) {
-  const candidates = [...scope.registry.moduleNames(), 'debug', 'set_fact', 'assert', 'fail', 'include_vars', ...keywords]
-  return unknownModule(`unknown module '${name}'${didYouMean(name, candidates)}`, at(src, keyNode, task))
+  const modules = [...scope.registry.moduleNames(), ...ENGINE_ACTIONS, ...ansibleModuleNames()]
+  const suggestion = didYouMean(name, modules) || didYouMean(name, keywords)
+  return unknownModule(`unknown module '${name}'${suggestion}`, at(src, keyNode, task))
 }
 
 export interface ActionArgs {
@@ -64,6 +70,8 @@ function freeFormArgs(src: Source, module: string, text: string, node: Node | nu
     throw paramError((e as Error).message, at(src, node, task))
   }
   if (!kv.freeForm) return kv.args
+  // a module acplay lacks: its free-form text is kept as Ansible's _raw_params (it fails if it runs anyway)
+  if (!ff && !builtinModules[module] && isAnsibleModule(module)) return { _raw_params: kv.freeForm, ...kv.args }
   if (!ff) throw paramError(`module '${module}' takes no free-form text, got '${kv.freeForm}' (use key=value or a mapping)`, at(src, node, task))
   return { [ff.key]: kv.freeForm, ...kv.args }
 }
@@ -93,6 +101,15 @@ export function checkArgs(
   fallback: Node,
   task?: string,
 ): void {
+  const allowed = ACTION_ARGS[isEngineAction(module) ?? ('' as never)]
+  const badKey = allowed && Object.keys(args).find((k) => !allowed.includes(k) && !isTemplate(k))
+  if (allowed && badKey) {
+    const keyNode = isMap(valueNode) ? entries(src, valueNode).find((e) => e.key === badKey)?.keyNode : undefined
+    throw paramError(
+      `${module}: unsupported argument '${badKey}'${didYouMean(badKey, allowed)} (takes: ${allowed.join(', ')})`,
+      at(src, keyNode ?? fallback, task),
+    )
+  }
   const spec = scope.registry.getModuleSpec(module)
   if (!spec || Object.keys(args).some(isTemplate)) return
   const raw = { ...(scope.moduleDefaults[module] ?? {}), ...args }

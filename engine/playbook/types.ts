@@ -88,7 +88,7 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
 
 export interface MetaTask extends TaskKeywords {
   kind: 'meta'
-  action: 'flush_handlers' | 'end_play' | 'end_host' | 'noop' | 'clear_host_errors' | 'refresh_inventory' | 'reset_connection'
+  action: 'flush_handlers' | 'end_play' | 'end_host' | 'end_batch' | 'noop' | 'clear_host_errors' | 'clear_facts' | 'refresh_inventory' | 'reset_connection'
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTasksTask | IncludeRoleTask | MetaTask

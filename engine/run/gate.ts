@@ -3,6 +3,7 @@
  * a module task, read-ahead, includes, handlers and the listings all ask here, so what read-ahead
  * reads for a task is what the task itself would read, and a rule changed here holds everywhere.
  */
+import { isEngineAction, ONCE_PER_BATCH } from '../actions/names.js'
 import type { Become } from '../connection/types.js'
 import type { Location } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
@@ -67,6 +68,8 @@ function reachStart(rc: RunContext, ref: TaskRef): boolean {
 export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scope, ref: TaskRef, hosts: HostState[]): HostState[] {
   if (!selected(pc, scope, task)) return []
   if (!reachStart(pc.run, ref)) return []
+  // add_host and pause bypass the host loop in Ansible: once per batch, like run_once
+  if ('module' in task && ONCE_PER_BATCH.has(isEngineAction(String(task.module)) ?? '')) return hosts.slice(0, 1)
   const once = task.run_once ?? scope.run_once
   if (once === undefined || once === false || hosts.length === 0) return hosts
   // a templated run_once is rendered with the first host's variables, as Ansible's linear strategy does

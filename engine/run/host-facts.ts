@@ -5,7 +5,7 @@
  * fact_caching_connection / fact_caching_timeout, shared format with Ansible's). The play's
  * "Gathering Facts" task is in facts.ts.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ansibleSetting, findAnsibleCfg } from '../config/ansible-cfg.js'
 import { AcplayError } from '../errors.js'
@@ -79,6 +79,13 @@ export function setHostFacts(rc: RunContext, host: HostState, facts: Facts): voi
   host.hostFacts = { ...host.hostFacts, ...facts }
   const cache = factSettings(rc).cache
   if (cache) writeCache(cache, host.name, host.hostFacts)
+}
+
+/** meta: clear_facts: the host's facts and its fact cache entry are gone (set_fact and registered values stay, as in Ansible). */
+export function clearHostFacts(rc: RunContext, host: HostState): void {
+  host.hostFacts = {}
+  const cache = factSettings(rc).cache
+  if (cache) rmSync(join(cache.dir, `${cache.prefix}${host.name}`), { force: true })
 }
 
 const CONNECTION_VARS = new Set([

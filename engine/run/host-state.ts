@@ -2,6 +2,13 @@
 import type { Connection } from '../connection/types.js'
 import { EffectStore } from '../effects.js'
 
+/** What a reconnect may change: the connect timeout (reboot's and wait_for_connection's connect_timeout). */
+export interface ConnectionOverrides {
+  connectTimeoutS?: number
+  /** log in as this user instead of the host's own (a play's remote_user) */
+  user?: string
+}
+
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
@@ -20,10 +27,13 @@ export class HostState {
   private conn?: Connection
   /** connections as another user than the host's own (a play's remote_user) */
   private asUsers = new Map<string, Connection>()
+  /** round trips and connects of connections closed by reconnect() */
+  private pastExecs = 0
+  private pastConnects = 0
 
   constructor(
     readonly name: string,
-    private readonly makeConnection: (user?: string) => Connection,
+    private readonly makeConnection: (o?: ConnectionOverrides) => Connection,
   ) {}
 
   get active(): boolean {
@@ -37,12 +47,12 @@ export class HostState {
     return ((await this.conn?.interrupt?.(reason)) ?? false) || others.some(Boolean)
   }
 
-  /** The host's connection; with `user`, one that logs in as that user (opened once, kept for the run). */
+  /** The host's connection; with `user`, one that logs in as that user (opened once, kept until a reconnect). */
   connection(user?: string): Connection {
     if (user !== undefined) {
       let c = this.asUsers.get(user)
       if (!c) {
-        c = this.makeConnection(user)
+        c = this.makeConnection({ user })
         this.asUsers.set(user, c)
       }
       return c
@@ -51,15 +61,36 @@ export class HostState {
     return this.conn
   }
 
+  /**
+   * A new connection from now on (meta: reset_connection, reboot, wait_for_connection): the
+   * current one is closed, the next script opens a new ssh session (with `o`, when given).
+   */
+  async reconnect(o?: ConnectionOverrides): Promise<Connection> {
+    const old = [...(this.conn ? [this.conn] : []), ...this.asUsers.values()]
+    this.conn = undefined
+    this.asUsers.clear()
+    for (const c of old) {
+      this.pastExecs += c.execCount
+      this.pastConnects += c.connectCount
+    }
+    await Promise.all(old.map((c) => c.close()))
+    this.conn = this.makeConnection(o)
+    return this.conn
+  }
+
   get execCount(): number {
-    return this.conn?.execCount ?? 0
+    return this.pastExecs + this.live().reduce((n, c) => n + c.execCount, 0)
   }
 
   get connectCount(): number {
-    return this.conn?.connectCount ?? 0
+    return this.pastConnects + this.live().reduce((n, c) => n + c.connectCount, 0)
+  }
+
+  private live(): Connection[] {
+    return [...(this.conn ? [this.conn] : []), ...this.asUsers.values()]
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.conn?.close(), ...[...this.asUsers.values()].map((c) => c.close())])
+    await Promise.all(this.live().map((c) => c.close()))
   }
 }

@@ -4,14 +4,14 @@
  * meta tasks are handled here; a single module task is run by task.ts.
  */
 import pLimit from 'p-limit'
-import type { IncludeRoleTask, IncludeTasksTask, MetaTask, Task } from '../playbook/types.js'
+import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
-import { activeHosts, failFast, falseCondition, moduleTaskHosts, selected, shownName, throttleOf } from './gate.js'
-import { flushHandlers } from './handlers.js'
+import { activeHosts, failFast, moduleTaskHosts, selected, shownName, throttleOf } from './gate.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
-import { enter, taskVars, type Scope } from './scope.js'
+import { runMeta } from './meta.js'
+import { enter, type Scope } from './scope.js'
 import { readAhead } from './read-ahead.js'
 import { runModuleTask } from './task.js'
 
@@ -33,7 +33,7 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
         await runInclude(pc, task, active, scope)
         break
       case 'meta':
-        await runMeta(pc, task, hosts, active, scope)
+        await runMeta(pc, task, active, hosts, scope, runTasks)
         break
     }
   }
@@ -80,19 +80,6 @@ export async function runInclude(pc: PlayContext, task: IncludeTasksTask | Inclu
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
   for (const { hosts: group, tasks: loaded, scope: inner } of groups) await runTasks(pc, loaded, activeHosts(group), inner)
-}
-
-/** A meta task, on the hosts whose `when` holds (end_host, clear_host_errors); flush_handlers and end_play take no `when` in Ansible. */
-async function runMeta(pc: PlayContext, task: MetaTask, hosts: HostState[], active: HostState[], scope: Scope): Promise<void> {
-  if (!selected(pc, scope, task)) return
-  const conditional = scope.when.length > 0 || task.when.length > 0
-  const holds = (h: HostState) =>
-    !conditional ||
-    falseCondition(scope, task, taskVars(pc, h, scope, task), { file: task.pos.file, line: task.pos.line, task: task.name, host: h.name }) === undefined
-  if (task.action === 'flush_handlers') await flushHandlers(pc, active, runTasks)
-  if (task.action === 'end_play' && active.some(holds)) pc.ended = true
-  if (task.action === 'end_host') for (const h of active.filter(holds)) h.ended = true
-  if (task.action === 'clear_host_errors') for (const h of hosts) if (h.failed && holds(h)) h.failed = false
 }
 
 async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {

@@ -101,7 +101,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     secretsMasked: new Set(),
   }
   for (const batch of batches(names, play.serial as Play['serial'])) {
-    if (pc.ended) break
+    if (pc.ended) break // meta: end_play ends the later batches too
     const hosts = batchHosts(batch.map(hostState))
     pc.batch = batch
     for (const h of hosts) h.ended = false

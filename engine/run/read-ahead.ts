@@ -14,7 +14,7 @@
  * ctx.fact / ctx.run (never by other means) and may be run early and stopped at any read.
  */
 import { randomBytes } from 'node:crypto'
-import { isEngineAction } from '../actions/names.js'
+import { ENDS_READ_AHEAD, isEngineAction } from '../actions/names.js'
 import { commandLine } from '../apply-plan.js'
 import type { FactCache } from '../fact-cache.js'
 import { moduleContext } from '../module-runner.js'
@@ -49,10 +49,10 @@ export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: n
   for (const t of tasks.slice(from)) {
     if (upcoming.length === ahead) break
     // flush_handlers does not end the run of tasks: a handler runs only after a change, which
-    // discards what was read anyway. A block, an include, another meta task, and set_fact /
-    // include_vars (they change the vars) do.
+    // discards what was read anyway. A block, an include, another meta task, and the actions
+    // that change the vars, the inventory or the connection (names.ts ENDS_READ_AHEAD) do.
     if (t.kind === 'meta' && t.action === 'flush_handlers') continue
-    if (t.kind !== 'module' || ['set_fact', 'include_vars'].includes(isEngineAction(t.module) ?? '')) break
+    if (t.kind !== 'module' || ENDS_READ_AHEAD.has(isEngineAction(t.module) ?? '')) break
     upcoming.push(t)
   }
   if (upcoming.length < 2) return

@@ -113,6 +113,11 @@ const hostvarsOfPlay = new WeakMap<PlayContext, Record<string, unknown>>()
  * play (its getters read the live state): built per task and host it made a run O(hosts²) per task,
  * 11 s of a 1,000-host no-op (bench/README.md, fleet).
  */
+/** add_host: the next tasks' `hostvars` include the new host. */
+export function forgetHostvars(pc: PlayContext): void {
+  hostvarsOfPlay.delete(pc)
+}
+
 function hostvars(pc: PlayContext): Record<string, unknown> {
   let out = hostvarsOfPlay.get(pc)
   if (out) return out

@@ -3,7 +3,6 @@
  * changed_when / failed_when, register, notify. Returns the result the reporters and recap see.
  */
 import { isEngineAction } from '../actions/names.js'
-import { runAction } from '../actions/run-action.js'
 import { LocalConnection } from '../connection/local.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import { runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
@@ -17,8 +16,9 @@ import { emit, taskRef, type PlayContext } from './context.js'
 import { withEnvironment } from './connections.js'
 import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
-import { findFile, searchContext, searchPaths, varsDir } from './find-file.js'
+import { findFile, searchContext, searchPaths } from './find-file.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
+import { runEngineAction } from './engine-action.js'
 import { falseCondition, ignoresErrors, noLog as noLogOn, runModes } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { environmentOf, keywordValue } from './keyword-value.js'
@@ -151,17 +151,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   const action = isEngineAction(task.module)
   let outcome: ModuleOutcome & { output?: unknown }
   if (action) {
-    try {
-      const search = searchContext(run)
-      const a = runAction(action, args, {
-        evaluate: (e) => evaluate(e, vars, where),
-        varsPath: (p, dir) => (dir ? varsDir(p, search) : findFile(p, 'vars', search)),
-      })
-      if (a.facts) Object.assign(host.facts, a.facts)
-      outcome = { status: a.status, msg: a.msg, changes: [], data: a.data, output: a.output }
-    } catch (e) {
-      outcome = { status: 'failed', msg: e instanceof Error ? e.message : String(e), changes: [], data: {} }
-    }
+    outcome = await runEngineAction(run, action, args)
   } else {
     outcome = await runHostModule(run, args)
     storeResultFacts(pc.run, host, outcome.data)
@@ -260,7 +250,10 @@ function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: A
 async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promise<ModuleOutcome> {
   try {
     const { mod, env } = hostModuleEnv(run)
-    if (!mod) return { status: 'failed', msg: `unknown module '${run.task.module}'`, changes: [], data: {} }
+    if (!mod) {
+      const e = new AcplayError('E_UNSUPPORTED_MODULE', `module '${run.task.module}' is not supported by acplay (yet)`, run.where)
+      return { status: 'failed', msg: e.describe(), changes: [], data: {} }
+    }
     const background = asyncOf(run)
     return background ? await runAsync(run, mod, args, env, background) : await runModule(mod, args, env)
   } catch (e) {

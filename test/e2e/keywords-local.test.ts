@@ -198,7 +198,7 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     ])
     assert.deepEqual(statuses(doc, 'b'), ['include_tasks=ok', 'applied=changed', 'skipped include=skipped', 'maybe missing=failed'])
     const missing = doc.results.find((r) => r.host === 'b' && r.task.name === 'maybe missing')!
-    assert.match(missing.msg ?? '', /p\w+\.yml:18:7: include_tasks: inc\/missing\.yml not found/)
+    assert.match(missing.msg ?? '', /p\w+\.yml:18:7: include_tasks: could not find or access 'inc\/missing\.yml'/)
     assert.equal((doc.results.find((r) => r.host === 'a' && r.task.name === 'applied') as { changes: { summary: string }[] }).changes.length, 1)
   })
 

@@ -218,6 +218,27 @@ export class Testbed {
     this.host(name).state = 'stopped'
   }
 
+  /**
+   * Plays the hypervisor for a host that reboots itself (`shutdown -r` ends its nspawn): waits until
+   * its nspawn has exited, then boots it again. Resolves once it is back (false: it never went down).
+   */
+  async bootAgainWhenDown(name: string, timeoutMs = 60_000): Promise<boolean> {
+    const pid = this.record(name).nspawnPid
+    const until = Date.now() + timeoutMs
+    const alive = () => {
+      try {
+        process.kill(pid!, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    while (pid && alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 100))
+    if (pid && alive()) return false
+    await this.reboot(name)
+    return true
+  }
+
   async reboot(name: string): Promise<void> {
     await this.stopHost(name)
     if (this.light) return this.light.start(name)

@@ -34,7 +34,7 @@ describe('recap', () => {
     durationMs: 0,
     ...extra,
   })
-  it('counts changed as ok too, separates ignored and rescued failures (an ignored one is ok too, and changed when it ran), and picks the exit code', () => {
+  it('counts changed as ok too, an ignored failure as ok (and changed when it changed) and ignored, a rescued one apart, and picks the exit code', () => {
     const recaps = recap(
       ['a', 'b'],
       [

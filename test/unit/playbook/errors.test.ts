@@ -78,7 +78,7 @@ test('wrong keyword types', () => {
   assert.equal(
     error(play('    - meta: flush\n')),
     "E_PLAYBOOK: F:3:13: unknown meta action 'flush' " +
-      '(supported: flush_handlers, end_play, end_host, noop, clear_host_errors, refresh_inventory, reset_connection)',
+      '(supported: flush_handlers, end_play, end_host, end_batch, noop, clear_host_errors, clear_facts, refresh_inventory, reset_connection)',
   )
 })
 

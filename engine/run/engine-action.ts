@@ -1,0 +1,55 @@
+/** An engine action (engine/actions) on one host: its environment from the task run, its outcome as a module's. */
+import { runAction } from '../actions/run-action.js'
+import type { EngineAction } from '../actions/names.js'
+import { LocalConnection } from '../connection/local.js'
+import { AcplayError, ModuleFailure } from '../errors.js'
+import type { ModuleOutcome } from '../module-runner.js'
+import { evaluate } from '../vars/template.js'
+import { emit } from './context.js'
+import { findFile, searchContext, varsDir } from './find-file.js'
+import { runModes } from './gate.js'
+import { setHostFacts } from './host-facts.js'
+import { forgetHostvars, type TaskRun } from './scope.js'
+
+export async function runEngineAction(run: TaskRun, action: EngineAction, args: Record<string, unknown>): Promise<ModuleOutcome & { output?: unknown }> {
+  const { pc, task, host, vars, where } = run
+  const { check, become } = runModes(run)
+  const search = searchContext(run)
+  const fail = (status: 'failed' | 'unreachable', msg: string): ModuleOutcome => ({ status, msg, changes: [], data: {} })
+  try {
+    const a = await runAction(action, args, {
+      evaluate: (e) => evaluate(e, vars, where),
+      varsPath: (p, dir) => (dir ? varsDir(p, search) : findFile(p, 'vars', search)),
+      check,
+      verbosity: pc.run.opts.verbosity ?? 0,
+      taskName: task.name ?? task.module,
+      inventory: pc.run.inventory,
+      become,
+      host: {
+        name: host.name,
+        get local() {
+          return host.connection() instanceof LocalConnection
+        },
+        exec: (script, timeoutMs) => host.connection().exec(script, { become, timeoutMs }),
+        reconnect: async (connectTimeoutS) => {
+          await host.reconnect(connectTimeoutS ? { connectTimeoutS } : undefined)
+        },
+        get interrupted() {
+          return host.interrupted
+        },
+      },
+      say: (text) => {
+        if (process.stderr.isTTY) process.stderr.write(`${text}\n`)
+      },
+      warn: (text) => emit(pc.run, 'onWarning', text),
+    })
+    if (action === 'add_host') forgetHostvars(pc)
+    if (a.facts) Object.assign(host.facts, a.facts)
+    if (a.facts && a.cacheable) setHostFacts(pc.run, host, a.facts)
+    return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output }
+  } catch (e) {
+    if (e instanceof AcplayError) return fail(e.unreachable ? 'unreachable' : 'failed', e.describe())
+    if (e instanceof ModuleFailure) return fail('failed', e.message)
+    return fail('failed', e instanceof Error ? e.message : String(e))
+  }
+}
