@@ -8,6 +8,7 @@
  *
  * Effects: path.stat of every member (a file or a directory), so later tasks in check mode see them.
  */
+import { UnknownFact } from '../engine/unknown.js'
 import { readFileSync, statSync } from 'node:fs'
 import { ModuleFailure } from '../engine/errors.js'
 import { archiveCommand, parseArchive, type ArchiveQuery } from './facts/archive.js'
@@ -101,6 +102,14 @@ export const unarchive = defineModule({
       curlArgs: http.argv,
       curlConfig: http.config,
     }
+    if (remote && !url && ctx.check) {
+      // the archive on the host is one an earlier planned task puts there (get_url): it cannot be read yet
+      const after =
+        ctx.unknown?.('path.content', p.src) ??
+        ctx.unknown?.('path.stat', p.src) ??
+        (ctx.effect('path.stat', p.src) !== undefined ? 'an earlier task' : undefined)
+      if (after !== undefined) throw new UnknownFact('path.stat', p.src, after)
+    }
     const earlier = ctx.effect('path.stat', dest) as { exists: boolean; type?: string } | undefined
     if (earlier && !(earlier.exists && earlier.type === 'directory')) throw new ModuleFailure(`dest '${dest}' must be an existing dir`)
     const read = parseArchive((await ctx.run(archiveCommand({ ...q, op: 'check' }, content))).stdout)
@@ -130,7 +139,7 @@ export const unarchive = defineModule({
     const apply = archiveCommand({ ...q, op: 'apply', handler: read.handler, flag: read.flag }, content)
     return {
       kind: 'change',
-      changes: [{ summary: `unpack ${p.src} into ${dest} (${why})`, commands: [apply], effects }],
+      changes: [{ summary: `unpack ${p.src} into ${dest} (${why})`, commands: [apply], effects, unknowns: [{ under: dest }] }],
       data,
     }
   },

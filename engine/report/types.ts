@@ -21,6 +21,11 @@ export interface HostResult {
   item?: string
   /** set on a loop's aggregate result: how many items ran */
   items?: number
+  /**
+   * check mode, status changed: the prediction is not exact, the task "may change" (it meets what an
+   * earlier planned change makes unknown: engine/unknown.ts). Counted as changed (drift) everywhere.
+   */
+  mayChange?: boolean
   /** ignore_errors turned a failure into "ignored" */
   ignored?: boolean
   /** rescued by a block's rescue */

@@ -20,6 +20,8 @@ import { storeResultFacts } from './host-facts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { findFile } from './find-file.js'
 import { falseCondition, runModes } from './gate.js'
+import { unknownAfter } from '../unknown.js'
+import { UnknownValue } from '../vars/undefined.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
 
@@ -51,7 +53,8 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
           ? item
           : JSON.stringify(item)
       const once = await runOnce(itemRun)
-      const r = { ...once, item: label, registered: { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar } }
+      const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, [loopVar]: item, ansible_loop_var: loopVar }
+      const r = { ...once, item: label, registered }
       results.push(r)
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
@@ -104,9 +107,12 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
     msg: any('failed') ? 'One or more items failed' : 'All items completed',
     results: results.map((r) => r.registered),
   }
+  // check mode: "may change" when no item surely changes and one may
+  const may = status === 'changed' && !results.some((r) => r.status === 'changed' && !r.mayChange)
   return {
     ...base,
     status,
+    mayChange: may || undefined,
     msg: results.find((r) => r.status === 'failed' || r.status === 'unreachable')?.msg,
     changes: results.flatMap((r) => r.changes),
     items: results.length,
@@ -123,6 +129,8 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
   const delay = Number(templateValue(task.delay ?? 5, vars, where))
   for (let i = 1; ; i++) {
     const r = await attempt(run)
+    // check mode: a result unknown until an earlier task runs cannot be waited on
+    if (r.registered instanceof UnknownValue) return r
     const withResult = task.register ? { ...vars, [task.register]: r.registered } : vars
     const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
     if (done) return { ...r, registered: { ...r.registered, attempts: i } }
@@ -149,9 +157,24 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     durationMs: 0,
     registered: { changed: false, skipped: true, skip_reason: reason },
   })
-  const falseCond = falseCondition(scope, task, vars, where)
+  // check mode: a `when` on a value unknown until an earlier task runs: the task "may run"
+  let mayRun: string | undefined
+  let falseCond: string | undefined
+  try {
+    falseCond = falseCondition(scope, task, vars, where)
+  } catch (e) {
+    mayRun = unknownAfter(e)
+    if (mayRun === undefined) throw e
+  }
   if (falseCond !== undefined) return skipped(`Conditional result was False: ${falseCond}`)
-  const args = templateValue(task.args, vars, where) as Record<string, unknown>
+  let args: Record<string, unknown>
+  try {
+    args = templateValue(task.args, vars, where) as Record<string, unknown>
+  } catch (e) {
+    const after = unknownAfter(e)
+    if (after === undefined) throw e
+    return unknownArgs(run, ref, after)
+  }
   const noLog = toBool(task.no_log ?? scope.no_log)
   const action = isEngineAction(task.module)
   let outcome: ModuleOutcome & { output?: unknown }
@@ -164,14 +187,26 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
       outcome = { status: 'failed', msg: e instanceof Error ? e.message : String(e), changes: [], data: {} }
     }
   } else {
-    outcome = await runHostModule(run, args)
+    outcome = await runHostModule(run, args, mayRun)
     storeResultFacts(pc.run, host, outcome.data)
   }
+  if (mayRun !== undefined) {
+    outcome = {
+      ...outcome,
+      unknown: outcome.unknown ?? mayRun,
+      reason: `may run (its when: needs the result of task '${mayRun}'): ${outcome.reason ?? outcome.msg ?? ''}`,
+    }
+    if (outcome.status === 'changed') outcome.mayChange = true
+  }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
-  let registered = registeredResult(outcome)
+  let registered = outcome.unknown !== undefined ? (new UnknownValue(outcome.unknown) as unknown as Record<string, unknown>) : registeredResult(outcome)
   let status = outcome.status
+  let mayChange = outcome.mayChange
   const withResult = task.register ? { ...vars, [task.register]: registered } : vars
-  if (status !== 'unreachable' && status !== 'skipped') {
+  if (status !== 'unreachable' && status !== 'skipped' && outcome.unknown !== undefined && (task.changed_when?.length || task.failed_when?.length)) {
+    // check mode: changed_when / failed_when on a result unknown until it runs: it may change (never "failed")
+    mayChange = status === 'changed' || undefined
+  } else if (status !== 'unreachable' && status !== 'skipped') {
     if (task.changed_when?.length) {
       const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))
       if (status !== 'failed') status = changed ? 'changed' : 'ok'
@@ -187,6 +222,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     host: host.name,
     task: ref,
     status,
+    mayChange: (status === 'changed' && mayChange) || undefined,
     msg: outcome.msg,
     reason: outcome.reason,
     changes: outcome.changes,
@@ -237,17 +273,30 @@ function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: A
   return s > 0 ? s * 1000 : undefined
 }
 
-async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promise<ModuleOutcome> {
+async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun?: string): Promise<ModuleOutcome> {
   try {
     const { mod, env } = hostModuleEnv(run)
     if (!mod) return { status: 'failed', msg: `unknown module '${run.task.module}'`, changes: [], data: {} }
-    return await runModule(mod, args, env)
+    return await runModule(mod, args, { ...env, mayRun })
   } catch (e) {
     if (e instanceof AcplayError && e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
     if (e instanceof AcplayError || e instanceof ModuleFailure)
       return { status: 'failed', msg: e instanceof AcplayError ? e.describe() : e.message, changes: [], data: {} }
     throw e
   }
+}
+
+/**
+ * Check mode, a task whose arguments need a value unknown until task `after` runs: a module "may
+ * change"; set_fact sets its names to unknown values; other engine actions are ok.
+ */
+function unknownArgs({ pc, task, host }: TaskRun, ref: HostResult['task'], after: string): ItemResult {
+  const action = isEngineAction(task.module)
+  const reason = `its arguments need the result of task '${after}', unknown until it has run`
+  const base = { host: host.name, task: ref, changes: [], durationMs: 0, registered: new UnknownValue(after) as unknown as Record<string, unknown> }
+  if (!action) return { ...base, status: 'changed', mayChange: true, reason: `may change: ${reason}` }
+  if (action === 'set_fact' && pc.run.opts.check) for (const k of Object.keys(task.args)) if (k !== 'cacheable') host.facts[k] = new UnknownValue(after)
+  return { ...base, status: 'ok', reason }
 }
 
 /** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
