@@ -55,12 +55,18 @@ function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions 
   return { become: env.become, timeoutMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()) }
 }
 
-/** `met`: collects the tasks whose unknowns the plan ran into (check mode). */
-export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined, met: string[] = []): ModuleContext {
+/** An unknown a plan ran into (check mode): the task it waits for and what it asked about. */
+interface Met {
+  after: string
+  key: string
+}
+
+/** `met`: collects the unknowns the plan ran into (check mode). */
+export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined, met: Met[] = []): ModuleContext {
   const effects = env.effects ?? new EffectStore()
   const unknown = (fact: string, key: string) => {
     const after = env.check ? effects.unknown(fact, key) : undefined
-    if (after !== undefined) met.push(after)
+    if (after !== undefined) met.push({ after, key })
     return after
   }
   const exec = (script: string) => env.conn.exec(script, execOptions(env, deadline))
@@ -138,16 +144,16 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   }
 
   const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
-  const met: string[] = []
+  const met: Met[] = []
   let plan: Plan
   try {
     plan = await mod.plan(params as never, moduleContext(env, deadline, met))
   } catch (e) {
     if (env.check && (e instanceof UnknownFact || met.length > 0 || env.mayRun !== undefined))
-      return metUnknown(mod, [...met, ...(env.mayRun ? [env.mayRun] : [])], e)
+      return metUnknown(mod, [...met, ...(env.mayRun ? [{ after: env.mayRun, key: 'its when' }] : [])], e)
     return failure(e, mod)
   }
-  if (env.check && met.length > 0 && !(plan.kind === 'change' && plan.waitsFor !== undefined)) return metUnknown(mod, met, plan, env)
+  if (env.check && met.length > 0 && plan.waitsFor === undefined) return metUnknown(mod, met, plan, env)
   if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
 
   const changes = summarize(plan.changes, env.diff)
@@ -183,8 +189,8 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
  * that change may provide. A module that only reads is ok with an unknown result; any other "may
  * change", and what it would have made true becomes unknown for the tasks after it.
  */
-function metUnknown(mod: ModuleSpec, met: readonly string[], got: unknown, env?: ModuleEnv): ModuleOutcome {
-  const after = met[0] ?? (got instanceof UnknownFact ? got.after : 'an earlier task')
+function metUnknown(mod: ModuleSpec, met: readonly Met[], got: unknown, env?: ModuleEnv): ModuleOutcome {
+  const after = met[0]?.after ?? (got instanceof UnknownFact ? got.after : 'an earlier task')
   if (READ_ONLY_MODULES.has(mod.name))
     return { status: 'ok', reason: `its result is unknown until task '${after}' has run`, changes: [], data: {}, unknown: after }
   const why =
@@ -192,7 +198,7 @@ function metUnknown(mod: ModuleSpec, met: readonly string[], got: unknown, env?:
       ? got.message
       : got instanceof Error
         ? `it would fail now (${got instanceof AcplayError ? got.describe() : got.message}), but task '${after}' runs first and may provide what it needs`
-        : `it plans from a state task '${after}' makes unknown`
+        : `it depends on ${met[0]?.key ?? 'a state'}, unknown until task '${after}' has run`
   const plan = got as Plan | undefined
   if (plan?.kind === 'change') {
     const task = env?.where?.task ?? mod.name

@@ -10,8 +10,9 @@
  *   an unpacked tree); the module's own fact about its target stays known (its effect).
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
  *   /usr/local, which Debian packages leave to the admin), below /etc/STEM, /var/lib/STEM,
- *   /opt/STEM, /lib/systemd and /etc/systemd (unit files), and the units, users and groups whose
- *   names are related to a package's (relatedName: postgresql -> postgresql@15-main, postgres).
+ *   /opt/STEM and /lib/systemd (unit files), and the units, users and groups whose names are
+ *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
+ *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
  *   Other paths under /etc, /var or /home stay known: a package that writes there is rare and
  *   guessing it would turn most of a first deployment into "may change".
  * - command / shell that would run: the `creates` path and what is below it, and what is below
@@ -97,7 +98,6 @@ export function aptUnknowns(packages: readonly string[]): Unknowable[] {
   return [
     { under: '/usr', except: ['/usr/local'] },
     { under: '/lib/systemd' },
-    { under: '/etc/systemd' },
     ...stems.flatMap((s): Unknowable[] => [
       { under: `/etc/${s}`, self: true },
       { under: `/var/lib/${s}`, self: true },

@@ -113,14 +113,15 @@ export interface Change {
 }
 
 export type Plan =
-  | { kind: 'ok'; reason: string; data?: Record<string, unknown> }
+  | { kind: 'ok'; reason: string; data?: Record<string, unknown>; waitsFor?: string }
   | {
       kind: 'change'
       changes: Change[]
       data?: Record<string, unknown>
       /**
-       * Check mode: the plan met an unknown (ctx.unknown) and still knows it changes; names the
-       * task it waits for. Without it, a plan that met an unknown is reported as "may change".
+       * Check mode: the plan met an unknown (ctx.unknown) and still knows its outcome (on an ok
+       * plan too); names the task it waits for. Without it, a plan that met an unknown is reported
+       * as "may change".
        */
       waitsFor?: string
     }

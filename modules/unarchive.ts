@@ -18,7 +18,7 @@ import { fmtMode } from './files/mode.js'
 import { pathResult } from './files/path-result.js'
 import { statPaths } from './files/stat.js'
 import { curlRequest, URL_PARAMS } from './http/curl.js'
-import { defineModule, type FactEffect, type Outcome, type Plan } from './types.js'
+import { defineModule, type FactEffect, type Outcome, type Plan, shScript } from './types.js'
 
 export const unarchive = defineModule({
   name: 'unarchive',
@@ -108,7 +108,18 @@ export const unarchive = defineModule({
         ctx.unknown?.('path.content', p.src) ??
         ctx.unknown?.('path.stat', p.src) ??
         (ctx.effect('path.stat', p.src) !== undefined ? 'an earlier task' : undefined)
-      if (after !== undefined) throw new UnknownFact('path.stat', p.src, after)
+      if (after !== undefined) {
+        // into a dest that is empty or not there yet, every member is new: the unpack surely changes
+        const empty = await ctx.run(shScript('[ -z "$(ls -A -- "$1" 2>/dev/null)" ] && echo empty || echo full', dest))
+        if (empty.stdout.trim() !== 'empty') throw new UnknownFact('path.stat', p.src, after)
+        const apply = archiveCommand({ ...q, op: 'apply' }, content)
+        return {
+          kind: 'change',
+          waitsFor: after,
+          changes: [{ summary: `unpack ${p.src} into ${dest} (empty now)`, commands: [apply], unknowns: [{ under: dest }] }],
+          data: { dest, src: p.src },
+        }
+      }
     }
     const earlier = ctx.effect('path.stat', dest) as { exists: boolean; type?: string } | undefined
     if (earlier && !(earlier.exists && earlier.type === 'directory')) throw new ModuleFailure(`dest '${dest}' must be an existing dir`)

@@ -191,11 +191,8 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     storeResultFacts(pc.run, host, outcome.data)
   }
   if (mayRun !== undefined) {
-    outcome = {
-      ...outcome,
-      unknown: outcome.unknown ?? mayRun,
-      reason: `may run (its when: needs the result of task '${mayRun}'): ${outcome.reason ?? outcome.msg ?? ''}`,
-    }
+    const then = outcome.reason ?? outcome.msg ?? outcome.changes.map((c) => c.summary).join(', ')
+    outcome = { ...outcome, unknown: outcome.unknown ?? mayRun, reason: `may run (its when needs the result of task '${mayRun}')${then ? `: ${then}` : ''}` }
     if (outcome.status === 'changed') outcome.mayChange = true
   }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)

@@ -202,12 +202,13 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   const srcPath = src.startsWith('/') ? src : `${dirname(a.path)}/${src}`
   const srcSt = stats.get(srcPath)
   const kind = hard ? 'hard link' : 'link'
-  if (hard ? st.exists && srcSt.exists && st.inode === srcSt.inode && st.dev === srcSt.dev : st.type === 'link' && st.linkTarget === src) {
-    return attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
-  }
   // check mode: an earlier planned change (pip installing a console script) may provide src; a
-  // symlink is made whatever src is, so it is created; a hard link needs src itself
+  // symlink is made (or left) whatever src is, so the plan stays exact; a hard link needs src itself
   const waitsFor = !hard && !st.unknown ? srcSt.unknown : undefined
+  if (hard ? st.exists && srcSt.exists && st.inode === srcSt.inode && st.dev === srcSt.dev : st.type === 'link' && st.linkTarget === src) {
+    const plan = attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
+    return waitsFor !== undefined ? { ...plan, waitsFor } : plan
+  }
   if (!srcSt.exists && !waitsFor && (hard || !a.force)) {
     throw new ModuleFailure(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`)
   }
