@@ -52,7 +52,8 @@ export interface ModuleEnv {
 
 /** The exec options of one command: become, and what is left of the task's time. */
 function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions {
-  return { become: env.become, timeoutMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()) }
+  if (deadline === undefined || !env.timeoutMs) return { become: env.become }
+  return { become: env.become, timeoutMs: Math.max(1, deadline - Date.now()), limitS: env.timeoutMs / 1000 }
 }
 
 /** An unknown a plan ran into (check mode): the task it waits for and what it asked about. */
