@@ -299,7 +299,14 @@ function unknownArgs({ pc, task, host }: TaskRun, ref: HostResult['task'], after
 /** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
 function finish({ task, host, scope }: Pick<TaskRun, 'task' | 'host' | 'scope'>, r: ItemResult, durationMs: number): HostResult {
   if (task.register) host.facts[task.register] = r.registered
-  if (r.status === 'changed') for (const n of task.notify) host.notified.add(n)
+  if (r.status === 'changed')
+    for (const n of task.notify) {
+      // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
+      const sure = host.notified.has(n) && !host.mayNotified.has(n)
+      host.notified.add(n)
+      if (r.mayChange && !sure) host.mayNotified.add(n)
+      else host.mayNotified.delete(n)
+    }
   const ignore = task.ignore_errors ?? scope.ignore_errors
   const result: HostResult = { ...stripRegistered(r), durationMs, ignored: r.status === 'failed' && toBool(ignore) ? true : undefined }
   if (r.status === 'unreachable') host.unreachable = true
