@@ -42,7 +42,15 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     maskSecretVars(run)
     const loopVar = task.loop_control?.loop_var ?? 'item'
     if (task.loop === undefined) return finish(run, await runOnce(run), Date.now() - started)
-    const items = templateValue(task.loop, run.vars, where)
+    let items: unknown
+    try {
+      items = templateValue(task.loop, run.vars, where)
+    } catch (e) {
+      // check mode: a loop over a result unknown until an earlier task runs
+      const after = unknownAfter(e)
+      if (after === undefined) throw e
+      return finish(run, unknownArgs(run, ref, after), Date.now() - started)
+    }
     if (!Array.isArray(items)) throw new AcplayError('E_LOOP', `loop must be a list, got ${typeof items}`, where)
     const results: ItemResult[] = []
     for (const item of items) {

@@ -1,7 +1,7 @@
 /**
  * Issue 17 through the whole run loop (ansible_connection=local): a command's registered result is
  * unknown in check mode; a `when` on it "may run", a task templated from it "may change", set_fact
- * passes the unknown on, debug does not fail, a handler notified only by a task that may change may
+ * passes the unknown on, debug does not fail, a loop over it may change, a handler notified only by a task that may change may
  * run; the plain output and --json tell exact and may-change apart; the real run then does it all.
  */
 import assert from 'node:assert/strict'
@@ -43,6 +43,11 @@ describe('unknown results in check mode, locally', () => {
         dest: ${dir}/marker
         content: "ok\\n"
       when: out.rc == 0
+    - name: a file per line
+      copy:
+        dest: ${dir}/line-{{ item }}
+        content: "{{ item }}\\n"
+      loop: "{{ out.stdout_lines }}"
     - name: a plain file
       copy:
         dest: ${dir}/plain
@@ -68,7 +73,7 @@ describe('unknown results in check mode, locally', () => {
       plain.stdout,
       /TASK \[a marker when it worked\][^]*?may change: \[localhost\]\n {2}may run \(its when needs the result of task 'the version is read'\)/,
     )
-    assert.match(plain.stdout, /drift: 5 task\(s\) would change on 1 of 1 audited host\(s\) \(2 predicted exactly, 3 may change/)
+    assert.match(plain.stdout, /drift: 6 task\(s\) would change on 1 of 1 audited host\(s\) \(2 predicted exactly, 4 may change/)
     const json = await acplay(['check', site(), '-i', inv(), '--json'])
     const doc = JSON.parse(json.stdout) as JsonDocument
     const by = Object.fromEntries(doc.results.map((r) => [r.task.name, [r.status, !!r.mayChange]]))
@@ -78,6 +83,7 @@ describe('unknown results in check mode, locally', () => {
       'the version is shown': ['ok', false],
       'the version file': ['changed', true],
       'a marker when it worked': ['changed', true],
+      'a file per line': ['changed', true],
       'a plain file': ['changed', false],
       stamp: ['changed', true],
     })
@@ -90,8 +96,9 @@ describe('unknown results in check mode, locally', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(
       doc.results.filter((x) => x.status === 'changed').map((x) => x.task.name),
-      ['the version is read', 'the version file', 'a marker when it worked', 'a plain file', 'stamp'],
+      ['the version is read', 'the version file', 'a marker when it worked', 'a file per line', 'a plain file', 'stamp'],
     )
     assert.equal(readFileSync(join(dir, 'version'), 'utf8'), '1.0\n')
+    assert.equal(readFileSync(join(dir, 'line-1.0'), 'utf8'), '1.0\n')
   })
 })
