@@ -67,11 +67,11 @@ describe('unknown results in check mode, locally', () => {
     assert.equal(plain.code, 2, `drift, may-change included\n${plain.stdout}${plain.stderr}`)
     assert.match(
       plain.stdout,
-      /TASK \[the version file\][^]*?may change: \[localhost\]\n {2}may change: its arguments need the result of task 'the version is read'/,
+      /TASK \[the version file\][\s\S]*?may change: \[localhost\]\n {2}may change: its arguments need the result of task 'the version is read'/,
     )
     assert.match(
       plain.stdout,
-      /TASK \[a marker when it worked\][^]*?may change: \[localhost\]\n {2}may run \(its when needs the result of task 'the version is read'\)/,
+      /TASK \[a marker when it worked\][\s\S]*?may change: \[localhost\]\n {2}may run \(its when needs the result of task 'the version is read'\)/,
     )
     assert.match(plain.stdout, /drift: 6 task\(s\) would change on 1 of 1 audited host\(s\) \(2 predicted exactly, 4 may change/)
     const json = await acplay(['check', site(), '-i', inv(), '--json'])
