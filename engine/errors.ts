@@ -23,6 +23,11 @@ export const ERROR_CODES = {
   E_INVENTORY: { exit: 4, meaning: 'The inventory is not valid (a bad line or value, a source that cannot be read, a host pattern that does not parse).' },
   E_LIBRARY: { exit: 4, meaning: 'A custom module cannot be loaded (not found, not built, a bad spec, a name that shadows another).' },
   E_UNDEFINED_VAR: { exit: 1, meaning: 'A template uses a variable that is not defined (the task fails; `default` or `is defined` avoid it).' },
+  E_UNKNOWN: {
+    exit: 1,
+    meaning:
+      'Check mode only: a value that exists once an earlier task has really run (a command it did not run) was needed; the task is reported as may change, never failed.',
+  },
   E_TEMPLATE: { exit: 1, meaning: 'A template does not render: a syntax error, an unknown filter or test, a filter given the wrong value.' },
   E_LOOP: { exit: 1, meaning: "A task's `loop` did not yield a list." },
   E_UNREACHABLE: { exit: 1, unreachable: true, meaning: 'A host cannot be reached over SSH (connection refused or timed out, authentication failed).' },

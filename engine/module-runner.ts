@@ -6,6 +6,7 @@ import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import { commandLine } from './apply-plan.js'
 import { appliedOutcome, applyPlan, controllerSteps, nothingRan, parseFact } from './apply-outcome.js'
 import { EffectStore } from './effects.js'
+import { READ_ONLY_MODULES, UnknownFact } from './unknown.js'
 import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
@@ -22,6 +23,10 @@ export interface ModuleOutcome {
   changes: { summary: string; diff?: FileDiff }[]
   /** return values (what `register` stores, besides changed/failed/msg) */
   data: Record<string, unknown>
+  /** check mode, status changed: the plan met an unknown (engine/unknown.ts) and may change or not ("may change") */
+  mayChange?: boolean
+  /** check mode: the result is unknown until this task has run (register stores an UnknownValue) */
+  unknown?: string
 }
 
 export interface ModuleEnv {
@@ -40,6 +45,8 @@ export interface ModuleEnv {
   where?: { file?: string; line?: number; col?: number; task?: string }
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
   readAhead?: ReadAheadView
+  /** check mode: the task's `when` needs a value unknown until this task has run (it "may run") */
+  mayRun?: string
   /** the task keyword `timeout`: every command of the task must be done this long after it starts */
   timeoutMs?: number
 }
@@ -50,8 +57,20 @@ function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions 
   return { become: env.become, timeoutMs: Math.max(1, deadline - Date.now()), limitS: env.timeoutMs / 1000 }
 }
 
-export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined): ModuleContext {
+/** An unknown a plan ran into (check mode): the task it waits for and what it asked about. */
+interface Met {
+  after: string
+  key: string
+}
+
+/** `met`: collects the unknowns the plan ran into (check mode). */
+export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined, met: Met[] = []): ModuleContext {
   const effects = env.effects ?? new EffectStore()
+  const unknown = (fact: string, key: string) => {
+    const after = env.check ? effects.unknown(fact, key) : undefined
+    if (after !== undefined) met.push({ after, key })
+    return after
+  }
   const exec = (script: string) => env.conn.exec(script, execOptions(env, deadline))
   return {
     host: env.conn.host,
@@ -61,6 +80,8 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     run: (cmd) => exec(`${commandLine(cmd)}\n`),
     async fact(fact, ...args) {
       const key = factKey(fact, args)
+      const after = unknown(fact.name, key)
+      if (after !== undefined) throw new UnknownFact(fact.name, key, after)
       if (env.check && effects.has(fact.name, key)) return effects.get(fact.name, key) as never
       const ahead = env.readAhead?.take?.(fact.name, key, env.become?.user)
       if (ahead) return ahead.value as never
@@ -70,6 +91,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
       )
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
+    unknown,
     ssh: env.conn.sshTarget,
     become: env.become?.user,
     findFile: env.findFile ?? ((p) => p),
@@ -125,26 +147,72 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   }
 
   const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
+  const met: Met[] = []
   let plan: Plan
   try {
-    plan = await mod.plan(params as never, moduleContext(env, deadline))
+    plan = await mod.plan(params as never, moduleContext(env, deadline, met))
   } catch (e) {
+    if (env.check && (e instanceof UnknownFact || met.length > 0 || env.mayRun !== undefined))
+      return metUnknown(mod, [...met, ...(env.mayRun ? [{ after: env.mayRun, key: 'its when' }] : [])], e)
     return failure(e, mod)
   }
+  if (env.check && met.length > 0 && plan.waitsFor === undefined) return metUnknown(mod, met, plan, env)
   if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
 
   const changes = summarize(plan.changes, env.diff)
+  const quiet = plan.changes.every((c) => c.unchanged)
   if (env.check) {
-    if (mod.checkMode === 'skip') return { status: 'skipped', reason: 'skipped in check mode (the command would run)', changes: [], data: {} }
-    env.effects?.record(plan.changes.flatMap((c) => c.effects ?? []))
-    return { status: 'changed', changes, data: plan.data ?? {} }
+    const task = env.where?.task ?? mod.name
+    const effects = plan.changes.flatMap((c) => c.effects ?? [])
+    const unknowns = plan.changes.flatMap((c) => c.unknowns ?? [])
+    // a task that may not run (its when is unknown) makes what it would change unknown instead
+    if (env.mayRun !== undefined) env.effects?.record([], [...effects.map((e) => ({ fact: e.fact, key: e.key })), ...unknowns], task)
+    else env.effects?.record(effects, unknowns, task)
+    if (quiet) return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: plan.data ?? {} }
+    if (mod.checkMode === 'skip') {
+      // a command that would run: Ansible counts it changed when it runs; what it prints is unknown until then
+      const reason = 'the command would run (check mode does not run it): changed when it runs; its result is unknown until then'
+      return { status: 'changed', reason, changes, data: {}, unknown: task }
+    }
+    const reason = plan.waitsFor !== undefined ? `changed (predicted): waits for task '${plan.waitsFor}'` : undefined
+    return { status: 'changed', reason, changes, data: plan.data ?? {} }
   }
   env.readAhead?.changing()
   // a plan of controller steps only (fetch, synchronize) sends nothing to the host
   const onHost = plan.changes.some((c) => c.commands.length > 0 || c.upload)
   const out = onHost ? await applyPlan(env.conn, plan.changes, execOptions(env, deadline)) : nothingRan()
   const result = appliedOutcome(mod, params, out, changes, plan.data)
-  return result.status === 'failed' ? result : controllerSteps(mod, plan.changes, result)
+  if (result.status === 'failed') return result
+  if (quiet && result.status === 'changed') return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data }
+  return controllerSteps(mod, plan.changes, result)
+}
+
+/**
+ * Check mode, a plan that met what an earlier planned change makes unknown: it never fails for what
+ * that change may provide. A module that only reads is ok with an unknown result; any other "may
+ * change", and what it would have made true becomes unknown for the tasks after it.
+ */
+function metUnknown(mod: ModuleSpec, met: readonly Met[], got: unknown, env?: ModuleEnv): ModuleOutcome {
+  const after = met[0]?.after ?? (got instanceof UnknownFact ? got.after : 'an earlier task')
+  if (READ_ONLY_MODULES.has(mod.name))
+    return { status: 'ok', reason: `its result is unknown until task '${after}' has run`, changes: [], data: {}, unknown: after }
+  const why =
+    got instanceof UnknownFact
+      ? got.message
+      : got instanceof Error
+        ? `it would fail now (${got instanceof AcplayError ? got.describe() : got.message}), but task '${after}' runs first and may provide what it needs`
+        : `it depends on ${met[0]?.key ?? 'a state'}, unknown until task '${after}' has run`
+  const plan = got as Plan | undefined
+  if (plan?.kind === 'change') {
+    const task = env?.where?.task ?? mod.name
+    env?.effects?.record(
+      [],
+      [...plan.changes.flatMap((c) => (c.effects ?? []).map((e) => ({ fact: e.fact, key: e.key }))), ...plan.changes.flatMap((c) => c.unknowns ?? [])],
+      task,
+    )
+  }
+  const changes = plan?.kind === 'change' ? summarize(plan.changes, false) : []
+  return { status: 'changed', mayChange: true, reason: `may change: ${why}`, changes, data: {}, unknown: after }
 }
 
 function failure(e: unknown, mod: ModuleSpec): ModuleOutcome {

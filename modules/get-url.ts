@@ -291,6 +291,8 @@ function download(a: PlanArgs, target: string, current: PathStat, probe?: Downlo
     commands: [downloadCommand({ ...a.args, mode: 'apply', fileMode: mode })],
     diff: a.ctx.diff ? { path: target, before: '', after: '', attrs: exists ? { content: ['old', 'new'] } : { state: ['absent', 'file'] } } : undefined,
     effects: [{ fact: 'path.stat', key: target, value: after }],
+    // what is downloaded is known once it is there: its content (and what unpacks it) waits for this task
+    unknowns: [{ fact: 'path.content', key: target }],
   }
   return { kind: 'change', changes: [change], data: { dest: target, url: a.p.url } }
 }

@@ -12,7 +12,7 @@ import { ModuleFailure } from '../engine/errors.js'
 import { quote } from '../engine/connection/quote.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
 import { gitState, type GitQuery, type GitState } from './facts/git.js'
-import { defineModule, factKey, shScript, type Change, type Command, type Outcome, type Plan } from './types.js'
+import { defineModule, factKey, shScript, type Change, type Command, type Outcome, type Plan, type Unknowable } from './types.js'
 
 type Kind = 'head' | 'branch' | 'tag' | 'sha'
 
@@ -196,6 +196,8 @@ export const git = defineModule({
       { fact: 'git.state', key: factKey(gitState, [q]), value: checkout },
       { fact: 'path.stat', key: dest, value: { exists: true, type: 'directory' } },
     ]
+    // check mode: the files of the checkout are unknown until it is made (engine/unknown.ts)
+    const unknowns: Unknowable[] = [{ under: dest }]
     // forced: the change is certain whatever the commit turns out to be (local changes, URL, submodules)
     const apply = (mode: 'clone' | 'update', o: { seturl?: boolean; reset?: boolean; forced?: boolean } = {}): Command =>
       shScript(
@@ -234,7 +236,13 @@ export const git = defineModule({
       return {
         kind: 'change',
         changes: [
-          { summary: `clone ${repo} into ${dest} at ${p.version} (${after.slice(0, 12)})`, commands: [apply('clone')], diff: diff(undefined), effects },
+          {
+            summary: `clone ${repo} into ${dest} at ${p.version} (${after.slice(0, 12)})`,
+            commands: [apply('clone')],
+            diff: diff(undefined),
+            effects,
+            unknowns,
+          },
         ],
         data: { before: null, after },
       }
@@ -260,6 +268,7 @@ export const git = defineModule({
           commands: [apply('update', { seturl: urlChanged, reset: st.localMods, forced: st.localMods || urlChanged || (p.recursive && st.submodulesBehind) })],
           diff: diff(before ?? undefined),
           effects,
+          unknowns,
         },
       ],
       data: { before, after, remote_url_changed: urlChanged, ...(st.localMods ? { msg: `Local modifications exist in the destination: ${dest}` } : {}) },

@@ -9,7 +9,8 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { npmList, npmOutdated, type NpmDep, type NpmList } from './facts/npm.js'
-import { defineModule, shScript, type Change, type Command, type Plan } from './types.js'
+import type { ParamValues } from './schema.js'
+import { defineModule, shScript, type Change, type Command, type ModuleContext, type Plan, type Unknowable } from './types.js'
 
 // in the directory, made first when missing (as Ansible's makedirs); the rest is the npm command
 const IN_DIR = 'if [ -n "$1" ]; then mkdir -p -- "$1" && cd -- "$1" || exit 1; fi; shift; exec "$@"'
@@ -52,6 +53,16 @@ export const npm = defineModule({
 - community.general.npm: { name: left-pad, version: 1.3.0, path: /srv/app, registry: "http://npm.internal/" }
 `,
   async plan(p, ctx): Promise<Plan> {
+    const plan = await planNpm(p, ctx)
+    if (plan.kind === 'ok') return plan
+    // check mode: what npm writes is unknown until it has run (engine/unknown.ts)
+    const unknowns: Unknowable[] = p.global ? [{ under: '/usr/local/lib/node_modules' }, { under: '/usr/local/bin' }] : [{ under: p.path!.replace(/\/+$/, '') }]
+    return { ...plan, changes: plan.changes.map((c) => ({ ...c, unknowns })) }
+  },
+})
+
+async function planNpm(p: ParamValues<typeof npm.params>, ctx: ModuleContext): Promise<Plan> {
+  {
     if (p.name !== undefined && (/^-/.test(p.name) || /[\s\0]/.test(p.name)))
       throw new ModuleFailure(`argument 'name' is not a package name: ${JSON.stringify(p.name)}`)
     const exe = p.executable ? p.executable.split(' ') : ['npm']
@@ -154,5 +165,5 @@ export const npm = defineModule({
           ? `${p.name}${v ? `@${v}` : ''} is installed${p.state === 'latest' ? ' and up to date' : ''} in ${where}`
           : `every dependency is installed in ${where}`,
     }
-  },
-})
+  }
+}

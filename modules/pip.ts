@@ -17,7 +17,7 @@ import { parseRequirement, requirementText, type Requirement } from './pip/requi
 import { checkAbsent, checkPresent, pinnedVersion, type Verdict } from './pip/satisfied.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
 import { notYet } from './schema.js'
-import { defineModule, type Change, type Command, type ModuleContext, type Plan } from './types.js'
+import { defineModule, type Change, type Command, type ModuleContext, type Plan, type Unknowable } from './types.js'
 
 type Dists = Record<string, InstalledDist>
 
@@ -123,7 +123,9 @@ export const pip = defineModule({
       changes.push(createVenvChange({ path: venvPath, command, systemSitePackages: p.virtualenv_site_packages }))
       simulated = true
     }
-    const finish = (plan: Plan): Plan => withUmask({ ...plan, data: { ...data, ...plan.data } }, p.umask)
+    // check mode: what pip writes (console scripts, modules) is unknown until it has run
+    const unknowns: Unknowable[] = venvPath ? [{ under: venvPath }] : [{ under: '/usr/local' }]
+    const finish = (plan: Plan): Plan => withUmask(withUnknowns({ ...plan, data: { ...data, ...plan.data } }, unknowns), p.umask)
 
     if (p.requirements !== undefined) {
       const r = ['-r', p.requirements]
@@ -154,6 +156,15 @@ export const pip = defineModule({
     return finish(await planNames(p.state, reqs, { dists, env, simulated, key, changes, pipArgv, pipCmd, index, extra, chdir: p.chdir }, ctx))
   },
 })
+
+/** The unknowns of a plan's changes that run pip (not the venv's creation: its effects say what it makes). */
+function withUnknowns(plan: Plan, unknowns: Unknowable[]): Plan {
+  if (plan.kind === 'ok') return plan
+  return {
+    ...plan,
+    changes: plan.changes.map((c) => (c.effects?.some((e) => e.fact === 'venv.info') ? c : { ...c, unknowns: [...(c.unknowns ?? []), ...unknowns] })),
+  }
+}
 
 /** Ansible sets the process umask before pip (and the venv creation) run. */
 function withUmask(plan: Plan, umask: string | undefined): Plan {

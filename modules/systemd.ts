@@ -128,7 +128,8 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
     // only daemon-reexec/daemon-reload (the rules make state, enabled and masked need a name)
     const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
     if (commands.length === 0) return { kind: 'ok', reason: 'no unit named and no daemon-reload or daemon-reexec asked for', data: { name: null, status: {} } }
-    return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands }] }
+    // Ansible runs them without calling it a change (its `changed` stays false): the task is ok
+    return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands, unchanged: true }] }
   }
   if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
     throw new ModuleFailure(`masked: true conflicts with state: ${p.state} (a masked unit cannot start)`)
@@ -158,7 +159,13 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   const changes: Change[] = []
   const after: UnitState = { ...u, needDaemonReload: false }
   const pre: Command[] = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(reload ? [ctl('daemon-reload')] : [])]
-  if (reload) changes.push({ summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`, commands: [] })
+  // a daemon-reload alone is not a change, as in Ansible (ok, changed false)
+  if (reload)
+    changes.push({
+      summary: `daemon-reload (${u.needDaemonReload ? `unit files of ${unit} changed on disk` : 'unit files changed'})`,
+      commands: [],
+      unchanged: true,
+    })
   if (p.masked === false && isMasked(u)) {
     changes.push({ summary: `unmask ${unit}`, commands: [ctl('unmask', '--', unit)] })
     Object.assign(after, { loadState: 'loaded', unitFileState: 'disabled' })

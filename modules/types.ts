@@ -53,6 +53,15 @@ export interface FactEffect {
 }
 
 /**
+ * What a change makes unknowable in advance (check mode; engine/unknown.ts holds the rule): a read
+ * of such a fact in a later task answers "unknown until this task has run" instead of the host's
+ * present state. `under`: every path strictly below it (and the path itself with `self`), except
+ * the `except` subtrees; `fact`: that fact for one `key`, or for keys `like` a name (see
+ * relatedName), or for every key.
+ */
+export type Unknowable = { under: string; self?: boolean; except?: string[] } | { fact: string; key?: string; like?: string }
+
+/**
  * A control-side file sent as a stream: never held in memory, checksummed while it is read (a
  * `sha256` known from planning must match what was sent, or the upload is not renamed into place).
  */
@@ -90,6 +99,10 @@ export interface Change {
   upload?: Upload
   diff?: FileDiff
   effects?: FactEffect[]
+  /** what this change makes unknowable until it has run (pip/apt installs, programs run): see Unknowable */
+  unknowns?: Unknowable[]
+  /** runs, but is not a change as Ansible counts it (systemd's daemon-reload): the task reports ok */
+  unchanged?: boolean
   /**
    * A step on the controller instead of the host (fetch writes the fetched file there, synchronize
    * runs rsync from there). The engine runs the controller steps after the plan's host script (none
@@ -99,7 +112,19 @@ export interface Change {
   controller?: () => Promise<Record<string, unknown> | undefined>
 }
 
-export type Plan = { kind: 'ok'; reason: string; data?: Record<string, unknown> } | { kind: 'change'; changes: Change[]; data?: Record<string, unknown> }
+export type Plan =
+  | { kind: 'ok'; reason: string; data?: Record<string, unknown>; waitsFor?: string }
+  | {
+      kind: 'change'
+      changes: Change[]
+      data?: Record<string, unknown>
+      /**
+       * Check mode: the plan met an unknown (ctx.unknown) and still knows its outcome (on an ok
+       * plan too); names the task it waits for. Without it, a plan that met an unknown is reported
+       * as "may change".
+       */
+      waitsFor?: string
+    }
 
 export interface ModuleContext {
   host: string
@@ -113,6 +138,12 @@ export interface ModuleContext {
   fact<T, A extends unknown[]>(fact: Fact<T, A>, ...args: A): Promise<T>
   /** An effect recorded earlier in this (check) run, if any. */
   effect(fact: string, key: string): unknown
+  /**
+   * Check mode: the task an earlier planned change waits on for this fact, when that change makes
+   * it unknowable (engine/unknown.ts); undefined when the fact can be read. ctx.fact throws
+   * UnknownFact for such a read; a plan that asks first can still plan exactly (Plan.waitsFor).
+   */
+  unknown?(fact: string, key: string): string | undefined
   /** How the controller reaches this host over ssh (synchronize's rsync); undefined for a local connection. */
   ssh?: SshTarget
   /** The user the task becomes on the host, if it becomes one. */

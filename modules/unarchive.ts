@@ -8,6 +8,7 @@
  *
  * Effects: path.stat of every member (a file or a directory), so later tasks in check mode see them.
  */
+import { UnknownFact } from '../engine/unknown.js'
 import { readFileSync, statSync } from 'node:fs'
 import { ModuleFailure } from '../engine/errors.js'
 import { archiveCommand, parseArchive, type ArchiveQuery } from './facts/archive.js'
@@ -17,7 +18,7 @@ import { fmtMode } from './files/mode.js'
 import { pathResult } from './files/path-result.js'
 import { statPaths } from './files/stat.js'
 import { curlRequest, URL_PARAMS } from './http/curl.js'
-import { defineModule, type FactEffect, type Outcome, type Plan } from './types.js'
+import { defineModule, type FactEffect, type Outcome, type Plan, shScript } from './types.js'
 
 export const unarchive = defineModule({
   name: 'unarchive',
@@ -101,6 +102,25 @@ export const unarchive = defineModule({
       curlArgs: http.argv,
       curlConfig: http.config,
     }
+    if (remote && !url && ctx.check) {
+      // the archive on the host is one an earlier planned task puts there (get_url): it cannot be read yet
+      const after =
+        ctx.unknown?.('path.content', p.src) ??
+        ctx.unknown?.('path.stat', p.src) ??
+        (ctx.effect('path.stat', p.src) !== undefined ? 'an earlier task' : undefined)
+      if (after !== undefined) {
+        // into a dest that is empty or not there yet, every member is new: the unpack surely changes
+        const empty = await ctx.run(shScript('[ -z "$(ls -A -- "$1" 2>/dev/null)" ] && echo empty || echo full', dest))
+        if (empty.stdout.trim() !== 'empty') throw new UnknownFact('path.stat', p.src, after)
+        const apply = archiveCommand({ ...q, op: 'apply' }, content)
+        return {
+          kind: 'change',
+          waitsFor: after,
+          changes: [{ summary: `unpack ${p.src} into ${dest} (empty now)`, commands: [apply], unknowns: [{ under: dest }] }],
+          data: { dest, src: p.src },
+        }
+      }
+    }
     const earlier = ctx.effect('path.stat', dest) as { exists: boolean; type?: string } | undefined
     if (earlier && !(earlier.exists && earlier.type === 'directory')) throw new ModuleFailure(`dest '${dest}' must be an existing dir`)
     const read = parseArchive((await ctx.run(archiveCommand({ ...q, op: 'check' }, content))).stdout)
@@ -130,7 +150,7 @@ export const unarchive = defineModule({
     const apply = archiveCommand({ ...q, op: 'apply', handler: read.handler, flag: read.flag }, content)
     return {
       kind: 'change',
-      changes: [{ summary: `unpack ${p.src} into ${dest} (${why})`, commands: [apply], effects }],
+      changes: [{ summary: `unpack ${p.src} into ${dest} (${why})`, commands: [apply], effects, unknowns: [{ under: dest }] }],
       data,
     }
   },

@@ -40,6 +40,8 @@ export interface AuditTask {
   status: HostResult['status']
   /** changed in check mode: the host differs from what the playbook says */
   drift: boolean
+  /** check mode: drift that may or may not happen (it waits for an earlier planned change) */
+  mayChange?: boolean
   reason?: string
   msg?: string
   /** a failed task's result (Ansible's keys: cmd, rc, stdout, stderr, ...); absent under no_log */
@@ -55,6 +57,8 @@ export interface AuditTask {
 export interface AuditHost {
   host: string
   drift: number
+  /** of those, how many may change (check mode) */
+  mayChange?: number
   failed: number
   unreachable: boolean
   tasks: AuditTask[]
@@ -78,7 +82,7 @@ export interface AuditReport {
   /** `acplay report merge`: how many reports were joined into this one */
   parts?: number
   plays: { name: string; hosts: string[] }[]
-  drift: { hosts: number; tasks: number }
+  drift: { hosts: number; tasks: number; mayChange?: number }
   hosts: AuditHost[]
   recap: HostRecap[]
   warnings: string[]
@@ -110,6 +114,7 @@ export function auditTask(play: string, r: HostResult, check: boolean, items: re
     line: r.task.pos?.line,
     status: r.status,
     drift: check && r.status === 'changed',
+    mayChange: (check && r.status === 'changed' && r.mayChange) || undefined,
     reason: r.hidden ? undefined : r.reason,
     msg: r.hidden && r.msg !== undefined ? HIDDEN_MSG : r.msg,
     result: r.hidden || !r.result ? undefined : withStreamLines(r.result),
@@ -133,6 +138,9 @@ export function auditTask(play: string, r: HostResult, check: boolean, items: re
   })
 }
 
+/** `mayChange: N` only where there is some: a report without unknowns keeps its shape */
+const mayCount = (n: number) => (n > 0 ? { mayChange: n } : {})
+
 export function auditJsonReporter(file: string): Reporter {
   const run = collectRun()
   return {
@@ -153,10 +161,23 @@ export function auditJsonReporter(file: string): Reporter {
         detailedExitCode: detailedExitCode(s),
         ...(run.info.slice ? { slice: { index: run.info.slice.index, count: run.info.slice.count } } : {}),
         plays: run.plays,
-        drift: check ? { hosts: drift.filter((d) => d.tasks.length > 0).length, tasks: drift.reduce((n, d) => n + d.tasks.length, 0) } : { hosts: 0, tasks: 0 },
+        drift: check
+          ? {
+              hosts: drift.filter((d) => d.tasks.length > 0).length,
+              tasks: drift.reduce((n, d) => n + d.tasks.length, 0),
+              ...mayCount(drift.reduce((n, d) => n + (d.mayChange?.length ?? 0), 0)),
+            }
+          : { hosts: 0, tasks: 0 },
         hosts: drift.map((d) => {
           const tasks = run.results.filter((x) => x.result.host === d.host).map((x) => auditTask(x.play, x.result, check, x.items))
-          return { host: d.host, drift: check ? d.tasks.length : 0, failed: d.failed, unreachable: d.unreachable, tasks }
+          return {
+            host: d.host,
+            drift: check ? d.tasks.length : 0,
+            ...mayCount(check ? (d.mayChange?.length ?? 0) : 0),
+            failed: d.failed,
+            unreachable: d.unreachable,
+            tasks,
+          }
         }),
         recap: s.recap,
         warnings: run.warnings,

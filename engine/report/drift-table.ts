@@ -12,17 +12,22 @@ export interface HostDrift {
   host: string
   /** tasks that would change, in run order (a task that changes on several items counts once) */
   tasks: string[]
+  /** of those, the ones that may change (not an exact prediction: engine/unknown.ts) */
+  mayChange?: string[]
   failed: number
   unreachable: boolean
 }
 
 /** Per host of the recap: the (host, task) pairs reported changed, and whether the host could be audited. */
 export function driftByHost(summary: Pick<RunSummary, 'recap' | 'results'>): HostDrift[] {
-  const by = new Map(summary.recap.map((r) => [r.host, { host: r.host, tasks: [] as string[], failed: r.failed, unreachable: r.unreachable > 0 }]))
+  const by = new Map(
+    summary.recap.map((r) => [r.host, { host: r.host, tasks: [] as string[], mayChange: [] as string[], failed: r.failed, unreachable: r.unreachable > 0 }]),
+  )
   for (const r of summary.results) {
     if (r.status !== 'changed') continue
     const d = by.get(r.host)
     if (d) d.tasks.push(taskLabel(r.task))
+    if (d && r.mayChange) d.mayChange?.push(taskLabel(r.task))
   }
   return [...by.values()]
 }
@@ -33,9 +38,12 @@ const COLOR = { drift: '\x1b[33m', clean: '\x1b[32m', bad: '\x1b[31m', reset: '\
 export function driftTableLines(drift: readonly HostDrift[], opts: { shown?: number; color?: boolean } = {}): string[] {
   const shown = opts.shown ?? 3
   const rows = drift.map((d) => {
-    const names = d.tasks.slice(0, shown).join(', ') + (d.tasks.length > shown ? `, +${d.tasks.length - shown} more` : '')
+    const may = new Set(d.mayChange ?? [])
+    const label = (t: string) => (may.has(t) ? `${t} (may change)` : t)
+    const names = d.tasks.slice(0, shown).map(label).join(', ') + (d.tasks.length > shown ? `, +${d.tasks.length - shown} more` : '')
     const state = d.unreachable ? 'UNREACHABLE' : d.failed ? `${d.failed} failed` : d.tasks.length ? 'drift' : 'in sync'
-    return { host: d.host, count: String(d.tasks.length), state, names, kind: d.unreachable || d.failed ? 'bad' : d.tasks.length ? 'drift' : 'clean' } as const
+    const count = d.mayChange?.length ? `${d.tasks.length} (${d.mayChange.length} may)` : String(d.tasks.length)
+    return { host: d.host, count, state, names, kind: d.unreachable || d.failed ? 'bad' : d.tasks.length ? 'drift' : 'clean' } as const
   })
   const w = {
     host: Math.max(4, ...rows.map((r) => r.host.length)),
@@ -56,7 +64,9 @@ export function driftTableLines(drift: readonly HostDrift[], opts: { shown?: num
   const down = drift.length - audited
   const failed = drift.filter((d) => d.failed > 0 && !d.unreachable).length
   const notes = [down ? `${down} unreachable (not audited)` : '', failed ? `${failed} with failed tasks` : ''].filter(Boolean).join(', ')
-  const summary = total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)` : `no drift on ${audited} audited host(s)`
+  const may = drift.reduce((n, d) => n + (d.mayChange?.length ?? 0), 0)
+  const exactly = may ? ` (${total - may} predicted exactly, ${may} may change: they wait for an earlier planned change)` : ''
+  const summary = total ? `drift: ${total} task(s) would change on ${hosts} of ${audited} audited host(s)${exactly}` : `no drift on ${audited} audited host(s)`
   out.push('', `${summary}${notes ? `; ${notes}` : ''}`)
   return out
 }

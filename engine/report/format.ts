@@ -29,8 +29,10 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     // debug: Ansible's `ok: [host] => {"msg": ...}` shape
     const shown = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output) ? r.output : { msg: r.output }
     lines.push(`${LABEL[r.status]}: [${r.host}]${item} => ${JSON.stringify(shown, null, 4)}`)
-  } else lines.push(`${LABEL[r.status]}: [${r.host}]${item}`)
+  } else lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${r.host}]${item}`)
   if (r.hidden) return lines
+  // check mode: why the prediction is not exact (or what an exact one waits for) is always shown
+  if (r.status === 'changed' && r.reason && (r.mayChange || verbosity > 0)) lines.push(`  ${r.reason}`)
   if (r.status === 'ok' && r.reason && verbosity > 0) lines.push(`  ok: ${r.reason}`)
   if (r.status === 'skipped' && r.reason && verbosity > 0) lines.push(`  ${r.reason}`)
   for (const c of r.changes) {

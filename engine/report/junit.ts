@@ -63,7 +63,8 @@ function testcase(x: CollectedResult, check: boolean): string {
     body = `      <skipped${attrs({ message: r.reason })}/>\n`
   } else if (r.status === 'changed' && check) {
     const summaries = r.hidden ? HIDDEN : r.changes.map((c) => c.summary).join('; ')
-    body = `      <failure${attrs({ message: `would change: ${summaries}`, type: 'drift' })}>${xmlEscape(changeText(r, x.items))}</failure>\n`
+    const text = r.mayChange ? `${r.reason ?? 'may change'}\n${changeText(r, x.items)}` : changeText(r, x.items)
+    body = `      <failure${attrs({ message: `${r.mayChange ? 'may change' : 'would change'}: ${summaries}`, type: r.mayChange ? 'may-change' : 'drift' })}>${xmlEscape(text)}</failure>\n`
   } else {
     // passes: ok with its reason, a change made by a real run, an ignored or rescued failure
     const out =

@@ -117,6 +117,9 @@ export function driftOfReport(r: AuditReport): HostDrift[] {
   return r.recap.map((rc) => ({
     host: rc.host,
     tasks: (byHost.get(rc.host)?.tasks ?? []).filter((t) => t.status === 'changed').map((t) => taskLabel({ name: t.task, role: t.role, handler: t.handler })),
+    mayChange: (byHost.get(rc.host)?.tasks ?? [])
+      .filter((t) => t.status === 'changed' && t.mayChange)
+      .map((t) => taskLabel({ name: t.task, role: t.role, handler: t.handler })),
     failed: rc.failed,
     unreachable: rc.unreachable > 0,
   }))

@@ -6,6 +6,8 @@ import type { HostResult, Reporter } from './types.js'
 
 const COLOR: Record<HostResult['status'], string> = { ok: '\x1b[32m', changed: '\x1b[33m', failed: '\x1b[31m', unreachable: '\x1b[31m', skipped: '\x1b[36m' }
 const RESET = '\x1b[0m'
+/** check mode's "may change" (engine/unknown.ts): magenta, apart from the exact yellow */
+const MAY_CHANGE = '\x1b[35m'
 
 export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): Reporter {
   // a fast host's result can arrive before listr2 has started that host's row: keep it until then
@@ -19,7 +21,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
     async (_ctx, task) => {
       const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => waiting.set(host, resolve)))
       const [first, ...rest] = resultLines(r, v, !!opts.diff)
-      task.title = `${COLOR[r.status]}${first}${RESET}`
+      task.title = `${r.mayChange ? MAY_CHANGE : COLOR[r.status]}${first}${RESET}`
       if (rest.length) task.output = rest.join('\n')
       if (r.status === 'skipped') task.skip(task.title)
     }

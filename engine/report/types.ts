@@ -23,6 +23,11 @@ export interface HostResult {
   items?: number
   /** include_tasks / include_role: the files (or roles) this host included */
   included?: string[]
+  /**
+   * check mode, status changed: the prediction is not exact, the task "may change" (it meets what an
+   * earlier planned change makes unknown: engine/unknown.ts). Counted as changed (drift) everywhere.
+   */
+  mayChange?: boolean
   /** ignore_errors turned a failure into "ignored" */
   ignored?: boolean
   /** rescued by a block's rescue */

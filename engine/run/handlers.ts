@@ -15,6 +15,15 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
   const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
   const pending = new Map(hosts.map((h) => [h, new Set([...h.notified].filter((n) => known.has(n)))]))
   for (const [h, names] of pending) for (const n of names) h.notified.delete(n)
+  const only = new Map(hosts.map((h) => [h, new Set([...h.mayNotified].filter((n) => pending.get(h)!.has(n)))]))
+  for (const h of hosts) h.mayNotified.clear()
+  /** check mode: a handler only tasks that "may change" notified on this host may run: its change too (engine/unknown.ts) */
+  const maybe = (h: HostState, names: string[], r: { status: string; reason?: string }) => {
+    const sure = names.some((n) => pending.get(h)!.has(n) && !only.get(h)!.has(n))
+    return r.status === 'changed' && !sure
+      ? { mayChange: true, reason: `may run (notified only by tasks that may change)${r.reason ? `: ${r.reason}` : ''}` }
+      : {}
+  }
   for (const handler of pc.handlers) {
     const names = [handler.name ?? '', ...handler.listen]
     const targets = handlerHosts(hosts, (h) => names.some((n) => pending.get(h)!.has(n)))
@@ -33,7 +42,7 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     )
     const scope = rootScope()
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
-    for (const r of results) record(pc, { ...r, task: { ...r.task, handler: true } })
+    for (const [i, r] of results.entries()) record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
 }

@@ -17,6 +17,8 @@ export class HostState {
   effects = new EffectStore()
   /** handler names notified on this host, in notification order */
   notified = new Set<string>()
+  /** check mode: of those, the ones only tasks that "may change" notified (engine/unknown.ts): the handler may run */
+  mayNotified = new Set<string>()
   /** dropped out of the play */
   failed = false
   unreachable = false

@@ -22,6 +22,8 @@ import { runEngineAction } from './engine-action.js'
 import { falseCondition, ignoresErrors, noLog as noLogOn, runModes } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { environmentOf, keywordValue } from './keyword-value.js'
+import { unknownAfter } from '../unknown.js'
+import { UnknownValue } from '../vars/undefined.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
 
@@ -40,7 +42,15 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const run = taskRun(pc, task, host, scope)
     const { where } = run
     maskSecretVars(run)
-    const items = loopItems(task, task.module, run.vars, where)
+    let items: unknown[] | undefined
+    try {
+      items = loopItems(task, task.module, run.vars, where)
+    } catch (e) {
+      // check mode: a loop over a result unknown until an earlier task runs
+      const after = unknownAfter(e)
+      if (after === undefined) throw e
+      return finish(run, unknownArgs(run, ref, after), Date.now() - started)
+    }
     if (items === undefined) return finish(run, await runOnce(run), Date.now() - started)
     const loop = loopSettings(task, run.vars, where)
     const results: ItemResult[] = []
@@ -48,7 +58,8 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       if (i > 0) await pause(loop.pauseMs)
       const item = loopItem(loop, items, i, run.vars)
       const once = await runOnce({ ...run, vars: item.vars })
-      const r = { ...once, item: itemLabel(loop, item, where), registered: { ...once.registered, ...item.registered } }
+      const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, ...item.registered }
+      const r = { ...once, item: itemLabel(loop, item, where), registered }
       results.push(r)
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
@@ -99,9 +110,12 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
     msg: any('failed') ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
     results: results.map((r) => r.registered),
   }
+  // check mode: "may change" when no item surely changes and one may
+  const may = status === 'changed' && !results.some((r) => r.status === 'changed' && !r.mayChange)
   return {
     ...base,
     status,
+    mayChange: may || undefined,
     msg: results.find((r) => r.status === 'failed' || r.status === 'unreachable')?.msg,
     changes: results.flatMap((r) => r.changes),
     items: results.length,
@@ -118,6 +132,8 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
   const delay = Number(templateValue(task.delay ?? 5, vars, where))
   for (let i = 1; ; i++) {
     const r = await attempt(run)
+    // check mode: a result unknown until an earlier task runs cannot be waited on
+    if (r.registered instanceof UnknownValue) return r
     const withResult = task.register ? { ...vars, [task.register]: r.registered } : vars
     const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
     if (done) return { ...r, registered: { ...r.registered, attempts: i } }
@@ -144,23 +160,47 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     durationMs: 0,
     registered: { changed: false, skipped: true, skip_reason: reason },
   })
-  const falseCond = falseCondition(scope, task, vars, where)
+  // check mode: a `when` on a value unknown until an earlier task runs: the task "may run"
+  let mayRun: string | undefined
+  let falseCond: string | undefined
+  try {
+    falseCond = falseCondition(scope, task, vars, where)
+  } catch (e) {
+    mayRun = unknownAfter(e)
+    if (mayRun === undefined) throw e
+  }
   if (falseCond !== undefined) return skipped(`Conditional result was False: ${falseCond}`)
-  const args = templateValue(task.args, vars, where) as Record<string, unknown>
+  let args: Record<string, unknown>
+  try {
+    args = templateValue(task.args, vars, where) as Record<string, unknown>
+  } catch (e) {
+    const after = unknownAfter(e)
+    if (after === undefined) throw e
+    return unknownArgs(run, ref, after)
+  }
   const noLog = noLogOn(run)
   const action = isEngineAction(task.module)
   let outcome: ModuleOutcome & { output?: unknown }
   if (action) {
     outcome = await runEngineAction(run, action, args)
   } else {
-    outcome = await runHostModule(run, args)
+    outcome = await runHostModule(run, args, mayRun)
     storeResultFacts(pc.run, host, outcome.data)
   }
+  if (mayRun !== undefined) {
+    const then = outcome.reason ?? outcome.msg ?? outcome.changes.map((c) => c.summary).join(', ')
+    outcome = { ...outcome, unknown: outcome.unknown ?? mayRun, reason: `may run (its when needs the result of task '${mayRun}')${then ? `: ${then}` : ''}` }
+    if (outcome.status === 'changed') outcome.mayChange = true
+  }
   if (noLog) for (const v of Object.values(args)) pc.run.masker.add(typeof v === 'string' ? v : undefined)
-  let registered = registeredResult(outcome)
+  let registered = outcome.unknown !== undefined ? (new UnknownValue(outcome.unknown) as unknown as Record<string, unknown>) : registeredResult(outcome)
   let status = outcome.status
+  let mayChange = outcome.mayChange
   const withResult = task.register ? { ...vars, [task.register]: registered } : vars
-  if (status !== 'unreachable' && status !== 'skipped') {
+  if (status !== 'unreachable' && status !== 'skipped' && outcome.unknown !== undefined && (task.changed_when?.length || task.failed_when?.length)) {
+    // check mode: changed_when / failed_when on a result unknown until it runs: it may change (never "failed")
+    mayChange = status === 'changed' || undefined
+  } else if (status !== 'unreachable' && status !== 'skipped') {
     if (task.changed_when?.length) {
       const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))
       if (status !== 'failed') status = changed ? 'changed' : 'ok'
@@ -176,6 +216,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     host: host.name,
     task: ref,
     status,
+    mayChange: (status === 'changed' && mayChange) || undefined,
     msg: outcome.msg,
     reason: outcome.reason,
     changes: outcome.changes,
@@ -247,7 +288,7 @@ function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: A
   return s > 0 ? s * 1000 : undefined
 }
 
-async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promise<ModuleOutcome> {
+async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun?: string): Promise<ModuleOutcome> {
   try {
     const { mod, env } = hostModuleEnv(run)
     if (!mod) {
@@ -255,13 +296,26 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>): Promi
       return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     }
     const background = asyncOf(run)
-    return background ? await runAsync(run, mod, args, env, background) : await runModule(mod, args, env)
+    return background ? await runAsync(run, mod, args, { ...env, mayRun }, background) : await runModule(mod, args, { ...env, mayRun })
   } catch (e) {
     if (e instanceof AcplayError && e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
     if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     if (e instanceof ModuleFailure) return { status: 'failed', msg: e.message, changes: [], data: e.data }
     throw e
   }
+}
+
+/**
+ * Check mode, a task whose arguments need a value unknown until task `after` runs: a module "may
+ * change"; set_fact sets its names to unknown values; other engine actions are ok.
+ */
+function unknownArgs({ pc, task, host }: TaskRun, ref: HostResult['task'], after: string): ItemResult {
+  const action = isEngineAction(task.module)
+  const reason = `its arguments need the result of task '${after}', unknown until it has run`
+  const base = { host: host.name, task: ref, changes: [], durationMs: 0, registered: new UnknownValue(after) as unknown as Record<string, unknown> }
+  if (!action) return { ...base, status: 'changed', mayChange: true, reason: `may change: ${reason}` }
+  if (action === 'set_fact' && pc.run.opts.check) for (const k of Object.keys(task.args)) if (k !== 'cacheable') host.facts[k] = new UnknownValue(after)
+  return { ...base, status: 'ok', reason }
 }
 
 /** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
@@ -271,7 +325,14 @@ function finish(
   durationMs: number,
 ): HostResult {
   if (task.register) host.facts[task.register] = r.registered
-  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) host.notified.add(n)
+  if (r.status === 'changed')
+    for (const n of [...task.notify, ...(scope.notify ?? [])]) {
+      // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
+      const sure = host.notified.has(n) && !host.mayNotified.has(n)
+      host.notified.add(n)
+      if (r.mayChange && !sure) host.mayNotified.add(n)
+      else host.mayNotified.delete(n)
+    }
   let ignored = false
   if (r.status === 'failed') {
     try {

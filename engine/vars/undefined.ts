@@ -38,6 +38,31 @@ export class Undef {
 
 export const isUndef = (v: unknown): v is Undef => v instanceof Undef
 
+/**
+ * Check mode's unknown (engine/unknown.ts): a value that only exists once an earlier task has
+ * really run (a command's registered result). Attribute access gives the same value, like Undef;
+ * any use that needs the value (a test, a filter, a comparison, truthiness, printing) raises
+ * E_UNKNOWN, so a `when:` on it is "may run" and a task templated from it "may change".
+ */
+export class UnknownValue extends Undef {
+  constructor(
+    /** the task whose run would give the value */
+    readonly after: string,
+  ) {
+    super('a registered result')
+  }
+
+  override error(): AcplayError {
+    return new AcplayError('E_UNKNOWN', `'${this.name}' is unknown in check mode until task '${this.after}' has run`)
+  }
+}
+
+/** Raises E_UNKNOWN for an unknown value (tests and filters never look inside one: `is defined` and `default` would guess). */
+export function known<T>(v: T): T {
+  if (v instanceof UnknownValue) throw v.error()
+  return v
+}
+
 /** Returns v, or raises the undefined error it stands for. */
 export function strict<T>(v: T): T {
   if (v instanceof Undef) throw v.error()

@@ -6,6 +6,7 @@
  * the CURRENT cache; when the plan updates the cache first, the real run may install a newer candidate,
  * so the version is left unknown (a later `latest` task in check mode then says "depends on an earlier change").
  */
+import { aptUnknowns } from '../../engine/unknown.js'
 import { ModuleFailure } from '../../engine/errors.js'
 import { shellJoin } from '../../engine/connection/quote.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
@@ -154,10 +155,10 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       ...(p.default_release ? ['-t', p.default_release] : []),
     ]
     const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), ...flags, 'install', '--', ...install.map(label)] }
-    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects })
+    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(install.map((w) => w.name)) })
   } else if (remove.length) {
     const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), p.purge ? 'purge' : 'remove', '--', ...remove] }
-    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects })
+    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(remove) })
   }
   if (dependsOnEarlier) {
     changes.push({ summary: 'would change (depends on an earlier change): the version an earlier task installs is not known in check mode', commands: [] })

@@ -1,10 +1,11 @@
 /**
  * The shared planner of `command` and `shell`: creates/removes decide whether to run (through the
  * path.stat fact, so check mode sees files that earlier changes would create); otherwise the plan is
- * one change that runs the argv. Effects: none (what a command does cannot be known).
+ * one change that runs the argv. Effects: none; its creates and chdir paths become unknown (engine/unknown.ts).
  */
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
+import { programUnknowns } from '../../engine/unknown.js'
 import { streams } from '../../engine/apply-outcome.js'
 import { shellJoin } from '../../engine/connection/quote.js'
 import { pathStat } from '../facts/path.js'
@@ -79,7 +80,9 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
     if (!(await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} does not exist`, path)
   }
   const shown = typeof cmd === 'string' ? cmd : shellJoin(cmd)
-  return { kind: 'change', changes: [{ summary: `run ${shown}`, commands: [execCommand(argv, p)] }], data: { cmd } }
+  // what a program writes cannot be known: its creates path and what is below its chdir (engine/unknown.ts)
+  const unknowns = programUnknowns({ creates: p.creates !== undefined ? resolve(p.creates, p.chdir) : undefined, chdir: p.chdir })
+  return { kind: 'change', changes: [{ summary: `run ${shown}`, commands: [execCommand(argv, p)], unknowns }], data: { cmd } }
 }
 
 // Python's splitlines: a final line ending makes no empty last line

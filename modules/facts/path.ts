@@ -22,6 +22,8 @@ export interface PathStat {
   dev?: number
   /** links only (path.stats only): what the link resolves to (stat -L); { exists: false } when dangling */
   target?: PathStat
+  /** check mode: not read, unknown until this (earlier, planned) task has run; exists is then false (statPaths) */
+  unknown?: string
 }
 
 // One round trip: stat, then the checksum or link target. The path is a positional arg, never spliced.

@@ -23,7 +23,7 @@ export interface FileArgs {
 }
 
 const ok = (reason: string): Plan => ({ kind: 'ok', reason })
-const change = (c: Change): Plan => ({ kind: 'change', changes: [c] })
+const change = (c: Change, waitsFor?: string): Plan => ({ kind: 'change', changes: [c], ...(waitsFor !== undefined ? { waitsFor } : {}) })
 const ownerSpec = (w: AttrWant) => `${w.owner ?? ''}${w.group ? `:${w.group}` : ''}`
 
 /** The stat to manage: a link's target when following links. */
@@ -202,10 +202,14 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   const srcPath = src.startsWith('/') ? src : `${dirname(a.path)}/${src}`
   const srcSt = stats.get(srcPath)
   const kind = hard ? 'hard link' : 'link'
+  // check mode: an earlier planned change (pip installing a console script) may provide src; a
+  // symlink is made (or left) whatever src is, so the plan stays exact; a hard link needs src itself
+  const waitsFor = !hard && !st.unknown ? srcSt.unknown : undefined
   if (hard ? st.exists && srcSt.exists && st.inode === srcSt.inode && st.dev === srcSt.dev : st.type === 'link' && st.linkTarget === src) {
-    return attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
+    const plan = attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
+    return waitsFor !== undefined ? { ...plan, waitsFor } : plan
   }
-  if (!srcSt.exists && (hard || !a.force)) {
+  if (!srcSt.exists && !waitsFor && (hard || !a.force)) {
     throw new ModuleFailure(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`)
   }
   if (st.exists && st.type === 'directory') throw new ModuleFailure(`refusing to replace directory ${a.path} with a ${kind}`)
@@ -217,15 +221,18 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   const after: PathStat = hard
     ? { ...srcSt, owner: a.want.owner ?? srcSt.owner, group: a.want.group ?? srcSt.group }
     : { exists: true, type: 'link', linkTarget: src, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group, target: srcSt }
-  return change({
-    summary: `${st.exists ? 'replace' : 'create'} ${kind} ${a.path} -> ${src}`,
-    commands,
-    diff: {
-      path: a.path,
-      before: '',
-      after: '',
-      attrs: { state: [st.exists ? `${st.type}${st.linkTarget ? ` -> ${st.linkTarget}` : ''}` : 'absent', `${kind} -> ${src}`] },
+  return change(
+    {
+      summary: `${st.exists ? 'replace' : 'create'} ${kind} ${a.path} -> ${src}`,
+      commands,
+      diff: {
+        path: a.path,
+        before: '',
+        after: '',
+        attrs: { state: [st.exists ? `${st.type}${st.linkTarget ? ` -> ${st.linkTarget}` : ''}` : 'absent', `${kind} -> ${src}`] },
+      },
+      effects: [{ fact: 'path.stat', key: a.path, value: after }],
     },
-    effects: [{ fact: 'path.stat', key: a.path, value: after }],
-  })
+    waitsFor,
+  )
 }

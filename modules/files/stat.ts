@@ -9,11 +9,22 @@ export interface Stats {
   get(path: string): PathStat
 }
 
-/** stat of every path in ONE command; an effect recorded by an earlier (unapplied) task wins. */
+/**
+ * stat of every path in ONE command; an effect recorded by an earlier (unapplied) task wins. A path an
+ * earlier planned change makes unknown (check mode, engine/unknown.ts) is not read: `{ exists: false,
+ * unknown: TASK }`, and the plan counts as having met an unknown unless it says it waits for TASK.
+ */
 export async function statPaths(ctx: ModuleContext, paths: string[], opts: { noatime?: boolean } = {}): Promise<Stats> {
-  const uniq = [...new Set(paths)]
+  const all = [...new Set(paths)]
+  const unknown = new Map<string, string>()
+  for (const p of all) {
+    const after = ctx.unknown?.('path.stat', p)
+    if (after !== undefined) unknown.set(p, after)
+  }
+  const uniq = unknown.size ? all.filter((p) => !unknown.has(p)) : all
   const read = await ctx.fact(opts.noatime ? pathStatsNoAtime : pathStats, uniq)
   const byPath = new Map<string, PathStat>()
+  for (const [p, after] of unknown) byPath.set(p, { exists: false, unknown: after })
   for (const [i, p] of uniq.entries()) byPath.set(p, (ctx.effect('path.stat', p) as PathStat | undefined) ?? read.stats[i]!)
   return { user: read.user, group: read.group, get: (p) => byPath.get(p) ?? { exists: false } }
 }

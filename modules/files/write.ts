@@ -5,6 +5,7 @@
  * Effects recorded: path.stat(dest) = { exists, type: 'file', mode, owner, group, sha256, size }
  * and path.content(dest) (the new text) for text files.
  */
+import { programPath } from '../../engine/unknown.js'
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
@@ -127,6 +128,9 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
     diff: ctx.diff ? contentDiff(a.dest, before, a.content ?? { size }, { secret: a.secret, attrs }) : undefined,
     effects: fileEffects(a.dest, after, text),
   })
+  // check mode: validate runs a program an earlier planned change (an apt install) may provide or
+  // change; whether it passes is unknown until then, so the write "may change" (a met unknown)
+  if (validate?.[0] !== undefined) ctx.unknown?.('path.stat', programPath(validate[0]))
   return { kind: 'change', changes, data: backup ? { backup_file: backup } : undefined }
 }
 

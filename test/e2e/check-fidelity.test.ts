@@ -85,7 +85,7 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
     const missed = actual.filter((p) => !predicted.includes(p))
     const extra = predicted.filter((p) => !actual.includes(p))
     console.log(
-      `fidelity [${label}]: check predicted ${predicted.length} changed (host, task) pairs, the real run changed ${actual.length}; ` +
+      `fidelity [${label}]: check predicted ${predicted.length} changed (host, task) pairs (${check.doc.results.filter((r) => r.mayChange).length} of them may change), the real run changed ${actual.length}; ` +
         `missed ${missed.length}, extra ${extra.length}; failed in check ${failed(check.doc).length}, in the run ${failed(real.doc).length}`,
     )
     if (predicted.length <= 10) for (const p of predicted) console.log(`  predicted and changed: ${p}`)

@@ -13,6 +13,8 @@ export interface DebSpec {
   version: string
   /** path (absolute on the host) -> content */
   files: Record<string, string>
+  /** of those paths, the ones installed executable (0755) */
+  executables?: string[]
   description?: string
 }
 
@@ -38,7 +40,7 @@ export function buildDeb(dir: string, spec: DebSpec): string {
       const abs = join(root, path)
       mkdirSync(dirname(abs), { recursive: true })
       writeFileSync(abs, content)
-      chmodSync(abs, 0o644)
+      chmodSync(abs, spec.executables?.includes(path) ? 0o755 : 0o644)
     }
     const deb = join(dir, `${spec.name}_${spec.version}_all.deb`)
     execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', root, deb], { stdio: 'pipe' })

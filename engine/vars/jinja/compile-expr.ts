@@ -4,7 +4,7 @@
  */
 import { lookupFilter, lookupTest } from '../filters.js'
 import { binop, compare, isMapping, mkFloat, neg, num, PyTuple, pyIn, pystr, pyType, truthy, tuple } from '../py.js'
-import { strict, templateError, Undef } from '../undefined.js'
+import { known, strict, templateError, Undef } from '../undefined.js'
 import { syntaxError } from './errors.js'
 import type { CallArgs, CompareOp, Expr } from './nodes.js'
 import { callAttr, callValue, type Frame, getattr, getitem, iterate, SliceKey } from './runtime.js'
@@ -89,7 +89,7 @@ export function compileFilter(e: Extract<Expr, { k: 'filter' }>, input: Ev): Ev 
   const fn = lookupFilter(e.name)
   if (!fn) throw syntaxError(`no filter named '${e.name}'`, e.line)
   const { args, kw } = compileArgs(e)
-  return (f) => fn(input(f), args(f), kw(f))
+  return (f) => fn(known(input(f)), args(f), kw(f))
 }
 
 function compileCall(e: Extract<Expr, { k: 'call' }>): Ev {
@@ -145,7 +145,7 @@ export function compileExpr(e: Expr): Ev {
       if (!fn) throw syntaxError(`no test named '${e.name}'`, e.line)
       const v = compileExpr(e.node)
       const { args, kw } = compileArgs(e)
-      return (f) => fn(v(f), args(f), kw(f))
+      return (f) => fn(known(v(f)), args(f), kw(f))
     }
     case 'condexpr': {
       const test = compileExpr(e.test)

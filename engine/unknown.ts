@@ -1,0 +1,134 @@
+/**
+ * Check mode's word for "cannot be known until an earlier planned change runs" (issue 17): the one
+ * home of the rule. A change declares what it makes unknowable (Change.unknowns); the host's
+ * EffectStore keeps them with the task's name; a later read of such a fact answers "unknown, after
+ * task T" (ctx.unknown, or UnknownFact from ctx.fact) instead of the host's present state, and the
+ * module runner turns a plan that met one into "may change" (or "changed, waits for T" when the
+ * plan still knows). What each kind of change makes unknown:
+ *
+ * - pip / npm / git / unarchive / get_url: the paths below what they write (a venv, a checkout,
+ *   an unpacked tree); the module's own fact about its target stays known (its effect).
+ * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
+ *   /usr/local, which Debian packages leave to the admin), below /etc/STEM, /var/lib/STEM,
+ *   /opt/STEM and /lib/systemd (unit files), and the units, users and groups whose names are
+ *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
+ *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
+ *   Other paths under /etc, /var or /home stay known: a package that writes there is rare and
+ *   guessing it would turn most of a first deployment into "may change".
+ * - command / shell that would run: the `creates` path and what is below it, and what is below
+ *   `chdir` (what a program writes cannot be known).
+ * A value that only exists after a task really ran (a command's registered result) is an
+ * UnknownValue (engine/vars/undefined.ts): a condition on it "may run", a task templated from it
+ * "may change".
+ */
+import type { Unknowable } from '../modules/types.js'
+import { AcplayError } from './errors.js'
+
+/** A plan read a fact an earlier planned change makes unknowable. */
+export class UnknownFact extends Error {
+  constructor(
+    readonly fact: string,
+    readonly key: string,
+    /** the task it waits for */
+    readonly after: string,
+  ) {
+    super(`${fact} ${key} is unknown until task '${after}' has run`)
+    this.name = 'UnknownFact'
+  }
+}
+
+/** The absolute paths a fact's key is about: the key itself, or the path strings of a JSON key (path.stats, git.state, npm.list). */
+export function pathsOfKey(key: string): string[] {
+  if (key.startsWith('/')) return [key]
+  if (!key.startsWith('[')) return []
+  try {
+    const v: unknown = JSON.parse(key)
+    const out: string[] = []
+    const walk = (x: unknown) => {
+      if (typeof x === 'string' && x.startsWith('/')) out.push(x)
+      else if (Array.isArray(x)) x.forEach(walk)
+    }
+    walk(v)
+    return out
+  } catch {
+    return []
+  }
+}
+
+const below = (path: string, dir: string) => path.startsWith(dir.endsWith('/') ? dir : `${dir}/`)
+
+function pathMatches(u: Extract<Unknowable, { under: string }>, path: string): boolean {
+  const p = path.replace(/\/+$/, '') || '/'
+  if (!(below(p, u.under) || (u.self && p === u.under))) return false
+  return !(u.except ?? []).some((e) => p === e || below(p, e))
+}
+
+/** Whether `u` makes a read of (fact, key) unknowable. */
+export function unknowableMatches(u: Unknowable, fact: string, key: string): boolean {
+  if ('under' in u) return pathsOfKey(key).some((p) => pathMatches(u, p))
+  if (u.fact !== fact) return false
+  if (u.key !== undefined) return u.key === key
+  if (u.like !== undefined) return relatedName(key, u.like)
+  return true
+}
+
+/** A package's name without a version or a role suffix: postgresql-15 -> postgresql, nginx-common -> nginx. */
+export function packageStem(pkg: string): string {
+  return pkg
+    .replace(/[=:].*$/, '')
+    .replace(/-(\d[\w.]*|common|server|client|core|full|light|extras|utils|bin|daemon)$/, '')
+    .toLowerCase()
+}
+
+/**
+ * Whether a unit, user or group `name` may come with the package `like`: the name starts with the
+ * package's stem (postgresql@15-main, nginx.service, redis-server), or the stem starts with the
+ * name and the name is not trivially short (the user postgres of postgresql).
+ */
+export function relatedName(name: string, like: string): boolean {
+  const n = name.replace(/\.(service|socket|timer|target|path)$/, '').toLowerCase()
+  const stem = packageStem(like)
+  if (stem.length < 2) return false
+  return n.startsWith(stem) || (n.length >= 4 && stem.startsWith(n))
+}
+
+/** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */
+export function aptUnknowns(packages: readonly string[]): Unknowable[] {
+  const stems = [...new Set(packages.map(packageStem))].filter((s) => /^[a-z0-9][a-z0-9.+-]*$/.test(s))
+  return [
+    { under: '/usr', except: ['/usr/local'] },
+    { under: '/lib/systemd' },
+    ...stems.flatMap((s): Unknowable[] => [
+      { under: `/etc/${s}`, self: true },
+      { under: `/var/lib/${s}`, self: true },
+      { under: `/opt/${s}`, self: true },
+      { fact: 'systemd.unit', like: s },
+      { fact: 'user.info', like: s },
+      { fact: 'group.info', like: s },
+      { fact: 'apt.package', like: s },
+    ]),
+  ]
+}
+
+/** What a program that runs makes unknowable: its `creates` path (and below it), and what is below its `chdir`. */
+export function programUnknowns(o: { creates?: string; chdir?: string }): Unknowable[] {
+  const out: Unknowable[] = []
+  if (o.creates?.startsWith('/')) out.push({ under: o.creates.replace(/\/+$/, '') || '/', self: true })
+  if (o.chdir?.startsWith('/') && o.chdir !== '/') out.push({ under: o.chdir.replace(/\/+$/, '') })
+  return out
+}
+
+/** Where a program named in a command line lives when it is not a path: Debian's merged /usr. */
+export const programPath = (program: string): string => (program.includes('/') ? program : `/usr/bin/${program}`)
+
+/**
+ * Modules that never change the host (they read and return): a plan of theirs that meets an
+ * unknown is "ok, with an unknown result", not "may change".
+ */
+export const READ_ONLY_MODULES: ReadonlySet<string> = new Set(['stat', 'slurp', 'find', 'getent', 'package_facts', 'service_facts', 'setup', 'ping'])
+
+/** The task a template error waits for, when it is E_UNKNOWN (an UnknownValue was needed); else undefined. */
+export function unknownAfter(e: unknown): string | undefined {
+  if (!(e instanceof AcplayError) || e.code !== 'E_UNKNOWN') return undefined
+  return /until task '(.*)' has run/.exec(e.message)?.[1] ?? 'an earlier task'
+}
