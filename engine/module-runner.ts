@@ -132,7 +132,13 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
 
   const changes = summarize(plan.changes, env.diff)
   if (env.check) {
-    if (mod.checkMode === 'skip') return { status: 'skipped', reason: 'skipped in check mode (the command would run)', changes: [], data: {} }
+    if (mod.checkMode === 'skip') {
+      // Ansible's command/shell: with creates/removes that did not stop it, check mode says
+      // changed ("would have run"); without them it cannot tell, so it skips
+      if (params.creates === undefined && params.removes === undefined)
+        return { status: 'skipped', reason: 'skipped in check mode (the command would run)', changes: [], data: {} }
+      return { status: 'changed', changes, data: { ...plan.data, msg: 'Command would have run if not in check mode', rc: 0 } }
+    }
     env.effects?.record(plan.changes.flatMap((c) => c.effects ?? []))
     return { status: 'changed', changes, data: plan.data ?? {} }
   }

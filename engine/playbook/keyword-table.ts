@@ -116,7 +116,7 @@ export const KEYWORDS = {
   hosts: { on: ['play'], read: 'loader', templated: 'not yet' },
   vars_files: { on: ['play'], read: 'loader', templated: true },
   gather_facts: { on: ['play'], read: 'bool', templated: 'not yet' },
-  serial: { on: ['play'], read: 'serial', templated: 'not yet' },
+  serial: { on: ['play'], read: 'serial', templated: true },
   strategy: { on: ['play'], read: 'strategy' },
   pre_tasks: { on: ['play'], read: 'loader' },
   roles: { on: ['play'], read: 'loader' },

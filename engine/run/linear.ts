@@ -5,11 +5,11 @@
  */
 import type { Task } from '../playbook/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
-import { activeHosts, moduleTaskHosts } from './gate.js'
+import { activeHosts, falseCondition, moduleTaskHosts } from './gate.js'
 import { flushHandlers } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
-import { enter, type Scope } from './scope.js'
+import { enter, taskVars, type Scope } from './scope.js'
 import { readAhead } from './read-ahead.js'
 import { runModuleTask } from './task.js'
 
@@ -32,14 +32,24 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
           await runTasks(pc, loaded, group, inner)
         }
         break
-      case 'meta':
+      case 'meta': {
+        // `when` decides as in Ansible's linear strategy: end_play runs once, on the first active
+        // host's condition; end_host per host; flush_handlers ignores it
+        const holds = (h: HostState) => metaHolds(pc, task, h, scope)
         if (task.action === 'flush_handlers') await flushHandlers(pc, active)
-        if (task.action === 'end_play') pc.ended = true
-        if (task.action === 'end_host') for (const h of active) h.ended = true
-        if (task.action === 'clear_host_errors') for (const h of hosts) h.failed = false
+        if (task.action === 'end_play' && holds(active[0]!)) pc.ended = true
+        if (task.action === 'end_host') for (const h of active) if (holds(h)) h.ended = true
+        if (task.action === 'clear_host_errors' && holds(active[0]!)) for (const h of hosts) h.failed = false
         break
+      }
     }
   }
+}
+
+function metaHolds(pc: PlayContext, task: Extract<Task, { kind: 'meta' }>, host: HostState, scope: Scope): boolean {
+  if (task.when.length === 0 && scope.when.length === 0) return true
+  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? `meta: ${task.action}`, host: host.name }
+  return falseCondition(scope, task, taskVars(pc, host, scope, task), where) === undefined
 }
 
 async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, hosts: HostState[], scope: Scope): Promise<void> {

@@ -44,10 +44,20 @@ function playRoles(play: Play): RoleContext[] {
   return [...seen.values()]
 }
 
-/** `serial: 2` or `serial: "30%"` → batches of host names. */
-function batches(hosts: string[], serial: Play['serial']): string[][] {
-  if (serial === undefined || serial === null || serial === 0) return [hosts]
+/**
+ * `serial: 2`, `serial: "30%"` or a template of either (Ansible templates it with the play's
+ * variables and the extra vars, no host's) → batches of host names.
+ */
+function batches(pc: PlayContext, hosts: string[]): string[][] {
+  const { play } = pc
+  let serial = play.serial
+  if (typeof serial === 'string' && serial.includes('{{')) {
+    const vars = { ...pc.roleDefaults, ...play.vars, ...pc.varsFiles, ...pc.roleVars, ...pc.run.opts.extraVars }
+    serial = String(templateValue(serial, vars, { file: play.pos.file, line: play.pos.line })).trim()
+  }
+  if (serial === undefined || serial === null || serial === 0 || serial === '0') return [hosts]
   const n = typeof serial === 'string' && serial.endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseFloat(serial)) / 100)) : Number(serial)
+  if (!Number.isInteger(n) || n < 1) throw playbookError(`'serial' must be a positive number or a percentage, got '${serial}'`, play.pos)
   const out: string[][] = []
   for (let i = 0; i < hosts.length; i += n) out.push(hosts.slice(i, i + n))
   return out
@@ -73,7 +83,7 @@ export async function runPlay(rc: RunContext, play: Play, hostState: (name: stri
     ended: false,
     secretsMasked: new Set(),
   }
-  for (const batch of batches(names, play.serial)) {
+  for (const batch of batches(pc, names)) {
     const hosts = batchHosts(batch.map(hostState))
     for (const h of hosts) h.ended = false
     const scope = rootScope()

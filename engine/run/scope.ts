@@ -76,7 +76,8 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
   Object.defineProperty(vars, 'ansible_play_hosts', {
     enumerable: true,
     configurable: true,
-    get: () => (playHosts ??= pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active)),
+    // a host of a later serial batch has no state yet: it is in the play, not failed
+    get: () => (playHosts ??= pc.hostNames.filter((h) => pc.run.hosts.get(h)?.active ?? true)),
     set: (value: unknown) => Object.defineProperty(vars, 'ansible_play_hosts', { value, writable: true, enumerable: true, configurable: true }),
   })
   return vars
