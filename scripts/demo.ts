@@ -44,7 +44,7 @@ function readState(): TestbedState | undefined {
 /** The demo's hosts when they are up: undefined when nothing is up; an error when other testbed hosts are. */
 function demoHosts(): TestbedState | undefined {
   const state = readState()
-  if (!state || !state.records.some((r) => isOurNspawn(r))) return undefined
+  if (!state?.records.some((r) => isOurNspawn(r))) return undefined
   const names = state.hosts.map((h) => h.name).sort()
   if (names.join() !== [...CLUSTER.hosts].sort().join())
     throw new Error(`other testbed hosts are up (${names.join(', ')}), not the demo's: run \`npm run testbed -- down\` first`)
@@ -138,8 +138,7 @@ function usage(): Promise<number> {
 }
 
 const cmd = process.argv[2]
-const result =
-  cmd === 'down' ? Promise.resolve(down()) : cmd === 'check' ? check() : cmd === undefined || cmd === 'up' ? up() : usage()
+const result = cmd === 'down' ? Promise.resolve(down()) : cmd === 'check' ? check() : cmd === undefined || cmd === 'up' ? up() : usage()
 result.then(
   (code) => process.exit(code),
   (e: unknown) => {
