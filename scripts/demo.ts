@@ -23,7 +23,13 @@ import type { TestHost } from '../test/testbed/testbed.js'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** The demo's database password: made once per set of hosts, kept root-only beside the testbed's state. */
 const PASSWORD_FILE = join(STATE_ROOT, 'demo-db-password')
-const testbed = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/test/testbed/cli.js'), ...args], { stdio: 'inherit' }).status ?? 1
+/** The demo's hosts are a testbed of their own: `npm run testbed -- up` elsewhere does not get in the way. */
+const STATE_NAME = 'demo.json'
+const testbed = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'dist/test/testbed/cli.js'), ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, ACPLAY_TESTBED_STATE: STATE_NAME },
+  }).status ?? 1
 
 interface TestbedState {
   hosts: TestHost[]
@@ -35,7 +41,7 @@ interface TestbedState {
 
 function readState(): TestbedState | undefined {
   try {
-    return JSON.parse(readFileSync(join(STATE_ROOT, 'cli.json'), 'utf8')) as TestbedState
+    return JSON.parse(readFileSync(join(STATE_ROOT, STATE_NAME), 'utf8')) as TestbedState
   } catch {
     return undefined
   }
@@ -47,7 +53,7 @@ function demoHosts(): TestbedState | undefined {
   if (!state?.records.some((r) => isOurNspawn(r))) return undefined
   const names = state.hosts.map((h) => h.name).sort()
   if (names.join() !== [...CLUSTER.hosts].sort().join())
-    throw new Error(`other testbed hosts are up (${names.join(', ')}), not the demo's: run \`npm run testbed -- down\` first`)
+    throw new Error(`${join(STATE_ROOT, STATE_NAME)} names other hosts (${names.join(', ')}): run \`npm run demo -- down\` first`)
   return state
 }
 
