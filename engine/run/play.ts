@@ -47,19 +47,29 @@ function playRoles(play: Play): RoleContext[] {
   return [...seen.values()]
 }
 
-/** `serial: 2` or `serial: "30%"` → batches of host names. */
-function batches(hosts: string[], serial: Play['serial']): string[][] {
-  if (serial === undefined || serial === null || serial === 0) return [hosts]
+/**
+ * `serial: 2`, `serial: "30%"` or a template of either (Ansible templates it with the play's
+ * variables and the extra vars, no host's) → batches of host names.
+ */
+function batches(pc: PlayContext, hosts: string[]): string[][] {
+  const { play } = pc
+  let serial = play.serial
+  if (typeof serial === 'string' && serial.includes('{{')) {
+    const vars = { ...pc.roleDefaults, ...play.vars, ...pc.varsFiles, ...pc.roleVars, ...pc.run.opts.extraVars }
+    serial = String(templateValue(serial, vars, { file: play.pos.file, line: play.pos.line })).trim()
+  }
+  if (serial === undefined || serial === null || serial === 0 || serial === '0') return [hosts]
   const n = typeof serial === 'string' && serial.endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseFloat(serial)) / 100)) : Number(serial)
+  if (!Number.isInteger(n) || n < 1) throw playbookError(`'serial' must be a positive number or a percentage, got '${serial}'`, play.pos)
   const out: string[][] = []
   for (let i = 0; i < hosts.length; i += n) out.push(hosts.slice(i, i + n))
   return out
 }
 
 /**
- * The play with its templated keywords rendered (hosts, serial, gather_facts, any_errors_fatal,
+ * The play with its templated keywords rendered (hosts, gather_facts, any_errors_fatal,
  * max_fail_percentage), as Ansible renders them: with the play's vars, its vars_files, -e and the
- * inventory's groups, not any host's.
+ * inventory's groups, not any host's. `serial` is rendered by batches(), with the roles' vars too.
  */
 function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unknown>): Play {
   const groups = Object.fromEntries([...rc.inventory.groups.keys()].map((g) => [g, rc.inventory.groupHosts(g)]))
@@ -69,7 +79,6 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
   return {
     ...play,
     hosts: Array.isArray(hosts) ? hosts.join(',') : String(hosts),
-    serial: keywordValue('serial', play.serial, vars, where),
     gather_facts: keywordValue('gather_facts', play.gather_facts, vars, where),
     any_errors_fatal: keywordValue('any_errors_fatal', play.any_errors_fatal, vars, where),
     max_fail_percentage: keywordValue('max_fail_percentage', play.max_fail_percentage, vars, where),
@@ -100,7 +109,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     ended: false,
     secretsMasked: new Set(),
   }
-  for (const batch of batches(names, play.serial as Play['serial'])) {
+  for (const batch of batches(pc, names)) {
     if (pc.ended) break // meta: end_play ends the later batches too
     const hosts = batchHosts(batch.map(hostState))
     pc.batch = batch

@@ -143,11 +143,11 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
     const { predicted } = await measure('drift')
     for (const expected of [
       'scheduler | airflow_common : AIRFLOW_HOME exists, owned by astro',
-      'webserver | webserver : The webserver is enabled and running',
+      'webserver | rollout : The service is enabled at boot',
       'scheduler | airflow_common : The environment file for the services',
       'worker | dags : DAGs are synced from the control machine',
       'worker | airflow_common : Astronomer Core is installed in its virtualenv',
-      'worker | handler airflow_common : restart worker',
+      'worker | rollout : The service restarts for its changed package, unit or settings',
     ]) {
       assert.ok(predicted.includes(expected), `drift found: ${expected}`)
     }

@@ -152,13 +152,16 @@ describe('engine actions on real hosts, against ansible-playbook', { skip: testb
     assert.deepEqual(checks(again), checks(mine))
   })
 
-  it('check mode predicts the run: the same counts as ansible-playbook --check', async () => {
+  it('check mode predicts the run: the counts of ansible-playbook --check, but a command that would run is changed', async () => {
     const [a, theirs] = await Promise.all([
       runPlaybook('acplay', bed(), MINE, PLAYBOOK, { check: true }),
       runPlaybook('ansible', bed(), THEIRS, PLAYBOOK, { check: true }),
     ])
     assert.equal(a.code, 0, a.stdout + a.stderr)
-    assert.deepEqual(a.recap, theirs.recap, `${a.stdout}\n----\n${theirs.stdout}`)
+    // one deliberate difference: the last `command: "true"` would run, so acplay predicts it changed
+    // (as the run reports it); Ansible's check mode skips it (docs/compat.md)
+    const expected = { ...theirs.recap, changed: theirs.recap.changed + 1, ok: theirs.recap.ok + 1, skipped: theirs.recap.skipped - 1 }
+    assert.deepEqual(a.recap, expected, `${a.stdout}\n----\n${theirs.stdout}`)
     assert.deepEqual(checks(a), checks(theirs))
   })
 
@@ -247,7 +250,8 @@ describe('engine actions on real hosts, against ansible-playbook', { skip: testb
     const inv = bed().inventory({ hosts: [MINE] })
     const check = await acplay(['run', playbook, '-i', inv, '--check'])
     assert.equal(check.code, 0, check.stdout + check.stderr)
-    assert.deepEqual(parseRecap(check.stdout, MINE), { ok: 4, changed: 2, unreachable: 0, failed: 0, skipped: 3 }, check.stdout)
+    // the two commands would run: changed, as the run reports them (Ansible's check mode skips them)
+    assert.deepEqual(parseRecap(check.stdout, MINE), { ok: 6, changed: 4, unreachable: 0, failed: 0, skipped: 1 }, check.stdout)
     const t0 = Date.now()
     const [r, cameBack] = await Promise.all([acplay(['run', playbook, '-i', inv]), bed().bootAgainWhenDown(MINE, 60_000)])
     assert.ok(cameBack, 'the host never went down')

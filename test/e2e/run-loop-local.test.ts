@@ -244,4 +244,56 @@ describe('run loop semantics (local connection)', () => {
     )
     assert.ok(doc.warnings.some((w) => w.includes('nothing_here')))
   })
+
+  it('serial from a template; meta end_play obeys when (the rollout guard of site.yml); ansible_play_hosts counts later batches', async () => {
+    const { code, doc } = await runJson(`- hosts: web
+  serial: "{{ batch }}"
+  vars: {batch: 1}
+  tasks:
+    - name: stop when an earlier batch failed
+      meta: end_play
+      when: ansible_play_hosts_all | difference(ansible_play_hosts) | length > 0
+    - {name: hosts, debug: {msg: "{{ ansible_play_hosts }}"}}
+    - {name: boom, fail: {msg: boom}, when: "inventory_hostname == 'a'"}
+`)
+    assert.equal(code, 2)
+    assert.deepEqual(
+      doc.results.map((r) => `${r.host}:${r.task.name}=${r.status}`),
+      ['a:hosts=ok', 'a:boom=failed'],
+      'b, the second batch, ended at the guard',
+    )
+    const ok = await runJson(
+      `- hosts: web
+  serial: "{{ batch }}"
+  tasks:
+    - {name: guard, meta: end_play, when: "inventory_hostname == 'nobody'"}
+    - {name: t, debug: {msg: "{{ ansible_play_hosts }}"}}
+`,
+      '-e',
+      'batch=50%',
+    )
+    assert.deepEqual(
+      ok.doc.results.map((r) => `${r.host}:${r.task.name}`),
+      ['a:t', 'b:t'],
+    )
+    assert.deepEqual(outputOf(ok.doc, 'a', 't'), ['a', 'b'])
+    const file = join(dir, 'bad-serial.yml')
+    writeFileSync(file, '- hosts: web\n  serial: "{{ batch }}"\n  tasks: [{debug: {msg: x}}]\n')
+    const bad = await acplay(['run', file, '-i', inv(), '-e', 'batch=none'])
+    assert.equal(bad.code, 4)
+    assert.match(bad.stderr, /bad-serial\.yml:1:\d+: 'serial' must be a positive number or a percentage, got 'none'/)
+  })
+
+  it('command in check mode: changed when it would run (with creates, as Ansible; without, Ansible skips it, acplay says it would run)', async () => {
+    const made = join(dir, 'made-by-command')
+    const { doc } = await runJson(
+      `- hosts: a
+  tasks:
+    - {name: with creates, command: {cmd: "touch ${made}", creates: "${made}"}}
+    - {name: plain, command: "touch ${made}"}
+`,
+      '--check',
+    )
+    assert.deepEqual(statuses(doc, 'a'), ['with creates=changed', 'plain=changed'])
+  })
 })

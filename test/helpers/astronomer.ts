@@ -7,9 +7,10 @@ export const SITE = fileURLToPath(new URL('../../../playbooks/site.yml', import.
 /** Contains % / @ : ? # $ and a space: everything that breaks a DSN that is not fully encoded. */
 export const TEST_DB_PASSWORD = 'p%ss/w@rd:?#$ x'
 
+/** The reverse proxy shares the database host: a host outside the `airflow` group (pg_hba refuses it). */
 export const CLUSTER = {
   hosts: ['db', 'scheduler', 'webserver', 'worker'],
-  groups: { database: ['db'], scheduler: ['scheduler'], webserver: ['webserver'], workers: ['worker'] },
+  groups: { database: ['db'], scheduler: ['scheduler'], webserver: ['webserver'], workers: ['worker'], proxy: ['db'] },
 }
 
 export const SINGLE_NODE = {
@@ -28,7 +29,8 @@ export function standinVars(indexUrl: string, extra: Record<string, unknown> = {
     airflow_extra_index_url: '',
     // the local index is plain http: pip ignores it unless trusted
     airflow_pip_extra_args: `--trusted-host ${new URL(indexUrl).hostname}`,
-    airflow_db_allowed_cidr: '10.231.0.0/16',
+    // the stand-in touches it on each heartbeat: the rolling restart waits for a fresh one
+    airflow_worker_heartbeat_file: '/usr/local/airflow/standin-worker.heartbeat',
     ...extra,
   })
 }

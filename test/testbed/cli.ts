@@ -3,7 +3,8 @@
  *                                            --light: sshd alone per host, no systemd (light.ts), for 1,000
  * npm run testbed -- down                   tear down what `up` started
  * npm run testbed -- status                 show the hosts and whether they answer
- * State lives in /run/acplay-testbed/cli.json, so up and down run as separate processes.
+ * State lives in /run/acplay-testbed/cli.json, so up and down run as separate processes;
+ * ACPLAY_TESTBED_STATE=NAME.json keeps another set apart (npm run demo uses demo.json).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,7 +15,7 @@ import { isOurNspawn, mountsUnder, releaseHostSync, STATE_ROOT, type SlotRecord 
 import { isOurSshd, releaseBlockSync, type LightBlockRecord } from './light.js'
 import { Testbed, type TestHost } from './testbed.js'
 
-const STATE = join(STATE_ROOT, 'cli.json')
+const STATE = join(STATE_ROOT, process.env.ACPLAY_TESTBED_STATE ?? 'cli.json')
 
 interface CliState {
   dir: string

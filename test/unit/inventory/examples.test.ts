@@ -12,6 +12,8 @@ test('inventory/single-node.ini: one host in database, scheduler, webserver; Loc
   assert.deepEqual([...inv.hosts.keys()], ['airflow1'])
   for (const g of ['database', 'scheduler', 'webserver', 'airflow']) assert.deepEqual(inv.select(g), ['airflow1'], g)
   assert.deepEqual(inv.select('workers'), [])
+  assert.ok(inv.groups.has('proxy'), 'the proxy group exists (empty: no nginx)')
+  assert.deepEqual(inv.select('proxy'), [])
   const v = inv.hostVars('airflow1')
   assert.equal(v.airflow_executor, 'LocalExecutor', 'the host var beats group_vars/all.yml and the playbook group_vars')
   assert.deepEqual(v.group_names, ['airflow', 'database', 'scheduler', 'webserver'])
@@ -27,6 +29,8 @@ test('inventory/cluster.ini: database, scheduler, webserver, two workers; Celery
   assert.deepEqual(inv.select('workers'), ['worker1', 'worker2'])
   assert.deepEqual(inv.select('airflow'), ['sched1', 'web1', 'worker1', 'worker2'])
   assert.deepEqual(inv.groups.get('airflow')!.children, ['scheduler', 'webserver', 'workers'])
+  assert.ok(inv.groups.has('proxy'), 'the proxy group exists (empty: no nginx)')
+  assert.deepEqual(inv.select('proxy'), [])
   for (const h of inv.hosts.keys()) {
     assert.equal(inv.hostVars(h).airflow_executor, 'CeleryExecutor', h)
     assert.match(String(inv.hostVars(h).ansible_host), /^10\.231\.\d+\.\d+$/, h)
