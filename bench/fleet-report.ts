@@ -33,6 +33,14 @@ export interface FleetRow {
   hostsCpuS: number
   /** the hosts' own CPU over the machine's cores: no run on this machine can be shorter */
   floorS: number
+  /**
+   * (controller + hosts CPU) / hosts CPU: the least wall/floor this run's own CPU allows when the
+   * controller shares the hosts' cores and nothing else runs; unlike wall/floor, other work on the
+   * machine barely moves it
+   */
+  cpuBound: number
+  /** median 1-minute load average when the runs started (other work on the same cores) */
+  load?: number
   changed: number
   failed: number
 }
@@ -61,6 +69,8 @@ export function fleetRows(r: FleetResults, defaultForks: Record<FleetTool, numbe
       peakFds: Math.max(...g.map((s) => s.peakFds)),
       hostsCpuS: hostsCpu,
       floorS: hostsCpu / r.machine.cores,
+      cpuBound: (cpu + hostsCpu) / hostsCpu,
+      load: g.every((s) => s.load !== undefined) ? median(g.map((s) => s.load!)) : undefined,
       changed: Math.max(...g.map((s) => s.changed)),
       failed: Math.max(...g.map((s) => s.failed + s.unreachable)),
     }
@@ -82,6 +92,8 @@ export function fleetTable(rows: FleetRow[]): string {
     'hosts CPU s',
     'hosts floor s',
     'wall/floor',
+    'CPU bound',
+    'load',
     'changed',
     'failed',
   ]
@@ -99,6 +111,8 @@ export function fleetTable(rows: FleetRow[]): string {
     r.hostsCpuS.toFixed(1),
     r.floorS.toFixed(1),
     `${(r.wallS / r.floorS).toFixed(2)}x`,
+    `${r.cpuBound.toFixed(2)}x`,
+    r.load?.toFixed(0) ?? '',
     String(r.changed),
     String(r.failed),
   ])

@@ -24,6 +24,21 @@ ${dirs}    - name: x has v2
 `
 const TASKS = 9
 
+// a loop's items are read ahead with the tasks around them (each item asks its own question)
+const LOOP_PLAY = `- hosts: all
+  vars: {names: [l1, l2, l3]}
+  tasks:
+    - file: {path: /srv/rl, state: directory, mode: "0755"}
+    - copy: {dest: /srv/rl/z, content: "z\\n"}
+    - name: loop dirs
+      file: {path: "/srv/rl/{{ item }}", state: directory, mode: "0750"}
+      loop: "{{ names }}"
+    - name: loop files
+      copy: {dest: "/srv/rl/{{ d }}/f", content: "{{ d }}\\n"}
+      loop: [l1, l2, l3]
+      loop_control: {loop_var: d}
+`
+
 type Doc = JsonDocument & { connections: { host: string; execs: number }[] }
 
 describe('read-ahead on real hosts', { skip: testbedSkip() }, () => {
@@ -31,8 +46,11 @@ describe('read-ahead on real hosts', { skip: testbedSkip() }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'acplay-read-ahead-'))
   const playbook = join(dir, 'play.yml')
   writeFileSync(playbook, PLAY)
-  const run = async (...extra: string[]): Promise<Doc> => {
-    const r = await acplay(['run', playbook, '-i', bed().inventory(), '--json', ...extra])
+  const loopPlaybook = join(dir, 'loop.yml')
+  writeFileSync(loopPlaybook, LOOP_PLAY)
+  const run = async (...extra: string[]): Promise<Doc> => runOf(playbook, ...extra)
+  const runOf = async (file: string, ...extra: string[]): Promise<Doc> => {
+    const r = await acplay(['run', file, '-i', bed().inventory(), '--json', ...extra])
     assert.ok(r.code === 0, r.stdout + r.stderr)
     return JSON.parse(r.stdout) as Doc
   }
@@ -69,5 +87,27 @@ describe('read-ahead on real hosts', { skip: testbedSkip() }, () => {
       after.recap.map((r) => r.changed),
       [0, 0],
     )
+  })
+
+  it("a loop's items are read ahead too, and an item's change makes the next items read again", async () => {
+    await runOf(loopPlaybook)
+    const again = await runOf(loopPlaybook)
+    assert.deepEqual(
+      again.recap.map((r) => r.changed),
+      [0, 0],
+    )
+    // facts, 2 tasks, then 6 loop items read in one round trip; each item was a round trip before (8 in all)
+    for (const c of again.connections) assert.ok(c.execs <= 3, `${c.host}: ${c.execs} round trips for 4 tasks with 6 items`)
+    for (const r of again.results.filter((x) => x.items === undefined)) assert.ok(r.reason, `${r.host} ${r.task.name}: no reason`)
+    await bed().exec('r1', 'rm -r /srv/rl/l1 /srv/rl/l3/f && chmod 0700 /srv/rl/l2')
+    const real = await runOf(loopPlaybook)
+    // per task: how many of its items changed (a change of l1 must not hide l2's, nor l3's)
+    const changedTasks = (host: string) => real.results.filter((r) => r.host === host && r.status === 'changed').map((r) => [r.task.name, r.changes.length])
+    assert.deepEqual(changedTasks('r1'), [
+      ['loop dirs', 2],
+      ['loop files', 2],
+    ])
+    assert.deepEqual(changedTasks('r2'), [])
+    assert.equal((await bed().exec('r1', 'stat -c %a /srv/rl/l1 /srv/rl/l2 && cat /srv/rl/l1/f /srv/rl/l3/f')).stdout, '750\n750\nl1\nl3\n')
   })
 })
