@@ -20,7 +20,8 @@ import { netnsName } from '../testbed/network.js'
 import { must } from '../testbed/sh.js'
 import type { Testbed } from '../testbed/testbed.js'
 
-export const CORPUS = join(ROOT, 'test', 'compat', 'corpus')
+/** The corpus (ACPLAY_COMPAT_CORPUS: another copy, to try an edited case by hand with cli.ts). */
+export const CORPUS = process.env.ACPLAY_COMPAT_CORPUS ?? join(ROOT, 'test', 'compat', 'corpus')
 
 export type Tool = 'ansible' | 'acplay'
 
