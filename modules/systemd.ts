@@ -109,6 +109,9 @@ export const systemd = defineModule({
 - service: { name: nginx, state: reloaded }
 `,
   plan: (p, ctx) => planSystemd(p, ctx),
+  // daemon-reload / daemon-reexec alone ran: Ansible's systemd reports changed=false for them
+  interpret: (p, out) =>
+    p.name === undefined && out.rc === 0 ? { failed: false, changed: false, msg: 'systemd re-read its units (not a change, as in Ansible)' } : undefined,
 })
 
 export interface SystemdParams {
@@ -128,6 +131,13 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
     // only daemon-reexec/daemon-reload (the rules make state, enabled and masked need a name)
     const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
     if (commands.length === 0) return { kind: 'ok', reason: 'no unit named and no daemon-reload or daemon-reexec asked for', data: { name: null, status: {} } }
+    // Ansible runs them (never in check mode) without reporting a change: a "reload systemd" handler is ok
+    if (ctx.check)
+      return {
+        kind: 'ok',
+        reason: `${commands.map((c) => c.argv.slice(1).join(' ')).join(', ')} (not run in check mode, as in Ansible)`,
+        data: { name: null, status: {} },
+      }
     return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands }] }
   }
   if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
