@@ -7,6 +7,7 @@ import type { Task } from '../playbook/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
 import { activeHosts, moduleTaskHosts } from './gate.js'
 import { flushHandlers } from './handlers.js'
+import type { HostResult } from '../report/types.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
 import { enter, type Scope } from './scope.js'
@@ -63,6 +64,18 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   await emitAsync(rc, 'onTaskEnd', ref)
 }
 
+/**
+ * What a rescue sees, as Ansible sets them (non-persistent facts, so they outlast the rescue):
+ * `ansible_failed_task` (its name and action) and `ansible_failed_result` (the failed result, masked).
+ */
+function setFailedFacts(h: HostState, results: readonly HostResult[]): void {
+  let last: HostResult | undefined
+  for (const r of results) if (r.host === h.name && r.status === 'failed') last = r
+  if (!last) return
+  h.facts.ansible_failed_task = { name: last.task.name, ...(last.task.role ? { role: last.task.role } : {}) }
+  h.facts.ansible_failed_result = { ...last.result, failed: true, ...(last.msg !== undefined ? { msg: last.msg } : {}) }
+}
+
 async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {
   const scope = enter(outer, block)
   const firstResult = pc.run.results.length
@@ -72,6 +85,7 @@ async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>
     // The failures inside the block are rescued: they count as rescued, not failed, in the recap.
     for (const h of failed) h.failed = false
     for (const r of pc.run.results.slice(firstResult)) if (r.status === 'failed' && failed.some((h) => h.name === r.host)) r.rescued = true
+    for (const h of failed) setFailedFacts(h, pc.run.results.slice(firstResult))
     await runTasks(pc, block.rescue, failed, scope)
   }
   if (block.always.length) {
