@@ -155,7 +155,8 @@ export async function prepareHost(bed: Testbed, name: string): Promise<void> {
 /**
  * The managed state on a host: the case's fixed script, after a prelude that defines `show PATH...`
  * (type, owner, mode, and the content of small text files, each line prefixed) for paths and trees.
- * The host's name and address are replaced so the twins compare equal.
+ * The host's name, address and gateway (where the test's repositories are served) are replaced so
+ * the twins compare equal.
  */
 const SHOW = `
 show() {
@@ -177,7 +178,11 @@ export async function snapshot(bed: Testbed, name: string, script: string): Prom
   const host = bed.host(name)
   const r = await bed.exec(name, `${SHOW}\n${script}`)
   if (r.rc !== 0) throw new Error(`state of ${name} (rc ${r.rc}): ${r.stderr}`)
-  return r.stdout.replaceAll(host.address, 'ADDR').replace(new RegExp(`\\b${name}\\b`, 'g'), 'HOST')
+  const gateway = new RegExp(`${host.gateway.replaceAll('.', '\\.')}(?!\\d)`, 'g')
+  return r.stdout
+    .replaceAll(host.address, 'ADDR')
+    .replace(gateway, 'GATEWAY')
+    .replace(new RegExp(`\\b${name}\\b`, 'g'), 'HOST')
 }
 
 /** Line differences, `- ansible` / `+ acplay`, in order of first appearance; empty when equal. */

@@ -39,11 +39,14 @@ export async function runCompatCase(c: CompatCase, repos: Repos): Promise<CaseRe
   try {
     await Promise.all(bed.hosts.map((h) => prepareHost(bed, h.name)))
     const runs = {} as Record<Tool, CaseRun>
+    // one server per repository (the same port for both hosts; each host reaches it at its gateway)
+    const apt = c.needs?.includes('apt-repo') ? await bed.serve(repos.apt) : undefined
+    const pip = c.needs?.includes('pip-index') ? await bed.serve(repos.pip) : undefined
     for (const tool of ['ansible', 'acplay'] as const) {
       const host = tool === 'acplay' ? mine(c) : theirs(c)
       const vars: Record<string, string> = {}
-      if (c.needs?.includes('apt-repo')) vars.compat_repo_url = (await bed.serve(repos.apt)).urlFor(host)
-      if (c.needs?.includes('pip-index')) vars.compat_pip_index = `${(await bed.serve(repos.pip)).urlFor(host)}simple/`
+      if (apt) vars.compat_repo_url = apt.urlFor(host)
+      if (pip) vars.compat_pip_index = `${pip.urlFor(host)}simple/`
       const args = [...(c.args ?? []), ...(Object.keys(vars).length ? ['-e', JSON.stringify(vars)] : [])]
       runs[tool] = { tool, bed, host, dir: c.name, playbook: c.playbook ?? 'site.yml', args, user: c.user ?? 'root' }
     }
