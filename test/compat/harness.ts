@@ -167,7 +167,7 @@ show() {
       elif [ -d "$p" ]; then echo "dir $p $(stat -c '%U:%G %a' "$p")"
       else
         echo "file $p $(stat -c '%U:%G %a %s' "$p")"
-        if [ "$(stat -c %s "$p")" -le 8192 ] && grep -Iq . "$p" 2>/dev/null; then sed 's/^/  | /' "$p"; fi
+        if [ "$(stat -c %s "$p")" -le 8192 ] && grep -Iq . "$p" 2>/dev/null; then sed 's/^/  | /' "$p"; [ -z "$(tail -c1 "$p")" ] || printf '\n  (no newline at the end)\n'; fi
       fi
     done
   done
