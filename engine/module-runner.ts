@@ -45,7 +45,8 @@ export interface ModuleEnv {
 
 /** The exec options of one command: become, and what is left of the task's time. */
 function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions {
-  return { become: env.become, timeoutMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()) }
+  if (deadline === undefined || !env.timeoutMs) return { become: env.become }
+  return { become: env.become, timeoutMs: Math.max(1, deadline - Date.now()), limitS: env.timeoutMs / 1000 }
 }
 
 export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined): ModuleContext {

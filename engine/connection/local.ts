@@ -58,7 +58,8 @@ export class LocalConnection implements Connection {
         opts.input ?? (() => once(script)),
       )
       if (this.interrupted) throw interruptedError(`interrupted (${this.interrupted})`, { host: this.host })
-      if (timedOut) throw timeoutError(`the command did not finish within ${opts.timeoutMs! / 1000} s (timeout); it was stopped`, { host: this.host })
+      if (timedOut)
+        throw timeoutError(`the command did not finish within ${opts.limitS ?? opts.timeoutMs! / 1000} s (timeout); it was stopped`, { host: this.host })
       const out = { rc: res.rc ?? 1, stdout: res.stdout, stderr: res.stderr }
       checkBecome(out, opts.become, this.host)
       return out

@@ -242,7 +242,7 @@ export class SshConnection implements Connection {
     }
     running.catch(() => {})
     await stop()
-    throw timeoutError(`the command did not finish within ${opts.timeoutMs / 1000} s (timeout); it was stopped`, { host: this.opts.name })
+    throw timeoutError(`the command did not finish within ${opts.limitS ?? opts.timeoutMs / 1000} s (timeout); it was stopped`, { host: this.opts.name })
   }
 
   /** A script with a stream on its stdin (large uploads): its own exec channel, see stream-exec.ts. */

@@ -18,6 +18,8 @@ export interface ExecOptions {
    * (SIGHUP to their process group) and exec rejects with E_TIMEOUT.
    */
   timeoutMs?: number
+  /** the limit an expired command is reported against (the task's `timeout`, in s); timeoutMs is what is left of it */
+  limitS?: number
   /**
    * Bytes for the script's stdin after the script itself (large uploads), streamed as the link
    * takes them; the script reads them (head -c). Runs on its own channel, not the persistent shell.
