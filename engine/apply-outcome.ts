@@ -48,8 +48,8 @@ export function appliedOutcome(
   changes: ModuleOutcome['changes'],
   planData: Record<string, unknown> = {},
 ): ModuleOutcome {
-  if (mod.interpret) {
-    const o = mod.interpret(params as never, out)
+  const o = mod.interpret?.(params as never, out)
+  if (o) {
     const data = { ...planData, ...o.data }
     if (o.failed) return { status: 'failed', msg: o.msg, changes, data }
     if (o.changed === false) return { status: 'ok', reason: o.msg ?? 'the commands ran and changed nothing', changes: [], data }

@@ -109,6 +109,9 @@ export const systemd = defineModule({
 - service: { name: nginx, state: reloaded }
 `,
   plan: (p, ctx) => planSystemd(p, ctx),
+  // daemon-reload / daemon-reexec alone ran: Ansible's systemd reports changed=false for them
+  interpret: (p, out) =>
+    p.name === undefined && out.rc === 0 ? { failed: false, changed: false, msg: 'systemd re-read its units (not a change, as in Ansible)' } : undefined,
 })
 
 export interface SystemdParams {

@@ -22,7 +22,16 @@ function find(dir) {
 }
 
 const filter = process.argv[2]
-const groups = ['dist/test/unit', 'dist/examples', 'dist/test/testbed', 'dist/test/engine', 'dist/test/modules', 'dist/test/e2e', 'dist/test/faults']
+const groups = [
+  'dist/test/unit',
+  'dist/examples',
+  'dist/test/testbed',
+  'dist/test/engine',
+  'dist/test/modules',
+  'dist/test/e2e',
+  'dist/test/compat',
+  'dist/test/faults',
+]
 let files = groups.flatMap(find)
 if (filter) files = files.filter((f) => f.includes(filter))
 if (files.length === 0) {

@@ -82,6 +82,18 @@ export async function runInclude(pc: PlayContext, task: IncludeTasksTask | Inclu
   for (const { hosts: group, tasks: loaded, scope: inner } of groups) await runTasks(pc, loaded, activeHosts(group), inner)
 }
 
+/**
+ * What a rescue sees, as Ansible sets them (non-persistent facts, so they outlast the rescue):
+ * `ansible_failed_task` (its name and action) and `ansible_failed_result` (the failed result, masked).
+ */
+function setFailedFacts(h: HostState, results: readonly HostResult[]): void {
+  let last: HostResult | undefined
+  for (const r of results) if (r.host === h.name && r.status === 'failed') last = r
+  if (!last) return
+  h.facts.ansible_failed_task = { name: last.task.name, ...(last.task.role ? { role: last.task.role } : {}) }
+  h.facts.ansible_failed_result = { ...last.result, failed: true, ...(last.msg !== undefined ? { msg: last.msg } : {}) }
+}
+
 async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {
   const scope = enter(outer, block)
   const firstResult = pc.run.results.length
@@ -91,6 +103,7 @@ async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>
     // The failures inside the block are rescued: they count as rescued, not failed, in the recap.
     for (const h of failed) h.failed = false
     for (const r of pc.run.results.slice(firstResult)) if (r.status === 'failed' && failed.some((h) => h.name === r.host)) r.rescued = true
+    for (const h of failed) setFailedFacts(h, pc.run.results.slice(firstResult))
     await runTasks(pc, block.rescue, failed, scope)
   }
   if (block.always.length) {

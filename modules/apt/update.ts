@@ -20,9 +20,13 @@ const RETRY =
 
 const tries = (r: Retry) => [String(Math.max(1, r.update_cache_retries ?? 5)), String(Math.max(1, r.update_cache_retry_max_delay ?? 12))]
 
-/** apt-get update, retried (apt's own options, e.g. the dpkg lock timeout, before `update`). */
+/**
+ * apt-get update, retried (apt's own options, e.g. the dpkg lock timeout, before `update`). A source
+ * that cannot be fetched is an error (Error-Mode=any), as python-apt's update is for Ansible: plain
+ * apt-get update warns and exits 0.
+ */
 export function retriedUpdate(r: Retry, aptOptions: string[] = []): Command {
-  return shScript(RETRY, ...tries(r), ...APT_GET_UPDATE, ...aptOptions, 'update')
+  return shScript(RETRY, ...tries(r), ...APT_GET_UPDATE, ...aptOptions, '-o', 'APT::Update::Error-Mode=any', 'update')
 }
 
 const REVERT_SUFFIX = '.acplay-revert'

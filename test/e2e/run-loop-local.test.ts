@@ -79,7 +79,7 @@ describe('run loop semantics (local connection)', () => {
           debug: msg=no
       rescue:
         - name: rescue
-          debug: msg="rescued {{ ansible_failed_task | default('') }}"
+          debug: msg="rescued {{ ansible_failed_task.name }} - {{ ansible_failed_result.msg }}"
       always:
         - name: always
           debug: msg=always
@@ -88,6 +88,8 @@ describe('run loop semantics (local connection)', () => {
 `)
     assert.equal(code, 0)
     assert.deepEqual(statuses(doc, 'a'), ['breaks=failed', 'rescue=ok', 'always=ok', 'after the block=ok'])
+    // Ansible's ansible_failed_task / ansible_failed_result in the rescue
+    assert.equal(outputOf(doc, 'a', 'rescue'), 'rescued breaks - broken')
     assert.deepEqual(
       doc.recap.map((r) => [r.host, r.ok, r.failed, r.rescued]),
       [['a', 3, 0, 1]],

@@ -161,4 +161,16 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
       await sh(bed(), H, 'rm -f /etc/apt/sources.list.d/acplay-bp.list')
     }
   })
+  it('a source that cannot be fetched fails update_cache, as python-apt does for Ansible (apt-get update alone exits 0)', async () => {
+    const gw = bed().host(H).gateway
+    // nothing listens on port 9 of the outer machine: refused at once
+    await sh(bed(), H, `echo 'deb [trusted=yes] http://${gw}:9/ ./' > /etc/apt/sources.list.d/acplay-gone.list`)
+    try {
+      const r = await realRun(apt, { update_cache: true, update_cache_retries: 1 }, root!.env())
+      assert.equal(r.status, 'failed')
+      assert.match(r.msg!, /^Failed to update apt cache: /)
+    } finally {
+      await sh(bed(), H, 'rm -f /etc/apt/sources.list.d/acplay-gone.list')
+    }
+  })
 })

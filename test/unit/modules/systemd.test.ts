@@ -52,6 +52,16 @@ describe('systemd.unit fact', () => {
 })
 
 describe('systemd planner', () => {
+  it('daemon_reload without a name runs it but is no change, as Ansible reports it; check mode does not run it', async () => {
+    const conn = fakeConn('')
+    const real = await runModule(systemd, { daemon_reload: true }, { conn, check: false, diff: false })
+    assert.equal(real.status, 'ok', real.msg)
+    assert.equal(conn.count, 1, 'daemon-reload ran')
+    const idle = fakeConn('')
+    const check = await runModule(systemd, { daemon_reload: true }, { conn: idle, check: true, diff: false })
+    assert.equal(check.status, 'ok')
+    assert.equal(idle.count, 0, 'nothing runs in check mode')
+  })
   it('started on a running unit is ok with a reason', async () => {
     const r = await plan({ name: 'x', state: 'started', enabled: true }, show({ ActiveState: 'active', SubState: 'running', UnitFileState: 'enabled' }))
     assert.equal(r.status, 'ok')
