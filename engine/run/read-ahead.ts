@@ -28,7 +28,7 @@ import { falseCondition, selected, started } from './gate.js'
 import type { HostState } from './host-state.js'
 import { loopItem, loopItems, loopSettings } from './loop.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
-import { hostModuleEnv } from './task.js'
+import { hostModuleEnv } from './module-env.js'
 
 type AnyFact = Fact<unknown, unknown[]>
 interface Read {

@@ -1,0 +1,78 @@
+/**
+ * What a module needs to run one task on one host (ModuleEnv): the connection (the host's, a
+ * delegate's or local; the play's remote_user; the task environment), become, check and diff,
+ * where its files are found, how it renders, read-ahead's answers, the task's timeout. The run's
+ * path (task.ts) and read-ahead's (read-ahead.ts) build it here alike.
+ */
+import type { ModuleSpec } from '../../modules/types.js'
+import { LocalConnection } from '../connection/local.js'
+import { AcplayError } from '../errors.js'
+import type { ModuleEnv } from '../module-runner.js'
+import type { ModuleTask } from '../playbook/types.js'
+import { render, templateValue } from '../vars/template.js'
+import { withEnvironment } from './connections.js'
+import type { PlayContext } from './context.js'
+import { findFile, searchContext, searchPaths } from './find-file.js'
+import { runModes } from './gate.js'
+import { environmentOf, keywordValue } from './keyword-value.js'
+import type { TaskRun } from './scope.js'
+
+/** The module and its environment for this task on this host: the run's path, and read-ahead's. */
+export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv } {
+  const { pc, task, host, scope, vars, where } = run
+  const mod = pc.run.modules[task.module]
+  const search = searchContext(run)
+  const { become, check, diff } = runModes(run)
+  const delegateTo = task.delegate_to ?? scope.delegate_to
+  const delegated = delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
+  // the play's connection: local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
+  const playLocal = pc.play.connection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
+  const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && playLocal)
+  const elsewhere = !local && delegated !== undefined && delegated !== host.name
+  const baseConn = local
+    ? new LocalConnection('localhost')
+    : elsewhere
+      ? delegateConnection(pc, delegated, where)
+      : host.connection(remoteUser(pc, vars, where))
+  const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
+  return {
+    mod,
+    env: {
+      conn: withEnvironment(baseConn, env),
+      become,
+      check,
+      diff,
+      vars,
+      effects: host.effects,
+      masker: pc.run.masker,
+      findFile: (p, kind) => findFile(p, kind, search),
+      searchPaths: (kind) => searchPaths(kind, search),
+      render: (text, o) => render(text, o?.vars ? { ...vars, ...o.vars } : vars, where, o),
+      where,
+      // facts read ahead are the host's own, read without a task environment
+      readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),
+      timeoutMs: taskTimeoutMs(task, vars, where),
+    },
+  }
+}
+
+/** delegate_to another host of the inventory: the task runs over that host's connection. */
+function delegateConnection(pc: PlayContext, name: string, where: TaskRun['where']) {
+  if (!pc.run.inventory.hosts.has(name) || !pc.run.hostState)
+    throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' is not a host of the inventory (add it there, or delegate to localhost)`, where)
+  return pc.run.hostState(name).connection()
+}
+
+/** The play's remote_user, where the host sets no ansible_user of its own (the host's wins, as in Ansible). */
+function remoteUser(pc: PlayContext, vars: Record<string, unknown>, where: TaskRun['where']): string | undefined {
+  if (pc.play.remote_user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return undefined
+  return keywordValue<string>('remote_user', pc.play.remote_user, vars, where)
+}
+
+/** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */
+function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: AcplayError['where']): number | undefined {
+  if (task.timeout === undefined) return undefined
+  const s = Number(templateValue(task.timeout, vars, where))
+  if (!Number.isFinite(s) || s < 0) throw new AcplayError('E_PARAM', `timeout must be a number of seconds, got ${JSON.stringify(task.timeout)}`, where)
+  return s > 0 ? s * 1000 : undefined
+}
