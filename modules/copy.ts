@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
+import { pyJson } from '../engine/vars/filters-data.js'
 import { attrWant, modeParam } from './files/attrs.js'
 import { planTreeCopy } from './files/copy-tree.js'
 import { localBytes } from './files/local-file.js'
@@ -36,7 +37,11 @@ export const copy = defineModule({
   params: {
     dest: { type: 'path', required: true, description: 'Remote path; a directory (or a path ending in /) receives src under its basename' },
     src: { type: 'path', description: 'Control-side file or directory, relative to the role/playbook files/ dir' },
-    content: { type: 'str', secretIf: 'secret', description: 'Inline content for dest (instead of src); masked everywhere with secret: true' },
+    content: {
+      type: 'raw',
+      secretIf: 'secret',
+      description: 'Inline content for dest (instead of src); a list or mapping is written as JSON, as Ansible does; masked everywhere with secret: true',
+    },
     ...fileCommonParams,
     mode: {
       type: 'raw',
@@ -82,15 +87,16 @@ export const copy = defineModule({
         throw new ModuleFailure('Copied file does not match the expected checksum. Transfer failed.')
     }
     if (p.remote_src) return planRemoteCopy(ctx, p.src!, p.dest, { ...base, checksum: p.checksum })
-    if (p.content !== undefined) {
+    if (p.content !== undefined && p.content !== null) {
+      const content = contentText(p.content)
       if (p.dest.endsWith('/')) throw new ModuleFailure(`can not use content with a dir as dest (${p.dest})`)
       if (want.mode?.kind === 'preserve') throw new ModuleFailure(`mode=preserve needs src, not content`)
       const stats = await statPaths(ctx, [p.dest, dirname(p.dest)])
       if (stats.get(p.dest).type === 'directory') throw new ModuleFailure(`can not use content with a dir as dest (${p.dest} is a directory)`)
       requireDir(stats.get(dirname(p.dest)), dirname(p.dest))
-      checksum(Buffer.from(p.content))
+      checksum(Buffer.from(content))
       const t = target(p.dest, stats)
-      return withDest(await planWrite(ctx, { ...base, dest: t.dest, content: Buffer.from(p.content) }, t.stats), t.dest)
+      return withDest(await planWrite(ctx, { ...base, dest: t.dest, content: Buffer.from(content) }, t.stats), t.dest)
     }
     const src = ctx.findFile(p.src!, 'files')
     let isDir: boolean
@@ -141,3 +147,11 @@ function requireDir(st: { exists: boolean; type?: string }, dir: string): void {
 }
 
 const withDest = (plan: Plan, dest: string): Plan => ({ ...plan, data: { dest, ...plan.data } })
+
+/** Inline content as Ansible's copy action writes it: a list or mapping as JSON (json.dumps), a scalar as Python's str(). */
+function contentText(v: unknown): string {
+  if (typeof v === 'string') return v
+  if (typeof v === 'object') return pyJson(v, null, false)
+  if (typeof v === 'boolean') return v ? 'True' : 'False'
+  return String(v)
+}

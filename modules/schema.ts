@@ -67,7 +67,9 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
     case 'str':
     case 'path':
       if (typeof v === 'string') return v
-      if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+      if (typeof v === 'number') return String(v)
+      // as Python's str(): Ansible's check_type_str
+      if (typeof v === 'boolean') return v ? 'True' : 'False'
       throw bad('a string')
     case 'int': {
       if (typeof v === 'number' && Number.isInteger(v)) return v

@@ -82,10 +82,13 @@ function importPlaybook(src: Source, node: Node, value: Node | null, registry: R
 export interface IncludeContext extends LoadOptions {
   /** the play's directory (Play.dir): roles are searched from here */
   playDir: string
+  /** the roles and role handlers the play has loaded (Play.seen): a dependency that ran is not run again, as in Ansible */
+  seen?: Play['seen']
 }
 
 function runtimeScope(ctx: IncludeContext, task: IncludeTasksTask | IncludeRoleTask, file: string): TaskScope {
   const play = newPlayScope(registryOf(ctx), ctx.playDir, ctx.rolesPath ?? [])
+  if (ctx.seen) Object.assign(play, { rolesSeen: ctx.seen.roles, handlersSeen: ctx.seen.handlers })
   const src: Source = parseYaml('', file)
   return { play, src, baseDir: task.baseDir, role: task.role, stack: [] }
 }

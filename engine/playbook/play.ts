@@ -52,6 +52,7 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
   play.post_tasks = list('post_tasks')
   // the play's own handlers first, then the roles' (loaded with their roles above)
   play.handlers = [...loadHandlers(scope, get('handlers')?.value ?? null), ...play_.handlers]
+  play.seen = { roles: play_.rolesSeen, handlers: play_.handlersSeen }
   return play
 }
 

@@ -1,8 +1,9 @@
 /**
  * include_tasks / include_role are dynamic: the file or role name is templated per host, loaded
  * when reached, and the hosts that resolve to the same file run it together (linear strategy).
- * Each host gets the include's own result, as in Ansible: `included` (counted ok), skipped by
- * `when`, or failed (a file that is not there fails that host's include, not the run).
+ * Each host gets the include's own result, as in Ansible: `included` (counted ok; an include_role
+ * that loads is not a result of its own), skipped by `when`, or failed (a file that is not there
+ * fails that host's include, not the run).
  */
 import { AcplayError } from '../errors.js'
 import { loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
@@ -33,7 +34,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
   const groups = new Map<string, IncludeGroup>()
   const results: HostResult[] = []
   const includedFiles = new Map<string, string>()
-  const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir }
+  const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir, seen: pc.play.seen }
   for (const host of hosts) {
     const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? task.kind, host: host.name }
     const result = (status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({
@@ -71,7 +72,8 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
         g.hosts.push(host)
         files.push(task.kind === 'include_tasks' ? (includedFiles.get(key) ?? target) : target)
       }
-      results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files }))
+      // Ansible prints and counts an include_tasks ("included: FILE for HOST"), not an include_role
+      if (task.kind === 'include_tasks') results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files }))
     } catch (e) {
       const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
       let ignored = false

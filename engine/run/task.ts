@@ -194,8 +194,20 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   let mayChange = outcome.mayChange
   const withResult = task.register ? { ...vars, [task.register]: registered } : vars
   if (status !== 'unreachable' && status !== 'skipped' && outcome.unknown !== undefined && (task.changed_when?.length || task.failed_when?.length)) {
-    // check mode: changed_when / failed_when on a result unknown until it runs: it may change (never "failed")
+    // check mode: changed_when / failed_when on a result unknown until it runs: it may change (never
+    // "failed"), unless changed_when decides without the result (`changed_when: false`)
     mayChange = status === 'changed' || undefined
+    if (task.changed_when?.length && status === 'changed') {
+      try {
+        const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))
+        if (!changed) {
+          status = 'ok'
+          mayChange = undefined
+        }
+      } catch (e) {
+        if (unknownAfter(e) === undefined) throw e
+      }
+    }
   } else if (status !== 'unreachable' && status !== 'skipped') {
     if (task.changed_when?.length) {
       const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))

@@ -248,7 +248,28 @@ export class Templar {
 
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */
   private run(src: string, scope: VarScope, native: boolean, playbookString: boolean, pythonTypes = false): unknown {
-    return this.runCompiled(this.compile(src, playbookString), src, scope, native, pythonTypes)
+    const t = this.compile(src, playbookString)
+    if (t.expr || !native || !playbookString) return this.runCompiled(t, src, scope, native, pythonTypes)
+    // Ansible's ansible_concat: a playbook value whose text (Jinja drops one trailing newline)
+    // reads as a Python bool, list or dict becomes one, and then keeps no trailing newline
+    const out = t.render(undefined, scope, scope.env)
+    const data = this.literal(out)
+    return data === undefined ? keepTrailingNewlines(src, out) : data
+  }
+
+  /** `True`, `False`, or a list / dict literal of constants (Python's ast.literal_eval); else undefined. */
+  private literal(out: string): unknown {
+    if (out === 'True' || out === 'False') return out === 'True'
+    if (!/^[[{]/.test(out) || /[|(]/.test(out)) return undefined
+    try {
+      const t = this.compileExpression(out)
+      const undefs = Undef.made
+      const floats = PyFloat.made
+      const v = t.expr?.(this.scope({}, {}).frame)
+      return Array.isArray(v) || (typeof v === 'object' && v !== null && !(v instanceof Undef)) ? finish(v, undefs, floats, false) : undefined
+    } catch {
+      return undefined
+    }
   }
 
   private runCompiled(t: Template, src: string, scope: VarScope, native: boolean, pythonTypes: boolean): unknown {
