@@ -130,6 +130,16 @@ function keepTrailingNewlines(src: string, out: string): string {
   return want > have ? out + '\n'.repeat(want - have) : out
 }
 
+/**
+ * Whether text could be a Python literal (ast.literal_eval): outside its string literals, no call,
+ * filter or name but True, False and None (JSON's true/null are names to Python, so JSON stays text).
+ */
+function pythonLiteral(text: string): boolean {
+  const code = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""')
+  if (/[|(]/.test(code)) return false
+  return (code.match(/(?<![\w.])[A-Za-z_]\w*/g) ?? []).every((name) => name === 'True' || name === 'False' || name === 'None')
+}
+
 /** A native result leaves as plain data: integral floats unboxed (unless kept), undefined values inside refused. */
 function finish(v: unknown, undefsBefore: number, floatsBefore: number, keepFloats: boolean): unknown {
   if (v instanceof Undef) return v.lenient ? '' : strict(v)
@@ -260,7 +270,7 @@ export class Templar {
   /** `True`, `False`, or a list / dict literal of constants (Python's ast.literal_eval); else undefined. */
   private literal(out: string): unknown {
     if (out === 'True' || out === 'False') return out === 'True'
-    if (!/^[[{]/.test(out) || /[|(]/.test(out)) return undefined
+    if (!/^[[{]/.test(out) || !pythonLiteral(out)) return undefined
     try {
       const t = this.compileExpression(out)
       const undefs = Undef.made

@@ -232,3 +232,22 @@ describe('lazy templated vars', () => {
     throwsAcplay(() => t.evaluate('path', { path: '{{ path }}:/opt/bin' }), 'E_TEMPLATE', 'path -> path')
   })
 })
+
+describe("playbook values that read as Python data (Ansible's ansible_concat)", () => {
+  it('a rendered True/False, list or dict becomes one, and loses the trailing newline', () => {
+    assert.equal(t.templateValue('{{ flag }}\n', vars), true)
+    assert.equal(t.templateValue('{{ s }}{{ flag }}', { ...vars, s: '' }), true)
+    assert.deepEqual(t.templateValue("[{{ n }}, 'two']\n", vars), [5, 'two'])
+    assert.deepEqual(t.templateValue("{'port': {{ pg.port }}, 'on': None}", vars), { port: 5432, on: null })
+  })
+  it('text that only looks like data stays text, its newline kept', () => {
+    assert.equal(t.templateValue('{{ flag }} \n', vars), 'True \n')
+    assert.equal(t.templateValue('{{ pg | to_json }}\n', { pg: { on: true } }), '{"on": true}\n', 'JSON true is not a Python literal')
+    assert.equal(t.templateValue('[{{ s }}]\n', vars), '[x]\n', 'a bare name is not a literal')
+    assert.equal(t.templateValue('[section]\nkey = {{ n }}\n', vars), '[section]\nkey = 5\n')
+    assert.equal(t.templateValue('[{{ n }}]|length\n', vars), '[5]|length\n')
+  })
+  it('template files are text, whatever they render', () => {
+    assert.equal(t.render('{{ flag }}\n', vars), 'True\n')
+  })
+})
