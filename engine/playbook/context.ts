@@ -43,6 +43,8 @@ export interface PlayScope {
   handlersSeen: Set<string>
   /** play `module_defaults`, by canonical module name: their keys count as given when validating args */
   moduleDefaults: Record<string, Record<string, unknown>>
+  /** the play's `collections:`: where a role's short name is also looked for */
+  collections: string[]
 }
 
 /** Where a task list sits: its file, the dir relative includes resolve against, its role. */
@@ -58,5 +60,5 @@ export interface TaskScope {
 }
 
 export function newPlayScope(registry: Registry, playbookDir: string, rolesPath: string[] = []): PlayScope {
-  return { registry, playbookDir, rolesPath, handlers: [], rolesSeen: new Set(), handlersSeen: new Set(), moduleDefaults: {} }
+  return { registry, playbookDir, rolesPath, handlers: [], rolesSeen: new Set(), handlersSeen: new Set(), moduleDefaults: {}, collections: [] }
 }

@@ -106,7 +106,8 @@ export const KEYWORDS = {
   no_log: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   run_once: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   delegate_to: { on: INHERITABLE, read: 'str', templated: true, inherit: 'override' },
-  collections: { on: [...TASKS, 'play'], read: 'ignored' },
+  // the play's: a role's short name is also looked for in them (play.ts, roles.ts); on a task or block it changes nothing here (every module acplay has answers to its short name)
+  collections: { on: [...TASKS, 'play'], read: 'loader' },
   debugger: { on: [...TASKS, 'play'], read: 'ignored' },
   throttle: { on: [...TASKS, 'play'], read: 'number', templated: true },
 

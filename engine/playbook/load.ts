@@ -84,11 +84,14 @@ export interface IncludeContext extends LoadOptions {
   playDir: string
   /** the roles and role handlers the play has loaded (Play.seen): a dependency that ran is not run again, as in Ansible */
   seen?: Play['seen']
+  /** the play's `collections:` (Play.collections) */
+  collections?: string[]
 }
 
 function runtimeScope(ctx: IncludeContext, task: IncludeTasksTask | IncludeRoleTask, file: string): TaskScope {
   const play = newPlayScope(registryOf(ctx), ctx.playDir, ctx.rolesPath ?? [])
   if (ctx.seen) Object.assign(play, { rolesSeen: ctx.seen.roles, handlersSeen: ctx.seen.handlers })
+  if (ctx.collections) play.collections = ctx.collections
   const src: Source = parseYaml('', file)
   return { play, src, baseDir: task.baseDir, role: task.role, stack: [] }
 }

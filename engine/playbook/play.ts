@@ -42,6 +42,8 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
   const varsFilesEntry = get('vars_files')
   if (varsFilesEntry) play.vars_files = varsFiles(src, varsFilesEntry.value, dir)
   const play_ = newPlayScope(registry, dir, rolesPath)
+  const collections = get('collections')
+  if (collections) play_.collections = play.collections = stringList(src, 'collections', collections.value)
   const defaults = get('module_defaults')
   if (defaults) play_.moduleDefaults = play.module_defaults = moduleDefaults(src, defaults.value, play_)
   const scope: TaskScope = { play: play_, src, baseDir: dir, stack: [src.file] }

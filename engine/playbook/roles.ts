@@ -38,8 +38,8 @@ const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/
 
 /**
  * Where Ansible looks for a role (RoleDefinition._load_role_path), in order: a `ns.coll.role` in
- * each collections path (the playbook's `collections/` first); a short name inside a collection's
- * role also in that collection; then `<playbook dir>/roles`, the extra dirs given to the loader,
+ * each collections path (the playbook's `collections/` first); a short name in the collection of the
+ * role that needs it, then in each of the play's `collections:`; then `<playbook dir>/roles`, the extra dirs given to the loader,
  * roles_path (ansible.cfg, ANSIBLE_ROLES_PATH, else ~/.ansible/roles, /usr/share/ansible/roles,
  * /etc/ansible/roles), beside the role that needs it, the playbook dir; last the name as a path.
  */
@@ -51,7 +51,7 @@ export function roleCandidates(scope: TaskScope, name: string): FoundRole[] {
     for (const p of collectionsPaths(playbookDir)) out.push({ dir: collectionRoleDir(p, collection, role), collection })
   }
   if (fq) inCollection(`${fq[1]}.${fq[2]}`, fq[3]!)
-  else if (scope.role?.collection && !name.includes('/')) inCollection(scope.role.collection, name)
+  else if (!name.includes('/')) for (const c of new Set([scope.role?.collection, ...scope.play.collections])) if (c) inCollection(c, name)
   const dirs = [
     path.join(playbookDir, 'roles'),
     ...rolesPath,

@@ -134,6 +134,8 @@ export interface Play extends KeywordValues<'play'> {
   vars_prompt?: VarsPrompt[]
   /** default args by canonical module name */
   module_defaults?: Record<string, Record<string, unknown>>
+  /** `collections:`: a role's short name is also looked for in these (ns.coll), in order */
+  collections?: string[]
   /** the roles (and role handlers) loaded for the play: an include_role run later does not load them twice */
   seen?: { roles: Set<string>; handlers: Set<string> }
 }

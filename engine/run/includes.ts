@@ -29,12 +29,14 @@ export interface IncludeOutcome {
 }
 
 export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], outer: Scope): IncludeOutcome {
-  const scope = enter(outer, { ...task, when: [] })
+  // a dynamic include passes only its vars down (Ansible skips a non-static parent when tasks
+  // inherit keywords): its tags, become, ignore_errors... are its own; `apply:` gives them to the tasks
+  const scope = enter(outer, { pos: task.pos, when: [], tags: [], vars: task.vars, role: task.role })
   const ref = taskRef({ ...task, name: task.name ?? task.kind, role: task.role ?? outer.role })
   const groups = new Map<string, IncludeGroup>()
   const results: HostResult[] = []
   const includedFiles = new Map<string, string>()
-  const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir, seen: pc.play.seen }
+  const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir, seen: pc.play.seen, collections: pc.play.collections }
   for (const host of hosts) {
     const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? task.kind, host: host.name }
     const result = (status: HostResult['status'], extra: Partial<HostResult> = {}): HostResult => ({

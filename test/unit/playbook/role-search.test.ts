@@ -82,3 +82,16 @@ test('a role not found names the entry and every dir searched, collections first
       e.message.includes(`${P}/roles/acme.tools.nope, /srv/roles/acme.tools.nope, ${P}/acme.tools.nope`),
   )
 })
+
+test("the play's collections: a role's short name is looked for in each, in order, before roles/", () => {
+  process.env.ANSIBLE_CONFIG = join(P, 'none.cfg')
+  const dir = join(P, 'with-collections')
+  role(join(dir, 'collections/ansible_collections/acme/extra/roles/proxy'))
+  role(join(dir, 'collections/ansible_collections/acme/tools/roles/proxy'))
+  role(join(dir, 'roles/proxy'))
+  const play = (cols: string) =>
+    loadPlaybookText(`- hosts: all\n  collections: ${cols}\n  roles: [proxy]\n`, join(dir, 'site.yml'), opts).plays[0]!.roles as BlockTask[]
+  assert.equal(play('[acme.tools, acme.extra]')[0]!.role!.fqcn, 'acme.tools.proxy')
+  assert.equal(play('[acme.other, acme.extra]')[0]!.role!.fqcn, 'acme.extra.proxy')
+  assert.equal(play('[acme.other]')[0]!.role!.dir, join(dir, 'roles/proxy'))
+})
