@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { interruptedError, timeoutError } from '../errors.js'
+import { becomeError, interruptedError, timeoutError } from '../errors.js'
 import { checkBecome, shellArgv, streamArgv } from './become.js'
 import { awaitLock, lockScript } from './run-lock.js'
 import { sendStream } from './stream-exec.js'
@@ -48,7 +48,10 @@ export class LocalConnection implements Connection {
         }, opts.timeoutMs)
       : undefined
     const done = new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject)
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        // become on the local connection runs sudo here: its absence is a become failure, not a raw ENOENT
+        reject(e.code === 'ENOENT' ? becomeError(`become needs sudo on this machine (local connection), and ${cmd} was not found`, { host: this.host }) : e),
+      )
       child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
     })
     try {

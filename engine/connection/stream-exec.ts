@@ -41,9 +41,11 @@ export async function sendStream(target: StreamTarget | ClientChannel, script: s
   t.stdout.on('data', (d: Buffer) => out.push(d))
   t.stderr.on('data', (d: Buffer) => err.push(d))
   let ended = false
-  void t.done.then(() => {
+  const end = () => {
     ended = true
-  })
+  }
+  // a failed start (a command not found) rejects done: awaited below, not left unhandled here
+  void t.done.then(end, end)
   t.stdin.on('error', () => {}) // the script may exit before reading all of its stdin
   const write = async (chunk: Buffer | string) => {
     if (ended) return

@@ -1,0 +1,27 @@
+/** The local connection's become: without sudo on the controller, a become error, never a raw ENOENT. */
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { LocalConnection } from '../../../engine/connection/local.js'
+import { AcplayError } from '../../../engine/errors.js'
+
+test('become with no sudo on the PATH fails as E_BECOME, naming what is missing', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'acplay-nosudo-'))
+  const path = process.env.PATH
+  process.env.PATH = empty
+  try {
+    const conn = new LocalConnection('localhost')
+    await assert.rejects(conn.exec('true', { become: { user: 'root' } }), (e: unknown) => {
+      assert.ok(e instanceof AcplayError, String(e))
+      assert.equal(e.code, 'E_BECOME')
+      assert.match(e.message, /become needs sudo on this machine \(local connection\), and sudo was not found/)
+      return true
+    })
+    await conn.close()
+  } finally {
+    process.env.PATH = path
+    rmSync(empty, { recursive: true, force: true })
+  }
+})
