@@ -40,7 +40,7 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
   const prompts = get('vars_prompt')
   if (prompts) play.vars_prompt = varsPrompt(src, prompts.value)
   const varsFilesEntry = get('vars_files')
-  if (varsFilesEntry) play.vars_files = varsFiles(src, varsFilesEntry.value, dir)
+  if (varsFilesEntry) play.vars_files = varsFiles(src, varsFilesEntry.value)
   const play_ = newPlayScope(registry, dir, rolesPath)
   const collections = get('collections')
   if (collections) play_.collections = play.collections = stringList(src, 'collections', collections.value)
@@ -68,10 +68,10 @@ function roles(scope: TaskScope, node: Node | null): Task[] {
   })
 }
 
-function varsFiles(src: Source, node: Node | null, dir: string): string[] {
-  if (isSeq(node)) for (const n of node.items) if (isSeq(n)) throw fail(src, n as Node, 'first-found lists in vars_files are not supported')
-  // relative paths are made absolute now: an imported playbook's are relative to its own dir
-  return stringList(src, 'vars_files', node).map((f) => (f.startsWith('{{') ? f : path.resolve(dir, f)))
+function varsFiles(src: Source, node: Node | null): (string | string[])[] {
+  // an entry that is a list: its first file found is read (Ansible's "conditional includes")
+  if (isSeq(node)) return node.items.map((n) => (isSeq(n) ? stringList(src, 'vars_files', n as Node) : str(src, 'vars_files', n as Node)))
+  return stringList(src, 'vars_files', node)
 }
 
 function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof newPlayScope>): Record<string, Record<string, unknown>> {

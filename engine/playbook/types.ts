@@ -117,8 +117,8 @@ export interface Play extends KeywordValues<'play'> {
   /** host pattern */
   hosts: string
   vars: Record<string, unknown>
-  /** paths (may be templates), relative to the playbook's directory */
-  vars_files: string[]
+  /** files (may be templates), or lists of them of which the first found is read; relative to the play's dir (its vars/ first) */
+  vars_files: (string | string[])[]
   /** undefined: not set (gathering = implicit gathers, explicit does not); a template until the run renders it */
   gather_facts?: boolean | string
   strategy: 'linear' | 'free'

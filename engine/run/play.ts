@@ -1,8 +1,5 @@
 /** One play: select hosts, load vars_files, run pre_tasks / roles / tasks / post_tasks in batches, flush handlers. */
-import { readFileSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
-import { AcplayError, playbookError } from '../errors.js'
-import { readYamlData } from '../yaml-source.js'
+import { playbookError } from '../errors.js'
 import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
@@ -14,25 +11,7 @@ import { runTasks } from './linear.js'
 import { keywordValue } from './keyword-value.js'
 import { promptedVars } from './vars-prompt.js'
 import { rootScope } from './scope.js'
-
-function loadVarsFiles(rc: RunContext, play: Play): Record<string, unknown> {
-  let out: Record<string, unknown> = {}
-  for (const f of play.vars_files) {
-    const name = String(templateValue(f, { ...play.vars, ...rc.opts.extraVars }, { file: play.pos.file, line: play.pos.line }))
-    // relative to the play's own playbook (an imported one has its dir), as Ansible's basedir
-    const path = isAbsolute(name) ? name : join(play.dir ?? rc.playbook.dir, name)
-    let data: unknown
-    try {
-      data = readYamlData(readFileSync(path, 'utf8'), path)
-    } catch (e) {
-      if (e instanceof AcplayError) throw e
-      throw playbookError(`vars_files: cannot load ${path}: ${e instanceof Error ? e.message : String(e)}`, play.pos)
-    }
-    if (data && (typeof data !== 'object' || Array.isArray(data))) throw playbookError(`vars_files: ${path} must be a mapping`, play.pos)
-    out = { ...out, ...(data as Record<string, unknown>) }
-  }
-  return out
-}
+import { playVarsFiles } from './vars-files.js'
 
 /** Every role the play loads; their defaults and vars are visible play-wide, as in Ansible (private_role_vars off). */
 function playRoles(play: Play): RoleContext[] {
@@ -88,7 +67,7 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
 export async function runPlay(rc: RunContext, written: Play, hostState: (name: string) => HostState): Promise<void> {
   const prompted = written.vars_prompt?.length ? await promptedVars(rc, written) : {}
   const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
-  const varsFiles = loadVarsFiles(rc, withPrompts)
+  const varsFiles = playVarsFiles(rc, withPrompts)
   const play = renderedPlay(rc, withPrompts, varsFiles)
   const names = playHosts(rc.inventory, play, rc.opts)
   emit(rc, 'onPlayStart', { name: play.name, hosts: names })

@@ -9,6 +9,7 @@ import { emit, type PlayContext } from './context.js'
 import { candidates } from './find-file.js'
 import { factVars } from './host-facts.js'
 import { addMagicVars } from './magic-vars.js'
+import { hostVarsFiles } from './vars-files.js'
 
 /** What a block or role passes down to its tasks: the keywords the keyword table marks inherited, and the role. */
 export type Scope = Pick<TaskKeywords, Inherited | 'role'>
@@ -64,7 +65,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     inventory: pc.run.inventory.hostVars(host.name),
     hostFacts: factVars(pc.run, host),
     play: pc.playVars,
-    varsFiles: pc.varsFiles,
+    varsFiles: hostVarsFiles(pc, host),
     roleVars: [pc.roleVars, role?.vars ?? {}, role?.params ?? {}],
     block: scope.vars,
     task: task.vars,

@@ -1,6 +1,6 @@
 /** The run loop's Ansible semantics, on two local "hosts": handlers, blocks, loops, register, includes, tags, limits. */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -140,6 +140,29 @@ describe('run loop semantics (local connection)', () => {
     )
     assert.equal(outputOf(doc, 'a', 'show'), 'fact extra blue a,b')
     assert.equal(outputOf(doc, 'b', 'show'), 'play extra blue a,b')
+  })
+
+  it("vars_files per host: a name from the host's variables, the first file found of a list, the play's vars/ first; none found is an error", async () => {
+    mkdirSync(join(dir, 'vars'), { recursive: true })
+    writeFileSync(join(dir, 'vars', 'red.yml'), 'shade: crimson\n')
+    writeFileSync(join(dir, 'blue.yml'), 'shade: navy\n')
+    writeFileSync(join(dir, 'vars', 'fallback.yml'), 'size: default\n')
+    const { doc } = await runJson(
+      `- hosts: web
+  vars_files:
+    - "{{ color }}.yml"
+    - ["size-{{ color }}.yml", fallback.yml]
+  tasks:
+    - name: show
+      debug: {msg: "{{ shade }} {{ size }}"}
+`,
+    )
+    assert.equal(outputOf(doc, 'a', 'show'), 'crimson default')
+    assert.equal(outputOf(doc, 'b', 'show'), 'navy default')
+    const missing = await runJson(`- hosts: web\n  vars_files: [["nope-{{ color }}.yml", nope.yml]]\n  tasks: [{name: show, debug: {msg: x}}]\n`)
+    assert.equal(missing.code, 2)
+    const failure = missing.doc.results.find((r) => r.host === 'a')
+    assert.match(failure?.msg ?? '', /vars_files: none of 'nope-red\.yml', 'nope\.yml' was found \(searched: .*\/vars\/nope-red\.yml/)
   })
 
   it('include_tasks with a loop, environment for shell, run_once and delegate_to localhost', async () => {
