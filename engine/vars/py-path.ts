@@ -129,8 +129,8 @@ function winSplit(p: string): [string, string] {
 export const winBasename = (p: string) => winSplit(p)[1]
 export const winDirname = (p: string) => winSplit(p)[0]
 
-/** fnmatch's pattern for one path component (`*`, `?`, `[seq]`, `[!seq]`). */
-function componentRe(pattern: string): RegExp {
+/** Python's fnmatch.fnmatchcase as a RegExp, for one name or path component (`*`, `?`, `[seq]`, `[!seq]`). */
+export function fnmatchRe(pattern: string): RegExp {
   let re = ''
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!
@@ -170,7 +170,7 @@ export function glob(pattern: string): string[] {
       } catch {
         continue
       }
-      const re = componentRe(part)
+      const re = fnmatchRe(part)
       for (const n of names.sort()) {
         if (n.startsWith('.') && !part.startsWith('.')) continue
         if (re.test(n)) next.push(base === '' ? n : base.endsWith('/') ? base + n : `${base}/${n}`)

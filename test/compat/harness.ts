@@ -14,6 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { HostRecap } from '../../engine/report/types.js'
 import { acplay, capture, type CliResult, ROOT } from '../helpers/cli.js'
 import { netnsName } from '../testbed/network.js'
 import { must } from '../testbed/sh.js'
@@ -24,15 +25,8 @@ export const CORPUS = process.env.ACPLAY_COMPAT_CORPUS ?? join(ROOT, 'test', 'co
 
 export type Tool = 'ansible' | 'acplay'
 
-export interface Recap {
-  ok: number
-  changed: number
-  unreachable: number
-  failed: number
-  skipped: number
-  rescued: number
-  ignored: number
-}
+/** A host's PLAY RECAP numbers, as acplay's own recap holds them. */
+export type Recap = Omit<HostRecap, 'host'>
 
 export interface TaskOutcome {
   /** `TASK [role : name]` or `RUNNING HANDLER [name]` */

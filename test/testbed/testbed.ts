@@ -1,6 +1,6 @@
 /**
  * Real Debian hosts for the tests: systemd-nspawn containers from one image, each in its own
- * network namespace on 10.231.N.0/24. See /work/shared/TESTBED.md and test/testbed/README (API).
+ * network namespace on 10.231.N.0/24. See ../shared/TESTBED.md and test/testbed/README (API).
  *
  *   const bed = await Testbed.up({ hosts: ['db', 'web'] })
  *   await bed.exec('db', 'systemctl is-active postgresql')

@@ -10,6 +10,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path'
 import { readControlFile } from '../../vault/files.js'
 import { isUndef } from '../undefined.js'
 import { isMapping, pystr, pyType, repr } from '../py.js'
+import { fnmatchRe } from '../py-path.js'
 import { findIn } from './context.js'
 import { boolOpt, type Lookup, LookupError, type LookupEnv } from './types.js'
 
@@ -27,27 +28,6 @@ const file: Lookup = (terms, kw, env) =>
     return text
   })
 
-/** Python's fnmatch for one path component (glob.glob: `*` and `?` do not match a leading dot). */
-function globRegex(pattern: string): RegExp {
-  let re = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!
-    if (c === '*') re += '.*'
-    else if (c === '?') re += '.'
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2)
-      if (close < 0) re += '\\['
-      else {
-        let body = pattern.slice(i + 1, close)
-        if (body.startsWith('!')) body = `^${body.slice(1)}`
-        re += `[${body.replace(/\\/g, '\\\\')}]`
-        i = close
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&')
-  }
-  return new RegExp(`^${re}$`, 's')
-}
-
 function glob(dir: string, pattern: string): string[] {
   if (!/[*?[]/.test(pattern)) {
     try {
@@ -62,7 +42,8 @@ function glob(dir: string, pattern: string): string[] {
   } catch {
     return []
   }
-  const re = globRegex(pattern)
+  // glob.glob: `*` and `?` do not match a leading dot
+  const re = fnmatchRe(pattern)
   return names
     .filter((n) => re.test(n) && (pattern.startsWith('.') || !n.startsWith('.')))
     .sort()

@@ -4,6 +4,7 @@
  * the probe reads it all in one python run, and each collector turns its part into facts, in
  * Ansible's order, named as Ansible names them (ansible_ prefix, '-' as '_'), filtered by `filter`.
  */
+import { fnmatchRe } from '../../../engine/vars/py-path.js'
 import type { Fact } from '../../types.js'
 import { distribution } from './distribution.js'
 import { hardware } from './hardware.js'
@@ -136,25 +137,7 @@ export function selectCollectors(gatherSubset: readonly string[]): Collector[] {
 }
 
 /** Python's fnmatch.fnmatchcase */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!
-    if (c === '*') re += '.*'
-    else if (c === '?') re += '.'
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2)
-      if (end < 0) re += '\\['
-      else {
-        let set = pattern.slice(i + 1, end).replace(/\\/g, '\\\\')
-        if (set.startsWith('!')) set = `^${set.slice(1)}`
-        re += `[${set}]`
-        i = end
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-  }
-  return new RegExp(`^${re}$`, 's').test(name)
-}
+export const fnmatch = (name: string, pattern: string): boolean => fnmatchRe(pattern).test(name)
 
 /** ansible_collector.py's filter: glob patterns, tried with the ansible_ prefix too. */
 function keep(key: string, filters: readonly string[]): boolean {
