@@ -19,48 +19,62 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`
 }
 
-function nameMatches(pattern: string, name: string): boolean {
-  if (pattern.startsWith('|1|')) {
-    const [, , salt, hash] = pattern.split('|')
-    if (!salt || !hash) return false
-    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash
-  }
-  return pattern.split(',').includes(name)
+/** A known_hosts file read into lookups: plain names by name, hashed ones (`|1|salt|hash`) in a list. */
+interface KnownHostsIndex {
+  byName: Map<string, { line: number; key: KnownKey }[]>
+  hashed: { line: number; salt: Buffer; hash: string; key: KnownKey }[]
 }
 
-/** Keys recorded for a host (any key type), from known_hosts text. */
-export function knownEntries(text: string, name: string): KnownKey[] {
-  const keys: KnownKey[] = []
-  for (const raw of text.split('\n')) {
-    const line = raw.trim()
-    if (!line || line.startsWith('#') || line.startsWith('@')) continue
-    const [names, type, blob] = line.split(/\s+/)
-    if (names && type && blob && nameMatches(names, name)) keys.push({ type, blob })
-  }
-  return keys
+function indexKnownHosts(text: string): KnownHostsIndex {
+  const index: KnownHostsIndex = { byName: new Map(), hashed: [] }
+  text.split('\n').forEach((raw, line) => {
+    const l = raw.trim()
+    if (!l || l.startsWith('#') || l.startsWith('@')) return
+    const [names, type, blob] = l.split(/\s+/)
+    if (!names || !type || !blob) return
+    const key = { type, blob }
+    if (names.startsWith('|1|')) {
+      const [, , salt, hash] = names.split('|')
+      if (salt && hash) index.hashed.push({ line, salt: Buffer.from(salt, 'base64'), hash, key })
+      return
+    }
+    for (const name of names.split(',')) {
+      const list = index.byName.get(name) ?? []
+      if (!list.some((e) => e.line === line)) list.push({ line, key })
+      index.byName.set(name, list)
+    }
+  })
+  return index
+}
+
+/** Keys recorded for a host (any key type), in the file's order. */
+function lookup(index: KnownHostsIndex, name: string): KnownKey[] {
+  const hashed = index.hashed.filter((e) => createHmac('sha1', e.salt).update(name).digest('base64') === e.hash)
+  return [...(index.byName.get(name) ?? []), ...hashed].sort((a, b) => a.line - b.line).map((e) => e.key)
 }
 
 /** Base64 key blobs recorded for a host (any key type), from known_hosts text. */
 export function knownKeys(text: string, name: string): string[] {
-  return knownEntries(text, name).map((k) => k.blob)
+  return lookup(indexKnownHosts(text), name).map((k) => k.blob)
 }
 
 /** known_hosts files as last read, by path, with the stamp (mtime, size, inode) they were read at. */
-const texts = new Map<string, { stamp: string; text: string }>()
+const files = new Map<string, { stamp: string; index: KnownHostsIndex }>()
 
 /**
- * A known_hosts file's text, read again only when it changed: a run over a thousand hosts otherwise
- * reads the whole file for every connection (bench/README.md, fleet). undefined: no such file.
+ * A known_hosts file, read and indexed again only when it changed: a run over a thousand hosts
+ * otherwise read and scanned the whole file for every connection (bench/README.md, fleet).
+ * undefined: no such file.
  */
-function knownHostsText(file: string): string | undefined {
+function knownHostsIndex(file: string): KnownHostsIndex | undefined {
   try {
     const st = statSync(file)
     const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`
-    const cached = texts.get(file)
-    if (cached?.stamp === stamp) return cached.text
-    const text = readFileSync(file, 'utf8')
-    texts.set(file, { stamp, text })
-    return text
+    const cached = files.get(file)
+    if (cached?.stamp === stamp) return cached.index
+    const index = indexKnownHosts(readFileSync(file, 'utf8'))
+    files.set(file, { stamp, index })
+    return index
   } catch {
     return undefined
   }
@@ -68,8 +82,8 @@ function knownHostsText(file: string): string | undefined {
 
 /** The keys known_hosts records for host:port; none when the file does not exist. */
 export function knownHostKeys(file: string, host: string, port: number): KnownKey[] {
-  const text = knownHostsText(file)
-  return text === undefined ? [] : knownEntries(text, knownHostsName(host, port))
+  const index = knownHostsIndex(file)
+  return index === undefined ? [] : lookup(index, knownHostsName(host, port))
 }
 
 const ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']

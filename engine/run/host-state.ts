@@ -9,6 +9,14 @@ export interface ConnectionOverrides {
   user?: string
 }
 
+/**
+ * Bumped whenever a host joins or leaves the play (one of its flags changes): lists of the active
+ * hosts are kept against it (magic-vars.ts), since rebuilding them for every task and host made
+ * each task O(hosts²).
+ */
+let activeVersion = 0
+export const activeHostsVersion = (): number => activeVersion
+
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
@@ -19,13 +27,7 @@ export class HostState {
   notified = new Set<string>()
   /** check mode: of those, the ones only tasks that "may change" notified (engine/unknown.ts): the handler may run */
   mayNotified = new Set<string>()
-  /** dropped out of the play */
-  failed = false
-  unreachable = false
-  /** meta: end_host (reset at the next play) */
-  ended = false
-  /** the run was interrupted: nothing more starts on this host */
-  interrupted = false
+  private flags = { failed: false, unreachable: false, ended: false, interrupted: false }
   private conn?: Connection
   /** connections as another user than the host's own (a play's remote_user) */
   private asUsers = new Map<string, Connection>()
@@ -38,8 +40,43 @@ export class HostState {
     private readonly makeConnection: (o?: ConnectionOverrides) => Connection,
   ) {}
 
+  /** dropped out of the play */
+  get failed(): boolean {
+    return this.flags.failed
+  }
+  set failed(v: boolean) {
+    this.setFlag('failed', v)
+  }
+  get unreachable(): boolean {
+    return this.flags.unreachable
+  }
+  set unreachable(v: boolean) {
+    this.setFlag('unreachable', v)
+  }
+  /** meta: end_host (reset at the next play) */
+  get ended(): boolean {
+    return this.flags.ended
+  }
+  set ended(v: boolean) {
+    this.setFlag('ended', v)
+  }
+  /** the run was interrupted: nothing more starts on this host */
+  get interrupted(): boolean {
+    return this.flags.interrupted
+  }
+  set interrupted(v: boolean) {
+    this.setFlag('interrupted', v)
+  }
+
+  private setFlag(name: keyof HostState['flags'], v: boolean): void {
+    if (this.flags[name] === v) return
+    this.flags[name] = v
+    activeVersion++
+  }
+
   get active(): boolean {
-    return !this.failed && !this.unreachable && !this.ended && !this.interrupted
+    const f = this.flags
+    return !f.failed && !f.unreachable && !f.ended && !f.interrupted
   }
 
   /** Stops what runs on the host now and refuses what would start; true when something was running. */

@@ -13,6 +13,7 @@ import { findAnsibleCfg } from '../config/ansible-cfg.js'
 import type { RoleContext, Task } from '../playbook/types.js'
 import type { PlayContext } from './context.js'
 import { searchPath } from './find-file.js'
+import { activeHostsVersion } from './host-state.js'
 import { DEFAULT_FORKS } from './options.js'
 
 /**
@@ -77,6 +78,26 @@ function forPlay(pc: PlayContext): Record<string, unknown> {
   return m
 }
 
+const activeLists = new WeakMap<readonly string[], { version: number; hosts: readonly string[] }>()
+
+/**
+ * `names` without the hosts that left the play. A host of a later batch has no state yet: it is
+ * still in the play (Ansible removes failed hosts only). Frozen: every host's tasks share it.
+ */
+function activeOf(pc: PlayContext, names: readonly string[]): readonly string[] {
+  const version = activeHostsVersion()
+  const kept = activeLists.get(names)
+  if (kept?.version === version) return kept.hosts
+  const hosts = Object.freeze(
+    names.filter((h) => {
+      const state = pc.run.hosts.get(h)
+      return !state || state.active
+    }),
+  )
+  activeLists.set(names, { version, hosts })
+  return hosts
+}
+
 /** A name whose value is computed when first read (and may be overwritten like any variable). */
 function lazy(vars: Record<string, unknown>, name: string, get: () => unknown): void {
   let value: unknown
@@ -111,16 +132,10 @@ export function addMagicVars(vars: Record<string, unknown>, pc: PlayContext, rol
       vars.ansible_parent_role_paths = parents.map((p) => p.dir)
     }
   }
-  // computed when first read (a loop's items and a spread read them): filtering every play host for
-  // every task and host made each task O(hosts²)
-  // a host of a later batch has no state yet: it is still in the play (Ansible removes failed hosts only)
-  const active = (names: readonly string[]) =>
-    names.filter((h) => {
-      const state = pc.run.hosts.get(h)
-      return !state || state.active
-    })
-  lazy(vars, 'ansible_play_hosts', () => active(pc.hostNames))
-  lazy(vars, 'ansible_play_batch', () => active(pc.batch ?? pc.hostNames))
-  lazy(vars, 'play_hosts', () => active(pc.batch ?? pc.hostNames))
+  // computed when first read (a loop's items and a spread read them), and the same list for every
+  // host until a host joins or leaves the play
+  lazy(vars, 'ansible_play_hosts', () => activeOf(pc, pc.hostNames))
+  lazy(vars, 'ansible_play_batch', () => activeOf(pc, pc.batch ?? pc.hostNames))
+  lazy(vars, 'play_hosts', () => activeOf(pc, pc.batch ?? pc.hostNames))
   lazy(vars, 'ansible_search_path', () => searchPath({ role, taskFile, playDir: pc.play.dir ?? pc.run.playbook.dir }))
 }

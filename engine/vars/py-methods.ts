@@ -317,6 +317,8 @@ const DICT: Record<string, Method> = {
   },
 }
 
+const MUTATING = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'reverse', 'sort', 'clear', 'update', 'setdefault'])
+
 /** The method table for a value's Python type, if it has one. */
 export function methodsOf(obj: unknown): Record<string, Method> | undefined {
   if (typeof obj === 'string') return STR
@@ -328,7 +330,15 @@ export function methodsOf(obj: unknown): Record<string, Method> | undefined {
 /** The Python method `name` of `obj`, or undefined. */
 export function pyMethod(obj: unknown, name: string): Method | undefined {
   const table = methodsOf(obj)
-  return table && Object.hasOwn(table, name) ? table[name] : undefined
+  if (!table || !Object.hasOwn(table, name)) return undefined
+  // groups, ansible_play_hosts and inventory vars are one value every host and task shares
+  if (MUTATING.has(name) && Object.isFrozen(obj))
+    return () => {
+      throw templateError(
+        `'${name}' would change a value every host shares (groups, ansible_play_hosts, inventory vars): change a copy (\`x | list\`, \`x | combine({})\`)`,
+      )
+    }
+  return table[name]
 }
 
 /** Calls `obj.name(*args, **kw)` for a method we know; throws when there is none. */

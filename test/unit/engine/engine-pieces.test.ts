@@ -78,6 +78,10 @@ describe('known_hosts', () => {
     assert.deepEqual(knownKeys(text, 'h2'), ['KEYA'])
     assert.deepEqual(knownKeys(text, knownHostsName('10.231.3.11', 2222)), ['KEYB'])
     assert.deepEqual(knownKeys(text, 'other'), [])
+    // several keys for a name come in the file's order, hashed or plain
+    const mixed = `h3 ssh-rsa KEYC\n|1|${salt.toString('base64')}|${createHmac('sha1', salt).update('h3').digest('base64')} ssh-ed25519 KEYD\nh3,h4 ecdsa-sha2-nistp256 KEYE\n`
+    assert.deepEqual(knownKeys(mixed, 'h3'), ['KEYC', 'KEYD', 'KEYE'])
+    assert.deepEqual(knownKeys(mixed, 'h4'), ['KEYE'])
   })
   it('reads ansible_ssh_common_args for the known_hosts file and host key checking', () => {
     assert.deepEqual(parseSshArgs('-o UserKnownHostsFile=/tmp/kh -o StrictHostKeyChecking=no'), { knownHostsFile: '/tmp/kh', hostKeyChecking: 'no' })

@@ -56,6 +56,12 @@ describe('render', () => {
     assert.equal(t.render('{% for k in pg %}{{ k }},{% endfor %}', vars), 'host,port,')
     assert.equal(t.render('{% for k, v in pg.items() %}{{ k }}={{ v }};{% endfor %}', vars), 'host=db;port=5432;')
   })
+  it("mutates a list with Python's methods, but not one every host shares", () => {
+    assert.equal(t.render('{% set l = [1] %}{% set _ = l.append(2) %}{{ l }}', {}), '[1, 2]')
+    const shared = { hosts: Object.freeze(['a', 'b']) }
+    throwsAcplay(() => t.render("{% set _ = hosts.append('c') %}", shared), 'E_TEMPLATE', "'append' would change a value every host shares")
+    assert.equal(t.render("{% set l = hosts | list %}{% set _ = l.append('c') %}{{ l }}", shared), "['a', 'b', 'c']")
+  })
   it('does not autoescape', () => {
     assert.equal(t.render('{{ s }}', { s: '<a href="x">&' }), '<a href="x">&')
   })
