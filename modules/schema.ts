@@ -103,6 +103,21 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
   }
 }
 
+const aliasMaps = new WeakMap<ParamSpecs, Map<string, string>>()
+
+/** Each argument's name by itself and by its aliases; once per spec (validation runs per task and host). */
+function aliasesOf(params: ParamSpecs): Map<string, string> {
+  let byAlias = aliasMaps.get(params)
+  if (byAlias) return byAlias
+  byAlias = new Map()
+  for (const [name, def] of Object.entries(params)) {
+    byAlias.set(name, name)
+    for (const a of def.aliases ?? []) byAlias.set(a, name)
+  }
+  aliasMaps.set(params, byAlias)
+  return byAlias
+}
+
 /**
  * Validates raw task arguments against a spec: unknown keys, types, choices, required, and the rules
  * between arguments (arg-rules.ts). `unknown`: arguments whose values are templates (load time).
@@ -113,11 +128,7 @@ export function validateParams<S extends ParamSpecs>(
   where: Location = {},
   opts: { unknown?: ReadonlySet<string>; whereOf?: (key: string) => Location | undefined } = {},
 ): ParamValues<S> {
-  const byAlias = new Map<string, string>()
-  for (const [name, def] of Object.entries(module.params)) {
-    byAlias.set(name, name)
-    for (const a of def.aliases ?? []) byAlias.set(a, name)
-  }
+  const byAlias = aliasesOf(module.params)
   const out: Record<string, unknown> = {}
   const given = new Set<string>()
   for (const [key, value] of Object.entries(raw)) {
