@@ -34,6 +34,13 @@ export interface FleetSample {
   exitCode: number
   /** the machine's 1-minute load average when the run started (other work shares the cores) */
   load?: number
+  /**
+   * CPU the machine spent during the run on neither the tool nor the hosts (/proc/stat's busy time
+   * less both): the VM's init and the kernel's own threads, other sessions' work
+   */
+  otherCpuS?: number
+  /** core-seconds the machine's cores were idle during the run */
+  idleCoreS?: number
   log: string
 }
 
@@ -99,6 +106,16 @@ function recapOfAudit(file: string): { changed: number; failed: number; unreacha
 
 let seq = 0
 
+/** The machine's busy and idle CPU seconds so far (/proc/stat's first line; USER_HZ is 100 on Linux). */
+function machineCpu(): { busyS: number; idleS: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number) as number[]
+  return { busyS: (user! + nice! + system! + irq! + softirq! + steal!) / 100, idleS: (idle! + iowait!) / 100 }
+}
+
 export async function measureFleet(
   spec: { tool: FleetTool; case: FleetCase; bed: Testbed; inventory: string; workDir: string; acplayBin: string; forks?: number },
   log: (m: string) => void,
@@ -115,6 +132,7 @@ export async function measureFleet(
       : [['ansible-playbook', FLEET_PLAYBOOK, '-i', spec.inventory, ...check, ...forks], ansibleEnv('default', spec.workDir)]
   const load = loadavg()[0]
   const cpu0 = spec.bed.cpuUsageS()
+  const machine0 = machineCpu()
   const t0 = process.hrtime.bigint()
   const child = spawn('/usr/bin/time', ['-v', '-o', timeFile, ...cmd], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
@@ -133,6 +151,7 @@ export async function measureFleet(
   clearInterval(sampler)
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9
   const hostsCpuS = spec.bed.cpuUsageS() - cpu0
+  const machine1 = machineCpu()
   writeFileSync(logFile, `$ ${cmd.join(' ')}\n${stdout}\n--- stderr\n${stderr}`)
   const times = readFileSync(timeFile, 'utf8')
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(times)?.[1] ?? NaN) / 1024
@@ -156,12 +175,14 @@ export async function measureFleet(
     ...recap,
     exitCode,
     load,
+    otherCpuS: machine1.busyS - machine0.busyS - cpu - hostsCpuS,
+    idleCoreS: machine1.idleS - machine0.idleS,
     log: logFile,
   }
   log(
     `  ${s.tool.padEnd(7)} ${s.case.padEnd(8)} ${String(s.hosts).padStart(5)} hosts${s.forks ? ` -f ${s.forks}` : ''}  ${wallS.toFixed(1).padStart(7)} s  ` +
       `cpu ${cpu.toFixed(2)} s (${((cpu / Math.max(1, s.taskHosts)) * 1000).toFixed(2)} ms/task-host)  hosts ${hostsCpuS.toFixed(1)} s  ` +
-      `rss ${rss.toFixed(0)} MB  fds ${peakFds}  changed=${s.changed} failed=${s.failed} unreachable=${s.unreachable} exit ${exitCode}`,
+      `other ${s.otherCpuS!.toFixed(1)} s  idle ${s.idleCoreS!.toFixed(1)} s  rss ${rss.toFixed(0)} MB  fds ${peakFds}  changed=${s.changed} failed=${s.failed} unreachable=${s.unreachable} exit ${exitCode}`,
   )
   return s
 }

@@ -41,6 +41,9 @@ export interface FleetRow {
   cpuBound: number
   /** median 1-minute load average when the runs started (other work on the same cores) */
   load?: number
+  /** median CPU of neither the tool nor the hosts during a run, and idle core-seconds (FleetSample) */
+  otherCpuS?: number
+  idleCoreS?: number
   changed: number
   failed: number
 }
@@ -71,6 +74,8 @@ export function fleetRows(r: FleetResults, defaultForks: Record<FleetTool, numbe
       floorS: hostsCpu / r.machine.cores,
       cpuBound: (cpu + hostsCpu) / hostsCpu,
       load: g.every((s) => s.load !== undefined) ? median(g.map((s) => s.load!)) : undefined,
+      otherCpuS: g.every((s) => s.otherCpuS !== undefined) ? median(g.map((s) => s.otherCpuS!)) : undefined,
+      idleCoreS: g.every((s) => s.idleCoreS !== undefined) ? median(g.map((s) => s.idleCoreS!)) : undefined,
       changed: Math.max(...g.map((s) => s.changed)),
       failed: Math.max(...g.map((s) => s.failed + s.unreachable)),
     }
@@ -93,6 +98,8 @@ export function fleetTable(rows: FleetRow[]): string {
     'hosts floor s',
     'wall/floor',
     'CPU bound',
+    'other CPU s',
+    'idle core-s',
     'load',
     'changed',
     'failed',
@@ -112,6 +119,8 @@ export function fleetTable(rows: FleetRow[]): string {
     r.floorS.toFixed(1),
     `${(r.wallS / r.floorS).toFixed(2)}x`,
     `${r.cpuBound.toFixed(2)}x`,
+    r.otherCpuS?.toFixed(1) ?? '',
+    r.idleCoreS?.toFixed(1) ?? '',
     r.load?.toFixed(0) ?? '',
     String(r.changed),
     String(r.failed),

@@ -18,8 +18,12 @@ export class Masker {
   /** base64 inside a longer encoding: the quartets on either side hold bits of the secret too */
   private embedded: RegExp[] = []
 
-  /** Registers a secret and the forms it may appear in. */
+  /** Registers a secret and the forms it may appear in; of a list or mapping, every value in it (copy's JSON content). */
   add(value: unknown): void {
+    if (Array.isArray(value) || (value && typeof value === 'object' && !Buffer.isBuffer(value))) {
+      for (const v of Object.values(value)) this.add(v)
+      return
+    }
     if (typeof value !== 'string' && typeof value !== 'number') return
     const s = String(value)
     if (s.length < MIN_LENGTH || this.secrets.has(s)) return

@@ -99,6 +99,13 @@ describe('masker: every form of a secret', () => {
     assert.equal(m.mask(`later: ${Buffer.from(OLD).toString('base64')}`), `later: ${MASK}`)
   })
 
+  it("of a list or mapping, every value in it, also in the JSON text copy writes (Python's json.dumps)", () => {
+    const m = new Masker()
+    m.add({ db: { password: SECRET }, tokens: ['tok-123456', 424242] })
+    const text = py(`json.dumps({'db': {'password': s}, 'tokens': ['tok-123456', 424242]})`)
+    assert.equal(m.mask(text), `{"db": {"password": "${MASK}"}, "tokens": ["${MASK}", ${MASK}]}`)
+  })
+
   it('leaves short values and unrelated text alone', () => {
     const m = new Masker()
     m.add('ab')
