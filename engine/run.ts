@@ -81,7 +81,8 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     let h = rc.hosts.get(name)
     if (!h) {
       h = new HostState(name, (o) => {
-        const vars = inventory.hostVars(name)
+        // a delegate_to name outside the inventory has no vars of its own (module-env.ts)
+        const vars = inventory.hosts.has(name) ? inventory.hostVars(name) : {}
         const user = o?.user === undefined ? {} : { ansible_user: o.user }
         const timeout = o?.connectTimeoutS ? { ansible_timeout: o.connectTimeoutS } : {}
         return connectionFor(name, { ...vars, ...user, ...timeout }, opts)
@@ -106,7 +107,13 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     opts.signal?.removeEventListener('abort', onAbort)
     await Promise.all([...rc.hosts.values()].map((h) => h.close()))
   }
-  const recaps = recap([...rc.hosts.keys()], rc.results)
+  // as Ansible's stats: a host with no result of its own (only delegated to, or every task
+  // filtered out by tags) has no line
+  const reported = new Set(rc.results.map((r) => r.host))
+  const recaps = recap(
+    [...rc.hosts.keys()].filter((h) => reported.has(h)),
+    rc.results,
+  )
   const connections = [...rc.hosts.values()].map((h) => ({ host: h.name, connects: h.connectCount, execs: h.execCount }))
   const summary: RunSummary = {
     recap: recaps,

@@ -56,11 +56,34 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   }
 }
 
-/** delegate_to another host of the inventory: the task runs over that host's connection. */
+/**
+ * delegate_to: the task runs over that host's connection. As in Ansible, a name outside the
+ * inventory is first looked for among the hosts' addresses (ansible_host), and otherwise is a host
+ * of its own, reached at that name with the defaults and the play's remote_user.
+ */
 function delegateConnection(pc: PlayContext, name: string, where: TaskRun['where']) {
-  if (!pc.run.inventory.hosts.has(name) || !pc.run.hostState)
-    throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' is not a host of the inventory (add it there, or delegate to localhost)`, where)
-  return pc.run.hostState(name).connection()
+  const { inventory, hostState } = pc.run
+  if (!hostState) throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' cannot be reached from here`, where)
+  const known = inventory.hosts.has(name) ? name : hostByAddress(inventory, name)
+  if (known !== undefined) return hostState(known).connection()
+  return hostState(name).connection(remoteUser(pc, {}, where))
+}
+
+/** Inventory hosts by ansible_host, built again when add_host grew the inventory. */
+const addresses = new WeakMap<PlayContext['run']['inventory'], { size: number; byAddress: Map<string, string> }>()
+
+/** The inventory host whose ansible_host is `address` (the first, in inventory order). */
+function hostByAddress(inventory: PlayContext['run']['inventory'], address: string): string | undefined {
+  let kept = addresses.get(inventory)
+  if (kept?.size !== inventory.hosts.size) {
+    kept = { size: inventory.hosts.size, byAddress: new Map() }
+    for (const h of inventory.hosts.keys()) {
+      const a = inventory.hostVars(h).ansible_host
+      if (typeof a === 'string' && !kept.byAddress.has(a)) kept.byAddress.set(a, h)
+    }
+    addresses.set(inventory, kept)
+  }
+  return kept.byAddress.get(address)
 }
 
 /** The play's remote_user, where the host sets no ansible_user of its own (the host's wins, as in Ansible). */

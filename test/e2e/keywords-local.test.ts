@@ -39,7 +39,10 @@ describe('templated keywords, includes and blocks (local connection)', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'acplay-keywords-'))
     // `far` is never reached over SSH: the tests below run it with the play's connection: local, or delegate it
-    writeFileSync(inv(), `[web]\na ansible_connection=local n=1\nb ansible_connection=local n=2\n\n[away]\nfar ansible_host=10.231.255.254 ansible_port=1\n`)
+    writeFileSync(
+      inv(),
+      `[web]\na ansible_connection=local n=1\nb ansible_connection=local n=2 ansible_host=127.0.0.5\n\n[away]\nfar ansible_host=10.231.255.254 ansible_port=1\n`,
+    )
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -73,7 +76,7 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     assert.deepEqual(recapOf(doc, 'b'), { host: 'b', ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 1 })
   })
 
-  it("the play's connection: local and environment apply; delegate_to another inventory host runs over that host's connection", async () => {
+  it("the play's connection: local and environment apply; delegate_to runs over the delegate's connection, found by name or address", async () => {
     const { code, doc, stdout } = await runJson(`- hosts: far
   connection: local
   environment: {PLAYENV: "{{ inventory_hostname }}"}
@@ -89,15 +92,26 @@ describe('templated keywords, includes and blocks (local connection)', () => {
       command: echo delegated
       delegate_to: "{{ groups.web[1] }}"
       register: d
+    - name: by address
+      command: echo delegated
+      delegate_to: 127.0.0.5
     - name: nowhere
       command: echo x
-      delegate_to: nosuchhost
-      ignore_errors: true
+      delegate_to: 10.231.255.253
 `)
-    assert.equal(code, 0, stdout)
+    // as in Ansible: b by its ansible_host; a name outside the inventory is a host of its own, reached over ssh (nothing answers at this testbed address)
+    assert.equal(code, 4, stdout)
     assert.equal(outputOf(doc, 'far', 'show'), 'far')
     assert.equal(doc.results.find((r) => r.task.name === 'delegated')?.status, 'changed')
-    assert.match(doc.results.find((r) => r.task.name === 'nowhere')?.msg ?? '', /delegate_to: 'nosuchhost' is not a host of the inventory/)
+    assert.equal(doc.results.find((r) => r.task.name === 'by address')?.status, 'changed')
+    const nowhere = doc.results.find((r) => r.task.name === 'nowhere')
+    assert.equal(nowhere?.status, 'unreachable')
+    assert.match(nowhere?.msg ?? '', /10\.231\.255\.253/)
+    // the delegates have no recap line of their own
+    assert.deepEqual(
+      doc.recap.map((r) => r.host),
+      ['far'],
+    )
   })
 
   it('a template that renders to a bad value fails the task at its file:line; a template where acplay takes none is refused at load', async () => {
