@@ -179,7 +179,7 @@ describe('templated keywords, includes, async and imports on real hosts (differe
     for (const [on, from] of [
       ['kw-theirs', 'kw-mine'],
       ['kw-mine', 'kw-theirs'],
-    ])
+    ] as const)
       assert.equal((await bed().exec(on, `cat /tmp/kw-delegated-from-${from}`)).stdout, 'delegated\n')
   })
 
