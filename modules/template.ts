@@ -4,10 +4,11 @@
  * Effects: see files/write.ts (path.stat and path.content of dest).
  */
 import { modeCheck } from './files/mode.js'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { AcplayError, ModuleFailure } from '../engine/errors.js'
 import { readControlFile } from '../engine/vault/files.js'
+import { templateLoader } from '../engine/vars/template-loader.js'
 import { templateFileVars } from '../engine/vars/template-vars.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
@@ -113,16 +114,3 @@ export const template = defineModule({
     return { ...plan, data: { dest: t.dest, ...plan.data } }
   },
 })
-
-/** Jinja's FileSystemLoader over the search dirs: the first `DIR/NAME` that is a file; `..` in a name finds nothing. */
-function templateLoader(dirs: string[]): (name: string) => string | undefined {
-  return (name) => {
-    const parts = name.split('/').filter((x) => x && x !== '.')
-    if (parts.includes('..')) return undefined
-    for (const d of new Set(dirs)) {
-      const f = join(d, ...parts)
-      if (existsSync(f) && statSync(f).isFile()) return readFileSync(f, 'utf8')
-    }
-    return undefined
-  }
-}

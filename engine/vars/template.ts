@@ -85,8 +85,8 @@ class VarScope implements LookupResolver {
     return this.templar.walk(value, this, true)
   }
 
-  renderFile(text: string, extra: Vars): string {
-    return this.templar.render(text, { ...this.vars, ...extra })
+  renderFile(text: string, extra: Vars, loader?: TemplateLoader): string {
+    return this.templar.render(text, { ...this.vars, ...extra }, undefined, { loader })
   }
 
   resolve(name: string): unknown {

@@ -5,9 +5,10 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import { readControlFile } from '../../vault/files.js'
+import { templateLoader } from '../template-loader.js'
+import { templateFileVars } from '../template-vars.js'
 import { isUndef } from '../undefined.js'
 import { isMapping, pystr, pyType, repr } from '../py.js'
 import { fnmatchRe } from '../py-path.js'
@@ -131,8 +132,12 @@ const template: Lookup = (terms, kw, env) => {
     const term = pystr(t)
     const path = findIn(env.ctx, term, 'templates')
     if (!path) throw new LookupError(`the template file ${term} could not be found for the lookup`)
-    const own = { template_host: hostname(), template_path: term, template_fullpath: path, template_destpath: null, template_uid: process.env.USER ?? 'root' }
-    return env.renderFile(readText(path), { ...own, ...extra })
+    // Ansible's template vars (ansible_managed too), no destination; includes from the template's
+    // dir, then the search path's templates dirs
+    const own = { ...templateFileVars(term, path, undefined, env.ctx.baseDir), template_destpath: null }
+    // (candidates of '.' are the search dirs themselves)
+    const loader = templateLoader([dirname(path), ...env.ctx.candidates('.', 'templates')])
+    return env.renderFile(readText(path), { ...own, ...extra }, loader)
   })
 }
 

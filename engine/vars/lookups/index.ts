@@ -7,6 +7,7 @@ import type { Frame, Resolver } from '../jinja/runtime.js'
 import { isMapping, pyType, truthy } from '../py.js'
 import { strict, templateError, Undef } from '../undefined.js'
 import { lookupContext, type SearchKind } from './context.js'
+import type { TemplateLoader } from '../template.js'
 import { FILE_LOOKUPS } from './files.js'
 import { LIST_LOOKUPS } from './lists.js'
 import { password } from './password.js'
@@ -27,7 +28,7 @@ export const LOOKUP_NAMES = Object.keys(LOOKUPS).sort()
 export interface LookupResolver extends Resolver {
   variables(): Record<string, unknown>
   template(value: unknown): unknown
-  renderFile(text: string, extra: Record<string, unknown>): string
+  renderFile(text: string, extra: Record<string, unknown>, loader?: TemplateLoader): string
 }
 
 const canServe = (r: Resolver | undefined): r is LookupResolver => !!r && 'variables' in r
@@ -42,7 +43,7 @@ export function lookupEnv(name: string, scope: Resolver | undefined, subdir: Sea
     vars,
     resolve: (n) => (frame ? frame.lookup(n) : (scope?.resolve(n) ?? new Undef(n))),
     template: (v, strictly = true) => (served ? (strictly ? served.template(v) : lenient(v, served)) : v),
-    renderFile: (text, extra) => (served ? served.renderFile(text, extra) : text),
+    renderFile: (text, extra, loader) => (served ? served.renderFile(text, extra, loader) : text),
     subdir,
   }
 }

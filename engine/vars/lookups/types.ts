@@ -1,6 +1,7 @@
 /** The shape of a lookup plugin, as Ansible's LookupBase.run: terms and options in, a list out. */
 import { isMapping, pyType } from '../py.js'
 import type { LookupContext, SearchKind } from './context.js'
+import type { TemplateLoader } from '../template.js'
 
 export interface LookupEnv {
   name: string
@@ -11,8 +12,8 @@ export interface LookupEnv {
   resolve(name: string): unknown
   /** templates a value with the variables; `strict: false` leaves strings with undefined names as written */
   template(value: unknown, strict?: boolean): unknown
-  /** renders a template file's text with the variables and `extra` over them */
-  renderFile(text: string, extra: Record<string, unknown>): string
+  /** renders a template file's text with the variables and `extra` over them; `loader` serves its includes */
+  renderFile(text: string, extra: Record<string, unknown>, loader?: TemplateLoader): string
   /** where first_found looks first: `templates` on a template task, `vars` on include_vars, else `files` */
   subdir: SearchKind
 }
