@@ -8,8 +8,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ansibleSetting, findAnsibleCfg } from '../config/ansible-cfg.js'
+import { setting, sourceFor } from '../config/settings.js'
 import { AcplayError } from '../errors.js'
-import { toBool } from '../vars/filters-core.js'
 import type { RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 
@@ -34,7 +34,8 @@ export function factSettings(rc: RunContext): FactSettings {
   const dir = rc.playbook.dir
   const get = (env: string, key: string) => ansibleSetting(dir, env, 'defaults', key)
   const bad = (msg: string) => new AcplayError('E_CONFIG', msg, { file: findAnsibleCfg(dir) })
-  const gathering = (get('ANSIBLE_GATHERING', 'gathering') ?? 'implicit').trim().toLowerCase()
+  const src = sourceFor(dir)
+  const gathering = setting('DEFAULT_GATHERING', src)!.toLowerCase()
   if (!['implicit', 'explicit', 'smart'].includes(gathering)) throw bad(`gathering (ANSIBLE_GATHERING) must be implicit, explicit or smart, got '${gathering}'`)
   const plugin = (get('ANSIBLE_CACHE_PLUGIN', 'fact_caching') ?? 'memory').trim()
   if (plugin !== 'memory' && plugin !== 'jsonfile') throw bad(`fact_caching '${plugin}' is not supported by acplay (memory, jsonfile)`)
@@ -46,7 +47,7 @@ export function factSettings(rc: RunContext): FactSettings {
   const timeout = get('ANSIBLE_GATHER_TIMEOUT', 'gather_timeout')
   s = {
     gathering: gathering as FactSettings['gathering'],
-    inject: toBool(get('ANSIBLE_INJECT_FACT_VARS', 'inject_facts_as_vars') ?? true),
+    inject: setting('INJECT_FACTS_AS_VARS', src)!,
     cache:
       plugin === 'jsonfile'
         ? {
