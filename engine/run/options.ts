@@ -21,6 +21,8 @@ export interface RunOptions {
   privateKey?: string
   become?: boolean
   becomeUser?: string
+  /** the default become method (ansible.cfg become_method); acplay becomes with sudo only */
+  becomeMethod?: string
   verbosity?: number
   startAtTask?: string
   /** host_key_checking = False */
