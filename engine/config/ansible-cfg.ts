@@ -58,11 +58,3 @@ export function readAnsibleCfg(file: string): Record<string, Record<string, stri
     Object.entries(readAnsibleCfgEntries(file)).map(([section, keys]) => [section, Object.fromEntries(Object.entries(keys).map(([k, e]) => [k, e.value]))]),
   )
 }
-
-/** One setting: the environment variable, else `[section] key` of the ansible.cfg found for `baseDir`. */
-export function ansibleSetting(baseDir: string, envVar: string, section: string, key: string): string | undefined {
-  const fromEnv = process.env[envVar]
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
-  const file = findAnsibleCfg(baseDir)
-  return file ? readAnsibleCfg(file)[section]?.[key] : undefined
-}

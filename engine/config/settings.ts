@@ -28,6 +28,8 @@ export interface SettingDef {
   default: unknown
   /** the least an integer may be */
   min?: number
+  /** the values a string may take (compared and given lower-cased) */
+  choices?: readonly string[]
 }
 
 const defaults = (key: string) => [['defaults', key]] as const
@@ -56,10 +58,23 @@ export const SETTINGS = {
     default: ['~/.ansible/collections', '/usr/share/ansible/collections'],
   },
   DEFAULT_MANAGED_STR: { type: 'str', env: [], ini: defaults('ansible_managed'), default: 'Ansible managed' },
-  DEFAULT_GATHERING: { type: 'str', env: ['ANSIBLE_GATHERING'], ini: defaults('gathering'), default: 'implicit' },
+  DEFAULT_GATHERING: { type: 'str', env: ['ANSIBLE_GATHERING'], ini: defaults('gathering'), default: 'implicit', choices: ['implicit', 'explicit', 'smart'] },
+  DEFAULT_GATHER_SUBSET: { type: 'list', env: ['ANSIBLE_GATHER_SUBSET'], ini: defaults('gather_subset'), default: null },
+  DEFAULT_GATHER_TIMEOUT: { type: 'int', env: ['ANSIBLE_GATHER_TIMEOUT'], ini: defaults('gather_timeout'), default: null },
+  DEFAULT_FACT_PATH: { type: 'str', env: ['ANSIBLE_FACT_PATH'], ini: defaults('fact_path'), default: null },
+  CACHE_PLUGIN: { type: 'str', env: ['ANSIBLE_CACHE_PLUGIN'], ini: defaults('fact_caching'), default: 'memory' },
+  CACHE_PLUGIN_CONNECTION: { type: 'str', env: ['ANSIBLE_CACHE_PLUGIN_CONNECTION'], ini: defaults('fact_caching_connection'), default: null },
+  CACHE_PLUGIN_PREFIX: { type: 'str', env: ['ANSIBLE_CACHE_PLUGIN_PREFIX'], ini: defaults('fact_caching_prefix'), default: 'ansible_facts' },
+  CACHE_PLUGIN_TIMEOUT: { type: 'int', env: ['ANSIBLE_CACHE_PLUGIN_TIMEOUT'], ini: defaults('fact_caching_timeout'), default: 86400 },
   HOST_KEY_CHECKING: { type: 'bool', env: ['ANSIBLE_HOST_KEY_CHECKING'], ini: defaults('host_key_checking'), default: true },
   DEFAULT_TIMEOUT: { type: 'int', env: ['ANSIBLE_TIMEOUT'], ini: defaults('timeout'), default: 10 },
   INJECT_FACTS_AS_VARS: { type: 'bool', env: ['ANSIBLE_INJECT_FACT_VARS'], ini: defaults('inject_facts_as_vars'), default: true },
+  DEFAULT_VAULT_PASSWORD_FILE: { type: 'path', env: ['ANSIBLE_VAULT_PASSWORD_FILE'], ini: defaults('vault_password_file'), default: null },
+  DEFAULT_VAULT_IDENTITY_LIST: { type: 'list', env: ['ANSIBLE_VAULT_IDENTITY_LIST'], ini: defaults('vault_identity_list'), default: [] },
+  // a string in Ansible's table, read as a boolean
+  DEFAULT_VAULT_ID_MATCH: { type: 'bool', env: ['ANSIBLE_VAULT_ID_MATCH'], ini: defaults('vault_id_match'), default: false },
+  DEFAULT_VAULT_ENCRYPT_IDENTITY: { type: 'str', env: ['ANSIBLE_VAULT_ENCRYPT_IDENTITY'], ini: defaults('vault_encrypt_identity'), default: null },
+  DEFAULT_ASK_VAULT_PASS: { type: 'bool', env: ['ANSIBLE_ASK_VAULT_PASS'], ini: defaults('ask_vault_pass'), default: false },
 } as const satisfies Record<string, SettingDef>
 
 export type SettingName = keyof typeof SETTINGS
@@ -83,21 +98,26 @@ export const isSettingName = (name: string): name is SettingName => Object.hasOw
 /** `name`'s value: environment > ansible.cfg > default, typed. */
 export function setting<N extends SettingName>(name: N, src: SettingSource): SettingValue<N> {
   const def: SettingDef = SETTINGS[name]
-  const env = src.env ?? process.env
+  const given = givenSetting(name, src)
+  if (given !== undefined || def.default === null) return given
   const cwd = src.cwd ?? process.cwd()
+  return (Array.isArray(def.default) && def.type.startsWith('path') ? def.default.map((p) => resolvePath(p, cwd, src.env)) : def.default) as SettingValue<N>
+}
+
+/** `name`'s value where the environment or ansible.cfg gives one, else undefined (a plugin's own default applies). */
+export function givenSetting<N extends SettingName>(name: N, src: SettingSource): SettingValue<N> {
+  const def: SettingDef = SETTINGS[name]
+  const env = src.env ?? process.env
   // of several names, the last one given wins (Ansible's _loop_entries: ANSIBLE_COLLECTIONS_PATH over ..._PATHS)
   const fromEnv = [...def.env].reverse().find((v) => env[v] !== undefined && env[v] !== '')
-  if (fromEnv) return typed(def, env[fromEnv]!, { baseDir: cwd, env, what: fromEnv, where: {} }) as SettingValue<N>
+  if (fromEnv) return typed(def, env[fromEnv]!, { baseDir: src.cwd ?? process.cwd(), env, what: fromEnv, where: {} }) as SettingValue<N>
   const sections = src.cfgFile ? readAnsibleCfgEntries(src.cfgFile) : {}
   const fromCfg = [...def.ini].reverse().find(([section, key]) => sections[section]?.[key] !== undefined)
-  if (fromCfg) {
-    const [section, key] = fromCfg
-    const entry = sections[section]![key]!
-    const where = { file: src.cfgFile, line: entry.line }
-    return typed(def, entry.value, { baseDir: dirname(src.cfgFile!), env, what: `[${section}] ${key}`, where }) as SettingValue<N>
-  }
-  if (def.default === null) return undefined
-  return (Array.isArray(def.default) && def.type.startsWith('path') ? def.default.map((p) => resolvePath(p, cwd, env)) : def.default) as SettingValue<N>
+  if (!fromCfg) return undefined
+  const [section, key] = fromCfg
+  const entry = sections[section]![key]!
+  const where = { file: src.cfgFile, line: entry.line }
+  return typed(def, entry.value, { baseDir: dirname(src.cfgFile!), env, what: `[${section}] ${key}`, where }) as SettingValue<N>
 }
 
 interface Origin {
@@ -112,7 +132,7 @@ const TRUE = new Set(['true', 'yes', 'on', '1', 'y', 't'])
 const FALSE = new Set(['false', 'no', 'off', '0', 'n', 'f'])
 
 /** A raw value as the setting's type (Ansible's ensure_type), or an E_CONFIG error naming where it came from. */
-export function typed(def: Pick<SettingDef, 'type' | 'min'>, raw: string, origin: Origin): unknown {
+export function typed(def: Pick<SettingDef, 'type' | 'min' | 'choices'>, raw: string, origin: Origin): unknown {
   const v = raw.trim()
   const bad = (want: string) => new AcplayError('E_CONFIG', `${origin.what}: '${v}' is not ${want}`, origin.where)
   const items = (sep: string) =>
@@ -131,8 +151,12 @@ export function typed(def: Pick<SettingDef, 'type' | 'min'>, raw: string, origin
       if (!/^[+-]?\d+$/.test(v)) throw bad('an integer')
       if (def.min !== undefined && Number(v) < def.min) throw bad(`an integer of at least ${def.min}`)
       return Number(v)
-    case 'str':
-      return unquote(v)
+    case 'str': {
+      const str = unquote(v)
+      if (!def.choices) return str
+      if (!def.choices.includes(str.toLowerCase())) throw bad(`one of ${def.choices.join(', ')}`)
+      return str.toLowerCase()
+    }
     case 'path':
       return resolvePath(v, origin.baseDir, origin.env)
     case 'pathlist':
