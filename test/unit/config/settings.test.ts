@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { after, afterEach, describe, it } from 'node:test'
 import { toOptions, type Flags } from '../../../engine/cli/run-command.js'
 import { readAnsibleCfgEntries } from '../../../engine/config/ansible-cfg.js'
-import { setting } from '../../../engine/config/settings.js'
+import { givenSetting, setting } from '../../../engine/config/settings.js'
 import { AcplayError } from '../../../engine/errors.js'
 import { connectionFor } from '../../../engine/run/connections.js'
 
@@ -118,6 +118,28 @@ describe('setting()', () => {
     const e = configError(() => setting('DEFAULT_BECOME', { cfgFile: file, env: {} }))
     assert.equal(e.describe(), `E_CONFIG: ${file}:5: [privilege_escalation] become: 'maybe' is not a boolean (True/False, yes/no, on/off, 1/0)`)
     assert.match(configError(() => setting('DEFAULT_BECOME', { env: { ANSIBLE_BECOME: 'sure' } })).message, /^ANSIBLE_BECOME: 'sure' is not a boolean/)
+  })
+
+  it('a setting with choices takes one of them (any case); another names the file:line', () => {
+    assert.equal(setting('DEFAULT_GATHERING', { cfgFile: cfg('[defaults]\ngathering = Smart\n'), env: {} }), 'smart')
+    const file = cfg('[defaults]\ngathering = lazy\n')
+    assert.equal(
+      configError(() => setting('DEFAULT_GATHERING', { cfgFile: file, env: {} })).describe(),
+      `E_CONFIG: ${file}:2: [defaults] gathering: 'lazy' is not one of implicit, explicit, smart`,
+    )
+  })
+
+  it("givenSetting: only what the environment or the file says (a plugin's own default applies otherwise)", () => {
+    assert.equal(givenSetting('CACHE_PLUGIN_PREFIX', { env: {} }), undefined)
+    assert.equal(setting('CACHE_PLUGIN_PREFIX', { env: {} }), 'ansible_facts')
+    assert.equal(givenSetting('CACHE_PLUGIN_PREFIX', { env: { ANSIBLE_CACHE_PLUGIN_PREFIX: 'f_' } }), 'f_')
+  })
+
+  it('lists: comma-separated, trimmed, quotes removed', () => {
+    const file = cfg(`[defaults]\ngather_subset = !all, "network"\nvault_identity_list = dev@dev.pw , prod@prompt\n`)
+    assert.deepEqual(setting('DEFAULT_GATHER_SUBSET', { cfgFile: file, env: {} }), ['!all', 'network'])
+    assert.deepEqual(setting('DEFAULT_VAULT_IDENTITY_LIST', { cfgFile: file, env: {} }), ['dev@dev.pw', 'prod@prompt'])
+    assert.equal(setting('DEFAULT_GATHER_SUBSET', { env: {} }), undefined)
   })
 
   it('forks must be a positive integer', () => {
