@@ -100,8 +100,10 @@ export function setting<N extends SettingName>(name: N, src: SettingSource): Set
   const def: SettingDef = SETTINGS[name]
   const given = givenSetting(name, src)
   if (given !== undefined || def.default === null) return given
+  if (!Array.isArray(def.default)) return def.default as SettingValue<N>
+  // a fresh list each time: callers may change theirs
   const cwd = src.cwd ?? process.cwd()
-  return (Array.isArray(def.default) && def.type.startsWith('path') ? def.default.map((p) => resolvePath(p, cwd, src.env)) : def.default) as SettingValue<N>
+  return (def.type.startsWith('path') ? def.default.map((p: string) => resolvePath(p, cwd, src.env)) : [...def.default]) as SettingValue<N>
 }
 
 /** `name`'s value where the environment or ansible.cfg gives one, else undefined (a plugin's own default applies). */
