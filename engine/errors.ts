@@ -32,10 +32,17 @@ export const ERROR_CODES = {
   E_LOOP: { exit: 1, meaning: "A task's `loop` did not yield a list." },
   E_UNREACHABLE: { exit: 1, unreachable: true, meaning: 'A host cannot be reached over SSH (connection refused or timed out, authentication failed).' },
   E_HOSTKEY: { exit: 1, unreachable: true, meaning: "A host's SSH key is not the one in known_hosts (or none is known and checking is on)." },
-  E_BECOME: { exit: 1, meaning: 'sudo refused to become the user (a password is needed, or the user is not allowed).' },
+  E_BECOME: {
+    exit: 1,
+    meaning: 'sudo refused to become the user (a password is needed, or the user is not allowed), or a become method other than sudo was asked for.',
+  },
   // 1, as ansible-playbook and ansible-vault exit on a vault error
   E_VAULT: { exit: 1, meaning: 'A vault value or file cannot be decrypted (no password, the wrong one, or data that is not vault data).' },
-  E_CONFIG: { exit: 1, meaning: 'A setting in ansible.cfg or its ANSIBLE_* variable is not valid (fact gathering and caching).' },
+  E_CONFIG: {
+    exit: 1,
+    meaning:
+      'A setting in ansible.cfg or its ANSIBLE_* variable is not valid (a boolean, an integer, a choice); the file:line and key, or the variable, are named.',
+  },
   E_FACT_CACHE: { exit: 1, meaning: 'The jsonfile fact cache cannot be written.' },
   E_TIMEOUT: { exit: 1, meaning: "A task's command ran past the task keyword `timeout`; it was stopped and the task failed." },
   E_INTERRUPTED: { exit: 1, meaning: 'The run was interrupted (SIGINT, SIGTERM) while this host was working; the run exits 130 or 143.' },

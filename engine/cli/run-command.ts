@@ -11,6 +11,7 @@ import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 import { dirname, resolve } from 'node:path'
 import { parseSlice } from '../inventory/slice.js'
+import { setting, sourceFor } from '../config/settings.js'
 
 const collect = (v: string, prev: string[]) => [...prev, v]
 const count = (_: string, prev: number) => prev + 1
@@ -26,11 +27,15 @@ export function runCommand(name: string, description: string): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'extra variables: k=v, JSON, or @file (repeatable)', collect, [])
-    .addOption(new Option('-f, --forks <n>', 'hosts in parallel').default(DEFAULT_FORKS).argParser((v) => positiveInt(v, '--forks')))
-    .option('-u, --user <user>', 'connect as this user')
-    .option('--private-key <file>', 'SSH private key file')
-    .option('-b, --become', 'run operations with become (sudo -n)')
-    .option('--become-user <user>', 'become this user (default root)')
+    .addOption(
+      new Option('-f, --forks <n>', `hosts in parallel (default: ANSIBLE_FORKS, ansible.cfg forks, else ${DEFAULT_FORKS})`).argParser((v) =>
+        positiveInt(v, '--forks'),
+      ),
+    )
+    .option('-u, --user <user>', 'connect as this user (default: ANSIBLE_REMOTE_USER, ansible.cfg remote_user)')
+    .option('--private-key <file>', 'SSH private key file (default: ANSIBLE_PRIVATE_KEY_FILE, ansible.cfg private_key_file)')
+    .option('-b, --become', 'run operations with become (sudo -n; default: ANSIBLE_BECOME, ansible.cfg become)')
+    .option('--become-user <user>', 'become this user (default: ANSIBLE_BECOME_USER, ansible.cfg become_user, else root)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook and inventory, then exit')
@@ -66,7 +71,9 @@ function positiveInt(v: string, name: string): number {
 
 export type Flags = Record<string, unknown> & { inventory: string[]; tags: string[]; skipTags: string[]; extraVars: string[]; verbose: number }
 
+/** The command line's options, and where one is not given, its setting (environment, ansible.cfg: engine/config/settings.ts). */
 export function toOptions(playbook: string, f: Flags): RunOptions {
+  const cfg = sourceFor(dirname(resolve(playbook)))
   const split = (xs: string[]) =>
     xs
       .flatMap((x) => x.split(','))
@@ -74,18 +81,20 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
       .filter(Boolean)
   return {
     playbook,
-    inventory: f.inventory.length ? f.inventory : ['/etc/ansible/hosts'],
+    inventory: f.inventory.length ? f.inventory : setting('DEFAULT_HOST_LIST', cfg)!,
     check: !!f.check,
     diff: !!f.diff,
     limit: f.limit as string | undefined,
     tags: split(f.tags),
     skipTags: split(f.skipTags),
     extraVars: Object.assign({}, ...f.extraVars.map((e) => parseExtraVars(e))),
-    forks: f.forks as number,
-    user: f.user as string | undefined,
-    privateKey: f.privateKey as string | undefined,
-    become: f.become ? true : undefined,
-    becomeUser: f.becomeUser as string | undefined,
+    forks: (f.forks as number | undefined) ?? setting('DEFAULT_FORKS', cfg),
+    user: (f.user as string | undefined) ?? setting('DEFAULT_REMOTE_USER', cfg),
+    privateKey: (f.privateKey as string | undefined) ?? setting('DEFAULT_PRIVATE_KEY_FILE', cfg),
+    // -b can only turn become on, as in Ansible
+    become: f.become ? true : setting('DEFAULT_BECOME', cfg),
+    becomeUser: (f.becomeUser as string | undefined) ?? setting('DEFAULT_BECOME_USER', cfg),
+    becomeMethod: setting('DEFAULT_BECOME_METHOD', cfg),
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
     timeout: f.timeout as number | undefined,

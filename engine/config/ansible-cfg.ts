@@ -1,8 +1,9 @@
 /**
  * ansible.cfg: which file ($ANSIBLE_CONFIG, else the current directory, else beside the playbook)
  * and its values; a setting's environment variable (ANSIBLE_GATHERING...) wins over the file, as in Ansible.
+ * What each setting means and its type are in settings.ts.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd()): string | undefined {
@@ -10,30 +11,50 @@ export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd()): st
   return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg')].find((p) => existsSync(p))
 }
 
-/** INI sections of an ansible.cfg: `key = value` or `key: value`, `#`/`;` comment lines, ` ;` inline comments (Ansible's ConfigParser). */
-export function readAnsibleCfg(file: string): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {}
-  let section = ''
-  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = raw.trim()
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue
-    const sec = /^\[(.+)\]$/.exec(line)
-    if (sec) {
-      section = sec[1]!.trim()
-      continue
-    }
-    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line)
-    if (!kv) continue
-    out[section] ??= {}
-    out[section]![kv[1]!] = kv[2]!.replace(/\s;.*$/, '')
-  }
-  return out
+/** A value as written, and the line it is on (for errors naming file:line). */
+export interface CfgEntry {
+  value: string
+  line: number
 }
 
-/** One setting: the environment variable, else `[section] key` of the ansible.cfg found for `baseDir`. */
-export function ansibleSetting(baseDir: string, envVar: string, section: string, key: string): string | undefined {
-  const fromEnv = process.env[envVar]
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
-  const file = findAnsibleCfg(baseDir)
-  return file ? readAnsibleCfg(file)[section]?.[key] : undefined
+export type CfgSections = Record<string, Record<string, CfgEntry>>
+
+// parsed once per version of a file: settings are read per host and per lookup
+const parsed = new Map<string, { stamp: string; sections: CfgSections }>()
+
+/**
+ * INI sections of an ansible.cfg as Ansible's ConfigParser reads them: `key = value` or
+ * `key: value`, keys case-insensitive, `#`/`;` comment lines, ` ;` inline comments.
+ */
+export function readAnsibleCfgEntries(file: string): CfgSections {
+  const st = statSync(file)
+  const stamp = `${st.mtimeMs}:${st.size}`
+  const kept = parsed.get(file)
+  if (kept?.stamp === stamp) return kept.sections
+  const sections: CfgSections = {}
+  let section = ''
+  readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      const line = raw.trim()
+      if (!line || line.startsWith('#') || line.startsWith(';')) return
+      const sec = /^\[(.+)\]$/.exec(line)
+      if (sec) {
+        section = sec[1]!.trim()
+        return
+      }
+      const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line)
+      if (!kv) return
+      sections[section] ??= {}
+      sections[section]![kv[1]!.toLowerCase()] = { value: kv[2]!.replace(/\s;.*$/, ''), line: i + 1 }
+    })
+  parsed.set(file, { stamp, sections })
+  return sections
+}
+
+/** The values alone, by section and key. */
+export function readAnsibleCfg(file: string): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    Object.entries(readAnsibleCfgEntries(file)).map(([section, keys]) => [section, Object.fromEntries(Object.entries(keys).map(([k, e]) => [k, e.value]))]),
+  )
 }

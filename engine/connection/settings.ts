@@ -9,7 +9,7 @@
  *   host keys: StrictHostKeyChecking (yes, accept-new, no) > ansible_host_key_checking >
  *     ANSIBLE_HOST_KEY_CHECKING > ansible.cfg [defaults] host_key_checking > yes
  */
-import { readAnsibleCfg } from '../config/ansible-cfg.js'
+import { setting } from '../config/settings.js'
 import type { HostKeyPolicy } from './known-hosts.js'
 import { shlexSplit } from './shlex.js'
 
@@ -101,19 +101,18 @@ const seconds = (v: unknown): number | undefined => {
 export function connectionSettings(input: SettingsInput): ConnectionSettings {
   const { vars } = input
   const env = input.env ?? process.env
-  const defaults = input.ansibleCfg ? readAnsibleCfg(input.ansibleCfg).defaults : undefined
-  const cfg = (key: string) => defaults?.[key]
+  const src = { cfgFile: input.ansibleCfg, env }
   // the host's own args are read last, so they win over the command line's
   const ssh: SshArgs = Object.assign(
     {},
     ...[...(input.sshArgs ?? []), str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].filter((a): a is string => !!a).map(parseSshArgs),
   )
-  const keyVar =
-    str(vars.ansible_host_key_checking) ?? (input.hostKeyChecking === false ? 'false' : undefined) ?? env.ANSIBLE_HOST_KEY_CHECKING ?? cfg('host_key_checking')
-  const connectS = seconds(vars.ansible_timeout) ?? ssh.connectTimeoutS ?? input.timeout ?? seconds(env.ANSIBLE_TIMEOUT) ?? seconds(cfg('timeout'))
+  const keyVar = str(vars.ansible_host_key_checking)
+  const checkKeys = keyVar !== undefined ? !FALSE.test(keyVar) : input.hostKeyChecking === false ? false : setting('HOST_KEY_CHECKING', src)
+  const connectS = seconds(vars.ansible_timeout) ?? ssh.connectTimeoutS ?? input.timeout ?? seconds(setting('DEFAULT_TIMEOUT', src))
   return {
     knownHostsFile: ssh.knownHostsFile,
-    hostKeyChecking: ssh.hostKeyChecking ?? (keyVar !== undefined && FALSE.test(keyVar) ? 'no' : 'yes'),
+    hostKeyChecking: ssh.hostKeyChecking ?? (checkKeys === false ? 'no' : 'yes'),
     connectTimeoutMs: connectS ? connectS * 1000 : DEFAULT_TIMEOUTS.connectTimeoutMs,
     keepaliveIntervalMs: ssh.serverAliveIntervalS ? ssh.serverAliveIntervalS * 1000 : DEFAULT_TIMEOUTS.keepaliveIntervalMs,
     keepaliveCountMax: ssh.serverAliveCountMax ?? DEFAULT_TIMEOUTS.keepaliveCountMax,

@@ -5,7 +5,7 @@
  */
 import { isEngineAction, ONCE_PER_BATCH } from '../actions/names.js'
 import type { Become } from '../connection/types.js'
-import type { Location } from '../errors.js'
+import { becomeError, type Location } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, TaskKeywords } from '../playbook/types.js'
 import { isTemplate } from '../playbook/keywords.js'
@@ -101,6 +101,7 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   const becomeUser = String(
     templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
   )
+  if (becomeOn) sudoMethod(String(templateValue(vars.ansible_become_method ?? opts.becomeMethod ?? 'sudo', vars, where)), where)
   const check = keywordBool('check_mode', [task.check_mode, scope.check_mode, pc.play.check_mode], vars, where, !!opts.check)
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
@@ -110,6 +111,18 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
     check,
     diff: keywordBool('diff', [task.diff, scope.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
   }
+}
+
+/**
+ * The become method from the host's ansible_become_method or the run's default (ansible.cfg,
+ * ANSIBLE_BECOME_METHOD): acplay becomes with sudo only, and says so rather than use sudo for another.
+ */
+function sudoMethod(method: string, where: Location): void {
+  if (method !== 'sudo')
+    throw becomeError(
+      `become_method '${method}' (ansible_become_method, ANSIBLE_BECOME_METHOD or ansible.cfg [privilege_escalation] become_method) is not supported: acplay becomes with sudo`,
+      where,
+    )
 }
 
 /** no_log on the task or its blocks and roles. */

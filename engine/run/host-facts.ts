@@ -7,9 +7,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ansibleSetting, findAnsibleCfg } from '../config/ansible-cfg.js'
+import { givenSetting, setting, sourceFor } from '../config/settings.js'
 import { AcplayError } from '../errors.js'
-import { toBool } from '../vars/filters-core.js'
 import type { RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 
@@ -31,36 +30,27 @@ const settingsByRun = new WeakMap<RunContext, FactSettings>()
 export function factSettings(rc: RunContext): FactSettings {
   let s = settingsByRun.get(rc)
   if (s) return s
-  const dir = rc.playbook.dir
-  const get = (env: string, key: string) => ansibleSetting(dir, env, 'defaults', key)
-  const bad = (msg: string) => new AcplayError('E_CONFIG', msg, { file: findAnsibleCfg(dir) })
-  const gathering = (get('ANSIBLE_GATHERING', 'gathering') ?? 'implicit').trim().toLowerCase()
-  if (!['implicit', 'explicit', 'smart'].includes(gathering)) throw bad(`gathering (ANSIBLE_GATHERING) must be implicit, explicit or smart, got '${gathering}'`)
-  const plugin = (get('ANSIBLE_CACHE_PLUGIN', 'fact_caching') ?? 'memory').trim()
+  const src = sourceFor(rc.playbook.dir)
+  const bad = (msg: string) => new AcplayError('E_CONFIG', msg, { file: src.cfgFile })
+  const plugin = setting('CACHE_PLUGIN', src)!
   if (plugin !== 'memory' && plugin !== 'jsonfile') throw bad(`fact_caching '${plugin}' is not supported by acplay (memory, jsonfile)`)
-  const connection = get('ANSIBLE_CACHE_PLUGIN_CONNECTION', 'fact_caching_connection')
+  const connection = setting('CACHE_PLUGIN_CONNECTION', src)
   if (plugin === 'jsonfile' && !connection) throw bad('fact_caching = jsonfile needs fact_caching_connection (a directory)')
-  const cacheTimeout = Number(get('ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'fact_caching_timeout') ?? 86400)
-  if (!Number.isFinite(cacheTimeout)) throw bad('fact_caching_timeout must be a number of seconds')
-  const subset = get('ANSIBLE_GATHER_SUBSET', 'gather_subset')
-  const timeout = get('ANSIBLE_GATHER_TIMEOUT', 'gather_timeout')
   s = {
-    gathering: gathering as FactSettings['gathering'],
-    inject: toBool(get('ANSIBLE_INJECT_FACT_VARS', 'inject_facts_as_vars') ?? true),
+    gathering: setting('DEFAULT_GATHERING', src) as FactSettings['gathering'],
+    inject: setting('INJECT_FACTS_AS_VARS', src)!,
     cache:
       plugin === 'jsonfile'
         ? {
             dir: connection!.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
-            timeoutS: cacheTimeout,
-            prefix: get('ANSIBLE_CACHE_PLUGIN_PREFIX', 'fact_caching_prefix') ?? '',
+            timeoutS: setting('CACHE_PLUGIN_TIMEOUT', src)!,
+            // the jsonfile plugin's own default is no prefix (not the setting's ansible_facts)
+            prefix: givenSetting('CACHE_PLUGIN_PREFIX', src) ?? '',
           }
         : undefined,
-    gatherSubset: subset
-      ?.split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-    gatherTimeout: timeout === undefined ? undefined : Number(timeout),
-    factPath: get('ANSIBLE_FACT_PATH', 'fact_path'),
+    gatherSubset: setting('DEFAULT_GATHER_SUBSET', src),
+    gatherTimeout: setting('DEFAULT_GATHER_TIMEOUT', src),
+    factPath: setting('DEFAULT_FACT_PATH', src),
   }
   settingsByRun.set(rc, s)
   return s

@@ -1,4 +1,8 @@
-/** Everything a run needs, as the CLI (or a TypeScript caller) hands it over. */
+/**
+ * Everything a run needs, as the CLI (or a TypeScript caller) hands it over. The CLI fills inventory,
+ * forks, user, privateKey and become* from the environment and ansible.cfg where no option gives
+ * them (engine/cli/run-command.ts toOptions); a TypeScript caller's values are taken as given.
+ */
 import type { Reporter } from '../report/types.js'
 import type { Vault } from '../vault/vault.js'
 import type { Slice } from '../inventory/slice.js'
@@ -21,6 +25,8 @@ export interface RunOptions {
   privateKey?: string
   become?: boolean
   becomeUser?: string
+  /** the default become method (ansible.cfg become_method); acplay becomes with sudo only */
+  becomeMethod?: string
   verbosity?: number
   startAtTask?: string
   /** host_key_checking = False */

@@ -7,10 +7,10 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { hostname } from 'node:os'
-import { ansibleSetting } from '../config/ansible-cfg.js'
+import { SETTINGS, setting, sourceFor } from '../config/settings.js'
 import { epochToDatetime, PyDatetime, strftime } from './filters-time.js'
 
-export const DEFAULT_MANAGED_STR = 'Ansible managed'
+export const DEFAULT_MANAGED_STR = SETTINGS.DEFAULT_MANAGED_STR.default
 
 const userNames = new Map<number, string>()
 
@@ -51,7 +51,7 @@ export function templateFileVars(path: string, fullpath: string, destPath: strin
   const mtime = st.mtimeMs / 1000
   const host = hostname()
   const uid = userName(st.uid)
-  const managed = ansibleSetting(baseDir, '', 'defaults', 'ansible_managed') ?? DEFAULT_MANAGED_STR
+  const managed = setting('DEFAULT_MANAGED_STR', sourceFor(baseDir))!
   const nowLocal = epochToDatetime(Date.now() / 1000, false)
   return {
     template_host: host,

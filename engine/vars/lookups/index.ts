@@ -6,6 +6,7 @@ import { AcplayError } from '../../errors.js'
 import type { Frame, Resolver } from '../jinja/runtime.js'
 import { isMapping, pyType, truthy } from '../py.js'
 import { strict, templateError, Undef } from '../undefined.js'
+import { config } from './config.js'
 import { lookupContext, type SearchKind } from './context.js'
 import type { TemplateLoader } from '../template.js'
 import { FILE_LOOKUPS } from './files.js'
@@ -14,7 +15,7 @@ import { password } from './password.js'
 import { type Lookup, type LookupEnv, LookupError } from './types.js'
 import { VAR_LOOKUPS } from './vars.js'
 
-const LOOKUPS: Record<string, Lookup> = { ...LIST_LOOKUPS, ...FILE_LOOKUPS, ...VAR_LOOKUPS, password }
+const LOOKUPS: Record<string, Lookup> = { ...LIST_LOOKUPS, ...FILE_LOOKUPS, ...VAR_LOOKUPS, password, config }
 
 /** The lookup called `name` (`file`, `ansible.builtin.file`, `ansible.legacy.file`), or undefined. */
 export function lookupNamed(name: string): Lookup | undefined {

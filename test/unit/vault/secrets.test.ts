@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { vaultConfig } from '../../../engine/vault/config.js'
 import { loadVaultSecrets, splitVaultId } from '../../../engine/vault/secrets.js'
@@ -101,6 +101,6 @@ describe('vault password sources', () => {
       askVaultPass: false,
     })
     const over = vaultConfig(cfgDir, { ...env, ANSIBLE_VAULT_PASSWORD_FILE: 'env.pw', ANSIBLE_VAULT_IDENTITY_LIST: 'x@y', ANSIBLE_VAULT_ID_MATCH: 'false' })
-    assert.deepEqual([over.passwordFile, over.identityList, over.strictIdMatch], ['env.pw', ['x@y'], false])
+    assert.deepEqual([over.passwordFile, over.identityList, over.strictIdMatch], [resolve('env.pw'), ['x@y'], false])
   })
 })
