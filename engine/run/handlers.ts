@@ -1,14 +1,32 @@
 /** Handlers run at flush points, in the order they are defined, on the hosts that notified them. */
-import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
+import { ansibleSetting } from '../config/ansible-cfg.js'
+import { toBool } from '../vars/filters-core.js'
+import { emit, emitAsync, record, taskRef, type PlayContext, type RunContext } from './context.js'
 import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
-import type { Task } from '../playbook/types.js'
+import type { Play, Task } from '../playbook/types.js'
 import { rootScope, type Scope } from './scope.js'
 import { runModuleTask } from './task.js'
 
 /** How a task list runs (linear.ts's runTasks, passed in: linear.ts calls this module, not the other way round). */
 export type RunTaskList = (pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope) => Promise<void>
 
+/**
+ * force_handlers: the play's keyword (rendered), else --force-handlers, else ansible.cfg's
+ * `[defaults] force_handlers` / ANSIBLE_FORCE_HANDLERS (the flag's default in Ansible).
+ */
+export function forceHandlers(rc: RunContext, play: Play): boolean {
+  if (play.force_handlers !== undefined) return play.force_handlers === true
+  return rc.opts.forceHandlers === true || toBool(ansibleSetting(rc.playbook.dir, 'ANSIBLE_FORCE_HANDLERS', 'defaults', 'force_handlers'))
+}
+
+/**
+ * Runs the handlers `hosts` were notified of. The play's end of each section passes every host of
+ * the batch: with force_handlers a host that failed earlier runs its handlers there (Ansible wraps
+ * each section in a block whose `always` flushes); an explicit `meta: flush_handlers` passes the
+ * active hosts only, as a failed host in Ansible waits for that `always`. A handler that fails on a
+ * host ends this flush there, forced or not.
+ */
 export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTasks: RunTaskList): Promise<void> {
   // A `listen` topic reaches every handler that listens to it, so notifications are taken as a
   // whole before the first handler runs (names no handler knows stay, for the warning).
@@ -24,9 +42,12 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
       ? { mayChange: true, reason: `may run (notified only by tasks that may change)${r.reason ? `: ${r.reason}` : ''}` }
       : {}
   }
+  // a broken play (any_errors_fatal, max_fail_percentage, end_play) runs no forced handlers: Ansible breaks out of it
+  const force = pc.forceHandlers && !pc.ended
+  const failedHere = new Set<HostState>()
   for (const handler of pc.handlers) {
     const names = [handler.name ?? '', ...handler.listen]
-    const targets = handlerHosts(hosts, (h) => names.some((n) => pending.get(h)!.has(n)))
+    const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && names.some((n) => pending.get(h)!.has(n)), force)
     if (targets.length === 0) continue
     if (handler.kind === 'include_tasks') {
       // an include as a handler: its tasks run on the hosts that notified it
@@ -42,7 +63,10 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     )
     const scope = rootScope()
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
-    for (const [i, r] of results.entries()) record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
+    for (const [i, r] of results.entries()) {
+      if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') failedHere.add(targets[i]!)
+      record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
+    }
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
 }
