@@ -5,6 +5,7 @@ import { emit, emitAsync, record, taskRef, type PlayContext, type RunContext } f
 import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
 import type { Play, Task } from '../playbook/types.js'
+import type { HostResult } from '../report/types.js'
 import { rootScope, type Scope } from './scope.js'
 import { runModuleTask } from './task.js'
 
@@ -50,8 +51,17 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && names.some((n) => pending.get(h)!.has(n)), force)
     if (targets.length === 0) continue
     if (handler.kind === 'include_tasks') {
-      // an include as a handler: its tasks run on the hosts that notified it
-      await runTasks(pc, [handler], targets, rootScope())
+      // an include as a handler: its tasks run on the hosts that notified it; a failed one (forced)
+      // is revived for them, as a block's `always` revives it (linear.ts)
+      const revived = targets.filter((h) => h.failed)
+      const first = pc.run.results.length
+      for (const h of revived) h.failed = false
+      try {
+        await runTasks(pc, [handler], targets, rootScope())
+      } finally {
+        for (const h of revived) h.failed = true
+      }
+      for (const r of pc.run.results.slice(first)) if (failedResult(r)) failedHere.add(pc.run.hosts.get(r.host)!)
       continue
     }
     const ref = taskRef({ ...handler }, true)
@@ -64,12 +74,15 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     const scope = rootScope()
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
     for (const [i, r] of results.entries()) {
-      if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') failedHere.add(targets[i]!)
+      if (failedResult(r)) failedHere.add(targets[i]!)
       record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
     }
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
 }
+
+/** A result that ends the host's flush: a failure not ignored, or the host unreachable. */
+const failedResult = (r: HostResult) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable'
 
 /** Notifications naming no handler are an error in Ansible; we warn once per name. */
 export function unknownNotifications(pc: PlayContext, hosts: HostState[]): string[] {

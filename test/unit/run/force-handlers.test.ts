@@ -52,9 +52,10 @@ describe('force_handlers', () => {
   })
 
   /** Runs `text`; which handlers ran where (`name@host:status`), the recap by host, the exit code. */
-  async function play_(text: string, opts: Partial<RunOptions> = {}, cfg?: string) {
+  async function play_(text: string, opts: Partial<RunOptions> = {}, cfg?: string, files: Record<string, string> = {}) {
     const sub = mkdtempSync(join(dir, 'p-'))
     writeFileSync(join(sub, 'site.yml'), text)
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(sub, name), content)
     if (cfg !== undefined) writeFileSync(join(sub, 'ansible.cfg'), cfg)
     const s = await run({ playbook: join(sub, 'site.yml'), inventory: [join(dir, 'hosts.ini')], ...opts })
     const ran = s.results.filter((r) => r.task.handler).map((r) => `${r.task.name}@${r.host}:${r.status}`)
@@ -87,6 +88,28 @@ describe('force_handlers', () => {
     } finally {
       delete process.env.ANSIBLE_FORCE_HANDLERS
     }
+  })
+
+  it('an include_tasks handler runs on a failed host too; a task failing inside it ends the flush there', async () => {
+    const text = `- hosts: web
+  gather_facts: false
+  force_handlers: true
+  tasks:
+    - debug: { msg: one }
+      changed_when: true
+      notify: [h-inc, h-after]
+    - fail: { msg: boom }
+      when: inventory_hostname == 'b'
+  handlers:
+    - name: h-inc
+      include_tasks: inc.yml
+    - name: h-after
+      debug: { msg: after }
+`
+    const inc = "- debug: { msg: inc }\n- fail: { msg: inc fails }\n  when: inventory_hostname == 'a'\n"
+    const s = await play_(text, {}, undefined, { 'inc.yml': inc })
+    assert.deepEqual(s.ran, ['h-after@b:ok'])
+    assert.deepEqual([s.recap.a!.failed, s.recap.a!.ok, s.recap.b!.failed, s.recap.b!.ok], [1, 3, 1, 4])
   })
 
   it('a broken play (any_errors_fatal) runs no forced handler', async () => {
