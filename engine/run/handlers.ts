@@ -29,6 +29,8 @@ export function forceHandlers(rc: RunContext, play: Play): boolean {
  * host ends this flush there, forced or not.
  */
 export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTasks: RunTaskList): Promise<void> {
+  // a play that ended (meta: end_play, any_errors_fatal, max_fail_percentage) runs no handlers: Ansible breaks out of it
+  if (pc.ended) return
   // A `listen` topic reaches every handler that listens to it, so notifications are taken as a
   // whole before the first handler runs (names no handler knows stay, for the warning).
   const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
@@ -43,12 +45,10 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
       ? { mayChange: true, reason: `may run (notified only by tasks that may change)${r.reason ? `: ${r.reason}` : ''}` }
       : {}
   }
-  // a broken play (any_errors_fatal, max_fail_percentage, end_play) runs no forced handlers: Ansible breaks out of it
-  const force = pc.forceHandlers && !pc.ended
   const failedHere = new Set<HostState>()
   for (const handler of pc.handlers) {
     const names = [handler.name ?? '', ...handler.listen]
-    const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && names.some((n) => pending.get(h)!.has(n)), force)
+    const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && names.some((n) => pending.get(h)!.has(n)), pc.forceHandlers)
     if (targets.length === 0) continue
     if (handler.kind === 'include_tasks') {
       // an include as a handler: its tasks run on the hosts that notified it; a failed one (forced)

@@ -112,9 +112,11 @@ describe('force_handlers', () => {
     assert.deepEqual([s.recap.a!.failed, s.recap.a!.ok, s.recap.b!.failed, s.recap.b!.ok], [1, 3, 1, 4])
   })
 
-  it('a broken play (any_errors_fatal) runs no forced handler', async () => {
+  it('a broken play (any_errors_fatal) runs no forced handler; after meta: end_play none runs at all', async () => {
     const r = await play_(play('  force_handlers: true\n  any_errors_fatal: true\n'))
     assert.deepEqual(r.ran, [])
+    const ended = await play_(play('  force_handlers: true\n').replace('    - debug: { msg: after }\n', '    - meta: end_play\n'))
+    assert.deepEqual(ended.ran, [])
   })
 
   it('an unreachable host runs none', async () => {
