@@ -1,8 +1,9 @@
 /**
  * force_handlers against Debian's ansible-playbook (local connection, three hosts): hosts notify
  * handlers, then one fails in pre_tasks, one in tasks, one in a handler. Without force_handlers,
- * with the play keyword, and with --force-handlers and an explicit meta: flush_handlers, both tools
- * run the same handlers on the same hosts with the same results, the same recap and exit code.
+ * with the play keyword, with --force-handlers and an explicit meta: flush_handlers, with an
+ * include_tasks handler and after meta: end_play, both tools run the same handlers on the same
+ * hosts with the same results, the same recap and exit code.
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -59,6 +60,16 @@ describe('force_handlers as ansible-playbook runs it (local connection)', () => 
     writeFileSync(join(dir, 'off.yml'), play('', ''))
     writeFileSync(join(dir, 'keyword.yml'), play('  force_handlers: true\n', ''))
     writeFileSync(join(dir, 'flush.yml'), play('', '    - meta: flush_handlers\n'))
+    writeFileSync(join(dir, 'end-play.yml'), play('  force_handlers: true\n', '    - meta: end_play\n'))
+    // an include as a handler, on a host that failed, and failing inside on another
+    writeFileSync(
+      join(dir, 'include.yml'),
+      play('  force_handlers: true\n', '').replace('    - name: h-1\n      debug: { msg: h1 }\n', '    - name: h-1\n      include_tasks: inc.yml\n'),
+    )
+    writeFileSync(
+      join(dir, 'inc.yml'),
+      "- name: h-inc\n  debug: { msg: inc }\n- name: h-inc-fail\n  fail: { msg: inc fails }\n  when: inventory_hostname == 'a'\n",
+    )
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -74,7 +85,8 @@ describe('force_handlers as ansible-playbook runs it (local connection)', () => 
     const ansible = JSON.parse(theirs.stdout) as AnsibleJson
     const status = (r: { failed?: boolean; skipped?: boolean; changed?: boolean }) =>
       r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-    const acplayRan = doc.results.filter((r) => r.task.handler).map((r) => `${r.task.name}@${r.host}:${r.status}`)
+    // by name on both sides: the tasks an include handler runs are handlers' too
+    const acplayRan = doc.results.filter((r) => r.task.name.startsWith('h-')).map((r) => `${r.task.name}@${r.host}:${r.status}`)
     const ansibleRan = ansible.plays.flatMap((p) =>
       p.tasks.filter((t) => t.task.name.startsWith('h-')).flatMap((t) => Object.entries(t.hosts).map(([h, r]) => `${t.task.name}@${h}:${status(r)}`)),
     )
@@ -105,5 +117,15 @@ describe('force_handlers as ansible-playbook runs it (local connection)', () => 
   it('--force-handlers with an explicit meta: flush_handlers', async () => {
     const ran = await both('flush.yml', ['--force-handlers'])
     assert.ok(ran.includes('h-3@b:ok') && !ran.includes('h-3@a:ok'), ran.join(' '))
+  })
+
+  it('an include_tasks handler, forced on a failed host', async () => {
+    const ran = await both('include.yml')
+    assert.ok(ran.includes('h-inc@b:ok') && ran.includes('h-inc-fail@a:failed') && !ran.includes('h-3@a:ok'), ran.join(' '))
+  })
+
+  it('after meta: end_play no handler runs, forced or not (those of pre_tasks ran before)', async () => {
+    const ran = await both('end-play.yml')
+    assert.deepEqual(ran, ['h-pre@a:ok', 'h-pre@b:ok', 'h-pre@c:ok'])
   })
 })
