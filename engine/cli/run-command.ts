@@ -40,6 +40,7 @@ export function runCommand(name: string, description: string): Command {
     .option('--list-tasks', 'list the tasks of each play, then exit')
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--force-handlers', 'run handlers even if a task fails on the host that notified them')
     .option(
       '--ssh-common-args <args>',
       'ssh -o options acplay understands: StrictHostKeyChecking (yes, accept-new, no), UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax',
@@ -97,6 +98,7 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     becomeMethod: setting('DEFAULT_BECOME_METHOD', cfg),
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
+    forceHandlers: f.forceHandlers ? true : undefined,
     timeout: f.timeout as number | undefined,
     lock: f.lock === true ? 300 : (f.lock as number | undefined),
     sshArgs: [f.sshCommonArgs, f.sshExtraArgs].filter((a): a is string => typeof a === 'string'),

@@ -145,6 +145,8 @@ export const KEYWORDS = {
   handlers: { on: ['play'], read: 'loader' },
   any_errors_fatal: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   max_fail_percentage: { on: ['play'], read: 'percentage', templated: true },
+  // notified handlers run on a host even after it failed (engine/run/handlers.ts)
+  force_handlers: { on: ['play'], read: 'bool', templated: true },
   connection: { on: ['play'], read: 'connection', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
   remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
@@ -154,7 +156,6 @@ export const KEYWORDS = {
 
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },
-  force_handlers: { on: [], read: 'ignored', unsupportedOn: ['play'] },
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'], advice: 'set ansible_port for the host' },
   order: { on: [], read: 'ignored', unsupportedOn: ['play'] },

@@ -46,6 +46,8 @@ export interface PlayContext {
   hostNames: string[]
   /** the hosts of the current `serial` batch (ansible_play_batch) */
   batch?: string[]
+  /** force_handlers: handlers a host was notified of run even after it failed (handlers.ts) */
+  forceHandlers: boolean
   /** meta: end_play; any_errors_fatal or max_fail_percentage broke the play */
   ended: boolean
   /** hosts whose secret-looking variables are registered with the masker */

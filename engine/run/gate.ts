@@ -78,9 +78,13 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
   return keywordBool('run_once', [once], once === true ? {} : taskVars(pc, first, scope, task), where) ? hosts.slice(0, 1) : hosts
 }
 
-/** The handlers' hosts: the active ones among those that notified it. */
-export function handlerHosts(hosts: readonly HostState[], notified: (h: HostState) => boolean): HostState[] {
-  return activeHosts(hosts).filter(notified)
+/**
+ * The handlers' hosts: the active ones among those that notified it; with force_handlers the
+ * failed ones too (never an unreachable, ended or interrupted host, as in Ansible).
+ */
+export function handlerHosts(hosts: readonly HostState[], notified: (h: HostState) => boolean, force = false): HostState[] {
+  const runs = (h: HostState) => h.active || (force && h.failed && !h.unreachable && !h.ended && !h.interrupted)
+  return hosts.filter((h) => runs(h) && notified(h))
 }
 
 /** The first `when` that is false on this host (the enclosing blocks' and roles' first, then the task's), or undefined when all hold. */

@@ -1,15 +1,35 @@
 /** Handlers run at flush points, in the order they are defined, on the hosts that notified them. */
-import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
+import { setting, sourceFor } from '../config/settings.js'
+import { emit, emitAsync, record, taskRef, type PlayContext, type RunContext } from './context.js'
 import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
-import type { Task } from '../playbook/types.js'
+import type { Play, Task } from '../playbook/types.js'
+import type { HostResult } from '../report/types.js'
 import { rootScope, type Scope } from './scope.js'
 import { runModuleTask } from './task.js'
 
 /** How a task list runs (linear.ts's runTasks, passed in: linear.ts calls this module, not the other way round). */
 export type RunTaskList = (pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope) => Promise<void>
 
+/**
+ * force_handlers: the play's keyword (rendered), else --force-handlers, else ansible.cfg's
+ * `[defaults] force_handlers` / ANSIBLE_FORCE_HANDLERS (the flag's default in Ansible).
+ */
+export function forceHandlers(rc: RunContext, play: Play): boolean {
+  if (play.force_handlers !== undefined) return play.force_handlers === true
+  return rc.opts.forceHandlers === true || setting('DEFAULT_FORCE_HANDLERS', sourceFor(rc.playbook.dir)) === true
+}
+
+/**
+ * Runs the handlers `hosts` were notified of. The play's end of each section passes every host of
+ * the batch: with force_handlers a host that failed earlier runs its handlers there (Ansible wraps
+ * each section in a block whose `always` flushes); an explicit `meta: flush_handlers` passes the
+ * active hosts only, as a failed host in Ansible waits for that `always`. A handler that fails on a
+ * host ends this flush there, forced or not.
+ */
 export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTasks: RunTaskList): Promise<void> {
+  // a play that ended (meta: end_play, any_errors_fatal, max_fail_percentage) runs no handlers: Ansible breaks out of it
+  if (pc.ended) return
   // A `listen` topic reaches every handler that listens to it, so notifications are taken as a
   // whole before the first handler runs (names no handler knows stay, for the warning).
   const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
@@ -24,13 +44,23 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
       ? { mayChange: true, reason: `may run (notified only by tasks that may change)${r.reason ? `: ${r.reason}` : ''}` }
       : {}
   }
+  const failedHere = new Set<HostState>()
   for (const handler of pc.handlers) {
     const names = [handler.name ?? '', ...handler.listen]
-    const targets = handlerHosts(hosts, (h) => names.some((n) => pending.get(h)!.has(n)))
+    const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && names.some((n) => pending.get(h)!.has(n)), pc.forceHandlers)
     if (targets.length === 0) continue
     if (handler.kind === 'include_tasks') {
-      // an include as a handler: its tasks run on the hosts that notified it
-      await runTasks(pc, [handler], targets, rootScope())
+      // an include as a handler: its tasks run on the hosts that notified it; a failed one (forced)
+      // is revived for them, as a block's `always` revives it (linear.ts)
+      const revived = targets.filter((h) => h.failed)
+      const first = pc.run.results.length
+      for (const h of revived) h.failed = false
+      try {
+        await runTasks(pc, [handler], targets, rootScope())
+      } finally {
+        for (const h of revived) h.failed = true
+      }
+      for (const r of pc.run.results.slice(first)) if (failedResult(r)) failedHere.add(pc.run.hosts.get(r.host)!)
       continue
     }
     const ref = taskRef({ ...handler }, true)
@@ -42,10 +72,16 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     )
     const scope = rootScope()
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
-    for (const [i, r] of results.entries()) record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
+    for (const [i, r] of results.entries()) {
+      if (failedResult(r)) failedHere.add(targets[i]!)
+      record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
+    }
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
 }
+
+/** A result that ends the host's flush: a failure not ignored, or the host unreachable. */
+const failedResult = (r: HostResult) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable'
 
 /** Notifications naming no handler are an error in Ansible; we warn once per name. */
 export function unknownNotifications(pc: PlayContext, hosts: HostState[]): string[] {

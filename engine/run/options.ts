@@ -42,6 +42,8 @@ export interface RunOptions {
   signal?: AbortSignal
   /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
   vault?: Vault
+  /** --force-handlers: notified handlers run even on hosts that failed (a play's force_handlers wins) */
+  forceHandlers?: boolean
   /** --slice K/N: only part K of N of the inventory's hosts (engine/inventory/slice.ts) */
   slice?: Slice
 }

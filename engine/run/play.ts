@@ -5,7 +5,7 @@ import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
 import { gatherFacts } from './facts.js'
 import { batchHosts, playHosts } from './gate.js'
-import { flushHandlers, unknownNotifications } from './handlers.js'
+import { flushHandlers, forceHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
 import { keywordValue } from './keyword-value.js'
@@ -61,6 +61,7 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
     gather_facts: keywordValue('gather_facts', play.gather_facts, vars, where),
     any_errors_fatal: keywordValue('any_errors_fatal', play.any_errors_fatal, vars, where),
     max_fail_percentage: keywordValue('max_fail_percentage', play.max_fail_percentage, vars, where),
+    force_handlers: keywordValue('force_handlers', play.force_handlers, vars, where),
   }
 }
 
@@ -85,6 +86,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     roleVars: Object.assign({}, ...roles.map((r) => r.vars)),
     handlers: [...play.handlers],
     hostNames: names,
+    forceHandlers: forceHandlers(rc, play),
     ended: false,
     secretsMasked: new Set(),
   }

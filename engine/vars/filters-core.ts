@@ -1,4 +1,5 @@
 /** Ansible's filters on single values: bool, ternary, mandatory, quoting, base64, paths, URLs, comment. */
+import { bufferEncoding as pyBufferEncoding } from './py-codec.js'
 import { undefinedVar } from '../errors.js'
 import { encodeUserInfo } from '../secrets.js'
 import { arg, type Filter } from './filter-types.js'
@@ -37,12 +38,9 @@ function b64decode(s: string, encoding: string): string {
 }
 
 function bufferEncoding(encoding: string): BufferEncoding {
-  const e = encoding.toLowerCase().replace(/_/g, '-')
-  if (e === 'utf-8' || e === 'utf8') return 'utf8'
-  if (e === 'utf-16-le' || e === 'utf-16le' || e === 'utf-16') return 'utf16le'
-  if (e === 'latin-1' || e === 'latin1' || e === 'iso-8859-1') return 'latin1'
-  if (e === 'ascii') return 'ascii'
-  throw templateError(`unknown encoding: ${encoding}`)
+  const e = pyBufferEncoding(encoding)
+  if (!e) throw templateError(`unknown encoding: ${encoding}`)
+  return e
 }
 const decode = (b: Buffer, encoding: string) => b.toString(bufferEncoding(encoding))
 

@@ -1,5 +1,6 @@
 /** The lookups that reshape lists (with_items, with_nested, with_subelements, ...), as Ansible 2.14's plugins do. */
 import { randomInt } from 'node:crypto'
+import { pyUnescape } from '../jinja/lexer.js'
 import { isMapping, percentFormat, pyType, repr, tuple } from '../py.js'
 import { flatten, iterItems, type Lookup, LookupError, listify, boolOpt } from './types.js'
 
@@ -103,7 +104,20 @@ function pyInt0(s: string, what: string): number {
   return m[1] === '-' ? -n : n
 }
 
-/** `k=v k2="v 2"` as Ansible's parse_kv reads a sequence or password term. */
+/** parse_kv's _decode_escapes: Python's escapes in a value; one it cannot decode stays as written. */
+function decodeEscapes(v: string): string {
+  try {
+    return pyUnescape(v)
+  } catch {
+    return v
+  }
+}
+
+/**
+ * `k=v k2="v 2"` as Ansible's parse_kv reads a sequence, password or csvfile term: a value's
+ * escapes decoded (`\t`), then stripped and unquoted (so `delimiter=\t` is empty there too);
+ * the other words as written.
+ */
 export function splitKv(text: string): { words: string[]; kv: Record<string, string> } {
   const words: string[] = []
   const kv: Record<string, string> = {}
@@ -114,7 +128,7 @@ export function splitKv(text: string): { words: string[]; kv: Record<string, str
       words.push(w)
       continue
     }
-    let v = eq[2]!
+    let v = decodeEscapes(eq[2]!).trim()
     if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0]!)) v = v.slice(1, -1)
     kv[eq[1]!] = v
   }
