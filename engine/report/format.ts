@@ -26,8 +26,10 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
   }
   if (r.included) return [`included: ${r.included.join(', ')} for ${r.host}`]
   if (r.output !== undefined && !r.hidden) {
-    // debug: Ansible's `ok: [host] => {"msg": ...}` shape
-    const shown = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output) ? r.output : { msg: r.output }
+    // Ansible's `ok: [host] => {...}`: a mapping output is the result itself (debug's `var:`,
+    // assert), unless it is debug's `msg:` (whose msg is the mapping's JSON): that is shown as msg
+    const mapping = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output)
+    const shown = mapping && r.msg !== JSON.stringify(r.output) ? r.output : { msg: r.output }
     lines.push(`${LABEL[r.status]}: [${r.host}]${item} => ${JSON.stringify(shown, null, 4)}`)
   } else lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${r.host}]${item}`)
   if (r.hidden) return lines

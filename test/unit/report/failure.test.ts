@@ -104,3 +104,17 @@ describe('resultLines of a failure', () => {
     ])
   })
 })
+
+describe('an ok result with output (debug, assert), as Ansible prints it', () => {
+  const shown = (more: Parameters<typeof result>[3]) => resultLines(result('web1', 'debug', 'ok', more), 0, false).join('\n')
+  it("debug's msg, whatever its type, under msg; var: and assert's result as they are", () => {
+    assert.equal(shown({ output: 'hi', msg: 'hi' }), 'ok: [web1] => {\n    "msg": "hi"\n}')
+    assert.equal(shown({ output: { a: 1 }, msg: '{"a":1}' }), 'ok: [web1] => {\n    "msg": {\n        "a": 1\n    }\n}')
+    assert.equal(shown({ output: [1], msg: '[1]' }), 'ok: [web1] => {\n    "msg": [\n        1\n    ]\n}')
+    assert.equal(shown({ output: { groups: { all: [] } } }), 'ok: [web1] => {\n    "groups": {\n        "all": []\n    }\n}')
+    assert.equal(
+      shown({ output: { changed: false, msg: 'All assertions passed' }, msg: 'All assertions passed' }),
+      'ok: [web1] => {\n    "changed": false,\n    "msg": "All assertions passed"\n}',
+    )
+  })
+})
