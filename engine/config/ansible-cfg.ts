@@ -1,14 +1,18 @@
 /**
- * ansible.cfg: which file ($ANSIBLE_CONFIG, else the current directory, else beside the playbook)
- * and its values; a setting's environment variable (ANSIBLE_GATHERING...) wins over the file, as in Ansible.
- * What each setting means and its type are in settings.ts.
+ * ansible.cfg: which file and its values; a setting's environment variable (ANSIBLE_GATHERING...)
+ * wins over the file, as in Ansible. What each setting means and its type are in settings.ts.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd()): string | undefined {
+/**
+ * The ansible.cfg in effect, in Ansible's order: $ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg,
+ * /etc/ansible/ansible.cfg; acplay also looks beside the playbook, after the current directory.
+ */
+export function findAnsibleCfg(baseDir: string, cwd: string = process.cwd(), home: string = homedir(), etc = '/etc/ansible'): string | undefined {
   if (process.env.ANSIBLE_CONFIG) return existsSync(process.env.ANSIBLE_CONFIG) ? resolve(process.env.ANSIBLE_CONFIG) : undefined
-  return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg')].find((p) => existsSync(p))
+  return [join(cwd, 'ansible.cfg'), join(baseDir, 'ansible.cfg'), join(home, '.ansible.cfg'), join(etc, 'ansible.cfg')].find((p) => existsSync(p))
 }
 
 /** A value as written, and the line it is on (for errors naming file:line). */

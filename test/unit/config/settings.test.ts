@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, afterEach, describe, it } from 'node:test'
 import { toOptions, type Flags } from '../../../engine/cli/run-command.js'
-import { readAnsibleCfgEntries } from '../../../engine/config/ansible-cfg.js'
+import { findAnsibleCfg, readAnsibleCfgEntries } from '../../../engine/config/ansible-cfg.js'
 import { givenSetting, setting } from '../../../engine/config/settings.js'
 import { AcplayError } from '../../../engine/errors.js'
 import { connectionFor } from '../../../engine/run/connections.js'
@@ -189,5 +189,26 @@ describe('the run options: the command line, else the setting', () => {
     assert.equal(connectionFor('web1', { ansible_user: 'admin' }, opts).sshTarget!.user, 'admin')
     assert.equal(connectionFor('web1', {}, opts).sshTarget!.privateKeyFile, '/cfg/key')
     assert.equal(connectionFor('web1', { ansible_ssh_private_key_file: '~/.ssh/k' }, opts).sshTarget!.privateKeyFile, join(homedir(), '.ssh/k'))
+  })
+})
+
+describe('which ansible.cfg', () => {
+  it("Ansible's order: $ANSIBLE_CONFIG, ./ansible.cfg, (acplay: beside the playbook), ~/.ansible.cfg, /etc/ansible/ansible.cfg", () => {
+    const root = join(P, `find${n++}`)
+    const [cwd, book, home, etc] = [join(root, 'cwd'), join(root, 'book'), join(root, 'home'), join(root, 'etc')] as const
+    for (const d of [cwd, book, home, etc]) mkdirSync(d, { recursive: true })
+    delete process.env.ANSIBLE_CONFIG
+    const find = () => findAnsibleCfg(book, cwd, home, etc)
+    assert.equal(find(), undefined)
+    writeFileSync(join(etc, 'ansible.cfg'), '')
+    assert.equal(find(), join(etc, 'ansible.cfg'))
+    writeFileSync(join(home, '.ansible.cfg'), '')
+    assert.equal(find(), join(home, '.ansible.cfg'))
+    writeFileSync(join(book, 'ansible.cfg'), '')
+    assert.equal(find(), join(book, 'ansible.cfg'))
+    writeFileSync(join(cwd, 'ansible.cfg'), '')
+    assert.equal(find(), join(cwd, 'ansible.cfg'))
+    process.env.ANSIBLE_CONFIG = join(etc, 'ansible.cfg')
+    assert.equal(find(), join(etc, 'ansible.cfg'))
   })
 })
