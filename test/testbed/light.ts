@@ -204,7 +204,9 @@ printf 'link set lo up\\naddr replace %s/24 dev eth0\\nlink set eth0 up\\nroute 
 printf '%s\\n' "$name" > /proc/sys/kernel/hostname
 # volatile: no syncs of the upper fs (an unmount would sync the whole disk, ~30 ms per host); after a
 # clean stop the upper dir is intact, so a restart may drop the marker that forbids remounting it
-if [ -d "$work/work/incompat" ]; then rm -rf "$work/work/incompat"; fi
+# (overlayfs keeps that marker in the "work" dir it makes inside workdir)
+ovl=$work/work
+if [ -d "$ovl/incompat" ]; then rm -rf "$ovl/incompat"; fi
 mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work,volatile" "$root"
 mount -t proc proc "$root/proc"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
