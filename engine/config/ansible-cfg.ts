@@ -55,10 +55,3 @@ export function readAnsibleCfgEntries(file: string): CfgSections {
   parsed.set(file, { stamp, sections })
   return sections
 }
-
-/** The values alone, by section and key. */
-export function readAnsibleCfg(file: string): Record<string, Record<string, string>> {
-  return Object.fromEntries(
-    Object.entries(readAnsibleCfgEntries(file)).map(([section, keys]) => [section, Object.fromEntries(Object.entries(keys).map(([k, e]) => [k, e.value]))]),
-  )
-}

@@ -10,10 +10,10 @@
  * separated path lists, colon-separated path specs, comma-separated lists. A value that is not of
  * its type is an E_CONFIG error naming the file:line and the key, or the environment variable.
  */
-import { homedir } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { AcplayError } from '../errors.js'
 import { DEFAULT_FORKS } from '../run/options.js'
+import { expanduser, expandvars } from '../vars/py-path.js'
 import { findAnsibleCfg, readAnsibleCfgEntries } from './ansible-cfg.js'
 
 export type SettingType = 'bool' | 'int' | 'str' | 'path' | 'pathlist' | 'pathspec' | 'list'
@@ -57,6 +57,8 @@ export const SETTINGS = {
     ini: [...defaults('collections_paths'), ...defaults('collections_path')],
     default: ['~/.ansible/collections', '/usr/share/ansible/collections'],
   },
+  // custom modules' dirs or files (engine/library/sources.ts); Ansible skips the ones that do not exist
+  DEFAULT_MODULE_PATH: { type: 'pathspec', env: ['ANSIBLE_LIBRARY'], ini: defaults('library'), default: null },
   DEFAULT_MANAGED_STR: { type: 'str', env: [], ini: defaults('ansible_managed'), default: 'Ansible managed' },
   DEFAULT_GATHERING: { type: 'str', env: ['ANSIBLE_GATHERING'], ini: defaults('gathering'), default: 'implicit', choices: ['implicit', 'explicit', 'smart'] },
   DEFAULT_GATHER_SUBSET: { type: 'list', env: ['ANSIBLE_GATHER_SUBSET'], ini: defaults('gather_subset'), default: null },
@@ -175,7 +177,5 @@ const unquote = (s: string) => (s.length >= 2 && (s[0] === '"' || s[0] === "'") 
 
 /** Ansible's unfrackpath: `~` and $VARS expanded, made absolute from `baseDir`. */
 export function resolvePath(p: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  const home = p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p
-  const vars = home.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? m)
-  return resolve(baseDir, vars)
+  return resolve(baseDir, expandvars(expanduser(p), env))
 }

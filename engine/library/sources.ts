@@ -2,14 +2,15 @@
  * Where custom modules come from, in the order they are loaded:
  *   <playbook dir>/library, <playbook dir>/roles/<role>/library,
  *   `library` entries of acplay.config.json (beside the playbook, then in cwd),
- *   `[defaults] library` of ansible.cfg ($ANSIBLE_CONFIG, else cwd, else beside the playbook).
+ *   ANSIBLE_LIBRARY, else `[defaults] library` of the ansible.cfg in effect (engine/config/settings.ts).
  * A source is a directory of module files, one module file, or an npm package (by name or path).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { AcplayError } from '../errors.js'
-import { findAnsibleCfg, readAnsibleCfg } from '../config/ansible-cfg.js'
+import { expanduser } from '../vars/py-path.js'
+import { findAnsibleCfg } from '../config/ansible-cfg.js'
+import { type SettingSource, setting } from '../config/settings.js'
 
 export type LibrarySource =
   | { kind: 'dir'; path: string; origin: string }
@@ -31,8 +32,7 @@ export function librarySources(baseDir: string, cwd: string = process.cwd()): Li
   if (isDir(roles)) for (const r of readdirSync(roles).sort()) dirIfAny(join(roles, r, 'library'), `role ${r}`)
   const configs = [...new Set([join(baseDir, CONFIG_FILE), join(cwd, CONFIG_FILE)].map((p) => resolve(p)))]
   for (const cfg of configs) if (existsSync(cfg)) out.push(...configSources(cfg))
-  const ansibleCfg = findAnsibleCfg(baseDir, cwd)
-  if (ansibleCfg) out.push(...ansibleCfgSources(ansibleCfg))
+  out.push(...modulePathSources({ cfgFile: findAnsibleCfg(baseDir, cwd), cwd }))
   return out
 }
 
@@ -56,26 +56,19 @@ export function configSources(file: string): LibrarySource[] {
 function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
   const isPath = entry.startsWith('.') || isAbsolute(entry) || entry.startsWith('~/')
   if (!isPath) return { kind: 'package', name: entry, fromDir: dir, origin }
-  const path = resolve(dir, entry.startsWith('~/') ? join(homedir(), entry.slice(2)) : entry)
+  const path = resolve(dir, expanduser(entry))
   if (!existsSync(path)) throw libraryError(`library path '${entry}' does not exist (${path})`, origin)
   if (!isDir(path)) return { kind: 'file', path, origin }
   if (existsSync(join(path, 'package.json'))) return { kind: 'package', name: path, fromDir: dir, origin }
   return { kind: 'dir', path, origin }
 }
 
-/** `[defaults] library = path1:path2` (Ansible's DEFAULT_MODULE_PATH); relative to the cfg's directory. */
-export function ansibleCfgSources(file: string): LibrarySource[] {
-  const lib = readAnsibleCfg(file).defaults?.library
-  if (lib === undefined) return []
-  const paths = lib
-    .split(':')
-    .map((p) => p.trim())
-    .filter(Boolean)
-  // Ansible skips library paths that do not exist; so do we (a shared ansible.cfg often lists several)
-  return paths
-    .map((p) => resolve(dirname(file), p.startsWith('~/') ? join(homedir(), p.slice(2)) : p))
+/** Ansible's DEFAULT_MODULE_PATH (`library = path1:path2`, relative to the cfg's directory); paths that do not exist are skipped, as Ansible does. */
+function modulePathSources(src: SettingSource): LibrarySource[] {
+  const origin = process.env.ANSIBLE_LIBRARY ? 'ANSIBLE_LIBRARY' : (src.cfgFile ?? '')
+  return (setting('DEFAULT_MODULE_PATH', src) ?? [])
     .filter((p) => existsSync(p))
-    .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin: file } : { kind: 'file', path: p, origin: file }))
+    .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin } : { kind: 'file', path: p, origin }))
 }
 
 function isDir(p: string): boolean {

@@ -7,9 +7,10 @@ import { connectionSettings } from '../connection/settings.js'
 import { findAnsibleCfg } from '../config/ansible-cfg.js'
 import { inventoryError, optionError } from '../errors.js'
 import { connectionVarProblem } from '../inventory/connection-vars.js'
+import { expanduser } from '../vars/py-path.js'
 import { templateValue } from '../vars/template.js'
 import type { RunOptions } from './options.js'
-import { homedir, userInfo } from 'node:os'
+import { userInfo } from 'node:os'
 import { dirname, resolve } from 'node:path'
 
 const CONNECTION_VARS = ['ansible_connection', 'ansible_host', 'ansible_port', 'ansible_user', 'ansible_timeout']
@@ -35,9 +36,6 @@ function ansibleCfgFor(playbook: string): string | undefined {
   return cfgFiles.get(dir)
 }
 
-/** `~/.ssh/id` as ssh reads it (ansible.cfg's private_key_file comes expanded already). */
-const homeExpanded = (p: string | undefined) => (p === '~' || p?.startsWith('~/') ? homedir() + p.slice(1) : p)
-
 /**
  * The login user: the host's ansible_user > the play's remote_user (run.ts passes it as ansible_user
  * where the host has none) > -u > ANSIBLE_REMOTE_USER > ansible.cfg remote_user (opts.user holds
@@ -59,12 +57,14 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
     hostKeyChecking: opts.hostKeyChecking,
     ansibleCfg: ansibleCfgFor(opts.playbook),
   })
+  // `~/.ssh/id` as ssh reads it (ansible.cfg's private_key_file comes expanded already)
+  const key = str(vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file) ?? opts.privateKey
   return new SshConnection({
     name,
     address: str(vars.ansible_host ?? vars.ansible_ssh_host) ?? name,
     port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
     user: str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user ?? userInfo().username,
-    privateKeyFile: homeExpanded(str(vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file) ?? opts.privateKey),
+    privateKeyFile: key === undefined ? undefined : expanduser(key),
     ...s,
     lockWaitS: opts.lock,
   })

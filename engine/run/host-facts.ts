@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path'
 import { givenSetting, setting, sourceFor } from '../config/settings.js'
 import { AcplayError } from '../errors.js'
+import { expanduser } from '../vars/py-path.js'
 import type { RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 
@@ -42,7 +43,7 @@ export function factSettings(rc: RunContext): FactSettings {
     cache:
       plugin === 'jsonfile'
         ? {
-            dir: connection!.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'),
+            dir: expanduser(connection!),
             timeoutS: setting('CACHE_PLUGIN_TIMEOUT', src)!,
             // the jsonfile plugin's own default is no prefix (not the setting's ansible_facts)
             prefix: givenSetting('CACHE_PLUGIN_PREFIX', src) ?? '',

@@ -94,11 +94,11 @@ export function expanduser(p: string): string {
   return home + (i < 0 ? '' : p.slice(i))
 }
 
-/** $VAR and ${VAR} from the controller's environment; unknown names stay as written. */
-export const expandvars = (p: string) =>
+/** $VAR and ${VAR} from the controller's environment (or `env`); unknown names stay as written. */
+export const expandvars = (p: string, env: NodeJS.ProcessEnv = process.env) =>
   p.replace(/\$(\w+|\{[^}]*\})/g, (m, name: string) => {
     const n = name.startsWith('{') ? name.slice(1, -1) : name
-    return process.env[n] ?? m
+    return env[n] ?? m
   })
 
 /** ntpath.splitdrive: ('C:', '\\x') or ('\\\\server\\share', '\\x'). */

@@ -87,6 +87,18 @@ describe('custom modules', () => {
       custom.map((m) => [m.name, m.file]),
       [['marker_cfg', join(dir, 'c/mods/marker_cfg.js')]],
     )
+    // ANSIBLE_LIBRARY wins over the file, as in Ansible (relative to the current directory)
+    write('c/envmods/marker_env.js', moduleSource('marker_env'))
+    process.env.ANSIBLE_LIBRARY = './envmods'
+    try {
+      const { custom: fromEnv } = await loadModules(join(dir, 'c'), { cwd: join(dir, 'c') })
+      assert.deepEqual(
+        fromEnv.map((m) => m.name),
+        ['marker_env'],
+      )
+    } finally {
+      delete process.env.ANSIBLE_LIBRARY
+    }
   })
 
   it('acplay doc lists custom modules with their file and shows their page', async () => {
