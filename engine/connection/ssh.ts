@@ -1,16 +1,18 @@
-import { readFileSync } from 'node:fs'
 import { connect as tcpConnect } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import pLimit from 'p-limit'
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2'
+import { Client, type AuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2'
 import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
 import { asUser, checkBecome, shellArgv, streamArgv } from './become.js'
+import { privateKeyOf } from './client-key.js'
+import { Keepalive } from './keepalive.js'
 import { hostKeyAlgorithms, knownHostKeys, recordHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js'
 import { shellJoin } from './quote.js'
 import { awaitLock, lockScript } from './run-lock.js'
 import { SessionClosed, ShellSession } from './shell-session.js'
 import { sendStream } from './stream-exec.js'
+import { ignoreHostKeyAnnouncements, sendProbe } from './ssh2-internals.js'
 import { DEFAULT_TIMEOUTS } from './settings.js'
 import type { Become, Connection, ExecOptions, ExecResult, SshTarget } from './types.js'
 
@@ -24,6 +26,8 @@ export interface SshOptions extends SshTarget {
   keepaliveCountMax?: number
   /** --lock: hold the host's run lock while connected, waiting this long for another run to release it */
   lockWaitS?: number
+  /** ssh2's protocol trace, a line per packet (tests) */
+  debug?: (line: string) => void
 }
 
 const policyOf = (v: SshOptions['hostKeyChecking']): HostKeyPolicy => (v === true ? 'yes' : v === false ? 'no' : v)
@@ -51,6 +55,8 @@ export class SshConnection implements Connection {
   connectCount = 0
   private client?: Client
   private connecting?: Promise<Client>
+  /** the current link's keepalive (keepalive.ts): probes while a script waits on the host */
+  private alive?: Keepalive
   /** why the link went away (keepalive timeout, reset), for the unreachable message */
   private lost?: string
   private interrupted?: AcplayError
@@ -115,6 +121,14 @@ export class SshConnection implements Connection {
     const timeoutMs = o.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs
     const ka = this.keepalive
     let verdict: HostKeyVerdict = 'match'
+    const key = o.privateKeyFile ? privateKeyOf(o.privateKeyFile) : undefined
+    if (typeof key === 'string') return Promise.reject(unreachable(key, { host: o.name }))
+    // the key straight away (ssh2 would try "none" first, a round trip that always fails), or the agent
+    const auth: AuthMethod[] | undefined = key
+      ? [{ type: 'publickey', username: o.user, key } as AuthMethod]
+      : process.env.SSH_AUTH_SOCK
+        ? [{ type: 'agent', username: o.user, agent: process.env.SSH_AUTH_SOCK } as AuthMethod]
+        : undefined
     this.connectCount++
     return new Promise((resolve, reject) => {
       const client = new Client()
@@ -132,21 +146,31 @@ export class SshConnection implements Connection {
         const timedOut = Date.now() - started >= timeoutMs - 100
         reject(this.connectError(timedOut ? new Error(`no answer within ${timeoutMs / 1000} s (ansible_timeout, -T)`) : e, verdict, knownHosts))
       }
+      let alive: Keepalive | undefined
       client.on('ready', () => {
         ready = true
         this.client = client
         this.lost = undefined
+        alive = this.alive = new Keepalive({
+          ...ka,
+          probe: () => {
+            if (sock.writable) sendProbe(client)
+          },
+          lost: () => {
+            this.lost = `no answer for ${(ka.intervalMs * ka.countMax) / 1000} s (ServerAliveInterval=${ka.intervalMs / 1000}, ServerAliveCountMax=${ka.countMax})`
+            sock.destroy()
+          },
+        })
+        sock.on('data', () => alive?.heard())
         resolve(client)
       })
-      // after 'ready' an error (keepalive timeout, reset) must never go unhandled: it is why the link went away
+      // after 'ready' an error (a reset) must never go unhandled: it is why the link went away
       client.on('error', (e: Error & { level?: string }) => {
         if (!ready) return fail(e)
-        this.lost =
-          e.message === 'Keepalive timeout'
-            ? `no answer for ${(ka.intervalMs * ka.countMax) / 1000} s (ServerAliveInterval=${ka.intervalMs / 1000}, ServerAliveCountMax=${ka.countMax})`
-            : e.message
+        this.lost ??= e.message
       })
       client.on('close', () => {
+        alive?.stop()
         fail(new Error('connection closed during the handshake'))
         this.lost ??= 'the host closed the connection'
         if (this.client !== client) return
@@ -159,12 +183,10 @@ export class SshConnection implements Connection {
         host: o.address,
         port: o.port,
         username: o.user,
-        privateKey: o.privateKeyFile ? readFileSync(o.privateKeyFile, 'utf8') : undefined,
-        agent: o.privateKeyFile ? undefined : process.env.SSH_AUTH_SOCK,
+        authHandler: auth,
+        debug: o.debug,
         readyTimeout: timeoutMs,
-        keepaliveInterval: ka.intervalMs,
-        // ssh2 gives up one interval after its last unanswered probe; OpenSSH after countMax intervals
-        keepaliveCountMax: Math.max(1, ka.countMax - 1),
+        keepaliveInterval: 0, // keepalive.ts probes instead
         algorithms: known.length ? { serverHostKey: hostKeyAlgorithms(known) as never } : undefined,
         hostVerifier: (key: Buffer) => {
           if (policy === 'no') return true
@@ -178,6 +200,7 @@ export class SshConnection implements Connection {
         },
       }
       client.connect(config)
+      ignoreHostKeyAnnouncements(client)
     })
   }
 
@@ -205,7 +228,16 @@ export class SshConnection implements Connection {
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const client = await this.connect()
     this.execCount++
-    if (opts.input) return this.execStreamed(client, script, opts)
+    const alive = this.alive
+    alive?.begin()
+    try {
+      return await (opts.input ? this.execStreamed(client, script, opts) : this.execInShell(client, script, opts))
+    } finally {
+      alive?.end()
+    }
+  }
+
+  private async execInShell(client: Client, script: string, opts: ExecOptions): Promise<ExecResult> {
     let out: ExecResult
     const session = await this.session(opts).catch((e) => {
       throw e instanceof AcplayError ? e : this.lostError(e)
