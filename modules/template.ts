@@ -79,6 +79,10 @@ export const template = defineModule({
     const want = attrWant(p, true)
     if (!p.dest.startsWith('/')) throw new ModuleFailure(`argument 'dest' must be an absolute path, got ${JSON.stringify(p.dest)}`)
     const src = ctx.findFile(p.src, 'templates')
+    // the host's side first: read ahead (engine/run/read-ahead.ts) stops at this read, before the rendering
+    const destPath = p.dest.replace(/(.)\/+$/, '$1')
+    const intoDir = `${destPath.replace(/\/+$/, '')}/${basename(src)}`
+    const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
     let text: string
     let srcMode: number
     let vaulted: boolean
@@ -99,9 +103,6 @@ export const template = defineModule({
     })
     const nl = p.newline_sequence ?? '\n'
     const content = Buffer.from(nl === '\n' ? rendered : rendered.replace(/\n/g, nl))
-    const destPath = p.dest.replace(/(.)\/+$/, '$1')
-    const intoDir = `${destPath.replace(/\/+$/, '')}/${basename(src)}`
-    const stats = await statPaths(ctx, [destPath, dirname(destPath), intoDir])
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     const parent = stats.get(dirname(dest))
     if (!parent.exists) throw new ModuleFailure(`Destination directory ${dirname(dest)} does not exist`)

@@ -1,8 +1,8 @@
 /**
  * Ansible's magic variables (VariableManager._get_magic_variables and load_options_vars), the one
  * place the run sets them. They win over every other layer, as in Ansible. What is the same for the
- * whole play is built once per play; what depends on the live state (hosts still in the play) is a
- * getter, computed when a template reads it, so a no-op task pays nothing for it.
+ * whole play is built once per play; what depends on the live state (hosts still in the play) once
+ * per change of it, shared by every host's tasks.
  *
  * Not here: `ansible_managed` and `template_*` (set only while a template file renders, as in
  * Ansible: engine/vars/template-vars.ts); inventory_hostname(_short), groups, group_names,
@@ -98,22 +98,17 @@ function activeOf(pc: PlayContext, names: readonly string[]): readonly string[] 
   return hosts
 }
 
-/** A name whose value is computed when first read (and may be overwritten like any variable). */
-function lazy(vars: Record<string, unknown>, name: string, get: () => unknown): void {
-  let value: unknown
-  let done = false
-  Object.defineProperty(vars, name, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!done) {
-        value = get()
-        done = true
-      }
-      return value
-    },
-    set: (v: unknown) => Object.defineProperty(vars, name, { value: v, writable: true, enumerable: true, configurable: true }),
-  })
+const searchPaths = new WeakMap<object, Map<string, readonly string[]>>()
+
+/** `ansible_search_path`, one frozen list per role, task file and play dir (every host's tasks share it). */
+function searchPathOf(pc: PlayContext, role: RoleContext | undefined, taskFile: string | undefined): readonly string[] {
+  const playDir = pc.play.dir ?? pc.run.playbook.dir
+  let byFile = searchPaths.get(role ?? pc)
+  if (!byFile) searchPaths.set(role ?? pc, (byFile = new Map()))
+  const key = `${taskFile ?? ''}\0${playDir}`
+  let path = byFile.get(key)
+  if (!path) byFile.set(key, (path = Object.freeze(searchPath({ role, taskFile, playDir }))))
+  return path
 }
 
 /** Adds the magic variables for a task of `role` (or none) in the play to `vars`. */
@@ -132,10 +127,9 @@ export function addMagicVars(vars: Record<string, unknown>, pc: PlayContext, rol
       vars.ansible_parent_role_paths = parents.map((p) => p.dir)
     }
   }
-  // computed when first read (a loop's items and a spread read them), and the same list for every
-  // host until a host joins or leaves the play
-  lazy(vars, 'ansible_play_hosts', () => activeOf(pc, pc.hostNames))
-  lazy(vars, 'ansible_play_batch', () => activeOf(pc, pc.batch ?? pc.hostNames))
-  lazy(vars, 'play_hosts', () => activeOf(pc, pc.batch ?? pc.hostNames))
-  lazy(vars, 'ansible_search_path', () => searchPath({ role, taskFile, playDir: pc.play.dir ?? pc.run.playbook.dir }))
+  // the same lists for every host until a host joins or leaves the play (activeOf)
+  vars.ansible_play_hosts = activeOf(pc, pc.hostNames)
+  vars.ansible_play_batch = activeOf(pc, pc.batch ?? pc.hostNames)
+  vars.play_hosts = vars.ansible_play_batch
+  vars.ansible_search_path = searchPathOf(pc, role, taskFile)
 }
