@@ -51,7 +51,9 @@ export class Masker {
       let out: unknown[] | undefined
       for (let i = 0; i < value.length; i++) {
         const m = this.maskDeep(value[i])
-        if (m !== value[i]) (out ??= value.slice())[i] = m
+        if (m === value[i]) continue
+        out ??= value.slice()
+        out[i] = m
       }
       return (out ?? value) as T
     }
@@ -61,7 +63,9 @@ export class Masker {
         if (!Object.hasOwn(value, k)) continue
         const v = (value as Record<string, unknown>)[k]
         const m = this.maskDeep(v)
-        if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m
+        if (m === v) continue
+        out ??= { ...(value as Record<string, unknown>) }
+        out[k] = m
       }
       return (out ?? value) as T
     }

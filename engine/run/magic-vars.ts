@@ -104,10 +104,16 @@ const searchPaths = new WeakMap<object, Map<string, readonly string[]>>()
 function searchPathOf(pc: PlayContext, role: RoleContext | undefined, taskFile: string | undefined): readonly string[] {
   const playDir = pc.play.dir ?? pc.run.playbook.dir
   let byFile = searchPaths.get(role ?? pc)
-  if (!byFile) searchPaths.set(role ?? pc, (byFile = new Map()))
+  if (!byFile) {
+    byFile = new Map()
+    searchPaths.set(role ?? pc, byFile)
+  }
   const key = `${taskFile ?? ''}\0${playDir}`
   let path = byFile.get(key)
-  if (!path) byFile.set(key, (path = Object.freeze(searchPath({ role, taskFile, playDir }))))
+  if (!path) {
+    path = Object.freeze(searchPath({ role, taskFile, playDir }))
+    byFile.set(key, path)
+  }
   return path
 }
 
