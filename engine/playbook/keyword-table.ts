@@ -98,7 +98,7 @@ export const KEYWORDS = {
   vars: { on: [...TASKS, 'play'], read: 'vars', templated: true, inherit: 'merge' },
   become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
-  become_method: { on: [...TASKS, 'play'], read: 'sudo', templated: 'not yet' },
+  become_method: { on: [...INHERITABLE, 'play'], read: 'sudo', templated: 'not yet', inherit: 'override' },
   check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
   ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
@@ -253,7 +253,7 @@ export function checkRendered(key: string, v: unknown): unknown {
 type FieldOf<K extends KeywordName> = Def<K> extends { into: infer F extends string } ? F : K
 /** Keywords with a value the loader stores, that acplay takes at `S`. */
 type StoredOn<S extends Site> = {
-  [K in KeywordName]: S extends Def<K>['on'][number] ? (Def<K>['read'] extends 'loader' | 'ignored' | 'sudo' ? never : K) : never
+  [K in KeywordName]: S extends Def<K>['on'][number] ? (Def<K>['read'] extends 'loader' | 'ignored' ? never : K) : never
 }[KeywordName]
 
 /** The values of the keywords taken at `S`, by the field they fill: what readKeywords returns, and what types.ts builds on. */

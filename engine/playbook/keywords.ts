@@ -147,9 +147,9 @@ export function seconds(src: Source, key: string, node: Node | null): number {
   return n
 }
 
-/** become_method: acplay becomes with sudo only; the keyword is accepted when it says so. */
-export function sudoOnly(src: Source, key: string, node: Node | null): undefined {
+/** become_method: acplay becomes with sudo only; the keyword is accepted (and kept: it wins over ansible.cfg) when it says so. */
+export function sudoOnly(src: Source, key: string, node: Node | null): 'sudo' {
   const v = str(src, key, node)
   if (v !== 'sudo') throw fail(src, node, `become_method '${v}' is not supported (acplay uses sudo)`)
-  return undefined
+  return v
 }

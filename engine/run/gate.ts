@@ -105,7 +105,9 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   const becomeUser = String(
     templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
   )
-  if (becomeOn) sudoMethod(String(templateValue(vars.ansible_become_method ?? opts.becomeMethod ?? 'sudo', vars, where)), where)
+  // as in Ansible: the host's variable, then the keyword (always sudo: the loader refuses others), then the config
+  const method = vars.ansible_become_method ?? task.become_method ?? scope.become_method ?? pc.play.become_method ?? opts.becomeMethod ?? 'sudo'
+  if (becomeOn) sudoMethod(String(templateValue(method, vars, where)), where)
   const check = keywordBool('check_mode', [task.check_mode, scope.check_mode, pc.play.check_mode], vars, where, !!opts.check)
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
@@ -118,8 +120,8 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
 }
 
 /**
- * The become method from the host's ansible_become_method or the run's default (ansible.cfg,
- * ANSIBLE_BECOME_METHOD): acplay becomes with sudo only, and says so rather than use sudo for another.
+ * The become method (ansible_become_method > the become_method keyword > ANSIBLE_BECOME_METHOD,
+ * ansible.cfg): acplay becomes with sudo only, and says so rather than use sudo for another.
  */
 function sudoMethod(method: string, where: Location): void {
   if (method !== 'sudo')

@@ -108,15 +108,16 @@ describe('ansible.cfg settings as ansible-playbook reads them (local connection)
     writeFileSync(join(dir, 'ansible.cfg'), CFG)
     writeFileSync(join(dir, 'hosts.ini'), '[web]\na ansible_connection=local\nb ansible_connection=local\n')
     writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
+    writeFileSync(join(dir, 'sudo-keyword.yml'), PLAYBOOK.replace('- name: become from ansible.cfg\n', '- name: become from ansible.cfg\n  become_method: sudo\n'))
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   /** Both tools on the playbook, no -i: the inventory comes from ansible.cfg (found in the current directory). */
-  async function both(args: string[], extraEnv: Record<string, string> = {}): Promise<{ ours: Seen[]; theirs: Seen[] }> {
+  async function both(args: string[], extraEnv: Record<string, string> = {}, playbook = 'site.yml'): Promise<{ ours: Seen[]; theirs: Seen[] }> {
     const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3', ...extraEnv }
     const [ours, theirs] = await Promise.all([
-      acplay(['run', '--json', 'site.yml', ...args], { cwd: dir, env }),
-      capture(['ansible-playbook', 'site.yml', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
+      acplay(['run', '--json', playbook, ...args], { cwd: dir, env }),
+      capture(['ansible-playbook', playbook, ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
     ])
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
@@ -155,5 +156,15 @@ describe('ansible.cfg settings as ansible-playbook reads them (local connection)
     const s = msgOf(ours, 'settings')
     assert.deepEqual([s.forks, s.cfg_forks, s.become_user], [3, 4, 'daemon'])
     assert.equal(msgOf(ours, 'become user'), 'daemon')
+  })
+
+  it("the play's become_method keyword over the environment's (su, which acplay does not do)", async () => {
+    const { ours, theirs } = await both([], { ANSIBLE_BECOME_METHOD: 'su' }, 'sudo-keyword.yml')
+    assert.deepEqual(ours, theirs)
+    assert.equal(msgOf(ours, 'settings').method, 'su')
+    assert.equal(msgOf(ours, 'become user'), 'nobody')
+    const without = await acplay(['run', 'site.yml'], { cwd: dir, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ANSIBLE_BECOME_METHOD: 'su' } })
+    assert.notEqual(without.code, 0)
+    assert.match(without.stdout + without.stderr, /become_method 'su' .* is not supported: acplay becomes with sudo/)
   })
 })

@@ -68,7 +68,8 @@ describe('the keyword table', () => {
       { name: t.name, become: t.become, become_user: t.become_user, retries: t.retries, until: t.until, notify: t.notify },
       { name: 'n', become: true, become_user: '{{ u }}', retries: 3, until: ['r is success'], notify: ['h'] },
     )
-    assert.equal('collections' in t || 'become_method' in t, false)
+    assert.equal('collections' in t, false)
+    assert.equal(t.become_method, 'sudo', 'kept: the keyword wins over ansible.cfg and ANSIBLE_BECOME_METHOD')
   })
 
   it('keeps a template for every keyword Ansible templates; refuses one where acplay does not yet, at the value', () => {
@@ -139,6 +140,7 @@ describe('the keyword table', () => {
     assert.deepEqual(INHERITED.map(([k, how]) => `${k}:${how}`).sort(), [
       'any_errors_fatal:override',
       'become:override',
+      'become_method:override',
       'become_user:override',
       'check_mode:override',
       'delegate_to:override',
@@ -162,6 +164,7 @@ describe('the keyword table', () => {
       vars: { x: 1, y: 2 },
       become: false,
       become_user: undefined,
+      become_method: undefined,
       check_mode: undefined,
       environment: { A: '1', B: '2' },
       ignore_errors: undefined,
