@@ -108,7 +108,10 @@ describe('ansible.cfg settings as ansible-playbook reads them (local connection)
     writeFileSync(join(dir, 'ansible.cfg'), CFG)
     writeFileSync(join(dir, 'hosts.ini'), '[web]\na ansible_connection=local\nb ansible_connection=local\n')
     writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    writeFileSync(join(dir, 'sudo-keyword.yml'), PLAYBOOK.replace('- name: become from ansible.cfg\n', '- name: become from ansible.cfg\n  become_method: sudo\n'))
+    writeFileSync(
+      join(dir, 'sudo-keyword.yml'),
+      PLAYBOOK.replace('- name: become from ansible.cfg\n', '- name: become from ansible.cfg\n  become_method: sudo\n'),
+    )
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
