@@ -34,6 +34,7 @@ export interface SettingDef {
 
 const defaults = (key: string) => [['defaults', key]] as const
 const escalation = (key: string) => [['privilege_escalation', key]] as const
+const sshConnection = (key: string) => [['ssh_connection', key]] as const
 
 export const SETTINGS = {
   DEFAULT_HOST_LIST: { type: 'pathlist', env: ['ANSIBLE_INVENTORY'], ini: defaults('inventory'), default: ['/etc/ansible/hosts'] },
@@ -68,6 +69,11 @@ export const SETTINGS = {
   CACHE_PLUGIN_CONNECTION: { type: 'str', env: ['ANSIBLE_CACHE_PLUGIN_CONNECTION'], ini: defaults('fact_caching_connection'), default: null },
   CACHE_PLUGIN_PREFIX: { type: 'str', env: ['ANSIBLE_CACHE_PLUGIN_PREFIX'], ini: defaults('fact_caching_prefix'), default: 'ansible_facts' },
   CACHE_PLUGIN_TIMEOUT: { type: 'int', env: ['ANSIBLE_CACHE_PLUGIN_TIMEOUT'], ini: defaults('fact_caching_timeout'), default: 86400 },
+  // the ssh connection plugin's options (by their option names: they are not in Ansible's base table);
+  // acplay takes the -o options it knows from them (engine/connection/settings.ts), under the command line's and the host's
+  ssh_args: { type: 'str', env: ['ANSIBLE_SSH_ARGS'], ini: sshConnection('ssh_args'), default: null },
+  ssh_common_args: { type: 'str', env: ['ANSIBLE_SSH_COMMON_ARGS'], ini: sshConnection('ssh_common_args'), default: null },
+  ssh_extra_args: { type: 'str', env: ['ANSIBLE_SSH_EXTRA_ARGS'], ini: sshConnection('ssh_extra_args'), default: null },
   HOST_KEY_CHECKING: { type: 'bool', env: ['ANSIBLE_HOST_KEY_CHECKING'], ini: defaults('host_key_checking'), default: true },
   DEFAULT_TIMEOUT: { type: 'int', env: ['ANSIBLE_TIMEOUT'], ini: defaults('timeout'), default: 10 },
   INJECT_FACTS_AS_VARS: { type: 'bool', env: ['ANSIBLE_INJECT_FACT_VARS'], ini: defaults('inject_facts_as_vars'), default: true },

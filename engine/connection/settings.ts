@@ -4,7 +4,8 @@
  *   connect timeout (TCP + SSH handshake): ansible_timeout > -o ConnectTimeout > -T/--timeout >
  *     ANSIBLE_TIMEOUT > ansible.cfg [defaults] timeout > 10 s
  *   dead link while connected: -o ServerAliveInterval=N -o ServerAliveCountMax=M in
- *     ansible_ssh_common_args / ansible_ssh_extra_args / --ssh-common-args / --ssh-extra-args:
+ *     ansible_ssh_common_args / ansible_ssh_extra_args / --ssh-common-args / --ssh-extra-args /
+ *     ansible_ssh_args / ANSIBLE_SSH_*ARGS / ansible.cfg [ssh_connection] ssh_args, ssh_*_args:
  *     no answer for N x M seconds and the host is unreachable (default 5 x 3 = 15 s)
  *   host keys: StrictHostKeyChecking (yes, accept-new, no) > ansible_host_key_checking >
  *     ANSIBLE_HOST_KEY_CHECKING > ansible.cfg [defaults] host_key_checking > yes
@@ -102,11 +103,10 @@ export function connectionSettings(input: SettingsInput): ConnectionSettings {
   const { vars } = input
   const env = input.env ?? process.env
   const src = { cfgFile: input.ansibleCfg, env }
-  // the host's own args are read last, so they win over the command line's
-  const ssh: SshArgs = Object.assign(
-    {},
-    ...[...(input.sshArgs ?? []), str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].filter((a): a is string => !!a).map(parseSshArgs),
-  )
+  // ansible.cfg's and the environment's first, then the command line's, then the host's own: the later win
+  const configured = [str(vars.ansible_ssh_args) ?? setting('ssh_args', src), setting('ssh_common_args', src), setting('ssh_extra_args', src)]
+  const given = [...(input.sshArgs ?? []), str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)]
+  const ssh: SshArgs = Object.assign({}, ...[...configured, ...given].filter((a): a is string => !!a).map(parseSshArgs))
   const keyVar = str(vars.ansible_host_key_checking)
   const checkKeys = keyVar !== undefined ? !FALSE.test(keyVar) : input.hostKeyChecking === false ? false : setting('HOST_KEY_CHECKING', src)
   const connectS = seconds(vars.ansible_timeout) ?? ssh.connectTimeoutS ?? input.timeout ?? seconds(setting('DEFAULT_TIMEOUT', src))

@@ -6,7 +6,10 @@ import { quote, shellJoin } from '../../../engine/connection/quote.js'
 import { knownHostsName, knownKeys } from '../../../engine/connection/known-hosts.js'
 import { exitCode, recap, recapLines } from '../../../engine/report/recap.js'
 import { renderDiff } from '../../../engine/report/format.js'
-import { parseSshArgs } from '../../../engine/connection/settings.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { connectionSettings, parseSshArgs } from '../../../engine/connection/settings.js'
 import { selectedByTags } from '../../../engine/run/tags.js'
 import { encodeUserInfo, Masker } from '../../../engine/secrets.js'
 import type { HostResult } from '../../../engine/report/types.js'
@@ -92,6 +95,26 @@ describe('known_hosts', () => {
       serverAliveCountMax: 4,
       connectTimeoutS: 3,
     })
+  })
+  it('takes ssh args from ansible.cfg [ssh_connection] and ANSIBLE_SSH_*ARGS, under the command line and the host', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acplay-sshcfg-'))
+    try {
+      const cfg = join(dir, 'ansible.cfg')
+      writeFileSync(
+        cfg,
+        '[ssh_connection]\nssh_args = -C -o ControlMaster=auto -o ControlPersist=60s -o ServerAliveInterval=30 -o UserKnownHostsFile=/dev/null\npipelining = True\nssh_extra_args = -o ConnectTimeout=7\n',
+      )
+      const at = (vars: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, sshArgs?: string[]) => {
+        const s = connectionSettings({ vars, ansibleCfg: cfg, env, sshArgs })
+        return [s.keepaliveIntervalMs, s.connectTimeoutMs, s.knownHostsFile, s.hostKeyChecking]
+      }
+      assert.deepEqual(at({}), [30_000, 7_000, '/dev/null', 'yes'])
+      assert.deepEqual(at({}, { ANSIBLE_SSH_ARGS: '-o ServerAliveInterval=20 -o StrictHostKeyChecking=no' }), [20_000, 7_000, undefined, 'no'])
+      assert.deepEqual(at({ ansible_ssh_args: '-o ServerAliveInterval=9' }), [9_000, 7_000, undefined, 'yes'])
+      assert.deepEqual(at({ ansible_ssh_extra_args: '-o ConnectTimeout=2' }, {}, ['-o ServerAliveInterval=3']), [3_000, 2_000, '/dev/null', 'yes'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
