@@ -85,8 +85,8 @@ function stop(): Promise<never> {
   return p
 }
 
-/** Lookups that run commands, write files or choose at random: a loop over them is not worked out early (it would run them twice). */
-const IMPURE_LOOKUPS = /^(ansible\.(builtin|legacy)\.)?(pipe|lines|password|random_choice)$/
+/** Lookups that run commands, write files, fetch or choose at random: a loop over them is not worked out early (it would run them twice). */
+const IMPURE_LOOKUPS = /^(ansible\.(builtin|legacy)\.)?(pipe|lines|password|random_choice|url)$/
 const CALLS_LOOKUP = /\b(lookup|query|q)\s*\(/
 
 /** Read ahead for at most this many items of a loop (fleet bench: loops were 7 of a no-op's 13 round trips per host). */

@@ -14,9 +14,10 @@ import { FILE_LOOKUPS } from './files.js'
 import { LIST_LOOKUPS } from './lists.js'
 import { password } from './password.js'
 import { type Lookup, type LookupEnv, LookupError } from './types.js'
+import { url } from './url.js'
 import { VAR_LOOKUPS } from './vars.js'
 
-const LOOKUPS: Record<string, Lookup> = { ...LIST_LOOKUPS, ...FILE_LOOKUPS, ...DATA_FILE_LOOKUPS, ...VAR_LOOKUPS, password, config }
+const LOOKUPS: Record<string, Lookup> = { ...LIST_LOOKUPS, ...FILE_LOOKUPS, ...DATA_FILE_LOOKUPS, ...VAR_LOOKUPS, password, config, url }
 
 /** The lookup called `name` (`file`, `ansible.builtin.file`, `ansible.legacy.file`), or undefined. */
 export function lookupNamed(name: string): Lookup | undefined {
