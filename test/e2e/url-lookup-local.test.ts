@@ -16,7 +16,11 @@ import { acplay, capture } from '../helpers/cli.js'
 
 const AUTH = `Basic ${Buffer.from('ops:s3cret-pass').toString('base64')}`
 
-function serve(req: { url?: string; headers: Record<string, string | string[] | undefined> }): { status: number; headers?: Record<string, string>; body: string } {
+function serve(req: { url?: string; headers: Record<string, string | string[] | undefined> }): {
+  status: number
+  headers?: Record<string, string>
+  body: string
+} {
   switch (req.url) {
     case '/lines':
       return { status: 200, body: 'first line\nsecond, with a comma\r\nthird\rfourth\n' }

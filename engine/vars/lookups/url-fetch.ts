@@ -20,10 +20,7 @@ export interface UrlRequest {
   caPath?: string
 }
 
-export type UrlAnswer =
-  | { ok: true; body: string }
-  | { ok: false; http: true; status: number; reason: string }
-  | { ok: false; http: false; message: string }
+export type UrlAnswer = { ok: true; body: string } | { ok: false; http: true; status: number; reason: string } | { ok: false; http: false; message: string }
 
 /** Python's errno names for the errors urllib reports as `<urlopen error [Errno N] text>`. */
 const ERRNO: Record<string, string> = {
