@@ -94,7 +94,7 @@ const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: TASKS } as co
 export const KEYWORDS = {
   name: { on: [...TASKS, 'play'], read: 'str', templated: true },
   when: { on: INHERITABLE, read: 'conditions', templated: true, inherit: 'append' },
-  tags: { on: [...INHERITABLE, 'play'], read: 'tags', templated: 'not yet', inherit: 'append' },
+  tags: { on: [...INHERITABLE, 'play'], read: 'tags', templated: true, inherit: 'append' },
   vars: { on: [...TASKS, 'play'], read: 'vars', templated: true, inherit: 'merge' },
   become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
@@ -196,9 +196,9 @@ type ValueOf<D extends Keyword> = D extends { templated: true; read: Exclude<Rea
   ? ReturnType<(typeof READERS)[D['read']]> | string
   : ReturnType<(typeof READERS)[D['read']]>
 
-/** Readers whose templates are read by the reader itself (conditions, loops) or inside the value (vars, args). */
-type Inside = 'conditions' | 'loop' | 'loopControl' | 'loader' | 'ignored' | 'vars'
-const TEMPLATES_INSIDE: ReadonlySet<Reader> = new Set<Inside>(['conditions', 'loop', 'loopControl', 'loader', 'ignored', 'vars'])
+/** Readers whose templates are read by the reader itself (conditions, loops) or inside the value (vars, args, each tag). */
+type Inside = 'conditions' | 'loop' | 'loopControl' | 'loader' | 'ignored' | 'vars' | 'tags'
+const TEMPLATES_INSIDE: ReadonlySet<Reader> = new Set<Inside>(['conditions', 'loop', 'loopControl', 'loader', 'ignored', 'vars', 'tags'])
 
 /**
  * A keyword's value given as one template string: kept as written where the keyword is templated

@@ -77,6 +77,22 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
   return vars
 }
 
+/** The play's variables without a host (Ansible's get_vars(play=play)): what templated tags are rendered with. */
+export function playLevelVars(pc: PlayContext): Record<string, unknown> {
+  const inv = pc.run.inventory
+  const layered = mergeVars({
+    roleDefaults: [pc.roleDefaults],
+    play: pc.playVars,
+    varsFiles: pc.varsFiles,
+    roleVars: [pc.roleVars],
+    extra: pc.run.opts.extraVars,
+  })
+  const groups = Object.fromEntries([...inv.groups.keys()].map((g) => [g, inv.groupHosts(g)]))
+  const vars: Record<string | symbol, unknown> = { ...layered, groups, [LOOKUP_CONTEXT]: lookupContextOf(pc, undefined, undefined) }
+  addMagicVars(vars, pc, undefined, undefined)
+  return vars
+}
+
 const lookupContexts = new WeakMap<PlayContext, Map<RoleContext | undefined, Map<string | undefined, LookupContext>>>()
 
 /** What lookups of a task need from the run: one per play, role and task file (its search path). */
