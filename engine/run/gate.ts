@@ -17,7 +17,7 @@ import type { PlayContext, RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
 import { keywordBool, keywordValue } from './keyword-value.js'
-import { playLevelVars, taskVars, type Scope, type TaskRun } from './scope.js'
+import { taskVars, type Scope, type TaskRun } from './scope.js'
 import { renderTags, selectedByTags } from './tags.js'
 
 /** A play's hosts: its pattern (a template rendered with the play's vars, -e and groups, for the listings), within --limit. */
@@ -45,13 +45,7 @@ export function tagged(opts: RunOptions, tags: readonly string[]): boolean {
 
 /** Whether --tags / --skip-tags select the task, with its own tags and its play's, blocks' and roles' (templated ones rendered with the play's variables). */
 export function selected(pc: PlayContext, scope: Scope, task: TaskKeywords): boolean {
-  const vars = () => playLevelVars(pc)
-  const where = { file: task.pos?.file, line: task.pos?.line, col: task.pos?.col }
-  return tagged(pc.run.opts, [
-    ...renderTags(pc, pc.play.tags, vars, where),
-    ...renderTags(pc, scope.tags, vars, where),
-    ...renderTags(pc, task.tags, vars, where),
-  ])
+  return tagged(pc.run.opts, [...renderTags(pc, pc.play.tags, task), ...renderTags(pc, scope.tags, task), ...renderTags(pc, task.tags, task)])
 }
 
 /** --start-at-task: nothing runs (or is read ahead) before the named task is reached. */

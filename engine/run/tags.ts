@@ -1,7 +1,9 @@
 /** Ansible's tag selection: --tags / --skip-tags, with the special tags always, never, all, tagged, untagged; templated tags rendered. */
-import type { Location } from '../errors.js'
 import { isTemplate } from '../playbook/keywords.js'
+import type { TaskKeywords } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
+import type { PlayContext } from './context.js'
+import { playLevelVars } from './scope.js'
 
 /** Ansible's tag selection: --tags / --skip-tags, with the special tags always, never, all, tagged, untagged. */
 export function selectedByTags(taskTags: readonly string[], only: readonly string[] = [], skip: readonly string[] = []): boolean {
@@ -19,22 +21,23 @@ const rendered = new WeakMap<object, WeakMap<readonly string[], readonly string[
 
 /**
  * `tags` with each templated tag rendered, as Ansible's Taggable.evaluate_tags: with the play's
- * variables (`vars`, the same for every host: Ansible's get_vars(play=play)), a list value giving
- * several tags. Once per list and play.
+ * variables (the same for every host: Ansible's get_vars(play=play)), a list value giving several
+ * tags. Once per list and play; a list without templates is given back as it is.
  */
-export function renderTags(owner: object, tags: readonly string[], vars: () => Record<string, unknown>, where: Location): readonly string[] {
-  if (!tags.some(isTemplate)) return tags
-  let byList = rendered.get(owner)
+export function renderTags(pc: PlayContext, tags: readonly string[], at: TaskKeywords): readonly string[] {
+  if (tags.length === 0 || !tags.some(isTemplate)) return tags
+  let byList = rendered.get(pc)
   if (!byList) {
     byList = new WeakMap()
-    rendered.set(owner, byList)
+    rendered.set(pc, byList)
   }
   let out = byList.get(tags)
   if (!out) {
-    const v = vars()
+    const vars = playLevelVars(pc)
+    const where = { file: at.pos?.file, line: at.pos?.line, col: at.pos?.col }
     out = tags.flatMap((t) => {
       if (!isTemplate(t)) return [t]
-      const value = templateValue(t, v, where)
+      const value = templateValue(t, vars, where)
       return (Array.isArray(value) ? value : [value]).map((x) => String(x))
     })
     byList.set(tags, out)
