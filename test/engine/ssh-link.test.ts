@@ -3,7 +3,8 @@
  * keepalive probes only while a script waits on the host, as OpenSSH's ServerAliveInterval would
  * send them, none while the link waits for its next task; the host's key announcements after login
  * are not answered with requests for proofs; login goes straight to the key; a key file that
- * cannot be used is a clear unreachable error. ssh2's own protocol trace is the witness.
+ * cannot be used is a clear unreachable error; a link cut while idle is found by the next script.
+ * ssh2's own protocol trace is the witness.
  */
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -51,6 +52,22 @@ describe('the ssh link: keepalive, host key announcements, login', { skip: testb
       await sleep(1_500)
       assert.equal(probes(), during, 'none once the script is done')
     } finally {
+      await c.close()
+    }
+  })
+
+  it('a link cut while idle is found by the next script within interval x count', async () => {
+    const c = conn({ keepaliveIntervalMs: 400, keepaliveCountMax: 3 })
+    try {
+      assert.equal((await c.exec('echo up')).stdout, 'up\n')
+      await bed().cutNetwork('k1')
+      await sleep(1_000) // idle, cut: nothing notices yet
+      const started = Date.now()
+      await assert.rejects(c.exec('echo again'), /no answer for 1\.2 s \(ServerAliveInterval=0\.4, ServerAliveCountMax=3\)/)
+      const waited = Date.now() - started
+      assert.ok(waited >= 1_000 && waited < 5_000, `given up after ${waited} ms (bound 1.2 s from the script's start, a tick's slack)`)
+    } finally {
+      await bed().restoreNetwork('k1')
       await c.close()
     }
   })
