@@ -150,9 +150,9 @@ export const KEYWORDS = {
   connection: { on: ['play'], read: 'connection', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
   remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
-  gather_subset: { on: ['play'], read: 'stringList', templated: 'not yet' },
-  gather_timeout: { on: ['play'], read: 'seconds', templated: 'not yet' },
-  fact_path: { on: ['play'], read: 'str', templated: 'not yet' },
+  gather_subset: { on: ['play'], read: 'stringList', templated: true },
+  gather_timeout: { on: ['play'], read: 'seconds', templated: true },
+  fact_path: { on: ['play'], read: 'str', templated: true },
 
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },

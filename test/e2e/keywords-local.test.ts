@@ -124,9 +124,9 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     const bad = doc.results.find((r) => r.task.name === 'bad')!
     assert.equal(bad.status, 'failed')
     assert.match(bad.msg ?? '', /p\w+\.yml:3:7: 'ignore_errors' must be a boolean, got "maybe"/)
-    const refused = await acplay(['run', write('refused.yml', '- hosts: a\n  gather_timeout: "{{ t }}"\n  tasks:\n    - command: "true"\n'), '-i', inv()])
+    const refused = await acplay(['run', write('refused.yml', '- hosts: a\n  connection: "{{ c }}"\n  tasks:\n    - command: "true"\n'), '-i', inv()])
     assert.equal(refused.code, 4)
-    assert.match(refused.stderr + refused.stdout, /refused\.yml:2:19: 'gather_timeout' given as a template is not supported by acplay yet/)
+    assert.match(refused.stderr + refused.stdout, /refused\.yml:2:15: 'connection' given as a template is not supported by acplay yet/)
   })
 
   it('any_errors_fatal stops the play on every host; max_fail_percentage too, once more than that share failed', async () => {
