@@ -98,7 +98,7 @@ export const KEYWORDS = {
   vars: { on: [...TASKS, 'play'], read: 'vars', templated: true, inherit: 'merge' },
   become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
-  become_method: { on: [...INHERITABLE, 'play'], read: 'sudo', templated: 'not yet', inherit: 'override' },
+  become_method: { on: [...INHERITABLE, 'play'], read: 'sudo', templated: true, inherit: 'override' },
   check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
   ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },

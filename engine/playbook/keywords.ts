@@ -147,7 +147,7 @@ export function seconds(src: Source, key: string, node: Node | null): number {
   return n
 }
 
-/** become_method: acplay becomes with sudo only; the keyword is accepted (and kept: it wins over ansible.cfg) when it says so. */
+/** become_method: acplay becomes with sudo only; the keyword is accepted (and kept: it wins over ansible.cfg) when it says so (a template is checked once rendered: engine/run/gate.ts). */
 export function sudoOnly(src: Source, key: string, node: Node | null): 'sudo' {
   const v = str(src, key, node)
   if (v !== 'sudo') throw fail(src, node, `become_method '${v}' is not supported (acplay uses sudo)`)

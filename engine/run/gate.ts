@@ -105,7 +105,7 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   const becomeUser = String(
     templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
   )
-  // as in Ansible: the host's variable, then the keyword (always sudo: the loader refuses others), then the config
+  // as in Ansible: the host's variable, then the keyword (sudo, or a template rendered here), then the config
   const method = vars.ansible_become_method ?? task.become_method ?? scope.become_method ?? pc.play.become_method ?? opts.becomeMethod ?? 'sudo'
   if (becomeOn) sudoMethod(String(templateValue(method, vars, where)), where)
   const check = keywordBool('check_mode', [task.check_mode, scope.check_mode, pc.play.check_mode], vars, where, !!opts.check)

@@ -112,6 +112,10 @@ describe('ansible.cfg settings as ansible-playbook reads them (local connection)
       join(dir, 'sudo-keyword.yml'),
       PLAYBOOK.replace('- name: become from ansible.cfg\n', '- name: become from ansible.cfg\n  become_method: sudo\n'),
     )
+    writeFileSync(
+      join(dir, 'templated-method.yml'),
+      PLAYBOOK.replace('- name: become from ansible.cfg\n', '- name: become from ansible.cfg\n  become_method: "{{ method }}"\n  vars: { method: sudo }\n'),
+    )
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -166,6 +170,13 @@ describe('ansible.cfg settings as ansible-playbook reads them (local connection)
     assert.deepEqual(ours, theirs)
     assert.equal(msgOf(ours, 'settings').method, 'su')
     assert.equal(msgOf(ours, 'become user'), 'nobody')
+    // the keyword as a template, rendered per host: sudo from the play's vars
+    const templated = await both([], { ANSIBLE_BECOME_METHOD: 'su' }, 'templated-method.yml')
+    assert.deepEqual(templated.ours, templated.theirs)
+    assert.equal(msgOf(templated.ours, 'become user'), 'nobody')
+    const su = await acplay(['run', 'templated-method.yml', '-e', 'method=su'], { cwd: dir, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` } })
+    assert.notEqual(su.code, 0)
+    assert.match(su.stdout + su.stderr, /templated-method\.yml:\d+:\d+: become_method 'su' .* is not supported: acplay becomes with sudo/)
     const without = await acplay(['run', 'site.yml'], { cwd: dir, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ANSIBLE_BECOME_METHOD: 'su' } })
     assert.notEqual(without.code, 0)
     assert.match(without.stdout + without.stderr, /become_method 'su' .* is not supported: acplay becomes with sudo/)
