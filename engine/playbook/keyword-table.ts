@@ -147,7 +147,7 @@ export const KEYWORDS = {
   max_fail_percentage: { on: ['play'], read: 'percentage', templated: true },
   // notified handlers run on a host even after it failed (engine/run/handlers.ts)
   force_handlers: { on: ['play'], read: 'bool', templated: true },
-  connection: { on: ['play'], read: 'connection', templated: 'not yet', unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
+  connection: { on: ['play'], read: 'connection', templated: true, unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
   remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
   gather_subset: { on: ['play'], read: 'stringList', templated: true },
@@ -242,6 +242,9 @@ export function checkRendered(key: string, v: unknown): unknown {
     case 'serial':
       if (typeof v === 'number' || (typeof v === 'string' && /^\s*\d+(\.\d+)?%?\s*$/.test(v))) return v
       throw bad('a number or a percentage')
+    case 'connection':
+      if (v === 'ssh' || v === 'local' || v === 'smart') return v
+      throw bad('one of ssh, local, smart')
     case 'mapping':
       if (v === null || v === undefined || v === '') return {}
       if (typeof v === 'object' && !Array.isArray(v)) return v

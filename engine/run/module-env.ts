@@ -26,7 +26,8 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const delegateTo = task.delegate_to ?? scope.delegate_to
   const delegated = delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
   // the play's connection: local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
-  const playLocal = pc.play.connection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
+  const playConnection = keywordValue<string>('connection', pc.play.connection, vars, where)
+  const playLocal = playConnection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
   const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && playLocal)
   const elsewhere = !local && delegated !== undefined && delegated !== host.name
   const baseConn = local

@@ -114,7 +114,7 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     )
   })
 
-  it('a template that renders to a bad value fails the task at its file:line; a template where acplay takes none is refused at load', async () => {
+  it('a template that renders to a bad value fails the task at its file:line; a templated connection is rendered per host and checked', async () => {
     const { doc } = await runJson(`- hosts: a
   tasks:
     - name: bad
@@ -124,9 +124,17 @@ describe('templated keywords, includes and blocks (local connection)', () => {
     const bad = doc.results.find((r) => r.task.name === 'bad')!
     assert.equal(bad.status, 'failed')
     assert.match(bad.msg ?? '', /p\w+\.yml:3:7: 'ignore_errors' must be a boolean, got "maybe"/)
-    const refused = await acplay(['run', write('refused.yml', '- hosts: a\n  connection: "{{ c }}"\n  tasks:\n    - command: "true"\n'), '-i', inv()])
-    assert.equal(refused.code, 4)
-    assert.match(refused.stderr + refused.stdout, /refused\.yml:2:15: 'connection' given as a template is not supported by acplay yet/)
+    // the play's connection as a template, rendered per host: `far` is reached only if it says local
+    const conn = write(
+      'conn.yml',
+      '- hosts: far\n  gather_facts: false\n  connection: "{{ conn }}"\n  vars: { conn: local }\n  tasks:\n    - name: here\n      command: "true"\n',
+    )
+    const local = await acplay(['run', '--json', conn, '-i', inv()])
+    assert.equal(local.code, 0, local.stdout + local.stderr)
+    const telnet = await acplay(['run', '--json', conn, '-i', inv(), '-e', 'conn=telnet'])
+    const refused = (JSON.parse(telnet.stdout) as JsonDocument).results.find((r) => r.task.name === 'here')!
+    assert.equal(refused.status, 'failed')
+    assert.match(refused.msg ?? '', /conn\.yml:6:7: 'connection' must be one of ssh, local, smart, got "telnet" \(rendered from a template\)/)
   })
 
   it('any_errors_fatal stops the play on every host; max_fail_percentage too, once more than that share failed', async () => {
