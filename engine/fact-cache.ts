@@ -3,8 +3,8 @@
  * them. One object owns every host's answers and how far ahead the run may look, so the rule that
  * keeps read-ahead truthful has one home: an answer is used once, by the task that asks exactly
  * that question as that user, and only while nothing has changed anywhere since it was read. Every
- * apply, on any host, clears every host's answers, because one host's change can be another's fact
- * (a database role read over the network).
+ * apply, on any host, makes every host's answers stale, reads still in flight included, because one
+ * host's change can be another's fact (a database role read over the network).
  */
 
 /** How far read-ahead looks at most, in module tasks. */
@@ -27,18 +27,39 @@ export class FactCache {
   /** several tasks may ask the same question: one answer each */
   private entries = new Map<string, unknown[]>()
   /** the tasks the current entries were read for: reaching any other task reads ahead again */
-  covers = new Set<object>()
+  private coverSet = new Set<object>()
+  /** the run's change count these entries belong to: an apply anywhere makes them stale (dropped when next touched) */
+  private seen: number
+
+  constructor(private readonly run: { readonly changes: number }) {
+    this.seen = run.changes
+  }
 
   private static id(fact: string, key: string, become: string | undefined): string {
     return JSON.stringify([fact, key, become ?? null])
   }
 
-  put(fact: string, key: string, become: string | undefined, value: unknown): void {
+  private fresh(): void {
+    if (this.seen === this.run.changes) return
+    this.clear()
+    this.seen = this.run.changes
+  }
+
+  get covers(): Set<object> {
+    this.fresh()
+    return this.coverSet
+  }
+
+  /** `readAt`: the run's change count when the read started; an answer read across a change is dropped. */
+  put(fact: string, key: string, become: string | undefined, value: unknown, readAt = this.run.changes): void {
+    this.fresh()
+    if (readAt !== this.run.changes) return
     const id = FactCache.id(fact, key, become)
     this.entries.set(id, [...(this.entries.get(id) ?? []), value])
   }
 
   take(fact: string, key: string, become: string | undefined): { value: unknown } | undefined {
+    this.fresh()
     const values = this.entries.get(FactCache.id(fact, key, become))
     if (!values?.length) return undefined
     return { value: values.shift() }
@@ -46,7 +67,7 @@ export class FactCache {
 
   clear(): void {
     this.entries.clear()
-    this.covers.clear()
+    this.coverSet.clear()
   }
 }
 
@@ -57,6 +78,7 @@ export class ReadAhead {
   private quietTasks = 0
   /** something was applied during the current task */
   private changedInTask = false
+  private changeCount = 0
 
   /** Module tasks in a row after which nothing had changed on any host. */
   get quiet(): number {
@@ -75,17 +97,22 @@ export class ReadAhead {
   answers(host: string): FactCache {
     let cache = this.hosts.get(host)
     if (!cache) {
-      cache = new FactCache()
+      cache = new FactCache(this)
       this.hosts.set(host, cache)
     }
     return cache
+  }
+
+  /** Applies so far: each makes every host's answers stale (FactCache drops them when next touched, O(1) here). */
+  get changes(): number {
+    return this.changeCount
   }
 
   /** An apply is about to happen: nothing read so far can be trusted on any host. */
   changing(): void {
     this.changedInTask = true
     this.quietTasks = 0
-    for (const cache of this.hosts.values()) cache.clear()
+    this.changeCount++
   }
 
   /** After a module task ran on every host: one more quiet task, unless something changed. */

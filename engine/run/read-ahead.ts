@@ -62,6 +62,8 @@ export async function readAhead(pc: PlayContext, tasks: readonly Task[], from: n
 
 async function readHost(pc: PlayContext, tasks: ModuleTask[], host: HostState, scope: Scope): Promise<void> {
   const cache = pc.run.readAhead.answers(host.name)
+  // an apply anywhere while this host is read makes what it answers stale (FactCache.put drops it)
+  const readAt = pc.run.readAhead.changes
   cache.clear()
   for (const t of tasks) cache.covers.add(t)
   const reads: Read[] = []
@@ -70,7 +72,7 @@ async function readHost(pc: PlayContext, tasks: ModuleTask[], host: HostState, s
   for (const r of reads) byUser.set(r.become, [...(byUser.get(r.become) ?? []), r])
   for (const [become, rs] of byUser) {
     try {
-      await answer(host, cache, become, rs)
+      await answer(host, cache, become, rs, readAt)
     } catch {
       // unreachable, sudo refused: the task itself reads, and reports that properly
     }
@@ -152,7 +154,7 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
  * One script for all of a user's reads: a question asked twice is asked once, reads of a fact
  * that can merge are one command; each answer is parsed and kept (a copy for each asker).
  */
-async function answer(host: HostState, cache: FactCache, become: string | undefined, reads: Read[]): Promise<void> {
+async function answer(host: HostState, cache: FactCache, become: string | undefined, reads: Read[], readAt: number): Promise<void> {
   const groups = new Map<AnyFact, Map<string, { args: unknown[]; askers: number }>>()
   for (const r of reads) {
     const byKey = groups.get(r.fact) ?? new Map<string, { args: unknown[]; askers: number }>()
@@ -205,7 +207,7 @@ async function answer(host: HostState, cache: FactCache, become: string | undefi
     }
     a.questions.forEach((q, k) => {
       const key = factKey(a.fact, q.args)
-      for (let n = 0; n < q.askers; n++) cache.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]))
+      for (let n = 0; n < q.askers; n++) cache.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]), readAt)
     })
   })
 }
