@@ -182,10 +182,14 @@ export class LoadedInventory implements Inventory {
     return vars
   }
 
+  groupsVar(): Readonly<Record<string, readonly string[]>> {
+    this.cache.groupsVar ??= Object.freeze(Object.fromEntries([...this.groups.keys()].map((g) => [g, Object.freeze(this.groupHosts(g))])))
+    return this.cache.groupsVar
+  }
+
   private magicVars(name: string, host: InventoryHost | undefined): Vars {
     const source = this.hostSource.get(name)
-    this.cache.groupsVar ??= Object.freeze(Object.fromEntries([...this.groups.keys()].map((g) => [g, Object.freeze(this.groupHosts(g))])))
-    const groups = this.cache.groupsVar
+    const groups = this.groupsVar()
     return {
       inventory_hostname: name,
       inventory_hostname_short: LOCALHOST.has(name) ? name : name.split('.')[0],

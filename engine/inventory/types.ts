@@ -49,6 +49,8 @@ export interface Inventory {
   hostVarLayers(name: string): VarsLayer[]
   /** all hosts of a group: its own in the order added, then its descendants' breadth-first (Ansible's order) */
   groupHosts(name: string): string[]
+  /** the `groups` magic variable: every group's hosts, one frozen mapping until the inventory changes */
+  groupsVar(): Readonly<Record<string, readonly string[]>>
   /** hosts matching an Ansible host pattern, optionally intersected with a --limit */
   select(pattern: string, limit?: string): string[]
   /** add_host: adds or updates a host for the rest of the run; true when that changed the inventory */

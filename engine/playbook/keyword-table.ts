@@ -70,12 +70,8 @@ interface Keyword {
   read: Reader
   /** the field it fills, when not its own name (with_items fills `loop`) */
   into?: string
-  /**
-   * Ansible templates it per host. true: acplay too, at run time (a template is kept as written
-   * by the loader); 'not yet': acplay does not (a template is refused where the value is not a
-   * string, and used as written where it is).
-   */
-  templated?: true | 'not yet'
+  /** Ansible templates it per host, and so does acplay, at run time (the loader keeps a template as written); unset: a template is refused at load */
+  templated?: true
   /**
    * How a block's or role's value reaches the tasks inside (engine/run/scope.ts): the inner value
    * wins, the lists are appended, the mappings merged. The play's become, become_user, check_mode

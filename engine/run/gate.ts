@@ -23,8 +23,12 @@ import { renderTags, selectedByTags } from './tags.js'
 /** A play's hosts: its pattern (a template rendered with the play's vars, -e and groups, for the listings), within --limit. */
 export function playHosts(inventory: Inventory, play: Play, opts: RunOptions): string[] {
   if (!isTemplate(play.hosts)) return inventory.select(play.hosts, opts.limit)
-  const groups = Object.fromEntries([...inventory.groups.keys()].map((g) => [g, inventory.groupHosts(g)]))
-  const hosts = keywordValue<unknown>('hosts', play.hosts, { groups, ...play.vars, ...opts.extraVars }, { file: play.pos.file, line: play.pos.line })
+  const hosts = keywordValue<unknown>(
+    'hosts',
+    play.hosts,
+    { groups: inventory.groupsVar(), ...play.vars, ...opts.extraVars },
+    { file: play.pos.file, line: play.pos.line },
+  )
   return inventory.select(Array.isArray(hosts) ? hosts.join(',') : String(hosts), opts.limit)
 }
 

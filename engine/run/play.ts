@@ -51,8 +51,7 @@ function batches(pc: PlayContext, hosts: string[]): string[][] {
  * inventory's groups, not any host's. `serial` is rendered by batches(), with the roles' vars too.
  */
 function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unknown>): Play {
-  const groups = Object.fromEntries([...rc.inventory.groups.keys()].map((g) => [g, rc.inventory.groupHosts(g)]))
-  const vars = { groups, playbook_dir: rc.playbook.dir, ...play.vars, ...varsFiles, ...rc.opts.extraVars }
+  const vars = { groups: rc.inventory.groupsVar(), playbook_dir: rc.playbook.dir, ...play.vars, ...varsFiles, ...rc.opts.extraVars }
   const where = { file: play.pos.file, line: play.pos.line, col: play.pos.col }
   const hosts = keywordValue<unknown>('hosts', play.hosts, vars, where)
   return {

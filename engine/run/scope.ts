@@ -79,7 +79,6 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
 
 /** The play's variables without a host (Ansible's get_vars(play=play)): what templated tags are rendered with. */
 export function playLevelVars(pc: PlayContext): Record<string, unknown> {
-  const inv = pc.run.inventory
   const layered = mergeVars({
     roleDefaults: [pc.roleDefaults],
     play: pc.playVars,
@@ -87,8 +86,11 @@ export function playLevelVars(pc: PlayContext): Record<string, unknown> {
     roleVars: [pc.roleVars],
     extra: pc.run.opts.extraVars,
   })
-  const groups = Object.fromEntries([...inv.groups.keys()].map((g) => [g, inv.groupHosts(g)]))
-  const vars: Record<string | symbol, unknown> = { ...layered, groups, [LOOKUP_CONTEXT]: lookupContextOf(pc, undefined, undefined) }
+  const vars: Record<string | symbol, unknown> = {
+    ...layered,
+    groups: pc.run.inventory.groupsVar(),
+    [LOOKUP_CONTEXT]: lookupContextOf(pc, undefined, undefined),
+  }
   addMagicVars(vars, pc, undefined, undefined)
   return vars
 }

@@ -1,4 +1,4 @@
-/** Ansible's tag selection: --tags / --skip-tags, with the special tags always, never, all, tagged, untagged; templated tags rendered. */
+/** Tags: which a task has (templated ones rendered) and whether --tags / --skip-tags select them. */
 import { isTemplate } from '../playbook/keywords.js'
 import type { TaskKeywords } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'

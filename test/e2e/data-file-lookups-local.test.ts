@@ -4,12 +4,9 @@
  * its failure, must be the same. Files sit in files/ beside the playbook and in a role's files/.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import type { JsonDocument } from '../../engine/report/json.js'
-import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const FILES: Record<string, string | Buffer> = {
   'files/users.csv': 'name,uid,shell\nalice,1001,/bin/bash\n"bob smith",1002,"/bin/sh"\n"quote ""x""",1003,/bin/zsh\ncarol,,/bin/false\n',
@@ -78,35 +75,20 @@ const CASES = [
   "lookup('ini', 'section=db file=settings.ini')",
 ]
 
-interface AnsibleJson {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; failed?: boolean }> }[] }[]
-}
-
 describe('csvfile and ini lookups as ansible-playbook reads them (local)', () => {
   let dir: string
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-data-lookups-'))
-    for (const [name, content] of Object.entries(FILES)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true })
-      writeFileSync(join(dir, name), content)
-    }
     const tasks = CASES.map((expr, i) => ({ name: `case ${i}`, debug: { msg: `{{ ${expr} }}` }, ignore_errors: true }))
     // JSON is YAML: no quoting of the expressions to get wrong
-    writeFileSync(join(dir, 'site.yml'), JSON.stringify([{ hosts: 'localhost', gather_facts: false, roles: ['r'], tasks }], null, 1))
-    writeFileSync(join(dir, 'hosts.ini'), 'localhost ansible_connection=local\n')
-    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nretry_files_enabled = False\n')
+    dir = localPlaybookDir('data-lookups', {
+      ...FILES,
+      'site.yml': JSON.stringify([{ hosts: 'localhost', gather_facts: false, roles: ['r'], tasks }], null, 1),
+    })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('the same value, or a failure, in both tools', async () => {
-    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-    const args = ['site.yml', '-i', 'hosts.ini']
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', '--json', ...args], { cwd: dir, env }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
-    ])
-    const doc = JSON.parse(ours.stdout) as JsonDocument
-    const ansible = JSON.parse(theirs.stdout) as AnsibleJson
+    const { ours, doc, ansible } = await runBoth(dir, ['site.yml', '-i', 'hosts.ini'])
     const theirsBy = new Map(ansible.plays[0]!.tasks.map((t) => [t.task.name, t.hosts.localhost!]))
     const names = ['r : role csv', 'r : role ini', ...CASES.map((_, i) => `case ${i}`)]
     const oursBy = new Map(doc.results.map((r) => [r.task.role ? `${r.task.role} : ${r.task.name}` : r.task.name, r]))

@@ -4,12 +4,9 @@
  * as Ansible renders the implicit setup task's arguments. What the gathered facts show must match.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import type { JsonDocument } from '../../engine/report/json.js'
-import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const PLAYBOOK = `- hosts: localhost
   gather_facts: true
@@ -29,33 +26,19 @@ const PLAYBOOK = `- hosts: localhost
           mounts: "{{ 'mounts' in ansible_facts }}"
 `
 
-interface AnsibleJson {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown }> }[] }[]
-}
-
 describe('templated gather_subset, gather_timeout and fact_path as ansible-playbook renders them (local)', () => {
   let dir: string
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-gather-'))
-    mkdirSync(join(dir, 'facts.d'))
-    writeFileSync(join(dir, 'facts.d/team.fact'), '{"owner": "ops", "tier": 2}\n')
-    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    writeFileSync(join(dir, 'hosts.ini'), 'localhost ansible_connection=local\n')
-    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nretry_files_enabled = False\n')
+    dir = localPlaybookDir('gather', { 'facts.d/team.fact': '{"owner": "ops", "tier": 2}\n', 'site.yml': PLAYBOOK })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('the same facts seen in both tools', async () => {
-    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-    const args = ['site.yml', '-i', 'hosts.ini']
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', '--json', ...args], { cwd: dir, env }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
-    ])
+    const { ours, theirs, doc, ansible } = await runBoth(dir, ['site.yml', '-i', 'hosts.ini'])
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
-    const mine = (JSON.parse(ours.stdout) as JsonDocument).results.find((r) => r.task.name === 'seen')?.output
-    const theirsSeen = (JSON.parse(theirs.stdout) as AnsibleJson).plays[0]!.tasks.find((t) => t.task.name === 'seen')!.hosts.localhost!.msg
+    const mine = doc.results.find((r) => r.task.name === 'seen')?.output
+    const theirsSeen = ansible.plays[0]!.tasks.find((t) => t.task.name === 'seen')!.hosts.localhost!.msg
     assert.deepEqual(mine, theirsSeen)
     assert.deepEqual(mine, { local: { team: { owner: 'ops', tier: 2 } }, distribution: true, mounts: false })
   })

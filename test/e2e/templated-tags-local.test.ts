@@ -5,12 +5,11 @@
  * --tags and --skip-tags. Which tasks run must be the same in both tools, case by case.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { JsonDocument } from '../../engine/report/json.js'
-import { acplay, capture } from '../helpers/cli.js'
+import { acplay } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const PLAYBOOK = `- hosts: localhost
   gather_facts: false
@@ -55,32 +54,20 @@ const RUNS: string[][] = [
   ['--tags', 'untagged'],
 ]
 
-interface AnsibleJson {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown }> }[] }[]
-}
-
 describe('templated tags as ansible-playbook selects them (local)', () => {
   let dir: string
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-tags-'))
-    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    writeFileSync(join(dir, 'hosts.ini'), 'localhost ansible_connection=local\n')
-    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nretry_files_enabled = False\n')
+    dir = localPlaybookDir('tags', { 'site.yml': PLAYBOOK })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('the same tasks run in both tools for each --tags / --skip-tags', async () => {
-    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
     for (const extra of RUNS) {
-      const args = ['site.yml', '-i', 'hosts.ini', ...extra]
-      const [ours, theirs] = await Promise.all([
-        acplay(['run', '--json', ...args], { cwd: dir, env }),
-        capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
-      ])
+      const { ours, theirs, doc, ansible } = await runBoth(dir, ['site.yml', '-i', 'hosts.ini', ...extra])
       assert.equal(ours.code, 0, `${extra.join(' ')}: ${ours.stdout}${ours.stderr}`)
       assert.equal(theirs.code, 0, `${extra.join(' ')}: ${theirs.stdout}${theirs.stderr}`)
-      const ran = (JSON.parse(ours.stdout) as JsonDocument).results.map((r) => r.task.name)
-      const theirRan = (JSON.parse(theirs.stdout) as AnsibleJson).plays[0]!.tasks.map((t) => t.task.name)
+      const ran = doc.results.map((r) => r.task.name)
+      const theirRan = ansible.plays[0]!.tasks.map((t) => t.task.name)
       assert.deepEqual(ran, theirRan, extra.join(' '))
     }
   })

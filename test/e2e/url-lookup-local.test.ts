@@ -7,12 +7,9 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import type { JsonDocument } from '../../engine/report/json.js'
-import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const AUTH = `Basic ${Buffer.from('ops:s3cret-pass').toString('base64')}`
 
@@ -38,10 +35,6 @@ function serve(req: { url?: string; headers: Record<string, string | string[] | 
     default:
       return { status: 404, body: 'nothing here\n' }
   }
-}
-
-interface AnsibleJson {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; failed?: boolean }> }[] }[]
 }
 
 describe('the url lookup as ansible-playbook fetches (local, a server on 127.0.0.1)', () => {
@@ -82,11 +75,8 @@ describe('the url lookup as ansible-playbook fetches (local, a server on 127.0.0
       `lookup('url', '${closed}')`,
       `lookup('url', '${base}/missing', errors='ignore') | default('ignored', true)`,
     )
-    dir = mkdtempSync(join(tmpdir(), 'acplay-url-lookup-'))
     const tasks = cases.map((expr, i) => ({ name: `case ${i}`, debug: { msg: `{{ ${expr} }}` }, ignore_errors: true }))
-    writeFileSync(join(dir, 'site.yml'), JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }], null, 1))
-    writeFileSync(join(dir, 'hosts.ini'), 'localhost ansible_connection=local\n')
-    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nretry_files_enabled = False\n')
+    dir = localPlaybookDir('url-lookup', { 'site.yml': JSON.stringify([{ hosts: 'localhost', gather_facts: false, tasks }], null, 1) })
   })
   after(async () => {
     rmSync(dir, { recursive: true, force: true })
@@ -94,14 +84,7 @@ describe('the url lookup as ansible-playbook fetches (local, a server on 127.0.0
   })
 
   it('the same value, or a failure with the same message, in both tools', async () => {
-    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3', no_proxy: '*' }
-    const args = ['site.yml', '-i', 'hosts.ini']
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', '--json', ...args], { cwd: dir, env }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
-    ])
-    const doc = JSON.parse(ours.stdout) as JsonDocument
-    const ansible = JSON.parse(theirs.stdout) as AnsibleJson
+    const { ours, theirs, doc, ansible } = await runBoth(dir, ['site.yml', '-i', 'hosts.ini'], { no_proxy: '*' })
     const theirsBy = new Map(ansible.plays[0]!.tasks.map((t) => [t.task.name, t.hosts.localhost!]))
     const oursBy = new Map(doc.results.map((r) => [r.task.name, r]))
     const failed: number[] = []

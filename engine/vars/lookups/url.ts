@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { MASK } from '../../secrets.js'
 import { isMapping, pystr } from '../py.js'
 import { boolOpt, type Lookup, LookupError } from './types.js'
 import type { UrlAnswer, UrlRequest } from './url-fetch.js'
@@ -36,13 +37,24 @@ function request(term: string, kw: Record<string, unknown>): UrlRequest {
   }
 }
 
-function fetchOne(term: string, kw: Record<string, unknown>): Buffer {
-  const req = request(term, kw)
+/** The URL as messages show it: a password in it masked (Ansible prints it whole). */
+function shown(term: string): string {
   try {
-    new URL(term)
+    const u = new URL(term)
+    if (!u.password) return term
+    u.password = MASK
+    return u.toString()
   } catch {
-    throw new LookupError(`Failed lookup url for ${term} : <urlopen error unknown url type: ${term.split(':')[0]}>`)
+    return term
   }
+}
+
+function fetchOne(rawTerm: string, kw: Record<string, unknown>): Buffer {
+  const req = request(rawTerm, kw)
+  const term = shown(rawTerm)
+  if (!URL.canParse(rawTerm)) throw new LookupError(`Failed lookup url for ${term} : <urlopen error unknown url type: ${term.split(':')[0]}>`)
+  // the request (credentials included) goes on stdin, never argv; the whole of it may take up to 10
+  // redirects and an authentication retry, each within the timeout
   const r = spawnSync(process.execPath, [FETCH], { input: JSON.stringify(req), encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, timeout: req.timeoutMs * 12 })
   let answer: UrlAnswer
   try {

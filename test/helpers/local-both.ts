@@ -1,0 +1,52 @@
+/**
+ * One playbook run by both tools on the controller (local connection): acplay with --json and
+ * Debian's ansible-playbook with its json callback, side by side, for the differential tests that
+ * compare values, failures or which tasks ran.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { JsonDocument } from '../../engine/report/json.js'
+import { acplay, capture, type CliResult } from './cli.js'
+
+/** What the json callback prints, as far as the tests read it. */
+export interface AnsibleJson {
+  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; failed?: boolean }> }[] }[]
+}
+
+export interface BothRuns {
+  ours: CliResult
+  theirs: CliResult
+  /** acplay's --json document, and ansible-playbook's (each parsed: a run that printed none fails the test with its output) */
+  doc: JsonDocument
+  ansible: AnsibleJson
+}
+
+/** A scratch dir with `files`, an inventory of localhost (hosts.ini) and an ansible.cfg without retry files. */
+export function localPlaybookDir(prefix: string, files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), `acplay-${prefix}-`))
+  const all = { 'hosts.ini': 'localhost ansible_connection=local\n', 'ansible.cfg': '[defaults]\nretry_files_enabled = False\n', ...files }
+  for (const [name, content] of Object.entries(all)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true })
+    writeFileSync(join(dir, name), content)
+  }
+  return dir
+}
+
+const parsed = <T>(tool: string, r: CliResult): T => {
+  try {
+    return JSON.parse(r.stdout) as T
+  } catch {
+    throw new Error(`${tool} printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`)
+  }
+}
+
+/** `ARGS` (the playbook and its options) run in `dir` by both tools at once. */
+export async function runBoth(dir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<BothRuns> {
+  const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3', ...extraEnv }
+  const [ours, theirs] = await Promise.all([
+    acplay(['run', '--json', ...args], { cwd: dir, env }),
+    capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
+  ])
+  return { ours, theirs, doc: parsed<JsonDocument>('acplay', ours), ansible: parsed<AnsibleJson>('ansible-playbook', theirs) }
+}
