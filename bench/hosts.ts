@@ -4,12 +4,12 @@
  * but both tools get the same hosts), and the local HTTP server with the pip index (the small
  * wheel the playbook installs) and the plugin file the playbook's get_url downloads.
  */
-import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Testbed } from '../test/testbed/testbed.js'
+import { downloadPsycopg2, installPsycopg2 } from '../test/helpers/psycopg2.js'
 import { buildWheel } from '../test/helpers/wheels.js'
 
 export const BENCH_PACKAGE = { name: 'acplay-bench-app', version: '1.0.0' }
@@ -17,6 +17,7 @@ export const BENCH_PACKAGE = { name: 'acplay-bench-app', version: '1.0.0' }
 /** Built once per bench run: the wheel index (DIR/simple/...), the psycopg2 .deb (DIR/debs/), the plugin (DIR/plugins/). */
 export interface Artifacts {
   dir: string
+  /** the psycopg2 .deb, relative to dir */
   deb: string
   /** sha256 of DIR/plugins/bench_plugin.py (get_url's checksum) */
   pluginSha256: string
@@ -28,13 +29,7 @@ const PLUGIN =
 export function buildArtifacts(): Artifacts {
   const dir = mkdtempSync(join(tmpdir(), 'acplay-bench-'))
   buildWheel(dir, BENCH_PACKAGE)
-  const debs = join(dir, 'debs')
-  execFileSync('mkdir', ['-p', debs])
-  execFileSync('chmod', ['755', dir, debs]) // apt-get download drops to the _apt user
-  // the machine's own apt sources (the ordinary client); the hosts have no network but ours
-  execFileSync('apt-get', ['download', '-qq', '-o', 'APT::Sandbox::User=root', 'python3-psycopg2'], { cwd: debs, stdio: ['ignore', 'ignore', 'inherit'] })
-  const deb = readdirSync(debs).find((f) => f.endsWith('.deb'))
-  if (!deb) throw new Error('bench: apt-get download python3-psycopg2 produced no .deb')
+  const deb = downloadPsycopg2(dir)
   mkdirSync(join(dir, 'plugins'))
   writeFileSync(join(dir, 'plugins', 'bench_plugin.py'), PLUGIN)
   return { dir, deb, pluginSha256: createHash('sha256').update(PLUGIN).digest('hex') }
@@ -64,15 +59,10 @@ export async function freshBed(n: number, art: Artifacts, log: (m: string) => vo
   try {
     const served = await bed.serve(art.dir)
     const first = bed.hosts[0]!.name
-    await Promise.all(
-      bed.hosts.map(async (h) => {
-        // python3 fetches (the image has no curl); argv values are fixed names, not user input
-        const url = `${served.urlFor(h.name)}debs/${art.deb}`
-        const fetch = `python3 -c 'import sys,urllib.request; urllib.request.urlretrieve(sys.argv[1], "/tmp/psycopg2.deb")' '${url}'`
-        const script = `set -e\n${fetch}\ndpkg -i /tmp/psycopg2.deb >/dev/null\nrm -f /tmp/psycopg2.deb\n`
-        const r = await bed.exec(h.name, script)
-        if (r.rc !== 0) throw new Error(`bench: preparing ${h.name} failed: ${r.stderr}`)
-      }),
+    await installPsycopg2(
+      bed,
+      bed.hosts.map((h) => h.name),
+      (h) => `${served.urlFor(h)}${art.deb}`,
     )
     log(`bench: ${n} fresh host(s) up in ${bed.timings.bootS.toFixed(1)} s, prepared`)
     // one URL for all: every gateway address is the outer machine, which every host routes to
