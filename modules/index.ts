@@ -21,6 +21,7 @@ import { getent } from './getent.js'
 import { git } from './git.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
+import { iniFile } from './ini-file.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { localeGen } from './locale_gen.js'
@@ -76,6 +77,7 @@ const all = [
   git,
   group,
   hostname,
+  iniFile,
   knownHosts,
   lineinfile,
   localeGen,
