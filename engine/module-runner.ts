@@ -157,7 +157,10 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return failure(e, mod)
   }
   if (env.check && met.length > 0 && plan.waitsFor === undefined) return metUnknown(mod, met, plan, env)
-  if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
+  if (plan.kind === 'ok') {
+    if (plan.skipped) return { status: 'skipped', reason: plan.reason, changes: [], data: { ...plan.data, skipped: true } }
+    return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
+  }
 
   const changes = summarize(plan.changes, env.diff)
   const quiet = plan.changes.every((c) => c.unchanged)

@@ -31,11 +31,13 @@ import { npm } from './npm.js'
 import { packageFacts } from './package_facts.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
+import { raw } from './raw.js'
 import { postgresDb } from './postgres/db.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
 import { replace } from './replace.js'
+import { script } from './script.js'
 import { service } from './service.js'
 import { serviceFacts } from './service_facts.js'
 import { setup } from './setup.js'
@@ -91,7 +93,9 @@ const all = [
   postgresHba,
   postgresSet,
   postgresUser,
+  raw,
   replace,
+  script,
   service,
   serviceFacts,
   setup,

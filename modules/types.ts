@@ -113,7 +113,14 @@ export interface Change {
 }
 
 export type Plan =
-  | { kind: 'ok'; reason: string; data?: Record<string, unknown>; waitsFor?: string }
+  | {
+      kind: 'ok'
+      reason: string
+      data?: Record<string, unknown>
+      waitsFor?: string
+      /** nothing to do, and Ansible counts it skipped, not ok (script's creates/removes) */
+      skipped?: boolean
+    }
   | {
       kind: 'change'
       changes: Change[]

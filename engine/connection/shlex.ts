@@ -3,14 +3,25 @@
  * command, validate and extra_args. The inverse of shellJoin.
  */
 export function shlexSplit(s: string): string[] {
-  const out: string[] = []
+  return words(s).map((w) => w.word)
+}
+
+/** The first word of a command line and the text after it, as written (script's "path args..."). */
+export function firstWord(s: string): { word: string; rest: string } | undefined {
+  const first = words(s)[0]
+  return first && { word: first.word, rest: s.slice(first.end) }
+}
+
+/** Each word with the index just past its last character. */
+function words(s: string): { word: string; end: number }[] {
+  const out: { word: string; end: number }[] = []
   let cur = ''
   let inWord = false
   let i = 0
   while (i < s.length) {
     const c = s[i]!
     if (/\s/.test(c)) {
-      if (inWord) out.push(cur)
+      if (inWord) out.push({ word: cur, end: i })
       cur = ''
       inWord = false
       i++
@@ -47,6 +58,6 @@ export function shlexSplit(s: string): string[] {
       i++
     }
   }
-  if (inWord) out.push(cur)
+  if (inWord) out.push({ word: cur, end: s.length })
   return out
 }

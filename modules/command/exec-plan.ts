@@ -88,14 +88,20 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
 // Python's splitlines: a final line ending makes no empty last line
 const splitLines = (s: string) => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/))
 
+/** stdout and stderr as the program wrote them (trailing newlines kept), with their lines. */
+export const rawStreams = (out: Pick<Applied, 'stdout' | 'stderr'>) => ({
+  stdout: out.stdout,
+  stderr: out.stderr,
+  stdout_lines: splitLines(out.stdout),
+  stderr_lines: splitLines(out.stderr),
+})
+
 /**
  * Ansible's result shape (a failed command changed the host too: it ran); a non-zero rc fails the
  * task. `stripEmptyEnds`: Ansible's strip_empty_ends (false keeps the output's trailing newlines).
  */
 export function interpretExec(cmd: string | string[], out: Applied, stripEmptyEnds = true): Outcome {
-  const shown = stripEmptyEnds
-    ? streams(out)
-    : { stdout: out.stdout, stderr: out.stderr, stdout_lines: splitLines(out.stdout), stderr_lines: splitLines(out.stderr) }
+  const shown = stripEmptyEnds ? streams(out) : rawStreams(out)
   const data = { cmd, rc: out.rc, ...shown, ...runTimes(out.startUs, out.endUs), changed: true }
   return out.rc === 0 ? { failed: false, data: { ...data, msg: '' } } : { failed: true, msg: 'non-zero return code', data }
 }

@@ -102,6 +102,8 @@ export class SideBySide {
     readonly theirs: string,
     readonly playbook: string,
     readonly stateScript: string,
+    /** files beside the playbook (files/, templates/...), by path relative to it */
+    readonly files: Record<string, string> = {},
   ) {}
 
   async state(host: string): Promise<string> {
@@ -109,7 +111,7 @@ export class SideBySide {
   }
 
   run(tool: 'ansible' | 'acplay', opts: { check?: boolean; diff?: boolean } = {}): Promise<PlaybookRun> {
-    return runPlaybook(tool, this.bed(), tool === 'acplay' ? this.mine : this.theirs, this.playbook, opts)
+    return runPlaybook(tool, this.bed(), tool === 'acplay' ? this.mine : this.theirs, this.playbook, { ...opts, files: this.files })
   }
 
   /** Both tools at once; each must succeed and report the same counts, `changed` of them changed. */

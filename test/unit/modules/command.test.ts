@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { execCommand, interpretExec } from '../../../modules/command/exec-plan.js'
 import { ansibleDelta, ansibleTime } from '../../../modules/command/times.js'
-import { shlexSplit as splitArgs } from '../../../engine/connection/shlex.js'
+import { firstWord, shlexSplit as splitArgs } from '../../../engine/connection/shlex.js'
 
 describe('splitArgs (shlex.split, POSIX)', () => {
   it('splits like Python shlex', () => {
@@ -18,6 +18,12 @@ describe('splitArgs (shlex.split, POSIX)', () => {
     assert.throws(() => splitArgs("echo 'x"), /no closing quotation/)
     assert.throws(() => splitArgs('echo "x'), /no closing quotation/)
     assert.throws(() => splitArgs('echo x\\'), /trailing backslash/)
+  })
+  it("firstWord: script's path and its arguments as written", () => {
+    assert.deepEqual(firstWord('files/run.sh --name "two words" $HOME'), { word: 'files/run.sh', rest: ' --name "two words" $HOME' })
+    assert.deepEqual(firstWord(`'my script.sh' a`), { word: 'my script.sh', rest: ' a' })
+    assert.deepEqual(firstWord('run.sh'), { word: 'run.sh', rest: '' })
+    assert.equal(firstWord('   '), undefined)
   })
 })
 
