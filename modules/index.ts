@@ -29,6 +29,7 @@ import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { npm } from './npm.js'
 import { packageFacts } from './package_facts.js'
+import { pamLimits } from './pam-limits.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { raw } from './raw.js'
@@ -87,6 +88,7 @@ const all = [
   mount,
   npm,
   packageFacts,
+  pamLimits,
   ping,
   pip,
   postgresDb,
