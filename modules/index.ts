@@ -13,6 +13,7 @@ import { copy } from './copy.js'
 import { cron } from './cron.js'
 import { deb822Repository } from './deb822-repository.js'
 import { debconf } from './debconf.js'
+import { dpkgSelections } from './dpkg-selections.js'
 import { fetch } from './fetch.js'
 import { file } from './file.js'
 import { find } from './find.js'
@@ -72,6 +73,7 @@ const all = [
   cron,
   deb822Repository,
   debconf,
+  dpkgSelections,
   fetch,
   file,
   find,
