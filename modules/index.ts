@@ -6,6 +6,7 @@ import { apt } from './apt.js'
 import { aptKey } from './apt-key.js'
 import { ANSIBLE_MODULES, ROUTED_SHORT_NAMES } from './ansible-modules.js'
 import { aptRepository } from './apt-repository.js'
+import { assemble } from './assemble.js'
 import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
 import { command } from './command.js'
@@ -65,6 +66,7 @@ const all = [
   apt,
   aptKey,
   aptRepository,
+  assemble,
   asyncStatus,
   authorizedKey,
   blockinfile,
