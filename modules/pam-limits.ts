@@ -54,7 +54,11 @@ export function editLimits(original: string | undefined, a: LimitsArgs): { text:
   let changed = original === undefined
   let msg = ''
   const out: string[] = []
-  const line = () => `${a.domain}\t${a.type}\t${a.item}\t${value}${comment ? (comment = `\t#${comment}`) : ''}\n`
+  // as Ansible: a written line prefixes the comment with "\t#" for good (a second one gets it twice)
+  const line = () => {
+    if (comment) comment = `\t#${comment}`
+    return `${a.domain}\t${a.type}\t${a.item}\t${value}${comment}\n`
+  }
   for (const l of lines) {
     const collapsed = l.replace(/\s+/g, ' ').trim()
     if (l.startsWith('#') || !collapsed) {
