@@ -2,6 +2,7 @@
  * The module registry: a plain object of built-in modules, plus Ansible's names for them
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
+import { alternatives } from './alternatives.js'
 import { apt } from './apt.js'
 import { aptKey } from './apt-key.js'
 import { ANSIBLE_MODULES, ROUTED_SHORT_NAMES } from './ansible-modules.js'
@@ -21,6 +22,7 @@ import { find } from './find.js'
 import { getUrl } from './get-url.js'
 import { getent } from './getent.js'
 import { git } from './git.js'
+import { gitConfigModule } from './git-config.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { iniFile } from './ini-file.js'
@@ -63,6 +65,7 @@ import { venv } from './venv.js'
 import { waitFor } from './wait-for.js'
 
 const all = [
+  alternatives,
   apt,
   aptKey,
   aptRepository,
@@ -82,6 +85,7 @@ const all = [
   getent,
   getUrl,
   git,
+  gitConfigModule,
   group,
   hostname,
   iniFile,
