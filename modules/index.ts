@@ -2,6 +2,7 @@
  * The module registry: a plain object of built-in modules, plus Ansible's names for them
  * (FQCNs like ansible.builtin.copy, community.postgresql.postgresql_user, and each module's aliases).
  */
+import { acl } from './acl.js'
 import { alternatives } from './alternatives.js'
 import { apt } from './apt.js'
 import { aptKey } from './apt-key.js'
@@ -65,6 +66,7 @@ import { venv } from './venv.js'
 import { waitFor } from './wait-for.js'
 
 const all = [
+  acl,
   alternatives,
   apt,
   aptKey,
