@@ -147,7 +147,7 @@ async function manyHosts(art: Artifacts): Promise<void> {
   })
 }
 
-// the large-file case needs no playbook artifacts (wheel index, psycopg2 for Ansible's modules)
+// the large-file case needs no playbook artifacts (wheel index, plugin file)
 const art = ['first', 'noop', 'check', 'scale'].some((c) => CASES.has(c)) || MANY > 0 ? buildArtifacts() : (undefined as unknown as Artifacts)
 log(`bench: ${N} hosts, ${REPS} repetitions, ansible configurations ${CONFIGS.join(', ')}; work dir ${workDir}`)
 try {

@@ -30,12 +30,12 @@ export function aclCommand(mode: 'set' | 'rm' | 'get', path: string, o: AclOptio
 
 /** Output lines as Ansible keeps them: comments dropped, each stripped, one empty last line trimmed. */
 export function aclLines(out: string): string[] {
+  if (out === '') return []
   const lines = out
     .replace(/\r?\n$/, '')
     .split(/\r?\n/)
     .filter((l) => !l.startsWith('#'))
     .map((l) => l.trim())
-  if (out === '') return []
   return lines.length && !lines[lines.length - 1] ? lines.slice(0, -1) : lines
 }
 
@@ -152,6 +152,9 @@ export const acl = defineModule({
     const o = { follow: p.follow, default: isDefault, recursive: p.recursive, recalculateMask: p.recalculate_mask }
     const get = aclCommand('get', p.path, o)
     const current = await ctx.fact(aclRead, get)
+    // check mode: an earlier planned task creates the path (its effect says so), the host has none yet
+    if (current.rc !== 0 && ctx.effect('path.stat', p.path) !== undefined)
+      return { kind: 'change', changes: [{ summary: `would set the ACL of ${p.path} (created by an earlier task)`, commands: [] }] }
     if (current.rc !== 0) throw new ModuleFailure(current.err || `getfacl failed (exit ${current.rc})`)
     if (p.state === 'query') return { kind: 'ok', reason: `${p.path}: ${current.lines.join(', ')}`, data: { msg: 'current acl', acl: current.lines } }
     const entry = p.use_nfsv4_acls

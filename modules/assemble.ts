@@ -182,6 +182,6 @@ export const assemble = defineModule({
     }
     const stats = await statPaths(ctx, [p.dest])
     const plan = await planWrite(ctx, { dest: p.dest, content, want: attrWant(p), backup: p.backup, validate: p.validate }, stats)
-    return plan.kind === 'change' ? { ...plan, data: { ...plan.data, ...data } } : { ...plan, data: { ...plan.data, ...data } }
+    return { ...plan, data: { ...plan.data, ...data } }
   },
 })

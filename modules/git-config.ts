@@ -113,5 +113,4 @@ export const gitConfigModule = defineModule({
       data: { msg: 'setting changed' },
     }
   },
-  failureMsg: (_p, out) => out.stderr.trim() || undefined,
 })

@@ -5,7 +5,7 @@
  * check mode.
  */
 import { ModuleFailure } from '../engine/errors.js'
-import { rawStreams } from './command/exec-plan.js'
+import { interpretRaw, rawReturns } from './command/exec-plan.js'
 import { defineModule } from './types.js'
 
 export const raw = defineModule({
@@ -20,13 +20,7 @@ export const raw = defineModule({
   },
   checkMode: 'none',
   converges: false,
-  returns: {
-    rc: 'exit code',
-    stdout: 'standard output as printed',
-    stderr: 'standard error as printed',
-    stdout_lines: 'stdout split into lines',
-    stderr_lines: 'stderr split into lines',
-  },
+  returns: rawReturns,
   examples: `
 - name: Python for the modules that need it
   raw: test -e /usr/bin/python3 || (apt-get update && apt-get install -y python3)
@@ -35,8 +29,5 @@ export const raw = defineModule({
     if (!p.cmd.trim()) throw new ModuleFailure('no command given (cmd is empty)')
     return { kind: 'change', changes: [{ summary: `run ${p.cmd}`, commands: [{ argv: [p.executable ?? '/bin/sh', '-c', p.cmd] }] }] }
   },
-  interpret(_p, out) {
-    const data = { rc: out.rc, ...rawStreams(out), changed: true }
-    return out.rc === 0 ? { failed: false, data } : { failed: true, msg: 'non-zero return code', data }
-  },
+  interpret: (_p, out) => interpretRaw(out),
 })

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs'
 import { firstWord } from '../engine/connection/shlex.js'
 import { ModuleFailure } from '../engine/errors.js'
 import { programUnknowns } from '../engine/unknown.js'
-import { rawStreams } from './command/exec-plan.js'
+import { interpretRaw, rawReturns } from './command/exec-plan.js'
 import { pathStat } from './facts/path.js'
 import { vaultPlaintext } from './files/local-file.js'
 import { defineModule, type Plan } from './types.js'
@@ -42,13 +42,7 @@ export const script = defineModule({
   },
   checkMode: 'skip',
   converges: false,
-  returns: {
-    rc: 'exit code',
-    stdout: 'standard output as printed',
-    stderr: 'standard error as printed',
-    stdout_lines: 'stdout split into lines',
-    stderr_lines: 'stderr split into lines',
-  },
+  returns: rawReturns,
   examples: `
 - name: The vendor's installer, once
   script: install-agent.sh --site eu-1
@@ -94,8 +88,5 @@ export const script = defineModule({
       ],
     }
   },
-  interpret(_p, out) {
-    const data = { rc: out.rc, ...rawStreams(out), changed: true }
-    return out.rc === 0 ? { failed: false, data } : { failed: true, msg: 'non-zero return code', data }
-  },
+  interpret: (_p, out) => interpretRaw(out),
 })

@@ -3,13 +3,11 @@
 #   ansible          ansible-core 2.14 plus collections (community.postgresql)
 #   ansible-mitogen  the Mitogen strategy plugins (tried; see bench/README.md)
 #   time             GNU time, for controller peak RSS (/usr/bin/time -v)
-# The .deb of python3-psycopg2 is downloaded too (not installed here): Ansible's postgresql
-# modules need it on the hosts, and the bench installs it there before any timing.
 # Idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/setup-test-deps.sh"
-pkgs=(ansible ansible-core ansible-mitogen time python3-psycopg2)
+pkgs=(ansible ansible-core ansible-mitogen time)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -89,12 +89,27 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
 const splitLines = (s: string) => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r?\n/))
 
 /** stdout and stderr as the program wrote them (trailing newlines kept), with their lines. */
-export const rawStreams = (out: Pick<Applied, 'stdout' | 'stderr'>) => ({
+const rawStreams = (out: Pick<Applied, 'stdout' | 'stderr'>) => ({
   stdout: out.stdout,
   stderr: out.stderr,
   stdout_lines: splitLines(out.stdout),
   stderr_lines: splitLines(out.stderr),
 })
+
+/** What raw and script return (Ansible's low-level run): rc and the output as printed. */
+export const rawReturns = {
+  rc: 'exit code',
+  stdout: 'standard output as printed',
+  stderr: 'standard error as printed',
+  stdout_lines: 'stdout split into lines',
+  stderr_lines: 'stderr split into lines',
+}
+
+/** raw's and script's result: always changed (it ran); a non-zero rc fails the task. */
+export function interpretRaw(out: Applied): Outcome {
+  const data = { rc: out.rc, ...rawStreams(out), changed: true }
+  return out.rc === 0 ? { failed: false, data } : { failed: true, msg: 'non-zero return code', data }
+}
 
 /**
  * Ansible's result shape (a failed command changed the host too: it ran); a non-zero rc fails the

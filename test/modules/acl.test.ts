@@ -48,6 +48,13 @@ describe('acl on real hosts (differential with ansible-playbook)', { skip: testb
 
   it('re-runs change nothing with either tool; check mode on the converged host is all ok', () => sides.rerun())
 
+  it('check mode: an ACL on a directory an earlier task creates is a change, not a failure', async () => {
+    const playbook = `- hosts: all\n  gather_facts: false\n  tasks:\n    - file: { path: /srv/acl/new, state: directory }\n    - acl: { path: /srv/acl/new, entity: www-data, etype: user, permissions: rX, state: present }\n`
+    const check = await new SideBySide(bed, 'acl-a', 'acl-b', playbook, STATE).run('acplay', { check: true })
+    assert.equal(check.code, 0, check.stdout + check.stderr)
+    assert.equal(check.recap.changed, 2, check.stdout)
+  })
+
   it('drift: an entry removed by hand is found in check mode; both tools set it again', async () => {
     await sides.drift(`setfacl -x u:www-data ${DIR}`, 1)
   })
