@@ -4,9 +4,24 @@
  * types that surprise in playbooks (timestamps, sexagesimal numbers, `0644` as decimal 420).
  */
 import { readFileSync } from 'node:fs'
-import { parseDocument, LineCounter, isAlias, isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair, type Scalar } from 'yaml'
+import {
+  parseDocument,
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type YAMLMap,
+  type Pair,
+  type Scalar,
+  type ScalarTag,
+  type Tags,
+} from 'yaml'
 import { type AcplayError, playbookError, yamlError, type Location } from './errors.js'
 import { decryptIfVaulted, revealVaultValues, VAULT_TAG } from './vault/files.js'
+import { asPyyaml, type YamlTag } from './yaml-scalars.js'
 
 /** Where a node is: the file, and its 1-based line and column. */
 export interface Pos {
@@ -21,29 +36,22 @@ export interface Source {
   lc: LineCounter
 }
 
-type Tag = { tag: string; format?: string; resolve?: unknown; test?: RegExp }
 const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary'])
 
-// Booleans as PyYAML reads them (so `y`/`n` stay strings: a role named y is a role).
-const BOOL = { true: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/, false: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ }
-
-// 0644 stays the string '0644' (as if quoted): file modes are what it nearly always is.
-function customTags(tags: Tag[]): Tag[] {
-  const own = tags
+// Scalars as PyYAML reads them (yaml-scalars.ts), except that 0644 stays the string '0644' (as if
+// quoted: a file mode is what it nearly always is) and 1:20 is not sexagesimal 80.
+function customTags(tags: Tags): YamlTag[] {
+  const own = asPyyaml(tags)
     .filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
-    .map((t) => {
-      if (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT') return { ...t, resolve: (s: string) => s }
-      if (t.tag === 'tag:yaml.org,2002:bool') return { ...t, test: t.test?.test('yes') ? BOOL.true : BOOL.false }
-      return t
-    })
-  return [...own, VAULT_TAG as Tag]
+    .map((t) => (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT' ? { ...(t as ScalarTag), resolve: (s: string) => s } : t))
+  return [...own, VAULT_TAG]
 }
 
 /** A whole-file vault is decrypted first; `!vault` values are decrypted once parsed (errors name file:line). */
 export function parseYaml(fileText: string, file: string): Source {
   const { text, vaulted } = decryptIfVaulted(fileText, file)
   const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags: customTags as never, uniqueKeys: true })
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags, uniqueKeys: true })
   const err = doc.errors[0]
   if (err) {
     const { line, col } = lc.linePos(err.pos[0])

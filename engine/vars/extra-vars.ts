@@ -1,7 +1,6 @@
 /** `-e` / `--extra-vars`: `k=v k2="a b"`, inline JSON/YAML `{"k": 1}`, or `@file.yml` / `@file.json`. */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parse as parseYaml } from 'yaml'
 import { optionError } from '../errors.js'
 import { readYamlData } from '../yaml-source.js'
 import { isMapping } from './py.js'
@@ -42,7 +41,8 @@ function splitKv(s: string): string[] {
 function parseInline(text: string, what: string): Vars {
   let data: unknown
   try {
-    data = parseYaml(text)
+    // Ansible reads it with its YAML loader (PyYAML's scalars), as a vars file
+    data = readYamlData(text, '-e')
   } catch (e) {
     throw optionError(`-e ${what}: ${(e as Error).message.split('\n')[0]}`)
   }

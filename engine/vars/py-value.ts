@@ -37,7 +37,12 @@ export function tuple<T>(items: Iterable<T>): PyTuple<T> {
 
 /** Python objects that are not plain data: they say how they print and what attributes they have. */
 export abstract class PyObj {
+  /** how many were made: a template result made none needs no walk for them (template.ts) */
+  static made = 0
   abstract readonly pyType: string
+  constructor() {
+    PyObj.made++
+  }
   pyStr(): string {
     return this.pyRepr()
   }

@@ -4,7 +4,8 @@
  * scalars when default_flow_style is None, lines folded at width 80, `...` after a lone scalar);
  * `loadYaml` reads YAML 1.1 as PyYAML does (yes/on are booleans, 0755 is octal, 1.0 is a float).
  */
-import { type CollectionTag, parse, parseAllDocuments, type ScalarTag, type Tags } from 'yaml'
+import { parse, parseAllDocuments, type ScalarTag, type Tags } from 'yaml'
+import { asPyyaml, type YamlTag } from '../yaml-scalars.js'
 import { floatRepr, isMapping, mkFloat, PyFloat, pystr, pyType } from './py.js'
 import { strict, templateError, Undef } from './undefined.js'
 
@@ -403,18 +404,11 @@ export function dumpYaml(v: unknown, o: DumpOpts): string {
 
 // ---- loading ------------------------------------------------------------------------------------
 
-const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/
-const PYYAML_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/
-
-/** yaml's YAML 1.1 schema, made to read as PyYAML does: no y/n booleans, floats stay floats, dates stay text. */
-type Tag = ScalarTag | CollectionTag
-
-function pyyamlTag(t: Tag): Tag | undefined {
+/** yaml's YAML 1.1 schema read as PyYAML reads it (../yaml-scalars.ts): floats stay floats, dates stay text. */
+function pyyamlTag(t: YamlTag): YamlTag | undefined {
   if (String(t.tag).endsWith(':timestamp')) return undefined
-  if (!('test' in t) || !t.test) return t
-  const scalar = t as ScalarTag
-  if (scalar.tag === 'tag:yaml.org,2002:bool') return { ...scalar, test: scalar.identify?.(true) ? PYYAML_TRUE : PYYAML_FALSE }
-  if (scalar.tag === 'tag:yaml.org,2002:float') {
+  if (t.tag === 'tag:yaml.org,2002:float' && 'test' in t && t.test) {
+    const scalar = t as ScalarTag
     const resolve: ScalarTag['resolve'] = (s, onError, o) => mkFloat(Number(scalar.resolve(s, onError, o)))
     return { ...scalar, resolve }
   }
@@ -423,14 +417,7 @@ function pyyamlTag(t: Tag): Tag | undefined {
 
 const options = {
   version: '1.1' as const,
-  customTags: (tags: Tags): Tags => {
-    const out: Tags = []
-    for (const t of tags) {
-      const tag = typeof t === 'string' ? t : pyyamlTag(t)
-      if (tag) out.push(tag)
-    }
-    return out
-  },
+  customTags: (tags: Tags): Tags => asPyyaml(tags).flatMap((t) => pyyamlTag(t) ?? []),
 }
 
 function yamlFailure(what: string, e: unknown): never {

@@ -11,7 +11,7 @@ import type { LexOptions } from './jinja/lexer.js'
 import { Frame, output, type RenderEnv, type Resolver, TemplateRun } from './jinja/runtime.js'
 import { compileTemplate, type Template } from './jinja/template.js'
 import type { LookupResolver } from './lookups/index.js'
-import { isMapping, PyFloat, PyTuple, truthy, tuple } from './py.js'
+import { isMapping, PyFloat, PyObj, PyTuple, truthy, tuple } from './py.js'
 import { strict, templateError, Undef } from './undefined.js'
 
 export type Vars = Record<string, unknown>
@@ -140,20 +140,34 @@ function pythonLiteral(text: string): boolean {
   return (code.match(/(?<![\w.])[A-Za-z_]\w*/g) ?? []).every((name) => name === 'True' || name === 'False' || name === 'None')
 }
 
-/** A native result leaves as plain data: integral floats unboxed (unless kept), undefined values inside refused. */
-function finish(v: unknown, undefsBefore: number, floatsBefore: number, keepFloats: boolean): unknown {
-  if (v instanceof Undef) return v.lenient ? '' : strict(v)
-  if (v instanceof PyFloat) return keepFloats ? v : v.v
-  if (typeof v !== 'object' || v === null || (Undef.made === undefsBefore && (keepFloats || PyFloat.made === floatsBefore))) return v
-  return plain(v, keepFloats)
+/** Counts of the values a result must be walked for: made during the evaluation, none can be inside it. */
+interface Made {
+  undefs: number
+  floats: number
+  objects: number
 }
-function plain(v: unknown, keepFloats: boolean): unknown {
-  if (v instanceof PyFloat) return keepFloats ? v : v.v
+const made = (): Made => ({ undefs: Undef.made, floats: PyFloat.made, objects: PyObj.made })
+
+/**
+ * A native result leaves as plain data: undefined values inside refused, and unless Python's types
+ * are kept, integral floats unboxed and other Python objects (a datetime) as Python's str() prints
+ * them, which is what Ansible's templating hands a module or prints.
+ */
+function finish(v: unknown, before: Made, keepPython: boolean): unknown {
+  if (v instanceof Undef) return v.lenient ? '' : strict(v)
+  if (typeof v !== 'object' || v === null) return v
+  if (v instanceof PyFloat || v instanceof PyObj) return plain(v, keepPython)
+  const clean = Undef.made === before.undefs && (keepPython || (PyFloat.made === before.floats && PyObj.made === before.objects))
+  return clean ? v : plain(v, keepPython)
+}
+function plain(v: unknown, keepPython: boolean): unknown {
+  if (v instanceof PyFloat) return keepPython ? v : v.v
   if (v instanceof Undef) return strict(v)
+  if (v instanceof PyObj) return keepPython ? v : v.pyStr()
   if (Array.isArray(v)) {
     let changed = false
     const out = v.map((x) => {
-      const y = plain(x, keepFloats)
+      const y = plain(x, keepPython)
       if (y !== x) changed = true
       return y
     })
@@ -163,7 +177,7 @@ function plain(v: unknown, keepFloats: boolean): unknown {
     let changed = false
     const out: Record<string, unknown> = {}
     for (const k in v) {
-      const y = plain(v[k], keepFloats)
+      const y = plain(v[k], keepPython)
       if (y !== v[k]) changed = true
       out[k] = y
     }
@@ -273,10 +287,9 @@ export class Templar {
     if (!/^[[{]/.test(out) || !pythonLiteral(out)) return undefined
     try {
       const t = this.compileExpression(out)
-      const undefs = Undef.made
-      const floats = PyFloat.made
+      const before = made()
       const v = t.expr?.(this.scope({}, {}).frame)
-      return Array.isArray(v) || (typeof v === 'object' && v !== null && !(v instanceof Undef)) ? finish(v, undefs, floats, false) : undefined
+      return Array.isArray(v) || (typeof v === 'object' && v !== null && !(v instanceof Undef)) ? finish(v, before, false) : undefined
     } catch {
       return undefined
     }
@@ -284,10 +297,9 @@ export class Templar {
 
   private runCompiled(t: Template, src: string, scope: VarScope, native: boolean, pythonTypes: boolean): unknown {
     if (t.expr) {
-      const undefs = Undef.made
-      const floats = PyFloat.made
+      const before = made()
       const v = t.expr(scope.frame)
-      return native ? finish(v, undefs, floats, pythonTypes) : output(v)
+      return native ? finish(v, before, pythonTypes) : output(v)
     }
     return keepTrailingNewlines(src, t.render(undefined, scope, scope.env))
   }

@@ -103,6 +103,14 @@ describe('templateValue: native values', () => {
     const raw = markRaw({ x: '{{ nope }}' })
     assert.equal(t.templateValue(raw, vars), raw)
   })
+  it("hands out a datetime or timedelta as Python's str() prints it (what a module gets, and debug prints, in Ansible)", () => {
+    const day = (d: string) => `('${d}' | to_datetime('%Y-%m-%d'))`
+    assert.equal(t.templateValue(`{{ ${day('2023-01-02')} }}`, vars), '2023-01-02 00:00:00')
+    assert.deepEqual(t.templateValue(`{{ {'span': ${day('2023-01-03')} - ${day('2023-01-01')}} }}`, vars), { span: '2 days, 0:00:00' })
+    // inside an expression, a variable holding one is still a datetime
+    const dates = { a: `{{ ${day('2023-01-03')} }}`, b: `{{ ${day('2023-01-01')} }}` }
+    assert.equal(t.templateValue('{{ (a - b).days }}', dates), 2)
+  })
 })
 
 describe('evaluate and test (bare expressions)', () => {
