@@ -27,7 +27,7 @@ function unique(v: unknown, caseSensitive: unknown, attribute: unknown): unknown
   })
 }
 
-function mergeHash(x: Record<string, unknown>, y: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
+export function mergeHash(x: Record<string, unknown>, y: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...x }
   for (const [k, yv] of Object.entries(y)) {
     if (!Object.hasOwn(out, k)) {

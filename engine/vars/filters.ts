@@ -8,7 +8,9 @@ import type { Filter, FilterCtx, FilterFn, Test, TestFn } from './filter-types.j
 import { collectionFilters } from './filters-collections.js'
 import { coreFilters } from './filters-core.js'
 import { dataFilters } from './filters-data.js'
+import { generalFilters } from './filters-general.js'
 import { hashFilters } from './filters-hash.js'
+import { ipFilters } from './filters-ip.js'
 import { jinjaFilters } from './filters-jinja.js'
 import { timeFilters } from './filters-time.js'
 import { tests } from './tests.js'
@@ -52,6 +54,24 @@ const ctx: FilterCtx = {
 /** `ansible.builtin.to_json` and `ansible.legacy.to_json` are `to_json`. */
 const shortName = (name: string) => name.replace(/^ansible\.(?:builtin|legacy)\./, '')
 
+/**
+ * Collections' filters by FQCN. A short name finds one only where Ansible routes it
+ * (ansible_builtin_runtime.yml: json_query, ipaddr, ...); ansible.netcommon's ip filters are
+ * ansible.utils' (netcommon redirects them there).
+ */
+const byFqcn: Record<string, Filter> = { ...generalFilters, ...ipFilters }
+const ROUTES: Record<string, string> = Object.fromEntries([
+  ...['json_query', 'random_mac'].map((n) => [n, `community.general.${n}`]),
+  ...'cidr_merge ipaddr ipmath ipwrap ip4_hex ipv4 ipv6 ipsubnet next_nth_usable network_in_network network_in_usable reduce_on_network nthhost previous_nth_usable slaac hwaddr'
+    .split(' ')
+    .map((n) => [n, `ansible.utils.${n}`]),
+])
+function filterImpl(name: string): Filter | undefined {
+  if (Object.hasOwn(filters, name)) return filters[name]
+  const fq = (Object.hasOwn(ROUTES, name) ? ROUTES[name]! : name).replace(/^ansible\.netcommon\./, 'ansible.utils.')
+  return Object.hasOwn(byFqcn, fq) ? byFqcn[fq] : undefined
+}
+
 function checkArgs(args: unknown[], kw: Record<string, unknown>): void {
   for (const a of args) strict(a)
   for (const k in kw) strict(kw[k])
@@ -61,7 +81,7 @@ export function lookupFilter(fullName: string): FilterFn | undefined {
   let fn = filterCache.get(fullName)
   if (fn) return fn
   const name = shortName(fullName)
-  const impl = Object.hasOwn(filters, name) ? filters[name] : undefined
+  const impl = filterImpl(name)
   if (!impl) return undefined
   fn = LENIENT_FILTERS.has(name)
     ? (value, args, kw) => impl(value, args, kw, ctx)
