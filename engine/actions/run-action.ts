@@ -106,7 +106,7 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
     }
     return { status: 'ok', output: { [name]: value }, data: { [name]: value } }
   }
-  const msg = args.msg ?? 'Hello world!'
+  const msg = Object.hasOwn(args, 'msg') ? args.msg : 'Hello world!'
   return { status: 'ok', output: msg, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { msg } }
 }
 

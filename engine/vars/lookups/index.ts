@@ -11,6 +11,7 @@ import { lookupContext, type SearchKind } from './context.js'
 import type { TemplateLoader } from '../template.js'
 import { DATA_FILE_LOOKUPS } from './data-files.js'
 import { FILE_LOOKUPS } from './files.js'
+import { GENERAL_LOOKUPS } from './general.js'
 import { LIST_LOOKUPS } from './lists.js'
 import { password } from './password.js'
 import { type Lookup, type LookupEnv, LookupError } from './types.js'
@@ -19,13 +20,21 @@ import { VAR_LOOKUPS } from './vars.js'
 
 const LOOKUPS: Record<string, Lookup> = { ...LIST_LOOKUPS, ...FILE_LOOKUPS, ...DATA_FILE_LOOKUPS, ...VAR_LOOKUPS, password, config, url }
 
-/** The lookup called `name` (`file`, `ansible.builtin.file`, `ansible.legacy.file`), or undefined. */
+/** Short names Ansible routes to community.general (ansible_builtin_runtime.yml), of the lookups acplay has. */
+const ROUTED = new Set(['flattened', 'filetree'])
+
+/** Collections' lookups by FQCN (cartesian is ansible.builtin's under community.general's name). */
+const BY_FQCN: Record<string, Lookup> = { ...GENERAL_LOOKUPS, 'community.general.cartesian': LOOKUPS.cartesian! }
+
+/** The lookup called `name` (`file`, `ansible.builtin.file`, `ansible.legacy.file`, `community.general.filetree`), or undefined. */
 export function lookupNamed(name: string): Lookup | undefined {
   const short = name.replace(/^ansible\.(builtin|legacy)\./, '')
-  return Object.hasOwn(LOOKUPS, short) ? LOOKUPS[short] : undefined
+  if (Object.hasOwn(LOOKUPS, short)) return LOOKUPS[short]
+  const fq = ROUTED.has(short) ? `community.general.${short}` : short
+  return Object.hasOwn(BY_FQCN, fq) ? BY_FQCN[fq] : undefined
 }
 
-export const LOOKUP_NAMES = Object.keys(LOOKUPS).sort()
+export const LOOKUP_NAMES = [...Object.keys(LOOKUPS), ...Object.keys(BY_FQCN), ...ROUTED].sort()
 
 /** Resolvers that can serve lookups (VarScope in template.ts): the variables, and templating with them. */
 export interface LookupResolver extends Resolver {
