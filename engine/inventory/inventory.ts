@@ -2,7 +2,7 @@
  * The loaded, read-only inventory: group tree with depths, each host's groups in precedence
  * order, merged host vars with magic variables, and host pattern selection.
  */
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { inventoryError } from '../errors.js'
 import type { InventoryBuilder } from './data.js'
 import { LOCALHOST, selectHosts, type PatternView } from './patterns.js'
@@ -63,7 +63,8 @@ export class LoadedInventory implements Inventory {
         .map((k) => k.name)
       this.hosts.set(h.name, { name: h.name, groups })
       this.hostRecVars.set(h.name, { ...h.vars })
-      this.hostSource.set(h.name, h.source)
+      // absolute, as Ansible's inventory_file is whatever -i said
+      this.hostSource.set(h.name, h.source ? resolve(h.source) : undefined)
     }
     this.members.clear()
     for (const name of this.groups.keys()) this.members.set(name, this.collectHosts(name))

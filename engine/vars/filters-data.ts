@@ -7,20 +7,21 @@ import { groupRef, pyRegex, pySub, reEscape } from './py-regex.js'
 import { dumpYaml, loadYaml, loadYamlAll } from './py-yaml.js'
 import { strict, templateError, Undef } from './undefined.js'
 
-/** A JSON string as Python writes it: ASCII only, \uXXXX for the rest. */
-function jsonString(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+/** A JSON string as Python writes it: ASCII only, \uXXXX for the rest (unless ensure_ascii=False). */
+function jsonString(s: string, ascii = true): string {
+  const json = JSON.stringify(s)
+  return ascii ? json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json
 }
 
 /** Python's json.dumps (Ansible's encoder): `{"a": 1, "b": [1, 2]}`, floats as `5.0`, dates ISO. */
-export function pyJson(v: unknown, indent: number | null, sortKeys: boolean, itemSep = indent === null ? ', ' : ','): string {
+export function pyJson(v: unknown, indent: number | null, sortKeys: boolean, itemSep = indent === null ? ', ' : ',', ascii = true): string {
   const nl = (depth: number) => (indent === null ? '' : `\n${' '.repeat(indent * depth)}`)
   const dump = (x: unknown, depth: number): string => {
     if (x instanceof Undef) strict(x)
     if (x === null || x === undefined) return 'null'
     if (x === true) return 'true'
     if (x === false) return 'false'
-    if (typeof x === 'string') return jsonString(x)
+    if (typeof x === 'string') return jsonString(x, ascii)
     if (typeof x === 'number') {
       if (Number.isInteger(x)) return pystr(x)
       return Number.isNaN(x) ? 'NaN' : !Number.isFinite(x) ? (x > 0 ? 'Infinity' : '-Infinity') : floatRepr(x)
@@ -34,7 +35,7 @@ export function pyJson(v: unknown, indent: number | null, sortKeys: boolean, ite
     if (isMapping(x)) {
       const keys = sortKeys ? Object.keys(x).sort() : Object.keys(x)
       if (!keys.length) return '{}'
-      return `{${keys.map((k) => `${nl(depth + 1)}${jsonString(k)}: ${dump(x[k], depth + 1)}`).join(itemSep)}${nl(depth)}}`
+      return `{${keys.map((k) => `${nl(depth + 1)}${jsonString(k, ascii)}: ${dump(x[k], depth + 1)}`).join(itemSep)}${nl(depth)}}`
     }
     if (x instanceof PyObj) throw templateError(`Object of type ${x.pyType} is not JSON serializable`)
     throw templateError(`Object of type ${pyType(x)} is not JSON serializable`)
@@ -54,8 +55,12 @@ function fromJson(s: string): unknown {
 }
 
 export const dataFilters: Record<string, Filter> = {
-  to_json: (v, args, kw) => pyJson(v, arg<number | null>(args, kw, 0, 'indent', null), truthy(arg(args, kw, 1, 'sort_keys', false))),
-  to_nice_json: (v, args, kw) => pyJson(v, Number(arg(args, kw, 0, 'indent', 4)), truthy(arg(args, kw, 1, 'sort_keys', true)), ','),
+  to_json: (v, args, kw) => {
+    const indent = arg<number | null>(args, kw, 0, 'indent', null)
+    return pyJson(v, indent, truthy(arg(args, kw, 1, 'sort_keys', false)), undefined, truthy(kw.ensure_ascii ?? true))
+  },
+  to_nice_json: (v, args, kw) =>
+    pyJson(v, Number(arg(args, kw, 0, 'indent', 4)), truthy(arg(args, kw, 1, 'sort_keys', true)), ',', truthy(kw.ensure_ascii ?? true)),
   from_json: (v) => fromJson(pystr(v)),
   to_yaml: (v, args, kw) => dumpYaml(v, { indent: Number(arg(args, kw, 0, 'indent', 2)), flow: kw.default_flow_style ?? null, width: kw.width }),
   to_nice_yaml: (v, args, kw) => dumpYaml(v, { indent: Number(arg(args, kw, 0, 'indent', 4)), flow: false, width: kw.width }),
