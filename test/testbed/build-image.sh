@@ -11,6 +11,7 @@ packages=(
   # what the modules and roles of this round reach for (Ansible needs the python3-* ones on the host)
   nginx cron git rsync curl ca-certificates openssl ufw locales kmod tzdata gnupg unzip xz-utils bzip2
   acl debconf-utils file python3-apt python3-debian python3-psycopg2 nodejs npm
+  libcap2-bin make patch
 )
 mmdebstrap --quiet --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
   --customize-hook='chroot "$1" useradd --create-home --shell /bin/bash deploy' \
