@@ -47,9 +47,10 @@ export function tagged(opts: RunOptions, tags: readonly string[]): boolean {
   return selectedByTags(tags, opts.tags, opts.skipTags)
 }
 
-/** Whether --tags / --skip-tags select the task, with its own tags and its play's, blocks' and roles' (templated ones rendered with the play's variables). */
+/** Whether --tags / --skip-tags select the task, with its own tags and its play's, blocks' and roles' (templated ones rendered with the play's variables, in an included file with the include's too). */
 export function selected(pc: PlayContext, scope: Scope, task: TaskKeywords): boolean {
-  return tagged(pc.run.opts, [...renderTags(pc, pc.play.tags, task), ...renderTags(pc, scope.tags, task), ...renderTags(pc, task.tags, task)])
+  const render = (tags: readonly string[]) => renderTags(pc, tags, task, scope.tagVars)
+  return tagged(pc.run.opts, [...render(pc.play.tags), ...render(scope.tags), ...render(task.tags)])
 }
 
 /** --start-at-task: nothing runs (or is read ahead) before the named task is reached. */

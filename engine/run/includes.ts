@@ -14,7 +14,7 @@ import { taskRef, type PlayContext } from './context.js'
 import { falseCondition, ignoresErrors } from './gate.js'
 import type { HostState } from './host-state.js'
 import { loopItem, loopItems, loopSettings } from './loop.js'
-import { enter, taskVars, type Scope } from './scope.js'
+import { enter, includeTagVars, taskVars, type Scope } from './scope.js'
 
 export interface IncludeGroup {
   hosts: HostState[]
@@ -68,7 +68,8 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
           const tasks = 'tasks' in loaded ? loaded.tasks : [loaded.block]
           if ('file' in loaded) includedFiles.set(key, loaded.file)
           addHandlers(pc, loaded.handlers)
-          g = { hosts: [], tasks: applied(task, tasks), scope: { ...scope, vars: { ...scope.vars, ...loopVars } } }
+          const inner = { ...scope, vars: { ...scope.vars, ...loopVars } }
+          g = { hosts: [], tasks: applied(task, tasks), scope: { ...inner, tagVars: includeTagVars(pc, inner) } }
           groups.set(key, g)
         }
         g.hosts.push(host)

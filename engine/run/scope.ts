@@ -11,14 +11,17 @@ import { factVars } from './host-facts.js'
 import { addMagicVars } from './magic-vars.js'
 import { hostVarsFiles } from './vars-files.js'
 
-/** What a block or role passes down to its tasks: the keywords the keyword table marks inherited, and the role. */
-export type Scope = Pick<TaskKeywords, Inherited | 'role'>
+/**
+ * What a block or role passes down to its tasks: the keywords the keyword table marks inherited, the
+ * role, and inside an included file what its templated tags are rendered with (includeTagVars).
+ */
+export type Scope = Pick<TaskKeywords, Inherited | 'role'> & { tagVars?: Record<string, unknown> }
 
 export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 
 /** The scope inside a block (or role), each keyword as the table says: the inner value wins, lists append, mappings merge. */
 export function enter(scope: Scope, k: TaskKeywords): Scope {
-  const out: Record<string, unknown> = { role: k.role ?? scope.role }
+  const out: Record<string, unknown> = { role: k.role ?? scope.role, tagVars: scope.tagVars }
   for (const [name, how] of INHERITED) {
     const outer = scope[name]
     const inner = k[name]
@@ -93,6 +96,16 @@ export function playLevelVars(pc: PlayContext): Record<string, unknown> {
   }
   addMagicVars(vars, pc, undefined, undefined)
   return vars
+}
+
+/**
+ * What the templated tags of an included file's tasks are rendered with: Ansible's get_vars(play,
+ * task=the include), the play's variables with the include's own (its vars, loop item, enclosing
+ * blocks' vars, its role's), still without a host.
+ */
+export function includeTagVars(pc: PlayContext, scope: Scope): Record<string, unknown> {
+  const role = scope.role
+  return { ...playLevelVars(pc), ...role?.defaults, ...role?.vars, ...role?.params, ...scope.vars }
 }
 
 const lookupContexts = new WeakMap<PlayContext, Map<RoleContext | undefined, Map<string | undefined, LookupContext>>>()

@@ -21,19 +21,21 @@ const rendered = new WeakMap<object, WeakMap<readonly string[], readonly string[
 
 /**
  * `tags` with each templated tag rendered, as Ansible's Taggable.evaluate_tags: with the play's
- * variables (the same for every host: Ansible's get_vars(play=play)), a list value giving several
- * tags. Once per list and play; a list without templates is given back as it is.
+ * variables (the same for every host: Ansible's get_vars(play=play)), in an included file with
+ * `tagVars` (scope.ts includeTagVars), a list value giving several tags. Once per list and play (or
+ * include); a list without templates is given back as it is.
  */
-export function renderTags(pc: PlayContext, tags: readonly string[], at: TaskKeywords): readonly string[] {
+export function renderTags(pc: PlayContext, tags: readonly string[], at: TaskKeywords, tagVars?: Record<string, unknown>): readonly string[] {
   if (tags.length === 0 || !tags.some(isTemplate)) return tags
-  let byList = rendered.get(pc)
+  const cacheKey = tagVars ?? pc
+  let byList = rendered.get(cacheKey)
   if (!byList) {
     byList = new WeakMap()
-    rendered.set(pc, byList)
+    rendered.set(cacheKey, byList)
   }
   let out = byList.get(tags)
   if (!out) {
-    const vars = playLevelVars(pc)
+    const vars = tagVars ?? playLevelVars(pc)
     const where = { file: at.pos?.file, line: at.pos?.line, col: at.pos?.col }
     out = tags.flatMap((t) => {
       if (!isTemplate(t)) return [t]

@@ -1,7 +1,8 @@
 /**
  * Templated tags against Debian's ansible-playbook (local connection): a tag that is a template,
  * one template among plain tags, a comma-separated string with a template, a template giving a
- * list, on tasks, a block and the play, rendered with the play's variables and -e; selected with
+ * list, on tasks, a block and the play, rendered with the play's variables and -e (in an included
+ * file with the include's variables too); selected with
  * --tags and --skip-tags. Which tasks run must be the same in both tools, case by case.
  */
 import assert from 'node:assert/strict'
@@ -40,6 +41,23 @@ const PLAYBOOK = `- hosts: localhost
         - name: in a templated block
           debug: { msg: block }
       tags: "{{ feature }}-block"
+    - include_tasks: included.yml
+      vars: { part: inc }
+      tags: always
+    - block:
+        - include_tasks: included.yml
+          tags: always
+      vars: { part: blk }
+    - include_tasks: included.yml
+      loop: [one, two]
+      loop_control: { loop_var: part }
+      tags: always
+`
+
+// its tags are rendered with the include's variables too (its vars, loop item, enclosing block's)
+const INCLUDED = `- name: included
+  debug: { msg: "{{ part }}" }
+  tags: "{{ feature }}-{{ part }}"
 `
 
 const RUNS: string[][] = [
@@ -52,12 +70,14 @@ const RUNS: string[][] = [
   ['--tags', 'api', '-e', 'feature=api'],
   ['--tags', 'everything', '--skip-tags', 'plain'],
   ['--tags', 'untagged'],
+  ['--tags', 'web-inc,web-two'],
+  ['--tags', 'web-blk', '--skip-tags', 'web-one'],
 ]
 
 describe('templated tags as ansible-playbook selects them (local)', () => {
   let dir: string
   before(() => {
-    dir = localPlaybookDir('tags', { 'site.yml': PLAYBOOK })
+    dir = localPlaybookDir('tags', { 'site.yml': PLAYBOOK, 'included.yml': INCLUDED })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
