@@ -62,7 +62,7 @@ const shortName = (name: string) => name.replace(/^ansible\.(?:builtin|legacy)\.
 const byFqcn: Record<string, Filter> = { ...generalFilters, ...ipFilters }
 const ROUTES: Record<string, string> = Object.fromEntries([
   ...['json_query', 'random_mac'].map((n) => [n, `community.general.${n}`]),
-  ...'cidr_merge ipaddr ipmath ipwrap ip4_hex ipv4 ipv6 ipsubnet next_nth_usable network_in_network network_in_usable reduce_on_network nthhost previous_nth_usable slaac hwaddr'
+  ...'cidr_merge ipaddr ipmath ipwrap ipv4 ipv6 ipsubnet next_nth_usable network_in_network network_in_usable reduce_on_network nthhost previous_nth_usable slaac hwaddr'
     .split(' ')
     .map((n) => [n, `ansible.utils.${n}`]),
 ])
