@@ -7,6 +7,7 @@ import { docCommand, executeDoc, type DocFlags } from './cli/doc-command.js'
 import { checkCommand, executeCheck, executeDetailed } from './cli/check-command.js'
 import { vaultCommand } from './cli/vault-command.js'
 import { reportCommand } from './cli/report-command.js'
+import { executeInventory, inventoryCommand, type InventoryFlags } from './cli/inventory-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -49,6 +50,7 @@ Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts 
     ),
   )
   program.addCommand(docCommand().action(action((names: string[], f: DocFlags) => executeDoc(names, f))))
+  program.addCommand(inventoryCommand().action(action((f: InventoryFlags) => executeInventory(f))))
   program.addCommand(vaultCommand(action))
   program.addCommand(reportCommand(action))
   for (const c of program.commands) c.exitOverride()

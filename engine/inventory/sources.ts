@@ -1,8 +1,10 @@
 /**
- * `-i` sources as Ansible reads them: a comma-separated host list (`h1,h2,`), an inventory
- * file (YAML by extension, INI otherwise, sniffed when it has none), or a directory of them.
+ * `-i` sources as Ansible reads them: a comma-separated host list (`h1,h2,`), an executable
+ * script (script.ts), an inventory file (YAML by extension, INI otherwise, sniffed when it has none;
+ * `plugin: constructed` in YAML: constructed.ts), or a directory of them.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, readdir, readFile, stat } from 'node:fs/promises'
 import { dirname, extname, join } from 'node:path'
 import { AcplayError, inventoryError } from '../errors.js'
 import type { InventoryBuilder } from './data.js'
@@ -10,10 +12,17 @@ import { splitPort } from './host-pattern.js'
 import { parseIni } from './ini.js'
 import { isInventoryMapping, parseYamlInventory, parseYamlSource } from './yaml.js'
 import { decryptIfVaulted } from '../vault/files.js'
+import { readScript } from './script.js'
+
+const isExecutable = (file: string): Promise<boolean> =>
+  access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  )
 
 // Ansible's IGNORED_ALWAYS plus the default INVENTORY_IGNORE_EXTS
 const IGNORED_NAMES = /^(?:\..*|host_vars|group_vars|vars_plugins)$/
-const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry']
+const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry']
 const YAML_EXTS = new Set(['.yml', '.yaml', '.json'])
 
 /**
@@ -65,20 +74,18 @@ async function readDir(dir: string, inv: InventoryBuilder): Promise<void> {
     const path = join(dir, entry)
     const st = await stat(path)
     if (st.isDirectory()) await readDir(path, inv)
-    else await readFileSource(path, inv, true)
+    else await readFileSource(path, inv)
   }
 }
 
-async function readFileSource(file: string, inv: InventoryBuilder, inDir = false): Promise<void> {
+async function readFileSource(file: string, inv: InventoryBuilder): Promise<void> {
+  // Ansible's script plugin comes before the file formats: an executable source is run
+  if (await isExecutable(file)) return readScript(file, inv)
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (e) {
     throw inventoryError(`cannot read inventory file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file })
-  }
-  if (inDir && text.startsWith('#!')) {
-    inv.warnings.push(`${file}: skipped: dynamic inventory scripts are not supported`)
-    return
   }
   const ext = extname(file).toLowerCase()
   if (YAML_EXTS.has(ext)) return parseYamlInventory(parseYamlSource(text, file), inv)

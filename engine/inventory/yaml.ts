@@ -6,6 +6,7 @@
 import { isMap, isScalar, type Node } from 'yaml'
 import { inventoryError } from '../errors.js'
 import { entries, parseYaml, posOf, toJS, type Source } from '../yaml-source.js'
+import { applyConstructed } from './constructed.js'
 import type { InventoryBuilder } from './data.js'
 import { expandHostSpec, HostSpecError } from './host-pattern.js'
 
@@ -28,8 +29,13 @@ export function parseYamlInventory(src: Source, inv: InventoryBuilder): void {
     return
   }
   if (!isMap(root)) throw inventoryError('a YAML inventory must be a mapping of group names', where(root))
-  if (entries(src, root).some((e) => e.key === 'plugin')) {
-    throw inventoryError('this is an inventory plugin configuration (it has a plugin: key); plugins are not supported', where(root))
+  const plugin = entries(src, root).find((e) => e.key === 'plugin')
+  if (plugin) {
+    const name = String(toJS(src, plugin.value))
+    if (name !== 'constructed' && name !== 'ansible.builtin.constructed')
+      throw inventoryError(`inventory plugin '${name}' is not supported (acplay reads INI, YAML, scripts and the constructed plugin)`, where(plugin.value))
+    applyConstructed(toJS(src, root) as Record<string, unknown>, inv, where(root))
+    return
   }
 
   const parseGroup = (name: string, node: Node | null, keyNode: Node): void => {

@@ -5,14 +5,14 @@ import { loadInventory } from '../../../engine/inventory/index.js'
 
 const fx = (p: string) => fileURLToPath(new URL(`../../../../test/fixtures/inventory/${p}`, import.meta.url))
 
-test('a directory source reads every inventory file in sorted order, recursively, skipping .md/.retry/hidden and vars dirs', async () => {
+test('a directory source reads every inventory file in sorted order, recursively, skipping .ini/.md/.retry/hidden and vars dirs (as Ansible)', async () => {
   const inv = await loadInventory([fx('dir-source')])
   assert.deepEqual([...inv.hosts.keys()], ['w1', 'd1', 'x1'])
   assert.deepEqual([...inv.groups.keys()], ['all', 'ungrouped', 'web', 'db', 'extra'])
   // group_vars/ and host_vars/ inside the directory belong to it
   assert.equal(inv.hostVars('d1').from_dir, true)
   assert.equal(inv.hostVars('w1').host_file, 'w1')
-  assert.equal(inv.hostVars('w1').inventory_file, fx('dir-source/10-web.ini'))
+  assert.equal(inv.hostVars('w1').inventory_file, fx('dir-source/10-web'))
 })
 
 test("a comma-separated host list: -i 'h1,h2:2222,'", async () => {
