@@ -20,8 +20,9 @@ export function floatRepr(n: number): string {
   return s.includes('.') ? s : `${s}.0`
 }
 
+/** An int as Python prints it; beyond 2^53 the double's exact value (2**64 prints 18446744073709551616, not JS's 18446744073709552000). */
 export function intStr(n: number): string {
-  return Math.abs(n) >= 1e21 ? BigInt(n).toString() : String(n)
+  return Math.abs(n) > Number.MAX_SAFE_INTEGER ? BigInt(n).toString() : String(n)
 }
 
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\\'"]/u
