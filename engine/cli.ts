@@ -8,6 +8,7 @@ import { checkCommand, executeCheck, executeDetailed } from './cli/check-command
 import { vaultCommand } from './cli/vault-command.js'
 import { reportCommand } from './cli/report-command.js'
 import { executeInventory, inventoryCommand, type InventoryFlags } from './cli/inventory-command.js'
+import { adhocCommand, executeAdhoc } from './cli/adhoc-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -50,6 +51,14 @@ Decrypted values are masked in all output. 'acplay vault' encrypts and decrypts 
     ),
   )
   program.addCommand(docCommand().action(action((names: string[], f: DocFlags) => executeDoc(names, f))))
+  program.addCommand(
+    adhocCommand().action(
+      action(async (pattern: string, f: Parameters<typeof executeAdhoc>[1]) => {
+        verbosity = f.verbose
+        return executeAdhoc(pattern, f)
+      }),
+    ),
+  )
   program.addCommand(inventoryCommand().action(action((f: InventoryFlags) => executeInventory(f))))
   program.addCommand(vaultCommand(action))
   program.addCommand(reportCommand(action))

@@ -7,6 +7,7 @@ import { setting, sourceFor } from '../config/settings.js'
 import { optionError } from '../errors.js'
 import { type Inventory, loadInventory } from '../inventory/index.js'
 import { withVault } from '../vault/context.js'
+import { ansibleJson } from './ansible-json.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 
 export interface InventoryFlags {
@@ -76,18 +77,7 @@ function graph(inv: Inventory, top: string): string[] {
   return walk(top, 0)
 }
 
-/** Ansible prints its JSON with sorted keys (lists keep their order). */
-function sortedKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortedKeys)
-  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]),
-    )
-  return v
-}
-const json = (v: unknown) => `${JSON.stringify(sortedKeys(v), null, 4)}\n`
+const json = (v: unknown) => `${ansibleJson(v)}\n`
 
 export async function executeInventory(f: InventoryFlags): Promise<number> {
   const modes = [f.list, f.graph, f.host].filter((x) => x !== undefined && x !== false)

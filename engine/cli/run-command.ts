@@ -17,15 +17,33 @@ const collect = (v: string, prev: string[]) => [...prev, v]
 const count = (_: string, prev: number) => prev + 1
 
 export function runCommand(name: string, description: string): Command {
-  const cmd = new Command(name)
-    .description(description)
-    .argument('<playbook>', 'playbook file (YAML)')
+  const cmd = new Command(name).description(description).argument('<playbook>', 'playbook file (YAML)')
+  addHostOptions(cmd)
+    .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
+    .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
+    .option('--list-tasks', 'list the tasks of each play, then exit')
+    .option('--syntax-check', 'check the playbook and inventory, then exit')
+    .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--force-handlers', 'run handlers even if a task fails on the host that notified them')
+    .addOption(
+      new Option('--lock [seconds]', 'one run at a time per host: wait up to SECONDS (default 300) for another acplay run on a host to finish').argParser((v) =>
+        positiveInt(v, '--lock'),
+      ),
+    )
+    .option('--detailed-exitcode', 'with --check (always on for check): exit 0 in sync, 2 drift, 1 error, 4 unreachable')
+    .option('--slice <K/N>', "run part K of N of the inventory's hosts (sorted by name, every Nth: AWX's job slicing); see docs/fleets.md")
+    .option('--json', 'print one JSON document for machines on stdout instead of text')
+    .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
+  return cmd
+}
+
+/** The options of any run on hosts (a playbook's or acplay adhoc's): inventory, connection, become, variables, check, vault. */
+export function addHostOptions(cmd: Command): Command {
+  cmd
     .option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
     .option('-C, --check', "don't make any changes; report what would change")
     .option('-D, --diff', 'show the differences in files and attributes')
     .option('-l, --limit <pattern>', 'further limit the selected hosts to a pattern')
-    .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
-    .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'extra variables: k=v, JSON, or @file (repeatable)', collect, [])
     .addOption(
       new Option('-f, --forks <n>', `hosts in parallel (default: ANSIBLE_FORKS, ansible.cfg forks, else ${DEFAULT_FORKS})`).argParser((v) =>
@@ -37,10 +55,6 @@ export function runCommand(name: string, description: string): Command {
     .option('-b, --become', 'run operations with become (sudo -n; default: ANSIBLE_BECOME, ansible.cfg become)')
     .option('--become-user <user>', 'become this user (default: ANSIBLE_BECOME_USER, ansible.cfg become_user, else root)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
-    .option('--list-tasks', 'list the tasks of each play, then exit')
-    .option('--syntax-check', 'check the playbook and inventory, then exit')
-    .option('--start-at-task <name>', 'start the playbook at the task with this name')
-    .option('--force-handlers', 'run handlers even if a task fails on the host that notified them')
     .option(
       '--ssh-common-args <args>',
       'ssh -o options acplay understands: StrictHostKeyChecking (yes, accept-new, no), UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax',
@@ -51,15 +65,6 @@ export function runCommand(name: string, description: string): Command {
         positiveInt(v, '--timeout'),
       ),
     )
-    .addOption(
-      new Option('--lock [seconds]', 'one run at a time per host: wait up to SECONDS (default 300) for another acplay run on a host to finish').argParser((v) =>
-        positiveInt(v, '--lock'),
-      ),
-    )
-    .option('--detailed-exitcode', 'with --check (always on for check): exit 0 in sync, 2 drift, 1 error, 4 unreachable')
-    .option('--slice <K/N>', "run part K of N of the inventory's hosts (sorted by name, every Nth: AWX's job slicing); see docs/fleets.md")
-    .option('--json', 'print one JSON document for machines on stdout instead of text')
-    .option('--report <file>', 'also write an audit: FILE.json (schema/audit-report.schema.json) or FILE.xml (JUnit); repeatable', collect, [])
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
   return addVaultOptions(cmd)
 }

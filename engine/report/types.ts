@@ -42,6 +42,8 @@ export interface HostResult {
    */
   result?: Record<string, unknown>
   durationMs: number
+  /** the module's return values as `register` keeps them; only with RunOptions.moduleResults (acplay adhoc) */
+  data?: Record<string, unknown>
   /** no_log: the reporter shows no msg, output or diff */
   hidden?: boolean
 }

@@ -12,6 +12,8 @@ export const DEFAULT_FORKS = 10
 
 export interface RunOptions {
   playbook: string
+  /** each module result carries its return values (HostResult.data): acplay adhoc prints them */
+  moduleResults?: boolean
   inventory: string[]
   check?: boolean
   diff?: boolean

@@ -21,7 +21,8 @@ export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 
 /** The scope inside a block (or role), each keyword as the table says: the inner value wins, lists append, mappings merge. */
 export function enter(scope: Scope, k: TaskKeywords): Scope {
-  const out: Record<string, unknown> = { role: k.role ?? scope.role, tagVars: scope.tagVars }
+  const out: Record<string, unknown> = { role: k.role ?? scope.role }
+  if (scope.tagVars) out.tagVars = scope.tagVars
   for (const [name, how] of INHERITED) {
     const outer = scope[name]
     const inner = k[name]

@@ -9,7 +9,8 @@ import type { ModuleOutcome } from '../module-runner.js'
 export function registeredResult(o: Pick<ModuleOutcome, 'status' | 'msg' | 'data'>): Record<string, unknown> {
   const changed = o.status === 'changed' || (o.status === 'failed' && o.data.changed === true)
   const r: Record<string, unknown> = { ...o.data, changed, failed: o.status === 'failed' }
-  if (o.msg) r.msg = o.msg
+  // the data's own msg wins: debug's is the value itself (a dict stays a dict), its outcome's msg the text shown
+  if (o.msg && !('msg' in o.data)) r.msg = o.msg
   return r
 }
 

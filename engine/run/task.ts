@@ -32,6 +32,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
+  const keep = pc.run.opts.moduleResults === true
   // queued for a free fork when the run was interrupted: it never started
   if (host.interrupted) return { ...base, status: 'skipped', reason: `${NOT_STARTED} (${pc.run.interrupted})`, durationMs: 0 }
   try {
@@ -45,9 +46,9 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       // check mode: a loop over a result unknown until an earlier task runs
       const after = unknownAfter(e)
       if (after === undefined) throw e
-      return finish(run, unknownArgs(run, ref, after), Date.now() - started)
+      return finish(run, unknownArgs(run, ref, after), Date.now() - started, keep)
     }
-    if (items === undefined) return finish(run, await runOnce(run), Date.now() - started)
+    if (items === undefined) return finish(run, await runOnce(run), Date.now() - started, keep)
     const loop = loopSettings(task, run.vars, where)
     const results: ItemResult[] = []
     for (let i = 0; i < items.length; i++) {
@@ -60,12 +61,12 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
     }
-    return finish(run, aggregate(base, results), Date.now() - started)
+    return finish(run, aggregate(base, results), Date.now() - started, keep)
   } catch (e) {
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
-    return finish({ task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started)
+    return finish({ task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started, keep)
   }
 }
 
@@ -271,6 +272,8 @@ function finish(
   { task, host, scope, vars, where }: Pick<TaskRun, 'task' | 'host' | 'scope' | 'where'> & { vars: TaskRun['vars'] | undefined },
   r: ItemResult,
   durationMs: number,
+  /** RunOptions.moduleResults: the result carries what register keeps (acplay adhoc prints it) */
+  keepData: boolean,
 ): HostResult {
   if (task.register) host.facts[task.register] = r.registered
   if (r.status === 'changed')
@@ -290,6 +293,7 @@ function finish(
     }
   }
   const result: HostResult = { ...stripRegistered(r), durationMs, ignored: ignored || undefined }
+  if (keepData && !(r.registered instanceof UnknownValue)) result.data = r.registered
   if (r.status === 'unreachable') host.unreachable = true
   else if (r.status === 'failed' && !result.ignored) host.failed = true
   return result

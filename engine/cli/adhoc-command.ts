@@ -1,0 +1,67 @@
+/**
+ * `acplay adhoc PATTERN -m MODULE -a ARGS`: one module on the hosts a pattern selects, as `ansible`
+ * runs it (a play "Ansible Ad-Hoc" without fact gathering: its one task takes -a free-form for
+ * command, shell, raw and script, as `key=value` pairs for the others), printed as ansible prints it.
+ */
+import { Command } from 'commander'
+import { join } from 'node:path'
+import { loadInventory } from '../inventory/index.js'
+import { isEngineAction } from '../actions/names.js'
+import { optionError } from '../errors.js'
+import { loadModules } from '../library/load.js'
+import { didYouMean } from '../playbook/suggest.js'
+import { moduleNames, resolveModuleName } from '../../modules/index.js'
+import { loadPlaybookText } from '../playbook/load.js'
+import { adhocReporter } from '../report/adhoc.js'
+import { run } from '../run.js'
+import type { RunOptions } from '../run/options.js'
+import { withVault } from '../vault/context.js'
+import { addHostOptions, toOptions, type Flags } from './run-command.js'
+import { vaultFromFlags } from './vault-options.js'
+
+export function adhocCommand(): Command {
+  const cmd = new Command('adhoc')
+    .description('run one module on the hosts a pattern selects, as the `ansible` command does')
+    .argument('<pattern>', 'host pattern (all, a group, web:&prod, ...)')
+    .option('-m, --module-name <name>', 'the module to run', 'command')
+    .option('-a, --args <args>', 'its arguments: free-form for command/shell/raw/script, else key=value pairs')
+    .option('-o, --one-line', 'one line per host')
+  return addHostOptions(cmd)
+}
+
+/** Ansible's MODULE_REQUIRE_ARGS: these refuse to run without -a. */
+const REQUIRE_ARGS = new Set(['command', 'shell', 'raw', 'script'])
+
+/** -a as Ansible reads it: a JSON object when it is one, else the text (key=value pairs, or a free-form command). */
+function moduleArgs(args: string | undefined): unknown {
+  if (args === undefined) return null
+  if (args.trim().startsWith('{')) {
+    try {
+      return JSON.parse(args)
+    } catch {
+      // not JSON: key=value text that starts with a brace
+    }
+  }
+  return args
+}
+
+export async function executeAdhoc(pattern: string, f: Flags & { moduleName: string; args?: string; oneLine?: boolean }): Promise<number> {
+  const here = process.cwd()
+  // a playbook named in the working directory: ansible.cfg, group_vars/ and relative paths are found there
+  const playbook = join(here, 'acplay-adhoc')
+  const vault = await vaultFromFlags(f, { baseDir: here })
+  const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })), vault, moduleResults: true }
+  const module = f.moduleName
+  if (!f.args && REQUIRE_ARGS.has(module.replace(/^ansible\.(builtin|legacy)\./, ''))) throw optionError(`No argument passed to ${module} module`)
+  const { modules } = await loadModules(here)
+  if (!resolveModuleName(module, modules) && !isEngineAction(module))
+    throw optionError(`no module named '${module}'${didYouMean(module, [...moduleNames(modules).keys()])} (acplay doc lists them)`)
+  const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}\n`
+  const loaded = await withVault(vault, async () => ({
+    modules,
+    inventory: await loadInventory(opts.inventory, { playbookDir: here }),
+    playbook: loadPlaybookText(text, playbook, { modules }),
+  }))
+  const summary = await run({ ...opts, reporters: [adhocReporter(f.moduleName, !!f.oneLine)] }, loaded)
+  return summary.exitCode
+}

@@ -1,0 +1,59 @@
+/**
+ * `acplay adhoc` against Debian's `ansible` (the ad-hoc command) on the controller (local
+ * connection): the same output, byte for byte, and the same exit code, for text modules (command,
+ * shell: rc and output, a failure), JSON modules (ping, debug with key=value and JSON -a), -o, a
+ * pattern that matches nothing, -e; and the errors before any host is touched.
+ */
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir } from '../helpers/local-both.js'
+
+const RUNS: string[][] = [
+  ['localhost', '-m', 'ping'],
+  ['localhost', '-m', 'ping', '-o'],
+  ['localhost', '-a', 'echo hello'],
+  ['localhost', '-a', 'printf "%s\\n" one two', '-o'],
+  ['localhost', '-m', 'shell', '-a', 'echo out; echo err >&2; exit 3'],
+  ['localhost', '-m', 'shell', '-a', 'echo out; echo err >&2; exit 3', '-o'],
+  ['localhost', '-m', 'debug', '-a', 'msg=hello'],
+  ['localhost', '-m', 'ansible.builtin.debug', '-a', '{"msg": {"b": [1, 2], "a": "x"}}'],
+  ['localhost', '-m', 'debug', '-a', 'msg={{ greeting }}', '-e', 'greeting=hi'],
+  ['web', '-m', 'ping'],
+]
+
+/** A command's start, end and delta differ from run to run. */
+const times = (out: string) => out.replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "T"')
+
+// a fixed interpreter: no discovered_interpreter_python fact in Ansible's results (acplay has none)
+const PYTHON = { ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+
+describe('acplay adhoc as the ansible command (local)', () => {
+  let dir: string
+  before(() => {
+    dir = localPlaybookDir('adhoc', {})
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('prints what ansible prints and exits as it does', async () => {
+    for (const args of RUNS) {
+      const [ours, theirs] = await Promise.all([
+        acplay(['adhoc', ...args, '-i', 'hosts.ini'], { cwd: dir }),
+        capture(['ansible', ...args, '-i', 'hosts.ini'], { cwd: dir, env: PYTHON }),
+      ])
+      assert.equal(times(ours.stdout), times(theirs.stdout), args.join(' '))
+      assert.equal(ours.code, theirs.code, `${args.join(' ')}: ${ours.stderr}`)
+    }
+  })
+
+  it('refuses a command without -a and a module that does not exist, before touching a host', async () => {
+    let r = await acplay(['adhoc', 'localhost', '-i', 'hosts.ini'], { cwd: dir })
+    assert.equal(r.code, 5)
+    assert.match(r.stderr, /No argument passed to command module/)
+    r = await acplay(['adhoc', 'localhost', '-m', 'no_such_module', '-i', 'hosts.ini'], { cwd: dir })
+    assert.equal(r.code, 5)
+    assert.match(r.stderr, /no module named 'no_such_module'/)
+    assert.ok(!/\n\s+at /.test(r.stderr), r.stderr)
+  })
+})
