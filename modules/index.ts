@@ -51,6 +51,7 @@ import { shell } from './shell.js'
 import { slurp } from './slurp.js'
 import { asyncStatus } from './async-status.js'
 import { stat } from './stat.js'
+import { sudoers } from './sudoers.js'
 import { synchronize } from './synchronize.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
@@ -114,6 +115,7 @@ const all = [
   shell,
   slurp,
   stat,
+  sudoers,
   synchronize,
   systemd,
   sysctlModule,
