@@ -11,6 +11,7 @@ import { aptRepository } from './apt-repository.js'
 import { assemble } from './assemble.js'
 import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
+import { capabilities } from './capabilities.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { cron } from './cron.js'
@@ -76,6 +77,7 @@ const all = [
   asyncStatus,
   authorizedKey,
   blockinfile,
+  capabilities,
   command,
   copy,
   cron,
