@@ -163,12 +163,11 @@ export const sudoers = defineModule({
 const dirnameOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/'
 
 /** The rule's file (through its symlinks); a directory there fails as Ansible's open() does. */
-async function readFor(ctx: ModuleContext, path: string) {
-  const target = await readForEdit(ctx, path).catch((e: unknown) => {
+function readFor(ctx: ModuleContext, path: string) {
+  return readForEdit(ctx, path).catch((e: unknown) => {
     if (e instanceof ModuleFailure && / is a directory/.test(e.message)) throw new ModuleFailure(`[Errno 21] Is a directory: ${strRepr(path)}`)
     throw e
   })
-  return target
 }
 
 async function planAbsent(ctx: ModuleContext, path: string): Promise<Plan> {
