@@ -11,6 +11,7 @@ import { aptRepository } from './apt-repository.js'
 import { assemble } from './assemble.js'
 import { authorizedKey } from './authorized-key.js'
 import { blockinfile } from './blockinfile.js'
+import { capabilities } from './capabilities.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { cron } from './cron.js'
@@ -51,6 +52,7 @@ import { shell } from './shell.js'
 import { slurp } from './slurp.js'
 import { asyncStatus } from './async-status.js'
 import { stat } from './stat.js'
+import { sudoers } from './sudoers.js'
 import { synchronize } from './synchronize.js'
 import { systemd } from './systemd.js'
 import { sysctlModule } from './sysctl.js'
@@ -75,6 +77,7 @@ const all = [
   asyncStatus,
   authorizedKey,
   blockinfile,
+  capabilities,
   command,
   copy,
   cron,
@@ -114,6 +117,7 @@ const all = [
   shell,
   slurp,
   stat,
+  sudoers,
   synchronize,
   systemd,
   sysctlModule,
