@@ -29,6 +29,7 @@ import { hostname } from './hostname.js'
 import { iniFile } from './ini-file.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
+import { make } from './make.js'
 import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
@@ -94,6 +95,7 @@ const all = [
   knownHosts,
   lineinfile,
   localeGen,
+  make,
   modprobe,
   mount,
   npm,
