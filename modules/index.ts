@@ -36,6 +36,7 @@ import { mount } from './mount.js'
 import { npm } from './npm.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
+import { patch } from './patch.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { raw } from './raw.js'
@@ -101,6 +102,7 @@ const all = [
   npm,
   packageFacts,
   pamLimits,
+  patch,
   ping,
   pip,
   postgresDb,
