@@ -30,12 +30,14 @@ import { hostname } from './hostname.js'
 import { iniFile } from './ini-file.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
+import { make } from './make.js'
 import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { npm } from './npm.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
+import { patch } from './patch.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { raw } from './raw.js'
@@ -97,11 +99,13 @@ const all = [
   knownHosts,
   lineinfile,
   localeGen,
+  make,
   modprobe,
   mount,
   npm,
   packageFacts,
   pamLimits,
+  patch,
   ping,
   pip,
   postgresDb,
