@@ -140,24 +140,22 @@ function pythonLiteral(text: string): boolean {
   return (code.match(/(?<![\w.])[A-Za-z_]\w*/g) ?? []).every((name) => name === 'True' || name === 'False' || name === 'None')
 }
 
-/** Counts of the values a result must be walked for: made during the evaluation, none can be inside it. */
-interface Made {
-  undefs: number
-  floats: number
-  objects: number
-}
-const made = (): Made => ({ undefs: Undef.made, floats: PyFloat.made, objects: PyObj.made })
+/**
+ * A result is walked only when the evaluation made a value that must not leave as it is (an
+ * undefined, a float, a Python object): counts taken before it, as three numbers (no allocation on
+ * the hot path).
+ */
 
 /**
  * A native result leaves as plain data: undefined values inside refused, and unless Python's types
  * are kept, integral floats unboxed and other Python objects (a datetime) as Python's str() prints
  * them, which is what Ansible's templating hands a module or prints.
  */
-function finish(v: unknown, before: Made, keepPython: boolean): unknown {
+function finish(v: unknown, undefs: number, floats: number, objects: number, keepPython: boolean): unknown {
   if (v instanceof Undef) return v.lenient ? '' : strict(v)
   if (typeof v !== 'object' || v === null) return v
   if (v instanceof PyFloat || v instanceof PyObj) return plain(v, keepPython)
-  const clean = Undef.made === before.undefs && (keepPython || (PyFloat.made === before.floats && PyObj.made === before.objects))
+  const clean = Undef.made === undefs && (keepPython || (PyFloat.made === floats && PyObj.made === objects))
   return clean ? v : plain(v, keepPython)
 }
 function plain(v: unknown, keepPython: boolean): unknown {
@@ -287,9 +285,9 @@ export class Templar {
     if (!/^[[{]/.test(out) || !pythonLiteral(out)) return undefined
     try {
       const t = this.compileExpression(out)
-      const before = made()
+      const [undefs, floats, objects] = [Undef.made, PyFloat.made, PyObj.made]
       const v = t.expr?.(this.scope({}, {}).frame)
-      return Array.isArray(v) || (typeof v === 'object' && v !== null && !(v instanceof Undef)) ? finish(v, before, false) : undefined
+      return Array.isArray(v) || (typeof v === 'object' && v !== null && !(v instanceof Undef)) ? finish(v, undefs, floats, objects, false) : undefined
     } catch {
       return undefined
     }
@@ -297,9 +295,11 @@ export class Templar {
 
   private runCompiled(t: Template, src: string, scope: VarScope, native: boolean, pythonTypes: boolean): unknown {
     if (t.expr) {
-      const before = made()
+      const undefs = Undef.made
+      const floats = PyFloat.made
+      const objects = PyObj.made
       const v = t.expr(scope.frame)
-      return native ? finish(v, before, pythonTypes) : output(v)
+      return native ? finish(v, undefs, floats, objects, pythonTypes) : output(v)
     }
     return keepTrailingNewlines(src, t.render(undefined, scope, scope.env))
   }
