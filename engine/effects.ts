@@ -39,6 +39,15 @@ export class EffectStore {
     return this.map.has(EffectStore.id(fact, key)) && this.unknown(fact, key) === undefined
   }
 
+  /** Every key of `fact` with an effect that is still known. */
+  keys(fact: string): string[] {
+    const prefix = `${fact}\u0000`
+    return [...this.map.keys()]
+      .filter((id) => id.startsWith(prefix))
+      .map((id) => id.slice(prefix.length))
+      .filter((k) => this.has(fact, k))
+  }
+
   get(fact: string, key: string): unknown {
     return this.has(fact, key) ? this.map.get(EffectStore.id(fact, key))?.value : undefined
   }

@@ -30,6 +30,8 @@ function parseNames(names: string[], state: string): Wanted[] {
   })
 }
 
+const isAptSource = (path: string) => path === '/etc/apt/sources.list' || path.startsWith('/etc/apt/sources.list.d/')
+
 export const apt = defineModule({
   name: 'apt',
   aliases: ['package'],
@@ -116,7 +118,9 @@ export const apt = defineModule({
     for (const [n, pkg] of known) facts.packages[n] = pkg
     const earlier = sourcesChangedEarlier(ctx)
     if (earlier?.updated) facts.sourcesChanged = true
-    else if (earlier) facts.cacheAgeS = undefined
+    // sources a source module changed, or an earlier task wrote (a copied .list): the cache does not
+    // describe them, whatever its age (the real run's find -newer says the same)
+    else if (earlier || (ctx.effectKeys?.('path.stat') ?? []).some(isAptSource)) facts.cacheAgeS = undefined
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
   failureMsg: (_p, out) => aptFailureMsg(out),

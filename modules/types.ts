@@ -145,6 +145,8 @@ export interface ModuleContext {
   fact<T, A extends unknown[]>(fact: Fact<T, A>, ...args: A): Promise<T>
   /** An effect recorded earlier in this (check) run, if any. */
   effect(fact: string, key: string): unknown
+  /** The keys of a fact's effects recorded earlier in this (check) run (the paths earlier tasks write, for path.stat); optional for contexts made by hand. */
+  effectKeys?(fact: string): string[]
   /**
    * Check mode: the task an earlier planned change waits on for this fact, when that change makes
    * it unknowable (engine/unknown.ts); undefined when the fact can be read. ctx.fact throws

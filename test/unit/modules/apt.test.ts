@@ -3,6 +3,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
 import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
+import { apt } from '../../../modules/apt.js'
+import type { FactEffect } from '../../../modules/types.js'
+import { fakeCtx } from './fake-ctx.js'
 
 const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
 const RECORDED = `bash\tii \t5.2.15-2+b8
@@ -146,5 +149,17 @@ describe("apt's failure message (Ansible's wording)", () => {
   it('a step that is not apt-get: the default message', () => {
     assert.equal(aptFailureMsg(applied(['touch', '/x'], 'touch: denied\n')), undefined)
     assert.equal(aptFailureMsg({ ...applied([], 'x'), failedCommand: undefined }), undefined)
+  })
+})
+
+describe('apt in check mode after an earlier task wrote a source', () => {
+  const ctx = (effects: FactEffect[]) => fakeCtx({ [JSON.stringify(['apt.packages', ['nope'], 'present', null])]: RECORDED }, { check: true, effects })
+  const params = { ...base, name: ['nope'], update_cache: true, cache_valid_time: 3600 } as never
+  it('a fresh cache is stale once a copied .list is predicted: the update and the install are planned, not a failure', async () => {
+    const written: FactEffect = { fact: 'path.stat', key: '/etc/apt/sources.list.d/local.list', value: { exists: true, type: 'file' } }
+    const p = await apt.plan(params, ctx([written]))
+    assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['update the apt cache', 'install nope (candidate after the cache update)'])
+    // without it the cache (120 s old, valid for 3600) is trusted, as apt's own rule says
+    await assert.rejects(() => Promise.resolve(apt.plan(params, ctx([]))), /no package matching 'nope' is available/)
   })
 })

@@ -29,6 +29,7 @@ export function fakeCtx(
       return fact.parse(answer(JSON.stringify([fact.name, ...args])), ...args)
     },
     effect: (f, k) => (opts.check ? store.get(f, k) : undefined),
+    effectKeys: (f) => (opts.check ? store.keys(f) : []),
     findFile: (p) => p,
     render: (t) => t,
   }

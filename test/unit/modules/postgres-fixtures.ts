@@ -74,6 +74,7 @@ export function fakeCtx(
       return fact.parse(out, ...args)
     },
     effect: (fact, key) => opts.effects?.[`${fact}:${key}`],
+    effectKeys: (fact) => Object.keys(opts.effects ?? {}).flatMap((k) => (k.startsWith(`${fact}:`) ? [k.slice(fact.length + 1)] : [])),
     findFile: (p) => p,
     render: (t) => t,
   }
