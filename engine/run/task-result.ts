@@ -9,8 +9,9 @@ import type { ModuleOutcome } from '../module-runner.js'
 export function registeredResult(o: Pick<ModuleOutcome, 'status' | 'msg' | 'data'>): Record<string, unknown> {
   const changed = o.status === 'changed' || (o.status === 'failed' && o.data.changed === true)
   const r: Record<string, unknown> = { ...o.data, changed, failed: o.status === 'failed' }
-  // the data's own msg wins: debug's is the value itself (a dict stays a dict), its outcome's msg the text shown
-  if (o.msg && !('msg' in o.data)) r.msg = o.msg
+  // a failure's message wins; else the data's own msg does (debug's is the value itself: a dict stays
+  // a dict, where its outcome's msg is the text shown)
+  if (o.msg && (o.status === 'failed' || !('msg' in o.data))) r.msg = o.msg
   return r
 }
 
