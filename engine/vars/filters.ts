@@ -14,6 +14,7 @@ import { ipFilters } from './filters-ip.js'
 import { jinjaFilters } from './filters-jinja.js'
 import { timeFilters } from './filters-time.js'
 import { tests } from './tests.js'
+import { ipTests } from './tests-ip.js'
 import { strict, templateError } from './undefined.js'
 
 export const filters: Record<string, Filter> = { ...jinjaFilters, ...coreFilters, ...dataFilters, ...collectionFilters, ...hashFilters, ...timeFilters }
@@ -94,11 +95,21 @@ export function lookupFilter(fullName: string): FilterFn | undefined {
   return fn
 }
 
+/**
+ * Collections' tests (ansible.utils' IP tests), by FQCN only: ansible_builtin_runtime.yml routes no
+ * short name to them, and ansible.netcommon has no test plugins to redirect (only its ip filters).
+ */
+const testsByFqcn: Record<string, Test> = ipTests
+function testImpl(name: string): Test | undefined {
+  if (Object.hasOwn(tests, name)) return tests[name]
+  return Object.hasOwn(testsByFqcn, name) ? testsByFqcn[name] : undefined
+}
+
 export function lookupTest(fullName: string): TestFn | undefined {
   let fn = testCache.get(fullName)
   if (fn) return fn
   const name = shortName(fullName)
-  const impl: Test | undefined = Object.hasOwn(tests, name) ? tests[name] : undefined
+  const impl = testImpl(name)
   if (!impl) return undefined
   const lenient = LENIENT_TESTS.has(name)
   fn = (value, args, kw) => {

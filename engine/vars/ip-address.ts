@@ -21,8 +21,8 @@ export function pyInt(s: string): bigint | undefined {
 /** Whether Python's float() takes the str (ipaddr treats such a query as an index). */
 export const pyFloatable = (s: string) => /^\s*[+-]?(?:(?:\d+(?:_\d+)*)?\.?\d+(?:_\d+)*(?:e[+-]?\d+)?|\d+(?:_\d+)*\.|inf(?:inity)?|nan)\s*$/i.test(s)
 
-/** inet_pton(AF_INET): four decimal octets, no leading zeros. */
-function parseV4(s: string): bigint | undefined {
+/** inet_pton(AF_INET): four decimal octets, no leading zeros (Python's ipaddress.IPv4Address takes the same). */
+export function parseV4(s: string): bigint | undefined {
   const parts = s.split('.')
   if (parts.length !== 4) return undefined
   let n = 0n
@@ -42,8 +42,11 @@ function expandPartialV4(s: string): string | undefined {
   return tokens.join('.')
 }
 
-/** inet_pton(AF_INET6) as glibc: groups of 1-4 hex digits, one '::' standing for at least one group, an IPv4 tail. */
-function parseV6(s: string): bigint | undefined {
+/**
+ * inet_pton(AF_INET6) as glibc: groups of 1-4 hex digits, one '::' standing for at least one group, an
+ * IPv4 tail. Python's ipaddress.IPv6Address takes the same (and a %scope, which ip-python.ts splits off).
+ */
+export function parseV6(s: string): bigint | undefined {
   const halves = s.split('::')
   if (halves.length > 2) return undefined
   const words: bigint[][] = []
@@ -174,10 +177,13 @@ export class IPNetwork {
   }
 }
 
-/** The prefix length a netmask (255.255.255.0) or hostmask (0.0.0.255) stands for. */
 const isPow2 = (x: bigint) => (x & (x - 1n)) === 0n
 
-function maskPrefix(mask: bigint, version: IPVersion): number | undefined {
+/**
+ * The prefix length a netmask (255.255.255.0) or else hostmask (0.0.0.255) stands for; all zeros and
+ * all ones are netmasks. Python's ipaddress reads an IPv4 mask the same way.
+ */
+export function maskPrefix(mask: bigint, version: IPVersion): number | undefined {
   const width = widthOf(version)
   const hostBits = (m: bigint) => m.toString(2).replace(/^0$/, '').length
   if (isPow2((mask ^ maxInt(version)) + 1n)) return width - hostBits(mask ^ maxInt(version))
