@@ -51,17 +51,19 @@ export async function executeAdhoc(pattern: string, f: Flags & { moduleName: str
   const playbook = join(here, 'acplay-adhoc')
   const vault = await vaultFromFlags(f, { baseDir: here })
   const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })), vault, moduleResults: true }
+  const inventory = await withVault(vault, () => loadInventory(opts.inventory, { playbookDir: here }))
+  if (f.listHosts) {
+    const hosts = inventory.select(pattern, opts.limit)
+    process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`)
+    return 0
+  }
   const module = f.moduleName
   if (!f.args && REQUIRE_ARGS.has(module.replace(/^ansible\.(builtin|legacy)\./, ''))) throw optionError(`No argument passed to ${module} module`)
   const { modules } = await loadModules(here)
   if (!resolveModuleName(module, modules) && !isEngineAction(module))
     throw optionError(`no module named '${module}'${didYouMean(module, [...moduleNames(modules).keys()])} (acplay doc lists them)`)
   const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}\n`
-  const loaded = await withVault(vault, async () => ({
-    modules,
-    inventory: await loadInventory(opts.inventory, { playbookDir: here }),
-    playbook: loadPlaybookText(text, playbook, { modules }),
-  }))
+  const loaded = { modules, inventory, playbook: withVault(vault, () => loadPlaybookText(text, playbook, { modules })) }
   const summary = await run({ ...opts, reporters: [adhocReporter(f.moduleName, !!f.oneLine)] }, loaded)
   return summary.exitCode
 }

@@ -21,6 +21,8 @@ const RUNS: string[][] = [
   ['localhost', '-m', 'ansible.builtin.debug', '-a', '{"msg": {"b": [1, 2], "a": "x"}}'],
   ['localhost', '-m', 'debug', '-a', 'msg={{ greeting }}', '-e', 'greeting=hi'],
   ['web', '-m', 'ping'],
+  ['all', '--list-hosts'],
+  ['all', '--list-hosts', '-l', 'localhost'],
 ]
 
 /** A command's start, end and delta differ from run to run. */
