@@ -11,17 +11,14 @@ import { ModuleFailure } from '../engine/errors.js'
 import type { ExecResult } from '../engine/connection/types.js'
 import type { PathStat } from './facts/path.js'
 import { CapTextError, getcapAfter, parseCap, setcapFor, setcapRefusal } from './capabilities-text.js'
-import { defineModule, shScript, type Change, type Fact, type Plan } from './types.js'
+import { BIN_PATH_SH, defineModule, shScript, type Change, type Fact, type Plan } from './types.js'
 
-// getcap and setcap where Ansible's get_bin_path looks: PATH, then the sbin dirs PATH lacks
-const FIND_TOOLS = `p=$PATH
-for d in /sbin /usr/sbin /usr/local/sbin; do
-  case ":$p:" in *":$d:"*) ;; *) [ -e "$d" ] && p=$p:$d ;; esac
-done
+// getcap and setcap where Ansible's get_bin_path looks
+const FIND_TOOLS = `${BIN_PATH_SH}
 for b in getcap setcap; do
-  PATH=$p command -v $b >/dev/null || { printf 'missing\\n%s\\n%s' "$b" "$p"; exit 0; }
+  PATH=$binpath command -v $b >/dev/null || { printf 'missing\\n%s\\n%s' "$b" "$binpath"; exit 0; }
 done
-PATH=$p; export PATH`
+PATH=$binpath; export PATH`
 
 const GETCAP = `${FIND_TOOLS}
 echo read
@@ -102,7 +99,7 @@ export const capabilities = defineModule({
     const after = getcapAfter(path, text)
     const change: Change = {
       summary: `${p.state === 'present' ? 'set' : 'remove'} ${p.state === 'present' ? want.join('') : want[0]} on ${path}: setcap '${text}'${refusal(text)}`,
-      commands: [shScript('PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin; export PATH; exec setcap "$1" "$2"', text, path)],
+      commands: [shScript(`${BIN_PATH_SH}\nPATH=$binpath; export PATH; exec setcap "$1" "$2"`, text, path)],
       // setcap would refuse the text, or acplay cannot tell what getcap prints then
       ...(after === undefined
         ? { unknowns: [{ fact: getcap.name, key: path }] }

@@ -13,8 +13,8 @@ import { programUnknowns } from '../engine/unknown.js'
 import { pystr } from '../engine/vars/py-str.js'
 import { shlexQuote } from '../engine/vars/filters-core.js'
 import { execCommand } from './command/exec-plan.js'
-import { expandOnHost } from './facts/environ.js'
-import { defineModule, type Fact, type Plan, shScript } from './types.js'
+import { environFor, expandWith } from './facts/environ.js'
+import { BIN_PATH_SH, defineModule, type Fact, type Plan, shScript } from './types.js'
 
 /** What Ansible runs, before `-q` is added: [make, -j N, -f FILE, TARGET, NAME=VALUE...]; target undefined where none is given. */
 export function makeArgv(bin: string, o: { jobs?: number; file?: string; target?: string; params?: Record<string, unknown> }): (string | undefined)[] {
@@ -30,8 +30,9 @@ export type MakeAnswer = { status: 'answered'; bin: string; rc: number; stdout: 
 // $1 chdir, $2 the make binary ('' to find gmake or make as Ansible's get_bin_path does), then make's arguments
 const QUESTION = `d=$1 m=$2; shift 2
 [ -d "$d" ] || { echo acplay-make-no-chdir; exit 0; }
+${BIN_PATH_SH}
 if [ -z "$m" ]; then
-  m=$(PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin; command -v gmake || command -v make) || { echo acplay-make-no-make; exit 0; }
+  m=$(PATH=$binpath; command -v gmake || command -v make) || { echo acplay-make-no-make; exit 0; }
 elif ! command -v "$m" >/dev/null 2>&1; then echo acplay-make-no-make; exit 0; fi
 cd -- "$d" || exit 1
 printf 'acplay-make %s\\n' "$m"
@@ -107,16 +108,18 @@ export const make = defineModule({
     jobs: 4
 `,
   async plan(p, ctx): Promise<Plan> {
-    const [chdir = '', file, bin = ''] = await expandOnHost(ctx, [p.chdir, p.file ?? '', p.make ?? ''])
-    if (!chdir.startsWith('/')) throw new ModuleFailure(`argument 'chdir' must be an absolute path, got ${JSON.stringify(p.chdir)}`)
-    const o = { jobs: p.jobs, file: p.file === undefined ? undefined : file, target: p.target, params: p.params }
-    // every argument expanded as run_command does; the binary is found by the question
-    const args = await expandOnHost(
-      ctx,
-      makeArgv('', o)
+    const commandArgs = (file: string | undefined) =>
+      makeArgv('', { ...p, file })
         .slice(1)
-        .filter((a): a is string => a !== undefined),
-    )
+        .filter((a): a is string => a !== undefined)
+    // one read of the host's environment (when anything needs it): the path arguments expanded as
+    // Ansible validates them, then every argument of the command as run_command does (file twice)
+    const env = await environFor(ctx, [p.chdir, p.file ?? '', p.make ?? '', ...commandArgs(p.file)])
+    const x = (s: string) => (env ? expandWith(s, env) : s)
+    const [chdir, file, bin] = [x(p.chdir), p.file === undefined ? undefined : x(p.file), x(p.make ?? '')]
+    if (!chdir.startsWith('/')) throw new ModuleFailure(`argument 'chdir' must be an absolute path, got ${JSON.stringify(p.chdir)}`)
+    const o = { jobs: p.jobs, file, target: p.target, params: p.params }
+    const args = commandArgs(file).map(x)
     const answer = await ctx.fact(makeQuestion, chdir, bin, args)
     const data = (b: string, out: { stdout: string; stderr: string }) => {
       const { stdout, stderr, stdout_lines, stderr_lines } = streams(out)

@@ -7,6 +7,7 @@
  * mode, as Ansible does. Through a symlink the file it points at is written. absent removes the
  * file (a symlink itself). Effects: path.stat and path.content of the file (files/write.ts).
  */
+import { posix } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { pystr, strRepr } from '../engine/vars/py-str.js'
 import { PyFloat } from '../engine/vars/py-value.js'
@@ -14,7 +15,7 @@ import { pathStat } from './facts/path.js'
 import { readForEdit, planEdit } from './files/edit.js'
 import { parseMode } from './files/mode.js'
 import { statPaths } from './files/stat.js'
-import { defineModule, shScript, type Fact, type ModuleContext, type Plan } from './types.js'
+import { BIN_PATH_SH, defineModule, shScript, type Fact, type ModuleContext, type Plan } from './types.js'
 
 export interface SudoersRule {
   user?: string
@@ -63,12 +64,9 @@ interface VisudoCheck {
   stdout: string
 }
 
-// visudo where Ansible's get_bin_path looks for it: PATH, then the sbin dirs PATH lacks
-const VISUDO = `p=$PATH
-for d in /sbin /usr/sbin /usr/local/sbin; do
-  case ":$p:" in *":$d:"*) ;; *) [ -e "$d" ] && p=$p:$d ;; esac
-done
-v=$(PATH=$p command -v visudo) || { printf 'missing\\n%s' "$p"; exit 0; }
+// visudo where Ansible's get_bin_path looks for it
+const VISUDO = `${BIN_PATH_SH}
+v=$(PATH=$binpath command -v visudo) || { printf 'missing\\n%s' "$binpath"; exit 0; }
 echo checked
 exec "$v" -c -f -`
 
@@ -150,7 +148,7 @@ export const sudoers = defineModule({
     if ('kind' in target) return target
     const { stat } = target.content
     // as Ansible, check mode does not look for the directory (an earlier task may install sudo)
-    if (!ctx.check && !stat.exists && !(await ctx.fact(pathStat, dirnameOf(target.path))).exists)
+    if (!ctx.check && !stat.exists && !(await ctx.fact(pathStat, posix.dirname(target.path))).exists)
       throw new ModuleFailure(`[Errno 2] No such file or directory: ${strRepr(target.path)}`)
     const plan = await planEdit(ctx, { target, text, want: { mode: MODE_0440 }, backup: false, msg: '' })
     if (plan.kind === 'ok') return { kind: 'ok', reason: `${path} holds the rule, mode 0440`, data: {} }
@@ -159,8 +157,6 @@ export const sudoers = defineModule({
     return { kind: 'change', changes, data: {} }
   },
 })
-
-const dirnameOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/'
 
 /** The rule's file (through its symlinks); a directory there fails as Ansible's open() does. */
 function readFor(ctx: ModuleContext, path: string) {

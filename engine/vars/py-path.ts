@@ -85,13 +85,16 @@ export function realpath(p: string): string {
   return abs
 }
 
-export function expanduser(p: string): string {
-  if (!p.startsWith('~')) return p
+export const expanduser = (p: string): string => expanduserWith(p, process.env.HOME ?? homedir())
+
+/** Python's expanduser with `home` as HOME (a host's, or undefined: left as written). */
+export function expanduserWith(p: string, home: string | undefined): string {
+  if (!p.startsWith('~') || home === undefined) return p
   const i = p.indexOf('/', 1)
   const user = p.slice(1, i < 0 ? undefined : i)
   if (user !== '') return p // other users' homes need the password database; left as written, as when unknown
-  const home = (process.env.HOME ?? homedir()).replace(/\/+$/, '') || '/'
-  return home + (i < 0 ? '' : p.slice(i))
+  // as Python: HOME's trailing slashes dropped, and '/' when nothing is left
+  return home.replace(/\/+$/, '') + (i < 0 ? '' : p.slice(i)) || '/'
 }
 
 /** $VAR and ${VAR} from the controller's environment (or `env`); unknown names stay as written. */

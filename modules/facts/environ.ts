@@ -3,6 +3,7 @@
  * leading `~` against it: a module's `path` arguments get it when Ansible validates them, and every
  * argument of a command list gets it in run_command (make's `params: {PREFIX: $HOME/.local}`).
  */
+import { expanduserWith, expandvars } from '../../engine/vars/py-path.js'
 import { type Fact, shScript } from '../types.js'
 
 export const runEnviron: Fact<Record<string, string>> = {
@@ -24,19 +25,19 @@ export const runEnviron: Fact<Record<string, string>> = {
  * Python's os.path.expanduser(os.path.expandvars(s)) against `env`: unknown names stay as written;
  * `~` and `~/...` take HOME; `~user` stays as written (acplay does not read other users' homes).
  */
-export function expandWith(s: string, env: Readonly<Record<string, string>>): string {
-  const vars = s.replace(/\$(\w+|\{[^}]*\})/g, (m, name: string) => env[name.startsWith('{') ? name.slice(1, -1) : name] ?? m)
-  if (!vars.startsWith('~')) return vars
-  const slash = vars.indexOf('/', 1)
-  if ((slash < 0 ? vars.length : slash) !== 1 || env.HOME === undefined) return vars
-  return `${env.HOME.replace(/\/+$/, '')}${vars.slice(1)}` || '/'
-}
+export const expandWith = (s: string, env: Readonly<Record<string, string>>): string => expanduserWith(expandvars(s, env), env.HOME)
 
 const needsExpansion = (s: string) => s.includes('$') || s.startsWith('~')
 
+type FactReader = { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }
+
+/** The host's environment when one of `values` needs expanding (one read), else undefined. */
+export async function environFor(ctx: FactReader, values: string[]): Promise<Readonly<Record<string, string>> | undefined> {
+  return values.some(needsExpansion) ? ctx.fact(runEnviron) : undefined
+}
+
 /** `values` expanded as Ansible expands them on the host (the environment is read only when one needs it). */
-export async function expandOnHost(ctx: { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }, values: string[]): Promise<string[]> {
-  if (!values.some(needsExpansion)) return values
-  const env = await ctx.fact(runEnviron)
-  return values.map((v) => expandWith(v, env))
+export async function expandOnHost(ctx: FactReader, values: string[]): Promise<string[]> {
+  const env = await environFor(ctx, values)
+  return env ? values.map((v) => expandWith(v, env)) : values
 }
