@@ -4,7 +4,8 @@
  * command, shell, raw and script, as `key=value` pairs for the others), printed as ansible prints it.
  */
 import { Command } from 'commander'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { expanduser, expandvars } from '../vars/py-path.js'
 import { loadInventory } from '../inventory/index.js'
 import { isEngineAction } from '../actions/names.js'
 import { optionError } from '../errors.js'
@@ -26,6 +27,7 @@ export function adhocCommand(): Command {
     .option('-m, --module-name <name>', 'the module to run', 'command')
     .option('-a, --args <args>', 'its arguments: free-form for command/shell/raw/script, else key=value pairs')
     .option('-o, --one-line', 'one line per host')
+    .option('-t, --tree <dir>', "write each host's result as JSON to DIR/HOST (ansible's tree callback)")
   return addHostOptions(cmd)
 }
 
@@ -45,7 +47,7 @@ function moduleArgs(args: string | undefined): unknown {
   return args
 }
 
-export async function executeAdhoc(pattern: string, f: Flags & { moduleName: string; args?: string; oneLine?: boolean }): Promise<number> {
+export async function executeAdhoc(pattern: string, f: Flags & { moduleName: string; args?: string; oneLine?: boolean; tree?: string }): Promise<number> {
   const here = process.cwd()
   // a playbook named in the working directory: ansible.cfg, group_vars/ and relative paths are found there
   const playbook = join(here, 'acplay-adhoc')
@@ -64,6 +66,8 @@ export async function executeAdhoc(pattern: string, f: Flags & { moduleName: str
     throw optionError(`no module named '${module}'${didYouMean(module, [...moduleNames(modules).keys()])} (acplay doc lists them)`)
   const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}\n`
   const loaded = { modules, inventory, playbook: withVault(vault, () => loadPlaybookText(text, playbook, { modules })) }
-  const summary = await run({ ...opts, reporters: [adhocReporter(f.moduleName, !!f.oneLine)] }, loaded)
+  // -t's directory as Ansible's unfrackpath makes it
+  const tree = f.tree === undefined ? undefined : resolve(expanduser(expandvars(f.tree)))
+  const summary = await run({ ...opts, reporters: [adhocReporter(f.moduleName, !!f.oneLine, process.stdout, tree)] }, loaded)
   return summary.exitCode
 }

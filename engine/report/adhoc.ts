@@ -1,9 +1,12 @@
 /**
  * What `acplay adhoc` prints for each host, as ansible's ad-hoc output (the minimal callback, or
  * oneline with -o): `host | CHANGED | rc=0 >>` and the output for command, shell and raw;
- * `host | SUCCESS => {json}` for other modules; FAILED!, UNREACHABLE!, SKIPPED.
+ * `host | SUCCESS => {json}` for other modules; FAILED!, UNREACHABLE!, SKIPPED; with -t, a JSON file per host.
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ansibleJson } from '../cli/ansible-json.js'
+import { pyJson } from '../vars/filters-data.js'
 import type { HostResult, Reporter } from './types.js'
 
 /** Ansible's MODULE_NO_JSON: their output is printed as text, not as JSON. */
@@ -13,12 +16,32 @@ const str = (v: unknown) => (v === undefined || v === null ? '' : String(v))
 
 /** What Ansible's TaskResult.clean_copy and the callback leave out: failed and skipped; debug keeps its msg alone. */
 function shown(data: Record<string, unknown>, module: string): Record<string, unknown> {
-  const { failed: _f, skipped: _s, ...rest } = data
+  const rest = cleanCopy(data)
   return DEBUG.has(module) && 'msg' in rest ? { msg: rest.msg } : rest
+}
+
+/** TaskResult.clean_copy: what every callback gets (the tree callback's file keeps debug's other keys). */
+function cleanCopy(data: Record<string, unknown>): Record<string, unknown> {
+  const { failed: _f, skipped: _s, ...rest } = data
+  return rest
 }
 const DEBUG = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug'])
 
-export function adhocReporter(module: string, oneLine: boolean, out: NodeJS.WritableStream = process.stdout): Reporter {
+/**
+ * `-t DIR` (Ansible's tree callback): each host's result as JSON in DIR/HOST, as the callback dumps
+ * it: Python's json.dumps layout, keys sorted, non-ASCII kept; indented by 4 for debug (its results
+ * are "verbose always"). Skipped hosts get no file.
+ */
+function writeTree(dir: string, host: string, result: Record<string, unknown>, module: string): void {
+  try {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, host), DEBUG.has(module) ? pyJson(result, 4, true, ',', false) : pyJson(result, null, true, undefined, false))
+  } catch (e) {
+    process.stderr.write(`[WARNING]: Unable to write to ${host}'s file: ${(e as Error).message}\n`)
+  }
+}
+
+export function adhocReporter(module: string, oneLine: boolean, out: NodeJS.WritableStream = process.stdout, tree?: string): Reporter {
   const asText = TEXT_MODULES.has(module)
   const say = (line: string) => out.write(`${line}\n`)
   const json = (v: unknown) => ansibleJson(v, oneLine ? 0 : 4)
@@ -34,13 +57,20 @@ export function adhocReporter(module: string, oneLine: boolean, out: NodeJS.Writ
       if (r.status === 'skipped') return say(`${r.host} | SKIPPED`)
       if (r.status === 'unreachable') {
         const result = { changed: false, msg: r.msg ?? '', unreachable: true }
+        if (tree) writeTree(tree, r.host, result, module)
         return say(oneLine ? `${r.host} | UNREACHABLE!: ${result.msg}` : `${r.host} | UNREACHABLE! => ${json(result)}`)
       }
-      // the oneline callback prints a failure as JSON whatever the module
-      if (r.status === 'failed')
-        return say(asText && !oneLine && !('module_stderr' in data) ? text(r.host, data, 'FAILED') : `${r.host} | FAILED! => ${json(shown(data, module))}`)
+      if (r.status === 'failed') {
+        const result = shown(data, module)
+        if (tree) writeTree(tree, r.host, cleanCopy(data), module)
+        // the oneline callback prints a failure as JSON whatever the module
+        return say(asText && !oneLine && !('module_stderr' in data) ? text(r.host, data, 'FAILED') : `${r.host} | FAILED! => ${json(result)}`)
+      }
       const state = r.status === 'changed' ? 'CHANGED' : 'SUCCESS'
-      say(asText ? text(r.host, data, state) : `${r.host} | ${state} => ${json(shown({ changed: r.status === 'changed', ...data }, module))}`)
+      const withChanged = { changed: r.status === 'changed', ...data }
+      const result = shown(withChanged, module)
+      if (tree) writeTree(tree, r.host, cleanCopy(withChanged), module)
+      say(asText ? text(r.host, data, state) : `${r.host} | ${state} => ${json(result)}`)
     },
     onWarning: (msg) => process.stderr.write(`[WARNING]: ${msg}\n`),
   }

@@ -2,10 +2,11 @@
  * `acplay adhoc` against Debian's `ansible` (the ad-hoc command) on the controller (local
  * connection): the same output, byte for byte, and the same exit code, for text modules (command,
  * shell: rc and output, a failure), JSON modules (ping, debug with key=value and JSON -a), -o, a
- * pattern that matches nothing, -e; and the errors before any host is touched.
+ * pattern that matches nothing, -e; -t's files (the tree callback); and the errors before any host is touched.
  */
 import assert from 'node:assert/strict'
-import { rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture } from '../helpers/cli.js'
 import { localPlaybookDir } from '../helpers/local-both.js'
@@ -57,5 +58,28 @@ describe('acplay adhoc as the ansible command (local)', () => {
     assert.equal(r.code, 5)
     assert.match(r.stderr, /no module named 'no_such_module'/)
     assert.ok(!/\n\s+at /.test(r.stderr), r.stderr)
+  })
+
+  it('writes with -t the files ansible writes, host by host', async () => {
+    const TREE_RUNS: string[][] = [
+      ['localhost', '-m', 'ping'],
+      ['localhost', '-m', 'shell', '-a', 'echo out; echo ärr >&2; exit 3'],
+      ['localhost', '-a', 'printf "%s\\n" one two', '-o'],
+      ['localhost', '-m', 'debug', '-a', 'msg=hello'],
+      ['localhost', '-m', 'debug', '-a', 'var=inventory_hostname', '-o'],
+    ]
+    for (const args of TREE_RUNS) {
+      rmSync(join(dir, 'ours'), { recursive: true, force: true })
+      rmSync(join(dir, 'theirs'), { recursive: true, force: true })
+      const [ours, theirs] = await Promise.all([
+        acplay(['adhoc', ...args, '-i', 'hosts.ini', '-t', 'ours'], { cwd: dir }),
+        capture(['ansible', ...args, '-i', 'hosts.ini', '-t', 'theirs'], { cwd: dir, env: PYTHON }),
+      ])
+      assert.equal(ours.code, theirs.code, `${args.join(' ')}: ${ours.stderr}`)
+      const files = readdirSync(join(dir, 'theirs'))
+      assert.deepEqual(readdirSync(join(dir, 'ours')), files, args.join(' '))
+      for (const f of files)
+        assert.equal(times(readFileSync(join(dir, 'ours', f), 'utf8')), times(readFileSync(join(dir, 'theirs', f), 'utf8')), `${args.join(' ')}: ${f}`)
+    }
   })
 })
