@@ -13,7 +13,7 @@ import { loadModules } from '../library/load.js'
 import { didYouMean } from '../playbook/suggest.js'
 import { moduleNames, resolveModuleName } from '../../modules/index.js'
 import { loadPlaybookText } from '../playbook/load.js'
-import { adhocReporter } from '../report/adhoc.js'
+import { adhocReporter, verboseAlways } from '../report/adhoc.js'
 import { run } from '../run.js'
 import type { RunOptions } from '../run/options.js'
 import { withVault } from '../vault/context.js'
@@ -68,6 +68,9 @@ export async function executeAdhoc(pattern: string, f: Flags & { moduleName: str
   const loaded = { modules, inventory, playbook: withVault(vault, () => loadPlaybookText(text, playbook, { modules })) }
   // -t's directory as Ansible's unfrackpath makes it
   const tree = f.tree === undefined ? undefined : resolve(expanduser(expandvars(f.tree)))
-  const summary = await run({ ...opts, reporters: [adhocReporter(f.moduleName, !!f.oneLine, process.stdout, tree)] }, loaded)
+  const summary = await run(
+    { ...opts, reporters: [adhocReporter(module, { oneLine: !!f.oneLine, verbose: verboseAlways(module, moduleArgs(f.args)), tree })] },
+    loaded,
+  )
   return summary.exitCode
 }

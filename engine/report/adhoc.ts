@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ansibleJson } from '../cli/ansible-json.js'
 import { pyJson } from '../vars/filters-data.js'
+import { truthy } from '../vars/py.js'
 import type { HostResult, Reporter } from './types.js'
 
 /** Ansible's MODULE_NO_JSON: their output is printed as text, not as JSON. */
@@ -25,26 +26,49 @@ function cleanCopy(data: Record<string, unknown>): Record<string, unknown> {
   const { failed: _f, skipped: _s, ...rest } = data
   return rest
 }
-const DEBUG = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug'])
+const named = (m: string) => [m, `ansible.builtin.${m}`, `ansible.legacy.${m}`]
+const DEBUG = new Set(named('debug'))
+const ASSERT = new Set(named('assert'))
+
+/**
+ * Results Ansible marks `_ansible_verbose_always` (debug's; assert's unless quiet): its callbacks
+ * indent them by 4 even where they print one line (-o keeps the indentation, drops the newlines).
+ */
+export function verboseAlways(module: string, args: unknown): boolean {
+  if (DEBUG.has(module)) return true
+  if (!ASSERT.has(module)) return false
+  const quiet = typeof args === 'string' ? /(?:^|\s)quiet=(\S+)/.exec(args)?.[1] : (args as { quiet?: unknown } | null)?.quiet
+  return !truthy(typeof quiet === 'string' ? ['yes', 'on', '1', 'true', 't', 'y'].includes(quiet.toLowerCase()) : quiet)
+}
 
 /**
  * `-t DIR` (Ansible's tree callback): each host's result as JSON in DIR/HOST, as the callback dumps
- * it: Python's json.dumps layout, keys sorted, non-ASCII kept; indented by 4 for debug (its results
- * are "verbose always"). Skipped hosts get no file.
+ * it: Python's json.dumps layout, keys sorted, non-ASCII kept; indented by 4 when verbose always.
+ * Skipped hosts get no file.
  */
-function writeTree(dir: string, host: string, result: Record<string, unknown>, module: string): void {
+function writeTree(dir: string, host: string, result: Record<string, unknown>, verbose: boolean): void {
   try {
     mkdirSync(dir, { recursive: true })
-    writeFileSync(join(dir, host), DEBUG.has(module) ? pyJson(result, 4, true, ',', false) : pyJson(result, null, true, undefined, false))
+    writeFileSync(join(dir, host), verbose ? pyJson(result, 4, true, ',', false) : pyJson(result, null, true, undefined, false))
   } catch (e) {
     process.stderr.write(`[WARNING]: Unable to write to ${host}'s file: ${(e as Error).message}\n`)
   }
 }
 
-export function adhocReporter(module: string, oneLine: boolean, out: NodeJS.WritableStream = process.stdout, tree?: string): Reporter {
+export interface AdhocOutput {
+  oneLine: boolean
+  /** verboseAlways(module, args) */
+  verbose: boolean
+  /** -t's directory */
+  tree?: string
+}
+
+export function adhocReporter(module: string, { oneLine, verbose, tree }: AdhocOutput, out: NodeJS.WritableStream = process.stdout): Reporter {
   const asText = TEXT_MODULES.has(module)
   const say = (line: string) => out.write(`${line}\n`)
-  const json = (v: unknown) => ansibleJson(v, oneLine ? 0 : 4)
+  const json = (v: unknown) => (!oneLine ? ansibleJson(v, 4) : verbose ? ansibleJson(v, 4).replace(/\n/g, '') : ansibleJson(v, 0))
+  // the minimal callback shows debug's msg alone; the oneline callback and the tree file, its clean copy
+  const onScreen = (data: Record<string, unknown>) => (oneLine ? cleanCopy(data) : shown(data, module))
   const text = (host: string, data: Record<string, unknown>, caption: string) => {
     if (!oneLine) return `${host} | ${caption} | rc=${str(data.rc ?? -1)} >>\n${str(data.stdout)}${str(data.stderr)}${str(data.msg)}`
     const flat = (s: unknown) => str(s).replace(/\n/g, '\\n').replace(/\r/g, '\\r')
@@ -57,19 +81,19 @@ export function adhocReporter(module: string, oneLine: boolean, out: NodeJS.Writ
       if (r.status === 'skipped') return say(`${r.host} | SKIPPED`)
       if (r.status === 'unreachable') {
         const result = { changed: false, msg: r.msg ?? '', unreachable: true }
-        if (tree) writeTree(tree, r.host, result, module)
+        if (tree) writeTree(tree, r.host, result, verbose)
         return say(oneLine ? `${r.host} | UNREACHABLE!: ${result.msg}` : `${r.host} | UNREACHABLE! => ${json(result)}`)
       }
       if (r.status === 'failed') {
-        const result = shown(data, module)
-        if (tree) writeTree(tree, r.host, cleanCopy(data), module)
+        const result = onScreen(data)
+        if (tree) writeTree(tree, r.host, cleanCopy(data), verbose)
         // the oneline callback prints a failure as JSON whatever the module
         return say(asText && !oneLine && !('module_stderr' in data) ? text(r.host, data, 'FAILED') : `${r.host} | FAILED! => ${json(result)}`)
       }
       const state = r.status === 'changed' ? 'CHANGED' : 'SUCCESS'
       const withChanged = { changed: r.status === 'changed', ...data }
-      const result = shown(withChanged, module)
-      if (tree) writeTree(tree, r.host, cleanCopy(withChanged), module)
+      const result = onScreen(withChanged)
+      if (tree) writeTree(tree, r.host, cleanCopy(withChanged), verbose)
       say(asText ? text(r.host, data, state) : `${r.host} | ${state} => ${json(result)}`)
     },
     onWarning: (msg) => process.stderr.write(`[WARNING]: ${msg}\n`),

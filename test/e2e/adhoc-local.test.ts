@@ -21,6 +21,10 @@ const RUNS: string[][] = [
   ['localhost', '-m', 'debug', '-a', 'msg=hello'],
   ['localhost', '-m', 'ansible.builtin.debug', '-a', '{"msg": {"b": [1, 2], "a": "x"}}'],
   ['localhost', '-m', 'debug', '-a', 'msg={{ greeting }}', '-e', 'greeting=hi'],
+  // "verbose always" results (debug's, assert's unless quiet): -o keeps their indentation, debug its clean copy
+  ['localhost', '-m', 'debug', '-a', 'msg=hi', '-o'],
+  ['localhost', '-m', 'assert', '-a', 'that=1==2', '-o'],
+  ['localhost', '-m', 'assert', '-a', 'that=1==1 quiet=true', '-o'],
   ['web', '-m', 'ping'],
   ['all', '--list-hosts'],
   ['all', '--list-hosts', '-l', 'localhost'],
@@ -67,6 +71,7 @@ describe('acplay adhoc as the ansible command (local)', () => {
       ['localhost', '-a', 'printf "%s\\n" one two', '-o'],
       ['localhost', '-m', 'debug', '-a', 'msg=hello'],
       ['localhost', '-m', 'debug', '-a', 'var=inventory_hostname', '-o'],
+      ['localhost', '-m', 'assert', '-a', '{"that": "1==2", "quiet": true}'],
     ]
     for (const args of TREE_RUNS) {
       rmSync(join(dir, 'ours'), { recursive: true, force: true })
