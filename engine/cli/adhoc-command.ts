@@ -66,10 +66,11 @@ export async function executeAdhoc(pattern: string, f: Flags & { moduleName: str
     throw optionError(`no module named '${module}'${didYouMean(module, [...moduleNames(modules).keys()])} (acplay doc lists them)`)
   const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}\n`
   const loaded = { modules, inventory, playbook: withVault(vault, () => loadPlaybookText(text, playbook, { modules })) }
+  const task = loaded.playbook.plays[0]!.tasks[0]!
   // -t's directory as Ansible's unfrackpath makes it
   const tree = f.tree === undefined ? undefined : resolve(expanduser(expandvars(f.tree)))
   const summary = await run(
-    { ...opts, reporters: [adhocReporter(module, { oneLine: !!f.oneLine, verbose: verboseAlways(module, moduleArgs(f.args)), tree })] },
+    { ...opts, reporters: [adhocReporter(module, { oneLine: !!f.oneLine, verbose: task.kind === 'module' && verboseAlways(module, task.args), tree })] },
     loaded,
   )
   return summary.exitCode

@@ -7,11 +7,14 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ansibleJson } from '../cli/ansible-json.js'
 import { pyJson } from '../vars/filters-data.js'
-import { truthy } from '../vars/py.js'
+import { toBool } from '../vars/filters-core.js'
 import type { HostResult, Reporter } from './types.js'
 
+const named = (m: string) => [m, `ansible.builtin.${m}`, `ansible.legacy.${m}`]
 /** Ansible's MODULE_NO_JSON: their output is printed as text, not as JSON. */
-const TEXT_MODULES = new Set(['command', 'shell', 'raw'].flatMap((m) => [m, `ansible.builtin.${m}`, `ansible.legacy.${m}`]))
+const TEXT_MODULES = new Set(['command', 'shell', 'raw'].flatMap(named))
+const DEBUG = new Set(named('debug'))
+const ASSERT = new Set(named('assert'))
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v))
 
@@ -26,19 +29,13 @@ function cleanCopy(data: Record<string, unknown>): Record<string, unknown> {
   const { failed: _f, skipped: _s, ...rest } = data
   return rest
 }
-const named = (m: string) => [m, `ansible.builtin.${m}`, `ansible.legacy.${m}`]
-const DEBUG = new Set(named('debug'))
-const ASSERT = new Set(named('assert'))
 
 /**
  * Results Ansible marks `_ansible_verbose_always` (debug's; assert's unless quiet): its callbacks
  * indent them by 4 even where they print one line (-o keeps the indentation, drops the newlines).
  */
-export function verboseAlways(module: string, args: unknown): boolean {
-  if (DEBUG.has(module)) return true
-  if (!ASSERT.has(module)) return false
-  const quiet = typeof args === 'string' ? /(?:^|\s)quiet=(\S+)/.exec(args)?.[1] : (args as { quiet?: unknown } | null)?.quiet
-  return !truthy(typeof quiet === 'string' ? ['yes', 'on', '1', 'true', 't', 'y'].includes(quiet.toLowerCase()) : quiet)
+export function verboseAlways(module: string, args: Readonly<Record<string, unknown>>): boolean {
+  return DEBUG.has(module) || (ASSERT.has(module) && !toBool(args.quiet ?? false))
 }
 
 /**
