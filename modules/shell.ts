@@ -31,6 +31,6 @@ export const shell = defineModule({
     return planExec([p.executable, '-c', p.cmd], p.cmd, p, ctx)
   },
   interpret(p, out) {
-    return interpretExec(p.cmd, out, p.strip_empty_ends)
+    return interpretExec(p.cmd, out, p.strip_empty_ends, [p.executable, '-c', p.cmd])
   },
 })

@@ -46,6 +46,22 @@ export function strRepr(s: string): string {
   return out + q
 }
 
+/** Python repr() of a str's UTF-8 bytes: b'caf\\xc3\\xa9' (how an OSError names a path it was given as bytes). */
+export function bytesRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'"
+  let out = `b${q}`
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const ch = String.fromCharCode(byte)
+    if (ch === q || ch === '\\') out += `\\${ch}`
+    else if (ch === '\n') out += '\\n'
+    else if (ch === '\r') out += '\\r'
+    else if (ch === '\t') out += '\\t'
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\x${byte.toString(16).padStart(2, '0')}`
+    else out += ch
+  }
+  return out + q
+}
+
 /** Python repr(), used inside lists and dicts. */
 export function repr(v: unknown): string {
   if (typeof v === 'string') return strRepr(v)

@@ -9,7 +9,9 @@ import { programUnknowns } from '../../engine/unknown.js'
 import { streams } from '../../engine/apply-outcome.js'
 import { shellJoin } from '../../engine/connection/quote.js'
 import { pathStat } from '../facts/path.js'
-import type { Applied, Command, ModuleContext, Outcome, Plan } from '../types.js'
+import { bytesRepr } from '../../engine/vars/py-str.js'
+import { shlexQuote } from '../../engine/vars/filters-core.js'
+import { type Applied, type Command, type ModuleContext, type Outcome, type Plan, shScript } from '../types.js'
 import { runTimes } from './times.js'
 
 export interface ExecParams {
@@ -45,10 +47,42 @@ export const EXEC_PARAMS = {
 
 const resolve = (path: string, chdir?: string) => (chdir && !path.startsWith('/') ? posix.join(chdir, path) : path)
 
-/** The command to run: the argv, inside `cd` when chdir is given (the directory is a positional arg). */
+/**
+ * Runs `$2...` after `cd -- "$1"` (when $1 is not empty), but first fails as Python's os.chdir and
+ * subprocess would (Ansible's command module runs the argv with execvp after os.chdir): a chdir that
+ * is not a directory, a program that is not found or not executable. Then it says so on stderr in
+ * one line (EXEC_FAILED: what, errno, name) and the result becomes Ansible's (interpretExec).
+ * Its variables are its own (`acplay_*`): they die with the subshell, the program never sees them.
+ * Not mirrored: an executable file with no `#!` and no binary format, which execve refuses
+ * (Errno 8) and sh runs as a script: telling them apart needs the file's first bytes (a fork).
+ */
+const EXEC_SCRIPT = `acplay_fail() { printf 'ACPLAY-EXEC-FAILED %s %s %s\\n' "$1" "$2" "$3" >&2; exit 1; }
+if [ -n "$1" ] && ! cd -- "$1" 2>/dev/null; then
+  if [ ! -e "$1" ]; then acplay_fail chdir 2 "$1"; elif [ ! -d "$1" ]; then acplay_fail chdir 20 "$1"; else acplay_fail chdir 13 "$1"; fi
+fi
+shift
+case $1 in
+*/*) [ -f "$1" ] && [ -x "$1" ] || { if [ -e "$1" ]; then acplay_fail exec 13 "$1"; else acplay_fail exec 2 "$1"; fi; } ;;
+*)
+  acplay_errno=2
+  set -f; IFS=:
+  for acplay_dir in $PATH; do
+    if [ -f "\${acplay_dir:-.}/$1" ] && [ -x "\${acplay_dir:-.}/$1" ]; then acplay_errno=0; break; fi
+    [ -e "\${acplay_dir:-.}/$1" ] && acplay_errno=13
+  done
+  set +f; unset IFS
+  [ "$acplay_errno" = 0 ] || acplay_fail exec "$acplay_errno" "$1" ;;
+esac
+unset acplay_errno acplay_dir
+exec "$@"`
+
+/** EXEC_SCRIPT's report: the whole of stderr. */
+const EXEC_FAILED = /^ACPLAY-EXEC-FAILED (chdir|exec) (\d+) ([\s\S]*)\n$/
+const STRERROR: Record<string, string> = { '2': 'No such file or directory', '13': 'Permission denied', '20': 'Not a directory' }
+
+/** The command to run: the argv, inside `cd` when chdir is given, checked as Ansible's execvp would (EXEC_SCRIPT). */
 export function execCommand(argv: string[], p: ExecParams): Command {
-  const full = p.chdir !== undefined ? ['sh', '-c', 'cd -- "$1" || exit; shift; exec "$@"', 'sh', p.chdir, ...argv] : argv
-  const cmd: Command = { argv: full }
+  const cmd = shScript(EXEC_SCRIPT, p.chdir ?? '', ...argv)
   if (p.stdin !== undefined) cmd.stdin = p.stdin + (p.stdin_add_newline ? '\n' : '')
   return cmd
 }
@@ -114,9 +148,26 @@ export function interpretRaw(out: Applied): Outcome {
 /**
  * Ansible's result shape (a failed command changed the host too: it ran); a non-zero rc fails the
  * task. `stripEmptyEnds`: Ansible's strip_empty_ends (false keeps the output's trailing newlines).
+ * `argv`: what ran, when `cmd` is not it (shell's script), for a program that could not start.
  */
-export function interpretExec(cmd: string | string[], out: Applied, stripEmptyEnds = true): Outcome {
+export function interpretExec(cmd: string | string[], out: Applied, stripEmptyEnds = true, argv = cmd): Outcome {
+  const notRun = EXEC_FAILED.exec(out.rc === 1 ? out.stderr : '')
+  if (notRun) return execFailure(cmd, argv, notRun[1] as 'chdir' | 'exec', notRun[2]!, notRun[3]!)
   const shown = stripEmptyEnds ? streams(out) : rawStreams(out)
   const data = { cmd, rc: out.rc, ...shown, ...runTimes(out.startUs, out.endUs), changed: true }
   return out.rc === 0 ? { failed: false, data: { ...data, msg: '' } } : { failed: true, msg: 'non-zero return code', data }
+}
+
+/**
+ * What Ansible returns when the program never ran (nothing changed): os.chdir's error (rc null, the
+ * times null), or subprocess's OSError (rc the errno, cmd as one shell-quoted line, no times).
+ */
+function execFailure(cmd: string | string[], argv: string | string[], what: 'chdir' | 'exec', errno: string, name: string): Outcome {
+  const error = `[Errno ${errno}] ${STRERROR[errno]}: ${bytesRepr(name)}`
+  const empty = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], changed: false }
+  if (what === 'chdir') {
+    const msg = `Unable to change directory before execution: ${error}`
+    return { failed: true, msg, data: { cmd, rc: null, start: null, end: null, delta: null, ...empty } }
+  }
+  return { failed: true, msg: error, data: { cmd: typeof argv === 'string' ? argv : argv.map(shlexQuote).join(' '), rc: Number(errno), ...empty } }
 }

@@ -1,8 +1,9 @@
 /**
  * command and shell results against Debian's ansible-playbook, with ansible_connection=local: the
- * same playbook registers a failed command, a failed shell script, a command that ran and one that
- * creates skipped; each registered value must have Ansible's keys and values (times: the same
- * format, not the same instant).
+ * same playbook registers a failed command, a failed shell script, a command that ran, one that
+ * creates skipped, and programs that never started (not found, not executable, a chdir that is
+ * missing or a file, a shell that is missing); each registered value must have Ansible's keys and
+ * values (times: the same format, not the same instant), and the recap the same counts.
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,7 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import type { JsonDocument } from '../../engine/report/json.js'
 import { acplay, capture } from '../helpers/cli.js'
 
-const NAMES = ['cmd_failed', 'shell_failed', 'cmd_ok', 'cmd_skipped']
+const NAMES = ['cmd_failed', 'shell_failed', 'cmd_ok', 'cmd_skipped', 'not_found', 'not_executable', 'no_chdir', 'chdir_file', 'no_shell']
 
 const PLAYBOOK = `- hosts: all
   gather_facts: false
@@ -28,6 +29,24 @@ const PLAYBOOK = `- hosts: all
     - command: ls /
       args: { creates: / }
       register: cmd_skipped
+    - command: "no-such-prögram 'a b'"
+      register: not_found
+      ignore_errors: true
+    - command: /etc/passwd
+      register: not_executable
+      ignore_errors: true
+    - command: ls
+      args: { chdir: /nonexistent-dir }
+      register: no_chdir
+      ignore_errors: true
+    - command: ls
+      args: { chdir: /etc/passwd }
+      register: chdir_file
+      ignore_errors: true
+    - shell: echo $0
+      args: { executable: /nonexistent-dir/bash }
+      register: no_shell
+      ignore_errors: true
 ${NAMES.map((n) => `    - debug: { var: ${n} }\n`).join('')}`
 
 type Registered = Record<string, unknown>
@@ -61,11 +80,17 @@ describe("command and shell register what Ansible's do", () => {
     assert.equal(theirs.code, 0, `ansible-playbook (Debian's ansible, scripts/setup-test-deps.sh) failed: ${theirs.stdout}${theirs.stderr}`)
     const doc = JSON.parse(ours.stdout) as JsonDocument
     const acplayVars = Object.fromEntries(doc.results.flatMap((r) => Object.entries((r.output ?? {}) as Registered)))
-    const ansible = JSON.parse(theirs.stdout) as { plays: { tasks: { hosts: { localhost: Registered } }[] }[] }
+    const ansible = JSON.parse(theirs.stdout) as {
+      plays: { tasks: { hosts: { localhost: Registered } }[] }[]
+      stats: { localhost: { ok: number; changed: number; failures: number; ignored: number } }
+    }
     const ansibleVars = Object.fromEntries(ansible.plays[0]!.tasks.flatMap((t) => Object.entries(t.hosts.localhost).filter(([k]) => NAMES.includes(k))))
     for (const name of NAMES) {
       assert.ok(ansibleVars[name] && acplayVars[name], `${name} registered by both`)
       assert.deepEqual(comparable(acplayVars[name] as Registered), comparable(ansibleVars[name] as Registered), name)
     }
+    const { ok, changed, failed, ignored } = doc.recap[0]!
+    const stats = ansible.stats.localhost
+    assert.deepEqual({ ok, changed, failed, ignored }, { ok: stats.ok, changed: stats.changed, failed: stats.failures, ignored: stats.ignored })
   })
 })

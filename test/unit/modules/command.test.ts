@@ -1,5 +1,9 @@
 /** shlex-like splitting, the command/shell planners' argv, and the result shape. */
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { execCommand, interpretExec } from '../../../modules/command/exec-plan.js'
 import { ansibleDelta, ansibleTime } from '../../../modules/command/times.js'
@@ -28,12 +32,58 @@ describe('splitArgs (shlex.split, POSIX)', () => {
 })
 
 describe('command execution plan', () => {
-  it('argv as is; chdir as a positional argument; stdin with the newline', () => {
-    assert.deepEqual(execCommand(['ls', '-l'], { stdin_add_newline: true }), { argv: ['ls', '-l'] })
+  it('the argv and chdir as positional arguments of its own script; stdin with the newline', () => {
     const c = execCommand(['pwd'], { chdir: "/tmp/a 'b'", stdin: 'x', stdin_add_newline: true })
+    assert.equal(c.inline, true)
     assert.deepEqual(c.argv.slice(3), ['sh', "/tmp/a 'b'", 'pwd'])
     assert.equal(c.stdin, 'x\n')
+    assert.deepEqual(execCommand(['ls', '-l'], { stdin_add_newline: true }).argv.slice(3), ['sh', '', 'ls', '-l'])
     assert.equal(execCommand(['cat'], { stdin: 'x', stdin_add_newline: false }).stdin, 'x')
+  })
+
+  // the script under the host's /bin/sh, as the engine runs it; then the result Ansible gives
+  const runReal = (argv: string[], chdir?: string, env: Record<string, string> = {}) => {
+    const c = execCommand(argv, { chdir, stdin_add_newline: false })
+    const r = spawnSync('/bin/sh', c.argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env } })
+    return interpretExec(argv, { rc: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, startUs: 0, endUs: 0 })
+  }
+  it("a program that cannot start fails as Python's subprocess does in Ansible: errno, b'name', not changed", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acplay-exec-'))
+    try {
+      writeFileSync(join(dir, 'noexec'), 'echo hi\n', { mode: 0o644 })
+      mkdirSync(join(dir, 'bin'))
+      writeFileSync(join(dir, 'bin', 'noexec'), '#!/bin/sh\necho from-bin\n', { mode: 0o755 })
+      const missing = runReal(['no-such-prögram', 'a b'])
+      assert.equal(missing.failed, true)
+      assert.equal(missing.msg, "[Errno 2] No such file or directory: b'no-such-pr\\xc3\\xb6gram'")
+      assert.deepEqual(missing.data, { cmd: "'no-such-prögram' 'a b'", rc: 2, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], changed: false })
+      assert.equal(runReal([dir]).msg, `[Errno 13] Permission denied: b'${dir}'`)
+      assert.equal(runReal([join(dir, 'noexec')]).data?.rc, 13)
+      // PATH is searched as execvp does: a non-executable match is remembered, a later executable one runs
+      assert.equal(runReal(['noexec'], undefined, { PATH: dir }).msg, "[Errno 13] Permission denied: b'noexec'")
+      assert.equal(runReal(['noexec'], undefined, { PATH: `${dir}:${join(dir, 'bin')}` }).data?.stdout, 'from-bin')
+      const noDir = runReal(['ls'], join(dir, 'gone'))
+      assert.equal(noDir.msg, `Unable to change directory before execution: [Errno 2] No such file or directory: b'${join(dir, 'gone')}'`)
+      assert.deepEqual(noDir.data, {
+        cmd: ['ls'],
+        rc: null,
+        start: null,
+        end: null,
+        delta: null,
+        stdout: '',
+        stderr: '',
+        stdout_lines: [],
+        stderr_lines: [],
+        changed: false,
+      })
+      assert.match(String(runReal(['ls'], join(dir, 'noexec')).msg), /\[Errno 20\] Not a directory/)
+      const ran = runReal(['pwd'], dir)
+      assert.deepEqual([ran.failed, ran.data?.stdout, ran.data?.changed], [false, dir, true])
+      // a program that exits 1 with text on stderr is the program's failure
+      assert.equal(runReal(['sh', '-c', 'echo ACPLAY-EXEC-FAILED exec 2 x >&2; exit 3']).msg, 'non-zero return code')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
   // 2026-12-02 18:25:06.084709 UTC, 16082 µs later (as Ansible printed them for `ls /nonexistent-dir`)
   const startUs = Date.UTC(2026, 11, 2, 18, 25, 6, 84) * 1000 + 709
