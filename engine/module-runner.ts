@@ -9,6 +9,7 @@ import { EffectStore } from './effects.js'
 import { READ_ONLY_MODULES, UnknownFact } from './unknown.js'
 import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { validateParams } from '../modules/schema.js'
+import { pathResult, pathResultCommand, withoutPathResult } from '../modules/files/path-result.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { ReadAheadView } from './fact-cache.js'
 import type { Masker } from './secrets.js'
@@ -179,13 +180,17 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
       return { status: 'changed', reason, changes, data: {}, unknown: task }
     }
     const reason = plan.waitsFor !== undefined ? `changed (predicted): waits for task '${plan.waitsFor}'` : undefined
-    return { status: 'changed', reason, changes, data: plan.data ?? {} }
+    return { status: 'changed', reason, changes, data: { ...plan.data, ...plan.pathInfo?.found } }
   }
   env.readAhead?.changing()
   // a plan of controller steps only (fetch, synchronize) sends nothing to the host
   const onHost = plan.changes.some((c) => c.commands.length > 0 || c.upload)
-  const out = onHost ? await applyPlan(env.conn, plan.changes, execOptions(env, deadline)) : nothingRan()
-  const result = appliedOutcome(mod, params, out, changes, plan.data)
+  // Ansible's add_path_info: the path's lstat at the end of the same script
+  const info = plan.pathInfo
+  const applied = info ? [...plan.changes, { summary: `stat ${info.path}`, commands: [pathResultCommand(info.path)] }] : plan.changes
+  const raw = onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan()
+  const out = info ? { ...raw, stdout: withoutPathResult(raw.stdout) } : raw
+  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data)
   if (result.status === 'failed') return result
   if (quiet && result.status === 'changed') return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data }
   return controllerSteps(mod, plan.changes, result)

@@ -20,7 +20,7 @@ import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
 import { fileCommonParams } from './files/common-args.js'
 import { planRemoteCopy } from './files/remote-copy.js'
 import { statPaths, type Stats } from './files/stat.js'
-import { followDest, planWrite } from './files/write.js'
+import { copyResult, followDest, planWrite } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
@@ -96,7 +96,8 @@ export const copy = defineModule({
       requireDir(stats.get(dirname(p.dest)), dirname(p.dest))
       checksum(Buffer.from(content))
       const t = target(p.dest, stats)
-      return withDest(await planWrite(ctx, { ...base, dest: t.dest, content: Buffer.from(content) }, t.stats), t.dest)
+      const bytes = Buffer.from(content)
+      return copyResult(await planWrite(ctx, { ...base, dest: t.dest, content: bytes }, t.stats), t.dest, t.stats.get(t.dest), bytes)
     }
     const src = ctx.findFile(p.src!, 'files')
     let isDir: boolean
@@ -130,14 +131,13 @@ export const copy = defineModule({
         effects: [{ fact: 'path.stat', key: destPath, value: { exists: true, type: 'directory', mode, owner: stats.user, group: stats.group } }],
       }
       const w = await planWrite(ctx, { ...base, dest: intoDir, ...content, srcMode }, stats)
-      return w.kind === 'change'
-        ? { kind: 'change', changes: [mk, ...w.changes], data: { dest: intoDir } }
-        : { kind: 'change', changes: [mk], data: { dest: intoDir } }
+      const plan: Plan = { kind: 'change', changes: w.kind === 'change' ? [mk, ...w.changes] : [mk] }
+      return copyResult(plan, intoDir, stats.get(intoDir), content.content)
     }
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))
     const t = target(dest, stats)
-    return withDest(await planWrite(ctx, { ...base, dest: t.dest, ...content, srcMode }, t.stats), t.dest)
+    return copyResult(await planWrite(ctx, { ...base, dest: t.dest, ...content, srcMode }, t.stats), t.dest, t.stats.get(t.dest), content.content)
   },
 })
 
@@ -145,8 +145,6 @@ function requireDir(st: { exists: boolean; type?: string }, dir: string): void {
   if (!st.exists) throw new ModuleFailure(`Destination directory ${dir} does not exist`)
   if (st.type !== 'directory' && !(st.type === 'link')) throw new ModuleFailure(`Destination ${dir} is not a directory`)
 }
-
-const withDest = (plan: Plan, dest: string): Plan => ({ ...plan, data: { dest, ...plan.data } })
 
 /** Inline content as Ansible's copy action writes it: a list or mapping as JSON (json.dumps), a scalar as Python's str(). */
 function contentText(v: unknown): string {

@@ -12,6 +12,8 @@ import { fileCommonParams } from './files/common-args.js'
 import { planAbsent, planDirectory, planFile, planLink, planRecurse, planTouch, withTimes, type FileArgs } from './files/file-states.js'
 import { ancestors, statPaths } from './files/stat.js'
 import { pathTimes, timeWant } from './files/times.js'
+import { withPathInfo } from './files/path-result.js'
+import type { PathStat } from './facts/path.js'
 import { defineModule, type Plan } from './types.js'
 
 const STATES = ['file', 'directory', 'link', 'hard', 'touch', 'absent'] as const
@@ -40,7 +42,13 @@ export const file = defineModule({
     access_time_format: { type: 'str', default: '%Y%m%d%H%M.%S', description: 'The strptime format of access_time.' },
     ...fileCommonParams,
   },
-  returns: { path: 'the managed path', state: 'the state the path is in afterwards' },
+  returns: {
+    path: 'the managed path (states file, directory, absent)',
+    dest: 'the managed path (states touch, link, hard)',
+    src: 'link, hard: what the link points at',
+    state: 'the state the path is in afterwards (link, hard, directory, file; absent)',
+    uid: 'the owner, as a number (and gid, owner, group, mode, size: an lstat of the path, when it exists)',
+  },
   examples: `
 - file:
     path: /home/astro/airflow/dags
@@ -70,7 +78,8 @@ export const file = defineModule({
     const timed = (plan: Plan) => (state === 'absent' || state === 'touch' ? plan : withTimes(plan, path, mt, at, now))
     if (state === 'directory' && p.recurse) {
       const tree = await ctx.fact(pathTree, path)
-      if (tree.state === 'dir') return withPath(timed(planRecurse(a, tree)), path, 'directory')
+      const root = tree.entries['']
+      if (tree.state === 'dir' && root) return result(timed(planRecurse(a, tree)), 'directory', path, { exists: true, ...root })
     }
     const srcPath = p.src === undefined ? [] : [p.src.startsWith('/') ? p.src : `${dirname(path)}/${p.src}`]
     const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath], { noatime: at.kind === 'at' })
@@ -79,24 +88,31 @@ export const file = defineModule({
     if (eff === 'link' && !p.src) {
       // as Ansible: without src, state=link only manages an existing link's attributes
       if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
-      return withPath(timed(planFile(a, st)), path, 'link')
+      return result(timed(planFile(a, st)), 'link', path, st, st.linkTarget)
     }
     switch (eff) {
       case 'absent':
-        return withPath(planAbsent(a, st), path, 'absent')
+        return result(planAbsent(a, st), 'absent', path, st)
       case 'file':
-        return withPath(timed(planFile(a, st)), path, 'file')
+        return result(timed(planFile(a, st)), 'file', path, st)
       case 'directory':
-        return withPath(timed(planDirectory(a, stats)), path, 'directory')
+        return result(timed(planDirectory(a, stats)), 'directory', path, st)
       case 'touch':
-        return withPath(planTouch(a, stats, { m: mt, a: at, now }), path, 'file')
+        return result(planTouch(a, stats, { m: mt, a: at, now }), 'touch', path, st)
       case 'link':
-        return withPath(timed(planLink(a, stats, false)), path, 'link')
+        return result(timed(planLink(a, stats, false)), 'link', path, st, p.src)
       case 'hard':
-        return withPath(timed(planLink(a, stats, true)), path, 'hard')
+        return result(timed(planLink(a, stats, true)), 'hard', path, st, p.src)
     }
     throw new ModuleFailure(`unknown state ${String(eff)}`)
   },
 })
 
-const withPath = (plan: Plan, path: string, state: string): Plan => ({ ...plan, data: { path, state, ...plan.data } })
+/**
+ * The keys Ansible's file module returns for each state (touch and links name the path `dest`),
+ * then add_path_info's (files/path-result.ts). `st`: the path as the plan read it.
+ */
+function result(plan: Plan, state: string, path: string, st: PathStat, src?: string): Plan {
+  const keys = state === 'touch' ? { dest: path } : state === 'link' || state === 'hard' ? { dest: path, src } : { path, state }
+  return withPathInfo({ ...plan, data: { ...keys, ...plan.data } }, path, st)
+}

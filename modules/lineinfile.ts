@@ -50,7 +50,7 @@ export const lineinfile = defineModule({
   returns: {
     msg: "'line added', 'line replaced' or 'N line(s) removed'",
     found: 'state=absent: how many lines were removed',
-    backup: 'the backup copy, when one was made',
+    backup: "the backup copy, '' when none was made",
   },
   examples: `
 - lineinfile:
@@ -95,7 +95,7 @@ export const lineinfile = defineModule({
     let data: Record<string, unknown> = {}
     const pre: Change[] = []
     if (p.state === 'absent') {
-      if (!c.stat.exists) return { kind: 'ok', reason: `file not present: ${p.path}`, data: { found: 0 } }
+      if (!c.stat.exists) return { kind: 'ok', reason: `file not present: ${p.path}`, data: { msg: 'file not present' } }
       const r = absent(c.text!, args)
       next = r.text
       msg = r.found ? `${r.found} line(s) removed` : `no line matches ${what}`
@@ -125,9 +125,10 @@ export const lineinfile = defineModule({
       },
       stats,
     )
-    if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '' } }
+    // Ansible's lineinfile names its backup `backup`, '' when none was made
+    if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '', backup: '' } }
     const changes = plan.changes.map((ch) => (ch.upload ? { ...ch, summary: `${msg} in ${p.path}` } : ch))
-    return { kind: 'change', changes: [...pre, ...changes], data: { ...data, ...plan.data, msg } }
+    return { kind: 'change', changes: [...pre, ...changes], data: { ...data, msg, backup: plan.data?.backup_file ?? '' } }
   },
 })
 

@@ -13,7 +13,7 @@ import { templateFileVars } from '../engine/vars/template-vars.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
 import { fileCommonParams } from './files/common-args.js'
-import { followDest, planWrite } from './files/write.js'
+import { copyResult, followDest, planWrite } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Plan } from './types.js'
 
@@ -112,6 +112,6 @@ export const template = defineModule({
       { dest: t.dest, content, want, srcMode, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret || vaulted },
       t.stats,
     )
-    return { ...plan, data: { dest: t.dest, ...plan.data } }
+    return copyResult(plan, t.dest, t.stats.get(t.dest), content)
   },
 })

@@ -141,6 +141,11 @@ export type Plan =
        * as "may change".
        */
       waitsFor?: string
+      /**
+       * Ansible's add_path_info (files/path-result.ts): this path's lstat joins the result once the
+       * changes ran; in check mode `found`, the fields of the path as the plan read it
+       */
+      pathInfo?: { path: string; found: Record<string, unknown> }
     }
 
 export interface ModuleContext {

@@ -20,6 +20,8 @@ export interface PathStat {
   /** inode and device: hard links share both */
   inode?: number
   dev?: number
+  /** how many names the inode has (Ansible reports a file with more than one as state hard) */
+  nlink?: number
   /** links only (path.stats only): what the link resolves to (stat -L); { exists: false } when dangling */
   target?: PathStat
   /** check mode: not read, unknown until this (earlier, planned) task has run; exists is then false (statPaths) */
@@ -29,7 +31,7 @@ export interface PathStat {
 // One round trip: stat, then the checksum or link target. The path is a positional arg, never spliced.
 const SCRIPT = `p=$1
 if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; exit 0; fi
-stat -c '%F|%a|%U|%G|%u|%g|%s|%i|%d' -- "$p"
+stat -c '%F|%a|%U|%G|%u|%g|%s|%i|%d|%h' -- "$p"
 if [ -L "$p" ]; then readlink -- "$p"; elif [ -f "$p" ]; then sha256sum < "$p" | cut -d' ' -f1; fi`
 
 function typeOf(f: string): PathStat['type'] {
@@ -68,7 +70,7 @@ for p; do
 done
 shift $n
 echo "k$k"
-f='%F|%a|%U|%G|%u|%g|%s|%i|%d'
+f='%F|%a|%U|%G|%u|%g|%s|%i|%d|%h'
 if [ -d /proc/self/ ]; then stat -c "$f" -- /proc/self/ "$@"
 else printf 'x|x|%s|%s\\n' "$(id -un)" "$(id -gn)"; [ $# -eq 0 ] || stat -c "$f" -- "$@"; fi
 printf '\\000'
@@ -138,7 +140,7 @@ export interface PathStats {
 }
 
 function statLine(line: string): PathStat {
-  const [ftype = '', mode = '', owner = '', group = '', uid = '', gid = '', size = '', inode = '', dev = ''] = line.split('|')
+  const [ftype = '', mode = '', owner = '', group = '', uid = '', gid = '', size = '', inode = '', dev = '', nlink = ''] = line.split('|')
   return {
     exists: true,
     type: typeOf(ftype),
@@ -150,6 +152,7 @@ function statLine(line: string): PathStat {
     size: Number(size),
     inode: Number(inode),
     dev: Number(dev),
+    ...(nlink !== '' ? { nlink: Number(nlink) } : {}),
   }
 }
 

@@ -12,6 +12,9 @@ export interface TreeEntry {
   owner: string
   group: string
   size: number
+  /** as read (an effect's predicted entry may lack them) */
+  uid?: number
+  gid?: number
   sha256?: string
   linkTarget?: string
 }
@@ -29,11 +32,11 @@ export interface Tree {
 const SCRIPT = `printf '%s|%s\\n' "$(id -un)" "$(id -gn)"
 cd -- "$1" 2>/dev/null || { if [ -e "$1" ] || [ -L "$1" ]; then echo notdir; else echo absent; fi; exit 0; }
 echo dir
-find . -printf '%y|%m|%u|%g|%s|%P\\000%l\\000'
+find . -printf '%y|%m|%u|%g|%U|%G|%s|%P\\000%l\\000'
 find . -type f -exec sha256sum -z -- {} +`
 
 const TYPES: Record<string, TreeEntry['type']> = { f: 'file', d: 'directory', l: 'link' }
-const ENTRY = /^([a-zA-Z])\|([0-7]+)\|([^|]*)\|([^|]*)\|(\d+)\|([\s\S]*)$/
+const ENTRY = /^([a-zA-Z])\|([0-7]+)\|([^|]*)\|([^|]*)\|(\d+)\|(\d+)\|(\d+)\|([\s\S]*)$/
 const SUM = /^([0-9a-f]{64}) [ *]\.\/([\s\S]*)$/
 
 export const pathTree: Fact<Tree, [string]> = {
@@ -53,9 +56,17 @@ export const pathTree: Fact<Tree, [string]> = {
     for (; i < tokens.length; i += 2) {
       const m = ENTRY.exec(tokens[i]!)
       if (!m) break
-      const e: TreeEntry = { type: TYPES[m[1]!] ?? 'other', mode: m[2]!.padStart(4, '0'), owner: m[3]!, group: m[4]!, size: Number(m[5]) }
+      const e: TreeEntry = {
+        type: TYPES[m[1]!] ?? 'other',
+        mode: m[2]!.padStart(4, '0'),
+        owner: m[3]!,
+        group: m[4]!,
+        uid: Number(m[5]),
+        gid: Number(m[6]),
+        size: Number(m[7]),
+      }
       if (e.type === 'link') e.linkTarget = tokens[i + 1]
-      entries[m[6]!] = e
+      entries[m[8]!] = e
     }
     for (; i < tokens.length; i++) {
       const m = SUM.exec(tokens[i]!)

@@ -5,6 +5,7 @@
  * Effects recorded: path.stat(dest) = { exists, type: 'file', mode, owner, group, sha256, size }
  * and path.content(dest) (the new text) for text files.
  */
+import { createHash } from 'node:crypto'
 import { programPath } from '../../engine/unknown.js'
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
@@ -17,6 +18,7 @@ import { shlexSplit } from '../../engine/connection/shlex.js'
 import { fileEffects, sha256, type Stats } from './stat.js'
 import type { LocalFile, ModuleContext } from '../types.js'
 import { sha256File } from './local-file.js'
+import { withPathInfo } from './path-result.js'
 
 export interface WriteArgs {
   dest: string
@@ -132,6 +134,20 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
   // change; whether it passes is unknown until then, so the write "may change" (a met unknown)
   if (validate?.[0] !== undefined) ctx.unknown?.('path.stat', programPath(validate[0]))
   return { kind: 'change', changes, data: backup ? { backup_file: backup } : undefined }
+}
+
+/**
+ * What Ansible's copy (and template, through it) returns for one file: dest, the content's sha1
+ * `checksum` and, after an upload, its md5sum (when the content is in memory: a streamed source is
+ * not read again for them); a copy that uploads nothing also names `path` (Ansible's copy hands it
+ * to the file module); then add_path_info's fields (`st`: dest as the plan read it).
+ */
+export function copyResult(plan: Plan, dest: string, st: PathStat, content?: Buffer): Plan {
+  const uploads = plan.kind === 'change' && plan.changes.some((c) => c.upload)
+  const sums = content
+    ? { checksum: createHash('sha1').update(content).digest('hex'), ...(uploads ? { md5sum: createHash('md5').update(content).digest('hex') } : {}) }
+    : {}
+  return withPathInfo({ ...plan, data: { dest, ...sums, ...(uploads ? {} : { path: dest }), ...plan.data } }, dest, st)
 }
 
 /**

@@ -14,15 +14,15 @@ import { fakeCtx } from './fake-ctx.js'
 const A = sha256('a\n')
 // recorded shape of `sh -c TREE_SCRIPT sh /srv/dags` (NUL-separated; names may hold anything)
 const TREE = `root|root\ndir\n${[
-  'd|755|root|root|4096|',
+  'd|755|root|root|0|0|4096|',
   '',
-  'f|644|root|root|2|a.py',
+  'f|644|root|root|0|0|2|a.py',
   '',
-  'd|755|root|root|4096|sub',
+  'd|755|root|root|0|0|4096|sub',
   '',
-  'f|600|root|root|4|sub/we|rd\nname.py',
+  'f|600|root|root|0|0|4|sub/we|rd\nname.py',
   '',
-  'l|777|root|root|4|link',
+  'l|777|root|root|0|0|4|link',
   'a.py',
 ].join('\0')}\0${A}  ./a.py\0${sha256('old\n')}  ./sub/we|rd\nname.py\0`
 

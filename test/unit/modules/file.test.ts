@@ -37,6 +37,11 @@ describe('path.stats parse', () => {
     assert.equal(s.stats[2]!.target?.mode, '0640')
     assert.equal(s.stats[2]!.target?.sha256, 'ab'.repeat(32))
     assert.deepEqual(s.stats[3], { exists: false })
+    const linked = pathStats.parse(
+      { rc: 0, stdout: statsOutput('root', 'root', [{ stat: 'regular file|644|root|root|0|0|3|7|2049|2', sha: 'cd'.repeat(32) }]), stderr: '' },
+      ['/f'],
+    )
+    assert.equal(linked.stats[0]!.nlink, 2, 'the names of a hard-linked file (add_path_info reports state hard)')
     assert.throws(() => pathStats.parse({ rc: 1, stdout: 'k\n', stderr: 'boom' }, ['/x']), /cannot stat \/x: boom/)
   })
   it('recorded verbatim from a testbed host: files hashed by one sha256sum, an unreadable file has no checksum', () => {
@@ -77,7 +82,9 @@ describe('file planner given facts', () => {
   it('an existing directory with the right mode is ok, with a reason, in one read', async () => {
     const ctx = fakeCtx({ [key(['/srv/d', '/srv'])]: statsOutput('root', 'root', [{ stat: DIR }, { stat: SRV }]) })
     const plan = await file.plan(params({ path: '/srv/d', state: 'directory', mode: '0755' }), ctx)
-    assert.deepEqual(plan, { kind: 'ok', reason: 'directory /srv/d exists, mode 0755, owner root:root', data: { path: '/srv/d', state: 'directory' } })
+    // Ansible's add_path_info from the stat read for the plan: no second read
+    const data = { path: '/srv/d', state: 'directory', uid: 0, gid: 0, owner: 'root', group: 'root', mode: '0755', size: 4096 }
+    assert.deepEqual(plan, { kind: 'ok', reason: 'directory /srv/d exists, mode 0755, owner root:root', data })
     assert.equal(ctx.reads.length, 1)
   })
   it('mode drift: chmod argv, attrs diff and a path.stat effect', async () => {

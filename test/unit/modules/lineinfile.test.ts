@@ -66,7 +66,7 @@ describe('lineinfile planner given recorded facts', () => {
       { path: '/etc/a.conf', line: 'a=1', state: 'present', backrefs: false, firstmatch: false, create: false, backup: false } as never,
       ctx,
     )
-    assert.deepEqual(plan, { kind: 'ok', reason: 'line present in /etc/a.conf; mode 0644, owner root:root', data: { msg: '' } })
+    assert.deepEqual(plan, { kind: 'ok', reason: 'line present in /etc/a.conf; mode 0644, owner root:root', data: { msg: '', backup: '' } })
     assert.equal(ctx.reads.length, 1)
   })
   it('an unreadable file is an error, never an empty file', () => {
