@@ -11,6 +11,7 @@ export const ENGINE_ACTIONS = [
   'group_by',
   'reboot',
   'wait_for_connection',
+  'validate_argument_spec',
 ] as const
 export type EngineAction = (typeof ENGINE_ACTIONS)[number]
 
@@ -39,6 +40,7 @@ export const ENDS_READ_AHEAD: ReadonlySet<string> = new Set<EngineAction>([
  */
 export const ACTION_ARGS: Partial<Record<EngineAction, readonly string[]>> = {
   debug: ['msg', 'var', 'verbosity'],
+  validate_argument_spec: ['argument_spec', 'provided_arguments', 'validate_args_context'],
   assert: ['that', 'fail_msg', 'msg', 'success_msg', 'quiet'],
   fail: ['msg'],
   set_stats: ['data', 'per_host', 'aggregate'],
@@ -75,4 +77,6 @@ export const ACTION_SUMMARY: Record<EngineAction, string> = {
   group_by: 'Puts each host in the group named by key (spaces become dashes), a child of parents (default all).',
   reboot: 'Reboots the host (shutdown -r), reconnects with a new ssh session until the boot id changes and test_command passes.',
   wait_for_connection: 'Waits until the host answers over a new ssh session (delay, sleep, timeout, connect_timeout); skipped in check mode.',
+  validate_argument_spec:
+    "Checks the task's variables, overlaid with provided_arguments, against argument_spec (a role's meta/argument_specs.yml entry: Ansible runs it first in the role).",
 }

@@ -6,6 +6,7 @@ import type { Become, ExecResult } from '../connection/types.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
 import { toBool } from '../vars/filters-core.js'
+import { argumentSpecArgs, argumentSpecErrors } from './argument-spec.js'
 import { includeVars } from './include-vars.js'
 import { addHost, groupBy } from './inventory-actions.js'
 import type { EngineAction } from './names.js'
@@ -56,6 +57,8 @@ export interface ActionEnv {
   say(text: string): void
   /** a warning for the reporters */
   warn(text: string): void
+  /** a task variable, templated; `templated`: its value came out of a template (undefined: no such variable) */
+  variable(name: string): { value: unknown; templated: boolean } | undefined
 }
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v])
@@ -86,7 +89,29 @@ export async function runAction(action: EngineAction, args: Record<string, unkno
       return reboot(args, env)
     case 'wait_for_connection':
       return waitForConnection(args, env)
+    case 'validate_argument_spec':
+      return validateArgumentSpec(args, env)
   }
+}
+
+/** Ansible's validate_argument_spec action: the spec's names among the task's variables, overlaid with the arguments given. */
+function validateArgumentSpec(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
+  const { spec, provided } = argumentSpecArgs(args)
+  const fromVars: Record<string, unknown> = {}
+  const templated = new Set<string>()
+  for (const name of Object.keys(spec)) {
+    const v = env.variable(name)
+    if (!v) continue
+    fromVars[name] = v.value
+    if (v.templated) templated.add(name)
+  }
+  for (const name of Object.keys(provided)) templated.delete(name)
+  const errors = argumentSpecErrors(spec, { ...fromVars, ...provided }, (name) => templated.has(name))
+  const context = { validate_args_context: args.validate_args_context ?? {} }
+  if (errors.length === 0)
+    return { status: 'ok', msg: 'The arg spec validation passed', data: { ...context, changed: false, msg: 'The arg spec validation passed' } }
+  const msg = `Validation of arguments failed:\n${errors.join('\n')}`
+  return { status: 'failed', msg, data: { ...context, argument_spec_data: spec, argument_errors: errors } }
 }
 
 function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {

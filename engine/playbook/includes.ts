@@ -1,4 +1,5 @@
 /** include_tasks / import_tasks / include_role / import_role / meta. Imports are loaded now; includes when reached. */
+import { toBool } from '../vars/filters-core.js'
 import { AcplayError } from '../errors.js'
 import { findTaskFile } from '../run/find-file.js'
 import { isMap, isScalar, type Node } from 'yaml'
@@ -78,6 +79,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       if (!isTemplate(ref.name)) findRole(scope, ref) // a typo in a fixed name fails now, not mid-run
       const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir, ...(apply && { apply }) }
       for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (ref[k]) task[k] = ref[k]
+      if (ref.rolespec_validate !== undefined) task.rolespec_validate = ref.rolespec_validate
       return task
     }
   }
@@ -122,5 +124,6 @@ function roleRef(scope: TaskScope, opts: Record<string, unknown>, action: Entry,
   if (typeof opts.name !== 'string' || !opts.name) throw fail(scope.src, action.value, `'${action.key}' needs a role name`, task)
   const ref: RoleRef = { name: opts.name, node: action.value ?? action.keyNode, params: {} }
   for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (typeof opts[k] === 'string') ref[k] = opts[k] as string
+  if (opts.rolespec_validate !== undefined) ref.rolespec_validate = toBool(opts.rolespec_validate)
   return ref
 }

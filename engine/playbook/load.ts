@@ -127,6 +127,7 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
     vars_from: task.vars_from,
     defaults_from: task.defaults_from,
     handlers_from: task.handlers_from,
+    rolespec_validate: task.rolespec_validate,
   }
   const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
   return { block, handlers: scope.play.handlers }

@@ -15,6 +15,9 @@ import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
 
+/** What an unnamed task is called, as Ansible's get_name: its action as written (an FQCN, an alias), else the module. */
+export const taskLabel = (t: { name?: string; action?: string; module?: string }): string | undefined => t.name ?? t.action ?? t.module
+
 /** Options Ansible takes out of a free-form command line; any other `a=b` is part of the command. */
 const RAW_KEYS = new Set(['chdir', 'creates', 'removes', 'executable', 'stdin', 'stdin_add_newline', 'strip_empty_ends', 'warn', 'argv'])
 

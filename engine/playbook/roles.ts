@@ -10,6 +10,7 @@ import { collectionRoleDir, collectionsPaths, configuredRolesPath } from '../con
 import type { TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
+import { roleValidationTask } from './role-argspec.js'
 import { loadHandlers, loadTaskList } from './tasks.js'
 import type { BlockTask, RoleContext, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from '../yaml-source.js'
@@ -19,6 +20,10 @@ export interface RoleRef {
   /** where the role is named, for errors */
   node: Node
   params: Record<string, unknown>
+  /** the params Ansible's role validation is given: those of the entry itself, its `vars:` aside (they are the role's variables there) */
+  provided?: Record<string, unknown>
+  /** include_role/import_role's rolespec_validate: false skips the argument spec's check */
+  rolespec_validate?: boolean
   tasks_from?: string
   vars_from?: string
   defaults_from?: string
@@ -114,11 +119,12 @@ export function roleEntry(scope: TaskScope, node: Node): { ref: RoleRef; kw: Tas
   )
   const kw: TaskKeywords = { ...base, ...values }
   const params: Record<string, unknown> = {}
+  const provided: Record<string, unknown> = {}
   for (const e of others) {
     if (e.key === 'vars') Object.assign(params, mapping(src, 'vars', e.value))
-    else params[e.key] = toJS(src, e.value)
+    else params[e.key] = provided[e.key] = toJS(src, e.value)
   }
-  return { ref: { name: str(src, nameEntry.key, nameEntry.value), node: nameEntry.value ?? node, params }, kw }
+  return { ref: { name: str(src, nameEntry.key, nameEntry.value), node: nameEntry.value ?? node, params, provided }, kw }
 }
 
 /** Sets the role on every task inside that has none yet (a dependency keeps its own). */
@@ -177,6 +183,8 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
     const src = readYaml(handlersFile)
     scope.play.handlers.push(...loadHandlers({ ...inner, src, baseDir: path.dirname(handlersFile) }, src.doc.contents as Node | null))
   }
+  const validation = ref.rolespec_validate === false ? undefined : roleValidationTask(dir, meta, ref.tasks_from ?? 'main', ref.provided ?? ref.params)
+  if (validation) tasks.unshift(validation)
   withRole(tasks, role)
   return { kind: 'block', ...kw, role, block: [...deps, ...tasks], rescue: [], always: [] }
 }

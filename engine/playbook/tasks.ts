@@ -75,11 +75,13 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
   let args: Record<string, unknown>
   let valueNode = action.value
   let keyNode = action.keyNode
+  let written = action.key
   if (action.key === 'action' || action.key === 'local_action') {
     const a = splitActionKeyword(src, action.value, kw.name)
     const resolved = resolveAction(scope.play, a.name)
     if (!resolved) throw unknownModuleError(scope.play, src, a.nameNode, a.name, TASK_KEYWORD_NAMES, kw.name)
     module = resolved
+    written = a.name
     keyNode = a.nameNode
     if (a.text !== undefined) {
       args = moduleArgs(src, module, a.nameNode, argsOf(es), kw.name ?? module, a.text)
@@ -94,7 +96,7 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     args = moduleArgs(src, module, valueNode, argsOf(es), kw.name ?? module)
   }
   checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
-  return { kind: 'module', ...kw, module, args, notify: kw.notify ?? [] }
+  return { kind: 'module', ...kw, module, ...(written !== module ? { action: written } : {}), args, notify: kw.notify ?? [] }
 }
 
 const argsOf = (es: Entry[]): Node | null => es.find((e) => e.key === 'args')?.value ?? null

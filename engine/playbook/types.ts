@@ -46,6 +46,8 @@ export interface ModuleTask extends TaskKeywords, Omit<KeywordValues<'task' | 'h
   kind: 'module'
   /** canonical module name (aliases and FQCNs resolved) */
   module: string
+  /** the action as the task wrote it, when that is not `module` (ansible.builtin.copy, package): an unnamed task's name */
+  action?: string
   /** raw args (mapping, or parsed from `k=v` string); templated at run time */
   args: Record<string, unknown>
   notify: string[]
@@ -82,6 +84,8 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
   vars_from?: string
   defaults_from?: string
   handlers_from?: string
+  /** false: the role's argument spec is not checked (playbook/role-argspec.ts) */
+  rolespec_validate?: boolean
   /** `apply:` keywords given to every task of the role (a block around them) */
   apply?: TaskKeywords
 }

@@ -1,4 +1,5 @@
 /** What every part of a play's run shares: options, reporters, the masker, modules, the play; and how results are recorded. */
+import { taskLabel } from '../playbook/module-task.js'
 import type { ReadAhead } from '../fact-cache.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, Playbook, Handler } from '../playbook/types.js'
@@ -79,9 +80,9 @@ export function record(pc: PlayContext, r: HostResult): void {
 }
 
 export function taskRef(
-  t: { name?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string; fqcn?: string } },
+  t: { name?: string; action?: string; module?: string; pos?: HostResult['task']['pos']; role?: { name: string; fqcn?: string } },
   handler = false,
 ): TaskRef {
   // a collection's role is shown by its FQCN, as Ansible's TASK [acme.tools.db : ...] lines
-  return { name: t.name ?? t.module ?? 'task', pos: t.pos, role: t.role?.fqcn ?? t.role?.name, handler }
+  return { name: taskLabel(t) ?? 'task', pos: t.pos, role: t.role?.fqcn ?? t.role?.name, handler }
 }

@@ -1,10 +1,11 @@
 /** An engine action (engine/actions) on one host: its environment from the task run, its outcome as a module's. */
+import { taskLabel } from '../playbook/module-task.js'
 import { runAction } from '../actions/run-action.js'
 import type { EngineAction } from '../actions/names.js'
 import { LocalConnection } from '../connection/local.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import type { ModuleOutcome } from '../module-runner.js'
-import { evaluate } from '../vars/template.js'
+import { evaluate, isTemplate, templateValue } from '../vars/template.js'
 import { emit } from './context.js'
 import { findFile, searchContext, varsDir } from './find-file.js'
 import { runModes } from './gate.js'
@@ -19,10 +20,15 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
   try {
     const a = await runAction(action, args, {
       evaluate: (e) => evaluate(e, vars, where),
+      variable: (name) => {
+        if (!(name in vars)) return undefined
+        const raw = vars[name]
+        return { value: templateValue(raw, vars, where), templated: typeof raw === 'string' && isTemplate(raw) }
+      },
       varsPath: (p, dir) => (dir ? varsDir(p, search) : findFile(p, 'vars', search)),
       check,
       verbosity: pc.run.opts.verbosity ?? 0,
-      taskName: task.name ?? task.module,
+      taskName: taskLabel(task) ?? task.module,
       inventory: pc.run.inventory,
       become,
       host: {

@@ -1,4 +1,5 @@
 /** --list-hosts and --list-tasks, in ansible-playbook's layout. Nothing is run. */
+import { taskLabel } from '../playbook/module-task.js'
 import type { Loaded } from '../run.js'
 import type { Task } from '../playbook/types.js'
 import type { RunOptions } from './options.js'
@@ -23,7 +24,7 @@ function walk(tasks: readonly Task[], inherited: string[], opts: RunOptions, out
     }
     if (t.kind === 'meta') continue
     if (!tagged(opts, tags)) continue
-    const name = t.kind === 'module' ? (t.name ?? t.module) : t.kind === 'include_tasks' ? `include_tasks ${t.file}` : `include_role ${t.roleName}`
+    const name = t.kind === 'module' ? taskLabel(t) : t.kind === 'include_tasks' ? `include_tasks ${t.file}` : `include_role ${t.roleName}`
     out.push(`      ${t.role ? `${t.role.name} : ` : ''}${name}\tTAGS: [${[...new Set(tags)].join(', ')}]`)
   }
 }

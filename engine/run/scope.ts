@@ -1,4 +1,5 @@
 /** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
+import { taskLabel } from '../playbook/module-task.js'
 import type { Location } from '../errors.js'
 import { mergeVars } from '../vars/precedence.js'
 import { INHERITED, type Inherited } from '../playbook/keyword-table.js'
@@ -55,7 +56,7 @@ export interface TaskRun {
 }
 
 export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): TaskRun {
-  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? task.module, host: host.name }
+  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: taskLabel(task), host: host.name }
   return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where }
 }
 
