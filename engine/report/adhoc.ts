@@ -91,7 +91,8 @@ export function adhocReporter(module: string, { oneLine, verbose, tree }: AdhocO
       const withChanged = { changed: r.status === 'changed', ...data }
       const result = onScreen(withChanged)
       if (tree) writeTree(tree, r.host, cleanCopy(withChanged), verbose)
-      say(asText ? text(r.host, data, state) : `${r.host} | ${state} => ${json(result)}`)
+      // a background job's result is JSON whatever the module (Ansible's callbacks: 'ansible_job_id' not in the result)
+      say(asText && !('ansible_job_id' in data) ? text(r.host, data, state) : `${r.host} | ${state} => ${json(result)}`)
     },
     onWarning: (msg) => process.stderr.write(`[WARNING]: ${msg}\n`),
   }

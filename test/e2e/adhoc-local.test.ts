@@ -2,7 +2,7 @@
  * `acplay adhoc` against Debian's `ansible` (the ad-hoc command) on the controller (local
  * connection): the same output, byte for byte, and the same exit code, for text modules (command,
  * shell: rc and output, a failure), JSON modules (ping, debug with key=value and JSON -a), -o, a
- * pattern that matches nothing, -e; -t's files (the tree callback); and the errors before any host is touched.
+ * pattern that matches nothing, -e, -B/-P (background jobs); -t's files (the tree callback); and the errors before any host is touched.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -25,13 +25,21 @@ const RUNS: string[][] = [
   ['localhost', '-m', 'debug', '-a', 'msg=hi', '-o'],
   ['localhost', '-m', 'assert', '-a', 'that=1==2', '-o'],
   ['localhost', '-m', 'assert', '-a', 'that=1==1 quiet=true', '-o'],
+  // -B/-P: a background job polled to its end, started and left (-P 0), failing; JSON whatever the module
+  ['localhost', '-B', '10', '-P', '1', '-a', 'echo polled'],
+  ['localhost', '-B', '10', '-P', '0', '-a', 'echo started'],
+  ['localhost', '-B', '10', '-P', '0', '-m', 'shell', '-a', 'true', '-o'],
+  ['localhost', '-B', '10', '-P', '1', '-m', 'shell', '-a', 'echo out; exit 3'],
   ['web', '-m', 'ping'],
   ['all', '--list-hosts'],
   ['all', '--list-hosts', '-l', 'localhost'],
 ]
 
-/** A command's start, end and delta differ from run to run. */
-const times = (out: string) => out.replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "T"')
+/** A command's start, end and delta differ from run to run, and so does a background job's id. */
+const times = (out: string) =>
+  out
+    .replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "T"')
+    .replace(/j\d+\.\d+/g, 'JID')
 
 // a fixed interpreter: no discovered_interpreter_python fact in Ansible's results (acplay has none)
 const PYTHON = { ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
