@@ -36,10 +36,7 @@ const RUNS: string[][] = [
 ]
 
 /** A command's start, end and delta differ from run to run, and so does a background job's id. */
-const times = (out: string) =>
-  out
-    .replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "T"')
-    .replace(/j\d+\.\d+/g, 'JID')
+const times = (out: string) => out.replace(/"(start|end|delta)": "[^"]*"/g, '"$1": "T"').replace(/j\d+\.\d+/g, 'JID')
 
 // a fixed interpreter: no discovered_interpreter_python fact in Ansible's results (acplay has none)
 const PYTHON = { ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
