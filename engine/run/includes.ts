@@ -23,6 +23,8 @@ export interface IncludeGroup {
 }
 
 export interface IncludeOutcome {
+  /** the include as a task (its header) */
+  ref: HostResult['task']
   groups: IncludeGroup[]
   /** one result per host: included, skipped or failed */
   results: HostResult[]
@@ -32,7 +34,9 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
   // a dynamic include passes only its vars down (Ansible skips a non-static parent when tasks
   // inherit keywords): its tags, become, ignore_errors... are its own; `apply:` gives them to the tasks
   const scope = enter(outer, { pos: task.pos, when: [], tags: [], vars: task.vars, role: task.role })
-  const ref = taskRef({ ...task, name: task.name ?? task.kind, role: task.role ?? outer.role })
+  // Ansible's get_name: an unnamed include_role is called after its role
+  const name = task.name ?? (task.kind === 'include_role' ? `include_role : ${task.roleName}` : task.kind)
+  const ref = taskRef({ ...task, name, role: task.role ?? outer.role })
   const groups = new Map<string, IncludeGroup>()
   const results: HostResult[] = []
   const includedFiles = new Map<string, string>()
@@ -89,7 +93,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
       results.push(result('failed', { msg, result: { msg, failed: true }, ignored: ignored || undefined }))
     }
   }
-  return { groups: [...groups.values()], results }
+  return { ref, groups: [...groups.values()], results }
 }
 
 /** `apply:` on the include: its keywords become a block around the included tasks. */

@@ -107,8 +107,7 @@ function summary(out: string): Json {
     return { errors, context: r.validate_args_context }
   })
   return {
-    // (the include's own header, which Ansible prints and acplay does not, aside)
-    tasks: [...out.matchAll(/^TASK \[(.*)\]/gm)].map((m) => m[1]).filter((t) => !t?.startsWith('include_role : ')),
+    tasks: [...out.matchAll(/^TASK \[(.*)\]/gm)].map((m) => m[1]),
     failed,
     recap: /localhost\s+:\s+(ok=.*)$/m.exec(out)?.[1]?.trim(),
   }
