@@ -7,7 +7,7 @@ import { setting, sourceFor } from '../config/settings.js'
 import { optionError } from '../errors.js'
 import { type Inventory, loadInventory } from '../inventory/index.js'
 import { withVault } from '../vault/context.js'
-import { ansibleJson } from './ansible-json.js'
+import { ansibleJson } from '../report/ansible-json.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 
 export interface InventoryFlags {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ansibleJson } from '../cli/ansible-json.js'
+import { ansibleJson } from './ansible-json.js'
 import { pyJson } from '../vars/filters-data.js'
 import { toBool } from '../vars/filters-core.js'
 import type { HostResult, Reporter } from './types.js'

@@ -1,6 +1,7 @@
 /** Text pieces shared by the plain and TTY reporters: Ansible-shaped headings and result lines. */
 import { createTwoFilesPatch } from 'diff'
 import type { FileDiff } from '../../modules/types.js'
+import { ansibleJson } from './ansible-json.js'
 import { failureText } from './failure.js'
 import type { HostResult, TaskRef } from './types.js'
 
@@ -30,7 +31,7 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     // assert), unless it is debug's `msg:` (whose msg is the mapping's JSON): that is shown as msg
     const mapping = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output)
     const shown = mapping && r.msg !== JSON.stringify(r.output) ? r.output : { msg: r.output }
-    lines.push(`${LABEL[r.status]}: [${r.host}]${item} => ${JSON.stringify(shown, null, 4)}`)
+    lines.push(`${LABEL[r.status]}: [${r.host}]${item} => ${ansibleJson(shown, 4)}`)
   } else lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${r.host}]${item}`)
   if (r.hidden) return lines
   // check mode: why the prediction is not exact (or what an exact one waits for) is always shown
