@@ -207,10 +207,17 @@ class Validation {
       return
     }
     if (!o.elements) return
-    const list = params[k]
-    if (type !== 'list' || !Array.isArray(list)) {
+    const value = params[k]
+    if (type !== 'list' || !Array.isArray(value)) {
       const where = ctx.length ? ` found in '${ctx.join(' -> ')}'.` : ''
-      this.errors.push(`Invalid type ${type} for option '${pystr(list)}'${where}, elements value check is supported only with 'list' type`)
+      this.errors.push(`Invalid type ${type} for option '${pystr(value)}'${where}, elements value check is supported only with 'list' type`)
+    }
+    // Python then iterates whatever it is: a string's characters, a mapping's keys
+    const list = Array.isArray(value) ? value : typeof value === 'string' ? [...value] : isMapping(value) ? Object.keys(value) : undefined
+    if (!list) {
+      this.errors.push(
+        `argument '${k}' is of type ${pyType(v, templated)} and we were unable to convert to ${type}: '${pyClass(value)}' object is not iterable`,
+      )
       return
     }
     const kept: unknown[] = []
@@ -239,13 +246,16 @@ class Validation {
       return
     }
     if (choices.some((c) => pyEq(c, v))) return
-    // YAML made a choice's word a bool: the one choice that spells it is taken back
-    const back = (words: string[]) => choices.filter((c) => typeof c === 'string' && words.includes(c))
-    for (const [text, words] of [
-      ['False', BOOLEANS_FALSE],
-      ['True', BOOLEANS_TRUE],
+    // YAML made a choice's word a bool: the one choice that means it (Python's set of booleans, where 1 == 1.0 == True) is taken back
+    const back = (words: string[], n: number) => {
+      const means = choices.filter((c) => (typeof c === 'string' ? words.includes(c) : pyEq(c, n)))
+      return means.filter((c, i) => means.findIndex((d) => pyEq(c, d)) === i)
+    }
+    for (const [text, words, n] of [
+      ['False', BOOLEANS_FALSE, 0],
+      ['True', BOOLEANS_TRUE, 1],
     ] as const) {
-      const overlap = back(words)
+      const overlap = back(words, n)
       if (v === text && overlap.length === 1) {
         params[k] = overlap[0]
         return
@@ -292,7 +302,18 @@ export function argumentSpecArgs(args: Params): { spec: Spec; provided: Params }
   const provided = args.provided_arguments ?? {}
   if (!isMapping(spec)) throw new ModuleFailure(`Incorrect type for argument_spec, expected dict and got ${pyType(spec, true)}`)
   if (!isMapping(provided)) throw new ModuleFailure(`Incorrect type for provided_arguments, expected dict and got ${pyType(provided, true)}`)
-  for (const [name, o] of Object.entries(spec))
-    if (!isMapping(o)) throw new ModuleFailure(`argument_spec: option ${strRepr(name)} must be a mapping, got ${pystr(o)}`)
+  checkSpec(spec, 'argument_spec')
   return { spec: spec as Spec, provided }
+}
+
+/** Every option a mapping, every `options` one too, down the tree: a spec's mistake is named, not a crash. */
+function checkSpec(spec: Record<string, unknown>, path: string): void {
+  for (const [name, o] of Object.entries(spec)) {
+    if (!isMapping(o)) throw new ModuleFailure(`${path}: option ${strRepr(name)} must be a mapping (type, required, ...), got ${pystr(o)}`)
+    if (o.choices !== undefined && o.choices !== null && !Array.isArray(o.choices))
+      throw new ModuleFailure(`${path}.${name}: choices must be a list, got ${pystr(o.choices)}`)
+    if (o.options === undefined || o.options === null) continue
+    if (!isMapping(o.options)) throw new ModuleFailure(`${path}.${name}: options must be a mapping of options, got ${pystr(o.options)}`)
+    checkSpec(o.options, `${path}.${name}.options`)
+  }
 }
