@@ -66,6 +66,21 @@ export interface Location {
   host?: string
 }
 
+/** Sources that are no file the user wrote (the ad-hoc command's play), by the label errors name them with. */
+const sourceLabels = new Map<string, string>()
+
+/** Errors at `file` name `label` instead, without line and column (they would point into text acplay made). */
+export function labelSource(file: string, label: string): void {
+  sourceLabels.set(file, label)
+}
+
+/** "file:line:col", or the label of a source that is not a file. */
+export function position(w: Location): string {
+  const label = w.file === undefined ? undefined : sourceLabels.get(w.file)
+  if (label !== undefined) return label
+  return `${w.file}${w.line ? `:${w.line}` : ''}${w.line && w.col ? `:${w.col}` : ''}`
+}
+
 export class AcplayError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -79,7 +94,7 @@ export class AcplayError extends Error {
   /** "file:line:col: message (task 'x', host y)" */
   describe(): string {
     const w = this.where
-    const pos = w.file ? `${w.file}${w.line ? `:${w.line}` : ''}${w.line && w.col ? `:${w.col}` : ''}: ` : ''
+    const pos = w.file ? `${position(w)}: ` : ''
     const ctx = [w.task ? `task '${w.task}'` : '', w.host ? `host ${w.host}` : ''].filter(Boolean).join(', ')
     return `${this.code}: ${pos}${this.message}${ctx ? ` (${ctx})` : ''}`
   }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { expanduser, expandvars } from '../vars/py-path.js'
 import { loadInventory } from '../inventory/index.js'
 import { isEngineAction } from '../actions/names.js'
-import { optionError } from '../errors.js'
+import { labelSource, optionError } from '../errors.js'
 import { loadModules } from '../library/load.js'
 import { didYouMean } from '../playbook/suggest.js'
 import { moduleNames, resolveModuleName } from '../../modules/index.js'
@@ -65,8 +65,11 @@ export async function executeAdhoc(
   f: Flags & { moduleName: string; args?: string; oneLine?: boolean; tree?: string; background?: string; poll?: string },
 ): Promise<number> {
   const here = process.cwd()
+  const module = f.moduleName
   // a playbook named in the working directory: ansible.cfg, group_vars/ and relative paths are found there
   const playbook = join(here, 'acplay-adhoc')
+  // its errors name what the user typed, not the play acplay writes for it
+  labelSource(playbook, `-m ${module}${f.args === undefined ? '' : ` -a ${JSON.stringify(f.args)}`}`)
   const vault = await vaultFromFlags(f, { baseDir: here })
   const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })), vault, moduleResults: true }
   const inventory = await withVault(vault, () => loadInventory(opts.inventory, { playbookDir: here }))
@@ -75,7 +78,6 @@ export async function executeAdhoc(
     process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`)
     return 0
   }
-  const module = f.moduleName
   if (!f.args && REQUIRE_ARGS.has(module.replace(/^ansible\.(builtin|legacy)\./, ''))) throw optionError(`No argument passed to ${module} module`)
   const { modules } = await loadModules(here)
   if (!resolveModuleName(module, modules) && !isEngineAction(module))

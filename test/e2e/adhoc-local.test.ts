@@ -2,7 +2,7 @@
  * `acplay adhoc` against Debian's `ansible` (the ad-hoc command) on the controller (local
  * connection): the same output, byte for byte, and the same exit code, for text modules (command,
  * shell: rc and output, a failure), JSON modules (ping, debug with key=value and JSON -a), -o, a
- * pattern that matches nothing, -e, -B/-P (background jobs); -t's files (the tree callback); and the errors before any host is touched.
+ * pattern that matches nothing, -e, -B/-P (background jobs); -t's files (the tree callback); the errors before any host is touched, and what errors name.
  */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -67,6 +67,16 @@ describe('acplay adhoc as the ansible command (local)', () => {
     assert.equal(r.code, 5)
     assert.match(r.stderr, /no module named 'no_such_module'/)
     assert.ok(!/\n\s+at /.test(r.stderr), r.stderr)
+  })
+
+  it('names the -m and -a the user typed in its errors, not the play it writes for them', async () => {
+    let r = await acplay(['adhoc', 'localhost', '-m', 'copy', '-a', 'dest=/tmp/x bogus=1', '-i', 'hosts.ini'], { cwd: dir })
+    assert.equal(r.code, 4)
+    assert.match(r.stderr, /^ERROR! E_PARAM: -m copy -a "dest=\/tmp\/x bogus=1": unknown argument 'bogus' for module copy/)
+    r = await acplay(['adhoc', 'localhost', '-m', 'debug', '-a', 'msg={{ nowhere }}', '-i', 'hosts.ini'], { cwd: dir })
+    assert.equal(r.code, 2)
+    assert.match(r.stdout, /"msg": "E_UNDEFINED_VAR: -m debug -a \\"msg=\{\{ nowhere \}\}\\": 'nowhere' is undefined/)
+    assert.ok(!/acplay-adhoc/.test(r.stdout + r.stderr), r.stdout + r.stderr)
   })
 
   it('writes with -t the files ansible writes, host by host', async () => {
