@@ -4,10 +4,11 @@
  * spec's names among the task's variables (role defaults and vars, play vars...) overlaid with the
  * arguments given (a role's params); the checks and their words are those of Ansible's
  * ArgumentSpecValidator (module_utils/common/arg_spec.py, parameters.py, validation.py), in its
- * order: sub-option values that are no mappings, unsupported names, required, types (with
- * `elements`), choices, then each `options` sub-spec the same way, unsupported names last.
- * Not checked: aliases, fallbacks, deprecations and the rules between options (mutually_exclusive,
- * required_together, required_one_of, required_if, required_by).
+ * order: sub-option values that are no mappings, aliases, unsupported names, the rules between a
+ * sub-spec's options (mutually_exclusive first; required_together, required_one_of, required_if,
+ * required_by after the choices), required, types (with `elements`), choices, then each `options`
+ * sub-spec the same way (`apply_defaults` too), unsupported names last.
+ * Not checked: fallbacks (env lookups on the controller) and deprecations (warnings only).
  */
 import { isMapping, PyFloat } from '../vars/py-value.js'
 import { pystr, strRepr } from '../vars/py-str.js'
@@ -20,7 +21,15 @@ interface OptionSpec {
   required?: boolean
   default?: unknown
   choices?: unknown[]
+  aliases?: unknown
   options?: Spec
+  apply_defaults?: boolean
+  /** the rules between the options of `options` (Ansible checks them only in a sub-spec) */
+  mutually_exclusive?: string[][]
+  required_together?: string[][]
+  required_one_of?: string[][]
+  required_if?: [string, unknown, string[], boolean?][]
+  required_by?: Record<string, string | string[]>
 }
 type Params = Record<string, unknown>
 
@@ -143,9 +152,13 @@ const hasOptions = (o: OptionSpec) => o.type === 'dict' || (o.type === 'list' &&
 /** A sub-spec's values as a list: a mapping (or a string) is one. */
 const elementsOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v])
 
+/** How many of `terms` are among the parameters (count_terms: a term given as one name counts as a list of it). */
+const countTerms = (terms: unknown, params: Params) =>
+  new Set((Array.isArray(terms) ? terms : [terms]).filter((t) => typeof t === 'string' && t in params)).size
+
 class Validation {
   errors: string[] = []
-  unsupported: { name: string; supported: string[] }[] = []
+  unsupported: { name: string; supported: string[]; aliases: string[] }[] = []
   constructor(private readonly templated: (top: string) => boolean) {}
 
   /** _list_no_log_values' walk: a sub-option value that is no mapping stops it with the first error. */
@@ -171,24 +184,97 @@ class Validation {
     return true
   }
 
-  /** One level: unsupported, defaults, required, types, choices; then its sub-specs. */
-  level(spec: Spec, params: Params, ctx: string[], top: string | undefined): void {
+  /**
+   * One level: aliases, unsupported, the rules of its parent option (`rules`, none at the top),
+   * defaults, required, types, choices; then its sub-specs.
+   */
+  level(spec: Spec, params: Params, ctx: string[], top: string | undefined, rules: OptionSpec = {}): void {
+    const aliases = this.aliases(spec, params)
     const names = Object.keys(spec)
-    for (const k of Object.keys(params)) if (!(k in spec)) this.unsupported.push({ name: [...ctx, k].join('.'), supported: names })
+    for (const k of Object.keys(params))
+      if (!(k in spec) && !(k in aliases)) this.unsupported.push({ name: [...ctx, k].join('.'), supported: names, aliases: Object.keys(aliases) })
+    this.rule('mutually_exclusive', rules, params, ctx)
     for (const [k, o] of Object.entries(spec)) if (!(k in params) && o.default !== undefined && o.default !== null) params[k] = o.default
     const missing = names.filter((k) => spec[k]!.required && !(k in params)).sort()
     if (missing.length) this.errors.push(`missing required arguments: ${missing.join(', ')}${found(ctx)}`)
     for (const [k, o] of Object.entries(spec)) this.checkType(k, o, params, ctx, top ?? k)
     for (const [k, o] of Object.entries(spec)) this.checkChoices(k, o, params, ctx)
+    for (const r of ['required_together', 'required_one_of', 'required_if', 'required_by'] as const) this.rule(r, rules, params, ctx)
     for (const k of names) if (!(k in params)) params[k] = spec[k]!.default ?? null
     for (const [k, o] of Object.entries(spec)) {
-      if (!hasOptions(o) || !o.options || params[k] === null || params[k] === undefined) continue
+      if (!hasOptions(o) || !o.options) continue
+      if (o.apply_defaults && (params[k] === null || params[k] === undefined)) params[k] = {}
+      if (params[k] === null || params[k] === undefined) continue
       for (const el of elementsOf(params[k])) {
         if (!isMapping(el)) {
           this.errors.push(`value of '${k}' must be of type dict or list of dicts`)
           continue
         }
-        this.level(o.options, el, [...ctx, k], top ?? k)
+        this.level(o.options, el, [...ctx, k], top ?? k, o)
+      }
+    }
+  }
+
+  /** _handle_aliases: an alias's value becomes its option's; alias -> option (none when the spec is wrong, with its error). */
+  private aliases(spec: Spec, params: Params): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [k, o] of Object.entries(spec)) {
+      if (o.default !== undefined && o.default !== null && o.required) {
+        this.errors.push(`internal error: required and default are mutually exclusive for ${k}`)
+        return {}
+      }
+      if (o.aliases === undefined || o.aliases === null) continue
+      if (!Array.isArray(o.aliases)) {
+        this.errors.push('internal error: aliases must be a list or tuple')
+        return {}
+      }
+      for (const alias of o.aliases) {
+        out[String(alias)] = k
+        if (String(alias) in params) params[k] = params[String(alias)]
+      }
+    }
+    return out
+  }
+
+  /** One of the rules between a sub-spec's options, in validation.py's words; Python stops each at its first failure. */
+  private rule(
+    name: 'mutually_exclusive' | 'required_together' | 'required_one_of' | 'required_if' | 'required_by',
+    rules: OptionSpec,
+    params: Params,
+    ctx: string[],
+  ): void {
+    const given = rules[name]
+    if (given === undefined || given === null) return
+    const fail = (msg: string) => this.errors.push(`${msg}${ctx.length ? ` found in ${ctx.join(' -> ')}` : ''}`)
+    const set = (k: string) => k in params && params[k] !== null && params[k] !== undefined
+    if (name === 'mutually_exclusive') {
+      const both = (given as string[][]).filter((terms) => countTerms(terms, params) > 1)
+      if (both.length) fail(`parameters are mutually exclusive: ${both.map((t) => elementsOf(t).join('|')).join(', ')}`)
+    } else if (name === 'required_together') {
+      const bad = (given as string[][]).find((terms) => {
+        const counts = elementsOf(terms).map((t) => countTerms(t, params))
+        return counts.some((c) => c > 0) && counts.includes(0)
+      })
+      if (bad) fail(`parameters are required together: ${elementsOf(bad).join(', ')}`)
+    } else if (name === 'required_one_of') {
+      const bad = (given as string[][]).find((terms) => countTerms(terms, params) === 0)
+      if (bad) fail(`one of the following is required: ${elementsOf(bad).join(', ')}`)
+    } else if (name === 'required_if') {
+      for (const [key, value, needed, anyOf] of given as [string, unknown, string[], boolean?][]) {
+        const missing = key in params && pyEq(params[key], value) ? needed.filter((t) => countTerms(t, params) === 0) : []
+        if (missing.length && missing.length >= (anyOf ? needed.length : 0)) {
+          fail(`${key} is ${pystr(value)} but ${anyOf ? 'any' : 'all'} of the following are missing: ${missing.join(', ')}`)
+          return
+        }
+      }
+    } else {
+      for (const [key, value] of Object.entries(given as Record<string, string | string[]>)) {
+        if (!set(key)) continue
+        const missing = elementsOf(value).filter((r) => !set(String(r)))
+        if (missing.length) {
+          fail(`missing parameter(s) required by '${key}': ${missing.join(', ')}`)
+          return
+        }
       }
     }
   }
@@ -290,7 +376,8 @@ export function argumentSpecErrors(spec: Spec, given: Params, templated: (name: 
     const names = [...new Set(v.unsupported.map((u) => u.name))].sort().join(', ')
     // Ansible names the options of one of the places with an unsupported name: the top level's when it has one
     const where = v.unsupported.find((u) => !u.name.includes('.')) ?? v.unsupported[0]!
-    v.errors.push(`${names}. Supported parameters include: ${[...where.supported].sort().join(', ')}.`)
+    const aliases = where.aliases.length ? ` (${[...where.aliases].sort().join(', ')})` : ''
+    v.errors.push(`${names}. Supported parameters include: ${[...where.supported].sort().join(', ')}${aliases}.`)
   }
   return v.errors
 }

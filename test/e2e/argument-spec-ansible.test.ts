@@ -60,6 +60,45 @@ const CASES: Case[] = [
   ],
   [{ conf: { type: 'dict', options: { port: { type: 'int' } } } }, { conf: { port: 'x', other: 1 } }],
   [{ a: { type: 'int' } }, { a: 'x', zzz: 1, bbb: 2 }],
+  // aliases: the alias's value is the option's, the alias is supported (named in parentheses), in sub-specs too
+  [{ port: { type: 'int', aliases: ['p', 'listen'] } }, { p: '80' }],
+  [{ port: { type: 'int', aliases: ['p'] } }, { p: 'x', other: 1 }],
+  [{ conf: { type: 'dict', options: { host: { aliases: ['h'], required: true } } } }, { conf: { h: 'db' } }],
+  [{ conf: { type: 'dict', options: { host: { aliases: ['h'] } } } }, { conf: { h: 'db', zz: 1 } }],
+  // a spec's own mistakes, as the validator reports them
+  [{ a: { required: true, default: 'x' }, b: { type: 'int' } }, { b: 'x' }],
+  [{ a: { aliases: 'x' } }, { a: 'v' }],
+  // the rules between a sub-spec's options
+  [{ db: { type: 'dict', mutually_exclusive: [['socket', 'host']], options: { socket: {}, host: {} } } }, { db: { socket: '/s', host: 'h' } }],
+  [{ db: { type: 'dict', required_together: [['user', 'password']], options: { user: {}, password: {} } } }, { db: { user: 'u' } }],
+  [{ db: { type: 'dict', required_one_of: [['socket', 'host']], options: { socket: {}, host: {} } } }, { db: {} }],
+  [
+    { db: { type: 'dict', required_if: [['state', 'present', ['name', 'owner']]], options: { state: {}, name: {}, owner: {} } } },
+    { db: { state: 'present', name: 'x' } },
+  ],
+  [
+    { db: { type: 'dict', required_if: [['state', 'present', ['name', 'owner'], true]], options: { state: {}, name: {}, owner: {} } } },
+    { db: { state: 'present', name: 'x' } },
+  ],
+  [
+    { db: { type: 'dict', required_if: [['state', 'present', ['name', 'owner'], true]], options: { state: {}, name: {}, owner: {} } } },
+    { db: { state: 'present' } },
+  ],
+  [{ db: { type: 'dict', required_by: { owner: ['name', 'mode'] }, options: { owner: {}, name: {}, mode: {} } } }, { db: { owner: 'o', mode: '0644' } }],
+  [{ db: { type: 'dict', required_together: [['user', 'password']], options: { user: {}, password: { default: 'x' } } } }, { db: { user: 'u' } }],
+  [
+    {
+      users: { type: 'list', elements: 'dict', mutually_exclusive: [['uid', 'system']], options: { name: {}, uid: { type: 'int' }, system: { type: 'bool' } } },
+    },
+    {
+      users: [
+        { name: 'a', uid: 5, system: true },
+        { name: 'b', uid: 'x' },
+      ],
+    },
+  ],
+  // apply_defaults: an absent sub-spec's defaults apply (and its required options are missing)
+  [{ conf: { type: 'dict', apply_defaults: true, options: { port: { type: 'int', default: 80 }, name: { required: true } } } }, {}],
 ]
 
 // Ansible's validator on every case; its set of valid booleans printed in hash order, made one order here

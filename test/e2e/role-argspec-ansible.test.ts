@@ -2,7 +2,8 @@
  * Role argument specs against Debian's ansible-playbook (ansible_connection=local): a role with
  * meta/argument_specs.yml gets Ansible's validation task first (its name, tagged always), which
  * passes, or fails with Ansible's errors in Ansible's order (types, elements, choices, required,
- * sub-options, unsupported names, values from play vars and templates); include_role's entry point
+ * sub-options, unsupported names, values from play vars and templates; aliases and the rules between
+ * a sub-spec's options); include_role's entry point
  * (tasks_from) picks its own spec, rolespec_validate: false skips it; the action called by a task.
  * Output and recap compared.
  */
@@ -32,6 +33,20 @@ const SPECS = `argument_specs:
   other:
     options:
       x: { type: str, required: true }
+`
+
+// aliases and the rules between a sub-spec's options
+const DB_SPECS = `argument_specs:
+  main:
+    options:
+      db_port: { type: int, aliases: [dbport] }
+      db_conn:
+        type: dict
+        mutually_exclusive: [[socket, host]]
+        required_one_of: [[socket, host]]
+        options:
+          socket: { type: path }
+          host: { type: str, aliases: [h] }
 `
 
 const PLAYBOOKS: Record<string, string> = {
@@ -87,6 +102,17 @@ const PLAYBOOKS: Record<string, string> = {
         argument_spec: { a: { type: int, required: true, choices: [1, 2] } }
         provided_arguments: { a: "3" }
 `,
+  aliases: `- hosts: all
+  gather_facts: false
+  roles:
+    - { role: db, dbport: "5432", db_conn: { h: db1 } }
+`,
+  sub_rules: `- hosts: all
+  gather_facts: false
+  roles:
+    - { role: db, dbport: x, db_conn: { socket: /s, h: db1 }, zzz: 1 }
+    - { role: db, db_conn: {} }
+`,
   tags: `- hosts: all
   gather_facts: false
   roles:
@@ -122,6 +148,10 @@ describe('role argument specs as ansible-playbook checks them', () => {
     writeFileSync(join(dir, 'roles', 'web', 'meta', 'argument_specs.yml'), SPECS)
     writeFileSync(join(dir, 'roles', 'web', 'tasks', 'main.yml'), '- debug: { msg: "port {{ web_port }}" }\n')
     writeFileSync(join(dir, 'roles', 'web', 'tasks', 'other.yml'), '- debug: { msg: other }\n')
+    mkdirSync(join(dir, 'roles', 'db', 'tasks'), { recursive: true })
+    mkdirSync(join(dir, 'roles', 'db', 'meta'))
+    writeFileSync(join(dir, 'roles', 'db', 'meta', 'argument_specs.yml'), DB_SPECS)
+    writeFileSync(join(dir, 'roles', 'db', 'tasks', 'main.yml'), '- debug: { msg: "db {{ db_port }}" }\n')
     writeFileSync(join(dir, 'hosts.ini'), 'localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n')
     for (const [name, text] of Object.entries(PLAYBOOKS)) writeFileSync(join(dir, `${name}.yml`), text)
   })
