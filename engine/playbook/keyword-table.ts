@@ -143,8 +143,9 @@ export const KEYWORDS = {
   max_fail_percentage: { on: ['play'], read: 'percentage', templated: true },
   // notified handlers run on a host even after it failed (engine/run/handlers.ts)
   force_handlers: { on: ['play'], read: 'bool', templated: true },
-  connection: { on: ['play'], read: 'connection', templated: true, unsupportedOn: TASKS, advice: 'set ansible_connection for the host' },
-  remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: TASKS, advice: 'set ansible_user for the host' },
+  // on a role entry too: Ansible takes them as the role's keywords there, not as its params (variables)
+  connection: { on: ['play'], read: 'connection', templated: true, unsupportedOn: [...TASKS, 'role'], advice: 'set ansible_connection for the host' },
+  remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: [...TASKS, 'role'], advice: 'set ansible_user for the host' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
   gather_subset: { on: ['play'], read: 'stringList', templated: true },
   gather_timeout: { on: ['play'], read: 'seconds', templated: true },
@@ -153,7 +154,7 @@ export const KEYWORDS = {
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'] },
-  port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'], advice: 'set ansible_port for the host' },
+  port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
   order: { on: [], read: 'ignored', unsupportedOn: ['play'] },
   delegate_facts: UNSUPPORTED_TASK,
   become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
@@ -279,7 +280,7 @@ export function isTaskKeyword(key: string): boolean {
 /** Every task keyword, for "did you mean" after a mistyped action. */
 export const TASK_KEYWORD_NAMES = Object.keys(KEYWORDS).filter(isTaskKeyword)
 
-const noun = (site: Site) => (site === 'play' ? 'play' : site === 'block' ? 'block' : 'task')
+const noun = (site: Site) => (site === 'play' || site === 'block' || site === 'role' ? site : 'task')
 
 /** `with_<name>` where acplay has no lookup `name`: the error saying so, or undefined. */
 export function lookupLoop(src: Source, e: Entry, task?: string): Error | undefined {
@@ -293,7 +294,9 @@ function refusal(src: Source, e: Entry, site: Site, what: string): Error | undef
   const def = keyword(e.key)
   if (def?.on.includes(site)) return undefined
   if (def?.unsupportedOn?.includes(site)) {
-    return fail(src, e.keyNode, `${noun(site)} keyword '${e.key}' is not supported by acplay${def.advice ? `: ${def.advice}` : ''}`)
+    // a role's params are its other keys: one named like a keyword is no variable in Ansible either
+    const param = site === 'role' ? `; a variable of that name goes under the role's vars:` : ''
+    return fail(src, e.keyNode, `${noun(site)} keyword '${e.key}' is not supported by acplay${def.advice ? `: ${def.advice}` : ''}${param}`)
   }
   if (!def && site !== 'play') {
     const lookup = lookupLoop(src, e)
@@ -309,8 +312,8 @@ function refusal(src: Source, e: Entry, site: Site, what: string): Error | undef
 
 /**
  * Reads the keywords of one entry at `site` (`what` names it in errors: "a block", "include_role").
- * Every key must be a keyword acplay takes there, except, with `others: 'keep'`, keys the table
- * does not know (a role's params), which are returned. A loop keyword may be given once.
+ * Every key must be a keyword acplay takes there, except, with `others: 'keep'`, keys that are no
+ * keyword there (a role's params), which are returned. A loop keyword may be given once.
  */
 export function readKeywords<S extends Site>(
   src: Source,
@@ -324,7 +327,7 @@ export function readKeywords<S extends Site>(
   const filled = new Map<string, Entry>()
   for (const e of es) {
     const def = keyword(e.key)
-    if (others === 'keep' && !def?.on.includes(site)) {
+    if (others === 'keep' && !def?.on.includes(site) && !def?.unsupportedOn?.includes(site)) {
       rest.push(e)
       continue
     }

@@ -35,6 +35,11 @@ describe('the keyword table', () => {
       "E_PLAYBOOK: F:4:7: block keyword 'remote_user' is not supported by acplay: set ansible_user for the host",
     )
     assert.equal(error('- hosts: all\n  ignore_errors: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'ignore_errors' is not supported by acplay")
+    // on a role entry Ansible takes them as the role's keywords (its connection's port), not as variables
+    assert.equal(
+      error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
+      "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
+    )
   })
 
   it('refuses a keyword where it does not belong', () => {
@@ -130,11 +135,11 @@ describe('the keyword table', () => {
     const pb = load('- hosts: all\n  handlers:\n    - name: h\n      command: ls\n      listen: [topic]\n')
     assert.deepEqual((pb.plays[0]!.handlers[0] as Handler).listen, ['h', 'topic'])
     const roles = loadPlaybookText(
-      '- hosts: all\n  roles:\n    - role: base\n      become: true\n      when: x\n      port: 5432\n      vars: {a: 1}\n',
+      '- hosts: all\n  roles:\n    - role: base\n      become: true\n      when: x\n      db_port: 5432\n      vars: {a: 1}\n',
       path.join(fixtures, 'good', 'site.yml'),
       opts,
     ).plays[0]!.roles as BlockTask[]
-    assert.deepEqual([roles[0]!.become, roles[0]!.when, roles[0]!.role?.params], [true, ['x'], { port: 5432, a: 1 }])
+    assert.deepEqual([roles[0]!.become, roles[0]!.when, roles[0]!.role?.params], [true, ['x'], { db_port: 5432, a: 1 }])
   })
 
   it('the run scope inherits what the table marks inherited, each in its way', () => {
