@@ -85,7 +85,8 @@ interface Keyword {
   misplaced?: string
 }
 
-const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: TASKS } as const
+// on a role entry too: Ansible takes a Role attribute there as the role's keyword, never as a param
+const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: [...TASKS, 'role'] } as const
 
 export const KEYWORDS = {
   name: { on: [...TASKS, 'play'], read: 'str', templated: true },
@@ -103,9 +104,9 @@ export const KEYWORDS = {
   run_once: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   delegate_to: { on: INHERITABLE, read: 'str', templated: true, inherit: 'override' },
   // the play's: a role's short name is also looked for in them (play.ts, roles.ts); on a task or block it changes nothing here (every module acplay has answers to its short name)
-  collections: { on: [...TASKS, 'play'], read: 'loader' },
-  debugger: { on: [...TASKS, 'play'], read: 'ignored' },
-  throttle: { on: [...TASKS, 'play'], read: 'number', templated: true },
+  collections: { on: [...TASKS, 'play'], read: 'loader', unsupportedOn: ['role'], advice: 'set collections on the play' },
+  debugger: { on: [...TASKS, 'play', 'role'], read: 'ignored' },
+  throttle: { on: [...TASKS, 'play'], read: 'number', templated: true, unsupportedOn: ['role'], advice: "set throttle on the role's tasks" },
 
   // a module task's (and a dynamic include's loop)
   loop: { on: LOOPING, read: 'loop', templated: true },
@@ -119,7 +120,7 @@ export const KEYWORDS = {
   until: { on: MODULE, read: 'conditions', templated: true },
   retries: { on: MODULE, read: 'number', templated: true },
   delay: { on: MODULE, read: 'number', templated: true },
-  timeout: { on: MODULE, read: 'number', templated: true },
+  timeout: { on: MODULE, read: 'number', templated: true, unsupportedOn: ['role'], advice: "set timeout on the role's tasks" },
   // command and shell in the background on the host; other modules within the time (engine/run/async-task.ts)
   async: { on: MODULE, read: 'number', templated: true },
   poll: { on: MODULE, read: 'number', templated: true },
@@ -146,14 +147,14 @@ export const KEYWORDS = {
   // on a role entry too: Ansible takes them as the role's keywords there, not as its params (variables)
   connection: { on: ['play'], read: 'connection', templated: true, unsupportedOn: [...TASKS, 'role'], advice: 'set ansible_connection for the host' },
   remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: [...TASKS, 'role'], advice: 'set ansible_user for the host' },
-  module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler'], advice: 'set module_defaults on the play' },
+  module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler', 'role'], advice: 'set module_defaults on the play' },
   gather_subset: { on: ['play'], read: 'stringList', templated: true },
   gather_timeout: { on: ['play'], read: 'seconds', templated: true },
   fact_path: { on: ['play'], read: 'str', templated: true },
 
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },
-  ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play'] },
+  ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
   order: { on: [], read: 'ignored', unsupportedOn: ['play'] },
   delegate_facts: UNSUPPORTED_TASK,

@@ -40,6 +40,18 @@ describe('the keyword table', () => {
       error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
       "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
     )
+    for (const key of [
+      'connection',
+      'remote_user',
+      'timeout',
+      'throttle',
+      'module_defaults',
+      'become_flags',
+      'delegate_facts',
+      'ignore_unreachable',
+      'collections',
+    ])
+      assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
   })
 
   it('refuses a keyword where it does not belong', () => {
