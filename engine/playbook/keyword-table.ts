@@ -103,6 +103,8 @@ export const KEYWORDS = {
   no_log: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   run_once: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   delegate_to: { on: INHERITABLE, read: 'str', templated: true, inherit: 'override' },
+  // the task's facts go to the host it was delegated to (engine/run/fact-hosts.ts)
+  delegate_facts: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override' },
   // the play's: a role's short name is also looked for in them (play.ts, roles.ts); on a task or block it changes nothing here (every module acplay has answers to its short name)
   collections: { on: [...TASKS, 'play'], read: 'loader', unsupportedOn: ['role'], advice: 'set collections on the play' },
   debugger: { on: [...TASKS, 'play', 'role'], read: 'ignored' },
@@ -157,7 +159,6 @@ export const KEYWORDS = {
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
   order: { on: [], read: 'ignored', unsupportedOn: ['play'] },
-  delegate_facts: UNSUPPORTED_TASK,
   become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
   become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n' },
 } as const satisfies Record<string, Keyword>

@@ -12,8 +12,12 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
     onTaskStart: (t) => write(`\n${heading(taskTitle(t))}`),
     onItemResult: (r) => resultLines(r, v, !!opts.diff).forEach(write),
     onHostResult: (r) => {
-      // a loop printed its items already; its aggregate line only matters when it failed
-      if (r.items !== undefined && r.status !== 'failed' && r.status !== 'unreachable') return
+      // a loop printed its items already; its aggregate line only matters when it failed, and
+      // Ansible's `skipping: [host]` closes a loop whose every item was skipped (or that had none)
+      if (r.items !== undefined && r.status !== 'failed' && r.status !== 'unreachable') {
+        if (r.status === 'skipped') write(`skipping: [${r.host}]`)
+        return
+      }
       resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v, !!opts.diff).forEach(write)
     },
     onWarning: (m) => process.stderr.write(`[WARNING]: ${m}\n`),

@@ -10,6 +10,7 @@ import { emit } from './context.js'
 import { findFile, searchContext, varsDir } from './find-file.js'
 import { runModes } from './gate.js'
 import { setHostFacts } from './host-facts.js'
+import { factHosts } from './fact-hosts.js'
 import { forgetHostvars, type TaskRun } from './scope.js'
 
 export async function runEngineAction(run: TaskRun, action: EngineAction, args: Record<string, unknown>): Promise<ModuleOutcome & { output?: unknown }> {
@@ -50,8 +51,11 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
       warn: (text) => emit(pc.run, 'onWarning', text),
     })
     if (action === 'add_host') forgetHostvars(pc)
-    if (a.facts) Object.assign(host.facts, a.facts)
-    if (a.facts && a.cacheable) setHostFacts(pc.run, host, a.facts)
+    if (a.facts)
+      for (const h of factHosts(run)) {
+        Object.assign(h.facts, a.facts)
+        if (a.cacheable) setHostFacts(pc.run, h, a.facts)
+      }
     return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output }
   } catch (e) {
     if (e instanceof AcplayError) return fail(e.unreachable ? 'unreachable' : 'failed', e.describe())

@@ -52,9 +52,10 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   )
   const throttle = throttleOf(pc, task, targets[0]!, scope)
   const limit = throttle ? pLimit(throttle) : (f: () => Promise<HostResult>) => f()
-  const results = await Promise.all(targets.map((h) => limit(() => rc.limit(() => runModuleTask(pc, task, h, scope)))))
-  if (targets.length < hosts.length && targets.length === 1) {
-    // run_once: the other hosts see the same registered result, as in Ansible
+  // run_once: the task's facts go to every host of the batch, and so does its registered result, as in Ansible
+  const once = targets.length < hosts.length && targets.length === 1
+  const results = await Promise.all(targets.map((h) => limit(() => rc.limit(() => runModuleTask(pc, task, h, scope, once ? hosts : undefined)))))
+  if (once) {
     const first = targets[0]!
     for (const h of hosts.slice(1)) if (task.register) h.facts[task.register] = first.facts[task.register]
   }

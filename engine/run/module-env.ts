@@ -23,8 +23,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const mod = pc.run.modules[task.module]
   const search = searchContext(run)
   const { become, check, diff } = runModes(run)
-  const delegateTo = task.delegate_to ?? scope.delegate_to
-  const delegated = delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
+  const delegated = delegatedTo(run)
   // the play's connection: local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
   const playConnection = keywordValue<string>('connection', pc.play.connection, vars, where)
   const playLocal = playConnection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
@@ -55,6 +54,12 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
       timeoutMs: taskTimeoutMs(task, vars, where),
     },
   }
+}
+
+/** The name the task is delegated to (delegate_to, templated with the task's variables), if it is. */
+export function delegatedTo({ task, scope, vars, where }: TaskRun): string | undefined {
+  const delegateTo = task.delegate_to ?? scope.delegate_to
+  return delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
 }
 
 /**

@@ -3,6 +3,7 @@ import { taskLabel } from '../playbook/module-task.js'
 import type { Location } from '../errors.js'
 import { mergeVars } from '../vars/precedence.js'
 import { INHERITED, type Inherited } from '../playbook/keyword-table.js'
+import { LOCALHOST } from '../inventory/patterns.js'
 import type { ModuleTask, RoleContext, TaskKeywords } from '../playbook/types.js'
 import { LOOKUP_CONTEXT, type LookupContext } from '../vars/lookups/context.js'
 import type { HostState } from './host-state.js'
@@ -53,11 +54,13 @@ export interface TaskRun {
   vars: Record<string, unknown>
   /** the task's file:line, name and host, for errors */
   where: Location
+  /** run_once: the batch's hosts, which the task's facts go to as well (fact-hosts.ts) */
+  batch?: readonly HostState[]
 }
 
-export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): TaskRun {
+export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, batch?: readonly HostState[]): TaskRun {
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: taskLabel(task), host: host.name }
-  return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where }
+  return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, batch }
 }
 
 /** The variables a task sees on a host: each layer by name, in the order engine/vars/precedence.ts keeps; then the magic ones. */
@@ -157,14 +160,16 @@ function hostvars(pc: PlayContext): Record<string, unknown> {
   if (out) return out
   out = {}
   hostvarsOfPlay.set(pc, out)
-  for (const name of pc.run.inventory.hosts.keys()) {
+  const define = (name: string, enumerable: boolean) =>
     Object.defineProperty(out, name, {
-      enumerable: true,
+      enumerable,
       get: () => {
         const h = pc.run.hosts.get(name)
         return mergeVars({ inventory: pc.run.inventory.hostVars(name), hostFacts: h && factVars(pc.run, h), facts: h?.facts })
       },
     })
-  }
+  for (const name of pc.run.inventory.hosts.keys()) define(name, true)
+  // Ansible's implicit localhost (facts delegated to it): listed last as `localhost`, also found as 127.0.0.1 and ::1
+  for (const name of LOCALHOST) if (!pc.run.inventory.hosts.has(name)) define(name, name === 'localhost')
   return out
 }

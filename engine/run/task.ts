@@ -12,6 +12,7 @@ import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { storeResultFacts } from './host-facts.js'
+import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
@@ -25,10 +26,13 @@ import { taskRun, type Scope, type TaskRun } from './scope.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
+const FALSE_CONDITION = 'Conditional result was False'
+
 /** The reason of a task skipped because the run was interrupted before it started on the host. */
 export const NOT_STARTED = 'not started: the run was interrupted'
 
-export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope): Promise<HostResult> {
+/** `batch`: run_once, the hosts of the batch (the task's facts go to each, as Ansible's get_task_hosts) */
+export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, batch?: readonly HostState[]): Promise<HostResult> {
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
@@ -36,7 +40,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
   // queued for a free fork when the run was interrupted: it never started
   if (host.interrupted) return { ...base, status: 'skipped', reason: `${NOT_STARTED} (${pc.run.interrupted})`, durationMs: 0 }
   try {
-    const run = taskRun(pc, task, host, scope)
+    const run = taskRun(pc, task, host, scope, batch)
     const { where } = run
     maskSecretVars(run)
     let items: unknown[] | undefined
@@ -100,9 +104,10 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
   }
   const allSkipped = results.every((r) => r.status === 'skipped')
   const status = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : allSkipped ? 'skipped' : 'ok'
+  // `failed` only when an item failed, as Ansible's TaskExecutor leaves it
   const registered = {
     changed: any('changed'),
-    failed: any('failed'),
+    ...(any('failed') ? { failed: true } : {}),
     skipped: allSkipped,
     msg: any('failed') ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
     results: results.map((r) => r.registered),
@@ -155,7 +160,8 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     reason,
     changes: [],
     durationMs: 0,
-    registered: { changed: false, skipped: true, skip_reason: reason },
+    // Ansible 2.14 registers no condition (2.15 adds it as false_condition); the reason shown keeps it
+    registered: { changed: false, skipped: true, skip_reason: FALSE_CONDITION },
   })
   // check mode: a `when` on a value unknown until an earlier task runs: the task "may run"
   let mayRun: string | undefined
@@ -166,7 +172,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     mayRun = unknownAfter(e)
     if (mayRun === undefined) throw e
   }
-  if (falseCond !== undefined) return skipped(`Conditional result was False: ${falseCond}`)
+  if (falseCond !== undefined) return skipped(`${FALSE_CONDITION}: ${falseCond}`)
   let args: Record<string, unknown>
   try {
     args = templateValue(task.args, vars, where) as Record<string, unknown>
@@ -182,7 +188,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     outcome = await runEngineAction(run, action, args)
   } else {
     outcome = await runHostModule(run, args, mayRun)
-    storeResultFacts(pc.run, host, outcome.data)
+    for (const h of factHosts(run)) storeResultFacts(pc.run, h, outcome.data)
   }
   if (mayRun !== undefined) {
     const then = outcome.reason ?? outcome.msg ?? outcome.changes.map((c) => c.summary).join(', ')
@@ -258,12 +264,14 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun
  * Check mode, a task whose arguments need a value unknown until task `after` runs: a module "may
  * change"; set_fact sets its names to unknown values; other engine actions are ok.
  */
-function unknownArgs({ pc, task, host }: TaskRun, ref: HostResult['task'], after: string): ItemResult {
+function unknownArgs(run: TaskRun, ref: HostResult['task'], after: string): ItemResult {
+  const { pc, task, host } = run
   const action = isEngineAction(task.module)
   const reason = `its arguments need the result of task '${after}', unknown until it has run`
   const base = { host: host.name, task: ref, changes: [], durationMs: 0, registered: new UnknownValue(after) as unknown as Record<string, unknown> }
   if (!action) return { ...base, status: 'changed', mayChange: true, reason: `may change: ${reason}` }
-  if (action === 'set_fact' && pc.run.opts.check) for (const k of Object.keys(task.args)) if (k !== 'cacheable') host.facts[k] = new UnknownValue(after)
+  if (action === 'set_fact' && pc.run.opts.check)
+    for (const h of factHosts(run)) for (const k of Object.keys(task.args)) if (k !== 'cacheable') h.facts[k] = new UnknownValue(after)
   return { ...base, status: 'ok', reason }
 }
 

@@ -40,17 +40,7 @@ describe('the keyword table', () => {
       error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
       "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
     )
-    for (const key of [
-      'connection',
-      'remote_user',
-      'timeout',
-      'throttle',
-      'module_defaults',
-      'become_flags',
-      'delegate_facts',
-      'ignore_unreachable',
-      'collections',
-    ])
+    for (const key of ['connection', 'remote_user', 'timeout', 'throttle', 'module_defaults', 'become_flags', 'ignore_unreachable', 'collections'])
       assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
   })
 
@@ -161,6 +151,7 @@ describe('the keyword table', () => {
       'become_method:override',
       'become_user:override',
       'check_mode:override',
+      'delegate_facts:override',
       'delegate_to:override',
       'diff:override',
       'environment:merge',
@@ -189,6 +180,7 @@ describe('the keyword table', () => {
       diff: undefined,
       no_log: undefined,
       run_once: true,
+      delegate_facts: undefined,
       delegate_to: undefined,
       any_errors_fatal: undefined,
       notify: [],
