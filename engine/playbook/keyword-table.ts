@@ -146,9 +146,10 @@ export const KEYWORDS = {
   max_fail_percentage: { on: ['play'], read: 'percentage', templated: true },
   // notified handlers run on a host even after it failed (engine/run/handlers.ts)
   force_handlers: { on: ['play'], read: 'bool', templated: true },
-  // on a role entry too: Ansible takes them as the role's keywords there, not as its params (variables)
-  connection: { on: ['play'], read: 'connection', templated: true, unsupportedOn: [...TASKS, 'role'], advice: 'set ansible_connection for the host' },
-  remote_user: { on: ['play'], read: 'str', templated: true, unsupportedOn: [...TASKS, 'role'], advice: 'set ansible_user for the host' },
+  // on tasks, blocks and role entries too (a role's keywords there, never its params); a host's own
+  // ansible_connection / ansible_user wins over them (engine/run/module-env.ts)
+  connection: { on: [...INHERITABLE, 'play'], read: 'connection', templated: true, inherit: 'override' },
+  remote_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
   module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler', 'role'], advice: 'set module_defaults on the play' },
   gather_subset: { on: ['play'], read: 'stringList', templated: true },
   gather_timeout: { on: ['play'], read: 'seconds', templated: true },

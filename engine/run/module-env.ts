@@ -24,16 +24,12 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const search = searchContext(run)
   const { become, check, diff } = runModes(run)
   const delegated = delegatedTo(run)
-  // the play's connection: local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
-  const playConnection = keywordValue<string>('connection', pc.play.connection, vars, where)
-  const playLocal = playConnection === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
-  const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && playLocal)
+  // the connection keyword (task, blocks and roles, play): local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
+  const keyword = keywordValue<string>('connection', task.connection ?? scope.connection ?? pc.play.connection, vars, where)
+  const keywordLocal = keyword === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
+  const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && keywordLocal)
   const elsewhere = !local && delegated !== undefined && delegated !== host.name
-  const baseConn = local
-    ? new LocalConnection('localhost')
-    : elsewhere
-      ? delegateConnection(pc, delegated, where)
-      : host.connection(remoteUser(pc, vars, where))
+  const baseConn = local ? new LocalConnection('localhost') : elsewhere ? delegateConnection(run, delegated) : host.connection(remoteUser(run, vars))
   const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
   return {
     mod,
@@ -67,12 +63,12 @@ export function delegatedTo({ task, scope, vars, where }: TaskRun): string | und
  * inventory is first looked for among the hosts' addresses (ansible_host), and otherwise is a host
  * of its own, reached at that name with the defaults and the play's remote_user.
  */
-function delegateConnection(pc: PlayContext, name: string, where: TaskRun['where']) {
-  const { inventory, hostState } = pc.run
-  if (!hostState) throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' cannot be reached from here`, where)
+function delegateConnection(run: TaskRun, name: string) {
+  const { inventory, hostState } = run.pc.run
+  if (!hostState) throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' cannot be reached from here`, run.where)
   const known = inventory.hosts.has(name) ? name : hostByAddress(inventory, name)
   if (known !== undefined) return hostState(known).connection()
-  return hostState(name).connection(remoteUser(pc, {}, where))
+  return hostState(name).connection(remoteUser(run, {}))
 }
 
 /** Inventory hosts by ansible_host, built again when add_host grew the inventory. */
@@ -92,10 +88,11 @@ function hostByAddress(inventory: PlayContext['run']['inventory'], address: stri
   return kept.byAddress.get(address)
 }
 
-/** The play's remote_user, where the host sets no ansible_user of its own (the host's wins, as in Ansible). */
-function remoteUser(pc: PlayContext, vars: Record<string, unknown>, where: TaskRun['where']): string | undefined {
-  if (pc.play.remote_user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return undefined
-  return keywordValue<string>('remote_user', pc.play.remote_user, vars, where)
+/** The remote_user keyword (task, blocks and roles, play), where the host sets no ansible_user of its own (the host's wins, as in Ansible). */
+function remoteUser({ pc, task, scope, where }: TaskRun, vars: Record<string, unknown>): string | undefined {
+  const user = task.remote_user ?? scope.remote_user ?? pc.play.remote_user
+  if (user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return undefined
+  return keywordValue<string>('remote_user', user, vars, where)
 }
 
 /** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */

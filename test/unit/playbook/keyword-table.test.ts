@@ -31,8 +31,8 @@ describe('the keyword table', () => {
       "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n",
     )
     assert.equal(
-      error(play('    - block: []\n      remote_user: x\n')),
-      "E_PLAYBOOK: F:4:7: block keyword 'remote_user' is not supported by acplay: set ansible_user for the host",
+      error(play('    - block: []\n      become_exe: x\n')),
+      "E_PLAYBOOK: F:4:7: block keyword 'become_exe' is not supported by acplay: acplay becomes with sudo",
     )
     assert.equal(error('- hosts: all\n  ignore_errors: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'ignore_errors' is not supported by acplay")
     // on a role entry Ansible takes them as the role's keywords (its connection's port), not as variables
@@ -40,7 +40,7 @@ describe('the keyword table', () => {
       error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
       "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
     )
-    for (const key of ['connection', 'remote_user', 'timeout', 'throttle', 'module_defaults', 'become_flags', 'ignore_unreachable', 'collections'])
+    for (const key of ['timeout', 'throttle', 'module_defaults', 'become_flags', 'ignore_unreachable', 'collections'])
       assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
   })
 
@@ -151,6 +151,7 @@ describe('the keyword table', () => {
       'become_method:override',
       'become_user:override',
       'check_mode:override',
+      'connection:override',
       'delegate_facts:override',
       'delegate_to:override',
       'diff:override',
@@ -158,6 +159,7 @@ describe('the keyword table', () => {
       'ignore_errors:override',
       'no_log:override',
       'notify:append',
+      'remote_user:override',
       'run_once:override',
       'tags:append',
       'vars:merge',
@@ -183,6 +185,8 @@ describe('the keyword table', () => {
       delegate_facts: undefined,
       delegate_to: undefined,
       any_errors_fatal: undefined,
+      connection: undefined,
+      remote_user: undefined,
       notify: [],
     })
     // a templated environment is kept as a layer, for the run to render and merge per host
