@@ -99,7 +99,8 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   try {
     for (const play of playbook.plays) {
       if (rc.interrupted) break
-      await runPlay(rc, play, hostState)
+      // every host of a batch failed (or any_errors_fatal, max_fail_percentage): no later play runs, as in Ansible
+      if (!(await runPlay(rc, play, hostState))) break
     }
   } catch (e) {
     throw maskedError(rc.masker, e)

@@ -32,6 +32,8 @@ export interface RunContext {
   hostState?: (name: string) => HostState
   /** set when the run is interrupted (SIGINT, SIGTERM, the caller's AbortSignal): why */
   interrupted?: string
+  /** how many hosts failed in the last batch that ran (Ansible's TaskQueueManager._failed_hosts; play.ts) */
+  lastBatchFailed?: number
 }
 
 export interface PlayContext {
@@ -51,6 +53,8 @@ export interface PlayContext {
   forceHandlers: boolean
   /** meta: end_play; any_errors_fatal or max_fail_percentage broke the play */
   ended: boolean
+  /** the play's hosts failed out (any_errors_fatal, max_fail_percentage, a whole batch failed): the playbook stops here, as Ansible's break_play */
+  failedOut?: boolean
   /** hosts whose secret-looking variables are registered with the masker */
   secretsMasked: Set<string>
 }

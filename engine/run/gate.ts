@@ -183,7 +183,7 @@ export function throttleOf(pc: PlayContext, task: TaskKeywords, host: HostState,
 /**
  * After a task: with any_errors_fatal (task > blocks and roles > play) a failure on one host fails
  * every host of the batch; with max_fail_percentage, more failed hosts in the batch than that share
- * does the same. Either way the play stops (its later batches too), as in Ansible.
+ * does the same. Either way the play stops (its later batches too) and the playbook with it, as in Ansible.
  */
 export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[], results: readonly HostResult[]): void {
   const failed = results.filter((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable')
@@ -198,4 +198,5 @@ export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, host
   if (!stop) return
   for (const h of batch) if (h.active) h.failed = true
   pc.ended = true
+  pc.failedOut = true
 }

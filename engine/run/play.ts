@@ -64,7 +64,8 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
   }
 }
 
-export async function runPlay(rc: RunContext, written: Play, hostState: (name: string) => HostState): Promise<void> {
+/** Runs the play; false when its hosts failed out and the playbook stops (Ansible's break_play). */
+export async function runPlay(rc: RunContext, written: Play, hostState: (name: string) => HostState): Promise<boolean> {
   const prompted = written.vars_prompt?.length ? await promptedVars(rc, written) : {}
   const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
   const varsFiles = playVarsFiles(rc, withPrompts)
@@ -73,7 +74,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
   emit(rc, 'onPlayStart', { name: play.name, hosts: names })
   if (names.length === 0) {
     emit(rc, 'onWarning', `no hosts matched for play '${play.name}' (hosts: ${play.hosts}${rc.opts.limit ? `, limit: ${rc.opts.limit}` : ''}); skipping`)
-    return
+    return true
   }
   const roles = playRoles(play)
   const pc: PlayContext = {
@@ -89,9 +90,12 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     ended: false,
     secretsMasked: new Set(),
   }
+  const down = downCounter(rc)
   for (const batch of batches(pc, names)) {
     if (pc.ended) break // meta: end_play ends the later batches too
-    const hosts = batchHosts(batch.map(hostState))
+    const states = batch.map(hostState)
+    const hosts = batchHosts(states)
+    const before = down.start(states)
     pc.batch = batch
     for (const h of hosts) h.ended = false
     const scope = rootScope()
@@ -108,5 +112,28 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     )
     for (const n of unknownNotifications(pc, hosts)) emit(rc, 'onWarning', `a task notified '${n}', but no handler has that name or listens to it`)
     for (const h of hosts) h.notified.clear()
+    if (down.end(states, before) === batch.length) pc.failedOut = true
+    if (pc.failedOut) break
+  }
+  return !pc.failedOut
+}
+
+/**
+ * Ansible's PlaybookExecutor count of the hosts a batch lost: those that failed in it, plus those
+ * that became unreachable, less as many as failed in the batch run before it (its own arithmetic,
+ * kept so that the same runs stop). When it equals the batch's size, the playbook stops.
+ */
+function downCounter(rc: RunContext) {
+  let previouslyFailed = rc.lastBatchFailed ?? 0
+  return {
+    start: (states: readonly HostState[]) => new Set(states.filter((h) => h.failed || h.unreachable)),
+    end(states: readonly HostState[], before: ReadonlySet<HostState>): number {
+      const failed = states.filter((h) => h.failed && !h.unreachable && !before.has(h)).length
+      const unreachable = states.filter((h) => h.unreachable && !before.has(h)).length
+      const count = failed + unreachable - previouslyFailed
+      previouslyFailed = failed
+      rc.lastBatchFailed = failed
+      return count
+    },
   }
 }
