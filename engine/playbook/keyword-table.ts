@@ -56,6 +56,7 @@ type Reader =
   | 'loopControl'
   | 'withLoop'
   | 'strategy'
+  | 'order'
   | 'connection'
   | 'serial'
   | 'percentage'
@@ -84,6 +85,9 @@ interface Keyword {
   /** the error where it is not valid, when more useful than "'key' is not valid on ..." */
   misplaced?: string
 }
+
+/** Ansible's play `order` */
+export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const
 
 // on a role entry too: Ansible takes a Role attribute there as the role's keyword, never as a param
 const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: [...TASKS, 'role'] } as const
@@ -137,6 +141,8 @@ export const KEYWORDS = {
   gather_facts: { on: ['play'], read: 'bool', templated: true },
   serial: { on: ['play'], read: 'serial', templated: true },
   strategy: { on: ['play'], read: 'strategy' },
+  // the order the play's hosts run and are batched in (engine/run/play.ts)
+  order: { on: ['play'], read: 'order' },
   pre_tasks: { on: ['play'], read: 'loader' },
   roles: { on: ['play'], read: 'loader' },
   tasks: { on: ['play'], read: 'loader' },
@@ -159,7 +165,6 @@ export const KEYWORDS = {
   vars_prompt: { on: ['play'], read: 'loader' },
   ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
-  order: { on: [], read: 'ignored', unsupportedOn: ['play'] },
   become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
   become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n' },
 } as const satisfies Record<string, Keyword>
@@ -182,6 +187,7 @@ const READERS = {
   loopControl: (src: Source, _key: string, node: Node | null) => loopControl(src, node),
   withLoop: (src: Source, _key: string, node: Node | null) => toJS(src, node),
   strategy: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, ['linear', 'free'] as const),
+  order: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, HOST_ORDERS),
   connection: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, ['ssh', 'local', 'smart'] as const),
   serial: (src: Source, key: string, node: Node | null) => serial(src, key, node),
   percentage: (src: Source, key: string, node: Node | null) => percentage(src, key, node),

@@ -1,4 +1,5 @@
 /** One play: select hosts, load vars_files, run pre_tasks / roles / tasks / post_tasks in batches, flush handlers. */
+import { randomInt } from 'node:crypto'
 import { playbookError } from '../errors.js'
 import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
@@ -91,7 +92,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     secretsMasked: new Set(),
   }
   const down = downCounter(rc)
-  for (const batch of batches(pc, names)) {
+  for (const batch of batches(pc, ordered(names, play.order))) {
     if (pc.ended) break // meta: end_play ends the later batches too
     const states = batch.map(hostState)
     const hosts = batchHosts(states)
@@ -116,6 +117,31 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     if (pc.failedOut) break
   }
   return !pc.failedOut
+}
+
+/** The play's hosts in the order its `order` keyword names (Ansible's inventory.get_hosts(order=...)). */
+function ordered(names: string[], order: Play['order']): string[] {
+  switch (order) {
+    case 'reverse_inventory':
+      return [...names].reverse()
+    case 'sorted':
+      return [...names].sort()
+    case 'reverse_sorted':
+      return [...names].sort().reverse()
+    case 'shuffle':
+      return shuffled(names)
+    default:
+      return names
+  }
+}
+
+function shuffled(names: string[]): string[] {
+  const out = [...names]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * When the playbook stops because its hosts failed, against Debian's ansible-playbook (local
- * "hosts"): a batch whose every host failed stops the later batches and plays (a rolling
+ * A play's batches against Debian's ansible-playbook (local "hosts"): `order` (which hosts go
+ * first, into which serial batch, which one runs a run_once task, what the play's host variables
+ * list), and when the playbook stops because its hosts failed: a batch whose every host failed stops the later batches and plays (a rolling
  * `serial: 1` update stops at its first failed host); any_errors_fatal and max_fail_percentage
  * stop the later plays too; a play where some hosts fail goes on with the others. The same plays
  * run, the same recap, the same exit code from both tools.
@@ -41,6 +42,27 @@ const CASES: Record<string, string> = {
   'any-errors-fatal.yml': playbook('  any_errors_fatal: true'),
   'max-fail-percentage.yml': playbook('  max_fail_percentage: 10'),
   'serial-first-fails.yml': playbook('  serial: 1'),
+  'order.yml': ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted']
+    .map(
+      (order) => `- name: ${order}
+  hosts: all
+  gather_facts: false
+  order: ${order}
+  serial: 2
+  tasks:
+    - name: seen
+      debug: { msg: "${order} {{ inventory_hostname }} {{ ansible_play_batch }} {{ ansible_play_hosts_all }}" }
+- name: ${order} once
+  hosts: all
+  gather_facts: false
+  order: ${order}
+  tasks:
+    - name: seen
+      debug: { msg: "${order} once {{ inventory_hostname }} {{ ansible_play_batch }} {{ play_hosts }}" }
+      run_once: true
+`,
+    )
+    .join(''),
   'rescued.yml': `- name: first
   hosts: web
   gather_facts: false
@@ -57,12 +79,25 @@ interface AnsibleRun {
   stats: Record<string, { ok: number; failures: number; skipped: number; rescued: number }>
 }
 
-describe('the playbook stops when its hosts fail, where ansible-playbook stops (local)', () => {
+describe("a play's batches: order, and where the playbook stops when hosts fail, as ansible-playbook (local)", () => {
   let dir: string
   before(() => {
-    dir = localPlaybookDir('batch-failures', { 'hosts.ini': INVENTORY, ...CASES })
+    dir = localPlaybookDir('batches', { 'hosts.ini': INVENTORY, ...CASES })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('order: the hosts in that order, batched and run_once by it; the play hosts as Ansible lists them', async () => {
+    const { ours, theirs, doc } = await runBoth(dir, ['order.yml', '-i', 'hosts.ini'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const ansible = JSON.parse(theirs.stdout) as { plays: { tasks: { hosts: Record<string, { msg: string }> }[] }[] }
+    // per play, in the order the hosts ran (a serial play is one entry per batch in Ansible's json callback)
+    const their = ansible.plays.flatMap((p) => p.tasks.flatMap((t) => Object.values(t.hosts).map((h) => h.msg)))
+    const mine = doc.results.filter((r) => r.task.name === 'seen').map((r) => r.output)
+    assert.deepEqual(new Set(mine), new Set(their))
+    assert.ok(their.includes("reverse_sorted once h2 ['h2', 'h1', 'd1'] ['h2', 'h1', 'd1']"), their.join('\n'))
+    assert.ok(their.includes("sorted d1 ['d1', 'h1'] ['h1', 'h2', 'd1']"), their.join('\n'))
+  })
 
   for (const [file, expected] of Object.entries({
     'all-failed.yml': ['first'],
