@@ -103,6 +103,8 @@ export const KEYWORDS = {
   check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
   ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  // an unreachable host goes on with the next task, its result counted ok and ignored (engine/run/task.ts)
+  ignore_unreachable: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   diff: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   no_log: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   run_once: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
@@ -163,7 +165,6 @@ export const KEYWORDS = {
 
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },
-  ignore_unreachable: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'] },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
   become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
   become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n' },

@@ -9,7 +9,11 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
     if (r.status === 'ok' || r.status === 'changed') c.ok++
     if (r.status === 'changed') c.changed++
     if (r.status === 'skipped') c.skipped++
-    if (r.status === 'unreachable') c.unreachable++
+    // an ignored unreachable (ignore_unreachable) is ok and ignored, as Ansible counts it
+    if (r.status === 'unreachable' && r.ignored) {
+      c.ok++
+      c.ignored++
+    } else if (r.status === 'unreachable') c.unreachable++
     if (r.status === 'failed') {
       // Ansible counts an ignored failure as ok too, and changed when its result says so (a failed command ran)
       if (r.ignored) {

@@ -148,6 +148,13 @@ export function ignoresErrors(task: TaskKeywords, scope: Scope, vars: Record<str
   return keywordBool('ignore_errors', [v], vars, where)
 }
 
+/** ignore_unreachable (task > blocks and roles > play): an unreachable result does not take the host out of the play. */
+export function ignoresUnreachable(play: Play, task: TaskKeywords, scope: Scope, vars: Record<string, unknown> | undefined, where: Location): boolean {
+  const v = task.ignore_unreachable ?? scope.ignore_unreachable ?? play.ignore_unreachable
+  if (vars === undefined) return v === true
+  return keywordBool('ignore_unreachable', [v], vars, where)
+}
+
 /** The variables of `task` on `host`, computed only when `value` is a template (a literal needs none). */
 const varsIfTemplate = (pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope, value: unknown) =>
   typeof value === 'string' ? taskVars(pc, host, scope, task) : {}
@@ -186,7 +193,7 @@ export function throttleOf(pc: PlayContext, task: TaskKeywords, host: HostState,
  * does the same. Either way the play stops (its later batches too) and the playbook with it, as in Ansible.
  */
 export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[], results: readonly HostResult[]): void {
-  const failed = results.filter((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable')
+  const failed = results.filter((r) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored)
   if (failed.length === 0) return
   const first = pc.run.hosts.get(failed[0]!.host)
   const fatal = task.any_errors_fatal ?? scope.any_errors_fatal ?? pc.play.any_errors_fatal

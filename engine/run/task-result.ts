@@ -7,6 +7,8 @@ import type { ModuleOutcome } from '../module-runner.js'
 
 /** The registered value: return values, then changed / failed / msg. A command that ran and failed changed the host (Ansible: changed true). */
 export function registeredResult(o: Pick<ModuleOutcome, 'status' | 'msg' | 'data'>): Record<string, unknown> {
+  // Ansible's result of a host it could not reach (seen when ignore_unreachable goes on)
+  if (o.status === 'unreachable') return { changed: false, msg: o.msg ?? '', unreachable: true }
   const changed = o.status === 'changed' || (o.status === 'failed' && o.data.changed === true)
   const r: Record<string, unknown> = { ...o.data, changed, failed: o.status === 'failed' }
   // a failure's message wins; else the data's own msg does (debug's is the value itself: a dict stays

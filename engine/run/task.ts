@@ -16,7 +16,7 @@ import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
-import { falseCondition, ignoresErrors, noLog as noLogOn } from './gate.js'
+import { falseCondition, ignoresErrors, ignoresUnreachable, noLog as noLogOn } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
@@ -70,7 +70,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
-    return finish({ task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started, keep)
+    return finish({ pc, task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started, keep)
   }
 }
 
@@ -277,7 +277,7 @@ function unknownArgs(run: TaskRun, ref: HostResult['task'], after: string): Item
 
 /** The result's consequences on the host: register, notify, failed or unreachable (unless ignore_errors). */
 function finish(
-  { task, host, scope, vars, where }: Pick<TaskRun, 'task' | 'host' | 'scope' | 'where'> & { vars: TaskRun['vars'] | undefined },
+  { pc, task, host, scope, vars, where }: Pick<TaskRun, 'pc' | 'task' | 'host' | 'scope' | 'where'> & { vars: TaskRun['vars'] | undefined },
   r: ItemResult,
   durationMs: number,
   /** RunOptions.moduleResults: the result carries what register keeps (acplay adhoc prints it) */
@@ -293,16 +293,16 @@ function finish(
       else host.mayNotified.delete(n)
     }
   let ignored = false
-  if (r.status === 'failed') {
+  if (r.status === 'failed' || r.status === 'unreachable') {
     try {
-      ignored = ignoresErrors(task, scope, vars, where)
+      ignored = r.status === 'failed' ? ignoresErrors(task, scope, vars, where) : ignoresUnreachable(pc.play, task, scope, vars, where)
     } catch (e) {
       r = { ...r, msg: `${r.msg}; ${e instanceof AcplayError ? e.describe() : String(e)}` }
     }
   }
   const result: HostResult = { ...stripRegistered(r), durationMs, ignored: ignored || undefined }
   if (keepData && !(r.registered instanceof UnknownValue)) result.data = r.registered
-  if (r.status === 'unreachable') host.unreachable = true
+  if (r.status === 'unreachable' && !result.ignored) host.unreachable = true
   else if (r.status === 'failed' && !result.ignored) host.failed = true
   return result
 }

@@ -2,7 +2,8 @@
  * The `connection` keyword on a task, a block and a role entry (a template too), against Debian's
  * ansible-playbook: a host that ssh cannot reach (127.0.0.1, port 1) runs those tasks on the
  * controller, and only the task left to ssh is unreachable; in a play with `connection: local`, a
- * task's `connection: ssh` goes to the host. The same values, recap and exit code from both tools.
+ * task's `connection: ssh` goes to the host. And `ignore_unreachable` (task, block, template): the
+ * host goes on, its result registered as Ansible's. The same values, recap and exit code from both tools.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -48,13 +49,30 @@ const LOCAL_PLAY = `- hosts: far2
       connection: ssh
 `
 
-describe('the connection keyword on tasks, blocks and role entries, as ansible-playbook', () => {
+const IGNORE_UNREACHABLE = `- hosts: far
+  gather_facts: false
+  tasks:
+    - command: echo far
+      ignore_unreachable: true
+      register: r
+    - block:
+        - command: echo far
+      ignore_unreachable: "{{ 'yes' }}"
+    - name: seen
+      debug: { msg: "{{ [r.unreachable, r is unreachable, r.changed, r.failed | default('none')] }}" }
+    - command: echo far
+    - name: never
+      debug: { msg: gone }
+`
+
+describe('the connection keyword on tasks, blocks and role entries, and ignore_unreachable, as ansible-playbook', () => {
   let dir: string
   before(() => {
     dir = localPlaybookDir('connection-kw', {
       'hosts.ini': INVENTORY,
       'site.yml': SITE,
       'local-play.yml': LOCAL_PLAY,
+      'ignore-unreachable.yml': IGNORE_UNREACHABLE,
       'roles/here/tasks/main.yml': '- command: echo role\n  register: r\n  changed_when: false\n',
     })
   })
@@ -77,5 +95,22 @@ describe('the connection keyword on tasks, blocks and role entries, as ansible-p
       assert.deepEqual(theirSeen, ['role', 'task', 'block'])
       assert.deepEqual(doc.results.find((r) => r.task.name === 'seen')?.output, theirSeen)
     }
+  })
+
+  it('ignore_unreachable: the host goes on, counted ok and ignored, until a task that does not ignore it', async () => {
+    const { ours, theirs, doc, ansible } = await runBoth(dir, ['ignore-unreachable.yml', '-i', 'hosts.ini'])
+    assert.equal(theirs.code, 4, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, theirs.code, ours.stdout + ours.stderr)
+    const theirSeen = ansible.plays[0]!.tasks.find((t) => t.task.name === 'seen')!.hosts.far!.msg
+    assert.deepEqual(theirSeen, [true, true, false, 'none'])
+    assert.deepEqual(doc.results.find((r) => r.task.name === 'seen')?.output, theirSeen)
+    const stats = (JSON.parse(theirs.stdout) as { stats: Record<string, Record<string, number>> }).stats.far!
+    const mine = doc.recap.find((r) => r.host === 'far')!
+    assert.deepEqual([mine.ok, mine.ignored, mine.unreachable], [stats.ok, stats.ignored, stats.unreachable])
+    assert.deepEqual([stats.ok, stats.ignored, stats.unreachable], [3, 2, 1])
+    assert.equal(
+      doc.results.some((r) => r.task.name === 'never'),
+      false,
+    )
   })
 })

@@ -19,7 +19,10 @@ test('YAML syntax errors carry the position', () => {
 test('unknown play key with a suggestion; missing hosts', () => {
   assert.equal(error('- hosts: all\n  taks: []\n'), "E_PLAYBOOK: F:2:3: unknown play keyword 'taks' (did you mean: tasks?)")
   assert.equal(error('- name: x\n  tasks: []\n'), "E_PLAYBOOK: F:1:3: play has no 'hosts'")
-  assert.equal(error('- hosts: all\n  order: sorted\n'), "E_PLAYBOOK: F:2:3: play keyword 'order' is not supported by acplay")
+  assert.equal(
+    error('- hosts: all\n  order: random\n'),
+    "E_PLAYBOOK: F:2:10: 'order' must be one of inventory, reverse_inventory, sorted, reverse_sorted, shuffle, got 'random'",
+  )
   assert.equal(error('- hosts: all\n  force_handlers: maybe\n'), "E_PLAYBOOK: F:2:19: 'force_handlers' must be a boolean, got a string")
   assert.equal(error('- hosts: all\n  strategy: debug\n'), "E_PLAYBOOK: F:2:13: 'strategy' must be one of linear, free, got 'debug'")
   assert.equal(error('hosts: all\n'), 'E_PLAYBOOK: F:1:1: a playbook must be a list of plays, got a mapping')
