@@ -127,10 +127,14 @@ export function oneOf<T extends string>(src: Source, key: string, node: Node | n
 }
 
 /** `serial: 2` or `serial: "30%"`. */
-export function serial(src: Source, key: string, node: Node | null): number | string {
-  const v = isScalar(node) ? node.value : undefined
-  if (typeof v === 'number' || typeof v === 'string') return v
-  throw fail(src, node, `'${key}' must be a number or a percentage, got ${describeNode(node)}`)
+/** `serial`: a number, a percentage, or a list of them (the batch sizes in turn, the last one repeated). */
+export function serial(src: Source, key: string, node: Node | null): number | string | (number | string)[] {
+  const one = (n: Node | null): number | string => {
+    const v = isScalar(n) ? n.value : undefined
+    if (typeof v === 'number' || typeof v === 'string') return v
+    throw fail(src, n, `'${key}' must be a number, a percentage or a list of them, got ${describeNode(n)}`)
+  }
+  return isSeq(node) ? (node.items as Node[]).map(one) : one(node)
 }
 
 export function percentage(src: Source, key: string, node: Node | null): number {

@@ -28,22 +28,35 @@ function playRoles(play: Play): RoleContext[] {
 }
 
 /**
- * `serial: 2`, `serial: "30%"` or a template of either (Ansible templates it with the play's
- * variables and the extra vars, no host's) → batches of host names.
+ * `serial: 2`, `serial: "30%"`, a list of them (`[1, 5, "20%"]`: the sizes in turn, the last one
+ * repeated) or templates of them (Ansible templates them with the play's variables and the extra
+ * vars, no host's) → batches of host names, as Ansible's _get_serialized_batches cuts them.
  */
 function batches(pc: PlayContext, hosts: string[]): string[][] {
   const { play } = pc
-  let serial = play.serial
-  if (typeof serial === 'string' && serial.includes('{{')) {
-    const vars = { ...pc.roleDefaults, ...play.vars, ...pc.varsFiles, ...pc.roleVars, ...pc.run.opts.extraVars }
-    serial = String(templateValue(serial, vars, { file: play.pos.file, line: play.pos.line })).trim()
-  }
-  if (serial === undefined || serial === null || serial === 0 || serial === '0') return [hosts]
-  const n = typeof serial === 'string' && serial.endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseFloat(serial)) / 100)) : Number(serial)
-  if (!Number.isInteger(n) || n < 1) throw playbookError(`'serial' must be a positive number or a percentage, got '${serial}'`, play.pos)
+  const vars = { ...pc.roleDefaults, ...play.vars, ...pc.varsFiles, ...pc.roleVars, ...pc.run.opts.extraVars }
+  const rendered = (v: unknown): unknown =>
+    typeof v === 'string' && v.includes('{{') ? templateValue(v, vars, { file: play.pos.file, line: play.pos.line }) : v
+  const top = rendered(play.serial)
+  const sizes = (Array.isArray(top) ? top : [top]).map(rendered).map((v) => batchSize(v, hosts.length, play))
   const out: string[][] = []
-  for (let i = 0; i < hosts.length; i += n) out.push(hosts.slice(i, i + n))
-  return out
+  let rest = hosts
+  for (let i = 0; rest.length > 0; i = Math.min(i + 1, sizes.length - 1)) {
+    const n = sizes[i] ?? 0
+    if (n <= 0) return [...out, rest]
+    out.push(rest.slice(0, n))
+    rest = rest.slice(n)
+  }
+  return out.length ? out : [hosts]
+}
+
+/** One serial value as a number of hosts: a percentage of the play's (at least 1); 0 or none: the rest. */
+function batchSize(v: unknown, total: number, play: Play): number {
+  if (v === undefined || v === null || v === '') return 0
+  const s = String(v).trim()
+  const n = s.endsWith('%') ? Math.floor((total * Number(s.slice(0, -1))) / 100) || 1 : Number(s)
+  if (!Number.isInteger(n) || n < 0) throw playbookError(`'serial' must be a positive number or a percentage, got '${s}'`, play.pos)
+  return n
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * A play's batches against Debian's ansible-playbook (local "hosts"): `order` (which hosts go
+ * A play's batches against Debian's ansible-playbook (local "hosts"): `serial` as a list of sizes
+ * and percentages (templates too), `order` (which hosts go
  * first, into which serial batch, which one runs a run_once task, what the play's host variables
  * list), and when the playbook stops because its hosts failed: a batch whose every host failed stops the later batches and plays (a rolling
  * `serial: 1` update stops at its first failed host); any_errors_fatal and max_fail_percentage
@@ -16,6 +17,8 @@ h1 ansible_connection=local
 h2 ansible_connection=local
 [db]
 d1 ansible_connection=local
+[other]
+d2 ansible_connection=local
 `
 
 const NEXT_PLAY = `- name: next
@@ -63,6 +66,19 @@ const CASES: Record<string, string> = {
 `,
     )
     .join(''),
+  'serial.yml': ['[1, 2, "50%"]', '"{{ sizes }}"', '["{{ first }}", "60%"]', '[2]']
+    .map(
+      (serial) => `- hosts: all
+  gather_facts: false
+  serial: ${serial}
+  vars: { sizes: [1, 3], first: 1 }
+  tasks:
+    - name: batch
+      debug: { msg: "{{ ansible_play_batch }}" }
+      run_once: true
+`,
+    )
+    .join(''),
   'rescued.yml': `- name: first
   hosts: web
   gather_facts: false
@@ -86,6 +102,19 @@ describe("a play's batches: order, and where the playbook stops when hosts fail,
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
+  it('serial as a list: the sizes in turn, the last repeated; percentages of the play; templates rendered', async () => {
+    const { ours, theirs, doc } = await runBoth(dir, ['serial.yml', '-i', 'hosts.ini'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const ansible = JSON.parse(theirs.stdout) as { plays: { tasks: { hosts: Record<string, { msg: string[] }> }[] }[] }
+    const their = ansible.plays.flatMap((p) => p.tasks.flatMap((t) => Object.values(t.hosts).map((h) => h.msg)))
+    assert.deepEqual(
+      doc.results.filter((r) => r.task.name === 'batch').map((r) => r.output),
+      their,
+    )
+    assert.deepEqual(their.slice(0, 3), [['h1'], ['h2', 'd1'], ['d2']])
+  })
+
   it('order: the hosts in that order, batched and run_once by it; the play hosts as Ansible lists them', async () => {
     const { ours, theirs, doc } = await runBoth(dir, ['order.yml', '-i', 'hosts.ini'])
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
@@ -95,8 +124,8 @@ describe("a play's batches: order, and where the playbook stops when hosts fail,
     const their = ansible.plays.flatMap((p) => p.tasks.flatMap((t) => Object.values(t.hosts).map((h) => h.msg)))
     const mine = doc.results.filter((r) => r.task.name === 'seen').map((r) => r.output)
     assert.deepEqual(new Set(mine), new Set(their))
-    assert.ok(their.includes("reverse_sorted once h2 ['h2', 'h1', 'd1'] ['h2', 'h1', 'd1']"), their.join('\n'))
-    assert.ok(their.includes("sorted d1 ['d1', 'h1'] ['h1', 'h2', 'd1']"), their.join('\n'))
+    assert.ok(their.includes("reverse_sorted once h2 ['h2', 'h1', 'd2', 'd1'] ['h2', 'h1', 'd2', 'd1']"), their.join('\n'))
+    assert.ok(their.includes("sorted d1 ['d1', 'd2'] ['h1', 'h2', 'd1', 'd2']"), their.join('\n'))
   })
 
   for (const [file, expected] of Object.entries({
