@@ -24,7 +24,8 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
       else c.failed++
     }
   }
-  return [...by.values()]
+  // by name, as Ansible's default callback sorts its stats (code point order)
+  return [...by.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
 }
 
 /** 0 all good, 2 a host failed, 4 a host was unreachable (4 wins). */

@@ -46,7 +46,7 @@ describe('audit JSON report', () => {
   it('the schema rejects what the report must not be', async () => {
     assert.notDeepEqual(auditSchemaErrors({ format: 'acplay-audit' }), [])
     const r = await report(false)
-    r.hosts[1]!.tasks[1]!.result = { ...FAILED, rc: 'two' }
+    r.hosts.find((h) => h.host === 'db1')!.tasks[1]!.result = { ...FAILED, rc: 'two' }
     assert.match(auditSchemaErrors(r).join('\n'), /\/result\/rc must be integer/)
   })
 
@@ -55,7 +55,12 @@ describe('audit JSON report', () => {
     assert.equal(r.detailedExitCode, 1)
     assert.deepEqual(r.drift, { hosts: 1, tasks: 2 })
     assert.deepEqual(r.plays, [{ name: 'web & <db>', hosts: ['web1', 'db1'] }])
-    const [web, db] = r.hosts
+    // hosts by name, as the recap lists them
+    assert.deepEqual(
+      r.hosts.map((h) => h.host),
+      ['db1', 'web1'],
+    )
+    const [db, web] = r.hosts
     assert.equal(web!.drift, 2)
     assert.deepEqual(
       web!.tasks.map((t) => [t.task, t.status, t.drift]),
@@ -81,7 +86,7 @@ describe('audit JSON report', () => {
   })
 
   it('a no_log result keeps its status only', async () => {
-    const secret = (await report(true)).hosts[1]!.tasks[0]!
+    const secret = (await report(true)).hosts.find((h) => h.host === 'db1')!.tasks[0]!
     assert.equal(secret.hidden, true)
     assert.deepEqual(secret.changes, [])
     assert.equal(secret.result, undefined)
