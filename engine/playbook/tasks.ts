@@ -107,7 +107,7 @@ function loadBlock(scope: TaskScope, node: Node, es: Entry[]): BlockTask {
   return { kind: 'block', ...kw, block: part('block'), rescue: part('rescue'), always: part('always') }
 }
 
-/** Handlers are named module tasks; `listen` adds topics they answer to. */
+/** Handlers are named module tasks; `listen` gives topics they answer to besides their name. */
 export function loadHandlers(scope: TaskScope, node: Node | null): Handler[] {
   if (isNull(node)) return []
   if (!isSeq(node)) throw fail(scope.src, node, `'handlers' must be a list, got ${describeNode(node)}`)
@@ -116,7 +116,7 @@ export function loadHandlers(scope: TaskScope, node: Node | null): Handler[] {
     if (t.kind !== 'module' && t.kind !== 'include_tasks')
       throw fail(scope.src, n as Node, `a handler must be a module task or include_tasks, got ${t.kind === 'block' ? 'a block' : t.kind}`, t.name)
     if (!t.name) throw fail(scope.src, n as Node, 'handler has no name (handlers are notified by name)')
-    const roleName = scope.role ? [`${scope.role.name} : ${t.name}`] : []
-    return { ...t, listen: [...new Set([t.name, ...roleName, ...(t.listen ?? [])])] }
+    // notified by its name (or `role : name`: engine/run/handlers.ts) or by a listen topic
+    return { ...t, listen: t.listen ?? [] }
   })
 }

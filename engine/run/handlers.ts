@@ -3,10 +3,11 @@ import { setting, sourceFor } from '../config/settings.js'
 import { emit, emitAsync, record, taskRef, type PlayContext, type RunContext } from './context.js'
 import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
-import type { Play, Task } from '../playbook/types.js'
+import type { Handler, Play, Task } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
 import { rootScope, type Scope } from './scope.js'
 import { runModuleTask } from './task.js'
+import { knownNames } from './notify.js'
 
 /** How a task list runs (linear.ts's runTasks, passed in: linear.ts calls this module, not the other way round). */
 export type RunTaskList = (pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope) => Promise<void>
@@ -30,24 +31,24 @@ export function forceHandlers(rc: RunContext, play: Play): boolean {
 export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTasks: RunTaskList): Promise<void> {
   // a play that ended (meta: end_play, any_errors_fatal, max_fail_percentage) runs no handlers: Ansible breaks out of it
   if (pc.ended) return
-  // A `listen` topic reaches every handler that listens to it, so notifications are taken as a
-  // whole before the first handler runs (names no handler knows stay, for the warning).
-  const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
-  const pending = new Map(hosts.map((h) => [h, new Set([...h.notified].filter((n) => known.has(n)))]))
-  for (const [h, names] of pending) for (const n of names) h.notified.delete(n)
-  const only = new Map(hosts.map((h) => [h, new Set([...h.mayNotified].filter((n) => pending.get(h)!.has(n)))]))
-  for (const h of hosts) h.mayNotified.clear()
+  // the handlers notified so far are taken as a whole before the first one runs; names no handler
+  // answered stay, for the warning
+  const pending = new Map(hosts.map((h) => [h, new Set(h.handlers)]))
+  const only = new Map(hosts.map((h) => [h, new Set(h.mayHandlers)]))
+  const known = knownNames(pc.handlers)
+  for (const h of hosts) {
+    h.handlers.clear()
+    h.mayHandlers.clear()
+    for (const n of h.notified) if (known.has(n)) h.notified.delete(n)
+  }
   /** check mode: a handler only tasks that "may change" notified on this host may run: its change too (engine/unknown.ts) */
-  const maybe = (h: HostState, names: string[], r: { status: string; reason?: string }) => {
-    const sure = names.some((n) => pending.get(h)!.has(n) && !only.get(h)!.has(n))
-    return r.status === 'changed' && !sure
+  const maybe = (h: HostState, handler: Handler, r: { status: string; reason?: string }) =>
+    r.status === 'changed' && only.get(h)!.has(handler)
       ? { mayChange: true, reason: `may run (notified only by tasks that may change)${r.reason ? `: ${r.reason}` : ''}` }
       : {}
-  }
   const failedHere = new Set<HostState>()
   for (const handler of pc.handlers) {
-    const names = [handler.name ?? '', ...handler.listen]
-    const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && names.some((n) => pending.get(h)!.has(n)), pc.forceHandlers)
+    const targets = handlerHosts(hosts, (h) => !failedHere.has(h) && pending.get(h)!.has(handler), pc.forceHandlers)
     if (targets.length === 0) continue
     if (handler.kind === 'include_tasks') {
       // an include as a handler: its tasks run on the hosts that notified it; a failed one (forced)
@@ -74,7 +75,7 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
     for (const [i, r] of results.entries()) {
       if (failedResult(r)) failedHere.add(targets[i]!)
-      record(pc, { ...r, ...maybe(targets[i]!, names, r), task: { ...r.task, handler: true } })
+      record(pc, { ...r, ...maybe(targets[i]!, handler, r), task: { ...r.task, handler: true } })
     }
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
@@ -85,7 +86,7 @@ const failedResult = (r: HostResult) => (r.status === 'failed' && !r.ignored) ||
 
 /** Notifications naming no handler are an error in Ansible; we warn once per name. */
 export function unknownNotifications(pc: PlayContext, hosts: HostState[]): string[] {
-  const known = new Set(pc.handlers.flatMap((h) => [h.name ?? '', ...h.listen]))
+  const known = knownNames(pc.handlers)
   const unknown = new Set<string>()
   for (const h of hosts) for (const n of h.notified) if (!known.has(n)) unknown.add(n)
   return [...unknown]

@@ -1,5 +1,6 @@
 /** What the run knows about one host while it plays: connection, facts, check overlay, handler notes. */
 import type { Connection } from '../connection/types.js'
+import type { Handler } from '../playbook/types.js'
 import { EffectStore } from '../effects.js'
 
 /** What a reconnect may change: the connect timeout (reboot's and wait_for_connection's connect_timeout). */
@@ -23,10 +24,12 @@ export class HostState {
   /** the host's facts (gathered, or a module's ansible_facts), as Ansible's fact cache holds them (facts.ts) */
   hostFacts: Record<string, unknown> = {}
   effects = new EffectStore()
-  /** handler names notified on this host, in notification order */
+  /** names tasks notified on this host (those no handler answers to are warned about: handlers.ts) */
   notified = new Set<string>()
+  /** the handlers those names reached when notified (handlers.ts notify) */
+  handlers = new Set<Handler>()
   /** check mode: of those, the ones only tasks that "may change" notified (engine/unknown.ts): the handler may run */
-  mayNotified = new Set<string>()
+  mayHandlers = new Set<Handler>()
   private flags = { failed: false, unreachable: false, ended: false, interrupted: false }
   private conn?: Connection
   /** connections as another user than the host's own (a play's remote_user) */

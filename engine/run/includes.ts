@@ -102,8 +102,7 @@ function applied(task: IncludeTasksTask | IncludeRoleTask, tasks: Task[]): Task[
   return [{ kind: 'block', ...task.apply, block: tasks, rescue: [], always: [] }]
 }
 
+/** An included role's handlers join the play's as copies of their own, as Ansible adds the new role's (handlers.ts notify). */
 function addHandlers(pc: PlayContext, handlers: PlayContext['handlers']): void {
-  for (const h of handlers) {
-    if (!pc.handlers.some((x) => x.name === h.name && x.role?.dir === h.role?.dir)) pc.handlers.push(h)
-  }
+  for (const h of handlers) pc.handlers.push({ ...h })
 }

@@ -12,6 +12,7 @@ import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { storeResultFacts } from './host-facts.js'
+import { notify } from './notify.js'
 import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
@@ -284,14 +285,8 @@ function finish(
   keepData: boolean,
 ): HostResult {
   if (task.register) host.facts[task.register] = r.registered
-  if (r.status === 'changed')
-    for (const n of [...task.notify, ...(scope.notify ?? [])]) {
-      // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
-      const sure = host.notified.has(n) && !host.mayNotified.has(n)
-      host.notified.add(n)
-      if (r.mayChange && !sure) host.mayNotified.add(n)
-      else host.mayNotified.delete(n)
-    }
+  // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
+  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true)
   let ignored = false
   if (r.status === 'failed' || r.status === 'unreachable') {
     try {

@@ -89,8 +89,8 @@ test("handlers: the play's with listen topics, then the roles' (once)", async ()
   assert.deepEqual(
     h.map((x) => [x.name, 'module' in x ? x.module : x.kind, x.listen, x.role?.name]),
     [
-      ['restart app', 'service', ['restart app', 'app changed'], undefined],
-      ['reload common', 'command', ['reload common', 'common : reload common'], 'common'],
+      ['restart app', 'service', ['app changed'], undefined],
+      ['reload common', 'command', [], 'common'],
     ],
   )
 })

@@ -1,0 +1,52 @@
+/**
+ * Which handler a notification reaches when a role's handlers are loaded more than once, against
+ * Debian's ansible-playbook (local): the last loaded with that name when the task reports. A role
+ * used twice (other params, import_role) has its handler run once; an include_role loaded later
+ * brings its own copy, so a notification before it and one after it run the handler twice.
+ */
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
+
+const ROLE = {
+  'roles/r1/tasks/main.yml': '- command: "true"\n  notify: r1 handler\n',
+  'roles/r1/handlers/main.yml': '- name: r1 handler\n  debug: { msg: "handled {{ p | default(\'none\') }}" }\n',
+  'roles/r2/meta/main.yml': 'dependencies:\n  - { role: r1, p: fromdep }\n',
+  'roles/r2/tasks/main.yml': '- debug: { msg: r2 }\n',
+}
+
+const play = (roles: string, tasks: string) => `- hosts: localhost
+  gather_facts: false
+  roles: ${roles}
+  tasks: ${tasks}
+`
+
+const CASES = {
+  'twice.yml': play('[{ role: r1, p: one }, { role: r1, p: two }]', '[]'),
+  'imported.yml': play('[{ role: r1, p: one }]', '[{ import_role: { name: r1 } }]'),
+  'included.yml': play('[{ role: r1, p: one }]', '[{ include_role: { name: r1 } }]'),
+  'dependency.yml': play('[r2, { role: r1, p: one }]', '[]'),
+}
+
+describe('a notification reaches the handler Ansible picks when a role is loaded twice (local)', () => {
+  let dir: string
+  before(() => {
+    dir = localPlaybookDir('handlers', { ...ROLE, ...CASES })
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  for (const [file, runs] of Object.entries({ 'twice.yml': 1, 'imported.yml': 1, 'included.yml': 2, 'dependency.yml': 1 }))
+    it(`${file}: the handler runs ${runs === 1 ? 'once' : 'twice'}`, async () => {
+      const { ours, theirs, doc, ansible } = await runBoth(dir, [file, '-i', 'hosts.ini'])
+      assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+      assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+      const their = ansible.plays[0]!.tasks.filter((t) => t.task.name === 'r1 : r1 handler').map((t) => t.hosts.localhost!.msg)
+      const mine = doc.results.filter((r) => r.task.handler).map((r) => r.output)
+      assert.equal(their.length, runs)
+      assert.deepEqual(mine, their)
+      const stats = (JSON.parse(theirs.stdout) as { stats: Record<string, { ok: number; changed: number }> }).stats.localhost!
+      const recap = doc.recap[0]!
+      assert.deepEqual([recap.ok, recap.changed], [stats.ok, stats.changed])
+    })
+})
