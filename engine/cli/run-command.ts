@@ -50,6 +50,12 @@ export function addHostOptions(cmd: Command): Command {
         positiveInt(v, '--forks'),
       ),
     )
+    .addOption(
+      new Option(
+        '-c, --connection <type>',
+        'the connection of hosts that set no ansible_connection (default: ANSIBLE_TRANSPORT, ansible.cfg transport, else ssh)',
+      ).choices(['ssh', 'smart', 'local']),
+    )
     .option('-u, --user <user>', 'connect as this user (default: ANSIBLE_REMOTE_USER, ansible.cfg remote_user)')
     .option('--private-key <file>', 'SSH private key file (default: ANSIBLE_PRIVATE_KEY_FILE, ansible.cfg private_key_file)')
     .option('-b, --become', 'run operations with become (sudo -n; default: ANSIBLE_BECOME, ansible.cfg become)')
@@ -96,6 +102,7 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     extraVars: Object.assign({}, ...f.extraVars.map((e) => parseExtraVars(e))),
     forks: (f.forks as number | undefined) ?? setting('DEFAULT_FORKS', cfg),
     user: (f.user as string | undefined) ?? setting('DEFAULT_REMOTE_USER', cfg),
+    connection: (f.connection as string | undefined) ?? setting('DEFAULT_TRANSPORT', cfg),
     privateKey: (f.privateKey as string | undefined) ?? setting('DEFAULT_PRIVATE_KEY_FILE', cfg),
     // -b can only turn become on, as in Ansible
     become: f.become ? true : setting('DEFAULT_BECOME', cfg),

@@ -41,6 +41,8 @@ export const SETTINGS = {
   // acplay's own default (Ansible's is 5): see bench/README.md (fleet)
   DEFAULT_FORKS: { type: 'int', env: ['ANSIBLE_FORKS'], ini: defaults('forks'), default: DEFAULT_FORKS, min: 1 },
   DEFAULT_REMOTE_USER: { type: 'str', env: ['ANSIBLE_REMOTE_USER'], ini: defaults('remote_user'), default: null },
+  // the connection of hosts that set no ansible_connection (-c); acplay has ssh and local
+  DEFAULT_TRANSPORT: { type: 'str', env: ['ANSIBLE_TRANSPORT'], ini: defaults('transport'), default: 'ssh', choices: ['ssh', 'smart', 'local'] },
   DEFAULT_PRIVATE_KEY_FILE: { type: 'path', env: ['ANSIBLE_PRIVATE_KEY_FILE'], ini: defaults('private_key_file'), default: null },
   DEFAULT_BECOME: { type: 'bool', env: ['ANSIBLE_BECOME'], ini: escalation('become'), default: false },
   DEFAULT_BECOME_METHOD: { type: 'str', env: ['ANSIBLE_BECOME_METHOD'], ini: escalation('become_method'), default: 'sudo' },

@@ -48,7 +48,7 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
     const problem = connectionVarProblem(key, vars[key])
     if (problem) throw inventoryError(problem, { host: name })
   }
-  const kind = str(vars.ansible_connection) ?? (name === 'localhost' || name === '127.0.0.1' ? 'local' : 'ssh')
+  const kind = str(vars.ansible_connection) ?? (name === 'localhost' || name === '127.0.0.1' || opts.connection === 'local' ? 'local' : 'ssh')
   if (kind === 'local') return new LocalConnection(name, opts.lock)
   const s = connectionSettings({
     vars,

@@ -24,6 +24,8 @@ export interface RunOptions {
   extraVars?: Record<string, unknown>
   forks?: number
   user?: string
+  /** -c / ANSIBLE_TRANSPORT / ansible.cfg transport: the connection of hosts that set no ansible_connection (ssh, smart, local) */
+  connection?: string
   privateKey?: string
   become?: boolean
   becomeUser?: string

@@ -1,0 +1,58 @@
+/**
+ * What ansible-playbook's default output calls the tasks of a role (against Debian's, run with
+ * `-c local` on a host list, as people try a role on their own machine): an include_role inside a
+ * role is shown without that role's name, named or not; an include_tasks and the role's own tasks
+ * with it. And `-c local` itself: the host list's hosts run on the controller in both tools.
+ */
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir } from '../helpers/local-both.js'
+
+const FILES = {
+  'roles/inner/tasks/main.yml': '- command: "true"\n  changed_when: false\n',
+  'roles/outer/tasks/main.yml': `- name: a named include_role
+  include_role: { name: inner }
+- include_role: { name: inner }
+- include_tasks: more.yml
+- name: a named include_tasks
+  include_tasks: more.yml
+- name: a named import_role
+  import_role: { name: inner }
+`,
+  'roles/outer/tasks/more.yml': '- debug: { msg: more }\n',
+  'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [outer]\n',
+}
+
+const headers = (out: string) => out.split('\n').filter((l) => /^(TASK \[|included: )/.test(l))
+
+describe("task headers of a role's includes, and -c local, as ansible-playbook", () => {
+  let dir: string
+  before(() => {
+    dir = localPlaybookDir('task-headers', FILES)
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('the same TASK lines, the same recap', async () => {
+    // a host that ssh cannot reach: -c local runs it on the controller
+    const args = ['site.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3']
+    const [ours, theirs] = await Promise.all([
+      acplay(['run', ...args], { cwd: dir }),
+      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
+    ])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    assert.deepEqual(headers(ours.stdout), headers(theirs.stdout))
+    assert.ok(
+      headers(theirs.stdout).some((l) => l.startsWith('TASK [include_role : inner] *')),
+      theirs.stdout,
+    )
+    const recap = (out: string) =>
+      out
+        .split('\n')
+        .find((l) => l.startsWith('far '))
+        ?.replace(/\s+$/, '')
+    assert.equal(recap(ours.stdout), recap(theirs.stdout))
+  })
+})
