@@ -14,14 +14,16 @@ const LABEL: Record<HostResult['status'], string> = { ok: 'ok', changed: 'change
 /** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
 export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
   const item = r.item !== undefined ? ` => (item=${r.item})` : ''
+  // Ansible names the delegate on every line but a skip's
+  const host = r.delegate !== undefined && r.status !== 'skipped' ? `${r.host} -> ${r.delegate}` : r.host
   const lines: string[] = []
   if (r.status === 'failed' || r.status === 'unreachable') {
     const hidden = 'the output has been hidden due to the no_log: true specified for this result'
     const shown = r.hidden ? { msg: hidden } : (r.result ?? { msg: r.msg ?? '' })
     const { json, lines: details } = failureText(shown, verbosity > 0)
     // Ansible: `failed: [web1] (item=x) => {...}` for a loop item, `fatal: [web1]: FAILED! => {...}` for a task
-    if (r.status === 'failed' && r.item !== undefined) lines.push(`failed: [${r.host}] (item=${r.item}) => ${json}`, ...details)
-    else lines.push(`${LABEL[r.status]}: [${r.host}]${item}: ${r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'} => ${json}`, ...details)
+    if (r.status === 'failed' && r.item !== undefined) lines.push(`failed: [${host}] (item=${r.item}) => ${json}`, ...details)
+    else lines.push(`${LABEL[r.status]}: [${host}]${item}: ${r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'} => ${json}`, ...details)
     if (r.ignored) lines.push('...ignoring')
     return lines
   }
@@ -31,8 +33,8 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     // assert), unless it is debug's `msg:` (whose msg is the mapping's JSON): that is shown as msg
     const mapping = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output)
     const shown = mapping && r.msg !== JSON.stringify(r.output) ? r.output : { msg: r.output }
-    lines.push(`${LABEL[r.status]}: [${r.host}]${item} => ${ansibleJson(shown, 4)}`)
-  } else lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${r.host}]${item}`)
+    lines.push(`${LABEL[r.status]}: [${host}]${item} => ${ansibleJson(shown, 4)}`)
+  } else lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${host}]${item}`)
   if (r.hidden) return lines
   // check mode: why the prediction is not exact (or what an exact one waits for) is always shown
   if (r.status === 'changed' && r.reason && (r.mayChange || verbosity > 0)) lines.push(`  ${r.reason}`)

@@ -17,6 +17,8 @@ export interface HostResult {
   msg?: string
   reason?: string
   changes: { summary: string; diff?: FileDiff }[]
+  /** delegate_to: the host it ran on as Ansible's output names it: `ok: [web1 -> db1(10.0.0.5)]` (engine/run/module-env.ts delegateShown) */
+  delegate?: string
   /** loop item label, for per-item results */
   item?: string
   /** set on a loop's aggregate result: how many items ran */

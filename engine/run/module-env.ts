@@ -59,6 +59,24 @@ export function delegatedTo({ task, scope, vars, where }: TaskRun): string | und
 }
 
 /**
+ * How Ansible's output names the host a task was delegated to (its host_label): the name given,
+ * with the delegate's ansible_host after it when that differs (`db1(10.0.0.5)`); undefined when
+ * not delegated, or delegated to the host itself.
+ */
+export function delegateShown(run: TaskRun): string | undefined {
+  let name: string | undefined
+  try {
+    name = delegatedTo(run)
+  } catch {
+    return undefined // the task's own error says why
+  }
+  if (name === undefined || name === run.host.name) return undefined
+  const { inventory } = run.pc.run
+  const address = inventory.hosts.has(name) ? inventory.hostVars(name).ansible_host : undefined
+  return typeof address === 'string' && address !== name ? `${name}(${address})` : name
+}
+
+/**
  * delegate_to: the task runs over that host's connection. As in Ansible, a name outside the
  * inventory is first looked for among the hosts' addresses (ansible_host), and otherwise is a host
  * of its own, reached at that name with the defaults and the play's remote_user.

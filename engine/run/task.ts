@@ -19,7 +19,7 @@ import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
 import { falseCondition, ignoresErrors, ignoresUnreachable, noLog as noLogOn } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
-import { hostModuleEnv } from './module-env.js'
+import { delegateShown, hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
 import { UnknownValue } from '../vars/undefined.js'
 import type { HostState } from './host-state.js'
@@ -232,6 +232,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     host: host.name,
     task: ref,
     status,
+    delegate: delegateShown(run),
     mayChange: (status === 'changed' && mayChange) || undefined,
     msg: outcome.msg,
     reason: outcome.reason,

@@ -2,7 +2,9 @@
  * What ansible-playbook's default output calls the tasks of a role (against Debian's, run with
  * `-c local` on a host list, as people try a role on their own machine): an include_role inside a
  * role is shown without that role's name, named or not; an include_tasks and the role's own tasks
- * with it. And `-c local` itself: the host list's hosts run on the controller in both tools.
+ * with it. And `-c local` itself: the host list's hosts run on the controller in both tools. And
+ * a delegated task's line: `ok: [web1 -> db1(ADDRESS)]`, the delegate named (with its address when
+ * that differs) on every line but a skip's.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -23,6 +25,18 @@ const FILES = {
 `,
   'roles/outer/tasks/more.yml': '- debug: { msg: more }\n',
   'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [outer]\n',
+  'delegated.ini': 'h1 ansible_connection=local\nd1 ansible_connection=local ansible_host=127.0.0.1\nd2 ansible_connection=local\n',
+  'delegated.yml': `- hosts: h1
+  gather_facts: false
+  tasks:
+    - { command: "true", delegate_to: d1, changed_when: false }
+    - { command: "true", delegate_to: d2 }
+    - { debug: { msg: x }, delegate_to: d1, loop: [1] }
+    - { command: /bin/false, delegate_to: "{{ 'd1' }}", ignore_errors: true }
+    - { local_action: { module: command, cmd: "true" }, when: false }
+    - { command: "true", delegate_to: h1, changed_when: false }
+    - { set_fact: { a: 1 }, delegate_to: d2 }
+`,
 }
 
 const headers = (out: string) => out.split('\n').filter((l) => /^(TASK \[|included: )/.test(l))
@@ -54,5 +68,23 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
         .find((l) => l.startsWith('far '))
         ?.replace(/\s+$/, '')
     assert.equal(recap(ours.stdout), recap(theirs.stdout))
+  })
+
+  it("a delegated task's lines name the delegate as Ansible's do", async () => {
+    const args = ['delegated.yml', '-i', 'delegated.ini']
+    const [ours, theirs] = await Promise.all([
+      acplay(['run', ...args], { cwd: dir }),
+      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
+    ])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    // each result's first line up to its JSON (acplay's failure JSON is its own)
+    const lines = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => /^(ok|changed|fatal|failed|skipping): /.test(l))
+        .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
+    assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
+    assert.ok(lines(theirs.stdout).includes('ok: [h1 -> d1(127.0.0.1)]'), theirs.stdout)
   })
 })
