@@ -193,6 +193,8 @@ export function throttleOf(pc: PlayContext, task: TaskKeywords, host: HostState,
  * does the same. Either way the play stops (its later batches too) and the playbook with it, as in Ansible.
  */
 export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[], results: readonly HostResult[]): void {
+  // a failure a block's rescue takes is neither fatal nor counted, as in Ansible
+  if (scope.rescuable) return
   const failed = results.filter((r) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored)
   if (failed.length === 0) return
   const first = pc.run.hosts.get(failed[0]!.host)

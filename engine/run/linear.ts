@@ -94,7 +94,7 @@ function setFailedFacts(h: HostState, results: readonly HostResult[]): void {
 async function runBlock(pc: PlayContext, block: Extract<Task, { kind: 'block' }>, hosts: HostState[], outer: Scope): Promise<void> {
   const scope = enter(outer, block)
   const firstResult = pc.run.results.length
-  await runTasks(pc, block.block, hosts, scope)
+  await runTasks(pc, block.block, hosts, block.rescue.length ? { ...scope, rescuable: true } : scope)
   const failed = hosts.filter((h) => h.failed)
   if (block.rescue.length && failed.length) {
     // The failures inside the block are rescued: they count as rescued, not failed, in the recap.

@@ -17,7 +17,11 @@ import { hostVarsFiles } from './vars-files.js'
  * What a block or role passes down to its tasks: the keywords the keyword table marks inherited, the
  * role, and inside an included file what its templated tags are rendered with (includeTagVars).
  */
-export type Scope = Pick<TaskKeywords, Inherited | 'role'> & { tagVars?: Record<string, unknown> }
+export type Scope = Pick<TaskKeywords, Inherited | 'role'> & {
+  tagVars?: Record<string, unknown>
+  /** inside a block with a rescue (or in one): a failure here is rescued, never fatal to the play (gate.ts failFast) */
+  rescuable?: boolean
+}
 
 export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 
@@ -25,6 +29,7 @@ export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 export function enter(scope: Scope, k: TaskKeywords): Scope {
   const out: Record<string, unknown> = { role: k.role ?? scope.role }
   if (scope.tagVars) out.tagVars = scope.tagVars
+  if (scope.rescuable) out.rescuable = true
   for (const [name, how] of INHERITED) {
     const outer = scope[name]
     const inner = k[name]

@@ -1,11 +1,12 @@
 /**
  * A play's batches against Debian's ansible-playbook (local "hosts"): `serial` as a list of sizes
- * and percentages (templates too), `order` (which hosts go
- * first, into which serial batch, which one runs a run_once task, what the play's host variables
- * list), and when the playbook stops because its hosts failed: a batch whose every host failed stops the later batches and plays (a rolling
- * `serial: 1` update stops at its first failed host); any_errors_fatal and max_fail_percentage
- * stop the later plays too; a play where some hosts fail goes on with the others. The same plays
- * run, the same recap, the same exit code from both tools.
+ * and percentages (templates too); `order` (which hosts go first, into which serial batch, which
+ * one runs a run_once task, what the play's host variables list); and when the playbook stops
+ * because its hosts failed: a batch whose every host failed stops the later batches and plays (a
+ * rolling `serial: 1` update stops at its first failed host); any_errors_fatal and
+ * max_fail_percentage stop the later plays too (a failure a block rescues trips neither); a play
+ * where some hosts fail goes on with the others. The same plays run, the same recap, the same exit
+ * code from both tools.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -79,6 +80,18 @@ const CASES: Record<string, string> = {
 `,
     )
     .join(''),
+  'rescued-fatal.yml': `- name: first
+  hosts: web
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - block:
+        - fail: { msg: boom }
+          when: inventory_hostname == 'h1'
+      rescue:
+        - debug: { msg: rescued }
+    - debug: { msg: goes on }
+${NEXT_PLAY}`,
   'rescued.yml': `- name: first
   hosts: web
   gather_facts: false
@@ -135,6 +148,7 @@ describe("a play's batches: order, and where the playbook stops when hosts fail,
     'max-fail-percentage.yml': ['first'],
     'serial-first-fails.yml': ['first'],
     'rescued.yml': ['first', 'next'],
+    'rescued-fatal.yml': ['first', 'next'],
   }))
     it(`${file}: plays run ${expected.join(', ')}`, async () => {
       const { ours, theirs, doc } = await runBoth(dir, [file, '-i', 'hosts.ini'])
