@@ -12,6 +12,7 @@ import { runModes } from './gate.js'
 import { setHostFacts } from './host-facts.js'
 import { factHosts } from './fact-hosts.js'
 import { forgetHostvars, type TaskRun } from './scope.js'
+import { unknownAfter } from '../unknown.js'
 
 export async function runEngineAction(run: TaskRun, action: EngineAction, args: Record<string, unknown>): Promise<ModuleOutcome & { output?: unknown }> {
   const { pc, task, host, vars, where } = run
@@ -58,6 +59,11 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
       }
     return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output }
   } catch (e) {
+    // check mode: a value it reads (debug's var, assert's that) is unknown until an earlier task runs:
+    // ok and unknown, as for arguments that need one (task.ts unknownArgs), never a failure
+    const after = unknownAfter(e)
+    if (after !== undefined)
+      return { status: 'ok', reason: `it needs the result of task '${after}', unknown until it has run`, changes: [], data: {}, unknown: after }
     if (e instanceof AcplayError) return fail(e.unreachable ? 'unreachable' : 'failed', e.describe())
     if (e instanceof ModuleFailure) return fail('failed', e.message)
     return fail('failed', e instanceof Error ? e.message : String(e))

@@ -1,7 +1,7 @@
 /**
  * Issue 17 through the whole run loop (ansible_connection=local): a command's registered result is
  * unknown in check mode; a `when` on it "may run", a task templated from it "may change", set_fact
- * passes the unknown on, debug does not fail, a loop over it may change, a handler notified only by a task that may change may
+ * passes the unknown on, debug (msg or var) and assert do not fail, a loop over it may change, a handler notified only by a task that may change may
  * run; the plain output and --json tell exact and may-change apart; the real run then does it all.
  */
 import assert from 'node:assert/strict'
@@ -33,6 +33,12 @@ describe('unknown results in check mode, locally', () => {
     - name: the version is shown
       debug:
         msg: "version {{ version }}"
+    - name: the result is shown
+      debug:
+        var: out
+    - name: the result is checked
+      assert:
+        that: out.rc == 0
     - name: the version file
       copy:
         dest: ${dir}/version
@@ -81,6 +87,8 @@ describe('unknown results in check mode, locally', () => {
       'the version is read': ['changed', false],
       'the version is kept': ['ok', false],
       'the version is shown': ['ok', false],
+      'the result is shown': ['ok', false],
+      'the result is checked': ['ok', false],
       'the version file': ['changed', true],
       'a marker when it worked': ['changed', true],
       'a file per line': ['changed', true],
