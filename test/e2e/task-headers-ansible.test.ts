@@ -4,7 +4,8 @@
  * role is shown without that role's name, named or not; an include_tasks and the role's own tasks
  * with it. And `-c local` itself: the host list's hosts run on the controller in both tools. And
  * a delegated task's line: `ok: [web1 -> db1(ADDRESS)]`, the delegate named (with its address when
- * that differs) on every line but a skip's.
+ * that differs) on every line but a skip's. And --list-tasks: a named task as `role : name`, an
+ * unnamed one as its action as written, with --tags / --skip-tags applied.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -25,6 +26,18 @@ const FILES = {
 `,
   'roles/outer/tasks/more.yml': '- debug: { msg: more }\n',
   'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [outer]\n',
+  'tagged.yml': `- hosts: all
+  gather_facts: false
+  tags: [p]
+  roles: [outer]
+  tasks:
+    - { name: one, debug: { msg: 1 }, tags: [a, z] }
+    - block:
+        - { name: two, debug: { msg: 2 }, tags: [b] }
+      tags: [blk]
+    - meta: flush_handlers
+    - { ansible.builtin.debug: { msg: 3 }, tags: [a] }
+`,
   'delegated.ini': 'h1 ansible_connection=local\nd1 ansible_connection=local ansible_host=127.0.0.1\nd2 ansible_connection=local\n',
   'delegated.yml': `- hosts: h1
   gather_facts: false
@@ -86,5 +99,17 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
         .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
     assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
     assert.ok(lines(theirs.stdout).includes('ok: [h1 -> d1(127.0.0.1)]'), theirs.stdout)
+  })
+
+  it('--list-tasks prints what ansible-playbook prints, with --tags and --skip-tags', async () => {
+    for (const extra of [[], ['--tags', 'a'], ['--skip-tags', 'b']]) {
+      const args = ['tagged.yml', '-i', 'far,', '--list-tasks', ...extra]
+      const [ours, theirs] = await Promise.all([
+        acplay(['run', ...args], { cwd: dir }),
+        capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
+      ])
+      assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+      assert.equal(ours.stdout, theirs.stdout, extra.join(' '))
+    }
   })
 })

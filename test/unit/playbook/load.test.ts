@@ -105,7 +105,10 @@ test('list tasks with role prefixes and effective tags', async () => {
     { name: 'Copy config', tags: [] },
   ])
   const text = formatTaskList(pb, 'site.yml')
-  assert.match(text, /playbook: site.yml\n\n {2}play #1 \(db\): db\tTAGS: \[imported\]\n {4}tasks:\n {6}postgresql_user\tTAGS: \[imported\]/)
+  assert.match(
+    text,
+    /playbook: site.yml\n\n {2}play #1 \(db\): db\tTAGS: \[imported\]\n {4}tasks:\n {6}community\.postgresql\.postgresql_user\tTAGS: \[imported\]/,
+  )
   assert.match(text, / {6}in block\tTAGS: \[blk\]\n {6}rescue it\tTAGS: \[blk\]/)
 })
 
