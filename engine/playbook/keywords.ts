@@ -126,7 +126,6 @@ export function oneOf<T extends string>(src: Source, key: string, node: Node | n
   return v as T
 }
 
-/** `serial: 2` or `serial: "30%"`. */
 /** `serial`: a number, a percentage, or a list of them (the batch sizes in turn, the last one repeated). */
 export function serial(src: Source, key: string, node: Node | null): number | string | (number | string)[] {
   const one = (n: Node | null): number | string => {

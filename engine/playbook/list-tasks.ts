@@ -14,10 +14,9 @@ export interface ListedTask {
  * unnamed one's action as written, without its role (include_tasks, include_role, meta too).
  */
 function label(t: Task): string {
-  if (t.kind === 'module') return t.name ? `${t.role ? `${t.role.fqcn ?? t.role.name} : ` : ''}${t.name}` : (taskLabel(t) ?? t.module)
   if (t.kind === 'include_role') return t.name ?? 'include_role'
-  if (t.name) return `${t.role ? `${t.role.fqcn ?? t.role.name} : ` : ''}${t.name}`
-  return t.kind === 'meta' ? 'meta' : t.kind
+  if (t.name) return t.role ? `${t.role.fqcn ?? t.role.name} : ${t.name}` : t.name
+  return t.kind === 'module' ? (taskLabel(t) ?? t.module) : t.kind
 }
 
 /** Which tasks --tags / --skip-tags keep, by a task's effective tags (all of them: no filter). */

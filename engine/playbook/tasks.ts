@@ -116,7 +116,7 @@ export function loadHandlers(scope: TaskScope, node: Node | null): Handler[] {
     if (t.kind !== 'module' && t.kind !== 'include_tasks')
       throw fail(scope.src, n as Node, `a handler must be a module task or include_tasks, got ${t.kind === 'block' ? 'a block' : t.kind}`, t.name)
     if (!t.name) throw fail(scope.src, n as Node, 'handler has no name (handlers are notified by name)')
-    // notified by its name (or `role : name`: engine/run/handlers.ts) or by a listen topic
+    // notified by its name (or `role : name`: engine/run/notify.ts) or by a listen topic
     return { ...t, listen: t.listen ?? [] }
   })
 }

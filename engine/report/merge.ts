@@ -11,7 +11,7 @@
 import { AcplayError } from '../errors.js'
 import { AUDIT_FORMAT, AUDIT_VERSION, type AuditHost, type AuditReport } from './audit-json.js'
 import { detailedExitCode, type HostDrift, taskLabel } from './drift-table.js'
-import { exitCode } from './recap.js'
+import { byName, exitCode } from './recap.js'
 
 export interface ReportPart {
   /** where it was read from, for messages */
@@ -20,8 +20,6 @@ export interface ReportPart {
 }
 
 export const mergeError = (msg: string, file?: string) => new AcplayError('E_MERGE', msg, file ? { file } : {})
-
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /** The fields a merge relies on, checked so a wrong file fails with its name, not a TypeError. */
 export function asAuditReport(data: unknown, file: string): AuditReport {

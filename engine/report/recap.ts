@@ -24,9 +24,12 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
       else c.failed++
     }
   }
-  // by name, as Ansible's default callback sorts its stats (code point order)
-  return [...by.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+  // by name, as Ansible's default callback sorts its stats
+  return [...by.values()].sort((a, b) => byName(a.host, b.host))
 }
+
+/** Host names in Ansible's order (Python's sorted: code point order): the recap's, a merged report's. */
+export const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** 0 all good, 2 a host failed, 4 a host was unreachable (4 wins). */
 export function exitCode(recaps: readonly HostRecap[]): number {

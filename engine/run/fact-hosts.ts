@@ -15,5 +15,5 @@ export function factHosts(run: TaskRun): readonly HostState[] {
   if (delegated !== undefined && pc.run.hostState && keywordBool('delegate_facts', [task.delegate_facts, scope.delegate_facts], vars, where)) {
     return [pc.run.hostState(delegated)]
   }
-  return run.batch ?? [run.host]
+  return run.runOnceHosts ?? [run.host]
 }

@@ -163,14 +163,12 @@ function shuffled(names: string[]): string[] {
  * kept so that the same runs stop). When it equals the batch's size, the playbook stops.
  */
 function downCounter(rc: RunContext) {
-  let previouslyFailed = rc.lastBatchFailed ?? 0
   return {
     start: (states: readonly HostState[]) => new Set(states.filter((h) => h.failed || h.unreachable)),
     end(states: readonly HostState[], before: ReadonlySet<HostState>): number {
       const failed = states.filter((h) => h.failed && !h.unreachable && !before.has(h)).length
       const unreachable = states.filter((h) => h.unreachable && !before.has(h)).length
-      const count = failed + unreachable - previouslyFailed
-      previouslyFailed = failed
+      const count = failed + unreachable - (rc.lastBatchFailed ?? 0)
       rc.lastBatchFailed = failed
       return count
     },

@@ -60,12 +60,12 @@ export interface TaskRun {
   /** the task's file:line, name and host, for errors */
   where: Location
   /** run_once: the batch's hosts, which the task's facts go to as well (fact-hosts.ts) */
-  batch?: readonly HostState[]
+  runOnceHosts?: readonly HostState[]
 }
 
-export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, batch?: readonly HostState[]): TaskRun {
+export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, runOnceHosts?: readonly HostState[]): TaskRun {
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: taskLabel(task), host: host.name }
-  return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, batch }
+  return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, runOnceHosts }
 }
 
 /** The variables a task sees on a host: each layer by name, in the order engine/vars/precedence.ts keeps; then the magic ones. */

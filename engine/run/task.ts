@@ -32,8 +32,14 @@ const FALSE_CONDITION = 'Conditional result was False'
 /** The reason of a task skipped because the run was interrupted before it started on the host. */
 export const NOT_STARTED = 'not started: the run was interrupted'
 
-/** `batch`: run_once, the hosts of the batch (the task's facts go to each, as Ansible's get_task_hosts) */
-export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, batch?: readonly HostState[]): Promise<HostResult> {
+/** `runOnceHosts`: run_once, the hosts of the batch (the task's facts go to each, as Ansible's get_task_hosts) */
+export async function runModuleTask(
+  pc: PlayContext,
+  task: ModuleTask,
+  host: HostState,
+  scope: Scope,
+  runOnceHosts?: readonly HostState[],
+): Promise<HostResult> {
   const started = Date.now()
   const ref = taskRef({ ...task, role: task.role ?? scope.role })
   const base = { host: host.name, task: ref, changes: [] as HostResult['changes'] }
@@ -41,7 +47,7 @@ export async function runModuleTask(pc: PlayContext, task: ModuleTask, host: Hos
   // queued for a free fork when the run was interrupted: it never started
   if (host.interrupted) return { ...base, status: 'skipped', reason: `${NOT_STARTED} (${pc.run.interrupted})`, durationMs: 0 }
   try {
-    const run = taskRun(pc, task, host, scope, batch)
+    const run = taskRun(pc, task, host, scope, runOnceHosts)
     const { where } = run
     maskSecretVars(run)
     let items: unknown[] | undefined
