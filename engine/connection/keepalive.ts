@@ -6,6 +6,10 @@
  * only while a command waits on the host; a connection waiting for its next task is probed once a
  * minute, which keeps NAT and firewall state alive (AWS's NAT gateway forgets a flow after 350 s).
  * Silence from the first unanswered probe for (count - 1) intervals more, and the link is lost.
+ *
+ * One timer per connection, set for the moment something is due (not a fixed-phase interval, which
+ * gave a dead link up anywhere between count and count + 1 intervals): what arrives in between only
+ * moves lastHeard, and the timer, firing early, sets itself again.
  */
 export const IDLE_PROBE_MS = 60_000
 
@@ -22,11 +26,12 @@ export class Keepalive {
   private lastHeard = Date.now()
   private firstProbe?: number
   private waiting = 0
-  private readonly timer: NodeJS.Timeout
+  private timer?: NodeJS.Timeout
+  private timerAt = Number.POSITIVE_INFINITY
+  private stopped = false
 
   constructor(private readonly o: KeepaliveOptions) {
-    this.timer = setInterval(() => this.tick(), o.intervalMs)
-    this.timer.unref()
+    this.wakeAt(this.lastHeard + this.silenceAllowed())
   }
 
   /** Anything arrived from the host. */
@@ -37,7 +42,10 @@ export class Keepalive {
 
   /** A command starts waiting on the host: the silence that counts starts now, not at the last task. */
   begin(): void {
-    if (this.waiting++ === 0 && this.firstProbe === undefined) this.lastHeard = Date.now()
+    if (this.waiting++ > 0 || this.firstProbe !== undefined) return
+    this.lastHeard = Date.now()
+    const due = this.lastHeard + this.o.intervalMs
+    if (this.timerAt > due) this.wakeAt(due)
   }
 
   end(): void {
@@ -45,19 +53,41 @@ export class Keepalive {
   }
 
   stop(): void {
-    clearInterval(this.timer)
+    this.stopped = true
+    clearTimeout(this.timer)
+  }
+
+  /** how long the host may be silent before a probe: an interval while a command waits, a minute otherwise */
+  private silenceAllowed(): number {
+    return this.waiting > 0 ? this.o.intervalMs : Math.max(this.o.intervalMs, IDLE_PROBE_MS)
+  }
+
+  private wakeAt(at: number): void {
+    if (this.stopped) return
+    clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = setTimeout(() => this.tick(), Math.max(0, at - Date.now()))
+    this.timer.unref()
   }
 
   private tick(): void {
+    this.timerAt = Number.POSITIVE_INFINITY
     const now = Date.now()
-    if (this.firstProbe !== undefined && now - this.firstProbe >= this.o.intervalMs * (this.o.countMax - 1)) {
+    if (this.firstProbe === undefined) {
+      const due = this.lastHeard + this.silenceAllowed()
+      if (now < due) {
+        this.wakeAt(due)
+        return
+      }
+      this.firstProbe = now
+    }
+    const giveUpAt = this.firstProbe + this.o.intervalMs * Math.max(1, this.o.countMax - 1)
+    if (now >= giveUpAt) {
       this.stop()
       this.o.lost()
       return
     }
-    const due = this.waiting > 0 ? this.o.intervalMs : Math.max(this.o.intervalMs, IDLE_PROBE_MS)
-    if (now - this.lastHeard < due) return
-    this.firstProbe ??= now
     this.o.probe()
+    this.wakeAt(Math.min(now + this.o.intervalMs, giveUpAt))
   }
 }
