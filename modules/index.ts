@@ -28,6 +28,7 @@ import { gitConfigModule } from './git-config.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { iniFile } from './ini-file.js'
+import { iptables } from './iptables.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { make } from './make.js'
@@ -96,6 +97,7 @@ const all = [
   group,
   hostname,
   iniFile,
+  iptables,
   knownHosts,
   lineinfile,
   localeGen,
