@@ -27,6 +27,7 @@ import { git } from './git.js'
 import { gitConfigModule } from './git-config.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
+import { htpasswd } from './htpasswd.js'
 import { iniFile } from './ini-file.js'
 import { iptables } from './iptables.js'
 import { knownHosts } from './known-hosts.js'
@@ -96,6 +97,7 @@ const all = [
   gitConfigModule,
   group,
   hostname,
+  htpasswd,
   iniFile,
   iptables,
   knownHosts,

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { randomInt } from 'node:crypto'
 import { dirname, isAbsolute, join } from 'node:path'
-import { passwordHash } from '../filters-hash.js'
+import { templatePasswordHash } from '../filters-hash.js'
 import { PyRandom } from '../py-random.js'
 import { pystr } from '../py.js'
 import { splitKv } from './lists.js'
@@ -101,7 +101,7 @@ export const password: Lookup = (terms, kw, env) =>
     }
     env.ctx.secret(password)
     if (!p.encrypt) return password
-    const hashed = passwordHash(password, p.encrypt, salt ?? null, null)
+    const hashed = templatePasswordHash(password, p.encrypt, salt ?? null, null)
     env.ctx.secret(hashed)
     return hashed
   })
