@@ -18,6 +18,7 @@ import { cron } from './cron.js'
 import { deb822Repository } from './deb822-repository.js'
 import { debconf } from './debconf.js'
 import { dpkgSelections } from './dpkg-selections.js'
+import { expect } from './expect.js'
 import { fetch } from './fetch.js'
 import { file } from './file.js'
 import { find } from './find.js'
@@ -88,6 +89,7 @@ const all = [
   deb822Repository,
   debconf,
   dpkgSelections,
+  expect,
   fetch,
   file,
   find,

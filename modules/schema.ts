@@ -14,6 +14,8 @@ export interface ParamDef {
   aliases?: readonly string[]
   /** element type of a list */
   elements?: 'str' | 'int' | 'dict'
+  /** null given is kept as null (Ansible's None: expect's `timeout: null`), not taken as omitted */
+  nullable?: boolean
   /** never printed: masked in output, diffs and logs */
   secret?: boolean
   /** secret when this bool param is true (copy's `content` with `secret: true`) */
@@ -138,8 +140,12 @@ export function validateParams<S extends ParamSpecs>(
       throw paramError(`unknown argument '${key}' for module ${module.name} (supported: ${known})`, where)
     }
     if (name in out) throw paramError(`argument '${name}' given twice (as '${key}' and an alias)`, where)
-    if (value === null || value === undefined) continue
+    if (value === undefined || (value === null && !module.params[name]!.nullable)) continue
     given.add(name)
+    if (value === null) {
+      out[name] = null
+      continue
+    }
     // a template's value is known at run time: checked then
     if (opts.unknown?.has(name)) {
       out[name] = value

@@ -45,7 +45,7 @@ export const EXEC_PARAMS = {
   strip_empty_ends: { type: 'bool', default: true, description: 'strip the trailing newlines (empty lines) from stdout and stderr' },
 } as const
 
-const resolve = (path: string, chdir?: string) => (chdir && !path.startsWith('/') ? posix.join(chdir, path) : path)
+export const resolve = (path: string, chdir?: string) => (chdir && !path.startsWith('/') ? posix.join(chdir, path) : path)
 
 /**
  * Runs `$2...` after `cd -- "$1"` (when $1 is not empty), but first fails as Python's os.chdir and
@@ -87,6 +87,22 @@ export function execCommand(argv: string[], p: ExecParams): Command {
   return cmd
 }
 
+/**
+ * Whether creates/removes decide not to run (relative paths are under chdir): Ansible's words for
+ * why, and the path. Read through path.stat, so check mode sees what earlier tasks would create.
+ */
+export async function skipsRun(p: Pick<ExecParams, 'chdir' | 'creates' | 'removes'>, ctx: ModuleContext): Promise<{ why: string; path: string } | undefined> {
+  if (p.creates !== undefined) {
+    const path = resolve(p.creates, p.chdir)
+    if ((await ctx.fact(pathStat, path)).exists) return { why: `skipped, since ${path} exists`, path }
+  }
+  if (p.removes !== undefined) {
+    const path = resolve(p.removes, p.chdir)
+    if (!(await ctx.fact(pathStat, path)).exists) return { why: `skipped, since ${path} does not exist`, path }
+  }
+  return undefined
+}
+
 /** Plans `argv`; `cmd` is what the result calls it (command: the argv list; shell: the script). */
 export async function planExec(argv: string[], cmd: string | string[], p: ExecParams, ctx: ModuleContext): Promise<Plan> {
   if (argv.length === 0) throw new ModuleFailure('no command given (cmd is empty)')
@@ -105,14 +121,8 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
       msg: `Did not run command since '${path}' ${why.endsWith('exists') ? 'exists' : 'does not exist'}`,
     },
   })
-  if (p.creates !== undefined) {
-    const path = resolve(p.creates, p.chdir)
-    if ((await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} exists`, path)
-  }
-  if (p.removes !== undefined) {
-    const path = resolve(p.removes, p.chdir)
-    if (!(await ctx.fact(pathStat, path)).exists) return skipped(`skipped, since ${path} does not exist`, path)
-  }
+  const skip = await skipsRun(p, ctx)
+  if (skip) return skipped(skip.why, skip.path)
   const shown = typeof cmd === 'string' ? cmd : shellJoin(cmd)
   // what a program writes cannot be known: its creates path and what is below its chdir (engine/unknown.ts)
   const unknowns = programUnknowns({ creates: p.creates !== undefined ? resolve(p.creates, p.chdir) : undefined, chdir: p.chdir })
