@@ -4,7 +4,12 @@ import type { TaskStatus } from '../module-runner.js'
 import type { Pos } from '../playbook/types.js'
 
 export interface TaskRef {
+  /** the name shown: the task's own, else its action */
   name: string
+  /** the task has no name of its own (Ansible's task.name is then '') */
+  unnamed?: boolean
+  /** the action as written (ansible.builtin.fail, command) */
+  action?: string
   pos?: Pos
   role?: string
   handler?: boolean

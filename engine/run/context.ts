@@ -88,5 +88,13 @@ export function taskRef(
   handler = false,
 ): TaskRef {
   // a collection's role is shown by its FQCN, as Ansible's TASK [acme.tools.db : ...] lines
-  return { name: taskLabel(t) ?? 'task', pos: t.pos, role: t.role?.fqcn ?? t.role?.name, handler }
+  const action = t.action ?? t.module
+  return {
+    name: taskLabel(t) ?? 'task',
+    ...(t.name === undefined ? { unnamed: true } : {}),
+    ...(action !== undefined ? { action } : {}),
+    pos: t.pos,
+    role: t.role?.fqcn ?? t.role?.name,
+    handler,
+  }
 }

@@ -87,7 +87,8 @@ function setFailedFacts(h: HostState, results: readonly HostResult[]): void {
   let last: HostResult | undefined
   for (const r of results) if (r.host === h.name && r.status === 'failed') last = r
   if (!last) return
-  h.facts.ansible_failed_task = { name: last.task.name, ...(last.task.role ? { role: last.task.role } : {}) }
+  const t = last.task
+  h.facts.ansible_failed_task = { name: t.unnamed ? '' : t.name, action: t.action, ...(t.role ? { role: t.role } : {}) }
   h.facts.ansible_failed_result = { ...last.result, failed: true, ...(last.msg !== undefined ? { msg: last.msg } : {}) }
 }
 
