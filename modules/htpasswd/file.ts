@@ -6,15 +6,13 @@
  */
 import { cryptVerify, identifyHash } from '../../engine/crypt.js'
 import { ModuleFailure } from '../../engine/errors.js'
+import { pyReadlines } from '../pytext.js'
 
 type Source = { text: string } | { user: string }
 
-/** The lines of a text, each with its newline. */
-const linesOf = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? []
-
 /** What Ansible's module does first: if the file has a blank line, every blank line goes. */
 export function withoutBlankLines(text: string): string {
-  const lines = linesOf(text)
+  const lines = pyReadlines(text)
   return lines.some((l) => l.trim() === '') ? lines.filter((l) => l.trim() !== '').join('') : text
 }
 
@@ -24,7 +22,7 @@ export class HtpasswdText {
 
   constructor(text: string) {
     let skipped = ''
-    for (const [i, line] of linesOf(text).entries()) {
+    for (const [i, line] of pyReadlines(text).entries()) {
       const tmp = line.trimStart()
       if (tmp === '' || tmp.startsWith('#')) {
         skipped += line
