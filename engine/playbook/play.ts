@@ -86,7 +86,7 @@ function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof
   return out
 }
 
-const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'unsafe'])
+const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'unsafe', 'encrypt', 'salt', 'salt_size'])
 
 /** `vars_prompt:` entries: a name, the question, a default, whether the answer is private (a secret; the default). */
 function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
@@ -112,6 +112,17 @@ function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
     if (confirm) p.confirm = bool(src, 'confirm', confirm.value) as boolean
     const def = val('default')
     if (def) p.default = toJS(src, def.value)
+    const encrypt = val('encrypt')
+    if (encrypt) p.encrypt = str(src, 'encrypt', encrypt.value)
+    const salt = val('salt')
+    if (salt) p.salt = str(src, 'salt', salt.value)
+    const saltSize = val('salt_size')
+    if (saltSize) {
+      const n = toJS(src, saltSize.value)
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+        throw fail(src, saltSize.value, `'salt_size' must be a whole number, got ${describeNode(saltSize.value)}`)
+      p.saltSize = n
+    }
     return p
   })
 }

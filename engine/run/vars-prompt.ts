@@ -1,12 +1,17 @@
 /**
  * vars_prompt: each value comes from -e first, then a terminal (asked once per run; a private
  * answer is not echoed and is masked like any secret), then the entry's default. With no terminal
- * and neither, the run stops with an error naming the entry's file:line.
+ * and neither, the run stops with an error naming the entry's file:line. With `encrypt`, an answer
+ * or default (not a -e value, as in Ansible) becomes its crypt hash.
  */
+import { randomInt } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { playbookError } from '../errors.js'
 import type { Play, VarsPrompt } from '../playbook/types.js'
+import { templatePasswordHash } from '../vars/filters-hash.js'
 import type { RunContext } from './context.js'
+
+const SALT_CHARS = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /** Reads one line from the terminal; `hidden`: what is typed is not shown. */
 async function ask(question: string, hidden: boolean): Promise<string> {
@@ -41,6 +46,16 @@ async function answer(p: VarsPrompt): Promise<string> {
   }
 }
 
+/** The answer hashed as Ansible's do_encrypt does (passlib: the given salt, or a random one of salt_size). */
+function encrypted(p: VarsPrompt, answer: string): string {
+  const salt = p.salt ?? (p.saltSize !== undefined ? Array.from({ length: p.saltSize }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('') : null)
+  try {
+    return templatePasswordHash(answer, p.encrypt!, salt, null)
+  } catch (e) {
+    throw playbookError(`vars_prompt '${p.name}': ${(e as Error).message}`, p.pos)
+  }
+}
+
 /** The play's prompted variables (play vars precedence), for the entries -e does not give. */
 export async function promptedVars(rc: RunContext, play: Play, tty = !!process.stdin.isTTY): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
@@ -55,6 +70,11 @@ export async function promptedVars(rc: RunContext, play: Play, tty = !!process.s
         p.pos,
       )
     if (p.private && typeof value === 'string') rc.masker.add(value)
+    if (p.encrypt) {
+      value = encrypted(p, String(value))
+      // the hash of a private answer is kept from the output too (the password lookup's rule)
+      if (p.private) rc.masker.add(value)
+    }
     out[p.name] = value
   }
   return out
