@@ -45,6 +45,7 @@ import { ping } from './ping.js'
 import { pip } from './pip.js'
 import { raw } from './raw.js'
 import { postgresDb } from './postgres/db.js'
+import { postgresExt } from './postgres/ext.js'
 import { postgresHba } from './postgres/hba.js'
 import { postgresSet } from './postgres/set.js'
 import { postgresUser } from './postgres/user.js'
@@ -115,6 +116,7 @@ const all = [
   ping,
   pip,
   postgresDb,
+  postgresExt,
   postgresHba,
   postgresSet,
   postgresUser,

@@ -183,3 +183,36 @@ export const pgHbaFact: Fact<HbaFile, [Login, string?]> = {
     return { path, exists: true, owner, group, mode: mode.padStart(4, '0'), content: stdout.slice(nl2 + 1) }
   },
 }
+
+export interface ExtFact {
+  /** the version created in the database, or false */
+  current: string | false
+  /** the versions the server has files for */
+  available: string[]
+  /** what CREATE EXTENSION without VERSION (and UPDATE without TO) gives */
+  defaultVersion?: string
+  /** the (source, target) version pairs PostgreSQL lists for it (pg_extension_update_paths) */
+  pairs: [string, string][]
+}
+
+export const pgExtFact: Fact<ExtFact, [Login, string]> = {
+  name: 'postgres.ext',
+  key: (login, ext) => `${login.db ?? 'postgres'} ${ext}`,
+  command(login, ext) {
+    const e = quoteLiteral(ext)
+    // pg_extension_update_paths fails for an extension the server has no files for: asked only when it has
+    return psql(
+      login,
+      `SELECT json_build_object('current', (SELECT extversion FROM pg_catalog.pg_extension WHERE extname = ${e}),
+  'available', coalesce((SELECT json_agg(version) FROM pg_available_extension_versions WHERE name = ${e}), '[]'::json),
+  'default', (SELECT default_version FROM pg_available_extensions WHERE name = ${e}),
+  'pairs', CASE WHEN EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ${e})
+    THEN (SELECT coalesce(json_agg(json_build_array(source, target)), '[]'::json) FROM pg_extension_update_paths(${e})) ELSE '[]'::json END);`,
+    )
+  },
+  parse(out, login, ext) {
+    const what = `extension ${ext} in ${login.db ?? 'postgres'}`
+    const r = jsonLine<{ current: string | null; available: string[]; default: string | null; pairs: [string, string][] }>(psqlOutput(out, what), 0, what)
+    return { current: r.current ?? false, available: r.available, defaultVersion: r.default ?? undefined, pairs: r.pairs }
+  },
+}
