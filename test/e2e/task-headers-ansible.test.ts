@@ -38,6 +38,17 @@ const FILES = {
     - meta: flush_handlers
     - { ansible.builtin.debug: { msg: 3 }, tags: [a] }
 `,
+  'loops.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { fail: { msg: "bad {{ item }}" }, when: item == 2, loop: [1, 2, 3], ignore_errors: true }
+    - { command: "true", loop: [a, b], changed_when: false }
+    - { debug: { msg: x }, loop: [1, 2], when: false }
+    - block:
+        - { fail: { msg: "bad {{ item }}" }, loop: [1] }
+      rescue:
+        - debug: { msg: rescued }
+`,
   'delegated.ini': 'h1 ansible_connection=local\nd1 ansible_connection=local ansible_host=127.0.0.1\nd2 ansible_connection=local\n',
   'delegated.yml': `- hosts: h1
   gather_facts: false
@@ -99,6 +110,23 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
         .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
     assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
     assert.ok(lines(theirs.stdout).includes('ok: [h1 -> d1(127.0.0.1)]'), theirs.stdout)
+  })
+
+  it("a loop's lines: each item's, and no line of its own for a failed item (as Ansible)", async () => {
+    const args = ['loops.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3']
+    const [ours, theirs] = await Promise.all([
+      acplay(['run', ...args], { cwd: dir }),
+      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
+    ])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const lines = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => /^(ok|changed|fatal|failed|skipping): |^\.\.\.ignoring/.test(l))
+        .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
+    assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
+    assert.ok(!lines(theirs.stdout).some((l) => l.startsWith('fatal:')), theirs.stdout)
   })
 
   it('--list-tasks prints what ansible-playbook prints, with --tags and --skip-tags', async () => {
