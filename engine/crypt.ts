@@ -144,12 +144,15 @@ const ALGORITHMS: Record<string, { crypt: (pw: string, salt: string, rounds: num
 }
 const ALIASES: Record<string, string> = { sha512: 'sha512_crypt', sha256: 'sha256_crypt', md5: 'md5_crypt' }
 
+/** A random salt of `length` characters of crypt's alphabet (./0-9A-Za-z), as passlib makes one. */
+export const randomSalt = (length: number): string => Array.from({ length }, () => ITOA64[randomInt(64)]).join('')
+
 export function passwordHash(password: string, hashtype: string, salt: string | null, rounds: number | null): string {
   const name = ALIASES[hashtype] ?? hashtype
   const algo = ALGORITHMS[name]
   if (!algo) throw new CryptError(`password_hash: '${hashtype}' is not supported here (sha512, sha256, md5 and apr_md5_crypt are; blowfish/bcrypt is not)`)
   let s = salt
-  if (s === null || s === '') s = Array.from({ length: algo.saltSize }, () => ITOA64[randomInt(64)]).join('')
+  if (s === null || s === '') s = randomSalt(algo.saltSize)
   if (!/^[./0-9A-Za-z]*$/.test(s)) throw new CryptError('invalid characters in salt (allowed: ./0-9A-Za-z)')
   s = s.slice(0, algo.saltSize)
   const r = rounds ?? algo.rounds

@@ -87,6 +87,8 @@ export const iptables = defineModule({
           changes: [{ summary: `flush every chain of ${where}`, commands: [run('-F')], unknowns: [{ fact: iptablesChain.name }, { fact: iptablesRule.name }] }],
           data,
         }
+      // a flush always changes: the chain is read only for what check mode's later tasks see of it
+      if (!ctx.check) return change(`flush ${where}`, [run('-F')])
       const chain = await chainState(ctx, bin, p.table, p.chain)
       return change(`flush ${where}`, [run('-F')], [chainEffect(bin, p.table, p.chain, { ...chain, known: [] })])
     }

@@ -7,23 +7,16 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
   const out = opts.out ?? process.stdout
   const write = (s: string) => out.write(`${s}\n`)
   const v = opts.verbosity ?? 0
-  // the hosts of the current task with a failed item already printed
-  const itemFailed = new Set<string>()
   return {
     onPlayStart: (p) => write(`\n${heading(`PLAY [${p.name}]`)}`),
-    onTaskStart: (t) => {
-      itemFailed.clear()
-      write(`\n${heading(taskTitle(t))}`)
-    },
-    onItemResult: (r) => {
-      if (r.status === 'failed') itemFailed.add(r.host)
-      resultLines(r, v, !!opts.diff).forEach(write)
-    },
+    onTaskStart: (t) => write(`\n${heading(taskTitle(t))}`),
+    onItemResult: (r) => resultLines(r, v, !!opts.diff).forEach(write),
     onHostResult: (r) => {
-      // a loop printed its items already: its aggregate line only tells a failure no item line
-      // told (as Ansible, which prints no line for a loop whose items failed), and Ansible's
-      // `skipping: [host]` closes a loop whose every item was skipped (or that had none)
-      if (r.items !== undefined && ((r.status !== 'failed' && r.status !== 'unreachable') || (r.status === 'failed' && itemFailed.has(r.host)))) {
+      // a loop printed its items already, a failed one too (a loop fails only by an item): as
+      // Ansible, no line of its own but `...ignoring` under an ignored failure, and `skipping:
+      // [host]` closing a loop whose every item was skipped (or that had none); an unreachable
+      // host stops the loop and is told once more, as Ansible's `fatal: ... UNREACHABLE!`
+      if (r.items !== undefined && r.status !== 'unreachable') {
         if (r.status === 'skipped') write(`skipping: [${r.host}]`)
         if (r.status === 'failed' && r.ignored) write('...ignoring')
         return

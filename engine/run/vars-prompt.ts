@@ -4,14 +4,12 @@
  * and neither, the run stops with an error naming the entry's file:line. With `encrypt`, an answer
  * or default (not a -e value, as in Ansible) becomes its crypt hash.
  */
-import { randomInt } from 'node:crypto'
 import { createInterface } from 'node:readline'
 import { playbookError } from '../errors.js'
 import type { Play, VarsPrompt } from '../playbook/types.js'
+import { randomSalt } from '../crypt.js'
 import { templatePasswordHash } from '../vars/filters-hash.js'
 import type { RunContext } from './context.js'
-
-const SALT_CHARS = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /** Reads one line from the terminal; `hidden`: what is typed is not shown. */
 async function ask(question: string, hidden: boolean): Promise<string> {
@@ -48,7 +46,7 @@ async function answer(p: VarsPrompt): Promise<string> {
 
 /** The answer hashed as Ansible's do_encrypt does (passlib: the given salt, or a random one of salt_size). */
 function encrypted(p: VarsPrompt, answer: string): string {
-  const salt = p.salt ?? (p.saltSize !== undefined ? Array.from({ length: p.saltSize }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('') : null)
+  const salt = p.salt ?? (p.saltSize !== undefined ? randomSalt(p.saltSize) : null)
   try {
     return templatePasswordHash(answer, p.encrypt!, salt, null)
   } catch (e) {

@@ -64,6 +64,12 @@ const FILES = {
 }
 
 const headers = (out: string) => out.split('\n').filter((l) => /^(TASK \[|included: )/.test(l))
+// each result's first line up to its JSON (acplay's failure JSON is its own), and `...ignoring`
+const lines = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => /^(ok|changed|fatal|failed|skipping): |^\.\.\.ignoring/.test(l))
+    .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
 
 describe("task headers of a role's includes, and -c local, as ansible-playbook", () => {
   let dir: string
@@ -71,14 +77,16 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     dir = localPlaybookDir('task-headers', FILES)
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
+  const bothRun = (args: string[]) =>
+    Promise.all([
+      acplay(['run', ...args], { cwd: dir }),
+      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
+    ])
 
   it('the same TASK lines, the same recap', async () => {
     // a host that ssh cannot reach: -c local runs it on the controller
     const args = ['site.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3']
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', ...args], { cwd: dir }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
-    ])
+    const [ours, theirs] = await bothRun(args)
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     assert.deepEqual(headers(ours.stdout), headers(theirs.stdout))
@@ -96,35 +104,18 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
 
   it("a delegated task's lines name the delegate as Ansible's do", async () => {
     const args = ['delegated.yml', '-i', 'delegated.ini']
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', ...args], { cwd: dir }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
-    ])
+    const [ours, theirs] = await bothRun(args)
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
-    // each result's first line up to its JSON (acplay's failure JSON is its own)
-    const lines = (out: string) =>
-      out
-        .split('\n')
-        .filter((l) => /^(ok|changed|fatal|failed|skipping): /.test(l))
-        .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
     assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
     assert.ok(lines(theirs.stdout).includes('ok: [h1 -> d1(127.0.0.1)]'), theirs.stdout)
   })
 
   it("a loop's lines: each item's, and no line of its own for a failed item (as Ansible)", async () => {
     const args = ['loops.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3']
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', ...args], { cwd: dir }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
-    ])
+    const [ours, theirs] = await bothRun(args)
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
-    const lines = (out: string) =>
-      out
-        .split('\n')
-        .filter((l) => /^(ok|changed|fatal|failed|skipping): |^\.\.\.ignoring/.test(l))
-        .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
     assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
     assert.ok(!lines(theirs.stdout).some((l) => l.startsWith('fatal:')), theirs.stdout)
   })
@@ -132,10 +123,7 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
   it('--list-tasks prints what ansible-playbook prints, with --tags and --skip-tags', async () => {
     for (const extra of [[], ['--tags', 'a'], ['--skip-tags', 'b']]) {
       const args = ['tagged.yml', '-i', 'far,', '--list-tasks', ...extra]
-      const [ours, theirs] = await Promise.all([
-        acplay(['run', ...args], { cwd: dir }),
-        capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
-      ])
+      const [ours, theirs] = await bothRun(args)
       assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
       assert.equal(ours.stdout, theirs.stdout, extra.join(' '))
     }

@@ -3,6 +3,7 @@
  * Debian's ansible-playbook with its json callback, side by side, for the differential tests that
  * compare values, failures or which tasks ran.
  */
+import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -49,4 +50,20 @@ export async function runBoth(dir: string, args: string[], extraEnv: Record<stri
     capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
   ])
   return { ours, theirs, doc: parsed<JsonDocument>('acplay', ours), ansible: parsed<AnsibleJson>('ansible-playbook', theirs) }
+}
+
+/**
+ * Both runs succeeded, and each tool's output of the tasks named `prefix...` on localhost agrees:
+ * returns acplay's, by task name (acplay's debug output is the msg).
+ */
+export function sameOutputs(both: BothRuns, prefix = 'seen'): Record<string, unknown> {
+  const { ours, theirs, doc, ansible } = both
+  assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+  assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+  const mine = Object.fromEntries(doc.results.filter((r) => r.task.name?.startsWith(prefix)).map((r) => [r.task.name, r.output]))
+  const their = Object.fromEntries(
+    ansible.plays.flatMap((p) => p.tasks.filter((t) => t.task.name.startsWith(prefix)).map((t) => [t.task.name, t.hosts.localhost?.msg])),
+  )
+  assert.deepEqual(mine, their)
+  return mine
 }
