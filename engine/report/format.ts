@@ -34,7 +34,11 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     const mapping = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output)
     const shown = mapping && r.msg !== JSON.stringify(r.output) ? r.output : { msg: r.output }
     lines.push(`${LABEL[r.status]}: [${host}]${item} => ${ansibleJson(shown, 4)}`)
-  } else lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${host}]${item}`)
+  } else {
+    // Ansible ends a skipped item's line with a space (`skipping: [h] => (item=x) `)
+    const end = r.status === 'skipped' && item ? ' ' : ''
+    lines.push(`${r.mayChange ? 'may change' : LABEL[r.status]}: [${host}]${item}${end}`)
+  }
   if (r.hidden) return lines
   // check mode: why the prediction is not exact (or what an exact one waits for) is always shown
   if (r.status === 'changed' && r.reason && (r.mayChange || verbosity > 0)) lines.push(`  ${r.reason}`)

@@ -69,7 +69,7 @@ const lines = (out: string) =>
   out
     .split('\n')
     .filter((l) => /^(ok|changed|fatal|failed|skipping): |^\.\.\.ignoring/.test(l))
-    .map((l) => l.replace(/ => \{.*$/, '').trimEnd())
+    .map((l) => l.replace(/ => \{.*$/, ''))
 
 describe("task headers of a role's includes, and -c local, as ansible-playbook", () => {
   let dir: string
