@@ -9,8 +9,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AIRFLOW_CHILDREN, CLUSTER, SITE, standinVars } from '../test/helpers/astronomer.js'
@@ -70,7 +71,8 @@ async function acplay(verb: 'run' | 'check', state: TestbedState, fresh: boolean
   const inventory = state.inventory.replace(/\.ini$/, '-airflow.ini')
   writeFileSync(inventory, inventoryText(state.hosts, state.key, state.knownHostsFile, { user: 'deploy', groups: CLUSTER.groups }))
   appendFileSync(inventory, AIRFLOW_CHILDREN)
-  const served = await serveDir(buildStandinIndex())
+  const index = buildStandinIndex(mkdtempSync(join(tmpdir(), 'acplay-standin-')))
+  const served = await serveDir(index)
   try {
     const vars = standinVars(`http://${state.hosts[0]!.gateway}:${served.port}/simple/`)
     console.log(`\n${verb === 'run' ? 'deploying' : 'auditing'} Astronomer Core (Airflow stand-in) as deploy with become:`)
@@ -84,6 +86,7 @@ async function acplay(verb: 'run' | 'check', state: TestbedState, fresh: boolean
     return { code, inventory }
   } finally {
     await served.close()
+    rmSync(index, { recursive: true, force: true })
   }
 }
 

@@ -22,6 +22,7 @@ import { buildStandinIndex } from '../helpers/standin.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import type { JsonDocument } from '../../engine/report/json.js'
 import { quote } from '../../engine/connection/quote.js'
+import { testDir } from '../helpers/temp-dir.js'
 
 /** GET https://address/health through nginx: with `ca`, the certificate must verify against it. */
 function viaProxy(address: string, ca?: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -50,6 +51,7 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
   // workers on two hosts: two batches of airflow_restart_batch=1
   const groups = { ...CLUSTER.groups, workers: ['webserver', 'worker'] }
   const tmp = mkdtempSync(join(tmpdir(), 'acplay-cluster-'))
+  const standin = testDir('standin')
   let inventory = ''
   let vars = ''
   let close = async () => {}
@@ -58,7 +60,7 @@ describe('Astronomer Core on a four-host cluster', { skip: testbedSkip() }, () =
     (await bed().exec(host, `systemctl is-active ${unit}; systemctl is-enabled ${unit}`)).stdout.trim().split('\n')
 
   before(async () => {
-    const served = await bed().serve(buildStandinIndex())
+    const served = await bed().serve(buildStandinIndex(standin))
     close = served.close
     inventory = bed().inventory({ user: 'deploy', groups })
     appendFileSync(inventory, AIRFLOW_CHILDREN)

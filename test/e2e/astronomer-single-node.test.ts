@@ -5,15 +5,17 @@ import { after, before, describe, it } from 'node:test'
 import { AIRFLOW_CHILDREN, changedPairs, runSite, SINGLE_NODE, standinVars } from '../helpers/astronomer.js'
 import { buildStandinIndex } from '../helpers/standin.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { testDir } from '../helpers/temp-dir.js'
 
 describe('Astronomer Core on a single node (LocalExecutor)', { skip: testbedSkip() }, () => {
   const bed = useTestbed(SINGLE_NODE.hosts)
+  const standin = testDir('standin')
   let inventory = ''
   let vars = ''
   let close = async () => {}
 
   before(async () => {
-    const served = await bed().serve(buildStandinIndex())
+    const served = await bed().serve(buildStandinIndex(standin))
     close = served.close
     inventory = bed().inventory({ user: 'deploy', groups: SINGLE_NODE.groups, vars: { airflow_executor: 'LocalExecutor' } })
     appendFileSync(inventory, AIRFLOW_CHILDREN)

@@ -24,6 +24,7 @@ import { runPlaybook } from '../helpers/differential.js'
 import { startTestHttp, type TestHttp } from '../helpers/http-server.js'
 import { buildStandinIndex } from '../helpers/standin.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { testDir } from '../helpers/temp-dir.js'
 
 const PLAYBOOK = fileURLToPath(new URL('../../../test/fixtures/fidelity/release.yml', import.meta.url))
 const HOSTS = ['rel1', 'rel2']
@@ -53,6 +54,7 @@ describe('check mode with what earlier tasks provide: exact, or "may change", ne
   const bed = useTestbed(HOSTS)
   const reports = mkdtempSync(join(tmpdir(), 'acplay-fidelity-unknowns-'))
   const closers: (() => Promise<void>)[] = []
+  const standin = testDir('standin')
   let inventory = ''
   let vars = ''
   let http: TestHttp
@@ -67,7 +69,7 @@ describe('check mode with what earlier tasks provide: exact, or "may change", ne
         executables: ['/usr/bin/acplay-conflint'],
       },
     ])
-    const index = buildStandinIndex()
+    const index = buildStandinIndex(standin)
     const [aptServed, pipServed] = await Promise.all([bed().serve(repo), bed().serve(index)])
     http = await startTestHttp(HOSTS.map((h) => bed().host(h).gateway))
     http.put('relapp-1.0.tar.gz', releaseArchive())

@@ -17,6 +17,7 @@ import { auditSchemaErrors } from '../helpers/audit-schema.js'
 import { AIRFLOW_CHILDREN, CLUSTER, SITE, standinVars, TEST_DB_PASSWORD } from '../helpers/astronomer.js'
 import { acplay } from '../helpers/cli.js'
 import { buildStandinIndex } from '../helpers/standin.js'
+import { testDir } from '../helpers/temp-dir.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
 const pair = (r: JsonDocument['results'][number]) => `${r.host} | ${r.task.handler ? 'handler ' : ''}${r.task.role ?? ''} : ${r.task.name}`
@@ -60,6 +61,7 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
   const bed = useTestbed(CLUSTER.hosts)
   const env = { AIRFLOW_DB_PASSWORD: TEST_DB_PASSWORD }
   const reports = mkdtempSync(join(tmpdir(), 'acplay-fidelity-'))
+  const standin = testDir('standin')
   let inventory = ''
   let vars = ''
   let upgradeIndex = ''
@@ -106,7 +108,7 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
   }
 
   before(async () => {
-    const index = buildStandinIndex()
+    const index = buildStandinIndex(standin)
     const served = await bed().serve(index)
     upgradeIndex = reversionWheel(index, '2.1.0')
     const servedUp = await bed().serve(upgradeIndex)

@@ -3,13 +3,13 @@
  * an answer read before a change is never used after it (the task after a change reads again).
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { JsonDocument } from '../../engine/report/json.js'
 import { acplay } from '../helpers/cli.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { testDir } from '../helpers/temp-dir.js'
 
 const dirs = [1, 2, 3, 4].map((n) => `    - file: {path: /srv/ra/d${n}, state: directory, mode: "0755"}\n`).join('')
 const PLAY = `- hosts: all
@@ -43,7 +43,7 @@ type Doc = JsonDocument & { connections: { host: string; execs: number }[] }
 
 describe('read-ahead on real hosts', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['r1', 'r2'])
-  const dir = mkdtempSync(join(tmpdir(), 'acplay-read-ahead-'))
+  const dir = testDir('read-ahead')
   const playbook = join(dir, 'play.yml')
   writeFileSync(playbook, PLAY)
   const loopPlaybook = join(dir, 'loop.yml')

@@ -1,12 +1,12 @@
 /** The ssh connection in a real run: one connection per host, become through sudo -n, host keys checked. */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { JsonDocument } from '../../engine/report/json.js'
 import { acplay } from '../helpers/cli.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { testDir } from '../helpers/temp-dir.js'
 
 const PLAY = `- hosts: all
   gather_facts: false
@@ -22,7 +22,7 @@ const PLAY = `- hosts: all
 
 describe('ssh connections in a run', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['s1', 's2'])
-  const dir = mkdtempSync(join(tmpdir(), 'acplay-ssh-'))
+  const dir = testDir('ssh')
   const playbook = join(dir, 'play.yml')
   writeFileSync(playbook, PLAY)
 

@@ -3,9 +3,6 @@
  * DIR/simple/airflow-standin/airflow_standin-2.0.0-py3-none-any.whl, with an `airflow` console script.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const STANDIN_SRC = fileURLToPath(new URL('../../../test/fixtures/airflow-standin/', import.meta.url))
@@ -39,7 +36,7 @@ print(path)
 `
 
 /** Builds the index directory and returns it; serve it and use `${url}simple/` as index_url. */
-export function buildStandinIndex(dir = mkdtempSync(join(tmpdir(), 'acplay-standin-'))): string {
+export function buildStandinIndex(dir: string): string {
   execFileSync('python3', ['-c', BUILD, STANDIN_SRC, dir, STANDIN_VERSION], { encoding: 'utf8' })
   return dir
 }

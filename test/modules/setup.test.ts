@@ -4,8 +4,7 @@
  * jsonfile cache skips the gathering round trip.
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { runModule } from '../../engine/module-runner.js'
@@ -15,6 +14,7 @@ import { ansibleSetup, prepareFactsHost } from '../compat/facts/live.js'
 import { acplay } from '../helpers/cli.js'
 import { compareFacts, NOT_PROVIDED } from '../helpers/facts-compare.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
+import { testDir } from '../helpers/temp-dir.js'
 
 type Doc = JsonDocument & { connections: { host: string; execs: number }[] }
 
@@ -42,7 +42,7 @@ const IMAGE_FACTS = [
 
 describe('setup and fact gathering on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['f1'])
-  const dir = mkdtempSync(join(tmpdir(), 'acplay-facts-'))
+  const dir = testDir('facts')
   let gateway = ''
   const play = async (name: string, text: string, ...extra: string[]): Promise<Doc> => {
     const file = join(dir, name)

@@ -1,14 +1,13 @@
 /** The engine's rule for facts: a result's ansible_facts become the host's facts, as Ansible's variables. */
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { RunContext } from '../../../engine/run/context.js'
 import { factVars, storeResultFacts } from '../../../engine/run/host-facts.js'
 import { HostState } from '../../../engine/run/host-state.js'
+import { testDir } from '../../helpers/temp-dir.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'acplay-facts-unit-'))
+const dir = testDir('facts-unit')
 const runContext = () => ({ playbook: { dir, file: join(dir, 'site.yml'), plays: [] } }) as unknown as RunContext
 const host = () =>
   new HostState('h1', () => {

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import { loadInventory } from '../../../engine/inventory/index.js'
+import { testDir } from '../../helpers/temp-dir.js'
 
 const fx = (p: string) => fileURLToPath(new URL(`../../../../test/fixtures/inventory/precedence/${p}`, import.meta.url))
 const load = () => loadInventory([fx('inventory/hosts.ini')], { playbookDir: fx('play') })
@@ -63,10 +64,9 @@ test('without a playbook dir only the inventory-adjacent files apply', async () 
 })
 
 test('ansible_group_priority reorders groups of equal depth', async () => {
-  const { mkdtemp, writeFile } = await import('node:fs/promises')
+  const { writeFile } = await import('node:fs/promises')
   const { join } = await import('node:path')
-  const { tmpdir } = await import('node:os')
-  const dir = await mkdtemp(join(tmpdir(), 'acplay-inv-'))
+  const dir = testDir('inv')
   const file = join(dir, 'hosts')
   await writeFile(file, '[a]\nh\n[b]\nh\n[a:vars]\nx=a\nansible_group_priority=10\n[b:vars]\nx=b\n')
   const inv = await loadInventory([file])

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fetchDest } from '../../../modules/fetch.js'
 import { pathInfo } from '../../../modules/facts/path-info.js'
 import { stat, statOutput } from '../../../modules/stat.js'
 import { fakeCtx } from './fake-ctx.js'
+import { testDir } from '../../helpers/temp-dir.js'
 
 const rec = (fields: string[]) => `${fields.map((f) => `${f}\0`).join('')}end\0`
 const FILE = 'stat=81a4|0|0|root|root|12|99|65|1|1700000000.500000000|1700000001.250000000|1700000002.000000000|8|4096|0|0'
@@ -78,7 +78,7 @@ describe('stat in check mode', () => {
 
 describe('fetch destination', () => {
   it('dest/HOST/SRC, flat, flat into a directory, relative to the playbook, no way out of dest/HOST', () => {
-    const base = mkdtempSync(join(tmpdir(), 'acplay-fetch-unit-'))
+    const base = testDir('fetch-unit')
     mkdirSync(join(base, 'dir'))
     assert.equal(fetchDest('/etc/hosts', 'out', false, 'h1', base), join(base, 'out/h1/etc/hosts'))
     assert.equal(fetchDest('/../etc/hosts', '/o', false, 'h1', base), '/o/h1/etc/hosts')

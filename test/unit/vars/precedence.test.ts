@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { AcplayError } from '../../../engine/errors.js'
 import { mergeExtraVars, parseExtraVars } from '../../../engine/vars/extra-vars.js'
 import { mergeVars, VAR_LAYERS, varSource, type VarLayers } from '../../../engine/vars/precedence.js'
 import { Templar } from '../../../engine/vars/template.js'
+import { testDir } from '../../helpers/temp-dir.js'
 
 describe('mergeVars', () => {
   const all: VarLayers = Object.fromEntries(VAR_LAYERS.map((l) => [l, { v: l, [`only_${l}`]: true }]))
@@ -46,7 +46,7 @@ describe('mergeVars', () => {
 })
 
 describe('parseExtraVars', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'acplay-ev-'))
+  const dir = testDir('ev')
   it('parses k=v pairs as strings, with quotes', () => {
     assert.deepEqual(parseExtraVars(`a=1 b="two words" c='x=y' d=it\\'s e=`), { a: '1', b: 'two words', c: 'x=y', d: "it's", e: '' })
   })
