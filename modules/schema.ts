@@ -125,11 +125,13 @@ function aliasesOf(params: ParamSpecs): Map<string, string> {
  * between arguments (arg-rules.ts). `unknown`: arguments whose values are templates (load time).
  */
 export function validateParams<S extends ParamSpecs>(
-  module: { name: string; params: S } & ArgumentRules,
+  module: { name: string; params: S; anyParams?: boolean } & ArgumentRules,
   raw: Record<string, unknown>,
   where: Location = {},
   opts: { unknown?: ReadonlySet<string>; whereOf?: (key: string) => Location | undefined } = {},
 ): ParamValues<S> {
+  // a module written for Ansible checks its own arguments (engine/library/ansible-style.ts)
+  if (module.anyParams) return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as ParamValues<S>
   const byAlias = aliasesOf(module.params)
   const out: Record<string, unknown> = {}
   const given = new Set<string>()

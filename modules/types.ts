@@ -229,6 +229,8 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
    * wait_for, tempfile), skipped in check mode without planning (`check_mode: false` runs it).
    */
   checkMode?: 'plan' | 'skip' | 'none'
+  /** the module checks its own arguments (one written for Ansible, engine/library/ansible-style.ts): every name is passed on as given */
+  anyParams?: boolean
   /** false for modules that always act (command): the converge-then-re-plan rule does not apply */
   converges?: boolean
   plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>

@@ -1,7 +1,8 @@
 /**
  * Loads custom modules (see sources.ts for where from) into a registry beside the built-in ones.
  * A module file default-exports (or exports) `defineModule({ name, summary, params, plan })`.
- * Module files are built JavaScript (.js / .mjs): TypeScript sources are compiled first.
+ * Module files are built JavaScript (.js / .mjs): TypeScript sources are compiled first. A `.py`,
+ * `.sh` or extension-less program is a module written for Ansible (ansible-style.ts).
  * A custom module never shadows a built-in one or another custom one: that is refused, naming both.
  */
 import { readdirSync, realpathSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { AcplayError } from '../errors.js'
 import { builtinModules, resolveModuleName } from '../../modules/index.js'
 import { checkSpec, validateParams } from '../../modules/schema.js'
 import type { ModuleSpec } from '../../modules/types.js'
+import { ANSIBLE_MODULE_FILE, ansibleStyleModule } from './ansible-style.js'
 import { packageEntry } from './package-entry.js'
 import { librarySources, type LibrarySource } from './sources.js'
 
@@ -42,7 +44,7 @@ export async function loadLibrary(sources: LibrarySource[], builtins: Record<str
   const custom: ModuleSpec[] = []
   const owners = new Map<string, ModuleSpec>() // every custom name and alias -> its module
   for (const file of files.keys()) {
-    for (const spec of await importModules(file)) {
+    for (const spec of await modulesOf(file)) {
       checkModule(spec)
       for (const n of [spec.name, ...(spec.aliases ?? [])]) {
         const builtin = resolveModuleName(n, builtins)
@@ -74,7 +76,18 @@ function moduleFiles(s: LibrarySource): string[] {
       throw libraryError(`${join(s.path, n)}: acplay loads built JavaScript modules (.js, .mjs); compile this TypeScript file first`, join(s.path, n))
     }
   }
-  return names.filter((n) => MODULE_EXT.test(n)).map((n) => join(s.path, n))
+  return names.filter((n) => MODULE_EXT.test(n) || ANSIBLE_MODULE_FILE.test(n)).map((n) => join(s.path, n))
+}
+
+/** A file's modules: acplay's (JavaScript), or the one written for Ansible it is (none for a README). */
+async function modulesOf(file: string): Promise<ModuleSpec[]> {
+  if (MODULE_EXT.test(file)) return importModules(file)
+  try {
+    const spec = ansibleStyleModule(file)
+    return spec ? [spec as ModuleSpec] : []
+  } catch (e) {
+    throw libraryError(`cannot read module file ${file}: ${e instanceof Error ? e.message : String(e)}`, file)
+  }
 }
 
 /** Every distinct module spec a file exports (default and named), each a copy carrying `file`. */

@@ -1,0 +1,181 @@
+/**
+ * Modules written for Ansible in a role's or playbook's library/ (`library/mymod.py`,
+ * `library/mymod` with a shebang): run as Ansible runs them, so roles that ship their own modules
+ * work unchanged. The styles are Ansible's: a module that imports `ansible.module_utils` ("new
+ * style") gets its arguments as `{"ANSIBLE_MODULE_ARGS": ...}` with Ansible's module_utils on its
+ * PYTHONPATH (module-utils.ts); one that says WANT_JSON gets a JSON file; any other ("old style")
+ * a file of `key=value` words. The module prints its result as JSON; that is the task's result.
+ *
+ * Such a module is opaque to acplay: it checks its own arguments, and in check mode it is asked
+ * itself (`_ansible_check_mode`), as Ansible does: its answer (changed, skipped when it does not
+ * support check mode) is the prediction.
+ */
+import { readFileSync } from 'node:fs'
+import { basename, extname } from 'node:path'
+import { quote } from '../connection/quote.js'
+import { ModuleFailure } from '../errors.js'
+import { defineModule, shScript, type Applied, type Change, type Command, type Fact, type ModuleContext, type Outcome, type Plan } from '../../modules/types.js'
+import { moduleUtilsZip } from './module-utils.js'
+
+export type AnsibleModuleStyle = 'new' | 'json' | 'old'
+
+/** Files in a library directory that may be modules written for Ansible: `.py`, `.sh`, or no extension. */
+export const ANSIBLE_MODULE_FILE = /^[A-Za-z_][A-Za-z0-9_]*(\.py|\.sh)?$/
+
+/** Ansible's reading of a module's source (its module_common): which way it takes its arguments. */
+export function moduleStyle(source: string): AnsibleModuleStyle {
+  if (/^\s*(from\s+ansible\.module_utils[.\s]|import\s+ansible\.module_utils\b)/m.test(source)) return 'new'
+  if (source.includes('WANT_JSON')) return 'json'
+  return 'old'
+}
+
+// On the host: keeps module_utils under ~/.ansible/tmp (written once, temp then rename), writes
+// the module and its arguments into a private directory, runs it, removes the directory.
+// stdin: {"name", "python" (run by this Python, not its shebang), "module" (base64), "args" (text),
+// "zipName"?, "zip"? (base64)}
+const RUNNER = `
+import base64, json, os, shutil, subprocess, sys, tempfile
+req = json.load(sys.stdin)
+base = os.path.expanduser("~/.ansible/tmp")
+os.makedirs(base, mode=0o700, exist_ok=True)
+env = dict(os.environ)
+if req.get("zipName"):
+    z = os.path.join(base, req["zipName"])
+    if req.get("zip") is not None and not os.path.exists(z):
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".acplay-module-utils.")
+        with os.fdopen(fd, "wb") as f:
+            f.write(base64.b64decode(req["zip"]))
+        os.rename(tmp, z)
+    if not os.path.exists(z):
+        sys.stderr.write("acplay: Ansible's module_utils are gone from %s; run the task again\\n" % z)
+        sys.exit(70)
+    env["PYTHONPATH"] = z + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+d = tempfile.mkdtemp(prefix="acplay-module.", dir=base)
+try:
+    m = os.path.join(d, req["name"])
+    with open(m, "wb") as f:
+        f.write(base64.b64decode(req["module"]))
+    os.chmod(m, 0o700)
+    a = os.path.join(d, "args")
+    with open(a, "w") as f:
+        f.write(req["args"])
+    argv = [sys.executable, m, a] if req["python"] else [m, a]
+    sys.stdout.flush()
+    sys.exit(subprocess.run(argv, stdin=subprocess.DEVNULL, env=env).returncode)
+finally:
+    shutil.rmtree(d, ignore_errors=True)
+`
+
+/** Whether module_utils of this hash is kept on the host already (in the task's user's ~/.ansible/tmp). */
+const moduleUtilsOnHost: Fact<boolean, [string]> = {
+  name: 'ansible-module-utils',
+  command: (zipName) => shScript('if [ -f "$HOME/.ansible/tmp/$1" ]; then echo yes; else echo no; fi', zipName),
+  parse: (out) => out.stdout.trim() === 'yes',
+  key: (zipName) => zipName,
+}
+
+/** Ansible's words for `key=value` arguments: Python's str() of each value, shell-quoted. */
+function oldStyleArgs(args: Record<string, unknown>): string {
+  const py = (v: unknown) => (v === true ? 'True' : v === false ? 'False' : v === null ? 'None' : typeof v === 'string' ? v : JSON.stringify(v))
+  return Object.entries(args)
+    .map(([k, v]) => `${k}=${quote(py(v))}`)
+    .join(' ')
+}
+
+/**
+ * A module's result out of what it printed: the JSON between the first line that starts one and
+ * the last that ends one (Ansible's _filter_non_json_lines); undefined when there is none.
+ */
+export function moduleResult(stdout: string): Record<string, unknown> | undefined {
+  const lines = stdout.split('\n')
+  const start = lines.findIndex((l) => l.trimStart().startsWith('{'))
+  if (start < 0) return undefined
+  let end = lines.length - 1
+  while (end > start && !lines[end]!.trimEnd().endsWith('}')) end--
+  try {
+    const v: unknown = JSON.parse(lines.slice(start, end + 1).join('\n'))
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Ansible's outcome of a module's run: its JSON (failed, changed, msg, the rest as return values), else MODULE FAILURE. */
+export function moduleOutcome(out: Pick<Applied, 'rc' | 'stdout' | 'stderr'>): Outcome {
+  const r = moduleResult(out.stdout)
+  if (!r) {
+    return {
+      failed: true,
+      msg: 'MODULE FAILURE\nSee stdout/stderr for the exact error',
+      data: { module_stdout: out.stdout, module_stderr: out.stderr, rc: out.rc },
+    }
+  }
+  // invocation repeats the arguments (Ansible's output drops it below -vvv): not kept
+  const { changed, failed, msg, invocation: _, ...data } = r
+  return { failed: failed === true, changed: changed === true, msg: typeof msg === 'string' ? msg : undefined, data }
+}
+
+/** The spec of the module written for Ansible in `file`; undefined when the file is not one (a README, a binary). */
+export function ansibleStyleModule(file: string): ReturnType<typeof defineModule> | undefined {
+  const bytes = readFileSync(file)
+  if (bytes.includes(0)) return undefined // binary modules: not supported
+  const source = bytes.toString('utf8')
+  const name = basename(file, extname(file))
+  const style = moduleStyle(source)
+  // a file without extension that is no program is not a module (a README)
+  if (extname(file) === '' && style !== 'new' && !source.startsWith('#!')) return undefined
+  const moduleB64 = bytes.toString('base64')
+  // Ansible runs a Python module with the host's interpreter whatever its shebang says (#!/usr/bin/python)
+  const runByPython = style === 'new' || /^#!\s*(\S*\/)?(env\s+)?python/.test(source)
+
+  /** The command that runs the module with `args` (Ansible's internal `_ansible_*` ones added), shipping module_utils when the host lacks them. */
+  async function runCommand(params: Record<string, unknown>, ctx: ModuleContext): Promise<{ command: Command; effects: Change['effects'] }> {
+    const args = { ...params, _ansible_check_mode: ctx.check, _ansible_diff: ctx.diff, _ansible_module_name: name }
+    const text = style === 'new' ? JSON.stringify({ ANSIBLE_MODULE_ARGS: args }) : style === 'json' ? JSON.stringify(args) : oldStyleArgs(args)
+    const interpreter = ctx.vars.ansible_python_interpreter
+    const python = typeof interpreter === 'string' && interpreter && !interpreter.startsWith('auto') ? interpreter : 'python3'
+    const req: Record<string, unknown> = { name, python: runByPython, module: moduleB64, args: text }
+    let effects: Change['effects']
+    if (style === 'new') {
+      const zip = moduleUtilsZip()
+      req.zipName = `acplay-module-utils-${zip.sha256.slice(0, 16)}.zip`
+      if (!(await ctx.fact(moduleUtilsOnHost, req.zipName as string))) req.zip = zip.bytes.toString('base64')
+      effects = [{ fact: moduleUtilsOnHost.name, key: req.zipName as string, value: true }]
+    }
+    return { command: { argv: [python, '-c', RUNNER], stdin: JSON.stringify(req) }, effects }
+  }
+
+  return defineModule({
+    name,
+    summary: `${name}: a module written for Ansible (${file})`,
+    description: `Run as Ansible runs it (${style === 'new' ? "AnsibleModule, with the controller's ansible.module_utils" : style === 'json' ? 'WANT_JSON' : 'key=value arguments'}); it checks its own arguments.`,
+    params: {},
+    anyParams: true,
+    converges: false,
+    file,
+    async plan(p, ctx): Promise<Plan> {
+      if (ctx.recording) throw new Error(`${name} is asked itself, not read ahead`)
+      if (style !== 'new' && !source.startsWith('#!')) throw new ModuleFailure(`module (${name}) is missing interpreter line`)
+      const { command, effects } = await runCommand(p, ctx)
+      if (!ctx.check) return { kind: 'change', changes: [{ summary: `run ${name}`, commands: [command], effects }] }
+      // check mode: the module answers for itself, with _ansible_check_mode set
+      const out = await ctx.run(command)
+      const o = moduleOutcome(out)
+      if (o.failed) throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
+      if (o.data?.skipped === true)
+        return { kind: 'ok', skipped: true, reason: o.msg ?? `${name} does not support check mode`, data: { changed: false, ...o.data, msg: o.msg } }
+      if (!o.changed) return { kind: 'ok', reason: o.msg ?? `${name} reports no change`, data: { ...o.data, ...(o.msg ? { msg: o.msg } : {}) } }
+      return { kind: 'change', changes: [{ summary: `${name} reports it would change`, commands: [], effects, diff: moduleDiff(o.data?.diff) }], data: o.data }
+    },
+    interpret: (_p, out) => moduleOutcome(out),
+  })
+}
+
+/** A module's `diff` ({before, after, before_header}) as acplay shows one. */
+function moduleDiff(d: unknown): Change['diff'] {
+  const one = Array.isArray(d) ? d[0] : d
+  if (!one || typeof one !== 'object') return undefined
+  const { before, after, before_header, after_header } = one as Record<string, unknown>
+  if (typeof before !== 'string' || typeof after !== 'string') return undefined
+  return { path: String(before_header ?? after_header ?? ''), before, after }
+}
