@@ -2,10 +2,11 @@
 import { toBool } from '../vars/filters-core.js'
 import { AcplayError } from '../errors.js'
 import { findTaskFile } from '../run/find-file.js'
-import { isMap, isScalar, type Node } from 'yaml'
+import { isMap, isScalar, type Node, Scalar } from 'yaml'
 import type { TaskScope } from './context.js'
 import { isTemplate } from './keywords.js'
 import { str } from './keywords.js'
+import { parseKv } from './kv-args.js'
 import { findRole, roleBlock, type RoleRef } from './roles.js'
 import { entryKeywords, loadTaskFile } from './tasks.js'
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task, TaskKeywords } from './types.js'
@@ -28,18 +29,31 @@ const META_ACTIONS: MetaTask['action'][] = [
 const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'allow_duplicates', 'public', 'rolespec_validate', 'apply']
 
 export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: Entry): Task {
-  const kind = action.key.replace(/^ansible\.(builtin|legacy)\./, '')
+  let kind = action.key.replace(/^ansible\.(builtin|legacy)\./, '')
   const { src } = scope
-  if (kind === 'include') {
-    const name = es.find((e) => e.key === 'name')
-    const task = name && !isNull(name.value) ? str(src, 'name', name.value) : undefined
-    throw fail(src, action.keyNode, "'include' was removed from Ansible: use include_tasks (dynamic) or import_tasks (static)", task)
+  let legacyVars: Record<string, string> | undefined
+  const legacy = kind === 'include'
+  if (legacy) {
+    const written = action
+    ;({ kind, action, legacyVars } = legacyInclude(scope, es, written))
+    es = es.map((e) => (e === written ? action : e))
+  }
+  // `args:` of an include (Ansible's docs write `args: {apply: ...}`): its options, beside the action's own
+  const argsEntry = kind === 'include_tasks' || kind === 'include_role' ? es.find((e) => e.key === 'args') : undefined
+  if (argsEntry) {
+    if (!isMap(argsEntry.value))
+      throw fail(src, argsEntry.value ?? argsEntry.keyNode, `'args' of ${kind} must be a mapping, got ${describeNode(argsEntry.value)}`)
+    es = es.filter((e) => e !== argsEntry)
   }
   const site = kind === 'meta' ? 'meta' : kind === 'include_tasks' || kind === 'include_role' ? 'include' : 'import'
   const kw = entryKeywords(scope, node, es, site, kind, action)
+  if (legacyVars) kw.vars = { ...legacyVars, ...kw.vars }
   if (kw.listen && !scope.inHandlers) throw fail(src, es.find((e) => e.key === 'listen')!.keyNode, "'listen' is only valid on handlers", kw.name)
-  const opts = options(scope, action, kind === 'include_tasks' || kind === 'import_tasks' ? 'file' : kind === 'meta' ? 'action' : 'name', kw.name)
-  const apply = applyOpt(scope, action, kind, kw.name)
+  const opts = {
+    ...options(scope, action, kind === 'include_tasks' || kind === 'import_tasks' ? 'file' : kind === 'meta' ? 'action' : 'name', kw.name),
+    ...(argsEntry && (toJS(src, argsEntry.value!) as Record<string, unknown>)),
+  }
+  const apply = applyOpt(scope, action, kind, kw.name, argsEntry)
   switch (kind) {
     case 'meta': {
       const a = opts.action as MetaTask['action']
@@ -53,6 +67,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
         file: fileOpt(scope, opts, action, kw.name),
         baseDir: scope.baseDir,
         ...(apply && { apply }),
+        ...(legacy && { action: 'include' }),
       } satisfies IncludeTasksTask
     case 'import_tasks': {
       const file = fileOpt(scope, opts, action, kw.name)
@@ -85,6 +100,26 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
   }
 }
 
+/**
+ * Ansible 2.14's deprecated `include:` of a task file (removed in 2.16): static, as import_tasks,
+ * unless its file name is a template or it loops (then dynamic, as include_tasks); words after the
+ * file name (`include: x.yml a=1`) are variables of the included tasks.
+ */
+function legacyInclude(scope: TaskScope, es: Entry[], action: Entry): { kind: string; action: Entry; legacyVars?: Record<string, string> } {
+  const v = action.value
+  if (!isScalar(v) || typeof v.value !== 'string') {
+    const name = es.find((e) => e.key === 'name')
+    const task = name && !isNull(name.value) ? str(scope.src, 'name', name.value) : undefined
+    throw fail(scope.src, v ?? action.keyNode, "'include' needs a task file name (Ansible 2.14's deprecated include; use include_tasks or import_tasks)", task)
+  }
+  const { args, freeForm } = parseKv(v.value)
+  const loops = es.some((e) => e.key === 'loop' || e.key.startsWith('with_'))
+  const kind = isTemplate(freeForm) || loops ? 'include_tasks' : 'import_tasks'
+  const file = new Scalar(freeForm)
+  file.range = v.range
+  return { kind, action: { ...action, key: kind, value: file }, legacyVars: Object.keys(args).length ? args : undefined }
+}
+
 /** The action's value: a string is its main option (`include_tasks: x.yml`), a mapping its options. */
 function options(scope: TaskScope, action: Entry, main: string, task?: string): Record<string, unknown> {
   const v = action.value
@@ -97,8 +132,10 @@ function options(scope: TaskScope, action: Entry, main: string, task?: string): 
  * include_tasks / include_role `apply:` keywords, read as a block's (they become a block around the
  * included tasks: tags, when, become... reach each of them); only the dynamic includes take it.
  */
-function applyOpt(scope: TaskScope, action: Entry, kind: string, task?: string): TaskKeywords | undefined {
-  const e = isMap(action.value) ? entries(scope.src, action.value).find((x) => x.key === 'apply') : undefined
+function applyOpt(scope: TaskScope, action: Entry, kind: string, task?: string, args?: Entry): TaskKeywords | undefined {
+  const e = [action, ...(args ? [args] : [])]
+    .map((a) => (isMap(a.value) ? entries(scope.src, a.value).find((x) => x.key === 'apply') : undefined))
+    .reduce((found, x) => x ?? found, undefined)
   if (!e) return undefined
   if (kind !== 'include_tasks' && kind !== 'include_role') throw fail(scope.src, e.keyNode, `'apply' is only valid on include_tasks and include_role`, task)
   if (!isMap(e.value)) throw fail(scope.src, e.value ?? e.keyNode, `'apply' must be a mapping of task keywords, got ${describeNode(e.value)}`, task)

@@ -16,6 +16,7 @@ export interface ListedTask {
 function label(t: Task): string {
   if (t.kind === 'include_role') return t.name ?? 'include_role'
   if (t.name) return t.role ? `${t.role.fqcn ?? t.role.name} : ${t.name}` : t.name
+  if (t.kind === 'include_tasks') return t.action ?? t.kind
   return t.kind === 'module' ? (taskLabel(t) ?? t.module) : t.kind
 }
 

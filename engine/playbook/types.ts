@@ -66,6 +66,8 @@ export interface BlockTask extends TaskKeywords {
 export interface IncludeTasksTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
   kind: 'include_tasks'
   file: string
+  /** written as Ansible 2.14's deprecated `include` (its name when unnamed) */
+  action?: 'include'
   /** the directory relative paths resolve against */
   baseDir: string
   /** `apply:` keywords given to every included task (a block around them) */

@@ -50,7 +50,10 @@ export function tagged(opts: RunOptions, tags: readonly string[]): boolean {
 /** Whether --tags / --skip-tags select the task, with its own tags and its play's, blocks' and roles' (templated ones rendered with the play's variables, in an included file with the include's too). */
 export function selected(pc: PlayContext, scope: Scope, task: TaskKeywords): boolean {
   const render = (tags: readonly string[]) => renderTags(pc, tags, task, scope.tagVars)
-  return tagged(pc.run.opts, [...render(pc.play.tags), ...render(scope.tags), ...render(task.tags)])
+  const tags = [...render(pc.play.tags), ...render(scope.tags), ...render(task.tags)]
+  // Ansible's deprecated dynamic `include` runs whatever --tags say (only --skip-tags drop it); its tasks are filtered
+  if ((task as { action?: string }).action === 'include') return selectedByTags(tags, [], pc.run.opts.skipTags)
+  return tagged(pc.run.opts, tags)
 }
 
 /** --start-at-task: nothing runs (or is read ahead) before the named task is reached. */

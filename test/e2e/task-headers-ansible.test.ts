@@ -26,6 +26,21 @@ const FILES = {
 `,
   'roles/outer/tasks/more.yml': '- debug: { msg: more }\n',
   'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [outer]\n',
+  'inc.yml': '- debug: { msg: "included {{ a | default(0) }} {{ item | default(0) }}" }\n',
+  // Ansible 2.14's deprecated include (static unless templated or looped), args: apply
+  'legacy.yml': `- hosts: all
+  gather_facts: false
+  vars: { f: inc.yml }
+  tasks:
+    - include: inc.yml a=1
+    - include: "{{ f }}"
+    - include_tasks: inc.yml
+      args: { apply: { tags: [t1] } }
+      tags: [always]
+    - name: never
+      include: inc.yml
+      when: false
+`,
   'tagged.yml': `- hosts: all
   gather_facts: false
   tags: [p]
@@ -118,6 +133,19 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
     assert.ok(!lines(theirs.stdout).some((l) => l.startsWith('fatal:')), theirs.stdout)
+  })
+
+  it("the deprecated include and args' apply: the same lines, headers and recap", async () => {
+    for (const extra of [[], ['--tags', 't1']]) {
+      const args = ['legacy.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3', ...extra]
+      const [ours, theirs] = await bothRun(args)
+      assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+      assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+      const shown = (out: string) => out.split('\n').filter((l) => /^(TASK \[|included: |ok: |skipping: |far )|"msg"/.test(l))
+      assert.deepEqual(shown(ours.stdout), shown(theirs.stdout))
+    }
+    const [ours, theirs] = await bothRun(['legacy.yml', '-i', 'far,', '--list-tasks'])
+    assert.equal(ours.stdout, theirs.stdout)
   })
 
   it('--list-tasks prints what ansible-playbook prints, with --tags and --skip-tags', async () => {
