@@ -221,6 +221,7 @@ export function decide(s: Sources, a: ArchiveArgs, givenDest: string | undefined
     return d
   }
   const zip = a.format === 'zip'
+  const unreadable: string[] = []
   // tar excludes by the member's name, zip by the source path (as the module does)
   const add = (path: string) => {
     const name = stripPrefix(root, path)
@@ -228,7 +229,10 @@ export function decide(s: Sources, a: ArchiveArgs, givenDest: string | undefined
     if (excluded(zip ? path : name)) return
     // tarfile skips sockets; a zip's directory is found by a name it does not store ("x", not "x/")
     if (!zip && e.t === 's') return
-    if (zip && e.err !== undefined) throw new ModuleFailure(`Errors when writing archive at ${dest}: ${path}: ${e.err}`)
+    if (zip && e.err !== undefined) {
+      unreadable.push(`${path}: ${e.err}`)
+      return
+    }
     d.members.push({ path, name })
     if (!(zip && e.isdir)) d.archived.push(path)
   }
@@ -242,6 +246,8 @@ export function decide(s: Sources, a: ArchiveArgs, givenDest: string | undefined
       if (s.entries[t]!.isdir) for (const p of walkOrder(t, s)) add(p)
       else add(t)
     }
+    // the module writes what it can, then fails naming every file it could not read; acplay fails before writing
+    if (unreadable.length) throw new ModuleFailure(`Errors when writing archive at ${dest}: ${unreadable.join('; ')}`)
     compare(zip ? zipTuples(d.members, s.entries) : tarTuples(d.members, s.entries))
     if (a.remove) {
       const gone = d.archived.filter((p) => s.entries[p]!.ok)
@@ -253,6 +259,7 @@ export function decide(s: Sources, a: ArchiveArgs, givenDest: string | undefined
   const path = s.paths[0]!
   if (zip || a.format === 'tar') {
     d.destState = 'archive'
+    // a file the zip cannot read is left out without a failure (the module checks errors after a tree only)
     add(path)
     compare(zip ? zipTuples(d.members, s.entries) : tarTuples(d.members, s.entries))
   } else {

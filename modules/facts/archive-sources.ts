@@ -125,7 +125,7 @@ def entry(p):
          'isdir': os.path.isdir(p), 'ok': os.path.exists(p)}
     if e['t'] == 'l': e['link'] = os.fsdecode(os.readlink(p))
     if fmt == 'zip' and not e['isdir']:
-        try: e['crc'], e['sha'] = sums(p)
+        try: e['crc'], e['sha'] = sums(os.fsdecode(p))
         except Exception as x: e['err'] = str(x)
     return e
 entries, walks = {}, {}

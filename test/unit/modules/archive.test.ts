@@ -98,6 +98,15 @@ describe('archive: the decisions of community.general 6.6', () => {
     assert.equal(byName.members.length, 6, 'a pattern on the member name excludes nothing in a zip')
     const d = decide(s, { ...args({ format: 'zip' }), exclusion_patterns: ['/srv/app/sub/*'] }, '/srv/out/app.zip')
     assert.deepEqual(d.archived, ['/srv/app/a.txt', '/srv/app/link', '/srv/app/cache/x.bin'])
+    // a file the zip cannot read: every one named, as the module fails after writing the rest
+    const broken = tree()
+    broken.entries['/srv/app/link'] = f({ t: 'l', ok: false, err: "[Errno 2] No such file or directory: '/srv/app/link'" })
+    broken.dest!.path = '/srv/out/app.zip'
+    broken.entries['/srv/app/a.txt']!.err = "[Errno 13] Permission denied: '/srv/app/a.txt'"
+    assert.throws(
+      () => decide(broken, args({ format: 'zip' }), '/srv/out/app.zip'),
+      /^ModuleFailure: Errors when writing archive at \/srv\/out\/app.zip: \/srv\/app\/a.txt: \[Errno 13\] Permission denied: '\/srv\/app\/a.txt'; \/srv\/app\/link: \[Errno 2\] /,
+    )
     assert.equal(zipName('app/sub', true), 'app/sub/')
     assert.equal(zipName('app/./a.txt', false), 'app/a.txt')
   })
