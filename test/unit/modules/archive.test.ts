@@ -362,6 +362,13 @@ describe('archive: plans', () => {
     )
   })
 
+  it('check mode: a tree an earlier task makes unknowable (unarchive into it) waits for that task', async () => {
+    const p = { path: ['/srv/app'], dest: '/srv/out/app.tgz', format: 'gz', exclude_path: [], force_archive: false, remove: false, unsafe_writes: false }
+    const ctx = fakeCtx({ [key(q)]: JSON.stringify(tree()) }, { check: true })
+    ctx.unknown = (_fact, k) => (k.startsWith('/srv/app/sub/') ? 'unpack the release' : undefined)
+    await assert.rejects(archive.plan(p as never, ctx), /path.stat \/srv\/app\/sub\/\* is unknown until task 'unpack the release' has run/)
+  })
+
   it('refuses a relative path and chattr attributes', async () => {
     const p = { path: ['logs'], format: 'gz', exclude_path: [], force_archive: false, remove: false, unsafe_writes: false }
     await assert.rejects(archive.plan(p as never, fakeCtx({})), /argument 'path' must be an absolute path/)
