@@ -4,6 +4,7 @@
  */
 import { acl } from './acl.js'
 import { alternatives } from './alternatives.js'
+import { archive } from './archive.js'
 import { apt } from './apt.js'
 import { aptKey } from './apt-key.js'
 import { ANSIBLE_MODULES, ROUTED_SHORT_NAMES } from './ansible-modules.js'
@@ -76,6 +77,7 @@ import { waitFor } from './wait-for.js'
 const all = [
   acl,
   alternatives,
+  archive,
   apt,
   aptKey,
   aptRepository,
