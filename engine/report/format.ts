@@ -27,7 +27,7 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     if (r.ignored) lines.push('...ignoring')
     return lines
   }
-  if (r.included) return [`included: ${r.included.join(', ')} for ${r.host}`]
+  if (r.included) return [`included: ${r.included.join(', ')} for ${r.host}${item}`]
   if (r.output !== undefined && !r.hidden) {
     // Ansible's `ok: [host] => {...}`: a mapping output is the result itself (debug's `var:`,
     // assert), unless it is debug's `msg:` (whose msg is the mapping's JSON): that is shown as msg

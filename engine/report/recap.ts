@@ -7,6 +7,8 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
     const c = by.get(r.host)
     if (!c) continue
     if (r.status === 'ok' || r.status === 'changed') c.ok++
+    // a looped include_tasks counts each item it included, as Ansible's stats do
+    if (r.included && r.items) c.ok += r.items - 1
     if (r.status === 'changed') c.changed++
     if (r.status === 'skipped') c.skipped++
     // an ignored unreachable (ignore_unreachable) is ok and ignored, as Ansible counts it

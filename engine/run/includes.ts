@@ -13,7 +13,7 @@ import { templateValue } from '../vars/template.js'
 import { taskRef, type PlayContext } from './context.js'
 import { falseCondition, ignoresErrors } from './gate.js'
 import type { HostState } from './host-state.js'
-import { loopItem, loopItems, loopSettings } from './loop.js'
+import { itemLabel, loopItem, loopItems, loopSettings } from './loop.js'
 import { enter, includeTagVars, taskVars, type Scope } from './scope.js'
 
 export interface IncludeGroup {
@@ -28,6 +28,8 @@ export interface IncludeOutcome {
   groups: IncludeGroup[]
   /** one result per host: included, skipped or failed */
   results: HostResult[]
+  /** a looped include_tasks: each item's `included:` line, before its host's result */
+  itemResults: HostResult[]
 }
 
 export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], outer: Scope): IncludeOutcome {
@@ -40,6 +42,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
   const ref = taskRef({ ...task, name, role: task.kind === 'include_role' ? undefined : (task.role ?? outer.role) })
   const groups = new Map<string, IncludeGroup>()
   const results: HostResult[] = []
+  const itemResults: HostResult[] = []
   const includedFiles = new Map<string, string>()
   const ctx = { modules: pc.run.modules, playDir: pc.play.dir ?? pc.run.playbook.dir, seen: pc.play.seen, collections: pc.play.collections }
   for (const host of hosts) {
@@ -63,8 +66,11 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
       const items = loopItems(task, task.kind, vars, where)
       const loop = items && loopSettings(task, vars, where)
       const files: string[] = []
+      const labels: string[] = []
       for (let i = 0; i < (items?.length ?? 1); i++) {
-        const loopVars = items && loop ? loopItem(loop, items, i, {}).vars : {}
+        const item = items && loop ? loopItem(loop, items, i, {}) : undefined
+        const loopVars = item?.vars ?? {}
+        if (item && loop) labels.push(itemLabel(loop, item, where))
         const target = String(templateValue(task.kind === 'include_tasks' ? task.file : task.roleName, { ...vars, ...loopVars }, where))
         const key = `${target}\u0000${JSON.stringify(items?.[i] ?? null)}`
         let g = groups.get(key)
@@ -81,7 +87,11 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
         files.push(task.kind === 'include_tasks' ? (includedFiles.get(key) ?? target) : target)
       }
       // Ansible prints and counts an include_tasks ("included: FILE for HOST"), not an include_role
-      if (task.kind === 'include_tasks') results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files }))
+      // a loop's: a line per item, each counted, as Ansible prints and counts them (`included: FILE for HOST => (item=x)`)
+      if (task.kind === 'include_tasks' && items) {
+        for (const [i, f] of files.entries()) itemResults.push(result('ok', { reason: `included: ${f}`, included: [f], item: labels[i] }))
+        results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files, items: files.length }))
+      } else if (task.kind === 'include_tasks') results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files }))
     } catch (e) {
       const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
       let ignored = false
@@ -94,7 +104,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
       results.push(result('failed', { msg, result: { msg, failed: true }, ignored: ignored || undefined }))
     }
   }
-  return { ref, groups: [...groups.values()], results }
+  return { ref, groups: [...groups.values()], results, itemResults }
 }
 
 /** `apply:` on the include: its keywords become a block around the included tasks. */

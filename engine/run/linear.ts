@@ -67,11 +67,12 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
 /** An include: its result on each host (included, skipped, failed), then the included tasks, host groups by file. */
 export async function runInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], scope: Scope): Promise<void> {
   if (!selected(pc, scope, task)) return
-  const { ref, groups, results } = loadInclude(pc, task, hosts, scope)
+  const { ref, groups, results, itemResults } = loadInclude(pc, task, hosts, scope)
   // an include_role that loads has no result of its own, but Ansible prints its header
   if (results.length || groups.length) {
     const shown = results.length ? results.map((r) => r.host) : groups.flatMap((g) => g.hosts.map((h) => h.name))
     emit(pc.run, 'onTaskStart', ref, shown)
+    for (const r of itemResults) emit(pc.run, 'onItemResult', r)
     for (const r of results) record(pc, r)
     failFast(pc, task, scope, hosts, results)
     await emitAsync(pc.run, 'onTaskEnd', ref)

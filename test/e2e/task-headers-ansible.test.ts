@@ -27,13 +27,18 @@ const FILES = {
   'roles/outer/tasks/more.yml': '- debug: { msg: more }\n',
   'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [outer]\n',
   'inc.yml': '- debug: { msg: "included {{ a | default(0) }} {{ item | default(0) }}" }\n',
-  // Ansible 2.14's deprecated include (static unless templated or looped), args: apply
+  // Ansible 2.14's deprecated include (static unless templated or looped), a looped include_tasks, args: apply
   'legacy.yml': `- hosts: all
   gather_facts: false
   vars: { f: inc.yml }
   tasks:
     - include: inc.yml a=1
     - include: "{{ f }}"
+    - include: inc.yml
+      loop: [x, y]
+    - include_tasks: inc.yml
+      loop: [x, y]
+      loop_control: { label: "L{{ item }}" }
     - include_tasks: inc.yml
       args: { apply: { tags: [t1] } }
       tags: [always]
@@ -135,7 +140,7 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     assert.ok(!lines(theirs.stdout).some((l) => l.startsWith('fatal:')), theirs.stdout)
   })
 
-  it("the deprecated include and args' apply: the same lines, headers and recap", async () => {
+  it("the deprecated include, a looped include_tasks (a line per item, each counted) and args' apply: the same lines, headers and recap", async () => {
     for (const extra of [[], ['--tags', 't1']]) {
       const args = ['legacy.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3', ...extra]
       const [ours, theirs] = await bothRun(args)
