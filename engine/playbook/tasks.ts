@@ -67,6 +67,8 @@ export function loadTask(scope: TaskScope, node: Node): Task {
   return loadModuleTask(scope, node, es, action)
 }
 
+const PACKAGE_ACTIONS = new Set(['package', 'ansible.builtin.package', 'ansible.legacy.package'])
+
 function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry): ModuleTask {
   const { src } = scope
   const site = scope.inHandlers ? 'handler' : 'task'
@@ -95,7 +97,11 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     module = resolveAction(scope.play, action.key)!
     args = moduleArgs(src, module, valueNode, argsOf(es), kw.name ?? module)
   }
-  checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
+  if (PACKAGE_ACTIONS.has(written)) {
+    // Ansible's package action picks the host's manager when it runs and passes the arguments to it
+    // (`use` is its own): they are checked then, so a task for yum's hosts loads on Debian's
+    delete args.use
+  } else checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
   return { kind: 'module', ...kw, module, ...(written !== module ? { action: written } : {}), args, notify: kw.notify ?? [] }
 }
 

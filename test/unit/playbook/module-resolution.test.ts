@@ -67,3 +67,23 @@ test("engine actions' arguments are checked at load", () => {
   // add_host and set_fact take any key (host variables, facts)
   assert.equal(tasksOf(play('    - add_host: {name: h, anything: 1}\n'))[0]!.module, 'add_host')
 })
+
+test("package: its arguments are the host's manager's, checked when it runs (yum's load; `use` is package's own)", () => {
+  const tasks = tasksOf(
+    play(
+      [
+        '    - package: {name: httpd, enablerepo: epel, state: installed}',
+        "      when: ansible_os_family == 'RedHat'",
+        '    - ansible.builtin.package: {name: git, use: apt}',
+        '',
+      ].join('\n'),
+    ),
+  )
+  assert.deepEqual(
+    tasks.map((t) => [t.module, t.args]),
+    [
+      ['apt', { name: 'httpd', enablerepo: 'epel', state: 'installed' }],
+      ['apt', { name: 'git' }],
+    ],
+  )
+})
