@@ -19,9 +19,16 @@ export function collectionsPaths(baseDir: string): string[] {
   return [...new Set([join(baseDir, 'collections'), ...setting('COLLECTIONS_PATHS', sourceFor(baseDir))!])]
 }
 
+const collectionsRoot = (path: string) => (path.endsWith('/ansible_collections') || path === 'ansible_collections' ? path : join(path, 'ansible_collections'))
+
 /** `ns.coll.role` in a collections path entry: `<path>/ansible_collections/ns/coll/roles/role` (the entry may name ansible_collections itself). */
 export function collectionRoleDir(path: string, collection: string, role: string): string {
-  const root = path.endsWith('/ansible_collections') || path === 'ansible_collections' ? path : join(path, 'ansible_collections')
   const [ns, coll] = collection.split('.')
-  return join(root, ns!, coll!, 'roles', role)
+  return join(collectionsRoot(path), ns!, coll!, 'roles', role)
+}
+
+/** The module `ns.coll.name` of an installed collection in a collections path entry: `.../ns/coll/plugins/modules/name.py`. */
+export function collectionModuleFile(path: string, fqcn: string): string | undefined {
+  const m = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(fqcn)
+  return m ? join(collectionsRoot(path), m[1]!, m[2]!, 'plugins', 'modules', `${m[3]}.py`) : undefined
 }

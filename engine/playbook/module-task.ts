@@ -14,6 +14,8 @@ import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
+import { existsSync } from 'node:fs'
+import { collectionModuleFile, collectionsPaths } from '../config/search-dirs.js'
 
 /** What an unnamed task is called, as Ansible's get_name: its action as written (an FQCN, an alias), else the module. */
 export const taskLabel = (t: { name?: string; action?: string; module?: string }): string | undefined => t.name ?? t.action ?? t.module
@@ -35,7 +37,15 @@ const FREE_FORM: Record<string, { key: string; only?: ReadonlySet<string> }> = {
  * does not keeps its name (the task fails only where it would run); undefined if no one knows it.
  */
 export function resolveAction(scope: PlayScope, name: string): string | undefined {
-  return isEngineAction(name) ?? scope.registry.resolveModule(name) ?? (isAnsibleModule(name) ? name : undefined)
+  return isEngineAction(name) ?? scope.registry.resolveModule(name) ?? (isAnsibleModule(name) || installedCollectionModule(scope, name) ? name : undefined)
+}
+
+/** A module of a collection installed in the collections paths (Ansible has it; acplay lacks it: it loads, and fails where it runs). */
+function installedCollectionModule(scope: PlayScope, name: string): boolean {
+  return collectionsPaths(scope.playbookDir).some((p) => {
+    const file = collectionModuleFile(p, name)
+    return file !== undefined && existsSync(file)
+  })
 }
 
 /** Modules (ours, the engine's actions, Ansible's) are suggested first; task keywords only when no module name is close. */

@@ -1,10 +1,12 @@
 /** Module names: ours, Ansible's that acplay lacks (load, fail only where they run), unknown ones (suggestions, never a keyword when a module is close). */
 import assert from 'node:assert/strict'
-import path from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path, { join } from 'node:path'
 import { test } from 'node:test'
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
 import type { ModuleTask } from '../../../engine/playbook/types.js'
 import { isAnsibleModule, resolveModuleName } from '../../../modules/index.js'
+import { testDir } from '../../helpers/temp-dir.js'
 import { fixtures, loadError } from './fake-modules.js'
 
 const F = path.join(fixtures, 'errors', 'play.yml')
@@ -86,4 +88,14 @@ test("package: its arguments are the host's manager's, checked when it runs (yum
       ['apt', { name: 'git' }],
     ],
   )
+})
+
+test("a module of a collection installed in the collections paths loads as one acplay lacks (Ansible has it); a name the collection lacks is refused", () => {
+  const dir = testDir('collection-module')
+  mkdirSync(join(dir, 'collections/ansible_collections/acme/tools/plugins/modules'), { recursive: true })
+  writeFileSync(join(dir, 'collections/ansible_collections/acme/tools/plugins/modules/thing.py'), '#!/usr/bin/python\n')
+  const file = join(dir, 'site.yml')
+  const loaded = loadPlaybookText(play('    - acme.tools.thing: {a: 1}\n'), file).plays[0]!.tasks as ModuleTask[]
+  assert.deepEqual([loaded[0]!.module, loaded[0]!.args], ['acme.tools.thing', { a: 1 }])
+  assert.match(loadError(play('    - acme.tools.nope: {a: 1}\n'), file), /unknown module 'acme\.tools\.nope'/)
 })
