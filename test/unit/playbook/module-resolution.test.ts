@@ -90,7 +90,7 @@ test("package: its arguments are the host's manager's, checked when it runs (yum
   )
 })
 
-test("a module of a collection installed in the collections paths loads as one acplay lacks (Ansible has it); a name the collection lacks is refused", () => {
+test('a module of a collection installed in the collections paths loads as one acplay lacks (Ansible has it); a name the collection lacks is refused', () => {
   const dir = testDir('collection-module')
   mkdirSync(join(dir, 'collections/ansible_collections/acme/tools/plugins/modules'), { recursive: true })
   writeFileSync(join(dir, 'collections/ansible_collections/acme/tools/plugins/modules/thing.py'), '#!/usr/bin/python\n')
