@@ -91,7 +91,9 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
         if (isTemplate(ref.name)) throw fail(src, action.value, `import_role needs a fixed role name, got '${ref.name}' (use include_role)`, kw.name)
         return roleBlock(scope, ref, kw, false, 'import')!
       }
-      if (!isTemplate(ref.name)) findRole(scope, ref) // a typo in a fixed name fails now, not mid-run
+      // a typo in a fixed name fails now, not mid-run; under a `when` it is looked for when it runs,
+      // as Ansible does (a role for other hosts, absent here, is no error)
+      if (!isTemplate(ref.name) && kw.when.length === 0) findRole(scope, ref)
       const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir, ...(apply && { apply }) }
       for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (ref[k]) task[k] = ref[k]
       if (ref.rolespec_validate !== undefined) task.rolespec_validate = ref.rolespec_validate

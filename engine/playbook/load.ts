@@ -129,6 +129,14 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
     handlers_from: task.handlers_from,
     rolespec_validate: task.rolespec_validate,
   }
-  const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
+  let block: BlockTask
+  try {
+    block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
+  } catch (e) {
+    // a role not found is told at the include (the name has no node of its own here)
+    if (e instanceof AcplayError && e.where.file === task.pos.file && e.where.line === 1 && e.where.col === 1)
+      throw new AcplayError(e.code, e.message, { ...e.where, line: task.pos.line, col: task.pos.col })
+    throw e
+  }
   return { block, handlers: scope.play.handlers }
 }

@@ -53,3 +53,17 @@ test('args: keyword merged under the module args; action and local_action', () =
   assert.deepEqual([b.module, b.args], ['shell', { cmd: 'echo hi', chdir: '/t' }])
   assert.deepEqual([c.module, c.args, c.delegate_to], ['command', { cmd: 'ls' }, 'localhost'])
 })
+
+test('include_role of a fixed name: a missing role fails the load, unless a `when` decides whether it runs (then where it runs, as Ansible)', () => {
+  const play = (extra: string) => `- hosts: all\n  tasks:\n    - include_role: { name: no_such_role }\n${extra}`
+  const file = path.join(dir, 'site.yml')
+  assert.throws(
+    () => loadPlaybookText(play(''), file, opts),
+    (e: AcplayError) => /site\.yml:3:\d+: role 'no_such_role' not found/.test(e.describe()),
+  )
+  const tasks = loadPlaybookText(play("      when: ansible_os_family == 'RedHat'\n"), file, opts).plays[0]!.tasks
+  assert.deepEqual(
+    tasks.map((t) => t.kind),
+    ['include_role'],
+  )
+})
