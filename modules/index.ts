@@ -38,6 +38,7 @@ import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { npm } from './npm.js'
+import { opensslPrivatekey } from './openssl-privatekey.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
 import { patch } from './patch.js'
@@ -110,6 +111,7 @@ const all = [
   modprobe,
   mount,
   npm,
+  opensslPrivatekey,
   packageFacts,
   pamLimits,
   patch,
