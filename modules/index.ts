@@ -38,6 +38,7 @@ import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { npm } from './npm.js'
+import { opensslCsr } from './openssl-csr.js'
 import { opensslPrivatekey } from './openssl-privatekey.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
@@ -111,6 +112,7 @@ const all = [
   modprobe,
   mount,
   npm,
+  opensslCsr,
   opensslPrivatekey,
   packageFacts,
   pamLimits,

@@ -95,3 +95,47 @@ export const privateKeyFact: Fact<PrivateKeyState, [string, string | undefined, 
     return parsePrivateKey(out.stdout)
   },
 }
+
+/** A CSR or certificate file: its DER when openssl reads it as PEM, and whether its signature checks. */
+export interface PemState {
+  exists: boolean
+  notFile?: boolean
+  /** DER, base64; undefined: not a PEM openssl reads */
+  der?: string
+  /** the CSR's self-signature verifies (CSRs only) */
+  verified?: boolean
+  /** the file, when asked for (return_content) */
+  text?: string
+}
+
+// $1 path, $2 req|x509, $3 "1" to print the file
+const PEM_SH = `p=$1
+[ -e "$p" ] || { echo absent; exit 0; }
+[ -f "$p" ] || { echo notfile; exit 0; }
+der=$(openssl "$2" -in "$p" -outform DER 2>/dev/null | base64 -w0)
+[ -n "$der" ] && echo "der $der"
+if [ "$2" = req ] && [ -n "$der" ]; then openssl req -in "$p" -noout -verify >/dev/null 2>&1 && echo verified; fi
+if [ "$3" = 1 ]; then printf 'text '; base64 -w0 < "$p"; echo; fi
+exit 0`
+
+export function parsePem(stdout: string): PemState {
+  const lines = stdout.split('\n')
+  if (lines[0] === 'absent') return { exists: false }
+  if (lines[0] === 'notfile') return { exists: true, notFile: true }
+  const field = (k: string) => lines.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1)
+  const st: PemState = { exists: true, der: field('der') || undefined, verified: lines.includes('verified') }
+  const text = field('text')
+  if (text !== undefined) st.text = Buffer.from(text, 'base64').toString('utf8')
+  return st
+}
+
+/** A CSR (req) or certificate (x509) file: (path, kind, return the text). */
+export const pemFact: Fact<PemState, [string, 'req' | 'x509', boolean]> = {
+  name: 'crypto.pem',
+  key: (path, kind, text) => `${path} ${kind}${text ? ' text' : ''}`,
+  command: (path, kind, text) => shScript(PEM_SH, path, kind, text ? '1' : ''),
+  parse(out, path) {
+    if (out.rc !== 0) throw new Error(`cannot read ${path}: ${out.stderr.trim()}`)
+    return parsePem(out.stdout)
+  },
+}
