@@ -74,6 +74,7 @@ import { uri } from './uri.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 import { waitFor } from './wait-for.js'
+import { x509Certificate } from './x509-certificate.js'
 
 const all = [
   acl,
@@ -146,6 +147,7 @@ const all = [
   user,
   venv,
   waitFor,
+  x509Certificate,
 ] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))

@@ -11,7 +11,7 @@ import { csrConfig, csrDifference, csrWant, digestArg } from './crypto/csr-plan.
 import { parseCsr } from './crypto/der.js'
 import { loadedKey, needsDigest } from './crypto/load-key.js'
 import { pemWriteCommand, writtenPem } from './crypto/write-pem.js'
-import { pemFact, privateKeyFact } from './facts/crypto.js'
+import { pemFact, privateKeyFact, type PemState } from './facts/crypto.js'
 import type { PathStat } from './facts/path.js'
 import { attrWant, describeAttrs, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
@@ -223,10 +223,14 @@ export const opensslCsr = defineModule({
           args,
         }),
       ],
-      // what it will hold is known once it is made: a later check-mode reader finds a CSR it cannot compare
+      // a later check-mode reader (x509_certificate) compares what it will hold
       effects: [
         { fact: 'path.stat', key: p.path, value: after },
-        ...[false, true].map((t) => ({ fact: pemFact.name, key: pemFact.key!(p.path, 'req', t), value: { exists: true } })),
+        ...[false, true].map((t) => ({
+          fact: pemFact.name,
+          key: pemFact.key!(p.path, 'req', t),
+          value: { exists: true, planned: { want: csrW, pub: pub?.der ?? '' } } satisfies PemState,
+        })),
       ],
     })
     return { kind: 'change', changes, data: { ...data, ...content, ...(backup ? { backup_file: backup } : {}) } }

@@ -3,6 +3,7 @@
  * (subject, issuer), the extensions they check, validity, the public key. Pure functions over the
  * bytes `openssl ... -outform DER` printed on the host; a malformed input throws.
  */
+import { createHash } from 'node:crypto'
 
 export interface Tlv {
   tag: number
@@ -274,3 +275,12 @@ export function parseCert(der: Buffer): CertInfo {
     signatureAlgorithm: oidOf(bytesOf(der, children(der, sigAlg!)[0]!)),
   }
 }
+
+/** RFC 5280's key identifier of a public key (SubjectPublicKeyInfo, DER): SHA-1 of its subjectPublicKey bits, as cryptography's from_public_key. */
+export function keyIdentifier(spki: Buffer): Buffer {
+  const [, bits] = children(spki, readTlv(spki, 0))
+  return createHash('sha1').update(bytesOf(spki, bits!).subarray(1)).digest()
+}
+
+/** A SubjectKeyIdentifier extension's key identifier (its OCTET STRING). */
+export const subjectKeyIdOf = (value: Buffer): Buffer => Buffer.from(bytesOf(value, readTlv(value, 0)))

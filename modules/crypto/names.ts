@@ -24,6 +24,9 @@ const NAME_ATTRS: [string, string, string[]][] = [
   ['0.9.2342.19200300.100.1.1', 'UID', ['UID', 'userId']],
 ]
 
+/** OpenSSL's config names of every name attribute acplay knows (a CA policy keeps exactly these). */
+export const NAME_FIELDS: readonly string[] = NAME_ATTRS.map(([, field]) => field)
+
 export interface NameAttr {
   oid: string
   /** OpenSSL's name in a config's distinguished name section */

@@ -1,5 +1,5 @@
 /**
- * Writing a CSR made on the host: the module's own openssl step writes "$tmp" (a
+ * Writing a CSR or a certificate made on the host: the module's own openssl step writes "$tmp" (a
  * temp file beside the destination), then the file gets its owner, group and mode and is renamed
  * into place, as Ansible's write_file and atomic_move leave it: an existing file's owner and mode
  * are kept unless given; a new one is 0644 (0666 under the usual umask 022). A private key's
@@ -20,6 +20,28 @@ else openssl req -new -config /dev/fd/4 -key "$key" "$@" -out "$tmp" 4<<ACPLAY_C
 $conf
 ACPLAY_CONF
 fi`,
+  // a self-signed certificate: \`openssl ca -selfsign\` in a throwaway CA directory ($conf names it
+  // $ENV::ACPLAY_CA), for exact start and end dates, the serial ($1) and the CSR's extensions; without
+  // a CSR, one with an empty subject and no extensions first (as Ansible's module makes)
+  selfsigned: `ca=$(mktemp -d)
+trap 'rm -f -- "$tmp"; rm -rf -- "$ca"' EXIT
+: > "$ca/index.txt"
+printf '%s\\n' "$1" > "$ca/serial"
+shift
+export ACPLAY_CA="$ca"
+pw() { if [ "$enc" = 1 ]; then "$@" -passin fd:3 3<<ACPLAY_PASS
+$pass
+ACPLAY_PASS
+else "$@"; fi; }
+if [ -z "$csr" ]; then
+  csr=$ca/req.csr
+  pw openssl req -new -config /dev/fd/4 -key "$key" -subj / -out "$csr" 4<<ACPLAY_CONF
+$conf
+ACPLAY_CONF
+fi
+pw openssl ca -batch -notext -selfsign -preserveDN -config /dev/fd/4 -keyfile "$key" -in "$csr" "$@" -out "$tmp" 4<<ACPLAY_CONF 2>"$ca/err" || { cat "$ca/err" >&2; exit 1; }
+$conf
+ACPLAY_CONF`,
 } as const
 
 // $1 dest, $2 key, $3 "1" when the key is encrypted, $4 owner, $5 group, $6 mode ('' keeps it / 0644),
@@ -27,6 +49,7 @@ fi`,
 const PRELUDE = `set -e
 dest=$1 key=$2 enc=$3 owner=$4 group=$5 mode=$6 conf=$7 csr=$8
 shift 8
+ca=
 IFS= read -r pass || :
 tmp=$(mktemp "$(dirname -- "$dest")/.acplay-pem.XXXXXX")
 trap 'rm -f -- "$tmp"' EXIT
@@ -41,7 +64,8 @@ else chmod 0644 "$tmp"; fi
 printf 'acplay-pem '; base64 -w0 < "$tmp"; echo
 sync -f "$tmp"
 mv -f -- "$tmp" "$dest"
-trap - EXIT`
+trap - EXIT
+[ -z "$ca" ] || rm -rf -- "$ca"`
 
 export interface PemWrite {
   step: keyof typeof OPENSSL_STEPS

@@ -7,6 +7,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto'
 import { keyFormat, printfOctal, publicKeyInfo, RAW_PKCS8_PREFIX, type PublicKeyInfo } from '../crypto/keys.js'
+import type { CsrWant } from '../crypto/csr-plan.js'
 import { shScript, type Fact } from '../types.js'
 
 export interface PrivateKeyState {
@@ -106,6 +107,11 @@ export interface PemState {
   verified?: boolean
   /** the file, when asked for (return_content) */
   text?: string
+  /**
+   * Check mode: a CSR an earlier task of this run is to make (its effect): what it will hold, and
+   * its key's public key ('' when that key is to be made too)
+   */
+  planned?: { want: CsrWant; pub: string }
 }
 
 // $1 path, $2 req|x509, $3 "1" to print the file
