@@ -37,7 +37,6 @@ export function timeOption(spec: string, name: string, now: Date): Date {
 /** A time as Ansible returns it and openssl ca takes it: YYYYMMDDHHMMSSZ (whole seconds). */
 export const asn1Time = (d: Date): string => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`
 
-const withoutSki = (exts: Extension[]) => exts.filter((e) => e.oid !== OID.subjectKeyIdentifier)
 const find = (exts: Extension[], oid: string) => exts.find((e) => e.oid === oid)
 
 export interface CertCheck {
@@ -45,6 +44,8 @@ export interface CertCheck {
   ignoreTimestamps: boolean
   notBefore: Date
   notAfter: Date
+  /** ownca: the CA's subject (the certificate's issuer) and, with create_authority_key_identifier, the AKI it must carry */
+  ca?: { subject: [string, string][]; aki?: Buffer }
 }
 
 /**
@@ -55,25 +56,27 @@ export interface CertCheck {
 export function certDifference(
   c: CertCheck,
   cert: CertInfo,
-  keyPub: string,
+  /** the private key's public key (ownca: when privatekey_path is given) */
+  keyPub: string | undefined,
+  /** the signature checks with the signer's public key (selfsigned: the key; ownca: the CA's) */
   signedByKey: boolean,
   csr?: { info: CsrInfo; verified: boolean } | { planned: { want: CsrWant; pub: string } },
 ): string | undefined {
-  if (cert.pub !== keyPub) return 'its key'
+  if (keyPub !== undefined && cert.pub !== keyPub) return 'its key'
   if (csr && 'planned' in csr) {
     // check mode, a CSR an earlier task is to make: compared by what it will hold
     const { want, pub } = csr.planned
     if (pub !== cert.pub) return 'the CSR’s key'
     const subject = want.subject.map((a): [string, string] => [a.oid, a.value])
     if (subject.length !== cert.subject.length || subject.some(([o, v], i) => cert.subject[i]![0] !== o || cert.subject[i]![1] !== v)) return 'the subject'
-    const certExts = c.ski === 'never_create' ? cert.extensions : withoutSki(cert.extensions)
+    const certExts = comparable(c, cert.extensions)
     if (csrDifference(want, { subject, extensions: certExts })) return 'the extensions'
   } else if (csr) {
     if (!csr.verified || csr.info.pub !== cert.pub) return 'the CSR’s key'
     const same = (a: [string, string][], b: [string, string][]) => a.length === b.length && a.every(([o, v], i) => b[i]![0] === o && b[i]![1] === v)
     if (!same(csr.info.subject, cert.subject)) return 'the subject'
-    const certExts = c.ski === 'never_create' ? cert.extensions : withoutSki(cert.extensions)
-    const csrExts = c.ski === 'never_create' ? csr.info.extensions : withoutSki(csr.info.extensions)
+    const certExts = comparable(c, cert.extensions)
+    const csrExts = comparable(c, csr.info.extensions)
     if (certExts.length !== csrExts.length) return 'the extensions'
     for (const e of certExts) {
       const other = find(csr.info.extensions, e.oid)
@@ -92,7 +95,26 @@ export function certDifference(
     if (Math.floor(c.notAfter.getTime() / 1000) !== cert.notAfter.getTime() / 1000) return 'not_after'
   }
   if (!signedByKey) return 'its signature'
+  if (c.ca) {
+    const same = c.ca.subject.length === cert.issuer.length && c.ca.subject.every(([o, v], i) => cert.issuer[i]![0] === o && cert.issuer[i]![1] === v)
+    if (!same) return 'the issuer'
+    if (c.ca.aki) {
+      const aki = find(cert.extensions, OID.authorityKeyIdentifier)
+      if (!aki?.value.equals(c.ca.aki)) return 'the authority key identifier'
+    }
+  }
   return undefined
+}
+
+/** The extensions _check_csr compares: without the key identifiers the module makes itself. */
+function comparable(c: CertCheck, exts: Extension[]): Extension[] {
+  return exts.filter((e) => !(e.oid === OID.subjectKeyIdentifier && c.ski !== 'never_create') && !(e.oid === OID.authorityKeyIdentifier && c.ca?.aki))
+}
+
+/** cryptography's AuthorityKeyIdentifier with a key identifier only, DER (what the CA config writes, and what is compared). */
+export function akiValue(keyId: Buffer): Buffer {
+  const inner = Buffer.concat([Buffer.from([0x80, keyId.length]), keyId])
+  return Buffer.concat([Buffer.from([0x30, inner.length]), inner])
 }
 
 /** A serial as x509.random_serial_number draws it: 159 random bits (hex, for openssl's serial file). */
@@ -102,8 +124,17 @@ export function randomSerial(): string {
   return b.toString('hex').toUpperCase()
 }
 
-/** The throwaway CA's config: the CSR's subject kept in order, its extensions copied, a key identifier added as asked. */
-export function selfsignedConfig(ski: SkiMode, digest: string | undefined): string {
+/**
+ * The throwaway CA's config: the CSR's subject kept in order, its extensions copied (`copy`: an
+ * extension made here wins over the CSR's), a subject key identifier (`hash`) and an authority key
+ * identifier (its DER) when asked.
+ */
+export function caConfig(o: { ski: boolean; aki?: Buffer; digest: string | undefined; copy: 'copy' | 'copyall'; explicit?: boolean }): string {
+  // explicit (a CA's certificate): OpenSSL 3 adds key identifiers of its own unless told `none`
+  const ext = [
+    ...(o.ski ? ['subjectKeyIdentifier = hash'] : o.explicit ? ['subjectKeyIdentifier = none'] : []),
+    ...(o.aki ? [`authorityKeyIdentifier = DER:${o.aki.toString('hex').replace(/(..)(?!$)/g, '$1:')}`] : o.explicit ? ['authorityKeyIdentifier = none'] : []),
+  ]
   return [
     '[ca]',
     'default_ca = acplay',
@@ -112,16 +143,15 @@ export function selfsignedConfig(ski: SkiMode, digest: string | undefined): stri
     'new_certs_dir = $ENV::ACPLAY_CA',
     'serial = $ENV::ACPLAY_CA/serial',
     'policy = policy_any',
-    // copyall: the CSR's own key identifier wins; copy: the one made here does
-    `copy_extensions = ${ski === 'always_create' ? 'copy' : 'copyall'}`,
+    `copy_extensions = ${o.copy}`,
     'unique_subject = no',
     'email_in_dn = yes',
-    `default_md = ${digest ?? 'default'}`,
-    ...(ski === 'never_create' ? [] : ['x509_extensions = ext']),
+    `default_md = ${o.digest ?? 'default'}`,
+    ...(ext.length ? ['x509_extensions = ext'] : []),
     '[policy_any]',
     ...NAME_FIELDS.map((f) => `${f} = optional`),
     '[ext]',
-    ...(ski === 'never_create' ? [] : ['subjectKeyIdentifier = hash']),
+    ...ext,
     '[req]',
     'prompt = no',
     'distinguished_name = dn',
@@ -129,3 +159,7 @@ export function selfsignedConfig(ski: SkiMode, digest: string | undefined): stri
     '',
   ].join('\n')
 }
+
+/** selfsigned: copyall lets the CSR's own key identifier win (create_if_not_provided); copy lets the one made here win. */
+export const selfsignedConfig = (ski: SkiMode, digest: string | undefined): string =>
+  caConfig({ ski: ski !== 'never_create', digest, copy: ski === 'always_create' ? 'copy' : 'copyall' })

@@ -9,6 +9,18 @@
  */
 import { shScript, type Command } from '../types.js'
 
+const CA_DIR = `ca=$(mktemp -d)
+trap 'rm -f -- "$tmp"; rm -rf -- "$ca"' EXIT
+: > "$ca/index.txt"
+printf '%s\\n' "$1" > "$ca/serial"
+shift
+export ACPLAY_CA="$ca"
+pw() { if [ "$enc" = 1 ]; then "$@" -passin fd:3 3<<ACPLAY_PASS
+$pass
+ACPLAY_PASS
+else "$@"; fi; }
+`
+
 /** The openssl steps the writer runs (each writes "$tmp"; $key, $conf, $csr, $pass and "$@" are theirs to use). */
 export const OPENSSL_STEPS = {
   csr: `if [ "$enc" = 1 ]; then openssl req -new -config /dev/fd/4 -key "$key" -passin fd:3 "$@" -out "$tmp" 4<<ACPLAY_CONF 3<<ACPLAY_PASS
@@ -20,26 +32,22 @@ else openssl req -new -config /dev/fd/4 -key "$key" "$@" -out "$tmp" 4<<ACPLAY_C
 $conf
 ACPLAY_CONF
 fi`,
-  // a self-signed certificate: \`openssl ca -selfsign\` in a throwaway CA directory ($conf names it
+  // a self-signed certificate: `openssl ca -selfsign` in a throwaway CA directory ($conf names it
   // $ENV::ACPLAY_CA), for exact start and end dates, the serial ($1) and the CSR's extensions; without
   // a CSR, one with an empty subject and no extensions first (as Ansible's module makes)
-  selfsigned: `ca=$(mktemp -d)
-trap 'rm -f -- "$tmp"; rm -rf -- "$ca"' EXIT
-: > "$ca/index.txt"
-printf '%s\\n' "$1" > "$ca/serial"
-shift
-export ACPLAY_CA="$ca"
-pw() { if [ "$enc" = 1 ]; then "$@" -passin fd:3 3<<ACPLAY_PASS
-$pass
-ACPLAY_PASS
-else "$@"; fi; }
-if [ -z "$csr" ]; then
+  selfsigned: `${CA_DIR}if [ -z "$csr" ]; then
   csr=$ca/req.csr
   pw openssl req -new -config /dev/fd/4 -key "$key" -subj / -out "$csr" 4<<ACPLAY_CONF
 $conf
 ACPLAY_CONF
 fi
 pw openssl ca -batch -notext -selfsign -preserveDN -config /dev/fd/4 -keyfile "$key" -in "$csr" "$@" -out "$tmp" 4<<ACPLAY_CONF 2>"$ca/err" || { cat "$ca/err" >&2; exit 1; }
+$conf
+ACPLAY_CONF`,
+  // a certificate signed by a CA of the user's ($key is its key, $1 after the serial its certificate)
+  ownca: `${CA_DIR}cacert=$1
+shift
+pw openssl ca -batch -notext -preserveDN -config /dev/fd/4 -cert "$cacert" -keyfile "$key" -in "$csr" "$@" -out "$tmp" 4<<ACPLAY_CONF 2>"$ca/err" || { cat "$ca/err" >&2; exit 1; }
 $conf
 ACPLAY_CONF`,
 } as const

@@ -1,7 +1,7 @@
-/** x509_certificate (selfsigned): Ansible's time specs, its needs_regeneration checks on a recorded certificate, the provider refusal, plans from facts. */
+/** x509_certificate (selfsigned, ownca): Ansible's time specs, its needs_regeneration checks on a recorded certificate, the provider refusal, plans from facts. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { asn1Time, certDifference, selfsignedConfig, timeOption } from '../../../modules/crypto/cert-plan.js'
+import { akiValue, asn1Time, caConfig, certDifference, selfsignedConfig, timeOption } from '../../../modules/crypto/cert-plan.js'
 import { csrWant, type CsrParams } from '../../../modules/crypto/csr-plan.js'
 import { keyIdentifier, parseCert, parseCsr } from '../../../modules/crypto/der.js'
 import { validateParams } from '../../../modules/schema.js'
@@ -34,7 +34,7 @@ const CSR_PARAMS: CsrParams = {
 }
 const OTHER_KEY = 'MCowBQYDK2VwAyEAvSRPsSzVA7nFuqGOsblw2KH4pf/Oo83rMxxxxxxxxxx='
 
-describe('x509_certificate (selfsigned)', () => {
+describe('x509_certificate (selfsigned, ownca)', () => {
   const cert = parseCert(Buffer.from(CERT_DER, 'base64'))
   const csr = { info: parseCsr(Buffer.from(CSR_DER, 'base64')), verified: true }
   const check = { ski: 'create_if_not_provided' as const, ignoreTimestamps: true, notBefore: new Date(), notAfter: new Date() }
@@ -76,6 +76,16 @@ describe('x509_certificate (selfsigned)', () => {
     assert.equal(certDifference(check, cert, ED25519, true, planned({ common_name: 'other.example' })), 'the subject')
     assert.equal(certDifference(check, cert, ED25519, true, planned({ key_usage: ['digitalSignature'] })), 'the extensions')
     assert.equal(certDifference(check, cert, ED25519, true, planned({}, '')), 'the CSR’s key')
+    // ownca: the issuer is the CA's subject, and the authority key identifier the CA's key identifier
+    const asCa = { subject: cert.subject, aki: akiValue(keyIdentifier(Buffer.from(cert.pub, 'base64'))) }
+    assert.equal(certDifference({ ...check, ca: { subject: cert.subject } }, cert, undefined, true, csr), undefined)
+    assert.equal(certDifference({ ...check, ca: { subject: [['2.5.4.3', 'Other CA']] } }, cert, undefined, true, csr), 'the issuer')
+    assert.equal(certDifference({ ...check, ca: asCa }, cert, undefined, true, csr), 'the authority key identifier')
+    assert.equal(akiValue(Buffer.alloc(20, 1)).toString('hex'), `30168014${'01'.repeat(20)}`)
+    assert.match(
+      caConfig({ ski: false, aki: Buffer.from([1, 2]), digest: 'sha384', copy: 'copy', explicit: true }),
+      /subjectKeyIdentifier = none\nauthorityKeyIdentifier = DER:01:02\n/,
+    )
     assert.match(selfsignedConfig('always_create', 'sha256'), /copy_extensions = copy\n[\s\S]*subjectKeyIdentifier = hash/)
     assert.doesNotMatch(selfsignedConfig('never_create', undefined), /subjectKeyIdentifier|x509_extensions/)
   })
@@ -83,8 +93,8 @@ describe('x509_certificate (selfsigned)', () => {
   it('refuses the other providers where the task is written', () => {
     const where = { file: 'site.yml', line: 7, col: 5 }
     assert.throws(
-      () => validateParams(x509Certificate, { path: '/c.crt', provider: 'ownca' }, where),
-      (e: Error & { describe(): string }) => e.describe() === 'E_PARAM: site.yml:7:5: provider "ownca" is not supported by acplay (only selfsigned is)',
+      () => validateParams(x509Certificate, { path: '/c.crt', provider: 'acme' }, where),
+      (e: Error & { describe(): string }) => e.describe() === 'E_PARAM: site.yml:7:5: provider "acme" is not supported by acplay (selfsigned and ownca are)',
     )
   })
 
