@@ -9,6 +9,7 @@ import { shellJoin } from './connection/quote.js'
 import type { Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import type { ModuleOutcome } from './module-runner.js'
+import type { Masker } from './secrets.js'
 import type { Applied, Change, Command, Fact, ModuleSpec } from '../modules/types.js'
 
 /** Now, in microseconds since the epoch. */
@@ -47,9 +48,11 @@ export function appliedOutcome(
   out: Applied,
   changes: ModuleOutcome['changes'],
   planData: Record<string, unknown> = {},
+  masker?: Masker,
 ): ModuleOutcome {
   const o = mod.interpret?.(params as never, out)
   if (o) {
+    for (const s of o.secrets ?? []) masker?.add(s)
     const data = { ...planData, ...o.data }
     if (o.failed) return { status: 'failed', msg: o.msg, changes, data }
     if (o.changed === false) return { status: 'ok', reason: o.msg ?? 'the commands ran and changed nothing', changes: [], data }

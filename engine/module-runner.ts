@@ -158,6 +158,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
       return metUnknown(mod, [...met, ...(env.mayRun ? [{ after: env.mayRun, key: 'its when' }] : [])], e)
     return failure(e, mod)
   }
+  for (const s of plan.secrets ?? []) env.masker?.add(s)
   if (env.check && met.length > 0 && plan.waitsFor === undefined) return metUnknown(mod, met, plan, env)
   if (plan.kind === 'ok') {
     if (plan.skipped) return { status: 'skipped', reason: plan.reason, changes: [], data: { ...plan.data, skipped: true } }
@@ -190,7 +191,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   const applied = info ? [...plan.changes, { summary: `stat ${info.path}`, commands: [pathResultCommand(info.path)] }] : plan.changes
   const raw = onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan()
   const out = info ? { ...raw, stdout: withoutPathResult(raw.stdout) } : raw
-  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data)
+  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker)
   if (result.status === 'failed') return result
   if (quiet && result.status === 'changed') return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data }
   return controllerSteps(mod, plan.changes, result)

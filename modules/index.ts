@@ -39,6 +39,8 @@ import { localeGen } from './locale_gen.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { npm } from './npm.js'
+import { opensslCsr } from './openssl-csr.js'
+import { opensslPrivatekey } from './openssl-privatekey.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
 import { patch } from './patch.js'
@@ -73,6 +75,7 @@ import { uri } from './uri.js'
 import { user } from './user.js'
 import { venv } from './venv.js'
 import { waitFor } from './wait-for.js'
+import { x509Certificate } from './x509-certificate.js'
 
 const all = [
   acl,
@@ -112,6 +115,8 @@ const all = [
   modprobe,
   mount,
   npm,
+  opensslCsr,
+  opensslPrivatekey,
   packageFacts,
   pamLimits,
   patch,
@@ -144,6 +149,7 @@ const all = [
   user,
   venv,
   waitFor,
+  x509Certificate,
 ] as ModuleSpec[]
 
 export const builtinModules: Record<string, ModuleSpec> = Object.fromEntries(all.map((m) => [m.name, m]))

@@ -130,6 +130,8 @@ export type Plan =
       waitsFor?: string
       /** nothing to do, and Ansible counts it skipped, not ok (script's creates/removes) */
       skipped?: boolean
+      /** values in `data` never to be printed (openssl_privatekey's return_content): the run's masker learns them */
+      secrets?: string[]
     }
   | {
       kind: 'change'
@@ -146,6 +148,8 @@ export type Plan =
        * changes ran; in check mode `found`, the fields of the path as the plan read it
        */
       pathInfo?: { path: string; found: Record<string, unknown> }
+      /** values in `data` never to be printed (openssl_privatekey's return_content): the run's masker learns them */
+      secrets?: string[]
     }
 
 export interface ModuleContext {
@@ -211,6 +215,8 @@ export interface Outcome {
   changed?: boolean
   msg?: string
   data?: Record<string, unknown>
+  /** values in `data` never to be printed (a private key the commands printed): the run's masker learns them */
+  secrets?: string[]
 }
 
 /** A module: its arguments (with the rules between them, checked before `plan`) and its plan. */

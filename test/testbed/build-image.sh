@@ -12,7 +12,7 @@ packages=(
   nginx cron git rsync curl ca-certificates openssl ufw locales kmod tzdata gnupg unzip xz-utils bzip2
   acl debconf-utils file python3-apt python3-debian python3-psycopg2 nodejs npm
   libcap2-bin make patch
-  python3-passlib python3-pexpect
+  python3-passlib python3-pexpect python3-cryptography
 )
 mmdebstrap --quiet --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
   --customize-hook='chroot "$1" useradd --create-home --shell /bin/bash deploy' \
