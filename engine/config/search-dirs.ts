@@ -19,6 +19,12 @@ export function collectionsPaths(baseDir: string): string[] {
   return [...new Set([join(baseDir, 'collections'), ...setting('COLLECTIONS_PATHS', sourceFor(baseDir))!])]
 }
 
+/**
+ * Where an installed Ansible's own collections are (Ansible also scans Python's sys.path,
+ * COLLECTIONS_SCAN_SYS_PATH): Debian's ansible package puts its bundle here.
+ */
+export const PYTHON_COLLECTIONS_DIRS = ['/usr/lib/python3/dist-packages']
+
 const collectionsRoot = (path: string) => (path.endsWith('/ansible_collections') || path === 'ansible_collections' ? path : join(path, 'ansible_collections'))
 
 /** `ns.coll.role` in a collections path entry: `<path>/ansible_collections/ns/coll/roles/role` (the entry may name ansible_collections itself). */

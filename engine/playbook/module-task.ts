@@ -15,7 +15,7 @@ import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
 import { existsSync } from 'node:fs'
-import { collectionModuleFile, collectionsPaths } from '../config/search-dirs.js'
+import { collectionModuleFile, collectionsPaths, PYTHON_COLLECTIONS_DIRS } from '../config/search-dirs.js'
 
 /** What an unnamed task is called, as Ansible's get_name: its action as written (an FQCN, an alias), else the module. */
 export const taskLabel = (t: { name?: string; action?: string; module?: string }): string | undefined => t.name ?? t.action ?? t.module
@@ -42,7 +42,7 @@ export function resolveAction(scope: PlayScope, name: string): string | undefine
 
 /** A module of a collection installed in the collections paths (Ansible has it; acplay lacks it: it loads, and fails where it runs). */
 function installedCollectionModule(scope: PlayScope, name: string): boolean {
-  return collectionsPaths(scope.playbookDir).some((p) => {
+  return [...collectionsPaths(scope.playbookDir), ...PYTHON_COLLECTIONS_DIRS].some((p) => {
     const file = collectionModuleFile(p, name)
     return file !== undefined && existsSync(file)
   })

@@ -1,6 +1,6 @@
 /** Module names: ours, Ansible's that acplay lacks (load, fail only where they run), unknown ones (suggestions, never a keyword when a module is close). */
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path, { join } from 'node:path'
 import { test } from 'node:test'
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
@@ -98,4 +98,10 @@ test('a module of a collection installed in the collections paths loads as one a
   const loaded = loadPlaybookText(play('    - acme.tools.thing: {a: 1}\n'), file).plays[0]!.tasks as ModuleTask[]
   assert.deepEqual([loaded[0]!.module, loaded[0]!.args], ['acme.tools.thing', { a: 1 }])
   assert.match(loadError(play('    - acme.tools.nope: {a: 1}\n'), file), /unknown module 'acme\.tools\.nope'/)
+})
+
+test("a module of the collections Debian's ansible package bundles loads as one acplay lacks, as Ansible finds it on Python's path (scripts/setup-test-deps.sh installs it)", () => {
+  assert.ok(existsSync('/usr/lib/python3/dist-packages/ansible_collections/community/zabbix/plugins/modules/zabbix_proxy.py'))
+  const [task] = tasksOf(play('    - community.zabbix.zabbix_proxy: {proxy_name: p}\n'))
+  assert.equal(task!.module, 'community.zabbix.zabbix_proxy')
 })
