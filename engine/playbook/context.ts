@@ -57,6 +57,8 @@ export interface TaskScope {
   stack: string[]
   /** loading a `handlers:` list (`listen` is valid) */
   inHandlers?: boolean
+  /** inside a block or import with a `when`: whether its tasks run is known only then */
+  conditional?: boolean
 }
 
 export function newPlayScope(registry: Registry, playbookDir: string, rolesPath: string[] = []): PlayScope {

@@ -76,7 +76,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       let tasks: Task[]
       try {
         const full = findTaskFile(file, { role: scope.role, taskFile: src.file, playDir: scope.play.playbookDir, handler: scope.inHandlers })
-        tasks = loadTaskFile(scope, full)
+        tasks = loadTaskFile(kw.when.length > 0 ? { ...scope, conditional: true } : scope, full)
       } catch (e) {
         if (e instanceof AcplayError && e.code === 'E_FILE_NOT_FOUND') throw fail(src, action.value, `import_tasks: ${e.message}`, kw.name)
         if (e instanceof Error && e.message.startsWith('import cycle')) throw fail(src, action.value, e.message, kw.name)

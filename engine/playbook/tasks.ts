@@ -5,6 +5,7 @@
  */
 import path from 'node:path'
 import { isMap, isSeq, type Node } from 'yaml'
+import { AcplayError } from '../errors.js'
 import type { TaskScope } from './context.js'
 import { isTaskKeyword, lookupLoop, readKeywords, TASK_KEYWORD_NAMES, type KeywordValues, type Site } from './keyword-table.js'
 import { str } from './keywords.js'
@@ -101,6 +102,14 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     // Ansible's package action picks the host's manager when it runs and passes the arguments to it
     // (`use` is its own): they are checked then, so a task for yum's hosts loads on Debian's
     delete args.use
+  } else if (scope.inHandlers || scope.conditional || kw.when.length > 0) {
+    // a task that may never run here (a handler, a task for other hosts' OS): a module's bad
+    // arguments fail it where it runs, as in Ansible (the run checks them again), not the load
+    try {
+      checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
+    } catch (e) {
+      if (!(e instanceof AcplayError && e.code === 'E_PARAM' && scope.play.registry.getModuleSpec(module))) throw e
+    }
   } else checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
   return { kind: 'module', ...kw, module, ...(written !== module ? { action: written } : {}), args, notify: kw.notify ?? [] }
 }
@@ -109,7 +118,8 @@ const argsOf = (es: Entry[]): Node | null => es.find((e) => e.key === 'args')?.v
 
 function loadBlock(scope: TaskScope, node: Node, es: Entry[]): BlockTask {
   const kw = entryKeywords(scope, node, es, 'block', 'a block')
-  const part = (k: string) => loadTaskList(scope, es.find((e) => e.key === k)?.value ?? null, k)
+  const inner = kw.when.length > 0 ? { ...scope, conditional: true } : scope
+  const part = (k: string) => loadTaskList(inner, es.find((e) => e.key === k)?.value ?? null, k)
   return { kind: 'block', ...kw, block: part('block'), rescue: part('rescue'), always: part('always') }
 }
 

@@ -26,6 +26,23 @@ const FILES = {
 `,
   'roles/outer/tasks/more.yml': '- debug: { msg: more }\n',
   'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [outer]\n',
+  // arguments apt refuses, on tasks that may not run: they fail where they run, in both tools
+  'unrun.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - apt: { name: ntp, state: installed }
+      when: ansible_os_family | default('x') == 'RedHat'
+    - block:
+        - command: echo hi
+          args: { warn: false }
+      when: false
+    - { command: "true", notify: h, changed_when: false }
+    - apt: { name: ntp, state: installed }
+      check_mode: true
+      when: true
+  handlers:
+    - { name: h, command: echo, args: { warn: false } }
+`,
   'inc.yml': '- debug: { msg: "included {{ a | default(0) }} {{ item | default(0) }}" }\n',
   // Ansible 2.14's deprecated include (static unless templated or looped), a looped include_tasks, args: apply
   'legacy.yml': `- hosts: all
@@ -151,6 +168,16 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     }
     const [ours, theirs] = await bothRun(['legacy.yml', '-i', 'far,', '--list-tasks'])
     assert.equal(ours.stdout, theirs.stdout)
+  })
+
+  it('bad arguments on a task that may not run fail it where it runs, not the load: the same lines and recap', async () => {
+    const [ours, theirs] = await bothRun(['unrun.yml', '-i', 'far,', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
+    assert.equal(theirs.code, 2, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 2, ours.stdout + ours.stderr)
+    assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
+    const recap = (out: string) => out.split('\n').find((l) => l.startsWith('far '))
+    assert.equal(recap(ours.stdout), recap(theirs.stdout))
+    assert.match(ours.stdout, /unrun\.yml:11:7: argument 'state' must be one of/)
   })
 
   it('--list-tasks prints what ansible-playbook prints, with --tags and --skip-tags', async () => {

@@ -105,3 +105,14 @@ test("a module of the collections Debian's ansible package bundles loads as one 
   const [task] = tasksOf(play('    - community.zabbix.zabbix_proxy: {proxy_name: p}\n'))
   assert.equal(task!.module, 'community.zabbix.zabbix_proxy')
 })
+
+test("a module's bad arguments: refused at load, unless the task may never run here (its own or a block's or import's when, a handler): then where it runs, as Ansible", () => {
+  const bad = 'apt: {name: ntp, state: installed}'
+  assert.throws(() => loadPlaybookText(play(`    - ${bad}\n`), F), /argument 'state' must be one of/)
+  const loads = [`    - ${bad}\n      when: ansible_os_family == 'Debian'\n`, `    - block:\n        - ${bad}\n      when: false\n`]
+  for (const yaml of loads) assert.equal(loadPlaybookText(play(yaml), F).plays[0]!.tasks.length, 1, yaml)
+  const handler = `- hosts: all\n  tasks: []\n  handlers:\n    - name: h\n      ${bad}\n`
+  assert.equal(loadPlaybookText(handler, F).plays[0]!.handlers.length, 1)
+  // an engine action's unknown argument is still refused at load
+  assert.throws(() => loadPlaybookText(play('    - debug: {msg: x, bogus: 1}\n      when: false\n'), F), /unsupported argument 'bogus'/)
+})
