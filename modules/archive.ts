@@ -16,7 +16,7 @@ import { archiveSources, type SourcesQuery } from './facts/archive-sources.js'
 import type { PathStat } from './facts/path.js'
 import { byBytes, decide, type Decision } from './archive/decide.js'
 import { withEarlier } from './archive/earlier.js'
-import { attrWant, planAttrs } from './files/attrs.js'
+import { attrsChange, attrWant, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
 import { fmtMode } from './files/mode.js'
 import { withPathInfo } from './files/path-result.js'
@@ -151,13 +151,7 @@ export const archive = defineModule({
     if (after.exists) {
       const attrs = planAttrs(d.dest, after, want)
       if (attrs.commands.length) {
-        changes.push({
-          summary: `set ${Object.entries(attrs.attrs)
-            .map(([k, [, v]]) => `${k} ${v}`)
-            .join(', ')} on ${d.dest}`,
-          commands: attrs.commands,
-          effects: [{ fact: 'path.stat', key: d.dest, value: { ...after, owner: attrs.owner, group: attrs.group, mode: attrs.mode } }],
-        })
+        changes.push(attrsChange(d.dest, after, attrs))
       }
     }
     if (p.remove && d.removals.length) changes.push(removeChange(d, s.entries))

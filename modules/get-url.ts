@@ -16,7 +16,7 @@ import { ModuleFailure } from '../engine/errors.js'
 import { downloadDest } from './facts/download-dest.js'
 import type { PathStat } from './facts/path.js'
 import { CHECKSUM_ALGORITHMS } from './facts/path-info.js'
-import { attrWant, planAttrs, type AttrWant } from './files/attrs.js'
+import { attrsChange, attrWant, planAttrs, type AttrWant } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
 import { fmtMode, resolveMode } from './files/mode.js'
 import { curlFailure, curlRequest, curlToStdout, parseToStdout, URL_PARAMS, type RequestArgs } from './http/curl.js'
@@ -205,7 +205,7 @@ export const getUrl = defineModule({
         ...pathFields(dest, read.dest.nlink),
       }
       if (attrs.commands.length === 0) return { kind: 'ok', reason: `${p.dest} exists with the ${algorithm} checksum given`, data }
-      return attrsChange(p.dest, dest, attrs, { ...data, msg: 'file already exists but file attributes changed' })
+      return attrsPlan(p.dest, dest, attrs, { ...data, msg: 'file already exists but file attributes changed' })
     }
     if (earlier) return download(ctxArgs, p.dest, dest)
     // a checksum mismatch forces the request (no If-Modified-Since), as in Ansible
@@ -237,7 +237,7 @@ export const getUrl = defineModule({
     }
     const attrs = planAttrs(target, current, want)
     if (attrs.commands.length === 0) return { kind: 'ok', reason: `${target} has the content ${p.url} serves`, data }
-    return attrsChange(target, current, attrs, data)
+    return attrsPlan(target, current, attrs, data)
   },
   interpret(p, out): Outcome {
     // an attributes-only change ran chown/chmod, no download
@@ -297,19 +297,6 @@ function download(a: PlanArgs, target: string, current: PathStat, probe?: Downlo
   return { kind: 'change', changes: [change], data: { dest: target, url: a.p.url } }
 }
 
-function attrsChange(path: string, st: PathStat, attrs: ReturnType<typeof planAttrs>, data: Record<string, unknown>): Plan {
-  return {
-    kind: 'change',
-    changes: [
-      {
-        summary: `set ${Object.entries(attrs.attrs)
-          .map(([k, [, v]]) => `${k} ${v}`)
-          .join(', ')} on ${path}`,
-        commands: attrs.commands,
-        diff: { path, before: '', after: '', attrs: attrs.attrs },
-        effects: [{ fact: 'path.stat', key: path, value: { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode } }],
-      },
-    ],
-    data,
-  }
+function attrsPlan(path: string, st: PathStat, attrs: ReturnType<typeof planAttrs>, data: Record<string, unknown>): Plan {
+  return { kind: 'change', changes: [attrsChange(path, st, attrs)], data }
 }

@@ -10,14 +10,12 @@ import { ModuleFailure } from '../engine/errors.js'
 import { csrConfig, csrDifference, csrWant, digestArg } from './crypto/csr-plan.js'
 import { parseCsr } from './crypto/der.js'
 import { loadedKey, needsDigest } from './crypto/load-key.js'
-import { pemWriteCommand, writtenPem } from './crypto/write-pem.js'
+import { pemWriteCommand, rewrite, writtenPem } from './crypto/write-pem.js'
 import { pemFact, privateKeyFact, type PemState } from './facts/crypto.js'
-import type { PathStat } from './facts/path.js'
-import { attrWant, describeAttrs, planAttrs } from './files/attrs.js'
+import { attrsChange, attrWant, describeAttrs, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
-import { fmtMode, resolveMode } from './files/mode.js'
 import { statPaths } from './files/stat.js'
-import { backupName } from './files/write.js'
+import { backupChange, backupName } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
@@ -141,7 +139,7 @@ export const opensslCsr = defineModule({
       if (!csr.exists) return { kind: 'ok', reason: `${p.path} is absent`, data: out }
       const changes: Change[] = []
       const backup = p.backup ? backupName(p.path) : undefined
-      if (backup) changes.push({ summary: `back up ${p.path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', p.path, backup] }] })
+      if (backup) changes.push(backupChange(p.path, backup))
       changes.push({
         summary: `remove the CSR ${p.path}`,
         commands: [{ argv: ['rm', '-f', '--', p.path] }],
@@ -174,20 +172,9 @@ export const opensslCsr = defineModule({
     if (!why) {
       const attrs = planAttrs(p.path, st, want)
       if (attrs.commands.length === 0) return { kind: 'ok', reason: `${p.path} is the wanted CSR, ${describeAttrs(st)}`, data: { ...data, ...content } }
-      const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
-      const summary = `set ${Object.entries(attrs.attrs)
-        .map(([k, [, v]]) => `${k} ${v}`)
-        .join(', ')} on ${p.path}`
       return {
         kind: 'change',
-        changes: [
-          {
-            summary,
-            commands: attrs.commands,
-            diff: { path: p.path, before: '', after: '', attrs: attrs.attrs },
-            effects: [{ fact: 'path.stat', key: p.path, value: after }],
-          },
-        ],
+        changes: [attrsChange(p.path, st, attrs)],
         data: { ...data, ...content },
       }
     }
@@ -196,18 +183,7 @@ export const opensslCsr = defineModule({
     const pub = ctx.check ? key?.pub : loadedKey(key!, keyPath!, p.privatekey_passphrase)
     const args = needsDigest(pub) ? [digestArg(p.digest)] : []
     if (csrW.subject.length === 0) args.push('-subj', '/')
-    const exists = st.exists && st.type === 'file'
-    const mode = want.mode ? fmtMode(resolveMode(want.mode, exists && st.mode ? Number.parseInt(st.mode, 8) : 0o644, false)) : undefined
-    const changes: Change[] = []
-    const backup = p.backup && exists ? backupName(p.path) : undefined
-    if (backup) changes.push({ summary: `back up ${p.path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', p.path, backup] }] })
-    const after: PathStat = {
-      exists: true,
-      type: 'file',
-      mode: mode ?? (exists ? st.mode : '0644'),
-      owner: want.owner ?? (exists ? st.owner : stats.user),
-      group: want.group ?? (exists ? st.group : stats.group),
-    }
+    const { mode, after, backup, changes } = rewrite(p.path, st, want, stats, { backup: p.backup, defaultMode: 0o644 })
     changes.push({
       summary: `make the CSR ${p.path} (${why === 'no CSR' ? 'new' : `${why} differs`}), signed by ${keyPath}`,
       commands: [

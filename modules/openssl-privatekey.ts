@@ -14,13 +14,12 @@ import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { fingerprints, CURVES, DEPRECATED_CURVES, KEY_TYPES } from './crypto/keys.js'
 import { keyAction, parseWritten, wantedFormat, writeKeyCommand, type KeyWant } from './crypto/privatekey-plan.js'
+import { rewrite } from './crypto/write-pem.js'
 import { privateKeyFact, type PrivateKeyState } from './facts/crypto.js'
-import type { PathStat } from './facts/path.js'
-import { attrWant, describeAttrs, planAttrs } from './files/attrs.js'
+import { attrsChange, attrWant, describeAttrs, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
-import { fmtMode, resolveMode } from './files/mode.js'
 import { statPaths } from './files/stat.js'
-import { backupName } from './files/write.js'
+import { backupChange, backupName } from './files/write.js'
 import { defineModule, type Change, type FactEffect, type Plan } from './types.js'
 
 export const opensslPrivatekey = defineModule({
@@ -111,7 +110,7 @@ export const opensslPrivatekey = defineModule({
       if (!key.exists) return { kind: 'ok', reason: `${p.path} is absent`, data: { ...data, ...(p.return_content ? { privatekey: null } : {}) } }
       const changes: Change[] = []
       const backup = p.backup ? backupName(p.path) : undefined
-      if (backup) changes.push({ summary: `back up ${p.path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', p.path, backup] }] })
+      if (backup) changes.push(backupChange(p.path, backup))
       changes.push({
         summary: `remove the private key ${p.path}`,
         commands: [{ argv: ['rm', '-f', '--', p.path] }],
@@ -127,20 +126,9 @@ export const opensslPrivatekey = defineModule({
       const attrs = planAttrs(p.path, st, { ...want, mode: modeSpec })
       const data = { ...base, fingerprint, ...content }
       if (attrs.commands.length === 0) return { kind: 'ok', reason: `${p.path} is the wanted key, ${describeAttrs(st)}`, data, secrets }
-      const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
-      const summary = `set ${Object.entries(attrs.attrs)
-        .map(([k, [, v]]) => `${k} ${v}`)
-        .join(', ')} on ${p.path}`
       return {
         kind: 'change',
-        changes: [
-          {
-            summary,
-            commands: attrs.commands,
-            diff: { path: p.path, before: '', after: '', attrs: attrs.attrs },
-            effects: [{ fact: 'path.stat', key: p.path, value: after }],
-          },
-        ],
+        changes: [attrsChange(p.path, st, attrs)],
         data,
         secrets,
       }
@@ -154,14 +142,11 @@ export const opensslPrivatekey = defineModule({
         throw new ModuleFailure(`Cryptography backend cannot serialize the private key in the required format "${p.format}"`)
     }
     if (p.type === 'DSA') throw new ModuleFailure('type=DSA is not supported by acplay (RSA, ECC, Ed25519, Ed448, X25519 and X448 are)')
+    // a rewritten key keeps its present owner unless one is given (the write's temp file is the run's user's)
     const exists = st.exists && st.type === 'file'
-    const mode = fmtMode(resolveMode(modeSpec, exists && st.mode ? Number.parseInt(st.mode, 8) : 0o600, false))
     const owner = want.owner ?? (exists ? st.owner : undefined)
     const group = want.group ?? (exists ? st.group : undefined)
-    const changes: Change[] = []
-    const backup = p.backup && exists ? backupName(p.path) : undefined
-    if (backup) changes.push({ summary: `back up ${p.path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', p.path, backup] }] })
-    const after: PathStat = { exists: true, type: 'file', mode, owner: owner ?? stats.user, group: group ?? stats.group }
+    const { after, backup, changes } = rewrite(p.path, st, { ...want, mode: modeSpec }, stats, { backup: p.backup, defaultMode: 0o600 })
     const newKey: PrivateKeyState = {
       exists: true,
       format,
@@ -169,6 +154,7 @@ export const opensslPrivatekey = defineModule({
       // its public key is known once it is made: a check-mode reader compares it with nothing
       pub: { type: p.type, size: p.type === 'RSA' ? p.size : undefined, curve: p.type === 'ECC' ? p.curve : undefined, der: '' },
     }
+    const mode = after.mode! // modeSpec: always one
     const what = action === 'convert' ? `convert the private key ${p.path} to ${format}` : `make a ${describeKey(p)} private key at ${p.path}`
     changes.push({
       summary: `${what} (secret content, mode ${mode})`,

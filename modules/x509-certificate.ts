@@ -15,14 +15,12 @@ import { digestArg } from './crypto/csr-plan.js'
 import { keyIdentifier, OID, parseCert, parseCsr, subjectKeyIdOf, type CertInfo } from './crypto/der.js'
 import type { PublicKeyInfo } from './crypto/keys.js'
 import { loadedKey, needsDigest } from './crypto/load-key.js'
-import { pemWriteCommand, writtenPem } from './crypto/write-pem.js'
+import { pemWriteCommand, rewrite, writtenPem } from './crypto/write-pem.js'
 import { pemFact, privateKeyFact } from './facts/crypto.js'
-import type { PathStat } from './facts/path.js'
-import { attrWant, describeAttrs, planAttrs } from './files/attrs.js'
+import { attrsChange, attrWant, describeAttrs, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
-import { fmtMode, resolveMode } from './files/mode.js'
 import { statPaths } from './files/stat.js'
-import { backupName } from './files/write.js'
+import { backupChange, backupName } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
@@ -146,7 +144,7 @@ export const x509Certificate = defineModule({
       if (!cert.exists) return { kind: 'ok', reason: `${p.path} is absent`, data: { ...base, ...(p.return_content ? { certificate: null } : {}) } }
       const changes: Change[] = []
       const backup = p.backup ? backupName(p.path) : undefined
-      if (backup) changes.push({ summary: `back up ${p.path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', p.path, backup] }] })
+      if (backup) changes.push(backupChange(p.path, backup))
       changes.push({
         summary: `remove the certificate ${p.path}`,
         commands: [{ argv: ['rm', '-f', '--', p.path] }],
@@ -264,37 +262,15 @@ export const x509Certificate = defineModule({
       const data = { ...base, ...content, ...validity(existing!) }
       const attrs = planAttrs(p.path, st, want)
       if (attrs.commands.length === 0) return { kind: 'ok', reason: `${p.path} is the wanted certificate, ${describeAttrs(st)}`, data }
-      const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
-      const summary = `set ${Object.entries(attrs.attrs)
-        .map(([k, [, v]]) => `${k} ${v}`)
-        .join(', ')} on ${p.path}`
       return {
         kind: 'change',
-        changes: [
-          {
-            summary,
-            commands: attrs.commands,
-            diff: { path: p.path, before: '', after: '', attrs: attrs.attrs },
-            effects: [{ fact: 'path.stat', key: p.path, value: after }],
-          },
-        ],
+        changes: [attrsChange(p.path, st, attrs)],
         data,
       }
     }
 
     const serial = randomSerial()
-    const exists = st.exists && st.type === 'file'
-    const mode = want.mode ? fmtMode(resolveMode(want.mode, exists && st.mode ? Number.parseInt(st.mode, 8) : 0o644, false)) : undefined
-    const changes: Change[] = []
-    const backup = p.backup && exists ? backupName(p.path) : undefined
-    if (backup) changes.push({ summary: `back up ${p.path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', p.path, backup] }] })
-    const after: PathStat = {
-      exists: true,
-      type: 'file',
-      mode: mode ?? (exists ? st.mode : '0644'),
-      owner: want.owner ?? (exists ? st.owner : stats.user),
-      group: want.group ?? (exists ? st.group : stats.group),
-    }
+    const { mode, after, backup, changes } = rewrite(p.path, st, want, stats, { backup: p.backup, defaultMode: 0o644 })
     changes.push({
       summary: `make the ${ownca ? `certificate ${p.path} signed by ${p.ownca_path}` : `self-signed certificate ${p.path}`} (${why === 'new' ? 'new' : `${why} differs`}), ${asn1Time(notBefore)} to ${asn1Time(notAfter)}`,
       commands: [

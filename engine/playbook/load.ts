@@ -121,7 +121,7 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
   const scope = runtimeScope(ctx, task, task.pos.file)
   const ref = {
     name: roleName,
-    node: null as unknown as Node,
+    node: { file: task.pos.file, line: task.pos.line, col: task.pos.col },
     params: {},
     tasks_from: task.tasks_from,
     vars_from: task.vars_from,
@@ -129,14 +129,6 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
     handlers_from: task.handlers_from,
     rolespec_validate: task.rolespec_validate,
   }
-  let block: BlockTask
-  try {
-    block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
-  } catch (e) {
-    // a role not found is told at the include (the name has no node of its own here)
-    if (e instanceof AcplayError && e.where.file === task.pos.file && e.where.line === 1 && e.where.col === 1)
-      throw new AcplayError(e.code, e.message, { ...e.where, line: task.pos.line, col: task.pos.col })
-    throw e
-  }
+  const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
   return { block, handlers: scope.play.handlers }
 }

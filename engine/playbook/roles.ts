@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import { isMap, isNode, isScalar, isSeq, type Node } from 'yaml'
 import { collectionRoleDir, collectionsPaths, configuredRolesPath } from '../config/search-dirs.js'
+import { playbookError, type Location } from '../errors.js'
 import type { TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
@@ -15,10 +16,13 @@ import { loadHandlers, loadTaskList } from './tasks.js'
 import type { BlockTask, RoleContext, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from '../yaml-source.js'
 
+/** An error at where the role is named. */
+const refError = (scope: TaskScope, ref: RoleRef, msg: string) => (isNode(ref.node) ? fail(scope.src, ref.node, msg) : playbookError(msg, ref.node))
+
 export interface RoleRef {
   name: string
-  /** where the role is named, for errors */
-  node: Node
+  /** where the role is named, for errors: its node, or (an include_role reached at run time) the include's position */
+  node: Node | Location
   params: Record<string, unknown>
   /** the params Ansible's role validation is given: those of the entry itself, its `vars:` aside (they are the role's variables there) */
   provided?: Record<string, unknown>
@@ -73,7 +77,7 @@ export function roleCandidates(scope: TaskScope, name: string): FoundRole[] {
 export function findRole(scope: TaskScope, ref: RoleRef): FoundRole {
   const tried = roleCandidates(scope, ref.name)
   const found = tried.find((c) => isDir(c.dir))
-  if (!found) throw fail(scope.src, ref.node, `role '${ref.name}' not found (searched: ${tried.map((c) => c.dir).join(', ')})`)
+  if (!found) throw refError(scope, ref, `role '${ref.name}' not found (searched: ${tried.map((c) => c.dir).join(', ')})`)
   return found
 }
 
@@ -145,9 +149,9 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
   const { dir } = found
   const key = `${dir}\0${JSON.stringify(ref.params)}`
   if (scope.stack.includes(`role:${dir}`))
-    throw fail(
-      scope.src,
-      ref.node,
+    throw refError(
+      scope,
+      ref,
       `role dependency cycle: ${[...scope.stack.filter((s) => s.startsWith('role:')).map((s) => path.basename(s.slice(5))), ref.name].join(' -> ')}`,
     )
   const metaFile = findFile(path.join(dir, 'meta'), 'main')
@@ -171,7 +175,7 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
   const tasksDir = path.join(dir, 'tasks')
   const inner = { ...scope, role, stack, baseDir: tasksDir }
   const tasksFile = findFile(tasksDir, ref.tasks_from ?? 'main')
-  if (!tasksFile && ref.tasks_from) throw fail(scope.src, ref.node, `role '${ref.name}' has no tasks file '${ref.tasks_from}' in ${tasksDir}`)
+  if (!tasksFile && ref.tasks_from) throw refError(scope, ref, `role '${ref.name}' has no tasks file '${ref.tasks_from}' in ${tasksDir}`)
   let tasks: Task[] = []
   if (tasksFile) {
     const src = readYaml(tasksFile)

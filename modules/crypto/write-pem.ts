@@ -7,7 +7,12 @@
  * secret) is a positional argument, fed to openssl on descriptor 4. The file is printed back
  * (base64) for the result.
  */
-import { shScript, type Command } from '../types.js'
+import type { PathStat } from '../facts/path.js'
+import type { AttrWant } from '../files/attrs.js'
+import { fmtMode, resolveMode } from '../files/mode.js'
+import type { Stats } from '../files/stat.js'
+import { backupChange, backupName } from '../files/write.js'
+import { shScript, type Change, type Command } from '../types.js'
 
 const CA_DIR = `ca=$(mktemp -d)
 trap 'rm -f -- "$tmp"; rm -rf -- "$ca"' EXIT
@@ -110,4 +115,29 @@ export function pemWriteCommand(w: PemWrite): Command {
 export function writtenPem(stdout: string): string | undefined {
   const line = stdout.split('\n').find((l) => l.startsWith('acplay-pem '))
   return line === undefined ? undefined : Buffer.from(line.slice('acplay-pem '.length), 'base64').toString('utf8')
+}
+
+/**
+ * A key, CSR or certificate about to be (re)written at `path`: the mode to give it (the wanted one,
+ * relative to the present file's, else to `defaultMode`; undefined: as the write leaves it), the
+ * stat it leaves for later tasks, and the copy of the present file made first with `backup`.
+ */
+export function rewrite(
+  path: string,
+  st: PathStat,
+  want: AttrWant,
+  stats: Stats,
+  o: { backup: boolean; defaultMode: number },
+): { mode?: string; after: PathStat; backup?: string; changes: Change[] } {
+  const exists = st.exists && st.type === 'file'
+  const mode = want.mode ? fmtMode(resolveMode(want.mode, exists && st.mode ? Number.parseInt(st.mode, 8) : o.defaultMode, false)) : undefined
+  const backup = o.backup && exists ? backupName(path) : undefined
+  const after: PathStat = {
+    exists: true,
+    type: 'file',
+    mode: mode ?? (exists ? st.mode : fmtMode(o.defaultMode)),
+    owner: want.owner ?? (exists ? st.owner : stats.user),
+    group: want.group ?? (exists ? st.group : stats.group),
+  }
+  return { mode, after, backup, changes: backup ? [backupChange(path, backup)] : [] }
 }

@@ -1,7 +1,7 @@
 /** owner / group / mode: compare with a stat and plan the chown / chmod, shared by file, copy, template, lineinfile. */
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
-import type { Command } from '../types.js'
+import type { Change, Command } from '../types.js'
 import { fmtMode, ModeError, parseMode, resolveMode, type ModeSpec } from './mode.js'
 
 export interface AttrWant {
@@ -71,6 +71,18 @@ export function planAttrs(path: string, st: PathStat, want: AttrWant, opts: { li
     }
   }
   return plan
+}
+
+/** The change that gives an existing path the attributes `attrs` plans (a diff of them; the stat it leaves for later tasks). */
+export function attrsChange(path: string, st: PathStat, attrs: AttrPlan): Change {
+  return {
+    summary: `set ${Object.entries(attrs.attrs)
+      .map(([k, [, v]]) => `${k} ${v}`)
+      .join(', ')} on ${path}`,
+    commands: attrs.commands,
+    diff: { path, before: '', after: '', attrs: attrs.attrs },
+    effects: [{ fact: 'path.stat', key: path, value: { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode } }],
+  }
 }
 
 /** "mode 0644, owner root:root" for ok reasons. */

@@ -9,7 +9,7 @@ import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
 import type { Tree, TreeEntry } from '../facts/tree.js'
 import type { Change, Command, FactEffect, Plan } from '../types.js'
-import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
+import { attrsChange, describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { fmtMode, resolveMode } from './mode.js'
 import { ancestors, sha256, type Stats } from './stat.js'
 import { planTimes, type PathTimes, type TimeWant } from './times.js'
@@ -34,16 +34,9 @@ function subject(st: PathStat, follow: boolean): PathStat {
 function attrsOnly(a: FileArgs, st: PathStat, okText: string, link = false, followed = false): Plan {
   const attrs = planAttrs(a.path, st, a.want, { link })
   if (attrs.commands.length === 0) return ok(`${okText}, ${link ? `owner ${st.owner}:${st.group}` : describeAttrs(st)}`)
-  const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
-  return change({
-    summary: `set ${Object.entries(attrs.attrs)
-      .map(([k, [, v]]) => `${k} ${v}`)
-      .join(', ')} on ${a.path}`,
-    commands: attrs.commands,
-    diff: { path: a.path, before: '', after: '', attrs: attrs.attrs },
-    // a followed link keeps its own lstat; only a path managed directly records the new attributes
-    effects: followed ? [] : [{ fact: 'path.stat', key: a.path, value: after }],
-  })
+  // a followed link keeps its own lstat; only a path managed directly records the new attributes
+  const c = attrsChange(a.path, st, attrs)
+  return change(followed ? { ...c, effects: [] } : c)
 }
 
 export function planAbsent(a: FileArgs, st: PathStat): Plan {

@@ -12,7 +12,7 @@ import { shScript, type ModuleContext, type Plan } from '../types.js'
 import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { fmtMode, resolveMode } from './mode.js'
 import { statPaths } from './stat.js'
-import { backupName } from './write.js'
+import { backupChange, backupName } from './write.js'
 
 export interface RemoteCopy {
   want: AttrWant
@@ -69,7 +69,7 @@ export async function planRemoteCopy(ctx: ModuleContext, src: string, destArg: s
   return {
     kind: 'change',
     changes: [
-      ...(backup ? [{ summary: `back up ${dest} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', dest, backup] }] }] : []),
+      ...(backup ? [backupChange(dest, backup)] : []),
       {
         summary: `${exists ? 'update' : 'create'} ${dest} from ${src} (${s.size} bytes, ${describeAttrs(after)})`,
         commands: [shScript(COPY, src, dest, chown, mode)],

@@ -11,7 +11,7 @@ import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
 import type { Change, Plan } from '../types.js'
-import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
+import { attrsChange, describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { contentDiff, currentBytes } from './diff-text.js'
 import { fmtMode, resolveMode } from './mode.js'
 import { shlexSplit } from '../../engine/connection/shlex.js'
@@ -40,6 +40,11 @@ export interface WriteArgs {
 export function backupName(dest: string, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0')
   return `${dest}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`
+}
+
+/** The copy of `path` made before it is replaced (`backup: true`), kept with its attributes. */
+export function backupChange(path: string, backup: string): Change {
+  return { summary: `back up ${path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', path, backup] }] }
 }
 
 /** `validate: "visudo -cf %s"` -> argv with '%s' kept for the engine to point at the temp file. */
@@ -78,21 +83,8 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
   const target: PathStat = st
   if (target.exists && target.type === 'file' && newSha !== undefined && target.sha256 === newSha) {
     const attrs = planAttrs(a.dest, target, a.want, { srcMode: a.srcMode })
-    const after: PathStat = { ...target, owner: attrs.owner, group: attrs.group, mode: attrs.mode }
     if (attrs.commands.length === 0) return { kind: 'ok', reason: `${a.dest} has the wanted content (${size} bytes), ${describeAttrs(target)}` }
-    return {
-      kind: 'change',
-      changes: [
-        {
-          summary: `set ${Object.entries(attrs.attrs)
-            .map(([k, [, v]]) => `${k} ${v}`)
-            .join(', ')} on ${a.dest}`,
-          commands: attrs.commands,
-          diff: { path: a.dest, before: '', after: '', attrs: attrs.attrs },
-          effects: [{ fact: 'path.stat', key: a.dest, value: after }],
-        },
-      ],
-    }
+    return { kind: 'change', changes: [attrsChange(a.dest, target, attrs)] }
   }
   const exists = target.exists && target.type === 'file'
   const current = exists && target.mode ? parseInt(target.mode, 8) : undefined
@@ -111,7 +103,7 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
   const text = !a.content || a.content.includes(0) ? undefined : a.content.toString('utf8')
   const changes: Change[] = []
   const backup = a.backup && exists ? backupName(a.dest) : undefined
-  if (backup) changes.push({ summary: `back up ${a.dest} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', a.dest, backup] }] })
+  if (backup) changes.push(backupChange(a.dest, backup))
   const before = ctx.diff ? (a.before ?? (await currentBytes(ctx, a.dest, target))) : undefined
   changes.push({
     summary: `${exists ? 'update' : 'create'} ${a.dest} (${a.secret ? 'secret content' : `${size} bytes`}, ${describeAttrs(after)})`,

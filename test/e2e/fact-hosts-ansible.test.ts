@@ -105,7 +105,15 @@ describe("a task's facts: run_once and delegate_facts, and what a loop registers
 
   it('run_once and delegate_facts put the facts where Ansible does', async () => {
     const { mine, their, recap, ours } = await bothSaw('facts.yml')
-    assert.deepEqual(mine, their)
+    // h1 and h2 both give localhost `stored` at once: Ansible keeps the value of the result its
+    // workers hand in last (h1 or h2, as they race); acplay the last host's in order (h2, below)
+    const raced = (saw: Record<string, unknown>) =>
+      JSON.parse(
+        JSON.stringify(saw)
+          .replace(/"stored":"h[12]"/g, '"stored":"h1|h2"')
+          .replace(/"to d1 h[12]"/g, '"to d1 h1|h2"'),
+      )
+    assert.deepEqual(raced(mine), raced(their))
     assert.deepEqual(mine['seen once @h2'], 'one')
     assert.deepEqual(mine['seen delegated @h1'], {
       given_here: 'none',
