@@ -25,16 +25,11 @@ export function collectionsPaths(baseDir: string): string[] {
  */
 export const PYTHON_COLLECTIONS_DIRS = ['/usr/lib/python3/dist-packages']
 
-const collectionsRoot = (path: string) => (path.endsWith('/ansible_collections') || path === 'ansible_collections' ? path : join(path, 'ansible_collections'))
+export const collectionsRoot = (path: string) =>
+  path.endsWith('/ansible_collections') || path === 'ansible_collections' ? path : join(path, 'ansible_collections')
 
 /** `ns.coll.role` in a collections path entry: `<path>/ansible_collections/ns/coll/roles/role` (the entry may name ansible_collections itself). */
 export function collectionRoleDir(path: string, collection: string, role: string): string {
   const [ns, coll] = collection.split('.')
   return join(collectionsRoot(path), ns!, coll!, 'roles', role)
-}
-
-/** The module `ns.coll.name` of an installed collection in a collections path entry: `.../ns/coll/plugins/modules/name.py`. */
-export function collectionModuleFile(path: string, fqcn: string): string | undefined {
-  const m = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(fqcn)
-  return m ? join(collectionsRoot(path), m[1]!, m[2]!, 'plugins', 'modules', `${m[3]}.py`) : undefined
 }

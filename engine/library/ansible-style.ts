@@ -10,12 +10,13 @@
  * itself (`_ansible_check_mode`), as Ansible does: its answer (changed, skipped when it does not
  * support check mode) is the prediction.
  */
-import { readFileSync } from 'node:fs'
-import { basename, extname } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
 import { quote } from '../connection/quote.js'
 import { ModuleFailure } from '../errors.js'
 import { defineModule, shScript, type Applied, type Change, type Command, type Fact, type ModuleContext, type Outcome, type Plan } from '../../modules/types.js'
-import { moduleUtilsZip } from './module-utils.js'
+import { collectionDir } from './installed-ansible.js'
+import { collectionUtilsZip, moduleUtilsZip } from './module-utils.js'
 
 export type AnsibleModuleStyle = 'new' | 'json' | 'old'
 
@@ -24,47 +25,110 @@ export const ANSIBLE_MODULE_FILE = /^[A-Za-z_][A-Za-z0-9_]*(\.py|\.sh)?$/
 
 /** Ansible's reading of a module's source (its module_common): which way it takes its arguments. */
 export function moduleStyle(source: string): AnsibleModuleStyle {
-  if (/^\s*(from\s+ansible\.module_utils[.\s]|import\s+ansible\.module_utils\b)/m.test(source)) return 'new'
+  if (
+    /^\s*(from\s+ansible\.module_utils[.\s]|import\s+ansible\.module_utils\b|(from|import)\s+ansible_collections\.\w+\.\w+\.plugins\.module_utils\b)/m.test(
+      source,
+    )
+  )
+    return 'new'
   if (source.includes('WANT_JSON')) return 'json'
   return 'old'
 }
 
-// On the host: keeps module_utils under ~/.ansible/tmp (written once, temp then rename), writes
-// the module and its arguments into a private directory, runs it, removes the directory.
-// stdin: {"name", "python" (run by this Python, not its shebang), "module" (base64), "args" (text),
-// "zipName"?, "zip"? (base64)}
+// On the host: keeps the module_utils zips under ~/.ansible/tmp (each written once, temp then
+// rename), writes the module and its arguments into a private directory, runs it, removes the
+// directory. stdin: {"name", "style", "python" (run by this Python, not its shebang), "module"
+// (base64), "args" (text), "zips": [{"name", "data"? (base64, when the host lacks it)}]}
 const RUNNER = `
 import base64, json, os, shutil, subprocess, sys, tempfile
 req = json.load(sys.stdin)
 base = os.path.expanduser("~/.ansible/tmp")
 os.makedirs(base, mode=0o700, exist_ok=True)
 env = dict(os.environ)
-if req.get("zipName"):
-    z = os.path.join(base, req["zipName"])
-    if req.get("zip") is not None and not os.path.exists(z):
+path = []
+for zip in req["zips"]:
+    z = os.path.join(base, zip["name"])
+    if zip.get("data") is not None and not os.path.exists(z):
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".acplay-module-utils.")
         with os.fdopen(fd, "wb") as f:
-            f.write(base64.b64decode(req["zip"]))
+            f.write(base64.b64decode(zip["data"]))
         os.rename(tmp, z)
     if not os.path.exists(z):
         sys.stderr.write("acplay: Ansible's module_utils are gone from %s; run the task again\\n" % z)
         sys.exit(70)
-    env["PYTHONPATH"] = z + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    path.append(z)
+if path:
+    env["PYTHONPATH"] = os.pathsep.join(path + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
 d = tempfile.mkdtemp(prefix="acplay-module.", dir=base)
 try:
     m = os.path.join(d, req["name"])
     with open(m, "wb") as f:
         f.write(base64.b64decode(req["module"]))
     os.chmod(m, 0o700)
+    text = req["args"]
+    if req["style"] == "new":
+        # Ansible's per-task directory on the host, where AnsibleModule makes its temp files
+        args = json.loads(text)
+        args["ANSIBLE_MODULE_ARGS"]["_ansible_tmpdir"] = d
+        text = json.dumps(args)
     a = os.path.join(d, "args")
     with open(a, "w") as f:
-        f.write(req["args"])
+        f.write(text)
     argv = [sys.executable, m, a] if req["python"] else [m, a]
     sys.stdout.flush()
     sys.exit(subprocess.run(argv, stdin=subprocess.DEVNULL, env=env).returncode)
 finally:
     shutil.rmtree(d, ignore_errors=True)
 `
+
+export interface AnsibleStyleOptions {
+  /** the name tasks use (default: the file's name) */
+  name?: string
+  /** the installed collection the module is part of (its own module_utils may be imported relatively) */
+  collection?: { name: string; dir: string }
+  /** where collections the module imports from are looked for (default: the current directory's settings) */
+  playbookDir?: string
+}
+
+const RELATIVE_IMPORT = /^\s*from\s+\.+\w*(\.\w+)*\s+import\b/m
+const COLLECTION_UTILS = /ansible_collections\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.plugins\.module_utils/g
+const utilsRefs = new Map<string, string[]>()
+
+/** The collections whose module_utils a collection's module_utils import, read once per directory. */
+function refsOfCollection(dir: string): string[] {
+  let refs = utilsRefs.get(dir)
+  if (!refs) {
+    const found = new Set<string>()
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory() && e.name !== '__pycache__') walk(join(d, e.name))
+        else if (e.name.endsWith('.py')) for (const m of readFileSync(join(d, e.name), 'utf8').matchAll(COLLECTION_UTILS)) found.add(`${m[1]}.${m[2]}`)
+      }
+    }
+    if (existsSync(join(dir, 'plugins', 'module_utils'))) walk(join(dir, 'plugins', 'module_utils'))
+    refs = [...found]
+    utilsRefs.set(dir, refs)
+  }
+  return refs
+}
+
+/** Every collection whose module_utils the module needs (those it imports, what they import, its own collection's). */
+function neededCollections(source: string, opts: AnsibleStyleOptions): { name: string; dir: string }[] {
+  const out = new Map<string, string>()
+  const visit = (name: string, dir?: string) => {
+    if (out.has(name)) return
+    const where = dir ?? collectionDir(name, opts.playbookDir ?? process.cwd())
+    if (!where)
+      throw new ModuleFailure(
+        `this module imports the module_utils of collection ${name}, which is not installed on the controller (ansible-galaxy collection install ${name})`,
+      )
+    out.set(name, where)
+    for (const r of refsOfCollection(where)) visit(r)
+  }
+  if (opts.collection && existsSync(join(opts.collection.dir, 'plugins', 'module_utils'))) visit(opts.collection.name, opts.collection.dir)
+  for (const m of source.matchAll(COLLECTION_UTILS)) visit(`${m[1]}.${m[2]}`)
+  return [...out].map(([name, dir]) => ({ name, dir }))
+}
 
 /** Whether module_utils of this hash is kept on the host already (in the task's user's ~/.ansible/tmp). */
 const moduleUtilsOnHost: Fact<boolean, [string]> = {
@@ -116,11 +180,11 @@ export function moduleOutcome(out: Pick<Applied, 'rc' | 'stdout' | 'stderr'>): O
 }
 
 /** The spec of the module written for Ansible in `file`; undefined when the file is not one (a README, a binary). */
-export function ansibleStyleModule(file: string): ReturnType<typeof defineModule> | undefined {
+export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {}): ReturnType<typeof defineModule> | undefined {
   const bytes = readFileSync(file)
   if (bytes.includes(0)) return undefined // binary modules: not supported
   const source = bytes.toString('utf8')
-  const name = basename(file, extname(file))
+  const name = opts.name ?? basename(file, extname(file))
   const style = moduleStyle(source)
   // a file without extension that is no program is not a module (a README)
   if (extname(file) === '' && style !== 'new' && !source.startsWith('#!')) return undefined
@@ -130,19 +194,25 @@ export function ansibleStyleModule(file: string): ReturnType<typeof defineModule
 
   /** The command that runs the module with `args` (Ansible's internal `_ansible_*` ones added), shipping module_utils when the host lacks them. */
   async function runCommand(params: Record<string, unknown>, ctx: ModuleContext): Promise<{ command: Command; effects: Change['effects'] }> {
-    const args = { ...params, _ansible_check_mode: ctx.check, _ansible_diff: ctx.diff, _ansible_module_name: name }
+    // Ansible's internal arguments that change what a module does (its temp files: _ansible_tmpdir, set on the host)
+    const args = {
+      ...params,
+      _ansible_check_mode: ctx.check,
+      _ansible_diff: ctx.diff,
+      _ansible_module_name: name,
+      _ansible_remote_tmp: '~/.ansible/tmp',
+      _ansible_shell_executable: '/bin/sh',
+    }
     const text = style === 'new' ? JSON.stringify({ ANSIBLE_MODULE_ARGS: args }) : style === 'json' ? JSON.stringify(args) : oldStyleArgs(args)
     const interpreter = ctx.vars.ansible_python_interpreter
     const python = typeof interpreter === 'string' && interpreter && !interpreter.startsWith('auto') ? interpreter : 'python3'
-    const req: Record<string, unknown> = { name, python: runByPython, module: moduleB64, args: text }
-    let effects: Change['effects']
-    if (style === 'new') {
-      const zip = moduleUtilsZip()
-      req.zipName = `acplay-module-utils-${zip.sha256.slice(0, 16)}.zip`
-      if (!(await ctx.fact(moduleUtilsOnHost, req.zipName as string))) req.zip = zip.bytes.toString('base64')
-      effects = [{ fact: moduleUtilsOnHost.name, key: req.zipName as string, value: true }]
-    }
-    return { command: { argv: [python, '-c', RUNNER], stdin: JSON.stringify(req) }, effects }
+    const zips = style === 'new' ? [moduleUtilsZip(), ...neededCollections(source, opts).map((c) => collectionUtilsZip(c.name, c.dir))] : []
+    const shipped = await Promise.all(
+      zips.map(async (z) => ({ name: z.name, ...((await ctx.fact(moduleUtilsOnHost, z.name)) ? {} : { data: z.bytes.toString('base64') }) })),
+    )
+    const req = { name: basename(file, extname(file)), style, python: runByPython, module: moduleB64, args: text, zips: shipped }
+    const effects = zips.map((z) => ({ fact: moduleUtilsOnHost.name, key: z.name, value: true }))
+    return { command: { argv: [python, '-c', RUNNER], stdin: JSON.stringify(req) }, effects: effects.length ? effects : undefined }
   }
 
   return defineModule({
@@ -157,6 +227,10 @@ export function ansibleStyleModule(file: string): ReturnType<typeof defineModule
       // in check mode the module answers for itself: never ahead of its turn
       if (ctx.recording && ctx.check) throw new Error(`${name} is asked itself in check mode, not read ahead`)
       if (style !== 'new' && !source.startsWith('#!')) throw new ModuleFailure(`module (${name}) is missing interpreter line`)
+      if (RELATIVE_IMPORT.test(source))
+        throw new ModuleFailure(
+          `${name} imports relatively (from .. import), which acplay does not support: Ansible runs it as part of its collection's package`,
+        )
       const { command, effects } = await runCommand(p, ctx)
       if (!ctx.check) return { kind: 'change', changes: [{ summary: `run ${name}`, commands: [command], effects }] }
       // check mode: the module answers for itself, with _ansible_check_mode set

@@ -1,63 +1,97 @@
 /**
- * Ansible's module_utils for modules written for Ansible (ansible-style.ts): a module that imports
- * `ansible.module_utils` needs that package on the host, as Ansible's AnsiballZ ships it. acplay
- * takes it from the Ansible installed on the controller (ansible-core's Python package) and sends
- * it as one zip, importable from PYTHONPATH; nothing of Ansible is part of acplay.
+ * The Python packages a module written for Ansible imports, as Ansible's AnsiballZ ships them:
+ * `ansible.module_utils` (taken from the ansible-core installed on the controller) and a
+ * collection's `plugins/module_utils` (from the collection installed there). Each is one zip,
+ * importable from PYTHONPATH and kept on the host under its hash; nothing of Ansible is part of
+ * acplay. Collections' zips hold `ansible_collections/` and `ansible_collections/<ns>/` as
+ * namespace directories, so the zips of several collections on one PYTHONPATH join.
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { ModuleFailure } from '../errors.js'
 
-export interface ModuleUtilsZip {
-  /** the zip: `ansible/__init__.py` (empty) and `ansible/module_utils/**.py` */
+export interface PythonZip {
   bytes: Buffer
-  /** sha256 of the zip, hex: the name it is kept under on the host */
-  sha256: string
+  /** the file name it is kept under on the host: `acplay-<what>-<sha256 prefix>.zip` */
+  name: string
 }
 
-// prints the zip (base64) of the first python3's ansible.module_utils; exit 3 without one
+// prints a zip (base64) of one package tree; exit 3 when `root` is "ansible" and no ansible is importable
+// argv: root dir ("ansible": ansible.module_utils of this python), the tree's path in the zip, namespace dirs
 const BUILD_ZIP = `
 import base64, io, os, sys, zipfile
-try:
-    import ansible.module_utils as mu
-except ImportError:
-    sys.exit(3)
-root = os.path.dirname(mu.__file__)
+root, prefix, namespaces = sys.argv[1], sys.argv[2], sys.argv[3:]
+if root == "ansible":
+    try:
+        import ansible.module_utils as mu
+    except ImportError:
+        sys.exit(3)
+    root = os.path.dirname(mu.__file__)
+stamp = (1980, 1, 1, 0, 0, 0)
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr(zipfile.ZipInfo("ansible/__init__.py", (1980, 1, 1, 0, 0, 0)), "")
+    for d in namespaces:
+        z.writestr(zipfile.ZipInfo(d + "/", stamp), "")
+    parts = prefix.split("/")
+    for i in range(len(namespaces) + 1, len(parts)):
+        z.writestr(zipfile.ZipInfo("/".join(parts[:i]) + "/__init__.py", stamp), "")
     for d, dirs, files in sorted(os.walk(root)):
         dirs[:] = sorted(x for x in dirs if x != "__pycache__")
+        rel = os.path.relpath(d, root)
+        where = prefix if rel == "." else prefix + "/" + rel
+        if "__init__.py" not in files:
+            z.writestr(zipfile.ZipInfo(where + "/__init__.py", stamp), "")
         for f in sorted(files):
             if f.endswith(".py"):
-                path = os.path.join(d, f)
-                info = zipfile.ZipInfo("ansible/module_utils/" + os.path.relpath(path, root), (1980, 1, 1, 0, 0, 0))
+                info = zipfile.ZipInfo(where + "/" + f, stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                with open(path, "rb") as fh:
+                with open(os.path.join(d, f), "rb") as fh:
                     z.writestr(info, fh.read())
 sys.stdout.write(base64.b64encode(buf.getvalue()).decode())
 `
 
 /** The Pythons asked, in order: the one on PATH, then Debian's (where its ansible package lives). */
-const PYTHONS = ['python3', '/usr/bin/python3']
+export const PYTHONS = ['python3', '/usr/bin/python3']
 
-let cached: ModuleUtilsZip | undefined
+const cache = new Map<string, PythonZip>()
 
-/** The controller's module_utils as a zip, built once per process; a ModuleFailure when no Python there has Ansible. */
-export function moduleUtilsZip(): ModuleUtilsZip {
-  if (cached) return cached
+function buildZip(what: string, args: string[]): PythonZip | undefined {
+  const key = args.join('\0')
+  const hit = cache.get(key)
+  if (hit) return hit
   for (const python of PYTHONS) {
     let b64: string
     try {
-      b64 = execFileSync(python, ['-c', BUILD_ZIP], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
+      b64 = execFileSync(python, ['-c', BUILD_ZIP, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
     } catch {
       continue // no such python, or no ansible in it
     }
     const bytes = Buffer.from(b64, 'base64')
-    cached = { bytes, sha256: createHash('sha256').update(bytes).digest('hex') }
-    return cached
+    const zip = { bytes, name: `acplay-${what}-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.zip` }
+    cache.set(key, zip)
+    return zip
   }
+  return undefined
+}
+
+/** The controller's ansible.module_utils as a zip, built once per process; a ModuleFailure when no Python here has Ansible. */
+export function moduleUtilsZip(): PythonZip {
+  const zip = buildZip('module-utils', ['ansible', 'ansible/module_utils'])
+  if (zip) return zip
   throw new ModuleFailure(
     `this module imports ansible.module_utils, which acplay takes from the Ansible installed on the controller; no Python here has it (tried ${PYTHONS.join(', ')}): install ansible-core (Debian: apt-get install ansible-core)`,
   )
+}
+
+/** The module_utils of collection `ns.coll` installed in `dir` (its `plugins/module_utils`) as a zip. */
+export function collectionUtilsZip(collection: string, dir: string): PythonZip {
+  const [ns, coll] = collection.split('.')
+  const zip = buildZip(`${ns}-${coll}-utils`, [
+    `${dir}/plugins/module_utils`,
+    `ansible_collections/${ns}/${coll}/plugins/module_utils`,
+    'ansible_collections',
+    `ansible_collections/${ns}`,
+  ])
+  if (zip) return zip
+  throw new ModuleFailure(`cannot pack the module_utils of collection ${collection} (${dir}): no python3 on the controller`)
 }

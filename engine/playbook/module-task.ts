@@ -14,8 +14,7 @@ import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
-import { existsSync } from 'node:fs'
-import { collectionModuleFile, collectionsPaths, PYTHON_COLLECTIONS_DIRS } from '../config/search-dirs.js'
+import { findInstalledModule } from '../library/installed-ansible.js'
 
 /** What an unnamed task is called, as Ansible's get_name: its action as written (an FQCN, an alias), else the module. */
 export const taskLabel = (t: { name?: string; action?: string; module?: string }): string | undefined => t.name ?? t.action ?? t.module
@@ -36,16 +35,21 @@ const FREE_FORM: Record<string, { key: string; only?: ReadonlySet<string> }> = {
  * The short engine action name or the canonical module name; a module Ansible has and acplay
  * does not keeps its name (the task fails only where it would run); undefined if no one knows it.
  */
-export function resolveAction(scope: PlayScope, name: string): string | undefined {
-  return isEngineAction(name) ?? scope.registry.resolveModule(name) ?? (isAnsibleModule(name) || installedCollectionModule(scope, name) ? name : undefined)
+export function resolveAction(scope: PlayScope, name: string, roleCollection?: string): string | undefined {
+  return isEngineAction(name) ?? scope.registry.resolveModule(name) ?? installedAnsibleModule(scope, name, roleCollection)
 }
 
-/** A module of a collection installed in the collections paths (Ansible has it; acplay lacks it: it loads, and fails where it runs). */
-function installedCollectionModule(scope: PlayScope, name: string): boolean {
-  return [...collectionsPaths(scope.playbookDir), ...PYTHON_COLLECTIONS_DIRS].some((p) => {
-    const file = collectionModuleFile(p, name)
-    return file !== undefined && existsSync(file)
-  })
+/**
+ * A module acplay lacks that Ansible has: on the controller (it runs from there, or fails where it
+ * runs when Ansible runs it through an action plugin), or known by name (ansible-modules.ts: it
+ * loads, and fails where it runs). A short name found in the role's collection or the play's
+ * `collections:` becomes that FQCN; any other keeps the name as written.
+ */
+function installedAnsibleModule(scope: PlayScope, name: string, roleCollection?: string): string | undefined {
+  const collections = [...new Set([roleCollection, ...scope.collections].filter((c): c is string => !!c))]
+  const found = findInstalledModule(name, scope.playbookDir, collections)
+  if (found && !name.includes('.') && found.collection && collections.includes(found.collection.name)) return found.fqcn
+  return found || isAnsibleModule(name) ? name : undefined
 }
 
 /** Modules (ours, the engine's actions, Ansible's) are suggested first; task keywords only when no module name is close. */

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isNode, isScalar, isSeq, type Node } from 'yaml'
-import { collectionRoleDir, collectionsPaths, configuredRolesPath } from '../config/search-dirs.js'
+import { collectionRoleDir, collectionsPaths, configuredRolesPath, PYTHON_COLLECTIONS_DIRS } from '../config/search-dirs.js'
 import { playbookError, type Location } from '../errors.js'
 import type { TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
@@ -42,12 +42,12 @@ export interface FoundRole {
   collection?: string
 }
 
-/** `ns.coll.role`: a collection's role by its fully qualified name (Ansible's is_valid_fqcr for roles). */
-const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/
+/** `ns.coll.role` or `ns.coll.sub.dirs.role`: a collection's role by its fully qualified name (Ansible's is_valid_fqcr for roles). */
+const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)$/
 
 /**
  * Where Ansible looks for a role (RoleDefinition._load_role_path), in order: a `ns.coll.role` in
- * each collections path (the playbook's `collections/` first); a short name in the collection of the
+ * each collections path (the playbook's `collections/` first, Python's path last); a short name in the collection of the
  * role that needs it, then in each of the play's `collections:`; then `<playbook dir>/roles`, the extra dirs given to the loader,
  * roles_path (ansible.cfg, ANSIBLE_ROLES_PATH, else ~/.ansible/roles, /usr/share/ansible/roles,
  * /etc/ansible/roles), beside the role that needs it, the playbook dir; last the name as a path.
@@ -57,9 +57,10 @@ export function roleCandidates(scope: TaskScope, name: string): FoundRole[] {
   const out: FoundRole[] = []
   const fq = FQCN.exec(name)
   const inCollection = (collection: string, role: string) => {
-    for (const p of collectionsPaths(playbookDir)) out.push({ dir: collectionRoleDir(p, collection, role), collection })
+    for (const p of [...collectionsPaths(playbookDir), ...PYTHON_COLLECTIONS_DIRS]) out.push({ dir: collectionRoleDir(p, collection, role), collection })
   }
-  if (fq) inCollection(`${fq[1]}.${fq[2]}`, fq[3]!)
+  // a role in a subdirectory of the collection's roles/ is named with dots (ns.coll.infra.roles.mac_pools)
+  if (fq) inCollection(`${fq[1]}.${fq[2]}`, fq[3]!.replaceAll('.', '/'))
   else if (!name.includes('/')) for (const c of new Set([scope.role?.collection, ...scope.play.collections])) if (c) inCollection(c, name)
   const dirs = [
     path.join(playbookDir, 'roles'),

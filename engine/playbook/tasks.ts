@@ -60,7 +60,9 @@ export function loadTask(scope: TaskScope, node: Node): Task {
   // the action is the one key that is no keyword
   const actions = es.filter((e) => !isTaskKeyword(e.key))
   if (actions.length === 0) throw fail(src, node, 'task has no module or action', taskName)
-  const unknown = actions.find((e) => !INCLUDE_ACTIONS.has(e.key) && e.key !== 'action' && e.key !== 'local_action' && !resolveAction(scope.play, e.key))
+  const unknown = actions.find(
+    (e) => !INCLUDE_ACTIONS.has(e.key) && e.key !== 'action' && e.key !== 'local_action' && !resolveAction(scope.play, e.key, scope.role?.collection),
+  )
   if (unknown) throw unknownModuleError(scope.play, src, unknown.keyNode, unknown.key, TASK_KEYWORD_NAMES, taskName)
   if (actions.length > 1) throw fail(src, actions[1]!.keyNode, `conflicting actions in one task: ${actions.map((a) => a.key).join(', ')}`, taskName)
   const action = actions[0]!
@@ -81,7 +83,7 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
   let written = action.key
   if (action.key === 'action' || action.key === 'local_action') {
     const a = splitActionKeyword(src, action.value, kw.name)
-    const resolved = resolveAction(scope.play, a.name)
+    const resolved = resolveAction(scope.play, a.name, scope.role?.collection)
     if (!resolved) throw unknownModuleError(scope.play, src, a.nameNode, a.name, TASK_KEYWORD_NAMES, kw.name)
     module = resolved
     written = a.name
@@ -95,7 +97,7 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     }
     if (action.key === 'local_action') kw.delegate_to = 'localhost'
   } else {
-    module = resolveAction(scope.play, action.key)!
+    module = resolveAction(scope.play, action.key, scope.role?.collection)!
     args = moduleArgs(src, module, valueNode, argsOf(es), kw.name ?? module)
   }
   if (PACKAGE_ACTIONS.has(written)) {

@@ -6,6 +6,7 @@
  */
 import type { ModuleSpec } from '../../modules/types.js'
 import { LocalConnection } from '../connection/local.js'
+import { installedModuleSpec } from '../library/installed-spec.js'
 import { AcplayError } from '../errors.js'
 import type { ModuleEnv } from '../module-runner.js'
 import type { ModuleTask } from '../playbook/types.js'
@@ -18,9 +19,11 @@ import { environmentOf, keywordValue } from './keyword-value.js'
 import type { TaskRun } from './scope.js'
 
 /** The module and its environment for this task on this host: the run's path, and read-ahead's. */
-export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv } {
+export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string; env: ModuleEnv } {
   const { pc, task, host, scope, vars, where } = run
-  const mod = pc.run.modules[task.module]
+  // a module acplay lacks runs from the controller's Ansible when it is there
+  const installed = pc.run.modules[task.module] ? undefined : installedModuleSpec(task.module, pc.run.playbook.dir)
+  const mod = installed ? ('reason' in installed ? undefined : installed) : pc.run.modules[task.module]
   const search = searchContext(run)
   const { become, check, diff } = runModes(run)
   const delegated = delegatedTo(run)
@@ -33,6 +36,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; env: ModuleEnv 
   const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
   return {
     mod,
+    lacked: installed && 'reason' in installed ? installed.reason : undefined,
     env: {
       conn: withEnvironment(baseConn, env),
       become,

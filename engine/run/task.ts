@@ -253,9 +253,9 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
 
 async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun?: string): Promise<ModuleOutcome> {
   try {
-    const { mod, env } = hostModuleEnv(run)
+    const { mod, lacked, env } = hostModuleEnv(run)
     if (!mod) {
-      const e = new AcplayError('E_UNSUPPORTED_MODULE', `module '${run.task.module}' is not supported by acplay (yet)`, run.where)
+      const e = new AcplayError('E_UNSUPPORTED_MODULE', lacked ?? `module '${run.task.module}' is not supported by acplay (yet)`, run.where)
       return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     }
     const background = asyncOf(run)

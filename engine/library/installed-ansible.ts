@@ -1,0 +1,136 @@
+/**
+ * Modules acplay lacks, found where Ansible would find them on the controller: ansible-core's own
+ * (`ansible/modules/X.py`), a collection's in the collections paths or on Python's path
+ * (`ansible_collections/ns/coll/plugins/modules/X.py`), following Ansible's routing
+ * (`config/ansible_builtin_runtime.yml`: `docker_container` -> community.docker.docker_container;
+ * a collection's `meta/runtime.yml`). Such a module runs as Ansible runs it (ansible-style.ts),
+ * unless Ansible runs it through an action plugin of the same name, which is controller code
+ * acplay does not run.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { collectionsPaths, collectionsRoot, PYTHON_COLLECTIONS_DIRS } from '../config/search-dirs.js'
+import { PYTHONS } from './module-utils.js'
+
+export interface InstalledModule {
+  /** `ansible.builtin.X` or `ns.coll.X`, after routing */
+  fqcn: string
+  /** the module's source */
+  file: string
+  /** the collection it is in (undefined: ansible-core's own) and where that is installed */
+  collection?: { name: string; dir: string }
+  /** the action plugin Ansible runs it through, when there is one */
+  actionPlugin?: string
+  /** a PowerShell module (the .py beside it is its documentation) */
+  windows?: boolean
+}
+
+interface Located {
+  /** ansible-core's package directory (`.../ansible`) */
+  core?: string
+  /** Python's path: Ansible finds collections there too */
+  sysPath: string[]
+}
+
+let located: Located | undefined
+
+/** Where the controller's Python has ansible-core, asked once per process (only when a module acplay lacks is named). */
+function locate(): Located {
+  if (located) return located
+  const script =
+    'import json, os, sys\ntry:\n import ansible\n core = os.path.dirname(ansible.__file__)\nexcept ImportError:\n core = None\nprint(json.dumps({"core": core, "sysPath": sys.path}))'
+  for (const python of PYTHONS) {
+    try {
+      const out = JSON.parse(execFileSync(python, ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as {
+        core: string | null
+        sysPath: string[]
+      }
+      if (!out.core && python !== PYTHONS[PYTHONS.length - 1]) continue
+      located = { core: out.core ?? undefined, sysPath: out.sysPath.filter((p) => p.startsWith('/')) }
+      return located
+    } catch {
+      // no such python
+    }
+  }
+  located = { sysPath: [] }
+  return located
+}
+
+type Routing = Record<string, { redirect?: string } | undefined>
+const routings = new Map<string, Routing>()
+
+/** A runtime.yml's `plugin_routing.modules`, read once per file. */
+function routing(file: string): Routing {
+  let r = routings.get(file)
+  if (!r) {
+    try {
+      const doc = parse(readFileSync(file, 'utf8')) as { plugin_routing?: { modules?: Routing } } | null
+      r = doc?.plugin_routing?.modules ?? {}
+    } catch {
+      r = {}
+    }
+    routings.set(file, r)
+  }
+  return r
+}
+
+/** The directories holding `ansible_collections/`, in Ansible's order: the collections paths, then Python's path. */
+function collectionDirs(playbookDir: string): string[] {
+  return [...new Set([...collectionsPaths(playbookDir), ...PYTHON_COLLECTIONS_DIRS, ...locate().sysPath])]
+}
+
+const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/
+
+/**
+ * The module Ansible would run for `name` (short, `ansible.builtin.`/`ansible.legacy.` or FQCN),
+ * a short name looked for first in `collections` (the task's role's collection, the play's
+ * `collections:`); undefined when the controller has no such module.
+ */
+export function findInstalledModule(name: string, playbookDir: string, collections: string[] = [], hops = 0): InstalledModule | undefined {
+  if (hops > 5) return undefined
+  const short = /^ansible\.(builtin|legacy)\.(\w+)$/.exec(name)?.[2]
+  if (short || !name.includes('.')) {
+    const n = short ?? name
+    if (!short) {
+      for (const c of collections) {
+        const found = inCollection(`${c}.${n}`, playbookDir, hops)
+        if (found) return found
+      }
+    }
+    const { core } = locate()
+    if (!core) return undefined
+    const file = join(core, 'modules', `${n}.py`)
+    if (existsSync(file)) return withAction({ fqcn: `ansible.builtin.${n}`, file }, join(core, 'plugins', 'action', `${n}.py`))
+    const redirect = routing(join(core, 'config', 'ansible_builtin_runtime.yml'))[n]?.redirect
+    return redirect ? findInstalledModule(redirect, playbookDir, [], hops + 1) : undefined
+  }
+  return inCollection(name, playbookDir, hops)
+}
+
+/** `ns.coll.X` in the first directory that has collection ns.coll (as Ansible picks the collection, then the module). */
+function inCollection(fqcn: string, playbookDir: string, hops: number): InstalledModule | undefined {
+  const m = FQCN.exec(fqcn)
+  if (!m) return undefined
+  const [, ns, coll, n] = m as unknown as [string, string, string, string]
+  const dir = collectionDir(`${ns}.${coll}`, playbookDir)
+  if (!dir) return undefined
+  const file = join(dir, 'plugins', 'modules', `${n}.py`)
+  if (existsSync(file)) return withAction({ fqcn, file, collection: { name: `${ns}.${coll}`, dir } }, join(dir, 'plugins', 'action', `${n}.py`))
+  const redirect = routing(join(dir, 'meta', 'runtime.yml'))[n]?.redirect
+  return redirect && redirect !== fqcn ? findInstalledModule(redirect, playbookDir, [], hops + 1) : undefined
+}
+
+/** Where collection `ns.coll` is installed: the first of the directories holding collections that has it. */
+export function collectionDir(collection: string, playbookDir: string): string | undefined {
+  const [ns, coll] = collection.split('.') as [string, string]
+  return collectionDirs(playbookDir)
+    .map((p) => join(collectionsRoot(p), ns, coll))
+    .find((d) => existsSync(join(d, 'plugins')) || existsSync(join(d, 'meta', 'runtime.yml')))
+}
+
+function withAction(m: InstalledModule, action: string): InstalledModule {
+  const windows = existsSync(m.file.replace(/\.py$/, '.ps1'))
+  return { ...m, ...(existsSync(action) ? { actionPlugin: action } : {}), ...(windows ? { windows } : {}) }
+}
