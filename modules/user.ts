@@ -6,6 +6,7 @@ import { userInfo } from './facts/user.js'
 import { checkAccountName, groupInfo } from './facts/group.js'
 import { pathStat } from './facts/path.js'
 import { planUser, type UserFacts } from './user/plan.js'
+import { generatedKey, keyPath, planSshKey, sshKeyInfo, withSshKey } from './user/ssh-key.js'
 
 /** passwd fields cannot hold ':' or newlines; reject rather than corrupt /etc/passwd. */
 function checkField(name: string, v: string | undefined): void {
@@ -43,7 +44,12 @@ export const user = defineModule({
     expires: { type: 'raw', description: 'account expiry, seconds since the epoch (a date is compared by its day); negative: never expires' },
     password_lock: { type: 'bool', description: 'lock (usermod -L) or unlock (-U) the password' },
     non_unique: { type: 'bool', default: false, description: 'allow a uid another user already has (with uid)' },
-    force: { type: 'bool', default: false, description: 'with state=absent: remove the user even while logged in (userdel --force)' },
+    force: {
+      type: 'bool',
+      default: false,
+      description:
+        'with state=absent: remove the user even while logged in (userdel --force); with generate_ssh_key: make a new key pair over the existing one',
+    },
     skeleton: { type: 'str', description: 'the skeleton directory a new home is filled from (useradd -k; with create_home)' },
     move_home: { type: 'bool', default: false, description: 'when home changes, move the old home there (usermod -m)' },
     umask: { type: 'str', description: 'the umask of a new home (useradd -K UMASK=; with create_home)' },
@@ -54,12 +60,20 @@ export const user = defineModule({
     profile: notYet({ type: 'str' }, 'The profile (illumos/Solaris).', 'an illumos/Solaris option; acplay targets Linux'),
     authorization: notYet({ type: 'str' }, 'The authorizations (illumos/Solaris).', 'an illumos/Solaris option; acplay targets Linux'),
     role: notYet({ type: 'str' }, 'The role (illumos/Solaris).', 'an illumos/Solaris option; acplay targets Linux'),
-    generate_ssh_key: notYet({ type: 'bool' }, 'Generate an SSH key pair for the user.', 'generating SSH keys is not supported yet'),
-    ssh_key_bits: notYet({ type: 'int' }, 'The bits of the generated key.', 'generating SSH keys is not supported yet'),
-    ssh_key_type: notYet({ type: 'str' }, 'The type of the generated key.', 'generating SSH keys is not supported yet'),
-    ssh_key_file: notYet({ type: 'path' }, 'The file of the generated key.', 'generating SSH keys is not supported yet'),
-    ssh_key_comment: notYet({ type: 'str' }, 'The comment of the generated key.', 'generating SSH keys is not supported yet'),
-    ssh_key_passphrase: notYet({ type: 'str', secret: true }, 'The passphrase of the generated key.', 'generating SSH keys is not supported yet'),
+    generate_ssh_key: {
+      type: 'bool',
+      default: false,
+      description: "make an SSH key pair for the user with the host's ssh-keygen when there is none (an existing one is kept unless `force`)",
+    },
+    ssh_key_bits: { type: 'int', default: 0, description: "the generated key's bits (0: ssh-keygen's default for the type)" },
+    ssh_key_type: { type: 'str', default: 'rsa', description: 'the generated key type (ssh-keygen -t)' },
+    ssh_key_file: { type: 'path', description: 'the private key file; relative: under the home (default .ssh/id_<type>)' },
+    ssh_key_comment: { type: 'str', description: "the generated key's comment (default: 'ansible-generated on <host name>', as Ansible's)" },
+    ssh_key_passphrase: notYet(
+      { type: 'str', secret: true },
+      'The passphrase of the generated key.',
+      'ssh-keygen takes a passphrase only on its command line or a terminal; generate a key without one, or with community.crypto.openssh_keypair',
+    ),
   },
   returns: {
     name: 'the user name',
@@ -68,6 +82,9 @@ export const user = defineModule({
     shell: 'the login shell',
     group: 'the primary group name',
     state: 'present or absent',
+    ssh_key_file: 'with generate_ssh_key: the private key file',
+    ssh_fingerprint: 'with generate_ssh_key: `ssh-keygen -l` of the key',
+    ssh_public_key: 'with generate_ssh_key: the public key',
   },
   examples: `
 - name: Airflow's service user (production guide: useradd --shell=/bin/false --create-home astro)
@@ -116,6 +133,16 @@ export const user = defineModule({
         throw new ModuleFailure(`cannot read the shadow entry of user ${p.name} (password, lock, expiry): /etc/shadow is not readable (run with become)`)
       }
     }
-    return planUser({ ...p, expires }, facts)
+    const plan = planUser({ ...p, expires }, facts)
+    if (p.state !== 'present' || !p.generate_ssh_key) return plan
+    const home = String(plan.data?.home ?? u.home ?? `/home/${p.name}`)
+    const file = keyPath(p, home)
+    return withSshKey(plan, planSshKey(p, file, String(plan.data?.group ?? p.name), await ctx.fact(sshKeyInfo, file)))
+  },
+  // a key pair made: its fingerprint and public key join the result
+  interpret: (p, out) => {
+    if (!p.generate_ssh_key || out.rc !== 0) return undefined
+    const key = generatedKey(out.stdout)
+    return key ? { failed: false, changed: true, data: key } : undefined
   },
 })

@@ -191,7 +191,7 @@ describe('user on a real host', { skip: testbedSkip() }, () => {
       await assertConverges(user, { name: 'aged', state: 'absent', force: true }, env())
       for (const [a, re] of [
         [{ name: 'x', seuser: 'staff_u' }, /argument 'seuser' of module user is not supported yet/],
-        [{ name: 'x', generate_ssh_key: true }, /argument 'generate_ssh_key' of module user is not supported yet/],
+        [{ name: 'x', generate_ssh_key: true, ssh_key_passphrase: 'p' }, /argument 'ssh_key_passphrase' of module user is not supported yet/],
         [{ name: 'x', umask: '99' }, /argument 'umask' must be an octal umask/],
         [{ name: 'x', expires: 'soon' }, /Invalid value for 'expires'/],
       ] as const)
