@@ -82,10 +82,12 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     if (!h) {
       h = new HostState(name, (o) => {
         // a delegate_to name outside the inventory has no vars of its own (module-env.ts)
-        const vars = inventory.hosts.has(name) ? inventory.hostVars(name) : {}
+        // extra vars win over the inventory's, for the connection too (-e ansible_host=..., as in Ansible)
+        const vars = { ...(inventory.hosts.has(name) ? inventory.hostVars(name) : {}), ...opts.extraVars }
         const user = o?.user === undefined ? {} : { ansible_user: o.user }
         const timeout = o?.connectTimeoutS ? { ansible_timeout: o.connectTimeoutS } : {}
-        return connectionFor(name, { ...vars, ...user, ...timeout }, opts)
+        const ssh = o?.ssh ? { ansible_connection: 'ssh' } : {}
+        return connectionFor(name, { ...vars, ...user, ...timeout, ...ssh }, opts)
       })
       rc.hosts.set(name, h)
     }

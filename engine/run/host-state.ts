@@ -8,6 +8,8 @@ export interface ConnectionOverrides {
   connectTimeoutS?: number
   /** log in as this user instead of the host's own (a play's remote_user) */
   user?: string
+  /** over ssh whatever `-c` says (a play's or task's `connection: ssh`) */
+  ssh?: boolean
 }
 
 /**
@@ -89,13 +91,14 @@ export class HostState {
     return ((await this.conn?.interrupt?.(reason)) ?? false) || others.some(Boolean)
   }
 
-  /** The host's connection; with `user`, one that logs in as that user (opened once, kept until a reconnect). */
-  connection(user?: string): Connection {
-    if (user !== undefined) {
-      let c = this.asUsers.get(user)
+  /** The host's connection; with `user`, one that logs in as that user; with `ssh`, one over ssh (each opened once, kept until a reconnect). */
+  connection(user?: string, ssh?: boolean): Connection {
+    if (user !== undefined || ssh) {
+      const key = `${ssh ? 'ssh' : ''}:${user ?? ''}`
+      let c = this.asUsers.get(key)
       if (!c) {
-        c = this.makeConnection({ user })
-        this.asUsers.set(user, c)
+        c = this.makeConnection({ user, ssh })
+        this.asUsers.set(key, c)
       }
       return c
     }

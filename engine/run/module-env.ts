@@ -30,9 +30,16 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
   // the connection keyword (task, blocks and roles, play): local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
   const keyword = keywordValue<string>('connection', task.connection ?? scope.connection ?? pc.play.connection, vars, where)
   const keywordLocal = keyword === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
+  // `connection: ssh` overrides `-c local` (the hosts' default), not the host's own ansible_connection
+  const keywordSsh =
+    (keyword === 'ssh' || keyword === 'smart') && vars.ansible_connection === undefined && pc.run.opts.connection === 'local' && !isLocalName(host.name)
   const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && keywordLocal)
   const elsewhere = !local && delegated !== undefined && delegated !== host.name
-  const baseConn = local ? new LocalConnection('localhost') : elsewhere ? delegateConnection(run, delegated) : host.connection(remoteUser(run, vars))
+  const baseConn = local
+    ? new LocalConnection('localhost')
+    : elsewhere
+      ? delegateConnection(run, delegated)
+      : host.connection(remoteUser(run, vars), keywordSsh || undefined)
   const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
   return {
     mod,
@@ -55,6 +62,8 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
     },
   }
 }
+
+const isLocalName = (name: string) => name === 'localhost' || name === '127.0.0.1'
 
 /** The name the task is delegated to (delegate_to, templated with the task's variables), if it is. */
 export function delegatedTo({ task, scope, vars, where }: TaskRun): string | undefined {

@@ -87,6 +87,16 @@ const FILES = {
         - debug: { msg: rescued }
 `,
   'delegated.ini': 'h1 ansible_connection=local\nd1 ansible_connection=local ansible_host=127.0.0.1\nd2 ansible_connection=local\n',
+  'keyword-ssh.yml': `- hosts: all
+  connection: ssh
+  gather_facts: false
+  tasks:
+    - name: on the controller, as the task says
+      command: echo here
+      connection: local
+    - name: over ssh, as the play says
+      ping:
+`,
   'delegated.yml': `- hosts: h1
   gather_facts: false
   tasks:
@@ -137,6 +147,29 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
         .find((l) => l.startsWith('far '))
         ?.replace(/\s+$/, '')
     assert.equal(recap(ours.stdout), recap(theirs.stdout))
+  })
+
+  it("a play's connection: ssh overrides -c local, a task's connection: local the play's; -e gives the address ssh uses", async () => {
+    // port 1 on loopback: nothing listens, both tools find the host unreachable over ssh
+    const args = [
+      'keyword-ssh.yml',
+      '-i',
+      'far,',
+      '-c',
+      'local',
+      '-e',
+      'ansible_host=127.0.0.1',
+      '-e',
+      'ansible_port=1',
+      '-e',
+      'ansible_python_interpreter=/usr/bin/python3',
+    ]
+    const [ours, theirs] = await bothRun(args)
+    assert.equal(theirs.code, 4, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 4, ours.stdout + ours.stderr)
+    assert.deepEqual(lines(ours.stdout), lines(theirs.stdout))
+    assert.deepEqual(lines(theirs.stdout), ['changed: [far]', 'fatal: [far]: UNREACHABLE!'])
+    assert.match(ours.stdout, /cannot connect to root@127\.0\.0\.1:1/)
   })
 
   it("a delegated task's lines name the delegate as Ansible's do", async () => {
