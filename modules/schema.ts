@@ -121,6 +121,25 @@ function aliasesOf(params: ParamSpecs): Map<string, string> {
 }
 
 /**
+ * The first argument given (by name or alias) that the module does not support yet with the value
+ * given (a value other than its default); undefined when there is none. Values that are templates or
+ * of the wrong type are left to validateParams.
+ */
+export function unsupportedArgument(module: { params: ParamSpecs }, raw: Record<string, unknown>, isTemplate: (v: unknown) => boolean): string | undefined {
+  const byAlias = aliasesOf(module.params)
+  return Object.keys(raw).find((key) => {
+    const name = byAlias.get(key)
+    const def = name === undefined ? undefined : module.params[name]
+    if (def?.unsupported === undefined || raw[key] == null || isTemplate(raw[key])) return false
+    try {
+      return JSON.stringify(coerce(name!, def, raw[key], {})) !== JSON.stringify(def.default)
+    } catch {
+      return false
+    }
+  })
+}
+
+/**
  * Validates raw task arguments against a spec: unknown keys, types, choices, required, and the rules
  * between arguments (arg-rules.ts). `unknown`: arguments whose values are templates (load time).
  */

@@ -175,8 +175,13 @@ export function moduleOutcome(out: Pick<Applied, 'rc' | 'stdout' | 'stderr'>): O
     }
   }
   // invocation repeats the arguments (Ansible's output drops it below -vvv): not kept
-  const { changed, failed, msg, invocation: _, ...data } = r
-  return { failed: failed === true, changed: changed === true, msg: typeof msg === 'string' ? msg : undefined, data }
+  const { changed, failed, invocation: _, ...data } = r
+  // Ansible's action adds the lines of what the module says it printed
+  for (const k of ['stdout', 'stderr'] as const) {
+    const text = data[k]
+    if (typeof text === 'string' && !(`${k}_lines` in data)) data[`${k}_lines`] = text.split(/\r?\n|\r/).filter((l, i, all) => i < all.length - 1 || l !== '')
+  }
+  return { failed: failed === true, changed: changed === true, msg: typeof data.msg === 'string' ? data.msg : undefined, data }
 }
 
 /** The spec of the module written for Ansible in `file`; undefined when the file is not one (a README, a binary). */

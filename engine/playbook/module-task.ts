@@ -8,7 +8,7 @@ import { isMap, isScalar, type Node } from 'yaml'
 import { ACTION_ARGS, ENGINE_ACTIONS, isEngineAction } from '../actions/names.js'
 import { ansibleModuleNames, builtinModules, isAnsibleModule } from '../../modules/index.js'
 import { paramError, unknownModule, type Location } from '../errors.js'
-import { validateParams } from '../../modules/schema.js'
+import { unsupportedArgument, validateParams } from '../../modules/schema.js'
 import type { PlayScope } from './context.js'
 import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
@@ -50,6 +50,19 @@ function installedAnsibleModule(scope: PlayScope, name: string, roleCollection?:
   const found = findInstalledModule(name, scope.playbookDir, collections)
   if (found && !name.includes('.') && found.collection && collections.includes(found.collection.name)) return found.fqcn
   return found || isAnsibleModule(name) ? name : undefined
+}
+
+/**
+ * For a task giving an argument that acplay's module does not support yet (apt's `upgrade` or
+ * `autoremove`), the name of Ansible's own module on the controller, which then runs the task as
+ * Ansible would; undefined when acplay's module takes the task, or the controller has no module
+ * that can (one Ansible runs through an action plugin: copy, template, command).
+ */
+export function ansibleModuleFor(scope: PlayScope, module: string, written: string, args: Record<string, unknown>): string | undefined {
+  const spec = scope.registry.getModuleSpec(module)
+  if (!spec || spec.file || !unsupportedArgument(spec, args, hasTemplate)) return undefined
+  const found = findInstalledModule(written, scope.playbookDir)
+  return found && !found.actionPlugin && !found.windows ? found.fqcn : undefined
 }
 
 /** Modules (ours, the engine's actions, Ansible's) are suggested first; task keywords only when no module name is close. */

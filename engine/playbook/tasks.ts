@@ -10,7 +10,7 @@ import type { TaskScope } from './context.js'
 import { isTaskKeyword, lookupLoop, readKeywords, TASK_KEYWORD_NAMES, type KeywordValues, type Site } from './keyword-table.js'
 import { str } from './keywords.js'
 import { loadInclude, INCLUDE_ACTIONS } from './includes.js'
-import { checkArgs, moduleArgs, resolveAction, splitActionKeyword, unknownModuleError } from './module-task.js'
+import { ansibleModuleFor, checkArgs, moduleArgs, resolveAction, splitActionKeyword, unknownModuleError } from './module-task.js'
 import type { BlockTask, Handler, ModuleTask, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, type Entry } from '../yaml-source.js'
 
@@ -100,6 +100,8 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     module = resolveAction(scope.play, action.key, scope.role?.collection)!
     args = moduleArgs(src, module, valueNode, argsOf(es), kw.name ?? module)
   }
+  // an argument acplay's module does not support yet: Ansible's own module runs the task, when the controller has it
+  module = ansibleModuleFor(scope.play, module, written, args) ?? module
   if (PACKAGE_ACTIONS.has(written)) {
     // Ansible's package action picks the host's manager when it runs and passes the arguments to it
     // (`use` is its own): they are checked then, so a task for yum's hosts loads on Debian's

@@ -91,6 +91,23 @@ describe("modules acplay lacks, from the controller's Ansible (differential with
     assert.match(check.stdout, /\+hello from acme\.site/)
   })
 
+  it("an argument acplay's module does not support yet (apt's upgrade, autoremove, autoclean): Ansible's own module runs the task", async () => {
+    const play = `- hosts: all
+  gather_facts: false
+  tasks:
+    - apt: { upgrade: dist }
+      register: up
+    - apt: autoremove=yes autoclean=yes
+    - name: what Ansible's apt registered (its msg, stdout and the lines of it)
+      copy:
+        content: "{{ up.changed }} {{ 'upgraded' in up.msg }} {{ up.stdout_lines | select('search', 'upgraded') | list | length }}\\n"
+        dest: /etc/acplay-upgrade.seen
+`
+    const other = new SideBySide(bed, 'inst-a', 'inst-b', play, 'cat /etc/acplay-upgrade.seen 2>&1', FILES)
+    assert.equal(await other.firstRun(1), 'False True 1\n')
+    await other.rerun()
+  })
+
   it('a module Ansible runs through an action plugin fails where it runs, naming why; skipped, it loads', async () => {
     const play = `- hosts: all
   gather_facts: false

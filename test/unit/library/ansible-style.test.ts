@@ -25,9 +25,11 @@ describe('modules written for Ansible', () => {
     })
   })
 
-  it('an outcome: failed and changed as the module says, its msg, the rest as return values, invocation dropped', () => {
+  it('an outcome: failed and changed as the module says, its msg, the rest as return values (with the lines of stdout and stderr, as Ansible adds them), invocation dropped', () => {
     const out = moduleOutcome({ rc: 0, stdout: '{"changed": true, "msg": "done", "path": "/x", "invocation": {"module_args": {}}}', stderr: '' })
-    assert.deepEqual(out, { failed: false, changed: true, msg: 'done', data: { path: '/x' } })
+    assert.deepEqual(out, { failed: false, changed: true, msg: 'done', data: { msg: 'done', path: '/x' } })
+    const printed = moduleOutcome({ rc: 0, stdout: '{"changed": false, "stdout": "a\\nb\\n", "stderr": ""}', stderr: '' })
+    assert.deepEqual(printed.data, { stdout: 'a\nb\n', stderr: '', stdout_lines: ['a', 'b'], stderr_lines: [] })
     assert.equal(moduleOutcome({ rc: 1, stdout: '{"failed": true, "msg": "no"}', stderr: '' }).failed, true)
   })
 

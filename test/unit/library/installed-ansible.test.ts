@@ -73,3 +73,20 @@ test('the spec a run uses: the module as Ansible runs it, or why it cannot run',
   })
   assert.deepEqual(installedModuleSpec('nope_nope', dir), { reason: "module 'nope_nope' is not supported by acplay (yet)" })
 })
+
+test("a task giving an argument acplay's module does not support yet runs Ansible's own module; not one Ansible runs through an action plugin", () => {
+  const playbook = join(testDir('installed-ansible-fallback'), 'site.yml')
+  const tasks = (yaml: string) => loadPlaybookText(`- hosts: all\n  tasks:\n${yaml}`, playbook).plays[0]!.tasks as ModuleTask[]
+  assert.deepEqual(
+    tasks('    - apt: { upgrade: dist }\n    - apt: autoremove=yes\n    - apt: { name: x, autoremove: false }\n    - user: { name: x, local: true }\n').map(
+      (t) => [t.module, t.action],
+    ),
+    [
+      ['ansible.builtin.apt', 'apt'],
+      ['ansible.builtin.apt', 'apt'],
+      ['apt', undefined],
+      ['ansible.builtin.user', 'user'],
+    ],
+  )
+  assert.throws(() => tasks('    - copy: { src: a, dest: /b, local_follow: false }\n'), /argument 'local_follow' of module copy is not supported yet/)
+})
