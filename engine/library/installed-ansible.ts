@@ -58,7 +58,12 @@ function locate(): Located {
   return located
 }
 
-type Routing = Record<string, { redirect?: string } | undefined>
+type Routing = Record<string, { redirect?: string; tombstone?: { removal_version?: string; removal_date?: string; warning_text?: string } } | undefined>
+
+/** A module name Ansible's routing says was removed: Ansible's words for it. */
+interface Removed {
+  removed: string
+}
 const routings = new Map<string, Routing>()
 
 /** A runtime.yml's `plugin_routing.modules`, read once per file. */
@@ -88,7 +93,18 @@ const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/
  * a short name looked for first in `collections` (the task's role's collection, the play's
  * `collections:`); undefined when the controller has no such module.
  */
-export function findInstalledModule(name: string, playbookDir: string, collections: string[] = [], hops = 0): InstalledModule | undefined {
+export function findInstalledModule(name: string, playbookDir: string, collections: string[] = []): InstalledModule | undefined {
+  const r = route(name, playbookDir, collections, 0)
+  return r && 'file' in r ? r : undefined
+}
+
+/** Why Ansible refuses `name`, when its routing says the module was removed (a tombstone). */
+export function removedModule(name: string, playbookDir: string, collections: string[] = []): string | undefined {
+  const r = route(name, playbookDir, collections, 0)
+  return r && 'removed' in r ? r.removed : undefined
+}
+
+function route(name: string, playbookDir: string, collections: string[], hops: number): InstalledModule | Removed | undefined {
   if (hops > 5) return undefined
   const short = /^ansible\.(builtin|legacy)\.(\w+)$/.exec(name)?.[2]
   if (short || !name.includes('.')) {
@@ -103,14 +119,13 @@ export function findInstalledModule(name: string, playbookDir: string, collectio
     if (!core) return undefined
     const file = join(core, 'modules', `${n}.py`)
     if (existsSync(file)) return withAction({ fqcn: `ansible.builtin.${n}`, file }, join(core, 'plugins', 'action', `${n}.py`))
-    const redirect = routing(join(core, 'config', 'ansible_builtin_runtime.yml'))[n]?.redirect
-    return redirect ? findInstalledModule(redirect, playbookDir, [], hops + 1) : undefined
+    return follow(routing(join(core, 'config', 'ansible_builtin_runtime.yml'))[n], `ansible.builtin.${n}`, 'ansible.builtin', playbookDir, hops)
   }
   return inCollection(name, playbookDir, hops)
 }
 
 /** `ns.coll.X` in the first directory that has collection ns.coll (as Ansible picks the collection, then the module). */
-function inCollection(fqcn: string, playbookDir: string, hops: number): InstalledModule | undefined {
+function inCollection(fqcn: string, playbookDir: string, hops: number): InstalledModule | Removed | undefined {
   const m = FQCN.exec(fqcn)
   if (!m) return undefined
   const [, ns, coll, n] = m as unknown as [string, string, string, string]
@@ -118,8 +133,19 @@ function inCollection(fqcn: string, playbookDir: string, hops: number): Installe
   if (!dir) return undefined
   const file = join(dir, 'plugins', 'modules', `${n}.py`)
   if (existsSync(file)) return withAction({ fqcn, file, collection: { name: `${ns}.${coll}`, dir } }, join(dir, 'plugins', 'action', `${n}.py`))
-  const redirect = routing(join(dir, 'meta', 'runtime.yml'))[n]?.redirect
-  return redirect && redirect !== fqcn ? findInstalledModule(redirect, playbookDir, [], hops + 1) : undefined
+  return follow(routing(join(dir, 'meta', 'runtime.yml'))[n], fqcn, `${ns}.${coll}`, playbookDir, hops)
+}
+
+/** A routing entry: its redirect followed, or its tombstone in Ansible's words. */
+function follow(entry: Routing[string], fqcn: string, collection: string, playbookDir: string, hops: number): InstalledModule | Removed | undefined {
+  const t = entry?.tombstone
+  if (t) {
+    const when = t.removal_version ? ` in version ${t.removal_version}` : t.removal_date ? ` after ${t.removal_date}` : ''
+    return {
+      removed: `${fqcn} has been removed.${t.warning_text ? ` ${t.warning_text}` : ''} This feature was removed from ${collection}${when}. Please update your playbooks.`,
+    }
+  }
+  return entry?.redirect && entry.redirect !== fqcn ? route(entry.redirect, playbookDir, [], hops + 1) : undefined
 }
 
 /** Where collection `ns.coll` is installed: the first of the directories holding collections that has it. */

@@ -14,7 +14,7 @@ import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
-import { findInstalledModule } from '../library/installed-ansible.js'
+import { findInstalledModule, removedModule } from '../library/installed-ansible.js'
 
 /** What an unnamed task is called, as Ansible's get_name: its action as written (an FQCN, an alias), else the module. */
 export const taskLabel = (t: { name?: string; action?: string; module?: string }): string | undefined => t.name ?? t.action ?? t.module
@@ -49,6 +49,8 @@ function installedAnsibleModule(scope: PlayScope, name: string, roleCollection?:
   const collections = [...new Set([roleCollection, ...scope.collections].filter((c): c is string => !!c))]
   const found = findInstalledModule(name, scope.playbookDir, collections)
   if (found && !name.includes('.') && found.collection && collections.includes(found.collection.name)) return found.fqcn
+  // a name Ansible's routing says was removed is refused at load, as Ansible does (unknownModuleError says why)
+  if (!found && removedModule(name, scope.playbookDir, collections)) return undefined
   return found || isAnsibleModule(name) ? name : undefined
 }
 
@@ -67,6 +69,8 @@ export function ansibleModuleFor(scope: PlayScope, module: string, written: stri
 
 /** Modules (ours, the engine's actions, Ansible's) are suggested first; task keywords only when no module name is close. */
 export function unknownModuleError(scope: PlayScope, src: Source, keyNode: Node, name: string, keywords: Iterable<string>, task?: string) {
+  const removed = removedModule(name, scope.playbookDir, scope.collections)
+  if (removed) return unknownModule(`module '${name}': ${removed}`, at(src, keyNode, task))
   const modules = [...scope.registry.moduleNames(), ...ENGINE_ACTIONS, ...ansibleModuleNames()]
   const suggestion = didYouMean(name, modules) || didYouMean(name, keywords)
   return unknownModule(`unknown module '${name}'${suggestion}`, at(src, keyNode, task))

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { findInstalledModule } from '../../../engine/library/installed-ansible.js'
+import { findInstalledModule, removedModule } from '../../../engine/library/installed-ansible.js'
 import { installedModuleSpec } from '../../../engine/library/installed-spec.js'
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
 import type { BlockTask, ModuleTask } from '../../../engine/playbook/types.js'
@@ -89,4 +89,17 @@ test("a task giving an argument acplay's module does not support yet runs Ansibl
     ],
   )
   assert.throws(() => tasks('    - copy: { src: a, dest: /b, local_follow: false }\n'), /argument 'local_follow' of module copy is not supported yet/)
+})
+
+test("a module name Ansible routes to a tombstone is refused at load in Ansible's words", () => {
+  const dir = testDir('installed-ansible-removed')
+  const removed =
+    'community.general.docker_image_facts has been removed. Use community.docker.docker_image_info instead. This feature was removed from community.general in version 2.0.0. Please update your playbooks.'
+  assert.equal(removedModule('docker_image_facts', dir), removed)
+  assert.equal(removedModule('community.general.docker_image_facts', dir), removed)
+  assert.equal(removedModule('kernel_blacklist', dir), undefined)
+  assert.throws(
+    () => loadPlaybookText('- hosts: all\n  tasks:\n    - docker_image_facts: {name: x}\n', join(dir, 'site.yml')),
+    (e: Error & { describe(): string }) => e.describe() === `E_UNKNOWN_MODULE: ${join(dir, 'site.yml')}:3:7: module 'docker_image_facts': ${removed}`,
+  )
 })
