@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { quote } from '../connection/quote.js'
 import { ModuleFailure } from '../errors.js'
+import { splitlines } from '../vars/py-methods.js'
 import { defineModule, shScript, type Applied, type Change, type Command, type Fact, type ModuleContext, type Outcome, type Plan } from '../../modules/types.js'
 import { collectionDir } from './installed-ansible.js'
 import { collectionUtilsZip, moduleUtilsZip } from './module-utils.js'
@@ -179,7 +180,7 @@ export function moduleOutcome(out: Pick<Applied, 'rc' | 'stdout' | 'stderr'>): O
   // Ansible's action adds the lines of what the module says it printed
   for (const k of ['stdout', 'stderr'] as const) {
     const text = data[k]
-    if (typeof text === 'string' && !(`${k}_lines` in data)) data[`${k}_lines`] = text.split(/\r?\n|\r/).filter((l, i, all) => i < all.length - 1 || l !== '')
+    if (typeof text === 'string' && !(`${k}_lines` in data)) data[`${k}_lines`] = splitlines(text)
   }
   return { failed: failed === true, changed: changed === true, msg: typeof data.msg === 'string' ? data.msg : undefined, data }
 }
@@ -196,6 +197,8 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
   const moduleB64 = bytes.toString('base64')
   // Ansible runs a Python module with the host's interpreter whatever its shebang says (#!/usr/bin/python)
   const runByPython = style === 'new' || /^#!\s*(\S*\/)?(env\s+)?python/.test(source)
+  /** the collections whose module_utils it imports: found when it first runs */
+  let needed: { name: string; dir: string }[] | undefined
 
   /** The command that runs the module with `args` (Ansible's internal `_ansible_*` ones added), shipping module_utils when the host lacks them. */
   async function runCommand(params: Record<string, unknown>, ctx: ModuleContext): Promise<{ command: Command; effects: Change['effects'] }> {
@@ -211,7 +214,8 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
     const text = style === 'new' ? JSON.stringify({ ANSIBLE_MODULE_ARGS: args }) : style === 'json' ? JSON.stringify(args) : oldStyleArgs(args)
     const interpreter = ctx.vars.ansible_python_interpreter
     const python = typeof interpreter === 'string' && interpreter && !interpreter.startsWith('auto') ? interpreter : 'python3'
-    const zips = style === 'new' ? [moduleUtilsZip(), ...neededCollections(source, opts).map((c) => collectionUtilsZip(c.name, c.dir))] : []
+    needed ??= style === 'new' ? neededCollections(source, opts) : []
+    const zips = style === 'new' ? [moduleUtilsZip(), ...needed.map((c) => collectionUtilsZip(c.name, c.dir))] : []
     const shipped = await Promise.all(
       zips.map(async (z) => ({ name: z.name, ...((await ctx.fact(moduleUtilsOnHost, z.name)) ? {} : { data: z.bytes.toString('base64') }) })),
     )

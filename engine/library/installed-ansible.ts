@@ -30,8 +30,8 @@ export interface InstalledModule {
 interface Located {
   /** ansible-core's package directory (`.../ansible`) */
   core?: string
-  /** Python's path: Ansible finds collections there too */
-  sysPath: string[]
+  /** the entries of Python's path that hold `ansible_collections/` (Ansible finds collections there too) */
+  collectionsOnPath: string[]
 }
 
 let located: Located | undefined
@@ -48,13 +48,13 @@ function locate(): Located {
         sysPath: string[]
       }
       if (!out.core && python !== PYTHONS[PYTHONS.length - 1]) continue
-      located = { core: out.core ?? undefined, sysPath: out.sysPath.filter((p) => p.startsWith('/')) }
+      located = { core: out.core ?? undefined, collectionsOnPath: out.sysPath.filter((p) => p.startsWith('/') && existsSync(join(p, 'ansible_collections'))) }
       return located
     } catch {
       // no such python
     }
   }
-  located = { sysPath: [] }
+  located = { collectionsOnPath: [] }
   return located
 }
 
@@ -81,9 +81,12 @@ function routing(file: string): Routing {
   return r
 }
 
-/** The directories holding `ansible_collections/`, in Ansible's order: the collections paths, then Python's path. */
-function collectionDirs(playbookDir: string): string[] {
-  return [...new Set([...collectionsPaths(playbookDir), ...PYTHON_COLLECTIONS_DIRS, ...locate().sysPath])]
+/**
+ * The directories holding collections, in Ansible's order: the collections paths, then Python's path
+ * (Debian's bundle, and any entry of the controller's sys.path with an `ansible_collections/`).
+ */
+export function collectionDirs(playbookDir: string): string[] {
+  return [...new Set([...collectionsPaths(playbookDir), ...PYTHON_COLLECTIONS_DIRS, ...locate().collectionsOnPath])]
 }
 
 const FQCN = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/

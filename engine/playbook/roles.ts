@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isNode, isScalar, isSeq, type Node } from 'yaml'
-import { collectionRoleDir, collectionsPaths, configuredRolesPath, PYTHON_COLLECTIONS_DIRS } from '../config/search-dirs.js'
+import { collectionRoleDir, configuredRolesPath } from '../config/search-dirs.js'
+import { collectionDirs } from '../library/installed-ansible.js'
 import { playbookError, type Location } from '../errors.js'
 import type { TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
@@ -57,7 +58,7 @@ export function roleCandidates(scope: TaskScope, name: string): FoundRole[] {
   const out: FoundRole[] = []
   const fq = FQCN.exec(name)
   const inCollection = (collection: string, role: string) => {
-    for (const p of [...collectionsPaths(playbookDir), ...PYTHON_COLLECTIONS_DIRS]) out.push({ dir: collectionRoleDir(p, collection, role), collection })
+    for (const p of collectionDirs(playbookDir)) out.push({ dir: collectionRoleDir(p, collection, role), collection })
   }
   // a role in a subdirectory of the collection's roles/ is named with dots (ns.coll.infra.roles.mac_pools)
   if (fq) inCollection(`${fq[1]}.${fq[2]}`, fq[3]!.replaceAll('.', '/'))

@@ -34,8 +34,8 @@ export class HostState {
   mayHandlers = new Set<Handler>()
   private flags = { failed: false, unreachable: false, ended: false, interrupted: false }
   private conn?: Connection
-  /** connections as another user than the host's own (a play's remote_user) */
-  private asUsers = new Map<string, Connection>()
+  /** the other connections: as another user than the host's own (a play's remote_user), over ssh despite -c local */
+  private others = new Map<string, Connection>()
   /** round trips and connects of connections closed by reconnect() */
   private pastExecs = 0
   private pastConnects = 0
@@ -87,7 +87,7 @@ export class HostState {
   /** Stops what runs on the host now and refuses what would start; true when something was running. */
   async interrupt(reason: string): Promise<boolean> {
     this.interrupted = true
-    const others = await Promise.all([...this.asUsers.values()].map((c) => c.interrupt?.(reason)))
+    const others = await Promise.all([...this.others.values()].map((c) => c.interrupt?.(reason)))
     return ((await this.conn?.interrupt?.(reason)) ?? false) || others.some(Boolean)
   }
 
@@ -95,10 +95,10 @@ export class HostState {
   connection(user?: string, ssh?: boolean): Connection {
     if (user !== undefined || ssh) {
       const key = `${ssh ? 'ssh' : ''}:${user ?? ''}`
-      let c = this.asUsers.get(key)
+      let c = this.others.get(key)
       if (!c) {
         c = this.makeConnection({ user, ssh })
-        this.asUsers.set(key, c)
+        this.others.set(key, c)
       }
       return c
     }
@@ -111,9 +111,9 @@ export class HostState {
    * current one is closed, the next script opens a new ssh session (with `o`, when given).
    */
   async reconnect(o?: ConnectionOverrides): Promise<Connection> {
-    const old = [...(this.conn ? [this.conn] : []), ...this.asUsers.values()]
+    const old = [...(this.conn ? [this.conn] : []), ...this.others.values()]
     this.conn = undefined
-    this.asUsers.clear()
+    this.others.clear()
     for (const c of old) {
       this.pastExecs += c.execCount
       this.pastConnects += c.connectCount
@@ -132,7 +132,7 @@ export class HostState {
   }
 
   private live(): Connection[] {
-    return [...(this.conn ? [this.conn] : []), ...this.asUsers.values()]
+    return [...(this.conn ? [this.conn] : []), ...this.others.values()]
   }
 
   async close(): Promise<void> {

@@ -68,7 +68,8 @@ export function split(s: string, sep: unknown = null, maxsplit: unknown = -1, fr
 }
 
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g
-function splitlines(s: string, keepends: unknown): string[] {
+/** Python's str.splitlines. */
+export function splitlines(s: string, keepends: unknown = false): string[] {
   const out: string[] = []
   let last = 0
   for (const m of s.matchAll(LINE_BREAK)) {
