@@ -76,6 +76,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     limit: pLimit(opts.forks ?? DEFAULT_FORKS),
     started: !opts.startAtTask,
     readAhead: new ReadAhead(),
+    warned: new Set(),
   }
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)

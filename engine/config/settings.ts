@@ -76,6 +76,9 @@ export const SETTINGS = {
   ssh_args: { type: 'str', env: ['ANSIBLE_SSH_ARGS'], ini: sshConnection('ssh_args'), default: null },
   ssh_common_args: { type: 'str', env: ['ANSIBLE_SSH_COMMON_ARGS'], ini: sshConnection('ssh_common_args'), default: null },
   ssh_extra_args: { type: 'str', env: ['ANSIBLE_SSH_EXTRA_ARGS'], ini: sshConnection('ssh_extra_args'), default: null },
+  // a module's `warnings` and `deprecations` shown (engine/run/module-warnings.ts)
+  ACTION_WARNINGS: { type: 'bool', env: ['ANSIBLE_ACTION_WARNINGS'], ini: defaults('action_warnings'), default: true },
+  DEPRECATION_WARNINGS: { type: 'bool', env: ['ANSIBLE_DEPRECATION_WARNINGS'], ini: defaults('deprecation_warnings'), default: true },
   HOST_KEY_CHECKING: { type: 'bool', env: ['ANSIBLE_HOST_KEY_CHECKING'], ini: defaults('host_key_checking'), default: true },
   DEFAULT_TIMEOUT: { type: 'int', env: ['ANSIBLE_TIMEOUT'], ini: defaults('timeout'), default: 10 },
   INJECT_FACTS_AS_VARS: { type: 'bool', env: ['ANSIBLE_INJECT_FACT_VARS'], ini: defaults('inject_facts_as_vars'), default: true },

@@ -9,6 +9,7 @@ import { ansibleJson } from './ansible-json.js'
 import { pyJson } from '../vars/filters-data.js'
 import { toBool } from '../vars/filters-core.js'
 import type { HostResult, Reporter } from './types.js'
+import { warningLine } from './format.js'
 
 const named = (m: string) => [m, `ansible.builtin.${m}`, `ansible.legacy.${m}`]
 /** Ansible's MODULE_NO_JSON: their output is printed as text, not as JSON. */
@@ -94,6 +95,6 @@ export function adhocReporter(module: string, { oneLine, verbose, tree }: AdhocO
       // a background job's result is JSON whatever the module (Ansible's callbacks: 'ansible_job_id' not in the result)
       say(asText && !('ansible_job_id' in data) ? text(r.host, data, state) : `${r.host} | ${state} => ${json(result)}`)
     },
-    onWarning: (msg) => process.stderr.write(`[WARNING]: ${msg}\n`),
+    onWarning: (msg, kind) => process.stderr.write(`${warningLine(msg, kind)}\n`),
   }
 }

@@ -3,7 +3,7 @@ import { createTwoFilesPatch } from 'diff'
 import type { FileDiff } from '../../modules/types.js'
 import { ansibleJson } from './ansible-json.js'
 import { failureText } from './failure.js'
-import type { HostResult, TaskRef } from './types.js'
+import type { HostResult, TaskRef, WarningKind } from './types.js'
 
 export const heading = (text: string, width = 80) => `${text} ${'*'.repeat(Math.max(3, width - text.length - 1))}`
 
@@ -12,6 +12,11 @@ export const taskTitle = (t: TaskRef) => `${t.handler ? 'RUNNING HANDLER' : 'TAS
 const LABEL: Record<HostResult['status'], string> = { ok: 'ok', changed: 'changed', failed: 'fatal', skipped: 'skipping', unreachable: 'fatal' }
 
 /** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
+/** A warning as Ansible's Display prints it (on stderr). */
+export function warningLine(msg: string, kind: WarningKind = 'warning'): string {
+  return `[${kind === 'deprecation' ? 'DEPRECATION WARNING' : 'WARNING'}]: ${msg}`
+}
+
 export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
   const item = r.item !== undefined ? ` => (item=${r.item})` : ''
   // Ansible names the delegate on every line but a skip's

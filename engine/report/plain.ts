@@ -1,5 +1,5 @@
 /** Plain lines for CI and pipes: one per task per host, then Ansible's PLAY RECAP. */
-import { heading, resultLines, taskTitle } from './format.js'
+import { heading, resultLines, taskTitle, warningLine } from './format.js'
 import { recapLines } from './recap.js'
 import type { Reporter } from './types.js'
 
@@ -23,7 +23,7 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
       }
       resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v, !!opts.diff).forEach(write)
     },
-    onWarning: (m) => process.stderr.write(`[WARNING]: ${m}\n`),
+    onWarning: (m, kind) => process.stderr.write(`${warningLine(m, kind)}\n`),
     onRunEnd: (s) => {
       write(`\n${heading('PLAY RECAP')}`)
       recapLines(s.recap).forEach(write)

@@ -1,6 +1,6 @@
 /** On a terminal: a live listr2 view of each task with one line per host, then the recap. */
 import { Listr, type ListrTask } from 'listr2'
-import { heading, resultLines, taskTitle } from './format.js'
+import { heading, resultLines, taskTitle, warningLine } from './format.js'
 import { recapLines } from './recap.js'
 import type { HostResult, Reporter } from './types.js'
 
@@ -48,7 +48,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
       else early.set(r.host, r)
     },
     onTaskEnd: () => running,
-    onWarning: (m) => process.stderr.write(`\x1b[35m[WARNING]: ${m}${RESET}\n`),
+    onWarning: (m, kind) => process.stderr.write(`\x1b[35m${warningLine(m, kind)}${RESET}\n`),
     onRunEnd: async (s) => {
       await running
       process.stdout.write(`\n${heading('PLAY RECAP')}\n`)

@@ -106,6 +106,8 @@ export interface RunInfo {
  * The hooks a reporter may implement. The run waits for the two that may return a promise (a
  * renderer finishing a task's frame, a report written at the end); the others are fire and forget.
  */
+export type WarningKind = 'warning' | 'deprecation'
+
 export interface Reporter {
   onRunStart?(info: RunInfo): void
   onPlayStart?(play: { name: string; hosts: string[] }): void
@@ -113,7 +115,8 @@ export interface Reporter {
   onItemResult?(result: HostResult): void
   onHostResult?(result: HostResult): void
   onTaskEnd?(task: TaskRef): void | Promise<void>
-  onWarning?(msg: string): void
+  /** `kind` deprecation: a module's deprecation, shown as Ansible's [DEPRECATION WARNING] */
+  onWarning?(msg: string, kind?: WarningKind): void
   onRunEnd?(summary: RunSummary): void | Promise<void>
 }
 

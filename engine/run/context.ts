@@ -34,6 +34,8 @@ export interface RunContext {
   interrupted?: string
   /** how many hosts failed in the last batch that ran (Ansible's TaskQueueManager._failed_hosts; play.ts) */
   lastBatchFailed?: number
+  /** the warnings shown so far: Ansible's Display shows the same text once per run */
+  warned: Set<string>
 }
 
 export interface PlayContext {
@@ -61,7 +63,12 @@ export interface PlayContext {
 
 export function emit<K extends Exclude<keyof Reporter, AwaitedHook>>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {
   // everything a reporter sees passes the masker (results are masked where they are recorded)
-  if (hook === 'onWarning') args = args.map((a) => (typeof a === 'string' ? ctx.masker.mask(a) : a)) as typeof args
+  if (hook === 'onWarning') {
+    args = args.map((a) => (typeof a === 'string' ? ctx.masker.mask(a) : a)) as typeof args
+    const key = args.join('\0')
+    if (ctx.warned.has(key)) return
+    ctx.warned.add(key)
+  }
   for (const r of ctx.reporters) {
     const fn = r[hook] as ((...a: unknown[]) => void) | undefined
     fn?.apply(r, args)

@@ -24,6 +24,7 @@ import { unknownAfter } from '../unknown.js'
 import { UnknownValue } from '../vars/undefined.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
+import { gatherItemWarnings, showModuleWarnings } from './module-warnings.js'
 
 type ItemResult = HostResult & { registered: Record<string, unknown> }
 
@@ -119,6 +120,7 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
     msg: any('failed') ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
     results: results.map((r) => r.registered),
   }
+  if (!(results[0]?.registered instanceof UnknownValue)) Object.assign(registered, gatherItemWarnings(registered.results))
   // check mode: "may change" when no item surely changes and one may
   const may = status === 'changed' && !results.some((r) => r.status === 'changed' && !r.mayChange)
   return {
@@ -291,6 +293,7 @@ function finish(
   /** RunOptions.moduleResults: the result carries what register keeps (acplay adhoc prints it) */
   keepData: boolean,
 ): HostResult {
+  if (!(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
   if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true)
