@@ -1,4 +1,5 @@
 /** plays → hosts → tasks. Loads the inventory and playbook, runs each play, closes connections, recaps. */
+import { configurePythonPlugins } from './library/python-plugins.js'
 import pLimit from 'p-limit'
 import { loadInventory } from './inventory/index.js'
 import type { Inventory } from './inventory/types.js'
@@ -40,6 +41,8 @@ export function load(opts: RunOptions, modules?: Record<string, ModuleSpec>): Pr
 
 async function loadFiles(opts: RunOptions, modules?: Record<string, ModuleSpec>): Promise<Loaded> {
   const playbookFile = resolve(opts.playbook)
+  // filters and lookups acplay lacks find the playbook's collections too (engine/library/python-plugins.ts)
+  configurePythonPlugins(dirname(playbookFile))
   modules ??= (await loadModules(dirname(playbookFile))).modules
   const inventory = sliceInventory(await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) }), opts.slice)
   const playbook = await loadPlaybook(playbookFile, { modules })

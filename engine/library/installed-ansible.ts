@@ -30,6 +30,8 @@ export interface InstalledModule {
 interface Located {
   /** ansible-core's package directory (`.../ansible`) */
   core?: string
+  /** the Python that has it */
+  python?: string
   /** the entries of Python's path that hold `ansible_collections/` (Ansible finds collections there too) */
   collectionsOnPath: string[]
 }
@@ -48,7 +50,11 @@ function locate(): Located {
         sysPath: string[]
       }
       if (!out.core && python !== PYTHONS[PYTHONS.length - 1]) continue
-      located = { core: out.core ?? undefined, collectionsOnPath: out.sysPath.filter((p) => p.startsWith('/') && existsSync(join(p, 'ansible_collections'))) }
+      located = {
+        core: out.core ?? undefined,
+        python: out.core ? python : undefined,
+        collectionsOnPath: out.sysPath.filter((p) => p.startsWith('/') && existsSync(join(p, 'ansible_collections'))),
+      }
       return located
     } catch {
       // no such python
@@ -79,6 +85,11 @@ function routing(file: string): Routing {
     routings.set(file, r)
   }
   return r
+}
+
+/** The controller's Python that has ansible-core, if one has. */
+export function pythonWithAnsible(): string | undefined {
+  return locate().python
 }
 
 /**

@@ -26,7 +26,7 @@ import {
 } from './keywords.js'
 import { didYouMean } from './suggest.js'
 import { fail, toJS, type Entry, type Source } from '../yaml-source.js'
-import { LOOKUP_NAMES, lookupNamed } from '../vars/lookups/index.js'
+import { LOOKUP_NAMES, lookupExists } from '../vars/lookups/index.js'
 
 /**
  * Where a keyword can be: `task` a module task, `handler` one in `handlers:`, `include`
@@ -279,7 +279,10 @@ export const INHERITED = Object.entries(KEYWORDS).flatMap(([k, d]) => ('inherit'
  */
 const WITH_LOOP: Keyword = { on: LOOPING, read: 'withLoop', into: 'loop', templated: true }
 const withLookup = (key: string): string | undefined => (/^with_./.test(key) ? key.slice(5) : undefined)
-const keyword = (key: string): Keyword | undefined => table[key] ?? (lookupNamed(withLookup(key) ?? '') ? WITH_LOOP : undefined)
+const keyword = (key: string): Keyword | undefined => {
+  const lookup = withLookup(key)
+  return table[key] ?? (lookup !== undefined && lookupExists(lookup) ? WITH_LOOP : undefined)
+}
 
 /** Whether `key` is a keyword of some task-list entry (so not a task's action). */
 export function isTaskKeyword(key: string): boolean {

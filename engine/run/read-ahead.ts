@@ -23,6 +23,7 @@ import { validateParams } from '../../modules/schema.js'
 import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
 import type { ExecResult } from '../connection/types.js'
 import { templateValue } from '../vars/template.js'
+import { lookupNamed } from '../vars/lookups/index.js'
 import type { PlayContext } from './context.js'
 import { falseCondition, selected, started } from './gate.js'
 import type { HostState } from './host-state.js'
@@ -96,7 +97,8 @@ const MAX_LOOP_ITEMS = 64
 
 /** Whether the items of a loop can be worked out early without side effects. */
 function pureLoop(task: ModuleTask): boolean {
-  if (task.loop_with && IMPURE_LOOKUPS.test(task.loop_with)) return false
+  // a lookup acplay lacks runs in the controller's Ansible, whatever it does
+  if (task.loop_with && (IMPURE_LOOKUPS.test(task.loop_with) || !lookupNamed(task.loop_with))) return false
   return !CALLS_LOOKUP.test(typeof task.loop === 'string' ? task.loop : JSON.stringify(task.loop ?? null))
 }
 

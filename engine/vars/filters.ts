@@ -16,6 +16,7 @@ import { timeFilters } from './filters-time.js'
 import { tests } from './tests.js'
 import { ipTests } from './tests-ip.js'
 import { strict, templateError } from './undefined.js'
+import { hasPythonPlugins, pythonFilter, pythonTest } from '../library/python-plugins.js'
 
 export const filters: Record<string, Filter> = { ...jinjaFilters, ...coreFilters, ...dataFilters, ...collectionFilters, ...hashFilters, ...timeFilters }
 
@@ -70,8 +71,12 @@ const ROUTES: Record<string, string> = Object.fromEntries([
 function filterImpl(name: string): Filter | undefined {
   if (Object.hasOwn(filters, name)) return filters[name]
   const fq = (Object.hasOwn(ROUTES, name) ? ROUTES[name]! : name).replace(/^ansible\.netcommon\./, 'ansible.utils.')
-  return Object.hasOwn(byFqcn, fq) ? byFqcn[fq] : undefined
+  if (Object.hasOwn(byFqcn, fq)) return byFqcn[fq]
+  return fromAnsible(name) ? (value, args, kw) => pythonFilter(name, value, args, kw) : undefined
 }
+
+/** A collection's filter or test acplay lacks (by FQCN) runs in the controller's Ansible (engine/library/python-plugins.ts). */
+const fromAnsible = (name: string) => /^\w+\.\w+\.\w+$/.test(name) && hasPythonPlugins()
 
 function checkArgs(args: unknown[], kw: Record<string, unknown>): void {
   for (const a of args) strict(a)
@@ -102,7 +107,8 @@ export function lookupFilter(fullName: string): FilterFn | undefined {
 const testsByFqcn: Record<string, Test> = ipTests
 function testImpl(name: string): Test | undefined {
   if (Object.hasOwn(tests, name)) return tests[name]
-  return Object.hasOwn(testsByFqcn, name) ? testsByFqcn[name] : undefined
+  if (Object.hasOwn(testsByFqcn, name)) return testsByFqcn[name]
+  return fromAnsible(name) ? (value, args, kw) => pythonTest(name, value, args, kw) : undefined
 }
 
 export function lookupTest(fullName: string): TestFn | undefined {

@@ -16,6 +16,7 @@ import { LIST_LOOKUPS } from './lists.js'
 import { password } from './password.js'
 import { type Lookup, type LookupEnv, LookupError } from './types.js'
 import { url } from './url.js'
+import { hasPythonLookup, pythonLookup, PythonLookupFailed } from '../../library/python-plugins.js'
 import { VAR_LOOKUPS } from './vars.js'
 
 const LOOKUPS: Record<string, Lookup> = { ...LIST_LOOKUPS, ...FILE_LOOKUPS, ...DATA_FILE_LOOKUPS, ...VAR_LOOKUPS, password, config, url }
@@ -84,15 +85,23 @@ function strictDeep(v: unknown): void {
 
 /** Runs the lookup plugin itself (a with_ loop does this: errors fail the task). */
 export function runLookup(name: string, terms: unknown[], kw: Record<string, unknown>, env: LookupEnv): unknown[] {
-  const fn = lookupNamed(name)
+  const fn = lookupFor(name)
   if (!fn) throw unknownLookup(name)
   for (const t of terms) strictDeep(t)
   try {
     return fn(terms, kw, env)
   } catch (e) {
-    if (e instanceof LookupError) throw templateError(`lookup plugin '${name}' failed: ${e.message}`)
+    if (e instanceof LookupError || e instanceof PythonLookupFailed) throw templateError(`lookup plugin '${name}' failed: ${e.message}`)
     throw e
   }
+}
+
+/** Whether `lookup(name)` and `with_<name>` find a lookup: acplay's, or the controller's Ansible's. */
+export const lookupExists = (name: string): boolean => lookupFor(name) !== undefined
+
+/** acplay's lookup, else the controller's Ansible runs it (a collection's, or one Ansible routes: dig). */
+function lookupFor(name: string): Lookup | undefined {
+  return lookupNamed(name) ?? (hasPythonLookup(name) ? (terms, kw, env) => pythonLookup(name, terms, kw, env.vars) : undefined)
 }
 
 export function unknownLookup(name: string): AcplayError {
@@ -115,7 +124,7 @@ export function callLookup(args: unknown[], kw: Record<string, unknown>, frame: 
     ran = runLookup(name, terms, options, env)
   } catch (e) {
     const undef = e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR'
-    if (undef || !lookupNamed(name) || (errors !== 'warn' && errors !== 'ignore')) throw e
+    if (undef || !lookupFor(name) || (errors !== 'warn' && errors !== 'ignore')) throw e
     if (errors === 'warn') env.ctx.warn(`Lookup failed but the error is being ignored: ${(e as Error).message}`)
     return list ? [] : null
   }

@@ -1,0 +1,94 @@
+/**
+ * Filters, tests and lookups acplay lacks run in the controller's Ansible (engine/library/python-plugins.ts),
+ * against Debian's ansible-playbook (local connection): collections' filters (ansible.utils),
+ * a test, lookups by FQCN (community.general, ansible.utils) and a with_ loop over one, a lookup
+ * that fails with errors='ignore', and names nobody has: the same values, statuses and recap.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { acplay, capture } from '../helpers/cli.js'
+
+const PLAYBOOK = `- hosts: all
+  gather_facts: false
+  vars:
+    data: {a: {b: [1, 2, {c: x}]}, d: [3, 4]}
+    users: [{name: ann, groups: [a, b]}, {name: bob, groups: [c]}]
+  tasks:
+    - name: values
+      debug:
+        msg:
+          paths: "{{ data | ansible.utils.to_paths }}"
+          keep: "{{ users | ansible.utils.keep_keys(target=['name']) }}"
+          index: "{{ [1, 2, 3, 2] | ansible.utils.index_of('eq', 2) }}"
+          mac: "{{ '00:11:22:33:44:55' | ansible.utils.macaddr('cisco') }}"
+          in_net: "{{ '10.1.2.3' is ansible.utils.in_network('10.0.0.0/8') }}"
+          mapped: "{{ users | map('ansible.utils.keep_keys', target=['groups']) | list }}"
+          dependent: "{{ lookup('community.general.dependent', dict(x=[1, 2]), dict(y='[item.x * 10]'), wantlist=true) }}"
+          version: "{{ lookup('community.general.collection_version', 'community.general') is string }}"
+          get_path: "{{ lookup('ansible.utils.get_path', data, 'a.b[2].c') }}"
+          ignored: "{{ lookup('ansible.utils.get_path', data, 'no.such[path', errors='ignore') is none }}"
+    - name: a loop over a collection's lookup
+      debug: { msg: "{{ item }}" }
+      with_ansible.utils.to_paths: "{{ [data] }}"
+    - name: a filter nobody has
+      debug: { msg: "{{ 'x' | acme.nothing.filter }}" }
+      ignore_errors: true
+    - name: a lookup nobody has
+      debug: { msg: "{{ lookup('nosuchlookup', 'x') }}" }
+      ignore_errors: true
+`
+
+/** What each task printed per host (status and msg), from ansible-playbook's json callback or acplay's --json. */
+type Seen = Record<string, { status: string; msg?: unknown }>
+
+describe('filters, tests and lookups acplay lacks, run by the controller’s Ansible', () => {
+  let dir: string
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'acplay-pyplugins-'))
+    writeFileSync(join(dir, 'hosts.ini'), 'a ansible_connection=local\n')
+    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('the same values, statuses and recap as ansible-playbook', async () => {
+    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini')]
+    const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const [ours, theirs] = await Promise.all([
+      acplay(['run', '--json', ...args], { cwd: dir, env }),
+      capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
+    ])
+    assert.equal(ours.code, 0, ours.stderr)
+    assert.equal(theirs.code, 0, theirs.stderr)
+    const doc = JSON.parse(ours.stdout) as {
+      results: { task: { name: string }; status: string; output?: unknown; items?: number }[]
+      recap: { host: string; ok: number; ignored: number; failed: number }[]
+    }
+    const ansible = JSON.parse(theirs.stdout) as {
+      plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; failed?: boolean; results?: { msg: unknown }[] }> }[] }[]
+      stats: Record<string, Record<string, number>>
+    }
+    const theirsSeen: Seen = {}
+    for (const t of ansible.plays[0]!.tasks) {
+      const h = t.hosts.a!
+      theirsSeen[t.task.name] = { status: h.failed ? 'failed' : 'ok', msg: h.results ? h.results.map((r) => r.msg) : h.msg }
+    }
+    const oursSeen: Seen = {}
+    for (const r of doc.results) oursSeen[r.task.name] = { status: r.status, msg: r.status === 'failed' ? undefined : r.output }
+    // the values the plugins gave, compared whole; failures by status (the messages are each tool's own)
+    assert.deepEqual(oursSeen.values, theirsSeen.values)
+    assert.deepEqual((theirsSeen.values!.msg as Record<string, unknown>).get_path, 'x')
+    assert.equal(oursSeen['a filter nobody has']!.status, 'failed')
+    assert.equal(theirsSeen['a filter nobody has']!.status, 'failed')
+    assert.equal(oursSeen['a lookup nobody has']!.status, 'failed')
+    assert.equal(theirsSeen['a lookup nobody has']!.status, 'failed')
+    assert.match(ours.stdout, /acme\.nothing/)
+    assert.deepEqual(theirs.code, ours.code)
+    const loop = "a loop over a collection's lookup"
+    assert.equal(doc.results.find((r) => r.task.name === loop)!.items, (theirsSeen[loop]!.msg as unknown[]).length)
+    assert.deepEqual(ansible.stats.a, { changed: 0, failures: 0, ignored: 2, ok: 4, rescued: 0, skipped: 0, unreachable: 0 })
+    assert.deepEqual(doc.recap, [{ host: 'a', ok: 4, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 2 }])
+  })
+})
