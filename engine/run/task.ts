@@ -279,7 +279,18 @@ function unknownArgs(run: TaskRun, ref: HostResult['task'], after: string): Item
   const base = { host: host.name, task: ref, changes: [], durationMs: 0, registered: new UnknownValue(after) as unknown as Record<string, unknown> }
   if (!action) return { ...base, status: 'changed', mayChange: true, reason: `may change: ${reason}` }
   if (action === 'set_fact' && pc.run.opts.check)
-    for (const h of factHosts(run)) for (const k of Object.keys(task.args)) if (k !== 'cacheable') h.facts[k] = new UnknownValue(after)
+    for (const k of Object.keys(task.args)) {
+      if (k === 'cacheable') continue
+      // its names are templates too ("{{ item.key }}"); one that needs an unknown value sets nothing known
+      let name: string
+      try {
+        name = String(templateValue(k, run.vars, run.where))
+      } catch (e) {
+        if (unknownAfter(e) === undefined) throw e
+        continue
+      }
+      for (const h of factHosts(run)) h.facts[name] = new UnknownValue(after)
+    }
   return { ...base, status: 'ok', reason }
 }
 
