@@ -62,10 +62,12 @@ export async function runModuleTask(
     if (items === undefined) return finish(run, await runOnce(run), Date.now() - started, keep)
     const loop = loopSettings(task, run.vars, where)
     const results: ItemResult[] = []
+    let vars = run.vars
     for (let i = 0; i < items.length; i++) {
       if (i > 0) await pause(loop.pauseMs)
-      const item = loopItem(loop, items, i, run.vars)
+      const item = loopItem(loop, items, i, vars)
       const once = await runOnce({ ...run, vars: item.vars })
+      vars = withItemFacts(task, vars, once.registered)
       const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, ...item.registered }
       const r = { ...once, item: itemLabel(loop, item, where), registered }
       results.push(r)
@@ -79,6 +81,18 @@ export async function runModuleTask(
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
     return finish({ pc, task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started, keep)
   }
+}
+
+/**
+ * The variables the next loop item sees: Ansible's TaskExecutor updates the loop's variables with
+ * each item's set_fact / include_vars facts, so `x: "{{ x | default([]) + [item] }}"` accumulates
+ * over the items (the dev-sec roles collect their users so).
+ */
+function withItemFacts(task: ModuleTask, vars: Record<string, unknown>, registered: Record<string, unknown>): Record<string, unknown> {
+  const action = isEngineAction(task.module)
+  if (action !== 'set_fact' && action !== 'include_vars') return vars
+  const facts = registered instanceof UnknownValue ? undefined : registered.ansible_facts
+  return facts && typeof facts === 'object' ? { ...vars, ...(facts as Record<string, unknown>) } : vars
 }
 
 const SECRET_NAME = /passw(or)?d|secret|token|private_key|dsn/i
