@@ -40,6 +40,8 @@ export interface ActionHost {
 export interface ActionEnv {
   /** evaluates a bare Jinja expression with the task's variables */
   evaluate(expr: string): unknown
+  /** templates a string with the task's variables (set_fact's names) */
+  template(text: string): unknown
   /**
    * Where include_vars finds a relative `file` (Ansible's search path: role vars/, the task file's
    * dir, the play's vars/ and dir: engine/run/find-file.ts) or `dir` (the role's vars/, else beside the task file)
@@ -68,7 +70,7 @@ export async function runAction(action: EngineAction, args: Record<string, unkno
     case 'debug':
       return debug(args, env)
     case 'set_fact':
-      return setFact(args)
+      return setFact(args, env)
     case 'assert':
       return assert(args, env)
     case 'fail':
@@ -137,11 +139,13 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
-function setFact(args: Record<string, unknown>): ActionOutcome {
+function setFact(args: Record<string, unknown>, env: Pick<ActionEnv, 'template'>): ActionOutcome {
   const { cacheable, ...given } = args
   if (Object.keys(given).length === 0) throw new ModuleFailure('No key/value pairs provided, at least one is required for this action to succeed')
   const facts: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(given)) {
+  for (const [name, v] of Object.entries(given)) {
+    // the names are templated too (`"{{ item.key }}": "{{ item.value }}"`), as Ansible's action does
+    const k = String(env.template(name))
     if (!IDENTIFIER.test(k))
       throw new ModuleFailure(
         `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`,

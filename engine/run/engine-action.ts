@@ -22,6 +22,7 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
   try {
     const a = await runAction(action, args, {
       evaluate: (e) => evaluate(e, vars, where),
+      template: (text) => templateValue(text, vars, where),
       variable: (name) => {
         if (!(name in vars)) return undefined
         const raw = vars[name]

@@ -63,10 +63,12 @@ export async function runModuleTask(
     if (items === undefined) return finish(run, await runOnce(run), Date.now() - started, keep)
     const loop = loopSettings(task, run.vars, where)
     const results: ItemResult[] = []
+    let vars = run.vars
     for (let i = 0; i < items.length; i++) {
       if (i > 0) await pause(loop.pauseMs)
-      const item = loopItem(loop, items, i, run.vars)
+      const item = loopItem(loop, items, i, vars)
       const once = await runOnce({ ...run, vars: item.vars })
+      vars = withItemFacts(task, vars, once.registered)
       const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, ...item.registered }
       const r = { ...once, item: itemLabel(loop, item, where), registered }
       results.push(r)
@@ -80,6 +82,18 @@ export async function runModuleTask(
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
     return finish({ pc, task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started, keep)
   }
+}
+
+/**
+ * The variables the next loop item sees: Ansible's TaskExecutor updates the loop's variables with
+ * each item's set_fact / include_vars facts, so `x: "{{ x | default([]) + [item] }}"` accumulates
+ * over the items (the dev-sec roles collect their users so).
+ */
+function withItemFacts(task: ModuleTask, vars: Record<string, unknown>, registered: Record<string, unknown>): Record<string, unknown> {
+  const action = isEngineAction(task.module)
+  if (action !== 'set_fact' && action !== 'include_vars') return vars
+  const facts = registered instanceof UnknownValue ? undefined : registered.ansible_facts
+  return facts && typeof facts === 'object' ? { ...vars, ...(facts as Record<string, unknown>) } : vars
 }
 
 const SECRET_NAME = /passw(or)?d|secret|token|private_key|dsn/i
@@ -281,7 +295,18 @@ function unknownArgs(run: TaskRun, ref: HostResult['task'], after: string): Item
   const base = { host: host.name, task: ref, changes: [], durationMs: 0, registered: new UnknownValue(after) as unknown as Record<string, unknown> }
   if (!action) return { ...base, status: 'changed', mayChange: true, reason: `may change: ${reason}` }
   if (action === 'set_fact' && pc.run.opts.check)
-    for (const h of factHosts(run)) for (const k of Object.keys(task.args)) if (k !== 'cacheable') h.facts[k] = new UnknownValue(after)
+    for (const k of Object.keys(task.args)) {
+      if (k === 'cacheable') continue
+      // its names are templates too ("{{ item.key }}"); one that needs an unknown value sets nothing known
+      let name: string
+      try {
+        name = String(templateValue(k, run.vars, run.where))
+      } catch (e) {
+        if (unknownAfter(e) === undefined) throw e
+        continue
+      }
+      for (const h of factHosts(run)) h.facts[name] = new UnknownValue(after)
+    }
   return { ...base, status: 'ok', reason }
 }
 

@@ -12,6 +12,7 @@ import { Frame, output, type RenderEnv, type Resolver, TemplateRun } from './jin
 import { compileTemplate, type Template } from './jinja/template.js'
 import type { LookupResolver } from './lookups/index.js'
 import { isMapping, PyFloat, PyObj, PyTuple, truthy, tuple } from './py.js'
+import { pyLiteral } from './py-literal.js'
 import { strict, templateError, Undef } from './undefined.js'
 
 export type Vars = Record<string, unknown>
@@ -385,8 +386,15 @@ function overrides(src: string, lex: LexOptions): { body: string; lex: LexOption
     const value = pair.slice(i + 1).trim()
     if (!Object.hasOwn(OVERRIDABLE, key))
       throw templateError(`jinja2 override '${key}' is not supported (trim_blocks, lstrip_blocks and keep_trailing_newline are)`)
-    if (value !== 'True' && value !== 'False') throw templateError(`jinja2 override ${key}: expected True or False, got '${value}'`)
-    ;(out as Record<string, unknown>)[OVERRIDABLE[key]!] = value === 'True'
+    // Ansible sets ast.literal_eval(value) on the environment and Jinja tests it for truth:
+    // "true" (a quoted string, as the dev-sec roles write it) is on, and so is "false"
+    let literal: unknown
+    try {
+      literal = pyLiteral(value)
+    } catch {
+      throw templateError(`jinja2 override ${key}: '${value}' is not a Python literal (True, False, a number or a quoted string)`)
+    }
+    ;(out as Record<string, unknown>)[OVERRIDABLE[key]!] = truthy(literal)
   }
   return { body: eol < 0 ? '' : src.slice(eol + 1), lex: out }
 }

@@ -1,4 +1,4 @@
-/** The home directory of the user the task's commands run as (what `~` means in a path argument). */
+/** What `~` means in a path argument: the home of the user the task's commands run as, or of a named user. */
 import { shScript, type Fact } from '../types.js'
 
 export const runHome: Fact<string> = {
@@ -12,9 +12,32 @@ export const runHome: Fact<string> = {
   },
 }
 
-/** `~/x` and `~` in a path argument, expanded on the host (one read, only when the path starts with ~). */
-export async function expandHome(ctx: { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }, path: string): Promise<string> {
-  if (path !== '~' && !path.startsWith('~/')) return path
-  const home = await ctx.fact(runHome)
-  return path === '~' ? home : `${home.replace(/\/+$/, '')}${path.slice(1)}`
+/** A named user's home on the host (Python's pwd.getpwnam); undefined when there is no such user. */
+export const userHome: Fact<string | undefined, [string]> = {
+  name: 'user.home',
+  key: (user) => user,
+  command: (user) => shScript('e=$(getent passwd -- "$1") || exit 3; h=${e#*:*:*:*:*:}; printf "%s\\n" "${h%%:*}"', user),
+  parse(out, user) {
+    if (out.rc === 3 || out.rc === 2) return undefined
+    if (out.rc !== 0) throw new Error(`cannot read the home directory of ${user}: ${out.stderr.trim() || `exit ${out.rc}`}`)
+    return out.stdout.replace(/\n$/, '')
+  },
+}
+
+type FactReader = { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }
+
+/**
+ * A leading `~` or `~user` of a path argument, expanded on the host as Python's os.path.expanduser
+ * does in Ansible's type='path' check (`~deploy/.rhosts`: deploy's home; an unknown user's path
+ * stays as written). One read, only when the path starts with ~.
+ */
+export async function expandHome(ctx: FactReader, path: string): Promise<string> {
+  if (!path.startsWith('~')) return path
+  const slash = path.indexOf('/')
+  const name = slash < 0 ? path.slice(1) : path.slice(1, slash)
+  const home = name === '' ? await ctx.fact(runHome) : await ctx.fact(userHome, name)
+  if (home === undefined) return path
+  const rest = slash < 0 ? '' : path.slice(slash)
+  // as expanduser: the home without its trailing slashes, then the rest ('/' for a home of '/')
+  return `${home.replace(/\/+$/, '')}${rest}` || '/'
 }

@@ -22,6 +22,9 @@ const TASKS: [name: string, task: string][] = [
   ['link_stat', 'file: { path: "{{ d }}/l" }'],
   ['absent', 'file: { path: "{{ d }}/h", state: absent }'],
   ['absent_same', 'file: { path: "{{ d }}/h", state: absent }'],
+  // a leading ~ / ~user expanded on the host, as Ansible's type='path' check does (nobody's home is /nonexistent)
+  ['home_absent', 'file: { path: "~/.acplay-file-results-none", state: absent }'],
+  ['user_home_absent', 'file: { path: "~nobody/.rhosts", state: absent }'],
   ['recurse_same', 'file: { path: "{{ d }}/dir", state: directory, recurse: true, mode: "0750" }'],
   ['copy_new', 'copy: { src: src.txt, dest: "{{ d }}/c", mode: "0640" }'],
   ['copy_same', 'copy: { src: src.txt, dest: "{{ d }}/c", mode: "0640" }'],
@@ -88,6 +91,7 @@ describe("file, copy, template and lineinfile register what Ansible's do", () =>
     for (const [i, [name]] of TASKS.entries()) {
       assert.deepEqual(comparable(mine[i]!, join(dir, 'ours')), comparable(ansible[i]!, join(dir, 'ansi')), name)
     }
+    assert.equal(mine[TASKS.findIndex(([n]) => n === 'user_home_absent')]!.path, '/nonexistent/.rhosts')
     const recap = (s: string) => /localhost\s+:\s+(ok=.*)$/m.exec(s)?.[1]?.trim()
     assert.equal(recap(ours.stdout), recap(theirs.stdout))
   })

@@ -106,6 +106,13 @@ describe('whitespace options', () => {
     assert.equal(t.render('#jinja2: lstrip_blocks: True\n  {% if s %}\nx\n  {% endif %}\n', vars), 'x\n')
     assert.match(error(() => t.render('#jinja2: variable_start_string: "[["\n{{ s }}', vars)).message, /not supported/)
   })
+  it('a #jinja2: value is a Python literal taken for its truth, as Ansible sets it on the environment ("false" is on)', () => {
+    const body = '\n  {% if s %}\nx\n  {% endif %}\ny\n'
+    assert.equal(t.render(`#jinja2: trim_blocks: "true", lstrip_blocks: "true"${body}`, vars), 'x\ny\n')
+    assert.equal(t.render(`#jinja2: trim_blocks: "false", lstrip_blocks: 'yes'${body}`, vars), 'x\ny\n')
+    assert.equal(t.render(`#jinja2: trim_blocks: 0, lstrip_blocks: ""${body}`, vars), '  \nx\n  \ny\n')
+    assert.match(error(() => t.render(`#jinja2: trim_blocks: true${body}`, vars)).message, /not a Python literal/)
+  })
 })
 
 describe('controller-side filters and globals', () => {
