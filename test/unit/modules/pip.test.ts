@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
@@ -52,6 +56,26 @@ describe('pip.installed fact', () => {
     assert.equal(cmd.argv[0], 'sh')
     assert.equal(cmd.argv[5], '/opt/a b;$(x)')
     assert.ok(!cmd.argv[2]!.includes('/opt/a b'))
+  })
+  it("reads a venv's dist-info and egg-info directories and a distutils egg-info file (Debian's pexpect)", () => {
+    const venv = mkdtempSync(join(tmpdir(), 'acplay-pip-fact-'))
+    try {
+      const site = join(venv, 'lib', 'python3.11', 'site-packages')
+      mkdirSync(join(venv, 'bin'))
+      symlinkSync(spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim(), join(venv, 'bin', 'python'))
+      for (const d of ['a-1.0.dist-info', 'b-2.0.egg-info']) mkdirSync(join(site, d), { recursive: true })
+      writeFileSync(join(site, 'a-1.0.dist-info', 'METADATA'), 'Metadata-Version: 2.1\nName: a\nVersion: 1.0\n')
+      writeFileSync(join(site, 'b-2.0.egg-info', 'PKG-INFO'), 'Metadata-Version: 1.1\nName: b\nVersion: 2.0\n')
+      writeFileSync(join(site, 'pexpect-4.8.0.egg-info'), 'Metadata-Version: 1.1\nName: pexpect\nVersion: 4.8.0\n\nlong description\n')
+      const { argv } = pipInstalled.command({ venv })
+      const out = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
+      const env = parsePipEnv(out.stdout)
+      assert.equal(env.status, 'ok', out.stdout + out.stderr)
+      if (env.status !== 'ok') return
+      assert.deepEqual(Object.fromEntries(Object.entries(env.dists).map(([k, d]) => [k, d.version])), { a: '1.0', b: '2.0', pexpect: '4.8.0' })
+    } finally {
+      rmSync(venv, { recursive: true, force: true })
+    }
   })
   it('parses a dry-run report', () => {
     const report = '{"version": "1", "install": [{"metadata": {"name": "Acplay_Demo", "version": "2.0.0"}, "requested": true}]}'
