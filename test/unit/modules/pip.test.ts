@@ -11,6 +11,8 @@ import { parseDryRunReport, parsePipEnv, pipInstalled } from '../../../modules/f
 import { pip } from '../../../modules/pip.js'
 import { checkPresent } from '../../../modules/pip/satisfied.js'
 import { parseRequirement } from '../../../modules/pip/requirement.js'
+import { virtualenvArgv } from '../../../modules/pip/virtualenv-command.js'
+import { binPath } from '../../../modules/facts/bin-path.js'
 
 // Recorded output of the pip.installed script in a venv with acplay-demo 2.0.0 (extra postgres) and no pgdep.
 const RECORDED = JSON.stringify({
@@ -172,5 +174,27 @@ describe('pip planner with recorded facts', () => {
       assert.match(r.msg!, msg)
       assert.equal(c.execCount, 0)
     }
+  })
+})
+
+describe("the virtualenv command (Ansible's setup_virtualenv)", () => {
+  it('virtualenv gets -p: virtualenv_python, else the interpreter the module runs with', () => {
+    assert.deepEqual(virtualenvArgv('virtualenv', undefined, 'python3'), ['virtualenv', '-ppython3'])
+    assert.deepEqual(virtualenvArgv('/usr/bin/virtualenv --copies', 'python3.11', 'python3'), ['/usr/bin/virtualenv', '--copies', '-ppython3.11'])
+  })
+  it('-m venv and pyvenv get nothing, and refuse virtualenv_python', () => {
+    assert.deepEqual(virtualenvArgv('python3 -m venv', undefined, 'python3'), ['python3', '-m', 'venv'])
+    assert.deepEqual(virtualenvArgv('pyvenv-3.11', undefined, 'python3'), ['pyvenv-3.11'])
+    assert.throws(() => virtualenvArgv('python3 -m venv', 'python3.11', 'python3'), /virtualenv_python should not be used when using the venv module or pyvenv/)
+    assert.throws(() => virtualenvArgv('"unterminated', undefined, 'python3'), /virtualenv_command: no closing quotation/)
+  })
+  it("the program is looked for on the host and, when missing, fails in Ansible's words (check mode plans the venv)", async () => {
+    const answer = (script: string) => (script.includes('binpath') ? 'missing\n/usr/local/bin:/usr/bin:/bin:/sbin\n' : 'ACPLAY_ABSENT\n')
+    const real = await runModule(pip, { name: ['x'], virtualenv: '/opt/v' }, { conn: fakeConn(answer), check: false, diff: false })
+    assert.equal(real.status, 'failed')
+    assert.equal(real.msg, 'Failed to find required executable "virtualenv" in paths: /usr/local/bin:/usr/bin:/bin:/sbin')
+    const check = await runModule(pip, { name: ['x'], virtualenv: '/opt/v' }, { conn: fakeConn(answer), check: true, diff: false })
+    assert.equal(check.status, 'changed', check.msg)
+    assert.deepEqual(binPath.parse({ rc: 0, stdout: 'found\n/usr/bin/virtualenv\n', stderr: '' }, 'virtualenv'), { found: '/usr/bin/virtualenv' })
   })
 })
