@@ -159,6 +159,14 @@ export const pip = defineModule({
 
     return finish(await planNames(p.state, reqs, { dists, env, simulated, key, changes, pipArgv, pipCmd, index, extra, chdir: p.chdir }, ctx))
   },
+  // Ansible's pip: an uninstall changed something only when pip says so. Debian's pip leaves the
+  // distribution's own packages alone ("Not uninstalling six at /usr/lib/python3/dist-packages,
+  // outside environment /usr"), exit code 0: ok, on every run.
+  interpret(p, out) {
+    if (p.state !== 'absent' || out.rc !== 0 || out.stdout.includes('Successfully uninstalled')) return undefined
+    const said = out.stdout.trim().split('\n').at(-1) || 'nothing was uninstalled'
+    return { failed: false, changed: false, msg: `pip uninstalled nothing: ${said}` }
+  },
 })
 
 /** The command that creates the missing venv: checked and resolved on the host as Ansible does, except in check mode (Ansible reports `changed` before). */

@@ -135,6 +135,25 @@ describe('pip planner with recorded facts', () => {
     const r = await runModule(pip, { name: ['acplay-demo', 'nothere'], state: 'absent', virtualenv: '/opt/v' }, { conn: conn(), check: true, diff: false })
     assert.deepEqual(r.data.cmd, ['/opt/v/bin/python', '-m', 'pip', 'uninstall', '--yes', 'acplay-demo'])
   })
+  it("absent: changed only when pip says it uninstalled (Debian's pip leaves the distribution's packages, exit 0)", async () => {
+    const run = (said: string) =>
+      runModule(
+        pip,
+        { name: ['acplay-demo'], state: 'absent', executable: 'pip3' },
+        {
+          conn: fakeConn((script) => (script.includes('uninstall') ? said : RECORDED)),
+          check: false,
+          diff: false,
+        },
+      )
+    const kept = await run(
+      "Not uninstalling acplay-demo at /usr/lib/python3/dist-packages, outside environment /usr\nCan't uninstall 'acplay-demo'. No files were found to uninstall.\n",
+    )
+    assert.equal(kept.status, 'ok', kept.msg)
+    assert.equal(kept.reason, "pip uninstalled nothing: Can't uninstall 'acplay-demo'. No files were found to uninstall.")
+    const gone = await run('Found existing installation: acplay-demo 2.0.0\nUninstalling acplay-demo-2.0.0:\n  Successfully uninstalled acplay-demo-2.0.0\n')
+    assert.equal(gone.status, 'changed', gone.msg)
+  })
   it('plans venv creation + install when the venv is missing, and later tasks see the effect', async () => {
     const effects = new EffectStore()
     const c = fakeConn(() => 'ACPLAY_ABSENT')
