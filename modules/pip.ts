@@ -13,6 +13,7 @@
 import { ModuleFailure } from '../engine/errors.js'
 import { pipDryRun, pipInstalled, pipTargetKey, type InstalledDist, type PipEnv, type PipTarget, type WouldInstall } from './facts/pip.js'
 import { createVenvChange } from './pip/create-venv.js'
+import { resolveVirtualenvArgv, virtualenvArgv } from './pip/virtualenv-command.js'
 import { parseRequirement, requirementText, type Requirement } from './pip/requirement.js'
 import { checkAbsent, checkPresent, pinnedVersion, type Verdict } from './pip/satisfied.js'
 import { shlexSplit } from '../engine/connection/shlex.js'
@@ -49,8 +50,12 @@ export const pip = defineModule({
     version: { type: 'str', description: 'Exact version for a single `name` (== VERSION).' },
     requirements: { type: 'str', description: 'A requirements file on the host (relative to chdir).' },
     virtualenv: { type: 'path', description: 'Virtualenv to install into; created when missing.' },
-    virtualenv_command: { type: 'str', default: 'python3 -m venv', description: 'Command that creates the virtualenv (the path is appended).' },
-    virtualenv_python: { type: 'str', description: 'Interpreter for `-m venv` when virtualenv_command is the default.' },
+    virtualenv_command: {
+      type: 'str',
+      default: 'virtualenv',
+      description: 'Command that creates the virtualenv (the path is appended), e.g. `python3 -m venv`; a bare program name must be on the PATH.',
+    },
+    virtualenv_python: { type: 'str', description: 'Interpreter of a virtualenv made by `virtualenv` (-p); refused with `-m venv` and pyvenv.' },
     virtualenv_site_packages: { type: 'bool', default: false, description: 'Create the virtualenv with --system-site-packages.' },
     state: {
       type: 'str',
@@ -119,8 +124,7 @@ export const pip = defineModule({
     if (env.status === 'absent') {
       if (!venvPath) throw new ModuleFailure(`python interpreter ${python} not found on ${ctx.host}`)
       if (p.state === 'absent') return { kind: 'ok', reason: `virtualenv ${venvPath} does not exist, so nothing is installed`, data }
-      const command = p.virtualenv_python && p.virtualenv_command === 'python3 -m venv' ? [p.virtualenv_python, '-m', 'venv'] : shlexSplit(p.virtualenv_command)
-      changes.push(createVenvChange({ path: venvPath, command, systemSitePackages: p.virtualenv_site_packages }))
+      changes.push(createVenvChange({ path: venvPath, command: await venvArgv(p, ctx), systemSitePackages: p.virtualenv_site_packages }))
       simulated = true
     }
     // check mode: what pip writes (console scripts, modules) is unknown until it has run
@@ -155,7 +159,29 @@ export const pip = defineModule({
 
     return finish(await planNames(p.state, reqs, { dists, env, simulated, key, changes, pipArgv, pipCmd, index, extra, chdir: p.chdir }, ctx))
   },
+  // Ansible's pip: an uninstall changed something only when pip says so. Debian's pip leaves the
+  // distribution's own packages alone ("Not uninstalling six at /usr/lib/python3/dist-packages,
+  // outside environment /usr"), exit code 0: ok, on every run.
+  interpret(p, out) {
+    if (p.state !== 'absent' || out.rc !== 0 || out.stdout.includes('Successfully uninstalled')) return undefined
+    const said = out.stdout.trim().split('\n').at(-1) || 'nothing was uninstalled'
+    return { failed: false, changed: false, msg: `pip uninstalled nothing: ${said}` }
+  },
 })
+
+/** The command that creates the missing venv: checked and resolved on the host as Ansible does, except in check mode (Ansible reports `changed` before). */
+async function venvArgv(p: { virtualenv_command: string; virtualenv_python?: string }, ctx: ModuleContext): Promise<string[]> {
+  const interpreter =
+    typeof ctx.vars.ansible_python_interpreter === 'string' && !ctx.vars.ansible_python_interpreter.startsWith('auto')
+      ? ctx.vars.ansible_python_interpreter
+      : 'python3'
+  if (!ctx.check) return resolveVirtualenvArgv(virtualenvArgv(p.virtualenv_command, p.virtualenv_python, interpreter || 'python3'), ctx)
+  try {
+    return virtualenvArgv(p.virtualenv_command, p.virtualenv_python, interpreter || 'python3')
+  } catch {
+    return [p.virtualenv_command]
+  }
+}
 
 /** The unknowns of a plan's changes that run pip (not the venv's creation: its effects say what it makes). */
 function withUnknowns(plan: Plan, unknowns: Unknowable[]): Plan {

@@ -56,8 +56,12 @@ for p in paths:
         if not meta:
             continue
         name, version, requires = None, None, []
+        path = os.path.join(p, e)
+        # distutils (Debian's python3-pexpect) writes the egg-info as one PKG-INFO file, not a directory
+        if meta == 'PKG-INFO' and not os.path.isdir(path):
+            meta = ''
         try:
-            with open(os.path.join(p, e, meta), encoding='utf-8', errors='replace') as f:
+            with open(os.path.join(path, meta) if meta else path, encoding='utf-8', errors='replace') as f:
                 for line in f:
                     if not line.strip():
                         break

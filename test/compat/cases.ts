@@ -76,4 +76,11 @@ echo "user $(getent passwd airflow | cut -d: -f1,6,7) group $(getent group airfl
 /opt/compat-airflow/venv/bin/python -m pip list --format=freeze 2>/dev/null | sed 's/^/pip /'
 for u in compat-airflow-scheduler compat-airflow-webserver; do echo "unit $u $(systemctl is-active $u) $(systemctl is-enabled $u)"; done`,
   },
+  {
+    name: 'pip-packages',
+    needs: ['pip-index'],
+    state: `show /usr/lib/python3.11/EXTERNALLY-MANAGED
+python3 -m pip list --format=freeze 2>/dev/null | grep -iE '^(passlib|pexpect|six|acplay-demo)=' | sed 's/^/system /'
+/opt/pytools/bin/python -m pip list --format=freeze 2>/dev/null | sed 's/^/venv /'`,
+  },
 ]

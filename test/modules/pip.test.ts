@@ -39,7 +39,8 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
   }
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
   const installed = (v: string) => sh(`${v}/bin/python -m pip list --format=freeze --disable-pip-version-check 2>/dev/null | grep acplay || true`)
-  const args = (o: Record<string, unknown>) => ({ virtualenv: '/opt/app', index_url: index, extra_args: trusted, ...o })
+  // the image has no `virtualenv` program (Ansible's default virtualenv_command): the stdlib's venv makes them
+  const args = (o: Record<string, unknown>) => ({ virtualenv: '/opt/app', virtualenv_command: 'python3 -m venv', index_url: index, extra_args: trusted, ...o })
 
   it('check mode on a fresh host plans "create venv + install" and leaves the host untouched', async () => {
     const r = await checkRun(pip, args({ name: ['acplay-demo==1.0.0'] }), root())
@@ -125,7 +126,7 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
 
   it('hostile venv paths work', async () => {
     const path = `/opt/a b'$(touch /tmp/pwned);\`id\``
-    await assertConverges(pip, { name: ['acplay-pgdep'], virtualenv: path, index_url: index, extra_args: trusted }, deploy())
+    await assertConverges(pip, args({ name: ['acplay-pgdep'], virtualenv: path }), deploy())
     assert.equal(await sh('test -e /tmp/pwned && echo PWNED || echo clean'), 'clean')
   })
 
@@ -135,6 +136,17 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
     const r = await realRun(pip, args({ name: ['acplay-demo'], editable: true }), root())
     assert.match(r.msg!, /argument 'editable' of module pip is not supported yet/)
     assert.match((await realRun(pip, args({ name: ['acplay-demo'], umask: 'u=rwx' }), root())).msg!, /umask must be an octal integer/)
+  })
+
+  it("the default virtualenv_command (virtualenv) is not on the host: fails as Ansible's pip, creating nothing; check mode plans", async () => {
+    const task = { name: ['acplay-demo'], virtualenv: '/opt/novirtualenv', index_url: index, extra_args: trusted }
+    const r = await realRun(pip, task, root())
+    assert.equal(r.status, 'failed')
+    assert.match(r.msg!, /^Failed to find required executable "virtualenv" in paths: \/usr\/local\/sbin:.*:\/bin$/)
+    assert.equal(await sh('test -e /opt/novirtualenv && echo yes || echo no'), 'no')
+    assert.equal((await checkRun(pip, task, root())).status, 'changed')
+    const both = await realRun(pip, { ...task, virtualenv_command: 'python3 -m venv', virtualenv_python: 'python3' }, root())
+    assert.equal(both.msg, 'virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command')
   })
 
   it('a venv path that is not a venv fails with the reason', async () => {

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
@@ -7,6 +11,8 @@ import { parseDryRunReport, parsePipEnv, pipInstalled } from '../../../modules/f
 import { pip } from '../../../modules/pip.js'
 import { checkPresent } from '../../../modules/pip/satisfied.js'
 import { parseRequirement } from '../../../modules/pip/requirement.js'
+import { virtualenvArgv } from '../../../modules/pip/virtualenv-command.js'
+import { binPath } from '../../../modules/facts/bin-path.js'
 
 // Recorded output of the pip.installed script in a venv with acplay-demo 2.0.0 (extra postgres) and no pgdep.
 const RECORDED = JSON.stringify({
@@ -52,6 +58,26 @@ describe('pip.installed fact', () => {
     assert.equal(cmd.argv[0], 'sh')
     assert.equal(cmd.argv[5], '/opt/a b;$(x)')
     assert.ok(!cmd.argv[2]!.includes('/opt/a b'))
+  })
+  it("reads a venv's dist-info and egg-info directories and a distutils egg-info file (Debian's pexpect)", () => {
+    const venv = mkdtempSync(join(tmpdir(), 'acplay-pip-fact-'))
+    try {
+      const site = join(venv, 'lib', 'python3.11', 'site-packages')
+      mkdirSync(join(venv, 'bin'))
+      symlinkSync(spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim(), join(venv, 'bin', 'python'))
+      for (const d of ['a-1.0.dist-info', 'b-2.0.egg-info']) mkdirSync(join(site, d), { recursive: true })
+      writeFileSync(join(site, 'a-1.0.dist-info', 'METADATA'), 'Metadata-Version: 2.1\nName: a\nVersion: 1.0\n')
+      writeFileSync(join(site, 'b-2.0.egg-info', 'PKG-INFO'), 'Metadata-Version: 1.1\nName: b\nVersion: 2.0\n')
+      writeFileSync(join(site, 'pexpect-4.8.0.egg-info'), 'Metadata-Version: 1.1\nName: pexpect\nVersion: 4.8.0\n\nlong description\n')
+      const { argv } = pipInstalled.command({ venv })
+      const out = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })
+      const env = parsePipEnv(out.stdout)
+      assert.equal(env.status, 'ok', out.stdout + out.stderr)
+      if (env.status !== 'ok') return
+      assert.deepEqual(Object.fromEntries(Object.entries(env.dists).map(([k, d]) => [k, d.version])), { a: '1.0', b: '2.0', pexpect: '4.8.0' })
+    } finally {
+      rmSync(venv, { recursive: true, force: true })
+    }
   })
   it('parses a dry-run report', () => {
     const report = '{"version": "1", "install": [{"metadata": {"name": "Acplay_Demo", "version": "2.0.0"}, "requested": true}]}'
@@ -109,6 +135,25 @@ describe('pip planner with recorded facts', () => {
     const r = await runModule(pip, { name: ['acplay-demo', 'nothere'], state: 'absent', virtualenv: '/opt/v' }, { conn: conn(), check: true, diff: false })
     assert.deepEqual(r.data.cmd, ['/opt/v/bin/python', '-m', 'pip', 'uninstall', '--yes', 'acplay-demo'])
   })
+  it("absent: changed only when pip says it uninstalled (Debian's pip leaves the distribution's packages, exit 0)", async () => {
+    const run = (said: string) =>
+      runModule(
+        pip,
+        { name: ['acplay-demo'], state: 'absent', executable: 'pip3' },
+        {
+          conn: fakeConn((script) => (script.includes('uninstall') ? said : RECORDED)),
+          check: false,
+          diff: false,
+        },
+      )
+    const kept = await run(
+      "Not uninstalling acplay-demo at /usr/lib/python3/dist-packages, outside environment /usr\nCan't uninstall 'acplay-demo'. No files were found to uninstall.\n",
+    )
+    assert.equal(kept.status, 'ok', kept.msg)
+    assert.equal(kept.reason, "pip uninstalled nothing: Can't uninstall 'acplay-demo'. No files were found to uninstall.")
+    const gone = await run('Found existing installation: acplay-demo 2.0.0\nUninstalling acplay-demo-2.0.0:\n  Successfully uninstalled acplay-demo-2.0.0\n')
+    assert.equal(gone.status, 'changed', gone.msg)
+  })
   it('plans venv creation + install when the venv is missing, and later tasks see the effect', async () => {
     const effects = new EffectStore()
     const c = fakeConn(() => 'ACPLAY_ABSENT')
@@ -148,5 +193,27 @@ describe('pip planner with recorded facts', () => {
       assert.match(r.msg!, msg)
       assert.equal(c.execCount, 0)
     }
+  })
+})
+
+describe("the virtualenv command (Ansible's setup_virtualenv)", () => {
+  it('virtualenv gets -p: virtualenv_python, else the interpreter the module runs with', () => {
+    assert.deepEqual(virtualenvArgv('virtualenv', undefined, 'python3'), ['virtualenv', '-ppython3'])
+    assert.deepEqual(virtualenvArgv('/usr/bin/virtualenv --copies', 'python3.11', 'python3'), ['/usr/bin/virtualenv', '--copies', '-ppython3.11'])
+  })
+  it('-m venv and pyvenv get nothing, and refuse virtualenv_python', () => {
+    assert.deepEqual(virtualenvArgv('python3 -m venv', undefined, 'python3'), ['python3', '-m', 'venv'])
+    assert.deepEqual(virtualenvArgv('pyvenv-3.11', undefined, 'python3'), ['pyvenv-3.11'])
+    assert.throws(() => virtualenvArgv('python3 -m venv', 'python3.11', 'python3'), /virtualenv_python should not be used when using the venv module or pyvenv/)
+    assert.throws(() => virtualenvArgv('"unterminated', undefined, 'python3'), /virtualenv_command: no closing quotation/)
+  })
+  it("the program is looked for on the host and, when missing, fails in Ansible's words (check mode plans the venv)", async () => {
+    const answer = (script: string) => (script.includes('binpath') ? 'missing\n/usr/local/bin:/usr/bin:/bin:/sbin\n' : 'ACPLAY_ABSENT\n')
+    const real = await runModule(pip, { name: ['x'], virtualenv: '/opt/v' }, { conn: fakeConn(answer), check: false, diff: false })
+    assert.equal(real.status, 'failed')
+    assert.equal(real.msg, 'Failed to find required executable "virtualenv" in paths: /usr/local/bin:/usr/bin:/bin:/sbin')
+    const check = await runModule(pip, { name: ['x'], virtualenv: '/opt/v' }, { conn: fakeConn(answer), check: true, diff: false })
+    assert.equal(check.status, 'changed', check.msg)
+    assert.deepEqual(binPath.parse({ rc: 0, stdout: 'found\n/usr/bin/virtualenv\n', stderr: '' }, 'virtualenv'), { found: '/usr/bin/virtualenv' })
   })
 })
