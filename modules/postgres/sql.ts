@@ -36,7 +36,7 @@ export function conninfoValue(v: string): string {
 export interface Login {
   user: string
   host?: string
-  /** a Unix socket directory (login_unix_socket), used when no host is given */
+  /** a Unix socket directory (login_unix_socket), used when no host or `localhost` is given */
   socket?: string
   port?: number
   password?: string
@@ -75,7 +75,9 @@ exec sudo -n -u "$u" -- sh -c "$inner" sh "$@"`
 
 export function conninfo(login: Login): string {
   const parts = [`user=${conninfoValue(login.user)}`, `dbname=${conninfoValue(login.db ?? 'postgres')}`, `application_name='acplay'`]
-  if (login.host || login.socket) parts.push(`host=${conninfoValue((login.host || login.socket)!)}`)
+  // as community.postgresql's get_conn_params: a socket directory wins over no host and over `localhost`
+  const host = login.socket && (!login.host || login.host === 'localhost') ? login.socket : login.host
+  if (host) parts.push(`host=${conninfoValue(host)}`)
   if (login.port !== undefined) parts.push(`port=${conninfoValue(String(login.port))}`)
   const opt: [string, string | undefined][] = [
     ['sslmode', login.sslMode],

@@ -24,6 +24,16 @@ describe('postgres sql quoting', () => {
     assert.match(conninfo({ user: 'postgres', host: '10.231.1.11', port: 5433 }), /host='10.231.1.11' port='5433'$/)
   })
 
+  it('conninfo: a socket directory wins over no host and over localhost, as community.postgresql', () => {
+    const host = (login: { host?: string; socket?: string }) => /host='([^']*)'/.exec(conninfo({ user: 'postgres', ...login }))?.[1]
+    // geerlingguy.postgresql passes login_host: localhost with login_unix_socket: peer auth on the socket
+    assert.equal(host({ host: 'localhost', socket: '/var/run/postgresql' }), '/var/run/postgresql')
+    assert.equal(host({ socket: '/var/run/postgresql' }), '/var/run/postgresql')
+    assert.equal(host({ host: '127.0.0.1', socket: '/var/run/postgresql' }), '127.0.0.1')
+    assert.equal(host({ host: 'localhost', socket: '' }), 'localhost')
+    assert.equal(host({}), undefined)
+  })
+
   it('psql puts SQL and the password on stdin, never in argv', () => {
     const c = psql({ user: 'postgres', password: 'pw $(x)' }, 'SELECT 1;')
     assert.ok(!c.argv.some((a) => a.includes('pw $(x)') || a.includes('SELECT')))
