@@ -11,18 +11,22 @@ export const taskTitle = (t: TaskRef) => `${t.handler ? 'RUNNING HANDLER' : 'TAS
 
 const LABEL: Record<HostResult['status'], string> = { ok: 'ok', changed: 'changed', failed: 'fatal', skipped: 'skipping', unreachable: 'fatal' }
 
+/** What Ansible shows of a no_log result (TaskResult.clean_copy): this, and whether it changed. */
+export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
+
 /** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
 export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
-  const item = r.item !== undefined ? ` => (item=${r.item})` : ''
+  // under no_log Ansible's censored result has lost its item too: `(item=None)`
+  const label = r.hidden ? 'None' : r.item
+  const item = r.item !== undefined ? ` => (item=${label})` : ''
   // Ansible names the delegate on every line but a skip's
   const host = r.delegate !== undefined && r.status !== 'skipped' ? `${r.host} -> ${r.delegate}` : r.host
   const lines: string[] = []
   if (r.status === 'failed' || r.status === 'unreachable') {
-    const hidden = 'the output has been hidden due to the no_log: true specified for this result'
-    const shown = r.hidden ? { msg: hidden } : (r.result ?? { msg: r.msg ?? '' })
+    const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : (r.result ?? { msg: r.msg ?? '' })
     const { json, lines: details } = failureText(shown, verbosity > 0)
     // Ansible: `failed: [web1] (item=x) => {...}` for a loop item, `fatal: [web1]: FAILED! => {...}` for a task
-    if (r.status === 'failed' && r.item !== undefined) lines.push(`failed: [${host}] (item=${r.item}) => ${json}`, ...details)
+    if (r.status === 'failed' && r.item !== undefined) lines.push(`failed: [${host}] (item=${label}) => ${json}`, ...details)
     else lines.push(`${LABEL[r.status]}: [${host}]${item}: ${r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'} => ${json}`, ...details)
     if (r.ignored) lines.push('...ignoring')
     return lines

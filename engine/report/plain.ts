@@ -15,8 +15,9 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
       // a loop printed its items already, a failed one too (a loop fails only by an item): as
       // Ansible, no line of its own but `...ignoring` under an ignored failure, and `skipping:
       // [host]` closing a loop whose every item was skipped (or that had none); an unreachable
-      // host stops the loop and is told once more, as Ansible's `fatal: ... UNREACHABLE!`
-      if (r.items !== undefined && r.status !== 'unreachable') {
+      // host stops the loop and is told once more, as Ansible's `fatal: ... UNREACHABLE!`. Under
+      // no_log the censored result has no items left, so Ansible's callback prints its own line.
+      if (r.items !== undefined && r.status !== 'unreachable' && !r.hidden) {
         if (r.status === 'skipped') write(`skipping: [${r.host}]`)
         if (r.status === 'failed' && r.ignored) write('...ignoring')
         return

@@ -21,7 +21,7 @@ export function recap(hosts: readonly string[], results: readonly HostResult[]):
       if (r.ignored) {
         c.ignored++
         c.ok++
-        if (r.result?.changed === true) c.changed++
+        if (r.failedChanged) c.changed++
       } else if (r.rescued) c.rescued++
       else c.failed++
     }

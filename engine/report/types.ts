@@ -51,6 +51,11 @@ export interface HostResult {
   durationMs: number
   /** the module's return values as `register` keeps them; only with RunOptions.moduleResults (acplay adhoc) */
   data?: Record<string, unknown>
+  /**
+   * failed, and its result says changed (a command that ran and failed; a loop with a changed item):
+   * Ansible's recap counts an ignored one as changed, its no_log line shows `"changed": true`
+   */
+  failedChanged?: boolean
   /** no_log: the reporter shows no msg, output or diff */
   hidden?: boolean
 }

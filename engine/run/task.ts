@@ -111,9 +111,11 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
   }
   const allSkipped = results.every((r) => r.status === 'skipped')
   const status = any('unreachable') ? 'unreachable' : any('failed') ? 'failed' : any('changed') ? 'changed' : allSkipped ? 'skipped' : 'ok'
+  // changed when an item's result says so, a failed one too (a command that ran), as Ansible's TaskExecutor
+  const changed = results.some((r) => r.status === 'changed' || r.failedChanged)
   // `failed` only when an item failed, as Ansible's TaskExecutor leaves it
   const registered = {
-    changed: any('changed'),
+    changed,
     ...(any('failed') ? { failed: true } : {}),
     skipped: allSkipped,
     msg: any('failed') ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
@@ -127,6 +129,8 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
     mayChange: may || undefined,
     msg: results.find((r) => r.status === 'failed' || r.status === 'unreachable')?.msg,
     changes: results.flatMap((r) => r.changes),
+    failedChanged: (status === 'failed' && changed) || undefined,
+    hidden: results.some((r) => r.hidden) || undefined,
     items: results.length,
     durationMs: 0,
     registered,
@@ -169,6 +173,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     durationMs: 0,
     // Ansible 2.14 registers no condition (2.15 adds it as false_condition); the reason shown keeps it
     registered: { changed: false, skipped: true, skip_reason: FALSE_CONDITION },
+    hidden: hiddenSkip(run) || undefined,
   })
   // check mode: a `when` on a value unknown until an earlier task runs: the task "may run"
   let mayRun: string | undefined
@@ -245,9 +250,19 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     changes: outcome.changes,
     output: outcome.output,
     result: failedResult(status, registered, noLog),
+    failedChanged: (status === 'failed' && registered.changed === true) || undefined,
     hidden: noLog || undefined,
     durationMs: 0,
     registered,
+  }
+}
+
+/** no_log on a skipped task: Ansible templates it after `when`, so one that cannot be templated hides nothing */
+function hiddenSkip(run: TaskRun): boolean {
+  try {
+    return noLogOn(run)
+  } catch {
+    return false
   }
 }
 

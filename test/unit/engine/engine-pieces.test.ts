@@ -44,13 +44,15 @@ describe('recap', () => {
         r('a', 'changed'),
         r('a', 'ok'),
         r('a', 'failed', { ignored: true }),
-        r('a', 'failed', { ignored: true, result: { changed: true, rc: 1 } }),
+        r('a', 'failed', { ignored: true, result: { changed: true, rc: 1 }, failedChanged: true }),
+        // under no_log there is no result to show, yet it changed; a loop whose item changed likewise
+        r('a', 'failed', { ignored: true, hidden: true, failedChanged: true, items: 2 }),
         r('a', 'failed', { rescued: true }),
         r('b', 'skipped'),
         r('b', 'failed'),
       ],
     )
-    assert.deepEqual(recaps[0], { host: 'a', ok: 4, changed: 2, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 2 })
+    assert.deepEqual(recaps[0], { host: 'a', ok: 5, changed: 3, unreachable: 0, failed: 0, skipped: 0, rescued: 1, ignored: 3 })
     assert.equal(exitCode(recaps), 2)
     assert.equal(exitCode(recap(['a', 'b'], [r('a', 'failed'), r('b', 'unreachable')])), 4)
     assert.equal(exitCode(recap(['a'], [r('a', 'ok')])), 0)

@@ -96,7 +96,15 @@ describe('resultLines of a failure', () => {
   it('without a result: its msg; under no_log: nothing of it', () => {
     assert.deepEqual(resultLines(result('web1', 'x', 'failed', { msg: 'boom' }), 0, false), ['fatal: [web1]: FAILED! => {"msg": "boom"}'])
     const hidden = resultLines(result('web1', 'x', 'failed', { msg: 'boom', result: { ...LS, stderr: 'boom' }, hidden: true }), 1, false)
-    assert.deepEqual(hidden, ['fatal: [web1]: FAILED! => {"msg": "the output has been hidden due to the no_log: true specified for this result"}'])
+    assert.deepEqual(hidden, [
+      'fatal: [web1]: FAILED! => {"censored": "the output has been hidden due to the fact that \'no_log: true\' was specified for this result", "changed": false}',
+    ])
+    // Ansible's censored result keeps whether it changed, and loses the item
+    const item = resultLines(result('web1', 'x', 'failed', { msg: 'boom', item: "{'password': 'x'}", failedChanged: true, hidden: true }), 0, false)
+    assert.deepEqual(item, [
+      'failed: [web1] (item=None) => {"censored": "the output has been hidden due to the fact that \'no_log: true\' was specified for this result", "changed": true}',
+    ])
+    assert.deepEqual(resultLines(result('web1', 'x', 'ok', { item: 'a', hidden: true }), 0, false), ['ok: [web1] => (item=None)'])
   })
   it('unreachable: its message', () => {
     assert.deepEqual(resultLines(result('web1', 'x', 'unreachable', { msg: 'ssh: refused' }), 0, false), [
