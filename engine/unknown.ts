@@ -15,7 +15,8 @@
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
  *   Other paths under /etc, /var or /home stay known: a package that writes there is rare and
  *   guessing it would turn most of a first deployment into "may change".
- * - command / shell that would run: the `creates` path and what is below it, and what is below
+ * - command / shell that would run: the `creates` path and what is below it (from the topmost of
+ *   its directories that does not exist yet: the program makes those too), and what is below
  *   `chdir` (what a program writes cannot be known).
  * A value that only exists after a task really ran (a command's registered result) is an
  * UnknownValue (engine/vars/undefined.ts): a condition on it "may run", a task templated from it

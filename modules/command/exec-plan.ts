@@ -5,10 +5,10 @@
  */
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
-import { programUnknowns } from '../../engine/unknown.js'
+import { programUnknowns, UnknownFact } from '../../engine/unknown.js'
 import { streams } from '../../engine/apply-outcome.js'
 import { shellJoin } from '../../engine/connection/quote.js'
-import { pathStat } from '../facts/path.js'
+import { pathStat, pathStats } from '../facts/path.js'
 import { bytesRepr } from '../../engine/vars/py-str.js'
 import { shlexQuote } from '../../engine/vars/filters-core.js'
 import { type Applied, type Command, type ModuleContext, type Outcome, type Plan, shScript } from '../types.js'
@@ -103,6 +103,25 @@ export async function skipsRun(p: Pick<ExecParams, 'chdir' | 'creates' | 'remove
   return undefined
 }
 
+/**
+ * Check mode: where what a command creates begins: the topmost directory of its `creates` path that
+ * does not exist yet (the program makes it too: `git init --bare DIR` for DIR/HEAD), else the path.
+ * One read of the path's directories, only for a command that would run.
+ */
+async function createdRoot(path: string, ctx: ModuleContext): Promise<string> {
+  const dirs: string[] = []
+  for (let d = posix.dirname(path); d.startsWith('/') && d !== '/'; d = posix.dirname(d)) dirs.unshift(d)
+  if (dirs.length === 0) return path
+  try {
+    const missing = (await ctx.fact(pathStats, dirs)).stats.findIndex((s) => !s.exists)
+    return missing < 0 ? path : dirs[missing]!
+  } catch (e) {
+    // a directory an earlier planned change makes unknown: the creates path is below it, unknown already
+    if (e instanceof UnknownFact) return path
+    throw e
+  }
+}
+
 /** Plans `argv`; `cmd` is what the result calls it (command: the argv list; shell: the script). */
 export async function planExec(argv: string[], cmd: string | string[], p: ExecParams, ctx: ModuleContext): Promise<Plan> {
   if (argv.length === 0) throw new ModuleFailure('no command given (cmd is empty)')
@@ -125,7 +144,8 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
   if (skip) return skipped(skip.why, skip.path)
   const shown = typeof cmd === 'string' ? cmd : shellJoin(cmd)
   // what a program writes cannot be known: its creates path and what is below its chdir (engine/unknown.ts)
-  const unknowns = programUnknowns({ creates: p.creates !== undefined ? resolve(p.creates, p.chdir) : undefined, chdir: p.chdir })
+  const creates = p.creates !== undefined ? resolve(p.creates, p.chdir) : undefined
+  const unknowns = programUnknowns({ creates: creates && ctx.check ? await createdRoot(creates, ctx) : creates, chdir: p.chdir })
   return { kind: 'change', changes: [{ summary: `run ${shown}`, commands: [execCommand(argv, p)], unknowns }], data: { cmd } }
 }
 

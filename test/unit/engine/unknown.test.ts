@@ -146,6 +146,19 @@ describe('plans that meet an unknown (check mode, on this machine)', () => {
     const done = await runModule(command, { cmd: `touch ${marker}`, creates: marker }, env(new EffectStore()))
     assert.equal(done.status, 'ok')
   })
+
+  it('a command whose creates is in directories not there yet: they are unknown after it (git init --bare DIR, creates DIR/HEAD)', async () => {
+    const effects = new EffectStore()
+    const repo = join(dir, 'srv', 'origin.git')
+    const r = await runModule(command, { cmd: `git init --bare ${repo}`, creates: `${repo}/HEAD` }, env(effects, 'create the origin'))
+    assert.equal(r.status, 'changed', r.msg)
+    // the seed of the origin and a read of its directory wait for it; the dir beside it stays known
+    const seed = await runModule(command, { cmd: 'true', creates: `${repo}/refs/tags/v1.0` }, env(effects, 'seed'))
+    assert.deepEqual([seed.status, seed.mayChange], ['changed', true])
+    const st = await runModule(stat, { path: join(dir, 'srv') }, env(effects))
+    assert.deepEqual([st.status, st.unknown], ['ok', 'create the origin'])
+    assert.equal((await runModule(stat, { path: dir }, env(effects))).unknown, undefined)
+  })
 })
 
 describe('an unknown value in Jinja', () => {
