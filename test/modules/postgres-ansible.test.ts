@@ -23,8 +23,10 @@ const PLAYBOOK = `- hosts: all
       community.postgresql.postgresql_set: { name: work_mem, value: 8MB }
     - name: the airflow role logs in with a password
       community.postgresql.postgresql_user: { name: airflow, password: "pw-in-test-only", role_attr_flags: LOGIN }
+    # as geerlingguy.postgresql passes them: the socket wins over localhost (peer auth, no password)
     - name: a reporting role that cannot log in but may create databases
-      community.postgresql.postgresql_user: { name: reporting, role_attr_flags: "NOLOGIN,CREATEDB" }
+      community.postgresql.postgresql_user:
+        { name: reporting, role_attr_flags: "NOLOGIN,CREATEDB", login_host: localhost, login_unix_socket: /var/run/postgresql }
     - name: the airflow database, owned by airflow
       community.postgresql.postgresql_db: { name: airflow, owner: airflow }
     - name: a database from template0 in UTF8
