@@ -53,9 +53,8 @@ export const postgresDb = defineModule({
 `,
   async plan(p, ctx): Promise<Plan> {
     if (p.state === 'dump' || p.state === 'restore' || p.state === 'rename') throw new ModuleFailure(`state=${p.state} is not supported yet`)
-    if (p.state === 'absent' && (p.owner || p.encoding || p.lc_collate || p.lc_ctype || p.template || p.conn_limit !== undefined || p.tablespace)) {
-      throw new ModuleFailure('state=absent takes no owner, encoding, lc_collate, lc_ctype, template, conn_limit or tablespace')
-    }
+    // state=absent ignores owner, encoding, lc_*, template... as community.postgresql does: roles
+    // (geerlingguy.postgresql) pass them for every database, with defaults
     if (p.conn_limit !== undefined && !/^-?\d+$/.test(p.conn_limit))
       throw new ModuleFailure(`argument 'conn_limit' must be an integer, got ${JSON.stringify(p.conn_limit)}`)
     const connLimit = p.conn_limit === undefined ? undefined : Number(p.conn_limit)

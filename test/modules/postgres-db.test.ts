@@ -65,8 +65,8 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
         assert.equal((await realRun(postgresDb, { ...args, encoding: 'utf-8' }, env())).status, 'ok', 'utf-8 is UTF8')
       })
 
-      it('drops the database with state=absent', async () => {
-        await assertConverges(postgresDb, { name: db, state: 'absent' }, env())
+      it('drops the database with state=absent (owner, encoding, template ignored, as community.postgresql)', async () => {
+        await assertConverges(postgresDb, { name: db, state: 'absent', owner, encoding: 'UTF-8', template: 'template0' }, env())
         assert.equal(await dbRow(db), '')
       })
 
@@ -74,7 +74,6 @@ describe('postgres_db on a real host', { skip: testbedSkip() }, () => {
         const e = env()
         const before = e.conn.execCount
         for (const [a, re] of [
-          [{ name: db, state: 'absent', owner }, /state=absent takes no owner/],
           [{ name: db, encodings: 'UTF8' }, /unknown argument 'encodings'/],
           [{ owner }, /missing required argument 'name'/],
           [{ name: db, state: 'dump' }, /state=dump is not supported yet/],

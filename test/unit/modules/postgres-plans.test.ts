@@ -87,6 +87,21 @@ describe('postgres planners given facts', () => {
     assert.deepEqual(summaries(own), ['change owner of database postgres from postgres to airflow'])
   })
 
+  it('db: state=absent ignores owner, encoding, locale and template, as community.postgresql', async () => {
+    const args = {
+      name: 'postgres',
+      state: 'absent',
+      owner: 'postgres',
+      encoding: 'UTF-8',
+      lc_collate: 'en_US.UTF-8',
+      lc_ctype: 'en_US.UTF-8',
+      template: 'template0',
+    }
+    assert.deepEqual(summaries(await plan(postgresDb, args, fakeCtx({ 'postgres.db': REC.dbPostgres }))), ['drop database postgres'])
+    const gone = await plan(postgresDb, { ...args, name: 'scratch' }, fakeCtx({ 'postgres.db': REC.dbAbsent }))
+    assert.deepEqual([gone.kind, summaries(gone)], ['ok', ['database scratch does not exist']])
+  })
+
   it('hba: adds the rule at the end with a diff and a reload in the same change', async () => {
     const p = await plan(
       postgresHba,
