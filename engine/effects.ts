@@ -8,7 +8,7 @@ import type { FactEffect, Unknowable } from '../modules/types.js'
 import { unknowableMatches } from './unknown.js'
 
 export class EffectStore {
-  private map = new Map<string, { value: unknown; seq: number }>()
+  private map = new Map<string, { value: unknown; seq: number; after: string }>()
   private unknowns: { u: Unknowable; after: string; seq: number }[] = []
   private seq = 0
 
@@ -20,7 +20,7 @@ export class EffectStore {
   record(effects: readonly FactEffect[] = [], unknowns: readonly Unknowable[] = [], after = 'an earlier task'): void {
     for (const u of unknowns) this.unknowns.push({ u, after, seq: ++this.seq })
     const seq = ++this.seq
-    for (const e of effects) this.map.set(EffectStore.id(e.fact, e.key), { value: e.value, seq })
+    for (const e of effects) this.map.set(EffectStore.id(e.fact, e.key), { value: e.value, seq, after })
   }
 
   /** The task a read of (fact, key) waits for, when a change after its last known effect made it unknowable. */
@@ -46,6 +46,15 @@ export class EffectStore {
       .filter((id) => id.startsWith(prefix))
       .map((id) => id.slice(prefix.length))
       .filter((k) => this.has(fact, k))
+  }
+
+  /** The task whose (still known) effect is about `key`, of any fact: a database, a role, a path an earlier change makes. */
+  madeBy(key: string): string | undefined {
+    for (const [id, e] of this.map) {
+      const at = id.indexOf('\u0000')
+      if (id.slice(at + 1) === key && this.has(id.slice(0, at), key)) return e.after
+    }
+    return undefined
   }
 
   get(fact: string, key: string): unknown {

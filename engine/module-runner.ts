@@ -93,6 +93,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     },
     effect: (fact, key) => (env.check ? effects.get(fact, key) : undefined),
     effectKeys: (fact) => (env.check ? effects.keys(fact) : []),
+    madeBy: (key) => (env.check ? effects.madeBy(key) : undefined),
     unknown,
     ssh: env.conn.sshTarget,
     become: env.become?.user,

@@ -18,6 +18,9 @@
  * - command / shell that would run: the `creates` path and what is below it (from the topmost of
  *   its directories that does not exist yet: the program makes those too), and what is below
  *   `chdir` (what a program writes cannot be known).
+ * - a module acplay runs from Ansible (opaque: it answers check mode itself) that fails on a name
+ *   an earlier planned change is about (EffectStore.madeBy: a database, a role, a path) may change
+ *   (engine/library/ansible-style.ts).
  * A value that only exists after a task really ran (a command's registered result) is an
  * UnknownValue (engine/vars/undefined.ts): a condition on it "may run", a task templated from it
  * "may change".

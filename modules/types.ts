@@ -164,6 +164,8 @@ export interface ModuleContext {
   fact<T, A extends unknown[]>(fact: Fact<T, A>, ...args: A): Promise<T>
   /** An effect recorded earlier in this (check) run, if any. */
   effect(fact: string, key: string): unknown
+  /** Check mode: the earlier task whose planned change is about `key` (a database, a role, a path), if any; optional for contexts made by hand. */
+  madeBy?(key: string): string | undefined
   /** The keys of a fact's effects recorded earlier in this (check) run (the paths earlier tasks write, for path.stat); optional for contexts made by hand. */
   effectKeys?(fact: string): string[]
   /**

@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { quote } from '../connection/quote.js'
 import { ModuleFailure } from '../errors.js'
+import { UnknownFact } from '../unknown.js'
 import { splitlines } from '../vars/py-methods.js'
 import { defineModule, shScript, type Applied, type Change, type Command, type Fact, type ModuleContext, type Outcome, type Plan } from '../../modules/types.js'
 import { collectionDir } from './installed-ansible.js'
@@ -245,7 +246,15 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
       // check mode: the module answers for itself, with _ansible_check_mode set
       const out = await ctx.run(command)
       const o = moduleOutcome(out)
-      if (o.failed) throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
+      if (o.failed) {
+        // it may fail for what an earlier planned change makes (postgresql_privs on a database
+        // postgresql_db would create): "may change", naming that task, as a plan that met an unknown
+        for (const v of namedArgs(p)) {
+          const after = ctx.madeBy?.(v)
+          if (after !== undefined) throw new UnknownFact(name, `${v} (it would fail now: ${(o.msg ?? 'failed').trim()})`, after)
+        }
+        throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
+      }
       if (o.data?.skipped === true)
         return { kind: 'ok', skipped: true, reason: o.msg ?? `${name} does not support check mode`, data: { changed: false, ...o.data, msg: o.msg } }
       if (!o.changed) return { kind: 'ok', reason: o.msg ?? `${name} reports no change`, data: { ...o.data, ...(o.msg ? { msg: o.msg } : {}) } }
@@ -253,6 +262,19 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
     },
     interpret: (_p, out) => moduleOutcome(out),
   })
+}
+
+/** The names a module's arguments give: its string values, a list's, and each of a comma-separated one. */
+function namedArgs(p: Record<string, unknown>): string[] {
+  const out = new Set<string>()
+  const add = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(add)
+    else if (typeof v === 'string') {
+      for (const n of [v, ...v.split(',')]) if (n.trim()) out.add(n.trim())
+    }
+  }
+  for (const v of Object.values(p)) add(v)
+  return [...out]
 }
 
 /** A module's `diff` ({before, after, before_header}) as acplay shows one. */

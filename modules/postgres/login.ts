@@ -15,7 +15,11 @@ export const loginParams = {
   login_port: { type: 'int', aliases: ['port'], description: 'Port to connect to (default 5432).' },
   login_password: { type: 'str', secret: true, description: 'Password for login_user (handed to psql through the environment, never argv).' },
   login_db: { type: 'str', aliases: ['login_database', 'maintenance_db'], description: 'Database to connect to (default postgres).' },
-  login_unix_socket: { type: 'str', aliases: ['unix_socket'], description: 'The Unix socket directory to connect through when login_host is not given or is localhost (as community.postgresql).' },
+  login_unix_socket: {
+    type: 'str',
+    aliases: ['unix_socket'],
+    description: 'The Unix socket directory to connect through when login_host is not given or is localhost (as community.postgresql).',
+  },
   ssl_mode: {
     type: 'str',
     default: 'prefer',

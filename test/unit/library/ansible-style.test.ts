@@ -2,7 +2,10 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { LocalConnection } from '../../../engine/connection/local.js'
+import { EffectStore } from '../../../engine/effects.js'
 import { ansibleStyleModule, moduleOutcome, moduleResult, moduleStyle } from '../../../engine/library/ansible-style.js'
+import { runModule } from '../../../engine/module-runner.js'
 import { validateParams } from '../../../modules/schema.js'
 import { testDir } from '../../helpers/temp-dir.js'
 
@@ -43,5 +46,29 @@ describe('modules written for Ansible', () => {
     assert.equal(ansibleStyleModule(join(dir, 'tool'))!.name, 'tool')
     assert.equal(ansibleStyleModule(join(dir, 'README')), undefined)
     assert.deepEqual(validateParams(mine, { anything: 1, other: 'x', gone: undefined }), { anything: 1, other: 'x' })
+  })
+
+  it('check mode: one that fails on what an earlier planned change makes (a database postgresql_db would create) may change, naming that task', async () => {
+    const dir = testDir('ansible-style-check')
+    // WANT_JSON: fails while the path its db names is not there, as postgresql_privs on a missing database
+    const src = `#!/usr/bin/python3\n# WANT_JSON\nimport json, os, sys\na = json.load(open(sys.argv[1]))\nok = os.path.exists(os.path.join(a["root"], a["db"]))\nprint(json.dumps({"changed": False} if ok else {"failed": True, "msg": "database %s does not exist\\n" % a["db"]}))\n`
+    writeFileSync(join(dir, 'privs'), src)
+    const mod = ansibleStyleModule(join(dir, 'privs'))!
+    const env = (effects: EffectStore) => ({ conn: new LocalConnection('localhost'), check: true, diff: false, effects, where: { task: 'grant' } })
+    const args = { root: dir, db: 'app_db', roles: 'ro_user,reporter' }
+    const alone = await runModule(mod, args, env(new EffectStore()))
+    assert.deepEqual([alone.status, alone.msg], ['failed', 'database app_db does not exist\n'])
+    const made = new EffectStore()
+    made.record([{ fact: 'postgres.db', key: 'app_db', value: { db: { exists: true } } }], [], 'the databases are present')
+    const r = await runModule(mod, args, env(made))
+    assert.deepEqual([r.status, r.mayChange], ['changed', true], r.msg)
+    assert.equal(
+      r.reason,
+      "may change: privs app_db (it would fail now: database app_db does not exist) is unknown until task 'the databases are present' has run",
+    )
+    // a name in a comma-separated list too (a role postgresql_user would create)
+    const roles = new EffectStore()
+    roles.record([{ fact: 'postgres.role', key: 'reporter', value: {} }], [], 'the users are present')
+    assert.equal((await runModule(mod, args, env(roles))).mayChange, true)
   })
 })
