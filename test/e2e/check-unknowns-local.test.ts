@@ -1,7 +1,7 @@
 /**
  * Issue 17 through the whole run loop (ansible_connection=local): a command's registered result is
  * unknown in check mode; a `when` on it "may run", a task templated from it "may change", set_fact
- * passes the unknown on, debug (msg or var) and assert do not fail, a loop over it may change, a handler notified only by a task that may change may
+ * passes the unknown on (under a templated name too), debug (msg or var) and assert do not fail, a loop over it may change, a handler notified only by a task that may change may
  * run; the plain output and --json tell exact and may-change apart; the real run then does it all.
  */
 import assert from 'node:assert/strict'
@@ -30,6 +30,7 @@ describe('unknown results in check mode, locally', () => {
     - name: the version is kept
       set_fact:
         version: "{{ out.stdout }}"
+        "{{ 'release' }}": "{{ out.stdout }}"
     - name: the version is shown
       debug:
         msg: "version {{ version }}"
@@ -42,7 +43,7 @@ describe('unknown results in check mode, locally', () => {
     - name: the version file
       copy:
         dest: ${dir}/version
-        content: "{{ version }}\\n"
+        content: "{{ release }} {{ version }}\\n"
       notify: stamp
     - name: a marker when it worked
       copy:
@@ -106,7 +107,7 @@ describe('unknown results in check mode, locally', () => {
       doc.results.filter((x) => x.status === 'changed').map((x) => x.task.name),
       ['the version is read', 'the version file', 'a marker when it worked', 'a file per line', 'a plain file', 'stamp'],
     )
-    assert.equal(readFileSync(join(dir, 'version'), 'utf8'), '1.0\n')
+    assert.equal(readFileSync(join(dir, 'version'), 'utf8'), '1.0 1.0\n')
     assert.equal(readFileSync(join(dir, 'line-1.0'), 'utf8'), '1.0\n')
   })
 })
