@@ -6,12 +6,10 @@
  * `when`, OS variables set from a dict by `"{{ item.key }}": "{{ item.value }}"`.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { JsonDocument } from '../../engine/report/json.js'
-import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth, sameOutputs } from '../helpers/local-both.js'
 
 const PLAYBOOK = `- hosts: all
   gather_facts: false
@@ -38,30 +36,13 @@ const PLAYBOOK = `- hosts: all
 
 describe('facts set in a loop, as ansible-playbook sets them (local connection)', () => {
   let dir: string
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-loop-facts-'))
-    writeFileSync(join(dir, 'hosts.ini'), 'a ansible_connection=local\n')
-    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nretry_files_enabled = False\n')
-  })
+  before(() => (dir = localPlaybookDir('loop-facts', { 'site.yml': PLAYBOOK })))
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('each item sees the facts of the items before it; the names are templated', async () => {
-    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini')]
-    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', '--json', ...args], { cwd: dir, env }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
-    ])
-    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
-    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
-    const doc = JSON.parse(ours.stdout) as JsonDocument
-    const mine = doc.results.find((r) => r.task.name === 'what the loops left')?.output
-    const ansible = JSON.parse(theirs.stdout) as { plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown }> }[] }[] }
-    const their = ansible.plays[0]!.tasks.find((t) => t.task.name === 'what the loops left')!.hosts.a!.msg
-    assert.deepEqual(mine, their)
+    const seen = sameOutputs(await runBoth(dir, [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini')]), 'what the loops left')
     // the values themselves, so both tools changing alike is still caught
-    assert.deepEqual(mine, {
+    assert.deepEqual(seen['what the loops left'], {
       system_users: ['daemon', 'bin'],
       sshd_path: '/usr/sbin/sshd',
       ssh_owner: 'root',

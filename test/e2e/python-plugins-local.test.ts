@@ -5,11 +5,10 @@
  * that fails with errors='ignore', and names nobody has: the same values, statuses and recap.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const PLAYBOOK = `- hosts: all
   gather_facts: false
@@ -46,33 +45,20 @@ type Seen = Record<string, { status: string; msg?: unknown }>
 
 describe('filters, tests and lookups acplay lacks, run by the controller’s Ansible', () => {
   let dir: string
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-pyplugins-'))
-    writeFileSync(join(dir, 'hosts.ini'), 'a ansible_connection=local\n')
-    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-  })
+  before(() => (dir = localPlaybookDir('pyplugins', { 'site.yml': PLAYBOOK })))
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('the same values, statuses and recap as ansible-playbook', async () => {
-    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini')]
-    const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-    const [ours, theirs] = await Promise.all([
-      acplay(['run', '--json', ...args], { cwd: dir, env }),
-      capture(['ansible-playbook', ...args], { cwd: dir, env: { ...env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOAD_CALLBACK_PLUGINS: '1' } }),
-    ])
+    const { ours, theirs, doc, ansible: json } = await runBoth(dir, [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini')])
     assert.equal(ours.code, 0, ours.stderr)
     assert.equal(theirs.code, 0, theirs.stderr)
-    const doc = JSON.parse(ours.stdout) as {
-      results: { task: { name: string }; status: string; output?: unknown; items?: number }[]
-      recap: { host: string; ok: number; ignored: number; failed: number }[]
-    }
-    const ansible = JSON.parse(theirs.stdout) as {
+    const ansible = json as unknown as {
       plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; failed?: boolean; results?: { msg: unknown }[] }> }[] }[]
       stats: Record<string, Record<string, number>>
     }
     const theirsSeen: Seen = {}
     for (const t of ansible.plays[0]!.tasks) {
-      const h = t.hosts.a!
+      const h = t.hosts.localhost!
       theirsSeen[t.task.name] = { status: h.failed ? 'failed' : 'ok', msg: h.results ? h.results.map((r) => r.msg) : h.msg }
     }
     const oursSeen: Seen = {}
@@ -88,7 +74,7 @@ describe('filters, tests and lookups acplay lacks, run by the controller’s Ans
     assert.deepEqual(theirs.code, ours.code)
     const loop = "a loop over a collection's lookup"
     assert.equal(doc.results.find((r) => r.task.name === loop)!.items, (theirsSeen[loop]!.msg as unknown[]).length)
-    assert.deepEqual(ansible.stats.a, { changed: 0, failures: 0, ignored: 2, ok: 4, rescued: 0, skipped: 0, unreachable: 0 })
-    assert.deepEqual(doc.recap, [{ host: 'a', ok: 4, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 2 }])
+    assert.deepEqual(ansible.stats.localhost, { changed: 0, failures: 0, ignored: 2, ok: 4, rescued: 0, skipped: 0, unreachable: 0 })
+    assert.deepEqual(doc.recap, [{ host: 'localhost', ok: 4, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 2 }])
   })
 })
