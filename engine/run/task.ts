@@ -333,7 +333,8 @@ function finish(
   /** RunOptions.moduleResults: the result carries what register keeps (acplay adhoc prints it) */
   keepData: boolean,
 ): HostResult {
-  if (!(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
+  // no_log hides them too (Ansible's censored result keeps no warnings)
+  if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
   if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true)

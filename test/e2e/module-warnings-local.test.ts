@@ -3,7 +3,7 @@
  * module in library/ that warns (AnsibleModule.warn / deprecate), once, in a loop, and with the
  * same text on two hosts. Both tools print the same [WARNING] and [DEPRECATION WARNING] lines on
  * stderr (Ansible wraps them at 79 columns; acplay does not: compared with the lines joined),
- * register keeps them (a loop's go to the loop's result), and action_warnings=False hides them.
+ * register keeps them (a loop's go to the loop's result); no_log and action_warnings=False hide them.
  */
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -35,6 +35,13 @@ const PLAYBOOK = `- hosts: all
       debug:
         msg: "{{ {'one': one.warnings, 'dep': one.deprecations | map(attribute='msg') | list, 'loop': many.warnings, 'items': many.results | map('dict2items') | map('map', attribute='key') | map('select', 'in', ['warnings', 'deprecations']) | map('list') | list} }}"
       when: inventory_hostname == 'a'
+    - name: no_log hides them
+      speak: { word: secret }
+      no_log: true
+    - name: a loop under no_log too
+      speak: { word: "{{ item }}" }
+      loop: [hidden]
+      no_log: true
 `
 
 /** The warning lines of stderr, a wrapped one joined (Ansible's Display wraps at 79 columns). */
