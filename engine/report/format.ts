@@ -14,12 +14,12 @@ const LABEL: Record<HostResult['status'], string> = { ok: 'ok', changed: 'change
 /** What Ansible shows of a no_log result (TaskResult.clean_copy): this, and whether it changed. */
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
-/** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
 /** A warning as Ansible's Display prints it (on stderr). */
 export function warningLine(msg: string, kind: WarningKind = 'warning'): string {
   return `[${kind === 'deprecation' ? 'DEPRECATION WARNING' : 'WARNING'}]: ${msg}`
 }
 
+/** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
 export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
   // under no_log Ansible's censored result has lost its item too: `(item=None)`
   const label = r.hidden ? 'None' : r.item
