@@ -92,12 +92,15 @@ interface Bridge {
 
 /** undefined: not started yet; null: no Ansible on the controller (or it would not start) */
 let bridge: Bridge | null | undefined
-/** the collections the Python process finds (the run's playbook directory decides: configure) */
-let collectionsDirs: string[] | undefined
+/** the run's playbook directory: where the Python process finds collections (its `collections/` first) */
+let playbookDirOfRun: string | undefined
 
-/** The run says where its collections are (the playbook's `collections/` first), before anything asks. */
+/**
+ * The run says where its playbook is, before anything asks. Only noted: the controller's Python is
+ * asked where Ansible is when a plugin is first needed, not by every run (a python start-up).
+ */
 export function configurePythonPlugins(playbookDir: string): void {
-  collectionsDirs = collectionDirs(playbookDir)
+  playbookDirOfRun = playbookDir
 }
 
 /** Whether the controller's Ansible can be asked (ansible-core is installed for a Python). */
@@ -155,7 +158,7 @@ function started(): Bridge | null {
   try {
     const [reqPath, respPath] = [join(dir, 'req'), join(dir, 'resp')]
     execFileSync('mkfifo', ['-m', '600', reqPath, respPath])
-    const env = { ...process.env, ANSIBLE_COLLECTIONS_PATH: (collectionsDirs ?? collectionDirs(process.cwd())).join(':') }
+    const env = { ...process.env, ANSIBLE_COLLECTIONS_PATH: collectionDirs(playbookDirOfRun ?? process.cwd()).join(':') }
     const child = spawn(python, ['-c', SCRIPT, reqPath, respPath], { stdio: 'ignore', env })
     child.on('error', () => {}) // a Python that will not start: the read below times out
     child.unref()

@@ -5,9 +5,11 @@
  * that fails with errors='ignore', and names nobody has: the same values, statuses and recap.
  */
 import assert from 'node:assert/strict'
-import { rmSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { acplay } from '../helpers/cli.js'
 import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const PLAYBOOK = `- hosts: all
@@ -76,5 +78,29 @@ describe('filters, tests and lookups acplay lacks, run by the controller’s Ans
     assert.equal(doc.results.find((r) => r.task.name === loop)!.items, (theirsSeen[loop]!.msg as unknown[]).length)
     assert.deepEqual(ansible.stats.localhost, { changed: 0, failures: 0, ignored: 2, ok: 4, rescued: 0, skipped: 0, unreachable: 0 })
     assert.deepEqual(doc.recap, [{ host: 'localhost', ok: 4, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 2 }])
+  })
+
+  it('a run that names no such plugin starts no Python on the controller (a start-up cost every run paid)', async () => {
+    // a python3 first on PATH that leaves a mark and fails: acplay tries it before /usr/bin/python3
+    const bin = mkdtempSync(join(tmpdir(), 'acplay-nopython-'))
+    const mark = join(bin, 'started')
+    writeFileSync(join(bin, 'python3'), `#!/bin/sh\necho "$@" >> '${mark}'\nexit 1\n`)
+    chmodSync(join(bin, 'python3'), 0o755)
+    const plain = localPlaybookDir('nopython', {
+      'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - set_fact: { x: "{{ [3, 1] | sort | join(\',\') }}" }\n    - debug: { msg: "{{ x }}" }\n',
+    })
+    try {
+      const env = { PATH: `${bin}:${process.env.PATH}` }
+      const r = await acplay(['run', join(plain, 'site.yml'), '-i', join(plain, 'hosts.ini')], { env })
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(existsSync(mark), false, 'python3 was started')
+      // the same PATH, a filter acplay lacks: the mark shows the detection above would see a start
+      const r2 = await acplay(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini')], { env })
+      assert.equal(r2.code, 0, r2.stderr)
+      assert.equal(existsSync(mark), true)
+    } finally {
+      rmSync(bin, { recursive: true, force: true })
+      rmSync(plain, { recursive: true, force: true })
+    }
   })
 })
