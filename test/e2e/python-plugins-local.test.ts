@@ -87,7 +87,8 @@ describe('filters, tests and lookups acplay lacks, run by the controller’s Ans
     writeFileSync(join(bin, 'python3'), `#!/bin/sh\necho "$@" >> '${mark}'\nexit 1\n`)
     chmodSync(join(bin, 'python3'), 0o755)
     const plain = localPlaybookDir('nopython', {
-      'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - set_fact: { x: "{{ [3, 1] | sort | join(\',\') }}" }\n    - debug: { msg: "{{ x }}" }\n',
+      'site.yml':
+        '- hosts: all\n  gather_facts: false\n  tasks:\n    - set_fact: { x: "{{ [3, 1] | sort | join(\',\') }}" }\n    - debug: { msg: "{{ x }}" }\n',
     })
     try {
       const env = { PATH: `${bin}:${process.env.PATH}` }
