@@ -1,6 +1,7 @@
 /** Text pieces shared by the plain and TTY reporters: Ansible-shaped headings and result lines. */
 import { createTwoFilesPatch } from 'diff'
 import type { FileDiff } from '../../modules/types.js'
+import { pyWrap } from '../vars/py-textwrap.js'
 import { ansibleJson } from './ansible-json.js'
 import { failureText } from './failure.js'
 import type { HostResult, TaskRef, WarningKind } from './types.js'
@@ -14,9 +15,16 @@ const LABEL: Record<HostResult['status'], string> = { ok: 'ok', changed: 'change
 /** What Ansible shows of a no_log result (TaskResult.clean_copy): this, and whether it changed. */
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
-/** A warning as Ansible's Display prints it (on stderr). */
-export function warningLine(msg: string, kind: WarningKind = 'warning'): string {
-  return `[${kind === 'deprecation' ? 'DEPRECATION WARNING' : 'WARNING'}]: ${msg}`
+/** The width Ansible's Display wraps warnings to: 79 columns, or the terminal's less one when stdout is a wider terminal. */
+export const displayColumns = (): number => Math.max(79, process.stdout.isTTY ? process.stdout.columns - 1 : 0)
+
+/**
+ * A warning as Ansible's Display prints it (on stderr), wrapped as it wraps them: textwrap.wrap at
+ * `columns`, a deprecation's whitespace kept at the breaks and the whole trimmed.
+ */
+export function warningLine(msg: string, kind: WarningKind = 'warning', columns = displayColumns()): string {
+  if (kind === 'deprecation') return pyWrap(`[DEPRECATION WARNING]: ${msg}`, columns, false).join('\n').trim()
+  return pyWrap(`[WARNING]: ${msg}`, columns).join('\n')
 }
 
 /** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */

@@ -1,4 +1,7 @@
-/** Python's textwrap.wrap (as Jinja's wordwrap calls it: no tab expansion, whitespace kept). */
+/**
+ * Python's textwrap.wrap. `wrap` is as Jinja's wordwrap calls it (no tab expansion, whitespace kept);
+ * `pyWrap` with textwrap's defaults, as Ansible's Display wraps its warnings.
+ */
 const WS = '[\\t\\n\\x0b\\x0c\\r ]'
 const NWS = '[^\\t\\n\\x0b\\x0c\\r ]'
 const WP = `[\\p{L}\\p{N}_!"'&.,?]`
@@ -9,7 +12,7 @@ const WORDSEP = new RegExp(
 )
 const WORDSEP_SIMPLE = new RegExp(`(${WS}+)`)
 
-export function wrap(text: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean): string[] {
+export function wrap(text: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean, dropWhitespace = true): string[] {
   const chunks = text.split(breakOnHyphens ? WORDSEP : WORDSEP_SIMPLE).filter((c) => c !== '' && c !== undefined)
   chunks.reverse()
   const lines: string[] = []
@@ -18,7 +21,7 @@ export function wrap(text: string, width: number, breakLongWords: boolean, break
   while (chunks.length) {
     const line: string[] = []
     let len = 0
-    if (blank(chunks[chunks.length - 1]!) && lines.length) chunks.pop()
+    if (dropWhitespace && blank(chunks[chunks.length - 1]!) && lines.length) chunks.pop()
     while (chunks.length && len + chunks[chunks.length - 1]!.length <= width) {
       const c = chunks.pop()!
       line.push(c)
@@ -37,8 +40,25 @@ export function wrap(text: string, width: number, breakLongWords: boolean, break
         chunks[chunks.length - 1] = chunk.slice(end)
       } else if (!line.length) line.push(chunks.pop()!)
     }
-    if (line.length && blank(line[line.length - 1]!)) line.pop()
+    if (dropWhitespace && line.length && blank(line[line.length - 1]!)) line.pop()
     if (line.length) lines.push(line.join(''))
   }
   return lines
+}
+
+/** textwrap.wrap(text, width) with its defaults: tabs expanded to 8 columns, each whitespace character made a space. */
+export function pyWrap(text: string, width: number, dropWhitespace = true): string[] {
+  let col = 0
+  let expanded = ''
+  for (const c of text) {
+    if (c === '\t') {
+      const n = 8 - (col % 8)
+      expanded += ' '.repeat(n)
+      col += n
+    } else {
+      expanded += c
+      col = c === '\n' || c === '\r' ? 0 : col + 1
+    }
+  }
+  return wrap(expanded.replace(/[\t\n\x0b\x0c\r]/g, ' '), width, true, true, dropWhitespace)
 }

@@ -2,8 +2,8 @@
  * A module's warnings and deprecations against Debian's ansible-playbook (local connection): a
  * module in library/ that warns (AnsibleModule.warn / deprecate), once, in a loop, and with the
  * same text on two hosts. Both tools print the same [WARNING] and [DEPRECATION WARNING] lines on
- * stderr (Ansible wraps them at 79 columns; acplay does not: compared with the lines joined),
- * register keeps them (a loop's go to the loop's result); no_log and action_warnings=False hide them.
+ * stderr, wrapped at 79 columns as Ansible's Display wraps them (a long path, hyphenated words, a
+ * tab), register keeps them (a loop's go to the loop's result); no_log and action_warnings=False hide them.
  */
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -16,10 +16,15 @@ const MODULE = `#!/usr/bin/python3
 from ansible.module_utils.basic import AnsibleModule
 m = AnsibleModule(argument_spec=dict(word=dict(type='str', required=True)))
 m.warn('the word is %s' % m.params['word'])
+if m.params['word'] == 'long':
+    m.warn('a long one:\t/srv/' + 'x' * 90 + ' then well-known self-contained re-entrant words ' * 2 + 'end')
 if m.params['word'] == 'old':
     m.deprecate('old words go away', version='3.0.0', collection_name='acme.words')
 m.exit_json(changed=False, word=m.params['word'])
 `
+
+/** the long warning as the module gives it (register keeps it unwrapped) */
+const LONG = `a long one:\t/srv/${'x'.repeat(90)}${' then well-known self-contained re-entrant words '.repeat(2)}end`
 
 const PLAYBOOK = `- hosts: all
   gather_facts: false
@@ -29,7 +34,7 @@ const PLAYBOOK = `- hosts: all
       register: one
     - name: a loop
       speak: { word: "{{ item }}" }
-      loop: [a, b]
+      loop: [a, b, long]
       register: many
     - name: what register keeps
       debug:
@@ -44,12 +49,12 @@ const PLAYBOOK = `- hosts: all
       no_log: true
 `
 
-/** The warning lines of stderr, a wrapped one joined (Ansible's Display wraps at 79 columns). */
+/** The warnings on stderr, each with the lines Ansible's Display wrapped it to (at 79 columns). */
 function warningLines(stderr: string): string[] {
   const out: string[] = []
   for (const line of stderr.split('\n')) {
-    if (/^\[(DEPRECATION )?WARNING\]/.test(line)) out.push(line.trim())
-    else if (line.trim() && out.length && !/^\[/.test(line)) out[out.length - 1] += ` ${line.trim()}`
+    if (/^\[(DEPRECATION )?WARNING\]/.test(line)) out.push(line)
+    else if (line.trim() && out.length && !/^\[/.test(line)) out[out.length - 1] += `\n${line}`
   }
   return out
 }
@@ -76,11 +81,18 @@ describe("a module's warnings and deprecations, as ansible-playbook shows them (
     const [ours, theirs] = await both()
     assert.equal(ours.code, 0, ours.stderr)
     assert.equal(theirs.code, 0, theirs.stderr)
+    // Ansible's Display wraps at 79 columns (stdout is no terminal here): a deprecation keeps the
+    // spaces at its breaks; a tab becomes spaces, a long word and a hyphenated one are broken
     const expected = [
       '[WARNING]: the word is old',
-      '[DEPRECATION WARNING]: old words go away. This feature will be removed from acme.words in version 3.0.0. Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.',
+      '[DEPRECATION WARNING]: old words go away. This feature will be removed from \n' +
+        'acme.words in version 3.0.0. Deprecation warnings can be disabled by setting \n' +
+        'deprecation_warnings=False in ansible.cfg.',
       '[WARNING]: the word is a',
       '[WARNING]: the word is b',
+      '[WARNING]: the word is long',
+      `[WARNING]: a long one:  /srv/${'x'.repeat(50)}\n${'x'.repeat(40)} then well-known self-contained re-\n` +
+        'entrant words  then well-known self-contained re-entrant words end',
     ]
     assert.deepEqual(warningLines(theirs.stderr), expected)
     assert.deepEqual(warningLines(ours.stderr), expected)
@@ -90,8 +102,8 @@ describe("a module's warnings and deprecations, as ansible-playbook shows them (
     assert.deepEqual(JSON.parse(msg(ours.stdout)!), {
       one: ['the word is old'],
       dep: ['old words go away'],
-      loop: ['the word is a', 'the word is b'],
-      items: [[], []],
+      loop: ['the word is a', 'the word is b', 'the word is long', LONG],
+      items: [[], [], []],
     })
   })
 
