@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { expandOnHost } from './facts/environ.js'
-import { BIN_PATH_SH, defineModule, type Fact, type FactEffect, type Plan, shScript, type Unknowable } from './types.js'
+import { FIND_BIN_SH } from './facts/bin-path.js'
+import { defineModule, type Fact, type FactEffect, type Plan, shScript, type Unknowable } from './types.js'
 
 export interface PatchOptions {
   strip: number
@@ -58,8 +59,9 @@ no() { printf '%s\\n' "$1" >&2; exit ${CHECK_FAILED}; }
 if [ -n "$src" ] && [ ! -r "$src" ]; then no "src $src doesn't exist or not readable"; fi
 if [ -n "$dest" ] && [ ! -w "$dest" ]; then no "dest $dest doesn't exist or not writable"; fi
 if [ -n "$base" ] && [ ! -e "$base" ]; then no "basedir $base doesn't exist"; fi
-${BIN_PATH_SH}
-p=$(PATH=$binpath; command -v patch) || no 'patch command not found'
+${FIND_BIN_SH}
+find_bin patch || no 'patch command not found'
+p=$bin
 if [ -n "$src" ]; then exec "$p" "$@"; fi
 base64 -d | "$p" "$@"`
 

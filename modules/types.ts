@@ -25,16 +25,6 @@ export function shScript(script: string, ...args: string[]): Command {
   return { argv: ['sh', '-c', script, 'sh', ...args], inline: true }
 }
 
-/**
- * Shell lines that set $binpath to where Ansible's get_bin_path looks for a program: PATH, then the
- * sbin directories PATH lacks (the search path Ansible's "Failed to find required executable" names).
- * Its names are its own ($binpath, $bindir): a script's variables are left alone.
- */
-export const BIN_PATH_SH = `binpath=$PATH
-for bindir in /sbin /usr/sbin /usr/local/sbin; do
-  case ":$binpath:" in *":$bindir:"*) ;; *) [ -e "$bindir" ] && binpath=$binpath:$bindir ;; esac
-done`
-
 /** A read-only question to the host: one command plus a pure parser (testable from recorded output). */
 export interface Fact<T, A extends unknown[] = []> {
   name: string
