@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
-import { expandOnHost } from './facts/environ.js'
 import { FIND_BIN_SH } from './facts/bin-path.js'
 import { defineModule, type Fact, type FactEffect, type Plan, shScript, type Unknowable } from './types.js'
 
@@ -100,9 +99,9 @@ export function patchFailure(rc: number, stdout: string, stderr: string): string
   return stderr || stdout || `patch failed (exit ${rc})`
 }
 
-const absolute = (name: string, value: string | undefined, given: string | undefined) => {
+const absolute = (name: string, value: string | undefined) => {
   if (value !== undefined && !value.startsWith('/'))
-    throw new ModuleFailure(`argument '${name}' must be an absolute path on the host, got ${JSON.stringify(given)}`)
+    throw new ModuleFailure(`argument '${name}' must be an absolute path on the host, got ${JSON.stringify(value)}`)
 }
 
 export const patch = defineModule({
@@ -117,6 +116,7 @@ export const patch = defineModule({
       type: 'path',
       required: true,
       aliases: ['patchfile'],
+      controller: 'remote_src',
       description: 'The patch: on the controller (files/, as copy finds src), or on the host with remote_src.',
     },
     dest: { type: 'path', aliases: ['originalfile'], description: 'The one file to patch (absolute); patch then runs in its directory.' },
@@ -142,11 +142,12 @@ export const patch = defineModule({
     strip: 1
 `,
   async plan(p, ctx): Promise<Plan> {
-    const [dest, basedir, hostSrc] = await expandOnHost(ctx, [p.dest ?? '', p.basedir ?? '', p.remote_src ? p.src : ''])
-    const given = { dest: p.dest === undefined ? undefined : dest, basedir: p.basedir === undefined ? undefined : basedir }
-    absolute('dest', given.dest, p.dest)
-    absolute('basedir', given.basedir, p.basedir)
-    absolute('src', p.remote_src ? hostSrc : undefined, p.src)
+    // dest, basedir and a host's src come expanded on the host (schema.ts, expandPathArgs)
+    const hostSrc = p.remote_src ? p.src : undefined
+    const given = { dest: p.dest, basedir: p.basedir }
+    absolute('dest', given.dest)
+    absolute('basedir', given.basedir)
+    absolute('src', hostSrc)
     let content: PatchRun['content']
     if (!p.remote_src) {
       const local = ctx.findFile(p.src, 'files')
@@ -161,7 +162,7 @@ export const patch = defineModule({
     const o: PatchOptions = {
       strip: p.strip,
       directory: given.basedir ?? posix.dirname(given.dest!),
-      input: p.remote_src ? hostSrc! : '-',
+      input: hostSrc ?? '-',
       binary: p.binary,
       ignoreWhitespace: p.ignore_whitespace,
       dest: given.dest,

@@ -51,7 +51,7 @@ export const pip = defineModule({
     requirements: { type: 'str', description: 'A requirements file on the host (relative to chdir).' },
     virtualenv: { type: 'path', description: 'Virtualenv to install into; created when missing.' },
     virtualenv_command: {
-      type: 'str',
+      type: 'path',
       default: 'virtualenv',
       description: 'Command that creates the virtualenv (the path is appended), e.g. `python3 -m venv`; a bare program name must be on the PATH.',
     },
