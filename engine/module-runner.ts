@@ -195,7 +195,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   const applied = info ? [...plan.changes, { summary: `stat ${info.path}`, commands: [pathResultCommand(info.path)] }] : plan.changes
   const raw = onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan()
   const out = info ? { ...raw, stdout: withoutPathResult(raw.stdout) } : raw
-  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker)
+  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker, plan.changes)
   if (result.status === 'failed') return result
   if (quiet && result.status === 'changed') return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data }
   return controllerSteps(mod, plan.changes, result)

@@ -232,8 +232,11 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   /** false for modules that always act (command): the converge-then-re-plan rule does not apply */
   converges?: boolean
   plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>
-  /** Interprets the applied commands' output (rc/stdout of `command`); default (also when it returns undefined): rc 0 is success. */
-  interpret?(p: ParamValues<S>, out: Applied): Outcome | undefined
+  /**
+   * Interprets the applied commands' output (rc/stdout of `command`); `planned`: the plan's changes
+   * that ran. Default (also when it returns undefined): rc 0 is success.
+   */
+  interpret?(p: ParamValues<S>, out: Applied, planned?: readonly Change[]): Outcome | undefined
   /** The message of a failed apply, as Ansible words it for this module; default: the end of stderr. */
   failureMsg?(p: ParamValues<S>, out: Applied): string | undefined
   /** where the module was loaded from, for error messages */
