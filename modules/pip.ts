@@ -44,7 +44,9 @@ export const pip = defineModule({
   description:
     'Installs, upgrades or removes Python distributions in a virtualenv (created with virtualenv_command ' +
     'when missing) or for an interpreter. A converged host is ok without running pip; latest and requirements ' +
-    'files are resolved with `pip install --dry-run --report -` (read-only) against index_url.',
+    'files are resolved with `pip install --dry-run --report -` (read-only) against index_url. As in Ansible, a run is changed when pip ' +
+    "says so ('Successfully installed', 'Successfully uninstalled'; a requirements file: the dry run's answer) or when it created the venv; " +
+    'check mode reports the prediction.',
   params: {
     name: { type: 'list', elements: 'str', aliases: ['names'], description: 'Requirements such as `astronomer-core[postgres]==2.0.*`.' },
     version: { type: 'str', description: 'Exact version for a single `name` (== VERSION).' },
