@@ -49,8 +49,10 @@ export function appliedOutcome(
   changes: ModuleOutcome['changes'],
   planData: Record<string, unknown> = {},
   masker?: Masker,
+  /** the plan's changes, as the module made them (what ran) */
+  planned: readonly Change[] = [],
 ): ModuleOutcome {
-  const o = mod.interpret?.(params as never, out)
+  const o = mod.interpret?.(params as never, out, planned)
   if (o) {
     for (const s of o.secrets ?? []) masker?.add(s)
     const data = { ...planData, ...o.data }

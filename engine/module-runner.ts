@@ -8,7 +8,7 @@ import { appliedOutcome, applyPlan, controllerSteps, nothingRan, parseFact } fro
 import { EffectStore } from './effects.js'
 import { READ_ONLY_MODULES, UnknownFact } from './unknown.js'
 import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
-import { validateParams } from '../modules/schema.js'
+import { expandPathArgs, validateParams } from '../modules/schema.js'
 import { pathResult, pathResultCommand, withoutPathResult } from '../modules/files/path-result.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { ReadAheadView } from './fact-cache.js'
@@ -153,7 +153,10 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   const met: Met[] = []
   let plan: Plan
   try {
-    plan = await mod.plan(params as never, moduleContext(env, deadline, met))
+    const ctx = moduleContext(env, deadline, met)
+    // Ansible's type='path' expansion on the host (a read only when a path starts with ~ or holds a $)
+    params = await expandPathArgs(mod, params, ctx)
+    plan = await mod.plan(params as never, ctx)
   } catch (e) {
     if (env.check && (e instanceof UnknownFact || met.length > 0 || env.mayRun !== undefined))
       return metUnknown(mod, [...met, ...(env.mayRun ? [{ after: env.mayRun, key: 'its when' }] : [])], e)
@@ -192,7 +195,7 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   const applied = info ? [...plan.changes, { summary: `stat ${info.path}`, commands: [pathResultCommand(info.path)] }] : plan.changes
   const raw = onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan()
   const out = info ? { ...raw, stdout: withoutPathResult(raw.stdout) } : raw
-  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker)
+  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker, plan.changes)
   if (result.status === 'failed') return result
   if (quiet && result.status === 'changed') return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data }
   return controllerSteps(mod, plan.changes, result)

@@ -58,7 +58,7 @@ export const archive = defineModule({
     '(tar: the members\u2019 header fields; zip: names and CRCs; one compressed file: its content); dest is written to a temp file and renamed, ' +
     'and left alone when nothing differs.',
   params: {
-    path: { type: 'list', elements: 'str', required: true, description: 'Absolute paths or globs (a glob holds * or ?) of the files and trees to archive.' },
+    path: { type: 'list', elements: 'path', required: true, description: 'Absolute paths or globs (a glob holds * or ?) of the files and trees to archive.' },
     format: {
       type: 'str',
       default: 'gz',
@@ -66,10 +66,10 @@ export const archive = defineModule({
       description: 'The compression (gz, bz2, xz: a tar of several, or the one file alone), tar, or zip.',
     },
     dest: { type: 'path', description: 'The archive. Required unless path is one file (then the file plus "." and the format).' },
-    exclude_path: { type: 'list', elements: 'str', default: [], description: 'Paths or globs taken out of the expanded path list (not out of a tree).' },
+    exclude_path: { type: 'list', elements: 'path', default: [], description: 'Paths or globs taken out of the expanded path list (not out of a tree).' },
     exclusion_patterns: {
       type: 'list',
-      elements: 'str',
+      elements: 'path',
       description: 'Glob patterns of members not archived (a tar member by its name in the archive, a zip member by its path).',
     },
     force_archive: { type: 'bool', default: false, description: 'Archive a single file (tar or zip) instead of compressing it alone.' },

@@ -130,8 +130,8 @@ export const assemble = defineModule({
     'The fragments are the regular files of `src`, in sorted order; `src` is on the host unless remote_src is false (then it is found ' +
     "like copy's src, on the controller). The file is written like copy's content: compared by checksum, with backup and validate.",
   params: {
-    src: { type: 'path', required: true, description: 'The directory of fragments.' },
-    dest: { type: 'path', required: true, description: 'The file to write.' },
+    src: { type: 'path', required: true, controller: 'remote_src', description: 'The directory of fragments.' },
+    dest: { type: 'path', userTilde: 'remote_src', required: true, description: 'The file to write.' },
     remote_src: { type: 'bool', default: true, description: 'false: src is on the controller (files/ of the role or playbook).' },
     delimiter: { type: 'str', description: 'Text between fragments; escapes like \\n are understood; a newline follows it.' },
     regexp: { type: 'str', description: 'Only fragments whose name this (Python) regular expression finds something in.' },

@@ -11,18 +11,17 @@ import { ModuleFailure } from '../engine/errors.js'
 import type { ExecResult } from '../engine/connection/types.js'
 import type { PathStat } from './facts/path.js'
 import { CapTextError, getcapAfter, parseCap, setcapFor, setcapRefusal } from './capabilities-text.js'
-import { BIN_PATH_SH, defineModule, shScript, type Change, type Fact, type Plan } from './types.js'
+import { FIND_BIN_SH } from './facts/bin-path.js'
+import { defineModule, shScript, type Change, type Fact, type Plan } from './types.js'
 
 // getcap and setcap where Ansible's get_bin_path looks
-const FIND_TOOLS = `${BIN_PATH_SH}
-for b in getcap setcap; do
-  PATH=$binpath command -v $b >/dev/null || { printf 'missing\\n%s\\n%s' "$b" "$binpath"; exit 0; }
-done
-PATH=$binpath; export PATH`
-
-const GETCAP = `${FIND_TOOLS}
+// (setcap too: Ansible's module asks for both before it reads)
+const GETCAP = `${FIND_BIN_SH}
+find_bin getcap || { printf 'missing\\ngetcap\\n%s' "$binpath"; exit 0; }
+getcap=$bin
+find_bin setcap || { printf 'missing\\nsetcap\\n%s' "$binpath"; exit 0; }
 echo read
-exec getcap -v "$1"`
+exec "$getcap" -v "$1"`
 
 export interface GetcapOutput {
   /** getcap or setcap is not installed: [program, the directories searched] */
@@ -99,7 +98,7 @@ export const capabilities = defineModule({
     const after = getcapAfter(path, text)
     const change: Change = {
       summary: `${p.state === 'present' ? 'set' : 'remove'} ${p.state === 'present' ? want.join('') : want[0]} on ${path}: setcap '${text}'${refusal(text)}`,
-      commands: [shScript(`${BIN_PATH_SH}\nPATH=$binpath; export PATH; exec setcap "$1" "$2"`, text, path)],
+      commands: [shScript(`${FIND_BIN_SH}\nneed_bin setcap\nexec "$bin" "$1" "$2"`, text, path)],
       // setcap would refuse the text, or acplay cannot tell what getcap prints then
       ...(after === undefined
         ? { unknowns: [{ fact: getcap.name, key: path }] }

@@ -35,8 +35,13 @@ export const copy = defineModule({
     'Only files whose checksum or attributes differ are sent; extra files at dest are never deleted. ' +
     'acplay extension: `secret: true` hides the content from diffs and summaries (Ansible uses no_log).',
   params: {
-    dest: { type: 'path', required: true, description: 'Remote path; a directory (or a path ending in /) receives src under its basename' },
-    src: { type: 'path', description: 'Control-side file or directory, relative to the role/playbook files/ dir' },
+    dest: {
+      type: 'path',
+      userTilde: 'remote_src',
+      required: true,
+      description: 'Remote path; a directory (or a path ending in /) receives src under its basename',
+    },
+    src: { type: 'path', controller: 'remote_src', description: 'Control-side file or directory, relative to the role/playbook files/ dir' },
     content: {
       type: 'raw',
       secretIf: 'secret',

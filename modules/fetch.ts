@@ -61,7 +61,7 @@ export const fetch = defineModule({
     'Copies a file from the host to the controller, into `dest/HOSTNAME/SRC` (a tree per host), or to `dest` itself with flat=yes. ' +
     'Only when the controller copy differs (sha1). acplay plans it in check mode (Ansible skips fetch there).',
   params: {
-    src: { type: 'str', required: true, description: 'The file on the remote system to fetch. This must be a file, not a directory.' },
+    src: { type: 'path', required: true, userTilde: true, description: 'The file on the remote system to fetch. This must be a file, not a directory.' },
     dest: {
       type: 'str',
       required: true,

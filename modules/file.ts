@@ -6,7 +6,6 @@
  */
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
-import { expandHome } from './facts/home.js'
 import { pathTree } from './facts/tree.js'
 import { attrWant } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
@@ -61,9 +60,8 @@ export const file = defineModule({
 `,
   async plan(p, ctx): Promise<Plan> {
     const want = attrWant(p)
-    // Ansible's type='path' check expands a leading ~ / ~user on the host (the dev-sec roles remove ~{{ user }}/.rhosts)
-    const expanded = await expandHome(ctx, p.path)
-    const path = expanded.length > 1 ? expanded.replace(/\/+$/, '') : expanded
+    // a leading ~ / ~user comes expanded on the host (schema.ts, expandPathArgs: the dev-sec roles remove ~{{ user }}/.rhosts)
+    const path = p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path
     if (!path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
     // value checks the argument rules cannot express (Ansible makes them in the module, with these words)
     if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`src option requires state to be 'link' or 'hard'`)

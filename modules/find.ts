@@ -25,7 +25,7 @@ export const find = defineModule({
     'Lists the files (or directories, links, anything) under `paths` whose base name matches `patterns` (shell globs, or Python regexes with use_regex) ' +
     'and not `excludes`, older or younger than `age`, larger or smaller than `size`, with a line matching `contains`. Never changes anything.',
   params: {
-    paths: { type: 'list', elements: 'str', required: true, aliases: ['name', 'path'], description: 'Directories to search.' },
+    paths: { type: 'list', elements: 'path', required: true, aliases: ['name', 'path'], description: 'Directories to search.' },
     patterns: {
       type: 'list',
       elements: 'str',

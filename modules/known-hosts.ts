@@ -7,7 +7,6 @@
  * Effects: path.stat and path.content of the file.
  */
 import { ModuleFailure } from '../engine/errors.js'
-import { expandHome } from './facts/home.js'
 import { fileEffects, readContent, sha256 } from './files/stat.js'
 import { planWrite } from './files/write.js'
 import { findHost, hashHostKey, removeHost, rewrite, searchHostKey } from './ssh/known-hosts-file.js'
@@ -58,7 +57,8 @@ export const knownHosts = defineModule({
         throw new ModuleFailure('Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.')
       if (findHost(key, host).length === 0) throw new ModuleFailure('Host parameter does not match hashed host field in supplied key')
     }
-    const path = await expandHome(ctx, p.path)
+    // a leading ~ comes expanded on the host (schema.ts, expandPathArgs)
+    const path = p.path
     const data: Record<string, unknown> = { name: host, key: key ?? null, path, hash_host: p.hash_host, state: p.state }
     const c = await readContent(ctx, path)
     if (c === 'unknown') return { kind: 'change', changes: [{ summary: `would change ${path} (depends on an earlier change)`, commands: [] }], data }

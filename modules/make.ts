@@ -14,7 +14,8 @@ import { pystr } from '../engine/vars/py-str.js'
 import { shlexQuote } from '../engine/vars/filters-core.js'
 import { execCommand } from './command/exec-plan.js'
 import { environFor, expandWith } from './facts/environ.js'
-import { BIN_PATH_SH, defineModule, type Fact, type Plan, shScript } from './types.js'
+import { FIND_BIN_SH } from './facts/bin-path.js'
+import { defineModule, type Fact, type Plan, shScript } from './types.js'
 
 /** What Ansible runs, before `-q` is added: [make, -j N, -f FILE, TARGET, NAME=VALUE...]; target undefined where none is given. */
 export function makeArgv(bin: string, o: { jobs?: number; file?: string; target?: string; params?: Record<string, unknown> }): (string | undefined)[] {
@@ -30,9 +31,10 @@ export type MakeAnswer = { status: 'answered'; bin: string; rc: number; stdout: 
 // $1 chdir, $2 the make binary ('' to find gmake or make as Ansible's get_bin_path does), then make's arguments
 const QUESTION = `d=$1 m=$2; shift 2
 [ -d "$d" ] || { echo acplay-make-no-chdir; exit 0; }
-${BIN_PATH_SH}
+${FIND_BIN_SH}
 if [ -z "$m" ]; then
-  m=$(PATH=$binpath; command -v gmake || command -v make) || { echo acplay-make-no-make; exit 0; }
+  { find_bin gmake || find_bin make; } || { echo acplay-make-no-make; exit 0; }
+  m=$bin
 elif ! command -v "$m" >/dev/null 2>&1; then echo acplay-make-no-make; exit 0; fi
 cd -- "$d" || exit 1
 printf 'acplay-make %s\\n' "$m"

@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
-import { expandOnHost } from './facts/environ.js'
-import { BIN_PATH_SH, defineModule, type Fact, type FactEffect, type Plan, shScript, type Unknowable } from './types.js'
+import { FIND_BIN_SH } from './facts/bin-path.js'
+import { defineModule, type Fact, type FactEffect, type Plan, shScript, type Unknowable } from './types.js'
 
 export interface PatchOptions {
   strip: number
@@ -58,8 +58,9 @@ no() { printf '%s\\n' "$1" >&2; exit ${CHECK_FAILED}; }
 if [ -n "$src" ] && [ ! -r "$src" ]; then no "src $src doesn't exist or not readable"; fi
 if [ -n "$dest" ] && [ ! -w "$dest" ]; then no "dest $dest doesn't exist or not writable"; fi
 if [ -n "$base" ] && [ ! -e "$base" ]; then no "basedir $base doesn't exist"; fi
-${BIN_PATH_SH}
-p=$(PATH=$binpath; command -v patch) || no 'patch command not found'
+${FIND_BIN_SH}
+find_bin patch || no 'patch command not found'
+p=$bin
 if [ -n "$src" ]; then exec "$p" "$@"; fi
 base64 -d | "$p" "$@"`
 
@@ -98,9 +99,9 @@ export function patchFailure(rc: number, stdout: string, stderr: string): string
   return stderr || stdout || `patch failed (exit ${rc})`
 }
 
-const absolute = (name: string, value: string | undefined, given: string | undefined) => {
+const absolute = (name: string, value: string | undefined) => {
   if (value !== undefined && !value.startsWith('/'))
-    throw new ModuleFailure(`argument '${name}' must be an absolute path on the host, got ${JSON.stringify(given)}`)
+    throw new ModuleFailure(`argument '${name}' must be an absolute path on the host, got ${JSON.stringify(value)}`)
 }
 
 export const patch = defineModule({
@@ -115,6 +116,7 @@ export const patch = defineModule({
       type: 'path',
       required: true,
       aliases: ['patchfile'],
+      controller: 'remote_src',
       description: 'The patch: on the controller (files/, as copy finds src), or on the host with remote_src.',
     },
     dest: { type: 'path', aliases: ['originalfile'], description: 'The one file to patch (absolute); patch then runs in its directory.' },
@@ -140,11 +142,12 @@ export const patch = defineModule({
     strip: 1
 `,
   async plan(p, ctx): Promise<Plan> {
-    const [dest, basedir, hostSrc] = await expandOnHost(ctx, [p.dest ?? '', p.basedir ?? '', p.remote_src ? p.src : ''])
-    const given = { dest: p.dest === undefined ? undefined : dest, basedir: p.basedir === undefined ? undefined : basedir }
-    absolute('dest', given.dest, p.dest)
-    absolute('basedir', given.basedir, p.basedir)
-    absolute('src', p.remote_src ? hostSrc : undefined, p.src)
+    // dest, basedir and a host's src come expanded on the host (schema.ts, expandPathArgs)
+    const hostSrc = p.remote_src ? p.src : undefined
+    const given = { dest: p.dest, basedir: p.basedir }
+    absolute('dest', given.dest)
+    absolute('basedir', given.basedir)
+    absolute('src', hostSrc)
     let content: PatchRun['content']
     if (!p.remote_src) {
       const local = ctx.findFile(p.src, 'files')
@@ -159,7 +162,7 @@ export const patch = defineModule({
     const o: PatchOptions = {
       strip: p.strip,
       directory: given.basedir ?? posix.dirname(given.dest!),
-      input: p.remote_src ? hostSrc! : '-',
+      input: hostSrc ?? '-',
       binary: p.binary,
       ignoreWhitespace: p.ignore_whitespace,
       dest: given.dest,

@@ -12,7 +12,7 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { pipDryRun, pipInstalled, pipTargetKey, type InstalledDist, type PipEnv, type PipTarget, type WouldInstall } from './facts/pip.js'
-import { createVenvChange } from './pip/create-venv.js'
+import { createVenvChange, createsVenv } from './pip/create-venv.js'
 import { resolveVirtualenvArgv, virtualenvArgv } from './pip/virtualenv-command.js'
 import { parseRequirement, requirementText, type Requirement } from './pip/requirement.js'
 import { checkAbsent, checkPresent, pinnedVersion, type Verdict } from './pip/satisfied.js'
@@ -44,14 +44,16 @@ export const pip = defineModule({
   description:
     'Installs, upgrades or removes Python distributions in a virtualenv (created with virtualenv_command ' +
     'when missing) or for an interpreter. A converged host is ok without running pip; latest and requirements ' +
-    'files are resolved with `pip install --dry-run --report -` (read-only) against index_url.',
+    'files are resolved with `pip install --dry-run --report -` (read-only) against index_url. As in Ansible, a run is changed when pip ' +
+    "says so ('Successfully installed', 'Successfully uninstalled'; a requirements file: the dry run's answer) or when it created the venv; " +
+    'check mode reports the prediction.',
   params: {
     name: { type: 'list', elements: 'str', aliases: ['names'], description: 'Requirements such as `astronomer-core[postgres]==2.0.*`.' },
     version: { type: 'str', description: 'Exact version for a single `name` (== VERSION).' },
     requirements: { type: 'str', description: 'A requirements file on the host (relative to chdir).' },
     virtualenv: { type: 'path', description: 'Virtualenv to install into; created when missing.' },
     virtualenv_command: {
-      type: 'str',
+      type: 'path',
       default: 'virtualenv',
       description: 'Command that creates the virtualenv (the path is appended), e.g. `python3 -m venv`; a bare program name must be on the PATH.',
     },
@@ -159,13 +161,22 @@ export const pip = defineModule({
 
     return finish(await planNames(p.state, reqs, { dists, env, simulated, key, changes, pipArgv, pipCmd, index, extra, chdir: p.chdir }, ctx))
   },
-  // Ansible's pip: an uninstall changed something only when pip says so. Debian's pip leaves the
-  // distribution's own packages alone ("Not uninstalling six at /usr/lib/python3/dist-packages,
-  // outside environment /usr"), exit code 0: ok, on every run.
-  interpret(p, out) {
-    if (p.state !== 'absent' || out.rc !== 0 || out.stdout.includes('Successfully uninstalled')) return undefined
-    const said = out.stdout.trim().split('\n').at(-1) || 'nothing was uninstalled'
-    return { failed: false, changed: false, msg: `pip uninstalled nothing: ${said}` }
+  // Ansible's pip: what ran changed something only when pip says so (check mode keeps the plan's
+  // prediction). Debian's pip leaves the distribution's own packages alone ("Not uninstalling six at
+  // /usr/lib/python3/dist-packages, outside environment /usr"), exit code 0: ok, on every run. An
+  // install of names changed something when pip says 'Successfully installed' (a requirements file:
+  // Ansible compares pip freeze before and after; acplay keeps its dry run's answer), or when the
+  // venv was created first.
+  interpret(p, out, planned) {
+    if (out.rc !== 0 || planned?.some(createsVenv)) return undefined
+    if (p.state === 'absent') {
+      if (out.stdout.includes('Successfully uninstalled')) return undefined
+      const said = out.stdout.trim().split('\n').at(-1) || 'nothing was uninstalled'
+      return { failed: false, changed: false, msg: `pip uninstalled nothing: ${said}` }
+    }
+    if (p.requirements !== undefined || out.stdout.includes('Successfully installed')) return undefined
+    const said = out.stdout.trim().split('\n').at(-1) || 'nothing was installed'
+    return { failed: false, changed: false, msg: `pip installed nothing: ${said}` }
   },
 })
 

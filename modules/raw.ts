@@ -16,7 +16,7 @@ export const raw = defineModule({
     'Skipped in check mode, as in Ansible. Prefer command or shell once the host has Python.',
   params: {
     cmd: { type: 'str', required: true, description: 'the command line (the free-form task text arrives here)' },
-    executable: { type: 'path', description: 'the shell to run it with (called as EXECUTABLE -c CMD); default /bin/sh' },
+    executable: { type: 'str', description: 'the shell to run it with (called as EXECUTABLE -c CMD); default /bin/sh' },
   },
   checkMode: 'none',
   converges: false,

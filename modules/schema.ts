@@ -1,6 +1,9 @@
 /** Typed argument specs (documentation as data) and their validation, as Ansible's argument_spec. */
 import { paramError, type Location } from '../engine/errors.js'
 import { type ArgumentRules, checkRules } from './arg-rules.js'
+import { expandWith, runEnviron } from './facts/environ.js'
+import { runHome, userHome } from './facts/home.js'
+import type { Fact } from './types.js'
 
 export const PARAM_TYPES = ['str', 'int', 'bool', 'list', 'dict', 'path', 'raw'] as const
 export type ParamType = (typeof PARAM_TYPES)[number]
@@ -12,8 +15,21 @@ export interface ParamDef {
   default?: unknown
   choices?: readonly string[]
   aliases?: readonly string[]
-  /** element type of a list */
-  elements?: 'str' | 'int' | 'dict'
+  /** element type of a list ('path': each element expanded on the host as a `path` argument is) */
+  elements?: 'str' | 'int' | 'dict' | 'path'
+  /**
+   * A `path` (or list of paths) on the controller, not the host: never expanded on the host
+   * (template's src). A bool argument's name: on the controller unless that argument is true (copy's
+   * src, a host path with remote_src).
+   */
+  controller?: true | string
+  /**
+   * A leading `~` (alone or before a slash) is the home of the user the task runs as in the password
+   * database, not HOME: Ansible's action plugin expands it so (`echo ~USER`) before the module sees
+   * the path (copy's and template's dest, fetch's src). A bool argument's name: only while that
+   * argument is not true (copy's dest with remote_src goes to the module as written).
+   */
+  userTilde?: true | string
   /** null given is kept as null (Ansible's None: expect's `timeout: null`), not taken as omitted */
   nullable?: boolean
   /** never printed: masked in output, diffs and logs */
@@ -50,7 +66,7 @@ type ValueOf<D extends ParamDef> = D extends { choices: readonly (infer C extend
   ? D['type'] extends 'list'
     ? C[]
     : C
-  : D extends { type: 'list'; elements: 'str' }
+  : D extends { type: 'list'; elements: 'str' | 'path' }
     ? string[]
     : D extends { type: 'list'; elements: 'int' }
       ? number[]
@@ -95,7 +111,7 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
               .filter(Boolean)
           : [v]
       const el = 'elements' in def ? def.elements : undefined
-      return el ? list.map((x, i) => coerce(`${name}[${i}]`, { type: el }, x, where)) : list
+      return el ? list.map((x, i) => coerce(`${name}[${i}]`, { type: el === 'path' ? 'str' : el }, x, where)) : list
     }
     case 'dict':
       if (v && typeof v === 'object' && !Array.isArray(v)) return v
@@ -221,4 +237,77 @@ export function notYet<const D extends Omit<ParamDef, 'description' | 'unsupport
 ): D & ParamDef {
   const only = def.default === undefined ? '' : ` Only the default is accepted.`
   return { ...def, description: `${what} Not supported yet: ${why}.${only}`, unsupported: why }
+}
+
+type FactReader = { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }
+
+/** A value Ansible's expansion of a path can change: a leading ~, or a $. */
+const expandable = (v: unknown): v is string => typeof v === 'string' && (v.startsWith('~') || v.includes('$'))
+
+/**
+ * The host paths among validated values: every `path` argument and every element of a list of
+ * paths, except those on the controller (ParamDef.controller). Each as [argument, index in its list].
+ */
+export function hostPathsOf(params: ParamSpecs, values: Record<string, unknown>): [string, number | undefined][] {
+  const out: [string, number | undefined][] = []
+  for (const [name, def] of Object.entries(params)) {
+    const v = values[name]
+    if (v == null || (def.type !== 'path' && def.elements !== 'path')) continue
+    if (def.controller === true || (typeof def.controller === 'string' && values[def.controller] !== true)) continue
+    if (def.type === 'path') out.push([name, undefined])
+    else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) out.push([name, i])
+  }
+  return out
+}
+
+/** expanduser's join: the home without its trailing slashes, then the rest ('/' when nothing is left) */
+const underHome = (home: string, rest: string) => `${home.replace(/\/+$/, '')}${rest}` || '/'
+
+/**
+ * Ansible's type='path' rule, applied on the host: each host path argument (and each element of a
+ * list of paths) becomes os.path.expanduser(os.path.expandvars(value)) as the module's Python would
+ * compute it there, as the user the task runs as: `$VAR` and `${VAR}` from the task's environment on
+ * the host (unknown names stay as written), then a leading `~` from HOME and `~user` from the
+ * password database (an unknown user's path stays as written: a relative path, as in Ansible). An
+ * argument with `userTilde` takes its `~` from the password database first, as Ansible's action
+ * plugin does. The values are only read here; nothing is built into a shell. The host is asked only
+ * when a value starts with ~ or holds a $: one read of the environment (none when only `userTilde`
+ * values start with ~), one of the user's home, one per named user.
+ */
+export async function expandPathArgs<V extends Record<string, unknown>>(
+  module: { params: ParamSpecs; anyParams?: boolean },
+  values: V,
+  ctx: FactReader,
+): Promise<V> {
+  if (module.anyParams) return values
+  const valueAt = (arg: string, i: number | undefined) => (i === undefined ? values[arg] : (values[arg] as unknown[])[i])
+  const at = hostPathsOf(module.params, values).filter(([arg, i]) => expandable(valueAt(arg, i)))
+  if (at.length === 0) return values
+  const byUser = (arg: string) => {
+    const t = module.params[arg]!.userTilde
+    return t === true || (typeof t === 'string' && values[t] !== true)
+  }
+  const needsEnv = at.some(([arg, i]) => !byUser(arg) || (valueAt(arg, i) as string).includes('$'))
+  const env = needsEnv ? await ctx.fact(runEnviron) : {}
+  const expand = async (arg: string, v: string): Promise<string> => {
+    // the action plugin's ~ first; the module then expands what it was given
+    if (byUser(arg) && (v === '~' || v.startsWith('~/'))) v = underHome(await ctx.fact(runHome), v.slice(1))
+    const s = expandable(v) ? expandWith(v, env) : v
+    if (!s.startsWith('~')) return s
+    const slash = s.indexOf('/')
+    const user = s.slice(1, slash < 0 ? undefined : slash)
+    // HOME unset: Python's expanduser asks the password database for the user's own home
+    const home = user === '' ? await ctx.fact(runHome) : await ctx.fact(userHome, user)
+    return home === undefined ? s : underHome(home, slash < 0 ? '' : s.slice(slash))
+  }
+  const out: Record<string, unknown> = { ...values }
+  for (const [arg, i] of at) {
+    if (i === undefined) out[arg] = await expand(arg, out[arg] as string)
+    else {
+      const list = [...(out[arg] as unknown[])]
+      list[i] = await expand(arg, list[i] as string)
+      out[arg] = list
+    }
+  }
+  return out as V
 }

@@ -11,7 +11,7 @@ export const shell = defineModule({
   description: 'Runs `cmd` through `/bin/sh -c` (or `executable -c`): pipes, redirections and variables work. Fails on a non-zero exit code.',
   params: {
     cmd: { type: 'str', required: true, description: 'the shell script (the free-form task text arrives here)' },
-    executable: { type: 'path', default: '/bin/sh', description: 'the shell to run it with (called as EXECUTABLE -c CMD)' },
+    executable: { type: 'str', default: '/bin/sh', description: 'the shell to run it with (called as EXECUTABLE -c CMD)' },
     ...EXEC_PARAMS,
   },
   checkMode: 'skip',

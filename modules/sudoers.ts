@@ -15,7 +15,8 @@ import { pathStat } from './facts/path.js'
 import { readForEdit, planEdit } from './files/edit.js'
 import { parseMode } from './files/mode.js'
 import { statPaths } from './files/stat.js'
-import { BIN_PATH_SH, defineModule, shScript, type Fact, type ModuleContext, type Plan } from './types.js'
+import { FIND_BIN_SH } from './facts/bin-path.js'
+import { defineModule, shScript, type Fact, type ModuleContext, type Plan } from './types.js'
 
 export interface SudoersRule {
   user?: string
@@ -65,10 +66,10 @@ interface VisudoCheck {
 }
 
 // visudo where Ansible's get_bin_path looks for it
-const VISUDO = `${BIN_PATH_SH}
-v=$(PATH=$binpath command -v visudo) || { printf 'missing\\n%s' "$binpath"; exit 0; }
+const VISUDO = `${FIND_BIN_SH}
+find_bin visudo || { printf 'missing\\n%s' "$binpath"; exit 0; }
 echo checked
-exec "$v" -c -f -`
+exec "$bin" -c -f -`
 
 /** `visudo -c -f -` of a rule's text (read-only: it checks stdin, writes nothing). */
 export const visudoCheck: Fact<VisudoCheck, [string]> = {

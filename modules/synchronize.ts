@@ -197,7 +197,7 @@ export const synchronize = defineModule({
     mode: { type: 'str', default: 'push', choices: ['pull', 'push'], description: 'push: controller to host; pull: host to controller.' },
     dest_port: { type: 'int', description: 'The host ssh port (default: the connection port).' },
     delete: { type: 'bool', default: false, description: 'Delete files in dest that are not in src (--delete-after).' },
-    private_key: { type: 'path', description: 'The ssh key on the controller (default: the connection key).' },
+    private_key: { type: 'path', controller: true, description: 'The ssh key on the controller (default: the connection key).' },
     rsync_path: { type: 'str', description: 'The rsync command on the host, e.g. "sudo rsync" (default: rsync, or sudo -u USER rsync with become).' },
     archive: { type: 'bool', default: true, description: 'Archive mode: recursive, links, perms, times, owner, group (and devices).' },
     checksum: { type: 'bool', default: false, description: 'Compare checksums instead of size and time.' },

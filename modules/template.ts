@@ -26,8 +26,8 @@ export const template = defineModule({
     'and writes it to dest. `{% include %}`, `{% import %}` and `{% extends %}` find other templates on the same path. ' +
     'ansible_managed and the template_* variables are set while it renders. acplay extension: `secret: true` hides the rendered text from diffs.',
   params: {
-    src: { type: 'path', required: true, description: 'Control-side template file' },
-    dest: { type: 'path', required: true, description: 'Remote path; an existing directory receives the file under the basename of src' },
+    src: { type: 'path', required: true, controller: true, description: 'Control-side template file' },
+    dest: { type: 'path', userTilde: true, required: true, description: 'Remote path; an existing directory receives the file under the basename of src' },
     ...fileCommonParams,
     mode: {
       type: 'raw',

@@ -25,16 +25,6 @@ export function shScript(script: string, ...args: string[]): Command {
   return { argv: ['sh', '-c', script, 'sh', ...args], inline: true }
 }
 
-/**
- * Shell lines that set $binpath to where Ansible's get_bin_path looks for a program: PATH, then the
- * sbin directories PATH lacks (the search path Ansible's "Failed to find required executable" names).
- * Its names are its own ($binpath, $bindir): a script's variables are left alone.
- */
-export const BIN_PATH_SH = `binpath=$PATH
-for bindir in /sbin /usr/sbin /usr/local/sbin; do
-  case ":$binpath:" in *":$bindir:"*) ;; *) [ -e "$bindir" ] && binpath=$binpath:$bindir ;; esac
-done`
-
 /** A read-only question to the host: one command plus a pure parser (testable from recorded output). */
 export interface Fact<T, A extends unknown[] = []> {
   name: string
@@ -242,8 +232,11 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   /** false for modules that always act (command): the converge-then-re-plan rule does not apply */
   converges?: boolean
   plan(p: ParamValues<S>, ctx: ModuleContext): Promise<Plan>
-  /** Interprets the applied commands' output (rc/stdout of `command`); default (also when it returns undefined): rc 0 is success. */
-  interpret?(p: ParamValues<S>, out: Applied): Outcome | undefined
+  /**
+   * Interprets the applied commands' output (rc/stdout of `command`); `planned`: the plan's changes
+   * that ran. Default (also when it returns undefined): rc 0 is success.
+   */
+  interpret?(p: ParamValues<S>, out: Applied, planned?: readonly Change[]): Outcome | undefined
   /** The message of a failed apply, as Ansible words it for this module; default: the end of stderr. */
   failureMsg?(p: ParamValues<S>, out: Applied): string | undefined
   /** where the module was loaded from, for error messages */

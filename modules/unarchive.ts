@@ -29,7 +29,12 @@ export const unarchive = defineModule({
     'a file on the host (remote_src), or a URL the host downloads (remote_src). Unpacked already (tar --diff, or for zip size/CRC/mode) and with the wanted ' +
     'owner/group/mode on every member: ok. Check mode says exactly that, for tar archives too.',
   params: {
-    src: { type: 'path', required: true, description: 'The archive: a controller path, or with remote_src a path on the host or a URL.' },
+    src: {
+      type: 'path',
+      required: true,
+      controller: 'remote_src',
+      description: 'The archive: a controller path, or with remote_src a path on the host or a URL.',
+    },
     dest: { type: 'path', required: true, description: 'An existing directory on the host to unpack into.' },
     remote_src: { type: 'bool', default: false, description: 'src is on the host (or a URL the host downloads).' },
     copy: { type: 'bool', description: 'Deprecated opposite of remote_src.' },
@@ -117,7 +122,7 @@ export const unarchive = defineModule({
           kind: 'change',
           waitsFor: after,
           changes: [{ summary: `unpack ${p.src} into ${dest} (empty now)`, commands: [apply], unknowns: [{ under: dest }] }],
-          data: { dest, src: p.src },
+          data: { dest: p.dest, src: p.src },
         }
       }
     }
@@ -128,7 +133,8 @@ export const unarchive = defineModule({
     // a dest an earlier task would create (check mode) does not exist yet: everything is to unpack
     if (read.noDest && !earlier) throw new ModuleFailure(`dest '${dest}' must be an existing dir`)
     const data: Record<string, unknown> = {
-      dest,
+      // as given (expanded): Ansible's result keeps a trailing slash
+      dest: p.dest,
       handler: read.handler,
       src: remote && !url ? p.src : read.src,
       ...(p.list_files ? { files: read.files } : {}),

@@ -115,7 +115,11 @@ export const uri = defineModule({
       description:
         'json: encode body (a non-string) as JSON and send Content-Type application/json; form-urlencoded: a mapping or list of pairs. form-multipart is not supported yet.',
     },
-    src: { type: 'path', description: 'A file to send as the body: on the controller (files/ of the role or playbook), or on the host with remote_src.' },
+    src: {
+      type: 'path',
+      controller: 'remote_src',
+      description: 'A file to send as the body: on the controller (files/ of the role or playbook), or on the host with remote_src.',
+    },
     remote_src: { type: 'bool', default: false, description: 'src is a file on the host.' },
     method: { type: 'str', default: 'GET', description: 'The HTTP method (one uppercase word).' },
     return_content: { type: 'bool', default: false, description: 'Return the body as `content` (a JSON response is always parsed into `json`).' },

@@ -10,6 +10,13 @@ const HEADER = `# Module reference
 
 The same text, for the modules a playbook can use (custom ones included), is printed by
 \`acplay doc\` (the list) and \`acplay doc NAME\` (one module).
+
+An argument of type \`path\` (and each element of a \`list of path\`) on the host is expanded there as
+Ansible's type='path' check expands it: \`$VAR\` and \`\${VAR}\` from the task's environment, then a
+leading \`~\` from HOME and \`~user\` from the password database (an unknown name stays as written).
+copy's and template's \`dest\` and fetch's \`src\` take \`~\` from the password database, as Ansible's
+action plugins do. Paths on the controller (template's \`src\`, a \`src\` without \`remote_src\`) are
+not expanded on the host.
 `
 
 export function modulesMarkdown(registry: Record<string, ModuleSpec>): string {

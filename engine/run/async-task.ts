@@ -10,7 +10,7 @@ import { shellJoin } from '../connection/quote.js'
 import { commandLine } from '../apply-plan.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import { moduleContext, runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
-import { validateParams } from '../../modules/schema.js'
+import { expandPathArgs, validateParams } from '../../modules/schema.js'
 import { finishedJob } from '../../modules/async-status.js'
 import { ASYNC_DIR, asyncJob } from '../../modules/facts/async-job.js'
 import type { ModuleSpec } from '../../modules/types.js'
@@ -62,6 +62,7 @@ export async function runAsync(
     throw e
   }
   const ctx = moduleContext(env)
+  params = await expandPathArgs(mod, params, ctx)
   const plan = await mod.plan(params as never, ctx)
   if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
   const change = plan.changes[0]!

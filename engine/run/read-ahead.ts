@@ -19,7 +19,7 @@ import { commandLine } from '../apply-plan.js'
 import type { FactCache } from '../fact-cache.js'
 import { moduleContext } from '../module-runner.js'
 import type { ModuleTask, Task } from '../playbook/types.js'
-import { validateParams } from '../../modules/schema.js'
+import { expandPathArgs, validateParams } from '../../modules/schema.js'
 import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
 import type { ExecResult } from '../connection/types.js'
 import { templateValue } from '../vars/template.js'
@@ -146,7 +146,7 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
         return stop()
       },
     }
-    await mod.plan(params as never, ctx)
+    await mod.plan((await expandPathArgs(mod, params, ctx)) as never, ctx)
   } catch {
     // stopped at its first fact, or it could not be planned yet (a variable registered later)
   }

@@ -16,28 +16,11 @@ export const runHome: Fact<string> = {
 export const userHome: Fact<string | undefined, [string]> = {
   name: 'user.home',
   key: (user) => user,
-  command: (user) => shScript('e=$(getent passwd -- "$1") || exit 3; h=${e#*:*:*:*:*:}; printf "%s\\n" "${h%%:*}"', user),
+  // getent also answers a uid ("0"), where Python's pwd.getpwnam wants the name itself
+  command: (user) => shScript('e=$(getent passwd -- "$1") || exit 3; [ "${e%%:*}" = "$1" ] || exit 3; h=${e#*:*:*:*:*:}; printf "%s\\n" "${h%%:*}"', user),
   parse(out, user) {
     if (out.rc === 3 || out.rc === 2) return undefined
     if (out.rc !== 0) throw new Error(`cannot read the home directory of ${user}: ${out.stderr.trim() || `exit ${out.rc}`}`)
     return out.stdout.replace(/\n$/, '')
   },
-}
-
-type FactReader = { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }
-
-/**
- * A leading `~` or `~user` of a path argument, expanded on the host as Python's os.path.expanduser
- * does in Ansible's type='path' check (`~deploy/.rhosts`: deploy's home; an unknown user's path
- * stays as written). One read, only when the path starts with ~.
- */
-export async function expandHome(ctx: FactReader, path: string): Promise<string> {
-  if (!path.startsWith('~')) return path
-  const slash = path.indexOf('/')
-  const name = slash < 0 ? path.slice(1) : path.slice(1, slash)
-  const home = name === '' ? await ctx.fact(runHome) : await ctx.fact(userHome, name)
-  if (home === undefined) return path
-  const rest = slash < 0 ? '' : path.slice(slash)
-  // as expanduser: the home without its trailing slashes, then the rest ('/' for a home of '/')
-  return `${home.replace(/\/+$/, '')}${rest}` || '/'
 }

@@ -7,7 +7,8 @@
  * `known`: never read from a host. An earlier task of a check run that flushed, created or deleted
  * the chain knows every rule it has afterwards (effects, modules/iptables.ts).
  */
-import { BIN_PATH_SH, shScript, type Fact } from '../types.js'
+import { shScript, type Fact } from '../types.js'
+import { FIND_BIN_SH } from './bin-path.js'
 
 export interface ChainState {
   exists: boolean
@@ -22,8 +23,9 @@ export interface RuleState {
   present: boolean
 }
 
-const FIND = `${BIN_PATH_SH}
-b=$(PATH=$binpath command -v "$1") || { printf 'Failed to find required executable "%s" in paths: %s\\n' "$1" "$binpath" >&2; exit 127; }`
+const FIND = `${FIND_BIN_SH}
+need_bin "$1"
+b=$bin`
 
 // $1 program, $2 table, $3 chain
 const CHAIN = `${FIND}

@@ -41,6 +41,13 @@ export function createdVenvEffects(o: CreateVenv, fresh: boolean): FactEffect[] 
   return effects
 }
 
+const venvCreations = new WeakSet<Change>()
+
 export function createVenvChange(o: CreateVenv, summary = `create virtualenv ${o.path}`): Change {
-  return { summary, commands: [venvCommand(o)], effects: createdVenvEffects(o, true) }
+  const change: Change = { summary, commands: [venvCommand(o)], effects: createdVenvEffects(o, true) }
+  venvCreations.add(change)
+  return change
 }
+
+/** Whether `change` is one createVenvChange made (a plan that ran it created the venv: changed, whatever pip said). */
+export const createsVenv = (change: Change) => venvCreations.has(change)

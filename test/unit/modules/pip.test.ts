@@ -154,6 +154,36 @@ describe('pip planner with recorded facts', () => {
     const gone = await run('Found existing installation: acplay-demo 2.0.0\nUninstalling acplay-demo-2.0.0:\n  Successfully uninstalled acplay-demo-2.0.0\n')
     assert.equal(gone.status, 'changed', gone.msg)
   })
+  it("present: changed only when pip says it installed something, as Ansible's pip decides (check mode keeps the prediction)", async () => {
+    const run = (said: string, check = false) =>
+      runModule(
+        pip,
+        { name: ['acplay-other'], executable: 'pip3' },
+        { conn: fakeConn((script) => (script.includes(' install ') ? said : RECORDED)), check, diff: false },
+      )
+    const predicted = await run('', true)
+    assert.equal(predicted.status, 'changed', 'acplay-other is not among the dists read: the plan installs it')
+    const satisfied = await run('Requirement already satisfied: acplay-other in /usr/lib/python3/dist-packages (1.0)\n')
+    assert.equal(satisfied.status, 'ok', satisfied.msg)
+    assert.equal(satisfied.reason, 'pip installed nothing: Requirement already satisfied: acplay-other in /usr/lib/python3/dist-packages (1.0)')
+    const installed = await run(
+      'Collecting acplay-other\n  Using cached acplay_other-1.0-py3-none-any.whl\nInstalling collected packages: acplay-other\nSuccessfully installed acplay-other-1.0\n',
+    )
+    assert.equal(installed.status, 'changed', installed.msg)
+  })
+  it('present into a venv it creates: changed, whatever pip says (Ansible: changed or venv_created)', async () => {
+    const r = await runModule(
+      pip,
+      { name: ['acplay-demo'], virtualenv: '/opt/v2', virtualenv_command: '/usr/bin/python3 -m venv' },
+      {
+        conn: fakeConn((script) => (script.includes(' install ') ? 'Requirement already satisfied: acplay-demo\n' : 'ACPLAY_ABSENT')),
+        check: false,
+        diff: false,
+      },
+    )
+    assert.equal(r.status, 'changed', r.msg)
+    assert.deepEqual(r.changes.map((x) => x.summary)[0], 'create virtualenv /opt/v2')
+  })
   it('plans venv creation + install when the venv is missing, and later tasks see the effect', async () => {
     const effects = new EffectStore()
     const c = fakeConn(() => 'ACPLAY_ABSENT')
