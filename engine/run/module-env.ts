@@ -59,6 +59,17 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
 
 const isLocalName = (name: string) => name === 'localhost' || name === '127.0.0.1'
 
+/** The names Ansible's PlayContext.update_vars fills in that acplay fills in too. */
+const CONNECTION_VAR_NAMES = [
+  'ansible_connection',
+  'ansible_host',
+  'ansible_ssh_host',
+  'ansible_user',
+  'ansible_ssh_user',
+  'ansible_private_key_file',
+  'ansible_ssh_private_key_file',
+]
+
 /** The connection variables addConnectionVars added to a task's variables (not the host's own). */
 const ADDED = Symbol('connection vars added')
 
@@ -67,7 +78,7 @@ const own = (vars: Record<string | symbol, unknown>, key: string): unknown => ((
 
 /** How the task connects: delegated, or the connection keyword against the host's own ansible_connection. */
 /** What deciding a task's connection needs (a module task's run, or an include's). */
-type ConnectionRun = Pick<TaskRun, 'pc' | 'host' | 'scope' | 'vars' | 'where'> & { task: Pick<ModuleTask, 'connection' | 'delegate_to'> }
+type ConnectionRun = Pick<TaskRun, 'pc' | 'host' | 'scope' | 'vars' | 'where'> & { task: Pick<ModuleTask, 'connection' | 'delegate_to' | 'remote_user'> }
 
 function connectionChoice(run: ConnectionRun): { delegated: string | undefined; keywordLocal: boolean; keywordSsh: boolean } {
   const { pc, task, host, scope, vars, where } = run
@@ -85,18 +96,42 @@ function connectionChoice(run: ConnectionRun): { delegated: string | undefined; 
  * Ansible's PlayContext.update_vars: a task run by the TaskExecutor (a module, an engine action, an
  * include) sees the connection's variables where nothing set them, from its `when` on
  * (`when: ansible_connection != 'chroot'`): ansible_connection (ssh or local, as the task connects)
- * and ansible_host / ansible_ssh_host (the address). A meta task does not (Ansible's strategy
+ * ansible_host / ansible_ssh_host (the address), ansible_user / ansible_ssh_user (the login user,
+ * when one is set anywhere) and the private key's two names. A meta task does not (Ansible's strategy
  * evaluates its `when` without them).
  */
 export function addConnectionVars(run: ConnectionRun): void {
   const vars = run.vars as Record<string | symbol, unknown>
-  const missing = ['ansible_connection', 'ansible_host', 'ansible_ssh_host'].filter((k) => vars[k] === undefined)
+  const missing = CONNECTION_VAR_NAMES.filter((k) => vars[k] === undefined)
   if (missing.length === 0) return
-  const added = new Set<string>(missing)
-  const address = vars.ansible_host ?? vars.ansible_ssh_host ?? run.host.name
+  const added = new Set<string>()
+  const opts = run.pc.run.opts
+  const { pc, task, scope, where } = run
+  const value = (k: string): unknown => {
+    switch (k) {
+      case 'ansible_host':
+      case 'ansible_ssh_host':
+        return vars.ansible_host ?? vars.ansible_ssh_host ?? run.host.name
+      // the login user: the host's, else the remote_user keyword, else -u / ANSIBLE_REMOTE_USER / ansible.cfg (none: undefined, as Ansible's)
+      case 'ansible_user':
+      case 'ansible_ssh_user': {
+        const keyword = task.remote_user ?? scope.remote_user ?? pc.play.remote_user
+        return vars.ansible_user ?? vars.ansible_ssh_user ?? (keyword !== undefined ? keywordValue<string>('remote_user', keyword, vars, where) : opts.user)
+      }
+      case 'ansible_private_key_file':
+      case 'ansible_ssh_private_key_file':
+        return vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file ?? opts.privateKey
+    }
+    return undefined
+  }
   for (const k of missing) {
-    if (k !== 'ansible_connection') vars[k] = address
-    else {
+    if (k !== 'ansible_connection') {
+      const v = value(k)
+      if (v === undefined || v === null) continue
+      vars[k] = v
+      added.add(k)
+    } else {
+      added.add(k)
       const { delegated, keywordLocal, keywordSsh } = connectionChoice(run)
       const local =
         delegated !== undefined

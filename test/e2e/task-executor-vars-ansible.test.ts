@@ -3,7 +3,8 @@
  * TaskExecutor sees that the play did not set, and what a meta task shows.
  * - PlayContext.update_vars: a module task, an engine action, a loop item and an include see
  *   ansible_connection, ansible_host and ansible_ssh_host from their `when` on (the sshd role's
- *   `when: ansible_connection != 'chroot'`).
+ *   `when: ansible_connection != 'chroot'`), and ansible_user / ansible_ssh_user (-u, or the
+ *   remote_user keyword) where a user is given.
  * - a meta task whose `when` is false prints its TASK line and `skipping:` (unnamed: `TASK [meta]`),
  *   and the recap does not count it.
  * The same TASK and result lines, debug values and recap from both tools.
@@ -30,6 +31,13 @@ const SITE = `- hosts: all
       debug:
         msg: "{{ ansible_connection }} {{ ansible_host }} {{ ansible_ssh_host }}"
       when: ansible_connection != 'chroot'
+    - name: seen user
+      debug:
+        msg: "{{ ansible_user }} {{ ansible_ssh_user }} {{ ansible_private_key_file | default('no key') }}"
+    - name: seen user of the keyword
+      debug:
+        msg: "{{ ansible_user }} {{ ansible_ssh_user }}"
+      remote_user: by-keyword
     - name: seen in a loop
       debug:
         msg: "{{ item }} {{ ansible_connection }}"
@@ -68,7 +76,7 @@ describe('what the TaskExecutor gives a task, and a skipped meta task, as ansibl
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('the same lines and recap', async () => {
-    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-c', 'local']
+    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-c', 'local', '-u', 'by-option']
     const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
     const [ours, theirs] = await Promise.all([acplay(['run', ...args], { cwd: dir, env }), capture(['ansible-playbook', ...args], { cwd: dir, env })])
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
