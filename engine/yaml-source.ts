@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import {
   parseDocument,
   LineCounter,
+  visit,
   isAlias,
   isMap,
   isScalar,
@@ -51,15 +52,46 @@ function customTags(tags: Tags): YamlTag[] {
 export function parseYaml(fileText: string, file: string): Source {
   const { text, vaulted } = decryptIfVaulted(fileText, file)
   const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags, uniqueKeys: true })
+  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags, uniqueKeys: false })
   const err = doc.errors[0]
   if (err) {
     const { line, col } = lc.linePos(err.pos[0])
     const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
     throw yamlError(msg, { file, line, col })
   }
+  dropDuplicateKeys(doc, lc, file)
   revealVaultValues(doc, lc, file, vaulted, text)
   return { file, doc, lc }
+}
+
+/**
+ * A key given twice in one mapping: Ansible's loader keeps the last value and warns (its
+ * DUPLICATE_YAML_DICT_KEY default), in its words, on stderr as its display does; the earlier pairs
+ * are dropped here so every reader sees the mapping as Ansible does.
+ */
+function dropDuplicateKeys(doc: Document, lc: LineCounter, file: string): void {
+  visit(doc, {
+    Map(_, map) {
+      const first = new Map<string, (typeof map.items)[number]>()
+      const keep = map.items.filter((pair) => {
+        if (!isScalar(pair.key)) return true
+        const key = String(pair.key.value)
+        const earlier = first.get(key)
+        if (!earlier) {
+          first.set(key, pair)
+          return true
+        }
+        const { line, col } = lc.linePos(map.range?.[0] ?? 0)
+        process.stderr.write(
+          `[WARNING]: While constructing a mapping from ${file}, line ${line}, column ${col}, found a duplicate dict key (${key}). Using last defined value only.\n`,
+        )
+        // a Python dict: the key keeps its first place, with the last value
+        earlier.value = pair.value
+        return false
+      })
+      if (keep.length !== map.items.length) map.items = keep
+    },
+  })
 }
 
 /** A YAML data file (vars_files, include_vars, -e @file) as plain values. */

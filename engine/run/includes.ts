@@ -14,6 +14,7 @@ import { taskRef, type PlayContext } from './context.js'
 import { falseCondition, ignoresErrors } from './gate.js'
 import type { HostState } from './host-state.js'
 import { itemLabel, loopItem, loopItems, loopSettings } from './loop.js'
+import { addConnectionVars } from './module-env.js'
 import { enter, includeTagVars, taskVars, type Scope } from './scope.js'
 
 export interface IncludeGroup {
@@ -58,6 +59,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
     let vars: Record<string, unknown> | undefined
     try {
       vars = taskVars(pc, host, outer, task)
+      addConnectionVars({ pc, task, host, scope: outer, vars, where })
       const cond = falseCondition(outer, task, vars, where)
       if (cond !== undefined) {
         results.push(result('skipped', { reason: `Conditional result was False: ${cond}` }))

@@ -26,13 +26,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
   const mod = installed ? ('reason' in installed ? undefined : installed) : pc.run.modules[task.module]
   const search = searchContext(run)
   const { become, check, diff } = runModes(run)
-  const delegated = delegatedTo(run)
-  // the connection keyword (task, blocks and roles, play): local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
-  const keyword = keywordValue<string>('connection', task.connection ?? scope.connection ?? pc.play.connection, vars, where)
-  const keywordLocal = keyword === 'local' && (vars.ansible_connection === undefined || vars.ansible_connection === 'local')
-  // `connection: ssh` overrides `-c local` (the hosts' default), not the host's own ansible_connection
-  const keywordSsh =
-    (keyword === 'ssh' || keyword === 'smart') && vars.ansible_connection === undefined && pc.run.opts.connection === 'local' && !isLocalName(host.name)
+  const { delegated, keywordLocal, keywordSsh } = connectionChoice(run)
   const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && keywordLocal)
   const elsewhere = !local && delegated !== undefined && delegated !== host.name
   const baseConn = local
@@ -65,8 +59,92 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
 
 const isLocalName = (name: string) => name === 'localhost' || name === '127.0.0.1'
 
+/** The names Ansible's PlayContext.update_vars fills in that acplay fills in too. */
+const CONNECTION_VAR_NAMES = [
+  'ansible_connection',
+  'ansible_host',
+  'ansible_ssh_host',
+  'ansible_user',
+  'ansible_ssh_user',
+  'ansible_private_key_file',
+  'ansible_ssh_private_key_file',
+]
+
+/** The connection variables addConnectionVars added to a task's variables (not the host's own). */
+const ADDED = Symbol('connection vars added')
+
+/** A variable as the play and inventory set it: undefined where addConnectionVars only filled it in. */
+const own = (vars: Record<string | symbol, unknown>, key: string): unknown => ((vars[ADDED] as Set<string> | undefined)?.has(key) ? undefined : vars[key])
+
+/** How the task connects: delegated, or the connection keyword against the host's own ansible_connection. */
+/** What deciding a task's connection needs (a module task's run, or an include's). */
+type ConnectionRun = Pick<TaskRun, 'pc' | 'host' | 'scope' | 'vars' | 'where'> & { task: Pick<ModuleTask, 'connection' | 'delegate_to' | 'remote_user'> }
+
+function connectionChoice(run: ConnectionRun): { delegated: string | undefined; keywordLocal: boolean; keywordSsh: boolean } {
+  const { pc, task, host, scope, vars, where } = run
+  const delegated = delegatedTo(run)
+  const hostConnection = own(vars, 'ansible_connection')
+  // the connection keyword (task, blocks and roles, play): local, unless the host's own ansible_connection says otherwise (the host's wins, as in Ansible)
+  const keyword = keywordValue<string>('connection', task.connection ?? scope.connection ?? pc.play.connection, vars, where)
+  const keywordLocal = keyword === 'local' && (hostConnection === undefined || hostConnection === 'local')
+  // `connection: ssh` overrides `-c local` (the hosts' default), not the host's own ansible_connection
+  const keywordSsh = (keyword === 'ssh' || keyword === 'smart') && hostConnection === undefined && pc.run.opts.connection === 'local' && !isLocalName(host.name)
+  return { delegated, keywordLocal, keywordSsh }
+}
+
+/**
+ * Ansible's PlayContext.update_vars: a task run by the TaskExecutor (a module, an engine action, an
+ * include) sees the connection's variables where nothing set them, from its `when` on
+ * (`when: ansible_connection != 'chroot'`): ansible_connection (ssh or local, as the task connects)
+ * ansible_host / ansible_ssh_host (the address), ansible_user / ansible_ssh_user (the login user,
+ * when one is set anywhere) and the private key's two names. A meta task does not (Ansible's strategy
+ * evaluates its `when` without them).
+ */
+export function addConnectionVars(run: ConnectionRun): void {
+  const vars = run.vars as Record<string | symbol, unknown>
+  const missing = CONNECTION_VAR_NAMES.filter((k) => vars[k] === undefined)
+  if (missing.length === 0) return
+  const added = new Set<string>()
+  const opts = run.pc.run.opts
+  const { pc, task, scope, where } = run
+  const value = (k: string): unknown => {
+    switch (k) {
+      case 'ansible_host':
+      case 'ansible_ssh_host':
+        return vars.ansible_host ?? vars.ansible_ssh_host ?? run.host.name
+      // the login user: the host's, else the remote_user keyword, else -u / ANSIBLE_REMOTE_USER / ansible.cfg (none: undefined, as Ansible's)
+      case 'ansible_user':
+      case 'ansible_ssh_user': {
+        const keyword = task.remote_user ?? scope.remote_user ?? pc.play.remote_user
+        return vars.ansible_user ?? vars.ansible_ssh_user ?? (keyword !== undefined ? keywordValue<string>('remote_user', keyword, vars, where) : opts.user)
+      }
+      case 'ansible_private_key_file':
+      case 'ansible_ssh_private_key_file':
+        return vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file ?? opts.privateKey
+    }
+    return undefined
+  }
+  for (const k of missing) {
+    if (k !== 'ansible_connection') {
+      const v = value(k)
+      if (v === undefined || v === null) continue
+      vars[k] = v
+      added.add(k)
+    } else {
+      added.add(k)
+      const { delegated, keywordLocal, keywordSsh } = connectionChoice(run)
+      const local =
+        delegated !== undefined
+          ? isLocalName(delegated)
+          : keywordLocal || (!keywordSsh && (isLocalName(run.host.name) || run.pc.run.opts.connection === 'local'))
+      vars[k] = local ? 'local' : 'ssh'
+    }
+  }
+  vars[ADDED] = added
+}
+
 /** The name the task is delegated to (delegate_to, templated with the task's variables), if it is. */
-export function delegatedTo({ task, scope, vars, where }: TaskRun): string | undefined {
+export function delegatedTo({ task, scope, vars, where }: Pick<ConnectionRun, 'task' | 'scope' | 'vars' | 'where'>): string | undefined {
   const delegateTo = task.delegate_to ?? scope.delegate_to
   return delegateTo !== undefined ? String(templateValue(delegateTo, vars, where)) : undefined
 }
@@ -122,7 +200,7 @@ function hostByAddress(inventory: PlayContext['run']['inventory'], address: stri
 /** The remote_user keyword (task, blocks and roles, play), where the host sets no ansible_user of its own (the host's wins, as in Ansible). */
 function remoteUser({ pc, task, scope, where }: TaskRun, vars: Record<string, unknown>): string | undefined {
   const user = task.remote_user ?? scope.remote_user ?? pc.play.remote_user
-  if (user === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return undefined
+  if (user === undefined || own(vars, 'ansible_user') !== undefined || own(vars, 'ansible_ssh_user') !== undefined) return undefined
   return keywordValue<string>('remote_user', user, vars, where)
 }
 

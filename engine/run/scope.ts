@@ -11,6 +11,7 @@ import { emit, type PlayContext } from './context.js'
 import { candidates } from './find-file.js'
 import { factVars } from './host-facts.js'
 import { addMagicVars } from './magic-vars.js'
+import { addConnectionVars } from './module-env.js'
 import { hostVarsFiles } from './vars-files.js'
 
 /**
@@ -65,7 +66,9 @@ export interface TaskRun {
 
 export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, runOnceHosts?: readonly HostState[]): TaskRun {
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: taskLabel(task), host: host.name }
-  return { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, runOnceHosts }
+  const run = { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, runOnceHosts }
+  addConnectionVars(run)
+  return run
 }
 
 /** The variables a task sees on a host: each layer by name, in the order engine/vars/precedence.ts keeps; then the magic ones. */

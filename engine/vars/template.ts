@@ -131,14 +131,18 @@ function keepTrailingNewlines(src: string, out: string): string {
   return want > have ? out + '\n'.repeat(want - have) : out
 }
 
+const STRINGS = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g
+const LITERAL_NAMES = new Set(['True', 'False', 'None', 'true', 'false', 'null'])
+
 /**
- * Whether text could be a Python literal (ast.literal_eval): outside its string literals, no call,
- * filter or name but True, False and None (JSON's true/null are names to Python, so JSON stays text).
+ * Whether text could be a Python literal as Ansible 2.14's concat reads it (ast.literal_eval after
+ * its Json2Python, which makes JSON's true, false and null Python's): outside its string literals,
+ * no call, filter or name but True, False, None, true, false and null.
  */
 function pythonLiteral(text: string): boolean {
-  const code = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""')
+  const code = text.replace(STRINGS, '""')
   if (/[|(]/.test(code)) return false
-  return (code.match(/(?<![\w.])[A-Za-z_]\w*/g) ?? []).every((name) => name === 'True' || name === 'False' || name === 'None')
+  return (code.match(/(?<![\w.])[A-Za-z_]\w*/g) ?? []).every((name) => LITERAL_NAMES.has(name))
 }
 
 /**
@@ -272,20 +276,26 @@ export class Templar {
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */
   private run(src: string, scope: VarScope, native: boolean, playbookString: boolean, pythonTypes = false): unknown {
     const t = this.compile(src, playbookString)
-    if (t.expr || !native || !playbookString) return this.runCompiled(t, src, scope, native, pythonTypes)
-    // Ansible's ansible_concat: a playbook value whose text (Jinja drops one trailing newline)
-    // reads as a Python bool, list or dict becomes one, and then keeps no trailing newline
-    const out = t.render(undefined, scope, scope.env)
-    const data = this.literal(out)
+    if (!native || !playbookString) return this.runCompiled(t, src, scope, native, pythonTypes)
+    // Ansible's ansible_eval_concat: a playbook value whose text (Jinja drops one trailing newline)
+    // reads as a Python bool, list or dict becomes one, and then keeps no trailing newline; but a
+    // template of one node that a string-type filter made (`{{ x | to_json }}`) stays text
+    if (t.expr) {
+      const v = this.runCompiled(t, src, scope, native, pythonTypes)
+      return typeof v !== 'string' || t.exprNativeText ? v : (this.literal(v) ?? v)
+    }
+    const { out, nativeText } = t.renderConcat(undefined, scope, scope.env)
+    const data = nativeText ? undefined : this.literal(out)
     return data === undefined ? keepTrailingNewlines(src, out) : data
   }
 
-  /** `True`, `False`, or a list / dict literal of constants (Python's ast.literal_eval); else undefined. */
+  /** `True`, `False`, or a list / dict literal of constants (Python's ast.literal_eval after Json2Python); else undefined. */
   private literal(out: string): unknown {
     if (out === 'True' || out === 'False') return out === 'True'
     if (!/^[[{]/.test(out) || !pythonLiteral(out)) return undefined
     try {
-      const t = this.compileExpression(out)
+      // JSON's null is Python's None (true and false are Jinja's too)
+      const t = this.compileExpression(out.replace(new RegExp(`${STRINGS.source}|(?<![\\w.])null(?!\\w)`, 'g'), (m) => (m === 'null' ? 'None' : m)))
       const [undefs, floats, objects] = [Undef.made, PyFloat.made, PyObj.made]
       const v = t.expr?.(this.scope({}, {}).frame)
       return Array.isArray(v) || (typeof v === 'object' && v !== null && !(v instanceof Undef)) ? finish(v, undefs, floats, objects, false) : undefined

@@ -83,4 +83,11 @@ for u in compat-airflow-scheduler compat-airflow-webserver; do echo "unit $u $(s
 python3 -m pip list --format=freeze 2>/dev/null | grep -iE '^(passlib|pexpect|six|acplay-demo)=' | sed 's/^/system /'
 /opt/pytools/bin/python -m pip list --format=freeze 2>/dev/null | sed 's/^/venv /'`,
   },
+  {
+    name: 'sshd-config',
+    state: `show /etc/ssh/sshd_config.d /etc/ssh/compat-sshd-seen
+stat -c 'key %n %U:%G %a' /etc/ssh/ssh_host_ed25519_key
+ls /tmp | grep -c '^ansible' | sed 's/^/temp dirs left: /'
+echo "unit $(systemctl is-active ssh) $(systemctl is-enabled ssh)"`,
+  },
 ]

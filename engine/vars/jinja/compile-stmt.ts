@@ -144,16 +144,28 @@ function compileStmt(s: Stmt, u: Unit): Run {
 function compileStmtInner(s: Stmt, u: Unit): Run {
   switch (s.k) {
     case 'output': {
+      // each part is a node of Jinja's output stream: Ansible's concat treats a template of one
+      // node apart (TemplateRun.outputs, nativeText)
       const parts = s.items.map((i) => {
         if (i.k === 'data') return i.text
         const ev = compileExpr(i)
-        return atLine(u, i.line, (f) => output(ev(f)))
+        const nativeText = isNativeText(i)
+        return atLine(u, i.line, (f) => {
+          f.run.outputs++
+          f.run.nativeText = nativeText
+          return output(ev(f))
+        })
       })
+      const data = parts.filter((p) => typeof p === 'string' && p !== '').length
       if (parts.length === 1 && typeof parts[0] === 'string') {
         const text = parts[0]
-        return () => text
+        return (f) => {
+          f.run.outputs += data
+          return text
+        }
       }
       return (f) => {
+        f.run.outputs += data
         let out = ''
         for (const p of parts) out += typeof p === 'string' ? p : p(f)
         return out
@@ -312,4 +324,16 @@ function compileBlock(s: Extract<Stmt, { k: 'block' }>, u: Unit): Run {
     // chains are never empty: template.ts always sets at least this template's own block
     return chain[0]!(s.scoped ? f.child() : f.run.root.child(), chain, 0)
   }
+}
+
+/**
+ * Ansible's STRING_TYPE_FILTERS (2.14's default): their results are NativeJinjaText, which a
+ * template of that one node keeps as text (never read as a list or dict). By the name as written:
+ * Ansible does not wrap `ansible.builtin.to_json`.
+ */
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json'])
+
+/** Whether an output expression's value is a string-type filter's result (Ansible's NativeJinjaText). */
+export function isNativeText(e: Expr): boolean {
+  return e.k === 'filter' && STRING_TYPE_FILTERS.has(e.name)
 }

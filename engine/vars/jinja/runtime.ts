@@ -16,6 +16,10 @@ export interface Resolver {
 export class TemplateRun {
   blocks = new Map<string, BlockFn[]>()
   root!: Frame
+  /** output nodes rendered (data and `{{ }}`), as Jinja's concat receives them */
+  outputs = 0
+  /** whether the last `{{ }}` rendered was a string-type filter's (Ansible's NativeJinjaText) */
+  nativeText = false
   constructor(
     readonly env: RenderEnv,
     readonly name: string | undefined,

@@ -7,7 +7,7 @@
  */
 import { templateError } from '../undefined.js'
 import { compileExpr, type Ev } from './compile-expr.js'
-import { atLine, compileBody, loadTemplate, type Run, type Unit } from './compile-stmt.js'
+import { atLine, compileBody, isNativeText, loadTemplate, type Run, type Unit } from './compile-stmt.js'
 import { type LexOptions, tokenize } from './lexer.js'
 import type { Expr, Stmt } from './nodes.js'
 import { Parser } from './parser.js'
@@ -23,6 +23,8 @@ export class Template implements LoadedTemplate {
     private readonly usesSelf: boolean,
     /** set when the source is exactly one `{{ expr }}` */
     readonly expr: Ev | undefined,
+    /** that expression is a string-type filter's result (Ansible's NativeJinjaText) */
+    readonly exprNativeText = false,
   ) {}
 
   /** Runs the body in `frame` (a run's root frame); output after `{% extends %}` is dropped. */
@@ -59,6 +61,13 @@ export class Template implements LoadedTemplate {
     return this.renderIn(this.start(parent, resolve, env))
   }
 
+  /** render(), and whether the output was one node of a string-type filter (Ansible's NativeJinjaText: never literal_eval'd). */
+  renderConcat(parent: Frame | undefined, resolve: Resolver, env: RenderEnv): { out: string; nativeText: boolean } {
+    const frame = this.start(parent, resolve, env)
+    const out = this.renderIn(frame)
+    return { out, nativeText: frame.run.outputs === 1 && frame.run.nativeText }
+  }
+
   module(parent: Frame | undefined, resolve: Resolver, env: RenderEnv): TemplateModule {
     const frame = this.start(parent, resolve, env)
     const body = this.renderIn(frame)
@@ -88,5 +97,5 @@ export function compileTemplate(src: string, opts: LexOptions, name = '<template
   const first = ast.length === 1 ? ast[0] : undefined
   const only = first?.k === 'output' && first.items.length === 1 ? first.items[0] : undefined
   const expr = only && only.k !== 'data' && !src.endsWith('\n') ? compileExpr(only as Expr) : undefined
-  return new Template(name, top, u.blocks, usesSelf(ast), expr)
+  return new Template(name, top, u.blocks, usesSelf(ast), expr, expr !== undefined && isNativeText(only as Expr))
 }

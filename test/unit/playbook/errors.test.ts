@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { AcplayError } from '../../../engine/errors.js'
 import { loadPlaybook, loadPlaybookText } from '../../../engine/playbook/load.js'
 import { fixtures, loadError, opts } from './fake-modules.js'
+import { readYamlData } from '../../../engine/yaml-source.js'
 import { LOOKUP_NAMES } from '../../../engine/vars/lookups/index.js'
 
 const F = path.join(fixtures, 'errors', 'play.yml')
@@ -13,7 +14,21 @@ const play = (tasks: string) => `- hosts: all\n  tasks:\n${tasks}`
 
 test('YAML syntax errors carry the position', () => {
   assert.equal(error('- hosts: all\n  tasks: [\n'), 'E_YAML: F:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]')
-  assert.equal(error('- hosts: all\n  hosts: web\n'), 'E_YAML: F:2:3: Map keys must be unique')
+})
+
+test("a key given twice: the last value in the first key's place, with Ansible's warning (DUPLICATE_YAML_DICT_KEY warn)", (t) => {
+  const warned: string[] = []
+  t.mock.method(process.stderr, 'write', (s: string) => warned.push(s) > 0)
+  assert.deepEqual(Object.entries(readYamlData('a: 1\nb: 2\nnested:\n  c: x\n  c: y\na: 3\n', 'F.yml') as object), [
+    ['a', 3],
+    ['b', 2],
+    ['nested', { c: 'y' }],
+  ])
+  assert.deepEqual(warned, [
+    // the outer mapping first, as Ansible's constructor
+    '[WARNING]: While constructing a mapping from F.yml, line 1, column 1, found a duplicate dict key (a). Using last defined value only.\n',
+    '[WARNING]: While constructing a mapping from F.yml, line 4, column 3, found a duplicate dict key (c). Using last defined value only.\n',
+  ])
 })
 
 test('unknown play key with a suggestion; missing hosts', () => {

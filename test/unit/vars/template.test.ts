@@ -256,12 +256,35 @@ describe("playbook values that read as Python data (Ansible's ansible_concat)", 
   })
   it('text that only looks like data stays text, its newline kept', () => {
     assert.equal(t.templateValue('{{ flag }} \n', vars), 'True \n')
-    assert.equal(t.templateValue('{{ pg | to_json }}\n', { pg: { on: true } }), '{"on": true}\n', 'JSON true is not a Python literal')
+    assert.equal(t.templateValue('{{ pg | to_json }}\n', { pg: { on: true } }), '{"on": true}\n', 'a string-type filter keeps its text')
     assert.equal(t.templateValue('[{{ s }}]\n', vars), '[x]\n', 'a bare name is not a literal')
     assert.equal(t.templateValue('[section]\nkey = {{ n }}\n', vars), '[section]\nkey = 5\n')
     assert.equal(t.templateValue('[{{ n }}]|length\n', vars), '[5]|length\n')
   })
   it('template files are text, whatever they render', () => {
     assert.equal(t.render('{{ flag }}\n', vars), 'True\n')
+  })
+  it("reads JSON's true, false and null as Python's (2.14's Json2Python)", () => {
+    assert.deepEqual(t.templateValue('{"on": {{ flag | lower }}, "off": false, "none": null}', vars), { on: true, off: false, none: null })
+    assert.deepEqual(t.templateValue("[{{ n }}, null, 'null']", vars), [5, null, 'null'])
+    assert.equal(t.templateValue('[{{ n }}, none]', vars), '[5, none]', "Jinja's none is no Python literal")
+  })
+  it('a lone {{ expr }} whose value is text that reads as data becomes that data', () => {
+    assert.deepEqual(t.templateValue("{{ '[1, 2]' }}", vars), [1, 2])
+    assert.equal(t.templateValue("{{ 'True' }}", vars), true)
+    assert.deepEqual(t.templateValue('{{ s }}', { s: '{"k": null}' }), { k: null })
+    assert.equal(t.templateValue('{{ s }}', { s: '[x]' }), '[x]')
+    assert.equal(t.templateValue('{{ s }}', { s: ' [1]' }), ' [1]', 'only text that starts with [ or {')
+  })
+  it("one node made by a string-type filter stays text (Ansible's NativeJinjaText), as Ansible 2.14", () => {
+    const l = { l: ['0.0.0.0', '[::]'] }
+    assert.equal(t.templateValue('{{ l | to_json }}', l), '["0.0.0.0", "[::]"]')
+    assert.equal(t.templateValue('{%- if true -%}\n{{- l | to_json -}}\n{%- endif -%}', l), '["0.0.0.0", "[::]"]')
+    assert.equal(t.templateValue('{{ l | string }}', l), "['0.0.0.0', '[::]']")
+    assert.equal(t.templateValue('{{ l | to_yaml }}', l), "[0.0.0.0, '[::]']\n")
+    // by the name as written: the FQCN is not wrapped; two nodes are joined and read as data
+    assert.deepEqual(t.templateValue('{{ l | ansible.builtin.to_json }}', l), l.l)
+    assert.deepEqual(t.templateValue('{{ l | to_json }} ', l), l.l)
+    assert.deepEqual(t.templateValue("{{ l | to_json }}{{ '' }}", l), l.l)
   })
 })
