@@ -71,3 +71,13 @@ export const sourcesChanged = (updated: boolean): FactEffect => ({ fact: 'apt.ca
 
 export const sourcesChangedEarlier = (ctx: { effect(fact: string, key: string): unknown }): SourcesChange | undefined =>
   ctx.effect('apt.cache', 'sources') as SourcesChange | undefined
+
+/**
+ * Recorded by an apt task's own cache update, for later apt tasks in check mode: the cache is fresh
+ * (a cache_valid_time finds it so, as the real run would) and a package the current lists do not know
+ * may be there after it (its install is predicted, not a failure). Packages the lists know keep their
+ * candidates: the update refreshes them, it does not point apt at new sources.
+ */
+export const cacheUpdated: FactEffect = { fact: 'apt.cache', key: 'updated', value: true }
+
+export const cacheUpdatedEarlier = (ctx: { effect(fact: string, key: string): unknown }): boolean => ctx.effect('apt.cache', 'updated') === true

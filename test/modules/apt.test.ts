@@ -40,7 +40,7 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
   it('without the cache update the package is unknown: a clear failure, also in check mode', async () => {
     const r = await checkRun(apt, { name: PKG }, root!.env())
     assert.equal(r.status, 'failed')
-    assert.match(r.msg!, /no package matching 'acplay-hello' is available/)
+    assert.match(r.msg!, /^No package matching 'acplay-hello' is available$/)
   })
 
   it('installs with update_cache + cache_valid_time, then converges (one round trip, no apt-get)', async () => {
