@@ -9,7 +9,7 @@ import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
 import { aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
-import { cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
+import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
 
 const VERSION = /^[A-Za-z0-9.+~:-]+$/
 
@@ -39,7 +39,8 @@ export const apt = defineModule({
   description:
     'Installs (optionally pinned with NAME=VERSION), upgrades to the candidate (state=latest) or removes Debian packages ' +
     'with DEBIAN_FRONTEND=noninteractive apt-get. update_cache (or a cache_valid_time alone, as in Ansible) runs `apt-get update` ' +
-    'first, unless cache_valid_time says the cache is fresh; without cache_valid_time it is a change on every run.',
+    'first, unless cache_valid_time says the cache is fresh; as in Ansible the update is a change only when it fetched something ' +
+    'new (the time stamp of /var/lib/apt/lists, or of update-success-stamp where there is one, moved).',
   params: {
     name: { type: 'list', elements: 'str', aliases: ['pkg', 'package'], description: 'package names, each optionally NAME=VERSION' },
     state: {
@@ -133,4 +134,9 @@ export const apt = defineModule({
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
   failureMsg: (_p, out) => aptFailureMsg(out),
+  // an update that fetched nothing new (the cache's time stamp did not move): ok, as Ansible's apt reports it
+  interpret: (_p, out) =>
+    out.rc === 0 && out.stdout.includes(CACHE_UNCHANGED)
+      ? { failed: false, changed: false, msg: 'the apt cache is up to date (the update fetched nothing new)', data: { cache_updated: false } }
+      : undefined,
 })

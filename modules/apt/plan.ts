@@ -76,15 +76,13 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   const changes: Change[] = []
   const cacheNote =
     (p.update_cache || p.cache_valid_time > 0) && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
-  // the stamp (Ubuntu's update-notifier hook writes it; Debian has none) is what cache_valid_time reads next time
-  const stamp: Command[] = [{ argv: ['mkdir', '-p', '/var/lib/apt/periodic'] }, { argv: ['touch', '/var/lib/apt/periodic/update-success-stamp'] }]
   // check mode: later apt tasks find the cache just updated (cacheUpdated)
-  if (update)
-    changes.push({
-      summary: 'update the apt cache',
-      commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]), ...stamp],
-      effects: [cacheUpdated],
-    })
+  const updateChange: Change = {
+    summary: 'update the apt cache',
+    commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`])],
+    effects: [cacheUpdated],
+  }
+  if (update) changes.push(updateChange)
   // the candidates are unknown until the update runs (this task's, or an earlier source module's)
   const fresh = update || !!facts.sourcesChanged
 
@@ -178,6 +176,9 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
     changes.push({ summary: 'would change (depends on an earlier change): the version an earlier task installs is not known in check mode', commands: [] })
   }
   const data = { cache_updated: update, packages: wanted.map(label) }
+  // the update alone: as Ansible's apt, a change only when it moved the cache's time stamp (apt.ts interpret)
+  if (changes.length === 1 && changes[0] === updateChange)
+    updateChange.commands = [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`], true)]
   if (changes.length) return { kind: 'change', changes, data }
   const reason = okNotes.length ? okNotes.join(', ') : update ? '' : 'apt cache is fresh'
   return { kind: 'ok', reason: reason + cacheNote, data }

@@ -55,6 +55,18 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     assert.equal(conn.execCount - n, 1, 'an installed package costs one round trip')
   })
 
+  it('update_cache alone: changed when it fetched new lists, ok when the cache did not move (as Ansible counts it); no stamp written', async () => {
+    // lists older than now, so the first update's new files move the directory's time stamp
+    await sh(bed(), H, 'rm -rf /var/lib/apt/lists/* /var/lib/apt/periodic/update-success-stamp; touch -d "1 hour ago" /var/lib/apt/lists')
+    const first = await realRun(apt, { update_cache: true }, root!.env())
+    assert.equal(first.status, 'changed', first.msg)
+    const again = await realRun(apt, { update_cache: true }, root!.env())
+    assert.equal(again.status, 'ok', again.msg)
+    assert.equal(again.reason, 'the apt cache is up to date (the update fetched nothing new)')
+    assert.equal(again.data.cache_updated, false)
+    assert.equal(await sh(bed(), H, 'test -e /var/lib/apt/periodic/update-success-stamp && echo stamp || echo none'), 'none')
+  })
+
   it('latest upgrades 1.0 -> 1.1 once the repo has it (check mode with --diff first)', async () => {
     buildDeb(repo, version('1.1'))
     indexRepo(repo)

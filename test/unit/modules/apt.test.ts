@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
 import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 import { apt } from '../../../modules/apt.js'
+import { CACHE_UNCHANGED } from '../../../modules/apt/update.js'
 import type { FactEffect } from '../../../modules/types.js'
 import { fakeCtx } from './fake-ctx.js'
 
@@ -130,6 +131,24 @@ describe('apt planner', () => {
     assert.equal(needsUpdate({ ...base, cache_valid_time: 3600 }, 120), false)
     assert.equal(needsUpdate(base, undefined), false)
   })
+  it('an update alone reports whether the cache moved (Ansible: a change only then); with an install it is a change anyway', () => {
+    const alone = planApt({ ...base, update_cache: true }, [], facts())
+    const script = (pl: ReturnType<typeof planApt>) => (pl.kind === 'change' ? pl.changes.flatMap((c) => c.commands.map((x) => x.argv[2])).join('\n') : '')
+    assert.match(script(alone), new RegExp(CACHE_UNCHANGED))
+    const withInstall = planApt({ ...base, update_cache: true }, [{ name: 'nope' }], facts())
+    assert.doesNotMatch(script(withInstall), new RegExp(CACHE_UNCHANGED))
+    assert.doesNotMatch(script(alone) + script(withInstall), /update-success-stamp.*touch|touch.*update-success-stamp/, 'no stamp of our own')
+    const applied = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '', startUs: 0, endUs: 0 })
+    assert.deepEqual(apt.interpret!({} as never, applied(`Hit:1 http://x ./ InRelease\n${CACHE_UNCHANGED}\n`)), {
+      failed: false,
+      changed: false,
+      msg: 'the apt cache is up to date (the update fetched nothing new)',
+      data: { cache_updated: false },
+    })
+    assert.equal(apt.interpret!({} as never, applied('Get:1 http://x ./ Packages\n')), undefined)
+    assert.equal(apt.interpret!({} as never, applied(CACHE_UNCHANGED, 100)), undefined)
+  })
+
   it('latest on a version only an earlier check-mode change knows: depends on an earlier change', () => {
     const f: AptPackages = { packages: { x: { name: 'x', status: 'installed' } } }
     const p = planApt({ ...base, state: 'latest' }, [{ name: 'x' }], f, new Set(['x']))
