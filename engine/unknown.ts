@@ -98,10 +98,14 @@ export function relatedName(name: string, like: string): boolean {
 
 /** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */
 export function aptUnknowns(packages: readonly string[]): Unknowable[] {
-  const stems = [...new Set(packages.map(packageStem))].filter((s) => /^[a-z0-9][a-z0-9.+-]*$/.test(s))
+  const valid = (s: string) => /^[a-z0-9][a-z0-9.+-]*$/.test(s)
+  const stems = [...new Set(packages.map(packageStem))].filter(valid)
+  // the per-package files of Debian policy, named after the package or its stem (redis-server, haproxy)
+  const names = [...new Set([...packages.map((p) => p.replace(/[=:].*$/, '').toLowerCase()), ...stems])].filter(valid)
   return [
     { under: '/usr', except: ['/usr/local'] },
     { under: '/lib/systemd' },
+    ...names.flatMap((n): Unknowable[] => ['/etc/default', '/etc/init.d', '/etc/logrotate.d'].map((d) => ({ under: `${d}/${n}`, self: true }))),
     ...stems.flatMap((s): Unknowable[] => [
       { under: `/etc/${s}`, self: true },
       { under: `/var/lib/${s}`, self: true },

@@ -9,7 +9,7 @@ import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
 import { aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
-import { sourcesChangedEarlier } from './apt/update.js'
+import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
 
 const VERSION = /^[A-Za-z0-9.+~:-]+$/
 
@@ -38,8 +38,9 @@ export const apt = defineModule({
   summary: 'Manage apt packages',
   description:
     'Installs (optionally pinned with NAME=VERSION), upgrades to the candidate (state=latest) or removes Debian packages ' +
-    'with DEBIAN_FRONTEND=noninteractive apt-get. update_cache runs `apt-get update` first, unless cache_valid_time says ' +
-    'the cache is fresh; without cache_valid_time it is a change on every run.',
+    'with DEBIAN_FRONTEND=noninteractive apt-get. update_cache (or a cache_valid_time alone, as in Ansible) runs `apt-get update` ' +
+    'first, unless cache_valid_time says the cache is fresh; as in Ansible the update is a change only when it fetched something ' +
+    'new (the time stamp of /var/lib/apt/lists, or of update-success-stamp where there is one, moved).',
   params: {
     name: { type: 'list', elements: 'str', aliases: ['pkg', 'package'], description: 'package names, each optionally NAME=VERSION' },
     state: {
@@ -55,7 +56,11 @@ export const apt = defineModule({
       default: 12,
       description: 'the longest wait between two tries of apt-get update (seconds; 1, 2, 4 ... up to this)',
     },
-    cache_valid_time: { type: 'int', default: 0, description: 'skip update_cache when the last update is younger than this many seconds' },
+    cache_valid_time: {
+      type: 'int',
+      default: 0,
+      description: 'update the cache unless the last update is younger than this many seconds (implies update_cache)',
+    },
     purge: { type: 'bool', default: false, description: 'with state=absent: also remove configuration files' },
     default_release: {
       type: 'str',
@@ -118,10 +123,20 @@ export const apt = defineModule({
     for (const [n, pkg] of known) facts.packages[n] = pkg
     const earlier = sourcesChangedEarlier(ctx)
     if (earlier?.updated) facts.sourcesChanged = true
+    // an earlier apt task's update_cache: the cache is as fresh as the real run will find it
+    else if (cacheUpdatedEarlier(ctx)) {
+      facts.updatedEarlier = true
+      facts.cacheAgeS = 0
+    }
     // sources a source module changed, or an earlier task wrote (a copied .list): the cache does not
     // describe them, whatever its age (the real run's find -newer says the same)
     else if (earlier || (ctx.effectKeys?.('path.stat') ?? []).some(isAptSource)) facts.cacheAgeS = undefined
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
   failureMsg: (_p, out) => aptFailureMsg(out),
+  // an update that fetched nothing new (the cache's time stamp did not move): ok, as Ansible's apt reports it
+  interpret: (_p, out) =>
+    out.rc === 0 && out.stdout.includes(CACHE_UNCHANGED)
+      ? { failed: false, changed: false, msg: 'the apt cache is up to date (the update fetched nothing new)', data: { cache_updated: false } }
+      : undefined,
 })

@@ -11,7 +11,7 @@ import { ModuleFailure } from '../../engine/errors.js'
 import { shellJoin } from '../../engine/connection/quote.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
 import type { Applied, Change, Command, FactEffect, Plan } from '../types.js'
-import { retriedUpdate } from './update.js'
+import { cacheUpdated, retriedUpdate } from './update.js'
 
 export interface AptParams {
   name?: string[]
@@ -62,19 +62,27 @@ const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
 const show = (pkg: AptPackage | undefined) =>
   pkg && pkg.status !== 'not-installed' ? `${pkg.name} ${pkg.version ?? '?'}${pkg.status === 'installed' ? '' : ` (${pkg.status})`}\n` : ''
 
-/** Whether the cache must be updated: asked for, and not fresh per cache_valid_time. */
+/**
+ * Whether the cache must be updated: asked for (update_cache, or a cache_valid_time alone: Ansible's
+ * apt updates on `update_cache or cache_valid_time`), and not fresh per cache_valid_time.
+ */
 export function needsUpdate(p: AptParams, cacheAgeS: number | undefined): boolean {
-  if (!p.update_cache) return false
+  if (!p.update_cache && !(p.cache_valid_time > 0)) return false
   return !(p.cache_valid_time > 0 && cacheAgeS !== undefined && cacheAgeS < p.cache_valid_time)
 }
 
 export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, fromEffects: ReadonlySet<string> = new Set()): Plan {
   const update = needsUpdate(p, facts.cacheAgeS)
   const changes: Change[] = []
-  const cacheNote = p.update_cache && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
-  // the stamp (Ubuntu's update-notifier hook writes it; Debian has none) is what cache_valid_time reads next time
-  const stamp: Command[] = [{ argv: ['mkdir', '-p', '/var/lib/apt/periodic'] }, { argv: ['touch', '/var/lib/apt/periodic/update-success-stamp'] }]
-  if (update) changes.push({ summary: 'update the apt cache', commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]), ...stamp] })
+  const cacheNote =
+    (p.update_cache || p.cache_valid_time > 0) && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
+  // check mode: later apt tasks find the cache just updated (cacheUpdated)
+  const updateChange: Change = {
+    summary: 'update the apt cache',
+    commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`])],
+    effects: [cacheUpdated],
+  }
+  if (update) changes.push(updateChange)
   // the candidates are unknown until the update runs (this task's, or an earlier source module's)
   const fresh = update || !!facts.sourcesChanged
 
@@ -125,8 +133,10 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       okNotes.push(`${w.name} is installed (${pkg.version})`)
       continue
     }
-    if (!installed && !w.version && target === undefined && !fresh) {
-      throw new ModuleFailure(`no package matching '${w.name}' is available (is the apt cache up to date? try update_cache: true)`)
+    // no candidate in the current lists: a failure, unless a cache update (this task's, or an earlier one in check mode) comes first
+    const afterEarlierUpdate = !installed && !w.version && target === undefined && !fresh
+    if (afterEarlierUpdate && !facts.updatedEarlier) {
+      throw new ModuleFailure(`No package matching '${w.name}' is available`)
     }
     install.push(w)
     const version = fresh && !w.version ? undefined : target
@@ -134,7 +144,9 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
     summaries.push(
       fresh && !w.version
         ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the ${update ? 'cache update' : 'source change of an earlier task'}${target ? `; now ${target}` : ''})`
-        : `${verb} ${w.name}${installed ? ` ${pkg.version} ->` : ''} ${version ?? ''}`.trim(),
+        : afterEarlierUpdate
+          ? `${verb} ${w.name} (candidate after the cache update of an earlier task)`
+          : `${verb} ${w.name}${installed ? ` ${pkg.version} ->` : ''} ${version ?? ''}`.trim(),
     )
     const now: AptPackage = { name: w.name, status: 'installed', ...(version ? { version, candidate: version } : {}) }
     effects.push({ fact: 'apt.package', key: w.name, value: now })
@@ -164,6 +176,9 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
     changes.push({ summary: 'would change (depends on an earlier change): the version an earlier task installs is not known in check mode', commands: [] })
   }
   const data = { cache_updated: update, packages: wanted.map(label) }
+  // the update alone: as Ansible's apt, a change only when it moved the cache's time stamp (apt.ts interpret)
+  if (changes.length === 1 && changes[0] === updateChange)
+    updateChange.commands = [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`], true)]
   if (changes.length) return { kind: 'change', changes, data }
   const reason = okNotes.length ? okNotes.join(', ') : update ? '' : 'apt cache is fresh'
   return { kind: 'ok', reason: reason + cacheNote, data }

@@ -20,13 +20,25 @@ const RETRY =
 
 const tries = (r: Retry) => [String(Math.max(1, r.update_cache_retries ?? 5)), String(Math.max(1, r.update_cache_retry_max_delay ?? 12))]
 
+/** Printed by reportedUpdate when the update left the cache's time stamp where it was. */
+export const CACHE_UNCHANGED = '@@apt-cache-unchanged'
+
+// Ansible's get_cache_mtime: the success stamp (Ubuntu's update-notifier hook writes it) if there is one, else the lists' directory
+const CACHE_MTIME = `cache_mtime() { s=/var/lib/apt/periodic/update-success-stamp; [ -e $s ] || s=/var/lib/apt/lists; stat -c %Y $s 2>/dev/null || echo 0; }`
+
 /**
  * apt-get update, retried (apt's own options, e.g. the dpkg lock timeout, before `update`). A source
  * that cannot be fetched is an error (Error-Mode=any), as python-apt's update is for Ansible: plain
- * apt-get update warns and exits 0.
+ * apt-get update warns and exits 0. `reportUnchanged`: prints CACHE_UNCHANGED when the cache's time
+ * stamp did not move (nothing new was fetched), which Ansible's apt counts as no change.
  */
-export function retriedUpdate(r: Retry, aptOptions: string[] = []): Command {
-  return shScript(RETRY, ...tries(r), ...APT_GET_UPDATE, ...aptOptions, '-o', 'APT::Update::Error-Mode=any', 'update')
+export function retriedUpdate(r: Retry, aptOptions: string[] = [], reportUnchanged = false): Command {
+  const argv = [...APT_GET_UPDATE, ...aptOptions, '-o', 'APT::Update::Error-Mode=any', 'update']
+  if (!reportUnchanged) return shScript(RETRY, ...tries(r), ...argv)
+  const script = `${CACHE_MTIME}
+before=$(cache_mtime)
+${RETRY.replace('exit 0', `[ "$(cache_mtime)" = "$before" ] && echo ${CACHE_UNCHANGED}; exit 0`)}`
+  return shScript(script, ...tries(r), ...argv)
 }
 
 const REVERT_SUFFIX = '.acplay-revert'
@@ -71,3 +83,13 @@ export const sourcesChanged = (updated: boolean): FactEffect => ({ fact: 'apt.ca
 
 export const sourcesChangedEarlier = (ctx: { effect(fact: string, key: string): unknown }): SourcesChange | undefined =>
   ctx.effect('apt.cache', 'sources') as SourcesChange | undefined
+
+/**
+ * Recorded by an apt task's own cache update, for later apt tasks in check mode: the cache is fresh
+ * (a cache_valid_time finds it so, as the real run would) and a package the current lists do not know
+ * may be there after it (its install is predicted, not a failure). Packages the lists know keep their
+ * candidates: the update refreshes them, it does not point apt at new sources.
+ */
+export const cacheUpdated: FactEffect = { fact: 'apt.cache', key: 'updated', value: true }
+
+export const cacheUpdatedEarlier = (ctx: { effect(fact: string, key: string): unknown }): boolean => ctx.effect('apt.cache', 'updated') === true

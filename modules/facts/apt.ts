@@ -22,6 +22,8 @@ export interface AptPackages {
   cacheAgeS?: number
   /** check mode: an earlier task changed the sources or keys, so the candidates will differ (never read from the host) */
   sourcesChanged?: boolean
+  /** check mode: an earlier apt task updates the cache first (never read from the host) */
+  updatedEarlier?: boolean
 }
 
 export type AptMode = 'present' | 'latest' | 'absent'

@@ -40,7 +40,7 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
   it('without the cache update the package is unknown: a clear failure, also in check mode', async () => {
     const r = await checkRun(apt, { name: PKG }, root!.env())
     assert.equal(r.status, 'failed')
-    assert.match(r.msg!, /no package matching 'acplay-hello' is available/)
+    assert.match(r.msg!, /^No package matching 'acplay-hello' is available$/)
   })
 
   it('installs with update_cache + cache_valid_time, then converges (one round trip, no apt-get)', async () => {
@@ -53,6 +53,18 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     const n = conn.execCount
     assert.equal((await realRun(apt, { name: PKG }, root!.env())).status, 'ok')
     assert.equal(conn.execCount - n, 1, 'an installed package costs one round trip')
+  })
+
+  it('update_cache alone: changed when it fetched new lists, ok when the cache did not move (as Ansible counts it); no stamp written', async () => {
+    // lists older than now, so the first update's new files move the directory's time stamp
+    await sh(bed(), H, 'rm -rf /var/lib/apt/lists/* /var/lib/apt/periodic/update-success-stamp; touch -d "1 hour ago" /var/lib/apt/lists')
+    const first = await realRun(apt, { update_cache: true }, root!.env())
+    assert.equal(first.status, 'changed', first.msg)
+    const again = await realRun(apt, { update_cache: true }, root!.env())
+    assert.equal(again.status, 'ok', again.msg)
+    assert.equal(again.reason, 'the apt cache is up to date (the update fetched nothing new)')
+    assert.equal(again.data.cache_updated, false)
+    assert.equal(await sh(bed(), H, 'test -e /var/lib/apt/periodic/update-success-stamp && echo stamp || echo none'), 'none')
   })
 
   it('latest upgrades 1.0 -> 1.1 once the repo has it (check mode with --diff first)', async () => {

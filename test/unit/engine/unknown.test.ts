@@ -64,10 +64,17 @@ describe('the unknown rule', () => {
       ['systemd.unit', 'postgresql@15-main.service'],
       ['systemd.unit', 'nginx.service'],
       ['user.info', 'postgres'],
+      // Debian policy's per-package files, by the package's name or its stem
+      ['path.stat', '/etc/default/nginx'],
+      ['path.stat', '/etc/default/nginx-common'],
+      ['path.stat', '/etc/init.d/postgresql'],
+      ['path.stat', '/etc/logrotate.d/postgresql-15'],
     ])
       assert.equal(s.unknown(fact!, key!), 'apt', `${fact} ${key}`)
     for (const [fact, key] of [
       ['path.stat', '/etc/default/astronomer-core'],
+      ['path.stat', '/etc/default/nginxfoo'],
+      ['path.stat', '/etc/init.d/redis'],
       ['path.stat', '/usr/local/bin/x'],
       ['path.stat', '/home/astro/.bashrc'],
       ['systemd.unit', 'astronomer-core@scheduler.service'],

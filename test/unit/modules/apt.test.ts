@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
 import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 import { apt } from '../../../modules/apt.js'
+import { CACHE_UNCHANGED } from '../../../modules/apt/update.js'
 import type { FactEffect } from '../../../modules/types.js'
 import { fakeCtx } from './fake-ctx.js'
 
@@ -68,7 +69,7 @@ describe('apt planner', () => {
   it('installs a removed package; pins; unknown packages fail unless the cache is updated first', () => {
     const p = planApt(base, [{ name: 'acplay-hello', version: '1.0' }], facts())
     assert.equal(p.kind === 'change' && p.changes[0]!.commands[0]!.argv.at(-1), 'acplay-hello=1.0')
-    assert.throws(() => planApt(base, [{ name: 'nope' }], facts()), /no package matching 'nope' is available/)
+    assert.throws(() => planApt(base, [{ name: 'nope' }], facts()), /: No package matching 'nope' is available$/)
     const u = planApt({ ...base, update_cache: true }, [{ name: 'nope' }], facts())
     assert.deepEqual(u.kind === 'change' && u.changes.map((c) => c.summary), ['update the apt cache', 'install nope (candidate after the cache update)'])
   })
@@ -125,7 +126,29 @@ describe('apt planner', () => {
     assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 60 }, 120), true)
     assert.equal(needsUpdate({ ...base, update_cache: true, cache_valid_time: 3600 }, undefined), true)
     assert.equal(needsUpdate({ ...base, update_cache: true }, 1), true)
+    // Ansible's apt updates on `update_cache or cache_valid_time`: a cache_valid_time alone updates a stale cache
+    assert.equal(needsUpdate({ ...base, cache_valid_time: 60 }, 120), true)
+    assert.equal(needsUpdate({ ...base, cache_valid_time: 3600 }, 120), false)
+    assert.equal(needsUpdate(base, undefined), false)
   })
+  it('an update alone reports whether the cache moved (Ansible: a change only then); with an install it is a change anyway', () => {
+    const alone = planApt({ ...base, update_cache: true }, [], facts())
+    const script = (pl: ReturnType<typeof planApt>) => (pl.kind === 'change' ? pl.changes.flatMap((c) => c.commands.map((x) => x.argv[2])).join('\n') : '')
+    assert.match(script(alone), new RegExp(CACHE_UNCHANGED))
+    const withInstall = planApt({ ...base, update_cache: true }, [{ name: 'nope' }], facts())
+    assert.doesNotMatch(script(withInstall), new RegExp(CACHE_UNCHANGED))
+    assert.doesNotMatch(script(alone) + script(withInstall), /update-success-stamp.*touch|touch.*update-success-stamp/, 'no stamp of our own')
+    const applied = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '', startUs: 0, endUs: 0 })
+    assert.deepEqual(apt.interpret!({} as never, applied(`Hit:1 http://x ./ InRelease\n${CACHE_UNCHANGED}\n`)), {
+      failed: false,
+      changed: false,
+      msg: 'the apt cache is up to date (the update fetched nothing new)',
+      data: { cache_updated: false },
+    })
+    assert.equal(apt.interpret!({} as never, applied('Get:1 http://x ./ Packages\n')), undefined)
+    assert.equal(apt.interpret!({} as never, applied(CACHE_UNCHANGED, 100)), undefined)
+  })
+
   it('latest on a version only an earlier check-mode change knows: depends on an earlier change', () => {
     const f: AptPackages = { packages: { x: { name: 'x', status: 'installed' } } }
     const p = planApt({ ...base, state: 'latest' }, [{ name: 'x' }], f, new Set(['x']))
@@ -160,6 +183,35 @@ describe('apt in check mode after an earlier task wrote a source', () => {
     const p = await apt.plan(params, ctx([written]))
     assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['update the apt cache', 'install nope (candidate after the cache update)'])
     // without it the cache (120 s old, valid for 3600) is trusted, as apt's own rule says
-    await assert.rejects(() => Promise.resolve(apt.plan(params, ctx([]))), /no package matching 'nope' is available/)
+    await assert.rejects(() => Promise.resolve(apt.plan(params, ctx([]))), /: No package matching 'nope' is available$/)
+  })
+})
+
+describe('apt in check mode after an earlier apt task updated the cache', () => {
+  const ctx = (effects: FactEffect[]) =>
+    fakeCtx(
+      { [JSON.stringify(['apt.packages', ['nope'], 'present', null])]: RECORDED, [JSON.stringify(['apt.packages', ['bash'], 'latest', null])]: RECORDED },
+      { check: true, effects },
+    )
+  const written: FactEffect = { fact: 'path.stat', key: '/etc/apt/sources.list.d/local.list', value: { exists: true, type: 'file' } }
+  const update = planApt({ ...base, update_cache: true }, [], facts())
+  const recorded = update.kind === 'change' ? update.changes.flatMap((c) => c.effects ?? []) : []
+  it('the update records that the cache is updated', () => {
+    assert.deepEqual(recorded, [{ fact: 'apt.cache', key: 'updated', value: true }])
+  })
+  it('a later cache_valid_time finds it fresh (as the real run will), and a package the lists do not know yet is predicted installed', async () => {
+    // a role's `apt: name=nope update_cache=yes cache_valid_time=3600` after a play's update: no second update
+    const p = await apt.plan({ ...base, name: ['nope'], update_cache: true, cache_valid_time: 3600 } as never, ctx([written, ...recorded]))
+    assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['install nope (candidate after the cache update of an earlier task)'])
+    // without the earlier update the copied .list makes the cache stale: this task updates it
+    const alone = await apt.plan({ ...base, name: ['nope'], update_cache: true, cache_valid_time: 3600 } as never, ctx([written]))
+    assert.deepEqual(alone.kind === 'change' && alone.changes.map((c) => c.summary), [
+      'update the apt cache',
+      'install nope (candidate after the cache update)',
+    ])
+  })
+  it('packages the lists know keep their candidates: latest upgrades to the known one, not to an unknown version', async () => {
+    const p = await apt.plan({ ...base, name: ['bash'], state: 'latest' } as never, ctx(recorded))
+    assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['upgrade bash 5.2.15-2+b8 -> 5.2.15-2+b13'])
   })
 })
