@@ -2,7 +2,7 @@
  * What ansible-playbook's default output calls the tasks of a role (against Debian's, run with
  * `-c local` on a host list, as people try a role on their own machine): an include_role inside a
  * role is shown without that role's name, named or not; an include_tasks and the role's own tasks
- * with it. And `-c local` itself: the host list's hosts run on the controller in both tools. And
+ * with it; an unnamed include by its action as written (`ansible.builtin.include_tasks`). And `-c local` itself: the host list's hosts run on the controller in both tools. And
  * a delegated task's line: `ok: [web1 -> db1(ADDRESS)]`, the delegate named (with its address when
  * that differs) on every line but a skip's. And --list-tasks: a named task as `role : name`, an
  * unnamed one as its action as written, with --tags / --skip-tags applied.
@@ -19,6 +19,8 @@ const FILES = {
   include_role: { name: inner }
 - include_role: { name: inner }
 - include_tasks: more.yml
+- ansible.builtin.include_tasks: more.yml
+- ansible.builtin.include_role: { name: inner }
 - name: a named include_tasks
   include_tasks: more.yml
 - name: a named import_role
@@ -138,7 +140,9 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     assert.deepEqual(headers(ours.stdout), headers(theirs.stdout))
     assert.ok(
-      headers(theirs.stdout).some((l) => l.startsWith('TASK [include_role : inner] *')),
+      headers(theirs.stdout).some((l) => l.startsWith('TASK [include_role : inner] *')) &&
+        headers(theirs.stdout).some((l) => l.startsWith('TASK [ansible.builtin.include_role : inner] *')) &&
+        headers(theirs.stdout).some((l) => l.startsWith('TASK [outer : ansible.builtin.include_tasks] *')),
       theirs.stdout,
     )
     const recap = (out: string) =>
