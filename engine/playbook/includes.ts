@@ -60,7 +60,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
     case 'meta': {
       const a = opts.action as MetaTask['action']
       if (!META_ACTIONS.includes(a)) throw fail(src, action.value, `unknown meta action '${String(a)}' (supported: ${META_ACTIONS.join(', ')})`, kw.name)
-      return { kind: 'meta', ...kw, action: a }
+      return { kind: 'meta', ...kw, action: a, ...(writtenAction !== kind && { written: writtenAction }) }
     }
     case 'include_tasks':
       return {

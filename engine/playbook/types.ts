@@ -96,6 +96,8 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
 
 export interface MetaTask extends TaskKeywords {
   kind: 'meta'
+  /** the action as written when not `meta` (ansible.builtin.meta): an unnamed task's name */
+  written?: string
   action: 'flush_handlers' | 'end_play' | 'end_host' | 'end_batch' | 'noop' | 'clear_host_errors' | 'clear_facts' | 'refresh_inventory' | 'reset_connection'
 }
 

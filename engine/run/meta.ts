@@ -5,7 +5,7 @@
  * refresh_inventory and reset_connection (Ansible ignores it there too, with a warning).
  */
 import type { MetaTask } from '../playbook/types.js'
-import { emit, type PlayContext } from './context.js'
+import { emit, type PlayContext, taskRef } from './context.js'
 import { falseCondition, selected } from './gate.js'
 import { flushHandlers, type RunTaskList } from './handlers.js'
 import type { HostState } from './host-state.js'
@@ -13,6 +13,8 @@ import { clearHostFacts } from './host-facts.js'
 import { taskVars, type Scope } from './scope.js'
 
 const NO_WHEN: ReadonlySet<MetaTask['action']> = new Set(['noop', 'refresh_inventory', 'reset_connection'])
+/** run for each host in turn by Ansible's linear strategy; the others run once, on the first host */
+const PER_HOST: ReadonlySet<MetaTask['action']> = new Set(['noop', 'reset_connection', 'end_host', 'flush_handlers'])
 
 /** `active`: the hosts still running this task list; `all`: every host of the batch (clear_host_errors revives them). */
 export async function runMeta(pc: PlayContext, task: MetaTask, active: HostState[], all: HostState[], scope: Scope, runTasks: RunTaskList): Promise<void> {
@@ -25,20 +27,31 @@ export async function runMeta(pc: PlayContext, task: MetaTask, active: HostState
   if (NO_WHEN.has(task.action) && task.when.length)
     emit(pc.run, 'onWarning', `meta: ${task.action} does not support when conditionals (${task.pos.file}:${task.pos.line}); it runs anyway`)
   const first = active[0]
+  // Ansible's strategy announces a meta task for each host it runs it for (its name as written, not
+  // templated: `TASK [meta]` when unnamed) and prints `skipping: [host]` where its `when` is false,
+  // a line the recap does not count; the announcements come before any handler a flush runs
+  const decided = new Map<HostState, boolean>()
+  const ref = taskRef({ name: task.name ?? task.written ?? 'meta', pos: task.pos, role: task.role ?? scope.role })
+  for (const h of PER_HOST.has(task.action) ? active : active.slice(0, 1)) {
+    emit(pc.run, 'onTaskStart', ref, [])
+    decided.set(h, holds(h))
+    if (!decided.get(h)) emit(pc.run, 'onItemResult', { host: h.name, task: ref, status: 'skipped', changes: [], durationMs: 0 })
+  }
+  const runs = (h: HostState) => decided.get(h) ?? holds(h)
   switch (task.action) {
     case 'noop':
     case 'refresh_inventory': // the inventory is read once per run; its sources do not change under it
       return
     case 'flush_handlers':
-      return flushHandlers(pc, active.filter(holds), runTasks)
+      return flushHandlers(pc, active.filter(runs), runTasks)
     case 'end_host':
-      for (const h of active) if (holds(h)) h.ended = true
+      for (const h of active) if (runs(h)) h.ended = true
       return
     case 'reset_connection':
       await Promise.all(active.map((h) => h.reconnect()))
       return
   }
-  if (!first || !holds(first)) return
+  if (!first || !runs(first)) return
   switch (task.action) {
     case 'end_play':
       pc.ended = true

@@ -47,6 +47,23 @@ const FILES = {
 `,
   'inc.yml': '- debug: { msg: "included {{ a | default(0) }} {{ item | default(0) }}" }\n',
   // Ansible 2.14's deprecated include (static unless templated or looped), a looped include_tasks, args: apply
+  // meta tasks: a header per host for those Ansible runs per host, one for the others (run once),
+  // `skipping:` (not counted) where the when is false, the name as written (never templated)
+  'meta.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { debug: { msg: a }, changed_when: true, notify: h }
+    - { name: flush now, meta: flush_handlers }
+    - meta: flush_handlers
+    - meta: noop
+    - { name: end when false, meta: end_host, when: false }
+    - { name: end for far2, meta: end_host, when: inventory_hostname == 'far2' }
+    - { ansible.builtin.meta: clear_host_errors }
+    - { name: "end play when false {{ inventory_hostname }}", meta: end_play, when: false }
+    - debug: { msg: b }
+  handlers:
+    - { name: h, debug: { msg: h } }
+`,
   'legacy.yml': `- hosts: all
   gather_facts: false
   vars: { f: inc.yml }
@@ -205,6 +222,15 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     }
     const [ours, theirs] = await bothRun(['legacy.yml', '-i', 'far,', '--list-tasks'])
     assert.equal(ours.stdout, theirs.stdout)
+  })
+
+  it('meta tasks: the same headers, skipping lines and recap as ansible-playbook', async () => {
+    const [ours, theirs] = await bothRun(['meta.yml', '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const shown = (out: string) => out.split('\n').filter((l) => /^(TASK \[|RUNNING HANDLER|ok: |changed: |skipping: |far)/.test(l))
+    assert.deepEqual(shown(ours.stdout), shown(theirs.stdout))
+    assert.ok(shown(theirs.stdout).includes('TASK [meta] ********************************************************************'), theirs.stdout)
   })
 
   it('bad arguments on a task that may not run fail it where it runs, not the load: the same lines and recap', async () => {
