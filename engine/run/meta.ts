@@ -6,7 +6,7 @@
  */
 import type { MetaTask } from '../playbook/types.js'
 import { emit, type PlayContext, taskRef } from './context.js'
-import { falseCondition, selected } from './gate.js'
+import { falseCondition, selected, shownName } from './gate.js'
 import { flushHandlers, type RunTaskList } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { clearHostFacts } from './host-facts.js'
@@ -29,13 +29,18 @@ export async function runMeta(pc: PlayContext, task: MetaTask, active: HostState
   const first = active[0]
   // Ansible's strategy announces a meta task for each host it runs it for (its name as written, not
   // templated: `TASK [meta]` when unnamed) and prints `skipping: [host]` where its `when` is false,
-  // a line the recap does not count; the announcements come before any handler a flush runs
+  // a line the recap does not count; the announcements come before any handler a flush runs.
+  // Under the free strategy its callback prints a banner with a result only (a skip's), naming
+  // the task as templated for that host.
   const decided = new Map<HostState, boolean>()
   const ref = taskRef({ name: task.name ?? task.written ?? 'meta', pos: task.pos, role: task.role ?? scope.role })
+  const free = pc.play.strategy === 'free'
   for (const h of PER_HOST.has(task.action) ? active : active.slice(0, 1)) {
-    emit(pc.run, 'onTaskStart', ref, [])
-    decided.set(h, holds(h))
-    if (!decided.get(h)) emit(pc.run, 'onItemResult', { host: h.name, task: ref, status: 'skipped', changes: [], durationMs: 0 })
+    const runsHere = holds(h)
+    decided.set(h, runsHere)
+    const shown = free ? { ...ref, name: shownName(pc, task, h, scope) ?? ref.name } : ref
+    if (!free || !runsHere) emit(pc.run, 'onTaskStart', shown, [])
+    if (!runsHere) emit(pc.run, 'onItemResult', { host: h.name, task: shown, status: 'skipped', changes: [], durationMs: 0 })
   }
   const runs = (h: HostState) => decided.get(h) ?? holds(h)
   switch (task.action) {

@@ -8,7 +8,8 @@
  * unnamed one as its action as written, with --tags / --skip-tags applied.
  */
 import assert from 'node:assert/strict'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture } from '../helpers/cli.js'
 import { localPlaybookDir } from '../helpers/local-both.js'
@@ -231,6 +232,24 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     const shown = (out: string) => out.split('\n').filter((l) => /^(TASK \[|RUNNING HANDLER|ok: |changed: |skipping: |far)/.test(l))
     assert.deepEqual(shown(ours.stdout), shown(theirs.stdout))
     assert.ok(shown(theirs.stdout).includes('TASK [meta] ********************************************************************'), theirs.stdout)
+  })
+
+  it('meta tasks under the free strategy: a header only above a skipping line, as ansible-playbook', async () => {
+    writeFileSync(join(dir, 'meta-free.yml'), FILES['meta.yml'].replace('gather_facts: false', 'gather_facts: false\n  strategy: free'))
+    const [ours, theirs] = await bothRun(['meta-free.yml', '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    // the module tasks' banners are laid out apart (acplay runs each host's lane on its own): the meta tasks' lines only
+    const metaLines = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => /^(TASK \[(flush now|meta|end |ansible\.builtin\.meta)|skipping: )/.test(l))
+        .sort()
+    assert.deepEqual(metaLines(ours.stdout), metaLines(theirs.stdout))
+    assert.ok(
+      metaLines(theirs.stdout).some((l) => l.startsWith('skipping: ')),
+      theirs.stdout,
+    )
   })
 
   it('bad arguments on a task that may not run fail it where it runs, not the load: the same lines and recap', async () => {
