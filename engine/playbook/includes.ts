@@ -30,6 +30,8 @@ const ROLE_OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handl
 
 export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: Entry): Task {
   let kind = action.key.replace(/^ansible\.(builtin|legacy)\./, '')
+  // an unnamed include is called by its action as written (ansible.builtin.include_tasks, include)
+  const writtenAction = action.key
   const { src } = scope
   let legacyVars: Record<string, string> | undefined
   const legacy = kind === 'include'
@@ -58,7 +60,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
     case 'meta': {
       const a = opts.action as MetaTask['action']
       if (!META_ACTIONS.includes(a)) throw fail(src, action.value, `unknown meta action '${String(a)}' (supported: ${META_ACTIONS.join(', ')})`, kw.name)
-      return { kind: 'meta', ...kw, action: a }
+      return { kind: 'meta', ...kw, action: a, ...(writtenAction !== kind && { written: writtenAction }) }
     }
     case 'include_tasks':
       return {
@@ -67,7 +69,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
         file: fileOpt(scope, opts, action, kw.name),
         baseDir: scope.baseDir,
         ...(apply && { apply }),
-        ...(legacy && { action: 'include' }),
+        ...(writtenAction !== kind && { action: writtenAction }),
       } satisfies IncludeTasksTask
     case 'import_tasks': {
       const file = fileOpt(scope, opts, action, kw.name)
@@ -95,6 +97,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       // as Ansible does (a role for other hosts, absent here, is no error)
       if (!isTemplate(ref.name) && kw.when.length === 0) findRole(scope, ref)
       const task: IncludeRoleTask = { kind: 'include_role', ...kw, roleName: ref.name, dynamic: true, baseDir: scope.play.playbookDir, ...(apply && { apply }) }
+      if (writtenAction !== kind) task.action = writtenAction
       for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (ref[k]) task[k] = ref[k]
       if (ref.rolespec_validate !== undefined) task.rolespec_validate = ref.rolespec_validate
       return task

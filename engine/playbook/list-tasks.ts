@@ -14,7 +14,7 @@ export interface ListedTask {
  * unnamed one's action as written, without its role (include_tasks, include_role, meta too).
  */
 function label(t: Task): string {
-  if (t.kind === 'include_role') return t.name ?? 'include_role'
+  if (t.kind === 'include_role') return t.name ?? t.action ?? 'include_role'
   if (t.name) return t.role ? `${t.role.fqcn ?? t.role.name} : ${t.name}` : t.name
   if (t.kind === 'include_tasks') return t.action ?? t.kind
   return t.kind === 'module' ? (taskLabel(t) ?? t.module) : t.kind

@@ -66,8 +66,8 @@ export interface BlockTask extends TaskKeywords {
 export interface IncludeTasksTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
   kind: 'include_tasks'
   file: string
-  /** written as Ansible 2.14's deprecated `include` (its name when unnamed) */
-  action?: 'include'
+  /** the action as written when not `include_tasks` (ansible.builtin.include_tasks, or the deprecated `include`): an unnamed task's name */
+  action?: string
   /** the directory relative paths resolve against */
   baseDir: string
   /** `apply:` keywords given to every included task (a block around them) */
@@ -76,6 +76,8 @@ export interface IncludeTasksTask extends TaskKeywords, Omit<KeywordValues<'incl
 
 export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'include'>, keyof TaskKeywords> {
   kind: 'include_role'
+  /** the action as written when not `include_role` (ansible.builtin.include_role): in an unnamed task's name */
+  action?: string
   /** role name (may be a template) */
   roleName: string
   /** import_role: false; include_role: true */
@@ -94,6 +96,8 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
 
 export interface MetaTask extends TaskKeywords {
   kind: 'meta'
+  /** the action as written when not `meta` (ansible.builtin.meta): an unnamed task's name */
+  written?: string
   action: 'flush_handlers' | 'end_play' | 'end_host' | 'end_batch' | 'noop' | 'clear_host_errors' | 'clear_facts' | 'refresh_inventory' | 'reset_connection'
 }
 

@@ -39,7 +39,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
   const scope = enter(outer, { pos: task.pos, when: [], tags: [], vars: task.vars, role: task.role })
   // Ansible's get_name: an unnamed include_role is called after its role, and an include_role
   // (IncludeRole's own get_name) is shown without the role it sits in; an include_tasks with it
-  const name = task.name ?? (task.kind === 'include_role' ? `include_role : ${task.roleName}` : (task.action ?? task.kind))
+  const name = task.name ?? (task.kind === 'include_role' ? `${task.action ?? task.kind} : ${task.roleName}` : (task.action ?? task.kind))
   const ref = taskRef({ ...task, name, role: task.kind === 'include_role' ? undefined : (task.role ?? outer.role) })
   const groups = new Map<string, IncludeGroup>()
   const results: HostResult[] = []

@@ -2,13 +2,14 @@
  * What ansible-playbook's default output calls the tasks of a role (against Debian's, run with
  * `-c local` on a host list, as people try a role on their own machine): an include_role inside a
  * role is shown without that role's name, named or not; an include_tasks and the role's own tasks
- * with it. And `-c local` itself: the host list's hosts run on the controller in both tools. And
+ * with it; an unnamed include by its action as written (`ansible.builtin.include_tasks`). And `-c local` itself: the host list's hosts run on the controller in both tools. And
  * a delegated task's line: `ok: [web1 -> db1(ADDRESS)]`, the delegate named (with its address when
  * that differs) on every line but a skip's. And --list-tasks: a named task as `role : name`, an
  * unnamed one as its action as written, with --tags / --skip-tags applied.
  */
 import assert from 'node:assert/strict'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture } from '../helpers/cli.js'
 import { localPlaybookDir } from '../helpers/local-both.js'
@@ -19,6 +20,8 @@ const FILES = {
   include_role: { name: inner }
 - include_role: { name: inner }
 - include_tasks: more.yml
+- ansible.builtin.include_tasks: more.yml
+- ansible.builtin.include_role: { name: inner }
 - name: a named include_tasks
   include_tasks: more.yml
 - name: a named import_role
@@ -45,6 +48,23 @@ const FILES = {
 `,
   'inc.yml': '- debug: { msg: "included {{ a | default(0) }} {{ item | default(0) }}" }\n',
   // Ansible 2.14's deprecated include (static unless templated or looped), a looped include_tasks, args: apply
+  // meta tasks: a header per host for those Ansible runs per host, one for the others (run once),
+  // `skipping:` (not counted) where the when is false, the name as written (never templated)
+  'meta.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { debug: { msg: a }, changed_when: true, notify: h }
+    - { name: flush now, meta: flush_handlers }
+    - meta: flush_handlers
+    - meta: noop
+    - { name: end when false, meta: end_host, when: false }
+    - { name: end for far2, meta: end_host, when: inventory_hostname == 'far2' }
+    - { ansible.builtin.meta: clear_host_errors }
+    - { name: "end play when false {{ inventory_hostname }}", meta: end_play, when: false }
+    - debug: { msg: b }
+  handlers:
+    - { name: h, debug: { msg: h } }
+`,
   'legacy.yml': `- hosts: all
   gather_facts: false
   vars: { f: inc.yml }
@@ -138,7 +158,9 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     assert.deepEqual(headers(ours.stdout), headers(theirs.stdout))
     assert.ok(
-      headers(theirs.stdout).some((l) => l.startsWith('TASK [include_role : inner] *')),
+      headers(theirs.stdout).some((l) => l.startsWith('TASK [include_role : inner] *')) &&
+        headers(theirs.stdout).some((l) => l.startsWith('TASK [ansible.builtin.include_role : inner] *')) &&
+        headers(theirs.stdout).some((l) => l.startsWith('TASK [outer : ansible.builtin.include_tasks] *')),
       theirs.stdout,
     )
     const recap = (out: string) =>
@@ -201,6 +223,33 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     }
     const [ours, theirs] = await bothRun(['legacy.yml', '-i', 'far,', '--list-tasks'])
     assert.equal(ours.stdout, theirs.stdout)
+  })
+
+  it('meta tasks: the same headers, skipping lines and recap as ansible-playbook', async () => {
+    const [ours, theirs] = await bothRun(['meta.yml', '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const shown = (out: string) => out.split('\n').filter((l) => /^(TASK \[|RUNNING HANDLER|ok: |changed: |skipping: |far)/.test(l))
+    assert.deepEqual(shown(ours.stdout), shown(theirs.stdout))
+    assert.ok(shown(theirs.stdout).includes('TASK [meta] ********************************************************************'), theirs.stdout)
+  })
+
+  it('meta tasks under the free strategy: a header only above a skipping line, as ansible-playbook', async () => {
+    writeFileSync(join(dir, 'meta-free.yml'), FILES['meta.yml'].replace('gather_facts: false', 'gather_facts: false\n  strategy: free'))
+    const [ours, theirs] = await bothRun(['meta-free.yml', '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    // the module tasks' banners are laid out apart (acplay runs each host's lane on its own): the meta tasks' lines only
+    const metaLines = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => /^(TASK \[(flush now|meta|end |ansible\.builtin\.meta)|skipping: )/.test(l))
+        .sort()
+    assert.deepEqual(metaLines(ours.stdout), metaLines(theirs.stdout))
+    assert.ok(
+      metaLines(theirs.stdout).some((l) => l.startsWith('skipping: ')),
+      theirs.stdout,
+    )
   })
 
   it('bad arguments on a task that may not run fail it where it runs, not the load: the same lines and recap', async () => {
