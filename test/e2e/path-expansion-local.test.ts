@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture, recapLine } from '../helpers/cli.js'
+import { localPlaybookDir } from '../helpers/local-both.js'
 
 const APP = 'environment: { APPDIR: "{{ root }}/app" }'
 // copy's and template's dest: Ansible's action plugin takes ~ from the password database (/root
@@ -86,13 +86,7 @@ function seen(stdout: string, root: string): Record<string, unknown> {
 describe('~, ~user and $VAR in path arguments, as ansible-playbook expands them (local connection)', () => {
   let dir: string
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-path-expansion-'))
-    writeFileSync(join(dir, 'hosts.ini'), 'localhost ansible_connection=local\n')
-    writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nretry_files_enabled = False\n')
-    writeFileSync(join(dir, 'play.yml'), playbook)
-    writeFileSync(join(dir, 't.j2'), 'v={{ 1 + 1 }}\n')
-    mkdirSync(join(dir, 'payload'))
-    writeFileSync(join(dir, 'payload', 'a.txt'), 'a\n')
+    dir = localPlaybookDir('path-expansion', { 'play.yml': playbook, 't.j2': 'v={{ 1 + 1 }}\n', 'payload/a.txt': 'a\n' })
     execFileSync('tar', ['-czf', join(dir, 'files.tgz'), '-C', join(dir, 'payload'), 'a.txt'])
     const repo = join(dir, 'repo')
     const git = (...args: string[]) =>
