@@ -76,10 +76,10 @@ const ADDED = Symbol('connection vars added')
 /** A variable as the play and inventory set it: undefined where addConnectionVars only filled it in. */
 const own = (vars: Record<string | symbol, unknown>, key: string): unknown => ((vars[ADDED] as Set<string> | undefined)?.has(key) ? undefined : vars[key])
 
-/** How the task connects: delegated, or the connection keyword against the host's own ansible_connection. */
 /** What deciding a task's connection needs (a module task's run, or an include's). */
 type ConnectionRun = Pick<TaskRun, 'pc' | 'host' | 'scope' | 'vars' | 'where'> & { task: Pick<ModuleTask, 'connection' | 'delegate_to' | 'remote_user'> }
 
+/** How the task connects: delegated, or the connection keyword against the host's own ansible_connection. */
 function connectionChoice(run: ConnectionRun): { delegated: string | undefined; keywordLocal: boolean; keywordSsh: boolean } {
   const { pc, task, host, scope, vars, where } = run
   const delegated = delegatedTo(run)
