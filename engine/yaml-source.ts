@@ -21,6 +21,7 @@ import {
   type Tags,
 } from 'yaml'
 import { type AcplayError, playbookError, yamlError, type Location } from './errors.js'
+import { warningLine } from './report/format.js'
 import { decryptIfVaulted, revealVaultValues, VAULT_TAG } from './vault/files.js'
 import { asPyyaml, type YamlTag } from './yaml-scalars.js'
 
@@ -69,6 +70,8 @@ export function parseYaml(fileText: string, file: string): Source {
  * DUPLICATE_YAML_DICT_KEY default), in its words, on stderr as its display does; the earlier pairs
  * are dropped here so every reader sees the mapping as Ansible does.
  */
+const duplicateWarned = new Set<string>()
+
 function dropDuplicateKeys(doc: Document, lc: LineCounter, file: string): void {
   visit(doc, {
     Map(_, map) {
@@ -82,9 +85,12 @@ function dropDuplicateKeys(doc: Document, lc: LineCounter, file: string): void {
           return true
         }
         const { line, col } = lc.linePos(map.range?.[0] ?? 0)
-        process.stderr.write(
-          `[WARNING]: While constructing a mapping from ${file}, line ${line}, column ${col}, found a duplicate dict key (${key}). Using last defined value only.\n`,
-        )
+        const msg = `While constructing a mapping from ${file}, line ${line}, column ${col}, found a duplicate dict key (${key}). Using last defined value only.`
+        // wrapped as Ansible's display wraps it, and once per text as it shows a warning (a file read twice warns once)
+        if (!duplicateWarned.has(msg)) {
+          duplicateWarned.add(msg)
+          process.stderr.write(`${warningLine(msg)}\n`)
+        }
         // a Python dict: the key keeps its first place, with the last value
         earlier.value = pair.value
         return false

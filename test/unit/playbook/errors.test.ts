@@ -25,9 +25,9 @@ test("a key given twice: the last value in the first key's place, with Ansible's
     ['nested', { c: 'y' }],
   ])
   assert.deepEqual(warned, [
-    // the outer mapping first, as Ansible's constructor
-    '[WARNING]: While constructing a mapping from F.yml, line 1, column 1, found a duplicate dict key (a). Using last defined value only.\n',
-    '[WARNING]: While constructing a mapping from F.yml, line 4, column 3, found a duplicate dict key (c). Using last defined value only.\n',
+    // the outer mapping first, as Ansible's constructor; wrapped at 79 columns as its display wraps warnings
+    '[WARNING]: While constructing a mapping from F.yml, line 1, column 1, found a\nduplicate dict key (a). Using last defined value only.\n',
+    '[WARNING]: While constructing a mapping from F.yml, line 4, column 3, found a\nduplicate dict key (c). Using last defined value only.\n',
   ])
 })
 
