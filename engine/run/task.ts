@@ -97,13 +97,15 @@ function withItemFacts(task: ModuleTask, vars: Record<string, unknown>, register
 }
 
 const SECRET_NAME = /passw(or)?d|secret|token|private_key|dsn/i
+/** the key's path, not the key: shown as Ansible shows it (lookup('config', 'DEFAULT_PRIVATE_KEY_FILE') too) */
+const KEY_PATH_NAMES = new Set(['ansible_ssh_private_key_file', 'ansible_private_key_file'])
 
 /** Values of variables whose names say they are secret are masked everywhere (once per host and play). */
 function maskSecretVars({ pc, host, vars, where }: TaskRun): void {
   if (pc.secretsMasked.has(host.name)) return
   pc.secretsMasked.add(host.name)
   for (const [k, v] of Object.entries(vars)) {
-    if (!SECRET_NAME.test(k) || typeof v !== 'string' || k.startsWith('ansible_ssh_private_key')) continue
+    if (!SECRET_NAME.test(k) || typeof v !== 'string' || KEY_PATH_NAMES.has(k)) continue
     try {
       pc.run.masker.add(templateValue(v, vars, where))
     } catch {

@@ -282,7 +282,7 @@ export class Templar {
     // template of one node that a string-type filter made (`{{ x | to_json }}`) stays text
     if (t.expr) {
       const v = this.runCompiled(t, src, scope, native, pythonTypes)
-      return typeof v !== 'string' || t.exprNativeText ? v : (this.literal(v) ?? v)
+      return typeof v !== 'string' || t.exprNativeText(scope.frame.run) ? v : (this.literal(v) ?? v)
     }
     const { out, nativeText } = t.renderConcat(undefined, scope, scope.env)
     const data = nativeText ? undefined : this.literal(out)

@@ -21,6 +21,7 @@ import {
   Namespace,
   output,
   type TemplateModule,
+  type TemplateRun,
   unpack,
 } from './runtime.js'
 
@@ -149,11 +150,12 @@ function compileStmtInner(s: Stmt, u: Unit): Run {
       const parts = s.items.map((i) => {
         if (i.k === 'data') return i.text
         const ev = compileExpr(i)
-        const nativeText = isNativeText(i)
+        const nativeText = nativeTextTest(i)
         return atLine(u, i.line, (f) => {
           f.run.outputs++
-          f.run.nativeText = nativeText
-          return output(ev(f))
+          const v = ev(f)
+          f.run.nativeText = nativeText(f.run)
+          return output(v)
         })
       })
       const data = parts.filter((p) => typeof p === 'string' && p !== '').length
@@ -333,7 +335,12 @@ function compileBlock(s: Extract<Stmt, { k: 'block' }>, u: Unit): Run {
  */
 const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json'])
 
-/** Whether an output expression's value is a string-type filter's result (Ansible's NativeJinjaText). */
-export function isNativeText(e: Expr): boolean {
-  return e.k === 'filter' && STRING_TYPE_FILTERS.has(e.name)
+/**
+ * Whether an output expression's value is Ansible's NativeJinjaText, after it ran: a string-type
+ * filter's result, or a `lookup(...)` whose text its plugin marked so (TemplateRun.lookupText).
+ */
+export function nativeTextTest(e: Expr): (run: TemplateRun) => boolean {
+  if (e.k === 'filter' && STRING_TYPE_FILTERS.has(e.name)) return () => true
+  if (e.k === 'call' && e.fn.k === 'name' && e.fn.name === 'lookup') return (run) => run.lookupText
+  return () => false
 }

@@ -20,6 +20,8 @@ export class TemplateRun {
   outputs = 0
   /** whether the last `{{ }}` rendered was a string-type filter's (Ansible's NativeJinjaText) */
   nativeText = false
+  /** set by a template lookup with convert_data=False: its text is NativeJinjaText too */
+  lookupText = false
   constructor(
     readonly env: RenderEnv,
     readonly name: string | undefined,

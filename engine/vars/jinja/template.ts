@@ -7,7 +7,7 @@
  */
 import { templateError } from '../undefined.js'
 import { compileExpr, type Ev } from './compile-expr.js'
-import { atLine, compileBody, isNativeText, loadTemplate, type Run, type Unit } from './compile-stmt.js'
+import { atLine, compileBody, loadTemplate, nativeTextTest, type Run, type Unit } from './compile-stmt.js'
 import { type LexOptions, tokenize } from './lexer.js'
 import type { Expr, Stmt } from './nodes.js'
 import { Parser } from './parser.js'
@@ -23,8 +23,8 @@ export class Template implements LoadedTemplate {
     private readonly usesSelf: boolean,
     /** set when the source is exactly one `{{ expr }}` */
     readonly expr: Ev | undefined,
-    /** that expression is a string-type filter's result (Ansible's NativeJinjaText) */
-    readonly exprNativeText = false,
+    /** whether that expression's value, once run, is Ansible's NativeJinjaText (nativeTextTest) */
+    readonly exprNativeText: (run: TemplateRun) => boolean = () => false,
   ) {}
 
   /** Runs the body in `frame` (a run's root frame); output after `{% extends %}` is dropped. */
@@ -97,5 +97,5 @@ export function compileTemplate(src: string, opts: LexOptions, name = '<template
   const first = ast.length === 1 ? ast[0] : undefined
   const only = first?.k === 'output' && first.items.length === 1 ? first.items[0] : undefined
   const expr = only && only.k !== 'data' && !src.endsWith('\n') ? compileExpr(only as Expr) : undefined
-  return new Template(name, top, u.blocks, usesSelf(ast), expr, expr !== undefined && isNativeText(only as Expr))
+  return new Template(name, top, u.blocks, usesSelf(ast), expr, expr !== undefined ? nativeTextTest(only as Expr) : () => false)
 }

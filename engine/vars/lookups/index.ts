@@ -128,6 +128,8 @@ export function callLookup(args: unknown[], kw: Record<string, unknown>, frame: 
     if (errors === 'warn') env.ctx.warn(`Lookup failed but the error is being ignored: ${(e as Error).message}`)
     return list ? [] : null
   }
+  // Ansible's template lookup makes its text NativeJinjaText when convert_data is off: never read as a list or dict
+  if (frame) frame.run.lookupText = /^(ansible\.(builtin|legacy)\.)?template$/.test(name) && 'convert_data' in options && !truthy(options.convert_data)
   if (list || ran.length === 0) return ran
   if (ran.every((x) => typeof x === 'string')) return ran.join(',')
   return ran.length === 1 ? ran[0] : ran
