@@ -81,6 +81,18 @@ export const SETTINGS = {
   DEPRECATION_WARNINGS: { type: 'bool', env: ['ANSIBLE_DEPRECATION_WARNINGS'], ini: defaults('deprecation_warnings'), default: true },
   HOST_KEY_CHECKING: { type: 'bool', env: ['ANSIBLE_HOST_KEY_CHECKING'], ini: defaults('host_key_checking'), default: true },
   DEFAULT_TIMEOUT: { type: 'int', env: ['ANSIBLE_TIMEOUT'], ini: defaults('timeout'), default: 10 },
+  // read for the connection variables a task sees (engine/run/module-env.ts); acplay's own shell is sh and sends no modules
+  ANSIBLE_PIPELINING: {
+    type: 'bool',
+    env: ['ANSIBLE_PIPELINING'],
+    ini: [
+      ['defaults', 'pipelining'],
+      ['connection', 'pipelining'],
+    ],
+    default: false,
+  },
+  DEFAULT_EXECUTABLE: { type: 'str', env: ['ANSIBLE_EXECUTABLE'], ini: defaults('executable'), default: '/bin/sh' },
+  DEFAULT_MODULE_COMPRESSION: { type: 'str', env: [], ini: defaults('module_compression'), default: 'ZIP_DEFLATED' },
   INJECT_FACTS_AS_VARS: { type: 'bool', env: ['ANSIBLE_INJECT_FACT_VARS'], ini: defaults('inject_facts_as_vars'), default: true },
   DEFAULT_VAULT_PASSWORD_FILE: { type: 'path', env: ['ANSIBLE_VAULT_PASSWORD_FILE'], ini: defaults('vault_password_file'), default: null },
   DEFAULT_VAULT_IDENTITY_LIST: { type: 'list', env: ['ANSIBLE_VAULT_IDENTITY_LIST'], ini: defaults('vault_identity_list'), default: [] },

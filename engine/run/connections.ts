@@ -30,7 +30,7 @@ const str = (v: unknown): string | undefined => (v === undefined || v === null ?
 const cfgFiles = new Map<string, string | undefined>()
 
 /** ansible.cfg for this playbook, looked up once per run's playbook directory. */
-function ansibleCfgFor(playbook: string): string | undefined {
+export function ansibleCfgFor(playbook: string): string | undefined {
   const dir = dirname(resolve(playbook))
   if (!cfgFiles.has(dir)) cfgFiles.set(dir, findAnsibleCfg(dir))
   return cfgFiles.get(dir)

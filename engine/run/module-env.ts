@@ -10,8 +10,10 @@ import { installedModuleSpec } from '../library/installed-spec.js'
 import { AcplayError } from '../errors.js'
 import type { ModuleEnv } from '../module-runner.js'
 import type { ModuleTask } from '../playbook/types.js'
+import type { RunOptions } from './options.js'
 import { render, templateValue } from '../vars/template.js'
-import { withEnvironment } from './connections.js'
+import { setting } from '../config/settings.js'
+import { ansibleCfgFor, withEnvironment } from './connections.js'
 import type { PlayContext } from './context.js'
 import { findFile, searchContext, searchPaths } from './find-file.js'
 import { runModes } from './gate.js'
@@ -68,7 +70,30 @@ const CONNECTION_VAR_NAMES = [
   'ansible_ssh_user',
   'ansible_private_key_file',
   'ansible_ssh_private_key_file',
+  'ansible_timeout',
+  'ansible_ssh_timeout',
+  'ansible_pipelining',
+  'ansible_ssh_pipelining',
+  'ansible_shell_executable',
+  'ansible_module_compression',
 ]
+
+/** What Ansible's PlayContext holds from the command line and config for every task: read once per run. */
+const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown }>()
+function configuredValues(opts: RunOptions) {
+  let c = configured.get(opts)
+  if (!c) {
+    const src = { cfgFile: ansibleCfgFor(opts.playbook), env: process.env }
+    c = {
+      timeout: opts.timeout ?? setting('DEFAULT_TIMEOUT', src),
+      pipelining: setting('ANSIBLE_PIPELINING', src),
+      executable: setting('DEFAULT_EXECUTABLE', src),
+      compression: setting('DEFAULT_MODULE_COMPRESSION', src),
+    }
+    configured.set(opts, c)
+  }
+  return c
+}
 
 /** The connection variables addConnectionVars added to a task's variables (not the host's own). */
 const ADDED = Symbol('connection vars added')
@@ -97,7 +122,8 @@ function connectionChoice(run: ConnectionRun): { delegated: string | undefined; 
  * include) sees the connection's variables where nothing set them, from its `when` on
  * (`when: ansible_connection != 'chroot'`): ansible_connection (ssh or local, as the task connects)
  * ansible_host / ansible_ssh_host (the address), ansible_user / ansible_ssh_user (the login user,
- * when one is set anywhere) and the private key's two names. A meta task does not (Ansible's strategy
+ * when one is set anywhere), the private key's two names, and the connect timeout, pipelining, shell
+ * executable and module compression from -T, ansible.cfg and the environment. A meta task does not (Ansible's strategy
  * evaluates its `when` without them).
  */
 export function addConnectionVars(run: ConnectionRun): void {
@@ -121,6 +147,16 @@ export function addConnectionVars(run: ConnectionRun): void {
       case 'ansible_private_key_file':
       case 'ansible_ssh_private_key_file':
         return vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file ?? opts.privateKey
+      case 'ansible_timeout':
+      case 'ansible_ssh_timeout':
+        return vars.ansible_ssh_timeout ?? vars.ansible_timeout ?? configuredValues(opts).timeout
+      case 'ansible_pipelining':
+      case 'ansible_ssh_pipelining':
+        return vars.ansible_ssh_pipelining ?? vars.ansible_pipelining ?? configuredValues(opts).pipelining
+      case 'ansible_shell_executable':
+        return configuredValues(opts).executable
+      case 'ansible_module_compression':
+        return configuredValues(opts).compression
     }
     return undefined
   }

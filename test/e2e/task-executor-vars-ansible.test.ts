@@ -4,7 +4,8 @@
  * - PlayContext.update_vars: a module task, an engine action, a loop item and an include see
  *   ansible_connection, ansible_host and ansible_ssh_host from their `when` on (the sshd role's
  *   `when: ansible_connection != 'chroot'`), and ansible_user / ansible_ssh_user (-u, or the
- *   remote_user keyword) where a user is given.
+ *   remote_user keyword) where a user is given, ansible_timeout (-T), ansible_pipelining
+ *   (ANSIBLE_PIPELINING), ansible_shell_executable and ansible_module_compression.
  * - a meta task whose `when` is false prints its TASK line and `skipping:` (unnamed: `TASK [meta]`),
  *   and the recap does not count it.
  * The same TASK and result lines, debug values and recap from both tools.
@@ -34,6 +35,9 @@ const SITE = `- hosts: all
     - name: seen user
       debug:
         msg: "{{ ansible_user }} {{ ansible_ssh_user }} {{ ansible_private_key_file | default('no key') }}"
+    - name: seen connection settings
+      debug:
+        msg: "{{ ansible_timeout }} {{ ansible_ssh_timeout }} {{ ansible_pipelining }} {{ ansible_ssh_pipelining }} {{ ansible_shell_executable }} {{ ansible_module_compression }}"
     - name: seen user of the keyword
       debug:
         msg: "{{ ansible_user }} {{ ansible_ssh_user }}"
@@ -76,13 +80,14 @@ describe('what the TaskExecutor gives a task, and a skipped meta task, as ansibl
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('the same lines and recap', async () => {
-    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-c', 'local', '-u', 'by-option']
-    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const args = [join(dir, 'site.yml'), '-i', join(dir, 'hosts.ini'), '-c', 'local', '-u', 'by-option', '-T', '17']
+    const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3', ANSIBLE_PIPELINING: 'True' }
     const [ours, theirs] = await Promise.all([acplay(['run', ...args], { cwd: dir, env }), capture(['ansible-playbook', ...args], { cwd: dir, env })])
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
     const lines = shown(theirs.stdout)
     assert.ok(lines.includes('TASK [meta]') && lines.includes('"msg": "local localhost localhost"'), lines.join('\n'))
+    assert.ok(lines.includes('"msg": "17 17 True True /bin/sh ZIP_DEFLATED"'), lines.join('\n'))
     assert.deepEqual(shown(ours.stdout), lines)
   })
 })
