@@ -5,7 +5,7 @@ import { DEFAULT_FORKS, type RunOptions } from '../run/options.js'
 import type { RunSummary } from '../report/types.js'
 import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
-import { listHosts, listTasks } from '../run/listing.js'
+import { listPlaybook } from '../run/listing.js'
 import { parseExtraVars } from '../vars/extra-vars.js'
 import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
@@ -22,6 +22,7 @@ export function runCommand(name: string, description: string): Command {
     .option('-t, --tags <tags>', 'only run tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks tagged with these (comma separated, repeatable)', collect, [])
     .option('--list-tasks', 'list the tasks of each play, then exit')
+    .option('--list-tags', "list the tags of each play's tasks, then exit")
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
     .option('--force-handlers', 'run handlers even if a task fails on the host that notified them')
@@ -129,8 +130,8 @@ export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSum
     process.stdout.write(`\nplaybook: ${playbook}\n`)
     return 0
   }
-  if (f.listHosts || f.listTasks) {
-    process.stdout.write(`${(f.listHosts ? listHosts(loaded, opts) : listTasks(loaded, opts)).join('\n')}\n`)
+  if (f.listHosts || f.listTasks || f.listTags) {
+    process.stdout.write(`${listPlaybook(loaded, opts, { hosts: !!f.listHosts, tasks: !!f.listTasks, tags: !!f.listTags }).join('\n')}\n`)
     return 0
   }
   const summary = await withSignals(async (signal) => run({ ...opts, reporters: await reportersFor(f, opts), signal }, loaded))

@@ -1,4 +1,4 @@
-/** `--list-tasks` / `--list-tags`: what a playbook would run, from the loaded shape alone. */
+/** `--list-hosts` / `--list-tasks` / `--list-tags`: what a playbook would run, from the loaded shape alone. */
 import { taskLabel } from './module-task.js'
 import type { Play, Playbook, Task } from './types.js'
 
@@ -37,16 +37,34 @@ export function listPlayTasks(play: Play, selected: TagFilter = () => true): Lis
   return out
 }
 
-export function listPlayTags(play: Play): string[] {
-  return [...new Set(listPlayTasks(play).flatMap((t) => t.tags))].sort()
+export interface ListingOptions {
+  /** the play's hosts (--list-hosts) */
+  hostsOf?: (play: Play) => string[]
+  /** --list-tasks */
+  tasks?: boolean
+  /** --list-tags */
+  tags?: boolean
+  /** the tasks --tags / --skip-tags keep */
+  selected?: TagFilter
 }
 
-/** The text ansible-playbook --list-tasks prints (the tasks --tags / --skip-tags keep). */
-export function formatTaskList(pb: Playbook, file = pb.file, selected: TagFilter = () => true): string {
-  const lines = ['', `playbook: ${file}`]
+/**
+ * The lines ansible-playbook prints for --list-hosts, --list-tasks and --list-tags, alone or
+ * together: per play its line, then its hosts, its tasks and their tags.
+ */
+export function formatListing(pb: Playbook, file: string, o: ListingOptions): string[] {
+  const out = ['', `playbook: ${file}`]
   pb.plays.forEach((play, i) => {
-    lines.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(', ')}]`, '    tasks:')
-    for (const t of listPlayTasks(play, selected)) lines.push(`      ${t.name}\tTAGS: [${t.tags.join(', ')}]`)
+    // the play's own tags as Ansible joins its set: ',' (in Python's set order; one tag reads the same)
+    out.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...new Set(play.tags)].join(',')}]`)
+    if (o.hostsOf) {
+      const hosts = o.hostsOf(play)
+      out.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`))
+    }
+    if (!o.tasks && !o.tags) return
+    const tasks = listPlayTasks(play, o.selected)
+    if (o.tasks) out.push('    tasks:', ...tasks.map((t) => `      ${t.name}\tTAGS: [${t.tags.join(', ')}]`))
+    if (o.tags) out.push(`      TASK TAGS: [${[...new Set([...play.tags, ...tasks.flatMap((t) => t.tags)])].sort().join(', ')}]`)
   })
-  return `${lines.join('\n')}\n`
+  return out
 }

@@ -4,7 +4,7 @@
  * role is shown without that role's name, named or not; an include_tasks and the role's own tasks
  * with it; an unnamed include by its action as written (`ansible.builtin.include_tasks`). And `-c local` itself: the host list's hosts run on the controller in both tools. And
  * a delegated task's line: `ok: [web1 -> db1(ADDRESS)]`, the delegate named (with its address when
- * that differs) on every line but a skip's. And --list-tasks: a named task as `role : name`, an
+ * that differs) on every line but a skip's. And --list-tasks (--list-tags, --list-hosts with it): a named task as `role : name`, an
  * unnamed one as its action as written, with --tags / --skip-tags applied.
  */
 import assert from 'node:assert/strict'
@@ -229,7 +229,17 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     const [ours, theirs] = await bothRun(['meta.yml', '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
-    const shown = (out: string) => out.split('\n').filter((l) => /^(TASK \[|RUNNING HANDLER|ok: |changed: |skipping: |far)/.test(l))
+    // two hosts' result lines under one header come in the order they finish, in Ansible too: compared sorted
+    const shown = (out: string) => {
+      const kept = out.split('\n').filter((l) => /^(TASK \[|RUNNING HANDLER|ok: |changed: |skipping: |far)/.test(l))
+      const groups: string[][] = []
+      for (const l of kept) {
+        const result = /^(ok|changed|skipping): /.test(l)
+        if (result && groups.at(-1)?.[0]?.match(/^(ok|changed|skipping): /)) groups.at(-1)!.push(l)
+        else groups.push([l])
+      }
+      return groups.flatMap((g) => [...g].sort())
+    }
     assert.deepEqual(shown(ours.stdout), shown(theirs.stdout))
     assert.ok(shown(theirs.stdout).includes('TASK [meta] ********************************************************************'), theirs.stdout)
   })
@@ -262,9 +272,10 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     assert.match(ours.stdout, /unrun\.yml:11:7: argument 'state' must be one of/)
   })
 
-  it('--list-tasks prints what ansible-playbook prints, with --tags and --skip-tags', async () => {
-    for (const extra of [[], ['--tags', 'a'], ['--skip-tags', 'b']]) {
-      const args = ['tagged.yml', '-i', 'far,', '--list-tasks', ...extra]
+  it('--list-tasks, --list-tags and --list-hosts, alone and together, print what ansible-playbook prints, with --tags and --skip-tags', async () => {
+    const lists = [['--list-tasks'], ['--list-tags'], ['--list-hosts', '--list-tasks', '--list-tags']]
+    for (const extra of lists.flatMap((l) => [l, [...l, '--tags', 'a'], [...l, '--skip-tags', 'b']])) {
+      const args = ['tagged.yml', '-i', 'far,', ...extra]
       const [ours, theirs] = await bothRun(args)
       assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
       assert.equal(ours.stdout, theirs.stdout, extra.join(' '))

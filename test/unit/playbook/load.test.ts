@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { loadIncludedRole, loadIncludedTasks, loadPlaybook } from '../../../engine/playbook/load.js'
-import { formatTaskList, listPlayTasks } from '../../../engine/playbook/list-tasks.js'
+import { formatListing, listPlayTasks } from '../../../engine/playbook/list-tasks.js'
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, ModuleTask, Task } from '../../../engine/playbook/types.js'
 import { fixtures, opts } from './fake-modules.js'
 
@@ -104,7 +104,7 @@ test('list tasks with role prefixes and effective tags', async () => {
     { name: 'app : inner app task', tags: ['app'] },
     { name: 'Copy config', tags: [] },
   ])
-  const text = formatTaskList(pb, 'site.yml')
+  const text = formatListing(pb, 'site.yml', { tasks: true }).join('\n')
   assert.match(
     text,
     /playbook: site.yml\n\n {2}play #1 \(db\): db\tTAGS: \[imported\]\n {4}tasks:\n {6}community\.postgresql\.postgresql_user\tTAGS: \[imported\]/,
