@@ -13,6 +13,7 @@ import { Masker } from './secrets.js'
 import { Retainer } from './report/retain.js'
 import { connectionFor } from './run/connections.js'
 import { emit, emitAsync, type RunContext } from './run/context.js'
+import { flushFactCache } from './run/host-facts.js'
 import { HostState } from './run/host-state.js'
 import { DEFAULT_FORKS, type RunOptions } from './run/options.js'
 import { runPlay } from './run/play.js'
@@ -103,6 +104,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   opts.signal?.addEventListener('abort', onAbort, { once: true })
   emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff, slice: opts.slice })
   try {
+    if (opts.flushCache) flushFactCache(rc)
     for (const play of playbook.plays) {
       if (rc.interrupted) break
       // every host of a batch failed (or any_errors_fatal, max_fail_percentage): no later play runs, as in Ansible

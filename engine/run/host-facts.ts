@@ -186,6 +186,13 @@ function readCache(cache: NonNullable<FactSettings['cache']>, host: string): Fac
   }
 }
 
+/** --flush-cache: every inventory host's cached facts are gone before the first play (Ansible's _flush_cache). */
+export function flushFactCache(rc: RunContext): void {
+  const cache = factSettings(rc).cache
+  if (!cache) return
+  for (const host of rc.inventory.hosts.keys()) rmSync(join(cache.dir, `${cache.prefix}${host}`), { force: true })
+}
+
 const cacheLoaded = new WeakSet<HostState>()
 
 /** With the jsonfile cache, a host's cached facts are its facts from the run's start (as in Ansible). */

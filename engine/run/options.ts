@@ -46,6 +46,8 @@ export interface RunOptions {
   signal?: AbortSignal
   /** vault secrets for encrypted files and `!vault` values; every decrypted value is masked in output */
   vault?: Vault
+  /** --flush-cache: the fact cache of every inventory host is cleared before the run */
+  flushCache?: boolean
   /** --force-handlers: notified handlers run even on hosts that failed (a play's force_handlers wins) */
   forceHandlers?: boolean
   /** --slice K/N: only part K of N of the inventory's hosts (engine/inventory/slice.ts) */

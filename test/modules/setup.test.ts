@@ -1,7 +1,7 @@
 /**
  * Facts on a real host: acplay's setup equals Ansible's setup on the same host (run live, one
  * right after the other), playbooks see the facts as Ansible's do, and smart gathering with the
- * jsonfile cache skips the gathering round trip.
+ * jsonfile cache skips the gathering round trip (`--flush-cache` clears it first).
  */
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -168,5 +168,14 @@ describe('setup and fact gathering on a real host', { skip: testbedSkip() }, () 
     )
     assert.deepEqual(outputs(second), ['Debian db', 'Debian'])
     assert.equal(second.connections.find((c) => c.host === 'f1')?.execs ?? 0, 0, 'no round trip: the facts came from the cache')
+    // --flush-cache: the cache is cleared first, so the first play gathers again (and writes it anew)
+    writeFileSync(join(cacheDir, 'not-in-inventory'), '{}')
+    const flushed = await play('smart.yml', text, '--flush-cache')
+    assert.deepEqual(
+      flushed.results.map((r) => r.task.name),
+      ['Gathering Facts', 'debug', 'debug'],
+    )
+    assert.ok(existsSync(join(cacheDir, 'f1')))
+    assert.ok(existsSync(join(cacheDir, 'not-in-inventory')), "another host's cache is not the inventory's to clear")
   })
 })
