@@ -25,7 +25,7 @@ export function runCommand(name: string, description: string): Command {
     .option('--list-tags', "list the tags of each play's tasks, then exit")
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
-    .option('--flush-cache', "clear the fact cache of every host in the inventory")
+    .option('--flush-cache', 'clear the fact cache of every host in the inventory')
     .option('--force-handlers', 'run handlers even if a task fails on the host that notified them')
     .addOption(
       new Option('--lock [seconds]', 'one run at a time per host: wait up to SECONDS (default 300) for another acplay run on a host to finish').argParser((v) =>
