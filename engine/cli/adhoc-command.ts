@@ -17,6 +17,7 @@ import { adhocReporter, verboseAlways } from '../report/adhoc.js'
 import { run } from '../run.js'
 import type { RunOptions } from '../run/options.js'
 import { withVault } from '../vault/context.js'
+import { connectionPassword } from './connection-password.js'
 import { addHostOptions, toOptions, type Flags } from './run-command.js'
 import { vaultFromFlags } from './vault-options.js'
 
@@ -71,7 +72,12 @@ export async function executeAdhoc(
   // its errors name what the user typed, not the play acplay writes for it
   labelSource(playbook, `-m ${module}${f.args === undefined ? '' : ` -a ${JSON.stringify(f.args)}`}`)
   const vault = await vaultFromFlags(f, { baseDir: here })
-  const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })), vault, moduleResults: true }
+  const opts: RunOptions = {
+    ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })),
+    vault,
+    moduleResults: true,
+    connectionPassword: await connectionPassword(f),
+  }
   const inventory = await withVault(vault, () => loadInventory(opts.inventory, { playbookDir: here }))
   if (f.listHosts) {
     const hosts = inventory.select(pattern, opts.limit)

@@ -2,7 +2,7 @@ import { connect as tcpConnect } from 'node:net'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import pLimit from 'p-limit'
-import { Client, type AuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2'
+import { Client, type AnyAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type Prompt } from 'ssh2'
 import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
 import { asUser, checkBecome, shellArgv, streamArgv } from './become.js'
 import { privateKeyOf } from './client-key.js'
@@ -26,8 +26,28 @@ export interface SshOptions extends SshTarget {
   keepaliveCountMax?: number
   /** --lock: hold the host's run lock while connected, waiting this long for another run to release it */
   lockWaitS?: number
+  /** ansible_password: tried after the key (or the agent), as password and keyboard-interactive auth */
+  password?: string
   /** ssh2's protocol trace, a line per packet (tests) */
   debug?: (line: string) => void
+}
+
+/**
+ * ansible_password as OpenSSH offers it after the key: the password method, then keyboard-
+ * interactive (PAM's prompt, what sshd offers when PasswordAuthentication is off), answering each
+ * prompt that does not echo with the password.
+ */
+function passwordAuth(username: string, password: string | undefined): AnyAuthMethod[] {
+  if (password === undefined) return []
+  return [
+    { type: 'password', username, password },
+    {
+      type: 'keyboard-interactive',
+      username,
+      prompt: (_name: string, _instructions: string, _lang: string, prompts: Prompt[], finish: (answers: string[]) => void) =>
+        finish(prompts.map((p) => (p.echo ? '' : password))),
+    },
+  ]
 }
 
 const policyOf = (v: SshOptions['hostKeyChecking']): HostKeyPolicy => (v === true ? 'yes' : v === false ? 'no' : v)
@@ -124,11 +144,12 @@ export class SshConnection implements Connection {
     const key = o.privateKeyFile ? privateKeyOf(o.privateKeyFile) : undefined
     if (typeof key === 'string') return Promise.reject(unreachable(key, { host: o.name }))
     // the key straight away (ssh2 would try "none" first, a round trip that always fails), or the agent
-    const auth: AuthMethod[] | undefined = key
+    const byKey: AuthMethod[] = key
       ? [{ type: 'publickey', username: o.user, key } as AuthMethod]
       : process.env.SSH_AUTH_SOCK
         ? [{ type: 'agent', username: o.user, agent: process.env.SSH_AUTH_SOCK } as AuthMethod]
-        : undefined
+        : []
+    const auth = [...byKey, ...passwordAuth(o.user, o.password)] as AuthMethod[]
     this.connectCount++
     return new Promise((resolve, reject) => {
       const client = new Client()
@@ -183,7 +204,7 @@ export class SshConnection implements Connection {
         host: o.address,
         port: o.port,
         username: o.user,
-        authHandler: auth,
+        authHandler: auth.length > 0 ? auth : undefined,
         debug: o.debug,
         readyTimeout: timeoutMs,
         keepaliveInterval: 0, // keepalive.ts probes instead

@@ -65,6 +65,8 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
     port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
     user: str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user ?? userInfo().username,
     privateKeyFile: key === undefined ? undefined : expanduser(key),
+    // the ssh plugin's password option: its later variables win
+    password: str(vars.ansible_ssh_password ?? vars.ansible_ssh_pass ?? vars.ansible_password) ?? opts.connectionPassword,
     ...s,
     lockWaitS: opts.lock,
   })

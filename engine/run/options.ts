@@ -27,6 +27,8 @@ export interface RunOptions {
   /** -c / ANSIBLE_TRANSPORT / ansible.cfg transport: the connection of hosts that set no ansible_connection (ssh, smart, local) */
   connection?: string
   privateKey?: string
+  /** -k / --connection-password-file: the SSH password where a host sets no ansible_password (a secret: masked) */
+  connectionPassword?: string
   become?: boolean
   becomeUser?: string
   /** the default become method (ansible.cfg become_method); acplay becomes with sudo only */

@@ -96,7 +96,7 @@ function withItemFacts(task: ModuleTask, vars: Record<string, unknown>, register
   return facts && typeof facts === 'object' ? { ...vars, ...(facts as Record<string, unknown>) } : vars
 }
 
-const SECRET_NAME = /passw(or)?d|secret|token|private_key|dsn/i
+const SECRET_NAME = /passw(or)?d|_pass$|secret|token|private_key|dsn/i
 /** the key's path, not the key: shown as Ansible shows it (lookup('config', 'DEFAULT_PRIVATE_KEY_FILE') too) */
 const KEY_PATH_NAMES = new Set(['ansible_ssh_private_key_file', 'ansible_private_key_file'])
 

@@ -1,8 +1,9 @@
-/** The ssh connection in a real run: one connection per host, become through sudo -n, host keys checked. */
+/** The ssh connection in a real run: one connection per host, become through sudo -n, host keys checked, password logins. */
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { quote } from '../../engine/connection/quote.js'
 import type { JsonDocument } from '../../engine/report/json.js'
 import { acplay } from '../helpers/cli.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
@@ -73,6 +74,32 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
     const m = await acplay(['run', playbook, '-i', join(dir, 'swapped.ini'), '--limit', a!.name])
     assert.equal(m.code, 4)
     assert.match(m.stdout, /does NOT match/)
+  })
+
+  it('logs in with a password (ansible_password, then --connection-password-file), refuses a wrong one clearly, and shows it nowhere', async () => {
+    const password = 'S3cret pw$(id)!'
+    await bed().exec('s2', `useradd -m -s /bin/bash pwuser && printf '%s\\n' ${quote(`pwuser:${password}`)} | chpasswd`)
+    const s2 = bed().host('s2')
+    const common = `ansible_host=${s2.address} ansible_user=pwuser ansible_ssh_common_args='-o UserKnownHostsFile=${bed().knownHostsFile}'`
+    const who = join(dir, 'who.yml')
+    writeFileSync(who, '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: me\n    - debug: {msg: "{{ me.stdout }} {{ ansible_password | default(\'none\') }}"}\n')
+    const run = async (inventory: string, ...extra: string[]) => {
+      const file = join(dir, `pw-${Math.random().toString(36).slice(2)}.ini`)
+      writeFileSync(file, inventory)
+      return acplay(['run', who, '-i', file, ...extra])
+    }
+    const byVar = await run(`s2 ${common} ansible_password='${password}'\n`)
+    assert.equal(byVar.code, 0, byVar.stdout + byVar.stderr)
+    assert.match(byVar.stdout, /"msg": "pwuser \*{8}"/)
+    const file = join(dir, 'conn-pass')
+    writeFileSync(file, `${password}\n`)
+    const byFile = await run(`s2 ${common}\n`, '--connection-password-file', file, '-v')
+    assert.equal(byFile.code, 0, byFile.stdout + byFile.stderr)
+    assert.match(byFile.stdout, /"msg": "pwuser none"/)
+    const wrong = await run(`s2 ${common} ansible_password='not it'\n`)
+    assert.equal(wrong.code, 4, wrong.stdout)
+    assert.match(wrong.stdout, /UNREACHABLE.*cannot connect to pwuser@/)
+    for (const r of [byVar, byFile, wrong]) assert.ok(!(r.stdout + r.stderr).includes(password), 'the password is shown')
   })
 
   it('says clearly when sudo wants a password', async () => {
