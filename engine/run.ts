@@ -59,7 +59,7 @@ async function runLoaded(opts: RunOptions, loaded?: Loaded): Promise<RunSummary>
   const masker = new Masker()
   // vault values decrypted while loading, and later (vars_files, include_vars, copy src), are secrets
   const unsubscribe = opts.vault?.onReveal((plaintext) => masker.add(plaintext))
-  if (opts.connectionPassword) masker.add(opts.connectionPassword)
+  for (const given of [opts.connectionPassword, opts.becomePassword]) if (given) masker.add(given)
   try {
     return await runWith(opts, masker, loaded ?? (await loadFiles(opts)), started)
   } finally {

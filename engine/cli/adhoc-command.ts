@@ -17,7 +17,7 @@ import { adhocReporter, verboseAlways } from '../report/adhoc.js'
 import { run } from '../run.js'
 import type { RunOptions } from '../run/options.js'
 import { withVault } from '../vault/context.js'
-import { connectionPassword } from './connection-password.js'
+import { cliPasswords } from './cli-passwords.js'
 import { addHostOptions, toOptions, type Flags } from './run-command.js'
 import { vaultFromFlags } from './vault-options.js'
 
@@ -76,7 +76,7 @@ export async function executeAdhoc(
     ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })),
     vault,
     moduleResults: true,
-    connectionPassword: await connectionPassword(f),
+    ...(await cliPasswords(f)),
   }
   const inventory = await withVault(vault, () => loadInventory(opts.inventory, { playbookDir: here }))
   if (f.listHosts) {

@@ -6,7 +6,7 @@ import type { RunSummary } from '../report/types.js'
 import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
 import { listPlaybook } from '../run/listing.js'
-import { connectionPassword } from './connection-password.js'
+import { cliPasswords } from './cli-passwords.js'
 import { parseExtraVars } from '../vars/extra-vars.js'
 import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
@@ -63,7 +63,9 @@ export function addHostOptions(cmd: Command): Command {
     .option('--private-key <file>', 'SSH private key file (default: ANSIBLE_PRIVATE_KEY_FILE, ansible.cfg private_key_file)')
     .option('-k, --ask-pass', "ask for the SSH password (a host's ansible_password wins)")
     .option('--connection-password-file <file>', 'the SSH password from this file (an executable file: its output)')
-    .option('-b, --become', 'run operations with become (sudo -n; default: ANSIBLE_BECOME, ansible.cfg become)')
+    .option('-b, --become', 'run operations with become (sudo; default: ANSIBLE_BECOME, ansible.cfg become)')
+    .option('-K, --ask-become-pass', "ask for the become password (a host's ansible_become_password wins)")
+    .option('--become-password-file <file>', 'the become password from this file (an executable file: its output)')
     .option('--become-user <user>', 'become this user (default: ANSIBLE_BECOME_USER, ansible.cfg become_user, else root)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option(
@@ -129,7 +131,7 @@ export async function execute(playbook: string, f: Flags, exitCodeOf: (s: RunSum
   reportFiles(f)
   const vault = await vaultFromFlags(f, { baseDir: dirname(resolve(playbook)) })
   // -e @file may be a vault file or hold !vault values
-  const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, f)), vault, connectionPassword: await connectionPassword(f) }
+  const opts: RunOptions = { ...withVault(vault, () => toOptions(playbook, f)), vault, ...(await cliPasswords(f)) }
   const loaded = await load(opts)
   if (f.syntaxCheck) {
     process.stdout.write(`\nplaybook: ${playbook}\n`)

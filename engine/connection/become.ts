@@ -1,9 +1,25 @@
 import { becomeError } from '../errors.js'
 import type { Become, ExecResult } from './types.js'
 
-/** `sudo -n -H -u USER --` before a command, or nothing (no pty, no password prompt). */
+/** The variable that carries the become password from the first line of stdin to sudo's askpass. */
+const PASSWORD_VAR = 'ACPLAY_BECOME_PASS'
+
+/**
+ * `sudo -n -H -u USER --` before a command, or nothing (no pty, no password prompt). With a
+ * password: a shell reads it from the first line of stdin (becomeStdin), whether or not sudo will
+ * want it, so it can never be read as a command; sudo -A asks `printenv` for it only when the policy
+ * wants a password (askpass is given the prompt, here the variable's name). It never reaches argv.
+ */
 function becomePrefix(become?: Become): string[] {
-  return become ? ['sudo', '-n', '-H', '-u', become.user, '--'] : []
+  if (!become) return []
+  if (become.password === undefined) return ['sudo', '-n', '-H', '-u', become.user, '--']
+  const wrapper = `IFS= read -r ${PASSWORD_VAR} || exit 1; export ${PASSWORD_VAR}; SUDO_ASKPASS=/usr/bin/printenv exec sudo -A -p ${PASSWORD_VAR} -H -u "$0" -- "$@"`
+  return ['/bin/sh', '-c', wrapper, become.user]
+}
+
+/** What a command started with becomePrefix reads first from its stdin: the password's line, or nothing. */
+export function becomeStdin(become?: Become): string {
+  return become?.password === undefined ? '' : `${become.password}\n`
 }
 
 /** The argv that starts /bin/sh, as the connecting user or through `sudo -n` (no pty, no password prompt). */
@@ -30,6 +46,9 @@ export function checkBecome(res: ExecResult, become: Become | undefined, host: s
   if (!become || res.rc === 0) return
   if (/^sudo: (a password is required|a terminal is required)/m.test(res.stderr)) {
     throw becomeError(`sudo on ${host} wants a password; acplay's become needs passwordless sudo (sudo -n) for user ${become.user}`, { host })
+  }
+  if (/^sudo: \d+ incorrect password attempts?/m.test(res.stderr)) {
+    throw becomeError(`sudo on ${host} refused the become password for user ${become.user}`, { host })
   }
   if (/^sudo: .*(is not in the sudoers file|not allowed to execute|unknown user)/m.test(res.stderr)) {
     throw becomeError(`become to ${become.user} refused on ${host}: ${res.stderr.trim().split('\n')[0]}`, { host })

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { becomeError, interruptedError, timeoutError } from '../errors.js'
-import { checkBecome, shellArgv, streamArgv } from './become.js'
+import { becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
 import { awaitLock, lockScript } from './run-lock.js'
 import { sendStream } from './stream-exec.js'
 import type { Connection, ExecOptions, ExecResult } from './types.js'
@@ -57,7 +57,7 @@ export class LocalConnection implements Connection {
     try {
       const res = await sendStream(
         { stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, done },
-        opts.input ? script : '',
+        becomeStdin(opts.become) + (opts.input ? script : ''),
         opts.input ?? (() => once(script)),
       )
       if (this.interrupted) throw interruptedError(`interrupted (${this.interrupted})`, { host: this.host })

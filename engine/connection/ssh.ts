@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import pLimit from 'p-limit'
 import { Client, type AnyAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type Prompt } from 'ssh2'
 import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
-import { asUser, checkBecome, shellArgv, streamArgv } from './become.js'
+import { asUser, becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
 import { privateKeyOf } from './client-key.js'
 import { Keepalive } from './keepalive.js'
 import { hostKeyAlgorithms, knownHostKeys, recordHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js'
@@ -306,7 +306,7 @@ export class SshConnection implements Connection {
     })
     this.streams.add(channel)
     try {
-      const out = await this.limited(sendStream(channel, script, opts.input!), opts, async () => {
+      const out = await this.limited(sendStream(channel, becomeStdin(opts.become) + script, opts.input!), opts, async () => {
         channel.close()
       })
       // an interrupt closes the channel: the script's complaint about its short stream is not the story
@@ -327,7 +327,11 @@ export class SshConnection implements Connection {
     if (!s) {
       s = this.connect()
         .then((client) => this.openChannel(client, shellJoin(shellArgv(opts.become))))
-        .then((stream) => new ShellSession(stream))
+        .then((stream) => {
+          const first = becomeStdin(opts.become)
+          if (first) stream.write(first)
+          return new ShellSession(stream)
+        })
       s.catch(() => this.sessions.delete(key))
       this.sessions.set(key, s)
     }
@@ -352,7 +356,8 @@ export class SshConnection implements Connection {
     const client = this.client
     if (session.pgid && client) {
       const kill = shellJoin(asUser(become, `kill -HUP -${session.pgid} 2>/dev/null; exit 0`))
-      await Promise.race([this.openChannel(client, kill).then((ch) => new Promise((r) => ch.on('close', r).resume())), sleep(3000)]).catch(() => {})
+      const stopped = this.openChannel(client, kill).then((ch) => new Promise((r) => ch.on('close', r).resume().end(becomeStdin(become))))
+      await Promise.race([stopped, sleep(3000)]).catch(() => {})
     }
     session.close()
   }

@@ -8,6 +8,8 @@ export interface ExecResult {
 
 export interface Become {
   user: string
+  /** the become password (ansible_become_password, -K): sudo asks for it through askpass (become.ts) */
+  password?: string
 }
 
 export interface ExecOptions {

@@ -121,10 +121,16 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   // the plan only reads, so it reads as root instead of failing.
   const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
   return {
-    become: becomeOn ? { user: asUser } : undefined,
+    become: becomeOn ? { user: asUser, password: becomePassword(vars, where, opts.becomePassword) } : undefined,
     check,
     diff: keywordBool('diff', [task.diff, scope.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
   }
+}
+
+/** The sudo become plugin's password: its variables (the later listed win), else -K / --become-password-file. */
+function becomePassword(vars: Record<string, unknown>, where: Location, given: string | undefined): string | undefined {
+  const v = vars.ansible_sudo_pass ?? vars.ansible_become_pass ?? vars.ansible_become_password
+  return v === undefined || v === null ? given : String(templateValue(v, vars, where))
 }
 
 /**

@@ -31,6 +31,8 @@ export interface RunOptions {
   connectionPassword?: string
   become?: boolean
   becomeUser?: string
+  /** -K / --become-password-file: the become password where a host sets none (a secret: masked) */
+  becomePassword?: string
   /** the default become method (ansible.cfg become_method); acplay becomes with sudo only */
   becomeMethod?: string
   verbosity?: number

@@ -117,4 +117,42 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
     assert.equal(r.code, 2, r.stdout)
     assert.match(r.stdout, /E_BECOME: sudo on s1 wants a password/)
   })
+
+  it('becomes with a password (ansible_become_password, --become-password-file): the shell, a streamed upload, a wrong one refused; shown nowhere', async () => {
+    const password = "Bec0me pw $(touch /tmp/pwned) 'x"
+    await bed().exec('s1', `id limited >/dev/null 2>&1 || useradd -m -s /bin/bash limited; printf '%s\\n' ${quote(`limited:${password}`)} | chpasswd`)
+    await bed().exec('s1', "echo 'limited ALL=(ALL) ALL' > /etc/sudoers.d/limited")
+    await bed().exec('s1', 'install -d -o limited -m 700 ~limited/.ssh && install -o limited -m 600 /home/deploy/.ssh/authorized_keys ~limited/.ssh/')
+    const big = join(dir, 'big.bin')
+    writeFileSync(big, Buffer.alloc(2 * 1024 * 1024, 7))
+    const play = join(dir, 'become-pw.yml')
+    writeFileSync(
+      play,
+      `- hosts: all\n  gather_facts: false\n  become: true\n  tasks:\n    - command: id -un\n      register: me\n    - copy: {src: ${big}, dest: /root/big.bin}\n    - debug: {msg: "{{ me.stdout }}"}\n`,
+    )
+    const base = readFileSync(bed().inventory({ user: 'limited', hosts: ['s1'] }), 'utf8').trim()
+    const inv = (extra: string) => {
+      const file = join(dir, `become-${Math.random().toString(36).slice(2)}.ini`)
+      writeFileSync(file, `${base} ${extra}\n`)
+      return file
+    }
+    const byVar = await acplay(['run', play, '-i', inv(`ansible_become_password=${quote(password)}`)])
+    assert.equal(byVar.code, 0, byVar.stdout + byVar.stderr)
+    assert.match(byVar.stdout, /"msg": "root"/)
+    assert.equal((await bed().exec('s1', 'stat -c %s /root/big.bin')).stdout.trim(), String(2 * 1024 * 1024))
+    const file = join(dir, 'become-pass')
+    writeFileSync(file, `${password}\n`)
+    const byFile = await acplay(['run', play, '-i', inv(''), '--become-password-file', file])
+    assert.equal(byFile.code, 0, byFile.stdout + byFile.stderr)
+    const wrong = await acplay(['run', play, '-i', inv("ansible_become_password='not it'")])
+    assert.equal(wrong.code, 2, wrong.stdout)
+    assert.match(wrong.stdout, /E_BECOME: sudo on s1 refused the become password for user root/)
+    // passwordless sudo with a password given: it is read and never run as a command
+    const nopasswd = readFileSync(bed().inventory({ user: 'deploy', hosts: ['s1'] }), 'utf8').trim()
+    writeFileSync(join(dir, 'nopasswd.ini'), `${nopasswd} ansible_become_password=${quote(password)}\n`)
+    const unneeded = await acplay(['run', play, '-i', join(dir, 'nopasswd.ini')])
+    assert.equal(unneeded.code, 0, unneeded.stdout + unneeded.stderr)
+    assert.equal((await bed().exec('s1', 'ls /tmp/pwned 2>/dev/null || true')).stdout, '')
+    for (const r of [byVar, byFile, wrong, unneeded]) assert.ok(!(r.stdout + r.stderr).includes(password), 'the password is shown')
+  })
 })
