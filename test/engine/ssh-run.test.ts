@@ -82,7 +82,10 @@ describe('ssh connections in a run', { skip: testbedSkip() }, () => {
     const s2 = bed().host('s2')
     const common = `ansible_host=${s2.address} ansible_user=pwuser ansible_ssh_common_args='-o UserKnownHostsFile=${bed().knownHostsFile}'`
     const who = join(dir, 'who.yml')
-    writeFileSync(who, '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: me\n    - debug: {msg: "{{ me.stdout }} {{ ansible_password | default(\'none\') }}"}\n')
+    writeFileSync(
+      who,
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: me\n    - debug: {msg: "{{ me.stdout }} {{ ansible_password | default(\'none\') }}"}\n',
+    )
     const run = async (inventory: string, ...extra: string[]) => {
       const file = join(dir, `pw-${Math.random().toString(36).slice(2)}.ini`)
       writeFileSync(file, inventory)
