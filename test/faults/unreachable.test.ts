@@ -107,9 +107,11 @@ describe('unreachable hosts: killed, cut off, sshd stopped', { skip: testbedSkip
     assertNoStackTrace(r)
     assert.equal(r.code, 4, r.stdout + r.stderr)
     assert.match(r.stdout, /fatal: \[u4\]: UNREACHABLE! .*cannot connect to root@10\.231\.\d+\.11:22: no answer within 2 s/)
-    assert.ok(r.ms < 8_000, `${r.ms} ms`)
+    // the messages prove which timeout held; the bounds only that the run did not wait longer (the
+    // default is 10 s, -T 30 in the second run), with room for start-up on a loaded machine (6.6 s seen for -T 2)
+    assert.ok(r.ms < 12_000, `${r.ms} ms`)
     assert.match(r2.stdout, /no answer within 1 s/, 'ansible_timeout wins over -T')
-    assert.ok(r2.ms < 6_000, `${r2.ms} ms`)
+    assert.ok(r2.ms < 12_000, `${r2.ms} ms`)
   })
 
   it("Ctrl-C on a terminal (the live view): the run stops the hosts' commands, says what it left undone, exits 130", async () => {
