@@ -253,6 +253,12 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
           const after = ctx.madeBy?.(v)
           if (after !== undefined) throw new UnknownFact(name, `${v} (it would fail now: ${(o.msg ?? 'failed').trim()})`, after)
         }
+        // or for lack of the Python library an earlier planned apt install brings (PyMySQL from python3-pymysql)
+        if (MISSING_LIBRARY.test(o.msg ?? '')) {
+          const pkg = ctx.effectKeys?.('apt.package').find((k) => k.startsWith('python3-') && installedBy(ctx.effect('apt.package', k)))
+          const after = pkg && ctx.madeBy?.(pkg)
+          if (after) throw new UnknownFact(name, `${pkg} (it would fail now: ${(o.msg ?? 'failed').trim()})`, after)
+        }
         throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
       }
       if (o.data?.skipped === true)
@@ -263,6 +269,11 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
     interpret: (_p, out) => moduleOutcome(out),
   })
 }
+
+/** How Ansible's modules say a Python library they import is missing (missing_required_lib, community.mysql's own words). */
+const MISSING_LIBRARY = /Failed to import the required Python library|No module named|\bmodule is required\b/i
+
+const installedBy = (effect: unknown) => (effect as { status?: string } | undefined)?.status === 'installed'
 
 /** The names a module's arguments give: its string values, a list's, and each of a comma-separated one. */
 function namedArgs(p: Record<string, unknown>): string[] {
