@@ -24,8 +24,9 @@ export function notify(pc: PlayContext, host: HostState, name: string, may: bool
   let byName: Handler | undefined
   for (const h of pc.handlers) if (handlerNames(h).includes(name)) byName = h
   const reached = pc.handlers.filter((h) => h === byName || h.listen.includes(name))
-  if (reached.length === 0 && setting('ERROR_ON_MISSING_HANDLER', sourceFor(pc.run.playbook.dir)) !== false)
-    // Ansible raises it while processing the result: no more tasks, no recap, exit 1
+  // Ansible raises it while processing the result: no more tasks, no recap, exit 1 (check mode's
+  // "may change" is no sure change: the play's end warns of it instead)
+  if (reached.length === 0 && !may && setting('ERROR_ON_MISSING_HANDLER', sourceFor(pc.run.playbook.dir)) !== false)
     throw new AcplayError(
       'E_NO_HANDLER',
       `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list`,
