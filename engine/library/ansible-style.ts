@@ -247,17 +247,23 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
       const out = await ctx.run(command)
       const o = moduleOutcome(out)
       if (o.failed) {
-        // it may fail for what an earlier planned change makes (postgresql_privs on a database
-        // postgresql_db would create): "may change", naming that task, as a plan that met an unknown
-        for (const v of namedArgs(p)) {
-          const after = ctx.madeBy?.(v)
-          if (after !== undefined) throw new UnknownFact(name, `${v} (it would fail now: ${(o.msg ?? 'failed').trim()})`, after)
-        }
-        // or for lack of the Python library an earlier planned apt install brings (PyMySQL from python3-pymysql)
+        const why = `it would fail now: ${(o.msg ?? 'failed').trim()}`
+        // it may fail for lack of a Python library an earlier planned apt install brings (the
+        // message names it: PyMySQL from python3-pymysql, psycopg2 from python3-psycopg2)
         if (MISSING_LIBRARY.test(o.msg ?? '')) {
-          const pkg = ctx.effectKeys?.('apt.package').find((k) => k.startsWith('python3-') && installedBy(ctx.effect('apt.package', k)))
+          const said = (o.msg ?? '').toLowerCase()
+          const pkg = ctx
+            .effectKeys?.('apt.package')
+            .find((k) => k.startsWith('python3-') && said.includes(k.slice(8)) && installedBy(ctx.effect('apt.package', k)))
           const after = pkg && ctx.madeBy?.(pkg)
-          if (after) throw new UnknownFact(name, `${pkg} (it would fail now: ${(o.msg ?? 'failed').trim()})`, after)
+          if (after) throw new UnknownFact(name, `${pkg} (${why})`, after)
+        } else {
+          // or for what an earlier planned change makes (postgresql_privs on a database
+          // postgresql_db would create): "may change", naming that task, as a plan that met an unknown
+          for (const v of namedArgs(p)) {
+            const after = ctx.madeBy?.(v)
+            if (after !== undefined) throw new UnknownFact(name, `${v} (${why})`, after)
+          }
         }
         throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
       }

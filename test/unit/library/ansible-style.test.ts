@@ -91,6 +91,8 @@ describe('modules written for Ansible', () => {
     assert.equal((await runModule(mod, { name: 'foodb' }, env(removed))).status, 'failed', 'a removal brings no library')
     const installed = new EffectStore()
     installed.record([{ fact: 'apt.package', key: 'python3-pymysql', value: { name: 'python3-pymysql', status: 'installed' } }], [], 'Install Mysql package')
+    // a group named like the database, created earlier, is not what it lacks
+    installed.record([{ fact: 'group.info', key: 'foodb', value: {} }], [], 'Add group')
     const r = await runModule(mod, { name: 'foodb' }, env(installed))
     assert.deepEqual([r.status, r.mayChange], ['changed', true], r.msg)
     assert.match(
