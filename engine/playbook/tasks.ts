@@ -63,11 +63,21 @@ export function loadTask(scope: TaskScope, node: Node): Task {
   const unknown = actions.find(
     (e) => !INCLUDE_ACTIONS.has(e.key) && e.key !== 'action' && e.key !== 'local_action' && !resolveAction(scope.play, e.key, scope.role?.collection),
   )
+  if (unknown && REMOVED_KEYWORDS[unknown.key])
+    throw fail(src, unknown.keyNode, `'${unknown.key}' is no task keyword since Ansible 2.9: ${REMOVED_KEYWORDS[unknown.key]}`, taskName)
   if (unknown) throw unknownModuleError(scope.play, src, unknown.keyNode, unknown.key, TASK_KEYWORD_NAMES, taskName)
   if (actions.length > 1) throw fail(src, actions[1]!.keyNode, `conflicting actions in one task: ${actions.map((a) => a.key).join(', ')}`, taskName)
   const action = actions[0]!
   if (INCLUDE_ACTIONS.has(action.key)) return loadInclude(scope, node, es, action)
   return loadModuleTask(scope, node, es, action)
+}
+
+/** Keywords of old playbooks Ansible 2.14 no longer takes (it fails on them at load too: conflicting action statements). */
+const REMOVED_KEYWORDS: Record<string, string> = {
+  sudo: 'use become: true',
+  sudo_user: 'use become_user',
+  su: 'use become: true with become_method: su',
+  su_user: 'use become_user with become_method: su',
 }
 
 const PACKAGE_ACTIONS = new Set(['package', 'ansible.builtin.package', 'ansible.legacy.package'])
