@@ -147,11 +147,17 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   let reload = u.needDaemonReload && !isMasked(u)
   if (ctx.check && [u.fragmentPath, ...u.dropInPaths].some((f) => f && effectExists(ctx, f) !== undefined)) reload = true
 
-  // a SysV script systemd has not loaded (copied to /etc/init.d, no daemon-reload since): Ansible's
+  // a SysV script systemd has not loaded (copied to /etc/init.d, no daemon-reload since; never a template instance): Ansible's
   // systemd finds it (sysv_exists), warns, and asks systemctl, whose enable goes through
   // systemd-sysv-install and reloads, so the start after it finds the generated unit
   const warnings: string[] = []
-  if (u.loadState === 'not-found' && !p.masked && unit.endsWith('.service') && (await ctx.fact(pathStat, `/etc/init.d/${unit.slice(0, -8)}`)).exists) {
+  if (
+    u.loadState === 'not-found' &&
+    !p.masked &&
+    unit.endsWith('.service') &&
+    !unit.includes('@') &&
+    (await ctx.fact(pathStat, `/etc/init.d/${unit.slice(0, -8)}`)).exists
+  ) {
     warnings.push(`The service (${p.name}) is actually an init script but the system is managed by systemd`)
     const enabled = (await ctx.run({ argv: ['systemctl', 'is-enabled', '--', unit] })).rc === 0
     u = { ...u, loadState: 'loaded', unitFileState: enabled ? 'enabled' : 'disabled' }
