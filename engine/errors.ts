@@ -43,6 +43,10 @@ export const ERROR_CODES = {
     meaning:
       'A setting in ansible.cfg or its ANSIBLE_* variable is not valid (a boolean, an integer, a choice); the file:line and key, or the variable, are named.',
   },
+  E_NO_HANDLER: {
+    exit: 1,
+    meaning: 'A task that changed notified a name no handler has or listens to: the run stops there, as ansible-playbook stops (error_on_missing_handler).',
+  },
   E_FACT_CACHE: { exit: 1, meaning: 'The jsonfile fact cache cannot be written.' },
   E_TIMEOUT: { exit: 1, meaning: "A task's command ran past the task keyword `timeout`; it was stopped and the task failed." },
   E_INTERRUPTED: { exit: 1, meaning: 'The run was interrupted (SIGINT, SIGTERM) while this host was working; the run exits 130 or 143.' },

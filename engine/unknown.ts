@@ -76,10 +76,14 @@ export function unknowableMatches(u: Unknowable, fact: string, key: string): boo
   return true
 }
 
-/** A package's name without a version or a role suffix: postgresql-15 -> postgresql, nginx-common -> nginx. */
+/**
+ * A package's name without a version, a role suffix or Debian's `default-` of a metapackage:
+ * postgresql-15 -> postgresql, nginx-common -> nginx, default-mysql-server -> mysql (MariaDB's /etc/mysql, mysqld).
+ */
 export function packageStem(pkg: string): string {
   return pkg
     .replace(/[=:].*$/, '')
+    .replace(/^default-(?=.)/, '')
     .replace(/-(\d[\w.]*|common|server|client|core|full|light|extras|utils|bin|daemon)$/, '')
     .toLowerCase()
 }

@@ -10,6 +10,7 @@
  * failing with "not found"; a path.stat effect on its fragment or drop-ins means a daemon-reload.
  */
 import { ModuleFailure } from '../engine/errors.js'
+import { pathStat } from './facts/path.js'
 import { isActive, isEnabled, isMasked, systemdUnit, type UnitState } from './facts/systemd.js'
 import { notYet } from './schema.js'
 import { defineModule, shScript, type Change, type Command, type ModuleContext, type Plan } from './types.js'
@@ -146,6 +147,21 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   let reload = u.needDaemonReload && !isMasked(u)
   if (ctx.check && [u.fragmentPath, ...u.dropInPaths].some((f) => f && effectExists(ctx, f) !== undefined)) reload = true
 
+  // a SysV script systemd has not loaded (copied to /etc/init.d, no daemon-reload since; never a template instance): Ansible's
+  // systemd finds it (sysv_exists), warns, and asks systemctl, whose enable goes through
+  // systemd-sysv-install and reloads, so the start after it finds the generated unit
+  const warnings: string[] = []
+  if (
+    u.loadState === 'not-found' &&
+    !p.masked &&
+    unit.endsWith('.service') &&
+    !unit.includes('@') &&
+    (await ctx.fact(pathStat, `/etc/init.d/${unit.slice(0, -8)}`)).exists
+  ) {
+    warnings.push(`The service (${p.name}) is actually an init script but the system is managed by systemd`)
+    const enabled = (await ctx.run({ argv: ['systemctl', 'is-enabled', '--', unit] })).rc === 0
+    u = { ...u, loadState: 'loaded', unitFileState: enabled ? 'enabled' : 'disabled' }
+  }
   if (u.loadState === 'not-found' && !p.masked) {
     const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
     if (!coming && !p.daemon_reload) {
@@ -196,7 +212,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })
   if (p.state === 'stopped') Object.assign(after, { activeState: 'inactive', subState: 'dead' })
 
-  const data = { name: unit, state: after.activeState, enabled: isEnabled(after), status }
+  const data = { name: unit, state: after.activeState, enabled: isEnabled(after), status, ...(warnings.length && { warnings }) }
   if (changes.length === 0) {
     const reloadNote = p.daemon_reload ? '; no daemon-reload needed' : ''
     return { kind: 'ok', reason: `${unit} is ${describe(u)}${reloadNote}`, data }

@@ -48,6 +48,7 @@ export const SETTINGS = {
   DEFAULT_BECOME_METHOD: { type: 'str', env: ['ANSIBLE_BECOME_METHOD'], ini: escalation('become_method'), default: 'sudo' },
   DEFAULT_BECOME_USER: { type: 'str', env: ['ANSIBLE_BECOME_USER'], ini: escalation('become_user'), default: 'root' },
   DEFAULT_FORCE_HANDLERS: { type: 'bool', env: ['ANSIBLE_FORCE_HANDLERS'], ini: defaults('force_handlers'), default: false },
+  ERROR_ON_MISSING_HANDLER: { type: 'bool', env: ['ANSIBLE_ERROR_ON_MISSING_HANDLER'], ini: defaults('error_on_missing_handler'), default: true },
   DEFAULT_ROLES_PATH: {
     type: 'pathspec',
     env: ['ANSIBLE_ROLES_PATH'],

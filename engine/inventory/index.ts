@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { InventoryBuilder } from './data.js'
 import { LoadedInventory } from './inventory.js'
 import { readSources } from './sources.js'
-import { loadVarsDirs } from './vars-dirs.js'
+import { loadVarsDirs, type VarsDirs } from './vars-dirs.js'
 import type { Inventory, LoadOptions } from './types.js'
 
 export type { Inventory, InventoryGroup, InventoryHost, LoadOptions, Vars, VarsLayer } from './types.js'
@@ -22,16 +22,23 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   // the same directory twice adds nothing (Ansible would read it twice to the same effect)
   const unique = [...new Map(dirs.map((d) => [resolve(d), d])).values()]
   const inventoryDirs = await Promise.all(unique.map((d) => loadVarsDirs(d, groups, hosts)))
-  const playDir = opts.playbookDir
-  const playbookDir = playDir !== undefined && !unique.some((d) => resolve(d) === resolve(playDir)) ? await loadVarsDirs(playDir, groups, hosts) : undefined
+  // group_vars/ and host_vars/ beside a play's playbook, by directory (none where an inventory source's are read already)
+  const playbookDirs = new Map<string, { dir: string; vars: VarsDirs } | undefined>()
+  const forPlaybook = async (dir: string): Promise<VarsDirs | undefined> => {
+    const key = resolve(dir)
+    if (!playbookDirs.has(key))
+      playbookDirs.set(key, unique.some((d) => resolve(d) === key) ? undefined : { dir, vars: await loadVarsDirs(dir, data.groups.keys(), data.hosts.keys()) })
+    return playbookDirs.get(key)?.vars
+  }
+  const playbookDir = opts.playbookDir !== undefined ? await forPlaybook(opts.playbookDir) : undefined
   // group_vars/ of a group made by group_by apply to its hosts from then on, as Ansible's vars plugin reads them on demand
   const loadVarsFor = async (newGroups: string[], newHosts: string[]) => {
-    const dirs = [...unique.map((d, i) => [d, inventoryDirs[i]!] as const), ...(playbookDir ? [[playDir!, playbookDir] as const] : [])]
+    const dirs = [...unique.map((d, i) => [d, inventoryDirs[i]!] as const), ...[...playbookDirs.values()].flatMap((p) => (p ? [[p.dir, p.vars] as const] : []))]
     for (const [dir, into] of dirs) {
       const more = await loadVarsDirs(dir, newGroups, newHosts)
       for (const [k, v] of more.groups) into.groups.set(k, v)
       for (const [k, v] of more.hosts) into.hosts.set(k, v)
     }
   }
-  return new LoadedInventory(data, inventoryDirs, playbookDir, loadVarsFor)
+  return new LoadedInventory(data, inventoryDirs, playbookDir, loadVarsFor, forPlaybook)
 }

@@ -27,9 +27,11 @@ export class LoadedInventory implements Inventory {
   constructor(
     private readonly data: InventoryBuilder,
     private readonly inventoryDirs: VarsDirs[],
-    private readonly playbookDir: VarsDirs | undefined,
+    private playbookDir: VarsDirs | undefined,
     /** reads group_vars/ and host_vars/ of names the run adds (add_host, group_by) into the dirs above */
     private readonly loadVarsFor?: (groups: string[], hosts: string[]) => Promise<void>,
+    /** group_vars/ and host_vars/ beside a playbook in another directory (read once per directory) */
+    private readonly forPlaybook?: (dir: string) => Promise<VarsDirs | undefined>,
   ) {
     this.warnings = [...data.warnings]
     this.build()
@@ -120,6 +122,18 @@ export class LoadedInventory implements Inventory {
     this.data.reconcile()
     if (this.loadVarsFor && (groups.length || hosts.length)) await this.loadVarsFor(groups, hosts)
     this.build()
+  }
+
+  /**
+   * The playbook whose group_vars/ and host_vars/ apply from now on: Ansible reads them beside the
+   * playbook a play is written in (an imported playbook's own directory, not the top playbook's).
+   */
+  async usePlaybookDir(dir: string): Promise<void> {
+    if (!this.forPlaybook) return
+    const vars = await this.forPlaybook(dir)
+    if (vars === this.playbookDir) return
+    this.playbookDir = vars
+    this.cache.vars.clear()
   }
 
   /**

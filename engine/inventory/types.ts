@@ -55,6 +55,8 @@ export interface Inventory {
   select(pattern: string, limit?: string): string[]
   /** add_host: adds or updates a host for the rest of the run; true when that changed the inventory */
   addHost?(name: string, groups: readonly string[], vars: Vars): Promise<boolean>
+  /** the group_vars/ and host_vars/ beside the playbook of the play about to run (an imported playbook's directory) */
+  usePlaybookDir?(dir: string): Promise<void>
   /** group_by: puts a host in a group (created under `parents`); true when that changed the inventory */
   addToGroup?(host: string, group: string, parents: readonly string[]): Promise<boolean>
 }

@@ -247,11 +247,23 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
       const out = await ctx.run(command)
       const o = moduleOutcome(out)
       if (o.failed) {
-        // it may fail for what an earlier planned change makes (postgresql_privs on a database
-        // postgresql_db would create): "may change", naming that task, as a plan that met an unknown
-        for (const v of namedArgs(p)) {
-          const after = ctx.madeBy?.(v)
-          if (after !== undefined) throw new UnknownFact(name, `${v} (it would fail now: ${(o.msg ?? 'failed').trim()})`, after)
+        const why = `it would fail now: ${(o.msg ?? 'failed').trim()}`
+        // it may fail for lack of a Python library an earlier planned apt install brings (the
+        // message names it: PyMySQL from python3-pymysql, psycopg2 from python3-psycopg2)
+        if (MISSING_LIBRARY.test(o.msg ?? '')) {
+          const said = (o.msg ?? '').toLowerCase()
+          const pkg = ctx
+            .effectKeys?.('apt.package')
+            .find((k) => k.startsWith('python3-') && said.includes(k.slice(8)) && installedBy(ctx.effect('apt.package', k)))
+          const after = pkg && ctx.madeBy?.(pkg)
+          if (after) throw new UnknownFact(name, `${pkg} (${why})`, after)
+        } else {
+          // or for what an earlier planned change makes (postgresql_privs on a database
+          // postgresql_db would create): "may change", naming that task, as a plan that met an unknown
+          for (const v of namedArgs(p)) {
+            const after = ctx.madeBy?.(v)
+            if (after !== undefined) throw new UnknownFact(name, `${v} (${why})`, after)
+          }
         }
         throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
       }
@@ -263,6 +275,11 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
     interpret: (_p, out) => moduleOutcome(out),
   })
 }
+
+/** How Ansible's modules say a Python library they import is missing (missing_required_lib, community.mysql's own words). */
+const MISSING_LIBRARY = /Failed to import the required Python library|No module named|\bmodule is required\b/i
+
+const installedBy = (effect: unknown) => (effect as { status?: string } | undefined)?.status === 'installed'
 
 /** The names a module's arguments give: its string values, a list's, and each of a comma-separated one. */
 function namedArgs(p: Record<string, unknown>): string[] {

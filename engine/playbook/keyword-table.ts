@@ -316,6 +316,8 @@ function refusal(src: Source, e: Entry, site: Site, what: string): Error | undef
     if (lookup) return lookup
   }
   if (def?.misplaced) return fail(src, e.keyNode, def.misplaced)
+  if (!def && site === 'play' && e.key === 'include')
+    return fail(src, e.keyNode, "'include' is not a valid attribute for a Play (Ansible 2.14 imports a playbook with import_playbook)")
   if (!def && site === 'play') {
     const known = Object.keys(KEYWORDS).filter((k) => table[k]!.on.includes('play') && table[k]!.read !== 'ignored')
     return fail(src, e.keyNode, `unknown play keyword '${e.key}'${didYouMean(e.key, known, 1)}`)

@@ -55,12 +55,25 @@ export function splitArgs(text: string): Token[] {
   return out
 }
 
+/** Ansible's unquote: the surrounding quotes of a quoted value off (one ending in `\"` is not quoted). */
 export function unquote(v: string): string {
   const q = v[0]
-  if (v.length >= 2 && (q === '"' || q === "'") && v.endsWith(q)) {
-    return v.slice(1, -1).replace(new RegExp(`\\\\([\\\\${q}])`, 'g'), '$1')
-  }
-  return v
+  return v.length >= 2 && (q === '"' || q === "'") && v.endsWith(q) && v.at(-2) !== '\\' ? v.slice(1, -1) : v
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }
+
+/**
+ * parse_kv's _decode_escapes, on each word before it is split at `=`: Python's `\n`, `\t`, `\"`, `\\`,
+ * `\xHH`, `\uHHHH`, `\UHHHHHHHH` (so `content="a\n"` ends in a newline); others stay as written.
+ */
+export function decodeEscapes(v: string): string {
+  if (!v.includes('\\')) return v
+  return v.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g, (m, e: string) => {
+    if (e.length === 1) return ESCAPES[e]!
+    const code = parseInt(e.slice(1), 16)
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m
+  })
 }
 
 export interface KvArgs {
@@ -75,9 +88,9 @@ export function parseKv(text: string, onlyKeys?: ReadonlySet<string>): KvArgs {
   let freeForm = ''
   let last = 0
   for (const t of splitArgs(text)) {
-    const m = /^([A-Za-z_][\w]*)=([\s\S]*)$/.exec(t.text)
+    const m = /^([A-Za-z_][\w]*)=([\s\S]*)$/.exec(decodeEscapes(t.text))
     if (!m || (onlyKeys && !onlyKeys.has(m[1]!))) continue
-    args[m[1]!] = unquote(m[2]!)
+    args[m[1]!] = unquote(m[2]!.trim())
     freeForm += text.slice(last, t.start)
     last = t.end
   }

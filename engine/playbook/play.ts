@@ -14,7 +14,7 @@ import { at, describeNode, entries, fail, isNull, posOf, toJS, type Entry, type 
 
 export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath: string[]): Play {
   if (!isMap(node)) throw fail(src, node, `a play must be a mapping, got ${describeNode(node)}`)
-  const es = entries(src, node)
+  const es = legacyUser(src, entries(src, node))
   const { values } = readKeywords(src, es, 'play', 'a play')
   const get = (k: string): Entry | undefined => es.find((e) => e.key === k)
   const hostsEntry = get('hosts')
@@ -89,6 +89,15 @@ function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof
 const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'unsafe', 'encrypt', 'salt', 'salt_size'])
 
 /** `vars_prompt:` entries: a name, the question, a default, whether the answer is private (a secret; the default). */
+/** A play's old `user:` is its remote_user (Ansible's Play.preprocess_data renames it; both given is an error). */
+function legacyUser(src: Source, es: Entry[]): Entry[] {
+  const user = es.find((e) => e.key === 'user')
+  if (!user) return es
+  if (es.some((e) => e.key === 'remote_user'))
+    throw fail(src, user.keyNode, "both 'user' and 'remote_user' are set for this play. The use of 'user' is deprecated, and should be removed")
+  return es.map((e) => (e === user ? { ...e, key: 'remote_user' } : e))
+}
+
 function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
   if (isNull(node)) return []
   if (!isSeq(node)) throw fail(src, node, `'vars_prompt' must be a list, got ${describeNode(node)}`)

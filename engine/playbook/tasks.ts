@@ -5,7 +5,7 @@
  */
 import path from 'node:path'
 import { isMap, isSeq, type Node } from 'yaml'
-import { AcplayError } from '../errors.js'
+import { AcplayError, playbookError } from '../errors.js'
 import type { TaskScope } from './context.js'
 import { isTaskKeyword, lookupLoop, readKeywords, TASK_KEYWORD_NAMES, type KeywordValues, type Site } from './keyword-table.js'
 import { str } from './keywords.js'
@@ -63,11 +63,21 @@ export function loadTask(scope: TaskScope, node: Node): Task {
   const unknown = actions.find(
     (e) => !INCLUDE_ACTIONS.has(e.key) && e.key !== 'action' && e.key !== 'local_action' && !resolveAction(scope.play, e.key, scope.role?.collection),
   )
+  if (unknown && REMOVED_KEYWORDS[unknown.key])
+    throw fail(src, unknown.keyNode, `'${unknown.key}' is no task keyword since Ansible 2.9: ${REMOVED_KEYWORDS[unknown.key]}`, taskName)
   if (unknown) throw unknownModuleError(scope.play, src, unknown.keyNode, unknown.key, TASK_KEYWORD_NAMES, taskName)
   if (actions.length > 1) throw fail(src, actions[1]!.keyNode, `conflicting actions in one task: ${actions.map((a) => a.key).join(', ')}`, taskName)
   const action = actions[0]!
   if (INCLUDE_ACTIONS.has(action.key)) return loadInclude(scope, node, es, action)
   return loadModuleTask(scope, node, es, action)
+}
+
+/** Keywords of old playbooks Ansible 2.14 no longer takes (it fails on them at load too: conflicting action statements). */
+const REMOVED_KEYWORDS: Record<string, string> = {
+  sudo: 'use become: true',
+  sudo_user: 'use become_user',
+  su: 'use become: true with become_method: su',
+  su_user: 'use become_user with become_method: su',
 }
 
 const PACKAGE_ACTIONS = new Set(['package', 'ansible.builtin.package', 'ansible.legacy.package'])
@@ -127,16 +137,27 @@ function loadBlock(scope: TaskScope, node: Node, es: Entry[]): BlockTask {
   return { kind: 'block', ...kw, block: part('block'), rescue: part('rescue'), always: part('always') }
 }
 
-/** Handlers are named module tasks; `listen` gives topics they answer to besides their name. */
+/**
+ * Handlers are named module tasks; `listen` gives topics they answer to besides their name. A block
+ * among them (written, or an import_tasks / static `include`) gives its tasks as handlers, each
+ * keeping the block's keywords: Ansible's strategy looks handlers up in its handler blocks' tasks.
+ */
 export function loadHandlers(scope: TaskScope, node: Node | null): Handler[] {
   if (isNull(node)) return []
   if (!isSeq(node)) throw fail(scope.src, node, `'handlers' must be a list, got ${describeNode(node)}`)
-  return node.items.map((n) => {
-    const t = loadTask({ ...scope, inHandlers: true }, n as Node)
-    if (t.kind !== 'module' && t.kind !== 'include_tasks')
-      throw fail(scope.src, n as Node, `a handler must be a module task or include_tasks, got ${t.kind === 'block' ? 'a block' : t.kind}`, t.name)
-    if (!t.name) throw fail(scope.src, n as Node, 'handler has no name (handlers are notified by name)')
-    // notified by its name (or `role : name`: engine/run/notify.ts) or by a listen topic
-    return { ...t, listen: t.listen ?? [] }
-  })
+  return node.items.flatMap((n) => handlersOf(loadTask({ ...scope, inHandlers: true }, n as Node), []))
+}
+
+function handlersOf(t: Task, within: TaskKeywords[]): Handler[] {
+  const where = { ...t.pos, ...(t.name && { task: t.name }) }
+  if (t.kind === 'block') {
+    const { block: tasks, rescue, always, kind: _, ...kw } = t
+    if (rescue.length || always.length)
+      throw playbookError('rescue and always are never run in handlers (Ansible runs only the block of a handler block)', where)
+    return tasks.flatMap((inner) => handlersOf(inner, [...within, kw]))
+  }
+  if (t.kind !== 'module' && t.kind !== 'include_tasks') throw playbookError(`a handler must be a module task or include_tasks, got ${t.kind}`, where)
+  if (!t.name) throw playbookError('handler has no name (handlers are notified by name)', where)
+  // notified by its name (or `role : name`: engine/run/notify.ts) or by a listen topic
+  return [{ ...t, listen: t.listen ?? [], ...(within.length && { within }) }]
 }

@@ -107,6 +107,8 @@ export type Task = ModuleTask | BlockTask | IncludeTasksTask | IncludeRoleTask |
 export type Handler = (ModuleTask | IncludeTasksTask) & {
   /** the handler's name plus its `listen` topics */
   listen: string[]
+  /** the keywords of the imports (import_tasks, a static include) it was loaded through, outermost first */
+  within?: TaskKeywords[]
 }
 
 /** One `vars_prompt:` entry: asked on a terminal when neither -e nor a default gives the value. */

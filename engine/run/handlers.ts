@@ -5,7 +5,7 @@ import { handlerHosts } from './gate.js'
 import type { HostState } from './host-state.js'
 import type { Handler, Play, Task } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
-import { rootScope, type Scope } from './scope.js'
+import { enter, rootScope, type Scope } from './scope.js'
 import { runModuleTask } from './task.js'
 import { knownNames } from './notify.js'
 
@@ -57,7 +57,7 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
       const first = pc.run.results.length
       for (const h of revived) h.failed = false
       try {
-        await runTasks(pc, [handler], targets, rootScope())
+        await runTasks(pc, [handler], targets, handlerScope(handler))
       } finally {
         for (const h of revived) h.failed = true
       }
@@ -71,7 +71,7 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
       ref,
       targets.map((h) => h.name),
     )
-    const scope = rootScope()
+    const scope = handlerScope(handler)
     const results = await Promise.all(targets.map((h) => pc.run.limit(() => runModuleTask(pc, handler, h, scope))))
     for (const [i, r] of results.entries()) {
       if (failedResult(r)) failedHere.add(targets[i]!)
@@ -80,6 +80,9 @@ export async function flushHandlers(pc: PlayContext, hosts: HostState[], runTask
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
 }
+
+/** What the blocks and imports a handler was loaded through pass down to it (its when, vars, become...). */
+const handlerScope = (handler: Handler): Scope => (handler.within ?? []).reduce(enter, rootScope())
 
 /** A result that ends the host's flush: a failure not ignored, or the host unreachable. */
 const failedResult = (r: HostResult) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable'

@@ -65,7 +65,7 @@ function batchSize(v: unknown, total: number, play: Play): number {
  * inventory's groups, not any host's. `serial` is rendered by batches(), with the roles' vars too.
  */
 function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unknown>): Play {
-  const vars = { groups: rc.inventory.groupsVar(), playbook_dir: rc.playbook.dir, ...play.vars, ...varsFiles, ...rc.opts.extraVars }
+  const vars = { groups: rc.inventory.groupsVar(), playbook_dir: play.dir ?? rc.playbook.dir, ...play.vars, ...varsFiles, ...rc.opts.extraVars }
   const where = { file: play.pos.file, line: play.pos.line, col: play.pos.col }
   const hosts = keywordValue<unknown>('hosts', play.hosts, vars, where)
   return {
@@ -80,6 +80,8 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
 
 /** Runs the play; false when its hosts failed out and the playbook stops (Ansible's break_play). */
 export async function runPlay(rc: RunContext, written: Play, hostState: (name: string) => HostState): Promise<boolean> {
+  // an imported playbook's plays see the group_vars/ and host_vars/ beside it, as in Ansible
+  await rc.inventory.usePlaybookDir?.(written.dir ?? rc.playbook.dir)
   const prompted = written.vars_prompt?.length ? await promptedVars(rc, written) : {}
   const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
   const varsFiles = playVarsFiles(rc, withPrompts)

@@ -77,6 +77,8 @@ export async function runModuleTask(
     }
     return finish(run, aggregate(base, results), Date.now() - started, keep)
   } catch (e) {
+    // a notification no handler answers stops the run (notify.ts), not just this host's task
+    if (e instanceof AcplayError && e.code === 'E_NO_HANDLER') throw e
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
@@ -339,7 +341,7 @@ function finish(
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
-  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true)
+  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true, where)
   let ignored = false
   if (r.status === 'failed' || r.status === 'unreachable') {
     try {

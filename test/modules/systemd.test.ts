@@ -136,6 +136,35 @@ systemctl daemon-reload`,
       assert.match((await realRun(service, a, root())).msg!, re)
   })
 
+  it('a SysV script systemd has not loaded (ansible-examples tomcat: copied to /etc/init.d): enable and start it, warning as Ansible', async () => {
+    const script = `#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          acplay-sysv
+# Required-Start:    $remote_fs
+# Required-Stop:     $remote_fs
+# Default-Start:     2 3 4 5
+# Default-Stop:      0 1 6
+### END INIT INFO
+case "$1" in
+  start) sh -c 'exec -a acplay-sysv-daemon sleep infinity' >/dev/null 2>&1 & ;;
+  stop) pkill -f acplay-sysv-daemon || true ;;
+esac
+exit 0
+`
+    const r = await bed().exec('h1', `cat > /etc/init.d/acplay-sysv <<'EOF'\n${script}EOF\nchmod 755 /etc/init.d/acplay-sysv`)
+    assert.equal(r.rc, 0, r.stderr)
+    const args = { name: 'acplay-sysv', state: 'started', enabled: true }
+    const first = await realRun(service, args, root())
+    assert.equal(first.status, 'changed', first.msg)
+    assert.deepEqual(first.data.warnings, ['The service (acplay-sysv) is actually an init script but the system is managed by systemd'])
+    assert.equal(await state('acplay-sysv'), 'active\nenabled')
+    // loaded now (the enable reloaded systemd): a native-looking unit, no warning, nothing to do
+    const again = await realRun(service, args, root())
+    assert.equal(again.status, 'ok', again.msg)
+    assert.equal(again.data.warnings, undefined)
+    assert.match((await realRun(systemd, { name: 'acplay-nosuch', state: 'started' }, root())).msg!, /could not find the requested unit acplay-nosuch.service/)
+  })
+
   it('masks and unmasks', async () => {
     await assertConverges(systemd, { name: 'acplay-test@two', masked: true }, deploy())
     assert.equal(await sh('systemctl is-enabled acplay-test@two; true'), 'masked')

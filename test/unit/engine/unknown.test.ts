@@ -55,6 +55,9 @@ describe('the unknown rule', () => {
     const s = new EffectStore()
     s.record([], aptUnknowns(['postgresql-15', 'nginx-common']), 'apt')
     assert.deepEqual([packageStem('postgresql-15'), packageStem('nginx-common'), packageStem('redis-server=5:7.0')], ['postgresql', 'nginx', 'redis'])
+    // Debian's metapackage of the default server ships nothing itself: its server's files and units are the ones to wait for
+    assert.equal(packageStem('default-mysql-server'), 'mysql')
+    assert.equal(relatedName('mysqld.service', 'default-mysql-server'), true)
     for (const [fact, key] of [
       ['path.stat', '/usr/sbin/nginx'],
       ['path.stat', '/etc/nginx/nginx.conf'],

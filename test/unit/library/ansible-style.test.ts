@@ -71,4 +71,33 @@ describe('modules written for Ansible', () => {
     roles.record([{ fact: 'postgres.role', key: 'reporter', value: {} }], [], 'the users are present')
     assert.equal((await runModule(mod, args, env(roles))).mayChange, true)
   })
+
+  it('check mode: one that fails for a Python library an earlier planned apt install brings may change, naming that task', async () => {
+    const dir = testDir('ansible-style-check-lib')
+    // as community.mysql's modules fail while PyMySQL is not installed
+    const src = `#!/usr/bin/python3\n# WANT_JSON\nimport json\nprint(json.dumps({"failed": True, "msg": "A MySQL module is required: for Python 3.X mysqlclient or PyMySQL."}))\n`
+    writeFileSync(join(dir, 'db'), src)
+    const mod = ansibleStyleModule(join(dir, 'db'))!
+    const env = (effects: EffectStore) => ({
+      conn: new LocalConnection('localhost'),
+      check: true,
+      diff: false,
+      effects,
+      where: { task: 'create the database' },
+    })
+    assert.equal((await runModule(mod, { name: 'foodb' }, env(new EffectStore()))).status, 'failed')
+    const removed = new EffectStore()
+    removed.record([{ fact: 'apt.package', key: 'python3-pymysql', value: { name: 'python3-pymysql', status: 'not-installed' } }], [], 'remove it')
+    assert.equal((await runModule(mod, { name: 'foodb' }, env(removed))).status, 'failed', 'a removal brings no library')
+    const installed = new EffectStore()
+    installed.record([{ fact: 'apt.package', key: 'python3-pymysql', value: { name: 'python3-pymysql', status: 'installed' } }], [], 'Install Mysql package')
+    // a group named like the database, created earlier, is not what it lacks
+    installed.record([{ fact: 'group.info', key: 'foodb', value: {} }], [], 'Add group')
+    const r = await runModule(mod, { name: 'foodb' }, env(installed))
+    assert.deepEqual([r.status, r.mayChange], ['changed', true], r.msg)
+    assert.match(
+      r.reason ?? '',
+      /^may change: db python3-pymysql \(it would fail now: A MySQL module is required.*\) is unknown until task 'Install Mysql package' has run$/,
+    )
+  })
 })

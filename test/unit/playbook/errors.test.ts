@@ -101,6 +101,17 @@ test('wrong keyword types', () => {
   )
 })
 
+test("old playbooks' removed words: a play-level include, a task's sudo", () => {
+  assert.equal(
+    error('- include: other.yml\n'),
+    "E_PLAYBOOK: F:1:3: 'include' is not a valid attribute for a Play (Ansible 2.14 imports a playbook with import_playbook)",
+  )
+  assert.equal(
+    error(play('    - name: add user\n      user: name=tomcat\n      sudo: True\n')),
+    "E_PLAYBOOK: F:5:7: 'sudo' is no task keyword since Ansible 2.9: use become: true (task 'add user')",
+  )
+})
+
 test('handlers need a name', () => {
   assert.equal(
     error('- hosts: all\n  handlers:\n    - service: name=x state=restarted\n'),

@@ -44,6 +44,14 @@ describe('the keyword table', () => {
       assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
   })
 
+  it("takes a play's old `user:` as its remote_user, as Ansible's Play does", () => {
+    assert.equal(load('- hosts: all\n  user: root\n  tasks: []\n').plays[0]!.remote_user, 'root')
+    assert.equal(
+      error('- hosts: all\n  user: root\n  remote_user: deploy\n'),
+      "E_PLAYBOOK: F:2:3: both 'user' and 'remote_user' are set for this play. The use of 'user' is deprecated, and should be removed",
+    )
+  })
+
   it('refuses a keyword where it does not belong', () => {
     assert.equal(error(play('    - command: ls\n      rescue: []\n')), "E_PLAYBOOK: F:4:7: 'rescue' is not valid on a task")
     assert.equal(error(play('    - command: ls\n      listen: x\n')), "E_PLAYBOOK: F:4:7: 'listen' is only valid on handlers")

@@ -33,3 +33,15 @@ test('an apostrophe inside a word is not a quote; an unclosed one is an error', 
   assert.equal(parseKv("echo don't", RAW).freeForm, "echo don't")
   assert.throws(() => parseKv('msg="open'), /unbalanced " quote/)
 })
+
+test("a value's escapes are decoded as parse_kv decodes them, then its quotes come off", () => {
+  assert.deepEqual(parseKv(`dest=/etc/x content="deb [trusted=yes] http://r ./\\n" regexp='^a\\.b' tab=a\\tb`).args, {
+    dest: '/etc/x',
+    content: 'deb [trusted=yes] http://r ./\n',
+    regexp: '^a\\.b',
+    tab: 'a\tb',
+  })
+  assert.deepEqual(parseKv(`a=\\x41\\u00e9`).args, { a: 'Aé' })
+  // a free-form command keeps its own words as written; only its options are decoded
+  assert.deepEqual(parseKv(`printf 'a\\n' chdir="/tmp\\t"`, RAW), { args: { chdir: '/tmp\t' }, freeForm: `printf 'a\\n'` })
+})
