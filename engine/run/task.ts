@@ -12,7 +12,7 @@ import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
 import { storeResultFacts } from './host-facts.js'
-import { notify } from './notify.js'
+import { notify, notifyNames } from './notify.js'
 import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
@@ -339,7 +339,7 @@ function finish(
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
-  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true)
+  if (r.status === 'changed') for (const n of notifyNames([...task.notify, ...(scope.notify ?? [])], vars, where)) notify(pc, host, n, r.mayChange === true)
   let ignored = false
   if (r.status === 'failed' || r.status === 'unreachable') {
     try {
