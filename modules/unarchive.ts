@@ -78,7 +78,8 @@ export const unarchive = defineModule({
     if (p.creates !== undefined) {
       const st = await statPaths(ctx, [p.creates])
       if (st.get(p.creates).exists)
-        return { kind: 'ok', reason: `skipped, since ${p.creates} exists`, data: { skipped: true, msg: `skipped, since ${p.creates} exists` } }
+        // Ansible's action plugin raises AnsibleActionSkip: the task shows `skipping`, not ok
+        return { kind: 'ok', skipped: true, reason: `skipped, since ${p.creates} exists`, data: { msg: `skipped, since ${p.creates} exists` } }
     }
     let content: Buffer | undefined
     if (!remote) {
