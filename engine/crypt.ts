@@ -1,10 +1,11 @@
 /**
  * Unix crypt schemes as passlib writes and checks them: sha512_crypt / sha256_crypt / md5_crypt
  * (the password_hash filter; Ansible uses passlib: its default rounds, `rounds=` shown unless 5000),
- * Apache's apr_md5_crypt, ldap_sha1 and plaintext (the htpasswd module). des_crypt and bcrypt are
- * not implemented: a hash of theirs cannot be checked here.
+ * Apache's apr_md5_crypt, ldap_sha1 and plaintext (the htpasswd module); bcrypt (engine/bcrypt.ts)
+ * for password_hash. des_crypt is not implemented: a hash of its cannot be checked here.
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto'
+import { bcrypt } from './bcrypt.js'
 
 /** A scheme or a salt that cannot be used; callers turn it into their own error kind. */
 export class CryptError extends Error {}
@@ -142,15 +143,16 @@ const ALGORITHMS: Record<string, { crypt: (pw: string, salt: string, rounds: num
   md5_crypt: { crypt: (p, s) => md5Crypt(p, s), saltSize: 8, rounds: 0, maxRounds: 0 },
   apr_md5_crypt: { crypt: (p, s) => md5Crypt(p, s, '$apr1$'), saltSize: 8, rounds: 0, maxRounds: 0 },
 }
-const ALIASES: Record<string, string> = { sha512: 'sha512_crypt', sha256: 'sha256_crypt', md5: 'md5_crypt' }
+const ALIASES: Record<string, string> = { sha512: 'sha512_crypt', sha256: 'sha256_crypt', md5: 'md5_crypt', blowfish: 'bcrypt' }
 
 /** A random salt of `length` characters of crypt's alphabet (./0-9A-Za-z), as passlib makes one. */
 export const randomSalt = (length: number): string => Array.from({ length }, () => ITOA64[randomInt(64)]).join('')
 
 export function passwordHash(password: string, hashtype: string, salt: string | null, rounds: number | null): string {
   const name = ALIASES[hashtype] ?? hashtype
+  if (name === 'bcrypt') return bcryptHash(password, salt, rounds)
   const algo = ALGORITHMS[name]
-  if (!algo) throw new CryptError(`password_hash: '${hashtype}' is not supported here (sha512, sha256, md5 and apr_md5_crypt are; blowfish/bcrypt is not)`)
+  if (!algo) throw new CryptError(`password_hash: '${hashtype}' is not supported here (sha512, sha256, md5, apr_md5_crypt and bcrypt are)`)
   let s = salt
   if (s === null || s === '') s = randomSalt(algo.saltSize)
   if (!/^[./0-9A-Za-z]*$/.test(s)) throw new CryptError('invalid characters in salt (allowed: ./0-9A-Za-z)')
@@ -158,6 +160,17 @@ export function passwordHash(password: string, hashtype: string, salt: string | 
   const r = rounds ?? algo.rounds
   if (algo.maxRounds && (r < 1000 || r > algo.maxRounds)) throw new CryptError(`rounds must be between 1000 and ${algo.maxRounds}`)
   return algo.crypt(password, s, r)
+}
+
+/** bcrypt as Ansible asks passlib for it: a salt of exactly 22 characters (its unused bits repaired), rounds 4 to 31 (12 by default), ident 2b. */
+function bcryptHash(password: string, salt: string | null, rounds: number | null): string {
+  const s = salt === null || salt === '' ? randomSalt(22) : salt
+  if (!/^[./0-9A-Za-z]*$/.test(s)) throw new CryptError('invalid characters in salt')
+  if (s.length !== 22) throw new CryptError(`Could not hash the secret. salt too ${s.length < 22 ? 'small' : 'large'} (bcrypt requires exactly 22 chars)`)
+  const r = rounds ?? 12
+  if (!Number.isInteger(r) || r < 4 || r > 31) throw new CryptError(`Could not hash the secret. bcrypt rounds must be between 4 and 31, not ${rounds}`)
+  if (password.includes('\0')) throw new CryptError('Could not hash the secret. bcrypt passwords cannot contain a NUL character')
+  return bcrypt(password, s, r)
 }
 
 const ldapSha1 = (password: string) => `{SHA}${createHash('sha1').update(password, 'utf8').digest('base64')}`
@@ -189,7 +202,7 @@ export function identifyHash(hash: string, schemes: readonly string[]): string |
 
 /**
  * Whether `password` is the one `hash` (of `scheme`, from identifyHash) was made from: the hash is
- * made again with its own salt and rounds. undefined: a scheme this file cannot check (bcrypt, des_crypt).
+ * made again with its own salt and rounds. undefined: a scheme this file cannot check (des_crypt).
  */
 export function cryptVerify(password: string, hash: string, scheme: string): boolean | undefined {
   let again: string
@@ -206,6 +219,10 @@ export function cryptVerify(password: string, hash: string, scheme: string): boo
     again = shaCrypt(scheme === 'sha512_crypt' ? 'sha512' : 'sha256', password, m[2]!, rounds)
     // passlib writes rounds=5000 out only when the hash had it
     if (m[1] !== undefined && rounds === 5000) again = again.replace(/^(\$[56]\$)/, '$1rounds=5000$')
+  } else if (scheme === 'bcrypt') {
+    const m = /^\$(2[abxy]?)\$(\d\d)\$([./0-9A-Za-z]{22})/.exec(hash)
+    if (!m) return false
+    again = bcrypt(password, m[3]!, Number(m[2]), m[1])
   } else return undefined
   const a = Buffer.from(again)
   const b = Buffer.from(hash)

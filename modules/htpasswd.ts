@@ -8,8 +8,8 @@
  * Ansible's counts are kept where they differ from what is done: blank lines are dropped from the
  * file without a change being reported, and owner/group/mode are applied but never reported
  * changed (the module discards that result). Hashes: apr_md5_crypt (the default), md5_crypt,
- * sha256_crypt, sha512_crypt, ldap_sha1, plaintext; a stored bcrypt or des_crypt hash cannot be
- * checked here and fails the task, naming the user.
+ * sha256_crypt, sha512_crypt, ldap_sha1, plaintext; a stored bcrypt hash is checked, a des_crypt
+ * one cannot be and fails the task, naming the user.
  */
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'

@@ -128,6 +128,24 @@ function restricted(key: string): boolean {
   return /^ansible_(local|ssh|paramiko_ssh|psrp|winrm)_/.test(key) && !/(_bridge|_gwbridge)$/.test(key)
 }
 
+/**
+ * The variables changed_when / failed_when / until see once a result is in (Ansible's vars_copy in
+ * TaskExecutor._execute): set_fact's and include_vars' facts as variables; another module's, with
+ * inject_facts_as_vars, as variables, and (without the ansible_ prefix) under
+ * ansible_facts.ansible_facts, where 2.14 merges namespace_facts' wrapped dict; debug's none.
+ * `action`: the module's short name.
+ */
+export function withResultFacts(rc: RunContext, vars: Record<string, unknown>, action: string, result: unknown): Record<string, unknown> {
+  const facts = (result as { ansible_facts?: unknown } | undefined)?.ansible_facts
+  if (!facts || typeof facts !== 'object' || Array.isArray(facts) || action === 'debug') return vars
+  if (action === 'set_fact' || action === 'include_vars') return { ...vars, ...facts }
+  const namespaced: Facts = {}
+  for (const [k, v] of Object.entries(facts)) namespaced[k.startsWith('ansible_') && k !== 'ansible_local' ? k.slice(8) : k] = v
+  const out: Record<string, unknown> = { ...vars, ansible_facts: { ...(vars.ansible_facts as Facts | undefined), ansible_facts: namespaced } }
+  if (factSettings(rc).inject) for (const [k, v] of Object.entries(facts)) if (!k.startsWith('_ansible_') && !restricted(k)) out[k] = v
+  return out
+}
+
 const varsMemo = new WeakMap<Facts, Facts>()
 
 /**

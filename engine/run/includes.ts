@@ -82,7 +82,11 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
           if ('file' in loaded) includedFiles.set(key, loaded.file)
           addHandlers(pc, loaded.handlers)
           const inner = { ...scope, vars: { ...scope.vars, ...loopVars } }
-          g = { hosts: [], tasks: applied(task, tasks), scope: { ...inner, tagVars: includeTagVars(pc, inner) } }
+          g = {
+            hosts: [],
+            tasks: applied(task, tasks),
+            scope: { ...inner, tagVars: includeTagVars(pc, inner, 'block' in loaded ? loaded.block.role : undefined) },
+          }
           groups.set(key, g)
         }
         g.hosts.push(host)

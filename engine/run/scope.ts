@@ -114,11 +114,23 @@ export function playLevelVars(pc: PlayContext): Record<string, unknown> {
 /**
  * What the templated tags of an included file's tasks are rendered with: Ansible's get_vars(play,
  * task=the include), the play's variables with the include's own (its vars, loop item, enclosing
- * blocks' vars, its role's), still without a host.
+ * blocks' vars, its role's), still without a host. `included`: the role an include_role loaded
+ * (whose own variables are not there: Ansible renders with the including task's). Also what a
+ * templated handler name is rendered with (notify.ts).
  */
-export function includeTagVars(pc: PlayContext, scope: Scope): Record<string, unknown> {
+export function includeTagVars(pc: PlayContext, scope: Scope, included?: RoleContext): Record<string, unknown> {
   const role = scope.role
-  return { ...playLevelVars(pc), ...role?.defaults, ...role?.vars, ...role?.params, ...scope.vars }
+  const vars: Record<string, unknown> = { ...playLevelVars(pc), ...role?.defaults, ...role?.vars, ...role?.params, ...scope.vars }
+  // the include's role's magic variables (role_name, ansible_collection_name...), and an
+  // include_role's params ansible_parent_role_names / _paths (IncludeRole.get_include_params):
+  // a collection role's tags are often made of them
+  if (role) addMagicVars(vars, pc, role, undefined)
+  if (included) {
+    const inner: Record<string, unknown> = {}
+    addMagicVars(inner, pc, included, undefined)
+    for (const k of ['ansible_parent_role_names', 'ansible_parent_role_paths']) if (k in inner) vars[k] = inner[k]
+  }
+  return vars
 }
 
 const lookupContexts = new WeakMap<PlayContext, Map<RoleContext | undefined, Map<string | undefined, LookupContext>>>()

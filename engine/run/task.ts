@@ -11,8 +11,8 @@ import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext } from './context.js'
-import { storeResultFacts } from './host-facts.js'
-import { notify } from './notify.js'
+import { storeResultFacts, withResultFacts } from './host-facts.js'
+import { notify, notifyNames } from './notify.js'
 import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
@@ -167,7 +167,7 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
     const r = await attempt(run)
     // check mode: a result unknown until an earlier task runs cannot be waited on
     if (r.registered instanceof UnknownValue) return r
-    const withResult = task.register ? { ...vars, [task.register]: r.registered } : vars
+    const withResult = resultVars(run, r.registered)
     const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
     if (done) return { ...r, registered: { ...r.registered, attempts: i } }
     if (i > retries)
@@ -179,6 +179,13 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
       }
     await new Promise((res) => setTimeout(res, delay * 1000))
   }
+}
+
+/** What changed_when / failed_when / until are evaluated with: the task's variables, the facts the result set, the registered result. */
+function resultVars({ pc, task, vars }: TaskRun, registered: Record<string, unknown>): Record<string, unknown> {
+  const known = registered instanceof UnknownValue ? undefined : registered
+  const withFacts = withResultFacts(pc.run, vars, task.module.replace(/^ansible\.(builtin|legacy)\./, ''), known)
+  return task.register ? { ...withFacts, [task.register]: registered } : withFacts
 }
 
 async function attempt(run: TaskRun): Promise<ItemResult> {
@@ -231,7 +238,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   let registered = outcome.unknown !== undefined ? (new UnknownValue(outcome.unknown) as unknown as Record<string, unknown>) : registeredResult(outcome)
   let status = outcome.status
   let mayChange = outcome.mayChange
-  const withResult = task.register ? { ...vars, [task.register]: registered } : vars
+  const withResult = resultVars(run, registered)
   if (status !== 'unreachable' && status !== 'skipped' && outcome.unknown !== undefined && (task.changed_when?.length || task.failed_when?.length)) {
     // check mode: changed_when / failed_when on a result unknown until it runs: it may change (never
     // "failed"), unless changed_when decides without the result (`changed_when: false`)
@@ -341,7 +348,7 @@ function finish(
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
-  if (r.status === 'changed') for (const n of [...task.notify, ...(scope.notify ?? [])]) notify(pc, host, n, r.mayChange === true, where)
+  if (r.status === 'changed') for (const n of notifyNames([...task.notify, ...(scope.notify ?? [])], vars, where)) notify(pc, host, n, r.mayChange === true, where)
   let ignored = false
   if (r.status === 'failed' || r.status === 'unreachable') {
     try {

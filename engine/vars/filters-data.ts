@@ -62,8 +62,15 @@ export const dataFilters: Record<string, Filter> = {
   to_nice_json: (v, args, kw) =>
     pyJson(v, Number(arg(args, kw, 0, 'indent', 4)), truthy(arg(args, kw, 1, 'sort_keys', true)), ',', truthy(kw.ensure_ascii ?? true)),
   from_json: (v) => fromJson(pystr(v)),
-  to_yaml: (v, args, kw) => dumpYaml(v, { indent: Number(arg(args, kw, 0, 'indent', 2)), flow: kw.default_flow_style ?? null, width: kw.width }),
-  to_nice_yaml: (v, args, kw) => dumpYaml(v, { indent: Number(arg(args, kw, 0, 'indent', 4)), flow: false, width: kw.width }),
+  to_yaml: (v, args, kw) =>
+    dumpYaml(v, {
+      indent: Number(arg(args, kw, 0, 'indent', 2)),
+      flow: kw.default_flow_style ?? null,
+      width: kw.width,
+      sortKeys: truthy(kw.sort_keys ?? true),
+    }),
+  to_nice_yaml: (v, args, kw) =>
+    dumpYaml(v, { indent: Number(arg(args, kw, 0, 'indent', 4)), flow: false, width: kw.width, sortKeys: truthy(kw.sort_keys ?? true) }),
   from_yaml: (v) => (typeof v === 'string' ? loadYaml(v) : v),
   from_yaml_all: (v) => (typeof v === 'string' ? loadYamlAll(v) : v),
   regex_replace: (v, args, kw) => {

@@ -43,7 +43,7 @@ function pyFloatYaml(n: number): string {
   return !v.includes('.') && v.includes('e') ? v.replace('e', '.0e') : v
 }
 
-function represent(v: unknown, flowDefault: boolean | null): Node {
+function represent(v: unknown, flowDefault: boolean | null, sortKeys = true): Node {
   if (v instanceof Undef) strict(v)
   if (typeof v === 'string') return { kind: 'scalar', value: v, plainImplicit: !resolvesToNonString(v) }
   if (v === null || v === undefined) return { kind: 'scalar', value: 'null', plainImplicit: true }
@@ -52,13 +52,13 @@ function represent(v: unknown, flowDefault: boolean | null): Node {
   if (v instanceof PyFloat) return { kind: 'scalar', value: pyFloatYaml(v.v), plainImplicit: true }
   const leaf = (n: Node) => n.kind === 'scalar'
   if (Array.isArray(v)) {
-    const items = v.map((x) => represent(x, flowDefault))
+    const items = v.map((x) => represent(x, flowDefault, sortKeys))
     return { kind: 'seq', items, flow: flowDefault ?? items.every(leaf) }
   }
   if (isMapping(v)) {
-    const pairs = Object.keys(v)
-      .sort()
-      .map((k): [Node, Node] => [represent(k, flowDefault), represent(v[k], flowDefault)])
+    // PyYAML's sort_keys (True unless a to_yaml / to_nice_yaml caller says otherwise): else as inserted
+    const keys = sortKeys ? Object.keys(v).sort() : Object.keys(v)
+    const pairs = keys.map((k): [Node, Node] => [represent(k, flowDefault, sortKeys), represent(v[k], flowDefault, sortKeys)])
     return { kind: 'map', pairs, flow: flowDefault ?? pairs.every(([a, b]) => leaf(a) && leaf(b)) }
   }
   throw templateError(`cannot represent an object: ${pyType(v)}`)
@@ -389,6 +389,8 @@ export interface DumpOpts {
   /** default_flow_style: true, false, or null (flow for collections of scalars) */
   flow: unknown
   width?: unknown
+  /** sort_keys (PyYAML's default: true) */
+  sortKeys?: boolean
 }
 
 export function dumpYaml(v: unknown, o: DumpOpts): string {
@@ -396,7 +398,7 @@ export function dumpYaml(v: unknown, o: DumpOpts): string {
   const width = o.width === undefined || o.width === null ? 80 : Number(o.width)
   const e = new Emitter(indent, width > indent * 2 ? width : 80)
   const flow = o.flow === null || o.flow === undefined ? null : Boolean(o.flow)
-  e.node(represent(v, flow), {})
+  e.node(represent(v, flow, o.sortKeys ?? true), {})
   // libyaml's emitter (Ansible's CSafeDumper) writes no `...` after a lone plain scalar
   e.writeIndent()
   return e.out

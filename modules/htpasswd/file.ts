@@ -75,7 +75,7 @@ export function passwordMatches(password: string, stored: string, cryptScheme: s
   const ok = cryptVerify(password, stored, scheme)
   if (ok === undefined)
     throw new ModuleFailure(
-      `the stored hash of ${user} is ${scheme}, which acplay cannot check (it makes and checks ${'apr_md5_crypt, md5_crypt, sha256_crypt, sha512_crypt, ldap_sha1 and plaintext'})`,
+      `the stored hash of ${user} is ${scheme}, which acplay cannot check (it makes and checks ${'apr_md5_crypt, md5_crypt, sha256_crypt, sha512_crypt, ldap_sha1 and plaintext, and checks bcrypt'})`,
     )
   return ok
 }

@@ -8,6 +8,9 @@
  *   (ANSIBLE_PIPELINING), ansible_shell_executable and ansible_module_compression.
  * - a meta task whose `when` is false prints its TASK line and `skipping:` (unnamed: `TASK [meta]`),
  *   and the recap does not count it.
+ * - until / changed_when / failed_when see the facts the result set: set_fact's as variables (a
+ *   prometheus role's `until: __checksums is search(...)`), a module's injected as variables (and
+ *   not at ansible_facts.NAME: 2.14 nests them one level deeper).
  * The same TASK and result lines, debug values and recap from both tools.
  */
 import assert from 'node:assert/strict'
@@ -53,6 +56,23 @@ const SITE = `- hosts: all
     - name: skipped in a chroot
       command: "true"
       when: ansible_connection == 'chroot'
+    - name: set_fact waits on its own fact
+      set_fact:
+        sums: "{{ ['abc  x-linux-amd64.tar.gz', 'def  y'] }}"
+      until: sums is search('linux-amd64')
+      retries: 2
+      delay: 0
+    - name: a module's facts in changed_when
+      setup:
+        gather_subset: ['!all', '!min', 'env']
+      changed_when: ansible_env is defined and ansible_facts.env is defined
+    - name: set_fact's fact in failed_when
+      set_fact:
+        n: 3
+      failed_when: n | int != 3
+    - name: seen sums
+      debug:
+        msg: "{{ sums | length }} {{ n }}"
 `
 
 const INC = `- name: seen included

@@ -57,11 +57,11 @@ describe('vars_prompt encrypt, salt and salt_size, as ansible-playbook', () => {
   it('a scheme acplay does not make is refused, naming the entry', async () => {
     writeFileSync(
       join(dir, 'bad.yml'),
-      '- hosts: all\n  gather_facts: false\n  vars_prompt:\n    - name: pw\n      default: x\n      encrypt: bcrypt\n  tasks: []\n',
+      '- hosts: all\n  gather_facts: false\n  vars_prompt:\n    - name: pw\n      default: x\n      encrypt: des_crypt\n  tasks: []\n',
     )
     const r = await acplay(['run', 'bad.yml', '-i', 'hosts.ini'], { cwd: dir })
     assert.notEqual(r.code, 0)
-    assert.match(r.stdout + r.stderr, /bad\.yml:4:\d+.*vars_prompt 'pw': password_hash: 'bcrypt' is not supported here/)
+    assert.match(r.stdout + r.stderr, /bad\.yml:4:\d+.*vars_prompt 'pw': password_hash: 'des_crypt' is not supported here/)
     assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace')
   })
 })
