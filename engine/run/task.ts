@@ -348,7 +348,8 @@ function finish(
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
-  if (r.status === 'changed') for (const n of notifyNames([...task.notify, ...(scope.notify ?? [])], vars, where)) notify(pc, host, n, r.mayChange === true, where)
+  if (r.status === 'changed')
+    for (const n of notifyNames([...task.notify, ...(scope.notify ?? [])], vars, where)) notify(pc, host, n, r.mayChange === true, where)
   let ignored = false
   if (r.status === 'failed' || r.status === 'unreachable') {
     try {
