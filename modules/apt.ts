@@ -9,25 +9,29 @@ import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
 import { aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
+import type { PinOp } from './apt/pin.js'
 import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
 
-const VERSION = /^[A-Za-z0-9.+~:-]+$/
+// a Debian version, or an fnmatch pattern of one (`18.*`); it reaches apt-get as one argv element
+const VERSION = /^[A-Za-z0-9.+~:*?[\]!-]+$/
 
-function parseNames(names: string[], state: string): Wanted[] {
+function parseNames(names: string[]): Wanted[] {
   return names.map((spec) => {
-    const [name = '', version, ...rest] = spec.split('=')
+    // Ansible's package_split: NAME, then `=` or `>=`, then the version
+    const [name = '', op, version] = splitPin(spec)
     if (!PACKAGE_NAME.test(name)) {
       throw new ModuleFailure(
         `invalid package name ${JSON.stringify(name)} in argument 'name': Debian names use a-z, 0-9, '+', '-', '.' (architecture qualifiers are not supported)`,
       )
     }
-    if (version !== undefined && (rest.length || !VERSION.test(version))) {
-      throw new ModuleFailure(`invalid version pin ${JSON.stringify(spec)} in argument 'name': use NAME=VERSION with an exact version (no wildcards)`)
-    }
-    if (version !== undefined && state === 'latest') throw new ModuleFailure(`a version pin (${spec}) is inconsistent with state=latest`)
-    if (version !== undefined && state === 'absent') throw new ModuleFailure(`a version pin (${spec}) makes no sense with state=absent`)
-    return version === undefined ? { name } : { name, version }
+    if (version !== undefined && !VERSION.test(version)) throw new ModuleFailure(`invalid package spec: ${spec}`)
+    return version === undefined ? { name } : { name, pin: { op: op as PinOp, version } }
   })
+}
+
+const splitPin = (spec: string): string[] => {
+  const m = /^(.*?)(>?=)(.*)$/s.exec(spec)
+  return m ? [m[1]!, m[2]!, m[3]!] : [spec]
 }
 
 const isAptSource = (path: string) => path === '/etc/apt/sources.list' || path.startsWith('/etc/apt/sources.list.d/')
@@ -37,12 +41,17 @@ export const apt = defineModule({
   aliases: ['package'],
   summary: 'Manage apt packages',
   description:
-    'Installs (optionally pinned with NAME=VERSION), upgrades to the candidate (state=latest) or removes Debian packages ' +
+    'Installs (optionally pinned with NAME=VERSION, VERSION an fnmatch pattern too, or NAME>=VERSION, as Ansible reads them), upgrades to the candidate (state=latest) or removes Debian packages ' +
     'with DEBIAN_FRONTEND=noninteractive apt-get. update_cache (or a cache_valid_time alone, as in Ansible) runs `apt-get update` ' +
     'first, unless cache_valid_time says the cache is fresh; as in Ansible the update is a change only when it fetched something ' +
     'new (the time stamp of /var/lib/apt/lists, or of update-success-stamp where there is one, moved).',
   params: {
-    name: { type: 'list', elements: 'str', aliases: ['pkg', 'package'], description: 'package names, each optionally NAME=VERSION' },
+    name: {
+      type: 'list',
+      elements: 'str',
+      aliases: ['pkg', 'package'],
+      description: 'package names, each optionally NAME=VERSION (a pattern: 18.*) or NAME>=VERSION',
+    },
     state: {
       type: 'str',
       default: 'present',
@@ -109,7 +118,7 @@ export const apt = defineModule({
 `,
   async plan(p, ctx) {
     if (p.cache_valid_time < 0) throw new ModuleFailure(`argument 'cache_valid_time' must not be negative`)
-    const wanted = parseNames(p.name ?? [], p.state)
+    const wanted = parseNames(p.name ?? [])
     if (p.state === 'build-dep' || p.state === 'fixed') throw new ModuleFailure(`state=${p.state} is not supported yet`)
     const mode = p.state as AptMode
     // Check mode: packages an earlier task would install/remove come from the effects overlay.
@@ -119,7 +128,9 @@ export const apt = defineModule({
       if (e) known.set(w.name, e)
     }
     const rest = wanted.map((w) => w.name).filter((n) => !known.has(n))
-    const facts: AptPackages = rest.length || p.update_cache ? await ctx.fact(aptPackages, rest, mode, p.default_release) : { packages: {} }
+    // a pin is decided against the version table, which apt-cache policy prints (as for latest)
+    const factMode = mode === 'present' && wanted.some((w) => w.pin) ? 'latest' : mode
+    const facts: AptPackages = rest.length || p.update_cache ? await ctx.fact(aptPackages, rest, factMode, p.default_release) : { packages: {} }
     for (const [n, pkg] of known) facts.packages[n] = pkg
     const earlier = sourcesChangedEarlier(ctx)
     if (earlier?.updated) facts.sourcesChanged = true

@@ -12,6 +12,7 @@ import { shellJoin } from '../../engine/connection/quote.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
 import type { Applied, Change, Command, FactEffect, Plan } from '../types.js'
 import { cacheUpdated, retriedUpdate } from './update.js'
+import { bestMatch, type Pin, pinMatches } from './pin.js'
 
 export interface AptParams {
   name?: string[]
@@ -34,7 +35,8 @@ export interface AptParams {
 
 export interface Wanted {
   name: string
-  version?: string
+  /** NAME=VERSION (fnmatch patterns too) or NAME>=VERSION */
+  pin?: Pin
 }
 
 const aptGet = (p: AptParams) => ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]
@@ -58,7 +60,7 @@ export function aptFailureMsg(out: Applied): string | undefined {
   return argv[argv.length - 1] === 'update' ? `Failed to update apt cache: ${err || 'unknown reason'}` : `'${shellJoin(argv)}' failed: ${err}`
 }
 
-const label = (w: Wanted) => (w.version ? `${w.name}=${w.version}` : w.name)
+const label = (w: Wanted) => (w.pin ? `${w.name}${w.pin.op}${w.pin.version}` : w.name)
 const show = (pkg: AptPackage | undefined) =>
   pkg && pkg.status !== 'not-installed' ? `${pkg.name} ${pkg.version ?? '?'}${pkg.status === 'installed' ? '' : ` (${pkg.status})`}\n` : ''
 
@@ -86,7 +88,8 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   // the candidates are unknown until the update runs (this task's, or an earlier source module's)
   const fresh = update || !!facts.sourcesChanged
 
-  const install: Wanted[] = []
+  /** apt-get install's arguments: NAME, or NAME=VERSION (a pattern: apt-get picks the newest match) */
+  const install: string[] = []
   const remove: string[] = []
   const okNotes: string[] = []
   const effects: FactEffect[] = []
@@ -98,6 +101,11 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   for (const w of wanted) {
     const pkg = facts.packages[w.name] ?? { name: w.name, status: 'not-installed' }
     if (p.state === 'absent') {
+      // Ansible removes a pinned package only when the installed version matches the pin (or purges it anyway)
+      if (w.pin && pkg.status === 'installed' && !p.purge && !pinMatches(pkg.version ?? '', w.pin)) {
+        okNotes.push(`${w.name} ${pkg.version} does not match ${label(w)}`)
+        continue
+      }
       const purgeConfig = p.purge && pkg.status === 'config-files'
       if (pkg.status === 'not-installed' || (pkg.status === 'config-files' && !p.purge)) {
         okNotes.push(`${w.name} is not installed`)
@@ -120,29 +128,40 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       dependsOnEarlier = true
       continue
     }
-    const target = w.version ?? (p.state === 'latest' || !installed ? pkg.candidate : pkg.version)
-    if (
-      installed &&
-      !fresh &&
-      (w.version ? pkg.version === w.version : p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)
-    ) {
+    if (w.pin) {
+      const r = resolvePin(w as Pinned, pkg, p.state === 'latest', fresh, !!facts.updatedEarlier || fromEffects.has(w.name))
+      if ('ok' in r) {
+        okNotes.push(r.ok)
+        continue
+      }
+      install.push(r.arg)
+      const verb = installed ? 'change' : 'install'
+      summaries.push(`${verb} ${w.name}${installed ? ` ${pkg.version} ->` : ''} ${r.version ?? `(${label(w)}${fresh ? ' after the cache update' : ''})`}`)
+      const now: AptPackage = { name: w.name, status: 'installed', ...(r.version ? { version: r.version, candidate: r.version } : {}) }
+      effects.push({ fact: 'apt.package', key: w.name, value: now })
+      before.push(show(pkg))
+      after.push(show(now))
+      continue
+    }
+    const target = p.state === 'latest' || !installed ? pkg.candidate : pkg.version
+    if (installed && !fresh && (p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)) {
       okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version})`)
       continue
     }
-    if (installed && fresh && p.state === 'present' && (!w.version || pkg.version === w.version)) {
+    if (installed && fresh && p.state === 'present') {
       okNotes.push(`${w.name} is installed (${pkg.version})`)
       continue
     }
     // no candidate in the current lists: a failure, unless a cache update (this task's, or an earlier one in check mode) comes first
-    const afterEarlierUpdate = !installed && !w.version && target === undefined && !fresh
+    const afterEarlierUpdate = !installed && target === undefined && !fresh
     if (afterEarlierUpdate && !facts.updatedEarlier) {
       throw new ModuleFailure(`No package matching '${w.name}' is available`)
     }
-    install.push(w)
-    const version = fresh && !w.version ? undefined : target
-    const verb = !installed ? 'install' : p.state === 'latest' && !w.version ? 'upgrade' : 'change'
+    install.push(w.name)
+    const version = fresh ? undefined : target
+    const verb = !installed ? 'install' : p.state === 'latest' ? 'upgrade' : 'change'
     summaries.push(
-      fresh && !w.version
+      fresh
         ? `${verb} ${w.name}${installed ? ` ${pkg.version}` : ''} (${p.state === 'latest' ? 'latest' : 'candidate'} after the ${update ? 'cache update' : 'source change of an earlier task'}${target ? `; now ${target}` : ''})`
         : afterEarlierUpdate
           ? `${verb} ${w.name} (candidate after the cache update of an earlier task)`
@@ -166,8 +185,8 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       ...(p.allow_change_held_packages ? ['--allow-change-held-packages'] : []),
       ...(p.default_release ? ['-t', p.default_release] : []),
     ]
-    const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), ...flags, 'install', '--', ...install.map(label)] }
-    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(install.map((w) => w.name)) })
+    const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), ...flags, 'install', '--', ...install] }
+    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(install.map((a) => a.replace(/=.*/s, ''))) })
   } else if (remove.length) {
     const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), p.purge ? 'purge' : 'remove', '--', ...remove] }
     changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(remove) })
@@ -182,4 +201,36 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   if (changes.length) return { kind: 'change', changes, data }
   const reason = okNotes.length ? okNotes.join(', ') : update ? '' : 'apt cache is fresh'
   return { kind: 'ok', reason: reason + cacheNote, data }
+}
+
+type Pinned = Wanted & { pin: Pin }
+
+/**
+ * A pinned package as Ansible's apt decides it (package_status, then install()): ok when the
+ * installed version matches the pin, else NAME=the best match of the version table; no match is
+ * Ansible's failure. When the table is not known (the cache is updated first, or in check mode an
+ * earlier task changes the package), apt-get resolves the pin itself.
+ */
+function resolvePin(w: Pinned, pkg: AptPackage, upgrade: boolean, fresh: boolean, predicted: boolean): { ok: string } | { arg: string; version?: string } {
+  const spec = label(w)
+  const installed = pkg.status === 'installed' && pkg.version !== undefined
+  const matches = installed && pinMatches(pkg.version!, w.pin)
+  const ok = { ok: `${w.name} ${pkg.version} matches ${spec}` }
+  const unresolved = { arg: w.pin.op === '=' ? spec : w.name }
+  const table = fresh ? undefined : pkg.versions
+  if (table === undefined) {
+    if (matches && !upgrade) return ok
+    if (!fresh && !predicted && pkg.status !== 'installed') throw new ModuleFailure(`No package matching '${w.name}' is available`)
+    return unresolved
+  }
+  const best = bestMatch(w.pin, table, pkg.candidate)
+  const installable = !installed ? best : best !== undefined && best !== pkg.version && pinMatches(best, w.pin) ? best : undefined
+  if (!matches && !installable) {
+    if (predicted) return unresolved
+    throw new ModuleFailure(`no available installation candidate for ${spec}`)
+  }
+  if (installable && (!installed || upgrade || !matches)) return { arg: `${w.name}=${installable}`, version: installable }
+  // Ansible's legacy case: the installed version matches and so does a newer one: apt-get gets the pattern
+  if (installable && w.pin.op === '=') return { arg: spec, version: installable }
+  return ok
 }

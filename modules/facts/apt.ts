@@ -14,6 +14,8 @@ export interface AptPackage {
   version?: string
   /** the version `apt-get install` would pick now, per the current cache; undefined: not asked or none */
   candidate?: string
+  /** the versions of apt-cache policy's version table (installed and available); undefined: not asked */
+  versions?: string[]
 }
 
 export interface AptPackages {
@@ -60,15 +62,27 @@ function statusOf(abbrev: string): AptPackage['status'] {
 /** `apt-cache policy` output: "name:\n  Installed: x\n  Candidate: y\n ..." per package. */
 export function parsePolicy(text: string): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
-  let cur: string | undefined
+  for (const [name, lines] of policySections(text)) {
+    const cand = lines.map((l) => /^\s+Candidate:\s*(\S+)/.exec(l)).find(Boolean)
+    if (cand) out[name] = cand[1] === '(none)' ? undefined : cand[1]
+  }
+  return out
+}
+
+/** The version tables of `apt-cache policy` (" *** 1.1 500" or "     1.0 500" lines), per package. */
+export function parseVersionTables(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [name, lines] of policySections(text))
+    out[name] = lines.map((l) => /^ (?:\*{3}| {3}) (\S+) -?\d+$/.exec(l)?.[1]).filter((v): v is string => v !== undefined)
+  return out
+}
+
+function policySections(text: string): [string, string[]][] {
+  const out: [string, string[]][] = []
   for (const l of text.split('\n')) {
     const head = /^(\S+):$/.exec(l)
-    if (head) {
-      cur = head[1]!.replace(/:[a-z0-9]+$/, '')
-      continue
-    }
-    const cand = /^\s+Candidate:\s*(\S+)/.exec(l)
-    if (cand && cur) out[cur] = cand[1] === '(none)' ? undefined : cand[1]
+    if (head) out.push([head[1]!.replace(/:[a-z0-9]+$/, ''), []])
+    else out[out.length - 1]?.[1].push(l)
   }
   return out
 }
@@ -93,6 +107,7 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
     }
     const cands = parsePolicy(policy)
     for (const [name, cand] of Object.entries(cands)) if (packages[name] && cand) packages[name]!.candidate = cand
+    for (const [name, versions] of Object.entries(parseVersionTables(policy))) if (packages[name]) packages[name]!.versions = versions
     return { packages, cacheAgeS }
   },
 }

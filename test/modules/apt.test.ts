@@ -92,6 +92,16 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     assert.equal(await installed(), 'ii 1.1')
   })
 
+  it("pattern and >= pins, as Ansible's apt: an installed match is ok, no match fails, absent removes only a match", async () => {
+    const env = root!.env()
+    for (const name of [`${PKG}=1.*`, `${PKG}=1.1*`, `${PKG}>=1.0`]) assert.equal((await realRun(apt, { name }, env)).status, 'ok', name)
+    const none = await realRun(apt, { name: `${PKG}=2.*` }, env)
+    assert.equal(none.status, 'failed')
+    assert.equal(none.msg, `no available installation candidate for ${PKG}=2.*`)
+    assert.equal((await realRun(apt, { name: `${PKG}=1.0*`, state: 'absent' }, env)).status, 'ok', 'the installed 1.1 does not match')
+    assert.equal(await installed(), 'ii 1.1')
+  })
+
   it('absent removes, purge clears the config state; check mode and effects', async () => {
     const effects = new EffectStore()
     const c = await checkRun(apt, { name: PKG, state: 'absent' }, { ...root!.env(), effects })
@@ -123,8 +133,7 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
       [{ name: PKG, frobnicate: 1 }, /unknown argument 'frobnicate'/],
       [{}, /one of these arguments is required: autoremove, deb, name, update_cache, upgrade/],
       [{ name: PKG, autoremove: true }, /argument 'autoremove' of module apt is not supported yet/],
-      [{ name: `${PKG}=1.0`, state: 'latest' }, /inconsistent with state=latest/],
-      [{ name: `${PKG}=1.*` }, /invalid version pin/],
+      [{ name: `${PKG}=1.0;touch /tmp/pwned` }, /invalid package spec/],
       [{ name: '$(touch /tmp/pwned)' }, /invalid package name/],
       [{ name: 'a b' }, /invalid package name/],
       [{ name: '-o=APT::x' }, /invalid package name/],
@@ -172,6 +181,13 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
       rmSync(bp, { recursive: true, force: true })
       await sh(bed(), H, 'rm -f /etc/apt/sources.list.d/acplay-bp.list')
     }
+  })
+  it('a pattern pin installs the newest version it matches, exactly, then converges', async () => {
+    const env = root!.env()
+    await realRun(apt, { name: PKG, state: 'absent', purge: true }, env)
+    const { applied } = await assertConverges(apt, { name: `${PKG}=1.0*` }, env)
+    assert.equal(applied.changes[0]!.summary, `install ${PKG} 1.0`)
+    assert.equal(await installed(), 'ii 1.0')
   })
   it('a source that cannot be fetched fails update_cache, as python-apt does for Ansible (apt-get update alone exits 0)', async () => {
     const gw = bed().host(H).gateway

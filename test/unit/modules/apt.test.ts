@@ -1,7 +1,8 @@
 /** apt.packages parse from recorded output, and the apt planner given facts. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { aptPackages, parsePolicy, type AptPackages } from '../../../modules/facts/apt.js'
+import { aptPackages, parsePolicy, parseVersionTables, type AptPackages } from '../../../modules/facts/apt.js'
+import { compareDebVersions } from '../../../modules/apt/pin.js'
 import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 import { apt } from '../../../modules/apt.js'
 import { CACHE_UNCHANGED } from '../../../modules/apt/update.js'
@@ -33,8 +34,8 @@ describe('apt.packages fact', () => {
     assert.deepEqual(facts(), {
       cacheAgeS: 120,
       packages: {
-        bash: { name: 'bash', status: 'installed', version: '5.2.15-2+b8', candidate: '5.2.15-2+b13' },
-        'acplay-hello': { name: 'acplay-hello', status: 'config-files', version: '1.0', candidate: '1.1' },
+        bash: { name: 'bash', status: 'installed', version: '5.2.15-2+b8', candidate: '5.2.15-2+b13', versions: ['5.2.15-2+b13', '5.2.15-2+b8'] },
+        'acplay-hello': { name: 'acplay-hello', status: 'config-files', version: '1.0', candidate: '1.1', versions: [] },
         nope: { name: 'nope', status: 'not-installed' },
       },
     })
@@ -67,7 +68,9 @@ describe('apt planner', () => {
     assert.deepEqual(c.diff, { path: 'dpkg packages', before: 'bash 5.2.15-2+b8\n', after: 'bash 5.2.15-2+b13\n' })
   })
   it('installs a removed package; pins; unknown packages fail unless the cache is updated first', () => {
-    const p = planApt(base, [{ name: 'acplay-hello', version: '1.0' }], facts())
+    const f = facts()
+    f.packages['acplay-hello']!.versions = ['1.1', '1.0']
+    const p = planApt(base, [{ name: 'acplay-hello', pin: { op: '=', version: '1.0' } }], f)
     assert.equal(p.kind === 'change' && p.changes[0]!.commands[0]!.argv.at(-1), 'acplay-hello=1.0')
     assert.throws(() => planApt(base, [{ name: 'nope' }], facts()), /: No package matching 'nope' is available$/)
     const u = planApt({ ...base, update_cache: true }, [{ name: 'nope' }], facts())
@@ -147,6 +150,62 @@ describe('apt planner', () => {
     })
     assert.equal(apt.interpret!({} as never, applied('Get:1 http://x ./ Packages\n')), undefined)
     assert.equal(apt.interpret!({} as never, applied(CACHE_UNCHANGED, 100)), undefined)
+  })
+
+  describe("version pins as Ansible's apt decides them (fnmatch patterns, >=, the version table)", () => {
+    const node = (installed?: string): AptPackages => ({
+      packages: {
+        nodejs: {
+          name: 'nodejs',
+          status: installed ? 'installed' : 'not-installed',
+          ...(installed ? { version: installed } : {}),
+          candidate: '20.1.0-1',
+          versions: ['20.1.0-1', '18.20.1-1', '18.19.0+dfsg-6~deb12u2', '18.2.0-1'],
+        },
+      },
+    })
+    const pin = (op: '=' | '>=', version: string) => [{ name: 'nodejs', pin: { op, version } }]
+    const args = (pl: ReturnType<typeof planApt>) => (pl.kind === 'change' ? pl.changes[0]!.commands[0]!.argv.slice(-2) : pl.reason)
+    it('an installed version the pattern matches: ok, however new the candidate', () => {
+      assert.equal(args(planApt(base, pin('=', '18.19*'), node('18.19.0+dfsg-6~deb12u2'))), 'nodejs 18.19.0+dfsg-6~deb12u2 matches nodejs=18.19*')
+      assert.equal(args(planApt(base, pin('>=', '18.0'), node('18.2.0-1'))), 'nodejs 18.2.0-1 matches nodejs>=18.0')
+    })
+    it('not installed: the newest version the pattern matches (Debian order), exactly', () => {
+      assert.deepEqual(args(planApt(base, pin('=', '18.*'), node())), ['--', 'nodejs=18.20.1-1'])
+      // >= installs the candidate when nothing is installed (Ansible does not compare it then)
+      assert.deepEqual(args(planApt(base, pin('>=', '21'), node())), ['--', 'nodejs=20.1.0-1'])
+    })
+    it('installed but not matching: changed to the best match; none: Ansible failure', () => {
+      const p = planApt(base, pin('=', '20.*'), node('18.2.0-1'))
+      assert.deepEqual(args(p), ['--', 'nodejs=20.1.0-1'])
+      assert.equal(p.kind === 'change' && p.changes[0]!.summary, 'change nodejs 18.2.0-1 -> 20.1.0-1')
+      assert.throws(() => planApt(base, pin('=', '16.*'), node('18.2.0-1')), /no available installation candidate for nodejs=16\.\*/)
+      assert.throws(() => planApt(base, pin('>=', '21'), node('18.2.0-1')), /no available installation candidate for nodejs>=21/)
+    })
+    it("a newer version matches too: latest installs it; present hands apt-get the pattern (Ansible's legacy case)", () => {
+      assert.deepEqual(args(planApt({ ...base, state: 'latest' }, pin('=', '18.*'), node('18.2.0-1'))), ['--', 'nodejs=18.20.1-1'])
+      assert.deepEqual(args(planApt(base, pin('=', '18.*'), node('18.2.0-1'))), ['--', 'nodejs=18.*'])
+    })
+    it('after a cache update the table is not known: apt-get resolves the pattern', () => {
+      const p = planApt({ ...base, update_cache: true }, pin('=', '18.*'), node())
+      assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['update the apt cache', 'install nodejs (nodejs=18.* after the cache update)'])
+      assert.deepEqual(args({ ...p, changes: p.kind === 'change' ? p.changes.slice(1) : [] } as ReturnType<typeof planApt>), ['--', 'nodejs=18.*'])
+    })
+    it('absent removes a pinned package only when its version matches (purge removes it anyway)', () => {
+      assert.equal(planApt({ ...base, state: 'absent' }, pin('=', '20.*'), node('18.2.0-1')).kind, 'ok')
+      assert.equal(planApt({ ...base, state: 'absent' }, pin('=', '18.*'), node('18.2.0-1')).kind, 'change')
+      assert.equal(planApt({ ...base, state: 'absent', purge: true }, pin('=', '20.*'), node('18.2.0-1')).kind, 'change')
+    })
+    it('Debian version order: epochs, ~ before the end, letters before other characters, revisions', () => {
+      const sorted = ['1.0~rc1', '1.0', '1.0-1', '1.0-1+b1', '1.0a', '1.0+dfsg', '1.1', '1.10', '1:0.1']
+      const shuffled = [...sorted].reverse()
+      assert.deepEqual(shuffled.sort(compareDebVersions), sorted)
+      assert.equal(compareDebVersions('18.19.0+dfsg-6~deb12u2', '18.19.0+dfsg-6'), -1)
+      assert.equal(compareDebVersions('1.002', '1.2'), 0)
+    })
+    it('the version table of apt-cache policy', () => {
+      assert.deepEqual(parseVersionTables(RECORDED.split('@@policy\n')[1]!), { bash: ['5.2.15-2+b13', '5.2.15-2+b8'], 'acplay-hello': [] })
+    })
   })
 
   it('latest on a version only an earlier check-mode change knows: depends on an earlier change', () => {
