@@ -92,7 +92,9 @@ export const mount = defineModule({
 `,
   async plan(p, ctx): Promise<Plan> {
     const name = p.path
-    if (!name.startsWith('/')) throw new ModuleFailure(`path must be absolute, got ${JSON.stringify(name)}`)
+    // as Ansible's, a relative path is taken as written (a swap entry's mount point is `none`); one
+    // that begins with '-' would be an option to mount(8)
+    if (name === '' || name.startsWith('-')) throw new ModuleFailure(`path must not be empty or begin with '-', got ${JSON.stringify(name)}`)
     for (const [k, v] of Object.entries({ path: name, src: p.src, fstype: p.fstype, opts: p.opts, fstab: p.fstab }))
       if (v !== undefined && /[\n\r\t\0]/.test(v)) throw new ModuleFailure(`${k} must not contain newlines, tabs or NUL bytes`)
     const warnings: string[] = []

@@ -27,8 +27,12 @@ const PLAYBOOK = `- hosts: all
       mount: { path: /mnt/stale, state: absent }
     - name: unmounted, the entry stays
       mount: { path: /mnt/keep, state: unmounted }
+    - name: a swap file's entry (geerlingguy.swap's shape; its mount point is none)
+      ansible.posix.mount: { name: none, src: /swapfile, fstype: swap, opts: sw, state: present }
+    - name: another swap entry goes, found by its source
+      mount: { name: none, src: /dev/zram9, fstype: swap, state: absent }
 `
-const SEED = `mkdir -p /mnt/stale /mnt/keep && printf 'tmpfs /mnt/stale tmpfs size=1m 0 0\\ntmpfs /mnt/keep tmpfs size=1m 0 0\\n' >> /etc/fstab && mount /mnt/stale && mount /mnt/keep`
+const SEED = `mkdir -p /mnt/stale /mnt/keep && printf 'tmpfs /mnt/stale tmpfs size=1m 0 0\\ntmpfs /mnt/keep tmpfs size=1m 0 0\\n/dev/zram9 none swap sw 0 0\\n' >> /etc/fstab && mount /mnt/stale && mount /mnt/keep`
 const STATE = `cat /etc/fstab; echo ==; findmnt -rn -o TARGET,SOURCE,FSTYPE,OPTIONS | grep -E '^/(srv|mnt|data)' | sed 's|/hosts/mount-[ab]/|/hosts/H/|g' | sort; echo ==; ls -d /mnt/* /srv/*`
 
 describe('mount on real hosts (differential with ansible-playbook)', { skip: testbedSkip() }, () => {
@@ -41,11 +45,11 @@ describe('mount on real hosts (differential with ansible-playbook)', { skip: tes
   })
 
   it('check mode on the fresh host predicts the run; both tools leave the same fstab and mounts', async () => {
-    const a = await sides.firstRun(6)
+    const a = await sides.firstRun(8)
     assert.equal(
       a.split('==\n')[0],
       '# UNCONFIGURED FSTAB FOR BASE SYSTEM\ntmpfs /mnt/keep tmpfs size=1m 0 0\ntmpfs /srv/scratch/tmp tmpfs size=8m,mode=1777 0 0\n' +
-        '/data/www /srv/www none bind 0 0\ntmpfs /mnt/later tmpfs size=1m,noauto 0 0\n',
+        '/data/www /srv/www none bind 0 0\ntmpfs /mnt/later tmpfs size=1m,noauto 0 0\n/swapfile none swap sw 0 0\n',
     )
     assert.match(a, /\/srv\/scratch\/tmp tmpfs tmpfs rw,relatime,size=8192k\n\/srv\/www \S+\[\/data\/www\]/)
     assert.doesNotMatch(a.split('==\n')[1]!, /\/mnt\/(keep|stale) /, 'both unmounted')

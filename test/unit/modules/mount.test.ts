@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { linuxMounts, mountPoint } from '../../../modules/facts/mount.js'
 import { escapeFstab, setMount, unsetMount } from '../../../modules/mount/fstab.js'
+import { mount } from '../../../modules/mount.js'
+import { fakeCtx } from './fake-ctx.js'
 
 const entry = { name: '/mnt/x', src: 'tmpfs', fstype: 'tmpfs', opts: 'defaults', dump: '0', passno: '0' }
 
@@ -61,5 +63,15 @@ describe('mount points read ahead together', () => {
     assert.equal(a!.isMount, true)
     assert.equal(b!.existingAncestor, '/srv')
     assert.throws(() => mountPoint.batch!.parse({ rc: 0, stdout: `${MOUNTINFO}@@\n51 1\n50 7\n`, stderr: '' }, reads), /cannot read the mounts/)
+  })
+})
+
+describe('mount paths', () => {
+  const params = { src: '/swapfile', fstype: 'swap', dump: '0', passno: '0', state: 'present', boot: true, backup: false }
+  it("a relative mount point is taken as written (a swap entry's none), one beginning with '-' is refused before the host is asked", async () => {
+    const ctx = fakeCtx({})
+    await assert.rejects(async () => mount.plan({ ...params, path: '-o' } as never, ctx), /path must not be empty or begin with '-', got "-o"/)
+    await assert.rejects(async () => mount.plan({ ...params, path: 'none' } as never, ctx), /no recorded output/, 'none reaches the host')
+    assert.equal(ctx.reads.length, 2)
   })
 })
