@@ -145,7 +145,8 @@ export async function prepareHost(bed: Testbed, name: string): Promise<void> {
  * The managed state on a host: the case's fixed script, after a prelude that defines `show PATH...`
  * (type, owner, mode, and the content of small text files, each line prefixed) for paths and trees.
  * The host's name, address and gateway (where the test's repositories are served) are replaced so
- * the twins compare equal.
+ * the twins compare equal; a text file shown whole gives no size (the twins' addresses may differ in
+ * length: 10.231.9.11 and 10.231.10.11).
  */
 const SHOW = `
 show() {
@@ -155,8 +156,11 @@ show() {
       if [ -L "$p" ]; then echo "link $p -> $(readlink "$p") $(stat -c '%U:%G' "$p")"
       elif [ -d "$p" ]; then echo "dir $p $(stat -c '%U:%G %a' "$p")"
       else
-        echo "file $p $(stat -c '%U:%G %a %s' "$p")"
-        if [ "$(stat -c %s "$p")" -le 8192 ] && grep -Iq . "$p" 2>/dev/null; then sed 's/^/  | /' "$p"; [ -z "$(tail -c1 "$p")" ] || printf '\n  (no newline at the end)\n'; fi
+        if [ "$(stat -c %s "$p")" -le 8192 ] && grep -Iq . "$p" 2>/dev/null; then
+          echo "file $p $(stat -c '%U:%G %a' "$p") text"
+          sed 's/^/  | /' "$p"; [ -z "$(tail -c1 "$p")" ] || printf '\n  (no newline at the end)\n'
+        else echo "file $p $(stat -c '%U:%G %a %s' "$p")"
+        fi
       fi
     done
   done
