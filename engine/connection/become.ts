@@ -47,6 +47,10 @@ export function checkBecome(res: ExecResult, become: Become | undefined, host: s
   if (/^sudo: (a password is required|a terminal is required)/m.test(res.stderr)) {
     throw becomeError(`sudo on ${host} wants a password; acplay's become needs passwordless sudo (sudo -n) for user ${become.user}`, { host })
   }
+  // the password's wrapper execs sudo itself: its shell says so when there is none
+  if (become.password !== undefined && /: exec: sudo: not found$/m.test(res.stderr)) {
+    throw becomeError(`become needs sudo on ${host}, and sudo was not found`, { host })
+  }
   if (/^sudo: \d+ incorrect password attempts?/m.test(res.stderr)) {
     throw becomeError(`sudo on ${host} refused the become password for user ${become.user}`, { host })
   }

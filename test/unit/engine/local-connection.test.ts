@@ -1,6 +1,6 @@
-/** The local connection's become: without sudo on the controller, a become error, never a raw ENOENT. */
+/** The local connection's become: without sudo on the controller, a become error, never a raw ENOENT (with a password too). */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -20,6 +20,27 @@ test('become with no sudo on the PATH fails as E_BECOME, naming what is missing'
       return true
     })
     await conn.close()
+  } finally {
+    process.env.PATH = path
+    rmSync(empty, { recursive: true, force: true })
+  }
+})
+
+test('with a become password and no sudo: E_BECOME too, and the password line is read, never run', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'acplay-nosudo-'))
+  const marker = join(empty, 'ran')
+  const path = process.env.PATH
+  process.env.PATH = empty
+  try {
+    const conn = new LocalConnection('localhost')
+    await assert.rejects(conn.exec('true', { become: { user: 'root', password: `/usr/bin/touch ${marker}` } }), (e: unknown) => {
+      assert.ok(e instanceof AcplayError, String(e))
+      assert.equal(e.code, 'E_BECOME')
+      assert.match(e.message, /become needs sudo on localhost, and sudo was not found/)
+      return true
+    })
+    await conn.close()
+    assert.equal(existsSync(marker), false, 'the password was run as a command')
   } finally {
     process.env.PATH = path
     rmSync(empty, { recursive: true, force: true })
