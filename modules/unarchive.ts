@@ -38,7 +38,8 @@ export const unarchive = defineModule({
     dest: { type: 'path', required: true, description: 'An existing directory on the host to unpack into.' },
     remote_src: { type: 'bool', default: false, description: 'src is on the host (or a URL the host downloads).' },
     copy: { type: 'bool', description: 'Deprecated opposite of remote_src.' },
-    creates: { type: 'path', description: 'When this path exists on the host, nothing is unpacked.' },
+    // the action plugin's _remote_expand_user: `~` is the login user's home from the password database, not $HOME
+    creates: { type: 'path', userTilde: true, description: 'When this path exists on the host, nothing is unpacked (the task is skipped).' },
     list_files: { type: 'bool', default: false, description: 'Return the members of the archive as `files`.' },
     keep_newer: { type: 'bool', default: false, description: 'Do not replace files that are newer than their archive members (tar).' },
     exclude: { type: 'list', elements: 'str', default: [], description: 'Members (globs) not to unpack.' },
