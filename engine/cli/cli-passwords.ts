@@ -5,9 +5,10 @@
  * that is executable is run and its output taken. A host's own variables win over either.
  */
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { optionError } from '../errors.js'
 import { askPassword } from '../vault/prompt.js'
+import { isExecutable } from '../vault/secrets.js'
 
 export async function cliPasswords(f: Record<string, unknown>): Promise<{ connectionPassword?: string; becomePassword?: string }> {
   const connectionPassword = await given(f.connectionPasswordFile, '--connection-password-file', f.askPass, 'SSH password: ')
@@ -27,14 +28,5 @@ function passwordFromFile(file: string, flag: string): string {
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '')
   } catch (e) {
     throw optionError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
-  }
-}
-
-const isExecutable = (file: string): boolean => {
-  try {
-    accessSync(file, constants.X_OK)
-    return true
-  } catch {
-    return false
   }
 }

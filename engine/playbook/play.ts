@@ -88,7 +88,6 @@ function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof
 
 const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'unsafe', 'encrypt', 'salt', 'salt_size'])
 
-/** `vars_prompt:` entries: a name, the question, a default, whether the answer is private (a secret; the default). */
 /** A play's old `user:` is its remote_user (Ansible's Play.preprocess_data renames it; both given is an error). */
 function legacyUser(src: Source, es: Entry[]): Entry[] {
   const user = es.find((e) => e.key === 'user')
@@ -98,6 +97,7 @@ function legacyUser(src: Source, es: Entry[]): Entry[] {
   return es.map((e) => (e === user ? { ...e, key: 'remote_user' } : e))
 }
 
+/** `vars_prompt:` entries: a name, the question, a default, whether the answer is private (a secret; the default). */
 function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
   if (isNull(node)) return []
   if (!isSeq(node)) throw fail(src, node, `'vars_prompt' must be a list, got ${describeNode(node)}`)

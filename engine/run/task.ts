@@ -10,7 +10,7 @@ import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
-import { emit, taskRef, type PlayContext } from './context.js'
+import { emit, taskRef, type PlayContext, type RunContext } from './context.js'
 import { storeResultFacts, withResultFacts } from './host-facts.js'
 import { notify, notifyNames } from './notify.js'
 import { factHosts } from './fact-hosts.js'
@@ -68,7 +68,7 @@ export async function runModuleTask(
       if (i > 0) await pause(loop.pauseMs)
       const item = loopItem(loop, items, i, vars)
       const once = await runOnce({ ...run, vars: item.vars })
-      vars = withItemFacts(task, vars, once.registered)
+      vars = withItemFacts(pc.run, task, vars, once.registered)
       const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, ...item.registered }
       const r = { ...once, item: itemLabel(loop, item, where), registered }
       results.push(r)
@@ -91,11 +91,10 @@ export async function runModuleTask(
  * each item's set_fact / include_vars facts, so `x: "{{ x | default([]) + [item] }}"` accumulates
  * over the items (the dev-sec roles collect their users so).
  */
-function withItemFacts(task: ModuleTask, vars: Record<string, unknown>, registered: Record<string, unknown>): Record<string, unknown> {
+function withItemFacts(rc: RunContext, task: ModuleTask, vars: Record<string, unknown>, registered: Record<string, unknown>): Record<string, unknown> {
   const action = isEngineAction(task.module)
   if (action !== 'set_fact' && action !== 'include_vars') return vars
-  const facts = registered instanceof UnknownValue ? undefined : registered.ansible_facts
-  return facts && typeof facts === 'object' ? { ...vars, ...(facts as Record<string, unknown>) } : vars
+  return withResultFacts(rc, vars, action, registered instanceof UnknownValue ? undefined : registered)
 }
 
 const SECRET_NAME = /passw(or)?d|_pass$|secret|token|private_key|dsn/i
@@ -184,7 +183,7 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
 /** What changed_when / failed_when / until are evaluated with: the task's variables, the facts the result set, the registered result. */
 function resultVars({ pc, task, vars }: TaskRun, registered: Record<string, unknown>): Record<string, unknown> {
   const known = registered instanceof UnknownValue ? undefined : registered
-  const withFacts = withResultFacts(pc.run, vars, task.module.replace(/^ansible\.(builtin|legacy)\./, ''), known)
+  const withFacts = withResultFacts(pc.run, vars, isEngineAction(task.module) ?? task.module, known)
   return task.register ? { ...withFacts, [task.register]: registered } : withFacts
 }
 

@@ -96,7 +96,8 @@ async function prompted(id: string, legacy: boolean, o: VaultSecretOptions): Pro
 
 const expandHome = (p: string) => (p === '~' || p.startsWith('~/') ? homedir() + p.slice(1) : p)
 
-function isExecutable(path: string): boolean {
+/** A password file that is a program to run (an executable regular file), as Ansible tells them apart. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK)
     return statSync(path).isFile()
