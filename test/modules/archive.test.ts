@@ -53,7 +53,7 @@ const PLAYBOOK = `- hosts: all
 `
 const SEED = `mkdir -p /srv/arc/app/sub /srv/arc/app/cache /srv/arc/logs/old /srv/arc/rm/deep /srv/out
 cd /srv/arc
-echo alpha > app/a.txt; echo beta > app/sub/b.txt; echo log > app/sub/c.log; seq 1 800 > app/cache/tmp.bin
+echo alpha > app/a.txt; touch -d '2019-05-05 10:00:00' app/a.txt; echo beta > app/sub/b.txt; echo log > app/sub/c.log; seq 1 800 > app/cache/tmp.bin
 ln -s a.txt app/link; chmod 0750 app/sub
 for f in x y keep; do echo "$f line" > logs/$f.log; done; echo z > logs/old/z.log
 echo single > single.txt; printf 'key = value\\n' > one.conf
@@ -146,7 +146,9 @@ describe('archive on real hosts (differential with ansible-playbook)', { skip: t
   it('re-runs change nothing with either tool (each rewrites the same archives); check mode on the converged host is all ok', () => sides.rerun())
 
   it("drift: a source's content changes the tar and the zip holding it", async () => {
-    await sides.drift('echo more >> /srv/arc/app/a.txt', 2)
+    // fixed mtimes: Ansible tells a tar member changed by its header's checksum, a byte sum, which an
+    // mtime and size moving together can leave equal (seen: Ansible's tar ok after this drift)
+    await sides.drift("echo more >> /srv/arc/app/a.txt && touch -d '2022-02-02 02:02:02' /srv/arc/app/a.txt", 2)
   })
 
   it("drift: a source's mtime alone changes the tar, not the zip (it compares CRCs)", async () => {
