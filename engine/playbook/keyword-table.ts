@@ -51,6 +51,7 @@ type Reader =
   | 'mapping'
   | 'vars'
   | 'stringList'
+  | 'names'
   | 'number'
   | 'loop'
   | 'loopControl'
@@ -122,7 +123,7 @@ export const KEYWORDS = {
   args: { on: MODULE, read: 'loader', templated: true },
   register: { on: MODULE, read: 'str' },
   // on a block (or an import, include, role) it is the notify of every task inside
-  notify: { on: INHERITABLE, read: 'stringList', inherit: 'append' },
+  notify: { on: INHERITABLE, read: 'names', inherit: 'append' },
   changed_when: { on: MODULE, read: 'conditions', templated: true },
   failed_when: { on: MODULE, read: 'conditions', templated: true },
   until: { on: MODULE, read: 'conditions', templated: true },
@@ -183,6 +184,8 @@ const READERS = {
   mapping: (src: Source, key: string, node: Node | null) => mapping(src, key, node),
   vars: (src: Source, key: string, node: Node | null) => mapping(src, key, node),
   stringList: (src: Source, key: string, node: Node | null) => stringList(src, key, node),
+  /** names each templated when the task reports (notify.ts), a lone template too: "restart {{ item }}" */
+  names: (src: Source, key: string, node: Node | null) => stringList(src, key, node),
   number: (src: Source, key: string, node: Node | null) => number(src, key, node),
   loop: (src: Source, key: string, node: Node | null) => loopValue(src, key, node),
   loopControl: (src: Source, _key: string, node: Node | null) => loopControl(src, node),
@@ -204,8 +207,8 @@ type ValueOf<D extends Keyword> = D extends { templated: true; read: Exclude<Rea
   : ReturnType<(typeof READERS)[D['read']]>
 
 /** Readers whose templates are read by the reader itself (conditions, loops) or inside the value (vars, args, each tag). */
-type Inside = 'conditions' | 'loop' | 'loopControl' | 'loader' | 'ignored' | 'vars' | 'tags'
-const TEMPLATES_INSIDE: ReadonlySet<Reader> = new Set<Inside>(['conditions', 'loop', 'loopControl', 'loader', 'ignored', 'vars', 'tags'])
+type Inside = 'conditions' | 'loop' | 'loopControl' | 'loader' | 'ignored' | 'vars' | 'tags' | 'names'
+const TEMPLATES_INSIDE: ReadonlySet<Reader> = new Set<Inside>(['conditions', 'loop', 'loopControl', 'loader', 'ignored', 'vars', 'tags', 'names'])
 
 /**
  * A keyword's value given as one template string: kept as written where the keyword is templated

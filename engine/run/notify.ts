@@ -56,12 +56,14 @@ export function notifyNames(
   vars: Record<string, unknown> | undefined,
   where: { file?: string; line?: number; col?: number },
 ): string[] {
-  return names.map((n) => {
-    if (!vars || !isTemplate(n)) return n
+  return names.flatMap((n) => {
+    if (!vars || !isTemplate(n)) return [n]
     try {
-      return String(templateValue(n, vars, where))
+      const v = templateValue(n, vars, where)
+      // a variable holding a list of names ("{{ restart_handlers }}") notifies each
+      return Array.isArray(v) ? v.map(String) : [String(v)]
     } catch {
-      return n // left as written: the end of the play warns that nothing answered it
+      return [n] // left as written: the end of the play warns that nothing answered it
     }
   })
 }

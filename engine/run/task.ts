@@ -3,7 +3,7 @@
  * changed_when / failed_when, register, notify. Returns the result the reporters and recap see.
  */
 import { isEngineAction } from '../actions/names.js'
-import { AcplayError, ModuleFailure } from '../errors.js'
+import { AcplayError, ModuleFailure, type Location } from '../errors.js'
 import { runModule, type ModuleOutcome } from '../module-runner.js'
 import type { ModuleTask } from '../playbook/types.js'
 import { maskResult } from '../report/mask-diff.js'
@@ -63,11 +63,13 @@ export async function runModuleTask(
     if (items === undefined) return finish(run, await runOnce(run), Date.now() - started, keep)
     const loop = loopSettings(task, run.vars, where)
     const results: ItemResult[] = []
+    const ranWith: Record<string, unknown>[] = []
     let vars = run.vars
     for (let i = 0; i < items.length; i++) {
       if (i > 0) await pause(loop.pauseMs)
       const item = loopItem(loop, items, i, vars)
       const once = await runOnce({ ...run, vars: item.vars })
+      if (once.status !== 'skipped') ranWith.push(item.vars)
       vars = withItemFacts(pc.run, task, vars, once.registered)
       const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, ...item.registered }
       const r = { ...once, item: itemLabel(loop, item, where), registered }
@@ -75,7 +77,7 @@ export async function runModuleTask(
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
     }
-    return finish(run, aggregate(base, results), Date.now() - started, keep)
+    return finish(run, aggregate(base, results), Date.now() - started, keep, ranWith)
   } catch (e) {
     // a notification no handler answers stops the run (notify.ts), not just this host's task
     if (e instanceof AcplayError && e.code === 'E_NO_HANDLER') throw e
@@ -113,6 +115,16 @@ function maskSecretVars({ pc, host, vars, where }: TaskRun): void {
       // an undefined secret is reported by the task that uses it
     }
   }
+}
+
+/**
+ * The handler names a changed task notifies: in a loop each item that ran templates `notify` with
+ * its own variables ("restart {{ item }}"), and all of them are notified once any item changed, as
+ * Ansible's TaskExecutor keeps `_ansible_notify` per item and the strategy reads it for a changed task.
+ */
+function notifiedNames(task: ModuleTask, scope: Scope, varsEach: readonly (Record<string, unknown> | undefined)[], where: Location): Set<string> {
+  const names = [...task.notify, ...(scope.notify ?? [])]
+  return new Set(varsEach.flatMap((v) => notifyNames(names, v, where)))
 }
 
 function stripRegistered(r: ItemResult): HostResult {
@@ -342,13 +354,14 @@ function finish(
   durationMs: number,
   /** RunOptions.moduleResults: the result carries what register keeps (acplay adhoc prints it) */
   keepData: boolean,
+  /** a loop's items that ran (not skipped): `notify` is templated with each one's variables */
+  itemVars?: readonly Record<string, unknown>[],
 ): HostResult {
   // no_log hides them too (Ansible's censored result keeps no warnings)
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
-  if (r.status === 'changed')
-    for (const n of notifyNames([...task.notify, ...(scope.notify ?? [])], vars, where)) notify(pc, host, n, r.mayChange === true, where)
+  if (r.status === 'changed') for (const n of notifiedNames(task, scope, itemVars ?? [vars], where)) notify(pc, host, n, r.mayChange === true, where)
   let ignored = false
   if (r.status === 'failed' || r.status === 'unreachable') {
     try {

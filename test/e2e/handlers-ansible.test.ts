@@ -2,7 +2,9 @@
  * Which handler a notification reaches when a role's handlers are loaded more than once, against
  * Debian's ansible-playbook (local): the last loaded with that name when the task reports. A role
  * used twice (other params, import_role) has its handler run once; an include_role loaded later
- * brings its own copy, so a notification before it and one after it run the handler twice.
+ * brings its own copy, so a notification before it and one after it run the handler twice. A
+ * looped task templates `notify` per item: every item that ran notifies once any item changed
+ * (an unchanged one too), a skipped item does not.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -28,6 +30,43 @@ const CASES = {
   'included.yml': play('[{ role: r1, p: one }]', '[{ include_role: { name: r1 } }]'),
   'dependency.yml': play('[r2, { role: r1, p: one }]', '[]'),
 }
+
+const LOOP = `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - command: "true"
+      loop: [a, b, c, d]
+      changed_when: item == 'a'
+      when: item != 'd'
+      notify: "h {{ item }}"
+    - command: "true"
+      loop: [e]
+      changed_when: false
+      notify: "h {{ item }}"
+  handlers:
+${['a', 'b', 'c', 'd', 'e'].map((x) => `    - name: h ${x}\n      debug: { msg: "handled ${x}" }\n`).join('')}`
+
+describe("a looped task notifies with each item's variables (local)", () => {
+  let dir: string
+  before(() => {
+    dir = localPlaybookDir('handlers-loop', { 'loop.yml': LOOP })
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('the items that ran notify once any changed; a skipped one and an unchanged task do not', async () => {
+    const { ours, theirs, doc, ansible } = await runBoth(dir, ['loop.yml', '-i', 'hosts.ini'])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const their = ansible.plays[0]!.tasks.filter((t) => t.task.name.startsWith('h ')).map((t) => t.hosts.localhost!.msg)
+    assert.deepEqual(their, ['handled a', 'handled b', 'handled c'])
+    assert.deepEqual(
+      doc.results.filter((r) => r.task.handler).map((r) => r.output),
+      their,
+    )
+    const stats = (JSON.parse(theirs.stdout) as { stats: Record<string, { ok: number; changed: number }> }).stats.localhost!
+    assert.deepEqual([doc.recap[0]!.ok, doc.recap[0]!.changed], [stats.ok, stats.changed])
+  })
+})
 
 describe('a notification reaches the handler Ansible picks when a role is loaded twice (local)', () => {
   let dir: string
