@@ -3,6 +3,7 @@ import { builtinModules, moduleNames, resolveModuleName } from '../../modules/in
 import type { ModuleSpec } from '../../modules/types.js'
 import type { Handler, RoleContext } from './types.js'
 import type { Source } from '../yaml-source.js'
+import type { ModuleDefaults } from './module-defaults.js'
 
 export interface LoadOptions {
   /** a module registry to use instead of the built-in one (the hooks below override it) */
@@ -42,7 +43,7 @@ export interface PlayScope {
   rolesSeen: Set<string>
   handlersSeen: Set<string>
   /** play `module_defaults`, by canonical module name: their keys count as given when validating args */
-  moduleDefaults: Record<string, Record<string, unknown>>
+  moduleDefaults: ModuleDefaults
   /** the play's `collections:`: where a role's short name is also looked for */
   collections: string[]
 }
@@ -59,6 +60,8 @@ export interface TaskScope {
   inHandlers?: boolean
   /** inside a block or import with a `when`: whether its tasks run is known only then */
   conditional?: boolean
+  /** the enclosing blocks', imports' and role entry's module_defaults (the play's are PlayScope's) */
+  moduleDefaults?: ModuleDefaults
 }
 
 export function newPlayScope(registry: Registry, playbookDir: string, rolesPath: string[] = []): PlayScope {

@@ -8,7 +8,7 @@ import { isTemplate } from './keywords.js'
 import { str } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { findRole, roleBlock, type RoleRef } from './roles.js'
-import { entryKeywords, loadTaskFile } from './tasks.js'
+import { entryKeywords, innerScope, loadTaskFile } from './tasks.js'
 import type { BlockTask, IncludeRoleTask, IncludeTasksTask, MetaTask, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, toJS, type Entry } from '../yaml-source.js'
 
@@ -78,7 +78,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       let tasks: Task[]
       try {
         const full = findTaskFile(file, { role: scope.role, taskFile: src.file, playDir: scope.play.playbookDir, handler: scope.inHandlers })
-        tasks = loadTaskFile(kw.when.length > 0 ? { ...scope, conditional: true } : scope, full)
+        tasks = loadTaskFile(innerScope(scope, kw), full)
       } catch (e) {
         if (e instanceof AcplayError && e.code === 'E_FILE_NOT_FOUND') throw fail(src, action.value, `import_tasks: ${e.message}`, kw.name)
         if (e instanceof Error && e.message.startsWith('import cycle')) throw fail(src, action.value, e.message, kw.name)

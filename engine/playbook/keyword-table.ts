@@ -159,7 +159,8 @@ export const KEYWORDS = {
   // ansible_connection / ansible_user wins over them (engine/run/module-env.ts)
   connection: { on: [...INHERITABLE, 'play'], read: 'connection', templated: true, inherit: 'override' },
   remote_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
-  module_defaults: { on: ['play'], read: 'loader', unsupportedOn: ['block', 'task', 'handler', 'role'], advice: 'set module_defaults on the play' },
+  // read by the loader (module-defaults.ts); an inner level's entry for a module replaces the outer's
+  module_defaults: { on: [...INHERITABLE, 'play'], read: 'loader', inherit: 'merge' },
   gather_subset: { on: ['play'], read: 'stringList', templated: true },
   gather_timeout: { on: ['play'], read: 'seconds', templated: true },
   fact_path: { on: ['play'], read: 'str', templated: true },

@@ -10,6 +10,7 @@ import { ansibleModuleNames, builtinModules, isAnsibleModule } from '../../modul
 import { paramError, unknownModule, type Location } from '../errors.js'
 import { unsupportedArgument, validateParams } from '../../modules/schema.js'
 import type { PlayScope } from './context.js'
+import { defaultsFor, type ModuleDefaults } from './module-defaults.js'
 import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
@@ -134,6 +135,8 @@ export function checkArgs(
   valueNode: Node | null,
   fallback: Node,
   task?: string,
+  /** the module_defaults of the blocks, imports and role entry around the task and its own */
+  levels?: ModuleDefaults,
 ): void {
   const allowed = ACTION_ARGS[isEngineAction(module) ?? ('' as never)]
   const badKey = allowed && Object.keys(args).find((k) => !allowed.includes(k) && !isTemplate(k))
@@ -145,8 +148,10 @@ export function checkArgs(
     )
   }
   const spec = scope.registry.getModuleSpec(module)
-  if (!spec || Object.keys(args).some(isTemplate)) return
-  const raw = { ...(scope.moduleDefaults[module] ?? {}), ...args }
+  const defaults = defaultsFor([scope.moduleDefaults, levels], module)
+  // defaults given as a template are known when the task runs: its arguments are checked then
+  if (!spec || Object.keys(args).some(isTemplate) || typeof defaults === 'string') return
+  const raw = { ...defaults, ...args }
   const known = new Set<string>()
   const unknown = new Set<string>()
   for (const [name, def] of Object.entries(spec.params)) {

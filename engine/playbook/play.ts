@@ -3,14 +3,12 @@ import path from 'node:path'
 import { isMap, isSeq, type Node } from 'yaml'
 import { newPlayScope, type Registry, type TaskScope } from './context.js'
 import { readKeywords } from './keyword-table.js'
-import { bool, mapping, str, stringList } from './keywords.js'
-import { resolveAction } from './module-task.js'
+import { bool, str, stringList } from './keywords.js'
+import { readModuleDefaults } from './module-defaults.js'
 import { roleBlock, roleEntry } from './roles.js'
-import { didYouMean } from './suggest.js'
 import { loadHandlers, loadTaskList } from './tasks.js'
 import type { Play, Task, VarsPrompt } from './types.js'
-import { unknownModule } from '../errors.js'
-import { at, describeNode, entries, fail, isNull, posOf, toJS, type Entry, type Source } from '../yaml-source.js'
+import { describeNode, entries, fail, isNull, posOf, toJS, type Entry, type Source } from '../yaml-source.js'
 
 export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath: string[]): Play {
   if (!isMap(node)) throw fail(src, node, `a play must be a mapping, got ${describeNode(node)}`)
@@ -45,7 +43,7 @@ export function loadPlay(src: Source, node: Node, registry: Registry, rolesPath:
   const collections = get('collections')
   if (collections) play_.collections = play.collections = stringList(src, 'collections', collections.value)
   const defaults = get('module_defaults')
-  if (defaults) play_.moduleDefaults = play.module_defaults = moduleDefaults(src, defaults.value, play_)
+  if (defaults) play_.moduleDefaults = play.module_defaults = readModuleDefaults(play_, src, defaults.value)
   const scope: TaskScope = { play: play_, src, baseDir: dir, stack: [src.file] }
   const list = (k: 'pre_tasks' | 'tasks' | 'post_tasks'): Task[] => loadTaskList(scope, get(k)?.value ?? null, k)
   play.pre_tasks = list('pre_tasks')
@@ -72,18 +70,6 @@ function varsFiles(src: Source, node: Node | null): (string | string[])[] {
   // an entry that is a list: its first file found is read (Ansible's "conditional includes")
   if (isSeq(node)) return node.items.map((n) => (isSeq(n) ? stringList(src, 'vars_files', n as Node) : str(src, 'vars_files', n as Node)))
   return stringList(src, 'vars_files', node)
-}
-
-function moduleDefaults(src: Source, node: Node | null, scope: ReturnType<typeof newPlayScope>): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {}
-  if (isNull(node)) return out
-  if (!isMap(node)) throw fail(src, node, `'module_defaults' must be a mapping of module name to arguments, got ${describeNode(node)}`)
-  for (const { key, keyNode, value } of entries(src, node)) {
-    const name = resolveAction(scope, key)
-    if (!name) throw unknownModule(`unknown module '${key}' in module_defaults${didYouMean(key, scope.registry.moduleNames())}`, at(src, keyNode))
-    out[name] = { ...out[name], ...mapping(src, key, value) }
-  }
-  return out
 }
 
 const PROMPT_KEYS = new Set(['name', 'prompt', 'default', 'private', 'confirm', 'unsafe', 'encrypt', 'salt', 'salt_size'])

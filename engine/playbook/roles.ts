@@ -10,10 +10,11 @@ import { collectionRoleDir, configuredRolesPath } from '../config/search-dirs.js
 import { collectionDirs } from '../library/installed-ansible.js'
 import { playbookError, type Location } from '../errors.js'
 import type { TaskScope } from './context.js'
+import { readModuleDefaults } from './module-defaults.js'
 import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
 import { roleValidationTask } from './role-argspec.js'
-import { loadHandlers, loadTaskList } from './tasks.js'
+import { innerScope, loadHandlers, loadTaskList } from './tasks.js'
 import type { BlockTask, RoleContext, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, toJS, type Source } from '../yaml-source.js'
 
@@ -124,6 +125,8 @@ export function roleEntry(scope: TaskScope, node: Node): { ref: RoleRef; kw: Tas
     'keep',
   )
   const kw: TaskKeywords = { ...base, ...values }
+  const defaults = es.find((e) => e.key === 'module_defaults')
+  if (defaults) kw.module_defaults = readModuleDefaults(scope.play, src, defaults.value, scope.role?.collection)
   const params: Record<string, unknown> = {}
   const provided: Record<string, unknown> = {}
   for (const e of others) {
@@ -175,7 +178,7 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
   const stack = [...scope.stack, `role:${dir}`]
   const deps = dependencies({ ...scope, stack, role }, meta, metaMap.find((e) => e.key === 'dependencies')?.value ?? null)
   const tasksDir = path.join(dir, 'tasks')
-  const inner = { ...scope, role, stack, baseDir: tasksDir }
+  const inner = { ...innerScope(scope, { ...kw, when: [] }), role, stack, baseDir: tasksDir }
   const tasksFile = findFile(tasksDir, ref.tasks_from ?? 'main')
   if (!tasksFile && ref.tasks_from) throw refError(scope, ref, `role '${ref.name}' has no tasks file '${ref.tasks_from}' in ${tasksDir}`)
   let tasks: Task[] = []

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { isMap, isSeq, type Node } from 'yaml'
 import { AcplayError, playbookError } from '../errors.js'
 import type { TaskScope } from './context.js'
+import { innerDefaults, readModuleDefaults } from './module-defaults.js'
 import { isTaskKeyword, lookupLoop, readKeywords, TASK_KEYWORD_NAMES, type KeywordValues, type Site } from './keyword-table.js'
 import { str } from './keywords.js'
 import { loadInclude, INCLUDE_ACTIONS } from './includes.js'
@@ -31,6 +32,8 @@ export function entryKeywords<S extends TaskSite>(
   const { values } = readKeywords(scope.src, action ? es.filter((e) => e !== action) : es, site, what)
   const kw = { pos: posOf(scope.src, node), when: [], tags: [], vars: {}, ...values } as TaskKeywords & KeywordValues<S>
   if (scope.role) kw.role = scope.role
+  const defaults = es.find((e) => e.key === 'module_defaults')
+  if (defaults) kw.module_defaults = readModuleDefaults(scope.play, scope.src, defaults.value, scope.role?.collection)
   return kw
 }
 
@@ -120,19 +123,28 @@ function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry
     // a task that may never run here (a handler, a task for other hosts' OS): a module's bad
     // arguments fail it where it runs, as in Ansible (the run checks them again), not the load
     try {
-      checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
+      checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module, defaultsOf(scope, kw))
     } catch (e) {
       if (!(e instanceof AcplayError && e.code === 'E_PARAM' && scope.play.registry.getModuleSpec(module))) throw e
     }
-  } else checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module)
+  } else checkArgs(scope.play, src, module, args, valueNode, keyNode, kw.name ?? module, defaultsOf(scope, kw))
   return { kind: 'module', ...kw, module, ...(written !== module ? { action: written } : {}), args, notify: kw.notify ?? [] }
 }
 
 const argsOf = (es: Entry[]): Node | null => es.find((e) => e.key === 'args')?.value ?? null
 
+/** The module_defaults a task's arguments are checked with at load: the enclosing levels' and its own (the play's are added by checkArgs). */
+const defaultsOf = (scope: TaskScope, kw: TaskKeywords) => innerDefaults(scope.moduleDefaults, kw.module_defaults)
+
+/** The scope inside a block, import or role entry: its `when` makes the tasks conditional, its module_defaults join the enclosing ones. */
+export function innerScope<S extends TaskScope>(scope: S, kw: TaskKeywords): S {
+  const inner = kw.when.length > 0 ? { ...scope, conditional: true } : scope
+  return kw.module_defaults ? { ...inner, moduleDefaults: defaultsOf(scope, kw) } : inner
+}
+
 function loadBlock(scope: TaskScope, node: Node, es: Entry[]): BlockTask {
   const kw = entryKeywords(scope, node, es, 'block', 'a block')
-  const inner = kw.when.length > 0 ? { ...scope, conditional: true } : scope
+  const inner = innerScope(scope, kw)
   const part = (k: string) => loadTaskList(inner, es.find((e) => e.key === k)?.value ?? null, k)
   return { kind: 'block', ...kw, block: part('block'), rescue: part('rescue'), always: part('always') }
 }

@@ -4,6 +4,7 @@
  */
 import type { Pos } from '../yaml-source.js'
 import type { KeywordValues } from './keyword-table.js'
+import type { ModuleDefaults } from './module-defaults.js'
 
 export type { Pos }
 
@@ -39,6 +40,8 @@ export interface TaskKeywords extends KeywordValues<'import'> {
   loop_with?: string
   /** set by the loader for tasks that come from a role */
   role?: RoleContext
+  /** default arguments by canonical module name (module-defaults.ts) */
+  module_defaults?: ModuleDefaults
 }
 
 /** A module task; in `handlers:` it may `listen` too. */
@@ -150,7 +153,7 @@ export interface Play extends KeywordValues<'play'> {
   dir?: string
   vars_prompt?: VarsPrompt[]
   /** default args by canonical module name */
-  module_defaults?: Record<string, Record<string, unknown>>
+  module_defaults?: ModuleDefaults
   /** `collections:`: a role's short name is also looked for in these (ns.coll), in order */
   collections?: string[]
   /** the roles (and role handlers) loaded for the play: an include_role run later does not load them twice */

@@ -22,7 +22,7 @@ import type { ModuleTask, Task } from '../playbook/types.js'
 import { expandPathArgs, validateParams } from '../../modules/schema.js'
 import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
 import type { ExecResult } from '../connection/types.js'
-import { templateValue } from '../vars/template.js'
+import { taskArgs } from './task-args.js'
 import { lookupNamed } from '../vars/lookups/index.js'
 import type { PlayContext } from './context.js'
 import { falseCondition, selected, started } from './gate.js'
@@ -135,7 +135,7 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
     if (falseCondition(scope, task, vars, where) !== undefined) return
     const { mod, env } = hostModuleEnv(run)
     if (!mod || !env.readAhead?.take || (env.check && mod.checkMode === 'none')) return
-    const params = validateParams(mod, templateValue(task.args, vars, where) as Record<string, unknown>, where)
+    const params = validateParams(mod, taskArgs(run), where)
     // the task's own context, except that it reads nothing: it records the facts asked, and stops
     const ctx: ModuleContext = {
       ...moduleContext(env),

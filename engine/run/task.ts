@@ -12,6 +12,7 @@ import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext, type RunContext } from './context.js'
 import { storeResultFacts, withResultFacts } from './host-facts.js'
+import { taskArgs } from './task-args.js'
 import { notify, notifyNames } from './notify.js'
 import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
@@ -225,7 +226,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   if (falseCond !== undefined) return skipped(`${FALSE_CONDITION}: ${falseCond}`)
   let args: Record<string, unknown>
   try {
-    args = templateValue(task.args, vars, where) as Record<string, unknown>
+    args = taskArgs(run)
   } catch (e) {
     const after = unknownAfter(e)
     if (after === undefined) throw e

@@ -40,7 +40,7 @@ describe('the keyword table', () => {
       error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
       "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
     )
-    for (const key of ['timeout', 'throttle', 'module_defaults', 'become_flags', 'collections'])
+    for (const key of ['timeout', 'throttle', 'become_flags', 'collections'])
       assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
   })
 
@@ -166,6 +166,7 @@ describe('the keyword table', () => {
       'environment:merge',
       'ignore_errors:override',
       'ignore_unreachable:override',
+      'module_defaults:merge',
       'no_log:override',
       'notify:append',
       'remote_user:override',
@@ -198,8 +199,32 @@ describe('the keyword table', () => {
       remote_user: undefined,
       ignore_unreachable: undefined,
       notify: [],
+      module_defaults: undefined,
     })
     // a templated environment is kept as a layer, for the run to render and merge per host
     assert.deepEqual(enter(outer, { pos, when: [], tags: [], vars: {}, environment: '{{ proxy_env }}' }).environment, [{ A: '1' }, '{{ proxy_env }}'])
+  })
+})
+
+describe('module_defaults at load', () => {
+  it('resolves names to the module (a short name and its FQCN are one entry), a list of mappings too', () => {
+    const p = load(
+      '- hosts: all\n  module_defaults:\n    - { copy: { mode: "0600" } }\n    - { ansible.builtin.copy: { force: false } }\n  tasks:\n    - copy: { dest: /d, content: x }\n',
+    ).plays[0]!
+    assert.deepEqual(p.module_defaults, { copy: { force: false } })
+    const [t] = load(play('    - copy: { content: x }\n      module_defaults: { copy: { dest: /d } }\n')).plays[0]!.tasks as [ModuleTask]
+    assert.deepEqual(t.module_defaults, { copy: { dest: '/d' } }, "a required argument the task's defaults give is not missing")
+  })
+  it('refuses what Ansible refuses, at the line', () => {
+    assert.equal(
+      error(play('    - debug:\n      module_defaults: { nosuchmod: {} }\n')),
+      'E_UNKNOWN_MODULE: F:4:26: Could not resolve action nosuchmod in module_defaults',
+    )
+    assert.match(error(play('    - debug:\n      module_defaults: x\n')), /F:4:24: 'module_defaults' must be a mapping \(or a list of mappings\)/)
+    assert.match(
+      error(play('    - debug:\n      module_defaults: { group/aws: { region: x } }\n')),
+      /F:4:26: module_defaults groups \('group\/aws'\) are not supported by acplay yet/,
+    )
+    assert.match(error(play('    - copy: { content: x }\n')), /dest/, 'without defaults a required argument is missing')
   })
 })

@@ -1,0 +1,83 @@
+/**
+ * module_defaults as ansible-playbook applies them (local): on the play, a block, a task (a list of
+ * mappings too), an import and a role entry; a short name and its FQCN are one entry, an inner
+ * level's entry replaces the outer one's whole, the task's own arguments win, a value may be a
+ * template; the play's reach the command module (chdir) and fact gathering (setup's filter).
+ * Compared: every `seen` task's message, and the recap.
+ */
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { localPlaybookDir, runBoth, sameOutputs } from '../helpers/local-both.js'
+
+const PLAYBOOK = `- hosts: localhost
+  gather_facts: true
+  module_defaults:
+    debug: { msg: "from the play" }
+    ansible.builtin.command: { chdir: /usr }
+    setup: { filter: ansible_hostname }
+  vars:
+    level: one
+    dbg_defaults: { msg: "rendered {{ level }}" }
+  roles:
+    - role: r
+      module_defaults: { debug: { msg: "from the role entry" } }
+  tasks:
+    - name: seen play
+      debug:
+    - name: seen facts gathered through setup's filter
+      debug: { msg: "{{ ansible_facts.keys() | list | sort }}" }
+    - command: pwd
+      register: where
+      changed_when: false
+    - name: seen chdir
+      debug: { msg: "{{ where.stdout }}" }
+    - name: seen own args win
+      debug: { msg: own }
+    - module_defaults:
+        ansible.builtin.debug: { verbosity: 0 }
+      block:
+        - name: seen block replaces the play's entry whole
+          debug:
+        - name: seen task list, the last wins
+          debug:
+          module_defaults: [{ debug: { msg: first } }, { ansible.legacy.debug: { msg: second } }]
+        - name: seen template
+          debug:
+          module_defaults: { debug: "{{ dbg_defaults }}" }
+    - import_tasks: imported.yml
+      module_defaults: { debug: { msg: "from the import" } }
+`
+
+describe('module_defaults as ansible-playbook applies them (local)', () => {
+  let dir: string
+  before(() => {
+    dir = localPlaybookDir('module-defaults', {
+      'site.yml': PLAYBOOK,
+      'imported.yml': '- name: seen import\n  debug:\n',
+      'roles/r/tasks/main.yml': '- name: role entry\n  debug:\n',
+    })
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('every level, as Ansible merges them', async () => {
+    const both = await runBoth(dir, ['site.yml', '-i', 'hosts.ini'])
+    const seen = sameOutputs(both)
+    assert.deepEqual(seen, {
+      'seen play': 'from the play',
+      "seen facts gathered through setup's filter": ['_ansible_facts_gathered', 'hostname'],
+      'seen chdir': '/usr',
+      'seen own args win': 'own',
+      "seen block replaces the play's entry whole": 'Hello world!',
+      'seen task list, the last wins': 'second',
+      'seen template': 'rendered one',
+      'seen import': 'from the import',
+    })
+    // a role's task: Ansible names it 'r : role entry'
+    const theirs = both.ansible.plays[0]!.tasks.find((t) => t.task.name === 'r : role entry')!.hosts.localhost!.msg
+    const mine = both.doc.results.find((r) => r.task.name === 'role entry')!.output
+    assert.deepEqual([mine, theirs], ['from the role entry', 'from the role entry'])
+    const stats = (JSON.parse(both.theirs.stdout) as { stats: Record<string, { ok: number; changed: number }> }).stats.localhost!
+    assert.deepEqual([both.doc.recap[0]!.ok, both.doc.recap[0]!.changed], [stats.ok, stats.changed])
+  })
+})
