@@ -31,7 +31,7 @@ export function loopItems(task: LoopTask, action: string, vars: Record<string, u
     if (Array.isArray(items)) return items
     throw new AcplayError(
       'E_LOOP',
-      `Invalid data passed to 'loop', it requires a list, got this instead: ${repr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
+      `Invalid data passed to 'loop', it requires a list, got this instead: ${pystr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
       where,
     )
   } catch (e) {

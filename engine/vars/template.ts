@@ -36,6 +36,13 @@ export interface RenderOptions {
 /** How deep `a: "{{ b }}"`, `b: "{{ c }}"`, ... may go before we call it a runaway. */
 const MAX_DEPTH = 64
 const CACHE_LIMIT = 5000
+/** Templar.SINGLE_VAR: a template that is one variable, whose number or bool value Ansible passes as it is */
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/
+/** `{{ 5 }}` and `{{ none }}` match SINGLE_VAR but name no variable: Ansible renders them */
+const singleVariable = (src: string): boolean => {
+  const name = SINGLE_VAR.exec(src)?.[1]
+  return !!name && /^[A-Za-z_]/.test(name) && name !== 'none' && name !== 'None'
+}
 
 /** Ansible's test for "is this a template": any Jinja delimiter. */
 export const isTemplate = (s: string): boolean => s.includes('{{') || s.includes('{%') || s.includes('{#')
@@ -281,7 +288,13 @@ export class Templar {
     // reads as a Python bool, list or dict becomes one, and then keeps no trailing newline; but a
     // template of one node that a string-type filter made (`{{ x | to_json }}`) stays text
     if (t.expr) {
-      const v = this.runCompiled(t, src, scope, native, pythonTypes)
+      const [undefs, floats, objects] = [Undef.made, PyFloat.made, PyObj.made]
+      const raw = t.expr(scope.frame)
+      // Ansible 2.14 (jinja2_native off) turns one node into text: a number or None stays text ('5',
+      // ''); only text that reads as a bool, list or dict comes back. A lone variable whose value is a
+      // number, bool or None is passed as it is (Templar's SINGLE_VAR shortcut): `"{{ port }}"`.
+      if ((typeof raw === 'number' || raw instanceof PyFloat || raw === null) && !singleVariable(src)) return output(raw)
+      const v = finish(raw, undefs, floats, objects, pythonTypes)
       return typeof v !== 'string' || t.exprNativeText(scope.frame.run) ? v : (this.literal(v) ?? v)
     }
     const { out, nativeText } = t.renderConcat(undefined, scope, scope.env)

@@ -76,9 +76,12 @@ describe('render', () => {
 })
 
 describe('templateValue: native values', () => {
-  it('returns the native value of a lone {{ expr }}', () => {
+  it('returns the native value of a lone {{ expr }}, but a number made by an expression as text (Ansible 2.14)', () => {
     assert.deepEqual(t.templateValue('{{ users }}', vars), ['astro', 'bob'])
-    assert.equal(t.templateValue('{{ 5432 }}', vars), 5432)
+    assert.equal(t.templateValue('{{ 5432 }}', vars), '5432')
+    assert.equal(t.templateValue('{{ pg.port }}', vars), '5432')
+    assert.equal(t.templateValue('{{ n }}', vars), 5, "a lone variable's number is passed as it is (Templar's SINGLE_VAR)")
+    assert.equal(t.templateValue('{{ none }}', vars), '')
     assert.equal(t.templateValue('{{ flag }}', vars), true)
     assert.equal(t.templateValue('{{ nothing }}', vars), null)
     assert.deepEqual(t.templateValue('{{ pg }}', vars), { host: 'db', port: 5432 })
@@ -109,7 +112,7 @@ describe('templateValue: native values', () => {
     assert.deepEqual(t.templateValue(`{{ {'span': ${day('2023-01-03')} - ${day('2023-01-01')}} }}`, vars), { span: '2 days, 0:00:00' })
     // inside an expression, a variable holding one is still a datetime
     const dates = { a: `{{ ${day('2023-01-03')} }}`, b: `{{ ${day('2023-01-01')} }}` }
-    assert.equal(t.templateValue('{{ (a - b).days }}', dates), 2)
+    assert.equal(t.templateValue('{{ (a - b).days }}', dates), '2')
   })
 })
 
