@@ -3,15 +3,15 @@
  * Base._load_module_defaults): a mapping, or a list of them, of action name to default arguments.
  * The names are static, resolved at load to the canonical module name (a short name and its FQCN
  * are one entry); the arguments are a mapping or a template rendered when the task runs
- * (engine/run/module-defaults.ts). An inner level's entry replaces an outer one's for the same
+ * (engine/run/task-args.ts). An inner level's entry replaces an outer one's for the same
  * module, as Ansible's dict.update over the prepended list; the task's own arguments win over it.
  */
 import { isMap, isSeq, type Node } from 'yaml'
 import { isTemplate } from './keywords.js'
-import type { PlayScope } from './context.js'
+import type { PlayScope, TaskScope } from './context.js'
 import { didYouMean } from './suggest.js'
 import { resolveAction } from './module-task.js'
-import { at, describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
+import { at, describeNode, entries, fail, isNull, toJS, type Entry, type Source } from '../yaml-source.js'
 import { unknownModule } from '../errors.js'
 
 /** Default arguments by canonical module name: a mapping, or a template that renders to one. */
@@ -37,6 +37,12 @@ export function readModuleDefaults(play: PlayScope, src: Source, node: Node | nu
     }
   }
   return out
+}
+
+/** The `module_defaults` among a task's, block's or role entry's keys, read; undefined when it has none. */
+export function entryModuleDefaults(scope: TaskScope, src: Source, es: readonly Entry[]): ModuleDefaults | undefined {
+  const e = es.find((x) => x.key === 'module_defaults')
+  return e && readModuleDefaults(scope.play, src, e.value, scope.role?.collection)
 }
 
 /** The defaults the innermost level that names `module` gives it (levels outermost first). */

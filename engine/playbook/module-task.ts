@@ -135,8 +135,8 @@ export function checkArgs(
   valueNode: Node | null,
   fallback: Node,
   task?: string,
-  /** the module_defaults of the blocks, imports and role entry around the task and its own */
-  levels?: ModuleDefaults,
+  /** the module_defaults of the blocks, imports and role entry around the task and its own (the play's are the scope's) */
+  enclosing?: ModuleDefaults,
 ): void {
   const allowed = ACTION_ARGS[isEngineAction(module) ?? ('' as never)]
   const badKey = allowed && Object.keys(args).find((k) => !allowed.includes(k) && !isTemplate(k))
@@ -148,7 +148,7 @@ export function checkArgs(
     )
   }
   const spec = scope.registry.getModuleSpec(module)
-  const defaults = defaultsFor([scope.moduleDefaults, levels], module)
+  const defaults = defaultsFor([scope.moduleDefaults, enclosing], module)
   // defaults given as a template are known when the task runs: its arguments are checked then
   if (!spec || Object.keys(args).some(isTemplate) || typeof defaults === 'string') return
   const raw = { ...defaults, ...args }

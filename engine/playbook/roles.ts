@@ -10,7 +10,7 @@ import { collectionRoleDir, configuredRolesPath } from '../config/search-dirs.js
 import { collectionDirs } from '../library/installed-ansible.js'
 import { playbookError, type Location } from '../errors.js'
 import type { TaskScope } from './context.js'
-import { readModuleDefaults } from './module-defaults.js'
+import { entryModuleDefaults } from './module-defaults.js'
 import { readKeywords } from './keyword-table.js'
 import { mapping, str } from './keywords.js'
 import { roleValidationTask } from './role-argspec.js'
@@ -125,8 +125,8 @@ export function roleEntry(scope: TaskScope, node: Node): { ref: RoleRef; kw: Tas
     'keep',
   )
   const kw: TaskKeywords = { ...base, ...values }
-  const defaults = es.find((e) => e.key === 'module_defaults')
-  if (defaults) kw.module_defaults = readModuleDefaults(scope.play, src, defaults.value, scope.role?.collection)
+  const defaults = entryModuleDefaults(scope, src, es)
+  if (defaults) kw.module_defaults = defaults
   const params: Record<string, unknown> = {}
   const provided: Record<string, unknown> = {}
   for (const e of others) {
@@ -178,7 +178,7 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
   const stack = [...scope.stack, `role:${dir}`]
   const deps = dependencies({ ...scope, stack, role }, meta, metaMap.find((e) => e.key === 'dependencies')?.value ?? null)
   const tasksDir = path.join(dir, 'tasks')
-  const inner = { ...innerScope(scope, { ...kw, when: [] }), role, stack, baseDir: tasksDir }
+  const inner = { ...innerScope(scope, kw), role, stack, baseDir: tasksDir }
   const tasksFile = findFile(tasksDir, ref.tasks_from ?? 'main')
   if (!tasksFile && ref.tasks_from) throw refError(scope, ref, `role '${ref.name}' has no tasks file '${ref.tasks_from}' in ${tasksDir}`)
   let tasks: Task[] = []

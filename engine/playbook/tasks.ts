@@ -7,7 +7,7 @@ import path from 'node:path'
 import { isMap, isSeq, type Node } from 'yaml'
 import { AcplayError, playbookError } from '../errors.js'
 import type { TaskScope } from './context.js'
-import { innerDefaults, readModuleDefaults } from './module-defaults.js'
+import { entryModuleDefaults, innerDefaults } from './module-defaults.js'
 import { isTaskKeyword, lookupLoop, readKeywords, TASK_KEYWORD_NAMES, type KeywordValues, type Site } from './keyword-table.js'
 import { str } from './keywords.js'
 import { loadInclude, INCLUDE_ACTIONS } from './includes.js'
@@ -32,8 +32,8 @@ export function entryKeywords<S extends TaskSite>(
   const { values } = readKeywords(scope.src, action ? es.filter((e) => e !== action) : es, site, what)
   const kw = { pos: posOf(scope.src, node), when: [], tags: [], vars: {}, ...values } as TaskKeywords & KeywordValues<S>
   if (scope.role) kw.role = scope.role
-  const defaults = es.find((e) => e.key === 'module_defaults')
-  if (defaults) kw.module_defaults = readModuleDefaults(scope.play, scope.src, defaults.value, scope.role?.collection)
+  const defaults = entryModuleDefaults(scope, scope.src, es)
+  if (defaults) kw.module_defaults = defaults
   return kw
 }
 

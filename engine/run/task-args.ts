@@ -18,7 +18,7 @@ export function taskArgs({ pc, task, scope, vars, where }: Pick<TaskRun, 'pc' | 
   if (typeof given !== 'object' || Array.isArray(given))
     throw new AcplayError(
       'E_PLAYBOOK',
-      `module_defaults for '${task.module}' must be a mapping of arguments, got ${JSON.stringify(given)} (rendered from a template)`,
+      `module_defaults for '${task.module}' must be a mapping of arguments, got ${Array.isArray(given) ? 'a list' : `a ${typeof given}`} (rendered from a template)`,
       where,
     )
   return { ...(given as Record<string, unknown>), ...args }
