@@ -34,8 +34,6 @@ const splitPin = (spec: string): string[] => {
   return m ? [m[1]!, m[2]!, m[3]!] : [spec]
 }
 
-const isAptSource = (path: string) => path === '/etc/apt/sources.list' || path.startsWith('/etc/apt/sources.list.d/')
-
 export const apt = defineModule({
   name: 'apt',
   aliases: ['package'],
@@ -139,9 +137,6 @@ export const apt = defineModule({
       facts.updatedEarlier = true
       facts.cacheAgeS = 0
     }
-    // sources a source module changed, or an earlier task wrote (a copied .list): the cache does not
-    // describe them, whatever its age (the real run's find -newer says the same)
-    else if (earlier || (ctx.effectKeys?.('path.stat') ?? []).some(isAptSource)) facts.cacheAgeS = undefined
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
   failureMsg: (_p, out) => aptFailureMsg(out),

@@ -145,11 +145,11 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
     }
     const target = p.state === 'latest' || !installed ? pkg.candidate : pkg.version
     if (installed && !fresh && (p.state === 'present' || pkg.candidate === undefined || pkg.version === pkg.candidate)) {
-      okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version})`)
+      okNotes.push(`${w.name} is ${p.state === 'latest' ? 'at the latest version' : 'installed'} (${pkg.version ?? 'by an earlier task'})`)
       continue
     }
     if (installed && fresh && p.state === 'present') {
-      okNotes.push(`${w.name} is installed (${pkg.version})`)
+      okNotes.push(`${w.name} is installed (${pkg.version ?? 'by an earlier task'})`)
       continue
     }
     // no candidate in the current lists: a failure, unless a cache update (this task's, or an earlier one in check mode) comes first

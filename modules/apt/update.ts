@@ -76,8 +76,9 @@ export interface SourcesChange {
 
 /**
  * Recorded when sources or keys change, for later apt tasks in check mode: after an update their
- * candidates are unknown (the new sources are read); without one the cache is stale (so an apt
- * task's update_cache updates whatever cache_valid_time says).
+ * candidates are unknown (the new sources are read). Without one the cache keeps its age, as
+ * Ansible's apt trusts it: a cache_valid_time may find it fresh, and a package only the new source
+ * has is not available, in the real run as in the prediction.
  */
 export const sourcesChanged = (updated: boolean): FactEffect => ({ fact: 'apt.cache', key: 'sources', value: { updated } satisfies SourcesChange })
 

@@ -20,7 +20,7 @@ export interface AptPackage {
 
 export interface AptPackages {
   packages: Record<string, AptPackage>
-  /** seconds since the last successful `apt-get update` (stamp, else the lists' mtime); undefined: never, or the sources changed since */
+  /** seconds since the last successful `apt-get update` (stamp, else the lists' mtime); undefined: never (Ansible's rule: sources edited since do not count) */
   cacheAgeS?: number
   /** check mode: an earlier task changed the sources or keys, so the candidates will differ (never read from the host) */
   sourcesChanged?: boolean
@@ -38,9 +38,9 @@ const SCRIPT = `mode=$1; rel=$2; shift 2
 q=; [ $# -eq 0 ] || q=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$@" 2>/dev/null) || true
 printf '%s\\n' "$q"
 now=$(date +%s)
+# the cache's age as Ansible's apt reads it (get_cache_mtime): sources edited since do not make it stale
 s=/var/lib/apt/periodic/update-success-stamp; [ -e $s ] || s=/var/lib/apt/lists
-# sources edited after the last update: the cache does not describe them, whatever its age
-if t=$(stat -c %Y $s 2>/dev/null) && [ -z "$(find /etc/apt/sources.list /etc/apt/sources.list.d -newer $s 2>/dev/null | head -n 1)" ]; then echo "@@age $((now - t))"; fi
+if t=$(stat -c %Y $s 2>/dev/null); then echo "@@age $((now - t))"; fi
 echo '@@policy'
 [ "$mode" = absent ] && exit 0
 for p in "$@"; do

@@ -82,8 +82,14 @@ describe('apt_key and deb822_repository with a signed local repository', { skip:
         'create /etc/apt/sources.list.d/acplay-local.sources',
       ],
     )
-    // a later apt task in check mode: the cache is stale, so update_cache updates; the candidate is unknown until then
-    const a = await checkRun(apt, { name: 'acplay-hello', update_cache: true, cache_valid_time: 3600 }, env)
+    // a later apt task in check mode with a cache_valid_time: the lists just emptied are fresh, as Ansible's
+    // apt trusts their age whatever the sources say, so no update, and the package only the new source
+    // has is not available (the real run would fail alike)
+    const fresh = await checkRun(apt, { name: 'acplay-hello', update_cache: true, cache_valid_time: 3600 }, env)
+    assert.equal(fresh.status, 'failed')
+    assert.match(fresh.msg!, /^No package matching 'acplay-hello' is available$/)
+    // update_cache alone updates; the candidate is unknown until then
+    const a = await checkRun(apt, { name: 'acplay-hello', update_cache: true }, env)
     assert.deepEqual(
       a.changes.map((x) => x.summary),
       ['update the apt cache', 'install acplay-hello (candidate after the cache update)'],
