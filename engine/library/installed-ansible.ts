@@ -87,6 +87,11 @@ function routing(file: string): Routing {
   return r
 }
 
+/** ansible-core's package directory on the controller (`.../ansible`), if its Python has one. */
+export function ansibleCoreDir(): string | undefined {
+  return locate().core
+}
+
 /** The controller's Python that has ansible-core, if one has. */
 export function pythonWithAnsible(): string | undefined {
   return locate().python

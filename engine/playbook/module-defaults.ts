@@ -13,9 +13,21 @@ import { didYouMean } from './suggest.js'
 import { resolveAction } from './module-task.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Entry, type Source } from '../yaml-source.js'
 import { unknownModule } from '../errors.js'
+import { qualifiedGroup, resolveActionGroup } from './action-groups.js'
 
-/** Default arguments by canonical module name: a mapping, or a template that renders to one. */
-export type ModuleDefaults = Record<string, Record<string, unknown> | string>
+/** Default arguments: a mapping, or a template that renders to one. */
+export type DefaultArgs = Record<string, unknown> | string
+
+/** A `group/NAME` entry: the defaults of every action in the group (action-groups.ts). */
+export interface GroupDefaults {
+  members: readonly string[]
+  args: DefaultArgs
+}
+
+/** Default arguments by canonical module name, and by `group/` + the group's fully qualified name. */
+export type ModuleDefaults = Record<string, DefaultArgs | GroupDefaults>
+
+const isGroupKey = (key: string) => key.startsWith('group/')
 
 const SHAPE = "'module_defaults' must be a mapping (or a list of mappings) of action name to arguments"
 
@@ -27,13 +39,21 @@ export function readModuleDefaults(play: PlayScope, src: Source, node: Node | nu
     if (isNull(m)) continue
     if (!isMap(m)) throw fail(src, m, `${SHAPE}, got ${describeNode(m)}`)
     for (const { key, keyNode, value } of entries(src, m)) {
-      if (key.startsWith('group/')) throw fail(src, keyNode, `module_defaults groups ('${key}') are not supported by acplay yet: give the defaults per module`)
+      const v = toJS(src, value)
+      let args: DefaultArgs
+      if (v === null || v === undefined) args = {}
+      else if (isTemplate(v) || (typeof v === 'object' && !Array.isArray(v))) args = v as DefaultArgs
+      else throw fail(src, value, `module_defaults for '${key}' must be a mapping of arguments or a template, got ${describeNode(value)}`)
+      if (isGroupKey(key)) {
+        const name = key.slice('group/'.length)
+        const group = resolveActionGroup(name, play.playbookDir, (a) => resolveAction(play, a, roleCollection))
+        if (!group) throw fail(src, keyNode, `Error loading module_defaults: could not resolve the module_defaults group ${qualifiedGroup(name)}`)
+        out[`group/${group.name}`] = { members: group.members, args }
+        continue
+      }
       const name = resolveAction(play, key, roleCollection)
       if (!name) throw unknownModule(`Could not resolve action ${key} in module_defaults${didYouMean(key, play.registry.moduleNames())}`, at(src, keyNode))
-      const v = toJS(src, value)
-      if (v === null || v === undefined) out[name] = {}
-      else if (isTemplate(v) || (typeof v === 'object' && !Array.isArray(v))) out[name] = v as ModuleDefaults[string]
-      else throw fail(src, value, `module_defaults for '${key}' must be a mapping of arguments or a template, got ${describeNode(value)}`)
+      out[name] = args
     }
   }
   return out
@@ -45,11 +65,20 @@ export function entryModuleDefaults(scope: TaskScope, src: Source, es: readonly 
   return e && readModuleDefaults(scope.play, src, e.value, scope.role?.collection)
 }
 
-/** The defaults the innermost level that names `module` gives it (levels outermost first). */
-export function defaultsFor(levels: readonly (ModuleDefaults | undefined)[], module: string): ModuleDefaults[string] | undefined {
-  let found: ModuleDefaults[string] | undefined
-  for (const l of levels) if (l && Object.hasOwn(l, module)) found = l[module]
-  return found
+/**
+ * The defaults `module` gets, in the order they apply (levels outermost first), as Ansible's
+ * get_action_args_with_defaults: the levels merged key by key (an inner level's entry replaces an
+ * outer one's), then every group entry that has the module, then the module's own entry.
+ */
+export function defaultsFor(levels: readonly (ModuleDefaults | undefined)[], module: string): DefaultArgs[] {
+  const merged: ModuleDefaults = {}
+  for (const l of levels) if (l) Object.assign(merged, l)
+  const out: DefaultArgs[] = []
+  for (const [key, entry] of Object.entries(merged)) {
+    if (isGroupKey(key) && (entry as GroupDefaults).members.includes(module)) out.push((entry as GroupDefaults).args)
+  }
+  if (Object.hasOwn(merged, module)) out.push(merged[module] as DefaultArgs)
+  return out
 }
 
 /** Two levels as one: the inner level's entries replace the outer's. */

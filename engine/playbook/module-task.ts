@@ -150,8 +150,8 @@ export function checkArgs(
   const spec = scope.registry.getModuleSpec(module)
   const defaults = defaultsFor([scope.moduleDefaults, enclosing], module)
   // defaults given as a template are known when the task runs: its arguments are checked then
-  if (!spec || Object.keys(args).some(isTemplate) || typeof defaults === 'string') return
-  const raw = { ...defaults, ...args }
+  if (!spec || Object.keys(args).some(isTemplate) || defaults.some((d) => typeof d === 'string')) return
+  const raw = Object.assign({}, ...defaults, args) as Record<string, unknown>
   const known = new Set<string>()
   const unknown = new Set<string>()
   for (const [name, def] of Object.entries(spec.params)) {

@@ -12,14 +12,18 @@ import type { TaskRun } from './scope.js'
 export function taskArgs({ pc, task, scope, vars, where }: Pick<TaskRun, 'pc' | 'task' | 'scope' | 'vars' | 'where'>): Record<string, unknown> {
   const args = templateValue(task.args, vars, where) as Record<string, unknown>
   const defaults = defaultsFor([pc.play.module_defaults, scope.module_defaults, task.module_defaults], task.module)
-  if (defaults === undefined) return args
-  const given = templateValue(defaults, vars, where)
-  if (given === null || given === '') return args
-  if (typeof given !== 'object' || Array.isArray(given))
-    throw new AcplayError(
-      'E_PLAYBOOK',
-      `module_defaults for '${task.module}' must be a mapping of arguments, got ${Array.isArray(given) ? 'a list' : `a ${typeof given}`} (rendered from a template)`,
-      where,
-    )
-  return { ...(given as Record<string, unknown>), ...args }
+  if (defaults.length === 0) return args
+  const merged: Record<string, unknown> = {}
+  for (const d of defaults) {
+    const given = templateValue(d, vars, where)
+    if (given === null || given === '') continue
+    if (typeof given !== 'object' || Array.isArray(given))
+      throw new AcplayError(
+        'E_PLAYBOOK',
+        `module_defaults for '${task.module}' must be a mapping of arguments, got ${Array.isArray(given) ? 'a list' : `a ${typeof given}`} (rendered from a template)`,
+        where,
+      )
+    Object.assign(merged, given)
+  }
+  return { ...merged, ...args }
 }

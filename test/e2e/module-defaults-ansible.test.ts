@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
+import { acplay, capture } from '../helpers/cli.js'
 import { localPlaybookDir, runBoth, sameOutputs } from '../helpers/local-both.js'
 
 const PLAYBOOK = `- hosts: localhost
@@ -79,5 +80,64 @@ describe('module_defaults as ansible-playbook applies them (local)', () => {
     assert.deepEqual([mine, theirs], ['from the role entry', 'from the role entry'])
     const stats = (JSON.parse(both.theirs.stdout) as { stats: Record<string, { ok: number; changed: number }> }).stats.localhost!
     assert.deepEqual([both.doc.recap[0]!.ok, both.doc.recap[0]!.changed], [stats.ok, stats.changed])
+  })
+})
+
+/** A user collection beside the playbook, with action groups (its meta/runtime.yml), as Ansible finds it. */
+const RUNTIME = `action_groups:
+  msgs:
+    - ansible.builtin.debug
+    - nosuchaction
+  every:
+    - metadata:
+        extend_group: [msgs, acme.tools.nosuchgroup]
+    - ansible.builtin.command
+`
+
+const GROUPS = `- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/acme.tools.msgs: { msg: "from the group" }
+    group/aws: { region: eu-west-1 }
+  tasks:
+    - name: seen group
+      debug:
+    - name: seen the module's own entry over the group's
+      debug:
+      module_defaults: { debug: { msg: "from the module entry" } }
+    - name: seen an extended group, templated
+      debug:
+      module_defaults: { group/acme.tools.every: "{{ every_defaults }}" }
+      vars:
+        every_defaults: { msg: "from every" }
+`
+
+describe('module_defaults groups as ansible-playbook resolves them (local)', () => {
+  let dir: string
+  before(() => {
+    dir = localPlaybookDir('module-defaults-groups', {
+      'site.yml': GROUPS,
+      'bad.yml': '- hosts: localhost\n  gather_facts: false\n  module_defaults:\n    group/acme.tools.nope: {}\n  tasks:\n    - debug:\n',
+      'collections/ansible_collections/acme/tools/meta/runtime.yml': RUNTIME,
+    })
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("a collection's group, ansible-core's own (group/aws), extend_group, and the module's entry over the group's", async () => {
+    const both = await runBoth(dir, ['site.yml', '-i', 'hosts.ini'])
+    assert.deepEqual(sameOutputs(both), {
+      'seen group': 'from the group',
+      "seen the module's own entry over the group's": 'from the module entry',
+      'seen an extended group, templated': 'from every',
+    })
+  })
+
+  it('a group the collection does not have is refused at load, as Ansible refuses it', async () => {
+    const ours = await acplay(['run', 'bad.yml', '-i', 'hosts.ini'], { cwd: dir })
+    const theirs = await capture(['ansible-playbook', 'bad.yml', '-i', 'hosts.ini'], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1' } })
+    assert.notEqual(theirs.code, 0)
+    assert.match(theirs.stdout + theirs.stderr, /could not resolve the module_defaults group acme\.tools\.nope/)
+    assert.match(ours.stderr, /bad\.yml:4:5: .*could not resolve the module_defaults group acme\.tools\.nope/)
+    assert.equal(ours.code, theirs.code)
   })
 })

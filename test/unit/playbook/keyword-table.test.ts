@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { checkRendered, INHERITED, KEYWORDS } from '../../../engine/playbook/keyword-table.js'
+import { defaultsFor, type ModuleDefaults } from '../../../engine/playbook/module-defaults.js'
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
 import type { BlockTask, Handler, IncludeTasksTask, ModuleTask } from '../../../engine/playbook/types.js'
 import { enter, rootScope } from '../../../engine/run/scope.js'
@@ -215,6 +216,13 @@ describe('module_defaults at load', () => {
     const [t] = load(play('    - copy: { content: x }\n      module_defaults: { copy: { dest: /d } }\n')).plays[0]!.tasks as [ModuleTask]
     assert.deepEqual(t.module_defaults, { copy: { dest: '/d' } }, "a required argument the task's defaults give is not missing")
   })
+  it("applies every group that has the module, then the module's own entry; an inner level's entry replaces the outer's", () => {
+    const g = (mode: string, members = ['copy']) => ({ members, args: { mode } })
+    const levels: ModuleDefaults[] = [{ 'group/a.b.g': g('1'), 'group/a.b.other': g('9', ['file']), copy: { force: false } }, { 'group/a.b.g': g('2') }]
+    assert.deepEqual(defaultsFor(levels, 'copy'), [{ mode: '2' }, { force: false }])
+    assert.deepEqual(defaultsFor(levels, 'file'), [{ mode: '9' }])
+    assert.deepEqual(defaultsFor([undefined, {}], 'copy'), [])
+  })
   it('refuses what Ansible refuses, at the line', () => {
     assert.equal(
       error(play('    - debug:\n      module_defaults: { nosuchmod: {} }\n')),
@@ -222,8 +230,12 @@ describe('module_defaults at load', () => {
     )
     assert.match(error(play('    - debug:\n      module_defaults: x\n')), /F:4:24: 'module_defaults' must be a mapping \(or a list of mappings\)/)
     assert.match(
-      error(play('    - debug:\n      module_defaults: { group/aws: { region: x } }\n')),
-      /F:4:26: module_defaults groups \('group\/aws'\) are not supported by acplay yet/,
+      error(play('    - debug:\n      module_defaults: { group/nosuchgroup: { region: x } }\n')),
+      /F:4:26: Error loading module_defaults: could not resolve the module_defaults group ansible\.builtin\.nosuchgroup$/,
+    )
+    assert.match(
+      error(play('    - debug:\n      module_defaults: { group/acme.none.g: [] }\n')),
+      /F:4:45: module_defaults for 'group\/acme\.none\.g' must be a mapping of arguments or a template, got a list/,
     )
     assert.match(error(play('    - copy: { content: x }\n')), /dest/, 'without defaults a required argument is missing')
   })
