@@ -157,7 +157,11 @@ function loadBlock(scope: TaskScope, node: Node, es: Entry[]): BlockTask {
 export function loadHandlers(scope: TaskScope, node: Node | null): Handler[] {
   if (isNull(node)) return []
   if (!isSeq(node)) throw fail(scope.src, node, `'handlers' must be a list, got ${describeNode(node)}`)
-  return node.items.flatMap((n) => handlersOf(loadTask({ ...scope, inHandlers: true }, n as Node), []))
+  // the module_defaults around them (a role entry's, its enclosing blocks') reach the handlers, as in Ansible
+  const around: TaskKeywords[] = scope.moduleDefaults
+    ? [{ pos: posOf(scope.src, node), when: [], tags: [], vars: {}, module_defaults: scope.moduleDefaults }]
+    : []
+  return node.items.flatMap((n) => handlersOf(loadTask({ ...scope, inHandlers: true }, n as Node), around))
 }
 
 function handlersOf(t: Task, within: TaskKeywords[]): Handler[] {

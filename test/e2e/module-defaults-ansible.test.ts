@@ -1,7 +1,7 @@
 /**
  * module_defaults as ansible-playbook applies them (local): on the play, a block, a task (a list of
  * mappings too), an import and a role entry; a short name and its FQCN are one entry, an inner
- * level's entry replaces the outer one's whole, the task's own arguments win, a value may be a
+ * level's entry replaces the outer one's whole (a role entry's reach its handlers), the task's own arguments win, a value may be a
  * template; the play's reach the command module (chdir) and fact gathering (setup's filter).
  * Compared: every `seen` task's message, and the recap.
  */
@@ -56,7 +56,8 @@ describe('module_defaults as ansible-playbook applies them (local)', () => {
     dir = localPlaybookDir('module-defaults', {
       'site.yml': PLAYBOOK,
       'imported.yml': '- name: seen import\n  debug:\n',
-      'roles/r/tasks/main.yml': '- name: role entry\n  debug:\n',
+      'roles/r/tasks/main.yml': '- name: role entry\n  debug:\n- command: "true"\n  notify: role handler\n',
+      'roles/r/handlers/main.yml': '- name: role handler\n  debug:\n',
     })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
@@ -75,9 +76,11 @@ describe('module_defaults as ansible-playbook applies them (local)', () => {
       'seen import': 'from the import',
     })
     // a role's task: Ansible names it 'r : role entry'
-    const theirs = both.ansible.plays[0]!.tasks.find((t) => t.task.name === 'r : role entry')!.hosts.localhost!.msg
-    const mine = both.doc.results.find((r) => r.task.name === 'role entry')!.output
-    assert.deepEqual([mine, theirs], ['from the role entry', 'from the role entry'])
+    for (const name of ['role entry', 'role handler']) {
+      const theirs = both.ansible.plays[0]!.tasks.find((t) => t.task.name === `r : ${name}`)!.hosts.localhost!.msg
+      const mine = both.doc.results.find((r) => r.task.name === name)!.output
+      assert.deepEqual([mine, theirs], ['from the role entry', 'from the role entry'], name)
+    }
     const stats = (JSON.parse(both.theirs.stdout) as { stats: Record<string, { ok: number; changed: number }> }).stats.localhost!
     assert.deepEqual([both.doc.recap[0]!.ok, both.doc.recap[0]!.changed], [stats.ok, stats.changed])
   })
