@@ -54,7 +54,11 @@ export const copy = defineModule({
       description: 'Mode of the files: octal string "0644", int (YAML 0644), symbolic "u=rw,g=r", or "preserve" (the source file mode)',
     },
     directory_mode: { type: 'raw', check: modeCheck, description: 'Mode of directories created by a directory copy (existing ones are not changed)' },
-    backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.YYYY-MM-DD@HH:MM:SS~) before overwriting a file' },
+    backup: {
+      type: 'bool',
+      default: false,
+      description: 'Keep a timestamped copy (dest.PID.YYYY-MM-DD@HH:MM:SS~, as Ansible names it) before overwriting a file',
+    },
     validate: { type: 'str', description: 'Command to check the new file before it replaces dest; %s is the temp file, e.g. "visudo -cf %s"' },
     force: { type: 'bool', default: true, description: 'false: only write files that do not exist yet' },
     secret: { type: 'bool', default: false, description: 'acplay: the content is a secret; never shown in diffs or summaries' },

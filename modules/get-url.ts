@@ -101,7 +101,7 @@ export const getUrl = defineModule({
       description:
         'true (dest not a directory): request the file every time, replacing dest when the content differs; false: a checksum match skips the request.',
     },
-    backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.YYYY-MM-DD@HH:MM:SS~) of the replaced file.' },
+    backup: { type: 'bool', default: false, description: 'Keep a timestamped copy (dest.PID.YYYY-MM-DD@HH:MM:SS~, as Ansible names it) of the replaced file.' },
     checksum: {
       type: 'str',
       default: '',

@@ -36,10 +36,14 @@ export interface WriteArgs {
   before?: Buffer
 }
 
-/** Ansible's backup name: dest.YYYY-MM-DD@HH:MM:SS~ (the remote pid is not known up front). */
-export function backupName(dest: string, now = new Date()): string {
+/**
+ * Ansible's backup name, dest.PID.YYYY-MM-DD@HH:MM:SS~ (backup_local), so globs written for Ansible's
+ * backups find acplay's: the pid is the controller's (Ansible's is its module's on the host, not
+ * known before the plan), the time the controller's local time.
+ */
+export function backupName(dest: string, now = new Date(), pid = process.pid): string {
   const p = (n: number) => String(n).padStart(2, '0')
-  return `${dest}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`
+  return `${dest}.${pid}.${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}@${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}~`
 }
 
 /** The copy of `path` made before it is replaced (`backup: true`), kept with its attributes. */

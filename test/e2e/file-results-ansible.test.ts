@@ -53,7 +53,7 @@ function comparable(r: Registered, d: string): Registered {
   const { diff: _diff, ansible_facts: _facts, src, backup, ...rest } = r
   const out: Registered = JSON.parse(JSON.stringify(rest).replaceAll(d, 'D'))
   if (src !== undefined && !('md5sum' in r)) out.src = String(src).replaceAll(d, 'D')
-  if (backup !== undefined) out.backup = backup === '' ? '' : /^.+\/x\.(\d+\.)?\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/.test(String(backup)) ? 'a backup' : backup
+  if (backup !== undefined) out.backup = backup === '' ? '' : /^.+\/x\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/.test(String(backup)) ? 'a backup' : backup
   return out
 }
 

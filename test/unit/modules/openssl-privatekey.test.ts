@@ -122,7 +122,7 @@ describe('openssl_privatekey', () => {
     assert.ok(gone.kind === 'change')
     assert.equal(gone.changes.length, 2)
     assert.deepEqual(gone.changes[1]!.commands, [{ argv: ['rm', '-f', '--', '/etc/ssl/site.key'] }])
-    assert.match(String(gone.data?.backup_file), /^\/etc\/ssl\/site\.key\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/)
+    assert.match(String(gone.data?.backup_file), /^\/etc\/ssl\/site\.key\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/)
     const none = await opensslPrivatekey.plan(params({ state: 'absent' }), ctx(undefined, 'absent\n'))
     assert.equal(none.kind, 'ok')
     assert.throws(() => params({ type: 'ECC' }), /type is "ECC" but these are missing: curve/)
