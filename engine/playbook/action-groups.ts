@@ -3,13 +3,14 @@
  * Base._resolve_group reads them from the collection's `meta/runtime.yml` (`action_groups`), or
  * ansible-core's `config/ansible_builtin_runtime.yml` for a short name (`group/aws`, whose entry
  * only extends `amazon.aws.aws` and `community.aws.aws`). Actions named short belong to the group's
- * collection; an action the controller cannot resolve is left out, as is an extended group that
+ * collection, and a module ansible-core routes a short name to is a member by that name too; an
+ * action the controller cannot resolve is left out, as is an extended group that
  * cannot be found (Ansible's `mandatory=False`); the group itself must exist.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { ansibleCoreDir, collectionDir } from '../library/installed-ansible.js'
+import { ansibleCoreDir, collectionDir, findInstalledModule } from '../library/installed-ansible.js'
 
 /** An action group's entries: action names, and at most one `{metadata: {extend_group: [...]}}`. */
 type Groups = Record<string, unknown[]>
@@ -70,8 +71,12 @@ export function resolveActionGroup(
   const extend: string[] = []
   for (const action of group) {
     if (typeof action === 'string') {
-      const resolved = resolve(FQCR.test(action) ? action : `${collection}.${action}`)
+      const fqAction = FQCR.test(action) ? action : `${collection}.${action}`
+      const resolved = resolve(fqAction)
       if (resolved) members.push(resolved)
+      // a task may name it by the short name ansible-core routes to it (`postgresql_ping`): that name too
+      const short = fqAction.slice(fqAction.lastIndexOf('.') + 1)
+      if (resolved === fqAction && findInstalledModule(short, playbookDir)?.fqcn === fqAction) members.push(short)
       continue
     }
     const more = (action as { metadata?: { extend_group?: unknown } } | null)?.metadata?.extend_group

@@ -115,6 +115,29 @@ const GROUPS = `- hosts: localhost
         every_defaults: { msg: "from every" }
 `
 
+/** Debian's community.postgresql: its group `all`, and a task naming postgresql_ping short, as ansible-core routes it. */
+const ROUTED = `- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/community.postgresql.all: { login_host: 10.231.254.254 }
+  tasks:
+    - postgresql_ping:
+      register: ping
+      environment: { PYTHONPATH: "{{ playbook_dir }}/fakepg" }
+    - name: seen the group's login_host
+      debug: { msg: "{{ ping.warnings }}" }
+`
+
+const STANDIN_PSYCOPG2 = `__version__ = '2.9.5 (dt dec pq3 ext lo64)'
+class Error(Exception):
+    pass
+class OperationalError(Error):
+    pass
+DatabaseError = ProgrammingError = Error
+def connect(*a, **kw):
+    raise OperationalError('stand-in psycopg2: host=%s' % kw.get('host'))
+`
+
 describe('module_defaults groups as ansible-playbook resolves them (local)', () => {
   let dir: string
   before(() => {
@@ -122,6 +145,11 @@ describe('module_defaults groups as ansible-playbook resolves them (local)', () 
       'site.yml': GROUPS,
       'bad.yml': '- hosts: localhost\n  gather_facts: false\n  module_defaults:\n    group/acme.tools.nope: {}\n  tasks:\n    - debug:\n',
       'collections/ansible_collections/acme/tools/meta/runtime.yml': RUNTIME,
+      'routed.yml': ROUTED,
+      // a stand-in psycopg2 whose connect says which host it was given: the group's login_host reached the module
+      'fakepg/psycopg2/__init__.py': STANDIN_PSYCOPG2,
+      'fakepg/psycopg2/extras.py': 'DictCursor = RealDictCursor = object\n',
+      'fakepg/psycopg2/extensions.py': 'ISOLATION_LEVEL_AUTOCOMMIT = 0\ndef register_type(*a, **k):\n    pass\n',
     })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
@@ -133,6 +161,11 @@ describe('module_defaults groups as ansible-playbook resolves them (local)', () 
       "seen the module's own entry over the group's": 'from the module entry',
       'seen an extended group, templated': 'from every',
     })
+  })
+
+  it("a module ansible-core routes a short name to gets its collection's group defaults by that name", async () => {
+    const both = await runBoth(dir, ['routed.yml', '-i', 'hosts.ini'])
+    assert.deepEqual(sameOutputs(both), { "seen the group's login_host": ['PostgreSQL server is unavailable: stand-in psycopg2: host=10.231.254.254'] })
   })
 
   it('a group the collection does not have is refused at load, as Ansible refuses it', async () => {
