@@ -10,7 +10,7 @@ import { isMap, isSeq, type Node } from 'yaml'
 import { isTemplate } from './keywords.js'
 import type { PlayScope, TaskScope } from './context.js'
 import { didYouMean } from './suggest.js'
-import { resolveAction } from './module-task.js'
+import { PACKAGE_ACTIONS, resolveAction } from './module-task.js'
 import { at, describeNode, entries, fail, isNull, toJS, type Entry, type Source } from '../yaml-source.js'
 import { unknownModule } from '../errors.js'
 import { qualifiedGroup, resolveActionGroup } from './action-groups.js'
@@ -51,7 +51,7 @@ export function readModuleDefaults(play: PlayScope, src: Source, node: Node | nu
         out[`group/${group.name}`] = { members: group.members, args }
         continue
       }
-      const name = resolveAction(play, key, roleCollection)
+      const name = PACKAGE_ACTIONS.has(key) ? 'package' : resolveAction(play, key, roleCollection)
       if (!name) throw unknownModule(`Could not resolve action ${key} in module_defaults${didYouMean(key, play.registry.moduleNames())}`, at(src, keyNode))
       out[name] = args
     }
@@ -79,6 +79,15 @@ export function defaultsFor(levels: readonly (ModuleDefaults | undefined)[], mod
   }
   if (Object.hasOwn(merged, module)) out.push(merged[module] as DefaultArgs)
   return out
+}
+
+/**
+ * The defaults a task gets: its module's; for Ansible's package action (run as apt) apt's, then
+ * package's own over them, as Ansible's package action passes its arguments on to the host's manager.
+ */
+export function taskDefaults(levels: readonly (ModuleDefaults | undefined)[], task: { module: string; action?: string }): DefaultArgs[] {
+  const own = defaultsFor(levels, task.module)
+  return task.action && PACKAGE_ACTIONS.has(task.action) ? [...own, ...defaultsFor(levels, 'package')] : own
 }
 
 /** Two levels as one: the inner level's entries replace the outer's. */

@@ -36,6 +36,12 @@ const FREE_FORM: Record<string, { key: string; only?: ReadonlySet<string> }> = {
  * The short engine action name or the canonical module name; a module Ansible has and acplay
  * does not keeps its name (the task fails only where it would run); undefined if no one knows it.
  */
+/**
+ * Ansible's generic package action: acplay runs it as apt (the host's manager on its targets), but
+ * its module_defaults stay its own, as Ansible's package action applies apt's under them.
+ */
+export const PACKAGE_ACTIONS: ReadonlySet<string> = new Set(['package', 'ansible.builtin.package', 'ansible.legacy.package'])
+
 export function resolveAction(scope: PlayScope, name: string, roleCollection?: string): string | undefined {
   return isEngineAction(name) ?? scope.registry.resolveModule(name) ?? installedAnsibleModule(scope, name, roleCollection)
 }

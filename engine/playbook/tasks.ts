@@ -11,7 +11,7 @@ import { entryModuleDefaults, innerDefaults } from './module-defaults.js'
 import { isTaskKeyword, lookupLoop, readKeywords, TASK_KEYWORD_NAMES, type KeywordValues, type Site } from './keyword-table.js'
 import { str } from './keywords.js'
 import { loadInclude, INCLUDE_ACTIONS } from './includes.js'
-import { ansibleModuleFor, checkArgs, moduleArgs, resolveAction, splitActionKeyword, unknownModuleError } from './module-task.js'
+import { ansibleModuleFor, checkArgs, moduleArgs, PACKAGE_ACTIONS, resolveAction, splitActionKeyword, unknownModuleError } from './module-task.js'
 import type { BlockTask, Handler, ModuleTask, Task, TaskKeywords } from './types.js'
 import { describeNode, entries, fail, isNull, posOf, readYaml, type Entry } from '../yaml-source.js'
 
@@ -82,8 +82,6 @@ const REMOVED_KEYWORDS: Record<string, string> = {
   su: 'use become: true with become_method: su',
   su_user: 'use become_user with become_method: su',
 }
-
-const PACKAGE_ACTIONS = new Set(['package', 'ansible.builtin.package', 'ansible.legacy.package'])
 
 function loadModuleTask(scope: TaskScope, node: Node, es: Entry[], action: Entry): ModuleTask {
   const { src } = scope

@@ -1,6 +1,6 @@
 /** A module task's arguments on a host: its module_defaults, then its own arguments over them. */
 import { AcplayError } from '../errors.js'
-import { defaultsFor } from '../playbook/module-defaults.js'
+import { taskDefaults } from '../playbook/module-defaults.js'
 import { templateValue } from '../vars/template.js'
 import type { TaskRun } from './scope.js'
 
@@ -11,7 +11,7 @@ import type { TaskRun } from './scope.js'
  */
 export function taskArgs({ pc, task, scope, vars, where }: Pick<TaskRun, 'pc' | 'task' | 'scope' | 'vars' | 'where'>): Record<string, unknown> {
   const args = templateValue(task.args, vars, where) as Record<string, unknown>
-  const defaults = defaultsFor([pc.play.module_defaults, scope.module_defaults, task.module_defaults], task.module)
+  const defaults = taskDefaults([pc.play.module_defaults, scope.module_defaults, task.module_defaults], task)
   if (defaults.length === 0) return args
   const merged: Record<string, unknown> = {}
   for (const d of defaults) {

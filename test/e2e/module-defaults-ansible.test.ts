@@ -128,6 +128,25 @@ const ROUTED = `- hosts: localhost
       debug: { msg: "{{ ping.warnings }}" }
 `
 
+/** package runs as apt, but its defaults stay its own, over apt's (run with --check: nothing is installed). */
+const PACKAGE = `- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    apt: { name: acplay-nope-apt, state: present }
+    package: { name: acplay-nope-pkg }
+  tasks:
+    - package: {}
+      register: p
+      ignore_errors: true
+    - apt: {}
+      register: a
+      ignore_errors: true
+    - name: seen package's own defaults over apt's
+      debug: { msg: "{{ p.msg }}" }
+    - name: seen apt without package's
+      debug: { msg: "{{ a.msg }}" }
+`
+
 const STANDIN_PSYCOPG2 = `__version__ = '2.9.5 (dt dec pq3 ext lo64)'
 class Error(Exception):
     pass
@@ -146,6 +165,7 @@ describe('module_defaults groups as ansible-playbook resolves them (local)', () 
       'bad.yml': '- hosts: localhost\n  gather_facts: false\n  module_defaults:\n    group/acme.tools.nope: {}\n  tasks:\n    - debug:\n',
       'collections/ansible_collections/acme/tools/meta/runtime.yml': RUNTIME,
       'routed.yml': ROUTED,
+      'package.yml': PACKAGE,
       // a stand-in psycopg2 whose connect says which host it was given: the group's login_host reached the module
       'fakepg/psycopg2/__init__.py': STANDIN_PSYCOPG2,
       'fakepg/psycopg2/extras.py': 'DictCursor = RealDictCursor = object\n',
@@ -166,6 +186,14 @@ describe('module_defaults groups as ansible-playbook resolves them (local)', () 
   it("a module ansible-core routes a short name to gets its collection's group defaults by that name", async () => {
     const both = await runBoth(dir, ['routed.yml', '-i', 'hosts.ini'])
     assert.deepEqual(sameOutputs(both), { "seen the group's login_host": ['PostgreSQL server is unavailable: stand-in psycopg2: host=10.231.254.254'] })
+  })
+
+  it("package's defaults are its own: over apt's on a package task, none on an apt task (as Ansible's package action)", async () => {
+    const both = await runBoth(dir, ['package.yml', '-i', 'hosts.ini', '--check'])
+    assert.deepEqual(sameOutputs(both), {
+      "seen package's own defaults over apt's": "No package matching 'acplay-nope-pkg' is available",
+      "seen apt without package's": "No package matching 'acplay-nope-apt' is available",
+    })
   })
 
   it('a group the collection does not have is refused at load, as Ansible refuses it', async () => {
