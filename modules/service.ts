@@ -6,7 +6,7 @@
  * and so does acplay.
  */
 import { ModuleFailure } from '../engine/errors.js'
-import { planSystemd } from './systemd.js'
+import { planSystemd, systemd } from './systemd.js'
 import { defineModule } from './types.js'
 
 export const service = defineModule({
@@ -14,15 +14,10 @@ export const service = defineModule({
   summary: 'Manage services (with systemd on acplay targets)',
   description:
     "Starts, stops, restarts or reloads a service and enables it on boot, through systemd (what Ansible's service does on systemd hosts). " +
-    'For masking, daemon-reload and the other systemd options use the systemd module.',
+    "As there, it takes the systemd module's options (masked, daemon_reload, ...) and its module_defaults under the service's own.",
   params: {
-    name: { type: 'str', required: true, description: 'The service (unit) name; `.service` is appended when it has no unit suffix.' },
-    state: {
-      type: 'str',
-      choices: ['started', 'stopped', 'reloaded', 'restarted'],
-      description: 'started/stopped are idempotent; restarted and reloaded always act.',
-    },
-    enabled: { type: 'bool', description: 'Start the service on boot.' },
+    // on systemd hosts Ansible's service action hands its arguments to the systemd module: its options too
+    ...systemd.params,
     sleep: { type: 'int', description: 'With state=restarted: stop, wait this many seconds, then start (instead of one restart).' },
     pattern: { type: 'str', description: 'A process pattern for init scripts without status; not used with systemd (ignored, as Ansible does there).' },
     runlevel: { type: 'str', default: 'default', description: 'OpenRC runlevel; not used with systemd (ignored, as Ansible does there).' },
@@ -34,7 +29,8 @@ export const service = defineModule({
     },
     use: { type: 'str', default: 'auto', description: "The service manager: auto or systemd (acplay's targets run systemd; others are refused)." },
   },
-  requiredOneOf: [['state', 'enabled']],
+  requiredOneOf: systemd.requiredOneOf,
+  requiredBy: systemd.requiredBy,
   returns: { name: 'the full unit name', state: 'ActiveState after the task', enabled: 'enabled on boot', status: "the unit's systemctl show properties" },
   examples: `
 - service: { name: nginx, state: reloaded }
@@ -48,8 +44,7 @@ export const service = defineModule({
       throw new ModuleFailure(`use: ${p.use} is not supported: acplay manages services with systemd (use: auto or systemd)`)
     if (p.sleep !== undefined && p.sleep < 0) throw new ModuleFailure(`argument 'sleep' must not be negative`)
     const sleep = p.state === 'restarted' && p.sleep ? p.sleep : undefined
-    return planSystemd({ name: p.name, state: p.state, enabled: p.enabled, daemon_reload: false, daemon_reexec: false, no_block: false }, ctx, {
-      restartSleep: sleep,
-    })
+    const { name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force } = p
+    return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx, { restartSleep: sleep })
   },
 })

@@ -82,12 +82,15 @@ export function defaultsFor(levels: readonly (ModuleDefaults | undefined)[], mod
 }
 
 /**
- * The defaults a task gets: its module's; for Ansible's package action (run as apt) apt's, then
- * package's own over them, as Ansible's package action passes its arguments on to the host's manager.
+ * The defaults a task gets: its module's, under those of the manager Ansible's generic action hands
+ * the task to on acplay's targets: apt's for package (which runs as apt, its own defaults kept
+ * apart), systemd's for service, as Ansible's package and service actions apply them.
  */
 export function taskDefaults(levels: readonly (ModuleDefaults | undefined)[], task: { module: string; action?: string }): DefaultArgs[] {
   const own = defaultsFor(levels, task.module)
-  return task.action && PACKAGE_ACTIONS.has(task.action) ? [...own, ...defaultsFor(levels, 'package')] : own
+  if (task.action && PACKAGE_ACTIONS.has(task.action)) return [...own, ...defaultsFor(levels, 'package')]
+  if (task.module === 'service') return [...defaultsFor(levels, 'systemd'), ...own]
+  return own
 }
 
 /** Two levels as one: the inner level's entries replace the outer's. */

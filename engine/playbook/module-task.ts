@@ -10,7 +10,7 @@ import { ansibleModuleNames, builtinModules, isAnsibleModule } from '../../modul
 import { paramError, unknownModule, type Location } from '../errors.js'
 import { unsupportedArgument, validateParams } from '../../modules/schema.js'
 import type { PlayScope } from './context.js'
-import { defaultsFor, type ModuleDefaults } from './module-defaults.js'
+import { taskDefaults, type ModuleDefaults } from './module-defaults.js'
 import { isTemplate } from './keywords.js'
 import { parseKv } from './kv-args.js'
 import { didYouMean } from './suggest.js'
@@ -154,7 +154,7 @@ export function checkArgs(
     )
   }
   const spec = scope.registry.getModuleSpec(module)
-  const defaults = defaultsFor([scope.moduleDefaults, enclosing], module)
+  const defaults = taskDefaults([scope.moduleDefaults, enclosing], { module })
   // defaults given as a template are known when the task runs: its arguments are checked then
   if (!spec || Object.keys(args).some(isTemplate) || defaults.some((d) => typeof d === 'string')) return
   const raw = Object.assign({}, ...defaults, args) as Record<string, unknown>

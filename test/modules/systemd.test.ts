@@ -130,10 +130,22 @@ systemctl daemon-reload`,
     assert.notEqual(await sh('systemctl show -p MainPID --value acplay-test@three'), pid)
     assert.equal(await state('acplay-test@three'), 'active\nenabled')
     for (const [a, re] of [
-      [{ name: 'x' }, /one of these arguments is required: state, enabled/],
+      [{ state: 'started' }, /argument 'state' needs name/],
       [{ name: 'x', state: 'started', use: 'sysvinit' }, /use: sysvinit is not supported/],
     ] as const)
       assert.match((await realRun(service, a, root())).msg!, re)
+  })
+
+  it("service takes the systemd module's options, as Ansible's service action hands them to systemd there", async () => {
+    const masked = await assertConverges(service, { name: 'acplay-test@four', masked: true }, root())
+    assert.deepEqual(
+      masked.check.changes.map((x) => x.summary),
+      ['mask acplay-test@four.service'],
+    )
+    assert.equal(await sh('systemctl is-enabled acplay-test@four || true'), 'masked')
+    await assertConverges(service, { name: 'acplay-test@four', masked: false }, root())
+    const reload = await realRun(service, { daemon_reload: true }, root())
+    assert.equal(reload.status, 'ok', 'a daemon-reload alone is no change, as with systemd')
   })
 
   it('a SysV script systemd has not loaded (ansible-examples tomcat: copied to /etc/init.d): enable and start it, warning as Ansible', async () => {

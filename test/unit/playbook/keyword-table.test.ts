@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { checkRendered, INHERITED, KEYWORDS } from '../../../engine/playbook/keyword-table.js'
-import { defaultsFor, type ModuleDefaults } from '../../../engine/playbook/module-defaults.js'
+import { defaultsFor, taskDefaults, type ModuleDefaults } from '../../../engine/playbook/module-defaults.js'
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
 import type { BlockTask, Handler, IncludeTasksTask, ModuleTask } from '../../../engine/playbook/types.js'
 import { enter, rootScope } from '../../../engine/run/scope.js'
@@ -222,6 +222,13 @@ describe('module_defaults at load', () => {
     assert.deepEqual(defaultsFor(levels, 'copy'), [{ mode: '2' }, { force: false }])
     assert.deepEqual(defaultsFor(levels, 'file'), [{ mode: '9' }])
     assert.deepEqual(defaultsFor([undefined, {}], 'copy'), [])
+  })
+  it("package and service take their manager's defaults under their own, as Ansible's actions pass them on", () => {
+    const levels: ModuleDefaults[] = [{ apt: { a: 1 }, package: { p: 1 }, systemd: { s: 1 }, service: { v: 1 } }]
+    assert.deepEqual(taskDefaults(levels, { module: 'apt', action: 'package' }), [{ a: 1 }, { p: 1 }])
+    assert.deepEqual(taskDefaults(levels, { module: 'apt', action: 'ansible.builtin.apt' }), [{ a: 1 }])
+    assert.deepEqual(taskDefaults(levels, { module: 'service' }), [{ s: 1 }, { v: 1 }])
+    assert.deepEqual(taskDefaults(levels, { module: 'systemd' }), [{ s: 1 }])
   })
   it('refuses what Ansible refuses, at the line', () => {
     assert.equal(
