@@ -228,7 +228,7 @@ function templateOf(src: Source, e: Entry, d: Keyword): string | undefined {
  * message says what is wrong (the run names the task's file:line). Ansible's boolean is strict.
  */
 export function checkRendered(key: string, v: unknown): unknown {
-  const def = table[key]
+  const def = Object.hasOwn(table, key) ? table[key] : undefined
   const bad = (what: string) => new Error(`'${key}' must be ${what}, got ${JSON.stringify(v) ?? String(v)} (rendered from a template)`)
   switch (def?.read) {
     case 'bool': {
@@ -285,7 +285,7 @@ const WITH_LOOP: Keyword = { on: LOOPING, read: 'withLoop', into: 'loop', templa
 const withLookup = (key: string): string | undefined => (/^with_./.test(key) ? key.slice(5) : undefined)
 const keyword = (key: string): Keyword | undefined => {
   const lookup = withLookup(key)
-  return table[key] ?? (lookup !== undefined && lookupExists(lookup) ? WITH_LOOP : undefined)
+  return (Object.hasOwn(table, key) ? table[key] : undefined) ?? (lookup !== undefined && lookupExists(lookup) ? WITH_LOOP : undefined)
 }
 
 /** Whether `key` is a keyword of some task-list entry (so not a task's action). */

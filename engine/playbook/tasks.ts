@@ -66,7 +66,7 @@ export function loadTask(scope: TaskScope, node: Node): Task {
   const unknown = actions.find(
     (e) => !INCLUDE_ACTIONS.has(e.key) && e.key !== 'action' && e.key !== 'local_action' && !resolveAction(scope.play, e.key, scope.role?.collection),
   )
-  if (unknown && REMOVED_KEYWORDS[unknown.key])
+  if (unknown && Object.hasOwn(REMOVED_KEYWORDS, unknown.key))
     throw fail(src, unknown.keyNode, `'${unknown.key}' is no task keyword since Ansible 2.9: ${REMOVED_KEYWORDS[unknown.key]}`, taskName)
   if (unknown) throw unknownModuleError(scope.play, src, unknown.keyNode, unknown.key, TASK_KEYWORD_NAMES, taskName)
   if (actions.length > 1) throw fail(src, actions[1]!.keyNode, `conflicting actions in one task: ${actions.map((a) => a.key).join(', ')}`, taskName)

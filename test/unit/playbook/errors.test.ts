@@ -31,6 +31,13 @@ test("a key given twice: the last value in the first key's place, with Ansible's
   ])
 })
 
+test("keys named like JavaScript's own properties are unknown keys, refused at their line", () => {
+  assert.match(error(play('    - debug: msg=hi\n      constructor: x\n')), /^E_UNKNOWN_MODULE: F:4:7: unknown module 'constructor'/)
+  assert.match(error('- hosts: all\n  toString: 1\n'), /^E_PLAYBOOK: F:2:3: unknown play keyword 'toString'/)
+  assert.match(error(play('    - block:\n        - debug:\n      hasOwnProperty: 1\n')), /^E_PLAYBOOK: F:5:7: 'hasOwnProperty' is not valid on a block/)
+  assert.match(error(play('    - __proto__: {}\n')), /^E_UNKNOWN_MODULE: F:3:7: unknown module '__proto__'/)
+})
+
 test('unknown play key with a suggestion; missing hosts', () => {
   assert.equal(error('- hosts: all\n  taks: []\n'), "E_PLAYBOOK: F:2:3: unknown play keyword 'taks' (did you mean: tasks?)")
   assert.equal(error('- name: x\n  tasks: []\n'), "E_PLAYBOOK: F:1:3: play has no 'hosts'")
