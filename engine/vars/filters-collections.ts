@@ -165,10 +165,12 @@ function rekeyOnMember(data: unknown, key: unknown, duplicates: unknown): Record
     throw templateError(`duplicates parameter to rekey_on_member has unknown value: ${pystr(duplicates)}`)
   const items = isMapping(data) ? Object.values(data) : Array.isArray(data) ? data : undefined
   if (!items) throw templateError('Type is not a valid list, set, or dict')
+  if (key === undefined) throw templateError("rekey_on_member() missing 1 required positional argument: 'key'")
+  if (isMapping(key) || Array.isArray(key)) throw templateError(`unhashable type: '${pyType(key)}'`)
   const out: Record<string, unknown> = {}
   for (const item of items) {
     if (!isMapping(item)) throw templateError('List item is not a valid dict')
-    const k = String(key)
+    const k = pystr(key)
     if (!Object.hasOwn(item, k)) throw templateError(`Key ${k} was not found`)
     const newKey = pystr(item[k])
     if (Object.hasOwn(out, newKey) && duplicates === 'error') throw templateError(`Key ${newKey} is not unique, cannot correctly turn into dict`)

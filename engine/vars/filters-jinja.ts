@@ -18,6 +18,10 @@ const len = (v: unknown): number => {
 export function toInt(v: unknown, dflt: unknown = 0, base = 10): unknown {
   if (typeof v === 'string') {
     const s = v.trim().toLowerCase()
+    // base 0 takes the literal's prefix, as Python's int(s, 0) (no leading zeros then); a base Python
+    // refuses (ValueError) falls through to float() below, as Jinja's int filter does
+    if (base === 0) base = /^[-+]?0x/.test(s) ? 16 : /^[-+]?0o/.test(s) ? 8 : /^[-+]?0b/.test(s) ? 2 : /^[-+]?0+_?\d/.test(s) ? -1 : 10
+    if (!Number.isInteger(base) || base < 2 || base > 36) return toIntOf(toFloat(v, null), dflt)
     const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, base)
     const m = /^([-+]?)(0[box])?((?:_?[0-9a-z])+)$/.exec(s)
     const prefixOk = !m?.[2] || (m[2] === '0x' && base === 16) || (m[2] === '0o' && base === 8) || (m[2] === '0b' && base === 2)
@@ -26,12 +30,16 @@ export function toInt(v: unknown, dflt: unknown = 0, base = 10): unknown {
       const n = parseInt(body.replace(/_/g, ''), base)
       return m[1] === '-' ? -n : n
     }
-    const f = num(toFloat(v, null))
-    return f === undefined || !Number.isFinite(f) ? dflt : Math.trunc(f)
+    return toIntOf(toFloat(v, null), dflt)
   }
   const n = num(v)
   if (n === undefined || !Number.isFinite(n)) return dflt
   return Math.trunc(n)
+}
+
+const toIntOf = (f: unknown, dflt: unknown): unknown => {
+  const n = num(f)
+  return n === undefined || !Number.isFinite(n) ? dflt : Math.trunc(n)
 }
 
 /** Python's float(): numbers, bools and numeric strings ('1e3', ' 2.5 ', 'inf'); else the default. */
@@ -212,8 +220,9 @@ export const jinjaFilters: Record<string, Filter> = {
     throw templateError(`bad operand type for abs(): '${pyType(v)}'`)
   },
   attr: (v, args) => {
+    if (!args.length) throw templateError("do_attr() missing 1 required positional argument: 'name'")
     // an attribute only: a dict's keys are items, not attributes
-    const name = String(args[0])
+    const name = pystr(args[0])
     if (isMapping(v) && !pyMethod(v, name)) return new Undef(name, `'dict object' has no attribute '${name}'`)
     return getattr(v, name)
   },
@@ -308,7 +317,7 @@ export const jinjaFilters: Record<string, Filter> = {
       return items.map(attrGetter(attribute, undefined, dflt))
     }
     if (!args.length) throw templateError('map requires a filter argument')
-    const f = ctx.filter(String(args[0]))
+    const f = ctx.filter(pystr(args[0]))
     const rest = args.slice(1)
     return items.map((x) => f(x, rest, kw))
   },
@@ -395,7 +404,7 @@ export const jinjaFilters: Record<string, Filter> = {
     ),
   wordcount: (v) => (str(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
   wordwrap: (v, args, kw) => {
-    const width = Number(arg(args, kw, 0, 'width', 79))
+    const width = wrapWidth(arg(args, kw, 0, 'width', 79))
     const breakLong = truthy(arg(args, kw, 1, 'break_long_words', true))
     const wrapstring = str(arg(args, kw, 2, 'wrapstring', null) ?? '\n')
     const breakHyphens = truthy(arg(args, kw, 3, 'break_on_hyphens', true))
@@ -404,4 +413,15 @@ export const jinjaFilters: Record<string, Filter> = {
   },
   xmlattr: (v, args, kw) => xmlattr(v, truthy(arg(args, kw, 0, 'autospace', true))),
 }
+/** textwrap's width as Python takes it: an int (or bool) above 0; anything else fails as it fails there. */
+function wrapWidth(w: unknown): number {
+  if (typeof w === 'boolean') w = Number(w)
+  if (!isInt(w)) {
+    if (typeof w === 'number' || w instanceof PyFloat) throw templateError('slice indices must be integers or None or have an __index__ method')
+    throw templateError(`'<=' not supported between instances of '${pyType(w)}' and 'int'`)
+  }
+  if ((w as number) <= 0) throw templateError(`invalid width ${w} (must be > 0)`)
+  return w as number
+}
+
 Object.assign(jinjaFilters, { d: jinjaFilters.default, e: jinjaFilters.escape, count: jinjaFilters.length })

@@ -2,7 +2,7 @@
 import { arg } from './filter-types.js'
 import { now } from './filters-time.js'
 import { Builtin, Cycler, type Frame, iterate, Namespace, PyCallable } from './jinja/runtime.js'
-import { isMapping, num, pystr, pyType, truthy } from './py.js'
+import { isMapping, MAX_RANGE, num, pystr, pyType, rangeLength, truthy } from './py.js'
 import { callLookup } from './lookups/index.js'
 import { templateError, Undef } from './undefined.js'
 
@@ -18,6 +18,8 @@ function range(args: unknown[]): number[] {
   const [first = 0, second, third = 1] = ints
   const [start, stop, step] = second === undefined ? [0, first, 1] : [first, second, third]
   if (step === 0) throw templateError('range() arg 3 must not be zero')
+  const size = rangeLength(start, stop, step)
+  if (size > MAX_RANGE) throw templateError(`range() of ${size} items is more than acplay builds (${MAX_RANGE})`)
   const out: number[] = []
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i)
   return out

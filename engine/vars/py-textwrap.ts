@@ -13,6 +13,8 @@ const WORDSEP = new RegExp(
 const WORDSEP_SIMPLE = new RegExp(`(${WS}+)`)
 
 export function wrap(text: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean, dropWhitespace = true): string[] {
+  // Python refuses these too; here they would never end the loop below
+  if (!(width >= 1)) throw new RangeError(`invalid width ${width} (must be > 0)`)
   const chunks = text.split(breakOnHyphens ? WORDSEP : WORDSEP_SIMPLE).filter((c) => c !== '' && c !== undefined)
   chunks.reverse()
   const lines: string[] = []

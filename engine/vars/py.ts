@@ -12,3 +12,12 @@ export * from './py-compare.js'
 export * from './py-printf.js'
 export * from './py-str.js'
 export * from './py-value.js'
+
+/**
+ * The most items range() and with_sequence build: Python would try any size (and exhaust memory on
+ * the way); V8 aborts the whole process past ~10^8, so a bigger one is a clear error instead.
+ */
+export const MAX_RANGE = 10_000_000
+
+/** How many items start..stop by step makes (Python's len(range(...))). */
+export const rangeLength = (start: number, stop: number, step: number): number => Math.max(0, Math.ceil((stop - start) / step))

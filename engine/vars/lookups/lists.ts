@@ -1,7 +1,7 @@
 /** The lookups that reshape lists (with_items, with_nested, with_subelements, ...), as Ansible 2.14's plugins do. */
 import { randomInt } from 'node:crypto'
 import { pyUnescape } from '../jinja/lexer.js'
-import { isMapping, percentFormat, pyType, repr, tuple } from '../py.js'
+import { isMapping, MAX_RANGE, percentFormat, pyType, rangeLength, repr, tuple } from '../py.js'
 import { flatten, iterItems, type Lookup, LookupError, listify, boolOpt } from './types.js'
 
 /** LookupBase._combine: every x of a with every y of b, each pair flattened one level. */
@@ -179,6 +179,8 @@ function sequenceOf(term: string): string[] {
   if (stride === 0) return []
   const out: string[] = []
   const stop = last + (stride >= 0 ? 1 : -1)
+  const size = rangeLength(start, stop, stride)
+  if (size > MAX_RANGE) throw new LookupError(`a sequence of ${size} items is more than acplay builds (${MAX_RANGE})`)
   for (let i = start; stride > 0 ? i < stop : i > stop; i += stride) {
     try {
       out.push(percentFormat(format, i))

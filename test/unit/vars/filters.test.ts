@@ -240,3 +240,29 @@ describe('filters refuse undefined input', () => {
     fails("'x' | replace(y, 'z')", 'E_UNDEFINED_VAR', "'y' is undefined")
   })
 })
+
+describe('filters given arguments Python refuses: its errors, never a hang or a JavaScript value in the text (fuzzed)', () => {
+  it('wordwrap takes an int width above 0', () => {
+    fails("'hello world' | wordwrap('a')", 'E_TEMPLATE', "'<=' not supported between instances of 'str' and 'int'")
+    fails("'hello world' | wordwrap(0)", 'E_TEMPLATE', 'invalid width 0 (must be > 0)')
+    fails("'hello world' | wordwrap(2.5)", 'E_TEMPLATE', 'slice indices must be integers')
+    assert.equal(ev("'hello world' | wordwrap(5)"), 'hello\nworld')
+  })
+  it('range and with_sequence refuse sizes V8 cannot hold, by name', () => {
+    fails('range(10**9) | list | length', 'E_TEMPLATE', 'range() of 1000000000 items is more than acplay builds (10000000)')
+    fails("lookup('sequence', 'start=1 end=1000000000')", 'E_TEMPLATE', 'a sequence of 1000000000 items is more than acplay builds')
+    assert.deepEqual(ev('range(10, 0, -3) | list'), [10, 7, 4, 1])
+  })
+  it("int's base as Python's int(s, base), a base it refuses giving float()'s value or the default", () => {
+    assert.deepEqual(
+      ev("['a' | int(base=99), '0x1a' | int(base=0), '010' | int(base=0), '0o17' | int(0, 0), '4.7' | int(base=1), '-0x10' | int(0, 0), 'z' | int(7, 36)]"),
+      [0, 26, 10, 15, 4, -16, 35],
+    )
+  })
+  it('attr, map and rekey_on_member without or with a non-string name', () => {
+    fails("'abc' | attr", 'E_TEMPLATE', "do_attr() missing 1 required positional argument: 'name'")
+    fails("[1] | map({'a': 1}) | list", 'E_TEMPLATE', "no filter named '{'a': 1}'")
+    fails("[{'a': 1}] | rekey_on_member", 'E_TEMPLATE', "rekey_on_member() missing 1 required positional argument: 'key'")
+    fails("[{'a': 1}] | rekey_on_member({'a': 1})", 'E_TEMPLATE', "unhashable type: 'dict'")
+  })
+})
