@@ -48,13 +48,16 @@ export interface ActionGroup {
   members: string[]
 }
 
+/** `name` fully qualified: a short one is `collection`'s. */
+const within = (collection: string, name: string): string => (FQCR.test(name) ? name : `${collection}.${name}`)
+
+/** A group's fully qualified name: a short one is ansible-core's (`aws` -> `ansible.builtin.aws`). */
+export const qualifiedGroup = (name: string): string => within('ansible.builtin', name)
+
 /**
  * The group `name` (fully qualified, or short for ansible.builtin's), its actions named by
  * `resolve` (undefined: an action the controller cannot resolve); undefined when there is no such group.
  */
-/** A group's fully qualified name: a short one is ansible-core's (`aws` -> `ansible.builtin.aws`). */
-export const qualifiedGroup = (name: string): string => (FQCR.test(name) ? name : `ansible.builtin.${name}`)
-
 export function resolveActionGroup(
   name: string,
   playbookDir: string,
@@ -71,7 +74,7 @@ export function resolveActionGroup(
   const extend: string[] = []
   for (const action of group) {
     if (typeof action === 'string') {
-      const fqAction = FQCR.test(action) ? action : `${collection}.${action}`
+      const fqAction = within(collection, action)
       const resolved = resolve(fqAction)
       if (resolved) members.push(resolved)
       // a task may name it by the short name ansible-core routes to it (`postgresql_ping`): that name too
@@ -83,7 +86,7 @@ export function resolveActionGroup(
     for (const g of typeof more === 'string' ? [more] : Array.isArray(more) ? more : []) if (typeof g === 'string') extend.push(g)
   }
   for (const g of extend) {
-    const fqg = FQCR.test(g) ? g : `${collection}.${g}`
+    const fqg = within(collection, g)
     if (seen.has(fqg)) continue
     members.push(...(resolveActionGroup(fqg, playbookDir, resolve, seen)?.members ?? []))
   }
