@@ -1,13 +1,14 @@
 /**
  * service: Ansible's generic service module, on acplay's targets (systemd) what Ansible's service
- * action runs there: the systemd module with name, state and enabled (modules/systemd.ts). `sleep`
- * makes a restart a stop, a wait and a start, as the service module documents; pattern, runlevel and
- * arguments only concern other init systems: Ansible drops them on systemd hosts (with a warning),
- * and so does acplay.
+ * action runs there: the systemd module with name, state and enabled (modules/systemd.ts). sleep,
+ * pattern, runlevel and arguments only concern other init systems: Ansible's action drops them on
+ * systemd hosts with a warning (its UNUSED_PARAMS), and so does acplay, so `sleep` delays nothing.
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { planSystemd, systemd } from './systemd.js'
 import { defineModule } from './types.js'
+
+const UNUSED_ON_SYSTEMD = ['pattern', 'runlevel', 'sleep', 'arguments'] as const
 
 export const service = defineModule({
   name: 'service',
@@ -18,14 +19,19 @@ export const service = defineModule({
   params: {
     // on systemd hosts Ansible's service action hands its arguments to the systemd module: its options too
     ...systemd.params,
-    sleep: { type: 'int', description: 'With state=restarted: stop, wait this many seconds, then start (instead of one restart).' },
-    pattern: { type: 'str', description: 'A process pattern for init scripts without status; not used with systemd (ignored, as Ansible does there).' },
-    runlevel: { type: 'str', default: 'default', description: 'OpenRC runlevel; not used with systemd (ignored, as Ansible does there).' },
+    sleep: {
+      type: 'int',
+      description: 'Seconds between stop and start for init scripts; not used with systemd (ignored with a warning, as Ansible does there).',
+    },
+    pattern: {
+      type: 'str',
+      description: 'A process pattern for init scripts without status; not used with systemd (ignored with a warning, as Ansible does there).',
+    },
+    runlevel: { type: 'str', description: 'OpenRC runlevel; not used with systemd (ignored with a warning, as Ansible does there).' },
     arguments: {
       type: 'str',
-      default: '',
       aliases: ['args'],
-      description: 'Extra arguments for init scripts; not used with systemd (ignored, as Ansible does there).',
+      description: 'Extra arguments for init scripts; not used with systemd (ignored with a warning, as Ansible does there).',
     },
     use: { type: 'str', default: 'auto', description: "The service manager: auto or systemd (acplay's targets run systemd; others are refused)." },
   },
@@ -37,14 +43,12 @@ export const service = defineModule({
 - ansible.builtin.service:
     name: airflow-webserver
     state: restarted
-    sleep: 3
 `,
   async plan(p, ctx) {
     if (p.use !== 'auto' && p.use !== 'systemd')
       throw new ModuleFailure(`use: ${p.use} is not supported: acplay manages services with systemd (use: auto or systemd)`)
-    if (p.sleep !== undefined && p.sleep < 0) throw new ModuleFailure(`argument 'sleep' must not be negative`)
-    const sleep = p.state === 'restarted' && p.sleep ? p.sleep : undefined
+    const warnings = UNUSED_ON_SYSTEMD.filter((k) => p[k] !== undefined).map((k) => `Ignoring "${k}" as it is not used in "systemd"`)
     const { name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force } = p
-    return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx, { restartSleep: sleep })
+    return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx, { warnings })
   },
 })

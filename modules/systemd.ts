@@ -126,8 +126,8 @@ export interface SystemdParams {
   force?: boolean
 }
 
-/** The systemd plan (also the service module's, which adds `restartSleep`). */
-export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { restartSleep?: number } = {}): Promise<Plan> {
+/** The systemd plan (also the service module's, which adds the warnings of its ignored options). */
+export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { warnings?: string[] } = {}): Promise<Plan> {
   if (p.name === undefined) {
     // only daemon-reexec/daemon-reload (the rules make state, enabled and masked need a name)
     const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
@@ -150,7 +150,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   // a SysV script systemd has not loaded (copied to /etc/init.d, no daemon-reload since; never a template instance): Ansible's
   // systemd finds it (sysv_exists), warns, and asks systemctl, whose enable goes through
   // systemd-sysv-install and reloads, so the start after it finds the generated unit
-  const warnings: string[] = []
+  const warnings: string[] = [...(opts.warnings ?? [])]
   if (
     u.loadState === 'not-found' &&
     !p.masked &&
@@ -203,10 +203,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   const verb = (v: string) => (nb.length ? ctl(...nb, v, '--', unit) : act(v, unit))
   if (p.state === 'started' && !active) changes.push({ summary: `start ${unit} (${u.activeState})`, commands: [verb('start')] })
   if (p.state === 'stopped' && (active || u.activeState === 'deactivating')) changes.push({ summary: `stop ${unit}`, commands: [verb('stop')] })
-  // the service module's `sleep`: stop, wait, start instead of one restart
-  const restart = opts.restartSleep ? [verb('stop'), { argv: ['sleep', String(opts.restartSleep)] }, verb('start')] : [verb('restart')]
-  if (p.state === 'restarted')
-    changes.push({ summary: `restart ${unit}${opts.restartSleep ? ` (stop, sleep ${opts.restartSleep} s, start)` : ''}`, commands: restart })
+  if (p.state === 'restarted') changes.push({ summary: `restart ${unit}`, commands: [verb('restart')] })
   if (p.state === 'reloaded')
     changes.push({ summary: active ? `reload ${unit}` : `start ${unit} (reloaded, but ${u.activeState})`, commands: [verb(active ? 'reload' : 'start')] })
   if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })

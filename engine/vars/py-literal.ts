@@ -7,8 +7,7 @@ export const pyLiteral = (text: string): unknown => new PyLiteral(text).parseAll
 
 const DIGITS = String.raw`\d(?:_?\d)*`
 const NUMBER = new RegExp(
-  String.raw`^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|` +
-    String.raw`(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?)`,
+  `^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|` + String.raw`(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?)`,
 )
 
 class PyLiteral {

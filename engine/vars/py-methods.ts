@@ -7,7 +7,7 @@ import { cmp, eq, isMapping, pystr, pyType, tuple } from './py.js'
 import { strFormat } from './py-format.js'
 import { strict, templateError } from './undefined.js'
 
-// biome-ignore lint/suspicious/noExplicitAny: each table's methods declare their receiver's type (str, list, dict)
+// `any`: each table's methods declare their receiver's type (str, list, dict)
 export type Method = (self: any, args: unknown[], kw: Record<string, unknown>) => unknown
 
 /** Argument i of a method, by position or keyword, else the default. */
