@@ -188,7 +188,7 @@ const READERS = {
   /** names each templated when the task reports (notify.ts), a lone template too: "restart {{ item }}" */
   names: (src: Source, key: string, node: Node | null) => stringList(src, key, node),
   number: (src: Source, key: string, node: Node | null) => number(src, key, node),
-  loop: (src: Source, key: string, node: Node | null) => loopValue(src, key, node),
+  loop: (src: Source, _key: string, node: Node | null) => loopValue(src, node),
   loopControl: (src: Source, _key: string, node: Node | null) => loopControl(src, node),
   withLoop: (src: Source, _key: string, node: Node | null) => toJS(src, node),
   strategy: (src: Source, key: string, node: Node | null) => oneOf(src, key, node, ['linear', 'free'] as const),

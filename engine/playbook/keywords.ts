@@ -80,11 +80,13 @@ export function mapping(src: Source, key: string, node: Node | null): Record<str
   throw fail(src, node, `'${key}' must be a mapping, got ${describeNode(node)}`)
 }
 
-/** `loop`: a list, or a template string that yields one (with_<lookup> terms are read as they are: keyword-table.ts). */
-export function loopValue(src: Source, key: string, node: Node | null): unknown {
-  const v = toJS(src, node)
-  if (isTemplate(v) || Array.isArray(v)) return v
-  throw fail(src, node, `'${key}' must be a list or a template that yields one, got ${describeNode(node)}`)
+/**
+ * `loop`: read as written. A value that is not a list (nor a template yielding one) fails the task on
+ * each host when it runs (engine/run/loop.ts), as Ansible's TaskExecutor does, so a role whose
+ * faulty loop sits in a branch that never runs still loads (with_<lookup> terms: keyword-table.ts).
+ */
+export function loopValue(src: Source, node: Node | null): unknown {
+  return isNull(node) ? undefined : toJS(src, node) // `loop:` with no value: no loop, as Ansible's None
 }
 
 /** retries / delay: a number, or a template that yields one. */

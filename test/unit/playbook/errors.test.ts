@@ -82,6 +82,10 @@ test('module arguments checked at load: unknown, missing required, types of plai
   )
 })
 
+test("a loop that is not a list loads: the task fails when it runs, as Ansible's (test/e2e/loop-values-local)", () => {
+  assert.doesNotThrow(() => loadPlaybookText(play('    - debug: msg=x\n      loop: 5\n'), F, opts))
+})
+
 test('templated values skip type checks; templated keys skip validation; module_defaults count as given', () => {
   assert.doesNotThrow(() => loadPlaybookText(play('    - user: {name: a, uid: "{{ u }}", state: "{{ s }}"}\n'), F, opts))
   assert.doesNotThrow(() => loadPlaybookText(play('    - copy: {"{{ k }}": 1}\n'), F, opts))
@@ -93,7 +97,6 @@ test('wrong keyword types', () => {
     error(play('    - debug: msg=x\n      when: {a: 1}\n')),
     "E_PLAYBOOK: F:4:13: 'when' must be a string, a boolean or a list of them, got a mapping",
   )
-  assert.equal(error(play('    - debug: msg=x\n      loop: 5\n')), "E_PLAYBOOK: F:4:13: 'loop' must be a list or a template that yields one, got a number")
   assert.equal(error(play('    - debug: msg=x\n      become: maybe\n')), "E_PLAYBOOK: F:4:15: 'become' must be a boolean, got a string")
   assert.equal(error(play('    - debug: msg=x\n      register: [a]\n')), "E_PLAYBOOK: F:4:17: 'register' must be a string, got a list")
   assert.equal(error(play('    - block: []\n      register: r\n')), "E_PLAYBOOK: F:4:7: 'register' is not valid on a block")
