@@ -104,6 +104,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   const onAbort = () => void interrupt(rc, abortReason(opts.signal!))
   opts.signal?.addEventListener('abort', onAbort, { once: true })
   emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff, slice: opts.slice })
+  for (const w of inventory.warnings) emit(rc, 'onWarning', w)
   try {
     if (opts.flushCache) flushFactCache(rc)
     for (const play of playbook.plays) {

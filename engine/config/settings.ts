@@ -37,6 +37,13 @@ const escalation = (key: string) => [['privilege_escalation', key]] as const
 const sshConnection = (key: string) => [['ssh_connection', key]] as const
 
 export const SETTINGS = {
+  TRANSFORM_INVALID_GROUP_CHARS: {
+    type: 'str',
+    env: ['ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS'],
+    ini: defaults('force_valid_group_names'),
+    default: 'never',
+    choices: ['always', 'never', 'ignore', 'silently'],
+  },
   DEFAULT_HOST_LIST: { type: 'pathlist', env: ['ANSIBLE_INVENTORY'], ini: defaults('inventory'), default: ['/etc/ansible/hosts'] },
   // acplay's own default (Ansible's is 5): see bench/README.md (fleet)
   DEFAULT_FORKS: { type: 'int', env: ['ANSIBLE_FORKS'], ini: defaults('forks'), default: DEFAULT_FORKS, min: 1 },

@@ -4,6 +4,7 @@
  */
 import { inventoryError, type Location } from '../errors.js'
 import { connectionVarProblem } from './connection-vars.js'
+import { GroupNames } from './group-names.js'
 import type { Vars } from './types.js'
 
 export interface GroupRec {
@@ -28,13 +29,14 @@ export class InventoryBuilder {
   readonly hosts = new Map<string, HostRec>()
   readonly warnings: string[] = []
 
-  constructor() {
+  constructor(readonly groupNames = new GroupNames()) {
     this.addGroup('all')
     this.addGroup('ungrouped')
     this.addChild('all', 'ungrouped')
   }
 
-  addGroup(name: string): GroupRec {
+  addGroup(given: string): GroupRec {
+    const name = this.groupNames.name(given)
     let g = this.groups.get(name)
     if (!g) {
       g = { name, hosts: [], children: [], parents: [], vars: {} }
@@ -53,14 +55,15 @@ export class InventoryBuilder {
     if (group) {
       const g = this.addGroup(group)
       if (!g.hosts.includes(name)) g.hosts.push(name)
-      if (!h.groups.includes(group)) h.groups.push(group)
+      if (!h.groups.includes(g.name)) h.groups.push(g.name)
     }
     if (port !== undefined) h.vars.ansible_port = port
     return h
   }
 
   /** Makes `child` a child group of `parent`; refuses self-membership and cycles like Ansible. */
-  addChild(parent: string, child: string, where: Location = {}): void {
+  addChild(parentGiven: string, childGiven: string, where: Location = {}): void {
+    const [parent, child] = [this.groupNames.name(parentGiven), this.groupNames.name(childGiven)]
     if (parent === child) throw inventoryError(`group '${child}' cannot be a child of itself`, where)
     const p = this.addGroup(parent)
     const c = this.addGroup(child)

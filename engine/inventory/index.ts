@@ -3,7 +3,9 @@
  * `h1,h2,` host lists), group_vars/ and host_vars/ beside them and beside the playbook.
  */
 import { resolve } from 'node:path'
+import { setting, sourceFor } from '../config/settings.js'
 import { InventoryBuilder } from './data.js'
+import { type GroupNameMode, GroupNames } from './group-names.js'
 import { LoadedInventory } from './inventory.js'
 import { readSources } from './sources.js'
 import { loadVarsDirs, type VarsDirs } from './vars-dirs.js'
@@ -13,8 +15,11 @@ export type { Inventory, InventoryGroup, InventoryHost, LoadOptions, Vars, VarsL
 export { LOCALHOST, splitPattern } from './patterns.js'
 
 export async function loadInventory(sources: string[], opts: LoadOptions = {}): Promise<Inventory> {
-  const data = new InventoryBuilder()
+  const mode = setting('TRANSFORM_INVALID_GROUP_CHARS', sourceFor(opts.playbookDir ?? process.cwd())) as GroupNameMode
+  const data = new InventoryBuilder(new GroupNames(mode))
   const dirs = await readSources(sources, data)
+  const badNames = data.groupNames.warning()
+  if (badNames) data.warnings.push(badNames)
   data.reconcile()
 
   const groups = [...data.groups.keys()]

@@ -44,7 +44,7 @@ export function parseIni(text: string, file: string, inv: InventoryBuilder): voi
 
     const m = SECTION.exec(line)
     if (m) {
-      group = m[1]!
+      group = inv.groupNames.name(m[1]!)
       const kind = m[2] ?? 'hosts'
       if (kind !== 'hosts' && kind !== 'children' && kind !== 'vars') {
         throw fail(`section [${group}:${kind}] has unknown type '${kind}' (expected hosts, children or vars)`)
@@ -73,7 +73,7 @@ export function parseIni(text: string, file: string, inv: InventoryBuilder): voi
     } else {
       const c = GROUP_NAME.exec(line)
       if (!c) throw fail(`expected a group name in [${group}:children], got: ${line}`)
-      const child = c[1]!
+      const child = inv.groupNames.name(c[1]!)
       if (child === group) throw fail(`[${group}:children] names '${group}' itself: a group cannot be its own child`)
       if (inv.groups.has(child)) inv.addChild(group, child, { file, line: lineNo })
       else {

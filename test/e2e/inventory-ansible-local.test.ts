@@ -76,6 +76,25 @@ describe('inventories as ansible-inventory reads them (scripts, constructed, dir
     }
   })
 
+  it('group names with invalid characters: kept or replaced as force_valid_group_names says, with a warning', async () => {
+    const ini = join(dir, 'dashes.ini')
+    // (no [x:children] naming such a group: Ansible 2.14's ini plugin then fails under 'always', as it looks the old name up)
+    writeFileSync(ini, '[tomcat-servers]\nt1\n[tomcat-servers:vars]\nport=8080\n[app.v2]\nt2\n')
+    for (const mode of ['never', 'always', 'ignore', 'silently']) {
+      const env = { ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS: mode }
+      const [ours, theirs] = await Promise.all([
+        acplay(['inventory', '-i', ini, '--list'], { env }),
+        capture(['ansible-inventory', '-i', ini, '--list'], { env }),
+      ])
+      assert.equal(theirs.code, 0, theirs.stderr)
+      assert.equal(ours.stdout, theirs.stdout, mode)
+      const warned = (out: string) => /Invalid characters were found in group names/.test(out.replace(/\s+/g, ' '))
+      assert.equal(warned(ours.stderr), warned(theirs.stderr), `${mode}: ${ours.stderr} / ${theirs.stderr}`)
+      assert.equal(warned(ours.stderr), mode === 'never' || mode === 'always', mode)
+    }
+    rmSync(ini)
+  })
+
   it('a playbook runs on the groups a script and a constructed config make', async () => {
     // beside the inventory directory, not in it (it would be read as an inventory source)
     const play = `${dir}-play.yml`
