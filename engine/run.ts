@@ -44,7 +44,7 @@ async function loadFiles(opts: RunOptions, modules?: Record<string, ModuleSpec>)
   const playbookFile = resolve(opts.playbook)
   // filters and lookups acplay lacks find the playbook's collections too (engine/library/python-plugins.ts)
   configurePythonPlugins(dirname(playbookFile))
-  modules ??= (await loadModules(dirname(playbookFile))).modules
+  modules ??= (await loadModules(dirname(playbookFile), { modulePath: opts.modulePath })).modules
   const inventory = sliceInventory(await loadInventory(opts.inventory, { playbookDir: dirname(playbookFile) }), opts.slice)
   const playbook = await loadPlaybook(playbookFile, { modules })
   return { inventory, playbook, modules }
@@ -82,6 +82,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
     started: !opts.startAtTask,
     readAhead: new ReadAhead(),
     warned: new Set(),
+    stepping: !!opts.step,
   }
   const hostState = (name: string) => {
     let h = rc.hosts.get(name)

@@ -85,7 +85,7 @@ export async function executeAdhoc(
     return 0
   }
   if (!f.args && REQUIRE_ARGS.has(module.replace(/^ansible\.(builtin|legacy)\./, ''))) throw optionError(`No argument passed to ${module} module`)
-  const { modules } = await loadModules(here)
+  const { modules } = await loadModules(here, { modulePath: opts.modulePath })
   if (!resolveModuleName(module, modules) && !isEngineAction(module))
     throw optionError(`no module named '${module}'${didYouMean(module, [...moduleNames(modules).keys()])} (acplay doc lists them)`)
   const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}${backgroundKeywords(f)}\n`

@@ -26,6 +26,7 @@ export function runCommand(name: string, description: string): Command {
     .option('--list-tags', "list the tags of each play's tasks, then exit")
     .option('--syntax-check', 'check the playbook and inventory, then exit')
     .option('--start-at-task <name>', 'start the playbook at the task with this name')
+    .option('--step', 'one step at a time: confirm each task before it runs ((N)o/(y)es/(c)ontinue)')
     .option('--flush-cache', 'clear the fact cache of every host in the inventory')
     .option('--force-handlers', 'run handlers even if a task fails on the host that notified them')
     .addOption(
@@ -67,18 +68,23 @@ export function addHostOptions(cmd: Command): Command {
     .option('-K, --ask-become-pass', "ask for the become password (a host's ansible_become_password wins)")
     .option('--become-password-file <file>', 'the become password from this file (an executable file: its output)')
     .option('--become-user <user>', 'become this user (default: ANSIBLE_BECOME_USER, ansible.cfg become_user, else root)')
+    .option('--become-method <method>', 'how to become: sudo, the one acplay has (default: ANSIBLE_BECOME_METHOD, ansible.cfg become_method)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option(
       '--ssh-common-args <args>',
       'ssh -o options acplay understands: StrictHostKeyChecking (yes, accept-new, no), UserKnownHostsFile, ConnectTimeout, ServerAliveInterval, ServerAliveCountMax',
     )
     .option('--ssh-extra-args <args>', 'more ssh -o options (as --ssh-common-args)')
+    // accepted so Ansible's command lines run: acplay sends files through its shell session, never scp or sftp
+    .addOption(new Option('--scp-extra-args <args>').hideHelp())
+    .addOption(new Option('--sftp-extra-args <args>').hideHelp())
     .addOption(
       new Option('-T, --timeout <seconds>', 'connection timeout in seconds (default 10; ansible_timeout per host)').argParser((v) =>
         positiveInt(v, '--timeout'),
       ),
     )
     .option('-v, --verbose', 'more output (repeatable: -vvv prints stack traces)', count, 0)
+    .option('-M, --module-path <paths>', "prepend colon-separated path(s) to the module library (as ANSIBLE_LIBRARY's; repeatable)", collect, [])
   return addVaultOptions(cmd)
 }
 
@@ -114,14 +120,16 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     // -b can only turn become on, as in Ansible
     become: f.become ? true : setting('DEFAULT_BECOME', cfg),
     becomeUser: (f.becomeUser as string | undefined) ?? setting('DEFAULT_BECOME_USER', cfg),
-    becomeMethod: setting('DEFAULT_BECOME_METHOD', cfg),
+    becomeMethod: (f.becomeMethod as string | undefined) ?? setting('DEFAULT_BECOME_METHOD', cfg),
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
+    step: f.step ? true : undefined,
     forceHandlers: f.forceHandlers ? true : undefined,
     flushCache: f.flushCache ? true : undefined,
     timeout: f.timeout as number | undefined,
     lock: f.lock === true ? 300 : (f.lock as number | undefined),
     sshArgs: [f.sshCommonArgs, f.sshExtraArgs].filter((a): a is string => typeof a === 'string'),
+    modulePath: ((f.modulePath as string[] | undefined) ?? []).flatMap((p) => p.split(':')).filter(Boolean),
     slice: typeof f.slice === 'string' ? parseSlice(f.slice) : undefined,
   }
 }

@@ -34,8 +34,11 @@ const ALIAS = /^[A-Za-z_][A-Za-z0-9_.]*$/
 const libraryError = (msg: string, file?: string) => new AcplayError('E_LIBRARY', msg, { file })
 
 /** The registry for a playbook in `baseDir`: built-in modules plus every custom module found for it. */
-export async function loadModules(baseDir: string, opts: { cwd?: string; builtins?: Record<string, ModuleSpec> } = {}): Promise<LoadedModules> {
-  return loadLibrary(librarySources(baseDir, opts.cwd), opts.builtins)
+export async function loadModules(
+  baseDir: string,
+  opts: { cwd?: string; builtins?: Record<string, ModuleSpec>; modulePath?: string[] } = {},
+): Promise<LoadedModules> {
+  return loadLibrary(librarySources(baseDir, opts.cwd, opts.modulePath), opts.builtins)
 }
 
 export async function loadLibrary(sources: LibrarySource[], builtins: Record<string, ModuleSpec> = builtinModules): Promise<LoadedModules> {

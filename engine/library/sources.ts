@@ -2,7 +2,8 @@
  * Where custom modules come from, in the order they are loaded:
  *   <playbook dir>/library, <playbook dir>/roles/<role>/library,
  *   `library` entries of acplay.config.json (beside the playbook, then in cwd),
- *   ANSIBLE_LIBRARY, else `[defaults] library` of the ansible.cfg in effect (engine/config/settings.ts).
+ *   the command line's -M paths, then ANSIBLE_LIBRARY, else `[defaults] library` of the ansible.cfg
+ *   in effect (engine/config/settings.ts).
  * A source is a directory of module files, one module file, or an npm package (by name or path).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -20,8 +21,8 @@ export type LibrarySource =
 export const CONFIG_FILE = 'acplay.config.json'
 const libraryError = (msg: string, file?: string) => new AcplayError('E_LIBRARY', msg, { file })
 
-/** Every library source for a playbook in `baseDir`, run from `cwd`; missing library/ dirs are simply absent. */
-export function librarySources(baseDir: string, cwd: string = process.cwd()): LibrarySource[] {
+/** Every library source for a playbook in `baseDir`, run from `cwd` with -M `modulePath`; missing library/ dirs are simply absent. */
+export function librarySources(baseDir: string, cwd: string = process.cwd(), modulePath: string[] = []): LibrarySource[] {
   const out: LibrarySource[] = []
   const dirIfAny = (path: string, origin: string) => {
     if (isDir(path)) out.push({ kind: 'dir', path, origin })
@@ -32,6 +33,12 @@ export function librarySources(baseDir: string, cwd: string = process.cwd()): Li
   if (isDir(roles)) for (const r of readdirSync(roles).sort()) dirIfAny(join(roles, r, 'library'), `role ${r}`)
   const configs = [...new Set([join(baseDir, CONFIG_FILE), join(cwd, CONFIG_FILE)].map((p) => resolve(p)))]
   for (const cfg of configs) if (existsSync(cfg)) out.push(...configSources(cfg))
+  out.push(
+    ...existing(
+      modulePath.map((p) => resolve(cwd, expanduser(p))),
+      '-M',
+    ),
+  )
   out.push(...modulePathSources({ cfgFile: findAnsibleCfg(baseDir, cwd), cwd }))
   return out
 }
@@ -65,10 +72,12 @@ function sourceOf(entry: string, dir: string, origin: string): LibrarySource {
 
 /** Ansible's DEFAULT_MODULE_PATH (`library = path1:path2`, relative to the cfg's directory); paths that do not exist are skipped, as Ansible does. */
 function modulePathSources(src: SettingSource): LibrarySource[] {
-  const origin = process.env.ANSIBLE_LIBRARY ? 'ANSIBLE_LIBRARY' : (src.cfgFile ?? '')
-  return (setting('DEFAULT_MODULE_PATH', src) ?? [])
-    .filter((p) => existsSync(p))
-    .map((p) => (isDir(p) ? { kind: 'dir', path: p, origin } : { kind: 'file', path: p, origin }))
+  return existing(setting('DEFAULT_MODULE_PATH', src) ?? [], process.env.ANSIBLE_LIBRARY ? 'ANSIBLE_LIBRARY' : (src.cfgFile ?? ''))
+}
+
+/** Module paths as Ansible's loader takes them: a directory or a file; one that does not exist is skipped. */
+function existing(paths: string[], origin: string): LibrarySource[] {
+  return paths.filter((p) => existsSync(p)).map((p) => (isDir(p) ? { kind: 'dir', path: p, origin } : { kind: 'file', path: p, origin }))
 }
 
 function isDir(p: string): boolean {

@@ -36,6 +36,8 @@ export interface RunContext {
   lastBatchFailed?: number
   /** the warnings shown so far: Ansible's Display shows the same text once per run */
   warned: Set<string>
+  /** --step: ask before each task, until answered (c)ontinue (step.ts) */
+  stepping?: boolean
 }
 
 export interface PlayContext {

@@ -140,7 +140,7 @@ function becomePassword(vars: Record<string, unknown>, where: Location, given: s
 function sudoMethod(method: string, where: Location): void {
   if (method !== 'sudo')
     throw becomeError(
-      `become_method '${method}' (ansible_become_method, ANSIBLE_BECOME_METHOD or ansible.cfg [privilege_escalation] become_method) is not supported: acplay becomes with sudo`,
+      `become_method '${method}' (ansible_become_method, --become-method, ANSIBLE_BECOME_METHOD or ansible.cfg [privilege_escalation] become_method) is not supported: acplay becomes with sudo`,
       where,
     )
 }

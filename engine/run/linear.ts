@@ -13,6 +13,7 @@ import { loadInclude } from './includes.js'
 import { runMeta } from './meta.js'
 import { enter, type Scope } from './scope.js'
 import { readAhead } from './read-ahead.js'
+import { stepAllows } from './step.js'
 import { runModuleTask } from './task.js'
 
 export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope): Promise<void> {
@@ -44,6 +45,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   const targets = moduleTaskHosts(pc, task, scope, taskRef({ ...task, role: task.role ?? scope.role }), hosts)
   if (targets.length === 0) return
   const ref = taskRef({ ...task, name: shownName(pc, task, targets[0]!, scope), role: task.role ?? scope.role })
+  if (!(await stepAllows(rc, ref))) return
   emit(
     rc,
     'onTaskStart',
@@ -67,6 +69,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
 /** An include: its result on each host (included, skipped, failed), then the included tasks, host groups by file. */
 export async function runInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], scope: Scope): Promise<void> {
   if (!selected(pc, scope, task)) return
+  if (!(await stepAllows(pc.run, taskRef({ ...task, role: task.role ?? scope.role })))) return
   const { ref, groups, results, itemResults } = loadInclude(pc, task, hosts, scope)
   // an include_role that loads has no result of its own, but Ansible prints its header
   if (results.length || groups.length) {

@@ -43,6 +43,10 @@ export interface RunOptions {
   timeout?: number
   /** --ssh-common-args, --ssh-extra-args: the -o options acplay understands (engine/connection/settings.ts) */
   sshArgs?: string[]
+  /** --step: confirm each task before it runs */
+  step?: boolean
+  /** -M/--module-path: module directories before ANSIBLE_LIBRARY's (engine/library/sources.ts) */
+  modulePath?: string[]
   reporters?: Reporter[]
   /** --lock: one run at a time per host; wait this many seconds for another run to finish */
   lock?: number

@@ -29,7 +29,8 @@ function pipeReader() {
   return state
 }
 
-async function readPipedLine(): Promise<string | undefined> {
+/** One line of piped stdin; undefined at its end. */
+export async function readPipedLine(): Promise<string | undefined> {
   const r = pipeReader()
   process.stdin.resume()
   while (r.lines.length === 0 && !r.ended) await new Promise<void>((res) => r.waiting.push(res))

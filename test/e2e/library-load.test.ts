@@ -101,6 +101,30 @@ describe('custom modules', () => {
     }
   })
 
+  it('from -M paths (colon-separated, repeatable, before ANSIBLE_LIBRARY), a module written for Ansible too, as ansible-playbook -M', async () => {
+    write(
+      'm/pymods/py_greet.py',
+      '#!/usr/bin/python\nfrom ansible.module_utils.basic import AnsibleModule\n' +
+        "m = AnsibleModule(argument_spec=dict(name=dict(type='str', required=True)), supports_check_mode=True)\n" +
+        "m.exit_json(changed=False, greeting='hello ' + m.params['name'])\n",
+    )
+    write('m/jsmods/marker_m.js', moduleSource('marker_m'))
+    const pb = playbook(
+      'm/site.yml',
+      `    - name: greet\n      py_greet: { name: bob }\n      register: g\n    - name: seen\n      debug: { msg: "{{ g.greeting }}" }\n${task('marker_m', `${dir}/m/1.txt`)}`,
+    )
+    for (const flags of [
+      ['-M', './nope:pymods', '-M', 'jsmods'],
+      ['--module-path', 'pymods:jsmods'],
+    ]) {
+      const r = await acplay(['run', pb, '-i', inventory(), ...flags], { cwd: join(dir, 'm'), env: { ANSIBLE_LIBRARY: './nope' } })
+      assert.equal(r.code, 0, r.stdout + r.stderr)
+      assert.match(r.stdout, /"msg": "hello bob"/)
+    }
+    const without = await acplay(['run', pb, '-i', inventory()], { cwd: join(dir, 'm') })
+    assert.match(without.stderr, /unknown module 'py_greet'/)
+  })
+
   it('acplay doc lists custom modules with their file and shows their page', async () => {
     const list = await acplay(['doc', '-p', join(dir, 'a/site.yml')])
     assert.equal(list.code, 0, list.stderr)
