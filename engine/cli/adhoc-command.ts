@@ -31,6 +31,8 @@ export function adhocCommand(): Command {
     .option('-t, --tree <dir>', "write each host's result as JSON to DIR/HOST (ansible's tree callback)")
     .option('-B, --background <seconds>', 'run asynchronously, failing after SECONDS (command and shell in the background on the host)')
     .option('-P, --poll <interval>', 'with -B: poll every INTERVAL seconds; 0 starts the job and does not wait (default 15)')
+    .option('--task-timeout <seconds>', "fail the task after SECONDS (the task's timeout keyword)")
+    .option('--playbook-dir <dir>', 'act as a playbook in DIR: its group_vars/, host_vars/, library/ and relative paths (default: the current directory)')
   return addHostOptions(cmd)
 }
 
@@ -50,22 +52,33 @@ function moduleArgs(args: string | undefined): unknown {
   return args
 }
 
-/** -B and -P as the task's async and poll (ansible: -B 0 is no background; -P defaults to 15). */
-function backgroundKeywords(f: { background?: string; poll?: string }): string {
-  const seconds = (flag: string, v: string) => {
-    if (!/^\d+$/.test(v.trim())) throw optionError(`${flag} needs a whole number of seconds, got '${v}'`)
-    return Number(v)
-  }
+const seconds = (flag: string, v: string) => {
+  if (!/^\d+$/.test(v.trim())) throw optionError(`${flag} needs a whole number of seconds, got '${v}'`)
+  return Number(v)
+}
+
+/** -B and -P as the task's async and poll (ansible: -B 0 is no background; -P defaults to 15); --task-timeout as its timeout. */
+function taskKeywords(f: { background?: string; poll?: string; taskTimeout?: string }): string {
   const async = f.background === undefined ? 0 : seconds('-B/--background', f.background)
   const poll = f.poll === undefined ? 15 : seconds('-P/--poll', f.poll)
-  return async > 0 ? `\n      async: ${async}\n      poll: ${poll}` : ''
+  const timeout = f.taskTimeout === undefined ? 0 : seconds('--task-timeout', f.taskTimeout)
+  return (async > 0 ? `\n      async: ${async}\n      poll: ${poll}` : '') + (timeout > 0 ? `\n      timeout: ${timeout}` : '')
 }
 
 export async function executeAdhoc(
   pattern: string,
-  f: Flags & { moduleName: string; args?: string; oneLine?: boolean; tree?: string; background?: string; poll?: string },
+  f: Flags & {
+    moduleName: string
+    args?: string
+    oneLine?: boolean
+    tree?: string
+    background?: string
+    poll?: string
+    taskTimeout?: string
+    playbookDir?: string
+  },
 ): Promise<number> {
-  const here = process.cwd()
+  const here = resolve(f.playbookDir ?? process.cwd())
   const module = f.moduleName
   // a playbook named in the working directory: ansible.cfg, group_vars/ and relative paths are found there
   const playbook = join(here, 'acplay-adhoc')
@@ -88,7 +101,7 @@ export async function executeAdhoc(
   const { modules } = await loadModules(here, { modulePath: opts.modulePath })
   if (!resolveModuleName(module, modules) && !isEngineAction(module))
     throw optionError(`no module named '${module}'${didYouMean(module, [...moduleNames(modules).keys()])} (acplay doc lists them)`)
-  const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}${backgroundKeywords(f)}\n`
+  const text = `- name: Ansible Ad-Hoc\n  hosts: ${JSON.stringify(pattern)}\n  gather_facts: false\n  tasks:\n    - ${JSON.stringify(module)}: ${JSON.stringify(moduleArgs(f.args))}${taskKeywords(f)}\n`
   const loaded = { modules, inventory, playbook: withVault(vault, () => loadPlaybookText(text, playbook, { modules })) }
   const task = loaded.playbook.plays[0]!.tasks[0]!
   // -t's directory as Ansible's unfrackpath makes it

@@ -19,10 +19,15 @@ const ASSERT = new Set(named('assert'))
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v))
 
-/** What Ansible's TaskResult.clean_copy and the callback leave out: failed and skipped; debug keeps its msg alone. */
+const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations'])
+const HIDE_IN_DEBUG = new Set(['changed', 'failed', 'skipped', 'invocation', 'skip_reason'])
+
+/** What Ansible's TaskResult.clean_copy and the callback's _clean_results leave out: failed and skipped; debug keeps its msg alone, or its var without changed. */
 function shown(data: Record<string, unknown>, module: string): Record<string, unknown> {
   const rest = cleanCopy(data)
-  return DEBUG.has(module) && 'msg' in rest ? { msg: rest.msg } : rest
+  if (!DEBUG.has(module)) return rest
+  const keep = 'msg' in rest ? (k: string) => DEBUG_ALLOWED.has(k) : (k: string) => !HIDE_IN_DEBUG.has(k)
+  return Object.fromEntries(Object.entries(rest).filter(([k]) => keep(k)))
 }
 
 /** TaskResult.clean_copy: what every callback gets (the tree callback's file keeps debug's other keys). */

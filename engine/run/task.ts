@@ -306,6 +306,7 @@ function hiddenSkip(run: TaskRun): boolean {
 }
 
 async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun?: string): Promise<ModuleOutcome> {
+  let timeoutMs: number | undefined
   try {
     const { mod, lacked, env } = hostModuleEnv(run)
     if (!mod) {
@@ -313,12 +314,23 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun
       return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     }
     const background = asyncOf(run)
-    return background ? await runAsync(run, mod, args, { ...env, mayRun }, background) : await runModule(mod, args, { ...env, mayRun })
+    if (background) return await runAsync(run, mod, args, { ...env, mayRun }, background)
+    timeoutMs = env.timeoutMs
+    return timedOut(await runModule(mod, args, { ...env, mayRun }), run, timeoutMs)
   } catch (e) {
     if (e instanceof AcplayError && e.unreachable) return { status: 'unreachable', msg: e.describe(), changes: [], data: {} }
-    if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
+    if (e instanceof AcplayError) return timedOut({ status: 'failed', msg: e.describe(), changes: [], data: {} }, run, timeoutMs)
     if (e instanceof ModuleFailure) return { status: 'failed', msg: e.message, changes: [], data: e.data }
     throw e
+  }
+}
+
+/** The task keyword `timeout` ran out: the failure in Ansible's TaskExecutor's words. */
+function timedOut(out: ModuleOutcome, run: TaskRun, timeoutMs: number | undefined): ModuleOutcome {
+  if (out.status !== 'failed' || !timeoutMs || !/^E_TIMEOUT:/.test(out.msg ?? '')) return out
+  return {
+    ...out,
+    msg: `The ${run.task.action ?? run.task.module} action failed to execute in the expected time frame (${Math.floor(timeoutMs / 1000)}) and was terminated`,
   }
 }
 

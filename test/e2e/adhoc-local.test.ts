@@ -31,6 +31,9 @@ const RUNS: string[][] = [
   ['localhost', '-B', '10', '-P', '0', '-m', 'shell', '-a', 'true', '-o'],
   ['localhost', '-B', '10', '-P', '1', '-m', 'shell', '-a', 'echo out; exit 3'],
   ['web', '-m', 'ping'],
+  // --task-timeout: Ansible's words; --playbook-dir: its group_vars; debug's var without changed
+  ['localhost', '--task-timeout', '1', '-m', 'ansible.builtin.shell', '-a', 'sleep 3'],
+  ['localhost', '-m', 'debug', '-a', 'var=from_dir', '--playbook-dir', 'pdir'],
   ['all', '--list-hosts'],
   ['all', '--list-hosts', '-l', 'localhost'],
 ]
@@ -44,7 +47,7 @@ const PYTHON = { ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
 describe('acplay adhoc as the ansible command (local)', () => {
   let dir: string
   before(() => {
-    dir = localPlaybookDir('adhoc', {})
+    dir = localPlaybookDir('adhoc', { 'pdir/group_vars/all.yml': 'from_dir: here\n' })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
