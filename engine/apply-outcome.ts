@@ -78,12 +78,12 @@ export async function controllerSteps(mod: ModuleSpec, planned: readonly Change[
   return result
 }
 
-/** The outcome of a plan whose script failed: the module's message (else the end of stderr) and what failed. */
+/** The outcome of a plan whose script failed: the module's message (else the end of stderr) and what failed (else the module's own data). */
 export function applyFailed(mod: ModuleSpec, params: Record<string, unknown>, out: Applied, changes: ModuleOutcome['changes']): ModuleOutcome {
   const tail = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
   const msg = mod.failureMsg?.(params as never, out) ?? tail
   const cmd = out.failedCommand ? { cmd: commandText(out.failedCommand) } : {}
-  return { status: 'failed', msg, changes, data: { ...cmd, rc: out.rc, ...streams(out) } }
+  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out) ?? { ...cmd, rc: out.rc, ...streams(out) } }
 }
 
 /** A fact's answer; a read that cannot be parsed fails the task with the read, its rc and stderr. */

@@ -9,8 +9,9 @@
  * - pip / npm / git / unarchive / get_url: the paths below what they write (a venv, a checkout,
  *   an unpacked tree); the module's own fact about its target stays known (its effect).
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
- *   /usr/local, which Debian packages leave to the admin), below /etc/STEM, /var/lib/STEM,
- *   /opt/STEM and /lib/systemd (unit files), and the units, users and groups whose names are
+ *   /usr/local, which Debian packages leave to the admin), below /etc/STEM (and /etc/NAME for a
+ *   daemon's package named NAMEd: auditd's /etc/audit), /var/lib/STEM, /opt/STEM and
+ *   /lib/systemd (unit files), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
  *   Other paths under /etc, /var or /home stay known: a package that writes there is rare and
@@ -100,6 +101,9 @@ export function relatedName(name: string, like: string): boolean {
   return n.startsWith(stem) || (n.length >= 4 && stem.startsWith(n))
 }
 
+/** The directories below /etc a package's configuration may be in: its stem's, and a daemon's (NAMEd) base name's: auditd ships /etc/audit. */
+const etcDirs = (stem: string): string[] => (/^[a-z0-9.+-]{3,}d$/.test(stem) ? [stem, stem.slice(0, -1)] : [stem])
+
 /** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */
 export function aptUnknowns(packages: readonly string[]): Unknowable[] {
   const valid = (s: string) => /^[a-z0-9][a-z0-9.+-]*$/.test(s)
@@ -111,7 +115,7 @@ export function aptUnknowns(packages: readonly string[]): Unknowable[] {
     { under: '/lib/systemd' },
     ...names.flatMap((n): Unknowable[] => ['/etc/default', '/etc/init.d', '/etc/logrotate.d'].map((d) => ({ under: `${d}/${n}`, self: true }))),
     ...stems.flatMap((s): Unknowable[] => [
-      { under: `/etc/${s}`, self: true },
+      ...etcDirs(s).map((d): Unknowable => ({ under: `/etc/${d}`, self: true })),
       { under: `/var/lib/${s}`, self: true },
       { under: `/opt/${s}`, self: true },
       { fact: 'systemd.unit', like: s },

@@ -8,7 +8,7 @@ import { ModuleFailure } from '../engine/errors.js'
 import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
-import { aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
+import { aptFailureData, aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
 import type { PinOp } from './apt/pin.js'
 import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
 
@@ -140,6 +140,7 @@ export const apt = defineModule({
     return planApt(p, wanted, facts, new Set(known.keys()))
   },
   failureMsg: (_p, out) => aptFailureMsg(out),
+  failureData: (_p, out) => aptFailureData(out),
   // an update that fetched nothing new (the cache's time stamp did not move): ok, as Ansible's apt reports it
   interpret: (_p, out) =>
     out.rc === 0 && out.stdout.includes(CACHE_UNCHANGED)

@@ -5,6 +5,7 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { findFiles } from './facts/find.js'
+import { statTimes } from './stat.js'
 import { defineModule } from './types.js'
 
 const SECONDS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 } as const
@@ -99,7 +100,7 @@ export const find = defineModule({
     return {
       kind: 'ok',
       reason: `${r.files.length} of ${r.examined} entries under ${p.paths.join(', ')} match${why}`,
-      data: { files: r.files, matched: r.files.length, examined: r.examined, skipped_paths: r.skipped_paths, msg },
+      data: { files: r.files.map((f) => ({ ...f, ...statTimes(f) })), matched: r.files.length, examined: r.examined, skipped_paths: r.skipped_paths, msg },
     }
   },
 })

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import { ModuleFailure } from '../engine/errors.js'
+import { mkFloat } from '../engine/vars/py-value.js'
 import type { PathStat } from './facts/path.js'
 import { CHECKSUM_ALGORITHMS, pathInfo, type ChecksumAlgorithm, type PathInfo } from './facts/path-info.js'
 import { defineModule, type ModuleContext } from './types.js'
@@ -51,13 +52,21 @@ const BITS = {
   isgid: 0o2000,
 }
 
-/** The mode-derived fields of Ansible's stat output (type flags and permission bits). */
-export function modeFields(mode: number): Record<string, unknown> {
+/**
+ * The mode-derived fields of Ansible's stat output (type flags and permission bits), with `between`
+ * (ids, size, times) where Ansible's format_output puts them: a registered stat prints, loops and
+ * serialises its keys in Python's insertion order.
+ */
+export function modeFields(mode: number, between: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = { mode: (mode & 0o7777).toString(8).padStart(4, '0') }
   for (const [k, t] of Object.entries(TYPES)) out[k] = (mode & S_IFMT) === t
+  Object.assign(out, between)
   for (const [k, b] of Object.entries(BITS)) out[k] = (mode & b) !== 0
   return out
 }
+
+/** st_atime, st_mtime and st_ctime as Python gives them: floats, 1700000000.0 when whole (stat, find). */
+export const statTimes = (r: { atime: number; mtime: number; ctime: number }) => ({ atime: mkFloat(r.atime), mtime: mkFloat(r.mtime), ctime: mkFloat(r.ctime) })
 
 /** Ansible's `stat` dictionary from what the host reported. */
 export function statOutput(path: string, info: PathInfo, o: { mime: boolean; attributes: boolean }): Record<string, unknown> {
@@ -66,16 +75,7 @@ export function statOutput(path: string, info: PathInfo, o: { mime: boolean; att
   const out: Record<string, unknown> = {
     exists: true,
     path,
-    ...modeFields(r.mode),
-    uid: r.uid,
-    gid: r.gid,
-    size: r.size,
-    inode: r.inode,
-    dev: r.dev,
-    nlink: r.nlink,
-    atime: r.atime,
-    mtime: r.mtime,
-    ctime: r.ctime,
+    ...modeFields(r.mode, { uid: r.uid, gid: r.gid, size: r.size, inode: r.inode, dev: r.dev, nlink: r.nlink, ...statTimes(r) }),
     blocks: r.blocks,
     block_size: r.blockSize,
     device_type: r.rdev,
@@ -100,8 +100,8 @@ export function statOutput(path: string, info: PathInfo, o: { mime: boolean; att
     const [version, flags] = (info.lsattr ?? '').trim().split(/\s+/)
     const attrFlags = info.lsattr ? (flags ?? '').replace(/-/g, '') : ''
     out.version = info.lsattr ? version : null
-    out.attr_flags = attrFlags
     out.attributes = [...attrFlags].flatMap((c) => (ATTRIBUTE_NAMES[c] ? [ATTRIBUTE_NAMES[c]] : []))
+    out.attr_flags = attrFlags
   }
   return out
 }

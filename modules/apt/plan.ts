@@ -60,6 +60,16 @@ export function aptFailureMsg(out: Applied): string | undefined {
   return argv[argv.length - 1] === 'update' ? `Failed to update apt cache: ${err || 'unknown reason'}` : `'${shellJoin(argv)}' failed: ${err}`
 }
 
+/**
+ * What Ansible's apt returns beside msg: nothing for a package the cache does not have and for a
+ * failed cache update (it fails on python-apt's cache, before or without apt-get); else undefined
+ * (the failed apt-get, its rc and streams).
+ */
+export function aptFailureData(out: Applied): Record<string, unknown> | undefined {
+  const msg = aptFailureMsg(out)
+  return msg?.startsWith('No package matching') || msg?.startsWith('Failed to update apt cache') ? {} : undefined
+}
+
 const label = (w: Wanted) => (w.pin ? `${w.name}${w.pin.op}${w.pin.version}` : w.name)
 const show = (pkg: AptPackage | undefined) =>
   pkg && pkg.status !== 'not-installed' ? `${pkg.name} ${pkg.version ?? '?'}${pkg.status === 'installed' ? '' : ` (${pkg.status})`}\n` : ''

@@ -25,8 +25,11 @@ export interface FindQuery {
   depth?: number
 }
 
+/** One match: path and the stat fields the script writes (its times arrive as JSON numbers). */
+export type FoundFile = Record<string, unknown> & { atime: number; mtime: number; ctime: number }
+
 export interface FindResult {
-  files: Record<string, unknown>[]
+  files: FoundFile[]
   examined: number
   skipped_paths: Record<string, string>
 }

@@ -43,6 +43,11 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     assert.match(r.msg!, /^No package matching 'acplay-hello' is available$/)
   })
 
+  it("a package the updated cache still lacks: Ansible's message alone, without the apt-get command, rc or streams", async () => {
+    const r = await realRun(apt, { name: 'acplay-nope', update_cache: true }, root!.env())
+    assert.deepEqual([r.status, r.msg, r.data], ['failed', "No package matching 'acplay-nope' is available", {}])
+  })
+
   it('installs with update_cache + cache_valid_time, then converges (one round trip, no apt-get)', async () => {
     const args = { name: [PKG], update_cache: true, cache_valid_time: 3600 }
     const { again } = await assertConverges(apt, args, deploy!.env())

@@ -26,6 +26,10 @@ describe('applyFailed', () => {
     assert.equal(bare.msg, 'exit code 3')
     assert.equal(bare.data.cmd, undefined, 'an upload batch that failed has no command')
   })
+  it("the module's own data when it says what Ansible's result holds (apt's missing package: msg alone)", () => {
+    const mod = { ...(command as ModuleSpec), failureData: () => ({}) }
+    assert.deepEqual(applyFailed(mod, {}, { ...applied, failedCommand: { argv: ['apt-get', 'install'] } }, []).data, {})
+  })
 })
 
 describe('parseFact', () => {

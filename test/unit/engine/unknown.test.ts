@@ -74,6 +74,11 @@ describe('the unknown rule', () => {
       ['path.stat', '/etc/logrotate.d/postgresql-15'],
     ])
       assert.equal(s.unknown(fact!, key!), 'apt', `${fact} ${key}`)
+    // a daemon's package named NAMEd keeps its configuration in /etc/NAME (dev-sec's os_hardening templates /etc/audit/auditd.conf after installing auditd)
+    const daemon = new EffectStore()
+    daemon.record([], aptUnknowns(['auditd']), 'install auditd')
+    for (const key of ['/etc/audit', '/etc/audit/auditd.conf', '/etc/auditd']) assert.equal(daemon.unknown('path.stat', key), 'install auditd', key)
+    for (const key of ['/etc/aud', '/etc/auditing', '/etc/login.defs']) assert.equal(daemon.unknown('path.stat', key), undefined, key)
     for (const [fact, key] of [
       ['path.stat', '/etc/default/astronomer-core'],
       ['path.stat', '/etc/default/nginxfoo'],

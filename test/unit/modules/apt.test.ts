@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { aptPackages, parsePolicy, parseVersionTables, type AptPackages } from '../../../modules/facts/apt.js'
 import { compareDebVersions } from '../../../modules/apt/pin.js'
-import { aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
+import { aptFailureData, aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 import { apt } from '../../../modules/apt.js'
 import { CACHE_UNCHANGED } from '../../../modules/apt/update.js'
 import type { FactEffect } from '../../../modules/types.js'
@@ -227,6 +227,11 @@ describe("apt's failure message (Ansible's wording)", () => {
       "'env DEBIAN_FRONTEND=noninteractive apt-get -y install -- acplay-nope=1.0' failed: E: Version '9.9' for 'bash' was not found",
     )
     assert.equal(aptFailureMsg(applied(['env', 'apt-get', '-y', 'update'], 'E: no network\n')), 'Failed to update apt cache: E: no network')
+  })
+  it("a missing package and a failed cache update are Ansible's own checks: msg alone, no apt-get command, rc or streams in the result", () => {
+    assert.deepEqual(aptFailureData(applied(install, 'E: Unable to locate package acplay-nope\n')), {})
+    assert.deepEqual(aptFailureData(applied(['env', 'apt-get', '-y', 'update'], 'E: no network\n')), {})
+    assert.equal(aptFailureData(applied(install, "E: Version '9.9' for 'bash' was not found\n")), undefined)
   })
   it('a step that is not apt-get: the default message', () => {
     assert.equal(aptFailureMsg(applied(['touch', '/x'], 'touch: denied\n')), undefined)

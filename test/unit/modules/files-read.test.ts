@@ -2,8 +2,11 @@ import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { repr } from '../../../engine/vars/py-str.js'
 import { fetchDest } from '../../../modules/fetch.js'
+import { findFiles } from '../../../modules/facts/find.js'
 import { pathInfo } from '../../../modules/facts/path-info.js'
+import { find } from '../../../modules/find.js'
 import { stat, statOutput } from '../../../modules/stat.js'
 import { fakeCtx } from './fake-ctx.js'
 import { testDir } from '../../helpers/temp-dir.js'
@@ -47,6 +50,44 @@ describe('path.info fact', () => {
       ['/b', { follow: true, mime: false, attributes: false }],
     ]).argv
     assert.deepEqual(argv.slice(4), ['/a', '0', 'sha1', '1', '1', '/b', '1', '', '0', '0'])
+  })
+})
+
+describe('stat and find results as Python holds them', () => {
+  it("stat's times are floats (a whole second prints 1700000002.0) and its keys in Ansible's order", () => {
+    const info = pathInfo.parse(
+      { rc: 0, stdout: rec([FILE, 'access=rw', 'checksum=abc', 'mime=text/plain; charset=us-ascii', 'attr=1 --------------e------- /x']), stderr: '' },
+      '/x',
+      opts,
+    )
+    const s = statOutput('/x', info, { mime: true, attributes: true })
+    assert.deepEqual([repr(s.atime), repr(s.mtime), repr(s.ctime)], ['1700000000.5', '1700000001.25', '1700000002.0'])
+    // as ansible.builtin.stat's format_output and main() insert them (a registered stat prints and loops in this order)
+    const ansible =
+      'exists path mode isdir ischr isblk isreg isfifo islnk issock uid gid size inode dev nlink atime mtime ctime wusr rusr xusr wgrp rgrp xgrp ' +
+      'woth roth xoth isuid isgid blocks block_size device_type readable writeable executable pw_name gr_name checksum mimetype charset version attributes attr_flags'
+    assert.deepEqual(Object.keys(s), ansible.split(' '))
+  })
+
+  it("find's matches carry float times, as its os.stat gives them", async () => {
+    const file = { path: '/etc/crontab', mode: '0644', atime: 1796490518.7766945, mtime: 1677742435, ctime: 1677742435 }
+    const q = {
+      paths: ['/etc'],
+      patterns: ['crontab'],
+      excludes: [],
+      read_whole_file: false,
+      file_type: 'file',
+      age_stamp: 'mtime',
+      recurse: false,
+      hidden: false,
+      follow: false,
+      get_checksum: false,
+      use_regex: false,
+    }
+    const ctx = fakeCtx({ [JSON.stringify([findFiles.name, q])]: JSON.stringify({ files: [file], examined: 9, skipped_paths: {} }) })
+    const r = await find.plan({ ...q, paths: ['/etc'] } as never, ctx)
+    const found = (r.data as { files: Record<string, unknown>[] }).files[0]!
+    assert.equal(repr(found), "{'path': '/etc/crontab', 'mode': '0644', 'atime': 1796490518.7766945, 'mtime': 1677742435.0, 'ctime': 1677742435.0}")
   })
 })
 
