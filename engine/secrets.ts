@@ -10,6 +10,11 @@ export const MASK = '********'
 
 /** Shorter strings are not masked: they would blank out ordinary text. */
 const MIN_LENGTH = 3
+/**
+ * Switch words are no secret either, though a variable named like one may hold them (nginx's
+ * `nginx_server_tokens: "off"`): masking them blanked every `off` of a config in diffs.
+ */
+const SWITCH_WORDS = new Set(['yes', 'no', 'on', 'off', 'true', 'false', 'none', 'null'])
 
 export class Masker {
   private secrets = new Set<string>()
@@ -26,7 +31,7 @@ export class Masker {
     }
     if (typeof value !== 'string' && typeof value !== 'number') return
     const s = String(value)
-    if (s.length < MIN_LENGTH || this.secrets.has(s)) return
+    if (s.length < MIN_LENGTH || SWITCH_WORDS.has(s.toLowerCase()) || this.secrets.has(s)) return
     this.secrets.add(s)
     for (const f of secretForms(s)) if (f.length >= MIN_LENGTH) this.values.add(f)
     for (const core of base64Cores(s)) this.embedded.push(new RegExp(`${B64}{0,4}${escapeRe(core)}${B64}{0,4}={0,2}`, 'g'))

@@ -259,11 +259,11 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
           if (after) throw new UnknownFact(name, `${pkg} (${why})`, after)
         } else {
           // or for what an earlier planned change makes (postgresql_privs on a database
-          // postgresql_db would create): "may change", naming that task, as a plan that met an unknown
-          for (const v of namedArgs(p)) {
-            const after = ctx.madeBy?.(v)
-            if (after !== undefined) throw new UnknownFact(name, `${v} (${why})`, after)
-          }
+          // postgresql_db would create): "may change", naming that task, as a plan that met an unknown;
+          // the name the message gives first (its roles may have been made by an earlier task too)
+          const made = namedArgs(p).filter((v) => ctx.madeBy?.(v) !== undefined)
+          const v = made.find((n) => namesIt(o.msg ?? '', n)) ?? made[0]
+          if (v !== undefined) throw new UnknownFact(name, `${v} (${why})`, ctx.madeBy!(v)!)
         }
         throw new ModuleFailure(o.msg ?? `${name} failed`, o.data)
       }
@@ -293,6 +293,9 @@ function namedArgs(p: Record<string, unknown>): string[] {
   for (const v of Object.values(p)) add(v)
   return [...out]
 }
+
+/** `msg` names `n` as a word of its own (`database "metrics" does not exist`, not `application`). */
+const namesIt = (msg: string, n: string) => new RegExp(`(^|\\W)${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|\\W)`).test(msg)
 
 /** A module's `diff` ({before, after, before_header}) as acplay shows one. */
 function moduleDiff(d: unknown): Change['diff'] {

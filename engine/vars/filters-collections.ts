@@ -222,8 +222,11 @@ export const collectionFilters: Record<string, Filter> = {
     for (const i of v) {
       // item[key_name]: a dict's key, or a list's / tuple's index
       const [k, x] = [getitem(i, kn), getitem(i, vn)]
-      if (k instanceof Undef || x instanceof Undef)
-        throw templateError(`items2dict requires each dictionary in the list to contain the keys '${pystr(kn)}' and '${pystr(vn)}', got ${repr(i)} instead.`)
+      if (k instanceof Undef || x instanceof Undef) {
+        // Python's item[key]: a KeyError from a mapping, a TypeError from anything else; both messages show the whole list
+        const need = isMapping(i) ? `each dictionary in the list to contain the keys '${pystr(kn)}' and '${pystr(vn)}'` : 'a list of dictionaries'
+        throw templateError(`items2dict requires ${need}, got ${repr(v)} instead.`)
+      }
       out[pystr(k)] = x
     }
     return out

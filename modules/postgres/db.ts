@@ -12,7 +12,7 @@ import { pgDbFact, pgRoleFact, type DbFact, type DbState, type RoleFact } from '
 import { notYet } from '../schema.js'
 import { defineModule, type Change, type Plan } from '../types.js'
 import { loginOf, loginParams, planOrDefer } from './login.js'
-import { psql, quoteIdent, quoteLiteral } from './sql.js'
+import { psql, quoteIdent, quoteLiteral, sqlError } from './sql.js'
 
 /** PostgreSQL accepts encodings case-insensitively and with or without _ / -: compare them that way. */
 const normEncoding = (e: string) => e.toUpperCase().replace(/[-_]/g, '')
@@ -147,4 +147,5 @@ export const postgresDb = defineModule({
       return { kind: 'ok', reason: `database ${p.name} exists, owned by ${db.owner}, encoding ${db.encoding ?? '(server default)'}`, data }
     })
   },
+  failureMsg: (_p, out) => `Database query failed: ${sqlError(out.stderr)}`,
 })

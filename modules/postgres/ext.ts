@@ -11,7 +11,7 @@ import { ModuleFailure } from '../../engine/errors.js'
 import { pgExtFact, type ExtFact } from '../facts/postgres.js'
 import { defineModule, type Plan } from '../types.js'
 import { loginOf, loginParams, planOrDefer } from './login.js'
-import { psql, quoteIdent, quoteLiteral } from './sql.js'
+import { psql, quoteIdent, quoteLiteral, sqlError } from './sql.js'
 
 // the database is `db` here (login_db is its alias), as in community.postgresql
 const { login_db: _loginDb, ...connection } = loginParams
@@ -79,5 +79,5 @@ export const postgresExt = defineModule({
       return run(`update extension ${p.ext} in ${p.db} from ${cur} to ${p.version}`, `ALTER EXTENSION ${name} UPDATE${to}`, { ...fact, current: now })
     })
   },
-  failureMsg: (_p, out) => `Management of PostgreSQL extension failed: ${out.stderr.replace(/^psql:[^\n]*?ERROR:\s+/m, '').trim()}`,
+  failureMsg: (_p, out) => `Management of PostgreSQL extension failed: ${sqlError(out.stderr)}`,
 })

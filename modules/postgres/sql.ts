@@ -119,6 +119,15 @@ export function psqlOutput(out: { rc: number; stdout: string; stderr: string }, 
   throw new ModuleFailure(`reading ${what} failed: ${err || `exit code ${out.rc}`}`)
 }
 
+/**
+ * A failed statement's error as psycopg2's str(error) gives it, the text community.postgresql puts in
+ * its messages: psql's `ERROR:` tag (and a `psql:FILE:LINE:` location) dropped, DETAIL and HINT kept,
+ * one newline at the end.
+ */
+export function sqlError(stderr: string): string {
+  return `${stderr.replace(/^(psql:[^\n]*?:\s*)?ERROR:\s+/m, '').trim()}\n`
+}
+
 /** The JSON object on the `index`th line of psql's -A -t output. */
 export function jsonLine<T>(stdout: string, index: number, what: string): T {
   const lines = stdout.split('\n').filter((l) => l.length > 0)

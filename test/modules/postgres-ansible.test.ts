@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { SideBySide } from '../helpers/differential.js'
+import { runPlaybook, SideBySide } from '../helpers/differential.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
 const HBA = '/etc/postgresql/15/main/pg_hba.conf'
@@ -89,5 +89,24 @@ describe('postgres modules against community.postgresql (differential with ansib
       4,
     )
     assert.doesNotMatch(check.stdout, /pw-in-test-only/, 'no password in the check output')
+  })
+
+  it("a statement the server refuses fails with community.postgresql's message (geerlingguy.postgresql without its locale)", async () => {
+    const playbook = `- hosts: all
+  gather_facts: false
+  become: true
+  become_user: postgres
+  tasks:
+    - community.postgresql.postgresql_db: { name: nolocale, lc_collate: xx_XX.UTF-8, lc_ctype: xx_XX.UTF-8, template: template0 }
+`
+    const msg = async (tool: 'ansible' | 'acplay', host: string) => {
+      const r = await runPlaybook(tool, bed(), host, playbook)
+      assert.equal(r.recap.failed, 1, `${tool}:\n${r.stdout}`)
+      const line = r.stdout.split('\n').find((l) => l.startsWith('fatal: '))
+      return (JSON.parse(line!.slice(line!.indexOf('{'))) as { msg: string }).msg
+    }
+    const [theirs, mine] = await Promise.all([msg('ansible', sides.theirs), msg('acplay', sides.mine)])
+    assert.equal(theirs, 'Database query failed: invalid locale name: "xx_XX.UTF-8"\n')
+    assert.equal(mine, theirs)
   })
 })

@@ -112,4 +112,13 @@ describe('masker: every form of a secret', () => {
     m.add(12)
     assert.equal(m.mask('ab 12 abc'), 'ab 12 abc')
   })
+
+  it("leaves switch words alone (nginx_server_tokens: 'off' is named like a token)", () => {
+    const m = new Masker()
+    for (const w of ['off', 'Off', 'true', 'False', 'yes', 'None', 'null']) m.add(w)
+    m.add('off-the-record')
+    const text = 'server_tokens off; proxy_buffering Off; x: true, False, yes, None, null'
+    assert.equal(m.mask(text), text)
+    assert.equal(m.mask('key off-the-record'), `key ${MASK}`)
+  })
 })

@@ -70,6 +70,10 @@ describe('modules written for Ansible', () => {
     const roles = new EffectStore()
     roles.record([{ fact: 'postgres.role', key: 'reporter', value: {} }], [], 'the users are present')
     assert.equal((await runModule(mod, args, env(roles))).mayChange, true)
+    // both made earlier: the task that makes what the message names (geerlingguy.postgresql's privileges)
+    roles.record([{ fact: 'postgres.db', key: 'app_db', value: { db: { exists: true } } }], [], 'the databases are present')
+    const rolesFirst = { root: dir, roles: 'ro_user,reporter', db: 'app_db' }
+    assert.match((await runModule(mod, rolesFirst, env(roles))).reason ?? '', /privs app_db .* until task 'the databases are present' has run$/)
   })
 
   it('check mode: one that fails for a Python library an earlier planned apt install brings may change, naming that task', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { conninfo, jsonLine, PgUnavailable, psql, psqlOutput, quoteIdent, quoteLiteral } from '../../../modules/postgres/sql.js'
+import { conninfo, jsonLine, PgUnavailable, psql, psqlOutput, quoteIdent, quoteLiteral, sqlError } from '../../../modules/postgres/sql.js'
 import { REC } from './postgres-fixtures.js'
 
 describe('postgres sql quoting', () => {
@@ -17,6 +17,14 @@ describe('postgres sql quoting', () => {
     assert.equal(quoteLiteral("'; DROP ROLE x; --"), "'''; DROP ROLE x; --'")
     assert.equal(quoteLiteral('a\\b'), "E'a\\\\b'")
     assert.equal(quoteLiteral(':foo \\q\n'), "E':foo \\\\q\n'")
+  })
+
+  it("sqlError: psql's error as psycopg2 words it (no ERROR: tag or location, DETAIL kept, one newline)", () => {
+    assert.equal(sqlError('ERROR:  invalid locale name: "xx_XX.UTF-8"\n'), 'invalid locale name: "xx_XX.UTF-8"\n')
+    assert.equal(
+      sqlError('psql:<stdin>:1: ERROR:  role "r" cannot be dropped because some objects depend on it\nDETAIL:  owner of database d\n'),
+      'role "r" cannot be dropped because some objects depend on it\nDETAIL:  owner of database d\n',
+    )
   })
 
   it('conninfo quotes every value', () => {

@@ -205,6 +205,17 @@ describe('lists and dicts', () => {
     assert.deepEqual(ev('pg | dict2items | items2dict'), vars.pg)
     assert.deepEqual(ev("[{'n': 'a', 'v': 1}] | items2dict(key_name='n', value_name='v')"), { a: 1 })
     fails('[1] | dict2items', 'E_TEMPLATE', 'dict2items requires a dictionary, got list instead.')
+    // Ansible names the whole list, not the item (geerlingguy.postgresql's options, one without a value)
+    fails(
+      "[{'option': 'a', 'value': 1}, {'option': 'b', 'state': 'absent'}] | items2dict(key_name='option', value_name='value')",
+      'E_TEMPLATE',
+      "items2dict requires each dictionary in the list to contain the keys 'option' and 'value', got [{'option': 'a', 'value': 1}, {'option': 'b', 'state': 'absent'}] instead.",
+    )
+    fails(
+      "[{'key': 'a', 'value': 1}, 'x'] | items2dict",
+      'E_TEMPLATE',
+      "items2dict requires a list of dictionaries, got [{'key': 'a', 'value': 1}, 'x'] instead.",
+    )
   })
   it('combine: shallow by default, recursive and list_merge on request', () => {
     const v = { a: { x: 1, l: [1], sub: { p: 1 } }, b: { l: [2], sub: { q: 2 } } }
