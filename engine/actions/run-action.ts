@@ -59,7 +59,10 @@ export interface ActionEnv {
   say(text: string): void
   /** a warning for the reporters */
   warn(text: string): void
-  /** a task variable, templated; `templated`: its value came out of a template (undefined: no such variable) */
+  /**
+   * a task variable, templated (undefined: no such variable); `templated`: its value has Python's
+   * plain types in Ansible, not YAML's: it came out of a template, or from `-e` JSON or key=value
+   */
   variable(name: string): { value: unknown; templated: boolean } | undefined
 }
 

@@ -7,7 +7,7 @@ import { interruptedExitCode, interruptedLines } from '../report/interrupted.js'
 import { reportersFor, reportFiles } from './reporters.js'
 import { listPlaybook } from '../run/listing.js'
 import { cliPasswords } from './cli-passwords.js'
-import { parseExtraVars } from '../vars/extra-vars.js'
+import { mergeExtraVars } from '../vars/extra-vars.js'
 import { withVault } from '../vault/context.js'
 import { addVaultOptions, vaultFromFlags } from './vault-options.js'
 import { dirname, resolve } from 'node:path'
@@ -112,7 +112,7 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     limit: f.limit as string | undefined,
     tags: split(f.tags),
     skipTags: split(f.skipTags),
-    extraVars: Object.assign({}, ...f.extraVars.map((e) => parseExtraVars(e))),
+    extraVars: mergeExtraVars(f.extraVars),
     forks: (f.forks as number | undefined) ?? setting('DEFAULT_FORKS', cfg),
     user: (f.user as string | undefined) ?? setting('DEFAULT_REMOTE_USER', cfg),
     connection: (f.connection as string | undefined) ?? setting('DEFAULT_TRANSPORT', cfg),

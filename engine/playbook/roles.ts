@@ -3,7 +3,7 @@
  * vars, params) set on every task inside, after their meta dependencies. As in Ansible, a role runs
  * once per play unless its params differ or its meta says `allow_duplicates`.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { isMap, isNode, isScalar, isSeq, type Node } from 'yaml'
 import { collectionRoleDir, configuredRolesPath } from '../config/search-dirs.js'
@@ -81,7 +81,9 @@ export function findRole(scope: TaskScope, ref: RoleRef): FoundRole {
   const tried = roleCandidates(scope, ref.name)
   const found = tried.find((c) => isDir(c.dir))
   if (!found) throw refError(scope, ref, `role '${ref.name}' not found (searched: ${tried.map((c) => c.dir).join(', ')})`)
-  return found
+  // Ansible's unfrackpath: a role found on the roles search path is known by its real path (role_path,
+  // the files it includes, as printed); a collection's role keeps the path it was found at
+  return found.collection ? found : { ...found, dir: realpathSync(found.dir) }
 }
 
 /** `<dir>/<name>.yml`, `.yaml`, or bare; for vars/defaults also a `<name>/` dir of files. */

@@ -6,6 +6,7 @@ import { LocalConnection } from '../connection/local.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import type { ModuleOutcome } from '../module-runner.js'
 import { evaluate, isTemplate, templateValue } from '../vars/template.js'
+import { extraVarIsPlain } from '../vars/extra-vars.js'
 import { emit } from './context.js'
 import { findFile, searchContext, varsDir } from './find-file.js'
 import { runModes } from './gate.js'
@@ -26,7 +27,10 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
       variable: (name) => {
         if (!(name in vars)) return undefined
         const raw = vars[name]
-        return { value: templateValue(raw, vars, where), templated: typeof raw === 'string' && isTemplate(raw) }
+        return {
+          value: templateValue(raw, vars, where),
+          templated: (typeof raw === 'string' && isTemplate(raw)) || extraVarIsPlain(pc.run.opts.extraVars, name),
+        }
       },
       varsPath: (p, dir) => (dir ? varsDir(p, search) : findFile(p, 'vars', search)),
       check,

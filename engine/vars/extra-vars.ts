@@ -55,6 +55,34 @@ function asVars(data: unknown, what: string): Vars {
   return data
 }
 
+/**
+ * The names of a parsed `-e` mapping whose values Ansible read with its YAML loader: it tries JSON
+ * first (inline, and a file's text), so only text that is not JSON gives AnsibleUnicode,
+ * AnsibleSequence and AnsibleMapping; JSON and key=value give Python's plain str, list and dict.
+ * A mapping acplay did not parse (a TypeScript caller's) is all plain. Argument-spec errors name
+ * the type (`argument 'port' is of type <class 'str'>`).
+ */
+const yamlTyped = new WeakMap<Vars, ReadonlySet<string>>()
+
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function marked(vars: Vars, text: string): Vars {
+  if (!isJson(text)) yamlTyped.set(vars, new Set(Object.keys(vars)))
+  return vars
+}
+
+/** Whether extra var `name` holds Python's plain types (str, list, dict) in Ansible, not YAML's. */
+export function extraVarIsPlain(extraVars: Vars | undefined, name: string): boolean {
+  return !!extraVars && Object.hasOwn(extraVars, name) && !yamlTyped.get(extraVars)?.has(name)
+}
+
 /** One `-e` argument to vars; `@path` is resolved against baseDir (the current directory). */
 export function parseExtraVars(arg: string, baseDir: string = process.cwd()): Vars {
   const s = arg.trim()
@@ -67,9 +95,9 @@ export function parseExtraVars(arg: string, baseDir: string = process.cwd()): Va
       throw optionError(`-e ${s}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
     }
     // a file's YAML reads like any vars file: YAML 1.1, vault files and !vault values, errors with file:line
-    return asVars(readYamlData(text, file), s)
+    return marked(asVars(readYamlData(text, file), s), text)
   }
-  if (s.startsWith('{') || s.startsWith('[')) return parseInline(s, s)
+  if (s.startsWith('{') || s.startsWith('[')) return marked(parseInline(s, s), s)
   const vars: Vars = {}
   for (const token of splitKv(s)) {
     const eq = token.indexOf('=')
@@ -81,5 +109,15 @@ export function parseExtraVars(arg: string, baseDir: string = process.cwd()): Va
 
 /** Several `-e` options, later ones winning per key (as ansible-playbook does). */
 export function mergeExtraVars(args: readonly string[], baseDir?: string): Vars {
-  return Object.assign({}, ...args.map((a) => parseExtraVars(a, baseDir)))
+  const merged: Vars = {}
+  const yaml = new Set<string>()
+  for (const vars of args.map((a) => parseExtraVars(a, baseDir))) {
+    Object.assign(merged, vars)
+    for (const name of Object.keys(vars)) {
+      if (yamlTyped.get(vars)?.has(name)) yaml.add(name)
+      else yaml.delete(name)
+    }
+  }
+  yamlTyped.set(merged, yaml)
+  return merged
 }

@@ -11,6 +11,11 @@ export interface InstalledDist {
   version: string | null
   /** Requires-Dist lines; undefined when unknown (simulated) */
   requires?: string[]
+  /**
+   * Installed by the distribution into its own directory (Debian: a dist-packages under /usr, not
+   * /usr/local) and read through a system interpreter, not a venv's
+   */
+  distro?: true
 }
 
 /**
@@ -43,10 +48,12 @@ if sys.flags.no_site:
             paths += [os.path.join(sys.argv[1], a, b, 'site-packages') for b in subs if b.startswith('python')]
 else:
     paths = sys.path
+in_venv = sys.prefix != getattr(sys, 'base_prefix', sys.prefix)
 seen, dists = set(), []
 for p in paths:
     if not p:
         continue
+    distro = not sys.flags.no_site and not in_venv and p.startswith('/usr/') and not p.startswith('/usr/local/') and p.endswith('dist-packages')
     try:
         entries = sorted(os.listdir(p))
     except OSError:
@@ -75,7 +82,7 @@ for p in paths:
             continue
         if name and name not in seen:
             seen.add(name)
-            dists.append(q(name) + ':{"version":' + (q(version) if version is not None else 'null') + ',"requires":[' + ','.join(map(q, requires)) + ']}')
+            dists.append(q(name) + ':{"version":' + (q(version) if version is not None else 'null') + ',"requires":[' + ','.join(map(q, requires)) + ']' + (',"distro":true' if distro else '') + '}')
 u = os.uname()
 impl = sys.implementation.name
 env = {'python_version': '%d.%d' % sys.version_info[:2], 'python_full_version': sys.version.split()[0],
@@ -103,11 +110,11 @@ export function parsePipEnv(stdout: string): PipEnv {
   const text = stdout.trim()
   if (text === 'ACPLAY_ABSENT') return { status: 'absent' }
   if (text.startsWith('ACPLAY_BROKEN ')) return { status: 'broken', detail: text.slice('ACPLAY_BROKEN '.length) }
-  const raw = JSON.parse(text.split('\n').pop()!) as { dists: Record<string, { version: string; requires: string[] }>; env: MarkerEnv }
+  const raw = JSON.parse(text.split('\n').pop()!) as { dists: Record<string, { version: string; requires: string[]; distro?: true }>; env: MarkerEnv }
   const dists: Record<string, InstalledDist> = {}
   for (const [name, d] of Object.entries(raw.dists)) {
     const key = normalizeName(name)
-    if (!dists[key]) dists[key] = { version: d.version, requires: d.requires }
+    if (!dists[key]) dists[key] = { version: d.version, requires: d.requires, ...(d.distro ? { distro: true as const } : {}) }
   }
   return { status: 'ok', dists, env: raw.env }
 }

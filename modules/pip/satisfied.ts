@@ -63,12 +63,22 @@ export function checkPresent(req: Requirement, dists: Record<string, InstalledDi
   return { req, satisfied: true, why: `${req.name} ${d.version}${extras} satisfies ${specText(req)}` }
 }
 
-/** For state absent: is a matching version installed (a requirement with specifiers only removes matching versions)? */
+/**
+ * For state absent: is a matching version installed (a requirement with specifiers only removes
+ * matching versions)? One the distribution installed stays when the distribution's pip is the one
+ * that runs (or no pip is there yet: the distribution's package is the one an earlier task would
+ * install): Debian's pip leaves its dist-packages under /usr alone ("Not uninstalling six at
+ * /usr/lib/python3/dist-packages, outside environment /usr", exit 0), so the run reports ok, and
+ * check mode must not predict a change.
+ */
 export function checkAbsent(req: Requirement, dists: Record<string, InstalledDist>): Verdict {
   const d = dists[req.key]
   if (!d) return { req, satisfied: true, why: `${req.name} is not installed` }
   if (d.version !== null && req.specifiers.length && !satisfies(d.version, req.specifiers, { prereleases: true })) {
     return { req, satisfied: true, why: `${req.name} ${d.version} is installed, which does not match ${specText(req)}` }
+  }
+  if (d.distro && (!dists.pip || dists.pip.distro)) {
+    return { req, satisfied: true, why: `${req.name} ${d.version} is the distribution's (its dist-packages under /usr), which its pip does not uninstall` }
   }
   return { req, satisfied: false, why: `${req.name} ${d.version ?? ''} is installed`.replace('  ', ' ') }
 }

@@ -2,7 +2,7 @@
  * Role argument specs against Debian's ansible-playbook (ansible_connection=local): a role with
  * meta/argument_specs.yml gets Ansible's validation task first (its name, tagged always), which
  * passes, or fails with Ansible's errors in Ansible's order (types, elements, choices, required,
- * sub-options, unsupported names, values from play vars and templates; aliases and the rules between
+ * sub-options, unsupported names, values from play vars, templates and -e; aliases and the rules between
  * a sub-spec's options); include_role's entry point
  * (tasks_from) picks its own spec, rolespec_validate: false skips it; the action called by a task.
  * Output and recap compared.
@@ -118,6 +118,17 @@ const PLAYBOOKS: Record<string, string> = {
   roles:
     - { role: web, web_port: 80, tags: [web] }
 `,
+  // values from -e: JSON and key=value are Python's str, list, dict; inline YAML is AnsibleUnicode...
+  extra_vars: `- hosts: all
+  gather_facts: false
+  roles:
+    - role: web
+`,
+}
+
+const ARGS: Record<string, string[]> = {
+  tags: ['--tags', 'nothing-else'],
+  extra_vars: ['-e', '{"web_port": "abc", "web_conf": [1], "web_users": "x"}', '-e', 'web_enabled=maybe', '-e', '{web_flags: [a], web_ratio: x}'],
 }
 
 type Json = Record<string, unknown>
@@ -159,8 +170,7 @@ describe('role argument specs as ansible-playbook checks them', () => {
 
   for (const name of Object.keys(PLAYBOOKS)) {
     it(`${name}: the same tasks, errors and recap`, async () => {
-      const tags = name === 'tags' ? ['--tags', 'nothing-else'] : []
-      const args = ['-i', join(dir, 'hosts.ini'), join(dir, `${name}.yml`), ...tags]
+      const args = ['-i', join(dir, 'hosts.ini'), join(dir, `${name}.yml`), ...(ARGS[name] ?? [])]
       const [ours, theirs] = await Promise.all([
         acplay(['run', ...args], { cwd: dir }),
         capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1' } }),

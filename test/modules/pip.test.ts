@@ -104,6 +104,16 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
     assert.equal(await installed('/opt/app'), '')
   })
 
+  it("absent of a package Debian installed (python3-six): ok in check mode and in the run, as Debian's pip leaves it", async () => {
+    assert.equal(await sh("dpkg-query -W -f='${Status}' python3-six"), 'install ok installed')
+    const a = { name: ['six'], state: 'absent', executable: 'pip3' }
+    const predicted = await checkRun(pip, a, root())
+    assert.equal(predicted.status, 'ok', predicted.changes.map((c) => c.summary).join('; '))
+    assert.match(predicted.reason ?? '', /^six [\d.]+ is the distribution's \(its dist-packages under \/usr\), which its pip does not uninstall$/)
+    assert.equal((await realRun(pip, a, root())).status, 'ok')
+    assert.equal(await sh('python3 -c "import six, os; print(os.path.dirname(six.__file__))"'), '/usr/lib/python3/dist-packages')
+  })
+
   it('requirements file (relative to chdir, resolved by pip --dry-run)', async () => {
     await sh(`mkdir -p '/srv/my app' && printf 'acplay-demo==1.1.0\\n' > '/srv/my app/req s.txt'`)
     await assertConverges(pip, args({ requirements: 'req s.txt', chdir: '/srv/my app' }), root())

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -9,7 +9,7 @@ import { EffectStore } from '../../../engine/effects.js'
 import type { Connection } from '../../../engine/connection/types.js'
 import { parseDryRunReport, parsePipEnv, pipInstalled } from '../../../modules/facts/pip.js'
 import { pip } from '../../../modules/pip.js'
-import { checkPresent } from '../../../modules/pip/satisfied.js'
+import { checkAbsent, checkPresent } from '../../../modules/pip/satisfied.js'
 import { parseRequirement } from '../../../modules/pip/requirement.js'
 import { virtualenvArgv } from '../../../modules/pip/virtualenv-command.js'
 import { binPath } from '../../../modules/facts/bin-path.js'
@@ -75,9 +75,29 @@ describe('pip.installed fact', () => {
       assert.equal(env.status, 'ok', out.stdout + out.stderr)
       if (env.status !== 'ok') return
       assert.deepEqual(Object.fromEntries(Object.entries(env.dists).map(([k, d]) => [k, d.version])), { a: '1.0', b: '2.0', pexpect: '4.8.0' })
+      assert.ok(
+        Object.values(env.dists).every((d) => !d.distro),
+        "a venv's packages are never the distribution's",
+      )
     } finally {
       rmSync(venv, { recursive: true, force: true })
     }
+  })
+  it("marks what a system Python reads from the distribution's dist-packages under /usr (Debian), never a venv's", () => {
+    const deb = '/usr/lib/python3/dist-packages'
+    const local = spawnSync('sh', ['-c', 'ls -d /usr/local/lib/python3*/dist-packages/* 2>/dev/null'], { encoding: 'utf8' }).stdout
+    const key = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-')
+    // a distribution Debian installed and nothing under /usr/local shadows
+    const name = (existsSync(deb) ? readdirSync(deb) : [])
+      .filter((e) => e.endsWith('.dist-info') && existsSync(join(deb, e, 'METADATA')))
+      .map((e) => /^Name:\s*(.+)$/m.exec(readFileSync(join(deb, e, 'METADATA'), 'utf8'))?.[1]?.trim())
+      .find((n) => n && !local.toLowerCase().includes(`/${key(n).replaceAll('-', '_')}-`))
+    if (!name || !existsSync('/usr/bin/python3')) return assert.ok(true, "not Debian's Python: nothing installed under /usr/lib/python3/dist-packages")
+    const { argv } = pipInstalled.command({ python: '/usr/bin/python3' })
+    const env = parsePipEnv(spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }).stdout)
+    assert.equal(env.status, 'ok')
+    if (env.status !== 'ok') return
+    assert.equal(env.dists[key(name)]?.distro, true, `${name} from ${deb}`)
   })
   it('parses a dry-run report', () => {
     const report = '{"version": "1", "install": [{"metadata": {"name": "Acplay_Demo", "version": "2.0.0"}, "requested": true}]}'
@@ -109,6 +129,20 @@ describe('checkPresent', () => {
   it('a simulated install of unknown version', () => {
     assert.equal(checkPresent(parseRequirement('x==1'), { x: { version: null } }).satisfied, 'unknown')
     assert.equal(checkPresent(parseRequirement('x'), { x: { version: null } }).satisfied, true)
+  })
+})
+
+describe('checkAbsent', () => {
+  const six = { version: '1.16.0', distro: true as const }
+  it("a package the distribution installed stays when the distribution's pip runs (or none is there yet)", () => {
+    const kept = checkAbsent(parseRequirement('six'), { six, pip: { version: '23.0.1', distro: true } })
+    assert.equal(kept.satisfied, true)
+    assert.equal(kept.why, "six 1.16.0 is the distribution's (its dist-packages under /usr), which its pip does not uninstall")
+    assert.equal(checkAbsent(parseRequirement('six'), { six }).satisfied, true)
+  })
+  it('a pip of its own (say under /usr/local) removes it; so does any pip a package of its own', () => {
+    assert.equal(checkAbsent(parseRequirement('six'), { six, pip: { version: '24.0' } }).satisfied, false)
+    assert.equal(checkAbsent(parseRequirement('six'), { six: { version: '1.16.0' }, pip: { version: '23.0.1', distro: true } }).satisfied, false)
   })
 })
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { AcplayError } from '../../../engine/errors.js'
-import { mergeExtraVars, parseExtraVars } from '../../../engine/vars/extra-vars.js'
+import { extraVarIsPlain, mergeExtraVars, parseExtraVars } from '../../../engine/vars/extra-vars.js'
 import { mergeVars, VAR_LAYERS, varSource, type VarLayers } from '../../../engine/vars/precedence.js'
 import { Templar } from '../../../engine/vars/template.js'
 import { testDir } from '../../helpers/temp-dir.js'
@@ -59,6 +59,15 @@ describe('parseExtraVars', () => {
     writeFileSync(join(dir, 'vars.json'), '{"debug": true}')
     assert.deepEqual(parseExtraVars('@vars.yml', dir), { port: 5432, users: ['a', 'b'] })
     assert.deepEqual(parseExtraVars(`@${join(dir, 'vars.json')}`), { debug: true })
+  })
+  it("knows which values Ansible's YAML loader typed (not JSON: AnsibleUnicode...), the last -e of a name winning", () => {
+    writeFileSync(join(dir, 'typed.yml'), 'a: x\nb: [1]\n')
+    writeFileSync(join(dir, 'typed.json'), '{"c": "x"}')
+    const ev = mergeExtraVars(['{"j": "x"}', 'k=v', '{y: x}', '@typed.yml', '@typed.json', '{"a": "again"}'], dir)
+    const plain = Object.keys(ev).filter((n) => extraVarIsPlain(ev, n))
+    assert.deepEqual(plain.sort(), ['a', 'c', 'j', 'k'])
+    assert.equal(extraVarIsPlain(ev, 'nope'), false, 'not an extra var')
+    assert.equal(extraVarIsPlain({ t: 'x' }, 't'), true, "a TypeScript caller's values are plain")
   })
   it('names the file when it is missing or broken', () => {
     assert.throws(
