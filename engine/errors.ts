@@ -47,6 +47,10 @@ export const ERROR_CODES = {
     exit: 1,
     meaning: 'A task that changed notified a name no handler has or listens to: the run stops there, as ansible-playbook stops (error_on_missing_handler).',
   },
+  E_NO_HOSTS: {
+    exit: 1,
+    meaning: 'The inventory has hosts, but --limit leaves none of them, or a host pattern matches nothing under host_pattern_mismatch = error; nothing ran.',
+  },
   E_FACT_CACHE: { exit: 1, meaning: 'The jsonfile fact cache cannot be written.' },
   E_TIMEOUT: { exit: 1, meaning: "A task's command ran past the task keyword `timeout`; it was stopped and the task failed." },
   E_INTERRUPTED: { exit: 1, meaning: 'The run was interrupted (SIGINT, SIGTERM) while this host was working; the run exits 130 or 143.' },

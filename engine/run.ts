@@ -19,6 +19,7 @@ import { DEFAULT_FORKS, type RunOptions } from './run/options.js'
 import { runPlay } from './run/play.js'
 import { NOT_STARTED } from './run/task.js'
 import { loadModules } from './library/load.js'
+import { checkTargets } from './run/targets.js'
 import type { ModuleSpec } from '../modules/types.js'
 import { dirname, resolve } from 'node:path'
 import { withVault } from './vault/context.js'
@@ -107,6 +108,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
   emit(rc, 'onRunStart', { playbook: opts.playbook, check: !!opts.check, diff: !!opts.diff, slice: opts.slice })
   for (const w of inventory.warnings) emit(rc, 'onWarning', w)
   try {
+    checkTargets(rc)
     if (opts.flushCache) flushFactCache(rc)
     for (const play of playbook.plays) {
       if (rc.interrupted) break

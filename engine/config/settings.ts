@@ -37,6 +37,14 @@ const escalation = (key: string) => [['privilege_escalation', key]] as const
 const sshConnection = (key: string) => [['ssh_connection', key]] as const
 
 export const SETTINGS = {
+  LOCALHOST_WARNING: { type: 'bool', env: ['ANSIBLE_LOCALHOST_WARNING'], ini: defaults('localhost_warning'), default: true },
+  HOST_PATTERN_MISMATCH: {
+    type: 'str',
+    env: ['ANSIBLE_HOST_PATTERN_MISMATCH'],
+    ini: [['inventory', 'host_pattern_mismatch']],
+    default: 'warning',
+    choices: ['warning', 'error', 'ignore'],
+  },
   TRANSFORM_INVALID_GROUP_CHARS: {
     type: 'str',
     env: ['ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS'],

@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path'
 import { inventoryError } from '../errors.js'
 import type { InventoryBuilder } from './data.js'
-import { LOCALHOST, selectHosts, type PatternView } from './patterns.js'
+import { LOCALHOST, selectHosts, unmatchedPatterns, type PatternView } from './patterns.js'
 import { compareGroups, hostVarLayers, mergeLayers } from './precedence.js'
 import type { Inventory, InventoryGroup, InventoryHost, Vars, VarsLayer } from './types.js'
 import type { VarsDirs } from './vars-dirs.js'
@@ -166,6 +166,10 @@ export class LoadedInventory implements Inventory {
 
   select(pattern: string, limit?: string): string[] {
     return selectHosts(this.view, pattern, limit)
+  }
+
+  unmatched(pattern: string, limit?: string): string[] {
+    return unmatchedPatterns(this.view, pattern, limit)
   }
 
   hostVarLayers(name: string): VarsLayer[] {

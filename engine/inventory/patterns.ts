@@ -38,6 +38,24 @@ export function selectHosts(view: PatternView, pattern: string, limit?: string):
   return hosts
 }
 
+/**
+ * The parts of `pattern` (and of `limit`) that match no host, without their `&`/`!`: Ansible warns
+ * "Could not match supplied host pattern, ignoring: X" for each (_enumerate_matches), a typo'd
+ * group in `hosts: web:dbservrs` among them. `all` never warns; a subscript is left off the name.
+ */
+export function unmatchedPatterns(view: PatternView, pattern: string, limit?: string): string[] {
+  const parts = [...splitPattern(pattern), ...(limit ? limitPatterns(limit) : [])]
+  const known = new Set(view.hosts)
+  const out: string[] = []
+  for (const part of parts) {
+    const p = part[0] === '&' || part[0] === '!' ? part.slice(1) : part
+    const expr = p[0] === '~' ? p : (SUBSCRIPT.exec(p)?.[1] ?? p)
+    if (expr === 'all' || known.has(expr) || enumerate(view, expr).length > 0 || out.includes(expr)) continue
+    out.push(expr)
+  }
+  return out
+}
+
 function limitPatterns(limit: string): string[] {
   const out: string[] = []
   for (const p of splitPattern(limit)) {

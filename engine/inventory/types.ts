@@ -53,6 +53,8 @@ export interface Inventory {
   groupsVar(): Readonly<Record<string, readonly string[]>>
   /** hosts matching an Ansible host pattern, optionally intersected with a --limit */
   select(pattern: string, limit?: string): string[]
+  /** the parts of `pattern` and `limit` that match no host (patterns.ts unmatchedPatterns) */
+  unmatched(pattern: string, limit?: string): string[]
   /** add_host: adds or updates a host for the rest of the run; true when that changed the inventory */
   addHost?(name: string, groups: readonly string[], vars: Vars): Promise<boolean>
   /** the group_vars/ and host_vars/ beside the playbook of the play about to run (an imported playbook's directory) */

@@ -8,7 +8,7 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
   const write = (s: string) => out.write(`${s}\n`)
   const v = opts.verbosity ?? 0
   return {
-    onPlayStart: (p) => write(`\n${heading(`PLAY [${p.name}]`)}`),
+    onPlayStart: (p) => write(`\n${heading(`PLAY [${p.name}]`)}${p.hosts.length ? '' : '\nskipping: no hosts matched'}`),
     onTaskStart: (t) => write(`\n${heading(taskTitle(t))}`),
     onItemResult: (r) => resultLines(r, v, !!opts.diff).forEach(write),
     onHostResult: (r) => {

@@ -27,7 +27,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
     }
 
   return {
-    onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n`),
+    onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n${p.hosts.length ? '' : 'skipping: no hosts matched\n'}`),
     onTaskStart: (t, hosts) => {
       early = new Map()
       waiting = new Map()

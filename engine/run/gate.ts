@@ -22,14 +22,19 @@ import { renderTags, selectedByTags } from './tags.js'
 
 /** A play's hosts: its pattern (a template rendered with the play's vars, -e and groups, for the listings), within --limit. */
 export function playHosts(inventory: Inventory, play: Play, opts: RunOptions): string[] {
-  if (!isTemplate(play.hosts)) return inventory.select(play.hosts, opts.limit)
+  return inventory.select(playPattern(inventory, play, opts), opts.limit)
+}
+
+/** The play's `hosts` as a pattern (a template rendered with the play's vars; a list joined). */
+export function playPattern(inventory: Inventory, play: Play, opts: RunOptions): string {
+  if (!isTemplate(play.hosts)) return play.hosts
   const hosts = keywordValue<unknown>(
     'hosts',
     play.hosts,
     { groups: inventory.groupsVar(), ...play.vars, ...opts.extraVars },
     { file: play.pos.file, line: play.pos.line },
   )
-  return inventory.select(Array.isArray(hosts) ? hosts.join(',') : String(hosts), opts.limit)
+  return Array.isArray(hosts) ? hosts.join(',') : String(hosts)
 }
 
 /** The hosts still in the play: not failed, not unreachable, not ended (meta: end_host). */

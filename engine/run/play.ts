@@ -5,7 +5,8 @@ import type { Play, RoleContext, Task } from '../playbook/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
 import { gatherFacts } from './facts.js'
-import { batchHosts, playHosts } from './gate.js'
+import { batchHosts, playPattern } from './gate.js'
+import { unmatchedPlayHosts } from './targets.js'
 import { flushHandlers, forceHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
@@ -86,12 +87,12 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
   const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
   const varsFiles = playVarsFiles(rc, withPrompts)
   const play = renderedPlay(rc, withPrompts, varsFiles)
-  const names = playHosts(rc.inventory, play, rc.opts)
+  const pattern = playPattern(rc.inventory, play, rc.opts)
+  unmatchedPlayHosts(rc, pattern)
+  const names = rc.inventory.select(pattern, rc.opts.limit)
+  // no hosts: the reporters say `skipping: no hosts matched` under the play's header, as Ansible's
   emit(rc, 'onPlayStart', { name: play.name, hosts: names })
-  if (names.length === 0) {
-    emit(rc, 'onWarning', `no hosts matched for play '${play.name}' (hosts: ${play.hosts}${rc.opts.limit ? `, limit: ${rc.opts.limit}` : ''}); skipping`)
-    return true
-  }
+  if (names.length === 0) return true
   const roles = playRoles(play)
   const pc: PlayContext = {
     run: rc,

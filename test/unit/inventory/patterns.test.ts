@@ -75,3 +75,10 @@ test('splitPattern keeps ranges and globs with brackets whole', () => {
   assert.deepEqual(splitPattern('a:b[1:2]:&c:!d'), ['a', 'b[1:2]', '&c', '!d'])
   assert.deepEqual(splitPattern(' a , b:c ,'), ['a', 'b:c'])
 })
+
+test('the parts of a pattern and a limit that match nothing, as Ansible warns of them (Could not match supplied host pattern)', () => {
+  assert.deepEqual(inv.unmatched('web:dbservrs:!nope:&web'), ['dbservrs', 'nope'])
+  assert.deepEqual(inv.unmatched('all,localhost,web[0],~db-.*,web0*'), [])
+  assert.deepEqual(inv.unmatched('web', 'web01*:typo:typo'), ['typo'])
+  assert.deepEqual(inv.unmatched('~nomatch\\d+'), ['~nomatch\\d+'])
+})
