@@ -3,11 +3,11 @@
  * strategy asks (_take_step): y runs it, c runs it and stops asking, anything else skips it on
  * every host. Asked on the terminal, else one line of stdin each (so answers can be piped).
  */
-import { createInterface } from 'node:readline'
 import { optionError } from '../errors.js'
 import type { TaskRef } from '../report/types.js'
 import { readPipedLine } from '../vault/prompt.js'
 import type { RunContext } from './context.js'
+import { ask } from './vars-prompt.js'
 
 export async function stepAllows(rc: RunContext, ref: TaskRef): Promise<boolean> {
   if (!rc.stepping) return true
@@ -19,14 +19,7 @@ export async function stepAllows(rc: RunContext, ref: TaskRef): Promise<boolean>
 }
 
 async function askLine(question: string): Promise<string | undefined> {
-  if (!process.stdin.isTTY) {
-    process.stderr.write(`${question}\n`)
-    return readPipedLine()
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
-  try {
-    return await new Promise<string>((resolve) => rl.question(question, resolve))
-  } finally {
-    rl.close()
-  }
+  if (process.stdin.isTTY) return ask(question, false)
+  process.stderr.write(`${question}\n`)
+  return readPipedLine()
 }

@@ -7,7 +7,6 @@
  */
 import { setting, sourceFor } from '../config/settings.js'
 import { AcplayError } from '../errors.js'
-import type { Inventory } from '../inventory/index.js'
 import type { RunContext } from './context.js'
 import { emit } from './context.js'
 
@@ -21,7 +20,7 @@ export function checkTargets(rc: RunContext): void {
   }
   const limit = rc.opts.limit
   if (!limit) return
-  unmatched(rc, rc.inventory, '', limit)
+  unmatched(rc, '', limit)
   // a slice may be empty on its own (fewer hosts than parts): only a whole run's limit ends it
   if (!rc.opts.slice && rc.inventory.select('all', limit).length === 0)
     throw new AcplayError('E_NO_HOSTS', `Specified inventory, host pattern and/or --limit leaves us with no hosts to target (--limit ${limit})`)
@@ -29,13 +28,13 @@ export function checkTargets(rc: RunContext): void {
 
 /** As a play starts: the parts of its `hosts` that match nothing. */
 export function unmatchedPlayHosts(rc: RunContext, pattern: string): void {
-  unmatched(rc, rc.inventory, pattern)
+  unmatched(rc, pattern)
 }
 
-function unmatched(rc: RunContext, inventory: Inventory, pattern: string, limit?: string): void {
+function unmatched(rc: RunContext, pattern: string, limit?: string): void {
   const mode = setting('HOST_PATTERN_MISMATCH', sourceFor(rc.playbook.dir))
   if (mode === 'ignore') return
-  for (const p of inventory.unmatched(pattern, limit)) {
+  for (const p of rc.inventory.unmatched(pattern, limit)) {
     const msg = `Could not match supplied host pattern, ignoring: ${p}`
     if (mode === 'error') throw new AcplayError('E_NO_HOSTS', msg)
     emit(rc, 'onWarning', msg)

@@ -11,8 +11,8 @@ import { randomSalt } from '../crypt.js'
 import { templatePasswordHash } from '../vars/filters-hash.js'
 import type { RunContext } from './context.js'
 
-/** Reads one line from the terminal; `hidden`: what is typed is not shown. */
-async function ask(question: string, hidden: boolean): Promise<string> {
+/** Reads one line from the terminal (the question on stderr); `hidden`: what is typed is not shown. */
+export async function ask(question: string, hidden: boolean): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
   const out = rl as unknown as { _writeToOutput?: (s: string) => void }
   let asked = false
