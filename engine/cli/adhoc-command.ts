@@ -15,6 +15,9 @@ import { moduleNames, resolveModuleName } from '../../modules/index.js'
 import { loadPlaybookText } from '../playbook/load.js'
 import { adhocReporter, verboseAlways } from '../report/adhoc.js'
 import { run } from '../run.js'
+import { checkHostList } from '../run/targets.js'
+import { sourceFor } from '../config/settings.js'
+import { warningLine } from '../report/format.js'
 import type { RunOptions } from '../run/options.js'
 import { withVault } from '../vault/context.js'
 import { cliPasswords } from './cli-passwords.js'
@@ -89,10 +92,12 @@ export async function executeAdhoc(
     ...withVault(vault, () => toOptions(playbook, { ...f, tags: [], skipTags: [] })),
     vault,
     moduleResults: true,
+    hostPattern: pattern,
     ...(await cliPasswords(f)),
   }
   const inventory = await withVault(vault, () => loadInventory(opts.inventory, { playbookDir: here }))
   if (f.listHosts) {
+    checkHostList(inventory, opts, sourceFor(here), (m) => process.stderr.write(`${warningLine(m)}\n`))
     const hosts = inventory.select(pattern, opts.limit)
     process.stdout.write(`  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`)
     return 0

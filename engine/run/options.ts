@@ -14,6 +14,8 @@ export interface RunOptions {
   playbook: string
   /** each module result carries its return values (HostResult.data): acplay adhoc prints them */
   moduleResults?: boolean
+  /** the command line's host pattern (acplay adhoc's), checked before the run as `ansible` checks it; a playbook's is all */
+  hostPattern?: string
   inventory: string[]
   check?: boolean
   diff?: boolean

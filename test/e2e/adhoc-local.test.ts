@@ -47,7 +47,7 @@ const PYTHON = { ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
 describe('acplay adhoc as the ansible command (local)', () => {
   let dir: string
   before(() => {
-    dir = localPlaybookDir('adhoc', { 'pdir/group_vars/all.yml': 'from_dir: here\n' })
+    dir = localPlaybookDir('adhoc', { 'pdir/group_vars/all.yml': 'from_dir: here\n', 'empty.ini': '' })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -59,6 +59,25 @@ describe('acplay adhoc as the ansible command (local)', () => {
       ])
       assert.equal(times(ours.stdout), times(theirs.stdout), args.join(' '))
       assert.equal(ours.code, theirs.code, `${args.join(' ')}: ${ours.stderr}`)
+    }
+  })
+
+  it('warns of its targets as ansible does: a pattern or --limit matching nothing, an inventory without hosts', async () => {
+    const cases: string[][] = [
+      ['nomatch', '-m', 'ping', '-i', 'hosts.ini'],
+      ['nomatch', '--list-hosts', '-i', 'hosts.ini'],
+      ['localhost', '-m', 'ping', '-l', 'nomatch', '-i', 'hosts.ini'],
+      ['localhost', '-m', 'ping', '-i', 'empty.ini'],
+      ['all', '-m', 'ping', '-i', 'empty.ini'],
+    ]
+    // the words of acplay's error are its own (E_NO_HOSTS, naming the limit): its warnings are Ansible's
+    const warnings = (err: string) => err.split('\n').filter((l) => !l.startsWith('ERROR!'))
+    for (const args of cases) {
+      const [ours, theirs] = await Promise.all([acplay(['adhoc', ...args], { cwd: dir }), capture(['ansible', ...args], { cwd: dir, env: PYTHON })])
+      const what = `${args.join(' ')}: ${ours.stderr}`
+      assert.deepEqual(warnings(ours.stderr), warnings(theirs.stderr), what)
+      assert.equal(ours.code, theirs.code, what)
+      assert.equal(times(ours.stdout), times(theirs.stdout), what)
     }
   })
 
