@@ -42,6 +42,7 @@ export interface ModuleEnv {
   findFile?: (path: string, kind: 'files' | 'templates') => string
   searchPaths?: (kind: 'files' | 'templates') => string[]
   render?: ModuleContext['render']
+  warn?: ModuleContext['warn']
   /** for error messages: the task's file:line */
   where?: { file?: string; line?: number; col?: number; task?: string }
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
@@ -100,6 +101,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     findFile: env.findFile ?? ((p) => p),
     searchPaths: env.searchPaths,
     render: env.render ?? ((t) => t),
+    warn: env.warn,
   }
 }
 

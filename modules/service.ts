@@ -47,8 +47,9 @@ export const service = defineModule({
   async plan(p, ctx) {
     if (p.use !== 'auto' && p.use !== 'systemd')
       throw new ModuleFailure(`use: ${p.use} is not supported: acplay manages services with systemd (use: auto or systemd)`)
-    const warnings = UNUSED_ON_SYSTEMD.filter((k) => p[k] !== undefined).map((k) => `Ignoring "${k}" as it is not used in "systemd"`)
+    // Ansible's service action prints these itself: they are not in the registered result
+    for (const k of UNUSED_ON_SYSTEMD) if (p[k] !== undefined) ctx.warn?.(`Ignoring "${k}" as it is not used in "systemd"`)
     const { name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force } = p
-    return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx, { warnings })
+    return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx)
   },
 })

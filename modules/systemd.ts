@@ -126,8 +126,8 @@ export interface SystemdParams {
   force?: boolean
 }
 
-/** The systemd plan (also the service module's, which adds the warnings of its ignored options). */
-export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { warnings?: string[] } = {}): Promise<Plan> {
+/** The systemd plan (also the service module's, on systemd hosts). */
+export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise<Plan> {
   if (p.name === undefined) {
     // only daemon-reexec/daemon-reload (the rules make state, enabled and masked need a name)
     const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
@@ -150,7 +150,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   // a SysV script systemd has not loaded (copied to /etc/init.d, no daemon-reload since; never a template instance): Ansible's
   // systemd finds it (sysv_exists), warns, and asks systemctl, whose enable goes through
   // systemd-sysv-install and reloads, so the start after it finds the generated unit
-  const warnings: string[] = [...(opts.warnings ?? [])]
+  const warnings: string[] = []
   if (
     u.loadState === 'not-found' &&
     !p.masked &&

@@ -179,6 +179,11 @@ export interface ModuleContext {
   searchPaths?(kind: 'files' | 'templates'): string[]
   /** Renders a Jinja-compatible template with the task's variables (plus `opts.vars`). */
   render(text: string, opts?: RenderFileOptions): string
+  /**
+   * The action's own warning (Ansible's display.warning in an action plugin): shown, never kept in
+   * the result as its `warnings` are; absent while read-ahead only records.
+   */
+  warn?(msg: string): void
 }
 
 /** How the template module renders a file: other templates it may include, whitespace control, its own variables. */

@@ -14,7 +14,7 @@ import type { RunOptions } from './options.js'
 import { render, templateValue } from '../vars/template.js'
 import { setting } from '../config/settings.js'
 import { ansibleCfgFor, withEnvironment } from './connections.js'
-import type { PlayContext } from './context.js'
+import { emit, type PlayContext } from './context.js'
 import { findFile, searchContext, searchPaths } from './find-file.js'
 import { runModes } from './gate.js'
 import { environmentOf, keywordValue } from './keyword-value.js'
@@ -51,6 +51,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
       findFile: (p, kind) => findFile(p, kind, search),
       searchPaths: (kind) => searchPaths(kind, search),
       render: (text, o) => render(text, o?.vars ? { ...vars, ...o.vars } : vars, where, o),
+      warn: (msg) => emit(pc.run, 'onWarning', msg),
       where,
       // facts read ahead are the host's own, read without a task environment
       readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),

@@ -140,6 +140,8 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
     const ctx: ModuleContext = {
       ...moduleContext(env),
       recording: true,
+      // the task shows its warnings when it runs
+      warn: undefined,
       run: stop,
       fact: (fact, ...args) => {
         reads.push({ fact: fact as AnyFact, args, become: env.become?.user })
