@@ -170,6 +170,12 @@ function finish(v: unknown, undefs: number, floats: number, objects: number, kee
   const clean = Undef.made === undefs && (keepPython || (PyFloat.made === floats && PyObj.made === objects))
   return clean ? v : plain(v, keepPython)
 }
+/** Whether a value is, or holds, a Python object (a datetime, a timedelta). */
+function holdsPyObj(v: unknown): boolean {
+  if (v instanceof PyObj) return true
+  if (Array.isArray(v)) return v.some(holdsPyObj)
+  return isMapping(v) && Object.values(v).some(holdsPyObj)
+}
 function plain(v: unknown, keepPython: boolean): unknown {
   if (v instanceof PyFloat) return keepPython ? v : v.v
   if (v instanceof Undef) return strict(v)
@@ -293,7 +299,9 @@ export class Templar {
       // Ansible 2.14 (jinja2_native off) turns one node into text: a number or None stays text ('5',
       // ''); only text that reads as a bool, list or dict comes back. A lone variable whose value is a
       // number, bool or None is passed as it is (Templar's SINGLE_VAR shortcut): `"{{ port }}"`.
-      if ((typeof raw === 'number' || raw instanceof PyFloat || raw === null) && !singleVariable(src)) return output(raw)
+      // A datetime (or a list holding one) is text too: its str() does not read back as a literal.
+      const text = typeof raw === 'number' || raw instanceof PyFloat || raw === null || (PyObj.made !== objects && holdsPyObj(raw))
+      if (text && !singleVariable(src)) return output(raw)
       const v = finish(raw, undefs, floats, objects, pythonTypes)
       return typeof v !== 'string' || t.exprNativeText(scope.frame.run) ? v : (this.literal(v) ?? v)
     }
