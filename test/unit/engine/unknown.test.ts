@@ -79,6 +79,12 @@ describe('the unknown rule', () => {
     daemon.record([], aptUnknowns(['auditd']), 'install auditd')
     for (const key of ['/etc/audit', '/etc/audit/auditd.conf', '/etc/auditd']) assert.equal(daemon.unknown('path.stat', key), 'install auditd', key)
     for (const key of ['/etc/aud', '/etc/auditing', '/etc/login.defs']) assert.equal(daemon.unknown('path.stat', key), undefined, key)
+    // a versioned package keeps its configuration in /etc/NAME/VERSION (geerlingguy.php makes /etc/php/8.2/fpm after installing php8.2-fpm)
+    const php = new EffectStore()
+    php.record([], aptUnknowns(['php8.2-fpm', 'php8.2-apcu']), 'install php')
+    for (const key of ['/etc/php/8.2', '/etc/php/8.2/fpm', '/etc/php/8.2/fpm/conf.d/20-apcu.ini'])
+      assert.equal(php.unknown('path.stat', key), 'install php', key)
+    for (const key of ['/etc/php', '/etc/php/8.1/fpm']) assert.equal(php.unknown('path.stat', key), undefined, key)
     for (const [fact, key] of [
       ['path.stat', '/etc/default/astronomer-core'],
       ['path.stat', '/etc/default/nginxfoo'],
