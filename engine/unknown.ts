@@ -43,7 +43,7 @@ export class UnknownFact extends Error {
   }
 }
 
-/** The absolute paths a fact's key is about: the key itself, or the path strings of a JSON key (path.stats, git.state, npm.list). */
+/** The absolute paths a fact's key is about: the key itself, or the path strings of a JSON key (path.stats, git.state, npm.list, find.files' query). */
 export function pathsOfKey(key: string): string[] {
   if (key.startsWith('/')) return [key]
   if (!key.startsWith('[')) return []
@@ -53,6 +53,8 @@ export function pathsOfKey(key: string): string[] {
     const walk = (x: unknown) => {
       if (typeof x === 'string' && x.startsWith('/')) out.push(x)
       else if (Array.isArray(x)) x.forEach(walk)
+      // a query object's paths too: find's {paths: [...]}
+      else if (x !== null && typeof x === 'object') Object.values(x).forEach(walk)
     }
     walk(v)
     return out

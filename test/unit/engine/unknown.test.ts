@@ -13,7 +13,7 @@ import { LocalConnection } from '../../../engine/connection/local.js'
 import { EffectStore } from '../../../engine/effects.js'
 import { AcplayError } from '../../../engine/errors.js'
 import { runModule, type ModuleEnv } from '../../../engine/module-runner.js'
-import { aptUnknowns, packageStem, programUnknowns, relatedName, unknownAfter } from '../../../engine/unknown.js'
+import { aptUnknowns, packageStem, pathsOfKey, programUnknowns, relatedName, unknownAfter } from '../../../engine/unknown.js'
 import { evaluate, isTrue } from '../../../engine/vars/template.js'
 import { UnknownValue } from '../../../engine/vars/undefined.js'
 import { command } from '../../../modules/command.js'
@@ -98,6 +98,8 @@ describe('the unknown rule', () => {
       assert.equal(s.unknown(fact!, key!), undefined, `${fact} ${key}`)
     assert.equal(relatedName('pg', 'postgresql'), false, 'a short name is not taken for a prefix')
     assert.deepEqual(programUnknowns({ creates: '/srv/app/.done/', chdir: '/srv/app' }), [{ under: '/srv/app/.done', self: true }, { under: '/srv/app' }])
+    // a fact keyed by a query object (find.files) is about the paths inside it
+    assert.deepEqual(pathsOfKey(JSON.stringify([{ paths: ['/etc/php/8.2/fpm/conf.d'], contains: 'extension=apcu', depth: null }])), ['/etc/php/8.2/fpm/conf.d'])
   })
 })
 
