@@ -10,7 +10,8 @@
  *   an unpacked tree); the module's own fact about its target stays known (its effect).
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
  *   /usr/local, which Debian packages leave to the admin), below /etc/STEM (and /etc/NAME for a
- *   daemon's package named NAMEd: auditd's /etc/audit), /var/lib/STEM, /opt/STEM and
+ *   daemon's package named NAMEd: auditd's /etc/audit; /etc/NAME/VERSION for a versioned stem:
+ *   php8.2's /etc/php/8.2), /var/lib/STEM, /opt/STEM and
  *   /lib/systemd (unit files), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
@@ -42,7 +43,7 @@ export class UnknownFact extends Error {
   }
 }
 
-/** The absolute paths a fact's key is about: the key itself, or the path strings of a JSON key (path.stats, git.state, npm.list). */
+/** The absolute paths a fact's key is about: the key itself, or the path strings of a JSON key (path.stats, git.state, npm.list, find.files' query). */
 export function pathsOfKey(key: string): string[] {
   if (key.startsWith('/')) return [key]
   if (!key.startsWith('[')) return []
@@ -52,6 +53,8 @@ export function pathsOfKey(key: string): string[] {
     const walk = (x: unknown) => {
       if (typeof x === 'string' && x.startsWith('/')) out.push(x)
       else if (Array.isArray(x)) x.forEach(walk)
+      // a query object's paths too: find's {paths: [...]}
+      else if (x !== null && typeof x === 'object') Object.values(x).forEach(walk)
     }
     walk(v)
     return out
@@ -101,8 +104,16 @@ export function relatedName(name: string, like: string): boolean {
   return n.startsWith(stem) || (n.length >= 4 && stem.startsWith(n))
 }
 
-/** The directories below /etc a package's configuration may be in: its stem's, and a daemon's (NAMEd) base name's: auditd ships /etc/audit. */
-const etcDirs = (stem: string): string[] => (/^[a-z0-9.+-]{3,}d$/.test(stem) ? [stem, stem.slice(0, -1)] : [stem])
+/**
+ * The directories below /etc a package's configuration may be in: its stem's, a daemon's (NAMEd)
+ * base name's (auditd ships /etc/audit), and a versioned stem's NAME/VERSION (php8.2-fpm ships
+ * /etc/php/8.2/fpm).
+ */
+function etcDirs(stem: string): string[] {
+  const versioned = /^([a-z][a-z-]*?)-?(\d+(?:\.\d+)+)(?:-|$)/.exec(stem)
+  if (versioned) return [stem, `${versioned[1]}/${versioned[2]}`]
+  return /^[a-z0-9.+-]{3,}d$/.test(stem) ? [stem, stem.slice(0, -1)] : [stem]
+}
 
 /** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */
 export function aptUnknowns(packages: readonly string[]): Unknowable[] {

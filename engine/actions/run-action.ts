@@ -6,6 +6,7 @@ import type { Become, ExecResult } from '../connection/types.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
 import { toBool } from '../vars/filters-core.js'
+import { knownDeep } from '../vars/undefined.js'
 import { argumentSpecArgs, argumentSpecErrors } from './argument-spec.js'
 import { includeVars } from './include-vars.js'
 import { addHost, groupBy } from './inventory-actions.js'
@@ -129,7 +130,8 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
     const name = typeof args.var === 'string' ? args.var : JSON.stringify(args.var)
     let value: unknown
     try {
-      value = typeof args.var === 'string' ? env.evaluate(args.var) : args.var
+      // check mode: a value holding an unknown (a looped task's registered results) waits for its task
+      value = knownDeep(typeof args.var === 'string' ? env.evaluate(args.var) : args.var)
     } catch (e) {
       if (!(e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR')) throw e
       value = 'VARIABLE IS NOT DEFINED!'

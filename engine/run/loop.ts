@@ -10,6 +10,7 @@ import { loopLookup } from '../vars/lookups/index.js'
 import type { SearchKind } from '../vars/lookups/context.js'
 import { pystr, repr } from '../vars/py.js'
 import { lookupScope, templateValue } from '../vars/template.js'
+import { knownDeep } from '../vars/undefined.js'
 
 interface LoopTask {
   loop?: unknown
@@ -26,9 +27,10 @@ export function lookupSubdir(action: string): SearchKind {
 export function loopItems(task: LoopTask, action: string, vars: Record<string, unknown>, where: Location): unknown[] | undefined {
   if (task.loop === undefined) return undefined
   try {
-    if (task.loop_with) return loopLookup(task.loop_with, task.loop, lookupScope(vars), lookupSubdir(action))
+    // check mode: items holding an unknown (a looped task's registered results) wait for its task (task.ts)
+    if (task.loop_with) return knownDeep(loopLookup(task.loop_with, task.loop, lookupScope(vars), lookupSubdir(action)))
     const items = templateValue(task.loop, vars, where)
-    if (Array.isArray(items)) return items
+    if (Array.isArray(items)) return knownDeep(items)
     throw new AcplayError(
       'E_LOOP',
       `Invalid data passed to 'loop', it requires a list, got this instead: ${pystr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,

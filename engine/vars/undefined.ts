@@ -63,6 +63,18 @@ export function known<T>(v: T): T {
   return v
 }
 
+/**
+ * Raises E_UNKNOWN when v holds an unknown value near its top (a looped task's registered results:
+ * `results[i]`, or a subelements pair's parent). A few levels only: loop items can be big
+ * (hostvars), and an unknown is only ever a registered result.
+ */
+export function knownDeep<T>(v: T, levels = 3): T {
+  if (v instanceof UnknownValue) throw v.error()
+  if (levels === 0 || v === null || typeof v !== 'object' || v instanceof Undef) return v
+  for (const x of Array.isArray(v) ? v : Object.values(v)) knownDeep(x, levels - 1)
+  return v
+}
+
 /** Returns v, or raises the undefined error it stands for. */
 export function strict<T>(v: T): T {
   if (v instanceof Undef) throw v.error()

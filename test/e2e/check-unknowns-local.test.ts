@@ -111,3 +111,82 @@ describe('unknown results in check mode, locally', () => {
     assert.equal(readFileSync(join(dir, 'line-1.0'), 'utf8'), '1.0\n')
   })
 })
+
+// geerlingguy.php's shape: `find` per configuration directory a package install makes, then
+// `with_subelements` over the registered results' files (and debug of them): each item's result is
+// unknown, so the loops over them may change and nothing fails or is skipped unseen.
+describe('looped registered results unknown in check mode, locally', () => {
+  let dir = ''
+  const inv = () => join(dir, 'hosts.ini')
+  const site = () => join(dir, 'site.yml')
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'acplay-unknown-loops-'))
+    writeFileSync(inv(), '[local]\nlocalhost ansible_connection=local\n')
+    writeFileSync(
+      site(),
+      `- hosts: local
+  gather_facts: false
+  tasks:
+    - name: the configuration is unpacked
+      command: mkdir -p ${dir}/etc/fpm/conf.d ${dir}/etc/cli/conf.d
+      args:
+        creates: ${dir}/etc
+    - name: configuration files are found
+      find:
+        paths: "{{ item }}"
+      register: found
+      with_items: ["${dir}/etc/fpm/conf.d", "${dir}/etc/cli/conf.d"]
+    - name: the directories are looked at
+      stat:
+        path: "{{ item }}"
+      register: dirs
+      loop: ["${dir}/etc/fpm", "${dir}/etc/cli"]
+    - name: what was found is shown
+      debug:
+        var: found
+    - name: the directories are shown
+      debug:
+        var: dirs.results
+    - name: other files are removed
+      file:
+        path: "{{ item.1.path }}"
+        state: absent
+      with_subelements:
+        - "{{ found.results }}"
+        - files
+    - name: the directories are kept
+      file:
+        path: "{{ item.stat.path }}"
+        mode: "0755"
+      loop: "{{ dirs.results }}"
+`,
+    )
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('check: find reads below a path an earlier change makes unknown; loops and debug over the results wait for it', async () => {
+    const json = await acplay(['check', site(), '-i', inv(), '--json'])
+    assert.equal(json.code, 2, `drift, may-change included\n${json.stdout.slice(-2000)}${json.stderr}`)
+    const doc = JSON.parse(json.stdout) as JsonDocument
+    const by = Object.fromEntries(doc.results.map((r) => [r.task.name, [r.status, !!r.mayChange]]))
+    assert.deepEqual(by, {
+      'the configuration is unpacked': ['changed', false],
+      'configuration files are found': ['ok', false],
+      'the directories are looked at': ['ok', false],
+      'what was found is shown': ['ok', false],
+      'the directories are shown': ['ok', false],
+      'other files are removed': ['changed', true],
+      'the directories are kept': ['changed', true],
+    })
+    assert.equal(existsSync(join(dir, 'etc')), false)
+  })
+
+  it('the real run: the loops run over what is there', async () => {
+    const r = await acplay(['run', site(), '-i', inv(), '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const doc = JSON.parse(r.stdout) as JsonDocument
+    const by = Object.fromEntries(doc.results.map((x) => [x.task.name, x.status]))
+    assert.equal(by['other files are removed'], 'skipped')
+    assert.equal(by['the directories are kept'], 'ok')
+  })
+})

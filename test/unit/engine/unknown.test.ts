@@ -13,7 +13,7 @@ import { LocalConnection } from '../../../engine/connection/local.js'
 import { EffectStore } from '../../../engine/effects.js'
 import { AcplayError } from '../../../engine/errors.js'
 import { runModule, type ModuleEnv } from '../../../engine/module-runner.js'
-import { aptUnknowns, packageStem, programUnknowns, relatedName, unknownAfter } from '../../../engine/unknown.js'
+import { aptUnknowns, packageStem, pathsOfKey, programUnknowns, relatedName, unknownAfter } from '../../../engine/unknown.js'
 import { evaluate, isTrue } from '../../../engine/vars/template.js'
 import { UnknownValue } from '../../../engine/vars/undefined.js'
 import { command } from '../../../modules/command.js'
@@ -79,6 +79,12 @@ describe('the unknown rule', () => {
     daemon.record([], aptUnknowns(['auditd']), 'install auditd')
     for (const key of ['/etc/audit', '/etc/audit/auditd.conf', '/etc/auditd']) assert.equal(daemon.unknown('path.stat', key), 'install auditd', key)
     for (const key of ['/etc/aud', '/etc/auditing', '/etc/login.defs']) assert.equal(daemon.unknown('path.stat', key), undefined, key)
+    // a versioned package keeps its configuration in /etc/NAME/VERSION (geerlingguy.php makes /etc/php/8.2/fpm after installing php8.2-fpm)
+    const php = new EffectStore()
+    php.record([], aptUnknowns(['php8.2-fpm', 'php8.2-apcu']), 'install php')
+    for (const key of ['/etc/php/8.2', '/etc/php/8.2/fpm', '/etc/php/8.2/fpm/conf.d/20-apcu.ini'])
+      assert.equal(php.unknown('path.stat', key), 'install php', key)
+    for (const key of ['/etc/php', '/etc/php/8.1/fpm']) assert.equal(php.unknown('path.stat', key), undefined, key)
     for (const [fact, key] of [
       ['path.stat', '/etc/default/astronomer-core'],
       ['path.stat', '/etc/default/nginxfoo'],
@@ -92,6 +98,8 @@ describe('the unknown rule', () => {
       assert.equal(s.unknown(fact!, key!), undefined, `${fact} ${key}`)
     assert.equal(relatedName('pg', 'postgresql'), false, 'a short name is not taken for a prefix')
     assert.deepEqual(programUnknowns({ creates: '/srv/app/.done/', chdir: '/srv/app' }), [{ under: '/srv/app/.done', self: true }, { under: '/srv/app' }])
+    // a fact keyed by a query object (find.files) is about the paths inside it
+    assert.deepEqual(pathsOfKey(JSON.stringify([{ paths: ['/etc/php/8.2/fpm/conf.d'], contains: 'extension=apcu', depth: null }])), ['/etc/php/8.2/fpm/conf.d'])
   })
 })
 
