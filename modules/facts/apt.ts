@@ -122,7 +122,7 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
     for (const l of provides.split('\n')) {
       const [name = '', provider = '', abbrev = ''] = l.split('\t')
       const pkg = packages[name]
-      if (pkg && provider) (pkg.providers ??= []).push({ name: provider, installed: statusOf(abbrev) === 'installed' })
+      if (pkg && provider) pkg.providers = [...(pkg.providers ?? []), { name: provider, installed: statusOf(abbrev) === 'installed' }]
     }
     return { packages, cacheAgeS }
   },
