@@ -10,7 +10,8 @@
  *   an unpacked tree); the module's own fact about its target stays known (its effect).
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
  *   /usr/local, which Debian packages leave to the admin), below /etc/STEM (and /etc/NAME for a
- *   daemon's package named NAMEd: auditd's /etc/audit), /var/lib/STEM, /opt/STEM and
+ *   daemon's package named NAMEd: auditd's /etc/audit; /etc/FIRST for a package named FIRST-...:
+ *   munin-node's /etc/munin), /var/lib/STEM, /opt/STEM and
  *   /lib/systemd (unit files), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
@@ -101,8 +102,14 @@ export function relatedName(name: string, like: string): boolean {
   return n.startsWith(stem) || (n.length >= 4 && stem.startsWith(n))
 }
 
-/** The directories below /etc a package's configuration may be in: its stem's, and a daemon's (NAMEd) base name's: auditd ships /etc/audit. */
-const etcDirs = (stem: string): string[] => (/^[a-z0-9.+-]{3,}d$/.test(stem) ? [stem, stem.slice(0, -1)] : [stem])
+/**
+ * The directories below /etc a package's configuration may be in: its stem's, a daemon's (NAMEd)
+ * base name's (auditd ships /etc/audit), and its first word's (munin-node ships /etc/munin).
+ */
+function etcDirs(stem: string): string[] {
+  const first = /^([a-z0-9.+]{3,})-/.exec(stem)?.[1]
+  return [...new Set([stem, ...(/^[a-z0-9.+-]{3,}d$/.test(stem) ? [stem.slice(0, -1)] : []), ...(first ? [first] : [])])]
+}
 
 /** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */
 export function aptUnknowns(packages: readonly string[]): Unknowable[] {

@@ -79,6 +79,11 @@ describe('the unknown rule', () => {
     daemon.record([], aptUnknowns(['auditd']), 'install auditd')
     for (const key of ['/etc/audit', '/etc/audit/auditd.conf', '/etc/auditd']) assert.equal(daemon.unknown('path.stat', key), 'install auditd', key)
     for (const key of ['/etc/aud', '/etc/auditing', '/etc/login.defs']) assert.equal(daemon.unknown('path.stat', key), undefined, key)
+    // a package named FIRST-...: /etc/FIRST (geerlingguy's munin-node role templates /etc/munin/munin-node.conf after installing munin-node)
+    const node = new EffectStore()
+    node.record([], aptUnknowns(['munin-node']), 'install munin-node')
+    for (const key of ['/etc/munin/munin-node.conf', '/etc/munin-node']) assert.equal(node.unknown('path.stat', key), 'install munin-node', key)
+    for (const key of ['/etc/muninx', '/etc/mu', '/etc/node']) assert.equal(node.unknown('path.stat', key), undefined, key)
     for (const [fact, key] of [
       ['path.stat', '/etc/default/astronomer-core'],
       ['path.stat', '/etc/default/nginxfoo'],
