@@ -11,7 +11,8 @@
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
  *   /usr/local, which Debian packages leave to the admin), below /etc/STEM (and /etc/NAME for a
  *   daemon's package named NAMEd: auditd's /etc/audit; /etc/NAME/VERSION for a versioned stem:
- *   php8.2's /etc/php/8.2), /var/lib/STEM, /opt/STEM and
+ *   php8.2's /etc/php/8.2; /etc/FIRST for a package named FIRST-...: munin-node's /etc/munin),
+ *   /var/lib/STEM, /opt/STEM and
  *   /lib/systemd (unit files), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
@@ -106,13 +107,18 @@ export function relatedName(name: string, like: string): boolean {
 
 /**
  * The directories below /etc a package's configuration may be in: its stem's, a daemon's (NAMEd)
- * base name's (auditd ships /etc/audit), and a versioned stem's NAME/VERSION (php8.2-fpm ships
- * /etc/php/8.2/fpm).
+ * base name's (auditd ships /etc/audit), a versioned stem's NAME/VERSION (php8.2-fpm ships
+ * /etc/php/8.2/fpm), and its first word's (munin-node ships /etc/munin).
  */
 function etcDirs(stem: string): string[] {
+  const dirs = [stem]
+  if (/^[a-z0-9.+-]{3,}d$/.test(stem)) dirs.push(stem.slice(0, -1))
   const versioned = /^([a-z][a-z-]*?)-?(\d+(?:\.\d+)+)(?:-|$)/.exec(stem)
-  if (versioned) return [stem, `${versioned[1]}/${versioned[2]}`]
-  return /^[a-z0-9.+-]{3,}d$/.test(stem) ? [stem, stem.slice(0, -1)] : [stem]
+  if (versioned) dirs.push(`${versioned[1]}/${versioned[2]}`)
+  const first = /^([a-z0-9.+]{3,})-/.exec(stem)?.[1]
+  // default-mysql-server and the like do not ship /etc/default, a directory everybody writes in
+  if (first && first !== 'default') dirs.push(first)
+  return [...new Set(dirs)]
 }
 
 /** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */

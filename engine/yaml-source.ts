@@ -17,7 +17,6 @@ import {
   type YAMLMap,
   type Pair,
   type Scalar,
-  type ScalarTag,
   type Tags,
 } from 'yaml'
 import { type AcplayError, playbookError, yamlError, type Location } from './errors.js'
@@ -40,12 +39,10 @@ export interface Source {
 
 const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary'])
 
-// Scalars as PyYAML reads them (yaml-scalars.ts), except that 0644 stays the string '0644' (as if
-// quoted: a file mode is what it nearly always is) and 1:20 is not sexagesimal 80.
+// Scalars as PyYAML reads them (yaml-scalars.ts): 0640 is the int 416, as Ansible gets it (a file
+// mode takes the int as its bits; a template makes it the text '416'); but 1:20 is not sexagesimal 80.
 function customTags(tags: Tags): YamlTag[] {
-  const own = asPyyaml(tags)
-    .filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
-    .map((t) => (t.tag === 'tag:yaml.org,2002:int' && t.format === 'OCT' ? { ...(t as ScalarTag), resolve: (s: string) => s } : t))
+  const own = asPyyaml(tags).filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
   return [...own, VAULT_TAG]
 }
 

@@ -162,8 +162,14 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       okNotes.push(`${w.name} is installed (${pkg.version ?? 'by an earlier task'})`)
       continue
     }
+    // a virtual package (Ansible's package_status): ok when its one provider is installed, else apt-get picks the provider
+    const provider = !installed && target === undefined && !fresh && pkg.providers?.length === 1 ? pkg.providers[0]! : undefined
+    if (provider?.installed) {
+      okNotes.push(`${w.name} is provided by ${provider.name}, which is installed`)
+      continue
+    }
     // no candidate in the current lists: a failure, unless a cache update (this task's, or an earlier one in check mode) comes first
-    const afterEarlierUpdate = !installed && target === undefined && !fresh
+    const afterEarlierUpdate = !installed && target === undefined && !fresh && !pkg.providers?.length
     if (afterEarlierUpdate && !facts.updatedEarlier) {
       throw new ModuleFailure(`No package matching '${w.name}' is available`)
     }

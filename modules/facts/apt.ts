@@ -16,6 +16,8 @@ export interface AptPackage {
   candidate?: string
   /** the versions of apt-cache policy's version table (installed and available); undefined: not asked */
   versions?: string[]
+  /** a name without a candidate: the packages that provide it (a virtual package), with whether each is installed */
+  providers?: { name: string; installed: boolean }[]
 }
 
 export interface AptPackages {
@@ -50,7 +52,15 @@ done
 [ $# -eq 0 ] && exit 0
 # apt-get -t RELEASE pins that release at 990: the candidate apt-cache shows under the same option
 if [ -n "$rel" ]; then set -- -o "APT::Default-Release=$rel" policy "$@"; else set -- policy "$@"; fi
-LC_ALL=C apt-cache "$@" 2>/dev/null || true`
+pol=$(LC_ALL=C apt-cache "$@" 2>/dev/null) || true
+printf '%s\\n' "$pol"
+# a name without a candidate may be virtual: what provides it, and whether that is installed
+echo '@@provides'
+for p in $(printf '%s\\n' "$pol" | awk '/^[^ ].*:$/ { n = substr($0, 1, length($0) - 1) } /^  Candidate: \\(none\\)$/ { print n }'); do
+  for v in $(LC_ALL=C apt-cache showpkg "$p" 2>/dev/null | awk 'f && NF { print $1 } /^Reverse Provides:/ { f = 1 }' | sort -u); do
+    printf '%s\\t%s\\t%s\\n' "$p" "$v" "$(dpkg-query -W -f='\${db:Status-Abbrev}' "$v" 2>/dev/null)"
+  done
+done`
 
 function statusOf(abbrev: string): AptPackage['status'] {
   if (abbrev.startsWith('ii')) return 'installed'
@@ -93,7 +103,8 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
   command: (names, mode, release) => shScript(SCRIPT, mode, release ?? '', ...names),
   parse(out, names) {
     if (out.rc !== 0) throw new Error(`cannot read package state: ${out.stderr.trim() || `exit ${out.rc}`}`)
-    const [head = '', policy = ''] = out.stdout.split('@@policy\n')
+    const [head = '', rest = ''] = out.stdout.split('@@policy\n')
+    const [policy = '', provides = ''] = rest.split('@@provides\n')
     const packages: Record<string, AptPackage> = {}
     for (const n of names) packages[n] = { name: n, status: 'not-installed' }
     let cacheAgeS: number | undefined
@@ -108,6 +119,11 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
     const cands = parsePolicy(policy)
     for (const [name, cand] of Object.entries(cands)) if (packages[name] && cand) packages[name]!.candidate = cand
     for (const [name, versions] of Object.entries(parseVersionTables(policy))) if (packages[name]) packages[name]!.versions = versions
+    for (const l of provides.split('\n')) {
+      const [name = '', provider = '', abbrev = ''] = l.split('\t')
+      const pkg = packages[name]
+      if (pkg && provider) pkg.providers = [...(pkg.providers ?? []), { name: provider, installed: statusOf(abbrev) === 'installed' }]
+    }
     return { packages, cacheAgeS }
   },
 }

@@ -85,6 +85,14 @@ describe('the unknown rule', () => {
     for (const key of ['/etc/php/8.2', '/etc/php/8.2/fpm', '/etc/php/8.2/fpm/conf.d/20-apcu.ini'])
       assert.equal(php.unknown('path.stat', key), 'install php', key)
     for (const key of ['/etc/php', '/etc/php/8.1/fpm']) assert.equal(php.unknown('path.stat', key), undefined, key)
+    // a package named FIRST-...: /etc/FIRST (geerlingguy's munin-node role templates /etc/munin/munin-node.conf after installing munin-node)
+    const node = new EffectStore()
+    node.record([], aptUnknowns(['munin-node']), 'install munin-node')
+    for (const key of ['/etc/munin/munin-node.conf', '/etc/munin-node']) assert.equal(node.unknown('path.stat', key), 'install munin-node', key)
+    for (const key of ['/etc/muninx', '/etc/mu', '/etc/node']) assert.equal(node.unknown('path.stat', key), undefined, key)
+    const meta = new EffectStore()
+    meta.record([], aptUnknowns(['default-mysql-server']), 'install mysql')
+    assert.equal(meta.unknown('path.stat', '/etc/default/grub'), undefined)
     for (const [fact, key] of [
       ['path.stat', '/etc/default/astronomer-core'],
       ['path.stat', '/etc/default/nginxfoo'],

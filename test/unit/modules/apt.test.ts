@@ -47,6 +47,35 @@ describe('apt.packages fact', () => {
   })
 })
 
+describe("a virtual package, as Ansible's apt takes it (package_status)", () => {
+  // recorded on Debian 12 from a repository with netcat-openbsd alone, which provides netcat
+  const VIRTUAL = (installed: string) => `${installed}@@age 5
+@@policy
+netcat:
+  Installed: (none)
+  Candidate: (none)
+  Version table:
+nosuch:
+  Installed: (none)
+  Candidate: (none)
+@@provides
+netcat\tnetcat-openbsd\t${installed ? 'ii ' : ''}
+`
+  const read = (installed = '') => aptPackages.parse(out(VIRTUAL(installed)), ['netcat', 'nosuch'], 'present')
+  it('reads the providers of a name without a candidate', () => {
+    assert.deepEqual(read().packages.netcat!.providers, [{ name: 'netcat-openbsd', installed: false }])
+    assert.deepEqual(read('netcat-openbsd\tii \t1.219-1\n').packages.netcat!.providers, [{ name: 'netcat-openbsd', installed: true }])
+    assert.equal(read().packages.nosuch!.providers, undefined)
+  })
+  it('installs it through apt-get (which picks the provider); ok once its one provider is installed; a name nothing provides fails', () => {
+    const p = planApt(base, [{ name: 'netcat' }], read())
+    assert.deepEqual(p.kind === 'change' && p.changes[0]!.commands[0]!.argv.slice(-2), ['--', 'netcat'])
+    const ok = planApt(base, [{ name: 'netcat' }], read('netcat-openbsd\tii \t1.219-1\n'))
+    assert.deepEqual([ok.kind, ok.kind === 'ok' && ok.reason], ['ok', 'netcat is provided by netcat-openbsd, which is installed'])
+    assert.throws(() => planApt(base, [{ name: 'nosuch' }], read()), /: No package matching 'nosuch' is available$/)
+  })
+})
+
 describe('apt planner', () => {
   it('installed and present: ok with a reason, no apt-get', () => {
     assert.deepEqual(planApt(base, [{ name: 'bash' }], facts()), {

@@ -46,7 +46,7 @@ test('tags: string, comma string, list', () => {
   assert.deepEqual(t('[x, 2]'), ['x', '2'])
 })
 
-test('YAML 1.1 booleans, 0644 kept as text, dates as text', () => {
+test('YAML 1.1 booleans, 0644 an octal int, dates as text', () => {
   const { src } = node('a: yes\nb: 0644\nc: 2024-01-02\nd: 1:30\ne: 0x1f\nf: y\ng: Off\n')
-  assert.deepEqual(src.doc.toJS(), { a: true, b: '0644', c: '2024-01-02', d: '1:30', e: 31, f: 'y', g: false })
+  assert.deepEqual(src.doc.toJS(), { a: true, b: 0o644, c: '2024-01-02', d: '1:30', e: 31, f: 'y', g: false })
 })

@@ -34,7 +34,7 @@ test('play keywords and module tasks: mapping, k=v, free-form command, loops', a
     { module: copy!.module, args: copy!.args, notify: copy!.notify, pos: copy!.pos },
     {
       module: 'copy',
-      args: { src: 'app.conf', dest: '/etc/app.conf', mode: '0644' },
+      args: { src: 'app.conf', dest: '/etc/app.conf', mode: 0o644 },
       notify: ['restart app'],
       pos: { file: path.join(dir, 'site.yml'), line: 21, col: 7 },
     },

@@ -55,8 +55,10 @@ describe('YAML scalars as PyYAML types them', () => {
     assert.deepEqual(readYamlData('- name: E0\n  debug: {msg: e5}\n', '/x.yml'), [{ name: 'E0', debug: { msg: 'e5' } }])
   })
 
-  it('file modes and clock times stay text in playbooks, as documented (from_yaml reads them as PyYAML does)', () => {
-    assert.equal(playbookValue('0644'), '0644')
+  it('0644 is an octal int everywhere; clock times stay text in playbooks (from_yaml reads them as PyYAML does)', () => {
+    assert.equal(playbookValue('0644'), 0o644)
+    assert.equal(playbookValue('-017'), -15)
+    assert.equal(playbookValue('09'), '09')
     assert.equal(playbookValue('1:20'), '1:20')
     assert.equal(fromYaml('0644'), 420)
     assert.equal(fromYaml('1:20'), 80)
