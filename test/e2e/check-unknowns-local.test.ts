@@ -12,19 +12,22 @@ import { after, before, describe, it } from 'node:test'
 import type { JsonDocument } from '../../engine/report/json.js'
 import { acplay } from '../helpers/cli.js'
 
-describe('unknown results in check mode, locally', () => {
+/** A fresh directory with a local inventory and a play on it of the given tasks (made from the directory's path). */
+function localPlay(prefix: string, tasks: (dir: string) => string) {
   let dir = ''
-  const inv = () => join(dir, 'hosts.ini')
-  const site = () => join(dir, 'site.yml')
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-unknowns-'))
-    writeFileSync(inv(), '[local]\nlocalhost ansible_connection=local\n')
-    writeFileSync(
-      site(),
-      `- hosts: local
-  gather_facts: false
-  tasks:
-    - name: the version is read
+    dir = mkdtempSync(join(tmpdir(), prefix))
+    writeFileSync(join(dir, 'hosts.ini'), '[local]\nlocalhost ansible_connection=local\n')
+    writeFileSync(join(dir, 'site.yml'), `- hosts: local\n  gather_facts: false\n  tasks:\n${tasks(dir)}`)
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+  return { inv: () => join(dir, 'hosts.ini'), site: () => join(dir, 'site.yml'), path: (name: string) => join(dir, name) }
+}
+
+describe('unknown results in check mode, locally', () => {
+  const { inv, site, path } = localPlay(
+    'acplay-unknowns-',
+    (dir) => `    - name: the version is read
       command: echo 1.0
       register: out
     - name: the version is kept
@@ -65,9 +68,7 @@ describe('unknown results in check mode, locally', () => {
         dest: ${dir}/stamp
         content: "stamped\\n"
 `,
-    )
-  })
-  after(() => rmSync(dir, { recursive: true, force: true }))
+  )
 
   it('check: nothing fails; exact and may-change are told apart; nothing is touched', async () => {
     const plain = await acplay(['check', site(), '-i', inv()])
@@ -96,7 +97,7 @@ describe('unknown results in check mode, locally', () => {
       'a plain file': ['changed', false],
       stamp: ['changed', true],
     })
-    for (const f of ['version', 'marker', 'plain', 'stamp']) assert.equal(existsSync(join(dir, f)), false)
+    for (const f of ['version', 'marker', 'plain', 'stamp']) assert.equal(existsSync(path(f)), false)
   })
 
   it('the real run changes every pair check predicted', async () => {
@@ -107,8 +108,8 @@ describe('unknown results in check mode, locally', () => {
       doc.results.filter((x) => x.status === 'changed').map((x) => x.task.name),
       ['the version is read', 'the version file', 'a marker when it worked', 'a file per line', 'a plain file', 'stamp'],
     )
-    assert.equal(readFileSync(join(dir, 'version'), 'utf8'), '1.0 1.0\n')
-    assert.equal(readFileSync(join(dir, 'line-1.0'), 'utf8'), '1.0\n')
+    assert.equal(readFileSync(path('version'), 'utf8'), '1.0 1.0\n')
+    assert.equal(readFileSync(path('line-1.0'), 'utf8'), '1.0\n')
   })
 })
 
@@ -116,18 +117,9 @@ describe('unknown results in check mode, locally', () => {
 // `with_subelements` over the registered results' files (and debug of them): each item's result is
 // unknown, so the loops over them may change and nothing fails or is skipped unseen.
 describe('looped registered results unknown in check mode, locally', () => {
-  let dir = ''
-  const inv = () => join(dir, 'hosts.ini')
-  const site = () => join(dir, 'site.yml')
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'acplay-unknown-loops-'))
-    writeFileSync(inv(), '[local]\nlocalhost ansible_connection=local\n')
-    writeFileSync(
-      site(),
-      `- hosts: local
-  gather_facts: false
-  tasks:
-    - name: the configuration is unpacked
+  const { inv, site, path } = localPlay(
+    'acplay-unknown-loops-',
+    (dir) => `    - name: the configuration is unpacked
       command: mkdir -p ${dir}/etc/fpm/conf.d ${dir}/etc/cli/conf.d
       args:
         creates: ${dir}/etc
@@ -160,9 +152,7 @@ describe('looped registered results unknown in check mode, locally', () => {
         mode: "0755"
       loop: "{{ dirs.results }}"
 `,
-    )
-  })
-  after(() => rmSync(dir, { recursive: true, force: true }))
+  )
 
   it('check: find reads below a path an earlier change makes unknown; loops and debug over the results wait for it', async () => {
     const json = await acplay(['check', site(), '-i', inv(), '--json'])
@@ -178,7 +168,7 @@ describe('looped registered results unknown in check mode, locally', () => {
       'other files are removed': ['changed', true],
       'the directories are kept': ['changed', true],
     })
-    assert.equal(existsSync(join(dir, 'etc')), false)
+    assert.equal(existsSync(path('etc')), false)
   })
 
   it('the real run: the loops run over what is there', async () => {
