@@ -162,12 +162,25 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
     const enabled = (await ctx.run({ argv: ['systemctl', 'is-enabled', '--', unit] })).rc === 0
     u = { ...u, loadState: 'loaded', unitFileState: enabled ? 'enabled' : 'disabled' }
   }
+  const coming = u.loadState === 'not-found' && ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
+  const missing = `Could not find the requested service ${unit}: host (no unit file on ${ctx.host}; is it installed?)`
+  // Ansible's systemd masks a unit that does not exist (systemctl can), then fails once the task
+  // also asks for enabled or a state; the mask stays (the hardening role masks kdump and atd so,
+  // its failed_when accepting "Could not find the requested service")
+  if (u.loadState === 'not-found' && p.masked && (p.enabled !== undefined || p.state !== undefined) && !coming) {
+    if (ctx.check) throw new ModuleFailure(missing)
+    const fail = async (): Promise<undefined> => {
+      throw new ModuleFailure(missing)
+    }
+    const value: UnitState = { ...u, loadState: 'masked', unitFileState: 'masked' }
+    const mask = [ctl(...(p.force ? ['--force'] : []), 'mask', '--', unit)]
+    return { kind: 'change', changes: [{ summary: `mask ${unit}`, commands: mask, effects: [{ fact: 'systemd.unit', key: unit, value }], controller: fail }] }
+  }
   if (u.loadState === 'not-found' && !p.masked) {
-    const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
     if (!coming && !p.daemon_reload) {
       if (p.state === 'stopped' && !p.enabled && !p.masked)
         return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
-      throw new ModuleFailure(`could not find the requested unit ${unit} on ${ctx.host} (no unit file; is it installed?)`)
+      throw new ModuleFailure(missing)
     }
     // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
     u = { ...u, loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled' }

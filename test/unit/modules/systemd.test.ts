@@ -94,11 +94,32 @@ describe('systemd planner', () => {
     assert.equal((await plan({ name: 'x', state: 'restarted' }, show({ ActiveState: 'active' }))).status, 'changed')
     assert.equal((await plan({ name: 'x', state: 'stopped' }, show({}))).status, 'ok')
   })
+  it("not found and masked: masks it, then fails as Ansible's systemd when enabled or a state is asked too (the mask stays)", async () => {
+    const missing = show({ LoadState: 'not-found', UnitFileState: '', FragmentPath: '' })
+    const only = await plan({ name: 'kdump', masked: true }, missing)
+    assert.equal(only.status, 'changed', only.msg)
+    assert.deepEqual(
+      only.changes.map((x) => x.summary),
+      ['mask kdump.service'],
+    )
+    const checked = await plan({ name: 'kdump', masked: true, enabled: false, state: 'stopped' }, missing)
+    assert.equal(checked.status, 'failed')
+    assert.equal(checked.msg, 'Could not find the requested service kdump.service: host (no unit file on fake; is it installed?)')
+    const conn = fakeConn(missing)
+    const real = await runModule(systemd, { name: 'kdump', masked: true, enabled: false }, { conn, check: false, diff: false })
+    assert.equal(real.status, 'failed')
+    assert.match(real.msg!, /^Could not find the requested service kdump\.service: host/)
+    assert.deepEqual(
+      real.changes.map((x) => x.summary),
+      ['mask kdump.service'],
+    )
+    assert.notEqual(real.data.changed, true, 'a failure without changed, as fail_json reports it')
+  })
   it('not found: fails in a real plan, plans against an earlier unit-file effect in check mode', async () => {
     const missing = show({ LoadState: 'not-found', UnitFileState: '', FragmentPath: '' })
     const r = await plan({ name: 'app@one', state: 'started' }, missing)
     assert.equal(r.status, 'failed')
-    assert.match(r.msg!, /could not find the requested unit app@one.service/)
+    assert.match(r.msg!, /Could not find the requested service app@one.service: host/)
     const effects = new EffectStore()
     effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/app@.service', value: { exists: true, type: 'file' } }])
     const c = await plan({ name: 'app@one', state: 'started', enabled: true }, missing, effects)
