@@ -301,3 +301,16 @@ describe('apt name patterns (fnmatch), as Ansible expands them against the cache
     await assert.rejects(() => Promise.resolve(apt.plan({ ...base, name: ['Bash;x'] } as never, fakeCtx({}))), /invalid package name "Bash;x"/)
   })
 })
+
+describe("apt's cache update beside packages, as Ansible counts it", () => {
+  it('with packages named the update is never the change (installed: the task is ok); alone it is', () => {
+    const installed = planApt({ ...base, update_cache: true }, [{ name: 'bash' }], facts())
+    assert.ok(installed.kind === 'change')
+    assert.deepEqual(
+      installed.changes.map((c) => [c.summary, c.unchanged]),
+      [['update the apt cache', true]],
+    )
+    const alone = planApt({ ...base, update_cache: true }, [], facts())
+    assert.ok(alone.kind === 'change' && alone.changes[0]!.unchanged === undefined)
+  })
+})
