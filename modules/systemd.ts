@@ -126,6 +126,17 @@ export interface SystemdParams {
   force?: boolean
 }
 
+/** `status` as Ansible's systemd returns it: systemctl show's properties by their own names (those the plan read). */
+const showProperties = (u: UnitState): Record<string, string> => ({
+  LoadState: u.loadState,
+  ActiveState: u.activeState,
+  SubState: u.subState,
+  UnitFileState: u.unitFileState,
+  NeedDaemonReload: u.needDaemonReload ? 'yes' : 'no',
+  FragmentPath: u.fragmentPath,
+  DropInPaths: u.dropInPaths.join(' '),
+})
+
 /** The systemd plan (also the service module's, which adds the warnings of its ignored options). */
 export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { warnings?: string[] } = {}): Promise<Plan> {
   if (p.name === undefined) {
@@ -141,7 +152,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
   if (p.masked && p.enabled) throw new ModuleFailure('masked: true conflicts with enabled: true')
   const unit = unitName(p.name)
   let u = await ctx.fact(systemdUnit, unit)
-  const status = { ...u }
+  const status = showProperties(u)
   // A masked unit's fragment is /dev/null, whose mtime moves with every write, so systemd keeps
   // reporting NeedDaemonReload=yes for it; unmask reloads anyway.
   let reload = u.needDaemonReload && !isMasked(u)
@@ -176,6 +187,10 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext, opts: { 
     const mask = [ctl(...(p.force ? ['--force'] : []), 'mask', '--', unit)]
     return { kind: 'change', changes: [{ summary: `mask ${unit}`, commands: mask, effects: [{ fact: 'systemd.unit', key: unit, value }], controller: fail }] }
   }
+  // a unit only asked about (no state, enabled or masked): Ansible's systemd returns its status,
+  // found or not (the hardening role reads motd-news.timer's LoadState so)
+  if (u.loadState === 'not-found' && p.state === undefined && p.enabled === undefined && p.masked === undefined && !p.daemon_reload)
+    return { kind: 'ok', reason: `${unit} does not exist`, data: { name: unit, status } }
   if (u.loadState === 'not-found' && !p.masked) {
     if (!coming && !p.daemon_reload) {
       if (p.state === 'stopped' && !p.enabled && !p.masked)
