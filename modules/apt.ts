@@ -6,8 +6,9 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { notYet } from './schema.js'
-import { defineModule } from './types.js'
-import { aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
+import { defineModule, type ModuleContext } from './types.js'
+import { fnmatchRe } from '../engine/vars/py-path.js'
+import { aptNames, aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
 import { aptFailureData, aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
 import type { PinOp } from './apt/pin.js'
 import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
@@ -15,17 +16,38 @@ import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './a
 // a Debian version, or an fnmatch pattern of one (`18.*`); it reaches apt-get as one argv element
 const VERSION = /^[A-Za-z0-9.+~:*?[\]!-]+$/
 
+/** A name pattern (fnmatch: `apport*`), which Ansible's apt expands against the cache's package names. */
+const NAME_PATTERN = /^[a-z0-9*?[\]!+.-]+$/
+const isPattern = (name: string) => /[*?[\]!]/.test(name)
+
 function parseNames(names: string[]): Wanted[] {
   return names.map((spec) => {
     // Ansible's package_split: NAME, then `=` or `>=`, then the version
     const [name = '', op, version] = splitPin(spec)
-    if (!PACKAGE_NAME.test(name)) {
+    if (!PACKAGE_NAME.test(name) && !(isPattern(name) && NAME_PATTERN.test(name))) {
       throw new ModuleFailure(
         `invalid package name ${JSON.stringify(name)} in argument 'name': Debian names use a-z, 0-9, '+', '-', '.' (architecture qualifiers are not supported)`,
       )
     }
     if (version !== undefined && !VERSION.test(version)) throw new ModuleFailure(`invalid package spec: ${spec}`)
     return version === undefined ? { name } : { name, pin: { op: op as PinOp, version } }
+  })
+}
+
+/**
+ * Name patterns replaced by the cache's names they match, as Ansible's expand_pkgspec_from_fnmatches
+ * does for every state (the hardening role purges `apport*`, `avahi*`): none matching fails the task
+ * with its message, before anything is installed or removed.
+ */
+async function expandPatterns(wanted: Wanted[], ctx: ModuleContext): Promise<Wanted[]> {
+  if (!wanted.some((w) => isPattern(w.name))) return wanted
+  const names = await ctx.fact(aptNames)
+  return wanted.flatMap((w) => {
+    if (!isPattern(w.name)) return [w]
+    const re = fnmatchRe(w.name)
+    const matches = names.filter((n) => re.test(n))
+    if (matches.length === 0) throw new ModuleFailure(`No package(s) matching '${w.name}' available`)
+    return matches.map((name) => ({ ...w, name }))
   })
 }
 
@@ -48,7 +70,8 @@ export const apt = defineModule({
       type: 'list',
       elements: 'str',
       aliases: ['pkg', 'package'],
-      description: 'package names, each optionally NAME=VERSION (a pattern: 18.*) or NAME>=VERSION',
+      description:
+        "package names, each optionally NAME=VERSION (a pattern: 18.*) or NAME>=VERSION; a name pattern (`apport*`) stands for the cache's packages it matches (none: the task fails)",
     },
     state: {
       type: 'str',
@@ -116,7 +139,7 @@ export const apt = defineModule({
 `,
   async plan(p, ctx) {
     if (p.cache_valid_time < 0) throw new ModuleFailure(`argument 'cache_valid_time' must not be negative`)
-    const wanted = parseNames(p.name ?? [])
+    const wanted = await expandPatterns(parseNames(p.name ?? []), ctx)
     if (p.state === 'build-dep' || p.state === 'fixed') throw new ModuleFailure(`state=${p.state} is not supported yet`)
     const mode = p.state as AptMode
     // Check mode: packages an earlier task would install/remove come from the effects overlay.

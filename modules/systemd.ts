@@ -126,6 +126,17 @@ export interface SystemdParams {
   force?: boolean
 }
 
+/** `status` as Ansible's systemd returns it: systemctl show's properties by their own names (those the plan read). */
+const showProperties = (u: UnitState): Record<string, string> => ({
+  LoadState: u.loadState,
+  ActiveState: u.activeState,
+  SubState: u.subState,
+  UnitFileState: u.unitFileState,
+  NeedDaemonReload: u.needDaemonReload ? 'yes' : 'no',
+  FragmentPath: u.fragmentPath,
+  DropInPaths: u.dropInPaths.join(' '),
+})
+
 /** The systemd plan (also the service module's, on systemd hosts). */
 export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise<Plan> {
   if (p.name === undefined) {
@@ -141,7 +152,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
   if (p.masked && p.enabled) throw new ModuleFailure('masked: true conflicts with enabled: true')
   const unit = unitName(p.name)
   let u = await ctx.fact(systemdUnit, unit)
-  const status = { ...u }
+  const status = showProperties(u)
   // A masked unit's fragment is /dev/null, whose mtime moves with every write, so systemd keeps
   // reporting NeedDaemonReload=yes for it; unmask reloads anyway.
   let reload = u.needDaemonReload && !isMasked(u)
@@ -162,12 +173,29 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
     const enabled = (await ctx.run({ argv: ['systemctl', 'is-enabled', '--', unit] })).rc === 0
     u = { ...u, loadState: 'loaded', unitFileState: enabled ? 'enabled' : 'disabled' }
   }
+  const coming = u.loadState === 'not-found' && ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
+  const missing = `Could not find the requested service ${unit}: host (no unit file on ${ctx.host}; is it installed?)`
+  // Ansible's systemd masks a unit that does not exist (systemctl can), then fails once the task
+  // also asks for enabled or a state; the mask stays (the hardening role masks kdump and atd so,
+  // its failed_when accepting "Could not find the requested service")
+  if (u.loadState === 'not-found' && p.masked && (p.enabled !== undefined || p.state !== undefined) && !coming) {
+    if (ctx.check) throw new ModuleFailure(missing)
+    const fail = async (): Promise<undefined> => {
+      throw new ModuleFailure(missing)
+    }
+    const value: UnitState = { ...u, loadState: 'masked', unitFileState: 'masked' }
+    const mask = [ctl(...(p.force ? ['--force'] : []), 'mask', '--', unit)]
+    return { kind: 'change', changes: [{ summary: `mask ${unit}`, commands: mask, effects: [{ fact: 'systemd.unit', key: unit, value }], controller: fail }] }
+  }
+  // a unit only asked about (no state, enabled or masked): Ansible's systemd returns its status,
+  // found or not (the hardening role reads motd-news.timer's LoadState so)
+  if (u.loadState === 'not-found' && p.state === undefined && p.enabled === undefined && p.masked === undefined && !p.daemon_reload)
+    return { kind: 'ok', reason: `${unit} does not exist`, data: { name: unit, status } }
   if (u.loadState === 'not-found' && !p.masked) {
-    const coming = ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
     if (!coming && !p.daemon_reload) {
       if (p.state === 'stopped' && !p.enabled && !p.masked)
         return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
-      throw new ModuleFailure(`could not find the requested unit ${unit} on ${ctx.host} (no unit file; is it installed?)`)
+      throw new ModuleFailure(missing)
     }
     // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
     u = { ...u, loadState: 'loaded', activeState: 'inactive', subState: 'dead', unitFileState: 'disabled' }

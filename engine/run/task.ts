@@ -58,8 +58,10 @@ export async function runModuleTask(
     } catch (e) {
       // check mode: a loop over a result unknown until an earlier task runs
       const after = unknownAfter(e)
-      if (after === undefined) throw e
-      return finish(run, unknownArgs(run, ref, after), Date.now() - started, keep)
+      if (after !== undefined) return finish(run, unknownArgs(run, ref, after), Date.now() - started, keep)
+      const skip = skipBeforeLoop(run, e)
+      if (skip === undefined) throw e
+      return finish(run, skip, Date.now() - started, keep)
     }
     if (items === undefined) return finish(run, await runOnce(run), Date.now() - started, keep)
     const loop = loopSettings(task, run.vars, where)
@@ -200,20 +202,40 @@ function resultVars({ pc, task, vars }: TaskRun, registered: Record<string, unkn
   return task.register ? { ...withFacts, [task.register]: registered } : withFacts
 }
 
-async function attempt(run: TaskRun): Promise<ItemResult> {
-  const { pc, task, host, scope, vars, where } = run
-  const ref = taskRef({ ...task, role: task.role ?? scope.role })
-  const skipped = (reason: string): ItemResult => ({
-    host: host.name,
-    task: ref,
+/** The task skipped by its false `when` (the condition is named in the reason shown). */
+function skippedByWhen(run: TaskRun, cond: string): ItemResult {
+  return {
+    host: run.host.name,
+    task: taskRef({ ...run.task, role: run.task.role ?? run.scope.role }),
     status: 'skipped',
-    reason,
+    reason: `${FALSE_CONDITION}: ${cond}`,
     changes: [],
     durationMs: 0,
     // Ansible 2.14 registers no condition (2.15 adds it as false_condition); the reason shown keeps it
     registered: { changed: false, skipped: true, skip_reason: FALSE_CONDITION },
     hidden: hiddenSkip(run) || undefined,
-  })
+  }
+}
+
+/**
+ * A loop naming an undefined variable waits for `when` (Ansible's TaskExecutor keeps the loop's
+ * error until the condition is known): a false one skips the task, as a RedHat-only loop over
+ * RedHat-only variables on Debian. Otherwise (or when `when` itself fails) the loop's error stands.
+ */
+function skipBeforeLoop(run: TaskRun, e: unknown): ItemResult | undefined {
+  if (!(e instanceof AcplayError) || e.code !== 'E_UNDEFINED_VAR') return undefined
+  let cond: string | undefined
+  try {
+    cond = falseCondition(run.scope, run.task, run.vars, run.where)
+  } catch {
+    return undefined
+  }
+  return cond === undefined ? undefined : skippedByWhen(run, cond)
+}
+
+async function attempt(run: TaskRun): Promise<ItemResult> {
+  const { pc, task, host, scope, vars, where } = run
+  const ref = taskRef({ ...task, role: task.role ?? scope.role })
   // check mode: a `when` on a value unknown until an earlier task runs: the task "may run"
   let mayRun: string | undefined
   let falseCond: string | undefined
@@ -223,7 +245,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     mayRun = unknownAfter(e)
     if (mayRun === undefined) throw e
   }
-  if (falseCond !== undefined) return skipped(`${FALSE_CONDITION}: ${falseCond}`)
+  if (falseCond !== undefined) return skippedByWhen(run, falseCond)
   let args: Record<string, unknown>
   try {
     args = taskArgs(run)

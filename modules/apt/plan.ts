@@ -88,11 +88,14 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   const changes: Change[] = []
   const cacheNote =
     (p.update_cache || p.cache_valid_time > 0) && !update ? ` (apt cache updated ${facts.cacheAgeS} s ago, valid for ${p.cache_valid_time} s)` : ''
-  // check mode: later apt tasks find the cache just updated (cacheUpdated)
+  // check mode: later apt tasks find the cache just updated (cacheUpdated). With packages named, the
+  // update is never the change: Ansible's apt reports only what install()/remove() changed (and
+  // cache_updated apart), so `name: x, update_cache: true` with x installed is ok, in check mode too
   const updateChange: Change = {
     summary: 'update the apt cache',
     commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`])],
     effects: [cacheUpdated],
+    ...(wanted.length > 0 && { unchanged: true }),
   }
   if (update) changes.push(updateChange)
   // the candidates are unknown until the update runs (this task's, or an earlier source module's)

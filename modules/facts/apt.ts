@@ -128,6 +128,24 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
   },
 }
 
+/**
+ * The names of the packages the apt cache holds a version of (installed or available), without
+ * architecture-qualified ones: what Ansible's apt matches a name pattern (`apport*`) against
+ * (python-apt's Cache, which drops names without versions; `apt-cache pkgnames` does too).
+ */
+export const aptNames: Fact<string[], []> = {
+  name: 'apt.names',
+  key: () => 'all',
+  command: () => ({ argv: ['apt-cache', 'pkgnames'] }),
+  parse(out) {
+    if (out.rc !== 0) throw new Error(`cannot list the apt cache's packages: ${out.stderr.trim() || `exit ${out.rc}`}`)
+    return out.stdout
+      .split('\n')
+      .filter((n) => n !== '' && !n.includes(':'))
+      .sort()
+  },
+}
+
 /** The single-package view other modules may read (and that apt records effects under). */
 export const aptPackage: Fact<AptPackage, [string]> = {
   name: 'apt.package',

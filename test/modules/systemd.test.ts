@@ -186,7 +186,10 @@ exit 0
     const again = await realRun(service, args, root())
     assert.equal(again.status, 'ok', again.msg)
     assert.equal(again.data.warnings, undefined)
-    assert.match((await realRun(systemd, { name: 'acplay-nosuch', state: 'started' }, root())).msg!, /could not find the requested unit acplay-nosuch.service/)
+    assert.match(
+      (await realRun(systemd, { name: 'acplay-nosuch', state: 'started' }, root())).msg!,
+      /Could not find the requested service acplay-nosuch.service: host/,
+    )
   })
 
   it('masks and unmasks', async () => {
@@ -201,7 +204,7 @@ exit 0
   it('check mode: a unit whose file an earlier task would write plans instead of failing "not found"', async () => {
     const missing = await checkRun(systemd, { name: 'acplay-new', state: 'started' }, root())
     assert.equal(missing.status, 'failed')
-    assert.match(missing.msg!, /could not find the requested unit acplay-new\.service/)
+    assert.match(missing.msg!, /Could not find the requested service acplay-new\.service: host/)
     const effects = new EffectStore()
     effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/acplay-new@.service', value: { exists: true, type: 'file' } }])
     const r = await runModule(

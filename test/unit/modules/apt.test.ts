@@ -306,3 +306,40 @@ describe('apt in check mode after an earlier apt task updated the cache', () => 
     assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['upgrade bash 5.2.15-2+b8 -> 5.2.15-2+b13'])
   })
 })
+
+describe('apt name patterns (fnmatch), as Ansible expands them against the cache', () => {
+  const NAMES = 'acplay-hello\nbash\nbash-completion\nlibc6:i386\n'
+  const recorded = (names: string[], mode: string) => ({
+    [JSON.stringify(['apt.names'])]: NAMES,
+    [JSON.stringify(['apt.packages', names, mode, null])]: RECORDED,
+  })
+  it('a pattern becomes the names it matches (architecture-qualified ones left out); a plain name stays', async () => {
+    const ctx = fakeCtx(recorded(['bash', 'bash-completion', 'acplay-hello'], 'absent'))
+    const p = await apt.plan({ ...base, name: ['bash*', 'acplay-hello'], state: 'absent', purge: true } as never, ctx)
+    assert.deepEqual(p.kind === 'change' && p.changes.map((c) => c.summary), ['purge bash 5.2.15-2+b8, purge the configuration of acplay-hello'])
+    assert.deepEqual(p.data?.packages, ['bash', 'bash-completion', 'acplay-hello'])
+  })
+  it("a pattern matching nothing fails with Ansible's message (the hardening role's failed_when reads 'No package')", async () => {
+    const ctx = fakeCtx(recorded([], 'absent'))
+    await assert.rejects(
+      () => Promise.resolve(apt.plan({ ...base, name: ['apport*', 'bash'], state: 'absent', purge: true } as never, ctx)),
+      /No package\(s\) matching 'apport\*' available/,
+    )
+  })
+  it('names that are neither Debian names nor patterns are still refused', async () => {
+    await assert.rejects(() => Promise.resolve(apt.plan({ ...base, name: ['Bash;x'] } as never, fakeCtx({}))), /invalid package name "Bash;x"/)
+  })
+})
+
+describe("apt's cache update beside packages, as Ansible counts it", () => {
+  it('with packages named the update is never the change (installed: the task is ok); alone it is', () => {
+    const installed = planApt({ ...base, update_cache: true }, [{ name: 'bash' }], facts())
+    assert.ok(installed.kind === 'change')
+    assert.deepEqual(
+      installed.changes.map((c) => [c.summary, c.unchanged]),
+      [['update the apt cache', true]],
+    )
+    const alone = planApt({ ...base, update_cache: true }, [], facts())
+    assert.ok(alone.kind === 'change' && alone.changes[0]!.unchanged === undefined)
+  })
+})

@@ -94,11 +94,48 @@ describe('systemd planner', () => {
     assert.equal((await plan({ name: 'x', state: 'restarted' }, show({ ActiveState: 'active' }))).status, 'changed')
     assert.equal((await plan({ name: 'x', state: 'stopped' }, show({}))).status, 'ok')
   })
+  it("a unit only asked about (name alone): its status under systemctl's property names, found or not, as Ansible's systemd", async () => {
+    const missing = await plan({ name: 'motd-news.timer' }, show({ LoadState: 'not-found', UnitFileState: '', FragmentPath: '' }))
+    assert.equal(missing.status, 'ok', missing.msg)
+    assert.equal((missing.data.status as Record<string, string>).LoadState, 'not-found')
+    const loaded = await plan({ name: 'x' }, show({ ActiveState: 'active' }))
+    assert.equal(loaded.status, 'ok', loaded.msg)
+    assert.deepEqual(loaded.data.status, {
+      LoadState: 'loaded',
+      ActiveState: 'active',
+      SubState: 'dead',
+      UnitFileState: 'disabled',
+      NeedDaemonReload: 'no',
+      FragmentPath: '/etc/systemd/system/x.service',
+      DropInPaths: '',
+    })
+  })
+  it("not found and masked: masks it, then fails as Ansible's systemd when enabled or a state is asked too (the mask stays)", async () => {
+    const missing = show({ LoadState: 'not-found', UnitFileState: '', FragmentPath: '' })
+    const only = await plan({ name: 'kdump', masked: true }, missing)
+    assert.equal(only.status, 'changed', only.msg)
+    assert.deepEqual(
+      only.changes.map((x) => x.summary),
+      ['mask kdump.service'],
+    )
+    const checked = await plan({ name: 'kdump', masked: true, enabled: false, state: 'stopped' }, missing)
+    assert.equal(checked.status, 'failed')
+    assert.equal(checked.msg, 'Could not find the requested service kdump.service: host (no unit file on fake; is it installed?)')
+    const conn = fakeConn(missing)
+    const real = await runModule(systemd, { name: 'kdump', masked: true, enabled: false }, { conn, check: false, diff: false })
+    assert.equal(real.status, 'failed')
+    assert.match(real.msg!, /^Could not find the requested service kdump\.service: host/)
+    assert.deepEqual(
+      real.changes.map((x) => x.summary),
+      ['mask kdump.service'],
+    )
+    assert.notEqual(real.data.changed, true, 'a failure without changed, as fail_json reports it')
+  })
   it('not found: fails in a real plan, plans against an earlier unit-file effect in check mode', async () => {
     const missing = show({ LoadState: 'not-found', UnitFileState: '', FragmentPath: '' })
     const r = await plan({ name: 'app@one', state: 'started' }, missing)
     assert.equal(r.status, 'failed')
-    assert.match(r.msg!, /could not find the requested unit app@one.service/)
+    assert.match(r.msg!, /Could not find the requested service app@one.service: host/)
     const effects = new EffectStore()
     effects.record([{ fact: 'path.stat', key: '/etc/systemd/system/app@.service', value: { exists: true, type: 'file' } }])
     const c = await plan({ name: 'app@one', state: 'started', enabled: true }, missing, effects)
@@ -119,7 +156,7 @@ describe('systemd planner', () => {
   it('a name alone reports the status (as Ansible); force adds --force to enable and mask', async () => {
     const r = await plan({ name: 'x' }, show({ ActiveState: 'active' }))
     assert.equal(r.status, 'ok')
-    assert.equal((r.data.status as { activeState: string }).activeState, 'active')
+    assert.equal((r.data.status as { ActiveState: string }).ActiveState, 'active')
     const ctx = fakeCtx({ [JSON.stringify(['systemd.unit', 'x.service'])]: show({}) })
     const p = await systemd.plan(validateParams(systemd, { name: 'x', enabled: true, force: true }), ctx)
     assert.equal(p.kind, 'change')
