@@ -56,6 +56,8 @@ pol=$(LC_ALL=C apt-cache "$@" 2>/dev/null) || true
 printf '%s\\n' "$pol"
 # a name without a candidate may be virtual: what provides it, and whether that is installed
 echo '@@provides'
+# no process more on the usual read, where every name has a candidate
+case "$pol" in *'Candidate: (none)'*) ;; *) exit 0 ;; esac
 for p in $(printf '%s\\n' "$pol" | awk '/^[^ ].*:$/ { n = substr($0, 1, length($0) - 1) } /^  Candidate: \\(none\\)$/ { print n }'); do
   for v in $(LC_ALL=C apt-cache showpkg "$p" 2>/dev/null | awk 'f && NF { print $1 } /^Reverse Provides:/ { f = 1 }' | sort -u); do
     printf '%s\\t%s\\t%s\\n' "$p" "$v" "$(dpkg-query -W -f='\${db:Status-Abbrev}' "$v" 2>/dev/null)"
