@@ -16,6 +16,8 @@
  *   /lib/systemd (unit files), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
+ *   An install also makes any unit the host lacks unknown (NEW_UNIT): packages ship units named
+ *   after neither package nor stem (samba's smbd.service), and a missing unit only fails.
  *   Other paths under /etc, /var or /home stay known: a package that writes there is rare and
  *   guessing it would turn most of a first deployment into "may change".
  * - command / shell that would run: the `creates` path and what is below it (from the topmost of
@@ -121,8 +123,11 @@ function etcDirs(stem: string): string[] {
   return [...new Set(dirs)]
 }
 
-/** What installing, upgrading or removing Debian packages makes unknowable (the rule above). */
-export function aptUnknowns(packages: readonly string[]): Unknowable[] {
+/** Asked by systemd in check mode as (NEW_UNIT, unit) for a unit the host does not have: an earlier install may ship it. */
+export const NEW_UNIT = 'systemd.new-unit'
+
+/** What installing (`installs`), upgrading or removing Debian packages makes unknowable (the rule above). */
+export function aptUnknowns(packages: readonly string[], installs = false): Unknowable[] {
   const valid = (s: string) => /^[a-z0-9][a-z0-9.+-]*$/.test(s)
   const stems = [...new Set(packages.map(packageStem))].filter(valid)
   // the per-package files of Debian policy, named after the package or its stem (redis-server, haproxy)
@@ -130,6 +135,7 @@ export function aptUnknowns(packages: readonly string[]): Unknowable[] {
   return [
     { under: '/usr', except: ['/usr/local'] },
     { under: '/lib/systemd' },
+    ...(installs ? [{ fact: NEW_UNIT }] : []),
     ...names.flatMap((n): Unknowable[] => ['/etc/default', '/etc/init.d', '/etc/logrotate.d'].map((d) => ({ under: `${d}/${n}`, self: true }))),
     ...stems.flatMap((s): Unknowable[] => [
       ...etcDirs(s).map((d): Unknowable => ({ under: `/etc/${d}`, self: true })),

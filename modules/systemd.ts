@@ -10,6 +10,7 @@
  * failing with "not found"; a path.stat effect on its fragment or drop-ins means a daemon-reload.
  */
 import { ModuleFailure } from '../engine/errors.js'
+import { NEW_UNIT } from '../engine/unknown.js'
 import { pathStat } from './facts/path.js'
 import { isActive, isEnabled, isMasked, systemdUnit, type UnitState } from './facts/systemd.js'
 import { notYet } from './schema.js'
@@ -174,12 +175,18 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
     u = { ...u, loadState: 'loaded', unitFileState: enabled ? 'enabled' : 'disabled' }
   }
   const coming = u.loadState === 'not-found' && ctx.check && unitFiles(unit).some((f) => effectExists(ctx, f) === true)
+  // check mode: a unit the host lacks may come with a package an earlier task installs (samba's
+  // smbd.service); asking registers that wait, so a plan that would fail or find it stopped "may change"
+  const mayBeShipped = () => ctx.check && ctx.unknown?.(NEW_UNIT, unit)
   const missing = `Could not find the requested service ${unit}: host (no unit file on ${ctx.host}; is it installed?)`
   // Ansible's systemd masks a unit that does not exist (systemctl can), then fails once the task
   // also asks for enabled or a state; the mask stays (the hardening role masks kdump and atd so,
   // its failed_when accepting "Could not find the requested service")
   if (u.loadState === 'not-found' && p.masked && (p.enabled !== undefined || p.state !== undefined) && !coming) {
-    if (ctx.check) throw new ModuleFailure(missing)
+    if (ctx.check) {
+      mayBeShipped()
+      throw new ModuleFailure(missing)
+    }
     const fail = async (): Promise<undefined> => {
       throw new ModuleFailure(missing)
     }
@@ -193,6 +200,7 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
     return { kind: 'ok', reason: `${unit} does not exist`, data: { name: unit, status } }
   if (u.loadState === 'not-found' && !p.masked) {
     if (!coming && !p.daemon_reload) {
+      mayBeShipped()
       if (p.state === 'stopped' && !p.enabled && !p.masked)
         return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
       throw new ModuleFailure(missing)

@@ -205,7 +205,16 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
       ...(p.default_release ? ['-t', p.default_release] : []),
     ]
     const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), ...flags, 'install', '--', ...install] }
-    changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(install.map((a) => a.replace(/=.*/s, ''))) })
+    changes.push({
+      summary: summaries.join(', '),
+      commands: [cmd],
+      diff,
+      effects,
+      unknowns: aptUnknowns(
+        install.map((a) => a.replace(/=.*/s, '')),
+        true,
+      ),
+    })
   } else if (remove.length) {
     const cmd: Command = { argv: [...aptGet(p), ...dpkgOpts(p), p.purge ? 'purge' : 'remove', '--', ...remove] }
     changes.push({ summary: summaries.join(', '), commands: [cmd], diff, effects, unknowns: aptUnknowns(remove) })

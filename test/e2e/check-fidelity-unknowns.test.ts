@@ -2,7 +2,7 @@
  * Issue 17, check mode's fidelity where later tasks need what earlier ones provide
  * (test/fixtures/fidelity/release.yml: a link to a console script pip installs, a config validated
  * by a program an apt task installs, stat + register + when, get_url then unarchive, a command with
- * creates whose output a later task uses). On fresh hosts and after drift made by hand: check fails
+ * creates whose output a later task uses, a unit the installed package ships under another name). On fresh hosts and after drift made by hand: check fails
  * nothing; every (host, task) pair the real run changes is predicted changed or "may change";
  * every pair predicted exactly is changed by the run; "may change" is a small minority (the
  * numbers are printed). The reports tell exact and may-change apart. Then a differential with
@@ -65,7 +65,12 @@ describe('check mode with what earlier tasks provide: exact, or "may change", ne
         name: 'acplay-conflint',
         version: '1.0',
         // passes a relapp config: it needs a `listen =` line
-        files: { '/usr/bin/acplay-conflint': '#!/bin/sh\ngrep -q \'^listen = \' "$1"\n' },
+        files: {
+          '/usr/bin/acplay-conflint': '#!/bin/sh\ngrep -q \'^listen = \' "$1"\n',
+          // a unit named after neither the package nor its stem, as samba ships smbd.service
+          '/lib/systemd/system/lintwatchd.service':
+            '[Unit]\nDescription=lint watcher\n\n[Service]\nExecStart=/bin/sleep infinity\n\n[Install]\nWantedBy=multi-user.target\n',
+        },
         executables: ['/usr/bin/acplay-conflint'],
       },
     ])
@@ -150,6 +155,7 @@ describe('check mode with what earlier tasks provide: exact, or "may change", ne
       assert.ok(exact.includes(`${h} | The release is unpacked`), 'unpacking into an empty dest: exact')
       assert.ok(exact.includes(`${h} | The release is initialised once`), 'a command that would run: exact')
       assert.ok(may.includes(`${h} | The relapp config, checked by the linter`), 'validated by what apt installs: may change')
+      assert.ok(may.includes(`${h} | The linter's watcher runs`), 'a unit the host lacks after an install: may change')
       assert.ok(may.includes(`${h} | The CLI is recorded as found`), 'when on a stat of what pip installs: may run')
       assert.ok(may.includes(`${h} | The initialised version is recorded`), 'when on an unrun command: may run')
       const reload = check.results.find((r) => r.host === h && r.task.name === 'systemd re-reads its units')

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { runModule } from '../../../engine/module-runner.js'
 import { EffectStore } from '../../../engine/effects.js'
+import { aptUnknowns } from '../../../engine/unknown.js'
 import { parseUnitState, systemdUnit } from '../../../modules/facts/systemd.js'
 import { systemd, unitName } from '../../../modules/systemd.js'
 import { validateParams } from '../../../modules/schema.js'
@@ -144,6 +145,28 @@ describe('systemd planner', () => {
       c.changes.map((x) => x.summary),
       ['enable app@one.service', 'start app@one.service (inactive)'],
     )
+  })
+  it('not found in check mode after an earlier install: may change, whatever the unit is named (samba ships smbd)', async () => {
+    const missing = show({ Id: 'smbd.service', LoadState: 'not-found', UnitFileState: '', FragmentPath: '' })
+    // no SysV script either (the fake host answers every read with `missing`)
+    const noScript = { fact: 'path.stat', key: '/etc/init.d/smbd', value: { exists: false } }
+    const installs = new EffectStore()
+    installs.record([noScript])
+    installs.record([], aptUnknowns(['samba'], true), 'Install Samba packages')
+    const started = await plan({ name: 'smbd', state: 'started', enabled: true }, missing, installs)
+    assert.equal(started.status, 'changed')
+    assert.equal(started.mayChange, true)
+    assert.match(started.reason!, /may change: .*Could not find the requested service smbd.service.*task 'Install Samba packages' runs first/)
+    // a stop would find it running once the package's postinst has started it
+    const stopped = await plan({ name: 'smbd', state: 'stopped' }, missing, installs)
+    assert.equal(stopped.mayChange, true)
+    // a removal ships nothing: the unit is still missing
+    const removes = new EffectStore()
+    removes.record([noScript])
+    removes.record([], aptUnknowns(['samba']), 'Remove Samba')
+    assert.equal((await plan({ name: 'smbd', state: 'started' }, missing, removes)).status, 'failed')
+    // a unit only asked about is still answered from the host
+    assert.equal((await plan({ name: 'smbd' }, missing, installs)).status, 'ok')
   })
   it('an earlier change to the unit file means a daemon-reload in check mode', async () => {
     const effects = new EffectStore()
