@@ -201,7 +201,11 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
   if (handlersFile && !scope.play.handlersSeen.has(instance)) {
     scope.play.handlersSeen.add(instance)
     const src = readYaml(handlersFile)
-    scope.play.handlers.push(...loadHandlers({ ...inner, src, baseDir: path.dirname(handlersFile) }, src.doc.contents as Node | null))
+    const handlers = loadHandlers({ ...inner, src, baseDir: path.dirname(handlersFile) }, src.doc.contents as Node | null)
+    // an include_role/import_role's vars are its instance's: its handlers see them too
+    const vars = ref.includeVars && Object.keys(ref.includeVars).length ? ref.includeVars : undefined
+    const around = vars && { pos: kw.pos, when: [], tags: [], vars }
+    scope.play.handlers.push(...(around ? handlers.map((h) => ({ ...h, within: [around, ...(h.within ?? [])] })) : handlers))
   }
   const validation = ref.rolespec_validate === false ? undefined : roleValidationTask(dir, meta, ref.tasks_from ?? 'main', ref.provided ?? ref.params)
   if (validation) tasks.unshift(validation)

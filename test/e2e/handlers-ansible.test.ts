@@ -6,7 +6,7 @@
  * instance is its params, and for include_role/import_role also its *_from files and the task's
  * vars: an include of a role the play's `roles:` ran with the same params is another instance, whose
  * handler a `listen` topic reaches beside the first; an include the same as an earlier one adds no
- * copy. A
+ * copy; an include's vars are its copy's (its handler sees them). A
  * looped task templates `notify` per item: every item that ran notifies once any item changed
  * (an unchanged one too), a skipped item does not.
  */
@@ -36,7 +36,7 @@ const CASES = {
   'included.yml': play('[{ role: r1, p: one }]', '[{ include_role: { name: r1 } }]'),
   'dependency.yml': play('[r2, { role: r1, p: one }]', '[]'),
   'listen.yml': play('[r3]', '[{ include_role: { name: r3 } }, { include_role: { name: r3 } }, { import_role: { name: r3 } }]'),
-  'listen-vars.yml': play('[r3]', '[{ include_role: { name: r3 }, vars: { w: x } }, { import_role: { name: r3, tasks_from: main } }]'),
+  'listen-vars.yml': play('[r3]', '[{ include_role: { name: r3 }, vars: { v: x } }, { import_role: { name: r3, tasks_from: main } }]'),
 }
 
 const LOOP = `- hosts: localhost

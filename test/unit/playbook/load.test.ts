@@ -159,5 +159,8 @@ test("a role's handlers are added once per role instance: its params, and for an
   const ctx = { ...opts, playDir: dir, seen: play.seen }
   // an include the same as an import already loaded is that instance: no copy; other vars: a copy
   assert.equal(loadIncludedRole(inc({}), 'common', ctx).handlers.length, 0)
-  assert.equal(loadIncludedRole(inc({ v: 2 }), 'common', ctx).handlers.length, 1)
+  const copy = loadIncludedRole(inc({ v: 2 }), 'common', ctx).handlers
+  assert.equal(copy.length, 1)
+  // the include's vars are the instance's: its handler copy sees them
+  assert.deepEqual(copy[0]!.within?.[0]?.vars, { v: 2 })
 })
