@@ -91,7 +91,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       const ref = roleRef(scope, opts, action, kw.name)
       if (!dynamic) {
         if (isTemplate(ref.name)) throw fail(src, action.value, `import_role needs a fixed role name, got '${ref.name}' (use include_role)`, kw.name)
-        return roleBlock(scope, ref, kw, false, 'import')!
+        return roleBlock(scope, { ...ref, includeVars: kw.vars ?? {} }, kw, false, 'import')!
       }
       // a typo in a fixed name fails now, not mid-run; under a `when` it is looked for when it runs,
       // as Ansible does (a role for other hosts, absent here, is no error)

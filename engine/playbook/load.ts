@@ -115,7 +115,8 @@ export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: Inc
 
 /**
  * Loads an include_role when reached; `roleName` is task.roleName, already templated. The block has
- * no keywords of its own (the include's are the run loop's to apply). Add the handlers once per role dir.
+ * no keywords of its own (the include's are the run loop's to apply). Its handlers are added once per
+ * role instance (roles.ts roleBlock).
  */
 export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: IncludeContext): { block: BlockTask; handlers: Handler[] } {
   const scope = runtimeScope(ctx, task, task.pos.file)
@@ -128,6 +129,7 @@ export function loadIncludedRole(task: IncludeRoleTask, roleName: string, ctx: I
     defaults_from: task.defaults_from,
     handlers_from: task.handlers_from,
     rolespec_validate: task.rolespec_validate,
+    includeVars: task.vars ?? {},
   }
   const block = roleBlock(scope, ref, { pos: task.pos, when: [], tags: [], vars: {} }, false, 'include')!
   return { block, handlers: scope.play.handlers }

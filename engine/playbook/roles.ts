@@ -34,6 +34,8 @@ export interface RoleRef {
   vars_from?: string
   defaults_from?: string
   handlers_from?: string
+  /** include_role/import_role: the task's own `vars:`, which with its *_from files and being an include tell Ansible's role instances apart */
+  includeVars?: Record<string, unknown>
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory()
@@ -148,7 +150,7 @@ function withRole(tasks: Task[], role: RoleContext): void {
 
 /**
  * The role as a block (its dependencies first, then its tasks), its handlers appended to the
- * play's. With `dedupe` (roles: and dependencies) a role already loaded with the same params is
+ * play's once per role instance. With `dedupe` (roles: and dependencies) a role already loaded with the same params is
  * skipped: null.
  */
 export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean, via: NonNullable<RoleContext['via']>): BlockTask | null {
@@ -189,10 +191,21 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
     tasks = loadTaskList({ ...inner, src, stack: [...stack, tasksFile] }, src.doc.contents as Node | null, 'tasks')
   }
   const handlersFile = findFile(path.join(dir, 'handlers'), ref.handlers_from ?? 'main')
-  if (handlersFile && !scope.play.handlersSeen.has(key)) {
-    scope.play.handlersSeen.add(key)
+  // each role instance (Ansible's Role.load cache: the params; for include_role and import_role also
+  // the *_from files and the task's vars) brings its own copy of the handlers, so a topic they
+  // `listen` to runs each copy; a role used again as the same instance adds none
+  const instance =
+    ref.includeVars === undefined
+      ? key
+      : `${key}\0include${JSON.stringify([ref.tasks_from, ref.vars_from, ref.defaults_from, ref.handlers_from, ref.includeVars])}`
+  if (handlersFile && !scope.play.handlersSeen.has(instance)) {
+    scope.play.handlersSeen.add(instance)
     const src = readYaml(handlersFile)
-    scope.play.handlers.push(...loadHandlers({ ...inner, src, baseDir: path.dirname(handlersFile) }, src.doc.contents as Node | null))
+    const handlers = loadHandlers({ ...inner, src, baseDir: path.dirname(handlersFile) }, src.doc.contents as Node | null)
+    // an include_role/import_role's vars are its instance's: its handlers see them too
+    const vars = ref.includeVars && Object.keys(ref.includeVars).length ? ref.includeVars : undefined
+    const around = vars && { pos: kw.pos, when: [], tags: [], vars }
+    scope.play.handlers.push(...(around ? handlers.map((h) => ({ ...h, within: [around, ...(h.within ?? [])] })) : handlers))
   }
   const validation = ref.rolespec_validate === false ? undefined : roleValidationTask(dir, meta, ref.tasks_from ?? 'main', ref.provided ?? ref.params)
   if (validation) tasks.unshift(validation)

@@ -2,7 +2,11 @@
  * Which handler a notification reaches when a role's handlers are loaded more than once, against
  * Debian's ansible-playbook (local): the last loaded with that name when the task reports. A role
  * used twice (other params, import_role) has its handler run once; an include_role loaded later
- * brings its own copy, so a notification before it and one after it run the handler twice. A
+ * brings its own copy, so a notification before it and one after it run the handler twice. A role
+ * instance is its params, and for include_role/import_role also its *_from files and the task's
+ * vars: an include of a role the play's `roles:` ran with the same params is another instance, whose
+ * handler a `listen` topic reaches beside the first; an include the same as an earlier one adds no
+ * copy; an include's vars are its copy's (its handler sees them). A
  * looped task templates `notify` per item: every item that ran notifies once any item changed
  * (an unchanged one too), a skipped item does not.
  */
@@ -16,6 +20,8 @@ const ROLE = {
   'roles/r1/handlers/main.yml': '- name: r1 handler\n  debug: { msg: "handled {{ p | default(\'none\') }}" }\n',
   'roles/r2/meta/main.yml': 'dependencies:\n  - { role: r1, p: fromdep }\n',
   'roles/r2/tasks/main.yml': '- debug: { msg: r2 }\n',
+  'roles/r3/tasks/main.yml': '- command: "true"\n  notify: a topic\n',
+  'roles/r3/handlers/main.yml': '- name: r3 handler\n  debug: { msg: "r3 {{ v | default(\'none\') }}" }\n  listen: a topic\n',
 }
 
 const play = (roles: string, tasks: string) => `- hosts: localhost
@@ -29,6 +35,8 @@ const CASES = {
   'imported.yml': play('[{ role: r1, p: one }]', '[{ import_role: { name: r1 } }]'),
   'included.yml': play('[{ role: r1, p: one }]', '[{ include_role: { name: r1 } }]'),
   'dependency.yml': play('[r2, { role: r1, p: one }]', '[]'),
+  'listen.yml': play('[r3]', '[{ include_role: { name: r3 } }, { include_role: { name: r3 } }, { import_role: { name: r3 } }]'),
+  'listen-vars.yml': play('[r3]', '[{ include_role: { name: r3 }, vars: { v: x } }, { import_role: { name: r3, tasks_from: main } }]'),
 }
 
 const LOOP = `- hosts: localhost
@@ -75,12 +83,13 @@ describe('a notification reaches the handler Ansible picks when a role is loaded
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
-  for (const [file, runs] of Object.entries({ 'twice.yml': 1, 'imported.yml': 1, 'included.yml': 2, 'dependency.yml': 1 }))
-    it(`${file}: the handler runs ${runs === 1 ? 'once' : 'twice'}`, async () => {
+  const RUNS = { 'twice.yml': 1, 'imported.yml': 1, 'included.yml': 2, 'dependency.yml': 1, 'listen.yml': 2, 'listen-vars.yml': 3 }
+  for (const [file, runs] of Object.entries(RUNS))
+    it(`${file}: the handler runs ${['once', 'twice', 'three times'][runs - 1]}`, async () => {
       const { ours, theirs, doc, ansible } = await runBoth(dir, [file, '-i', 'hosts.ini'])
       assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
       assert.equal(ours.code, 0, ours.stdout + ours.stderr)
-      const their = ansible.plays[0]!.tasks.filter((t) => t.task.name === 'r1 : r1 handler').map((t) => t.hosts.localhost!.msg)
+      const their = ansible.plays[0]!.tasks.filter((t) => /^r\d : r\d handler$/.test(t.task.name)).map((t) => t.hosts.localhost!.msg)
       const mine = doc.results.filter((r) => r.task.handler).map((r) => r.output)
       assert.equal(their.length, runs)
       assert.deepEqual(mine, their)

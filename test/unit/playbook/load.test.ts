@@ -84,12 +84,14 @@ test('roles: dependencies first, once per play, role context on every task', asy
   assert.equal(mod(blk(inner).block[0]).role?.name, 'app', 'role set inside nested blocks')
 })
 
-test("handlers: the play's with listen topics, then the roles' (once)", async () => {
+test("handlers: the play's with listen topics, then the roles' (once per role instance)", async () => {
   const h = (await load()).plays[1]!.handlers
+  // common from roles: (and as app's dependency: the same instance), then the import_role's copy
   assert.deepEqual(
     h.map((x) => [x.name, 'module' in x ? x.module : x.kind, x.listen, x.role?.name]),
     [
       ['restart app', 'service', ['app changed'], undefined],
+      ['reload common', 'command', [], 'common'],
       ['reload common', 'command', [], 'common'],
     ],
   )
@@ -120,4 +122,45 @@ test('run-time loading of include_tasks and include_role', async () => {
   const inc: IncludeRoleTask = { kind: 'include_role', pos: play.pos, when: [], tags: [], vars: {}, roleName: '{{ r }}', dynamic: true, baseDir: dir }
   const { block, handlers } = loadIncludedRole(inc, 'common', { ...opts, playDir: dir })
   assert.deepEqual([block.role?.name, mod(block.block[0]).name, handlers.map((x) => x.name)], ['common', 'Install packages', ['reload common']])
+})
+
+test("a role's handlers are added once per role instance: its params, and for an import or include its *_from files and vars", async () => {
+  const { loadPlaybookText } = await import('../../../engine/playbook/load.js')
+  const pb = loadPlaybookText(
+    [
+      '- hosts: all',
+      '  roles: [common]',
+      '  tasks:',
+      '    - import_role: { name: common }',
+      '    - import_role: { name: common }',
+      '    - import_role: { name: common }',
+      '      vars: { v: 1 }',
+      '    - import_role: { name: common, tasks_from: main }',
+    ].join('\n'),
+    path.join(dir, 'instances.yml'),
+    opts,
+  )
+  const play = pb.plays[0]!
+  // the roles: entry's, the first import's (an import is another instance), the one with vars, the one with tasks_from
+  assert.deepEqual(
+    play.handlers.map((x) => x.name),
+    ['reload common', 'reload common', 'reload common', 'reload common'],
+  )
+  const inc = (vars: Record<string, unknown>): IncludeRoleTask => ({
+    kind: 'include_role',
+    pos: play.pos,
+    when: [],
+    tags: [],
+    vars,
+    roleName: 'common',
+    dynamic: true,
+    baseDir: dir,
+  })
+  const ctx = { ...opts, playDir: dir, seen: play.seen }
+  // an include the same as an import already loaded is that instance: no copy; other vars: a copy
+  assert.equal(loadIncludedRole(inc({}), 'common', ctx).handlers.length, 0)
+  const copy = loadIncludedRole(inc({ v: 2 }), 'common', ctx).handlers
+  assert.equal(copy.length, 1)
+  // the include's vars are the instance's: its handler copy sees them
+  assert.deepEqual(copy[0]!.within?.[0]?.vars, { v: 2 })
 })
