@@ -21,8 +21,8 @@ export async function applyPlan(conn: Connection, changes: readonly Change[], op
   const startUs = nowUs()
   const raw = await conn.exec(script, { ...opts, input })
   const endUs = nowUs()
-  const { out, step } = failedStep(raw, steps)
-  return { ...out, startUs, endUs, failedCommand: step && 'command' in step ? step.command : undefined }
+  const { out, step, validation } = failedStep(raw, steps)
+  return { ...out, startUs, endUs, failedCommand: step && 'command' in step ? step.command : undefined, ...(validation ? { validation } : {}) }
 }
 
 const stripEnd = (s: string) => s.replace(/[\r\n]+$/, '')
@@ -80,10 +80,13 @@ export async function controllerSteps(mod: ModuleSpec, planned: readonly Change[
 
 /** The outcome of a plan whose script failed: the module's message (else the end of stderr) and what failed (else the module's own data). */
 export function applyFailed(mod: ModuleSpec, params: Record<string, unknown>, out: Applied, changes: ModuleOutcome['changes']): ModuleOutcome {
+  // a validate that refused a file: Ansible's lineinfile, replace, blockinfile and assemble say so
+  // with its rc and stderr (copy and template return its outputs: their failureMsg and failureData)
+  const v = out.validation
   const tail = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
-  const msg = mod.failureMsg?.(params as never, out) ?? tail
+  const msg = mod.failureMsg?.(params as never, out) ?? (v ? `failed to validate: rc:${v.rc} error:${v.stderr}` : tail)
   const cmd = out.failedCommand ? { cmd: commandText(out.failedCommand) } : {}
-  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out) ?? { ...cmd, rc: out.rc, ...streams(out) } }
+  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out) ?? (v ? {} : { ...cmd, rc: out.rc, ...streams(out) }) }
 }
 
 /** A fact's answer; a read that cannot be parsed fails the task with the read, its rc and stderr. */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { quote, shellJoin } from './connection/quote.js'
-import type { Change, Command, Upload } from '../modules/types.js'
+import type { Change, Command, Upload, Validation } from '../modules/types.js'
 
 /** What follows each streamed file: OK when all its bytes were sent and match the planned checksum. */
 const STREAM_OK = 'ACPLAY-OK\n'
@@ -62,7 +62,7 @@ export function uploadsScript(uploads: readonly Upload[]): string {
     if (u.owner || u.group) lines.push(`chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} ${t}`)
     else lines.push(`if [ -e ${dest} ]; then chown --reference=${dest} ${t}; fi`)
     lines.push(u.mode ? `chmod ${quote(u.mode)} ${t}` : `if [ -e ${dest} ]; then chmod --reference=${dest} ${t}; else chmod 0644 ${t}; fi`)
-    if (u.validate) lines.push(validateLine(u.validate, t))
+    if (u.validate) lines.push(...validateLines(u.validate, t, i))
   })
   lines.push('sync -f "$t0"')
   for (const [i, u] of uploads.entries()) lines.push(`mv -f "$t${i}" ${quote(u.dest)}`)
@@ -95,8 +95,13 @@ async function* streamedSources(uploads: readonly Upload[]): AsyncIterable<Buffe
   }
 }
 
-/** The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". */
-function validateLine(argv: readonly string[], tmp: string): string {
+/**
+ * The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". Its
+ * stdout and stderr are kept apart (files beside the temp file, removed with it); a failure prints
+ * a mark with the upload's index, the rc and both outputs (base64) on stderr, for the module's
+ * result (Ansible's modules return them: validationOf).
+ */
+function validateLines(argv: readonly string[], tmp: string, index: number): string[] {
   const arg = (a: string) =>
     a.includes('%s')
       ? a
@@ -104,7 +109,28 @@ function validateLine(argv: readonly string[], tmp: string): string {
           .map((p) => (p ? quote(p) : ''))
           .join(tmp)
       : quote(a)
-  return `${argv.map(arg).join(' ')} || { echo ${quote(`validation failed: ${argv.join(' ')}`)} >&2; exit 1; }`
+  const out = `"$t${index}.vo"`
+  const err = `"$t${index}.ve"`
+  return [
+    `tmps="$tmps ${out} ${err}"`,
+    `vrc=0; ${argv.map(arg).join(' ')} > ${out} 2> ${err} || vrc=$?`,
+    `if [ "$vrc" -ne 0 ]; then printf '\n${VALIDATE_MARK} %s %s %s %s\n' ${index} "$vrc" "$(base64 -w0 < ${out})" "$(base64 -w0 < ${err})" >&2; exit 1; fi`,
+  ]
+}
+
+const VALIDATE_MARK = '@@acplay-validate'
+const VALIDATE_RE = new RegExp(`\\n${VALIDATE_MARK} (\\d+) (\\d+) ([A-Za-z0-9+/=]*) ([A-Za-z0-9+/=]*)\\n`)
+
+/** What a failed validate printed, from its mark in a batch's stderr (and that stderr without the mark). */
+export function validationOf(stderr: string, dests: readonly string[]): { stderr: string; validation?: Validation } {
+  const m = VALIDATE_RE.exec(stderr)
+  const dest = m ? dests[Number(m[1])] : undefined
+  if (!m || dest === undefined) return { stderr }
+  const text = (b64: string) => Buffer.from(b64, 'base64').toString('utf8')
+  return {
+    stderr: stderr.slice(0, m.index) + stderr.slice(m.index + m[0].length),
+    validation: { dest, rc: Number(m[2]), stdout: text(m[3]!), stderr: text(m[4]!) },
+  }
 }
 
 /** A plan's script and steps, and the stream of its large uploads when it has any (ExecOptions.input). */
@@ -145,9 +171,12 @@ export function planSteps(changes: readonly Change[]): { script: string; steps: 
 
 export const planScript = (changes: readonly Change[]): string => planSteps(changes).script
 
-/** A plan script's result without the failure mark, and the step that failed (by the mark). */
-export function failedStep<T extends { stderr: string }>(out: T, steps: readonly PlanStep[]): { out: T; step?: PlanStep } {
+/** A plan script's result without the failure marks, the step that failed (by the mark) and, when it was a validate, what it printed. */
+export function failedStep<T extends { stderr: string }>(out: T, steps: readonly PlanStep[]): { out: T; step?: PlanStep; validation?: Validation } {
   const m = STEP_MARK.exec(out.stderr)
   if (!m) return { out }
-  return { out: { ...out, stderr: out.stderr.slice(0, m.index) }, step: steps[Number(m[1])] }
+  const step = steps[Number(m[1])]
+  const { stderr, validation } =
+    step && 'uploads' in step ? validationOf(out.stderr.slice(0, m.index), step.uploads) : { stderr: out.stderr.slice(0, m.index), validation: undefined }
+  return { out: { ...out, stderr }, step, ...(validation ? { validation } : {}) }
 }

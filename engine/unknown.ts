@@ -12,7 +12,7 @@
  *   /usr/local, which Debian packages leave to the admin), below /etc/STEM (and /etc/NAME for a
  *   daemon's package named NAMEd: auditd's /etc/audit; /etc/NAME/VERSION for a versioned stem:
  *   php8.2's /etc/php/8.2; /etc/FIRST for a package named FIRST-...: munin-node's /etc/munin),
- *   /var/lib/STEM, /opt/STEM and
+ *   /etc/NAME.conf (memcached's), /var/lib/STEM, /opt/STEM and
  *   /lib/systemd (unit files), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
@@ -136,7 +136,11 @@ export function aptUnknowns(packages: readonly string[], installs = false): Unkn
     { under: '/usr', except: ['/usr/local'] },
     { under: '/lib/systemd' },
     ...(installs ? [{ fact: NEW_UNIT }] : []),
-    ...names.flatMap((n): Unknowable[] => ['/etc/default', '/etc/init.d', '/etc/logrotate.d'].map((d) => ({ under: `${d}/${n}`, self: true }))),
+    ...names.flatMap((n): Unknowable[] => [
+      ...['/etc/default', '/etc/init.d', '/etc/logrotate.d'].map((d): Unknowable => ({ under: `${d}/${n}`, self: true })),
+      // a daemon's one configuration file: memcached ships /etc/memcached.conf, rsyslog /etc/rsyslog.conf
+      { under: `/etc/${n}.conf`, self: true },
+    ]),
     ...stems.flatMap((s): Unknowable[] => [
       ...etcDirs(s).map((d): Unknowable => ({ under: `/etc/${d}`, self: true })),
       { under: `/var/lib/${s}`, self: true },

@@ -20,7 +20,7 @@ import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
 import { fileCommonParams } from './files/common-args.js'
 import { planRemoteCopy } from './files/remote-copy.js'
 import { statPaths, type Stats } from './files/stat.js'
-import { copyResult, followDest, planWrite } from './files/write.js'
+import { copyResult, copyValidateFailure, followDest, planWrite } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
@@ -84,6 +84,7 @@ export const copy = defineModule({
     mode: "0600"
     secret: true
 `,
+  ...copyValidateFailure,
   async plan(p, ctx): Promise<Plan> {
     const want = attrWant(p, true)
     const directoryMode = modeParam(p.directory_mode, 'directory_mode')

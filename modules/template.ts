@@ -13,7 +13,7 @@ import { templateFileVars } from '../engine/vars/template-vars.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
 import { fileCommonParams } from './files/common-args.js'
-import { copyResult, followDest, planWrite } from './files/write.js'
+import { copyResult, copyValidateFailure, followDest, planWrite } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Plan } from './types.js'
 
@@ -75,6 +75,7 @@ export const template = defineModule({
     mode: "0640"
     secret: true
 `,
+  ...copyValidateFailure,
   async plan(p, ctx): Promise<Plan> {
     const want = attrWant(p, true)
     if (!p.dest.startsWith('/')) throw new ModuleFailure(`argument 'dest' must be an absolute path, got ${JSON.stringify(p.dest)}`)

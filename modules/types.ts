@@ -203,6 +203,16 @@ export interface Applied extends ExecResult {
   endUs: number
   /** on a non-zero rc: the command that failed (undefined when a batch of uploads failed) */
   failedCommand?: Command
+  /** a batch of uploads failed at a file's validate: what it returned and printed */
+  validation?: Validation
+}
+
+/** A validate command that refused an upload's temp file: its rc and output (stdout and stderr as printed). */
+export interface Validation {
+  dest: string
+  rc: number
+  stdout: string
+  stderr: string
 }
 
 /** A module's outcome after apply, for modules whose result depends on what the commands printed. */

@@ -1,5 +1,5 @@
 /** Text pieces shared by the plain and TTY reporters: Ansible-shaped headings and result lines. */
-import { createTwoFilesPatch } from 'diff'
+import { contentDiffLines } from './difflib.js'
 import type { FileDiff } from '../../modules/types.js'
 import { pyWrap } from '../vars/py-textwrap.js'
 import { ansibleJson } from './ansible-json.js'
@@ -75,13 +75,7 @@ export function renderDiff(d: FileDiff): string[] {
     out.push(`--- before: ${d.path} (${attr}: ${before})`, `+++ after: ${d.path} (${attr}: ${after})`)
   }
   if (d.before !== d.after) {
-    const patch = createTwoFilesPatch(`before: ${d.path}`, `after: ${d.path}`, d.before, d.after, undefined, undefined, { context: 3 })
-    out.push(
-      ...patch
-        .split('\n')
-        .slice(1)
-        .filter((l, i, a) => l !== '' || i < a.length - 1),
-    )
+    out.push(...contentDiffLines(d.path, d.before, d.after))
   }
   return out
 }

@@ -10,7 +10,7 @@ import { programPath } from '../../engine/unknown.js'
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
-import type { Change, Plan } from '../types.js'
+import type { Applied, Change, Plan } from '../types.js'
 import { attrsChange, describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { contentDiff, currentBytes } from './diff-text.js'
 import { fmtMode, resolveMode } from './mode.js'
@@ -49,6 +49,27 @@ export function backupName(dest: string, now = new Date(), pid = process.pid): s
 /** The copy of `path` made before it is replaced (`backup: true`), kept with its attributes. */
 export function backupChange(path: string, backup: string): Change {
   return { summary: `back up ${path} to ${backup}`, commands: [{ argv: ['cp', '-p', '--', path, backup] }] }
+}
+
+/**
+ * copy's and template's failure when validate refused the file, as Ansible's copy module fails (its
+ * template action runs copy): msg 'failed to validate', exit_status and the outputs as printed.
+ * Other modules' (lineinfile...) message is the engine's default (applyFailed).
+ */
+export const copyValidateFailure = {
+  failureMsg: (_p: unknown, out: Applied): string | undefined => (out.validation ? 'failed to validate' : undefined),
+  failureData: (_p: unknown, out: Applied): Record<string, unknown> | undefined => {
+    const v = out.validation
+    if (!v) return undefined
+    const lines = (s: string) => s.split(/\r?\n/).slice(0, s.endsWith('\n') ? -1 : undefined)
+    return {
+      exit_status: v.rc,
+      stdout: v.stdout,
+      stderr: v.stderr,
+      stdout_lines: v.stdout ? lines(v.stdout) : [],
+      stderr_lines: v.stderr ? lines(v.stderr) : [],
+    }
+  },
 }
 
 /** `validate: "visudo -cf %s"` -> argv with '%s' kept for the engine to point at the temp file. */

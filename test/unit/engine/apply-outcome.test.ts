@@ -7,6 +7,9 @@ import { withStreamLines } from '../../../engine/report/failure.js'
 import { failedResult, registeredResult } from '../../../engine/run/task-result.js'
 import { Masker } from '../../../engine/secrets.js'
 import { command } from '../../../modules/command.js'
+import { copy } from '../../../modules/copy.js'
+import { lineinfile } from '../../../modules/lineinfile.js'
+import { template } from '../../../modules/template.js'
 import { shScript, type Fact, type ModuleSpec } from '../../../modules/types.js'
 
 const applied = { rc: 3, stdout: 'out\n', stderr: 'err 1\nerr 2\n', startUs: 0, endUs: 5 }
@@ -29,6 +32,25 @@ describe('applyFailed', () => {
   it("the module's own data when it says what Ansible's result holds (apt's missing package: msg alone)", () => {
     const mod = { ...(command as ModuleSpec), failureData: () => ({}) }
     assert.deepEqual(applyFailed(mod, {}, { ...applied, failedCommand: { argv: ['apt-get', 'install'] } }, []).data, {})
+  })
+  it("a validate that refused the file: lineinfile's 'failed to validate: rc:N error:STDERR'; copy's and template's msg with exit_status and the outputs (Ansible 2.14's modules)", () => {
+    const validation = { dest: '/etc/haproxy/haproxy.cfg', rc: 1, stdout: '', stderr: '[ALERT] config : parsing [x:37] : balance\n[ALERT] Fatal errors\n' }
+    const out = { ...applied, rc: 1, stdout: '', stderr: '', validation }
+    const edit = applyFailed(lineinfile as ModuleSpec, {}, out, [])
+    assert.deepEqual([edit.msg, edit.data], ['failed to validate: rc:1 error:[ALERT] config : parsing [x:37] : balance\n[ALERT] Fatal errors\n', {}])
+    for (const mod of [template, copy]) {
+      const o = applyFailed(mod as ModuleSpec, {}, out, [])
+      assert.equal(o.msg, 'failed to validate')
+      assert.deepEqual(o.data, {
+        exit_status: 1,
+        stdout: '',
+        stderr: validation.stderr,
+        stdout_lines: [],
+        stderr_lines: ['[ALERT] config : parsing [x:37] : balance', '[ALERT] Fatal errors'],
+      })
+    }
+    // other failures of copy keep the engine's reading
+    assert.deepEqual(applyFailed(copy as ModuleSpec, {}, applied, []).data.rc, 3)
   })
 })
 

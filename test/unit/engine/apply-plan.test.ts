@@ -40,7 +40,7 @@ describe('planScript', () => {
     writeFileSync(dest, 'old\n')
     const r = sh(planScript([{ summary: 'v', commands: [], upload: { content: 'new\n', dest, validate: ['false', '%s'] } }]))
     assert.notEqual(r.status, 0)
-    assert.match(r.stderr, /validation failed/)
+    assert.match(r.stderr, /@@acplay-validate 0 1 {2}\n/)
     assert.equal(readFileSync(dest, 'utf8'), 'old\n')
     assert.deepEqual(
       readdirSync(dir).filter((f) => f.includes('acplay-tmp')),
@@ -82,7 +82,28 @@ describe('planScript', () => {
     const dest = join(dir, 'validated2')
     const upload = ran([{ summary: 'v', commands: [], upload: { content: 'x', dest, validate: ['false', '%s'] } }])
     assert.deepEqual(upload.step, { uploads: [dest] })
-    assert.match(upload.out.stderr, /^validation failed: false %s\n$/)
+    assert.equal(upload.out.stderr, '')
+    assert.deepEqual(upload.validation, { dest, rc: 1, stdout: '', stderr: '' })
+    // the validate's rc and its two outputs apart, as Ansible's modules return them; the second file of a batch is named
+    const first = join(dir, 'first')
+    const second = join(dir, 'second')
+    const shout = ['sh', '-c', 'echo "checking $1"; printf "bad line 3\\nhalf" >&2; exit 3', 'sh', '%s']
+    const both = ran([
+      { summary: 'a', commands: [], upload: { content: 'a', dest: first, validate: ['true', '%s'] } },
+      { summary: 'b', commands: [], upload: { content: 'b', dest: second, validate: shout } },
+    ])
+    assert.equal(both.rc, 1)
+    assert.deepEqual(both.step, { uploads: [first, second] })
+    assert.equal(both.validation?.dest, second)
+    assert.equal(both.validation?.rc, 3)
+    assert.match(both.validation!.stdout, /^checking .*\/\.acplay-tmp\.\w+\n$/)
+    assert.equal(both.validation?.stderr, 'bad line 3\nhalf')
+    assert.equal(both.out.stderr, '')
+    assert.throws(() => statSync(first))
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('acplay-tmp')),
+      [],
+    )
     const ok = ran([{ summary: 'ok', commands: [{ argv: ['sh', '-c', 'echo fine >&2'] }] }])
     assert.deepEqual([ok.rc, ok.step, ok.out.stderr], [0, undefined, 'fine\n'])
   })

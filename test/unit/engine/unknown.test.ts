@@ -72,8 +72,15 @@ describe('the unknown rule', () => {
       ['path.stat', '/etc/default/nginx-common'],
       ['path.stat', '/etc/init.d/postgresql'],
       ['path.stat', '/etc/logrotate.d/postgresql-15'],
+      // and /etc/NAME.conf (geerlingguy.memcached templates /etc/memcached.conf after installing memcached)
+      ['path.stat', '/etc/nginx-common.conf'],
+      ['path.content', '/etc/postgresql.conf'],
     ])
       assert.equal(s.unknown(fact!, key!), 'apt', `${fact} ${key}`)
+    const memcached = new EffectStore()
+    memcached.record([], aptUnknowns(['memcached']), 'install memcached')
+    assert.equal(memcached.unknown('path.content', '/etc/memcached.conf'), 'install memcached')
+    for (const key of ['/etc/memcached.conf.d', '/etc/memcache.conf', '/etc/memcached.confx']) assert.equal(memcached.unknown('path.stat', key), undefined, key)
     // a daemon's package named NAMEd keeps its configuration in /etc/NAME (dev-sec's os_hardening templates /etc/audit/auditd.conf after installing auditd)
     const daemon = new EffectStore()
     daemon.record([], aptUnknowns(['auditd']), 'install auditd')

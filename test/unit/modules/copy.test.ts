@@ -78,6 +78,6 @@ describe('validate', () => {
     assert.deepEqual(shlexSplit(`visudo -cf %s`), ['visudo', '-cf', '%s'])
     assert.deepEqual(shlexSplit(`sh -c 'test -s "$1"' x --file=%s "a b"`), ['sh', '-c', 'test -s "$1"', 'x', '--file=%s', 'a b'])
     const script = uploadsScript([{ content: 'x', dest: '/etc/sudoers.d/a b', validate: ['visudo', '-cf', '%s', '--x=%s.bak'] }])
-    assert.match(script, /\nvisudo -cf "\$t0" --x="\$t0".bak \|\| \{ echo 'validation failed: visudo -cf %s --x=%s.bak' >&2; exit 1; \}\n/)
+    assert.match(script, /\nvrc=0; visudo -cf "\$t0" --x="\$t0".bak > "\$t0.vo" 2> "\$t0.ve" \|\| vrc=\$\?\n/)
   })
 })
