@@ -43,12 +43,13 @@ export function commandLine(cmd: Command): string {
  * Nothing is renamed unless every temp file was written and validated.
  */
 export function uploadsScript(uploads: readonly Upload[]): string {
-  // a signal runs the EXIT trap through `exit`: the temp files go whatever stops the script
+  // a signal runs the EXIT trap through `exit`: the temp files go whatever stops the script. They
+  // are the subshell's positional parameters, so a directory with spaces stays one path to rm.
   const lines = [
     '(',
     'umask 077',
-    'tmps=""',
-    `trap 'rm -f $tmps' EXIT`,
+    'set --',
+    `trap 'rm -f -- "$@"' EXIT`,
     "trap 'exit 129' HUP",
     "trap 'exit 130' INT",
     "trap 'exit 143' TERM",
@@ -57,7 +58,7 @@ export function uploadsScript(uploads: readonly Upload[]): string {
   uploads.forEach((u, i) => {
     const t = `"$t${i}"`
     const dest = quote(u.dest)
-    lines.push(`t${i}=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`, `tmps="$tmps $t${i}"`, ...writeLines(u, t))
+    lines.push(`t${i}=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`, `set -- "$@" ${t}`, ...writeLines(u, t))
     // Without an explicit mode an existing file keeps its mode; a new one gets 0644 (Ansible's default under umask 022).
     if (u.owner || u.group) lines.push(`chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} ${t}`)
     else lines.push(`if [ -e ${dest} ]; then chown --reference=${dest} ${t}; fi`)
@@ -112,9 +113,11 @@ function validateLines(argv: readonly string[], tmp: string, index: number): str
   const out = `"$t${index}.vo"`
   const err = `"$t${index}.ve"`
   return [
-    `tmps="$tmps ${out} ${err}"`,
+    `set -- "$@" ${out} ${err}`,
     `vrc=0; ${argv.map(arg).join(' ')} > ${out} 2> ${err} || vrc=$?`,
     `if [ "$vrc" -ne 0 ]; then printf '\n${VALIDATE_MARK} %s %s %s %s\n' ${index} "$vrc" "$(base64 -w0 < ${out})" "$(base64 -w0 < ${err})" >&2; exit 1; fi`,
+    // passed: its outputs go now (the EXIT trap is lifted once the files are renamed)
+    `rm -f -- ${out} ${err}`,
   ]
 }
 

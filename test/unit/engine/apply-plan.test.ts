@@ -48,6 +48,25 @@ describe('planScript', () => {
     )
   })
 
+  it("a passed validation leaves none of its outputs; a failed one in a directory with a space removes only acplay's own files", () => {
+    const passed = join(dir, 'passed')
+    const ok = sh(planScript([{ summary: 'v', commands: [], upload: { content: 'new\n', dest: passed, validate: ['cat', '%s'] } }]))
+    assert.equal(ok.status, 0, ok.stderr)
+    assert.equal(readFileSync(passed, 'utf8'), 'new\n')
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('acplay-tmp')),
+      [],
+    )
+    // "DIR/my files/.acplay-tmp.X" split at its space would name "DIR/my", a file of the user's
+    const spaced = join(dir, 'my files')
+    execFileSync('mkdir', ['-p', spaced])
+    writeFileSync(join(dir, 'my'), 'keep\n')
+    const refused = sh(planScript([{ summary: 'v', commands: [], upload: { content: 'x\n', dest: join(spaced, 'conf'), validate: ['false', '%s'] } }]))
+    assert.notEqual(refused.status, 0)
+    assert.equal(readFileSync(join(dir, 'my'), 'utf8'), 'keep\n')
+    assert.deepEqual(readdirSync(spaced), [])
+  })
+
   it('feeds stdin to one command and stops at the first failing command (set -e)', () => {
     const out = join(dir, 'stdin')
     const r = sh(
