@@ -8,7 +8,8 @@ import { appliedOutcome, applyPlan, controllerSteps, nothingRan, parseFact } fro
 import { EffectStore } from './effects.js'
 import { READ_ONLY_MODULES, UnknownFact } from './unknown.js'
 import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
-import { expandPathArgs, validateParams } from '../modules/schema.js'
+import { expandPathArgs, isSecretParam, validateParams } from '../modules/schema.js'
+import { invocationOf } from '../modules/invocation.js'
 import { pathResult, pathResultCommand, withoutPathResult } from '../modules/files/path-result.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { ReadAheadView } from './fact-cache.js'
@@ -28,6 +29,8 @@ export interface ModuleOutcome {
   mayChange?: boolean
   /** check mode: the result is unknown until this task has run (register stores an UnknownValue) */
   unknown?: string
+  /** its arguments as Ansible's result holds them (modules/invocation.ts), built when a loop item's result is registered */
+  invocation?: () => { module_args: Record<string, unknown> } | undefined
 }
 
 export interface ModuleEnv {
@@ -146,18 +149,27 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     throw e
   }
-  for (const [name, def] of Object.entries(mod.params)) if (def.secret || (def.secretIf && params[def.secretIf] === true)) env.masker?.add(params[name])
+  for (const [name, def] of Object.entries(mod.params)) if (isSecretParam(def, params)) env.masker?.add(params[name])
   if (env.check && mod.checkMode === 'none') {
     return { status: 'skipped', reason: `skipped in check mode (${mod.name} does not support check mode, as in Ansible)`, changes: [], data: { skipped: true } }
   }
 
+  const ran = { params }
+  const outcome = await planAndApply(mod, ran, env)
+  if (outcome.unknown !== undefined) return outcome
+  return { ...outcome, invocation: () => invocationOf(mod, rawArgs, ran.params) }
+}
+
+/** `ran.params`: the validated arguments, their paths expanded on the host before the plan. */
+async function planAndApply(mod: ModuleSpec, ran: { params: Record<string, unknown> }, env: ModuleEnv): Promise<ModuleOutcome> {
+  let params = ran.params
   const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
   const met: Met[] = []
   let plan: Plan
   try {
     const ctx = moduleContext(env, deadline, met)
     // Ansible's type='path' expansion on the host (a read only when a path starts with ~ or holds a $)
-    params = await expandPathArgs(mod, params, ctx)
+    params = ran.params = await expandPathArgs(mod, params, ctx)
     plan = await mod.plan(params as never, ctx)
   } catch (e) {
     if (env.check && (e instanceof UnknownFact || met.length > 0 || env.mayRun !== undefined))

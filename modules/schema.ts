@@ -121,6 +121,11 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
   }
 }
 
+/** An argument never printed: `secret`, or `secretIf` names a bool argument that is true. */
+export function isSecretParam(def: ParamDef, params: Record<string, unknown>): boolean {
+  return def.secret === true || (def.secretIf !== undefined && params[def.secretIf] === true)
+}
+
 const aliasMaps = new WeakMap<ParamSpecs, Map<string, string>>()
 
 /** Each argument's name by itself and by its aliases; once per spec (validation runs per task and host). */

@@ -126,6 +126,9 @@ function fromEffect(ctx: ModuleContext, path: string, algorithm: ChecksumAlgorit
   return out
 }
 
+/** The result in Ansible's key order (`exit_json(changed=False, stat=...)`): a loop label over registered results prints it so. */
+const statResult = (stat: Record<string, unknown>) => ({ changed: false, stat })
+
 function describe(path: string, s: Record<string, unknown>): string {
   if (!s.exists) return `${path} does not exist`
   const type = s.isdir ? 'directory' : s.isreg ? 'file' : s.islnk ? `link to ${s.lnk_target}` : 'special file'
@@ -140,17 +143,12 @@ export const stat = defineModule({
     "Reports a path's stat(2) fields as Ansible's stat does: exists, type flags (isdir, isreg, islnk, ...), mode, owner, size, times, " +
     'access for the task user, a checksum, the mime type (file) and attributes (lsattr). Never changes anything. ' +
     'In check mode a path an earlier task would write is reported as that task would leave it.',
+  // in Ansible's order: a registered loop item's invocation lists them so (a loop label over the results shows it)
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The full path of the file/object to get the facts of.' },
     follow: { type: 'bool', default: false, description: 'Whether to follow symlinks.' },
+    get_md5: { type: 'bool', default: false, description: 'Also return the md5 of a file (undocumented in Ansible since 2.9; kept for old playbooks).' },
     get_checksum: { type: 'bool', default: true, description: 'Whether to return a checksum of the file (regular, readable files).' },
-    checksum_algorithm: {
-      type: 'str',
-      default: 'sha1',
-      choices: CHECKSUM_ALGORITHMS,
-      aliases: ['checksum', 'checksum_algo'],
-      description: 'Algorithm of the checksum.',
-    },
     get_mime: {
       type: 'bool',
       default: true,
@@ -163,7 +161,13 @@ export const stat = defineModule({
       aliases: ['attr', 'attributes'],
       description: 'Get file attributes using lsattr (version, attributes, attr_flags).',
     },
-    get_md5: { type: 'bool', default: false, description: 'Also return the md5 of a file (undocumented in Ansible since 2.9; kept for old playbooks).' },
+    checksum_algorithm: {
+      type: 'str',
+      default: 'sha1',
+      choices: CHECKSUM_ALGORITHMS,
+      aliases: ['checksum', 'checksum_algo'],
+      description: 'Algorithm of the checksum.',
+    },
   },
   returns: {
     stat:
@@ -186,7 +190,7 @@ export const stat = defineModule({
     const algorithm = p.get_checksum ? (p.checksum_algorithm as ChecksumAlgorithm) : undefined
     const shown = { mime: p.get_mime, attributes: p.get_attributes }
     const predicted = ctx.check && !p.follow ? fromEffect(ctx, p.path, algorithm) : undefined
-    if (predicted) return { kind: 'ok', reason: `${describe(p.path, predicted)}, as an earlier task would leave it`, data: { stat: predicted } }
+    if (predicted) return { kind: 'ok', reason: `${describe(p.path, predicted)}, as an earlier task would leave it`, data: statResult(predicted) }
     const [info, md5] = await Promise.all([
       ctx.fact(pathInfo, p.path, { follow: p.follow, checksum: algorithm, mime: p.get_mime, attributes: p.get_attributes }),
       p.get_md5 ? ctx.fact(pathInfo, p.path, { follow: p.follow, checksum: 'md5', mime: false, attributes: false }) : undefined,
@@ -194,6 +198,6 @@ export const stat = defineModule({
     if (info.error) throw new ModuleFailure(info.error)
     const s = statOutput(p.path, info, shown)
     if (md5 && s.isreg && s.readable) s.md5 = md5.checksum ?? null
-    return { kind: 'ok', reason: describe(p.path, s), data: { stat: s } }
+    return { kind: 'ok', reason: describe(p.path, s), data: statResult(s) }
   },
 })

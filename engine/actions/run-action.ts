@@ -131,10 +131,11 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
     let value: unknown
     try {
       // check mode: a value holding an unknown (a looped task's registered results) waits for its task
-      value = knownDeep(typeof args.var === 'string' ? env.evaluate(args.var) : args.var)
+      value = knownDeep(typeof args.var === 'string' ? env.template(bareAsTemplate(args.var)) : args.var)
     } catch (e) {
       if (!(e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR')) throw e
-      value = 'VARIABLE IS NOT DEFINED!'
+      // with -v, Ansible adds the error, its message twice (the exception's and its cause's)
+      value = env.verbosity > 0 ? `VARIABLE IS NOT DEFINED!: ${e.message}. ${e.message}` : 'VARIABLE IS NOT DEFINED!'
     }
     return { status: 'ok', output: { [name]: value }, data: { [name]: value } }
   }
@@ -143,6 +144,15 @@ function debug(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * debug's `var` as Ansible's action templates it (Templar's convert_bare): a bare expression is
+ * templated as `{{ var }}`, so its value is what a task argument holding it gets (`d.x` shows "2",
+ * a string, where `d` shows the dict); one already holding `{{` is templated as written.
+ */
+function bareAsTemplate(expr: string): string {
+  return expr.includes('{{') ? expr : `{{${expr}}}`
+}
 
 function setFact(args: Record<string, unknown>, env: Pick<ActionEnv, 'template'>): ActionOutcome {
   const { cacheable, ...given } = args

@@ -49,7 +49,7 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
     // Ansible's `ok: [host] => {...}`: a mapping output is the result itself (debug's `var:`,
     // assert), unless it is debug's `msg:` (whose msg is the mapping's JSON): that is shown as msg
     const mapping = typeof r.output === 'object' && r.output !== null && !Array.isArray(r.output)
-    const shown = mapping && r.msg !== JSON.stringify(r.output) ? r.output : { msg: r.output }
+    const shown = mapping && r.msg !== JSON.stringify(r.output) ? { ...r.output, ...r.itemVars } : { msg: r.output }
     lines.push(`${LABEL[r.status]}: [${host}]${item} => ${ansibleJson(shown, 4)}`)
   } else {
     // Ansible ends a skipped item's line with a space (`skipping: [h] => (item=x) `)

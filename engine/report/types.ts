@@ -42,6 +42,12 @@ export interface HostResult {
   /** debug output and other values the reporter should show */
   output?: unknown
   /**
+   * A loop item's variables as its result holds them (ansible_loop_var, the loop variable, the
+   * index variable, ansible_loop): shown with an output that is the result itself (debug's `var`,
+   * assert), as Ansible's callback dumps the item's whole result. Set only with an output.
+   */
+  itemVars?: Record<string, unknown>
+  /**
    * A failed task's result as Ansible shows it after `FAILED! =>`: the module's return values
    * (command/shell: cmd, rc, stdout, stderr, *_lines, start, end, delta, msg, changed; a failed
    * apply: the failing cmd, rc, stdout, stderr; a failed fact read: fact, rc, stderr). Masked.

@@ -27,7 +27,11 @@ import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
 import { gatherItemWarnings, showModuleWarnings } from './module-warnings.js'
 
-type ItemResult = HostResult & { registered: Record<string, unknown> }
+type ItemResult = HostResult & {
+  registered: Record<string, unknown>
+  /** the module's arguments as Ansible's result holds them: a loop item's registered result keeps them */
+  invocation?: ModuleOutcome['invocation']
+}
 
 const FALSE_CONDITION = 'Conditional result was False'
 
@@ -74,8 +78,8 @@ export async function runModuleTask(
       const once = await runOnce({ ...run, vars: item.vars })
       if (once.status !== 'skipped') ranWith.push(item.vars)
       vars = withItemFacts(pc.run, task, vars, once.registered)
-      const registered = once.registered instanceof UnknownValue ? once.registered : { ...once.registered, ...item.registered }
-      const r = { ...once, item: itemLabel(loop, item, where), registered }
+      const registered = once.registered instanceof UnknownValue ? once.registered : { ...withInvocation(task, once), ...item.registered }
+      const r = { ...once, item: itemLabel(loop, item, where), registered, itemVars: once.output === undefined ? undefined : item.registered }
       results.push(r)
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
@@ -131,8 +135,26 @@ function notifiedNames(task: ModuleTask, scope: Scope, varsEach: readonly (Recor
 }
 
 function stripRegistered(r: ItemResult): HostResult {
-  const { registered: _r, ...rest } = r
+  const { registered: _r, invocation: _i, ...rest } = r
   return rest
+}
+
+/**
+ * A loop item's result with the module's `invocation` (modules/invocation.ts): kept when the task
+ * registers, where Ansible's strategy drops it from the task's own result but not from its items'.
+ * It comes before `failed`, as the module's result has it before the executor adds that (a loop
+ * label over the results prints them in order). no_log hides it with the rest.
+ */
+function withInvocation(task: ModuleTask, once: ItemResult): Record<string, unknown> {
+  const invocation = task.register && !once.hidden ? once.invocation?.() : undefined
+  if (!invocation) return once.registered
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(once.registered)) {
+    if (k === 'failed') out.invocation = invocation
+    out[k] = v
+  }
+  out.invocation = invocation
+  return out
 }
 
 /** The loop's result from its items' (Ansible's TaskExecutor.run): no items is a skip. */
@@ -315,6 +337,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     hidden: noLog || undefined,
     durationMs: 0,
     registered,
+    invocation: outcome.invocation,
   }
 }
 
