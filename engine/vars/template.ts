@@ -299,8 +299,10 @@ export class Templar {
       // Ansible 2.14 (jinja2_native off) turns one node into text: a number or None stays text ('5',
       // ''); only text that reads as a bool, list or dict comes back. A lone variable whose value is a
       // number, bool or None is passed as it is (Templar's SINGLE_VAR shortcut): `"{{ port }}"`.
-      // A datetime (or a list holding one) is text too: its str() does not read back as a literal.
-      const text = typeof raw === 'number' || raw instanceof PyFloat || raw === null || (PyObj.made !== objects && holdsPyObj(raw))
+      // A datetime (or a list holding one) is text too: its str() does not read back as a literal, nor
+      // does a tuple's (`"{{ path | splitext }}"` is "('/a/b', '.c')"; inside a list it stays a sequence).
+      const text =
+        typeof raw === 'number' || raw instanceof PyFloat || raw === null || raw instanceof PyTuple || (PyObj.made !== objects && holdsPyObj(raw))
       if (text && !singleVariable(src)) return output(raw)
       const v = finish(raw, undefs, floats, objects, pythonTypes)
       return typeof v !== 'string' || t.exprNativeText(scope.frame.run) ? v : (this.literal(v) ?? v)
