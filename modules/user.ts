@@ -3,7 +3,7 @@ import { ModuleFailure } from '../engine/errors.js'
 import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { userInfo } from './facts/user.js'
-import { checkAccountName, groupInfo } from './facts/group.js'
+import { checkAccountName, groupInfo, useraddDefaultGroup } from './facts/group.js'
 import { pathStat } from './facts/path.js'
 import { planUser, type UserFacts } from './user/plan.js'
 import { generatedKey, keyPath, planSshKey, sshKeyInfo, withSshKey } from './user/ssh-key.js'
@@ -121,7 +121,10 @@ export const user = defineModule({
         if (!groups[i]!.exists) throw new ModuleFailure(`group ${g} does not exist (create it first, e.g. with the group module)`)
       })
       if (p.group !== undefined) facts.group = groups[0]
-      if (!u.exists && p.group === undefined) facts.ownGroup = await ctx.fact(groupInfo, p.name)
+      if (!u.exists && p.group === undefined) {
+        facts.ownGroup = await ctx.fact(groupInfo, p.name)
+        if (facts.ownGroup.exists) facts.defaultGroup = await ctx.fact(useraddDefaultGroup)
+      }
       if (u.exists && p.home !== undefined && p.home !== u.home && p.create_home) facts.newHome = await ctx.fact(pathStat, p.home)
       const needsShadow =
         (p.password !== undefined && p.update_password === 'always') ||
