@@ -23,7 +23,11 @@ export const user = defineModule({
     name: { type: 'str', required: true, aliases: ['user'], description: 'the user name' },
     state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'whether the account should exist' },
     uid: { type: 'int', description: 'the user id' },
-    group: { type: 'str', description: 'primary group (name or gid); default: a new group named like the user; the default group of useradd (`users`) when a group of that name already exists' },
+    group: {
+      type: 'str',
+      description:
+        'primary group (name or gid); default: a new group named like the user; the default group of useradd (`users`) when a group of that name already exists',
+    },
     groups: { type: 'list', elements: 'str', description: 'supplementary groups; an empty list removes all (unless append)' },
     append: { type: 'bool', default: false, description: 'add to `groups` without removing other supplementary groups' },
     home: { type: 'path', description: 'home directory (default /home/NAME); changing it does not move files' },
