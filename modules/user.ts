@@ -3,7 +3,7 @@ import { ModuleFailure } from '../engine/errors.js'
 import { notYet } from './schema.js'
 import { defineModule } from './types.js'
 import { userInfo } from './facts/user.js'
-import { checkAccountName, groupInfo } from './facts/group.js'
+import { checkAccountName, groupInfo, useraddDefaultGroup } from './facts/group.js'
 import { pathStat } from './facts/path.js'
 import { planUser, type UserFacts } from './user/plan.js'
 import { generatedKey, keyPath, planSshKey, sshKeyInfo, withSshKey } from './user/ssh-key.js'
@@ -23,7 +23,11 @@ export const user = defineModule({
     name: { type: 'str', required: true, aliases: ['user'], description: 'the user name' },
     state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'whether the account should exist' },
     uid: { type: 'int', description: 'the user id' },
-    group: { type: 'str', description: 'primary group (name or gid); default: a group named like the user' },
+    group: {
+      type: 'str',
+      description:
+        'primary group (name or gid); default: a new group named like the user; the default group of useradd (`users`) when a group of that name already exists',
+    },
     groups: { type: 'list', elements: 'str', description: 'supplementary groups; an empty list removes all (unless append)' },
     append: { type: 'bool', default: false, description: 'add to `groups` without removing other supplementary groups' },
     home: { type: 'path', description: 'home directory (default /home/NAME); changing it does not move files' },
@@ -121,7 +125,10 @@ export const user = defineModule({
         if (!groups[i]!.exists) throw new ModuleFailure(`group ${g} does not exist (create it first, e.g. with the group module)`)
       })
       if (p.group !== undefined) facts.group = groups[0]
-      if (!u.exists && p.group === undefined) facts.ownGroup = await ctx.fact(groupInfo, p.name)
+      if (!u.exists && p.group === undefined) {
+        facts.ownGroup = await ctx.fact(groupInfo, p.name)
+        if (facts.ownGroup.exists) facts.defaultGroup = await ctx.fact(useraddDefaultGroup)
+      }
       if (u.exists && p.home !== undefined && p.home !== u.home && p.create_home) facts.newHome = await ctx.fact(pathStat, p.home)
       const needsShadow =
         (p.password !== undefined && p.update_password === 'always') ||

@@ -23,6 +23,17 @@ export const groupInfo: Fact<GroupInfo, [string]> = {
   },
 }
 
+/**
+ * The group useradd makes a new account's primary group when it is told not to make one of the
+ * user's name (`--no-user-group`): GROUP of `useradd -D` (Debian: 100, `users`).
+ */
+export const useraddDefaultGroup: Fact<GroupInfo> = {
+  name: 'group.useradd-default',
+  key: () => 'GROUP',
+  command: () => shScript('g=$(useradd -D | sed -n "s/^GROUP=//p"); getent group -- "${g:-100}" || [ $? -eq 2 ]'),
+  parse: (out) => groupInfo.parse(out, 'GROUP of useradd -D'),
+}
+
 /** User and group names: what Debian's useradd accepts without --badname, never starting with '-' or a digit. */
 export const ACCOUNT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/
 

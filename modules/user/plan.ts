@@ -66,6 +66,8 @@ export interface UserFacts {
   group?: GroupInfo
   /** a group named like the user, when creating without `group` (useradd would refuse to create it) */
   ownGroup?: GroupInfo
+  /** useradd's default group (`useradd -D`), the primary group when `ownGroup` exists: Ansible then passes -N */
+  defaultGroup?: GroupInfo
   /** the wanted home, when it differs from the current one */
   newHome?: PathStat
 }
@@ -104,12 +106,22 @@ function primaryGroupName(p: UserParams, f: UserFacts): string {
   return f.group?.name ?? p.group ?? p.name
 }
 
+/**
+ * A new account's primary group: `group`, else one made of its name; but when a group of that name
+ * already exists, Ansible's user module passes `-N` (no user group), so the account gets useradd's
+ * default group (`users` on Debian), not the existing group.
+ */
+function newPrimaryGroup(p: UserParams, f: UserFacts): { flags: string[]; name: string; gid?: number } {
+  if (p.group !== undefined) return { flags: ['--gid', p.group], name: primaryGroupName(p, f), gid: f.group?.gid }
+  if (f.ownGroup?.exists) return { flags: ['--no-user-group'], name: f.defaultGroup?.name ?? 'users', gid: f.defaultGroup?.gid }
+  return { flags: [], name: p.name }
+}
+
 function planCreate(p: UserParams, f: UserFacts): Plan {
   const argv = ['useradd']
   if (p.uid !== undefined) argv.push('--uid', String(p.uid), ...(p.non_unique ? ['--non-unique'] : []))
-  const useOwnGroup = p.group === undefined && f.ownGroup?.exists
-  if (p.group !== undefined) argv.push('--gid', p.group)
-  else if (useOwnGroup) argv.push('--gid', p.name)
+  const primary = newPrimaryGroup(p, f)
+  argv.push(...primary.flags)
   if (p.groups?.length) argv.push('--groups', p.groups.join(','))
   if (p.home !== undefined) argv.push('--home-dir', p.home)
   if (p.expires !== undefined) argv.push('--expiredate', expireDate(p.expires))
@@ -121,13 +133,13 @@ function planCreate(p: UserParams, f: UserFacts): Plan {
   if (p.comment !== undefined) argv.push('--comment', p.comment)
   argv.push('--', p.name)
 
-  const group = primaryGroupName(p, f)
+  const group = primary.name
   const home = p.home ?? `/home/${p.name}`
   const after: UserInfo = {
     exists: true,
     name: p.name,
     uid: p.uid,
-    gid: f.group?.gid ?? f.ownGroup?.gid,
+    gid: primary.gid,
     group,
     groups: [...(p.groups ?? [])],
     comment: p.comment ?? '',
@@ -142,7 +154,7 @@ function planCreate(p: UserParams, f: UserFacts): Plan {
     ...chage(p, undefined)?.after,
   }
   const effects: FactEffect[] = [{ fact: 'user.info', key: p.name, value: after }]
-  if (p.group === undefined && !useOwnGroup) {
+  if (p.group === undefined && !f.ownGroup?.exists) {
     effects.push({ fact: 'group.info', key: p.name, value: { exists: true, name: p.name, members: [] } satisfies GroupInfo })
   }
   if (p.create_home) effects.push(homeEffect(home, p.name, group))

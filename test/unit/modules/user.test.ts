@@ -59,14 +59,21 @@ describe('user planner', () => {
     assert.deepEqual(c!.effects![2]!.value, { exists: true, type: 'directory', owner: 'astro', group: 'astro', mode: '0755' })
     assert.equal(plan.data?.shell, '/bin/false')
   })
-  it('uses an existing group named like the user; sets the password through chpasswd stdin', () => {
+  it("a group named like the user exists: no user group (Ansible's -N), useradd's default group; sets the password through chpasswd stdin", () => {
     const plan = planUser(
       { ...base, password: '$6$x$hash', create_home: false },
-      { user: { exists: false }, ownGroup: { exists: true, name: 'astro', gid: 5 } },
+      { user: { exists: false }, ownGroup: { exists: true, name: 'astro', gid: 5 }, defaultGroup: { exists: true, name: 'users', gid: 100 } },
     )
     if (plan.kind !== 'change') return assert.fail('expected a change')
     const c = plan.changes[0]!
-    assert.deepEqual(c.commands[0]!.argv, ['useradd', '--gid', 'astro', '--no-create-home', '--', 'astro'])
+    assert.deepEqual(c.commands[0]!.argv, ['useradd', '--no-user-group', '--no-create-home', '--', 'astro'])
+    // the existing group is not the account's primary group, and no group.info is made for it
+    assert.deepEqual(
+      c.effects!.map((e) => `${e.fact} ${e.key}`),
+      ['user.info astro'],
+    )
+    assert.deepEqual([(c.effects![0]!.value as { group?: string }).group, (c.effects![0]!.value as { gid?: number }).gid], ['users', 100])
+    assert.equal(plan.data?.group, 'users')
     assert.deepEqual(c.commands[1], { argv: ['chpasswd', '-e'], stdin: 'astro:$6$x$hash\n' })
     assert.ok(!c.summary.includes('$6$') && !c.diff!.after.includes('$6$'))
   })
