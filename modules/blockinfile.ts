@@ -79,7 +79,7 @@ export const blockinfile = defineModule({
     const pre: Change[] = []
     if (!stat.exists) {
       // as Ansible: without create a missing file fails, even for state=absent
-      if (!p.create) throw new ModuleFailure(`Path ${p.path} does not exist !`)
+      if (!p.create) throw new ModuleFailure(`Path ${p.path} does not exist !`, { rc: 257 })
       if (!args.present) return { kind: 'ok', reason: `File ${p.path} not present`, data: { msg: `File ${p.path} not present` } }
       pre.push({ summary: `ensure directory ${dirname(target.path)}`, commands: [{ argv: ['mkdir', '-p', '--', dirname(target.path)] }] })
     }

@@ -102,7 +102,7 @@ export const lineinfile = defineModule({
       data = { found: r.found }
     } else {
       if (!c.stat.exists) {
-        if (!p.create) throw new ModuleFailure(`Destination ${p.path} does not exist !`)
+        if (!p.create) throw new ModuleFailure(`Destination ${p.path} does not exist !`, { rc: 257 })
         pre.push({ summary: `ensure directory ${dirname(p.path)}`, commands: [{ argv: ['mkdir', '-p', '--', dirname(p.path)] }] })
       }
       const r = present(c.text ?? '', args)

@@ -67,7 +67,7 @@ export const replace = defineModule({
     const target = await readForEdit(ctx, p.path)
     if ('kind' in target) return target
     const { stat, text } = target.content
-    if (!stat.exists || text === undefined) throw new ModuleFailure(`Path ${p.path} does not exist !`)
+    if (!stat.exists || text === undefined) throw new ModuleFailure(`Path ${p.path} does not exist !`, { rc: 257 })
     const pattern = sectionPattern(p.after, p.before)
     const sec = section(text, pattern)
     if (!sec) {

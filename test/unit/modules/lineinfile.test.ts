@@ -5,6 +5,9 @@ import { absent, present } from '../../../modules/files/lines.js'
 import { expand, pyRegex } from '../../../modules/files/py-regex.js'
 import { pathContent } from '../../../modules/facts/path.js'
 import { lineinfile } from '../../../modules/lineinfile.js'
+import { blockinfile } from '../../../modules/blockinfile.js'
+import { replace } from '../../../modules/replace.js'
+import { validateParams } from '../../../modules/schema.js'
 import { fakeCtx } from './fake-ctx.js'
 import { statsOutput } from './stats-output.js'
 
@@ -88,5 +91,19 @@ describe('lineinfile planner given recorded facts', () => {
     )
     assert.equal((ch?.effects?.[1]?.value as { text: string } | undefined)?.text, 'a=1\nb=2\n')
     assert.equal(ch?.upload?.mode, '0644')
+  })
+})
+
+describe('a missing file without create (Ansible: rc 257 beside the message)', () => {
+  it('lineinfile, blockinfile and replace fail with rc 257', async () => {
+    const ctx = () => fakeCtx({ [JSON.stringify(['path.content', '/etc/none.conf'])]: statsOutput('root', 'root', ['absent']) })
+    const fails = (mod: typeof lineinfile | typeof blockinfile | typeof replace, raw: Record<string, unknown>, msg: RegExp) =>
+      assert.rejects(
+        () => mod.plan(validateParams(mod as never, { path: '/etc/none.conf', ...raw }) as never, ctx()),
+        (e: Error & { data?: Record<string, unknown> }) => msg.test(e.message) && e.data?.rc === 257,
+      )
+    await fails(lineinfile, { line: 'a' }, /^Destination \/etc\/none.conf does not exist !$/)
+    await fails(blockinfile, { block: 'a' }, /^Path \/etc\/none.conf does not exist !$/)
+    await fails(replace, { regexp: 'a', replace: 'b' }, /^Path \/etc\/none.conf does not exist !$/)
   })
 })
