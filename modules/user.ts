@@ -5,7 +5,7 @@ import { defineModule } from './types.js'
 import { userInfo } from './facts/user.js'
 import { checkAccountName, groupInfo, useraddDefaultGroup } from './facts/group.js'
 import { pathStat } from './facts/path.js'
-import { planUser, type UserFacts } from './user/plan.js'
+import { planUser, primaryGroupAfter, type UserFacts } from './user/plan.js'
 import { generatedKey, keyPath, planSshKey, sshKeyInfo, withSshKey } from './user/ssh-key.js'
 
 /** passwd fields cannot hold ':' or newlines; reject rather than corrupt /etc/passwd. */
@@ -144,7 +144,7 @@ export const user = defineModule({
     if (p.state !== 'present' || !p.generate_ssh_key) return plan
     const home = String(plan.data?.home ?? u.home ?? `/home/${p.name}`)
     const file = keyPath(p, home)
-    return withSshKey(plan, planSshKey(p, file, String(plan.data?.group ?? p.name), await ctx.fact(sshKeyInfo, file)))
+    return withSshKey(plan, planSshKey(p, file, primaryGroupAfter({ ...p, expires }, facts), await ctx.fact(sshKeyInfo, file)))
   },
   // a key pair made: its fingerprint and public key join the result
   interpret: (p, out) => {

@@ -137,7 +137,8 @@ export async function planExec(argv: string[], cmd: string | string[], p: ExecPa
       start: null,
       end: null,
       delta: null,
-      msg: `Did not run command since '${path}' ${why.endsWith('exists') ? 'exists' : 'does not exist'}`,
+      // Ansible's words: "Would" in check mode
+      msg: `${ctx.check ? 'Would' : 'Did'} not run command since '${path}' ${why.endsWith('exists') ? 'exists' : 'does not exist'}`,
     },
   })
   const skip = await skipsRun(p, ctx)

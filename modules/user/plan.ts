@@ -106,6 +106,12 @@ function primaryGroupName(p: UserParams, f: UserFacts): string {
   return f.group?.name ?? p.group ?? p.name
 }
 
+/** The account's primary group's name once the task has run (its ssh key's group). */
+export function primaryGroupAfter(p: UserParams, f: UserFacts): string {
+  if (!f.user.exists) return newPrimaryGroup(p, f).name
+  return p.group !== undefined ? primaryGroupName(p, f) : (f.user.group ?? p.name)
+}
+
 /**
  * A new account's primary group: `group`, else one made of its name; but when a group of that name
  * already exists, Ansible's user module passes `-N` (no user group), so the account gets useradd's
@@ -273,7 +279,20 @@ function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {
       effects: [{ fact: 'user.info', key: p.name, value: after }],
     })
   }
-  const data = { name: p.name, uid: after.uid, home, shell: after.shell, group: after.group, state: 'present' }
+  // Ansible's result of an account that was there: `group` is the gid, `groups` as given, joined
+  const data = {
+    name: p.name,
+    state: 'present',
+    append: p.append,
+    move_home: p.move_home ?? false,
+    ...(p.password !== undefined ? { password: 'NOT_LOGGING_PASSWORD' } : {}),
+    uid: after.uid,
+    group: after.gid,
+    comment: after.comment ?? '',
+    home,
+    shell: after.shell,
+    ...(p.groups !== undefined ? { groups: p.groups.join(',') } : {}),
+  }
   if (changes.length) return { kind: 'change', changes, data }
   const pw = p.password !== undefined ? (p.update_password === 'always' ? ', password up to date' : ', password left as is (update_password: on_create)') : ''
   return { kind: 'ok', reason: `user ${p.name} exists (uid ${u.uid}, group ${u.group}, home ${u.home}, shell ${u.shell}${pw})`, data }

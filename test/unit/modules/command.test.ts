@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { execCommand, interpretExec } from '../../../modules/command/exec-plan.js'
+import { execCommand, interpretExec, planExec } from '../../../modules/command/exec-plan.js'
+import { fakeCtx } from './fake-ctx.js'
+import { statsOutput } from './stats-output.js'
 import { ansibleDelta, ansibleTime } from '../../../modules/command/times.js'
 import { firstWord, shlexSplit as splitArgs } from '../../../engine/connection/shlex.js'
 
@@ -132,5 +134,21 @@ describe('command execution plan', () => {
     const r = interpretExec(['echo'], { rc: 0, stdout: 'a\nb\n\n', stderr: '', startUs: 0, endUs: 0 }, false)
     assert.equal(r.data?.stdout, 'a\nb\n\n')
     assert.deepEqual(r.data?.stdout_lines, ['a', 'b', ''])
+  })
+})
+
+describe('creates / removes decide not to run', () => {
+  it("Ansible's message: 'Did not run' for real, 'Would not run' in check mode", async () => {
+    const exists = { [JSON.stringify(['path.stat', '/etc/done'])]: statsOutput('root', 'root', [{ stat: 'regular file|644|root|root|0|0|4|131|2049' }]) }
+    const p = { creates: '/etc/done', strip_empty_ends: true } as never
+    for (const [check, word] of [
+      [false, 'Did'],
+      [true, 'Would'],
+    ] as const) {
+      const plan = await planExec(['touch', '/etc/done'], ['touch', '/etc/done'], p, fakeCtx(exists, { check }))
+      assert.equal(plan.kind, 'ok')
+      assert.equal(plan.data?.msg, `${word} not run command since '/etc/done' exists`)
+      assert.equal(plan.data?.stdout, 'skipped, since /etc/done exists')
+    }
   })
 })

@@ -82,7 +82,20 @@ describe('user planner', () => {
     assert.deepEqual(plan, {
       kind: 'ok',
       reason: 'user astro exists (uid 999, group astro, home /home/astro, shell /bin/false, password up to date)',
-      data: { name: 'astro', uid: 999, home: '/home/astro', shell: '/bin/false', group: 'astro', state: 'present' },
+      // Ansible's result of an account that was there: group is the gid, groups as given (joined), the password never shown
+      data: {
+        name: 'astro',
+        state: 'present',
+        append: true,
+        move_home: false,
+        password: 'NOT_LOGGING_PASSWORD',
+        uid: 999,
+        group: 996,
+        comment: 'Astronomer',
+        home: '/home/astro',
+        shell: '/bin/false',
+        groups: 'sudo',
+      },
     })
   })
   it('one usermod for attribute drift, with attrs in the diff', () => {
