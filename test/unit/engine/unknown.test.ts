@@ -197,6 +197,22 @@ describe('plans that meet an unknown (check mode, on this machine)', () => {
     assert.deepEqual([st.status, st.unknown], ['ok', 'create the origin'])
     assert.equal((await runModule(stat, { path: dir }, env(effects))).unknown, undefined)
   })
+
+  it('a directory an earlier task would make is there: mknod into a jail dir `file` plans makes only that node unknown', async () => {
+    const effects = new EffectStore()
+    const jail = join(dir, 'jail')
+    for (const sub of ['dev', 'bin']) {
+      const made = await runModule(file, { path: join(jail, sub), state: 'directory' }, env(effects, 'jail directories'))
+      assert.equal(made.status, 'changed', made.msg)
+    }
+    for (const node of ['null', 'zero']) {
+      const r = await runModule(command, { cmd: `true ${node}`, creates: join(jail, 'dev', node) }, env(effects, `mknod ${node}`))
+      assert.deepEqual([r.status, r.mayChange], ['changed', undefined], `${node}: the first node does not make the second unknown`)
+    }
+    // the jail's other directories stay known: a copy into bin is predicted, not "may change"
+    const cp = await runModule(copy, { src: '/bin/sh', dest: join(jail, 'bin', 'sh'), remote_src: true }, env(effects, 'binaries'))
+    assert.deepEqual([cp.status, cp.mayChange], ['changed', undefined], cp.reason)
+  })
 })
 
 describe('an unknown value in Jinja', () => {
