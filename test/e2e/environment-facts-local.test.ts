@@ -54,7 +54,11 @@ describe('environment naming ansible_env, as in ansible-playbook (local connecti
         return [t.task.name || '', h.failed ? 'failed' : 'ok', t.task.name.startsWith('seen') ? h.msg : /'nowhere' is undefined/.test(String(h.msg))]
       }),
     )
-    const mine = doc.results.map((r) => [r.task.name ?? '', r.status === 'failed' ? 'failed' : 'ok', r.task.name?.startsWith('seen') ? r.output : /'nowhere' is undefined/.test(r.msg ?? '')])
+    const mine = doc.results.map((r) => [
+      r.task.name ?? '',
+      r.status === 'failed' ? 'failed' : 'ok',
+      r.task.name?.startsWith('seen') ? r.output : /'nowhere' is undefined/.test(r.msg ?? ''),
+    ])
     assert.deepEqual(
       mine.filter((m) => m[0] !== ''),
       their.filter((t) => t[0] !== ''),

@@ -75,8 +75,15 @@ describe('the unknown rule', () => {
       // and /etc/NAME.conf (geerlingguy.memcached templates /etc/memcached.conf after installing memcached)
       ['path.stat', '/etc/nginx-common.conf'],
       ['path.content', '/etc/postgresql.conf'],
+      // merged /usr: what a package ships under /bin, /sbin and /lib lands in /usr too (ed's /bin/ed)
+      ['path.stat', '/bin/ed'],
+      ['path.stat', '/sbin/nginx'],
+      ['path.stat', '/lib/x86_64-linux-gnu/libpq.so.5'],
+      ['path.stat', '/lib64/ld-linux-x86-64.so.2'],
     ])
       assert.equal(s.unknown(fact!, key!), 'apt', `${fact} ${key}`)
+    // the links themselves stay known
+    for (const link of ['/bin', '/sbin', '/lib', '/lib64']) assert.equal(s.unknown('path.stat', link), undefined, link)
     const memcached = new EffectStore()
     memcached.record([], aptUnknowns(['memcached']), 'install memcached')
     assert.equal(memcached.unknown('path.content', '/etc/memcached.conf'), 'install memcached')

@@ -16,7 +16,10 @@ test('a value needing ansible_env is left out before facts are gathered, for fac
   const vars = { index: 'http://10.231.0.1/' }
   for (const gathering of [true, false]) assert.deepEqual(environmentOf([play], vars, where, gathering), { PIP_INDEX_URL: 'http://10.231.0.1/simple/' })
   // once gathered, it has its value
-  assert.deepEqual(environmentOf([play], { ...vars, ansible_env: { PATH: '/usr/bin' } }, where), { PATH: '/usr/local/bin:/usr/bin', PIP_INDEX_URL: 'http://10.231.0.1/simple/' })
+  assert.deepEqual(environmentOf([play], { ...vars, ansible_env: { PATH: '/usr/bin' } }, where), {
+    PATH: '/usr/local/bin:/usr/bin',
+    PIP_INDEX_URL: 'http://10.231.0.1/simple/',
+  })
 })
 
 test('any other undefined variable fails the task, naming it', () => {
@@ -25,5 +28,8 @@ test('any other undefined variable fails the task, naming it', () => {
     (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR' && /'index' is undefined/.test(e.message),
   )
   // a template giving the whole mapping is rendered whole: ansible_env missing there fails, as in Ansible
-  assert.throws(() => environmentOf(['{{ {"PATH": ansible_env.PATH} }}'], {}, where, true), (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR')
+  assert.throws(
+    () => environmentOf(['{{ {"PATH": ansible_env.PATH} }}'], {}, where, true),
+    (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR',
+  )
 })
