@@ -25,8 +25,9 @@
  *   directory an earlier task would make exists), and what is below `chdir` (what a program writes
  *   cannot be known).
  * - a module acplay runs from Ansible (opaque: it answers check mode itself) that fails on a name
- *   an earlier planned change is about (EffectStore.madeBy: a database, a role, a path) may change
- *   (engine/library/ansible-style.ts).
+ *   an earlier planned change is about (EffectStore.madeBy: a database, a role, a path), for a
+ *   Python library a planned apt install brings, or for a program (get_bin_path) on a search path
+ *   a planned change makes unknown (pip's /usr/local/bin) may change (engine/library/ansible-style.ts).
  * A value that only exists after a task really ran (a command's registered result) is an
  * UnknownValue (engine/vars/undefined.ts): a condition on it "may run", a task templated from it
  * "may change".
