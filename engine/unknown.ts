@@ -9,11 +9,11 @@
  * - pip / npm / git / unarchive / get_url: the paths below what they write (a venv, a checkout,
  *   an unpacked tree); the module's own fact about its target stays known (its effect).
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
- *   /usr/local, which Debian packages leave to the admin), below /etc/STEM (and /etc/NAME for a
+ *   /usr/local, which Debian packages leave to the admin) and below /bin, /sbin and /lib* (merged
+ *   /usr's links: ed ships /bin/ed), below /etc/STEM (and /etc/NAME for a
  *   daemon's package named NAMEd: auditd's /etc/audit; /etc/NAME/VERSION for a versioned stem:
  *   php8.2's /etc/php/8.2; /etc/FIRST for a package named FIRST-...: munin-node's /etc/munin),
- *   /etc/NAME.conf (memcached's), /var/lib/STEM, /opt/STEM and
- *   /lib/systemd (unit files), and the units, users and groups whose names are
+ *   /etc/NAME.conf (memcached's), /var/lib/STEM, /opt/STEM (unit files are below /lib), and the units, users and groups whose names are
  *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
  *   An install also makes any unit the host lacks unknown (NEW_UNIT): packages ship units named
@@ -21,11 +21,13 @@
  *   Other paths under /etc, /var or /home stay known: a package that writes there is rare and
  *   guessing it would turn most of a first deployment into "may change".
  * - command / shell that would run: the `creates` path and what is below it (from the topmost of
- *   its directories that does not exist yet: the program makes those too), and what is below
- *   `chdir` (what a program writes cannot be known).
+ *   its directories that does not exist yet, as the plan sees them: the program makes those too; a
+ *   directory an earlier task would make exists), and what is below `chdir` (what a program writes
+ *   cannot be known).
  * - a module acplay runs from Ansible (opaque: it answers check mode itself) that fails on a name
- *   an earlier planned change is about (EffectStore.madeBy: a database, a role, a path) may change
- *   (engine/library/ansible-style.ts).
+ *   an earlier planned change is about (EffectStore.madeBy: a database, a role, a path), for a
+ *   Python library a planned apt install brings, or for a program (get_bin_path) on a search path
+ *   a planned change makes unknown (pip's /usr/local/bin) may change (engine/library/ansible-style.ts).
  * A value that only exists after a task really ran (a command's registered result) is an
  * UnknownValue (engine/vars/undefined.ts): a condition on it "may run", a task templated from it
  * "may change".
@@ -127,6 +129,9 @@ function etcDirs(stem: string): string[] {
 export const NEW_UNIT = 'systemd.new-unit'
 
 /** What installing (`installs`), upgrading or removing Debian packages makes unknowable (the rule above). */
+/** Debian 12's merged /usr: these are links into /usr, and packages still ship paths under them (ed's /bin/ed). */
+const MERGED_USR = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']
+
 export function aptUnknowns(packages: readonly string[], installs = false): Unknowable[] {
   const valid = (s: string) => /^[a-z0-9][a-z0-9.+-]*$/.test(s)
   const stems = [...new Set(packages.map(packageStem))].filter(valid)
@@ -134,7 +139,8 @@ export function aptUnknowns(packages: readonly string[], installs = false): Unkn
   const names = [...new Set([...packages.map((p) => p.replace(/[=:].*$/, '').toLowerCase()), ...stems])].filter(valid)
   return [
     { under: '/usr', except: ['/usr/local'] },
-    { under: '/lib/systemd' },
+    // merged /usr: /bin, /sbin and /lib* are links into /usr, where a package's /bin/ed lands
+    ...MERGED_USR.map((d): Unknowable => ({ under: d })),
     ...(installs ? [{ fact: NEW_UNIT }] : []),
     ...names.flatMap((n): Unknowable[] => [
       ...['/etc/default', '/etc/init.d', '/etc/logrotate.d'].map((d): Unknowable => ({ under: `${d}/${n}`, self: true })),

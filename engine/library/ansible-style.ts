@@ -257,6 +257,16 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
             .find((k) => k.startsWith('python3-') && said.includes(k.slice(8)) && installedBy(ctx.effect('apt.package', k)))
           const after = pkg && ctx.madeBy?.(pkg)
           if (after) throw new UnknownFact(name, `${pkg} (${why})`, after)
+        } else if (MISSING_EXECUTABLE.test(o.msg ?? '')) {
+          // or for a program an earlier planned change may install (AnsibleModule.get_bin_path:
+          // supervisorctl, which a planned pip install puts in /usr/local/bin): the first place
+          // on its search path that is unknown until then
+          const [, exe = '', dirs = ''] = MISSING_EXECUTABLE.exec(o.msg ?? '') ?? []
+          for (const d of dirs.split(':').filter((x) => x.startsWith('/'))) {
+            const path = `${d.replace(/\/+$/, '')}/${exe}`
+            const after = ctx.unknown?.('path.stat', path)
+            if (after !== undefined) throw new UnknownFact(name, `${path} (${why})`, after)
+          }
         } else {
           // or for what an earlier planned change makes (postgresql_privs on a database
           // postgresql_db would create): "may change", naming that task, as a plan that met an unknown;
@@ -277,6 +287,8 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
 }
 
 /** How Ansible's modules say a Python library they import is missing (missing_required_lib, community.mysql's own words). */
+/** AnsibleModule.get_bin_path(required=True)'s failure: the program and the directories searched. */
+const MISSING_EXECUTABLE = /Failed to find required executable "([^"/]+)" in paths: (\S+)/
 const MISSING_LIBRARY = /Failed to import the required Python library|No module named|\bmodule is required\b/i
 
 const installedBy = (effect: unknown) => (effect as { status?: string } | undefined)?.status === 'installed'

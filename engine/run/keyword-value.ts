@@ -34,12 +34,32 @@ export function keywordBool(
 /**
  * `environment` on the play, blocks, roles and task, outer first: each a mapping (values templated)
  * or a template that yields one (a block's layers may be a list of them, scope.ts), merged, the inner winning.
+ *
+ * A mapping's values are templated one by one, as Ansible's Task._post_validate_environment does:
+ * a value whose undefined variable is `ansible_env` (for any task), or `ansible_facts.env` (for fact
+ * gathering, `gathering`), leaves that name out of the environment rather than failing the task, so
+ * a play's `PATH: "{{ ansible_env.PATH }}:..."` lets Gathering Facts run (and then has its value).
  */
-export function environmentOf(layers: readonly unknown[], vars: Record<string, unknown>, where: Location): Record<string, unknown> | undefined {
+export function environmentOf(
+  layers: readonly unknown[],
+  vars: Record<string, unknown>,
+  where: Location,
+  gathering = false,
+): Record<string, unknown> | undefined {
   const set = layers.flat().filter((l) => l !== undefined)
   if (set.length === 0) return undefined
   let out: Record<string, unknown> = {}
   for (const l of set) {
+    if (l !== null && typeof l === 'object' && !Array.isArray(l)) {
+      for (const [k, raw] of Object.entries(l)) {
+        try {
+          out[k] = templateValue(raw, vars, where)
+        } catch (e) {
+          if (!(e instanceof AcplayError) || e.code !== 'E_UNDEFINED_VAR' || !envFactMissing(e.message, gathering)) throw e
+        }
+      }
+      continue
+    }
     const v = templateValue(l, vars, where)
     try {
       out = { ...out, ...(checkRendered('environment', v) as Record<string, unknown>) }
@@ -49,3 +69,6 @@ export function environmentOf(layers: readonly unknown[], vars: Record<string, u
   }
   return out
 }
+
+/** Ansible's test, precedence and all: `gathering and 'ansible_facts.env' in error or 'ansible_env' in error`. */
+const envFactMissing = (message: string, gathering: boolean): boolean => (gathering && message.includes('ansible_facts.env')) || message.includes('ansible_env')

@@ -36,7 +36,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
     : elsewhere
       ? delegateConnection(run, delegated)
       : host.connection(remoteUser(run, vars), keywordSsh || undefined)
-  const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where)
+  const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where, task.module === 'setup')
   return {
     mod,
     lacked: installed && 'reason' in installed ? installed.reason : undefined,

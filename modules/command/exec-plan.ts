@@ -5,10 +5,11 @@
  */
 import { posix } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
-import { programUnknowns, UnknownFact } from '../../engine/unknown.js'
+import { programUnknowns } from '../../engine/unknown.js'
 import { streams } from '../../engine/apply-outcome.js'
 import { shellJoin } from '../../engine/connection/quote.js'
-import { pathStat, pathStats } from '../facts/path.js'
+import { pathStat } from '../facts/path.js'
+import { statPaths } from '../files/stat.js'
 import { bytesRepr } from '../../engine/vars/py-str.js'
 import { shlexQuote } from '../../engine/vars/filters-core.js'
 import { type Applied, type Command, type ModuleContext, type Outcome, type Plan, shScript } from '../types.js'
@@ -106,20 +107,22 @@ export async function skipsRun(p: Pick<ExecParams, 'chdir' | 'creates' | 'remove
 /**
  * Check mode: where what a command creates begins: the topmost directory of its `creates` path that
  * does not exist yet (the program makes it too: `git init --bare DIR` for DIR/HEAD), else the path.
- * One read of the path's directories, only for a command that would run.
+ * One read of the path's directories, only for a command that would run, with the earlier planned
+ * changes laid over it (statPaths): a directory an earlier task would make exists (a jail's `dev`
+ * made by `file` before `mknod DIR/dev/null` creates only that node, not the whole jail).
  */
 async function createdRoot(path: string, ctx: ModuleContext): Promise<string> {
   const dirs: string[] = []
   for (let d = posix.dirname(path); d.startsWith('/') && d !== '/'; d = posix.dirname(d)) dirs.unshift(d)
   if (dirs.length === 0) return path
-  try {
-    const missing = (await ctx.fact(pathStats, dirs)).stats.findIndex((s) => !s.exists)
-    return missing < 0 ? path : dirs[missing]!
-  } catch (e) {
+  const stats = await statPaths(ctx, dirs)
+  for (const d of dirs) {
+    const st = stats.get(d)
     // a directory an earlier planned change makes unknown: the creates path is below it, unknown already
-    if (e instanceof UnknownFact) return path
-    throw e
+    if (st.unknown !== undefined) return path
+    if (!st.exists) return d
   }
+  return path
 }
 
 /** Plans `argv`; `cmd` is what the result calls it (command: the argv list; shell: the script). */

@@ -75,8 +75,15 @@ describe('the unknown rule', () => {
       // and /etc/NAME.conf (geerlingguy.memcached templates /etc/memcached.conf after installing memcached)
       ['path.stat', '/etc/nginx-common.conf'],
       ['path.content', '/etc/postgresql.conf'],
+      // merged /usr: what a package ships under /bin, /sbin and /lib lands in /usr too (ed's /bin/ed)
+      ['path.stat', '/bin/ed'],
+      ['path.stat', '/sbin/nginx'],
+      ['path.stat', '/lib/x86_64-linux-gnu/libpq.so.5'],
+      ['path.stat', '/lib64/ld-linux-x86-64.so.2'],
     ])
       assert.equal(s.unknown(fact!, key!), 'apt', `${fact} ${key}`)
+    // the links themselves stay known
+    for (const link of ['/bin', '/sbin', '/lib', '/lib64']) assert.equal(s.unknown('path.stat', link), undefined, link)
     const memcached = new EffectStore()
     memcached.record([], aptUnknowns(['memcached']), 'install memcached')
     assert.equal(memcached.unknown('path.content', '/etc/memcached.conf'), 'install memcached')
@@ -196,6 +203,22 @@ describe('plans that meet an unknown (check mode, on this machine)', () => {
     const st = await runModule(stat, { path: join(dir, 'srv') }, env(effects))
     assert.deepEqual([st.status, st.unknown], ['ok', 'create the origin'])
     assert.equal((await runModule(stat, { path: dir }, env(effects))).unknown, undefined)
+  })
+
+  it('a directory an earlier task would make is there: mknod into a jail dir `file` plans makes only that node unknown', async () => {
+    const effects = new EffectStore()
+    const jail = join(dir, 'jail')
+    for (const sub of ['dev', 'bin']) {
+      const made = await runModule(file, { path: join(jail, sub), state: 'directory' }, env(effects, 'jail directories'))
+      assert.equal(made.status, 'changed', made.msg)
+    }
+    for (const node of ['null', 'zero']) {
+      const r = await runModule(command, { cmd: `true ${node}`, creates: join(jail, 'dev', node) }, env(effects, `mknod ${node}`))
+      assert.deepEqual([r.status, r.mayChange], ['changed', undefined], `${node}: the first node does not make the second unknown`)
+    }
+    // the jail's other directories stay known: a copy into bin is predicted, not "may change"
+    const cp = await runModule(copy, { src: '/bin/sh', dest: join(jail, 'bin', 'sh'), remote_src: true }, env(effects, 'binaries'))
+    assert.deepEqual([cp.status, cp.mayChange], ['changed', undefined], cp.reason)
   })
 })
 

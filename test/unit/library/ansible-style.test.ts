@@ -104,4 +104,25 @@ describe('modules written for Ansible', () => {
       /^may change: db python3-pymysql \(it would fail now: A MySQL module is required.*\) is unknown until task 'Install Mysql package' has run$/,
     )
   })
+
+  it('check mode: one that fails for a program an earlier planned change may install (get_bin_path) may change, naming that task', async () => {
+    const dir = testDir('ansible-style-check-bin')
+    // as community.general.supervisorctl fails while pip has not yet put supervisorctl in /usr/local/bin
+    const src = `#!/usr/bin/python3\n# WANT_JSON\nimport json\nprint(json.dumps({"failed": True, "msg": 'Failed to find required executable "supervisorctl" in paths: ${dir}/local/bin:/usr/sbin:/usr/bin'}))\n`
+    writeFileSync(join(dir, 'ctl'), src)
+    const mod = ansibleStyleModule(join(dir, 'ctl'))!
+    const env = (effects: EffectStore) => ({ conn: new LocalConnection('localhost'), check: true, diff: false, effects, where: { task: 'restart web' } })
+    assert.equal((await runModule(mod, { name: 'web' }, env(new EffectStore()))).status, 'failed', 'nothing planned: it fails')
+    const other = new EffectStore()
+    other.record([], [{ under: join(dir, 'elsewhere') }], 'unrelated')
+    assert.equal((await runModule(mod, { name: 'web' }, env(other))).status, 'failed', 'an unknown off its search path changes nothing')
+    const pip = new EffectStore()
+    pip.record([], [{ under: join(dir, 'local') }], 'Ensure Supervisor is installed')
+    const r = await runModule(mod, { name: 'web' }, env(pip))
+    assert.deepEqual([r.status, r.mayChange], ['changed', true], r.msg)
+    assert.match(
+      r.reason ?? '',
+      /^may change: ctl .*\/local\/bin\/supervisorctl \(it would fail now: Failed to find required executable .*\) is unknown until task 'Ensure Supervisor is installed' has run$/,
+    )
+  })
 })
