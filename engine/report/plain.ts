@@ -9,6 +9,7 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
   const v = opts.verbosity ?? 0
   return {
     onPlayStart: (p) => write(`\n${heading(`PLAY [${p.name}]`)}${p.hosts.length ? '' : '\nskipping: no hosts matched'}`),
+    onPlayBatch: (p) => write(`\n${heading(`PLAY [${p.name}]`)}`),
     onTaskStart: (t) => write(`\n${heading(taskTitle(t))}`),
     onItemResult: (r) => resultLines(r, v, !!opts.diff).forEach(write),
     onHostResult: (r) => {

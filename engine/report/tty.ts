@@ -28,6 +28,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
 
   return {
     onPlayStart: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n${p.hosts.length ? '' : 'skipping: no hosts matched\n'}`),
+    onPlayBatch: (p) => process.stdout.write(`\n${heading(`PLAY [${p.name}]`)}\n`),
     onTaskStart: (t, hosts) => {
       early = new Map()
       waiting = new Map()

@@ -122,6 +122,8 @@ export type WarningKind = 'warning' | 'deprecation'
 export interface Reporter {
   onRunStart?(info: RunInfo): void
   onPlayStart?(play: { name: string; hosts: string[] }): void
+  /** a `serial` batch after the play's first: ansible-playbook prints the play's header again */
+  onPlayBatch?(play: { name: string; hosts: string[] }): void
   onTaskStart?(task: TaskRef, hosts: string[]): void
   onItemResult?(result: HostResult): void
   onHostResult?(result: HostResult): void

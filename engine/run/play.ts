@@ -108,8 +108,9 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     secretsMasked: new Set(),
   }
   const down = downCounter(rc)
-  for (const batch of batches(pc, ordered(names, play.order))) {
+  for (const [i, batch] of batches(pc, ordered(names, play.order)).entries()) {
     if (pc.ended) break // meta: end_play ends the later batches too
+    if (i > 0) emit(rc, 'onPlayBatch', { name: play.name, hosts: batch })
     const states = batch.map(hostState)
     const hosts = batchHosts(states)
     const before = down.start(states)

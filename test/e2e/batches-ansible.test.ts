@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
+import { acplay, capture } from '../helpers/cli.js'
 import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 
 const INVENTORY = `[web]
@@ -126,6 +127,16 @@ describe("a play's batches: order, and where the playbook stops when hosts fail,
       their,
     )
     assert.deepEqual(their.slice(0, 3), [['h1'], ['h2', 'd1'], ['d2']])
+  })
+
+  it("the default output heads each serial batch with the play's header again, as ansible-playbook's", async () => {
+    const args = ['order.yml', '-i', 'hosts.ini']
+    const env = { ANSIBLE_CONFIG: `${dir}/ansible.cfg`, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const [ours, theirs] = await Promise.all([acplay(['run', ...args], { cwd: dir, env }), capture(['ansible-playbook', ...args], { cwd: dir, env })])
+    const headers = (out: string) => out.split('\n').filter((l) => l.startsWith('PLAY ['))
+    assert.deepEqual(headers(ours.stdout), headers(theirs.stdout))
+    // four serial plays of two batches each, four plays of one
+    assert.equal(headers(theirs.stdout).length, 12, theirs.stdout)
   })
 
   it('order: the hosts in that order, batched and run_once by it; the play hosts as Ansible lists them', async () => {
