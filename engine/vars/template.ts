@@ -301,8 +301,7 @@ export class Templar {
       // number, bool or None is passed as it is (Templar's SINGLE_VAR shortcut): `"{{ port }}"`.
       // A datetime (or a list holding one) is text too: its str() does not read back as a literal, nor
       // does a tuple's (`"{{ path | splitext }}"` is "('/a/b', '.c')"; inside a list it stays a sequence).
-      const text =
-        typeof raw === 'number' || raw instanceof PyFloat || raw === null || raw instanceof PyTuple || (PyObj.made !== objects && holdsPyObj(raw))
+      const text = typeof raw === 'number' || raw instanceof PyFloat || raw === null || raw instanceof PyTuple || (PyObj.made !== objects && holdsPyObj(raw))
       if (text && !singleVariable(src)) return output(raw)
       const v = finish(raw, undefs, floats, objects, pythonTypes)
       return typeof v !== 'string' || t.exprNativeText(scope.frame.run) ? v : (this.literal(v) ?? v)

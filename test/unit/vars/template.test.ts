@@ -266,7 +266,7 @@ describe("playbook values that read as Python data (Ansible's ansible_concat)", 
     assert.equal(t.templateValue('[section]\nkey = {{ n }}\n', vars), '[section]\nkey = 5\n')
     assert.equal(t.templateValue('[{{ n }}]|length\n', vars), '[5]|length\n')
   })
-  it("a tuple is text, its Python repr (it reads back as no literal); inside a list it stays a sequence", () => {
+  it('a tuple is text, its Python repr (it reads back as no literal); inside a list it stays a sequence', () => {
     assert.equal(t.templateValue("{{ '/a/b.c' | splitext }}", vars), "('/a/b', '.c')")
     assert.equal(t.templateValue('{{ (1, 2) }}', vars), '(1, 2)')
     assert.equal(JSON.stringify(t.templateValue("{{ ['/a/b.c' | splitext] }}", vars)), '[["/a/b",".c"]]')
