@@ -1,8 +1,9 @@
 /**
  * What a refused `validate` returns, against Debian's ansible-playbook (local connection): copy and
  * template fail with msg 'failed to validate', the new content's sha1 checksum, exit_status and the
- * validator's stdout and stderr (geerlingguy.haproxy's `haproxy -c -f %s` refusing a bad balance method); lineinfile, replace,
- * blockinfile and assemble with 'failed to validate: rc:N error:STDERR'. The file is left alone.
+ * validator's stdout and stderr (geerlingguy.haproxy's `haproxy -c -f %s` refusing a bad balance
+ * method); lineinfile, replace, blockinfile and assemble with 'failed to validate: rc:N error:STDERR'.
+ * The file is left alone.
  */
 import assert from 'node:assert/strict'
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
