@@ -60,7 +60,7 @@ export function appliedOutcome(
     if (o.changed === false) return { status: 'ok', reason: o.msg ?? 'the commands ran and changed nothing', changes: [], data }
     return { status: 'changed', msg: o.msg, changes, data }
   }
-  if (out.rc !== 0) return applyFailed(mod, params, out, changes)
+  if (out.rc !== 0) return applyFailed(mod, params, out, changes, planData)
   return { status: 'changed', changes, data: planData }
 }
 
@@ -79,14 +79,21 @@ export async function controllerSteps(mod: ModuleSpec, planned: readonly Change[
 }
 
 /** The outcome of a plan whose script failed: the module's message (else the end of stderr) and what failed (else the module's own data). */
-export function applyFailed(mod: ModuleSpec, params: Record<string, unknown>, out: Applied, changes: ModuleOutcome['changes']): ModuleOutcome {
+export function applyFailed(
+  mod: ModuleSpec,
+  params: Record<string, unknown>,
+  out: Applied,
+  changes: ModuleOutcome['changes'],
+  /** what the plan returned (copy's checksum of the new content) */
+  planData: Record<string, unknown> = {},
+): ModuleOutcome {
   // a validate that refused a file: Ansible's lineinfile, replace, blockinfile and assemble say so
   // with its rc and stderr (copy and template return its outputs: their failureMsg and failureData)
   const v = out.validation
   const tail = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
   const msg = mod.failureMsg?.(params as never, out) ?? (v ? `failed to validate: rc:${v.rc} error:${v.stderr}` : tail)
   const cmd = out.failedCommand ? { cmd: commandText(out.failedCommand) } : {}
-  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out) ?? (v ? {} : { ...cmd, rc: out.rc, ...streams(out) }) }
+  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out, planData) ?? (v ? {} : { ...cmd, rc: out.rc, ...streams(out) }) }
 }
 
 /** A fact's answer; a read that cannot be parsed fails the task with the read, its rc and stderr. */

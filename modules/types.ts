@@ -254,8 +254,8 @@ export interface ModuleSpec<S extends ParamSpecs = ParamSpecs> extends ArgumentR
   interpret?(p: ParamValues<S>, out: Applied, planned?: readonly Change[]): Outcome | undefined
   /** The message of a failed apply, as Ansible words it for this module; default: the end of stderr. */
   failureMsg?(p: ParamValues<S>, out: Applied): string | undefined
-  /** What a failed apply's result holds beside msg, as Ansible's module returns it; default (also when undefined): the failed command, its rc and streams. */
-  failureData?(p: ParamValues<S>, out: Applied): Record<string, unknown> | undefined
+  /** What a failed apply's result holds beside msg, as Ansible's module returns it (`planData`: what the plan returned); default (also when undefined): the failed command, its rc and streams. */
+  failureData?(p: ParamValues<S>, out: Applied, planData?: Record<string, unknown>): Record<string, unknown> | undefined
   /** where the module was loaded from, for error messages */
   file?: string
 }

@@ -53,16 +53,18 @@ export function backupChange(path: string, backup: string): Change {
 
 /**
  * copy's and template's failure when validate refused the file, as Ansible's copy module fails (its
- * template action runs copy): msg 'failed to validate', exit_status and the outputs as printed.
+ * template action runs copy): msg 'failed to validate', the new content's sha1 `checksum` (the
+ * plan's, when it has one), exit_status and the outputs as printed.
  * Other modules' (lineinfile...) message is the engine's default (applyFailed).
  */
 export const copyValidateFailure = {
   failureMsg: (_p: unknown, out: Applied): string | undefined => (out.validation ? 'failed to validate' : undefined),
-  failureData: (_p: unknown, out: Applied): Record<string, unknown> | undefined => {
+  failureData: (_p: unknown, out: Applied, planData?: Record<string, unknown>): Record<string, unknown> | undefined => {
     const v = out.validation
     if (!v) return undefined
     const lines = (s: string) => s.split(/\r?\n/).slice(0, s.endsWith('\n') ? -1 : undefined)
     return {
+      ...(typeof planData?.checksum === 'string' ? { checksum: planData.checksum } : {}),
       exit_status: v.rc,
       stdout: v.stdout,
       stderr: v.stderr,

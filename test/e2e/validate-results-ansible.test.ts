@@ -1,8 +1,9 @@
 /**
  * What a refused `validate` returns, against Debian's ansible-playbook (local connection): copy and
- * template fail with msg 'failed to validate', exit_status and the validator's stdout and stderr
- * (geerlingguy.haproxy's `haproxy -c -f %s` refusing a bad balance method); lineinfile, replace,
- * blockinfile and assemble with 'failed to validate: rc:N error:STDERR'. The file is left alone.
+ * template fail with msg 'failed to validate', the new content's sha1 checksum, exit_status and the
+ * validator's stdout and stderr (geerlingguy.haproxy's `haproxy -c -f %s` refusing a bad balance
+ * method); lineinfile, replace, blockinfile and assemble with 'failed to validate: rc:N error:STDERR'.
+ * The file is left alone.
  */
 import assert from 'node:assert/strict'
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -14,7 +15,7 @@ import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
 const CHECK = '#!/bin/sh\necho "checked"\necho "[ALERT] config : line 2 : unknown keyword" >&2\necho "[ALERT] Fatal errors found" >&2\nexit 3\n'
 
 const KEYS =
-  '{{ r | dict2items | selectattr("key", "in", ["failed", "msg", "exit_status", "stdout", "stderr", "stdout_lines", "stderr_lines"]) | items2dict | to_json }}'
+  '{{ r | dict2items | selectattr("key", "in", ["failed", "msg", "checksum", "exit_status", "stdout", "stderr", "stdout_lines", "stderr_lines"]) | items2dict | to_json }}'
 
 const TASKS: [name: string, task: string][] = [
   ['template', 'template: { src: t.j2, dest: "{{ d }}/conf", validate: "{{ check }} %s" }'],
@@ -55,6 +56,7 @@ describe("a refused validate returns what Ansible's modules return (copy and tem
     assert.equal(Object.keys(seen).length, TASKS.length)
     assert.equal(readFileSync(join(d, 'conf'), 'utf8'), 'old\n')
     assert.deepEqual(seen['seen template'], {
+      checksum: '44715eaa8fdc2568257cd8a5303f5b10d54dc397',
       exit_status: 3,
       failed: true,
       msg: 'failed to validate',

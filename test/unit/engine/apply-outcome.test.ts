@@ -49,6 +49,12 @@ describe('applyFailed', () => {
         stderr_lines: ['[ALERT] config : parsing [x:37] : balance', '[ALERT] Fatal errors'],
       })
     }
+    // the plan's sha1 of the new content comes along, as Ansible's copy returns it; nothing else of the plan's
+    const checksum = '652067a838024d2caa13a2f8c1bc7c53ec880e56'
+    const withSum = applyFailed(template as ModuleSpec, {}, out, [], { dest: '/etc/ssh/sshd_config', checksum, md5sum: 'x' })
+    assert.deepEqual(Object.keys(withSum.data), ['checksum', 'exit_status', 'stdout', 'stderr', 'stdout_lines', 'stderr_lines'])
+    assert.equal(withSum.data.checksum, checksum)
+    assert.deepEqual(applyFailed(lineinfile as ModuleSpec, {}, out, [], { checksum }).data, {})
     // other failures of copy keep the engine's reading
     assert.deepEqual(applyFailed(copy as ModuleSpec, {}, applied, []).data.rc, 3)
   })
