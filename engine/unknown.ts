@@ -10,11 +10,11 @@
  *   an unpacked tree); the module's own fact about its target stays known (its effect).
  * - apt install, upgrade or removal: any file a package ships, i.e. the paths below /usr (not
  *   /usr/local, which Debian packages leave to the admin) and below /bin, /sbin and /lib* (merged
- *   /usr's links: ed ships /bin/ed), below /etc/STEM (and /etc/NAME for a
- *   daemon's package named NAMEd: auditd's /etc/audit; /etc/NAME/VERSION for a versioned stem:
+ *   /usr's links: ed ships /bin/ed; unit files are below /lib), below /etc/STEM (and /etc/NAME for
+ *   a daemon's package named NAMEd: auditd's /etc/audit; /etc/NAME/VERSION for a versioned stem:
  *   php8.2's /etc/php/8.2; /etc/FIRST for a package named FIRST-...: munin-node's /etc/munin),
- *   /etc/NAME.conf (memcached's), /var/lib/STEM, /opt/STEM (unit files are below /lib), and the units, users and groups whose names are
- *   related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
+ *   /etc/NAME.conf (memcached's), /var/lib/STEM, /opt/STEM, and the units, users and groups whose
+ *   names are related to a package's (relatedName: postgresql -> postgresql@15-main, postgres): the unit's
  *   state (enabled by the package's postinst) is the systemd.unit fact, not /etc/systemd's links.
  *   An install also makes any unit the host lacks unknown (NEW_UNIT): packages ship units named
  *   after neither package nor stem (samba's smbd.service), and a missing unit only fails.
@@ -128,10 +128,10 @@ function etcDirs(stem: string): string[] {
 /** Asked by systemd in check mode as (NEW_UNIT, unit) for a unit the host does not have: an earlier install may ship it. */
 export const NEW_UNIT = 'systemd.new-unit'
 
-/** What installing (`installs`), upgrading or removing Debian packages makes unknowable (the rule above). */
 /** Debian 12's merged /usr: these are links into /usr, and packages still ship paths under them (ed's /bin/ed). */
 const MERGED_USR = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']
 
+/** What installing (`installs`), upgrading or removing Debian packages makes unknowable (the rule above). */
 export function aptUnknowns(packages: readonly string[], installs = false): Unknowable[] {
   const valid = (s: string) => /^[a-z0-9][a-z0-9.+-]*$/.test(s)
   const stems = [...new Set(packages.map(packageStem))].filter(valid)
@@ -139,7 +139,6 @@ export function aptUnknowns(packages: readonly string[], installs = false): Unkn
   const names = [...new Set([...packages.map((p) => p.replace(/[=:].*$/, '').toLowerCase()), ...stems])].filter(valid)
   return [
     { under: '/usr', except: ['/usr/local'] },
-    // merged /usr: /bin, /sbin and /lib* are links into /usr, where a package's /bin/ed lands
     ...MERGED_USR.map((d): Unknowable => ({ under: d })),
     ...(installs ? [{ fact: NEW_UNIT }] : []),
     ...names.flatMap((n): Unknowable[] => [

@@ -18,9 +18,9 @@ export function invocationOf(
   params: Record<string, unknown>,
 ): { module_args: Record<string, unknown> } | undefined {
   if (NO_MODULE.has(mod.name)) return undefined
-  const args: Record<string, unknown> = {}
   // a module written for Ansible checks its own arguments: they are passed on as given
   if (mod.anyParams) return { module_args: { ...params } }
+  const args: Record<string, unknown> = {}
   for (const [name, def] of Object.entries(mod.params)) {
     const value = params[name] === undefined ? null : isSecretParam(def, params) ? NO_LOG_VALUE : params[name]
     args[name] = value

@@ -286,9 +286,9 @@ export function ansibleStyleModule(file: string, opts: AnsibleStyleOptions = {})
   })
 }
 
-/** How Ansible's modules say a Python library they import is missing (missing_required_lib, community.mysql's own words). */
 /** AnsibleModule.get_bin_path(required=True)'s failure: the program and the directories searched. */
 const MISSING_EXECUTABLE = /Failed to find required executable "([^"/]+)" in paths: (\S+)/
+/** How Ansible's modules say a Python library they import is missing (missing_required_lib, community.mysql's own words). */
 const MISSING_LIBRARY = /Failed to import the required Python library|No module named|\bmodule is required\b/i
 
 const installedBy = (effect: unknown) => (effect as { status?: string } | undefined)?.status === 'installed'

@@ -8,6 +8,7 @@ import { findAnsibleCfg } from '../config/ansible-cfg.js'
 import { inventoryError, optionError } from '../errors.js'
 import { connectionVarProblem } from '../inventory/connection-vars.js'
 import { expanduser } from '../vars/py-path.js'
+import { pystr } from '../vars/py-str.js'
 import { templateValue } from '../vars/template.js'
 import type { RunOptions } from './options.js'
 import { userInfo } from 'node:os'
@@ -78,7 +79,8 @@ export function withEnvironment(conn: Connection, env: Record<string, unknown> |
   const prefix = Object.entries(env)
     .map(([k, v]) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw optionError(`environment: '${k}' is not a valid variable name`)
-      return `export ${k}=${quote(String(v))}`
+      // as Python's str() of the value (Ansible's): True, None, [1, 'a']
+      return `export ${k}=${quote(pystr(v))}`
     })
     .join('\n')
   return {

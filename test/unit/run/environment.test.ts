@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { AcplayError } from '../../../engine/errors.js'
 import { environmentOf } from '../../../engine/run/keyword-value.js'
+import { withEnvironment } from '../../../engine/run/connections.js'
+import { quote } from '../../../engine/connection/quote.js'
 
 const where = { file: 'site.yml', line: 3, col: 3 }
 const play = { PATH: '/usr/local/bin:{{ ansible_env.PATH }}', PIP_INDEX_URL: '{{ index }}simple/' }
@@ -32,4 +34,19 @@ test('any other undefined variable fails the task, naming it', () => {
     () => environmentOf(['{{ {"PATH": ansible_env.PATH} }}'], {}, where, true),
     (e: unknown) => e instanceof AcplayError && e.code === 'E_UNDEFINED_VAR',
   )
+})
+
+test("the exported values are Python's str() of them, as Ansible's (True, None, [1, 'a'], {'k': 1}), quoted", async () => {
+  const scripts: string[] = []
+  const conn = {
+    host: 'h',
+    exec: async (s: string) => {
+      scripts.push(s)
+      return { rc: 0, stdout: '', stderr: '' }
+    },
+    close: async () => {},
+  }
+  await withEnvironment(conn as never, { T: true, N: null, L: [1, 'a'], D: { k: 1 }, F: 1.5 }).exec('env')
+  const values = ['True', 'None', "[1, 'a']", "{'k': 1}", '1.5']
+  assert.equal(scripts[0], `${['T', 'N', 'L', 'D', 'F'].map((k, i) => `export ${k}=${quote(values[i]!)}`).join('\n')}\nenv`)
 })
