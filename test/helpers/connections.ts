@@ -3,8 +3,16 @@ import { after } from 'node:test'
 import type { SshConnection } from '../../engine/connection/ssh.js'
 import type { Testbed } from '../testbed/testbed.js'
 
-/** Call inside a describe(): returns a factory of `{ conn }` envs (as `user`) for runModule / the harness. */
-export function hostConnections(bed: () => Testbed, host: string, user = 'root'): () => { conn: SshConnection } {
+export interface HostEnv {
+  conn: SshConnection
+  become?: { user: string }
+}
+
+/**
+ * Call inside a describe(): returns a factory of `{ conn }` envs (as `user`) for runModule / the
+ * harness; with `becomeUser`, envs that log in as `user` and become that user (sudo), as a play would.
+ */
+export function hostConnections(bed: () => Testbed, host: string, user = 'root', becomeUser?: string): () => HostEnv {
   const conns: SshConnection[] = []
   after(async () => {
     for (const c of conns) await c.close().catch(() => {})
@@ -12,6 +20,6 @@ export function hostConnections(bed: () => Testbed, host: string, user = 'root')
   return () => {
     const c = bed().connection(host, user)
     conns.push(c)
-    return { conn: c }
+    return becomeUser ? { conn: c, become: { user: becomeUser } } : { conn: c }
   }
 }

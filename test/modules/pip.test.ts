@@ -5,15 +5,14 @@ import { after, before, describe, it } from 'node:test'
 import { EffectStore } from '../../engine/effects.js'
 import { runModule } from '../../engine/module-runner.js'
 import { assertConverges, checkRun, realRun } from '../helpers/module-harness.js'
+import { hostConnections } from '../helpers/connections.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { buildDemoIndex } from '../helpers/wheels.js'
 import { pip } from '../../modules/pip.js'
 import { venv } from '../../modules/venv.js'
-import type { SshConnection } from '../../engine/connection/ssh.js'
 
 describe('pip module on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['h1'])
-  const conns: SshConnection[] = []
   let dir = ''
   let index = ''
   let trusted = ''
@@ -24,19 +23,10 @@ describe('pip module on a real host', { skip: testbedSkip() }, () => {
     trusted = `--trusted-host ${bed().host('h1').gateway}` // a plain-http index
   })
   after(async () => {
-    for (const c of conns) await c.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
-  const root = () => {
-    const c = bed().connection('h1')
-    conns.push(c)
-    return { conn: c }
-  }
-  const deploy = () => {
-    const c = bed().connection('h1', 'deploy')
-    conns.push(c)
-    return { conn: c, become: { user: 'root' } }
-  }
+  const root = hostConnections(bed, 'h1')
+  const deploy = hostConnections(bed, 'h1', 'deploy', 'root')
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
   const installed = (v: string) => sh(`${v}/bin/python -m pip list --format=freeze --disable-pip-version-check 2>/dev/null | grep acplay || true`)
   // the image has no `virtualenv` program (Ansible's default virtualenv_command): the stdlib's venv makes them

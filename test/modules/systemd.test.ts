@@ -1,13 +1,13 @@
 /** systemd on a real Debian host: a template unit with an EnvironmentFile and a drop-in, reboot, drift, failures, masks. */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { before, describe, it } from 'node:test'
 import { EffectStore } from '../../engine/effects.js'
 import { runModule } from '../../engine/module-runner.js'
 import { assertConverges, checkRun, realRun } from '../helpers/module-harness.js'
+import { hostConnections } from '../helpers/connections.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { service } from '../../modules/service.js'
 import { systemd } from '../../modules/systemd.js'
-import type { SshConnection } from '../../engine/connection/ssh.js'
 
 const TEMPLATE = `[Unit]
 Description=acplay test %i
@@ -26,20 +26,8 @@ ExecStart=/bin/sleep infinity
 
 describe('systemd module on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['h1'])
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('h1')
-    conns.push(c)
-    return { conn: c }
-  }
-  const deploy = () => {
-    const c = bed().connection('h1', 'deploy')
-    conns.push(c)
-    return { conn: c, become: { user: 'root' } }
-  }
-  after(async () => {
-    for (const c of conns) await c.close().catch(() => {})
-  })
+  const root = hostConnections(bed, 'h1')
+  const deploy = hostConnections(bed, 'h1', 'deploy', 'root')
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
   const state = (unit: string) => sh(`systemctl is-active ${unit}; systemctl is-enabled ${unit}; true`)
 

@@ -1,28 +1,16 @@
 /** venv on a real Debian host: create, converge, check mode, drift, broken/foreign paths, owner, hostile paths. */
 import assert from 'node:assert/strict'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { runModule } from '../../engine/module-runner.js'
 import { assertConverges, checkRun, realRun } from '../helpers/module-harness.js'
+import { hostConnections } from '../helpers/connections.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 import { venv } from '../../modules/venv.js'
-import type { SshConnection } from '../../engine/connection/ssh.js'
 
 describe('venv module on a real host', { skip: testbedSkip() }, () => {
   const bed = useTestbed(['h1'])
-  const conns: SshConnection[] = []
-  const root = () => {
-    const c = bed().connection('h1')
-    conns.push(c)
-    return { conn: c }
-  }
-  const deploy = () => {
-    const c = bed().connection('h1', 'deploy')
-    conns.push(c)
-    return { conn: c, become: { user: 'root' } }
-  }
-  after(async () => {
-    for (const c of conns) await c.close()
-  })
+  const root = hostConnections(bed, 'h1')
+  const deploy = hostConnections(bed, 'h1', 'deploy', 'root')
   const sh = async (script: string) => (await bed().exec('h1', script)).stdout.trim()
 
   it('check mode on a fresh host reports the creation and leaves the host untouched', async () => {
