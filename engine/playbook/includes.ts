@@ -100,6 +100,7 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
       if (writtenAction !== kind) task.action = writtenAction
       for (const k of ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const) if (ref[k]) task[k] = ref[k]
       if (ref.rolespec_validate !== undefined) task.rolespec_validate = ref.rolespec_validate
+      if (opts.public !== undefined && toBool(opts.public)) task.public = true
       return task
     }
   }

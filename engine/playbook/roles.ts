@@ -25,9 +25,10 @@ export interface RoleRef {
   name: string
   /** where the role is named, for errors: its node, or (an include_role reached at run time) the include's position */
   node: Node | Location
+  /** a `roles:` or dependencies entry's keys other than keywords and `vars:` (what Ansible's role validation is given too) */
   params: Record<string, unknown>
-  /** the params Ansible's role validation is given: those of the entry itself, its `vars:` aside (they are the role's variables there) */
-  provided?: Record<string, unknown>
+  /** a `roles:` or dependencies entry's `vars:` */
+  vars?: Record<string, unknown>
   /** include_role/import_role's rolespec_validate: false skips the argument spec's check */
   rolespec_validate?: boolean
   tasks_from?: string
@@ -132,12 +133,12 @@ export function roleEntry(scope: TaskScope, node: Node): { ref: RoleRef; kw: Tas
   const defaults = entryModuleDefaults(scope, src, es)
   if (defaults) kw.module_defaults = defaults
   const params: Record<string, unknown> = {}
-  const provided: Record<string, unknown> = {}
+  const vars: Record<string, unknown> = {}
   for (const e of others) {
-    if (e.key === 'vars') Object.assign(params, mapping(src, 'vars', e.value))
-    else params[e.key] = provided[e.key] = toJS(src, e.value)
+    if (e.key === 'vars') Object.assign(vars, mapping(src, 'vars', e.value))
+    else params[e.key] = toJS(src, e.value)
   }
-  return { ref: { name: str(src, nameEntry.key, nameEntry.value), node: nameEntry.value ?? node, params, provided }, kw }
+  return { ref: { name: str(src, nameEntry.key, nameEntry.value), node: nameEntry.value ?? node, params, vars }, kw }
 }
 
 /** Sets the role on every task inside that has none yet (a dependency keeps its own). */
@@ -156,7 +157,8 @@ function withRole(tasks: Task[], role: RoleContext): void {
 export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedupe: boolean, via: NonNullable<RoleContext['via']>): BlockTask | null {
   const found = findRole(scope, ref)
   const { dir } = found
-  const key = `${dir}\0${JSON.stringify(ref.params)}`
+  // Ansible's role cache tells instances apart by params and vars together
+  const key = `${dir}\0${JSON.stringify([ref.params, ref.vars ?? {}])}`
   if (scope.stack.includes(`role:${dir}`))
     throw refError(
       scope,
@@ -174,6 +176,7 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
     dir,
     defaults: loadVars(path.join(dir, 'defaults'), ref.defaults_from),
     vars: loadVars(path.join(dir, 'vars'), ref.vars_from),
+    definitionVars: ref.includeVars ?? ref.vars ?? {},
     params: ref.params,
     via,
   }
@@ -207,7 +210,7 @@ export function roleBlock(scope: TaskScope, ref: RoleRef, kw: TaskKeywords, dedu
     const around = vars && { pos: kw.pos, when: [], tags: [], vars }
     scope.play.handlers.push(...(around ? handlers.map((h) => ({ ...h, within: [around, ...(h.within ?? [])] })) : handlers))
   }
-  const validation = ref.rolespec_validate === false ? undefined : roleValidationTask(dir, meta, ref.tasks_from ?? 'main', ref.provided ?? ref.params)
+  const validation = ref.rolespec_validate === false ? undefined : roleValidationTask(dir, meta, ref.tasks_from ?? 'main', ref.params)
   if (validation) tasks.unshift(validation)
   withRole(tasks, role)
   return { kind: 'block', ...kw, role, block: [...deps, ...tasks], rescue: [], always: [] }

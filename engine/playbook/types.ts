@@ -14,7 +14,13 @@ export interface RoleContext {
   dir: string
   defaults: Record<string, unknown>
   vars: Record<string, unknown>
-  /** vars given where the role is used (`roles: [{role: x, vars: ...}]`) */
+  /**
+   * The `vars:` of where the role is used (a `roles:` entry's, an import_role's or include_role's):
+   * Ansible's Role.vars, below the role's vars/main.yml, and play-wide like it where the role is
+   * the play's (roles:, import_role, a public include_role)
+   */
+  definitionVars: Record<string, unknown>
+  /** the entry's other keys (`roles: [{role: x, port: 80}]`): Ansible's role params, above set_fact for the role's tasks */
   params: Record<string, unknown>
   /** `ns.coll.role` for a collection's role (Ansible's ansible_role_name); `name` is then the short name */
   fqcn?: string
@@ -93,6 +99,8 @@ export interface IncludeRoleTask extends TaskKeywords, Omit<KeywordValues<'inclu
   handlers_from?: string
   /** false: the role's argument spec is not checked (playbook/role-argspec.ts) */
   rolespec_validate?: boolean
+  /** include_role `public: true`: once loaded, its defaults and vars are the play's, as a `roles:` entry's */
+  public?: boolean
   /** `apply:` keywords given to every task of the role (a block around them) */
   apply?: TaskKeywords
 }

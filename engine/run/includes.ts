@@ -7,7 +7,7 @@
  */
 import { AcplayError } from '../errors.js'
 import { loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
-import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js'
+import type { IncludeRoleTask, IncludeTasksTask, RoleContext, Task } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
 import { templateValue } from '../vars/template.js'
 import { taskRef, type PlayContext } from './context.js'
@@ -15,7 +15,7 @@ import { falseCondition, ignoresErrors } from './gate.js'
 import type { HostState } from './host-state.js'
 import { itemLabel, loopItem, loopItems, loopSettings } from './loop.js'
 import { addConnectionVars } from './module-env.js'
-import { enter, includeTagVars, taskVars, type Scope } from './scope.js'
+import { enter, exportedVars, includeTagVars, taskVars, type Scope } from './scope.js'
 
 export interface IncludeGroup {
   hosts: HostState[]
@@ -37,6 +37,8 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
   // a dynamic include passes only its vars down (Ansible skips a non-static parent when tasks
   // inherit keywords): its tags, become, ignore_errors... are its own; `apply:` gives them to the tasks
   const scope = enter(outer, { pos: task.pos, when: [], tags: [], vars: task.vars, role: task.role })
+  // its vars (and loop variable, below) are Ansible's include params for the tasks it brings: above their set_fact
+  scope.includeParams = { ...outer.includeParams, ...task.vars }
   // Ansible's get_name: an unnamed include_role is called after its role, and an include_role
   // (IncludeRole's own get_name) is shown without the role it sits in; an include_tasks with it
   const name = task.name ?? (task.kind === 'include_role' ? `${task.action ?? task.kind} : ${task.roleName}` : (task.action ?? task.kind))
@@ -81,7 +83,8 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
           const tasks = 'tasks' in loaded ? loaded.tasks : [loaded.block]
           if ('file' in loaded) includedFiles.set(key, loaded.file)
           addHandlers(pc, loaded.handlers)
-          const inner = { ...scope, vars: { ...scope.vars, ...loopVars } }
+          if ('block' in loaded && task.kind === 'include_role' && task.public) publishRole(pc, loaded.block.role!)
+          const inner = { ...scope, vars: { ...scope.vars, ...loopVars }, includeParams: { ...scope.includeParams, ...loopVars } }
           g = {
             hosts: [],
             tasks: applied(task, tasks),
@@ -117,6 +120,12 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
 function applied(task: IncludeTasksTask | IncludeRoleTask, tasks: Task[]): Task[] {
   if (!task.apply) return tasks
   return [{ kind: 'block', ...task.apply, block: tasks, rescue: [], always: [] }]
+}
+
+/** include_role `public: true`: from now on the role's defaults and vars are the play's, as Ansible adds it to the play's roles. */
+function publishRole(pc: PlayContext, role: RoleContext): void {
+  Object.assign(pc.roleDefaults, role.defaults)
+  Object.assign(pc.roleVars, exportedVars(role))
 }
 
 /** An included role's handlers join the play's as copies of their own, as Ansible adds the new role's (handlers.ts notify). */

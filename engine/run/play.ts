@@ -12,7 +12,7 @@ import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
 import { keywordValue } from './keyword-value.js'
 import { promptedVars } from './vars-prompt.js'
-import { rootScope } from './scope.js'
+import { exportedVars, rootScope } from './scope.js'
 import { playVarsFiles } from './vars-files.js'
 
 /** Every role the play loads; their defaults and vars are visible play-wide, as in Ansible (private_role_vars off). */
@@ -100,7 +100,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     playVars: play.vars,
     varsFiles,
     roleDefaults: Object.assign({}, ...roles.map((r) => r.defaults)),
-    roleVars: Object.assign({}, ...roles.map((r) => r.vars)),
+    roleVars: Object.assign({}, ...roles.map(exportedVars)),
     handlers: [...play.handlers],
     hostNames: names,
     forceHandlers: forceHandlers(rc, play),

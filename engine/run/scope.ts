@@ -20,6 +20,8 @@ import { hostVarsFiles } from './vars-files.js'
  */
 export type Scope = Pick<TaskKeywords, Inherited | 'role'> & {
   tagVars?: Record<string, unknown>
+  /** inside an include_tasks / include_role: its vars and loop variable (Ansible's include params, above set_fact) */
+  includeParams?: Record<string, unknown>
   /** inside a block with a rescue (or in one): a failure here is rescued, never fatal to the play (gate.ts failFast) */
   rescuable?: boolean
 }
@@ -30,6 +32,7 @@ export const rootScope = (): Scope => ({ vars: {}, when: [], tags: [] })
 export function enter(scope: Scope, k: TaskKeywords): Scope {
   const out: Record<string, unknown> = { role: k.role ?? scope.role }
   if (scope.tagVars) out.tagVars = scope.tagVars
+  if (scope.includeParams) out.includeParams = scope.includeParams
   if (scope.rescuable) out.rescuable = true
   for (const [name, how] of INHERITED) {
     const outer = scope[name]
@@ -82,15 +85,28 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     hostFacts: factVars(pc.run, host),
     play: pc.playVars,
     varsFiles: hostVarsFiles(pc, host),
-    roleVars: [pc.roleVars, role?.vars ?? {}, role?.params ?? {}],
+    roleVars: role ? [pc.roleVars, role.definitionVars, role.vars] : pc.roleVars,
     block: scope.vars,
     task: task.vars,
     facts: host.facts,
+    roleParams: role && roleParams(role),
+    includeParams: scope.includeParams,
     extra: opts.extraVars,
   })
   const vars: Record<string | symbol, unknown> = { ...layered, hostvars: hostvars(pc), [LOOKUP_CONTEXT]: lookupContextOf(pc, role, task.pos?.file) }
   addMagicVars(vars, pc, role, task.pos?.file)
   return vars
+}
+
+/** What a role of the play gives every task of it: its entry's (or import's) `vars:`, then its vars/main.yml (Ansible's Role.get_vars without params). */
+export const exportedVars = (role: RoleContext): Record<string, unknown> => ({ ...role.definitionVars, ...role.vars })
+
+/** A role's params with those of the roles that pulled it in, the outermost first (Ansible's get_role_params over the dependency chain). */
+function roleParams(role: RoleContext): Record<string, unknown>[] {
+  return [...(role.parents ?? [])]
+    .reverse()
+    .map((p) => p.params)
+    .concat([role.params])
 }
 
 /** The play's variables without a host (Ansible's get_vars(play=play)): what templated tags are rendered with. */
@@ -120,7 +136,16 @@ export function playLevelVars(pc: PlayContext): Record<string, unknown> {
  */
 export function includeTagVars(pc: PlayContext, scope: Scope, included?: RoleContext): Record<string, unknown> {
   const role = scope.role
-  const vars: Record<string, unknown> = { ...playLevelVars(pc), ...role?.defaults, ...role?.vars, ...role?.params, ...scope.vars }
+  const vars: Record<string, unknown> = {
+    ...playLevelVars(pc),
+    ...role?.defaults,
+    ...role?.definitionVars,
+    ...role?.vars,
+    ...scope.vars,
+    ...(role && Object.assign({}, ...roleParams(role))),
+    ...scope.includeParams,
+    ...pc.run.opts.extraVars,
+  }
   // the include's role's magic variables (role_name, ansible_collection_name...), and an
   // include_role's params ansible_parent_role_names / _paths (IncludeRole.get_include_params):
   // a collection role's tags are often made of them

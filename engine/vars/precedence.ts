@@ -11,10 +11,12 @@ export const VAR_LAYERS = [
   'hostFacts', // the host's facts: gathered, or a module's ansible_facts (engine/run/host-facts.ts)
   'play', // play `vars:`
   'varsFiles', // play `vars_files:`, in file order
-  'roleVars', // roles/x/vars/main.yml, then the role's params (`roles: [{role: x, vars: ...}]`)
+  'roleVars', // where a role is used, its `vars:` (`roles: [{role: x, vars: ...}]`, import_role's), then roles/x/vars/main.yml
   'block', // block `vars:`, outermost block first
   'task', // task `vars:` and the loop variable
   'facts', // registered results and set_fact
+  'roleParams', // a role entry's other keys (`roles: [{role: x, port: 80}]`), its parents' first
+  'includeParams', // the `vars:` and loop variable of the include_tasks / include_role the task came in by
   'extra', // -e / --extra-vars
 ] as const
 

@@ -150,7 +150,7 @@ describe('the keyword table', () => {
       path.join(fixtures, 'good', 'site.yml'),
       opts,
     ).plays[0]!.roles as BlockTask[]
-    assert.deepEqual([roles[0]!.become, roles[0]!.when, roles[0]!.role?.params], [true, ['x'], { db_port: 5432, a: 1 }])
+    assert.deepEqual([roles[0]!.become, roles[0]!.when, roles[0]!.role?.params, roles[0]!.role?.definitionVars], [true, ['x'], { db_port: 5432 }, { a: 1 }])
   })
 
   it('the run scope inherits what the table marks inherited, each in its way', () => {

@@ -75,7 +75,7 @@ test('roles: dependencies first, once per play, role context on every task', asy
   assert.deepEqual([app!.when, app!.tags], [['deploy_app'], ['app']])
   assert.deepEqual(
     { ...app!.role, dir: undefined },
-    { name: 'app', dir: undefined, defaults: { app_port: 80 }, vars: { a: 2, b: 3 }, params: { app_port: 9000 }, via: 'roles' },
+    { name: 'app', dir: undefined, defaults: { app_port: 80 }, vars: { a: 2, b: 3 }, definitionVars: { app_port: 9000 }, params: {}, via: 'roles' },
   )
   // common is a dependency of app too, already loaded with the same params: skipped; base runs first
   const [base, setup, inner] = app!.block

@@ -38,7 +38,10 @@ test('roles rolesPath and role entry keywords', () => {
     { ...opts, rolesPath: [path.join(dir, 'roles')] },
   )
   const r = pb.plays[0]!.roles[0]!
-  assert.deepEqual([r.become, r.tags, r.when, r.role?.params, r.role?.dir], [true, ['t'], ['go'], { v: 1, p: 2 }, path.join(dir, 'roles/c')])
+  assert.deepEqual(
+    [r.become, r.tags, r.when, r.role?.definitionVars, r.role?.params, r.role?.dir],
+    [true, ['t'], ['go'], { v: 1 }, { p: 2 }, path.join(dir, 'roles/c')],
+  )
 })
 
 test('args: keyword merged under the module args; action and local_action', () => {

@@ -10,7 +10,15 @@ import { candidates, findFile, searchPath, searchPaths, taskFileCandidates } fro
 
 const P = mkdtempSync(join(tmpdir(), 'acplay-find-'))
 after(() => rmSync(P, { recursive: true, force: true }))
-const role = (name: string, dir: string, parents?: RoleContext[]): RoleContext => ({ name, dir, defaults: {}, vars: {}, params: {}, parents })
+const role = (name: string, dir: string, parents?: RoleContext[]): RoleContext => ({
+  name,
+  dir,
+  defaults: {},
+  vars: {},
+  definitionVars: {},
+  params: {},
+  parents,
+})
 const r1 = role('r1', `${P}/roles/r1`)
 
 test('a role task in an included file: role kind dir, role dir, the task file dir (kind, bare), the play dir (kind, bare)', () => {

@@ -12,7 +12,10 @@ describe('mergeVars', () => {
   const all: VarLayers = Object.fromEntries(VAR_LAYERS.map((l) => [l, { v: l, [`only_${l}`]: true }]))
 
   it('orders the layers as Ansible does, lowest first', () => {
-    assert.deepEqual([...VAR_LAYERS], ['roleDefaults', 'inventory', 'hostFacts', 'play', 'varsFiles', 'roleVars', 'block', 'task', 'facts', 'extra'])
+    assert.deepEqual(
+      [...VAR_LAYERS],
+      ['roleDefaults', 'inventory', 'hostFacts', 'play', 'varsFiles', 'roleVars', 'block', 'task', 'facts', 'roleParams', 'includeParams', 'extra'],
+    )
   })
   it('with a var at every level, extra vars win', () => {
     const merged = mergeVars(all)
@@ -32,9 +35,9 @@ describe('mergeVars', () => {
     assert.deepEqual(mergeVars({ play, task }).pg, { host: 'b' })
     assert.deepEqual(play.pg, { host: 'a', port: 1 })
   })
-  it('applies several mappings in one layer in order (nested blocks, role vars then params)', () => {
-    const merged = mergeVars({ block: [{ a: 'outer', b: 'outer' }, { b: 'inner' }], roleVars: [{ r: 'vars' }, { r: 'params' }] })
-    assert.deepEqual(merged, { a: 'outer', b: 'inner', r: 'params' })
+  it("applies several mappings in one layer in order (nested blocks, an entry's vars then the role's vars/main.yml)", () => {
+    const merged = mergeVars({ block: [{ a: 'outer', b: 'outer' }, { b: 'inner' }], roleVars: [{ r: 'entry' }, { r: 'vars' }] })
+    assert.deepEqual(merged, { a: 'outer', b: 'inner', r: 'vars' })
   })
   it('leaves templates for lazy rendering with the merged vars', () => {
     const merged = mergeVars({ roleDefaults: { url: 'http://{{ host }}', host: 'default' }, inventory: { host: 'db1' } })
