@@ -59,7 +59,7 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
     if (action === 'add_host') forgetHostvars(pc)
     if (a.facts)
       for (const h of factHosts(run)) {
-        Object.assign(h.facts, a.facts)
+        Object.assign(action === 'include_vars' ? h.includedVars : h.facts, a.facts)
         if (a.cacheable) setHostFacts(pc.run, h, a.facts)
       }
     return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output }

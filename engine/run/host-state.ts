@@ -23,6 +23,8 @@ export const activeHostsVersion = (): number => activeVersion
 export class HostState {
   /** registered results and set_fact values (precedence above play vars, below extra vars) */
   facts: Record<string, unknown> = {}
+  /** include_vars' values: a layer of their own, under `facts` (precedence.ts) */
+  includedVars: Record<string, unknown> = {}
   /** the host's facts (gathered, or a module's ansible_facts), as Ansible's fact cache holds them (facts.ts) */
   hostFacts: Record<string, unknown> = {}
   effects = new EffectStore()

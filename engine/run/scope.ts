@@ -88,6 +88,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     roleVars: role ? [pc.roleVars, role.definitionVars, role.vars] : pc.roleVars,
     block: scope.vars,
     task: task.vars,
+    includedVars: host.includedVars,
     facts: host.facts,
     roleParams: role && roleParams(role),
     includeParams: scope.includeParams,
@@ -210,7 +211,12 @@ function hostvars(pc: PlayContext): Record<string, unknown> {
       enumerable,
       get: () => {
         const h = pc.run.hosts.get(name)
-        return mergeVars({ inventory: pc.run.inventory.hostVars(name), hostFacts: h && factVars(pc.run, h), facts: h?.facts })
+        return mergeVars({
+          inventory: pc.run.inventory.hostVars(name),
+          hostFacts: h && factVars(pc.run, h),
+          includedVars: h?.includedVars,
+          facts: h?.facts,
+        })
       },
     })
   for (const name of pc.run.inventory.hosts.keys()) define(name, true)

@@ -14,6 +14,7 @@ export const VAR_LAYERS = [
   'roleVars', // where a role is used, its `vars:` (`roles: [{role: x, vars: ...}]`, import_role's), then roles/x/vars/main.yml
   'block', // block `vars:`, outermost block first
   'task', // task `vars:` and the loop variable
+  'includedVars', // include_vars (Ansible's vars cache: under set_fact, whichever came later)
   'facts', // registered results and set_fact
   'roleParams', // a role entry's other keys (`roles: [{role: x, port: 80}]`), its parents' first
   'includeParams', // the `vars:` and loop variable of the include_tasks / include_role the task came in by

@@ -3,7 +3,8 @@
  * a role entry's or import_role's `vars:` are the play's (Ansible's Role.vars, exported with the
  * role's vars/main.yml, which wins over them), a public include_role's from when it runs; a role
  * entry's other keys (role params, a dependency's parents' too) and an include_tasks/include_role's
- * `vars:` and loop variable (include params) win over set_fact and task vars inside.
+ * `vars:` and loop variable (include params) win over set_fact and task vars inside; include_vars
+ * wins over task vars and loses to set_fact, whichever came first.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
@@ -98,7 +99,15 @@ const FILES: Record<string, string> = {
       vars: { v: include, o: include }
     - name: seen after include_tasks
       debug: { msg: "v={{ v }}" }
+    - set_fact: { iv: setfact }
+    - include_vars: iv.yml
+    - name: seen include_vars after set_fact
+      debug: { msg: "iv={{ iv }} iv2={{ iv2 }}" }
+    - name: seen include_vars over a task var
+      debug: { msg: "iv2={{ iv2 }}" }
+      vars: { iv2: taskvar }
 `,
+  'iv.yml': 'iv: includevars\niv2: includevars\n',
 }
 
 describe('role and include variables where Ansible puts them', () => {
@@ -138,6 +147,8 @@ describe('role and include variables where Ansible puts them', () => {
       'seen in nested include': 'v=inner o=include item=looped',
       'seen after include_tasks': 'v=setfact',
       'seen in the handler': 'tp=topparam tv=topentry',
+      'seen include_vars after set_fact': 'iv=setfact iv2=includevars',
+      'seen include_vars over a task var': 'iv2=includevars',
     }
     for (const [name, msg] of Object.entries(expect)) if (seen[name] !== msg) throw new Error(`${name}: ${String(seen[name])}, expected ${msg}`)
   })

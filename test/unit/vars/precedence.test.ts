@@ -14,7 +14,21 @@ describe('mergeVars', () => {
   it('orders the layers as Ansible does, lowest first', () => {
     assert.deepEqual(
       [...VAR_LAYERS],
-      ['roleDefaults', 'inventory', 'hostFacts', 'play', 'varsFiles', 'roleVars', 'block', 'task', 'facts', 'roleParams', 'includeParams', 'extra'],
+      [
+        'roleDefaults',
+        'inventory',
+        'hostFacts',
+        'play',
+        'varsFiles',
+        'roleVars',
+        'block',
+        'task',
+        'includedVars',
+        'facts',
+        'roleParams',
+        'includeParams',
+        'extra',
+      ],
     )
   })
   it('with a var at every level, extra vars win', () => {
