@@ -1,55 +1,101 @@
 /**
- * service: Ansible's generic service module, on acplay's targets (systemd) what Ansible's service
- * action runs there: the systemd module with name, state and enabled (modules/systemd.ts). sleep,
- * pattern, runlevel and arguments only concern other init systems: Ansible's action drops them on
- * systemd hosts with a warning (its UNUSED_PARAMS), and so does acplay, so `sleep` delays nothing.
+ * service: Ansible's service action. It picks the module by the host's service manager
+ * (ansible_facts.service_mgr, gathered; else the setup collector's rule run for that fact alone, as
+ * the action runs setup with gather_subset '!all'; `use:` overrides): on systemd hosts the systemd
+ * module with name, state and enabled (modules/systemd.ts), where sleep, pattern, runlevel and
+ * arguments only concern other init systems and are dropped with Ansible's warning (UNUSED_PARAMS),
+ * so `sleep` delays nothing; elsewhere (containers, sysvinit) the generic service module through the
+ * init script and update-rc.d (modules/service-sysv.ts), which honours them.
  */
 import { ModuleFailure } from '../engine/errors.js'
+import { serviceManagerFact } from './facts/service-mgr.js'
+import { CONTROL, planSysv } from './service-sysv.js'
 import { planSystemd, systemd } from './systemd.js'
-import { defineModule } from './types.js'
+import { defineModule, type ModuleContext } from './types.js'
 
 const UNUSED_ON_SYSTEMD = ['pattern', 'runlevel', 'sleep', 'arguments'] as const
 
+// what the generic service module takes: another option of systemd's is refused there, as Ansible's argument spec does
+const SYSTEMD_ONLY = ['masked', 'force', 'daemon_reload', 'daemon_reexec', 'no_block'] as const
+const GENERIC = 'arguments, enabled, name, pattern, runlevel, sleep, state (args)'
+
+/** Ansible's service action's choice: `use`, else the gathered service_mgr, else that fact read alone (facts/service-mgr.ts). */
+async function serviceManager(use: string, ctx: ModuleContext): Promise<string> {
+  if (use.toLowerCase() !== 'auto') return use.toLowerCase()
+  const facts = ctx.vars.ansible_facts as Record<string, unknown> | undefined
+  if (facts && typeof facts === 'object' && facts.service_mgr !== undefined) return String(facts.service_mgr)
+  return ctx.fact(serviceManagerFact)
+}
+
 export const service = defineModule({
   name: 'service',
-  summary: 'Manage services (with systemd on acplay targets)',
+  summary: 'Manage services (systemd, or init scripts where systemd does not run)',
   description:
-    "Starts, stops, restarts or reloads a service and enables it on boot, through systemd (what Ansible's service does on systemd hosts). " +
-    "As there, it takes the systemd module's options (masked, daemon_reload, ...) and its module_defaults under the service's own.",
+    "Starts, stops, restarts or reloads a service and enables it on boot, by the host's service manager as Ansible's service action picks it " +
+    '(the gathered `ansible_service_mgr`, else that fact alone is read by the same rule; `use` overrides). With systemd it is the systemd module and takes its options ' +
+    "(masked, daemon_reload, ...) and its module_defaults under the service's own; sleep, pattern, runlevel and arguments are then ignored with Ansible's warning. " +
+    'Elsewhere (containers, sysvinit hosts) it is the generic service module: `service NAME ACTION ARGUMENTS` (else /etc/init.d/NAME), ' +
+    "running by the script's status or `pattern` in `ps auxww`, `enabled` by update-rc.d (the S links in /etc/rc?.d), `sleep` between stop and start; " +
+    "the result is name, enabled and state (started/stopped), and in check mode a predicted state change is only `msg: service state changed`, as Ansible's. " +
+    "A host run by sysvinit gets Ansible's sysvinit module there, whose result holds more (`status`); acplay returns the generic module's.",
   params: {
     // on systemd hosts Ansible's service action hands its arguments to the systemd module: its options too
     ...systemd.params,
     sleep: {
       type: 'int',
-      description: 'Seconds between stop and start for init scripts; not used with systemd (ignored with a warning, as Ansible does there).',
+      description: 'Seconds between stop and start of a restart through an init script (ignored with a warning under systemd, as Ansible does).',
     },
     pattern: {
       type: 'str',
-      description: 'A process pattern for init scripts without status; not used with systemd (ignored with a warning, as Ansible does there).',
+      description:
+        'A substring of `ps auxww` lines that means the service runs, instead of its status (ignored with a warning under systemd, as Ansible does).',
     },
-    runlevel: { type: 'str', description: 'OpenRC runlevel; not used with systemd (ignored with a warning, as Ansible does there).' },
+    runlevel: { type: 'str', description: 'OpenRC runlevel; not used with systemd (ignored with a warning, as Ansible does there) nor with init scripts.' },
     arguments: {
       type: 'str',
       aliases: ['args'],
-      description: 'Extra arguments for init scripts; not used with systemd (ignored with a warning, as Ansible does there).',
+      description: 'Extra arguments to the init script, split as a shell would (ignored with a warning under systemd, as Ansible does).',
     },
-    use: { type: 'str', default: 'auto', description: "The service manager: auto or systemd (acplay's targets run systemd; others are refused)." },
+    use: {
+      type: 'str',
+      default: 'auto',
+      description: "The service manager: auto (the host's `ansible_service_mgr`), systemd, or another name, which runs the generic service module.",
+    },
   },
   requiredOneOf: systemd.requiredOneOf,
   requiredBy: systemd.requiredBy,
-  returns: { name: 'the full unit name', state: 'ActiveState after the task', enabled: 'enabled on boot', status: "the unit's systemctl show properties" },
+  returns: {
+    name: 'the full unit name (systemd); the service name (init scripts)',
+    state: 'ActiveState after the task (systemd); started or stopped (init scripts)',
+    enabled: 'enabled on boot',
+    status: "the unit's systemctl show properties (systemd only)",
+    msg: 'service state changed (init scripts, check mode, when the state would change)',
+  },
   examples: `
 - service: { name: nginx, state: reloaded }
 - ansible.builtin.service:
     name: airflow-webserver
     state: restarted
+- name: a SysV daemon in a container, its process found by pattern
+  service: { name: mydaemon, state: started, pattern: /usr/sbin/mydaemon, enabled: true }
 `,
   async plan(p, ctx) {
-    if (p.use !== 'auto' && p.use !== 'systemd')
-      throw new ModuleFailure(`use: ${p.use} is not supported: acplay manages services with systemd (use: auto or systemd)`)
+    const manager = await serviceManager(p.use, ctx)
+    if (manager !== 'systemd') {
+      const extra = SYSTEMD_ONLY.filter((k) => (k === 'masked' || k === 'force' ? p[k] !== undefined : p[k] === true))
+      if (extra.length)
+        throw new ModuleFailure(`Unsupported parameters for (ansible.legacy.service) module: ${extra.join(', ')}. Supported parameters include: ${GENERIC}.`)
+      return planSysv(p, ctx, manager)
+    }
     // Ansible's service action prints these itself: they are not in the registered result
     for (const k of UNUSED_ON_SYSTEMD) if (p[k] !== undefined) ctx.warn?.(`Ignoring "${k}" as it is not used in "systemd"`)
     const { name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force } = p
     return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx)
   },
+  // an init script's or update-rc.d's failure: Ansible's generic module returns only its stderr (else stdout) as msg
+  failureMsg: (_p, out) => (sysvCommand(out) ? out.stderr || out.stdout : undefined),
+  failureData: (_p, out) => (sysvCommand(out) ? {} : undefined),
 })
+
+const sysvCommand = (out: { failedCommand?: { argv: string[] } }) =>
+  out.failedCommand?.argv[2] === CONTROL || /(^|\/)update-rc\.d$/.test(out.failedCommand?.argv[0] ?? '')
