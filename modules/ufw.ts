@@ -55,7 +55,9 @@ export const ufwModule = defineModule({
   summary: 'Manage firewall with UFW',
   description:
     'Adds or deletes rules (planned with `ufw --dry-run`), sets default policies and logging, and enables, disables, reloads ' +
-    'or resets the firewall. Keep a rule that allows your SSH port before enabling it with an incoming policy of deny.',
+    'or resets the firewall. Keep a rule that allows your SSH port before enabling it with an incoming policy of deny. ' +
+    '`logging` on an inactive firewall is a change even at the level set (as Ansible counts it); a `default` policy already ' +
+    'set runs nothing (Ansible runs `ufw default`, which rewrites its line of /etc/default/ufw quoted).',
   params: {
     state: {
       type: 'str',
