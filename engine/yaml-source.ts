@@ -22,6 +22,7 @@ import {
 import { type AcplayError, playbookError, yamlError, type Location } from './errors.js'
 import { warningLine } from './report/format.js'
 import { decryptIfVaulted, revealVaultValues, VAULT_TAG } from './vault/files.js'
+import { indentQuotedLines } from './yaml-quoted.js'
 import { asPyyaml, type YamlTag } from './yaml-scalars.js'
 
 /** Where a node is: the file, and its 1-based line and column. */
@@ -48,10 +49,20 @@ function customTags(tags: Tags): YamlTag[] {
 
 /** A whole-file vault is decrypted first; `!vault` values are decrypted once parsed (errors name file:line). */
 export function parseYaml(fileText: string, file: string): Source {
-  const { text, vaulted } = decryptIfVaulted(fileText, file)
-  const lc = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lc, version: '1.1', customTags, uniqueKeys: false })
-  const err = doc.errors[0]
+  const decrypted = decryptIfVaulted(fileText, file)
+  const { vaulted } = decrypted
+  let text = decrypted.text
+  let lc = new LineCounter()
+  const parse = (t: string, counter: LineCounter) => parseDocument(t, { lineCounter: counter, version: '1.1', customTags, uniqueKeys: false })
+  let doc = parse(text, lc)
+  let err = doc.errors[0]
+  // a quoted scalar's continuation lines as PyYAML reads them (yaml-quoted.ts): parsed again only then
+  const indented = err?.code === 'MISSING_CHAR' && /quote/.test(err.message) ? indentQuotedLines(text) : undefined
+  if (indented !== undefined) {
+    const lc2 = new LineCounter()
+    const doc2 = parse(indented, lc2)
+    if (doc2.errors.length === 0) [text, lc, doc, err] = [indented, lc2, doc2, undefined]
+  }
   if (err) {
     const { line, col } = lc.linePos(err.pos[0])
     const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')

@@ -55,7 +55,9 @@ export const ufwModule = defineModule({
   summary: 'Manage firewall with UFW',
   description:
     'Adds or deletes rules (planned with `ufw --dry-run`), sets default policies and logging, and enables, disables, reloads ' +
-    'or resets the firewall. Keep a rule that allows your SSH port before enabling it with an incoming policy of deny.',
+    'or resets the firewall. Keep a rule that allows your SSH port before enabling it with an incoming policy of deny. ' +
+    '`logging` on an inactive firewall is a change even at the level set (as Ansible counts it); a `default` policy already ' +
+    'set runs nothing (Ansible runs `ufw default`, which rewrites its line of /etc/default/ufw quoted).',
   params: {
     state: {
       type: 'str',
@@ -130,6 +132,8 @@ export const ufwModule = defineModule({
       s = { ...s, ...next }
     }
     const notes: string[] = []
+    // an inactive firewall's `ufw status verbose` has no Logging line: Ansible's logging is then a change
+    const activeBefore = s.active
 
     if (p.state === 'enabled') {
       // as Ansible: a change when `ufw status` changes
@@ -176,14 +180,14 @@ export const ufwModule = defineModule({
       const next = { v4: s.v4, v6: s.v6 }
       for (const f of FAMS) {
         const printed = dry[f]
-        if (!printed) continue
         if (!earlier) {
-          next[f] = printed
+          if (printed) next[f] = printed
           continue
         }
         // planned on top of an earlier change: what this command adds and removes on the host as it is
-        let removed = minus(dry.current[f], printed)
-        const added = minus(printed, dry.current[f])
+        // (a delete of a rule only planned prints nothing on the host: it removes what adding it adds)
+        let removed = printed ? minus(dry.current[f], printed) : []
+        const added = printed ? minus(printed, dry.current[f]) : []
         if (p.delete && removed.length === 0) {
           const add = await dryRun(ctx, ruleArgs(false))
           removed = minus(add[f] ?? [], add.current[f])
@@ -199,6 +203,7 @@ export const ufwModule = defineModule({
       const cur = s.logLevel
       const want = p.logging === 'on' ? (cur === 'off' ? 'low' : cur) : p.logging
       if (want !== cur) act(`logging ${cur} -> ${want}`, ['logging', p.logging], { logLevel: want })
+      else if (!activeBefore) act(`logging ${want} (the firewall is inactive)`, ['logging', p.logging], {})
       else notes.push(`logging ${cur}`)
     }
 
