@@ -5,7 +5,7 @@ import { defineModule } from './types.js'
 import { userInfo } from './facts/user.js'
 import { checkAccountName, groupInfo, useraddDefaultGroup } from './facts/group.js'
 import { pathStat } from './facts/path.js'
-import { planUser, primaryGroupAfter, type UserFacts } from './user/plan.js'
+import { createdIds, planUser, primaryGroupAfter, type UserFacts } from './user/plan.js'
 import { generatedKey, keyPath, planSshKey, sshKeyInfo, withSshKey } from './user/ssh-key.js'
 
 /** passwd fields cannot hold ':' or newlines; reject rather than corrupt /etc/passwd. */
@@ -146,10 +146,10 @@ export const user = defineModule({
     const file = keyPath(p, home)
     return withSshKey(plan, planSshKey(p, file, primaryGroupAfter({ ...p, expires }, facts), await ctx.fact(sshKeyInfo, file)))
   },
-  // a key pair made: its fingerprint and public key join the result
+  // a new account's uid and gid, a key pair's fingerprint and public key join the result
   interpret: (p, out) => {
-    if (!p.generate_ssh_key || out.rc !== 0) return undefined
-    const key = generatedKey(out.stdout)
-    return key ? { failed: false, changed: true, data: key } : undefined
+    if (out.rc !== 0) return undefined
+    const data = { ...createdIds(out.stdout), ...(p.generate_ssh_key ? generatedKey(out.stdout) : undefined) }
+    return Object.keys(data).length ? { failed: false, changed: true, data } : undefined
   },
 })
