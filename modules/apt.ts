@@ -126,7 +126,11 @@ export const apt = defineModule({
   // as Ansible's apt argument_spec
   mutuallyExclusive: [['deb', 'name', 'upgrade']],
   requiredOneOf: [['autoremove', 'deb', 'name', 'update_cache', 'upgrade']],
-  returns: { cache_updated: 'whether apt-get update ran (or would run)', packages: 'the packages asked for' },
+  returns: {
+    cache_updated: 'whether apt-get update ran (or would run)',
+    cache_update_time: "the apt cache's time stamp (epoch seconds), after the update when one ran",
+    packages: 'the packages asked for',
+  },
   examples: `
 - name: Airflow's system packages
   apt:
