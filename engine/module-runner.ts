@@ -10,6 +10,7 @@ import { READ_ONLY_MODULES, UnknownFact } from './unknown.js'
 import type { Become, Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { expandPathArgs, isSecretParam, validateParams } from '../modules/schema.js'
 import { invocationOf } from '../modules/invocation.js'
+import { resultDiff } from '../modules/result-diff.js'
 import { pathResult, pathResultCommand, withoutPathResult } from '../modules/files/path-result.js'
 import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { ReadAheadView } from './fact-cache.js'
@@ -154,14 +155,23 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
     return { status: 'skipped', reason: `skipped in check mode (${mod.name} does not support check mode, as in Ansible)`, changes: [], data: { skipped: true } }
   }
 
-  const ran = { params }
+  const ran: Ran = { params }
   const outcome = await planAndApply(mod, ran, env)
   if (outcome.unknown !== undefined) return outcome
+  if (ran.plan && (outcome.status === 'ok' || outcome.status === 'changed') && !('diff' in outcome.data)) {
+    const diff = resultDiff(mod.name, ran.params, ran.plan.kind === 'change' ? ran.plan.changes : [], env.diff, outcome.data)
+    if (diff !== undefined) outcome.data = { ...outcome.data, diff }
+  }
   return { ...outcome, invocation: () => invocationOf(mod, rawArgs, ran.params) }
 }
 
-/** `ran.params`: the validated arguments, their paths expanded on the host before the plan. */
-async function planAndApply(mod: ModuleSpec, ran: { params: Record<string, unknown> }, env: ModuleEnv): Promise<ModuleOutcome> {
+/** What a run settled on: the validated arguments, their paths expanded on the host before the plan, and the plan. */
+interface Ran {
+  params: Record<string, unknown>
+  plan?: Plan
+}
+
+async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv): Promise<ModuleOutcome> {
   let params = ran.params
   const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
   const met: Met[] = []
@@ -170,7 +180,7 @@ async function planAndApply(mod: ModuleSpec, ran: { params: Record<string, unkno
     const ctx = moduleContext(env, deadline, met)
     // Ansible's type='path' expansion on the host (a read only when a path starts with ~ or holds a $)
     params = ran.params = await expandPathArgs(mod, params, ctx)
-    plan = await mod.plan(params as never, ctx)
+    plan = ran.plan = await mod.plan(params as never, ctx)
   } catch (e) {
     if (env.check && (e instanceof UnknownFact || met.length > 0 || env.mayRun !== undefined))
       return metUnknown(mod, [...met, ...(env.mayRun ? [{ after: env.mayRun, key: 'its when' }] : [])], e)

@@ -11,7 +11,7 @@ import { fnmatchRe } from '../engine/vars/py-path.js'
 import { aptNames, aptPackages, PACKAGE_NAME, type AptMode, type AptPackage, type AptPackages } from './facts/apt.js'
 import { aptFailureData, aptFailureMsg, planApt, type Wanted } from './apt/plan.js'
 import type { PinOp } from './apt/pin.js'
-import { CACHE_UNCHANGED, cacheUpdatedEarlier, sourcesChangedEarlier } from './apt/update.js'
+import { CACHE_UNCHANGED, cacheUpdatedEarlier, reportedCacheTime, sourcesChangedEarlier } from './apt/update.js'
 
 // a Debian version, or an fnmatch pattern of one (`18.*`); it reaches apt-get as one argv element
 const VERSION = /^[A-Za-z0-9.+~:*?[\]!-]+$/
@@ -126,7 +126,11 @@ export const apt = defineModule({
   // as Ansible's apt argument_spec
   mutuallyExclusive: [['deb', 'name', 'upgrade']],
   requiredOneOf: [['autoremove', 'deb', 'name', 'update_cache', 'upgrade']],
-  returns: { cache_updated: 'whether apt-get update ran (or would run)', packages: 'the packages asked for' },
+  returns: {
+    cache_updated: 'whether apt-get update ran (or would run)',
+    cache_update_time: "the apt cache's time stamp (epoch seconds), after the update when one ran",
+    packages: 'the packages asked for',
+  },
   examples: `
 - name: Airflow's system packages
   apt:
@@ -164,9 +168,18 @@ export const apt = defineModule({
   },
   failureMsg: (_p, out) => aptFailureMsg(out),
   failureData: (_p, out) => aptFailureData(out),
-  // an update that fetched nothing new (the cache's time stamp did not move): ok, as Ansible's apt reports it
-  interpret: (_p, out) =>
-    out.rc === 0 && out.stdout.includes(CACHE_UNCHANGED)
-      ? { failed: false, changed: false, msg: 'the apt cache is up to date (the update fetched nothing new)', data: { cache_updated: false } }
-      : undefined,
+  // an update that fetched nothing new (the cache's time stamp did not move): ok, as Ansible's apt
+  // reports it; any update's new time stamp is the result's cache_update_time
+  interpret: (_p, out) => {
+    const time = out.rc === 0 ? reportedCacheTime(out.stdout) : undefined
+    if (time === undefined) return undefined
+    if (out.stdout.includes(CACHE_UNCHANGED))
+      return {
+        failed: false,
+        changed: false,
+        msg: 'the apt cache is up to date (the update fetched nothing new)',
+        data: { cache_updated: false, cache_update_time: time },
+      }
+    return { failed: false, changed: true, data: { cache_update_time: time } }
+  },
 })

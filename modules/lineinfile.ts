@@ -6,7 +6,7 @@
  */
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
-import { attrWant } from './files/attrs.js'
+import { attrWant, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
 import { absent, present, type LineArgs } from './files/lines.js'
 import { pyRegex } from './files/py-regex.js'
@@ -128,7 +128,10 @@ export const lineinfile = defineModule({
     // Ansible's lineinfile names its backup `backup`, '' when none was made
     if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '', backup: '' } }
     const changes = plan.changes.map((ch) => (ch.upload ? { ...ch, summary: `${msg} in ${p.path}` } : ch))
-    return { kind: 'change', changes: [...pre, ...changes], data: { ...data, msg, backup: plan.data?.backup_file ?? '' } }
+    // Ansible's check_file_attrs: its words after the content's message, or alone when only attributes change
+    const attrsMsg = c.stat.exists && planAttrs(p.path, c.stat, want).commands.length > 0 ? 'ownership, perms or SE linux context changed' : ''
+    const full = plan.changes.some((ch) => ch.upload) ? [msg, attrsMsg].filter(Boolean).join(' and ') : attrsMsg
+    return { kind: 'change', changes: [...pre, ...changes], data: { ...data, msg: full, backup: plan.data?.backup_file ?? '' } }
   },
 })
 

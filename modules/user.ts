@@ -5,7 +5,7 @@ import { defineModule } from './types.js'
 import { userInfo } from './facts/user.js'
 import { checkAccountName, groupInfo, useraddDefaultGroup } from './facts/group.js'
 import { pathStat } from './facts/path.js'
-import { planUser, primaryGroupAfter, type UserFacts } from './user/plan.js'
+import { createdIds, planUser, primaryGroupAfter, type UserFacts } from './user/plan.js'
 import { generatedKey, keyPath, planSshKey, sshKeyInfo, withSshKey } from './user/ssh-key.js'
 
 /** passwd fields cannot hold ':' or newlines; reject rather than corrupt /etc/passwd. */
@@ -84,7 +84,8 @@ export const user = defineModule({
     uid: 'the user id (unknown in check mode for a user not yet created without `uid`)',
     home: 'the home directory',
     shell: 'the login shell',
-    group: 'the primary group name',
+    group: "the primary group's gid, as Ansible's (read after useradd for a new account)",
+    comment: 'the GECOS field',
     state: 'present or absent',
     ssh_key_file: 'with generate_ssh_key: the private key file',
     ssh_fingerprint: 'with generate_ssh_key: `ssh-keygen -l` of the key',
@@ -146,10 +147,10 @@ export const user = defineModule({
     const file = keyPath(p, home)
     return withSshKey(plan, planSshKey(p, file, primaryGroupAfter({ ...p, expires }, facts), await ctx.fact(sshKeyInfo, file)))
   },
-  // a key pair made: its fingerprint and public key join the result
+  // a new account's uid and gid, a key pair's fingerprint and public key join the result
   interpret: (p, out) => {
-    if (!p.generate_ssh_key || out.rc !== 0) return undefined
-    const key = generatedKey(out.stdout)
-    return key ? { failed: false, changed: true, data: key } : undefined
+    if (out.rc !== 0) return undefined
+    const data = { ...createdIds(out.stdout), ...(p.generate_ssh_key ? generatedKey(out.stdout) : undefined) }
+    return Object.keys(data).length ? { failed: false, changed: true, data } : undefined
   },
 })

@@ -30,9 +30,9 @@ function shown(data: Record<string, unknown>, module: string): Record<string, un
   return Object.fromEntries(Object.entries(rest).filter(([k]) => keep(k)))
 }
 
-/** TaskResult.clean_copy: what every callback gets (the tree callback's file keeps debug's other keys). */
+/** TaskResult.clean_copy: what every callback gets (the tree callback's file keeps debug's other keys); less the `diff` their _dump_results drops below -vvv. */
 function cleanCopy(data: Record<string, unknown>): Record<string, unknown> {
-  const { failed: _f, skipped: _s, ...rest } = data
+  const { failed: _f, skipped: _s, diff: _d, ...rest } = data
   return rest
 }
 

@@ -11,7 +11,7 @@ import { ModuleFailure } from '../../engine/errors.js'
 import { shellJoin } from '../../engine/connection/quote.js'
 import type { AptPackage, AptPackages } from '../facts/apt.js'
 import type { Applied, Change, Command, FactEffect, Plan } from '../types.js'
-import { cacheUpdated, retriedUpdate } from './update.js'
+import { cacheTimeReport, cacheUpdated, retriedUpdate } from './update.js'
 import { bestMatch, type Pin, pinMatches } from './pin.js'
 
 export interface AptParams {
@@ -93,7 +93,7 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   // cache_updated apart), so `name: x, update_cache: true` with x installed is ok, in check mode too
   const updateChange: Change = {
     summary: 'update the apt cache',
-    commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`])],
+    commands: [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`]), cacheTimeReport()],
     effects: [cacheUpdated],
     ...(wanted.length > 0 && { unchanged: true }),
   }
@@ -222,10 +222,11 @@ export function planApt(p: AptParams, wanted: Wanted[], facts: AptPackages, from
   if (dependsOnEarlier) {
     changes.push({ summary: 'would change (depends on an earlier change): the version an earlier task installs is not known in check mode', commands: [] })
   }
-  const data = { cache_updated: update, packages: wanted.map(label) }
+  // cache_update_time: the time stamp before the update (a check run's too, as Ansible's); a real update's is read after it (apt.ts interpret)
+  const data = { cache_updated: update, cache_update_time: facts.cacheTime ?? 0, packages: wanted.map(label) }
   // the update alone: as Ansible's apt, a change only when it moved the cache's time stamp (apt.ts interpret)
   if (changes.length === 1 && changes[0] === updateChange)
-    updateChange.commands = [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`], true)]
+    updateChange.commands = [retriedUpdate(p, ['-o', `DPkg::Lock::Timeout=${p.lock_timeout ?? 60}`], true), cacheTimeReport()]
   if (changes.length) return { kind: 'change', changes, data }
   const reason = okNotes.length ? okNotes.join(', ') : update ? '' : 'apt cache is fresh'
   return { kind: 'ok', reason: reason + cacheNote, data }

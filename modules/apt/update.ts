@@ -26,6 +26,18 @@ export const CACHE_UNCHANGED = '@@apt-cache-unchanged'
 // Ansible's get_cache_mtime: the success stamp (Ubuntu's update-notifier hook writes it) if there is one, else the lists' directory
 const CACHE_MTIME = `cache_mtime() { s=/var/lib/apt/periodic/update-success-stamp; [ -e $s ] || s=/var/lib/apt/lists; stat -c %Y $s 2>/dev/null || echo 0; }`
 
+/** Printed by cacheTimeReport before the cache's time stamp. */
+export const CACHE_TIME = '@@apt-cache-time'
+
+/** After an update: the cache's time stamp (Ansible's `cache_update_time`), read as Ansible's apt reads it. */
+export const cacheTimeReport = (): Command => shScript(`${CACHE_MTIME}; echo "${CACHE_TIME} $(cache_mtime)"`)
+
+/** The time stamp cacheTimeReport printed, if it ran. */
+export function reportedCacheTime(stdout: string): number | undefined {
+  const m = new RegExp(`^${CACHE_TIME} (\\d+)$`, 'm').exec(stdout)
+  return m ? Number(m[1]) : undefined
+}
+
 /**
  * apt-get update, retried (apt's own options, e.g. the dpkg lock timeout, before `update`). A source
  * that cannot be fetched is an error (Error-Mode=any), as python-apt's update is for Ansible: plain

@@ -24,6 +24,8 @@ export interface AptPackages {
   packages: Record<string, AptPackage>
   /** seconds since the last successful `apt-get update` (stamp, else the lists' mtime); undefined: never (Ansible's rule: sources edited since do not count) */
   cacheAgeS?: number
+  /** that time stamp (epoch seconds): Ansible's `cache_update_time` */
+  cacheTime?: number
   /** check mode: an earlier task changed the sources or keys, so the candidates will differ (never read from the host) */
   sourcesChanged?: boolean
   /** check mode: an earlier apt task updates the cache first (never read from the host) */
@@ -42,7 +44,7 @@ printf '%s\\n' "$q"
 now=$(date +%s)
 # the cache's age as Ansible's apt reads it (get_cache_mtime): sources edited since do not make it stale
 s=/var/lib/apt/periodic/update-success-stamp; [ -e $s ] || s=/var/lib/apt/lists
-if t=$(stat -c %Y $s 2>/dev/null); then echo "@@age $((now - t))"; fi
+if t=$(stat -c %Y $s 2>/dev/null); then echo "@@age $((now - t)) $t"; fi
 echo '@@policy'
 [ "$mode" = absent ] && exit 0
 for p in "$@"; do
@@ -110,9 +112,13 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
     const packages: Record<string, AptPackage> = {}
     for (const n of names) packages[n] = { name: n, status: 'not-installed' }
     let cacheAgeS: number | undefined
+    let cacheTime: number | undefined
     for (const l of head.split('\n')) {
-      const age = /^@@age (-?\d+)$/.exec(l)
-      if (age) cacheAgeS = Math.max(0, Number(age[1]))
+      const age = /^@@age (-?\d+)(?: (\d+))?$/.exec(l)
+      if (age) {
+        cacheAgeS = Math.max(0, Number(age[1]))
+        if (age[2] !== undefined) cacheTime = Number(age[2])
+      }
       const [name = '', abbrev = '', version = ''] = l.split('\t')
       if (!packages[name]) continue
       const status = statusOf(abbrev)
@@ -126,7 +132,7 @@ export const aptPackages: Fact<AptPackages, [string[], AptMode, string?]> = {
       const pkg = packages[name]
       if (pkg && provider) pkg.providers = [...(pkg.providers ?? []), { name: provider, installed: statusOf(abbrev) === 'installed' }]
     }
-    return { packages, cacheAgeS }
+    return { packages, cacheAgeS, cacheTime }
   },
 }
 

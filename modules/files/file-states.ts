@@ -44,7 +44,8 @@ export function planAbsent(a: FileArgs, st: PathStat): Plan {
   return change({
     summary: `remove ${st.type} ${a.path}`,
     commands: [{ argv: ['rm', '-rf', '--', a.path] }],
-    diff: { path: a.path, before: '', after: '', attrs: { state: [st.type ?? 'file', 'absent'] } },
+    // Ansible's get_state: a file with more than one link is 'hard'
+    diff: { path: a.path, before: '', after: '', attrs: { state: [st.type === 'file' && (st.nlink ?? 1) > 1 ? 'hard' : (st.type ?? 'file'), 'absent'] } },
     effects: [
       { fact: 'path.stat', key: a.path, value: { exists: false } },
       { fact: 'path.tree', key: a.path, value: { state: 'absent', entries: {} } satisfies Tree },
@@ -78,7 +79,8 @@ export function planDirectory(a: FileArgs, stats: Stats): Plan {
   return change({
     summary: `create directory ${a.path} (${describeAttrs(value())})`,
     commands,
-    diff: { path: a.path, before: '', after: '', attrs: { state: ['absent', 'directory'] } },
+    // made 0755 (umask 022), then given its mode, as Ansible's diff says
+    diff: { path: a.path, before: '', after: '', attrs: { state: ['absent', 'directory'], ...(mode !== '0755' && { mode: ['0755', mode] }) } },
     effects: missing.map((p): FactEffect => ({ fact: 'path.stat', key: p, value: value() })),
   })
 }

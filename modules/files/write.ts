@@ -146,7 +146,8 @@ export async function planWrite(ctx: ModuleContext, a: WriteArgs, stats: Stats):
       secret: a.secret || undefined,
       validate,
     },
-    diff: ctx.diff ? contentDiff(a.dest, before, a.content ?? { size }, { secret: a.secret, attrs }) : undefined,
+    // without --diff, the attributes alone (the registered result's diff: modules/result-diff.ts)
+    diff: ctx.diff ? contentDiff(a.dest, before, a.content ?? { size }, { secret: a.secret, attrs }) : { path: a.dest, before: '', after: '', attrs },
     effects: fileEffects(a.dest, after, text),
   })
   // check mode: validate runs a program an earlier planned change (an apt install) may provide or

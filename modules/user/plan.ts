@@ -168,6 +168,7 @@ function planCreate(p: UserParams, f: UserFacts): Plan {
   if (p.password !== undefined) commands.push(setPassword(p.name, `${p.password_lock ? '!' : ''}${p.password}`))
   const aging = chage(p, undefined)
   if (aging) commands.push({ argv: aging.argv })
+  commands.push(CREATED_IDS(p.name))
   const details = [p.shell && `shell ${p.shell}`, p.create_home && `home ${home}`, p.password !== undefined && 'a password'].filter(Boolean)
   return {
     kind: 'change',
@@ -179,8 +180,35 @@ function planCreate(p: UserParams, f: UserFacts): Plan {
         effects,
       },
     ],
-    data: { name: p.name, uid: p.uid, home, shell: after.shell, group, state: 'present' },
+    // Ansible's result of a new account; its uid and gid (`group`) are read once it is made (createdIds)
+    data: {
+      name: p.name,
+      state: 'present',
+      system: p.system,
+      create_home: p.create_home,
+      ...(p.password !== undefined ? { password: 'NOT_LOGGING_PASSWORD' } : {}),
+      uid: p.uid,
+      group: primary.gid,
+      comment: after.comment,
+      home,
+      shell: after.shell,
+      ...(p.groups !== undefined ? { groups: p.groups.join(',') } : {}),
+    },
   }
+}
+
+const IDS_MARK = '--acplay-user-ids--'
+
+/** After useradd: the new account's uid and gid, behind a marker (they are not known before it runs). */
+const CREATED_IDS = (name: string): Command => shScript(`printf '%s\\n' "${IDS_MARK}"; id -u -- "$1"; id -g -- "$1"`, name)
+
+/** The uid and gid (`group`, as Ansible's result has it) CREATED_IDS printed; undefined when it did not run. */
+export function createdIds(stdout: string): { uid: number; group: number } | undefined {
+  const at = stdout.lastIndexOf(`${IDS_MARK}\n`)
+  if (at < 0) return undefined
+  const [uid, gid] = stdout.slice(at + IDS_MARK.length + 1).split('\n')
+  if (!/^\d+$/.test(uid ?? '') || !/^\d+$/.test(gid ?? '')) return undefined
+  return { uid: Number(uid), group: Number(gid) }
 }
 
 function planUpdate(p: UserParams, u: UserInfo, f: UserFacts): Plan {

@@ -2,7 +2,8 @@
  * What file, copy, template and lineinfile register, against Debian's ansible-playbook with
  * ansible_connection=local: the same playbook in two fresh directories; each registered value must
  * have Ansible's keys and values (add_path_info's uid, gid, owner, group, mode, state and size; dest
- * or path by state; copy's checksum and md5sum; lineinfile's backup), and the recap the same counts.
+ * or path by state; copy's checksum and md5sum; lineinfile's backup; the `diff` of each, with and
+ * without the task's diff mode), and the recap the same counts.
  */
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -37,6 +38,12 @@ const TASKS: [name: string, task: string][] = [
   ['line_same', 'lineinfile: { path: "{{ d }}/x", line: y }'],
   ['line_backup', 'lineinfile: { path: "{{ d }}/x", line: z, backup: true }'],
   ['line_removed', 'lineinfile: { path: "{{ d }}/x", line: x, state: absent }'],
+  ['line_mode', 'lineinfile: { path: "{{ d }}/x", line: y, mode: "0600" }'],
+  // the texts are in the diff only under diff mode
+  ['diff_copy', 'copy: { content: "1\\n", dest: "{{ d }}/x" }\n      diff: true'],
+  ['diff_template', 'template: { src: t.j2, dest: "{{ d }}/tpl2", mode: "0600" }\n      diff: true'],
+  ['diff_line', 'lineinfile: { path: "{{ d }}/x", line: "2" }\n      diff: true'],
+  ['diff_block', 'blockinfile: { path: "{{ d }}/x", block: "3" }\n      diff: true'],
 ]
 
 const playbook = (d: string) => `- hosts: all
@@ -48,10 +55,21 @@ ${TASKS.map(([name, task]) => `    - ${task}\n      register: ${name}\n`).join('
 
 type Registered = Record<string, unknown>
 
-/** The diff and interpreter discovery aside, copy's remote temp file and the backup's name (Ansible's holds the module's pid) by shape. */
+/**
+ * Interpreter discovery aside, copy's remote temp file and the backup's name (Ansible's holds the
+ * module's pid) by shape; in the diff, copy's and template's `after_header` (Ansible's names its local
+ * temp file) and touch's times (deliberate differences, docs/compat.md).
+ */
 function comparable(r: Registered, d: string): Registered {
-  const { diff: _diff, ansible_facts: _facts, src, backup, ...rest } = r
+  const { ansible_facts: _facts, src, backup, ...rest } = r
   const out: Registered = JSON.parse(JSON.stringify(rest).replaceAll(d, 'D'))
+  const diff = out.diff as Registered | Registered[] | undefined
+  for (const entry of Array.isArray(diff) ? diff : [])
+    if ('after_header' in entry && !String(entry.after_header).startsWith('D')) entry.after_header = 'its source'
+  for (const side of Array.isArray(diff) || !diff ? [] : [diff.before as Registered, diff.after as Registered]) {
+    delete side.mtime
+    delete side.atime
+  }
   if (src !== undefined && !('md5sum' in r)) out.src = String(src).replaceAll(d, 'D')
   if (backup !== undefined) out.backup = backup === '' ? '' : /^.+\/x\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~$/.test(String(backup)) ? 'a backup' : backup
   return out

@@ -21,6 +21,8 @@ const PLAYBOOK = `- hosts: all
       group: { name: "{{ who }}", system: true }
     - name: then the user, no group given
       user: { name: "{{ who }}", groups: "{{ who }}", append: true, system: true, create_home: false, home: /, shell: /usr/sbin/nologin }
+      register: made
+    - debug: { msg: "{{ made | to_json }}" }
 `
 
 describe('a user whose name is an existing group, as ansible-playbook makes it', { skip: testbedSkip() }, () => {
@@ -48,6 +50,16 @@ describe('a user whose name is an existing group, as ansible-playbook makes it',
     assert.equal(theirs.code, 0, `ansible-playbook failed:\n${theirs.stdout}${theirs.stderr}`)
     assert.equal(ours.code, 0, `acplay failed:\n${ours.stdout}${ours.stderr}`)
     assert.equal(parseRecap(ours.stdout, H).changed, parseRecap(theirs.stdout, H).changed)
+    // the new account's registered result: the same keys, `group` its gid, `uid` the one it got
+    const made = (stdout: string, who: string) => {
+      const m = /"msg": (".*")\s*$/m.exec(stdout)
+      assert.ok(m, stdout)
+      const r = JSON.parse(JSON.stringify(JSON.parse(JSON.parse(m[1]!) as string)).replaceAll(who, 'WHO')) as Record<string, unknown>
+      assert.equal(typeof r.uid, 'number', stdout)
+      return { ...r, uid: 'a number' } as Record<string, unknown>
+    }
+    assert.deepEqual(made(ours.stdout, 'ogacplay'), made(theirs.stdout, 'ogansible'))
+    assert.equal(made(ours.stdout, 'ogacplay').group, 100)
     const [a, b] = await Promise.all([account('ogansible'), account('ogacplay')])
     assert.equal(b, a)
     assert.equal(b, 'users\nusers WHO\n100:/:/usr/sbin/nologin\n')

@@ -69,6 +69,9 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     assert.equal(again.status, 'ok', again.msg)
     assert.equal(again.reason, 'the apt cache is up to date (the update fetched nothing new)')
     assert.equal(again.data.cache_updated, false)
+    // Ansible's cache_update_time: the lists' time stamp after the update (get_cache_mtime)
+    const mtime = Number(await sh(bed(), H, 'stat -c %Y /var/lib/apt/lists'))
+    assert.deepEqual([first.data.cache_updated, first.data.cache_update_time, again.data.cache_update_time], [true, mtime, mtime])
     assert.equal(await sh(bed(), H, 'test -e /var/lib/apt/periodic/update-success-stamp && echo stamp || echo none'), 'none')
   })
 

@@ -5,14 +5,14 @@ import { aptPackages, parsePolicy, parseVersionTables, type AptPackages } from '
 import { compareDebVersions } from '../../../modules/apt/pin.js'
 import { aptFailureData, aptFailureMsg, needsUpdate, planApt, type AptParams } from '../../../modules/apt/plan.js'
 import { apt } from '../../../modules/apt.js'
-import { CACHE_UNCHANGED } from '../../../modules/apt/update.js'
+import { CACHE_TIME, CACHE_UNCHANGED } from '../../../modules/apt/update.js'
 import type { FactEffect } from '../../../modules/types.js'
 import { fakeCtx } from './fake-ctx.js'
 
 const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
 const RECORDED = `bash\tii \t5.2.15-2+b8
 acplay-hello\trc \t1.0
-@@age 120
+@@age 120 1796570000
 @@policy
 bash:
   Installed: 5.2.15-2+b8
@@ -33,6 +33,7 @@ describe('apt.packages fact', () => {
   it('parses dpkg-query, cache age and policy candidates', () => {
     assert.deepEqual(facts(), {
       cacheAgeS: 120,
+      cacheTime: 1796570000,
       packages: {
         bash: { name: 'bash', status: 'installed', version: '5.2.15-2+b8', candidate: '5.2.15-2+b13', versions: ['5.2.15-2+b13', '5.2.15-2+b8'] },
         'acplay-hello': { name: 'acplay-hello', status: 'config-files', version: '1.0', candidate: '1.1', versions: [] },
@@ -81,7 +82,7 @@ describe('apt planner', () => {
     assert.deepEqual(planApt(base, [{ name: 'bash' }], facts()), {
       kind: 'ok',
       reason: 'bash is installed (5.2.15-2+b8)',
-      data: { cache_updated: false, packages: ['bash'] },
+      data: { cache_updated: false, cache_update_time: 1796570000, packages: ['bash'] },
     })
   })
   it('latest upgrades to the candidate with effects and a diff', () => {
@@ -171,11 +172,17 @@ describe('apt planner', () => {
     assert.doesNotMatch(script(withInstall), new RegExp(CACHE_UNCHANGED))
     assert.doesNotMatch(script(alone) + script(withInstall), /update-success-stamp.*touch|touch.*update-success-stamp/, 'no stamp of our own')
     const applied = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '', startUs: 0, endUs: 0 })
-    assert.deepEqual(apt.interpret!({} as never, applied(`Hit:1 http://x ./ InRelease\n${CACHE_UNCHANGED}\n`)), {
+    assert.deepEqual(apt.interpret!({} as never, applied(`Hit:1 http://x ./ InRelease\n${CACHE_UNCHANGED}\n${CACHE_TIME} 1796570000\n`)), {
       failed: false,
       changed: false,
       msg: 'the apt cache is up to date (the update fetched nothing new)',
-      data: { cache_updated: false },
+      data: { cache_updated: false, cache_update_time: 1796570000 },
+    })
+    // the update's new time stamp is Ansible's cache_update_time
+    assert.deepEqual(apt.interpret!({} as never, applied(`Get:1 http://x ./ Packages\n${CACHE_TIME} 1796570100\n`)), {
+      failed: false,
+      changed: true,
+      data: { cache_update_time: 1796570100 },
     })
     assert.equal(apt.interpret!({} as never, applied('Get:1 http://x ./ Packages\n')), undefined)
     assert.equal(apt.interpret!({} as never, applied(CACHE_UNCHANGED, 100)), undefined)

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { passwordDigest, userInfo, type UserInfo } from '../../../modules/facts/user.js'
-import { planUser, type UserParams } from '../../../modules/user/plan.js'
+import { createdIds, planUser, type UserParams } from '../../../modules/user/plan.js'
 
 const out = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '' })
 const DIGEST = passwordDigest('$6$x$hash')
@@ -51,13 +51,19 @@ describe('user planner', () => {
     if (plan.kind !== 'change') return
     const [c] = plan.changes
     assert.equal(c!.summary, 'create user astro with shell /bin/false, home /home/astro')
-    assert.deepEqual(c!.commands, [{ argv: ['useradd', '--create-home', '--shell', '/bin/false', '--', 'astro'] }])
+    assert.deepEqual(c!.commands[0], { argv: ['useradd', '--create-home', '--shell', '/bin/false', '--', 'astro'] })
+    // then the new account's ids are read for the result (Ansible's `uid`, and `group` as the gid)
+    assert.deepEqual(c!.commands[1]!.argv.slice(-1), ['astro'])
+    assert.equal(c!.commands.length, 2)
     assert.deepEqual(
       c!.effects!.map((e) => `${e.fact} ${e.key}`),
       ['user.info astro', 'group.info astro', 'path.stat /home/astro'],
     )
     assert.deepEqual(c!.effects![2]!.value, { exists: true, type: 'directory', owner: 'astro', group: 'astro', mode: '0755' })
     assert.equal(plan.data?.shell, '/bin/false')
+    assert.equal(plan.data?.group, undefined)
+    assert.deepEqual(createdIds('noise\n--acplay-user-ids--\n1001\n1002\n'), { uid: 1001, group: 1002 })
+    assert.equal(createdIds('useradd: failed\n'), undefined)
   })
   it("a group named like the user exists: no user group (Ansible's -N), useradd's default group; sets the password through chpasswd stdin", () => {
     const plan = planUser(
@@ -73,7 +79,7 @@ describe('user planner', () => {
       ['user.info astro'],
     )
     assert.deepEqual([(c.effects![0]!.value as { group?: string }).group, (c.effects![0]!.value as { gid?: number }).gid], ['users', 100])
-    assert.equal(plan.data?.group, 'users')
+    assert.equal(plan.data?.group, 100)
     assert.deepEqual(c.commands[1], { argv: ['chpasswd', '-e'], stdin: 'astro:$6$x$hash\n' })
     assert.ok(!c.summary.includes('$6$') && !c.diff!.after.includes('$6$'))
   })
