@@ -102,12 +102,17 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
 /** What a role of the play gives every task of it: its entry's (or import's) `vars:`, then its vars/main.yml (Ansible's Role.get_vars without params). */
 export const exportedVars = (role: RoleContext): Record<string, unknown> => ({ ...role.definitionVars, ...role.vars })
 
-/** A role's params with those of the roles that pulled it in, the outermost first (Ansible's get_role_params over the dependency chain). */
+const paramChains = new WeakMap<RoleContext, Record<string, unknown>[]>()
+
+/** A role's params with those of the roles that pulled it in, the outermost first (Ansible's get_role_params over the dependency chain); made once per role. */
 function roleParams(role: RoleContext): Record<string, unknown>[] {
-  return [...(role.parents ?? [])]
-    .reverse()
-    .map((p) => p.params)
-    .concat([role.params])
+  let chain = paramChains.get(role)
+  if (!chain) {
+    chain = [...(role.parents ?? [])].reverse().map((p) => p.params)
+    chain.push(role.params)
+    paramChains.set(role, chain)
+  }
+  return chain
 }
 
 /** The play's variables without a host (Ansible's get_vars(play=play)): what templated tags are rendered with. */

@@ -5,6 +5,7 @@
  * of the python probe, so a service task on an ungathered host costs a fork, not a python run. Of
  * the distribution the rule only asks whether it is OpenWrt (its /etc/openwrt_release).
  */
+import { FIND_BIN_SH } from './bin-path.js'
 import type { Raw } from './setup/raw.js'
 import { serviceMgr } from './setup/system.js'
 import { type Fact, shScript } from '../types.js'
@@ -19,11 +20,11 @@ export const SERVICE_MGR_READS = [
   ...EXISTS.map((p) => ({ exists: p })),
 ]
 
-// `which` as the probe's: PATH, then /sbin, /usr/sbin, /usr/local/sbin; a regular executable file
-const SCRIPT = `if [ -r /proc/1/comm ] && IFS= read -r c </proc/1/comm; then printf 'comm %s\\n' "$c"; fi
+// `which` as the probe's: Ansible's get_bin_path (bin-path.ts)
+const SCRIPT = `${FIND_BIN_SH}
+if [ -r /proc/1/comm ] && IFS= read -r c </proc/1/comm; then printf 'comm %s\\n' "$c"; fi
 if l=$(readlink /sbin/init); then printf 'link %s\\n' "$l"; fi
-for b in systemctl initctl; do IFS=:; for d in $PATH:/sbin:/usr/sbin:/usr/local/sbin; do
-  if [ -n "$d" ] && [ -f "$d/$b" ] && [ -x "$d/$b" ]; then printf 'which %s %s\\n' "$b" "$d/$b"; break; fi; done; unset IFS; done
+for b in systemctl initctl; do find_bin "$b" && printf 'which %s %s\\n' "$b" "$bin"; done
 for p in ${EXISTS.join(' ')}; do [ -e "$p" ] && printf 'exists %s\\n' "$p"; done
 [ -e /etc/openwrt_release ] && echo openwrt
 if IFS= read -r s </proc/sys/kernel/ostype; then printf 'system %s\\n' "$s"; else printf 'system %s\\n' "$(uname -s)"; fi`

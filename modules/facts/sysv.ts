@@ -5,6 +5,7 @@
  * script's `status` (read by Ansible's rules) or, with a `pattern`, `ps auxww` matched here.
  */
 import { type Command, type Fact, shScript } from '../types.js'
+import { FIND_BIN_SH } from './bin-path.js'
 
 export interface SysvState {
   /** the tools found (name -> path), searched as Ansible's get_bin_path with its extra dirs */
@@ -24,10 +25,12 @@ export interface SysvState {
 const TOOLS = ['service', 'update-rc.d', 'insserv', 'chkconfig', 'initctl', 'rc-service', 'systemctl']
 
 // $1 name, $2 how (status, ps or nothing), the rest: the task's arguments. No process per tool (a
-// test each). The status output goes through a file: a daemon it wakes never holds our stream.
-const SCRIPT = `n=$1 how=$2 svc=; shift 2
-for b in ${TOOLS.join(' ')}; do for d in /sbin /usr/sbin /bin /usr/bin /usr/local/sbin /usr/local/bin; do
-  if [ -f "$d/$b" ] && [ -x "$d/$b" ]; then echo "bin $b $d/$b"; [ "$b" = service ] && svc=$d/$b; break; fi; done; done
+// test each): get_bin_path's search (bin-path.ts) after the module's opt_dirs. The status output goes
+// through a file: a daemon it wakes never holds our stream.
+const SCRIPT = `${FIND_BIN_SH}
+binpath=/sbin:/usr/sbin:/bin:/usr/bin:$binpath
+n=$1 how=$2 svc=; shift 2
+for b in ${TOOLS.join(' ')}; do if find_bin "$b"; then echo "bin $b $bin"; [ "$b" = service ] && svc=$bin; fi; done
 [ -f "/etc/init.d/$n" ] && echo initscript
 for c in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/; do [ -e "$c" ] && echo canary; done
 grep -qs systemd /proc/1/comm && echo comm-systemd
