@@ -4,7 +4,7 @@
  * script's step mark), its rc, stdout and stderr; a fact read that failed names the read, its rc
  * and stderr (not its stdout: a read's output can hold a file's content).
  */
-import { failedStep, planApply } from './apply-plan.js'
+import { failedStep, planApply, type PlanStep } from './apply-plan.js'
 import { shellJoin } from './connection/quote.js'
 import type { Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
@@ -20,9 +20,13 @@ export async function applyPlan(conn: Connection, changes: readonly Change[], op
   const { script, steps, input } = planApply(changes)
   const startUs = nowUs()
   const raw = await conn.exec(script, { ...opts, input })
-  const endUs = nowUs()
+  return appliedFrom({ ...raw, startUs, endUs: nowUs() }, steps)
+}
+
+/** A plan script's output (run now, or as a background job: engine/run/async-task.ts), read by its step marks. */
+export function appliedFrom(raw: ExecResult & { startUs: number; endUs: number }, steps: readonly PlanStep[]): Applied {
   const { out, step, validation } = failedStep(raw, steps)
-  return { ...out, startUs, endUs, failedCommand: step && 'command' in step ? step.command : undefined, ...(validation ? { validation } : {}) }
+  return { ...out, failedCommand: step && 'command' in step ? step.command : undefined, ...(validation ? { validation } : {}) }
 }
 
 const stripEnd = (s: string) => s.replace(/[\r\n]+$/, '')

@@ -12,7 +12,7 @@ import { expandPathArgs, isSecretParam, validateParams } from '../modules/schema
 import { invocationOf } from '../modules/invocation.js'
 import { resultDiff } from '../modules/result-diff.js'
 import { pathResult, pathResultCommand, withoutPathResult } from '../modules/files/path-result.js'
-import { factKey, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
+import { factKey, type Applied, type Change, type FileDiff, type ModuleContext, type ModuleSpec, type Plan } from '../modules/types.js'
 import type { ReadAheadView } from './fact-cache.js'
 import type { Masker } from './secrets.js'
 
@@ -55,7 +55,16 @@ export interface ModuleEnv {
   mayRun?: string
   /** the task keyword `timeout`: every command of the task must be done this long after it starts */
   timeoutMs?: number
+  /** `async` with `poll: 0`: the plan's host part starts as a background job (engine/run/async-task.ts) */
+  background?: Background
 }
+
+/**
+ * Starts a plan's host part (no changes: nothing to run) as a background job and returns the task's
+ * result at once; `finish` turns what the job printed into the module's own outcome, for
+ * async_status once the job has ended (Ansible's async_status returns the module's result).
+ */
+export type Background = (changes: readonly Change[], finish: (out: Applied) => ModuleOutcome, summary: string) => Promise<ModuleOutcome>
 
 /** The exec options of one command: become, and what is left of the task's time. */
 function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions {
@@ -156,22 +165,29 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   }
 
   const ran: Ran = { params }
-  const outcome = await planAndApply(mod, ran, env)
-  if (outcome.unknown !== undefined) return outcome
-  if (ran.plan && (outcome.status === 'ok' || outcome.status === 'changed') && !('diff' in outcome.data)) {
-    const diff = resultDiff(mod.name, ran.params, ran.plan.kind === 'change' ? ran.plan.changes : [], env.diff, outcome.data)
-    if (diff !== undefined) outcome.data = { ...outcome.data, diff }
+  // the module's outcome as registered: its diff (modules/result-diff.ts) and arguments joined
+  const settle = (outcome: ModuleOutcome): ModuleOutcome => {
+    if (outcome.unknown !== undefined) return outcome
+    if (ran.plan && (outcome.status === 'ok' || outcome.status === 'changed') && !('diff' in outcome.data)) {
+      const diff = resultDiff(mod.name, ran.params, ran.plan.kind === 'change' ? ran.plan.changes : [], env.diff, outcome.data)
+      if (diff !== undefined) outcome.data = { ...outcome.data, diff }
+    }
+    return { ...outcome, invocation: () => invocationOf(mod, rawArgs, ran.params) }
   }
-  return { ...outcome, invocation: () => invocationOf(mod, rawArgs, ran.params) }
+  const outcome = await planAndApply(mod, ran, env, settle)
+  // a background job's start is the task's result; the module's own comes when the job ends
+  return ran.started ? outcome : settle(outcome)
 }
 
 /** What a run settled on: the validated arguments, their paths expanded on the host before the plan, and the plan. */
 interface Ran {
   params: Record<string, unknown>
   plan?: Plan
+  /** the plan went to a background job (env.background) */
+  started?: boolean
 }
 
-async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv): Promise<ModuleOutcome> {
+async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv, settle: (o: ModuleOutcome) => ModuleOutcome): Promise<ModuleOutcome> {
   let params = ran.params
   const deadline = env.timeoutMs ? Date.now() + env.timeoutMs : undefined
   const met: Met[] = []
@@ -184,13 +200,22 @@ async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv): Promise<
   } catch (e) {
     if (env.check && (e instanceof UnknownFact || met.length > 0 || env.mayRun !== undefined))
       return metUnknown(mod, [...met, ...(env.mayRun ? [{ after: env.mayRun, key: 'its when' }] : [])], e)
-    return failure(e, mod)
+    const failed = failure(e, mod)
+    if (!env.background || failed.status === 'unreachable') return failed
+    // Ansible's module fails inside the job it started: async_status reports the failure
+    ran.started = true
+    return env.background([], () => failed, mod.name)
   }
   for (const s of plan.secrets ?? []) env.masker?.add(s)
   if (env.check && met.length > 0 && plan.waitsFor === undefined) return metUnknown(mod, met, plan, env)
   if (plan.kind === 'ok') {
-    if (plan.skipped) return { status: 'skipped', reason: plan.reason, changes: [], data: { ...plan.data, skipped: true } }
-    return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
+    const ok: ModuleOutcome = plan.skipped
+      ? { status: 'skipped', reason: plan.reason, changes: [], data: { ...plan.data, skipped: true } }
+      : { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
+    if (!env.background) return ok
+    // Ansible starts the job whatever the module will find: the task reports it started (changed)
+    ran.started = true
+    return env.background([], () => settle(ok), ok.reason ?? mod.name)
   }
 
   const changes = summarize(plan.changes, env.diff)
@@ -217,11 +242,21 @@ async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv): Promise<
   // Ansible's add_path_info: the path's lstat at the end of the same script
   const info = plan.pathInfo
   const applied = info ? [...plan.changes, { summary: `stat ${info.path}`, commands: [pathResultCommand(info.path)] }] : plan.changes
-  const raw = onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan()
-  const out = info ? { ...raw, stdout: withoutPathResult(raw.stdout) } : raw
-  const result = appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker, plan.changes)
-  if (result.status === 'failed') return result
-  if (quiet && result.status === 'changed') return { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data }
+  const outcomeOf = (raw: Applied): ModuleOutcome => {
+    const out = info ? { ...raw, stdout: withoutPathResult(raw.stdout) } : raw
+    return appliedOutcome(mod, params, out, changes, info ? { ...plan.data, ...pathResult(raw.stdout) } : plan.data, env.masker, plan.changes)
+  }
+  // changes Ansible does not count (systemd's daemon-reload) leave the task ok
+  const counted = (result: ModuleOutcome): ModuleOutcome =>
+    quiet && result.status === 'changed' ? { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data } : result
+  if (env.background) {
+    if (plan.changes.some((c) => c.controller))
+      return failure(new ModuleFailure(`async with poll: 0: ${mod.name} has steps on the controller, which a background job on the host cannot run`), mod)
+    ran.started = true
+    return env.background(onHost ? applied : [], (raw) => settle(counted(outcomeOf(raw))), changes.map((c) => c.summary).join(', '))
+  }
+  const result = outcomeOf(onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan())
+  if (result.status === 'failed' || (quiet && result.status === 'changed')) return counted(result)
   return controllerSteps(mod, plan.changes, result)
 }
 

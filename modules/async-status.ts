@@ -1,12 +1,17 @@
 /**
  * async_status: how a job started by a task with `async` (and `poll: 0`) is doing, or (mode
  * cleanup) its job directory removed. A finished job returns the command's own result (rc,
- * stdout, stderr, start, end, delta, cmd) with `finished: 1`; a failed command fails this task.
+ * stdout, stderr, start, end, delta, cmd) with `finished: 1`, or, for another module's job this run
+ * started, that module's result (engine/async-jobs.ts); a failed job fails this task.
  */
+import { moduleJobOutcome } from '../engine/async-jobs.js'
 import { ModuleFailure } from '../engine/errors.js'
 import { interpretExec } from './command/exec-plan.js'
 import { asyncJob, type AsyncJob } from './facts/async-job.js'
 import { defineModule } from './types.js'
+
+/** What Ansible's async_status action starts every result with. */
+const noOutput = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] }
 
 /** The result of a finished job, as command/shell would have returned it. */
 export function finishedJob(job: AsyncJob): { failed: boolean; msg?: string; data: Record<string, unknown> } {
@@ -20,7 +25,8 @@ export const asyncStatus = defineModule({
   aliases: ['ansible.builtin.async_status'],
   summary: 'Obtain status of an asynchronous task',
   description:
-    'Reports on a job started by a task with `async` and `poll: 0` (command and shell): `finished: 0` while it runs, its result once ended. ' +
+    'Reports on a job started by a task with `async` and `poll: 0`: `finished: 0` while it runs, then the result of the command or module it ran ' +
+    '(a module job started by another run reads as a command: its rc and output). ' +
     'Run it as the same user (become) that started the job. `mode: cleanup` removes the job directory.',
   params: {
     jid: { type: 'str', required: true, description: 'Job or task identifier (the `ansible_job_id` the async task returned).' },
@@ -31,7 +37,7 @@ export const asyncStatus = defineModule({
     finished: '1 when the job ended, else 0',
     started: '1',
     erased: 'cleanup: the job directory removed',
-    rc: "the command's exit code, once finished (and its stdout, stderr, start, end, delta, cmd)",
+    rc: "the command's exit code, once finished (and its stdout, stderr, start, end, delta, cmd); a module job: that module's return values",
   },
   examples: `
 - command: /usr/local/bin/long-migration
@@ -58,7 +64,14 @@ export const asyncStatus = defineModule({
     }
     if (job.state === 'missing') throw new ModuleFailure(`could not find job ${p.jid} (looked in ${job.dir})`)
     if (job.state === 'running')
-      return { kind: 'ok', reason: `job ${p.jid} is running`, data: { ansible_job_id: p.jid, started: 1, finished: 0, results_file: job.dir } }
+      return { kind: 'ok', reason: `job ${p.jid} is running`, data: { ...noOutput, ansible_job_id: p.jid, started: 1, finished: 0, results_file: job.dir } }
+    const own = moduleJobOutcome(job)
+    if (own) {
+      const data = { ...noOutput, ...own.data, ansible_job_id: p.jid, started: 1, finished: 1, results_file: job.dir }
+      if (own.status === 'failed') throw new ModuleFailure(own.msg ?? 'the job failed', data)
+      if (own.status !== 'changed') return { kind: 'ok', reason: own.reason ?? `job ${p.jid} finished`, data }
+      return { kind: 'change', changes: own.changes.map((c) => ({ ...c, commands: [] })), data }
+    }
     const r = finishedJob(job)
     if (r.failed) throw new ModuleFailure(r.msg ?? 'non-zero return code', r.data)
     // the job's command changed the host (as command reports it): a change that runs nothing more

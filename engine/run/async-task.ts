@@ -3,13 +3,18 @@
  * directory (`~/.ansible_async/<jid>`, facts/async-job.ts): with `poll: 0` the task returns at once
  * (`ansible_job_id`, `started: 1`, `finished: 0`) and `async_status` reads the job later; with
  * `poll: N` the run reads the job every N seconds until it ends, failing (and stopping the job)
- * past `async` seconds, as Ansible does. Other modules run in the foreground within `async` seconds.
+ * past `async` seconds, as Ansible does. Other modules: with `poll: 0` their plan's script runs as
+ * the job (async_status returns the module's own result: engine/async-jobs.ts), else in the
+ * foreground within `async` seconds. Modules whose Ansible action has no async (copy, template...)
+ * fail as there.
  */
 import { randomInt } from 'node:crypto'
-import { shellJoin } from '../connection/quote.js'
-import { commandLine } from '../apply-plan.js'
+import { quote, shellJoin } from '../connection/quote.js'
+import { commandLine, planApply } from '../apply-plan.js'
+import { appliedFrom } from '../apply-outcome.js'
+import { rememberJob } from '../async-jobs.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
-import { moduleContext, runModule, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
+import { moduleContext, runModule, type Background, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
 import { expandPathArgs, validateParams } from '../../modules/schema.js'
 import { finishedJob } from '../../modules/async-status.js'
 import { ASYNC_DIR, asyncJob } from '../../modules/facts/async-job.js'
@@ -20,6 +25,8 @@ import type { TaskRun } from './scope.js'
 /** Ansible's default seconds between two reads of a job. */
 const DEFAULT_POLL = 15
 const BACKGROUND = new Set(['command', 'shell'])
+/** Modules whose Ansible action plugin refuses `async` (its ActionBase: "async is not supported for this task.") */
+const NO_ASYNC = new Set(['copy', 'template', 'assemble', 'fetch', 'script', 'raw', 'unarchive', 'synchronize', 'async_status'])
 
 /** The task's `async` seconds (0 or absent: not async) and `poll` seconds. */
 export function asyncOf({ task, vars, where }: TaskRun): { async: number; poll: number } | undefined {
@@ -40,17 +47,11 @@ const STOP = `d="$HOME/${ASYNC_DIR}/$1"; pid=$(cat "$d/pid" 2>/dev/null) && kill
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export async function runAsync(
-  run: TaskRun,
-  mod: ModuleSpec,
-  args: Record<string, unknown>,
-  env: ModuleEnv,
-  a: { async: number; poll: number },
-): Promise<ModuleOutcome> {
+export async function runAsync(mod: ModuleSpec, args: Record<string, unknown>, env: ModuleEnv, a: { async: number; poll: number }): Promise<ModuleOutcome> {
   const timedOut = `async task did not complete within the requested time - ${a.async}s`
+  if (NO_ASYNC.has(mod.name)) return { status: 'failed', msg: 'async is not supported for this task.', changes: [], data: {} }
   if (!BACKGROUND.has(mod.name) || env.check) {
-    if (a.poll === 0 && !env.check)
-      throw new AcplayError('E_PLAYBOOK', `async with poll: 0 is supported for command and shell only (this task runs ${mod.name})`, run.where)
+    if (a.poll === 0 && !env.check) return runModule(mod, args, { ...env, background: moduleJob(env) })
     const out = await runModule(mod, args, { ...env, timeoutMs: a.async * 1000 })
     return out.status === 'failed' && /E_TIMEOUT/.test(out.msg ?? '') ? { ...out, msg: timedOut } : out
   }
@@ -68,18 +69,12 @@ export async function runAsync(
   const change = plan.changes[0]!
   const cmd = change.commands[0]!
   env.readAhead?.changing()
-  const jid = `j${randomInt(1e11, 1e12 - 1)}.${process.pid}`
+  const jid = newJid()
   const started = await env.conn.exec(shellJoin(['sh', '-c', START, 'sh', jid, JSON.stringify(plan.data?.cmd ?? ''), commandLine(cmd)]), { become: env.become })
-  if (started.rc !== 0) return { status: 'failed', msg: `could not start the job: ${started.stderr.trim()}`, changes: [], data: {} }
+  if (started.rc !== 0) return notStarted(started.stderr)
   const resultsFile = started.stdout.trim()
   const changes = [{ summary: change.summary }]
-  if (a.poll === 0) {
-    return {
-      status: 'changed',
-      changes: [{ summary: `${change.summary} (in the background, job ${jid})` }],
-      data: { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile },
-    }
-  }
+  if (a.poll === 0) return startedResult(jid, resultsFile, change.summary)
   const deadline = Date.now() + a.async * 1000
   for (;;) {
     await sleep(Math.min(a.poll * 1000, Math.max(0, deadline - Date.now())))
@@ -92,5 +87,46 @@ export async function runAsync(
       await env.conn.exec(shellJoin(['sh', '-c', STOP, 'sh', jid]), { become: env.become })
       throw new ModuleFailure(timedOut, { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile })
     }
+  }
+}
+
+const newJid = () => `j${randomInt(1e11, 1e12 - 1)}.${process.pid}`
+
+const notStarted = (stderr: string): ModuleOutcome => ({ status: 'failed', msg: `could not start the job: ${stderr.trim()}`, changes: [], data: {} })
+
+/** A job's start, the task's result with `poll: 0`: changed, as Ansible reports every job it started. */
+function startedResult(jid: string, resultsFile: string, summary: string): ModuleOutcome {
+  return {
+    status: 'changed',
+    changes: [{ summary: `${summary} (in the background, job ${jid})` }],
+    // async_wrapper's own words: failed is 0 there, not false
+    data: { ansible_job_id: jid, started: 1, finished: 0, failed: 0, results_file: resultsFile },
+  }
+}
+
+/**
+ * A module's plan as a background job: its script is written into the job directory (a here-document
+ * of the start's own script, so no argument-length limit applies; readable by its user alone), then
+ * run there by START; what it printed becomes the module's outcome when async_status finds it ended.
+ */
+function moduleJob(env: ModuleEnv): Background {
+  return async (changes, finish, summary) => {
+    const { script, steps, input } = planApply(changes)
+    if (input) return { status: 'failed', msg: 'async with poll: 0: a file too large to travel inside the job cannot be written by it', changes: [], data: {} }
+    const jid = newJid()
+    const end = `ACPLAY_JOB_${randomInt(1e11, 1e12 - 1)}`
+    const dir = `"$HOME"/${ASYNC_DIR}/${quote(jid)}`
+    const start = [
+      `( umask 077 && mkdir -p ${dir} && cat > ${dir}/script <<'${end}'`,
+      `${script}${end}`,
+      `) && ${shellJoin(['sh', '-c', START, 'sh', jid, '', 'sh "$d/script"'])}`,
+    ].join('\n')
+    env.readAhead?.changing()
+    const started = await env.conn.exec(start, { become: env.become })
+    if (started.rc !== 0) return notStarted(started.stderr)
+    rememberJob(jid, (job) =>
+      finish(appliedFrom({ rc: job.rc ?? 1, stdout: job.stdout ?? '', stderr: job.stderr ?? '', startUs: job.startUs ?? 0, endUs: job.endUs ?? 0 }, steps)),
+    )
+    return startedResult(jid, started.stdout.trim(), summary)
   }
 }

@@ -10,7 +10,9 @@ export function registeredResult(o: Pick<ModuleOutcome, 'status' | 'msg' | 'data
   // Ansible's result of a host it could not reach (seen when ignore_unreachable goes on)
   if (o.status === 'unreachable') return { changed: false, msg: o.msg ?? '', unreachable: true }
   const changed = o.status === 'changed' || (o.status === 'failed' && o.data.changed === true)
-  const r: Record<string, unknown> = { ...o.data, changed, failed: o.status === 'failed' }
+  // a job's start says `failed: 0` (async_wrapper's words), which Ansible's TaskExecutor keeps: it only adds a missing one
+  const failed = o.status === 'failed' ? true : o.data.failed === 0 ? 0 : false
+  const r: Record<string, unknown> = { ...o.data, changed, failed }
   // a failure's message wins; else the data's own msg does (debug's is the value itself: a dict stays
   // a dict, where its outcome's msg is the text shown)
   if (o.msg && (o.status === 'failed' || !('msg' in o.data))) r.msg = o.msg

@@ -359,7 +359,7 @@ async function runHostModule(run: TaskRun, args: Record<string, unknown>, mayRun
       return { status: 'failed', msg: e.describe(), changes: [], data: {} }
     }
     const background = asyncOf(run)
-    if (background) return await runAsync(run, mod, args, { ...env, mayRun }, background)
+    if (background) return await runAsync(mod, args, { ...env, mayRun }, background)
     timeoutMs = env.timeoutMs
     return timedOut(await runModule(mod, args, { ...env, mayRun }), run, timeoutMs)
   } catch (e) {
