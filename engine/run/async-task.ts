@@ -106,8 +106,9 @@ function startedResult(jid: string, resultsFile: string, summary: string): Modul
 
 /**
  * A module's plan as a background job: its script is written into the job directory (a here-document
- * of the start's own script, so no argument-length limit applies; readable by its user alone), then
- * run there by START; what it printed becomes the module's outcome when async_status finds it ended.
+ * of the start's own script, so no argument-length limit applies; readable by its user alone), run
+ * there by START and removed; what it printed becomes the module's outcome when async_status finds
+ * it ended.
  */
 function moduleJob(env: ModuleEnv): Background {
   return async (changes, finish, summary) => {
@@ -119,7 +120,8 @@ function moduleJob(env: ModuleEnv): Background {
     const start = [
       `( umask 077 && mkdir -p ${dir} && cat > ${dir}/script <<'${end}'`,
       `${script}${end}`,
-      `) && ${shellJoin(['sh', '-c', START, 'sh', jid, '', 'sh "$d/script"'])}`,
+      // the script goes once it ran: it may hold a file's new content
+      `) && ${shellJoin(['sh', '-c', START, 'sh', jid, '', '( sh "$d/script"; s=$?; rm -f -- "$d/script"; exit $s )'])}`,
     ].join('\n')
     env.readAhead?.changing()
     const started = await env.conn.exec(start, { become: env.become })

@@ -70,6 +70,9 @@ const PLAYBOOK = `- hosts: localhost
           - ${seen('job3')}
           - ${seen('st3')}
           - ${seen('cp')}
+    - name: the jobs' files go
+      async_status: {jid: "{{ item.ansible_job_id }}", mode: cleanup}
+      loop: "{{ [job, job2, job3] }}"
 `
 
 describe('async with poll: 0 on other modules, against ansible-playbook (local)', () => {
