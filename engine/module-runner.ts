@@ -30,6 +30,8 @@ export interface ModuleOutcome {
   mayChange?: boolean
   /** check mode: the result is unknown until this task has run (register stores an UnknownValue) */
   unknown?: string
+  /** a job the task polled (`async`, poll > 0): Ansible's callback tells its polls and its end (ASYNC POLL, ASYNC OK / FAILED) */
+  polled?: { jid: string; unfinished: number; failed: boolean }
   /** its arguments as Ansible's result holds them (modules/invocation.ts), built when a loop item's result is registered */
   invocation?: () => { module_args: Record<string, unknown> } | undefined
 }
@@ -64,7 +66,13 @@ export interface ModuleEnv {
  * result at once; `finish` turns what the job printed into the module's own outcome, for
  * async_status once the job has ended (Ansible's async_status returns the module's result).
  */
-export type Background = (changes: readonly Change[], finish: (out: Applied) => ModuleOutcome, summary: string) => Promise<ModuleOutcome>
+export type Background = (
+  changes: readonly Change[],
+  finish: (out: Applied) => ModuleOutcome,
+  summary: string,
+  /** the command's `cmd` (command, shell): kept with the job for an async_status of another run */
+  cmd?: unknown,
+) => Promise<ModuleOutcome>
 
 /** The exec options of one command: become, and what is left of the task's time. */
 function execOptions(env: ModuleEnv, deadline: number | undefined): ExecOptions {
@@ -215,7 +223,7 @@ async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv, settle: (
     if (!env.background) return ok
     // Ansible starts the job whatever the module will find: the task reports it started (changed)
     ran.started = true
-    return env.background([], () => settle(ok), ok.reason ?? mod.name)
+    return env.background([], () => settle(ok), ok.reason ?? mod.name, plan.data?.cmd)
   }
 
   const changes = summarize(plan.changes, env.diff)
@@ -253,7 +261,7 @@ async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv, settle: (
     if (plan.changes.some((c) => c.controller))
       return failure(new ModuleFailure(`async with poll: 0: ${mod.name} has steps on the controller, which a background job on the host cannot run`), mod)
     ran.started = true
-    return env.background(onHost ? applied : [], (raw) => settle(counted(outcomeOf(raw))), changes.map((c) => c.summary).join(', '))
+    return env.background(onHost ? applied : [], (raw) => settle(counted(outcomeOf(raw))), changes.map((c) => c.summary).join(', '), plan.data?.cmd)
   }
   const result = outcomeOf(onHost ? await applyPlan(env.conn, applied, execOptions(env, deadline)) : nothingRan())
   if (result.status === 'failed' || (quiet && result.status === 'changed')) return counted(result)

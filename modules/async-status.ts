@@ -4,14 +4,11 @@
  * stdout, stderr, start, end, delta, cmd) with `finished: 1`, or, for another module's job this run
  * started, that module's result (engine/async-jobs.ts); a failed job fails this task.
  */
-import { moduleJobOutcome } from '../engine/async-jobs.js'
+import { finishedModuleJob, jobKeys, NO_OUTPUT } from '../engine/async-jobs.js'
 import { ModuleFailure } from '../engine/errors.js'
 import { interpretExec } from './command/exec-plan.js'
 import { asyncJob, type AsyncJob } from './facts/async-job.js'
 import { defineModule } from './types.js'
-
-/** What Ansible's async_status action starts every result with. */
-const noOutput = { stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] }
 
 /** The result of a finished job, as command/shell would have returned it. */
 export function finishedJob(job: AsyncJob): { failed: boolean; msg?: string; data: Record<string, unknown> } {
@@ -63,14 +60,12 @@ export const asyncStatus = defineModule({
       }
     }
     if (job.state === 'missing') throw new ModuleFailure(`could not find job ${p.jid} (looked in ${job.dir})`)
-    if (job.state === 'running')
-      return { kind: 'ok', reason: `job ${p.jid} is running`, data: { ...noOutput, ansible_job_id: p.jid, started: 1, finished: 0, results_file: job.dir } }
-    const own = moduleJobOutcome(job)
+    if (job.state === 'running') return { kind: 'ok', reason: `job ${p.jid} is running`, data: { ...NO_OUTPUT, ...jobKeys(job, 0) } }
+    const own = finishedModuleJob(job)
     if (own) {
-      const data = { ...noOutput, ...own.data, ansible_job_id: p.jid, started: 1, finished: 1, results_file: job.dir }
-      if (own.status === 'failed') throw new ModuleFailure(own.msg ?? 'the job failed', data)
-      if (own.status !== 'changed') return { kind: 'ok', reason: own.reason ?? `job ${p.jid} finished`, data }
-      return { kind: 'change', changes: own.changes.map((c) => ({ ...c, commands: [] })), data }
+      if (own.status === 'failed') throw new ModuleFailure(own.msg ?? 'the job failed', own.data)
+      if (own.status !== 'changed') return { kind: 'ok', reason: own.reason ?? `job ${p.jid} finished`, data: own.data }
+      return { kind: 'change', changes: own.changes.map((c) => ({ ...c, commands: [] })), data: own.data }
     }
     const r = finishedJob(job)
     if (r.failed) throw new ModuleFailure(r.msg ?? 'non-zero return code', r.data)

@@ -28,13 +28,19 @@ export function warningLine(msg: string, kind: WarningKind = 'warning', columns 
 }
 
 /** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
+/** Ansible's lines for a polled `async` job, before the task's own: each poll that found it running, then its end. */
+function asyncLines(host: string, p: NonNullable<HostResult['polled']>): string[] {
+  const polls = Array.from({ length: p.unfinished }, () => `ASYNC POLL on ${host}: jid=${p.jid} started=1 finished=0`)
+  return [...polls, `ASYNC ${p.failed ? 'FAILED' : 'OK'} on ${host}: jid=${p.jid}`]
+}
+
 export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
   // under no_log Ansible's censored result has lost its item too: `(item=None)`
   const label = r.hidden ? 'None' : r.item
   const item = r.item !== undefined ? ` => (item=${label})` : ''
   // Ansible names the delegate on every line but a skip's
   const host = r.delegate !== undefined && r.status !== 'skipped' ? `${r.host} -> ${r.delegate}` : r.host
-  const lines: string[] = []
+  const lines = r.polled ? asyncLines(r.host, r.polled) : []
   if (r.status === 'failed' || r.status === 'unreachable') {
     const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : (r.result ?? { msg: r.msg ?? '' })
     const { json, lines: details } = failureText(shown, verbosity > 0)

@@ -41,6 +41,8 @@ export interface HostResult {
   rescued?: boolean
   /** debug output and other values the reporter should show */
   output?: unknown
+  /** an `async` job the task polled: Ansible's callback tells each unfinished poll, then its end (ASYNC OK / FAILED) */
+  polled?: { jid: string; unfinished: number; failed: boolean }
   /**
    * A loop item's variables as its result holds them (ansible_loop_var, the loop variable, the
    * index variable, ansible_loop): shown with an output that is the result itself (debug's `var`,

@@ -1,22 +1,18 @@
 /**
- * `async` / `poll` on a task. command and shell run in the background on the host, in a job
- * directory (`~/.ansible_async/<jid>`, facts/async-job.ts): with `poll: 0` the task returns at once
- * (`ansible_job_id`, `started: 1`, `finished: 0`) and `async_status` reads the job later; with
- * `poll: N` the run reads the job every N seconds until it ends, failing (and stopping the job)
- * past `async` seconds, as Ansible does. Other modules: with `poll: 0` their plan's script runs as
- * the job (async_status returns the module's own result: engine/async-jobs.ts), else in the
- * foreground within `async` seconds. Modules whose Ansible action has no async (copy, template...)
- * fail as there.
+ * `async` / `poll` on a task: the module's plan runs as a job in the background on the host, in a
+ * job directory (`~/.ansible_async/<jid>`, facts/async-job.ts). With `poll: 0` the task returns at
+ * once (`ansible_job_id`, `started: 1`, `finished: 0`, changed) and `async_status` reads the job
+ * later; with `poll: N` the run reads the job every N seconds until it ends, failing (and stopping
+ * the job) past `async` seconds, as Ansible does. Either way the module's own result comes from
+ * what its script printed (engine/async-jobs.ts). Modules whose Ansible action has no async
+ * (copy, template...) fail as there.
  */
 import { randomInt } from 'node:crypto'
 import { quote, shellJoin } from '../connection/quote.js'
-import { commandLine, planApply } from '../apply-plan.js'
+import { planApply } from '../apply-plan.js'
 import { appliedFrom } from '../apply-outcome.js'
-import { rememberJob } from '../async-jobs.js'
-import { AcplayError, ModuleFailure } from '../errors.js'
+import { finishedModuleJob, jobKeys, NO_OUTPUT, rememberJob } from '../async-jobs.js'
 import { moduleContext, runModule, type Background, type ModuleEnv, type ModuleOutcome } from '../module-runner.js'
-import { expandPathArgs, validateParams } from '../../modules/schema.js'
-import { finishedJob } from '../../modules/async-status.js'
 import { ASYNC_DIR, asyncJob } from '../../modules/facts/async-job.js'
 import type { ModuleSpec } from '../../modules/types.js'
 import { keywordValue } from './keyword-value.js'
@@ -24,7 +20,6 @@ import type { TaskRun } from './scope.js'
 
 /** Ansible's default seconds between two reads of a job. */
 const DEFAULT_POLL = 15
-const BACKGROUND = new Set(['command', 'shell'])
 /** Modules whose Ansible action plugin refuses `async` (its ActionBase: "async is not supported for this task.") */
 const NO_ASYNC = new Set(['copy', 'template', 'assemble', 'fetch', 'script', 'raw', 'unarchive', 'synchronize', 'async_status'])
 
@@ -47,45 +42,42 @@ const STOP = `d="$HOME/${ASYNC_DIR}/$1"; pid=$(cat "$d/pid" 2>/dev/null) && kill
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/**
+ * A task with `async`: its module's plan starts as a job on the host (moduleJob). `poll: 0` returns
+ * the start; else the run reads the job every `poll` seconds and returns the module's own outcome
+ * once it ended (the job's file then removed, as Ansible's poll does), or fails past `async` seconds
+ * and stops the job. Check mode predicts as for any task (Ansible 2.14 refuses async there).
+ */
 export async function runAsync(mod: ModuleSpec, args: Record<string, unknown>, env: ModuleEnv, a: { async: number; poll: number }): Promise<ModuleOutcome> {
-  const timedOut = `async task did not complete within the requested time - ${a.async}s`
   if (NO_ASYNC.has(mod.name)) return { status: 'failed', msg: 'async is not supported for this task.', changes: [], data: {} }
-  if (!BACKGROUND.has(mod.name) || env.check) {
-    if (a.poll === 0 && !env.check) return runModule(mod, args, { ...env, background: moduleJob(env) })
+  if (env.check) {
     const out = await runModule(mod, args, { ...env, timeoutMs: a.async * 1000 })
-    return out.status === 'failed' && /E_TIMEOUT/.test(out.msg ?? '') ? { ...out, msg: timedOut } : out
+    return out.status === 'failed' && /E_TIMEOUT/.test(out.msg ?? '') ? { ...out, msg: timedOut(a) } : out
   }
-  let params: Record<string, unknown>
-  try {
-    params = validateParams(mod, args, env.where)
-  } catch (e) {
-    if (e instanceof AcplayError) return { status: 'failed', msg: e.describe(), changes: [], data: {} }
-    throw e
-  }
+  const started = await runModule(mod, args, { ...env, background: moduleJob(env) })
+  const jid = started.data.ansible_job_id
+  // poll 0, or no job: its arguments were refused before the start
+  if (a.poll === 0 || typeof jid !== 'string') return started
+  return pollJob(jid, String(started.data.results_file), env, a)
+}
+
+const timedOut = (a: { async: number }) => `async task did not complete within the requested time - ${a.async}s`
+
+async function pollJob(jid: string, resultsFile: string, env: ModuleEnv, a: { async: number; poll: number }): Promise<ModuleOutcome> {
   const ctx = moduleContext(env)
-  params = await expandPathArgs(mod, params, ctx)
-  const plan = await mod.plan(params as never, ctx)
-  if (plan.kind === 'ok') return { status: 'ok', reason: plan.reason, changes: [], data: plan.data ?? {} }
-  const change = plan.changes[0]!
-  const cmd = change.commands[0]!
-  env.readAhead?.changing()
-  const jid = newJid()
-  const started = await env.conn.exec(shellJoin(['sh', '-c', START, 'sh', jid, JSON.stringify(plan.data?.cmd ?? ''), commandLine(cmd)]), { become: env.become })
-  if (started.rc !== 0) return notStarted(started.stderr)
-  const resultsFile = started.stdout.trim()
-  const changes = [{ summary: change.summary }]
-  if (a.poll === 0) return startedResult(jid, resultsFile, change.summary)
   const deadline = Date.now() + a.async * 1000
-  for (;;) {
+  for (let unfinished = 0; ; unfinished++) {
     await sleep(Math.min(a.poll * 1000, Math.max(0, deadline - Date.now())))
     const job = await ctx.fact(asyncJob, jid)
-    if (job.state === 'finished') {
-      const r = finishedJob(job)
-      return r.failed ? { status: 'failed', msg: r.msg, changes, data: r.data } : { status: 'changed', changes, data: r.data }
+    const own = job.state === 'finished' ? finishedModuleJob(job) : undefined
+    if (own) {
+      await env.conn.exec(shellJoin(['rm', '-rf', '--', job.dir]), { become: env.become })
+      return { ...own, polled: { jid, unfinished, failed: own.status === 'failed' } }
     }
     if (Date.now() >= deadline) {
       await env.conn.exec(shellJoin(['sh', '-c', STOP, 'sh', jid]), { become: env.become })
-      throw new ModuleFailure(timedOut, { ansible_job_id: jid, started: 1, finished: 0, results_file: resultsFile })
+      const asyncResult = { ...NO_OUTPUT, ...jobKeys({ jid, dir: resultsFile }, 0) }
+      return { status: 'failed', msg: timedOut(a), changes: [], data: { async_result: asyncResult }, polled: { jid, unfinished, failed: true } }
     }
   }
 }
@@ -100,7 +92,7 @@ function startedResult(jid: string, resultsFile: string, summary: string): Modul
     status: 'changed',
     changes: [{ summary: `${summary} (in the background, job ${jid})` }],
     // async_wrapper's own words: failed is 0 there, not false
-    data: { ansible_job_id: jid, started: 1, finished: 0, failed: 0, results_file: resultsFile },
+    data: { ...jobKeys({ jid, dir: resultsFile }, 0), failed: 0 },
   }
 }
 
@@ -111,7 +103,7 @@ function startedResult(jid: string, resultsFile: string, summary: string): Modul
  * it ended.
  */
 function moduleJob(env: ModuleEnv): Background {
-  return async (changes, finish, summary) => {
+  return async (changes, finish, summary, cmd) => {
     const { script, steps, input } = planApply(changes)
     if (input) return { status: 'failed', msg: 'async with poll: 0: a file too large to travel inside the job cannot be written by it', changes: [], data: {} }
     const jid = newJid()
@@ -121,7 +113,7 @@ function moduleJob(env: ModuleEnv): Background {
       `( umask 077 && mkdir -p ${dir} && cat > ${dir}/script <<'${end}'`,
       `${script}${end}`,
       // the script goes once it ran: it may hold a file's new content
-      `) && ${shellJoin(['sh', '-c', START, 'sh', jid, '', '( sh "$d/script"; s=$?; rm -f -- "$d/script"; exit $s )'])}`,
+      `) && ${shellJoin(['sh', '-c', START, 'sh', jid, JSON.stringify(cmd ?? ''), '( sh "$d/script"; s=$?; rm -f -- "$d/script"; exit $s )'])}`,
     ].join('\n')
     env.readAhead?.changing()
     const started = await env.conn.exec(start, { become: env.become })

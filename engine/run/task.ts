@@ -332,6 +332,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     reason: outcome.reason,
     changes: outcome.changes,
     output: outcome.output,
+    polled: outcome.polled,
     result: failedResult(status, registered, noLog),
     failedChanged: (status === 'failed' && registered.changed === true) || undefined,
     hidden: noLog || undefined,

@@ -1,9 +1,10 @@
 /**
- * `async` with `poll: 0` on modules other than command and shell, against Debian's ansible-playbook
- * (local connection, each tool in its own directory): the task reports the job started (changed),
- * async_status returns the module's own result once the job ended (a change, no change, a failure),
- * and a module whose Ansible action has no async (copy) fails as there. The same registered values
- * (but for the job's id, its file and how many polls it took), recap and files.
+ * `async` on modules other than command and shell, against Debian's ansible-playbook (local
+ * connection, each tool in its own directory). `poll: 0`: the task reports the job started
+ * (changed), async_status returns the module's own result once the job ended (a change, no change,
+ * a failure). `poll` > 0: the module's result with the job's keys, Ansible's ASYNC POLL / OK / FAILED
+ * lines. A module whose Ansible action has no async (copy) fails as there. The same registered
+ * values (but for the job's id, its file and how many polls it took), lines, recap and files.
  */
 import assert from 'node:assert/strict'
 import { readFileSync, rmSync } from 'node:fs'
@@ -54,6 +55,22 @@ const PLAYBOOK = `- hosts: localhost
       retries: 30
       delay: 1
       ignore_errors: true
+    - name: a polled line
+      lineinfile: {path: "{{ out }}/f.txt", line: polled}
+      async: 30
+      poll: 1
+      register: polled
+    - name: a polled shell, still running at the first poll
+      shell: sleep 1.5; echo done
+      async: 30
+      poll: 1
+      register: polled_sh
+    - name: a polled failure
+      lineinfile: {path: "{{ out }}/missing/f.txt", line: x}
+      async: 30
+      poll: 1
+      register: polled_bad
+      ignore_errors: true
     - name: copy has no async
       copy: {dest: "{{ out }}/c.txt", content: x}
       async: 30
@@ -70,6 +87,9 @@ const PLAYBOOK = `- hosts: localhost
           - ${seen('job3')}
           - ${seen('st3')}
           - ${seen('cp')}
+          - ${seen('polled')}
+          - ${seen("polled_sh | dict2items | rejectattr('key', 'in', ['start', 'end', 'delta']) | items2dict")}
+          - ${seen('polled_bad')}
     - name: the jobs' files go
       async_status: {jid: "{{ item.ansible_job_id }}", mode: cleanup}
       loop: "{{ [job, job2, job3] }}"
@@ -92,7 +112,12 @@ describe('async with poll: 0 on other modules, against ansible-playbook (local)'
       assert.ok(msg, `${tool}: no 'seen' output\n${r.stdout}\n${r.stderr}`)
       // each tool's own directory out of the paths
       const values = (JSON.parse(msg[1]!) as { msg: string[] }).msg.map((s) => JSON.parse(s.replaceAll(dir, 'DIR')) as Record<string, unknown>)
-      return { r, values, recap: recapLine(r.stdout, 'localhost'), file: readFileSync(join(dir, 'out/f.txt'), 'utf8') }
+      // how many polls found the shell running depends on the machine's pace: repeated POLL lines count once
+      const asyncLines = r.stdout
+        .match(/^ASYNC \w+ on localhost: jid=\S+( started=1 finished=0)?$/gm)
+        ?.map((l) => l.replace(/jid=\S+/, 'jid=J'))
+        .filter((l, i, all) => !l.startsWith('ASYNC POLL') || l !== all[i - 1])
+      return { r, values, asyncLines, recap: recapLine(r.stdout, 'localhost'), file: readFileSync(join(dir, 'out/f.txt'), 'utf8') }
     }
     const [ours, theirs] = await Promise.all([run('acplay'), run('ansible')])
     assert.equal(ours.r.code, 0, ours.r.stdout + ours.r.stderr)
@@ -108,8 +133,16 @@ describe('async with poll: 0 on other modules, against ansible-playbook (local)'
     assert.deepEqual([job?.changed, job?.finished, st?.finished, st?.changed, st?.msg, st2?.changed], [true, 0, 1, true, 'line added', false])
     assert.equal(st3?.failed, true)
     assert.equal(cp?.msg, 'async is not supported for this task.')
+    assert.deepEqual([ours.values[7]?.msg, ours.values[8]?.stdout, ours.values[9]?.failed], ['line added', 'done', true])
+    assert.deepEqual(ours.asyncLines, theirs.asyncLines)
+    assert.deepEqual(ours.asyncLines, [
+      'ASYNC OK on localhost: jid=J',
+      'ASYNC POLL on localhost: jid=J started=1 finished=0',
+      'ASYNC OK on localhost: jid=J',
+      'ASYNC FAILED on localhost: jid=J',
+    ])
     assert.equal(ours.recap, theirs.recap)
-    assert.equal(ours.file, 'hello\n')
-    assert.equal(theirs.file, 'hello\n')
+    assert.equal(ours.file, 'hello\npolled\n')
+    assert.equal(theirs.file, 'hello\npolled\n')
   })
 })
