@@ -32,7 +32,7 @@ export function adhocCommand(): Command {
     .option('-a, --args <args>', 'its arguments: free-form for command/shell/raw/script, else key=value pairs')
     .option('-o, --one-line', 'one line per host')
     .option('-t, --tree <dir>', "write each host's result as JSON to DIR/HOST (ansible's tree callback)")
-    .option('-B, --background <seconds>', 'run asynchronously, failing after SECONDS (command and shell in the background on the host)')
+    .option('-B, --background <seconds>', 'run asynchronously, failing after SECONDS (the module runs as a job in the background on the host)')
     .option('-P, --poll <interval>', 'with -B: poll every INTERVAL seconds; 0 starts the job and does not wait (default 15)')
     .option('--task-timeout <seconds>', "fail the task after SECONDS (the task's timeout keyword)")
     .option('--playbook-dir <dir>', 'act as a playbook in DIR: its group_vars/, host_vars/, library/ and relative paths (default: the current directory)')
