@@ -25,6 +25,7 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
       }
       resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v, !!opts.diff).forEach(write)
     },
+    onNoHostsLeft: () => write(`\n${heading('NO MORE HOSTS LEFT')}`),
     onWarning: (m, kind) => process.stderr.write(`${warningLine(m, kind)}\n`),
     onRunEnd: (s) => {
       write(`\n${heading('PLAY RECAP')}`)

@@ -49,6 +49,10 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
       else early.set(r.host, r)
     },
     onTaskEnd: () => running,
+    // after the task's host lines, which listr is still drawing
+    onNoHostsLeft: () => {
+      running = running.then(() => void process.stdout.write(`\n${heading('NO MORE HOSTS LEFT')}\n`))
+    },
     onWarning: (m, kind) => process.stderr.write(`\x1b[35m${warningLine(m, kind)}${RESET}\n`),
     onRunEnd: async (s) => {
       await running

@@ -130,6 +130,8 @@ export interface Reporter {
   onItemResult?(result: HostResult): void
   onHostResult?(result: HostResult): void
   onTaskEnd?(task: TaskRef): void | Promise<void>
+  /** any_errors_fatal, a failed run_once or max_fail_percentage broke the play: Ansible's NO MORE HOSTS LEFT */
+  onNoHostsLeft?(): void
   /** `kind` deprecation: a module's deprecation, shown as Ansible's [DEPRECATION WARNING] */
   onWarning?(msg: string, kind?: WarningKind): void
   onRunEnd?(summary: RunSummary): void | Promise<void>

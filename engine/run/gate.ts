@@ -13,7 +13,7 @@ import type { HostResult, TaskRef } from '../report/types.js'
 import { toBool } from '../vars/filters-core.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
-import type { PlayContext, RunContext } from './context.js'
+import { emit, type PlayContext, type RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
 import { keywordBool, keywordValue } from './keyword-value.js'
@@ -78,17 +78,18 @@ function reachStart(rc: RunContext, ref: TaskRef): boolean {
  * The hosts a module task runs on, out of the active `hosts`: none when its tags are not selected
  * or --start-at-task is not reached yet; the first alone with run_once.
  */
-export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scope, ref: TaskRef, hosts: HostState[]): HostState[] {
-  if (!selected(pc, scope, task)) return []
-  if (!reachStart(pc.run, ref)) return []
+export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scope, ref: TaskRef, hosts: HostState[]): { targets: HostState[]; once: boolean } {
+  if (!selected(pc, scope, task)) return { targets: [], once: false }
+  if (!reachStart(pc.run, ref)) return { targets: [], once: false }
   // add_host and pause bypass the host loop in Ansible: once per batch, like run_once
-  if ('module' in task && ONCE_PER_BATCH.has(isEngineAction(String(task.module)) ?? '')) return hosts.slice(0, 1)
+  if ('module' in task && ONCE_PER_BATCH.has(isEngineAction(String(task.module)) ?? '')) return { targets: hosts.slice(0, 1), once: true }
   const once = task.run_once ?? scope.run_once
-  if (once === undefined || once === false || hosts.length === 0) return hosts
+  if (once === undefined || once === false || hosts.length === 0) return { targets: hosts, once: false }
   // a templated run_once is rendered with the first host's variables, as Ansible's linear strategy does
   const first = hosts[0]!
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name, host: first.name }
-  return keywordBool('run_once', [once], once === true ? {} : taskVars(pc, first, scope, task), where) ? hosts.slice(0, 1) : hosts
+  const yes = keywordBool('run_once', [once], once === true ? {} : taskVars(pc, first, scope, task), where)
+  return { targets: yes ? hosts.slice(0, 1) : hosts, once: yes }
 }
 
 /**
@@ -202,11 +203,13 @@ export function throttleOf(pc: PlayContext, task: TaskKeywords, host: HostState,
 }
 
 /**
- * After a task: with any_errors_fatal (task > blocks and roles > play) a failure on one host fails
+ * After a task: with any_errors_fatal (task > blocks and roles > play), or a failed `run_once` task
+ * (Ansible's linear strategy makes run_once imply any_errors_fatal), a failure on one host fails
  * every host of the batch; with max_fail_percentage, more failed hosts in the batch than that share
- * does the same. Either way the play stops (its later batches too) and the playbook with it, as in Ansible.
+ * does the same. Either way the play stops (its later batches too) and the playbook with it, and
+ * Ansible's NO MORE HOSTS LEFT banner is shown (twice for max_fail_percentage, as its strategy sends it).
  */
-export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[], results: readonly HostResult[]): void {
+export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[], results: readonly HostResult[], once = false): void {
   // a failure a block's rescue takes is neither fatal nor counted, as in Ansible
   if (scope.rescuable) return
   const failed = results.filter((r) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored)
@@ -214,12 +217,13 @@ export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, host
   const first = pc.run.hosts.get(failed[0]!.host)
   const fatal = task.any_errors_fatal ?? scope.any_errors_fatal ?? pc.play.any_errors_fatal
   const vars = first ? varsIfTemplate(pc, task, first, scope, fatal) : {}
-  let stop = keywordBool('any_errors_fatal', [fatal], vars, whereOf(task, first))
+  const fatalNow = once || keywordBool('any_errors_fatal', [fatal], vars, whereOf(task, first))
   const max = pc.play.max_fail_percentage as number | undefined
   const batch = pc.batch ? pc.batch.flatMap((n) => pc.run.hosts.get(n) ?? []) : hosts
-  if (!stop && max !== undefined && batch.length > 0) stop = (batch.filter((h) => h.failed || h.unreachable).length / batch.length) * 100 > max
-  if (!stop) return
+  const overMax = !fatalNow && max !== undefined && batch.length > 0 && (batch.filter((h) => h.failed || h.unreachable).length / batch.length) * 100 > max
+  if (!fatalNow && !overMax) return
   for (const h of batch) if (h.active) h.failed = true
   pc.ended = true
   pc.failedOut = true
+  for (let i = overMax ? 2 : 1; i > 0; i--) emit(pc.run, 'onNoHostsLeft')
 }

@@ -42,7 +42,7 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
 
 async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' }>, hosts: HostState[], scope: Scope): Promise<void> {
   const rc = pc.run
-  const targets = moduleTaskHosts(pc, task, scope, taskRef({ ...task, role: task.role ?? scope.role }), hosts)
+  const { targets, once: runOnce } = moduleTaskHosts(pc, task, scope, taskRef({ ...task, role: task.role ?? scope.role }), hosts)
   if (targets.length === 0) return
   const ref = taskRef({ ...task, name: shownName(pc, task, targets[0]!, scope), role: task.role ?? scope.role })
   if (!(await stepAllows(rc, ref))) return
@@ -62,7 +62,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
     for (const h of hosts.slice(1)) if (task.register) h.facts[task.register] = first.facts[task.register]
   }
   for (const r of results) record(pc, { ...r, task: { ...r.task, name: ref.name } })
-  failFast(pc, task, scope, hosts, results)
+  failFast(pc, task, scope, hosts, results, runOnce)
   await emitAsync(rc, 'onTaskEnd', ref)
 }
 

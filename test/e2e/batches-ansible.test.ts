@@ -3,8 +3,9 @@
  * and percentages (templates too); `order` (which hosts go first, into which serial batch, which
  * one runs a run_once task, what the play's host variables list); and when the playbook stops
  * because its hosts failed: a batch whose every host failed stops the later batches and plays (a
- * rolling `serial: 1` update stops at its first failed host); any_errors_fatal and
- * max_fail_percentage stop the later plays too (a failure a block rescues trips neither); a play
+ * rolling `serial: 1` update stops at its first failed host); any_errors_fatal, a failed run_once
+ * task (Ansible makes run_once imply any_errors_fatal) and max_fail_percentage stop the later plays
+ * too, under Ansible's NO MORE HOSTS LEFT banner (a failure a block rescues trips neither); a play
  * where some hosts fail goes on with the others. The same plays run, the same recap, the same exit
  * code from both tools.
  */
@@ -46,6 +47,16 @@ const CASES: Record<string, string> = {
   'some-failed.yml': playbook(''),
   'any-errors-fatal.yml': playbook('  any_errors_fatal: true'),
   'max-fail-percentage.yml': playbook('  max_fail_percentage: 10'),
+  // the run_once task fails on h1 alone; h2 never runs it, yet the play stops for both
+  'run-once-fails.yml': `- name: first
+  hosts: web
+  gather_facts: false
+  tasks:
+    - debug: { msg: before }
+    - assert: { that: "inventory_hostname != 'h1'" }
+      run_once: true
+    - debug: { msg: after }
+${NEXT_PLAY}`,
   'serial-first-fails.yml': playbook('  serial: 1'),
   'order.yml': ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted']
     .map(
@@ -152,11 +163,22 @@ describe("a play's batches: order, and where the playbook stops when hosts fail,
     assert.ok(their.includes("sorted d1 ['d1', 'd2'] ['h1', 'h2', 'd1', 'd2']"), their.join('\n'))
   })
 
+  it('a play broken by any_errors_fatal, a failed run_once or max_fail_percentage is told by NO MORE HOSTS LEFT, as ansible-playbook tells it', async () => {
+    const env = { ANSIBLE_CONFIG: `${dir}/ansible.cfg`, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const headings = (out: string) => out.split('\n').filter((l) => /^(PLAY|TASK|NO MORE HOSTS LEFT)\b/.test(l))
+    for (const file of ['any-errors-fatal.yml', 'run-once-fails.yml', 'max-fail-percentage.yml', 'some-failed.yml']) {
+      const args = [file, '-i', 'hosts.ini']
+      const [ours, theirs] = await Promise.all([acplay(['run', ...args], { cwd: dir, env }), capture(['ansible-playbook', ...args], { cwd: dir, env })])
+      assert.deepEqual(headings(ours.stdout), headings(theirs.stdout), `${file}\n${ours.stdout}\n${theirs.stdout}`)
+    }
+  })
+
   for (const [file, expected] of Object.entries({
     'all-failed.yml': ['first'],
     'some-failed.yml': ['first', 'next'],
     'any-errors-fatal.yml': ['first'],
     'max-fail-percentage.yml': ['first'],
+    'run-once-fails.yml': ['first'],
     'serial-first-fails.yml': ['first'],
     'rescued.yml': ['first', 'next'],
     'rescued-fatal.yml': ['first', 'next'],
