@@ -49,6 +49,8 @@ export interface ModuleEnv {
   warn?: ModuleContext['warn']
   /** for error messages: the task's file:line */
   where?: { file?: string; line?: number; col?: number; task?: string }
+  /** delegate_to as the task names it (templated), when delegated (ModuleContext.delegateTo) */
+  delegateTo?: string
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
   readAhead?: ReadAheadView
   /** check mode: the task's `when` needs a value unknown until this task has run (it "may run") */
@@ -83,6 +85,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     check: env.check,
     diff: env.diff,
     vars: env.vars ?? {},
+    delegateTo: env.delegateTo,
     run: (cmd) => exec(`${commandLine(cmd)}\n`),
     async fact(fact, ...args) {
       const key = factKey(fact, args)

@@ -19,13 +19,19 @@ const UNUSED_ON_SYSTEMD = ['pattern', 'runlevel', 'sleep', 'arguments'] as const
 const SYSTEMD_ONLY = ['masked', 'force', 'daemon_reload', 'daemon_reexec', 'no_block'] as const
 const GENERIC = 'arguments, enabled, name, pattern, runlevel, sleep, state (args)'
 
-/** Ansible's service action's choice: `use`, else the gathered service_mgr, else that fact read alone (facts/service-mgr.ts). */
+/**
+ * Ansible's service action's choice: `use`, else the gathered service_mgr (under delegate_to the
+ * delegate's, from hostvars), else that fact read alone (facts/service-mgr.ts) where the task runs.
+ */
 async function serviceManager(use: string, ctx: ModuleContext): Promise<string> {
   if (use.toLowerCase() !== 'auto') return use.toLowerCase()
-  const facts = ctx.vars.ansible_facts as Record<string, unknown> | undefined
-  if (facts && typeof facts === 'object' && facts.service_mgr !== undefined) return String(facts.service_mgr)
+  const vars = ctx.delegateTo === undefined ? ctx.vars : field(ctx.vars.hostvars, ctx.delegateTo)
+  const mgr = field(field(vars, 'ansible_facts'), 'service_mgr')
+  if (mgr !== undefined) return String(mgr)
   return ctx.fact(serviceManagerFact)
 }
+
+const field = (o: unknown, k: string): unknown => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined)
 
 export const service = defineModule({
   name: 'service',

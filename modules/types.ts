@@ -148,6 +148,8 @@ export interface ModuleContext {
   diff: boolean
   /** the task's variables (already templated where the task's args are) */
   vars: Record<string, unknown>
+  /** delegate_to as the task names it (templated), when the task is delegated: whose hostvars describe the host the commands reach */
+  delegateTo?: string
   /** Runs a read-only command on the host (one round trip). Never use it to mutate. */
   run(cmd: Command): Promise<ExecResult>
   /** Reads a fact; in check mode effects of earlier (unapplied) changes are seen first. */

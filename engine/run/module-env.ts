@@ -53,6 +53,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
       render: (text, o) => render(text, o?.vars ? { ...vars, ...o.vars } : vars, where, o),
       warn: (msg) => emit(pc.run, 'onWarning', msg),
       where,
+      delegateTo: delegated,
       // facts read ahead are the host's own, read without a task environment
       readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),
       timeoutMs: taskTimeoutMs(task, vars, where),

@@ -9,6 +9,10 @@
  * debug output), the end state (the script's log, the rc?.d links, its status); the re-run changes
  * nothing; `--check` on a fresh twin predicts the first run's counts and changes nothing (Ansible's
  * check fails there: the init script it would copy is not there yet).
+ *
+ * Under delegate_to the manager is the delegate's, as Ansible's action reads it: a task on a systemd
+ * host delegated to the controller (no systemd there: facts not gathered, so read on it) runs the
+ * generic module there, pattern kept, not the systemd module the task host's facts would pick.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -123,5 +127,26 @@ describe('service through init scripts where systemd does not run, as ansible-pl
     assert.match(down, /^start --fast now please\nreload\nstop\nstart\nstop\n/, 'restart is stop, then start')
     assert.match(down, /7 K01svcdemo\n/, 'disabled: K links in every runlevel')
     await both(CHECK, 2, true)
+  })
+})
+
+describe("service under delegate_to: the delegate's service manager, as ansible-playbook", { skip: testbedSkip() }, () => {
+  const bed = useTestbed(['svdel'])
+  // read-only on the controller: no such init script there, so the generic module fails before acting
+  const DELEGATED = play(
+    true,
+    `    - service: { name: acplay-no-such-svc, state: stopped, pattern: acplay-no-such-svc }
+      delegate_to: localhost
+      register: r1
+      ignore_errors: true`,
+    ['r1'],
+  )
+  it('a systemd host delegating to the controller: the generic module there, the same result', async () => {
+    const [theirs, mine] = await Promise.all([runPlaybook('ansible', bed(), 'svdel', DELEGATED), runPlaybook('acplay', bed(), 'svdel', DELEGATED)])
+    assert.equal(mine.code, theirs.code, mine.stdout + theirs.stdout)
+    assert.deepEqual(mine.recap, theirs.recap, `recaps differ:\n${mine.stdout}\n${theirs.stdout}`)
+    assert.equal(results(mine, 'svdel'), results(theirs, 'svdel'), 'registered results')
+    assert.match(results(mine, 'svdel'), /Could not find the requested service acplay-no-such-svc: host/)
+    for (const r of [mine, theirs]) assert.doesNotMatch(r.stdout + r.stderr, /Ignoring "pattern"/, 'not the systemd module')
   })
 })
