@@ -51,6 +51,8 @@ export interface ModuleEnv {
   where?: { file?: string; line?: number; col?: number; task?: string }
   /** delegate_to as the task names it (templated), when delegated (ModuleContext.delegateTo) */
   delegateTo?: string
+  /** ModuleContext.argsOver */
+  argsOver?: (module: string) => Record<string, unknown> | undefined
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
   readAhead?: ReadAheadView
   /** check mode: the task's `when` needs a value unknown until this task has run (it "may run") */
@@ -86,6 +88,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     diff: env.diff,
     vars: env.vars ?? {},
     delegateTo: env.delegateTo,
+    argsOver: env.argsOver,
     run: (cmd) => exec(`${commandLine(cmd)}\n`),
     async fact(fact, ...args) {
       const key = factKey(fact, args)

@@ -1,6 +1,6 @@
 /**
  * service: Ansible's service action. It picks the module by the host's service manager
- * (ansible_facts.service_mgr, gathered; else the setup collector's rule run for that fact alone, as
+ * (ansible_facts.service_mgr, gathered, the delegate's under delegate_to; else the setup collector's rule run for that fact alone, as
  * the action runs setup with gather_subset '!all'; `use:` overrides): on systemd hosts the systemd
  * module with name, state and enabled (modules/systemd.ts), where sleep, pattern, runlevel and
  * arguments only concern other init systems and are dropped with Ansible's warning (UNUSED_PARAMS),
@@ -9,11 +9,14 @@
  */
 import { ModuleFailure } from '../engine/errors.js'
 import { serviceManagerFact } from './facts/service-mgr.js'
+import { validateParams } from './schema.js'
 import { CONTROL, planSysv } from './service-sysv.js'
 import { planSystemd, systemd } from './systemd.js'
 import { defineModule, type ModuleContext } from './types.js'
 
 const UNUSED_ON_SYSTEMD = ['pattern', 'runlevel', 'sleep', 'arguments'] as const
+// what the action removes before handing the arguments to systemd (UNUSED_PARAMS, `args` the alias, and `use`)
+const NOT_HANDED = new Set<string>([...UNUSED_ON_SYSTEMD, 'args', 'use'])
 
 // what the generic service module takes: another option of systemd's is refused there, as Ansible's argument spec does
 const SYSTEMD_ONLY = ['masked', 'force', 'daemon_reload', 'daemon_reexec', 'no_block'] as const
@@ -38,8 +41,8 @@ export const service = defineModule({
   summary: 'Manage services (systemd, or init scripts where systemd does not run)',
   description:
     "Starts, stops, restarts or reloads a service and enables it on boot, by the host's service manager as Ansible's service action picks it " +
-    '(the gathered `ansible_service_mgr`, else that fact alone is read by the same rule; `use` overrides). With systemd it is the systemd module and takes its options ' +
-    "(masked, daemon_reload, ...) and its module_defaults under the service's own; sleep, pattern, runlevel and arguments are then ignored with Ansible's warning. " +
+    "(the gathered `ansible_service_mgr`, under `delegate_to` the delegate's, else that fact alone is read by the same rule where the task runs; `use` overrides). With systemd it is the systemd module and takes its options " +
+    "(masked, daemon_reload, ...) and, there only, its module_defaults under the task's arguments; sleep, pattern, runlevel and arguments are then ignored with Ansible's warning. " +
     'Elsewhere (containers, sysvinit hosts) it is the generic service module: `service NAME ACTION ARGUMENTS` (else /etc/init.d/NAME), ' +
     "running by the script's status or `pattern` in `ps auxww`, `enabled` by update-rc.d (the S links in /etc/rc?.d), `sleep` between stop and start; " +
     "the result is name, enabled and state (started/stopped), and in check mode a predicted state change is only `msg: service state changed`, as Ansible's. " +
@@ -95,7 +98,11 @@ export const service = defineModule({
     }
     // Ansible's service action prints these itself: they are not in the registered result
     for (const k of UNUSED_ON_SYSTEMD) if (p[k] !== undefined) ctx.warn?.(`Ignoring "${k}" as it is not used in "systemd"`)
-    const { name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force } = p
+    // the action then puts systemd's module_defaults under what is left of the arguments
+    const handed = ctx.argsOver?.('systemd')
+    const { name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force } = handed
+      ? validateParams(systemd, Object.fromEntries(Object.entries(handed).filter(([k]) => !NOT_HANDED.has(k))))
+      : p
     return planSystemd({ name, state, enabled, masked, daemon_reload, daemon_reexec, no_block, force }, ctx)
   },
   // an init script's or update-rc.d's failure: Ansible's generic module returns only its stderr (else stdout) as msg

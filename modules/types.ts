@@ -150,6 +150,12 @@ export interface ModuleContext {
   vars: Record<string, unknown>
   /** delegate_to as the task names it (templated), when the task is delegated: whose hostvars describe the host the commands reach */
   delegateTo?: string
+  /**
+   * The task's arguments (its module's module_defaults applied) over another module's
+   * module_defaults, templated; undefined when that module has none. For a module that hands the
+   * task to another once it has read the host (service to systemd), as Ansible's action does.
+   */
+  argsOver?(module: string): Record<string, unknown> | undefined
   /** Runs a read-only command on the host (one round trip). Never use it to mutate. */
   run(cmd: Command): Promise<ExecResult>
   /** Reads a fact; in check mode effects of earlier (unapplied) changes are seen first. */

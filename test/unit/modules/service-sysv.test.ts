@@ -147,3 +147,30 @@ describe('service on a host not run by systemd: reads of one service', () => {
     assert.equal(again.kind, 'ok')
   })
 })
+
+describe("service: systemd's module_defaults apply only where it hands the task to systemd", () => {
+  const systemdDefaults = { daemon_reload: true, enabled: true }
+  const given = { name: 'demo', state: 'started', pattern: 'demo-h1' }
+  it('a host not run by systemd: the generic module without them (no "Unsupported parameters")', async () => {
+    const ctx = fakeCtx({ [read('ps', [], 'demo-h1')]: `${TOOLS}${SCRIPT}--ps 9\nroot 7 0 demo-h1\n` })
+    ctx.vars = { ansible_facts: { service_mgr: 'process_api' } }
+    ctx.argsOver = (m) => (m === 'systemd' ? { ...systemdDefaults, ...given } : undefined)
+    const r = await service.plan(validateParams(service, given), ctx)
+    assert.deepEqual([r.kind, r.data], ['ok', { name: 'demo', state: 'started' }], "enabled from systemd's defaults is not the generic module's")
+  })
+  it('a systemd host: under the arguments, pattern and use left out as the action does', async () => {
+    const unit =
+      'Id=demo.service\nLoadState=loaded\nActiveState=inactive\nSubState=dead\nUnitFileState=enabled\nNeedDaemonReload=no\nFragmentPath=/x\nDropInPaths=\n'
+    const ctx = fakeCtx({ [JSON.stringify(['systemd.unit', 'demo.service'])]: unit })
+    ctx.vars = { ansible_facts: { service_mgr: 'systemd' } }
+    const task = { ...given, enabled: false, use: 'auto' }
+    ctx.argsOver = (m) => (m === 'systemd' ? { ...systemdDefaults, no_block: true, ...task } : undefined)
+    const r = await service.plan(validateParams(service, task), ctx)
+    if (r.kind !== 'change') throw new Error(r.reason)
+    assert.deepEqual(
+      r.changes.flatMap((c) => c.commands.map((x) => x.argv.join(' '))),
+      ['systemctl disable -- demo.service', 'systemctl --no-block start -- demo.service'],
+      "systemd's no_block applies; the task's enabled wins over the default",
+    )
+  })
+})
