@@ -5,11 +5,11 @@
  *   dict, `before`/`after` each with `path`, `state` when it changes, `mode` when it changes;
  * - copy, template writing new content: a list, empty without --diff, else one entry with the old
  *   text (`before_header` the dest, when it existed) and the new (`after_header` its source);
- * - lineinfile, blockinfile: a list of the content entry (the texts only under --diff) and the file
- *   attributes entry (`mode` when it changes).
+ * - lineinfile, blockinfile: a list of the content entry (the texts only under --diff, changed or
+ *   not: Plan.texts) and the file attributes entry (`mode` when it changes).
  * Content a module marks secret (vault, `secret: true`) is never put in it.
  */
-import type { Change } from './types.js'
+import type { Change, EditTexts } from './types.js'
 
 type Diff = Record<string, unknown>
 
@@ -26,6 +26,7 @@ export function resultDiff(
   changes: readonly Change[],
   diffMode: boolean,
   data: Record<string, unknown>,
+  texts?: EditTexts,
 ): Diff | Diff[] | undefined {
   switch (mod) {
     case 'file':
@@ -35,7 +36,7 @@ export function resultDiff(
       return writeDiff(params, changes, diffMode, data)
     case 'lineinfile':
     case 'blockinfile':
-      return editDiff(params, changes, diffMode, data)
+      return editDiff(params, changes, diffMode, data, texts)
     default:
       return undefined
   }
@@ -81,16 +82,23 @@ function writeDiff(params: Record<string, unknown>, changes: readonly Change[], 
 }
 
 /** lineinfile/blockinfile: [content, file attributes]; a file that is not there gets no diff. */
-function editDiff(params: Record<string, unknown>, changes: readonly Change[], diffMode: boolean, data: Record<string, unknown>): Diff[] | undefined {
+function editDiff(
+  params: Record<string, unknown>,
+  changes: readonly Change[],
+  diffMode: boolean,
+  data: Record<string, unknown>,
+  texts: EditTexts | undefined,
+): Diff[] | undefined {
   const path = String(params.path ?? params.dest)
   const content = changes.find((c) => c.upload)
   const attrs = Object.assign({}, ...changes.map((c) => c.diff?.attrs ?? {})) as Record<string, [string, string]>
   // nothing to edit (state: absent on a missing file): Ansible's "file not present" has no diff
   if (!content && /not present$/.test(String(data.msg ?? ''))) return undefined
-  const shown = diffMode && content?.diff && !content.upload?.secret
+  // the content as written, else (unchanged) the texts the module read: Ansible's show the file twice
+  const shown = !diffMode ? undefined : content ? (content.diff && !content.upload?.secret ? content.diff : undefined) : texts
   const first: Diff = {
-    before: shown ? content.diff!.before : '',
-    after: shown ? content.diff!.after : '',
+    before: shown?.before ?? '',
+    after: shown?.after ?? '',
     before_header: `${path} (content)`,
     after_header: `${path} (content)`,
   }

@@ -112,6 +112,15 @@ export interface Change {
   controller?: () => Promise<Record<string, unknown> | undefined>
 }
 
+/**
+ * Under --diff, an edit module's file text before and after it (lineinfile, blockinfile): Ansible's
+ * return them in the registered `diff` whether the content changes or not (modules/result-diff.ts).
+ */
+export interface EditTexts {
+  before: string
+  after: string
+}
+
 export type Plan =
   | {
       kind: 'ok'
@@ -122,6 +131,7 @@ export type Plan =
       skipped?: boolean
       /** values in `data` never to be printed (openssl_privatekey's return_content): the run's masker learns them */
       secrets?: string[]
+      texts?: EditTexts
     }
   | {
       kind: 'change'
@@ -138,6 +148,7 @@ export type Plan =
        * changes ran; in check mode `found`, the fields of the path as the plan read it
        */
       pathInfo?: { path: string; found: Record<string, unknown> }
+      texts?: EditTexts
       /** values in `data` never to be printed (openssl_privatekey's return_content): the run's masker learns them */
       secrets?: string[]
     }

@@ -44,6 +44,10 @@ const TASKS: [name: string, task: string][] = [
   ['diff_template', 'template: { src: t.j2, dest: "{{ d }}/tpl2", mode: "0600" }\n      diff: true'],
   ['diff_line', 'lineinfile: { path: "{{ d }}/x", line: "2" }\n      diff: true'],
   ['diff_block', 'blockinfile: { path: "{{ d }}/x", block: "3" }\n      diff: true'],
+  // unchanged, or the mode alone: Ansible's still hold the file's text twice
+  ['diff_line_same', 'lineinfile: { path: "{{ d }}/x", line: "2" }\n      diff: true'],
+  ['diff_line_mode', 'lineinfile: { path: "{{ d }}/x", line: "2", mode: "0640" }\n      diff: true'],
+  ['diff_block_same', 'blockinfile: { path: "{{ d }}/x", block: "3" }\n      diff: true'],
 ]
 
 const playbook = (d: string) => `- hosts: all

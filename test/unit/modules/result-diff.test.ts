@@ -44,4 +44,13 @@ describe('registered diff', () => {
     assert.equal((resultDiff('lineinfile', { path: '/p' }, [upload()], true, {}) as Record<string, unknown>[])[0]!.after, 'new\n')
     assert.equal(resultDiff('lineinfile', { path: '/p', state: 'absent' }, [], false, { msg: 'file not present' }), undefined)
   })
+  it('lineinfile, blockinfile unchanged under diff mode: the file twice, as Ansible reads and returns it', () => {
+    const texts = { before: 'a\n', after: 'a\n' }
+    for (const mod of ['lineinfile', 'blockinfile']) {
+      const [content] = resultDiff(mod, { path: '/p' }, [], true, {}, texts) as Record<string, unknown>[]
+      assert.deepEqual([content!.before, content!.after], ['a\n', 'a\n'], mod)
+      const [quiet] = resultDiff(mod, { path: '/p' }, [], false, {}, texts) as Record<string, unknown>[]
+      assert.deepEqual([quiet!.before, quiet!.after], ['', ''], `${mod} without diff mode`)
+    }
+  })
 })
