@@ -165,7 +165,11 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   const outcome = await planAndApply(mod, ran, env)
   if (outcome.unknown !== undefined) return outcome
   if (ran.plan && (outcome.status === 'ok' || outcome.status === 'changed') && !('diff' in outcome.data)) {
-    const diff = resultDiff(mod.name, ran.params, ran.plan.kind === 'change' ? ran.plan.changes : [], env.diff, outcome.data, ran.plan.texts)
+    const plan = ran.plan
+    const diff = resultDiff(mod.name, ran.params, plan.kind === 'change' ? plan.changes : [], env.diff, outcome.data, {
+      texts: plan.texts,
+      found: plan.kind === 'change' ? plan.pathInfo?.found : undefined,
+    })
     if (diff !== undefined) outcome.data = { ...outcome.data, diff }
   }
   return { ...outcome, invocation: () => invocationOf(mod, rawArgs, ran.params) }
