@@ -89,8 +89,8 @@ export const blockinfile = defineModule({
     const texts = ctx.diff ? { before: text ?? '', after: next } : undefined
     if (plan.kind === 'ok') {
       const what = args.present && p.block ? 'the block is in place' : 'no block'
-      return { ...plan, reason: `${what} (${p.marker.split('{mark}').join(p.marker_begin)}); ${plan.reason}`, texts }
+      return { ...plan, reason: `${what} (${p.marker.split('{mark}').join(p.marker_begin)}); ${plan.reason}`, ...(texts && { texts }) }
     }
-    return { ...plan, texts }
+    return { ...plan, ...(texts && { texts }) }
   },
 })
