@@ -74,8 +74,8 @@ export const service = defineModule({
   requiredOneOf: systemd.requiredOneOf,
   requiredBy: systemd.requiredBy,
   returns: {
-    name: 'the full unit name (systemd); the service name (init scripts)',
-    state: 'ActiveState after the task (systemd); started or stopped (init scripts)',
+    name: 'the service name as given',
+    state: 'started (also for restarted and reloaded) or stopped',
     enabled: 'enabled on boot',
     status: "the unit's systemctl show properties (systemd only)",
     msg: 'service state changed (init scripts, check mode, when the state would change)',
