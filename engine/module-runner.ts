@@ -51,6 +51,10 @@ export interface ModuleEnv {
   warn?: ModuleContext['warn']
   /** for error messages: the task's file:line */
   where?: { file?: string; line?: number; col?: number; task?: string }
+  /** delegate_to as the task names it (templated), when delegated (ModuleContext.delegateTo) */
+  delegateTo?: string
+  /** ModuleContext.argsOver */
+  argsOver?: (module: string) => Record<string, unknown> | undefined
   /** the run's read-ahead (engine/fact-cache.ts): answers a fact once instead of a round trip, and hears of every apply */
   readAhead?: ReadAheadView
   /** check mode: the task's `when` needs a value unknown until this task has run (it "may run") */
@@ -100,6 +104,8 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
     check: env.check,
     diff: env.diff,
     vars: env.vars ?? {},
+    delegateTo: env.delegateTo,
+    argsOver: env.argsOver,
     run: (cmd) => exec(`${commandLine(cmd)}\n`),
     async fact(fact, ...args) {
       const key = factKey(fact, args)
@@ -177,7 +183,11 @@ export async function runModule(mod: ModuleSpec, rawArgs: Record<string, unknown
   const settle = (outcome: ModuleOutcome): ModuleOutcome => {
     if (outcome.unknown !== undefined) return outcome
     if (ran.plan && (outcome.status === 'ok' || outcome.status === 'changed') && !('diff' in outcome.data)) {
-      const diff = resultDiff(mod.name, ran.params, ran.plan.kind === 'change' ? ran.plan.changes : [], env.diff, outcome.data)
+      const plan = ran.plan
+      const diff = resultDiff(mod.name, ran.params, plan.kind === 'change' ? plan.changes : [], env.diff, outcome.data, {
+        texts: plan.texts,
+        found: plan.kind === 'change' ? plan.pathInfo?.found : undefined,
+      })
       if (diff !== undefined) outcome.data = { ...outcome.data, diff }
     }
     return { ...outcome, invocation: () => invocationOf(mod, rawArgs, ran.params) }

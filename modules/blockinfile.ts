@@ -86,10 +86,11 @@ export const blockinfile = defineModule({
     const next = editBlock(text, args)
     const msg = next === text ? '' : text === undefined ? 'File created' : args.present && p.block ? 'Block inserted' : 'Block removed'
     const plan = await planEdit(ctx, { target, text: next, want, backup: p.backup, validate: p.validate, msg }, pre)
+    const texts = ctx.diff ? { before: text ?? '', after: next } : undefined
     if (plan.kind === 'ok') {
       const what = args.present && p.block ? 'the block is in place' : 'no block'
-      return { ...plan, reason: `${what} (${p.marker.split('{mark}').join(p.marker_begin)}); ${plan.reason}` }
+      return { ...plan, reason: `${what} (${p.marker.split('{mark}').join(p.marker_begin)}); ${plan.reason}`, ...(texts && { texts }) }
     }
-    return plan
+    return { ...plan, ...(texts && { texts }) }
   },
 })

@@ -126,12 +126,13 @@ export const lineinfile = defineModule({
       stats,
     )
     // Ansible's lineinfile names its backup `backup`, '' when none was made
-    if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '', backup: '' } }
+    const texts = ctx.diff ? { before: c.text ?? '', after: next } : undefined
+    if (plan.kind === 'ok') return { kind: 'ok', reason: `${msg}; ${describe(c.stat)}`, data: { ...data, msg: '', backup: '' }, ...(texts && { texts }) }
     const changes = plan.changes.map((ch) => (ch.upload ? { ...ch, summary: `${msg} in ${p.path}` } : ch))
     // Ansible's check_file_attrs: its words after the content's message, or alone when only attributes change
     const attrsMsg = c.stat.exists && planAttrs(p.path, c.stat, want).commands.length > 0 ? 'ownership, perms or SE linux context changed' : ''
     const full = plan.changes.some((ch) => ch.upload) ? [msg, attrsMsg].filter(Boolean).join(' and ') : attrsMsg
-    return { kind: 'change', changes: [...pre, ...changes], data: { ...data, msg: full, backup: plan.data?.backup_file ?? '' } }
+    return { kind: 'change', changes: [...pre, ...changes], data: { ...data, msg: full, backup: plan.data?.backup_file ?? '' }, ...(texts && { texts }) }
   },
 })
 

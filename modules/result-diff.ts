@@ -2,14 +2,15 @@
  * The `diff` key of a registered result, as Ansible 2.14's modules return it whether or not --diff
  * is on (the strategy registers it; only the -v output drops it). Its shape is each module's own:
  * - file (and copy or template whose content is already right: their action runs file then): one
- *   dict, `before`/`after` each with `path`, `state` when it changes, `mode` when it changes;
+ *   dict, `before`/`after` each with `path`, `state` when it changes, `owner`/`group` (ids) and
+ *   `mode` when they change;
  * - copy, template writing new content: a list, empty without --diff, else one entry with the old
  *   text (`before_header` the dest, when it existed) and the new (`after_header` its source);
- * - lineinfile, blockinfile: a list of the content entry (the texts only under --diff) and the file
- *   attributes entry (`mode` when it changes).
+ * - lineinfile, blockinfile: a list of the content entry (the texts only under --diff, changed or
+ *   not: Plan.texts) and the file attributes entry (`mode` when it changes).
  * Content a module marks secret (vault, `secret: true`) is never put in it.
  */
-import type { Change } from './types.js'
+import type { Change, EditTexts } from './types.js'
 
 type Diff = Record<string, unknown>
 
@@ -26,23 +27,34 @@ export function resultDiff(
   changes: readonly Change[],
   diffMode: boolean,
   data: Record<string, unknown>,
+  /** texts: Plan.texts; found: the path's info as the plan read it (Plan.pathInfo), `data` holding it after the change */
+  plan: { texts?: EditTexts; found?: Record<string, unknown> } = {},
 ): Diff | Diff[] | undefined {
   switch (mod) {
     case 'file':
-      return fileDiff(params, changes, data)
+      return fileDiff(params, changes, data, plan.found)
     case 'copy':
     case 'template':
-      return writeDiff(params, changes, diffMode, data)
+      return writeDiff(params, changes, diffMode, data, plan.found)
     case 'lineinfile':
     case 'blockinfile':
-      return editDiff(params, changes, diffMode, data)
+      return editDiff(params, changes, diffMode, data, plan.texts)
     default:
       return undefined
   }
 }
 
-/** file's initial_diff plus what set_fs_attributes_if_different adds (mode; touch's times are left out). */
-function fileDiff(params: Record<string, unknown>, changes: readonly Change[], data: Record<string, unknown>): Diff | undefined {
+/**
+ * file's initial_diff plus what set_fs_attributes_if_different adds: owner and group as numeric ids
+ * (before: as the plan read the path; after: its stat once the change ran, so not in check mode),
+ * mode; touch's times are left out.
+ */
+function fileDiff(
+  params: Record<string, unknown>,
+  changes: readonly Change[],
+  data: Record<string, unknown>,
+  found?: Record<string, unknown>,
+): Diff | undefined {
   const path = String(data.path ?? data.dest ?? params.path ?? params.dest)
   const attrs = Object.assign({}, ...changes.map((c) => c.diff?.attrs ?? {})) as Record<string, [string, string]>
   // an absent path left absent: ensure_absent returns no diff
@@ -56,6 +68,15 @@ function fileDiff(params: Record<string, unknown>, changes: readonly Change[], d
     before.state = stateName(attrs.state[0])
     after.state = stateName(attrs.state[1])
   }
+  for (const [attr, id] of [
+    ['owner', 'uid'],
+    ['group', 'gid'],
+  ] as const) {
+    if (attrs[attr] && typeof found?.[id] === 'number' && typeof data[id] === 'number' && found[id] !== data[id]) {
+      before[attr] = found[id]
+      after[attr] = data[id]
+    }
+  }
   if (attrs.mode) {
     before.mode = attrs.mode[0]
     after.mode = attrs.mode[1]
@@ -64,11 +85,17 @@ function fileDiff(params: Record<string, unknown>, changes: readonly Change[], d
 }
 
 /** copy/template: new content is the copy module's list; the same content goes through file. */
-function writeDiff(params: Record<string, unknown>, changes: readonly Change[], diffMode: boolean, data: Record<string, unknown>): Diff | Diff[] | undefined {
+function writeDiff(
+  params: Record<string, unknown>,
+  changes: readonly Change[],
+  diffMode: boolean,
+  data: Record<string, unknown>,
+  found?: Record<string, unknown>,
+): Diff | Diff[] | undefined {
   // a tree, or a copy on the host: Ansible's diffs there are not modelled
   if (params.remote_src === true || changes.filter((c) => c.upload).length > 1) return undefined
   const write = changes.find((c) => c.upload)
-  if (!write) return fileDiff({ ...params, state: undefined }, changes, { path: data.dest ?? params.dest })
+  if (!write) return fileDiff({ ...params, state: undefined }, changes, { ...data, path: data.dest ?? params.dest }, found)
   if (!diffMode || write.upload?.secret || !write.diff) return []
   const d = write.diff
   const entry: Diff = {}
@@ -81,16 +108,23 @@ function writeDiff(params: Record<string, unknown>, changes: readonly Change[], 
 }
 
 /** lineinfile/blockinfile: [content, file attributes]; a file that is not there gets no diff. */
-function editDiff(params: Record<string, unknown>, changes: readonly Change[], diffMode: boolean, data: Record<string, unknown>): Diff[] | undefined {
+function editDiff(
+  params: Record<string, unknown>,
+  changes: readonly Change[],
+  diffMode: boolean,
+  data: Record<string, unknown>,
+  texts: EditTexts | undefined,
+): Diff[] | undefined {
   const path = String(params.path ?? params.dest)
   const content = changes.find((c) => c.upload)
   const attrs = Object.assign({}, ...changes.map((c) => c.diff?.attrs ?? {})) as Record<string, [string, string]>
   // nothing to edit (state: absent on a missing file): Ansible's "file not present" has no diff
   if (!content && /not present$/.test(String(data.msg ?? ''))) return undefined
-  const shown = diffMode && content?.diff && !content.upload?.secret
+  // the content as written, else (unchanged) the texts the module read: Ansible's show the file twice
+  const shown = !diffMode ? undefined : content ? (content.diff && !content.upload?.secret ? content.diff : undefined) : texts
   const first: Diff = {
-    before: shown ? content.diff!.before : '',
-    after: shown ? content.diff!.after : '',
+    before: shown?.before ?? '',
+    after: shown?.after ?? '',
     before_header: `${path} (content)`,
     after_header: `${path} (content)`,
   }

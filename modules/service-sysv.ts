@@ -9,15 +9,15 @@
  * `sleep` seconds, then start. The result has Ansible's shape: name, enabled and state
  * (started/stopped) in a run; a predicted state change in check mode is only `msg`, as there.
  *
- * Effects recorded: sysv.service (key: the name) = the state after the change, so later tasks in
- * check mode plan against it; an init script an earlier task writes (a path.stat effect) plans as
+ * Effects recorded: sysv.service.planned (key: the name) = the state after the change, so later
+ * tasks in check mode plan against it whatever their pattern or arguments; an init script an earlier task writes (a path.stat effect) plans as
  * present, stopped and not enabled.
  */
 import { shlexSplit } from '../engine/connection/shlex.js'
 import { ModuleFailure } from '../engine/errors.js'
 import { NEW_UNIT } from '../engine/unknown.js'
 import { pathStat } from './facts/path.js'
-import { type SysvState, sysvService } from './facts/sysv.js'
+import { SYSV_PLANNED, type SysvState, sysvService } from './facts/sysv.js'
 import { type Change, type Command, type ModuleContext, type Plan, shScript } from './types.js'
 
 export interface SysvParams {
@@ -62,7 +62,7 @@ export async function planSysv(p: SysvParams, ctx: ModuleContext, manager: strin
   // the status is read for `enabled` alone too (Ansible does not need it there): a later task in
   // check mode then plans against this one's effect knowing whether it runs
   const how = p.state !== undefined && p.pattern ? 'ps' : 'status'
-  let st: SysvState = await ctx.fact(sysvService, name, how, p.pattern ?? '', args)
+  let st: SysvState = (ctx.effect(SYSV_PLANNED, name) as SysvState | undefined) ?? (await ctx.fact(sysvService, name, how, p.pattern ?? '', args))
 
   const unsupported = (what: string) =>
     new ModuleFailure(`${name}: ${what}; acplay's service module on a host whose service manager is ${manager} handles SysV init scripts (Debian's)`)
@@ -101,7 +101,7 @@ export async function planSysv(p: SysvParams, ctx: ModuleContext, manager: strin
   if (p.state === undefined) {
     const data = { name, enabled: p.enabled }
     if (changes.length === 0) return { kind: 'ok', reason: `${name} is ${p.enabled ? 'enabled' : 'not enabled'} (rc?.d links)`, data }
-    changes[changes.length - 1] = { ...changes[changes.length - 1]!, effects: [{ fact: sysvService.name, key: name, value: after }] }
+    changes[changes.length - 1] = { ...changes[changes.length - 1]!, effects: [{ fact: SYSV_PLANNED, key: name, value: after }] }
     return { kind: 'change', changes, data }
   }
 
@@ -134,7 +134,7 @@ export async function planSysv(p: SysvParams, ctx: ModuleContext, manager: strin
     const why = p.pattern ? `a process matches ${JSON.stringify(p.pattern)}` : 'its status says so'
     return { kind: 'ok', reason: `${name} is ${running ? 'running' : 'not running'} (${why})`, data }
   }
-  changes[changes.length - 1] = { ...changes[changes.length - 1]!, effects: [{ fact: sysvService.name, key: name, value: after }] }
+  changes[changes.length - 1] = { ...changes[changes.length - 1]!, effects: [{ fact: SYSV_PLANNED, key: name, value: after }] }
   // Ansible's module stops at a predicted state change in check mode and returns only this
   return { kind: 'change', changes, data: ctx.check && action ? { msg: 'service state changed' } : data }
 }

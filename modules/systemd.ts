@@ -97,9 +97,9 @@ export const systemd = defineModule({
   requiredOneOf: [['state', 'enabled', 'masked', 'daemon_reload', 'daemon_reexec']],
   requiredBy: { state: ['name'], enabled: ['name'], masked: ['name'] },
   returns: {
-    name: 'the full unit name',
-    state: 'ActiveState after the task',
-    enabled: 'enabled on boot',
+    name: 'the name as given',
+    state: 'with `state`: started (also for restarted and reloaded) or stopped',
+    enabled: 'with `enabled`: whether it is enabled on boot after the task',
     status: "the unit's systemctl show properties read by the plan",
   },
   examples: `
@@ -145,7 +145,11 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
     const commands = [...(p.daemon_reexec ? [ctl('daemon-reexec')] : []), ...(p.daemon_reload ? [ctl('daemon-reload')] : [])]
     if (commands.length === 0) return { kind: 'ok', reason: 'no unit named and no daemon-reload or daemon-reexec asked for', data: { name: null, status: {} } }
     // Ansible runs them without calling it a change (its `changed` stays false): the task is ok
-    return { kind: 'change', changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands, unchanged: true }] }
+    return {
+      kind: 'change',
+      changes: [{ summary: commands.map((c) => c.argv.join(' ')).join(', '), commands, unchanged: true }],
+      data: { name: null, status: {} },
+    }
   }
   if (p.masked && (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded')) {
     throw new ModuleFailure(`masked: true conflicts with state: ${p.state} (a masked unit cannot start)`)
@@ -197,12 +201,12 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
   // a unit only asked about (no state, enabled or masked): Ansible's systemd returns its status,
   // found or not (the hardening role reads motd-news.timer's LoadState so)
   if (u.loadState === 'not-found' && p.state === undefined && p.enabled === undefined && p.masked === undefined && !p.daemon_reload)
-    return { kind: 'ok', reason: `${unit} does not exist`, data: { name: unit, status } }
+    return { kind: 'ok', reason: `${unit} does not exist`, data: { name: p.name, status } }
   if (u.loadState === 'not-found' && !p.masked) {
     if (!coming && !p.daemon_reload) {
       mayBeShipped()
       if (p.state === 'stopped' && !p.enabled && !p.masked)
-        return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: unit, status } }
+        return { kind: 'ok', reason: `${unit} does not exist, so it is not running`, data: { name: p.name, status } }
       throw new ModuleFailure(missing)
     }
     // its file will be there by the time this runs (an earlier task writes it; daemon_reload loads it)
@@ -245,7 +249,14 @@ export async function planSystemd(p: SystemdParams, ctx: ModuleContext): Promise
   if (p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') Object.assign(after, { activeState: 'active', subState: 'running' })
   if (p.state === 'stopped') Object.assign(after, { activeState: 'inactive', subState: 'dead' })
 
-  const data = { name: unit, state: after.activeState, enabled: isEnabled(after), status, ...(warnings.length && { warnings }) }
+  // Ansible's: the name as given; state and enabled only when asked, as they are after the task (restarted, reloaded: started)
+  const data = {
+    name: p.name,
+    ...(p.state !== undefined && { state: p.state === 'stopped' ? 'stopped' : 'started' }),
+    ...(p.enabled !== undefined && { enabled: p.enabled }),
+    status,
+    ...(warnings.length && { warnings }),
+  }
   if (changes.length === 0) {
     const reloadNote = p.daemon_reload ? '; no daemon-reload needed' : ''
     return { kind: 'ok', reason: `${unit} is ${describe(u)}${reloadNote}`, data }

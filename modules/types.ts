@@ -112,6 +112,15 @@ export interface Change {
   controller?: () => Promise<Record<string, unknown> | undefined>
 }
 
+/**
+ * Under --diff, an edit module's file text before and after it (lineinfile, blockinfile): Ansible's
+ * return them in the registered `diff` whether the content changes or not (modules/result-diff.ts).
+ */
+export interface EditTexts {
+  before: string
+  after: string
+}
+
 export type Plan =
   | {
       kind: 'ok'
@@ -122,6 +131,7 @@ export type Plan =
       skipped?: boolean
       /** values in `data` never to be printed (openssl_privatekey's return_content): the run's masker learns them */
       secrets?: string[]
+      texts?: EditTexts
     }
   | {
       kind: 'change'
@@ -138,6 +148,7 @@ export type Plan =
        * changes ran; in check mode `found`, the fields of the path as the plan read it
        */
       pathInfo?: { path: string; found: Record<string, unknown> }
+      texts?: EditTexts
       /** values in `data` never to be printed (openssl_privatekey's return_content): the run's masker learns them */
       secrets?: string[]
     }
@@ -148,6 +159,14 @@ export interface ModuleContext {
   diff: boolean
   /** the task's variables (already templated where the task's args are) */
   vars: Record<string, unknown>
+  /** delegate_to as the task names it (templated), when the task is delegated: whose hostvars describe the host the commands reach */
+  delegateTo?: string
+  /**
+   * The task's arguments (its module's module_defaults applied) over another module's
+   * module_defaults, templated; undefined when that module has none. For a module that hands the
+   * task to another once it has read the host (service to systemd), as Ansible's action does.
+   */
+  argsOver?(module: string): Record<string, unknown> | undefined
   /** Runs a read-only command on the host (one round trip). Never use it to mutate. */
   run(cmd: Command): Promise<ExecResult>
   /** Reads a fact; in check mode effects of earlier (unapplied) changes are seen first. */

@@ -82,14 +82,14 @@ export function defaultsFor(levels: readonly (ModuleDefaults | undefined)[], mod
 }
 
 /**
- * The defaults a task gets: its module's, under those of the manager Ansible's generic action hands
- * the task to on acplay's targets: apt's for package (which runs as apt, its own defaults kept
- * apart), systemd's for service, as Ansible's package and service actions apply them.
+ * The defaults a task gets: its module's, and for package (which runs as apt on acplay's targets)
+ * package's over apt's, as Ansible's package action applies them. A service task gets its own
+ * alone: the manager's (systemd's) apply only once the module knows it picks systemd on the host
+ * (ModuleContext.argsOver, as Ansible's service action).
  */
 export function taskDefaults(levels: readonly (ModuleDefaults | undefined)[], task: { module: string; action?: string }): DefaultArgs[] {
   const own = defaultsFor(levels, task.module)
   if (task.action && PACKAGE_ACTIONS.has(task.action)) return [...own, ...defaultsFor(levels, 'package')]
-  if (task.module === 'service') return [...defaultsFor(levels, 'systemd'), ...own]
   return own
 }
 

@@ -19,6 +19,7 @@ import { findFile, searchContext, searchPaths } from './find-file.js'
 import { runModes } from './gate.js'
 import { environmentOf, keywordValue } from './keyword-value.js'
 import type { TaskRun } from './scope.js'
+import { argsOver } from './task-args.js'
 
 /** The module and its environment for this task on this host: the run's path, and read-ahead's. */
 export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string; env: ModuleEnv } {
@@ -53,6 +54,8 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
       render: (text, o) => render(text, o?.vars ? { ...vars, ...o.vars } : vars, where, o),
       warn: (msg) => emit(pc.run, 'onWarning', msg),
       where,
+      delegateTo: delegated,
+      argsOver: (m) => argsOver(run, m),
       // facts read ahead are the host's own, read without a task environment
       readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),
       timeoutMs: taskTimeoutMs(task, vars, where),

@@ -90,13 +90,19 @@ export function parseSysv(stdout: string, name: string, pattern?: string): SysvS
   return st
 }
 
-/** `how`: status (the init script's), ps (with `pattern`) or '' (the running state not asked). */
+/**
+ * `how`: status (the init script's), ps (with `pattern`) or '' (the running state not asked). The
+ * answer depends on every argument, so the read is keyed by them all (factKey's default): a task
+ * with a pattern and one without never share an answer read ahead.
+ */
 export const sysvService: Fact<SysvState, [name: string, how: '' | 'status' | 'ps', pattern: string, args: string[]]> = {
   name: 'sysv.service',
-  key: (name) => name,
   command: (name, how, _pattern, args): Command => shScript(SCRIPT, name, how, ...args),
   parse(out, name, _how, pattern) {
     if (out.rc !== 0) throw new Error(`reading service ${name} failed: ${(out.stderr || out.stdout).trim()}`)
     return parseSysv(out.stdout, name, pattern)
   },
 }
+
+/** Check mode's effect of a change to a service: its state after, by name alone, so every later read of it plans against it. */
+export const SYSV_PLANNED = 'sysv.service.planned'

@@ -17,6 +17,9 @@ const TASKS: [name: string, task: string][] = [
   ['dir_same', 'file: { path: "{{ d }}/dir", state: directory, mode: "0750" }'],
   ['touched', 'file: { path: "{{ d }}/t", state: touch }'],
   ['file_mode', 'file: { path: "{{ d }}/t", mode: "0600" }'],
+  // owner and group in the diff as numeric ids
+  ['file_owner', 'file: { path: "{{ d }}/t", owner: nobody, group: nogroup }'],
+  ['file_owner_back', 'file: { path: "{{ d }}/t", owner: root, group: "0" }'],
   ['link_new', 'file: { path: "{{ d }}/l", src: "{{ d }}/t", state: link }'],
   ['hard_new', 'file: { path: "{{ d }}/h", src: "{{ d }}/t", state: hard }'],
   ['hard_same', 'file: { path: "{{ d }}/h", src: "{{ d }}/t", state: hard }'],
@@ -30,6 +33,7 @@ const TASKS: [name: string, task: string][] = [
   ['copy_new', 'copy: { src: src.txt, dest: "{{ d }}/c", mode: "0640" }'],
   ['copy_same', 'copy: { src: src.txt, dest: "{{ d }}/c", mode: "0640" }'],
   ['copy_mode', 'copy: { src: src.txt, dest: "{{ d }}/c", mode: "0600" }'],
+  ['copy_owner', 'copy: { src: src.txt, dest: "{{ d }}/c", owner: nobody }'],
   ['content_new', 'copy: { content: "x\\n", dest: "{{ d }}/x" }'],
   ['template_new', 'template: { src: t.j2, dest: "{{ d }}/tpl" }'],
   ['template_same', 'template: { src: t.j2, dest: "{{ d }}/tpl" }'],
@@ -44,6 +48,10 @@ const TASKS: [name: string, task: string][] = [
   ['diff_template', 'template: { src: t.j2, dest: "{{ d }}/tpl2", mode: "0600" }\n      diff: true'],
   ['diff_line', 'lineinfile: { path: "{{ d }}/x", line: "2" }\n      diff: true'],
   ['diff_block', 'blockinfile: { path: "{{ d }}/x", block: "3" }\n      diff: true'],
+  // unchanged, or the mode alone: Ansible's still hold the file's text twice
+  ['diff_line_same', 'lineinfile: { path: "{{ d }}/x", line: "2" }\n      diff: true'],
+  ['diff_line_mode', 'lineinfile: { path: "{{ d }}/x", line: "2", mode: "0640" }\n      diff: true'],
+  ['diff_block_same', 'blockinfile: { path: "{{ d }}/x", block: "3" }\n      diff: true'],
 ]
 
 const playbook = (d: string) => `- hosts: all

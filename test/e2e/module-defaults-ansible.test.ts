@@ -147,6 +147,24 @@ const PACKAGE = `- hosts: localhost
       debug: { msg: "{{ a.msg }}" }
 `
 
+/**
+ * service on the controller (no systemd there): systemd's defaults, daemon_reload among them, do not
+ * reach the generic module Ansible's service action picks; service's own do. Read-only: there is no
+ * such init script, so the module fails before acting.
+ */
+const SERVICE = `- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    ansible.builtin.systemd: { daemon_reload: true, enabled: true }
+    service: { state: stopped }
+  tasks:
+    - service: { name: acplay-nope-svc }
+      register: s
+      ignore_errors: true
+    - name: seen service without systemd's defaults
+      debug: { msg: "{{ s.msg }}" }
+`
+
 const STANDIN_PSYCOPG2 = `__version__ = '2.9.5 (dt dec pq3 ext lo64)'
 class Error(Exception):
     pass
@@ -166,6 +184,7 @@ describe('module_defaults groups as ansible-playbook resolves them (local)', () 
       'collections/ansible_collections/acme/tools/meta/runtime.yml': RUNTIME,
       'routed.yml': ROUTED,
       'package.yml': PACKAGE,
+      'service.yml': SERVICE,
       // a stand-in psycopg2 whose connect says which host it was given: the group's login_host reached the module
       'fakepg/psycopg2/__init__.py': STANDIN_PSYCOPG2,
       'fakepg/psycopg2/extras.py': 'DictCursor = RealDictCursor = object\n',
@@ -194,6 +213,11 @@ describe('module_defaults groups as ansible-playbook resolves them (local)', () 
       "seen package's own defaults over apt's": "No package matching 'acplay-nope-pkg' is available",
       "seen apt without package's": "No package matching 'acplay-nope-apt' is available",
     })
+  })
+
+  it("service's defaults are its own where it does not hand the task to systemd (as Ansible's service action)", async () => {
+    const both = await runBoth(dir, ['service.yml', '-i', 'hosts.ini'])
+    assert.deepEqual(sameOutputs(both), { "seen service without systemd's defaults": 'Could not find the requested service acplay-nope-svc: host' })
   })
 
   it('a group the collection does not have is refused at load, as Ansible refuses it', async () => {

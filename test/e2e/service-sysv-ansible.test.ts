@@ -9,6 +9,11 @@
  * debug output), the end state (the script's log, the rc?.d links, its status); the re-run changes
  * nothing; `--check` on a fresh twin predicts the first run's counts and changes nothing (Ansible's
  * check fails there: the init script it would copy is not there yet).
+ *
+ * Under delegate_to the manager is the delegate's, as Ansible's action reads it: a task on a systemd
+ * host delegated to the controller (no systemd there: facts not gathered, so read on it) runs the
+ * generic module there, pattern kept, not the systemd module the task host's facts would pick. On
+ * that host: what systemd and service register (name, state, enabled), as Ansible's systemd module.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -123,5 +128,53 @@ describe('service through init scripts where systemd does not run, as ansible-pl
     assert.match(down, /^start --fast now please\nreload\nstop\nstart\nstop\n/, 'restart is stop, then start')
     assert.match(down, /7 K01svcdemo\n/, 'disabled: K links in every runlevel')
     await both(CHECK, 2, true)
+  })
+})
+
+describe('service and systemd on a systemd host (delegate_to, registered results), as ansible-playbook', { skip: testbedSkip() }, () => {
+  const bed = useTestbed(['svdel'])
+  // read-only on the controller: no such init script there, so the generic module fails before acting
+  const DELEGATED = play(
+    true,
+    `    - service: { name: acplay-no-such-svc, state: stopped, pattern: acplay-no-such-svc }
+      delegate_to: localhost
+      register: r1
+      ignore_errors: true`,
+    ['r1'],
+  )
+  it('a systemd host delegating to the controller: the generic module there, the same result', async () => {
+    const [theirs, mine] = await Promise.all([runPlaybook('ansible', bed(), 'svdel', DELEGATED), runPlaybook('acplay', bed(), 'svdel', DELEGATED)])
+    assert.equal(mine.code, theirs.code, mine.stdout + theirs.stdout)
+    assert.deepEqual(mine.recap, theirs.recap, `recaps differ:\n${mine.stdout}\n${theirs.stdout}`)
+    assert.equal(results(mine, 'svdel'), results(theirs, 'svdel'), 'registered results')
+    assert.match(results(mine, 'svdel'), /Could not find the requested service acplay-no-such-svc: host/)
+    for (const r of [mine, theirs]) assert.doesNotMatch(r.stdout + r.stderr, /Ignoring "pattern"/, 'not the systemd module')
+  })
+
+  // read-only but for restarts and reloads of PostgreSQL: both tools on the one host, one after the other
+  const SYSTEMD_RESULTS = `- hosts: all
+  gather_facts: false
+  tasks:
+    - systemd: { name: postgresql, state: started }
+      register: r1
+    - systemd: { name: postgresql.service, state: restarted }
+      register: r2
+    - service: { name: postgresql, enabled: true }
+      register: r3
+    - systemd: { name: postgresql }
+      register: r4
+    - systemd: { name: postgresql, state: reloaded, enabled: true }
+      register: r5
+    - systemd: { daemon_reload: true }
+      register: r6
+    - debug: { msg: "{{ [r1, r2, r3, r4, r5, r6] | map('dict2items') | map('rejectattr', 'key', 'in', ['status', 'ansible_facts']) | map('items2dict') | list | to_json }}" }
+`
+  it("systemd's registered name, state and enabled as Ansible's: the name as given, state and enabled only when asked", async () => {
+    const registered = (r: PlaybookRun) => JSON.parse(JSON.parse(/"msg": (".*")\s*$/m.exec(r.stdout)?.[1] ?? '"[]"') as string) as unknown
+    const theirs = await runPlaybook('ansible', bed(), 'svdel', SYSTEMD_RESULTS)
+    const mine = await runPlaybook('acplay', bed(), 'svdel', SYSTEMD_RESULTS)
+    assert.deepEqual(mine.recap, theirs.recap, `recaps differ:\n${mine.stdout}\n${theirs.stdout}`)
+    assert.deepEqual(registered(mine), registered(theirs))
+    assert.equal((registered(mine) as unknown[]).length, 6)
   })
 })

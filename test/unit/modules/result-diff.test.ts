@@ -24,6 +24,15 @@ describe('registered diff', () => {
     })
     assert.equal(resultDiff('file', { path: '/p', state: 'absent' }, [], false, { path: '/p' }), undefined)
   })
+  it('file: owner and group as the ids before and after the change; not in check mode (the result holds the ids read before)', () => {
+    const change = [attrs({ owner: ['root', 'nobody'], group: ['root', 'nogroup'] })]
+    const found = { uid: 0, gid: 0 }
+    assert.deepEqual(resultDiff('file', { path: '/p' }, change, false, { path: '/p', uid: 65534, gid: 65534 }, { found }), {
+      before: { path: '/p', owner: 0, group: 0 },
+      after: { path: '/p', owner: 65534, group: 65534 },
+    })
+    assert.deepEqual(resultDiff('file', { path: '/p' }, change, false, { path: '/p', ...found }, { found }), { before: { path: '/p' }, after: { path: '/p' } })
+  })
   it('copy: the texts only under diff mode, never a secret; same content goes through file', () => {
     assert.deepEqual(resultDiff('copy', { dest: '/p', content: 'new\n' }, [upload()], false, {}), [])
     assert.deepEqual(resultDiff('copy', { dest: '/p', src: 'f' }, [upload()], true, {}), [
@@ -43,5 +52,14 @@ describe('registered diff', () => {
     })
     assert.equal((resultDiff('lineinfile', { path: '/p' }, [upload()], true, {}) as Record<string, unknown>[])[0]!.after, 'new\n')
     assert.equal(resultDiff('lineinfile', { path: '/p', state: 'absent' }, [], false, { msg: 'file not present' }), undefined)
+  })
+  it('lineinfile, blockinfile unchanged under diff mode: the file twice, as Ansible reads and returns it', () => {
+    const texts = { before: 'a\n', after: 'a\n' }
+    for (const mod of ['lineinfile', 'blockinfile']) {
+      const [content] = resultDiff(mod, { path: '/p' }, [], true, {}, { texts }) as Record<string, unknown>[]
+      assert.deepEqual([content!.before, content!.after], ['a\n', 'a\n'], mod)
+      const [quiet] = resultDiff(mod, { path: '/p' }, [], false, {}, { texts }) as Record<string, unknown>[]
+      assert.deepEqual([quiet!.before, quiet!.after], ['', ''], `${mod} without diff mode`)
+    }
   })
 })

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseServiceMgr, SERVICE_MGR_READS } from '../../../modules/facts/service-mgr.js'
 import { serviceMgr } from '../../../modules/facts/setup/system.js'
-import { parseSysv, psRunning, statusRunning } from '../../../modules/facts/sysv.js'
+import { ReadAhead } from '../../../engine/fact-cache.js'
+import { moduleContext } from '../../../engine/module-runner.js'
+import { parseSysv, psRunning, statusRunning, sysvService } from '../../../modules/facts/sysv.js'
 import { validateParams } from '../../../modules/schema.js'
 import { service } from '../../../modules/service.js'
 import { CONTROL } from '../../../modules/service-sysv.js'
 import type { Change, FactEffect } from '../../../modules/types.js'
-import { fakeCtx } from './fake-ctx.js'
+import { factKey } from '../../../modules/types.js'
+import { fakeConn, fakeCtx } from './fake-ctx.js'
 
 const TOOLS = 'bin service /usr/sbin/service\nbin update-rc.d /usr/sbin/update-rc.d\nbin systemctl /usr/bin/systemctl\n'
 const SCRIPT = 'initscript\n'
@@ -112,5 +115,62 @@ describe('service on a host not run by systemd: the plan', () => {
     const r = await plan({ state: 'started', enabled: true }, TOOLS, { check: true, effects })
     if (r.kind !== 'change') throw new Error(r.reason)
     assert.equal(r.changes.length, 2)
+  })
+})
+
+describe('service on a host not run by systemd: reads of one service', () => {
+  it('an answer read ahead for a task with a pattern is not taken by one without (the read is keyed by all it depends on)', async () => {
+    const ra = new ReadAhead()
+    const byPattern = ['demo', 'ps', 'demo-h1', []] as Parameters<typeof sysvService.command>
+    ra.answers('h1').put(
+      sysvService.name,
+      factKey(sysvService, byPattern),
+      undefined,
+      parseSysv(`${TOOLS}${SCRIPT}--ps 9\nroot 7 0 demo-h1\n`, 'demo', 'demo-h1'),
+    )
+    const conn = fakeConn(`${TOOLS}${SCRIPT}--status 3\ndemo is not running\n`)
+    const ctx = moduleContext({ conn, check: false, diff: false, readAhead: ra.view('h1', true) })
+    ctx.vars = { ansible_facts: { service_mgr: 'process_api' } }
+    const r = await service.plan(validateParams(service, { name: 'demo', state: 'started' }), ctx)
+    assert.equal(conn.count, 1, 'the status is read from the host')
+    assert.equal(r.kind, 'change', 'by its status the service is not running: started')
+    const again = moduleContext({ conn, check: false, diff: false, readAhead: ra.view('h1', true) })
+    again.vars = ctx.vars
+    const byPs = await service.plan(validateParams(service, { name: 'demo', state: 'started', pattern: 'demo-h1' }), again)
+    assert.deepEqual([byPs.kind, conn.count], ['ok', 1], 'the task with the pattern takes the answer read for it')
+  })
+  it('check mode: a planned state holds for a later task whatever its pattern', async () => {
+    const r = await plan({ state: 'started' }, `${TOOLS}${SCRIPT}--status 3\n`, { check: true })
+    if (r.kind !== 'change') throw new Error(r.reason)
+    const effects = r.changes.flatMap((c) => c.effects ?? [])
+    const again = await plan({ state: 'started', pattern: 'demo-h1' }, '', { check: true, effects, how: 'ps' })
+    assert.equal(again.kind, 'ok')
+  })
+})
+
+describe("service: systemd's module_defaults apply only where it hands the task to systemd", () => {
+  const systemdDefaults = { daemon_reload: true, enabled: true }
+  const given = { name: 'demo', state: 'started', pattern: 'demo-h1' }
+  it('a host not run by systemd: the generic module without them (no "Unsupported parameters")', async () => {
+    const ctx = fakeCtx({ [read('ps', [], 'demo-h1')]: `${TOOLS}${SCRIPT}--ps 9\nroot 7 0 demo-h1\n` })
+    ctx.vars = { ansible_facts: { service_mgr: 'process_api' } }
+    ctx.argsOver = (m) => (m === 'systemd' ? { ...systemdDefaults, ...given } : undefined)
+    const r = await service.plan(validateParams(service, given), ctx)
+    assert.deepEqual([r.kind, r.data], ['ok', { name: 'demo', state: 'started' }], "enabled from systemd's defaults is not the generic module's")
+  })
+  it('a systemd host: under the arguments, pattern and use left out as the action does', async () => {
+    const unit =
+      'Id=demo.service\nLoadState=loaded\nActiveState=inactive\nSubState=dead\nUnitFileState=enabled\nNeedDaemonReload=no\nFragmentPath=/x\nDropInPaths=\n'
+    const ctx = fakeCtx({ [JSON.stringify(['systemd.unit', 'demo.service'])]: unit })
+    ctx.vars = { ansible_facts: { service_mgr: 'systemd' } }
+    const task = { ...given, enabled: false, use: 'auto' }
+    ctx.argsOver = (m) => (m === 'systemd' ? { ...systemdDefaults, no_block: true, ...task } : undefined)
+    const r = await service.plan(validateParams(service, task), ctx)
+    if (r.kind !== 'change') throw new Error(r.reason)
+    assert.deepEqual(
+      r.changes.flatMap((c) => c.commands.map((x) => x.argv.join(' '))),
+      ['systemctl disable -- demo.service', 'systemctl --no-block start -- demo.service'],
+      "systemd's no_block applies; the task's enabled wins over the default",
+    )
   })
 })

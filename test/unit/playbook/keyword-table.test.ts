@@ -223,11 +223,11 @@ describe('module_defaults at load', () => {
     assert.deepEqual(defaultsFor(levels, 'file'), [{ mode: '9' }])
     assert.deepEqual(defaultsFor([undefined, {}], 'copy'), [])
   })
-  it("package and service take their manager's defaults under their own, as Ansible's actions pass them on", () => {
+  it("package takes apt's defaults under its own, as Ansible's package action; service its own alone (systemd's once it picks systemd)", () => {
     const levels: ModuleDefaults[] = [{ apt: { a: 1 }, package: { p: 1 }, systemd: { s: 1 }, service: { v: 1 } }]
     assert.deepEqual(taskDefaults(levels, { module: 'apt', action: 'package' }), [{ a: 1 }, { p: 1 }])
     assert.deepEqual(taskDefaults(levels, { module: 'apt', action: 'ansible.builtin.apt' }), [{ a: 1 }])
-    assert.deepEqual(taskDefaults(levels, { module: 'service' }), [{ s: 1 }, { v: 1 }])
+    assert.deepEqual(taskDefaults(levels, { module: 'service' }), [{ v: 1 }])
     assert.deepEqual(taskDefaults(levels, { module: 'systemd' }), [{ s: 1 }])
   })
   it('refuses what Ansible refuses, at the line', () => {
