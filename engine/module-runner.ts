@@ -269,7 +269,7 @@ async function planAndApply(mod: ModuleSpec, ran: Ran, env: ModuleEnv, settle: (
     quiet && result.status === 'changed' ? { status: 'ok', reason: changes.map((c) => c.summary).join(', '), changes: [], data: result.data } : result
   if (env.background) {
     if (plan.changes.some((c) => c.controller))
-      return failure(new ModuleFailure(`async with poll: 0: ${mod.name} has steps on the controller, which a background job on the host cannot run`), mod)
+      return failure(new ModuleFailure(`async: ${mod.name} has steps on the controller, which a background job on the host cannot run`), mod)
     ran.started = true
     return env.background(onHost ? applied : [], (raw) => settle(counted(outcomeOf(raw))), changes.map((c) => c.summary).join(', '), plan.data?.cmd)
   }

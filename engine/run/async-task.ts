@@ -105,7 +105,7 @@ function startedResult(jid: string, resultsFile: string, summary: string): Modul
 function moduleJob(env: ModuleEnv): Background {
   return async (changes, finish, summary, cmd) => {
     const { script, steps, input } = planApply(changes)
-    if (input) return { status: 'failed', msg: 'async with poll: 0: a file too large to travel inside the job cannot be written by it', changes: [], data: {} }
+    if (input) return { status: 'failed', msg: 'async: a file too large to travel inside the job cannot be written by it', changes: [], data: {} }
     const jid = newJid()
     const end = `ACPLAY_JOB_${randomInt(1e11, 1e12 - 1)}`
     const dir = `"$HOME"/${ASYNC_DIR}/${quote(jid)}`
