@@ -89,6 +89,13 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
   const first = hosts[0]!
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name, host: first.name }
   const yes = keywordBool('run_once', [once], once === true ? {} : taskVars(pc, first, scope, task), where)
+  // free: each host is a lane of its own, so the task runs on every host, as Ansible's free strategy says it does
+  if (yes && pc.play.strategy === 'free')
+    emit(
+      pc.run,
+      'onWarning',
+      'Using run_once with the free strategy is not currently supported. This task will still be executed for every host in the inventory list.',
+    )
   return { targets: yes ? hosts.slice(0, 1) : hosts, once: yes }
 }
 

@@ -241,15 +241,20 @@ describe('run loop semantics (local connection)', () => {
   tasks:
     - {name: f1, debug: {msg: 1}}
     - {name: f2, debug: {msg: 2}}
+    - {name: f3, debug: {msg: 3}, run_once: true}
 `)
     assert.equal(code, 0)
+    assert.ok(
+      doc.warnings.some((w) => w.startsWith('Using run_once with the free strategy is not currently supported.')),
+      "Ansible's free strategy warns that run_once runs on every host",
+    )
     assert.equal(outputOf(doc, 'a', 'attempts'), '3', 'one node is text, as in Ansible 2.14')
     assert.deepEqual(
       doc.results
         .filter((r) => r.task.name.startsWith('f'))
         .map((r) => `${r.host}:${r.task.name}`)
         .sort(),
-      ['a:f1', 'a:f2', 'b:f1', 'b:f2'],
+      ['a:f1', 'a:f2', 'a:f3', 'b:f1', 'b:f2', 'b:f3'],
     )
   })
 
