@@ -61,14 +61,14 @@ export interface ModuleEnv {
   mayRun?: string
   /** the task keyword `timeout`: every command of the task must be done this long after it starts */
   timeoutMs?: number
-  /** `async` with `poll: 0`: the plan's host part starts as a background job (engine/run/async-task.ts) */
+  /** `async`: the plan's host part starts as a background job (engine/run/async-task.ts) */
   background?: Background
 }
 
 /**
- * Starts a plan's host part (no changes: nothing to run) as a background job and returns the task's
- * result at once; `finish` turns what the job printed into the module's own outcome, for
- * async_status once the job has ended (Ansible's async_status returns the module's result).
+ * Starts a plan's host part (no changes: nothing to run) as a background job and returns the job's
+ * start; `finish` turns what the job printed into the module's own outcome, for the polling task or
+ * async_status once the job has ended (Ansible's return the module's result).
  */
 export type Background = (
   changes: readonly Change[],

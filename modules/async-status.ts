@@ -14,7 +14,7 @@ import { defineModule } from './types.js'
 export function finishedJob(job: AsyncJob): { failed: boolean; msg?: string; data: Record<string, unknown> } {
   const out = { rc: job.rc ?? 1, stdout: job.stdout ?? '', stderr: job.stderr ?? '', startUs: job.startUs ?? 0, endUs: job.endUs ?? job.startUs ?? 0 }
   const r = interpretExec((job.cmd ?? '') as string | string[], out)
-  return { failed: r.failed, msg: r.msg, data: { ...r.data, ansible_job_id: job.jid, started: 1, finished: 1, results_file: job.dir } }
+  return { failed: r.failed, msg: r.msg, data: { ...r.data, ...jobKeys(job, 1) } }
 }
 
 export const asyncStatus = defineModule({
