@@ -24,7 +24,7 @@ export function jsonReporter(out: NodeJS.WritableStream = process.stdout): Repor
       doc.playbook = i.playbook
       doc.check = i.check
     },
-    onPlayStart: (p) => void doc.plays.push(p),
+    onPlayStart: (p) => void doc.plays.push({ name: p.name, hosts: p.hosts }),
     onHostResult: (r) => void doc.results.push(r.result ? { ...r, result: withStreamLines(r.result) } : r),
     onWarning: (m) => void doc.warnings.push(m),
     onRunEnd: (s) => {

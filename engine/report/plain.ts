@@ -1,17 +1,28 @@
 /** Plain lines for CI and pipes: one per task per host, then Ansible's PLAY RECAP. */
-import { heading, resultLines, taskTitle, warningLine } from './format.js'
+import { taskBanners } from './banners.js'
+import { heading, resultLines, warningLine } from './format.js'
 import { recapLines } from './recap.js'
-import type { Reporter } from './types.js'
+import type { HostResult, Reporter } from './types.js'
 
 export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: NodeJS.WritableStream } = {}): Reporter {
   const out = opts.out ?? process.stdout
   const write = (s: string) => out.write(`${s}\n`)
   const v = opts.verbosity ?? 0
+  const banners = taskBanners()
+  const banner = (b: string | undefined) => b !== undefined && write(`\n${b}`)
+  // a result's lines, after its task's banner where Ansible's callback prints one then
+  const result = (r: HostResult, lines: string[]) => {
+    if (lines.length) banner(banners.before(r.task))
+    lines.forEach(write)
+  }
   return {
-    onPlayStart: (p) => write(`\n${heading(`PLAY [${p.name}]`)}${p.hosts.length ? '' : '\nskipping: no hosts matched'}`),
+    onPlayStart: (p) => {
+      banners.play(!!p.free)
+      write(`\n${heading(`PLAY [${p.name}]`)}${p.hosts.length ? '' : '\nskipping: no hosts matched'}`)
+    },
     onPlayBatch: (p) => write(`\n${heading(`PLAY [${p.name}]`)}`),
-    onTaskStart: (t) => write(`\n${heading(taskTitle(t))}`),
-    onItemResult: (r) => resultLines(r, v, !!opts.diff).forEach(write),
+    onTaskStart: (t) => banner(banners.start(t)),
+    onItemResult: (r) => result(r, resultLines(r, v, !!opts.diff)),
     onHostResult: (r) => {
       // a loop printed its items already, a failed one too (a loop fails only by an item): as
       // Ansible, no line of its own but `...ignoring` under an ignored failure, and `skipping:
@@ -19,11 +30,11 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
       // host stops the loop and is told once more, as Ansible's `fatal: ... UNREACHABLE!`. Under
       // no_log the censored result has no items left, so Ansible's callback prints its own line.
       if (r.items !== undefined && r.status !== 'unreachable' && !r.hidden) {
-        if (r.status === 'skipped') write(`skipping: [${r.host}]`)
+        if (r.status === 'skipped') result(r, [`skipping: [${r.host}]`])
         if (r.status === 'failed' && r.ignored) write('...ignoring')
         return
       }
-      resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v, !!opts.diff).forEach(write)
+      result(r, resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v, !!opts.diff))
     },
     onNoHostsLeft: () => write(`\n${heading('NO MORE HOSTS LEFT')}`),
     onWarning: (m, kind) => process.stderr.write(`${warningLine(m, kind)}\n`),

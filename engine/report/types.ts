@@ -123,7 +123,8 @@ export type WarningKind = 'warning' | 'deprecation'
 
 export interface Reporter {
   onRunStart?(info: RunInfo): void
-  onPlayStart?(play: { name: string; hosts: string[] }): void
+  /** `free`: the play runs the free strategy (its task banners come with results: banners.ts) */
+  onPlayStart?(play: { name: string; hosts: string[]; free?: boolean }): void
   /** a `serial` batch after the play's first: ansible-playbook prints the play's header again */
   onPlayBatch?(play: { name: string; hosts: string[] }): void
   onTaskStart?(task: TaskRef, hosts: string[]): void

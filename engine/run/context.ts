@@ -61,6 +61,8 @@ export interface PlayContext {
   failedOut?: boolean
   /** hosts whose secret-looking variables are registered with the masker */
   secretsMasked: Set<string>
+  /** strategy free: each templated task name as rendered for the first host that reached it (gate.ts shownName) */
+  freeNames: WeakMap<object, string>
 }
 
 export function emit<K extends Exclude<keyof Reporter, AwaitedHook>>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {

@@ -195,11 +195,19 @@ const whereOf = (task: TaskKeywords, host?: HostState): Location => ({
  */
 export function shownName(pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope): string | undefined {
   if (task.name === undefined || !isTemplate(task.name)) return task.name
+  // Ansible's free strategy renders the task's own name in place for the first host that reaches
+  // it, so every later host's banner shows that host's rendering (but a host's own copy: linear.ts)
+  const free = pc.play.strategy === 'free' && !host.ownTasks.has(task)
+  const kept = free ? pc.freeNames.get(task) : undefined
+  if (kept !== undefined) return kept
+  let name: string
   try {
-    return String(templateValue(task.name, taskVars(pc, host, scope, task), whereOf(task, host)))
+    name = String(templateValue(task.name, taskVars(pc, host, scope, task), whereOf(task, host)))
   } catch {
     return task.name
   }
+  if (free) pc.freeNames.set(task, name)
+  return name
 }
 
 /** `throttle` on the task (or the play): at most this many hosts run it at once; undefined: no limit beyond forks. */

@@ -28,6 +28,8 @@ export class HostState {
   /** the host's facts (gathered, or a module's ansible_facts), as Ansible's fact cache holds them (facts.ts) */
   hostFacts: Record<string, unknown> = {}
   effects = new EffectStore()
+  /** strategy free: tasks that are this host's own copy after an include (linear.ts ownTasksAfterInclude) */
+  readonly ownTasks = new WeakSet<object>()
   /** names tasks notified on this host (those no handler answers to are warned about: handlers.ts) */
   notified = new Set<string>()
   /** the handlers those names reached when notified (handlers.ts notify) */

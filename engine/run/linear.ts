@@ -31,7 +31,7 @@ export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: H
         break
       case 'include_tasks':
       case 'include_role':
-        await runInclude(pc, task, active, scope)
+        ownTasksAfterInclude(pc, tasks.slice(i + 1), await runInclude(pc, task, active, scope))
         break
       case 'meta':
         await runMeta(pc, task, active, hosts, scope, runTasks)
@@ -66,10 +66,21 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   await emitAsync(rc, 'onTaskEnd', ref)
 }
 
-/** An include: its result on each host (included, skipped, failed), then the included tasks, host groups by file. */
-export async function runInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], scope: Scope): Promise<void> {
-  if (!selected(pc, scope, task)) return
-  if (!(await stepAllows(pc.run, taskRef({ ...task, role: task.role ?? scope.role })))) return
+/**
+ * Under the free strategy, the tasks after an include up to the next block are a copy of their own
+ * for each host that included something (Ansible's PlayIterator copies the host's block to insert
+ * the included tasks), so their templated names are rendered for that host (gate.ts shownName).
+ */
+function ownTasksAfterInclude(pc: PlayContext, rest: readonly Task[], included: HostState[]): void {
+  if (pc.play.strategy !== 'free') return
+  const end = rest.findIndex((t) => t.kind === 'block')
+  for (const h of included) for (const t of end < 0 ? rest : rest.slice(0, end)) h.ownTasks.add(t)
+}
+
+/** An include: its result on each host (included, skipped, failed), then the included tasks, host groups by file. Returns the hosts that included tasks. */
+export async function runInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], scope: Scope): Promise<HostState[]> {
+  if (!selected(pc, scope, task)) return []
+  if (!(await stepAllows(pc.run, taskRef({ ...task, role: task.role ?? scope.role })))) return []
   const { ref, groups, results, itemResults } = loadInclude(pc, task, hosts, scope)
   // an include_role that loads has no result of its own, but Ansible prints its header
   if (results.length || groups.length) {
@@ -81,6 +92,7 @@ export async function runInclude(pc: PlayContext, task: IncludeTasksTask | Inclu
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
   for (const { hosts: group, tasks: loaded, scope: inner } of groups) await runTasks(pc, loaded, activeHosts(group), inner)
+  return groups.flatMap((g) => (g.tasks.length ? g.hosts : []))
 }
 
 /**

@@ -30,8 +30,8 @@ export async function runMeta(pc: PlayContext, task: MetaTask, active: HostState
   // Ansible's strategy announces a meta task for each host it runs it for (its name as written, not
   // templated: `TASK [meta]` when unnamed) and prints `skipping: [host]` where its `when` is false,
   // a line the recap does not count; the announcements come before any handler a flush runs.
-  // Under the free strategy its callback prints a banner with a result only (a skip's), naming
-  // the task as templated for that host.
+  // Under the free strategy it is named as templated (gate.ts shownName), and its banner printed
+  // with a result only, a skip's (report/banners.ts).
   const decided = new Map<HostState, boolean>()
   const ref = taskRef({ name: task.name ?? task.written ?? 'meta', pos: task.pos, role: task.role ?? scope.role })
   const free = pc.play.strategy === 'free'
@@ -39,7 +39,7 @@ export async function runMeta(pc: PlayContext, task: MetaTask, active: HostState
     const runsHere = holds(h)
     decided.set(h, runsHere)
     const shown = free ? { ...ref, name: shownName(pc, task, h, scope) ?? ref.name } : ref
-    if (!free || !runsHere) emit(pc.run, 'onTaskStart', shown, [])
+    emit(pc.run, 'onTaskStart', shown, [])
     if (!runsHere) emit(pc.run, 'onItemResult', { host: h.name, task: shown, status: 'skipped', changes: [], durationMs: 0 })
   }
   const runs = (h: HostState) => decided.get(h) ?? holds(h)

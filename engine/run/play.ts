@@ -91,7 +91,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
   unmatchedPlayHosts(rc, pattern)
   const names = rc.inventory.select(pattern, rc.opts.limit)
   // no hosts: the reporters say `skipping: no hosts matched` under the play's header, as Ansible's
-  emit(rc, 'onPlayStart', { name: play.name, hosts: names })
+  emit(rc, 'onPlayStart', { name: play.name, hosts: names, ...(play.strategy === 'free' ? { free: true } : {}) })
   if (names.length === 0) return true
   const roles = playRoles(play)
   const pc: PlayContext = {
@@ -106,6 +106,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     forceHandlers: forceHandlers(rc, play),
     ended: false,
     secretsMasked: new Set(),
+    freeNames: new WeakMap(),
   }
   const down = downCounter(rc)
   for (const [i, batch] of batches(pc, ordered(names, play.order)).entries()) {

@@ -11,8 +11,14 @@ import assert from 'node:assert/strict'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { acplay, capture } from '../helpers/cli.js'
+import { acplay, BIN, capture } from '../helpers/cli.js'
 import { localPlaybookDir } from '../helpers/local-both.js'
+
+// strategy free with the lines in one order: far2 waits until far1's last task has made `mark`
+const FREE_WAIT = `    - name: "wait {{ inventory_hostname }}"
+      shell: "{{ 'true' if inventory_hostname == 'far1' else 'until [ -e ' ~ mark ~ ' ]; do sleep 0.1; done; sleep 1' }}"
+      changed_when: false
+`
 
 const FILES = {
   'roles/inner/tasks/main.yml': '- command: "true"\n  changed_when: false\n',
@@ -106,6 +112,30 @@ const FILES = {
       rescue:
         - debug: { msg: rescued }
 `,
+  // strategy free (FREE_WAIT), then a serial batch of a one-task play
+  'free.yml': `- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: linear first, debug: { msg: x } }
+- hosts: all
+  gather_facts: false
+  strategy: free
+  tasks:
+${FREE_WAIT}    - { name: notify, debug: { msg: n }, changed_when: true, notify: h }
+    - { name: only far2, command: "true", when: inventory_hostname == 'far2' }
+    - { name: items, debug: { msg: "{{ item }}" }, loop: [1, 2], when: item == 2 }
+    - { name: fails, command: "false", ignore_errors: true }
+    - include_tasks: inc.yml
+    - { name: "last {{ inventory_hostname }}", file: { path: "{{ mark }}", state: touch }, when: inventory_hostname == 'far1' }
+  handlers:
+    - { name: h, debug: { msg: h } }
+- hosts: all
+  gather_facts: false
+  strategy: free
+  serial: 1
+  tasks:
+    - { name: alone, debug: { msg: x } }
+`,
   'delegated.ini': 'h1 ansible_connection=local\nd1 ansible_connection=local ansible_host=127.0.0.1\nd2 ansible_connection=local\n',
   'keyword-ssh.yml': `- hosts: all
   connection: ssh
@@ -138,6 +168,13 @@ const lines = (out: string) =>
     .filter((l) => /^(ok|changed|fatal|failed|skipping): |^\.\.\.ignoring/.test(l))
     .map((l) => l.replace(/ => \{.*$/, ''))
 
+// every result's first line up to its JSON (acplay's failure JSON is its own), with the banners
+const freeLines = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => /^(PLAY \[|TASK \[|RUNNING HANDLER|included: |ok: |changed: |fatal: |skipping: |\.\.\.ignoring|far)/.test(l))
+    .map((l) => l.replace(/ => \{.*$/, '').replace(/\s+$/, ''))
+
 describe("task headers of a role's includes, and -c local, as ansible-playbook", () => {
   let dir: string
   before(() => {
@@ -149,6 +186,16 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
       acplay(['run', ...args], { cwd: dir }),
       capture(['ansible-playbook', ...args], { cwd: dir, env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` } }),
     ])
+
+  // each tool with its own mark
+  const freeRuns = (playbook: string) => {
+    const run = (tool: string[], mark: string) =>
+      capture([...tool, playbook, '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3', '-e', `mark=${join(dir, mark)}`], {
+        cwd: dir,
+        env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: `${dir}/ansible.cfg` },
+      })
+    return Promise.all([run([process.execPath, BIN, 'run'], `${playbook}.ours`), run(['ansible-playbook'], `${playbook}.theirs`)])
+  }
 
   it('the same TASK lines, the same recap', async () => {
     // a host that ssh cannot reach: -c local runs it on the controller
@@ -244,22 +291,33 @@ describe("task headers of a role's includes, and -c local, as ansible-playbook",
     assert.ok(shown(theirs.stdout).includes('TASK [meta] ********************************************************************'), theirs.stdout)
   })
 
-  it('meta tasks under the free strategy: a header only above a skipping line, as ansible-playbook', async () => {
-    writeFileSync(join(dir, 'meta-free.yml'), FILES['meta.yml'].replace('gather_facts: false', 'gather_facts: false\n  strategy: free'))
-    const [ours, theirs] = await bothRun(['meta-free.yml', '-i', 'far1,far2', '-c', 'local', '-e', 'ansible_python_interpreter=/usr/bin/python3'])
+  it('meta tasks under the free strategy: a banner only above a skipping line, as ansible-playbook', async () => {
+    // far2 waits for far1's last task to make `mark`, so the lines come in one order
+    const play = FILES['meta.yml']
+      .replace('gather_facts: false', 'gather_facts: false\n  strategy: free')
+      .replace('  tasks:\n', `  tasks:\n${FREE_WAIT}`)
+      .replace('    - debug: { msg: b }\n', '    - { file: { path: "{{ mark }}", state: touch }, when: inventory_hostname == \'far1\' }\n')
+    writeFileSync(join(dir, 'meta-free.yml'), play)
+    const [ours, theirs] = await freeRuns('meta-free.yml')
     assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
     assert.equal(ours.code, 0, ours.stdout + ours.stderr)
-    // the module tasks' banners are laid out apart (acplay runs each host's lane on its own): the meta tasks' lines only
-    const metaLines = (out: string) =>
-      out
-        .split('\n')
-        .filter((l) => /^(TASK \[(flush now|meta|end |ansible\.builtin\.meta)|skipping: )/.test(l))
-        .sort()
-    assert.deepEqual(metaLines(ours.stdout), metaLines(theirs.stdout))
+    assert.deepEqual(freeLines(ours.stdout), freeLines(theirs.stdout))
     assert.ok(
-      metaLines(theirs.stdout).some((l) => l.startsWith('skipping: ')),
+      freeLines(theirs.stdout).some((l) => l.startsWith('skipping: ')),
       theirs.stdout,
     )
+  })
+
+  it("the free strategy's banners: printed with a result whose task is not the last banner's, named as Ansible's free strategy names them", async () => {
+    const [ours, theirs] = await freeRuns('free.yml')
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    const shown = freeLines
+    assert.deepEqual(shown(ours.stdout), shown(theirs.stdout))
+    // far2's banners again after far1's, named as rendered for far1 (a shared task) or for far2 (its own
+    // copy after its include); a serial batch's result of the task the last banner named has none
+    const count = (prefix: string) => shown(theirs.stdout).filter((l) => l.startsWith(prefix)).length
+    assert.deepEqual([count('TASK [wait far1]'), count('TASK [last far2]'), count('TASK [alone]')], [2, 1, 1], theirs.stdout)
   })
 
   it('bad arguments on a task that may not run fail it where it runs, not the load: the same lines and recap', async () => {
