@@ -25,14 +25,16 @@ export function withStreamLines(result: Record<string, unknown>): Record<string,
   return out
 }
 
-/** JSON the way Ansible prints it (Python's json.dumps): `, ` and `: ` between items. */
-export function pyJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`
+/**
+ * JSON the way Ansible's callback prints it (Python's json.dumps with sort_keys): `, ` and `: `
+ * between items, every nested mapping's keys sorted; the top mapping's in the order given (failureText's).
+ */
+export function pyJson(v: unknown, sorted = false): string {
+  if (Array.isArray(v)) return `[${v.map((x) => pyJson(x, true)).join(', ')}]`
   if (v && typeof v === 'object') {
-    return `{${Object.entries(v)
-      .filter(([, x]) => x !== undefined)
-      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
-      .join(', ')}}`
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined)
+    if (sorted) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x, true)}`).join(', ')}}`
   }
   return JSON.stringify(v) ?? 'null'
 }

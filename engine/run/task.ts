@@ -79,7 +79,9 @@ export async function runModuleTask(
       if (once.status !== 'skipped') ranWith.push(item.vars)
       vars = withItemFacts(pc.run, task, vars, once.registered)
       const registered = once.registered instanceof UnknownValue ? once.registered : { ...withInvocation(task, once), ...item.registered }
-      const r = { ...once, item: itemLabel(loop, item, where), registered, itemVars: once.output === undefined ? undefined : item.registered }
+      // a failed item's result holds the item's variables, as Ansible's TaskExecutor adds them to it
+      const failed = once.status === 'failed' ? { result: { ...(once.result ?? { msg: once.msg ?? '' }), ...item.registered } } : {}
+      const r = { ...once, ...failed, item: itemLabel(loop, item, where), registered, itemVars: once.output === undefined ? undefined : item.registered }
       results.push(r)
       emit(pc.run, 'onItemResult', pc.run.retainer.result(maskResult(pc.run.masker, stripRegistered(r))))
       if (r.status === 'unreachable') break
@@ -319,7 +321,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     if (task.failed_when?.length) {
       const failed = task.failed_when.every((c) => truthy(evaluate(c, withResult, where)))
       status = failed ? 'failed' : registered.changed ? 'changed' : 'ok'
-      registered = { ...registered, failed }
+      registered = { ...registered, failed_when_result: failed, failed }
     }
   }
   return {

@@ -11,6 +11,8 @@ describe('pyJson', () => {
   it("prints like Python's json.dumps: ', ' and ': ' between items, strings escaped", () => {
     assert.equal(pyJson({ a: [1, 'x"y'], b: { c: null, d: true }, e: undefined }), '{"a": [1, "x\\"y"], "b": {"c": null, "d": true}}')
     assert.equal(pyJson('a\nb'), '"a\\nb"')
+    // json.dumps(sort_keys=True) sorts every nested mapping; the top one keeps the order given
+    assert.equal(pyJson({ z: { b: [{ d: 1, c: 2 }], a: 1 }, y: 1 }), '{"z": {"a": 1, "b": [{"c": 2, "d": 1}]}, "y": 1}')
   })
 })
 
