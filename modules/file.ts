@@ -14,6 +14,7 @@ import { ancestors, statPaths } from './files/stat.js'
 import { pathTimes, timeWant } from './files/times.js'
 import { withPathInfo } from './files/path-result.js'
 import type { PathStat } from './facts/path.js'
+import { fromCwd } from './facts/home.js'
 import { defineModule, type Plan } from './types.js'
 
 const STATES = ['file', 'directory', 'link', 'hard', 'touch', 'absent'] as const
@@ -26,7 +27,13 @@ export const file = defineModule({
     'Sets a path to a state (file: must exist; directory: created with parents; link/hard: points at src; touch: created or its times updated; absent: removed recursively) ' +
     'and its owner, group and mode. Without state: the current type if the path exists, else file (directory with recurse), as Ansible.',
   params: {
-    path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to manage (absolute)' },
+    path: {
+      type: 'path',
+      required: true,
+      aliases: ['dest', 'name'],
+      description:
+        "The path to manage (a relative one from the working directory of the module: the login user's home over ssh, the controller's for a local task)",
+    },
     state: { type: 'str', choices: STATES, description: 'What the path should be' },
     recurse: { type: 'bool', default: false, description: 'state=directory: apply owner/group/mode to everything below too' },
     src: { type: 'path', description: 'state=link/hard: what the link points at (a relative symlink target is relative to the link)' },
@@ -59,53 +66,62 @@ export const file = defineModule({
 - file: { path: /home/astro/airflow, state: directory, owner: astro, recurse: true }
 `,
   async plan(p, ctx): Promise<Plan> {
-    const want = attrWant(p)
     // a leading ~ / ~user comes expanded on the host (schema.ts, expandPathArgs: the dev-sec roles remove ~{{ user }}/.rhosts)
-    const path = p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path
-    if (!path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
-    // value checks the argument rules cannot express (Ansible makes them in the module, with these words)
-    if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`src option requires state to be 'link' or 'hard'`)
-    if (p.state === 'hard' && !p.src) throw new ModuleFailure('src is required for creating new hardlinks')
-    if (p.recurse && p.state !== undefined && p.state !== 'directory')
-      throw new ModuleFailure(`recurse option requires state to be 'directory' (got state=${p.state})`)
-    const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force }
-    const state = p.state ?? (p.recurse ? 'directory' : undefined)
-    // Ansible's defaults: now for touch, preserve for every other state
-    const fallback = state === 'touch' ? 'now' : 'preserve'
-    const mt = timeWant(p.modification_time, p.modification_time_format, 'modification_time', fallback)
-    const at = timeWant(p.access_time, p.access_time_format, 'access_time', fallback)
-    const explicit = [mt, at].filter((t) => t.kind === 'at').map((t) => (t as { local: string }).local)
-    const now = explicit.length ? await ctx.fact(pathTimes, path, explicit) : undefined
-    const timed = (plan: Plan) => (state === 'absent' || state === 'touch' ? plan : withTimes(plan, path, mt, at, now))
-    if (state === 'directory' && p.recurse) {
-      const tree = await ctx.fact(pathTree, path)
-      const root = tree.entries['']
-      if (tree.state === 'dir' && root) return result(timed(planRecurse(a, tree)), 'directory', path, { exists: true, ...root })
+    // a relative path is the module's, from its working directory; the result names it as given
+    // (a trailing slash too), as Ansible's
+    const path = await fromCwd(ctx, p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path)
+    const plan = await planAt(path)
+    if (path === p.path || !plan.data) return plan
+    const data = { ...plan.data }
+    for (const k of ['path', 'dest'] as const) if (data[k] === path) data[k] = p.path
+    return { ...plan, data }
+
+    async function planAt(path: string): Promise<Plan> {
+      const want = attrWant(p)
+      // value checks the argument rules cannot express (Ansible makes them in the module, with these words)
+      if (p.src !== undefined && p.state !== 'link' && p.state !== 'hard') throw new ModuleFailure(`src option requires state to be 'link' or 'hard'`)
+      if (p.state === 'hard' && !p.src) throw new ModuleFailure('src is required for creating new hardlinks')
+      if (p.recurse && p.state !== undefined && p.state !== 'directory')
+        throw new ModuleFailure(`recurse option requires state to be 'directory' (got state=${p.state})`)
+      const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force }
+      const state = p.state ?? (p.recurse ? 'directory' : undefined)
+      // Ansible's defaults: now for touch, preserve for every other state
+      const fallback = state === 'touch' ? 'now' : 'preserve'
+      const mt = timeWant(p.modification_time, p.modification_time_format, 'modification_time', fallback)
+      const at = timeWant(p.access_time, p.access_time_format, 'access_time', fallback)
+      const explicit = [mt, at].filter((t) => t.kind === 'at').map((t) => (t as { local: string }).local)
+      const now = explicit.length ? await ctx.fact(pathTimes, path, explicit) : undefined
+      const timed = (plan: Plan) => (state === 'absent' || state === 'touch' ? plan : withTimes(plan, path, mt, at, now))
+      if (state === 'directory' && p.recurse) {
+        const tree = await ctx.fact(pathTree, path)
+        const root = tree.entries['']
+        if (tree.state === 'dir' && root) return result(timed(planRecurse(a, tree)), 'directory', path, { exists: true, ...root })
+      }
+      const srcPath = p.src === undefined ? [] : [p.src.startsWith('/') ? p.src : `${dirname(path)}/${p.src}`]
+      const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath], { noatime: at.kind === 'at' })
+      const st = stats.get(path)
+      const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
+      if (eff === 'link' && !p.src) {
+        // as Ansible: without src, state=link only manages an existing link's attributes
+        if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
+        return result(timed(planFile(a, st)), 'link', path, st, st.linkTarget)
+      }
+      switch (eff) {
+        case 'absent':
+          return result(planAbsent(a, st), 'absent', path, st)
+        case 'file':
+          return result(timed(planFile(a, st)), 'file', path, st)
+        case 'directory':
+          return result(timed(planDirectory(a, stats)), 'directory', path, st)
+        case 'touch':
+          return result(planTouch(a, stats, { m: mt, a: at, now }), 'touch', path, st)
+        case 'link':
+          return result(timed(planLink(a, stats, false)), 'link', path, st, p.src)
+        case 'hard':
+          return result(timed(planLink(a, stats, true)), 'hard', path, st, p.src)
+      }
+      throw new ModuleFailure(`unknown state ${String(eff)}`)
     }
-    const srcPath = p.src === undefined ? [] : [p.src.startsWith('/') ? p.src : `${dirname(path)}/${p.src}`]
-    const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath], { noatime: at.kind === 'at' })
-    const st = stats.get(path)
-    const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
-    if (eff === 'link' && !p.src) {
-      // as Ansible: without src, state=link only manages an existing link's attributes
-      if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
-      return result(timed(planFile(a, st)), 'link', path, st, st.linkTarget)
-    }
-    switch (eff) {
-      case 'absent':
-        return result(planAbsent(a, st), 'absent', path, st)
-      case 'file':
-        return result(timed(planFile(a, st)), 'file', path, st)
-      case 'directory':
-        return result(timed(planDirectory(a, stats)), 'directory', path, st)
-      case 'touch':
-        return result(planTouch(a, stats, { m: mt, a: at, now }), 'touch', path, st)
-      case 'link':
-        return result(timed(planLink(a, stats, false)), 'link', path, st, p.src)
-      case 'hard':
-        return result(timed(planLink(a, stats, true)), 'hard', path, st, p.src)
-    }
-    throw new ModuleFailure(`unknown state ${String(eff)}`)
   },
 })
 

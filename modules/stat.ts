@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { ModuleFailure } from '../engine/errors.js'
 import { mkFloat } from '../engine/vars/py-value.js'
 import type { PathStat } from './facts/path.js'
+import { fromCwd } from './facts/home.js'
 import { CHECKSUM_ALGORITHMS, pathInfo, type ChecksumAlgorithm, type PathInfo } from './facts/path-info.js'
 import { defineModule, type ModuleContext } from './types.js'
 
@@ -186,14 +187,15 @@ export const stat = defineModule({
   when: not cfg.stat.exists
 `,
   async plan(p, ctx) {
-    if (!p.path.startsWith('/')) throw new ModuleFailure(`argument 'path' must be an absolute path, got ${JSON.stringify(p.path)}`)
+    // a relative path is read from the module's working directory; the result names it as given, as Ansible's
+    const path = await fromCwd(ctx, p.path)
     const algorithm = p.get_checksum ? (p.checksum_algorithm as ChecksumAlgorithm) : undefined
     const shown = { mime: p.get_mime, attributes: p.get_attributes }
-    const predicted = ctx.check && !p.follow ? fromEffect(ctx, p.path, algorithm) : undefined
+    const predicted = ctx.check && !p.follow ? fromEffect(ctx, path, algorithm) : undefined
     if (predicted) return { kind: 'ok', reason: `${describe(p.path, predicted)}, as an earlier task would leave it`, data: statResult(predicted) }
     const [info, md5] = await Promise.all([
-      ctx.fact(pathInfo, p.path, { follow: p.follow, checksum: algorithm, mime: p.get_mime, attributes: p.get_attributes }),
-      p.get_md5 ? ctx.fact(pathInfo, p.path, { follow: p.follow, checksum: 'md5', mime: false, attributes: false }) : undefined,
+      ctx.fact(pathInfo, path, { follow: p.follow, checksum: algorithm, mime: p.get_mime, attributes: p.get_attributes }),
+      p.get_md5 ? ctx.fact(pathInfo, path, { follow: p.follow, checksum: 'md5', mime: false, attributes: false }) : undefined,
     ])
     if (info.error) throw new ModuleFailure(info.error)
     const s = statOutput(p.path, info, shown)

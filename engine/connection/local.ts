@@ -15,6 +15,8 @@ export class LocalConnection implements Connection {
   private running = new Set<ChildProcess>()
   private interrupted?: string
   private locking?: Promise<ChildProcess>
+  /** where scripts run: Ansible runs a local task's commands in the play's basedir (set per task, module-env.ts), not its own */
+  cwd?: string
 
   /** `lockWaitS`: --lock, the host's run lock (run-lock.ts) held from the first script to close() */
   constructor(
@@ -38,7 +40,7 @@ export class LocalConnection implements Connection {
     await this.lock()
     this.execCount++
     const [cmd, ...args] = opts.input ? streamArgv(script, opts.become) : shellArgv(opts.become)
-    const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
+    const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, cwd: this.cwd })
     this.running.add(child)
     let timedOut = false
     const timer = opts.timeoutMs

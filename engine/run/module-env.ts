@@ -37,6 +37,8 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
     : elsewhere
       ? delegateConnection(run, delegated)
       : host.connection(remoteUser(run, vars), keywordSsh || undefined)
+  // as Ansible's _low_level_execute_command: a local task's commands (and a relative path of its module) from the play's dir
+  if (baseConn instanceof LocalConnection) baseConn.cwd = pc.play.dir ?? pc.run.playbook.dir
   const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where, task.module === 'setup')
   return {
     mod,

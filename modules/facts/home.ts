@@ -1,5 +1,6 @@
 /** What `~` means in a path argument: the home of the user the task's commands run as, or of a named user. */
 import { shScript, type Fact } from '../types.js'
+import { posix } from 'node:path'
 
 export const runHome: Fact<string> = {
   name: 'run.home',
@@ -23,4 +24,26 @@ export const userHome: Fact<string | undefined, [string]> = {
     if (out.rc !== 0) throw new Error(`cannot read the home directory of ${user}: ${out.stderr.trim() || `exit ${out.rc}`}`)
     return out.stdout.replace(/\n$/, '')
   },
+}
+
+/**
+ * The working directory of the task's commands, where Ansible's module resolves a relative path:
+ * the login user's home over ssh, the controller's working directory for a local or delegated-to-
+ * localhost task (robertdebock.users makes its `ssh_keys` directory there).
+ */
+export const runCwd: Fact<string> = {
+  name: 'run.cwd',
+  key: () => '',
+  command: () => shScript('pwd'),
+  parse(out) {
+    const cwd = out.stdout.replace(/\n$/, '')
+    if (out.rc !== 0 || !cwd.startsWith('/')) throw new Error(`cannot read the working directory: ${out.stderr.trim() || `exit ${out.rc}`}`)
+    return cwd
+  },
+}
+
+/** A path argument as the module would open it: a relative one under the working directory (an absolute one costs no read). */
+export async function fromCwd(ctx: { fact: <T, A extends unknown[]>(f: Fact<T, A>, ...a: A) => Promise<T> }, path: string): Promise<string> {
+  if (path.startsWith('/')) return path
+  return posix.normalize(`${await ctx.fact(runCwd)}/${path}`)
 }
