@@ -60,6 +60,7 @@ export const SETTINGS = {
   DEFAULT_TRANSPORT: { type: 'str', env: ['ANSIBLE_TRANSPORT'], ini: defaults('transport'), default: 'ssh', choices: ['ssh', 'smart', 'local'] },
   DEFAULT_PRIVATE_KEY_FILE: { type: 'path', env: ['ANSIBLE_PRIVATE_KEY_FILE'], ini: defaults('private_key_file'), default: null },
   DEFAULT_BECOME: { type: 'bool', env: ['ANSIBLE_BECOME'], ini: escalation('become'), default: false },
+  BECOME_ALLOW_SAME_USER: { type: 'bool', env: ['ANSIBLE_BECOME_ALLOW_SAME_USER'], ini: escalation('become_allow_same_user'), default: false },
   DEFAULT_BECOME_METHOD: { type: 'str', env: ['ANSIBLE_BECOME_METHOD'], ini: escalation('become_method'), default: 'sudo' },
   DEFAULT_BECOME_USER: { type: 'str', env: ['ANSIBLE_BECOME_USER'], ini: escalation('become_user'), default: 'root' },
   DEFAULT_FORCE_HANDLERS: { type: 'bool', env: ['ANSIBLE_FORCE_HANDLERS'], ini: defaults('force_handlers'), default: false },

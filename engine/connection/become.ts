@@ -1,6 +1,16 @@
 import { becomeError } from '../errors.js'
 import type { Become, ExecResult } from './types.js'
 
+/**
+ * Ansible's rule (ActionBase._low_level_execute_command): become is skipped when the become user is
+ * the login user (root to root: no sudo needed, and none may be installed yet), unless
+ * become_allow_same_user. `sameUser` is the login user as that rule knows it: unset when no
+ * remote_user is given (Ansible then becomes) or when become_allow_same_user is on.
+ */
+export function becomeFor(become: Become | undefined, sameUser: string | undefined): Become | undefined {
+  return become && sameUser !== undefined && become.user === sameUser ? undefined : become
+}
+
 /** The variable that carries the become password from the first line of stdin to sudo's askpass. */
 const PASSWORD_VAR = 'ACPLAY_BECOME_PASS'
 
@@ -47,8 +57,9 @@ export function checkBecome(res: ExecResult, become: Become | undefined, host: s
   if (/^sudo: (a password is required|a terminal is required)/m.test(res.stderr)) {
     throw becomeError(`sudo on ${host} wants a password; acplay's become needs passwordless sudo (sudo -n) for user ${become.user}`, { host })
   }
-  // the password's wrapper execs sudo itself: its shell says so when there is none
-  if (become.password !== undefined && /: exec: sudo: not found$/m.test(res.stderr)) {
+  // no sudo on the host: the login shell that was to start it says so (the password's wrapper
+  // execs sudo itself), not the task's command (Ansible: a module failure, nothing changed)
+  if (/^(\S+: )?(line \d+: |\d+: |exec: )*sudo: (command )?not found$/m.test(res.stderr) && (res.rc === 127 || become.password !== undefined)) {
     throw becomeError(`become needs sudo on ${host}, and sudo was not found`, { host })
   }
   if (/^sudo: \d+ incorrect password attempts?/m.test(res.stderr)) {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { userInfo } from 'node:os'
 import { becomeError, interruptedError, timeoutError } from '../errors.js'
-import { becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
+import { becomeFor, becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
 import { awaitLock, lockScript } from './run-lock.js'
 import { sendStream } from './stream-exec.js'
 import type { Connection, ExecOptions, ExecResult } from './types.js'
@@ -18,11 +19,20 @@ export class LocalConnection implements Connection {
   /** where scripts run: Ansible runs a local task's commands in the play's basedir (set per task, module-env.ts), not its own */
   cwd?: string
 
-  /** `lockWaitS`: --lock, the host's run lock (run-lock.ts) held from the first script to close() */
+  /** become to this user (the controller's, Ansible's local login user) is skipped: becomeFor in become.ts */
+  private readonly becomeSkippedFor?: string
+
+  /**
+   * `lockWaitS`: --lock, the host's run lock (run-lock.ts) held from the first script to close();
+   * `allowSameUser`: become_allow_same_user (sudo even to the controller's own user)
+   */
   constructor(
     readonly host: string,
     private readonly lockWaitS?: number,
-  ) {}
+    allowSameUser = false,
+  ) {
+    this.becomeSkippedFor = allowSameUser ? undefined : userInfo().username
+  }
 
   private lock(): Promise<ChildProcess | undefined> {
     if (this.lockWaitS === undefined) return Promise.resolve(undefined)
@@ -35,7 +45,8 @@ export class LocalConnection implements Connection {
     return this.locking
   }
 
-  async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(script: string, given: ExecOptions = {}): Promise<ExecResult> {
+    const opts = { ...given, become: becomeFor(given.become, this.becomeSkippedFor) }
     if (this.interrupted) throw interruptedError(`interrupted (${this.interrupted})`, { host: this.host })
     await this.lock()
     this.execCount++

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import pLimit from 'p-limit'
 import { Client, type AnyAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type Prompt } from 'ssh2'
 import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
-import { asUser, becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
+import { asUser, becomeFor, becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
 import { privateKeyOf } from './client-key.js'
 import { Keepalive } from './keepalive.js'
 import { hostKeyAlgorithms, knownHostKeys, recordHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js'
@@ -26,6 +26,8 @@ export interface SshOptions extends SshTarget {
   keepaliveCountMax?: number
   /** --lock: hold the host's run lock while connected, waiting this long for another run to release it */
   lockWaitS?: number
+  /** the login user when become to it is skipped (becomeFor in become.ts): a given remote user, not allow_same_user */
+  becomeSkippedFor?: string
   /** ansible_password: tried after the key (or the agent), as password and keyboard-interactive auth */
   password?: string
   /** ssh2's protocol trace, a line per packet (tests) */
@@ -246,7 +248,8 @@ export class SshConnection implements Connection {
     return unreachable(`connection to ${this.opts.address} lost: ${this.lost ?? msgOf(e)}`, { host: this.opts.name })
   }
 
-  async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(script: string, given: ExecOptions = {}): Promise<ExecResult> {
+    const opts = { ...given, become: becomeFor(given.become, this.opts.becomeSkippedFor) }
     const client = await this.connect()
     this.execCount++
     const alive = this.alive

@@ -4,6 +4,7 @@ import { SshConnection } from '../connection/ssh.js'
 import type { Connection, ExecOptions, ExecResult } from '../connection/types.js'
 import { quote } from '../connection/quote.js'
 import { connectionSettings } from '../connection/settings.js'
+import { setting } from '../config/settings.js'
 import { findAnsibleCfg } from '../config/ansible-cfg.js'
 import { inventoryError, optionError } from '../errors.js'
 import { connectionVarProblem } from '../inventory/connection-vars.js'
@@ -50,7 +51,8 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
     if (problem) throw inventoryError(problem, { host: name })
   }
   const kind = str(vars.ansible_connection) ?? (name === 'localhost' || name === '127.0.0.1' || opts.connection === 'local' ? 'local' : 'ssh')
-  if (kind === 'local') return new LocalConnection(name, opts.lock)
+  const allowSameUser = becomeAllowSameUser(opts)
+  if (kind === 'local') return new LocalConnection(name, opts.lock, allowSameUser)
   const s = connectionSettings({
     vars,
     timeout: opts.timeout,
@@ -60,17 +62,25 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
   })
   // `~/.ssh/id` as ssh reads it (ansible.cfg's private_key_file comes expanded already)
   const key = str(vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file) ?? opts.privateKey
+  const user = str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user
   return new SshConnection({
     name,
     address: str(vars.ansible_host ?? vars.ansible_ssh_host) ?? name,
     port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
-    user: str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user ?? userInfo().username,
+    user: user ?? userInfo().username,
+    // Ansible's remote_user is unset without them (it then becomes, even to the local user)
+    becomeSkippedFor: allowSameUser ? undefined : user,
     privateKeyFile: key === undefined ? undefined : expanduser(key),
     // the ssh plugin's password option: its later variables win
     password: str(vars.ansible_ssh_password ?? vars.ansible_ssh_pass ?? vars.ansible_password) ?? opts.connectionPassword,
     ...s,
     lockWaitS: opts.lock,
   })
+}
+
+/** [privilege_escalation] become_allow_same_user: sudo even to the login user (becomeFor in connection/become.ts). */
+export function becomeAllowSameUser(opts: RunOptions): boolean {
+  return setting('BECOME_ALLOW_SAME_USER', { cfgFile: ansibleCfgFor(opts.playbook), env: process.env }) === true
 }
 
 /** Wraps a connection so every script starts by exporting the task's `environment`. */

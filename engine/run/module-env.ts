@@ -13,7 +13,7 @@ import type { ModuleTask } from '../playbook/types.js'
 import type { RunOptions } from './options.js'
 import { render, templateValue } from '../vars/template.js'
 import { setting } from '../config/settings.js'
-import { ansibleCfgFor, withEnvironment } from './connections.js'
+import { ansibleCfgFor, becomeAllowSameUser, withEnvironment } from './connections.js'
 import { emit, type PlayContext } from './context.js'
 import { findFile, searchContext, searchPaths } from './find-file.js'
 import { runModes } from './gate.js'
@@ -33,7 +33,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
   const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && keywordLocal)
   const elsewhere = !local && delegated !== undefined && delegated !== host.name
   const baseConn = local
-    ? new LocalConnection('localhost')
+    ? new LocalConnection('localhost', undefined, configuredValues(pc.run.opts).allowSameUser)
     : elsewhere
       ? delegateConnection(run, delegated)
       : host.connection(remoteUser(run, vars), keywordSsh || undefined)
@@ -85,7 +85,7 @@ const CONNECTION_VAR_NAMES = [
 ]
 
 /** What Ansible's PlayContext holds from the command line and config for every task: read once per run. */
-const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown }>()
+const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown; allowSameUser: boolean }>()
 function configuredValues(opts: RunOptions) {
   let c = configured.get(opts)
   if (!c) {
@@ -95,6 +95,7 @@ function configuredValues(opts: RunOptions) {
       pipelining: setting('ANSIBLE_PIPELINING', src),
       executable: setting('DEFAULT_EXECUTABLE', src),
       compression: setting('DEFAULT_MODULE_COMPRESSION', src),
+      allowSameUser: becomeAllowSameUser(opts),
     }
     configured.set(opts, c)
   }

@@ -12,6 +12,22 @@ const inList = (l: unknown[], x: unknown) => l.some((y) => eq(x, y))
 const uniq = (l: unknown[]) => l.filter((x, i) => l.findIndex((y) => eq(x, y)) === i)
 const isScalar = (v: unknown) => v === null || typeof v !== 'object' || v instanceof PyTuple
 
+/**
+ * `x in b` as mathstuff's intersect and difference ask it: of two hashables, set members (a
+ * string's characters); with a list, Python's `in`, so a string b is searched for x as a substring
+ * (geerlingguy.certbot: `domains | difference("a.com www.a.com")` is empty).
+ */
+function member(a: unknown, b: unknown): (x: unknown) => boolean {
+  if (typeof b !== 'string' || isScalar(a)) {
+    const items = iterate(b)
+    return (x) => inList(items, x)
+  }
+  return (x) => {
+    if (typeof x !== 'string') throw templateError(`'in <string>' requires string as left operand, not ${pyType(x)}`)
+    return b.includes(x)
+  }
+}
+
 /** Ansible's unique: Jinja's (case-insensitive for strings unless told) for hashable items, == otherwise. */
 function unique(v: unknown, caseSensitive: unknown, attribute: unknown): unknown[] {
   const items = iterate(v)
@@ -188,8 +204,14 @@ const numeric = (name: string, v: unknown): number => {
 export const collectionFilters: Record<string, Filter> = {
   unique: (v, args, kw) => unique(v, arg<unknown>(args, kw, 0, 'case_sensitive', null), arg<unknown>(args, kw, 1, 'attribute', null)),
   union: (v, args) => uniq([...iterate(v), ...iterate(args[0])]),
-  intersect: (v, args) => uniq(iterate(v).filter((x) => inList(iterate(args[0]), x))),
-  difference: (v, args) => uniq(iterate(v).filter((x) => !inList(iterate(args[0]), x))),
+  intersect: (v, args) => {
+    const has = member(v, args[0])
+    return uniq(iterate(v).filter((x) => has(x)))
+  },
+  difference: (v, args) => {
+    const has = member(v, args[0])
+    return uniq(iterate(v).filter((x) => !has(x)))
+  },
   symmetric_difference: (v, args) => {
     const [a, b] = [iterate(v), iterate(args[0])]
     const isect = a.filter((x) => inList(b, x))
