@@ -3,6 +3,7 @@
 import { arg, attrGetter, expect, type Filter, ignoreCase } from './filter-types.js'
 import { getitem, iterate } from './jinja/runtime.js'
 import { eq, formatFloat, isMapping, mkFloat, num, PyTuple, pystr, pyType, repr, truthy, tuple } from './py.js'
+import { binop } from './py-arith.js'
 import { callMethod } from './py-methods.js'
 import { PyRandom, systemRandom } from './py-random.js'
 import { strict, templateError, Undef } from './undefined.js'
@@ -26,6 +27,15 @@ function member(a: unknown, b: unknown): (x: unknown) => boolean {
     if (typeof x !== 'string') throw templateError(`'in <string>' requires string as left operand, not ${pyType(x)}`)
     return b.includes(x)
   }
+}
+
+/**
+ * mathstuff's union: of two hashables (strings, tuples) their sets' members; else `a + b` as Python
+ * adds them (a list and a string refused with Python's words), without repeats.
+ */
+function union(a: unknown, b: unknown): unknown[] {
+  if (isScalar(a) && isScalar(b)) return uniq([...iterate(a), ...iterate(b)])
+  return uniq(binop('+', a, b) as unknown[])
 }
 
 /** Ansible's unique: Jinja's (case-insensitive for strings unless told) for hashable items, == otherwise. */
@@ -203,7 +213,7 @@ const numeric = (name: string, v: unknown): number => {
 
 export const collectionFilters: Record<string, Filter> = {
   unique: (v, args, kw) => unique(v, arg<unknown>(args, kw, 0, 'case_sensitive', null), arg<unknown>(args, kw, 1, 'attribute', null)),
-  union: (v, args) => uniq([...iterate(v), ...iterate(args[0])]),
+  union: (v, args) => union(v, args[0]),
   intersect: (v, args) => {
     const has = member(v, args[0])
     return uniq(iterate(v).filter((x) => has(x)))
@@ -213,9 +223,13 @@ export const collectionFilters: Record<string, Filter> = {
     return uniq(iterate(v).filter((x) => !has(x)))
   },
   symmetric_difference: (v, args) => {
-    const [a, b] = [iterate(v), iterate(args[0])]
-    const isect = a.filter((x) => inList(b, x))
-    return uniq([...a, ...b]).filter((x) => !inList(isect, x))
+    if (isScalar(v) && isScalar(args[0])) {
+      const [a, b] = [iterate(v), iterate(args[0])]
+      return uniq([...a, ...b]).filter((x) => !(inList(a, x) && inList(b, x)))
+    }
+    const has = member(v, args[0])
+    const isect = iterate(v).filter((x) => has(x))
+    return union(v, args[0]).filter((x) => !inList(isect, x))
   },
   combine: (v, args, kw) => {
     const { recursive = false, list_merge: listMerge = 'replace', ...rest } = kw

@@ -55,6 +55,8 @@ export function binop(op: string, a: unknown, b: unknown): unknown {
   if (op === '*' && (typeof a === 'string' || Array.isArray(a)) && isInt(b)) return repeat(a, b)
   if (op === '*' && (typeof b === 'string' || Array.isArray(b)) && isInt(a)) return repeat(b, a)
   if (op === '%' && typeof a === 'string') return percentFormat(a, b)
+  // a str, list or tuple refuses another type itself, with its own words
+  if (op === '+' && (typeof a === 'string' || Array.isArray(a))) throw templateError(`can only concatenate ${pyType(a)} (not "${pyType(b)}") to ${pyType(a)}`)
   throw templateError(`unsupported operand type(s) for ${op}: '${pyType(a)}' and '${pyType(b)}'`)
 }
 

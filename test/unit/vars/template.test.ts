@@ -155,7 +155,7 @@ describe('evaluate and test (bare expressions)', () => {
     assert.equal(ev("'5' == 5"), false)
     assert.equal(ev('n == 5.0'), true)
     throwsAcplay(() => ev("'5' < 6"), 'E_TEMPLATE', "'<' not supported between instances of 'str' and 'int'")
-    throwsAcplay(() => ev("'a' + 1"), 'E_TEMPLATE', "unsupported operand type(s) for +: 'str' and 'int'")
+    throwsAcplay(() => ev("'a' + 1"), 'E_TEMPLATE', 'can only concatenate str (not "int") to str')
   })
   it('uses Python truthiness in and/or/not/if and returns the deciding operand', () => {
     assert.deepEqual(ev('empty or users'), ['astro', 'bob'])
