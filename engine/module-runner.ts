@@ -32,6 +32,8 @@ export interface ModuleOutcome {
   unknown?: string
   /** a job the task polled (`async`, poll > 0): Ansible's callback tells its polls and its end (ASYNC POLL, ASYNC OK / FAILED) */
   polled?: { jid: string; unfinished: number; failed: boolean }
+  /** Ansible's `_ansible_verbose_always` (debug, assert unless quiet): a failure is shown indented (report/shown-result.ts) */
+  verboseAlways?: boolean
   /** its arguments as Ansible's result holds them (modules/invocation.ts), built when a loop item's result is registered */
   invocation?: () => { module_args: Record<string, unknown> } | undefined
 }

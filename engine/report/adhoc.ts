@@ -7,42 +7,15 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ansibleJson } from './ansible-json.js'
 import { pyJson } from '../vars/filters-data.js'
-import { toBool } from '../vars/filters-core.js'
 import type { HostResult, Reporter } from './types.js'
 import { warningLine } from './format.js'
+import { cleanCopy, shownResult } from './shown-result.js'
 
 const named = (m: string) => [m, `ansible.builtin.${m}`, `ansible.legacy.${m}`]
 /** Ansible's MODULE_NO_JSON: their output is printed as text, not as JSON. */
 const TEXT_MODULES = new Set(['command', 'shell', 'raw'].flatMap(named))
-const DEBUG = new Set(named('debug'))
-const ASSERT = new Set(named('assert'))
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v))
-
-const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations'])
-const HIDE_IN_DEBUG = new Set(['changed', 'failed', 'skipped', 'invocation', 'skip_reason'])
-
-/** What Ansible's TaskResult.clean_copy and the callback's _clean_results leave out: failed and skipped; debug keeps its msg alone, or its var without changed. */
-function shown(data: Record<string, unknown>, module: string): Record<string, unknown> {
-  const rest = cleanCopy(data)
-  if (!DEBUG.has(module)) return rest
-  const keep = 'msg' in rest ? (k: string) => DEBUG_ALLOWED.has(k) : (k: string) => !HIDE_IN_DEBUG.has(k)
-  return Object.fromEntries(Object.entries(rest).filter(([k]) => keep(k)))
-}
-
-/** TaskResult.clean_copy: what every callback gets (the tree callback's file keeps debug's other keys); less the `diff` their _dump_results drops below -vvv. */
-function cleanCopy(data: Record<string, unknown>): Record<string, unknown> {
-  const { failed: _f, skipped: _s, diff: _d, ...rest } = data
-  return rest
-}
-
-/**
- * Results Ansible marks `_ansible_verbose_always` (debug's; assert's unless quiet): its callbacks
- * indent them by 4 even where they print one line (-o keeps the indentation, drops the newlines).
- */
-export function verboseAlways(module: string, args: Readonly<Record<string, unknown>>): boolean {
-  return DEBUG.has(module) || (ASSERT.has(module) && !toBool(args.quiet ?? false))
-}
 
 /**
  * `-t DIR` (Ansible's tree callback): each host's result as JSON in DIR/HOST, as the callback dumps
@@ -71,7 +44,7 @@ export function adhocReporter(module: string, { oneLine, verbose, tree }: AdhocO
   const say = (line: string) => out.write(`${line}\n`)
   const json = (v: unknown) => (!oneLine ? ansibleJson(v, 4) : verbose ? ansibleJson(v, 4).replace(/\n/g, '') : ansibleJson(v, 0))
   // the minimal callback shows debug's msg alone; the oneline callback and the tree file, its clean copy
-  const onScreen = (data: Record<string, unknown>) => (oneLine ? cleanCopy(data) : shown(data, module))
+  const onScreen = (data: Record<string, unknown>) => (oneLine ? cleanCopy(data) : shownResult(data, module))
   const text = (host: string, data: Record<string, unknown>, caption: string) => {
     if (!oneLine) return `${host} | ${caption} | rc=${str(data.rc ?? -1)} >>\n${str(data.stdout)}${str(data.stderr)}${str(data.msg)}`
     const flat = (s: unknown) => str(s).replace(/\n/g, '\\n').replace(/\r/g, '\\r')

@@ -4,6 +4,7 @@ import type { FileDiff } from '../../modules/types.js'
 import { pyWrap } from '../vars/py-textwrap.js'
 import { ansibleJson } from './ansible-json.js'
 import { failureText } from './failure.js'
+import { shownResult } from './shown-result.js'
 import type { HostResult, TaskRef, WarningKind } from './types.js'
 
 export const heading = (text: string, width = 80) => `${text} ${'*'.repeat(Math.max(3, width - text.length - 1))}`
@@ -43,7 +44,9 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
   const lines = r.polled ? asyncLines(r.host, r.polled) : []
   if (r.status === 'failed' || r.status === 'unreachable') {
     const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : (r.result ?? { msg: r.msg ?? '' })
-    const { json, lines: details } = failureText(shown, verbosity > 0)
+    // debug's and assert's results Ansible dumps indented, as they are (no streams to lay out)
+    const { json, lines: details } =
+      r.verboseAlways && !r.hidden ? { json: ansibleJson(shownResult(shown, r.task.action), 4), lines: [] } : failureText(shown, verbosity > 0)
     // Ansible: `failed: [web1] (item=x) => {...}` for a loop item, `fatal: [web1]: FAILED! => {...}` for a task
     if (r.status === 'failed' && r.item !== undefined) lines.push(`failed: [${host}] (item=${label}) => ${json}`, ...details)
     else lines.push(`${LABEL[r.status]}: [${host}]${item}: ${r.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!'} => ${json}`, ...details)

@@ -1,7 +1,9 @@
 /** Plain lines for CI and pipes: one per task per host, then Ansible's PLAY RECAP. */
 import { taskBanners } from './banners.js'
+import { pyJson } from './failure.js'
 import { heading, resultLines, warningLine } from './format.js'
 import { recapLines } from './recap.js'
+import { isDebug } from './shown-result.js'
 import type { HostResult, Reporter } from './types.js'
 
 export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: NodeJS.WritableStream } = {}): Reporter {
@@ -31,6 +33,8 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
       // no_log the censored result has no items left, so Ansible's callback prints its own line.
       if (r.items !== undefined && r.status !== 'unreachable' && !r.hidden) {
         if (r.status === 'skipped') result(r, [`skipping: [${r.host}]`])
+        // debug's loop is the exception: the callback's _clean_results keeps its msg alone, so no items are left
+        if (r.status === 'failed' && isDebug(r.task.action)) result(r, [`fatal: [${r.host}]: FAILED! => ${pyJson({ msg: 'One or more items failed' })}`])
         if (r.status === 'failed' && r.ignored) write('...ignoring')
         return
       }

@@ -35,6 +35,8 @@ export interface HostResult {
    * earlier planned change makes unknown: engine/unknown.ts). Counted as changed (drift) everywhere.
    */
   mayChange?: boolean
+  /** Ansible's `_ansible_verbose_always` (debug, assert unless quiet): a failure is dumped indented by 4 */
+  verboseAlways?: boolean
   /** ignore_errors turned a failure into "ignored" */
   ignored?: boolean
   /** rescued by a block's rescue */

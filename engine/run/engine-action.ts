@@ -1,4 +1,5 @@
 /** An engine action (engine/actions) on one host: its environment from the task run, its outcome as a module's. */
+import { verboseAlways } from '../report/shown-result.js'
 import { taskLabel } from '../playbook/module-task.js'
 import { runAction } from '../actions/run-action.js'
 import type { EngineAction } from '../actions/names.js'
@@ -62,7 +63,8 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
         Object.assign(action === 'include_vars' ? h.includedVars : h.facts, a.facts)
         if (a.cacheable) setHostFacts(pc.run, h, a.facts)
       }
-    return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output }
+    const verbose = verboseAlways(action, args) || undefined
+    return { status: a.status, msg: a.msg, reason: a.reason, changes: [], data: a.data, output: a.output, verboseAlways: verbose }
   } catch (e) {
     // check mode: a value it reads (debug's var, assert's that) is unknown until an earlier task runs:
     // ok and unknown, as for arguments that need one (task.ts unknownArgs), never a failure

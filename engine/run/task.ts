@@ -335,6 +335,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     changes: outcome.changes,
     output: outcome.output,
     polled: outcome.polled,
+    verboseAlways: outcome.verboseAlways,
     result: failedResult(status, registered, noLog),
     failedChanged: (status === 'failed' && registered.changed === true) || undefined,
     hidden: noLog || undefined,

@@ -50,10 +50,24 @@ function failures(out: string): string[] {
     })
 }
 
+// debug's and assert's results are Ansible's verbose-always ones: dumped indented, debug's msg alone,
+// and a failed debug loop keeps no items, so the task's own fatal line follows them
+const VERBOSE = `- hosts: localhost
+  gather_facts: false
+  vars: { x: 1 }
+  tasks:
+    - { assert: { that: [x == 1, x == 2] }, ignore_errors: true }
+    - { assert: { that: [x == 3], fail_msg: "x is {{ x }}" }, loop: [a], ignore_errors: true }
+    - { debug: { msg: "{{ item }}" }, failed_when: item == 2, loop: [1, 2], ignore_errors: true }
+`
+
+/** The task lines of a run, from its first TASK banner to the recap. */
+const taskLines = (out: string) => out.slice(out.indexOf('TASK ['), out.indexOf('PLAY RECAP'))
+
 describe("a failed result's JSON, as ansible-playbook's", () => {
   let dir: string
   before(() => {
-    dir = localPlaybookDir('failure-json', { 'site.yml': PLAYBOOK })
+    dir = localPlaybookDir('failure-json', { 'site.yml': PLAYBOOK, 'verbose.yml': VERBOSE })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -73,5 +87,18 @@ describe("a failed result's JSON, as ansible-playbook's", () => {
       assert.match(out, /"argument_spec_data": \{"alpha": \{"choices": \["b", "a"\], "type": "str"\}, "zeta": \{"required": true, "type": "int"\}\}/)
       assert.match(out, /"failed_when_result": true, "item": \{"k": 1/)
     }
+  })
+
+  it('failed assert and debug results as Ansible dumps them: indented, debug loops closed by the fatal line', async () => {
+    const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const [ours, theirs] = await Promise.all([
+      acplay(['run', 'verbose.yml', '-i', 'hosts.ini'], { cwd: dir, env }),
+      capture(['ansible-playbook', 'verbose.yml', '-i', 'hosts.ini'], { cwd: dir, env }),
+    ])
+    assert.equal(theirs.code, 0, theirs.stdout + theirs.stderr)
+    assert.equal(ours.code, 0, ours.stdout + ours.stderr)
+    assert.equal(taskLines(ours.stdout), taskLines(theirs.stdout))
+    assert.match(theirs.stdout, /fatal: \[localhost\]: FAILED! => \{\n {4}"assertion": "x == 2",/)
+    assert.match(theirs.stdout, /fatal: \[localhost\]: FAILED! => \{"msg": "One or more items failed"\}/)
   })
 })
