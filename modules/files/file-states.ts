@@ -11,6 +11,7 @@ import type { Tree, TreeEntry } from '../facts/tree.js'
 import type { Change, Command, FactEffect, Plan } from '../types.js'
 import { attrsChange, describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { fmtMode, resolveMode } from './mode.js'
+import { pathInfoOf } from './path-result.js'
 import { ancestors, sha256, type Stats } from './stat.js'
 import { planTimes, type PathTimes, type TimeWant } from './times.js'
 
@@ -25,6 +26,18 @@ export interface FileArgs {
 const ok = (reason: string): Plan => ({ kind: 'ok', reason })
 const change = (c: Change, waitsFor?: string): Plan => ({ kind: 'change', changes: [c], ...(waitsFor !== undefined ? { waitsFor } : {}) })
 const ownerSpec = (w: AttrWant) => `${w.owner ?? ''}${w.group ? `:${w.group}` : ''}`
+
+/** Ansible's get_state: what a path is, as its failures name it. */
+export function prevState(st: PathStat): string {
+  if (!st.exists) return 'absent'
+  if (st.type === 'link' || st.type === 'directory') return st.type
+  return (st.nlink ?? 1) > 1 ? 'hard' : 'file'
+}
+
+/** A failure as Ansible's file module raises it: its keys, then add_path_info's of `path` (or `dest`). */
+function failure(msg: string, keys: Record<string, unknown>, st: PathStat): ModuleFailure {
+  return new ModuleFailure(msg, { ...keys, ...pathInfoOf(st) })
+}
 
 /** The stat to manage: a link's target when following links. */
 function subject(st: PathStat, follow: boolean): PathStat {
@@ -55,14 +68,14 @@ export function planAbsent(a: FileArgs, st: PathStat): Plan {
 
 export function planFile(a: FileArgs, st0: PathStat): Plan {
   const st = subject(st0, a.follow)
-  if (!st.exists) throw new ModuleFailure(`file (${a.path}) is absent, cannot continue`)
-  if (st.type === 'directory') throw new ModuleFailure(`file (${a.path}) is a directory, cannot continue (use state=directory)`)
+  const state = prevState(st)
+  if (state !== 'file' && state !== 'hard') throw failure(`file (${a.path}) is ${state}, cannot continue`, { path: a.path, state }, st)
   return attrsOnly(a, st, `${st.type} ${a.path} exists`, st.type === 'link', st !== st0)
 }
 
 export function planDirectory(a: FileArgs, stats: Stats): Plan {
   const st = subject(stats.get(a.path), a.follow)
-  if (st.exists && st.type !== 'directory') throw new ModuleFailure(`${a.path} exists and is a ${st.type}, not a directory`)
+  if (st.exists && st.type !== 'directory') throw failure(`${a.path} already exists as a ${prevState(st)}`, { path: a.path }, st)
   if (st.exists) return attrsOnly(a, st, `directory ${a.path} exists`, false, st !== stats.get(a.path))
   const missing = [...ancestors(a.path), a.path].filter((p) => !stats.get(p).exists)
   for (const p of ancestors(a.path)) {
@@ -204,11 +217,20 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
     const plan = attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
     return waitsFor !== undefined ? { ...plan, waitsFor } : plan
   }
-  if (!srcSt.exists && !waitsFor && (hard || !a.force)) {
-    throw new ModuleFailure(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`)
+  // Ansible's words and keys: a hard link's failures name dest and src, a symlink's the path
+  if (hard && !srcSt.exists) throw failure('src does not exist', { dest: a.path, src }, st)
+  if (!srcSt.exists && !waitsFor && !a.force)
+    throw failure(`src file does not exist, use "force=yes" if you really want to create the link: ${srcPath}`, { path: a.path, src }, st)
+  if (st.type === 'directory' && (hard || a.force)) throw new ModuleFailure(`refusing to replace directory ${a.path} with a ${kind}`)
+  if (st.exists && st.type !== 'link' && !a.force) {
+    const was = prevState(st)
+    if (!hard) throw failure(`refusing to convert from ${was} to symlink for ${a.path}`, { path: a.path }, st)
+    throw failure(
+      was === 'hard' ? 'Cannot link, different hard link exists at destination' : `Cannot link, ${was} exists at destination`,
+      { dest: a.path, src },
+      st,
+    )
   }
-  if (st.exists && st.type === 'directory') throw new ModuleFailure(`refusing to replace directory ${a.path} with a ${kind}`)
-  if (st.exists && st.type !== 'link' && !a.force) throw new ModuleFailure(`refusing to convert from ${st.type} to ${kind} for ${a.path} (use force=yes)`)
   // new link beside the old path, then rename over it: atomic, never a moment without the path
   const script = `t="$(dirname -- "$2")/.acplay-ln.$$"; rm -f -- "$t"; ln ${hard ? '' : '-s '}-- "$1" "$t" && mv -fT -- "$t" "$2"`
   const commands: Command[] = [{ argv: ['sh', '-c', script, 'sh', src, a.path] }]

@@ -61,13 +61,27 @@ const VERBOSE = `- hosts: localhost
     - { debug: { msg: "{{ item }}" }, failed_when: item == 2, loop: [1, 2], ignore_errors: true }
 `
 
+// the file module's failures: Ansible's words, keys, and add_path_info's fields of the path
+const FILES = `- hosts: localhost
+  gather_facts: false
+  vars: { d: "{{ playbook_dir }}" }
+  tasks:
+    - { file: { path: "{{ d }}/nope", state: file }, ignore_errors: true }
+    - { file: { path: "{{ d }}/sub", state: file }, ignore_errors: true }
+    - { file: { path: "{{ d }}/site.yml", state: directory }, ignore_errors: true }
+    - { file: { path: "{{ d }}/l1", src: "{{ d }}/nope", state: link }, ignore_errors: true }
+    - { file: { path: "{{ d }}/l2", src: "{{ d }}/nope", state: hard }, ignore_errors: true }
+    - { file: { path: "{{ d }}/site.yml", src: "{{ d }}/verbose.yml", state: link }, ignore_errors: true }
+    - { file: { path: "{{ d }}/site.yml", src: "{{ d }}/verbose.yml", state: hard }, ignore_errors: true }
+`
+
 /** The task lines of a run, from its first TASK banner to the recap. */
 const taskLines = (out: string) => out.slice(out.indexOf('TASK ['), out.indexOf('PLAY RECAP'))
 
 describe("a failed result's JSON, as ansible-playbook's", () => {
   let dir: string
   before(() => {
-    dir = localPlaybookDir('failure-json', { 'site.yml': PLAYBOOK, 'verbose.yml': VERBOSE })
+    dir = localPlaybookDir('failure-json', { 'site.yml': PLAYBOOK, 'verbose.yml': VERBOSE, 'files.yml': FILES, 'sub/keep': '' })
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -99,5 +113,12 @@ describe("a failed result's JSON, as ansible-playbook's", () => {
     assert.equal(taskLines(ours.stdout), taskLines(theirs.stdout))
     assert.match(theirs.stdout, /fatal: \[localhost\]: FAILED! => \{\n {4}"assertion": "x == 2",/)
     assert.match(theirs.stdout, /fatal: \[localhost\]: FAILED! => \{"msg": "One or more items failed"\}/)
+  })
+
+  it("the file module's failures: Ansible's words and keys, the path's fields", async () => {
+    const [ours, theirs] = await both('files.yml')
+    assert.deepEqual(failures(ours.stdout), failures(theirs.stdout))
+    assert.equal(failures(theirs.stdout).length, 7, theirs.stdout)
+    assert.match(theirs.stdout, /"msg": "src does not exist", "src": /)
   })
 })
