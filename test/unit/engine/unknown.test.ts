@@ -157,7 +157,7 @@ describe('plans that meet an unknown (check mode, on this machine)', () => {
     const r = await runModule(file, { path: join(dir, 'hard'), src: `${venv}/bin/airflow`, state: 'hard' }, env(pipDone()))
     assert.equal(r.status, 'changed', r.msg)
     assert.equal(r.mayChange, true)
-    assert.match(r.reason ?? '', /^may change: it would fail now \(.*src file does not exist.*\), but task 'airflow is installed in its venv' runs first/)
+    assert.match(r.reason ?? '', /^may change: it would fail now \(.*src does not exist.*\), but task 'airflow is installed in its venv' runs first/)
   })
 
   it('a file validated by a program an earlier apt install may provide: may change; without it, an exact change', async () => {
