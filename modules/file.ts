@@ -32,7 +32,7 @@ export const file = defineModule({
       required: true,
       aliases: ['dest', 'name'],
       description:
-        "The path to manage (a relative one from the working directory of the module: the login user's home over ssh, the controller's for a local task)",
+        "The path to manage (a relative one from the working directory of the module: the login user's home over ssh, the play's directory for a local task)",
     },
     state: { type: 'str', choices: STATES, description: 'What the path should be' },
     recurse: { type: 'bool', default: false, description: 'state=directory: apply owner/group/mode to everything below too' },
@@ -70,11 +70,19 @@ export const file = defineModule({
     // a relative path is the module's, from its working directory; the result names it as given
     // (a trailing slash too), as Ansible's
     const path = await fromCwd(ctx, p.path.length > 1 ? p.path.replace(/\/+$/, '') : p.path)
-    const plan = await planAt(path)
-    if (path === p.path || !plan.data) return plan
-    const data = { ...plan.data }
-    for (const k of ['path', 'dest'] as const) if (data[k] === path) data[k] = p.path
-    return { ...plan, data }
+    const asGiven = (data: Record<string, unknown>) => {
+      const out = { ...data }
+      for (const k of ['path', 'dest'] as const) if (out[k] === path) out[k] = p.path
+      return out
+    }
+    if (path === p.path) return planAt(path)
+    try {
+      const plan = await planAt(path)
+      return plan.data ? { ...plan, data: asGiven(plan.data) } : plan
+    } catch (e) {
+      // the message names it as given too: Ansible's module works on the relative path itself
+      throw e instanceof ModuleFailure ? new ModuleFailure(e.message.replaceAll(path, p.path), asGiven(e.data)) : e
+    }
 
     async function planAt(path: string): Promise<Plan> {
       const want = attrWant(p)

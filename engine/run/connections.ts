@@ -78,9 +78,16 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
   })
 }
 
-/** [privilege_escalation] become_allow_same_user: sudo even to the login user (becomeFor in connection/become.ts). */
+const allowSameUser = new WeakMap<RunOptions, boolean>()
+
+/** [privilege_escalation] become_allow_same_user: sudo even to the login user (becomeFor in connection/become.ts); read once per run. */
 export function becomeAllowSameUser(opts: RunOptions): boolean {
-  return setting('BECOME_ALLOW_SAME_USER', { cfgFile: ansibleCfgFor(opts.playbook), env: process.env }) === true
+  let v = allowSameUser.get(opts)
+  if (v === undefined) {
+    v = setting('BECOME_ALLOW_SAME_USER', { cfgFile: ansibleCfgFor(opts.playbook), env: process.env }) === true
+    allowSameUser.set(opts, v)
+  }
+  return v
 }
 
 /** Wraps a connection so every script starts by exporting the task's `environment`. */

@@ -33,7 +33,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
   const local = delegated === 'localhost' || delegated === '127.0.0.1' || (delegated === undefined && keywordLocal)
   const elsewhere = !local && delegated !== undefined && delegated !== host.name
   const baseConn = local
-    ? new LocalConnection('localhost', undefined, configuredValues(pc.run.opts).allowSameUser)
+    ? new LocalConnection('localhost', undefined, becomeAllowSameUser(pc.run.opts))
     : elsewhere
       ? delegateConnection(run, delegated)
       : host.connection(remoteUser(run, vars), keywordSsh || undefined)
@@ -85,7 +85,7 @@ const CONNECTION_VAR_NAMES = [
 ]
 
 /** What Ansible's PlayContext holds from the command line and config for every task: read once per run. */
-const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown; allowSameUser: boolean }>()
+const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown }>()
 function configuredValues(opts: RunOptions) {
   let c = configured.get(opts)
   if (!c) {
@@ -95,7 +95,6 @@ function configuredValues(opts: RunOptions) {
       pipelining: setting('ANSIBLE_PIPELINING', src),
       executable: setting('DEFAULT_EXECUTABLE', src),
       compression: setting('DEFAULT_MODULE_COMPRESSION', src),
-      allowSameUser: becomeAllowSameUser(opts),
     }
     configured.set(opts, c)
   }

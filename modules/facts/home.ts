@@ -28,8 +28,8 @@ export const userHome: Fact<string | undefined, [string]> = {
 
 /**
  * The working directory of the task's commands, where Ansible's module resolves a relative path:
- * the login user's home over ssh, the controller's working directory for a local or delegated-to-
- * localhost task (robertdebock.users makes its `ssh_keys` directory there).
+ * the login user's home over ssh, the play's directory for a local or delegated-to-localhost task
+ * (engine/run/module-env.ts; robertdebock.users makes its `ssh_keys` directory there).
  */
 export const runCwd: Fact<string> = {
   name: 'run.cwd',

@@ -61,7 +61,8 @@ const VERBOSE = `- hosts: localhost
     - { debug: { msg: "{{ item }}" }, failed_when: item == 2, loop: [1, 2], ignore_errors: true }
 `
 
-// the file module's failures: Ansible's words, keys, and add_path_info's fields of the path
+// the file module's failures: Ansible's words, keys, and add_path_info's fields of the path (a
+// relative one, from the play's directory for a local task, named as given)
 const FILES = `- hosts: localhost
   gather_facts: false
   vars: { d: "{{ playbook_dir }}" }
@@ -73,6 +74,8 @@ const FILES = `- hosts: localhost
     - { file: { path: "{{ d }}/l2", src: "{{ d }}/nope", state: hard }, ignore_errors: true }
     - { file: { path: "{{ d }}/site.yml", src: "{{ d }}/verbose.yml", state: link }, ignore_errors: true }
     - { file: { path: "{{ d }}/site.yml", src: "{{ d }}/verbose.yml", state: hard }, ignore_errors: true }
+    - { file: { path: nope, state: file }, ignore_errors: true }
+    - { file: { path: site.yml, state: directory }, ignore_errors: true }
 `
 
 /** The task lines of a run, from its first TASK banner to the recap. */
@@ -118,7 +121,7 @@ describe("a failed result's JSON, as ansible-playbook's", () => {
   it("the file module's failures: Ansible's words and keys, the path's fields", async () => {
     const [ours, theirs] = await both('files.yml')
     assert.deepEqual(failures(ours.stdout), failures(theirs.stdout))
-    assert.equal(failures(theirs.stdout).length, 7, theirs.stdout)
+    assert.equal(failures(theirs.stdout).length, 9, theirs.stdout)
     assert.match(theirs.stdout, /"msg": "src does not exist", "src": /)
   })
 })
