@@ -95,7 +95,7 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
         const user = o?.user === undefined ? {} : { ansible_user: o.user }
         const timeout = o?.connectTimeoutS ? { ansible_timeout: o.connectTimeoutS } : {}
         const ssh = o?.ssh ? { ansible_connection: 'ssh' } : {}
-        return connectionFor(name, { ...vars, ...user, ...timeout, ...ssh }, opts)
+        return (opts.connectionFor ?? connectionFor)(name, { ...vars, ...user, ...timeout, ...ssh }, opts)
       })
       rc.hosts.set(name, h)
     }

@@ -6,6 +6,7 @@
 import type { Reporter } from '../report/types.js'
 import type { Vault } from '../vault/vault.js'
 import type { Slice } from '../inventory/slice.js'
+import type { Connection } from '../connection/types.js'
 
 /** hosts worked on at once (-f); see bench/README.md (fleet) for how it was chosen */
 export const DEFAULT_FORKS = 10
@@ -28,6 +29,8 @@ export interface RunOptions {
   user?: string
   /** -c / ANSIBLE_TRANSPORT / ansible.cfg transport: the connection of hosts that set no ansible_connection (ssh, smart, local) */
   connection?: string
+  /** builds a host's connection from its variables in place of connections.ts (the engine bench's replay, bench/engine.ts) */
+  connectionFor?: (name: string, hostVars: Record<string, unknown>, opts: RunOptions) => Connection
   privateKey?: string
   /** -k / --connection-password-file: the SSH password where a host sets no ansible_password (a secret: masked) */
   connectionPassword?: string
