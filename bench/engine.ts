@@ -6,12 +6,14 @@
  * Converges the fleet playbook on N light hosts, records a no-op (each host's scripts and their
  * answers), then replays that no-op in this process: the same run (plans, templates, validation,
  * read-ahead, the plain output into a sink) with every answer from the recording. The recorded run's
- * CPU is the whole controller; a replay's is the engine alone; the difference is the ssh layer.
+ * CPU is the whole controller; a replay's is the engine alone. Last, the ssh layer alone: each host's
+ * recorded scripts sent again over a fresh connection (10 hosts at a time, as forks), no engine.
  *
  *   npm run bench -- engine [--hosts 100] [--reps 5]
  */
 import { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
+import pLimit from 'p-limit'
 import type { Connection, ExecOptions, ExecResult } from '../engine/connection/types.js'
 import { plainReporter } from '../engine/report/plain.js'
 import { load, run, type RunOptions } from '../engine/run.js'
@@ -30,8 +32,10 @@ const log = (m: string) => process.stderr.write(`${m}\n`)
 const NONCE = /ACPLAY_READ_[0-9a-f]{24}/g
 const keyOf = (host: string, script: string, opts: ExecOptions) => `${host}\0${opts.become?.user ?? ''}\0${script.replace(NONCE, 'NONCE')}`
 type Recording = Map<string, ExecResult & { nonce?: string }>
+/** each host's scripts in the order it ran them */
+const scripts = new Map<string, { script: string; opts: ExecOptions }[]>()
 
-/** A host's real connection, keeping each script's answer. */
+/** A host's real connection, keeping each script and its answer. */
 function recording(inner: Connection, into: Recording): Connection {
   return {
     host: inner.host,
@@ -44,6 +48,7 @@ function recording(inner: Connection, into: Recording): Connection {
     async exec(script, opts = {}) {
       const out = await inner.exec(script, opts)
       into.set(keyOf(inner.host, script, opts), { ...out, nonce: script.match(NONCE)?.[0] })
+      scripts.set(inner.host, [...(scripts.get(inner.host) ?? []), { script, opts }])
       return out
     },
     close: () => inner.close(),
@@ -89,11 +94,30 @@ async function measured(opts: RunOptions): Promise<{ cpuS: number; taskHosts: nu
 
 const ms = (cpuS: number, taskHosts: number) => ((cpuS * 1000) / taskHosts).toFixed(3)
 
+/** The recorded scripts again, host by host over fresh connections, 10 at a time: the ssh layer's CPU alone. */
+async function sshAlone(opts: RunOptions): Promise<number> {
+  const { inventory } = await load(opts)
+  const limit = pLimit(10)
+  const before = process.cpuUsage()
+  await Promise.all(
+    [...scripts].map(([host, list]) =>
+      limit(async () => {
+        const conn = connectionFor(host, inventory.hostVars(host), opts)
+        for (const { script, opts: o } of list) await conn.exec(script, { become: o.become })
+        await conn.close()
+      }),
+    ),
+  )
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / 1e6
+}
+
 log(`engine bench: booting ${HOSTS} light hosts`)
 const bed = await fleetBed(HOSTS, log)
 const recorded: Recording = new Map()
 const replays: number[] = []
 let whole: Awaited<ReturnType<typeof measured>>
+let ssh: number
 try {
   const base: RunOptions = { playbook: FLEET_PLAYBOOK, inventory: [bed.inventory()], forks: 10 }
   const converge = await measured(base)
@@ -107,13 +131,17 @@ try {
       throw new Error(`engine bench: a replay differed from the recorded no-op (${JSON.stringify(r)})`)
     replays.push(r.cpuS)
   }
+  ssh = await sshAlone(base)
 } finally {
   await bed.down()
 }
 const sorted = [...replays].sort((a, b) => a - b)
 const median = sorted[Math.floor(sorted.length / 2)]!
-console.log('| hosts | task-hosts | no-op over ssh: CPU s | ms/task-host | replays: CPU s | median ms/task-host | best | engine share |')
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+const share = (cpuS: number) => `${((100 * cpuS) / whole.cpuS).toFixed(0)}%`
 console.log(
-  `| ${HOSTS} | ${whole.taskHosts} | ${whole.cpuS.toFixed(2)} | ${ms(whole.cpuS, whole.taskHosts)} | ${replays.map((c) => c.toFixed(2)).join(' / ')} | ${ms(median, whole.taskHosts)} | ${ms(sorted[0]!, whole.taskHosts)} | ${((100 * median) / whole.cpuS).toFixed(0)}% |`,
+  '| hosts | task-hosts | no-op: CPU s | ms/task-host | engine replays: CPU s | median ms/task-host | best | engine share | ssh alone: CPU s | ssh share |',
+)
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log(
+  `| ${HOSTS} | ${whole.taskHosts} | ${whole.cpuS.toFixed(2)} | ${ms(whole.cpuS, whole.taskHosts)} | ${replays.map((c) => c.toFixed(2)).join(' / ')} | ${ms(median, whole.taskHosts)} | ${ms(sorted[0]!, whole.taskHosts)} | ${share(median)} | ${ssh.toFixed(2)} | ${share(ssh)} |`,
 )

@@ -127,6 +127,17 @@ export function isSecretParam(def: ParamDef, params: Record<string, unknown>): b
 }
 
 const aliasMaps = new WeakMap<ParamSpecs, Map<string, string>>()
+const specEntries = new WeakMap<ParamSpecs, [string, ParamDef][]>()
+
+/** A spec's arguments as entries, listed once per spec (validation runs per task and host). */
+function entriesOf(params: ParamSpecs): [string, ParamDef][] {
+  let list = specEntries.get(params)
+  if (!list) {
+    list = Object.entries(params)
+    specEntries.set(params, list)
+  }
+  return list
+}
 
 /** Each argument's name by itself and by its aliases; once per spec (validation runs per task and host). */
 function aliasesOf(params: ParamSpecs): Map<string, string> {
@@ -203,7 +214,7 @@ export function validateParams<S extends ParamSpecs>(
     const problem = def.check?.(out[name], name)
     if (problem) throw paramError(problem, here)
   }
-  for (const [name, def] of Object.entries(module.params)) {
+  for (const [name, def] of entriesOf(module.params)) {
     if (out[name] === undefined && def.default !== undefined && def.unsupported === undefined) out[name] = def.default
     if (out[name] === undefined && def.required) throw paramError(`missing required argument '${name}' for module ${module.name}`, where)
     const v = out[name]
