@@ -78,7 +78,8 @@ export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scop
 export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: TaskKeywords): Record<string, unknown> {
   const role = task.role ?? scope.role
   const opts = pc.run.opts
-  const layered: Record<string | symbol, unknown> = mergeVars({
+  // mergeVars' mapping is this task's own: filled in place, not copied again (a copy per task and host weighs at 1,000 hosts)
+  const vars: Record<string | symbol, unknown> = mergeVars({
     // every role's defaults and vars are visible play-wide; the task's own role's win
     roleDefaults: [pc.roleDefaults, role?.defaults ?? {}],
     inventory: pc.run.inventory.hostVars(host.name),
@@ -94,8 +95,6 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
     includeParams: scope.includeParams,
     extra: opts.extraVars,
   })
-  // mergeVars' mapping is this task's own: filled in place, not copied again (a copy per task and host weighs at 1,000 hosts)
-  const vars: Record<string | symbol, unknown> = layered
   vars.hostvars = hostvars(pc)
   vars[LOOKUP_CONTEXT] = lookupContextOf(pc, role, task.pos?.file)
   addMagicVars(vars, pc, role, task.pos?.file)
