@@ -10,7 +10,7 @@ import type { Connection, ExecOptions, ExecResult } from './connection/types.js'
 import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import type { ModuleOutcome } from './module-runner.js'
 import type { Masker } from './secrets.js'
-import type { Applied, Change, Command, Fact, ModuleSpec } from '../modules/types.js'
+import type { Applied, Change, Command, Fact, ModuleSpec, Validation } from '../modules/types.js'
 
 /** Now, in microseconds since the epoch. */
 export const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
@@ -95,9 +95,16 @@ export function applyFailed(
   // with its rc and stderr (copy and template return its outputs: their failureMsg and failureData)
   const v = out.validation
   const tail = (out.stderr.trim() || out.stdout.trim() || `exit code ${out.rc}`).split('\n').slice(-20).join('\n')
-  const msg = mod.failureMsg?.(params as never, out) ?? (v ? `failed to validate: rc:${v.rc} error:${v.stderr}` : tail)
+  const refused = v && !v.notStarted ? `failed to validate: rc:${v.rc} error:${v.stderr}` : undefined
+  const msg = mod.failureMsg?.(params as never, out) ?? v?.notStarted?.msg ?? refused ?? tail
   const cmd = out.failedCommand ? { cmd: commandText(out.failedCommand) } : {}
-  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out, planData) ?? (v ? {} : { ...cmd, rc: out.rc, ...streams(out) }) }
+  const data = v ? (v.notStarted ? validatorNotStarted(v) : {}) : { ...cmd, rc: out.rc, ...streams(out) }
+  return { status: 'failed', msg, changes, data: mod.failureData?.(params as never, out, planData) ?? data }
+}
+
+/** A validator that could not start: Ansible's run_command fails with the command, the errno as rc and empty outputs. */
+export function validatorNotStarted(v: Validation): Record<string, unknown> {
+  return { cmd: v.notStarted?.cmd, rc: v.rc, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [] }
 }
 
 /** A fact's answer; a read that cannot be parsed fails the task with the read, its rc and stderr. */

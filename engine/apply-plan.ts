@@ -100,7 +100,9 @@ async function* streamedSources(uploads: readonly Upload[]): AsyncIterable<Buffe
  * The validate argv with every '%s' pointing at the temp file: quoted pieces around "$tmp". Its
  * stdout and stderr are kept apart (files beside the temp file, removed with it); a failure prints
  * a mark with the upload's index, the rc and both outputs (base64) on stderr, for the module's
- * result (Ansible's modules return them: validationOf).
+ * result (Ansible's modules return them: validationOf). A validator that cannot start is told
+ * apart (Ansible runs it without a shell, so Python's exec error is its failure): its errno (2 no
+ * such file, 13 not executable) and the temp file's path, as the mark's rc and a fifth field.
  */
 function validateLines(argv: readonly string[], tmp: string, index: number): string[] {
   const arg = (a: string) =>
@@ -112,29 +114,45 @@ function validateLines(argv: readonly string[], tmp: string, index: number): str
       : quote(a)
   const out = `"$t${index}.vo"`
   const err = `"$t${index}.ve"`
+  const mark = (rc: string, outs: string, tail = '') =>
+    `printf '\n${VALIDATE_MARK} %s %s %s %s${tail ? ' %s' : ''}\n' ${index} ${rc} ${outs}${tail} >&2; exit 1`
   return [
     `set -- "$@" ${out} ${err}`,
+    `vp=${arg(argv[0] ?? '')}; verr=`,
+    'case $vp in */*) if [ ! -e "$vp" ]; then verr=2; elif [ -d "$vp" ] || [ ! -x "$vp" ]; then verr=13; fi ;; *) command -v -- "$vp" > /dev/null || verr=2 ;; esac',
+    `if [ -n "$verr" ]; then ${mark('"$verr"', "'' ''", ` "$(printf %s ${tmp} | base64 -w0)"`)}; fi`,
     `vrc=0; ${argv.map(arg).join(' ')} > ${out} 2> ${err} || vrc=$?`,
-    `if [ "$vrc" -ne 0 ]; then printf '\n${VALIDATE_MARK} %s %s %s %s\n' ${index} "$vrc" "$(base64 -w0 < ${out})" "$(base64 -w0 < ${err})" >&2; exit 1; fi`,
+    `if [ "$vrc" -ne 0 ]; then ${mark('"$vrc"', `"$(base64 -w0 < ${out})" "$(base64 -w0 < ${err})"`)}; fi`,
     // passed: its outputs go now (the EXIT trap is lifted once the files are renamed)
     `rm -f -- ${out} ${err}`,
   ]
 }
 
 const VALIDATE_MARK = '@@acplay-validate'
-const VALIDATE_RE = new RegExp(`\\n${VALIDATE_MARK} (\\d+) (\\d+) ([A-Za-z0-9+/=]*) ([A-Za-z0-9+/=]*)\\n`)
+const VALIDATE_RE = new RegExp(`\\n${VALIDATE_MARK} (\\d+) (\\d+) ([A-Za-z0-9+/=]*) ([A-Za-z0-9+/=]*)(?: ([A-Za-z0-9+/=]+))?\\n`)
+const ERRNO_TEXT: Record<number, string> = { 2: 'No such file or directory', 13: 'Permission denied' }
 
 /** What a failed validate printed, from its mark in a batch's stderr (and that stderr without the mark). */
-export function validationOf(stderr: string, dests: readonly string[]): { stderr: string; validation?: Validation } {
+export function validationOf(stderr: string, uploads: readonly Upload[]): { stderr: string; validation?: Validation } {
   const m = VALIDATE_RE.exec(stderr)
-  const dest = m ? dests[Number(m[1])] : undefined
-  if (!m || dest === undefined) return { stderr }
+  const upload = m ? uploads[Number(m[1])] : undefined
+  if (!m || upload === undefined) return { stderr }
   const text = (b64: string) => Buffer.from(b64, 'base64').toString('utf8')
+  const rc = Number(m[2])
+  const argv = upload.validate ?? []
+  // Python's OSError text of Ansible's run_command, the program as bytes, and the command it ran
+  const notStarted =
+    m[5] === undefined
+      ? undefined
+      : { msg: `[Errno ${rc}] ${ERRNO_TEXT[rc]}: b${pyStr(argv[0] ?? '')}`, cmd: shellJoin(argv.map((a) => a.replaceAll('%s', text(m[5]!)))) }
   return {
     stderr: stderr.slice(0, m.index) + stderr.slice(m.index + m[0].length),
-    validation: { dest, rc: Number(m[2]), stdout: text(m[3]!), stderr: text(m[4]!) },
+    validation: { dest: upload.dest, rc, stdout: text(m[3]!), stderr: text(m[4]!), ...(notStarted ? { notStarted } : {}) },
   }
 }
+
+/** Python's repr of a str without quotes inside: '...' (a path with a quote would be "...", rare enough to leave). */
+const pyStr = (s: string) => `'${s.replace(/\\/g, '\\\\')}'`
 
 /** A plan's script and steps, and the stream of its large uploads when it has any (ExecOptions.input). */
 export function planApply(changes: readonly Change[]): { script: string; steps: PlanStep[]; input?: () => AsyncIterable<Buffer> } {
@@ -144,7 +162,7 @@ export function planApply(changes: readonly Change[]): { script: string; steps: 
 }
 
 /** What one part of a plan script does: a command, or a batch of uploads. */
-export type PlanStep = { command: Command } | { uploads: string[] }
+export type PlanStep = { command: Command } | { uploads: Upload[] }
 
 // On failure the script's EXIT trap names the step that failed and its exit status, on stderr.
 const STEP_TRAP = `trap 's=$?; [ "$s" -eq 0 ] || printf "\\n@@acplay-step %s %s\\n" "$acplay_step" "$s" >&2' EXIT`
@@ -157,7 +175,7 @@ export function planSteps(changes: readonly Change[]): { script: string; steps: 
   const step = (s: PlanStep, text: string) => lines.push(`acplay_step=${steps.push(s) - 1}`, text)
   let batch: Upload[] = []
   const flush = () => {
-    if (batch.length) step({ uploads: batch.map((u) => u.dest) }, uploadsScript(batch))
+    if (batch.length) step({ uploads: batch }, uploadsScript(batch))
     batch = []
   }
   for (const c of changes) {

@@ -232,6 +232,8 @@ export interface Validation {
   rc: number
   stdout: string
   stderr: string
+  /** the validator could not start (rc is the errno): Python's error as Ansible's run_command fails with it, and the command */
+  notStarted?: { msg: string; cmd: string }
 }
 
 /** A module's outcome after apply, for modules whose result depends on what the commands printed. */

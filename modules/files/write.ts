@@ -19,6 +19,7 @@ import { fileEffects, sha256, type Stats } from './stat.js'
 import type { LocalFile, ModuleContext } from '../types.js'
 import { sha256File } from './local-file.js'
 import { withPathInfo } from './path-result.js'
+import { validatorNotStarted } from '../../engine/apply-outcome.js'
 
 export interface WriteArgs {
   dest: string
@@ -58,13 +59,15 @@ export function backupChange(path: string, backup: string): Change {
  * Other modules' (lineinfile...) message is the engine's default (applyFailed).
  */
 export const copyValidateFailure = {
-  failureMsg: (_p: unknown, out: Applied): string | undefined => (out.validation ? 'failed to validate' : undefined),
+  failureMsg: (_p: unknown, out: Applied): string | undefined => (out.validation ? (out.validation.notStarted?.msg ?? 'failed to validate') : undefined),
   failureData: (_p: unknown, out: Applied, planData?: Record<string, unknown>): Record<string, unknown> | undefined => {
     const v = out.validation
     if (!v) return undefined
+    const checksum = typeof planData?.checksum === 'string' ? { checksum: planData.checksum } : {}
+    if (v.notStarted) return { ...checksum, ...validatorNotStarted(v) }
     const lines = (s: string) => s.split(/\r?\n/).slice(0, s.endsWith('\n') ? -1 : undefined)
     return {
-      ...(typeof planData?.checksum === 'string' ? { checksum: planData.checksum } : {}),
+      ...checksum,
       exit_status: v.rc,
       stdout: v.stdout,
       stderr: v.stderr,

@@ -99,20 +99,22 @@ describe('planScript', () => {
     assert.equal(printf.out.stderr, 'half a line')
     assert.ok(printf.step && 'command' in printf.step)
     const dest = join(dir, 'validated2')
-    const upload = ran([{ summary: 'v', commands: [], upload: { content: 'x', dest, validate: ['false', '%s'] } }])
-    assert.deepEqual(upload.step, { uploads: [dest] })
+    const validated = { content: 'x', dest, validate: ['false', '%s'] }
+    const upload = ran([{ summary: 'v', commands: [], upload: validated }])
+    assert.deepEqual(upload.step, { uploads: [validated] })
     assert.equal(upload.out.stderr, '')
     assert.deepEqual(upload.validation, { dest, rc: 1, stdout: '', stderr: '' })
     // the validate's rc and its two outputs apart, as Ansible's modules return them; the second file of a batch is named
     const first = join(dir, 'first')
     const second = join(dir, 'second')
     const shout = ['sh', '-c', 'echo "checking $1"; printf "bad line 3\\nhalf" >&2; exit 3', 'sh', '%s']
-    const both = ran([
-      { summary: 'a', commands: [], upload: { content: 'a', dest: first, validate: ['true', '%s'] } },
-      { summary: 'b', commands: [], upload: { content: 'b', dest: second, validate: shout } },
-    ])
+    const uploads = [
+      { content: 'a', dest: first, validate: ['true', '%s'] },
+      { content: 'b', dest: second, validate: shout },
+    ]
+    const both = ran(uploads.map((upload) => ({ summary: upload.dest, commands: [], upload })))
     assert.equal(both.rc, 1)
-    assert.deepEqual(both.step, { uploads: [first, second] })
+    assert.deepEqual(both.step, { uploads })
     assert.equal(both.validation?.dest, second)
     assert.equal(both.validation?.rc, 3)
     assert.match(both.validation!.stdout, /^checking .*\/\.acplay-tmp\.\w+\n$/)
@@ -125,6 +127,28 @@ describe('planScript', () => {
     )
     const ok = ran([{ summary: 'ok', commands: [{ argv: ['sh', '-c', 'echo fine >&2'] }] }])
     assert.deepEqual([ok.rc, ok.step, ok.out.stderr], [0, undefined, 'fine\n'])
+  })
+
+  it("a validator that cannot start is told apart, in Python's words, as Ansible's run_command fails", () => {
+    const tried = (validate: string[]) => {
+      const { script, steps } = planSteps([{ summary: 'v', commands: [], upload: { content: 'x', dest: join(dir, 'unstarted'), validate } }])
+      const r = sh(script)
+      return { rc: r.status, ...failedStep({ stdout: r.stdout, stderr: r.stderr }, steps) }
+    }
+    const missing = tried([join(dir, 'no such'), '-c', '%s'])
+    assert.equal(missing.rc, 1)
+    assert.equal(missing.out.stderr, '')
+    assert.equal(missing.validation?.rc, 2)
+    assert.equal(missing.validation?.notStarted?.msg, `[Errno 2] No such file or directory: b'${join(dir, 'no such')}'`)
+    assert.match(missing.validation!.notStarted!.cmd, /^'.*\/no such' -c .*\/\.acplay-tmp\.\w+$/)
+    assert.equal(tried(['acplay-no-such-program', '%s']).validation?.notStarted?.msg, "[Errno 2] No such file or directory: b'acplay-no-such-program'")
+    assert.equal(tried([dir, '%s']).validation?.notStarted?.msg, `[Errno 13] Permission denied: b'${dir}'`)
+    // one on the PATH starts: its refusal is a refusal
+    assert.deepEqual(tried(['false', '%s']).validation, { dest: join(dir, 'unstarted'), rc: 1, stdout: '', stderr: '' })
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('acplay-tmp') || f === 'unstarted'),
+      [],
+    )
   })
 
   it('keeps the mode and owner of an existing file when none is given', () => {
