@@ -24,6 +24,8 @@ function parseNames(names: string[]): Wanted[] {
   return names.map((spec) => {
     // Ansible's package_split: NAME, then `=` or `>=`, then the version
     const [name = '', op, version] = splitPin(spec)
+    // an empty name in a list (`["", "curl"]`, an unset variable): Ansible asks the cache for it
+    if (name === '') throw new ModuleFailure("No package matching '' is available")
     if (!PACKAGE_NAME.test(name) && !(isPattern(name) && NAME_PATTERN.test(name))) {
       throw new ModuleFailure(
         `invalid package name ${JSON.stringify(name)} in argument 'name': Debian names use a-z, 0-9, '+', '-', '.' (architecture qualifiers are not supported)`,

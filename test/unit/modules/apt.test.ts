@@ -336,6 +336,11 @@ describe('apt name patterns (fnmatch), as Ansible expands them against the cache
   it('names that are neither Debian names nor patterns are still refused', async () => {
     await assert.rejects(() => Promise.resolve(apt.plan({ ...base, name: ['Bash;x'] } as never, fakeCtx({}))), /invalid package name "Bash;x"/)
   })
+  it("an empty name in a list fails as Ansible's cache lookup of it does", async () => {
+    await assert.rejects(() => Promise.resolve(apt.plan({ ...base, name: ['', 'curl'] } as never, fakeCtx({}))), {
+      message: "No package matching '' is available",
+    })
+  })
 })
 
 describe("apt's cache update beside packages, as Ansible counts it", () => {
