@@ -107,7 +107,7 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
 /**
  * The failure of a task whose run_once renders no boolean on this host, in Ansible's words (its
  * TaskExecutor's post_validate, after `when`): the strategy has already chosen the hosts by the
- * value's truthiness (moduleTaskHosts). None (`{{ none }}` renders '') is left unchecked there.
+ * value's truthiness (moduleTaskHosts). A None value goes unchecked, as there (`{{ none }}` renders '', checked).
  */
 export function runOnceFailure({ task, scope, vars, where }: TaskRun): string | undefined {
   const raw = task.run_once ?? scope.run_once
