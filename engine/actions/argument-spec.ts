@@ -12,6 +12,7 @@
  */
 import { isMapping, PyFloat } from '../vars/py-value.js'
 import { pystr, strRepr } from '../vars/py-str.js'
+import { BOOLEANS_FALSE, BOOLEANS_TRUE, pyBoolean } from '../vars/py-bool.js'
 import { ModuleFailure } from '../errors.js'
 
 type Spec = Record<string, OptionSpec>
@@ -46,10 +47,6 @@ function pyType(v: unknown, templated: boolean): string {
 }
 
 const num = (v: unknown): number | undefined => (v instanceof PyFloat ? v.v : typeof v === 'number' ? v : undefined)
-const BOOLEANS_TRUE = ['y', 'yes', 'on', '1', 'true', 't']
-const BOOLEANS_FALSE = ['n', 'no', 'off', '0', 'false', 'f']
-// Python prints its frozenset in hash order, which changes from run to run; this is one of them
-const VALID_BOOLEANS = "0, 1, 'on', '0', 'n', 'off', 'false', 'f', 't', '1', 'no', 'y', 'true', 'yes'"
 
 class Unconvertible extends Error {}
 
@@ -76,10 +73,11 @@ function convert(type: string, v: unknown, templated: boolean): unknown {
     case 'bool': {
       if (typeof v === 'boolean') return v
       if (typeof v === 'string' || num(v) !== undefined) {
-        const s = typeof v === 'string' ? v.toLowerCase().trim() : num(v)
-        if (BOOLEANS_TRUE.includes(String(s)) || s === 1) return true
-        if (BOOLEANS_FALSE.includes(String(s)) || s === 0) return false
-        throw new Unconvertible(`The value '${pystr(v)}' is not a valid boolean.  Valid booleans include: ${VALID_BOOLEANS}`)
+        try {
+          return pyBoolean(v)
+        } catch (e) {
+          throw new Unconvertible((e as Error).message)
+        }
       }
       throw cannot('a bool')
     }

@@ -6,11 +6,13 @@
 import { isEngineAction, ONCE_PER_BATCH } from '../actions/names.js'
 import type { Become } from '../connection/types.js'
 import { becomeError, type Location } from '../errors.js'
+import { withErrorContext } from '../error-context.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, TaskKeywords } from '../playbook/types.js'
 import { isTemplate } from '../playbook/keywords.js'
 import type { HostResult, TaskRef } from '../report/types.js'
 import { toBool } from '../vars/filters-core.js'
+import { pyBoolean } from '../vars/py-bool.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
@@ -85,18 +87,40 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
   if ('module' in task && ONCE_PER_BATCH.has(isEngineAction(String(task.module)) ?? '')) return { targets: hosts.slice(0, 1), once: true }
   const once = task.run_once ?? scope.run_once
   if (once === undefined || once === false || hosts.length === 0) return { targets: hosts, once: false }
-  // a templated run_once is rendered with the first host's variables, as Ansible's linear strategy does
+  // a templated run_once is rendered with the first host's variables, and its Python truthiness
+  // decides, as Ansible's strategies do: "no" runs once too, "" on every host (runOnceFailure)
   const first = hosts[0]!
-  const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name, host: first.name }
-  const yes = keywordBool('run_once', [once], once === true ? {} : taskVars(pc, first, scope, task), where)
-  // free: each host is a lane of its own, so the task runs on every host, as Ansible's free strategy says it does
-  if (yes && pc.play.strategy === 'free')
+  const yes = once === true || truthy(templateValue(once, taskVars(pc, first, scope, task), whereOf(task, first)))
+  // free: each host is a lane of its own, so the task runs on every host, as Ansible's free strategy
+  // says it does; nor does a failure end the play there (linear.py alone makes run_once fatal)
+  if (yes && pc.play.strategy === 'free') {
     emit(
       pc.run,
       'onWarning',
       'Using run_once with the free strategy is not currently supported. This task will still be executed for every host in the inventory list.',
     )
+    return { targets: hosts, once: false }
+  }
   return { targets: yes ? hosts.slice(0, 1) : hosts, once: yes }
+}
+
+/**
+ * The failure of a task whose run_once renders no boolean on this host, in Ansible's words (its
+ * TaskExecutor's post_validate, after `when`): the strategy has already chosen the hosts by the
+ * value's truthiness (moduleTaskHosts). A None value goes unchecked, as there (`{{ none }}` renders '', checked).
+ */
+export function runOnceFailure({ task, scope, vars, where }: TaskRun): string | undefined {
+  const raw = task.run_once ?? scope.run_once
+  if (typeof raw !== 'string') return undefined
+  const v = templateValue(raw, vars, where)
+  if (v === null || v === undefined) return undefined
+  try {
+    pyBoolean(v)
+    return undefined
+  } catch (e) {
+    const msg = `the field 'run_once' has an invalid value (${raw}), and could not be converted to an bool.The error was: ${(e as Error).message}`
+    return withErrorContext(msg, task.pos.file, task.pos.line, task.pos.col)
+  }
 }
 
 /**

@@ -18,7 +18,7 @@ import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
-import { falseCondition, ignoresErrors, ignoresUnreachable, noLog as noLogOn } from './gate.js'
+import { falseCondition, ignoresErrors, ignoresUnreachable, noLog as noLogOn, runOnceFailure } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { delegateShown, hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
@@ -270,6 +270,9 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     if (mayRun === undefined) throw e
   }
   if (falseCond !== undefined) return skippedByWhen(run, falseCond)
+  // thrown, so a loop stops at it and the task fails with this message alone, as Ansible's TaskExecutor
+  const badRunOnce = runOnceFailure(run)
+  if (badRunOnce !== undefined) throw new Error(badRunOnce)
   let args: Record<string, unknown>
   try {
     args = taskArgs(run)
