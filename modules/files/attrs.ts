@@ -3,6 +3,7 @@ import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
 import type { Change, Command } from '../types.js'
 import { fmtMode, ModeError, parseMode, resolveMode, type ModeSpec } from './mode.js'
+import { chownCommand } from './owner-lookup.js'
 
 export interface AttrWant {
   owner?: string
@@ -55,8 +56,7 @@ export function planAttrs(path: string, st: PathStat, want: AttrWant, opts: { li
   const owner = want.owner !== undefined && !sameId(want.owner, st.owner, st.uid) ? want.owner : undefined
   const group = want.group !== undefined && !sameId(want.group, st.group, st.gid) ? want.group : undefined
   if (owner || group) {
-    const spec = `${owner ?? ''}${group ? `:${group}` : ''}`
-    plan.commands.push({ argv: ['chown', ...(opts.link ? ['-h'] : []), '--', spec, path] })
+    plan.commands.push(chownCommand({ owner, group }, [path], opts.link ? 'link' : ''))
     if (owner) plan.attrs.owner = [st.owner ?? '', owner]
     if (group) plan.attrs.group = [st.group ?? '', group]
     plan.owner = owner ?? st.owner
