@@ -45,7 +45,7 @@ function subject(st: PathStat, follow: boolean): PathStat {
 }
 
 function attrsOnly(a: FileArgs, st: PathStat, okText: string, link = false, followed = false): Plan {
-  const attrs = planAttrs(a.path, st, a.want, { link })
+  const attrs = planAttrs(a.path, st, a.want, { link, real: followed })
   if (attrs.commands.length === 0) return ok(`${okText}, ${link ? `owner ${st.owner}:${st.group}` : describeAttrs(st)}`)
   // a followed link keeps its own lstat; only a path managed directly records the new attributes
   const c = attrsChange(a.path, st, attrs)
@@ -156,7 +156,7 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
 export function planTouch(a: FileArgs, stats: Stats, times: { m: TimeWant; a: TimeWant; now?: PathTimes }): Plan {
   const st = subject(stats.get(a.path), a.follow)
   if (st.exists) {
-    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link' })
+    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link', real: st !== stats.get(a.path) })
     const t = planTimes(a.path, times.m, times.a, times.now)
     if (attrs.commands.length === 0 && t.commands.length === 0) return ok(`${a.path} exists with the wanted times, ${describeAttrs(st)}`)
     const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
@@ -218,7 +218,9 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   // symlink is made (or left) whatever src is, so the plan stays exact; a hard link needs src itself
   const waitsFor = !hard && !st.unknown ? srcSt.unknown : undefined
   if (hard ? st.exists && srcSt.exists && st.inode === srcSt.inode && st.dev === srcSt.dev : st.type === 'link' && st.linkTarget === src) {
-    const plan = attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
+    // a followed symlink's attributes are its target's, as Ansible's
+    const own = hard ? st : subject(st, a.follow)
+    const plan = attrsOnly(a, own, `${kind} ${a.path} -> ${src} exists`, own.type === 'link', own !== st)
     return waitsFor !== undefined ? { ...plan, waitsFor } : plan
   }
   // Ansible's words and keys: a hard link's failures name dest and src, a symlink's the path
