@@ -11,6 +11,7 @@ import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import type { ModuleOutcome } from './module-runner.js'
 import type { Masker } from './secrets.js'
 import type { Applied, Change, Command, Fact, ModuleSpec, Validation } from '../modules/types.js'
+import { lookupFailure } from '../modules/files/owner-lookup.js'
 
 /** Now, in microseconds since the epoch. */
 export const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
@@ -56,6 +57,12 @@ export function appliedOutcome(
   /** the plan's changes, as the module made them (what ran) */
   planned: readonly Change[] = [],
 ): ModuleOutcome {
+  // an owner or group the host does not know: Ansible's failure whatever the module (copy's action adds its checksum)
+  const unknownName = lookupFailure(out.stderr)
+  if (unknownName) {
+    const checksum = planData.checksum !== undefined ? { checksum: planData.checksum } : {}
+    return { status: 'failed', msg: unknownName.msg, changes, data: { ...checksum, ...unknownName.data } }
+  }
   const o = mod.interpret?.(params as never, out, planned)
   if (o) {
     for (const s of o.secrets ?? []) masker?.add(s)

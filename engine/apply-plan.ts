@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { quote, shellJoin } from './connection/quote.js'
 import type { Change, Command, Upload, Validation } from '../modules/types.js'
+import { chownCommand, namesKnown } from '../modules/files/owner-lookup.js'
 
 /** What follows each streamed file: OK when all its bytes were sent and match the planned checksum. */
 const STREAM_OK = 'ACPLAY-OK\n'
@@ -60,14 +61,22 @@ export function uploadsScript(uploads: readonly Upload[]): string {
     const dest = quote(u.dest)
     lines.push(`t${i}=$(mktemp "$(dirname ${dest})/.acplay-tmp.XXXXXX")`, `set -- "$@" ${t}`, ...writeLines(u, t))
     // Without an explicit mode an existing file keeps its mode; a new one gets 0644 (Ansible's default under umask 022).
-    if (u.owner || u.group) lines.push(`chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} ${t}`)
-    else lines.push(`if [ -e ${dest} ]; then chown --reference=${dest} ${t}; fi`)
-    lines.push(u.mode ? `chmod ${quote(u.mode)} ${t}` : `if [ -e ${dest} ]; then chmod --reference=${dest} ${t}; else chmod 0644 ${t}; fi`)
+    const keep = [`if [ -e ${dest} ]; then chown --reference=${dest} ${t}; fi`]
+    const keepMode = `if [ -e ${dest} ]; then chmod --reference=${dest} ${t}; else chmod 0644 ${t}; fi`
+    const wanted = [
+      ...(u.owner || u.group ? [`chown ${quote(`${u.owner ?? ''}${u.group ? `:${u.group}` : ''}`)} ${t}`] : keep),
+      u.mode ? `chmod ${quote(u.mode)} ${t}` : keepMode,
+    ]
+    // a name the host does not know: written as without attributes, then failed on after the rename, as Ansible's
+    if (u.owner || u.group) lines.push(`unknown${i}=`, `if ${namesKnown(u.owner, u.group)}; then`, ...wanted, `else unknown${i}=1`, ...keep, keepMode, 'fi')
+    else lines.push(...wanted)
     if (u.validate) lines.push(...validateLines(u.validate, t, i))
   })
   lines.push('sync -f "$t0"')
   for (const [i, u] of uploads.entries()) lines.push(`mv -f "$t${i}" ${quote(u.dest)}`)
-  lines.push('trap - EXIT', ')')
+  lines.push('trap - EXIT')
+  for (const [i, u] of uploads.entries()) if (u.owner || u.group) lines.push(`[ -z "$unknown${i}" ] || ${commandLine(chownCommand(u, [u.dest]))}`)
+  lines.push(')')
   return lines.join('\n')
 }
 

@@ -15,6 +15,7 @@ import { contentDiff, currentBytes } from './diff-text.js'
 import { localBytes, type LocalBytes } from './local-file.js'
 import { entrySha256, type LocalEntry } from './local-tree.js'
 import { fmtMode, resolveMode, type ModeSpec } from './mode.js'
+import { chownCommand } from './owner-lookup.js'
 import { fileEffects } from './stat.js'
 
 export interface TreeCopyArgs {
@@ -134,7 +135,7 @@ function dirsChange(a: TreeCopyArgs, rels: string[], remote: Tree, after: Record
   const paths = rels.map((r) => abs(a.root, r))
   const mode = fmtMode(a.directoryMode ? resolveMode(a.directoryMode, undefined, true) : 0o755)
   const commands = [{ argv: ['mkdir', '-p', '-m', mode, '--', ...paths] }]
-  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', '--', `${a.want.owner ?? ''}${a.want.group ? `:${a.want.group}` : ''}`, ...paths] })
+  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, paths))
   // mkdir -m does not apply to parents it creates for the root; chmod makes every new dir exact
   commands.push({ argv: ['chmod', '--', mode, ...paths] })
   const effects: FactEffect[] = []

@@ -11,6 +11,7 @@ import type { Tree, TreeEntry } from '../facts/tree.js'
 import type { Change, Command, FactEffect, Plan } from '../types.js'
 import { attrsChange, describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { fmtMode, resolveMode } from './mode.js'
+import { chownCommand } from './owner-lookup.js'
 import { pathInfoOf } from './path-result.js'
 import { ancestors, sha256, type Stats } from './stat.js'
 import { planTimes, type PathTimes, type TimeWant } from './times.js'
@@ -25,7 +26,6 @@ export interface FileArgs {
 
 const ok = (reason: string): Plan => ({ kind: 'ok', reason })
 const change = (c: Change, waitsFor?: string): Plan => ({ kind: 'change', changes: [c], ...(waitsFor !== undefined ? { waitsFor } : {}) })
-const ownerSpec = (w: AttrWant) => `${w.owner ?? ''}${w.group ? `:${w.group}` : ''}`
 
 /** Ansible's get_state: what a path is, as its failures name it. */
 export function prevState(st: PathStat): string {
@@ -45,7 +45,7 @@ function subject(st: PathStat, follow: boolean): PathStat {
 }
 
 function attrsOnly(a: FileArgs, st: PathStat, okText: string, link = false, followed = false): Plan {
-  const attrs = planAttrs(a.path, st, a.want, { link })
+  const attrs = planAttrs(a.path, st, a.want, { link, real: followed })
   if (attrs.commands.length === 0) return ok(`${okText}, ${link ? `owner ${st.owner}:${st.group}` : describeAttrs(st)}`)
   // a followed link keeps its own lstat; only a path managed directly records the new attributes
   const c = attrsChange(a.path, st, attrs)
@@ -85,8 +85,12 @@ export function planDirectory(a: FileArgs, stats: Stats): Plan {
   }
   // like Ansible, every directory created on the way gets the owner/group/mode
   const mode = fmtMode(a.want.mode ? resolveMode(a.want.mode, undefined, true) : 0o755)
-  const commands: Command[] = [{ argv: ['mkdir', '-p', '--', a.path] }]
-  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', '--', ownerSpec(a.want), ...missing] })
+  // Ansible makes one directory at a time and gives it its owner: an unknown name fails after the first
+  const named = a.want.owner !== undefined || a.want.group !== undefined
+  const [first, ...rest] = missing
+  const commands: Command[] = named ? [{ argv: ['mkdir', '-p', '--', first!] }, chownCommand(a.want, [first!])] : []
+  if (!named || rest.length) commands.push({ argv: ['mkdir', '-p', '--', a.path] })
+  if (named && rest.length) commands.push(chownCommand(a.want, rest))
   commands.push({ argv: ['chmod', '--', mode, ...missing] })
   const value = (): PathStat => ({ exists: true, type: 'directory', mode, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group })
   return change({
@@ -120,8 +124,8 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
       `directory ${a.path} and its ${Object.keys(tree.entries).length - 1} entries have ${[a.want.owner && `owner ${a.want.owner}`, a.want.group && `group ${a.want.group}`, a.want.mode && 'the wanted mode'].filter(Boolean).join(', ') || 'the wanted attributes'}`,
     )
   const commands: Command[] = []
-  if (chown.length) commands.push({ argv: ['chown', '--', ownerSpec(a.want), ...chown] })
-  if (chownLinks.length) commands.push({ argv: ['chown', '-h', '--', ownerSpec(a.want), ...chownLinks] })
+  if (chown.length) commands.push(chownCommand(a.want, chown))
+  if (chownLinks.length) commands.push(chownCommand(a.want, chownLinks, 'link'))
   for (const [mode, paths] of byMode) commands.push({ argv: ['chmod', '--', mode, ...paths] })
   const root = after['']!
   return change({
@@ -152,7 +156,7 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
 export function planTouch(a: FileArgs, stats: Stats, times: { m: TimeWant; a: TimeWant; now?: PathTimes }): Plan {
   const st = subject(stats.get(a.path), a.follow)
   if (st.exists) {
-    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link' })
+    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link', real: st !== stats.get(a.path) })
     const t = planTimes(a.path, times.m, times.a, times.now)
     if (attrs.commands.length === 0 && t.commands.length === 0) return ok(`${a.path} exists with the wanted times, ${describeAttrs(st)}`)
     const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
@@ -166,7 +170,7 @@ export function planTouch(a: FileArgs, stats: Stats, times: { m: TimeWant; a: Ti
   }
   const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, undefined, false)) : '0644'
   const commands: Command[] = [{ argv: ['touch', '--', a.path] }]
-  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', '--', ownerSpec(a.want), a.path] })
+  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, [a.path], 'made'))
   commands.push({ argv: ['chmod', '--', mode, a.path] })
   // a new file has the current times; only explicit ones are set after
   commands.push(
@@ -214,7 +218,9 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   // symlink is made (or left) whatever src is, so the plan stays exact; a hard link needs src itself
   const waitsFor = !hard && !st.unknown ? srcSt.unknown : undefined
   if (hard ? st.exists && srcSt.exists && st.inode === srcSt.inode && st.dev === srcSt.dev : st.type === 'link' && st.linkTarget === src) {
-    const plan = attrsOnly(a, st, `${kind} ${a.path} -> ${src} exists`, !hard)
+    // a followed symlink's attributes are its target's, as Ansible's
+    const own = hard ? st : subject(st, a.follow)
+    const plan = attrsOnly(a, own, `${kind} ${a.path} -> ${src} exists`, own.type === 'link', own !== st)
     return waitsFor !== undefined ? { ...plan, waitsFor } : plan
   }
   // Ansible's words and keys: a hard link's failures name dest and src, a symlink's the path
@@ -234,10 +240,12 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   // new link beside the old path, then rename over it: atomic, never a moment without the path
   const script = `t="$(dirname -- "$2")/.acplay-ln.$$"; rm -f -- "$t"; ln ${hard ? '' : '-s '}-- "$1" "$t" && mv -fT -- "$t" "$2"`
   const commands: Command[] = [{ argv: ['sh', '-c', script, 'sh', src, a.path] }]
-  if (a.want.owner || a.want.group) commands.push({ argv: ['chown', ...(hard ? [] : ['-h']), '--', ownerSpec(a.want), a.path] })
-  const after: PathStat = hard
-    ? { ...srcSt, owner: a.want.owner ?? srcSt.owner, group: a.want.group ?? srcSt.group }
-    : { exists: true, type: 'link', linkTarget: src, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group, target: srcSt }
+  // as Ansible: a followed symlink's owner/group go to what it resolves to
+  const real = !hard && a.follow && srcSt.exists
+  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, [a.path], hard ? '' : real ? 'real' : 'link'))
+  const owned = (s: PathStat): PathStat => ({ ...s, owner: a.want.owner ?? s.owner, group: a.want.group ?? s.group })
+  const link: PathStat = { exists: true, type: 'link', linkTarget: src, owner: stats.user, group: stats.group, target: real ? owned(srcSt) : srcSt }
+  const after: PathStat = hard ? owned(srcSt) : real ? link : owned(link)
   return change(
     {
       summary: `${st.exists ? 'replace' : 'create'} ${kind} ${a.path} -> ${src}`,
@@ -248,7 +256,10 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
         after: '',
         attrs: { state: [st.exists ? `${st.type}${st.linkTarget ? ` -> ${st.linkTarget}` : ''}` : 'absent', `${kind} -> ${src}`] },
       },
-      effects: [{ fact: 'path.stat', key: a.path, value: after }],
+      effects: [
+        { fact: 'path.stat', key: a.path, value: after },
+        ...(real && (a.want.owner || a.want.group) ? [{ fact: 'path.stat', key: srcPath, value: owned(srcSt) }] : []),
+      ],
     },
     waitsFor,
   )

@@ -10,8 +10,11 @@ import { shScript, type Command, type Plan } from '../types.js'
 
 const MARK = 'ACPLAY_PATH_RESULT='
 
+/** stat's format for the fields (lstat: a link is a link), read back by statFields. */
+export const STAT_FORMAT = '%u|%g|%U|%G|%a|%F|%h|%s'
+
 /** Shell lines printing the marker line for "$1" (nothing when it does not exist, as Ansible). */
-export const PATH_RESULT_SH = `if [ -e "$1" ]; then printf '${MARK}'; stat -c '%u|%g|%U|%G|%a|%F|%h|%s' -- "$1"; fi`
+export const PATH_RESULT_SH = `if [ -e "$1" ]; then printf '${MARK}'; stat -c '${STAT_FORMAT}' -- "$1"; fi`
 
 export const pathResultCommand = (path: string): Command => shScript(PATH_RESULT_SH, path)
 
@@ -19,7 +22,11 @@ export const pathResultCommand = (path: string): Command => shScript(PATH_RESULT
 export function pathResult(stdout: string): Record<string, unknown> {
   const at = stdout.lastIndexOf(MARK)
   if (at < 0) return {}
-  const line = stdout.slice(at + MARK.length).split('\n')[0]!
+  return statFields(stdout.slice(at + MARK.length).split('\n')[0]!)
+}
+
+/** The fields of one line of STAT_FORMAT. */
+export function statFields(line: string): Record<string, unknown> {
   const [uid = '', gid = '', owner = '', group = '', mode = '', type = '', nlink = '', size = ''] = line.split('|')
   const state = type === 'symbolic link' ? 'link' : type === 'directory' ? 'directory' : Number(nlink) > 1 ? 'hard' : 'file'
   return fields(uid, gid, owner, group, mode, state, size)

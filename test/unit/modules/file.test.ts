@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { pathStats } from '../../../modules/facts/path.js'
 import { file } from '../../../modules/file.js'
+import { chownCommand } from '../../../modules/files/owner-lookup.js'
 import { fakeCtx } from './fake-ctx.js'
 import { statsOutput } from './stats-output.js'
 
@@ -115,8 +116,11 @@ describe('file planner given facts', () => {
     assert.deepEqual(
       c?.commands.map((x) => x.argv),
       [
+        // one level first, as Ansible (an unknown owner fails after it), then the rest
+        ['mkdir', '-p', '--', '/srv/a'],
+        chownCommand({ owner: 'astro' }, ['/srv/a']).argv,
         ['mkdir', '-p', '--', '/srv/a/b'],
-        ['chown', '--', 'astro', '/srv/a', '/srv/a/b'],
+        chownCommand({ owner: 'astro' }, ['/srv/a/b']).argv,
         ['chmod', '--', '0755', '/srv/a', '/srv/a/b'],
       ],
     )
