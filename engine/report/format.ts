@@ -28,20 +28,26 @@ export function warningLine(msg: string, kind: WarningKind = 'warning', columns 
   return pyWrap(`[WARNING]: ${msg}`, columns).join('\n')
 }
 
-/** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
-/** Ansible's lines for a polled `async` job, before the task's own: each poll that found it running, then its end. */
-function asyncLines(host: string, p: NonNullable<HostResult['polled']>): string[] {
-  const polls = Array.from({ length: p.unfinished }, () => `ASYNC POLL on ${host}: jid=${p.jid} started=1 finished=0`)
-  return [...polls, `ASYNC ${p.failed ? 'FAILED' : 'OK'} on ${host}: jid=${p.jid}`]
+/**
+ * Ansible's lines for a polled `async` job, before the task's own: each poll that found it running,
+ * then its end. Its callback prints them as they come, without a banner: under the free strategy
+ * they come before the banner a result of another task brings (plain.ts).
+ */
+export function asyncLines(r: HostResult): string[] {
+  const p = r.polled
+  if (!p) return []
+  const polls = Array.from({ length: p.unfinished }, () => `ASYNC POLL on ${r.host}: jid=${p.jid} started=1 finished=0`)
+  return [...polls, `ASYNC ${p.failed ? 'FAILED' : 'OK'} on ${r.host}: jid=${p.jid}`]
 }
 
+/** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
 export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
   // under no_log Ansible's censored result has lost its item too: `(item=None)`
   const label = r.hidden ? 'None' : r.item
   const item = r.item !== undefined ? ` => (item=${label})` : ''
   // Ansible names the delegate on every line but a skip's
   const host = r.delegate !== undefined && r.status !== 'skipped' ? `${r.host} -> ${r.delegate}` : r.host
-  const lines = r.polled ? asyncLines(r.host, r.polled) : []
+  const lines: string[] = []
   if (r.status === 'failed' || r.status === 'unreachable') {
     const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : (r.result ?? { msg: r.msg ?? '' })
     // debug's and assert's results Ansible dumps indented, as they are (no streams to lay out)

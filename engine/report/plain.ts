@@ -1,7 +1,7 @@
 /** Plain lines for CI and pipes: one per task per host, then Ansible's PLAY RECAP. */
 import { taskBanners } from './banners.js'
 import { pyJson } from './failure.js'
-import { heading, resultLines, warningLine } from './format.js'
+import { asyncLines, heading, resultLines, warningLine } from './format.js'
 import { recapLines } from './recap.js'
 import { isDebug } from './shown-result.js'
 import type { HostResult, Reporter } from './types.js'
@@ -12,8 +12,10 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
   const v = opts.verbosity ?? 0
   const banners = taskBanners()
   const banner = (b: string | undefined) => b !== undefined && write(`\n${b}`)
-  // a result's lines, after its task's banner where Ansible's callback prints one then
+  // a result's lines, after its task's banner where Ansible's callback prints one then; a polled
+  // job's lines before it, as the callback prints them with no banner of their own
   const result = (r: HostResult, lines: string[]) => {
+    asyncLines(r).forEach(write)
     if (lines.length) banner(banners.before(r.task))
     lines.forEach(write)
   }

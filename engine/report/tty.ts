@@ -1,6 +1,6 @@
 /** On a terminal: a live listr2 view of each task with one line per host, then the recap. */
 import { Listr, type ListrTask } from 'listr2'
-import { heading, resultLines, taskTitle, warningLine } from './format.js'
+import { asyncLines, heading, resultLines, taskTitle, warningLine } from './format.js'
 import { recapLines } from './recap.js'
 import type { HostResult, Reporter } from './types.js'
 
@@ -20,7 +20,9 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
     (host: string): ListrTask['task'] =>
     async (_ctx, task) => {
       const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => waiting.set(host, resolve)))
-      const [first, ...rest] = resultLines(r, v, !!opts.diff)
+      // the row's title is the result's line; a polled job's lines go under it
+      const [first, ...more] = resultLines(r, v, !!opts.diff)
+      const rest = [...asyncLines(r), ...more]
       task.title = `${r.mayChange ? MAY_CHANGE : COLOR[r.status]}${first}${RESET}`
       if (rest.length) task.output = rest.join('\n')
       if (r.status === 'skipped') task.skip(task.title)

@@ -77,7 +77,8 @@ async function pollJob(jid: string, resultsFile: string, env: ModuleEnv, a: { as
     if (Date.now() >= deadline) {
       await env.conn.exec(shellJoin(['sh', '-c', STOP, 'sh', jid]), { become: env.become })
       const asyncResult = { ...NO_OUTPUT, ...jobKeys({ jid, dir: resultsFile }, 0) }
-      return { status: 'failed', msg: timedOut(a), changes: [], data: { async_result: asyncResult }, polled: { jid, unfinished, failed: true } }
+      // this last read found it running too: Ansible's callback tells it as a poll
+      return { status: 'failed', msg: timedOut(a), changes: [], data: { async_result: asyncResult }, polled: { jid, unfinished: unfinished + 1, failed: true } }
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * When the plain output prints a task's banner: at the task's start under linear; under free with a
  * result whose task is not the last banner's (Ansible's default callback, `_last_task_banner`).
- * The e2e comparison with ansible-playbook is task-headers-ansible.
+ * A polled job's ASYNC lines come before that banner. The e2e comparisons with ansible-playbook are
+ * task-headers-ansible and async-free-ansible.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -59,6 +60,25 @@ describe('task banners', () => {
       r.onHostResult?.(ok('b', two))
     })
     assert.deepEqual(got, ['TASK [one]', 'ok: [a]', 'ok: [b]', 'TASK [two]', 'ok: [a]', 'RUNNING HANDLER [h]', 'ok: [a] => (item=1)', 'TASK [two]', 'ok: [b]'])
+  })
+
+  it("free: a polled job's ASYNC lines before the banner its result brings, as the callback prints them", () => {
+    const polled = (jid: string, unfinished: number) => ({ status: 'changed' as const, polled: { jid, unfinished, failed: false } })
+    const got = lines(true, (r) => {
+      r.onHostResult?.(ok('a', one))
+      r.onHostResult?.(ok('a', two, polled('j1', 1)))
+      r.onItemResult?.(ok('b', two, { ...polled('j2', 0), item: '1' }))
+    })
+    assert.deepEqual(got, [
+      'TASK [one]',
+      'ok: [a]',
+      'ASYNC POLL on a: jid=j1 started=1 finished=0',
+      'ASYNC OK on a: jid=j1',
+      'TASK [two]',
+      'changed: [a]',
+      'ASYNC OK on b: jid=j2',
+      'changed: [b] => (item=1)',
+    ])
   })
 
   it('free: a result that prints nothing prints no banner', () => {
