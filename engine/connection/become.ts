@@ -119,7 +119,8 @@ function checkSu(res: ExecResult, become: Become, host: string): void {
     throw becomeError(`become to ${user} refused on ${host}: ${res.stderr.trim().split('\n')[0]}`, { host })
   }
   // su runs the command with the user's login shell: nologin (system users) runs none
-  if (res.rc === 1 && /^This account is currently not available\.\s*$/.test(res.stdout) && res.stderr.replace(/^remote shell exited.*\n?/, '') === '') {
+  // (the shell's exit status may trail its channel's close: 1, or 255 for unknown, ssh.ts)
+  if (/^This account is currently not available\.\s*$/.test(res.stdout) && /^(remote shell exited.*\n?)?$/.test(res.stderr)) {
     throw becomeError(
       `su to ${user} on ${host}: the user's login shell runs no commands (This account is currently not available.); su runs the command with it, as in Ansible`,
       { host },

@@ -74,8 +74,12 @@ describe('become argv', () => {
       code: 'E_BECOME',
       message: /become to nosuch refused on h1: su: user nosuch does not exist/,
     })
+    // its exit status not known yet when the channel closed (ssh.ts: 255)
+    const early = { rc: 255, stdout: 'This account is currently not available.\n', stderr: 'remote shell exited\n' }
+    assert.throws(() => checkBecome(early, { user: 'nobody', method: 'su' }, 'h1'), { code: 'E_BECOME' })
     // a task's own failure stays the task's
     checkBecome({ rc: 2, stdout: 'This account is currently not available.\nmore\n', stderr: '' }, su(), 'h1')
+    checkBecome({ rc: 1, stdout: 'This account is currently not available.\n', stderr: 'x: failed\n' }, su(), 'h1')
     checkBecome({ rc: 1, stdout: '', stderr: 'grep: x: No such file\n' }, su(), 'h1')
   })
 
