@@ -34,7 +34,8 @@ export const ERROR_CODES = {
   E_HOSTKEY: { exit: 1, unreachable: true, meaning: "A host's SSH key is not the one in known_hosts (or none is known and checking is on)." },
   E_BECOME: {
     exit: 1,
-    meaning: 'sudo refused to become the user (a password is needed, or the user is not allowed), or a become method other than sudo was asked for.',
+    meaning:
+      'sudo or su refused to become the user (a password is needed or wrong, the user is not allowed or does not exist, su to a user whose login shell is nologin), or a become method other than sudo and su was asked for.',
   },
   // 1, as ansible-playbook and ansible-vault exit on a vault error
   E_VAULT: { exit: 1, meaning: 'A vault value or file cannot be decrypted (no password, the wrong one, or data that is not vault data).' },

@@ -68,7 +68,7 @@ export function addHostOptions(cmd: Command): Command {
     .option('-K, --ask-become-pass', "ask for the become password (a host's ansible_become_password wins)")
     .option('--become-password-file <file>', 'the become password from this file (an executable file: its output)')
     .option('--become-user <user>', 'become this user (default: ANSIBLE_BECOME_USER, ansible.cfg become_user, else root)')
-    .option('--become-method <method>', 'how to become: sudo, the one acplay has (default: ANSIBLE_BECOME_METHOD, ansible.cfg become_method)')
+    .option('--become-method <method>', 'how to become: sudo or su (default: ANSIBLE_BECOME_METHOD, ansible.cfg become_method, else sudo)')
     .option('--list-hosts', 'list the hosts each play would run on, then exit')
     .option(
       '--ssh-common-args <args>',

@@ -1,4 +1,5 @@
 import { becomeError } from '../errors.js'
+import { shellJoin } from './quote.js'
 import type { Become, ExecResult } from './types.js'
 
 /**
@@ -11,30 +12,53 @@ export function becomeFor(become: Become | undefined, sameUser: string | undefin
   return become && sameUser !== undefined && become.user === sameUser ? undefined : become
 }
 
-/** The variable that carries the become password from the first line of stdin to sudo's askpass. */
+/** The variable that carries the become password from the first line of stdin to sudo's askpass or su's prompt. */
 const PASSWORD_VAR = 'ACPLAY_BECOME_PASS'
 
-/**
- * `sudo -n -H -u USER --` before a command, or nothing (no pty, no password prompt). With a
- * password: a shell reads it from the first line of stdin (becomeStdin), whether or not sudo will
- * want it, so it can never be read as a command; sudo -A asks `printenv` for it only when the policy
- * wants a password (askpass is given the prompt, here the variable's name). It never reaches argv.
- */
-function becomePrefix(become?: Become): string[] {
-  if (!become) return []
-  if (become.password === undefined) return ['sudo', '-n', '-H', '-u', become.user, '--']
-  const wrapper = `IFS= read -r ${PASSWORD_VAR} || exit 1; export ${PASSWORD_VAR}; SUDO_ASKPASS=/usr/bin/printenv exec sudo -A -p ${PASSWORD_VAR} -H -u "$0" -- "$@"`
-  return ['/bin/sh', '-c', wrapper, become.user]
+/** A session key for a become: one persistent shell per method and user ('' = the login user). */
+export function becomeKey(become?: Become): string {
+  return become ? `${become.method ?? 'sudo'}:${become.user}` : ''
 }
 
-/** What a command started with becomePrefix reads first from its stdin: the password's line, or nothing. */
+/**
+ * `argv` run as the become user.
+ *
+ * sudo: `sudo -n -H -u USER -- ARGV` (no pty, no password prompt). With a password: a shell reads it
+ * from the first line of stdin (becomeStdin), whether or not sudo will want it, so it can never be
+ * read as a command; sudo -A asks `printenv` for it only when the policy wants a password (askpass is
+ * given the prompt, here the variable's name). It never reaches argv.
+ *
+ * su (Ansible's su plugin: `su USER -c 'CMD'`, USER's login shell runs CMD): su reads its password
+ * from stdin when that is no terminal (Linux-PAM's conversation; util-linux su on Debian 12 needs
+ * no pty, measured), so su's stdin is a pipe that carries the password's line and then ends, and
+ * the command reads the channel's stdin through fd 3. su can never take a script for its password,
+ * nor wait for one: with no password given its stdin is /dev/null (a refusal, not a hang). The
+ * password is a shell variable of the wrapper (not exported), printed by the builtin printf: never
+ * in argv nor in an environment. As root su asks for nothing and the pipe goes unread.
+ */
+export function becomeArgv(become: Become | undefined, argv: string[]): string[] {
+  if (!become) return argv
+  if (become.method === 'su') {
+    const cmd = `${shellJoin(argv)} <&3 3<&-`
+    const wrapper =
+      become.password === undefined
+        ? 'exec 3<&0 </dev/null; exec su "$0" -c "$1"'
+        : `IFS= read -r ${PASSWORD_VAR} || exit 1; exec 3<&0; printf '%s\\n' "$${PASSWORD_VAR}" | su "$0" -c "$1"`
+    return ['/bin/sh', '-c', wrapper, become.user, cmd]
+  }
+  if (become.password === undefined) return ['sudo', '-n', '-H', '-u', become.user, '--', ...argv]
+  const wrapper = `IFS= read -r ${PASSWORD_VAR} || exit 1; export ${PASSWORD_VAR}; SUDO_ASKPASS=/usr/bin/printenv exec sudo -A -p ${PASSWORD_VAR} -H -u "$0" -- "$@"`
+  return ['/bin/sh', '-c', wrapper, become.user, ...argv]
+}
+
+/** What a command started with becomeArgv reads first from its stdin: the password's line, or nothing. */
 export function becomeStdin(become?: Become): string {
   return become?.password === undefined ? '' : `${become.password}\n`
 }
 
-/** The argv that starts /bin/sh, as the connecting user or through `sudo -n` (no pty, no password prompt). */
+/** The argv that starts /bin/sh, as the connecting user or through sudo / su (no pty). */
 export function shellArgv(become?: Become): string[] {
-  return [...becomePrefix(become), '/bin/sh', '-s']
+  return becomeArgv(become, ['/bin/sh', '-s'])
 }
 
 /**
@@ -43,17 +67,21 @@ export function shellArgv(become?: Become): string[] {
  * can never be taken for commands: what the script leaves unread is discarded with the channel.
  */
 export function streamArgv(script: string, become?: Become): string[] {
-  return [...becomePrefix(become), '/bin/sh', '-c', `eval "$(head -c ${Buffer.byteLength(script)})"`]
+  return becomeArgv(become, ['/bin/sh', '-c', `eval "$(head -c ${Buffer.byteLength(script)})"`])
 }
 
 /** A command run as the become user (stopping a script: kill as the user that runs it). */
 export function asUser(become: Become | undefined, script: string): string[] {
-  return [...becomePrefix(become), '/bin/sh', '-c', script]
+  return becomeArgv(become, ['/bin/sh', '-c', script])
 }
 
-/** sudo refusing (password wanted, user not in sudoers) becomes a clear E_BECOME error. */
+/** sudo or su refusing (password wanted or wrong, user not in sudoers, no such user) becomes a clear E_BECOME error. */
 export function checkBecome(res: ExecResult, become: Become | undefined, host: string): void {
   if (!become || res.rc === 0) return
+  if (become.method === 'su') {
+    checkSu(res, become, host)
+    return
+  }
   if (/^sudo: (a password is required|a terminal is required)/m.test(res.stderr)) {
     throw becomeError(`sudo on ${host} wants a password; acplay's become needs passwordless sudo (sudo -n) for user ${become.user}`, { host })
   }
@@ -67,5 +95,35 @@ export function checkBecome(res: ExecResult, become: Become | undefined, host: s
   }
   if (/^sudo: .*(is not in the sudoers file|not allowed to execute|unknown user)/m.test(res.stderr)) {
     throw becomeError(`become to ${become.user} refused on ${host}: ${res.stderr.trim().split('\n')[0]}`, { host })
+  }
+}
+
+/**
+ * su's refusals. Ansible's su fails the task the same ways: "Incorrect su password", a timeout
+ * waiting for the prompt with no password, MODULE FAILURE with the nologin shell's message.
+ */
+function checkSu(res: ExecResult, become: Become, host: string): void {
+  const user = become.user
+  if (/^(Password: ?)*su: Authentication failure$/m.test(res.stderr)) {
+    throw becomeError(
+      become.password === undefined
+        ? `su on ${host} wants a password for user ${user}; give it with ansible_become_password or -K (--ask-become-pass)`
+        : `su on ${host} refused the become password for user ${user}`,
+      { host },
+    )
+  }
+  if (/^(\S+: )?(line \d+: |\d+: |exec: )*su: (command )?not found$/m.test(res.stderr) && res.rc === 127) {
+    throw becomeError(`become_method su needs su on ${host}, and su was not found`, { host })
+  }
+  if (/^su: (user \S+ does not exist|.*(not permitted|denied))/m.test(res.stderr)) {
+    throw becomeError(`become to ${user} refused on ${host}: ${res.stderr.trim().split('\n')[0]}`, { host })
+  }
+  // su runs the command with the user's login shell: nologin (system users) runs none
+  // (the shell's exit status may trail its channel's close: 1, or 255 for unknown, ssh.ts)
+  if (/^This account is currently not available\.\s*$/.test(res.stdout) && /^(remote shell exited.*\n?)?$/.test(res.stderr)) {
+    throw becomeError(
+      `su to ${user} on ${host}: the user's login shell runs no commands (This account is currently not available.); su runs the command with it, as in Ansible`,
+      { host },
+    )
   }
 }

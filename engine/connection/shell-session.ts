@@ -50,6 +50,8 @@ export class ShellSession {
   /** the remote shell's process group (undefined until its first line arrives, or without /proc) */
   pgid?: number
   private pgidLine = true
+  /** a first line that was no process group: what started instead of the shell said it */
+  private firstLine?: Buffer
   closed = false
 
   constructor(private readonly stream: ClientChannel) {
@@ -95,8 +97,11 @@ export class ShellSession {
   private takePgid(): void {
     const nl = this.out.indexOf(0x0a)
     if (nl < 0) return
-    const g = Number(this.out.subarray(0, nl).toString())
+    const line = this.out.subarray(0, nl).toString()
+    const g = Number(line)
     if (Number.isInteger(g) && g > 1) this.pgid = g
+    // not our shell's answer (su to a nologin user: its shell's refusal): kept for closedResult
+    if (!/^\d*$/.test(line)) this.firstLine = this.out.subarray(0, nl + 1)
     this.out = this.out.subarray(nl + 1)
     this.pgidLine = false
   }
@@ -123,7 +128,8 @@ export class ShellSession {
   }
 
   private closedResult(): ExecResult {
-    return { rc: this.exitCode ?? 255, stdout: this.out.toString(), stderr: this.err.toString() }
+    const out = this.firstLine ? Buffer.concat([this.firstLine, this.out]) : this.out
+    return { rc: this.exitCode ?? 255, stdout: out.toString(), stderr: this.err.toString() }
   }
 
   private onClose(): void {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import pLimit from 'p-limit'
 import { Client, type AnyAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type Prompt } from 'ssh2'
 import { AcplayError, hostKeyError, interruptedError, timeoutError, unreachable } from '../errors.js'
-import { asUser, becomeFor, becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
+import { asUser, becomeFor, becomeKey, becomeStdin, checkBecome, shellArgv, streamArgv } from './become.js'
 import { privateKeyOf } from './client-key.js'
 import { Keepalive } from './keepalive.js'
 import { hostKeyAlgorithms, knownHostKeys, recordHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js'
@@ -83,8 +83,10 @@ export class SshConnection implements Connection {
   private lost?: string
   private interrupted?: AcplayError
   private lockRefused?: AcplayError
-  /** keyed by the become user ('' = the login user) */
+  /** keyed by the become method and user (becomeKey: '' = the login user) */
   private sessions = new Map<string, Promise<ShellSession>>()
+  /** the become each session was started with (to stop its scripts as the same user, with the same password) */
+  private sessionBecome = new Map<string, Become | undefined>()
   /** exec channels of streamed scripts (large uploads) still running */
   private streams = new Set<ClientChannel>()
 
@@ -270,7 +272,7 @@ export class SshConnection implements Connection {
       out = await this.limited(session.run(script), opts, () => this.stopSession(session, opts.become))
     } catch (e) {
       if (e instanceof AcplayError) throw e
-      this.sessions.delete(opts.become?.user ?? '')
+      this.sessions.delete(becomeKey(opts.become))
       // the connection is gone when the client closed (ssh2 closes it before its channels); a shell that
       // went away on a live connection was refused by sudo or killed by its script (its exit status may
       // trail the channel's close)
@@ -325,7 +327,7 @@ export class SshConnection implements Connection {
 
   /** The persistent shell for this become user, started on first use. */
   private session(opts: ExecOptions): Promise<ShellSession> {
-    const key = opts.become?.user ?? ''
+    const key = becomeKey(opts.become)
     let s = this.sessions.get(key)
     if (!s) {
       s = this.connect()
@@ -337,6 +339,7 @@ export class SshConnection implements Connection {
         })
       s.catch(() => this.sessions.delete(key))
       this.sessions.set(key, s)
+      this.sessionBecome.set(key, opts.become)
     }
     return s.then((x) => {
       if (!x.closed) return x
@@ -355,7 +358,7 @@ export class SshConnection implements Connection {
    * group, sent from a new channel as the same (become) user; then the session is dropped.
    */
   private async stopSession(session: ShellSession, become: Become | undefined): Promise<void> {
-    this.sessions.delete(become?.user ?? '')
+    this.sessions.delete(becomeKey(become))
     const client = this.client
     if (session.pgid && client) {
       const kill = shellJoin(asUser(become, `kill -HUP -${session.pgid} 2>/dev/null; exit 0`))
@@ -374,11 +377,11 @@ export class SshConnection implements Connection {
     let stopped = this.streams.size > 0
     for (const ch of this.streams) ch.close()
     const running: Promise<void>[] = []
-    for (const [user, s] of this.sessions) {
+    for (const [key, s] of this.sessions) {
       const session = await Promise.race([s.catch(() => undefined), sleep(0).then(() => undefined)])
       if (!session?.busy) continue
       stopped = true
-      running.push(this.stopSession(session, user ? { user } : undefined))
+      running.push(this.stopSession(session, this.sessionBecome.get(key)))
     }
     await Promise.all(running)
     return stopped

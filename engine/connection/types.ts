@@ -6,14 +6,19 @@ export interface ExecResult {
   stderr: string
 }
 
+/** How a become user is reached (become_method): sudo (the default) or su. */
+export type BecomeMethod = 'sudo' | 'su'
+
 export interface Become {
   user: string
-  /** the become password (ansible_become_password, -K): sudo asks for it through askpass (become.ts) */
+  /** the become password (ansible_become_password, -K): sudo asks for it through askpass, su reads it at its prompt (become.ts) */
   password?: string
+  /** unset: sudo */
+  method?: BecomeMethod
 }
 
 export interface ExecOptions {
-  /** Run the script through `sudo -n -u USER`. */
+  /** Run the script as another user: `sudo -n -u USER`, or `su USER -c` (become.ts). */
   become?: Become
   /**
    * The script's time limit (the task keyword `timeout`): past it the remote commands are stopped

@@ -8,6 +8,7 @@
  */
 import { isScalar, type Node } from 'yaml'
 import {
+  becomeMethodKeyword,
   bool,
   conditions,
   isTemplate,
@@ -21,7 +22,6 @@ import {
   serial,
   str,
   stringList,
-  sudoOnly,
   tags,
 } from './keywords.js'
 import { didYouMean } from './suggest.js'
@@ -62,7 +62,7 @@ type Reader =
   | 'serial'
   | 'percentage'
   | 'seconds'
-  | 'sudo'
+  | 'becomeMethod'
   | 'loader'
   | 'ignored'
 
@@ -100,7 +100,7 @@ export const KEYWORDS = {
   vars: { on: [...TASKS, 'play'], read: 'vars', templated: true, inherit: 'merge' },
   become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
-  become_method: { on: [...INHERITABLE, 'play'], read: 'sudo', templated: true, inherit: 'override' },
+  become_method: { on: [...INHERITABLE, 'play'], read: 'becomeMethod', templated: true, inherit: 'override' },
   check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
   ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
@@ -168,8 +168,8 @@ export const KEYWORDS = {
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
-  become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo' },
-  become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n' },
+  become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo or su from the PATH' },
+  become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n -H, or su USER -c' },
 } as const satisfies Record<string, Keyword>
 
 export type KeywordName = keyof typeof KEYWORDS
@@ -197,7 +197,7 @@ const READERS = {
   serial: (src: Source, key: string, node: Node | null) => serial(src, key, node),
   percentage: (src: Source, key: string, node: Node | null) => percentage(src, key, node),
   seconds: (src: Source, key: string, node: Node | null) => seconds(src, key, node),
-  sudo: (src: Source, key: string, node: Node | null) => sudoOnly(src, key, node),
+  becomeMethod: (src: Source, key: string, node: Node | null) => becomeMethodKeyword(src, key, node),
   loader: () => undefined,
   ignored: () => undefined,
 } satisfies Record<Reader, (src: Source, key: string, node: Node | null, def: Keyword) => unknown>

@@ -152,9 +152,9 @@ export function seconds(src: Source, key: string, node: Node | null): number {
   return n
 }
 
-/** become_method: acplay becomes with sudo only; the keyword is accepted (and kept: it wins over ansible.cfg) when it says so (a template is checked once rendered: engine/run/gate.ts). */
-export function sudoOnly(src: Source, key: string, node: Node | null): 'sudo' {
+/** become_method: acplay becomes with sudo or su; another is refused at its line (a template is checked once rendered: engine/run/gate.ts). */
+export function becomeMethodKeyword(src: Source, key: string, node: Node | null): 'sudo' | 'su' {
   const v = str(src, key, node)
-  if (v !== 'sudo') throw fail(src, node, `become_method '${v}' is not supported (acplay uses sudo)`)
+  if (v !== 'sudo' && v !== 'su') throw fail(src, node, `become_method '${v}' is not supported (acplay becomes with sudo or su)`)
   return v
 }

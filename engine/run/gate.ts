@@ -4,7 +4,7 @@
  * reads for a task is what the task itself would read, and a rule changed here holds everywhere.
  */
 import { isEngineAction, ONCE_PER_BATCH } from '../actions/names.js'
-import type { Become } from '../connection/types.js'
+import type { Become, BecomeMethod } from '../connection/types.js'
 import { becomeError, type Location } from '../errors.js'
 import { withErrorContext } from '../error-context.js'
 import type { Inventory } from '../inventory/types.js'
@@ -150,36 +150,36 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   const becomeUser = String(
     templateValue(task.become_user ?? scope.become_user ?? pc.play.become_user ?? vars.ansible_become_user ?? opts.becomeUser ?? 'root', vars, where),
   )
-  // as in Ansible: the host's variable, then the keyword (sudo, or a template rendered here), then the config
-  const method = vars.ansible_become_method ?? task.become_method ?? scope.become_method ?? pc.play.become_method ?? opts.becomeMethod ?? 'sudo'
-  if (becomeOn) sudoMethod(String(templateValue(method, vars, where)), where)
+  // as in Ansible: the host's variable, then the keyword (sudo, su, or a template rendered here), then the config
+  const given = vars.ansible_become_method ?? task.become_method ?? scope.become_method ?? pc.play.become_method ?? opts.becomeMethod ?? 'sudo'
+  const method = becomeOn ? becomeMethod(String(templateValue(given, vars, where)), where) : 'sudo'
   const check = keywordBool('check_mode', [task.check_mode, scope.check_mode, pc.play.check_mode], vars, where, !!opts.check)
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
   const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
   return {
-    become: becomeOn ? { user: asUser, password: becomePassword(vars, where, opts.becomePassword) } : undefined,
+    become: becomeOn ? { user: asUser, password: becomePassword(method, vars, where, opts.becomePassword), ...(method === 'su' ? { method } : {}) } : undefined,
     check,
     diff: keywordBool('diff', [task.diff, scope.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
   }
 }
 
-/** The sudo become plugin's password: its variables (the later listed win), else -K / --become-password-file. */
-function becomePassword(vars: Record<string, unknown>, where: Location, given: string | undefined): string | undefined {
-  const v = vars.ansible_sudo_pass ?? vars.ansible_become_pass ?? vars.ansible_become_password
+/** The become plugin's password: its variables (the later listed win), else -K / --become-password-file. */
+function becomePassword(method: BecomeMethod, vars: Record<string, unknown>, where: Location, given: string | undefined): string | undefined {
+  const v = (method === 'su' ? vars.ansible_su_pass : vars.ansible_sudo_pass) ?? vars.ansible_become_pass ?? vars.ansible_become_password
   return v === undefined || v === null ? given : String(templateValue(v, vars, where))
 }
 
 /**
  * The become method (ansible_become_method > the become_method keyword > ANSIBLE_BECOME_METHOD,
- * ansible.cfg): acplay becomes with sudo only, and says so rather than use sudo for another.
+ * ansible.cfg): acplay becomes with sudo or su, and says so rather than use one for another.
  */
-function sudoMethod(method: string, where: Location): void {
-  if (method !== 'sudo')
-    throw becomeError(
-      `become_method '${method}' (ansible_become_method, --become-method, ANSIBLE_BECOME_METHOD or ansible.cfg [privilege_escalation] become_method) is not supported: acplay becomes with sudo`,
-      where,
-    )
+function becomeMethod(method: string, where: Location): BecomeMethod {
+  if (method === 'sudo' || method === 'su') return method
+  throw becomeError(
+    `become_method '${method}' (ansible_become_method, --become-method, ANSIBLE_BECOME_METHOD or ansible.cfg [privilege_escalation] become_method) is not supported: acplay becomes with sudo or su`,
+    where,
+  )
 }
 
 /** no_log on the task or its blocks and roles. */

@@ -38,7 +38,7 @@ export interface RunOptions {
   becomeUser?: string
   /** -K / --become-password-file: the become password where a host sets none (a secret: masked) */
   becomePassword?: string
-  /** the default become method (ansible.cfg become_method); acplay becomes with sudo only */
+  /** the default become method (ansible.cfg become_method): sudo or su */
   becomeMethod?: string
   verbosity?: number
   startAtTask?: string

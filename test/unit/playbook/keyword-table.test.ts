@@ -29,11 +29,11 @@ describe('the keyword table', () => {
   it("refuses an Ansible keyword acplay does not take, saying what to do, at the key's line", () => {
     assert.equal(
       error(play('    - command: ls\n      become_flags: -i\n')),
-      "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n",
+      "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n -H, or su USER -c",
     )
     assert.equal(
       error(play('    - block: []\n      become_exe: x\n')),
-      "E_PLAYBOOK: F:4:7: block keyword 'become_exe' is not supported by acplay: acplay becomes with sudo",
+      "E_PLAYBOOK: F:4:7: block keyword 'become_exe' is not supported by acplay: acplay becomes with sudo or su from the PATH",
     )
     assert.equal(error('- hosts: all\n  ignore_errors: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'ignore_errors' is not supported by acplay")
     // on a role entry Ansible takes them as the role's keywords (its connection's port), not as variables
