@@ -43,9 +43,11 @@ export function namesKnown(owner = '', group = ''): string {
   return `( o=${quote(owner)} g=${quote(group)}; ${LOOKUP.replaceAll('\n', '; ')}; [ -z "$bad" ] )`
 }
 
+const LOOKUP_FAILED = new RegExp(`\\n${MARK} (user|group) (\\S*) (\\S*) ?(.*)\\n`)
+
 /** The failure a chownCommand printed (its mark in stderr): Ansible's msg, the path and its fields. */
 export function lookupFailure(stderr: string): { msg: string; data: Record<string, unknown> } | undefined {
-  const m = new RegExp(`\\n${MARK} (user|group) (\\S*) (\\S*) ?(.*)\\n`).exec(stderr)
+  const m = LOOKUP_FAILED.exec(stderr)
   if (!m) return undefined
   const text = (b64: string) => Buffer.from(b64, 'base64').toString('utf8')
   const name = text(m[2]!)
