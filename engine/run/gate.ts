@@ -12,13 +12,12 @@ import type { Play, TaskKeywords } from '../playbook/types.js'
 import { isTemplate } from '../playbook/keywords.js'
 import type { HostResult, TaskRef } from '../report/types.js'
 import { toBool } from '../vars/filters-core.js'
-import { pyBoolean } from '../vars/py-bool.js'
 import { truthy } from '../vars/py.js'
 import { evaluate, templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
-import { keywordBool, keywordValue } from './keyword-value.js'
+import { boolError, invalidBool, keywordBool, keywordValue } from './keyword-value.js'
 import { taskVars, type Scope, type TaskRun } from './scope.js'
 import { renderTags, selectedByTags } from './tags.js'
 
@@ -105,22 +104,58 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
 }
 
 /**
- * The failure of a task whose run_once renders no boolean on this host, in Ansible's words (its
- * TaskExecutor's post_validate, after `when`): the strategy has already chosen the hosts by the
- * value's truthiness (moduleTaskHosts). A None value goes unchecked, as there (`{{ none }}` renders '', checked).
+ * Ansible's TaskExecutor checks a task's boolean keywords after `when`: its PlayContext's first
+ * (no_log, check_mode, diff, become: the message says no place, the error twice), then the task's
+ * post_validate (the message with the task's file context), each in Ansible's attribute order.
  */
-export function runOnceFailure({ task, scope, vars, where }: TaskRun): string | undefined {
-  const raw = task.run_once ?? scope.run_once
-  if (typeof raw !== 'string') return undefined
-  const v = templateValue(raw, vars, where)
-  if (v === null || v === undefined) return undefined
-  try {
-    pyBoolean(v)
-    return undefined
-  } catch (e) {
-    const msg = `the field 'run_once' has an invalid value (${raw}), and could not be converted to an bool.The error was: ${(e as Error).message}`
-    return withErrorContext(msg, task.pos.file, task.pos.line, task.pos.col)
+const CONTEXT_BOOLS = ['no_log', 'check_mode', 'diff', 'become'] as const
+const TASK_BOOLS = ['run_once', 'ignore_errors', 'ignore_unreachable', 'any_errors_fatal', 'delegate_facts'] as const
+type TaskBool = (typeof CONTEXT_BOOLS)[number] | (typeof TASK_BOOLS)[number]
+/** the keywords a play gives its tasks (the others stop at the blocks and roles) */
+const ON_PLAY = new Set<TaskBool>(['become', 'check_mode', 'ignore_unreachable', 'any_errors_fatal'])
+
+/** A boolean keyword's value for the task as written: the task's, else the blocks' and roles', else the play's. */
+function boolKeyword({ pc, task, scope }: { pc: PlayContext; task: TaskKeywords; scope: Scope }, key: TaskBool): boolean | string | undefined {
+  const own = (task as Partial<Record<TaskBool, boolean | string>>)[key] ?? (scope as Partial<Record<TaskBool, boolean | string>>)[key]
+  return own ?? (ON_PLAY.has(key) ? (pc.play as Partial<Record<TaskBool, boolean | string>>)[key] : undefined)
+}
+
+/** A template string is truthy in Python whatever it renders: what Ansible's strategy reads where it reads the keyword unrendered. */
+const rawTruthy = (v: boolean | string | undefined): boolean => v === true || typeof v === 'string'
+
+/** The task fails on this host: a boolean keyword's template rendered no boolean. */
+export interface KeywordFailure {
+  msg: string
+  /** no_log: the result is censored (a bad no_log too: Ansible reads it unrendered then) */
+  hidden: boolean
+  /** whether ignore_errors takes the failure: the keywords Ansible had not rendered yet count as written */
+  ignored: boolean
+}
+
+/**
+ * The failure of a task whose boolean keyword, given as a template, renders no boolean on this host,
+ * in Ansible's words; undefined when every one renders a boolean (or None, left unchecked as there),
+ * and at once when none is a template. The strategy has already chosen the hosts by run_once's
+ * truthiness (moduleTaskHosts).
+ */
+export function keywordFailure(run: TaskRun): KeywordFailure | undefined {
+  for (const key of [...CONTEXT_BOOLS, ...TASK_BOOLS]) {
+    const raw = boolKeyword(run, key)
+    if (typeof raw !== 'string') continue
+    const error = boolError(raw, run.vars, run.where)
+    if (error === undefined) continue
+    const msg = invalidBool(key, raw, error)
+    const { task } = run
+    // ignore_errors is read as the task's fields stand after the failure: rendered only when checked before it
+    const ignoreErrors = boolKeyword(run, 'ignore_errors')
+    const checkedBefore = TASK_BOOLS.indexOf(key as (typeof TASK_BOOLS)[number]) > TASK_BOOLS.indexOf('ignore_errors')
+    return {
+      msg: (CONTEXT_BOOLS as readonly string[]).includes(key) ? `${msg}. ${error}` : withErrorContext(msg, task.pos.file, task.pos.line, task.pos.col),
+      hidden: key === 'no_log' || noLog(run),
+      ignored: checkedBefore ? ignoresErrors(task, run.scope, run.vars, run.where) : rawTruthy(ignoreErrors),
+    }
   }
+  return undefined
 }
 
 /**
@@ -253,10 +288,10 @@ export function failFast(pc: PlayContext, task: TaskKeywords, scope: Scope, host
   if (scope.rescuable) return
   const failed = results.filter((r) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored)
   if (failed.length === 0) return
-  const first = pc.run.hosts.get(failed[0]!.host)
-  const fatal = task.any_errors_fatal ?? scope.any_errors_fatal ?? pc.play.any_errors_fatal
-  const vars = first ? varsIfTemplate(pc, task, first, scope, fatal) : {}
-  const fatalNow = once || keywordBool('any_errors_fatal', [fatal], vars, whereOf(task, first))
+  // Ansible's linear strategy reads both unrendered: a template makes any_errors_fatal true, whatever
+  // it renders ("{{ false }}" too), and an ignore_errors template (or true) turns it off
+  const fatal = rawTruthy(boolKeyword({ pc, task, scope }, 'any_errors_fatal')) && !rawTruthy(boolKeyword({ pc, task, scope }, 'ignore_errors'))
+  const fatalNow = once || fatal
   const max = pc.play.max_fail_percentage as number | undefined
   const batch = pc.batch ? pc.batch.flatMap((n) => pc.run.hosts.get(n) ?? []) : hosts
   const overMax = !fatalNow && max !== undefined && batch.length > 0 && (batch.filter((h) => h.failed || h.unreachable).length / batch.length) * 100 > max

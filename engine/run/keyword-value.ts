@@ -6,6 +6,9 @@
 import { AcplayError, type Location } from '../errors.js'
 import { checkRendered, type KeywordName } from '../playbook/keyword-table.js'
 import { isTemplate } from '../playbook/keywords.js'
+import { withErrorContext } from '../error-context.js'
+import type { Pos } from '../yaml-source.js'
+import { pyBoolean } from '../vars/py-bool.js'
 import { templateValue } from '../vars/template.js'
 
 /** Rendered and checked when a template; a literal as the loader left it; undefined stays undefined. */
@@ -19,7 +22,7 @@ export function keywordValue<T>(key: KeywordName, value: T | string | undefined,
   }
 }
 
-/** A boolean keyword: the first of `values` that is set (task, then blocks and roles, then play), rendered; `fallback` when none is. */
+/** A boolean keyword: the first of `values` that is set (task, then blocks and roles, then play), rendered; `fallback` when none is (or it renders None). */
 export function keywordBool(
   key: KeywordName,
   values: readonly (boolean | string | undefined)[],
@@ -28,7 +31,42 @@ export function keywordBool(
   fallback = false,
 ): boolean {
   const v = values.find((x) => x !== undefined)
+  if (v === undefined || !isTemplate(v)) return (v as boolean | undefined) ?? fallback
+  const rendered = templateValue(v, vars, where)
+  if (rendered === null || rendered === undefined) return fallback
   return keywordValue<boolean>(key, v, vars, where) ?? fallback
+}
+
+/** Ansible's words for a boolean keyword whose template `raw` rendered no boolean (`error`: why, as Python's boolean() says). */
+export const invalidBool = (key: string, raw: string, error: string): string =>
+  `the field '${key}' has an invalid value (${raw}), and could not be converted to an bool.The error was: ${error}`
+
+/** Why a boolean keyword's template renders no boolean (Python's error), or undefined when it renders one or None (left unchecked, as Ansible). */
+export function boolError(raw: string, vars: Record<string, unknown>, where: Location): string | undefined {
+  const v = templateValue(raw, vars, where)
+  if (v === null || v === undefined) return undefined
+  try {
+    pyBoolean(v)
+    return undefined
+  } catch (e) {
+    return (e as Error).message
+  }
+}
+
+/**
+ * A play's boolean keyword (gather_facts, force_handlers) rendered with the play's variables, as
+ * Ansible's post_validate of the play does before it starts: one that renders no boolean stops the
+ * run, in Ansible's words with the play's file context. None leaves the default.
+ */
+export function playBool(key: KeywordName, value: boolean | string | undefined, vars: Record<string, unknown>, where: Pos): boolean | undefined {
+  if (typeof value !== 'string') return value
+  const v = templateValue(value, vars, where)
+  if (v === null || v === undefined) return undefined
+  try {
+    return pyBoolean(v)
+  } catch (e) {
+    throw new AcplayError('E_PLAYBOOK', withErrorContext(invalidBool(key, value, (e as Error).message), where.file, where.line, where.col))
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { unmatchedPlayHosts } from './targets.js'
 import { flushHandlers, forceHandlers, unknownNotifications } from './handlers.js'
 import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
-import { keywordValue } from './keyword-value.js'
+import { keywordValue, playBool } from './keyword-value.js'
 import { promptedVars } from './vars-prompt.js'
 import { exportedVars, rootScope } from './scope.js'
 import { playVarsFiles } from './vars-files.js'
@@ -61,9 +61,10 @@ function batchSize(v: unknown, total: number, play: Play): number {
 }
 
 /**
- * The play with its templated keywords rendered (hosts, gather_facts, any_errors_fatal,
+ * The play with its templated keywords rendered (hosts, gather_facts, force_handlers,
  * max_fail_percentage), as Ansible renders them: with the play's vars, its vars_files, -e and the
- * inventory's groups, not any host's. `serial` is rendered by batches(), with the roles' vars too.
+ * inventory's groups, not any host's. `serial` is rendered by batches(), with the roles' vars too;
+ * any_errors_fatal stays as written, for each task (gate.ts keywordFailure, failFast).
  */
 function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unknown>): Play {
   const vars = { groups: rc.inventory.groupsVar(), playbook_dir: play.dir ?? rc.playbook.dir, ...play.vars, ...varsFiles, ...rc.opts.extraVars }
@@ -72,10 +73,9 @@ function renderedPlay(rc: RunContext, play: Play, varsFiles: Record<string, unkn
   return {
     ...play,
     hosts: Array.isArray(hosts) ? hosts.join(',') : String(hosts),
-    gather_facts: keywordValue('gather_facts', play.gather_facts, vars, where),
-    any_errors_fatal: keywordValue('any_errors_fatal', play.any_errors_fatal, vars, where),
+    gather_facts: playBool('gather_facts', play.gather_facts, vars, play.pos),
     max_fail_percentage: keywordValue('max_fail_percentage', play.max_fail_percentage, vars, where),
-    force_handlers: keywordValue('force_handlers', play.force_handlers, vars, where),
+    force_handlers: playBool('force_handlers', play.force_handlers, vars, play.pos),
   }
 }
 

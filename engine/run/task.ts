@@ -18,7 +18,7 @@ import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
-import { falseCondition, ignoresErrors, ignoresUnreachable, noLog as noLogOn, runOnceFailure } from './gate.js'
+import { falseCondition, ignoresErrors, ignoresUnreachable, type KeywordFailure, keywordFailure, noLog as noLogOn } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { delegateShown, hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
@@ -90,10 +90,16 @@ export async function runModuleTask(
   } catch (e) {
     // a notification no handler answers stops the run (notify.ts), not just this host's task
     if (e instanceof AcplayError && e.code === 'E_NO_HANDLER') throw e
+    const where = { file: task.pos.file, line: task.pos.line }
+    if (e instanceof KeywordFailed) {
+      const { msg, hidden, ignored } = e.failure
+      const failed: ItemResult = { ...base, status: 'failed', msg, hidden: hidden || undefined, ignored, durationMs: 0, registered: { failed: true, msg } }
+      return finish({ pc, task, host, scope, vars: undefined, where }, failed, Date.now() - started, keep)
+    }
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
     const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
-    return finish({ pc, task, host, scope, vars: undefined, where: { file: task.pos.file, line: task.pos.line } }, failed, Date.now() - started, keep)
+    return finish({ pc, task, host, scope, vars: undefined, where }, failed, Date.now() - started, keep)
   }
 }
 
@@ -195,6 +201,13 @@ function aggregate(base: Omit<HostResult, 'status' | 'durationMs'>, results: Ite
   }
 }
 
+/** A task that fails on a host before it runs: a boolean keyword's template rendered no boolean there. */
+class KeywordFailed extends Error {
+  constructor(readonly failure: KeywordFailure) {
+    super(failure.msg)
+  }
+}
+
 /** `until` / `retries` / `delay`: run again until the conditions hold (Ansible: retries 3, delay 5 s). */
 async function runOnce(run: TaskRun): Promise<ItemResult> {
   const { task, vars, where } = run
@@ -271,8 +284,8 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   }
   if (falseCond !== undefined) return skippedByWhen(run, falseCond)
   // thrown, so a loop stops at it and the task fails with this message alone, as Ansible's TaskExecutor
-  const badRunOnce = runOnceFailure(run)
-  if (badRunOnce !== undefined) throw new Error(badRunOnce)
+  const bad = keywordFailure(run)
+  if (bad !== undefined) throw new KeywordFailed(bad)
   let args: Record<string, unknown>
   try {
     args = taskArgs(run)
@@ -427,8 +440,9 @@ function finish(
   if (task.register) host.facts[task.register] = r.registered
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
   if (r.status === 'changed') for (const n of notifiedNames(task, scope, itemVars ?? [vars], where)) notify(pc, host, n, r.mayChange === true, where)
-  let ignored = false
-  if (r.status === 'failed' || r.status === 'unreachable') {
+  // a keyword that rendered no boolean has decided it already (gate.ts keywordFailure)
+  let ignored = r.ignored ?? false
+  if (r.ignored === undefined && (r.status === 'failed' || r.status === 'unreachable')) {
     try {
       ignored = r.status === 'failed' ? ignoresErrors(task, scope, vars, where) : ignoresUnreachable(pc.play, task, scope, vars, where)
     } catch (e) {

@@ -1,0 +1,159 @@
+/**
+ * Boolean keywords given as a template that renders no boolean, against Debian's ansible-playbook
+ * (three local hosts). On a task (or inherited from the play) each fails the task on every host
+ * that gets past `when`, in Ansible's words: no_log, check_mode, diff and become as its PlayContext
+ * says it (no file context, the error twice; no_log's result censored), the others with the task's
+ * file context. Where Ansible's strategy reads a keyword unrendered, a template is truthy whatever it
+ * renders: a failed ignore_errors is ignored, any_errors_fatal ("{{ false }}" too) ends the play. A
+ * play's gather_facts or force_handlers stops the run before the play starts (ERROR!, exit 4).
+ * run_once: run-once-values-ansible.test.ts.
+ */
+import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import { acplay, capture } from '../helpers/cli.js'
+import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
+
+const INVENTORY = 'a ansible_connection=local\nb ansible_connection=local\nc ansible_connection=local\n'
+// fails on a alone, so a valid value's effect shows too (ignored, fatal, censored)
+const FAILS_ON_A = `command: "{{ '/bin/false' if inventory_hostname == 'a' else '/bin/true' }}"`
+
+const taskPlay = (key: string) => `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: before
+      debug: { msg: before }
+    - name: kw
+      ${FAILS_ON_A}
+      ${key}: "{{ v }}"
+    - name: after
+      debug: { msg: after }
+`
+
+const playPlay = (key: string) => `- hosts: all
+  gather_facts: false
+  ${key}: "{{ v }}"
+  tasks:
+    - name: kw
+      ${FAILS_ON_A}
+    - name: after
+      debug: { msg: after }
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: second
+      debug: { msg: second }
+`
+
+// the playbook, the value of `v` (-e as JSON), and what Ansible 2.14 was seen to do with it
+const CASES: [string, string, string][] = [
+  ['task-ignore_errors.yml', '"maybe"', 'every host fails, ignored (unrendered, the template is truthy)'],
+  ['task-ignore_errors.yml', '""', 'every host fails, ignored'],
+  ['task-ignore_errors.yml', '"No"', 'a fails'],
+  ['task-ignore_errors.yml', '"Yes"', 'a fails, ignored'],
+  ['task-ignore_unreachable.yml', '"maybe"', 'every host fails'],
+  ['task-ignore_unreachable.yml', '""', 'every host fails'],
+  ['task-check_mode.yml', '"maybe"', 'every host fails (PlayContext: no file context)'],
+  ['task-check_mode.yml', '"off"', 'a fails'],
+  ['task-diff.yml', '"maybe"', 'every host fails (PlayContext)'],
+  ['task-diff.yml', '""', 'every host fails (PlayContext)'],
+  ['task-no_log.yml', '"maybe"', 'every host fails, censored'],
+  ['task-no_log.yml', '""', 'every host fails, censored'],
+  ['task-no_log.yml', '"Yes"', 'a fails, censored'],
+  ['task-delegate_facts.yml', '"maybe"', 'every host fails'],
+  ['task-delegate_facts.yml', '0', 'a fails'],
+  ['task-any_errors_fatal.yml', '"maybe"', 'every host fails, the play ends'],
+  ['task-any_errors_fatal.yml', '""', 'every host fails, the play ends'],
+  ['task-any_errors_fatal.yml', 'false', 'a fails, the play ends: the template is truthy unrendered'],
+  ['task-become.yml', '"maybe"', 'every host fails (PlayContext)'],
+  ['task-become.yml', '""', 'every host fails (PlayContext)'],
+  ['task-become.yml', '"off"', 'a fails'],
+  ['ignore-become.yml', '"maybe"', 'every host fails, ignored: ignore_errors is unrendered when become fails'],
+  ['ignore-fatal.yml', '"maybe"', 'every host fails, not ignored: ignore_errors was rendered before any_errors_fatal'],
+  ['play-any_errors_fatal.yml', '"maybe"', 'every task fails on every host, the play ends'],
+  ['play-any_errors_fatal.yml', 'false', 'a fails, the play ends'],
+  ['play-become.yml', '"maybe"', 'every host fails (PlayContext)'],
+  ['play-become.yml', '""', 'every host fails (PlayContext)'],
+  ['play-check_mode.yml', '"maybe"', 'every host fails (PlayContext)'],
+  ['play-ignore_unreachable.yml', '""', 'every host fails'],
+  ['play-ignore_unreachable.yml', '"No"', 'a fails; b and c go on to the second play'],
+  ['play-gather_facts.yml', '"off"', 'a fails; no facts gathered'],
+  ['play-force_handlers.yml', '"No"', 'a fails'],
+]
+
+/** Python prints its set of booleans in hash order; and Ansible may add paragraphs of advice after the offending line, which acplay does not. */
+const sameBooleans = (msg: unknown) =>
+  typeof msg === 'string' ? msg.replace(/Valid booleans include: [^\n]*/, 'Valid booleans include: ...').replace(/(\^ here\n)[\s\S]*$/, '$1') : msg
+
+interface AnsibleHost {
+  msg?: unknown
+  censored?: string
+  failed?: boolean
+  skipped?: boolean
+  changed?: boolean
+}
+interface AnsibleStats {
+  ok: number
+  changed: number
+  failures: number
+  skipped: number
+  rescued: number
+  ignored: number
+}
+
+describe('boolean keywords as templates that render no boolean, as ansible-playbook (local)', () => {
+  let dir = ''
+  before(() => {
+    const files: Record<string, string> = { 'hosts.ini': INVENTORY }
+    for (const k of ['ignore_errors', 'ignore_unreachable', 'check_mode', 'diff', 'no_log', 'delegate_facts', 'any_errors_fatal', 'become'])
+      files[`task-${k}.yml`] = taskPlay(k)
+    for (const k of ['any_errors_fatal', 'become', 'check_mode', 'ignore_unreachable', 'gather_facts', 'force_handlers'])
+      files[`play-${k}.yml`] = playPlay(k).replace('  gather_facts: false\n  gather_facts', '  gather_facts')
+    files['ignore-become.yml'] = taskPlay('become').replace('      become:', '      ignore_errors: "{{ false }}"\n      become:')
+    files['ignore-fatal.yml'] = taskPlay('any_errors_fatal').replace('      any_errors_fatal:', '      ignore_errors: "{{ false }}"\n      any_errors_fatal:')
+    dir = localPlaybookDir('bool-keywords', files)
+  })
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  for (const [file, v, seen] of CASES)
+    it(`${file} v=${v}: ${seen}; the same statuses, messages, recap and exit code`, async () => {
+      const { ours, theirs, doc, ansible } = await runBoth(dir, [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`])
+      assert.equal(ours.code, theirs.code, `${ours.stdout}${ours.stderr}\n${theirs.stdout}${theirs.stderr}`)
+      const their = ansible.plays.flatMap((p) =>
+        p.tasks.flatMap((t) =>
+          Object.entries(t.hosts as Record<string, AnsibleHost>).map(([host, r]) => {
+            const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
+            return [t.task.name, host, status, status !== 'failed' ? undefined : r.censored ? 'censored' : sameBooleans(r.msg)]
+          }),
+        ),
+      )
+      const mine = doc.results.map((r) => [r.task.name, r.host, r.status, r.status !== 'failed' ? undefined : r.hidden ? 'censored' : sameBooleans(r.msg)])
+      // hosts report a task in the order they finish it
+      const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort()
+      assert.deepEqual(sorted(mine), sorted(their))
+      const stats = ansible as unknown as { stats: Record<string, AnsibleStats> }
+      assert.deepEqual(
+        Object.fromEntries(doc.recap.map((r) => [r.host, [r.ok, r.changed, r.failed, r.skipped, r.rescued, r.ignored]])),
+        Object.fromEntries(Object.entries(stats.stats).map(([h, s]) => [h, [s.ok, s.changed, s.failures, s.skipped, s.rescued, s.ignored]])),
+      )
+    })
+
+  it("a play's gather_facts or force_handlers that renders no boolean stops the run before the play, in Ansible's words (exit 4)", async () => {
+    const env = { ANSIBLE_CONFIG: `${dir}/ansible.cfg`, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    for (const [file, v] of [
+      ['play-gather_facts.yml', '"maybe"'],
+      ['play-force_handlers.yml', '""'],
+    ] as const) {
+      const args = [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`]
+      const [ours, theirs] = await Promise.all([acplay(['run', ...args], { cwd: dir, env }), capture(['ansible-playbook', ...args], { cwd: dir, env })])
+      assert.equal(ours.code, 4, ours.stdout + ours.stderr)
+      assert.equal(theirs.code, 4, theirs.stdout + theirs.stderr)
+      assert.equal(ours.stdout, '', 'no play header: the play never starts')
+      const key = file.slice('play-'.length, -'.yml'.length)
+      const message = (out: string) => String(sameBooleans(out.replace(/^ERROR! (E_PLAYBOOK: )?/, ''))).trim()
+      assert.equal(message(ours.stderr), message(theirs.stderr))
+      assert.match(ours.stderr, new RegExp(`^ERROR! E_PLAYBOOK: the field '${key}' has an invalid value \\(\\{\\{ v \\}\\}\\)`))
+      assert.match(ours.stderr, new RegExp(`The error appears to be in '${dir}/${file}': line 1, column 3`))
+    }
+  })
+})
