@@ -18,7 +18,7 @@ export function withErrorContext(message: string, file: string, line: number, co
 }
 
 function errorContext(file: string, line: number, col: number): string {
-  let out = POSITION(file, line, col)
+  const out = POSITION(file, line, col)
   let lines: string[]
   try {
     // Python's readlines: each line keeps its newline
