@@ -87,7 +87,7 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
   const once = task.run_once ?? scope.run_once
   if (once === undefined || once === false || hosts.length === 0) return { targets: hosts, once: false }
   // a templated run_once is rendered with the first host's variables, and its Python truthiness
-  // decides, as Ansible's strategies do: "no" runs once too, "" on every host (runOnceFailure)
+  // decides, as Ansible's strategies do: "no" runs once too, "" on every host (keywordFailure)
   const first = hosts[0]!
   const yes = once === true || truthy(templateValue(once, taskVars(pc, first, scope, task), whereOf(task, first)))
   // free: each host is a lane of its own, so the task runs on every host, as Ansible's free strategy
@@ -111,6 +111,7 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
 const CONTEXT_BOOLS = ['no_log', 'check_mode', 'diff', 'become'] as const
 const TASK_BOOLS = ['run_once', 'ignore_errors', 'ignore_unreachable', 'any_errors_fatal', 'delegate_facts'] as const
 type TaskBool = (typeof CONTEXT_BOOLS)[number] | (typeof TASK_BOOLS)[number]
+const CHECK_ORDER: readonly TaskBool[] = [...CONTEXT_BOOLS, ...TASK_BOOLS]
 /** the keywords a play gives its tasks (the others stop at the blocks and roles) */
 const ON_PLAY = new Set<TaskBool>(['become', 'check_mode', 'ignore_unreachable', 'any_errors_fatal'])
 
@@ -139,20 +140,19 @@ export interface KeywordFailure {
  * truthiness (moduleTaskHosts).
  */
 export function keywordFailure(run: TaskRun): KeywordFailure | undefined {
-  for (const key of [...CONTEXT_BOOLS, ...TASK_BOOLS]) {
+  for (const key of CHECK_ORDER) {
     const raw = boolKeyword(run, key)
     if (typeof raw !== 'string') continue
     const error = boolError(raw, run.vars, run.where)
     if (error === undefined) continue
     const msg = invalidBool(key, raw, error)
     const { task } = run
-    // ignore_errors is read as the task's fields stand after the failure: rendered only when checked before it
-    const ignoreErrors = boolKeyword(run, 'ignore_errors')
-    const checkedBefore = TASK_BOOLS.indexOf(key as (typeof TASK_BOOLS)[number]) > TASK_BOOLS.indexOf('ignore_errors')
+    // ignore_errors is read as the task's fields stand after the failure: rendered only when checked before `key`
+    const ignoreRendered = TASK_BOOLS.indexOf(key as (typeof TASK_BOOLS)[number]) > TASK_BOOLS.indexOf('ignore_errors')
     return {
       msg: (CONTEXT_BOOLS as readonly string[]).includes(key) ? `${msg}. ${error}` : withErrorContext(msg, task.pos.file, task.pos.line, task.pos.col),
       hidden: key === 'no_log' || noLog(run),
-      ignored: checkedBefore ? ignoresErrors(task, run.scope, run.vars, run.where) : rawTruthy(ignoreErrors),
+      ignored: ignoreRendered ? ignoresErrors(task, run.scope, run.vars, run.where) : rawTruthy(boolKeyword(run, 'ignore_errors')),
     }
   }
   return undefined
