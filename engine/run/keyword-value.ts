@@ -14,7 +14,11 @@ import { templateValue } from '../vars/template.js'
 /** Rendered and checked when a template; a literal as the loader left it; undefined stays undefined. */
 export function keywordValue<T>(key: KeywordName, value: T | string | undefined, vars: Record<string, unknown>, where: Location): T | undefined {
   if (value === undefined || !isTemplate(value)) return value as T | undefined
-  const v = templateValue(value, vars, where)
+  return checked<T>(key, templateValue(value, vars, where), where)
+}
+
+/** A rendered keyword value checked as the loader checks a literal one, the error naming the task's place. */
+function checked<T>(key: KeywordName, v: unknown, where: Location): T {
   try {
     return checkRendered(key, v) as T
   } catch (e) {
@@ -33,8 +37,8 @@ export function keywordBool(
   const v = values.find((x) => x !== undefined)
   if (v === undefined || !isTemplate(v)) return (v as boolean | undefined) ?? fallback
   const rendered = templateValue(v, vars, where)
-  if (rendered === null || rendered === undefined) return fallback
-  return keywordValue<boolean>(key, v, vars, where) ?? fallback
+  // rendered once: a template may read a lookup whose every call differs
+  return rendered === null || rendered === undefined ? fallback : checked<boolean>(key, rendered, where)
 }
 
 /** Ansible's words for a boolean keyword whose template `raw` rendered no boolean (`error`: why, as Python's boolean() says). */
