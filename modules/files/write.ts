@@ -187,8 +187,9 @@ export async function checkedCopyResult(ctx: ModuleContext, want: AttrWant, plan
   const unknown = await unknownNames(ctx, want, st, true)
   const warnings = unknownNameWarnings(unknown)
   if (!warnings.length) return result
-  const checksum = result.data?.checksum !== undefined ? { checksum: result.data.checksum } : {}
-  const failed = unknownNameFailure(unknown, dest, st, { ...checksum, warnings })
+  // the copy action's checksum and its empty list of diffs, as on an applied failure (engine/apply-outcome.ts)
+  const copied = result.data?.checksum !== undefined ? { checksum: result.data.checksum, diff: [] } : {}
+  const failed = unknownNameFailure(unknown, dest, st, { ...copied, warnings })
   if (failed) throw failed
   return { ...result, data: { ...result.data, warnings } }
 }
