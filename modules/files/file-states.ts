@@ -113,7 +113,7 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
   let n = 0
   for (const [rel, e] of Object.entries(tree.entries)) {
     const path = rel ? `${a.path}/${rel}` : a.path
-    const st: PathStat = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group }
+    const st: PathStat = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group, uid: e.uid, gid: e.gid }
     const isLink = e.type === 'link'
     const p = planAttrs(path, st, a.want, { link: isLink })
     after[rel] = { ...e, owner: p.owner ?? e.owner, group: p.group ?? e.group, mode: p.mode || e.mode }

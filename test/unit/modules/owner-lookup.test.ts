@@ -57,7 +57,7 @@ describe('owner and group lookups', () => {
     assert.equal(lookupFailure('no mark\n'), undefined)
   })
 
-  it('a path below relativeTo is named relative to it (the file module\'s relative path, as given)', () => {
+  it("a path below relativeTo is named relative to it (the file module's relative path, as given)", () => {
     const f = join(dir, 'rel')
     writeFileSync(f, '')
     const r = run(chownCommand({ owner: 'nosuchu' }, [f], '', dir).argv)
@@ -94,7 +94,16 @@ describe('check mode: which names the host does not know', () => {
     const unknown = await unknownNames(ctx, { owner: 'nosuchu', group: 'nosuchg' }, st)
     assert.deepEqual(unknown, { owner: 'nosuchu', group: 'nosuchg' })
     assert.equal(unknownNameFailure(unknown, '/f', st)?.message, 'chown failed: failed to look up user nosuchu')
-    assert.deepEqual(unknownNameFailure(unknown, '/f', st)?.data, { path: '/f', uid: 0, gid: 0, owner: 'root', group: 'root', mode: '0644', state: 'file', size: 1 })
+    assert.deepEqual(unknownNameFailure(unknown, '/f', st)?.data, {
+      path: '/f',
+      uid: 0,
+      gid: 0,
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+      state: 'file',
+      size: 1,
+    })
     const ids = fakeCtx({ [key('4242', '')]: '2 - ' }, { check: true })
     const byId = await unknownNames(ids, { owner: '4242' }, st, true)
     assert.equal(unknownNameFailure(byId, '/f', st), undefined)
