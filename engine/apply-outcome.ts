@@ -57,11 +57,12 @@ export function appliedOutcome(
   /** the plan's changes, as the module made them (what ran) */
   planned: readonly Change[] = [],
 ): ModuleOutcome {
-  // an owner or group the host does not know: Ansible's failure whatever the module (copy's action adds its checksum)
+  // an owner or group the host does not know: Ansible's failure whatever the module (copy's action,
+  // template's through it, adds its checksum and its empty list of diffs)
   const unknownName = lookupFailure(out.stderr)
   if (unknownName) {
-    const checksum = planData.checksum !== undefined ? { checksum: planData.checksum } : {}
-    return { status: 'failed', msg: unknownName.msg, changes, data: { ...checksum, ...unknownName.data } }
+    const copied = planData.checksum !== undefined ? { checksum: planData.checksum, diff: [] } : {}
+    return { status: 'failed', msg: unknownName.msg, changes, data: { ...copied, ...unknownName.data } }
   }
   const o = mod.interpret?.(params as never, out, planned)
   if (o) {

@@ -20,8 +20,9 @@ const VERSION = /^[A-Za-z0-9.+~:*?[\]!-]+$/
 const NAME_PATTERN = /^[a-z0-9*?[\]!+.-]+$/
 const isPattern = (name: string) => /[*?[\]!]/.test(name)
 
-function parseNames(names: string[]): Wanted[] {
-  return names.map((spec) => {
+function parseNames(names: string[], state: string): Wanted[] {
+  // Ansible's removal asks dpkg about each name, and '' is simply not installed
+  return (state === 'absent' ? names.filter((n) => n !== '') : names).map((spec) => {
     // Ansible's package_split: NAME, then `=` or `>=`, then the version
     const [name = '', op, version] = splitPin(spec)
     // an empty name in a list (`["", "curl"]`, an unset variable): Ansible asks the cache for it
@@ -71,6 +72,8 @@ export const apt = defineModule({
     name: {
       type: 'list',
       elements: 'str',
+      // `name: ""` is `[""]`, as Ansible's: its cache has no package ''
+      emptyItems: true,
       aliases: ['pkg', 'package'],
       description:
         "package names, each optionally NAME=VERSION (a pattern: 18.*) or NAME>=VERSION; a name pattern (`apport*`) stands for the cache's packages it matches (none: the task fails)",
@@ -145,7 +148,7 @@ export const apt = defineModule({
 `,
   async plan(p, ctx) {
     if (p.cache_valid_time < 0) throw new ModuleFailure(`argument 'cache_valid_time' must not be negative`)
-    const wanted = await expandPatterns(parseNames(p.name ?? []), ctx)
+    const wanted = await expandPatterns(parseNames(p.name ?? [], p.state), ctx)
     if (p.state === 'build-dep' || p.state === 'fixed') throw new ModuleFailure(`state=${p.state} is not supported yet`)
     const mode = p.state as AptMode
     // Check mode: packages an earlier task would install/remove come from the effects overlay.

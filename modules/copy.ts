@@ -20,7 +20,7 @@ import { fmtMode, NEW_DIR_MODE } from './files/mode.js'
 import { fileCommonParams } from './files/common-args.js'
 import { planRemoteCopy } from './files/remote-copy.js'
 import { statPaths, type Stats } from './files/stat.js'
-import { copyResult, copyValidateFailure, followDest, planWrite } from './files/write.js'
+import { checkedCopyResult, copyResult, copyValidateFailure, followDest, planWrite } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Change, type Plan } from './types.js'
 
@@ -107,7 +107,7 @@ export const copy = defineModule({
       checksum(Buffer.from(content))
       const t = target(p.dest, stats)
       const bytes = Buffer.from(content)
-      return copyResult(await planWrite(ctx, { ...base, dest: t.dest, content: bytes }, t.stats), t.dest, t.stats.get(t.dest), bytes)
+      return checkedCopyResult(ctx, want, await planWrite(ctx, { ...base, dest: t.dest, content: bytes }, t.stats), t.dest, t.stats.get(t.dest), bytes)
     }
     const src = ctx.findFile(p.src!, 'files')
     let isDir: boolean
@@ -147,7 +147,8 @@ export const copy = defineModule({
     const dest = stats.get(destPath).type === 'directory' ? intoDir : destPath
     if (dest === destPath) requireDir(stats.get(dirname(destPath)), dirname(destPath))
     const t = target(dest, stats)
-    return copyResult(await planWrite(ctx, { ...base, dest: t.dest, ...content, srcMode }, t.stats), t.dest, t.stats.get(t.dest), content.content)
+    const w = await planWrite(ctx, { ...base, dest: t.dest, ...content, srcMode }, t.stats)
+    return checkedCopyResult(ctx, want, w, t.dest, t.stats.get(t.dest), content.content)
   },
 })
 

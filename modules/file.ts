@@ -4,7 +4,7 @@
  * Effects: see files/file-states.ts. `touch` is reported changed every time, as in Ansible
  * (it updates the access and modification times), so it is the one state that never converges.
  */
-import { dirname } from 'node:path'
+import { dirname, posix } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
 import { pathTree } from './facts/tree.js'
 import { attrWant } from './files/attrs.js'
@@ -12,6 +12,7 @@ import { fileCommonParams } from './files/common-args.js'
 import { planAbsent, planDirectory, planFile, planLink, planRecurse, planTouch, withTimes, type FileArgs } from './files/file-states.js'
 import { ancestors, statPaths } from './files/stat.js'
 import { pathTimes, timeWant } from './files/times.js'
+import { unknownNameFailure, unknownNames, unknownNameWarnings } from './files/owner-lookup.js'
 import { withPathInfo } from './files/path-result.js'
 import type { PathStat } from './facts/path.js'
 import { fromCwd } from './facts/home.js'
@@ -91,7 +92,10 @@ export const file = defineModule({
       if (p.state === 'hard' && !p.src) throw new ModuleFailure('src is required for creating new hardlinks')
       if (p.recurse && p.state !== undefined && p.state !== 'directory')
         throw new ModuleFailure(`recurse option requires state to be 'directory' (got state=${p.state})`)
-      const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force }
+      // a relative path's failures name it as given (Ansible's module works on it as given)
+      const given = p.path.replace(/(.)\/+$/, '$1')
+      const relativeTo = path !== p.path && path.endsWith(`/${given}`) ? path.slice(0, -given.length - 1) || '/' : undefined
+      const a: FileArgs = { path, want, src: p.src, follow: p.follow, force: p.force, relativeTo }
       const state = p.state ?? (p.recurse ? 'directory' : undefined)
       // Ansible's defaults: now for touch, preserve for every other state
       const fallback = state === 'touch' ? 'now' : 'preserve'
@@ -103,32 +107,64 @@ export const file = defineModule({
       if (state === 'directory' && p.recurse) {
         const tree = await ctx.fact(pathTree, path)
         const root = tree.entries['']
-        if (tree.state === 'dir' && root) return result(timed(planRecurse(a, tree)), 'directory', path, { exists: true, ...root })
+        if (tree.state === 'dir' && root) {
+          const st: PathStat = { exists: true, ...root }
+          return checked(() => result(timed(planRecurse(a, tree)), 'directory', path, st), a, path, st)
+        }
       }
       const srcPath = p.src === undefined ? [] : [p.src.startsWith('/') ? p.src : `${dirname(path)}/${p.src}`]
       const stats = await statPaths(ctx, [path, ...(state === 'directory' ? ancestors(path) : []), ...srcPath], { noatime: at.kind === 'at' })
       const st = stats.get(path)
       const eff = state ?? (!st.exists ? 'file' : st.type === 'directory' ? 'directory' : st.type === 'link' ? 'link' : 'file')
-      if (eff === 'link' && !p.src) {
-        // as Ansible: without src, state=link only manages an existing link's attributes
-        if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
-        return result(timed(planFile(a, st)), 'link', path, st, st.linkTarget)
+      if (eff === 'absent') return result(planAbsent(a, st), 'absent', path, st)
+      return checked(
+        () => {
+          if (eff === 'link' && !p.src) {
+            // as Ansible: without src, state=link only manages an existing link's attributes
+            if (st.type !== 'link') throw new ModuleFailure('src is required for creating new symlinks')
+            return result(timed(planFile(a, st)), 'link', path, st, st.linkTarget)
+          }
+          switch (eff) {
+            case 'file':
+              return result(timed(planFile(a, st)), 'file', path, st)
+            case 'directory':
+              return result(timed(planDirectory(a, stats)), 'directory', path, st)
+            case 'touch':
+              return result(planTouch(a, stats, { m: mt, a: at, now }), 'touch', path, st)
+            case 'link':
+              return result(timed(planLink(a, stats, false)), 'link', path, st, p.src)
+            case 'hard':
+              return result(timed(planLink(a, stats, true)), 'hard', path, st, p.src)
+          }
+          throw new ModuleFailure(`unknown state ${String(eff)}`)
+        },
+        a,
+        path,
+        st,
+      )
+    }
+
+    /**
+     * Check mode, as Ansible's file module: an owner or group (or id) the host does not know is
+     * warned of (whatever the path), then fails the task where the path exists (what a followed
+     * link resolves to: Ansible's load_file_common_arguments), after the state's own failures.
+     */
+    async function checked(plan: () => Plan, a: FileArgs, path: string, st: PathStat): Promise<Plan> {
+      const followed = p.follow && st.type === 'link' && st.linkTarget !== undefined
+      const subject = followed ? (st.target ?? { exists: false }) : st
+      const unknown = a.want.owner || a.want.group ? await unknownNames(ctx, a.want, subject, true) : {}
+      const warnings = unknownNameWarnings(unknown)
+      const warned = (data: Record<string, unknown> = {}) => (warnings.length ? { ...data, warnings } : data)
+      let planned: Plan
+      try {
+        planned = plan()
+      } catch (e) {
+        throw e instanceof ModuleFailure && warnings.length ? new ModuleFailure(e.message, warned(e.data)) : e
       }
-      switch (eff) {
-        case 'absent':
-          return result(planAbsent(a, st), 'absent', path, st)
-        case 'file':
-          return result(timed(planFile(a, st)), 'file', path, st)
-        case 'directory':
-          return result(timed(planDirectory(a, stats)), 'directory', path, st)
-        case 'touch':
-          return result(planTouch(a, stats, { m: mt, a: at, now }), 'touch', path, st)
-        case 'link':
-          return result(timed(planLink(a, stats, false)), 'link', path, st, p.src)
-        case 'hard':
-          return result(timed(planLink(a, stats, true)), 'hard', path, st, p.src)
-      }
-      throw new ModuleFailure(`unknown state ${String(eff)}`)
+      const exists = st.type === 'link' ? st.target?.exists : st.exists
+      const failed = exists ? unknownNameFailure(unknown, followed ? posix.resolve(posix.dirname(path), st.linkTarget!) : path, subject, warned()) : undefined
+      if (failed) throw failed
+      return warnings.length ? { ...planned, data: warned(planned.data) } : planned
     }
   },
 })

@@ -10,6 +10,7 @@ import { attrWant, planAttrs } from './files/attrs.js'
 import { fileCommonParams } from './files/common-args.js'
 import { absent, present, type LineArgs } from './files/lines.js'
 import { pyRegex } from './files/py-regex.js'
+import { unknownNameFailure, unknownNames } from './files/owner-lookup.js'
 import { readContent, type Stats } from './files/stat.js'
 import { planWrite, validateArgv } from './files/write.js'
 import { defineModule, type Change, type Plan } from './types.js'
@@ -113,6 +114,9 @@ export const lineinfile = defineModule({
           ? `no line matches ${what} (backrefs: file left alone)`
           : `line present in ${p.path}`
     }
+    // check mode: Ansible's check_file_attrs looks the names up for an existing file, whatever its content
+    const failed = c.stat.exists ? unknownNameFailure(await unknownNames(ctx, want, c.stat), p.path, c.stat) : undefined
+    if (failed) throw failed
     const plan = await planWrite(
       ctx,
       {

@@ -30,6 +30,11 @@ export interface ParamDef {
    * argument is not true (copy's dest with remote_src goes to the module as written).
    */
   userTilde?: true | string
+  /**
+   * A list given as a string keeps its empty items, as Ansible's check_type_list splits it (`''` is
+   * `['']`); without it they are dropped (`'a,,b'` is `['a', 'b']`).
+   */
+  emptyItems?: true
   /** null given is kept as null (Ansible's None: expect's `timeout: null`), not taken as omitted */
   nullable?: boolean
   /** never printed: masked in output, diffs and logs */
@@ -108,7 +113,7 @@ function coerce(name: string, def: ParamDef | { type: ParamType }, v: unknown, w
           ? v
               .split(',')
               .map((s) => s.trim())
-              .filter(Boolean)
+              .filter((s) => s !== '' || ('emptyItems' in def && def.emptyItems))
           : [v]
       const el = 'elements' in def ? def.elements : undefined
       return el ? list.map((x, i) => coerce(`${name}[${i}]`, { type: el === 'path' ? 'str' : el }, x, where)) : list

@@ -13,7 +13,7 @@ import { templateFileVars } from '../engine/vars/template-vars.js'
 import { attrWant } from './files/attrs.js'
 import { statPaths } from './files/stat.js'
 import { fileCommonParams } from './files/common-args.js'
-import { copyResult, copyValidateFailure, followDest, planWrite } from './files/write.js'
+import { checkedCopyResult, copyValidateFailure, followDest, planWrite } from './files/write.js'
 import { notYet } from './schema.js'
 import { defineModule, type Plan } from './types.js'
 
@@ -113,6 +113,6 @@ export const template = defineModule({
       { dest: t.dest, content, want, srcMode, backup: p.backup, validate: p.validate, force: p.force, secret: p.secret || vaulted },
       t.stats,
     )
-    return copyResult(plan, t.dest, t.stats.get(t.dest), content)
+    return checkedCopyResult(ctx, want, plan, t.dest, t.stats.get(t.dest), content)
   },
 })

@@ -49,7 +49,9 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
   const host = r.delegate !== undefined && r.status !== 'skipped' ? `${r.host} -> ${r.delegate}` : r.host
   const lines: string[] = []
   if (r.status === 'failed' || r.status === 'unreachable') {
-    const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : (r.result ?? { msg: r.msg ?? '' })
+    // Ansible's _dump_results leaves a result's `diff` out below -vvv (copy's failures carry one)
+    const { diff: _diff, ...brief } = r.result ?? { msg: r.msg ?? '' }
+    const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : verbosity >= 3 ? (r.result ?? { msg: r.msg ?? '' }) : brief
     // debug's and assert's results Ansible dumps indented, as they are (no streams to lay out)
     const { json, lines: details } =
       r.verboseAlways && !r.hidden ? { json: ansibleJson(shownResult(shown, r.task.action), 4), lines: [] } : failureText(shown, verbosity > 0)

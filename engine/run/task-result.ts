@@ -23,10 +23,11 @@ export function registeredResult(o: Pick<ModuleOutcome, 'status' | 'msg' | 'data
  * What a failed task shows: the registered value without `failed` (Ansible's callback leaves it
  * out); nothing under no_log. Without stdout_lines / stderr_lines too: the reporters split them
  * from the masked streams (engine/report/failure.ts withStreamLines), so that a secret spanning
- * lines is masked whole before it is split.
+ * lines is masked whole before it is split. Without `warnings` and `deprecations`: shown as
+ * warnings above it (module-warnings.ts), and Ansible's callback takes them out of what it dumps.
  */
 export function failedResult(status: string, registered: Record<string, unknown>, hidden: boolean): Record<string, unknown> | undefined {
   if (status !== 'failed' || hidden) return undefined
-  const { failed: _failed, stdout_lines: _out, stderr_lines: _err, ...shown } = registered
+  const { failed: _failed, stdout_lines: _out, stderr_lines: _err, warnings: _w, deprecations: _d, ...shown } = registered
   return shown
 }

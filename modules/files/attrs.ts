@@ -48,16 +48,22 @@ const sameId = (want: string, name?: string, id?: number) => (/^\d+$/.test(want)
 /**
  * What it takes to give an existing path the wanted attributes. `link`: act on a symlink itself
  * (chown -h; a link's own mode is meaningless on Linux, so mode is not planned); `real`: `st` is
- * what the symlink at `path` resolves to (a failure names that path, as Ansible's).
+ * what the symlink at `path` resolves to (a failure names that path, as Ansible's); `relativeTo`:
+ * chownCommand's.
  */
-export function planAttrs(path: string, st: PathStat, want: AttrWant, opts: { link?: boolean; real?: boolean; srcMode?: number } = {}): AttrPlan {
+export function planAttrs(
+  path: string,
+  st: PathStat,
+  want: AttrWant,
+  opts: { link?: boolean; real?: boolean; srcMode?: number; relativeTo?: string } = {},
+): AttrPlan {
   const isDir = st.type === 'directory'
   const current = st.mode ? parseInt(st.mode, 8) : undefined
   const plan: AttrPlan = { commands: [], attrs: {}, owner: st.owner, group: st.group, mode: st.mode ?? '' }
   const owner = want.owner !== undefined && !sameId(want.owner, st.owner, st.uid) ? want.owner : undefined
   const group = want.group !== undefined && !sameId(want.group, st.group, st.gid) ? want.group : undefined
   if (owner || group) {
-    plan.commands.push(chownCommand({ owner, group }, [path], opts.link ? 'link' : opts.real ? 'real' : ''))
+    plan.commands.push(chownCommand({ owner, group }, [path], opts.link ? 'link' : opts.real ? 'real' : '', opts.relativeTo))
     if (owner) plan.attrs.owner = [st.owner ?? '', owner]
     if (group) plan.attrs.group = [st.group ?? '', group]
     plan.owner = owner ?? st.owner

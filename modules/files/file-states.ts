@@ -22,6 +22,8 @@ export interface FileArgs {
   src?: string
   follow: boolean
   force: boolean
+  /** the working directory, when the task's path is relative to it: an unknown owner's failure names the path as given */
+  relativeTo?: string
 }
 
 const ok = (reason: string): Plan => ({ kind: 'ok', reason })
@@ -45,7 +47,7 @@ function subject(st: PathStat, follow: boolean): PathStat {
 }
 
 function attrsOnly(a: FileArgs, st: PathStat, okText: string, link = false, followed = false): Plan {
-  const attrs = planAttrs(a.path, st, a.want, { link, real: followed })
+  const attrs = planAttrs(a.path, st, a.want, { link, real: followed, relativeTo: a.relativeTo })
   if (attrs.commands.length === 0) return ok(`${okText}, ${link ? `owner ${st.owner}:${st.group}` : describeAttrs(st)}`)
   // a followed link keeps its own lstat; only a path managed directly records the new attributes
   const c = attrsChange(a.path, st, attrs)
@@ -88,9 +90,9 @@ export function planDirectory(a: FileArgs, stats: Stats): Plan {
   // Ansible makes one directory at a time and gives it its owner: an unknown name fails after the first
   const named = a.want.owner !== undefined || a.want.group !== undefined
   const [first, ...rest] = missing
-  const commands: Command[] = named ? [{ argv: ['mkdir', '-p', '--', first!] }, chownCommand(a.want, [first!])] : []
+  const commands: Command[] = named ? [{ argv: ['mkdir', '-p', '--', first!] }, chownCommand(a.want, [first!], '', a.relativeTo)] : []
   if (!named || rest.length) commands.push({ argv: ['mkdir', '-p', '--', a.path] })
-  if (named && rest.length) commands.push(chownCommand(a.want, rest))
+  if (named && rest.length) commands.push(chownCommand(a.want, rest, '', a.relativeTo))
   commands.push({ argv: ['chmod', '--', mode, ...missing] })
   const value = (): PathStat => ({ exists: true, type: 'directory', mode, owner: a.want.owner ?? stats.user, group: a.want.group ?? stats.group })
   return change({
@@ -111,7 +113,7 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
   let n = 0
   for (const [rel, e] of Object.entries(tree.entries)) {
     const path = rel ? `${a.path}/${rel}` : a.path
-    const st: PathStat = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group }
+    const st: PathStat = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group, uid: e.uid, gid: e.gid }
     const isLink = e.type === 'link'
     const p = planAttrs(path, st, a.want, { link: isLink })
     after[rel] = { ...e, owner: p.owner ?? e.owner, group: p.group ?? e.group, mode: p.mode || e.mode }
@@ -124,8 +126,8 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
       `directory ${a.path} and its ${Object.keys(tree.entries).length - 1} entries have ${[a.want.owner && `owner ${a.want.owner}`, a.want.group && `group ${a.want.group}`, a.want.mode && 'the wanted mode'].filter(Boolean).join(', ') || 'the wanted attributes'}`,
     )
   const commands: Command[] = []
-  if (chown.length) commands.push(chownCommand(a.want, chown))
-  if (chownLinks.length) commands.push(chownCommand(a.want, chownLinks, 'link'))
+  if (chown.length) commands.push(chownCommand(a.want, chown, '', a.relativeTo))
+  if (chownLinks.length) commands.push(chownCommand(a.want, chownLinks, 'link', a.relativeTo))
   for (const [mode, paths] of byMode) commands.push({ argv: ['chmod', '--', mode, ...paths] })
   const root = after['']!
   return change({
@@ -156,7 +158,7 @@ export function planRecurse(a: FileArgs, tree: Tree): Plan {
 export function planTouch(a: FileArgs, stats: Stats, times: { m: TimeWant; a: TimeWant; now?: PathTimes }): Plan {
   const st = subject(stats.get(a.path), a.follow)
   if (st.exists) {
-    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link', real: st !== stats.get(a.path) })
+    const attrs = planAttrs(a.path, st, a.want, { link: st.type === 'link', real: st !== stats.get(a.path), relativeTo: a.relativeTo })
     const t = planTimes(a.path, times.m, times.a, times.now)
     if (attrs.commands.length === 0 && t.commands.length === 0) return ok(`${a.path} exists with the wanted times, ${describeAttrs(st)}`)
     const after: PathStat = { ...st, owner: attrs.owner, group: attrs.group, mode: attrs.mode || st.mode }
@@ -170,7 +172,7 @@ export function planTouch(a: FileArgs, stats: Stats, times: { m: TimeWant; a: Ti
   }
   const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, undefined, false)) : '0644'
   const commands: Command[] = [{ argv: ['touch', '--', a.path] }]
-  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, [a.path], 'made'))
+  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, [a.path], 'made', a.relativeTo))
   commands.push({ argv: ['chmod', '--', mode, a.path] })
   // a new file has the current times; only explicit ones are set after
   commands.push(
@@ -242,7 +244,7 @@ export function planLink(a: FileArgs, stats: Stats, hard: boolean): Plan {
   const commands: Command[] = [{ argv: ['sh', '-c', script, 'sh', src, a.path] }]
   // as Ansible: a followed symlink's owner/group go to what it resolves to
   const real = !hard && a.follow && srcSt.exists
-  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, [a.path], hard ? '' : real ? 'real' : 'link'))
+  if (a.want.owner || a.want.group) commands.push(chownCommand(a.want, [a.path], hard ? '' : real ? 'real' : 'link', a.relativeTo))
   const owned = (s: PathStat): PathStat => ({ ...s, owner: a.want.owner ?? s.owner, group: a.want.group ?? s.group })
   const link: PathStat = { exists: true, type: 'link', linkTarget: src, owner: stats.user, group: stats.group, target: real ? owned(srcSt) : srcSt }
   const after: PathStat = hard ? owned(srcSt) : real ? link : owned(link)

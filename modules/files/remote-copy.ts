@@ -1,16 +1,18 @@
 /**
  * copy with remote_src: a file already on the host copied to dest there, compared by sha256 first
  * (one read of both paths). Written as the other writes are: a temp file beside dest, owner and
- * mode set, then renamed over it. Directories are not supported yet.
+ * mode set, then renamed over it (files/owner-lookup.ts: an unknown owner or group fails after the
+ * rename, as Ansible's). Directories are not supported yet.
  *
  * Effects: path.stat of dest (with the source's checksum; its content is not known here).
  */
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../../engine/errors.js'
 import type { PathStat } from '../facts/path.js'
-import { shScript, type ModuleContext, type Plan } from '../types.js'
+import type { ModuleContext, Plan } from '../types.js'
 import { describeAttrs, planAttrs, type AttrWant } from './attrs.js'
 import { fmtMode, resolveMode } from './mode.js'
+import { remoteCopyCommand, unknownNameFailure, unknownNames } from './owner-lookup.js'
 import { statPaths } from './stat.js'
 import { backupChange, backupName } from './write.js'
 
@@ -20,10 +22,6 @@ export interface RemoteCopy {
   force?: boolean
   checksum?: string
 }
-
-// $1 src, $2 dest, $3 owner[:group] ('' keeps), $4 mode: into a temp file beside dest, then renamed
-const COPY = `t=$(mktemp "$(dirname -- "$2")/.acplay-tmp.XXXXXX") || exit 1
-cp -- "$1" "$t" && { [ -z "$3" ] || chown -- "$3" "$t"; } && chmod -- "$4" "$t" && mv -f -- "$t" "$2" || { rm -f -- "$t"; exit 1; }`
 
 export async function planRemoteCopy(ctx: ModuleContext, src: string, destArg: string, a: RemoteCopy): Promise<Plan> {
   if (a.checksum !== undefined) throw new ModuleFailure('checksum with remote_src is not supported yet')
@@ -41,6 +39,9 @@ export async function planRemoteCopy(ctx: ModuleContext, src: string, destArg: s
   const st = stats.get(dest)
   const data = { dest, src }
   if (st.exists && a.force === false) return { kind: 'ok', reason: `${dest} exists (force=no: its content is left alone)`, data }
+  // check mode: Ansible's copy module looks the names up for an existing dest, whatever its content
+  const failed = st.exists ? unknownNameFailure(await unknownNames(ctx, a.want, st), dest, st) : undefined
+  if (failed) throw failed
   if (st.type === 'file' && st.sha256 === s.sha256) {
     const attrs = planAttrs(dest, st, a.want, { srcMode: s.mode ? parseInt(s.mode, 8) : undefined })
     if (attrs.commands.length === 0) return { kind: 'ok', reason: `${dest} has the content of ${src}, ${describeAttrs(st)}`, data }
@@ -63,7 +64,6 @@ export async function planRemoteCopy(ctx: ModuleContext, src: string, destArg: s
   const mode = a.want.mode ? fmtMode(resolveMode(a.want.mode, current, false, s.mode ? parseInt(s.mode, 8) : undefined)) : exists ? st.mode! : '0644'
   const owner = a.want.owner ?? (exists ? st.owner : stats.user)
   const group = a.want.group ?? (exists ? st.group : stats.group)
-  const chown = a.want.owner || a.want.group ? `${a.want.owner ?? ''}${a.want.group ? `:${a.want.group}` : ''}` : exists ? `${st.owner}:${st.group}` : ''
   const backup = a.backup && exists ? backupName(dest) : undefined
   const after: PathStat = { exists: true, type: 'file', mode, owner, group, sha256: s.sha256, size: s.size }
   return {
@@ -72,7 +72,7 @@ export async function planRemoteCopy(ctx: ModuleContext, src: string, destArg: s
       ...(backup ? [backupChange(dest, backup)] : []),
       {
         summary: `${exists ? 'update' : 'create'} ${dest} from ${src} (${s.size} bytes, ${describeAttrs(after)})`,
-        commands: [shScript(COPY, src, dest, chown, mode)],
+        commands: [remoteCopyCommand(src, dest, a.want, mode)],
         diff: { path: dest, before: '', after: '', attrs: exists ? {} : { state: ['absent', 'file'] } },
         effects: [{ fact: 'path.stat', key: dest, value: after }],
       },

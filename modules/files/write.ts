@@ -18,6 +18,7 @@ import { shlexSplit } from '../../engine/connection/shlex.js'
 import { fileEffects, sha256, type Stats } from './stat.js'
 import type { LocalFile, ModuleContext } from '../types.js'
 import { sha256File } from './local-file.js'
+import { unknownNameFailure, unknownNames, unknownNameWarnings } from './owner-lookup.js'
 import { withPathInfo } from './path-result.js'
 import { validatorNotStarted } from '../../engine/apply-outcome.js'
 
@@ -171,6 +172,26 @@ export function copyResult(plan: Plan, dest: string, st: PathStat, content?: Buf
     ? { checksum: createHash('sha1').update(content).digest('hex'), ...(uploads ? { md5sum: createHash('md5').update(content).digest('hex') } : {}) }
     : {}
   return withPathInfo({ ...plan, data: { dest, ...sums, ...(uploads ? {} : { path: dest }), ...plan.data } }, dest, st)
+}
+
+/**
+ * copyResult, and in check mode Ansible's failure for an owner or group the host does not know
+ * where dest already has the content: Ansible's copy action hands that file to the file module,
+ * which warns and looks the names up (files/owner-lookup.ts); new content is predicted changed
+ * without a look-up, as the action returns before any module runs.
+ */
+export async function checkedCopyResult(ctx: ModuleContext, want: AttrWant, plan: Plan, dest: string, st: PathStat, content?: Buffer): Promise<Plan> {
+  const result = copyResult(plan, dest, st, content)
+  const uploads = plan.kind === 'change' && plan.changes.some((c) => c.upload)
+  if (!ctx.check || uploads || !st.exists || !(want.owner || want.group)) return result
+  const unknown = await unknownNames(ctx, want, st, true)
+  const warnings = unknownNameWarnings(unknown)
+  if (!warnings.length) return result
+  // the copy action's checksum and its empty list of diffs, as on an applied failure (engine/apply-outcome.ts)
+  const copied = result.data?.checksum !== undefined ? { checksum: result.data.checksum, diff: [] } : {}
+  const failed = unknownNameFailure(unknown, dest, st, { ...copied, warnings })
+  if (failed) throw failed
+  return { ...result, data: { ...result.data, warnings } }
 }
 
 /**

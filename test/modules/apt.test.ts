@@ -133,6 +133,15 @@ describe('apt on a real host', { skip: testbedSkip() }, () => {
     assert.equal(await installed(), '')
   })
 
+  it('name "" fails as Ansible\'s list conversion makes it [""] (check mode too); for state=absent it is not installed', async () => {
+    for (const run of [checkRun, realRun]) {
+      const r = await run(apt, { name: '' }, root!.env())
+      assert.deepEqual([r.status, r.msg], ['failed', "No package matching '' is available"])
+    }
+    const gone = await realRun(apt, { name: '', state: 'absent' }, root!.env())
+    assert.equal(gone.status, 'ok', gone.msg)
+  })
+
   it('rejects bad arguments and hostile names before touching the host', async () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ name: PKG, state: 'installed-ish' }, /argument 'state' must be one of present, absent, latest/],
