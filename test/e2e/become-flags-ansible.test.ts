@@ -5,10 +5,12 @@
  * `-i` from a template (a login shell: alice's home is the cwd), flags without -H, become_exe, su to
  * www-data failing without flags and running with `-s /bin/sh`, `su -l`; ansible_become_flags in the
  * inventory winning over the keyword, ansible_su_flags over it, ANSIBLE_SUDO_EXE; logged in as deploy,
- * sudo with a password and flags (Ansible's own `-H -S -n`, `-i`, `-nH` through become_exe). Recaps,
- * what the commands saw (`id -un`, $HOME, the cwd), the files' owners and the wrapper's log are compared.
+ * sudo with a password and flags (Ansible's own `-H -S -n`, `-i`, `-nH` through become_exe, a file
+ * streamed on its own channel under `-i`). Recaps, what the commands saw (`id -un`, $HOME, the cwd),
+ * the files' owners and the wrapper's log are compared.
  */
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -114,6 +116,9 @@ const AS_DEPLOY = `- hosts: all
     - copy: { dest: /root/bf-deploy, content: "{{ given.stdout }}\\n{{ login.stdout }}\\n" }
       become_exe: /usr/local/bin/sudo-rec
       become_flags: -nH
+    - name: a file streamed on its own channel, through sudo -i with the password
+      copy: { src: big.bin, dest: /root/bf-big.bin }
+      become_flags: -i
 `
 
 describe('become_flags and become_exe as in ansible-playbook', { skip: testbedSkip() }, () => {
@@ -123,6 +128,7 @@ describe('become_flags and become_exe as in ansible-playbook', { skip: testbedSk
   writeFileSync(join(dir, 'as-root.yml'), AS_ROOT)
   writeFileSync(join(dir, 'as-root-vars.yml'), AS_ROOT_VARS)
   writeFileSync(join(dir, 'as-deploy.yml'), AS_DEPLOY)
+  writeFileSync(join(dir, 'big.bin'), randomBytes(600_000))
   const env = { ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: 'auto_silent', ANSIBLE_LOCAL_TEMP: join(dir, '.tmp') }
 
   before(async () => {
@@ -181,11 +187,13 @@ describe('become_flags and become_exe as in ansible-playbook', { skip: testbedSk
     )
   })
 
-  it('logged in as deploy: sudo with a password and flags (-n dropped), become_exe; the password never shown', async () => {
+  it('logged in as deploy: sudo with a password and flags (-n dropped), become_exe, a streamed upload under -i; the password never shown', async () => {
     const { ours } = await both('as-deploy.yml', 'deploy', { ansible_become_password: DEPLOY_PW })
-    assert.deepEqual(parseRecap(ours.stdout, OURS), { ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 0 })
+    assert.deepEqual(parseRecap(ours.stdout, OURS), { ok: 4, changed: 2, unreachable: 0, failed: 0, skipped: 0 })
     assert.ok(!(ours.stdout + ours.stderr).includes('d3p'), ours.stdout)
-    const out = await states('cat /root/bf-deploy; stat -c "%U" /root/bf-deploy; grep -q "sudo-rec deploy" /var/tmp/sudo-rec.log && echo exe-used')
-    assert.equal(out, 'root /root\nroot /root /root\nroot\nexe-used\n')
+    const out = await states(
+      'cat /root/bf-deploy; stat -c "%U" /root/bf-deploy /root/bf-big.bin; grep -q "sudo-rec deploy" /var/tmp/sudo-rec.log && echo exe-used; md5sum < /root/bf-big.bin',
+    )
+    assert.match(out, /^root \/root\nroot \/root \/root\nroot\nroot\nexe-used\n[0-9a-f]{32} {2}-\n$/)
   })
 })
