@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   E_BECOME: {
     exit: 1,
     meaning:
-      'sudo or su refused to become the user (a password is needed or wrong, the user is not allowed or does not exist, su to a user whose login shell is nologin), or a become method other than sudo and su was asked for.',
+      'sudo or su refused to become the user (a password is needed or wrong, the user is not allowed or does not exist, su to a user whose login shell is nologin), sudo, su or the become_exe program is not on the host, or a become method other than sudo and su was asked for.',
   },
   // 1, as ansible-playbook and ansible-vault exit on a vault error
   E_VAULT: { exit: 1, meaning: 'A vault value or file cannot be decrypted (no password, the wrong one, or data that is not vault data).' },

@@ -13,7 +13,7 @@ const MAX_AHEAD = 32
 /** What one module invocation sees of read-ahead (ModuleEnv.readAhead). */
 export interface ReadAheadView {
   /**
-   * The answer read ahead for exactly this question as this user, once; undefined: ask the host.
+   * The answer read ahead for exactly this question as this become (becomeKey: method, user, flags, exe), once; undefined: ask the host.
    * Absent where answers read ahead do not apply (they are the host's own, read without a task
    * environment: not for a delegated task or one with `environment`).
    */

@@ -3,6 +3,7 @@
  * The run loop and the module tests both go through here, so tests exercise the real path.
  */
 import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
+import { becomeKey } from './connection/become.js'
 import { commandLine } from './apply-plan.js'
 import { appliedOutcome, applyPlan, controllerSteps, nothingRan, parseFact } from './apply-outcome.js'
 import { EffectStore } from './effects.js'
@@ -114,7 +115,7 @@ export function moduleContext(env: ModuleEnv, deadline = env.timeoutMs ? Date.no
       const after = unknown(fact.name, key)
       if (after !== undefined) throw new UnknownFact(fact.name, key, after)
       if (env.check && effects.has(fact.name, key)) return effects.get(fact.name, key) as never
-      const ahead = env.readAhead?.take?.(fact.name, key, env.become?.user)
+      const ahead = env.readAhead?.take?.(fact.name, key, env.become && becomeKey(env.become))
       if (ahead) return ahead.value as never
       return readFact(
         () => exec(`${commandLine(fact.command(...args))}\n`),

@@ -121,6 +121,10 @@ export function toOptions(playbook: string, f: Flags): RunOptions {
     become: f.become ? true : setting('DEFAULT_BECOME', cfg),
     becomeUser: (f.becomeUser as string | undefined) ?? setting('DEFAULT_BECOME_USER', cfg),
     becomeMethod: (f.becomeMethod as string | undefined) ?? setting('DEFAULT_BECOME_METHOD', cfg),
+    becomeConfig: {
+      sudo: { flags: setting('SUDO_BECOME_FLAGS', cfg), exe: setting('SUDO_BECOME_EXE', cfg) },
+      su: { flags: setting('SU_BECOME_FLAGS', cfg), exe: setting('SU_BECOME_EXE', cfg) },
+    },
     verbosity: f.verbose,
     startAtTask: f.startAtTask as string | undefined,
     step: f.step ? true : undefined,

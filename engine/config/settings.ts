@@ -34,6 +34,11 @@ export interface SettingDef {
 
 const defaults = (key: string) => [['defaults', key]] as const
 const escalation = (key: string) => [['privilege_escalation', key]] as const
+const becomePlugin = (method: string, key: 'flags' | 'executable') =>
+  [
+    ['privilege_escalation', key === 'flags' ? 'become_flags' : 'become_exe'],
+    [`${method}_become_plugin`, key],
+  ] as const
 const sshConnection = (key: string) => [['ssh_connection', key]] as const
 
 export const SETTINGS = {
@@ -62,6 +67,11 @@ export const SETTINGS = {
   DEFAULT_BECOME: { type: 'bool', env: ['ANSIBLE_BECOME'], ini: escalation('become'), default: false },
   BECOME_ALLOW_SAME_USER: { type: 'bool', env: ['ANSIBLE_BECOME_ALLOW_SAME_USER'], ini: escalation('become_allow_same_user'), default: false },
   DEFAULT_BECOME_METHOD: { type: 'str', env: ['ANSIBLE_BECOME_METHOD'], ini: escalation('become_method'), default: 'sudo' },
+  // the become plugins' flags and exe (Ansible's sudo.py, su.py): the plugin's own name listed last wins
+  SUDO_BECOME_FLAGS: { type: 'str', env: ['ANSIBLE_BECOME_FLAGS', 'ANSIBLE_SUDO_FLAGS'], ini: becomePlugin('sudo', 'flags'), default: null },
+  SUDO_BECOME_EXE: { type: 'str', env: ['ANSIBLE_BECOME_EXE', 'ANSIBLE_SUDO_EXE'], ini: becomePlugin('sudo', 'executable'), default: null },
+  SU_BECOME_FLAGS: { type: 'str', env: ['ANSIBLE_BECOME_FLAGS', 'ANSIBLE_SU_FLAGS'], ini: becomePlugin('su', 'flags'), default: null },
+  SU_BECOME_EXE: { type: 'str', env: ['ANSIBLE_BECOME_EXE', 'ANSIBLE_SU_EXE'], ini: becomePlugin('su', 'executable'), default: null },
   DEFAULT_BECOME_USER: { type: 'str', env: ['ANSIBLE_BECOME_USER'], ini: escalation('become_user'), default: 'root' },
   DEFAULT_FORCE_HANDLERS: { type: 'bool', env: ['ANSIBLE_FORCE_HANDLERS'], ini: defaults('force_handlers'), default: false },
   ERROR_ON_MISSING_HANDLER: { type: 'bool', env: ['ANSIBLE_ERROR_ON_MISSING_HANDLER'], ini: defaults('error_on_missing_handler'), default: true },

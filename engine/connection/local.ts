@@ -62,8 +62,8 @@ export class LocalConnection implements Connection {
       : undefined
     const done = new Promise<number | null>((resolve, reject) => {
       child.on('error', (e: NodeJS.ErrnoException) =>
-        // become on the local connection runs sudo here: its absence is a become failure, not a raw ENOENT
-        reject(e.code === 'ENOENT' ? becomeError(`become needs sudo on this machine (local connection), and ${cmd} was not found`, { host: this.host }) : e),
+        // become on the local connection runs sudo (or become_exe) here: its absence is a become failure, not a raw ENOENT
+        reject(e.code === 'ENOENT' ? becomeError(`become needs ${cmd} on this machine (local connection), and ${cmd} was not found`, { host: this.host }) : e),
       )
       child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
     })

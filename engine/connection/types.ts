@@ -15,6 +15,10 @@ export interface Become {
   password?: string
   /** unset: sudo */
   method?: BecomeMethod
+  /** become_flags as split and adjusted by become.ts becomeFlags; unset: sudo's -H, none for su */
+  flags?: readonly string[]
+  /** become_exe as split by become.ts becomeExe: run instead of `sudo` or `su`; unset: the method's name (from the PATH) */
+  exe?: readonly string[]
 }
 
 export interface ExecOptions {

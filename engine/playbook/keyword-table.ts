@@ -101,6 +101,9 @@ export const KEYWORDS = {
   become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
   become_method: { on: [...INHERITABLE, 'play'], read: 'becomeMethod', templated: true, inherit: 'override' },
+  // below the ansible_become_flags / _exe variables, as in Ansible (engine/run/gate.ts; their use: engine/connection/become.ts)
+  become_flags: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
+  become_exe: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
   check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
   ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
@@ -168,8 +171,6 @@ export const KEYWORDS = {
   // Ansible's, not acplay's
   vars_prompt: { on: ['play'], read: 'loader' },
   port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
-  become_exe: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo or su from the PATH' },
-  become_flags: { ...UNSUPPORTED_TASK, advice: 'acplay becomes with sudo -n -H, or su USER -c' },
 } as const satisfies Record<string, Keyword>
 
 export type KeywordName = keyof typeof KEYWORDS

@@ -4,8 +4,9 @@
  * reads for a task is what the task itself would read, and a rule changed here holds everywhere.
  */
 import { isEngineAction, ONCE_PER_BATCH } from '../actions/names.js'
+import { becomeExe, becomeFlags } from '../connection/become.js'
 import type { Become, BecomeMethod } from '../connection/types.js'
-import { becomeError, type Location } from '../errors.js'
+import { AcplayError, becomeError, type Location } from '../errors.js'
 import { withErrorContext } from '../error-context.js'
 import type { Inventory } from '../inventory/types.js'
 import type { Play, TaskKeywords } from '../playbook/types.js'
@@ -192,8 +193,12 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   // Check mode: a user that an earlier (unapplied) task would create cannot be become'd yet;
   // the plan only reads, so it reads as root instead of failing.
   const asUser = check && becomeOn && becomeUser !== 'root' && host.effects.has('user.info', becomeUser) ? 'root' : becomeUser
+  const become: Become | undefined = becomeOn
+    ? { user: asUser, password: becomePassword(method, vars, where, opts.becomePassword), ...(method === 'su' ? { method } : {}) }
+    : undefined
+  if (become) becomeTool(become, method, { pc, task, scope, vars, where })
   return {
-    become: becomeOn ? { user: asUser, password: becomePassword(method, vars, where, opts.becomePassword), ...(method === 'su' ? { method } : {}) } : undefined,
+    become,
     check,
     diff: keywordBool('diff', [task.diff, scope.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
   }
@@ -203,6 +208,55 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
 function becomePassword(method: BecomeMethod, vars: Record<string, unknown>, where: Location, given: string | undefined): string | undefined {
   const v = (method === 'su' ? vars.ansible_su_pass : vars.ansible_sudo_pass) ?? vars.ansible_become_pass ?? vars.ansible_become_password
   return v === undefined || v === null ? given : String(templateValue(v, vars, where))
+}
+
+const TOOL_VARS = {
+  sudo: { flags: 'ansible_sudo_flags', exe: 'ansible_sudo_exe' },
+  su: { flags: 'ansible_su_flags', exe: 'ansible_su_exe' },
+} as const
+
+/**
+ * become_flags and become_exe as Ansible's become plugins find them: the method's variables (the
+ * later listed win: ansible_become_flags, then ansible_sudo_flags or ansible_su_flags), else the
+ * keyword (task > blocks and roles > play), else ANSIBLE_* or ansible.cfg; rendered, then split
+ * (become.ts). Set on `become` only when given: otherwise sudo's -H, and no flags for su.
+ */
+function becomeTool(become: Become, method: BecomeMethod, { pc, task, scope, vars, where }: Omit<TaskRun, 'host'>): void {
+  const config = pc.run.opts.becomeConfig?.[method]
+  const names = TOOL_VARS[method]
+  const flags = becomeText(
+    'become_flags',
+    vars[names.flags] ?? vars.ansible_become_flags ?? task.become_flags ?? scope.become_flags ?? pc.play.become_flags ?? config?.flags,
+    vars,
+    where,
+  )
+  const exe = becomeText(
+    'become_exe',
+    vars[names.exe] ?? vars.ansible_become_exe ?? task.become_exe ?? scope.become_exe ?? pc.play.become_exe ?? config?.exe,
+    vars,
+    where,
+  )
+  if (flags !== undefined) become.flags = splitAt('become_flags', () => becomeFlags(method, flags), where)
+  const words = exe === undefined ? undefined : splitAt('become_exe', () => becomeExe(exe), where)
+  if (words) become.exe = words
+}
+
+/** A value split into words, an unbalanced quote an error naming the keyword and the task's file:line. */
+function splitAt<T>(key: string, split: () => T, where: Location): T {
+  try {
+    return split()
+  } catch (e) {
+    throw new AcplayError('E_PLAYBOOK', `'${key}': ${(e as Error).message}`, where)
+  }
+}
+
+/** A become_flags or become_exe value, rendered: a string (a number taken as one), undefined when none. */
+function becomeText(key: string, v: unknown, vars: Record<string, unknown>, where: Location): string | undefined {
+  if (v === undefined || v === null) return undefined
+  const s = typeof v === 'string' ? templateValue(v, vars, where) : v
+  if (typeof s === 'string' || typeof s === 'number') return String(s)
+  if (s === undefined || s === null) return undefined
+  throw new AcplayError('E_PLAYBOOK', `'${key}' must be a string, got ${JSON.stringify(s) ?? String(s)}`, where)
 }
 
 /**

@@ -40,6 +40,8 @@ export interface RunOptions {
   becomePassword?: string
   /** the default become method (ansible.cfg become_method): sudo or su */
   becomeMethod?: string
+  /** become_flags and become_exe by method from ANSIBLE_BECOME_FLAGS / _EXE, ANSIBLE_SUDO_* / ANSIBLE_SU_*, ansible.cfg (below the variables and keywords) */
+  becomeConfig?: { sudo: BecomeConfig; su: BecomeConfig }
   verbosity?: number
   startAtTask?: string
   /** host_key_checking = False */
@@ -65,4 +67,10 @@ export interface RunOptions {
   forceHandlers?: boolean
   /** --slice K/N: only part K of N of the inventory's hosts (engine/inventory/slice.ts) */
   slice?: Slice
+}
+
+/** A become method's flags and exe as configured (strings as given; engine/connection/become.ts reads them). */
+export interface BecomeConfig {
+  flags?: string
+  exe?: string
 }

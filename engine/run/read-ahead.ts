@@ -21,7 +21,8 @@ import { moduleContext } from '../module-runner.js'
 import type { ModuleTask, Task } from '../playbook/types.js'
 import { expandPathArgs, validateParams } from '../../modules/schema.js'
 import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
-import type { ExecResult } from '../connection/types.js'
+import { becomeKey } from '../connection/become.js'
+import type { Become, ExecResult } from '../connection/types.js'
 import { taskArgs } from './task-args.js'
 import { lookupNamed } from '../vars/lookups/index.js'
 import type { PlayContext } from './context.js'
@@ -35,7 +36,9 @@ type AnyFact = Fact<unknown, unknown[]>
 interface Read {
   fact: AnyFact
   args: unknown[]
-  become?: string
+  /** the task's become, and its becomeKey: the reads of each go down its shell, as the task's own would */
+  become?: Become
+  key?: string
 }
 
 /**
@@ -69,11 +72,11 @@ async function readHost(pc: PlayContext, tasks: ModuleTask[], host: HostState, s
   for (const t of tasks) cache.covers.add(t)
   const reads: Read[] = []
   for (const t of tasks) reads.push(...(await questions(pc, t, host, scope)))
-  const byUser = new Map<string | undefined, Read[]>()
-  for (const r of reads) byUser.set(r.become, [...(byUser.get(r.become) ?? []), r])
-  for (const [become, rs] of byUser) {
+  const byBecome = new Map<string | undefined, Read[]>()
+  for (const r of reads) byBecome.set(r.key, [...(byBecome.get(r.key) ?? []), r])
+  for (const [key, rs] of byBecome) {
     try {
-      await answer(host, cache, become, rs, readAt)
+      await answer(host, cache, rs[0]!.become, key, rs, readAt)
     } catch {
       // unreachable, sudo refused: the task itself reads, and reports that properly
     }
@@ -144,7 +147,7 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
       warn: undefined,
       run: stop,
       fact: (fact, ...args) => {
-        reads.push({ fact: fact as AnyFact, args, become: env.become?.user })
+        reads.push({ fact: fact as AnyFact, args, become: env.become, key: env.become && becomeKey(env.become) })
         return stop()
       },
     }
@@ -158,7 +161,14 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
  * One script for all of a user's reads: a question asked twice is asked once, reads of a fact
  * that can merge are one command; each answer is parsed and kept (a copy for each asker).
  */
-async function answer(host: HostState, cache: FactCache, become: string | undefined, reads: Read[], readAt: number): Promise<void> {
+async function answer(
+  host: HostState,
+  cache: FactCache,
+  become: Become | undefined,
+  becomeKey: string | undefined,
+  reads: Read[],
+  readAt: number,
+): Promise<void> {
   const groups = new Map<AnyFact, Map<string, { args: unknown[]; askers: number }>>()
   for (const r of reads) {
     const byKey = groups.get(r.fact) ?? new Map<string, { args: unknown[]; askers: number }>()
@@ -197,7 +207,7 @@ async function answer(host: HostState, cache: FactCache, become: string | undefi
       return `{\n${line}\n} </dev/null; printf '%s %d %d\\n' ${nonce} ${i} $?; printf '%s %d\\n' ${nonce} ${i} >&2`
     })
     .join('\n')
-  const out = await host.connection().exec(script, { become: become ? { user: become } : undefined })
+  const out = await host.connection().exec(script, { become })
   const stdouts = split(out.stdout, nonce, true)
   const stderrs = split(out.stderr, nonce, false)
   asks.forEach((a, i) => {
@@ -211,7 +221,7 @@ async function answer(host: HostState, cache: FactCache, become: string | undefi
     }
     a.questions.forEach((q, k) => {
       const key = factKey(a.fact, q.args)
-      for (let n = 0; n < q.askers; n++) cache.put(a.fact.name, key, become, n === 0 ? values[k] : structuredClone(values[k]), readAt)
+      for (let n = 0; n < q.askers; n++) cache.put(a.fact.name, key, becomeKey, n === 0 ? values[k] : structuredClone(values[k]), readAt)
     })
   })
 }

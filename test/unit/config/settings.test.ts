@@ -102,6 +102,18 @@ describe('setting()', () => {
     assert.deepEqual(setting('COLLECTIONS_PATHS', { env: { ANSIBLE_COLLECTIONS_PATH: '/b', ANSIBLE_COLLECTIONS_PATHS: '/a' } }), ['/b'])
   })
 
+  it("become_flags and become_exe per method, as Ansible's sudo and su plugins: the plugin's own section and variable win", () => {
+    const file = cfg('[sudo_become_plugin]\nflags = -i\nexecutable = /opt/sudo\n[privilege_escalation]\nbecome_flags = "-H -S"\nbecome_exe = /opt/become\n')
+    assert.equal(setting('SUDO_BECOME_FLAGS', { cfgFile: file, env: {} }), '-i')
+    assert.equal(setting('SUDO_BECOME_EXE', { cfgFile: file, env: {} }), '/opt/sudo')
+    assert.equal(setting('SU_BECOME_FLAGS', { cfgFile: file, env: {} }), '-H -S')
+    assert.equal(setting('SU_BECOME_EXE', { cfgFile: file, env: {} }), '/opt/become')
+    const env = { ANSIBLE_BECOME_FLAGS: '-l', ANSIBLE_SU_FLAGS: '-s /bin/sh' }
+    assert.equal(setting('SU_BECOME_FLAGS', { cfgFile: file, env }), '-s /bin/sh')
+    assert.equal(setting('SUDO_BECOME_FLAGS', { cfgFile: file, env }), '-l')
+    assert.equal(setting('SUDO_BECOME_FLAGS', { env: {} }), undefined)
+  })
+
   it('booleans: True/False, yes/no, on/off, 1/0 in any case; anything else names the file:line and key', () => {
     for (const [v, want] of [
       ['True', true],

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { asUser, becomeFor, becomeKey, becomeStdin, checkBecome, shellArgv, streamArgv } from '../../../engine/connection/become.js'
+import { asUser, becomeExe, becomeFlags, becomeFor, becomeKey, becomeStdin, checkBecome, shellArgv, streamArgv } from '../../../engine/connection/become.js'
 import type { Become } from '../../../engine/connection/types.js'
 
 const SECRET = "s3cr'et $(touch /tmp/x) \\"
@@ -83,6 +83,54 @@ describe('become argv', () => {
     checkBecome({ rc: 1, stdout: '', stderr: 'grep: x: No such file\n' }, su(), 'h1')
   })
 
+  it("become_flags: split as shlex; sudo's -S and -n dropped (bundles too), values left as written; su's as given", () => {
+    assert.deepEqual(becomeFlags('sudo', '-H -S -n'), ['-H'])
+    assert.deepEqual(becomeFlags('sudo', '-i'), ['-i'])
+    assert.deepEqual(becomeFlags('sudo', ''), [])
+    assert.deepEqual(becomeFlags('sudo', '-Sn -nH  -HSnE --stdin --non-interactive --preserve-env=PATH'), ['-H', '-HE', '--preserve-env=PATH'])
+    // a value is no option: -u n, -pn..., --prompt -n, -D with an attached value, -h's optional one
+    assert.deepEqual(becomeFlags('sudo', '-u n -p -n -nuSn --prompt -n -Dn/x -hn'), ['-u', 'n', '-p', '-n', '-uSn', '--prompt', '-n', '-Dn/x', '-hn'])
+    assert.deepEqual(becomeFlags('su', '-s /bin/sh'), ['-s', '/bin/sh'])
+    assert.deepEqual(becomeFlags('su', `- -s '/bin/my sh' -n`), ['-', '-s', '/bin/my sh', '-n'])
+    assert.throws(() => becomeFlags('su', `-s '/bin/sh`), /no closing quotation/)
+    assert.equal(becomeExe(''), undefined)
+    assert.equal(becomeExe('  '), undefined)
+    assert.deepEqual(becomeExe('/opt/bin/sudo'), ['/opt/bin/sudo'])
+    assert.deepEqual(becomeExe('"/opt/my sudo" -E'), ['/opt/my sudo', '-E'])
+  })
+
+  it('become_flags and become_exe in the argv: each word quoted, never a shell string of their own', () => {
+    assert.deepEqual(shellArgv({ user: 'www', flags: ['-i'] }), ['sudo', '-n', '-i', '-u', 'www', '--', '/bin/sh', '-s'])
+    assert.deepEqual(shellArgv({ user: 'www', flags: [] }), ['sudo', '-n', '-u', 'www', '--', '/bin/sh', '-s'])
+    assert.deepEqual(shellArgv({ user: 'www', exe: ['/opt/my sudo'] }), ['/opt/my sudo', '-n', '-H', '-u', 'www', '--', '/bin/sh', '-s'])
+    const pw = shellArgv({ user: 'www', password: SECRET, flags: ['-i', "a'b"], exe: ['/opt/x y'] })
+    assert.match(pw[2]!, / exec '\/opt\/x y' -i 'a'\\''b' -A -p ACPLAY_BECOME_PASS -u "\$0" -- "\$@"$/)
+    assert.deepEqual(pw.slice(3), ['www', '/bin/sh', '-s'])
+    assert.ok(!pw.join(' ').includes('s3cr'))
+    const su = shellArgv({ user: 'nobody', method: 'su', flags: ['-s', '/bin/sh;id'] })
+    assert.deepEqual(su, ['/bin/sh', '-c', `exec 3<&0 </dev/null; exec su -s '/bin/sh;id' "$0" -c "$1"`, 'nobody', '/bin/sh -s <&3 3<&-'])
+    const suPw = shellArgv({ user: 'root', method: 'su', password: SECRET, flags: ['-'], exe: ['/bin/su'] })
+    assert.match(suPw[2]!, /\| \/bin\/su - "\$0" -c "\$1"$/)
+    // the defaults are the argv of old
+    assert.deepEqual(shellArgv({ user: 'pg', method: 'su' })[2], 'exec 3<&0 </dev/null; exec su "$0" -c "$1"')
+  })
+
+  it('one session per flags and exe too; a missing become_exe is an E_BECOME naming it', () => {
+    assert.equal(becomeKey({ user: 'pg', flags: ['-i'] }), becomeKey({ user: 'pg', method: 'sudo', flags: ['-i'] }))
+    const keys = [{}, { flags: ['-i'] }, { flags: [] }, { flags: ['-i', '-H'] }, { exe: ['/x'] }, { flags: ['-i'], exe: ['/x'] }].map((b) =>
+      becomeKey({ user: 'pg', ...b }),
+    )
+    assert.equal(new Set(keys).size, keys.length, keys.join(' | '))
+    assert.equal(keys[0], 'sudo:pg')
+    const missing = { rc: 127, stdout: '', stderr: 'bash: line 1: /opt/nosudo: No such file or directory\n' }
+    assert.throws(() => checkBecome(missing, { user: 'pg', exe: ['/opt/nosudo'] }, 'h1'), {
+      code: 'E_BECOME',
+      message: /become needs \/opt\/nosudo on h1, and \/opt\/nosudo was not found/,
+    })
+    const dash = { rc: 127, stdout: '', stderr: 'sh: 1: exec: /opt/nosu: not found\n' }
+    assert.throws(() => checkBecome(dash, { user: 'pg', method: 'su', exe: ['/opt/nosu'] }, 'h1'), { code: 'E_BECOME', message: /needs \/opt\/nosu on h1/ })
+  })
+
   const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/su') ? false : 'needs root and su'
   it('as root the su wrapper runs the script in the inner shell, with or without a password line', { skip: canRun }, () => {
     for (const password of [undefined, SECRET]) {
@@ -92,5 +140,14 @@ describe('become argv', () => {
       assert.equal(r.stdout, 'root\n/root\n')
       assert.equal(r.status, 0)
     }
+  })
+
+  it("as root su with become_flags '-s /bin/sh' runs the script as nologin nobody; without, nobody's shell runs nothing", { skip: canRun }, () => {
+    const run = (b: Become) => {
+      const [cmd, ...args] = shellArgv(b)
+      return spawnSync(cmd!, args, { input: 'id -un\n', encoding: 'utf8' })
+    }
+    assert.equal(run({ user: 'nobody', method: 'su', flags: becomeFlags('su', '-s /bin/sh') }).stdout, 'nobody\n')
+    assert.equal(run({ user: 'nobody', method: 'su' }).stdout, 'This account is currently not available.\n')
   })
 })

@@ -27,22 +27,26 @@ describe('the keyword table', () => {
   })
 
   it("refuses an Ansible keyword acplay does not take, saying what to do, at the key's line", () => {
-    assert.equal(
-      error(play('    - command: ls\n      become_flags: -i\n')),
-      "E_PLAYBOOK: F:4:7: task keyword 'become_flags' is not supported by acplay: acplay becomes with sudo -n -H, or su USER -c",
-    )
-    assert.equal(
-      error(play('    - block: []\n      become_exe: x\n')),
-      "E_PLAYBOOK: F:4:7: block keyword 'become_exe' is not supported by acplay: acplay becomes with sudo or su from the PATH",
-    )
     assert.equal(error('- hosts: all\n  ignore_errors: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'ignore_errors' is not supported by acplay")
     // on a role entry Ansible takes them as the role's keywords (its connection's port), not as variables
     assert.equal(
       error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
       "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
     )
-    for (const key of ['timeout', 'throttle', 'become_flags', 'collections'])
+    for (const key of ['timeout', 'throttle', 'collections'])
       assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
+  })
+
+  it('takes become_flags and become_exe wherever become is, templated; a non-string refused at its line', () => {
+    const pb = load(
+      '- hosts: all\n  become_flags: -i\n  tasks:\n    - command: ls\n      become_exe: "{{ x }}"\n      become_flags: "-s /bin/sh"\n    - block: []\n      become_exe: /opt/sudo\n',
+    )
+    assert.equal(pb.plays[0]!.become_flags, '-i')
+    const [task, block] = pb.plays[0]!.tasks as [ModuleTask, BlockTask]
+    assert.equal(task.become_exe, '{{ x }}')
+    assert.equal(task.become_flags, '-s /bin/sh')
+    assert.equal(block.become_exe, '/opt/sudo')
+    assert.equal(error(play('    - command: ls\n      become_flags: [-i]\n')), "E_PLAYBOOK: F:4:21: 'become_flags' must be a string, got a list")
   })
 
   it("takes a play's old `user:` as its remote_user, as Ansible's Play does", () => {
@@ -157,6 +161,8 @@ describe('the keyword table', () => {
     assert.deepEqual(INHERITED.map(([k, how]) => `${k}:${how}`).sort(), [
       'any_errors_fatal:override',
       'become:override',
+      'become_exe:override',
+      'become_flags:override',
       'become_method:override',
       'become_user:override',
       'check_mode:override',
@@ -186,6 +192,8 @@ describe('the keyword table', () => {
       vars: { x: 1, y: 2 },
       become: false,
       become_user: undefined,
+      become_exe: undefined,
+      become_flags: undefined,
       become_method: undefined,
       check_mode: undefined,
       environment: { A: '1', B: '2' },
