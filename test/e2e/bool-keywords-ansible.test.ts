@@ -12,7 +12,7 @@ import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture } from '../helpers/cli.js'
-import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
+import { localPlaybookDir, runBoth, sameBooleans, sameStatusesAndRecap } from '../helpers/local-both.js'
 
 const INVENTORY = 'a ansible_connection=local\nb ansible_connection=local\nc ansible_connection=local\n'
 // fails on a alone, so a valid value's effect shows too (ignored, fatal, censored)
@@ -81,26 +81,6 @@ const CASES: [string, string, string][] = [
   ['play-force_handlers.yml', '"No"', 'a fails'],
 ]
 
-/** Python prints its set of booleans in hash order; and Ansible may add paragraphs of advice after the offending line, which acplay does not. */
-const sameBooleans = (msg: unknown) =>
-  typeof msg === 'string' ? msg.replace(/Valid booleans include: [^\n]*/, 'Valid booleans include: ...').replace(/(\^ here\n)[\s\S]*$/, '$1') : msg
-
-interface AnsibleHost {
-  msg?: unknown
-  censored?: string
-  failed?: boolean
-  skipped?: boolean
-  changed?: boolean
-}
-interface AnsibleStats {
-  ok: number
-  changed: number
-  failures: number
-  skipped: number
-  rescued: number
-  ignored: number
-}
-
 describe('boolean keywords as templates that render no boolean, as ansible-playbook (local)', () => {
   let dir = ''
   before(() => {
@@ -117,25 +97,7 @@ describe('boolean keywords as templates that render no boolean, as ansible-playb
 
   for (const [file, v, seen] of CASES)
     it(`${file} v=${v}: ${seen}; the same statuses, messages, recap and exit code`, async () => {
-      const { ours, theirs, doc, ansible } = await runBoth(dir, [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`])
-      assert.equal(ours.code, theirs.code, `${ours.stdout}${ours.stderr}\n${theirs.stdout}${theirs.stderr}`)
-      const their = ansible.plays.flatMap((p) =>
-        p.tasks.flatMap((t) =>
-          Object.entries(t.hosts as Record<string, AnsibleHost>).map(([host, r]) => {
-            const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-            return [t.task.name, host, status, status !== 'failed' ? undefined : r.censored ? 'censored' : sameBooleans(r.msg)]
-          }),
-        ),
-      )
-      const mine = doc.results.map((r) => [r.task.name, r.host, r.status, r.status !== 'failed' ? undefined : r.hidden ? 'censored' : sameBooleans(r.msg)])
-      // hosts report a task in the order they finish it
-      const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort()
-      assert.deepEqual(sorted(mine), sorted(their))
-      const stats = ansible as unknown as { stats: Record<string, AnsibleStats> }
-      assert.deepEqual(
-        Object.fromEntries(doc.recap.map((r) => [r.host, [r.ok, r.changed, r.failed, r.skipped, r.rescued, r.ignored]])),
-        Object.fromEntries(Object.entries(stats.stats).map(([h, s]) => [h, [s.ok, s.changed, s.failures, s.skipped, s.rescued, s.ignored]])),
-      )
+      sameStatusesAndRecap(await runBoth(dir, [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`]))
     })
 
   it("a play's gather_facts or force_handlers that renders no boolean stops the run before the play, in Ansible's words (exit 4)", async () => {

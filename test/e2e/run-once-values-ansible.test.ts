@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture } from '../helpers/cli.js'
-import { localPlaybookDir, runBoth } from '../helpers/local-both.js'
+import { localPlaybookDir, runBoth, sameBooleans, sameStatusesAndRecap } from '../helpers/local-both.js'
 
 const INVENTORY = 'a ansible_connection=local\nb ansible_connection=local\nc ansible_connection=local\n'
 
@@ -40,13 +40,6 @@ const CASES: [string, string, string][] = [
 ]
 
 /**
- * Python prints its set of booleans in hash order, which changes from run to run; and Ansible may add
- * paragraphs of advice after the offending line, which acplay does not.
- */
-const sameBooleans = (msg: unknown) =>
-  typeof msg === 'string' ? msg.replace(/Valid booleans include: [^\n]*/, 'Valid booleans include: ...').replace(/(\^ here\n)[\s\S]*$/, '$1') : msg
-
-/**
  * The headings in order, each with its host lines up to `=>` (acplay prints a multi-line msg as a
  * block below, docs/compat.md) sorted: hosts report a task in the order they finish it.
  */
@@ -57,21 +50,6 @@ function lines(out: string): string[] {
     else if (/^\S+: \[/.test(l)) blocks.at(-1)?.push(l.replace(/ => .*/, ''))
   }
   return blocks.flatMap(([head, ...hosts]) => [head!, ...hosts.sort()])
-}
-
-interface AnsibleHost {
-  msg?: unknown
-  failed?: boolean
-  skipped?: boolean
-  changed?: boolean
-}
-interface AnsibleStats {
-  ok: number
-  changed: number
-  failures: number
-  skipped: number
-  rescued: number
-  ignored: number
 }
 
 describe('run_once as a template that renders no boolean, as ansible-playbook (local)', () => {
@@ -92,25 +70,7 @@ describe('run_once as a template that renders no boolean, as ansible-playbook (l
 
   for (const [v, file, seen] of CASES)
     it(`v=${v} (${file}): ${seen}; the same statuses, messages, recap and exit code`, async () => {
-      const { ours, theirs, doc, ansible } = await runBoth(dir, [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`])
-      assert.equal(ours.code, theirs.code, `${ours.stdout}${ours.stderr}\n${theirs.stdout}${theirs.stderr}`)
-      const their = ansible.plays.flatMap((p) =>
-        p.tasks.flatMap((t) =>
-          Object.entries(t.hosts as Record<string, AnsibleHost>).map(([host, r]) => {
-            const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-            return [t.task.name, host, status, status === 'failed' ? sameBooleans(r.msg) : undefined]
-          }),
-        ),
-      )
-      const mine = doc.results.map((r) => [r.task.name, r.host, r.status, r.status === 'failed' ? sameBooleans(r.msg) : undefined])
-      // hosts report a task in the order they finish it
-      const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort()
-      assert.deepEqual(sorted(mine), sorted(their))
-      const stats = ansible as unknown as { stats: Record<string, AnsibleStats> }
-      assert.deepEqual(
-        Object.fromEntries(doc.recap.map((r) => [r.host, [r.ok, r.changed, r.failed, r.skipped, r.rescued, r.ignored]])),
-        Object.fromEntries(Object.entries(stats.stats).map(([h, s]) => [h, [s.ok, s.changed, s.failures, s.skipped, s.rescued, s.ignored]])),
-      )
+      sameStatusesAndRecap(await runBoth(dir, [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`]))
     })
 
   it('the message is Ansible\'s, its file context too; "x" ends the play under NO MORE HOSTS LEFT, as ansible-playbook shows', async () => {

@@ -12,7 +12,16 @@ import { acplay, capture, type CliResult } from './cli.js'
 
 /** What the json callback prints, as far as the tests read it. */
 export interface AnsibleJson {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { msg?: unknown; failed?: boolean }> }[] }[]
+  plays: { tasks: { task: { name: string }; hosts: Record<string, AnsibleHostResult> }[] }[]
+  stats?: Record<string, { ok: number; changed: number; failures: number; skipped: number; rescued: number; ignored: number }>
+}
+
+export interface AnsibleHostResult {
+  msg?: unknown
+  censored?: string
+  failed?: boolean
+  skipped?: boolean
+  changed?: boolean
 }
 
 export interface BothRuns {
@@ -66,4 +75,35 @@ export function sameOutputs(both: BothRuns, prefix = 'seen'): Record<string, unk
   )
   assert.deepEqual(mine, their)
   return mine
+}
+
+/**
+ * Python prints its set of booleans in hash order, which changes from run to run; and Ansible may add
+ * paragraphs of advice after the offending line, which acplay does not.
+ */
+export const sameBooleans = (msg: unknown) =>
+  typeof msg === 'string' ? msg.replace(/Valid booleans include: [^\n]*/, 'Valid booleans include: ...').replace(/(\^ here\n)[\s\S]*$/, '$1') : msg
+
+/**
+ * Both tools gave the same exit code, the same status to every task on every host (a failure's
+ * message too, `censored` under no_log: `sameBooleans` applied), and the same recap.
+ */
+export function sameStatusesAndRecap({ ours, theirs, doc, ansible }: BothRuns): void {
+  assert.equal(ours.code, theirs.code, `${ours.stdout}${ours.stderr}\n${theirs.stdout}${theirs.stderr}`)
+  const their = ansible.plays.flatMap((p) =>
+    p.tasks.flatMap((t) =>
+      Object.entries(t.hosts).map(([host, r]) => {
+        const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
+        return [t.task.name, host, status, status !== 'failed' ? undefined : r.censored ? 'censored' : sameBooleans(r.msg)]
+      }),
+    ),
+  )
+  const mine = doc.results.map((r) => [r.task.name, r.host, r.status, r.status !== 'failed' ? undefined : r.hidden ? 'censored' : sameBooleans(r.msg)])
+  // hosts report a task in the order they finish it
+  const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort()
+  assert.deepEqual(sorted(mine), sorted(their))
+  assert.deepEqual(
+    Object.fromEntries(doc.recap.map((r) => [r.host, [r.ok, r.changed, r.failed, r.skipped, r.rescued, r.ignored]])),
+    Object.fromEntries(Object.entries(ansible.stats ?? {}).map(([h, s]) => [h, [s.ok, s.changed, s.failures, s.skipped, s.rescued, s.ignored]])),
+  )
 }
