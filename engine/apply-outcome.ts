@@ -11,7 +11,7 @@ import { AcplayError, ChangedWhileRead, ModuleFailure } from './errors.js'
 import type { ModuleOutcome } from './module-runner.js'
 import type { Masker } from './secrets.js'
 import type { Applied, Change, Command, Fact, ModuleSpec, Validation } from '../modules/types.js'
-import { lookupFailure } from '../modules/files/owner-lookup.js'
+import { copiedFields, lookupFailure } from '../modules/files/owner-lookup.js'
 
 /** Now, in microseconds since the epoch. */
 export const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000)
@@ -61,8 +61,7 @@ export function appliedOutcome(
   // template's through it, adds its checksum and its empty list of diffs)
   const unknownName = lookupFailure(out.stderr)
   if (unknownName) {
-    const copied = planData.checksum !== undefined ? { checksum: planData.checksum, diff: [] } : {}
-    return { status: 'failed', msg: unknownName.msg, changes, data: { ...copied, ...unknownName.data } }
+    return { status: 'failed', msg: unknownName.msg, changes, data: { ...copiedFields(planData.checksum), ...unknownName.data } }
   }
   const o = mod.interpret?.(params as never, out, planned)
   if (o) {

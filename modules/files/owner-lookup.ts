@@ -119,6 +119,12 @@ export async function unknownNames(ctx: ModuleContext, want: Names, st?: PathSta
   return out
 }
 
+/**
+ * What Ansible's copy action (template's through it) adds to an unknown name's failure: the
+ * content's checksum and its empty list of diffs; nothing for the other modules (no checksum).
+ */
+export const copiedFields = (checksum: unknown): Record<string, unknown> => (checksum !== undefined ? { checksum, diff: [] } : {})
+
 /** Check mode: Ansible's failure for the unknown names on an existing `path` (`st`: its stat, as the plan read it), owner first; ids never fail. */
 export function unknownNameFailure(unknown: Names, path: string, st: PathStat, data: Record<string, unknown> = {}): ModuleFailure | undefined {
   const fields = { ...data, path, ...pathInfoOf(st) }

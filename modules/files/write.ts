@@ -18,7 +18,7 @@ import { shlexSplit } from '../../engine/connection/shlex.js'
 import { fileEffects, sha256, type Stats } from './stat.js'
 import type { LocalFile, ModuleContext } from '../types.js'
 import { sha256File } from './local-file.js'
-import { unknownNameFailure, unknownNames, unknownNameWarnings } from './owner-lookup.js'
+import { copiedFields, unknownNameFailure, unknownNames, unknownNameWarnings } from './owner-lookup.js'
 import { withPathInfo } from './path-result.js'
 import { validatorNotStarted } from '../../engine/apply-outcome.js'
 
@@ -187,9 +187,7 @@ export async function checkedCopyResult(ctx: ModuleContext, want: AttrWant, plan
   const unknown = await unknownNames(ctx, want, st, true)
   const warnings = unknownNameWarnings(unknown)
   if (!warnings.length) return result
-  // the copy action's checksum and its empty list of diffs, as on an applied failure (engine/apply-outcome.ts)
-  const copied = result.data?.checksum !== undefined ? { checksum: result.data.checksum, diff: [] } : {}
-  const failed = unknownNameFailure(unknown, dest, st, { ...copied, warnings })
+  const failed = unknownNameFailure(unknown, dest, st, { ...copiedFields(result.data?.checksum), warnings })
   if (failed) throw failed
   return { ...result, data: { ...result.data, warnings } }
 }
