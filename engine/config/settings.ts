@@ -108,6 +108,8 @@ export const SETTINGS = {
   DEPRECATION_WARNINGS: { type: 'bool', env: ['ANSIBLE_DEPRECATION_WARNINGS'], ini: defaults('deprecation_warnings'), default: true },
   HOST_KEY_CHECKING: { type: 'bool', env: ['ANSIBLE_HOST_KEY_CHECKING'], ini: defaults('host_key_checking'), default: true },
   DEFAULT_TIMEOUT: { type: 'int', env: ['ANSIBLE_TIMEOUT'], ini: defaults('timeout'), default: 10 },
+  // the `timeout` keyword's default (engine/run/module-env.ts); 0: no limit
+  TASK_TIMEOUT: { type: 'int', env: ['ANSIBLE_TASK_TIMEOUT'], ini: defaults('task_timeout'), default: 0, min: 0 },
   // read for the connection variables a task sees (engine/run/module-env.ts); acplay's own shell is sh and sends no modules
   ANSIBLE_PIPELINING: {
     type: 'bool',

@@ -4,6 +4,7 @@ import { AcplayError } from '../errors.js'
 import { findTaskFile } from '../run/find-file.js'
 import { isMap, isScalar, type Node, Scalar } from 'yaml'
 import type { TaskScope } from './context.js'
+import { takenOn } from './keyword-table.js'
 import { isTemplate } from './keywords.js'
 import { str } from './keywords.js'
 import { parseKv } from './kv-args.js'
@@ -48,6 +49,9 @@ export function loadInclude(scope: TaskScope, node: Node, es: Entry[], action: E
     es = es.filter((e) => e !== argsEntry)
   }
   const site = kind === 'meta' ? 'meta' : kind === 'include_tasks' || kind === 'include_role' ? 'include' : 'import'
+  // Ansible does not check the deprecated include's keywords (it cannot tell yet whether it is static):
+  // where it turns dynamic, those a dynamic include does not take are accepted and, as there, act on nothing
+  if (legacy && site === 'include') es = es.filter((e) => e === action || takenOn(e.key, 'include') || !takenOn(e.key, 'import'))
   const kw = entryKeywords(scope, node, es, site, kind, action)
   if (legacyVars) kw.vars = { ...legacyVars, ...kw.vars }
   if (kw.listen && !scope.inHandlers) throw fail(src, es.find((e) => e.key === 'listen')!.keyNode, "'listen' is only valid on handlers", kw.name)

@@ -37,8 +37,14 @@ export type Site = 'play' | 'block' | 'task' | 'handler' | 'include' | 'import' 
 
 /** Every entry of a task list. */
 const TASKS = ['block', 'task', 'handler', 'include', 'import', 'meta'] as const
-/** Keywords a role entry and every task-list entry take. */
-const INHERITABLE = [...TASKS, 'role'] as const
+/** Keywords a role entry and every task-list entry but a dynamic include take. */
+const INHERITABLE = ['block', 'task', 'handler', 'import', 'meta', 'role'] as const
+/**
+ * The few a dynamic include takes too: Ansible's TaskInclude.VALID_INCLUDE_KEYWORDS (with name, vars,
+ * tags, loop, collections, debugger, listen below); they act on the include itself, the included
+ * tasks take their keywords from `apply:` (engine/run/includes.ts).
+ */
+const ON_INCLUDE_TOO = [...INHERITABLE, 'include'] as const
 const MODULE = ['task', 'handler'] as const
 const LOOPING = ['task', 'handler', 'include'] as const
 
@@ -95,8 +101,8 @@ const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: [...TASKS, 'r
 
 export const KEYWORDS = {
   name: { on: [...TASKS, 'play'], read: 'str', templated: true },
-  when: { on: INHERITABLE, read: 'conditions', templated: true, inherit: 'append' },
-  tags: { on: [...INHERITABLE, 'play'], read: 'tags', templated: true, inherit: 'append' },
+  when: { on: ON_INCLUDE_TOO, read: 'conditions', templated: true, inherit: 'append' },
+  tags: { on: [...ON_INCLUDE_TOO, 'play'], read: 'tags', templated: true, inherit: 'append' },
   vars: { on: [...TASKS, 'play'], read: 'vars', templated: true, inherit: 'merge' },
   become: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   become_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
@@ -106,19 +112,22 @@ export const KEYWORDS = {
   become_exe: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
   check_mode: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   environment: { on: [...INHERITABLE, 'play'], read: 'mapping', templated: true, inherit: 'merge' },
-  ignore_errors: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  ignore_errors: { on: ON_INCLUDE_TOO, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   // an unreachable host goes on with the next task, its result counted ok and ignored (engine/run/task.ts)
   ignore_unreachable: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   diff: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
-  no_log: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
-  run_once: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  no_log: { on: ON_INCLUDE_TOO, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  run_once: { on: ON_INCLUDE_TOO, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   delegate_to: { on: INHERITABLE, read: 'str', templated: true, inherit: 'override' },
   // the task's facts go to the host it was delegated to (engine/run/fact-hosts.ts)
   delegate_facts: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override' },
   // the play's: a role's short name is also looked for in them (play.ts, roles.ts); on a task or block it changes nothing here (every module acplay has answers to its short name)
   collections: { on: [...TASKS, 'play'], read: 'loader', unsupportedOn: ['role'], advice: 'set collections on the play' },
   debugger: { on: [...TASKS, 'play', 'role'], read: 'ignored' },
-  throttle: { on: [...TASKS, 'play'], read: 'number', templated: true, unsupportedOn: ['role'], advice: "set throttle on the role's tasks" },
+  // as Ansible's Base attributes: a play's, block's, import's or role entry's reaches the tasks inside (not a dynamic include's)
+  throttle: { on: [...INHERITABLE, 'play'], read: 'number', templated: true, inherit: 'override' },
+  // seconds a module task may run (engine/run/module-env.ts); under it ansible.cfg's task_timeout
+  timeout: { on: [...ON_INCLUDE_TOO, 'play'], read: 'number', templated: true, inherit: 'override' },
 
   // a module task's (and a dynamic include's loop)
   loop: { on: LOOPING, read: 'loop', templated: true },
@@ -132,7 +141,6 @@ export const KEYWORDS = {
   until: { on: MODULE, read: 'conditions', templated: true },
   retries: { on: MODULE, read: 'number', templated: true },
   delay: { on: MODULE, read: 'number', templated: true },
-  timeout: { on: MODULE, read: 'number', templated: true, unsupportedOn: ['role'], advice: "set timeout on the role's tasks" },
   // command and shell in the background on the host; other modules within the time (engine/run/async-task.ts)
   async: { on: MODULE, read: 'number', templated: true },
   poll: { on: MODULE, read: 'number', templated: true },
@@ -295,6 +303,9 @@ export function isTaskKeyword(key: string): boolean {
   return !!def && [...def.on, ...(def.unsupportedOn ?? [])].some((s) => (TASKS as readonly string[]).includes(s))
 }
 
+/** Whether acplay takes keyword `key` at `site`. */
+export const takenOn = (key: string, site: Site): boolean => keyword(key)?.on.includes(site) ?? false
+
 /** Every task keyword, for "did you mean" after a mistyped action. */
 export const TASK_KEYWORD_NAMES = Object.keys(KEYWORDS).filter(isTaskKeyword)
 
@@ -321,6 +332,10 @@ function refusal(src: Source, e: Entry, site: Site, what: string): Error | undef
     if (lookup) return lookup
   }
   if (def?.misplaced) return fail(src, e.keyNode, def.misplaced)
+  if (def && site === 'include') {
+    const cls = what === 'include_role' ? 'IncludeRole' : 'TaskInclude'
+    return fail(src, e.keyNode, `'${e.key}' is not a valid attribute for a ${cls} (give the included tasks their keywords with apply:)`)
+  }
   if (!def && site === 'play' && e.key === 'include')
     return fail(src, e.keyNode, "'include' is not a valid attribute for a Play (Ansible 2.14 imports a playbook with import_playbook)")
   if (!def && site === 'play') {

@@ -63,6 +63,8 @@ export interface PlayContext {
   secretsMasked: Set<string>
   /** strategy free: each templated task name as rendered for the first host that reached it (gate.ts shownName) */
   freeNames: WeakMap<object, string>
+  /** strategy free: a throttled task's limit, shared by the hosts' lanes (linear.ts throttled) */
+  freeThrottles: WeakMap<object, <T>(f: () => Promise<T>) => Promise<T>>
 }
 
 export function emit<K extends Exclude<keyof Reporter, AwaitedHook>>(ctx: RunContext, hook: K, ...args: Parameters<NonNullable<Reporter[K]>>): void {

@@ -323,9 +323,9 @@ export function shownName(pc: PlayContext, task: TaskKeywords, host: HostState, 
   return name
 }
 
-/** `throttle` on the task (or the play): at most this many hosts run it at once; undefined: no limit beyond forks. */
+/** `throttle` on the task (or its blocks and role, or the play): at most this many hosts run it at once; undefined: no limit beyond forks. */
 export function throttleOf(pc: PlayContext, task: TaskKeywords, host: HostState, scope: Scope): number | undefined {
-  const v = task.throttle ?? pc.play.throttle
+  const v = task.throttle ?? scope.throttle ?? pc.play.throttle
   const n = keywordValue<number>('throttle', v, varsIfTemplate(pc, task, host, scope, v), whereOf(task, host))
   return n ? Math.floor(n) : undefined
 }

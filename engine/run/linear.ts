@@ -52,8 +52,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
     ref,
     targets.map((h) => h.name),
   )
-  const throttle = throttleOf(pc, task, targets[0]!, scope)
-  const limit = throttle ? pLimit(throttle) : (f: () => Promise<HostResult>) => f()
+  const limit = throttled(pc, task, targets[0]!, scope)
   // run_once: the task's facts go to every host of the batch, and so does its registered result, as in Ansible
   const once = targets.length < hosts.length && targets.length === 1
   const results = await Promise.all(targets.map((h) => limit(() => rc.limit(() => runModuleTask(pc, task, h, scope, once ? hosts : undefined)))))
@@ -64,6 +63,20 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   for (const r of results) record(pc, { ...r, task: { ...r.task, name: ref.name } })
   failFast(pc, task, scope, hosts, results, runOnce)
   await emitAsync(rc, 'onTaskEnd', ref)
+}
+
+/**
+ * `throttle`: at most that many hosts in the task at once. Under the free strategy each host is a lane
+ * of its own, so the lanes share one limit per task, as Ansible's free strategy counts the workers
+ * running the same task.
+ */
+function throttled(pc: PlayContext, task: Task, host: HostState, scope: Scope): <T>(f: () => Promise<T>) => Promise<T> {
+  const throttle = throttleOf(pc, task, host, scope)
+  if (!throttle) return (f) => f()
+  if (pc.play.strategy !== 'free') return pLimit(throttle)
+  const shared = pc.freeThrottles.get(task) ?? pLimit(throttle)
+  pc.freeThrottles.set(task, shared)
+  return shared
 }
 
 /**

@@ -60,7 +60,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
       argsOver: (m) => argsOver(run, m),
       // facts read ahead are the host's own, read without a task environment
       readAhead: pc.run.readAhead.view(host.name, !local && !elsewhere && !env),
-      timeoutMs: taskTimeoutMs(task, vars, where),
+      timeoutMs: taskTimeoutMs(run, vars),
     },
   }
 }
@@ -85,7 +85,7 @@ const CONNECTION_VAR_NAMES = [
 ]
 
 /** What Ansible's PlayContext holds from the command line and config for every task: read once per run. */
-const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown }>()
+const configured = new WeakMap<RunOptions, { timeout: unknown; pipelining: unknown; executable: unknown; compression: unknown; taskTimeout: unknown }>()
 function configuredValues(opts: RunOptions) {
   let c = configured.get(opts)
   if (!c) {
@@ -95,6 +95,7 @@ function configuredValues(opts: RunOptions) {
       pipelining: setting('ANSIBLE_PIPELINING', src),
       executable: setting('DEFAULT_EXECUTABLE', src),
       compression: setting('DEFAULT_MODULE_COMPRESSION', src),
+      taskTimeout: setting('TASK_TIMEOUT', src),
     }
     configured.set(opts, c)
   }
@@ -246,10 +247,14 @@ function remoteUser({ pc, task, scope, where }: TaskRun, vars: Record<string, un
   return keywordValue<string>('remote_user', user, vars, where)
 }
 
-/** The task keyword `timeout` (seconds), templated; 0 or absent: no limit. */
-function taskTimeoutMs(task: ModuleTask, vars: Record<string, unknown>, where: AcplayError['where']): number | undefined {
-  if (task.timeout === undefined) return undefined
-  const s = Number(templateValue(task.timeout, vars, where))
-  if (!Number.isFinite(s) || s < 0) throw new AcplayError('E_PARAM', `timeout must be a number of seconds, got ${JSON.stringify(task.timeout)}`, where)
+/**
+ * The `timeout` keyword (seconds; the task's, else its blocks' and role's, else the play's, else
+ * ansible.cfg's task_timeout), templated; 0 or absent: no limit.
+ */
+function taskTimeoutMs({ pc, task, scope, where }: TaskRun, vars: Record<string, unknown>): number | undefined {
+  const v = task.timeout ?? scope.timeout ?? pc.play.timeout ?? configuredValues(pc.run.opts).taskTimeout
+  if (v === undefined || v === null) return undefined
+  const s = Number(templateValue(v, vars, where))
+  if (!Number.isFinite(s) || s < 0) throw new AcplayError('E_PARAM', `timeout must be a number of seconds, got ${JSON.stringify(v)}`, where)
   return s > 0 ? s * 1000 : undefined
 }

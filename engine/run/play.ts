@@ -107,6 +107,7 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     ended: false,
     secretsMasked: new Set(),
     freeNames: new WeakMap(),
+    freeThrottles: new WeakMap(),
   }
   const down = downCounter(rc)
   for (const [i, batch] of batches(pc, ordered(names, play.order)).entries()) {

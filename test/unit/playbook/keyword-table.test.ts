@@ -33,8 +33,21 @@ describe('the keyword table', () => {
       error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
       "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
     )
-    for (const key of ['timeout', 'throttle', 'collections'])
-      assert.match(error(`- hosts: all\n  roles:\n    - { role: web, ${key}: x }\n`), new RegExp(`role keyword '${key}' is not supported by acplay`), key)
+    assert.match(error(`- hosts: all\n  roles:\n    - { role: web, collections: x }\n`), /role keyword 'collections' is not supported by acplay/)
+  })
+
+  it("takes timeout and throttle on plays, blocks, imports and role entries (passed down); a dynamic include only Ansible's include keywords", () => {
+    const pb = load('- hosts: all\n  timeout: 5\n  throttle: 2\n  tasks:\n    - block: []\n      timeout: 3\n      throttle: 1\n')
+    assert.deepEqual([pb.plays[0]!.timeout, pb.plays[0]!.throttle], [5, 2])
+    const block = pb.plays[0]!.tasks[0] as BlockTask
+    assert.deepEqual([block.timeout, block.throttle], [3, 1])
+    assert.equal(
+      error(play('    - include_tasks: x.yml\n      become: true\n')),
+      "E_PLAYBOOK: F:4:7: 'become' is not a valid attribute for a TaskInclude (give the included tasks their keywords with apply:)",
+    )
+    assert.match(error(play('    - include_role: { name: web }\n      throttle: 1\n')), /'throttle' is not a valid attribute for a IncludeRole/)
+    const include = load(play('    - include_tasks: x.yml\n      timeout: 4\n      run_once: true\n')).plays[0]!.tasks[0] as IncludeTasksTask
+    assert.deepEqual([include.timeout, include.run_once], [4, true])
   })
 
   it('takes become_flags and become_exe wherever become is, templated; a non-string refused at its line', () => {
@@ -179,6 +192,8 @@ describe('the keyword table', () => {
       'remote_user:override',
       'run_once:override',
       'tags:append',
+      'throttle:override',
+      'timeout:override',
       'vars:merge',
       'when:append',
     ])
@@ -209,6 +224,8 @@ describe('the keyword table', () => {
       ignore_unreachable: undefined,
       notify: [],
       module_defaults: undefined,
+      throttle: undefined,
+      timeout: undefined,
     })
     // a templated environment is kept as a layer, for the run to render and merge per host
     assert.deepEqual(enter(outer, { pos, when: [], tags: [], vars: {}, environment: '{{ proxy_env }}' }).environment, [{ A: '1' }, '{{ proxy_env }}'])
