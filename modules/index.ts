@@ -32,6 +32,7 @@ import { hostname } from './hostname.js'
 import { htpasswd } from './htpasswd.js'
 import { iniFile } from './ini-file.js'
 import { iptables } from './iptables.js'
+import { kernelBlacklist } from './kernel-blacklist.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { make } from './make.js'
@@ -108,6 +109,7 @@ const all = [
   htpasswd,
   iniFile,
   iptables,
+  kernelBlacklist,
   knownHosts,
   lineinfile,
   localeGen,
