@@ -18,6 +18,7 @@ import { copy } from './copy.js'
 import { cron } from './cron.js'
 import { deb822Repository } from './deb822-repository.js'
 import { debconf } from './debconf.js'
+import { dpkgDivert } from './dpkg-divert.js'
 import { dpkgSelections } from './dpkg-selections.js'
 import { expect } from './expect.js'
 import { fetch } from './fetch.js'
@@ -95,6 +96,7 @@ const all = [
   cron,
   deb822Repository,
   debconf,
+  dpkgDivert,
   dpkgSelections,
   expect,
   fetch,
