@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ModuleFailure } from '../../../engine/errors.js'
+import type { ModuleFailure } from '../../../engine/errors.js'
 import { dpkgDivert } from '../../../modules/dpkg-divert.js'
 import { type DivertState, parseDivertState } from '../../../modules/facts/dpkg-divert.js'
 import type { ModuleContext } from '../../../modules/types.js'
