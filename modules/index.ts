@@ -18,6 +18,7 @@ import { copy } from './copy.js'
 import { cron } from './cron.js'
 import { deb822Repository } from './deb822-repository.js'
 import { debconf } from './debconf.js'
+import { dpkgDivert } from './dpkg-divert.js'
 import { dpkgSelections } from './dpkg-selections.js'
 import { expect } from './expect.js'
 import { fetch } from './fetch.js'
@@ -32,6 +33,7 @@ import { hostname } from './hostname.js'
 import { htpasswd } from './htpasswd.js'
 import { iniFile } from './ini-file.js'
 import { iptables } from './iptables.js'
+import { kernelBlacklist } from './kernel-blacklist.js'
 import { knownHosts } from './known-hosts.js'
 import { lineinfile } from './lineinfile.js'
 import { make } from './make.js'
@@ -94,6 +96,7 @@ const all = [
   cron,
   deb822Repository,
   debconf,
+  dpkgDivert,
   dpkgSelections,
   expect,
   fetch,
@@ -108,6 +111,7 @@ const all = [
   htpasswd,
   iniFile,
   iptables,
+  kernelBlacklist,
   knownHosts,
   lineinfile,
   localeGen,

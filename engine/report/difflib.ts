@@ -134,8 +134,11 @@ export function unifiedDiff(before: string, after: string, fromFile: string, toF
   return out
 }
 
-/** A file's content diff as printed lines (no newline ends), under `before: PATH` / `after: PATH`. */
+/**
+ * A file's content diff as printed lines (no newline ends), under `before: PATH` / `after: PATH`;
+ * an empty path: a module's own before/after dicts, under Ansible's bare `before` / `after`.
+ */
 export function contentDiffLines(path: string, before: string, after: string, n = 3): string[] {
-  const lines = unifiedDiff(before, after, `before: ${path}`, `after: ${path}`, n)
+  const lines = unifiedDiff(before, after, path ? `before: ${path}` : 'before', path ? `after: ${path}` : 'after', n)
   return lines.length ? lines.join('').replace(/\n$/, '').split('\n') : []
 }

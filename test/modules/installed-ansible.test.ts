@@ -1,7 +1,7 @@
 /**
  * Modules acplay lacks, run from the Ansible installed on the controller, on real hosts side by
  * side with ansible-playbook: one of ansible-core (yum_repository, by its short name), a routed short
- * name (kernel_blacklist -> community.general, with that collection's module_utils), a short name
+ * name (crypttab -> community.general), a short name
  * found through the play's `collections:` (openssh_keypair of community.crypto), and a module of a
  * collection beside the playbook that imports its own module_utils, named short in the collection's
  * role. The same files, changed counts and check-mode answers; a module Ansible runs through an action
@@ -20,7 +20,7 @@ const PLAYBOOK = `- hosts: all
     - name: ansible-core's yum_repository, which acplay lacks
       yum_repository: { name: acplay, description: acplay test repo, baseurl: "http://10.231.0.1/repo", gpgcheck: false, reposdir: /etc }
     - name: a short name Ansible routes to community.general
-      kernel_blacklist: { name: acplay_dummy, blacklist_file: /tmp/acplay-blacklist.conf }
+      crypttab: { name: acplay, backing_device: /dev/null, opts: luks, state: present, path: /tmp/acplay-crypttab }
     - name: a short name of the play's collections
       openssh_keypair: { path: /etc/acplay-key, type: ed25519, comment: acplay }
       register: key
@@ -64,11 +64,8 @@ const FILES = {
     '- name: a module of the role\'s collection, by its short name\n  conf_line: { path: /etc/motd-acplay, line: "hello from acme.site" }\n',
 }
 
-// kernel_blacklist writes under /tmp: it makes its temp file in /tmp and gives it the destination's attributes;
-// on the testbed /etc is an overlay with the 'e' flag and /tmp a tmpfs without attributes, where chattr fails
-// (with Ansible alike).
-// kernel_blacklist creates its file empty even in check mode (Ansible's module does): an empty file reads as a missing one
-const STATE = `for f in /etc/acplay.repo /tmp/acplay-blacklist.conf /etc/motd-acplay /etc/acplay-key.seen; do echo "== $f"; cat "$f" 2>/dev/null; done
+// crypttab creates its file empty even in check mode (Ansible's module does): an empty file reads as a missing one
+const STATE = `for f in /etc/acplay.repo /tmp/acplay-crypttab /etc/motd-acplay /etc/acplay-key.seen; do echo "== $f"; cat "$f" 2>/dev/null; done
 echo "== key"; test -s /etc/acplay-key && head -c 12 /etc/acplay-key.pub; echo`
 
 describe("modules acplay lacks, from the controller's Ansible (differential with ansible-playbook)", { skip: testbedSkip() }, () => {
@@ -78,7 +75,7 @@ describe("modules acplay lacks, from the controller's Ansible (differential with
   it('check mode on the fresh host predicts the run (each module asked in check mode); both tools leave the same files', async () => {
     const state = await sides.firstRun(5)
     assert.match(state, /\[acplay\]\n.*baseurl = http:\/\/10\.231\.0\.1\/repo/s)
-    assert.match(state, /== \/tmp\/acplay-blacklist\.conf\nblacklist acplay_dummy\n/)
+    assert.match(state, /== \/tmp\/acplay-crypttab\nacplay \/dev\/null none luks\n/)
     assert.match(state, /== \/etc\/motd-acplay\nhello from acme\.site\n/)
     assert.match(state, /== \/etc\/acplay-key\.seen\ned25519 acplay\n== key\nssh-ed25519 /)
   })
@@ -87,7 +84,7 @@ describe("modules acplay lacks, from the controller's Ansible (differential with
 
   it('drift is found by the modules in check mode and put back by both', async () => {
     // (not the key: in check mode openssh_keypair returns no comment, so the copy of it would change too, with Ansible alike)
-    const check = await sides.drift(': > /etc/motd-acplay; : > /tmp/acplay-blacklist.conf', 2)
+    const check = await sides.drift(': > /etc/motd-acplay; : > /tmp/acplay-crypttab', 2)
     assert.match(check.stdout, /\+hello from acme\.site/)
   })
 
