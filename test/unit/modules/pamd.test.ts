@@ -276,7 +276,7 @@ describe('pamd: the plan', () => {
     assert.equal(write?.diff, undefined)
     assert.match(
       String(write?.upload?.content),
-      /^# c\n# Updated by Ansible - \d{4}-\d\d-\d\dT[\d:.]+\npassword   \[success=1 default=ignore\] pam_unix.so obscure yescrypt remember=5\npassword   requisite pam_deny.so\n$/,
+      /^# c\n# Updated by Ansible - \d{4}-\d\d-\d\dT[\d:.]+\npassword {3}\[success=1 default=ignore\] pam_unix.so obscure yescrypt remember=5\npassword {3}requisite pam_deny.so\n$/,
     )
   })
 
