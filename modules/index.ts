@@ -45,6 +45,7 @@ import { opensslCsr } from './openssl-csr.js'
 import { opensslPrivatekey } from './openssl-privatekey.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
+import { pamd } from './pamd.js'
 import { patch } from './patch.js'
 import { ping } from './ping.js'
 import { pip } from './pip.js'
@@ -123,6 +124,7 @@ const all = [
   opensslPrivatekey,
   packageFacts,
   pamLimits,
+  pamd,
   patch,
   ping,
   pip,
