@@ -179,7 +179,7 @@ export const opensshKeypair = defineModule({
       kind: 'change',
       changes: [
         {
-          summary: `make a ${p.type} ${size}-bit key pair at ${p.path}${passphrase ? ' (with a passphrase)' : ''}, mode ${priv.after.mode} and ${pub.after.mode}`,
+          summary: `make a key pair (${p.type}, ${size} bits${passphrase ? ', with a passphrase' : ''}) at ${p.path}, mode ${priv.after.mode} and ${pub.after.mode}`,
           commands: [
             keypairWriteCommand({
               act: 'gen',

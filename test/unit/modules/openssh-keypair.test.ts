@@ -126,7 +126,7 @@ describe('openssh_keypair', () => {
     assert.ok(restore.changes[0]!.commands[0]!.argv.includes(`${ED_PUB} new`))
     const gen = await opensshKeypair.plan(params({ passphrase: 'p4ss', comment: 'c' }), ctx(NONE, 'p4ss'))
     assert.ok(gen.kind === 'change')
-    assert.match(gen.changes[0]!.summary, /make a ed25519 256-bit key pair at \/k\/id \(with a passphrase\), mode 0600 and 0644/)
+    assert.match(gen.changes[0]!.summary, /make a key pair \(ed25519, 256 bits, with a passphrase\) at \/k\/id, mode 0600 and 0644/)
     assert.equal(gen.changes[0]!.commands[0]!.stdin, 'p4ss')
     assert.ok(!gen.changes[0]!.commands[0]!.argv.includes('p4ss'), 'never on a command line')
     assert.deepEqual([gen.data!.fingerprint, gen.data!.public_key], ['', ''])
