@@ -102,7 +102,13 @@ describe('openssh_keypair on real hosts (differential with ansible-playbook)', {
     // Ansible's cryptography backend writes encrypted OpenSSH keys with bcrypt: Debian's package on its host
     const dir = mkdtempSync(join(tmpdir(), 'acplay-bcrypt-'))
     try {
-      execFileSync('apt-get', ['download', 'python3-bcrypt'], { cwd: dir, stdio: 'pipe' })
+      try {
+        execFileSync('apt-get', ['download', 'python3-bcrypt'], { cwd: dir, stdio: 'pipe' })
+      } catch {
+        // a machine whose package lists were never fetched
+        execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' })
+        execFileSync('apt-get', ['download', 'python3-bcrypt'], { cwd: dir, stdio: 'pipe' })
+      }
       const deb = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.deb'))!)).toString('base64')
       const r = await bed().exec('ssk-b', `echo ${deb} | base64 -d > /tmp/bcrypt.deb && dpkg -i /tmp/bcrypt.deb >/dev/null && rm /tmp/bcrypt.deb`)
       assert.equal(r.rc, 0, r.stderr)
