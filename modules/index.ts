@@ -43,6 +43,7 @@ import { mount } from './mount.js'
 import { npm } from './npm.js'
 import { opensslCsr } from './openssl-csr.js'
 import { opensslPrivatekey } from './openssl-privatekey.js'
+import { opensshKeypair } from './openssh-keypair.js'
 import { packageFacts } from './package_facts.js'
 import { pamLimits } from './pam-limits.js'
 import { pamd } from './pamd.js'
@@ -122,6 +123,7 @@ const all = [
   npm,
   opensslCsr,
   opensslPrivatekey,
+  opensshKeypair,
   packageFacts,
   pamLimits,
   pamd,

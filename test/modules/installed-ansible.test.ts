@@ -2,7 +2,7 @@
  * Modules acplay lacks, run from the Ansible installed on the controller, on real hosts side by
  * side with ansible-playbook: one of ansible-core (yum_repository, by its short name), a routed short
  * name (crypttab -> community.general), a short name
- * found through the play's `collections:` (openssh_keypair of community.crypto), and a module of a
+ * found through the play's `collections:` (openssl_dhparam of community.crypto), and a module of a
  * collection beside the playbook that imports its own module_utils, named short in the collection's
  * role. The same files, changed counts and check-mode answers; a module Ansible runs through an action
  * plugin fails where it runs, naming why.
@@ -22,10 +22,10 @@ const PLAYBOOK = `- hosts: all
     - name: a short name Ansible routes to community.general
       crypttab: { name: acplay, backing_device: /dev/null, opts: luks, state: present, path: /tmp/acplay-crypttab }
     - name: a short name of the play's collections
-      openssh_keypair: { path: /etc/acplay-key, type: ed25519, comment: acplay }
-      register: key
+      openssl_dhparam: { path: /etc/acplay-dh.pem, size: 512 }
+      register: dh
     - name: its registered values
-      copy: { content: "{{ key.type }} {{ key.comment }}\\n", dest: /etc/acplay-key.seen }
+      copy: { content: "{{ dh.size }} {{ dh.filename }}\\n", dest: /etc/acplay-dh.seen }
 `
 
 const CONF_LINE = `#!/usr/bin/python
@@ -65,8 +65,8 @@ const FILES = {
 }
 
 // crypttab creates its file empty even in check mode (Ansible's module does): an empty file reads as a missing one
-const STATE = `for f in /etc/acplay.repo /tmp/acplay-crypttab /etc/motd-acplay /etc/acplay-key.seen; do echo "== $f"; cat "$f" 2>/dev/null; done
-echo "== key"; test -s /etc/acplay-key && head -c 12 /etc/acplay-key.pub; echo`
+const STATE = `for f in /etc/acplay.repo /tmp/acplay-crypttab /etc/motd-acplay /etc/acplay-dh.seen; do echo "== $f"; cat "$f" 2>/dev/null; done
+echo "== dh"; head -n1 /etc/acplay-dh.pem 2>/dev/null`
 
 describe("modules acplay lacks, from the controller's Ansible (differential with ansible-playbook)", { skip: testbedSkip() }, () => {
   const bed = useTestbed(['inst-a', 'inst-b'])
@@ -77,13 +77,12 @@ describe("modules acplay lacks, from the controller's Ansible (differential with
     assert.match(state, /\[acplay\]\n.*baseurl = http:\/\/10\.231\.0\.1\/repo/s)
     assert.match(state, /== \/tmp\/acplay-crypttab\nacplay \/dev\/null none luks\n/)
     assert.match(state, /== \/etc\/motd-acplay\nhello from acme\.site\n/)
-    assert.match(state, /== \/etc\/acplay-key\.seen\ned25519 acplay\n== key\nssh-ed25519 /)
+    assert.match(state, /== \/etc\/acplay-dh\.seen\n512 \/etc\/acplay-dh\.pem\n== dh\n-----BEGIN DH PARAMETERS-----/)
   })
 
   it('re-runs change nothing with either tool; check mode on the converged host is all ok', () => sides.rerun())
 
   it('drift is found by the modules in check mode and put back by both', async () => {
-    // (not the key: in check mode openssh_keypair returns no comment, so the copy of it would change too, with Ansible alike)
     const check = await sides.drift(': > /etc/motd-acplay; : > /tmp/acplay-crypttab', 2)
     assert.match(check.stdout, /\+hello from acme\.site/)
   })
