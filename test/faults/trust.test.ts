@@ -49,7 +49,8 @@ describe('host keys and become under faults', { skip: testbedSkip() }, () => {
       assertNoStackTrace(r)
       assert.equal(r.code, 4, `${policy}: ${r.stdout}${r.stderr}`)
       assert.match(r.stdout, /UNREACHABLE! .*E_HOSTKEY: host key for 10\.231\.\d+\.11:22 does NOT match .*refusing to connect/, String(policy))
-      assert.ok(r.ms < 5000, `${r.ms} ms`)
+      // at once: well under the 10 s connect timeout (a loaded machine, two test files at once, takes seconds)
+      assert.ok(r.ms < 9000, `${r.ms} ms`)
     }
     assert.equal(readFileSync(changed, 'utf8'), `${bed().host('k1').address} ${otherKey}\n`, 'accept-new did not replace the recorded key')
   })
@@ -88,7 +89,7 @@ echo 'pwuser ALL=(ALL) ALL' > /etc/sudoers.d/pwuser && chmod 0440 /etc/sudoers.d
     assertNoStackTrace(wants)
     assert.equal(wants.code, 2, wants.stdout + wants.stderr)
     assert.match(wants.stdout, /sudo on k1 wants a password; acplay's become needs passwordless sudo \(sudo -n\) for user root/)
-    assert.ok(wants.ms < 5000, `${wants.ms} ms: no waiting for a prompt`)
+    assert.ok(wants.ms < 9000, `${wants.ms} ms: no waiting for a prompt`)
     const unknown = await runAcplay(['run', join(dir, 'become.yml'), '-i', inventory(b.knownHostsFile, undefined, 'deploy'), '-e', 'who=nosuchuser'])
     assertNoStackTrace(unknown)
     assert.equal(unknown.code, 2)
