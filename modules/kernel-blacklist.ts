@@ -10,6 +10,7 @@
  */
 import { dirname } from 'node:path'
 import { ModuleFailure } from '../engine/errors.js'
+import { strRepr } from '../engine/vars/py-str.js'
 import { pathStat } from './facts/path.js'
 import { planEdit, readForEdit } from './files/edit.js'
 import { escapeRe } from './pytext.js'
@@ -34,8 +35,6 @@ export function editBlacklist(lines: string[], name: string, state: 'present' | 
   if (state === 'present') return { lines: blocked ? lines : [...lines, `blacklist ${name}`], blacklisted: true }
   return { lines: blocked ? lines.filter((l) => !entry.test(strip(l))) : lines, blacklisted: false }
 }
-
-const pyRepr = (s: string) => (s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`)
 
 export const kernelBlacklist = defineModule({
   name: 'kernel_blacklist',
@@ -73,12 +72,12 @@ export const kernelBlacklist = defineModule({
         vars: asked,
       })
     const target = await readForEdit(ctx, file).catch((e: unknown) => {
-      if (e instanceof ModuleFailure && / is a directory !$/.test(e.message)) throw fail(`[Errno 21] Is a directory: ${pyRepr(file)}`)
+      if (e instanceof ModuleFailure && / is a directory !$/.test(e.message)) throw fail(`[Errno 21] Is a directory: ${strRepr(file)}`)
       throw e
     })
     if ('kind' in target) return target
     const { stat, text } = target.content
-    if (!stat.exists && !(await ctx.fact(pathStat, dirname(file))).exists) throw fail(`[Errno 2] No such file or directory: ${pyRepr(file)}`)
+    if (!stat.exists && !(await ctx.fact(pathStat, dirname(file))).exists) throw fail(`[Errno 2] No such file or directory: ${strRepr(file)}`)
     const before = stat.exists ? blacklistLines(text ?? '') : []
     const edit = editBlacklist(before, p.name, p.state)
     const linesChanged = edit.lines.length !== before.length
