@@ -4,10 +4,13 @@
 // loudly when they cannot run), JOBS files at once: each testbed claims its own slots and each
 // local test its own scratch dir, so files do not share hosts. A file listed in SERIAL changes
 // something the whole machine shares and runs alone. Each file's output is printed whole when it
-// ends, with its time; the slowest files are listed at the end.
+// ends, with its time; the slowest files are listed at the end. Each process gets its own TMPDIR:
+// what a file leaves there (a test's scratch dir it forgot, a tool's temp files) is named after the
+// file's output and removed, so a leak is seen, not piled up in /tmp.
 //   node scripts/run-tests.mjs [FILTER]      ACPLAY_TEST_JOBS=N (default 2)
 import { spawn } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 function find(dir) {
@@ -41,12 +44,34 @@ if (unit.length + host.length === 0) {
 }
 const jobs = Math.max(1, Number(process.env.ACPLAY_TEST_JOBS) || 2)
 
+// Short names: a unix socket's path under a TMPDIR must stay under 108 bytes.
+const tmpRoot = mkdtempSync(join(tmpdir(), 'acplay-t-'))
+let tmpCount = 0
+
+/** Mount points under `dir` (a killed testbed's overlays): such a dir is left alone, never removed. */
+const mountsUnder = (dir) =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m) => m?.startsWith(`${dir}/`))
+
+/** What a test process left in its TMPDIR, removed: a line naming it, or '' when it left nothing. */
+function leftovers(dir) {
+  const left = readdirSync(dir)
+  if (mountsUnder(dir).length > 0) return `## left in its TMPDIR, still mounted (not removed): ${dir}: ${left.join(', ')}\n`
+  rmSync(dir, { recursive: true, force: true })
+  return left.length > 0 ? `## left in its TMPDIR (removed): ${left.join(', ')}\n` : ''
+}
+
 /** One `node --test` process over `files`: its output, counts and time. */
 function run(files, concurrency) {
   const started = Date.now()
+  const tmp = join(tmpRoot, String(++tmpCount))
+  mkdirSync(tmp)
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: tmp },
     })
     let out = ''
     child.stdout.on('data', (d) => {
@@ -56,6 +81,7 @@ function run(files, concurrency) {
       out += d
     })
     child.on('close', (code, signal) => {
+      out += leftovers(tmp)
       const count = (word) => Number(out.match(new RegExp(`^ℹ ${word} (\\d+)$`, 'm'))?.[1] ?? 0)
       resolve({
         files,
@@ -119,4 +145,5 @@ if (failed.length > 0) console.log(`## failed: ${failed.map((r) => (r.files.leng
 console.log(
   `ℹ files ${results.reduce((n, r) => n + r.files.length, 0)}\nℹ tests ${sum('tests')}\nℹ pass ${sum('pass')}\nℹ fail ${sum('fail')}\nℹ skipped ${sum('skipped')}`,
 )
+if (mountsUnder(tmpRoot).length === 0) rmSync(tmpRoot, { recursive: true, force: true })
 process.exit(failed.length > 0 || sum('fail') > 0 ? 1 : 0)

@@ -110,9 +110,9 @@ describe('check mode tells the truth: the Astronomer playbook on four hosts', { 
   before(async () => {
     const index = buildStandinIndex(standin)
     const served = await bed().serve(index)
-    upgradeIndex = reversionWheel(index, '2.1.0')
-    const servedUp = await bed().serve(upgradeIndex)
-    closers.push(served.close, servedUp.close, async () => rmSync(upgradeIndex, { recursive: true, force: true }))
+    const upgradeDir = reversionWheel(index, '2.1.0')
+    const servedUp = await bed().serve(upgradeDir)
+    closers.push(served.close, servedUp.close, async () => rmSync(upgradeDir, { recursive: true, force: true }))
     inventory = bed().inventory({ user: 'deploy', groups: CLUSTER.groups })
     appendFileSync(inventory, AIRFLOW_CHILDREN)
     vars = standinVars(`${served.urlFor('db')}simple/`)

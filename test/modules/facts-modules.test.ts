@@ -5,6 +5,7 @@
  * values work in a playbook. debconf runs side by side with ansible-playbook on a sibling host.
  */
 import assert from 'node:assert/strict'
+import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { EffectStore } from '../../engine/effects.js'
 import { runModule } from '../../engine/module-runner.js'
@@ -44,8 +45,12 @@ describe("package_facts, service_facts, getent and debconf on real hosts (agains
   })
   const sh = async (host: string, script: string) => (await bed().exec(host, script)).stdout
   before(async () => {
-    const served = await bed().serve(buildAptRepo([{ name: 'acplay-hello', version: '1.0', files: { '/usr/share/acplay-hello/hello.txt': 'hello\n' } }]))
-    closeRepo = served.close
+    const repo = buildAptRepo([{ name: 'acplay-hello', version: '1.0', files: { '/usr/share/acplay-hello/hello.txt': 'hello\n' } }])
+    const served = await bed().serve(repo)
+    closeRepo = async () => {
+      await served.close()
+      rmSync(repo, { recursive: true, force: true })
+    }
     const r = await bed().exec(
       'facts-a',
       `${useOnlyRepoScript(served.urlFor('facts-a'))}\napt-get update -qq && apt-get install -y -qq acplay-hello >/dev/null`,
