@@ -95,7 +95,9 @@ async function runWith(opts: RunOptions, masker: Masker, { inventory, playbook, 
         const user = o?.user === undefined ? {} : { ansible_user: o.user }
         const timeout = o?.connectTimeoutS ? { ansible_timeout: o.connectTimeoutS } : {}
         const ssh = o?.ssh ? { ansible_connection: 'ssh' } : {}
-        return (opts.connectionFor ?? connectionFor)(name, { ...vars, ...user, ...timeout, ...ssh }, opts)
+        // the port the task's keyword and variables chose (module-env.ts taskPort)
+        const port = o?.port === undefined ? {} : { ansible_port: o.port }
+        return (opts.connectionFor ?? connectionFor)(name, { ...vars, ...user, ...timeout, ...ssh, ...port }, opts)
       })
       rc.hosts.set(name, h)
     }

@@ -18,6 +18,8 @@ import {
   number,
   oneOf,
   percentage,
+  port,
+  portNumber,
   seconds,
   serial,
   str,
@@ -68,6 +70,7 @@ type Reader =
   | 'serial'
   | 'percentage'
   | 'seconds'
+  | 'port'
   | 'becomeMethod'
   | 'loader'
   | 'ignored'
@@ -95,9 +98,6 @@ interface Keyword {
 
 /** Ansible's play `order` */
 export const HOST_ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const
-
-// on a role entry too: Ansible takes a Role attribute there as the role's keyword, never as a param
-const UNSUPPORTED_TASK = { on: [], read: 'ignored', unsupportedOn: [...TASKS, 'role'] } as const
 
 export const KEYWORDS = {
   name: { on: [...TASKS, 'play'], read: 'str', templated: true },
@@ -170,15 +170,16 @@ export const KEYWORDS = {
   // ansible_connection / ansible_user wins over them (engine/run/module-env.ts)
   connection: { on: [...INHERITABLE, 'play'], read: 'connection', templated: true, inherit: 'override' },
   remote_user: { on: [...INHERITABLE, 'play'], read: 'str', templated: true, inherit: 'override' },
+  // the ssh port, under the host's ansible_port / ansible_ssh_port (engine/run/module-env.ts); not on a dynamic include, as Ansible's
+  port: { on: [...INHERITABLE, 'play'], read: 'port', templated: true, inherit: 'override' },
   // read by the loader (module-defaults.ts); an inner level's entry for a module replaces the outer's
   module_defaults: { on: [...INHERITABLE, 'play'], read: 'loader', inherit: 'merge' },
   gather_subset: { on: ['play'], read: 'stringList', templated: true },
   gather_timeout: { on: ['play'], read: 'seconds', templated: true },
   fact_path: { on: ['play'], read: 'str', templated: true },
 
-  // Ansible's, not acplay's
+  // a play's, read by the loader
   vars_prompt: { on: ['play'], read: 'loader' },
-  port: { ...UNSUPPORTED_TASK, unsupportedOn: [...TASKS, 'play', 'role'], advice: 'set ansible_port for the host' },
 } as const satisfies Record<string, Keyword>
 
 export type KeywordName = keyof typeof KEYWORDS
@@ -206,6 +207,7 @@ const READERS = {
   serial: (src: Source, key: string, node: Node | null) => serial(src, key, node),
   percentage: (src: Source, key: string, node: Node | null) => percentage(src, key, node),
   seconds: (src: Source, key: string, node: Node | null) => seconds(src, key, node),
+  port: (src: Source, key: string, node: Node | null) => port(src, key, node),
   becomeMethod: (src: Source, key: string, node: Node | null) => becomeMethodKeyword(src, key, node),
   loader: () => undefined,
   ignored: () => undefined,
@@ -262,6 +264,11 @@ export function checkRendered(key: string, v: unknown): unknown {
     case 'serial':
       if (typeof v === 'number' || (typeof v === 'string' && /^\s*\d+(\.\d+)?%?\s*$/.test(v))) return v
       throw bad('a number or a percentage')
+    case 'port': {
+      const n = portNumber(v)
+      if (n !== undefined) return n
+      throw bad('a port number (1-65535)')
+    }
     case 'connection':
       if (v === 'ssh' || v === 'local' || v === 'smart') return v
       throw bad('one of ssh, local, smart')

@@ -1,6 +1,7 @@
 /** Readers of keyword values (keyword-table.ts says which keyword has which): each checks the node's type and names it in the error. */
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import { describeNode, entries, fail, isNull, toJS, type Source } from '../yaml-source.js'
+import { pyInt } from '../vars/py-int.js'
 
 const TEMPLATE = /\{\{|\{%/
 export const isTemplate = (v: unknown): boolean => typeof v === 'string' && TEMPLATE.test(v)
@@ -150,6 +151,26 @@ export function seconds(src: Source, key: string, node: Node | null): number {
   const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v
   if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw fail(src, node, `'${key}' must be a positive number of seconds, got ${describeNode(node)}`)
   return n
+}
+
+/** A port number (1-65535) read as Python's int() reads it ("2222", 2222.0), as Ansible's `port`; null: unset. */
+export function port(src: Source, key: string, node: Node | null): number | undefined {
+  if (isNull(node)) return undefined
+  const v = isScalar(node) ? node.value : undefined
+  const n = portNumber(v)
+  if (n === undefined) throw fail(src, node, `'${key}' must be a port number (1-65535), got ${isScalar(node) ? JSON.stringify(v) : describeNode(node)}`)
+  return n
+}
+
+/** int(v) when it is a port number (1-65535), else undefined. */
+export function portNumber(v: unknown): number | undefined {
+  let n: number
+  try {
+    n = pyInt(v)
+  } catch {
+    return undefined
+  }
+  return n >= 1 && n <= 65535 ? n : undefined
 }
 
 /** become_method: acplay becomes with sudo or su; another is refused at its line (a template is checked once rendered: engine/run/gate.ts). */

@@ -11,6 +11,7 @@ import { extraVarIsPlain } from '../vars/extra-vars.js'
 import { emit } from './context.js'
 import { findFile, searchContext, varsDir } from './find-file.js'
 import { runModes } from './gate.js'
+import { taskPort } from './task-port.js'
 import { setHostFacts } from './host-facts.js'
 import { factHosts } from './fact-hosts.js'
 import { forgetHostvars, type TaskRun } from './scope.js'
@@ -19,6 +20,13 @@ import { unknownAfter } from '../unknown.js'
 export async function runEngineAction(run: TaskRun, action: EngineAction, args: Record<string, unknown>): Promise<ModuleOutcome & { output?: unknown }> {
   const { pc, task, host, vars, where } = run
   const { check, become } = runModes(run)
+  // reboot and wait_for_connection reach the host at the task's port, as a module would; worked out when one connects (debug never does)
+  let port: { n: number | undefined } | undefined
+  const portOf = () => {
+    port ??= { n: taskPort(run, vars) }
+    return port.n
+  }
+  const conn = () => host.connection(undefined, undefined, portOf())
   const search = searchContext(run)
   const fail = (status: 'failed' | 'unreachable', msg: string): ModuleOutcome => ({ status, msg, changes: [], data: {} })
   try {
@@ -42,11 +50,13 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
       host: {
         name: host.name,
         get local() {
-          return host.connection() instanceof LocalConnection
+          return conn() instanceof LocalConnection
         },
-        exec: (script, timeoutMs) => host.connection().exec(script, { become, timeoutMs }),
+        exec: (script, timeoutMs) => conn().exec(script, { become, timeoutMs }),
         reconnect: async (connectTimeoutS) => {
-          await host.reconnect(connectTimeoutS ? { connectTimeoutS } : undefined)
+          const p = portOf()
+          const o = { ...(connectTimeoutS ? { connectTimeoutS } : {}), ...(p !== undefined ? { port: p } : {}) }
+          await host.reconnect(Object.keys(o).length > 0 ? o : undefined)
         },
         get interrupted() {
           return host.interrupted

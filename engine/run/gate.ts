@@ -18,7 +18,7 @@ import { evaluate, templateValue } from '../vars/template.js'
 import { emit, type PlayContext, type RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
-import { boolError, invalidBool, keywordBool, keywordValue } from './keyword-value.js'
+import { boolError, intError, invalidBool, invalidInt, keywordBool, keywordValue } from './keyword-value.js'
 import { taskVars, type Scope, type TaskRun } from './scope.js'
 import { renderTags, selectedByTags } from './tags.js'
 
@@ -112,7 +112,8 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
 const CONTEXT_BOOLS = ['no_log', 'check_mode', 'diff', 'become'] as const
 const TASK_BOOLS = ['run_once', 'ignore_errors', 'ignore_unreachable', 'any_errors_fatal', 'delegate_facts'] as const
 type TaskBool = (typeof CONTEXT_BOOLS)[number] | (typeof TASK_BOOLS)[number]
-const CHECK_ORDER: readonly TaskBool[] = [...CONTEXT_BOOLS, ...TASK_BOOLS]
+/** `port` (an int, Base's attribute before run_once) is checked between the two */
+const CHECK_ORDER: readonly (TaskBool | 'port')[] = [...CONTEXT_BOOLS, 'port', ...TASK_BOOLS]
 /** the keywords a play gives its tasks (the others stop at the blocks and roles) */
 const ON_PLAY = new Set<TaskBool>(['become', 'check_mode', 'ignore_unreachable', 'any_errors_fatal'])
 
@@ -141,13 +142,20 @@ export interface KeywordFailure {
  * truthiness (moduleTaskHosts).
  */
 export function keywordFailure(run: TaskRun): KeywordFailure | undefined {
+  const { task } = run
   for (const key of CHECK_ORDER) {
+    if (key === 'port') {
+      const raw = task.port ?? run.scope.port ?? run.pc.play.port
+      const error = typeof raw === 'string' ? intError(raw, run.vars, run.where) : undefined
+      if (error === undefined) continue
+      const msg = withErrorContext(invalidInt(key, raw as string, error), task.pos.file, task.pos.line, task.pos.col)
+      return { msg, hidden: noLog(run), ignored: rawTruthy(boolKeyword(run, 'ignore_errors')) }
+    }
     const raw = boolKeyword(run, key)
     if (typeof raw !== 'string') continue
     const error = boolError(raw, run.vars, run.where)
     if (error === undefined) continue
     const msg = invalidBool(key, raw, error)
-    const { task } = run
     // ignore_errors is read as the task's fields stand after the failure: rendered only when checked before `key`
     const ignoreRendered = TASK_BOOLS.indexOf(key as (typeof TASK_BOOLS)[number]) > TASK_BOOLS.indexOf('ignore_errors')
     return {

@@ -10,6 +10,8 @@ export interface ConnectionOverrides {
   user?: string
   /** over ssh whatever `-c` says (a play's or task's `connection: ssh`) */
   ssh?: boolean
+  /** to this port instead of the host's own (the `port` keyword) */
+  port?: number
 }
 
 /**
@@ -38,7 +40,7 @@ export class HostState {
   mayHandlers = new Set<Handler>()
   private flags = { failed: false, unreachable: false, ended: false, interrupted: false }
   private conn?: Connection
-  /** the other connections: as another user than the host's own (a play's remote_user), over ssh despite -c local */
+  /** the other connections: as another user than the host's own (a play's remote_user), over ssh despite -c local, to another port */
   private others = new Map<string, Connection>()
   /** round trips and connects of connections closed by reconnect() */
   private pastExecs = 0
@@ -95,24 +97,30 @@ export class HostState {
     return ((await this.conn?.interrupt?.(reason)) ?? false) || others.some(Boolean)
   }
 
-  /** The host's connection; with `user`, one that logs in as that user; with `ssh`, one over ssh (each opened once, kept until a reconnect). */
-  connection(user?: string, ssh?: boolean): Connection {
-    if (user !== undefined || ssh) {
-      const key = `${ssh ? 'ssh' : ''}:${user ?? ''}`
-      let c = this.others.get(key)
-      if (!c) {
-        c = this.makeConnection({ user, ssh })
-        this.others.set(key, c)
-      }
-      return c
+  /**
+   * The host's connection; with `user`, one that logs in as that user; with `ssh`, one over ssh; with
+   * `port`, one to that port, unless the host's own is at that port already (each opened once, kept
+   * until a reconnect).
+   */
+  connection(user?: string, ssh?: boolean, port?: number): Connection {
+    const key = `${ssh ? 'ssh' : ''}:${user ?? ''}:${port ?? ''}`
+    let c = this.others.get(key)
+    if (!c && user === undefined && !ssh) {
+      this.conn ??= this.makeConnection()
+      // a local connection has no port
+      if (port === undefined || !this.conn.sshTarget || this.conn.sshTarget.port === port) return this.conn
     }
-    this.conn ??= this.makeConnection()
-    return this.conn
+    if (!c) {
+      c = this.makeConnection({ user, ssh, port })
+      this.others.set(key, c)
+    }
+    return c
   }
 
   /**
    * A new connection from now on (meta: reset_connection, reboot, wait_for_connection): the
-   * current one is closed, the next script opens a new ssh session (with `o`, when given).
+   * current ones are closed, the next script opens a new ssh session (with `o`, when given; with
+   * `o.port`, the connection to that port is the new one, the host's own opens when next used).
    */
   async reconnect(o?: ConnectionOverrides): Promise<Connection> {
     const old = [...(this.conn ? [this.conn] : []), ...this.others.values()]
@@ -123,8 +131,10 @@ export class HostState {
       this.pastConnects += c.connectCount
     }
     await Promise.all(old.map((c) => c.close()))
-    this.conn = this.makeConnection(o)
-    return this.conn
+    const c = this.makeConnection(o)
+    if (o?.port === undefined) this.conn = c
+    else this.others.set(`::${o.port}`, c)
+    return c
   }
 
   get execCount(): number {

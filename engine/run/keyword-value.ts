@@ -9,6 +9,7 @@ import { isTemplate } from '../playbook/keywords.js'
 import { withErrorContext } from '../error-context.js'
 import type { Pos } from '../yaml-source.js'
 import { pyBoolean } from '../vars/py-bool.js'
+import { pyInt } from '../vars/py-int.js'
 import { templateValue } from '../vars/template.js'
 
 /** Rendered and checked when a template; a literal as the loader left it; undefined stays undefined. */
@@ -51,6 +52,21 @@ export function boolError(raw: string, vars: Record<string, unknown>, where: Loc
   if (v === null || v === undefined) return undefined
   try {
     pyBoolean(v)
+    return undefined
+  } catch (e) {
+    return (e as Error).message
+  }
+}
+
+/** Ansible's words for an int keyword (`port`) whose template `raw` rendered no int (`error`: Python's int() error). */
+export const invalidInt = (key: string, raw: string, error: string): string =>
+  `the field '${key}' has an invalid value (${raw}), and could not be converted to an int.The error was: ${error}`
+
+/** Why an int keyword's template renders no int (Python's error; None renders as '' there, measured), or undefined when it renders one. */
+export function intError(raw: string, vars: Record<string, unknown>, where: Location): string | undefined {
+  const v = templateValue(raw, vars, where)
+  try {
+    pyInt(v === null || v === undefined ? '' : v)
     return undefined
   } catch (e) {
     return (e as Error).message

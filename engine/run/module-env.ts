@@ -20,6 +20,7 @@ import { runModes } from './gate.js'
 import { environmentOf, keywordValue } from './keyword-value.js'
 import type { TaskRun } from './scope.js'
 import { argsOver } from './task-args.js'
+import { delegatePort, taskPort } from './task-port.js'
 
 /** The module and its environment for this task on this host: the run's path, and read-ahead's. */
 export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string; env: ModuleEnv } {
@@ -36,7 +37,7 @@ export function hostModuleEnv(run: TaskRun): { mod?: ModuleSpec; lacked?: string
     ? new LocalConnection('localhost', undefined, becomeAllowSameUser(pc.run.opts))
     : elsewhere
       ? delegateConnection(run, delegated)
-      : host.connection(remoteUser(run, vars), keywordSsh || undefined)
+      : host.connection(remoteUser(run, vars), keywordSsh || undefined, taskPort(run, vars))
   // as Ansible's _low_level_execute_command: a local task's commands (and a relative path of its module) from the play's dir
   if (baseConn instanceof LocalConnection) baseConn.cwd = pc.play.dir ?? pc.run.playbook.dir
   const env = environmentOf([pc.play.environment, scope.environment, task.environment], vars, where, task.module === 'setup')
@@ -219,8 +220,8 @@ function delegateConnection(run: TaskRun, name: string) {
   const { inventory, hostState } = run.pc.run
   if (!hostState) throw new AcplayError('E_PLAYBOOK', `delegate_to: '${name}' cannot be reached from here`, run.where)
   const known = inventory.hosts.has(name) ? name : hostByAddress(inventory, name)
-  if (known !== undefined) return hostState(known).connection()
-  return hostState(name).connection(remoteUser(run, {}))
+  const target = hostState(known ?? name)
+  return target.connection(known !== undefined ? undefined : remoteUser(run, {}), undefined, delegatePort(run, target))
 }
 
 /** Inventory hosts by ansible_host, built again when add_host grew the inventory. */

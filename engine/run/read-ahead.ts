@@ -22,7 +22,7 @@ import type { ModuleTask, Task } from '../playbook/types.js'
 import { expandPathArgs, validateParams } from '../../modules/schema.js'
 import { factKey, type Command, type Fact, type ModuleContext } from '../../modules/types.js'
 import { becomeKey } from '../connection/become.js'
-import type { Become, ExecResult } from '../connection/types.js'
+import type { Become, Connection, ExecResult } from '../connection/types.js'
 import { taskArgs } from './task-args.js'
 import { lookupNamed } from '../vars/lookups/index.js'
 import type { PlayContext } from './context.js'
@@ -39,6 +39,8 @@ interface Read {
   /** the task's become, and its becomeKey: the reads of each go down its shell, as the task's own would */
   become?: Become
   key?: string
+  /** the task's connection (the host's own, or to the port its `port` keyword names): reads go where the task would */
+  via: Connection
 }
 
 /**
@@ -72,11 +74,14 @@ async function readHost(pc: PlayContext, tasks: ModuleTask[], host: HostState, s
   for (const t of tasks) cache.covers.add(t)
   const reads: Read[] = []
   for (const t of tasks) reads.push(...(await questions(pc, t, host, scope)))
-  const byBecome = new Map<string | undefined, Read[]>()
-  for (const r of reads) byBecome.set(r.key, [...(byBecome.get(r.key) ?? []), r])
-  for (const [key, rs] of byBecome) {
+  const byBecome = new Map<Connection, Map<string | undefined, Read[]>>()
+  for (const r of reads) {
+    const via = byBecome.get(r.via) ?? new Map<string | undefined, Read[]>()
+    byBecome.set(r.via, via.set(r.key, [...(via.get(r.key) ?? []), r]))
+  }
+  for (const [key, rs] of [...byBecome.values()].flatMap((m) => [...m])) {
     try {
-      await answer(host, cache, rs[0]!.become, key, rs, readAt)
+      await answer(rs[0]!.via, cache, rs[0]!.become, key, rs, readAt)
     } catch {
       // unreachable, sudo refused: the task itself reads, and reports that properly
     }
@@ -147,7 +152,7 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
       warn: undefined,
       run: stop,
       fact: (fact, ...args) => {
-        reads.push({ fact: fact as AnyFact, args, become: env.become, key: env.become && becomeKey(env.become) })
+        reads.push({ fact: fact as AnyFact, args, become: env.become, key: env.become && becomeKey(env.become), via: env.conn })
         return stop()
       },
     }
@@ -162,7 +167,7 @@ async function planQuestions(run: TaskRun, reads: Read[]): Promise<void> {
  * that can merge are one command; each answer is parsed and kept (a copy for each asker).
  */
 async function answer(
-  host: HostState,
+  conn: Connection,
   cache: FactCache,
   become: Become | undefined,
   becomeKey: string | undefined,
@@ -207,7 +212,7 @@ async function answer(
       return `{\n${line}\n} </dev/null; printf '%s %d %d\\n' ${nonce} ${i} $?; printf '%s %d\\n' ${nonce} ${i} >&2`
     })
     .join('\n')
-  const out = await host.connection().exec(script, { become })
+  const out = await conn.exec(script, { become })
   const stdouts = split(out.stdout, nonce, true)
   const stderrs = split(out.stderr, nonce, false)
   asks.forEach((a, i) => {

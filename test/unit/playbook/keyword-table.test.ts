@@ -7,6 +7,9 @@ import { defaultsFor, taskDefaults, type ModuleDefaults } from '../../../engine/
 import { loadPlaybookText } from '../../../engine/playbook/load.js'
 import type { BlockTask, Handler, IncludeTasksTask, ModuleTask } from '../../../engine/playbook/types.js'
 import { enter, rootScope } from '../../../engine/run/scope.js'
+import { intError, invalidInt } from '../../../engine/run/keyword-value.js'
+import { pyInt } from '../../../engine/vars/py-int.js'
+import { PyFloat } from '../../../engine/vars/py-value.js'
 import { fixtures, loadError, opts } from './fake-modules.js'
 
 const F = path.join(fixtures, 'errors', 'play.yml')
@@ -28,12 +31,11 @@ describe('the keyword table', () => {
 
   it("refuses an Ansible keyword acplay does not take, saying what to do, at the key's line", () => {
     assert.equal(error('- hosts: all\n  ignore_errors: true\n'), "E_PLAYBOOK: F:2:3: play keyword 'ignore_errors' is not supported by acplay")
-    // on a role entry Ansible takes them as the role's keywords (its connection's port), not as variables
+    // on a role entry Ansible takes them as the role's keywords, not as variables
     assert.equal(
-      error('- hosts: all\n  roles:\n    - { role: web, port: 8080 }\n'),
-      "E_PLAYBOOK: F:3:20: role keyword 'port' is not supported by acplay: set ansible_port for the host; a variable of that name goes under the role's vars:",
+      error(`- hosts: all\n  roles:\n    - { role: web, collections: x }\n`),
+      "E_PLAYBOOK: F:3:20: role keyword 'collections' is not supported by acplay: set collections on the play; a variable of that name goes under the role's vars:",
     )
-    assert.match(error(`- hosts: all\n  roles:\n    - { role: web, collections: x }\n`), /role keyword 'collections' is not supported by acplay/)
   })
 
   it("takes timeout and throttle on plays, blocks, imports and role entries (passed down); a dynamic include only Ansible's include keywords", () => {
@@ -48,6 +50,34 @@ describe('the keyword table', () => {
     assert.match(error(play('    - include_role: { name: web }\n      throttle: 1\n')), /'throttle' is not a valid attribute for a IncludeRole/)
     const include = load(play('    - include_tasks: x.yml\n      timeout: 4\n      run_once: true\n')).plays[0]!.tasks[0] as IncludeTasksTask
     assert.deepEqual([include.timeout, include.run_once], [4, true])
+  })
+
+  it('takes port on plays, blocks, tasks, imports and role entries, as Python reads an int; a template kept; not on a dynamic include', () => {
+    const pb = loadPlaybookText(
+      '- hosts: all\n  port: 2222\n  roles:\n    - { role: base, port: "22" }\n  tasks:\n    - block: []\n      port: 2200.0\n    - command: ls\n      port: "{{ p }}"\n    - import_tasks: extra.yml\n      port: " 1_022 "\n',
+      path.join(fixtures, 'good', 'site.yml'),
+      opts,
+    )
+    const p = pb.plays[0]!
+    assert.equal(p.port, 2222)
+    const role = p.roles[0] as BlockTask
+    assert.deepEqual([role.port, role.role?.params], [22, {}], "a role entry's port is its keyword, no param")
+    const [block, task, imported] = p.tasks as [BlockTask, ModuleTask, BlockTask]
+    assert.deepEqual([block.port, task.port, imported.port], [2200, '{{ p }}', 1022])
+    assert.equal(load(play('    - command: ls\n      port: ~\n')).plays[0]!.tasks[0]!.port, undefined)
+    assert.equal(error(play('    - command: ls\n      port: abc\n')), `E_PLAYBOOK: F:4:13: 'port' must be a port number (1-65535), got "abc"`)
+    assert.equal(error('- hosts: all\n  port: 70000\n'), "E_PLAYBOOK: F:2:9: 'port' must be a port number (1-65535), got 70000")
+    assert.match(error(play('    - command: ls\n      port: [22]\n')), /'port' must be a port number \(1-65535\), got a list/)
+    assert.equal(
+      error(play('    - include_tasks: x.yml\n      port: 2222\n')),
+      "E_PLAYBOOK: F:4:7: 'port' is not a valid attribute for a TaskInclude (give the included tasks their keywords with apply:)",
+    )
+    assert.match(error(play('    - include_role: { name: web }\n      port: 2222\n')), /'port' is not a valid attribute for a IncludeRole/)
+    // a block's or role's port reaches the tasks inside; the innermost wins
+    const pos = { file: 'f', line: 1, col: 1 }
+    const outer = enter(rootScope(), { pos, when: [], tags: [], vars: {}, port: 2222 })
+    assert.equal(enter(outer, { pos, when: [], tags: [], vars: {} }).port, 2222)
+    assert.equal(enter(outer, { pos, when: [], tags: [], vars: {}, port: '{{ p }}' }).port, '{{ p }}')
   })
 
   it('takes become_flags and become_exe wherever become is, templated; a non-string refused at its line', () => {
@@ -142,6 +172,28 @@ describe('the keyword table', () => {
     assert.throws(() => checkRendered('environment', ['A']), /'environment' must be a mapping/)
     assert.equal(checkRendered('serial', '30%'), '30%')
     assert.throws(() => checkRendered('max_fail_percentage', 120), /from 0 to 100/)
+    assert.equal(checkRendered('port', ' 2222\n'), 2222)
+    assert.equal(checkRendered('port', 22.9), 22)
+    assert.throws(() => checkRendered('port', '22.5'), /'port' must be a port number \(1-65535\), got "22.5"/)
+    assert.throws(() => checkRendered('port', 0), /must be a port number/)
+  })
+
+  it("converts an int keyword as Python's int() does, with its errors (Ansible's words when a port template renders none)", () => {
+    assert.deepEqual([pyInt('  -3 '), pyInt('1_000'), pyInt(7.9), pyInt(true), pyInt(new PyFloat(22.0))], [-3, 1000, 7, 1, 22])
+    assert.throws(() => pyInt('abc'), { message: "invalid literal for int() with base 10: 'abc'" })
+    assert.throws(() => pyInt('1__0'), { message: "invalid literal for int() with base 10: '1__0'" })
+    assert.throws(() => pyInt("it's"), { message: `invalid literal for int() with base 10: "it's"` })
+    assert.throws(() => pyInt([1]), { message: "int() argument must be a string, a bytes-like object or a real number, not 'list'" })
+    assert.throws(() => pyInt({}), { message: "int() argument must be a string, a bytes-like object or a real number, not 'dict'" })
+    assert.throws(() => pyInt(Number.NaN), { message: 'cannot convert float NaN to integer' })
+    const where = { file: 'f', line: 1 }
+    assert.equal(intError('{{ p }}', { p: '22' }, where), undefined)
+    // measured: ansible-playbook 2.14 renders {{ none }} as '' there
+    assert.equal(intError('{{ none }}', {}, where), "invalid literal for int() with base 10: ''")
+    assert.equal(
+      invalidInt('port', '{{ p }}', "invalid literal for int() with base 10: 'abc'"),
+      "the field 'port' has an invalid value ({{ p }}), and could not be converted to an int.The error was: invalid literal for int() with base 10: 'abc'",
+    )
   })
 
   it('include apply, notify on a block, listen on an include handler only, async on a task', () => {
@@ -189,6 +241,7 @@ describe('the keyword table', () => {
       'module_defaults:merge',
       'no_log:override',
       'notify:append',
+      'port:override',
       'remote_user:override',
       'run_once:override',
       'tags:append',
@@ -220,6 +273,7 @@ describe('the keyword table', () => {
       delegate_to: undefined,
       any_errors_fatal: undefined,
       connection: undefined,
+      port: undefined,
       remote_user: undefined,
       ignore_unreachable: undefined,
       notify: [],
