@@ -23,9 +23,11 @@ export function splitArgs(text: string): Token[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
     const two = text.slice(i, i + 2)
+    // a quote not after a backslash opens or closes, anywhere in a word, as Ansible's split_args
+    // reads it: `cut -d" " -f2` is three words, and `echo don't` is an unclosed quote there too
+    const quoteChar = (c === '"' || c === "'") && text[i - 1] !== '\\'
     if (quote) {
-      if (c === '\\') i++
-      else if (c === quote) quote = null
+      if (quoteChar && c === quote) quote = null
       continue
     }
     if (two === '{{' || two === '{%' || two === '{#') {
@@ -46,8 +48,7 @@ export function splitArgs(text: string): Token[] {
       continue
     }
     if (start < 0) start = i
-    // a quote opens only at a token's start or right after `=`, so "don't" stays a word
-    if ((c === '"' || c === "'") && (i === start || text[i - 1] === '=')) quote = c
+    if (quoteChar) quote = c
   }
   if (quote) throw new Error(`unbalanced ${quote} quote in arguments: ${text}`)
   if (depth > 0) throw new Error(`unbalanced Jinja braces in arguments: ${text}`)

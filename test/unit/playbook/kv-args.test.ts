@@ -29,8 +29,18 @@ test('a multi-line script keeps its newlines', () => {
   assert.equal(parseKv('set -e\necho one\necho two\n', RAW).freeForm, 'set -e\necho one\necho two')
 })
 
-test('an apostrophe inside a word is not a quote; an unclosed one is an error', () => {
-  assert.equal(parseKv("echo don't", RAW).freeForm, "echo don't")
+test('a quote opens anywhere in a word, as in Ansible: a quoted space inside a word keeps it whole; an unclosed one is an error', () => {
+  assert.deepEqual(
+    splitArgs(`echo a b | cut -d" " -f2 chdir=/tmp`).map((t) => t.text),
+    ['echo', 'a', 'b', '|', 'cut', '-d" "', '-f2', 'chdir=/tmp'],
+  )
+  assert.deepEqual(parseKv(`sed -e's/a b/c/' f creates=/x`, RAW), { args: { creates: '/x' }, freeForm: `sed -e's/a b/c/' f` })
+  assert.deepEqual(
+    splitArgs(`echo \\"a b`).map((t) => t.text),
+    ['echo', '\\"a', 'b'],
+  )
+  // Ansible: "failed at splitting arguments, either an unbalanced jinja2 block or quotes: echo don't"
+  assert.throws(() => parseKv("echo don't", RAW), /unbalanced ' quote/)
   assert.throws(() => parseKv('msg="open'), /unbalanced " quote/)
 })
 
