@@ -75,7 +75,7 @@ export interface Route {
   /** the config's values for the host (settings.ts takes its known_hosts, checking, keepalive) */
   config: SshHostConfig
   configFile?: string
-  /** the jump spec or proxy command as given, for tools that run ssh themselves (synchronize) */
+  /** the jump spec or the proxy command as given */
   proxyJump?: string
   proxyCommand?: string
   /** the route is broken (bad config file, bad jump spec): the host is unreachable with this */

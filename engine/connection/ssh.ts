@@ -105,8 +105,8 @@ export class SshConnection implements Connection {
   }
 
   get sshTarget(): SshTarget {
-    const { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile, proxy, configFile } = this.opts
-    return { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile, proxy, configFile }
+    const { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile } = this.opts
+    return { address, port, user, privateKeyFile, hostKeyChecking, knownHostsFile }
   }
 
   private get keepalive(): { intervalMs: number; countMax: number } {

@@ -47,10 +47,6 @@ export interface SshTarget {
   /** true or 'yes': known keys only; 'accept-new': unknown keys are recorded, changed ones refused; false or 'no': no checking */
   hostKeyChecking: boolean | HostKeyPolicy
   knownHostsFile?: string
-  /** ProxyJump or ProxyCommand as given (ssh expands the command's %h %p itself): tools that run ssh pass it on */
-  proxy?: { jump: string } | { command: string }
-  /** -F: the ssh config file the route was read from */
-  configFile?: string
 }
 
 export interface Connection {

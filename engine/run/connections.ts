@@ -82,8 +82,6 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
     identityFiles: route.identityFiles,
     via: via instanceof AcplayError ? undefined : via,
     routeError: route.error ?? (via instanceof AcplayError ? via : undefined),
-    proxy: route.proxyJump !== undefined ? { jump: route.proxyJump } : route.proxyCommand !== undefined ? { command: route.proxyCommand } : undefined,
-    configFile: route.configFile,
     // the ssh plugin's password option: its later variables win
     password: str(vars.ansible_ssh_password ?? vars.ansible_ssh_pass ?? vars.ansible_password) ?? opts.connectionPassword,
     ...s,
