@@ -115,7 +115,13 @@ export function sshArgStrings(input: SettingsInput): { before: string[]; after: 
   const { vars } = input
   const src = { cfgFile: input.ansibleCfg, env: input.env ?? process.env }
   const before = [str(vars.ansible_ssh_args) ?? setting('ssh_args', src)]
-  const after = [str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args), ...(input.sshArgs ?? []), setting('ssh_common_args', src), setting('ssh_extra_args', src)]
+  const after = [
+    str(vars.ansible_ssh_common_args),
+    str(vars.ansible_ssh_extra_args),
+    ...(input.sshArgs ?? []),
+    setting('ssh_common_args', src),
+    setting('ssh_extra_args', src),
+  ]
   const given = (a: (string | undefined)[]) => a.filter((x): x is string => typeof x === 'string' && !!x)
   return { before: given(before), after: given(after) }
 }

@@ -162,13 +162,21 @@ function matchCondition(args: string[], at: string, warnings: string[]): Conditi
   const crit = args[0]!.toLowerCase()
   if (crit === 'all' && args.length === 1) return { match: 'all' }
   if ((crit === 'host' || crit === 'originalhost') && args.length === 2) return { match: crit, patterns: args[1]!.toLowerCase().split(',') }
-  warnings.push(`${at}: ssh config 'Match ${args.join(' ')}' is not applied by acplay (only Match all, Match host, Match originalhost); its options are ignored`)
+  warnings.push(
+    `${at}: ssh config 'Match ${args.join(' ')}' is not applied by acplay (only Match all, Match host, Match originalhost); its options are ignored`,
+  )
   return { never: true }
 }
 
 /** ssh's pattern: `*` any run, `?` one character, the whole string. */
 export function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's')
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  )
   return re.test(s)
 }
 

@@ -165,7 +165,11 @@ function jumpVia(run: SshRun, spec: string, dashF: string | undefined, defaults:
     via,
   }
   const key = JSON.stringify([user, address, port, keys, opts.hostKeyChecking, opts.knownHostsFile, via?.describe ?? ''])
-  return run.jumps.via(key, `jump host ${last.host} (${user}@${address}:${port}${via ? `, itself through ${via.describe}` : ''})`, () => new SshConnection(opts))
+  return run.jumps.via(
+    key,
+    `jump host ${last.host} (${user}@${address}:${port}${via ? `, itself through ${via.describe}` : ''})`,
+    () => new SshConnection(opts),
+  )
 }
 
 const specOf = (h: { user?: string; host: string; port?: number }) =>

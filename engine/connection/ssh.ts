@@ -160,7 +160,10 @@ export class SshConnection implements Connection {
     try {
       return await Promise.race([opening, expired])
     } catch (e) {
-      opening.then((l) => l.close(), () => {})
+      opening.then(
+        (l) => l.close(),
+        () => {},
+      )
       throw unreachable(`cannot connect to ${o.user}@${o.address}:${o.port} through ${via.describe}: ${e instanceof AcplayError ? e.message : netMessage(e)}`, {
         host: o.name,
       })
