@@ -104,7 +104,7 @@ export function parseJumpSpec(spec: string): JumpSpec[] {
     const rest = at >= 0 ? s.slice(at + 1) : s
     const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:]+)(?::(\d+))?$/.exec(rest)
     const port = m?.[2] === undefined ? undefined : Number(m[2])
-    if (!m || !m[1] || user === '' || (port !== undefined && !(port > 0 && port < 65536)))
+    if (!m?.[1] || user === '' || (port !== undefined && !(port > 0 && port < 65536)))
       throw new Error(`bad ProxyJump host '${raw.trim()}' in '${spec}' (expected [user@]host[:port])`)
     return { user, host: m[1], port }
   })

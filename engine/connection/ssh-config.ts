@@ -142,7 +142,9 @@ export function loadSshConfig(files: { file: string; user: boolean }[], home = h
       }
     })
   }
-  files.forEach(({ file, user }, i) => parse(file, user, [], 0, requireFirst && i === 0))
+  files.forEach(({ file, user }, i) => {
+    parse(file, user, [], 0, requireFirst && i === 0)
+  })
   return { files: read, entries, warnings }
 }
 

@@ -14,7 +14,7 @@
  * The config files are read once per run (SshRun), jump connections shared in it (jump-hosts.ts).
  */
 import { userInfo } from 'node:os'
-import { AcplayError, unreachable } from '../errors.js'
+import { type AcplayError, unreachable } from '../errors.js'
 import { JumpHosts } from './jump-hosts.js'
 import type { HostKeyPolicy } from './known-hosts.js'
 import { expandProxyCommand } from './proxy-command.js'
