@@ -53,8 +53,25 @@ export function sshOptionList(args: string): [string, string][] {
 /** `User="x"` as Ansible passes it: ssh takes the quotes off. */
 const unquote = (v: string) => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v)
 
-/** The route options of several argument strings, in the order ssh would see them (first wins). */
+const parsed = new Map<string, RouteArgs>()
+const PARSED_MAX = 256
+
+/**
+ * The route options of several argument strings, in the order ssh would see them (first wins).
+ * Hosts of a fleet mostly share their strings: each set is parsed once (do not change the result).
+ */
 export function routeArgs(strings: readonly (string | undefined)[]): RouteArgs {
+  const key = strings.join('\0')
+  let out = parsed.get(key)
+  if (!out) {
+    out = parseRouteArgs(strings)
+    if (parsed.size >= PARSED_MAX) parsed.clear()
+    parsed.set(key, out)
+  }
+  return out
+}
+
+function parseRouteArgs(strings: readonly (string | undefined)[]): RouteArgs {
   const out: RouteArgs = { identityFiles: [] }
   for (const s of strings) {
     if (!s) continue

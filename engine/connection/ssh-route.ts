@@ -20,7 +20,7 @@ import type { HostKeyPolicy } from './known-hosts.js'
 import { expandProxyCommand } from './proxy-command.js'
 import { type SshOptions, SshConnection } from './ssh.js'
 import { parseJumpSpec, type RouteArgs, routeArgs } from './ssh-args.js'
-import { configFiles, loadSshConfig, lookupHost, type SshConfig, SshConfigError, type SshHostConfig } from './ssh-config.js'
+import { configFiles, expandTilde, loadSshConfig, lookupHost, type SshConfig, SshConfigError, type SshHostConfig } from './ssh-config.js'
 import { policy } from './settings.js'
 import { commandVia, type Via } from './via.js'
 
@@ -105,7 +105,9 @@ export function routeFor(run: SshRun, input: RouteInput): Route {
     port: before.port ?? input.port ?? after.port ?? config.port ?? 22,
     user: before.user ?? input.user ?? after.user ?? config.user ?? userInfo().username,
     privateKeyFile: input.privateKeyFile,
-    identityFiles: [...before.identityFiles, ...after.identityFiles, ...config.identityFiles].filter((f) => f !== input.privateKeyFile),
+    identityFiles: [...[...before.identityFiles, ...after.identityFiles].map((f) => expandTilde(f)), ...config.identityFiles].filter(
+      (f) => f !== input.privateKeyFile,
+    ),
     config,
     configFile: dashF,
     ...proxy,

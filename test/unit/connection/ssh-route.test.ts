@@ -127,9 +127,16 @@ describe('route: Ansible and OpenSSH precedence', () => {
     assert.match(via.message, /bad ProxyJump host 'gw:0'/)
   })
 
-  it('the config files are read once per run', () => {
-    const run = new SshRun()
-    const first = run.config(cfg)
-    assert.equal(run.config(cfg), first)
+  it('the config files are read once per run; what they hold that acplay does not apply is said once', () => {
+    const withMatch = join(dir, 'match')
+    writeFileSync(withMatch, 'Match exec "test -f /x"\n  User x\n')
+    const warnings: string[] = []
+    const run = new SshRun((w) => warnings.push(w))
+    const first = run.config(withMatch)
+    assert.equal(run.config(withMatch), first)
+    route({ args: { before: [], after: [`-F ${withMatch}`] } }, run)
+    assert.deepEqual(warnings, [
+      `${withMatch}:1: ssh config 'Match exec test -f /x' is not applied by acplay (only Match all, Match host, Match originalhost); its options are ignored`,
+    ])
   })
 })
