@@ -129,17 +129,27 @@ export function viaFor(run: SshRun, name: string, route: Route, defaults: HopDef
   try {
     if (route.proxyCommand !== undefined)
       return commandVia(expandProxyCommand(route.proxyCommand, { host: route.address, port: route.port, user: route.user, original }))
-    if (route.proxyJump !== undefined) return jumpVia(run, route.proxyJump, route.configFile, defaults, 0)
+    if (route.proxyJump !== undefined)
+      return jumpVia(run, route.proxyJump, route.configFile, defaults, { names: [original, route.address], port: route.port, user: route.user }, 0)
   } catch (e) {
     return unreachable(e instanceof Error ? e.message : String(e), { host: name })
   }
   return undefined
 }
 
-function jumpVia(run: SshRun, spec: string, dashF: string | undefined, defaults: HopDefaults, depth: number): Via {
+/** The host a jump leads to: its names (as given, and its address), port and login user. */
+interface HopTarget {
+  names: string[]
+  port: number
+  user: string
+}
+
+function jumpVia(run: SshRun, spec: string, dashF: string | undefined, defaults: HopDefaults, to: HopTarget, depth: number): Via {
   if (depth >= MAX_HOPS) throw new Error(`ProxyJump '${spec}': more than ${MAX_HOPS} hops (a loop in the ssh config?)`)
   const hops = parseJumpSpec(spec)
   const last = hops[hops.length - 1]!
+  // ssh refuses to jump through the host it is connecting to (a `Host *` ProxyJump that reaches the bastion itself)
+  if (to.names.includes(last.host) && (last.port ?? 22) === to.port && (last.user ?? to.user) === to.user) throw new Error(`jumphost loop via ${last.host}`)
   const loaded = run.config(dashF)
   if (loaded instanceof SshConfigError) throw new Error(`ssh config: ${loaded.message}`)
   const cfg = lookupHost(loaded, last.host)
@@ -149,10 +159,11 @@ function jumpVia(run: SshRun, spec: string, dashF: string | undefined, defaults:
   const keys = cfg.identityFiles.length ? cfg.identityFiles : defaults.privateKeyFile ? [defaults.privateKeyFile] : []
   // the hops before this one carry it (ssh -J a,b: b is reached through a); the first hop's own config may
   let via: Via | undefined
-  if (hops.length > 1) via = jumpVia(run, hops.slice(0, -1).map(specOf).join(','), dashF, defaults, depth + 1)
+  const self = { names: [last.host, address], port, user }
+  if (hops.length > 1) via = jumpVia(run, hops.slice(0, -1).map(specOf).join(','), dashF, defaults, self, depth + 1)
   else {
     const own = firstProxy([cfg])
-    if (own.proxyJump !== undefined) via = jumpVia(run, own.proxyJump, dashF, defaults, depth + 1)
+    if (own.proxyJump !== undefined) via = jumpVia(run, own.proxyJump, dashF, defaults, self, depth + 1)
     else if (own.proxyCommand !== undefined) via = commandVia(expandProxyCommand(own.proxyCommand, { host: address, port, user, original: last.host }))
   }
   const opts: SshOptions = {

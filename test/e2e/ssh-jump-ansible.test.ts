@@ -43,10 +43,10 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
     bastion = bed().host('bastion').address
     target = bed().host('target').address
     const { key, knownHostsFile } = bed()
-    // the jump host's key and known_hosts for OpenSSH's own jump connection (which does not get the -o options)
+    // the jump hosts' key and known_hosts for OpenSSH's own jump connections (which do not get the -o options)
     writeFileSync(
       join(dir, 'jump.cfg'),
-      `Host ${bastion}\n  IdentityFile ${key}\n  UserKnownHostsFile ${knownHostsFile}\n  StrictHostKeyChecking yes\n  ProxyJump none\n`,
+      `Host ${bastion} ${target}\n  IdentityFile ${key}\n  UserKnownHostsFile ${knownHostsFile}\n  StrictHostKeyChecking yes\n  ProxyJump none\n`,
     )
     // a fleet's ~/.ssh/config: aliases, a user, a key, the bastion for everything but itself
     writeFileSync(
@@ -69,7 +69,7 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   /** Runs the playbook with both tools against `inventory`; the hosts' client addresses and recaps. */
-  async function both(inventory: string, hosts = ['target']): Promise<{ ansible: Seen; acplay: Seen }> {
+  async function both(inventory: string, hosts = ['target'], afterAcplay?: () => Promise<void>): Promise<{ ansible: Seen; acplay: Seen }> {
     const inv = join(dir, `inv-${Math.random().toString(36).slice(2)}.ini`)
     writeFileSync(inv, inventory)
     const args = [join(dir, 'site.yml'), '-i', inv]
@@ -82,8 +82,9 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
                 ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
                 ANSIBLE_RETRY_FILES_ENABLED: '0',
                 ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-local'),
-                // a master connection of its own per run: ControlPersist would carry one over to the next scenario
-                ANSIBLE_SSH_CONTROL_PATH_DIR: mkdtempSync(join(dir, 'cp-')),
+                // no master connections: hosts with one address and user would share one (ControlPath is
+                // by host, port, user), whatever route each was given, and one run's would serve the next
+                ANSIBLE_SSH_ARGS: '-o ControlMaster=no',
                 ANSIBLE_CONFIG: join(dir, 'none.cfg'),
               },
             })
@@ -94,22 +95,32 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
       })
       return { ...r, recap: hosts.map((h) => parseRecap(r.stdout, h)), from }
     }
+    if (afterAcplay) {
+      const mine = await run('acplay')
+      await afterAcplay()
+      return { acplay: mine, ansible: await run('ansible') }
+    }
     const [ansible, mine] = await Promise.all([run('ansible'), run('acplay')])
     return { ansible, acplay: mine }
   }
 
   const keyVars = () => `ansible_user=root ansible_ssh_private_key_file=${bed().key}`
 
-  it('-o ProxyJump and -J: the target sees the bastion as its client', async () => {
+  it('-o ProxyJump, -J and a two-hop -J: the target sees the bastion as its client', async () => {
     const common = `-F ${dir}/jump.cfg -o UserKnownHostsFile=${bed().knownHostsFile}`
     const r = await both(
       [
         `by-o ansible_host=${target} ${keyVars()} ansible_ssh_common_args='${common} -o ProxyJump=root@${bastion}'`,
         `by-j ansible_host=${target} ${keyVars()} ansible_ssh_common_args='${common} -J root@${bastion}:22'`,
+        // two hops: the bastion, then the target itself as deploy; so the target sees its own address
+        `by-chain ansible_host=${target} ${keyVars()} ansible_ssh_common_args='${common} -J root@${bastion},deploy@${target}'`,
+        // as ssh: no jumping through the very host (name, port, user) being connected to
+        `by-loop ansible_host=${target} ${keyVars()} ansible_ssh_common_args='${common} -J root@${target}'`,
       ].join('\n'),
-      ['by-o', 'by-j'],
+      ['by-o', 'by-j', 'by-chain', 'by-loop'],
     )
-    assert.deepEqual(r.ansible.from, [bastion, bastion], r.ansible.stdout + r.ansible.stderr)
+    assert.deepEqual(r.ansible.from, [bastion, bastion, target, 'none'], r.ansible.stdout + r.ansible.stderr)
+    assert.match(r.acplay.stdout, new RegExp(`jumphost loop via ${target}`), r.acplay.stdout)
     assert.deepEqual(r.acplay.from, r.ansible.from, r.acplay.stdout + r.acplay.stderr)
     assert.deepEqual(r.acplay.recap, r.ansible.recap)
   })
@@ -128,13 +139,21 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
   it('a config file (-F): aliases, User, IdentityFile, known_hosts and ProxyJump from Host blocks; one jump connection for both hosts', async () => {
     const accepted = async () => Number((await bed().exec('bastion', 'journalctl -q _COMM=sshd | grep -c "Accepted publickey" || true')).stdout.trim())
     const before = await accepted()
+    let logins = 0
+    const counted = async () => {
+      logins = (await accepted()) - before
+    }
     // no ansible_user, no key, no ansible_host: all of it from the file, as ssh reads it
-    const r = await both(`app-1 ansible_ssh_common_args='-F ${dir}/fleet.cfg'\napp-2 ansible_ssh_common_args='-F ${dir}/fleet.cfg'\n`, ['app-1', 'app-2'])
+    const r = await both(
+      `app-1 ansible_ssh_common_args='-F ${dir}/fleet.cfg'\napp-2 ansible_ssh_common_args='-F ${dir}/fleet.cfg'\n`,
+      ['app-1', 'app-2'],
+      counted,
+    )
     assert.deepEqual(r.ansible.from, [bastion, bastion], r.ansible.stdout + r.ansible.stderr)
     assert.deepEqual(r.acplay.from, r.ansible.from, r.acplay.stdout + r.acplay.stderr)
     assert.deepEqual(r.acplay.recap, r.ansible.recap)
-    // ansible-playbook's ssh makes a jump connection per host (2), acplay one for both, the count itself one
-    assert.equal((await accepted()) - before, 4, 'logins on the bastion')
+    // acplay's one jump connection for both hosts, and the count's own login
+    assert.equal(logins, 2, 'logins on the bastion')
   })
 
   it('a jump host that refuses, a ProxyCommand that exits: unreachable, naming the hop, within the timeout', async () => {

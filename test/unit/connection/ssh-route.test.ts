@@ -125,6 +125,13 @@ describe('route: Ansible and OpenSSH precedence', () => {
     )
     assert.ok(via && 'code' in via)
     assert.match(via.message, /bad ProxyJump host 'gw:0'/)
+    // as ssh: no jumping through the host being connected to (same name, port and user)
+    const defaults = { hostKeyChecking: 'yes' as const, connectTimeoutMs: 1000 }
+    const loop = viaFor(new SshRun(), 'gw', route({ host: 'gw', user: 'root', args: { before: [], after: ['-F none -J root@gw'] } }), defaults, 'gw')
+    assert.ok(loop && 'code' in loop)
+    assert.equal(loop.message, 'jumphost loop via gw')
+    const other = viaFor(new SshRun(), 'gw', route({ host: 'gw', user: 'root', args: { before: [], after: ['-F none -J deploy@gw'] } }), defaults, 'gw')
+    assert.ok(other && !('code' in other))
   })
 
   it('the config files are read once per run; what they hold that acplay does not apply is said once', () => {
