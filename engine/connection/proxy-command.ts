@@ -42,7 +42,7 @@ export function expandProxyCommand(command: string, v: ProxyValues): string {
 export interface ProxyProcess {
   sock: Duplex
   /** why the command went away, for the unreachable message: its exit status and the end of its stderr (waits briefly for its exit) */
-  failure(): Promise<string | undefined>
+  failure(): Promise<{ text: string; ended: boolean } | undefined>
   kill(): void
 }
 
@@ -82,7 +82,8 @@ export function startProxyCommand(command: string): ProxyProcess {
     failure: async () => {
       await Promise.race([exited, new Promise((r) => setTimeout(r, EXIT_WAIT_MS).unref())])
       if (exit === undefined && !stderr.trim()) return undefined
-      return `ProxyCommand '${command}' ${exit ?? 'closed its output'}${stderr.trim() ? `: ${stderr.trim()}` : ''}`
+      const text = `ProxyCommand '${command}' ${exit ?? 'closed its output'}${stderr.trim() ? `: ${stderr.trim()}` : ''}`
+      return { text, ended: exit !== undefined }
     },
     kill,
   }

@@ -219,10 +219,15 @@ export class SshConnection implements Connection {
         const timedOut = Date.now() - started >= timeoutMs - 100
         const err = this.connectError(timedOut ? new Error(`no answer within ${timeoutMs / 1000} s (ansible_timeout, -T)`) : e, verdict, knownHosts)
         if (!link) return reject(err)
-        // what the proxy command said is the story when it is why
+        // a proxy command that went away is the story (the socket's EPIPE only follows from it); what one still running printed is added
         link
           .failure()
-          .then((why) => reject(why ? new AcplayError(err.code, `${err.message}; ${why}`, err.where) : err))
+          .then((why) => {
+            if (!why) return reject(err)
+            const msg =
+              why.ended && err.code === 'E_UNREACHABLE' ? `cannot connect to ${o.user}@${o.address}:${o.port}: ${why.text}` : `${err.message}; ${why.text}`
+            reject(new AcplayError(err.code, msg, err.where))
+          })
           .finally(() => link.close())
       }
       let alive: Keepalive | undefined

@@ -8,8 +8,8 @@ import { startProxyCommand } from './proxy-command.js'
 
 export interface Link {
   sock: Duplex
-  /** why the link failed, once it has (the ProxyCommand's exit and stderr) */
-  failure(): Promise<string | undefined>
+  /** why the link failed, once it has (the ProxyCommand's exit and stderr); ended: the command is gone */
+  failure(): Promise<{ text: string; ended: boolean } | undefined>
   /** the connection is done with the link: kill the command, release the jump host */
   close(): void
 }

@@ -179,7 +179,11 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
       new RegExp(`through jump host ${bastion.replace(/\./g, '\\.')} \\(root@[^)]*:2\\): cannot connect to root@[\\d.]+:2: connection refused`),
       out,
     )
-    assert.match(out, new RegExp(`ProxyCommand '${script} ${target}' exited with status 7: bastion is gone \\(${target}\\)`), out)
+    assert.match(
+      out,
+      new RegExp(`cannot connect to root@${target}:22: ProxyCommand '${script} ${target}' exited with status 7: bastion is gone \\(${target}\\)`),
+      out,
+    )
     assert.ok(Date.now() - started < 20_000, 'within the connect timeout')
   })
 })

@@ -60,12 +60,12 @@ describe('ProxyCommand process', () => {
     p.sock.write('hello\n')
     const out = await new Promise<string>((resolve) => p.sock.once('data', (d: Buffer) => resolve(d.toString())))
     assert.equal(out, 'got hello\n')
-    assert.equal(await p.failure(), `ProxyCommand '${cmd}' exited with status 3: no route to gw`)
+    assert.deepEqual(await p.failure(), { text: `ProxyCommand '${cmd}' exited with status 3: no route to gw`, ended: true })
   })
 
   it('is killed by PID when the connection is done', async () => {
     const p = startProxyCommand('sleep 30')
     p.kill()
-    assert.match((await p.failure()) ?? '', /killed by SIGHUP/)
+    assert.match((await p.failure())?.text ?? '', /killed by SIGHUP/)
   })
 })
