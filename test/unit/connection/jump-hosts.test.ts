@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream'
 import { describe, it } from 'node:test'
 import { JumpHosts } from '../../../engine/connection/jump-hosts.js'
 import { startProxyCommand } from '../../../engine/connection/proxy-command.js'
-import type { SshConnection } from '../../../engine/connection/ssh.js'
+import { SshConnection } from '../../../engine/connection/ssh.js'
 
 /** A jump connection that forwards to anything (or refuses `refused`), counting what was made and closed. */
 function fakeJump(seen: { made: number; closed: number; forwards: string[] }, refused?: string): SshConnection {
@@ -67,5 +67,27 @@ describe('ProxyCommand process', () => {
     const p = startProxyCommand('sleep 30')
     p.kill()
     assert.match((await p.failure())?.text ?? '', /killed by SIGHUP/)
+  })
+})
+
+describe('a link that never comes', () => {
+  it('is unreachable within the connect timeout, naming the hop', async () => {
+    const conn = new SshConnection({
+      name: 'web',
+      address: '10.0.0.9',
+      port: 22,
+      user: 'root',
+      hostKeyChecking: 'no',
+      connectTimeoutMs: 300,
+      via: { describe: 'jump host gw (root@10.0.0.1:22)', open: () => new Promise<never>(() => {}) },
+    })
+    const started = Date.now()
+    await assert.rejects(conn.exec('true'), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'E_UNREACHABLE')
+      assert.equal(e.message, 'cannot connect to root@10.0.0.9:22 through jump host gw (root@10.0.0.1:22): no answer within 0.3 s (ansible_timeout, -T)')
+      return true
+    })
+    assert.ok(Date.now() - started < 1500)
+    await conn.close()
   })
 })
