@@ -3,7 +3,7 @@
  * `Host` blocks (several patterns, `*`, `?`, `!negated`), options before the first block apply to
  * every host, the first value obtained for a key wins (IdentityFile accumulates), `Include` (globs,
  * relative to ~/.ssh or /etc/ssh). `Match all` and `Match [original]host` are applied; other `Match`
- * criteria are not, and say so (warnings). Read once per run (ssh-run.ts), looked up per host.
+ * criteria are not, and say so (warnings). Read once per run (SshRun in ssh-route.ts), looked up per host.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -137,6 +137,9 @@ export function loadSshConfig(files: { file: string; user: boolean }[], home = h
           const abs = isAbsolute(path) ? path : join(user ? join(home, '.ssh') : '/etc/ssh', path)
           for (const f of expandGlob(abs)) parse(f, user, current, depth + 1, false)
         }
+      } else if (key === 'proxycommand') {
+        // the rest of the line as written, quotes and all: it goes to the shell
+        entries.push({ when: current, key, args: [line.replace(/^\S+?(\s*=\s*|\s+)/, '')], at })
       } else if (KEYS.has(key)) {
         entries.push({ when: current, key, args: checkedArgs(key, keyword, args, at), at })
       }
@@ -156,8 +159,7 @@ function checkedArgs(key: string, keyword: string, args: string[], at: string): 
   }
   if (key === 'stricthostkeychecking' && !/^(yes|no|ask|accept-new|off|true|false)$/i.test(args[0]!))
     throw new SshConfigError(`${at}: ${keyword}: unsupported option '${args[0]}'`)
-  // ProxyCommand takes the rest of the line as one command
-  return key === 'proxycommand' ? [args.join(' ')] : args
+  return args
 }
 
 function matchCondition(args: string[], at: string, warnings: string[]): Condition {

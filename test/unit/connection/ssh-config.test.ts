@@ -72,7 +72,19 @@ describe('ssh config lookup', () => {
   })
 
   it('ProxyJump and ProxyCommand: the first obtained of either wins; none is a value', () => {
-    const { config: c } = config(['Host bastion', '  ProxyJump none', 'Host db', '  ProxyCommand ssh -W %h:%p gw', 'Host *', '  ProxyJump bastion'].join('\n'))
+    const { config: c } = config(
+      [
+        'Host bastion',
+        '  ProxyJump none',
+        'Host db',
+        '  ProxyCommand ssh -W %h:%p gw',
+        'Host quoted',
+        '  ProxyCommand=sh -c "nc %h %p"',
+        'Host *',
+        '  ProxyJump bastion',
+      ].join('\n'),
+    )
+    assert.equal(lookupHost(c, 'quoted').proxyCommand, 'sh -c "nc %h %p"')
     assert.equal(lookupHost(c, 'bastion').proxyJump, 'none')
     assert.equal(lookupHost(c, 'db').proxyCommand, 'ssh -W %h:%p gw')
     assert.equal(lookupHost(c, 'db').proxyJump, undefined)
