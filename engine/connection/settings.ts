@@ -8,10 +8,15 @@
  *     ansible_ssh_args / ANSIBLE_SSH_*ARGS / ansible.cfg [ssh_connection] ssh_args, ssh_*_args:
  *     no answer for N x M seconds and the host is unreachable (default 5 x 3 = 15 s)
  *   host keys: StrictHostKeyChecking (yes, accept-new, no) > ansible_host_key_checking >
- *     ANSIBLE_HOST_KEY_CHECKING > ansible.cfg [defaults] host_key_checking > yes
+ *     ANSIBLE_HOST_KEY_CHECKING > ansible.cfg [defaults] host_key_checking > the ssh config's
+ *     StrictHostKeyChecking > yes (host_key_checking=False is an `-o StrictHostKeyChecking=no`
+ *     Ansible passes; left true, it passes nothing and the config file's value applies)
+ *   UserKnownHostsFile, ServerAlive*: the `-o` options > the ssh config (ssh-config.ts). Its
+ *     ConnectTimeout never applies to the host: Ansible always passes -o ConnectTimeout.
  */
 import { setting } from '../config/settings.js'
 import type { HostKeyPolicy } from './known-hosts.js'
+import type { SshHostConfig } from './ssh-config.js'
 import { shlexSplit } from './shlex.js'
 
 export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, keepaliveIntervalMs: 5_000, keepaliveCountMax: 3 }
@@ -27,9 +32,9 @@ export interface SshArgs {
 
 const FALSE = /^(false|no|off|0)$/i
 
-function policy(value: string): HostKeyPolicy {
+export function policy(value: string): HostKeyPolicy {
   const v = value.toLowerCase()
-  if (v === 'no' || v === 'off') return 'no'
+  if (v === 'no' || v === 'off' || v === 'false') return 'no'
   if (v === 'accept-new') return 'accept-new'
   return 'yes' // yes, ask (no terminal to ask on): known keys only
 }
@@ -83,6 +88,8 @@ export interface SettingsInput {
   /** ansible.cfg in effect, if any */
   ansibleCfg?: string
   env?: NodeJS.ProcessEnv
+  /** what the ssh config says for the host (ssh-config.ts lookupHost), below the -o options */
+  sshConfig?: SshHostConfig
 }
 
 export interface ConnectionSettings {
@@ -99,6 +106,26 @@ const seconds = (v: unknown): number | undefined => {
   return v !== undefined && v !== null && v !== '' && n > 0 ? n : undefined
 }
 
+/**
+ * The ssh argument strings in the order ssh sees them (its first value obtained wins): ssh_args
+ * (`before`, ahead of the User, Port and IdentityFile Ansible adds), then the common and extra args
+ * (`after`: the host's variables, the command line's, ansible.cfg's).
+ */
+export function sshArgStrings(input: SettingsInput): { before: string[]; after: string[] } {
+  const { vars } = input
+  const src = { cfgFile: input.ansibleCfg, env: input.env ?? process.env }
+  const before = [str(vars.ansible_ssh_args) ?? setting('ssh_args', src)]
+  const after = [
+    str(vars.ansible_ssh_common_args),
+    str(vars.ansible_ssh_extra_args),
+    ...(input.sshArgs ?? []),
+    setting('ssh_common_args', src),
+    setting('ssh_extra_args', src),
+  ]
+  const given = (a: (string | undefined)[]) => a.filter((x): x is string => typeof x === 'string' && !!x)
+  return { before: given(before), after: given(after) }
+}
+
 export function connectionSettings(input: SettingsInput): ConnectionSettings {
   const { vars } = input
   const env = input.env ?? process.env
@@ -107,14 +134,16 @@ export function connectionSettings(input: SettingsInput): ConnectionSettings {
   const configured = [str(vars.ansible_ssh_args) ?? setting('ssh_args', src), setting('ssh_common_args', src), setting('ssh_extra_args', src)]
   const given = [...(input.sshArgs ?? []), str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)]
   const ssh: SshArgs = Object.assign({}, ...[...configured, ...given].filter((a): a is string => !!a).map(parseSshArgs))
+  const file = input.sshConfig
   const keyVar = str(vars.ansible_host_key_checking)
   const checkKeys = keyVar !== undefined ? !FALSE.test(keyVar) : input.hostKeyChecking === false ? false : setting('HOST_KEY_CHECKING', src)
   const connectS = seconds(vars.ansible_timeout) ?? ssh.connectTimeoutS ?? input.timeout ?? seconds(setting('DEFAULT_TIMEOUT', src))
+  const aliveS = ssh.serverAliveIntervalS ?? (file?.serverAliveIntervalS || undefined)
   return {
-    knownHostsFile: ssh.knownHostsFile,
-    hostKeyChecking: ssh.hostKeyChecking ?? (checkKeys === false ? 'no' : 'yes'),
+    knownHostsFile: ssh.knownHostsFile ?? file?.userKnownHostsFile,
+    hostKeyChecking: ssh.hostKeyChecking ?? (checkKeys === false ? 'no' : file?.strictHostKeyChecking ? policy(file.strictHostKeyChecking) : 'yes'),
     connectTimeoutMs: connectS ? connectS * 1000 : DEFAULT_TIMEOUTS.connectTimeoutMs,
-    keepaliveIntervalMs: ssh.serverAliveIntervalS ? ssh.serverAliveIntervalS * 1000 : DEFAULT_TIMEOUTS.keepaliveIntervalMs,
-    keepaliveCountMax: ssh.serverAliveCountMax ?? DEFAULT_TIMEOUTS.keepaliveCountMax,
+    keepaliveIntervalMs: aliveS ? aliveS * 1000 : DEFAULT_TIMEOUTS.keepaliveIntervalMs,
+    keepaliveCountMax: ssh.serverAliveCountMax ?? (file?.serverAliveCountMax || undefined) ?? DEFAULT_TIMEOUTS.keepaliveCountMax,
   }
 }

@@ -1,4 +1,5 @@
 import { connect as tcpConnect } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import pLimit from 'p-limit'
@@ -15,6 +16,7 @@ import { sendStream } from './stream-exec.js'
 import { ignoreHostKeyAnnouncements, sendProbe } from './ssh2-internals.js'
 import { DEFAULT_TIMEOUTS } from './settings.js'
 import type { Become, Connection, ExecOptions, ExecResult, SshTarget } from './types.js'
+import type { Link, Via } from './via.js'
 
 export interface SshOptions extends SshTarget {
   /** inventory name, for messages */
@@ -30,6 +32,12 @@ export interface SshOptions extends SshTarget {
   becomeSkippedFor?: string
   /** ansible_password: tried after the key (or the agent), as password and keyboard-interactive auth */
   password?: string
+  /** more keys to offer after privateKeyFile (IdentityFile in the ssh config); unreadable ones are skipped, as ssh does */
+  identityFiles?: string[]
+  /** ProxyJump or ProxyCommand (via.ts): the link the connection runs on instead of TCP to address:port */
+  via?: Via
+  /** the route could not be worked out (an ssh config that does not parse): every connect fails with this */
+  routeError?: AcplayError
   /** ssh2's protocol trace, a line per packet (tests) */
   debug?: (line: string) => void
 }
@@ -112,7 +120,10 @@ export class SshConnection implements Connection {
     if (this.interrupted) return Promise.reject(this.interrupted)
     // a run that did not get the lock never takes it later, halfway through its tasks
     if (this.lockRefused) return Promise.reject(this.lockRefused)
-    this.connecting ??= handshakes(() => this.open())
+    if (this.opts.routeError) return Promise.reject(this.opts.routeError)
+    // the jump host or proxy command first, outside the handshake limit (a jump host takes a slot of its own)
+    this.connecting ??= (this.opts.via ? this.openLink(this.opts.via) : Promise.resolve(undefined))
+      .then((link) => handshakes(() => this.open(link)))
       .then((client) => this.lock(client))
       .catch((e) => {
         this.connecting = undefined // a later task may retry; the first failure is reported
@@ -137,7 +148,41 @@ export class SshConnection implements Connection {
     return client
   }
 
-  private open(): Promise<Client> {
+  /** The link through the jump host or proxy command, within the connect timeout; a failure names the hop. */
+  private async openLink(via: Via): Promise<Link> {
+    const o = this.opts
+    const timeoutMs = o.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs
+    let timer: NodeJS.Timeout | undefined
+    const opening = via.open({ host: o.address, port: o.port })
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s (ansible_timeout, -T)`)), timeoutMs)
+    })
+    try {
+      return await Promise.race([opening, expired])
+    } catch (e) {
+      opening.then(
+        (l) => l.close(),
+        () => {},
+      )
+      throw unreachable(`cannot connect to ${o.user}@${o.address}:${o.port} through ${via.describe}: ${e instanceof AcplayError ? e.message : netMessage(e)}`, {
+        host: o.name,
+      })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** A direct-tcpip channel from this host to host:port: the socket of a connection that jumps through this one. */
+  async forward(host: string, port: number): Promise<Duplex> {
+    const client = await this.connect()
+    return new Promise((resolve, reject) =>
+      client.forwardOut('127.0.0.1', 0, host, port, (err, ch) =>
+        err ? reject(new Error(`${this.opts.address} could not open a channel to ${host}:${port}: ${err.message}`)) : resolve(ch),
+      ),
+    )
+  }
+
+  private open(link?: Link): Promise<Client> {
     const o = this.opts
     const knownHosts = o.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts')
     const policy = policyOf(o.hostKeyChecking)
@@ -146,10 +191,14 @@ export class SshConnection implements Connection {
     const ka = this.keepalive
     let verdict: HostKeyVerdict = 'match'
     const key = o.privateKeyFile ? privateKeyOf(o.privateKeyFile) : undefined
-    if (typeof key === 'string') return Promise.reject(unreachable(key, { host: o.name }))
+    if (typeof key === 'string') {
+      link?.close()
+      return Promise.reject(unreachable(key, { host: o.name }))
+    }
+    const keys = [...(key ? [key] : []), ...(o.identityFiles ?? []).map(privateKeyOf).filter((k) => typeof k !== 'string')]
     // the key straight away (ssh2 would try "none" first, a round trip that always fails), or the agent
-    const byKey: AuthMethod[] = key
-      ? [{ type: 'publickey', username: o.user, key } as AuthMethod]
+    const byKey: AuthMethod[] = keys.length
+      ? keys.map((key) => ({ type: 'publickey', username: o.user, key }) as AuthMethod)
       : process.env.SSH_AUTH_SOCK
         ? [{ type: 'agent', username: o.user, agent: process.env.SSH_AUTH_SOCK } as AuthMethod]
         : []
@@ -159,8 +208,7 @@ export class SshConnection implements Connection {
       const client = new Client()
       // Nagle off from the first packet (ssh2 leaves it on): every exchange of the handshake, and later
       // each script, is a small write that would otherwise wait for the server's delayed ACK (~40 ms).
-      const sock = tcpConnect({ host: o.address, port: o.port })
-      sock.setNoDelay(true)
+      const sock: Duplex = link?.sock ?? tcpConnect({ host: o.address, port: o.port }).setNoDelay(true)
       let ready = false
       const started = Date.now()
       const fail = (e: unknown) => {
@@ -169,7 +217,18 @@ export class SshConnection implements Connection {
         sock.destroy()
         // ssh2 reports its readyTimeout in more than one way (timed out, or connection lost before handshake)
         const timedOut = Date.now() - started >= timeoutMs - 100
-        reject(this.connectError(timedOut ? new Error(`no answer within ${timeoutMs / 1000} s (ansible_timeout, -T)`) : e, verdict, knownHosts))
+        const err = this.connectError(timedOut ? new Error(`no answer within ${timeoutMs / 1000} s (ansible_timeout, -T)`) : e, verdict, knownHosts)
+        if (!link) return reject(err)
+        // a proxy command that went away is the story (the socket's EPIPE only follows from it); what one still running printed is added
+        link
+          .failure()
+          .then((why) => {
+            if (!why) return reject(err)
+            const msg =
+              why.ended && err.code === 'E_UNREACHABLE' ? `cannot connect to ${o.user}@${o.address}:${o.port}: ${why.text}` : `${err.message}; ${why.text}`
+            reject(new AcplayError(err.code, msg, err.where))
+          })
+          .finally(() => link.close())
       }
       let alive: Keepalive | undefined
       client.on('ready', () => {
@@ -196,6 +255,7 @@ export class SshConnection implements Connection {
       })
       client.on('close', () => {
         alive?.stop()
+        if (ready) link?.close()
         fail(new Error('connection closed during the handshake'))
         this.lost ??= 'the host closed the connection'
         if (this.client !== client) return

@@ -3,16 +3,16 @@ import { LocalConnection } from '../connection/local.js'
 import { SshConnection } from '../connection/ssh.js'
 import type { Connection, ExecOptions, ExecResult } from '../connection/types.js'
 import { quote } from '../connection/quote.js'
-import { connectionSettings } from '../connection/settings.js'
+import { connectionSettings, sshArgStrings } from '../connection/settings.js'
+import { routeFor, SshRun, viaFor } from '../connection/ssh-route.js'
 import { setting } from '../config/settings.js'
 import { findAnsibleCfg } from '../config/ansible-cfg.js'
-import { inventoryError, optionError } from '../errors.js'
+import { AcplayError, inventoryError, optionError } from '../errors.js'
 import { connectionVarProblem } from '../inventory/connection-vars.js'
 import { expanduser } from '../vars/py-path.js'
 import { pystr } from '../vars/py-str.js'
 import { templateValue } from '../vars/template.js'
 import type { RunOptions } from './options.js'
-import { userInfo } from 'node:os'
 import { dirname, resolve } from 'node:path'
 
 const CONNECTION_VARS = ['ansible_connection', 'ansible_host', 'ansible_port', 'ansible_user', 'ansible_timeout']
@@ -53,29 +53,54 @@ export function connectionFor(name: string, hostVars: Record<string, unknown>, o
   const kind = str(vars.ansible_connection) ?? (name === 'localhost' || name === '127.0.0.1' || opts.connection === 'local' ? 'local' : 'ssh')
   const allowSameUser = becomeAllowSameUser(opts)
   if (kind === 'local') return new LocalConnection(name, opts.lock, allowSameUser)
-  const s = connectionSettings({
-    vars,
-    timeout: opts.timeout,
-    sshArgs: opts.sshArgs,
-    hostKeyChecking: opts.hostKeyChecking,
-    ansibleCfg: ansibleCfgFor(opts.playbook),
-  })
+  const input = { vars, timeout: opts.timeout, sshArgs: opts.sshArgs, hostKeyChecking: opts.hostKeyChecking, ansibleCfg: ansibleCfgFor(opts.playbook) }
   // `~/.ssh/id` as ssh reads it (ansible.cfg's private_key_file comes expanded already)
   const key = str(vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file) ?? opts.privateKey
   const user = str(vars.ansible_user ?? vars.ansible_ssh_user) ?? opts.user
+  const port = vars.ansible_port ?? vars.ansible_ssh_port
+  const host = str(vars.ansible_host ?? vars.ansible_ssh_host) ?? name
+  // ssh config, ProxyJump, ProxyCommand: ssh-route.ts
+  const run = sshRunOf(opts)
+  const route = routeFor(run, {
+    name,
+    host,
+    user,
+    port: port === undefined || port === null ? undefined : Number(port),
+    privateKeyFile: key === undefined ? undefined : expanduser(key),
+    args: sshArgStrings(input),
+  })
+  const s = connectionSettings({ ...input, sshConfig: route.config })
+  const via = route.error ? undefined : viaFor(run, name, route, { ...s, privateKeyFile: route.privateKeyFile }, host)
   return new SshConnection({
     name,
-    address: str(vars.ansible_host ?? vars.ansible_ssh_host) ?? name,
-    port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
-    user: user ?? userInfo().username,
+    address: route.address,
+    port: route.port,
+    user: route.user,
     // Ansible's remote_user is unset without them (it then becomes, even to the local user)
     becomeSkippedFor: allowSameUser ? undefined : user,
-    privateKeyFile: key === undefined ? undefined : expanduser(key),
+    privateKeyFile: route.privateKeyFile,
+    identityFiles: route.identityFiles,
+    via: via instanceof AcplayError ? undefined : via,
+    routeError: route.error ?? (via instanceof AcplayError ? via : undefined),
     // the ssh plugin's password option: its later variables win
     password: str(vars.ansible_ssh_password ?? vars.ansible_ssh_pass ?? vars.ansible_password) ?? opts.connectionPassword,
     ...s,
     lockWaitS: opts.lock,
   })
+}
+
+const sshRuns = new WeakMap<RunOptions, SshRun>()
+
+/** The run's ssh configs and jump connections: the config files are read once per run, not per host. */
+function sshRunOf(opts: RunOptions): SshRun {
+  let r = sshRuns.get(opts)
+  if (!r) {
+    r = new SshRun((msg) => {
+      for (const rep of opts.reporters ?? []) rep.onWarning?.(msg)
+    })
+    sshRuns.set(opts, r)
+  }
+  return r
 }
 
 const allowSameUser = new WeakMap<RunOptions, boolean>()
