@@ -7,7 +7,7 @@
 // ends, with its time; the slowest files are listed at the end. Each process gets its own TMPDIR:
 // what a file leaves there (a test's scratch dir it forgot, a tool's temp files) is named after the
 // file's output and removed, so a leak is seen, not piled up in /tmp.
-//   node scripts/run-tests.mjs [FILTER]      ACPLAY_TEST_JOBS=N (default 2)
+//   node scripts/run-tests.mjs [FILTER...]   (files whose path contains any FILTER)   ACPLAY_TEST_JOBS=N (default 2)
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,8 +34,8 @@ const HOST = ['dist/test/testbed', 'dist/test/engine', 'dist/test/modules', 'dis
 /** Files that must have the machine to themselves (see the header). */
 const SERIAL = new Set([])
 
-const filter = process.argv[2]
-const pick = (dirs) => dirs.flatMap(find).filter((f) => !filter || f.includes(filter))
+const filters = process.argv.slice(2)
+const pick = (dirs) => dirs.flatMap(find).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
 const unit = pick(UNIT)
 const host = pick(HOST)
 if (unit.length + host.length === 0) {
