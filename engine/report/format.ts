@@ -51,7 +51,8 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
   if (r.status === 'failed' || r.status === 'unreachable') {
     // Ansible's _dump_results leaves a result's `diff` out below -vvv (copy's failures carry one)
     const { diff: _diff, ...brief } = r.result ?? { msg: r.msg ?? '' }
-    const shown = r.hidden ? { censored: CENSORED, changed: r.failedChanged === true } : verbosity >= 3 ? (r.result ?? { msg: r.msg ?? '' }) : brief
+    const censored = r.beforeAction ? { censored: CENSORED } : { censored: CENSORED, changed: r.failedChanged === true }
+    const shown = r.hidden ? censored : verbosity >= 3 ? (r.result ?? { msg: r.msg ?? '' }) : brief
     // debug's and assert's results Ansible dumps indented, as they are (no streams to lay out)
     const { json, lines: details } =
       r.verboseAlways && !r.hidden ? { json: ansibleJson(shownResult(shown, r.task.action), 4), lines: [] } : failureText(shown, verbosity > 0)

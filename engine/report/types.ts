@@ -66,6 +66,11 @@ export interface HostResult {
    * Ansible's recap counts an ignored one as changed, its no_log line shows `"changed": true`
    */
   failedChanged?: boolean
+  /**
+   * failed before its action ran (a boolean keyword that rendered no boolean, a template, the loop,
+   * `when`, an include's file): Ansible's result has no `changed`, so its no_log line shows none
+   */
+  beforeAction?: boolean
   /** no_log: the reporter shows no msg, output or diff */
   hidden?: boolean
 }

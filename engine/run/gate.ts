@@ -9,7 +9,7 @@ import type { Become, BecomeMethod } from '../connection/types.js'
 import { AcplayError, becomeError, type Location } from '../errors.js'
 import { withErrorContext } from '../error-context.js'
 import type { Inventory } from '../inventory/types.js'
-import type { Play, TaskKeywords } from '../playbook/types.js'
+import type { IncludeRoleTask, IncludeTasksTask, ModuleTask, Play, TaskKeywords } from '../playbook/types.js'
 import { isTemplate } from '../playbook/keywords.js'
 import type { HostResult, TaskRef } from '../report/types.js'
 import { toBool } from '../vars/filters-core.js'
@@ -85,6 +85,14 @@ export function moduleTaskHosts(pc: PlayContext, task: TaskKeywords, scope: Scop
   if (!reachStart(pc.run, ref)) return { targets: [], once: false }
   // add_host and pause bypass the host loop in Ansible: once per batch, like run_once
   if ('module' in task && ONCE_PER_BATCH.has(isEngineAction(String(task.module)) ?? '')) return { targets: hosts.slice(0, 1), once: true }
+  return runOnceHosts(pc, task, scope, hosts)
+}
+
+/**
+ * run_once (a module task's or a dynamic include's, where Ansible's strategy reads it alike): the
+ * first host alone when it holds, else every one of `hosts`.
+ */
+export function runOnceHosts(pc: PlayContext, task: TaskKeywords, scope: Scope, hosts: HostState[]): { targets: HostState[]; once: boolean } {
   const once = task.run_once ?? scope.run_once
   if (once === undefined || once === false || hosts.length === 0) return { targets: hosts, once: false }
   // a templated run_once is rendered with the first host's variables, and its Python truthiness
@@ -135,15 +143,21 @@ export interface KeywordFailure {
   ignored: boolean
 }
 
+/** A task whose boolean keywords are checked: a module task, or a dynamic include (its PlayContext's alone). */
+export type CheckedTask = Pick<TaskRun, 'pc' | 'scope' | 'vars' | 'where'> & { task: ModuleTask | IncludeTasksTask | IncludeRoleTask }
+
 /**
  * The failure of a task whose boolean keyword, given as a template, renders no boolean on this host,
  * in Ansible's words; undefined when every one renders a boolean (or None, left unchecked as there),
  * and at once when none is a template. The strategy has already chosen the hosts by run_once's
- * truthiness (moduleTaskHosts).
+ * truthiness (moduleTaskHosts). Ansible's TaskExecutor returns a dynamic include before the task's
+ * own post_validate, so only the PlayContext's keywords are checked there (no_log its own; become,
+ * check_mode and diff from its blocks, role or play); its ignore_errors, run_once and an inherited port never are.
+ * Meta tasks never reach a TaskExecutor: none of theirs is checked (meta.ts).
  */
-export function keywordFailure(run: TaskRun): KeywordFailure | undefined {
+export function keywordFailure(run: CheckedTask): KeywordFailure | undefined {
   const { task } = run
-  for (const key of CHECK_ORDER) {
+  for (const key of task.kind === 'module' ? CHECK_ORDER : CONTEXT_BOOLS) {
     if (key === 'port') {
       const raw = task.port ?? run.scope.port ?? run.pc.play.port
       const error = typeof raw === 'string' ? intError(raw, run.vars, run.where) : undefined
@@ -280,8 +294,20 @@ function becomeMethod(method: string, where: Location): BecomeMethod {
 }
 
 /** no_log on the task or its blocks and roles. */
-export function noLog({ task, scope, vars, where }: Pick<TaskRun, 'task' | 'scope' | 'vars' | 'where'>): boolean {
+export function noLog({ task, scope, vars, where }: Pick<CheckedTask, 'task' | 'scope' | 'vars' | 'where'>): boolean {
   return keywordBool('no_log', [task.no_log, scope.no_log], vars, where)
+}
+
+/**
+ * Whether a failure raised before the action ran is censored: no_log as rendered, or as written
+ * when it cannot be (Ansible's PlayContext keeps the template, which is truthy).
+ */
+export function failureHidden(run: Pick<CheckedTask, 'task' | 'scope' | 'vars' | 'where'>): boolean {
+  try {
+    return noLog(run)
+  } catch {
+    return rawTruthy(run.task.no_log ?? run.scope.no_log)
+  }
 }
 
 /** ignore_errors on the task or its blocks and roles (false when the task's variables could not be had). */

@@ -11,7 +11,7 @@ import type { IncludeRoleTask, IncludeTasksTask, RoleContext, Task } from '../pl
 import type { HostResult } from '../report/types.js'
 import { templateValue } from '../vars/template.js'
 import { taskRef, type PlayContext } from './context.js'
-import { falseCondition, ignoresErrors } from './gate.js'
+import { failureHidden, falseCondition, ignoresErrors, keywordFailure } from './gate.js'
 import type { HostState } from './host-state.js'
 import { itemLabel, loopItem, loopItems, loopSettings } from './loop.js'
 import { addConnectionVars } from './module-env.js'
@@ -69,6 +69,14 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
       }
       const items = loopItems(task, task.kind, vars, where)
       const loop = items && loopSettings(task, vars, where)
+      // after `when` and the loop's items, as Ansible's TaskExecutor (with the first item's variables)
+      const first = items?.length && loop ? loopItem(loop, items, 0, {}).vars : {}
+      const bad = items?.length === 0 ? undefined : keywordFailure({ pc, task, scope: outer, vars: { ...vars, ...first }, where })
+      if (bad !== undefined) {
+        if (!bad.ignored) host.failed = true
+        results.push(result('failed', { msg: bad.msg, hidden: bad.hidden || undefined, ignored: bad.ignored || undefined, beforeAction: true }))
+        continue
+      }
       const files: string[] = []
       const labels: string[] = []
       for (let i = 0; i < (items?.length ?? 1); i++) {
@@ -110,7 +118,9 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
         // a bad ignore_errors leaves the failure as it is
       }
       if (!ignored) host.failed = true
-      results.push(result('failed', { msg, result: { msg, failed: true }, ignored: ignored || undefined }))
+      // censored under no_log, as Ansible's include result
+      const hidden = vars !== undefined && failureHidden({ task, scope: outer, vars, where })
+      results.push(result('failed', { msg, result: { msg, failed: true }, ignored: ignored || undefined, hidden: hidden || undefined, beforeAction: true }))
     }
   }
   return { ref, groups: [...groups.values()], results, itemResults }

@@ -7,7 +7,7 @@ import pLimit from 'p-limit'
 import type { IncludeRoleTask, IncludeTasksTask, Task } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
 import { emit, emitAsync, record, taskRef, type PlayContext } from './context.js'
-import { activeHosts, failFast, moduleTaskHosts, selected, shownName, throttleOf } from './gate.js'
+import { activeHosts, failFast, moduleTaskHosts, runOnceHosts, selected, shownName, throttleOf } from './gate.js'
 import type { HostState } from './host-state.js'
 import { loadInclude } from './includes.js'
 import { runMeta } from './meta.js'
@@ -94,14 +94,15 @@ function ownTasksAfterInclude(pc: PlayContext, rest: readonly Task[], included: 
 export async function runInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRoleTask, hosts: HostState[], scope: Scope): Promise<HostState[]> {
   if (!selected(pc, scope, task)) return []
   if (!(await stepAllows(pc.run, taskRef({ ...task, role: task.role ?? scope.role })))) return []
-  const { ref, groups, results, itemResults } = loadInclude(pc, task, hosts, scope)
+  const { targets, once } = runOnceHosts(pc, task, scope, hosts)
+  const { ref, groups, results, itemResults } = loadInclude(pc, task, targets, scope)
   // an include_role that loads has no result of its own, but Ansible prints its header
   if (results.length || groups.length) {
     const shown = results.length ? results.map((r) => r.host) : groups.flatMap((g) => g.hosts.map((h) => h.name))
     emit(pc.run, 'onTaskStart', ref, shown)
     for (const r of itemResults) emit(pc.run, 'onItemResult', r)
     for (const r of results) record(pc, r)
-    failFast(pc, task, scope, hosts, results)
+    failFast(pc, task, scope, hosts, results, once)
     await emitAsync(pc.run, 'onTaskEnd', ref)
   }
   for (const { hosts: group, tasks: loaded, scope: inner } of groups) await runTasks(pc, loaded, activeHosts(group), inner)

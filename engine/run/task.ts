@@ -18,7 +18,7 @@ import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
-import { falseCondition, ignoresErrors, ignoresUnreachable, type KeywordFailure, keywordFailure, noLog as noLogOn } from './gate.js'
+import { failureHidden, falseCondition, ignoresErrors, ignoresUnreachable, type KeywordFailure, keywordFailure, noLog as noLogOn } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { delegateShown, hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
@@ -52,8 +52,9 @@ export async function runModuleTask(
   const keep = pc.run.opts.moduleResults === true
   // queued for a free fork when the run was interrupted: it never started
   if (host.interrupted) return { ...base, status: 'skipped', reason: `${NOT_STARTED} (${pc.run.interrupted})`, durationMs: 0 }
+  let run: TaskRun | undefined
   try {
-    const run = taskRun(pc, task, host, scope, runOnceHosts)
+    run = taskRun(pc, task, host, scope, runOnceHosts)
     const { where } = run
     maskSecretVars(run)
     let items: unknown[] | undefined
@@ -93,12 +94,23 @@ export async function runModuleTask(
     const where = { file: task.pos.file, line: task.pos.line }
     if (e instanceof KeywordFailed) {
       const { msg, hidden, ignored } = e.failure
-      const failed: ItemResult = { ...base, status: 'failed', msg, hidden: hidden || undefined, ignored, durationMs: 0, registered: { failed: true, msg } }
+      const failed: ItemResult = {
+        ...base,
+        status: 'failed',
+        msg,
+        hidden: hidden || undefined,
+        ignored,
+        beforeAction: true,
+        durationMs: 0,
+        registered: { failed: true, msg },
+      }
       return finish({ pc, task, host, scope, vars: undefined, where }, failed, Date.now() - started, keep)
     }
     const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
     const status = e instanceof AcplayError && e.unreachable ? 'unreachable' : 'failed'
-    const failed: ItemResult = { ...base, status, msg, durationMs: 0, registered: { failed: true, msg } }
+    // raised before the action ran (a template, the loop, `when`): censored under no_log, with no `changed`, as Ansible's TaskExecutor returns it
+    const hidden = run !== undefined && failureHidden(run)
+    const failed: ItemResult = { ...base, status, msg, hidden: hidden || undefined, beforeAction: true, durationMs: 0, registered: { failed: true, msg } }
     return finish({ pc, task, host, scope, vars: undefined, where }, failed, Date.now() - started, keep)
   }
 }

@@ -6,12 +6,15 @@
  * file context. Where Ansible's strategy reads a keyword unrendered, a template is truthy whatever it
  * renders: a failed ignore_errors is ignored, any_errors_fatal ("{{ false }}" too) ends the play. A
  * play's gather_facts or force_handlers stops the run before the play starts (ERROR!, exit 4).
+ * A dynamic include is checked for its PlayContext's keywords alone (no_log; become, check_mode, diff
+ * from its block or play), never for ignore_errors or run_once; a meta task for none.
  * run_once: run-once-values-ansible.test.ts.
  */
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture } from '../helpers/cli.js'
+import { CENSORED } from '../../engine/report/format.js'
 import { localPlaybookDir, runBoth, sameBooleans, sameStatusesAndRecap } from '../helpers/local-both.js'
 
 const INVENTORY = 'a ansible_connection=local\nb ansible_connection=local\nc ansible_connection=local\n'
@@ -79,7 +82,43 @@ const CASES: [string, string, string][] = [
   ['play-ignore_unreachable.yml', '"No"', 'a fails; b and c go on to the second play'],
   ['play-gather_facts.yml', '"off"', 'a fails; no facts gathered'],
   ['play-force_handlers.yml', '"No"', 'a fails'],
+  // dynamic includes, a module task and meta tasks in one play (what each does: INCLUDES_AND_META)
+  ['includes-meta.yml', '"maybe"', 'includes: no_log censored, ignored; ignore_errors and run_once unchecked; meta: none checked'],
+  ['includes-meta.yml', '""', 'the same, run_once falsy'],
 ]
+
+const kw = (k: string, v = '"{{ v }}"') => `      ${k}: ${v}\n`
+const task = (name: string, action: string, keywords = '') => `    - name: ${name}\n      ${action}\n${keywords}`
+const INCLUDE_TASKS = 'include_tasks: inc.yml'
+const INCLUDE_ROLE = 'include_role: { name: r }'
+const BOOLS = ['ignore_errors', 'no_log', 'run_once', 'become', 'check_mode', 'diff', 'any_errors_fatal']
+// every boolean keyword on a meta task (noop takes no when)
+const meta = (name: string, action: string) => task(name, `meta: ${action}`, (action === 'noop' ? '' : kw('when', 'true')) + BOOLS.map((k) => kw(k)).join(''))
+/**
+ * Ansible's TaskExecutor returns a dynamic include before the task's own post_validate: only its
+ * PlayContext's keywords fail it (no_log; become from its block), and ignore_errors, read unrendered,
+ * takes that failure; its own ignore_errors and run_once are never checked (run_once's template is
+ * truthy unrendered). Meta tasks never reach a TaskExecutor. The last include fails under run_once:
+ * the play ends. The included file and role say `inner`.
+ */
+const INCLUDES_AND_META = [
+  '- hosts: all\n  gather_facts: false\n  tasks:\n',
+  task('module', 'command: /bin/true', kw('no_log') + kw('ignore_errors', '"{{ false }}"')),
+  task('notify', 'command: /bin/true', kw('notify', 'h')),
+  task('ignore_errors', INCLUDE_TASKS, kw('ignore_errors')),
+  task('run_once', INCLUDE_ROLE, kw('run_once')),
+  task('no_log', INCLUDE_TASKS, kw('no_log') + kw('ignore_errors', '"{{ false }}"')),
+  task('role no_log', INCLUDE_ROLE, kw('no_log') + kw('ignore_errors', 'true')),
+  task('loop no_log', INCLUDE_TASKS, kw('no_log') + kw('loop', '[1, 2]') + kw('ignore_errors', '"{{ false }}"')),
+  `    - block:\n${task('become', INCLUDE_ROLE, kw('ignore_errors', 'true')).replace(/^(?=.)/gm, '    ')}${kw('become')}`,
+  meta('flush', 'flush_handlers'),
+  meta('noop', 'noop'),
+  meta('clear', 'clear_facts'),
+  meta('errors', 'clear_host_errors'),
+  task('once', INCLUDE_TASKS, kw('no_log') + kw('run_once', 'true')),
+  task('after', 'debug: { msg: after }'),
+  '  handlers:\n    - name: h\n      debug: { msg: handler }\n',
+].join('')
 
 describe('boolean keywords as templates that render no boolean, as ansible-playbook (local)', () => {
   let dir = ''
@@ -91,6 +130,9 @@ describe('boolean keywords as templates that render no boolean, as ansible-playb
       files[`play-${k}.yml`] = playPlay(k).replace('  gather_facts: false\n  gather_facts', '  gather_facts')
     files['ignore-become.yml'] = taskPlay('become').replace('      become:', '      ignore_errors: "{{ false }}"\n      become:')
     files['ignore-fatal.yml'] = taskPlay('any_errors_fatal').replace('      any_errors_fatal:', '      ignore_errors: "{{ false }}"\n      any_errors_fatal:')
+    files['inc.yml'] = '- name: inner\n  debug: { msg: inner }\n'
+    files['roles/r/tasks/main.yml'] = files['inc.yml']
+    files['includes-meta.yml'] = INCLUDES_AND_META
     dir = localPlaybookDir('bool-keywords', files)
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
@@ -99,6 +141,17 @@ describe('boolean keywords as templates that render no boolean, as ansible-playb
     it(`${file} v=${v}: ${seen}; the same statuses, messages, recap and exit code`, async () => {
       sameStatusesAndRecap(await runBoth(dir, [file, '-i', 'hosts.ini', '-e', `{"v": ${v}}`]))
     })
+
+  it('a failure of a bad keyword under no_log: the censored line without "changed", as ansible-playbook prints it', async () => {
+    const env = { ANSIBLE_CONFIG: `${dir}/ansible.cfg`, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const args = ['includes-meta.yml', '-i', 'hosts.ini', '-e', '{"v": "maybe"}']
+    const [ours, theirs] = await Promise.all([acplay(['run', ...args], { cwd: dir, env }), capture(['ansible-playbook', ...args], { cwd: dir, env })])
+    const censored = (out: string) => out.split('\n').filter((l) => l.includes('"censored"'))
+    assert.deepEqual(censored(ours.stdout).sort(), censored(theirs.stdout).sort())
+    // the module task and three includes on each host, the run_once include on a
+    const line = (h: string) => `fatal: [${h}]: FAILED! => {"censored": "${CENSORED}"}`
+    assert.deepEqual(censored(ours.stdout), [...Array<string[]>(4).fill(['a', 'b', 'c'].map(line)).flat(), line('a')])
+  })
 
   it("a play's gather_facts or force_handlers that renders no boolean stops the run before the play, in Ansible's words (exit 4)", async () => {
     const env = { ANSIBLE_CONFIG: `${dir}/ansible.cfg`, ANSIBLE_NOCOLOR: '1', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }

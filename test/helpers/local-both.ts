@@ -17,6 +17,7 @@ export interface AnsibleJson {
 }
 
 export interface AnsibleHostResult {
+  action?: string
   msg?: unknown
   censored?: string
   failed?: boolean
@@ -95,10 +96,12 @@ export function sameStatusesAndRecap({ ours, theirs, doc, ansible }: BothRuns): 
     p.tasks
       .filter((t) => !t.task.name.startsWith('include_role : '))
       .flatMap((t) =>
-        Object.entries(t.hosts).map(([host, r]) => {
-          const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
-          return [t.task.name, host, status, status !== 'failed' ? undefined : r.censored ? 'censored' : sameBooleans(r.msg)]
-        }),
+        Object.entries(t.hosts)
+          .filter(([, r]) => !(r.action === 'include_role' && !r.failed && !r.skipped))
+          .map(([host, r]) => {
+            const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok'
+            return [t.task.name, host, status, status !== 'failed' ? undefined : r.censored ? 'censored' : sameBooleans(r.msg)]
+          }),
       ),
   )
   // the json callback names a role's task `ROLE : NAME`

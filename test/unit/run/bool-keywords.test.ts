@@ -94,6 +94,28 @@ describe('boolean keywords as templates that render no boolean', () => {
     assert.match(r.msg ?? '', /^the field 'check_mode' has an invalid value \(\{\{ item \}\}\)[^\n]*The value 'maybe' is not a valid boolean/)
   })
 
+  it("a dynamic include: its PlayContext's keywords alone are checked (no_log: censored), not ignore_errors nor run_once", async () => {
+    const sub = mkdtempSync(join(dir, 'p-'))
+    writeFileSync(join(sub, 'inc.yml'), '- name: inner\n  debug: { msg: inner }\n')
+    const inc = (keywords: string) => {
+      writeFileSync(join(sub, 'site.yml'), play(`    - name: inc\n      include_tasks: inc.yml\n${keywords}`))
+      return run({ playbook: join(sub, 'site.yml'), inventory: [join(dir, 'hosts.ini')] })
+    }
+    const rows = (s: Awaited<ReturnType<typeof run>>) =>
+      s.results.filter((r) => r.task.name !== 'kw').map((r) => `${r.task.name} ${r.host} ${r.status}${r.hidden ? ' hidden' : ''}${r.ignored ? ' ignored' : ''}`)
+    const noLog = await inc('      no_log: "{{ \'x\' }}"\n')
+    assert.deepEqual(rows(noLog), ['inc a failed hidden', 'inc b failed hidden'])
+    assert.ok(noLog.results.every((r) => r.task.name === 'kw' || r.beforeAction))
+    assert.deepEqual(rows(await inc('      no_log: "{{ \'x\' }}"\n      ignore_errors: "{{ false }}"\n')).slice(0, 2), [
+      'inc a failed hidden ignored',
+      'inc b failed hidden ignored',
+    ])
+    assert.deepEqual(rows(await inc('      ignore_errors: "{{ \'x\' }}"\n')), ['inc a ok', 'inc b ok', 'inner a ok', 'inner b ok', 'after a ok', 'after b ok'])
+    // run_once's template is truthy unrendered ("no" too), as Ansible's strategy reads it; '' is not
+    assert.deepEqual(rows(await inc('      run_once: "{{ \'no\' }}"\n')), ['inc a ok', 'inner a ok', 'after a ok', 'after b ok'])
+    assert.deepEqual(rows(await inc('      run_once: "{{ \'\' }}"\n')).length, 6)
+  })
+
   it('any_errors_fatal as a template is true whatever it renders; an ignore_errors template turns it off (the linear strategy reads both unrendered)', async () => {
     const fails = "      failed_when: inventory_hostname == 'a'\n"
     assert.deepEqual(await kw(play(`${fails}      any_errors_fatal: "{{ false }}"\n`)).then((r) => [r.after, r.exit]), [false, 2])
