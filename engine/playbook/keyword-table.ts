@@ -115,7 +115,7 @@ export const KEYWORDS = {
   ignore_errors: { on: ON_INCLUDE_TOO, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   // an unreachable host goes on with the next task, its result counted ok and ignored (engine/run/task.ts)
   ignore_unreachable: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
-  diff: { on: INHERITABLE, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
+  diff: { on: [...INHERITABLE, 'play'], read: 'bool', templated: true, inherit: 'override' },
   no_log: { on: ON_INCLUDE_TOO, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   run_once: { on: ON_INCLUDE_TOO, read: 'bool', templated: true, inherit: 'override', unsupportedOn: ['play'] },
   delegate_to: { on: INHERITABLE, read: 'str', templated: true, inherit: 'override' },

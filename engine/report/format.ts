@@ -40,8 +40,11 @@ export function asyncLines(r: HostResult): string[] {
   return [...polls, `ASYNC ${p.failed ? 'FAILED' : 'OK'} on ${r.host}: jid=${p.jid}`]
 }
 
-/** `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message). */
-export function resultLines(r: HostResult, verbosity: number, showDiff: boolean): string[] {
+/**
+ * `changed: [web1] => (item=x)` plus indented details (change summaries, reason with -v, message).
+ * A change carries its diff only where the task ran in diff mode (--diff, or its `diff` keyword).
+ */
+export function resultLines(r: HostResult, verbosity: number): string[] {
   // under no_log Ansible's censored result has lost its item too: `(item=None)`
   const label = r.hidden ? 'None' : r.item
   const item = r.item !== undefined ? ` => (item=${label})` : ''
@@ -81,7 +84,7 @@ export function resultLines(r: HostResult, verbosity: number, showDiff: boolean)
   if (r.status === 'skipped' && r.reason && verbosity > 0) lines.push(`  ${r.reason}`)
   for (const c of r.changes) {
     lines.push(`  - ${c.summary}`)
-    if (showDiff && c.diff) lines.push(...renderDiff(c.diff).map((l) => `    ${l}`))
+    if (c.diff) lines.push(...renderDiff(c.diff).map((l) => `    ${l}`))
   }
   return lines
 }

@@ -26,7 +26,7 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
     },
     onPlayBatch: (p) => write(`\n${heading(`PLAY [${p.name}]`)}`),
     onTaskStart: (t) => banner(banners.start(t)),
-    onItemResult: (r) => result(r, resultLines(r, v, !!opts.diff)),
+    onItemResult: (r) => result(r, resultLines(r, v)),
     onHostResult: (r) => {
       // a loop printed its items already, a failed one too (a loop fails only by an item): as
       // Ansible, no line of its own but `...ignoring` under an ignored failure, and `skipping:
@@ -40,7 +40,7 @@ export function plainReporter(opts: { verbosity?: number; diff?: boolean; out?: 
         if (r.status === 'failed' && r.ignored) write('...ignoring')
         return
       }
-      result(r, resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v, !!opts.diff))
+      result(r, resultLines(r.items !== undefined ? { ...r, changes: [] } : r, v))
     },
     onNoHostsLeft: () => write(`\n${heading('NO MORE HOSTS LEFT')}`),
     onWarning: (m, kind) => process.stderr.write(`${warningLine(m, kind)}\n`),

@@ -21,7 +21,7 @@ export function ttyReporter(opts: { verbosity?: number; diff?: boolean } = {}): 
     async (_ctx, task) => {
       const r = early.get(host) ?? (await new Promise<HostResult>((resolve) => waiting.set(host, resolve)))
       // the row's title is the result's line; a polled job's lines go under it
-      const [first, ...more] = resultLines(r, v, !!opts.diff)
+      const [first, ...more] = resultLines(r, v)
       const rest = [...asyncLines(r), ...more]
       task.title = `${r.mayChange ? MAY_CHANGE : COLOR[r.status]}${first}${RESET}`
       if (rest.length) task.output = rest.join('\n')

@@ -123,7 +123,7 @@ type TaskBool = (typeof CONTEXT_BOOLS)[number] | (typeof TASK_BOOLS)[number]
 /** `port` (an int, Base's attribute before run_once) is checked between the two */
 const CHECK_ORDER: readonly (TaskBool | 'port')[] = [...CONTEXT_BOOLS, 'port', ...TASK_BOOLS]
 /** the keywords a play gives its tasks (the others stop at the blocks and roles) */
-const ON_PLAY = new Set<TaskBool>(['become', 'check_mode', 'ignore_unreachable', 'any_errors_fatal'])
+const ON_PLAY = new Set<TaskBool>(['become', 'check_mode', 'diff', 'ignore_unreachable', 'any_errors_fatal'])
 
 /** A boolean keyword's value for the task as written: the task's, else the blocks' and roles', else the play's. */
 function boolKeyword({ pc, task, scope }: { pc: PlayContext; task: TaskKeywords; scope: Scope }, key: TaskBool): boolean | string | undefined {
@@ -222,7 +222,7 @@ export function runModes({ pc, task, host, scope, vars, where }: TaskRun): RunMo
   return {
     become,
     check,
-    diff: keywordBool('diff', [task.diff, scope.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
+    diff: keywordBool('diff', [task.diff, scope.diff, pc.play.diff], vars, where, !!opts.diff) && !noLog({ task, scope, vars, where }),
   }
 }
 

@@ -84,7 +84,7 @@ describe('failureText', () => {
 describe('resultLines of a failure', () => {
   it('fatal: [host]: FAILED! => {...}, then the blocks and ...ignoring', () => {
     const r = result('web1', 'ls', 'failed', { msg: LS.msg, result: LS, ignored: true })
-    assert.deepEqual(resultLines(r, 0, false), [
+    assert.deepEqual(resultLines(r, 0), [
       `fatal: [web1]: FAILED! => ${failureText(LS, false).json}`,
       '  stderr:',
       "    ls: cannot access '/nonexistent-dir': No such file or directory",
@@ -93,30 +93,28 @@ describe('resultLines of a failure', () => {
   })
   it("a loop item: Ansible's failed: [host] (item=x) => {...}", () => {
     const r = result('web1', 'ls', 'failed', { msg: LS.msg, result: LS, item: '/nonexistent-dir' })
-    assert.match(resultLines(r, 0, false)[0]!, /^failed: \[web1\] \(item=\/nonexistent-dir\) => \{"msg": "non-zero return code", "rc": 2, /)
+    assert.match(resultLines(r, 0)[0]!, /^failed: \[web1\] \(item=\/nonexistent-dir\) => \{"msg": "non-zero return code", "rc": 2, /)
   })
   it('without a result: its msg; under no_log: nothing of it', () => {
-    assert.deepEqual(resultLines(result('web1', 'x', 'failed', { msg: 'boom' }), 0, false), ['fatal: [web1]: FAILED! => {"msg": "boom"}'])
-    const hidden = resultLines(result('web1', 'x', 'failed', { msg: 'boom', result: { ...LS, stderr: 'boom' }, hidden: true }), 1, false)
+    assert.deepEqual(resultLines(result('web1', 'x', 'failed', { msg: 'boom' }), 0), ['fatal: [web1]: FAILED! => {"msg": "boom"}'])
+    const hidden = resultLines(result('web1', 'x', 'failed', { msg: 'boom', result: { ...LS, stderr: 'boom' }, hidden: true }), 1)
     assert.deepEqual(hidden, [
       'fatal: [web1]: FAILED! => {"censored": "the output has been hidden due to the fact that \'no_log: true\' was specified for this result", "changed": false}',
     ])
     // Ansible's censored result keeps whether it changed, and loses the item
-    const item = resultLines(result('web1', 'x', 'failed', { msg: 'boom', item: "{'password': 'x'}", failedChanged: true, hidden: true }), 0, false)
+    const item = resultLines(result('web1', 'x', 'failed', { msg: 'boom', item: "{'password': 'x'}", failedChanged: true, hidden: true }), 0)
     assert.deepEqual(item, [
       'failed: [web1] (item=None) => {"censored": "the output has been hidden due to the fact that \'no_log: true\' was specified for this result", "changed": true}',
     ])
-    assert.deepEqual(resultLines(result('web1', 'x', 'ok', { item: 'a', hidden: true }), 0, false), ['ok: [web1] => (item=None)'])
+    assert.deepEqual(resultLines(result('web1', 'x', 'ok', { item: 'a', hidden: true }), 0), ['ok: [web1] => (item=None)'])
   })
   it('unreachable: its message', () => {
-    assert.deepEqual(resultLines(result('web1', 'x', 'unreachable', { msg: 'ssh: refused' }), 0, false), [
-      'fatal: [web1]: UNREACHABLE! => {"msg": "ssh: refused"}',
-    ])
+    assert.deepEqual(resultLines(result('web1', 'x', 'unreachable', { msg: 'ssh: refused' }), 0), ['fatal: [web1]: UNREACHABLE! => {"msg": "ssh: refused"}'])
   })
 })
 
 describe('an ok result with output (debug, assert), as Ansible prints it', () => {
-  const shown = (more: Parameters<typeof result>[3]) => resultLines(result('web1', 'debug', 'ok', more), 0, false).join('\n')
+  const shown = (more: Parameters<typeof result>[3]) => resultLines(result('web1', 'debug', 'ok', more), 0).join('\n')
   it("debug's msg, whatever its type, under msg; var: and assert's result as they are", () => {
     assert.equal(shown({ output: 'hi', msg: 'hi' }), 'ok: [web1] => {\n    "msg": "hi"\n}')
     assert.equal(shown({ output: { a: 1 }, msg: '{"a":1}' }), 'ok: [web1] => {\n    "msg": {\n        "a": 1\n    }\n}')
