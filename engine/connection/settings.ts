@@ -17,7 +17,7 @@
 import { setting } from '../config/settings.js'
 import type { HostKeyPolicy } from './known-hosts.js'
 import type { SshHostConfig } from './ssh-config.js'
-import { shlexSplit } from './shlex.js'
+import { sshOptionList } from './ssh-args.js'
 
 export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 10_000, keepaliveIntervalMs: 5_000, keepaliveCountMax: 3 }
 
@@ -41,21 +41,10 @@ export function policy(value: string): HostKeyPolicy {
 
 /** `-o Key=Value`, `-oKey=Value`, `-o "Key Value"` out of an ssh argument string (shell-quoted, as Ansible passes it). */
 export function parseSshArgs(args: string): SshArgs {
-  let tokens: string[]
-  try {
-    tokens = shlexSplit(args)
-  } catch {
-    tokens = args.split(/\s+/)
-  }
   const out: SshArgs = {}
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!
-    const opt = t === '-o' ? tokens[++i] : t.startsWith('-o') ? t.slice(2) : undefined
-    const m = opt ? /^\s*(\w+)\s*(?:=|\s)\s*(.*?)\s*$/.exec(opt) : null
-    if (!m) continue
-    const [, key, value] = m as unknown as [string, string, string]
+  for (const [key, value] of sshOptionList(args)) {
     const n = Number(value)
-    switch (key.toLowerCase()) {
+    switch (key) {
       case 'userknownhostsfile':
         out.knownHostsFile = value
         break

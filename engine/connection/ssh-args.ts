@@ -6,13 +6,46 @@
  */
 import { shlexSplit } from './shlex.js'
 
-export interface RouteArgs {
+/** Where a connection goes and who logs in, from the command line's options or a config file's. */
+export interface RouteOptions {
   hostName?: string
   user?: string
   port?: number
   identityFiles: string[]
   proxyJump?: string
   proxyCommand?: string
+}
+
+/**
+ * Takes one route option (`key` in lower case) wherever it was read: the first value obtained wins,
+ * IdentityFile adds up, ProxyJump and ProxyCommand exclude each other (whichever came first).
+ * False: not a route option.
+ */
+export function takeRouteOption(out: RouteOptions, key: string, value: string): boolean {
+  switch (key) {
+    case 'hostname':
+      out.hostName ??= value
+      return true
+    case 'user':
+      out.user ??= value
+      return true
+    case 'port': {
+      const n = Number(value)
+      if (out.port === undefined && Number.isInteger(n) && n > 0 && n < 65536) out.port = n
+      return true
+    }
+    case 'identityfile':
+      out.identityFiles.push(value)
+      return true
+    case 'proxyjump':
+    case 'proxycommand':
+      if (out.proxyJump === undefined && out.proxyCommand === undefined) out[key === 'proxyjump' ? 'proxyJump' : 'proxyCommand'] = value
+      return true
+  }
+  return false
+}
+
+export interface RouteArgs extends RouteOptions {
   /** -F: the config file read instead of ~/.ssh/config and /etc/ssh/ssh_config; the last given wins */
   configFile?: string
 }
@@ -76,31 +109,8 @@ function parseRouteArgs(strings: readonly (string | undefined)[]): RouteArgs {
   for (const s of strings) {
     if (!s) continue
     for (const [key, value] of sshOptionList(s)) {
-      switch (key) {
-        case 'hostname':
-          out.hostName ??= value
-          break
-        case 'user':
-          out.user ??= value
-          break
-        case 'port': {
-          const n = Number(value)
-          if (out.port === undefined && Number.isInteger(n) && n > 0 && n < 65536) out.port = n
-          break
-        }
-        case 'identityfile':
-          out.identityFiles.push(value)
-          break
-        case 'proxyjump':
-          if (out.proxyJump === undefined && out.proxyCommand === undefined) out.proxyJump = value
-          break
-        case 'proxycommand':
-          if (out.proxyJump === undefined && out.proxyCommand === undefined) out.proxyCommand = value
-          break
-        case '-f':
-          out.configFile = value
-          break
-      }
+      if (key === '-f') out.configFile = value
+      else takeRouteOption(out, key, value)
     }
   }
   return out

@@ -8,15 +8,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
+import { type RouteOptions, takeRouteOption } from './ssh-args.js'
 
 /** The keys acplay takes from a config file, as parsed values. */
-export interface SshHostConfig {
-  hostName?: string
-  user?: string
-  port?: number
-  identityFiles: string[]
-  proxyJump?: string
-  proxyCommand?: string
+export interface SshHostConfig extends RouteOptions {
   userKnownHostsFile?: string
   strictHostKeyChecking?: string
   connectTimeoutS?: number
@@ -172,7 +167,7 @@ function matchCondition(args: string[], at: string, warnings: string[]): Conditi
   return { never: true }
 }
 
-/** ssh's pattern: `*` any run, `?` one character, the whole string. */
+/** OpenSSH's match_pattern: `*` any run, `?` one character, over the whole string (ssh config, known_hosts). */
 export function globMatch(pattern: string, s: string): boolean {
   const re = new RegExp(
     `^${pattern
@@ -209,27 +204,11 @@ export function lookupHost(config: SshConfig, host: string, home = homedir()): S
   for (const e of config.entries) {
     if (!e.when.every(holds)) continue
     const v = e.args[0]!
+    if (e.key === 'identityfile' && v.toLowerCase() === 'none') continue
+    const value = e.key === 'hostname' ? v.replace(/%(%|h)/g, (_, c: string) => (c === 'h' ? host : '%')) : e.key === 'identityfile' ? expandTilde(v, home) : v
+    if (takeRouteOption(out, e.key, value)) continue
     const num = Number(v)
     switch (e.key) {
-      case 'hostname':
-        out.hostName ??= v.replace(/%(%|h)/g, (_, c: string) => (c === 'h' ? host : '%'))
-        break
-      case 'user':
-        out.user ??= v
-        break
-      case 'port':
-        out.port ??= num
-        break
-      case 'identityfile':
-        if (v.toLowerCase() !== 'none') out.identityFiles.push(expandTilde(v, home))
-        break
-      case 'proxyjump':
-        // ProxyJump and ProxyCommand: whichever is obtained first wins
-        if (out.proxyJump === undefined && out.proxyCommand === undefined) out.proxyJump = v
-        break
-      case 'proxycommand':
-        if (out.proxyJump === undefined && out.proxyCommand === undefined) out.proxyCommand = v
-        break
       case 'userknownhostsfile':
         out.userKnownHostsFile ??= expandTilde(v, home)
         break

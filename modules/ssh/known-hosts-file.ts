@@ -5,6 +5,7 @@
  * `ssh-keygen -R`). Unit-tested; the module reads the file once and plans from this.
  */
 import { createHmac, randomBytes } from 'node:crypto'
+import { globMatch } from '../../engine/connection/ssh-config.js'
 import { KEY_TYPES } from './key-types.js'
 
 export interface KnownKey {
@@ -24,18 +25,6 @@ export function normalizeKey(line: string): KnownKey | undefined {
   return { ...(marker ? { marker } : {}), host, type, key }
 }
 
-/** OpenSSH match_pattern: * and ? wildcards over the whole string. */
-function globMatch(s: string, pattern: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    's',
-  )
-  return re.test(s)
-}
-
 /** Whether a known_hosts host field names `name` (already lowercased). */
 export function hostMatches(name: string, field: string): boolean {
   if (field.startsWith('|1|')) {
@@ -47,7 +36,7 @@ export function hostMatches(name: string, field: string): boolean {
   for (const raw of field.split(',')) {
     const neg = raw.startsWith('!')
     const pattern = (neg ? raw.slice(1) : raw).toLowerCase()
-    if (globMatch(name, pattern)) {
+    if (globMatch(pattern, name)) {
       if (neg) return false
       positive = true
     }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { acplay, capture, type CliResult } from '../helpers/cli.js'
-import { parseRecap, type Recap } from '../helpers/differential.js'
+import { ansiblePlaybookEnv, parseRecap, type Recap } from '../helpers/differential.js'
 import { testbedSkip, useTestbed } from '../helpers/testbed-fixture.js'
 
 const PLAYBOOK = `- hosts: all
@@ -78,14 +78,10 @@ describe('ProxyJump, ProxyCommand and ssh config -F, as ansible-playbook', { ski
         tool === 'ansible'
           ? await capture(['ansible-playbook', ...args], {
               env: {
-                ANSIBLE_NOCOLOR: '1',
-                ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-                ANSIBLE_RETRY_FILES_ENABLED: '0',
-                ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-local'),
+                ...ansiblePlaybookEnv(dir),
                 // no master connections: hosts with one address and user would share one (ControlPath is
                 // by host, port, user), whatever route each was given, and one run's would serve the next
                 ANSIBLE_SSH_ARGS: '-o ControlMaster=no',
-                ANSIBLE_CONFIG: join(dir, 'none.cfg'),
               },
             })
           : await acplay(['run', ...args])

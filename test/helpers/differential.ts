@@ -31,6 +31,17 @@ export function parseRecap(out: string, host: string): Recap {
   return { ok: n('ok'), changed: n('changed'), unreachable: n('unreachable'), failed: n('failed'), skipped: n('skipped') }
 }
 
+/** ansible-playbook's environment in a test's scratch `dir`: no colour, no retry files, its temp files and an empty config there. */
+export function ansiblePlaybookEnv(dir: string): Record<string, string> {
+  return {
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+    ANSIBLE_RETRY_FILES_ENABLED: '0',
+    ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-local'),
+    ANSIBLE_CONFIG: join(dir, 'none.cfg'),
+  }
+}
+
 /** Writes `yaml` as a playbook in a temp dir, runs it against `host` with the tool, returns output and recap. */
 export async function runPlaybook(
   tool: 'ansible' | 'acplay',
@@ -52,16 +63,7 @@ export async function runPlaybook(
     const args = [playbook, '-i', inventory, ...(opts.check ? ['--check'] : []), ...(opts.diff ? ['--diff'] : []), ...(opts.extra ?? [])]
     const r =
       tool === 'ansible'
-        ? await capture(['ansible-playbook', ...args], {
-            env: {
-              ANSIBLE_NOCOLOR: '1',
-              ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-              ANSIBLE_RETRY_FILES_ENABLED: '0',
-              ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-local'),
-              ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, 'cp'),
-              ANSIBLE_CONFIG: join(dir, 'none.cfg'),
-            },
-          })
+        ? await capture(['ansible-playbook', ...args], { env: { ...ansiblePlaybookEnv(dir), ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, 'cp') } })
         : await acplay(['run', ...args])
     return { ...r, recap: parseRecap(r.stdout, host) }
   } finally {
