@@ -6,16 +6,11 @@ import { pyInt } from '../vars/py-int.js'
 const TEMPLATE = /\{\{|\{%/
 export const isTemplate = (v: unknown): boolean => typeof v === 'string' && TEMPLATE.test(v)
 
-/** `"{{ x }}"` -> `x`; anything not wholly wrapped in one `{{ }}` stays as it is. */
-export function stripBraces(expr: string): string {
-  const m = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(expr)
-  return m && !/\{\{|\}\}/.test(m[1]!) ? m[1]!.trim() : expr.trim()
-}
-
 function conditionItem(src: Source, key: string, node: Node | null): string {
   if (isScalar(node)) {
     const v = node.value
-    if (typeof v === 'string') return stripBraces(v)
+    // as written: a template is rendered, then what it gives evaluated (engine/vars/template.ts evaluate)
+    if (typeof v === 'string') return v
     if (typeof v === 'boolean') return v ? 'True' : 'False'
     if (typeof v === 'number') return String(v)
   }

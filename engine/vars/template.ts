@@ -230,8 +230,16 @@ export class Templar {
   evaluate(expr: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): unknown {
     if (typeof expr !== 'string') return expr
     return this.guard(where, () => {
-      const t = this.compileExpression(expr)
-      return this.runCompiled(t, expr, this.scope(vars, opts), true, !!opts.pythonTypes)
+      const scope = this.scope(vars, opts)
+      let e = expr
+      // as Ansible's Conditional: a template is rendered first, and a non-empty string it gives is
+      // then evaluated (`when: "{{ flag }}"` with flag "false" is false; `"{{ a }} == 1"` compares)
+      if (isTemplate(expr)) {
+        const rendered = this.run(expr, scope, true, true, !!opts.pythonTypes)
+        if (typeof rendered !== 'string' || rendered === '') return rendered
+        e = rendered
+      }
+      return this.runCompiled(this.compileExpression(e), e, scope, true, !!opts.pythonTypes)
     })
   }
 

@@ -48,7 +48,7 @@ test('play keywords and module tasks: mapping, k=v, free-form command, loops', a
 test('blocks, imports, includes, meta', async () => {
   const t = (await load()).plays[1]!.tasks
   const b = blk(t[4])
-  assert.deepEqual([b.kind, b.when, b.tags], ['block', ['do_block'], ['blk']])
+  assert.deepEqual([b.kind, b.when, b.tags], ['block', ['{{ do_block }}'], ['blk']])
   assert.deepEqual(mod(b.block[0]).args, { cmd: 'set -e\necho one' })
   assert.deepEqual(mod(b.rescue[0]).args, { msg: 'rescued' })
   assert.deepEqual(b.always[0], {
