@@ -4,7 +4,7 @@
  * loop when reached, through loadIncludedTasks / loadIncludedRole below.
  */
 import path from 'node:path'
-import { AcplayError, playbookError } from '../errors.js'
+import { AcplayError } from '../errors.js'
 import { findTaskFile } from '../run/find-file.js'
 import { isMap, isSeq, type Node } from 'yaml'
 import { newPlayScope, registryOf, type LoadOptions, type Registry, type TaskScope } from './context.js'
@@ -96,6 +96,9 @@ function runtimeScope(ctx: IncludeContext, task: IncludeTasksTask | IncludeRoleT
   return { play, src, baseDir: task.baseDir, role: task.role, stack: [] }
 }
 
+/** An include_tasks file that is not there (the include's error, named at its line). */
+export class IncludedFileMissing extends AcplayError {}
+
 /**
  * Loads an include_tasks file when the run reaches it; `file` is the task's file, already templated.
  * Returns the tasks (carrying the including task's role) and the handlers of roles they import.
@@ -107,7 +110,7 @@ export function loadIncludedTasks(task: IncludeTasksTask, file: string, ctx: Inc
   try {
     full = findTaskFile(file, { role: task.role, taskFile: task.pos.file, playDir: ctx.playDir })
   } catch (e) {
-    throw e instanceof AcplayError ? playbookError(`include_tasks: ${e.message}`, where) : e
+    throw e instanceof AcplayError ? new IncludedFileMissing('E_PLAYBOOK', `include_tasks: ${e.message}`, where) : e
   }
   const scope = runtimeScope(ctx, task, task.pos.file)
   return { tasks: loadTaskFile(scope, full), handlers: scope.play.handlers, file: full }

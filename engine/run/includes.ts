@@ -6,7 +6,7 @@
  * fails that host's include, not the run).
  */
 import { AcplayError } from '../errors.js'
-import { loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
+import { IncludedFileMissing, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
 import type { IncludeRoleTask, IncludeTasksTask, RoleContext, Task } from '../playbook/types.js'
 import type { HostResult } from '../report/types.js'
 import { templateValue } from '../vars/template.js'
@@ -87,7 +87,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
         const key = `${target}\u0000${JSON.stringify(items?.[i] ?? null)}`
         let g = groups.get(key)
         if (!g) {
-          const loaded = task.kind === 'include_tasks' ? loadIncludedTasks(task, target, ctx) : loadIncludedRole(task, target, ctx)
+          const loaded = task.kind === 'include_tasks' ? loadTaskFile(task, target, ctx) : loadIncludedRole(task, target, ctx)
           const tasks = 'tasks' in loaded ? loaded.tasks : [loaded.block]
           if ('file' in loaded) includedFiles.set(key, loaded.file)
           addHandlers(pc, loaded.handlers)
@@ -111,6 +111,14 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
       } else if (task.kind === 'include_tasks') results.push(result('ok', { reason: `included: ${files.join(', ')}`, included: files }))
     } catch (e) {
       const msg = e instanceof AcplayError ? e.describe() : e instanceof Error ? e.message : String(e)
+      if (e instanceof RunStop) throw e.error
+      if (e instanceof FileNotLoaded) {
+        // a missing file fails the host, whatever its ignore_errors
+        host.failed = true
+        const hidden = vars !== undefined && failureHidden({ task, scope: outer, vars, where })
+        results.push(result('failed', { msg: e.describe(), result: { msg: e.describe(), failed: true }, hidden: hidden || undefined, beforeAction: true }))
+        continue
+      }
       let ignored = false
       try {
         ignored = ignoresErrors(task, outer, vars, where)
@@ -124,6 +132,28 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
     }
   }
   return { ref, groups: [...groups.values()], results, itemResults }
+}
+
+/** An include_tasks file that is not there: the host's failure, not the task's to ignore. */
+class FileNotLoaded extends AcplayError {}
+
+/** An included file that does not load: the run's error (the loader's, with its file:line). */
+class RunStop {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * An include_tasks file, as Ansible's strategy reads it (not its TaskExecutor, so `ignore_errors`
+ * takes none of this): a missing file fails the host; one that does not load (YAML, a bad keyword)
+ * stops the run, as Ansible's parser error ends ansible-playbook (exit 4).
+ */
+function loadTaskFile(task: IncludeTasksTask, file: string, ctx: Parameters<typeof loadIncludedTasks>[2]): ReturnType<typeof loadIncludedTasks> {
+  try {
+    return loadIncludedTasks(task, file, ctx)
+  } catch (e) {
+    if (e instanceof IncludedFileMissing) throw new FileNotLoaded(e.code, e.message, e.where)
+    throw new RunStop(e)
+  }
 }
 
 /** `apply:` on the include: its keywords become a block around the included tasks. */
