@@ -74,12 +74,13 @@ async function readHost(pc: PlayContext, tasks: ModuleTask[], host: HostState, s
   for (const t of tasks) cache.covers.add(t)
   const reads: Read[] = []
   for (const t of tasks) reads.push(...(await questions(pc, t, host, scope)))
-  const byBecome = new Map<Connection, Map<string | undefined, Read[]>>()
+  // one script per connection and become user, as the tasks' own reads would go
+  const byShell = new Map<Connection, Map<string | undefined, Read[]>>()
   for (const r of reads) {
-    const via = byBecome.get(r.via) ?? new Map<string | undefined, Read[]>()
-    byBecome.set(r.via, via.set(r.key, [...(via.get(r.key) ?? []), r]))
+    const byBecome = byShell.get(r.via) ?? new Map<string | undefined, Read[]>()
+    byShell.set(r.via, byBecome.set(r.key, [...(byBecome.get(r.key) ?? []), r]))
   }
-  for (const [key, rs] of [...byBecome.values()].flatMap((m) => [...m])) {
+  for (const [key, rs] of [...byShell.values()].flatMap((m) => [...m])) {
     try {
       await answer(rs[0]!.via, cache, rs[0]!.become, key, rs, readAt)
     } catch {
