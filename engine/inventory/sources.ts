@@ -22,6 +22,8 @@ const isExecutable = (file: string): Promise<boolean> =>
 
 // Ansible's IGNORED_ALWAYS plus the default INVENTORY_IGNORE_EXTS
 const IGNORED_NAMES = /^(?:\..*|host_vars|group_vars|vars_plugins)$/
+/** ansible.cfg's default `inventory` (config/settings.ts DEFAULT_HOST_LIST) */
+const DEFAULT_SOURCE = '/etc/ansible/hosts'
 const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry']
 const YAML_EXTS = new Set(['.yml', '.yaml', '.json'])
 
@@ -40,7 +42,9 @@ export async function readSources(sources: string[], inv: InventoryBuilder): Pro
         parsed++
         continue
       }
-      // Ansible only warns here (a run with no inventory still has the implicit localhost)
+      // Ansible only warns here (a run with no inventory still has the implicit localhost), and
+      // says nothing of its default source when that file is absent
+      if (source === DEFAULT_SOURCE && st.code === 'ENOENT') continue
       const hint = st.code === 'ENOENT' ? " (for a single host without an inventory file, add a comma: -i 'host,')" : ''
       inv.warnings.push(`unable to read inventory source ${source}: ${st.code ?? st.message}${hint}`)
       continue
@@ -54,7 +58,7 @@ export async function readSources(sources: string[], inv: InventoryBuilder): Pro
     }
     parsed++
   }
-  if (sources.length > 0 && parsed === 0) inv.warnings.push('no inventory was parsed, only the implicit localhost is available')
+  if (sources.length > 0 && parsed === 0) inv.warnings.push('No inventory was parsed, only implicit localhost is available')
   return varsDirs
 }
 

@@ -71,14 +71,28 @@ export function emit<K extends Exclude<keyof Reporter, AwaitedHook>>(ctx: RunCon
   // everything a reporter sees passes the masker (results are masked where they are recorded)
   if (hook === 'onWarning') {
     args = args.map((a) => (typeof a === 'string' ? ctx.masker.mask(a) : a)) as typeof args
-    const key = args.join('\0')
-    if (ctx.warned.has(key)) return
-    ctx.warned.add(key)
+    if (!firstTime(ctx.warned, args.join('\0'))) return
   }
   for (const r of ctx.reporters) {
     const fn = r[hook] as ((...a: unknown[]) => void) | undefined
     fn?.apply(r, args)
   }
+}
+
+/**
+ * A warning Ansible shows from a task's worker process: once per task and host (the worker's
+ * Display has its own set of texts shown), not once per run. `shown` is the task run's.
+ */
+export function warnInTask(ctx: RunContext, shown: Set<string>, text: string): void {
+  const masked = ctx.masker.mask(text)
+  if (!firstTime(shown, masked)) return
+  for (const r of ctx.reporters) r.onWarning?.(masked)
+}
+
+function firstTime(shown: Set<string>, key: string): boolean {
+  if (shown.has(key)) return false
+  shown.add(key)
+  return true
 }
 
 /** Like emit, but waits for hooks that return a promise (a renderer finishing its frame). */

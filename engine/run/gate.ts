@@ -14,8 +14,8 @@ import { isTemplate } from '../playbook/keywords.js'
 import type { HostResult, TaskRef } from '../report/types.js'
 import { toBool } from '../vars/filters-core.js'
 import { truthy } from '../vars/py.js'
-import { evaluate, templateValue } from '../vars/template.js'
-import { emit, type PlayContext, type RunContext } from './context.js'
+import { evaluate, isTemplate as isTemplateText, templateValue } from '../vars/template.js'
+import { emit, warnInTask, type PlayContext, type RunContext } from './context.js'
 import type { HostState } from './host-state.js'
 import type { RunOptions } from './options.js'
 import { boolError, intError, invalidBool, invalidInt, keywordBool, keywordValue } from './keyword-value.js'
@@ -190,9 +190,27 @@ export function handlerHosts(hosts: readonly HostState[], notified: (h: HostStat
   return hosts.filter((h) => runs(h) && notified(h))
 }
 
+/** Where a task's warnings go: the run's reporters, each text once per task and host (context.ts warnInTask). */
+export interface TaskWarnings {
+  pc: PlayContext
+  shown: Set<string>
+}
+
+/**
+ * Whether a condition (`when`, `changed_when`, `failed_when`, `until`) holds. One written as a
+ * template works (rendered, then evaluated) but Ansible's Conditional warns of it: so do we, when
+ * the task runs (`warnings` absent: read-ahead's planning, which shows nothing).
+ */
+export function holds(cond: string, vars: Record<string, unknown>, where: Location, warnings?: TaskWarnings): boolean {
+  if (warnings && isTemplateText(cond)) warnInTask(warnings.pc.run, warnings.shown, `${TEMPLATED_CONDITION}${cond}`)
+  return truthy(evaluate(cond, vars, where))
+}
+
+const TEMPLATED_CONDITION = 'conditional statements should not include jinja2 templating delimiters such as {{ }} or {% %}. Found: '
+
 /** The first `when` that is false on this host (the enclosing blocks' and roles' first, then the task's), or undefined when all hold. */
-export function falseCondition(scope: Scope, task: TaskKeywords, vars: Record<string, unknown>, where: Location): string | undefined {
-  return [...scope.when, ...task.when].find((cond) => !truthy(evaluate(cond, vars, where)))
+export function falseCondition(scope: Scope, task: TaskKeywords, vars: Record<string, unknown>, where: Location, warnings?: TaskWarnings): string | undefined {
+  return [...scope.when, ...task.when].find((cond) => !holds(cond, vars, where, warnings))
 }
 
 /** How a module task runs on a host: become (task > blocks and roles > play > ansible_become vars > CLI), check mode, diff. */
@@ -243,7 +261,7 @@ const TOOL_VARS = {
  * keyword (task > blocks and roles > play), else ANSIBLE_* or ansible.cfg; rendered, then split
  * (become.ts). Set on `become` only when given: otherwise sudo's -H, and no flags for su.
  */
-function becomeTool(become: Become, method: BecomeMethod, { pc, task, scope, vars, where }: Omit<TaskRun, 'host'>): void {
+function becomeTool(become: Become, method: BecomeMethod, { pc, task, scope, vars, where }: Omit<TaskRun, 'host' | 'shown'>): void {
   const config = pc.run.opts.becomeConfig?.[method]
   const names = TOOL_VARS[method]
   const flags = becomeText(

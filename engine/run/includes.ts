@@ -62,7 +62,7 @@ export function loadInclude(pc: PlayContext, task: IncludeTasksTask | IncludeRol
     try {
       vars = taskVars(pc, host, outer, task)
       addConnectionVars({ pc, task, host, scope: outer, vars, where })
-      const cond = falseCondition(outer, task, vars, where)
+      const cond = falseCondition(outer, task, vars, where, { pc, shown: new Set() })
       if (cond !== undefined) {
         results.push(result('skipped', { reason: `Conditional result was False: ${cond}` }))
         continue

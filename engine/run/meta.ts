@@ -22,7 +22,8 @@ export async function runMeta(pc: PlayContext, task: MetaTask, active: HostState
   const holds = (h: HostState): boolean => {
     if (NO_WHEN.has(task.action) || task.when.length + scope.when.length === 0) return true
     const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: task.name ?? `meta: ${task.action}`, host: h.name }
-    return falseCondition(scope, task, taskVars(pc, h, scope, task), where) === undefined
+    // evaluated by Ansible's strategy itself, whose warnings show once per run
+    return falseCondition(scope, task, taskVars(pc, h, scope, task), where, { pc, shown: pc.run.warned }) === undefined
   }
   if (NO_WHEN.has(task.action) && task.when.length)
     emit(pc.run, 'onWarning', `meta: ${task.action} does not support when conditionals (${task.pos.file}:${task.pos.line}); it runs anyway`)

@@ -65,11 +65,13 @@ export interface TaskRun {
   where: Location
   /** run_once: the batch's hosts, which the task's facts go to as well (fact-hosts.ts) */
   runOnceHosts?: readonly HostState[]
+  /** the warnings this task has shown on this host (gate.ts TaskWarnings) */
+  shown: Set<string>
 }
 
 export function taskRun(pc: PlayContext, task: ModuleTask, host: HostState, scope: Scope, runOnceHosts?: readonly HostState[]): TaskRun {
   const where = { file: task.pos.file, line: task.pos.line, col: task.pos.col, task: taskLabel(task), host: host.name }
-  const run = { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, runOnceHosts }
+  const run = { pc, task, host, scope, vars: taskVars(pc, host, scope, task), where, runOnceHosts, shown: new Set<string>() }
   addConnectionVars(run)
   return run
 }

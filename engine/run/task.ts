@@ -8,8 +8,7 @@ import { runModule, type ModuleOutcome } from '../module-runner.js'
 import type { ModuleTask } from '../playbook/types.js'
 import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
-import { truthy } from '../vars/py.js'
-import { evaluate, templateValue } from '../vars/template.js'
+import { templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext, type RunContext } from './context.js'
 import { storeResultFacts, withResultFacts } from './host-facts.js'
 import { taskArgs } from './task-args.js'
@@ -18,7 +17,7 @@ import { factHosts } from './fact-hosts.js'
 import { failedResult, registeredResult } from './task-result.js'
 import { itemLabel, loopItem, loopItems, loopSettings, pause } from './loop.js'
 import { runEngineAction } from './engine-action.js'
-import { failureHidden, falseCondition, ignoresErrors, ignoresUnreachable, type KeywordFailure, keywordFailure, noLog as noLogOn } from './gate.js'
+import { failureHidden, falseCondition, holds, ignoresErrors, ignoresUnreachable, type KeywordFailure, keywordFailure, noLog as noLogOn } from './gate.js'
 import { asyncOf, runAsync } from './async-task.js'
 import { delegateShown, hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
@@ -231,7 +230,7 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
     // check mode: a result unknown until an earlier task runs cannot be waited on
     if (r.registered instanceof UnknownValue) return r
     const withResult = resultVars(run, r.registered)
-    const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => truthy(evaluate(c, withResult, where)))
+    const done = r.status === 'skipped' || r.status === 'unreachable' || task.until.every((c) => holds(c, withResult, where, run))
     if (done) return { ...r, registered: { ...r.registered, attempts: i } }
     if (i > retries)
       return {
@@ -289,7 +288,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
   let mayRun: string | undefined
   let falseCond: string | undefined
   try {
-    falseCond = falseCondition(scope, task, vars, where)
+    falseCond = falseCondition(scope, task, vars, where, run)
   } catch (e) {
     mayRun = unknownAfter(e)
     if (mayRun === undefined) throw e
@@ -331,7 +330,7 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     mayChange = status === 'changed' || undefined
     if (task.changed_when?.length && status === 'changed') {
       try {
-        const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))
+        const changed = task.changed_when.every((c) => holds(c, withResult, where, run))
         if (!changed) {
           status = 'ok'
           mayChange = undefined
@@ -342,12 +341,12 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
     }
   } else if (status !== 'unreachable' && status !== 'skipped') {
     if (task.changed_when?.length) {
-      const changed = task.changed_when.every((c) => truthy(evaluate(c, withResult, where)))
+      const changed = task.changed_when.every((c) => holds(c, withResult, where, run))
       if (status !== 'failed') status = changed ? 'changed' : 'ok'
       registered = { ...registered, changed }
     }
     if (task.failed_when?.length) {
-      const failed = task.failed_when.every((c) => truthy(evaluate(c, withResult, where)))
+      const failed = task.failed_when.every((c) => holds(c, withResult, where, run))
       status = failed ? 'failed' : registered.changed ? 'changed' : 'ok'
       registered = { ...registered, failed_when_result: failed, failed }
     }

@@ -38,10 +38,15 @@ test('a missing source is a warning, as in Ansible, that suggests the host-list 
   const inv = await loadInventory(['nosuchhost'])
   assert.deepEqual(inv.warnings, [
     "unable to read inventory source nosuchhost: ENOENT (for a single host without an inventory file, add a comma: -i 'host,')",
-    'no inventory was parsed, only the implicit localhost is available',
+    'No inventory was parsed, only implicit localhost is available',
   ])
   assert.deepEqual(inv.select('all'), [])
   assert.deepEqual(inv.select('localhost'), ['localhost'])
+})
+
+test("Ansible's default source, when absent, is passed over in silence", async () => {
+  const inv = await loadInventory(['/etc/ansible/hosts'])
+  assert.deepEqual(inv.warnings, ['No inventory was parsed, only implicit localhost is available'])
 })
 
 test('no sources: an empty inventory with the implicit localhost', async () => {
