@@ -17,6 +17,7 @@ import {
   type YAMLMap,
   type Pair,
   type Scalar,
+  type ScalarTag,
   type Tags,
 } from 'yaml'
 import { type AcplayError, playbookError, yamlError, type Location } from './errors.js'
@@ -24,6 +25,7 @@ import { warningLine } from './report/format.js'
 import { decryptIfVaulted, revealVaultValues, VAULT_TAG } from './vault/files.js'
 import { indentQuotedLines } from './yaml-quoted.js'
 import { asPyyaml, type YamlTag } from './yaml-scalars.js'
+import { setEntry } from './vars/unsafe.js'
 
 /** Where a node is: the file, and its 1-based line and column. */
 export interface Pos {
@@ -36,6 +38,8 @@ export interface Source {
   file: string
   doc: Document
   lc: LineCounter
+  /** the text has `!unsafe` values (toJS marks them) */
+  unsafeTags?: boolean
 }
 
 const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binary'])
@@ -44,8 +48,11 @@ const DROPPED = new Set(['tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:binar
 // mode takes the int as its bits; a template makes it the text '416'); but 1:20 is not sexagesimal 80.
 function customTags(tags: Tags): YamlTag[] {
   const own = asPyyaml(tags).filter((t) => !DROPPED.has(t.tag) && t.format !== 'TIME')
-  return [...own, VAULT_TAG]
+  return [...own, VAULT_TAG, UNSAFE_TAG]
 }
+
+/** `!unsafe 'text {{ not a template }}'`: a string never templated (marked where toJS makes its container). */
+const UNSAFE_TAG: ScalarTag = { tag: '!unsafe', resolve: (s: string) => s }
 
 /** A whole-file vault is decrypted first; `!vault` values are decrypted once parsed (errors name file:line). */
 export function parseYaml(fileText: string, file: string): Source {
@@ -70,7 +77,7 @@ export function parseYaml(fileText: string, file: string): Source {
   }
   dropDuplicateKeys(doc, lc, file)
   revealVaultValues(doc, lc, file, vaulted, text)
-  return { file, doc, lc }
+  return { file, doc, lc, unsafeTags: text.includes('!unsafe') }
 }
 
 /**
@@ -171,7 +178,21 @@ export function entries(src: Source, map: YAMLMap): Entry[] {
 
 export function toJS(src: Source, node: Node | null): unknown {
   if (!node) return null
-  return node.toJS(src.doc, { maxAliasCount: 1000 })
+  const value = node.toJS(src.doc, { maxAliasCount: 1000 })
+  if (src.unsafeTags) markUnsafeTags(node, value)
+  return value
+}
+
+/** Each `!unsafe` value's key, marked in the mapping or list made from its parent node (engine/vars/unsafe.ts). */
+function markUnsafeTags(node: Node | null, value: unknown): void {
+  if (typeof value !== 'object' || value === null) return
+  const mark = (key: string, child: unknown) => {
+    if (isScalar(child) && child.tag === '!unsafe') setEntry(value as Record<string, unknown>, key, (value as Record<string, unknown>)[key], true)
+    else markUnsafeTags(child as Node | null, (value as Record<string, unknown>)[key])
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) if (isScalar(pair.key)) mark(String(pair.key.value), pair.value)
+  } else if (isSeq(node)) for (const [i, child] of node.items.entries()) mark(String(i), child)
 }
 
 export const isNull = (node: Node | null): boolean => node === null || (isScalar(node) && node.value === null)

@@ -2,6 +2,7 @@
  * The engine's own actions (names.ts): they act on variables, the inventory or the run. Each
  * returns what Ansible's action plugin returns, so `register` sees the same fields.
  */
+import { isUnsafeEntry, setEntry, UNSAFE_CONDITION } from '../vars/unsafe.js'
 import type { Become, ExecResult } from '../connection/types.js'
 import { AcplayError, ModuleFailure } from '../errors.js'
 import type { Inventory } from '../inventory/types.js'
@@ -166,7 +167,9 @@ function setFact(args: Record<string, unknown>, env: Pick<ActionEnv, 'template'>
         `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`,
       )
     // Ansible (jinja2_native off) turns the strings yes/no/true/false into booleans
-    facts[k] = typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v
+    const value = typeof v === 'string' && /^(true|false|yes|no)$/i.test(v) ? /^(true|yes)$/i.test(v) : v
+    // a value rendered from unsafe data stays unsafe (engine/vars/unsafe.ts)
+    setEntry(facts, k, value, isUnsafeEntry(given, name))
   }
   const keep = toBool(cacheable ?? false)
   return { status: 'ok', facts, cacheable: keep, data: { ansible_facts: facts } }
@@ -181,7 +184,11 @@ function assert(args: Record<string, unknown>, env: ActionEnv): ActionOutcome {
       throw new ModuleFailure(`assert: fail_msg, msg and success_msg must be a string or a list of strings, got ${JSON.stringify(m)}`)
   const quiet = toBool(args.quiet ?? false)
   const text = (m: unknown) => (typeof m === 'string' ? m : JSON.stringify(m))
-  for (const cond of asList(args.that)) {
+  const thats = asList(args.that)
+  for (const [i, cond] of thats.entries()) {
+    // rendered from unsafe data: never evaluated, as Ansible's Conditional
+    if (typeof cond === 'string' && (Array.isArray(args.that) ? isUnsafeEntry(args.that, String(i)) : isUnsafeEntry(args, 'that')))
+      throw new ModuleFailure(`The conditional check '${cond}' failed. The error was: ${UNSAFE_CONDITION}`)
     const ok = typeof cond === 'boolean' ? cond : env.evaluate(String(cond))
     if (!ok) return { status: 'failed', msg: text(failMsg), data: { msg: failMsg, assertion: cond, evaluated_to: false } }
   }

@@ -16,6 +16,7 @@ import { setHostFacts } from './host-facts.js'
 import { factHosts } from './fact-hosts.js'
 import { forgetHostvars, type TaskRun } from './scope.js'
 import { unknownAfter } from '../unknown.js'
+import { assignEntries } from '../vars/unsafe.js'
 
 export async function runEngineAction(run: TaskRun, action: EngineAction, args: Record<string, unknown>): Promise<ModuleOutcome & { output?: unknown }> {
   const { pc, task, host, vars, where } = run
@@ -70,7 +71,7 @@ export async function runEngineAction(run: TaskRun, action: EngineAction, args: 
     if (action === 'add_host') forgetHostvars(pc)
     if (a.facts)
       for (const h of factHosts(run)) {
-        Object.assign(action === 'include_vars' ? h.includedVars : h.facts, a.facts)
+        assignEntries(action === 'include_vars' ? h.includedVars : h.facts, a.facts)
         if (a.cacheable) setHostFacts(pc.run, h, a.facts)
       }
     const verbose = verboseAlways(action, args) || undefined

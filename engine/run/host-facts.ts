@@ -12,6 +12,7 @@ import { AcplayError } from '../errors.js'
 import { expanduser } from '../vars/py-path.js'
 import type { RunContext } from './context.js'
 import type { HostState } from './host-state.js'
+import { allUnsafe, assignEntries, setEntry } from '../vars/unsafe.js'
 
 type Facts = Record<string, unknown>
 
@@ -138,11 +139,16 @@ function restricted(key: string): boolean {
 export function withResultFacts(rc: RunContext, vars: Record<string, unknown>, action: string, result: unknown): Record<string, unknown> {
   const facts = (result as { ansible_facts?: unknown } | undefined)?.ansible_facts
   if (!facts || typeof facts !== 'object' || Array.isArray(facts) || action === 'debug') return vars
-  if (action === 'set_fact' || action === 'include_vars') return { ...vars, ...facts }
+  if (action === 'set_fact' || action === 'include_vars') {
+    const out = { ...vars }
+    assignEntries(out, facts as Facts)
+    return out
+  }
   const namespaced: Facts = {}
   for (const [k, v] of Object.entries(facts)) namespaced[k.startsWith('ansible_') && k !== 'ansible_local' ? k.slice(8) : k] = v
-  const out: Record<string, unknown> = { ...vars, ansible_facts: { ...(vars.ansible_facts as Facts | undefined), ansible_facts: namespaced } }
-  if (factSettings(rc).inject) for (const [k, v] of Object.entries(facts)) if (!k.startsWith('_ansible_') && !restricted(k)) out[k] = v
+  const out: Record<string, unknown> = { ...vars }
+  setEntry(out, 'ansible_facts', { ...(vars.ansible_facts as Facts | undefined), ansible_facts: namespaced }, true)
+  if (factSettings(rc).inject) for (const [k, v] of Object.entries(facts)) if (!k.startsWith('_ansible_') && !restricted(k)) setEntry(out, k, v, true)
   return out
 }
 
@@ -164,6 +170,8 @@ export function factVars(rc: RunContext, host: HostState): Facts {
     for (const [k, v] of Object.entries(facts)) if (!k.startsWith('_ansible_') && !restricted(k)) out[k] = v
   } else out.ansible_local = facts.ansible_local ?? {}
   out.ansible_facts = namespaced
+  // what the host told is unsafe data: never templated again (engine/vars/unsafe.ts)
+  allUnsafe(out)
   varsMemo.set(facts, out)
   return out
 }

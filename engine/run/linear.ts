@@ -15,6 +15,7 @@ import { enter, type Scope } from './scope.js'
 import { readAhead } from './read-ahead.js'
 import { stepAllows } from './step.js'
 import { runModuleTask } from './task.js'
+import { isUnsafeEntry, setEntry } from '../vars/unsafe.js'
 
 export async function runTasks(pc: PlayContext, tasks: readonly Task[], hosts: HostState[], scope: Scope): Promise<void> {
   for (const [i, task] of tasks.entries()) {
@@ -58,7 +59,7 @@ async function runOneTask(pc: PlayContext, task: Extract<Task, { kind: 'module' 
   const results = await Promise.all(targets.map((h) => limit(() => rc.limit(() => runModuleTask(pc, task, h, scope, once ? hosts : undefined)))))
   if (once) {
     const first = targets[0]!
-    for (const h of hosts.slice(1)) if (task.register) h.facts[task.register] = first.facts[task.register]
+    for (const h of hosts.slice(1)) if (task.register) setEntry(h.facts, task.register, first.facts[task.register], isUnsafeEntry(first.facts, task.register))
   }
   for (const r of results) record(pc, { ...r, task: { ...r.task, name: ref.name } })
   failFast(pc, task, scope, hosts, results, runOnce)

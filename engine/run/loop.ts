@@ -9,7 +9,8 @@ import { toBool } from '../vars/filters-core.js'
 import { loopLookup } from '../vars/lookups/index.js'
 import type { SearchKind } from '../vars/lookups/context.js'
 import { pystr, repr } from '../vars/py.js'
-import { lookupScope, templateValue } from '../vars/template.js'
+import { lookupScope, templar, templateValue } from '../vars/template.js'
+import { allUnsafe, isUnsafeEntry, setEntry, unsafeKeys } from '../vars/unsafe.js'
 import { knownDeep } from '../vars/undefined.js'
 
 interface LoopTask {
@@ -28,9 +29,11 @@ export function loopItems(task: LoopTask, action: string, vars: Record<string, u
   if (task.loop === undefined) return undefined
   try {
     // check mode: items holding an unknown (a looped task's registered results) wait for its task (task.ts)
-    if (task.loop_with) return knownDeep(loopLookup(task.loop_with, task.loop, lookupScope(vars), lookupSubdir(action)))
-    const items = templateValue(task.loop, vars, where)
-    if (Array.isArray(items)) return knownDeep(items)
+    // a lookup's items are unsafe data (Ansible's _get_loop_items wraps them), and so are those
+    // rendered from it (engine/vars/unsafe.ts)
+    if (task.loop_with) return allUnsafe([...knownDeep(loopLookup(task.loop_with, task.loop, lookupScope(vars), lookupSubdir(action)))])
+    const { value: items, unsafe } = templar.templateValueTracked(task.loop, vars, where)
+    if (Array.isArray(items)) return unsafe && !unsafeKeys(items) ? allUnsafe([...knownDeep(items)]) : knownDeep(items)
     throw new AcplayError(
       'E_LOOP',
       `Invalid data passed to 'loop', it requires a list, got this instead: ${pystr(items)}. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.`,
@@ -95,7 +98,9 @@ export function loopItem(s: LoopSettings, items: unknown[], i: number, vars: Rec
     added.ansible_loop = loop
     registered.ansible_loop = loop
   }
-  return { vars: { ...vars, ...added }, registered }
+  const itemVars = { ...vars, ...added }
+  setEntry(itemVars, s.loopVar, item, isUnsafeEntry(items, String(i)))
+  return { vars: itemVars, registered }
 }
 
 /** The label shown for an item: loop_control.label templated, else the item; shown as Python shows it (`(item={'a': 1})`). */

@@ -1,4 +1,5 @@
 /** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
+import { keepMarksInside } from '../vars/unsafe.js'
 import { taskLabel } from '../playbook/module-task.js'
 import type { Location } from '../errors.js'
 import { mergeVars } from '../vars/precedence.js'
@@ -213,7 +214,7 @@ export function forgetHostvars(pc: PlayContext): void {
 function hostvars(pc: PlayContext): Record<string, unknown> {
   let out = hostvarsOfPlay.get(pc)
   if (out) return out
-  out = {}
+  out = keepMarksInside({})
   hostvarsOfPlay.set(pc, out)
   const define = (name: string, enumerable: boolean) =>
     Object.defineProperty(out, name, {

@@ -22,6 +22,7 @@ import { asyncOf, runAsync } from './async-task.js'
 import { delegateShown, hostModuleEnv } from './module-env.js'
 import { unknownAfter } from '../unknown.js'
 import { UnknownValue } from '../vars/undefined.js'
+import { setEntry } from '../vars/unsafe.js'
 import type { HostState } from './host-state.js'
 import { taskRun, type Scope, type TaskRun } from './scope.js'
 import { gatherItemWarnings, showModuleWarnings } from './module-warnings.js'
@@ -247,7 +248,10 @@ async function runOnce(run: TaskRun): Promise<ItemResult> {
 function resultVars({ pc, task, vars }: TaskRun, registered: Record<string, unknown>): Record<string, unknown> {
   const known = registered instanceof UnknownValue ? undefined : registered
   const withFacts = withResultFacts(pc.run, vars, isEngineAction(task.module) ?? task.module, known)
-  return task.register ? { ...withFacts, [task.register]: registered } : withFacts
+  if (!task.register) return withFacts
+  const out = { ...withFacts }
+  setEntry(out, task.register, registered, !(registered instanceof UnknownValue))
+  return out
 }
 
 /** The task skipped by its false `when` (the condition is named in the reason shown). */
@@ -431,7 +435,7 @@ function unknownArgs(run: TaskRun, ref: HostResult['task'], after: string): Item
         if (unknownAfter(e) === undefined) throw e
         continue
       }
-      for (const h of factHosts(run)) h.facts[name] = new UnknownValue(after)
+      for (const h of factHosts(run)) setEntry(h.facts, name, new UnknownValue(after), false)
     }
   return { ...base, status: 'ok', reason }
 }
@@ -448,7 +452,8 @@ function finish(
 ): HostResult {
   // no_log hides them too (Ansible's censored result keeps no warnings)
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
-  if (task.register) host.facts[task.register] = r.registered
+  // what a host answered is unsafe data: never templated again (engine/vars/unsafe.ts)
+  if (task.register) setEntry(host.facts, task.register, r.registered, !(r.registered instanceof UnknownValue))
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
   if (r.status === 'changed') for (const n of notifiedNames(task, scope, itemVars ?? [vars], where)) notify(pc, host, n, r.mayChange === true, where)
   // a keyword that rendered no boolean has decided it already (gate.ts keywordFailure)

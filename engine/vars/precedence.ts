@@ -3,6 +3,8 @@
  * each layer by name, so the order lives here and nowhere else. Later layers replace earlier
  * ones key by key, without deep merging (Ansible's default hash_behaviour=replace).
  */
+import { setUnsafeKeys, unsafeKeys, withKey } from './unsafe.js'
+
 export type Vars = Record<string, unknown>
 
 export const VAR_LAYERS = [
@@ -28,10 +30,19 @@ export type VarLayers = Partial<Record<VarLayer, Vars | readonly Vars[] | undefi
 
 const parts = (layer: Vars | readonly Vars[] | undefined): readonly Vars[] => (layer === undefined ? [] : Array.isArray(layer) ? layer : [layer as Vars])
 
-/** One flat mapping of every layer, the higher layer winning per top-level key. */
+/** One flat mapping of every layer, the higher layer winning per top-level key (and with it, whether its value is unsafe). */
 export function mergeVars(layers: VarLayers): Vars {
   const out: Vars = {}
-  for (const name of VAR_LAYERS) for (const vars of parts(layers[name])) Object.assign(out, vars)
+  let unsafe: Set<string> | undefined
+  for (const name of VAR_LAYERS)
+    for (const vars of parts(layers[name])) {
+      Object.assign(out, vars)
+      const marked = unsafeKeys(vars)
+      if (unsafe?.size) for (const k in vars) if (!marked?.has(k)) unsafe.delete(k)
+      if (marked) for (const k of marked) if (Object.hasOwn(vars, k)) unsafe = withKey(unsafe, k)
+    }
+  // Object.assign copied a layer's own marks: the merged ones replace them
+  setUnsafeKeys(out, unsafe)
   return out
 }
 

@@ -14,6 +14,7 @@ import type { LookupResolver } from './lookups/index.js'
 import { isMapping, PyFloat, PyObj, PyTuple, truthy, tuple } from './py.js'
 import { pyLiteral } from './py-literal.js'
 import { strict, templateError, Undef } from './undefined.js'
+import { canBeUnsafe, isUnsafeObject, marksStayInside, setUnsafeKeys, UNSAFE_CONDITION, unsafeKeys, withKey } from './unsafe.js'
 
 export type Vars = Record<string, unknown>
 export { OMIT }
@@ -72,6 +73,10 @@ class VarScope implements LookupResolver {
   private cache: Map<string, unknown> | undefined
   private stack: string[] = []
   private exprFrame: Frame | undefined
+  /** an unsafe value was read since this was last cleared (unsafe.ts) */
+  readUnsafe = false
+  /** the cached variables whose rendering read unsafe data */
+  private unsafeCached: Set<string> | undefined
 
   constructor(
     private readonly templar: Templar,
@@ -97,6 +102,10 @@ class VarScope implements LookupResolver {
     return this.templar.render(text, { ...this.vars, ...extra }, undefined, { loader })
   }
 
+  noteUnsafe(): void {
+    this.readUnsafe = true
+  }
+
   resolve(name: string): unknown {
     if (!Object.hasOwn(this.vars, name)) {
       // Ansible's `vars`: every variable, as written (its values are not templated)
@@ -104,15 +113,27 @@ class VarScope implements LookupResolver {
       return Object.hasOwn(globals, name) ? globals[name] : new Undef(name)
     }
     const raw = this.vars[name]
+    // unsafe values are data: never templated
+    if (isUnsafeObject(raw) || (canBeUnsafe(raw) && !!unsafeKeys(this.vars)?.has(name))) {
+      this.readUnsafe = true
+      return raw
+    }
     // plain values need no templating and no cache
     if (typeof raw !== 'object' ? typeof raw !== 'string' || !isTemplate(raw) : raw === null || noTemplates.has(raw)) return raw
-    if (this.cache?.has(name)) return this.cache.get(name)
+    if (this.cache?.has(name)) {
+      if (this.unsafeCached?.has(name)) this.readUnsafe = true
+      return this.cache.get(name)
+    }
     if (this.stack.includes(name)) throw templateError(`recursive loop detected in template: ${[...this.stack, name].join(' -> ')}`)
     if (this.stack.length >= MAX_DEPTH) throw templateError(`templates nest deeper than ${MAX_DEPTH} levels: ${this.stack.join(' -> ')}`)
     this.stack.push(name)
+    const before = this.readUnsafe
+    this.readUnsafe = false
     let value: unknown
+    let read = false
     try {
       value = this.templar.walk(raw, this, true)
+      read = this.readUnsafe
     } catch (e) {
       // say which var's value held the bad template, once (at the innermost var)
       if (e instanceof AcplayError && !e.message.includes(' (in the value of '))
@@ -120,8 +141,13 @@ class VarScope implements LookupResolver {
       throw e
     } finally {
       this.stack.pop()
+      // a container carries what it read as marks on its entries (walk), read when an entry is (hostvars
+      // renders every host's variables: reading one host's name is not reading another's output)
+      if (typeof value === 'object' && value !== null) read = false
+      this.readUnsafe = before || read
     }
-    if (value === raw && typeof raw === 'object' && raw !== null) noTemplates.add(raw)
+    if (read) this.unsafeCached = withKey(this.unsafeCached, name)
+    else if (value === raw && typeof raw === 'object' && raw !== null) noTemplates.add(raw)
     if (!this.cache) this.cache = new Map()
     this.cache.set(name, value)
     return value
@@ -237,6 +263,8 @@ export class Templar {
       if (isTemplate(expr)) {
         const rendered = this.run(expr, scope, true, true, !!opts.pythonTypes)
         if (typeof rendered !== 'string' || rendered === '') return rendered
+        // Ansible 2.14.12+: text rendered from unsafe data is never evaluated as an expression
+        if (scope.readUnsafe) throw templateError(`The conditional check '${expr}' failed. The error was: ${UNSAFE_CONDITION}`)
         e = rendered
       }
       return this.runCompiled(this.compileExpression(e), e, scope, true, !!opts.pythonTypes)
@@ -258,6 +286,13 @@ export class Templar {
     return this.guard(where, () => this.walk(value, this.scope(vars, opts), !!opts.pythonTypes))
   }
 
+  /** templateValue, and whether its rendering read unsafe data (what it gives is then unsafe: unsafe.ts). */
+  templateValueTracked(value: unknown, vars: Vars, where?: Location, opts: RenderOptions = {}): { value: unknown; unsafe: boolean } {
+    const scope = this.scope(vars, opts)
+    const v = this.guard(where, () => this.walk(value, scope, !!opts.pythonTypes))
+    return { value: v, unsafe: scope.readUnsafe }
+  }
+
   /** The variables as lookups run with them (a with_<lookup> loop). */
   lookupScope(vars: Vars): LookupResolver {
     return this.scope(vars, {})
@@ -270,28 +305,41 @@ export class Templar {
   /** @internal the walk behind templateValue, in a given scope */
   walk(value: unknown, scope: VarScope, pythonTypes = false): unknown {
     if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true, true, pythonTypes) : value
-    if (typeof value !== 'object' || value === null || rawValues.has(value)) return value
-    if (Array.isArray(value)) {
-      let changed = false
-      const out = value.map((v) => {
-        const t = this.walk(v, scope, pythonTypes)
-        if (t !== v) changed = true
-        return t
-      })
-      return changed ? out : value
-    }
+    if (typeof value !== 'object' || value === null || rawValues.has(value) || isUnsafeObject(value)) return value
     // only plain mappings are rebuilt; class instances (secrets, buffers) are values, not data
+    const isArray = Array.isArray(value)
     const proto = Object.getPrototypeOf(value)
-    if (proto !== Object.prototype && proto !== null) return value
+    if (!isArray && proto !== Object.prototype && proto !== null) return value
+    // each entry's rendering is watched: one that read unsafe data is marked unsafe in what is
+    // returned, and the scope then read unsafe data too (Ansible: a container holding it is unsafe)
+    const marked = unsafeKeys(value)
+    const before = scope.readUnsafe
+    let unsafe: Set<string> | undefined
+    let fresh = false
     let changed = false
-    const out: Record<string, unknown> = {}
+    const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
     for (const [k, v] of Object.entries(value)) {
-      const t = this.walk(v, scope, pythonTypes)
+      let t = v
+      if (marked?.has(k)) unsafe = withKey(unsafe, k)
+      else {
+        scope.readUnsafe = false
+        t = this.walk(v, scope, pythonTypes)
+        if (scope.readUnsafe && canBeUnsafe(t)) {
+          unsafe = withKey(unsafe, k)
+          fresh = true
+        }
+      }
       if (t !== v) changed = true
-      if (t === OMIT) changed = true
-      else out[k] = t
+      if (t === OMIT && !isArray) changed = true
+      else if (isArray) (out as unknown[]).push(t)
+      else (out as Record<string, unknown>)[k] = t
     }
-    return changed ? out : value
+    // carrying marked entries along is not reading them: reading is resolving a name or an entry (compile-expr.ts)
+    if (marksStayInside(value)) [unsafe, fresh] = [undefined, false]
+    scope.readUnsafe = before || fresh
+    if (!changed && !fresh) return value
+    setUnsafeKeys(out, unsafe)
+    return out
   }
 
   /** Renders `src`: a native value when it is one `{{ expr }}` and native is wanted, else a string. */

@@ -6,6 +6,7 @@ import { lookupFilter, lookupTest } from '../filters.js'
 import { binop, compare, isMapping, mkFloat, neg, num, PyTuple, pyIn, pystr, pyType, truthy, tuple } from '../py.js'
 import { known, strict, templateError, Undef } from '../undefined.js'
 import { syntaxError } from './errors.js'
+import { canBeUnsafe, isUnsafeObject, unsafeKeys } from '../unsafe.js'
 import type { CallArgs, CompareOp, Expr } from './nodes.js'
 import { callAttr, callValue, type Frame, getattr, getitem, iterate, SliceKey } from './runtime.js'
 
@@ -120,13 +121,20 @@ export function compileExpr(e: Expr): Ev {
       const obj = compileExpr(e.obj)
       const base = describe(e.obj)
       const attr = e.attr
-      return (f) => getattr(obj(f), attr, base)
+      return (f) => {
+        const o = obj(f)
+        return noted(f, o, attr, getattr(o, attr, base))
+      }
     }
     case 'getitem': {
       const obj = compileExpr(e.obj)
       const key = compileExpr(e.key)
       const base = describe(e.obj)
-      return (f) => getitem(obj(f), key(f), base)
+      return (f) => {
+        const o = obj(f)
+        const k = key(f)
+        return noted(f, o, k, getitem(o, k, base))
+      }
     }
     case 'slice': {
       const none = () => null
@@ -234,4 +242,12 @@ export function compileExpr(e: Expr): Ev {
     case 'nsref':
       throw syntaxError(`'${e.name}.${e.attr}' can only be assigned to`, e.line)
   }
+}
+
+/** An entry read from a container that marks it unsafe (a host's facts in hostvars), or an unsafe object: the scope read unsafe data. */
+function noted(f: Frame, container: unknown, key: unknown, value: unknown): unknown {
+  if (typeof container === 'object' && container !== null && canBeUnsafe(value)) {
+    if (isUnsafeObject(value) || unsafeKeys(container)?.has(String(key))) f.scope.noteUnsafe?.()
+  }
+  return value
 }

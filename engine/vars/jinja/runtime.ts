@@ -10,6 +10,8 @@ import { strict, templateError, Undef } from '../undefined.js'
 /** Where a name no frame holds comes from: template vars (lazily templated), then globals. */
 export interface Resolver {
   resolve(name: string): unknown
+  /** an unsafe value was read (engine/vars/unsafe.ts): a lookup's, or an entry a container marks */
+  noteUnsafe?(): void
 }
 
 /** Per template being rendered: its blocks (with their inheritance chain) and its top-level frame. */

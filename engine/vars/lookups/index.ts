@@ -116,7 +116,7 @@ export function unknownLookup(name: string): AcplayError {
 export function callLookup(args: unknown[], kw: Record<string, unknown>, frame: Frame | undefined, forceList: boolean): unknown {
   const [name, ...terms] = args
   if (typeof name !== 'string') throw templateError('lookup() needs the name of a lookup plugin as its first argument')
-  const { wantlist, errors = 'strict', allow_unsafe: _unsafe, ...options } = kw
+  const { wantlist, errors = 'strict', allow_unsafe: allowUnsafe, ...options } = kw
   const list = forceList || truthy(wantlist)
   const env = lookupEnv(name, frame?.scope, 'files', frame)
   let ran: unknown[]
@@ -128,6 +128,8 @@ export function callLookup(args: unknown[], kw: Record<string, unknown>, frame: 
     if (errors === 'warn') env.ctx.warn(`Lookup failed but the error is being ignored: ${(e as Error).message}`)
     return list ? [] : null
   }
+  // what a lookup read is unsafe data unless allow_unsafe says otherwise, as Ansible's _lookup wraps it
+  if (!truthy(allowUnsafe)) frame?.scope.noteUnsafe?.()
   // Ansible's template lookup makes its text NativeJinjaText when convert_data is off: never read as a list or dict
   if (frame) frame.run.lookupText = /^(ansible\.(builtin|legacy)\.)?template$/.test(name) && 'convert_data' in options && !truthy(options.convert_data)
   if (list || ran.length === 0) return ran

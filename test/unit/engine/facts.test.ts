@@ -1,4 +1,5 @@
 /** The engine's rule for facts: a result's ansible_facts become the host's facts, as Ansible's variables. */
+import { UNSAFE_KEYS, unsafeKeys } from '../../../engine/vars/unsafe.js'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
@@ -51,7 +52,10 @@ describe('facts as variables', () => {
       const rc = runContext()
       const h = host()
       storeResultFacts(rc, h, { ansible_facts: { ansible_os_family: 'Debian' } })
-      assert.deepEqual(factVars(rc, h), { ansible_local: {}, ansible_facts: { os_family: 'Debian' } })
+      const vars = factVars(rc, h)
+      assert.deepEqual({ ...vars, [UNSAFE_KEYS]: undefined }, { ansible_local: {}, ansible_facts: { os_family: 'Debian' }, [UNSAFE_KEYS]: undefined })
+      // what the host told is unsafe data (an empty mapping holds none)
+      assert.deepEqual([...(unsafeKeys(vars) ?? [])], ['ansible_facts'])
     } finally {
       delete process.env.ANSIBLE_INJECT_FACT_VARS
     }

@@ -1,0 +1,92 @@
+/**
+ * Ansible's unsafe values: what a host answered (a registered result, its facts), what a lookup
+ * read, and what was rendered from either, is data: never templated again when a variable holding
+ * it is read (a host's output of `{{ lookup('pipe', ...) }}` would otherwise run on the controller),
+ * and a condition written as a template that read any of it is refused (Ansible 2.14.12+).
+ *
+ * A result object is marked whole. A string cannot carry a mark, so the mapping or list holding an
+ * unsafe value lists its key (UNSAFE_KEYS): a host's facts, its registered and set_fact variables,
+ * arguments rendered from unsafe data, and the merged variables a task sees (precedence.ts).
+ * Numbers and booleans are never unsafe, as in Ansible.
+ */
+const unsafeObjects = new WeakSet<object>()
+
+/** On a mapping or list: the keys whose values are unsafe. A spread copies it with the values. */
+export const UNSAFE_KEYS: unique symbol = Symbol('unsafe keys')
+
+type Marked = { [UNSAFE_KEYS]?: ReadonlySet<string> }
+
+/** Marks a result object (its top level: what reading a variable sees) and returns it. */
+export function markUnsafe<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) unsafeObjects.add(v)
+  return v
+}
+
+export const isUnsafeObject = (v: unknown): boolean => typeof v === 'object' && v !== null && unsafeObjects.has(v)
+
+/** Whether a value can be unsafe at all: text and containers, as Ansible's wrap_var. */
+export const canBeUnsafe = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'object' && v !== null)
+
+export const unsafeKeys = (container: object): ReadonlySet<string> | undefined => (container as Marked)[UNSAFE_KEYS]
+
+/** Whether `container[key]` is unsafe: an unsafe object, or a value its container marks. */
+export function isUnsafeEntry(container: object, key: string): boolean {
+  const v = (container as Record<string, unknown>)[key]
+  return isUnsafeObject(v) || (canBeUnsafe(v) && !!unsafeKeys(container)?.has(key))
+}
+
+/** `set` with `key` added (a new set when there was none). */
+export function withKey(set: Set<string> | undefined, key: string): Set<string> {
+  const out = set ?? new Set<string>()
+  out.add(key)
+  return out
+}
+
+/** Sets the keys a container marks (none: the mark is removed); sets are never changed in place (spreads share them). */
+export function setUnsafeKeys(container: object, keys: ReadonlySet<string> | undefined): void {
+  if (keys?.size) (container as Marked)[UNSAFE_KEYS] = keys
+  else if (UNSAFE_KEYS in container) delete (container as Marked)[UNSAFE_KEYS]
+}
+
+/** `container[key] = value`, marked unsafe or not. */
+export function setEntry(container: Record<string, unknown>, key: string, value: unknown, unsafe: boolean): void {
+  container[key] = value
+  const had = unsafeKeys(container)
+  if (unsafe === !!had?.has(key)) return
+  const next = new Set(had)
+  if (unsafe) next.add(key)
+  else next.delete(key)
+  setUnsafeKeys(container, next)
+}
+
+/** Copies `from`'s entries into `to` with their marks (set_fact's facts into the host's). */
+export function assignEntries(to: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(from)) setEntry(to, k, v, isUnsafeEntry(from, k))
+}
+
+/** Every key of a mapping marked unsafe (a host's facts). */
+export function allUnsafe<T extends object>(container: T): T {
+  const keys = Object.entries(container)
+    .filter(([, v]) => canBeUnsafe(v) && !isEmpty(v))
+    .map(([k]) => k)
+  setUnsafeKeys(container, new Set(keys))
+  return container
+}
+
+/** Ansible's test looks inside containers: an empty one holds nothing unsafe. */
+const isEmpty = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.keys(v).length === 0
+
+const marksInside = new WeakSet<object>()
+
+/**
+ * `hostvars`: each host's variables keep their marks, but the mapping of hosts marks none (as Ansible's
+ * HostVars, reading one host's name is not reading another's output).
+ */
+export function keepMarksInside<T extends object>(container: T): T {
+  marksInside.add(container)
+  return container
+}
+export const marksStayInside = (container: object): boolean => marksInside.has(container)
+
+/** Ansible's refusal of a condition whose template read unsafe data. */
+export const UNSAFE_CONDITION = 'Conditional is marked as unsafe, and cannot be evaluated.'
