@@ -105,6 +105,8 @@ function varsPrompt(src: Source, node: Node | null): VarsPrompt[] {
     if (priv) p.private = bool(src, 'private', priv.value) as boolean
     const confirm = val('confirm')
     if (confirm) p.confirm = bool(src, 'confirm', confirm.value) as boolean
+    const unsafe = val('unsafe')
+    if (unsafe) p.unsafe = bool(src, 'unsafe', unsafe.value) as boolean
     const def = val('default')
     if (def) p.default = toJS(src, def.value)
     const encrypt = val('encrypt')

@@ -131,6 +131,8 @@ export interface VarsPrompt {
   private: boolean
   /** ask twice, the answers must match */
   confirm?: boolean
+  /** the answer is never templated (it may hold `{{`) */
+  unsafe?: boolean
   /** hash the answer with this crypt scheme (sha512_crypt, md5_crypt, ...), as the password_hash filter */
   encrypt?: string
   /** the hash's salt; else a random one of salt_size characters (else the scheme's own size) */

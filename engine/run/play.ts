@@ -12,6 +12,7 @@ import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
 import { keywordValue, playBool } from './keyword-value.js'
 import { promptedVars } from './vars-prompt.js'
+import { assignEntries } from '../vars/unsafe.js'
 import { exportedVars, rootScope } from './scope.js'
 import { playVarsFiles } from './vars-files.js'
 
@@ -84,7 +85,9 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
   // an imported playbook's plays see the group_vars/ and host_vars/ beside it, as in Ansible
   await rc.inventory.usePlaybookDir?.(written.dir ?? rc.playbook.dir)
   const prompted = written.vars_prompt?.length ? await promptedVars(rc, written) : {}
-  const withPrompts = { ...written, vars: { ...written.vars, ...prompted } }
+  const vars = { ...written.vars }
+  assignEntries(vars, prompted)
+  const withPrompts = { ...written, vars }
   const varsFiles = playVarsFiles(rc, withPrompts)
   const play = renderedPlay(rc, withPrompts, varsFiles)
   const pattern = playPattern(rc.inventory, play, rc.opts)

@@ -10,6 +10,7 @@ import type { Play, VarsPrompt } from '../playbook/types.js'
 import { randomSalt } from '../crypt.js'
 import { templatePasswordHash } from '../vars/filters-hash.js'
 import type { RunContext } from './context.js'
+import { setEntry } from '../vars/unsafe.js'
 
 /** Reads one line from the terminal (the question on stderr); `hidden`: what is typed is not shown. */
 export async function ask(question: string, hidden: boolean): Promise<string> {
@@ -73,7 +74,8 @@ export async function promptedVars(rc: RunContext, play: Play, tty = !!process.s
       // the hash of a private answer is kept from the output too (the password lookup's rule)
       if (p.private) rc.masker.add(value)
     }
-    out[p.name] = value
+    // `unsafe: true`: the answer is never templated (engine/vars/unsafe.ts)
+    setEntry(out, p.name, value, !!p.unsafe)
   }
   return out
 }
