@@ -35,6 +35,10 @@ type ItemResult = HostResult & {
 
 const FALSE_CONDITION = 'Conditional result was False'
 
+/** What register keeps is unsafe data (engine/vars/unsafe.ts), but for set_fact and include_vars (Ansible's _ACTION_WITH_CLEAN_FACTS). */
+const registersUnsafe = (task: ModuleTask, registered: unknown): boolean =>
+  !(registered instanceof UnknownValue) && !['set_fact', 'include_vars'].includes(isEngineAction(task.module) ?? '')
+
 /** The reason of a task skipped because the run was interrupted before it started on the host. */
 export const NOT_STARTED = 'not started: the run was interrupted'
 
@@ -250,7 +254,7 @@ function resultVars({ pc, task, vars }: TaskRun, registered: Record<string, unkn
   const withFacts = withResultFacts(pc.run, vars, isEngineAction(task.module) ?? task.module, known)
   if (!task.register) return withFacts
   const out = { ...withFacts }
-  setEntry(out, task.register, registered, !(registered instanceof UnknownValue))
+  setEntry(out, task.register, registered, registersUnsafe(task, registered))
   return out
 }
 
@@ -344,15 +348,25 @@ async function attempt(run: TaskRun): Promise<ItemResult> {
       }
     }
   } else if (status !== 'unreachable' && status !== 'skipped') {
-    if (task.changed_when?.length) {
-      const changed = task.changed_when.every((c) => holds(c, withResult, where, run))
-      if (status !== 'failed') status = changed ? 'changed' : 'ok'
-      registered = { ...registered, changed }
-    }
-    if (task.failed_when?.length) {
-      const failed = task.failed_when.every((c) => holds(c, withResult, where, run))
-      status = failed ? 'failed' : registered.changed ? 'changed' : 'ok'
-      registered = { ...registered, failed_when_result: failed, failed }
+    let judging: 'changed' | 'failed' = 'changed'
+    try {
+      if (task.changed_when?.length) {
+        const changed = task.changed_when.every((c) => holds(c, withResult, where, run))
+        if (status !== 'failed') status = changed ? 'changed' : 'ok'
+        registered = { ...registered, changed }
+      }
+      judging = 'failed'
+      if (task.failed_when?.length) {
+        const failed = task.failed_when.every((c) => holds(c, withResult, where, run))
+        status = failed ? 'failed' : registered.changed ? 'changed' : 'ok'
+        registered = { ...registered, failed_when_result: failed, failed }
+      }
+    } catch (e) {
+      // as Ansible's TaskExecutor: a condition that cannot be judged fails the task, which keeps the
+      // module's result and says why under changed_when_result / failed_when_result
+      if (!(e instanceof AcplayError) || unknownAfter(e) !== undefined) throw e
+      status = 'failed'
+      registered = { ...registered, failed: true, [`${judging}_when_result`]: e.message }
     }
   }
   return {
@@ -453,7 +467,7 @@ function finish(
   // no_log hides them too (Ansible's censored result keeps no warnings)
   if (!r.hidden && !(r.registered instanceof UnknownValue)) showModuleWarnings(pc, r.registered)
   // what a host answered is unsafe data: never templated again (engine/vars/unsafe.ts)
-  if (task.register) setEntry(host.facts, task.register, r.registered, !(r.registered instanceof UnknownValue))
+  if (task.register) setEntry(host.facts, task.register, r.registered, registersUnsafe(task, r.registered))
   // check mode: a notification from a task that may change makes the handler "may run", unless a sure one came too
   if (r.status === 'changed') for (const n of notifiedNames(task, scope, itemVars ?? [vars], where)) notify(pc, host, n, r.mayChange === true, where)
   // a keyword that rendered no boolean has decided it already (gate.ts keywordFailure)

@@ -131,7 +131,9 @@ describe('unsafe data, as ansible-playbook', () => {
         return [t.task.name, [r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok', msg.includes(UNSAFE)]]
       }),
     )
-    const mine = Object.fromEntries(both.doc.results.map((r) => [r.task.name, [r.status, String(r.msg ?? '').includes(UNSAFE)]]))
+    const mine = Object.fromEntries(
+      both.doc.results.map((r) => [r.task.name, [r.status, (String(r.msg ?? '') + JSON.stringify(r.result ?? {})).includes(UNSAFE)]]),
+    )
     assert.deepEqual(mine, theirs)
     assert.deepEqual(
       Object.entries(theirs)
