@@ -25,7 +25,7 @@ import { warningLine } from './report/format.js'
 import { decryptIfVaulted, revealVaultValues, VAULT_TAG } from './vault/files.js'
 import { indentQuotedLines } from './yaml-quoted.js'
 import { asPyyaml, type YamlTag } from './yaml-scalars.js'
-import { setEntry } from './vars/unsafe.js'
+import { setEntry, unsafeKeys } from './vars/unsafe.js'
 
 /** Where a node is: the file, and its 1-based line and column. */
 export interface Pos {
@@ -183,16 +183,22 @@ export function toJS(src: Source, node: Node | null): unknown {
   return value
 }
 
-/** Each `!unsafe` value's key, marked in the mapping or list made from its parent node (engine/vars/unsafe.ts). */
-function markUnsafeTags(node: Node | null, value: unknown): void {
-  if (typeof value !== 'object' || value === null) return
+/**
+ * Each `!unsafe` value's key, marked in the mapping or list made from its parent node, and the keys
+ * of the containers holding it (Ansible's test looks inside containers: engine/vars/unsafe.ts).
+ * Returns whether `value` holds one.
+ */
+function markUnsafeTags(node: Node | null, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const container = value as Record<string, unknown>
   const mark = (key: string, child: unknown) => {
-    if (isScalar(child) && child.tag === '!unsafe') setEntry(value as Record<string, unknown>, key, (value as Record<string, unknown>)[key], true)
-    else markUnsafeTags(child as Node | null, (value as Record<string, unknown>)[key])
+    const unsafe = (isScalar(child) && child.tag === '!unsafe') || markUnsafeTags(child as Node | null, container[key])
+    if (unsafe) setEntry(container, key, container[key], true)
   }
   if (isMap(node)) {
     for (const pair of node.items) if (isScalar(pair.key)) mark(String(pair.key.value), pair.value)
   } else if (isSeq(node)) for (const [i, child] of node.items.entries()) mark(String(i), child)
+  return !!unsafeKeys(container)?.size
 }
 
 export const isNull = (node: Node | null): boolean => node === null || (isScalar(node) && node.value === null)

@@ -14,7 +14,7 @@ import type { LookupResolver } from './lookups/index.js'
 import { isMapping, PyFloat, PyObj, PyTuple, truthy, tuple } from './py.js'
 import { pyLiteral } from './py-literal.js'
 import { strict, templateError, Undef } from './undefined.js'
-import { canBeUnsafe, isUnsafeObject, marksStayInside, setUnsafeKeys, UNSAFE_CONDITION, unsafeKeys, withKey } from './unsafe.js'
+import { canBeUnsafe, isUnsafeObject, marksStayInside, setUnsafeKeys, UNSAFE_CONDITION, unsafeKeys, unsafeWhole, withKey } from './unsafe.js'
 
 export type Vars = Record<string, unknown>
 export { OMIT }
@@ -114,7 +114,7 @@ class VarScope implements LookupResolver {
     }
     const raw = this.vars[name]
     // unsafe values are data: never templated
-    if (isUnsafeObject(raw) || (canBeUnsafe(raw) && !!unsafeKeys(this.vars)?.has(name))) {
+    if (isUnsafeObject(raw) || (canBeUnsafe(raw) && !!unsafeKeys(this.vars)?.has(name) && unsafeWhole(raw))) {
       this.readUnsafe = true
       return raw
     }
@@ -141,9 +141,9 @@ class VarScope implements LookupResolver {
       throw e
     } finally {
       this.stack.pop()
-      // a container carries what it read as marks on its entries (walk), read when an entry is (hostvars
-      // renders every host's variables: reading one host's name is not reading another's output)
-      if (typeof value === 'object' && value !== null) read = false
+      // a container holding unsafe data is unsafe (Ansible's test looks inside it), but for hostvars:
+      // reading one host's name is not reading another's output (unsafe.ts keepMarksInside)
+      if (typeof value === 'object' && value !== null) read = !marksStayInside(value) && !!unsafeKeys(value)?.size
       this.readUnsafe = before || read
     }
     if (read) this.unsafeCached = withKey(this.unsafeCached, name)
@@ -320,8 +320,10 @@ export class Templar {
     const out: Record<string, unknown> | unknown[] = isArray ? [] : {}
     for (const [k, v] of Object.entries(value)) {
       let t = v
-      if (marked?.has(k)) unsafe = withKey(unsafe, k)
-      else {
+      if (marked?.has(k)) {
+        unsafe = withKey(unsafe, k)
+        if (!unsafeWhole(v)) t = this.walk(v, scope, pythonTypes)
+      } else {
         scope.readUnsafe = false
         t = this.walk(v, scope, pythonTypes)
         if (scope.readUnsafe && canBeUnsafe(t)) {

@@ -42,6 +42,13 @@ export function withKey(set: Set<string> | undefined, key: string): Set<string> 
   return out
 }
 
+/**
+ * Whether a marked value is unsafe whole (never walked): text, or a container marking nothing inside
+ * (rendered from unsafe data). A container marking entries only holds unsafe data: its other
+ * entries are still templated.
+ */
+export const unsafeWhole = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'object' && v !== null && !unsafeKeys(v)?.size)
+
 /** Sets the keys a container marks (none: the mark is removed); sets are never changed in place (spreads share them). */
 export function setUnsafeKeys(container: object, keys: ReadonlySet<string> | undefined): void {
   if (keys?.size) (container as Marked)[UNSAFE_KEYS] = keys

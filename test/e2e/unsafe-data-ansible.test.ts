@@ -19,6 +19,7 @@ const PLAYBOOK = `- hosts: localhost
       - !unsafe "{% raw %}{{ x }}"
       - "{{ 1 + 1 }}"
     mapping: { a: !unsafe "{{ a }}", b: "{{ 'b' }}" }
+    deep: { outer: { inner: !unsafe "x" }, other: 1 }
   tasks:
     - command: printf '%s' "{{ '{{' }} lookup('pipe', 'echo INJECTED') }}"
       register: r
@@ -78,6 +79,14 @@ const PLAYBOOK = `- hosts: localhost
     - name: templated condition on an unsafe var
       debug: { msg: ran }
       when: "'{{ plain }}' != ''"
+      ignore_errors: true
+    - name: templated condition on a safe entry beside an unsafe one
+      debug: { msg: ran }
+      when: "'{{ mapping.b }}' == 'b'"
+      ignore_errors: true
+    - name: templated condition on a mapping holding unsafe data deeper
+      debug: { msg: ran }
+      when: "{{ deep.other }} == 1"
       ignore_errors: true
     - name: templated loop condition
       debug: { msg: ran }
@@ -146,6 +155,8 @@ describe('unsafe data, as ansible-playbook', () => {
         'templated condition on a lookup',
         'templated condition on hostvars registered',
         'templated condition on an unsafe var',
+        'templated condition on a safe entry beside an unsafe one',
+        'templated condition on a mapping holding unsafe data deeper',
         'templated with_items condition',
         'templated changed_when on its own result',
         'assert on a registered result',
