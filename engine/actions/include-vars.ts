@@ -4,6 +4,7 @@
  * `files_matching` and `ignore_files`, the first `depth` directories (0: all); later files replace
  * earlier keys (hash_behaviour replace) or deep-merge into them (merge); `name` nests them all.
  */
+import { mergeMarked } from '../vars/unsafe.js'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { ModuleFailure } from '../errors.js'
@@ -107,7 +108,7 @@ export function includeVars(
   if (args.dir !== undefined && !isDir) throw new ModuleFailure(`include_vars: ${path} is not a directory`)
   const files = isDir ? dirFiles(path, args) : [path]
   let facts: Record<string, unknown> = {}
-  for (const f of files) facts = behaviour === 'merge' ? deepMerge(facts, loadVarsFile(f)) : { ...facts, ...loadVarsFile(f) }
+  for (const f of files) facts = behaviour === 'merge' ? deepMerge(facts, loadVarsFile(f)) : mergeMarked([facts, loadVarsFile(f) as Record<string, unknown>])
   if (args.name) facts = { [String(args.name)]: facts }
   return { facts, files }
 }

@@ -8,6 +8,7 @@
  * So a group_vars/all.yml file beats a [web:vars] section in the inventory file: Ansible's rule.
  * Merging is Ansible's default `replace`: a later layer replaces a whole top-level key.
  */
+import { mergeMarked } from '../vars/unsafe.js'
 import type { VarsDirs } from './vars-dirs.js'
 import type { Vars, VarsLayer } from './types.js'
 
@@ -48,7 +49,7 @@ export function hostVarLayers(s: HostVarSources): VarsLayer[] {
   return layers
 }
 
-export const mergeLayers = (layers: VarsLayer[]): Vars => Object.assign({}, ...layers.map((l) => l.vars)) as Vars
+export const mergeLayers = (layers: VarsLayer[]): Vars => mergeMarked(layers.map((l) => l.vars)) as Vars
 
 /** Ansible's sort_groups key: depth, then ansible_group_priority (default 1), then name. */
 export function compareGroups(a: { name: string; depth: number; priority: number }, b: typeof a): number {

@@ -3,7 +3,7 @@
  * each layer by name, so the order lives here and nowhere else. Later layers replace earlier
  * ones key by key, without deep merging (Ansible's default hash_behaviour=replace).
  */
-import { setUnsafeKeys, unsafeKeys, withKey } from './unsafe.js'
+import { mergeMarked } from './unsafe.js'
 
 export type Vars = Record<string, unknown>
 
@@ -32,18 +32,7 @@ const parts = (layer: Vars | readonly Vars[] | undefined): readonly Vars[] => (l
 
 /** One flat mapping of every layer, the higher layer winning per top-level key (and with it, whether its value is unsafe). */
 export function mergeVars(layers: VarLayers): Vars {
-  const out: Vars = {}
-  let unsafe: Set<string> | undefined
-  for (const name of VAR_LAYERS)
-    for (const vars of parts(layers[name])) {
-      Object.assign(out, vars)
-      const marked = unsafeKeys(vars)
-      if (unsafe?.size) for (const k in vars) if (!marked?.has(k)) unsafe.delete(k)
-      if (marked) for (const k of marked) if (Object.hasOwn(vars, k)) unsafe = withKey(unsafe, k)
-    }
-  // Object.assign copied a layer's own marks: the merged ones replace them
-  setUnsafeKeys(out, unsafe)
-  return out
+  return mergeMarked(VAR_LAYERS.flatMap((name) => parts(layers[name])))
 }
 
 /** The layer a variable's value comes from (for `-vvv` and error hints), or undefined. */

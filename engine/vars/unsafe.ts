@@ -66,6 +66,23 @@ export function setEntry(container: Record<string, unknown>, key: string, value:
   setUnsafeKeys(container, next)
 }
 
+/**
+ * Mappings merged in order, a later one winning per key and with it, whether its value is unsafe
+ * (Object.assign would copy the last mapping's marks for all).
+ */
+export function mergeMarked(parts: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  let unsafe: Set<string> | undefined
+  for (const vars of parts) {
+    Object.assign(out, vars)
+    const marked = unsafeKeys(vars)
+    if (unsafe?.size) for (const k in vars) if (!marked?.has(k)) unsafe.delete(k)
+    if (marked) for (const k of marked) if (Object.hasOwn(vars, k)) unsafe = withKey(unsafe, k)
+  }
+  setUnsafeKeys(out, unsafe)
+  return out
+}
+
 /** Copies `from`'s entries into `to` with their marks (set_fact's facts into the host's). */
 export function assignEntries(to: Record<string, unknown>, from: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(from)) setEntry(to, k, v, isUnsafeEntry(from, k))

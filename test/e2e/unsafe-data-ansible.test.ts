@@ -45,6 +45,9 @@ const PLAYBOOK = `- hosts: localhost
       debug: { msg: "{{ nested }}" }
     - name: seen unsafe in mapping
       debug: { msg: "{{ mapping }}" }
+    - include_vars: inc.yml
+    - name: seen unsafe from the inventory and include_vars
+      debug: { msg: "{{ gx }} {{ hx }} {{ ix }}" }
     - name: seen unsafe from vars_files
       debug: { msg: "{{ from_file }}" }
     - name: templated condition on a registered result
@@ -116,7 +119,13 @@ const VARS = `from_file: !unsafe "{{ in_file }}"
 const UNSAFE = 'Conditional is marked as unsafe, and cannot be evaluated.'
 
 describe('unsafe data, as ansible-playbook', () => {
-  const dir = localPlaybookDir('unsafe-data', { 'site.yml': PLAYBOOK, 'vars.yml': VARS })
+  const dir = localPlaybookDir('unsafe-data', {
+    'site.yml': PLAYBOOK,
+    'vars.yml': VARS,
+    'inc.yml': 'ix: !unsafe "{{ inope }}"\n',
+    'group_vars/all.yml': 'gx: !unsafe "{{ gnope }}"\n',
+    'host_vars/localhost.yml': 'hx: !unsafe "{{ hnope }}"\n',
+  })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('is never templated again, and refused in a templated condition', async () => {
@@ -131,6 +140,7 @@ describe('unsafe data, as ansible-playbook', () => {
       'seen unsafe var': '{{ never }}',
       'seen unsafe in list': ['{% raw %}{{ x }}', '2'],
       'seen unsafe in mapping': { a: '{{ a }}', b: 'b' },
+      'seen unsafe from the inventory and include_vars': '{{ gnope }} {{ hnope }} {{ inope }}',
       'seen unsafe from vars_files': '{{ in_file }}',
     })
     const theirs = Object.fromEntries(
