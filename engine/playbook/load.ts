@@ -3,6 +3,7 @@
  * `import_playbook` entries are loaded inline; include_tasks / include_role are loaded by the run
  * loop when reached, through loadIncludedTasks / loadIncludedRole below.
  */
+import { mergeMarked } from '../vars/unsafe.js'
 import path from 'node:path'
 import { AcplayError } from '../errors.js'
 import { findTaskFile } from '../run/find-file.js'
@@ -68,7 +69,7 @@ function importPlaybook(src: Source, node: Node, value: Node | null, registry: R
   if (chain.includes(file)) throw fail(src, value, `import_playbook cycle: ${[...chain, file].join(' -> ')}`)
   return playsOf(readYaml(file), registry, rolesPath, chain).map((p) => ({
     ...p,
-    vars: { ...p.vars, ...vars },
+    vars: mergeMarked([p.vars, vars]),
     tags: [...new Set([...p.tags, ...extraTags])],
     pre_tasks: guarded(p.pre_tasks),
     roles: guarded(p.roles),

@@ -5,6 +5,7 @@
  * that loads is not a result of its own), skipped by `when`, or failed (a file that is not there
  * fails that host's include, not the run).
  */
+import { assignEntries } from '../vars/unsafe.js'
 import { AcplayError } from '../errors.js'
 import { IncludedFileMissing, loadIncludedRole, loadIncludedTasks } from '../playbook/load.js'
 import type { IncludeRoleTask, IncludeTasksTask, RoleContext, Task } from '../playbook/types.js'
@@ -164,8 +165,8 @@ function applied(task: IncludeTasksTask | IncludeRoleTask, tasks: Task[]): Task[
 
 /** include_role `public: true`: from now on the role's defaults and vars are the play's, as Ansible adds it to the play's roles. */
 function publishRole(pc: PlayContext, role: RoleContext): void {
-  Object.assign(pc.roleDefaults, role.defaults)
-  Object.assign(pc.roleVars, exportedVars(role))
+  assignEntries(pc.roleDefaults, role.defaults)
+  assignEntries(pc.roleVars, exportedVars(role))
 }
 
 /** An included role's handlers join the play's as copies of their own, as Ansible adds the new role's (handlers.ts notify). */

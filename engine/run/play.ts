@@ -12,7 +12,7 @@ import type { HostState } from './host-state.js'
 import { runTasks } from './linear.js'
 import { keywordValue, playBool } from './keyword-value.js'
 import { promptedVars } from './vars-prompt.js'
-import { assignEntries } from '../vars/unsafe.js'
+import { assignEntries, mergeMarked } from '../vars/unsafe.js'
 import { exportedVars, rootScope } from './scope.js'
 import { playVarsFiles } from './vars-files.js'
 
@@ -102,8 +102,8 @@ export async function runPlay(rc: RunContext, written: Play, hostState: (name: s
     play,
     playVars: play.vars,
     varsFiles,
-    roleDefaults: Object.assign({}, ...roles.map((r) => r.defaults)),
-    roleVars: Object.assign({}, ...roles.map(exportedVars)),
+    roleDefaults: mergeMarked(roles.map((r) => r.defaults)),
+    roleVars: mergeMarked(roles.map(exportedVars)),
     handlers: [...play.handlers],
     hostNames: names,
     forceHandlers: forceHandlers(rc, play),

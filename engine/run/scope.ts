@@ -1,5 +1,5 @@
 /** Keywords inherited from enclosing blocks and roles, and the variables a task sees on a host. */
-import { keepMarksInside } from '../vars/unsafe.js'
+import { keepMarksInside, mergeMarked } from '../vars/unsafe.js'
 import { taskLabel } from '../playbook/module-task.js'
 import type { Location } from '../errors.js'
 import { mergeVars } from '../vars/precedence.js'
@@ -105,7 +105,7 @@ export function taskVars(pc: PlayContext, host: HostState, scope: Scope, task: T
 }
 
 /** What a role of the play gives every task of it: its entry's (or import's) `vars:`, then its vars/main.yml (Ansible's Role.get_vars without params). */
-export const exportedVars = (role: RoleContext): Record<string, unknown> => ({ ...role.definitionVars, ...role.vars })
+export const exportedVars = (role: RoleContext): Record<string, unknown> => mergeMarked([role.definitionVars, role.vars])
 
 const paramChains = new WeakMap<RoleContext, Record<string, unknown>[]>()
 

@@ -1,4 +1,5 @@
 /** `-e` / `--extra-vars`: `k=v k2="a b"`, inline JSON/YAML `{"k": 1}`, or `@file.yml` / `@file.json`. */
+import { assignEntries } from './unsafe.js'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { optionError } from '../errors.js'
@@ -112,7 +113,7 @@ export function mergeExtraVars(args: readonly string[], baseDir?: string): Vars 
   const merged: Vars = {}
   const yaml = new Set<string>()
   for (const vars of args.map((a) => parseExtraVars(a, baseDir))) {
-    Object.assign(merged, vars)
+    assignEntries(merged, vars)
     for (const name of Object.keys(vars)) {
       if (yamlTyped.get(vars)?.has(name)) yaml.add(name)
       else yaml.delete(name)

@@ -27,7 +27,7 @@ export const isUnsafeObject = (v: unknown): boolean => typeof v === 'object' && 
 /** Whether a value can be unsafe at all: text and containers, as Ansible's wrap_var. */
 export const canBeUnsafe = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'object' && v !== null)
 
-export const unsafeKeys = (container: object): ReadonlySet<string> | undefined => (container as Marked)[UNSAFE_KEYS]
+export const unsafeKeys = (container: object | undefined): ReadonlySet<string> | undefined => (container as Marked | undefined)?.[UNSAFE_KEYS]
 
 /** Whether `container[key]` is unsafe: an unsafe object, or a value its container marks. */
 export function isUnsafeEntry(container: object, key: string): boolean {

@@ -116,6 +116,13 @@ const PLAYBOOK = `- hosts: localhost
 const VARS = `from_file: !unsafe "{{ in_file }}"
 `
 
+const ROLES = `- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: r
+      vars: { entry: !unsafe "{{ entry_nope }}", other: "{{ 1 + 1 }}" }
+`
+
 const UNSAFE = 'Conditional is marked as unsafe, and cannot be evaluated.'
 
 describe('unsafe data, as ansible-playbook', () => {
@@ -125,6 +132,11 @@ describe('unsafe data, as ansible-playbook', () => {
     'inc.yml': 'ix: !unsafe "{{ inope }}"\n',
     'group_vars/all.yml': 'gx: !unsafe "{{ gnope }}"\n',
     'host_vars/localhost.yml': 'hx: !unsafe "{{ hnope }}"\n',
+    'roles.yml': ROLES,
+    'roles/r/defaults/main.yml': 'rd: !unsafe "{{ d_nope }}"\n',
+    'roles/r/vars/main.yml': 'rv: !unsafe "{{ v_nope }}"\n',
+    'roles/r/tasks/main.yml': '- name: seen role values\n  debug: { msg: "{{ rd }} {{ rv }} {{ ev }} {{ entry }} {{ other }}" }\n',
+    'extra.yml': 'ev: !unsafe "{{ e_nope }}"\n',
   })
   after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -172,5 +184,13 @@ describe('unsafe data, as ansible-playbook', () => {
         'assert on a registered result',
       ],
     )
+  })
+
+  it("keeps !unsafe values in roles' defaults, vars and entries, and in -e files", async () => {
+    const both = await runBoth(dir, ['-i', 'hosts.ini', 'roles.yml', '-e', '@extra.yml', '-e', 'x=1'])
+    const shown = '{{ d_nope }} {{ v_nope }} {{ e_nope }} {{ entry_nope }} 2'
+    // the json callback names a role's task `ROLE : NAME`
+    assert.equal(both.ansible.plays[0]!.tasks.find((t) => t.task.name === 'r : seen role values')?.hosts.localhost?.msg, shown)
+    assert.equal(both.doc.results.find((r) => r.task.name === 'seen role values')?.output, shown)
   })
 })
