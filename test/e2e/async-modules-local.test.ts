@@ -134,7 +134,9 @@ describe('async with poll: 0 on other modules, against ansible-playbook (local)'
     assert.equal(st3?.failed, true)
     assert.equal(cp?.msg, 'async is not supported for this task.')
     assert.deepEqual([ours.values[7]?.msg, ours.values[8]?.stdout, ours.values[9]?.failed], ['line added', 'done', true])
-    assert.deepEqual(ours.asyncLines, theirs.asyncLines)
+    // on a loaded machine Ansible may first poll the shell after it ended (no POLL line): compared without them
+    const withoutPolls = (lines: string[] | undefined) => lines?.filter((l) => !l.startsWith('ASYNC POLL'))
+    assert.deepEqual(withoutPolls(ours.asyncLines), withoutPolls(theirs.asyncLines))
     assert.deepEqual(ours.asyncLines, [
       'ASYNC OK on localhost: jid=J',
       'ASYNC POLL on localhost: jid=J started=1 finished=0',
