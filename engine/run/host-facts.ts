@@ -129,6 +129,9 @@ function restricted(key: string): boolean {
   return /^ansible_(local|ssh|paramiko_ssh|psrp|winrm)_/.test(key) && !/(_bridge|_gwbridge)$/.test(key)
 }
 
+/** Actions whose facts are plain variables and whose results are kept as they are, not unsafe (Ansible's _ACTION_WITH_CLEAN_FACTS). */
+export const CLEAN_FACTS_ACTIONS: ReadonlySet<string> = new Set(['set_fact', 'include_vars'])
+
 /**
  * The variables changed_when / failed_when / until see once a result is in (Ansible's vars_copy in
  * TaskExecutor._execute): set_fact's and include_vars' facts as variables; another module's, with
@@ -139,7 +142,7 @@ function restricted(key: string): boolean {
 export function withResultFacts(rc: RunContext, vars: Record<string, unknown>, action: string, result: unknown): Record<string, unknown> {
   const facts = (result as { ansible_facts?: unknown } | undefined)?.ansible_facts
   if (!facts || typeof facts !== 'object' || Array.isArray(facts) || action === 'debug') return vars
-  if (action === 'set_fact' || action === 'include_vars') {
+  if (CLEAN_FACTS_ACTIONS.has(action)) {
     const out = { ...vars }
     assignEntries(out, facts as Facts)
     return out

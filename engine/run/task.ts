@@ -10,7 +10,7 @@ import { maskResult } from '../report/mask-diff.js'
 import type { HostResult } from '../report/types.js'
 import { templateValue } from '../vars/template.js'
 import { emit, taskRef, type PlayContext, type RunContext } from './context.js'
-import { storeResultFacts, withResultFacts } from './host-facts.js'
+import { CLEAN_FACTS_ACTIONS, storeResultFacts, withResultFacts } from './host-facts.js'
 import { taskArgs } from './task-args.js'
 import { notify, notifyNames } from './notify.js'
 import { factHosts } from './fact-hosts.js'
@@ -37,7 +37,7 @@ const FALSE_CONDITION = 'Conditional result was False'
 
 /** What register keeps is unsafe data (engine/vars/unsafe.ts), but for set_fact and include_vars (Ansible's _ACTION_WITH_CLEAN_FACTS). */
 const registersUnsafe = (task: ModuleTask, registered: unknown): boolean =>
-  !(registered instanceof UnknownValue) && !['set_fact', 'include_vars'].includes(isEngineAction(task.module) ?? '')
+  !(registered instanceof UnknownValue) && !CLEAN_FACTS_ACTIONS.has(isEngineAction(task.module) ?? '')
 
 /** The reason of a task skipped because the run was interrupted before it started on the host. */
 export const NOT_STARTED = 'not started: the run was interrupted'

@@ -14,7 +14,7 @@ import type { LookupResolver } from './lookups/index.js'
 import { isMapping, PyFloat, PyObj, PyTuple, truthy, tuple } from './py.js'
 import { pyLiteral } from './py-literal.js'
 import { strict, templateError, Undef } from './undefined.js'
-import { canBeUnsafe, isUnsafeObject, marksStayInside, setUnsafeKeys, UNSAFE_CONDITION, unsafeKeys, unsafeWhole, withKey } from './unsafe.js'
+import { canBeUnsafe, marksStayInside, setUnsafeKeys, UNSAFE_CONDITION, unsafeKeys, unsafeWhole, withKey } from './unsafe.js'
 
 export type Vars = Record<string, unknown>
 export { OMIT }
@@ -114,7 +114,7 @@ class VarScope implements LookupResolver {
     }
     const raw = this.vars[name]
     // unsafe values are data: never templated
-    if (isUnsafeObject(raw) || (canBeUnsafe(raw) && !!unsafeKeys(this.vars)?.has(name) && unsafeWhole(raw))) {
+    if (canBeUnsafe(raw) && unsafeKeys(this.vars)?.has(name) && unsafeWhole(raw)) {
       this.readUnsafe = true
       return raw
     }
@@ -305,7 +305,7 @@ export class Templar {
   /** @internal the walk behind templateValue, in a given scope */
   walk(value: unknown, scope: VarScope, pythonTypes = false): unknown {
     if (typeof value === 'string') return isTemplate(value) ? this.run(value, scope, true, true, pythonTypes) : value
-    if (typeof value !== 'object' || value === null || rawValues.has(value) || isUnsafeObject(value)) return value
+    if (typeof value !== 'object' || value === null || rawValues.has(value)) return value
     // only plain mappings are rebuilt; class instances (secrets, buffers) are values, not data
     const isArray = Array.isArray(value)
     const proto = Object.getPrototypeOf(value)

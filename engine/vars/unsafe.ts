@@ -4,35 +4,24 @@
  * it is read (a host's output of `{{ lookup('pipe', ...) }}` would otherwise run on the controller),
  * and a condition written as a template that read any of it is refused (Ansible 2.14.12+).
  *
- * A result object is marked whole. A string cannot carry a mark, so the mapping or list holding an
- * unsafe value lists its key (UNSAFE_KEYS): a host's facts, its registered and set_fact variables,
- * arguments rendered from unsafe data, and the merged variables a task sees (precedence.ts).
+ * A string cannot carry a mark, so the mapping or list holding an unsafe value lists its key
+ * (UNSAFE_KEYS): a host's facts, its registered and set_fact variables, arguments rendered from unsafe data, and the merged variables a task sees (precedence.ts).
  * Numbers and booleans are never unsafe, as in Ansible.
  */
-const unsafeObjects = new WeakSet<object>()
 
 /** On a mapping or list: the keys whose values are unsafe. A spread copies it with the values. */
 export const UNSAFE_KEYS: unique symbol = Symbol('unsafe keys')
 
 type Marked = { [UNSAFE_KEYS]?: ReadonlySet<string> }
 
-/** Marks a result object (its top level: what reading a variable sees) and returns it. */
-export function markUnsafe<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) unsafeObjects.add(v)
-  return v
-}
-
-export const isUnsafeObject = (v: unknown): boolean => typeof v === 'object' && v !== null && unsafeObjects.has(v)
-
 /** Whether a value can be unsafe at all: text and containers, as Ansible's wrap_var. */
 export const canBeUnsafe = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'object' && v !== null)
 
 export const unsafeKeys = (container: object | undefined): ReadonlySet<string> | undefined => (container as Marked | undefined)?.[UNSAFE_KEYS]
 
-/** Whether `container[key]` is unsafe: an unsafe object, or a value its container marks. */
+/** Whether `container[key]` is unsafe: a value its container marks. */
 export function isUnsafeEntry(container: object, key: string): boolean {
-  const v = (container as Record<string, unknown>)[key]
-  return isUnsafeObject(v) || (canBeUnsafe(v) && !!unsafeKeys(container)?.has(key))
+  return canBeUnsafe((container as Record<string, unknown>)[key]) && !!unsafeKeys(container)?.has(key)
 }
 
 /** `set` with `key` added (a new set when there was none). */

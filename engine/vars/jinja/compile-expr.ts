@@ -6,7 +6,7 @@ import { lookupFilter, lookupTest } from '../filters.js'
 import { binop, compare, isMapping, mkFloat, neg, num, PyTuple, pyIn, pystr, pyType, truthy, tuple } from '../py.js'
 import { known, strict, templateError, Undef } from '../undefined.js'
 import { syntaxError } from './errors.js'
-import { canBeUnsafe, isUnsafeObject, unsafeKeys } from '../unsafe.js'
+import { canBeUnsafe, unsafeKeys } from '../unsafe.js'
 import type { CallArgs, CompareOp, Expr } from './nodes.js'
 import { callAttr, callValue, type Frame, getattr, getitem, iterate, SliceKey } from './runtime.js'
 
@@ -247,7 +247,7 @@ export function compileExpr(e: Expr): Ev {
 /** An entry read from a container that marks it unsafe (a host's facts in hostvars), or an unsafe object: the scope read unsafe data. */
 function noted(f: Frame, container: unknown, key: unknown, value: unknown): unknown {
   if (typeof container === 'object' && container !== null && canBeUnsafe(value)) {
-    if (isUnsafeObject(value) || unsafeKeys(container)?.has(String(key))) f.scope.noteUnsafe?.()
+    if (unsafeKeys(container)?.has(String(key))) f.scope.noteUnsafe?.()
   }
   return value
 }

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { mergeVars } from '../../../engine/vars/precedence.js'
 import { evaluate, templar, templateValue } from '../../../engine/vars/template.js'
-import { markUnsafe, setEntry, unsafeKeys } from '../../../engine/vars/unsafe.js'
+import { setEntry, unsafeKeys } from '../../../engine/vars/unsafe.js'
 
 const INJECT = "{{ lookup('pipe', 'echo INJECTED') }}"
 
 test('an unsafe string or result is never templated when its variable is read', () => {
   const vars: Record<string, unknown> = { safe: '{{ 1 + 1 }}' }
   setEntry(vars, 'out', INJECT, true)
-  setEntry(vars, 'r', markUnsafe({ stdout: INJECT }), true)
+  setEntry(vars, 'r', { stdout: INJECT }, true)
   assert.equal(templateValue('{{ out }}', vars), INJECT)
   assert.equal(templateValue('{{ r.stdout }}', vars), INJECT)
   assert.deepEqual(templateValue('{{ r }}', vars), { stdout: INJECT })
@@ -31,7 +31,7 @@ test('a container marking some entries: those stay as they are, the others are t
 
 test("what a rendering read marks what it gave: each argument's own", () => {
   const vars: Record<string, unknown> = {}
-  setEntry(vars, 'r', markUnsafe({ stdout: 'hi', rc: 0 }), true)
+  setEntry(vars, 'r', { stdout: 'hi', rc: 0 }, true)
   const { value, unsafe } = templar.templateValueTracked({ s: '{{ r.stdout }}', n: '{{ r.rc + 1 }}', lit: 'x', b: '{{ true }}' }, vars)
   assert.equal(unsafe, true)
   // text and containers can be unsafe; a boolean cannot
@@ -40,7 +40,7 @@ test("what a rendering read marks what it gave: each argument's own", () => {
 
 test('a condition written as a template that read unsafe data is refused; a bare one, or one rendering a boolean, is judged', () => {
   const vars: Record<string, unknown> = {}
-  setEntry(vars, 'r', markUnsafe({ rc: 0 }), true)
+  setEntry(vars, 'r', { rc: 0 }, true)
   assert.throws(() => evaluate('{{ r.rc }} == 0', vars), /Conditional is marked as unsafe, and cannot be evaluated/)
   assert.throws(() => evaluate('\'{{ lookup("env", "HOME") }}\' != \'\'', {}), /marked as unsafe/)
   assert.equal(evaluate('r.rc == 0', vars), true)
